@@ -1,0 +1,42 @@
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { Settings } from './config/settings';
+import { SettingsModule } from './config/settings.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { ErrorsFilter } from './http/errors.filter';
+import { OperatorRejectionMiddleware } from './http/operator-rejection.middleware';
+import { JobsModule } from './jobs/jobs.module';
+import { WorkspacesModule } from './workspaces/workspaces.module';
+
+@Module({})
+export class AppModule implements NestModule {
+  static forRoot(settings: Settings): DynamicModule {
+    const pretty = process.stdout.isTTY && settings.logLevel !== 'silent';
+    return {
+      module: AppModule,
+      imports: [
+        SettingsModule.forRoot(settings),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: settings.logLevel,
+            // Secrets never reach the log: API keys, bearer tokens, cookies.
+            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.query.access_token', 'req.headers["x-signature"]'], censor: '***' },
+            autoLogging: { ignore: (req) => req.url === '/health' },
+            transport: pretty ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss' } } : undefined,
+          },
+        }),
+        DatabaseModule.forRoot(),
+        JobsModule,
+        WorkspacesModule,
+        HealthModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ErrorsFilter }],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer) {
+    consumer.apply(OperatorRejectionMiddleware).forRoutes('*path');
+  }
+}

@@ -1,0 +1,38 @@
+import { InvalidSettingsError, loadSettings } from './settings';
+
+describe('loadSettings', () => {
+  it('defaults to the embedded engine, in-process queue and the demo', () => {
+    const s = loadSettings({});
+    expect(s.port).toBe(3000);
+    expect(s.mongodbUri).toBeNull();
+    expect(s.redisUrl).toBeNull();
+    expect(s.dataDir).toBe('./data');
+    expect(s.demo).toBe(true);
+    expect(s.collectIntervalSeconds).toBe(60);
+    expect(s.x.apiBaseUrl).toBe('https://api.x.com/2/');
+  });
+
+  it('turns the demo off and slows collection when an X token is given', () => {
+    const s = loadSettings({ X_BEARER_TOKEN: 'token', MONGODB_URI: 'mongodb://db:27017/ouvidor', REDIS_URL: 'redis://r:6379' });
+    expect(s.demo).toBe(false);
+    expect(s.collectIntervalSeconds).toBe(300);
+    expect(s.mongodbUri).toBe('mongodb://db:27017/ouvidor');
+    expect(s.redisUrl).toBe('redis://r:6379');
+  });
+
+  it('reads DATA_DIR=:memory: as no data directory', () => {
+    expect(loadSettings({ DATA_DIR: ':memory:' }).dataDir).toBeNull();
+  });
+
+  it('names the variable and the key of an invalid value', () => {
+    expect(() => loadSettings({ PORT: 'eighty' })).toThrow(InvalidSettingsError);
+    expect(() => loadSettings({ PORT: 'eighty' })).toThrow(/PORT \(port\)/);
+    expect(() => loadSettings({ MONGODB_URI: 'postgres://x' })).toThrow(/MONGODB_URI \(mongodbUri\): must be a URL/);
+    expect(() => loadSettings({ X_API_BASE_URL: 'http://plain' })).toThrow(/X_API_BASE_URL/);
+    expect(() => loadSettings({ COLLECT_INTERVAL_SECONDS: '1' })).toThrow(/COLLECT_INTERVAL_SECONDS/);
+  });
+
+  it('rejects an unknown key in a settings file', () => {
+    expect(() => loadSettings({}, { overrides: { prot: 1 } })).toThrow(/Unrecognized key/);
+  });
+});

@@ -1,0 +1,139 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Settings come from `config/default.json` (and `config/local.json` when present), overridden by
+ * environment variables whose names ARCHITECTURE.md fixes. Everything is validated once at
+ * start-up; an invalid value stops the process with a message naming the key.
+ */
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL with protocol ${protocols.join(' or ')}`);
+
+const boolish = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])]).transform((v) =>
+  typeof v === 'boolean' ? v : ['true', '1', 'yes', 'on'].includes(v),
+);
+const intish = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const fileSchema = z
+  .object({
+    port: intish(0, 65535),
+    mongodbUri: url(['mongodb:', 'mongodb+srv:']).nullable(),
+    dataDir: z.string().min(1).nullable(),
+    redisUrl: url(['redis:', 'rediss:']).nullable(),
+    worker: boolish,
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    adminApiKey: z.string().min(24, 'must be at least 24 characters').nullable(),
+    demo: boolish.nullable(),
+    collectIntervalSeconds: intish(5, 86400).nullable(),
+    x: z
+      .object({
+        bearerToken: z.string().min(1).nullable(),
+        apiBaseUrl: url(['https:']),
+        monthlyReadCap: intish(0, 1_000_000_000),
+      })
+      .strict(),
+    refreshMetricsIntervalSeconds: intish(10, 86400),
+    careScanIntervalSeconds: intish(1, 3600),
+  })
+  .strict();
+
+export type Settings = Omit<z.infer<typeof fileSchema>, 'demo' | 'collectIntervalSeconds'> & {
+  demo: boolean;
+  collectIntervalSeconds: number;
+};
+
+export class InvalidSettingsError extends Error {
+  constructor(readonly issues: { key: string; message: string }[]) {
+    super(`Invalid settings: ${issues.map((i) => `${i.key}: ${i.message}`).join('; ')}`);
+    this.name = 'InvalidSettingsError';
+  }
+}
+
+/** Environment variable → settings key (dot path). Empty strings count as unset. */
+export const ENVIRONMENT_KEYS: Record<string, string> = {
+  PORT: 'port',
+  MONGODB_URI: 'mongodbUri',
+  DATA_DIR: 'dataDir',
+  REDIS_URL: 'redisUrl',
+  WORKER: 'worker',
+  LOG_LEVEL: 'logLevel',
+  ADMIN_API_KEY: 'adminApiKey',
+  DEMO: 'demo',
+  COLLECT_INTERVAL_SECONDS: 'collectIntervalSeconds',
+  X_BEARER_TOKEN: 'x.bearerToken',
+  X_API_BASE_URL: 'x.apiBaseUrl',
+  X_MONTHLY_READ_CAP: 'x.monthlyReadCap',
+  REFRESH_METRICS_INTERVAL_SECONDS: 'refreshMetricsIntervalSeconds',
+  CARE_SCAN_INTERVAL_SECONDS: 'careScanIntervalSeconds',
+};
+
+function readJson(path: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new InvalidSettingsError([{ key: path, message: `cannot read settings file: ${(err as Error).message}` }]);
+  }
+}
+
+function setPath(target: Record<string, any>, path: string, value: unknown) {
+  const parts = path.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) node = node[part] ??= {};
+  node[parts[parts.length - 1]] = value;
+}
+
+function deepMerge(base: Record<string, any>, over: Record<string, any>): Record<string, any> {
+  const out: Record<string, any> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && base[k] && typeof base[k] === 'object' ? deepMerge(base[k], v) : v;
+  }
+  return out;
+}
+
+export interface LoadSettingsOptions {
+  configDir?: string;
+  /** Values applied after the files and the environment (tests use this). */
+  overrides?: Record<string, unknown>;
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env, options: LoadSettingsOptions = {}): Settings {
+  const configDir = options.configDir ?? join(__dirname, '..', '..', 'config');
+  const fallbackDir = join(process.cwd(), 'config');
+  const dir = existsSync(join(configDir, 'default.json')) ? configDir : fallbackDir;
+  let raw = readJson(join(dir, 'default.json'));
+  if (existsSync(join(dir, 'local.json'))) raw = deepMerge(raw, readJson(join(dir, 'local.json')));
+  for (const [name, key] of Object.entries(ENVIRONMENT_KEYS)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') setPath(raw, key, value);
+  }
+  if (options.overrides) raw = deepMerge(raw, options.overrides);
+
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const byKey = Object.fromEntries(Object.entries(ENVIRONMENT_KEYS).map(([k, v]) => [v, k]));
+    throw new InvalidSettingsError(
+      parsed.error.issues.map((issue) => {
+        const key = issue.path.join('.') || '(root)';
+        const envName = byKey[key];
+        return { key: envName ? `${envName} (${key})` : key, message: issue.message };
+      }),
+    );
+  }
+  const s = parsed.data;
+  const demo = s.demo ?? !s.x.bearerToken;
+  return {
+    ...s,
+    dataDir: s.dataDir === ':memory:' ? null : s.dataDir,
+    demo,
+    collectIntervalSeconds: s.collectIntervalSeconds ?? (demo ? 60 : 300),
+  };
+}
+
+export const SETTINGS = Symbol('SETTINGS');

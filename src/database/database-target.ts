@@ -1,0 +1,46 @@
+import { Logger } from '@nestjs/common';
+import { EmbeddedMongoServer } from '../embedded-mongo';
+import { Settings } from '../config/settings';
+
+/** Where Mongoose connects: a real MongoDB (`MONGODB_URI`) or the embedded engine. */
+export interface DatabaseTarget {
+  kind: 'external' | 'embedded';
+  uri: string;
+  dataDir: string | null;
+  stop(): Promise<void>;
+}
+
+export const DATABASE_TARGET = Symbol('DATABASE_TARGET');
+
+function redact(uri: string): string {
+  try {
+    const u = new URL(uri);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'mongodb://(unparsable)';
+  }
+}
+
+export async function openDatabaseTarget(settings: Settings, logger = new Logger('Database')): Promise<DatabaseTarget> {
+  if (settings.mongodbUri) {
+    logger.log(`Using MongoDB at ${redact(settings.mongodbUri)}`);
+    return { kind: 'external', uri: settings.mongodbUri, dataDir: null, stop: async () => undefined };
+  }
+  const engineLog = new Logger('EmbeddedMongo');
+  const server = new EmbeddedMongoServer({
+    dataDir: settings.dataDir,
+    port: 0,
+    logger: {
+      info: (obj, msg) => engineLog.log({ ...obj, msg }),
+      warn: (obj, msg) => engineLog.warn({ ...obj, msg }),
+      error: (obj, msg) => engineLog.error({ ...obj, msg }),
+      debug: (obj, msg) => engineLog.debug({ ...obj, msg }),
+    },
+  });
+  const { uri } = await server.start();
+  logger.log(
+    `Using the embedded MongoDB-compatible engine at ${uri} (${settings.dataDir ? `data in ${settings.dataDir}` : 'memory only'})`,
+  );
+  return { kind: 'embedded', uri, dataDir: settings.dataDir, stop: () => server.stop() };
+}

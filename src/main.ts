@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { createApp } from './app.factory';
+import { InvalidSettingsError, loadSettings } from './config/settings';
+
+async function main() {
+  let settings;
+  try {
+    settings = loadSettings();
+  } catch (err) {
+    if (err instanceof InvalidSettingsError) {
+      process.stderr.write(`Ouvidor cannot start. ${err.message}\n`);
+      for (const issue of err.issues) process.stderr.write(`  - ${issue.key}: ${issue.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const app = await createApp(settings);
+  await app.listen(settings.port);
+  const url = `http://localhost:${settings.port}`;
+  app.getHttpAdapter();
+  process.stdout.write(`Ouvidor is listening on ${url} (API docs at ${url}/docs)\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`Ouvidor failed to start: ${err?.stack ?? err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,87 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { createHash, randomBytes } from 'node:crypto';
+import { isValidObjectId, Model, Types } from 'mongoose';
+import { ApiKey, Role } from './schemas/api-key.schema';
+
+export interface AuthContext {
+  keyId: string;
+  workspaceId: string;
+  role: Role;
+}
+
+export interface IssuedApiKey {
+  id: string;
+  name: string;
+  role: Role;
+  prefix: string;
+  /** The secret itself: shown once, never stored. */
+  key: string;
+}
+
+export const hashApiKey = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex');
+const KEY_PATTERN = /^[A-Za-z0-9_\-]{24,200}$/;
+const LAST_USED_PRECISION_MS = 60_000;
+
+@Injectable()
+export class ApiKeysService {
+  constructor(@InjectModel(ApiKey.name) private readonly keys: Model<ApiKey>) {}
+
+  static generateSecret(): string {
+    return `ouv_${randomBytes(24).toString('base64url')}`;
+  }
+
+  async issue(workspaceId: string, name: string, role: Role, secret = ApiKeysService.generateSecret()): Promise<IssuedApiKey> {
+    const prefix = secret.slice(0, 12);
+    const doc = await this.keys.create({ workspaceId: new Types.ObjectId(workspaceId), name, role, prefix, hash: hashApiKey(secret) });
+    return { id: doc.id, name, role, prefix, key: secret };
+  }
+
+  /** Makes sure a known secret (ADMIN_API_KEY) is a key of the workspace with that role. */
+  async ensure(workspaceId: string, name: string, role: Role, secret: string): Promise<void> {
+    await this.keys.updateOne(
+      { hash: hashApiKey(secret) },
+      { $set: { workspaceId: new Types.ObjectId(workspaceId), role }, $setOnInsert: { name, prefix: secret.slice(0, 12) } },
+      { upsert: true },
+    );
+  }
+
+  async authenticate(secret: string): Promise<AuthContext | null> {
+    if (!KEY_PATTERN.test(secret)) return null;
+    const doc = await this.keys.findOne({ hash: hashApiKey(secret) }).lean();
+    if (!doc) return null;
+    const now = Date.now();
+    if (!doc.lastUsedAt || now - doc.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
+      void this.keys.updateOne({ _id: doc._id }, { $set: { lastUsedAt: new Date(now) } }).catch(() => undefined);
+    }
+    return { keyId: String(doc._id), workspaceId: String(doc.workspaceId), role: doc.role };
+  }
+
+  async countByRole(workspaceId: string, role: Role): Promise<number> {
+    return this.keys.countDocuments({ workspaceId: new Types.ObjectId(workspaceId), role });
+  }
+
+  async list(workspaceId: string) {
+    const docs = await this.keys.find({ workspaceId: new Types.ObjectId(workspaceId) }).sort({ createdAt: 1 }).lean();
+    return docs.map((d) => ({
+      id: String(d._id),
+      name: d.name,
+      role: d.role,
+      prefix: d.prefix,
+      createdAt: (d as unknown as { createdAt: Date }).createdAt,
+      lastUsedAt: d.lastUsedAt ?? null,
+    }));
+  }
+
+  /** Deletes a key of this workspace; another workspace's key id is simply not found. */
+  async revoke(workspaceId: string, id: string): Promise<void> {
+    if (!isValidObjectId(id)) throw new NotFoundException(`api key ${id} not found`);
+    const filter = { _id: new Types.ObjectId(id), workspaceId: new Types.ObjectId(workspaceId) };
+    const doc = await this.keys.findOne(filter).lean();
+    if (!doc) throw new NotFoundException(`api key ${id} not found`);
+    if (doc.role === 'admin' && (await this.countByRole(workspaceId, 'admin')) <= 1) {
+      throw new ConflictException('cannot revoke the last admin key of a workspace; issue another admin key first');
+    }
+    await this.keys.deleteOne(filter);
+  }
+}

@@ -1,0 +1,40 @@
+import { Body, Controller, Get, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AuthContext } from './api-keys.service';
+import { Auth, InstallationAdmin, Roles } from './auth/auth.decorators';
+import { CreateWorkspaceDto, UpdateWorkspaceDto } from './dto/workspace.dto';
+import { WorkspacesService } from './workspaces.service';
+
+@ApiTags('workspaces')
+@ApiBearerAuth()
+@Controller('api/v1/workspaces')
+export class WorkspacesController {
+  constructor(private readonly workspaces: WorkspacesService) {}
+
+  @Post()
+  @InstallationAdmin()
+  @ApiOperation({ summary: 'Create a workspace and its first admin key (installation admins only). The key is shown once.' })
+  create(@Body() dto: CreateWorkspaceDto) {
+    return this.workspaces.create(dto as never);
+  }
+
+  @Get()
+  @InstallationAdmin()
+  @ApiOperation({ summary: 'List every workspace of the installation' })
+  list() {
+    return this.workspaces.list();
+  }
+
+  @Get('current')
+  @ApiOperation({ summary: "The caller's workspace and its settings" })
+  current(@Auth() auth: AuthContext) {
+    return this.workspaces.get(auth.workspaceId);
+  }
+
+  @Patch('current')
+  @Roles('admin')
+  @ApiOperation({ summary: "Change the caller's workspace: name, time zone, currency, SLA targets, business hours, costs" })
+  update(@Auth() auth: AuthContext, @Body() dto: UpdateWorkspaceDto) {
+    return this.workspaces.update(auth.workspaceId, dto as never);
+  }
+}

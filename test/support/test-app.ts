@@ -1,0 +1,46 @@
+import { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { createApp } from '../../src/app.factory';
+import { loadSettings, Settings } from '../../src/config/settings';
+
+export const TEST_ADMIN_KEY = 'ouv_test-admin-key-0123456789abcdef';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  settings: Settings;
+  http: () => ReturnType<typeof request>;
+  /** supertest agent with the default workspace's admin key preset on each call. */
+  as: (key: string) => {
+    get: (url: string) => request.Test;
+    post: (url: string) => request.Test;
+    patch: (url: string) => request.Test;
+    put: (url: string) => request.Test;
+    delete: (url: string) => request.Test;
+  };
+  close: () => Promise<void>;
+}
+
+/**
+ * Starts the real application: embedded engine in memory, in-process queues unless the caller
+ * passes `redisUrl`, no demo, the test admin key. Listens on a free port and talks HTTP.
+ */
+export async function startTestApp(overrides: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+  const settings = loadSettings(env, {
+    overrides: { dataDir: ':memory:', demo: false, logLevel: 'silent', adminApiKey: TEST_ADMIN_KEY, port: 0, ...overrides },
+  });
+  const app = await createApp(settings);
+  await app.listen(0, '127.0.0.1');
+  const server = app.getHttpServer();
+  const http = () => request(server);
+  const as = (key: string) => {
+    const auth = (t: request.Test) => t.set('Authorization', `Bearer ${key}`);
+    return {
+      get: (url: string) => auth(request(server).get(url)),
+      post: (url: string) => auth(request(server).post(url)),
+      patch: (url: string) => auth(request(server).patch(url)),
+      put: (url: string) => auth(request(server).put(url)),
+      delete: (url: string) => auth(request(server).delete(url)),
+    };
+  };
+  return { app, settings, http: http as never, as, close: () => app.close() };
+}
