@@ -1,0 +1,99 @@
+import { DateTime, IANAZone } from 'luxon';
+import { Interval } from './rows';
+
+const HOUR_MS = 3_600_000;
+
+const NOMINAL_MS: Record<Interval, number> = { hour: HOUR_MS, day: 24 * HOUR_MS, week: 7 * 24 * HOUR_MS };
+
+/** The zone for an IANA name (luxon caches them), refusing an unknown name with a clear error. */
+export function zoneOf(tz: string): IANAZone {
+  const zone = IANAZone.create(tz);
+  if (!zone.isValid) throw new RangeError(`unknown IANA timezone "${tz}"`);
+  return zone;
+}
+
+/** Refuses a timezone that is not a valid IANA zone name, naming it. */
+export function assertTimeZone(tz: string): void {
+  zoneOf(tz);
+}
+
+/**
+ * Start of the local hour/day/week (weeks start on Monday) that contains `date`, in `tz`.
+ *
+ * Hours are computed from the offset in force at `date`, so they are right for fractional-offset
+ * zones (Asia/Kolkata's hours start at :30 UTC) and for both occurrences of a repeated hour when
+ * clocks go back. A day whose midnight does not exist (America/Sao_Paulo, 2018-11-04, clocks
+ * jumped from 00:00 to 01:00) starts at its first existing instant.
+ */
+export function bucketOf(date: Date, interval: Interval, tz: string): Date {
+  const zone = zoneOf(tz);
+  if (interval === 'hour') {
+    const offsetMs = zone.offset(date.getTime()) * 60_000;
+    const local = date.getTime() + offsetMs;
+    return new Date(local - mod(local, HOUR_MS) - offsetMs);
+  }
+  return DateTime.fromJSDate(date, { zone }).startOf(interval).toJSDate();
+}
+
+/**
+ * Starts of every local bucket that overlaps `[from, to)`, oldest first. The first one may start
+ * before `from` (the bucket that contains it). Local days are 23 or 25 hours long across DST
+ * changes; that is what a user in that zone expects.
+ */
+export function bucketStarts(from: Date, to: Date, interval: Interval, tz: string, maxBuckets = 50_000): Date[] {
+  assertTimeZone(tz);
+  if ((to.getTime() - from.getTime()) / NOMINAL_MS[interval] > maxBuckets) throw tooMany();
+  const starts: Date[] = [];
+  let current = bucketOf(from, interval, tz);
+  while (current.getTime() < to.getTime()) {
+    if (starts.length >= maxBuckets) throw tooMany();
+    starts.push(current);
+    current = nextBucket(current, interval, tz);
+  }
+  return starts;
+
+  function tooMany(): RangeError {
+    return new RangeError(`more than ${maxBuckets} ${interval} buckets between ${from.toISOString()} and ${to.toISOString()}`);
+  }
+}
+
+/** Start of the bucket after the one starting at `start`. */
+export function nextBucket(start: Date, interval: Interval, tz: string): Date {
+  if (interval === 'hour') {
+    // One hour later is in the next local hour, unless a DST change of under an hour moved it.
+    let next = bucketOf(new Date(start.getTime() + HOUR_MS), 'hour', tz);
+    if (next.getTime() <= start.getTime()) next = bucketOf(new Date(start.getTime() + 2 * HOUR_MS), 'hour', tz);
+    return next;
+  }
+  const unit = interval === 'day' ? { days: 1 } : { weeks: 1 };
+  return DateTime.fromJSDate(start, { zone: tz }).plus(unit).startOf(interval).toJSDate();
+}
+
+/** Groups rows by the start (epoch ms) of the local bucket that contains `dateOf(row)`. */
+export function groupByBucket<T>(rows: readonly T[], dateOf: (row: T) => Date, interval: Interval, tz: string): Map<number, T[]> {
+  assertTimeZone(tz);
+  const groups = new Map<number, T[]>();
+  for (const row of rows) {
+    const key = bucketOf(dateOf(row), interval, tz).getTime();
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return groups;
+}
+
+/**
+ * The longest rollup bucket (minutes) that never straddles a local hour boundary of `tz` at
+ * `at`: 60 for whole-hour offsets, 30 for Asia/Kolkata (+05:30), 15 for Asia/Kathmandu (+05:45).
+ * Ingestion can write rollups at this size so that local-hour reports stay exact.
+ */
+export function rollupMinutesFor(tz: string, at: Date): 15 | 30 | 60 {
+  const offset = Math.abs(zoneOf(tz).offset(at.getTime()));
+  if (offset % 60 === 0) return 60;
+  if (offset % 30 === 0) return 30;
+  return 15;
+}
+
+function mod(n: number, m: number): number {
+  return ((n % m) + m) % m;
+}

@@ -1,0 +1,96 @@
+import { DateTime } from 'luxon';
+import { groupByBucket } from './buckets';
+import { inRange, MentionRollupRow, TimeRange } from './rows';
+import { percent, ratio, sum } from './statistics';
+
+/** KPIS.md, Listening. Rollup rows are mentions only: owned accounts' posts are never mentions. */
+
+export interface SentimentKpis {
+  positive: number;
+  negative: number;
+  neutral: number;
+  /** positive / mentions × 100 */
+  positiveShare: number | null;
+  /** (positive − negative) / (positive + negative) × 100, −100 … 100 */
+  net: number | null;
+  /** mean normalised score, −1 … 1 */
+  meanScore: number | null;
+}
+
+export interface PeakHour {
+  /** Start of the local hour, ISO 8601 with the zone's offset, e.g. `2024-03-11T15:00:00.000+05:30`. */
+  hour: string;
+  count: number;
+}
+
+export interface ListeningKpis {
+  volume: { mentions: number };
+  sentiment: SentimentKpis;
+  support: { inbound: number; peakHour: PeakHour | null };
+}
+
+/** Inbound support mentions of a bucket: intent `support`, `complaint` or `question` (seed 004). */
+export function inboundOf(row: MentionRollupRow): number {
+  return row.support + row.complaint + row.question;
+}
+
+/** `volume.mentions`: mentions whose platform `createdAt` is in range. */
+export function mentionVolume(rows: readonly MentionRollupRow[], range: TimeRange): number {
+  return sum(within(rows, range).map((r) => r.count));
+}
+
+/** Talkwalker's net sentiment: (positive − negative) / (positive + negative) × 100. */
+export function netSentiment(positive: number, negative: number): number | null {
+  return percent(positive - negative, positive + negative);
+}
+
+/** `sentiment.*`: counts by label, positive share, net sentiment and mean score. */
+export function sentimentKpis(rows: readonly MentionRollupRow[], range: TimeRange): SentimentKpis {
+  const kept = within(rows, range);
+  const mentions = sum(kept.map((r) => r.count));
+  const positive = sum(kept.map((r) => r.positive));
+  const negative = sum(kept.map((r) => r.negative));
+  const neutral = sum(kept.map((r) => r.neutral));
+  return {
+    positive,
+    negative,
+    neutral,
+    positiveShare: percent(positive, mentions),
+    net: netSentiment(positive, negative),
+    meanScore: ratio(sum(kept.map((r) => r.scoreSum)), mentions),
+  };
+}
+
+/** `support.inbound`: mentions with intent support, complaint or question. */
+export function inboundSupport(rows: readonly MentionRollupRow[], range: TimeRange): number {
+  return sum(within(rows, range).map(inboundOf));
+}
+
+/**
+ * `support.peakHour`: the local hour (in `tz`) with the most inbound support mentions; the earliest
+ * on a tie; `null` when there were none. Rollup buckets are summed into the local hour that
+ * contains their start, so in Asia/Kolkata the hour 15:00-16:00 IST collects the buckets from
+ * 09:30Z to 10:30Z (see MentionRollupRow on bucket size).
+ */
+export function peakSupportHour(rows: readonly MentionRollupRow[], range: TimeRange, tz: string): PeakHour | null {
+  let best: { start: number; count: number } | null = null;
+  for (const [start, group] of groupByBucket(within(rows, range), (r) => r.hour, 'hour', tz)) {
+    const count = sum(group.map(inboundOf));
+    if (count === 0) continue;
+    if (!best || count > best.count || (count === best.count && start < best.start)) best = { start, count };
+  }
+  if (!best) return null;
+  return { hour: DateTime.fromMillis(best.start, { zone: tz }).toISO()!, count: best.count };
+}
+
+export function listeningKpis(rows: readonly MentionRollupRow[], range: TimeRange, tz: string): ListeningKpis {
+  return {
+    volume: { mentions: mentionVolume(rows, range) },
+    sentiment: sentimentKpis(rows, range),
+    support: { inbound: inboundSupport(rows, range), peakHour: peakSupportHour(rows, range, tz) },
+  };
+}
+
+function within(rows: readonly MentionRollupRow[], range: TimeRange): MentionRollupRow[] {
+  return rows.filter((r) => inRange(r.hour, range));
+}
