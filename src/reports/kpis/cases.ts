@@ -1,0 +1,19 @@
+import { CaseRow, inRange, TimeRange } from './rows';
+
+/**
+ * Which cases a care KPI counts. A case is resolved while its status is `resolved`, at its last
+ * resolution, so a reopened and re-resolved case counts once, in the range of its last
+ * resolution (KPIS.md, resolution time), and a reopened case that is open again does not count.
+ */
+
+export function isResolved(c: CaseRow): boolean {
+  return c.status === 'resolved' && c.resolvedAt !== null;
+}
+
+export function openedInRange(cases: readonly CaseRow[], range: TimeRange): CaseRow[] {
+  return cases.filter((c) => inRange(c.openedAt, range));
+}
+
+export function resolvedInRange(cases: readonly CaseRow[], range: TimeRange): CaseRow[] {
+  return cases.filter((c) => isResolved(c) && inRange(c.resolvedAt!, range));
+}
