@@ -1,0 +1,193 @@
+import type { Document } from 'bson';
+import { canonicalKey, EMPTY_ARRAY, pathValues } from './index-key';
+
+/** An index definition as `createIndexes` receives it and `listIndexes` returns it. */
+export interface IndexSpec extends Document {
+  v?: number;
+  key: Document;
+  name: string;
+  unique?: boolean;
+  sparse?: boolean;
+  partialFilterExpression?: Document;
+  expireAfterSeconds?: number;
+}
+
+/** One key of a document in an index: canonical strings for lookup, raw values for errors. */
+export interface IndexEntry {
+  keys: string[];
+  values: unknown[];
+}
+
+type Leaf = number | Set<number>;
+type Node = Map<string, Node | Leaf>;
+
+/** Index types kept only as definitions: the engine has no text or geo search. */
+const UNMAINTAINED_TYPES = new Set(['text', '2d', '2dsphere', 'geoHaystack']);
+const MAX_ENTRIES_PER_DOCUMENT = 10_000;
+
+/**
+ * A hash index: a trie with one level per indexed field, keyed by canonical value strings, whose
+ * leaves hold record ids. Equality on any prefix of the fields is a walk down the trie, so an
+ * upsert by a unique key costs the same at ten documents and at ten million. Ranges and sorts are
+ * not served (the planner scans for those), which is why this can be a hash and not a B-tree.
+ */
+export class HashIndex {
+  readonly name: string;
+  readonly fields: string[];
+  readonly unique: boolean;
+  readonly sparse: boolean;
+  /** False for text/geo indexes: their definitions are kept, their keys are not. */
+  readonly maintained: boolean;
+  private readonly paths: string[][];
+  private root: Node = new Map();
+
+  constructor(
+    readonly spec: IndexSpec,
+    /** The partial filter, compiled by the caller (so this class stays free of query semantics). */
+    readonly partialFilter: ((doc: Document) => boolean) | null = null,
+  ) {
+    this.name = spec.name;
+    this.fields = Object.keys(spec.key);
+    this.paths = this.fields.map((f) => f.split('.'));
+    this.unique = spec.unique === true;
+    this.sparse = spec.sparse === true;
+    this.maintained =
+      !this.fields.some((f) => f === '$**' || f.endsWith('.$**')) &&
+      !Object.values(spec.key).some((t) => typeof t === 'string' && UNMAINTAINED_TYPES.has(t));
+  }
+
+  /** The keys `doc` has in this index; empty when a sparse or partial index leaves it out. */
+  entriesFor(doc: Document): IndexEntry[] {
+    if (!this.maintained) return [];
+    if (this.partialFilter && !this.partialFilter(doc)) return [];
+    const perField = this.paths.map((p) => pathValues(doc, p));
+    if (this.sparse && perField.every((vals) => vals.length === 1 && vals[0] === undefined)) return [];
+    if (perField.length === 1) {
+      const vals = perField[0];
+      if (vals.length === 1) return [{ keys: [canonicalKey(vals[0])], values: [normalizeValue(vals[0])] }];
+      return dedupe(vals.map((v) => ({ keys: [canonicalKey(v)], values: [normalizeValue(v)] })));
+    }
+    let entries: IndexEntry[] = [{ keys: [], values: [] }];
+    for (const vals of perField) {
+      const next: IndexEntry[] = [];
+      for (const e of entries) {
+        for (const v of vals) next.push({ keys: [...e.keys, canonicalKey(v)], values: [...e.values, normalizeValue(v)] });
+      }
+      if (next.length > MAX_ENTRIES_PER_DOCUMENT) throw new Error(`index ${this.name}: too many keys for one document`);
+      entries = next;
+    }
+    return entries.length > 1 ? dedupe(entries) : entries;
+  }
+
+  add(rid: number, entries: IndexEntry[]): void {
+    for (const { keys } of entries) {
+      let node = this.root;
+      for (let i = 0; i < keys.length - 1; i++) {
+        let child = node.get(keys[i]) as Node | undefined;
+        if (!child) {
+          child = new Map();
+          node.set(keys[i], child);
+        }
+        node = child;
+      }
+      const last = keys[keys.length - 1];
+      const leaf = node.get(last) as Leaf | undefined;
+      if (leaf === undefined) node.set(last, rid);
+      else if (typeof leaf === 'number') {
+        if (leaf !== rid) node.set(last, new Set([leaf, rid]));
+      } else leaf.add(rid);
+    }
+  }
+
+  remove(rid: number, entries: IndexEntry[]): void {
+    for (const { keys } of entries) this.removeKey(this.root, keys, 0, rid);
+  }
+
+  private removeKey(node: Node, keys: string[], depth: number, rid: number): void {
+    const key = keys[depth];
+    const child = node.get(key);
+    if (child === undefined) return;
+    if (depth === keys.length - 1) {
+      const leaf = child as Leaf;
+      if (typeof leaf === 'number') {
+        if (leaf === rid) node.delete(key);
+      } else {
+        leaf.delete(rid);
+        if (leaf.size === 1) node.set(key, leaf.values().next().value as number);
+        else if (leaf.size === 0) node.delete(key);
+      }
+      return;
+    }
+    this.removeKey(child as Node, keys, depth + 1, rid);
+    if ((child as Node).size === 0) node.delete(key);
+  }
+
+  /** For a unique index: the first of `entries` already held by a record other than `selfRid`. */
+  findConflict(entries: IndexEntry[], selfRid: number): IndexEntry | null {
+    if (!this.unique) return null;
+    for (const entry of entries) {
+      const leaf = this.leafFor(entry.keys);
+      if (leaf === undefined) continue;
+      if (typeof leaf === 'number' ? leaf !== selfRid : [...leaf].some((r) => r !== selfRid)) return entry;
+    }
+    return null;
+  }
+
+  private leafFor(keys: string[]): Leaf | undefined {
+    let node: Node | Leaf | undefined = this.root;
+    for (const k of keys) {
+      if (node === undefined || typeof node === 'number' || node instanceof Set) return undefined;
+      node = (node as Node).get(k);
+    }
+    return node as Leaf | undefined;
+  }
+
+  /**
+   * Record ids whose keys start with one of the combinations of `alternatives` (one list of
+   * canonical keys per leading field, at most `fields.length` lists).
+   */
+  lookup(alternatives: string[][], out: Set<number> = new Set()): Set<number> {
+    const walk = (node: Node | Leaf, depth: number): void => {
+      if (typeof node === 'number') {
+        out.add(node);
+        return;
+      }
+      if (node instanceof Set) {
+        for (const r of node) out.add(r);
+        return;
+      }
+      if (depth < alternatives.length) {
+        for (const k of alternatives[depth]) {
+          const child = node.get(k);
+          if (child !== undefined) walk(child, depth + 1);
+        }
+      } else {
+        for (const child of node.values()) walk(child, depth + 1);
+      }
+    };
+    walk(this.root, 0);
+    return out;
+  }
+
+  clear(): void {
+    this.root = new Map();
+  }
+}
+
+/** Error messages show what the index holds: an empty array stays an empty array. */
+function normalizeValue(v: unknown): unknown {
+  return v === EMPTY_ARRAY ? [] : v === undefined ? null : v;
+}
+
+function dedupe(entries: IndexEntry[]): IndexEntry[] {
+  const seen = new Set<string>();
+  const out: IndexEntry[] = [];
+  for (const e of entries) {
+    const id = e.keys.join('\u0000');
+    if (!seen.has(id)) {
+      seen.add(id);
+      out.push(e);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,131 @@
+/**
+ * Index keys: a value's canonical string (equal values under MongoDB equality give the same
+ * string, whatever object instance or bson package copy produced them), and the values a document
+ * holds at a dotted path, with arrays expanded as MongoDB expands them for a multikey index.
+ */
+
+/** The key of null and of a missing field: MongoDB indexes both as null. */
+export const NULL_KEY = 'z';
+
+type BsonLike = { _bsontype?: string; toString(): string };
+
+/** True for an embedded document (not an array, Date, RegExp, buffer or bson value class). */
+export function isDocumentValue(v: unknown): v is Record<string, unknown> {
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    !(v instanceof Date) &&
+    !(v instanceof RegExp) &&
+    !ArrayBuffer.isView(v) &&
+    (v as BsonLike)._bsontype === undefined
+  );
+}
+
+const lengthPrefixed = (s: string): string => `${s.length}:${s}`;
+
+export function canonicalKey(v: unknown): string {
+  switch (typeof v) {
+    case 'string':
+      return 's' + v;
+    case 'number':
+      return 'n' + v;
+    case 'boolean':
+      return v ? 'b1' : 'b0';
+    case 'undefined':
+      return NULL_KEY;
+    case 'bigint':
+      return 'n' + v.toString();
+    case 'object': {
+      if (v === null) return NULL_KEY;
+      if (v instanceof Date) return 'd' + v.getTime();
+      if (Array.isArray(v)) return '[' + v.map((e) => lengthPrefixed(canonicalKey(e))).join('') + ']';
+      if (v instanceof RegExp) return 'r' + v.source + '/' + v.flags;
+      const bsonType = (v as BsonLike)._bsontype;
+      if (bsonType !== undefined) {
+        switch (bsonType) {
+          case 'ObjectId':
+            return 'o' + (v as { toHexString(): string }).toHexString();
+          case 'Long':
+          case 'Int32':
+          case 'Double':
+            return 'n' + (v as { valueOf(): unknown }).valueOf()?.toString();
+          case 'Binary': {
+            const bin = v as unknown as { sub_type: number; buffer: Uint8Array; position: number };
+            return 'x' + bin.sub_type + ':' + Buffer.from(bin.buffer.subarray(0, bin.position)).toString('base64');
+          }
+          case 'BSONRegExp': {
+            const re = v as unknown as { pattern: string; options: string };
+            return 'r' + re.pattern + '/' + re.options;
+          }
+          case 'MinKey':
+            return '-';
+          case 'MaxKey':
+            return '+';
+          default:
+            return bsonType + ':' + (v as BsonLike).toString();
+        }
+      }
+      if (ArrayBuffer.isView(v)) return 'x0:' + Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
+      const obj = v as Record<string, unknown>;
+      let out = '{';
+      for (const k of Object.keys(obj)) out += lengthPrefixed(k) + lengthPrefixed(canonicalKey(obj[k]));
+      return out + '}';
+    }
+    default:
+      return 'f' + String(v);
+  }
+}
+
+/** Marks an empty array at the end of a path, which MongoDB indexes as its own key. */
+export const EMPTY_ARRAY: readonly unknown[] = Object.freeze([]);
+
+function collect(value: unknown, parts: string[], i: number, out: unknown[]): void {
+  if (i === parts.length) {
+    if (Array.isArray(value)) {
+      if (value.length === 0) out.push(EMPTY_ARRAY);
+      else for (const e of value) out.push(e);
+    } else {
+      out.push(value);
+    }
+    return;
+  }
+  const part = parts[i];
+  if (Array.isArray(value)) {
+    const before = out.length;
+    if (/^\d+$/.test(part) && +part < value.length) collect(value[+part], parts, i + 1, out);
+    for (const el of value) if (isDocumentValue(el)) collect(el[part], parts, i + 1, out);
+    if (out.length === before) out.push(undefined);
+    return;
+  }
+  if (isDocumentValue(value)) collect(value[part], parts, i + 1, out);
+  else out.push(undefined);
+}
+
+/** The values a document holds at `path` (pre-split on dots); `[undefined]` when missing. */
+export function pathValues(doc: Record<string, unknown>, path: string[]): unknown[] {
+  const out: unknown[] = [];
+  collect(doc, path, 0, out);
+  return out;
+}
+
+/** Renders a key value the way MongoDB prints it in an E11000 message. */
+export function formatKeyValue(v: unknown): string {
+  if (v === undefined || v === null) return 'null';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  if (v instanceof Date) return `new Date(${v.getTime()})`;
+  if (Array.isArray(v)) return v.length ? `[ ${v.map(formatKeyValue).join(', ')} ]` : '[]';
+  const bsonType = (v as BsonLike)._bsontype;
+  if (bsonType === 'ObjectId') return `ObjectId('${(v as BsonLike).toString()}')`;
+  if (bsonType !== undefined) return `${bsonType}(${JSON.stringify((v as BsonLike).toString())})`;
+  if (isDocumentValue(v)) {
+    const keys = Object.keys(v);
+    return keys.length ? `{ ${keys.map((k) => `${k}: ${formatKeyValue(v[k])}`).join(', ')} }` : '{}';
+  }
+  return String(v);
+}
+
+export function formatDuplicateKey(fields: string[], values: unknown[]): string {
+  return `{ ${fields.map((f, i) => `${f}: ${formatKeyValue(values[i])}`).join(', ')} }`;
+}
