@@ -1,0 +1,61 @@
+import { ObjectId } from 'bson';
+import { applyUpdate, buildUpsert, seedFromFilter, updateKind } from './update-document';
+
+describe('applyUpdate', () => {
+  const current = Object.freeze({ _id: 1, n: 1, tags: Object.freeze(['a']), nested: Object.freeze({ k: 1 }) });
+
+  it('applies operators to a copy and leaves the stored version untouched', () => {
+    const { doc, modified } = applyUpdate(current, { $set: { 'nested.k': 2 }, $inc: { n: 1 }, $push: { tags: 'b' } });
+    expect(modified).toBe(true);
+    expect(doc).toEqual({ _id: 1, n: 2, tags: ['a', 'b'], nested: { k: 2 } });
+    expect(current).toEqual({ _id: 1, n: 1, tags: ['a'], nested: { k: 1 } });
+  });
+
+  it('reports no modification when values do not change, and ignores $setOnInsert on update', () => {
+    expect(applyUpdate(current, { $set: { n: 1 } }).modified).toBe(false);
+    expect(applyUpdate(current, { $setOnInsert: { created: true } })).toEqual({ doc: current, modified: false });
+  });
+
+  it('replaces the whole document but keeps _id first', () => {
+    expect(applyUpdate(current, { text: 'new' }).doc).toEqual({ _id: 1, text: 'new' });
+    expect(Object.keys(applyUpdate(current, { text: 'new', _id: 1 }).doc)).toEqual(['_id', 'text']);
+  });
+
+  it('refuses to change _id', () => {
+    expect(() => applyUpdate(current, { $set: { _id: 2 } })).toThrow(expect.objectContaining({ code: 66 }));
+    expect(() => applyUpdate(current, { _id: 2, n: 1 })).toThrow(expect.objectContaining({ code: 66 }));
+  });
+
+  it('supports pipeline updates, arrayFilters and the positional operator', () => {
+    expect(applyUpdate(current, [{ $set: { m: { $add: ['$n', 10] } } }]).doc.m).toBe(11);
+    const doc = { _id: 1, items: [{ k: 1, v: 0 }, { k: 2, v: 0 }] };
+    expect(applyUpdate(doc, { $set: { 'items.$[i].v': 5 } }, { arrayFilters: [{ 'i.k': 2 }] }).doc.items).toEqual([
+      { k: 1, v: 0 },
+      { k: 2, v: 5 },
+    ]);
+    expect(applyUpdate(doc, { $set: { 'items.$.v': 7 } }, { filter: { 'items.k': 1 } }).doc.items[0]).toEqual({ k: 1, v: 7 });
+  });
+
+  it('names an unknown update operator', () => {
+    expect(() => applyUpdate(current, { $frobnicate: { n: 1 } })).toThrow(/\$frobnicate/);
+    expect(() => updateKind({ $set: { a: 1 }, b: 2 })).toThrow(expect.objectContaining({ code: 9 }));
+  });
+});
+
+describe('buildUpsert', () => {
+  it('starts from the filter equalities, applies $set and $setOnInsert, then adds an ObjectId', () => {
+    const doc = buildUpsert(
+      { platform: 'x', externalId: '1', 'author.id': 'u1', likes: { $gt: 3 } },
+      { $set: { text: 'hi' }, $setOnInsert: { createdAt: 'now' }, $inc: { seen: 1 } },
+    );
+    expect(doc._id).toBeInstanceOf(ObjectId);
+    expect(Object.keys(doc)[0]).toBe('_id');
+    expect(doc).toMatchObject({ platform: 'x', externalId: '1', author: { id: 'u1' }, text: 'hi', createdAt: 'now', seen: 1 });
+    expect(doc).not.toHaveProperty('likes');
+  });
+
+  it('takes _id from the filter for a replacement upsert', () => {
+    expect(buildUpsert({ _id: 'k', $and: [{ a: { $eq: 2 } }] }, { b: 1 })).toEqual({ _id: 'k', b: 1 });
+    expect(seedFromFilter({ $and: [{ a: { $eq: 2 } }, { b: { $in: [3] } }], c: /x/ })).toEqual({ a: 2, b: 3 });
+  });
+});

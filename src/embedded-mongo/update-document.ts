@@ -1,0 +1,155 @@
+import { ObjectId, type Document } from 'bson';
+import { cloneDeep, isEqual, setValue } from 'mingo/util';
+import { CommandError, ErrorCode } from './errors';
+import { isDocumentValue } from './index-key';
+import { applyUpdateToCopy } from './query-language';
+
+/**
+ * Turns an update statement (operators, a replacement document or a pipeline) into the next
+ * version of a document. Operators and pipelines are mingo's; what is MongoDB's rather than a
+ * query language's lives here: `$setOnInsert`, upsert seeds built from the filter, `_id` staying put.
+ */
+export type UpdateSpec = Document | Document[];
+
+export type UpdateKind = 'operators' | 'replacement' | 'pipeline';
+
+export function updateKind(update: UpdateSpec): UpdateKind {
+  if (Array.isArray(update)) return 'pipeline';
+  if (!isDocumentValue(update)) throw new CommandError(ErrorCode.FailedToParse, 'Update argument must be either an object or an array');
+  const keys = Object.keys(update);
+  const operators = keys.filter((k) => k.startsWith('$'));
+  if (operators.length === 0) return 'replacement';
+  if (operators.length !== keys.length) {
+    const plain = keys.find((k) => !k.startsWith('$'));
+    throw new CommandError(ErrorCode.FailedToParse, `Unknown modifier: ${plain}. Expected a valid update modifier or pipeline-style update specified as an array`);
+  }
+  return 'operators';
+}
+
+export interface UpdateOptions {
+  arrayFilters?: Document[];
+  /** The statement's filter, needed to resolve the positional `$` operator. */
+  filter?: Document;
+  variables?: Document;
+}
+
+function usesPositional(update: Document): boolean {
+  for (const op of Object.keys(update)) {
+    const fields = update[op];
+    if (isDocumentValue(fields)) for (const path of Object.keys(fields)) if (/(^|\.)\$(\.|$)/.test(path)) return true;
+  }
+  return false;
+}
+
+/**
+ * mingo refuses any operator on `_id`; MongoDB accepts setting it to the value it already has,
+ * and setting it on the document an upsert inserts. Such assignments are taken out here.
+ */
+function withoutIdAssignment(update: Document, id: unknown): Document {
+  let out = update;
+  for (const op of ['$set', '$setOnInsert']) {
+    const fields = update[op];
+    if (!isDocumentValue(fields) || !('_id' in fields)) continue;
+    if (id !== undefined && !isEqual(fields._id, id)) throw immutableId();
+    const { _id: _same, ...rest } = fields;
+    out = { ...out, [op]: rest };
+  }
+  return out;
+}
+
+function immutableId(): CommandError {
+  return new CommandError(ErrorCode.ImmutableField, "Performing an update on the path '_id' would modify the immutable field '_id'");
+}
+
+/** Puts `_id` first, as MongoDB stores it. */
+export function withIdFirst(doc: Document): Document {
+  const keys = Object.keys(doc);
+  if (keys[0] === '_id' || !('_id' in doc)) return doc;
+  const out: Document = { _id: doc._id };
+  for (const k of keys) if (k !== '_id') out[k] = doc[k];
+  return out;
+}
+
+/** The next version of `current`, or `modified: false` when the update changes nothing. */
+export function applyUpdate(current: Document, update: UpdateSpec, options: UpdateOptions = {}): { doc: Document; modified: boolean } {
+  const kind = updateKind(update);
+  if (kind === 'replacement') {
+    const replacement = update as Document;
+    if ('_id' in replacement && !isEqual(replacement._id, current._id)) throw immutableId();
+    const next = withIdFirst({ ...replacement, _id: current._id });
+    return { doc: next, modified: !isEqual(next, current) };
+  }
+  let spec: UpdateSpec = update;
+  if (kind === 'operators') {
+    const { $setOnInsert: _ignored, ...rest } = withoutIdAssignment(update as Document, current._id);
+    spec = rest;
+    if (Object.keys(rest).length === 0) return { doc: current, modified: false };
+  }
+  const copy = cloneDeep(current) as Document;
+  const condition = kind === 'operators' && usesPositional(spec as Document) ? options.filter : undefined;
+  const result = applyUpdateToCopy(copy, spec, options.arrayFilters, condition, options.variables);
+  if (!result.modified) return { doc: current, modified: false };
+  if (!isEqual(result.doc._id, current._id)) throw immutableId();
+  return result;
+}
+
+/**
+ * The document an upsert inserts when nothing matched: the filter's equality fields, then the
+ * update (operators including `$setOnInsert`, a replacement, or a pipeline), then a new ObjectId
+ * if no `_id` came from either.
+ */
+export function buildUpsert(filter: Document, update: UpdateSpec, options: UpdateOptions = {}): Document {
+  const kind = updateKind(update);
+  let doc: Document;
+  if (kind === 'replacement') {
+    doc = { ...(update as Document) };
+    if (!('_id' in doc)) {
+      const seed = seedFromFilter(filter);
+      if ('_id' in seed) doc._id = seed._id;
+    }
+  } else {
+    const seed = seedFromFilter(filter);
+    let spec: UpdateSpec = update;
+    if (kind === 'operators') {
+      const assignedId = (update as Document).$set?._id ?? (update as Document).$setOnInsert?._id;
+      if (assignedId !== undefined) {
+        if ('_id' in seed && !isEqual(seed._id, assignedId)) throw immutableId();
+        seed._id = assignedId;
+      }
+      const { $setOnInsert, ...rest } = withoutIdAssignment(update as Document, undefined);
+      spec = $setOnInsert ? { ...rest, $set: { ...(rest.$set as Document | undefined), ...($setOnInsert as Document) } } : rest;
+      if (Object.keys(spec).length === 0) spec = { $set: {} };
+    }
+    doc = applyUpdateToCopy(seed, spec, options.arrayFilters, undefined, options.variables).doc;
+    if ('_id' in seed && !isEqual(doc._id, seed._id)) throw immutableId();
+  }
+  if (doc._id === undefined) doc._id = new ObjectId();
+  return withIdFirst(doc);
+}
+
+/** Equality conditions of a filter as a document (`{ a: 1, 'b.c': 2 }` gives `{ a: 1, b: { c: 2 } }`). */
+export function seedFromFilter(filter: Document): Document {
+  const seed: Document = {};
+  const visit = (f: Document): void => {
+    for (const key of Object.keys(f)) {
+      const value = f[key];
+      if (key === '$and' && Array.isArray(value)) {
+        for (const sub of value) if (isDocumentValue(sub)) visit(sub);
+        continue;
+      }
+      if (key.startsWith('$')) continue;
+      if (isDocumentValue(value)) {
+        const ops = Object.keys(value);
+        if (ops.length > 0 && ops.every((op) => op.startsWith('$'))) {
+          if ('$eq' in value) setValue(seed, key, cloneDeep(value.$eq));
+          else if (Array.isArray(value.$in) && value.$in.length === 1) setValue(seed, key, cloneDeep(value.$in[0]));
+          continue;
+        }
+      }
+      if (value instanceof RegExp) continue;
+      setValue(seed, key, cloneDeep(value));
+    }
+  };
+  visit(filter);
+  return seed;
+}
