@@ -1,6 +1,10 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
+import { CollectorsModule } from './collectors/collectors.module';
+import { MentionsModule } from './mentions/mentions.module';
+import { TopicsModule } from './topics/topics.module';
 import { Settings } from './config/settings';
 import { SettingsModule } from './config/settings.module';
 import { DatabaseModule } from './database/database.module';
@@ -28,9 +32,13 @@ export class AppModule implements NestModule {
           },
         }),
         DatabaseModule.forRoot(),
+        ScheduleModule.forRoot(),
         JobsModule,
         WorkspacesModule,
         HealthModule,
+        TopicsModule,
+        MentionsModule,
+        CollectorsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorsFilter }],
     };

@@ -4,8 +4,11 @@ import mongoose from 'mongoose';
 import { Settings, SETTINGS } from '../config/settings';
 import { DATABASE_TARGET, DatabaseTarget, openDatabaseTarget } from './database-target';
 
-/** Operators in user input must never reach a query: Mongoose wraps `$`-keys in filters as `$eq`. */
-mongoose.set('sanitizeFilter', true);
+/**
+ * Operators in user input never reach a query: the HTTP edge refuses `$`-keys and DTOs turn every
+ * input into a typed value. (Mongoose's global `sanitizeFilter` would also neuter our own
+ * `$gte`/`$in` filters unless each were wrapped in `trusted()`, so it stays off.)
+ */
 mongoose.set('strictQuery', true);
 
 class DatabaseTargetLifecycle implements OnApplicationShutdown {

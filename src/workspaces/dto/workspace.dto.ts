@@ -74,6 +74,12 @@ export class WebhookDto {
   url: string | null;
 }
 
+export class RoutingRuleDto {
+  @ApiProperty({ example: 'cartão' }) @IsString() @MinLength(2) @MaxLength(80) keyword: string;
+  @ApiProperty({ example: 'cards' }) @IsString() @MinLength(1) @MaxLength(80) team: string;
+  @ApiPropertyOptional({ description: 'agent id to assign directly' }) @IsOptional() @IsString() @MaxLength(64) agentId?: string;
+}
+
 export class WorkspaceSettingsDto {
   @ApiPropertyOptional({ type: SlaSettingsDto }) @IsOptional() @ValidateNested() @Type(() => SlaSettingsDto) sla?: SlaSettingsDto;
   @ApiPropertyOptional({ type: BusinessHoursDto }) @IsOptional() @ValidateNested() @Type(() => BusinessHoursDto) businessHours?: BusinessHoursDto;
@@ -87,6 +93,13 @@ export class WorkspaceSettingsDto {
   socialMediums?: string[];
   @ApiPropertyOptional({ type: SentimentThresholdsDto }) @IsOptional() @ValidateNested() @Type(() => SentimentThresholdsDto) sentiment?: SentimentThresholdsDto;
   @ApiPropertyOptional({ type: WebhookDto }) @IsOptional() @ValidateNested() @Type(() => WebhookDto) webhook?: WebhookDto;
+  @ApiPropertyOptional({ type: [RoutingRuleDto], description: 'ordered; the first match wins' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => RoutingRuleDto)
+  routingRules?: RoutingRuleDto[];
 }
 
 export class CreateWorkspaceDto {

@@ -11,6 +11,13 @@ export interface BusinessHoursSettings {
   holidays: string[];
 }
 
+export interface RoutingRule {
+  /** Word or phrase; matched case- and accent-insensitively on word boundaries. */
+  keyword: string;
+  team: string;
+  agentId?: string;
+}
+
 export interface WorkspaceSettings {
   sla: { firstResponseSeconds: number; resolutionSeconds: number; abandonmentSeconds: number };
   businessHours: BusinessHoursSettings;
@@ -18,6 +25,8 @@ export interface WorkspaceSettings {
   socialMediums: string[];
   sentiment: { positiveThreshold: number; negativeThreshold: number };
   webhook: { url: string | null };
+  /** Ordered keyword rules: the first that matches a support mention routes its case (seed 002). */
+  routingRules: RoutingRule[];
 }
 
 export function defaultWorkspaceSettings(): WorkspaceSettings {
@@ -29,6 +38,7 @@ export function defaultWorkspaceSettings(): WorkspaceSettings {
     socialMediums: [...DEFAULT_SOCIAL_MEDIUMS],
     sentiment: { positiveThreshold: 0.05, negativeThreshold: -0.05 },
     webhook: { url: null },
+    routingRules: [],
   };
 }
 

@@ -1,0 +1,52 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { CareRepliesModule } from '../care/care-replies.module';
+import { EngagementModule } from '../engagement/engagement.module';
+import { MentionsModule } from '../mentions/mentions.module';
+import { TopicsModule } from '../topics/topics.module';
+import { WorkspacesModule } from '../workspaces/workspaces.module';
+import { CollectController } from './collect.controller';
+import { CollectScheduler } from './collect.scheduler';
+import { CollectionListeners } from './collection-listeners';
+import { CollectionService } from './collection.service';
+import { COLLECTORS } from './collector';
+import { CollectorStateService } from './collector-state.service';
+import { MetricsRefresher } from './metrics-refresher';
+import {
+  ApiUsage,
+  ApiUsageSchema,
+  CollectionLease,
+  CollectionLeaseSchema,
+  CollectorCursor,
+  CollectorCursorSchema,
+} from './schemas/collector-state.schema';
+import { XApiClients } from './x/x-api-target';
+import { XCollector } from './x/x.collector';
+
+@Module({
+  imports: [
+    MongooseModule.forFeature([
+      { name: CollectorCursor.name, schema: CollectorCursorSchema },
+      { name: CollectionLease.name, schema: CollectionLeaseSchema },
+      { name: ApiUsage.name, schema: ApiUsageSchema },
+    ]),
+    TopicsModule,
+    WorkspacesModule,
+    MentionsModule,
+    EngagementModule,
+    CareRepliesModule,
+  ],
+  controllers: [CollectController],
+  providers: [
+    CollectorStateService,
+    CollectionService,
+    CollectionListeners,
+    CollectScheduler,
+    MetricsRefresher,
+    XApiClients,
+    XCollector,
+    { provide: COLLECTORS, inject: [XCollector], useFactory: (x: XCollector) => [x] },
+  ],
+  exports: [CollectScheduler, CollectionListeners, XApiClients, CollectorStateService],
+})
+export class CollectorsModule {}

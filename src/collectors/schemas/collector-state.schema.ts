@@ -1,0 +1,38 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { Schema as MongooseSchema, Types } from 'mongoose';
+
+/**
+ * Where a stream of a topic stopped. `sinceId` moves only when a whole run has been stored;
+ * `pending` records the part of the current run already stored (newest id seen, and the oldest
+ * stored so far), so a killed process resumes where it stopped instead of re-reading.
+ */
+@Schema({ collection: 'collector_cursors', timestamps: true, versionKey: false })
+export class CollectorCursor {
+  @Prop({ type: Types.ObjectId, required: true }) topicId: Types.ObjectId;
+  /** e.g. `x:search`, `x:timeline:<user id>`. */
+  @Prop({ required: true }) stream: string;
+  @Prop({ type: String, default: null }) sinceId: string | null;
+  @Prop({ type: MongooseSchema.Types.Mixed, default: null }) pending: { newestId: string | null; untilId: string } | null;
+}
+export const CollectorCursorSchema = SchemaFactory.createForClass(CollectorCursor);
+CollectorCursorSchema.index({ topicId: 1, stream: 1 }, { unique: true });
+
+/** One collection of a topic at a time, across instances: a lease that expires if its holder dies. */
+@Schema({ collection: 'collection_leases', versionKey: false })
+export class CollectionLease {
+  @Prop({ required: true, unique: true }) key: string;
+  @Prop({ required: true }) holder: string;
+  @Prop({ required: true }) expiresAt: Date;
+}
+export const CollectionLeaseSchema = SchemaFactory.createForClass(CollectionLease);
+
+/** Posts read from a paid API per calendar month (UTC), against the monthly read cap. */
+@Schema({ collection: 'api_usage', versionKey: false })
+export class ApiUsage {
+  @Prop({ required: true }) platform: string;
+  /** `YYYY-MM`. */
+  @Prop({ required: true }) month: string;
+  @Prop({ default: 0 }) reads: number;
+}
+export const ApiUsageSchema = SchemaFactory.createForClass(ApiUsage);
+ApiUsageSchema.index({ platform: 1, month: 1 }, { unique: true });

@@ -1,0 +1,23 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsIn, IsInt, IsMongoId, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { PLATFORMS } from '../../topics/schemas/topic.schema';
+import { INTENTS, SENTIMENT_LABELS } from '../schemas/mention.schema';
+
+export class ListMentionsQuery {
+  @ApiPropertyOptional({ description: 'topic id' }) @IsOptional() @IsMongoId() topic?: string;
+  @ApiPropertyOptional({ description: 'inclusive start (ISO 8601), platform time' }) @IsOptional() @Type(() => Date) @IsDate() from?: Date;
+  @ApiPropertyOptional({ description: 'exclusive end (ISO 8601)' }) @IsOptional() @Type(() => Date) @IsDate() to?: Date;
+  @ApiPropertyOptional({ enum: PLATFORMS }) @IsOptional() @IsIn(PLATFORMS) platform?: string;
+  @ApiPropertyOptional({ enum: SENTIMENT_LABELS }) @IsOptional() @IsIn(SENTIMENT_LABELS) sentiment?: string;
+  @ApiPropertyOptional({ enum: INTENTS }) @IsOptional() @IsIn(INTENTS) intent?: string;
+  @ApiPropertyOptional({ example: 'pt' }) @IsOptional() @Matches(/^[a-z]{2,3}$/, { message: 'lang must be an ISO 639-1 code' }) lang?: string;
+  @ApiPropertyOptional({ description: 'text contains (case-insensitive)' }) @IsOptional() @IsString() @MaxLength(200) q?: string;
+  @ApiPropertyOptional({ description: 'opaque cursor from the previous page' }) @IsOptional() @IsString() @MaxLength(200) cursor?: string;
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+}
+
+export class StreamMentionsQuery {
+  @ApiPropertyOptional({ description: 'topic id' }) @IsOptional() @IsMongoId() topic?: string;
+  @ApiPropertyOptional({ description: 'API key, for EventSource clients that cannot send headers' }) @IsOptional() @IsString() access_token?: string;
+}

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { EnrichmentModule } from '../enrichment/enrichment.module';
+import { MentionsController } from './mentions.controller';
+import { MentionsService } from './mentions.service';
+import { Mention, MentionSchema } from './schemas/mention.schema';
+import { MentionRollup, MentionRollupSchema } from './schemas/mention-rollup.schema';
+
+@Module({
+  imports: [
+    EnrichmentModule,
+    MongooseModule.forFeature([
+      { name: Mention.name, schema: MentionSchema },
+      { name: MentionRollup.name, schema: MentionRollupSchema },
+    ]),
+  ],
+  controllers: [MentionsController],
+  providers: [MentionsService],
+  exports: [MentionsService],
+})
+export class MentionsModule {}

@@ -1,0 +1,250 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { AnyBulkWriteOperation, Model, Types } from 'mongoose';
+import { Observable, Subject, filter as rxFilter, map } from 'rxjs';
+import type { MentionInput } from '../collectors/collected';
+import { EnrichmentService } from '../enrichment';
+import type { WorkspaceView } from '../workspaces/workspaces.service';
+import { ListMentionsQuery } from './dto/list-mentions.dto';
+import { afterCursor, decodeCursor, encodeCursor } from './page-cursor';
+import { Intent, Mention, SentimentLabel } from './schemas/mention.schema';
+import { MentionRollup } from './schemas/mention-rollup.schema';
+
+export interface MentionView {
+  id: string;
+  topicIds: string[];
+  platform: string;
+  externalId: string;
+  url: string;
+  text: string;
+  createdAt: Date;
+  author: { externalId: string; handle: string; name?: string | null; followers?: number | null };
+  lang: string;
+  sentiment: { score: number; label: SentimentLabel };
+  intent: Intent;
+  routing: { team: string; keyword: string; agentId?: string } | null;
+  conversationId: string | null;
+  inReplyToExternalId: string | null;
+  metrics: { likes: number; reposts: number; quotes: number; replies: number; impressions: number | null };
+}
+
+export interface StoredMention extends MentionView {
+  workspaceId: string;
+}
+
+export interface IngestResult {
+  /** Mentions stored for the first time in this workspace. */
+  stored: StoredMention[];
+  /** Mentions already known that this topic now also matches. */
+  linked: number;
+  rejected: { externalId: string; error: string }[];
+}
+
+type MentionRow = Mention & { _id: Types.ObjectId };
+
+export function toMentionView(doc: MentionRow): StoredMention {
+  return {
+    id: String(doc._id),
+    workspaceId: String(doc.workspaceId),
+    topicIds: (doc.topicIds ?? []).map(String),
+    platform: doc.platform,
+    externalId: doc.externalId,
+    url: doc.url,
+    text: doc.text,
+    createdAt: doc.createdAt,
+    author: doc.author,
+    lang: doc.lang,
+    sentiment: doc.sentiment,
+    intent: doc.intent,
+    routing: doc.routing ?? null,
+    conversationId: doc.conversationId ?? null,
+    inReplyToExternalId: doc.inReplyToExternalId ?? null,
+    metrics: doc.metrics,
+  };
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const hourOf = (d: Date) => new Date(Math.floor(d.getTime() / 3_600_000) * 3_600_000);
+
+@Injectable()
+export class MentionsService {
+  private readonly logger = new Logger(MentionsService.name);
+  private readonly live = new Subject<StoredMention>();
+
+  constructor(
+    @InjectModel(Mention.name) private readonly mentions: Model<Mention>,
+    @InjectModel(MentionRollup.name) private readonly rollups: Model<MentionRollup>,
+    private readonly enrichment: EnrichmentService,
+  ) {}
+
+  /**
+   * Enriches and stores a batch for one topic. Idempotent: a post already stored for the
+   * workspace is not stored again (unique workspace + platform + id); the hourly rollups count a
+   * mention once for the workspace (on the insert the server acknowledged) and once per topic.
+   */
+  async ingest(workspace: WorkspaceView, topicId: string, inputs: MentionInput[]): Promise<IngestResult> {
+    const wsId = new Types.ObjectId(workspace.id);
+    const tId = new Types.ObjectId(topicId);
+    const unique = [...new Map(inputs.map((m) => [`${m.platform}:${m.externalId}`, m])).values()];
+    if (unique.length === 0) return { stored: [], linked: 0, rejected: [] };
+
+    const existing = await this.mentions
+      .find({ workspaceId: wsId, externalId: { $in: unique.map((m) => m.externalId) } }, { platform: 1, externalId: 1, topicIds: 1 })
+      .lean();
+    const known = new Map(existing.map((d) => [`${d.platform}:${d.externalId}`, d]));
+
+    const thresholds = workspace.settings.sentiment;
+    const routingRules = workspace.settings.routingRules ?? [];
+    const ops: AnyBulkWriteOperation<Mention>[] = [];
+    const opInputs: { input: MentionInput; doc: Omit<Mention, 'topicIds'> | null }[] = [];
+    let linkedRows: MentionRow[] = [];
+    const linkIds: Types.ObjectId[] = [];
+    const rejected: IngestResult['rejected'] = [];
+
+    for (const input of unique) {
+      const prior = known.get(`${input.platform}:${input.externalId}`);
+      const key = { workspaceId: wsId, platform: input.platform, externalId: input.externalId };
+      if (prior) {
+        const hasTopic = (prior.topicIds ?? []).some((t) => t.equals(tId));
+        if (!hasTopic) {
+          linkIds.push(prior._id as Types.ObjectId);
+          ops.push({ updateOne: { filter: key, update: { $addToSet: { topicIds: tId }, $set: { metrics: input.metrics } } } });
+        }
+        continue;
+      }
+      let doc: Omit<Mention, 'topicIds'>;
+      try {
+        const e = this.enrichment.enrich(
+          { text: input.text, platformLang: input.platformLang ?? null },
+          { routingRules, thresholds: { positive: thresholds.positiveThreshold, negative: thresholds.negativeThreshold } },
+        );
+        doc = {
+          ...key,
+          url: input.url,
+          text: input.text,
+          createdAt: input.createdAt,
+          author: input.author,
+          lang: e.lang,
+          platformLang: input.platformLang ?? null,
+          sentiment: { score: e.sentiment.score, label: e.sentiment.label },
+          intent: e.intent,
+          routing: e.routing,
+          conversationId: input.conversationId ?? null,
+          inReplyToExternalId: input.inReplyToExternalId ?? null,
+          metrics: input.metrics,
+          metricsUpdatedAt: new Date(),
+        };
+      } catch (err) {
+        rejected.push({ externalId: input.externalId, error: (err as Error).message });
+        continue;
+      }
+      opInputs.push({ input, doc });
+      ops.push({ updateOne: { filter: key, update: { $setOnInsert: doc, $addToSet: { topicIds: tId } }, upsert: true } });
+    }
+    if (ops.length === 0) return { stored: [], linked: 0, rejected };
+
+    const result = await this.mentions.bulkWrite(ops, { ordered: false }).catch((err) => {
+      // Unordered: the good writes are applied; report the bad ones and carry on.
+      for (const we of err?.writeErrors ?? []) rejected.push({ externalId: String(we?.err?.op?.q?.externalId ?? '?'), error: we.errmsg });
+      return err?.result;
+    });
+    const upsertedIds: Types.ObjectId[] = Object.values((result?.upsertedIds ?? {}) as Record<string, Types.ObjectId>);
+    const stored = upsertedIds.length
+      ? ((await this.mentions.find({ _id: { $in: upsertedIds } }).sort({ createdAt: 1 }).lean()) as MentionRow[])
+      : [];
+    if (linkIds.length) linkedRows = (await this.mentions.find({ _id: { $in: linkIds } }).lean()) as MentionRow[];
+
+    await this.bumpRollups(stored, [null, tId]);
+    await this.bumpRollups(linkedRows, [tId]);
+
+    const views = stored.map(toMentionView);
+    for (const v of views) this.live.next(v);
+    if (rejected.length) this.logger.warn({ workspaceId: workspace.id, rejected }, 'Some mentions were not stored');
+    return { stored: views, linked: linkedRows.length, rejected };
+  }
+
+  private async bumpRollups(rows: MentionRow[], topics: (Types.ObjectId | null)[]) {
+    if (rows.length === 0) return;
+    const buckets = new Map<string, { key: Record<string, unknown>; count: number; scoreSum: number }>();
+    for (const r of rows) {
+      for (const topicId of topics) {
+        const key = {
+          workspaceId: r.workspaceId,
+          topicId,
+          hour: hourOf(r.createdAt),
+          platform: r.platform,
+          lang: r.lang,
+          sentiment: r.sentiment.label,
+          intent: r.intent,
+        };
+        const id = `${String(topicId)}|${key.hour.getTime()}|${r.platform}|${r.lang}|${r.sentiment.label}|${r.intent}`;
+        const b = buckets.get(id) ?? { key, count: 0, scoreSum: 0 };
+        b.count += 1;
+        b.scoreSum += r.sentiment.score;
+        buckets.set(id, b);
+      }
+    }
+    await this.rollups.bulkWrite(
+      [...buckets.values()].map((b) => ({
+        updateOne: { filter: b.key, update: { $inc: { count: b.count, scoreSum: b.scoreSum } }, upsert: true },
+      })),
+      { ordered: false },
+    );
+  }
+
+  async list(workspaceId: string, q: ListMentionsQuery) {
+    const limit = q.limit ?? 50;
+    const filter: Record<string, unknown> = { workspaceId: new Types.ObjectId(workspaceId) };
+    if (q.topic) filter.topicIds = new Types.ObjectId(q.topic);
+    if (q.from || q.to) filter.createdAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) };
+    if (q.platform) filter.platform = q.platform;
+    if (q.sentiment) filter['sentiment.label'] = q.sentiment;
+    if (q.intent) filter.intent = q.intent;
+    if (q.lang) filter.lang = q.lang;
+    if (q.q) filter.text = { $regex: escapeRegex(q.q), $options: 'i' };
+    const query = q.cursor ? { $and: [filter, afterCursor('createdAt', decodeCursor(q.cursor))] } : filter;
+    const rows = (await this.mentions
+      .find(query)
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(limit + 1)
+      .lean()) as MentionRow[];
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      data: page.map((r) => {
+        const { workspaceId: _w, ...view } = toMentionView(r);
+        return view;
+      }),
+      nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last._id) : null,
+    };
+  }
+
+  /** Mentions posted since `since`, for the metrics refresher. */
+  async recentIds(workspaceId: string, platform: string, since: Date): Promise<string[]> {
+    const docs = await this.mentions
+      .find({ workspaceId: new Types.ObjectId(workspaceId), platform, createdAt: { $gte: since } }, { externalId: 1 })
+      .lean();
+    return docs.map((d) => d.externalId);
+  }
+
+  async applyMetrics(workspaceId: string, platform: string, updates: { externalId: string; metrics: Mention['metrics'] }[]): Promise<number> {
+    if (updates.length === 0) return 0;
+    const wsId = new Types.ObjectId(workspaceId);
+    const now = new Date();
+    const res = await this.mentions.bulkWrite(
+      updates.map((u) => ({
+        updateOne: { filter: { workspaceId: wsId, platform, externalId: u.externalId }, update: { $set: { metrics: u.metrics, metricsUpdatedAt: now } } },
+      })),
+      { ordered: false },
+    );
+    return res.modifiedCount;
+  }
+
+  /** New mentions of one workspace as they are stored (server-sent events). */
+  stream(workspaceId: string, topicId?: string): Observable<{ type: string; data: MentionView }> {
+    return this.live.pipe(
+      rxFilter((m) => m.workspaceId === workspaceId && (!topicId || m.topicIds.includes(topicId))),
+      map(({ workspaceId: _w, ...m }) => ({ type: 'mention', data: m })),
+    );
+  }
+}

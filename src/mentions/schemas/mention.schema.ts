@@ -1,0 +1,70 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { HydratedDocument, Schema as MongooseSchema, Types } from 'mongoose';
+
+import { Intent, INTENTS, SentimentLabel } from '../../enrichment/enrichment.types';
+
+export { INTENTS, SENTIMENT_LABELS, SUPPORT_INTENTS } from '../../enrichment/enrichment.types';
+export type { Intent, SentimentLabel } from '../../enrichment/enrichment.types';
+
+@Schema({ collection: 'mentions', timestamps: { createdAt: 'collectedAt', updatedAt: 'updatedAt' } })
+export class Mention {
+  @Prop({ type: Types.ObjectId, required: true })
+  workspaceId: Types.ObjectId;
+
+  /** Every topic of the workspace whose query matched this post. */
+  @Prop({ type: [Types.ObjectId], default: [] })
+  topicIds: Types.ObjectId[];
+
+  @Prop({ required: true })
+  platform: string;
+
+  @Prop({ required: true })
+  externalId: string;
+
+  @Prop({ required: true })
+  url: string;
+
+  @Prop({ required: true })
+  text: string;
+
+  /** The platform's `created_at`. */
+  @Prop({ required: true })
+  createdAt: Date;
+
+  @Prop({ type: { externalId: String, handle: String, name: String, followers: Number, _id: false }, required: true })
+  author: { externalId: string; handle: string; name?: string | null; followers?: number | null };
+
+  @Prop({ required: true })
+  lang: string;
+
+  @Prop({ type: String, default: null })
+  platformLang: string | null;
+
+  @Prop({ type: { score: Number, label: String, _id: false }, required: true })
+  sentiment: { score: number; label: SentimentLabel };
+
+  @Prop({ required: true, enum: INTENTS })
+  intent: Intent;
+
+  @Prop({ type: { team: String, keyword: String, agentId: String, _id: false }, default: null })
+  routing: { team: string; keyword: string; agentId?: string } | null;
+
+  @Prop({ type: String, default: null })
+  conversationId: string | null;
+
+  @Prop({ type: String, default: null })
+  inReplyToExternalId: string | null;
+
+  @Prop({ type: MongooseSchema.Types.Mixed, required: true })
+  metrics: { likes: number; reposts: number; quotes: number; replies: number; impressions: number | null };
+
+  @Prop({ type: Date, default: null })
+  metricsUpdatedAt: Date | null;
+}
+
+export type MentionDocument = HydratedDocument<Mention>;
+export const MentionSchema = SchemaFactory.createForClass(Mention);
+// Idempotent ingestion: one document per post and workspace, however often it is collected.
+MentionSchema.index({ workspaceId: 1, platform: 1, externalId: 1 }, { unique: true });
+MentionSchema.index({ workspaceId: 1, createdAt: -1 });
+MentionSchema.index({ workspaceId: 1, topicIds: 1, createdAt: -1 });

@@ -1,0 +1,76 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  registerDecorator,
+  ValidateNested,
+  ValidationOptions,
+} from 'class-validator';
+import { queryProblem } from '../query-syntax';
+import { Platform, PLATFORMS } from '../schemas/topic.schema';
+
+function IsSearchQuery(options?: ValidationOptions) {
+  return (object: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isSearchQuery',
+      target: object.constructor,
+      propertyName,
+      options,
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && queryProblem(value) === null,
+        defaultMessage: (args) => (typeof args?.value === 'string' ? queryProblem(args.value) : null) ?? 'query must be a string',
+      },
+    });
+}
+
+export class OwnedAccountDto {
+  @ApiProperty({ enum: PLATFORMS, example: 'x' }) @IsIn(PLATFORMS) platform: Platform;
+
+  @ApiProperty({ example: 'lumi_br', description: 'handle, with or without "@"' })
+  @IsString()
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().replace(/^@/, '').toLowerCase() : value))
+  @Matches(/^[a-z0-9_]{1,15}$/, { message: 'handle must be 1-15 letters, digits or underscores' })
+  handle: string;
+}
+
+export class CreateTopicDto {
+  @ApiProperty({ example: 'Lumi brand' }) @IsString() @MinLength(1) @MaxLength(120) name: string;
+
+  @ApiProperty({ example: '(lumi OR @lumi_br OR #lumi) -is:retweet', description: 'X recent-search query (≤ 512 characters)' })
+  @IsSearchQuery()
+  query: string;
+
+  @ApiProperty({ enum: PLATFORMS, isArray: true, example: ['x'] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsIn(PLATFORMS, { each: true })
+  platforms: Platform[];
+
+  @ApiPropertyOptional({ example: ['en', 'pt'], description: 'ISO 639-1 codes; empty or absent: every language' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @Matches(/^[a-z]{2}$/, { each: true, message: 'languages must be ISO 639-1 codes such as "en" or "pt"' })
+  languages?: string[];
+
+  @ApiPropertyOptional({ type: [OwnedAccountDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => OwnedAccountDto)
+  ownedAccounts?: OwnedAccountDto[];
+
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
+}
+
+export class UpdateTopicDto extends PartialType(CreateTopicDto) {}

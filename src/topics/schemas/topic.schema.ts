@@ -1,0 +1,43 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { HydratedDocument, Types } from 'mongoose';
+
+export const PLATFORMS = ['x'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export interface OwnedAccount {
+  platform: Platform;
+  /** Handle without "@", lower case. */
+  handle: string;
+  /** The platform's user id, resolved by the collector on first use. */
+  externalId?: string | null;
+}
+
+@Schema({ collection: 'topics', timestamps: true })
+export class Topic {
+  @Prop({ type: Types.ObjectId, required: true, index: true })
+  workspaceId: Types.ObjectId;
+
+  @Prop({ required: true, trim: true, maxlength: 120 })
+  name: string;
+
+  /** X recent-search query. */
+  @Prop({ required: true, maxlength: 512 })
+  query: string;
+
+  @Prop({ type: [String], default: ['x'] })
+  platforms: Platform[];
+
+  /** ISO 639-1 codes; empty means every language. */
+  @Prop({ type: [String], default: [] })
+  languages: string[];
+
+  @Prop({ type: [{ platform: String, handle: String, externalId: String, _id: false }], default: [] })
+  ownedAccounts: OwnedAccount[];
+
+  @Prop({ default: true })
+  active: boolean;
+}
+
+export type TopicDocument = HydratedDocument<Topic>;
+export const TopicSchema = SchemaFactory.createForClass(Topic);
+TopicSchema.index({ workspaceId: 1, active: 1 });

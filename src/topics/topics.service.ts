@@ -1,0 +1,113 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { isValidObjectId, Model, Types } from 'mongoose';
+import { CreateTopicDto, UpdateTopicDto } from './dto/topic.dto';
+import { OwnedAccount, Platform, Topic } from './schemas/topic.schema';
+
+export interface TopicView {
+  id: string;
+  workspaceId: string;
+  name: string;
+  query: string;
+  platforms: Platform[];
+  languages: string[];
+  ownedAccounts: OwnedAccount[];
+  active: boolean;
+  createdAt?: Date;
+  updatedAt?: Date;
+}
+
+function toView(doc: Topic & { _id: unknown; createdAt?: Date; updatedAt?: Date }): TopicView {
+  return {
+    id: String(doc._id),
+    workspaceId: String(doc.workspaceId),
+    name: doc.name,
+    query: doc.query,
+    platforms: doc.platforms,
+    languages: doc.languages ?? [],
+    ownedAccounts: (doc.ownedAccounts ?? []).map((a) => ({ platform: a.platform, handle: a.handle, externalId: a.externalId ?? null })),
+    active: doc.active,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
+}
+
+const dedupeAccounts = (accounts: { platform: Platform; handle: string }[] = []) =>
+  [...new Map(accounts.map((a) => [`${a.platform}:${a.handle}`, { platform: a.platform, handle: a.handle, externalId: null }])).values()];
+
+@Injectable()
+export class TopicsService {
+  constructor(@InjectModel(Topic.name) private readonly topics: Model<Topic>) {}
+
+  private filter(workspaceId: string, id: string) {
+    if (!isValidObjectId(id)) throw new NotFoundException(`topic ${id} not found`);
+    return { _id: new Types.ObjectId(id), workspaceId: new Types.ObjectId(workspaceId) };
+  }
+
+  async create(workspaceId: string, dto: CreateTopicDto): Promise<TopicView> {
+    const doc = await this.topics.create({
+      workspaceId: new Types.ObjectId(workspaceId),
+      name: dto.name,
+      query: dto.query.trim(),
+      platforms: [...new Set(dto.platforms)],
+      languages: [...new Set(dto.languages ?? [])],
+      ownedAccounts: dedupeAccounts(dto.ownedAccounts),
+      active: dto.active ?? true,
+    });
+    return toView(doc.toObject());
+  }
+
+  async list(workspaceId: string): Promise<TopicView[]> {
+    const docs = await this.topics.find({ workspaceId: new Types.ObjectId(workspaceId) }).sort({ createdAt: 1 }).lean();
+    return docs.map(toView);
+  }
+
+  /** A topic of this workspace; another workspace's topic is "not found", never "forbidden". */
+  async get(workspaceId: string, id: string): Promise<TopicView> {
+    const doc = await this.topics.findOne(this.filter(workspaceId, id)).lean();
+    if (!doc) throw new NotFoundException(`topic ${id} not found`);
+    return toView(doc);
+  }
+
+  async update(workspaceId: string, id: string, dto: UpdateTopicDto): Promise<TopicView> {
+    const current = await this.get(workspaceId, id);
+    const $set: Record<string, unknown> = {};
+    if (dto.name !== undefined) $set.name = dto.name;
+    if (dto.query !== undefined) $set.query = dto.query.trim();
+    if (dto.platforms !== undefined) $set.platforms = [...new Set(dto.platforms)];
+    if (dto.languages !== undefined) $set.languages = [...new Set(dto.languages)];
+    if (dto.active !== undefined) $set.active = dto.active;
+    if (dto.ownedAccounts !== undefined) {
+      // Keep the ids already resolved for accounts that stay.
+      const known = new Map(current.ownedAccounts.map((a) => [`${a.platform}:${a.handle}`, a.externalId]));
+      $set.ownedAccounts = dedupeAccounts(dto.ownedAccounts).map((a) => ({ ...a, externalId: known.get(`${a.platform}:${a.handle}`) ?? null }));
+    }
+    await this.topics.updateOne(this.filter(workspaceId, id), { $set });
+    return this.get(workspaceId, id);
+  }
+
+  async remove(workspaceId: string, id: string): Promise<void> {
+    const res = await this.topics.deleteOne(this.filter(workspaceId, id));
+    if (res.deletedCount === 0) throw new NotFoundException(`topic ${id} not found`);
+  }
+
+  /** Every active topic of every workspace (the scheduler's view). */
+  async listActive(): Promise<TopicView[]> {
+    const docs = await this.topics.find({ active: true }).lean();
+    return docs.map(toView);
+  }
+
+  async getById(id: string): Promise<TopicView | null> {
+    if (!isValidObjectId(id)) return null;
+    const doc = await this.topics.findById(new Types.ObjectId(id)).lean();
+    return doc ? toView(doc) : null;
+  }
+
+  /** Records the platform's user id of an owned account once the collector has looked it up. */
+  async setOwnedAccountId(topicId: string, platform: Platform, handle: string, externalId: string): Promise<void> {
+    const topic = await this.getById(topicId);
+    if (!topic) return;
+    const ownedAccounts = topic.ownedAccounts.map((a) => (a.platform === platform && a.handle === handle ? { ...a, externalId } : a));
+    await this.topics.updateOne({ _id: new Types.ObjectId(topicId) }, { $set: { ownedAccounts } });
+  }
+}
