@@ -10,16 +10,17 @@ export function ratio(numerator: number | null, denominator: number | null): num
   return numerator / denominator;
 }
 
-/** numerator / denominator × 100, full precision, `null` on a zero denominator. */
+/**
+ * numerator / denominator × 100, full precision, `null` on a zero denominator. Multiplying first
+ * keeps round results round (11 / 20 → 55, not 55.00000000000001).
+ */
 export function percent(numerator: number | null, denominator: number | null): number | null {
-  const r = ratio(numerator, denominator);
-  return r === null ? null : r * 100;
+  return numerator === null ? null : ratio(numerator * 100, denominator);
 }
 
 /** numerator / denominator × 1000, `null` on a zero denominator. */
 export function perThousand(numerator: number | null, denominator: number | null): number | null {
-  const r = ratio(numerator, denominator);
-  return r === null ? null : r * 1000;
+  return numerator === null ? null : ratio(numerator * 1000, denominator);
 }
 
 export function sum(values: readonly number[]): number {
@@ -42,10 +43,11 @@ export function percentile(values: readonly number[], p: number): number | null 
   if (values.length === 0) return null;
   if (p < 0 || p > 100) throw new RangeError(`percentile must be within 0 … 100, got ${p}`);
   const sorted = [...values].sort((a, b) => a - b);
-  const h = ((sorted.length - 1) * p) / 100;
-  const lower = Math.floor(h);
+  // h × 100 kept whole as long as possible, so 90th of 5 values is 240 + 60 × 2760 / 100 = 1896 exactly
+  const h100 = (sorted.length - 1) * p;
+  const lower = Math.floor(h100 / 100);
   const upper = Math.min(lower + 1, sorted.length - 1);
-  return sorted[lower] + (h - lower) * (sorted[upper] - sorted[lower]);
+  return sorted[lower] + ((h100 - lower * 100) * (sorted[upper] - sorted[lower])) / 100;
 }
 
 export function median(values: readonly number[]): number | null {

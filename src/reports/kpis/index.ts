@@ -1,0 +1,14 @@
+/** KPI calculators, one per section of KPIS.md: pure functions over plain rows. */
+export * from './rows';
+export * from './statistics';
+export * from './buckets';
+export * from './cases';
+export * from './listening';
+export * from './engagement';
+export * from './leads';
+export * from './deflection';
+export * from './service';
+export * from './agents';
+export * from './surveys';
+export * from './trends';
+export * from './spikes';

@@ -1,0 +1,89 @@
+import { inRange, SurveyKind, SurveyResponseRow, TimeRange } from './rows';
+import { mean, percent } from './statistics';
+
+/**
+ * KPIS.md, Surveys. CSAT follows Chatwoot (share of 4 and 5 on a 1-5 scale; seed 004 flags 3 or
+ * less for follow-up); NPS is % promoters (9-10) − % detractors (0-6) (seed 004).
+ *
+ * Responses count when answered in range. A score outside the scale (1-5, 0-10, integers) is not
+ * counted: ingestion validates scores, and one stray row should not fail a whole report.
+ * The response rate counts responses by when their survey was sent (`sentAt`, else `respondedAt`)
+ * against surveys sent in range, so a survey sent last week and answered today does not push this
+ * week's rate above what was sent.
+ */
+
+export interface CsatKpis {
+  /** responses of 4 or 5 / responses × 100 */
+  score: number | null;
+  /** mean rating, 1 … 5 */
+  mean: number | null;
+  responses: number;
+  /** Ids of responses rated 3 or less, to follow up. */
+  followUps: string[];
+  /** responses / surveys sent × 100; `null` when sends are not recorded */
+  responseRate: number | null;
+}
+
+export interface NpsKpis {
+  /** % promoters − % detractors, −100 … 100 */
+  score: number | null;
+  promoters: number;
+  passives: number;
+  detractors: number;
+  responses: number;
+  responseRate: number | null;
+}
+
+export interface SurveyKpis {
+  csat: CsatKpis;
+  nps: NpsKpis;
+}
+
+/** Surveys sent in range per kind; `null`/absent when sends are not recorded. */
+export interface SurveySends {
+  csat?: number | null;
+  nps?: number | null;
+}
+
+const SCALE: Record<SurveyKind, { min: number; max: number }> = { csat: { min: 1, max: 5 }, nps: { min: 0, max: 10 } };
+
+function valid(kind: SurveyKind) {
+  const { min, max } = SCALE[kind];
+  return (r: SurveyResponseRow) => r.kind === kind && Number.isInteger(r.score) && r.score >= min && r.score <= max;
+}
+
+function responseRate(responses: readonly SurveyResponseRow[], kind: SurveyKind, range: TimeRange, sent: number | null | undefined): number | null {
+  if (sent === null || sent === undefined) return null;
+  const answered = responses.filter((r) => valid(kind)(r) && inRange(r.sentAt ?? r.respondedAt, range)).length;
+  return percent(answered, sent);
+}
+
+export function csatKpis(responses: readonly SurveyResponseRow[], range: TimeRange, sent?: number | null): CsatKpis {
+  const kept = responses.filter((r) => valid('csat')(r) && inRange(r.respondedAt, range));
+  const satisfied = kept.filter((r) => r.score >= 4).length;
+  return {
+    score: percent(satisfied, kept.length),
+    mean: mean(kept.map((r) => r.score)),
+    responses: kept.length,
+    followUps: kept.filter((r) => r.score <= 3).map((r) => r.responseId),
+    responseRate: responseRate(responses, 'csat', range, sent),
+  };
+}
+
+export function npsKpis(responses: readonly SurveyResponseRow[], range: TimeRange, sent?: number | null): NpsKpis {
+  const kept = responses.filter((r) => valid('nps')(r) && inRange(r.respondedAt, range));
+  const promoters = kept.filter((r) => r.score >= 9).length;
+  const detractors = kept.filter((r) => r.score <= 6).length;
+  return {
+    score: percent(promoters - detractors, kept.length),
+    promoters,
+    passives: kept.length - promoters - detractors,
+    detractors,
+    responses: kept.length,
+    responseRate: responseRate(responses, 'nps', range, sent),
+  };
+}
+
+export function surveyKpis(responses: readonly SurveyResponseRow[], range: TimeRange, sends: SurveySends = {}): SurveyKpis {
+  return { csat: csatKpis(responses, range, sends.csat), nps: npsKpis(responses, range, sends.nps) };
+}
