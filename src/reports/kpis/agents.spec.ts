@@ -127,6 +127,26 @@ describe('agent report', () => {
   });
 });
 
+describe('open cases now', () => {
+  it('counts pending cases as open and closed ones not', () => {
+    const report = agentReport(
+      {
+        cases: [
+          caseRow('p1', '2024-03-05T10:00:00Z', { status: 'pending', assignee: 'ana', team: 'T1', assignedAt: at('2024-03-05T10:00:00Z') }),
+          caseRow('p2', '2024-03-05T10:00:00Z', { status: 'open', assignee: 'ana', team: 'T1', assignedAt: at('2024-03-05T10:00:00Z') }),
+          caseRow('p3', '2024-03-05T10:00:00Z', { status: 'abandoned', abandonedAt: at('2024-03-06T10:00:00Z'), assignee: 'ana', team: 'T1', assignedAt: at('2024-03-05T10:00:00Z') }),
+        ],
+        presence: [],
+        agents: directory,
+      },
+      range,
+      now,
+    );
+    expect(report.agents.find((a) => a.agentId === 'ana')).toMatchObject({ openCasesNow: 2, casesHandled: 3 });
+    expect(report.teams.find((t) => t.team === 'T1')).toMatchObject({ openCasesNow: 2 });
+  });
+});
+
 describe('onlineSeconds', () => {
   it('clips to the range and stops at away or offline', () => {
     const events: PresenceEvent[] = [

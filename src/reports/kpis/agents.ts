@@ -1,4 +1,4 @@
-import { openedInRange, resolvedInRange } from './cases';
+import { isOpen, openedInRange, resolvedInRange } from './cases';
 import { AgentRow, CaseRow, inRange, PresenceEvent, TimeRange } from './rows';
 import { mean, secondsBetween } from './statistics';
 
@@ -12,6 +12,7 @@ import { mean, secondsBetween } from './statistics';
  *   agent's team in the directory; the current segment takes the case's `team`.
  * - Handled: the agent (team) held the case at some moment of the range (a segment overlaps
  *   `[from, min(to, now))`); the last segment ends at the resolution, the abandonment, or `now`.
+ * - Open now: `open` or `pending`, by current assignee and team.
  * - Closed: resolved in range (once, at the last resolution) by `resolvedBy`, else the current
  *   assignee; for teams, the case's current team.
  * - Handle time: last resolution − the later of the current assignment and the last reopen (seed
@@ -199,7 +200,7 @@ export function agentReport(inputs: AgentReportInputs, range: TimeRange, now: Da
       teamTally(team)?.firstResponse.push(seconds);
     }
 
-    if (c.status === 'open') {
+    if (isOpen(c)) {
       for (const tally of [agentTally(c.assignee), teamTally(c.team)]) if (tally) tally.open += 1;
     }
 

@@ -6,6 +6,11 @@ import { CaseRow, inRange, TimeRange } from './rows';
  * resolution (KPIS.md, resolution time), and a reopened case that is open again does not count.
  */
 
+/** Not resolved nor abandoned: `open`, or `pending` on the customer. */
+export function isOpen(c: CaseRow): boolean {
+  return c.status === 'open' || c.status === 'pending';
+}
+
 export function isResolved(c: CaseRow): boolean {
   return c.status === 'resolved' && c.resolvedAt !== null;
 }

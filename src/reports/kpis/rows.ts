@@ -44,6 +44,18 @@ export interface MentionRollupRow {
   other?: number;
 }
 
+/**
+ * A rollup counter as ingestion stores it (`mention_rollups`): one per UTC hour, platform,
+ * language, sentiment label and intent. `hourlyRollups` turns them into MentionRollupRow.
+ */
+export interface MentionCounterRow {
+  hour: Date;
+  sentiment: string;
+  intent: string;
+  count: number;
+  scoreSum: number;
+}
+
 /** A brand's own post, with its latest collected metrics. Replies to others are not posts. */
 export interface OwnPostRow {
   postId: string;
@@ -91,7 +103,8 @@ export interface SupportContactRow {
   contacts: number;
 }
 
-export type CaseStatus = 'open' | 'resolved' | 'abandoned';
+/** `pending` (waiting on the customer) is still an open case for every KPI. */
+export type CaseStatus = 'open' | 'pending' | 'resolved' | 'abandoned';
 
 export interface Reassignment {
   at: Date;

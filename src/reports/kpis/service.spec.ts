@@ -189,12 +189,16 @@ describe('unanswered now', () => {
     caseRow('u3', '2024-03-11T08:00:00Z', { lastOutboundAt: at('2024-03-11T11:30:00Z'), lastInboundAt: at('2024-03-11T11:00:00Z') }), // brand spoke last
     resolved('u4', '2024-03-11T08:00:00Z', '2024-03-11T09:00:00Z', { lastInboundAt: at('2024-03-11T10:00:00Z') }), // not open
     caseRow('u5', '2024-03-11T08:00:00Z', { lastOutboundAt: at('2024-03-11T09:00:00Z'), lastInboundAt: at('2024-03-11T11:30:00Z') }),
+    // pending on the customer, who has written again: still waiting for the brand
+    caseRow('u6', '2024-03-11T08:00:00Z', { status: 'pending', lastOutboundAt: at('2024-03-11T09:00:00Z'), lastInboundAt: at('2024-03-11T11:00:00Z') }),
+    caseRow('u7', '2024-03-11T08:00:00Z', { status: 'abandoned', lastInboundAt: at('2024-03-11T08:00:00Z') }),
   ];
 
   it('lists open cases whose last message is the customer’s, longest wait first', () => {
     expect(unansweredCases(cases, now).map((u) => [u.caseId, u.waitingSeconds])).toEqual([
       ['u1', 3 * HOUR], // 09:00 → 12:00
       ['u2', 2 * HOUR], // 10:00 → 12:00
+      ['u6', HOUR], // 11:00 → 12:00
       ['u5', 30 * 60], // 11:30 → 12:00
     ]);
   });

@@ -1,5 +1,5 @@
 import { DEFAULT_FIRST_RESPONSE_TARGET_SECONDS, firstResponseSla, SlaClock } from '../../care/sla';
-import { openedInRange, resolvedInRange } from './cases';
+import { isOpen, openedInRange, resolvedInRange } from './cases';
 import { CaseRow, TimeRange } from './rows';
 import { DurationSummary, mean, percent, secondsBetween, summarizeDurations } from './statistics';
 
@@ -145,13 +145,14 @@ export function isAwaitingReply(c: CaseRow): boolean {
 }
 
 /**
- * `service.unanswered`: open cases whose last message is the customer's, longest wait first.
+ * `service.unanswered`: open (or pending) cases whose last message is the customer's, longest
+ * wait first.
  * The wait runs from `awaitingReplySince` when the case keeps it; from opening when the brand
  * never answered; else from the last customer message (a lower bound). Wall-clock, live at `now`.
  */
 export function unansweredCases(cases: readonly CaseRow[], now: Date): UnansweredCase[] {
   return cases
-    .filter((c) => c.status === 'open' && isAwaitingReply(c))
+    .filter((c) => isOpen(c) && isAwaitingReply(c))
     .map((c) => {
       const waitingSince = c.awaitingReplySince ?? (c.lastOutboundAt === null ? c.openedAt : c.lastInboundAt!);
       return {
