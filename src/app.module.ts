@@ -2,6 +2,7 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/c
 import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
+import { CareModule } from './care/care.module';
 import { CollectorsModule } from './collectors/collectors.module';
 import { MentionsModule } from './mentions/mentions.module';
 import { TopicsModule } from './topics/topics.module';
@@ -39,6 +40,7 @@ export class AppModule implements NestModule {
         TopicsModule,
         MentionsModule,
         CollectorsModule,
+        CareModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorsFilter }],
     };

@@ -40,4 +40,34 @@ export class RepliesService {
     const byIndex = res.upsertedIds as Record<string, Types.ObjectId>;
     return Object.entries(byIndex).map(([i, id]) => ({ ...inputs[Number(i)], id: String(id) }));
   }
+
+  async findReplyingTo(workspaceId: string, platform: string, externalIds: string[]): Promise<StoredReply[]> {
+    if (externalIds.length === 0) return [];
+    const docs = await this.replies
+      .find({ workspaceId: new Types.ObjectId(workspaceId), platform, inReplyToExternalId: { $in: externalIds } })
+      .sort({ createdAt: 1 })
+      .lean();
+    return docs.map(toStored);
+  }
+
+  async findByExternalId(workspaceId: string, platform: string, externalId: string): Promise<StoredReply | null> {
+    const doc = await this.replies.findOne({ workspaceId: new Types.ObjectId(workspaceId), platform, externalId }).lean();
+    return doc ? toStored(doc) : null;
+  }
+}
+
+function toStored(d: BrandReply & { _id: unknown }): StoredReply {
+  return {
+    id: String(d._id),
+    platform: d.platform as StoredReply['platform'],
+    externalId: d.externalId,
+    accountExternalId: d.accountExternalId,
+    accountHandle: d.accountHandle,
+    text: d.text,
+    url: d.url,
+    createdAt: d.createdAt,
+    inReplyToExternalId: d.inReplyToExternalId,
+    inReplyToUserId: d.inReplyToUserId,
+    conversationId: d.conversationId,
+  };
 }

@@ -1,0 +1,36 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { HydratedDocument, Types } from 'mongoose';
+
+@Schema({ collection: 'teams', timestamps: true })
+export class Team {
+  @Prop({ type: Types.ObjectId, required: true }) workspaceId: Types.ObjectId;
+  @Prop({ required: true, trim: true, maxlength: 80 }) name: string;
+}
+export const TeamSchema = SchemaFactory.createForClass(Team);
+TeamSchema.index({ workspaceId: 1, name: 1 }, { unique: true });
+
+@Schema({ collection: 'agents', timestamps: true })
+export class Agent {
+  @Prop({ type: Types.ObjectId, required: true }) workspaceId: Types.ObjectId;
+  @Prop({ required: true, trim: true, maxlength: 120 }) name: string;
+  @Prop({ type: String, default: null, lowercase: true, trim: true }) email: string | null;
+  /** Team name (see `teams`). */
+  @Prop({ type: String, default: null }) team: string | null;
+  @Prop({ default: true }) active: boolean;
+  /** Latest presence status, kept with the events for the live view. */
+  @Prop({ type: String, default: 'offline' }) presence: 'online' | 'away' | 'offline';
+}
+export type AgentDocument = HydratedDocument<Agent>;
+export const AgentSchema = SchemaFactory.createForClass(Agent);
+AgentSchema.index({ workspaceId: 1, email: 1 }, { unique: true, partialFilterExpression: { email: { $type: 'string' } } });
+
+/** Presence changes; online time is the time between `online` and the next `away`/`offline` (seed 002). */
+@Schema({ collection: 'presence_events', versionKey: false })
+export class PresenceEventDoc {
+  @Prop({ type: Types.ObjectId, required: true }) workspaceId: Types.ObjectId;
+  @Prop({ required: true }) agentId: string;
+  @Prop({ required: true, enum: ['online', 'away', 'offline'] }) status: 'online' | 'away' | 'offline';
+  @Prop({ required: true }) at: Date;
+}
+export const PresenceEventSchema = SchemaFactory.createForClass(PresenceEventDoc);
+PresenceEventSchema.index({ workspaceId: 1, at: 1 });

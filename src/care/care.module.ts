@@ -1,0 +1,62 @@
+import { Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { CollectionListeners } from '../collectors/collection-listeners';
+import { CollectorsModule } from '../collectors/collectors.module';
+import { Settings, SETTINGS } from '../config/settings';
+import { JOB_ENGINE } from '../jobs/jobs.module';
+import type { JobEngine } from '../jobs/job-queue';
+import { AgentsController } from './agents/agents.controller';
+import { AgentsService } from './agents/agents.service';
+import { Agent, AgentSchema, PresenceEventDoc, PresenceEventSchema, Team, TeamSchema } from './agents/schemas/agent.schema';
+import { CareRepliesModule } from './care-replies.module';
+import { CasesController } from './cases.controller';
+import { CasesService } from './cases.service';
+import { Case, CaseSchema } from './schemas/case.schema';
+
+/** Hooks cases into collection and runs the care scan (breaches, abandonment) on the `care` queue. */
+@Injectable()
+class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('CareScheduler');
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(JOB_ENGINE) private readonly jobs: JobEngine,
+    private readonly cases: CasesService,
+    listeners: CollectionListeners,
+  ) {
+    listeners.register((batch) => this.cases.onIngested(batch.workspace, batch.topic.id, batch.mentions, batch.replies));
+    this.jobs.define({ queue: 'care', attempts: 2, backoffMs: 2_000, process: () => this.cases.scan() });
+  }
+
+  onApplicationBootstrap() {
+    if (!this.settings.worker) return;
+    const every = this.settings.careScanIntervalSeconds * 1000;
+    this.timer = setInterval(() => {
+      const slot = Math.floor(Date.now() / every);
+      this.jobs.enqueue('care', {}, { jobId: `care-scan:${slot}` }).catch((err) => this.logger.error({ err: err.message }, 'Could not schedule the care scan'));
+    }, every);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown() {
+    if (this.timer) clearInterval(this.timer);
+  }
+}
+
+@Module({
+  imports: [
+    MongooseModule.forFeature([
+      { name: Case.name, schema: CaseSchema },
+      { name: Agent.name, schema: AgentSchema },
+      { name: Team.name, schema: TeamSchema },
+      { name: PresenceEventDoc.name, schema: PresenceEventSchema },
+    ]),
+    CareRepliesModule,
+    CollectorsModule,
+  ],
+  controllers: [CasesController, AgentsController],
+  providers: [CasesService, AgentsService, CareScheduler],
+  exports: [CasesService, AgentsService],
+})
+export class CareModule {}

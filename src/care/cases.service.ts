@@ -1,0 +1,429 @@
+import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Error as MongooseError, isValidObjectId, Model, Types } from 'mongoose';
+import { Subject } from 'rxjs';
+import { SUPPORT_INTENTS } from '../enrichment/enrichment.types';
+import type { StoredMention } from '../mentions/mentions.service';
+import type { CaseRow } from '../reports/kpis/rows';
+import type { WorkspaceView } from '../workspaces/workspaces.service';
+import { AgentsService } from './agents/agents.service';
+import { ListCasesQuery, RecordReplyDto, UpdateCaseDto } from './dto/case.dto';
+import { RepliesService, StoredReply } from './replies.service';
+import { Case, CaseDocument, CaseMessage, CaseStatus } from './schemas/case.schema';
+import { SlaClock } from './sla';
+
+/** A customer writing again in the same conversation this soon after a resolution reopens the case. */
+export const REOPEN_WINDOW_MS = 7 * 24 * 3600_000;
+/** A collected brand reply this close to an API-recorded one without a post id is the same reply. */
+const SAME_REPLY_WINDOW_MS = 15 * 60_000;
+const OPEN_STATUSES: CaseStatus[] = ['open', 'pending'];
+
+export interface CaseEvent {
+  type: 'case.breached' | 'case.abandoned' | 'case.opened';
+  workspaceId: string;
+  caseId: string;
+  at: Date;
+}
+
+export function slaClockFor(ws: WorkspaceView): SlaClock {
+  const bh = ws.settings.businessHours;
+  return new SlaClock({ timezone: ws.timezone, businessHours: bh?.enabled ? bh : undefined });
+}
+
+const normalise = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/@\w+/g, '')
+    .replace(/https?:\/\/\S+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+
+type CaseLean = Case & { _id: Types.ObjectId; createdAt?: Date; updatedAt?: Date };
+
+export function toCaseView(c: CaseLean, withMessages = false) {
+  const { _id, workspaceId: _w, messages, externalIds: _e, ...rest } = c as CaseLean & { __v?: number };
+  delete (rest as { __v?: number }).__v;
+  return {
+    id: String(_id),
+    ...rest,
+    topicIds: (c.topicIds ?? []).map(String),
+    breached: c.breachedAt !== null && c.breachedAt !== undefined,
+    ...(withMessages ? { messages: [...messages].sort((a, b) => a.at.getTime() - b.at.getTime()) } : {}),
+  };
+}
+
+/** The plain row the care KPIs read (src/reports/kpis). */
+export function toCaseRow(c: CaseLean): CaseRow {
+  return {
+    caseId: String(c._id),
+    platform: c.platform,
+    openedAt: c.openedAt,
+    firstResponseAt: c.firstResponseAt,
+    status: c.status === 'pending' ? 'open' : c.status,
+    resolvedAt: c.resolvedAt,
+    resolutions: c.resolutions ?? [],
+    reopenCount: c.reopenCount ?? 0,
+    lastReopenedAt: c.lastReopenedAt ?? null,
+    abandonedAt: c.abandonedAt,
+    inboundCount: c.inboundCount,
+    outboundCount: c.outboundCount,
+    lastInboundAt: c.lastInboundAt,
+    lastOutboundAt: c.lastOutboundAt,
+    awaitingReplySince: c.awaitingReplySince,
+    assignee: c.assignee,
+    team: c.team,
+    assignedAt: c.assignedAt,
+    reassignments: c.reassignments ?? [],
+    routingKeyword: c.routingKeyword,
+    firstResponder: c.firstResponder,
+    resolvedBy: c.resolvedBy,
+  };
+}
+
+/**
+ * Support conversations: a support-intent mention opens a case or joins its author's open case
+ * on the same platform; a later message in the same conversation reopens a recently resolved
+ * case; brand replies, collected or recorded through the API, are its responses, once each.
+ */
+@Injectable()
+export class CasesService {
+  private readonly logger = new Logger('Cases');
+  readonly events = new Subject<CaseEvent>();
+
+  constructor(
+    @InjectModel(Case.name) private readonly cases: Model<Case>,
+    private readonly agents: AgentsService,
+    private readonly replies: RepliesService,
+  ) {}
+
+  // ---- from collection -------------------------------------------------------------------
+
+  async onIngested(workspace: WorkspaceView, topicId: string | null, mentions: StoredMention[], replies: StoredReply[]): Promise<void> {
+    const clock = slaClockFor(workspace);
+    for (const m of [...mentions].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())) {
+      await this.withRetry(() => this.placeMention(workspace, clock, topicId, m));
+    }
+    for (const r of replies) await this.withRetry(() => this.attachCollectedReply(workspace.id, r));
+  }
+
+  private async placeMention(ws: WorkspaceView, clock: SlaClock, topicId: string | null, m: StoredMention): Promise<void> {
+    const wsId = new Types.ObjectId(ws.id);
+    const base = { workspaceId: wsId, platform: m.platform, 'customer.externalId': m.author.externalId };
+    if (await this.cases.exists({ workspaceId: wsId, platform: m.platform, externalIds: m.externalId })) return;
+    const inbound: CaseMessage = {
+      direction: 'inbound',
+      externalId: m.externalId,
+      mentionId: m.id,
+      text: m.text,
+      at: m.createdAt,
+      source: 'platform',
+      agentId: null,
+      authorHandle: m.author.handle,
+    };
+
+    let doc: CaseDocument | null = await this.cases.findOne({ ...base, status: { $in: OPEN_STATUSES } }).sort({ openedAt: -1 });
+    // Only a new request reopens a resolved case; a "thank you" in the thread does not.
+    if (!doc && m.conversationId && SUPPORT_INTENTS.includes(m.intent)) {
+      const recent: CaseDocument | null = await this.cases
+        .findOne({ ...base, conversationIds: m.conversationId, status: 'resolved', resolvedAt: { $gte: new Date(m.createdAt.getTime() - REOPEN_WINDOW_MS) } })
+        .sort({ resolvedAt: -1 });
+      if (recent && recent.resolvedAt && recent.resolvedAt.getTime() <= m.createdAt.getTime()) {
+        recent.status = 'open';
+        recent.reopenCount += 1;
+        recent.lastReopenedAt = m.createdAt;
+        doc = recent;
+      }
+    }
+    if (doc) {
+      this.addInbound(doc, inbound, m.conversationId, topicId);
+      await doc.save();
+      await this.attachEarlierReplies(ws.id, doc, [m.externalId]);
+      return;
+    }
+    if (!SUPPORT_INTENTS.includes(m.intent)) return;
+
+    const settings = ws.settings.sla;
+    const routing = m.routing;
+    const assignee = routing?.agentId && (await this.agents.find(ws.id, routing.agentId)) ? routing.agentId : null;
+    const created = new this.cases({
+      workspaceId: wsId,
+      topicIds: topicId ? [new Types.ObjectId(topicId)] : [],
+      platform: m.platform,
+      customer: { externalId: m.author.externalId, handle: m.author.handle, name: m.author.name ?? null },
+      conversationIds: m.conversationId ? [m.conversationId] : [],
+      externalIds: [],
+      status: 'open',
+      intent: m.intent,
+      sentiment: m.sentiment.label,
+      lang: m.lang,
+      openedAt: m.createdAt,
+      firstResponseDueAt: clock.addWorkingSeconds(m.createdAt, settings.firstResponseSeconds),
+      resolutionDueAt: clock.addWorkingSeconds(m.createdAt, settings.resolutionSeconds),
+      abandonAt: clock.addWorkingSeconds(m.createdAt, settings.abandonmentSeconds),
+      team: routing?.team ?? null,
+      routingKeyword: routing?.keyword ?? null,
+      assignee,
+      assignedAt: assignee || routing?.team ? m.createdAt : null,
+    });
+    this.addInbound(created, inbound, m.conversationId, topicId);
+    await created.save();
+    this.events.next({ type: 'case.opened', workspaceId: ws.id, caseId: created.id, at: m.createdAt });
+    await this.attachEarlierReplies(ws.id, created, [m.externalId]);
+  }
+
+  private addInbound(doc: CaseDocument, msg: CaseMessage, conversationId: string | null, topicId: string | null) {
+    doc.messages.push(msg);
+    if (msg.externalId) doc.externalIds.push(msg.externalId);
+    if (conversationId && !doc.conversationIds.includes(conversationId)) doc.conversationIds.push(conversationId);
+    if (topicId && !doc.topicIds.some((t) => String(t) === topicId)) doc.topicIds.push(new Types.ObjectId(topicId));
+    doc.inboundCount += 1;
+    if (!doc.lastInboundAt || msg.at > doc.lastInboundAt) doc.lastInboundAt = msg.at;
+    const answeredAfter = doc.lastOutboundAt && doc.lastOutboundAt > msg.at;
+    if (!answeredAfter && (!doc.awaitingReplySince || msg.at < doc.awaitingReplySince)) doc.awaitingReplySince = msg.at;
+    if (doc.status === 'pending') doc.status = 'open';
+  }
+
+  /** Brand replies may be collected before the message they answer: attach them when it arrives. */
+  private async attachEarlierReplies(workspaceId: string, doc: CaseDocument, externalIds: string[]) {
+    const earlier = await this.replies.findReplyingTo(workspaceId, doc.platform, externalIds);
+    for (const r of earlier) await this.attachCollectedReply(workspaceId, r);
+  }
+
+  private async attachCollectedReply(workspaceId: string, r: StoredReply): Promise<void> {
+    const wsId = new Types.ObjectId(workspaceId);
+    const doc = await this.cases.findOne({ workspaceId: wsId, platform: r.platform, externalIds: r.inReplyToExternalId });
+    if (!doc || doc.externalIds.includes(r.externalId)) return;
+    const sameRecorded = doc.messages.find(
+      (msg) =>
+        msg.direction === 'outbound' &&
+        msg.source === 'api' &&
+        msg.externalId === null &&
+        (normalise(msg.text) === normalise(r.text) || Math.abs(msg.at.getTime() - r.createdAt.getTime()) <= SAME_REPLY_WINDOW_MS),
+    );
+    if (sameRecorded) {
+      // Recorded by an agent first, collected now: the same response, counted once.
+      sameRecorded.externalId = r.externalId;
+      doc.externalIds.push(r.externalId);
+      doc.markModified('messages');
+      await doc.save();
+      return;
+    }
+    this.addOutbound(doc, {
+      direction: 'outbound',
+      externalId: r.externalId,
+      mentionId: null,
+      text: r.text,
+      at: r.createdAt,
+      source: 'platform',
+      agentId: null,
+      authorHandle: r.accountHandle,
+    });
+    if (r.conversationId && !doc.conversationIds.includes(r.conversationId)) doc.conversationIds.push(r.conversationId);
+    await doc.save();
+  }
+
+  private addOutbound(doc: CaseDocument, msg: CaseMessage) {
+    doc.messages.push(msg);
+    if (msg.externalId) doc.externalIds.push(msg.externalId);
+    doc.outboundCount += 1;
+    if (!doc.lastOutboundAt || msg.at > doc.lastOutboundAt) doc.lastOutboundAt = msg.at;
+    if (msg.at >= doc.openedAt && (!doc.firstResponseAt || msg.at < doc.firstResponseAt)) {
+      doc.firstResponseAt = msg.at;
+      doc.firstResponder = msg.agentId ?? doc.assignee ?? null;
+    }
+    // Waiting restarts at the first customer message after the latest response, if any.
+    const after = doc.messages.filter((x) => x.direction === 'inbound' && doc.lastOutboundAt && x.at > doc.lastOutboundAt);
+    doc.awaitingReplySince = after.length ? after.reduce((min, x) => (x.at < min ? x.at : min), after[0].at) : null;
+  }
+
+  private async withRetry(fn: () => Promise<void>, tries = 5): Promise<void> {
+    for (let i = 1; ; i++) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (!(err instanceof MongooseError.VersionError) || i >= tries) throw err;
+      }
+    }
+  }
+
+  // ---- from the API -----------------------------------------------------------------------
+
+  private async load(workspaceId: string, id: string): Promise<CaseDocument> {
+    if (!isValidObjectId(id)) throw new NotFoundException(`case ${id} not found`);
+    const doc = await this.cases.findOne({ _id: new Types.ObjectId(id), workspaceId: new Types.ObjectId(workspaceId) });
+    if (!doc) throw new NotFoundException(`case ${id} not found`);
+    return doc;
+  }
+
+  async get(workspaceId: string, id: string) {
+    const doc = await this.load(workspaceId, id);
+    return toCaseView(doc.toObject() as CaseLean, true);
+  }
+
+  async recordReply(workspaceId: string, id: string, dto: RecordReplyDto) {
+    if (dto.agentId && !(await this.agents.find(workspaceId, dto.agentId))) {
+      throw new BadRequestException(`agentId: agent ${dto.agentId} not found in this workspace`);
+    }
+    await this.withRetry(async () => {
+      const doc = await this.load(workspaceId, id);
+      const at = dto.at ?? new Date();
+      if (at.getTime() > Date.now() + 60_000) throw new BadRequestException('at: must not be in the future');
+      if (at < doc.openedAt) throw new BadRequestException('at: must not be before the case was opened');
+      if (dto.externalId && doc.externalIds.includes(dto.externalId)) return; // already known: counted once
+      if (dto.externalId) {
+        const collected = await this.replies.findByExternalId(workspaceId, doc.platform, dto.externalId);
+        if (collected) return this.attachCollectedReply(workspaceId, collected);
+      }
+      this.addOutbound(doc, {
+        direction: 'outbound',
+        externalId: dto.externalId ?? null,
+        mentionId: null,
+        text: dto.text,
+        at,
+        source: 'api',
+        agentId: dto.agentId ?? null,
+        authorHandle: null,
+      });
+      if (doc.status === 'open' && !doc.awaitingReplySince) doc.status = 'pending';
+      await doc.save();
+    });
+    return this.get(workspaceId, id);
+  }
+
+  async update(workspaceId: string, id: string, dto: UpdateCaseDto) {
+    if (dto.assigneeId && !(await this.agents.find(workspaceId, dto.assigneeId))) {
+      throw new BadRequestException(`assigneeId: agent ${dto.assigneeId} not found in this workspace`);
+    }
+    if (dto.team) await this.agents.assertTeam(workspaceId, dto.team);
+    await this.withRetry(async () => {
+      const doc = await this.load(workspaceId, id);
+      const at = dto.at ?? new Date();
+      if (at.getTime() > Date.now() + 60_000) throw new BadRequestException('at: must not be in the future');
+      if (at < doc.openedAt) throw new BadRequestException('at: must not be before the case was opened');
+
+      if (dto.assigneeId !== undefined || dto.team !== undefined) {
+        const toAgent = dto.assigneeId !== undefined ? dto.assigneeId : doc.assignee;
+        let toTeam = dto.team !== undefined ? dto.team : doc.team;
+        if (dto.assigneeId && dto.team === undefined) toTeam = (await this.agents.find(workspaceId, dto.assigneeId))?.team ?? toTeam;
+        if (toAgent !== doc.assignee || toTeam !== doc.team) {
+          const wasAssigned = doc.assignee !== null || doc.team !== null;
+          if (wasAssigned) {
+            doc.reassignments.push({ at, fromAgent: doc.assignee, toAgent, fromTeam: doc.team, toTeam });
+            doc.markModified('reassignments');
+          } else doc.assignedAt = at;
+          doc.assignee = toAgent;
+          doc.team = toTeam;
+        }
+      }
+
+      if (dto.status) {
+        const from = doc.status;
+        if (dto.status === 'resolved') {
+          if (from === 'resolved') throw new ConflictException('case is already resolved');
+          if (from === 'abandoned') throw new ConflictException('an abandoned case cannot be resolved; reopen it first');
+          doc.status = 'resolved';
+          doc.resolvedAt = at;
+          doc.resolvedBy = doc.assignee;
+          doc.resolutions.push(at);
+        } else if (dto.status === 'open' && (from === 'resolved' || from === 'abandoned')) {
+          doc.status = 'open';
+          doc.reopenCount += 1;
+          doc.lastReopenedAt = at;
+          if (from === 'abandoned') doc.abandonedAt = null;
+        } else if (dto.status === 'open' && from === 'open') {
+          throw new ConflictException('case is already open; only a resolved or abandoned case can be reopened');
+        } else if (dto.status === 'pending' && from !== 'open' && from !== 'pending') {
+          throw new ConflictException(`a ${from} case cannot be set to pending; reopen it first`);
+        } else doc.status = dto.status;
+      }
+      await doc.save();
+    });
+    return this.get(workspaceId, id);
+  }
+
+  async list(workspaceId: string, q: ListCasesQuery) {
+    const filter: Record<string, unknown> = { workspaceId: new Types.ObjectId(workspaceId) };
+    if (q.status) filter.status = q.status;
+    if (q.team) filter.team = q.team;
+    if (q.assignee) filter.assignee = q.assignee === 'none' ? null : q.assignee;
+    if (q.intent) filter.intent = q.intent;
+    if (q.sentiment) filter.sentiment = q.sentiment;
+    if (q.platform) filter.platform = q.platform;
+    if (q.topic) filter.topicIds = new Types.ObjectId(q.topic);
+    if (q.breached !== undefined) filter.breachedAt = q.breached ? { $ne: null } : null;
+    if (q.from || q.to) filter.openedAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) };
+    const sort: Record<string, 1 | -1> =
+      q.sort === 'waiting' ? { awaitingReplySince: 1, openedAt: 1 } : q.sort === 'due' ? { firstResponseDueAt: 1 } : { openedAt: -1 };
+    if (q.sort === 'waiting') filter.awaitingReplySince = { $ne: null };
+    if (q.sort === 'due') filter.firstResponseAt = null;
+    const limit = q.limit ?? 50;
+    const [rows, total] = await Promise.all([
+      this.cases.find(filter, { messages: 0 }).sort({ ...sort, _id: 1 }).skip(q.offset ?? 0).limit(limit).lean(),
+      this.cases.countDocuments(filter),
+    ]);
+    const now = Date.now();
+    return {
+      data: rows.map((c) => ({
+        ...toCaseView(c as unknown as CaseLean),
+        waitingSeconds: c.awaitingReplySince && OPEN_STATUSES.includes(c.status) ? Math.round((now - c.awaitingReplySince.getTime()) / 1000) : null,
+      })),
+      total,
+    };
+  }
+
+  /** Open cases whose last message is the customer's, longest wait first (seed 002). */
+  async unanswered(workspaceId: string, limit = 200) {
+    const rows = await this.cases
+      .find({ workspaceId: new Types.ObjectId(workspaceId), status: { $in: OPEN_STATUSES }, awaitingReplySince: { $ne: null } }, { messages: 0 })
+      .sort({ awaitingReplySince: 1, _id: 1 })
+      .limit(limit)
+      .lean();
+    const now = Date.now();
+    return rows.map((c) => ({
+      ...toCaseView(c as unknown as CaseLean),
+      waitingSince: c.awaitingReplySince,
+      waitingSeconds: Math.round((now - c.awaitingReplySince!.getTime()) / 1000),
+    }));
+  }
+
+  /** Cases a care report over [from, to) needs: opened or resolved in range, and the open ones. */
+  async rowsForReport(workspaceId: string, from: Date, to: Date, filter: { team?: string; agent?: string; topic?: string } = {}): Promise<CaseRow[]> {
+    const f: Record<string, unknown> = {
+      workspaceId: new Types.ObjectId(workspaceId),
+      $or: [{ openedAt: { $gte: from, $lt: to } }, { resolvedAt: { $gte: from, $lt: to } }, { status: { $in: OPEN_STATUSES } }],
+    };
+    if (filter.team) f.team = filter.team;
+    if (filter.agent) f.assignee = filter.agent;
+    if (filter.topic) f.topicIds = new Types.ObjectId(filter.topic);
+    const rows = await this.cases.find(f, { messages: 0, externalIds: 0 }).lean();
+    return rows.map((c) => toCaseRow(c as unknown as CaseLean));
+  }
+
+  // ---- the care scan --------------------------------------------------------------------------
+
+  /**
+   * Marks first-response breaches when they happen and closes cases abandoned past their window,
+   * whether or not anyone is reading (runs every `CARE_SCAN_INTERVAL_SECONDS`).
+   */
+  async scan(now = new Date()): Promise<{ breached: number; abandoned: number }> {
+    const toBreach = await this.cases
+      .find({ status: { $in: OPEN_STATUSES }, firstResponseAt: null, breachedAt: null, firstResponseDueAt: { $lte: now } }, { _id: 1, workspaceId: 1, firstResponseDueAt: 1 })
+      .lean();
+    for (const c of toBreach) {
+      const res = await this.cases.updateOne({ _id: c._id, breachedAt: null, firstResponseAt: null }, { $set: { breachedAt: c.firstResponseDueAt } });
+      if (res.modifiedCount) this.events.next({ type: 'case.breached', workspaceId: String(c.workspaceId), caseId: String(c._id), at: c.firstResponseDueAt });
+    }
+    const toAbandon = await this.cases
+      .find({ status: { $in: OPEN_STATUSES }, firstResponseAt: null, abandonAt: { $lte: now } }, { _id: 1, workspaceId: 1, abandonAt: 1 })
+      .lean();
+    for (const c of toAbandon) {
+      const res = await this.cases.updateOne(
+        { _id: c._id, firstResponseAt: null, status: { $in: OPEN_STATUSES } },
+        { $set: { status: 'abandoned', abandonedAt: c.abandonAt } },
+      );
+      if (res.modifiedCount) this.events.next({ type: 'case.abandoned', workspaceId: String(c.workspaceId), caseId: String(c._id), at: c.abandonAt });
+    }
+    if (toBreach.length || toAbandon.length) this.logger.log({ breached: toBreach.length, abandoned: toAbandon.length }, 'Care scan');
+    return { breached: toBreach.length, abandoned: toAbandon.length };
+  }
+}

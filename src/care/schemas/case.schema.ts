@@ -1,0 +1,86 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { HydratedDocument, Types } from 'mongoose';
+
+export const CASE_STATUSES = ['open', 'pending', 'resolved', 'abandoned'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export interface CaseMessage {
+  direction: 'inbound' | 'outbound';
+  /** The platform's post id; null for a reply recorded through the API before it is collected. */
+  externalId: string | null;
+  mentionId: string | null;
+  text: string;
+  at: Date;
+  /** Where we learnt of it: collected from the platform, or recorded by an agent through the API. */
+  source: 'platform' | 'api';
+  agentId: string | null;
+  authorHandle: string | null;
+}
+
+export interface CaseReassignment {
+  at: Date;
+  fromAgent: string | null;
+  toAgent: string | null;
+  fromTeam: string | null;
+  toTeam: string | null;
+}
+
+/** A support conversation: opened by a support-intent mention, answered by the brand. */
+@Schema({ collection: 'cases', timestamps: true })
+export class Case {
+  @Prop({ type: Types.ObjectId, required: true }) workspaceId: Types.ObjectId;
+  @Prop({ type: [Types.ObjectId], default: [] }) topicIds: Types.ObjectId[];
+  @Prop({ required: true }) platform: string;
+  @Prop({ type: { externalId: String, handle: String, name: String, _id: false }, required: true })
+  customer: { externalId: string; handle: string; name?: string | null };
+  /** Platform conversations (X `conversation_id`) this case spans. */
+  @Prop({ type: [String], default: [] }) conversationIds: string[];
+  /** Every post id of the case, inbound and outbound, to attach replies to it. */
+  @Prop({ type: [String], default: [] }) externalIds: string[];
+
+  @Prop({ required: true, enum: CASE_STATUSES }) status: CaseStatus;
+  @Prop({ required: true }) intent: string;
+  @Prop({ type: String, default: null }) sentiment: string | null;
+  @Prop({ type: String, default: null }) lang: string | null;
+
+  /** The first customer message's platform time. */
+  @Prop({ required: true }) openedAt: Date;
+  @Prop({ type: Array, default: [] }) messages: CaseMessage[];
+  @Prop({ default: 0 }) inboundCount: number;
+  @Prop({ default: 0 }) outboundCount: number;
+  @Prop({ type: Date, default: null }) lastInboundAt: Date | null;
+  @Prop({ type: Date, default: null }) lastOutboundAt: Date | null;
+  /** The first customer message after the last brand response; null when the brand spoke last. */
+  @Prop({ type: Date, default: null }) awaitingReplySince: Date | null;
+
+  @Prop({ type: Date, default: null }) firstResponseAt: Date | null;
+  @Prop({ type: String, default: null }) firstResponder: string | null;
+  /** Due times on the workspace's SLA clock, fixed when the case opens. */
+  @Prop({ required: true }) firstResponseDueAt: Date;
+  @Prop({ required: true }) resolutionDueAt: Date;
+  @Prop({ required: true }) abandonAt: Date;
+  /** Set by the care scan when the first-response due time passes unanswered. */
+  @Prop({ type: Date, default: null }) breachedAt: Date | null;
+
+  @Prop({ type: Date, default: null }) resolvedAt: Date | null;
+  @Prop({ type: String, default: null }) resolvedBy: string | null;
+  @Prop({ type: [Date], default: [] }) resolutions: Date[];
+  @Prop({ default: 0 }) reopenCount: number;
+  @Prop({ type: Date, default: null }) lastReopenedAt: Date | null;
+  @Prop({ type: Date, default: null }) abandonedAt: Date | null;
+
+  @Prop({ type: String, default: null }) assignee: string | null;
+  @Prop({ type: String, default: null }) team: string | null;
+  @Prop({ type: Date, default: null }) assignedAt: Date | null;
+  @Prop({ type: String, default: null }) routingKeyword: string | null;
+  @Prop({ type: Array, default: [] }) reassignments: CaseReassignment[];
+}
+
+export type CaseDocument = HydratedDocument<Case>;
+export const CaseSchema = SchemaFactory.createForClass(Case);
+CaseSchema.index({ workspaceId: 1, openedAt: -1 });
+CaseSchema.index({ workspaceId: 1, status: 1 });
+CaseSchema.index({ workspaceId: 1, platform: 1, 'customer.externalId': 1, status: 1 });
+CaseSchema.index({ workspaceId: 1, platform: 1, externalIds: 1 });
+CaseSchema.index({ workspaceId: 1, platform: 1, conversationIds: 1 });
+CaseSchema.index({ status: 1, firstResponseDueAt: 1 });
