@@ -149,6 +149,8 @@ describe('SlaClock', () => {
       const clock = new SlaClock({ timezone: 'UTC', businessHours: { enabled: true, schedule: { mon: [{ start: '22:00', end: '06:00' }] } } });
       // Monday 2024-03-11 23:00 → Tuesday 07:00: working 23:00-06:00 = 7 h
       expect(clock.workingSecondsBetween(new Date('2024-03-11T23:00:00Z'), new Date('2024-03-12T07:00:00Z'))).toBe(7 * HOUR);
+      // starting inside the tail of Monday's shift: Tuesday 01:00 → 06:00 = 5 h
+      expect(clock.workingSecondsBetween(new Date('2024-03-12T01:00:00Z'), new Date('2024-03-12T07:00:00Z'))).toBe(5 * HOUR);
       expect(clock.isWorkingTime(new Date('2024-03-12T05:59:00Z'))).toBe(true);
       expect(clock.isWorkingTime(new Date('2024-03-12T06:00:00Z'))).toBe(false);
       // Tuesday 05:00 + 2 h: 1 h until 06:00, then the next shift is Monday 18th 22:00 → 23:00

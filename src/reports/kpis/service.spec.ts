@@ -145,6 +145,15 @@ describe('first contact resolution and contacts per resolution', () => {
     expect(contactsPerResolution(cases, range)).toBe(2); // (1 + 3 + 2 + 2) / 4
   });
 
+  it('treats a reopen count or a second resolution each as a reopen', () => {
+    const reopened = [
+      resolved('g1', '2024-03-04T10:00:00Z', '2024-03-06T11:00:00Z', { reopenCount: 1 }), // count says reopened
+      resolved('g2', '2024-03-04T10:00:00Z', '2024-03-06T11:00:00Z', { resolutions: [at('2024-03-05T11:00:00Z'), at('2024-03-06T11:00:00Z')] }),
+      resolved('g3', '2024-03-04T10:00:00Z', '2024-03-04T11:00:00Z'), // FCR
+    ];
+    expect(firstContactResolution(reopened, range)).toBeCloseTo(100 / 3, 12); // 1 / 3 × 100
+  });
+
   it('is null without resolutions', () => {
     expect(firstContactResolution([], range)).toBeNull();
     expect(contactsPerResolution([], range)).toBeNull();

@@ -125,7 +125,8 @@ export function abandonmentRate(cases: readonly CaseRow[], range: TimeRange, now
 
 /**
  * `service.fcr`: resolved cases with exactly one brand response and no reopen / resolved cases
- * × 100, over cases resolved in range.
+ * × 100, over cases resolved in range. A reopen shows as `reopenCount` > 0 or a second
+ * resolution; either one disqualifies the case.
  */
 export function firstContactResolution(cases: readonly CaseRow[], range: TimeRange): number | null {
   const resolved = resolvedInRange(cases, range);
