@@ -4,7 +4,10 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { CareModule } from './care/care.module';
 import { CollectorsModule } from './collectors/collectors.module';
+import { LeadsModule } from './leads/leads.module';
 import { MentionsModule } from './mentions/mentions.module';
+import { SurveysModule } from './surveys/surveys.module';
+import { TrafficModule } from './traffic/traffic.module';
 import { TopicsModule } from './topics/topics.module';
 import { Settings } from './config/settings';
 import { SettingsModule } from './config/settings.module';
@@ -41,6 +44,9 @@ export class AppModule implements NestModule {
         MentionsModule,
         CollectorsModule,
         CareModule,
+        LeadsModule,
+        TrafficModule,
+        SurveysModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorsFilter }],
     };

@@ -48,7 +48,7 @@ export class BullMqJobEngine implements JobEngine {
         defaultJobOptions: {
           attempts: def?.attempts ?? DEFAULT_ATTEMPTS,
           backoff: { type: 'exponential', delay: def?.backoffMs ?? DEFAULT_BACKOFF_MS },
-          removeOnComplete: { age: 3600, count: 1000 },
+          removeOnComplete: { age: 3600, count: 100 },
           removeOnFail: { age: 7 * 24 * 3600 },
         },
       });
