@@ -80,11 +80,6 @@ export class Catalog {
       case 'put':
         this.obtain(entry.db, entry.coll).collection.restore(entry.doc);
         return;
-      case 'putMany': {
-        const { collection } = this.obtain(entry.db, entry.coll);
-        for (const doc of entry.docs) collection.restore(doc);
-        return;
-      }
       case 'del':
         this.collection(entry.db, entry.coll)?.removeById(entry.id);
         return;

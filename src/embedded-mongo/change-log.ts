@@ -8,7 +8,6 @@ import type { IndexSpec } from './hash-index';
  */
 export type ChangeEntry =
   | { op: 'put'; db: string; coll: string; doc: Document }
-  | { op: 'putMany'; db: string; coll: string; docs: Document[] }
   | { op: 'del'; db: string; coll: string; id: unknown }
   | { op: 'createCollection'; db: string; coll: string; options: Document }
   | { op: 'dropCollection'; db: string; coll: string }

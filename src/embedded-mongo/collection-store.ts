@@ -75,6 +75,23 @@ export class CollectionStore {
     return planQuery(filter, this.indexes.values());
   }
 
+  /**
+   * Documents that may match `filter`, in natural order: the index candidates when an index
+   * applies, otherwise every document. The caller applies the filter.
+   */
+  *candidates(filter: Document | null | undefined): Generator<Document> {
+    const plan = this.plan(filter);
+    if (!plan) {
+      yield* this.docs.values();
+      return;
+    }
+    const rids = plan.rids.size > 1 ? [...plan.rids].sort((a, b) => a - b) : plan.rids;
+    for (const rid of rids) {
+      const doc = this.docs.get(rid);
+      if (doc) yield doc;
+    }
+  }
+
   /** Matching records in natural order, using an index to pick candidates when one applies. */
   *match(filter: Document | null | undefined, predicate: DocumentPredicate = compileFilter(filter)): Generator<StoredRecord> {
     const plan = this.plan(filter);

@@ -45,11 +45,13 @@ export class HashIndex {
     readonly spec: IndexSpec,
     /** The partial filter, compiled by the caller (so this class stays free of query semantics). */
     readonly partialFilter: ((doc: Document) => boolean) | null = null,
+    /** `_id_` is unique without saying so in its definition. */
+    unique = spec.unique === true,
   ) {
     this.name = spec.name;
     this.fields = Object.keys(spec.key);
     this.paths = this.fields.map((f) => f.split('.'));
-    this.unique = spec.unique === true;
+    this.unique = unique;
     this.sparse = spec.sparse === true;
     this.maintained =
       !this.fields.some((f) => f === '$**' || f.endsWith('.$**')) &&

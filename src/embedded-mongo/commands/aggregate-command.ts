@@ -1,0 +1,176 @@
+import { ObjectId, type Document } from 'bson';
+import { cloneDeep, isEqual } from 'mingo/util';
+import type { Catalog } from '../catalog';
+import { CollectionStore } from '../collection-store';
+import { CommandError, DuplicateKeyError, ErrorCode } from '../errors';
+import { formatDuplicateKey, isDocumentValue } from '../index-key';
+import { runPipeline } from '../query-language';
+import { applyUpdate, withIdFirst } from '../update-document';
+import { optionalDocument, typeMismatch, type CommandContext, type CommandHandler } from './command-context';
+import { firstBatchReply } from './read-commands';
+import { projectionNeedsCopy } from './result-shaping';
+
+/** Stages that only read their input documents (mingo builds new objects for what they output). */
+const READ_ONLY_STAGES = new Set([
+  '$match',
+  '$sort',
+  '$limit',
+  '$skip',
+  '$count',
+  '$group',
+  '$sortByCount',
+  '$bucket',
+  '$bucketAuto',
+  '$sample',
+  '$replaceRoot',
+  '$replaceWith',
+  '$documents',
+]);
+
+function stageWritesInput(stage: Document): boolean {
+  const [name] = Object.keys(stage);
+  const spec = stage[name];
+  switch (name) {
+    case '$addFields':
+    case '$set':
+      return !isDocumentValue(spec) || Object.keys(spec).some((k) => k.includes('.'));
+    case '$project':
+      return !isDocumentValue(spec) || projectionNeedsCopy(spec);
+    case '$unset':
+      return (Array.isArray(spec) ? spec : [spec]).some((k) => String(k).includes('.'));
+    case '$unwind':
+      return isDocumentValue(spec) && (spec.includeArrayIndex !== undefined || spec.preserveNullAndEmptyArrays === true);
+    case '$lookup':
+    case '$unionWith':
+      return isDocumentValue(spec) && Array.isArray(spec.pipeline) && pipelineWritesInput(spec.pipeline);
+    case '$facet':
+      return isDocumentValue(spec) && Object.values(spec).some((p) => Array.isArray(p) && pipelineWritesInput(p));
+    default:
+      return !READ_ONLY_STAGES.has(name);
+  }
+}
+
+/**
+ * Stored documents are shared, never copied, between the store and readers. A pipeline with a
+ * stage that writes into its input objects (per mingo's implementation) runs on copies instead.
+ */
+export function pipelineWritesInput(pipeline: Document[]): boolean {
+  return pipeline.some((stage) => isDocumentValue(stage) && stageWritesInput(stage));
+}
+
+function* cloned(docs: Iterable<Document>): Generator<Document> {
+  for (const d of docs) yield cloneDeep(d) as Document;
+}
+
+interface OutputTarget {
+  db: string;
+  coll: string;
+}
+
+function outputTarget(spec: unknown, db: string, stage: string): OutputTarget {
+  if (typeof spec === 'string') return { db, coll: spec };
+  if (isDocumentValue(spec)) {
+    const into = stage === '$merge' ? spec.into : spec;
+    if (typeof into === 'string') return { db, coll: into };
+    if (isDocumentValue(into) && typeof into.coll === 'string') return { db: typeof into.db === 'string' ? into.db : db, coll: into.coll };
+  }
+  throw new CommandError(ErrorCode.FailedToParse, `${stage} requires a collection name`);
+}
+
+function withId(doc: Document): Document {
+  return doc._id === undefined ? { _id: new ObjectId(), ...doc } : withIdFirst(doc);
+}
+
+/** `$out`: the target's documents become the results, all or nothing; its indexes stay. */
+function writeOut(catalog: Catalog, target: OutputTarget, results: Document[]): void {
+  const existing = catalog.collection(target.db, target.coll);
+  const specs = existing ? existing.indexList().map((ix) => ix.spec).filter((s) => s.name !== '_id_') : [];
+  const trial = new CollectionStore(target.db, target.coll);
+  for (const spec of specs) trial.createIndex(spec);
+  const docs = results.map(withId);
+  for (const doc of docs) trial.insert(doc);
+  catalog.drop(target.db, target.coll);
+  const fresh = catalog.create(target.db, target.coll, existing?.options ?? {});
+  for (const spec of specs) fresh.createIndex(spec);
+  for (const doc of docs) fresh.insert(doc);
+}
+
+/** `$merge` with MongoDB's defaults: match on `_id`, merge when matched, insert when not. */
+function writeMerge(catalog: Catalog, target: OutputTarget, spec: Document, results: Document[]): void {
+  const collection = catalog.obtain(target.db, target.coll).collection;
+  const on = spec.on === undefined ? ['_id'] : Array.isArray(spec.on) ? (spec.on as string[]) : [String(spec.on)];
+  const whenMatched = spec.whenMatched ?? 'merge';
+  const whenNotMatched = spec.whenNotMatched ?? 'insert';
+  for (const result of results) {
+    const filter: Document = {};
+    for (const f of on) filter[f] = result[f] ?? null;
+    const match = collection.match(filter).next().value;
+    if (match) {
+      if (whenMatched === 'keepExisting') continue;
+      if (whenMatched === 'fail') {
+        throw new DuplicateKeyError(collection.ns, '_id_', { _id: 1 }, { _id: match.doc._id }, formatDuplicateKey(['_id'], [match.doc._id]));
+      }
+      let next: Document;
+      if (whenMatched === 'replace') next = withIdFirst({ ...result, _id: match.doc._id });
+      else if (whenMatched === 'merge') next = withIdFirst({ ...match.doc, ...result, _id: match.doc._id });
+      else if (Array.isArray(whenMatched)) {
+        next = applyUpdate(match.doc, whenMatched as Document[], { variables: { new: result, ...(spec.let as Document) } }).doc;
+      } else throw new CommandError(ErrorCode.BadValue, `$merge: unsupported whenMatched ${JSON.stringify(whenMatched)}`);
+      if (!isEqual(next, match.doc)) collection.replace(match.rid, next);
+    } else if (whenNotMatched === 'insert') {
+      collection.insert(withId(result));
+    } else if (whenNotMatched === 'fail') {
+      throw new CommandError(13113, '$merge could not find a matching document in the target collection for at least one document in the source collection');
+    }
+  }
+}
+
+const aggregate: CommandHandler = (cmd, ctx: CommandContext) => {
+  const target = cmd.aggregate;
+  const pipeline = cmd.pipeline;
+  if (!Array.isArray(pipeline) || !pipeline.every(isDocumentValue)) throw typeMismatch('pipeline', 'array', pipeline);
+  if (cmd.explain === true) throw new CommandError(ErrorCode.NotImplemented, 'explain is not supported by the embedded engine');
+  const cursorOptions = optionalDocument(cmd, 'cursor');
+  if (!cursorOptions) {
+    throw new CommandError(ErrorCode.FailedToParse, "The 'cursor' option is required, except for aggregate with the explain argument");
+  }
+  for (const stage of pipeline) {
+    if (Object.keys(stage).length !== 1) {
+      throw new CommandError(40323, 'A pipeline stage specification object must contain exactly one field.');
+    }
+  }
+  let stages = pipeline as Document[];
+  const last = stages[stages.length - 1];
+  const outputStage = last && ('$out' in last ? '$out' : '$merge' in last ? '$merge' : null);
+  if (outputStage) stages = stages.slice(0, -1);
+
+  const collectionName = typeof target === 'string' ? target : null;
+  if (collectionName === null && target !== 1) throw typeMismatch('aggregate', 'string', target);
+  const collection = collectionName ? ctx.catalog.collection(ctx.db, collectionName) : undefined;
+  const cloneInput = pipelineWritesInput(stages);
+  const firstMatch = stages[0]?.$match;
+  let source: Iterable<Document> = collection ? collection.candidates(isDocumentValue(firstMatch) ? firstMatch : undefined) : [];
+  if (cloneInput) source = cloned(source);
+
+  const results = runPipeline(source, stages, {
+    variables: optionalDocument(cmd, 'let'),
+    cloneInput: false,
+    collectionResolver: (name) => {
+      const docs = ctx.catalog.collection(ctx.db, name)?.documents() ?? [];
+      return cloneInput ? [...cloned(docs)] : [...docs];
+    },
+  });
+  const ns = `${ctx.db}.${collectionName ?? '$cmd.aggregate'}`;
+  if (outputStage) {
+    const spec = last[outputStage];
+    const out = outputTarget(spec, ctx.db, outputStage);
+    const docs = results.collect<Document>();
+    if (outputStage === '$out') writeOut(ctx.catalog, out, docs);
+    else writeMerge(ctx.catalog, out, isDocumentValue(spec) ? spec : {}, docs);
+    return firstBatchReply(ctx, ns, [][Symbol.iterator](), 0, true);
+  }
+  const batchSize = typeof cursorOptions.batchSize === 'number' ? cursorOptions.batchSize : undefined;
+  return firstBatchReply(ctx, ns, results as unknown as Iterator<Document>, batchSize, false);
+};
+
+export const aggregateCommands: Record<string, CommandHandler> = { aggregate };

@@ -1,0 +1,134 @@
+import type { Document } from 'bson';
+import { encodeCursorReply } from '../cursor-reply';
+import { DEFAULT_FIRST_BATCH_SIZE, DocumentStream } from '../cursor-registry';
+import { CommandError, ErrorCode } from '../errors';
+import { canonicalKey, EMPTY_ARRAY, pathValues } from '../index-key';
+import { compileFilter } from '../query-language';
+import {
+  optionalDocument,
+  optionalNumber,
+  RawReply,
+  targetCollectionName,
+  typeMismatch,
+  type CommandContext,
+  type CommandHandler,
+} from './command-context';
+import { findResults, sortDocuments } from './result-shaping';
+
+/**
+ * Answers with the first batch and keeps the rest in an open cursor, unless the results fit in
+ * the batch or the client asked for a single batch.
+ */
+export function firstBatchReply(
+  ctx: CommandContext,
+  ns: string,
+  results: Iterator<Document>,
+  batchSize: number | undefined,
+  singleBatch: boolean,
+): RawReply {
+  const stream = new DocumentStream(results);
+  const docs = stream.nextBatch(batchSize ?? DEFAULT_FIRST_BATCH_SIZE, undefined);
+  const keepOpen = !singleBatch && !stream.exhausted;
+  const id = keepOpen ? ctx.cursors.open(ns, stream) : 0;
+  return new RawReply(encodeCursorReply(id, ns, 'firstBatch', docs));
+}
+
+function nonNegative(cmd: Document, field: string): number | undefined {
+  const n = optionalNumber(cmd, field);
+  if (n !== undefined && n < 0) throw new CommandError(ErrorCode.BadValue, `${field} must be non-negative, but received: ${n}`);
+  return n;
+}
+
+const find: CommandHandler = (cmd, ctx) => {
+  const name = targetCollectionName(cmd, 'find');
+  if (cmd.tailable === true) throw new CommandError(ErrorCode.BadValue, 'tailable cursors are not supported by the embedded engine');
+  let limit = optionalNumber(cmd, 'limit');
+  let singleBatch = cmd.singleBatch === true;
+  if (limit !== undefined && limit < 0) {
+    limit = -limit;
+    singleBatch = true;
+  }
+  const batchSize = nonNegative(cmd, 'batchSize');
+  const results = findResults(ctx.catalog.collection(ctx.db, name), {
+    filter: optionalDocument(cmd, 'filter') ?? {},
+    sort: optionalDocument(cmd, 'sort'),
+    projection: optionalDocument(cmd, 'projection'),
+    skip: nonNegative(cmd, 'skip'),
+    limit: limit || undefined,
+    variables: optionalDocument(cmd, 'let'),
+  });
+  const firstBatch = Math.min(batchSize ?? DEFAULT_FIRST_BATCH_SIZE, limit || Infinity);
+  return firstBatchReply(ctx, `${ctx.db}.${name}`, results, firstBatch, singleBatch);
+};
+
+const getMore: CommandHandler = (cmd, ctx) => {
+  const id = optionalNumber(cmd, 'getMore');
+  if (id === undefined) throw typeMismatch('getMore', 'long', cmd.getMore);
+  const collection = cmd.collection;
+  if (typeof collection !== 'string') throw typeMismatch('collection', 'string', collection);
+  const cursor = ctx.cursors.get(id);
+  if (!cursor) throw new CommandError(ErrorCode.CursorNotFound, `cursor id ${id} not found`);
+  const ns = `${ctx.db}.${collection}`;
+  if (cursor.ns !== ns) {
+    throw new CommandError(13, `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`);
+  }
+  const docs = cursor.stream.nextBatch(nonNegative(cmd, 'batchSize') || Infinity);
+  const done = cursor.stream.exhausted;
+  if (done) ctx.cursors.close(id);
+  return new RawReply(encodeCursorReply(done ? 0 : id, ns, 'nextBatch', docs));
+};
+
+const killCursors: CommandHandler = (cmd, ctx) => {
+  const ids = cmd.cursors;
+  if (!Array.isArray(ids)) throw typeMismatch('cursors', 'array', ids);
+  const killed: unknown[] = [];
+  const notFound: unknown[] = [];
+  for (const raw of ids) (ctx.cursors.close(Number(raw)) ? killed : notFound).push(raw);
+  return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [], ok: 1 };
+};
+
+const count: CommandHandler = (cmd, ctx) => {
+  const name = targetCollectionName(cmd, 'count');
+  const collection = ctx.catalog.collection(ctx.db, name);
+  if (!collection) return { n: 0, ok: 1 };
+  const query = optionalDocument(cmd, 'query') ?? {};
+  const skip = nonNegative(cmd, 'skip') ?? 0;
+  const limit = Math.abs(optionalNumber(cmd, 'limit') ?? 0);
+  let n: number;
+  if (Object.keys(query).length === 0) {
+    n = collection.count;
+  } else {
+    n = 0;
+    for (const _ of collection.match(query, compileFilter(query))) {
+      n++;
+      if (limit && n >= skip + limit) break;
+    }
+  }
+  n = Math.max(0, n - skip);
+  return { n: limit ? Math.min(n, limit) : n, ok: 1 };
+};
+
+const distinct: CommandHandler = (cmd, ctx) => {
+  const name = targetCollectionName(cmd, 'distinct');
+  const key = cmd.key;
+  if (typeof key !== 'string' || key.length === 0) throw typeMismatch('key', 'string', key);
+  const collection = ctx.catalog.collection(ctx.db, name);
+  if (!collection) return { values: [], ok: 1 };
+  const query = optionalDocument(cmd, 'query') ?? {};
+  const path = key.split('.');
+  const seen = new Map<string, unknown>();
+  for (const { doc } of collection.match(query, compileFilter(query))) {
+    for (const v of pathValues(doc, path)) {
+      if (v === undefined || v === EMPTY_ARRAY) continue;
+      const k = canonicalKey(v);
+      if (!seen.has(k)) seen.set(k, v);
+    }
+  }
+  const values = sortDocuments(
+    [...seen.values()].map((v) => ({ v })),
+    { v: 1 },
+  ).map((d) => d.v);
+  return { values, ok: 1 };
+};
+
+export const readCommands: Record<string, CommandHandler> = { find, getMore, killCursors, count, distinct };

@@ -1,0 +1,6 @@
+/**
+ * The embedded MongoDB-compatible engine: started by the database module when MONGODB_URI is
+ * unset, reached by Mongoose over the wire protocol like any mongod.
+ */
+export { EmbeddedMongoServer } from './embedded-mongo-server';
+export type { EmbeddedMongoLogger, EmbeddedMongoOptions } from './embedded-mongo-server';
