@@ -1,3 +1,4 @@
+import IORedis from 'ioredis';
 import { XApiEmulator } from '../src/collectors/x/emulator/x-api-emulator';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 import { startXTestServer, X_TEST_TOKEN } from './support/x-test-server';
@@ -5,7 +6,6 @@ import { startXTestServer, X_TEST_TOKEN } from './support/x-test-server';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 async function redisAvailable(): Promise<boolean> {
-  const { default: IORedis } = await import('ioredis');
   const r = new IORedis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   try {
     await r.connect();

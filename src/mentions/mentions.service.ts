@@ -219,6 +219,20 @@ export class MentionsService {
     };
   }
 
+  /**
+   * Hourly rollup counters for reports: topic null reads the workspace-wide rows (each mention
+   * once); a platform narrows them.
+   */
+  async rollupCounters(workspaceId: string, from: Date, to: Date, opts: { topic?: string; platform?: string } = {}) {
+    const filter: Record<string, unknown> = {
+      workspaceId: new Types.ObjectId(workspaceId),
+      topicId: opts.topic ? new Types.ObjectId(opts.topic) : null,
+      hour: { $gte: new Date(Math.floor(from.getTime() / 3_600_000) * 3_600_000), $lt: to },
+    };
+    if (opts.platform) filter.platform = opts.platform;
+    return this.rollups.find(filter, { _id: 0, hour: 1, sentiment: 1, intent: 1, count: 1, scoreSum: 1 }).lean();
+  }
+
   /** Mentions posted since `since`, for the metrics refresher. */
   async recentIds(workspaceId: string, platform: string, since: Date): Promise<string[]> {
     const docs = await this.mentions

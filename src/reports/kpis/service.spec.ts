@@ -258,3 +258,36 @@ describe('serviceKpis', () => {
     });
   });
 });
+
+describe('durations on a business-hours clock (issue 4: only working time counts)', () => {
+  // Mon-Fri 09:00-18:00 in UTC; 2024-03-08 is a Friday.
+  const clock = new SlaClock({ timezone: 'UTC', businessHours: { enabled: true, schedule: { mon: weekdays, tue: weekdays, wed: weekdays, thu: weekdays, fri: weekdays } } });
+  const week = { from: at('2024-03-04T00:00:00Z'), to: at('2024-03-18T00:00:00Z') };
+
+  it('first response and resolution count working seconds only', () => {
+    // opened Fri 17:30, answered Mon 09:45: 30 min Friday + 45 min Monday = 75 min = 4500 s
+    // resolved Mon 10:30: 30 + 90 = 120 min = 7200 s
+    const c = caseRow('c1', '2024-03-08T17:30:00Z', {
+      firstResponseAt: at('2024-03-11T09:45:00Z'),
+      status: 'resolved',
+      resolvedAt: at('2024-03-11T10:30:00Z'),
+      resolutions: [at('2024-03-11T10:30:00Z')],
+      outboundCount: 1,
+      inboundCount: 1,
+    });
+    const kpis = serviceKpis([c], week, at('2024-03-12T00:00:00Z'), { clock });
+    expect(kpis.firstResponse.mean).toBe(4500);
+    expect(kpis.resolution.mean).toBe(7200);
+    expect(kpis.slaCompliance).toBe(100);
+    // without a clock the same case is wall-clock: Fri 17:30 → Mon 09:45 = 64 h 15 min = 231300 s
+    expect(serviceKpis([c], week, at('2024-03-12T00:00:00Z')).firstResponse.mean).toBe(231300);
+  });
+
+  it('the abandonment window runs in working time', () => {
+    // opened Fri 17:00 unanswered; a 24 h window on the clock needs 1 h Fri + 9 h Mon + 9 h Tue + 5 h Wed → Wed 14:00
+    const c = caseRow('c2', '2024-03-08T17:00:00Z', { firstResponseAt: null });
+    const opts = { clock, abandonmentWindowSeconds: 24 * HOUR };
+    expect(serviceKpis([c], week, at('2024-03-13T13:59:00Z'), opts).abandonmentRate).toBeNull(); // window still open
+    expect(serviceKpis([c], week, at('2024-03-13T14:00:00Z'), opts).abandonmentRate).toBe(100);
+  });
+});
