@@ -351,6 +351,11 @@ export class DemoTrafficGenerator {
       this.track(tweet.id, at, finals, tauMs);
     });
 
+    // Replies in a conversation are seen by few: a handful of impressions, a like now and then.
+    const followUpFinals = random.next();
+    const replyFinals = random.next();
+    const reactionFinals = random.next();
+    const followUpTau = random.uniform(0.5, 2) * HOUR;
     const answered = random.chance(ANSWER_PROBABILITY[kind]);
     const replyAt = answered ? this.brandReplyTime(at, random, 1) : undefined;
 
@@ -379,6 +384,7 @@ export class DemoTrafficGenerator {
           });
           thread.lastCustomerTweetId = tweet.id;
           summary.followUps += 1;
+          this.track(tweet.id, time, quietFinals(followUpFinals, customer.followers), followUpTau);
         });
       }
     }
@@ -405,6 +411,7 @@ export class DemoTrafficGenerator {
       thread.lastBrandTweetId = tweet.id;
       thread.lastBrandAccount = replyAccount;
       summary.brandReplies += 1;
+      this.track(tweet.id, replyAt, quietFinals(replyFinals, replyAccount.followers), followUpTau);
     });
 
     if (!CARE_KINDS.has(kind) || !random.chance(0.55)) return;
@@ -427,6 +434,7 @@ export class DemoTrafficGenerator {
       });
       thread.lastCustomerTweetId = tweet.id;
       summary.customerReplies += 1;
+      this.track(tweet.id, reactAt, quietFinals(reactionFinals, customer.followers), followUpTau);
     });
 
     if (resolved || !random.chance(0.85)) return;
@@ -448,6 +456,7 @@ export class DemoTrafficGenerator {
       });
       thread.lastBrandTweetId = tweet.id;
       summary.brandReplies += 1;
+      this.track(tweet.id, secondAt, quietFinals(replyFinals, replyAccount.followers), followUpTau);
     });
   }
 
@@ -684,6 +693,18 @@ function mentionFinals(random: SeededRandom, customer: Customer, kind: MentionKi
     reply_count: viral ? random.int(10, 60) : 0,
     bookmark_count: viral ? random.int(2, 30) : 0,
     impression_count: Math.round(customer.followers * random.uniform(0.05, 0.5) + likes * 40 + random.int(3, 60)),
+  };
+}
+
+/** Metrics of a post deep in a conversation, from one uniform draw so the generator stays reproducible. */
+function quietFinals(roll: number, followers: number): TweetPublicMetrics {
+  return {
+    like_count: roll < 0.7 ? 0 : roll < 0.95 ? 1 : 2,
+    retweet_count: 0,
+    quote_count: 0,
+    reply_count: 0,
+    bookmark_count: 0,
+    impression_count: Math.round(4 + roll * Math.min(followers, 2000) * 0.1),
   };
 }
 

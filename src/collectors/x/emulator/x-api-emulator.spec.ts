@@ -298,3 +298,32 @@ describe('XApiEmulator rate limits and usage cap', () => {
     expect(capped.data).toMatchObject({ title: 'UsageCapExceeded', type: 'https://api.twitter.com/2/problems/usage-capped' });
   });
 });
+
+describe('XApiEmulator demo faults', () => {
+  it('answers random 429s when configured, and holds a response for a delay fault', async () => {
+    const emulator = new XApiEmulator({ failureInjection: { rateLimitProbability: 1, resetInSeconds: 30 } });
+    const address = await emulator.start();
+    try {
+      const client = createXClient({ bearerToken: 'any', baseUrl: address.baseUrl, ca: address.caPem });
+      emulator.addUser({ username: 'ana_souza' });
+      const error = (await client.v2.userByUsername('ana_souza').catch((e: unknown) => e)) as ApiResponseError;
+      expect(error.rateLimitError).toBe(true);
+      expect(error.rateLimit?.reset).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) + 29);
+    } finally {
+      await emulator.stop();
+    }
+
+    const slow = new XApiEmulator();
+    const slowAddress = await slow.start();
+    try {
+      const client = createXClient({ bearerToken: 'any', baseUrl: slowAddress.baseUrl, ca: slowAddress.caPem });
+      slow.addUser({ username: 'ana_souza' });
+      slow.failNext('users/by/username/:username', { delayMs: 150 });
+      const started = Date.now();
+      await expect(client.v2.userByUsername('ana_souza')).resolves.toMatchObject({ data: { username: 'ana_souza' } });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    } finally {
+      await slow.stop();
+    }
+  });
+});

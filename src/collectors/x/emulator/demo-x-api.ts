@@ -1,0 +1,82 @@
+import type { DemoBrand } from './demo-brand';
+import { DemoTrafficGenerator, type DemoDescription, type TrafficSummary } from './demo-traffic-generator';
+import type { TlsKeyPair } from './self-signed-certificate';
+import { XApiEmulator, type EmulatorAddress, type EmulatorLogger } from './x-api-emulator';
+
+export interface DemoXApiOptions {
+  /** default 'ouvidor-demo' */
+  seed?: number | string;
+  port?: number;
+  host?: string;
+  tls?: TlsKeyPair;
+  /** days of history to backfill; default 7 */
+  days?: number;
+  /** how often live traffic is added; default 20 s (traffic is made per whole minute) */
+  tickSeconds?: number;
+  /** share of requests that answer a random 429, so the collector's back-off shows; default 0 */
+  randomRateLimitProbability?: number;
+  /** see DemoTrafficOptions.liveRateMultiplier */
+  liveRateMultiplier?: number;
+  mentionsPerDay?: number;
+  brand?: Partial<DemoBrand>;
+  logger?: EmulatorLogger;
+}
+
+export interface DemoXApi extends EmulatorAddress {
+  emulator: XApiEmulator;
+  generator: DemoTrafficGenerator;
+  description: DemoDescription;
+  backfill: TrafficSummary;
+  /** any bearer token is accepted; this one reads well in logs */
+  bearerToken: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The demo X API in one call: starts the emulator on HTTPS with a fresh self-signed certificate, backfills
+ * a week of Lumi traffic and keeps adding live traffic until stop(). Point the collector at `baseUrl` and
+ * trust `caPem`.
+ */
+export async function startDemoXApi(options: DemoXApiOptions = {}): Promise<DemoXApi> {
+  const emulator = new XApiEmulator({
+    port: options.port,
+    host: options.host,
+    tls: options.tls,
+    logger: options.logger,
+    failureInjection: options.randomRateLimitProbability
+      ? { rateLimitProbability: options.randomRateLimitProbability, resetInSeconds: 30 }
+      : undefined,
+  });
+  const generator = new DemoTrafficGenerator({
+    seed: options.seed ?? 'ouvidor-demo',
+    brand: options.brand,
+    liveRateMultiplier: options.liveRateMultiplier,
+    mentionsPerDay: options.mentionsPerDay,
+  });
+  const backfill = generator.backfill(emulator, { days: options.days ?? 7 });
+  const address = await emulator.start();
+  const timer = setInterval(() => {
+    try {
+      generator.tick(emulator);
+    } catch (error) {
+      options.logger?.warn({ err: error }, 'demo X traffic: tick failed');
+    }
+  }, (options.tickSeconds ?? 20) * 1000);
+  timer.unref();
+  options.logger?.info(
+    { baseUrl: address.baseUrl, mentions: backfill.mentions, brandReplies: backfill.brandReplies, ownPosts: backfill.ownPosts },
+    'demo X API ready',
+  );
+  return {
+    ...address,
+    emulator,
+    generator,
+    description: generator.describe(),
+    backfill,
+    bearerToken: 'demo-bearer-token',
+    async stop() {
+      clearInterval(timer);
+      await emulator.stop();
+    },
+  };
+}

@@ -1,0 +1,30 @@
+export { XApiEmulator } from './x-api-emulator';
+export type {
+  EmulatorAddress,
+  EmulatorLogger,
+  EmulatorRequest,
+  FailureInjectionOptions,
+  InjectedFault,
+  RateLimitWindow,
+  RequestMatcher,
+  XApiEmulatorOptions,
+  XEndpoint,
+} from './x-api-emulator';
+export { DemoTrafficGenerator } from './demo-traffic-generator';
+export type { DemoDescription, DemoTrafficOptions, DemoTrafficSink, TrafficSummary } from './demo-traffic-generator';
+export { startDemoXApi } from './demo-x-api';
+export type { DemoXApi, DemoXApiOptions } from './demo-x-api';
+export { LUMI_BRAND, brandSearchQuery } from './demo-brand';
+export type { DemoBrand, DemoAccount } from './demo-brand';
+export { generateLocalCertificate } from './self-signed-certificate';
+export type { TlsKeyPair } from './self-signed-certificate';
+export { snowflakeId, snowflakeTime } from './snowflake';
+export type {
+  EmulatedTweet,
+  EmulatedUser,
+  NewTweet,
+  NewUser,
+  ReferencedTweet,
+  TweetPublicMetrics,
+  UserPublicMetrics,
+} from './x-emulator.types';
