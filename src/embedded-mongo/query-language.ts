@@ -11,17 +11,18 @@ import * as windowOperators from 'mingo/operators/window';
 import { Query } from 'mingo/query';
 import type { CollectionResolver, Options } from 'mingo/types';
 import { updateOne, type PipelineStage, type Modifier } from 'mingo/updater';
+import { bsonTypeOperators } from './bson-type-operators';
 import { timezoneDateOperators } from './timezone-date-operators';
 
 /**
  * The engine's single doorway to mingo: query, update and aggregation semantics all come from it.
  * The context is built here (rather than through mingo's default export) so the corrected date
- * operators replace mingo's own; server-side JavaScript ($where, $function, $accumulator) is off
+ * operators and the bson-aware type operators replace mingo's own; server-side JavaScript ($where, $function, $accumulator) is off
  * because any local process can reach the port.
  */
 export const MINGO_CONTEXT = Context.init({
   accumulator: accumulatorOperators,
-  expression: { ...expressionOperators, ...timezoneDateOperators },
+  expression: { ...expressionOperators, ...timezoneDateOperators, ...bsonTypeOperators },
   pipeline: pipelineOperators,
   projection: projectionOperators,
   query: queryOperators,
