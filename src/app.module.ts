@@ -12,6 +12,7 @@ import { TopicsModule } from './topics/topics.module';
 import { Settings } from './config/settings';
 import { SettingsModule } from './config/settings.module';
 import { DatabaseModule } from './database/database.module';
+import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { ErrorsFilter } from './http/errors.filter';
 import { OperatorRejectionMiddleware } from './http/operator-rejection.middleware';
@@ -47,6 +48,7 @@ export class AppModule implements NestModule {
         LeadsModule,
         TrafficModule,
         SurveysModule,
+        DemoModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorsFilter }],
     };

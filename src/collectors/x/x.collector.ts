@@ -3,7 +3,7 @@ import { ApiPartialResponseError, ApiRequestError, ApiResponseError } from 'twit
 import { Settings, SETTINGS } from '../../config/settings';
 import { emptyBatch } from '../collected';
 import type { CollectContext, Collector, MetricsLookup } from '../collector';
-import { CollectorStateService } from '../collector-state.service';
+import { CollectorStateService, ReadCapReachedError } from '../collector-state.service';
 import { XApiClients } from './x-api-target';
 import {
   EXPANSIONS,
@@ -21,7 +21,7 @@ import {
 interface TweetPage {
   readonly done: boolean;
   readonly tweets: unknown[];
-  readonly meta: { newest_id?: string; oldest_id?: string; result_count?: number };
+  readonly meta: { newest_id?: string; oldest_id?: string; result_count?: number } | undefined;
   readonly includes: { users: unknown[] };
   next(): Promise<TweetPage>;
 }
@@ -143,11 +143,13 @@ export class XCollector implements Collector {
       let page = await open({ since_id: state.sinceId ?? undefined, until_id: state.pending?.untilId });
       let newest = state.pending?.newestId ?? null;
       for (;;) {
-        await this.state.countReads('x', page.meta.result_count ?? page.tweets.length);
+        // An unknown user's timeline comes back without `meta`.
+        const meta = page.meta ?? {};
+        await this.state.countReads('x', meta.result_count ?? page.tweets.length);
         await onPage(page);
-        newest = maxId(newest, page.meta.newest_id);
-        if (page.done || !page.meta.oldest_id) break;
-        await ctx.saveCursor(stream, { sinceId: state.sinceId, pending: { newestId: newest, untilId: page.meta.oldest_id } });
+        newest = maxId(newest, meta.newest_id);
+        if (page.done || !meta.oldest_id) break;
+        await ctx.saveCursor(stream, { sinceId: state.sinceId, pending: { newestId: newest, untilId: meta.oldest_id } });
         await ctx.heartbeat();
         await this.state.assertUnderCap('x', ctx.readCap);
         page = await page.next();
@@ -163,6 +165,10 @@ export class XCollector implements Collector {
       try {
         return await run();
       } catch (err) {
+        if (err instanceof ApiResponseError && (err.data as { title?: string } | undefined)?.title === 'UsageCapExceeded') {
+          // The X project's own monthly cap: waiting for the 15-minute window will not help.
+          throw new ReadCapReachedError('x', new Date().toISOString().slice(0, 7), 0);
+        }
         if (err instanceof ApiResponseError && err.rateLimitError && rateLimited < MAX_RATE_LIMIT_WAITS) {
           rateLimited++;
           const waitMs = this.rateLimitWait(err);

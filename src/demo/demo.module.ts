@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { CareModule } from '../care/care.module';
+import { CollectorsModule } from '../collectors/collectors.module';
+import { TopicsModule } from '../topics/topics.module';
+import { WorkspacesModule } from '../workspaces/workspaces.module';
+import { DemoService } from './demo.service';
+
+@Module({
+  imports: [WorkspacesModule, TopicsModule, CollectorsModule, CareModule],
+  providers: [DemoService],
+})
+export class DemoModule {}

@@ -1,0 +1,94 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AgentsService } from '../care/agents/agents.service';
+import { CollectScheduler } from '../collectors/collect.scheduler';
+import { startDemoXApi, type DemoXApi } from '../collectors/x/emulator';
+import { XApiClients } from '../collectors/x/x-api-target';
+import { Settings, SETTINGS } from '../config/settings';
+import { TopicsService } from '../topics/topics.service';
+import { DefaultWorkspaceBootstrap } from '../workspaces/default-workspace.bootstrap';
+import { WorkspacesService } from '../workspaces/workspaces.service';
+
+export const DEMO_TOPIC_NAME = 'Lumi (demo)';
+
+const DEMO_TEAMS = ['cartões', 'faturas', 'app'];
+const DEMO_AGENTS = [
+  { name: 'Bruna Costa', email: 'bruna@lumi.example', team: 'cartões' },
+  { name: 'Diego Ramos', email: 'diego@lumi.example', team: 'faturas' },
+  { name: 'Alex Turner', email: 'alex@lumi.example', team: 'app' },
+];
+const DEMO_ROUTING = [
+  { keyword: 'cartão', team: 'cartões' },
+  { keyword: 'card', team: 'cartões' },
+  { keyword: 'fatura', team: 'faturas' },
+  { keyword: 'bill', team: 'faturas' },
+  { keyword: 'app', team: 'app' },
+];
+
+/**
+ * `npm start` with nothing configured: the X API emulator on local HTTPS with a week of bilingual
+ * Lumi traffic, the collector pointed at it, the default workspace set up as the Lumi demo (topic,
+ * teams, agents, routing rules), and a first collection right away so numbers show within a minute.
+ */
+@Injectable()
+export class DemoService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Demo');
+  private api: DemoXApi | null = null;
+
+  constructor(
+    @Inject(SETTINGS) private readonly settings: Settings,
+    private readonly clients: XApiClients,
+    private readonly bootstrap: DefaultWorkspaceBootstrap,
+    private readonly workspaces: WorkspacesService,
+    private readonly topics: TopicsService,
+    private readonly agents: AgentsService,
+    private readonly scheduler: CollectScheduler,
+  ) {}
+
+  async onApplicationBootstrap() {
+    if (!this.settings.demo) return;
+    const started = Date.now();
+    this.api = await startDemoXApi({
+      logger: {
+        info: (o: object, m?: string) => this.logger.debug({ ...o, msg: m }),
+        warn: (o: object, m?: string) => this.logger.warn({ ...o, msg: m }),
+        error: (o: object, m?: string) => this.logger.error({ ...o, msg: m }),
+        debug: () => undefined,
+      } as never,
+    });
+    this.clients.useTarget({ baseUrl: this.api.baseUrl, bearerToken: this.api.bearerToken, ca: this.api.caPem });
+    const ws = this.bootstrap.defaultWorkspace;
+    const d = this.api.description;
+
+    const existing = (await this.topics.list(ws.id)).find((t) => t.name === DEMO_TOPIC_NAME);
+    const topic =
+      existing ??
+      (await this.topics.create(ws.id, {
+        name: DEMO_TOPIC_NAME,
+        query: d.query,
+        platforms: ['x'],
+        languages: [],
+        ownedAccounts: d.ownedAccounts.map((a) => ({ platform: 'x' as const, handle: a.handle.toLowerCase() })),
+      }));
+    if (!existing) await this.seedCareSetup(ws.id);
+    this.logger.log(
+      { emulator: this.api.baseUrl, topicId: topic.id, backfill: this.api.backfill, ms: Date.now() - started },
+      'Demo X API emulator is up with a week of Lumi traffic',
+    );
+    // First collection now rather than at the first interval.
+    this.scheduler.collectNow(topic.id).then(
+      (res) => this.logger.log(res, 'Demo: first collection stored'),
+      (err) => this.logger.error({ err: err.message }, 'Demo: first collection failed'),
+    );
+  }
+
+  private async seedCareSetup(workspaceId: string) {
+    for (const team of DEMO_TEAMS) await this.agents.createTeam(workspaceId, team).catch(() => undefined);
+    for (const agent of DEMO_AGENTS) await this.agents.create(workspaceId, agent).catch(() => undefined);
+    const ws = await this.workspaces.get(workspaceId);
+    await this.workspaces.update(workspaceId, { settings: { ...ws.settings, routingRules: DEMO_ROUTING } });
+  }
+
+  async onApplicationShutdown() {
+    await this.api?.stop();
+  }
+}

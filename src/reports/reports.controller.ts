@@ -1,0 +1,58 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AuthContext } from '../workspaces/api-keys.service';
+import { Auth, Roles } from '../workspaces/auth/auth.decorators';
+import { CareReportQuery, ReportQuery, TimeseriesQuery } from './dto/report-query.dto';
+import { PutTargetsDto } from './dto/targets.dto';
+import { ReportsService } from './reports.service';
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class ReportsController {
+  constructor(private readonly reports: ReportsService) {}
+
+  @Get('reports/overview')
+  @ApiOperation({ summary: 'Every KPI of KPIS.md under its API name for [from, to), with the previous period, change and target status in `trends`' })
+  overview(@Auth() auth: AuthContext, @Query() q: ReportQuery) {
+    return this.reports.overview(auth.workspaceId, q);
+  }
+
+  @Get('reports/timeseries')
+  @ApiOperation({ summary: 'One KPI over time: `[{ t, value }]` in buckets aligned to the time zone' })
+  timeseries(@Auth() auth: AuthContext, @Query() q: TimeseriesQuery) {
+    return this.reports.timeseries(auth.workspaceId, q);
+  }
+
+  @Get('reports/care')
+  @ApiOperation({ summary: 'Customer care: service KPIs with unanswered and outlier cases, per agent, per team and per routing keyword' })
+  care(@Auth() auth: AuthContext, @Query() q: CareReportQuery) {
+    return this.reports.care(auth.workspaceId, q);
+  }
+
+  @Get('reports/agents')
+  @ApiOperation({ summary: 'Per agent and per team: cases handled and closed, handle time, first response, open now, reassignments, online time' })
+  async agents(@Auth() auth: AuthContext, @Query() q: CareReportQuery) {
+    const { agents, teams, routingKeywords, range } = await this.reports.care(auth.workspaceId, q);
+    return { range, agents, teams, routingKeywords };
+  }
+
+  @Get('targets')
+  targets(@Auth() auth: AuthContext) {
+    return this.reports.listTargets(auth.workspaceId);
+  }
+
+  @Put('targets')
+  @Roles('admin', 'analyst')
+  @ApiOperation({ summary: 'Set KPI targets (value and direction) by API name' })
+  setTargets(@Auth() auth: AuthContext, @Body() dto: PutTargetsDto) {
+    return this.reports.setTargets(auth.workspaceId, dto.targets);
+  }
+
+  @Delete('targets/:kpi')
+  @HttpCode(204)
+  @Roles('admin', 'analyst')
+  async deleteTarget(@Auth() auth: AuthContext, @Param('kpi') kpi: string) {
+    await this.reports.deleteTarget(auth.workspaceId, kpi);
+  }
+}

@@ -1,0 +1,214 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import { AgentsService } from '../care/agents/agents.service';
+import { CasesService, slaClockFor } from '../care/cases.service';
+import { EngagementService } from '../engagement/engagement.service';
+import { LeadsService } from '../leads/leads.service';
+import { MentionsService } from '../mentions/mentions.service';
+import { SurveysService } from '../surveys/surveys.service';
+import { TopicsService } from '../topics/topics.service';
+import { TrafficService } from '../traffic/traffic.service';
+import { WorkspacesService, WorkspaceView } from '../workspaces/workspaces.service';
+import { CareReportQuery, ReportQuery, TimeseriesQuery } from './dto/report-query.dto';
+import {
+  agentReport,
+  assertTimeZone,
+  bucketStarts,
+  hourlyRollups,
+  Interval,
+  KpiTarget,
+  nextBucket,
+  previousPeriod,
+  serviceKpis,
+  TimeRange,
+} from './kpis';
+import { numericLeaves, overviewSections, ReportOptions, ReportRows, trendsOf } from './overview';
+import { KpiTargetDoc } from './schemas/kpi-target.schema';
+
+const DAY_MS = 24 * 3600_000;
+const MAX_RANGE_MS = 400 * DAY_MS;
+const MAX_BUCKETS = 5000;
+
+export interface ResolvedRange extends TimeRange {
+  tz: string;
+  topic?: string;
+  platform?: string;
+}
+
+/**
+ * Reports read the hourly rollups and small collections (posts, cases, leads, traffic, surveys),
+ * never all mentions; every number comes from a pure KPI function in ./kpis.
+ */
+@Injectable()
+export class ReportsService {
+  constructor(
+    @InjectModel(KpiTargetDoc.name) private readonly targets: Model<KpiTargetDoc>,
+    private readonly workspaces: WorkspacesService,
+    private readonly topics: TopicsService,
+    private readonly mentions: MentionsService,
+    private readonly engagement: EngagementService,
+    private readonly cases: CasesService,
+    private readonly agents: AgentsService,
+    private readonly leads: LeadsService,
+    private readonly traffic: TrafficService,
+    private readonly surveys: SurveysService,
+  ) {}
+
+  async resolveRange(ws: WorkspaceView, q: ReportQuery, now = new Date()): Promise<ResolvedRange> {
+    const to = q.to ?? now;
+    const from = q.from ?? new Date(to.getTime() - 7 * DAY_MS);
+    if (from >= to) throw new BadRequestException('from: must be before to');
+    if (to.getTime() - from.getTime() > MAX_RANGE_MS) throw new BadRequestException('from: the range may span at most 400 days');
+    const tz = q.tz ?? ws.timezone;
+    assertTimeZone(tz);
+    if (q.topic) await this.topics.get(ws.id, q.topic); // 404 for another workspace's topic
+    return { from, to, tz, topic: q.topic, platform: q.platform };
+  }
+
+  private options(ws: WorkspaceView, tz: string, now: Date): ReportOptions {
+    return {
+      tz,
+      now,
+      clock: slaClockFor(ws),
+      firstResponseTargetSeconds: ws.settings.sla.firstResponseSeconds,
+      abandonmentWindowSeconds: ws.settings.sla.abandonmentSeconds,
+      socialMediums: ws.settings.socialMediums,
+      costPerCall: ws.settings.costs.perCall,
+      costPerSocialInteraction: ws.settings.costs.perSocialInteraction,
+    };
+  }
+
+  /** One query per source over [from, to), shaped as the KPI functions' plain rows. */
+  async rows(ws: WorkspaceView, r: ResolvedRange, previous?: TimeRange): Promise<ReportRows> {
+    const from = previous ? previous.from : r.from;
+    const { to } = r;
+    const [counters, posts, followers, leads, traffic, contacts, cases, surveys] = await Promise.all([
+      this.mentions.rollupCounters(ws.id, from, to, { topic: r.topic, platform: r.platform }),
+      this.engagement.postsPublished(ws.id, from, to, r.topic),
+      this.engagement.followerSamples(ws.id, new Date(to.getTime() + 30 * DAY_MS)),
+      this.leads.rows(ws.id, from, to),
+      this.traffic.trafficRows(ws.id, from, to),
+      this.traffic.supportContactRows(ws.id, from, to),
+      this.cases.rowsForReport(ws.id, from, to, { topic: r.topic }),
+      this.surveys.responseRows(ws.id, from, to),
+    ]);
+    const sendsFor = async (range: TimeRange) => ({
+      csat: await this.surveys.sendCount(ws.id, 'csat', range.from, range.to),
+      nps: await this.surveys.sendCount(ws.id, 'nps', range.from, range.to),
+    });
+    return {
+      rollups: hourlyRollups(counters),
+      posts: posts.map((p) => ({
+        postId: p.externalId,
+        accountId: p.accountExternalId,
+        publishedAt: p.createdAt,
+        likes: p.metrics.likes,
+        reposts: p.metrics.reposts,
+        quotes: p.metrics.quotes,
+        replies: p.metrics.replies,
+        impressions: p.metrics.impressions ?? null,
+      })),
+      followers: followers.map((f) => ({ accountId: f.accountExternalId, at: f.at, followers: f.followers })),
+      leads,
+      traffic,
+      contacts,
+      cases,
+      surveys,
+      sends: { current: await sendsFor(r), previous: previous ? await sendsFor(previous) : { csat: null, nps: null } },
+    };
+  }
+
+  async targetMap(workspaceId: string): Promise<Map<string, KpiTarget>> {
+    const docs = await this.targets.find({ workspaceId: new Types.ObjectId(workspaceId) }).lean();
+    return new Map(docs.map((d) => [d.kpi, { value: d.value, direction: d.direction }]));
+  }
+
+  async overview(workspaceId: string, q: ReportQuery, now = new Date()) {
+    const ws = await this.workspaces.get(workspaceId);
+    const r = await this.resolveRange(ws, q, now);
+    const prev = previousPeriod(r.from, r.to);
+    const rows = await this.rows(ws, r, prev);
+    const opts = this.options(ws, r.tz, now);
+    const current = overviewSections(rows, r, opts, 'current');
+    const previous = overviewSections(rows, prev, opts, 'previous');
+    return {
+      range: { from: r.from, to: r.to, tz: r.tz, topic: r.topic ?? null, platform: r.platform ?? null },
+      previousRange: prev,
+      currency: ws.currency,
+      ...current,
+      trends: trendsOf(current, previous, await this.targetMap(workspaceId)),
+    };
+  }
+
+  /** KPI names the timeseries endpoint accepts: every numeric leaf of the overview. */
+  static readonly SERIES_EXCLUDED = new Set(['service.unanswered', 'support.peakHour.count']);
+
+  async timeseries(workspaceId: string, q: TimeseriesQuery, now = new Date()) {
+    const ws = await this.workspaces.get(workspaceId);
+    const r = await this.resolveRange(ws, q, now);
+    const interval: Interval = q.interval ?? 'day';
+    let starts: Date[];
+    try {
+      starts = bucketStarts(r.from, r.to, interval, r.tz, MAX_BUCKETS);
+    } catch {
+      throw new BadRequestException(`interval: more than ${MAX_BUCKETS} ${interval} buckets; choose a longer interval or a shorter range`);
+    }
+    const rows = await this.rows(ws, r);
+    const opts = this.options(ws, r.tz, now);
+    const probe = numericLeaves(overviewSections(rows, { from: r.from, to: r.from }, opts, 'previous'));
+    if (!(q.metric in probe) || ReportsService.SERIES_EXCLUDED.has(q.metric)) {
+      const known = Object.keys(probe).filter((k) => !ReportsService.SERIES_EXCLUDED.has(k));
+      throw new BadRequestException(`metric: unknown KPI "${q.metric}"; one of ${known.join(', ')}`);
+    }
+    const points = starts.map((start) => {
+      const end = nextBucket(start, interval, r.tz);
+      const bucket = { from: start < r.from ? r.from : start, to: end > r.to ? r.to : end };
+      const sections = overviewSections(rows, bucket, opts, 'previous');
+      return { t: start.toISOString(), value: numericLeaves(sections)[q.metric] ?? null };
+    });
+    return { metric: q.metric, interval, tz: r.tz, from: r.from, to: r.to, points };
+  }
+
+  async care(workspaceId: string, q: CareReportQuery, now = new Date()) {
+    const ws = await this.workspaces.get(workspaceId);
+    const r = await this.resolveRange(ws, q, now);
+    const opts = this.options(ws, r.tz, now);
+    const [cases, agents, presence] = await Promise.all([
+      this.cases.rowsForReport(ws.id, r.from, r.to, { topic: r.topic, team: q.team, agent: q.agent }),
+      this.agents.list(ws.id),
+      this.agents.presenceEvents(ws.id, r.to),
+    ]);
+    const service = serviceKpis(cases, r, now, {
+      clock: opts.clock,
+      firstResponseTargetSeconds: opts.firstResponseTargetSeconds,
+      abandonmentWindowSeconds: opts.abandonmentWindowSeconds,
+    });
+    const people = agentReport({ cases, presence, agents: agents.map((a) => ({ agentId: a.id, team: a.team })) }, r, now);
+    const names = new Map(agents.map((a) => [a.id, a.name]));
+    return {
+      range: { from: r.from, to: r.to, tz: r.tz, team: q.team ?? null, agent: q.agent ?? null },
+      service,
+      agents: people.agents.map((a) => ({ ...a, name: names.get(a.agentId) ?? null })),
+      teams: people.teams,
+      routingKeywords: people.routingKeywords,
+    };
+  }
+
+  async setTargets(workspaceId: string, targets: { kpi: string; value: number; direction: 'higher' | 'lower' }[]) {
+    const wsId = new Types.ObjectId(workspaceId);
+    for (const t of targets) {
+      await this.targets.updateOne({ workspaceId: wsId, kpi: t.kpi }, { $set: { value: t.value, direction: t.direction } }, { upsert: true });
+    }
+    return this.listTargets(workspaceId);
+  }
+
+  async listTargets(workspaceId: string) {
+    const docs = await this.targets.find({ workspaceId: new Types.ObjectId(workspaceId) }).sort({ kpi: 1 }).lean();
+    return docs.map((d) => ({ kpi: d.kpi, value: d.value, direction: d.direction }));
+  }
+
+  async deleteTarget(workspaceId: string, kpi: string) {
+    await this.targets.deleteOne({ workspaceId: new Types.ObjectId(workspaceId), kpi });
+  }
+}
