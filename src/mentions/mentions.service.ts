@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { AnyBulkWriteOperation, Model, Types } from 'mongoose';
+import { AnyBulkWriteOperation, isValidObjectId, Model, Types } from 'mongoose';
 import { Observable, Subject, filter as rxFilter, map } from 'rxjs';
 import type { MentionInput } from '../collectors/collected';
 import { EnrichmentService } from '../enrichment';
@@ -231,6 +231,13 @@ export class MentionsService {
     };
     if (opts.platform) filter.platform = opts.platform;
     return this.rollups.find(filter, { _id: 0, hour: 1, sentiment: 1, intent: 1, count: 1, scoreSum: 1 }).lean();
+  }
+
+  /** Whether `id` is a mention of this workspace; another workspace's mention does not exist here. */
+  async exists(workspaceId: string, id: string): Promise<boolean> {
+    if (!isValidObjectId(id)) return false;
+    const found = await this.mentions.exists({ _id: new Types.ObjectId(id), workspaceId: new Types.ObjectId(workspaceId) });
+    return found !== null;
   }
 
   /** Mentions posted since `since`, for the metrics refresher. */
