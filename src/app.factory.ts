@@ -28,7 +28,7 @@ export function configureApp(app: INestApplication): void {
 }
 
 export async function createApp(settings: Settings = loadSettings()): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(settings), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(settings), { bufferLogs: true, rawBody: true });
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: '5mb' });
   configureApp(app);
