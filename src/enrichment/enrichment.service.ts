@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import {
+  DEFAULT_SENTIMENT_THRESHOLDS,
+  EnrichmentInput,
+  EnrichmentOptions,
+  EnrichmentResult,
+  Intent,
+  SentimentResult,
+  SentimentThresholds,
+} from './enrichment.types';
+import { IntentClassifier } from './intent/intent-classifier';
+import { LanguageDetector } from './language/language-detector';
+import { MentionRouter } from './routing/mention-router';
+import { LexiconAnalysis } from './sentiment/lexicon-analyzer';
+import { SentimentDetails, SentimentScorer, labelForScore } from './sentiment/sentiment-scorer';
+import { foldText } from './text/fold';
+
+/** Where a support request or complaint lands when the words alone read neutral or positive. */
+const SUPPORT_SCORE = -0.25;
+
+/** Thresholds with defaults filled in; rejects bands that leave no room for neutral. */
+export function resolveThresholds(partial?: Partial<SentimentThresholds>): SentimentThresholds {
+  if (!partial) return DEFAULT_SENTIMENT_THRESHOLDS;
+  const thresholds = { ...DEFAULT_SENTIMENT_THRESHOLDS, ...partial };
+  const { positive, negative } = thresholds;
+  if (!Number.isFinite(positive) || !Number.isFinite(negative) || positive > 1 || negative < -1 || negative >= positive) {
+    throw new RangeError(
+      `sentiment thresholds must satisfy -1 <= negative < positive <= 1 (got negative=${negative}, positive=${positive})`,
+    );
+  }
+  return thresholds;
+}
+
+/** Below this probability of its polar class, a question reads as asking rather than feeling. */
+const QUESTION_CONFIDENCE = 0.5;
+
+/**
+ * Emotion in a question: strong lexicon words (|AFINN| >= 3), emoji or emoticons, exclamation
+ * marks, laughter, or a scorer confident of a polar class.
+ */
+function showsEmotion(details: SentimentDetails): boolean {
+  const a: LexiconAnalysis = details.analysis;
+  if (a.maxPositive >= 3 || a.maxNegative >= 3) return true;
+  if (a.emojiPositive + a.emojiNegative > 0 || a.exclamations > 0 || a.laughs > 0) return true;
+  const p = details.probabilities;
+  return p !== null && Math.max(p[0], p[2]) >= QUESTION_CONFIDENCE;
+}
+
+/**
+ * Sentiment as a support team reads it. Word lists like "help" and "please" (AFINN +2, +1), so
+ * "my card was blocked, please help" would score positive; a support request or a complaint is a
+ * customer with a problem and is at least mildly negative. A question without emotion ("does
+ * the app work on Android?") is neutral whatever its words score.
+ */
+export function reconcileSentiment(
+  details: SentimentDetails,
+  intent: Intent,
+  thresholds: SentimentThresholds,
+): SentimentResult {
+  let score = details.score;
+  if ((intent === 'support' || intent === 'complaint') && score > thresholds.negative) {
+    score = Math.min(SUPPORT_SCORE, thresholds.negative);
+  } else if (intent === 'question' && !showsEmotion(details)) {
+    score = (thresholds.positive + thresholds.negative) / 2;
+  }
+  return { score, label: labelForScore(score, thresholds) };
+}
+
+/**
+ * Enriches one post: language -> sentiment -> intent -> routing (ARCHITECTURE.md). Synchronous and
+ * pure: the same input and options always give the same result, and nothing is stored.
+ */
+@Injectable()
+export class EnrichmentService {
+  constructor(
+    private readonly languageDetector: LanguageDetector,
+    private readonly sentimentScorer: SentimentScorer,
+    private readonly intentClassifier: IntentClassifier,
+    private readonly mentionRouter: MentionRouter,
+  ) {}
+
+  enrich(input: EnrichmentInput, options: EnrichmentOptions = {}): EnrichmentResult {
+    const thresholds = resolveThresholds(options.thresholds);
+    const text = input.text ?? '';
+    const lang = this.languageDetector.detect(text, input.platformLang);
+    const details = this.sentimentScorer.details(text, lang, thresholds);
+    const folded = foldText(text);
+    const intent = this.intentClassifier.classifyFolded(folded, lang, details, options.intentRules);
+    const sentiment = reconcileSentiment(details, intent, thresholds);
+    const routing = this.mentionRouter.routeFolded(folded, intent, options.routingRules);
+    return { lang, sentiment, intent, routing };
+  }
+}

@@ -1,0 +1,12 @@
+export * from './enrichment.types';
+export { EnrichmentModule } from './enrichment.module';
+export { EnrichmentService, reconcileSentiment, resolveThresholds } from './enrichment.service';
+export { createEnrichmentService } from './enrichment.factory';
+export type { EnrichmentFactoryOptions } from './enrichment.factory';
+export { LanguageDetector, LANGUAGE_DETECTOR_OPTIONS, normalisePlatformLang } from './language/language-detector';
+export type { LanguageDetectorOptions } from './language/language-detector';
+export { SentimentScorer, SENTIMENT_MODEL, labelForScore } from './sentiment/sentiment-scorer';
+export { SentimentModel } from './sentiment/sentiment-model';
+export type { SentimentModelJson } from './sentiment/sentiment-model';
+export { IntentClassifier } from './intent/intent-classifier';
+export { MentionRouter } from './routing/mention-router';

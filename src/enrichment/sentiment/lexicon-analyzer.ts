@@ -1,0 +1,626 @@
+import Sentiment from 'sentiment';
+import afinnEnglish from 'sentiment/languages/en/labels.json';
+import afinnPortuguese from './lexicon/afinn-pt.json';
+import vaderEnglish from './lexicon/vader-en.json';
+import { foldText } from '../text/fold';
+import {
+  ENGLISH_RESOURCES,
+  PORTUGUESE_RESOURCES,
+  SentimentLanguageResources,
+} from './language-resources';
+
+/** The two lexicons we score natively; every other language is scored with the English one. */
+export type LexiconLanguage = 'en' | 'pt';
+
+/** Token that marks a sentence or clause boundary (. , ! ? ;) in the token stream. */
+export const BOUNDARY = '|';
+/** Canonical token every laugh ("hahaha", "kkkk", "rsrs", "lol", "xD") is mapped to. */
+export const LAUGH = 'haha';
+
+/** Emoticons are turned into words the `sentiment` tokenizer keeps intact. */
+const EMOTICON_LABELS: Record<string, number> = {
+  'emoticon-smile': 2,
+  'emoticon-laugh': 3,
+  'emoticon-wink': 2,
+  'emoticon-tongue': 1,
+  'emoticon-heart': 3,
+  'emoticon-kiss': 2,
+  'emoticon-sad': -2,
+  'emoticon-cry': -2,
+  'emoticon-skeptical': -1,
+  'emoticon-broken-heart': -3,
+  'emoticon-annoyed': -2,
+};
+
+/** Everything the learned layer and the label rules need from one lexicon pass. */
+export interface LexiconAnalysis {
+  language: LexiconLanguage;
+  /** Canonical tokens: folded, elongation removed where that finds a lexicon word, phrases joined with '-'. */
+  tokens: string[];
+  /** 1 where the token sits in the scope of a negator. */
+  negated: Uint8Array;
+  /** Sum of the adjusted word scores (negation, intensifiers, contrast, emphasis applied). */
+  total: number;
+  positive: number;
+  negative: number;
+  positiveHits: number;
+  negativeHits: number;
+  maxPositive: number;
+  maxNegative: number;
+  /** Score of the words after the last clause boundary: tweets often end with the verdict. */
+  lastClauseScore: number;
+  emojiPositive: number;
+  emojiNegative: number;
+  exclamations: number;
+  questions: number;
+  urls: number;
+  mentions: number;
+  hashtags: number;
+  emphasized: number;
+  negations: number;
+  contrasts: number;
+  laughs: number;
+  words: number;
+  /** Second opinion from the VADER lexicon (English only; 0 elsewhere), negation applied. */
+  secondaryPositive: number;
+  secondaryNegative: number;
+  /** Words written Like This: headlines and announcements, which are mostly neutral. */
+  titleCaseWords: number;
+  /** Ends with "..." or "…": a truncated headline or link teaser. */
+  truncated: boolean;
+  digits: boolean;
+  firstPerson: number;
+  secondPerson: number;
+}
+
+interface LexiconTables {
+  code: string;
+  labels: Record<string, number>;
+  scores: Map<string, number>;
+  cache: Map<string, CanonicalWord>;
+  known: Set<string>;
+  negators: Set<string>;
+  intensifiers: Map<string, number>;
+  postIntensifiers: Map<string, number>;
+  contrast: Set<string>;
+  secondary: Map<string, number>;
+  firstPerson: Set<string>;
+  secondPerson: Set<string>;
+  phrases: Map<string, { rest: string[]; joined: string }[]>;
+}
+
+const TOKEN_PATTERN =
+  /(https?:\/\/\S+|www\.\S+)|(@\w+)|((?<![\d\p{L}])(?:<\/3|<3+|[:;=8][-'^o]?[)\]}dDpP3*>(\[{/\\|]+|[)(\]\[][-'^o]?[:;=](?!\d)|\^_*\^|[tT]_[tT]|-_-|D:))|(#?[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}]+)*)|([.!?;,…]+)|([^\s\p{L}\p{N}])/gu;
+const LAUGH_PATTERN =
+  /^(?:k{2,}[kj]*|(?:[hj]a){2,}h?|(?:a[hj]){2,}|(?:he){2,}h?|(?:hi){2,}|(?:hue){2,}|(?:rs){2,}|l+o+l+|lmf?a+o+|rofl|x+d+|hehe)$/;
+const ELONGATED = /(.)\1\1/;
+const TRUNCATED = /(?:\.\.\.|…)\s*$/;
+const DIGIT = /\d/;
+const CAMEL_SPLIT = /(?<=\p{Ll})(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})/u;
+const UPPER = /\p{Lu}/u;
+const LOWER = /\p{Ll}/u;
+
+function emoticonToken(emoticon: string): string | null {
+  if (emoticon.startsWith('</3')) return 'emoticon-broken-heart';
+  if (emoticon.startsWith('<3')) return 'emoticon-heart';
+  if (emoticon === '-_-') return 'emoticon-annoyed';
+  if (emoticon === 'D:' || /^[tT]_[tT]$/.test(emoticon)) return 'emoticon-cry';
+  if (emoticon.startsWith('^')) return 'emoticon-smile';
+  const face = emoticon.replace(/[-'^o]/g, '');
+  const eyes = face[0];
+  const mouth = face[face.length - 1];
+  if (/[)(\]\[]/.test(eyes) && /[:;=]/.test(mouth)) {
+    // Reversed faces: "(:" is happy, "):" is sad.
+    return eyes === '(' || eyes === '[' ? 'emoticon-smile' : 'emoticon-sad';
+  }
+  if (emoticon.includes("'") && /[(\[{]/.test(mouth)) return 'emoticon-cry';
+  switch (mouth) {
+    case ')':
+    case ']':
+    case '}':
+      return eyes === ';' ? 'emoticon-wink' : 'emoticon-smile';
+    case 'D':
+    case 'd':
+      return 'emoticon-laugh';
+    case 'p':
+    case 'P':
+      return 'emoticon-tongue';
+    case '3':
+    case '*':
+      return 'emoticon-kiss';
+    case '>':
+      return 'emoticon-smile';
+    case '(':
+    case '[':
+    case '{':
+      return eyes === '>' ? 'emoticon-annoyed' : 'emoticon-sad';
+    case '/':
+    case '\\':
+    case '|':
+      return 'emoticon-skeptical';
+    default:
+      return null;
+  }
+}
+
+const CANONICAL_CACHE_LIMIT = 50_000;
+
+/**
+ * First stage of the scorer: AFINN-165 + emoji (the `sentiment` package) for English, a
+ * Portuguese AFINN translation registered with the same package, and the rules a plain word sum
+ * misses: negation scope, intensifiers, contrast, emoticons, elongation, hashtags and laughter.
+ *
+ * The lexicons are the ones registered with `sentiment` (its own AFINN-165 and emoji tables for
+ * English; Portuguese through `registerLanguage`), and the registered `scoringStrategy` is the
+ * same `applyRules` used here. We tokenise ourselves, because the package's tokenizer drops
+ * emoticons and cannot see elongation or camel-case hashtags, and run the package's lookup loop
+ * over our tokens directly: handing it a re-joined string costs a second tokenisation, about a
+ * third of the budget (a spec checks both paths give the same sum).
+ */
+export class LexiconAnalyzer {
+  /** The `sentiment` instance our languages are registered with ('ouvidor-en', 'ouvidor-pt'). */
+  readonly engine = new Sentiment();
+  private readonly tables: Record<LexiconLanguage, LexiconTables>;
+
+  constructor() {
+    this.tables = {
+      en: this.register('ouvidor-en', afinnEnglish as Record<string, number>, ENGLISH_RESOURCES, vaderEnglish),
+      pt: this.register('ouvidor-pt', afinnPortuguese as Record<string, number>, PORTUGUESE_RESOURCES, {}),
+    };
+  }
+
+  /** Language code under which a lexicon is registered with the `sentiment` package. */
+  packageLanguage(language: LexiconLanguage): string {
+    return this.tables[language].code;
+  }
+
+  /** Lexicon score of a word in a language (folded key), for tests and explanations. */
+  wordScore(language: LexiconLanguage, word: string): number | undefined {
+    return this.tables[language].scores.get(foldText(word));
+  }
+
+  analyze(text: string, language: LexiconLanguage): LexiconAnalysis {
+    const tables = this.tables[language];
+    let tokens: string[] = [];
+    let emphasisList: number[] = [];
+    let exclamations = 0;
+    let questions = 0;
+    let urls = 0;
+    let mentions = 0;
+    let hashtags = 0;
+    let laughs = 0;
+    let capsWords = 0;
+    let words = 0;
+    let phraseStarts = 0;
+    let titleCaseWords = 0;
+
+    TOKEN_PATTERN.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = TOKEN_PATTERN.exec(text)) !== null) {
+      if (m[4] !== undefined) {
+        let word = m[4];
+        if (word.charCodeAt(0) === 35 /* # */) {
+          hashtags++;
+          word = word.slice(1);
+          const parts = LOWER.test(word) && UPPER.test(word) ? word.split(CAMEL_SPLIT) : [word];
+          for (const part of parts) {
+            const canonical = this.canonical(tables, part);
+            tokens.push(canonical.token);
+            emphasisList.push(canonical.emphasis);
+            if (canonical.token === LAUGH) laughs++;
+            if (tables.phrases.has(canonical.token)) phraseStarts++;
+          }
+          continue;
+        }
+        words++;
+        let caps = 0;
+        if (UPPER.test(word)) {
+          if (!LOWER.test(word)) {
+            if (word.length >= 3) {
+              capsWords++;
+              caps = 2;
+            }
+          } else if (UPPER.test(word[0]) && LOWER.test(word[1])) {
+            titleCaseWords++;
+          }
+        }
+        const canonical = this.canonical(tables, word);
+        tokens.push(canonical.token);
+        emphasisList.push(canonical.emphasis | caps);
+        if (canonical.token === LAUGH) laughs++;
+        if (tables.phrases.has(canonical.token)) phraseStarts++;
+      } else if (m[5] !== undefined) {
+        const punct = m[5];
+        for (let i = 0; i < punct.length; i++) {
+          const c = punct.charCodeAt(i);
+          if (c === 33) exclamations++;
+          else if (c === 63) questions++;
+        }
+        if (tokens.length > 0 && tokens[tokens.length - 1] !== BOUNDARY) {
+          tokens.push(BOUNDARY);
+          emphasisList.push(0);
+        }
+      } else if (m[6] !== undefined) {
+        if (tables.scores.has(m[6])) {
+          tokens.push(m[6]);
+          emphasisList.push(0);
+        }
+      } else if (m[3] !== undefined) {
+        const token = emoticonToken(m[3]);
+        if (token) {
+          tokens.push(token);
+          emphasisList.push(0);
+        }
+      } else if (m[1] !== undefined) {
+        urls++;
+      } else {
+        mentions++;
+      }
+    }
+
+    if (phraseStarts > 0) {
+      const joined = joinPhrases(tables, tokens, emphasisList);
+      tokens = joined.tokens;
+      emphasisList = joined.emphasis;
+    }
+    // Caps only signal shouting when the rest of the post is not in caps as well.
+    const emphasisMask = capsWords > 0 && capsWords * 2 < words ? 3 : 1;
+
+    const n = tokens.length;
+    const negated = new Uint8Array(n);
+    const hitIndex: number[] = [];
+    const hitScore: number[] = [];
+    let negations = 0;
+    let contrasts = 0;
+    let contrastAt = -1;
+    let lastNegator = -10;
+    let lastBoundary = -1;
+    let emphasized = 0;
+    let secondaryPositive = 0;
+    let secondaryNegative = 0;
+    let firstPerson = 0;
+    let secondPerson = 0;
+    for (let i = 0; i < n; i++) {
+      const t = tokens[i];
+      if (t === BOUNDARY) {
+        lastNegator = -10;
+        lastBoundary = i;
+        continue;
+      }
+      if (tables.contrast.has(t)) {
+        contrasts++;
+        contrastAt = i;
+        lastNegator = -10;
+        continue;
+      }
+      if (i - lastNegator <= NEGATION_SCOPE) negated[i] = 1;
+      if (tables.firstPerson.has(t)) firstPerson++;
+      else if (tables.secondPerson.has(t)) secondPerson++;
+      const second = tables.secondary.get(t);
+      if (second !== undefined) {
+        const s = negated[i] ? second * NEGATION_FACTOR : second;
+        if (s > 0) secondaryPositive += s;
+        else secondaryNegative -= s;
+      }
+      if (tables.negators.has(t)) {
+        negations++;
+        lastNegator = i;
+      }
+      const emphasis = (emphasisList[i] & emphasisMask) !== 0;
+      if (emphasis) emphasized++;
+      const base = tables.scores.get(t);
+      if (base !== undefined) {
+        hitIndex.push(i);
+        // Contrast is applied below, once the last "but" is known.
+        hitScore.push(applyRules(tables, tokens, i, base, emphasis, -1));
+      }
+    }
+
+    let positive = 0;
+    let negative = 0;
+    let positiveHits = 0;
+    let negativeHits = 0;
+    let maxPositive = 0;
+    let maxNegative = 0;
+    let emojiPositive = 0;
+    let emojiNegative = 0;
+    let lastClauseScore = 0;
+    // A trailing boundary ("... great!") should not empty the last clause.
+    let lastClauseStart = lastBoundary;
+    if (lastBoundary === n - 1) {
+      lastClauseStart = -1;
+      for (let i = n - 2; i >= 0; i--) {
+        if (tokens[i] === BOUNDARY) {
+          lastClauseStart = i;
+          break;
+        }
+      }
+    }
+    for (let h = 0; h < hitIndex.length; h++) {
+      const index = hitIndex[h];
+      let s = hitScore[h];
+      if (contrastAt >= 0) s *= index < contrastAt ? CONTRAST_BEFORE : CONTRAST_AFTER;
+      const isSymbol = !isWordToken(tokens[index]);
+      if (s > 0) {
+        positive += s;
+        positiveHits++;
+        if (s > maxPositive) maxPositive = s;
+        if (isSymbol) emojiPositive++;
+      } else if (s < 0) {
+        negative -= s;
+        negativeHits++;
+        if (-s > maxNegative) maxNegative = -s;
+        if (isSymbol) emojiNegative++;
+      }
+      if (index > lastClauseStart) lastClauseScore += s;
+    }
+
+    return {
+      language,
+      tokens,
+      negated,
+      total: positive - negative,
+      positive,
+      negative,
+      positiveHits,
+      negativeHits,
+      maxPositive,
+      maxNegative,
+      lastClauseScore,
+      emojiPositive,
+      emojiNegative,
+      exclamations,
+      questions,
+      urls,
+      mentions,
+      hashtags,
+      emphasized,
+      negations,
+      contrasts,
+      laughs,
+      words,
+      secondaryPositive,
+      secondaryNegative,
+      titleCaseWords,
+      truncated: TRUNCATED.test(text),
+      digits: DIGIT.test(text),
+      firstPerson,
+      secondPerson,
+    };
+  }
+
+  private register(
+    code: string,
+    baseLabels: Record<string, number>,
+    resources: SentimentLanguageResources,
+    secondaryLabels: Record<string, number>,
+  ): LexiconTables {
+    // A plain object: the package calls `labels.hasOwnProperty`.
+    const labels: Record<string, number> = {};
+    const phrases = new Map<string, { rest: string[]; joined: string }[]>();
+    const addPhrase = (folded: string): string => {
+      const parts = folded.split(/\s+/);
+      const joined = parts.join('-');
+      const list = phrases.get(parts[0]) ?? [];
+      list.push({ rest: parts.slice(1), joined });
+      // Longest phrase first, so "bom pra caralho" wins over "bom pra".
+      list.sort((a, b) => b.rest.length - a.rest.length);
+      phrases.set(parts[0], list);
+      return joined;
+    };
+    const addLabels = (source: Record<string, number>) => {
+      for (const key of Object.keys(source)) {
+        const folded = foldText(key).trim();
+        if (!folded) continue;
+        const token = folded.includes(' ') ? addPhrase(folded) : folded;
+        labels[token] = source[key];
+      }
+    };
+    addLabels(baseLabels);
+    addLabels(EMOTICON_LABELS);
+    addLabels({ [LAUGH]: 2 });
+    addLabels(resources.extraLabels);
+    const intensifiers = new Map<string, number>();
+    for (const [k, v] of Object.entries(resources.intensifiers)) {
+      intensifiers.set(k.includes(' ') ? addPhrase(k) : k, v);
+    }
+    const postIntensifiers = new Map<string, number>();
+    for (const [k, v] of Object.entries(resources.postIntensifiers)) {
+      postIntensifiers.set(k.includes(' ') ? addPhrase(k) : k, v);
+    }
+    const tables: LexiconTables = {
+      code,
+      labels,
+      scores: new Map(),
+      known: new Set<string>(),
+      negators: new Set(resources.negators),
+      intensifiers,
+      postIntensifiers,
+      contrast: new Set(resources.contrast),
+      secondary: new Map(Object.entries(secondaryLabels).map(([k, v]) => [foldText(k), v])),
+      firstPerson: new Set(resources.firstPerson),
+      secondPerson: new Set(resources.secondPerson),
+      phrases,
+      cache: new Map(),
+    };
+    this.engine.registerLanguage(code, {
+      labels,
+      scoringStrategy: {
+        apply: (tokens, cursor, score) =>
+          applyRules(tables, tokens, cursor, score, false, lastContrast(tables, tokens)),
+      },
+    });
+    // registerLanguage merges the package's emoji table into `labels`: read it back after.
+    for (const key of Object.keys(labels)) {
+      tables.scores.set(key, labels[key]);
+      tables.known.add(key);
+    }
+    for (const key of tables.negators) tables.known.add(key);
+    for (const key of intensifiers.keys()) tables.known.add(key);
+    for (const key of postIntensifiers.keys()) tables.known.add(key);
+    for (const key of tables.contrast) tables.known.add(key);
+    return tables;
+  }
+
+  /** Maps a raw word to the form the lexicon knows, trying de-elongated and inflected variants. */
+  private canonical(tables: LexiconTables, word: string): CanonicalWord {
+    const cached = tables.cache.get(word);
+    if (cached !== undefined) return cached;
+    const result = canonicalWord(tables, word);
+    if (tables.cache.size >= CANONICAL_CACHE_LIMIT) tables.cache.clear();
+    tables.cache.set(word, result);
+    return result;
+  }
+}
+
+const NEGATION_SCOPE = 3;
+const NEGATION_FACTOR = -0.75;
+const EMPHASIS_FACTOR = 1.3;
+const CONTRAST_BEFORE = 0.5;
+const CONTRAST_AFTER = 1.5;
+
+interface CanonicalWord {
+  token: string;
+  /** 1: elongated or superlative; 2: written in capitals. */
+  emphasis: number;
+}
+
+function canonicalWord(tables: LexiconTables, word: string): CanonicalWord {
+  let folded = foldText(word);
+  if (folded.includes('’')) folded = folded.replace(/’/g, "'");
+  if (tables.known.has(folded)) return { token: folded, emphasis: 0 };
+  if (LAUGH_PATTERN.test(folded)) return { token: LAUGH, emphasis: 0 };
+  let emphasis = 0;
+  let base = folded;
+  if (ELONGATED.test(folded)) {
+    emphasis = 1;
+    const two = folded.replace(/(.)\1{2,}/g, '$1$1');
+    if (tables.known.has(two)) return { token: two, emphasis };
+    const one = folded.replace(/(.)\1{2,}/g, '$1');
+    if (tables.known.has(one)) return { token: one, emphasis };
+    if (LAUGH_PATTERN.test(one)) return { token: LAUGH, emphasis: 0 };
+    base = two;
+  }
+  if (tables.code === 'ouvidor-pt') {
+    const inflected = portugueseBaseForm(tables.known, base);
+    if (inflected) return { token: inflected.token, emphasis: emphasis | inflected.emphasis };
+  }
+  return { token: base, emphasis };
+}
+
+function joinPhrases(
+  tables: LexiconTables,
+  tokens: string[],
+  emphasis: number[],
+): { tokens: string[]; emphasis: number[] } {
+  const outTokens: string[] = [];
+  const outEmphasis: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const candidates = tables.phrases.get(tokens[i]);
+    let matched: { rest: string[]; joined: string } | undefined;
+    if (candidates) {
+      for (const c of candidates) {
+        let ok = i + c.rest.length < tokens.length;
+        for (let j = 0; ok && j < c.rest.length; j++) ok = tokens[i + 1 + j] === c.rest[j];
+        if (ok) {
+          matched = c;
+          break;
+        }
+      }
+    }
+    if (matched) {
+      let e = 0;
+      for (let j = 0; j <= matched.rest.length; j++) e |= emphasis[i + j];
+      outTokens.push(matched.joined);
+      outEmphasis.push(e);
+      i += matched.rest.length;
+    } else {
+      outTokens.push(tokens[i]);
+      outEmphasis.push(emphasis[i]);
+    }
+  }
+  return { tokens: outTokens, emphasis: outEmphasis };
+}
+
+function lastContrast(tables: LexiconTables, tokens: string[]): number {
+  for (let i = tokens.length - 1; i >= 0; i--) if (tables.contrast.has(tokens[i])) return i;
+  return -1;
+}
+
+/**
+ * Adjusts the lexicon score of tokens[cursor]: emphasis (elongation, capitals), an intensifier
+ * before it or a Portuguese post-intensifier after it, negation within three tokens (never across
+ * a clause boundary or a "but"), and the contrast weight when `contrastAt` is known.
+ */
+function applyRules(
+  tables: LexiconTables,
+  tokens: string[],
+  cursor: number,
+  tokenScore: number,
+  emphasized: boolean,
+  contrastAt: number,
+): number {
+  let score = tokenScore;
+  if (emphasized) score *= EMPHASIS_FACTOR;
+  if (cursor > 0) {
+    const before = tables.intensifiers.get(tokens[cursor - 1]);
+    if (before !== undefined) {
+      score *= before;
+    } else if (cursor > 1 && tokens[cursor - 1] !== BOUNDARY) {
+      // "really not bad", "muito mais bonito": a weaker effect one word further away.
+      const further = tables.intensifiers.get(tokens[cursor - 2]);
+      if (further !== undefined) score *= 1 + (further - 1) / 2;
+    }
+  }
+  if (cursor + 1 < tokens.length) {
+    const after = tables.postIntensifiers.get(tokens[cursor + 1]);
+    if (after !== undefined) score *= after;
+  }
+  if (isWordToken(tokens[cursor])) {
+    for (let j = cursor - 1; j >= 0 && j >= cursor - NEGATION_SCOPE; j--) {
+      const t = tokens[j];
+      if (t === BOUNDARY || tables.contrast.has(t)) break;
+      if (tables.negators.has(t)) {
+        score *= NEGATION_FACTOR;
+        break;
+      }
+    }
+  }
+  if (contrastAt >= 0) score *= cursor < contrastAt ? CONTRAST_BEFORE : CONTRAST_AFTER;
+  return score;
+}
+
+function isWordToken(token: string): boolean {
+  if (token.startsWith('emoticon-')) return false;
+  const c = token.charCodeAt(0);
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 39 || (c >= 0xc0 && c < 0x2000);
+}
+
+/**
+ * Portuguese inflection the translated lexicon lacks: plural and feminine forms, diminutives and
+ * superlatives ("lindas", "lindinha", "lindíssimo" -> "lindo"). Only used when the word itself is
+ * not in the lexicon.
+ */
+function portugueseBaseForm(
+  known: Set<string>,
+  word: string,
+): { token: string; emphasis: number } | null {
+  if (word.length < 4) return null;
+  const tries: [string, number][] = [];
+  if (word.endsWith('issimo') || word.endsWith('issima')) {
+    const stem = word.slice(0, -6);
+    tries.push([stem + 'o', 1], [stem + 'a', 1], [stem + 'e', 1], [stem + 'el', 1]);
+  }
+  if (word.endsWith('inho') || word.endsWith('inha') || word.endsWith('inhos') || word.endsWith('inhas')) {
+    const stem = word.replace(/inh[oa]s?$/, '');
+    tries.push([stem + 'o', 0], [stem + 'a', 0]);
+  }
+  if (word.endsWith('s')) tries.push([word.slice(0, -1), 0]);
+  if (word.endsWith('as')) tries.push([word.slice(0, -2) + 'o', 0]);
+  if (word.endsWith('a')) tries.push([word.slice(0, -1) + 'o', 0]);
+  if (word.endsWith('oes')) tries.push([word.slice(0, -3) + 'ao', 0]);
+  for (const [candidate, emphasis] of tries) {
+    if (known.has(candidate)) return { token: candidate, emphasis };
+  }
+  return null;
+}

@@ -1,0 +1,77 @@
+import { SENTIMENT_LABELS } from '../enrichment.types';
+import { DENSE_COUNT, DENSE_FEATURES, FeatureOptions, SparseVector } from './features';
+import { softmaxProbabilities } from './softmax-regression';
+import type { LexiconLanguage } from './lexicon-analyzer';
+
+export const MODEL_FORMAT = 'ouvidor-sentiment-v1';
+
+/** One language's weights as stored on disk: dense lexicon columns, then the non-zero hash buckets. */
+export interface LanguageModelJson {
+  features: FeatureOptions;
+  /** DENSE_COUNT x 3 weights, row-major (column, class). */
+  dense: number[];
+  /** Hash buckets with a non-zero weight, ascending. */
+  buckets: number[];
+  /** buckets.length x 3 weights, row-major. */
+  weights: number[];
+}
+
+export interface SentimentModelJson {
+  format: typeof MODEL_FORMAT;
+  classes: string[];
+  denseFeatures: string[];
+  languages: Partial<Record<LexiconLanguage, LanguageModelJson>>;
+  /** Where the weights came from: files, date, hyper-parameters, held-out scores. */
+  provenance: Record<string, unknown>;
+}
+
+interface LanguageWeights {
+  features: FeatureOptions;
+  table: Float32Array;
+}
+
+/**
+ * The learned layer at run time: a softmax over lexicon features and hashed n-grams, one weight
+ * table per language, expanded from the sparse JSON into a flat Float32Array (3 MB per language
+ * at 2^18 buckets) so that scoring a post is a few hundred multiply-adds.
+ */
+export class SentimentModel {
+  private readonly byLanguage: Partial<Record<LexiconLanguage, LanguageWeights>> = {};
+
+  constructor(readonly json: SentimentModelJson) {
+    if (json.format !== MODEL_FORMAT) throw new Error(`unknown sentiment model format: ${json.format}`);
+    if (json.classes.join() !== SENTIMENT_LABELS.join()) {
+      throw new Error(`sentiment model classes must be ${SENTIMENT_LABELS.join(', ')}`);
+    }
+    if (json.denseFeatures.join() !== DENSE_FEATURES.join()) {
+      throw new Error('sentiment model was trained with other lexicon features: retrain it (npm run train:sentiment)');
+    }
+    for (const [language, model] of Object.entries(json.languages) as [LexiconLanguage, LanguageModelJson][]) {
+      const K = SENTIMENT_LABELS.length;
+      const table = new Float32Array((DENSE_COUNT + (1 << model.features.bits)) * K);
+      table.set(model.dense);
+      for (let i = 0; i < model.buckets.length; i++) {
+        const base = (DENSE_COUNT + model.buckets[i]) * K;
+        for (let k = 0; k < K; k++) table[base + k] = model.weights[i * K + k];
+      }
+      this.byLanguage[language] = { features: model.features, table };
+    }
+  }
+
+  has(language: LexiconLanguage): boolean {
+    return this.byLanguage[language] !== undefined;
+  }
+
+  featureOptions(language: LexiconLanguage): FeatureOptions {
+    const weights = this.byLanguage[language];
+    if (!weights) throw new Error(`no sentiment weights for ${language}`);
+    return weights.features;
+  }
+
+  /** P(negative), P(neutral), P(positive) into `out`. */
+  probabilities(language: LexiconLanguage, row: SparseVector, out: Float64Array): Float64Array {
+    const weights = this.byLanguage[language];
+    if (!weights) throw new Error(`no sentiment weights for ${language}`);
+    return softmaxProbabilities(weights.table, SENTIMENT_LABELS.length, row, out);
+  }
+}
