@@ -1,4 +1,16 @@
 import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { MentionsModule } from '../mentions/mentions.module';
+import { WorkspacesModule } from '../workspaces/workspaces.module';
+import { LeadWebhookController } from './lead-webhook.controller';
+import { LeadsController } from './leads.controller';
+import { LeadsService } from './leads.service';
+import { Lead, LeadSchema } from './schemas/lead.schema';
 
-@Module({})
+@Module({
+  imports: [MongooseModule.forFeature([{ name: Lead.name, schema: LeadSchema }]), WorkspacesModule, MentionsModule],
+  controllers: [LeadsController, LeadWebhookController],
+  providers: [LeadsService],
+  exports: [LeadsService],
+})
 export class LeadsModule {}

@@ -1,4 +1,19 @@
 import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { SurveyResponse, SurveyResponseSchema } from './schemas/survey-response.schema';
+import { SurveySend, SurveySendSchema } from './schemas/survey-send.schema';
+import { SurveysController } from './surveys.controller';
+import { SurveysService } from './surveys.service';
 
-@Module({})
+@Module({
+  imports: [
+    MongooseModule.forFeature([
+      { name: SurveyResponse.name, schema: SurveyResponseSchema },
+      { name: SurveySend.name, schema: SurveySendSchema },
+    ]),
+  ],
+  controllers: [SurveysController],
+  providers: [SurveysService],
+  exports: [SurveysService],
+})
 export class SurveysModule {}

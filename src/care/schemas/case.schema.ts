@@ -38,7 +38,7 @@ export class Case {
   /** Every post id of the case, inbound and outbound, to attach replies to it. */
   @Prop({ type: [String], default: [] }) externalIds: string[];
 
-  @Prop({ required: true, enum: CASE_STATUSES }) status: CaseStatus;
+  @Prop({ type: String, required: true, enum: CASE_STATUSES }) status: CaseStatus;
   @Prop({ required: true }) intent: string;
   @Prop({ type: String, default: null }) sentiment: string | null;
   @Prop({ type: String, default: null }) lang: string | null;

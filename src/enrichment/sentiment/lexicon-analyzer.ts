@@ -3,6 +3,7 @@ import afinnEnglish from 'sentiment/languages/en/labels.json';
 import afinnPortuguese from './lexicon/afinn-pt.json';
 import vaderEnglish from './lexicon/vader-en.json';
 import { foldText } from '../text/fold';
+import { PieceKind, ScannedPieces, scanPost } from './post-scanner';
 import {
   ENGLISH_RESOURCES,
   PORTUGUESE_RESOURCES,
@@ -89,8 +90,6 @@ interface LexiconTables {
   phrases: Map<string, { rest: string[]; joined: string }[]>;
 }
 
-const TOKEN_PATTERN =
-  /(https?:\/\/\S+|www\.\S+)|(@\w+)|((?<![\d\p{L}])(?:<\/3|<3+|[:;=8][-'^o]?[)\]}dDpP3*>(\[{/\\|]+|[)(\]\[][-'^o]?[:;=](?!\d)|\^_*\^|[tT]_[tT]|-_-|D:))|(#?[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}]+)*)|([.!?;,…]+)|([^\s\p{L}\p{N}])/gu;
 const LAUGH_PATTERN =
   /^(?:k{2,}[kj]*|(?:[hj]a){2,}h?|(?:a[hj]){2,}|(?:he){2,}h?|(?:hi){2,}|(?:hue){2,}|(?:rs){2,}|l+o+l+|lmf?a+o+|rofl|x+d+|hehe)$/;
 const ELONGATED = /(.)\1\1/;
@@ -160,6 +159,7 @@ const CANONICAL_CACHE_LIMIT = 50_000;
 export class LexiconAnalyzer {
   /** The `sentiment` instance our languages are registered with ('ouvidor-en', 'ouvidor-pt'). */
   readonly engine = new Sentiment();
+  private readonly pieces: ScannedPieces = { kinds: [], values: [] };
   private readonly tables: Record<LexiconLanguage, LexiconTables>;
 
   constructor() {
@@ -194,11 +194,12 @@ export class LexiconAnalyzer {
     let phraseStarts = 0;
     let titleCaseWords = 0;
 
-    TOKEN_PATTERN.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = TOKEN_PATTERN.exec(text)) !== null) {
-      if (m[4] !== undefined) {
-        let word = m[4];
+    const pieces = scanPost(text, this.pieces);
+    for (let p = 0; p < pieces.kinds.length; p++) {
+      const kind = pieces.kinds[p];
+      const value = pieces.values[p];
+      if (kind === PieceKind.Word) {
+        let word = value;
         if (word.charCodeAt(0) === 35 /* # */) {
           hashtags++;
           word = word.slice(1);
@@ -213,26 +214,23 @@ export class LexiconAnalyzer {
           continue;
         }
         words++;
-        let caps = 0;
-        if (UPPER.test(word)) {
-          if (!LOWER.test(word)) {
-            if (word.length >= 3) {
-              capsWords++;
-              caps = 2;
-            }
-          } else if (UPPER.test(word[0]) && LOWER.test(word[1])) {
-            titleCaseWords++;
-          }
-        }
         const canonical = this.canonical(tables, word);
+        let caps = 0;
+        if (canonical.upper) {
+          if (word.length >= 3) {
+            capsWords++;
+            caps = 2;
+          }
+        } else if (canonical.titleCase) {
+          titleCaseWords++;
+        }
         tokens.push(canonical.token);
         emphasisList.push(canonical.emphasis | caps);
         if (canonical.token === LAUGH) laughs++;
         if (tables.phrases.has(canonical.token)) phraseStarts++;
-      } else if (m[5] !== undefined) {
-        const punct = m[5];
-        for (let i = 0; i < punct.length; i++) {
-          const c = punct.charCodeAt(i);
+      } else if (kind === PieceKind.Punctuation) {
+        for (let i = 0; i < value.length; i++) {
+          const c = value.charCodeAt(i);
           if (c === 33) exclamations++;
           else if (c === 63) questions++;
         }
@@ -240,18 +238,18 @@ export class LexiconAnalyzer {
           tokens.push(BOUNDARY);
           emphasisList.push(0);
         }
-      } else if (m[6] !== undefined) {
-        if (tables.scores.has(m[6])) {
-          tokens.push(m[6]);
+      } else if (kind === PieceKind.Symbol) {
+        if (tables.scores.has(value)) {
+          tokens.push(value);
           emphasisList.push(0);
         }
-      } else if (m[3] !== undefined) {
-        const token = emoticonToken(m[3]);
+      } else if (kind === PieceKind.Emoticon) {
+        const token = emoticonToken(value);
         if (token) {
           tokens.push(token);
           emphasisList.push(0);
         }
-      } else if (m[1] !== undefined) {
+      } else if (kind === PieceKind.Url) {
         urls++;
       } else {
         mentions++;
@@ -481,11 +479,24 @@ const CONTRAST_AFTER = 1.5;
 
 interface CanonicalWord {
   token: string;
-  /** 1: elongated or superlative; 2: written in capitals. */
+  /** 1: elongated or superlative. */
   emphasis: number;
+  /** Written in capitals ("GREAT"). */
+  upper: boolean;
+  /** Written Like This. */
+  titleCase: boolean;
 }
 
 function canonicalWord(tables: LexiconTables, word: string): CanonicalWord {
+  const hasUpper = UPPER.test(word);
+  const hasLower = LOWER.test(word);
+  const upper = hasUpper && !hasLower;
+  const titleCase = hasUpper && hasLower && UPPER.test(word[0]) && LOWER.test(word[1] ?? '');
+  const base = canonicalForm(tables, word);
+  return { token: base.token, emphasis: base.emphasis, upper, titleCase };
+}
+
+function canonicalForm(tables: LexiconTables, word: string): { token: string; emphasis: number } {
   let folded = foldText(word);
   if (folded.includes('’')) folded = folded.replace(/’/g, "'");
   if (tables.known.has(folded)) return { token: folded, emphasis: 0 };

@@ -43,7 +43,7 @@ export class Mention {
   @Prop({ type: { score: Number, label: String, _id: false }, required: true })
   sentiment: { score: number; label: SentimentLabel };
 
-  @Prop({ required: true, enum: INTENTS })
+  @Prop({ type: String, required: true, enum: INTENTS })
   intent: Intent;
 
   @Prop({ type: { team: String, keyword: String, agentId: String, _id: false }, default: null })

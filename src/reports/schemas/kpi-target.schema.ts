@@ -7,7 +7,7 @@ export class KpiTargetDoc {
   @Prop({ type: Types.ObjectId, required: true }) workspaceId: Types.ObjectId;
   @Prop({ required: true }) kpi: string;
   @Prop({ required: true }) value: number;
-  @Prop({ required: true, enum: ['higher', 'lower'] }) direction: 'higher' | 'lower';
+  @Prop({ type: String, required: true, enum: ['higher', 'lower'] }) direction: 'higher' | 'lower';
 }
 export const KpiTargetSchema = SchemaFactory.createForClass(KpiTargetDoc);
 KpiTargetSchema.index({ workspaceId: 1, kpi: 1 }, { unique: true });

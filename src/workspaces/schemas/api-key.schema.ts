@@ -12,7 +12,7 @@ export class ApiKey {
   @Prop({ required: true, trim: true, maxlength: 120 })
   name: string;
 
-  @Prop({ required: true, enum: ROLES })
+  @Prop({ type: String, required: true, enum: ROLES })
   role: Role;
 
   /** First characters of the key, shown in listings so people can tell keys apart. */

@@ -29,7 +29,7 @@ AgentSchema.index({ workspaceId: 1, email: 1 }, { unique: true, partialFilterExp
 export class PresenceEventDoc {
   @Prop({ type: Types.ObjectId, required: true }) workspaceId: Types.ObjectId;
   @Prop({ required: true }) agentId: string;
-  @Prop({ required: true, enum: ['online', 'away', 'offline'] }) status: 'online' | 'away' | 'offline';
+  @Prop({ type: String, required: true, enum: ['online', 'away', 'offline'] }) status: 'online' | 'away' | 'offline';
   @Prop({ required: true }) at: Date;
 }
 export const PresenceEventSchema = SchemaFactory.createForClass(PresenceEventDoc);
