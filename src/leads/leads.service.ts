@@ -1,0 +1,204 @@
+import { Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { isValidObjectId, Model, Types } from 'mongoose';
+import { MentionsService } from '../mentions/mentions.service';
+import { afterCursor, decodeCursor, encodeCursor, PageCursor } from '../mentions/page-cursor';
+import { isSocialLead, LeadAttributionOptions } from '../reports/kpis/leads';
+import type { LeadRow } from '../reports/kpis/rows';
+import { WorkspacesService } from '../workspaces/workspaces.service';
+import { LeadInputDto, ListLeadsQuery } from './dto/lead.dto';
+import { parseInstant } from './ingest/instant';
+import { KeyedRecord, writeKeyedBatch } from './ingest/keyed-writes';
+import { IncomingBatch, IngestReport, ingestReport, validateBatch } from './ingest/record-batch';
+import { Lead } from './schemas/lead.schema';
+import { signatureMatches } from './webhook-signature';
+
+/** A lead as the report layer reads it: LeadRow plus its worth. */
+export interface LeadInputRow extends LeadRow {
+  utmCampaign: string | null;
+  value: number | null;
+}
+
+export interface LeadView {
+  id: string;
+  occurredAt: Date;
+  utmSource: string | null;
+  utmMedium: string | null;
+  utmCampaign: string | null;
+  mentionId: string | null;
+  value: number | null;
+  externalId: string | null;
+  /** Attributed to social by the workspace's current social mediums (KPIS.md, Leads). */
+  social: boolean;
+  createdAt?: Date;
+  updatedAt?: Date;
+}
+
+type LeadDoc = Lead & { _id: Types.ObjectId; createdAt?: Date; updatedAt?: Date };
+
+const utm = (value: string | undefined) => value?.trim().toLowerCase() || null;
+
+function toRow(doc: LeadDoc): LeadInputRow {
+  return {
+    leadId: String(doc._id),
+    createdAt: doc.occurredAt,
+    utmSource: doc.utmSource ?? null,
+    utmMedium: doc.utmMedium ?? null,
+    utmCampaign: doc.utmCampaign ?? null,
+    mentionId: doc.mentionId ? String(doc.mentionId) : null,
+    value: doc.value ?? null,
+  };
+}
+
+function toView(doc: LeadDoc, attribution: LeadAttributionOptions): LeadView {
+  const row = toRow(doc);
+  return {
+    id: row.leadId,
+    occurredAt: doc.occurredAt,
+    utmSource: row.utmSource,
+    utmMedium: row.utmMedium,
+    utmCampaign: row.utmCampaign,
+    mentionId: row.mentionId,
+    value: row.value,
+    externalId: doc.externalId ?? null,
+    social: isSocialLead(row, attribution),
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
+}
+
+const ROW_FIELDS = { occurredAt: 1, utmSource: 1, utmMedium: 1, utmCampaign: 1, mentionId: 1, value: 1 } as const;
+/** Rows read per round trip when the social filter has to look at more leads than it returns. */
+const SCAN_CHUNK = 500;
+
+@Injectable()
+export class LeadsService {
+  constructor(
+    @InjectModel(Lead.name) private readonly leads: Model<Lead>,
+    private readonly workspaces: WorkspacesService,
+    private readonly mentions: MentionsService,
+  ) {}
+
+  /**
+   * Stores a batch of leads. Idempotent on `externalId`: a lead sent again replaces the stored
+   * one. A `mentionId` must name a mention of this workspace.
+   */
+  async ingest(workspaceId: string, batch: IncomingBatch): Promise<IngestReport> {
+    const wsId = new Types.ObjectId(workspaceId);
+    const mentionChecks = new Map<string, Promise<boolean>>();
+    const isOwnMention = (id: string) => {
+      if (!mentionChecks.has(id)) mentionChecks.set(id, this.mentions.exists(workspaceId, id));
+      return mentionChecks.get(id)!;
+    };
+    const { valid, rejected } = await validateBatch(LeadInputDto, batch, async (dto) =>
+      dto.mentionId && !(await isOwnMention(dto.mentionId)) ? [`mentionId ${dto.mentionId} is not a mention of this workspace`] : [],
+    );
+    const records: KeyedRecord<Lead>[] = valid.map(({ ref, value }) => ({
+      ref,
+      key: value.externalId ?? null,
+      doc: {
+        workspaceId: wsId,
+        occurredAt: parseInstant(value.occurredAt)!,
+        utmSource: utm(value.utmSource),
+        utmMedium: utm(value.utmMedium),
+        utmCampaign: utm(value.utmCampaign),
+        mentionId: value.mentionId ? new Types.ObjectId(value.mentionId) : null,
+        value: value.value ?? null,
+        externalId: value.externalId ?? null,
+      },
+    }));
+    const written = await writeKeyedBatch(
+      {
+        model: this.leads,
+        workspaceId: wsId,
+        existing: async (keys) => {
+          const docs = await this.leads.find({ workspaceId: wsId, externalId: { $in: keys } }, { externalId: 1 }).lean();
+          return new Map(docs.map((d) => [d.externalId!, d._id]));
+        },
+        keyFilter: (doc) => ({ workspaceId: wsId, externalId: doc.externalId }),
+      },
+      records,
+    );
+    return ingestReport(written.accepted, [...rejected, ...written.rejected]);
+  }
+
+  /**
+   * Checks a signed webhook before anything is read from it. An unknown workspace answers like a
+   * bad signature, so the endpoint does not tell which workspace ids exist.
+   */
+  async verifyWebhook(workspaceId: string, rawBody: Buffer | undefined, signature: string | undefined): Promise<void> {
+    const refuse = () => new UnauthorizedException('invalid or missing X-Signature: send sha256=<hex HMAC-SHA256 of the raw body with the webhook secret>');
+    if (!signature || !isValidObjectId(workspaceId)) throw refuse();
+    const secret = await this.workspaces.webhookSecret(workspaceId).catch((err) => {
+      if (err instanceof NotFoundException) return null;
+      throw err;
+    });
+    if (!secret || !signatureMatches(secret, rawBody ?? Buffer.alloc(0), signature)) throw refuse();
+  }
+
+  /** Newest first, with cursor pagination; `social` filters by the KPI's attribution rule. */
+  async list(workspaceId: string, q: ListLeadsQuery): Promise<{ data: LeadView[]; nextCursor: string | null }> {
+    const limit = q.limit ?? 50;
+    const attribution = await this.attribution(workspaceId);
+    const filter: Record<string, unknown> = { workspaceId: new Types.ObjectId(workspaceId) };
+    if (q.from || q.to) filter.occurredAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) };
+
+    // Attribution depends on the workspace's settings at read time, so the social filter runs
+    // here, with the same rule as the report, and reads on until the page is full.
+    const page: LeadDoc[] = [];
+    let cursor: PageCursor | null = q.cursor ? decodeCursor(q.cursor) : null;
+    const chunk = q.social === undefined ? limit + 1 : Math.max(SCAN_CHUNK, limit + 1);
+    for (;;) {
+      const rows = (await this.leads
+        .find(cursor ? { $and: [filter, afterCursor('occurredAt', cursor)] } : filter)
+        .sort({ occurredAt: -1, _id: -1 })
+        .limit(chunk)
+        .lean()) as LeadDoc[];
+      for (const r of rows) {
+        if (q.social === undefined || isSocialLead(toRow(r), attribution) === q.social) page.push(r);
+        if (page.length > limit) break;
+      }
+      const last = rows[rows.length - 1];
+      if (page.length > limit || rows.length < chunk || !last) break;
+      cursor = { at: last.occurredAt, id: last._id };
+    }
+    const data = page.slice(0, limit);
+    const end = data[data.length - 1];
+    return {
+      data: data.map((d) => toView(d, attribution)),
+      nextCursor: page.length > limit && end ? encodeCursor(end.occurredAt, end._id) : null,
+    };
+  }
+
+  /** A lead of this workspace; another workspace's lead is "not found". */
+  async get(workspaceId: string, id: string): Promise<LeadView> {
+    const doc = isValidObjectId(id)
+      ? ((await this.leads.findOne({ _id: new Types.ObjectId(id), workspaceId: new Types.ObjectId(workspaceId) }).lean()) as LeadDoc | null)
+      : null;
+    if (!doc) throw new NotFoundException(`lead ${id} not found`);
+    return toView(doc, await this.attribution(workspaceId));
+  }
+
+  /** Leads that occurred in `[from, to)`, oldest first, for the report layer. */
+  async rows(workspaceId: string, from: Date, to: Date): Promise<LeadInputRow[]> {
+    const docs = (await this.leads
+      .find(this.rangeFilter(workspaceId, from, to), ROW_FIELDS)
+      .sort({ occurredAt: 1, _id: 1 })
+      .lean()) as LeadDoc[];
+    return docs.map(toRow);
+  }
+
+  /** The same rows as `rows`, read through a cursor, for ranges too large to hold at once. */
+  async *streamRows(workspaceId: string, from: Date, to: Date): AsyncGenerator<LeadInputRow> {
+    const cursor = this.leads.find(this.rangeFilter(workspaceId, from, to), ROW_FIELDS).sort({ occurredAt: 1, _id: 1 }).lean().cursor();
+    for await (const doc of cursor) yield toRow(doc as LeadDoc);
+  }
+
+  private rangeFilter(workspaceId: string, from: Date, to: Date) {
+    return { workspaceId: new Types.ObjectId(workspaceId), occurredAt: { $gte: from, $lt: to } };
+  }
+
+  private async attribution(workspaceId: string): Promise<LeadAttributionOptions> {
+    return { socialMediums: (await this.workspaces.get(workspaceId)).settings.socialMediums };
+  }
+}
