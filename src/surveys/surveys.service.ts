@@ -1,0 +1,230 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { isValidObjectId, Model, Types } from 'mongoose';
+import { parseInstant } from '../leads/ingest/instant';
+import { KeyedRecord, writeKeyedBatch } from '../leads/ingest/keyed-writes';
+import { IncomingBatch, IngestReport, ingestReport, validateBatch } from '../leads/ingest/record-batch';
+import { afterCursor, decodeCursor, encodeCursor } from '../mentions/page-cursor';
+import type { SurveyKind, SurveyResponseRow } from '../reports/kpis/rows';
+import { ListSurveyResponsesQuery, ListSurveySendsQuery, SurveyResponseInputDto, SurveySendInputDto } from './dto/survey.dto';
+import { SurveyResponse } from './schemas/survey-response.schema';
+import { SurveySend } from './schemas/survey-send.schema';
+import { needsFollowUp } from './survey-scale';
+
+export interface SurveyResponseView {
+  id: string;
+  type: SurveyKind;
+  score: number;
+  respondedAt: Date;
+  sentAt: Date | null;
+  caseId: string | null;
+  agentId: string | null;
+  comment: string | null;
+  externalId: string | null;
+  followUp: boolean;
+  createdAt?: Date;
+  updatedAt?: Date;
+}
+
+export interface SurveySendView {
+  id: string;
+  type: SurveyKind;
+  sentAt: Date;
+  count: number;
+  caseId: string | null;
+  externalId: string | null;
+  createdAt?: Date;
+}
+
+type Timestamped = { _id: Types.ObjectId; createdAt?: Date; updatedAt?: Date };
+type ResponseDoc = SurveyResponse & Timestamped;
+type SendDoc = SurveySend & Timestamped;
+
+const idOrNull = (id: Types.ObjectId | null | undefined) => (id ? String(id) : null);
+
+const responseView = (d: ResponseDoc): SurveyResponseView => ({
+  id: String(d._id),
+  type: d.type,
+  score: d.score,
+  respondedAt: d.respondedAt,
+  sentAt: d.sentAt ?? null,
+  caseId: idOrNull(d.caseId),
+  agentId: d.agentId ?? null,
+  comment: d.comment ?? null,
+  externalId: d.externalId ?? null,
+  followUp: d.followUp,
+  createdAt: d.createdAt,
+  updatedAt: d.updatedAt,
+});
+
+const sendView = (d: SendDoc): SurveySendView => ({
+  id: String(d._id),
+  type: d.type,
+  sentAt: d.sentAt,
+  count: d.count,
+  caseId: idOrNull(d.caseId),
+  externalId: d.externalId ?? null,
+  createdAt: d.createdAt,
+});
+
+/** CSAT and NPS responses, and the surveys sent (KPIS.md, Surveys). */
+@Injectable()
+export class SurveysService {
+  constructor(
+    @InjectModel(SurveyResponse.name) private readonly responses: Model<SurveyResponse>,
+    @InjectModel(SurveySend.name) private readonly sends: Model<SurveySend>,
+  ) {}
+
+  /** Stores responses; idempotent on `externalId`. A CSAT of 3 or less is flagged `followUp`. */
+  async ingestResponses(workspaceId: string, batch: IncomingBatch): Promise<IngestReport> {
+    const wsId = new Types.ObjectId(workspaceId);
+    const { valid, rejected } = await validateBatch(SurveyResponseInputDto, batch, (dto) =>
+      dto.sentAt && parseInstant(dto.sentAt)! > parseInstant(dto.respondedAt)! ? ['sentAt must not be after respondedAt'] : [],
+    );
+    const records: KeyedRecord<SurveyResponse>[] = valid.map(({ ref, value }) => ({
+      ref,
+      key: value.externalId ?? null,
+      doc: {
+        workspaceId: wsId,
+        type: value.type,
+        score: value.score,
+        respondedAt: parseInstant(value.respondedAt)!,
+        sentAt: value.sentAt ? parseInstant(value.sentAt) : null,
+        caseId: value.caseId ? new Types.ObjectId(value.caseId) : null,
+        agentId: value.agentId ?? null,
+        comment: value.comment ?? null,
+        externalId: value.externalId ?? null,
+        followUp: needsFollowUp(value.type, value.score),
+      },
+    }));
+    const written = await writeKeyedBatch(
+      {
+        model: this.responses,
+        workspaceId: wsId,
+        existing: (keys) => this.idsByExternalId(this.responses, wsId, keys),
+        keyFilter: (doc) => ({ workspaceId: wsId, externalId: doc.externalId }),
+      },
+      records,
+    );
+    return ingestReport(written.accepted, [...rejected, ...written.rejected]);
+  }
+
+  /** Records surveys sent (the response rate's denominator); idempotent on `externalId`. */
+  async ingestSends(workspaceId: string, batch: IncomingBatch): Promise<IngestReport> {
+    const wsId = new Types.ObjectId(workspaceId);
+    const { valid, rejected } = await validateBatch(SurveySendInputDto, batch);
+    const records: KeyedRecord<SurveySend>[] = valid.map(({ ref, value }) => ({
+      ref,
+      key: value.externalId ?? null,
+      doc: {
+        workspaceId: wsId,
+        type: value.type,
+        sentAt: parseInstant(value.sentAt)!,
+        count: value.count ?? 1,
+        caseId: value.caseId ? new Types.ObjectId(value.caseId) : null,
+        externalId: value.externalId ?? null,
+      },
+    }));
+    const written = await writeKeyedBatch(
+      {
+        model: this.sends,
+        workspaceId: wsId,
+        existing: (keys) => this.idsByExternalId(this.sends, wsId, keys),
+        keyFilter: (doc) => ({ workspaceId: wsId, externalId: doc.externalId }),
+      },
+      records,
+    );
+    return ingestReport(written.accepted, [...rejected, ...written.rejected]);
+  }
+
+  /** Responses, newest first, with cursor pagination. */
+  async listResponses(workspaceId: string, q: ListSurveyResponsesQuery): Promise<{ data: SurveyResponseView[]; nextCursor: string | null }> {
+    const filter = listFilter(workspaceId, 'respondedAt', q);
+    if (q.followUp !== undefined) filter.followUp = q.followUp;
+    const page = await newestFirst(this.responses as unknown as Model<ResponseDoc>, filter, 'respondedAt', q);
+    return { data: page.rows.map(responseView), nextCursor: page.nextCursor };
+  }
+
+  async listSends(workspaceId: string, q: ListSurveySendsQuery): Promise<{ data: SurveySendView[]; nextCursor: string | null }> {
+    const page = await newestFirst(this.sends as unknown as Model<SendDoc>, listFilter(workspaceId, 'sentAt', q), 'sentAt', q);
+    return { data: page.rows.map(sendView), nextCursor: page.nextCursor };
+  }
+
+  async getResponse(workspaceId: string, id: string): Promise<SurveyResponseView> {
+    const doc = isValidObjectId(id) ? ((await this.responses.findOne(byId(workspaceId, id)).lean()) as ResponseDoc | null) : null;
+    if (!doc) throw new NotFoundException(`survey response ${id} not found`);
+    return responseView(doc);
+  }
+
+  async getSend(workspaceId: string, id: string): Promise<SurveySendView> {
+    const doc = isValidObjectId(id) ? ((await this.sends.findOne(byId(workspaceId, id)).lean()) as SendDoc | null) : null;
+    if (!doc) throw new NotFoundException(`survey send ${id} not found`);
+    return sendView(doc);
+  }
+
+  /**
+   * Responses answered in `[from, to)`, and those whose survey was sent in it (the response rate
+   * counts a response when its survey was sent; the KPI functions drop the rows they do not need).
+   */
+  async responseRows(workspaceId: string, from: Date, to: Date, kind?: SurveyKind): Promise<SurveyResponseRow[]> {
+    const wsId = new Types.ObjectId(workspaceId);
+    const range = { $gte: from, $lt: to };
+    const filter: Record<string, unknown> = { workspaceId: wsId, $or: [{ respondedAt: range }, { sentAt: range }] };
+    if (kind) filter.type = kind;
+    const docs = await this.responses
+      .find(filter, { type: 1, score: 1, respondedAt: 1, sentAt: 1, caseId: 1, agentId: 1 })
+      .sort({ respondedAt: 1, _id: 1 })
+      .lean();
+    return docs.map((d) => ({
+      responseId: String(d._id),
+      kind: d.type,
+      score: d.score,
+      respondedAt: d.respondedAt,
+      sentAt: d.sentAt ?? null,
+      caseId: idOrNull(d.caseId),
+      agentId: d.agentId ?? null,
+    }));
+  }
+
+  /** Surveys of this kind sent in `[from, to)`; 0 when none were recorded. */
+  async sendCount(workspaceId: string, kind: SurveyKind, from: Date, to: Date): Promise<number> {
+    const [total] = await this.sends.aggregate<{ n: number }>([
+      { $match: { workspaceId: new Types.ObjectId(workspaceId), type: kind, sentAt: { $gte: from, $lt: to } } },
+      { $group: { _id: null, n: { $sum: '$count' } } },
+    ]);
+    return total?.n ?? 0;
+  }
+
+  private async idsByExternalId(model: Model<SurveyResponse> | Model<SurveySend>, wsId: Types.ObjectId, keys: string[]) {
+    const docs = await (model as unknown as Model<{ externalId: string | null }>).find({ workspaceId: wsId, externalId: { $in: keys } }, { externalId: 1 }).lean();
+    return new Map(docs.map((d) => [d.externalId!, d._id]));
+  }
+}
+
+function listFilter(workspaceId: string, field: string, q: ListSurveySendsQuery): Record<string, unknown> {
+  const filter: Record<string, unknown> = { workspaceId: new Types.ObjectId(workspaceId) };
+  if (q.type) filter.type = q.type;
+  if (q.from || q.to) filter[field] = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) };
+  return filter;
+}
+
+/** Keyset pagination on (`field` desc, _id desc), as the mentions list does. */
+async function newestFirst<D extends { _id: Types.ObjectId }>(
+  model: Model<D>,
+  filter: Record<string, unknown>,
+  field: keyof D & string,
+  q: { cursor?: string; limit?: number },
+): Promise<{ rows: D[]; nextCursor: string | null }> {
+  const limit = q.limit ?? 50;
+  const query = q.cursor ? { $and: [filter, afterCursor(field, decodeCursor(q.cursor))] } : filter;
+  const rows = (await model
+    .find(query)
+    .sort({ [field]: -1, _id: -1 })
+    .limit(limit + 1)
+    .lean()) as D[];
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { rows: page, nextCursor: rows.length > limit && last ? encodeCursor(last[field] as Date, last._id) : null };
+}
+
+const byId = (workspaceId: string, id: string) => ({ _id: new Types.ObjectId(id), workspaceId: new Types.ObjectId(workspaceId) });
