@@ -115,3 +115,10 @@ describe('ingestReport and answerIngest', () => {
     expect(body.rejected).toEqual(report.rejected);
   });
 });
+
+describe('validationMessages', () => {
+  it('names only the type problem of a value of the wrong type, not its range', async () => {
+    expect((await validateRecord(Rating, { type: 'csat', score: 'many' })).errors).toEqual(['score must be an integer number']);
+    expect((await validateRecord(Rating, { type: 'csat', score: 9 })).errors).toEqual(['score must not be greater than 5']);
+  });
+});

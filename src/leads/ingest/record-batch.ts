@@ -56,12 +56,18 @@ export function batchFromJson(body: unknown): IncomingBatch {
   return { single: true, records: [{ ref: { index: 0 }, raw: body }], rejected: [] };
 }
 
+/** A value of the wrong type fails these; its range checks would only add noise ("must not be less than 0" for "many"). */
+const TYPE_CHECKS = ['isInt', 'isNumber', 'isString', 'isBoolean'];
+
 /** Messages naming the field, as the global ValidationPipe words them (`score must be …`, `foo should not exist`). */
 export function validationMessages(errors: ValidationError[], parent = ''): string[] {
   const out: string[] = [];
   for (const e of errors) {
     const path = parent ? `${parent}.${e.property}` : e.property;
-    for (const message of Object.values(e.constraints ?? {})) out.push(parent ? `${parent}.${message}` : message);
+    const constraints = e.constraints ?? {};
+    const wrongType = TYPE_CHECKS.filter((name) => name in constraints);
+    const messages = wrongType.length ? wrongType.map((name) => constraints[name]) : Object.values(constraints);
+    for (const message of messages) out.push(parent ? `${parent}.${message}` : message);
     if (e.children?.length) out.push(...validationMessages(e.children, path));
   }
   return out;
