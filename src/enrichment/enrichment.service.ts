@@ -84,10 +84,18 @@ export class EnrichmentService {
     const text = input.text ?? '';
     const lang = this.languageDetector.detect(text, input.platformLang);
     const details = this.sentimentScorer.details(text, lang, thresholds);
-    const folded = foldText(text);
-    const intent = this.intentClassifier.classifyFolded(folded, lang, details, options.intentRules);
+    let folded: string | undefined;
+    const post = {
+      words: details.analysis.foldedWords,
+      folded: () => (folded ??= foldText(text)),
+      questionMark: details.analysis.questions > 0,
+    };
+    const intent = this.intentClassifier.classifyPost(post, lang, details, options.intentRules);
     const sentiment = reconcileSentiment(details, intent, thresholds);
-    const routing = this.mentionRouter.routeFolded(folded, intent, options.routingRules);
+    const routing =
+      options.routingRules && options.routingRules.length > 0
+        ? this.mentionRouter.routeFolded(post.folded(), intent, options.routingRules)
+        : null;
     return { lang, sentiment, intent, routing };
   }
 }

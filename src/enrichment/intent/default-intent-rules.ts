@@ -1,9 +1,19 @@
 import { Intent, RuleLanguage } from '../enrichment.types';
 
+/**
+ * A pattern tested on the folded post, only when one of its trigger words occurs in it (testing
+ * every pattern on every post would cost more than the rest of the enrichment). '?' triggers on
+ * a question mark anywhere.
+ */
+export interface CuePattern {
+  pattern: RegExp;
+  triggers: string[];
+}
+
 /** Keywords (whole words, accent-insensitive) and patterns (on folded text) for one intent. */
 export interface IntentCues {
   keywords: string[];
-  patterns: RegExp[];
+  patterns: CuePattern[];
 }
 
 type CueTable = Record<Exclude<Intent, 'other' | 'question'>, IntentCues> & { question: IntentCues };
@@ -27,9 +37,9 @@ export const DEFAULT_INTENT_CUES: Record<RuleLanguage, CueTable> = {
         'disappointed with', 'shame on you', 'want to complain', 'useless',
       ],
       patterns: [
-        /\b(?:you|they) (?:guys )?(?:suck|are (?:useless|a joke|pathetic))\b/,
-        /\bwaiting (?:for )?(?:\d+|two|three|four|five|several) (?:hours|days|weeks)\b/,
-        /\b(?:worst|terrible|awful|horrible) (?:company|bank|airline|app|experience|customer)\b/,
+        { pattern: /\b(?:you|they) (?:guys )?(?:suck|are (?:useless|a joke|pathetic))\b/, triggers: ['you', 'they'] },
+        { pattern: /\bwaiting (?:for )?(?:\d+|two|three|four|five|several) (?:hours|days|weeks)\b/, triggers: ['waiting'] },
+        { pattern: /\b(?:worst|terrible|awful|horrible) (?:company|bank|airline|app|experience|customer)\b/, triggers: ['worst', 'terrible', 'awful', 'horrible'] },
       ],
     },
     support: {
@@ -46,8 +56,8 @@ export const DEFAULT_INTENT_CUES: Record<RuleLanguage, CueTable> = {
         'having issues', 'outage',
       ],
       patterns: [
-        /\b(?:can't|cant|cannot|unable to|couldn't|couldnt) (?:log ?in|sign ?in|access|pay|open|cancel|update|transfer|withdraw) (?:my|to|the|in)\b/,
-        /\b(?:my|our) (?:\w+ )?(?:account|card|order|payment|transfer|refund|package|subscription|delivery) (?:is|was|has been|got|keeps|hasn't|has not|didn't|did not|never)\b/,
+        { pattern: /\b(?:can't|cant|cannot|unable to|couldn't|couldnt) (?:log ?in|sign ?in|access|pay|open|cancel|update|transfer|withdraw) (?:my|to|the|in)\b/, triggers: ["can't", 'cant', 'cannot', 'unable', "couldn't", 'couldnt'] },
+        { pattern: /\b(?:my|our) (?:\w+ )?(?:account|card|order|payment|transfer|refund|package|subscription|delivery) (?:is|was|has been|got|keeps|hasn't|has not|didn't|did not|never)\b/, triggers: ['account', 'card', 'order', 'payment', 'transfer', 'refund', 'package', 'subscription', 'delivery'] },
       ],
     },
     lead: {
@@ -58,11 +68,11 @@ export const DEFAULT_INTENT_CUES: Record<RuleLanguage, CueTable> = {
         'coupon', 'in stock', 'available in', 'ship to', 'shipping to', 'buy one', 'purchase',
         'upgrade to', 'recommend a plan',
       ],
-      patterns: [/\bdo you (?:sell|ship|deliver|offer|have)\b/, /\bthinking (?:of|about) (?:buying|getting|switching)\b/],
+      patterns: [{ pattern: /\bdo you (?:sell|ship|deliver|offer|have)\b/, triggers: ['sell', 'ship', 'deliver', 'offer'] }, { pattern: /\bthinking (?:of|about) (?:buying|getting|switching)\b/, triggers: ['thinking'] }],
     },
     question: {
       keywords: ['anyone know', 'does anyone', 'is there', 'is it possible', 'how do i', 'how can i', 'what is', 'when will', 'where is'],
-      patterns: [/\?\s*$/, /\?/, /^(?:how|what|when|where|why|who|which|does|do|is|are|can|could|will|should)\b/],
+      patterns: [{ pattern: /\?/, triggers: ['?'] }, { pattern: /^(?:how|what|when|where|why|who|which|does|do|is|are|can|could|will|should)\b/, triggers: ['how', 'what', 'when', 'where', 'why', 'who', 'which', 'does', 'do', 'is', 'are', 'can', 'could', 'will', 'should'] }],
     },
     praise: {
       keywords: [
@@ -88,8 +98,8 @@ export const DEFAULT_INTENT_CUES: Record<RuleLanguage, CueTable> = {
         'to cansado', 'cansada de', 'cansado de', 'pior', 'lixo',
       ],
       patterns: [
-        /\besperando (?:ha |faz )?(?:\d+|dois|duas|tres|quatro|cinco|varios|varias) (?:horas|dias|semanas|meses)\b/,
-        /\b(?:pior|pessimo|horrivel) (?:atendimento|banco|empresa|app|aplicativo|servico|operadora|experiencia)\b/,
+        { pattern: /\besperando (?:ha |faz )?(?:\d+|dois|duas|tres|quatro|cinco|varios|varias) (?:horas|dias|semanas|meses)\b/, triggers: ['esperando'] },
+        { pattern: /\b(?:pior|pessimo|horrivel) (?:atendimento|banco|empresa|app|aplicativo|servico|operadora|experiencia)\b/, triggers: ['pior', 'pessimo', 'horrivel'] },
       ],
     },
     support: {
@@ -104,8 +114,8 @@ export const DEFAULT_INTENT_CUES: Record<RuleLanguage, CueTable> = {
         'problema na minha', 'estou com problema', 'to com problema', 'instabilidade',
       ],
       patterns: [
-        /\bnao (?:consigo|consegui|to conseguindo|estou conseguindo) (?:\w+ )?(?:entrar|acessar|logar|pagar|usar|abrir|transferir|sacar|cancelar|falar|fazer)\b/,
-        /\b(?:minha|meu) (?:\w+ )?(?:conta|cartao|pedido|aplicativo|pagamento|transferencia|entrega|assinatura|pix|boleto) (?:esta|ta|foi|continua|segue|nao)\b/,
+        { pattern: /\bnao (?:consigo|consegui|to conseguindo|estou conseguindo) (?:\w+ )?(?:entrar|acessar|logar|pagar|usar|abrir|transferir|sacar|cancelar|falar|fazer)\b/, triggers: ['consigo', 'consegui', 'conseguindo'] },
+        { pattern: /\b(?:minha|meu) (?:\w+ )?(?:conta|cartao|pedido|aplicativo|pagamento|transferencia|entrega|assinatura|pix|boleto) (?:esta|ta|foi|continua|segue|nao)\b/, triggers: ['conta', 'cartao', 'pedido', 'aplicativo', 'pagamento', 'transferencia', 'entrega', 'assinatura', 'pix', 'boleto'] },
       ],
     },
     lead: {
@@ -118,11 +128,11 @@ export const DEFAULT_INTENT_CUES: Record<RuleLanguage, CueTable> = {
         'tem em estoque', 'entrega em', 'entregam em', 'parcelar', 'parcelamento',
         'teste gratis', 'demonstracao',
       ],
-      patterns: [/\bvoces? (?:vendem|entregam|tem|aceitam|fazem)\b/, /\bpensando em (?:comprar|contratar|assinar|trocar)\b/],
+      patterns: [{ pattern: /\bvoces? (?:vendem|entregam|tem|aceitam|fazem)\b/, triggers: ['vendem', 'entregam', 'aceitam', 'fazem', 'voce', 'voces'] }, { pattern: /\bpensando em (?:comprar|contratar|assinar|trocar)\b/, triggers: ['pensando'] }],
     },
     question: {
       keywords: ['alguem sabe', 'sera que', 'como faco', 'como faz', 'e possivel', 'da pra', 'quando vai', 'onde fica'],
-      patterns: [/\?/, /^(?:como|qual|quais|quando|onde|por que|porque|quem|quanto|quantos|sera|pode|podem|tem como)\b/],
+      patterns: [{ pattern: /\?/, triggers: ['?'] }, { pattern: /^(?:como|qual|quais|quando|onde|por que|porque|quem|quanto|quantos|sera|pode|podem|tem como)\b/, triggers: ['como', 'qual', 'quais', 'quando', 'onde', 'por', 'porque', 'quem', 'quanto', 'quantos', 'sera', 'pode', 'podem', 'tem'] }],
     },
     praise: {
       keywords: [

@@ -2,15 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { Intent, IntentRule, RuleLanguage, SentimentResult } from '../enrichment.types';
 import { foldText } from '../text/fold';
 import { KeywordMatcher } from '../text/keyword-matcher';
-import { DEFAULT_INTENT_CUES, IntentCues } from './default-intent-rules';
+import { DEFAULT_INTENT_CUES } from './default-intent-rules';
 
 type CuedIntent = 'complaint' | 'support' | 'lead' | 'question' | 'praise';
 const CUED_INTENTS: CuedIntent[] = ['complaint', 'support', 'lead', 'question', 'praise'];
-
-interface CompiledCues {
-  keywords: KeywordMatcher;
-  patterns: RegExp[];
-}
 
 interface CompiledRule {
   intent: Exclude<Intent, 'other'>;
@@ -19,18 +14,85 @@ interface CompiledRule {
   patterns: RegExp[];
 }
 
-function compileCues(cues: IntentCues[]): CompiledCues {
-  return {
-    keywords: new KeywordMatcher(cues.flatMap((c) => c.keywords)),
-    patterns: cues.flatMap((c) => c.patterns),
-  };
+interface CompiledCues {
+  /** First word of each keyword -> the rest of its words and the intent it signals. */
+  phrases: Map<string, { rest: string[]; intent: number }[]>;
+  /** Trigger word -> patterns to test when it occurs. */
+  triggers: Map<string, { pattern: RegExp; intent: number }[]>;
 }
 
-function cuesMatch(cues: CompiledCues, folded: string): boolean {
-  if (cues.keywords.matchFolded(folded) !== null) return true;
-  for (const p of cues.patterns) if (p.test(folded)) return true;
-  return false;
+const WORD_SPLIT = /[^a-z0-9']+/;
+
+/** A post as the intent rules read it. */
+export interface IntentPost {
+  /** Folded words in order (lower case, no accents). */
+  words: readonly string[];
+  /** The whole folded post, computed only when a pattern needs it. */
+  folded: () => string;
+  questionMark: boolean;
 }
+
+/** IntentPost from raw text (callers outside the enrichment pipeline). */
+export function intentPost(text: string): IntentPost {
+  const folded = foldText(text);
+  return { words: folded.split(WORD_SPLIT).filter(Boolean), folded: () => folded, questionMark: folded.includes('?') };
+}
+
+/**
+ * Default cues of one language, indexed by word: checking a post is one dictionary lookup per
+ * word, plus the few patterns whose trigger words occur in it.
+ */
+function compileDefaultCues(languages: RuleLanguage[]): CompiledCues {
+  const phrases = new Map<string, { rest: string[]; intent: number }[]>();
+  const triggers = new Map<string, { pattern: RegExp; intent: number }[]>();
+  CUED_INTENTS.forEach((intent, index) => {
+    for (const language of languages) {
+      const cues = DEFAULT_INTENT_CUES[language][intent];
+      for (const keyword of cues.keywords) {
+        const words = foldText(keyword).split(WORD_SPLIT).filter(Boolean);
+        const list = phrases.get(words[0]) ?? [];
+        list.push({ rest: words.slice(1), intent: index });
+        phrases.set(words[0], list);
+      }
+      for (const { pattern, triggers: words } of cues.patterns) {
+        for (const word of words) {
+          const list = triggers.get(word) ?? [];
+          list.push({ pattern, intent: index });
+          triggers.set(word, list);
+        }
+      }
+    }
+  });
+  return { phrases, triggers };
+}
+
+/** Bit i set when the post signals CUED_INTENTS[i]. */
+function defaultCuesIn(cues: CompiledCues, post: IntentPost): number {
+  let found = 0;
+  let pending: { pattern: RegExp; intent: number }[] | undefined;
+  const words = post.words;
+  for (let i = 0; i < words.length; i++) {
+    const candidates = cues.phrases.get(words[i]);
+    if (candidates !== undefined) {
+      for (const c of candidates) {
+        let ok = true;
+        for (let j = 0; ok && j < c.rest.length; j++) ok = words[i + 1 + j] === c.rest[j];
+        if (ok) found |= 1 << c.intent;
+      }
+    }
+    const triggered = cues.triggers.get(words[i]);
+    if (triggered !== undefined) (pending ??= []).push(...triggered);
+  }
+  if (post.questionMark) (pending ??= []).push(...(cues.triggers.get('?') ?? []));
+  if (pending) {
+    for (const { pattern, intent } of pending) {
+      if ((found & (1 << intent)) === 0 && pattern.test(post.folded())) found |= 1 << intent;
+    }
+  }
+  return found;
+}
+
+const has = (found: number, intent: CuedIntent) => (found & (1 << CUED_INTENTS.indexOf(intent))) !== 0;
 
 function toRegExp(pattern: string | RegExp): RegExp {
   // Workspace patterns run on folded text, so they are matched without case.
@@ -49,26 +111,23 @@ function toRegExp(pattern: string | RegExp): RegExp {
  */
 @Injectable()
 export class IntentClassifier {
-  private readonly defaults: Record<RuleLanguage | 'any', Record<CuedIntent, CompiledCues>>;
+  private readonly defaults: Record<RuleLanguage | 'any', CompiledCues> = {
+    en: compileDefaultCues(['en']),
+    pt: compileDefaultCues(['pt']),
+    any: compileDefaultCues(['en', 'pt']),
+  };
   private readonly compiledRules = new WeakMap<IntentRule[], CompiledRule[]>();
 
-  constructor() {
-    const build = (languages: RuleLanguage[]) =>
-      Object.fromEntries(
-        CUED_INTENTS.map((intent) => [intent, compileCues(languages.map((l) => DEFAULT_INTENT_CUES[l][intent]))]),
-      ) as Record<CuedIntent, CompiledCues>;
-    this.defaults = { en: build(['en']), pt: build(['pt']), any: build(['en', 'pt']) };
-  }
-
   classify(text: string, lang: string, sentiment: SentimentResult, rules?: IntentRule[]): Intent {
-    return this.classifyFolded(foldText(text), lang, sentiment, rules);
+    return this.classifyPost(intentPost(text), lang, sentiment, rules);
   }
 
-  /** Same as classify, for callers that already folded the text (the enrichment pipeline). */
-  classifyFolded(folded: string, lang: string, sentiment: SentimentResult, rules?: IntentRule[]): Intent {
+  /** Same as classify, for the enrichment pipeline, which already has the post's folded words. */
+  classifyPost(post: IntentPost, lang: string, sentiment: SentimentResult, rules?: IntentRule[]): Intent {
     const ruleLanguage: RuleLanguage | undefined = lang === 'en' || lang === 'pt' ? lang : undefined;
 
     if (rules && rules.length > 0) {
+      const folded = post.folded();
       for (const rule of this.compile(rules)) {
         if (rule.language && ruleLanguage && rule.language !== ruleLanguage) continue;
         if (rule.keywords.matchFolded(folded) !== null || rule.patterns.some((p) => p.test(folded))) {
@@ -77,12 +136,13 @@ export class IntentClassifier {
       }
     }
 
-    const cues = this.defaults[ruleLanguage ?? 'any'];
-    if (cuesMatch(cues.complaint, folded)) return 'complaint';
-    const praised = sentiment.label === 'positive' && cuesMatch(cues.praise, folded);
-    if (cuesMatch(cues.support, folded)) return praised ? 'praise' : 'support';
-    if (cuesMatch(cues.lead, folded)) return 'lead';
-    if (cuesMatch(cues.question, folded)) return 'question';
+    const cues = defaultCuesIn(this.defaults[ruleLanguage ?? 'any'], post);
+    if (cues === 0) return 'other';
+    if (has(cues, 'complaint')) return 'complaint';
+    const praised = sentiment.label === 'positive' && has(cues, 'praise');
+    if (has(cues, 'support')) return praised ? 'praise' : 'support';
+    if (has(cues, 'lead')) return 'lead';
+    if (has(cues, 'question')) return 'question';
     if (praised) return 'praise';
     return 'other';
   }

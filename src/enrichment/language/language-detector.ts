@@ -32,7 +32,9 @@ const ENGLISH_WORDS = new Set(
   have has had does did will would should could can just not but or if than then there
   their they them he she his her him we our us my your you all any some more most very
   really get got like love good great thanks thank please help because after before also
-  only still even much many new now today tomorrow yesterday here out up an so`.split(/\s+/),
+  only still even much many new now today tomorrow yesterday here out up an so i im u ur lol
+  omg gonna wanna gotta someone anyone everyone something nothing everything night week
+  watch watching tonight game show time year people`.split(/\s+/),
 );
 const PORTUGUESE_WORDS = new Set(
   `o os um uma uns umas de da dos das em na nas num numa pra pro para por pelo pela
@@ -44,19 +46,22 @@ const PORTUGUESE_WORDS = new Set(
   atendimento cartao conta tudo nada nunca sempre bem bom boa ruim pior melhor mesmo so
   ta tá tô ne né q eh hj vc pq pqp mt mto tb tbm td nd oq cade gente entao ate apos
   tava ficar fica ficou sao são está estão você vocês é até já também então muito meio cara
-  mano vei véi mds nossa deus`.split(/\s+/),
+  mano vei véi mds nossa deus alguém alguem deste desse dessa neste nesse nessa nisso disso
+  daqui ai aí lá cadê bora vamo assistir programa noite hoje semana ano gente pessoal povo
+  coisa nome vez vida mãe pai mulher homem casa tô quase lindo linda demais`.split(/\s+/),
 );
 // Folded "só" is English "so", and "e" (and) is too short to tell anything.
 ENGLISH_WORDS.delete('so');
 PORTUGUESE_WORDS.delete('so');
 
-const WORD = /[a-z\u00c0-\u024f']+/g;
 const NOISE = /https?:\/\/\S+|www\.\S+|[@#][\p{L}\p{N}_]+/gu;
 const LETTER = /\p{L}/gu;
 const PORTUGUESE_MARKS = /[ãõç]|(?:^|\s)é(?:\s|$)|k{4,}|(?:rs){2,}/;
 /** Word endings one language has and the other hardly ever does (gerunds, -ção, -ing, -ly). */
-const PORTUGUESE_ENDING = /(?:[cç][aã]o|[cç][oõ]es|ando|endo|indo|inh[oa]s?|mente|issim[oa])$/;
-const ENGLISH_ENDING = /(?:ing|ings|ed|ly|'s|n't|ness|ful)$/;
+const PORTUGUESE_ENDINGS = [
+  'ção', 'cao', 'ções', 'coes', 'ando', 'endo', 'indo', 'inho', 'inha', 'inhos', 'inhas', 'mente', 'íssimo', 'issimo', 'íssima', 'issima',
+];
+const ENGLISH_ENDINGS = ['ing', 'ings', 'ed', 'ly', "'s", "n't", 'ness', 'ful'];
 /** Codes X uses for "no language" (media only, hashtags only, ...). */
 const NOT_A_LANGUAGE = new Set(['und', 'qme', 'qht', 'qam', 'qct', 'qst', 'zxx', 'art']);
 
@@ -79,7 +84,7 @@ export class LanguageDetector {
   constructor(@Optional() @Inject(LANGUAGE_DETECTOR_OPTIONS) options: LanguageDetectorOptions | null = {}) {
     options ??= {};
     this.languages = [...(options.languages ?? DEFAULT_DETECTION_LANGUAGES)];
-    this.minLetters = options.minLetters ?? 12;
+    this.minLetters = options.minLetters ?? 20;
     this.minAccuracy = options.minAccuracy ?? 0.5;
   }
 
@@ -108,25 +113,56 @@ export class LanguageDetector {
   private countFunctionWords(lower: string): 'en' | 'pt' | 'en?' | 'pt?' | null {
     let en = 0;
     let pt = 0;
-    WORD.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    const plain = lower.replace(NOISE, ' ');
-    while ((m = WORD.exec(plain)) !== null) {
-      const w = m[0];
+    const n = lower.length;
+    let i = 0;
+    while (i < n) {
+      const c = lower.charCodeAt(i);
+      if (!isLetter(c)) {
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      while (j < n) {
+        const d = lower.charCodeAt(j);
+        if (isLetter(d) || (d === 39 && j + 1 < n && isLetter(lower.charCodeAt(j + 1)))) j++;
+        else break;
+      }
+      const before = i > 0 ? lower.charCodeAt(i - 1) : 32;
+      // Mentions, hashtags and links name things; they say nothing about the language.
+      if (before === 64 || before === 35 || before === 95 || (before >= 48 && before <= 57)) {
+        i = j;
+        continue;
+      }
+      if (c === 104 && lower.startsWith('http', i) && lower.charCodeAt(j) === 58) {
+        while (j < n && lower.charCodeAt(j) !== 32) j++;
+        i = j;
+        continue;
+      }
+      const w = lower.slice(i, j);
       if (ENGLISH_WORDS.has(w)) en++;
       else if (PORTUGUESE_WORDS.has(w)) pt++;
       else if (w.length > 4) {
-        if (PORTUGUESE_ENDING.test(w)) pt++;
-        else if (ENGLISH_ENDING.test(w)) en++;
+        if (hasEnding(w, PORTUGUESE_ENDINGS)) pt++;
+        else if (hasEnding(w, ENGLISH_ENDINGS)) en++;
       }
+      i = j;
     }
-    if (PORTUGUESE_MARKS.test(plain)) pt += 2;
+    if (PORTUGUESE_MARKS.test(lower)) pt += 2;
     if (pt >= 2 && pt > en + 1) return 'pt';
     if (en >= 2 && en > pt + 1) return 'en';
     if (pt > en) return 'pt?';
     if (en > pt) return 'en?';
     return null;
   }
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 0xe0 && c <= 0xfc && c !== 0xf7);
+}
+
+function hasEnding(word: string, endings: readonly string[]): boolean {
+  for (const e of endings) if (word.endsWith(e)) return true;
+  return false;
 }
 
 /** X's `lang` ("en", "pt", "pt-BR", "und", "qme", …) as an ISO-639-1 code, or null. */

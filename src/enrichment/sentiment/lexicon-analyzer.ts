@@ -40,6 +40,8 @@ export interface LexiconAnalysis {
   tokens: string[];
   /** 1 where the token sits in the scope of a negator. */
   negated: Uint8Array;
+  /** The post's words and hashtag words, folded but otherwise as written (for keyword rules). */
+  foldedWords: string[];
   /** Sum of the adjusted word scores (negation, intensifiers, contrast, emphasis applied). */
   total: number;
   positive: number;
@@ -74,20 +76,47 @@ export interface LexiconAnalysis {
   secondPerson: number;
 }
 
+/** What the lexicon knows about one canonical token; one Map lookup gives all of it. */
+interface TokenInfo {
+  /** AFINN (or translated AFINN) score, emoji and emoticons included. */
+  score: number | undefined;
+  /** VADER score (English only). */
+  secondary: number | undefined;
+  /** Multiplier for the sentiment word right after it. */
+  intensifier: number | undefined;
+  /** Multiplier for the sentiment word right before it ("lindo demais"). */
+  postIntensifier: number | undefined;
+  flags: number;
+}
+
+const NEGATOR = 1;
+const CONTRAST = 2;
+const FIRST_PERSON = 4;
+const SECOND_PERSON = 8;
+const PHRASE_START = 16;
+/** Emoji, emoticons: never negated ("not 😂" is still a laugh), counted apart. */
+const SYMBOL = 32;
+
 interface LexiconTables {
   code: string;
+  /** The object registered with the `sentiment` package (it calls `labels.hasOwnProperty`). */
   labels: Record<string, number>;
-  scores: Map<string, number>;
+  info: Map<string, TokenInfo>;
   cache: Map<string, CanonicalWord>;
-  known: Set<string>;
-  negators: Set<string>;
-  intensifiers: Map<string, number>;
-  postIntensifiers: Map<string, number>;
-  contrast: Set<string>;
-  secondary: Map<string, number>;
-  firstPerson: Set<string>;
-  secondPerson: Set<string>;
   phrases: Map<string, { rest: string[]; joined: string }[]>;
+}
+
+interface CanonicalWord {
+  /** The word folded (lower case, no accents, ’ as '). */
+  folded: string;
+  token: string;
+  info: TokenInfo | undefined;
+  /** 1: elongated or superlative. */
+  emphasis: number;
+  /** Written in capitals ("GREAT"). */
+  upper: boolean;
+  /** Written Like This. */
+  titleCase: boolean;
 }
 
 const LAUGH_PATTERN =
@@ -143,6 +172,11 @@ function emoticonToken(emoticon: string): string | null {
 }
 
 const CANONICAL_CACHE_LIMIT = 50_000;
+const NEGATION_SCOPE = 3;
+const NEGATION_FACTOR = -0.75;
+const EMPHASIS_FACTOR = 1.3;
+const CONTRAST_BEFORE = 0.5;
+const CONTRAST_AFTER = 1.5;
 
 /**
  * First stage of the scorer: AFINN-165 + emoji (the `sentiment` package) for English, a
@@ -150,11 +184,11 @@ const CANONICAL_CACHE_LIMIT = 50_000;
  * misses: negation scope, intensifiers, contrast, emoticons, elongation, hashtags and laughter.
  *
  * The lexicons are the ones registered with `sentiment` (its own AFINN-165 and emoji tables for
- * English; Portuguese through `registerLanguage`), and the registered `scoringStrategy` is the
- * same `applyRules` used here. We tokenise ourselves, because the package's tokenizer drops
- * emoticons and cannot see elongation or camel-case hashtags, and run the package's lookup loop
- * over our tokens directly: handing it a re-joined string costs a second tokenisation, about a
- * third of the budget (a spec checks both paths give the same sum).
+ * English; Portuguese through `registerLanguage`), and the registered `scoringStrategy` applies
+ * the same rules (`applyRules`) as this class. We tokenise ourselves, because the package's
+ * tokenizer drops emoticons and cannot see elongation or camel-case hashtags, and run the
+ * package's lookup loop over our tokens directly: handing it a re-joined string costs a second
+ * tokenisation, about a third of the budget (a spec checks both paths give the same sum).
  */
 export class LexiconAnalyzer {
   /** The `sentiment` instance our languages are registered with ('ouvidor-en', 'ouvidor-pt'). */
@@ -176,13 +210,15 @@ export class LexiconAnalyzer {
 
   /** Lexicon score of a word in a language (folded key), for tests and explanations. */
   wordScore(language: LexiconLanguage, word: string): number | undefined {
-    return this.tables[language].scores.get(foldText(word));
+    return this.tables[language].info.get(foldText(word))?.score;
   }
 
   analyze(text: string, language: LexiconLanguage): LexiconAnalysis {
     const tables = this.tables[language];
     let tokens: string[] = [];
+    let infos: (TokenInfo | undefined)[] = [];
     let emphasisList: number[] = [];
+    const foldedWords: string[] = [];
     let exclamations = 0;
     let questions = 0;
     let urls = 0;
@@ -199,25 +235,27 @@ export class LexiconAnalyzer {
       const kind = pieces.kinds[p];
       const value = pieces.values[p];
       if (kind === PieceKind.Word) {
-        let word = value;
-        if (word.charCodeAt(0) === 35 /* # */) {
+        if (value.charCodeAt(0) === 35 /* # */) {
           hashtags++;
-          word = word.slice(1);
-          const parts = LOWER.test(word) && UPPER.test(word) ? word.split(CAMEL_SPLIT) : [word];
+          const tag = value.slice(1);
+          const parts = LOWER.test(tag) && UPPER.test(tag) ? tag.split(CAMEL_SPLIT) : [tag];
           for (const part of parts) {
             const canonical = this.canonical(tables, part);
+            foldedWords.push(canonical.folded);
             tokens.push(canonical.token);
+            infos.push(canonical.info);
             emphasisList.push(canonical.emphasis);
             if (canonical.token === LAUGH) laughs++;
-            if (tables.phrases.has(canonical.token)) phraseStarts++;
+            if (canonical.info && canonical.info.flags & PHRASE_START) phraseStarts++;
           }
           continue;
         }
         words++;
-        const canonical = this.canonical(tables, word);
+        const canonical = this.canonical(tables, value);
+        foldedWords.push(canonical.folded);
         let caps = 0;
         if (canonical.upper) {
-          if (word.length >= 3) {
+          if (value.length >= 3) {
             capsWords++;
             caps = 2;
           }
@@ -225,9 +263,10 @@ export class LexiconAnalyzer {
           titleCaseWords++;
         }
         tokens.push(canonical.token);
+        infos.push(canonical.info);
         emphasisList.push(canonical.emphasis | caps);
         if (canonical.token === LAUGH) laughs++;
-        if (tables.phrases.has(canonical.token)) phraseStarts++;
+        if (canonical.info && canonical.info.flags & PHRASE_START) phraseStarts++;
       } else if (kind === PieceKind.Punctuation) {
         for (let i = 0; i < value.length; i++) {
           const c = value.charCodeAt(i);
@@ -236,17 +275,21 @@ export class LexiconAnalyzer {
         }
         if (tokens.length > 0 && tokens[tokens.length - 1] !== BOUNDARY) {
           tokens.push(BOUNDARY);
+          infos.push(undefined);
           emphasisList.push(0);
         }
       } else if (kind === PieceKind.Symbol) {
-        if (tables.scores.has(value)) {
+        const info = tables.info.get(value);
+        if (info !== undefined && info.score !== undefined) {
           tokens.push(value);
+          infos.push(info);
           emphasisList.push(0);
         }
       } else if (kind === PieceKind.Emoticon) {
         const token = emoticonToken(value);
         if (token) {
           tokens.push(token);
+          infos.push(tables.info.get(token));
           emphasisList.push(0);
         }
       } else if (kind === PieceKind.Url) {
@@ -260,6 +303,7 @@ export class LexiconAnalyzer {
       const joined = joinPhrases(tables, tokens, emphasisList);
       tokens = joined.tokens;
       emphasisList = joined.emphasis;
+      infos = tokens.map((t) => tables.info.get(t));
     }
     // Caps only signal shouting when the rest of the post is not in caps as well.
     const emphasisMask = capsWords > 0 && capsWords * 2 < words ? 3 : 1;
@@ -279,38 +323,42 @@ export class LexiconAnalyzer {
     let firstPerson = 0;
     let secondPerson = 0;
     for (let i = 0; i < n; i++) {
-      const t = tokens[i];
-      if (t === BOUNDARY) {
-        lastNegator = -10;
-        lastBoundary = i;
+      const info = infos[i];
+      if (info === undefined) {
+        if (tokens[i] === BOUNDARY) {
+          lastNegator = -10;
+          lastBoundary = i;
+        } else if (i - lastNegator <= NEGATION_SCOPE) {
+          negated[i] = 1;
+        }
         continue;
       }
-      if (tables.contrast.has(t)) {
+      const flags = info.flags;
+      if (flags & CONTRAST) {
         contrasts++;
         contrastAt = i;
         lastNegator = -10;
         continue;
       }
-      if (i - lastNegator <= NEGATION_SCOPE) negated[i] = 1;
-      if (tables.firstPerson.has(t)) firstPerson++;
-      else if (tables.secondPerson.has(t)) secondPerson++;
-      const second = tables.secondary.get(t);
-      if (second !== undefined) {
-        const s = negated[i] ? second * NEGATION_FACTOR : second;
+      const inNegation = i - lastNegator <= NEGATION_SCOPE && (flags & SYMBOL) === 0;
+      if (inNegation) negated[i] = 1;
+      if (flags & FIRST_PERSON) firstPerson++;
+      else if (flags & SECOND_PERSON) secondPerson++;
+      if (info.secondary !== undefined) {
+        const s = inNegation ? info.secondary * NEGATION_FACTOR : info.secondary;
         if (s > 0) secondaryPositive += s;
         else secondaryNegative -= s;
       }
-      if (tables.negators.has(t)) {
+      if (flags & NEGATOR) {
         negations++;
         lastNegator = i;
       }
-      const emphasis = (emphasisList[i] & emphasisMask) !== 0;
-      if (emphasis) emphasized++;
-      const base = tables.scores.get(t);
-      if (base !== undefined) {
+      if (info.score !== undefined) {
+        const emphasis = (emphasisList[i] & emphasisMask) !== 0;
+        if (emphasis) emphasized++;
         hitIndex.push(i);
         // Contrast is applied below, once the last "but" is known.
-        hitScore.push(applyRules(tables, tokens, i, base, emphasis, -1));
+        hitScore.push(applyRules(infos, tokens, i, info.score, emphasis, -1));
       }
     }
 
@@ -338,7 +386,7 @@ export class LexiconAnalyzer {
       const index = hitIndex[h];
       let s = hitScore[h];
       if (contrastAt >= 0) s *= index < contrastAt ? CONTRAST_BEFORE : CONTRAST_AFTER;
-      const isSymbol = !isWordToken(tokens[index]);
+      const isSymbol = ((infos[index] as TokenInfo).flags & SYMBOL) !== 0;
       if (s > 0) {
         positive += s;
         positiveHits++;
@@ -357,6 +405,7 @@ export class LexiconAnalyzer {
       language,
       tokens,
       negated,
+      foldedWords,
       total: positive - negative,
       positive,
       negative,
@@ -393,7 +442,6 @@ export class LexiconAnalyzer {
     resources: SentimentLanguageResources,
     secondaryLabels: Record<string, number>,
   ): LexiconTables {
-    // A plain object: the package calls `labels.hasOwnProperty`.
     const labels: Record<string, number> = {};
     const phrases = new Map<string, { rest: string[]; joined: string }[]>();
     const addPhrase = (folded: string): string => {
@@ -406,57 +454,57 @@ export class LexiconAnalyzer {
       phrases.set(parts[0], list);
       return joined;
     };
+    const tokenFor = (key: string) => {
+      const folded = foldText(key).trim();
+      return folded.includes(' ') ? addPhrase(folded) : folded;
+    };
     const addLabels = (source: Record<string, number>) => {
       for (const key of Object.keys(source)) {
-        const folded = foldText(key).trim();
-        if (!folded) continue;
-        const token = folded.includes(' ') ? addPhrase(folded) : folded;
-        labels[token] = source[key];
+        const token = tokenFor(key);
+        if (token) labels[token] = source[key];
       }
     };
     addLabels(baseLabels);
     addLabels(EMOTICON_LABELS);
     addLabels({ [LAUGH]: 2 });
     addLabels(resources.extraLabels);
-    const intensifiers = new Map<string, number>();
-    for (const [k, v] of Object.entries(resources.intensifiers)) {
-      intensifiers.set(k.includes(' ') ? addPhrase(k) : k, v);
-    }
-    const postIntensifiers = new Map<string, number>();
-    for (const [k, v] of Object.entries(resources.postIntensifiers)) {
-      postIntensifiers.set(k.includes(' ') ? addPhrase(k) : k, v);
-    }
-    const tables: LexiconTables = {
-      code,
-      labels,
-      scores: new Map(),
-      known: new Set<string>(),
-      negators: new Set(resources.negators),
-      intensifiers,
-      postIntensifiers,
-      contrast: new Set(resources.contrast),
-      secondary: new Map(Object.entries(secondaryLabels).map(([k, v]) => [foldText(k), v])),
-      firstPerson: new Set(resources.firstPerson),
-      secondPerson: new Set(resources.secondPerson),
-      phrases,
-      cache: new Map(),
+
+    const tables: LexiconTables = { code, labels, info: new Map(), cache: new Map(), phrases };
+    const infoFor = (token: string): TokenInfo => {
+      let info = tables.info.get(token);
+      if (!info) {
+        info = { score: undefined, secondary: undefined, intensifier: undefined, postIntensifier: undefined, flags: 0 };
+        tables.info.set(token, info);
+      }
+      return info;
     };
+    for (const [k, v] of Object.entries(resources.intensifiers)) infoFor(tokenFor(k)).intensifier = v;
+    for (const [k, v] of Object.entries(resources.postIntensifiers)) infoFor(tokenFor(k)).postIntensifier = v;
+    for (const w of resources.negators) infoFor(w).flags |= NEGATOR;
+    for (const w of resources.contrast) infoFor(w).flags |= CONTRAST;
+    for (const w of resources.firstPerson) infoFor(w).flags |= FIRST_PERSON;
+    for (const w of resources.secondPerson) infoFor(w).flags |= SECOND_PERSON;
+    for (const [k, v] of Object.entries(secondaryLabels)) {
+      const token = foldText(k);
+      if (!token.includes(' ')) infoFor(token).secondary = v;
+    }
+
     this.engine.registerLanguage(code, {
       labels,
       scoringStrategy: {
-        apply: (tokens, cursor, score) =>
-          applyRules(tables, tokens, cursor, score, false, lastContrast(tables, tokens)),
+        apply: (tokens, cursor, score) => {
+          const infos = tokens.map((t) => tables.info.get(t));
+          return applyRules(infos, tokens, cursor, score, false, lastContrast(infos));
+        },
       },
     });
-    // registerLanguage merges the package's emoji table into `labels`: read it back after.
-    for (const key of Object.keys(labels)) {
-      tables.scores.set(key, labels[key]);
-      tables.known.add(key);
+    // registerLanguage merges the package's emoji table into `labels`: read scores after it.
+    for (const token of Object.keys(labels)) {
+      const info = infoFor(token);
+      info.score = labels[token];
+      if (!isWordToken(token)) info.flags |= SYMBOL;
     }
-    for (const key of tables.negators) tables.known.add(key);
-    for (const key of intensifiers.keys()) tables.known.add(key);
-    for (const key of postIntensifiers.keys()) tables.known.add(key);
-    for (const key of tables.contrast) tables.known.add(key);
+    for (const first of phrases.keys()) infoFor(first).flags |= PHRASE_START;
     return tables;
   }
 
@@ -464,56 +512,42 @@ export class LexiconAnalyzer {
   private canonical(tables: LexiconTables, word: string): CanonicalWord {
     const cached = tables.cache.get(word);
     if (cached !== undefined) return cached;
-    const result = canonicalWord(tables, word);
+    const hasUpper = UPPER.test(word);
+    const hasLower = LOWER.test(word);
+    let folded = foldText(word);
+    if (folded.includes('’')) folded = folded.replace(/’/g, "'");
+    const form = canonicalForm(tables, folded);
+    const result: CanonicalWord = {
+      folded,
+      token: form.token,
+      info: tables.info.get(form.token),
+      emphasis: form.emphasis,
+      upper: hasUpper && !hasLower,
+      titleCase: hasUpper && hasLower && UPPER.test(word[0]) && LOWER.test(word[1] ?? ''),
+    };
     if (tables.cache.size >= CANONICAL_CACHE_LIMIT) tables.cache.clear();
     tables.cache.set(word, result);
     return result;
   }
 }
 
-const NEGATION_SCOPE = 3;
-const NEGATION_FACTOR = -0.75;
-const EMPHASIS_FACTOR = 1.3;
-const CONTRAST_BEFORE = 0.5;
-const CONTRAST_AFTER = 1.5;
-
-interface CanonicalWord {
-  token: string;
-  /** 1: elongated or superlative. */
-  emphasis: number;
-  /** Written in capitals ("GREAT"). */
-  upper: boolean;
-  /** Written Like This. */
-  titleCase: boolean;
-}
-
-function canonicalWord(tables: LexiconTables, word: string): CanonicalWord {
-  const hasUpper = UPPER.test(word);
-  const hasLower = LOWER.test(word);
-  const upper = hasUpper && !hasLower;
-  const titleCase = hasUpper && hasLower && UPPER.test(word[0]) && LOWER.test(word[1] ?? '');
-  const base = canonicalForm(tables, word);
-  return { token: base.token, emphasis: base.emphasis, upper, titleCase };
-}
-
-function canonicalForm(tables: LexiconTables, word: string): { token: string; emphasis: number } {
-  let folded = foldText(word);
-  if (folded.includes('’')) folded = folded.replace(/’/g, "'");
-  if (tables.known.has(folded)) return { token: folded, emphasis: 0 };
+function canonicalForm(tables: LexiconTables, folded: string): { token: string; emphasis: number } {
+  const known = tables.info;
+  if (known.has(folded)) return { token: folded, emphasis: 0 };
   if (LAUGH_PATTERN.test(folded)) return { token: LAUGH, emphasis: 0 };
   let emphasis = 0;
   let base = folded;
   if (ELONGATED.test(folded)) {
     emphasis = 1;
     const two = folded.replace(/(.)\1{2,}/g, '$1$1');
-    if (tables.known.has(two)) return { token: two, emphasis };
+    if (known.has(two)) return { token: two, emphasis };
     const one = folded.replace(/(.)\1{2,}/g, '$1');
-    if (tables.known.has(one)) return { token: one, emphasis };
+    if (known.has(one)) return { token: one, emphasis };
     if (LAUGH_PATTERN.test(one)) return { token: LAUGH, emphasis: 0 };
     base = two;
   }
   if (tables.code === 'ouvidor-pt') {
-    const inflected = portugueseBaseForm(tables.known, base);
+    const inflected = portugueseBaseForm(known, base);
     if (inflected) return { token: inflected.token, emphasis: emphasis | inflected.emphasis };
   }
   return { token: base, emphasis };
@@ -553,8 +587,8 @@ function joinPhrases(
   return { tokens: outTokens, emphasis: outEmphasis };
 }
 
-function lastContrast(tables: LexiconTables, tokens: string[]): number {
-  for (let i = tokens.length - 1; i >= 0; i--) if (tables.contrast.has(tokens[i])) return i;
+function lastContrast(infos: (TokenInfo | undefined)[]): number {
+  for (let i = infos.length - 1; i >= 0; i--) if (infos[i] && (infos[i] as TokenInfo).flags & CONTRAST) return i;
   return -1;
 }
 
@@ -564,7 +598,7 @@ function lastContrast(tables: LexiconTables, tokens: string[]): number {
  * a clause boundary or a "but"), and the contrast weight when `contrastAt` is known.
  */
 function applyRules(
-  tables: LexiconTables,
+  infos: (TokenInfo | undefined)[],
   tokens: string[],
   cursor: number,
   tokenScore: number,
@@ -574,24 +608,24 @@ function applyRules(
   let score = tokenScore;
   if (emphasized) score *= EMPHASIS_FACTOR;
   if (cursor > 0) {
-    const before = tables.intensifiers.get(tokens[cursor - 1]);
+    const before = infos[cursor - 1]?.intensifier;
     if (before !== undefined) {
       score *= before;
     } else if (cursor > 1 && tokens[cursor - 1] !== BOUNDARY) {
       // "really not bad", "muito mais bonito": a weaker effect one word further away.
-      const further = tables.intensifiers.get(tokens[cursor - 2]);
+      const further = infos[cursor - 2]?.intensifier;
       if (further !== undefined) score *= 1 + (further - 1) / 2;
     }
   }
-  if (cursor + 1 < tokens.length) {
-    const after = tables.postIntensifiers.get(tokens[cursor + 1]);
-    if (after !== undefined) score *= after;
-  }
-  if (isWordToken(tokens[cursor])) {
+  const after = infos[cursor + 1]?.postIntensifier;
+  if (after !== undefined) score *= after;
+  const self = infos[cursor];
+  if (!self || (self.flags & SYMBOL) === 0) {
     for (let j = cursor - 1; j >= 0 && j >= cursor - NEGATION_SCOPE; j--) {
-      const t = tokens[j];
-      if (t === BOUNDARY || tables.contrast.has(t)) break;
-      if (tables.negators.has(t)) {
+      if (tokens[j] === BOUNDARY) break;
+      const flags = infos[j]?.flags ?? 0;
+      if (flags & CONTRAST) break;
+      if (flags & NEGATOR) {
         score *= NEGATION_FACTOR;
         break;
       }
@@ -613,7 +647,7 @@ function isWordToken(token: string): boolean {
  * not in the lexicon.
  */
 function portugueseBaseForm(
-  known: Set<string>,
+  known: { has(key: string): boolean },
   word: string,
 ): { token: string; emphasis: number } | null {
   if (word.length < 4) return null;
