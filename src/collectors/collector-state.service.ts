@@ -58,7 +58,7 @@ export class CollectorStateService {
       const doc = await this.leases.findOneAndUpdate(
         { key, $or: [{ expiresAt: { $lte: now } }, { holder }] },
         { $set: { holder, expiresAt: new Date(now.getTime() + ttlMs) } },
-        { upsert: true, new: true },
+        { upsert: true, returnDocument: 'after' },
       );
       return doc?.holder === holder;
     } catch (err) {
