@@ -8,7 +8,7 @@ import type { LeadRow } from '../reports/kpis/rows';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { LeadInputDto, ListLeadsQuery } from './dto/lead.dto';
 import { parseInstant } from './ingest/instant';
-import { KeyedRecord, writeKeyedBatch } from './ingest/keyed-writes';
+import { findInChunks, KeyedRecord, writeKeyedBatch } from './ingest/keyed-writes';
 import { IncomingBatch, IngestReport, ingestReport, validateBatch } from './ingest/record-batch';
 import { Lead } from './schemas/lead.schema';
 import { signatureMatches } from './webhook-signature';
@@ -69,7 +69,7 @@ function toView(doc: LeadDoc, attribution: LeadAttributionOptions): LeadView {
 
 const ROW_FIELDS = { occurredAt: 1, utmSource: 1, utmMedium: 1, utmCampaign: 1, mentionId: 1, value: 1 } as const;
 /** Rows read per round trip when the social filter has to look at more leads than it returns. */
-const SCAN_CHUNK = 500;
+const SCAN_CHUNK = 2000;
 
 @Injectable()
 export class LeadsService {
@@ -112,7 +112,7 @@ export class LeadsService {
         model: this.leads,
         workspaceId: wsId,
         existing: async (keys) => {
-          const docs = await this.leads.find({ workspaceId: wsId, externalId: { $in: keys } }, { externalId: 1 }).lean();
+          const docs = await findInChunks(keys, (chunk) => this.leads.find({ workspaceId: wsId, externalId: { $in: chunk } }, { externalId: 1 }).lean());
           return new Map(docs.map((d) => [d.externalId!, d._id]));
         },
         keyFilter: (doc) => ({ workspaceId: wsId, externalId: doc.externalId }),

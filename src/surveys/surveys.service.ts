@@ -2,7 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { isValidObjectId, Model, Types } from 'mongoose';
 import { parseInstant } from '../leads/ingest/instant';
-import { KeyedRecord, writeKeyedBatch } from '../leads/ingest/keyed-writes';
+import { findInChunks, KeyedRecord, writeKeyedBatch } from '../leads/ingest/keyed-writes';
 import { IncomingBatch, IngestReport, ingestReport, validateBatch } from '../leads/ingest/record-batch';
 import { afterCursor, decodeCursor, encodeCursor } from '../mentions/page-cursor';
 import type { SurveyKind, SurveyResponseRow } from '../reports/kpis/rows';
@@ -196,7 +196,8 @@ export class SurveysService {
   }
 
   private async idsByExternalId(model: Model<SurveyResponse> | Model<SurveySend>, wsId: Types.ObjectId, keys: string[]) {
-    const docs = await (model as unknown as Model<{ externalId: string | null }>).find({ workspaceId: wsId, externalId: { $in: keys } }, { externalId: 1 }).lean();
+    const byKey = model as unknown as Model<{ externalId: string | null }>;
+    const docs = await findInChunks(keys, (chunk) => byKey.find({ workspaceId: wsId, externalId: { $in: chunk } }, { externalId: 1 }).lean());
     return new Map(docs.map((d) => [d.externalId!, d._id]));
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { isValidObjectId, Model, Types } from 'mongoose';
-import { KeyedRecord, writeKeyedBatch } from '../leads/ingest/keyed-writes';
+import { findInChunks, KeyedRecord, writeKeyedBatch } from '../leads/ingest/keyed-writes';
 import { IncomingBatch, IngestReport, ingestReport, validateBatch } from '../leads/ingest/record-batch';
 import type { SupportContactRow, TrafficRow } from '../reports/kpis/rows';
 import { WorkspacesService } from '../workspaces/workspaces.service';
@@ -108,7 +108,9 @@ export class TrafficService {
         workspaceId: wsId,
         existing: async () => {
           const starts = [...new Set(records.map((r) => r.doc.periodStart.getTime()))].map((t) => new Date(t));
-          const docs = await this.traffic.find({ workspaceId: wsId, periodStart: { $in: starts } }, { periodStart: 1, granularity: 1 }).lean();
+          const docs = await findInChunks(starts, (chunk) =>
+            this.traffic.find({ workspaceId: wsId, periodStart: { $in: chunk } }, { periodStart: 1, granularity: 1 }).lean(),
+          );
           return new Map(docs.map((d) => [trafficKey(d.granularity, d.periodStart), d._id]));
         },
         keyFilter: (doc) => ({ workspaceId: wsId, periodStart: doc.periodStart, granularity: doc.granularity }),
@@ -136,9 +138,9 @@ export class TrafficService {
         workspaceId: wsId,
         existing: async () => {
           const starts = [...new Set(records.map((r) => r.doc.periodStart.getTime()))].map((t) => new Date(t));
-          const docs = await this.contacts
-            .find({ workspaceId: wsId, periodStart: { $in: starts } }, { periodStart: 1, granularity: 1, channel: 1 })
-            .lean();
+          const docs = await findInChunks(starts, (chunk) =>
+            this.contacts.find({ workspaceId: wsId, periodStart: { $in: chunk } }, { periodStart: 1, granularity: 1, channel: 1 }).lean(),
+          );
           return new Map(docs.map((d) => [contactKey(d.granularity, d.periodStart, d.channel), d._id]));
         },
         keyFilter: (doc) => ({ workspaceId: wsId, periodStart: doc.periodStart, granularity: doc.granularity, channel: doc.channel }),

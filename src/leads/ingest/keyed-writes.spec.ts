@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { planKeyedWrites } from './keyed-writes';
+import { findInChunks, planKeyedWrites } from './keyed-writes';
 
 const ids = (...hex: string[]) => {
   const queue = hex.map((h) => new Types.ObjectId(h.padStart(24, '0')));
@@ -47,5 +47,19 @@ describe('planKeyedWrites', () => {
       [3, '2', 'stored'],
       [4, '1', 'updated'],
     ]);
+  });
+});
+
+describe('findInChunks', () => {
+  it('queries a few hundred keys at a time and joins the results in order', async () => {
+    const calls: number[] = [];
+    const keys = Array.from({ length: 450 }, (_, i) => i);
+    const found = await findInChunks(keys, async (chunk) => {
+      calls.push(chunk.length);
+      return chunk.filter((k) => k % 100 === 0);
+    });
+    expect(calls).toEqual([200, 200, 50]);
+    expect(found).toEqual([0, 100, 200, 300, 400]);
+    expect(await findInChunks([], async () => ['never'])).toEqual([]);
   });
 });

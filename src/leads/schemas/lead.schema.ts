@@ -37,4 +37,7 @@ export class Lead {
 export type LeadDocument = HydratedDocument<Lead>;
 export const LeadSchema = SchemaFactory.createForClass(Lead);
 LeadSchema.index({ workspaceId: 1, externalId: 1 }, { unique: true, partialFilterExpression: { externalId: { $type: 'string' } } });
+// The embedded engine's planner does not use partial indexes; this one lets it find records by
+// externalId without scanning the workspace. On MongoDB the unique index above already serves.
+LeadSchema.index({ workspaceId: 1, externalId: 1, _id: 1 });
 LeadSchema.index({ workspaceId: 1, occurredAt: -1 });

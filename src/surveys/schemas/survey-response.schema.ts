@@ -43,5 +43,8 @@ export class SurveyResponse {
 export type SurveyResponseDocument = HydratedDocument<SurveyResponse>;
 export const SurveyResponseSchema = SchemaFactory.createForClass(SurveyResponse);
 SurveyResponseSchema.index({ workspaceId: 1, externalId: 1 }, { unique: true, partialFilterExpression: { externalId: { $type: 'string' } } });
+// The embedded engine's planner does not use partial indexes; this one lets it find records by
+// externalId without scanning the workspace. On MongoDB the unique index above already serves.
+SurveyResponseSchema.index({ workspaceId: 1, externalId: 1, _id: 1 });
 SurveyResponseSchema.index({ workspaceId: 1, respondedAt: -1 });
 SurveyResponseSchema.index({ workspaceId: 1, sentAt: 1 });

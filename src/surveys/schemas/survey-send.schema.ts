@@ -29,4 +29,7 @@ export class SurveySend {
 export type SurveySendDocument = HydratedDocument<SurveySend>;
 export const SurveySendSchema = SchemaFactory.createForClass(SurveySend);
 SurveySendSchema.index({ workspaceId: 1, externalId: 1 }, { unique: true, partialFilterExpression: { externalId: { $type: 'string' } } });
+// The embedded engine's planner does not use partial indexes; this one lets it find records by
+// externalId without scanning the workspace. On MongoDB the unique index above already serves.
+SurveySendSchema.index({ workspaceId: 1, externalId: 1, _id: 1 });
 SurveySendSchema.index({ workspaceId: 1, sentAt: -1 });
