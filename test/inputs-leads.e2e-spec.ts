@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LeadsService } from '../src/leads/leads.service';
 import { signBody } from '../src/leads/webhook-signature';
 import { MentionsService } from '../src/mentions/mentions.service';
 import { WorkspacesService } from '../src/workspaces/workspaces.service';
@@ -198,6 +199,21 @@ describe('Inputs: leads (e2e)', () => {
     expect(ranged.map((l) => l.externalId).sort()).toEqual(['csv-1', 'csv-2', 'csv-6']);
   });
 
+  it('gives the report layer the leads that occurred in [from, to), as a list or a stream', async () => {
+    const leads = t.app.get(LeadsService);
+    const from = new Date('2026-03-02T13:00:00Z');
+    const to = new Date('2026-03-02T18:00:00Z');
+    const rows = await leads.rows(a.id, from, to);
+    expect(rows).toEqual([
+      { leadId: expect.any(String), createdAt: new Date('2026-03-02T13:00:00Z'), utmSource: 'instagram', utmMedium: 'social', utmCampaign: 'verao', mentionId: null, value: 120.5 },
+      { leadId: expect.any(String), createdAt: new Date('2026-03-02T14:00:00Z'), utmSource: 'google', utmMedium: 'cpc', utmCampaign: null, mentionId: null, value: 80 },
+    ]);
+    const streamed = [];
+    for await (const row of leads.streamRows(a.id, from, to)) streamed.push(row);
+    expect(streamed).toEqual(rows);
+    expect(await leads.rows(b.id, from, to)).toEqual([]);
+  });
+
   describe('signed webhook', () => {
     const url = () => `/api/v1/webhooks/leads/${a.id}`;
 
@@ -228,6 +244,7 @@ describe('Inputs: leads (e2e)', () => {
       await post('sha256=zz').expect(401);
       await post(signBody(a.webhookSecret, body), '/api/v1/webhooks/leads/65f000000000000000000000').expect(401);
       await post(signBody(a.webhookSecret, body), '/api/v1/webhooks/leads/not-an-id').expect(401);
+      await t.http().post(url()).set('Content-Type', 'text/plain').set('X-Signature', signBody(a.webhookSecret, body)).send(body).expect(415);
       expect((await leadsOf(a)).filter((l) => l.externalId === 'hook-bad')).toEqual([]);
       expect((await leadsOf(b)).filter((l) => l.externalId === 'hook-bad')).toEqual([]);
     });
