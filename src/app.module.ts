@@ -6,6 +6,7 @@ import { CareModule } from './care/care.module';
 import { CollectorsModule } from './collectors/collectors.module';
 import { LeadsModule } from './leads/leads.module';
 import { MentionsModule } from './mentions/mentions.module';
+import { ReportsModule } from './reports/reports.module';
 import { SurveysModule } from './surveys/surveys.module';
 import { TrafficModule } from './traffic/traffic.module';
 import { TopicsModule } from './topics/topics.module';
@@ -48,6 +49,7 @@ export class AppModule implements NestModule {
         LeadsModule,
         TrafficModule,
         SurveysModule,
+        ReportsModule,
         DemoModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorsFilter }],

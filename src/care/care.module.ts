@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicati
 import { MongooseModule } from '@nestjs/mongoose';
 import { CollectionListeners } from '../collectors/collection-listeners';
 import { CollectorsModule } from '../collectors/collectors.module';
+import { MentionsModule } from '../mentions/mentions.module';
 import { Settings, SETTINGS } from '../config/settings';
 import { JOB_ENGINE } from '../jobs/jobs.module';
 import type { JobEngine } from '../jobs/job-queue';
@@ -54,6 +55,7 @@ class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
     ]),
     CareRepliesModule,
     CollectorsModule,
+    MentionsModule,
   ],
   controllers: [CasesController, AgentsController],
   providers: [CasesService, AgentsService, CareScheduler],

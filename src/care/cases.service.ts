@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Error as MongooseError, isValidObjectId, Model, Types } from 'mongoose';
 import { Subject } from 'rxjs';
 import { SUPPORT_INTENTS } from '../enrichment/enrichment.types';
-import type { StoredMention } from '../mentions/mentions.service';
+import { MentionsService, type StoredMention } from '../mentions/mentions.service';
 import type { CaseRow } from '../reports/kpis/rows';
 import type { WorkspaceView } from '../workspaces/workspaces.service';
 import { AgentsService } from './agents/agents.service';
@@ -94,16 +94,20 @@ export class CasesService {
     @InjectModel(Case.name) private readonly cases: Model<Case>,
     private readonly agents: AgentsService,
     private readonly replies: RepliesService,
+    private readonly mentions: MentionsService,
   ) {}
 
   // ---- from collection -------------------------------------------------------------------
 
   async onIngested(workspace: WorkspaceView, topicId: string | null, mentions: StoredMention[], replies: StoredReply[]): Promise<void> {
     const clock = slaClockFor(workspace);
-    for (const m of [...mentions].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())) {
-      await this.withRetry(() => this.placeMention(workspace, clock, topicId, m));
-    }
-    for (const r of replies) await this.withRetry(() => this.attachCollectedReply(workspace.id, r));
+    // In platform-time order across both kinds, so a reply collected late still lands before the
+    // customer's next message (a case abandoned meanwhile by the scan is revived by it first).
+    const events = [
+      ...mentions.map((m) => ({ at: m.createdAt.getTime(), run: () => this.placeMention(workspace, clock, topicId, m) })),
+      ...replies.map((r) => ({ at: r.createdAt.getTime(), run: () => this.attachCollectedReply(workspace.id, r) })),
+    ].sort((a, b) => a.at - b.at);
+    for (const e of events) await this.withRetry(e.run);
   }
 
   private async placeMention(ws: WorkspaceView, clock: SlaClock, topicId: string | null, m: StoredMention): Promise<void> {
@@ -166,9 +170,27 @@ export class CasesService {
       assignedAt: assignee || routing?.team ? m.createdAt : null,
     });
     this.addInbound(created, inbound, m.conversationId, topicId);
+    // Search pages arrive newest first: the customer's later messages may be stored already.
+    const later = (await this.mentions.byAuthorSince(ws.id, m.platform, m.author.externalId, m.createdAt)).filter((x) => x.externalId !== m.externalId);
+    const taken = later.length
+      ? new Set(
+          (await this.cases.find({ workspaceId: wsId, platform: m.platform, externalIds: { $in: later.map((x) => x.externalId) } }, { externalIds: 1 }).lean()).flatMap(
+            (c) => c.externalIds,
+          ),
+        )
+      : new Set<string>();
+    const joining = later.filter((x) => !taken.has(x.externalId));
+    for (const x of joining) {
+      this.addInbound(
+        created,
+        { direction: 'inbound', externalId: x.externalId, mentionId: x.id, text: x.text, at: x.createdAt, source: 'platform', agentId: null, authorHandle: x.author.handle },
+        x.conversationId,
+        topicId,
+      );
+    }
     await created.save();
     this.events.next({ type: 'case.opened', workspaceId: ws.id, caseId: created.id, at: m.createdAt });
-    await this.attachEarlierReplies(ws.id, created, [m.externalId]);
+    await this.attachEarlierReplies(ws.id, created, [m.externalId, ...joining.map((x) => x.externalId)]);
   }
 
   private addInbound(doc: CaseDocument, msg: CaseMessage, conversationId: string | null, topicId: string | null) {
@@ -230,6 +252,12 @@ export class CasesService {
     if (msg.at >= doc.openedAt && (!doc.firstResponseAt || msg.at < doc.firstResponseAt)) {
       doc.firstResponseAt = msg.at;
       doc.firstResponder = msg.agentId ?? doc.assignee ?? null;
+      // A response made in time but collected late: the breach or abandonment was never real.
+      if (doc.breachedAt && msg.at <= doc.firstResponseDueAt) doc.breachedAt = null;
+      if (doc.status === 'abandoned' && msg.at <= doc.abandonAt) {
+        doc.status = 'open';
+        doc.abandonedAt = null;
+      }
     }
     // Waiting restarts at the first customer message after the latest response, if any.
     const after = doc.messages.filter((x) => x.direction === 'inbound' && doc.lastOutboundAt && x.at > doc.lastOutboundAt);
@@ -410,7 +438,10 @@ export class CasesService {
       .find({ status: { $in: OPEN_STATUSES }, firstResponseAt: null, breachedAt: null, firstResponseDueAt: { $lte: now } }, { _id: 1, workspaceId: 1, firstResponseDueAt: 1 })
       .lean();
     for (const c of toBreach) {
-      const res = await this.cases.updateOne({ _id: c._id, breachedAt: null, firstResponseAt: null }, { $set: { breachedAt: c.firstResponseDueAt } });
+      const res = await this.cases.updateOne(
+        { _id: c._id, breachedAt: null, firstResponseAt: null },
+        { $set: { breachedAt: c.firstResponseDueAt }, $inc: { __v: 1 } },
+      );
       if (res.modifiedCount) this.events.next({ type: 'case.breached', workspaceId: String(c.workspaceId), caseId: String(c._id), at: c.firstResponseDueAt });
     }
     const toAbandon = await this.cases
@@ -419,7 +450,7 @@ export class CasesService {
     for (const c of toAbandon) {
       const res = await this.cases.updateOne(
         { _id: c._id, firstResponseAt: null, status: { $in: OPEN_STATUSES } },
-        { $set: { status: 'abandoned', abandonedAt: c.abandonAt } },
+        { $set: { status: 'abandoned', abandonedAt: c.abandonAt }, $inc: { __v: 1 } },
       );
       if (res.modifiedCount) this.events.next({ type: 'case.abandoned', workspaceId: String(c.workspaceId), caseId: String(c._id), at: c.abandonAt });
     }

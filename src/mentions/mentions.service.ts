@@ -240,6 +240,16 @@ export class MentionsService {
     return found !== null;
   }
 
+  /** One author's mentions from `from` on, oldest first (cases gather a customer's later messages). */
+  async byAuthorSince(workspaceId: string, platform: string, authorExternalId: string, from: Date, limit = 200): Promise<StoredMention[]> {
+    const rows = (await this.mentions
+      .find({ workspaceId: new Types.ObjectId(workspaceId), platform, 'author.externalId': authorExternalId, createdAt: { $gte: from } })
+      .sort({ createdAt: 1 })
+      .limit(limit)
+      .lean()) as MentionRow[];
+    return rows.map(toMentionView);
+  }
+
   /** Mentions posted since `since`, for the metrics refresher. */
   async recentIds(workspaceId: string, platform: string, since: Date): Promise<string[]> {
     const docs = await this.mentions

@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { HydratedDocument, Types } from 'mongoose';
+import { HydratedDocument, Schema as MongooseSchema, Types } from 'mongoose';
 
 export const CASE_STATUSES = ['open', 'pending', 'resolved', 'abandoned'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
@@ -26,7 +26,7 @@ export interface CaseReassignment {
 }
 
 /** A support conversation: opened by a support-intent mention, answered by the brand. */
-@Schema({ collection: 'cases', timestamps: true })
+@Schema({ collection: 'cases', timestamps: true, optimisticConcurrency: true })
 export class Case {
   @Prop({ type: Types.ObjectId, required: true }) workspaceId: Types.ObjectId;
   @Prop({ type: [Types.ObjectId], default: [] }) topicIds: Types.ObjectId[];
@@ -45,7 +45,8 @@ export class Case {
 
   /** The first customer message's platform time. */
   @Prop({ required: true }) openedAt: Date;
-  @Prop({ type: Array, default: [] }) messages: CaseMessage[];
+  // An array of Mixed (not `type: Array`, which Mongoose stores as one Mixed value whose push it cannot see).
+  @Prop({ type: [MongooseSchema.Types.Mixed], default: [] }) messages: CaseMessage[];
   @Prop({ default: 0 }) inboundCount: number;
   @Prop({ default: 0 }) outboundCount: number;
   @Prop({ type: Date, default: null }) lastInboundAt: Date | null;
@@ -73,7 +74,7 @@ export class Case {
   @Prop({ type: String, default: null }) team: string | null;
   @Prop({ type: Date, default: null }) assignedAt: Date | null;
   @Prop({ type: String, default: null }) routingKeyword: string | null;
-  @Prop({ type: Array, default: [] }) reassignments: CaseReassignment[];
+  @Prop({ type: [MongooseSchema.Types.Mixed], default: [] }) reassignments: CaseReassignment[];
 }
 
 export type CaseDocument = HydratedDocument<Case>;

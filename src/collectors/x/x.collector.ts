@@ -63,6 +63,25 @@ export class XCollector implements Collector {
     const owned = await this.resolveOwnedAccounts(ctx);
     const ownedIds = new Set(owned.map((a) => a.externalId));
 
+    // The brand's timelines first: its replies are then known when the mentions they answer
+    // arrive, so cases see a batch's events in order rather than a customer's follow-up first.
+    for (const account of owned) {
+      await this.drain(ctx, `x:timeline:${account.externalId}`, async (page) => {
+        const { tweets, skipped } = parseTweets(page.tweets);
+        this.reportSkipped(ctx, skipped);
+        const { posts, replies } = timelineItems(tweets, account);
+        await ctx.store({ ...emptyBatch(), posts, replies });
+      }, (params) =>
+        this.clients.get().v2.userTimeline(account.externalId, {
+          ...params,
+          ...(params.since_id || params.until_id ? {} : { start_time: new Date(Date.now() - FIRST_TIMELINE_WINDOW_MS).toISOString() }),
+          max_results: 100,
+          exclude: ['retweets'],
+          'tweet.fields': TWEET_FIELDS,
+        }) as unknown as Promise<TweetPage>,
+      );
+    }
+
     await this.drain(ctx, 'x:search', async (page) => {
       const { tweets, skipped } = parseTweets(page.tweets);
       this.reportSkipped(ctx, skipped);
@@ -81,23 +100,6 @@ export class XCollector implements Collector {
         'user.fields': USER_FIELDS,
       }) as unknown as Promise<TweetPage>,
     );
-
-    for (const account of owned) {
-      await this.drain(ctx, `x:timeline:${account.externalId}`, async (page) => {
-        const { tweets, skipped } = parseTweets(page.tweets);
-        this.reportSkipped(ctx, skipped);
-        const { posts, replies } = timelineItems(tweets, account);
-        await ctx.store({ ...emptyBatch(), posts, replies });
-      }, (params) =>
-        this.clients.get().v2.userTimeline(account.externalId, {
-          ...params,
-          ...(params.since_id || params.until_id ? {} : { start_time: new Date(Date.now() - FIRST_TIMELINE_WINDOW_MS).toISOString() }),
-          max_results: 100,
-          exclude: ['retweets'],
-          'tweet.fields': TWEET_FIELDS,
-        }) as unknown as Promise<TweetPage>,
-      );
-    }
   }
 
   private reportSkipped(ctx: CollectContext, skipped: { id: string; problem: string }[]) {

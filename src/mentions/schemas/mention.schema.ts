@@ -68,3 +68,4 @@ export const MentionSchema = SchemaFactory.createForClass(Mention);
 MentionSchema.index({ workspaceId: 1, platform: 1, externalId: 1 }, { unique: true });
 MentionSchema.index({ workspaceId: 1, createdAt: -1 });
 MentionSchema.index({ workspaceId: 1, topicIds: 1, createdAt: -1 });
+MentionSchema.index({ workspaceId: 1, platform: 1, 'author.externalId': 1, createdAt: 1 });
