@@ -1,5 +1,6 @@
 import type { Document } from 'bson';
 import type { ChangeLog } from './change-log';
+import { compactDocument } from './document-compaction';
 import { CommandError, DuplicateKeyError, ErrorCode } from './errors';
 import { HashIndex, type IndexEntry, type IndexSpec } from './hash-index';
 import { canonicalKey, formatDuplicateKey } from './index-key';
@@ -109,6 +110,7 @@ export class CollectionStore {
 
   /** Inserts a document that already has an `_id`. */
   insert(doc: Document): number {
+    compactDocument(doc);
     const perIndex = this.entriesFor(doc);
     this.assertNoConflicts(perIndex, 0, doc);
     const rid = this.nextRid++;
@@ -122,6 +124,7 @@ export class CollectionStore {
   replace(rid: number, next: Document): void {
     const previous = this.docs.get(rid);
     if (!previous) throw new Error(`record ${rid} not found in ${this.ns}`);
+    compactDocument(next);
     const changes: Array<[HashIndex, IndexEntry[], IndexEntry[]]> = [];
     for (const index of this.indexes.values()) {
       if (!index.maintained) continue;
@@ -154,6 +157,7 @@ export class CollectionStore {
 
   /** Replay path: insert or overwrite by `_id` without uniqueness checks (the journal is trusted). */
   restore(doc: Document): void {
+    compactDocument(doc);
     const rid = this.ridForId(doc._id);
     if (rid === undefined) {
       const newRid = this.nextRid++;

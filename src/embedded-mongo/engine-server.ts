@@ -14,7 +14,7 @@ export interface EmbeddedMongoLogger {
   debug?(obj: object, msg?: string): void;
 }
 
-export interface EmbeddedMongoOptions {
+export interface EngineServerOptions {
   /** Where the journal and snapshot live; null or unset keeps everything in memory. */
   dataDir?: string | null;
   /** TCP port; 0 (the default) picks a free one. */
@@ -22,12 +22,12 @@ export interface EmbeddedMongoOptions {
   /** Interface to listen on; default 127.0.0.1 (the engine has no authentication). */
   host?: string;
   logger?: EmbeddedMongoLogger;
-  /** Journal size that triggers a snapshot (default 64 MB); tests lower it. */
+  /** Journal size that triggers a snapshot (default 64 MB). */
   compactionThresholdBytes?: number;
 }
 
 /** Default: quiet about routine events, loud about problems. */
-const CONSOLE_LOGGER: EmbeddedMongoLogger = {
+export const CONSOLE_LOGGER: EmbeddedMongoLogger = {
   info: () => undefined,
   warn: (obj, msg) => console.warn(msg ?? '', obj),
   error: (obj, msg) => console.error(msg ?? '', obj),
@@ -37,10 +37,10 @@ const CONSOLE_LOGGER: EmbeddedMongoLogger = {
 const MAINTENANCE_INTERVAL_MS = 60_000;
 
 /**
- * A MongoDB-compatible server on a local TCP port, for when no MongoDB is configured. Mongoose
- * connects to `uri` exactly as it would to mongod.
+ * The engine's TCP server, running in whichever thread creates it (normally the engine worker,
+ * see EmbeddedMongoServer). Mongoose connects to `uri` exactly as it would to mongod.
  */
-export class EmbeddedMongoServer {
+export class EngineServer {
   private readonly catalog = new Catalog();
   private readonly cursors = new CursorRegistry();
   private readonly logger: EmbeddedMongoLogger;
@@ -51,7 +51,7 @@ export class EmbeddedMongoServer {
   private state: ServerState | null = null;
   private nextConnectionId = 1;
 
-  constructor(private readonly options: EmbeddedMongoOptions = {}) {
+  constructor(private readonly options: EngineServerOptions = {}) {
     this.logger = options.logger ?? CONSOLE_LOGGER;
   }
 

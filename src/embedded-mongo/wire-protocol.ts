@@ -66,13 +66,15 @@ export function readHeader(buf: Buffer): MessageHeader {
   };
 }
 
+const UTF8_UNCHECKED = { validation: { utf8: false as const } };
+
 function readDocument(buf: Buffer, offset: number, end: number): { doc: Document; next: number } {
   if (offset + 5 > end) throw new ProtocolError('truncated BSON document');
   const size = buf.readInt32LE(offset);
   if (size < 5 || offset + size > end) throw new ProtocolError(`invalid BSON document size ${size}`);
-  // A copy, because deserialized Binary values are views of their source bytes: a stored
-  // document must not keep a whole 48 MB message alive.
-  return { doc: deserialize(Buffer.from(buf.subarray(offset, offset + size))), next: offset + size };
+  // UTF-8 is not re-validated: drivers encode JavaScript strings, which are always valid.
+  // Binary values come out as views of `buf`; the store copies them (document-compaction.ts).
+  return { doc: deserialize(buf.subarray(offset, offset + size), UTF8_UNCHECKED), next: offset + size };
 }
 
 function readCString(buf: Buffer, offset: number, end: number): { value: string; next: number } {

@@ -1,0 +1,130 @@
+import { totalmem } from 'node:os';
+import { extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { FromEngineWorker, ToEngineWorker } from './engine-worker-protocol';
+import { CONSOLE_LOGGER, type EmbeddedMongoLogger, type EngineServerOptions } from './engine-server';
+
+export type { EmbeddedMongoLogger } from './engine-server';
+
+export interface EmbeddedMongoOptions {
+  /** Where the journal and snapshot live; null or unset keeps everything in memory. */
+  dataDir?: string | null;
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to listen on; default 127.0.0.1 (the engine has no authentication). */
+  host?: string;
+  logger?: EmbeddedMongoLogger;
+  /** Journal size that triggers a snapshot (default 64 MB). */
+  compactionThresholdBytes?: number;
+  /** Heap limit of the engine thread, in MB. Default: 60% of the machine's memory, at least 4096. */
+  maxHeapMb?: number;
+}
+
+const STOP_TIMEOUT_MS = 120_000;
+const YOUNG_GENERATION_MB = 256;
+
+function workerScript(): { path: string; execArgv: string[] } {
+  const ext = extname(__filename);
+  const path = join(__dirname, `engine-worker${ext}`);
+  // From TypeScript sources (tests, scripts) the worker needs the same on-the-fly compiler.
+  const needsRegister = ext === '.ts' && !process.execArgv.some((a) => a.includes('@swc-node/register'));
+  return { path, execArgv: needsRegister ? [...process.execArgv, '-r', '@swc-node/register'] : process.execArgv };
+}
+
+/**
+ * The embedded MongoDB-compatible engine. It runs in its own worker thread: every stored document
+ * lives in the engine's heap, so giving it its own heap (and heap limit) keeps a million mentions
+ * from exhausting the application's, keeps the engine's garbage collection and long aggregations
+ * off the thread serving HTTP, and lets client and engine use two cores. Clients reach it over
+ * TCP only, exactly like mongod.
+ */
+export class EmbeddedMongoServer {
+  private worker: Worker | null = null;
+  private stopping: Promise<void> | null = null;
+  private readonly logger: EmbeddedMongoLogger;
+
+  constructor(private readonly options: EmbeddedMongoOptions = {}) {
+    this.logger = options.logger ?? CONSOLE_LOGGER;
+  }
+
+  async start(): Promise<{ uri: string; port: number }> {
+    if (this.worker) throw new Error('embedded engine already started');
+    const { path, execArgv } = workerScript();
+    const settings: Omit<EngineServerOptions, 'logger'> = {
+      dataDir: this.options.dataDir ?? null,
+      port: this.options.port ?? 0,
+      host: this.options.host ?? '127.0.0.1',
+      compactionThresholdBytes: this.options.compactionThresholdBytes,
+    };
+    const maxHeapMb = this.options.maxHeapMb ?? Math.max(4096, Math.floor((totalmem() / 1048576) * 0.6));
+    const worker = new Worker(path, {
+      workerData: settings,
+      execArgv,
+      resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
+    this.worker = worker;
+    return new Promise((resolve, reject) => {
+      let started = false;
+      worker.on('message', (message: FromEngineWorker) => {
+        switch (message.type) {
+          case 'log': {
+            const log = this.logger[message.level];
+            log?.call(this.logger, message.obj, message.msg);
+            return;
+          }
+          case 'ready':
+            started = true;
+            resolve({ uri: message.uri, port: message.port });
+            return;
+          case 'failed':
+            this.worker = null;
+            void worker.terminate();
+            reject(new Error(`embedded engine failed to start: ${message.error}`));
+            return;
+          default:
+            return;
+        }
+      });
+      worker.on('error', (err) => {
+        this.logger.error({ err: err.stack ?? String(err) }, 'embedded engine: worker crashed');
+        if (!started) reject(err);
+      });
+      worker.on('exit', (code) => {
+        if (this.worker === worker && !this.stopping) {
+          this.logger.error({ code }, 'embedded engine: worker exited unexpectedly');
+          this.worker = null;
+        }
+      });
+    });
+  }
+
+  /** Closes client connections, writes a final snapshot (with a data directory) and ends the thread. */
+  stop(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return Promise.resolve();
+    if (!this.stopping) {
+      this.stopping = new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          this.logger.error({ timeoutMs: STOP_TIMEOUT_MS }, 'embedded engine: clean stop timed out; terminating');
+          resolve();
+        }, STOP_TIMEOUT_MS);
+        worker.on('message', (message: FromEngineWorker) => {
+          if (message.type !== 'stopped') return;
+          clearTimeout(timer);
+          if (message.error) this.logger.error({ err: message.error }, 'embedded engine: error while stopping');
+          resolve();
+        });
+        worker.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        worker.postMessage({ type: 'stop' } satisfies ToEngineWorker);
+      }).then(async () => {
+        await worker.terminate();
+        this.worker = null;
+        this.stopping = null;
+      });
+    }
+    return this.stopping;
+  }
+}

@@ -1,0 +1,8 @@
+/** Messages between EmbeddedMongoServer (main thread) and the engine worker. */
+export type ToEngineWorker = { type: 'stop' };
+
+export type FromEngineWorker =
+  | { type: 'ready'; uri: string; port: number }
+  | { type: 'failed'; error: string }
+  | { type: 'log'; level: 'info' | 'warn' | 'error' | 'debug'; obj: object; msg?: string }
+  | { type: 'stopped'; error?: string };
