@@ -50,7 +50,7 @@ function showsEmotion(details: SentimentDetails): boolean {
  * Sentiment as a support team reads it. Word lists like "help" and "please" (AFINN +2, +1), so
  * "my card was blocked, please help" would score positive; a support request or a complaint is a
  * customer with a problem and is at least mildly negative. A question without emotion ("does
- * the app work on Android?") is neutral whatever its words score.
+ * the app work on Android?", "how much is the premium plan?") is neutral whatever its words score.
  */
 export function reconcileSentiment(
   details: SentimentDetails,
@@ -60,7 +60,8 @@ export function reconcileSentiment(
   let score = details.score;
   if ((intent === 'support' || intent === 'complaint') && score > thresholds.negative) {
     score = Math.min(SUPPORT_SCORE, thresholds.negative);
-  } else if (intent === 'question' && !showsEmotion(details)) {
+  } else if ((intent === 'question' || (intent === 'lead' && details.analysis.questions > 0)) && !showsEmotion(details)) {
+    // A purchase inquiry ("how much is the premium plan?") is a question too.
     score = (thresholds.positive + thresholds.negative) / 2;
   }
   return { score, label: labelForScore(score, thresholds) };

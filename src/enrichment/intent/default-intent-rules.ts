@@ -32,8 +32,7 @@ export const DEFAULT_INTENT_CUES: Record<RuleLanguage, CueTable> = {
         'ripped off', 'rip off', 'ripoff', 'scam', 'scammed', 'fraud', 'never again',
         'still waiting', 'been waiting', 'no one answers', 'nobody answers', 'no response',
         'never arrived', 'never received', 'never got', 'charged twice', 'overcharged',
-        'refund', 'want my money back', 'cancel my subscription', 'cancelling my',
-        'canceling my', 'fed up', 'sick of', 'so disappointed', 'very disappointed',
+        'fed up', 'sick of', 'so disappointed', 'very disappointed',
         'disappointed with', 'shame on you', 'want to complain', 'useless',
       ],
       patterns: [
@@ -53,7 +52,7 @@ export const DEFAULT_INTENT_CUES: Record<RuleLanguage, CueTable> = {
         'cannot log in', "can't access", 'cant access', 'cannot access', 'reset my password',
         'forgot my password', 'password reset', 'tracking number', 'order number',
         'how do i contact', 'issue with my', 'problem with my', 'having trouble',
-        'having issues', 'outage',
+        'having issues', 'outage', 'refund', 'want my money back', 'cancel my subscription',
       ],
       patterns: [
         { pattern: /\b(?:can't|cant|cannot|unable to|couldn't|couldnt) (?:log ?in|sign ?in|access|pay|open|cancel|update|transfer|withdraw) (?:my|to|the|in)\b/, triggers: ["can't", 'cant', 'cannot', 'unable', "couldn't", 'couldnt'] },
@@ -62,13 +61,14 @@ export const DEFAULT_INTENT_CUES: Record<RuleLanguage, CueTable> = {
     },
     lead: {
       keywords: [
-        'how much', 'price', 'prices', 'pricing', 'quote', 'want to buy', 'wanna buy',
-        'where can i buy', 'where to buy', 'interested in', 'looking for a', 'free trial',
-        'trial', 'demo', 'sign up', 'signup', 'subscribe', 'plans', 'discount', 'promo code',
-        'coupon', 'in stock', 'available in', 'ship to', 'shipping to', 'buy one', 'purchase',
-        'upgrade to', 'recommend a plan',
+        'how much', 'quote', 'want to buy', 'wanna buy', 'where can i buy', 'where to buy',
+        'interested in', 'free trial', 'demo', 'sign up', 'signup', 'subscribe to',
+        'promo code', 'in stock', 'ship to', 'shipping to', 'purchase', 'upgrade to',
       ],
-      patterns: [{ pattern: /\bdo you (?:sell|ship|deliver|offer|have)\b/, triggers: ['sell', 'ship', 'deliver', 'offer'] }, { pattern: /\bthinking (?:of|about) (?:buying|getting|switching)\b/, triggers: ['thinking'] }],
+      patterns: [
+        // Asking about prices or plans is purchase intent; merely mentioning them is not.
+        { pattern: /\?/, triggers: ['price', 'prices', 'pricing', 'plan', 'plans', 'discount', 'discounts', 'coupon', 'shipping', 'cost'] },
+        { pattern: /\bdo you (?:sell|ship|deliver|offer|have)\b/, triggers: ['sell', 'ship', 'deliver', 'offer'] }, { pattern: /\bthinking (?:of|about) (?:buying|getting|switching)\b/, triggers: ['thinking'] }],
     },
     question: {
       keywords: ['anyone know', 'does anyone', 'is there', 'is it possible', 'how do i', 'how can i', 'what is', 'when will', 'where is'],
@@ -91,7 +91,7 @@ export const DEFAULT_INTENT_CUES: Record<RuleLanguage, CueTable> = {
         'vergonha', 'vergonhoso', 'descaso', 'falta de respeito', 'desrespeito', 'palhacada',
         'lamentavel', 'inadmissivel', 'inaceitavel', 'nunca mais', 'golpe', 'fraude',
         'enganacao', 'roubo', 'procon', 'reclame aqui', 'reclamacao', 'reclamar',
-        'quero meu dinheiro', 'dinheiro de volta', 'reembolso', 'estorno', 'cobranca indevida',
+        'cobranca indevida',
         'cobrado duas vezes', 'cobraram duas vezes', 'ate agora nada', 'ate hoje nada',
         'ninguem responde', 'ninguem resolve', 'sem resposta', 'nao chegou', 'nunca chegou',
         'cancelar minha', 'cancelar meu', 'decepcionado', 'decepcionada', 'decepcao',
@@ -112,6 +112,7 @@ export const DEFAULT_INTENT_CUES: Record<RuleLanguage, CueTable> = {
         'chama no direct', 'chama na dm', 'me chama no', 'como entro em contato',
         'falar com um atendente', 'problema com meu', 'problema com minha', 'problema no meu',
         'problema na minha', 'estou com problema', 'to com problema', 'instabilidade',
+        'quero meu dinheiro', 'dinheiro de volta', 'reembolso', 'estorno',
       ],
       patterns: [
         { pattern: /\bnao (?:consigo|consegui|to conseguindo|estou conseguindo) (?:\w+ )?(?:entrar|acessar|logar|pagar|usar|abrir|transferir|sacar|cancelar|falar|fazer)\b/, triggers: ['consigo', 'consegui', 'conseguindo'] },
@@ -120,15 +121,15 @@ export const DEFAULT_INTENT_CUES: Record<RuleLanguage, CueTable> = {
     },
     lead: {
       keywords: [
-        'quanto custa', 'quanto e', 'qual o valor', 'qual valor', 'qual o preco', 'preco',
-        'precos', 'valores', 'orcamento', 'cotacao', 'quero comprar', 'queria comprar',
-        'onde compro', 'onde comprar', 'onde encontro', 'tenho interesse', 'interesse em',
-        'interessado', 'interessada', 'quero contratar', 'como contratar', 'contratar',
-        'assinar', 'assinatura', 'planos', 'plano', 'desconto', 'cupom', 'promocao',
-        'tem em estoque', 'entrega em', 'entregam em', 'parcelar', 'parcelamento',
-        'teste gratis', 'demonstracao',
+        'quanto custa', 'qual o valor', 'qual valor', 'qual o preco', 'orcamento', 'cotacao',
+        'quero comprar', 'queria comprar', 'onde compro', 'onde comprar', 'tenho interesse',
+        'interesse em', 'interessado no', 'interessada no', 'quero contratar', 'como contratar',
+        'quero assinar', 'tem em estoque', 'entregam em', 'parcelar', 'teste gratis',
+        'demonstracao',
       ],
-      patterns: [{ pattern: /\bvoces? (?:vendem|entregam|tem|aceitam|fazem)\b/, triggers: ['vendem', 'entregam', 'aceitam', 'fazem', 'voce', 'voces'] }, { pattern: /\bpensando em (?:comprar|contratar|assinar|trocar)\b/, triggers: ['pensando'] }],
+      patterns: [
+        { pattern: /\?/, triggers: ['preco', 'precos', 'valor', 'valores', 'plano', 'planos', 'desconto', 'cupom', 'promocao', 'frete', 'parcela', 'parcelas'] },
+        { pattern: /\bvoces? (?:vendem|entregam|tem|aceitam|fazem)\b/, triggers: ['vendem', 'entregam', 'aceitam', 'fazem', 'voce', 'voces'] }, { pattern: /\bpensando em (?:comprar|contratar|assinar|trocar)\b/, triggers: ['pensando'] }],
     },
     question: {
       keywords: ['alguem sabe', 'sera que', 'como faco', 'como faz', 'e possivel', 'da pra', 'quando vai', 'onde fica'],

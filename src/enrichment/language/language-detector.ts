@@ -50,6 +50,8 @@ const PORTUGUESE_WORDS = new Set(
   daqui ai aí lá cadê bora vamo assistir programa noite hoje semana ano gente pessoal povo
   coisa nome vez vida mãe pai mulher homem casa tô quase lindo linda demais`.split(/\s+/),
 );
+/** Spanish function words: a post with several of them is left to tinyld, not called Portuguese. */
+const SPANISH_WORDS = new Set('el los las y muy pero es del una está están qué cómo también hoy'.split(' '));
 // Folded "só" is English "so", and "e" (and) is too short to tell anything.
 ENGLISH_WORDS.delete('so');
 PORTUGUESE_WORDS.delete('so');
@@ -113,6 +115,7 @@ export class LanguageDetector {
   private countFunctionWords(lower: string): 'en' | 'pt' | 'en?' | 'pt?' | null {
     let en = 0;
     let pt = 0;
+    let es = 0;
     const n = lower.length;
     let i = 0;
     while (i < n) {
@@ -139,6 +142,7 @@ export class LanguageDetector {
         continue;
       }
       const w = lower.slice(i, j);
+      if (SPANISH_WORDS.has(w)) es++;
       if (ENGLISH_WORDS.has(w)) en++;
       else if (PORTUGUESE_WORDS.has(w)) pt++;
       else if (w.length > 4) {
@@ -148,6 +152,7 @@ export class LanguageDetector {
       i = j;
     }
     if (PORTUGUESE_MARKS.test(lower)) pt += 2;
+    if (es >= 2 && es >= pt) return null;
     if (pt >= 2 && pt > en + 1) return 'pt';
     if (en >= 2 && en > pt + 1) return 'en';
     if (pt > en) return 'pt?';

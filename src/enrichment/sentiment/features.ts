@@ -15,6 +15,8 @@ export interface FeatureOptions {
   /** Character n-grams of each word, lengths from..to (0 disables). */
   charGramsFrom: number;
   charGramsTo: number;
+  /** Also hash a crude stem of each word ("loved", "loving" -> "lov"), sharing evidence across forms. */
+  stems?: boolean;
 }
 
 export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
@@ -66,6 +68,17 @@ export const DENSE_COUNT = DENSE_FEATURES.length;
 const NEGATED_SALT = 0x9e3779b1;
 const BIGRAM_SALT = 0x85ebca6b;
 const CHAR_SALT = 0xc2b2ae35;
+const STEM_SALT = 0x27d4eb2f;
+const STEM_SUFFIXES = ['ings', 'ing', 'edly', 'ed', 'ers', 'er', 'ies', 'es', 'ly', "'s", 's', 'mente', 'inhos', 'inhas', 'inho', 'inha', 'ando', 'endo', 'indo', 'ado', 'ada', 'ados', 'adas', 'ou', 'ei', 'os', 'as', 'a', 'o', 'e'];
+
+/** Strips one common English or Portuguese suffix from words of 5+ letters. */
+function crudeStem(token: string): string {
+  if (token.length < 5) return token;
+  for (const suffix of STEM_SUFFIXES) {
+    if (token.endsWith(suffix) && token.length - suffix.length >= 3) return token.slice(0, token.length - suffix.length);
+  }
+  return token;
+}
 
 /** FNV-1a over UTF-16 code units, seeded so that feature families do not share buckets. */
 function hashString(text: string, seed: number): number {
@@ -144,13 +157,18 @@ export function featurize(analysis: LexiconAnalysis, options: FeatureOptions): S
     const token = tokens[i];
     const h = hashString(token, 0);
     if (token !== BOUNDARY) {
-      index.push(DENSE_COUNT + (h & mask));
+      // In a negation's scope the word counts as NOT_word only: "não é ruim" must not carry
+      // the weight "ruim" learned elsewhere.
+      index.push(DENSE_COUNT + ((a.negated[i] ? mix(h, NEGATED_SALT) : h) & mask));
       value.push(1);
-      if (a.negated[i]) {
-        index.push(DENSE_COUNT + (mix(h, NEGATED_SALT) & mask));
-        value.push(1);
-      }
       if (options.charGramsFrom > 0) addCharGrams(token, options, mask, index, value);
+      if (options.stems) {
+        const stem = crudeStem(token);
+        if (stem !== token) {
+          index.push(DENSE_COUNT + (hashString(stem, STEM_SALT) & mask));
+          value.push(1);
+        }
+      }
     }
     if (options.bigrams) {
       index.push(DENSE_COUNT + (mix(mix(previous, h), BIGRAM_SALT) & mask));

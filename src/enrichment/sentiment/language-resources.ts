@@ -66,7 +66,11 @@ export const ENGLISH_RESOURCES: SentimentLanguageResources = {
   contrast: ['but', 'however', 'although', 'though', 'yet'],
   firstPerson: ['i', 'me', 'my', 'mine', 'myself', "i'm", 'im', "i've", "i'd", "i'll", 'we', 'us', 'our'],
   secondPerson: ['you', 'your', 'yours', 'u', 'ur', "you're", 'youre', 'ya'],
-  extraLabels: {},
+  // Customer-care words AFINN-165 lacks.
+  extraLabels: {
+    slow: -2, laggy: -2, lagging: -2, buggy: -2, crashed: -2, crashes: -2, crashing: -2, glitch: -2,
+    glitchy: -2, unusable: -3, unresponsive: -2, overcharged: -2, scammed: -3,
+  },
 };
 
 export const PORTUGUESE_RESOURCES: SentimentLanguageResources = {
@@ -76,5 +80,21 @@ export const PORTUGUESE_RESOURCES: SentimentLanguageResources = {
   contrast: ['mas', 'porem', 'entretanto', 'contudo', 'todavia', 'embora'],
   firstPerson: ['eu', 'meu', 'minha', 'meus', 'minhas', 'mim', 'comigo', 'nosso', 'nossa', 'to', 'tou'],
   secondPerson: ['voce', 'vc', 'voces', 'vcs', 'tu', 'teu', 'tua', 'contigo', 'ce'],
-  extraLabels: {},
+  /**
+   * Brazilian words the translated AFINN lacks or scores as European Portuguese would (it has
+   * "mau" for "bad" but not "ruim", nor "péssimo", "amei", "top"), plus customer-care words.
+   * Masculine singular forms: feminine and plural forms are found by portugueseBaseForm.
+   */
+  extraLabels: {
+    amo: 3, amei: 3, adoro: 3, adorei: 3, gostei: 2, curti: 2, curtindo: 2, top: 2, lindo: 3,
+    perfeito: 3, incrivel: 3, sensacional: 3, maravilha: 3, arrasou: 3, arrasando: 3, feliz: 3,
+    recomendo: 2, obrigado: 2, valeu: 2, parabens: 3, eficiente: 2, resolveram: 2, resolveu: 2,
+    atencioso: 2, educado: 2, gentil: 2, fofo: 2, divertido: 2, engracado: 2, orgulho: 2,
+    ruim: -3, pessimo: -3, horrivel: -3, lento: -2, demorado: -2, demorou: -1, travou: -2,
+    travando: -2, travado: -2, quebrado: -2, descaso: -3, palhacada: -3, lamentavel: -3,
+    ridiculo: -3, nojento: -3, nojo: -3, odeio: -3, odiei: -3, detesto: -3, raiva: -3,
+    chateado: -2, irritado: -2, decepcionado: -2, decepcao: -2, merda: -3, porra: -2, droga: -2,
+    aff: -2, affs: -2, pqp: -2, mentira: -2, enganado: -3, atrasou: -2, feio: -2, chato: -2,
+    idiota: -3, porcaria: -3, bosta: -3, lixo: -3, vergonhoso: -3, absurdo: -3,
+  },
 };

@@ -107,7 +107,7 @@ interface LexiconTables {
 }
 
 interface CanonicalWord {
-  /** The word folded (lower case, no accents, ’ as '). */
+  /** The word folded (lower case, no accents, ’ as ', runs of 3+ letters as one). */
   folded: string;
   token: string;
   info: TokenInfo | undefined;
@@ -518,7 +518,8 @@ export class LexiconAnalyzer {
     if (folded.includes('’')) folded = folded.replace(/’/g, "'");
     const form = canonicalForm(tables, folded);
     const result: CanonicalWord = {
-      folded,
+      // Keyword rules see "amoooo" as "amo" and "socorrooo" as "socorro".
+      folded: ELONGATED.test(folded) ? folded.replace(/(.)\1{2,}/g, '$1') : folded,
       token: form.token,
       info: tables.info.get(form.token),
       emphasis: form.emphasis,

@@ -110,10 +110,15 @@ export class SentimentScorer {
     let score: number;
     let probabilities: [number, number, number] | null = null;
     if (this.model && this.model.has(language)) {
-      const row = featurize(analysis, this.model.featureOptions(language));
-      const p = this.model.probabilities(language, row, this.probabilities);
+      const p = this.model.probabilities(language, featurize(analysis, this.model.featureOptions(language)), this.probabilities);
       probabilities = [p[0], p[1], p[2]];
-      score = scoreFromProbabilities(p);
+      if (lang === 'und' && this.model.has('pt') && language !== 'pt') {
+        // Unknown language (too short, hashtags and emoji only): average both languages' models.
+        const other = this.analyzer.analyze(text, 'pt');
+        const q = this.model.probabilities('pt', featurize(other, this.model.featureOptions('pt')), this.probabilities);
+        probabilities = [(probabilities[0] + q[0]) / 2, (probabilities[1] + q[1]) / 2, (probabilities[2] + q[2]) / 2];
+      }
+      score = scoreFromProbabilities(probabilities);
     } else {
       score = scoreFromLexicon(analysis);
     }

@@ -8,6 +8,8 @@ import { trainSoftmax } from './softmax-regression';
 export interface LabelledText {
   text: string;
   label: SentimentLabel;
+  /** Weight in the training loss (default 1): rows from another domain may count less. */
+  weight?: number;
 }
 
 export interface LanguageTrainingConfig {
@@ -28,8 +30,8 @@ export interface LanguageTrainingConfig {
  * L2 for English, whose training set is small and noisy.
  */
 export const DEFAULT_TRAINING_CONFIG: Record<LexiconLanguage, LanguageTrainingConfig> = {
-  en: { features: DEFAULT_FEATURE_OPTIONS, l2: 20, l2Dense: 0.1, balanced: true, maxIterations: 300, prune: 5e-4 },
-  pt: { features: DEFAULT_FEATURE_OPTIONS, l2: 10, l2Dense: 0.1, balanced: true, maxIterations: 300, prune: 5e-4 },
+  en: { features: { ...DEFAULT_FEATURE_OPTIONS, stems: true }, l2: 20, l2Dense: 0.1, balanced: true, maxIterations: 300, prune: 5e-4 },
+  pt: { features: { ...DEFAULT_FEATURE_OPTIONS, stems: true }, l2: 10, l2Dense: 0.1, balanced: true, maxIterations: 300, prune: 5e-4 },
 };
 
 /** Trains one language's weights on labelled posts. */
@@ -50,8 +52,12 @@ export function trainLanguageModel(
   let classWeights: number[] | undefined;
   if (config.balanced) {
     const counts = new Array<number>(K).fill(0);
-    for (const y of labels) counts[y]++;
-    classWeights = counts.map((c) => (c > 0 ? labels.length / (K * c) : 0));
+    let total = 0;
+    rows.forEach((r, i) => {
+      counts[labels[i]] += r.weight ?? 1;
+      total += r.weight ?? 1;
+    });
+    classWeights = counts.map((c) => (c > 0 ? total / (K * c) : 0));
   }
   const trained = trainSoftmax(vectors, labels, K, {
     l2: config.l2,
@@ -59,6 +65,7 @@ export function trainLanguageModel(
     denseCount: DENSE_COUNT,
     maxIterations: config.maxIterations,
     classWeights,
+    sampleWeights: rows.some((r) => r.weight !== undefined) ? rows.map((r) => r.weight ?? 1) : undefined,
   });
   const dense = new Array<number>(DENSE_COUNT * K).fill(0);
   const buckets: number[] = [];

@@ -19,6 +19,8 @@ export interface SoftmaxTrainingOptions {
   maxIterations: number;
   /** Weight of each class in the loss (balances skewed label distributions). */
   classWeights?: number[];
+  /** Weight of each row in the loss (e.g. rows from another domain count less). */
+  sampleWeights?: number[];
 }
 
 export interface TrainedWeights {
@@ -58,8 +60,10 @@ export function trainSoftmax(
     penalty[i] = c === 0 ? 0 : c < options.denseCount ? options.l2Dense : options.l2;
   }
   const classWeights = options.classWeights ?? new Array<number>(K).fill(1);
+  const rowWeight = (r: number) => classWeights[labels[r]] * (options.sampleWeights?.[r] ?? 1);
   let weightSum = 0;
-  for (const y of labels) weightSum += classWeights[y];
+  for (let r = 0; r < labels.length; r++) weightSum += rowWeight(r);
+  const rowWeights = labels.map((_, r) => rowWeight(r) / weightSum);
 
   const scores = new Float64Array(K);
   const objective = (w: Float64Array, grad: Float64Array): number => {
@@ -81,7 +85,7 @@ export function trainSoftmax(
         z += scores[k];
       }
       const y = labels[r];
-      const cw = classWeights[y] / weightSum;
+      const cw = rowWeights[r];
       loss -= cw * Math.log(scores[y] / z);
       for (let k = 0; k < K; k++) {
         const g = cw * (scores[k] / z - (k === y ? 1 : 0));
