@@ -14,6 +14,7 @@ import { MentionRouter } from './routing/mention-router';
 import { LexiconAnalysis } from './sentiment/lexicon-analyzer';
 import { SentimentDetails, SentimentScorer, labelForScore } from './sentiment/sentiment-scorer';
 import { foldText } from './text/fold';
+import { unescapePostText } from './text/post-text';
 
 /** Where a support request or complaint lands when the words alone read neutral or positive. */
 const SUPPORT_SCORE = -0.25;
@@ -82,7 +83,7 @@ export class EnrichmentService {
 
   enrich(input: EnrichmentInput, options: EnrichmentOptions = {}): EnrichmentResult {
     const thresholds = resolveThresholds(options.thresholds);
-    const text = input.text ?? '';
+    const text = unescapePostText(input.text ?? '');
     const lang = this.languageDetector.detect(text, input.platformLang);
     const details = this.sentimentScorer.details(text, lang, thresholds);
     let folded: string | undefined;

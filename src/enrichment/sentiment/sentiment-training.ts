@@ -3,6 +3,7 @@ import { DEFAULT_FEATURE_OPTIONS, DENSE_COUNT, DENSE_FEATURES, FeatureOptions, f
 import { LexiconAnalyzer, LexiconLanguage } from './lexicon-analyzer';
 import { LanguageModelJson, MODEL_FORMAT, SentimentModelJson } from './sentiment-model';
 import { trainSoftmax } from './softmax-regression';
+import { unescapePostText } from '../text/post-text';
 
 /** One labelled post, as in ../shared/data/sentiment/*.jsonl. */
 export interface LabelledText {
@@ -43,7 +44,7 @@ export function trainLanguageModel(
 ): LanguageModelJson {
   if (rows.length === 0) throw new Error(`no training rows for ${language}`);
   const K = SENTIMENT_LABELS.length;
-  const vectors = rows.map((r) => featurize(analyzer.analyze(r.text, language), config.features));
+  const vectors = rows.map((r) => featurize(analyzer.analyze(unescapePostText(r.text), language), config.features));
   const labels = rows.map((r) => {
     const k = SENTIMENT_LABELS.indexOf(r.label);
     if (k < 0) throw new Error(`unknown label: ${r.label}`);
