@@ -217,6 +217,16 @@ async function main(): Promise<void> {
   const local = await byDay('America/Sao_Paulo');
   log(`$group by day (America/Sao_Paulo) over ${perTopic.toLocaleString('en')} docs: ${local.ms} ms, ${local.days} days`);
 
+  // 5. A mention-search page: the newest 50 of one topic in a 7-day window.
+  const pageStarted = Date.now();
+  const windowStart = new Date(START + 30 * 86_400_000);
+  const page = await Mention.find({ topicId: topicIds[0], publishedAt: { $gte: windowStart, $lt: new Date(windowStart.getTime() + 7 * 86_400_000) } })
+    .sort({ publishedAt: -1 })
+    .limit(50)
+    .lean();
+  const pageMs = Date.now() - pageStarted;
+  log(`newest ${page.length} mentions of a topic in a 7-day window: ${pageMs} ms`);
+
   const memory = process.memoryUsage();
   const singleRatio = fullSingle / emptySingle;
   const bulkRatio = fullBulk / emptyBulk;
@@ -229,6 +239,7 @@ async function main(): Promise<void> {
       `bulkWrite(500) upserts/s     empty: ${emptyBulk}   at ${count.toLocaleString('en')}: ${fullBulk}   ratio ${bulkRatio.toFixed(2)}`,
       `load ${TOTAL_DOCS.toLocaleString('en')} docs (insertMany ${LOAD_BATCH}): ${(loadMs / 1000).toFixed(1)} s, ${rate(TOTAL_DOCS, loadMs)} docs/s`,
       `$group by day over ${perTopic.toLocaleString('en')} docs: UTC ${utc.ms} ms, America/Sao_Paulo ${local.ms} ms`,
+      `find newest 50 of a topic in a 7-day window (scans the topic's ${perTopic.toLocaleString('en')}): ${pageMs} ms`,
       `memory: heap ${mb(memory.heapUsed)}, rss ${mb(memory.rss)}; total ${((Date.now() - benchStart) / 1000).toFixed(1)} s`,
       `upsert rate at 1M >= half the empty rate: ${pass ? 'YES' : 'NO'}`,
     ].join('\n'),

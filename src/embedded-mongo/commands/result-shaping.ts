@@ -4,21 +4,8 @@ import { Query } from 'mingo/query';
 import { cloneDeep } from 'mingo/util';
 import type { CollectionStore, StoredRecord } from '../collection-store';
 import { isDocumentValue } from '../index-key';
+import { projectionNeedsCopy } from '../pipeline-safety';
 import { mingoOptions, runPipeline } from '../query-language';
-
-/**
- * mingo builds projected documents by copying the top level of the input and then writing into
- * it; with a nested exclusion (`'author.email': 0`, `{ author: { email: 0 } }`) or a nested
- * operator (`'a.b': { $slice: 2 }`) it writes into the objects it shares with the stored
- * document. Those projections get a private copy of each document first.
- */
-export function projectionNeedsCopy(projection: Document | undefined): boolean {
-  if (!projection) return false;
-  return Object.keys(projection).some((k) => {
-    const v = projection[k];
-    return isDocumentValue(v) || (k.includes('.') && v !== 1 && v !== true);
-  });
-}
 
 export function applyProjection(doc: Document, projection: Document): Document {
   if (Object.keys(projection).length === 0) return doc;
