@@ -77,42 +77,38 @@ export class CollectionStore {
   }
 
   /**
-   * Documents that may match `filter`, in natural order: the index candidates when an index
-   * applies, otherwise every document. The caller applies the filter.
+   * Records that may match `filter`, in natural order: the index candidates when an index
+   * applies, otherwise every record.
    */
-  *candidates(filter: Document | null | undefined): Generator<Document> {
+  private *candidateRecords(filter: Document | null | undefined): Generator<[number, Document]> {
     const plan = this.plan(filter);
     if (!plan) {
-      yield* this.docs.values();
+      yield* this.docs.entries();
       return;
     }
+    // Index candidates come in key order; sorting record ids restores natural order.
     const rids = plan.rids.size > 1 ? [...plan.rids].sort((a, b) => a - b) : plan.rids;
     for (const rid of rids) {
       const doc = this.docs.get(rid);
-      if (doc) yield doc;
+      if (doc) yield [rid, doc];
     }
+  }
+
+  /** Documents that may match `filter` (see candidateRecords); the caller applies the filter. */
+  *candidates(filter: Document | null | undefined): Generator<Document> {
+    for (const [, doc] of this.candidateRecords(filter)) yield doc;
   }
 
   /** Matching records in natural order, using an index to pick candidates when one applies. */
   *match(filter: Document | null | undefined, predicate: DocumentPredicate = compileFilter(filter)): Generator<StoredRecord> {
-    const plan = this.plan(filter);
-    if (plan) {
-      // Index candidates come in key order; sort record ids to keep natural order.
-      const rids = plan.rids.size > 1 ? [...plan.rids].sort((a, b) => a - b) : plan.rids;
-      for (const rid of rids) {
-        const doc = this.docs.get(rid);
-        if (doc && predicate(doc)) yield { rid, doc };
-      }
-      return;
-    }
-    for (const [rid, doc] of this.docs) if (predicate(doc)) yield { rid, doc };
+    for (const [rid, doc] of this.candidateRecords(filter)) if (predicate(doc)) yield { rid, doc };
   }
 
   /** Inserts a document that already has an `_id`. */
   insert(doc: Document): number {
     compactDocument(doc);
     const perIndex = this.entriesFor(doc);
-    this.assertNoConflicts(perIndex, 0, doc);
+    this.assertNoConflicts(perIndex, 0);
     const rid = this.nextRid++;
     for (const [index, entries] of perIndex) index.add(rid, entries);
     this.docs.set(rid, doc);
@@ -135,7 +131,6 @@ export class CollectionStore {
     this.assertNoConflicts(
       changes.map(([index, , after]) => [index, after]),
       rid,
-      next,
     );
     for (const [index, before, after] of changes) {
       index.remove(rid, before);
@@ -237,7 +232,7 @@ export class CollectionStore {
     return out;
   }
 
-  private assertNoConflicts(perIndex: Array<[HashIndex, IndexEntry[]]>, selfRid: number, _doc: Document): void {
+  private assertNoConflicts(perIndex: Array<[HashIndex, IndexEntry[]]>, selfRid: number): void {
     for (const [index, entries] of perIndex) {
       const conflict = index.findConflict(entries, selfRid);
       if (conflict) throw this.duplicateKey(index, conflict);

@@ -15,7 +15,7 @@ export const LOGICAL_SESSION_TIMEOUT_MINUTES = 30;
  * holding a streaming (exhaust) hello open; no `setName`, so the topology is Standalone and the
  * driver neither retries writes nor starts transactions.
  */
-function hello(cmd: Document, ctx: CommandContext): Document {
+function hello(_cmd: Document, ctx: CommandContext): Document {
   return {
     helloOk: true,
     isWritablePrimary: true,

@@ -3,7 +3,6 @@ import type { Source } from 'mingo/lazy';
 import { Query } from 'mingo/query';
 import { cloneDeep } from 'mingo/util';
 import type { CollectionStore, StoredRecord } from '../collection-store';
-import { isDocumentValue } from '../index-key';
 import { projectionNeedsCopy } from '../pipeline-safety';
 import { mingoOptions, runPipeline } from '../query-language';
 
@@ -68,8 +67,4 @@ export function findResults(collection: CollectionStore | undefined, spec: FindS
 
 function* mapIterable<T, R>(source: Iterable<T>, fn: (v: T) => R): Generator<R> {
   for (const v of source) yield fn(v);
-}
-
-export function isNonEmptyDocument(v: unknown): v is Document {
-  return isDocumentValue(v) && Object.keys(v).length > 0;
 }

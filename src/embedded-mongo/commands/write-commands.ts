@@ -71,8 +71,7 @@ const update: CommandHandler = (cmd, ctx) => {
   const upserted: Document[] = [];
   const writeErrors = runStatements(statements, cmd.ordered !== false, (s, index) => {
     if (!isDocumentValue(s.q)) throw typeMismatch('q', 'object', s.q);
-    updateKind(s.u);
-    if (s.multi && !Array.isArray(s.u) && updateKind(s.u) === 'replacement') {
+    if (s.multi && updateKind(s.u) === 'replacement') {
       throw new CommandError(ErrorCode.FailedToParse, 'multi update is not supported for replacement-style update');
     }
     const vars = s.c || variables ? { ...variables, ...s.c } : undefined;
