@@ -227,7 +227,9 @@ export class DurableStorage implements ChangeLog {
     if (!this.writer) return;
     try {
       await this.compaction;
-      await this.compact();
+      await this.writer.flushed();
+      // Nothing journaled since the last snapshot: it is already the whole state.
+      if (this.writer.size > 0 || !existsSync(join(this.dir, SNAPSHOT_FILE))) await this.compact();
     } finally {
       this.catalog.setChangeLog(null);
       await this.writer.close();
