@@ -1,4 +1,4 @@
-import { ObjectId } from 'bson';
+import { ObjectId, UUID } from 'bson';
 import type { ChangeEntry } from './change-log';
 import { CollectionStore } from './collection-store';
 import { DuplicateKeyError } from './errors';
@@ -18,6 +18,16 @@ describe('CollectionStore', () => {
     const filter = { _id: new ObjectId(id.toHexString()) };
     expect(coll.plan(filter)?.indexName).toBe('_id_');
     expect([...coll.match(filter)].map((r) => r.doc.text)).toEqual(['a']);
+  });
+
+  it('looks up UUID _ids through the index too', () => {
+    const { coll } = store();
+    const id = new UUID();
+    coll.insert({ _id: id, n: 1 });
+    coll.insert({ _id: new UUID(), n: 2 });
+    const filter = { _id: new UUID(id.toHexString()) };
+    expect(coll.plan(filter)?.rids.size).toBe(1);
+    expect([...coll.match(filter)].map((r) => r.doc.n)).toEqual([1]);
   });
 
   it('rejects a duplicate _id with E11000 and leaves the collection unchanged', () => {

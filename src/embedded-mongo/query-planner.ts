@@ -16,6 +16,9 @@ export interface QueryPlan {
 /** Caps the fan-out of `$in` lists across compound index fields. */
 const MAX_KEY_COMBINATIONS = 10_000;
 
+/** bson values whose canonical key is equal exactly when mingo finds them equal. */
+const INDEXABLE_BSON_TYPES = new Set(['ObjectId', 'Binary', 'Long', 'Decimal128']);
+
 function isIndexableScalar(v: unknown): boolean {
   switch (typeof v) {
     case 'string':
@@ -24,7 +27,7 @@ function isIndexableScalar(v: unknown): boolean {
     case 'number':
       return !Number.isNaN(v);
     case 'object':
-      return v instanceof Date || (v !== null && (v as { _bsontype?: string })._bsontype === 'ObjectId');
+      return v instanceof Date || (v !== null && INDEXABLE_BSON_TYPES.has((v as { _bsontype?: string })._bsontype ?? ''));
     default:
       return false;
   }
