@@ -18,8 +18,10 @@ function compactValue(v: unknown): unknown {
   }
   const bsonType = (v as { _bsontype?: string })._bsontype;
   if (bsonType === 'Binary') {
+    // Same class (Binary or its UUID subclass), own bytes.
     const bin = v as Binary;
-    return new Binary(Buffer.from(bin.buffer.subarray(0, bin.position)), bin.sub_type);
+    const BinaryClass = bin.constructor as typeof Binary;
+    return new BinaryClass(Buffer.from(bin.buffer.subarray(0, bin.position)), bin.sub_type);
   }
   if (isDocumentValue(v)) compactDocument(v);
   return v;
