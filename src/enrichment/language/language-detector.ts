@@ -60,10 +60,10 @@ const NOISE = /https?:\/\/\S+|www\.\S+|[@#][\p{L}\p{N}_]+/gu;
 const LETTER = /\p{L}/gu;
 const PORTUGUESE_MARKS = /[ãõç]|(?:^|\s)é(?:\s|$)|k{4,}|(?:rs){2,}/;
 /** Word endings one language has and the other hardly ever does (gerunds, -ção, -ing, -ly). */
-const PORTUGUESE_ENDINGS = [
+const PORTUGUESE_ENDINGS = byLastChar([
   'ção', 'cao', 'ções', 'coes', 'ando', 'endo', 'indo', 'inho', 'inha', 'inhos', 'inhas', 'mente', 'íssimo', 'issimo', 'íssima', 'issima',
-];
-const ENGLISH_ENDINGS = ['ing', 'ings', 'ed', 'ly', "'s", "n't", 'ness', 'ful'];
+]);
+const ENGLISH_ENDINGS = byLastChar(['ing', 'ings', 'ed', 'ly', "'s", "n't", 'ness', 'ful']);
 /** Codes X uses for "no language" (media only, hashtags only, ...). */
 const NOT_A_LANGUAGE = new Set(['und', 'qme', 'qht', 'qam', 'qct', 'qst', 'zxx', 'art']);
 
@@ -165,9 +165,21 @@ function isLetter(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 0xe0 && c <= 0xfc && c !== 0xf7);
 }
 
-function hasEnding(word: string, endings: readonly string[]): boolean {
-  for (const e of endings) if (word.endsWith(e)) return true;
+function hasEnding(word: string, endings: ReadonlyMap<number, readonly string[]>): boolean {
+  const candidates = endings.get(word.charCodeAt(word.length - 1));
+  if (candidates === undefined) return false;
+  for (const e of candidates) if (word.endsWith(e)) return true;
   return false;
+}
+
+/** Endings grouped by their last character, so most words are rejected by one lookup. */
+function byLastChar(endings: readonly string[]): Map<number, string[]> {
+  const map = new Map<number, string[]>();
+  for (const e of endings) {
+    const key = e.charCodeAt(e.length - 1);
+    map.set(key, [...(map.get(key) ?? []), e]);
+  }
+  return map;
 }
 
 /** X's `lang` ("en", "pt", "pt-BR", "und", "qme", …) as an ISO-639-1 code, or null. */

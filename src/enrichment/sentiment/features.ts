@@ -1,4 +1,5 @@
 import { BOUNDARY, LexiconAnalysis } from './lexicon-analyzer';
+import { hashString, tokenHashesOf } from './token-hashes';
 
 /** Sparse feature vector: parallel arrays of column indexes and values. */
 export interface SparseVector {
@@ -10,20 +11,16 @@ export interface SparseVector {
 export interface FeatureOptions {
   /** log2 of the number of hash buckets. */
   bits: number;
-  /** Word bigrams (clause boundaries included, so "| great" means "starts with great"). */
+  /** Word bigrams (clause boundaries included, so "| great" means "starts a clause with great"). */
   bigrams: boolean;
-  /** Character n-grams of each word, lengths from..to (0 disables). */
-  charGramsFrom: number;
-  charGramsTo: number;
   /** Also hash a crude stem of each word ("loved", "loving" -> "lov"), sharing evidence across forms. */
-  stems?: boolean;
+  stems: boolean;
 }
 
 export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
-  bits: 18,
+  bits: 16,
   bigrams: true,
-  charGramsFrom: 0,
-  charGramsTo: 0,
+  stems: true,
 };
 
 /** Names of the dense lexicon features, in column order; hashed columns follow them. */
@@ -67,29 +64,6 @@ export const DENSE_COUNT = DENSE_FEATURES.length;
 
 const NEGATED_SALT = 0x9e3779b1;
 const BIGRAM_SALT = 0x85ebca6b;
-const CHAR_SALT = 0xc2b2ae35;
-const STEM_SALT = 0x27d4eb2f;
-const STEM_SUFFIXES = ['ings', 'ing', 'edly', 'ed', 'ers', 'er', 'ies', 'es', 'ly', "'s", 's', 'mente', 'inhos', 'inhas', 'inho', 'inha', 'ando', 'endo', 'indo', 'ado', 'ada', 'ados', 'adas', 'ou', 'ei', 'os', 'as', 'a', 'o', 'e'];
-
-/** Strips one common English or Portuguese suffix from words of 5+ letters. */
-function crudeStem(token: string): string {
-  if (token.length < 5) return token;
-  for (const suffix of STEM_SUFFIXES) {
-    if (token.endsWith(suffix) && token.length - suffix.length >= 3) return token.slice(0, token.length - suffix.length);
-  }
-  return token;
-}
-
-/** FNV-1a over UTF-16 code units, seeded so that feature families do not share buckets. */
-function hashString(text: string, seed: number): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
 function mix(a: number, b: number): number {
   let h = Math.imul(a ^ (b + 0x9e3779b9 + (a << 6) + (a >>> 2)), 0x27d4eb2d);
   h ^= h >>> 15;
@@ -104,103 +78,87 @@ const cap = (value: number, limit: number) => (value > limit ? limit : value) / 
  * bigrams and optionally character n-grams. Hashing keeps the model a fixed size whatever the
  * vocabulary, and needs no vocabulary file.
  */
-export function featurize(analysis: LexiconAnalysis, options: FeatureOptions): SparseVector {
-  const a = analysis;
-  const index: number[] = [];
-  const value: number[] = [];
-  const dense = [
-    1,
-    a.positive / 4,
-    a.negative / 4,
-    a.total / 4,
-    a.lastClauseScore / 4,
-    cap(a.positiveHits, 5),
-    cap(a.negativeHits, 5),
-    a.maxPositive / 4,
-    a.maxNegative / 4,
-    cap(a.emojiPositive, 3),
-    cap(a.emojiNegative, 3),
-    cap(a.exclamations, 3),
-    a.questions > 0 ? 1 : 0,
-    a.urls > 0 ? 1 : 0,
-    a.mentions > 0 ? 1 : 0,
-    cap(a.hashtags, 3),
-    a.emphasized > 0 ? 1 : 0,
-    a.negations > 0 ? 1 : 0,
-    a.contrasts > 0 ? 1 : 0,
-    a.laughs > 0 ? 1 : 0,
-    cap(a.words, 40),
-    a.positive + a.negative === 0 ? 1 : 0,
-    a.total > 0 ? 1 : 0,
-    a.total < 0 ? 1 : 0,
-    a.secondaryPositive / 4,
-    a.secondaryNegative / 4,
-    (a.secondaryPositive - a.secondaryNegative) / 4,
-    a.words > 0 ? a.titleCaseWords / a.words : 0,
-    a.titleCaseWords * 2 > a.words ? 1 : 0,
-    a.truncated ? 1 : 0,
-    a.digits ? 1 : 0,
-    a.firstPerson > 0 ? 1 : 0,
-    a.secondPerson > 0 ? 1 : 0,
-  ];
-  for (let i = 0; i < dense.length; i++) {
-    if (dense[i] !== 0) {
-      index.push(i);
-      value.push(dense[i]);
-    }
-  }
+/** Receives the non-zero columns of a post's feature vector, in order. */
+export interface FeatureSink {
+  add(column: number, value: number): void;
+}
+
+const BOUNDARY_HASH = hashString(BOUNDARY, 0);
+
+/**
+ * Turns a lexicon analysis into the learned layer's input: scaled lexicon aggregates (dense
+ * columns) plus hashed word unigrams (negation-marked inside a negation's scope: "not good" ->
+ * NOT_good), crude stems and word bigrams. Hashing keeps the model a fixed size whatever the
+ * vocabulary, and needs no vocabulary file. Columns go to a sink, so that scoring can add up
+ * weights without building a vector and training can collect one.
+ */
+export function visitFeatures(a: LexiconAnalysis, options: FeatureOptions, sink: FeatureSink): void {
+  const dense = (column: number, value: number) => {
+    if (value !== 0) sink.add(column, value);
+  };
+  dense(0, 1);
+  dense(1, a.positive / 4);
+  dense(2, a.negative / 4);
+  dense(3, a.total / 4);
+  dense(4, a.lastClauseScore / 4);
+  dense(5, cap(a.positiveHits, 5));
+  dense(6, cap(a.negativeHits, 5));
+  dense(7, a.maxPositive / 4);
+  dense(8, a.maxNegative / 4);
+  dense(9, cap(a.emojiPositive, 3));
+  dense(10, cap(a.emojiNegative, 3));
+  dense(11, cap(a.exclamations, 3));
+  dense(12, a.questions > 0 ? 1 : 0);
+  dense(13, a.urls > 0 ? 1 : 0);
+  dense(14, a.mentions > 0 ? 1 : 0);
+  dense(15, cap(a.hashtags, 3));
+  dense(16, a.emphasized > 0 ? 1 : 0);
+  dense(17, a.negations > 0 ? 1 : 0);
+  dense(18, a.contrasts > 0 ? 1 : 0);
+  dense(19, a.laughs > 0 ? 1 : 0);
+  dense(20, cap(a.words, 40));
+  dense(21, a.positive + a.negative === 0 ? 1 : 0);
+  dense(22, a.total > 0 ? 1 : 0);
+  dense(23, a.total < 0 ? 1 : 0);
+  dense(24, a.secondaryPositive / 4);
+  dense(25, a.secondaryNegative / 4);
+  dense(26, (a.secondaryPositive - a.secondaryNegative) / 4);
+  dense(27, a.words > 0 ? a.titleCaseWords / a.words : 0);
+  dense(28, a.titleCaseWords * 2 > a.words ? 1 : 0);
+  dense(29, a.truncated ? 1 : 0);
+  dense(30, a.digits ? 1 : 0);
+  dense(31, a.firstPerson > 0 ? 1 : 0);
+  dense(32, a.secondPerson > 0 ? 1 : 0);
 
   const mask = (1 << options.bits) - 1;
   const tokens = a.tokens;
-  let previous = hashString(BOUNDARY, 0);
+  let previous = BOUNDARY_HASH;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
-    const h = hashString(token, 0);
+    const hashes = a.hashes[i] ?? tokenHashesOf(token);
+    const h = hashes.word;
     if (token !== BOUNDARY) {
       // In a negation's scope the word counts as NOT_word only: "não é ruim" must not carry
       // the weight "ruim" learned elsewhere.
-      index.push(DENSE_COUNT + ((a.negated[i] ? mix(h, NEGATED_SALT) : h) & mask));
-      value.push(1);
-      if (options.charGramsFrom > 0) addCharGrams(token, options, mask, index, value);
-      if (options.stems) {
-        const stem = crudeStem(token);
-        if (stem !== token) {
-          index.push(DENSE_COUNT + (hashString(stem, STEM_SALT) & mask));
-          value.push(1);
-        }
-      }
+      sink.add(DENSE_COUNT + ((a.negated[i] ? mix(h, NEGATED_SALT) : h) & mask), 1);
+      if (options.stems && hashes.stem >= 0) sink.add(DENSE_COUNT + (hashes.stem & mask), 1);
     }
-    if (options.bigrams) {
-      index.push(DENSE_COUNT + (mix(mix(previous, h), BIGRAM_SALT) & mask));
-      value.push(1);
-    }
+    if (options.bigrams) sink.add(DENSE_COUNT + (mix(mix(previous, h), BIGRAM_SALT) & mask), 1);
     previous = h;
   }
   if (options.bigrams && tokens.length > 0 && tokens[tokens.length - 1] !== BOUNDARY) {
-    index.push(DENSE_COUNT + (mix(mix(previous, hashString(BOUNDARY, 0)), BIGRAM_SALT) & mask));
-    value.push(1);
+    sink.add(DENSE_COUNT + (mix(mix(previous, BOUNDARY_HASH), BIGRAM_SALT) & mask), 1);
   }
-  return { index, value };
 }
 
-function addCharGrams(
-  token: string,
-  options: FeatureOptions,
-  mask: number,
-  index: number[],
-  value: number[],
-): void {
-  const padded = ` ${token} `;
-  for (let n = options.charGramsFrom; n <= options.charGramsTo; n++) {
-    if (padded.length < n) break;
-    for (let s = 0; s + n <= padded.length; s++) {
-      let h = (0x811c9dc5 ^ CHAR_SALT ^ n) >>> 0;
-      for (let k = s; k < s + n; k++) {
-        h ^= padded.charCodeAt(k);
-        h = Math.imul(h, 0x01000193);
-      }
-      index.push(DENSE_COUNT + ((h >>> 0) & mask));
-      value.push(0.5);
-    }
-  }
+/** The feature vector as arrays (training). */
+export function featurize(analysis: LexiconAnalysis, options: FeatureOptions): SparseVector {
+  const vector: SparseVector = { index: [], value: [] };
+  visitFeatures(analysis, options, {
+    add: (column, value) => {
+      vector.index.push(column);
+      vector.value.push(value);
+    },
+  });
+  return vector;
 }

@@ -4,6 +4,7 @@ import afinnPortuguese from './lexicon/afinn-pt.json';
 import vaderEnglish from './lexicon/vader-en.json';
 import { foldText } from '../text/fold';
 import { PieceKind, ScannedPieces, scanPost } from './post-scanner';
+import { computeTokenHashes, TokenHashes } from './token-hashes';
 import {
   ENGLISH_RESOURCES,
   PORTUGUESE_RESOURCES,
@@ -40,6 +41,8 @@ export interface LexiconAnalysis {
   tokens: string[];
   /** 1 where the token sits in the scope of a negator. */
   negated: Uint8Array;
+  /** Feature hashes of each token where the analyzer had them cached (undefined elsewhere). */
+  hashes: (TokenHashes | undefined)[];
   /** The post's words and hashtag words, folded but otherwise as written (for keyword rules). */
   foldedWords: string[];
   /** Sum of the adjusted word scores (negation, intensifiers, contrast, emphasis applied). */
@@ -103,10 +106,12 @@ interface LexiconTables {
   labels: Record<string, number>;
   info: Map<string, TokenInfo>;
   cache: Map<string, CanonicalWord>;
+  hashtags: Map<string, CanonicalWord[]>;
   phrases: Map<string, { rest: string[]; joined: string }[]>;
 }
 
 interface CanonicalWord {
+  hashes: TokenHashes;
   /** The word folded (lower case, no accents, ’ as ', runs of 3+ letters as one). */
   folded: string;
   token: string;
@@ -122,7 +127,6 @@ interface CanonicalWord {
 const LAUGH_PATTERN =
   /^(?:k{2,}[kj]*|(?:[hj]a){2,}h?|(?:a[hj]){2,}|(?:he){2,}h?|(?:hi){2,}|(?:hue){2,}|(?:rs){2,}|l+o+l+|lmf?a+o+|rofl|x+d+|hehe)$/;
 const ELONGATED = /(.)\1\1/;
-const TRUNCATED = /(?:\.\.\.|…)\s*$/;
 const DIGIT = /\d/;
 const CAMEL_SPLIT = /(?<=\p{Ll})(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})/u;
 const UPPER = /\p{Lu}/u;
@@ -217,6 +221,7 @@ export class LexiconAnalyzer {
     const tables = this.tables[language];
     let tokens: string[] = [];
     let infos: (TokenInfo | undefined)[] = [];
+    let hashes: (TokenHashes | undefined)[] = [];
     let emphasisList: number[] = [];
     const foldedWords: string[] = [];
     let exclamations = 0;
@@ -237,12 +242,10 @@ export class LexiconAnalyzer {
       if (kind === PieceKind.Word) {
         if (value.charCodeAt(0) === 35 /* # */) {
           hashtags++;
-          const tag = value.slice(1);
-          const parts = LOWER.test(tag) && UPPER.test(tag) ? tag.split(CAMEL_SPLIT) : [tag];
-          for (const part of parts) {
-            const canonical = this.canonical(tables, part);
+          for (const canonical of this.hashtagWords(tables, value)) {
             foldedWords.push(canonical.folded);
             tokens.push(canonical.token);
+            hashes.push(canonical.hashes);
             infos.push(canonical.info);
             emphasisList.push(canonical.emphasis);
             if (canonical.token === LAUGH) laughs++;
@@ -263,6 +266,7 @@ export class LexiconAnalyzer {
           titleCaseWords++;
         }
         tokens.push(canonical.token);
+        hashes.push(canonical.hashes);
         infos.push(canonical.info);
         emphasisList.push(canonical.emphasis | caps);
         if (canonical.token === LAUGH) laughs++;
@@ -275,6 +279,7 @@ export class LexiconAnalyzer {
         }
         if (tokens.length > 0 && tokens[tokens.length - 1] !== BOUNDARY) {
           tokens.push(BOUNDARY);
+          hashes.push(undefined);
           infos.push(undefined);
           emphasisList.push(0);
         }
@@ -282,6 +287,7 @@ export class LexiconAnalyzer {
         const info = tables.info.get(value);
         if (info !== undefined && info.score !== undefined) {
           tokens.push(value);
+          hashes.push(undefined);
           infos.push(info);
           emphasisList.push(0);
         }
@@ -289,6 +295,7 @@ export class LexiconAnalyzer {
         const token = emoticonToken(value);
         if (token) {
           tokens.push(token);
+          hashes.push(undefined);
           infos.push(tables.info.get(token));
           emphasisList.push(0);
         }
@@ -300,10 +307,11 @@ export class LexiconAnalyzer {
     }
 
     if (phraseStarts > 0) {
-      const joined = joinPhrases(tables, tokens, emphasisList);
+      const joined = joinPhrases(tables, tokens, emphasisList, hashes);
       tokens = joined.tokens;
       emphasisList = joined.emphasis;
       infos = tokens.map((t) => tables.info.get(t));
+      hashes = joined.hashes;
     }
     // Caps only signal shouting when the rest of the post is not in caps as well.
     const emphasisMask = capsWords > 0 && capsWords * 2 < words ? 3 : 1;
@@ -405,6 +413,7 @@ export class LexiconAnalyzer {
       language,
       tokens,
       negated,
+      hashes,
       foldedWords,
       total: positive - negative,
       positive,
@@ -429,7 +438,7 @@ export class LexiconAnalyzer {
       secondaryPositive,
       secondaryNegative,
       titleCaseWords,
-      truncated: TRUNCATED.test(text),
+      truncated: endsWithEllipsis(text),
       digits: DIGIT.test(text),
       firstPerson,
       secondPerson,
@@ -469,7 +478,7 @@ export class LexiconAnalyzer {
     addLabels({ [LAUGH]: 2 });
     addLabels(resources.extraLabels);
 
-    const tables: LexiconTables = { code, labels, info: new Map(), cache: new Map(), phrases };
+    const tables: LexiconTables = { code, labels, info: new Map(), cache: new Map(), hashtags: new Map(), phrases };
     const infoFor = (token: string): TokenInfo => {
       let info = tables.info.get(token);
       if (!info) {
@@ -508,6 +517,19 @@ export class LexiconAnalyzer {
     return tables;
   }
 
+  /** The words of a hashtag ("#EpicFail" -> epic, fail), cached like words. */
+  private hashtagWords(tables: LexiconTables, hashtag: string): CanonicalWord[] {
+    let words = tables.hashtags.get(hashtag);
+    if (words === undefined) {
+      const tag = hashtag.slice(1);
+      const parts = LOWER.test(tag) && UPPER.test(tag) ? tag.split(CAMEL_SPLIT) : [tag];
+      words = parts.map((part) => this.canonical(tables, part));
+      if (tables.hashtags.size >= CANONICAL_CACHE_LIMIT) tables.hashtags.clear();
+      tables.hashtags.set(hashtag, words);
+    }
+    return words;
+  }
+
   /** Maps a raw word to the form the lexicon knows, trying de-elongated and inflected variants. */
   private canonical(tables: LexiconTables, word: string): CanonicalWord {
     const cached = tables.cache.get(word);
@@ -518,6 +540,7 @@ export class LexiconAnalyzer {
     if (folded.includes('’')) folded = folded.replace(/’/g, "'");
     const form = canonicalForm(tables, folded);
     const result: CanonicalWord = {
+      hashes: computeTokenHashes(form.token),
       // Keyword rules see "amoooo" as "amo" and "socorrooo" as "socorro".
       folded: ELONGATED.test(folded) ? folded.replace(/(.)\1{2,}/g, '$1') : folded,
       token: form.token,
@@ -558,9 +581,11 @@ function joinPhrases(
   tables: LexiconTables,
   tokens: string[],
   emphasis: number[],
-): { tokens: string[]; emphasis: number[] } {
+  hashes: (TokenHashes | undefined)[],
+): { tokens: string[]; emphasis: number[]; hashes: (TokenHashes | undefined)[] } {
   const outTokens: string[] = [];
   const outEmphasis: number[] = [];
+  const outHashes: (TokenHashes | undefined)[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const candidates = tables.phrases.get(tokens[i]);
     let matched: { rest: string[]; joined: string } | undefined;
@@ -579,13 +604,24 @@ function joinPhrases(
       for (let j = 0; j <= matched.rest.length; j++) e |= emphasis[i + j];
       outTokens.push(matched.joined);
       outEmphasis.push(e);
+      outHashes.push(undefined);
       i += matched.rest.length;
     } else {
       outTokens.push(tokens[i]);
       outEmphasis.push(emphasis[i]);
+      outHashes.push(hashes[i]);
     }
   }
-  return { tokens: outTokens, emphasis: outEmphasis };
+  return { tokens: outTokens, emphasis: outEmphasis, hashes: outHashes };
+}
+
+/** Ends with "..." or "…" (trailing spaces allowed): a truncated headline or teaser. */
+function endsWithEllipsis(text: string): boolean {
+  let end = text.length - 1;
+  while (end >= 0 && text.charCodeAt(end) <= 32) end--;
+  if (end < 0) return false;
+  if (text.charCodeAt(end) === 0x2026) return true;
+  return end >= 2 && text.charCodeAt(end) === 46 && text.charCodeAt(end - 1) === 46 && text.charCodeAt(end - 2) === 46;
 }
 
 function lastContrast(infos: (TokenInfo | undefined)[]): number {

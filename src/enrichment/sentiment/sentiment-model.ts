@@ -1,7 +1,7 @@
 import { SENTIMENT_LABELS } from '../enrichment.types';
-import { DENSE_COUNT, DENSE_FEATURES, FeatureOptions, SparseVector } from './features';
+import { DENSE_COUNT, DENSE_FEATURES, FeatureOptions, FeatureSink, SparseVector, visitFeatures } from './features';
 import { softmaxProbabilities } from './softmax-regression';
-import type { LexiconLanguage } from './lexicon-analyzer';
+import type { LexiconAnalysis, LexiconLanguage } from './lexicon-analyzer';
 
 export const MODEL_FORMAT = 'ouvidor-sentiment-v1';
 
@@ -68,10 +68,47 @@ export class SentimentModel {
     return weights.features;
   }
 
-  /** P(negative), P(neutral), P(positive) into `out`. */
+  /** P(negative), P(neutral), P(positive) of a feature vector into `out`. */
   probabilities(language: LexiconLanguage, row: SparseVector, out: Float64Array): Float64Array {
     const weights = this.byLanguage[language];
     if (!weights) throw new Error(`no sentiment weights for ${language}`);
     return softmaxProbabilities(weights.table, SENTIMENT_LABELS.length, row, out);
+  }
+
+  /** P(negative), P(neutral), P(positive) of an analysed post into `out`, without building its vector. */
+  classify(language: LexiconLanguage, analysis: LexiconAnalysis, out: Float64Array): Float64Array {
+    const weights = this.byLanguage[language];
+    if (!weights) throw new Error(`no sentiment weights for ${language}`);
+    const sink = this.sink;
+    sink.table = weights.table;
+    sink.logits = out;
+    out.fill(0);
+    visitFeatures(analysis, weights.features, sink);
+    let max = -Infinity;
+    for (let k = 0; k < 3; k++) if (out[k] > max) max = out[k];
+    let z = 0;
+    for (let k = 0; k < 3; k++) {
+      out[k] = Math.exp(out[k] - max);
+      z += out[k];
+    }
+    for (let k = 0; k < 3; k++) out[k] /= z;
+    return out;
+  }
+
+  private readonly sink = new LogitSink();
+}
+
+/** Adds each feature's three class weights to the logits. */
+class LogitSink implements FeatureSink {
+  table: Float32Array = new Float32Array(0);
+  logits: Float64Array = new Float64Array(3);
+
+  add(column: number, value: number): void {
+    const base = column * 3;
+    const t = this.table;
+    const l = this.logits;
+    l[0] += t[base] * value;
+    l[1] += t[base + 1] * value;
+    l[2] += t[base + 2] * value;
   }
 }

@@ -8,7 +8,6 @@ import {
   SentimentResult,
   SentimentThresholds,
 } from '../enrichment.types';
-import { featurize } from './features';
 import { LexiconAnalysis, LexiconAnalyzer, LexiconLanguage } from './lexicon-analyzer';
 import { SentimentModel, SentimentModelJson } from './sentiment-model';
 
@@ -110,12 +109,12 @@ export class SentimentScorer {
     let score: number;
     let probabilities: [number, number, number] | null = null;
     if (this.model && this.model.has(language)) {
-      const p = this.model.probabilities(language, featurize(analysis, this.model.featureOptions(language)), this.probabilities);
+      const p = this.model.classify(language, analysis, this.probabilities);
       probabilities = [p[0], p[1], p[2]];
       if (lang === 'und' && this.model.has('pt') && language !== 'pt') {
         // Unknown language (too short, hashtags and emoji only): average both languages' models.
         const other = this.analyzer.analyze(text, 'pt');
-        const q = this.model.probabilities('pt', featurize(other, this.model.featureOptions('pt')), this.probabilities);
+        const q = this.model.classify('pt', other, this.probabilities);
         probabilities = [(probabilities[0] + q[0]) / 2, (probabilities[1] + q[1]) / 2, (probabilities[2] + q[2]) / 2];
       }
       score = scoreFromProbabilities(probabilities);
