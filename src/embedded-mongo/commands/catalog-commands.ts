@@ -11,7 +11,7 @@ function cursorOf(ns: string, firstBatch: Document[]): Document {
 }
 
 /** Collection options the engine stores but cannot honour: refusing them beats ignoring them. */
-const UNSUPPORTED_COLLECTION_OPTIONS = ['viewOn', 'timeseries', 'capped', 'clusteredIndex', 'encryptedFields', 'changeStreamPreAndPostImages'];
+const UNSUPPORTED_COLLECTION_OPTIONS = ['viewOn', 'timeseries', 'capped', 'clusteredIndex', 'encryptedFields', 'changeStreamPreAndPostImages', 'validator'];
 
 const create: CommandHandler = (cmd, ctx) => {
   const name = targetCollectionName(cmd, 'create');
