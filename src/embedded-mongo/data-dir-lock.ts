@@ -2,7 +2,6 @@ import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 const LOCK_FILE = 'LOCK';
-const heldInThisProcess = new Set<string>();
 
 function alive(pid: number): boolean {
   try {
@@ -14,27 +13,26 @@ function alive(pid: number): boolean {
 }
 
 /**
- * One engine per data directory: two engines appending to one journal would corrupt it. A lock
- * left by a killed process (its pid no longer running) is taken over.
+ * One engine per data directory: two engines appending to one journal would corrupt it. The lock
+ * file holds the owner's pid. A lock whose process is gone (killed) is taken over; a lock held by
+ * a live process, this one included (an engine in another worker thread), is refused.
  */
 export class DataDirLock {
-  private constructor(private readonly dir: string) {}
+  private constructor(private readonly path: string) {}
 
   static acquire(dir: string): DataDirLock {
     const path = join(dir, LOCK_FILE);
-    if (heldInThisProcess.has(dir)) throw new Error(`data directory ${dir} is already open in this process`);
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         const fd = openSync(path, 'wx');
         writeSync(fd, String(process.pid));
         closeSync(fd);
-        heldInThisProcess.add(dir);
-        return new DataDirLock(dir);
+        return new DataDirLock(path);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         const owner = Number(readFileSync(path, 'utf8').trim());
-        if (owner && owner !== process.pid && alive(owner)) {
-          throw new Error(`data directory ${dir} is in use by process ${owner}`);
+        if (owner && alive(owner)) {
+          throw new Error(`data directory ${dir} is in use by process ${owner}${owner === process.pid ? ' (this process)' : ''}; if no engine runs there, delete ${path}`);
         }
         rmSync(path, { force: true });
       }
@@ -43,7 +41,6 @@ export class DataDirLock {
   }
 
   release(): void {
-    heldInThisProcess.delete(this.dir);
-    rmSync(join(this.dir, LOCK_FILE), { force: true });
+    rmSync(this.path, { force: true });
   }
 }

@@ -115,7 +115,7 @@ describe('DurableStorage', () => {
   it('refuses a data directory another live engine holds', async () => {
     const dir = join(root, 'data');
     const live = await openStore(dir);
-    await expect(openStore(dir)).rejects.toThrow(/already open/);
+    await expect(openStore(dir)).rejects.toThrow(/in use by process/);
     await live.storage.close();
   });
 });

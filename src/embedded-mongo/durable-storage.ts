@@ -75,6 +75,16 @@ export class DurableStorage implements ChangeLog {
   async open(): Promise<{ documents: number; journalRecords: number; tornTail: boolean }> {
     mkdirSync(this.dir, { recursive: true });
     this.lock = DataDirLock.acquire(this.dir);
+    try {
+      return this.restore();
+    } catch (err) {
+      this.lock.release();
+      this.lock = null;
+      throw err;
+    }
+  }
+
+  private restore(): { documents: number; journalRecords: number; tornTail: boolean } {
     rmSync(join(this.dir, SNAPSHOT_TMP_FILE), { force: true });
     this.catalog.setChangeLog(null);
 
