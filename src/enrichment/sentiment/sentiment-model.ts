@@ -1,6 +1,5 @@
 import { SENTIMENT_LABELS } from '../enrichment.types';
-import { DENSE_COUNT, DENSE_FEATURES, FeatureOptions, FeatureSink, SparseVector, visitFeatures } from './features';
-import { softmaxProbabilities } from './softmax-regression';
+import { DENSE_COUNT, DENSE_FEATURES, FeatureOptions, FeatureSink, visitFeatures } from './features';
 import type { LexiconAnalysis, LexiconLanguage } from './lexicon-analyzer';
 
 export const MODEL_FORMAT = 'ouvidor-sentiment-v1';
@@ -60,19 +59,6 @@ export class SentimentModel {
 
   has(language: LexiconLanguage): boolean {
     return this.byLanguage[language] !== undefined;
-  }
-
-  featureOptions(language: LexiconLanguage): FeatureOptions {
-    const weights = this.byLanguage[language];
-    if (!weights) throw new Error(`no sentiment weights for ${language}`);
-    return weights.features;
-  }
-
-  /** P(negative), P(neutral), P(positive) of a feature vector into `out`. */
-  probabilities(language: LexiconLanguage, row: SparseVector, out: Float64Array): Float64Array {
-    const weights = this.byLanguage[language];
-    if (!weights) throw new Error(`no sentiment weights for ${language}`);
-    return softmaxProbabilities(weights.table, SENTIMENT_LABELS.length, row, out);
   }
 
   /** P(negative), P(neutral), P(positive) of an analysed post into `out`, without building its vector. */

@@ -110,30 +110,6 @@ export function trainSoftmax(
   return { columns, weights: result.x, classes: K, iterations: result.iterations, loss: result.value };
 }
 
-/** Class probabilities for one row, given a full-width weight table (column x classes). */
-export function softmaxProbabilities(
-  weights: Float32Array | Float64Array,
-  classes: number,
-  row: SparseVector,
-  out: Float64Array,
-): Float64Array {
-  out.fill(0);
-  for (let j = 0; j < row.index.length; j++) {
-    const base = row.index[j] * classes;
-    const v = row.value[j];
-    for (let k = 0; k < classes; k++) out[k] += weights[base + k] * v;
-  }
-  let max = -Infinity;
-  for (let k = 0; k < classes; k++) if (out[k] > max) max = out[k];
-  let z = 0;
-  for (let k = 0; k < classes; k++) {
-    out[k] = Math.exp(out[k] - max);
-    z += out[k];
-  }
-  for (let k = 0; k < classes; k++) out[k] /= z;
-  return out;
-}
-
 /** Limited-memory BFGS with a backtracking (Armijo) line search. */
 function minimizeLbfgs(
   f: (x: Float64Array, grad: Float64Array) => number,

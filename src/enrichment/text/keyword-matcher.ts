@@ -16,8 +16,6 @@ export function keywordSource(keyword: string): string {
 export class KeywordMatcher {
   private readonly pattern: RegExp | null;
   private readonly byFolded = new Map<string, string>();
-  /** First word of every keyword: when none is in the post, the regex need not run. */
-  private readonly firstWords = new Set<string>();
 
   constructor(keywords: readonly string[]) {
     const sources: string[] = [];
@@ -25,8 +23,7 @@ export class KeywordMatcher {
       const source = keywordSource(keyword);
       if (!source) continue;
       sources.push(source);
-      this.firstWords.add(foldText(keyword).trim().split(/[\s\-_]+/)[0]);
-      this.byFolded.set(foldText(keyword).trim().split(/\s+/).join(' '), keyword);
+      this.byFolded.set(foldText(keyword).trim().split(/[\s\-_]+/).join(' '), keyword);
     }
     // Longest first, so "cartão de crédito" wins over "cartão" when both are keywords.
     sources.sort((a, b) => b.length - a.length);
@@ -35,23 +32,9 @@ export class KeywordMatcher {
       : null;
   }
 
-  /**
-   * The first keyword (as given) found in already-folded text, or null. `words` (the post's
-   * folded words, when the caller has them) lets posts that share no first word with any
-   * keyword skip the regex.
-   */
-  matchFolded(folded: string, words?: ReadonlySet<string>): string | null {
+  /** The first keyword (as given) found in already-folded text, or null. */
+  matchFolded(folded: string): string | null {
     if (!this.pattern) return null;
-    if (words) {
-      let candidate = false;
-      for (const w of words) {
-        if (this.firstWords.has(w)) {
-          candidate = true;
-          break;
-        }
-      }
-      if (!candidate) return null;
-    }
     const m = this.pattern.exec(folded);
     if (!m) return null;
     const found = m[1].split(/[\s\-_]+/).join(' ');
