@@ -2,6 +2,7 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/c
 import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
+import { AlertsModule } from './alerts/alerts.module';
 import { CareModule } from './care/care.module';
 import { CollectorsModule } from './collectors/collectors.module';
 import { LeadsModule } from './leads/leads.module';
@@ -14,6 +15,7 @@ import { Settings } from './config/settings';
 import { SettingsModule } from './config/settings.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
+import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { ErrorsFilter } from './http/errors.filter';
 import { OperatorRejectionMiddleware } from './http/operator-rejection.middleware';
@@ -33,6 +35,10 @@ export class AppModule implements NestModule {
             level: settings.logLevel,
             // Secrets never reach the log: API keys, bearer tokens, cookies.
             redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.query.access_token', 'req.headers["x-signature"]'], censor: '***' },
+            serializers: {
+              // The URL keeps its query string in logs, except a key passed as ?access_token=.
+              req: (req: { url?: string; [k: string]: unknown }) => ({ ...req, url: req.url?.replace(/([?&]access_token=)[^&]*/g, '$1***') }),
+            },
             autoLogging: { ignore: (req) => req.url === '/health' },
             transport: pretty ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss' } } : undefined,
           },
@@ -50,6 +56,8 @@ export class AppModule implements NestModule {
         TrafficModule,
         SurveysModule,
         ReportsModule,
+        ExportsModule,
+        AlertsModule,
         DemoModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorsFilter }],

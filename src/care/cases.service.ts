@@ -38,6 +38,8 @@ const normalise = (text: string) =>
     .replace(/\s+/g, ' ')
     .trim();
 
+export type CaseExportRow = CaseRow & { customer: string; intent: string; sentiment: string | null; firstResponseDueAt: Date; breached: boolean };
+
 type CaseLean = Case & { _id: Types.ObjectId; createdAt?: Date; updatedAt?: Date };
 
 export function toCaseView(c: CaseLean, withMessages = false) {
@@ -369,7 +371,16 @@ export class CasesService {
     return this.get(workspaceId, id);
   }
 
-  async list(workspaceId: string, q: ListCasesQuery) {
+  /** Every case matching the list filters, newest first, streamed from a cursor (CSV export). */
+  async *exportRows(workspaceId: string, q: ListCasesQuery): AsyncGenerator<CaseExportRow> {
+    const cursor = this.cases.find(this.listFilter(workspaceId, q), { messages: 0, externalIds: 0 }).sort({ openedAt: -1, _id: -1 }).lean().cursor({ batchSize: 500 });
+    for await (const c of cursor) {
+      const lean = c as unknown as CaseLean;
+      yield { ...toCaseRow(lean), customer: lean.customer.handle, intent: lean.intent, sentiment: lean.sentiment, firstResponseDueAt: lean.firstResponseDueAt, breached: !!lean.breachedAt };
+    }
+  }
+
+  private listFilter(workspaceId: string, q: ListCasesQuery): Record<string, unknown> {
     const filter: Record<string, unknown> = { workspaceId: new Types.ObjectId(workspaceId) };
     if (q.status) filter.status = q.status;
     if (q.team) filter.team = q.team;
@@ -380,6 +391,11 @@ export class CasesService {
     if (q.topic) filter.topicIds = new Types.ObjectId(q.topic);
     if (q.breached !== undefined) filter.breachedAt = q.breached ? { $ne: null } : null;
     if (q.from || q.to) filter.openedAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) };
+    return filter;
+  }
+
+  async list(workspaceId: string, q: ListCasesQuery) {
+    const filter = this.listFilter(workspaceId, q);
     const sort: Record<string, 1 | -1> =
       q.sort === 'waiting' ? { awaitingReplySince: 1, openedAt: 1 } : q.sort === 'due' ? { firstResponseDueAt: 1 } : { openedAt: -1 };
     if (q.sort === 'waiting') filter.awaitingReplySince = { $ne: null };
@@ -425,6 +441,22 @@ export class CasesService {
     if (filter.topic) f.topicIds = new Types.ObjectId(filter.topic);
     const rows = await this.cases.find(f, { messages: 0, externalIds: 0 }).lean();
     return rows.map((c) => toCaseRow(c as unknown as CaseLean));
+  }
+
+  /** Cases whose first-response SLA was breached since `since`, every workspace (alerts). */
+  async breachedSince(since: Date) {
+    const rows = await this.cases
+      .find({ breachedAt: { $gte: since } }, { workspaceId: 1, breachedAt: 1, customer: 1, platform: 1, team: 1, assignee: 1, firstResponseAt: 1 })
+      .lean();
+    return rows.map((c) => ({
+      workspaceId: String(c.workspaceId),
+      caseId: String(c._id),
+      breachedAt: c.breachedAt!,
+      customer: c.customer.handle,
+      platform: c.platform,
+      team: c.team,
+      assignee: c.assignee,
+    }));
   }
 
   // ---- the care scan --------------------------------------------------------------------------

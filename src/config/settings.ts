@@ -42,6 +42,7 @@ const fileSchema = z
       .strict(),
     refreshMetricsIntervalSeconds: intish(10, 86400),
     careScanIntervalSeconds: intish(1, 3600),
+    alertScanIntervalSeconds: intish(1, 3600),
   })
   .strict();
 
@@ -74,6 +75,7 @@ export const ENVIRONMENT_KEYS: Record<string, string> = {
   X_MONTHLY_READ_CAP: 'x.monthlyReadCap',
   REFRESH_METRICS_INTERVAL_SECONDS: 'refreshMetricsIntervalSeconds',
   CARE_SCAN_INTERVAL_SECONDS: 'careScanIntervalSeconds',
+  ALERT_SCAN_INTERVAL_SECONDS: 'alertScanIntervalSeconds',
 };
 
 function readJson(path: string): Record<string, unknown> {

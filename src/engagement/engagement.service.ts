@@ -88,6 +88,15 @@ export class EngagementService {
     return this.posts.find(filter).sort({ createdAt: -1 }).lean();
   }
 
+  /** Own posts published in `[from, to)`, newest first, streamed from a cursor (CSV export). */
+  async *exportPosts(workspaceId: string, from?: Date, to?: Date, topicId?: string) {
+    const filter: Record<string, unknown> = { workspaceId: new Types.ObjectId(workspaceId) };
+    if (from || to) filter.createdAt = { ...(from ? { $gte: from } : {}), ...(to ? { $lt: to } : {}) };
+    if (topicId) filter.topicIds = new Types.ObjectId(topicId);
+    const cursor = this.posts.find(filter).sort({ createdAt: -1, _id: -1 }).lean().cursor({ batchSize: 500 });
+    for await (const p of cursor) yield p;
+  }
+
   async followerSamples(workspaceId: string, before: Date) {
     return this.snapshots.find({ workspaceId: new Types.ObjectId(workspaceId), at: { $lte: before } }).sort({ at: 1 }).lean();
   }

@@ -192,8 +192,13 @@ export class MentionsService {
     );
   }
 
-  async list(workspaceId: string, q: ListMentionsQuery) {
-    const limit = q.limit ?? 50;
+  /** Every mention matching the list filters, newest first, streamed from a cursor (CSV export). */
+  async *exportRows(workspaceId: string, q: ListMentionsQuery): AsyncGenerator<StoredMention> {
+    const cursor = this.mentions.find(this.listFilter(workspaceId, q)).sort({ createdAt: -1, _id: -1 }).lean().cursor({ batchSize: 500 });
+    for await (const doc of cursor) yield toMentionView(doc as MentionRow);
+  }
+
+  private listFilter(workspaceId: string, q: ListMentionsQuery): Record<string, unknown> {
     const filter: Record<string, unknown> = { workspaceId: new Types.ObjectId(workspaceId) };
     if (q.topic) filter.topicIds = new Types.ObjectId(q.topic);
     if (q.from || q.to) filter.createdAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) };
@@ -202,6 +207,12 @@ export class MentionsService {
     if (q.intent) filter.intent = q.intent;
     if (q.lang) filter.lang = q.lang;
     if (q.q) filter.text = { $regex: escapeRegex(q.q), $options: 'i' };
+    return filter;
+  }
+
+  async list(workspaceId: string, q: ListMentionsQuery) {
+    const limit = q.limit ?? 50;
+    const filter = this.listFilter(workspaceId, q);
     const query = q.cursor ? { $and: [filter, afterCursor('createdAt', decodeCursor(q.cursor))] } : filter;
     const rows = (await this.mentions
       .find(query)

@@ -186,6 +186,32 @@ export class SurveysService {
     }));
   }
 
+  /** CSAT responses of 3 or less answered since `since`, every workspace (follow-up alerts, seed 004). */
+  async followUpsSince(since: Date) {
+    const docs = await this.responses
+      .find({ type: 'csat', score: { $lte: 3 }, respondedAt: { $gte: since } }, { workspaceId: 1, score: 1, respondedAt: 1, caseId: 1, comment: 1 })
+      .lean();
+    return docs.map((d) => ({
+      workspaceId: String(d.workspaceId),
+      responseId: String(d._id),
+      score: d.score,
+      respondedAt: d.respondedAt,
+      caseId: idOrNull(d.caseId),
+      comment: d.comment ?? null,
+    }));
+  }
+
+  /** Mean CSAT score per case, for the cases export. */
+  async csatByCase(workspaceId: string, caseIds: string[]): Promise<Map<string, number>> {
+    const ids = caseIds.filter((id) => isValidObjectId(id)).map((id) => new Types.ObjectId(id));
+    if (ids.length === 0) return new Map();
+    const rows = await this.responses.aggregate<{ _id: Types.ObjectId; mean: number }>([
+      { $match: { workspaceId: new Types.ObjectId(workspaceId), type: 'csat', caseId: { $in: ids } } },
+      { $group: { _id: '$caseId', mean: { $avg: '$score' } } },
+    ]);
+    return new Map(rows.map((r) => [String(r._id), r.mean]));
+  }
+
   /** Surveys of this kind sent in `[from, to)`; 0 when none were recorded. */
   async sendCount(workspaceId: string, kind: SurveyKind, from: Date, to: Date): Promise<number> {
     const [total] = await this.sends.aggregate<{ n: number }>([

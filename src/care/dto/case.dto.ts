@@ -10,6 +10,7 @@ export const CASE_SORTS = ['waiting', 'newest', 'due'] as const;
 const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class ListCasesQuery {
+  @ApiPropertyOptional({ description: 'API key, for exports opened as plain links' }) @IsOptional() @IsString() access_token?: string;
   @ApiPropertyOptional({ enum: CASE_STATUSES }) @IsOptional() @IsIn(CASE_STATUSES) status?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(80) team?: string;
   @ApiPropertyOptional({ description: 'agent id, or "none" for unassigned' }) @IsOptional() @IsString() @MaxLength(64) assignee?: string;

@@ -5,6 +5,7 @@ import { PLATFORMS } from '../../topics/schemas/topic.schema';
 import { INTENTS, SENTIMENT_LABELS } from '../schemas/mention.schema';
 
 export class ListMentionsQuery {
+  @ApiPropertyOptional({ description: 'API key, for exports opened as plain links' }) @IsOptional() @IsString() access_token?: string;
   @ApiPropertyOptional({ description: 'topic id' }) @IsOptional() @IsMongoId() topic?: string;
   @ApiPropertyOptional({ description: 'inclusive start (ISO 8601), platform time' }) @IsOptional() @Type(() => Date) @IsDate() from?: Date;
   @ApiPropertyOptional({ description: 'exclusive end (ISO 8601)' }) @IsOptional() @Type(() => Date) @IsDate() to?: Date;

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { ApiKeysService } from '../api-keys.service';
 import type { Role } from '../schemas/api-key.schema';
 import { WorkspacesService } from '../workspaces.service';
-import { ALLOWED_ROLES, INSTALLATION_ADMIN, PUBLIC_ROUTE } from './auth.decorators';
+import { ALLOWED_ROLES, INSTALLATION_ADMIN, PUBLIC_ROUTE, QUERY_TOKEN } from './auth.decorators';
 
 /** `Authorization: Bearer <api key>` on every route that is not @Public(); 401 without, 403 for the wrong role. */
 @Injectable()
@@ -21,8 +21,11 @@ export class ApiKeyGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request & { auth?: unknown }>();
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    // EventSource cannot send headers, so the live stream may carry the key as ?access_token=.
-    const secret = match?.[1] ?? (typeof req.query?.access_token === 'string' ? req.query.access_token : undefined);
+    const queryToken =
+      req.method === 'GET' && this.reflector.getAllAndOverride<boolean>(QUERY_TOKEN, targets) && typeof req.query?.access_token === 'string'
+        ? req.query.access_token
+        : undefined;
+    const secret = match?.[1] ?? queryToken;
     if (!secret) throw new UnauthorizedException('missing API key: send Authorization: Bearer <api key>');
     const auth = await this.apiKeys.authenticate(secret);
     if (!auth) throw new UnauthorizedException('invalid API key');

@@ -5,12 +5,19 @@ import type { Role } from '../schemas/api-key.schema';
 export const PUBLIC_ROUTE = 'ouvidor:public';
 export const ALLOWED_ROLES = 'ouvidor:roles';
 export const INSTALLATION_ADMIN = 'ouvidor:installation-admin';
+export const QUERY_TOKEN = 'ouvidor:query-token';
 
 /** No API key needed (health, docs, the dashboard's static page). */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
 /** Only keys with one of these roles; without the decorator every role may call the route. */
 export const Roles = (...roles: Role[]) => SetMetadata(ALLOWED_ROLES, roles);
+
+/**
+ * The key may also come as `?access_token=` (GET only): EventSource cannot send headers, and a
+ * CSV export should work as a plain link. Nowhere else, so keys stay out of URLs and logs.
+ */
+export const AllowQueryToken = () => SetMetadata(QUERY_TOKEN, true);
 
 /** Only an admin key of the installation's default workspace (creates workspaces). */
 export const InstallationAdmin = () => SetMetadata(INSTALLATION_ADMIN, true);

@@ -1,0 +1,245 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { isValidObjectId, Model, Types } from 'mongoose';
+import { Observable, Subject, filter, map } from 'rxjs';
+import { CasesService } from '../care/cases.service';
+import { Settings, SETTINGS } from '../config/settings';
+import { JOB_ENGINE } from '../jobs/jobs.module';
+import type { JobEngine } from '../jobs/job-queue';
+import { MentionsService } from '../mentions/mentions.service';
+import { afterCursor, decodeCursor, encodeCursor } from '../mentions/page-cursor';
+import { hourlyRollups, negativeShareSpike, SpikeCheck, volumeSpike } from '../reports/kpis';
+import { SurveysService } from '../surveys/surveys.service';
+import { TopicsService } from '../topics/topics.service';
+import { WorkspacesService } from '../workspaces/workspaces.service';
+import { ListAlertsQuery } from './dto/alerts.dto';
+import { Alert, AlertType } from './schemas/alert.schema';
+
+const HOUR_MS = 3_600_000;
+const LOOKBACK_MS = 2 * 24 * HOUR_MS;
+export const DELIVERY_ATTEMPTS = 5;
+const DELIVERY_TIMEOUT_MS = 5_000;
+
+type AlertJob = { kind: 'check'; hour?: string } | { kind: 'deliver'; alertId: string };
+
+export interface AlertView {
+  id: string;
+  type: AlertType;
+  topicId: string | null;
+  at: Date;
+  message: string;
+  details: Record<string, unknown>;
+  delivery: Alert['delivery'];
+  createdAt?: Date;
+}
+
+const toView = (a: Alert & { _id: Types.ObjectId; createdAt?: Date }): AlertView => ({
+  id: String(a._id),
+  type: a.type,
+  topicId: a.topicId ? String(a.topicId) : null,
+  at: a.at,
+  message: a.message,
+  details: a.details ?? {},
+  delivery: a.delivery,
+  createdAt: a.createdAt,
+});
+
+const pct = (n: number | null) => (n === null ? '—' : `${n.toFixed(1)}%`);
+
+/**
+ * Spikes (volume and negative share per topic, KPIS.md), SLA breaches and CSAT follow-ups
+ * (responses of 3 or less, seed 004): each raised once per episode, listed, pushed to the live
+ * stream and delivered to the workspace's webhook (Slack-compatible JSON) with retries.
+ */
+@Injectable()
+export class AlertsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Alerts');
+  private readonly live = new Subject<AlertView & { workspaceId: string }>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    @InjectModel(Alert.name) private readonly alerts: Model<Alert>,
+    @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(JOB_ENGINE) private readonly jobs: JobEngine,
+    private readonly topics: TopicsService,
+    private readonly workspaces: WorkspacesService,
+    private readonly mentions: MentionsService,
+    private readonly cases: CasesService,
+    private readonly surveys: SurveysService,
+  ) {
+    this.jobs.define({
+      queue: 'alerts',
+      attempts: DELIVERY_ATTEMPTS,
+      backoffMs: 2_000,
+      concurrency: 2,
+      process: (data, ctx) => {
+        const job = data as AlertJob;
+        return job.kind === 'check' ? this.check(job.hour ? new Date(job.hour) : undefined) : this.deliver(job.alertId, ctx.attempt);
+      },
+    });
+  }
+
+  onApplicationBootstrap() {
+    if (!this.settings.worker) return;
+    const every = this.settings.alertScanIntervalSeconds * 1000;
+    this.timer = setInterval(() => {
+      const slot = Math.floor(Date.now() / every);
+      this.jobs.enqueue<AlertJob>('alerts', { kind: 'check' }, { jobId: `alerts-check:${slot}` }).catch((err) =>
+        this.logger.error({ err: err.message }, 'Could not schedule the alert checks'),
+      );
+    }, every);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown() {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Runs every check; `hour` (default: the last complete UTC hour) is the hour tested for spikes. */
+  async check(hour?: Date): Promise<{ raised: number }> {
+    const h = new Date(Math.floor((hour ?? new Date(Date.now() - HOUR_MS)).getTime() / HOUR_MS) * HOUR_MS);
+    let raised = 0;
+    for (const topic of await this.topics.listActive()) raised += await this.checkSpikes(topic.workspaceId, topic.id, topic.name, h);
+    const since = new Date(Date.now() - LOOKBACK_MS);
+    for (const b of await this.cases.breachedSince(since)) {
+      const ok = await this.raise(b.workspaceId, {
+        type: 'sla_breach',
+        key: `sla:${b.caseId}`,
+        at: b.breachedAt,
+        message: `SLA breached: @${b.customer} has waited past the first-response target${b.team ? ` (team ${b.team})` : ''}`,
+        details: { caseId: b.caseId, platform: b.platform, team: b.team, assignee: b.assignee },
+      });
+      if (ok) raised++;
+    }
+    for (const r of await this.surveys.followUpsSince(since)) {
+      const ok = await this.raise(r.workspaceId, {
+        type: 'csat_follow_up',
+        key: `csat:${r.responseId}`,
+        at: r.respondedAt,
+        message: `CSAT ${r.score}/5 needs a follow-up${r.comment ? `: “${r.comment.slice(0, 140)}”` : ''}`,
+        details: { responseId: r.responseId, score: r.score, caseId: r.caseId },
+      });
+      if (ok) raised++;
+    }
+    return { raised };
+  }
+
+  private async checkSpikes(workspaceId: string, topicId: string, topicName: string, h: Date): Promise<number> {
+    const counters = await this.mentions.rollupCounters(workspaceId, new Date(h.getTime() - 8 * 24 * HOUR_MS), new Date(h.getTime() + HOUR_MS), { topic: topicId });
+    const rows = hourlyRollups(counters);
+    if (rows.length === 0) return 0;
+    const since = rows[0].hour;
+    const prev = new Date(h.getTime() - HOUR_MS);
+    let raised = 0;
+    const checks: [AlertType, (at: Date) => SpikeCheck, string][] = [
+      ['volume_spike', (at) => volumeSpike(rows, at, { since }), 'mention volume'],
+      ['negative_share_spike', (at) => negativeShareSpike(rows, at, { since }), 'negative share'],
+    ];
+    for (const [type, spikeAt, label] of checks) {
+      const now = spikeAt(h);
+      // One alert per episode: an hour that continues a spike from the hour before raises nothing.
+      if (!now.spike || spikeAt(prev).spike) continue;
+      const value = type === 'volume_spike' ? String(now.value) : pct(now.value);
+      const threshold = type === 'volume_spike' ? now.threshold?.toFixed(1) : pct(now.threshold);
+      const ok = await this.raise(workspaceId, {
+        type,
+        key: `${type}:${topicId}:${h.toISOString()}`,
+        topicId,
+        at: h,
+        message: `Spike in ${label} on “${topicName}”: ${value} in the hour from ${h.toISOString()} (threshold ${threshold})`,
+        details: { value: now.value, threshold: now.threshold, mean: now.mean, std: now.std, historyPoints: now.historyPoints },
+      });
+      if (ok) raised++;
+    }
+    return raised;
+  }
+
+  /** Inserts the alert unless its episode already has one; pushes and queues its delivery. */
+  private async raise(
+    workspaceId: string,
+    a: { type: AlertType; key: string; at: Date; message: string; details: Record<string, unknown>; topicId?: string },
+  ): Promise<boolean> {
+    let doc;
+    try {
+      doc = await this.alerts.create({
+        workspaceId: new Types.ObjectId(workspaceId),
+        type: a.type,
+        key: a.key,
+        topicId: a.topicId ? new Types.ObjectId(a.topicId) : null,
+        at: a.at,
+        message: a.message,
+        details: a.details,
+      });
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) return false;
+      throw err;
+    }
+    const view = toView(doc.toObject());
+    this.logger.log({ workspaceId, type: a.type, key: a.key }, 'Alert raised');
+    this.live.next({ ...view, workspaceId });
+    await this.jobs.enqueue<AlertJob>('alerts', { kind: 'deliver', alertId: view.id }, { jobId: `alert-delivery:${view.id}` });
+    return true;
+  }
+
+  /** POSTs the alert to the workspace's webhook; throws on failure so the queue retries it. */
+  async deliver(alertId: string, attempt = 1): Promise<void> {
+    const alert = await this.alerts.findById(new Types.ObjectId(alertId)).lean();
+    if (!alert || alert.delivery?.status === 'delivered') return;
+    const ws = await this.workspaces.get(String(alert.workspaceId));
+    const url = ws.settings.webhook?.url;
+    if (!url) {
+      await this.alerts.updateOne({ _id: alert._id }, { $set: { 'delivery.status': 'skipped' } });
+      return;
+    }
+    const body = {
+      text: `[Ouvidor · ${ws.name}] ${alert.message}`,
+      alert: { id: alertId, type: alert.type, at: alert.at, topicId: alert.topicId ? String(alert.topicId) : null, details: alert.details },
+    };
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'User-Agent': 'Ouvidor-Alerts/1' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+      });
+      if (!res.ok) throw new Error(`webhook answered ${res.status}`);
+      await this.alerts.updateOne(
+        { _id: alert._id },
+        { $set: { 'delivery.status': 'delivered', 'delivery.deliveredAt': new Date(), 'delivery.lastError': null }, $inc: { 'delivery.attempts': 1 } },
+      );
+    } catch (err) {
+      const message = (err as Error).message;
+      await this.alerts.updateOne(
+        { _id: alert._id },
+        { $set: { 'delivery.status': attempt >= DELIVERY_ATTEMPTS ? 'failed' : 'pending', 'delivery.lastError': message }, $inc: { 'delivery.attempts': 1 } },
+      );
+      this.logger.warn({ alertId, attempt, err: message }, 'Alert webhook delivery failed');
+      throw err;
+    }
+  }
+
+  async list(workspaceId: string, q: ListAlertsQuery) {
+    const limit = q.limit ?? 50;
+    const f: Record<string, unknown> = { workspaceId: new Types.ObjectId(workspaceId) };
+    if (q.type) f.type = q.type;
+    if (q.from || q.to) f.at = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) };
+    const query = q.cursor ? { $and: [f, afterCursor('at', decodeCursor(q.cursor))] } : f;
+    const rows = await this.alerts.find(query).sort({ at: -1, _id: -1 }).limit(limit + 1).lean();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { data: page.map(toView), nextCursor: rows.length > limit && last ? encodeCursor(last.at, last._id) : null };
+  }
+
+  async get(workspaceId: string, id: string) {
+    if (!isValidObjectId(id)) return null;
+    const doc = await this.alerts.findOne({ _id: new Types.ObjectId(id), workspaceId: new Types.ObjectId(workspaceId) }).lean();
+    return doc ? toView(doc) : null;
+  }
+
+  stream(workspaceId: string): Observable<{ type: string; data: AlertView }> {
+    return this.live.pipe(
+      filter((a) => a.workspaceId === workspaceId),
+      map(({ workspaceId: _w, ...a }) => ({ type: 'alert', data: a })),
+    );
+  }
+}

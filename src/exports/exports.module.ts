@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { CareModule } from '../care/care.module';
+import { EngagementModule } from '../engagement/engagement.module';
+import { LeadsModule } from '../leads/leads.module';
+import { MentionsModule } from '../mentions/mentions.module';
+import { SurveysModule } from '../surveys/surveys.module';
+import { WorkspacesModule } from '../workspaces/workspaces.module';
+import { ExportsController } from './exports.controller';
+
+@Module({
+  imports: [MentionsModule, CareModule, EngagementModule, LeadsModule, SurveysModule, WorkspacesModule],
+  controllers: [ExportsController],
+})
+export class ExportsModule {}
