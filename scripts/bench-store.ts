@@ -150,11 +150,11 @@ async function main(): Promise<void> {
   {
     const Scratch = conn.model('Scratch', mentionSchema.clone(), 'scratch');
     await Scratch.init();
-    for (let i = 0; i < 1000; i++) await Scratch.updateOne({ platform: 'x', externalId: externalIdOf(i) }, upsertUpdate(i), { upsert: true });
-    for (let b = 0; b < 4; b++) {
+    for (let i = 0; i < 2000; i++) await Scratch.updateOne({ platform: 'x', externalId: externalIdOf(i) }, upsertUpdate(i), { upsert: true });
+    for (let b = 0; b < 10; b++) {
       await Scratch.bulkWrite(
         Array.from({ length: BULK_BATCH }, (_, j) => ({
-          updateOne: { filter: { platform: 'x', externalId: externalIdOf(j) }, update: upsertUpdate(j), upsert: true },
+          updateOne: { filter: { platform: 'x', externalId: externalIdOf(b * BULK_BATCH + j) }, update: upsertUpdate(b * BULK_BATCH + j), upsert: true },
         })),
       );
     }
