@@ -76,10 +76,31 @@ export function equalityConstraints(filter: Document): Map<string, string[]> {
   return out;
 }
 
+/**
+ * A partial index holds only the documents matching its filter, so it may serve a query only when
+ * the query implies that filter. Recognised: `field: value` / `{ $eq }` matched by the same
+ * equality in the query, and `{ $exists: true }` on a field the query sets equal to a value.
+ */
+function impliesPartialFilter(partial: Document, eq: Map<string, string[]>): boolean {
+  return Object.keys(partial).every((field) => {
+    const condition = partial[field];
+    const keys = eq.get(field);
+    if (!keys || keys.length === 0) return false;
+    if (isDocumentValue(condition) && Object.keys(condition).length === 1) {
+      if (condition.$exists === true) return true;
+      if ('$eq' in condition) return isIndexableScalar(condition.$eq) && keys.every((k) => k === canonicalKey(condition.$eq));
+      return false;
+    }
+    return isIndexableScalar(condition) && keys.every((k) => k === canonicalKey(condition));
+  });
+}
+
 export function planQuery(filter: Document | null | undefined, indexes: Iterable<HashIndex>): QueryPlan | null {
   if (!filter) return null;
-  const indexList = [...indexes].filter((ix) => ix.maintained && ix.partialFilter === null);
   const eq = equalityConstraints(filter);
+  const indexList = [...indexes].filter(
+    (ix) => ix.maintained && (ix.partialFilter === null || impliesPartialFilter(ix.spec.partialFilterExpression ?? {}, eq)),
+  );
   let best: { index: HashIndex; prefix: string[][]; score: number } | null = null;
   if (eq.size > 0) {
     for (const index of indexList) {
