@@ -42,10 +42,10 @@ for (const w of [
 
 const ptIntensifiers: Record<string, number> = {};
 for (const w of [
-  'muito', 'muita', 'muitos', 'muitas', 'mto', 'mt', 'mta', 'mtos', 'mtas', 'mt', 'super', 'mega',
+  'muito', 'muita', 'muitos', 'muitas', 'mto', 'mt', 'mta', 'mtos', 'mtas', 'super', 'mega',
   'hiper', 'ultra', 'bem', 'tao', 'extremamente', 'totalmente', 'completamente', 'absolutamente',
   'bastante', 'incrivelmente', 'realmente', 'mo', 'sumamente', 'demasiado', 'tremendamente',
-  'profundamente', 'mais', 'mo',
+  'profundamente', 'mais',
 ]) {
   ptIntensifiers[w] = BOOST;
 }
@@ -74,7 +74,7 @@ export const ENGLISH_RESOURCES: SentimentLanguageResources = {
 };
 
 export const PORTUGUESE_RESOURCES: SentimentLanguageResources = {
-  negators: ['nao', 'nunca', 'jamais', 'nem', 'nenhum', 'nenhuma', 'nada', 'ninguem', 'sem', 'n', 'naum', 'nao'],
+  negators: ['nao', 'nunca', 'jamais', 'nem', 'nenhum', 'nenhuma', 'nada', 'ninguem', 'sem', 'n', 'naum'],
   intensifiers: ptIntensifiers,
   postIntensifiers: { demais: BOOST, 'pra-caramba': BOOST, 'pra-caralho': BOOST, pacas: BOOST },
   contrast: ['mas', 'porem', 'entretanto', 'contudo', 'todavia', 'embora'],

@@ -19,8 +19,11 @@ export interface LanguageTrainingConfig {
   l2: number;
   /** L2 penalty on the dense lexicon-feature weights. */
   l2Dense: number;
-  /** Weight classes inversely to their frequency, so that macro-F1 is not sacrificed to the majority class. */
-  balanced: boolean;
+  /**
+   * Weight classes by (frequency)^-balance: 1 fully balanced, so that macro-F1 is not sacrificed
+   * to the majority class; 0 plain.
+   */
+  balance: number;
   maxIterations: number;
   /** Weights whose absolute value is below this are dropped from the JSON. */
   prune: number;
@@ -31,8 +34,8 @@ export interface LanguageTrainingConfig {
  * L2 for English, whose training set is small and noisy.
  */
 export const DEFAULT_TRAINING_CONFIG: Record<LexiconLanguage, LanguageTrainingConfig> = {
-  en: { features: { ...DEFAULT_FEATURE_OPTIONS, stems: true }, l2: 20, l2Dense: 0.1, balanced: true, maxIterations: 300, prune: 5e-4 },
-  pt: { features: { ...DEFAULT_FEATURE_OPTIONS, stems: true }, l2: 10, l2Dense: 0.1, balanced: true, maxIterations: 300, prune: 5e-4 },
+  en: { features: DEFAULT_FEATURE_OPTIONS, l2: 20, l2Dense: 0.1, balance: 1, maxIterations: 300, prune: 5e-4 },
+  pt: { features: DEFAULT_FEATURE_OPTIONS, l2: 10, l2Dense: 0.1, balance: 1, maxIterations: 300, prune: 5e-4 },
 };
 
 /** Trains one language's weights on labelled posts. */
@@ -51,14 +54,14 @@ export function trainLanguageModel(
     return k;
   });
   let classWeights: number[] | undefined;
-  if (config.balanced) {
+  if (config.balance > 0) {
     const counts = new Array<number>(K).fill(0);
     let total = 0;
     rows.forEach((r, i) => {
       counts[labels[i]] += r.weight ?? 1;
       total += r.weight ?? 1;
     });
-    classWeights = counts.map((c) => (c > 0 ? total / (K * c) : 0));
+    classWeights = counts.map((c) => (c > 0 ? Math.pow(total / (K * c), config.balance) : 0));
   }
   const trained = trainSoftmax(vectors, labels, K, {
     l2: config.l2,
