@@ -14,6 +14,7 @@ import { MentionRouter } from './routing/mention-router';
 import { LexiconAnalysis } from './sentiment/lexicon-analyzer';
 import { SentimentDetails, SentimentScorer, labelForScore } from './sentiment/sentiment-scorer';
 import { foldText } from './text/fold';
+import { ScannedPieces, scanPost } from './text/post-scanner';
 import { unescapePostText } from './text/post-text';
 
 /** Where a support request or complaint lands when the words alone read neutral or positive. */
@@ -74,6 +75,9 @@ export function reconcileSentiment(
  */
 @Injectable()
 export class EnrichmentService {
+  /** Scratch buffers for the scanner: enrich() is synchronous, so one set per service is safe. */
+  private readonly pieces: ScannedPieces = { kinds: [], values: [] };
+
   constructor(
     private readonly languageDetector: LanguageDetector,
     private readonly sentimentScorer: SentimentScorer,
@@ -84,8 +88,9 @@ export class EnrichmentService {
   enrich(input: EnrichmentInput, options: EnrichmentOptions = {}): EnrichmentResult {
     const thresholds = resolveThresholds(options.thresholds);
     const text = unescapePostText(input.text ?? '');
-    const lang = this.languageDetector.detect(text, input.platformLang);
-    const details = this.sentimentScorer.details(text, lang, thresholds);
+    const pieces = scanPost(text, this.pieces);
+    const lang = this.languageDetector.detectScanned(text, pieces, input.platformLang).lang;
+    const details = this.sentimentScorer.details(text, lang, thresholds, pieces);
     let folded: string | undefined;
     const post = {
       words: details.analysis.foldedWords,

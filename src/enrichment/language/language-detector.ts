@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { detectAll } from 'tinyld';
+import { PieceKind, ScannedPieces, scanPost } from '../text/post-scanner';
 
 /** Languages tinyld may answer with when the cheap detector is unsure (the ones our users post in). */
 export const DEFAULT_DETECTION_LANGUAGES = ['en', 'pt', 'es', 'fr', 'de', 'it'] as const;
@@ -58,7 +59,8 @@ PORTUGUESE_WORDS.delete('so');
 
 const NOISE = /https?:\/\/\S+|www\.\S+|[@#][\p{L}\p{N}_]+/gu;
 const LETTER = /\p{L}/gu;
-const PORTUGUESE_MARKS = /[ãõç]|(?:^|\s)é(?:\s|$)|k{4,}|(?:rs){2,}/;
+/** Letters and words only Portuguese writes: ã õ ç, "é", laughs written "kkkk" or "rsrs". */
+const PORTUGUESE_MARKS = /[ãõç]|^é$|^k{4,}|^(?:rs){2,}/;
 /** Word endings one language has and the other hardly ever does (gerunds, -ção, -ing, -ly). */
 const PORTUGUESE_ENDINGS = byLastChar([
   'ção', 'cao', 'ções', 'coes', 'ando', 'endo', 'indo', 'inho', 'inha', 'inhos', 'inhas', 'mente', 'íssimo', 'issimo', 'íssima', 'issima',
@@ -82,6 +84,8 @@ export class LanguageDetector {
   private readonly languages: string[];
   private readonly minLetters: number;
   private readonly minAccuracy: number;
+  private readonly wordClasses = new Map<string, number>();
+  private readonly scratch: ScannedPieces = { kinds: [], values: [] };
 
   constructor(@Optional() @Inject(LANGUAGE_DETECTOR_OPTIONS) options: LanguageDetectorOptions | null = {}) {
     options ??= {};
@@ -97,7 +101,12 @@ export class LanguageDetector {
 
   /** The language and which step decided it (benchmarks report how often tinyld is needed). */
   detectWithMethod(text: string, platformLang?: string | null): LanguageDecision {
-    const counted = this.countFunctionWords(text.toLowerCase());
+    return this.detectScanned(text, scanPost(text, this.scratch), platformLang);
+  }
+
+  /** Same as detectWithMethod, for a post the caller already split with `scanPost`. */
+  detectScanned(text: string, pieces: ScannedPieces, platformLang?: string | null): LanguageDecision {
+    const counted = this.countFunctionWords(pieces);
     if (counted === 'en' || counted === 'pt') return { lang: counted, method: 'function-words' };
     const platform = normalisePlatformLang(platformLang);
     if (platform) return { lang: platform, method: 'platform' };
@@ -112,46 +121,28 @@ export class LanguageDetector {
   }
 
   /** 'en' / 'pt' when the count is clear, 'en?' / 'pt?' when one word decides it, else null. */
-  private countFunctionWords(lower: string): 'en' | 'pt' | 'en?' | 'pt?' | null {
+  private countFunctionWords(pieces: ScannedPieces): 'en' | 'pt' | 'en?' | 'pt?' | null {
     let en = 0;
     let pt = 0;
     let es = 0;
-    const n = lower.length;
-    let i = 0;
-    while (i < n) {
-      const c = lower.charCodeAt(i);
-      if (!isLetter(c)) {
-        i++;
-        continue;
-      }
-      let j = i + 1;
-      while (j < n) {
-        const d = lower.charCodeAt(j);
-        if (isLetter(d) || (d === 39 && j + 1 < n && isLetter(lower.charCodeAt(j + 1)))) j++;
-        else break;
-      }
-      const before = i > 0 ? lower.charCodeAt(i - 1) : 32;
+    let marked = false;
+    const { kinds, values } = pieces;
+    for (let p = 0; p < kinds.length; p++) {
       // Mentions, hashtags and links name things; they say nothing about the language.
-      if (before === 64 || before === 35 || before === 95 || (before >= 48 && before <= 57)) {
-        i = j;
-        continue;
+      if (kinds[p] !== PieceKind.Word || values[p].charCodeAt(0) === 35) continue;
+      const word = values[p];
+      let cls = this.wordClasses.get(word);
+      if (cls === undefined) {
+        cls = classifyWord(word);
+        if (this.wordClasses.size >= WORD_CACHE_LIMIT) this.wordClasses.clear();
+        this.wordClasses.set(word, cls);
       }
-      if (c === 104 && lower.startsWith('http', i) && lower.charCodeAt(j) === 58) {
-        while (j < n && lower.charCodeAt(j) !== 32) j++;
-        i = j;
-        continue;
-      }
-      const w = lower.slice(i, j);
-      if (SPANISH_WORDS.has(w)) es++;
-      if (ENGLISH_WORDS.has(w)) en++;
-      else if (PORTUGUESE_WORDS.has(w)) pt++;
-      else if (w.length > 4) {
-        if (hasEnding(w, PORTUGUESE_ENDINGS)) pt++;
-        else if (hasEnding(w, ENGLISH_ENDINGS)) en++;
-      }
-      i = j;
+      if (cls & SPANISH) es++;
+      if (cls & ENGLISH) en++;
+      else if (cls & PORTUGUESE) pt++;
+      if (cls & PORTUGUESE_MARK) marked = true;
     }
-    if (PORTUGUESE_MARKS.test(lower)) pt += 2;
+    if (marked) pt += 2;
     if (es >= 2 && es >= pt) return null;
     if (pt >= 2 && pt > en + 1) return 'pt';
     if (en >= 2 && en > pt + 1) return 'en';
@@ -161,8 +152,26 @@ export class LanguageDetector {
   }
 }
 
-function isLetter(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 0xe0 && c <= 0xfc && c !== 0xf7);
+const ENGLISH = 1;
+const PORTUGUESE = 2;
+const SPANISH = 4;
+const PORTUGUESE_MARK = 8;
+const WORD_CACHE_LIMIT = 50_000;
+
+/** What one word says about the language, as bits (cached per word by the detector). */
+function classifyWord(word: string): number {
+  let lower = word.toLowerCase();
+  if (lower.includes('’')) lower = lower.replace(/’/g, "'");
+  let cls = 0;
+  if (SPANISH_WORDS.has(lower)) cls |= SPANISH;
+  if (ENGLISH_WORDS.has(lower)) cls |= ENGLISH;
+  else if (PORTUGUESE_WORDS.has(lower)) cls |= PORTUGUESE;
+  else if (lower.length > 4) {
+    if (hasEnding(lower, PORTUGUESE_ENDINGS)) cls |= PORTUGUESE;
+    else if (hasEnding(lower, ENGLISH_ENDINGS)) cls |= ENGLISH;
+  }
+  if (PORTUGUESE_MARKS.test(lower)) cls |= PORTUGUESE_MARK;
+  return cls;
 }
 
 function hasEnding(word: string, endings: ReadonlyMap<number, readonly string[]>): boolean {

@@ -3,7 +3,7 @@ import afinnEnglish from 'sentiment/languages/en/labels.json';
 import afinnPortuguese from './lexicon/afinn-pt.json';
 import vaderEnglish from './lexicon/vader-en.json';
 import { foldText } from '../text/fold';
-import { PieceKind, ScannedPieces, scanPost } from './post-scanner';
+import { PieceKind, ScannedPieces, scanPost } from '../text/post-scanner';
 import { computeTokenHashes, TokenHashes } from './token-hashes';
 import {
   ENGLISH_RESOURCES,
@@ -217,7 +217,8 @@ export class LexiconAnalyzer {
     return this.tables[language].info.get(foldText(word))?.score;
   }
 
-  analyze(text: string, language: LexiconLanguage): LexiconAnalysis {
+  /** `pieces`: the post already split by `scanPost` (the enrichment pipeline scans once). */
+  analyze(text: string, language: LexiconLanguage, pieces?: ScannedPieces): LexiconAnalysis {
     const tables = this.tables[language];
     let tokens: string[] = [];
     let infos: (TokenInfo | undefined)[] = [];
@@ -235,7 +236,7 @@ export class LexiconAnalyzer {
     let phraseStarts = 0;
     let titleCaseWords = 0;
 
-    const pieces = scanPost(text, this.pieces);
+    pieces ??= scanPost(text, this.pieces);
     for (let p = 0; p < pieces.kinds.length; p++) {
       const kind = pieces.kinds[p];
       const value = pieces.values[p];

@@ -8,6 +8,7 @@ import {
   SentimentResult,
   SentimentThresholds,
 } from '../enrichment.types';
+import { ScannedPieces } from '../text/post-scanner';
 import { LexiconAnalysis, LexiconAnalyzer, LexiconLanguage } from './lexicon-analyzer';
 import { SentimentModel, SentimentModelJson } from './sentiment-model';
 
@@ -103,9 +104,15 @@ export class SentimentScorer {
     return { score, label };
   }
 
-  details(text: string, lang: string, thresholds: SentimentThresholds = DEFAULT_SENTIMENT_THRESHOLDS): SentimentDetails {
+  /** `pieces`: the post already split by `scanPost`, when the caller has it. */
+  details(
+    text: string,
+    lang: string,
+    thresholds: SentimentThresholds = DEFAULT_SENTIMENT_THRESHOLDS,
+    pieces?: ScannedPieces,
+  ): SentimentDetails {
     const language = lexiconLanguageFor(lang);
-    const analysis = this.analyzer.analyze(text, language);
+    const analysis = this.analyzer.analyze(text, language, pieces);
     let score: number;
     let probabilities: [number, number, number] | null = null;
     if (this.model && this.model.has(language)) {
@@ -113,7 +120,7 @@ export class SentimentScorer {
       probabilities = [p[0], p[1], p[2]];
       if (lang === 'und' && this.model.has('pt') && language !== 'pt') {
         // Unknown language (too short, hashtags and emoji only): average both languages' models.
-        const other = this.analyzer.analyze(text, 'pt');
+        const other = this.analyzer.analyze(text, 'pt', pieces);
         const q = this.model.classify('pt', other, this.probabilities);
         probabilities = [(probabilities[0] + q[0]) / 2, (probabilities[1] + q[1]) / 2, (probabilities[2] + q[2]) / 2];
       }
