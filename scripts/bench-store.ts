@@ -177,7 +177,8 @@ async function main(): Promise<void> {
   for (let queued = 0; queued < TOTAL_DOCS; ) {
     const size = Math.min(LOAD_BATCH, TOTAL_DOCS - queued);
     const first = queued;
-    const batch = Array.from({ length: size }, (_, j) => mention(first + j, externalIdOf(first + j)));
+    // _id first, as Mongoose would send it (the driver appends a missing _id at the end).
+    const batch = Array.from({ length: size }, (_, j) => ({ _id: new Types.ObjectId(), ...mention(first + j, externalIdOf(first + j)) }));
     queued += size;
     const insert: Promise<unknown> = Mention.collection.insertMany(batch, { ordered: false }).then(() => {
       inFlight.delete(insert);
