@@ -1,0 +1,286 @@
+/** The triage inbox (unanswered and filtered cases, with SLA countdowns and actions) and the case view. */
+import { api } from '../api.js';
+import { clear, h, select } from '../dom.js';
+import * as fmt from '../format.js';
+import { t } from '../i18n.js';
+import { agentName, href, navigate, resolveRange, workspace } from '../state.js';
+import { INTENTS, intentBadge, sentimentBadge, SENTIMENTS } from './mentions.js';
+
+const STATUSES = ['open', 'pending', 'resolved', 'abandoned'];
+const SORTS = [
+  ['waiting', 'inbox.sortWaiting'],
+  ['due', 'inbox.sortDue'],
+  ['newest', 'inbox.sortNewest'],
+];
+const PAGE = 50;
+const SOON_SECONDS = 30 * 60;
+
+const customerOf = (c) => c.customer?.name || (c.customer?.handle ? `@${c.customer.handle}` : c.id);
+
+/* ---------- live clocks ---------- */
+
+/** SLA countdowns and waiting times tick every second without asking the API again. */
+function startClocks(scope) {
+  const tick = () => {
+    const now = Date.now();
+    for (const el of scope.querySelectorAll('[data-due]')) {
+      const left = (new Date(el.dataset.due).getTime() - now) / 1000;
+      el.textContent = left >= 0 ? t('inbox.dueIn', { time: fmt.duration(left) }) : t('inbox.overdue', { time: fmt.duration(-left) });
+      el.classList.toggle('overdue', left < 0);
+      el.classList.toggle('soon', left >= 0 && left < SOON_SECONDS);
+      el.classList.toggle('ok', left >= SOON_SECONDS);
+    }
+    for (const el of scope.querySelectorAll('[data-since]')) {
+      el.textContent = fmt.duration((now - new Date(el.dataset.since).getTime()) / 1000);
+    }
+  };
+  tick();
+  const timer = setInterval(tick, 1000);
+  return () => clearInterval(timer);
+}
+
+function slaElement(c) {
+  if (c.firstResponseAt) {
+    const took = (new Date(c.firstResponseAt) - new Date(c.openedAt)) / 1000;
+    const late = c.firstResponseDueAt && new Date(c.firstResponseAt) > new Date(c.firstResponseDueAt);
+    return h('span', { class: ['sla', late ? 'late' : 'met'] }, t('inbox.answeredIn', { time: fmt.duration(took) }));
+  }
+  if (!c.firstResponseDueAt || c.status === 'resolved' || c.status === 'abandoned') return h('span', { class: 'sla muted' }, fmt.MISSING);
+  return h('span', { class: 'sla', dataset: { due: c.firstResponseDueAt } });
+}
+
+/* ---------- actions ---------- */
+
+function agentOptions() {
+  return [['', t('inbox.unassigned')], ...workspace.agents.map((a) => [a.id, a.team ? `${a.name} (${a.team})` : a.name])];
+}
+
+function teamOptions() {
+  return [['', t('inbox.noTeam')], ...workspace.teams.map((tm) => [tm.name, tm.name])];
+}
+
+async function updateCase(c, patch, ctx) {
+  const updated = await api.patch(`/cases/${encodeURIComponent(c.id)}`, patch);
+  const customer = customerOf(updated);
+  if ('assigneeId' in patch) {
+    ctx.toast(patch.assigneeId ? t('inbox.assigned', { customer, agent: agentName(patch.assigneeId) }) : t('inbox.unassignedDone', { customer }));
+  } else if ('team' in patch) {
+    ctx.toast(t('inbox.teamSet', { customer, team: patch.team ?? t('inbox.noTeam') }));
+  } else if (patch.status) {
+    ctx.toast(t('inbox.statusSet', { customer, status: t(`status.${updated.status}`) }));
+  }
+  return updated;
+}
+
+/** Assignee and team pickers and status buttons; `onChange(updated)` redraws whatever shows the case. */
+function caseControls(c, ctx, onChange) {
+  const run = (patch) => updateCase(c, patch, ctx).then(onChange, ctx.showError);
+  const assignee = select(
+    { class: 'assign', 'aria-label': t('inbox.assignee'), dataset: { caseId: c.id }, onchange: (e) => run({ assigneeId: e.target.value || null }) },
+    agentOptions(),
+    c.assignee ?? '',
+  );
+  const team = select({ class: 'team', 'aria-label': t('inbox.team'), onchange: (e) => run({ team: e.target.value || null }) }, teamOptions(), c.team ?? '');
+  const closed = c.status === 'resolved' || c.status === 'abandoned';
+  const buttons = closed
+    ? [h('button', { type: 'button', class: 'ghost', onclick: () => run({ status: 'open' }) }, t('inbox.reopen'))]
+    : [
+        h('button', { type: 'button', class: 'resolve', onclick: () => run({ status: 'resolved' }) }, t('inbox.resolve')),
+        c.status !== 'pending' ? h('button', { type: 'button', class: 'ghost', onclick: () => run({ status: 'pending' }) }, t('inbox.pending')) : null,
+      ];
+  return { assignee, team, buttons };
+}
+
+/* ---------- the inbox ---------- */
+
+function caseRow(c, ctx) {
+  const row = h('article', { class: ['case-row', `status-${c.status}`, c.breached ? 'is-breached' : ''], dataset: { caseId: c.id } });
+  const draw = (cur) => {
+    const controls = caseControls(cur, ctx, (updated) => {
+      draw(updated);
+      row.classList.add('flash');
+    });
+    clear(row).append(
+      h(
+        'div',
+        { class: 'case-who' },
+        h('a', { class: 'customer', href: href('case', {}, { id: cur.id }) }, customerOf(cur)),
+        cur.customer?.handle ? h('span', { class: 'muted handle' }, `@${cur.customer.handle}`) : null,
+        h('div', { class: 'badges' }, intentBadge(cur.intent), sentimentBadge(cur.sentiment), h('span', { class: ['badge', 'status', `status-${cur.status}`] }, t(`status.${cur.status}`)), cur.breached ? h('span', { class: 'badge breached' }, t('inbox.breached')) : null),
+      ),
+      h('div', { class: 'case-wait' }, h('span', { class: 'label' }, t('inbox.waiting')), cur.awaitingReplySince && cur.status !== 'resolved' ? h('span', { class: 'waiting', dataset: { since: cur.awaitingReplySince } }) : h('span', { class: 'muted' }, fmt.MISSING)),
+      h('div', { class: 'case-sla' }, h('span', { class: 'label' }, t('inbox.sla')), slaElement(cur)),
+      h('div', { class: 'case-assign' }, h('span', { class: 'label' }, t('inbox.assignee')), controls.assignee),
+      h('div', { class: 'case-team' }, h('span', { class: 'label' }, t('inbox.team')), controls.team),
+      h('div', { class: 'case-actions' }, h('a', { class: 'button ghost', href: href('case', {}, { id: cur.id }) }, t('inbox.open')), controls.buttons[0]),
+    );
+  };
+  draw(c);
+  return row;
+}
+
+export async function renderInbox(main, ctx) {
+  const p = ctx.params;
+  const tab = p.tab === 'cases' ? 'cases' : 'unanswered';
+  const range = resolveRange(p);
+  const setFilter = (patch) => navigate('inbox', { ...p, ...patch, offset: null }, { keepGlobals: false });
+  const listParams = {
+    topic: p.topic,
+    status: p.status,
+    team: p.team,
+    assignee: p.assignee,
+    intent: p.intent,
+    sentiment: p.sentiment,
+    breached: p.breached,
+    sort: p.sort || 'waiting',
+    ...(p.opened === 'range' ? { from: range.from.toISOString(), to: range.to.toISOString() } : {}),
+  };
+
+  const tabs = h(
+    'nav',
+    { class: 'subtabs' },
+    h('a', { href: href('inbox', { tab: 'unanswered' }), class: tab === 'unanswered' ? 'active' : '', id: 'tab-unanswered' }, t('inbox.unanswered')),
+    h('a', { href: href('inbox', { tab: 'cases', status: 'open' }), class: tab === 'cases' ? 'active' : '', id: 'tab-cases' }, t('inbox.cases')),
+  );
+  const summary = h('span', { class: 'muted summary' });
+  const csv = api.exportUrl('cases', tab === 'cases' ? listParams : { topic: p.topic, status: 'open' });
+  main.append(h('div', { class: 'view-head' }, h('h1', {}, t('inbox.title')), tabs, summary, h('a', { class: 'button ghost', href: csv, download: 'cases.csv' }, t('common.exportCsv'))));
+
+  if (tab === 'cases') {
+    main.append(
+      h(
+        'div',
+        { class: 'toolbar' },
+        h('label', { class: 'field' }, h('span', {}, t('filter.status')), select({ id: 'f-status', onchange: (e) => setFilter({ status: e.target.value || null }) }, [['', t('common.all')], ...STATUSES.map((s) => [s, t(`status.${s}`)])], p.status)),
+        h('label', { class: 'field' }, h('span', {}, t('filter.team')), select({ id: 'f-team', onchange: (e) => setFilter({ team: e.target.value || null }) }, [['', t('common.all')], ...workspace.teams.map((tm) => [tm.name, tm.name])], p.team)),
+        h('label', { class: 'field' }, h('span', {}, t('filter.assignee')), select({ id: 'f-assignee', onchange: (e) => setFilter({ assignee: e.target.value || null }) }, [['', t('common.all')], ['none', t('inbox.unassigned')], ...workspace.agents.map((a) => [a.id, a.name])], p.assignee)),
+        h('label', { class: 'field' }, h('span', {}, t('filter.intent')), select({ id: 'f-intent', onchange: (e) => setFilter({ intent: e.target.value || null }) }, [['', t('common.all')], ...INTENTS.map((i) => [i, t(`intent.${i}`)])], p.intent)),
+        h('label', { class: 'field' }, h('span', {}, t('filter.sentiment')), select({ id: 'f-sentiment', onchange: (e) => setFilter({ sentiment: e.target.value || null }) }, [['', t('common.all')], ...SENTIMENTS.map((s) => [s, t(`sentiment.${s}`)])], p.sentiment)),
+        h('label', { class: 'field' }, h('span', {}, t('filter.sort')), select({ id: 'f-sort', onchange: (e) => setFilter({ sort: e.target.value }) }, SORTS.map(([v, k]) => [v, t(k)]), listParams.sort)),
+        h('label', { class: 'field check' }, h('input', { type: 'checkbox', id: 'f-breached', checked: p.breached === 'true', onchange: (e) => setFilter({ breached: e.target.checked ? 'true' : null }) }), h('span', {}, t('filter.breached'))),
+        p.opened === 'range' ? h('span', { class: 'chip' }, `${t('inbox.opened', { time: '' })} ${fmt.dateTime(range.from, range.tz)} → ${fmt.dateTime(range.to, range.tz)}`) : null,
+      ),
+    );
+  }
+
+  const head = h(
+    'div',
+    { class: 'case-head', 'aria-hidden': 'true' },
+    h('span', {}, t('inbox.customer')),
+    h('span', {}, t('inbox.waiting')),
+    h('span', {}, t('inbox.sla')),
+    h('span', {}, t('inbox.assignee')),
+    h('span', {}, t('inbox.team')),
+    h('span', {}),
+  );
+  const list = h('div', { class: 'case-list', id: 'case-list' }, head);
+  main.append(list);
+
+  let rows;
+  let total;
+  if (tab === 'unanswered') {
+    rows = await api.get('/cases/unanswered');
+    if (p.topic) rows = rows.filter((c) => (c.topicIds ?? []).includes(p.topic));
+    total = rows.length;
+  } else {
+    const offset = Number(p.offset) || 0;
+    const page = await api.get('/cases', { ...listParams, limit: PAGE, offset });
+    rows = page.data;
+    total = page.total;
+    if (offset + rows.length < total || offset > 0) {
+      main.append(
+        h(
+          'div',
+          { class: 'pager' },
+          offset > 0 ? h('a', { class: 'button ghost', href: href('inbox', { ...p, offset: Math.max(0, offset - PAGE) }) }, '← ', String(Math.max(0, offset - PAGE) + 1), '–', String(offset)) : null,
+          offset + rows.length < total ? h('a', { class: 'button ghost', href: href('inbox', { ...p, offset: offset + PAGE }) }, `${offset + PAGE + 1}–${Math.min(total, offset + 2 * PAGE)} →`) : null,
+        ),
+      );
+    }
+  }
+  if (!ctx.alive()) return undefined;
+  summary.textContent = t('common.total', { n: fmt.count(total) });
+  if (!rows.length) list.append(h('p', { class: 'muted empty' }, t('common.none')));
+  for (const c of rows) list.append(caseRow(c, ctx));
+  return startClocks(main);
+}
+
+/* ---------- one case ---------- */
+
+function messageLink(m, platform) {
+  if (!m.externalId || platform !== 'x') return null;
+  return `https://x.com/i/web/status/${encodeURIComponent(m.externalId)}`;
+}
+
+export async function renderCase(main, ctx) {
+  const c = await api.get(`/cases/${encodeURIComponent(ctx.id)}`);
+  if (!ctx.alive()) return undefined;
+  const tz = resolveRange(ctx.params).tz;
+  const page = h('div', { class: 'case-view', id: 'case-view', dataset: { caseId: c.id } });
+  main.append(page);
+
+  const draw = (cur) => {
+    const controls = caseControls(cur, ctx, draw);
+    const text = h('textarea', { id: 'reply-text', rows: 3, required: true, maxlength: 10000 });
+    const agent = select({ id: 'reply-agent' }, [['', '—'], ...workspace.agents.map((a) => [a.id, a.name])], cur.assignee ?? '');
+    const form = h(
+      'form',
+      { class: 'reply-form', id: 'reply-form' },
+      h('h2', {}, t('inbox.recordReply')),
+      h('label', { class: 'field grow' }, h('span', {}, t('inbox.replyText')), text),
+      h('div', { class: 'reply-row' }, h('label', { class: 'field' }, h('span', {}, t('inbox.replyAgent')), agent), h('button', { type: 'submit', class: 'primary' }, t('inbox.replySave'))),
+    );
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      if (!text.value.trim()) return;
+      try {
+        const updated = await api.post(`/cases/${encodeURIComponent(cur.id)}/replies`, { text: text.value.trim(), ...(agent.value ? { agentId: agent.value } : {}) });
+        ctx.toast(t('inbox.replyRecorded'));
+        draw(updated);
+      } catch (err) {
+        ctx.showError(err);
+      }
+    });
+    clear(page).append(
+      h('a', { class: 'back', href: href('inbox') }, '← ', t('nav.inbox')),
+      h(
+        'header',
+        { class: 'case-header' },
+        h('div', {}, h('h1', {}, customerOf(cur), cur.customer?.handle ? h('span', { class: 'muted handle' }, ` @${cur.customer.handle}`) : null), h('p', { class: 'muted' }, t('inbox.opened', { time: fmt.dateTime(cur.openedAt, tz) }), ' · ', t('inbox.counts', { in: fmt.count(cur.inboundCount), out: fmt.count(cur.outboundCount) }), cur.routingKeyword ? ` · ${t('inbox.routedBy', { keyword: cur.routingKeyword })}` : '')),
+        h('div', { class: 'badges' }, h('span', { class: ['badge', 'status', `status-${cur.status}`], id: 'case-status' }, t(`status.${cur.status}`)), intentBadge(cur.intent), sentimentBadge(cur.sentiment), cur.breached ? h('span', { class: 'badge breached' }, t('inbox.breached')) : null),
+      ),
+      h(
+        'div',
+        { class: 'case-controls' },
+        h('div', { class: 'case-sla' }, h('span', { class: 'label' }, t('inbox.sla')), slaElement(cur)),
+        h('label', { class: 'field' }, h('span', {}, t('inbox.assignee')), controls.assignee),
+        h('label', { class: 'field' }, h('span', {}, t('inbox.team')), controls.team),
+        h('div', { class: 'buttons' }, controls.buttons),
+      ),
+      h('h2', {}, t('inbox.messages')),
+      h(
+        'ol',
+        { class: 'thread' },
+        (cur.messages ?? []).map((m) => {
+          const link = messageLink(m, cur.platform);
+          return h(
+            'li',
+            { class: ['message', m.direction] },
+            h('div', { class: 'bubble' }, h('p', {}, m.text)),
+            h(
+              'p',
+              { class: 'meta muted' },
+              m.direction === 'outbound' ? (m.agentId ? agentName(m.agentId) : t('inbox.outbound')) : m.authorHandle ? `@${m.authorHandle}` : t('inbox.inbound'),
+              ' · ',
+              h('time', { datetime: m.at }, fmt.dateTime(m.at, tz)),
+              link ? [' · ', h('a', { href: link, target: '_blank', rel: 'noopener noreferrer' }, '↗')] : null,
+            ),
+          );
+        }),
+      ),
+      form,
+    );
+  };
+  draw(c);
+  return startClocks(page);
+}

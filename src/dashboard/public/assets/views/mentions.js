@@ -1,0 +1,183 @@
+/** Mentions: the filtered list, newest first, with new ones arriving live over server-sent events. */
+import { api } from '../api.js';
+import { h, select } from '../dom.js';
+import * as fmt from '../format.js';
+import { t } from '../i18n.js';
+import { navigate, resolveRange } from '../state.js';
+
+export const SENTIMENTS = ['positive', 'neutral', 'negative'];
+export const INTENTS = ['support', 'complaint', 'question', 'lead', 'praise', 'other'];
+/** KPIS.md: inbound support = intent support, complaint or question. */
+export const SUPPORT_GROUP = 'support-all';
+const SUPPORT_INTENTS = ['support', 'complaint', 'question'];
+const PLATFORM_NAMES = { x: 'X' };
+const PAGE = 50;
+
+const newestFirst = (a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1);
+
+/**
+ * Pages through `/mentions` for one or several intents at once: the API filters one intent per
+ * call, so the support group reads three cursors and merges them newest first.
+ */
+class MentionFeed {
+  constructor(params, intents) {
+    this.sources = intents.map((intent) => ({ params: { ...params, intent }, buffer: [], cursor: undefined, done: false }));
+  }
+
+  async fill(src) {
+    if (src.buffer.length || src.done) return;
+    const page = await api.get('/mentions', { ...src.params, cursor: src.cursor, limit: PAGE });
+    src.buffer.push(...page.data);
+    src.cursor = page.nextCursor ?? undefined;
+    src.done = !page.nextCursor;
+  }
+
+  async next(n) {
+    const out = [];
+    while (out.length < n) {
+      await Promise.all(this.sources.map((s) => this.fill(s)));
+      const ready = this.sources.filter((s) => s.buffer.length);
+      if (!ready.length) break;
+      ready.sort((a, b) => newestFirst(a.buffer[0], b.buffer[0]));
+      out.push(ready[0].buffer.shift());
+    }
+    return out;
+  }
+
+  get done() {
+    return this.sources.every((s) => s.done && !s.buffer.length);
+  }
+}
+
+function matches(m, p) {
+  if (p.sentiment && m.sentiment?.label !== p.sentiment) return false;
+  if (p.intent === SUPPORT_GROUP ? !SUPPORT_INTENTS.includes(m.intent) : p.intent && m.intent !== p.intent) return false;
+  if (p.lang && m.lang !== p.lang) return false;
+  if (p.platform && m.platform !== p.platform) return false;
+  if (p.q && !(m.text ?? '').toLowerCase().includes(p.q.toLowerCase())) return false;
+  return true;
+}
+
+export function sentimentBadge(label, score) {
+  if (!label) return null;
+  const title = score === undefined || score === null ? undefined : `${fmt.decimal(score, 2)}`;
+  return h('span', { class: ['badge', `sentiment-${label}`], title }, t(`sentiment.${label}`));
+}
+
+export function intentBadge(intent) {
+  return intent ? h('span', { class: ['badge', 'intent', `intent-${intent}`] }, t(`intent.${intent}`)) : null;
+}
+
+function mentionCard(m, tz, isNew) {
+  const platform = PLATFORM_NAMES[m.platform] ?? m.platform;
+  return h(
+    'article',
+    { class: ['mention', isNew ? 'is-new' : ''], dataset: { id: m.id } },
+    h(
+      'header',
+      {},
+      h('strong', { class: 'author' }, m.author?.name || m.author?.handle || '?'),
+      m.author?.handle ? h('span', { class: 'muted handle' }, `@${m.author.handle}`) : null,
+      h('time', { class: 'muted', datetime: m.createdAt }, fmt.dateTime(m.createdAt, tz)),
+    ),
+    h('p', { class: 'mention-text', lang: m.lang || undefined }, m.text),
+    h(
+      'footer',
+      {},
+      sentimentBadge(m.sentiment?.label, m.sentiment?.score),
+      intentBadge(m.intent),
+      m.lang ? h('span', { class: 'badge lang' }, m.lang) : null,
+      m.routing?.team ? h('span', { class: 'badge team' }, m.routing.team) : null,
+      m.url ? h('a', { class: 'external', href: m.url, target: '_blank', rel: 'noopener noreferrer' }, t('mentions.open', { platform }), ' ↗') : null,
+    ),
+  );
+}
+
+export async function renderMentions(main, ctx) {
+  const p = ctx.params;
+  const range = resolveRange(p);
+  const listParams = { topic: p.topic, from: range.from.toISOString(), to: range.to.toISOString(), sentiment: p.sentiment, lang: p.lang, platform: p.platform, q: p.q };
+  const intents = p.intent === SUPPORT_GROUP ? SUPPORT_INTENTS : [p.intent || undefined];
+  const setFilter = (patch) => navigate('mentions', { ...p, ...patch }, { keepGlobals: false });
+
+  const search = h('input', { type: 'search', id: 'mentions-q', placeholder: t('common.search'), value: p.q ?? '' });
+  search.addEventListener('change', () => setFilter({ q: search.value.trim() || null }));
+  const csv = p.intent === SUPPORT_GROUP ? null : api.exportUrl('mentions', { ...listParams, intent: p.intent });
+  const liveState = h('span', { class: 'live-state', id: 'live-state' }, range.live ? t('mentions.connecting') : t('mentions.pausedCustom'));
+  const newCount = h('span', { class: 'chip new-count', hidden: true });
+  const list = h('div', { class: 'mention-list', id: 'mention-list' });
+  const more = h('button', { type: 'button', class: 'ghost load-more', hidden: true }, t('common.loadMore'));
+
+  main.append(
+    h(
+      'div',
+      { class: 'view-head' },
+      h('h1', {}, t('mentions.title')),
+      liveState,
+      newCount,
+      csv ? h('a', { class: 'button ghost', href: csv, download: 'mentions.csv' }, t('common.exportCsv')) : null,
+    ),
+    h(
+      'div',
+      { class: 'toolbar' },
+      h('label', { class: 'field' }, h('span', {}, t('filter.sentiment')), select({ id: 'f-sentiment', onchange: (e) => setFilter({ sentiment: e.target.value || null }) }, [['', t('common.all')], ...SENTIMENTS.map((s) => [s, t(`sentiment.${s}`)])], p.sentiment)),
+      h(
+        'label',
+        { class: 'field' },
+        h('span', {}, t('filter.intent')),
+        select({ id: 'f-intent', onchange: (e) => setFilter({ intent: e.target.value || null }) }, [['', t('common.all')], [SUPPORT_GROUP, t('mentions.supportAll')], ...INTENTS.map((i) => [i, t(`intent.${i}`)])], p.intent),
+      ),
+      h('label', { class: 'field' }, h('span', {}, t('filter.lang')), select({ id: 'f-lang', onchange: (e) => setFilter({ lang: e.target.value || null }) }, [['', t('common.all')], ['pt', 'pt'], ['en', 'en'], ['es', 'es']], p.lang)),
+      h('label', { class: 'field grow' }, h('span', {}, t('common.search')), search),
+    ),
+    list,
+    more,
+  );
+
+  const seen = new Set();
+  const feed = new MentionFeed(listParams, intents);
+  const loadPage = async () => {
+    more.disabled = true;
+    const page = await feed.next(PAGE);
+    if (!ctx.alive()) return;
+    for (const m of page) {
+      if (seen.has(m.id)) continue;
+      seen.add(m.id);
+      list.append(mentionCard(m, range.tz, false));
+    }
+    if (!list.children.length) list.append(h('p', { class: 'muted empty' }, t('common.none')));
+    more.hidden = feed.done;
+    more.disabled = false;
+  };
+  more.addEventListener('click', () => loadPage().catch(ctx.showError));
+  await loadPage();
+
+  if (!range.live || !ctx.alive()) return undefined;
+  // New mentions arrive over SSE; the browser reconnects by itself after a drop.
+  const source = new EventSource(api.streamUrl('/mentions/stream', { topic: p.topic }));
+  let fresh = 0;
+  source.addEventListener('open', () => {
+    liveState.textContent = `● ${t('mentions.live')}`;
+    liveState.classList.add('on');
+  });
+  source.addEventListener('error', () => {
+    liveState.textContent = t('mentions.offline');
+    liveState.classList.remove('on');
+  });
+  source.addEventListener('mention', (e) => {
+    let m;
+    try {
+      m = JSON.parse(e.data);
+    } catch {
+      return;
+    }
+    if (!m?.id || seen.has(m.id) || !matches(m, p)) return;
+    seen.add(m.id);
+    list.querySelector('.empty')?.remove();
+    list.prepend(mentionCard(m, range.tz, true));
+    fresh += 1;
+    newCount.hidden = false;
+    newCount.textContent = t('mentions.newCount', { n: fmt.count(fresh) });
+  });
+  return () => source.close();
+}

@@ -1,0 +1,141 @@
+/** Overview: a tile for every KPI of the overview report, with its change and target, and charts over time. */
+import { api } from '../api.js';
+import { CHARTS, drawChart } from '../charts.js';
+import { h } from '../dom.js';
+import * as fmt from '../format.js';
+import { t } from '../i18n.js';
+import { SECTIONS, valueAt } from '../kpis.js';
+import { href, intervalFor, navigate, reportParams, resolveRange } from '../state.js';
+
+export async function renderOverview(main, ctx) {
+  const q = reportParams(ctx.params);
+  const range = resolveRange(ctx.params);
+  const status = h('p', { class: 'muted loading' }, t('common.loading'));
+  const page = h('div', { class: 'overview', id: 'overview' }, status);
+  main.append(page);
+
+  const overview = await api.get('/reports/overview', q);
+  if (!ctx.alive()) return;
+  status.remove();
+  // The range the API used, for anyone (a person or a test) checking the numbers against it.
+  Object.assign(page.dataset, { from: overview.range.from, to: overview.range.to, tz: overview.range.tz, topic: overview.range.topic ?? '' });
+  page.append(
+    h(
+      'p',
+      { class: 'range-caption muted' },
+      `${fmt.dateTime(overview.range.from, q.tz)} → ${fmt.dateTime(overview.range.to, q.tz)} (${q.tz})`,
+    ),
+  );
+
+  const chartJobs = [];
+  for (const section of SECTIONS) {
+    const tiles = h('div', { class: 'tiles' }, section.tiles.map((tile) => renderTile(tile, overview, q, range)));
+    const charts = h('div', { class: 'charts' });
+    page.append(h('section', { class: 'kpi-section', id: `section-${section.id}` }, h('h2', {}, t(`section.${section.id}`)), tiles, charts));
+    for (const name of section.charts) chartJobs.push(() => renderChart(charts, name, q, range, ctx));
+  }
+  // Charts after the tiles, a few at a time, so the numbers show first.
+  await Promise.all(chartJobs.map((job) => job()));
+}
+
+function rowsLink(target, params = {}) {
+  if (!target) return null;
+  return href(target.view, { ...target.params, ...params }, { id: target.id });
+}
+
+function csvLink(csv, q) {
+  if (!csv) return null;
+  const params = { topic: q.topic, from: q.from, to: q.to, ...csv.params };
+  if (csv.name === 'leads') delete params.topic;
+  return api.exportUrl(csv.name, params);
+}
+
+function renderTile(tile, overview, q, range) {
+  const trend = overview.trends?.[tile.kpi];
+  const label = t(`kpi.${tile.kpi}`);
+  const attrs = { class: ['tile', trend?.status ? `is-${trend.status}` : ''], dataset: { kpi: tile.kpi } };
+
+  if (tile.kind === 'peakHour') {
+    const peak = overview.support?.peakHour;
+    const target = peak
+      ? { view: 'mentions', params: { range: 'custom', from: peak.hour ? new Date(peak.hour).toISOString() : null, to: peak.hour ? new Date(new Date(peak.hour).getTime() + 3600_000).toISOString() : null, intent: 'support-all' } }
+      : null;
+    return h(
+      'article',
+      attrs,
+      h('h3', { class: 'tile-label', title: tile.kpi }, label),
+      valueElement(peak ? fmt.hourLabel(peak.hour, q.tz) : fmt.MISSING, rowsLink(target), 'small'),
+      peak ? h('p', { class: 'tile-note' }, t('overview.peakCount', { n: fmt.count(peak.count) })) : null,
+    );
+  }
+
+  const value = tile.value ? tile.value(overview) : valueAt(overview, tile.kpi);
+  const text = fmt.byKind(tile.kind, value, { currency: overview.currency });
+  const csv = csvLink(tile.csv, q);
+  // Engagement has no list in the dashboard: its rows are the own-posts export.
+  const link = tile.rows ? rowsLink(tile.rows) : csv;
+  return h(
+    'article',
+    attrs,
+    h('h3', { class: 'tile-label', title: tile.kpi }, label, tile.live ? h('span', { class: 'chip' }, t('overview.live')) : null),
+    valueElement(text, link, text.length > 9 ? 'small' : ''),
+    changeLine(tile, trend, overview),
+    targetLine(tile, trend, overview),
+    csv ? h('a', { class: 'tile-csv', href: csv, download: `${tile.csv.name}.csv`, title: t('common.exportCsv') }, t('common.csv')) : null,
+  );
+}
+
+function valueElement(text, link, size) {
+  const cls = ['tile-value', size];
+  return link ? h('a', { class: cls, href: link, title: t('overview.rows') }, text) : h('p', { class: cls }, text);
+}
+
+function changeLine(tile, trend, overview) {
+  if (!trend || tile.live) return null;
+  const text = fmt.change(tile.kind, trend, { currency: overview.currency });
+  if (text === null) return h('p', { class: 'tile-change muted' }, t('overview.noPrevious'));
+  const delta = trend.change.absolute;
+  const arrow = delta > 0 ? '▲' : delta < 0 ? '▼' : '=';
+  const good = !tile.better || delta === 0 ? 'flat' : (delta > 0) === (tile.better === 'higher') ? 'good' : 'bad';
+  return h('p', { class: ['tile-change', good], title: `${fmt.byKind(tile.kind, trend.previous, { currency: overview.currency })} ${t('overview.previous')}` }, `${arrow} ${text}`, h('span', { class: 'muted' }, ` ${t('overview.previous')}`));
+}
+
+function targetLine(tile, trend, overview) {
+  if (!trend?.target) return null;
+  const value = fmt.byKind(tile.kind, trend.target.value, { currency: overview.currency });
+  const met = trend.status === 'met';
+  return h(
+    'p',
+    { class: ['tile-target', trend.status ?? ''], title: met ? t('overview.met') : t('overview.missed') },
+    met ? '✓ ' : trend.status === 'missed' ? '✗ ' : '',
+    t('overview.target', { value: `${trend.target.direction === 'higher' ? '≥' : '≤'} ${value}` }),
+  );
+}
+
+async function renderChart(container, name, q, range, ctx) {
+  const def = CHARTS[name];
+  const interval = def.interval && (range.to - range.from) / 3600_000 <= 31 * 24 ? def.interval : intervalFor(range.from, range.to);
+  const canvas = h('div', { class: 'chart-canvas' });
+  const card = h('figure', { class: 'chart', dataset: { chart: name } }, h('figcaption', {}, t(def.title)), canvas);
+  container.append(card);
+  try {
+    const results = await Promise.all(def.series.map((s) => api.get('/reports/timeseries', { ...q, metric: s.metric, interval })));
+    if (!ctx.alive()) return;
+    const points = results.map((r) => r.points);
+    const ends = points[0].map((p, i) => points[0][i + 1]?.t ?? new Date(results[0].to).toISOString());
+    drawChart(canvas, def, points, {
+      interval,
+      tz: q.tz,
+      ends,
+      onBucket: def.rows
+        ? (from, to) => {
+            const target = def.rows(new Date(Math.max(new Date(from), range.from)).toISOString(), new Date(to).toISOString());
+            navigate(target.view, target.params, { id: target.id });
+          }
+        : null,
+    });
+  } catch (err) {
+    canvas.classList.add('chart-error');
+    canvas.append(h('p', { class: 'muted' }, t('overview.chartError', { message: err.message })));
+  }
+}
