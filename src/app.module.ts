@@ -13,6 +13,7 @@ import { TrafficModule } from './traffic/traffic.module';
 import { TopicsModule } from './topics/topics.module';
 import { Settings } from './config/settings';
 import { SettingsModule } from './config/settings.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { ExportsModule } from './exports/exports.module';
@@ -59,6 +60,7 @@ export class AppModule implements NestModule {
         ExportsModule,
         AlertsModule,
         DemoModule,
+        DashboardModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ErrorsFilter }],
     };
