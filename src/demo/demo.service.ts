@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AgentsService } from '../care/agents/agents.service';
 import { CollectScheduler } from '../collectors/collect.scheduler';
-import { startDemoXApi, type DemoXApi } from '../collectors/x/emulator';
+import { startDemoXApi, type DemoXApi, type XApiEmulator } from '../collectors/x/emulator';
 import { XApiClients } from '../collectors/x/x-api-target';
 import { Settings, SETTINGS } from '../config/settings';
 import { TopicsService } from '../topics/topics.service';
@@ -43,6 +43,11 @@ export class DemoService implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly agents: AgentsService,
     private readonly scheduler: CollectScheduler,
   ) {}
+
+  /** The running X API emulator (null unless the demo is on), so tests can post to it like a user of X. */
+  get emulator(): XApiEmulator | null {
+    return this.api?.emulator ?? null;
+  }
 
   async onApplicationBootstrap() {
     if (!this.settings.demo) return;
