@@ -14,7 +14,7 @@ import { MentionRouter } from './routing/mention-router';
 import { LexiconAnalysis } from './sentiment/lexicon-analyzer';
 import { SentimentDetails, SentimentScorer, labelForScore } from './sentiment/sentiment-scorer';
 import { foldText } from './text/fold';
-import { ScannedPieces, scanPost } from './text/post-scanner';
+import { ScannedPieces, scanPost, scratchPieces } from './text/post-scanner';
 import { unescapePostText } from './text/post-text';
 
 /** Where a support request or complaint lands when the words alone read neutral or positive. */
@@ -49,7 +49,7 @@ function showsEmotion(details: SentimentDetails): boolean {
 }
 
 /**
- * Sentiment as a support team reads it. Word lists like "help" and "please" (AFINN +2, +1), so
+ * Sentiment as a support team reads it. AFINN likes "help" and "please" (+2, +1), so
  * "my card was blocked, please help" would score positive; a support request or a complaint is a
  * customer with a problem and is at least mildly negative. A question without emotion ("does
  * the app work on Android?", "how much is the premium plan?") is neutral whatever its words score.
@@ -76,7 +76,7 @@ export function reconcileSentiment(
 @Injectable()
 export class EnrichmentService {
   /** Scratch buffers for the scanner: enrich() is synchronous, so one set per service is safe. */
-  private readonly pieces: ScannedPieces = { kinds: [], values: [] };
+  private readonly pieces: ScannedPieces = scratchPieces();
 
   constructor(
     private readonly languageDetector: LanguageDetector,

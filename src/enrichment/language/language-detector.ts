@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { detectAll } from 'tinyld';
-import { PieceKind, ScannedPieces, scanPost } from '../text/post-scanner';
+import { PieceKind, ScannedPieces, ScannedWord, scanPost, scratchPieces } from '../text/post-scanner';
 
 /** Languages tinyld may answer with when the cheap detector is unsure (the ones our users post in). */
 export const DEFAULT_DETECTION_LANGUAGES = ['en', 'pt', 'es', 'fr', 'de', 'it'] as const;
@@ -16,7 +16,10 @@ export const LANGUAGE_DETECTOR_OPTIONS = Symbol('LANGUAGE_DETECTOR_OPTIONS');
 export interface LanguageDetectorOptions {
   /** ISO-639-1 codes tinyld is restricted to. */
   languages?: readonly string[];
-  /** Below this many letters (links, mentions and hashtags removed) detection is not attempted. */
+  /**
+   * Below this many letters (links, mentions and hashtags removed) tinyld is not asked: it is
+   * unreliable on so little text, and sentiment for an 'und' post averages both languages anyway.
+   */
   minLetters?: number;
   /** tinyld's accuracy below which its answer is not trusted. */
   minAccuracy?: number;
@@ -49,7 +52,9 @@ const PORTUGUESE_WORDS = new Set(
   tava ficar fica ficou sao são está estão você vocês é até já também então muito meio cara
   mano vei véi mds nossa deus alguém alguem deste desse dessa neste nesse nessa nisso disso
   daqui ai aí lá cadê bora vamo assistir programa noite hoje semana ano gente pessoal povo
-  coisa nome vez vida mãe pai mulher homem casa tô quase lindo linda demais`.split(/\s+/),
+  coisa nome vez vida mãe pai mulher homem casa tô quase lindo linda demais todo toda todos
+  mundo contra oi fim rindo manda comida perdi assim tanto depois antes prazo dia dias hora
+  horas tarde amanhã amanha também tambem melhor pior nada tudo`.split(/\s+/),
 );
 /** Spanish function words: a post with several of them is left to tinyld, not called Portuguese. */
 const SPANISH_WORDS = new Set('el los las y muy pero es del una está están qué cómo también hoy'.split(' '));
@@ -59,8 +64,8 @@ PORTUGUESE_WORDS.delete('so');
 
 const NOISE = /https?:\/\/\S+|www\.\S+|[@#][\p{L}\p{N}_]+/gu;
 const LETTER = /\p{L}/gu;
-/** Letters and words only Portuguese writes: ã õ ç, "é", laughs written "kkkk" or "rsrs". */
-const PORTUGUESE_MARKS = /[ãõç]|^é$|^k{4,}|^(?:rs){2,}/;
+/** Letters and words only Portuguese writes: ã õ ç â ê ô, "é", laughs written "kkkk" or "rsrs". */
+const PORTUGUESE_MARKS = /[ãõçâêô]|^é$|^k{4,}|^(?:rs){2,}/;
 /** Word endings one language has and the other hardly ever does (gerunds, -ção, -ing, -ly). */
 const PORTUGUESE_ENDINGS = byLastChar([
   'ção', 'cao', 'ções', 'coes', 'ando', 'endo', 'indo', 'inho', 'inha', 'inhos', 'inhas', 'mente', 'íssimo', 'issimo', 'íssima', 'issima',
@@ -84,13 +89,12 @@ export class LanguageDetector {
   private readonly languages: string[];
   private readonly minLetters: number;
   private readonly minAccuracy: number;
-  private readonly wordClasses = new Map<string, number>();
-  private readonly scratch: ScannedPieces = { kinds: [], values: [] };
+  private readonly scratch: ScannedPieces = scratchPieces();
 
   constructor(@Optional() @Inject(LANGUAGE_DETECTOR_OPTIONS) options: LanguageDetectorOptions | null = {}) {
     options ??= {};
     this.languages = [...(options.languages ?? DEFAULT_DETECTION_LANGUAGES)];
-    this.minLetters = options.minLetters ?? 20;
+    this.minLetters = options.minLetters ?? 30;
     this.minAccuracy = options.minAccuracy ?? 0.5;
   }
 
@@ -130,13 +134,9 @@ export class LanguageDetector {
     for (let p = 0; p < kinds.length; p++) {
       // Mentions, hashtags and links name things; they say nothing about the language.
       if (kinds[p] !== PieceKind.Word || values[p].charCodeAt(0) === 35) continue;
-      const word = values[p];
-      let cls = this.wordClasses.get(word);
-      if (cls === undefined) {
-        cls = classifyWord(word);
-        if (this.wordClasses.size >= WORD_CACHE_LIMIT) this.wordClasses.clear();
-        this.wordClasses.set(word, cls);
-      }
+      const entry = pieces.words[p] as ScannedWord;
+      let cls = entry.languageClass;
+      if (cls < 0) cls = entry.languageClass = classifyWord(entry.raw);
       if (cls & SPANISH) es++;
       if (cls & ENGLISH) en++;
       else if (cls & PORTUGUESE) pt++;
@@ -156,9 +156,8 @@ const ENGLISH = 1;
 const PORTUGUESE = 2;
 const SPANISH = 4;
 const PORTUGUESE_MARK = 8;
-const WORD_CACHE_LIMIT = 50_000;
 
-/** What one word says about the language, as bits (cached per word by the detector). */
+/** What one word says about the language, as bits (cached on the scanned word). */
 function classifyWord(word: string): number {
   let lower = word.toLowerCase();
   if (lower.includes('’')) lower = lower.replace(/’/g, "'");

@@ -3,7 +3,7 @@ import afinnEnglish from 'sentiment/languages/en/labels.json';
 import afinnPortuguese from './lexicon/afinn-pt.json';
 import vaderEnglish from './lexicon/vader-en.json';
 import { foldText } from '../text/fold';
-import { PieceKind, ScannedPieces, scanPost } from '../text/post-scanner';
+import { PieceKind, ScannedPieces, ScannedWord, scanPost, scratchPieces } from '../text/post-scanner';
 import { computeTokenHashes, TokenHashes } from './token-hashes';
 import {
   ENGLISH_RESOURCES,
@@ -105,12 +105,11 @@ interface LexiconTables {
   /** The object registered with the `sentiment` package (it calls `labels.hasOwnProperty`). */
   labels: Record<string, number>;
   info: Map<string, TokenInfo>;
-  cache: Map<string, CanonicalWord>;
-  hashtags: Map<string, CanonicalWord[]>;
   phrases: Map<string, { rest: string[]; joined: string }[]>;
 }
 
-interface CanonicalWord {
+/** How one lexicon reads a word; cached on the scanned word (text/post-scanner.ts). */
+export interface CanonicalWord {
   hashes: TokenHashes;
   /** The word folded (lower case, no accents, ’ as ', runs of 3+ letters as one). */
   folded: string;
@@ -175,7 +174,6 @@ function emoticonToken(emoticon: string): string | null {
   }
 }
 
-const CANONICAL_CACHE_LIMIT = 50_000;
 const NEGATION_SCOPE = 3;
 const NEGATION_FACTOR = -0.75;
 const EMPHASIS_FACTOR = 1.3;
@@ -197,7 +195,7 @@ const CONTRAST_AFTER = 1.5;
 export class LexiconAnalyzer {
   /** The `sentiment` instance our languages are registered with ('ouvidor-en', 'ouvidor-pt'). */
   readonly engine = new Sentiment();
-  private readonly pieces: ScannedPieces = { kinds: [], values: [] };
+  private readonly pieces: ScannedPieces = scratchPieces();
   private readonly tables: Record<LexiconLanguage, LexiconTables>;
 
   constructor() {
@@ -243,7 +241,7 @@ export class LexiconAnalyzer {
       if (kind === PieceKind.Word) {
         if (value.charCodeAt(0) === 35 /* # */) {
           hashtags++;
-          for (const canonical of this.hashtagWords(tables, value)) {
+          for (const canonical of this.hashtagWords(tables, language, pieces.words[p] as ScannedWord)) {
             foldedWords.push(canonical.folded);
             tokens.push(canonical.token);
             hashes.push(canonical.hashes);
@@ -255,7 +253,7 @@ export class LexiconAnalyzer {
           continue;
         }
         words++;
-        const canonical = this.canonical(tables, value);
+        const canonical = this.canonicalOf(tables, language, pieces.words[p] as ScannedWord);
         foldedWords.push(canonical.folded);
         let caps = 0;
         if (canonical.upper) {
@@ -479,7 +477,7 @@ export class LexiconAnalyzer {
     addLabels({ [LAUGH]: 2 });
     addLabels(resources.extraLabels);
 
-    const tables: LexiconTables = { code, labels, info: new Map(), cache: new Map(), hashtags: new Map(), phrases };
+    const tables: LexiconTables = { code, labels, info: new Map(), phrases };
     const infoFor = (token: string): TokenInfo => {
       let info = tables.info.get(token);
       if (!info) {
@@ -518,29 +516,33 @@ export class LexiconAnalyzer {
     return tables;
   }
 
-  /** The words of a hashtag ("#EpicFail" -> epic, fail), cached like words. */
-  private hashtagWords(tables: LexiconTables, hashtag: string): CanonicalWord[] {
-    let words = tables.hashtags.get(hashtag);
+  /** The canonical reading of a scanned word in a language, cached on the word. */
+  private canonicalOf(tables: LexiconTables, language: LexiconLanguage, word: ScannedWord): CanonicalWord {
+    let canonical = word[language];
+    if (canonical === undefined) canonical = word[language] = this.canonical(tables, word.raw);
+    return canonical;
+  }
+
+  /** The words of a hashtag ("#EpicFail" -> epic, fail), cached on the scanned hashtag. */
+  private hashtagWords(tables: LexiconTables, language: LexiconLanguage, hashtag: ScannedWord): CanonicalWord[] {
+    const key = language === 'en' ? 'enParts' : 'ptParts';
+    let words = hashtag[key];
     if (words === undefined) {
-      const tag = hashtag.slice(1);
+      const tag = hashtag.raw.slice(1);
       const parts = LOWER.test(tag) && UPPER.test(tag) ? tag.split(CAMEL_SPLIT) : [tag];
-      words = parts.map((part) => this.canonical(tables, part));
-      if (tables.hashtags.size >= CANONICAL_CACHE_LIMIT) tables.hashtags.clear();
-      tables.hashtags.set(hashtag, words);
+      words = hashtag[key] = parts.map((part) => this.canonical(tables, part));
     }
     return words;
   }
 
   /** Maps a raw word to the form the lexicon knows, trying de-elongated and inflected variants. */
   private canonical(tables: LexiconTables, word: string): CanonicalWord {
-    const cached = tables.cache.get(word);
-    if (cached !== undefined) return cached;
     const hasUpper = UPPER.test(word);
     const hasLower = LOWER.test(word);
     let folded = foldText(word);
     if (folded.includes('’')) folded = folded.replace(/’/g, "'");
     const form = canonicalForm(tables, folded);
-    const result: CanonicalWord = {
+    return {
       hashes: computeTokenHashes(form.token),
       // Keyword rules see "amoooo" as "amo" and "socorrooo" as "socorro".
       folded: ELONGATED.test(folded) ? folded.replace(/(.)\1{2,}/g, '$1') : folded,
@@ -550,9 +552,6 @@ export class LexiconAnalyzer {
       upper: hasUpper && !hasLower,
       titleCase: hasUpper && hasLower && UPPER.test(word[0]) && LOWER.test(word[1] ?? ''),
     };
-    if (tables.cache.size >= CANONICAL_CACHE_LIMIT) tables.cache.clear();
-    tables.cache.set(word, result);
-    return result;
   }
 }
 

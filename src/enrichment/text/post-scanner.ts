@@ -1,3 +1,5 @@
+import type { CanonicalWord } from '../sentiment/lexicon-analyzer';
+
 /** What a piece of a post is, as the lexicon analyzer sees it. */
 export enum PieceKind {
   Url = 1,
@@ -11,9 +13,47 @@ export enum PieceKind {
   Symbol = 6,
 }
 
+/**
+ * A distinct word (or hashtag) as written. Every step that reads words caches what it derives
+ * here (the language hint, each lexicon's canonical form), so a post costs one dictionary lookup
+ * per word however many steps look at it. The readings depend only on the word and on the
+ * built-in word lists, never on a workspace.
+ */
+export class ScannedWord {
+  /** Bits from the language detector; -1 until computed. */
+  languageClass = -1;
+  en: CanonicalWord | undefined = undefined;
+  pt: CanonicalWord | undefined = undefined;
+  /** Hashtags: the canonical words of its parts, per lexicon. */
+  enParts: CanonicalWord[] | undefined = undefined;
+  ptParts: CanonicalWord[] | undefined = undefined;
+
+  constructor(readonly raw: string) {}
+}
+
 export interface ScannedPieces {
   kinds: PieceKind[];
   values: string[];
+  /** The interned word for each Word piece, undefined for other pieces. */
+  words: (ScannedWord | undefined)[];
+}
+
+/** An empty, reusable ScannedPieces. */
+export function scratchPieces(): ScannedPieces {
+  return { kinds: [], values: [], words: [] };
+}
+
+const interned = new Map<string, ScannedWord>();
+const INTERNED_LIMIT = 100_000;
+
+function intern(word: string): ScannedWord {
+  let entry = interned.get(word);
+  if (entry === undefined) {
+    entry = new ScannedWord(word);
+    if (interned.size >= INTERNED_LIMIT) interned.clear();
+    interned.set(word, entry);
+  }
+  return entry;
 }
 
 /** 0 unknown, 1 word character (letter, mark, digit), 2 not. Filled lazily for the BMP. */
@@ -51,9 +91,10 @@ for (const c of ':;=8<)(][^tT-D') EMOTICON_START[c.charCodeAt(0)] = 1;
  * classes and look-behinds) took half of the enrichment budget on its own.
  */
 export function scanPost(text: string, out: ScannedPieces): ScannedPieces {
-  const { kinds, values } = out;
+  const { kinds, values, words } = out;
   kinds.length = 0;
   values.length = 0;
+  words.length = 0;
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -72,6 +113,7 @@ export function scanPost(text: string, out: ScannedPieces): ScannedPieces {
         if (!(isWordChar(following) && /[a-zA-Z0-9]$/.test(m[0]))) {
           kinds.push(PieceKind.Emoticon);
           values.push(m[0]);
+          words.push(undefined);
           i = end;
           continue;
         }
@@ -83,6 +125,7 @@ export function scanPost(text: string, out: ScannedPieces): ScannedPieces {
       while (j < n && !isSpace(text.charCodeAt(j))) j++;
       kinds.push(PieceKind.Url);
       values.push(text.slice(i, j));
+      words.push(undefined);
       i = j;
       continue;
     }
@@ -92,6 +135,7 @@ export function scanPost(text: string, out: ScannedPieces): ScannedPieces {
       while (j < n && (isWordChar(text.charCodeAt(j)) || text.charCodeAt(j) === 95)) j++;
       kinds.push(PieceKind.Mention);
       values.push(text.slice(i, j));
+      words.push(undefined);
       i = j;
       continue;
     }
@@ -109,8 +153,10 @@ export function scanPost(text: string, out: ScannedPieces): ScannedPieces {
           break;
         }
       }
+      const word = text.slice(i, j);
       kinds.push(PieceKind.Word);
-      values.push(text.slice(i, j));
+      values.push(word);
+      words.push(intern(word));
       i = j;
       continue;
     }
@@ -120,6 +166,7 @@ export function scanPost(text: string, out: ScannedPieces): ScannedPieces {
       while (j < n && isPunctuation(text.charCodeAt(j))) j++;
       kinds.push(PieceKind.Punctuation);
       values.push(text.slice(i, j));
+      words.push(undefined);
       i = j;
       continue;
     }
@@ -128,6 +175,7 @@ export function scanPost(text: string, out: ScannedPieces): ScannedPieces {
     const width = code >= 0xd800 && code <= 0xdbff && i + 1 < n ? 2 : 1;
     kinds.push(PieceKind.Symbol);
     values.push(text.slice(i, i + width));
+    words.push(undefined);
     i += width;
   }
   return out;
