@@ -23,12 +23,23 @@ export interface EmbeddedMongoOptions {
 const STOP_TIMEOUT_MS = 120_000;
 const YOUNG_GENERATION_MB = 256;
 
-function workerScript(): { path: string; execArgv: string[] } {
+/** Parent flags that load code; the only ones worth passing on (workers refuse V8 and process flags). */
+const MODULE_FLAGS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader']);
+
+function workerScript(): { path: string; execArgv: string[] | undefined } {
   const ext = extname(__filename);
   const path = join(__dirname, `engine-worker${ext}`);
-  // From TypeScript sources (tests, scripts) the worker needs the same on-the-fly compiler.
-  const needsRegister = ext === '.ts' && !process.execArgv.some((a) => a.includes('@swc-node/register'));
-  return { path, execArgv: needsRegister ? [...process.execArgv, '-r', '@swc-node/register'] : process.execArgv };
+  if (ext !== '.ts') return { path, execArgv: undefined };
+  // From TypeScript sources (tests, scripts) the worker needs the parent's on-the-fly compiler.
+  const execArgv: string[] = [];
+  const parent = process.execArgv;
+  for (let i = 0; i < parent.length; i++) {
+    const flag = parent[i];
+    if (MODULE_FLAGS.has(flag) && i + 1 < parent.length) execArgv.push(flag, parent[++i]);
+    else if ([...MODULE_FLAGS].some((f) => flag.startsWith(`${f}=`))) execArgv.push(flag);
+  }
+  if (!execArgv.some((a) => a.includes('@swc-node/register'))) execArgv.push('-r', '@swc-node/register');
+  return { path, execArgv };
 }
 
 /**
