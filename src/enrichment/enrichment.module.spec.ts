@@ -6,7 +6,9 @@ describe('EnrichmentModule', () => {
   it('wires the four steps into an EnrichmentService that other modules can inject', async () => {
     const moduleRef = await Test.createTestingModule({ imports: [EnrichmentModule] }).compile();
     const service = moduleRef.get(EnrichmentService);
-    expect(service.enrich({ text: 'meu cartão foi bloqueado, me ajudem', platformLang: 'pt' }, { routingRules: [{ keyword: 'cartao', team: 'cards' }] })).toEqual({
+    const routingRules = [{ keyword: 'cartao', team: 'cards' }];
+    const result = service.enrich({ text: 'meu cartão foi bloqueado, me ajudem', platformLang: 'pt' }, { routingRules });
+    expect(result).toEqual({
       lang: 'pt',
       sentiment: { score: expect.any(Number), label: 'negative' },
       intent: 'support',

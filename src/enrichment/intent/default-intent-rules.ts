@@ -36,9 +36,12 @@ export const DEFAULT_INTENT_CUES: Record<RuleLanguage, CueTable> = {
         'disappointed with', 'shame on you', 'want to complain', 'useless',
       ],
       patterns: [
-        { pattern: /\b(?:you|they) (?:guys )?(?:suck|are (?:useless|a joke|pathetic))\b/, triggers: ['you', 'they'] },
-        { pattern: /\bwaiting (?:for )?(?:\d+|two|three|four|five|several) (?:hours|days|weeks)\b/, triggers: ['waiting'] },
-        { pattern: /\b(?:worst|terrible|awful|horrible) (?:company|bank|airline|app|experience|customer)\b/, triggers: ['worst', 'terrible', 'awful', 'horrible'] },
+        { pattern: /\b(?:you|they) (?:guys )?(?:suck|are (?:useless|a joke|pathetic))\b/,
+          triggers: ['you', 'they'] },
+        { pattern: /\bwaiting (?:for )?(?:\d+|two|three|four|five|several) (?:hours|days|weeks)\b/,
+          triggers: ['waiting'] },
+        { pattern: /\b(?:worst|terrible|awful|horrible) (?:company|bank|airline|app|experience|customer)\b/,
+          triggers: ['worst', 'terrible', 'awful', 'horrible'] },
       ],
     },
     support: {
@@ -55,8 +58,10 @@ export const DEFAULT_INTENT_CUES: Record<RuleLanguage, CueTable> = {
         'having issues', 'outage', 'refund', 'want my money back', 'cancel my subscription',
       ],
       patterns: [
-        { pattern: /\b(?:can't|cant|cannot|unable to|couldn't|couldnt) (?:log ?in|sign ?in|access|pay|open|cancel|update|transfer|withdraw) (?:my|to|the|in)\b/, triggers: ["can't", 'cant', 'cannot', 'unable', "couldn't", 'couldnt'] },
-        { pattern: /\b(?:my|our) (?:\w+ )?(?:account|card|order|payment|transfer|refund|package|subscription|delivery) (?:is|was|has been|got|keeps|hasn't|has not|didn't|did not|never)\b/, triggers: ['account', 'card', 'order', 'payment', 'transfer', 'refund', 'package', 'subscription', 'delivery'] },
+        { pattern: /\b(?:can't|cant|cannot|unable to|couldn't|couldnt) (?:log ?in|sign ?in|access|pay|open|cancel|update|transfer|withdraw) (?:my|to|the|in)\b/,
+          triggers: ["can't", 'cant', 'cannot', 'unable', "couldn't", 'couldnt'] },
+        { pattern: /\b(?:my|our) (?:\w+ )?(?:account|card|order|payment|transfer|refund|package|subscription|delivery) (?:is|was|has been|got|keeps|hasn't|has not|didn't|did not|never)\b/,
+          triggers: ['account', 'card', 'order', 'payment', 'transfer', 'refund', 'package', 'subscription', 'delivery'] },
       ],
     },
     lead: {
@@ -67,12 +72,20 @@ export const DEFAULT_INTENT_CUES: Record<RuleLanguage, CueTable> = {
       ],
       patterns: [
         // Asking about prices or plans is purchase intent; merely mentioning them is not.
-        { pattern: /\?/, triggers: ['price', 'prices', 'pricing', 'plan', 'plans', 'discount', 'discounts', 'coupon', 'shipping', 'cost'] },
-        { pattern: /\bdo you (?:sell|ship|deliver|offer|have)\b/, triggers: ['sell', 'ship', 'deliver', 'offer'] }, { pattern: /\bthinking (?:of|about) (?:buying|getting|switching)\b/, triggers: ['thinking'] }],
+        { pattern: /\?/,
+          triggers: ['price', 'prices', 'pricing', 'plan', 'plans', 'discount', 'discounts', 'coupon', 'shipping', 'cost'] },
+        { pattern: /\bdo you (?:sell|ship|deliver|offer|have)\b/,
+          triggers: ['sell', 'ship', 'deliver', 'offer'] },
+        { pattern: /\bthinking (?:of|about) (?:buying|getting|switching)\b/, triggers: ['thinking'] },
+      ],
     },
     question: {
       keywords: ['anyone know', 'does anyone', 'is there', 'is it possible', 'how do i', 'how can i', 'what is', 'when will', 'where is'],
-      patterns: [{ pattern: /\?/, triggers: ['?'] }, { pattern: /^(?:how|what|when|where|why|who|which|does|do|is|are|can|could|will|should)\b/, triggers: ['how', 'what', 'when', 'where', 'why', 'who', 'which', 'does', 'do', 'is', 'are', 'can', 'could', 'will', 'should'] }],
+      patterns: [
+        { pattern: /\?/, triggers: ['?'] },
+        { pattern: /^(?:how|what|when|where|why|who|which|does|do|is|are|can|could|will|should)\b/,
+          triggers: ['how', 'what', 'when', 'where', 'why', 'who', 'which', 'does', 'do', 'is', 'are', 'can', 'could', 'will', 'should'] },
+      ],
     },
     praise: {
       keywords: [
@@ -98,8 +111,10 @@ export const DEFAULT_INTENT_CUES: Record<RuleLanguage, CueTable> = {
         'to cansado', 'cansada de', 'cansado de', 'pior', 'lixo',
       ],
       patterns: [
-        { pattern: /\besperando (?:ha |faz )?(?:\d+|dois|duas|tres|quatro|cinco|varios|varias) (?:horas|dias|semanas|meses)\b/, triggers: ['esperando'] },
-        { pattern: /\b(?:pior|pessimo|horrivel) (?:atendimento|banco|empresa|app|aplicativo|servico|operadora|experiencia)\b/, triggers: ['pior', 'pessimo', 'horrivel'] },
+        { pattern: /\besperando (?:ha |faz )?(?:\d+|dois|duas|tres|quatro|cinco|varios|varias) (?:horas|dias|semanas|meses)\b/,
+          triggers: ['esperando'] },
+        { pattern: /\b(?:pior|pessimo|horrivel) (?:atendimento|banco|empresa|app|aplicativo|servico|operadora|experiencia)\b/,
+          triggers: ['pior', 'pessimo', 'horrivel'] },
       ],
     },
     support: {
@@ -115,8 +130,10 @@ export const DEFAULT_INTENT_CUES: Record<RuleLanguage, CueTable> = {
         'quero meu dinheiro', 'dinheiro de volta', 'reembolso', 'estorno',
       ],
       patterns: [
-        { pattern: /\bnao (?:consigo|consegui|to conseguindo|estou conseguindo) (?:\w+ )?(?:entrar|acessar|logar|pagar|usar|abrir|transferir|sacar|cancelar|falar|fazer)\b/, triggers: ['consigo', 'consegui', 'conseguindo'] },
-        { pattern: /\b(?:minha|meu) (?:\w+ )?(?:conta|cartao|pedido|aplicativo|pagamento|transferencia|entrega|assinatura|pix|boleto) (?:esta|ta|foi|continua|segue|nao)\b/, triggers: ['conta', 'cartao', 'pedido', 'aplicativo', 'pagamento', 'transferencia', 'entrega', 'assinatura', 'pix', 'boleto'] },
+        { pattern: /\bnao (?:consigo|consegui|to conseguindo|estou conseguindo) (?:\w+ )?(?:entrar|acessar|logar|pagar|usar|abrir|transferir|sacar|cancelar|falar|fazer)\b/,
+          triggers: ['consigo', 'consegui', 'conseguindo'] },
+        { pattern: /\b(?:minha|meu) (?:\w+ )?(?:conta|cartao|pedido|aplicativo|pagamento|transferencia|entrega|assinatura|pix|boleto) (?:esta|ta|foi|continua|segue|nao)\b/,
+          triggers: ['conta', 'cartao', 'pedido', 'aplicativo', 'pagamento', 'transferencia', 'entrega', 'assinatura', 'pix', 'boleto'] },
       ],
     },
     lead: {
@@ -128,12 +145,20 @@ export const DEFAULT_INTENT_CUES: Record<RuleLanguage, CueTable> = {
         'demonstracao',
       ],
       patterns: [
-        { pattern: /\?/, triggers: ['preco', 'precos', 'valor', 'valores', 'plano', 'planos', 'desconto', 'cupom', 'promocao', 'frete', 'parcela', 'parcelas'] },
-        { pattern: /\bvoces? (?:vendem|entregam|tem|aceitam|fazem)\b/, triggers: ['vendem', 'entregam', 'aceitam', 'fazem', 'voce', 'voces'] }, { pattern: /\bpensando em (?:comprar|contratar|assinar|trocar)\b/, triggers: ['pensando'] }],
+        { pattern: /\?/,
+          triggers: ['preco', 'precos', 'valor', 'valores', 'plano', 'planos', 'desconto', 'cupom', 'promocao', 'frete', 'parcela', 'parcelas'] },
+        { pattern: /\bvoces? (?:vendem|entregam|tem|aceitam|fazem)\b/,
+          triggers: ['vendem', 'entregam', 'aceitam', 'fazem', 'voce', 'voces'] },
+        { pattern: /\bpensando em (?:comprar|contratar|assinar|trocar)\b/, triggers: ['pensando'] },
+      ],
     },
     question: {
       keywords: ['alguem sabe', 'sera que', 'como faco', 'como faz', 'e possivel', 'da pra', 'quando vai', 'onde fica'],
-      patterns: [{ pattern: /\?/, triggers: ['?'] }, { pattern: /^(?:como|qual|quais|quando|onde|por que|porque|quem|quanto|quantos|sera|pode|podem|tem como)\b/, triggers: ['como', 'qual', 'quais', 'quando', 'onde', 'por', 'porque', 'quem', 'quanto', 'quantos', 'sera', 'pode', 'podem', 'tem'] }],
+      patterns: [
+        { pattern: /\?/, triggers: ['?'] },
+        { pattern: /^(?:como|qual|quais|quando|onde|por que|porque|quem|quanto|quantos|sera|pode|podem|tem como)\b/,
+          triggers: ['como', 'qual', 'quais', 'quando', 'onde', 'por', 'porque', 'quem', 'quanto', 'quantos', 'sera', 'pode', 'podem', 'tem'] },
+      ],
     },
     praise: {
       keywords: [
