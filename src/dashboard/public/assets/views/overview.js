@@ -27,15 +27,31 @@ export async function renderOverview(main, ctx) {
     ),
   );
 
-  const chartJobs = [];
+  // Each series is one report call over the whole range, so a chart loads when it comes into view.
+  const pending = new Map();
+  const observer = new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) {
+        if (!entry.isIntersecting || !pending.has(entry.target)) continue;
+        const load = pending.get(entry.target);
+        pending.delete(entry.target);
+        observer.unobserve(entry.target);
+        load();
+      }
+    },
+    { rootMargin: '300px 0px' },
+  );
   for (const section of SECTIONS) {
     const tiles = h('div', { class: 'tiles' }, section.tiles.map((tile) => renderTile(tile, overview, q, range)));
     const charts = h('div', { class: 'charts' });
     page.append(h('section', { class: 'kpi-section', id: `section-${section.id}` }, h('h2', {}, t(`section.${section.id}`)), tiles, charts));
-    for (const name of section.charts) chartJobs.push(() => renderChart(charts, name, q, range, ctx));
+    for (const name of section.charts) {
+      const card = chartCard(charts, name);
+      pending.set(card.figure, () => renderChart(card, name, q, range, ctx));
+      observer.observe(card.figure);
+    }
   }
-  // Charts after the tiles, a few at a time, so the numbers show first.
-  await Promise.all(chartJobs.map((job) => job()));
+  return () => observer.disconnect();
 }
 
 function rowsLink(target, params = {}) {
@@ -112,12 +128,16 @@ function targetLine(tile, trend, overview) {
   );
 }
 
-async function renderChart(container, name, q, range, ctx) {
+function chartCard(container, name) {
+  const canvas = h('div', { class: 'chart-canvas' });
+  const figure = h('figure', { class: 'chart', dataset: { chart: name } }, h('figcaption', {}, t(CHARTS[name].title)), canvas);
+  container.append(figure);
+  return { figure, canvas };
+}
+
+async function renderChart({ figure, canvas }, name, q, range, ctx) {
   const def = CHARTS[name];
   const interval = def.interval && (range.to - range.from) / 3600_000 <= 31 * 24 ? def.interval : intervalFor(range.from, range.to);
-  const canvas = h('div', { class: 'chart-canvas' });
-  const card = h('figure', { class: 'chart', dataset: { chart: name } }, h('figcaption', {}, t(def.title)), canvas);
-  container.append(card);
   try {
     const results = await Promise.all(def.series.map((s) => api.get('/reports/timeseries', { ...q, metric: s.metric, interval })));
     if (!ctx.alive()) return;
@@ -134,7 +154,9 @@ async function renderChart(container, name, q, range, ctx) {
           }
         : null,
     });
+    figure.classList.add('is-drawn');
   } catch (err) {
+    if (!ctx.alive()) return;
     canvas.classList.add('chart-error');
     canvas.append(h('p', { class: 'muted' }, t('overview.chartError', { message: err.message })));
   }

@@ -1,0 +1,267 @@
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import type { Page } from 'playwright-core';
+import { DemoService } from '../src/demo/demo.service';
+import { chromiumAvailable, CHROMIUM, HeadlessChromium, launchChromium } from './support/browser';
+import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
+
+/**
+ * The dashboard in a real browser against the real service on the embedded default with the demo
+ * data: sign-in, overview numbers equal to the API's, a mention arriving live, and inbox actions
+ * that change the case in the API. Screenshots go to test/artifacts/; with
+ * DASHBOARD_SCREENSHOTS=update it also refreshes the README's (src/dashboard/screenshots/).
+ */
+
+const CI = !!process.env.CI && process.env.CI !== 'false';
+const ARTIFACTS = join(__dirname, 'artifacts');
+const README_SHOTS = join(__dirname, '..', 'src', 'dashboard', 'screenshots');
+const UPDATE_README_SHOTS = process.env.DASHBOARD_SCREENSHOTS === 'update';
+
+const haveChromium = chromiumAvailable();
+if (!haveChromium && !CI) {
+  console.warn(`Skipping the dashboard test: no Chromium at ${CHROMIUM} (apt-get install chromium; CI installs it).`);
+}
+const suite = haveChromium || CI ? describe : describe.skip;
+
+/* The formats the page promises (en-US), written out here so a change in the page shows up as a failure. */
+const MISSING = '—';
+const nf = (o: Intl.NumberFormatOptions) => new Intl.NumberFormat('en-US', o);
+const expectedFormat = {
+  count: (v: number | null) => (v === null ? MISSING : nf({ maximumFractionDigits: 0 }).format(v)),
+  percent: (v: number | null) => (v === null ? MISSING : nf({ style: 'percent', maximumFractionDigits: 1 }).format(v / 100)),
+  score: (v: number | null) => (v === null ? MISSING : nf({ maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format(v)),
+  decimal1: (v: number | null) => (v === null ? MISSING : nf({ maximumFractionDigits: 1 }).format(v)),
+  decimal2: (v: number | null) => (v === null ? MISSING : nf({ maximumFractionDigits: 2 }).format(v)),
+  money: (v: number | null, currency: string) => (v === null ? MISSING : nf({ style: 'currency', currency }).format(v)),
+  duration: (s: number | null) => {
+    if (s === null) return MISSING;
+    if (s < 60) return `${Math.round(s)} s`;
+    if (s < 3600) return `${Math.round(s / 60)} min`;
+    if (s < 86400) {
+      const total = Math.round(s / 60);
+      const [h, m] = [Math.floor(total / 60), total % 60];
+      return m ? `${h} h ${m} min` : `${h} h`;
+    }
+    const total = Math.round(s / 3600);
+    const [d, h] = [Math.floor(total / 24), total % 24];
+    return h ? `${d} d ${h} h` : `${d} d`;
+  },
+};
+
+type Overview = Record<string, any>;
+const at = (o: Overview, path: string) => path.split('.').reduce((v, k) => (v == null ? v : v[k]), o) as number | null;
+
+suite('Dashboard in the browser (demo data)', () => {
+  let t: TestApp;
+  let chromium: HeadlessChromium;
+  let page: Page;
+  let base: string;
+  let topicId: string;
+  const pageErrors: string[] = [];
+
+  const api = (path: string) => t.as(TEST_ADMIN_KEY).get(path).expect(200);
+  const shot = async (name: string, readme?: string) => {
+    await page.screenshot({ path: join(ARTIFACTS, `dashboard-${name}.png`) });
+    if (readme && UPDATE_README_SHOTS) await page.screenshot({ path: join(README_SHOTS, readme) });
+  };
+
+  beforeAll(async () => {
+    if (!haveChromium) throw new Error(`CI must install Chromium at ${CHROMIUM} (.ci/run does, from Debian)`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    t = await startTestApp({ demo: true });
+    const topics = (await api('/api/v1/topics')).body;
+    topicId = topics.find((x: { name: string }) => x.name === 'Lumi (demo)').id;
+    // The demo's first collection starts at boot; a collection waits for the topic's lease, so once
+    // this answers the week of backfill is stored (the bulk of this suite's time).
+    const [, browser] = await Promise.all([
+      t.as(TEST_ADMIN_KEY).post(`/api/v1/topics/${topicId}/collect`).expect(200),
+      launchChromium({ viewport: { width: 1280, height: 800 }, locale: 'en-US' }),
+    ]);
+    chromium = browser;
+    expect((await api('/api/v1/mentions?limit=1')).body.data.length).toBe(1);
+
+    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    page = await chromium.browser.newPage();
+    page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await chromium?.close();
+    await t?.close();
+  });
+
+  it('serves the page with a strict Content-Security-Policy and refuses unknown assets', async () => {
+    const res = await t.http().get('/').expect(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(res.headers['content-security-policy']).not.toContain('unsafe-inline');
+    expect(res.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
+    await t.http().get('/assets/vendor/echarts.esm.min.mjs').expect(200).expect('content-type', /javascript/);
+    await t.http().get('/assets/%2e%2e/%2e%2e/package.json').expect(404);
+  });
+
+  it('signs in with an API key and shows the API error message for a wrong one', async () => {
+    await page.goto(`${base}/`);
+    await page.fill('#api-key', 'ouv_not-a-key');
+    await page.click('#signin button[type=submit]');
+    const refusal = (await t.http().get('/api/v1/workspaces/current').set('Authorization', 'Bearer ouv_not-a-key').expect(401)).body.message;
+    await page.waitForSelector(`.form-error:has-text("${refusal}")`);
+
+    await page.fill('#api-key', TEST_ADMIN_KEY);
+    await page.click('#signin button[type=submit]');
+    await page.waitForSelector('.tile[data-kpi="volume.mentions"] .tile-value');
+    expect(await page.textContent('.workspace-name')).toBe('Lumi (demo)');
+    expect(await page.evaluate(() => sessionStorage.getItem('ouvidor.apiKey'))).toBe(TEST_ADMIN_KEY);
+    await page.waitForSelector('[data-chart="volumeBySentiment"].is-drawn canvas');
+    await page.waitForSelector('[data-chart="supportByHour"].is-drawn canvas');
+    await shot('overview', 'overview.png');
+    // Charts further down load as they scroll into view; every one draws from /reports/timeseries.
+    for (const figure of await page.$$('figure.chart')) {
+      await figure.scrollIntoViewIfNeeded();
+      await page.waitForFunction((el) => el.classList.contains('is-drawn') || !!el.querySelector('.chart-error'), figure);
+    }
+    expect(await page.$$eval('figure.chart', (els) => els.map((e) => `${(e as HTMLElement).dataset.chart}:${e.classList.contains('is-drawn')}`))).toEqual(
+      ['volumeBySentiment', 'supportByHour', 'engagementRates', 'leads', 'deflection', 'service', 'surveys'].map((c) => `${c}:true`),
+    );
+  });
+
+  it('shows the same overview numbers as GET /reports/overview for the topic and range picked', async () => {
+    // Pick the topic and a custom week that ended at the last full hour, in the workspace's zone.
+    const tz = 'America/Sao_Paulo';
+    const to = DateTime.now().setZone(tz).startOf('hour');
+    const from = to.minus({ days: 7 });
+    await page.selectOption('#topic', topicId);
+    await page.waitForSelector(`#overview[data-topic="${topicId}"]`);
+    await page.selectOption('#range', 'custom');
+    await page.fill('#range-from', from.toFormat("yyyy-LL-dd'T'HH:mm"));
+    await page.fill('#range-to', to.toFormat("yyyy-LL-dd'T'HH:mm"));
+    await page.click('#range-apply');
+    await page.waitForSelector(`#overview[data-to="${to.toUTC().toISO()}"]`);
+    const shown = await page.$eval('#overview', (el) => ({ ...(el as HTMLElement).dataset }));
+    expect(shown).toMatchObject({ from: from.toUTC().toISO(), to: to.toUTC().toISO(), tz, topic: topicId });
+
+    const overview: Overview = (await api(`/api/v1/reports/overview?topic=${topicId}&from=${shown.from}&to=${shown.to}&tz=${tz}`)).body;
+    expect(overview.volume.mentions).toBeGreaterThan(100);
+    const tile = (kpi: string) => page.textContent(`.tile[data-kpi="${kpi}"] .tile-value`).then((s) => s?.trim());
+    const checks: [string, string][] = [
+      ['volume.mentions', expectedFormat.count(at(overview, 'volume.mentions'))],
+      ['sentiment.negative', expectedFormat.count(at(overview, 'sentiment.negative'))],
+      ['sentiment.positiveShare', expectedFormat.percent(at(overview, 'sentiment.positiveShare'))],
+      ['sentiment.net', expectedFormat.score(at(overview, 'sentiment.net'))],
+      ['sentiment.meanScore', expectedFormat.decimal2(at(overview, 'sentiment.meanScore'))],
+      ['support.inbound', expectedFormat.count(at(overview, 'support.inbound'))],
+      ['engagement.applauseRate', expectedFormat.decimal1(at(overview, 'engagement.applauseRate'))],
+      ['service.casesOpened', expectedFormat.count(at(overview, 'service.casesOpened'))],
+      ['service.firstResponse.median', expectedFormat.duration(at(overview, 'service.firstResponse.median'))],
+      ['leads.conversionRate', expectedFormat.percent(at(overview, 'leads.conversionRate'))],
+      ['deflection.estimatedSavings', expectedFormat.money(at(overview, 'deflection.estimatedSavings'), overview.currency)],
+    ];
+    const actual = await Promise.all(checks.map(([kpi]) => tile(kpi)));
+    expect(Object.fromEntries(checks.map(([kpi], i) => [kpi, actual[i]]))).toEqual(Object.fromEntries(checks));
+    expect(checks.find(([kpi]) => kpi === 'leads.conversionRate')![1]).toBe(MISSING); // the demo has no sessions: a ratio over 0
+
+    // Every KPI of the report has a tile; the change against the previous period is shown.
+    for (const kpi of Object.keys(overview.trends)) expect(await page.$(`.tile[data-kpi="${kpi}"]`)).not.toBeNull();
+    expect(await page.textContent('.tile[data-kpi="volume.mentions"] .tile-change')).toMatch(/previous period/);
+
+    // The number opens the rows behind it, and the tile links the CSV export with the same filters.
+    const csv = await page.getAttribute('.tile[data-kpi="sentiment.negative"] .tile-csv', 'href');
+    expect(csv).toMatch(/^\/api\/v1\/exports\/mentions\.csv\?/);
+    expect(new URLSearchParams(csv!.split('?')[1])).toEqual(new URLSearchParams({ topic: topicId, from: shown.from!, to: shown.to!, sentiment: 'negative', access_token: TEST_ADMIN_KEY }));
+    await page.click('.tile[data-kpi="sentiment.negative"] .tile-value');
+    await page.waitForSelector('#mention-list .mention');
+    expect(await page.$$eval('#mention-list .mention .sentiment-negative', (els) => els.length)).toBe(await page.$$eval('#mention-list .mention', (els) => els.length));
+  });
+
+  it('adds a new mention to the live list without reloading the page', async () => {
+    await page.goto(`${base}/#/mentions?range=24h`);
+    await page.waitForSelector('#live-state.on');
+    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+
+    const emulator = t.app.get(DemoService).emulator!;
+    emulator.addUser({ username: 'painel_e2e', name: 'Painel E2E' });
+    const marker = `e2e${Date.now()}`;
+    const tweet = emulator.addTweet({ author_username: 'painel_e2e', text: `@lumi_br o app da Lumi travou no pix, alguém ajuda? ${marker}`, lang: 'pt' });
+    await t.as(TEST_ADMIN_KEY).post(`/api/v1/topics/${topicId}/collect`).expect(200);
+
+    const card = page.locator('#mention-list .mention', { hasText: marker });
+    await card.waitFor({ timeout: 15_000 });
+    expect(await card.getAttribute('class')).toContain('is-new');
+    expect(await card.locator('a.external').getAttribute('href')).toContain(tweet.id);
+    expect(await card.locator('.badge.intent').count()).toBe(1);
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    await shot('mentions');
+  });
+
+  it('assigns a case from the inbox, records a reply and resolves it, and the API shows each change', async () => {
+    const agents: { id: string; name: string }[] = (await api('/api/v1/agents')).body;
+    const agent = agents.find((a) => a.name === 'Diego Ramos')!;
+    await page.goto(`${base}/#/inbox`);
+    const row = page.locator('#case-list .case-row').first();
+    await row.waitFor();
+    const caseId = (await row.getAttribute('data-case-id'))!;
+    expect((await api(`/api/v1/cases/${caseId}`)).body.assignee).not.toBe(agent.id);
+    // Longest waiting first, each with its SLA state.
+    const since = await page.$$eval('#case-list .case-row .waiting', (els) => els.map((e) => (e as HTMLElement).dataset.since!));
+    expect(since.length).toBeGreaterThan(5);
+    expect([...since].sort()).toEqual(since);
+    expect(await row.locator('.sla').textContent()).toMatch(/due in|overdue by|answered in/);
+    await shot('inbox', 'inbox.png');
+
+    await row.locator('select.assign').selectOption(agent.id);
+    await page.waitForSelector(`.toast:has-text("assigned to ${agent.name}")`);
+    expect((await api(`/api/v1/cases/${caseId}`)).body.assignee).toBe(agent.id);
+    expect(await page.locator(`.case-row[data-case-id="${caseId}"] select.assign`).inputValue()).toBe(agent.id);
+
+    await page.click(`.case-row[data-case-id="${caseId}"] a.customer`);
+    await page.waitForSelector('#case-view .thread .message');
+    const reply = `Oi! Já estamos vendo isso. ${Date.now()}`;
+    await page.fill('#reply-text', reply);
+    await page.selectOption('#reply-agent', agent.id);
+    await page.click('#reply-form button[type=submit]');
+    await page.waitForSelector(`.message.outbound:has-text("${reply}")`);
+    const replied = (await api(`/api/v1/cases/${caseId}`)).body;
+    expect(replied.messages.at(-1)).toMatchObject({ direction: 'outbound', text: reply, agentId: agent.id });
+    await shot('case');
+
+    await page.click('#case-view button.resolve');
+    await page.waitForSelector('#case-status:has-text("resolved")');
+    expect((await api(`/api/v1/cases/${caseId}`)).body.status).toBe('resolved');
+  });
+
+  it("shows the API's message when a call fails", async () => {
+    await page.goto(`${base}/#/case/000000000000000000000000`);
+    const res = await t.as(TEST_ADMIN_KEY).get('/api/v1/cases/000000000000000000000000');
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    await page.waitForSelector('.banner.error');
+    expect(await page.textContent('.banner.error .banner-message')).toContain(String(res.body.message));
+  });
+
+  it('has the per-agent and per-team tables and works in Portuguese on a phone', async () => {
+    await page.goto(`${base}/#/agents`);
+    await page.waitForSelector('#agents-table tbody tr');
+    expect(await page.locator('#agents-table tbody tr').count()).toBe(3);
+    expect(await page.locator('#teams-table tbody tr').count()).toBeGreaterThanOrEqual(3);
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.click('.lang-switch button[data-lang="pt"]');
+    await page.goto(`${base}/#/overview`);
+    await page.waitForSelector('.tile[data-kpi="volume.mentions"] .tile-value');
+    expect(await page.textContent('nav.tabs a[data-nav="inbox"]')).toBe('Caixa de entrada');
+    expect(await page.textContent('.tile[data-kpi="volume.mentions"] .tile-label')).toBe('Menções');
+    // Nothing wider than the phone's screen.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot('phone-overview');
+    await page.evaluate(() => localStorage.removeItem('ouvidor.lang'));
+  });
+
+  it('ran without script errors or CSP violations', () => {
+    // The failed calls the test provoked on purpose (a wrong key, a missing case) are logged by the browser.
+    expect(pageErrors.filter((e) => !/Failed to load resource: the server responded with a status of 40[14]/.test(e))).toEqual([]);
+  });
+});
