@@ -74,7 +74,7 @@ export function hourLabel(iso, tz) {
 /** Axis labels for a chart bucket. */
 export function bucketLabel(iso, interval, tz) {
   const d = DateTime.fromISO(iso, { zone: tz }).setLocale(locale());
-  if (interval === 'hour') return d.toFormat('dd/MM HH:mm');
+  if (interval === 'hour') return `${d.toLocaleString({ day: 'numeric', month: 'short' })} ${d.toFormat('HH:mm')}`;
   return d.toLocaleString({ day: '2-digit', month: 'short' });
 }
 
@@ -104,7 +104,8 @@ export function byKind(kind, value, ctx = {}) {
 export function change(kind, trend, ctx = {}) {
   const c = trend?.change;
   if (!c || c.absolute === null || c.absolute === undefined) return null;
-  if (c.percent !== null && c.percent !== undefined && kind !== 'percent' && kind !== 'score') {
+  // Past ±1000 % a percentage says less than the difference itself (a week against a quiet one).
+  if (c.percent !== null && c.percent !== undefined && Math.abs(c.percent) < 1000 && kind !== 'percent' && kind !== 'score') {
     return nf({ style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format(c.percent / 100);
   }
   const abs = c.absolute;
