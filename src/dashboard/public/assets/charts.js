@@ -114,7 +114,8 @@ export function drawChart(el, def, points, { interval, tz, ends, onBucket }) {
     xAxis: {
       type: 'category',
       data: buckets.map((b) => fmt.bucketLabel(b, interval, tz)),
-      axisLabel: { hideOverlap: true, fontSize: 11 },
+      // Hourly labels are long: keep the first and last inside the chart.
+      axisLabel: { hideOverlap: true, fontSize: 11, ...(interval === 'hour' ? { alignMinLabel: 'left', alignMaxLabel: 'right' } : {}) },
     },
     yAxis: axes.map((kind, i) => ({
       type: 'value',

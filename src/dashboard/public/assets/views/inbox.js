@@ -13,6 +13,7 @@ const SORTS = [
   ['newest', 'inbox.sortNewest'],
 ];
 const PAGE = 50;
+const MAX_ROWS = 200;
 const SOON_SECONDS = 30 * 60;
 
 const customerOf = (c) => c.customer?.name || (c.customer?.handle ? `@${c.customer.handle}` : c.id);
@@ -201,7 +202,9 @@ export async function renderInbox(main, ctx) {
   if (!ctx.alive()) return undefined;
   summary.textContent = t('common.total', { n: fmt.count(total) });
   if (!rows.length) list.append(h('p', { class: 'muted empty' }, t('common.none')));
-  for (const c of rows) list.append(caseRow(c, ctx));
+  // The unanswered queue comes whole; the longest waits are the ones to act on.
+  for (const c of rows.slice(0, MAX_ROWS)) list.append(caseRow(c, ctx));
+  if (rows.length > MAX_ROWS) list.append(h('p', { class: 'muted empty' }, t('common.showing', { n: fmt.count(MAX_ROWS) })));
   return startClocks(main);
 }
 
