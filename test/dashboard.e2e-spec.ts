@@ -145,10 +145,8 @@ suite('Dashboard in the browser (demo data)', () => {
     const shown = await page.$eval('#overview', (el) => ({ ...(el as HTMLElement).dataset }));
     expect(shown).toMatchObject({ from: from.toUTC().toISO(), to: to.toUTC().toISO(), tz, topic: topicId });
 
-    const overview: Overview = (await api(`/api/v1/reports/overview?topic=${topicId}&from=${shown.from}&to=${shown.to}&tz=${tz}`)).body;
-    expect(overview.volume.mentions).toBeGreaterThan(100);
     const tile = (kpi: string) => page.textContent(`.tile[data-kpi="${kpi}"] .tile-value`).then((s) => s?.trim());
-    const checks: [string, string][] = [
+    const expected = (overview: Overview): [string, string][] => [
       ['volume.mentions', expectedFormat.count(at(overview, 'volume.mentions'))],
       ['sentiment.negative', expectedFormat.count(at(overview, 'sentiment.negative'))],
       ['sentiment.positiveShare', expectedFormat.percent(at(overview, 'sentiment.positiveShare'))],
@@ -161,8 +159,22 @@ suite('Dashboard in the browser (demo data)', () => {
       ['leads.conversionRate', expectedFormat.percent(at(overview, 'leads.conversionRate'))],
       ['deflection.estimatedSavings', expectedFormat.money(at(overview, 'deflection.estimatedSavings'), overview.currency)],
     ];
-    const actual = await Promise.all(checks.map(([kpi]) => tile(kpi)));
-    expect(Object.fromEntries(checks.map(([kpi], i) => [kpi, actual[i]]))).toEqual(Object.fromEntries(checks));
+    // The range is in the past, but the demo keeps replying to cases, which can move a care KPI
+    // between the page's call and ours: compare again after a refresh before calling it a mismatch.
+    let overview: Overview = {};
+    let shownValues: Record<string, string | undefined> = {};
+    let checks: [string, string][] = [];
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      overview = (await api(`/api/v1/reports/overview?topic=${topicId}&from=${shown.from}&to=${shown.to}&tz=${tz}`)).body;
+      checks = expected(overview);
+      const actual = await Promise.all(checks.map(([kpi]) => tile(kpi)));
+      shownValues = Object.fromEntries(checks.map(([kpi], i) => [kpi, actual[i]]));
+      if (checks.every(([kpi, text]) => shownValues[kpi] === text) || attempt === 3) break;
+      await page.click('button.refresh');
+      await page.waitForSelector(`#overview[data-to="${to.toUTC().toISO()}"]`);
+    }
+    expect(overview.volume.mentions).toBeGreaterThan(100);
+    expect(shownValues).toEqual(Object.fromEntries(checks));
     expect(checks.find(([kpi]) => kpi === 'leads.conversionRate')![1]).toBe(MISSING); // the demo has no sessions: a ratio over 0
 
     // Every KPI of the report has a tile; the change against the previous period is shown.

@@ -68,8 +68,19 @@ export function intentBadge(intent) {
   return intent ? h('span', { class: ['badge', 'intent', `intent-${intent}`] }, t(`intent.${intent}`)) : null;
 }
 
+/** Only web links leave the page: a stored URL is data, and a `javascript:` one must never become a link. */
+function webUrl(url) {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
 function mentionCard(m, tz, isNew) {
   const platform = PLATFORM_NAMES[m.platform] ?? m.platform;
+  const url = m.url ? webUrl(m.url) : null;
   return h(
     'article',
     { class: ['mention', isNew ? 'is-new' : ''], dataset: { id: m.id } },
@@ -88,7 +99,7 @@ function mentionCard(m, tz, isNew) {
       intentBadge(m.intent),
       m.lang ? h('span', { class: 'badge lang' }, m.lang) : null,
       m.routing?.team ? h('span', { class: 'badge team' }, m.routing.team) : null,
-      m.url ? h('a', { class: 'external', href: m.url, target: '_blank', rel: 'noopener noreferrer' }, t('mentions.open', { platform }), ' ↗') : null,
+      url ? h('a', { class: 'external', href: url, target: '_blank', rel: 'noopener noreferrer' }, t('mentions.open', { platform }), ' ↗') : null,
     ),
   );
 }
