@@ -50,8 +50,9 @@ const expectedFormat = {
   },
 };
 
+/** The overview report as JSON; the fields the test reads are checked one by one. */
 type Overview = Record<string, any>;
-const at = (o: Overview, path: string) => path.split('.').reduce((v, k) => (v == null ? v : v[k]), o) as number | null;
+const at = (o: Overview, path: string): number | null => path.split('.').reduce<any>((v, k) => (v == null ? v : v[k]), o);
 
 suite('Dashboard in the browser (demo data)', () => {
   let t: TestApp;
@@ -116,7 +117,7 @@ suite('Dashboard in the browser (demo data)', () => {
     await page.click('#signin button[type=submit]');
     await page.waitForSelector('.tile[data-kpi="volume.mentions"] .tile-value');
     expect(await page.textContent('.workspace-name')).toBe('Lumi (demo)');
-    expect(await page.evaluate(() => sessionStorage.getItem('ouvidor.apiKey'))).toBe(TEST_ADMIN_KEY);
+    expect(await page.evaluate(() => (globalThis as any).sessionStorage.getItem('ouvidor.apiKey'))).toBe(TEST_ADMIN_KEY);
     await page.waitForSelector('[data-chart="volumeBySentiment"].is-drawn canvas');
     await page.waitForSelector('[data-chart="supportByHour"].is-drawn canvas');
     await shot('overview', 'overview.png');
@@ -125,7 +126,7 @@ suite('Dashboard in the browser (demo data)', () => {
       await figure.scrollIntoViewIfNeeded();
       await page.waitForFunction((el) => el.classList.contains('is-drawn') || !!el.querySelector('.chart-error'), figure);
     }
-    expect(await page.$$eval('figure.chart', (els) => els.map((e) => `${(e as HTMLElement).dataset.chart}:${e.classList.contains('is-drawn')}`))).toEqual(
+    expect(await page.$$eval('figure.chart', (els) => els.map((e: any) => `${e.dataset.chart}:${e.classList.contains('is-drawn')}`))).toEqual(
       ['volumeBySentiment', 'supportByHour', 'engagementRates', 'leads', 'deflection', 'service', 'surveys'].map((c) => `${c}:true`),
     );
   });
@@ -142,7 +143,7 @@ suite('Dashboard in the browser (demo data)', () => {
     await page.fill('#range-to', to.toFormat("yyyy-LL-dd'T'HH:mm"));
     await page.click('#range-apply');
     await page.waitForSelector(`#overview[data-to="${to.toUTC().toISO()}"]`);
-    const shown = await page.$eval('#overview', (el) => ({ ...(el as HTMLElement).dataset }));
+    const shown = await page.$eval('#overview', (el) => ({ ...(el as any).dataset }));
     expect(shown).toMatchObject({ from: from.toUTC().toISO(), to: to.toUTC().toISO(), tz, topic: topicId });
 
     const tile = (kpi: string) => page.textContent(`.tile[data-kpi="${kpi}"] .tile-value`).then((s) => s?.trim());
@@ -193,7 +194,7 @@ suite('Dashboard in the browser (demo data)', () => {
   it('adds a new mention to the live list without reloading the page', async () => {
     await page.goto(`${base}/#/mentions?range=24h`);
     await page.waitForSelector('#live-state.on');
-    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+    await page.evaluate(() => ((globalThis as any).sameDocument = true));
 
     const emulator = t.app.get(DemoService).emulator!;
     emulator.addUser({ username: 'painel_e2e', name: 'Painel E2E' });
@@ -206,7 +207,7 @@ suite('Dashboard in the browser (demo data)', () => {
     expect(await card.getAttribute('class')).toContain('is-new');
     expect(await card.locator('a.external').getAttribute('href')).toContain(tweet.id);
     expect(await card.locator('.badge.intent').count()).toBe(1);
-    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as any).sameDocument)).toBe(true);
     await shot('mentions');
   });
 
@@ -219,7 +220,7 @@ suite('Dashboard in the browser (demo data)', () => {
     const caseId = (await row.getAttribute('data-case-id'))!;
     expect((await api(`/api/v1/cases/${caseId}`)).body.assignee).not.toBe(agent.id);
     // Longest waiting first, each with its SLA state.
-    const since = await page.$$eval('#case-list .case-row .waiting', (els) => els.map((e) => (e as HTMLElement).dataset.since!));
+    const since = await page.$$eval('#case-list .case-row .waiting', (els) => els.map((e: any) => e.dataset.since as string));
     expect(since.length).toBeGreaterThan(5);
     expect([...since].sort()).toEqual(since);
     expect(await row.locator('.sla').textContent()).toMatch(/due in|overdue by|answered in/);
@@ -267,9 +268,9 @@ suite('Dashboard in the browser (demo data)', () => {
     expect(await page.textContent('nav.tabs a[data-nav="inbox"]')).toBe('Caixa de entrada');
     expect(await page.textContent('.tile[data-kpi="volume.mentions"] .tile-label')).toBe('Menções');
     // Nothing wider than the phone's screen.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await shot('phone-overview');
-    await page.evaluate(() => localStorage.removeItem('ouvidor.lang'));
+    await page.evaluate(() => (globalThis as any).localStorage.removeItem('ouvidor.lang'));
   });
 
   it('ran without script errors or CSP violations', () => {
