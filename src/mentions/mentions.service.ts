@@ -8,7 +8,7 @@ import type { WorkspaceView } from '../workspaces/workspaces.service';
 import { ListMentionsQuery } from './dto/list-mentions.dto';
 import { afterCursor, decodeCursor, encodeCursor } from './page-cursor';
 import { Intent, Mention, SentimentLabel } from './schemas/mention.schema';
-import { MentionRollup } from './schemas/mention-rollup.schema';
+import { ALL_TOPICS, MentionRollup } from './schemas/mention-rollup.schema';
 
 export interface MentionView {
   id: string;
@@ -88,9 +88,20 @@ export class MentionsService {
     const unique = [...new Map(inputs.map((m) => [`${m.platform}:${m.externalId}`, m])).values()];
     if (unique.length === 0) return { stored: [], linked: 0, rejected: [] };
 
-    const existing = await this.mentions
-      .find({ workspaceId: wsId, externalId: { $in: unique.map((m) => m.externalId) } }, { platform: 1, externalId: 1, topicIds: 1 })
-      .lean();
+    // By the full unique key (workspace, platform, id), so the lookup is an index hit per id.
+    const platforms = [...new Set(unique.map((m) => m.platform))];
+    const existing = (
+      await Promise.all(
+        platforms.map((platform) =>
+          this.mentions
+            .find(
+              { workspaceId: wsId, platform, externalId: { $in: unique.filter((m) => m.platform === platform).map((m) => m.externalId) } },
+              { platform: 1, externalId: 1, topicIds: 1 },
+            )
+            .lean(),
+        ),
+      )
+    ).flat();
     const known = new Map(existing.map((d) => [`${d.platform}:${d.externalId}`, d]));
 
     const thresholds = workspace.settings.sentiment;
@@ -154,7 +165,7 @@ export class MentionsService {
       : [];
     if (linkIds.length) linkedRows = (await this.mentions.find({ _id: { $in: linkIds } }).lean()) as MentionRow[];
 
-    await this.bumpRollups(stored, [null, tId]);
+    await this.bumpRollups(stored, [ALL_TOPICS, tId]);
     await this.bumpRollups(linkedRows, [tId]);
 
     const views = stored.map(toMentionView);
@@ -163,7 +174,7 @@ export class MentionsService {
     return { stored: views, linked: linkedRows.length, rejected };
   }
 
-  private async bumpRollups(rows: MentionRow[], topics: (Types.ObjectId | null)[]) {
+  private async bumpRollups(rows: MentionRow[], topics: Types.ObjectId[]) {
     if (rows.length === 0) return;
     const buckets = new Map<string, { key: Record<string, unknown>; count: number; scoreSum: number }>();
     for (const r of rows) {
@@ -231,13 +242,13 @@ export class MentionsService {
   }
 
   /**
-   * Hourly rollup counters for reports: topic null reads the workspace-wide rows (each mention
+   * Hourly rollup counters for reports: without a topic it reads the workspace-wide rows (each mention
    * once); a platform narrows them.
    */
   async rollupCounters(workspaceId: string, from: Date, to: Date, opts: { topic?: string; platform?: string } = {}) {
     const filter: Record<string, unknown> = {
       workspaceId: new Types.ObjectId(workspaceId),
-      topicId: opts.topic ? new Types.ObjectId(opts.topic) : null,
+      topicId: opts.topic ? new Types.ObjectId(opts.topic) : ALL_TOPICS,
       hour: { $gte: new Date(Math.floor(from.getTime() / 3_600_000) * 3_600_000), $lt: to },
     };
     if (opts.platform) filter.platform = opts.platform;

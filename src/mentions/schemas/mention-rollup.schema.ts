@@ -2,6 +2,13 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Types } from 'mongoose';
 
 /**
+ * The rollups' "whole workspace" scope, where each mention counts once whatever topics it matched.
+ * A fixed id rather than null: every key field then has a concrete value, which keeps the unique
+ * key an exact index lookup on any engine.
+ */
+export const ALL_TOPICS = new Types.ObjectId('000000000000000000000000');
+
+/**
  * Hourly counters of mentions, kept current with `$inc` as mentions are stored, so reports never
  * scan mentions. One row per workspace, topic (null = the whole workspace, each mention once),
  * platform, UTC hour, language, sentiment and intent.
@@ -9,7 +16,7 @@ import { HydratedDocument, Types } from 'mongoose';
 @Schema({ collection: 'mention_rollups', versionKey: false })
 export class MentionRollup {
   @Prop({ type: Types.ObjectId, required: true }) workspaceId: Types.ObjectId;
-  @Prop({ type: Types.ObjectId, default: null }) topicId: Types.ObjectId | null;
+  @Prop({ type: Types.ObjectId, required: true }) topicId: Types.ObjectId;
   @Prop({ required: true }) platform: string;
   /** Start of the UTC hour. */
   @Prop({ required: true }) hour: Date;
