@@ -8,7 +8,7 @@ import { JOB_ENGINE } from '../jobs/jobs.module';
 import type { JobEngine } from '../jobs/job-queue';
 import { MentionsService } from '../mentions/mentions.service';
 import { afterCursor, decodeCursor, encodeCursor } from '../mentions/page-cursor';
-import { hourlyRollups, negativeShareSpike, SpikeCheck, volumeSpike } from '../reports/kpis';
+import { negativeShareSpike, SpikeCheck, volumeSpike } from '../reports/kpis';
 import { SurveysService } from '../surveys/surveys.service';
 import { TopicsService } from '../topics/topics.service';
 import { WorkspacesService } from '../workspaces/workspaces.service';
@@ -125,8 +125,7 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async checkSpikes(workspaceId: string, topicId: string, topicName: string, h: Date): Promise<number> {
-    const counters = await this.mentions.rollupCounters(workspaceId, new Date(h.getTime() - 8 * 24 * HOUR_MS), new Date(h.getTime() + HOUR_MS), { topic: topicId });
-    const rows = hourlyRollups(counters);
+    const rows = await this.mentions.hourlyRollups(workspaceId, new Date(h.getTime() - 8 * 24 * HOUR_MS), new Date(h.getTime() + HOUR_MS), { topic: topicId });
     if (rows.length === 0) return 0;
     const since = rows[0].hour;
     const prev = new Date(h.getTime() - HOUR_MS);

@@ -8,6 +8,7 @@ import type { WorkspaceView } from '../workspaces/workspaces.service';
 import { ListMentionsQuery } from './dto/list-mentions.dto';
 import { afterCursor, decodeCursor, encodeCursor } from './page-cursor';
 import { Intent, Mention, SentimentLabel } from './schemas/mention.schema';
+import type { MentionRollupRow } from '../reports/kpis/rows';
 import { ALL_TOPICS, MentionRollup } from './schemas/mention-rollup.schema';
 
 export interface MentionView {
@@ -176,29 +177,23 @@ export class MentionsService {
 
   private async bumpRollups(rows: MentionRow[], topics: Types.ObjectId[]) {
     if (rows.length === 0) return;
-    const buckets = new Map<string, { key: Record<string, unknown>; count: number; scoreSum: number }>();
+    const buckets = new Map<string, { key: Record<string, unknown>; inc: Record<string, number> }>();
     for (const r of rows) {
       for (const topicId of topics) {
-        const key = {
-          workspaceId: r.workspaceId,
-          topicId,
-          hour: hourOf(r.createdAt),
-          platform: r.platform,
-          lang: r.lang,
-          sentiment: r.sentiment.label,
-          intent: r.intent,
-        };
-        const id = `${String(topicId)}|${key.hour.getTime()}|${r.platform}|${r.lang}|${r.sentiment.label}|${r.intent}`;
-        const b = buckets.get(id) ?? { key, count: 0, scoreSum: 0 };
-        b.count += 1;
-        b.scoreSum += r.sentiment.score;
-        buckets.set(id, b);
+        const hour = hourOf(r.createdAt);
+        const id = `${String(topicId)}|${hour.getTime()}|${r.platform}`;
+        let b = buckets.get(id);
+        if (!b) buckets.set(id, (b = { key: { workspaceId: r.workspaceId, topicId, hour, platform: r.platform }, inc: {} }));
+        const add = (field: string, n: number) => (b!.inc[field] = (b!.inc[field] ?? 0) + n);
+        add('count', 1);
+        add('scoreSum', r.sentiment.score);
+        add(r.sentiment.label, 1);
+        add(r.intent, 1);
+        add(`langs.${r.lang.replace(/[^a-z]/g, '') || 'und'}`, 1);
       }
     }
     await this.rollups.bulkWrite(
-      [...buckets.values()].map((b) => ({
-        updateOne: { filter: b.key, update: { $inc: { count: b.count, scoreSum: b.scoreSum } }, upsert: true },
-      })),
+      [...buckets.values()].map((b) => ({ updateOne: { filter: b.key, update: { $inc: b.inc }, upsert: true } })),
       { ordered: false },
     );
   }
@@ -242,17 +237,29 @@ export class MentionsService {
   }
 
   /**
-   * Hourly rollup counters for reports: without a topic it reads the workspace-wide rows (each mention
-   * once); a platform narrows them.
+   * Hourly rollups for reports, one row per UTC hour (platforms summed unless one is asked for);
+   * without a topic, the workspace-wide rows, where each mention counts once.
    */
-  async rollupCounters(workspaceId: string, from: Date, to: Date, opts: { topic?: string; platform?: string } = {}) {
+  async hourlyRollups(workspaceId: string, from: Date, to: Date, opts: { topic?: string; platform?: string } = {}): Promise<MentionRollupRow[]> {
     const filter: Record<string, unknown> = {
       workspaceId: new Types.ObjectId(workspaceId),
       topicId: opts.topic ? new Types.ObjectId(opts.topic) : ALL_TOPICS,
-      hour: { $gte: new Date(Math.floor(from.getTime() / 3_600_000) * 3_600_000), $lt: to },
+      hour: { $gte: hourOf(from), $lt: to },
     };
     if (opts.platform) filter.platform = opts.platform;
-    return this.rollups.find(filter, { _id: 0, hour: 1, sentiment: 1, intent: 1, count: 1, scoreSum: 1 }).lean();
+    const docs = await this.rollups.find(filter, { _id: 0, workspaceId: 0, topicId: 0, platform: 0, langs: 0 }).lean();
+    const byHour = new Map<number, MentionRollupRow>();
+    for (const d of docs) {
+      const row = byHour.get(d.hour.getTime());
+      if (!row) {
+        byHour.set(d.hour.getTime(), { ...d, hour: d.hour });
+        continue;
+      }
+      for (const k of ['count', 'scoreSum', 'positive', 'negative', 'neutral', 'support', 'complaint', 'question', 'lead', 'praise', 'other'] as const) {
+        row[k] = (row[k] ?? 0) + (d[k] ?? 0);
+      }
+    }
+    return [...byHour.values()].sort((a, b) => a.hour.getTime() - b.hour.getTime());
   }
 
   /** Whether `id` is a mention of this workspace; another workspace's mention does not exist here. */

@@ -48,37 +48,73 @@ export interface ReportOptions {
 /** Every KPI of KPIS.md under its API name, for one range. */
 export function overviewSections(rows: ReportRows, range: TimeRange, opts: ReportOptions, which: 'current' | 'previous') {
   const listening = listeningKpis(rows.rollups, range, opts.tz);
-  const service = serviceKpis(rows.cases, range, opts.now, {
-    clock: opts.clock,
-    firstResponseTargetSeconds: opts.firstResponseTargetSeconds,
-    abandonmentWindowSeconds: opts.abandonmentWindowSeconds,
-  });
   const surveys = surveyKpis(rows.surveys, range, rows.sends[which]);
   return {
     volume: listening.volume,
     sentiment: listening.sentiment,
     support: listening.support,
-    engagement: engagementKpis(rows.posts, rows.followers, range),
-    leads: leadKpis({ leads: rows.leads, mentionRollups: rows.rollups, traffic: rows.traffic }, range, { socialMediums: opts.socialMediums }),
-    deflection: deflectionKpis({ contacts: rows.contacts, traffic: rows.traffic, cases: rows.cases }, range, {
-      costPerCall: opts.costPerCall,
-      costPerSocialInteraction: opts.costPerSocialInteraction,
-    }),
-    service: {
-      casesOpened: service.casesOpened,
-      firstResponse: service.firstResponse,
-      slaCompliance: service.slaCompliance,
-      resolution: service.resolution,
-      abandonmentRate: service.abandonmentRate,
-      fcr: service.fcr,
-      contactsPerResolution: service.contactsPerResolution,
-      // live, not a function of the range
-      unanswered: which === 'current' ? service.unanswered.length : null,
-      outliers: service.outliers.length,
-    },
+    engagement: engagementSection(rows, range),
+    leads: leadsSection(rows, range, opts),
+    deflection: deflectionSection(rows, range, opts),
+    service: serviceSection(rows, range, opts, which),
     csat: surveys.csat,
     nps: surveys.nps,
   };
+}
+
+const engagementSection = (rows: ReportRows, range: TimeRange) => engagementKpis(rows.posts, rows.followers, range);
+const leadsSection = (rows: ReportRows, range: TimeRange, opts: ReportOptions) =>
+  leadKpis({ leads: rows.leads, mentionRollups: rows.rollups, traffic: rows.traffic }, range, { socialMediums: opts.socialMediums });
+const deflectionSection = (rows: ReportRows, range: TimeRange, opts: ReportOptions) =>
+  deflectionKpis({ contacts: rows.contacts, traffic: rows.traffic, cases: rows.cases }, range, {
+    costPerCall: opts.costPerCall,
+    costPerSocialInteraction: opts.costPerSocialInteraction,
+  });
+
+function serviceSection(rows: ReportRows, range: TimeRange, opts: ReportOptions, which: 'current' | 'previous') {
+  const service = serviceKpis(rows.cases, range, opts.now, {
+    clock: opts.clock,
+    firstResponseTargetSeconds: opts.firstResponseTargetSeconds,
+    abandonmentWindowSeconds: opts.abandonmentWindowSeconds,
+  });
+  return {
+    casesOpened: service.casesOpened,
+    firstResponse: service.firstResponse,
+    slaCompliance: service.slaCompliance,
+    resolution: service.resolution,
+    abandonmentRate: service.abandonmentRate,
+    fcr: service.fcr,
+    contactsPerResolution: service.contactsPerResolution,
+    // live, not a function of the range
+    unanswered: which === 'current' ? service.unanswered.length : null,
+    outliers: service.outliers.length,
+  };
+}
+
+/**
+ * One section of the overview (the first part of a KPI's API name), for timeseries buckets: a
+ * series of `volume.mentions` need not compute the care KPIs of every bucket.
+ */
+export function overviewSection(rows: ReportRows, range: TimeRange, opts: ReportOptions, section: string): Record<string, unknown> | null {
+  switch (section) {
+    case 'volume':
+    case 'sentiment':
+    case 'support':
+      return listeningKpis(rows.rollups, range, opts.tz)[section] as unknown as Record<string, unknown>;
+    case 'engagement':
+      return engagementSection(rows, range) as unknown as Record<string, unknown>;
+    case 'leads':
+      return leadsSection(rows, range, opts) as unknown as Record<string, unknown>;
+    case 'deflection':
+      return deflectionSection(rows, range, opts) as unknown as Record<string, unknown>;
+    case 'service':
+      return serviceSection(rows, range, opts, 'previous');
+    case 'csat':
+    case 'nps':
+      return surveyKpis(rows.surveys, range, { csat: null, nps: null })[section] as unknown as Record<string, unknown>;
+    default:
+      return null;
+  }
 }
 
 export type OverviewSections = ReturnType<typeof overviewSections>;

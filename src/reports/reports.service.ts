@@ -15,7 +15,6 @@ import {
   agentReport,
   assertTimeZone,
   bucketStarts,
-  hourlyRollups,
   Interval,
   KpiTarget,
   nextBucket,
@@ -23,7 +22,7 @@ import {
   serviceKpis,
   TimeRange,
 } from './kpis';
-import { numericLeaves, overviewSections, ReportOptions, ReportRows, trendsOf } from './overview';
+import { numericLeaves, overviewSection, overviewSections, ReportOptions, ReportRows, trendsOf } from './overview';
 import { KpiTargetDoc } from './schemas/kpi-target.schema';
 
 const DAY_MS = 24 * 3600_000;
@@ -83,8 +82,8 @@ export class ReportsService {
   async rows(ws: WorkspaceView, r: ResolvedRange, previous?: TimeRange): Promise<ReportRows> {
     const from = previous ? previous.from : r.from;
     const { to } = r;
-    const [counters, posts, followers, leads, traffic, contacts, cases, surveys] = await Promise.all([
-      this.mentions.rollupCounters(ws.id, from, to, { topic: r.topic, platform: r.platform }),
+    const [rollups, posts, followers, leads, traffic, contacts, cases, surveys] = await Promise.all([
+      this.mentions.hourlyRollups(ws.id, from, to, { topic: r.topic, platform: r.platform }),
       this.engagement.postsPublished(ws.id, from, to, r.topic),
       this.engagement.followerSamples(ws.id, new Date(to.getTime() + 30 * DAY_MS)),
       this.leads.rows(ws.id, from, to),
@@ -98,7 +97,7 @@ export class ReportsService {
       nps: await this.surveys.sendCount(ws.id, 'nps', range.from, range.to),
     });
     return {
-      rollups: hourlyRollups(counters),
+      rollups,
       posts: posts.map((p) => ({
         postId: p.externalId,
         accountId: p.accountExternalId,
@@ -161,11 +160,12 @@ export class ReportsService {
       const known = Object.keys(probe).filter((k) => !ReportsService.SERIES_EXCLUDED.has(k));
       throw new BadRequestException(`metric: unknown KPI "${q.metric}"; one of ${known.join(', ')}`);
     }
+    const [section, ...rest] = q.metric.split('.');
     const points = starts.map((start) => {
       const end = nextBucket(start, interval, r.tz);
       const bucket = { from: start < r.from ? r.from : start, to: end > r.to ? r.to : end };
-      const sections = overviewSections(rows, bucket, opts, 'previous');
-      return { t: start.toISOString(), value: numericLeaves(sections)[q.metric] ?? null };
+      const value = numericLeaves(overviewSection(rows, bucket, opts, section), section)[`${section}.${rest.join('.')}`];
+      return { t: start.toISOString(), value: value ?? null };
     });
     return { metric: q.metric, interval, tz: r.tz, from: r.from, to: r.to, points };
   }

@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { HydratedDocument, Types } from 'mongoose';
+import { HydratedDocument, Schema as MongooseSchema, Types } from 'mongoose';
 
 /**
  * The rollups' "whole workspace" scope, where each mention counts once whatever topics it matched.
@@ -10,8 +10,9 @@ export const ALL_TOPICS = new Types.ObjectId('000000000000000000000000');
 
 /**
  * Hourly counters of mentions, kept current with `$inc` as mentions are stored, so reports never
- * scan mentions. One row per workspace, topic (null = the whole workspace, each mention once),
- * platform, UTC hour, language, sentiment and intent.
+ * scan mentions. One document per workspace, topic (ALL_TOPICS = the whole workspace, each
+ * mention once), platform and UTC hour, holding the marginal counts every listening KPI needs:
+ * a 90-day report reads about 2,000 small documents per platform.
  */
 @Schema({ collection: 'mention_rollups', versionKey: false })
 export class MentionRollup {
@@ -20,17 +21,22 @@ export class MentionRollup {
   @Prop({ required: true }) platform: string;
   /** Start of the UTC hour. */
   @Prop({ required: true }) hour: Date;
-  @Prop({ required: true }) lang: string;
-  @Prop({ required: true }) sentiment: string;
-  @Prop({ required: true }) intent: string;
   @Prop({ default: 0 }) count: number;
   /** Σ normalised sentiment score, for the mean. */
   @Prop({ default: 0 }) scoreSum: number;
+  @Prop({ default: 0 }) positive: number;
+  @Prop({ default: 0 }) negative: number;
+  @Prop({ default: 0 }) neutral: number;
+  @Prop({ default: 0 }) support: number;
+  @Prop({ default: 0 }) complaint: number;
+  @Prop({ default: 0 }) question: number;
+  @Prop({ default: 0 }) lead: number;
+  @Prop({ default: 0 }) praise: number;
+  @Prop({ default: 0 }) other: number;
+  /** Mentions per detected language, e.g. `{ pt: 12, en: 3 }`. */
+  @Prop({ type: MongooseSchema.Types.Mixed, default: {} }) langs: Record<string, number>;
 }
 
 export type MentionRollupDocument = HydratedDocument<MentionRollup>;
 export const MentionRollupSchema = SchemaFactory.createForClass(MentionRollup);
-MentionRollupSchema.index(
-  { workspaceId: 1, topicId: 1, hour: 1, platform: 1, lang: 1, sentiment: 1, intent: 1 },
-  { unique: true, name: 'rollup_key' },
-);
+MentionRollupSchema.index({ workspaceId: 1, topicId: 1, hour: 1, platform: 1 }, { unique: true, name: 'rollup_key' });

@@ -3,7 +3,6 @@ export * from './rows';
 export * from './statistics';
 export * from './buckets';
 export * from './cases';
-export * from './rollups';
 export * from './listening';
 export * from './engagement';
 export * from './leads';

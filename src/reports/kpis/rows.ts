@@ -44,18 +44,6 @@ export interface MentionRollupRow {
   other?: number;
 }
 
-/**
- * A rollup counter as ingestion stores it (`mention_rollups`): one per UTC hour, platform,
- * language, sentiment label and intent. `hourlyRollups` turns them into MentionRollupRow.
- */
-export interface MentionCounterRow {
-  hour: Date;
-  sentiment: string;
-  intent: string;
-  count: number;
-  scoreSum: number;
-}
-
 /** A brand's own post, with its latest collected metrics. Replies to others are not posts. */
 export interface OwnPostRow {
   postId: string;

@@ -1,0 +1,191 @@
+/**
+ * `npm run bench:reports`: seeds 1,000,000 mentions over 90 days (with their hourly rollups, as
+ * ingestion keeps them), cases, own posts, leads, traffic, contacts and surveys into the embedded
+ * engine, then times the overview and a daily timeseries over HTTP: median and p95 of 20 calls.
+ * Mentions are bulk-inserted rather than enriched one by one (bench:ingest measures that path).
+ */
+import { getModelToken } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import { Case } from '../src/care/schemas/case.schema';
+import { OwnPost } from '../src/engagement/schemas/own-post.schema';
+import { ALL_TOPICS, MentionRollup } from '../src/mentions/schemas/mention-rollup.schema';
+import { Mention } from '../src/mentions/schemas/mention.schema';
+import { TopicsService } from '../src/topics/topics.service';
+import { WorkspacesService } from '../src/workspaces/workspaces.service';
+import { fmt, prng, SAMPLE_TEXTS, startBenchApp, stats } from './bench-support';
+
+const MENTIONS = Number(process.env.BENCH_MENTIONS ?? 1_000_000);
+const CASES = Number(process.env.BENCH_CASES ?? 30_000);
+const DAYS = 90;
+const HOUR = 3600_000;
+const LABELS = ['positive', 'negative', 'neutral'] as const;
+const INTENTS = ['support', 'complaint', 'question', 'lead', 'praise', 'other'] as const;
+
+async function main() {
+  const rand = prng(42);
+  const app = await startBenchApp();
+  await app.listen(0, '127.0.0.1');
+  const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  const { workspace, apiKey } = await app.get(WorkspacesService).create({ name: 'Bench', timezone: 'America/Sao_Paulo', currency: 'BRL' });
+  const topic = await app.get(TopicsService).create(workspace.id, { name: 'Bench', query: 'lumi', platforms: ['x'], ownedAccounts: [{ platform: 'x', handle: 'lumi_br' }] });
+  const wsId = new Types.ObjectId(workspace.id);
+  const tId = new Types.ObjectId(topic.id);
+  const model = <T>(name: string) => app.get<Model<T>>(getModelToken(name), { strict: false });
+  const mentions = model<Mention>(Mention.name);
+  const rollups = model<MentionRollup>(MentionRollup.name);
+  const now = Date.now();
+  const start = now - DAYS * 24 * HOUR;
+
+  console.log(`seeding ${fmt(MENTIONS)} mentions over ${DAYS} days…`);
+  const counters = new Map<number, Record<string, any>>();
+  let t0 = performance.now();
+  const BATCH = 10_000;
+  for (let done = 0; done < MENTIONS; done += BATCH) {
+    const docs = [];
+    for (let i = 0; i < Math.min(BATCH, MENTIONS - done); i++) {
+      const n = done + i;
+      // a daily curve: more mentions in the local afternoon
+      const day = Math.floor(rand() * DAYS);
+      const hourOfDay = Math.floor(Math.abs(rand() + rand() - 1) * 12 + 10) % 24;
+      const createdAt = new Date(start + day * 24 * HOUR + hourOfDay * HOUR + Math.floor(rand() * HOUR));
+      const sentiment = LABELS[Math.floor(rand() * 3)];
+      const intent = INTENTS[Math.floor(rand() * INTENTS.length)];
+      const lang = rand() < 0.6 ? 'pt' : 'en';
+      const score = sentiment === 'positive' ? 0.5 : sentiment === 'negative' ? -0.5 : 0;
+      docs.push({
+        workspaceId: wsId,
+        topicIds: [tId],
+        platform: 'x',
+        externalId: String(1_700_000_000_000_000_000n + BigInt(n)),
+        url: `https://x.com/u/status/${n}`,
+        text: SAMPLE_TEXTS[n % SAMPLE_TEXTS.length],
+        createdAt,
+        author: { externalId: String(n % 80_000), handle: `u${n % 80_000}`, name: null, followers: 100 },
+        lang,
+        platformLang: lang,
+        sentiment: { score, label: sentiment },
+        intent,
+        routing: null,
+        conversationId: String(n),
+        inReplyToExternalId: null,
+        metrics: { likes: 0, reposts: 0, quotes: 0, replies: 0, impressions: null },
+        metricsUpdatedAt: createdAt,
+      });
+      const hour = new Date(Math.floor(createdAt.getTime() / HOUR) * HOUR);
+      // the rollup ingestion keeps: one row per hour with marginal counts
+      const c = counters.get(hour.getTime()) ?? { hour, count: 0, scoreSum: 0, positive: 0, negative: 0, neutral: 0, support: 0, complaint: 0, question: 0, lead: 0, praise: 0, other: 0, langs: {} };
+      c.count++;
+      c.scoreSum += score;
+      c[sentiment]++;
+      c[intent]++;
+      c.langs[lang] = (c.langs[lang] ?? 0) + 1;
+      counters.set(hour.getTime(), c);
+    }
+    await mentions.collection.insertMany(docs, { ordered: false });
+    if ((done + BATCH) % 100_000 === 0) console.log(`  … ${fmt(done + BATCH)} mentions (${fmt((done + BATCH) / ((performance.now() - t0) / 1000))}/s)`);
+  }
+  const rollupDocs = [...counters.values()].flatMap((c) => [ALL_TOPICS, tId].map((topicId) => ({ workspaceId: wsId, topicId, platform: 'x', ...c })));
+  await rollups.collection.insertMany(rollupDocs, { ordered: false });
+  console.log(`  ${fmt(rollupDocs.length)} hourly rollup rows; seeded in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+
+  console.log(`seeding ${fmt(CASES)} cases and the small collections…`);
+  const cases = model<Case>(Case.name);
+  const caseDocs = Array.from({ length: CASES }, (_, i) => {
+    const openedAt = new Date(start + rand() * DAYS * 24 * HOUR);
+    const answered = rand() < 0.85;
+    const firstResponseAt = answered ? new Date(openedAt.getTime() + rand() * 6 * HOUR) : null;
+    const resolved = answered && rand() < 0.8 && openedAt.getTime() < now - 2 * HOUR;
+    const resolvedAt = resolved ? new Date(Math.min(now - HOUR, firstResponseAt!.getTime() + rand() * 20 * HOUR)) : null;
+    return {
+      workspaceId: wsId,
+      topicIds: [tId],
+      platform: 'x',
+      customer: { externalId: String(i), handle: `c${i}`, name: null },
+      conversationIds: [String(i)],
+      externalIds: [String(9_000_000 + i)],
+      status: resolved ? 'resolved' : answered ? 'open' : openedAt.getTime() < now - 24 * HOUR ? 'abandoned' : 'open',
+      intent: 'support',
+      sentiment: 'negative',
+      lang: 'pt',
+      openedAt,
+      messages: [],
+      inboundCount: 1 + Math.floor(rand() * 3),
+      outboundCount: answered ? 1 + Math.floor(rand() * 2) : 0,
+      lastInboundAt: openedAt,
+      lastOutboundAt: firstResponseAt,
+      awaitingReplySince: answered ? null : openedAt,
+      firstResponseAt,
+      firstResponder: null,
+      firstResponseDueAt: new Date(openedAt.getTime() + 2 * HOUR),
+      resolutionDueAt: new Date(openedAt.getTime() + 24 * HOUR),
+      abandonAt: new Date(openedAt.getTime() + 24 * HOUR),
+      breachedAt: null,
+      resolvedAt,
+      resolvedBy: null,
+      resolutions: resolvedAt ? [resolvedAt] : [],
+      reopenCount: 0,
+      lastReopenedAt: null,
+      abandonedAt: !answered && openedAt.getTime() < now - 24 * HOUR ? new Date(openedAt.getTime() + 24 * HOUR) : null,
+      assignee: null,
+      team: ['cards', 'billing', 'app'][i % 3],
+      assignedAt: openedAt,
+      routingKeyword: null,
+      reassignments: [],
+      __v: 0,
+    };
+  });
+  await cases.collection.insertMany(caseDocs, { ordered: false });
+  const posts = model<OwnPost>(OwnPost.name);
+  await posts.collection.insertMany(
+    Array.from({ length: DAYS * 4 }, (_, i) => {
+      const createdAt = new Date(start + (i / 4) * 24 * HOUR);
+      return {
+        workspaceId: wsId, topicIds: [tId], platform: 'x', externalId: String(5_000_000 + i), accountExternalId: '100', accountHandle: 'lumi_br',
+        text: 'post', url: 'u', createdAt, metricsUpdatedAt: createdAt,
+        metrics: { likes: Math.floor(rand() * 300), reposts: Math.floor(rand() * 40), quotes: Math.floor(rand() * 10), replies: Math.floor(rand() * 30), impressions: Math.floor(rand() * 10_000) },
+      };
+    }),
+  );
+  const post = (path: string, body: unknown) =>
+    fetch(`${base}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${apiKey.key}` }, body: JSON.stringify(body) }).then(async (r) => {
+      if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+    });
+  const dayStart = (d: number) => new Date(Date.UTC(new Date(start).getUTCFullYear(), new Date(start).getUTCMonth(), new Date(start).getUTCDate() + d, 3)).toISOString();
+  await post('/api/v1/traffic', Array.from({ length: DAYS }, (_, d) => ({ periodStart: dayStart(d), granularity: 'day', sessions: 20_000 + Math.floor(rand() * 5000), socialSessions: 1500 })));
+  await post('/api/v1/support-contacts', Array.from({ length: DAYS }, (_, d) => ({ periodStart: dayStart(d), granularity: 'day', channel: 'phone', count: 300 + Math.floor(rand() * 100) })));
+  for (let i = 0; i < 5000; i += 1000) {
+    await post('/api/v1/leads', Array.from({ length: 1000 }, (_, j) => ({ occurredAt: new Date(start + rand() * DAYS * 24 * HOUR).toISOString(), utmMedium: rand() < 0.4 ? 'social' : 'cpc', externalId: `l${i + j}` })));
+  }
+  await post('/api/v1/surveys/responses', Array.from({ length: 3000 }, () => ({ type: rand() < 0.5 ? 'csat' : 'nps', score: 0, respondedAt: new Date(start + rand() * DAYS * 24 * HOUR).toISOString() })).map((r) => ({ ...r, score: r.type === 'csat' ? 1 + Math.floor(rand() * 5) : Math.floor(rand() * 11) })));
+
+  const get = async (path: string) => {
+    const t = performance.now();
+    const r = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${apiKey.key}` } });
+    if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+    await r.json();
+    return performance.now() - t;
+  };
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const scenarios: [string, string][] = [
+    ['overview, last 7 days', `/api/v1/reports/overview?from=${iso(now - 7 * 24 * HOUR)}&to=${iso(now)}`],
+    ['overview, last 30 days', `/api/v1/reports/overview?from=${iso(now - 30 * 24 * HOUR)}&to=${iso(now)}`],
+    ['overview, last 30 days, one topic', `/api/v1/reports/overview?topic=${topic.id}&from=${iso(now - 30 * 24 * HOUR)}&to=${iso(now)}`],
+    ['timeseries volume.mentions by day, 90 days', `/api/v1/reports/timeseries?metric=volume.mentions&interval=day&from=${iso(start)}&to=${iso(now)}`],
+    ['timeseries service.slaCompliance by day, 30 days', `/api/v1/reports/timeseries?metric=service.slaCompliance&interval=day&from=${iso(now - 30 * 24 * HOUR)}&to=${iso(now)}`],
+  ];
+  console.log('\nlatency over HTTP, 20 calls each after 2 warm-ups (embedded engine)');
+  for (const [label, path] of scenarios) {
+    await get(path);
+    await get(path);
+    const ms: number[] = [];
+    for (let i = 0; i < 20; i++) ms.push(await get(path));
+    const s = stats(ms);
+    console.log(`  ${label.padEnd(52)} median ${fmt(s.median)} ms   p95 ${fmt(s.p95)} ms`);
+  }
+  await app.close();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
