@@ -12,6 +12,13 @@ import { RepliesService, StoredReply } from './replies.service';
 import { Case, CaseDocument, CaseMessage, CaseStatus } from './schemas/case.schema';
 import { SlaClock } from './sla';
 
+/** The fields a case row for the KPIs needs (no messages). */
+const ROW_FIELDS = {
+  platform: 1, openedAt: 1, firstResponseAt: 1, status: 1, resolvedAt: 1, resolutions: 1, reopenCount: 1, lastReopenedAt: 1,
+  abandonedAt: 1, inboundCount: 1, outboundCount: 1, lastInboundAt: 1, lastOutboundAt: 1, awaitingReplySince: 1, assignee: 1,
+  team: 1, assignedAt: 1, reassignments: 1, routingKeyword: 1, firstResponder: 1, resolvedBy: 1,
+} as const;
+
 /** A customer writing again in the same conversation this soon after a resolution reopens the case. */
 export const REOPEN_WINDOW_MS = 7 * 24 * 3600_000;
 /** A collected brand reply this close to an API-recorded one without a post id is the same reply. */
@@ -430,16 +437,26 @@ export class CasesService {
     }));
   }
 
-  /** Cases a care report over [from, to) needs: opened or resolved in range, and the open ones. */
-  async rowsForReport(workspaceId: string, from: Date, to: Date, filter: { team?: string; agent?: string; topic?: string } = {}): Promise<CaseRow[]> {
+  /**
+   * Cases a report over [from, to) needs: opened or resolved in range, plus the open ones —
+   * every open case for the per-agent tables, or only those awaiting a reply (the live
+   * `unanswered` count) for the overview, which keeps that query small.
+   */
+  async rowsForReport(
+    workspaceId: string,
+    from: Date,
+    to: Date,
+    filter: { team?: string; agent?: string; topic?: string; openCases?: 'all' | 'awaiting' } = {},
+  ): Promise<CaseRow[]> {
+    const open = filter.openCases === 'awaiting' ? { status: { $in: OPEN_STATUSES }, awaitingReplySince: { $ne: null } } : { status: { $in: OPEN_STATUSES } };
     const f: Record<string, unknown> = {
       workspaceId: new Types.ObjectId(workspaceId),
-      $or: [{ openedAt: { $gte: from, $lt: to } }, { resolvedAt: { $gte: from, $lt: to } }, { status: { $in: OPEN_STATUSES } }],
+      $or: [{ openedAt: { $gte: from, $lt: to } }, { resolvedAt: { $gte: from, $lt: to } }, open],
     };
     if (filter.team) f.team = filter.team;
     if (filter.agent) f.assignee = filter.agent;
     if (filter.topic) f.topicIds = new Types.ObjectId(filter.topic);
-    const rows = await this.cases.find(f, { messages: 0, externalIds: 0 }).lean();
+    const rows = await this.cases.find(f, ROW_FIELDS).lean();
     return rows.map((c) => toCaseRow(c as unknown as CaseLean));
   }
 

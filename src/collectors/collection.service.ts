@@ -10,7 +10,8 @@ import { COLLECTORS, Collector } from './collector';
 import { CollectorStateService, ReadCapReachedError } from './collector-state.service';
 import { CollectionListeners } from './collection-listeners';
 
-const LEASE_TTL_MS = 5 * 60_000;
+/** Short, renewed in the background while a run is alive: a crashed holder frees the topic soon. */
+const LEASE_TTL_MS = 30_000;
 const LEASE_WAIT_MS = 5 * 60_000;
 
 export interface CollectionResult extends StoredCounts {
@@ -48,6 +49,8 @@ export class CollectionService {
     }
     const totals: CollectionResult = { topicId: topic.id, mentions: 0, posts: 0, replies: 0 };
     const started = Date.now();
+    const renewal = setInterval(() => void this.state.tryLease(lease, LEASE_TTL_MS).catch(() => undefined), LEASE_TTL_MS / 3);
+    renewal.unref();
     try {
       const workspace = await this.workspaces.get(topic.workspaceId);
       for (const collector of this.collectors.filter((c) => topic.platforms.includes(c.platform))) {
@@ -76,6 +79,7 @@ export class CollectionService {
       }
       throw err;
     } finally {
+      clearInterval(renewal);
       await this.state.releaseLease(lease).catch(() => undefined);
     }
     this.logger.log({ ...totals, ms: Date.now() - started }, 'Collection stored');

@@ -89,7 +89,7 @@ export class ReportsService {
       this.leads.rows(ws.id, from, to),
       this.traffic.trafficRows(ws.id, from, to),
       this.traffic.supportContactRows(ws.id, from, to),
-      this.cases.rowsForReport(ws.id, from, to, { topic: r.topic }),
+      this.cases.rowsForReport(ws.id, from, to, { topic: r.topic, openCases: 'awaiting' }),
       this.surveys.responseRows(ws.id, from, to),
     ]);
     const sendsFor = async (range: TimeRange) => ({

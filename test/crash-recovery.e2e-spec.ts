@@ -1,0 +1,119 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { XApiEmulator } from '../src/collectors/x/emulator/x-api-emulator';
+import { startXTestServer, X_TEST_TOKEN } from './support/x-test-server';
+
+/**
+ * The real service in a child process on a data directory, killed with SIGKILL in the middle of
+ * a collection, then started again on the same directory: nothing acknowledged is lost and
+ * nothing is stored twice; the collection resumes and completes.
+ */
+const ROOT = join(__dirname, '..');
+const KEY = 'ouv_crash-test-admin-key-0123456789';
+const TOTAL = 1200;
+
+function startService(dataDir: string, port: number, baseUrl: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      ADMIN_API_KEY: KEY,
+      X_BEARER_TOKEN: X_TEST_TOKEN,
+      X_API_BASE_URL: baseUrl,
+      NODE_EXTRA_CA_CERTS: join(ROOT, 'test', 'fixtures', 'tls', 'ca.pem'),
+      DEMO: 'false',
+      LOG_LEVEL: 'warn',
+      COLLECT_INTERVAL_SECONDS: '86400',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + 60_000;
+    const poll = async () => {
+      try {
+        const r = await fetch(`http://127.0.0.1:${port}/health`);
+        if (r.ok) return resolve(child);
+      } catch {
+        /* not up yet */
+      }
+      if (child.exitCode !== null || Date.now() > deadline) return reject(new Error(`service did not start:\n${output}`));
+      setTimeout(poll, 250);
+    };
+    void poll();
+  });
+}
+
+const api = (port: number, path: string, init: RequestInit = {}) =>
+  fetch(`http://127.0.0.1:${port}${path}`, { ...init, headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json', ...(init.headers ?? {}) } });
+
+async function storedIds(port: number): Promise<string[]> {
+  const csv = await (await api(port, '/api/v1/exports/mentions.csv')).text();
+  const lines = csv.replace(/^\uFEFF/, '').trim().split('\n').slice(1);
+  return lines.map((l) => l.split(',')[3]);
+}
+
+describe('Killed mid-collection (e2e, SIGKILL)', () => {
+  let x: XApiEmulator;
+  let baseUrl: string;
+  let dataDir: string;
+  let child: ChildProcess | null = null;
+  const port = 39000 + (process.pid % 1000);
+
+  beforeAll(async () => {
+    ({ server: x, baseUrl } = await startXTestServer());
+    dataDir = mkdtempSync(join(tmpdir(), 'ouvidor-crash-'));
+    x.addUser({ id: '700', username: 'crowd' });
+    for (let i = 0; i < TOTAL; i++) x.addTweet({ author_username: 'crowd', text: `crashcheck post number ${i}`, created_at: new Date(Date.now() - (TOTAL - i) * 60_000) });
+  });
+
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    await x?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('resumes where it stopped, losing and duplicating nothing', async () => {
+    const step = (m: string) => process.env.STEPS && console.log('STEP', m, new Date().toISOString());
+    child = await startService(dataDir, port, baseUrl);
+    const topic = (await (await api(port, '/api/v1/topics', { method: 'POST', body: JSON.stringify({ name: 'Crash', query: 'crashcheck', platforms: ['x'] }) })).json()) as { id: string };
+    expect(topic.id).toBeDefined();
+    step('topic');
+    // slow every search page down so the kill lands in the middle of the run
+    x.failNext('tweets/search/recent', { delayMs: 400 }, 100);
+    const collecting = api(port, `/api/v1/topics/${topic.id}/collect`, { method: 'POST' }).catch(() => null);
+    let before: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      before = await storedIds(port);
+      if (before.length >= 200) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    step(`before ${before.length}`);
+    expect(before.length).toBeGreaterThanOrEqual(200);
+    expect(before.length).toBeLessThan(TOTAL);
+    const exited = new Promise((r) => child!.once('exit', r));
+    child.kill('SIGKILL');
+    await Promise.all([collecting, exited]);
+    step('killed');
+    x.clearFaults();
+
+    child = await startService(dataDir, port, baseUrl);
+    step('restarted');
+    const afterRestart = await storedIds(port);
+    // everything acknowledged before the kill is still there
+    expect(afterRestart.length).toBeGreaterThanOrEqual(before.length);
+    const res = (await (await api(port, `/api/v1/topics/${topic.id}/collect`, { method: 'POST' })).json()) as { mentions: number };
+    expect(res.mentions).toBe(TOTAL - afterRestart.length);
+    const all = await storedIds(port);
+    expect(all).toHaveLength(TOTAL);
+    expect(new Set(all).size).toBe(TOTAL);
+    const again = await (await api(port, `/api/v1/topics/${topic.id}/collect`, { method: 'POST' })).json();
+    expect(again).toEqual({ mentions: 0, posts: 0, replies: 0 });
+  }, 120_000);
+});
