@@ -5,7 +5,7 @@ import { Observable, Subject, filter, map } from 'rxjs';
 import { CasesService } from '../care/cases.service';
 import { Settings, SETTINGS } from '../config/settings';
 import { JOB_ENGINE } from '../jobs/jobs.module';
-import type { JobEngine } from '../jobs/job-queue';
+import { enqueueEvery, type JobEngine } from '../jobs/job-queue';
 import { MentionsService } from '../mentions/mentions.service';
 import { afterCursor, decodeCursor, encodeCursor } from '../mentions/page-cursor';
 import { negativeShareSpike, SpikeCheck, volumeSpike } from '../reports/kpis';
@@ -81,14 +81,9 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
 
   onApplicationBootstrap() {
     if (!this.settings.worker) return;
-    const every = this.settings.alertScanIntervalSeconds * 1000;
-    this.timer = setInterval(() => {
-      const slot = Math.floor(Date.now() / every);
-      this.jobs.enqueue<AlertJob>('alerts', { kind: 'check' }, { jobId: `alerts-check:${slot}` }).catch((err) =>
-        this.logger.error({ err: err.message }, 'Could not schedule the alert checks'),
-      );
-    }, every);
-    this.timer.unref();
+    this.timer = enqueueEvery<AlertJob>(this.jobs, 'alerts', this.settings.alertScanIntervalSeconds, { kind: 'check' }, (err) =>
+      this.logger.error({ err: err.message }, 'Could not schedule the alert checks'),
+    );
   }
 
   onApplicationShutdown() {

@@ -5,7 +5,7 @@ import { CollectorsModule } from '../collectors/collectors.module';
 import { MentionsModule } from '../mentions/mentions.module';
 import { Settings, SETTINGS } from '../config/settings';
 import { JOB_ENGINE } from '../jobs/jobs.module';
-import type { JobEngine } from '../jobs/job-queue';
+import { enqueueEvery, type JobEngine } from '../jobs/job-queue';
 import { AgentsController } from './agents/agents.controller';
 import { AgentsService } from './agents/agents.service';
 import { Agent, AgentSchema, PresenceEventDoc, PresenceEventSchema, Team, TeamSchema } from './agents/schemas/agent.schema';
@@ -32,12 +32,9 @@ class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
 
   onApplicationBootstrap() {
     if (!this.settings.worker) return;
-    const every = this.settings.careScanIntervalSeconds * 1000;
-    this.timer = setInterval(() => {
-      const slot = Math.floor(Date.now() / every);
-      this.jobs.enqueue('care', {}, { jobId: `care-scan:${slot}` }).catch((err) => this.logger.error({ err: err.message }, 'Could not schedule the care scan'));
-    }, every);
-    this.timer.unref();
+    this.timer = enqueueEvery(this.jobs, 'care', this.settings.careScanIntervalSeconds, {}, (err) =>
+      this.logger.error({ err: err.message }, 'Could not schedule the care scan'),
+    );
   }
 
   onApplicationShutdown() {

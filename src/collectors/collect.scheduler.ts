@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Settings, SETTINGS } from '../config/settings';
 import { JOB_ENGINE } from '../jobs/jobs.module';
-import type { JobEngine } from '../jobs/job-queue';
+import { enqueueEvery, type JobEngine } from '../jobs/job-queue';
 import { TopicsService } from '../topics/topics.service';
 import { CollectionResult, CollectionService } from './collection.service';
 import { MetricsRefresher } from './metrics-refresher';
@@ -62,12 +62,9 @@ export class CollectScheduler implements OnApplicationBootstrap, OnApplicationSh
     const collect = setInterval(() => {
       this.enqueueAll().catch((err) => this.logger.error({ err: err.message }, 'Could not schedule collections'));
     }, this.settings.collectIntervalSeconds * 1000);
-    const refresh = setInterval(() => {
-      const slot = Math.floor(Date.now() / (this.settings.refreshMetricsIntervalSeconds * 1000));
-      this.jobs.enqueue('refresh-metrics', {}, { jobId: `refresh-metrics:${slot}` }).catch((err) =>
-        this.logger.error({ err: err.message }, 'Could not schedule the metrics refresh'),
-      );
-    }, this.settings.refreshMetricsIntervalSeconds * 1000);
+    const refresh = enqueueEvery(this.jobs, 'refresh-metrics', this.settings.refreshMetricsIntervalSeconds, {}, (err) =>
+      this.logger.error({ err: err.message }, 'Could not schedule the metrics refresh'),
+    );
     this.registry.addInterval('collect', collect);
     this.registry.addInterval('refresh-metrics', refresh);
     this.logger.log(

@@ -56,3 +56,23 @@ export class JobFailedError extends Error {
     this.name = 'JobFailedError';
   }
 }
+
+/**
+ * Queues `data` on `queue` every `everySeconds`. The job id names the time slot, so several
+ * workers scheduling at once queue each run once. Returns the timer (unref'd) to clear on shutdown.
+ */
+export function enqueueEvery<T>(
+  jobs: JobEngine,
+  queue: QueueName,
+  everySeconds: number,
+  data: T,
+  onError: (err: Error) => void,
+): NodeJS.Timeout {
+  const every = everySeconds * 1000;
+  const timer = setInterval(() => {
+    const slot = Math.floor(Date.now() / every);
+    jobs.enqueue<T>(queue, data, { jobId: `${queue}:${slot}` }).catch(onError);
+  }, every);
+  timer.unref();
+  return timer;
+}
