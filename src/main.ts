@@ -17,7 +17,6 @@ async function main() {
   const app = await createApp(settings);
   await app.listen(settings.port);
   const url = `http://localhost:${settings.port}`;
-  app.getHttpAdapter();
   process.stdout.write(`Ouvidor is listening on ${url} (API docs at ${url}/docs)\n`);
 }
 

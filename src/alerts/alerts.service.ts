@@ -8,7 +8,7 @@ import { JOB_ENGINE } from '../jobs/jobs.module';
 import { enqueueEvery, type JobEngine } from '../jobs/job-queue';
 import { MentionsService } from '../mentions/mentions.service';
 import { afterCursor, decodeCursor, encodeCursor } from '../mentions/page-cursor';
-import { negativeShareSpike, SpikeCheck, volumeSpike } from '../reports/kpis';
+import { negativeShareSpike, startOfUtcHour, SpikeCheck, volumeSpike } from '../reports/kpis';
 import { SurveysService } from '../surveys/surveys.service';
 import { TopicsService } from '../topics/topics.service';
 import { WorkspacesService } from '../workspaces/workspaces.service';
@@ -92,7 +92,7 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
 
   /** Runs every check; `hour` (default: the last complete UTC hour) is the hour tested for spikes. */
   async check(hour?: Date): Promise<{ raised: number }> {
-    const h = new Date(Math.floor((hour ?? new Date(Date.now() - HOUR_MS)).getTime() / HOUR_MS) * HOUR_MS);
+    const h = startOfUtcHour(hour ?? new Date(Date.now() - HOUR_MS));
     let raised = 0;
     for (const topic of await this.topics.listActive()) raised += await this.checkSpikes(topic.workspaceId, topic.id, topic.name, h);
     const since = new Date(Date.now() - LOOKBACK_MS);

@@ -50,8 +50,7 @@ export type CaseExportRow = CaseRow & { customer: string; intent: string; sentim
 type CaseLean = Case & { _id: Types.ObjectId; createdAt?: Date; updatedAt?: Date };
 
 export function toCaseView(c: CaseLean, withMessages = false) {
-  const { _id, workspaceId: _w, messages, externalIds: _e, ...rest } = c as CaseLean & { __v?: number };
-  delete (rest as { __v?: number }).__v;
+  const { _id, workspaceId: _w, messages, externalIds: _e, __v: _v, ...rest } = c as CaseLean & { __v?: number };
   return {
     id: String(_id),
     ...rest,

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, Model, Types } from 'mongoose';
 import type { AccountSnapshotInput, PostInput, PublicMetrics } from '../collectors/collected';
+import { startOfUtcHour as hourOf } from '../reports/kpis/buckets';
 import { AccountSnapshot, OwnPost } from './schemas/own-post.schema';
 
-const hourOf = (d: Date) => new Date(Math.floor(d.getTime() / 3_600_000) * 3_600_000);
 
 @Injectable()
 export class EngagementService {

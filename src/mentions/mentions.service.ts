@@ -8,6 +8,7 @@ import type { WorkspaceView } from '../workspaces/workspaces.service';
 import { ListMentionsQuery } from './dto/list-mentions.dto';
 import { afterCursor, decodeCursor, encodeCursor } from './page-cursor';
 import { Intent, Mention, SentimentLabel } from './schemas/mention.schema';
+import { startOfUtcHour as hourOf } from '../reports/kpis/buckets';
 import type { MentionRollupRow } from '../reports/kpis/rows';
 import { ALL_TOPICS, MentionRollup } from './schemas/mention-rollup.schema';
 
@@ -65,7 +66,6 @@ export function toMentionView(doc: MentionRow): StoredMention {
 }
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const hourOf = (d: Date) => new Date(Math.floor(d.getTime() / 3_600_000) * 3_600_000);
 
 @Injectable()
 export class MentionsService {
@@ -108,7 +108,6 @@ export class MentionsService {
     const thresholds = workspace.settings.sentiment;
     const routingRules = workspace.settings.routingRules ?? [];
     const ops: AnyBulkWriteOperation<Mention>[] = [];
-    const opInputs: { input: MentionInput; doc: Omit<Mention, 'topicIds'> | null }[] = [];
     let linkedRows: MentionRow[] = [];
     const linkIds: Types.ObjectId[] = [];
     const rejected: IngestResult['rejected'] = [];
@@ -150,7 +149,6 @@ export class MentionsService {
         rejected.push({ externalId: input.externalId, error: (err as Error).message });
         continue;
       }
-      opInputs.push({ input, doc });
       ops.push({ updateOne: { filter: key, update: { $setOnInsert: doc, $addToSet: { topicIds: tId } }, upsert: true } });
     }
     if (ops.length === 0) return { stored: [], linked: 0, rejected };

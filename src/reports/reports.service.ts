@@ -92,10 +92,13 @@ export class ReportsService {
       this.cases.rowsForReport(ws.id, from, to, { topic: r.topic, openCases: 'awaiting' }),
       this.surveys.responseRows(ws.id, from, to),
     ]);
-    const sendsFor = async (range: TimeRange) => ({
-      csat: await this.surveys.sendCount(ws.id, 'csat', range.from, range.to),
-      nps: await this.surveys.sendCount(ws.id, 'nps', range.from, range.to),
-    });
+    const sendsFor = async (range: TimeRange) => {
+      const [csat, nps] = await Promise.all([
+        this.surveys.sendCount(ws.id, 'csat', range.from, range.to),
+        this.surveys.sendCount(ws.id, 'nps', range.from, range.to),
+      ]);
+      return { csat, nps };
+    };
     return {
       rollups,
       posts: posts.map((p) => ({

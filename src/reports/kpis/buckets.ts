@@ -97,3 +97,8 @@ export function rollupMinutesFor(tz: string, at: Date): 15 | 30 | 60 {
 function mod(n: number, m: number): number {
   return ((n % m) + m) % m;
 }
+
+/** The start of the UTC hour containing `d` (the rollups' bucket). */
+export function startOfUtcHour(d: Date): Date {
+  return new Date(Math.floor(d.getTime() / HOUR_MS) * HOUR_MS);
+}
