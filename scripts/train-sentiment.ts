@@ -116,7 +116,7 @@ function main() {
 
 function provenanceMarkdown(
   provenance: { trainedAt: string; files: { file: string; language?: string; rows: number; sha256: string }[]; heldOutScores: Record<string, unknown> },
-  languages: Record<string, { buckets: number[] } | undefined>,
+  languages: Record<string, { buckets: number[]; penalties?: { l2: number; l2Dense: number; tried: { l2: number; l2Dense: number; macroF1: number }[] } } | undefined>,
 ): string {
   const lines = [
     '# Sentiment model provenance',
@@ -126,6 +126,14 @@ function provenanceMarkdown(
     `- Trained: ${provenance.trainedAt}`,
     `- Hyper-parameters: see \`DEFAULT_TRAINING_CONFIG\` in src/enrichment/sentiment/sentiment-training.ts (also stored in the JSON's \`provenance\`).`,
     `- Non-zero hash buckets: ${Object.entries(languages).map(([l, m]) => `${l} ${m?.buckets.length ?? 0}`).join(', ')}`,
+    `- Penalties picked by inner ${DEFAULT_TRAINING_CONFIG.en.search?.folds ?? 0}-fold CV on the training rows (l2 on hashed n-grams, l2Dense on lexicon features): ` +
+      Object.entries(languages)
+        .map(([l, m]) =>
+          m?.penalties
+            ? `${l} l2=${m.penalties.l2} l2Dense=${m.penalties.l2Dense} (tried ${m.penalties.tried.map((t) => `${t.l2}/${t.l2Dense}: ${t.macroF1}`).join(', ')})`
+            : `${l} fixed`,
+        )
+        .join('; '),
     '',
     '## Training files',
     '',

@@ -335,7 +335,7 @@ export class LexiconAnalyzer {
         if (tokens[i] === BOUNDARY) {
           lastNegator = -10;
           lastBoundary = i;
-        } else if (i - lastNegator <= NEGATION_SCOPE) {
+        } else if (lastNegator >= 0) {
           negated[i] = 1;
         }
         continue;
@@ -348,7 +348,9 @@ export class LexiconAnalyzer {
         continue;
       }
       const inNegation = i - lastNegator <= NEGATION_SCOPE && (flags & SYMBOL) === 0;
-      if (inNegation) negated[i] = 1;
+      // The learned layer marks words up to the end of the clause (NRC-Canada's scope), the
+      // lexicon rules only three tokens: a flipped score needs a closer negator than a feature.
+      if (lastNegator >= 0 && (flags & SYMBOL) === 0) negated[i] = 1;
       if (flags & FIRST_PERSON) firstPerson++;
       else if (flags & SECOND_PERSON) secondPerson++;
       if (info.secondary !== undefined) {

@@ -13,6 +13,8 @@ export interface LanguageModelJson {
   buckets: number[];
   /** buckets.length x 3 weights, row-major. */
   weights: number[];
+  /** The penalties picked by the trainer's inner cross-validation, when it searched. */
+  penalties?: { l2: number; l2Dense: number; tried: { l2: number; l2Dense: number; macroF1: number }[] };
 }
 
 export interface SentimentModelJson {

@@ -1,8 +1,9 @@
 import { SENTIMENT_LABELS, SentimentLabel } from '../enrichment.types';
-import { DEFAULT_FEATURE_OPTIONS, DENSE_COUNT, DENSE_FEATURES, FeatureOptions, featurize } from './features';
+import { classificationReport } from './classification-metrics';
+import { DEFAULT_FEATURE_OPTIONS, DENSE_COUNT, DENSE_FEATURES, FeatureOptions, featurize, SparseVector } from './features';
 import { LexiconAnalyzer, LexiconLanguage } from './lexicon-analyzer';
 import { LanguageModelJson, MODEL_FORMAT, SentimentModelJson } from './sentiment-model';
-import { trainSoftmax } from './softmax-regression';
+import { trainSoftmax, TrainedWeights } from './softmax-regression';
 import { unescapePostText } from '../text/post-text';
 
 /** One labelled post, as in ../shared/data/sentiment/*.jsonl. */
@@ -27,15 +28,33 @@ export interface LanguageTrainingConfig {
   maxIterations: number;
   /** Weights whose absolute value is below this are dropped from the JSON. */
   prune: number;
+  /**
+   * When set, `l2` and `l2Dense` are chosen from these grids by an inner stratified k-fold
+   * cross-validation on the training rows alone (macro-F1), then the weights are trained on all
+   * of them. Under `--cv` this runs inside each outer fold, so the held-out fold never steers a
+   * hyper-parameter (nested cross-validation).
+   */
+  search?: { l2: number[]; l2Dense: number[]; folds: number };
 }
 
+/** The penalties a trained language model ended up with, and the inner-CV macro-F1 of each pair tried. */
+export interface PenaltySearchResult {
+  l2: number;
+  l2Dense: number;
+  tried: { l2: number; l2Dense: number; macroF1: number }[];
+}
+
+/** The penalty grid searched by inner cross-validation for every language. */
+export const PENALTY_SEARCH = { l2: [20, 40], l2Dense: [0.3, 3], folds: 4 };
+
 /**
- * Hyper-parameters chosen by 5-fold cross-validation (see README.md in this folder): stronger
- * L2 for English, whose training set is small and noisy.
+ * Training settings per language. `l2` / `l2Dense` are the fall-back penalties; with `search`
+ * set (the default) the trainer picks them from the grid by inner cross-validation on its own
+ * training rows (see README.md in the enrichment folder).
  */
 export const DEFAULT_TRAINING_CONFIG: Record<LexiconLanguage, LanguageTrainingConfig> = {
-  en: { features: DEFAULT_FEATURE_OPTIONS, l2: 20, l2Dense: 0.1, balance: 1, maxIterations: 300, prune: 5e-4 },
-  pt: { features: DEFAULT_FEATURE_OPTIONS, l2: 10, l2Dense: 0.1, balance: 1, maxIterations: 300, prune: 5e-4 },
+  en: { features: DEFAULT_FEATURE_OPTIONS, l2: 20, l2Dense: 3, balance: 1, maxIterations: 300, prune: 5e-4, search: PENALTY_SEARCH },
+  pt: { features: DEFAULT_FEATURE_OPTIONS, l2: 10, l2Dense: 3, balance: 1, maxIterations: 300, prune: 5e-4, search: PENALTY_SEARCH },
 };
 
 /** Trains one language's weights on labelled posts. */
@@ -53,24 +72,24 @@ export function trainLanguageModel(
     if (k < 0) throw new Error(`unknown label: ${r.label}`);
     return k;
   });
-  let classWeights: number[] | undefined;
-  if (config.balance > 0) {
-    const counts = new Array<number>(K).fill(0);
-    let total = 0;
-    rows.forEach((r, i) => {
-      counts[labels[i]] += r.weight ?? 1;
-      total += r.weight ?? 1;
-    });
-    classWeights = counts.map((c) => (c > 0 ? Math.pow(total / (K * c), config.balance) : 0));
-  }
-  const trained = trainSoftmax(vectors, labels, K, {
-    l2: config.l2,
-    l2Dense: config.l2Dense,
-    denseCount: DENSE_COUNT,
-    maxIterations: config.maxIterations,
-    classWeights,
-    sampleWeights: rows.some((r) => r.weight !== undefined) ? rows.map((r) => r.weight ?? 1) : undefined,
-  });
+  const rowWeights = rows.map((r) => r.weight ?? 1);
+  const fit = (subset: number[], l2: number, l2Dense: number) =>
+    trainSoftmax(
+      subset.map((i) => vectors[i]),
+      subset.map((i) => labels[i]),
+      K,
+      {
+        l2,
+        l2Dense,
+        denseCount: DENSE_COUNT,
+        maxIterations: config.maxIterations,
+        classWeights: balancedClassWeights(subset.map((i) => labels[i]), subset.map((i) => rowWeights[i]), K, config.balance),
+        sampleWeights: rows.some((r) => r.weight !== undefined) ? subset.map((i) => rowWeights[i]) : undefined,
+      },
+    );
+  const all = rows.map((_, i) => i);
+  const penalties = config.search ? searchPenalties(vectors, labels, config.search, fit) : undefined;
+  const trained = fit(all, penalties?.l2 ?? config.l2, penalties?.l2Dense ?? config.l2Dense);
   const dense = new Array<number>(DENSE_COUNT * K).fill(0);
   const buckets: number[] = [];
   const weights: number[] = [];
@@ -83,7 +102,78 @@ export function trainLanguageModel(
       weights.push(...w);
     }
   });
-  return { features: config.features, dense, buckets, weights };
+  return { features: config.features, dense, buckets, weights, ...(penalties ? { penalties } : {}) };
+}
+
+/** Class weights (frequency)^-balance, normalised so a balanced set gets 1 each. */
+function balancedClassWeights(labels: number[], weights: number[], K: number, balance: number): number[] | undefined {
+  if (balance <= 0) return undefined;
+  const counts = new Array<number>(K).fill(0);
+  let total = 0;
+  labels.forEach((y, i) => {
+    counts[y] += weights[i];
+    total += weights[i];
+  });
+  return counts.map((c) => (c > 0 ? Math.pow(total / (K * c), balance) : 0));
+}
+
+/**
+ * Picks (l2, l2Dense) by stratified k-fold cross-validation over the training rows: each pair
+ * is trained on k-1 inner folds and scored (macro-F1 of the most probable class) on the k-th.
+ * Only the rows handed to the trainer are used, so an outer held-out fold stays unseen.
+ */
+function searchPenalties(
+  vectors: SparseVector[],
+  labels: number[],
+  search: NonNullable<LanguageTrainingConfig['search']>,
+  fit: (subset: number[], l2: number, l2Dense: number) => TrainedWeights,
+): PenaltySearchResult {
+  const folds = stratifiedFolds(labels.map(String), search.folds, 7);
+  const gold = labels.map((y) => SENTIMENT_LABELS[y]);
+  const tried: PenaltySearchResult['tried'] = [];
+  let best: PenaltySearchResult['tried'][number] | undefined;
+  for (const l2 of search.l2) {
+    for (const l2Dense of search.l2Dense) {
+      const predicted = new Array<SentimentLabel>(labels.length);
+      for (let f = 0; f < search.folds; f++) {
+        const train: number[] = [];
+        const test: number[] = [];
+        folds.forEach((fold, i) => (fold === f ? test : train).push(i));
+        const model = fit(train, l2, l2Dense);
+        for (const i of test) predicted[i] = SENTIMENT_LABELS[argmaxClass(model, vectors[i])];
+      }
+      const entry = { l2, l2Dense, macroF1: round(classificationReport(gold, predicted).macroF1) };
+      tried.push(entry);
+      if (!best || entry.macroF1 > best.macroF1) best = entry;
+    }
+  }
+  if (!best) throw new Error('empty penalty grid');
+  return { l2: best.l2, l2Dense: best.l2Dense, tried };
+}
+
+function argmaxClass(model: TrainedWeights, vector: SparseVector): number {
+  const K = model.classes;
+  const scores = new Float64Array(K);
+  for (let j = 0; j < vector.index.length; j++) {
+    const row = binarySearch(model.columns, vector.index[j]);
+    if (row < 0) continue;
+    for (let k = 0; k < K; k++) scores[k] += model.weights[row * K + k] * vector.value[j];
+  }
+  let best = 0;
+  for (let k = 1; k < K; k++) if (scores[k] > scores[best]) best = k;
+  return best;
+}
+
+function binarySearch(sorted: number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] === value) return mid;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 /** Trains every language that has rows and wraps the weights with their provenance. */
