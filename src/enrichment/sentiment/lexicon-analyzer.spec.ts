@@ -21,6 +21,14 @@ describe('LexiconAnalyzer', () => {
     expect(analyzer.wordScore('pt', 'ótimo')).toBeGreaterThan(0);
   });
 
+  it('marks words for the learned layer from a negator to the end of its clause, emoji excepted', () => {
+    const a = analyzer.analyze("I don't think this phone is any good 😂, great camera though", 'en');
+    const marked = a.tokens.filter((_, i) => a.negated[i] === 1);
+    expect(marked).toEqual(['think', 'this', 'phone', 'is', 'any', 'good']);
+    const b = analyzer.analyze('not bad but slow', 'en');
+    expect(b.tokens.filter((_, i) => b.negated[i] === 1)).toEqual(['bad']);
+  });
+
   it('flips the polarity of words in a negation scope, up to three words and not across a clause', () => {
     expect(total('good')).toBeGreaterThan(0);
     expect(total('not good')).toBeLessThan(0);
