@@ -1,5 +1,5 @@
 import type { Document } from 'bson';
-import type { IndexSpec } from './hash-index';
+import type { IndexSpec } from './ordered-index';
 
 /**
  * A change to the stored state, as the journal records it. Every entry sets state rather than

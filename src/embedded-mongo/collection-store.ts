@@ -2,7 +2,7 @@ import type { Document } from 'bson';
 import type { ChangeLog } from './change-log';
 import { compactDocument } from './document-compaction';
 import { CommandError, DuplicateKeyError, ErrorCode } from './errors';
-import { HashIndex, type IndexEntry, type IndexSpec } from './hash-index';
+import { OrderedIndex, type IndexEntry, type IndexSpec } from './ordered-index';
 import { canonicalKey, formatDuplicateKey } from './index-key';
 import { compileFilter, type DocumentPredicate } from './query-language';
 import { planQuery, type QueryPlan } from './query-planner';
@@ -25,9 +25,9 @@ export type IndexCreation = 'created' | 'exists';
  */
 export class CollectionStore {
   private readonly docs = new Map<number, Document>();
-  private readonly indexes = new Map<string, HashIndex>();
+  private readonly indexes = new Map<string, OrderedIndex>();
   private nextRid = 1;
-  readonly idIndex: HashIndex;
+  readonly idIndex: OrderedIndex;
 
   constructor(
     readonly db: string,
@@ -35,7 +35,7 @@ export class CollectionStore {
     readonly options: Document = {},
     private readonly changeLog: () => ChangeLog | null = () => null,
   ) {
-    this.idIndex = new HashIndex({ v: 2, key: { _id: 1 }, name: ID_INDEX_NAME }, null, true);
+    this.idIndex = new OrderedIndex({ v: 2, key: { _id: 1 }, name: ID_INDEX_NAME }, null, true);
     this.indexes.set(ID_INDEX_NAME, this.idIndex);
   }
 
@@ -64,11 +64,11 @@ export class CollectionStore {
     return rids.size ? rids.values().next().value : undefined;
   }
 
-  indexList(): HashIndex[] {
+  indexList(): OrderedIndex[] {
     return [...this.indexes.values()];
   }
 
-  getIndex(name: string): HashIndex | undefined {
+  getIndex(name: string): OrderedIndex | undefined {
     return this.indexes.get(name);
   }
 
@@ -121,7 +121,7 @@ export class CollectionStore {
     const previous = this.docs.get(rid);
     if (!previous) throw new Error(`record ${rid} not found in ${this.ns}`);
     compactDocument(next);
-    const changes: Array<[HashIndex, IndexEntry[], IndexEntry[]]> = [];
+    const changes: Array<[OrderedIndex, IndexEntry[], IndexEntry[]]> = [];
     for (const index of this.indexes.values()) {
       if (!index.maintained) continue;
       const before = index.entriesFor(previous);
@@ -204,7 +204,7 @@ export class CollectionStore {
       }
     }
     const partial = spec.partialFilterExpression ? compileFilter(spec.partialFilterExpression) : null;
-    const index = new HashIndex(spec, partial);
+    const index = new OrderedIndex(spec, partial);
     for (const [rid, doc] of this.docs) {
       const entries = index.entriesFor(doc);
       if (!options.trusted) {
@@ -226,20 +226,20 @@ export class CollectionStore {
     this.changeLog()?.record({ op: 'dropIndex', db: this.db, coll: this.name, name });
   }
 
-  private entriesFor(doc: Document): Array<[HashIndex, IndexEntry[]]> {
-    const out: Array<[HashIndex, IndexEntry[]]> = [];
+  private entriesFor(doc: Document): Array<[OrderedIndex, IndexEntry[]]> {
+    const out: Array<[OrderedIndex, IndexEntry[]]> = [];
     for (const index of this.indexes.values()) if (index.maintained) out.push([index, index.entriesFor(doc)]);
     return out;
   }
 
-  private assertNoConflicts(perIndex: Array<[HashIndex, IndexEntry[]]>, selfRid: number): void {
+  private assertNoConflicts(perIndex: Array<[OrderedIndex, IndexEntry[]]>, selfRid: number): void {
     for (const [index, entries] of perIndex) {
       const conflict = index.findConflict(entries, selfRid);
       if (conflict) throw this.duplicateKey(index, conflict);
     }
   }
 
-  private duplicateKey(index: HashIndex, entry: IndexEntry): DuplicateKeyError {
+  private duplicateKey(index: OrderedIndex, entry: IndexEntry): DuplicateKeyError {
     const keyValue: Document = {};
     index.fields.forEach((f, i) => (keyValue[f] = entry.values[i]));
     return new DuplicateKeyError(this.ns, index.name, index.spec.key, keyValue, formatDuplicateKey(index.fields, entry.values));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Catalog } from './catalog';
 import type { ChangeEntry, ChangeLog } from './change-log';
 import { DataDirLock } from './data-dir-lock';
-import type { IndexSpec } from './hash-index';
+import type { IndexSpec } from './ordered-index';
 import { encodeRecord, JournalWriter, readJournalFile } from './journal';
 
 export interface StorageLogger {

@@ -24,21 +24,57 @@ export function isDocumentValue(v: unknown): v is Record<string, unknown> {
 
 const lengthPrefixed = (s: string): string => `${s.length}:${s}`;
 
+const f64 = new Float64Array(1);
+const f64Words = new Uint32Array(f64.buffer);
+/** Index of the high 32-bit word of a float64 on this machine (1 on little-endian hosts). */
+const HIGH = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+/**
+ * A number as 16 hex digits whose string order is the numeric order: the IEEE-754 bits with the
+ * sign bit flipped for positives and every bit inverted for negatives. -0 is 0; NaN sorts apart.
+ */
+export function sortableNumber(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  f64[0] = x === 0 ? 0 : x;
+  let hi = f64Words[HIGH];
+  let lo = f64Words[1 - HIGH];
+  if (hi & 0x80000000) {
+    hi = ~hi >>> 0;
+    lo = ~lo >>> 0;
+  } else {
+    hi = (hi | 0x80000000) >>> 0;
+  }
+  return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
+}
+
+/** Canonical-key type prefixes of the values an ordered index can serve ranges on. */
+export const NUMBER_PREFIX = 'n';
+export const DATE_PREFIX = 'd';
+
+function longKey(text: string): string {
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? NUMBER_PREFIX + sortableNumber(n) : NUMBER_PREFIX + 'L' + text;
+}
+
+/**
+ * Numbers (whatever bson class carries them) and dates get keys whose string order is their value
+ * order, so an ordered index can answer ranges on them; other types only need equality.
+ */
 export function canonicalKey(v: unknown): string {
   switch (typeof v) {
     case 'string':
       return 's' + v;
     case 'number':
-      return 'n' + v;
+      return NUMBER_PREFIX + sortableNumber(v);
     case 'boolean':
       return v ? 'b1' : 'b0';
     case 'undefined':
       return NULL_KEY;
     case 'bigint':
-      return 'n' + v.toString();
+      return longKey(v.toString());
     case 'object': {
       if (v === null) return NULL_KEY;
-      if (v instanceof Date) return 'd' + v.getTime();
+      if (v instanceof Date) return DATE_PREFIX + sortableNumber(v.getTime());
       if (Array.isArray(v)) return '[' + v.map((e) => lengthPrefixed(canonicalKey(e))).join('') + ']';
       if (v instanceof RegExp) return 'r' + v.source + '/' + v.flags;
       const bsonType = (v as BsonLike)._bsontype;
@@ -47,9 +83,10 @@ export function canonicalKey(v: unknown): string {
           case 'ObjectId':
             return 'o' + (v as { toHexString(): string }).toHexString();
           case 'Long':
+            return longKey(v.toString());
           case 'Int32':
           case 'Double':
-            return 'n' + (v as { valueOf(): unknown }).valueOf()?.toString();
+            return NUMBER_PREFIX + sortableNumber(Number((v as { valueOf(): unknown }).valueOf()));
           case 'Binary': {
             const bin = v as unknown as { sub_type: number; buffer: Uint8Array; position: number };
             return 'x' + bin.sub_type + ':' + Buffer.from(bin.buffer.subarray(0, bin.position)).toString('base64');

@@ -1,12 +1,14 @@
 import type { Document } from 'bson';
-import type { HashIndex } from './hash-index';
-import { canonicalKey, isDocumentValue } from './index-key';
+import type { KeyRange, OrderedIndex } from './ordered-index';
+import { canonicalKey, DATE_PREFIX, isDocumentValue, NUMBER_PREFIX } from './index-key';
 
 /**
- * Picks the index that narrows a filter to the fewest candidate records. Only equality serves a
- * hash index: `field: value`, `{ $eq }`, `{ $in }`, joined by implicit or explicit `$and`, and an
- * `$or` whose every branch is itself indexable. The candidates are a superset of the matches; the
- * caller still tests each one with the full filter, so the plan never changes a result.
+ * Picks the index that narrows a filter to the fewest candidate records: equality (`field:
+ * value`, `{ $eq }`, `{ $in }`, joined by implicit or explicit `$and`) on a prefix of an index's
+ * fields, then a range (`$gt`, `$gte`, `$lt`, `$lte` on a date or a number) on the next field;
+ * and a top-level `$or` whose every branch, together with the rest of the filter, is indexable
+ * (planned as a union). The candidates are a superset of the matches; the caller still tests each
+ * one with the full filter, so the plan never changes a result.
  */
 export interface QueryPlan {
   indexName: string;
@@ -76,6 +78,54 @@ export function equalityConstraints(filter: Document): Map<string, string[]> {
   return out;
 }
 
+const RANGE_OPERATORS = new Set(['$gt', '$gte', '$lt', '$lte']);
+
+/**
+ * The key range a field's range operators allow, or null. Only dates and numbers: their canonical
+ * keys sort by value within their type prefix, and mingo (like MongoDB) compares only values of
+ * the bound's type, so keys of other types can never match. Bounds are inclusive: a superset.
+ */
+function rangeOf(condition: unknown): KeyRange | null {
+  if (!isDocumentValue(condition)) return null;
+  let prefix: string | null = null;
+  let low = null as string | null;
+  let high = null as string | null;
+  for (const op of Object.keys(condition)) {
+    if (!RANGE_OPERATORS.has(op)) continue;
+    const arg = condition[op];
+    const kind = arg instanceof Date && !Number.isNaN(arg.getTime()) ? DATE_PREFIX : typeof arg === 'number' && !Number.isNaN(arg) ? NUMBER_PREFIX : null;
+    if (kind === null || (prefix !== null && prefix !== kind)) return null;
+    prefix = kind;
+    const key = canonicalKey(arg);
+    if (op === '$gt' || op === '$gte') low = low === null || key > low ? key : low;
+    else high = high === null || key < high ? key : high;
+  }
+  if (prefix === null) return null;
+  // A bare type prefix sorts before every key of its type; prefix + U+FFFF after every one.
+  return { low: low ?? prefix, high: high ?? prefix + '\uffff' };
+}
+
+/** Range constraints per field path implied by the filter (intersected across `$and`). */
+export function rangeConstraints(filter: Document): Map<string, KeyRange> {
+  const out = new Map<string, KeyRange>();
+  const visit = (f: Document): void => {
+    for (const field of Object.keys(f)) {
+      const condition = f[field];
+      if (field === '$and' && Array.isArray(condition)) {
+        for (const sub of condition) if (isDocumentValue(sub)) visit(sub);
+        continue;
+      }
+      if (field.startsWith('$')) continue;
+      const range = rangeOf(condition);
+      if (!range) continue;
+      const existing = out.get(field);
+      out.set(field, existing ? { low: existing.low > range.low ? existing.low : range.low, high: existing.high < range.high ? existing.high : range.high } : range);
+    }
+  };
+  visit(filter);
+  return out;
+}
+
 /**
  * A partial index holds only the documents matching its filter, so it may serve a query only when
  * the query implies that filter. Recognised: `field: value` / `{ $eq }` matched by the same
@@ -95,42 +145,75 @@ function impliesPartialFilter(partial: Document, eq: Map<string, string[]>): boo
   });
 }
 
-export function planQuery(filter: Document | null | undefined, indexes: Iterable<HashIndex>): QueryPlan | null {
-  if (!filter) return null;
-  const eq = equalityConstraints(filter);
-  const indexList = [...indexes].filter(
-    (ix) => ix.maintained && (ix.partialFilter === null || impliesPartialFilter(ix.spec.partialFilterExpression ?? {}, eq)),
-  );
-  let best: { index: HashIndex; prefix: string[][]; score: number } | null = null;
-  if (eq.size > 0) {
-    for (const index of indexList) {
-      const prefix: string[][] = [];
-      let combinations = 1;
-      for (const field of index.fields) {
-        const keys = eq.get(field);
-        if (!keys || combinations * Math.max(keys.length, 1) > MAX_KEY_COMBINATIONS) break;
-        combinations *= Math.max(keys.length, 1);
-        prefix.push(keys);
-      }
-      if (prefix.length === 0) continue;
-      const complete = prefix.length === index.fields.length;
-      const score = (complete && index.unique ? 1000 : 0) + (complete ? 100 : 0) + prefix.length * 10 - combinations / MAX_KEY_COMBINATIONS;
-      if (!best || score > best.score) best = { index, prefix, score };
-    }
-  }
-  if (best) return { indexName: best.index.name, rids: best.index.lookup(best.prefix) };
+interface ScoredPlan {
+  score: number;
+  indexName: string;
+  run(): Set<number>;
+}
 
-  const branches = filter.$or;
-  if (Array.isArray(branches) && branches.length > 0) {
-    const rids = new Set<number>();
-    const names = new Set<string>();
-    for (const branch of branches) {
-      const plan = isDocumentValue(branch) ? planQuery(branch, indexList) : null;
-      if (!plan) return null;
-      for (const r of plan.rids) rids.add(r);
-      names.add(plan.indexName);
+/** The best single-index plan for `filter`, scored by how much of the index's key it pins down. */
+function bestIndexPlan(filter: Document, indexes: OrderedIndex[]): ScoredPlan | null {
+  const eq = equalityConstraints(filter);
+  const ranges = rangeConstraints(filter);
+  if (eq.size === 0 && ranges.size === 0) return null;
+  let best: ScoredPlan | null = null;
+  for (const index of indexes) {
+    if (index.partialFilter !== null && !impliesPartialFilter(index.spec.partialFilterExpression ?? {}, eq)) continue;
+    const prefix: string[][] = [];
+    let combinations = 1;
+    for (const field of index.fields) {
+      const keys = eq.get(field);
+      if (!keys || combinations * Math.max(keys.length, 1) > MAX_KEY_COMBINATIONS) break;
+      combinations *= Math.max(keys.length, 1);
+      prefix.push(keys);
     }
-    return { indexName: [...names].join(','), rids };
+    const range = prefix.length < index.fields.length ? (ranges.get(index.fields[prefix.length]) ?? null) : null;
+    if (prefix.length === 0 && !range) continue;
+    const complete = prefix.length === index.fields.length;
+    const score =
+      (complete && index.unique ? 1000 : 0) + (complete ? 100 : 0) + prefix.length * 10 + (range ? 5 : 0) - combinations / MAX_KEY_COMBINATIONS;
+    if (!best || score > best.score) best = { score, indexName: index.name, run: () => index.rangeLookup(prefix, range) };
   }
-  return null;
+  return best;
+}
+
+/**
+ * A top-level `$or` as a union of one plan per branch, each branch planned together with the rest
+ * of the filter (`{ workspaceId, $or: [{ openedAt: range }, { resolvedAt: range }] }` is two range
+ * scans within the workspace); null when a branch has no plan. Scored by its weakest branch.
+ */
+function orUnionPlan(filter: Document, indexes: OrderedIndex[]): ScoredPlan | null {
+  const branches = filter.$or;
+  if (!Array.isArray(branches) || branches.length === 0) return null;
+  const rest: Document = {};
+  for (const k of Object.keys(filter)) if (k !== '$or') rest[k] = filter[k];
+  const plans: ScoredPlan[] = [];
+  for (const branch of branches) {
+    if (!isDocumentValue(branch)) return null;
+    const plan = bestPlan(Object.keys(rest).length ? { $and: [rest, branch] } : branch, indexes);
+    if (!plan) return null;
+    plans.push(plan);
+  }
+  return {
+    score: Math.min(...plans.map((p) => p.score)),
+    indexName: [...new Set(plans.map((p) => p.indexName))].join(','),
+    run: () => {
+      const rids = new Set<number>();
+      for (const p of plans) for (const r of p.run()) rids.add(r);
+      return rids;
+    },
+  };
+}
+
+function bestPlan(filter: Document, indexes: OrderedIndex[]): ScoredPlan | null {
+  const single = bestIndexPlan(filter, indexes);
+  const union = orUnionPlan(filter, indexes);
+  if (single && union) return union.score > single.score ? union : single;
+  return single ?? union;
+}
+
+export function planQuery(filter: Document | null | undefined, indexes: Iterable<OrderedIndex>): QueryPlan | null {
+  if (!filter) return null;
+  const plan = bestPlan(filter, [...indexes].filter((ix) => ix.maintained));
+  return plan ? { indexName: plan.indexName, rids: plan.run() } : null;
 }

@@ -1,7 +1,7 @@
 import { Long, serialize, type Document } from 'bson';
 import { assertValidCollectionName } from '../catalog';
 import { CommandError, ErrorCode } from '../errors';
-import type { IndexSpec } from '../hash-index';
+import type { IndexSpec } from '../ordered-index';
 import { canonicalKey, isDocumentValue } from '../index-key';
 import { compileFilter } from '../query-language';
 import { optionalDocument, targetCollectionName, typeMismatch, type CommandContext, type CommandHandler } from './command-context';

@@ -6,8 +6,50 @@ import type { CollectionStore, StoredRecord } from '../collection-store';
 import { projectionNeedsCopy } from '../pipeline-safety';
 import { mingoOptions, runPipeline } from '../query-language';
 
+/**
+ * The common projections, top-level fields only, included (`{ a: 1, b: 1 }`, with or without
+ * `_id: 0`) or excluded (`{ a: 0 }`), as a plain copy of the named fields in document order: the
+ * same result mingo's `$project` gives, at a fraction of its cost on a large result. Null for
+ * anything else (dotted paths, expressions, slices), which mingo handles.
+ */
+export function simpleProjector(projection: Document): ((doc: Document) => Document) | null {
+  const keys = Object.keys(projection);
+  if (keys.length === 0) return null;
+  const included = new Set<string>();
+  const excluded = new Set<string>();
+  for (const k of keys) {
+    const v = projection[k];
+    if (k.includes('.') || k.startsWith('$')) return null;
+    if (v === 1 || v === true) included.add(k);
+    else if (v === 0 || v === false) excluded.add(k);
+    else return null;
+  }
+  if (included.size > 0) {
+    if (excluded.size > 1 || (excluded.size === 1 && !excluded.has('_id'))) return null;
+    if (!excluded.has('_id')) included.add('_id');
+    return (doc) => {
+      const out: Document = {};
+      if (included.has('_id') && '_id' in doc) out._id = doc._id;
+      const fields = Object.keys(doc);
+      for (let i = 0; i < fields.length; i++) {
+        const k = fields[i];
+        if (k !== '_id' && included.has(k)) out[k] = doc[k];
+      }
+      return out;
+    };
+  }
+  return (doc) => {
+    const out: Document = {};
+    const fields = Object.keys(doc);
+    for (let i = 0; i < fields.length; i++) if (!excluded.has(fields[i])) out[fields[i]] = doc[fields[i]];
+    return out;
+  };
+}
+
 export function applyProjection(doc: Document, projection: Document): Document {
   if (Object.keys(projection).length === 0) return doc;
+  const simple = simpleProjector(projection);
+  if (simple) return simple(doc);
   const input = projectionNeedsCopy(projection) ? (cloneDeep(doc) as Document) : doc;
   return runPipeline([input], [{ $project: projection }]).collect<Document>()[0];
 }
@@ -48,7 +90,9 @@ export function findResults(collection: CollectionStore | undefined, spec: FindS
     if (sort.$natural === -1) source = [...source].reverse();
     sort = undefined;
   }
-  const projection = spec.projection ?? {};
+  let projection = spec.projection ?? {};
+  const simple = simpleProjector(projection);
+  if (simple) projection = {};
   if (projectionNeedsCopy(projection)) source = mapIterable(source, (d) => cloneDeep(d) as Document);
   const cursor = new Query(spec.filter, mingoOptions(spec.variables ? { variables: spec.variables } : {})).find<Document>(
     source as Source,
@@ -59,8 +103,9 @@ export function findResults(collection: CollectionStore | undefined, spec: FindS
   if (spec.limit) cursor.limit(spec.limit);
   return {
     next: () => {
-      const value = cursor.next();
-      return value === undefined ? { done: true, value: undefined } : { done: false, value };
+      const value = cursor.next() as Document | undefined;
+      if (value === undefined) return { done: true, value: undefined };
+      return { done: false, value: simple ? simple(value) : value };
     },
   };
 }

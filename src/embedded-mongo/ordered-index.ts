@@ -1,4 +1,5 @@
 import type { Document } from 'bson';
+import BTree from 'sorted-btree';
 import { canonicalKey, EMPTY_ARRAY, pathValues } from './index-key';
 
 /** An index definition as `createIndexes` receives it and `listIndexes` returns it. */
@@ -19,19 +20,30 @@ export interface IndexEntry {
 }
 
 type Leaf = number | Set<number>;
-type Node = Map<string, Node | Leaf>;
+type Node = BTree<string, Node | Leaf>;
+
+/** Inclusive bounds on the canonical key of one field (see `canonicalKey`: ordered within a type). */
+export interface KeyRange {
+  low: string;
+  high: string;
+}
+
+const compareKeys = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const newNode = (): Node => new BTree<string, Node | Leaf>(undefined, compareKeys);
 
 /** Index types kept only as definitions: the engine has no text or geo search. */
 const UNMAINTAINED_TYPES = new Set(['text', '2d', '2dsphere', 'geoHaystack']);
 const MAX_ENTRIES_PER_DOCUMENT = 10_000;
 
 /**
- * A hash index: a trie with one level per indexed field, keyed by canonical value strings, whose
- * leaves hold record ids. Equality on any prefix of the fields is a walk down the trie, so an
- * upsert by a unique key costs the same at ten documents and at ten million. Ranges and sorts are
- * not served (the planner scans for those), which is why this can be a hash and not a B-tree.
+ * An ordered index: a trie with one level per indexed field, each level a B-tree keyed by
+ * canonical value strings (ordered within a type for numbers and dates), whose leaves hold record
+ * ids. Equality on any prefix of the fields is a walk down the trie; a range on the field after
+ * that prefix is an in-order scan of one level, so a report over last week's rows of a workspace
+ * touches last week's rows, not the workspace's history. Sorts are not served (mingo sorts the
+ * candidates).
  */
-export class HashIndex {
+export class OrderedIndex {
   readonly name: string;
   readonly fields: string[];
   readonly unique: boolean;
@@ -39,7 +51,7 @@ export class HashIndex {
   /** False for text/geo indexes: their definitions are kept, their keys are not. */
   readonly maintained: boolean;
   private readonly paths: string[][];
-  private root: Node = new Map();
+  private root: Node = newNode();
 
   constructor(
     readonly spec: IndexSpec,
@@ -87,7 +99,7 @@ export class HashIndex {
       for (let i = 0; i < keys.length - 1; i++) {
         let child = node.get(keys[i]) as Node | undefined;
         if (!child) {
-          child = new Map();
+          child = newNode();
           node.set(keys[i], child);
         }
         node = child;
@@ -139,7 +151,7 @@ export class HashIndex {
     let node: Node | Leaf | undefined = this.root;
     for (const k of keys) {
       if (node === undefined || typeof node === 'number' || node instanceof Set) return undefined;
-      node = (node as Node).get(k);
+      node = node.get(k);
     }
     return node as Leaf | undefined;
   }
@@ -149,22 +161,31 @@ export class HashIndex {
    * canonical keys per leading field, at most `fields.length` lists).
    */
   lookup(alternatives: string[][], out: Set<number> = new Set()): Set<number> {
+    return this.rangeLookup(alternatives, null, out);
+  }
+
+  /**
+   * Like `lookup`, and then, when `range` is given, only keys within it (inclusive) on the field
+   * after the prefix (`fields[alternatives.length]`).
+   */
+  rangeLookup(alternatives: string[][], range: KeyRange | null, out: Set<number> = new Set()): Set<number> {
+    const collect = (node: Node | Leaf): void => {
+      if (typeof node === 'number') out.add(node);
+      else if (node instanceof Set) for (const r of node) out.add(r);
+      else for (const child of node.values()) collect(child);
+    };
     const walk = (node: Node | Leaf, depth: number): void => {
-      if (typeof node === 'number') {
-        out.add(node);
-        return;
-      }
-      if (node instanceof Set) {
-        for (const r of node) out.add(r);
-        return;
-      }
-      if (depth < alternatives.length) {
+      if (typeof node === 'number' || node instanceof Set || depth > alternatives.length) {
+        collect(node);
+      } else if (depth < alternatives.length) {
         for (const k of alternatives[depth]) {
           const child = node.get(k);
           if (child !== undefined) walk(child, depth + 1);
         }
-      } else {
-        for (const child of node.values()) walk(child, depth + 1);
+      } else if (range && range.low <= range.high) {
+        node.forRange(range.low, range.high, true, (_k, child) => collect(child));
+      } else if (!range) {
+        collect(node);
       }
     };
     walk(this.root, 0);
@@ -172,7 +193,7 @@ export class HashIndex {
   }
 
   clear(): void {
-    this.root = new Map();
+    this.root = newNode();
   }
 }
 
