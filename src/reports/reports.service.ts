@@ -29,6 +29,21 @@ const DAY_MS = 24 * 3600_000;
 const MAX_RANGE_MS = 400 * DAY_MS;
 const MAX_BUCKETS = 5000;
 
+type Source = 'rollups' | 'posts' | 'followers' | 'leads' | 'traffic' | 'contacts' | 'cases' | 'surveys';
+
+/** The row sources each overview section reads (see ./overview). */
+const SECTION_SOURCES: Record<string, Source[]> = {
+  volume: ['rollups'],
+  sentiment: ['rollups'],
+  support: ['rollups'],
+  engagement: ['posts', 'followers'],
+  leads: ['leads', 'rollups', 'traffic'],
+  deflection: ['contacts', 'traffic', 'cases'],
+  service: ['cases'],
+  csat: ['surveys'],
+  nps: ['surveys'],
+};
+
 export interface ResolvedRange extends TimeRange {
   tz: string;
   topic?: string;
@@ -78,27 +93,36 @@ export class ReportsService {
     };
   }
 
-  /** One query per source over [from, to), shaped as the KPI functions' plain rows. */
-  async rows(ws: WorkspaceView, r: ResolvedRange, previous?: TimeRange): Promise<ReportRows> {
+  /**
+   * One query per source over [from, to), shaped as the KPI functions' plain rows; only the
+   * sources `sections` read (a `volume.mentions` series never loads cases).
+   */
+  async rows(ws: WorkspaceView, r: ResolvedRange, previous?: TimeRange, sections?: readonly string[]): Promise<ReportRows> {
     const from = previous ? previous.from : r.from;
     const { to } = r;
-    const [rollups, posts, followers, leads, traffic, contacts, cases, surveys] = await Promise.all([
-      this.mentions.hourlyRollups(ws.id, from, to, { topic: r.topic, platform: r.platform }),
-      this.engagement.postsPublished(ws.id, from, to, r.topic),
-      this.engagement.followerSamples(ws.id, new Date(to.getTime() + 30 * DAY_MS)),
-      this.leads.rows(ws.id, from, to),
-      this.traffic.trafficRows(ws.id, from, to),
-      this.traffic.supportContactRows(ws.id, from, to),
-      this.cases.rowsForReport(ws.id, from, to, { topic: r.topic, openCases: 'awaiting' }),
-      this.surveys.responseRows(ws.id, from, to),
-    ]);
-    const sendsFor = async (range: TimeRange) => {
+    const needed = new Set((sections ?? Object.keys(SECTION_SOURCES)).flatMap((s) => SECTION_SOURCES[s] ?? []));
+    const load = <T>(source: Source, fetch: () => Promise<T[]>): Promise<T[]> => (needed.has(source) ? fetch() : Promise.resolve([]));
+    const NO_SENDS = { csat: null, nps: null };
+    const sendsFor = async (range: TimeRange | undefined) => {
+      if (!range || !needed.has('surveys')) return NO_SENDS;
       const [csat, nps] = await Promise.all([
         this.surveys.sendCount(ws.id, 'csat', range.from, range.to),
         this.surveys.sendCount(ws.id, 'nps', range.from, range.to),
       ]);
       return { csat, nps };
     };
+    const [rollups, posts, followers, leads, traffic, contacts, cases, surveys, sendsCurrent, sendsPrevious] = await Promise.all([
+      load('rollups', () => this.mentions.hourlyRollups(ws.id, from, to, { topic: r.topic, platform: r.platform })),
+      load('posts', () => this.engagement.postsPublished(ws.id, from, to, r.topic)),
+      load('followers', () => this.engagement.followerSamples(ws.id, new Date(to.getTime() + 30 * DAY_MS))),
+      load('leads', () => this.leads.rows(ws.id, from, to)),
+      load('traffic', () => this.traffic.trafficRows(ws.id, from, to)),
+      load('contacts', () => this.traffic.supportContactRows(ws.id, from, to)),
+      load('cases', () => this.cases.rowsForReport(ws.id, from, to, { topic: r.topic, openCases: 'awaiting', fields: 'service' })),
+      load('surveys', () => this.surveys.responseRows(ws.id, from, to)),
+      sendsFor(r),
+      sendsFor(previous),
+    ]);
     return {
       rollups,
       posts: posts.map((p) => ({
@@ -117,7 +141,7 @@ export class ReportsService {
       contacts,
       cases,
       surveys,
-      sends: { current: await sendsFor(r), previous: previous ? await sendsFor(previous) : { csat: null, nps: null } },
+      sends: { current: sendsCurrent, previous: sendsPrevious },
     };
   }
 
@@ -156,14 +180,14 @@ export class ReportsService {
     } catch {
       throw new BadRequestException(`interval: more than ${MAX_BUCKETS} ${interval} buckets; choose a longer interval or a shorter range`);
     }
-    const rows = await this.rows(ws, r);
+    const [section, ...rest] = q.metric.split('.');
+    const rows = await this.rows(ws, r, undefined, [section]);
     const opts = this.options(ws, r.tz, now);
     const probe = numericLeaves(overviewSections(rows, { from: r.from, to: r.from }, opts, 'previous'));
     if (!(q.metric in probe) || ReportsService.SERIES_EXCLUDED.has(q.metric)) {
       const known = Object.keys(probe).filter((k) => !ReportsService.SERIES_EXCLUDED.has(k));
       throw new BadRequestException(`metric: unknown KPI "${q.metric}"; one of ${known.join(', ')}`);
     }
-    const [section, ...rest] = q.metric.split('.');
     const points = starts.map((start) => {
       const end = nextBucket(start, interval, r.tz);
       const bucket = { from: start < r.from ? r.from : start, to: end > r.to ? r.to : end };
