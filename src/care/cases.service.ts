@@ -453,7 +453,8 @@ export class CasesService {
     to: Date,
     filter: { team?: string; agent?: string; topic?: string; openCases?: 'all' | 'awaiting'; fields?: 'all' | 'service' } = {},
   ): Promise<CaseRow[]> {
-    const open = filter.openCases === 'awaiting' ? { status: { $in: OPEN_STATUSES }, awaitingReplySince: { $ne: null } } : { status: { $in: OPEN_STATUSES } };
+    // "Awaiting" as a date range (every awaiting case has a date), so an index range serves it.
+    const open = filter.openCases === 'awaiting' ? { status: { $in: OPEN_STATUSES }, awaitingReplySince: { $gte: new Date(0) } } : { status: { $in: OPEN_STATUSES } };
     const f: Record<string, unknown> = {
       workspaceId: new Types.ObjectId(workspaceId),
       $or: [{ openedAt: { $gte: from, $lt: to } }, { resolvedAt: { $gte: from, $lt: to } }, open],
