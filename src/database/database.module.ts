@@ -1,6 +1,7 @@
-import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
-import mongoose from 'mongoose';
+import { BeforeApplicationShutdown, DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
+import mongoose, { Connection } from 'mongoose';
 import { Settings, SETTINGS } from '../config/settings';
 import { DATABASE_TARGET, DatabaseTarget, openDatabaseTarget } from './database-target';
 
@@ -11,8 +12,26 @@ import { DATABASE_TARGET, DatabaseTarget, openDatabaseTarget } from './database-
  */
 mongoose.set('strictQuery', true);
 
-class DatabaseTargetLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(DATABASE_TARGET) private readonly target: DatabaseTarget) {}
+/**
+ * The Mongoose connection closes before the embedded engine stops: a driver that closes after its
+ * server is gone waits out server selection (30 s) to end its sessions.
+ */
+class DatabaseTargetLifecycle implements BeforeApplicationShutdown, OnApplicationShutdown {
+  constructor(
+    @Inject(DATABASE_TARGET) private readonly target: DatabaseTarget,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  async beforeApplicationShutdown() {
+    let connection: Connection | undefined;
+    try {
+      connection = this.moduleRef.get<Connection>(getConnectionToken(), { strict: false });
+    } catch {
+      return; // no connection was made
+    }
+    await connection.close();
+  }
+
   async onApplicationShutdown() {
     await this.target.stop();
   }
