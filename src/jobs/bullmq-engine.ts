@@ -28,6 +28,8 @@ export class BullMqJobEngine implements JobEngine {
   private readonly events = new Map<QueueName, QueueEvents>();
   private readonly workers: Worker[] = [];
   private readonly defs = new Map<QueueName, JobDefinition>();
+  /** Connections handed to BullMQ as instances: BullMQ leaves those open, so close() quits them. */
+  private readonly owned: IORedis[] = [];
 
   constructor(
     private readonly redisUrl: string,
@@ -60,10 +62,17 @@ export class BullMqJobEngine implements JobEngine {
   private queueEvents(name: QueueName): QueueEvents {
     let e = this.events.get(name);
     if (!e) {
-      e = new QueueEvents(name, { connection: this.connection.duplicate(), prefix: this.prefix });
+      e = new QueueEvents(name, { connection: this.duplicate(), prefix: this.prefix });
       this.events.set(name, e);
     }
     return e;
+  }
+
+  private duplicate(): IORedis {
+    const c = this.connection.duplicate();
+    c.on('error', (err) => this.logger.warn({ err: err.message }, 'Redis connection error'));
+    this.owned.push(c);
+    return c;
   }
 
   define(def: JobDefinition): void {
@@ -73,7 +82,7 @@ export class BullMqJobEngine implements JobEngine {
     const w = new Worker(
       def.queue,
       async (job: Job) => def.process(job.data, { attempt: job.attemptsMade + 1, jobId: job.id ?? '' }),
-      { connection: this.connection.duplicate(), prefix: this.prefix, concurrency: def.concurrency ?? 1 },
+      { connection: this.duplicate(), prefix: this.prefix, concurrency: def.concurrency ?? 1 },
     );
     w.on('failed', (job, err) =>
       this.logger.warn({ queue: def.queue, jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'Job failed'),
@@ -113,6 +122,6 @@ export class BullMqJobEngine implements JobEngine {
     await Promise.allSettled(this.workers.map((w) => w.close()));
     await Promise.allSettled([...this.events.values()].map((e) => e.close()));
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
-    await this.connection.quit().catch(() => undefined);
+    await Promise.allSettled([...this.owned, this.connection].map((c) => c.quit()));
   }
 }
