@@ -158,6 +158,7 @@ suite('Dashboard in the browser (demo data)', () => {
       ['service.casesOpened', expectedFormat.count(at(overview, 'service.casesOpened'))],
       ['service.firstResponse.median', expectedFormat.duration(at(overview, 'service.firstResponse.median'))],
       ['leads.conversionRate', expectedFormat.percent(at(overview, 'leads.conversionRate'))],
+      ['service.fcr', expectedFormat.percent(at(overview, 'service.fcr'))],
       ['deflection.estimatedSavings', expectedFormat.money(at(overview, 'deflection.estimatedSavings'), overview.currency)],
     ];
     // The range is in the past, but the demo keeps replying to cases, which can move a care KPI
@@ -176,7 +177,8 @@ suite('Dashboard in the browser (demo data)', () => {
     }
     expect(overview.volume.mentions).toBeGreaterThan(100);
     expect(shownValues).toEqual(Object.fromEntries(checks));
-    expect(checks.find(([kpi]) => kpi === 'leads.conversionRate')![1]).toBe(MISSING); // the demo has no sessions: a ratio over 0
+    expect(checks.find(([kpi]) => kpi === 'service.fcr')![1]).toBe(MISSING); // no demo case is resolved: a ratio over 0
+    expect(checks.find(([kpi]) => kpi === 'leads.conversionRate')![1]).not.toBe(MISSING); // the demo sends website sessions
 
     // Every KPI of the report has a tile; the change against the previous period is shown.
     for (const kpi of Object.keys(overview.trends)) expect(await page.$(`.tile[data-kpi="${kpi}"]`)).not.toBeNull();

@@ -4,9 +4,13 @@ import { CollectScheduler } from '../collectors/collect.scheduler';
 import { startDemoXApi, type DemoXApi, type XApiEmulator } from '../collectors/x/emulator';
 import { XApiClients } from '../collectors/x/x-api-target';
 import { Settings, SETTINGS } from '../config/settings';
+import { LeadsService } from '../leads/leads.service';
+import { SurveysService } from '../surveys/surveys.service';
+import { TrafficService } from '../traffic/traffic.service';
 import { TopicsService } from '../topics/topics.service';
 import { DefaultWorkspaceBootstrap } from '../workspaces/default-workspace.bootstrap';
 import { WorkspacesService } from '../workspaces/workspaces.service';
+import { seedDemoInputs } from './demo-inputs';
 
 export const DEMO_TOPIC_NAME = 'Lumi (demo)';
 
@@ -42,6 +46,9 @@ export class DemoService implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly topics: TopicsService,
     private readonly agents: AgentsService,
     private readonly scheduler: CollectScheduler,
+    private readonly traffic: TrafficService,
+    private readonly leads: LeadsService,
+    private readonly surveys: SurveysService,
   ) {}
 
   /** The running X API emulator (null unless the demo is on), so tests can post to it like a user of X. */
@@ -74,7 +81,11 @@ export class DemoService implements OnApplicationBootstrap, OnApplicationShutdow
         languages: [],
         ownedAccounts: d.ownedAccounts.map((a) => ({ platform: 'x' as const, handle: a.handle.toLowerCase() })),
       }));
-    if (!existing) await this.seedCareSetup(ws.id);
+    if (!existing) {
+      await this.seedCareSetup(ws.id);
+      const inputs = await seedDemoInputs(ws.id, ws.timezone, { traffic: this.traffic, leads: this.leads, surveys: this.surveys });
+      this.logger.log(inputs, 'Demo: website traffic, assisted contacts, leads and surveys for the last two weeks');
+    }
     this.logger.log(
       { emulator: this.api.baseUrl, topicId: topic.id, backfill: this.api.backfill, ms: Date.now() - started },
       'Demo X API emulator is up with a week of Lumi traffic',
