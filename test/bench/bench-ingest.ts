@@ -3,10 +3,10 @@
  * hourly rollups on the embedded engine, no network), and sentiment scorings per second.
  */
 import { Types } from 'mongoose';
-import type { MentionInput } from '../src/collectors/collected';
-import { createEnrichmentService } from '../src/enrichment';
-import { MentionsService } from '../src/mentions/mentions.service';
-import { WorkspacesService } from '../src/workspaces/workspaces.service';
+import type { MentionInput } from '../../src/collectors/collected';
+import { createEnrichmentService } from '../../src/enrichment';
+import { MentionsService } from '../../src/mentions/mentions.service';
+import { WorkspacesService } from '../../src/workspaces/workspaces.service';
 import { fmt, prng, SAMPLE_TEXTS, startBenchApp } from './bench-support';
 
 const TOTAL = Number(process.env.BENCH_MENTIONS ?? 100_000);

@@ -1,14 +1,14 @@
 /**
  * Regenerates the TLS fixture that end-to-end tests serve the X API emulator with:
  * test/fixtures/tls/{key,cert,ca}.pem (ca.pem is the self-signed certificate itself; `npm test` trusts it
- * through NODE_EXTRA_CA_CERTS). Run: node -r @swc-node/register scripts/make-test-cert.ts
+ * through NODE_EXTRA_CA_CERTS). Run: node -r @swc-node/register test/support/make-test-cert.ts
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateLocalCertificate } from '../src/collectors/x/emulator/self-signed-certificate';
+import { generateLocalCertificate } from '../../src/collectors/x/emulator/self-signed-certificate';
 
 async function main(): Promise<void> {
-  const dir = join(__dirname, '..', 'test', 'fixtures', 'tls');
+  const dir = join(__dirname, '..', 'fixtures', 'tls');
   mkdirSync(dir, { recursive: true });
   const { key, cert } = await generateLocalCertificate({ validityYears: 20 });
   writeFileSync(join(dir, 'key.pem'), key);

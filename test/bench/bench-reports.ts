@@ -6,12 +6,12 @@
  */
 import { getModelToken } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { Case } from '../src/care/schemas/case.schema';
-import { OwnPost } from '../src/engagement/schemas/own-post.schema';
-import { ALL_TOPICS, MentionRollup } from '../src/mentions/schemas/mention-rollup.schema';
-import { Mention } from '../src/mentions/schemas/mention.schema';
-import { TopicsService } from '../src/topics/topics.service';
-import { WorkspacesService } from '../src/workspaces/workspaces.service';
+import { Case } from '../../src/care/schemas/case.schema';
+import { OwnPost } from '../../src/engagement/schemas/own-post.schema';
+import { ALL_TOPICS, MentionRollup } from '../../src/mentions/schemas/mention-rollup.schema';
+import { Mention } from '../../src/mentions/schemas/mention.schema';
+import { TopicsService } from '../../src/topics/topics.service';
+import { WorkspacesService } from '../../src/workspaces/workspaces.service';
 import { fmt, prng, SAMPLE_TEXTS, startBenchApp, stats } from './bench-support';
 
 const MENTIONS = Number(process.env.BENCH_MENTIONS ?? 1_000_000);

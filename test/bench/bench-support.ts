@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { createApp } from '../src/app.factory';
-import { loadSettings } from '../src/config/settings';
+import { createApp } from '../../src/app.factory';
+import { loadSettings } from '../../src/config/settings';
 
 /** The real application on the embedded engine (memory only), without the demo or schedules. */
 export async function startBenchApp(overrides: Record<string, unknown> = {}): Promise<NestExpressApplication> {

@@ -13,7 +13,7 @@
  */
 import { serialize } from 'bson';
 import mongoose, { Schema, Types } from 'mongoose';
-import { EmbeddedMongoServer } from '../src/embedded-mongo';
+import { EmbeddedMongoServer } from '../../src/embedded-mongo';
 
 const TOTAL_DOCS = Number(process.env.BENCH_DOCS ?? 1_000_000);
 const SINGLE_OPS = Number(process.env.BENCH_SINGLE_OPS ?? 5_000);
