@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { batchFromJson } from '../leads/ingest/record-batch';
+import { batchFromJson } from '../inputs/record-batch';
 import type { LeadsService } from '../leads/leads.service';
 import type { SurveysService } from '../surveys/surveys.service';
 import type { TrafficService } from '../traffic/traffic.service';

@@ -3,8 +3,8 @@ import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '../workspaces/auth/auth.decorators';
 import { LeadInputDto } from './dto/lead.dto';
-import { JsonIngest } from './ingest/ingest-routes';
-import { answerIngest, batchFromJson } from './ingest/record-batch';
+import { JsonIngest } from '../inputs/ingest-routes';
+import { answerIngest, batchFromJson } from '../inputs/record-batch';
 import { LeadsService } from './leads.service';
 import { SIGNATURE_HEADER } from './webhook-signature';
 

@@ -3,9 +3,9 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from '../workspaces/api-keys.service';
 import { Auth, Roles } from '../workspaces/auth/auth.decorators';
 import { LEAD_CSV_COLUMNS, LeadInputDto, ListLeadsQuery } from './dto/lead.dto';
-import { batchFromCsv } from './ingest/csv-records';
-import { CsvImport, csvBuffer, JsonIngest, type UploadedCsv } from './ingest/ingest-routes';
-import { answerIngest, batchFromJson } from './ingest/record-batch';
+import { batchFromCsv } from '../inputs/csv-records';
+import { CsvImport, csvBuffer, JsonIngest, type UploadedCsv } from '../inputs/ingest-routes';
+import { answerIngest, batchFromJson } from '../inputs/record-batch';
 import { LeadsService } from './leads.service';
 
 @ApiTags('leads')

@@ -7,9 +7,9 @@ import { isSocialLead, LeadAttributionOptions } from '../reports/kpis/leads';
 import type { LeadRow } from '../reports/kpis/rows';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { LeadInputDto, ListLeadsQuery } from './dto/lead.dto';
-import { parseInstant } from './ingest/instant';
-import { findInChunks, KeyedRecord, writeKeyedBatch } from './ingest/keyed-writes';
-import { IncomingBatch, IngestReport, ingestReport, validateBatch } from './ingest/record-batch';
+import { parseInstant } from '../inputs/instant';
+import { findInChunks, KeyedRecord, writeKeyedBatch } from '../inputs/keyed-writes';
+import { IncomingBatch, IngestReport, ingestReport, validateBatch } from '../inputs/record-batch';
 import { Lead } from './schemas/lead.schema';
 import { signatureMatches } from './webhook-signature';
 

@@ -1,9 +1,9 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { isValidObjectId, Model, Types } from 'mongoose';
-import { parseInstant } from '../leads/ingest/instant';
-import { findInChunks, KeyedRecord, writeKeyedBatch } from '../leads/ingest/keyed-writes';
-import { IncomingBatch, IngestReport, ingestReport, validateBatch } from '../leads/ingest/record-batch';
+import { parseInstant } from '../inputs/instant';
+import { findInChunks, KeyedRecord, writeKeyedBatch } from '../inputs/keyed-writes';
+import { IncomingBatch, IngestReport, ingestReport, validateBatch } from '../inputs/record-batch';
 import { afterCursor, decodeCursor, encodeCursor } from '../mentions/page-cursor';
 import type { SurveyKind, SurveyResponseRow } from '../reports/kpis/rows';
 import { ListSurveyResponsesQuery, ListSurveySendsQuery, SurveyResponseInputDto, SurveySendInputDto } from './dto/survey.dto';

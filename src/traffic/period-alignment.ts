@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { isLocalDate, parseInstant } from '../leads/ingest/instant';
+import { isLocalDate, parseInstant } from '../inputs/instant';
 
 export const GRANULARITIES = ['hour', 'day'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, Post, Query, UploadedFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { batchFromCsv } from '../leads/ingest/csv-records';
-import { CsvImport, csvBuffer, JsonIngest, type UploadedCsv } from '../leads/ingest/ingest-routes';
-import { answerIngest, batchFromJson } from '../leads/ingest/record-batch';
+import { batchFromCsv } from '../inputs/csv-records';
+import { CsvImport, csvBuffer, JsonIngest, type UploadedCsv } from '../inputs/ingest-routes';
+import { answerIngest, batchFromJson } from '../inputs/record-batch';
 import type { AuthContext } from '../workspaces/api-keys.service';
 import { Auth, Roles } from '../workspaces/auth/auth.decorators';
 import { ListSupportContactsQuery, SUPPORT_CONTACT_CSV_COLUMNS, SupportContactInputDto } from './dto/support-contact.dto';

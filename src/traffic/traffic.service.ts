@@ -1,8 +1,8 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { isValidObjectId, Model, Types } from 'mongoose';
-import { findInChunks, KeyedRecord, writeKeyedBatch } from '../leads/ingest/keyed-writes';
-import { IncomingBatch, IngestReport, ingestReport, validateBatch } from '../leads/ingest/record-batch';
+import { findInChunks, KeyedRecord, writeKeyedBatch } from '../inputs/keyed-writes';
+import { IncomingBatch, IngestReport, ingestReport, validateBatch } from '../inputs/record-batch';
 import type { SupportContactRow, TrafficRow } from '../reports/kpis/rows';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { ListSupportContactsQuery, SupportContactInputDto } from './dto/support-contact.dto';

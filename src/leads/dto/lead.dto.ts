@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsDate, IsInt, IsMongoId, IsNumber, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { CsvColumns } from '../ingest/csv-records';
-import { IsInstant } from '../ingest/instant';
+import { CsvColumns } from '../../inputs/csv-records';
+import { IsInstant } from '../../inputs/instant';
 
 export class LeadInputDto {
   @ApiProperty({ example: '2026-03-01T14:05:00-03:00', description: 'when the lead happened: ISO 8601 with Z or an offset' })

@@ -15,8 +15,8 @@ import {
   registerDecorator,
   ValidationOptions,
 } from 'class-validator';
-import { CsvColumns } from '../../leads/ingest/csv-records';
-import { IsInstant } from '../../leads/ingest/instant';
+import { CsvColumns } from '../../inputs/csv-records';
+import { IsInstant } from '../../inputs/instant';
 import type { SurveyKind } from '../../reports/kpis/rows';
 import { scoreProblem, SURVEY_TYPES } from '../survey-scale';
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { CsvColumns } from '../../leads/ingest/csv-records';
-import { IsPeriodStart } from '../../leads/ingest/instant';
+import { CsvColumns } from '../../inputs/csv-records';
+import { IsPeriodStart } from '../../inputs/instant';
 import { Granularity, GRANULARITIES } from '../period-alignment';
 import { CONTACT_CHANNELS, ContactChannel } from '../schemas/support-contact.schema';
 import { ListPeriodsQuery } from './traffic.dto';

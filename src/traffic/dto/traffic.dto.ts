@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { CsvColumns } from '../../leads/ingest/csv-records';
-import { IsPeriodStart } from '../../leads/ingest/instant';
+import { CsvColumns } from '../../inputs/csv-records';
+import { IsPeriodStart } from '../../inputs/instant';
 import { Granularity, GRANULARITIES } from '../period-alignment';
 
 const MAX_COUNT = 1e10;
