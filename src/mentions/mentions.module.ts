@@ -4,7 +4,7 @@ import { EnrichmentModule } from '../enrichment/enrichment.module';
 import { MentionsController } from './mentions.controller';
 import { MentionsService } from './mentions.service';
 import { Mention, MentionSchema } from './schemas/mention.schema';
-import { MentionRollup, MentionRollupSchema } from './schemas/mention-rollup.schema';
+import { MentionRollup, MentionRollupSchema, RollupBatch, RollupBatchSchema } from './schemas/mention-rollup.schema';
 
 @Module({
   imports: [
@@ -12,6 +12,7 @@ import { MentionRollup, MentionRollupSchema } from './schemas/mention-rollup.sch
     MongooseModule.forFeature([
       { name: Mention.name, schema: MentionSchema },
       { name: MentionRollup.name, schema: MentionRollupSchema },
+      { name: RollupBatch.name, schema: RollupBatchSchema },
     ]),
   ],
   controllers: [MentionsController],

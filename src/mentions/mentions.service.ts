@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, isValidObjectId, Model, Types } from 'mongoose';
 import { Observable, Subject, filter as rxFilter, map } from 'rxjs';
@@ -10,7 +10,7 @@ import { afterCursor, decodeCursor, encodeCursor } from './page-cursor';
 import { Intent, Mention, SentimentLabel } from './schemas/mention.schema';
 import { startOfUtcHour as hourOf } from '../reports/kpis/buckets';
 import type { MentionRollupRow } from '../reports/kpis/rows';
-import { ALL_TOPICS, MentionRollup } from './schemas/mention-rollup.schema';
+import { ALL_TOPICS, MentionRollup, RollupBatch } from './schemas/mention-rollup.schema';
 
 export interface MentionView {
   id: string;
@@ -67,16 +67,37 @@ export function toMentionView(doc: MentionRow): StoredMention {
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** Batch ids a rollup row remembers; a crashed batch is replayed long before 200 more arrive. */
+const APPLIED_BATCHES_KEPT = 200;
+/** A batch this old is finished by the repair: its writer has died (a live one takes milliseconds). */
+export const ROLLUP_REPAIR_GRACE_MS = 15_000;
+const ROLLUP_REPAIR_EVERY_MS = 30_000;
+
 @Injectable()
-export class MentionsService {
+export class MentionsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(MentionsService.name);
   private readonly live = new Subject<StoredMention>();
+  private repairTimer: NodeJS.Timeout | null = null;
 
   constructor(
     @InjectModel(Mention.name) private readonly mentions: Model<Mention>,
     @InjectModel(MentionRollup.name) private readonly rollups: Model<MentionRollup>,
+    @InjectModel(RollupBatch.name) private readonly batches: Model<RollupBatch>,
     private readonly enrichment: EnrichmentService,
   ) {}
+
+  /** Finishes rollup batches a crash left behind, at start and then every 30 s. */
+  onApplicationBootstrap() {
+    const run = () =>
+      this.repairRollups().catch((err: Error) => this.logger.error({ err: err.message }, 'Rollup repair failed; it runs again shortly'));
+    void run();
+    this.repairTimer = setInterval(run, ROLLUP_REPAIR_EVERY_MS);
+    this.repairTimer.unref();
+  }
+
+  onApplicationShutdown() {
+    if (this.repairTimer) clearInterval(this.repairTimer);
+  }
 
   /**
    * Enriches and stores a batch for one topic. Idempotent: a post already stored for the
@@ -108,6 +129,7 @@ export class MentionsService {
     const thresholds = workspace.settings.sentiment;
     const routingRules = workspace.settings.routingRules ?? [];
     const ops: AnyBulkWriteOperation<Mention>[] = [];
+    const batchId = new Types.ObjectId();
     let linkedRows: MentionRow[] = [];
     const linkIds: Types.ObjectId[] = [];
     const rejected: IngestResult['rejected'] = [];
@@ -119,7 +141,12 @@ export class MentionsService {
         const hasTopic = (prior.topicIds ?? []).some((t) => t.equals(tId));
         if (!hasTopic) {
           linkIds.push(prior._id as Types.ObjectId);
-          ops.push({ updateOne: { filter: key, update: { $addToSet: { topicIds: tId }, $set: { metrics: input.metrics } } } });
+          ops.push({
+            updateOne: {
+              filter: key,
+              update: { $addToSet: { topicIds: tId }, $set: { metrics: input.metrics }, $push: { rollupPending: { batch: batchId, topics: [tId] } } },
+            },
+          });
         }
         continue;
       }
@@ -149,9 +176,14 @@ export class MentionsService {
         rejected.push({ externalId: input.externalId, error: (err as Error).message });
         continue;
       }
-      ops.push({ updateOne: { filter: key, update: { $setOnInsert: doc, $addToSet: { topicIds: tId } }, upsert: true } });
+      const pending = [{ batch: batchId, topics: [ALL_TOPICS, tId] }];
+      ops.push({ updateOne: { filter: key, update: { $setOnInsert: { ...doc, rollupPending: pending }, $addToSet: { topicIds: tId } }, upsert: true } });
     }
     if (ops.length === 0) return { stored: [], linked: 0, rejected };
+
+    // The outbox first: if the process dies after the mentions are written, the repair finds this
+    // batch and applies the increments they owe (exactly once, see applyRollupBatch).
+    await this.batches.create({ _id: batchId, workspaceId: wsId, startedAt: new Date() });
 
     const result = await this.mentions.bulkWrite(ops, { ordered: false }).catch((err) => {
       // Unordered: the good writes are applied; report the bad ones and carry on.
@@ -164,8 +196,7 @@ export class MentionsService {
       : [];
     if (linkIds.length) linkedRows = (await this.mentions.find({ _id: { $in: linkIds } }).lean()) as MentionRow[];
 
-    await this.bumpRollups(stored, [ALL_TOPICS, tId]);
-    await this.bumpRollups(linkedRows, [tId]);
+    await this.applyRollupBatch(batchId);
 
     const views = stored.map(toMentionView);
     for (const v of views) this.live.next(v);
@@ -173,10 +204,19 @@ export class MentionsService {
     return { stored: views, linked: linkedRows.length, rejected };
   }
 
-  private async bumpRollups(rows: MentionRow[], topics: Types.ObjectId[]) {
-    if (rows.length === 0) return;
+  /**
+   * Applies the rollup increments the mentions of write batch `batchId` owe, then clears their
+   * markers and the outbox entry. Exactly once per rollup row however often it runs (the normal
+   * path, a repair after a crash, or both at once): a row takes an increment only while the batch
+   * is not in its `applied` list, and the same update adds it there.
+   */
+  async applyRollupBatch(batchId: Types.ObjectId): Promise<number> {
+    const rows = (await this.mentions
+      .find({ 'rollupPending.batch': batchId }, { workspaceId: 1, platform: 1, createdAt: 1, sentiment: 1, intent: 1, lang: 1, rollupPending: 1 })
+      .lean()) as MentionRow[];
     const buckets = new Map<string, { key: Record<string, unknown>; inc: Record<string, number> }>();
     for (const r of rows) {
+      const topics = (r.rollupPending ?? []).filter((p) => p.batch.equals(batchId)).flatMap((p) => p.topics);
       for (const topicId of topics) {
         const hour = hourOf(r.createdAt);
         const id = `${String(topicId)}|${hour.getTime()}|${r.platform}`;
@@ -190,10 +230,37 @@ export class MentionsService {
         add(`langs.${r.lang.replace(/[^a-z]/g, '') || 'und'}`, 1);
       }
     }
-    await this.rollups.bulkWrite(
-      [...buckets.values()].map((b) => ({ updateOne: { filter: b.key, update: { $inc: b.inc }, upsert: true } })),
-      { ordered: false },
-    );
+    const updates = [...buckets.values()].map((b) => ({
+      filter: { ...b.key, applied: { $ne: batchId } },
+      update: { $inc: b.inc, $push: { applied: { $each: [batchId], $slice: -APPLIED_BATCHES_KEPT } } },
+    }));
+    if (updates.length) {
+      try {
+        await this.rollups.bulkWrite(updates.map((u) => ({ updateOne: { ...u, upsert: true } })), { ordered: false });
+      } catch (err) {
+        // A duplicate key on the upsert: the row exists, so the guarded update did not match it:
+        // either the batch is already counted there, or another batch created the row meanwhile.
+        // Retry those without upsert; the guard decides.
+        const errors = ((err as { writeErrors?: { index: number; code: number }[] }).writeErrors ?? []) as { index: number; code: number }[];
+        if (errors.length === 0 || errors.some((e) => e.code !== 11000)) throw err;
+        await this.rollups.bulkWrite(
+          errors.map((e) => ({ updateOne: updates[e.index] })),
+          { ordered: false },
+        );
+      }
+    }
+    await this.mentions.updateMany({ 'rollupPending.batch': batchId }, { $pull: { rollupPending: { batch: batchId } } });
+    await this.batches.deleteOne({ _id: batchId });
+    return rows.length;
+  }
+
+  /** Finishes the outbox batches older than the grace period (their writer died mid-batch). */
+  async repairRollups(now = new Date()): Promise<{ batches: number; mentions: number }> {
+    const stale = await this.batches.find({ startedAt: { $lt: new Date(now.getTime() - ROLLUP_REPAIR_GRACE_MS) } }, { _id: 1 }).lean();
+    let mentions = 0;
+    for (const b of stale) mentions += await this.applyRollupBatch(b._id as Types.ObjectId);
+    if (stale.length) this.logger.warn({ batches: stale.length, mentions }, 'Finished rollup increments a stopped process left behind');
+    return { batches: stale.length, mentions };
   }
 
   /** Every mention matching the list filters, newest first, streamed from a cursor (CSV export). */
@@ -245,7 +312,7 @@ export class MentionsService {
       hour: { $gte: hourOf(from), $lt: to },
     };
     if (opts.platform) filter.platform = opts.platform;
-    const docs = await this.rollups.find(filter, { _id: 0, workspaceId: 0, topicId: 0, platform: 0, langs: 0 }).lean();
+    const docs = await this.rollups.find(filter, { _id: 0, workspaceId: 0, topicId: 0, platform: 0, langs: 0, applied: 0 }).lean();
     const byHour = new Map<number, MentionRollupRow>();
     for (const d of docs) {
       const row = byHour.get(d.hour.getTime());

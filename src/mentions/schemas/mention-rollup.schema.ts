@@ -35,8 +35,26 @@ export class MentionRollup {
   @Prop({ default: 0 }) other: number;
   /** Mentions per detected language, e.g. `{ pt: 12, en: 3 }`. */
   @Prop({ type: MongooseSchema.Types.Mixed, default: {} }) langs: Record<string, number>;
+  /**
+   * The last write batches counted here: an increment is applied only if its batch is not in the
+   * list, so replaying a batch after a crash never counts a mention twice.
+   */
+  @Prop({ type: [Types.ObjectId], default: undefined }) applied?: Types.ObjectId[];
 }
 
 export type MentionRollupDocument = HydratedDocument<MentionRollup>;
 export const MentionRollupSchema = SchemaFactory.createForClass(MentionRollup);
 MentionRollupSchema.index({ workspaceId: 1, topicId: 1, hour: 1, platform: 1 }, { unique: true, name: 'rollup_key' });
+
+/**
+ * One write batch of mentions whose rollup increments are not yet applied (a transactional outbox
+ * without transactions). Written before the mentions, deleted after their increments; one left
+ * behind by a crash is finished by `MentionsService.repairRollups`.
+ */
+@Schema({ collection: 'rollup_batches', versionKey: false })
+export class RollupBatch {
+  @Prop({ type: Types.ObjectId, required: true }) workspaceId: Types.ObjectId;
+  @Prop({ type: Date, required: true }) startedAt: Date;
+}
+export const RollupBatchSchema = SchemaFactory.createForClass(RollupBatch);
+RollupBatchSchema.index({ startedAt: 1 });

@@ -60,6 +60,13 @@ export class Mention {
 
   @Prop({ type: Date, default: null })
   metricsUpdatedAt: Date | null;
+
+  /**
+   * Rollup increments this mention still owes, one entry per write batch (see
+   * `RollupBatch`): `topics` are the rollup scopes to count it in. Empty once applied.
+   */
+  @Prop({ type: [{ batch: Types.ObjectId, topics: [Types.ObjectId], _id: false }], default: undefined })
+  rollupPending?: { batch: Types.ObjectId; topics: Types.ObjectId[] }[];
 }
 
 export type MentionDocument = HydratedDocument<Mention>;
@@ -69,3 +76,4 @@ MentionSchema.index({ workspaceId: 1, platform: 1, externalId: 1 }, { unique: tr
 MentionSchema.index({ workspaceId: 1, createdAt: -1 });
 MentionSchema.index({ workspaceId: 1, topicIds: 1, createdAt: -1 });
 MentionSchema.index({ workspaceId: 1, platform: 1, 'author.externalId': 1, createdAt: 1 });
+MentionSchema.index({ 'rollupPending.batch': 1 }, { sparse: true });

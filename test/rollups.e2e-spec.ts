@@ -1,0 +1,117 @@
+import { getModelToken } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import type { MentionInput } from '../src/collectors/collected';
+import { MentionsService, ROLLUP_REPAIR_GRACE_MS } from '../src/mentions/mentions.service';
+import { RollupBatch } from '../src/mentions/schemas/mention-rollup.schema';
+import { Mention } from '../src/mentions/schemas/mention.schema';
+import { TopicsService } from '../src/topics/topics.service';
+import { WorkspacesService } from '../src/workspaces/workspaces.service';
+import { createWorkspace, TestWorkspace } from './fixtures/inputs/workspaces';
+import { startTestApp, TestApp } from './support/test-app';
+
+/**
+ * Hourly rollups stay exact when a process dies between storing mentions and counting them: the
+ * outbox entry it leaves is finished by the repair, and a batch counted before the crash is not
+ * counted again. The crashed states are written to the database as a killed ingestion leaves them.
+ */
+describe('Mention rollups across a crash (e2e)', () => {
+  let t: TestApp;
+  let ws: TestWorkspace;
+  let topicId: string;
+  let service: MentionsService;
+  let mentions: Model<Mention>;
+  let batches: Model<RollupBatch>;
+  const HOUR = Date.UTC(2026, 2, 1, 15);
+
+  const input = (n: number, text = 'meu cartão foi bloqueado, me ajudem'): MentionInput => ({
+    platform: 'x',
+    externalId: String(9_000_000 + n),
+    text,
+    createdAt: new Date(HOUR + n * 1000),
+    url: `https://x.com/u/status/${9_000_000 + n}`,
+    author: { externalId: String(n), handle: `u${n}`, name: null, followers: 10 },
+    platformLang: 'pt',
+    metrics: { likes: 0, reposts: 0, quotes: 0, replies: 0, impressions: null },
+  });
+  const volume = async () => {
+    const res = await t
+      .as(ws.key)
+      .get(`/api/v1/reports/overview?from=${new Date(HOUR).toISOString()}&to=${new Date(HOUR + 3600_000).toISOString()}&tz=UTC`)
+      .expect(200);
+    return res.body.volume.mentions as number;
+  };
+  const topicVolume = async () => {
+    const res = await t
+      .as(ws.key)
+      .get(`/api/v1/reports/overview?topic=${topicId}&from=${new Date(HOUR).toISOString()}&to=${new Date(HOUR + 3600_000).toISOString()}&tz=UTC`)
+      .expect(200);
+    return res.body.volume.mentions as number;
+  };
+  /** What a process killed after writing a batch's mentions, before counting them, leaves behind. */
+  const crashedBatch = async (ns: number[], startedAgoMs = ROLLUP_REPAIR_GRACE_MS + 1000) => {
+    const batch = new Types.ObjectId();
+    await batches.create({ _id: batch, workspaceId: new Types.ObjectId(ws.id), startedAt: new Date(Date.now() - startedAgoMs) });
+    await mentions.insertMany(
+      ns.map((n) => ({
+        workspaceId: new Types.ObjectId(ws.id),
+        topicIds: [new Types.ObjectId(topicId)],
+        ...input(n),
+        lang: 'pt',
+        sentiment: { score: -0.4, label: 'negative' },
+        intent: 'support',
+        rollupPending: [{ batch, topics: [new Types.ObjectId('000000000000000000000000'), new Types.ObjectId(topicId)] }],
+      })),
+    );
+    return batch;
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    ws = await createWorkspace(t, 'Rollups');
+    topicId = (await t.app.get(TopicsService).create(ws.id, { name: 'Lumi', query: 'lumi', platforms: ['x'], languages: [], ownedAccounts: [] } as never)).id;
+    service = t.app.get(MentionsService);
+    mentions = t.app.get(getModelToken(Mention.name));
+    batches = t.app.get(getModelToken(RollupBatch.name));
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('counts an ingested batch once, and a replayed page not at all', async () => {
+    const workspace = await t.app.get(WorkspacesService).get(ws.id);
+    const first = await service.ingest(workspace, topicId, [input(1), input(2), input(3)]);
+    expect(first.stored).toHaveLength(3);
+    const again = await service.ingest(workspace, topicId, [input(1), input(2), input(3)]);
+    expect(again.stored).toHaveLength(0);
+    expect(await volume()).toBe(3);
+    expect(await batches.countDocuments()).toBe(0);
+    expect(await mentions.countDocuments({ 'rollupPending.0': { $exists: true } })).toBe(0);
+  });
+
+  it('finishes a batch a crash left uncounted, once, and leaves a young batch to its writer', async () => {
+    const stale = await crashedBatch([10, 11]);
+    const young = await crashedBatch([20], 0);
+    expect(await volume()).toBe(3);
+    expect(await service.repairRollups()).toEqual({ batches: 1, mentions: 2 });
+    expect(await volume()).toBe(5);
+    expect(await topicVolume()).toBe(5);
+    expect(await batches.exists({ _id: stale })).toBeNull();
+    // Running again (or two instances repairing at once) counts nothing twice.
+    expect(await service.repairRollups()).toEqual({ batches: 0, mentions: 0 });
+    expect(await volume()).toBe(5);
+    expect(await batches.exists({ _id: young })).not.toBeNull();
+    await service.applyRollupBatch(young);
+    expect(await volume()).toBe(6);
+  });
+
+  it('does not count again a batch whose increments were applied before the crash', async () => {
+    const batch = await crashedBatch([30, 31, 32]);
+    // The crash came after the increments, before the markers were cleared: replay it twice.
+    await service.applyRollupBatch(batch);
+    expect(await volume()).toBe(9);
+    await mentions.updateMany({ externalId: { $in: ['9000030', '9000031', '9000032'] } }, { $push: { rollupPending: { batch, topics: [new Types.ObjectId('000000000000000000000000')] } } });
+    await batches.create({ _id: batch, workspaceId: new Types.ObjectId(ws.id), startedAt: new Date(0) });
+    expect(await service.repairRollups()).toEqual({ batches: 1, mentions: 3 });
+    expect(await volume()).toBe(9);
+  });
+});
