@@ -196,7 +196,11 @@ export class MentionsService implements OnApplicationBootstrap, OnApplicationShu
       : [];
     if (linkIds.length) linkedRows = (await this.mentions.find({ _id: { $in: linkIds } }).lean()) as MentionRow[];
 
-    await this.applyRollupBatch(batchId);
+    await this.countInRollups(batchId, [
+      ...stored.map((row) => ({ row, topics: [ALL_TOPICS, tId] })),
+      ...linkedRows.map((row) => ({ row, topics: [tId] })),
+    ]);
+    await this.finishRollupBatch(batchId);
 
     const views = stored.map(toMentionView);
     for (const v of views) this.live.next(v);
@@ -214,9 +218,26 @@ export class MentionsService implements OnApplicationBootstrap, OnApplicationShu
     const rows = (await this.mentions
       .find({ 'rollupPending.batch': batchId }, { workspaceId: 1, platform: 1, createdAt: 1, sentiment: 1, intent: 1, lang: 1, rollupPending: 1 })
       .lean()) as MentionRow[];
+    await this.countInRollups(
+      batchId,
+      rows.map((row) => ({ row, topics: (row.rollupPending ?? []).filter((p) => p.batch.equals(batchId)).flatMap((p) => p.topics) })),
+    );
+    await this.finishRollupBatch(batchId);
+    return rows.length;
+  }
+
+  /** Clears the batch's markers and its outbox entry (either order is safe; see applyRollupBatch). */
+  private async finishRollupBatch(batchId: Types.ObjectId): Promise<void> {
+    await Promise.all([
+      this.mentions.updateMany({ 'rollupPending.batch': batchId }, { $pull: { rollupPending: { batch: batchId } } }),
+      this.batches.deleteOne({ _id: batchId }),
+    ]);
+  }
+
+  /** The guarded increments of one batch: each rollup row takes them only if it has not yet. */
+  private async countInRollups(batchId: Types.ObjectId, entries: { row: MentionRow; topics: Types.ObjectId[] }[]): Promise<void> {
     const buckets = new Map<string, { key: Record<string, unknown>; inc: Record<string, number> }>();
-    for (const r of rows) {
-      const topics = (r.rollupPending ?? []).filter((p) => p.batch.equals(batchId)).flatMap((p) => p.topics);
+    for (const { row: r, topics } of entries) {
       for (const topicId of topics) {
         const hour = hourOf(r.createdAt);
         const id = `${String(topicId)}|${hour.getTime()}|${r.platform}`;
@@ -249,9 +270,6 @@ export class MentionsService implements OnApplicationBootstrap, OnApplicationShu
         );
       }
     }
-    await this.mentions.updateMany({ 'rollupPending.batch': batchId }, { $pull: { rollupPending: { batch: batchId } } });
-    await this.batches.deleteOne({ _id: batchId });
-    return rows.length;
   }
 
   /** Finishes the outbox batches older than the grace period (their writer died mid-batch). */
