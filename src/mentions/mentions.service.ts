@@ -67,8 +67,8 @@ export function toMentionView(doc: MentionRow): StoredMention {
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Batch ids a rollup row remembers; a crashed batch is replayed long before 200 more arrive. */
-const APPLIED_BATCHES_KEPT = 200;
+/** Batch ids a rollup row remembers; a crashed batch is replayed long before 100 more arrive. */
+const APPLIED_BATCHES_KEPT = 100;
 /** A batch this old is finished by the repair: its writer has died (a live one takes milliseconds). */
 export const ROLLUP_REPAIR_GRACE_MS = 15_000;
 const ROLLUP_REPAIR_EVERY_MS = 30_000;
@@ -144,7 +144,7 @@ export class MentionsService implements OnApplicationBootstrap, OnApplicationShu
           ops.push({
             updateOne: {
               filter: key,
-              update: { $addToSet: { topicIds: tId }, $set: { metrics: input.metrics }, $push: { rollupPending: { batch: batchId, topics: [tId] } } },
+              update: { $addToSet: { topicIds: tId }, $set: { metrics: input.metrics }, $push: { rollupLinks: { batch: batchId, topic: tId } } },
             },
           });
         }
@@ -176,14 +176,13 @@ export class MentionsService implements OnApplicationBootstrap, OnApplicationShu
         rejected.push({ externalId: input.externalId, error: (err as Error).message });
         continue;
       }
-      const pending = [{ batch: batchId, topics: [ALL_TOPICS, tId] }];
-      ops.push({ updateOne: { filter: key, update: { $setOnInsert: { ...doc, rollupPending: pending }, $addToSet: { topicIds: tId } }, upsert: true } });
+      ops.push({ updateOne: { filter: key, update: { $setOnInsert: { ...doc, rollupBatch: batchId }, $addToSet: { topicIds: tId } }, upsert: true } });
     }
     if (ops.length === 0) return { stored: [], linked: 0, rejected };
 
     // The outbox first: if the process dies after the mentions are written, the repair finds this
     // batch and applies the increments they owe (exactly once, see applyRollupBatch).
-    await this.batches.create({ _id: batchId, workspaceId: wsId, startedAt: new Date() });
+    await this.batches.create({ _id: batchId, workspaceId: wsId, topicId: tId, startedAt: new Date() });
 
     const result = await this.mentions.bulkWrite(ops, { ordered: false }).catch((err) => {
       // Unordered: the good writes are applied; report the bad ones and carry on.
@@ -200,7 +199,7 @@ export class MentionsService implements OnApplicationBootstrap, OnApplicationShu
       ...stored.map((row) => ({ row, topics: [ALL_TOPICS, tId] })),
       ...linkedRows.map((row) => ({ row, topics: [tId] })),
     ]);
-    await this.finishRollupBatch(batchId);
+    await this.batches.deleteOne({ _id: batchId });
 
     const views = stored.map(toMentionView);
     for (const v of views) this.live.next(v);
@@ -215,23 +214,19 @@ export class MentionsService implements OnApplicationBootstrap, OnApplicationShu
    * is not in its `applied` list, and the same update adds it there.
    */
   async applyRollupBatch(batchId: Types.ObjectId): Promise<number> {
-    const rows = (await this.mentions
-      .find({ 'rollupPending.batch': batchId }, { workspaceId: 1, platform: 1, createdAt: 1, sentiment: 1, intent: 1, lang: 1, rollupPending: 1 })
-      .lean()) as MentionRow[];
-    await this.countInRollups(
-      batchId,
-      rows.map((row) => ({ row, topics: (row.rollupPending ?? []).filter((p) => p.batch.equals(batchId)).flatMap((p) => p.topics) })),
-    );
-    await this.finishRollupBatch(batchId);
-    return rows.length;
-  }
-
-  /** Clears the batch's markers and its outbox entry (either order is safe; see applyRollupBatch). */
-  private async finishRollupBatch(batchId: Types.ObjectId): Promise<void> {
-    await Promise.all([
-      this.mentions.updateMany({ 'rollupPending.batch': batchId }, { $pull: { rollupPending: { batch: batchId } } }),
-      this.batches.deleteOne({ _id: batchId }),
+    const batch = await this.batches.findById(batchId).lean();
+    if (!batch) return 0; // finished meanwhile
+    const fields = { workspaceId: 1, platform: 1, createdAt: 1, sentiment: 1, intent: 1, lang: 1, rollupLinks: 1 };
+    const [inserted, linked] = (await Promise.all([
+      this.mentions.find({ rollupBatch: batchId }, fields).lean(),
+      this.mentions.find({ 'rollupLinks.batch': batchId }, fields).lean(),
+    ])) as unknown as [MentionRow[], MentionRow[]];
+    await this.countInRollups(batchId, [
+      ...inserted.map((row) => ({ row, topics: [ALL_TOPICS, batch.topicId] })),
+      ...linked.map((row) => ({ row, topics: (row.rollupLinks ?? []).filter((l) => l.batch.equals(batchId)).map((l) => l.topic) })),
     ]);
+    await this.batches.deleteOne({ _id: batchId });
+    return inserted.length + linked.length;
   }
 
   /** The guarded increments of one batch: each rollup row takes them only if it has not yet. */

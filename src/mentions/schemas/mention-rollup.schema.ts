@@ -54,6 +54,8 @@ MentionRollupSchema.index({ workspaceId: 1, topicId: 1, hour: 1, platform: 1 }, 
 @Schema({ collection: 'rollup_batches', versionKey: false })
 export class RollupBatch {
   @Prop({ type: Types.ObjectId, required: true }) workspaceId: Types.ObjectId;
+  /** The topic the batch was collected for: its new mentions count there and in ALL_TOPICS. */
+  @Prop({ type: Types.ObjectId, required: true }) topicId: Types.ObjectId;
   @Prop({ type: Date, required: true }) startedAt: Date;
 }
 export const RollupBatchSchema = SchemaFactory.createForClass(RollupBatch);

@@ -62,11 +62,15 @@ export class Mention {
   metricsUpdatedAt: Date | null;
 
   /**
-   * Rollup increments this mention still owes, one entry per write batch (see
-   * `RollupBatch`): `topics` are the rollup scopes to count it in. Empty once applied.
+   * The write batch that stored this mention (see `RollupBatch`): the crash repair finds a
+   * batch's mentions by it. Set once, at insert, so it costs no extra write.
    */
-  @Prop({ type: [{ batch: Types.ObjectId, topics: [Types.ObjectId], _id: false }], default: undefined })
-  rollupPending?: { batch: Types.ObjectId; topics: Types.ObjectId[] }[];
+  @Prop({ type: Types.ObjectId })
+  rollupBatch?: Types.ObjectId;
+
+  /** Write batches that linked this already-stored mention to one more topic (rare). */
+  @Prop({ type: [{ batch: Types.ObjectId, topic: Types.ObjectId, _id: false }], default: undefined })
+  rollupLinks?: { batch: Types.ObjectId; topic: Types.ObjectId }[];
 }
 
 export type MentionDocument = HydratedDocument<Mention>;
@@ -76,4 +80,5 @@ MentionSchema.index({ workspaceId: 1, platform: 1, externalId: 1 }, { unique: tr
 MentionSchema.index({ workspaceId: 1, createdAt: -1 });
 MentionSchema.index({ workspaceId: 1, topicIds: 1, createdAt: -1 });
 MentionSchema.index({ workspaceId: 1, platform: 1, 'author.externalId': 1, createdAt: 1 });
-MentionSchema.index({ 'rollupPending.batch': 1 }, { sparse: true });
+MentionSchema.index({ rollupBatch: 1 }, { sparse: true });
+MentionSchema.index({ 'rollupLinks.batch': 1 }, { sparse: true });
