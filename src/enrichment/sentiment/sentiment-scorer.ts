@@ -79,7 +79,7 @@ export function scoreFromLexicon(analysis: LexiconAnalysis): number {
  * Step 2 of enrichment: sentiment. Lexicon pass (AFINN-165 + emoji through the `sentiment`
  * package, a Portuguese AFINN translation registered with it, and rules for negation, intensifiers,
  * contrast, emoticons, elongation and hashtags), then a small softmax layer trained on
- * human-labelled tweets (scripts/train-sentiment.ts), then one score in −1 … 1 and its label.
+ * human-labelled tweets (src/enrichment/sentiment/tools/train-sentiment.ts), then one score in −1 … 1 and its label.
  */
 @Injectable()
 export class SentimentScorer {

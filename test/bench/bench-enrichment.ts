@@ -2,7 +2,7 @@
  * Throughput of the whole enrich() step (language detection, sentiment, intent, routing) on one
  * thread.
  *
- *   node -r @swc-node/register scripts/bench-enrichment.ts [--rounds 15] [file.jsonl ...]
+ *   node -r @swc-node/register test/bench/bench-enrichment.ts [--rounds 15] [file.jsonl ...]
  *
  * Texts: the labelled tweets in ../shared/data/sentiment/ (or the files given), each run twice:
  * with the platform's `lang` (X sends one with every post) and without it (worst case: the
@@ -12,12 +12,12 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createEnrichmentService } from '../src/enrichment/enrichment.factory';
-import { EnrichmentInput, RoutingRule } from '../src/enrichment/enrichment.types';
-import { LanguageDetector } from '../src/enrichment/language/language-detector';
-import { readLabelledFile } from '../src/enrichment/sentiment/labelled-data';
+import { createEnrichmentService } from '../../src/enrichment/enrichment.factory';
+import { EnrichmentInput, RoutingRule } from '../../src/enrichment/enrichment.types';
+import { LanguageDetector } from '../../src/enrichment/language/language-detector';
+import { readLabelledFile } from '../../src/enrichment/sentiment/labelled-data';
 
-const dataDir = resolve(__dirname, '../../shared/data/sentiment');
+const dataDir = resolve(__dirname, '../../../shared/data/sentiment');
 const routingRules: RoutingRule[] = [
   { keyword: 'cartão', team: 'cards' },
   { keyword: 'card', team: 'cards' },

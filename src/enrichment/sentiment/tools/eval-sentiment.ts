@@ -12,12 +12,12 @@
  * on K-1 folds and scores the held-out fold, K times, over all the files given.
  */
 import { resolve } from 'node:path';
-import { createEnrichmentService } from '../src/enrichment/enrichment.factory';
-import { SENTIMENT_LABELS } from '../src/enrichment/enrichment.types';
-import { baselineLabels, crossValidate, evaluateWithService, EvaluationResult, EvaluationRow } from '../src/enrichment/sentiment-evaluation';
-import { ClassificationReport, classificationReport } from '../src/enrichment/sentiment/classification-metrics';
-import { LabelledFile, readLabelledFile } from '../src/enrichment/sentiment/labelled-data';
-import { defaultSentimentModel } from '../src/enrichment/sentiment/sentiment-scorer';
+import { createEnrichmentService } from '../../enrichment.factory';
+import { SENTIMENT_LABELS } from '../../enrichment.types';
+import { baselineLabels, crossValidate, evaluateWithService, EvaluationResult, EvaluationRow } from '../../sentiment-evaluation';
+import { ClassificationReport, classificationReport } from '../classification-metrics';
+import { LabelledFile, readLabelledFile } from '../labelled-data';
+import { defaultSentimentModel } from '../sentiment-scorer';
 
 interface Args {
   files: string[];
@@ -53,7 +53,7 @@ function printReport(title: string, result: EvaluationResult, baselines?: { name
   console.log(`  n=${r.n}  accuracy=${f4(r.accuracy)}  macro-F1=${f4(r.macroF1)}  macro-recall=${f4(r.macroRecall)}`);
   console.log(
     `  speed: ${Math.round(result.textsPerSecond).toLocaleString('en-US')} texts/s (enrich() after a warm-up pass, one thread; ` +
-      'scripts/bench-enrichment.ts measures it properly)',
+      'test/bench/bench-enrichment.ts measures it properly)',
   );
   console.log('  confusion (rows gold, columns predicted):');
   console.log(`  ${''.padEnd(10)}${SENTIMENT_LABELS.map((l) => l.padStart(10)).join('')}`);
