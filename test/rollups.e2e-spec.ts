@@ -40,10 +40,10 @@ describe('Mention rollups across a crash (e2e)', () => {
       .expect(200);
     return res.body.volume.mentions as number;
   };
-  const topicVolume = async () => {
+  const topicVolume = async (topic = topicId) => {
     const res = await t
       .as(ws.key)
-      .get(`/api/v1/reports/overview?topic=${topicId}&from=${new Date(HOUR).toISOString()}&to=${new Date(HOUR + 3600_000).toISOString()}&tz=UTC`)
+      .get(`/api/v1/reports/overview?topic=${topic}&from=${new Date(HOUR).toISOString()}&to=${new Date(HOUR + 3600_000).toISOString()}&tz=UTC`)
       .expect(200);
     return res.body.volume.mentions as number;
   };
@@ -111,5 +111,19 @@ describe('Mention rollups across a crash (e2e)', () => {
     await batches.create({ _id: batch, workspaceId: new Types.ObjectId(ws.id), topicId: new Types.ObjectId(topicId), startedAt: new Date(0) });
     expect(await service.repairRollups()).toEqual({ batches: 1, mentions: 3 });
     expect(await volume()).toBe(9);
+  });
+
+  it('finishes a crashed batch that linked stored mentions to another topic: that topic only', async () => {
+    const second = (await t.app.get(TopicsService).create(ws.id, { name: 'Lumi cards', query: 'cartão', platforms: ['x'], languages: [], ownedAccounts: [] } as never)).id;
+    const batch = new Types.ObjectId();
+    await batches.create({ _id: batch, workspaceId: new Types.ObjectId(ws.id), topicId: new Types.ObjectId(second), startedAt: new Date(0) });
+    await mentions.updateMany(
+      { externalId: { $in: ['9000001', '9000002'] } },
+      { $addToSet: { topicIds: new Types.ObjectId(second) }, $push: { rollupLinks: { batch, topic: new Types.ObjectId(second) } } },
+    );
+    const before = await volume();
+    expect(await service.repairRollups()).toEqual({ batches: 1, mentions: 2 });
+    expect(await topicVolume(second)).toBe(2);
+    expect(await volume()).toBe(before);
   });
 });
