@@ -8,7 +8,7 @@ import type { TrafficService } from '../traffic/traffic.service';
 export const DEMO_INPUT_DAYS = 14;
 
 /** Deterministic (mulberry32): the demo shows the same numbers on every fresh start. */
-function prng(seed: number) {
+export function prng(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

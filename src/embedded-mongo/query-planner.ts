@@ -57,9 +57,12 @@ function equalityKeys(condition: unknown): string[] | null {
   return keys;
 }
 
-/** Equality constraints per field path implied by the filter. */
-export function equalityConstraints(filter: Document): Map<string, string[]> {
-  const out = new Map<string, string[]>();
+/**
+ * Per field path, the constraint `read` finds in each of its conditions (top level and inside
+ * `$and`), combined with `merge` when a field is constrained more than once.
+ */
+function fieldConstraints<T>(filter: Document, read: (condition: unknown) => T | null, merge: (a: T, b: T) => T): Map<string, T> {
+  const out = new Map<string, T>();
   const visit = (f: Document): void => {
     for (const field of Object.keys(f)) {
       const condition = f[field];
@@ -68,14 +71,19 @@ export function equalityConstraints(filter: Document): Map<string, string[]> {
         continue;
       }
       if (field.startsWith('$')) continue;
-      const keys = equalityKeys(condition);
-      if (!keys) continue;
+      const found = read(condition);
+      if (found === null) continue;
       const existing = out.get(field);
-      out.set(field, existing ? intersect(existing, keys) : keys);
+      out.set(field, existing === undefined ? found : merge(existing, found));
     }
   };
   visit(filter);
   return out;
+}
+
+/** Equality constraints per field path implied by the filter. */
+export function equalityConstraints(filter: Document): Map<string, string[]> {
+  return fieldConstraints(filter, equalityKeys, intersect);
 }
 
 const RANGE_OPERATORS = new Set(['$gt', '$gte', '$lt', '$lte']);
@@ -107,23 +115,7 @@ function rangeOf(condition: unknown): KeyRange | null {
 
 /** Range constraints per field path implied by the filter (intersected across `$and`). */
 export function rangeConstraints(filter: Document): Map<string, KeyRange> {
-  const out = new Map<string, KeyRange>();
-  const visit = (f: Document): void => {
-    for (const field of Object.keys(f)) {
-      const condition = f[field];
-      if (field === '$and' && Array.isArray(condition)) {
-        for (const sub of condition) if (isDocumentValue(sub)) visit(sub);
-        continue;
-      }
-      if (field.startsWith('$')) continue;
-      const range = rangeOf(condition);
-      if (!range) continue;
-      const existing = out.get(field);
-      out.set(field, existing ? { low: existing.low > range.low ? existing.low : range.low, high: existing.high < range.high ? existing.high : range.high } : range);
-    }
-  };
-  visit(filter);
-  return out;
+  return fieldConstraints(filter, rangeOf, (a, b) => ({ low: a.low > b.low ? a.low : b.low, high: a.high < b.high ? a.high : b.high }));
 }
 
 /**

@@ -32,17 +32,8 @@ export function stats(ms: number[]) {
 
 export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-/** A deterministic PRNG (mulberry32), so every run seeds the same data. */
-export function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic PRNG (mulberry32, shared with the demo), so every run seeds the same data. */
+export { prng } from '../../src/demo/demo-inputs';
 
 /** Mention texts in the register of the demo brand: pt-BR and English, every intent. */
 export const SAMPLE_TEXTS = [
