@@ -1,9 +1,12 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, isValidObjectId, Model, Types } from 'mongoose';
 import { Observable, Subject, filter as rxFilter, map } from 'rxjs';
 import type { MentionInput } from '../collectors/collected';
+import { Settings, SETTINGS } from '../config/settings';
 import { EnrichmentService } from '../enrichment';
+import { enqueueEvery, type JobEngine } from '../jobs/job-queue';
+import { JOB_ENGINE } from '../jobs/jobs.module';
 import type { WorkspaceView } from '../workspaces/workspaces.service';
 import { ListMentionsQuery } from './dto/list-mentions.dto';
 import { afterCursor, decodeCursor, encodeCursor } from './page-cursor';
@@ -71,7 +74,7 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const APPLIED_BATCHES_KEPT = 100;
 /** A batch this old is finished by the repair: its writer has died (a live one takes milliseconds). */
 export const ROLLUP_REPAIR_GRACE_MS = 15_000;
-const ROLLUP_REPAIR_EVERY_MS = 30_000;
+const ROLLUP_REPAIR_EVERY_SECONDS = 30;
 
 @Injectable()
 export class MentionsService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -84,15 +87,18 @@ export class MentionsService implements OnApplicationBootstrap, OnApplicationShu
     @InjectModel(MentionRollup.name) private readonly rollups: Model<MentionRollup>,
     @InjectModel(RollupBatch.name) private readonly batches: Model<RollupBatch>,
     private readonly enrichment: EnrichmentService,
-  ) {}
+    @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(JOB_ENGINE) private readonly jobs: JobEngine,
+  ) {
+    this.jobs.define({ queue: 'rollup-repair', attempts: 2, backoffMs: 2_000, process: () => this.repairRollups() });
+  }
 
-  /** Finishes rollup batches a crash left behind, at start and then every 30 s. */
+  /** Finishes rollup batches a crash left behind: a queued job at start, then every 30 s. */
   onApplicationBootstrap() {
-    const run = () =>
-      this.repairRollups().catch((err: Error) => this.logger.error({ err: err.message }, 'Rollup repair failed; it runs again shortly'));
-    void run();
-    this.repairTimer = setInterval(run, ROLLUP_REPAIR_EVERY_MS);
-    this.repairTimer.unref();
+    if (!this.settings.worker) return;
+    const onError = (err: Error) => this.logger.error({ err: err.message }, 'Could not schedule the rollup repair');
+    this.jobs.enqueue('rollup-repair', {}).catch(onError);
+    this.repairTimer = enqueueEvery(this.jobs, 'rollup-repair', ROLLUP_REPAIR_EVERY_SECONDS, {}, onError);
   }
 
   onApplicationShutdown() {
@@ -208,8 +214,8 @@ export class MentionsService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /**
-   * Applies the rollup increments the mentions of write batch `batchId` owe, then clears their
-   * markers and the outbox entry. Exactly once per rollup row however often it runs (the normal
+   * Applies the rollup increments the mentions of write batch `batchId` owe (found by the batch
+   * marks they carry), then deletes the outbox entry. Exactly once per rollup row however often it runs (the normal
    * path, a repair after a crash, or both at once): a row takes an increment only while the batch
    * is not in its `applied` list, and the same update adds it there.
    */
