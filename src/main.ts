@@ -16,7 +16,10 @@ async function main() {
   }
   const app = await createApp(settings);
   await app.listen(settings.port);
-  const url = `http://localhost:${settings.port}`;
+  // PORT=0 asks the system for a free port: say the one it gave
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : settings.port;
+  const url = `http://localhost:${port}`;
   process.stdout.write(`Ouvidor is listening on ${url} (API docs at ${url}/docs)\n`);
 }
 

@@ -14,12 +14,18 @@ const ROOT = join(__dirname, '..');
 const KEY = 'ouv_crash-test-admin-key-0123456789';
 const TOTAL = 1200;
 
-function startService(dataDir: string, port: number, baseUrl: string): Promise<ChildProcess> {
+interface Service {
+  child: ChildProcess;
+  port: number;
+}
+
+/** Starts the service on PORT=0 and reads the port the system gave it from its start-up line. */
+function startService(dataDir: string, baseUrl: string): Promise<Service> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
-      PORT: String(port),
+      PORT: '0',
       DATA_DIR: dataDir,
       ADMIN_API_KEY: KEY,
       X_BEARER_TOKEN: X_TEST_TOKEN,
@@ -37,11 +43,14 @@ function startService(dataDir: string, port: number, baseUrl: string): Promise<C
   return new Promise((resolve, reject) => {
     const deadline = Date.now() + 60_000;
     const poll = async () => {
-      try {
-        const r = await fetch(`http://127.0.0.1:${port}/health`);
-        if (r.ok) return resolve(child);
-      } catch {
-        /* not up yet */
+      const port = Number(/listening on http:\/\/localhost:(\d+)/.exec(output)?.[1]);
+      if (port) {
+        try {
+          const r = await fetch(`http://127.0.0.1:${port}/health`);
+          if (r.ok) return resolve({ child, port });
+        } catch {
+          /* not up yet */
+        }
       }
       if (child.exitCode !== null || Date.now() > deadline) return reject(new Error(`service did not start:\n${output}`));
       setTimeout(poll, 250);
@@ -64,7 +73,6 @@ describe('Killed mid-collection (e2e, SIGKILL)', () => {
   let baseUrl: string;
   let dataDir: string;
   let child: ChildProcess | null = null;
-  const port = 39000 + (process.pid % 1000);
 
   beforeAll(async () => {
     ({ server: x, baseUrl } = await startXTestServer());
@@ -81,7 +89,8 @@ describe('Killed mid-collection (e2e, SIGKILL)', () => {
 
   it('resumes where it stopped, losing and duplicating nothing', async () => {
     const step = (m: string) => process.env.STEPS && console.log('STEP', m, new Date().toISOString());
-    child = await startService(dataDir, port, baseUrl);
+    let port: number;
+    ({ child, port } = await startService(dataDir, baseUrl));
     const topic = (await (await api(port, '/api/v1/topics', { method: 'POST', body: JSON.stringify({ name: 'Crash', query: 'crashcheck', platforms: ['x'] }) })).json()) as { id: string };
     expect(topic.id).toBeDefined();
     step('topic');
@@ -103,7 +112,7 @@ describe('Killed mid-collection (e2e, SIGKILL)', () => {
     step('killed');
     x.clearFaults();
 
-    child = await startService(dataDir, port, baseUrl);
+    ({ child, port } = await startService(dataDir, baseUrl));
     step('restarted');
     const afterRestart = await storedIds(port);
     // everything acknowledged before the kill is still there
