@@ -453,8 +453,8 @@ export class CasesService {
     to: Date,
     filter: { team?: string; agent?: string; topic?: string; openCases?: 'all' | 'awaiting'; fields?: 'all' | 'service' } = {},
   ): Promise<CaseRow[]> {
-    // "Awaiting" as a date range (every awaiting case has a date), so an index range serves it.
-    const open = filter.openCases === 'awaiting' ? { status: { $in: OPEN_STATUSES }, awaitingReplySince: { $gte: new Date(0) } } : { status: { $in: OPEN_STATUSES } };
+    // `$ne: null` is an index range on {workspaceId, status, awaitingReplySince}, as in MongoDB.
+    const open = filter.openCases === 'awaiting' ? { status: { $in: OPEN_STATUSES }, awaitingReplySince: { $ne: null } } : { status: { $in: OPEN_STATUSES } };
     const f: Record<string, unknown> = {
       workspaceId: new Types.ObjectId(workspaceId),
       $or: [{ openedAt: { $gte: from, $lt: to } }, { resolvedAt: { $gte: from, $lt: to } }, open],

@@ -26,6 +26,8 @@ type Node = BTree<string, Node | Leaf>;
 export interface KeyRange {
   low: string;
   high: string;
+  /** A key inside the bounds to leave out (`$ne: null` is every key but the null key). */
+  excluding?: string;
 }
 
 const compareKeys = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -183,7 +185,10 @@ export class OrderedIndex {
           if (child !== undefined) walk(child, depth + 1);
         }
       } else if (range && range.low <= range.high) {
-        node.forRange(range.low, range.high, true, (_k, child) => collect(child));
+        const excluding = range.excluding;
+        node.forRange(range.low, range.high, true, (k, child) => {
+          if (k !== excluding) collect(child);
+        });
       } else if (!range) {
         collect(node);
       }

@@ -1,5 +1,5 @@
 import { Long, ObjectId } from 'bson';
-import { canonicalKey, sortableNumber } from './index-key';
+import { canonicalKey, DATE_PREFIX, NULL_KEY, sortableNumber } from './index-key';
 import { OrderedIndex } from './ordered-index';
 import { compileFilter } from './query-language';
 import { equalityConstraints, planQuery, rangeConstraints } from './query-planner';
@@ -93,6 +93,9 @@ describe('sortable keys', () => {
     const d1 = new Date('2026-01-01T00:00:00Z');
     const d2 = new Date('2026-02-01T00:00:00Z');
     expect(rangeConstraints({ at: { $gte: d1 }, $and: [{ at: { $lt: d2 } }] }).get('at')).toEqual({ low: canonicalKey(d1), high: canonicalKey(d2) });
+    // $ne: null is every key but the null key; with a date range, the range alone
+    expect(rangeConstraints({ at: { $ne: null } }).get('at')).toEqual({ low: '', high: '\uffff', excluding: NULL_KEY });
+    expect(rangeConstraints({ at: { $ne: null }, $and: [{ at: { $gte: d1 } }] }).get('at')).toEqual({ low: canonicalKey(d1), high: DATE_PREFIX + '\uffff' });
   });
 });
 
@@ -112,6 +115,8 @@ describe('planner candidates are a superset of the matches', () => {
       () => undefined,
       () => [Math.floor(rand() * 20) - 10, new Date(base + Math.floor(rand() * 20) * 3600_000)],
       () => Long.fromNumber(Math.floor(rand() * 20) - 10),
+      () => [],
+      () => [null, Math.floor(rand() * 20) - 10],
     ])();
   const indexes = [
     new OrderedIndex({ key: { _id: 1 }, name: '_id_' }, null, true),
@@ -139,13 +144,14 @@ describe('planner candidates are a superset of the matches', () => {
     return c;
   };
 
-  it('for random ranges, compound prefixes and $or unions', () => {
+  it('for random ranges, $ne: null, compound prefixes and $or unions', () => {
     let planned = 0;
     for (let i = 0; i < 400; i++) {
       const filter: Record<string, unknown> = {};
       if (rand() < 0.5) filter.g = pick(['x', 'y']);
-      if (rand() < 0.3) filter.$or = [{ a: rangeCondition() }, { b: rangeCondition() }];
-      else filter[pick(['a', 'b'])] = rangeCondition();
+      const condition = () => (rand() < 0.2 ? { $ne: null } : rand() < 0.1 ? { ...rangeCondition(), $ne: null } : rangeCondition());
+      if (rand() < 0.3) filter.$or = [{ a: condition() }, { b: condition() }];
+      else filter[pick(['a', 'b'])] = condition();
       const plan = planQuery(filter, indexes);
       const matches = compileFilter(filter);
       const expected = docs.filter((d) => matches(d)).map((d) => d._id as number);

@@ -1,11 +1,12 @@
 import type { Document } from 'bson';
 import type { KeyRange, OrderedIndex } from './ordered-index';
-import { canonicalKey, DATE_PREFIX, isDocumentValue, NUMBER_PREFIX } from './index-key';
+import { canonicalKey, DATE_PREFIX, isDocumentValue, NULL_KEY, NUMBER_PREFIX } from './index-key';
 
 /**
  * Picks the index that narrows a filter to the fewest candidate records: equality (`field:
  * value`, `{ $eq }`, `{ $in }`, joined by implicit or explicit `$and`) on a prefix of an index's
- * fields, then a range (`$gt`, `$gte`, `$lt`, `$lte` on a date or a number) on the next field;
+ * fields, then a range (`$gt`, `$gte`, `$lt`, `$lte` on a date or a number, or `$ne: null`) on
+ * the next field;
  * and a top-level `$or` whose every branch, together with the rest of the filter, is indexable
  * (planned as a union). The candidates are a superset of the matches; the caller still tests each
  * one with the full filter, so the plan never changes a result.
@@ -88,17 +89,24 @@ export function equalityConstraints(filter: Document): Map<string, string[]> {
 
 const RANGE_OPERATORS = new Set(['$gt', '$gte', '$lt', '$lte']);
 
+/** Every key but the null key: `{ $ne: null }` (null and missing share that key). */
+const NOT_NULL: KeyRange = { low: '', high: '\uffff', excluding: NULL_KEY };
+
 /**
- * The key range a field's range operators allow, or null. Only dates and numbers: their canonical
- * keys sort by value within their type prefix, and mingo (like MongoDB) compares only values of
- * the bound's type, so keys of other types can never match. Bounds are inclusive: a superset.
+ * The key range a field's range operators allow, or null. Dates and numbers: their canonical keys
+ * sort by value within their type prefix, and mingo (like MongoDB) compares only values of the
+ * bound's type, so keys of other types can never match. Bounds are inclusive: a superset. And
+ * `$ne: null` alone: every key but the null key, as MongoDB plans it (a document matches only if
+ * some value at the path is neither null nor missing, so one of its keys is not the null key).
  */
 function rangeOf(condition: unknown): KeyRange | null {
   if (!isDocumentValue(condition)) return null;
   let prefix: string | null = null;
   let low = null as string | null;
   let high = null as string | null;
+  let notNull = false;
   for (const op of Object.keys(condition)) {
+    if (op === '$ne' && condition[op] === null) notNull = true;
     if (!RANGE_OPERATORS.has(op)) continue;
     const arg = condition[op];
     const kind = arg instanceof Date && !Number.isNaN(arg.getTime()) ? DATE_PREFIX : typeof arg === 'number' && !Number.isNaN(arg) ? NUMBER_PREFIX : null;
@@ -108,14 +116,19 @@ function rangeOf(condition: unknown): KeyRange | null {
     if (op === '$gt' || op === '$gte') low = low === null || key > low ? key : low;
     else high = high === null || key < high ? key : high;
   }
-  if (prefix === null) return null;
+  if (prefix === null) return notNull ? NOT_NULL : null;
   // A bare type prefix sorts before every key of its type; prefix + U+FFFF after every one.
   return { low: low ?? prefix, high: high ?? prefix + '\uffff' };
 }
 
 /** Range constraints per field path implied by the filter (intersected across `$and`). */
 export function rangeConstraints(filter: Document): Map<string, KeyRange> {
-  return fieldConstraints(filter, rangeOf, (a, b) => ({ low: a.low > b.low ? a.low : b.low, high: a.high < b.high ? a.high : b.high }));
+  return fieldConstraints(filter, rangeOf, (a, b) => {
+    const merged: KeyRange = { low: a.low > b.low ? a.low : b.low, high: a.high < b.high ? a.high : b.high };
+    const excluding = a.excluding ?? b.excluding;
+    if (excluding !== undefined && excluding >= merged.low && excluding <= merged.high) merged.excluding = excluding;
+    return merged;
+  });
 }
 
 /**
