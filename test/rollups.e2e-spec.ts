@@ -10,9 +10,10 @@ import { createWorkspace, TestWorkspace } from './fixtures/inputs/workspaces';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
- * Hourly rollups stay exact when a process dies between storing mentions and counting them: the
- * outbox entry it leaves is finished by the repair, and a batch counted before the crash is not
- * counted again. The crashed states are written to the database as a killed ingestion leaves them.
+ * Rollups stay exact when a process dies between storing mentions and counting them: the outbox
+ * entry it leaves is finished by the repair, and a batch counted before the crash is not counted
+ * again. The crashed states are written to the database as a killed ingestion leaves them. And
+ * their 15-minute slots keep local days exact in half- and quarter-hour zones.
  */
 describe('Mention rollups across a crash (e2e)', () => {
   let t: TestApp;
@@ -125,5 +126,28 @@ describe('Mention rollups across a crash (e2e)', () => {
     expect(await service.repairRollups()).toEqual({ batches: 1, mentions: 2 });
     expect(await topicVolume(second)).toBe(2);
     expect(await volume()).toBe(before);
+  });
+
+  it('counts in 15-minute slots, so local days in Asia/Kolkata (+05:30) and Asia/Kathmandu (+05:45) are exact', async () => {
+    const workspace = await t.app.get(WorkspacesService).get(ws.id);
+    const at = (iso: string, n: number) => ({ ...input(n), createdAt: new Date(iso) });
+    // Kolkata midnight of 2026-03-06 is 18:30Z on the 5th, Kathmandu's 18:15Z: one UTC hour
+    // (18:00Z-19:00Z) holds three local days' worth of boundaries.
+    await service.ingest(workspace, topicId, [at('2026-03-05T18:10:00Z', 40), at('2026-03-05T18:20:00Z', 41), at('2026-03-05T18:40:00Z', 42)]);
+    const days = async (tz: string) => {
+      const res = await t
+        .as(ws.key)
+        .get(`/api/v1/reports/timeseries?metric=volume.mentions&interval=day&from=2026-03-04T12:00:00Z&to=2026-03-06T12:00:00Z&tz=${tz}`)
+        .expect(200);
+      return (res.body.points as { t: string; value: number }[]).filter((p) => p.value > 0);
+    };
+    expect(await days('Asia/Kolkata')).toEqual([
+      { t: '2026-03-04T18:30:00.000Z', value: 2 }, // local day of the 5th: 23:40 and 23:50 IST
+      { t: '2026-03-05T18:30:00.000Z', value: 1 }, // the 6th: 00:10 IST
+    ]);
+    expect(await days('Asia/Kathmandu')).toEqual([
+      { t: '2026-03-04T18:15:00.000Z', value: 1 }, // the 5th: 23:55 NPT
+      { t: '2026-03-05T18:15:00.000Z', value: 2 }, // the 6th: 00:05 and 00:25 NPT
+    ]);
   });
 });

@@ -120,7 +120,7 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async checkSpikes(workspaceId: string, topicId: string, topicName: string, h: Date): Promise<number> {
-    const rows = await this.mentions.hourlyRollups(workspaceId, new Date(h.getTime() - 8 * 24 * HOUR_MS), new Date(h.getTime() + HOUR_MS), { topic: topicId });
+    const rows = await this.mentions.rollupRows(workspaceId, new Date(h.getTime() - 8 * 24 * HOUR_MS), new Date(h.getTime() + HOUR_MS), { topic: topicId });
     if (rows.length === 0) return 0;
     const since = rows[0].hour;
     const prev = new Date(h.getTime() - HOUR_MS);

@@ -11,7 +11,7 @@ import type { WorkspaceView } from '../workspaces/workspaces.service';
 import { ListMentionsQuery } from './dto/list-mentions.dto';
 import { afterCursor, decodeCursor, encodeCursor } from './page-cursor';
 import { Intent, Mention, SentimentLabel } from './schemas/mention.schema';
-import { startOfUtcHour as hourOf } from '../reports/kpis/buckets';
+import { startOfRollupSlot, startOfUtcHour as hourOf } from '../reports/kpis/buckets';
 import type { MentionRollupRow } from '../reports/kpis/rows';
 import { ALL_TOPICS, MentionRollup, RollupBatch } from './schemas/mention-rollup.schema';
 
@@ -240,7 +240,7 @@ export class MentionsService implements OnApplicationBootstrap, OnApplicationShu
     const buckets = new Map<string, { key: Record<string, unknown>; inc: Record<string, number> }>();
     for (const { row: r, topics } of entries) {
       for (const topicId of topics) {
-        const hour = hourOf(r.createdAt);
+        const hour = startOfRollupSlot(r.createdAt);
         const id = `${String(topicId)}|${hour.getTime()}|${r.platform}`;
         let b = buckets.get(id);
         if (!b) buckets.set(id, (b = { key: { workspaceId: r.workspaceId, topicId, hour, platform: r.platform }, inc: {} }));
@@ -321,10 +321,12 @@ export class MentionsService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /**
-   * Hourly rollups for reports, one row per UTC hour (platforms summed unless one is asked for);
-   * without a topic, the workspace-wide rows, where each mention counts once.
+   * Rollups for reports, one row per 15-minute UTC slot (rows written before slots were 15 minutes
+   * cover a UTC hour), platforms summed unless one is asked for; without a topic, the
+   * workspace-wide rows, where each mention counts once. Rows from the hour that contains `from`
+   * are included: callers keep the ones in their range.
    */
-  async hourlyRollups(workspaceId: string, from: Date, to: Date, opts: { topic?: string; platform?: string } = {}): Promise<MentionRollupRow[]> {
+  async rollupRows(workspaceId: string, from: Date, to: Date, opts: { topic?: string; platform?: string } = {}): Promise<MentionRollupRow[]> {
     const filter: Record<string, unknown> = {
       workspaceId: new Types.ObjectId(workspaceId),
       topicId: opts.topic ? new Types.ObjectId(opts.topic) : ALL_TOPICS,

@@ -112,7 +112,7 @@ export class ReportsService {
       return { csat, nps };
     };
     const [rollups, posts, followers, leads, traffic, contacts, cases, surveys, sendsCurrent, sendsPrevious] = await Promise.all([
-      load('rollups', () => this.mentions.hourlyRollups(ws.id, from, to, { topic: r.topic, platform: r.platform })),
+      load('rollups', () => this.mentions.rollupRows(ws.id, from, to, { topic: r.topic, platform: r.platform })),
       load('posts', () => this.engagement.postsPublished(ws.id, from, to, r.topic)),
       load('followers', () => this.engagement.followerSamples(ws.id, new Date(to.getTime() + 30 * DAY_MS))),
       load('leads', () => this.leads.rows(ws.id, from, to)),

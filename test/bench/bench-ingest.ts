@@ -1,6 +1,6 @@
 /**
  * `npm run bench:ingest`: mentions per second through enrichment + ingestion (bulk upserts and
- * hourly rollups on the embedded engine, no network), and sentiment scorings per second.
+ * 15-minute rollups on the embedded engine, no network), and sentiment scorings per second.
  */
 import { Types } from 'mongoose';
 import type { MentionInput } from '../../src/collectors/collected';
@@ -61,7 +61,7 @@ async function main() {
     }
   }
   const ingestPerSec = stored / ((performance.now() - t0) / 1000);
-  console.log(`ingestion (enrich + idempotent bulk upsert + hourly rollups, ${BATCH} a batch): ${fmt(ingestPerSec)} mentions/s over ${fmt(stored)}`);
+  console.log(`ingestion (enrich + idempotent bulk upsert + 15-minute rollups, ${BATCH} a batch): ${fmt(ingestPerSec)} mentions/s over ${fmt(stored)}`);
 
   // 3. a replayed page stores nothing and costs little
   const replay = batches.slice(0, 200).flat();

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:reports`: seeds 1,000,000 mentions over 90 days (with their hourly rollups, as
+ * `npm run bench:reports`: seeds 1,000,000 mentions over 90 days (with their 15-minute rollups, as
  * ingestion keeps them), cases, own posts, leads, traffic, contacts and surveys into the embedded
  * engine, then times the overview and a daily timeseries over HTTP: median and p95 of 20 calls.
  * Mentions are bulk-inserted rather than enriched one by one (bench:ingest measures that path).
@@ -9,6 +9,7 @@ import { Model, Types } from 'mongoose';
 import { Case } from '../../src/care/schemas/case.schema';
 import { OwnPost } from '../../src/engagement/schemas/own-post.schema';
 import { ALL_TOPICS, MentionRollup } from '../../src/mentions/schemas/mention-rollup.schema';
+import { startOfRollupSlot } from '../../src/reports/kpis/buckets';
 import { Mention } from '../../src/mentions/schemas/mention.schema';
 import { TopicsService } from '../../src/topics/topics.service';
 import { WorkspacesService } from '../../src/workspaces/workspaces.service';
@@ -71,8 +72,8 @@ async function main() {
         metrics: { likes: 0, reposts: 0, quotes: 0, replies: 0, impressions: null },
         metricsUpdatedAt: createdAt,
       });
-      const hour = new Date(Math.floor(createdAt.getTime() / HOUR) * HOUR);
-      // the rollup ingestion keeps: one row per hour with marginal counts
+      const hour = startOfRollupSlot(createdAt);
+      // the rollup ingestion keeps: one row per 15-minute slot with marginal counts
       const c = counters.get(hour.getTime()) ?? { hour, count: 0, scoreSum: 0, positive: 0, negative: 0, neutral: 0, support: 0, complaint: 0, question: 0, lead: 0, praise: 0, other: 0, langs: {} };
       c.count++;
       c.scoreSum += score;
@@ -86,7 +87,7 @@ async function main() {
   }
   const rollupDocs = [...counters.values()].flatMap((c) => [ALL_TOPICS, tId].map((topicId) => ({ workspaceId: wsId, topicId, platform: 'x', ...c })));
   await rollups.collection.insertMany(rollupDocs, { ordered: false });
-  console.log(`  ${fmt(rollupDocs.length)} hourly rollup rows; seeded in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  console.log(`  ${fmt(rollupDocs.length)} rollup rows (15-minute slots); seeded in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 
   console.log(`seeding ${fmt(CASES)} cases and the small collections…`);
   const cases = model<Case>(Case.name);

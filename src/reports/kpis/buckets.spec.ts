@@ -1,4 +1,4 @@
-import { bucketOf, bucketStarts, groupByBucket, rollupMinutesFor } from './buckets';
+import { bucketOf, bucketStarts, groupByBucket, startOfRollupSlot } from './buckets';
 
 const at = (iso: string) => new Date(iso);
 
@@ -86,11 +86,15 @@ describe('groupByBucket', () => {
   });
 });
 
-describe('rollupMinutesFor', () => {
-  it('is the longest bucket that fits the zone’s hours', () => {
-    expect(rollupMinutesFor('America/Sao_Paulo', at('2024-03-11T00:00:00Z'))).toBe(60);
-    expect(rollupMinutesFor('Asia/Kolkata', at('2024-03-11T00:00:00Z'))).toBe(30);
-    expect(rollupMinutesFor('Asia/Kathmandu', at('2024-03-11T00:00:00Z'))).toBe(15);
+describe('startOfRollupSlot', () => {
+  it('truncates to the 15-minute UTC slot, which never straddles a local hour in any zone', () => {
+    expect(startOfRollupSlot(at('2024-03-11T18:29:59.999Z')).toISOString()).toBe('2024-03-11T18:15:00.000Z');
+    expect(startOfRollupSlot(at('2024-03-11T18:30:00.000Z')).toISOString()).toBe('2024-03-11T18:30:00.000Z');
+    // Kolkata midnight is 18:30Z and Kathmandu's 18:15Z: both are slot starts.
+    for (const tz of ['Asia/Kolkata', 'Asia/Kathmandu', 'Australia/Eucla', 'America/St_Johns']) {
+      const day = bucketStarts(at('2024-03-10T00:00:00Z'), at('2024-03-12T00:00:00Z'), 'day', tz);
+      for (const start of day) expect(startOfRollupSlot(start).getTime()).toBe(start.getTime());
+    }
   });
 });
 

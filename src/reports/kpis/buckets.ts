@@ -82,23 +82,23 @@ export function groupByBucket<T>(rows: readonly T[], dateOf: (row: T) => Date, i
   return groups;
 }
 
-/**
- * The longest rollup bucket (minutes) that never straddles a local hour boundary of `tz` at
- * `at`: 60 for whole-hour offsets, 30 for Asia/Kolkata (+05:30), 15 for Asia/Kathmandu (+05:45).
- * Ingestion can write rollups at this size so that local-hour reports stay exact.
- */
-export function rollupMinutesFor(tz: string, at: Date): 15 | 30 | 60 {
-  const offset = Math.abs(zoneOf(tz).offset(at.getTime()));
-  if (offset % 60 === 0) return 60;
-  if (offset % 30 === 0) return 30;
-  return 15;
-}
-
 function mod(n: number, m: number): number {
   return ((n % m) + m) % m;
 }
 
-/** The start of the UTC hour containing `d` (the rollups' bucket). */
+/**
+ * Mention rollups count 15-minute slots: every IANA offset is a multiple of 15 minutes, so a slot
+ * never straddles a local hour (or day) boundary in any zone, and a report in Asia/Kolkata
+ * (+05:30) or Asia/Kathmandu (+05:45) is as exact as one in São Paulo.
+ */
+export const ROLLUP_SLOT_MS = 15 * 60_000;
+
+/** The start of the 15-minute UTC slot containing `d` (a rollup row's `hour`). */
+export function startOfRollupSlot(d: Date): Date {
+  return new Date(Math.floor(d.getTime() / ROLLUP_SLOT_MS) * ROLLUP_SLOT_MS);
+}
+
+/** The start of the UTC hour containing `d`. */
 export function startOfUtcHour(d: Date): Date {
   return new Date(Math.floor(d.getTime() / HOUR_MS) * HOUR_MS);
 }

@@ -25,7 +25,8 @@ export type Intent = 'support' | 'complaint' | 'question' | 'lead' | 'praise' | 
  * `hour` is the UTC start of the bucket. Buckets are grouped into local hours/days by the local
  * hour that contains `hour`: that is exact whenever a bucket never straddles a local hour
  * boundary, which holds for UTC-hour buckets in every whole-hour-offset zone, and for 15-minute
- * buckets in every zone (all IANA offsets are multiples of 15 minutes; see `rollupMinutesFor`).
+ * buckets in every zone (all IANA offsets are multiples of 15 minutes). Ingestion writes 15-minute
+ * slots (`startOfRollupSlot`); rows from before that are UTC hours.
  */
 export interface MentionRollupRow {
   hour: Date;
