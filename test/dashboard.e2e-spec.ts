@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import type { Page } from 'playwright-core';
-import { DemoService } from '../src/demo/demo.service';
 import { chromiumAvailable, CHROMIUM, HeadlessChromium, launchChromium } from './support/browser';
+import { DemoService } from '../src/demo/demo.service';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 
 /**
@@ -80,6 +80,8 @@ suite('Dashboard in the browser (demo data)', () => {
       t.as(TEST_ADMIN_KEY).post(`/api/v1/topics/${topicId}/collect`).expect(200),
       launchChromium({ viewport: { width: 1280, height: 800 }, locale: 'en-US' }),
     ]);
+    // The demo desk resolves the answered cases whose time has come (it also runs every 2 minutes).
+    await t.app.get(DemoService).runDesk();
     chromium = browser;
     expect((await api('/api/v1/mentions?limit=1')).body.data.length).toBe(1);
 
@@ -177,7 +179,20 @@ suite('Dashboard in the browser (demo data)', () => {
     }
     expect(overview.volume.mentions).toBeGreaterThan(100);
     expect(shownValues).toEqual(Object.fromEntries(checks));
-    expect(checks.find(([kpi]) => kpi === 'service.fcr')![1]).toBe(MISSING); // no demo case is resolved: a ratio over 0
+    expect(checks.find(([kpi]) => kpi === 'service.fcr')![1]).not.toBe(MISSING); // the demo desk resolved answered cases
+
+    // A week a year before the demo's data: a ratio over 0 is shown as "—", never as 0.
+    const pick = async (a: DateTime, b: DateTime) => {
+      await page.fill('#range-from', a.toFormat("yyyy-LL-dd'T'HH:mm"));
+      await page.fill('#range-to', b.toFormat("yyyy-LL-dd'T'HH:mm"));
+      await page.click('#range-apply');
+      await page.waitForSelector(`#overview[data-to="${b.toUTC().toISO()}"]`);
+    };
+    await pick(from.minus({ years: 1 }), to.minus({ years: 1 }));
+    await page.waitForSelector('.tile[data-kpi="volume.mentions"] .tile-value');
+    expect(await tile('volume.mentions')).toBe(expectedFormat.count(0));
+    for (const kpi of ['service.fcr', 'sentiment.positiveShare', 'engagement.applauseRate']) expect(await tile(kpi)).toBe(MISSING);
+    await pick(from, to);
     expect(checks.find(([kpi]) => kpi === 'leads.conversionRate')![1]).not.toBe(MISSING); // the demo sends website sessions
 
     // Every KPI of the report has a tile; the change against the previous period is shown.

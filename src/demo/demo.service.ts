@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AgentsService } from '../care/agents/agents.service';
+import { CasesService } from '../care/cases.service';
 import { CollectScheduler } from '../collectors/collect.scheduler';
 import { startDemoXApi, type DemoXApi, type XApiEmulator } from '../collectors/x/emulator';
 import { XApiClients } from '../collectors/x/x-api-target';
@@ -10,9 +11,13 @@ import { TrafficService } from '../traffic/traffic.service';
 import { TopicsService } from '../topics/topics.service';
 import { DefaultWorkspaceBootstrap } from '../workspaces/default-workspace.bootstrap';
 import { WorkspacesService } from '../workspaces/workspaces.service';
+import { runDemoDesk } from './demo-desk';
 import { seedDemoInputs } from './demo-inputs';
 
 export const DEMO_TOPIC_NAME = 'Lumi (demo)';
+
+/** How often the demo desk (demo-desk.ts) resolves the answered cases whose time has come. */
+const DEMO_DESK_INTERVAL_MS = 120_000;
 
 const DEMO_TEAMS = ['cartões', 'faturas', 'app'];
 const DEMO_AGENTS = [
@@ -34,9 +39,12 @@ const DEMO_ROUTING = [
  * teams, agents, routing rules), and a first collection right away so numbers show within a minute.
  */
 @Injectable()
-export class DemoService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DemoService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Demo');
   private api: DemoXApi | null = null;
+  private desk: NodeJS.Timeout | null = null;
+  private deskRunning: Promise<void> | null = null;
+  private stopping = false;
 
   constructor(
     @Inject(SETTINGS) private readonly settings: Settings,
@@ -49,6 +57,7 @@ export class DemoService implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly traffic: TrafficService,
     private readonly leads: LeadsService,
     private readonly surveys: SurveysService,
+    private readonly cases: CasesService,
   ) {}
 
   /** The running X API emulator (null unless the demo is on), so tests can post to it like a user of X. */
@@ -90,11 +99,33 @@ export class DemoService implements OnApplicationBootstrap, OnApplicationShutdow
       { emulator: this.api.baseUrl, topicId: topic.id, backfill: this.api.backfill, ms: Date.now() - started },
       'Demo X API emulator is up with a week of Lumi traffic',
     );
-    // First collection now rather than at the first interval.
+    // First collection now rather than at the first interval; then the desk works the queue.
     this.scheduler.collectNow(topic.id).then(
-      (res) => this.logger.log(res, 'Demo: first collection stored'),
+      (res) => {
+        this.logger.log(res, 'Demo: first collection stored');
+        if (this.stopping) return;
+        void this.runDesk(ws.id);
+        this.desk = setInterval(() => void this.runDesk(ws.id), DEMO_DESK_INTERVAL_MS);
+        this.desk.unref();
+      },
       (err) => this.logger.error({ err: err.message }, 'Demo: first collection failed'),
     );
+  }
+
+  /**
+   * One pass of the demo desk (a pass still running is joined, not doubled); resolves when it is
+   * done. The timer calls it; so can a test that wants the desk's work in place.
+   */
+  runDesk(workspaceId = this.bootstrap.defaultWorkspace.id): Promise<void> {
+    this.deskRunning ??= runDemoDesk(this.cases, this.agents, workspaceId)
+      .then(
+        (pass) => {
+          if (pass.resolved > 0) this.logger.log(pass, 'Demo desk: agents resolved answered cases');
+        },
+        (err) => this.logger.warn({ err: err.message }, 'Demo desk pass failed'),
+      )
+      .finally(() => (this.deskRunning = null));
+    return this.deskRunning;
   }
 
   private async seedCareSetup(workspaceId: string) {
@@ -102,6 +133,14 @@ export class DemoService implements OnApplicationBootstrap, OnApplicationShutdow
     for (const agent of DEMO_AGENTS) await this.agents.create(workspaceId, agent).catch(() => undefined);
     const ws = await this.workspaces.get(workspaceId);
     await this.workspaces.update(workspaceId, { settings: { ...ws.settings, routingRules: DEMO_ROUTING } });
+  }
+
+  /** The desk stops before the database connection closes. */
+  async beforeApplicationShutdown() {
+    this.stopping = true;
+    if (this.desk) clearInterval(this.desk);
+    this.desk = null;
+    await this.deskRunning;
   }
 
   async onApplicationShutdown() {
