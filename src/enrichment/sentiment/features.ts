@@ -58,6 +58,11 @@ export const DENSE_FEATURES = [
   'digits',
   'firstPerson',
   'secondPerson',
+  'inducedPositive',
+  'inducedNegative',
+  'inducedMax',
+  'inducedMin',
+  'inducedHits',
 ] as const;
 
 export const DENSE_COUNT = DENSE_FEATURES.length;
@@ -129,6 +134,11 @@ export function visitFeatures(a: LexiconAnalysis, options: FeatureOptions, sink:
   dense(30, a.digits ? 1 : 0);
   dense(31, a.firstPerson > 0 ? 1 : 0);
   dense(32, a.secondPerson > 0 ? 1 : 0);
+  dense(33, a.inducedPositive / 4);
+  dense(34, a.inducedNegative / 4);
+  dense(35, a.inducedMax / 4);
+  dense(36, a.inducedMin / 4);
+  dense(37, cap(a.inducedHits, 5));
 
   const mask = (1 << options.bits) - 1;
   const tokens = a.tokens;

@@ -2,6 +2,7 @@ import Sentiment from 'sentiment';
 import afinnEnglish from 'sentiment/languages/en/labels.json';
 import afinnPortuguese from './lexicon/afinn-pt.json';
 import vaderEnglish from './lexicon/vader-en.json';
+import inducedEnglish from './lexicon/induced-en.json';
 import { foldText } from '../text/fold';
 import { PieceKind, ScannedPieces, ScannedWord, scanPost, scratchPieces } from '../text/post-scanner';
 import { computeTokenHashes, TokenHashes } from './token-hashes';
@@ -77,6 +78,16 @@ export interface LexiconAnalysis {
   digits: boolean;
   firstPerson: number;
   secondPerson: number;
+  /**
+   * Induced lexicon (English only; `lexicon/induced-en.json`): valences predicted from GloVe
+   * vectors for words neither AFINN nor VADER lists, negation applied (x -0.75 inside a
+   * negation's clause-long scope). Sums of the positive and negative ones, extremes, hits.
+   */
+  inducedPositive: number;
+  inducedNegative: number;
+  inducedMax: number;
+  inducedMin: number;
+  inducedHits: number;
 }
 
 /** What the lexicon knows about one canonical token; one Map lookup gives all of it. */
@@ -105,6 +116,8 @@ interface LexiconTables {
   /** The object registered with the `sentiment` package (it calls `labels.hasOwnProperty`). */
   labels: Record<string, number>;
   info: Map<string, TokenInfo>;
+  /** Induced valence of words the lexicons lack (empty but for English). */
+  induced: Map<string, number>;
   phrases: Map<string, { rest: string[]; joined: string }[]>;
 }
 
@@ -115,6 +128,8 @@ export interface CanonicalWord {
   folded: string;
   token: string;
   info: TokenInfo | undefined;
+  /** Induced valence of the token (0 when the induced lexicon lacks it). */
+  induced: number;
   /** 1: elongated or superlative. */
   emphasis: number;
   /** Written in capitals ("GREAT"). */
@@ -200,8 +215,8 @@ export class LexiconAnalyzer {
 
   constructor() {
     this.tables = {
-      en: this.register('ouvidor-en', afinnEnglish as Record<string, number>, ENGLISH_RESOURCES, vaderEnglish),
-      pt: this.register('ouvidor-pt', afinnPortuguese as Record<string, number>, PORTUGUESE_RESOURCES, {}),
+      en: this.register('ouvidor-en', afinnEnglish as Record<string, number>, ENGLISH_RESOURCES, vaderEnglish, inducedEnglish),
+      pt: this.register('ouvidor-pt', afinnPortuguese as Record<string, number>, PORTUGUESE_RESOURCES, {}, {}),
     };
   }
 
@@ -222,6 +237,7 @@ export class LexiconAnalyzer {
     let infos: (TokenInfo | undefined)[] = [];
     let hashes: (TokenHashes | undefined)[] = [];
     let emphasisList: number[] = [];
+    let inducedList: number[] = [];
     const foldedWords: string[] = [];
     let exclamations = 0;
     let questions = 0;
@@ -247,6 +263,7 @@ export class LexiconAnalyzer {
             hashes.push(canonical.hashes);
             infos.push(canonical.info);
             emphasisList.push(canonical.emphasis);
+            inducedList.push(canonical.induced);
             if (canonical.token === LAUGH) laughs++;
             if (canonical.info && canonical.info.flags & PHRASE_START) phraseStarts++;
           }
@@ -268,6 +285,7 @@ export class LexiconAnalyzer {
         hashes.push(canonical.hashes);
         infos.push(canonical.info);
         emphasisList.push(canonical.emphasis | caps);
+        inducedList.push(canonical.induced);
         if (canonical.token === LAUGH) laughs++;
         if (canonical.info && canonical.info.flags & PHRASE_START) phraseStarts++;
       } else if (kind === PieceKind.Punctuation) {
@@ -281,6 +299,7 @@ export class LexiconAnalyzer {
           hashes.push(undefined);
           infos.push(undefined);
           emphasisList.push(0);
+          inducedList.push(0);
         }
       } else if (kind === PieceKind.Symbol) {
         const info = tables.info.get(value);
@@ -289,6 +308,7 @@ export class LexiconAnalyzer {
           hashes.push(undefined);
           infos.push(info);
           emphasisList.push(0);
+          inducedList.push(0);
         }
       } else if (kind === PieceKind.Emoticon) {
         const token = emoticonToken(value);
@@ -297,6 +317,7 @@ export class LexiconAnalyzer {
           hashes.push(undefined);
           infos.push(tables.info.get(token));
           emphasisList.push(0);
+          inducedList.push(0);
         }
       } else if (kind === PieceKind.Url) {
         urls++;
@@ -311,6 +332,7 @@ export class LexiconAnalyzer {
       emphasisList = joined.emphasis;
       infos = tokens.map((t) => tables.info.get(t));
       hashes = joined.hashes;
+      inducedList = tokens.map((t) => tables.induced.get(t) ?? 0);
     }
     // Caps only signal shouting when the rest of the post is not in caps as well.
     const emphasisMask = capsWords > 0 && capsWords * 2 < words ? 3 : 1;
@@ -410,6 +432,25 @@ export class LexiconAnalyzer {
       if (index > lastClauseStart) lastClauseScore += s;
     }
 
+    let inducedPositive = 0;
+    let inducedNegative = 0;
+    let inducedMax = 0;
+    let inducedMin = 0;
+    let inducedHits = 0;
+    for (let i = 0; i < n; i++) {
+      let v = inducedList[i];
+      if (v === 0) continue;
+      if (negated[i]) v *= NEGATION_FACTOR;
+      inducedHits++;
+      if (v > 0) {
+        inducedPositive += v;
+        if (v > inducedMax) inducedMax = v;
+      } else {
+        inducedNegative -= v;
+        if (v < inducedMin) inducedMin = v;
+      }
+    }
+
     return {
       language,
       tokens,
@@ -443,6 +484,11 @@ export class LexiconAnalyzer {
       digits: DIGIT.test(text),
       firstPerson,
       secondPerson,
+      inducedPositive,
+      inducedNegative,
+      inducedMax,
+      inducedMin,
+      inducedHits,
     };
   }
 
@@ -451,6 +497,7 @@ export class LexiconAnalyzer {
     baseLabels: Record<string, number>,
     resources: SentimentLanguageResources,
     secondaryLabels: Record<string, number>,
+    inducedLabels: Record<string, number>,
   ): LexiconTables {
     const labels: Record<string, number> = {};
     const phrases = new Map<string, { rest: string[]; joined: string }[]>();
@@ -479,7 +526,7 @@ export class LexiconAnalyzer {
     addLabels({ [LAUGH]: 2 });
     addLabels(resources.extraLabels);
 
-    const tables: LexiconTables = { code, labels, info: new Map(), phrases };
+    const tables: LexiconTables = { code, labels, info: new Map(), induced: new Map(Object.entries(inducedLabels)), phrases };
     const infoFor = (token: string): TokenInfo => {
       let info = tables.info.get(token);
       if (!info) {
@@ -550,6 +597,7 @@ export class LexiconAnalyzer {
       folded: ELONGATED.test(folded) ? folded.replace(/(.)\1{2,}/g, '$1') : folded,
       token: form.token,
       info: tables.info.get(form.token),
+      induced: tables.induced.get(form.token) ?? 0,
       emphasis: form.emphasis,
       upper: hasUpper && !hasLower,
       titleCase: hasUpper && hasLower && UPPER.test(word[0]) && LOWER.test(word[1] ?? ''),
