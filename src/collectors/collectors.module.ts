@@ -20,6 +20,8 @@ import {
   CollectorCursor,
   CollectorCursorSchema,
 } from './schemas/collector-state.schema';
+import { BlueskyAgents } from './bluesky/bluesky-agent';
+import { BlueskyCollector } from './bluesky/bluesky.collector';
 import { XApiClients } from './x/x-api-target';
 import { XCollector } from './x/x.collector';
 
@@ -45,7 +47,9 @@ import { XCollector } from './x/x.collector';
     MetricsRefresher,
     XApiClients,
     XCollector,
-    { provide: COLLECTORS, inject: [XCollector], useFactory: (x: XCollector) => [x] },
+    BlueskyAgents,
+    BlueskyCollector,
+    { provide: COLLECTORS, inject: [XCollector, BlueskyCollector], useFactory: (x: XCollector, bluesky: BlueskyCollector) => [x, bluesky] },
   ],
   exports: [CollectScheduler, CollectionListeners, XApiClients, CollectorStateService],
 })

@@ -32,6 +32,14 @@ describe('loadSettings', () => {
     expect(() => loadSettings({ COLLECT_INTERVAL_SECONDS: '1' })).toThrow(/COLLECT_INTERVAL_SECONDS/);
   });
 
+  it('reads Bluesky credentials, which go together', () => {
+    const s = loadSettings({ BLUESKY_IDENTIFIER: 'lumi.bsky.social', BLUESKY_APP_PASSWORD: 'abcd-efgh-ijkl-mnop' });
+    expect(s.bluesky).toEqual({ identifier: 'lumi.bsky.social', appPassword: 'abcd-efgh-ijkl-mnop', service: 'https://bsky.social' });
+    expect(loadSettings({}).bluesky.identifier).toBeNull();
+    expect(() => loadSettings({ BLUESKY_IDENTIFIER: 'lumi.bsky.social' })).toThrow(/BLUESKY_APP_PASSWORD \(bluesky.appPassword\): BLUESKY_IDENTIFIER and BLUESKY_APP_PASSWORD go together/);
+    expect(() => loadSettings({ BLUESKY_SERVICE: 'http://pds.example' })).toThrow(/BLUESKY_SERVICE/);
+  });
+
   it('rejects an unknown key in a settings file', () => {
     expect(() => loadSettings({}, { overrides: { prot: 1 } })).toThrow(/Unrecognized key/);
   });

@@ -40,6 +40,14 @@ const fileSchema = z
         monthlyReadCap: intish(0, 1_000_000_000),
       })
       .strict(),
+    bluesky: z
+      .object({
+        identifier: z.string().min(1).nullable(),
+        appPassword: z.string().min(1).nullable(),
+        service: url(['https:']),
+      })
+      .strict()
+      .refine((b) => !b.identifier === !b.appPassword, { path: ['appPassword'], message: 'BLUESKY_IDENTIFIER and BLUESKY_APP_PASSWORD go together: set both or neither' }),
     refreshMetricsIntervalSeconds: intish(10, 86400),
     careScanIntervalSeconds: intish(1, 3600),
     alertScanIntervalSeconds: intish(1, 3600),
@@ -73,6 +81,9 @@ export const ENVIRONMENT_KEYS: Record<string, string> = {
   X_BEARER_TOKEN: 'x.bearerToken',
   X_API_BASE_URL: 'x.apiBaseUrl',
   X_MONTHLY_READ_CAP: 'x.monthlyReadCap',
+  BLUESKY_IDENTIFIER: 'bluesky.identifier',
+  BLUESKY_APP_PASSWORD: 'bluesky.appPassword',
+  BLUESKY_SERVICE: 'bluesky.service',
   REFRESH_METRICS_INTERVAL_SECONDS: 'refreshMetricsIntervalSeconds',
   CARE_SCAN_INTERVAL_SECONDS: 'careScanIntervalSeconds',
   ALERT_SCAN_INTERVAL_SECONDS: 'alertScanIntervalSeconds',

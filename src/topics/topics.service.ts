@@ -1,6 +1,8 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { isValidObjectId, Model, Types } from 'mongoose';
+import { BlueskyQueryError, searchTermsFor } from '../collectors/bluesky/bluesky-query';
+import { SearchQueryError } from '../collectors/x/emulator/search-query';
 import { CreateTopicDto, UpdateTopicDto } from './dto/topic.dto';
 import { OwnedAccount, Platform, Topic } from './schemas/topic.schema';
 
@@ -35,6 +37,17 @@ function toView(doc: Topic & { _id: unknown; createdAt?: Date; updatedAt?: Date 
 const dedupeAccounts = (accounts: { platform: Platform; handle: string }[] = []) =>
   [...new Map(accounts.map((a) => [`${a.platform}:${a.handle}`, { platform: a.platform, handle: a.handle, externalId: null }])).values()];
 
+/** A topic that lists Bluesky needs a query the Bluesky collector can search (see bluesky-query.ts). */
+function assertSearchable(platforms: readonly string[], query: string) {
+  if (!platforms.includes('bluesky')) return;
+  try {
+    searchTermsFor(query);
+  } catch (err) {
+    if (err instanceof BlueskyQueryError || err instanceof SearchQueryError) throw new BadRequestException(`query cannot be searched on Bluesky: ${err instanceof SearchQueryError ? err.detail : err.message}`);
+    throw err;
+  }
+}
+
 @Injectable()
 export class TopicsService {
   constructor(@InjectModel(Topic.name) private readonly topics: Model<Topic>) {}
@@ -45,6 +58,7 @@ export class TopicsService {
   }
 
   async create(workspaceId: string, dto: CreateTopicDto): Promise<TopicView> {
+    assertSearchable(dto.platforms, dto.query.trim());
     const doc = await this.topics.create({
       workspaceId: new Types.ObjectId(workspaceId),
       name: dto.name,
@@ -71,6 +85,7 @@ export class TopicsService {
 
   async update(workspaceId: string, id: string, dto: UpdateTopicDto): Promise<TopicView> {
     const current = await this.get(workspaceId, id);
+    assertSearchable(dto.platforms ?? current.platforms, (dto.query ?? current.query).trim());
     const $set: Record<string, unknown> = {};
     if (dto.name !== undefined) $set.name = dto.name;
     if (dto.query !== undefined) $set.query = dto.query.trim();

@@ -32,20 +32,50 @@ function IsSearchQuery(options?: ValidationOptions) {
     });
 }
 
+/** X: 1-15 letters, digits or underscores. Bluesky: a domain name (`lumi.bsky.social`), as atproto defines handles. */
+const HANDLE_RULES: Record<Platform, { pattern: RegExp; message: string }> = {
+  x: { pattern: /^[a-z0-9_]{1,15}$/, message: 'handle must be 1-15 letters, digits or underscores (an X handle)' },
+  bluesky: {
+    pattern: /^(?=.{3,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/,
+    message: 'handle must be a Bluesky handle: a domain name such as "lumi.bsky.social"',
+  },
+};
+
+function IsHandleOfItsPlatform(options?: ValidationOptions) {
+  return (object: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isHandleOfItsPlatform',
+      target: object.constructor,
+      propertyName,
+      options,
+      validator: {
+        validate: (value: unknown, args) => {
+          const rule = HANDLE_RULES[(args?.object as { platform?: Platform }).platform as Platform];
+          // an unknown platform is reported by the platform field itself
+          return !rule || (typeof value === 'string' && rule.pattern.test(value));
+        },
+        defaultMessage: (args) => HANDLE_RULES[(args?.object as { platform?: Platform }).platform as Platform]?.message ?? 'handle is invalid',
+      },
+    });
+}
+
 export class OwnedAccountDto {
   @ApiProperty({ enum: PLATFORMS, example: 'x' }) @IsIn(PLATFORMS) platform: Platform;
 
-  @ApiProperty({ example: 'lumi_br', description: 'handle, with or without "@"' })
+  @ApiProperty({ example: 'lumi_br', description: 'handle, with or without "@": an X handle, or a Bluesky handle such as lumi.bsky.social' })
   @IsString()
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().replace(/^@/, '').toLowerCase() : value))
-  @Matches(/^[a-z0-9_]{1,15}$/, { message: 'handle must be 1-15 letters, digits or underscores' })
+  @IsHandleOfItsPlatform()
   handle: string;
 }
 
 export class CreateTopicDto {
   @ApiProperty({ example: 'Lumi brand' }) @IsString() @MinLength(1) @MaxLength(120) name: string;
 
-  @ApiProperty({ example: '(lumi OR @lumi_br OR #lumi) -is:retweet', description: 'X recent-search query (≤ 512 characters)' })
+  @ApiProperty({
+    example: '(lumi OR @lumi_br OR #lumi) -is:retweet',
+    description: 'X recent-search query (≤ 512 characters). On Bluesky each positive term is searched and the whole query is applied to the results.',
+  })
   @IsSearchQuery()
   query: string;
 

@@ -1,0 +1,217 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AtpAgent, XRPCError } from '@atproto/api';
+import { emptyBatch } from '../collected';
+import type { CollectContext, Collector, MetricsLookup } from '../collector';
+import { CollectorStateService } from '../collector-state.service';
+import { BlueskyAgents } from './bluesky-agent';
+import { mentionsOf, metricsOf, parsePosts, snapshotOf, sortAt, timelineItems, type BlueskyPost, type Skipped } from './bluesky-payload';
+import { BlueskyQueryError, searchTermsFor, topicMatcher } from './bluesky-query';
+
+const PAGE_SIZE = 100;
+/** `app.bsky.feed.getPosts` takes at most 25 URIs. */
+const LOOKUP_CHUNK = 25;
+const FIRST_RUN_WINDOW_MS = 7 * 24 * 3600_000;
+/**
+ * Search filters on `sortAt` (the earlier of createdAt and indexedAt), so a post indexed late can
+ * sort before the newest post of the last run: each run searches again from a little earlier.
+ * Ingestion is idempotent, so the overlap costs reads, never duplicates.
+ */
+const SEARCH_OVERLAP_MS = 10 * 60_000;
+const MAX_TRANSIENT_RETRIES = 5;
+const MAX_RATE_LIMIT_WAITS = 10;
+/** Bluesky's rate-limit windows are 5 minutes (per-IP reads: 3,000 per 5 minutes). */
+const MAX_RATE_LIMIT_WAIT_MS = 6 * 60_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const later = (a: string | null | undefined, b: string | null | undefined) => (!a ? (b ?? null) : !b ? a : a >= b ? a : b);
+
+interface Page {
+  posts: BlueskyPost[];
+  /** the service's cursor for the next page, if any */
+  cursor?: string;
+  /** true when the stream has reached what earlier runs already stored */
+  reachedStored: boolean;
+}
+
+export function isTransient(err: unknown): boolean {
+  // status 1 (`Unknown`) is what the XRPC client reports for a network failure
+  return err instanceof XRPCError && (err.status >= 500 || err.status === 1);
+}
+
+/**
+ * Bluesky through `@atproto/api` (an app-password session on `BLUESKY_SERVICE`): mentions by
+ * `app.bsky.feed.searchPosts`, the owned accounts' posts and replies by `getAuthorFeed`, follower
+ * counts by `getProfile`, metrics by `getPosts`. Each stream resumes from the service's cursor of
+ * the last stored page; 429s are waited out until `ratelimit-reset`; 5xx and network errors are
+ * retried with exponential back-off; an expired access token is refreshed by the agent itself.
+ */
+@Injectable()
+export class BlueskyCollector implements Collector {
+  readonly platform = 'bluesky' as const;
+  private readonly logger = new Logger('BlueskyCollector');
+
+  constructor(
+    private readonly agents: BlueskyAgents,
+    private readonly state: CollectorStateService,
+  ) {}
+
+  async collect(ctx: CollectContext): Promise<void> {
+    if (!this.agents.configured) {
+      this.logger.warn({ topicId: ctx.topic.id }, 'Topic lists Bluesky, but BLUESKY_IDENTIFIER and BLUESKY_APP_PASSWORD are not set; skipping Bluesky');
+      return;
+    }
+    let terms: string[];
+    try {
+      terms = searchTermsFor(ctx.topic.query);
+    } catch (err) {
+      if (!(err instanceof BlueskyQueryError)) throw err;
+      this.logger.warn({ topicId: ctx.topic.id, problem: err.message }, 'Topic query cannot be searched on Bluesky; skipping its mentions');
+      terms = [];
+    }
+    const owned = await this.resolveOwnedAccounts(ctx);
+    const ownedDids = new Set(owned.map((a) => a.externalId));
+
+    // The brand's feeds first, so its replies are known when the mentions they answer arrive.
+    for (const account of owned) {
+      await this.drain(ctx, `bluesky:timeline:${account.externalId}`, async (agent, since, cursor) => {
+        const res = await agent.getAuthorFeed({ actor: account.externalId, filter: 'posts_with_replies', limit: PAGE_SIZE, cursor });
+        const own = res.data.feed.filter((item) => !item.reason).map((item) => item.post);
+        const { posts, skipped } = parsePosts(own);
+        this.reportSkipped(ctx, skipped);
+        const fresh = posts.filter((p) => sortAt(p).toISOString() >= since);
+        const { posts: published, replies } = timelineItems(fresh, account);
+        await ctx.store({ ...emptyBatch(), posts: published, replies });
+        // the feed has no `since`: it is read newest first until it reaches what is stored
+        return { posts: fresh, cursor: res.data.cursor, reachedStored: fresh.length < posts.length };
+      });
+    }
+
+    const matches = topicMatcher(ctx.topic.query);
+    const langs = new Set(ctx.topic.languages);
+    for (const term of terms) {
+      await this.drain(ctx, `bluesky:search:${term}`, async (agent, since, cursor) => {
+        const res = await agent.app.bsky.feed.searchPosts({ q: term, sort: 'latest', since, limit: PAGE_SIZE, cursor });
+        const { posts, skipped } = parsePosts(res.data.posts);
+        this.reportSkipped(ctx, skipped);
+        const mentions = mentionsOf(posts.filter(matches), ownedDids).filter((m) => !langs.size || !m.platformLang || langs.has(m.platformLang));
+        await ctx.store({ ...emptyBatch(), mentions });
+        return { posts, cursor: res.data.cursor, reachedStored: false };
+      }, SEARCH_OVERLAP_MS);
+    }
+  }
+
+  private reportSkipped(ctx: CollectContext, skipped: Skipped[]) {
+    for (const s of skipped) this.logger.warn({ topicId: ctx.topic.id, uri: s.id, problem: s.problem }, 'Skipped a malformed post from Bluesky');
+  }
+
+  /** Looks up each owned Bluesky account (DID and follower count) once per run. */
+  private async resolveOwnedAccounts(ctx: CollectContext) {
+    const out: { externalId: string; handle: string }[] = [];
+    const snapshots = [];
+    for (const account of ctx.topic.ownedAccounts.filter((a) => a.platform === 'bluesky')) {
+      let profile;
+      try {
+        profile = await this.call(ctx, 'bluesky:profiles', (agent) => agent.getProfile({ actor: account.handle }));
+      } catch (err) {
+        if (err instanceof XRPCError && err.status === 400) {
+          this.logger.warn({ topicId: ctx.topic.id, handle: account.handle, error: err.error }, 'Owned account not found on Bluesky');
+          continue;
+        }
+        throw err;
+      }
+      const did = profile.data.did;
+      if (account.externalId !== did) await ctx.ownedAccountResolved(account.handle, did);
+      out.push({ externalId: did, handle: profile.data.handle.toLowerCase() });
+      const snap = snapshotOf(profile.data, new Date());
+      if (snap) snapshots.push(snap);
+    }
+    if (snapshots.length) await ctx.store({ ...emptyBatch(), accounts: snapshots });
+    return out;
+  }
+
+  /**
+   * Reads a stream page by page, newest first. The cursor state keeps, as ISO times, the newest
+   * `sortAt` stored by the last complete run (`sinceId`) and, while a run is under way, the newest
+   * of this run and the service's cursor after the last stored page (`pending`): a killed run
+   * resumes from that page; `sinceId` moves only when the whole run is stored.
+   */
+  private async drain(
+    ctx: CollectContext,
+    stream: string,
+    readPage: (agent: AtpAgent, since: string, cursor: string | undefined) => Promise<Page>,
+    overlapMs = 0,
+  ): Promise<void> {
+    const state = await ctx.cursor(stream);
+    const since = new Date(state.sinceId ? Date.parse(state.sinceId) - overlapMs : Date.now() - FIRST_RUN_WINDOW_MS).toISOString();
+    let cursor = state.pending?.untilId;
+    let newest = state.pending?.newestId ?? null;
+    for (;;) {
+      const page = await this.call(ctx, stream, (agent) => readPage(agent, since, cursor));
+      await this.state.countReads('bluesky', page.posts.length);
+      for (const p of page.posts) newest = later(newest, sortAt(p).toISOString());
+      if (!page.cursor || page.reachedStored || page.posts.length === 0) break;
+      cursor = page.cursor;
+      await ctx.saveCursor(stream, { sinceId: state.sinceId, pending: { newestId: newest, untilId: cursor } });
+      await ctx.heartbeat();
+    }
+    await ctx.saveCursor(stream, { sinceId: later(state.sinceId, newest), pending: null });
+  }
+
+  /** One call with the retry policy: rate limits waited out, transient failures backed off, a lost session renewed once. */
+  private async call<T>(ctx: CollectContext | null, stream: string, run: (agent: AtpAgent) => Promise<T>): Promise<T> {
+    let transient = 0;
+    let rateLimited = 0;
+    let relogged = false;
+    let agent = await this.agents.get();
+    for (;;) {
+      try {
+        return await run(agent);
+      } catch (err) {
+        if (!(err instanceof XRPCError)) throw err;
+        if (err.status === 429 && rateLimited < MAX_RATE_LIMIT_WAITS) {
+          rateLimited++;
+          const waitMs = this.rateLimitWait(err);
+          this.logger.warn({ topicId: ctx?.topic.id, stream, waitMs, reset: err.headers?.['ratelimit-reset'] }, 'Bluesky rate limit reached; waiting for the reset');
+          await ctx?.heartbeat();
+          await sleep(waitMs);
+          continue;
+        }
+        if (err.status === 401 && !relogged) {
+          // the agent could not refresh its session (revoked, or the refresh token expired)
+          relogged = true;
+          this.logger.warn({ stream, error: err.error }, 'Bluesky session refused; logging in again');
+          agent = await this.agents.relogin();
+          continue;
+        }
+        if (isTransient(err) && transient < MAX_TRANSIENT_RETRIES) {
+          transient++;
+          const waitMs = Math.min(30_000, 500 * 2 ** (transient - 1));
+          this.logger.warn({ topicId: ctx?.topic.id, stream, attempt: transient, waitMs, status: err.status, err: err.message }, 'Bluesky request failed; retrying');
+          await sleep(waitMs);
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  private rateLimitWait(err: XRPCError): number {
+    const reset = Number(err.headers?.['ratelimit-reset']);
+    const ms = Number.isFinite(reset) && reset > 0 ? reset * 1000 - Date.now() + 500 : 60_000;
+    return Math.max(500, Math.min(ms, MAX_RATE_LIMIT_WAIT_MS));
+  }
+
+  async lookupMetrics(ids: string[]): Promise<MetricsLookup[]> {
+    if (!this.agents.configured || ids.length === 0) return [];
+    const out: MetricsLookup[] = [];
+    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+      const chunk = ids.slice(i, i + LOOKUP_CHUNK);
+      const res = await this.call(null, 'bluesky:lookup', (agent) => agent.getPosts({ uris: chunk }));
+      await this.state.countReads('bluesky', res.data.posts.length);
+      const { posts, skipped } = parsePosts(res.data.posts);
+      for (const s of skipped) this.logger.warn({ uri: s.id, problem: s.problem }, 'Skipped a malformed post from Bluesky');
+      for (const p of posts) out.push({ externalId: p.uri, metrics: metricsOf(p) });
+    }
+    return out;
+  }
+}
