@@ -211,8 +211,11 @@ export async function renderInbox(main, ctx) {
 /* ---------- one case ---------- */
 
 function messageLink(m, platform) {
-  if (!m.externalId || platform !== 'x') return null;
-  return `https://x.com/i/web/status/${encodeURIComponent(m.externalId)}`;
+  if (!m.externalId) return null;
+  if (platform === 'x') return `https://x.com/i/web/status/${encodeURIComponent(m.externalId)}`;
+  // a Bluesky post's id is its at-uri: at://<did>/app.bsky.feed.post/<rkey>
+  const at = platform === 'bluesky' ? /^at:\/\/(did:[a-z]+:[A-Za-z0-9._:-]+)\/app\.bsky\.feed\.post\/([A-Za-z0-9._:~-]+)$/.exec(m.externalId) : null;
+  return at ? `https://bsky.app/profile/${at[1]}/post/${at[2]}` : null;
 }
 
 export async function renderCase(main, ctx) {

@@ -1,0 +1,154 @@
+import { MetricsRefresher } from '../src/collectors/metrics-refresher';
+import { BLUESKY_TEST_PASSWORD, BlueskyTestServer, startBlueskyTestServer } from './support/bluesky-test-server';
+import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
+
+/**
+ * The Bluesky collector end to end: the real application on the embedded engine, logged in with
+ * an app password to a local HTTPS server that answers like Bluesky's XRPC API.
+ */
+describe('Collection from Bluesky', () => {
+  let bsky: BlueskyTestServer;
+  let t: TestApp;
+  const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000);
+  const admin = () => t.as(TEST_ADMIN_KEY);
+  const collect = async (topicId: string, status = 200) => (await admin().post(`/api/v1/topics/${topicId}/collect`).expect(status)).body;
+  const newTopic = async (body: Record<string, unknown>) => (await admin().post('/api/v1/topics').send({ platforms: ['bluesky'], ...body }).expect(201)).body as { id: string };
+
+  beforeAll(async () => {
+    const started = await startBlueskyTestServer();
+    bsky = started.server;
+    bsky.addUser({ handle: 'lumi.bsky.social', displayName: 'Lumi', followersCount: 4200 });
+    bsky.addUser({ handle: 'ana.bsky.social', displayName: 'Ana' });
+    bsky.addUser({ handle: 'john.bsky.social', displayName: 'John' });
+    bsky.addUser({ handle: 'carla.bsky.social', displayName: 'Carla' });
+    t = await startTestApp({ bluesky: { identifier: 'lumi.bsky.social', appPassword: BLUESKY_TEST_PASSWORD, service: started.baseUrl } });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await bsky?.stop();
+  });
+
+  it('stores mentions, own posts and the brand’s replies once; a second run stores nothing new', async () => {
+    const ana = bsky.addPost({ author: 'ana.bsky.social', text: 'Meu cartão Lumi foi bloqueado e ninguém responde, preciso de ajuda urgente', langs: ['pt'], createdAt: hoursAgo(5) });
+    bsky.addPost({ author: 'john.bsky.social', text: 'I love the new Lumi app, great job!', langs: ['en'], createdAt: hoursAgo(4) });
+    bsky.addPost({ author: 'carla.bsky.social', text: 'lumi é a pior empresa, péssimo atendimento', langs: ['pt'], createdAt: hoursAgo(3) });
+    // excluded by the query's negation, and too old for a first run
+    bsky.addPost({ author: 'carla.bsky.social', text: 'lumi sorteio grátis', langs: ['pt'], createdAt: hoursAgo(2) });
+    bsky.addPost({ author: 'john.bsky.social', text: 'lumi from last month', langs: ['en'], createdAt: hoursAgo(24 * 30) });
+    // the brand: a post (a mention of itself, never a mention), a reply to Ana, a thread, a repost
+    const own = bsky.addPost({ author: 'lumi.bsky.social', text: 'Conheça a nova fatura digital da Lumi!', langs: ['pt'], createdAt: hoursAgo(6), likeCount: 10, repostCount: 2, quoteCount: 1, replyCount: 3 });
+    bsky.addPost({ author: 'lumi.bsky.social', text: '2/2 Disponível para todos os clientes.', langs: ['pt'], createdAt: hoursAgo(5.9), replyTo: own.uri });
+    const replyAt = new Date(Math.floor(hoursAgo(4.5).getTime() / 1000) * 1000);
+    bsky.addPost({ author: 'lumi.bsky.social', text: 'Oi Ana, já desbloqueamos seu cartão Lumi.', langs: ['pt'], createdAt: replyAt, replyTo: ana.uri });
+    bsky.addRepost('lumi.bsky.social', ana.uri, hoursAgo(4.4));
+
+    const topic = await newTopic({ name: 'Lumi', query: '(lumi OR #lumibank) -sorteio', ownedAccounts: [{ platform: 'bluesky', handle: '@Lumi.bsky.social' }] });
+    expect(await collect(topic.id)).toEqual({ mentions: 3, posts: 2, replies: 1 });
+    expect(await collect(topic.id)).toEqual({ mentions: 0, posts: 0, replies: 0 });
+
+    const list = (await admin().get(`/api/v1/mentions?topic=${topic.id}&platform=bluesky`).expect(200)).body;
+    expect(list.data.map((m: { author: { handle: string } }) => m.author.handle)).toEqual(['carla.bsky.social', 'john.bsky.social', 'ana.bsky.social']);
+    const byAuthor = Object.fromEntries(list.data.map((m: { author: { handle: string } }) => [m.author.handle, m]));
+    expect(byAuthor['ana.bsky.social']).toMatchObject({
+      platform: 'bluesky',
+      externalId: ana.uri,
+      lang: 'pt',
+      sentiment: { label: 'negative' },
+      url: `https://bsky.app/profile/ana.bsky.social/post/${ana.uri.split('/').pop()}`,
+    });
+    expect(byAuthor['john.bsky.social']).toMatchObject({ lang: 'en', sentiment: { label: 'positive' }, intent: 'praise' });
+
+    const topicNow = (await admin().get(`/api/v1/topics/${topic.id}`).expect(200)).body;
+    expect(topicNow.ownedAccounts[0]).toEqual({ platform: 'bluesky', handle: 'lumi.bsky.social', externalId: expect.stringMatching(/^did:plc:/) });
+
+    // the brand's reply answered Ana's case
+    const cases = (await admin().get('/api/v1/cases?limit=200').expect(200)).body.data as { platform: string; inboundCount: number; outboundCount: number; firstResponseAt: string | null; customer?: { handle: string } }[];
+    const anaCase = cases.find((c) => c.platform === 'bluesky' && c.outboundCount === 1);
+    expect(anaCase).toMatchObject({ inboundCount: 1, firstResponseAt: replyAt.toISOString() });
+
+    // search asked for the query's positive terms only; the feed was read with the brand's DID
+    const searches = bsky.requests.filter((r) => r.nsid === 'app.bsky.feed.searchPosts').map((r) => r.params.q);
+    expect([...new Set(searches)].sort()).toEqual(['#lumibank', 'lumi']);
+    expect(bsky.requests.every((r) => r.nsid.startsWith('com.atproto.server.') || r.authorized)).toBe(true);
+    expect(bsky.sessionsCreated).toBe(1);
+  });
+
+  it('pages through more than one page of search results', async () => {
+    for (let i = 0; i < 230; i++) bsky.addPost({ author: 'john.bsky.social', text: `pagination check ${i} for acmepaged`, langs: ['en'], createdAt: hoursAgo(1 + i / 1000) });
+    const topic = await newTopic({ name: 'Paged', query: 'acmepaged' });
+    expect((await collect(topic.id)).mentions).toBe(230);
+    const pages = bsky.requests.filter((r) => r.nsid === 'app.bsky.feed.searchPosts' && r.params.q === 'acmepaged');
+    expect(pages.map((r) => r.params.limit)).toEqual(['100', '100', '100']);
+  });
+
+  it('waits out a 429 until ratelimit-reset, retries a 5xx, and refreshes an expired token', async () => {
+    bsky.addPost({ author: 'ana.bsky.social', text: 'ratelimitcheck one', langs: ['en'], createdAt: hoursAgo(1) });
+    const topic = await newTopic({ name: 'Limited', query: 'ratelimitcheck' });
+    bsky.failNext('app.bsky.feed.searchPosts', { status: 429, resetInSeconds: 2 });
+    bsky.failNext('app.bsky.feed.searchPosts', { status: 503 });
+    bsky.failNext('app.bsky.feed.searchPosts', { expiredToken: true });
+    const started = Date.now();
+    expect((await collect(topic.id)).mentions).toBe(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(bsky.requests.some((r) => r.nsid === 'com.atproto.server.refreshSession')).toBe(true);
+    expect(bsky.sessionsCreated).toBe(1);
+  });
+
+  it('resumes a failed run from the cursor of the last stored page', async () => {
+    for (let i = 0; i < 250; i++) bsky.addPost({ author: 'carla.bsky.social', text: `resumecheck ${i}`, langs: ['en'], createdAt: hoursAgo(2 + i / 1000) });
+    const topic = await newTopic({ name: 'Resume', query: 'resumecheck' });
+    // the first page is stored, then the service fails past the collector's retries (one try and
+    // five back-offs): the collect job fails, and the job's own retry starts again from the cursor
+    bsky.failNext('app.bsky.feed.searchPosts', { delayMs: 1 });
+    bsky.failNext('app.bsky.feed.searchPosts', { status: 502 }, 6);
+    const res = await collect(topic.id);
+    // the answer counts the run that completed: the pages after the one stored before the failure
+    expect(res.mentions).toBe(150);
+    expect((await admin().get(`/api/v1/mentions?topic=${topic.id}&limit=200`).expect(200)).body.data).toHaveLength(200);
+    const more = (await admin().get(`/api/v1/mentions?topic=${topic.id}&limit=200&cursor=${(await admin().get(`/api/v1/mentions?topic=${topic.id}&limit=200`)).body.nextCursor}`).expect(200)).body.data;
+    expect(more).toHaveLength(50);
+    const asked = bsky.requests.filter((r) => r.nsid === 'app.bsky.feed.searchPosts' && r.params.q === 'resumecheck');
+    expect(asked).toHaveLength(1 + 6 + 2);
+    // the retry starts at the page that failed, not at the first page again
+    expect(asked[7].params.cursor).toBeDefined();
+    expect(asked[7].params.cursor).toBe(asked[1].params.cursor);
+  }, 120_000);
+
+  it('refreshes likes and reposts of recent posts and mentions', async () => {
+    const own = bsky.addPost({ author: 'lumi.bsky.social', text: 'metricscheck own post', langs: ['en'], createdAt: hoursAgo(1), likeCount: 1 });
+    const mention = bsky.addPost({ author: 'ana.bsky.social', text: 'metricscheck lumi mention', langs: ['en'], createdAt: hoursAgo(1), likeCount: 1 });
+    const topic = await newTopic({ name: 'Metrics', query: 'metricscheck', ownedAccounts: [{ platform: 'bluesky', handle: 'lumi.bsky.social' }] });
+    await collect(topic.id);
+    bsky.setCounts(own.uri, { likeCount: 42, repostCount: 7 });
+    bsky.setCounts(mention.uri, { likeCount: 9 });
+    await t.app.get(MetricsRefresher).refreshAll();
+    const list = (await admin().get(`/api/v1/mentions?topic=${topic.id}`).expect(200)).body.data as { externalId: string; metrics: { likes: number } }[];
+    expect(list.find((m) => m.externalId === mention.uri)?.metrics.likes).toBe(9);
+    expect(bsky.requests.some((r) => r.nsid === 'app.bsky.feed.getPosts' && [r.params.uris].flat().includes(own.uri))).toBe(true);
+  });
+
+  it('refuses a Bluesky handle that is not a domain, and a query Bluesky cannot search', async () => {
+    const bad = await admin().post('/api/v1/topics').send({ name: 'Bad', query: 'lumi', platforms: ['bluesky'], ownedAccounts: [{ platform: 'bluesky', handle: 'lumi_br' }] }).expect(400);
+    expect(JSON.stringify(bad.body.message)).toMatch(/Bluesky handle/);
+    const x = await admin().post('/api/v1/topics').send({ name: 'X ok', query: 'lumi', platforms: ['x'], ownedAccounts: [{ platform: 'x', handle: 'lumi.bsky.social' }] }).expect(400);
+    expect(JSON.stringify(x.body.message)).toMatch(/X handle/);
+    const unsearchable = await admin().post('/api/v1/topics').send({ name: 'From only', query: 'from:lumi_br OR lumi', platforms: ['x', 'bluesky'] }).expect(400);
+    expect(unsearchable.body.message).toMatch(/query cannot be searched on Bluesky/);
+    await admin().post('/api/v1/topics').send({ name: 'From only', query: 'from:lumi_br OR lumi', platforms: ['x'] }).expect(201);
+  });
+});
+
+describe('Bluesky without credentials', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => t?.close());
+
+  it('skips Bluesky with a warning instead of failing the collection', async () => {
+    const topic = (await t.as(TEST_ADMIN_KEY).post('/api/v1/topics').send({ name: 'Lumi', query: 'lumi', platforms: ['bluesky'] }).expect(201)).body;
+    const res = await t.as(TEST_ADMIN_KEY).post(`/api/v1/topics/${topic.id}/collect`).expect(200);
+    expect(res.body).toEqual({ mentions: 0, posts: 0, replies: 0 });
+  });
+});
