@@ -51,6 +51,6 @@ import { XCollector } from './x/x.collector';
     BlueskyCollector,
     { provide: COLLECTORS, inject: [XCollector, BlueskyCollector], useFactory: (x: XCollector, bluesky: BlueskyCollector) => [x, bluesky] },
   ],
-  exports: [CollectScheduler, CollectionListeners, XApiClients, CollectorStateService],
+  exports: [CollectScheduler, CollectionListeners, XApiClients, BlueskyAgents, CollectorStateService],
 })
 export class CollectorsModule {}

@@ -1,6 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AgentsService } from '../care/agents/agents.service';
 import { CasesService } from '../care/cases.service';
+import { BlueskyAgents } from '../collectors/bluesky/bluesky-agent';
+import { startDemoBlueskyApi, type DemoBlueskyApi } from '../collectors/bluesky/emulator/demo-bluesky-api';
 import { CollectScheduler } from '../collectors/collect.scheduler';
 import { startDemoXApi, type DemoXApi, type XApiEmulator } from '../collectors/x/emulator';
 import { XApiClients } from '../collectors/x/x-api-target';
@@ -42,6 +44,7 @@ const DEMO_ROUTING = [
 export class DemoService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Demo');
   private api: DemoXApi | null = null;
+  private bluesky: DemoBlueskyApi | null = null;
   private desk: NodeJS.Timeout | null = null;
   private deskRunning: Promise<void> | null = null;
   private stopping = false;
@@ -58,6 +61,7 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly leads: LeadsService,
     private readonly surveys: SurveysService,
     private readonly cases: CasesService,
+    private readonly blueskyAgents: BlueskyAgents,
   ) {}
 
   /** The running X API emulator (null unless the demo is on), so tests can post to it like a user of X. */
@@ -77,27 +81,35 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
       } as never,
     });
     this.clients.useTarget({ baseUrl: this.api.baseUrl, bearerToken: this.api.bearerToken, ca: this.api.caPem });
+    // Bluesky too, unless real Bluesky credentials are set (the demo topic then stays on X)
+    if (!this.blueskyAgents.configured) {
+      this.bluesky = await startDemoBlueskyApi({ onTickError: (err) => this.logger.warn({ err: (err as Error).message }, 'Demo Bluesky traffic: tick failed') });
+      this.blueskyAgents.useTarget({ service: this.bluesky.baseUrl, identifier: this.bluesky.identifier, password: this.bluesky.password });
+    }
     const ws = this.bootstrap.defaultWorkspace;
     const d = this.api.description;
+    const platforms = this.bluesky ? (['x', 'bluesky'] as const) : (['x'] as const);
+    const ownedAccounts = [
+      ...d.ownedAccounts.map((a) => ({ platform: 'x' as const, handle: a.handle.toLowerCase() })),
+      ...(this.bluesky?.ownedHandles ?? []).map((handle) => ({ platform: 'bluesky' as const, handle })),
+    ];
 
-    const existing = (await this.topics.list(ws.id)).find((t) => t.name === DEMO_TOPIC_NAME);
+    let existing = (await this.topics.list(ws.id)).find((t) => t.name === DEMO_TOPIC_NAME);
+    if (existing && this.bluesky && !existing.platforms.includes('bluesky')) {
+      // a data directory from before the demo had Bluesky
+      existing = await this.topics.update(ws.id, existing.id, { platforms: [...platforms], ownedAccounts });
+    }
     const topic =
       existing ??
-      (await this.topics.create(ws.id, {
-        name: DEMO_TOPIC_NAME,
-        query: d.query,
-        platforms: ['x'],
-        languages: [],
-        ownedAccounts: d.ownedAccounts.map((a) => ({ platform: 'x' as const, handle: a.handle.toLowerCase() })),
-      }));
+      (await this.topics.create(ws.id, { name: DEMO_TOPIC_NAME, query: d.query, platforms: [...platforms], languages: [], ownedAccounts }));
     if (!existing) {
       await this.seedCareSetup(ws.id);
       const inputs = await seedDemoInputs(ws.id, ws.timezone, { traffic: this.traffic, leads: this.leads, surveys: this.surveys });
       this.logger.log(inputs, 'Demo: website traffic, assisted contacts, leads and surveys for the last two weeks');
     }
     this.logger.log(
-      { emulator: this.api.baseUrl, topicId: topic.id, backfill: this.api.backfill, ms: Date.now() - started },
-      'Demo X API emulator is up with a week of Lumi traffic',
+      { emulator: this.api.baseUrl, bluesky: this.bluesky?.baseUrl ?? null, topicId: topic.id, backfill: this.api.backfill, ms: Date.now() - started },
+      'Demo X and Bluesky emulators are up with a week of Lumi traffic',
     );
     // First collection now rather than at the first interval; then the desk works the queue.
     this.scheduler.collectNow(topic.id).then(
@@ -145,5 +157,6 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
 
   async onApplicationShutdown() {
     await this.api?.stop();
+    await this.bluesky?.stop();
   }
 }

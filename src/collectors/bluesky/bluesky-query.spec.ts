@@ -55,6 +55,7 @@ describe('the topic query applied to Bluesky posts', () => {
     const m = topicMatcher('@lumi');
     expect(m(post('oi @lumi.bsky.social, preciso de ajuda'))).toBe(true);
     expect(m(post('oi @lumina.bsky.social'))).toBe(false);
+    expect(topicMatcher('@lumi_br')(post('@lumi-br.bsky.social cadê meu cartão?'))).toBe(true);
   });
 
   it('reads the DID out of an at-uri', () => {

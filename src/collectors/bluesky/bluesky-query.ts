@@ -75,7 +75,7 @@ const URL = /https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]]/g;
 /**
  * A Bluesky post seen through X's search semantics. A mention clause `@lumi` matches a mentioned
  * handle that is `lumi` or starts with the label `lumi.` (`@lumi.bsky.social`): X usernames cannot
- * contain dots, Bluesky handles always do.
+ * contain dots, Bluesky handles always do; `@lumi_br` also matches `@lumi-br.bsky.social`.
  */
 export function searchableOf(post: BlueskyPost): SearchableTweet {
   const text = post.record.text;
@@ -87,7 +87,8 @@ export function searchableOf(post: BlueskyPost): SearchableTweet {
     tokens,
     tokenSet: new Set(tokens),
     hashtags: new Set([...text.matchAll(HASHTAG)].map((m) => foldText(m[2]))),
-    mentions: new Set([...handles, ...handles.map((h) => h.split('.')[0])]),
+    // `@lumi_br` on X is `@lumi-br.…` on Bluesky: handles have hyphens where usernames have underscores
+    mentions: new Set([...handles, ...handles.map((h) => h.split('.')[0]), ...handles.map((h) => h.split('.')[0].replace(/-/g, '_'))]),
     cashtags: new Set([...text.matchAll(CASHTAG)].map((m) => m[2].toLowerCase())),
     urls: urls.map(foldText),
     authorId: post.author.did,
