@@ -128,6 +128,21 @@ describe('Collection from Bluesky', () => {
     expect(bsky.requests.some((r) => r.nsid === 'app.bsky.feed.getPosts' && [r.params.uris].flat().includes(own.uri))).toBe(true);
   });
 
+  it('counts a reply recorded through the API with its at-uri once, when the collector reads it too', async () => {
+    const question = bsky.addPost({ author: 'john.bsky.social', text: 'replycheck how do I unblock my card?', langs: ['en'], createdAt: hoursAgo(3) });
+    const topic = await newTopic({ name: 'Recorded', query: 'replycheck', ownedAccounts: [{ platform: 'bluesky', handle: 'lumi.bsky.social' }] });
+    expect((await collect(topic.id)).mentions).toBe(1);
+    const cases = (await admin().get('/api/v1/cases?limit=200').expect(200)).body.data as { id: string; platform: string; outboundCount: number; lastInboundAt?: string }[];
+    const open = cases.find((c) => c.platform === 'bluesky' && c.outboundCount === 0);
+    expect(open).toBeDefined();
+    const at = new Date(Math.floor(hoursAgo(2).getTime() / 1000) * 1000);
+    const reply = bsky.addPost({ author: 'lumi.bsky.social', text: 'Hi John, tap Card > Unblock in the app.', langs: ['en'], createdAt: at, replyTo: question.uri });
+    await admin().post(`/api/v1/cases/${open!.id}/replies`).send({ text: 'Hi John, tap Card > Unblock in the app.', externalId: reply.uri, at: at.toISOString() }).expect(201);
+    expect((await collect(topic.id)).replies).toBe(0);
+    const after = (await admin().get(`/api/v1/cases/${open!.id}`).expect(200)).body;
+    expect(after).toMatchObject({ outboundCount: 1, firstResponseAt: at.toISOString() });
+  });
+
   it('refuses a Bluesky handle that is not a domain, and a query Bluesky cannot search', async () => {
     const bad = await admin().post('/api/v1/topics').send({ name: 'Bad', query: 'lumi', platforms: ['bluesky'], ownedAccounts: [{ platform: 'bluesky', handle: 'lumi_br' }] }).expect(400);
     expect(JSON.stringify(bad.body.message)).toMatch(/Bluesky handle/);

@@ -56,9 +56,11 @@ export class UpdateCaseDto {
 export class RecordReplyDto {
   @ApiProperty({ example: 'Oi! Já desbloqueamos seu cartão.' }) @IsString() @MinLength(1) @MaxLength(10000) text: string;
   @ApiPropertyOptional({ description: 'agent id of this workspace who replied' }) @IsOptional() @IsMongoId({ message: 'agentId must be an agent id' }) agentId?: string;
-  @ApiPropertyOptional({ description: "the reply's post id on the platform, if known; it is then never counted twice" })
+  @ApiPropertyOptional({ description: "the reply's post id on the platform, if known (an X post id, or a Bluesky post's at-uri); it is then never counted twice" })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9_:-]{1,64}$/, { message: 'externalId must be a platform post id' })
+  @Matches(/^(?:[A-Za-z0-9_:-]{1,64}|at:\/\/did:[a-z]+:[A-Za-z0-9._:%-]{1,128}\/app\.bsky\.feed\.post\/[A-Za-z0-9._:~-]{1,64})$/, {
+    message: 'externalId must be a platform post id (an X post id, or a Bluesky at-uri)',
+  })
   externalId?: string;
   @ApiPropertyOptional({ description: 'when it was sent (default now)' }) @IsOptional() @Type(() => Date) @IsDate() at?: Date;
 }
