@@ -3,6 +3,7 @@ import { AtpAgent, XRPCError } from '@atproto/api';
 import { emptyBatch } from '../collected';
 import type { CollectContext, Collector, MetricsLookup } from '../collector';
 import { CollectorStateService } from '../collector-state.service';
+import { resolveOwnedAccounts } from '../owned-accounts';
 import { BlueskyAgents } from './bluesky-agent';
 import { mentionsOf, metricsOf, parsePosts, snapshotOf, sortAt, timelineItems, type BlueskyPost, type Skipped } from './bluesky-payload';
 import { BlueskyQueryError, searchTermsFor, topicMatcher } from './bluesky-query';
@@ -105,28 +106,17 @@ export class BlueskyCollector implements Collector {
   }
 
   /** Looks up each owned Bluesky account (DID and follower count) once per run. */
-  private async resolveOwnedAccounts(ctx: CollectContext) {
-    const out: { externalId: string; handle: string }[] = [];
-    const snapshots = [];
-    for (const account of ctx.topic.ownedAccounts.filter((a) => a.platform === 'bluesky')) {
-      let profile;
+  private resolveOwnedAccounts(ctx: CollectContext) {
+    return resolveOwnedAccounts(ctx, 'bluesky', async (handle) => {
       try {
-        profile = await this.call(ctx, 'bluesky:profiles', (agent) => agent.getProfile({ actor: account.handle }));
+        const profile = await this.call(ctx, 'bluesky:profiles', (agent) => agent.getProfile({ actor: handle }));
+        return { externalId: profile.data.did, handle: profile.data.handle.toLowerCase(), snapshot: snapshotOf(profile.data, new Date()) };
       } catch (err) {
-        if (err instanceof XRPCError && err.status === 400) {
-          this.logger.warn({ topicId: ctx.topic.id, handle: account.handle, error: err.error }, 'Owned account not found on Bluesky');
-          continue;
-        }
-        throw err;
+        if (!(err instanceof XRPCError) || err.status !== 400) throw err;
+        this.logger.warn({ topicId: ctx.topic.id, handle, error: err.error }, 'Owned account not found on Bluesky');
+        return null;
       }
-      const did = profile.data.did;
-      if (account.externalId !== did) await ctx.ownedAccountResolved(account.handle, did);
-      out.push({ externalId: did, handle: profile.data.handle.toLowerCase() });
-      const snap = snapshotOf(profile.data, new Date());
-      if (snap) snapshots.push(snap);
-    }
-    if (snapshots.length) await ctx.store({ ...emptyBatch(), accounts: snapshots });
-    return out;
+    });
   }
 
   /**

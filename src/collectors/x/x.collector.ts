@@ -4,6 +4,7 @@ import { Settings, SETTINGS } from '../../config/settings';
 import { emptyBatch } from '../collected';
 import type { CollectContext, Collector, MetricsLookup } from '../collector';
 import { CollectorStateService, ReadCapReachedError } from '../collector-state.service';
+import { resolveOwnedAccounts } from '../owned-accounts';
 import { XApiClients } from './x-api-target';
 import {
   EXPANSIONS,
@@ -107,25 +108,16 @@ export class XCollector implements Collector {
   }
 
   /** Looks up each owned account (id and follower count) once per run. */
-  private async resolveOwnedAccounts(ctx: CollectContext) {
-    const out: { externalId: string; handle: string }[] = [];
-    const snapshots = [];
-    for (const account of ctx.topic.ownedAccounts.filter((a) => a.platform === 'x')) {
-      const res = await this.withRetries(ctx, () =>
-        this.clients.get().v2.userByUsername(account.handle, { 'user.fields': USER_FIELDS }),
-      );
+  private resolveOwnedAccounts(ctx: CollectContext) {
+    return resolveOwnedAccounts(ctx, 'x', async (handle) => {
+      const res = await this.withRetries(ctx, () => this.clients.get().v2.userByUsername(handle, { 'user.fields': USER_FIELDS }));
       const user = parseUsers(res.data ? [res.data] : []).values().next().value;
       if (!user) {
-        this.logger.warn({ topicId: ctx.topic.id, handle: account.handle, errors: res.errors }, 'Owned account not found on X');
-        continue;
+        this.logger.warn({ topicId: ctx.topic.id, handle, errors: res.errors }, 'Owned account not found on X');
+        return null;
       }
-      if (account.externalId !== user.id) await ctx.ownedAccountResolved(account.handle, user.id);
-      out.push({ externalId: user.id, handle: user.username.toLowerCase() });
-      const snap = snapshotOf(user, new Date());
-      if (snap) snapshots.push(snap);
-    }
-    if (snapshots.length) await ctx.store({ ...emptyBatch(), accounts: snapshots });
-    return out;
+      return { externalId: user.id, handle: user.username.toLowerCase(), snapshot: snapshotOf(user, new Date()) };
+    });
   }
 
   /**
