@@ -1,6 +1,8 @@
 import { MetricsRefresher } from '../src/collectors/metrics-refresher';
+import type { XApiEmulator } from '../src/collectors/x/emulator/x-api-emulator';
 import { BLUESKY_TEST_PASSWORD, BlueskyTestServer, startBlueskyTestServer } from './support/bluesky-test-server';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
+import { startXTestServer, X_TEST_TOKEN } from './support/x-test-server';
 
 /**
  * The Bluesky collector end to end: the real application on the embedded engine, logged in with
@@ -165,5 +167,73 @@ describe('Bluesky without credentials', () => {
     const topic = (await t.as(TEST_ADMIN_KEY).post('/api/v1/topics').send({ name: 'Lumi', query: 'lumi', platforms: ['bluesky'] }).expect(201)).body;
     const res = await t.as(TEST_ADMIN_KEY).post(`/api/v1/topics/${topic.id}/collect`).expect(200);
     expect(res.body).toEqual({ mentions: 0, posts: 0, replies: 0 });
+  });
+});
+
+describe('Reports narrowed to one network', () => {
+  let bsky: BlueskyTestServer;
+  let x: XApiEmulator;
+  let t: TestApp;
+  const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000);
+
+  beforeAll(async () => {
+    const b = await startBlueskyTestServer();
+    const xs = await startXTestServer();
+    bsky = b.server;
+    x = xs.server;
+    t = await startTestApp({
+      bluesky: { identifier: 'lumi.bsky.social', appPassword: BLUESKY_TEST_PASSWORD, service: b.baseUrl },
+      x: { bearerToken: X_TEST_TOKEN, apiBaseUrl: xs.baseUrl, monthlyReadCap: 100000 },
+    });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await bsky?.stop();
+    await x?.stop();
+  });
+
+  it('counts each network’s mentions, own posts and cases under platform=, and all of them without it', async () => {
+    bsky.addUser({ handle: 'lumi.bsky.social', followersCount: 1000 });
+    bsky.addUser({ handle: 'ana.bsky.social' });
+    bsky.addPost({ author: 'ana.bsky.social', text: 'lumi meu cartão foi bloqueado, preciso de ajuda', langs: ['pt'], createdAt: hoursAgo(5) });
+    bsky.addPost({ author: 'lumi.bsky.social', text: 'Novidade no app da Lumi', langs: ['pt'], createdAt: hoursAgo(6), likeCount: 30 });
+    x.addUser({ id: '100', username: 'lumi_br', name: 'Lumi', public_metrics: { followers_count: 5000 } });
+    x.addUser({ id: '201', username: 'joao', name: 'João' });
+    x.addTweet({ author_id: '201', text: 'lumi não consigo pagar a fatura, alguém ajuda?', lang: 'pt', created_at: hoursAgo(4) });
+    x.addTweet({ author_id: '201', text: 'lumi app caiu de novo', lang: 'pt', created_at: hoursAgo(3) });
+    x.addTweet({ author_id: '100', text: 'Fatura digital chegou na Lumi', lang: 'pt', created_at: hoursAgo(7), public_metrics: { like_count: 10, retweet_count: 1, quote_count: 0, reply_count: 0, impression_count: 100 } });
+    x.addTweet({ author_id: '100', text: 'Mais uma novidade Lumi', lang: 'pt', created_at: hoursAgo(6.5) });
+
+    const topic = (
+      await t
+        .as(TEST_ADMIN_KEY)
+        .post('/api/v1/topics')
+        .send({
+          name: 'Both',
+          query: 'lumi',
+          platforms: ['x', 'bluesky'],
+          ownedAccounts: [
+            { platform: 'x', handle: 'lumi_br' },
+            { platform: 'bluesky', handle: 'lumi.bsky.social' },
+          ],
+        })
+        .expect(201)
+    ).body;
+    expect((await t.as(TEST_ADMIN_KEY).post(`/api/v1/topics/${topic.id}/collect`).expect(200)).body).toEqual({ mentions: 3, posts: 3, replies: 0 });
+
+    const overview = async (platform?: string) =>
+      (await t.as(TEST_ADMIN_KEY).get(`/api/v1/reports/overview?topic=${topic.id}${platform ? `&platform=${platform}` : ''}`).expect(200)).body;
+    const all = await overview();
+    const onBluesky = await overview('bluesky');
+    const onX = await overview('x');
+    expect([all.volume.mentions, onBluesky.volume.mentions, onX.volume.mentions]).toEqual([3, 1, 2]);
+    expect([all.engagement.posts, onBluesky.engagement.posts, onX.engagement.posts]).toEqual([3, 1, 2]);
+    expect(onBluesky.service.casesOpened + onX.service.casesOpened).toBe(all.service.casesOpened);
+    expect(onBluesky.service.casesOpened).toBeGreaterThan(0);
+    expect(onX.service.casesOpened).toBeGreaterThan(0);
+    const care = (await t.as(TEST_ADMIN_KEY).get('/api/v1/reports/care?platform=bluesky').expect(200)).body;
+    expect(care.range.platform).toBe('bluesky');
+    expect(care.service.casesOpened).toBe(onBluesky.service.casesOpened);
   });
 });

@@ -451,7 +451,7 @@ export class CasesService {
     workspaceId: string,
     from: Date,
     to: Date,
-    filter: { team?: string; agent?: string; topic?: string; openCases?: 'all' | 'awaiting'; fields?: 'all' | 'service' } = {},
+    filter: { team?: string; agent?: string; topic?: string; platform?: string; openCases?: 'all' | 'awaiting'; fields?: 'all' | 'service' } = {},
   ): Promise<CaseRow[]> {
     // `$ne: null` is an index range on {workspaceId, status, awaitingReplySince}, as in MongoDB.
     const open = filter.openCases === 'awaiting' ? { status: { $in: OPEN_STATUSES }, awaitingReplySince: { $ne: null } } : { status: { $in: OPEN_STATUSES } };
@@ -462,6 +462,7 @@ export class CasesService {
     if (filter.team) f.team = filter.team;
     if (filter.agent) f.assignee = filter.agent;
     if (filter.topic) f.topicIds = new Types.ObjectId(filter.topic);
+    if (filter.platform) f.platform = filter.platform;
     // Fewer fields, fewer bytes to encode and decode: the overview loads thousands of rows.
     const rows = await this.cases.find(f, filter.fields === 'service' ? SERVICE_ROW_FIELDS : ROW_FIELDS).lean();
     return rows.map((c) => toCaseRow(c as unknown as CaseLean));

@@ -82,9 +82,10 @@ export class EngagementService {
   }
 
   /** Plain rows for the engagement KPIs (reports). */
-  async postsPublished(workspaceId: string, from: Date, to: Date, topicId?: string) {
+  async postsPublished(workspaceId: string, from: Date, to: Date, topicId?: string, platform?: string) {
     const filter: Record<string, unknown> = { workspaceId: new Types.ObjectId(workspaceId), createdAt: { $gte: from, $lt: to } };
     if (topicId) filter.topicIds = new Types.ObjectId(topicId);
+    if (platform) filter.platform = platform;
     return this.posts.find(filter).sort({ createdAt: -1 }).lean();
   }
 

@@ -113,12 +113,14 @@ export class ReportsService {
     };
     const [rollups, posts, followers, leads, traffic, contacts, cases, surveys, sendsCurrent, sendsPrevious] = await Promise.all([
       load('rollups', () => this.mentions.rollupRows(ws.id, from, to, { topic: r.topic, platform: r.platform })),
-      load('posts', () => this.engagement.postsPublished(ws.id, from, to, r.topic)),
+      // `platform` narrows what belongs to a network (mentions, own posts and their accounts'
+      // followers, cases); leads, website traffic, contacts and surveys are not per network
+      load('posts', () => this.engagement.postsPublished(ws.id, from, to, r.topic, r.platform)),
       load('followers', () => this.engagement.followerSamples(ws.id, new Date(to.getTime() + 30 * DAY_MS))),
       load('leads', () => this.leads.rows(ws.id, from, to)),
       load('traffic', () => this.traffic.trafficRows(ws.id, from, to)),
       load('contacts', () => this.traffic.supportContactRows(ws.id, from, to)),
-      load('cases', () => this.cases.rowsForReport(ws.id, from, to, { topic: r.topic, openCases: 'awaiting', fields: 'service' })),
+      load('cases', () => this.cases.rowsForReport(ws.id, from, to, { topic: r.topic, platform: r.platform, openCases: 'awaiting', fields: 'service' })),
       load('surveys', () => this.surveys.responseRows(ws.id, from, to)),
       sendsFor(r),
       sendsFor(previous),
@@ -202,7 +204,7 @@ export class ReportsService {
     const r = await this.resolveRange(ws, q, now);
     const opts = this.options(ws, r.tz, now);
     const [cases, agents, presence] = await Promise.all([
-      this.cases.rowsForReport(ws.id, r.from, r.to, { topic: r.topic, team: q.team, agent: q.agent }),
+      this.cases.rowsForReport(ws.id, r.from, r.to, { topic: r.topic, platform: r.platform, team: q.team, agent: q.agent }),
       this.agents.list(ws.id),
       this.agents.presenceEvents(ws.id, r.to),
     ]);
@@ -214,7 +216,7 @@ export class ReportsService {
     const people = agentReport({ cases, presence, agents: agents.map((a) => ({ agentId: a.id, team: a.team })) }, r, now);
     const names = new Map(agents.map((a) => [a.id, a.name]));
     return {
-      range: { from: r.from, to: r.to, tz: r.tz, team: q.team ?? null, agent: q.agent ?? null },
+      range: { from: r.from, to: r.to, tz: r.tz, platform: r.platform ?? null, team: q.team ?? null, agent: q.agent ?? null },
       service,
       agents: people.agents.map((a) => ({ ...a, name: names.get(a.agentId) ?? null })),
       teams: people.teams,
