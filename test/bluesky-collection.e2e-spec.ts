@@ -235,5 +235,9 @@ describe('Reports narrowed to one network', () => {
     const care = (await t.as(TEST_ADMIN_KEY).get('/api/v1/reports/care?platform=bluesky').expect(200)).body;
     expect(care.range.platform).toBe('bluesky');
     expect(care.service.casesOpened).toBe(onBluesky.service.casesOpened);
+
+    const csv = (await t.as(TEST_ADMIN_KEY).get(`/api/v1/exports/posts.csv?topic=${topic.id}&platform=bluesky`).expect(200)).text.replace(/^\uFEFF/, '').trim().split('\n');
+    expect(csv[0]).toMatch(/^platform,external_id,/);
+    expect(csv.slice(1).map((line) => line.split(',')[0])).toEqual(['bluesky']);
   });
 });

@@ -199,6 +199,17 @@ suite('Dashboard in the browser (demo data)', () => {
     for (const kpi of Object.keys(overview.trends)) expect(await page.$(`.tile[data-kpi="${kpi}"]`)).not.toBeNull();
     expect(await page.textContent('.tile[data-kpi="volume.mentions"] .tile-change')).toMatch(/previous period/);
 
+    // The network filter narrows the tiles to one network, as the API's platform= does.
+    await page.selectOption('#platform', 'bluesky');
+    await page.waitForSelector('#overview[data-platform="bluesky"]');
+    const onBluesky = (await api(`/api/v1/reports/overview?topic=${topicId}&from=${shown.from}&to=${shown.to}&tz=${tz}&platform=bluesky`)).body;
+    expect(onBluesky.volume.mentions).toBeGreaterThan(0);
+    expect(onBluesky.volume.mentions).toBeLessThan(overview.volume.mentions);
+    expect(await tile('volume.mentions')).toBe(expectedFormat.count(onBluesky.volume.mentions));
+    expect(await tile('engagement.posts')).toBe(expectedFormat.count(onBluesky.engagement.posts));
+    await page.selectOption('#platform', '');
+    await page.waitForSelector('#overview[data-platform=""]');
+
     // The number opens the rows behind it, and the tile links the CSV export with the same filters.
     const csv = await page.getAttribute('.tile[data-kpi="sentiment.negative"] .tile-csv', 'href');
     expect(csv).toMatch(/^\/api\/v1\/exports\/mentions\.csv\?/);

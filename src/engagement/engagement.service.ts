@@ -90,10 +90,11 @@ export class EngagementService {
   }
 
   /** Own posts published in `[from, to)`, newest first, streamed from a cursor (CSV export). */
-  async *exportPosts(workspaceId: string, from?: Date, to?: Date, topicId?: string) {
+  async *exportPosts(workspaceId: string, from?: Date, to?: Date, topicId?: string, platform?: string) {
     const filter: Record<string, unknown> = { workspaceId: new Types.ObjectId(workspaceId) };
     if (from || to) filter.createdAt = { ...(from ? { $gte: from } : {}), ...(to ? { $lt: to } : {}) };
     if (topicId) filter.topicIds = new Types.ObjectId(topicId);
+    if (platform) filter.platform = platform;
     const cursor = this.posts.find(filter).sort({ createdAt: -1, _id: -1 }).lean().cursor({ batchSize: 500 });
     for await (const p of cursor) yield p;
   }

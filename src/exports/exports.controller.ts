@@ -119,6 +119,7 @@ export class ExportsController {
   async postsCsv(@Auth() auth: AuthContext, @Query() q: ExportRangeQuery, @Res() res: Response) {
     type Post = Awaited<ReturnType<ReturnType<EngagementService['exportPosts']>['next']>> extends IteratorResult<infer R> ? R : never;
     const columns: CsvColumn<NonNullable<Post>>[] = [
+      { header: 'platform', value: (p) => p.platform },
       { header: 'external_id', value: (p) => p.externalId },
       { header: 'published_at', value: (p) => p.createdAt },
       { header: 'account', value: (p) => p.accountHandle },
@@ -131,7 +132,7 @@ export class ExportsController {
       { header: 'metrics_updated_at', value: (p) => p.metricsUpdatedAt },
       { header: 'text', value: (p) => p.text },
     ];
-    await sendCsv(res, 'posts.csv', columns, this.engagement.exportPosts(auth.workspaceId, q.from, q.to, q.topic) as AsyncIterable<NonNullable<Post>>);
+    await sendCsv(res, 'posts.csv', columns, this.engagement.exportPosts(auth.workspaceId, q.from, q.to, q.topic, q.platform) as AsyncIterable<NonNullable<Post>>);
   }
 
   @Get('leads.csv')

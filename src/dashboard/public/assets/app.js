@@ -3,7 +3,7 @@ import { api, ApiError, session } from './api.js';
 import { disposeCharts } from './charts.js';
 import { append, clear, h, select } from './dom.js';
 import { getLang, LANGUAGES, setLang, t } from './i18n.js';
-import { fromLocalInput, href, parseHash, PRESETS, resolveRange, setGlobals, timezone, toLocalInput, workspace } from './state.js';
+import { fromLocalInput, href, parseHash, PLATFORMS, PRESETS, resolveRange, setGlobals, timezone, toLocalInput, workspace } from './state.js';
 import { renderAgents } from './views/agents.js';
 import { renderCase, renderInbox } from './views/inbox.js';
 import { renderMentions } from './views/mentions.js';
@@ -153,6 +153,12 @@ function renderFilters(container, { params }) {
         [['', t('filters.allTopics')], ...workspace.topics.map((tp) => [tp.id, tp.name])],
         params.topic,
       ),
+    ),
+    h(
+      'label',
+      { class: 'field' },
+      h('span', {}, t('filters.platform')),
+      select({ id: 'platform', onchange: (e) => setGlobals({ platform: e.target.value || null }) }, [['', t('filters.allPlatforms')], ...PLATFORMS], params.platform),
     ),
     h(
       'label',

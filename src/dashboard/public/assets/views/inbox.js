@@ -127,6 +127,7 @@ export async function renderInbox(main, ctx) {
   const setFilter = (patch) => navigate('inbox', { ...p, ...patch, offset: null }, { keepGlobals: false });
   const listParams = {
     topic: p.topic,
+    platform: p.platform,
     status: p.status,
     team: p.team,
     assignee: p.assignee,

@@ -138,7 +138,6 @@ export async function renderMentions(main, ctx) {
         h('span', {}, t('filter.intent')),
         select({ id: 'f-intent', onchange: (e) => setFilter({ intent: e.target.value || null }) }, [['', t('common.all')], [SUPPORT_GROUP, t('mentions.supportAll')], ...INTENTS.map((i) => [i, t(`intent.${i}`)])], p.intent),
       ),
-      h('label', { class: 'field' }, h('span', {}, t('filter.platform')), select({ id: 'f-platform', onchange: (e) => setFilter({ platform: e.target.value || null }) }, [['', t('common.all')], ...Object.entries(PLATFORM_NAMES)], p.platform)),
       h('label', { class: 'field' }, h('span', {}, t('filter.lang')), select({ id: 'f-lang', onchange: (e) => setFilter({ lang: e.target.value || null }) }, [['', t('common.all')], ['pt', 'pt'], ['en', 'en'], ['es', 'es']], p.lang)),
       h('label', { class: 'field grow' }, h('span', {}, t('common.search')), search),
     ),

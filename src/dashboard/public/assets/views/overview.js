@@ -18,7 +18,7 @@ export async function renderOverview(main, ctx) {
   if (!ctx.alive()) return;
   status.remove();
   // The range the API used, for anyone (a person or a test) checking the numbers against it.
-  Object.assign(page.dataset, { from: overview.range.from, to: overview.range.to, tz: overview.range.tz, topic: overview.range.topic ?? '' });
+  Object.assign(page.dataset, { from: overview.range.from, to: overview.range.to, tz: overview.range.tz, topic: overview.range.topic ?? '', platform: overview.range.platform ?? '' });
   page.append(
     h(
       'p',
@@ -61,8 +61,12 @@ function rowsLink(target, params = {}) {
 
 function csvLink(csv, q) {
   if (!csv) return null;
-  const params = { topic: q.topic, from: q.from, to: q.to, ...csv.params };
-  if (csv.name === 'leads') delete params.topic;
+  const params = { topic: q.topic, platform: q.platform, from: q.from, to: q.to, ...csv.params };
+  // leads are not per topic or network
+  if (csv.name === 'leads') {
+    delete params.topic;
+    delete params.platform;
+  }
   return api.exportUrl(csv.name, params);
 }
 
