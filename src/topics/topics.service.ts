@@ -1,7 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { isValidObjectId, Model, Types } from 'mongoose';
-import { BlueskyQueryError, searchTermsFor } from '../collectors/bluesky/bluesky-query';
+import { searchTermsFor, TopicQueryError } from '../collectors/topic-query';
 import { SearchQueryError } from '../collectors/x/emulator/search-query';
 import { CreateTopicDto, UpdateTopicDto } from './dto/topic.dto';
 import { OwnedAccount, Platform, Topic } from './schemas/topic.schema';
@@ -37,13 +37,13 @@ function toView(doc: Topic & { _id: unknown; createdAt?: Date; updatedAt?: Date 
 const dedupeAccounts = (accounts: { platform: Platform; handle: string }[] = []) =>
   [...new Map(accounts.map((a) => [`${a.platform}:${a.handle}`, { platform: a.platform, handle: a.handle, externalId: null }])).values()];
 
-/** A topic that lists Bluesky needs a query the Bluesky collector can search (see bluesky-query.ts). */
+/** A topic that lists Bluesky needs a query the Bluesky collector can search (see collectors/topic-query.ts). */
 function assertSearchable(platforms: readonly string[], query: string) {
   if (!platforms.includes('bluesky')) return;
   try {
     searchTermsFor(query);
   } catch (err) {
-    if (err instanceof BlueskyQueryError || err instanceof SearchQueryError) throw new BadRequestException(`query cannot be searched on Bluesky: ${err instanceof SearchQueryError ? err.detail : err.message}`);
+    if (err instanceof TopicQueryError || err instanceof SearchQueryError) throw new BadRequestException(`query cannot be searched on Bluesky: ${err instanceof SearchQueryError ? err.detail : err.message}`);
     throw err;
   }
 }

@@ -6,7 +6,8 @@ import { CollectorStateService } from '../collector-state.service';
 import { resolveOwnedAccounts } from '../owned-accounts';
 import { BlueskyAgents } from './bluesky-agent';
 import { mentionsOf, metricsOf, parsePosts, snapshotOf, sortAt, timelineItems, type BlueskyPost, type Skipped } from './bluesky-payload';
-import { BlueskyQueryError, searchTermsFor, topicMatcher } from './bluesky-query';
+import { searchTermsFor, TopicQueryError, topicMatcher } from '../topic-query';
+import { queryableOf } from './bluesky-query';
 
 const PAGE_SIZE = 100;
 /** `app.bsky.feed.getPosts` takes at most 25 URIs. */
@@ -65,7 +66,7 @@ export class BlueskyCollector implements Collector {
     try {
       terms = searchTermsFor(ctx.topic.query);
     } catch (err) {
-      if (!(err instanceof BlueskyQueryError)) throw err;
+      if (!(err instanceof TopicQueryError)) throw err;
       this.logger.warn({ topicId: ctx.topic.id, problem: err.message }, 'Topic query cannot be searched on Bluesky; skipping its mentions');
       terms = [];
     }
@@ -87,7 +88,7 @@ export class BlueskyCollector implements Collector {
       });
     }
 
-    const matches = topicMatcher(ctx.topic.query);
+    const matches = topicMatcher(ctx.topic.query, queryableOf);
     const langs = new Set(ctx.topic.languages);
     for (const term of terms) {
       await this.drain(ctx, `bluesky:search:${term}`, async (agent, since, cursor) => {

@@ -1,5 +1,8 @@
-import type { BlueskyPost } from './bluesky-payload';
-import { BlueskyQueryError, didOfUri, searchTermsFor, topicMatcher } from './bluesky-query';
+import type { BlueskyPost } from './bluesky/bluesky-payload';
+import { searchTermsFor, TopicQueryError, topicMatcher as compile } from './topic-query';
+import { didOfUri, queryableOf } from './bluesky/bluesky-query';
+
+const topicMatcher = (query: string) => compile(query, queryableOf);
 
 const post = (text: string, extra: { langs?: string[]; reply?: boolean; handle?: string } = {}): BlueskyPost => ({
   uri: 'at://did:plc:aaaaaaaaaaaaaaaaaaaaaaaa/app.bsky.feed.post/3kabcdefghij2',
@@ -33,12 +36,12 @@ describe('Bluesky search terms for an X query', () => {
 
   it('refuses a query with nothing searchable or too many searches', () => {
     expect(() => searchTermsFor('from:lumi_br lumi')).not.toThrow();
-    expect(() => searchTermsFor(Array.from({ length: 11 }, (_, i) => `word${i}`).join(' OR '))).toThrow(BlueskyQueryError);
+    expect(() => searchTermsFor(Array.from({ length: 11 }, (_, i) => `word${i}`).join(' OR '))).toThrow(TopicQueryError);
     expect(() => searchTermsFor('(lumi OR from:lumi_br)')).toThrow(/no keyword/);
   });
 });
 
-describe('the topic query applied to Bluesky posts', () => {
+describe('the topic query applied to Bluesky posts (searchableOf through queryableOf)', () => {
   it('keeps X semantics: OR, negation, lang:, is:reply, phrases, hashtags', () => {
     const m = topicMatcher('(lumi OR #lumibank) -golpe');
     expect(m(post('Adorei o app da Lumi'))).toBe(true);
