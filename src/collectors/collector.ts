@@ -25,7 +25,7 @@ export interface MetricsLookup {
   metrics: PublicMetrics;
 }
 
-/** One implementation per platform (X and Bluesky now; Mastodon, YouTube, Meta later). */
+/** One implementation per platform (X, Bluesky and Mastodon now; YouTube and Meta later). */
 export interface Collector {
   readonly platform: Platform;
   collect(ctx: CollectContext): Promise<void>;

@@ -22,6 +22,8 @@ import {
 } from './schemas/collector-state.schema';
 import { BlueskyAgents } from './bluesky/bluesky-agent';
 import { BlueskyCollector } from './bluesky/bluesky.collector';
+import { MastodonClients } from './mastodon/mastodon-client';
+import { MastodonCollector } from './mastodon/mastodon.collector';
 import { XApiClients } from './x/x-api-target';
 import { XCollector } from './x/x.collector';
 
@@ -49,8 +51,14 @@ import { XCollector } from './x/x.collector';
     XCollector,
     BlueskyAgents,
     BlueskyCollector,
-    { provide: COLLECTORS, inject: [XCollector, BlueskyCollector], useFactory: (x: XCollector, bluesky: BlueskyCollector) => [x, bluesky] },
+    MastodonClients,
+    MastodonCollector,
+    {
+      provide: COLLECTORS,
+      inject: [XCollector, BlueskyCollector, MastodonCollector],
+      useFactory: (x: XCollector, bluesky: BlueskyCollector, mastodon: MastodonCollector) => [x, bluesky, mastodon],
+    },
   ],
-  exports: [CollectScheduler, CollectionListeners, XApiClients, BlueskyAgents, CollectorStateService],
+  exports: [CollectScheduler, CollectionListeners, XApiClients, BlueskyAgents, MastodonClients, CollectorStateService],
 })
 export class CollectorsModule {}

@@ -40,6 +40,12 @@ describe('loadSettings', () => {
     expect(() => loadSettings({ BLUESKY_SERVICE: 'http://pds.example' })).toThrow(/BLUESKY_SERVICE/);
   });
 
+  it('reads a Mastodon instance and token, which go together', () => {
+    expect(loadSettings({ MASTODON_URL: 'https://social.example', MASTODON_ACCESS_TOKEN: 'tok' }).mastodon).toEqual({ url: 'https://social.example', accessToken: 'tok' });
+    expect(() => loadSettings({ MASTODON_URL: 'https://social.example' })).toThrow(/MASTODON_ACCESS_TOKEN \(mastodon.accessToken\): MASTODON_URL and MASTODON_ACCESS_TOKEN go together/);
+    expect(() => loadSettings({ MASTODON_URL: 'http://social.example', MASTODON_ACCESS_TOKEN: 'tok' })).toThrow(/MASTODON_URL/);
+  });
+
   it('rejects an unknown key in a settings file', () => {
     expect(() => loadSettings({}, { overrides: { prot: 1 } })).toThrow(/Unrecognized key/);
   });

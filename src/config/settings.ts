@@ -48,6 +48,13 @@ const fileSchema = z
       })
       .strict()
       .refine((b) => !b.identifier === !b.appPassword, { path: ['appPassword'], message: 'BLUESKY_IDENTIFIER and BLUESKY_APP_PASSWORD go together: set both or neither' }),
+    mastodon: z
+      .object({
+        url: url(['https:']).nullable(),
+        accessToken: z.string().min(1).nullable(),
+      })
+      .strict()
+      .refine((m) => !m.url === !m.accessToken, { path: ['accessToken'], message: 'MASTODON_URL and MASTODON_ACCESS_TOKEN go together: set both or neither' }),
     refreshMetricsIntervalSeconds: intish(10, 86400),
     careScanIntervalSeconds: intish(1, 3600),
     alertScanIntervalSeconds: intish(1, 3600),
@@ -84,6 +91,8 @@ export const ENVIRONMENT_KEYS: Record<string, string> = {
   BLUESKY_IDENTIFIER: 'bluesky.identifier',
   BLUESKY_APP_PASSWORD: 'bluesky.appPassword',
   BLUESKY_SERVICE: 'bluesky.service',
+  MASTODON_URL: 'mastodon.url',
+  MASTODON_ACCESS_TOKEN: 'mastodon.accessToken',
   REFRESH_METRICS_INTERVAL_SECONDS: 'refreshMetricsIntervalSeconds',
   CARE_SCAN_INTERVAL_SECONDS: 'careScanIntervalSeconds',
   ALERT_SCAN_INTERVAL_SECONDS: 'alertScanIntervalSeconds',

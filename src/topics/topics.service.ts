@@ -37,13 +37,15 @@ function toView(doc: Topic & { _id: unknown; createdAt?: Date; updatedAt?: Date 
 const dedupeAccounts = (accounts: { platform: Platform; handle: string }[] = []) =>
   [...new Map(accounts.map((a) => [`${a.platform}:${a.handle}`, { platform: a.platform, handle: a.handle, externalId: null }])).values()];
 
-/** A topic that lists Bluesky needs a query the Bluesky collector can search (see collectors/topic-query.ts). */
+/** A topic on Bluesky or Mastodon needs a query their collectors can search (see collectors/topic-query.ts). */
+const SEARCHED_BY_TERMS: Record<string, string> = { bluesky: 'Bluesky', mastodon: 'Mastodon' };
 function assertSearchable(platforms: readonly string[], query: string) {
-  if (!platforms.includes('bluesky')) return;
+  const networks = platforms.filter((p) => p in SEARCHED_BY_TERMS).map((p) => SEARCHED_BY_TERMS[p]);
+  if (networks.length === 0) return;
   try {
     searchTermsFor(query);
   } catch (err) {
-    if (err instanceof TopicQueryError || err instanceof SearchQueryError) throw new BadRequestException(`query cannot be searched on Bluesky: ${err instanceof SearchQueryError ? err.detail : err.message}`);
+    if (err instanceof TopicQueryError || err instanceof SearchQueryError) throw new BadRequestException(`query cannot be searched on ${networks.join(' and ')}: ${err instanceof SearchQueryError ? err.detail : err.message}`);
     throw err;
   }
 }

@@ -32,12 +32,19 @@ function IsSearchQuery(options?: ValidationOptions) {
     });
 }
 
-/** X: 1-15 letters, digits or underscores. Bluesky: a domain name (`lumi.bsky.social`), as atproto defines handles. */
+/**
+ * X: 1-15 letters, digits or underscores. Bluesky: a domain name (`lumi.bsky.social`), as atproto
+ * defines handles. Mastodon: a username on the configured instance, or `user@instance`.
+ */
 const HANDLE_RULES: Record<Platform, { pattern: RegExp; message: string }> = {
   x: { pattern: /^[a-z0-9_]{1,15}$/, message: 'handle must be 1-15 letters, digits or underscores (an X handle)' },
   bluesky: {
     pattern: /^(?=.{3,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/,
     message: 'handle must be a Bluesky handle: a domain name such as "lumi.bsky.social"',
+  },
+  mastodon: {
+    pattern: /^[a-z0-9_]{1,30}(@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})?$/,
+    message: 'handle must be a Mastodon account: "lumi" on your instance, or "lumi@social.example"',
   },
 };
 

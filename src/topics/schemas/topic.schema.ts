@@ -1,7 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Types } from 'mongoose';
 
-export const PLATFORMS = ['x', 'bluesky'] as const;
+export const PLATFORMS = ['x', 'bluesky', 'mastodon'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
 export interface OwnedAccount {

@@ -1,0 +1,208 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { MastoHttpError, MastoTimeoutError, MastoUnexpectedError } from 'masto';
+import { emptyBatch } from '../collected';
+import type { CollectContext, Collector, MetricsLookup } from '../collector';
+import { CollectorStateService } from '../collector-state.service';
+import { resolveOwnedAccounts } from '../owned-accounts';
+import { searchTermsFor, TopicQueryError, topicMatcher } from '../topic-query';
+import { MastodonClients } from './mastodon-client';
+import { mentionsOf, metricsOf, parseAccount, parseStatuses, queryableOf, snapshotOf, timelineItems, type MastodonStatus, type Skipped } from './mastodon-payload';
+
+/** Mastodon pages hold at most 40 statuses. */
+const PAGE_SIZE = 40;
+/** `GET /api/v1/statuses?id[]=` takes at most 20 ids. */
+const LOOKUP_CHUNK = 20;
+const FIRST_RUN_WINDOW_MS = 7 * 24 * 3600_000;
+const MAX_TRANSIENT_RETRIES = 5;
+const MAX_RATE_LIMIT_WAITS = 10;
+/** Mastodon's rate-limit windows are 5 minutes (300 requests per token). */
+const MAX_RATE_LIMIT_WAIT_MS = 6 * 60_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const newer = (a: string | null | undefined, b: string | null | undefined) => (!a ? (b ?? null) : !b ? a : BigInt(a) >= BigInt(b) ? a : b);
+
+export function isTransient(err: unknown): boolean {
+  if (err instanceof MastoHttpError) return err.statusCode >= 500;
+  // timeouts, refused connections, a proxy's HTML error page
+  return err instanceof MastoTimeoutError || err instanceof MastoUnexpectedError || (err instanceof TypeError && /fetch failed/i.test(err.message));
+}
+
+/** Pages of statuses, newest first, from `maxId` (exclusive) downwards. */
+type PageSource = (maxId: string | undefined) => AsyncIterable<readonly unknown[]>;
+
+/**
+ * Mastodon through `masto` (one instance, `MASTODON_URL`, a read token): the topic's hashtags by
+ * tag timeline and its other terms by full-text search (`/api/v2/search`, statuses that the
+ * instance can search), the owned accounts' posts and replies by their statuses, metrics by
+ * status lookup. Timelines are read with the library's paginator (it follows the `Link` header);
+ * search has no `Link`, so it is paged by `max_id`. Each stream resumes from the oldest id of its
+ * last stored page; 429s are waited out until `X-RateLimit-Reset`; 5xx, timeouts and network
+ * errors are retried with exponential back-off.
+ */
+@Injectable()
+export class MastodonCollector implements Collector {
+  readonly platform = 'mastodon' as const;
+  private readonly logger = new Logger('MastodonCollector');
+
+  constructor(
+    private readonly clients: MastodonClients,
+    private readonly state: CollectorStateService,
+  ) {}
+
+  async collect(ctx: CollectContext): Promise<void> {
+    if (!this.clients.configured) {
+      this.logger.warn({ topicId: ctx.topic.id }, 'Topic lists Mastodon, but MASTODON_URL and MASTODON_ACCESS_TOKEN are not set; skipping Mastodon');
+      return;
+    }
+    let terms: string[];
+    try {
+      terms = searchTermsFor(ctx.topic.query);
+    } catch (err) {
+      if (!(err instanceof TopicQueryError)) throw err;
+      this.logger.warn({ topicId: ctx.topic.id, problem: err.message }, 'Topic query cannot be searched on Mastodon; skipping its mentions');
+      terms = [];
+    }
+    const owned = await this.resolveOwnedAccounts(ctx);
+    const ownedIds = new Set(owned.map((a) => a.externalId));
+
+    // The brand's statuses first, so its replies are known when the mentions they answer arrive.
+    for (const account of owned) {
+      await this.drain(ctx, `mastodon:statuses:${account.externalId}`, (maxId) =>
+        this.clients.get().v1.accounts.$select(account.externalId).statuses.list({ limit: PAGE_SIZE, maxId, excludeReblogs: true }),
+        async (statuses) => {
+          const { posts, replies } = timelineItems(statuses, account);
+          await ctx.store({ ...emptyBatch(), posts, replies });
+        },
+      );
+    }
+
+    const matches = topicMatcher(ctx.topic.query, queryableOf);
+    const langs = new Set(ctx.topic.languages);
+    const storeMentions = async (statuses: MastodonStatus[]) => {
+      const mentions = mentionsOf(statuses.filter(matches), ownedIds).filter((m) => !langs.size || !m.platformLang || langs.has(m.platformLang));
+      await ctx.store({ ...emptyBatch(), mentions });
+    };
+    for (const term of terms) {
+      const tag = /^#[\p{L}\p{M}\p{N}_]+$/u.test(term) ? term.slice(1) : null;
+      if (tag) {
+        await this.drain(ctx, `mastodon:tag:${tag.toLowerCase()}`, (maxId) => this.clients.get().v1.timelines.tag.$select(tag).list({ limit: PAGE_SIZE, maxId }), storeMentions);
+      } else {
+        await this.drain(ctx, `mastodon:search:${term}`, (maxId) => this.searchPages(term, maxId), storeMentions);
+      }
+    }
+  }
+
+  /** Full-text search pages, newest first, paged by `max_id` (the search API sends no `Link`). */
+  private async *searchPages(q: string, maxId: string | undefined): AsyncIterable<readonly unknown[]> {
+    let before = maxId;
+    for (;;) {
+      const res = await this.clients.get().v2.search.list({ q, type: 'statuses', resolve: false, limit: PAGE_SIZE, maxId: before });
+      yield res.statuses;
+      if (res.statuses.length < PAGE_SIZE) return;
+      before = res.statuses[res.statuses.length - 1].id;
+    }
+  }
+
+  private reportSkipped(ctx: CollectContext, skipped: Skipped[]) {
+    for (const s of skipped) this.logger.warn({ topicId: ctx.topic.id, statusId: s.id, problem: s.problem }, 'Skipped a malformed status from Mastodon');
+  }
+
+  /** Looks up each owned account (id and follower count) once per run. */
+  private resolveOwnedAccounts(ctx: CollectContext) {
+    return resolveOwnedAccounts(ctx, 'mastodon', async (handle) => {
+      try {
+        const account = parseAccount(await this.withRetries(ctx, 'mastodon:accounts', () => this.clients.get().v1.accounts.lookup({ acct: handle })));
+        if (!account) throw new Error(`Mastodon answered an account that is not one for ${handle}`);
+        return { externalId: account.id, handle: account.acct.toLowerCase(), snapshot: snapshotOf(account, new Date()) };
+      } catch (err) {
+        if (!(err instanceof MastoHttpError) || err.statusCode !== 404) throw err;
+        this.logger.warn({ topicId: ctx.topic.id, handle }, 'Owned account not found on Mastodon');
+        return null;
+      }
+    });
+  }
+
+  /**
+   * Reads a stream page by page, newest first, down to what the last complete run stored
+   * (`sinceId`) or, on a first run, a week back. After each stored page the cursor records the
+   * oldest id read (`max_id` to resume with) and the newest of the run; `sinceId` moves to that
+   * newest id only when the whole run is stored. A failure re-reads the cursor and resumes.
+   */
+  private async drain(ctx: CollectContext, stream: string, source: PageSource, store: (statuses: MastodonStatus[]) => Promise<void>): Promise<void> {
+    await this.resumable(ctx, stream, async () => {
+      const state = await ctx.cursor(stream);
+      const cutoff = Date.now() - FIRST_RUN_WINDOW_MS;
+      let newest = state.pending?.newestId ?? null;
+      for await (const raw of source(state.pending?.untilId)) {
+        await this.state.countReads('mastodon', raw.length);
+        const { statuses, skipped } = parseStatuses(raw);
+        this.reportSkipped(ctx, skipped);
+        const fresh = statuses.filter((s) => (state.sinceId ? BigInt(s.id) > BigInt(state.sinceId) : Date.parse(s.created_at) >= cutoff));
+        await store(fresh);
+        for (const s of fresh) newest = newer(newest, s.id);
+        const oldest = statuses.reduce<string | null>((min, s) => (min === null || BigInt(s.id) < BigInt(min) ? s.id : min), null);
+        if (!oldest || fresh.length < statuses.length) break;
+        await ctx.saveCursor(stream, { sinceId: state.sinceId, pending: { newestId: newest, untilId: oldest } });
+        await ctx.heartbeat();
+      }
+      await ctx.saveCursor(stream, { sinceId: newer(state.sinceId, newest), pending: null });
+    });
+  }
+
+  private async resumable(ctx: CollectContext | null, stream: string, run: () => Promise<void>): Promise<void> {
+    let transient = 0;
+    let rateLimited = 0;
+    for (;;) {
+      try {
+        return await run();
+      } catch (err) {
+        if (err instanceof MastoHttpError && err.statusCode === 429 && rateLimited < MAX_RATE_LIMIT_WAITS) {
+          rateLimited++;
+          const reset = (err.cause as Response | undefined)?.headers?.get('x-ratelimit-reset') ?? null;
+          const waitMs = this.rateLimitWait(reset);
+          this.logger.warn({ topicId: ctx?.topic.id, stream, waitMs, reset }, 'Mastodon rate limit reached; waiting for the reset');
+          await ctx?.heartbeat();
+          await sleep(waitMs);
+          continue;
+        }
+        if (isTransient(err) && transient < MAX_TRANSIENT_RETRIES) {
+          transient++;
+          const waitMs = Math.min(30_000, 500 * 2 ** (transient - 1));
+          this.logger.warn({ topicId: ctx?.topic.id, stream, attempt: transient, waitMs, err: (err as Error).message }, 'Mastodon request failed; retrying');
+          await sleep(waitMs);
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  /** `X-RateLimit-Reset` is an ISO 8601 time on Mastodon. */
+  private rateLimitWait(reset: string | null): number {
+    const at = reset ? Date.parse(reset) : Number.NaN;
+    const ms = Number.isFinite(at) ? at - Date.now() + 500 : 60_000;
+    return Math.max(500, Math.min(ms, MAX_RATE_LIMIT_WAIT_MS));
+  }
+
+  private async withRetries<T>(ctx: CollectContext | null, stream: string, call: () => Promise<T>): Promise<T> {
+    let result!: T;
+    await this.resumable(ctx, stream, async () => {
+      result = await call();
+    });
+    return result;
+  }
+
+  async lookupMetrics(ids: string[]): Promise<MetricsLookup[]> {
+    if (!this.clients.configured || ids.length === 0) return [];
+    const out: MetricsLookup[] = [];
+    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+      const chunk = ids.slice(i, i + LOOKUP_CHUNK);
+      const found = await this.withRetries(null, 'mastodon:lookup', () => this.clients.get().v1.statuses.fetch({ id: chunk }));
+      await this.state.countReads('mastodon', found.length);
+      const { statuses, skipped } = parseStatuses(found);
+      for (const s of skipped) this.logger.warn({ statusId: s.id, problem: s.problem }, 'Skipped a malformed status from Mastodon');
+      for (const s of statuses) out.push({ externalId: s.id, metrics: metricsOf(s) });
+    }
+    return out;
+  }
+}
