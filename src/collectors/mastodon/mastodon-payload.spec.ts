@@ -1,24 +1,24 @@
 import { topicMatcher } from '../topic-query';
 import { mentionsOf, parseStatuses, queryableOf, snapshotOf, textOf, timelineItems } from './mastodon-payload';
 
-const account = (id: string, username: string, acct = username) => ({ id, username, acct, display_name: username.toUpperCase(), followers_count: 10 });
+const account = (id: string, username: string, acct = username) => ({ id, username, acct, displayName: username.toUpperCase(), followersCount: 10 });
 
 function status(id: string, author: ReturnType<typeof account>, content: string, extra: Record<string, unknown> = {}) {
   return {
     id,
-    created_at: '2026-11-20T12:00:00.000Z',
-    in_reply_to_id: null,
-    in_reply_to_account_id: null,
+    createdAt: '2026-11-20T12:00:00.000Z',
+    inReplyToId: null,
+    inReplyToAccountId: null,
     sensitive: false,
-    spoiler_text: '',
+    spoilerText: '',
     visibility: 'public',
     language: 'pt',
     uri: `https://social.example/users/${author.username}/statuses/${id}`,
     url: `https://social.example/@${author.username}/${id}`,
-    replies_count: 1,
-    reblogs_count: 2,
-    favourites_count: 3,
-    quotes_count: 0,
+    repliesCount: 1,
+    reblogsCount: 2,
+    favouritesCount: 3,
+    quotesCount: 0,
     content,
     reblog: null,
     account: author,
@@ -35,8 +35,8 @@ describe('Mastodon payloads', () => {
   it('reads the text a reader sees from the HTML content, after the content warning', () => {
     const html =
       '<p>Oi <span class="h-card"><a href="https://social.example/@lumi" class="u-url mention">@<span>lumi</span></a></span>, cartão &amp; app <a href="https://social.example/tags/lumi" class="mention hashtag" rel="tag">#<span>lumi</span></a></p><p>linha 2<br />linha 3 <a href="https://lumi.example/ajuda"><span class="invisible">https://</span><span>lumi.example/ajuda</span></a></p>';
-    expect(textOf({ content: html, spoiler_text: '' })).toBe('Oi @lumi, cartão & app #lumi\nlinha 2\nlinha 3 https://lumi.example/ajuda');
-    expect(textOf({ content: '<p>detalhes</p>', spoiler_text: 'reclamação' })).toBe('reclamação\ndetalhes');
+    expect(textOf({ content: html, spoilerText: '' })).toBe('Oi @lumi, cartão & app #lumi\nlinha 2\nlinha 3 https://lumi.example/ajuda');
+    expect(textOf({ content: '<p>detalhes</p>', spoilerText: 'reclamação' })).toBe('reclamação\ndetalhes');
   });
 
   it('keeps the good statuses of a page and reports the malformed ones', () => {
@@ -44,13 +44,13 @@ describe('Mastodon payloads', () => {
     expect(statuses.map((s) => s.id)).toEqual(['1']);
     expect(skipped).toEqual([
       { id: 'abc', problem: expect.stringContaining('id') },
-      { id: '(no id)', problem: expect.stringContaining('created_at') },
+      { id: '(no id)', problem: expect.stringContaining('createdAt') },
     ]);
   });
 
   it('turns statuses into mentions, never reblogs or the brand’s own', () => {
     const { statuses } = parseStatuses([
-      status('11', ANA, '<p>lumi travou</p>', { in_reply_to_id: '9', in_reply_to_account_id: '100' }),
+      status('11', ANA, '<p>lumi travou</p>', { inReplyToId: '9', inReplyToAccountId: '100' }),
       status('12', ANA, '', { reblog: status('5', BRAND, '<p>novidade</p>') }),
       status('13', BRAND, '<p>lumi novidade</p>'),
     ]);
@@ -73,8 +73,8 @@ describe('Mastodon payloads', () => {
 
   it('splits the brand’s statuses into public posts (threads included) and replies to others, direct ones too', () => {
     const { statuses } = parseStatuses([
-      status('21', BRAND, '<p>Oi Ana!</p>', { in_reply_to_id: '11', in_reply_to_account_id: '201', visibility: 'direct' }),
-      status('22', BRAND, '<p>2/2</p>', { in_reply_to_id: '20', in_reply_to_account_id: '100' }),
+      status('21', BRAND, '<p>Oi Ana!</p>', { inReplyToId: '11', inReplyToAccountId: '201', visibility: 'direct' }),
+      status('22', BRAND, '<p>2/2</p>', { inReplyToId: '20', inReplyToAccountId: '100' }),
       status('23', BRAND, '<p>só seguidores</p>', { visibility: 'private' }),
       status('24', BRAND, '<p>Novo app</p>'),
     ]);

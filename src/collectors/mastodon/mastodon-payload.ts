@@ -4,7 +4,8 @@ import type { AccountSnapshotInput, MentionInput, PostInput, PublicMetrics, Repl
 import type { QueryablePost } from '../topic-query';
 
 /**
- * Mastodon's entities (`Status`, `Account`) → what ingestion takes. Each status is checked here,
+ * Mastodon's entities (`Status`, `Account`), as `masto` hands them over (keys in camelCase), → what
+ * ingestion takes. Each status is checked here,
  * one by one, so a malformed one is reported and skipped while the rest of the page is kept.
  * `content` is HTML: the text is what a reader sees (links and hashtags as written, paragraphs on
  * lines of their own), with the content warning, when there is one, before it.
@@ -14,24 +15,24 @@ const accountSchema = z.object({
   id: z.string().min(1),
   username: z.string().min(1),
   acct: z.string().min(1),
-  display_name: z.string().optional(),
-  followers_count: z.number().int().nonnegative().optional(),
+  displayName: z.string().optional(),
+  followersCount: z.number().int().nonnegative().optional(),
 });
 
 const statusBase = z.object({
   id: z.string().regex(/^\d+$/, 'must be a numeric status id'),
-  created_at: z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be a datetime'),
-  in_reply_to_id: z.string().nullable().optional(),
-  in_reply_to_account_id: z.string().nullable().optional(),
-  spoiler_text: z.string().optional(),
+  createdAt: z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be a datetime'),
+  inReplyToId: z.string().nullable().optional(),
+  inReplyToAccountId: z.string().nullable().optional(),
+  spoilerText: z.string().optional(),
   visibility: z.enum(['public', 'unlisted', 'private', 'direct']),
   language: z.string().nullable().optional(),
   uri: z.string(),
   url: z.string().nullable().optional(),
-  replies_count: z.number().int().nonnegative().optional(),
-  reblogs_count: z.number().int().nonnegative().optional(),
-  favourites_count: z.number().int().nonnegative().optional(),
-  quotes_count: z.number().int().nonnegative().optional(),
+  repliesCount: z.number().int().nonnegative().optional(),
+  reblogsCount: z.number().int().nonnegative().optional(),
+  favouritesCount: z.number().int().nonnegative().optional(),
+  quotesCount: z.number().int().nonnegative().optional(),
   content: z.string(),
   account: accountSchema,
   mentions: z.array(z.object({ id: z.string(), username: z.string(), acct: z.string() })).optional(),
@@ -76,17 +77,17 @@ const HTML_OPTIONS = {
 };
 
 /** What a reader sees: the content warning, then the post's text. */
-export function textOf(status: Pick<MastodonStatus, 'content' | 'spoiler_text'>): string {
+export function textOf(status: Pick<MastodonStatus, 'content' | 'spoilerText'>): string {
   const body = convert(status.content, HTML_OPTIONS).trim();
-  return status.spoiler_text ? `${status.spoiler_text}\n${body}` : body;
+  return status.spoilerText ? `${status.spoilerText}\n${body}` : body;
 }
 
 export function metricsOf(s: MastodonStatus): PublicMetrics {
   return {
-    likes: s.favourites_count ?? 0,
-    reposts: s.reblogs_count ?? 0,
-    quotes: s.quotes_count ?? 0,
-    replies: s.replies_count ?? 0,
+    likes: s.favouritesCount ?? 0,
+    reposts: s.reblogsCount ?? 0,
+    quotes: s.quotesCount ?? 0,
+    replies: s.repliesCount ?? 0,
     // Mastodon publishes no view counts.
     impressions: null,
   };
@@ -98,7 +99,7 @@ const lang = (s: MastodonStatus) => (s.language && /^[a-z]{2,3}$/.test(s.languag
  * Mastodon has no conversation id: a post that starts a thread is its own conversation; a reply's
  * is unknown without another call, and stays null (cases still join it by author and by reply).
  */
-const conversationOf = (s: MastodonStatus) => (s.in_reply_to_id ? null : s.id);
+const conversationOf = (s: MastodonStatus) => (s.inReplyToId ? null : s.id);
 
 /** Search and tag-timeline results → mentions. Reblogs and the brand's own statuses are never mentions. */
 export function mentionsOf(statuses: MastodonStatus[], ownedIds: ReadonlySet<string>): MentionInput[] {
@@ -108,13 +109,13 @@ export function mentionsOf(statuses: MastodonStatus[], ownedIds: ReadonlySet<str
       platform: 'mastodon' as const,
       externalId: s.id,
       text: textOf(s),
-      createdAt: new Date(s.created_at),
+      createdAt: new Date(s.createdAt),
       url: s.url ?? s.uri,
-      author: { externalId: s.account.id, handle: s.account.acct, name: s.account.display_name || null, followers: s.account.followers_count ?? null },
+      author: { externalId: s.account.id, handle: s.account.acct, name: s.account.displayName || null, followers: s.account.followersCount ?? null },
       platformLang: lang(s),
       conversationId: conversationOf(s),
-      inReplyToExternalId: s.in_reply_to_id ?? null,
-      inReplyToUserId: s.in_reply_to_account_id ?? null,
+      inReplyToExternalId: s.inReplyToId ?? null,
+      inReplyToUserId: s.inReplyToAccountId ?? null,
       metrics: metricsOf(s),
     }));
 }
@@ -134,19 +135,19 @@ export function timelineItems(statuses: MastodonStatus[], account: { externalId:
       accountExternalId: account.externalId,
       accountHandle: account.handle,
       text: textOf(s),
-      createdAt: new Date(s.created_at),
+      createdAt: new Date(s.createdAt),
       url: s.url ?? s.uri,
     };
-    if (s.in_reply_to_id && s.in_reply_to_account_id && s.in_reply_to_account_id !== account.externalId) {
-      out.replies.push({ ...base, inReplyToExternalId: s.in_reply_to_id, inReplyToUserId: s.in_reply_to_account_id, conversationId: null });
+    if (s.inReplyToId && s.inReplyToAccountId && s.inReplyToAccountId !== account.externalId) {
+      out.replies.push({ ...base, inReplyToExternalId: s.inReplyToId, inReplyToUserId: s.inReplyToAccountId, conversationId: null });
     } else if (s.visibility === 'public' || s.visibility === 'unlisted') out.posts.push({ ...base, metrics: metricsOf(s) });
   }
   return out;
 }
 
 export function snapshotOf(account: MastodonAccount, at: Date): AccountSnapshotInput | null {
-  if (account.followers_count === undefined) return null;
-  return { platform: 'mastodon', externalId: account.id, handle: account.acct.toLowerCase(), followers: account.followers_count, at };
+  if (account.followersCount === undefined) return null;
+  return { platform: 'mastodon', externalId: account.id, handle: account.acct.toLowerCase(), followers: account.followersCount, at };
 }
 
 /** A status as the topic query sees it: hashtags and mentions from Mastodon's own lists. */
@@ -157,9 +158,9 @@ export function queryableOf(s: MastodonStatus): QueryablePost {
     mentions: (s.mentions ?? []).map((m) => m.acct),
     authorId: s.account.id,
     authorHandle: s.account.acct,
-    inReplyToUserId: s.in_reply_to_account_id ?? null,
-    inReplyToPostId: s.in_reply_to_id ?? null,
-    conversationId: conversationOf(s) ?? s.in_reply_to_id ?? s.id,
+    inReplyToUserId: s.inReplyToAccountId ?? null,
+    inReplyToPostId: s.inReplyToId ?? null,
+    conversationId: conversationOf(s) ?? s.inReplyToId ?? s.id,
     lang: s.language ?? null,
   };
 }

@@ -23,8 +23,10 @@ const newer = (a: string | null | undefined, b: string | null | undefined) => (!
 
 export function isTransient(err: unknown): boolean {
   if (err instanceof MastoHttpError) return err.statusCode >= 500;
-  // timeouts, refused connections, a proxy's HTML error page
-  return err instanceof MastoTimeoutError || err instanceof MastoUnexpectedError || (err instanceof TypeError && /fetch failed/i.test(err.message));
+  if (err instanceof MastoTimeoutError || err instanceof MastoUnexpectedError) return true;
+  // a refused connection (fetch), or a proxy's HTML error page, which masto 8 fails to read as an
+  // error body and reports as a TypeError about the body's missing `error`
+  return err instanceof TypeError && /fetch failed|property 'error'/i.test(err.message);
 }
 
 /** Pages of statuses, newest first, from `maxId` (exclusive) downwards. */
@@ -137,7 +139,7 @@ export class MastodonCollector implements Collector {
         await this.state.countReads('mastodon', raw.length);
         const { statuses, skipped } = parseStatuses(raw);
         this.reportSkipped(ctx, skipped);
-        const fresh = statuses.filter((s) => (state.sinceId ? BigInt(s.id) > BigInt(state.sinceId) : Date.parse(s.created_at) >= cutoff));
+        const fresh = statuses.filter((s) => (state.sinceId ? BigInt(s.id) > BigInt(state.sinceId) : Date.parse(s.createdAt) >= cutoff));
         await store(fresh);
         for (const s of fresh) newest = newer(newest, s.id);
         const oldest = statuses.reduce<string | null>((min, s) => (min === null || BigInt(s.id) < BigInt(min) ? s.id : min), null);

@@ -1,0 +1,1104 @@
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Server } from 'node:net';
+
+/** The access token the emulator accepts unless the options give another. */
+export const MASTODON_EMULATOR_TOKEN = 'test-mastodon-token-1234';
+
+export interface MastodonUser {
+  id: string;
+  username: string;
+  /** username for local accounts, username@domain for remote ones */
+  acct: string;
+  displayName: string;
+  followersCount: number;
+}
+
+export type MastodonVisibility = 'public' | 'unlisted' | 'private' | 'direct';
+
+export interface MastodonPostInput {
+  /** username of an added local user, or 'user@other.domain' (a remote account, added on first use) */
+  author: string;
+  /**
+   * Plain text; the emulator renders Mastodon's HTML `content`: paragraphs, line breaks, links for
+   * URLs, #hashtags and @mentions of known accounts, everything else escaped.
+   */
+  text: string;
+  createdAt: Date;
+  /** ISO 639-1 */
+  language?: string | null;
+  /** id of the parent status (must exist) */
+  replyTo?: string;
+  /** content warning; a status with one is `sensitive` */
+  spoilerText?: string;
+  /** default public; only public statuses appear in tag timelines and search (as in Mastodon) */
+  visibility?: MastodonVisibility;
+  favouritesCount?: number;
+  reblogsCount?: number;
+  repliesCount?: number;
+  quotesCount?: number;
+}
+
+export type MastodonFault =
+  /** 429 `{ error: 'Too many requests' }` with X-RateLimit-Remaining 0 and X-RateLimit-Reset now + resetInSeconds (default 1) */
+  | { status: 429; resetInSeconds?: number }
+  /** a server error with a JSON body; with `html: true`, the text/html page a reverse proxy (nginx) answers */
+  | { status: 500 | 502 | 503; html?: boolean }
+  /** answers normally, but late */
+  | { delayMs: number }
+  /** 401 `{ error: 'The access token is invalid' }`, as for a revoked token (the token keeps working afterwards) */
+  | { status: 401 };
+
+/** Route names, for `failNext` and the request log. */
+export type MastodonRoute =
+  | 'verify-credentials'
+  | 'accounts-lookup'
+  | 'account'
+  | 'account-statuses'
+  | 'tag-timeline'
+  | 'search'
+  | 'statuses'
+  | 'status'
+  /** any other path (answered 404) */
+  | 'not-found';
+
+export interface MastodonRequest {
+  route: MastodonRoute;
+  /** the URL path as requested (percent-encoded) */
+  path: string;
+  /** query parameters; Rails-style `name[]` ones (and repeated ones) as arrays under `name` */
+  params: Record<string, string | string[]>;
+  /** whether the request carried the valid bearer token */
+  authorized: boolean;
+}
+
+export interface MastodonEmulatorOptions {
+  /** serve HTTPS with this key pair (its certificate names "localhost"); default: plain HTTP on 127.0.0.1 */
+  tls?: { key: string; cert: string };
+  /** the bearer token every route requires; default MASTODON_EMULATOR_TOKEN */
+  accessToken?: string;
+  /** keep the request log (`requests`); default true */
+  recordRequests?: boolean;
+  /** the instance's domain, used in acct, url and uri; default 'social.example' */
+  domain?: string;
+  /** the per-token (per-IP without one) window announced in X-RateLimit-* headers and enforced; default 300 per 300 s */
+  rateLimit?: { limit: number; windowSeconds: number };
+}
+
+type Counts = { favouritesCount: number; reblogsCount: number; repliesCount: number; quotesCount: number };
+type Params = Record<string, string | string[]>;
+type Json = Record<string, unknown>;
+
+interface StoredUser {
+  id: string;
+  username: string;
+  /** the account's instance (this one's for local accounts) */
+  domain: string;
+  local: boolean;
+  acct: string;
+  displayName: string;
+  followersCount: number;
+}
+
+interface StoredStatus {
+  id: string;
+  idNum: bigint;
+  account: StoredUser;
+  createdAt: string;
+  createdAtMs: number;
+  visibility: MastodonVisibility;
+  deleted: boolean;
+  counts: Counts;
+  /** set on reblogs: the reblogged status (a reblog has no text of its own) */
+  reblogOf?: StoredStatus;
+  inReplyTo?: StoredStatus;
+  text: string;
+  spoilerText: string;
+  language: string | null;
+  content: string;
+  mentions: StoredUser[];
+  /** hashtags as written, one per normalized name */
+  tags: string[];
+  /** normalized (case- and accent-folded) hashtags */
+  tagSet: Set<string>;
+  /** normalized words of the text and content warning, for search */
+  words: string[];
+}
+
+/** A Mastodon API error answer: `{ error }` with its HTTP status. */
+class MastodonFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+  ) {
+    super(error);
+  }
+}
+
+const recordNotFound = () => new MastodonFailure(404, 'Record not found');
+const INVALID_TOKEN = 'The access token is invalid';
+
+const SERVER_FAILURES: Record<500 | 502 | 503, { error: string; title: string }> = {
+  500: { error: 'Internal Server Error', title: '500 Internal Server Error' },
+  502: { error: 'Bad Gateway', title: '502 Bad Gateway' },
+  // Api::BaseController's answer to Mastodon::RaceConditionError and the like
+  503: { error: 'There was a temporary problem serving your request, please try again', title: '503 Service Temporarily Unavailable' },
+};
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+/** accounts' created_at (Mastodon serializes the day, at midnight) */
+const ACCOUNT_CREATED_AT = '2023-05-01T00:00:00.000Z';
+const DEFAULT_STATUSES_LIMIT = 20;
+const SEARCH_RESULTS_LIMIT = 20;
+/** GET /api/v1/statuses takes at most this many ids (DEFAULT_STATUSES_LIMIT in Mastodon) */
+const MAX_STATUS_IDS = 20;
+
+const ROUTES: { name: Exclude<MastodonRoute, 'not-found'>; pattern: RegExp }[] = [
+  { name: 'verify-credentials', pattern: /^\/api\/v1\/accounts\/verify_credentials$/ },
+  { name: 'accounts-lookup', pattern: /^\/api\/v1\/accounts\/lookup$/ },
+  { name: 'account-statuses', pattern: /^\/api\/v1\/accounts\/([^/]+)\/statuses$/ },
+  { name: 'account', pattern: /^\/api\/v1\/accounts\/([^/]+)$/ },
+  { name: 'tag-timeline', pattern: /^\/api\/v1\/timelines\/tag\/([^/]+)$/ },
+  { name: 'search', pattern: /^\/api\/v2\/search$/ },
+  { name: 'statuses', pattern: /^\/api\/v1\/statuses$/ },
+  { name: 'status', pattern: /^\/api\/v1\/statuses\/([^/]+)$/ },
+];
+
+interface CallContext {
+  query: URLSearchParams;
+  /** the URL path, for pagination links */
+  path: string;
+  /** the route's path parameter (account id, hashtag, status id), decoded */
+  arg: string;
+}
+
+interface Answer {
+  body: unknown;
+  link?: string;
+}
+
+/**
+ * A local server that answers like a Mastodon 4.3 instance's REST API, as a client holding a user's
+ * access token sees it, over scripted accounts and statuses. Payloads follow the documented
+ * entities (snake_case JSON, as `masto` expects before it camel-cases them). Tests serve it over
+ * HTTPS with the committed fixture certificate (`test/support/mastodon-test-server.ts`).
+ *
+ * The token's owner is the first added user (verify_credentials); it sees public and unlisted
+ * statuses of others, its own statuses of any visibility, and private/direct ones that mention it.
+ */
+export class MastodonEmulator {
+  readonly requests: MastodonRequest[] = [];
+
+  private server?: Server;
+  private baseUrl?: string;
+  private readonly usersByAcct = new Map<string, StoredUser>();
+  private readonly usersById = new Map<string, StoredUser>();
+  private owner?: StoredUser;
+  private readonly statuses = new Map<string, StoredStatus>();
+  private readonly usedIds = new Set<bigint>();
+  private readonly faults: { route: string; fault: MastodonFault; remaining: number }[] = [];
+  private readonly sleepers = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
+  /** rate-limit windows by key (the token, or the client address without one) */
+  private readonly windows = new Map<string, { index: number; used: number }>();
+
+  private readonly tls?: { key: string; cert: string };
+  private readonly accessToken: string;
+  private readonly recordRequests: boolean;
+  private readonly domain: string;
+  private readonly rateLimit: { limit: number; windowSeconds: number };
+
+  constructor(options: MastodonEmulatorOptions = {}) {
+    this.tls = options.tls;
+    this.accessToken = options.accessToken ?? MASTODON_EMULATOR_TOKEN;
+    this.recordRequests = options.recordRequests ?? true;
+    this.domain = (options.domain ?? 'social.example').toLowerCase();
+    this.rateLimit = options.rateLimit ?? { limit: 300, windowSeconds: 300 };
+  }
+
+  /* ------------------------------------------------------------------ lifecycle */
+
+  async start(): Promise<{ baseUrl: string }> {
+    if (this.baseUrl) return { baseUrl: this.baseUrl };
+    const listener = (req: IncomingMessage, res: ServerResponse) => {
+      this.handle(req, res).catch(() => {
+        if (!res.headersSent && !res.destroyed) this.sendJson(res, 500, { error: SERVER_FAILURES[500].error });
+      });
+    };
+    const server = this.tls ? createHttpsServer({ key: this.tls.key, cert: this.tls.cert }, listener) : createHttpServer(listener);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    const port = (server.address() as AddressInfo).port;
+    // A TLS certificate names "localhost".
+    this.baseUrl = this.tls ? `https://localhost:${port}` : `http://127.0.0.1:${port}`;
+    return { baseUrl: this.baseUrl };
+  }
+
+  async stop(): Promise<void> {
+    for (const sleeper of this.sleepers) {
+      clearTimeout(sleeper.timer);
+      sleeper.wake();
+    }
+    this.sleepers.clear();
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    this.baseUrl = undefined;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      (server as ReturnType<typeof createHttpServer>).closeAllConnections();
+    });
+  }
+
+  /* ------------------------------------------------------------------ data */
+
+  /**
+   * Adds an account (or updates the one with that acct). Without a domain, or with this instance's,
+   * the account is local (acct = username); otherwise remote (acct = username@domain). The first
+   * local account added owns the access token.
+   */
+  addUser(u: { username: string; displayName?: string; followersCount?: number; domain?: string }): MastodonUser {
+    if (!USERNAME.test(u.username)) throw new Error(`Not a valid username: ${u.username}`);
+    const domain = (u.domain ?? this.domain).toLowerCase();
+    if (!DOMAIN.test(domain)) throw new Error(`Not a valid domain: ${u.domain}`);
+    const local = domain === this.domain;
+    const acct = local ? u.username : `${u.username}@${domain}`;
+    const existing = this.usersByAcct.get(acct.toLowerCase());
+    if (existing) {
+      if (u.displayName !== undefined) existing.displayName = u.displayName;
+      if (u.followersCount !== undefined) existing.followersCount = u.followersCount;
+      return publicUser(existing);
+    }
+    const user: StoredUser = {
+      id: String(snowflake(Date.parse(ACCOUNT_CREATED_AT), this.usersById.size + 1)),
+      username: u.username,
+      domain,
+      local,
+      acct,
+      displayName: u.displayName ?? defaultDisplayName(u.username),
+      followersCount: u.followersCount ?? 0,
+    };
+    this.usersByAcct.set(acct.toLowerCase(), user);
+    this.usersById.set(user.id, user);
+    // The token belongs to the first local account.
+    if (local) this.owner ??= user;
+    return publicUser(user);
+  }
+
+  addPost(p: MastodonPostInput): { id: string; url: string; uri: string } {
+    const account = this.authorFor(p.author);
+    let parent: StoredStatus | undefined;
+    if (p.replyTo !== undefined) {
+      const found = this.statuses.get(p.replyTo);
+      if (!found || found.deleted) throw new Error(`Unknown parent status: ${p.replyTo}`);
+      parent = found.reblogOf ?? found;
+    }
+    const idNum = this.nextId(p.createdAt);
+    const text = p.text.replace(/\r\n?/g, '\n').trim();
+    const spoilerText = (p.spoilerText ?? '').trim();
+    const rendered = this.render(text, account);
+    const status: StoredStatus = {
+      id: String(idNum),
+      idNum,
+      account,
+      createdAt: p.createdAt.toISOString(),
+      createdAtMs: p.createdAt.getTime(),
+      visibility: p.visibility ?? 'public',
+      deleted: false,
+      counts: {
+        favouritesCount: p.favouritesCount ?? 0,
+        reblogsCount: p.reblogsCount ?? 0,
+        repliesCount: p.repliesCount ?? 0,
+        quotesCount: p.quotesCount ?? 0,
+      },
+      inReplyTo: parent,
+      text,
+      spoilerText,
+      language: p.language ?? null,
+      content: rendered.html,
+      mentions: rendered.mentions,
+      tags: rendered.tags,
+      tagSet: new Set(rendered.tags.map(normalize)),
+      words: [...words(text), ...words(spoilerText)],
+    };
+    this.statuses.set(status.id, status);
+    if (parent) parent.counts.repliesCount += 1;
+    return { id: status.id, url: this.statusUrl(status), uri: this.statusUri(status) };
+  }
+
+  /** A reblog (boost) by `byUsername` at `at`: a status of its own in the reblogger's account statuses, `reblog` being the original. */
+  addReblog(byUsername: string, statusId: string, at: Date): { id: string } {
+    const account = this.authorFor(byUsername);
+    const found = this.statuses.get(statusId);
+    if (!found || found.deleted) throw new Error(`Unknown status: ${statusId}`);
+    const original = found.reblogOf ?? found;
+    if (original.visibility === 'private' || original.visibility === 'direct') {
+      throw new Error(`A ${original.visibility} status cannot be reblogged: ${statusId}`);
+    }
+    const idNum = this.nextId(at);
+    const reblog: StoredStatus = {
+      id: String(idNum),
+      idNum,
+      account,
+      createdAt: at.toISOString(),
+      createdAtMs: at.getTime(),
+      visibility: original.visibility,
+      deleted: false,
+      counts: { favouritesCount: 0, reblogsCount: 0, repliesCount: 0, quotesCount: 0 },
+      reblogOf: original,
+      text: '',
+      spoilerText: '',
+      language: null,
+      content: '',
+      mentions: [],
+      tags: [],
+      tagSet: new Set(),
+      words: [],
+    };
+    this.statuses.set(reblog.id, reblog);
+    original.counts.reblogsCount += 1;
+    return { id: reblog.id };
+  }
+
+  setCounts(id: string, counts: Partial<Counts>): void {
+    const status = this.statuses.get(id);
+    if (!status) throw new Error(`Unknown status: ${id}`);
+    for (const [name, value] of Object.entries(counts)) {
+      if (value !== undefined) status.counts[name as keyof Counts] = value;
+    }
+  }
+
+  /**
+   * The status disappears everywhere (404 by id), its reblogs with it; its parent's replies_count
+   * (or, for a reblog, the original's reblogs_count) goes down.
+   */
+  deletePost(id: string): void {
+    const status = this.statuses.get(id);
+    if (!status) throw new Error(`Unknown status: ${id}`);
+    if (status.deleted) return;
+    status.deleted = true;
+    if (status.inReplyTo) status.inReplyTo.counts.repliesCount = Math.max(0, status.inReplyTo.counts.repliesCount - 1);
+    if (status.reblogOf) status.reblogOf.counts.reblogsCount = Math.max(0, status.reblogOf.counts.reblogsCount - 1);
+    for (const other of this.statuses.values()) {
+      if (other.reblogOf === status) other.deleted = true;
+    }
+  }
+
+  /* ------------------------------------------------------------------ faults */
+
+  /** The next `times` (default 1) requests of `route` answer with `fault` (before authentication, as a proxy would). */
+  failNext(route: string, fault: MastodonFault, times = 1): void {
+    this.faults.push({ route, fault, remaining: times });
+  }
+
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  /* ------------------------------------------------------------------ HTTP */
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    await drain(req);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const pathname = url.pathname.length > 1 ? url.pathname.replace(/\/$/, '') : url.pathname;
+    let route: MastodonRoute = 'not-found';
+    let arg = '';
+    if (req.method === 'GET') {
+      for (const candidate of ROUTES) {
+        const match = candidate.pattern.exec(pathname);
+        if (!match) continue;
+        route = candidate.name;
+        arg = match[1] === undefined ? '' : safeDecode(match[1]);
+        break;
+      }
+    }
+    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const authorized = token !== undefined && token === this.accessToken;
+    const overLimit = this.consumeWindow(authorized ? `token:${token}` : `ip:${req.socket.remoteAddress ?? ''}`, res);
+    if (this.recordRequests) this.requests.push({ route, path: url.pathname, params: queryParams(url.searchParams), authorized });
+
+    if (overLimit) return this.sendTooManyRequests(res);
+    if (route === 'not-found') return this.sendError(res, new MastodonFailure(404, 'Not Found'));
+
+    const fault = this.takeFault(route);
+    if (fault && 'delayMs' in fault) {
+      await this.sleep(fault.delayMs);
+      if (res.destroyed) return;
+    } else if (fault?.status === 429) {
+      return this.sendTooManyRequests(res, fault.resetInSeconds ?? 1);
+    } else if (fault?.status === 401) {
+      return this.sendUnauthorized(res);
+    } else if (fault) {
+      const failure = SERVER_FAILURES[fault.status];
+      if (fault.html) return this.sendHtml(res, fault.status, failure.title);
+      return this.sendError(res, new MastodonFailure(fault.status, failure.error));
+    }
+
+    if (!authorized) return this.sendUnauthorized(res);
+    try {
+      const answer = this.answer(route, { query: url.searchParams, path: url.pathname, arg });
+      if (answer.link) res.setHeader('link', answer.link);
+      this.sendJson(res, 200, answer.body);
+    } catch (error) {
+      if (error instanceof MastodonFailure) return this.sendError(res, error);
+      throw error;
+    }
+  }
+
+  private answer(route: Exclude<MastodonRoute, 'not-found'>, ctx: CallContext): Answer {
+    switch (route) {
+      case 'verify-credentials':
+        return { body: this.verifyCredentials() };
+      case 'accounts-lookup':
+        return { body: this.lookup(ctx) };
+      case 'account':
+        return { body: this.accountJson(this.requireAccount(ctx.arg)) };
+      case 'account-statuses':
+        return this.accountStatuses(ctx);
+      case 'tag-timeline':
+        return this.tagTimeline(ctx);
+      case 'search':
+        return { body: this.search(ctx) };
+      case 'statuses':
+        return { body: this.statusesByIds(ctx) };
+      case 'status':
+        return { body: this.statusJson(this.requireStatus(ctx.arg)) };
+    }
+  }
+
+  /**
+   * Counts the request in its window (windows align to multiples of the period, as Rack::Attack's)
+   * and writes the X-RateLimit-* headers; true when the window is used up.
+   */
+  private consumeWindow(key: string, res: ServerResponse): boolean {
+    const periodMs = this.rateLimit.windowSeconds * 1000;
+    const index = Math.floor(Date.now() / periodMs);
+    let window = this.windows.get(key);
+    if (!window || window.index !== index) {
+      window = { index, used: 0 };
+      this.windows.set(key, window);
+    }
+    window.used += 1;
+    res.setHeader('X-RateLimit-Limit', String(this.rateLimit.limit));
+    res.setHeader('X-RateLimit-Remaining', String(Math.max(0, this.rateLimit.limit - window.used)));
+    res.setHeader('X-RateLimit-Reset', isoMicros((index + 1) * periodMs));
+    return window.used > this.rateLimit.limit;
+  }
+
+  private takeFault(route: string): MastodonFault | undefined {
+    const index = this.faults.findIndex((pending) => pending.route === route);
+    if (index < 0) return undefined;
+    const pending = this.faults[index];
+    pending.remaining -= 1;
+    if (pending.remaining <= 0) this.faults.splice(index, 1);
+    return pending.fault;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const sleeper = {
+        timer: setTimeout(() => {
+          this.sleepers.delete(sleeper);
+          resolve();
+        }, ms),
+        wake: resolve,
+      };
+      this.sleepers.add(sleeper);
+    });
+  }
+
+  /** Rack::Attack's throttled answer; for an injected 429 the reset is now + resetInSeconds. */
+  private sendTooManyRequests(res: ServerResponse, resetInSeconds?: number): void {
+    res.setHeader('X-RateLimit-Remaining', '0');
+    if (resetInSeconds !== undefined) res.setHeader('X-RateLimit-Reset', isoMicros(Date.now() + resetInSeconds * 1000));
+    this.sendJson(res, 429, { error: 'Too many requests' });
+  }
+
+  /** Doorkeeper's answer to a missing, unknown or revoked token. */
+  private sendUnauthorized(res: ServerResponse): void {
+    res.setHeader('WWW-Authenticate', `Bearer realm="Doorkeeper", error="invalid_token", error_description="${INVALID_TOKEN}"`);
+    this.sendJson(res, 401, { error: INVALID_TOKEN });
+  }
+
+  private sendError(res: ServerResponse, failure: MastodonFailure): void {
+    this.sendJson(res, failure.status, { error: failure.error });
+  }
+
+  private sendJson(res: ServerResponse, status: number, body: unknown): void {
+    if (res.destroyed) return;
+    res.writeHead(status, { 'content-type': JSON_CONTENT_TYPE });
+    res.end(JSON.stringify(body));
+  }
+
+  private sendHtml(res: ServerResponse, status: number, title: string): void {
+    if (res.destroyed) return;
+    res.writeHead(status, { 'content-type': 'text/html' });
+    res.end(`<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`);
+  }
+
+  /* ------------------------------------------------------------------ accounts */
+
+  private verifyCredentials(): Json {
+    const owner = this.owner;
+    if (!owner) throw new MastodonFailure(422, 'This method requires an authenticated user');
+    return {
+      ...this.accountJson(owner),
+      source: {
+        privacy: 'public',
+        sensitive: false,
+        language: null,
+        note: '',
+        fields: [],
+        follow_requests_count: 0,
+        hide_collections: false,
+        discoverable: true,
+        indexable: true,
+      },
+      role: { id: '-99', name: '', permissions: '65536', color: '', highlighted: false },
+    };
+  }
+
+  private lookup({ query }: CallContext): Json {
+    const raw = query.get('acct');
+    if (raw === null || raw.trim() === '') throw new MastodonFailure(400, 'param is missing or the value is empty: acct');
+    const user = this.findByAcct(raw);
+    if (!user) throw recordNotFound();
+    return this.accountJson(user);
+  }
+
+  /** An account by acct (`user`, `@user`, `user@domain`; this instance's domain means local), case-insensitive. */
+  private findByAcct(raw: string): StoredUser | undefined {
+    const [username, domain] = raw.trim().replace(/^@/, '').split('@');
+    const acct = domain === undefined || domain.toLowerCase() === this.domain ? username : `${username}@${domain}`;
+    return this.usersByAcct.get(acct.toLowerCase());
+  }
+
+  private requireAccount(id: string): StoredUser {
+    const user = this.usersById.get(id);
+    if (!user) throw recordNotFound();
+    return user;
+  }
+
+  /* ------------------------------------------------------------------ timelines */
+
+  private accountStatuses(ctx: CallContext): Answer {
+    const { query } = ctx;
+    const account = this.requireAccount(ctx.arg);
+    // No status is pinned or has media.
+    if (truthy(query, 'pinned')) return { body: [] };
+    if (truthy(query, 'only_media')) return this.paged(ctx, []);
+    const excludeReplies = truthy(query, 'exclude_replies');
+    const excludeReblogs = truthy(query, 'exclude_reblogs');
+    const tagged = query.get('tagged');
+    const items = [...this.statuses.values()].filter(
+      (s) =>
+        s.account === account &&
+        this.visible(s) &&
+        // Mastodon's without_replies keeps self-replies (threads)
+        !(excludeReplies && s.inReplyTo && s.inReplyTo.account !== account) &&
+        !(excludeReblogs && s.reblogOf) &&
+        (!tagged || (s.reblogOf === undefined && s.tagSet.has(normalize(tagged.replace(/^#/, ''))))),
+    );
+    return this.paged(ctx, items);
+  }
+
+  /** Public statuses using the hashtag (case- and accent-insensitive); no reblogs. */
+  private tagTimeline(ctx: CallContext): Answer {
+    const { query } = ctx;
+    const tag = normalize(ctx.arg.replace(/^[#＃]/, ''));
+    if (truthy(query, 'only_media')) return this.paged(ctx, []);
+    const any = [tag, ...arrayParam(query, 'any').map((t) => normalize(t))];
+    const all = arrayParam(query, 'all').map((t) => normalize(t));
+    const none = arrayParam(query, 'none').map((t) => normalize(t));
+    const local = truthy(query, 'local');
+    const remote = truthy(query, 'remote');
+    const items = [...this.statuses.values()].filter(
+      (s) =>
+        !s.deleted &&
+        !s.reblogOf &&
+        s.visibility === 'public' &&
+        any.some((t) => s.tagSet.has(t)) &&
+        all.every((t) => s.tagSet.has(t)) &&
+        !none.some((t) => s.tagSet.has(t)) &&
+        (!local || s.account.local) &&
+        (!remote || !s.account.local),
+    );
+    return this.paged(ctx, items);
+  }
+
+  /**
+   * Mastodon's id pagination: newest first; max_id and since_id bound the page (exclusive), and
+   * min_id asks for the statuses just after it (the oldest of them, still returned newest first).
+   * Link: rel="next" (max_id = the page's oldest id) while older statuses remain, rel="prev"
+   * (min_id = the page's newest id); none on an empty page.
+   */
+  private paged(ctx: CallContext, items: StoredStatus[]): Answer {
+    const { query } = ctx;
+    const limit = limitParam(query, DEFAULT_STATUSES_LIMIT);
+    const maxId = idParam(query, 'max_id');
+    const sinceId = idParam(query, 'since_id');
+    const minId = idParam(query, 'min_id');
+    const sorted = [...items].sort((a, b) => compareIds(b.idNum, a.idNum));
+    const below = maxId === undefined ? sorted : sorted.filter((s) => s.idNum < maxId);
+    let page: StoredStatus[];
+    if (minId !== undefined) {
+      page = below
+        .filter((s) => s.idNum > minId)
+        .reverse()
+        .slice(0, limit)
+        .reverse();
+    } else {
+      page = (sinceId === undefined ? below : below.filter((s) => s.idNum > sinceId)).slice(0, limit);
+    }
+    const body = page.map((s) => this.statusJson(s));
+    if (page.length === 0) return { body };
+    const oldest = page[page.length - 1];
+    const newest = page[0];
+    const links: string[] = [];
+    if (sorted.some((s) => s.idNum < oldest.idNum)) links.push(`<${this.pageUrl(ctx, 'max_id', oldest.id)}>; rel="next"`);
+    links.push(`<${this.pageUrl(ctx, 'min_id', newest.id)}>; rel="prev"`);
+    return { body, link: links.join(', ') };
+  }
+
+  /** The request's URL with the other parameters kept and the paging ones replaced. */
+  private pageUrl({ path, query }: CallContext, name: 'max_id' | 'min_id', id: string): string {
+    const params = new URLSearchParams();
+    for (const [key, value] of query) {
+      if (key !== 'max_id' && key !== 'min_id' && key !== 'since_id') params.append(key, value);
+    }
+    params.append(name, id);
+    return `${this.baseUrl ?? ''}${path}?${params.toString()}`;
+  }
+
+  /* ------------------------------------------------------------------ search */
+
+  /**
+   * Full-text search of public statuses (no reblogs): every term must match (whole words, case- and
+   * accent-insensitive; "quoted phrases"; #tag for the hashtag), newest first, paginated by offset.
+   * A status's URL or URI as q finds that status.
+   */
+  private search({ query }: CallContext): Json {
+    const q = query.get('q');
+    if (q === null || q.trim() === '') throw new MastodonFailure(400, 'param is missing or the value is empty: q');
+    const type = query.get('type');
+    const result = { accounts: [] as Json[], statuses: [] as Json[], hashtags: [] as Json[] };
+    if (type !== null && type !== '' && type !== 'statuses') return result;
+    const limit = limitParam(query, SEARCH_RESULTS_LIMIT);
+    const offset = Math.max(0, Number(rubyToI(query.get('offset') ?? '0')));
+    const maxId = idParam(query, 'max_id');
+    const minId = idParam(query, 'min_id');
+    const accountId = query.get('account_id');
+    const trimmed = q.trim();
+
+    let hits: StoredStatus[];
+    if (/^https?:\/\/\S+$/i.test(trimmed)) {
+      hits = [...this.statuses.values()].filter(
+        (s) => !s.reblogOf && this.visible(s) && (this.statusUrl(s) === trimmed || this.statusUri(s) === trimmed),
+      );
+    } else {
+      const clauses = parseSearchQuery(trimmed);
+      hits = [...this.statuses.values()].filter(
+        (s) =>
+          !s.deleted &&
+          !s.reblogOf &&
+          s.visibility === 'public' &&
+          clauses.length > 0 &&
+          clauses.every((clause) => clauseMatches(clause, s)),
+      );
+    }
+    hits = hits
+      .filter(
+        (s) =>
+          (maxId === undefined || s.idNum < maxId) &&
+          (minId === undefined || s.idNum > minId) &&
+          (!accountId || s.account.id === accountId),
+      )
+      .sort((a, b) => compareIds(b.idNum, a.idNum));
+    result.statuses = hits.slice(offset, offset + limit).map((s) => this.statusJson(s));
+    return result;
+  }
+
+  /* ------------------------------------------------------------------ statuses */
+
+  /** GET /api/v1/statuses?id[]=…: the ones that exist and are visible, in the order asked. */
+  private statusesByIds({ query }: CallContext): Json[] {
+    // Rails permits only the array form (id[]); uniq before the cast, as Mastodon does.
+    const ids = [...new Set(query.getAll('id[]'))];
+    if (ids.length > MAX_STATUS_IDS) throw new MastodonFailure(422, 'Mastodon::ValidationError');
+    const found: Json[] = [];
+    const seen = new Set<string>();
+    for (const raw of ids) {
+      const id = String(rubyToI(raw));
+      const status = this.statuses.get(id);
+      if (!status || seen.has(id) || !this.visible(status)) continue;
+      seen.add(id);
+      found.push(this.statusJson(status));
+    }
+    return found;
+  }
+
+  private requireStatus(id: string): StoredStatus {
+    const status = this.statuses.get(id);
+    if (!status || !this.visible(status)) throw recordNotFound();
+    return status;
+  }
+
+  /** Whether the token's owner may see the status. */
+  private visible(status: StoredStatus): boolean {
+    if (status.deleted) return false;
+    if (status.reblogOf && status.reblogOf.deleted) return false;
+    if (status.visibility === 'public' || status.visibility === 'unlisted') return true;
+    const owner = this.owner;
+    return owner !== undefined && (status.account === owner || status.mentions.includes(owner));
+  }
+
+  /* ------------------------------------------------------------------ entities */
+
+  private accountJson(user: StoredUser): Json {
+    let statusesCount = 0;
+    let lastStatusMs: number | undefined;
+    for (const s of this.statuses.values()) {
+      if (s.account !== user || s.deleted || s.visibility === 'direct') continue;
+      statusesCount += 1;
+      if (lastStatusMs === undefined || s.createdAtMs > lastStatusMs) lastStatusMs = s.createdAtMs;
+    }
+    const json: Json = {
+      id: user.id,
+      username: user.username,
+      acct: user.acct,
+      display_name: user.displayName,
+      locked: false,
+      bot: false,
+      discoverable: true,
+      indexable: true,
+      group: false,
+      created_at: ACCOUNT_CREATED_AT,
+      note: '',
+      url: `https://${user.domain}/@${user.username}`,
+      uri: `https://${user.domain}/users/${user.username}`,
+      avatar: `https://${this.domain}/avatars/original/missing.png`,
+      avatar_static: `https://${this.domain}/avatars/original/missing.png`,
+      header: `https://${this.domain}/headers/original/missing.png`,
+      header_static: `https://${this.domain}/headers/original/missing.png`,
+      followers_count: user.followersCount,
+      following_count: 0,
+      statuses_count: statusesCount,
+      // the day only, as Mastodon serializes it
+      last_status_at: lastStatusMs === undefined ? null : new Date(lastStatusMs).toISOString().slice(0, 10),
+      hide_collections: false,
+    };
+    if (user.local) json.noindex = false;
+    return { ...json, emojis: [], roles: [], fields: [] };
+  }
+
+  private statusJson(status: StoredStatus): Json {
+    const original = status.reblogOf;
+    const own = this.owner !== undefined && status.account === this.owner;
+    const reblogged =
+      this.owner !== undefined &&
+      [...this.statuses.values()].some((s) => !s.deleted && s.reblogOf === (original ?? status) && s.account === this.owner);
+    const json: Json = {
+      id: status.id,
+      created_at: status.createdAt,
+      in_reply_to_id: status.inReplyTo?.id ?? null,
+      in_reply_to_account_id: status.inReplyTo?.account.id ?? null,
+      sensitive: !original && status.spoilerText !== '',
+      spoiler_text: status.spoilerText,
+      visibility: status.visibility,
+      language: status.language,
+      uri: this.statusUri(status),
+      url: this.statusUrl(status),
+      replies_count: status.counts.repliesCount,
+      reblogs_count: status.counts.reblogsCount,
+      favourites_count: status.counts.favouritesCount,
+      quotes_count: status.counts.quotesCount,
+      edited_at: null,
+      favourited: false,
+      reblogged,
+      muted: false,
+      bookmarked: false,
+    };
+    // Mastodon adds `pinned` to the viewer's own pinnable statuses.
+    if (own && !original && status.visibility !== 'direct') json.pinned = false;
+    return {
+      ...json,
+      content: status.content,
+      filtered: [],
+      reblog: original ? this.statusJson(original) : null,
+      application: status.account.local && !original ? { name: 'Web', website: null } : null,
+      account: this.accountJson(status.account),
+      media_attachments: [],
+      mentions: status.mentions.map((m) => ({ id: m.id, username: m.username, url: `https://${m.domain}/@${m.username}`, acct: m.acct })),
+      tags: status.tags.map((tag) => ({ name: tag.toLowerCase(), url: `https://${this.domain}/tags/${encodeURIComponent(tag.toLowerCase())}` })),
+      emojis: [],
+      card: null,
+      poll: null,
+    };
+  }
+
+  /** A status's ActivityPub id; a reblog's is its Announce activity. */
+  private statusUri(status: StoredStatus): string {
+    const base = `https://${status.account.domain}/users/${status.account.username}/statuses/${status.id}`;
+    return status.reblogOf ? `${base}/activity` : base;
+  }
+
+  private statusUrl(status: StoredStatus): string {
+    if (status.reblogOf) return this.statusUri(status);
+    return `https://${status.account.domain}/@${status.account.username}/${status.id}`;
+  }
+
+  /* ------------------------------------------------------------------ content */
+
+  /**
+   * Mastodon's TextFormatter for a plain-text status: links for URLs, hashtags and mentions of
+   * known accounts (others stay text), everything else HTML-escaped; paragraphs on blank lines,
+   * <br /> on single line breaks.
+   */
+  private render(text: string, author: StoredUser): { html: string; mentions: StoredUser[]; tags: string[] } {
+    const entities: { start: number; end: number; html: string }[] = [];
+    const mentions: StoredUser[] = [];
+    const tags: string[] = [];
+    const free = (start: number, end: number) => !entities.some((e) => start < e.end && end > e.start);
+
+    for (const m of text.matchAll(URL_PATTERN)) {
+      const url = trimUrl(m[0]);
+      const start = m.index;
+      if (!/^https?:\/\/[^/?#]+/i.test(url)) continue;
+      entities.push({ start, end: start + url.length, html: shortenedLink(url) });
+    }
+    for (const m of text.matchAll(MENTION_PATTERN)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (!free(start, end)) continue;
+      const user = this.findByAcct(m[2] === undefined ? m[1] : `${m[1]}@${m[2]}`);
+      if (!user) continue;
+      if (!mentions.includes(user)) mentions.push(user);
+      entities.push({
+        start,
+        end,
+        html: `<span class="h-card" translate="no"><a href="${escapeHtml(`https://${user.domain}/@${user.username}`)}" class="u-url mention">@<span>${escapeHtml(user.username)}</span></a></span>`,
+      });
+    }
+    for (const m of text.matchAll(HASHTAG_PATTERN)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (!free(start, end)) continue;
+      const tag = m[1];
+      if (!tags.some((t) => normalize(t) === normalize(tag))) tags.push(tag);
+      const href = `https://${author.domain}/tags/${encodeURIComponent(tag)}`;
+      entities.push({ start, end, html: `<a href="${escapeHtml(href)}" class="mention hashtag" rel="tag">#<span>${escapeHtml(tag)}</span></a>` });
+    }
+
+    entities.sort((a, b) => a.start - b.start);
+    let out = '';
+    let position = 0;
+    for (const entity of entities) {
+      out += escapeHtml(text.slice(position, entity.start)) + entity.html;
+      position = entity.end;
+    }
+    out += escapeHtml(text.slice(position));
+    const html =
+      out === ''
+        ? ''
+        : out
+            .split(/\n\n+/)
+            .map((paragraph) => `<p>${paragraph.replace(/\n/g, '<br />')}</p>`)
+            .join('');
+    return { html, mentions, tags };
+  }
+
+  /* ------------------------------------------------------------------ helpers */
+
+  /** The account named by a post's author: a local username, or user@domain (a remote account, added if new). */
+  private authorFor(name: string): StoredUser {
+    const raw = name.trim().replace(/^@/, '');
+    const [username, domain] = raw.split('@');
+    if (domain !== undefined && domain.toLowerCase() !== this.domain && !this.findByAcct(raw)) {
+      this.addUser({ username, domain });
+    }
+    const user = this.findByAcct(raw);
+    if (!user) throw new Error(`Unknown user: ${name} (add it with addUser first)`);
+    return user;
+  }
+
+  /** A snowflake-like id: the ms timestamp << 16 plus a sequence, unique, so ids sort by time. */
+  private nextId(at: Date): bigint {
+    const ms = at.getTime();
+    if (Number.isNaN(ms)) throw new Error('Invalid date');
+    for (let seq = 0; ; seq++) {
+      const id = snowflake(ms, seq);
+      if (!this.usedIds.has(id)) {
+        this.usedIds.add(id);
+        return id;
+      }
+    }
+  }
+}
+
+/* -------------------------------------------------------------------- identifiers */
+
+const USERNAME = /^[a-z0-9_]+([a-z0-9_.-]+[a-z0-9_]+)?$/i;
+const DOMAIN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+(:\d+)?$/;
+
+function snowflake(ms: number, seq: number): bigint {
+  return (BigInt(ms) << 16n) + BigInt(seq);
+}
+
+function compareIds(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function defaultDisplayName(username: string): string {
+  return username.charAt(0).toUpperCase() + username.slice(1);
+}
+
+function publicUser(user: StoredUser): MastodonUser {
+  return { id: user.id, username: user.username, acct: user.acct, displayName: user.displayName, followersCount: user.followersCount };
+}
+
+/** A timestamp as Mastodon's X-RateLimit-Reset writes it: ISO 8601 with microseconds. */
+function isoMicros(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+/* -------------------------------------------------------------------- text and search */
+
+const URL_PATTERN = /https?:\/\/[^\s<>"]+/giu;
+/** Account::MENTION_RE: @username or @username@domain, not inside a word or URL */
+const MENTION_PATTERN = /(?<![=/\p{L}\p{N}_])@([a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?)(?:@([\p{L}\p{N}_.-]+[\p{L}\p{N}_]))?/giu;
+/** Tag::HASHTAG_RE: a name of word characters with at least one that is not a digit */
+const HASHTAG_PATTERN = /(?<![=/)\p{L}\p{N}_])[#＃]([\p{L}\p{M}\p{Nd}_]*[\p{L}\p{M}_][\p{L}\p{M}\p{Nd}_]*)/gu;
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/** Trailing punctuation is not part of a URL; neither is an unbalanced closing parenthesis. */
+function trimUrl(url: string): string {
+  let out = url;
+  for (;;) {
+    const last = out.charAt(out.length - 1);
+    const unbalanced = last === ')' && (out.match(/\(/g)?.length ?? 0) < (out.match(/\)/g)?.length ?? 0);
+    if (!/[.,:;!?'"\]]/.test(last) && !unbalanced) return out;
+    out = out.slice(0, -1);
+  }
+}
+
+/** TextFormatter.shortened_link: the scheme hidden, the rest cut at 30 characters. */
+function shortenedLink(url: string): string {
+  const prefix = /^(https?:\/\/(www\.)?)/i.exec(url)?.[1] ?? '';
+  const rest = url.slice(prefix.length);
+  const display = rest.slice(0, 30);
+  const suffix = rest.slice(30);
+  return (
+    `<a href="${escapeHtml(url)}" target="_blank" rel="nofollow noopener" translate="no">` +
+    `<span class="invisible">${escapeHtml(prefix)}</span><span class="${rest.length > 30 ? 'ellipsis' : ''}">${escapeHtml(display)}</span>` +
+    `<span class="invisible">${escapeHtml(suffix)}</span></a>`
+  );
+}
+
+/** Case- and accent-insensitive form of text. */
+function normalize(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+}
+
+/** Words of the text: runs of letters, digits and underscores (Unicode aware), normalized. */
+function words(text: string): string[] {
+  return normalize(text)
+    .split(/[^\p{L}\p{N}_]+/u)
+    .filter(Boolean);
+}
+
+/** A search term: a sequence of words that must appear consecutively, or a hashtag. */
+type SearchClause = { kind: 'phrase'; words: string[] } | { kind: 'tag'; tag: string };
+
+/** Whitespace-separated terms are ANDed; "quoted text" is a phrase; #tag matches the hashtag only. */
+function parseSearchQuery(q: string): SearchClause[] {
+  const clauses: SearchClause[] = [];
+  const pattern = /"([^"]*)"?|(\S+)/g;
+  for (let m = pattern.exec(q); m !== null; m = pattern.exec(q)) {
+    const term = m[1] ?? m[2];
+    if (m[2] !== undefined && /^[#＃]./u.test(term)) {
+      clauses.push({ kind: 'tag', tag: normalize(term.slice(1).replace(/\p{P}+$/u, '')) });
+      continue;
+    }
+    const termWords = words(term);
+    if (termWords.length > 0) clauses.push({ kind: 'phrase', words: termWords });
+  }
+  return clauses;
+}
+
+function clauseMatches(clause: SearchClause, status: StoredStatus): boolean {
+  if (clause.kind === 'tag') return status.tagSet.has(clause.tag);
+  const { words: phrase } = clause;
+  for (let i = 0; i + phrase.length <= status.words.length; i++) {
+    if (phrase.every((word, j) => status.words[i + j] === word)) return true;
+  }
+  return false;
+}
+
+/* -------------------------------------------------------------------- parameters */
+
+/** Query parameters for the request log: `name[]` and repeated names as arrays under `name`. */
+function queryParams(query: URLSearchParams): Params {
+  const params: Params = {};
+  for (const key of new Set(query.keys())) {
+    const values = query.getAll(key);
+    if (key.endsWith('[]')) params[key.slice(0, -2)] = values;
+    else params[key] = values.length === 1 ? values[0] : values;
+  }
+  return params;
+}
+
+function arrayParam(query: URLSearchParams, name: string): string[] {
+  return query.getAll(`${name}[]`).filter((value) => value !== '');
+}
+
+/** Ruby's String#to_i, which Rails applies to integer parameters: leading digits, else 0. */
+function rubyToI(raw: string): bigint {
+  const m = /^\s*([+-]?\d+)/.exec(raw);
+  return m ? BigInt(m[1]) : 0n;
+}
+
+/** A paging id: absent when missing or blank. */
+function idParam(query: URLSearchParams, name: string): bigint | undefined {
+  const raw = query.get(name);
+  if (raw === null || raw.trim() === '') return undefined;
+  return rubyToI(raw);
+}
+
+/** Mastodon's limit_param: the default without one, else |limit| capped at twice the default. */
+function limitParam(query: URLSearchParams, fallback: number): number {
+  const raw = query.get('limit');
+  if (raw === null) return fallback;
+  const value = rubyToI(raw);
+  const abs = value < 0n ? -value : value;
+  return abs > BigInt(fallback * 2) ? fallback * 2 : Number(abs);
+}
+
+/** Rails' boolean cast (truthy_param?): anything present but false, 0, f, off (any case) or blank. */
+function truthy(query: URLSearchParams, name: string): boolean {
+  const raw = query.get(name);
+  return raw !== null && raw !== '' && !['false', '0', 'f', 'off'].includes(raw.toLowerCase());
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function drain(req: IncomingMessage): Promise<void> {
+  return new Promise((resolve, reject) => {
+    req.on('data', () => undefined);
+    req.on('end', () => resolve());
+    req.on('error', reject);
+  });
+}
