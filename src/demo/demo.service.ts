@@ -4,6 +4,8 @@ import { CasesService } from '../care/cases.service';
 import { BlueskyAgents } from '../collectors/bluesky/bluesky-agent';
 import { startDemoBlueskyApi, type DemoBlueskyApi } from '../collectors/bluesky/emulator/demo-bluesky-api';
 import { CollectScheduler } from '../collectors/collect.scheduler';
+import { startDemoMastodonApi, type DemoMastodonApi } from '../collectors/mastodon/emulator/demo-mastodon-api';
+import { MastodonClients } from '../collectors/mastodon/mastodon-client';
 import { startDemoXApi, type DemoXApi, type XApiEmulator } from '../collectors/x/emulator';
 import { XApiClients } from '../collectors/x/x-api-target';
 import { Settings, SETTINGS } from '../config/settings';
@@ -13,6 +15,7 @@ import { TrafficService } from '../traffic/traffic.service';
 import { TopicsService } from '../topics/topics.service';
 import { DefaultWorkspaceBootstrap } from '../workspaces/default-workspace.bootstrap';
 import { WorkspacesService } from '../workspaces/workspaces.service';
+import type { Platform } from '../topics/schemas/topic.schema';
 import { runDemoDesk } from './demo-desk';
 import { seedDemoInputs } from './demo-inputs';
 
@@ -45,6 +48,7 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly logger = new Logger('Demo');
   private api: DemoXApi | null = null;
   private bluesky: DemoBlueskyApi | null = null;
+  private mastodon: DemoMastodonApi | null = null;
   private desk: NodeJS.Timeout | null = null;
   private deskRunning: Promise<void> | null = null;
   private stopping = false;
@@ -62,6 +66,7 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly surveys: SurveysService,
     private readonly cases: CasesService,
     private readonly blueskyAgents: BlueskyAgents,
+    private readonly mastodonClients: MastodonClients,
   ) {}
 
   /** The running X API emulator (null unless the demo is on), so tests can post to it like a user of X. */
@@ -81,35 +86,40 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
       } as never,
     });
     this.clients.useTarget({ baseUrl: this.api.baseUrl, bearerToken: this.api.bearerToken, ca: this.api.caPem });
-    // Bluesky too, unless real Bluesky credentials are set (the demo topic then stays on X)
+    // Bluesky and Mastodon too, each unless real credentials for it are set (the demo topic then
+    // leaves that network out rather than listen to the real one for a fictional brand)
+    const tickError = (network: string) => (err: unknown) => this.logger.warn({ err: (err as Error).message }, `Demo ${network} traffic: tick failed`);
     if (!this.blueskyAgents.configured) {
-      this.bluesky = await startDemoBlueskyApi({ onTickError: (err) => this.logger.warn({ err: (err as Error).message }, 'Demo Bluesky traffic: tick failed') });
+      this.bluesky = await startDemoBlueskyApi({ onTickError: tickError('Bluesky') });
       this.blueskyAgents.useTarget({ service: this.bluesky.baseUrl, identifier: this.bluesky.identifier, password: this.bluesky.password });
+    }
+    if (!this.mastodonClients.configured) {
+      this.mastodon = await startDemoMastodonApi({ onTickError: tickError('Mastodon') });
+      this.mastodonClients.useTarget({ url: this.mastodon.baseUrl, accessToken: this.mastodon.accessToken });
     }
     const ws = this.bootstrap.defaultWorkspace;
     const d = this.api.description;
-    const platforms = this.bluesky ? (['x', 'bluesky'] as const) : (['x'] as const);
+    const platforms: Platform[] = ['x', ...(this.bluesky ? (['bluesky'] as const) : []), ...(this.mastodon ? (['mastodon'] as const) : [])];
     const ownedAccounts = [
       ...d.ownedAccounts.map((a) => ({ platform: 'x' as const, handle: a.handle.toLowerCase() })),
       ...(this.bluesky?.ownedHandles ?? []).map((handle) => ({ platform: 'bluesky' as const, handle })),
+      ...(this.mastodon?.ownedHandles ?? []).map((handle) => ({ platform: 'mastodon' as const, handle })),
     ];
 
     let existing = (await this.topics.list(ws.id)).find((t) => t.name === DEMO_TOPIC_NAME);
-    if (existing && this.bluesky && !existing.platforms.includes('bluesky')) {
-      // a data directory from before the demo had Bluesky
-      existing = await this.topics.update(ws.id, existing.id, { platforms: [...platforms], ownedAccounts });
+    if (existing && platforms.some((p) => !existing!.platforms.includes(p))) {
+      // a data directory from before the demo had these networks
+      existing = await this.topics.update(ws.id, existing.id, { platforms, ownedAccounts });
     }
-    const topic =
-      existing ??
-      (await this.topics.create(ws.id, { name: DEMO_TOPIC_NAME, query: d.query, platforms: [...platforms], languages: [], ownedAccounts }));
+    const topic = existing ?? (await this.topics.create(ws.id, { name: DEMO_TOPIC_NAME, query: d.query, platforms, languages: [], ownedAccounts }));
     if (!existing) {
       await this.seedCareSetup(ws.id);
       const inputs = await seedDemoInputs(ws.id, ws.timezone, { traffic: this.traffic, leads: this.leads, surveys: this.surveys });
       this.logger.log(inputs, 'Demo: website traffic, assisted contacts, leads and surveys for the last two weeks');
     }
     this.logger.log(
-      { emulator: this.api.baseUrl, bluesky: this.bluesky?.baseUrl ?? null, topicId: topic.id, backfill: this.api.backfill, ms: Date.now() - started },
-      'Demo X and Bluesky emulators are up with a week of Lumi traffic',
+      { emulator: this.api.baseUrl, bluesky: this.bluesky?.baseUrl ?? null, mastodon: this.mastodon?.baseUrl ?? null, topicId: topic.id, backfill: this.api.backfill, ms: Date.now() - started },
+      'Demo X, Bluesky and Mastodon emulators are up with a week of Lumi traffic',
     );
     // First collection now rather than at the first interval; then the desk works the queue.
     this.scheduler.collectNow(topic.id).then(
@@ -158,5 +168,6 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
   async onApplicationShutdown() {
     await this.api?.stop();
     await this.bluesky?.stop();
+    await this.mastodon?.stop();
   }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { DemoTrafficGenerator, type DemoTrafficSink } from '../../x/emulator/demo-traffic-generator';
-import type { EmulatedTweet, EmulatedUser, NewTweet, NewUser, TweetPublicMetrics } from '../../x/emulator/x-emulator.types';
+import { DemoNetworkSink, type DemoNetwork } from '../../x/emulator/demo-network-sink';
+import { DemoTrafficGenerator } from '../../x/emulator/demo-traffic-generator';
 import { BlueskyEmulator } from './bluesky-emulator';
 
 /** `lumi_br` on X → `lumi-br.bsky.social` on Bluesky (handles are domain names: no underscores). */
@@ -8,83 +8,23 @@ export const blueskyHandleFor = (username: string) => `${username.toLowerCase().
 
 const MENTION = /(^|[^\p{L}\p{N}_@])@([A-Za-z0-9_]{1,15})(?![A-Za-z0-9_@.])/gu;
 
-const ZERO_METRICS: TweetPublicMetrics = { retweet_count: 0, reply_count: 0, like_count: 0, quote_count: 0, bookmark_count: 0, impression_count: 0 };
-
-/**
- * Lets the demo's traffic generator (written against the X emulator) post to the Bluesky
- * emulator: accounts get Bluesky handles, `@mentions` in texts follow, a post's id is its at-uri,
- * retweets become reposts, and likes / reposts / quotes / replies become the post's counts.
- * Bluesky has no view counts, so impressions are dropped.
- */
-export class BlueskyDemoSink implements DemoTrafficSink {
-  private readonly users = new Map<string, EmulatedUser>();
-  private readonly usersById = new Map<string, EmulatedUser>();
-  /** what the generator reads back: id and public metrics */
-  private readonly tweets = new Map<string, EmulatedTweet>();
-  private repostSeq = 0;
-
-  constructor(private readonly emulator: BlueskyEmulator) {}
-
-  addUser(user: NewUser): EmulatedUser {
-    const bluesky = this.emulator.addUser({ handle: blueskyHandleFor(user.username), displayName: user.name, followersCount: user.public_metrics?.followers_count ?? 0 });
-    // the generator keeps X's shape; only id, username and follower count are read back
-    const view = { id: user.id ?? bluesky.did, username: user.username, name: user.name ?? user.username, public_metrics: { followers_count: bluesky.followersCount } } as EmulatedUser;
-    this.users.set(user.username.toLowerCase(), view);
-    this.usersById.set(view.id, view);
-    return view;
-  }
-
-  updateUser(idOrUsername: string, changes: Partial<Omit<NewUser, 'id' | 'username'>>): EmulatedUser {
-    const user = this.usersById.get(idOrUsername) ?? this.users.get(idOrUsername.toLowerCase());
-    if (!user) throw new Error(`unknown demo user ${idOrUsername}`);
-    const followers = changes.public_metrics?.followers_count;
-    if (followers !== undefined) {
-      this.emulator.addUser({ handle: blueskyHandleFor(user.username), followersCount: followers });
-      user.public_metrics = { ...user.public_metrics, followers_count: followers };
-    }
-    return user;
-  }
-
-  addTweet(tweet: NewTweet): EmulatedTweet {
-    const author = tweet.author_username ?? this.usersById.get(tweet.author_id ?? '')?.username;
-    if (!author) throw new Error('demo post without an author');
-    const createdAt = tweet.created_at ? new Date(tweet.created_at) : new Date();
-    let id: string;
-    if (tweet.retweet_of_tweet_id) {
-      this.emulator.addRepost(blueskyHandleFor(author), tweet.retweet_of_tweet_id, createdAt);
-      id = `${tweet.retweet_of_tweet_id}#repost-${++this.repostSeq}`;
-    } else {
-      id = this.emulator.addPost({
-        author: blueskyHandleFor(author),
-        text: tweet.text.replace(MENTION, (_m, before: string, username: string) => `${before}@${blueskyHandleFor(username)}`),
-        createdAt,
-        langs: tweet.lang ? [tweet.lang] : undefined,
-        replyTo: tweet.in_reply_to_tweet_id,
-      }).uri;
-    }
-    const view = { id, text: tweet.text, public_metrics: { ...ZERO_METRICS } } as EmulatedTweet;
-    this.tweets.set(id, view);
-    return view;
-  }
-
-  updateMetrics(tweetId: string, metrics: Partial<TweetPublicMetrics>): EmulatedTweet {
-    const view = this.tweets.get(tweetId);
-    if (!view) throw new Error(`unknown demo post ${tweetId}`);
-    view.public_metrics = { ...view.public_metrics, ...metrics };
-    if (!tweetId.includes('#repost-')) {
-      const m = view.public_metrics;
-      this.emulator.setCounts(tweetId, { likeCount: m.like_count, repostCount: m.retweet_count, quoteCount: m.quote_count, replyCount: m.reply_count });
-    }
-    return view;
-  }
-
-  getUserByUsername(username: string): EmulatedUser | undefined {
-    return this.users.get(username.toLowerCase());
-  }
-
-  getTweet(id: string): EmulatedTweet | undefined {
-    return this.tweets.get(id);
-  }
+/** The Bluesky emulator as a network the demo's traffic generator can post to. */
+export function blueskyDemoNetwork(emulator: BlueskyEmulator): DemoNetwork {
+  return {
+    account: (username, name, followers) => void emulator.addUser({ handle: blueskyHandleFor(username), displayName: name, followersCount: followers }),
+    // a post's id is its at-uri; `@username` in a text follows the account to its handle
+    post: (p) =>
+      emulator.addPost({
+        author: blueskyHandleFor(p.author),
+        text: p.text.replace(MENTION, (_m, before: string, username: string) => `${before}@${blueskyHandleFor(username)}`),
+        createdAt: p.createdAt,
+        langs: p.lang ? [p.lang] : undefined,
+        replyTo: p.replyTo,
+      }).uri,
+    repost: (author, uri, at) => emulator.addRepost(blueskyHandleFor(author), uri, at),
+    // Bluesky has no view counts
+    setCounts: (uri, m) => emulator.setCounts(uri, { likeCount: m.like_count, repostCount: m.retweet_count, quoteCount: m.quote_count, replyCount: m.reply_count }),
+  };
 }
 
 export interface DemoBlueskyApi {
@@ -115,7 +55,7 @@ export interface DemoBlueskyApiOptions {
 export async function startDemoBlueskyApi(options: DemoBlueskyApiOptions = {}): Promise<DemoBlueskyApi> {
   const password = randomBytes(12).toString('base64url');
   const emulator = new BlueskyEmulator({ password, recordRequests: false });
-  const sink = new BlueskyDemoSink(emulator);
+  const sink = new DemoNetworkSink(blueskyDemoNetwork(emulator));
   const generator = new DemoTrafficGenerator({ seed: options.seed ?? 'ouvidor-demo-bluesky', mentionsPerDay: options.mentionsPerDay ?? 60 });
   generator.backfill(sink, { days: options.days ?? 7 });
   const { baseUrl } = await emulator.start();
