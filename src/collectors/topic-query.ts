@@ -30,6 +30,16 @@ export function searchTermsFor(query: string): string[] {
   return unique;
 }
 
+/** The terms to search for a topic, or none and why (a query with nothing a network can search). */
+export function termsToSearch(query: string): { terms: string[]; problem: string | null } {
+  try {
+    return { terms: searchTermsFor(query), problem: null };
+  } catch (err) {
+    if (err instanceof TopicQueryError) return { terms: [], problem: err.message };
+    throw err;
+  }
+}
+
 /** null: the node cannot be covered by searchable terms (a negation, an operator). */
 function cover(node: QueryNode): string[] | null {
   switch (node.kind) {

@@ -6,7 +6,7 @@ import { CollectorStateService } from '../collector-state.service';
 import { resolveOwnedAccounts } from '../owned-accounts';
 import { BlueskyAgents } from './bluesky-agent';
 import { mentionsOf, metricsOf, parsePosts, snapshotOf, sortAt, timelineItems, type BlueskyPost, type Skipped } from './bluesky-payload';
-import { searchTermsFor, TopicQueryError, topicMatcher } from '../topic-query';
+import { termsToSearch, topicMatcher } from '../topic-query';
 import { queryableOf } from './bluesky-query';
 
 const PAGE_SIZE = 100;
@@ -62,14 +62,8 @@ export class BlueskyCollector implements Collector {
       this.logger.warn({ topicId: ctx.topic.id }, 'Topic lists Bluesky, but BLUESKY_IDENTIFIER and BLUESKY_APP_PASSWORD are not set; skipping Bluesky');
       return;
     }
-    let terms: string[];
-    try {
-      terms = searchTermsFor(ctx.topic.query);
-    } catch (err) {
-      if (!(err instanceof TopicQueryError)) throw err;
-      this.logger.warn({ topicId: ctx.topic.id, problem: err.message }, 'Topic query cannot be searched on Bluesky; skipping its mentions');
-      terms = [];
-    }
+    const { terms, problem } = termsToSearch(ctx.topic.query);
+    if (problem) this.logger.warn({ topicId: ctx.topic.id, problem }, 'Topic query cannot be searched on Bluesky; skipping its mentions');
     const owned = await this.resolveOwnedAccounts(ctx);
     const ownedDids = new Set(owned.map((a) => a.externalId));
 

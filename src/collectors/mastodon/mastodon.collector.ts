@@ -4,7 +4,7 @@ import { emptyBatch } from '../collected';
 import type { CollectContext, Collector, MetricsLookup } from '../collector';
 import { CollectorStateService } from '../collector-state.service';
 import { resolveOwnedAccounts } from '../owned-accounts';
-import { searchTermsFor, TopicQueryError, topicMatcher } from '../topic-query';
+import { termsToSearch, topicMatcher } from '../topic-query';
 import { MastodonClients } from './mastodon-client';
 import { mentionsOf, metricsOf, parseAccount, parseStatuses, queryableOf, snapshotOf, timelineItems, type MastodonStatus, type Skipped } from './mastodon-payload';
 
@@ -56,14 +56,8 @@ export class MastodonCollector implements Collector {
       this.logger.warn({ topicId: ctx.topic.id }, 'Topic lists Mastodon, but MASTODON_URL and MASTODON_ACCESS_TOKEN are not set; skipping Mastodon');
       return;
     }
-    let terms: string[];
-    try {
-      terms = searchTermsFor(ctx.topic.query);
-    } catch (err) {
-      if (!(err instanceof TopicQueryError)) throw err;
-      this.logger.warn({ topicId: ctx.topic.id, problem: err.message }, 'Topic query cannot be searched on Mastodon; skipping its mentions');
-      terms = [];
-    }
+    const { terms, problem } = termsToSearch(ctx.topic.query);
+    if (problem) this.logger.warn({ topicId: ctx.topic.id, problem }, 'Topic query cannot be searched on Mastodon; skipping its mentions');
     const owned = await this.resolveOwnedAccounts(ctx);
     const ownedIds = new Set(owned.map((a) => a.externalId));
 

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DemoNetworkSink, type DemoNetwork } from '../../x/emulator/demo-network-sink';
-import { DemoTrafficGenerator } from '../../x/emulator/demo-traffic-generator';
+import { runDemoTraffic, type DemoNetwork, type DemoTrafficOptions } from '../../x/emulator/demo-network-sink';
 import { BlueskyEmulator } from './bluesky-emulator';
 
 /** `lumi_br` on X → `lumi-br.bsky.social` on Bluesky (handles are domain names: no underscores). */
@@ -38,14 +37,8 @@ export interface DemoBlueskyApi {
   stop(): Promise<void>;
 }
 
-export interface DemoBlueskyApiOptions {
-  seed?: string;
-  days?: number;
-  tickSeconds?: number;
-  /** fewer than on X: Bluesky is the smaller network for the demo brand; default 60 */
-  mentionsPerDay?: number;
-  onTickError?: (err: unknown) => void;
-}
+/** Seed, days, tick and volume of the demo traffic (defaults: a week, every 20 s, fewer mentions than on X). */
+export type DemoBlueskyApiOptions = Partial<DemoTrafficOptions>;
 
 /**
  * The demo's Bluesky: the emulator on plain HTTP at 127.0.0.1 (as a local PDS in development),
@@ -55,19 +48,9 @@ export interface DemoBlueskyApiOptions {
 export async function startDemoBlueskyApi(options: DemoBlueskyApiOptions = {}): Promise<DemoBlueskyApi> {
   const password = randomBytes(12).toString('base64url');
   const emulator = new BlueskyEmulator({ password, recordRequests: false });
-  const sink = new DemoNetworkSink(blueskyDemoNetwork(emulator));
-  const generator = new DemoTrafficGenerator({ seed: options.seed ?? 'ouvidor-demo-bluesky', mentionsPerDay: options.mentionsPerDay ?? 60 });
-  generator.backfill(sink, { days: options.days ?? 7 });
+  const traffic = runDemoTraffic(blueskyDemoNetwork(emulator), { ...options, seed: options.seed ?? 'ouvidor-demo-bluesky', mentionsPerDay: options.mentionsPerDay ?? 60 });
   const { baseUrl } = await emulator.start();
-  const timer = setInterval(() => {
-    try {
-      generator.tick(sink);
-    } catch (err) {
-      options.onTickError?.(err);
-    }
-  }, (options.tickSeconds ?? 20) * 1000);
-  timer.unref();
-  const ownedHandles = generator.describe().ownedAccounts.map((a) => blueskyHandleFor(a.handle));
+  const ownedHandles = traffic.ownedUsernames.map(blueskyHandleFor);
   return {
     emulator,
     baseUrl,
@@ -75,7 +58,7 @@ export async function startDemoBlueskyApi(options: DemoBlueskyApiOptions = {}): 
     password,
     ownedHandles,
     async stop() {
-      clearInterval(timer);
+      traffic.stop();
       await emulator.stop();
     },
   };

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DemoNetworkSink, type DemoNetwork } from '../../x/emulator/demo-network-sink';
-import { DemoTrafficGenerator } from '../../x/emulator/demo-traffic-generator';
+import { runDemoTraffic, type DemoNetwork, type DemoTrafficOptions } from '../../x/emulator/demo-network-sink';
 import { MastodonEmulator } from './mastodon-emulator';
 
 /** The Mastodon emulator as a network the demo's traffic generator can post to (usernames carry over as they are). */
@@ -24,14 +23,8 @@ export interface DemoMastodonApi {
   stop(): Promise<void>;
 }
 
-export interface DemoMastodonApiOptions {
-  seed?: string;
-  days?: number;
-  tickSeconds?: number;
-  /** fewer than on X; default 40 */
-  mentionsPerDay?: number;
-  onTickError?: (err: unknown) => void;
-}
+/** Seed, days, tick and volume of the demo traffic (defaults: a week, every 20 s, fewer mentions than on X). */
+export type DemoMastodonApiOptions = Partial<DemoTrafficOptions>;
 
 /**
  * The demo's Mastodon instance: the emulator on plain HTTP at 127.0.0.1, a week of the fictional
@@ -40,25 +33,15 @@ export interface DemoMastodonApiOptions {
 export async function startDemoMastodonApi(options: DemoMastodonApiOptions = {}): Promise<DemoMastodonApi> {
   const accessToken = randomBytes(16).toString('base64url');
   const emulator = new MastodonEmulator({ accessToken, recordRequests: false, domain: 'social.lumi.example', rateLimit: { limit: 3000, windowSeconds: 300 } });
-  const sink = new DemoNetworkSink(mastodonDemoNetwork(emulator));
-  const generator = new DemoTrafficGenerator({ seed: options.seed ?? 'ouvidor-demo-mastodon', mentionsPerDay: options.mentionsPerDay ?? 40 });
-  generator.backfill(sink, { days: options.days ?? 7 });
+  const traffic = runDemoTraffic(mastodonDemoNetwork(emulator), { ...options, seed: options.seed ?? 'ouvidor-demo-mastodon', mentionsPerDay: options.mentionsPerDay ?? 40 });
   const { baseUrl } = await emulator.start();
-  const timer = setInterval(() => {
-    try {
-      generator.tick(sink);
-    } catch (err) {
-      options.onTickError?.(err);
-    }
-  }, (options.tickSeconds ?? 20) * 1000);
-  timer.unref();
   return {
     emulator,
     baseUrl,
     accessToken,
-    ownedHandles: generator.describe().ownedAccounts.map((a) => a.handle.toLowerCase()),
+    ownedHandles: traffic.ownedUsernames.map((u) => u.toLowerCase()),
     async stop() {
-      clearInterval(timer);
+      traffic.stop();
       await emulator.stop();
     },
   };

@@ -1,4 +1,4 @@
-import type { DemoTrafficSink } from './demo-traffic-generator';
+import { DemoTrafficGenerator, type DemoTrafficSink } from './demo-traffic-generator';
 import type { EmulatedTweet, EmulatedUser, NewTweet, NewUser, TweetPublicMetrics } from './x-emulator.types';
 
 /** What the demo needs from another network's emulator, in that network's own terms. */
@@ -78,4 +78,33 @@ export class DemoNetworkSink implements DemoTrafficSink {
   getTweet(id: string): EmulatedTweet | undefined {
     return this.posts.get(id);
   }
+}
+
+export interface DemoTrafficOptions {
+  seed: string;
+  mentionsPerDay: number;
+  /** days of history; default 7 */
+  days?: number;
+  /** how often live traffic is added; default 20 s */
+  tickSeconds?: number;
+  onTickError?: (err: unknown) => void;
+}
+
+/**
+ * Backfills a network with a week of the demo brand's traffic and keeps adding live traffic until
+ * `stop()`; `ownedUsernames` are the brand's accounts as the generator names them.
+ */
+export function runDemoTraffic(network: DemoNetwork, options: DemoTrafficOptions): { ownedUsernames: string[]; stop(): void } {
+  const sink = new DemoNetworkSink(network);
+  const generator = new DemoTrafficGenerator({ seed: options.seed, mentionsPerDay: options.mentionsPerDay });
+  generator.backfill(sink, { days: options.days ?? 7 });
+  const timer = setInterval(() => {
+    try {
+      generator.tick(sink);
+    } catch (err) {
+      options.onTickError?.(err);
+    }
+  }, (options.tickSeconds ?? 20) * 1000);
+  timer.unref();
+  return { ownedUsernames: generator.describe().ownedAccounts.map((a) => a.handle), stop: () => clearInterval(timer) };
 }
