@@ -1,9 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { Server } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppBskyActorDefs, AppBskyFeedDefs, AppBskyFeedPost, ComAtprotoRepoStrongRef } from '@atproto/api';
+import {
+  EmulatorHttpServer,
+  FaultQueue,
+  FixedWindowRateLimiter,
+  readBody,
+  sendJson,
+  type RateLimitOptions,
+  type TlsKeyPair,
+} from '../../emulator-http-server';
+import { clauseMatches, normalize, parseSearchQuery, words } from '../../emulator-search-text';
 
 /** Every account's (app) password unless the options give another. */
 export const BLUESKY_EMULATOR_PASSWORD = 'test-app-password-1234';
@@ -50,9 +57,9 @@ export interface BlueskyRequest {
 
 export interface BlueskyEmulatorOptions {
   /** the service-wide window announced in ratelimit-* headers and enforced; default 3000 per 300 s (bsky.social's) */
-  rateLimit?: { limit: number; windowSeconds: number };
+  rateLimit?: RateLimitOptions;
   /** serve HTTPS with this key pair (its certificate names "localhost"); default: plain HTTP on 127.0.0.1, as a local PDS in development */
-  tls?: { key: string; cert: string };
+  tls?: TlsKeyPair;
   /** the app password every account logs in with; default BLUESKY_EMULATOR_PASSWORD */
   password?: string;
   /** keep the request log (`requests`); tests read it, the demo turns it off. Default true */
@@ -132,7 +139,6 @@ const SERVER_FAILURES: Record<500 | 502 | 503, { error: string; message: string 
   503: { error: 'NotEnoughResources', message: 'Not Enough Resources' },
 };
 
-const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 /** created/indexed time of test accounts' profiles */
 const ACCOUNT_CREATED_AT = '2023-05-01T12:00:00.000Z';
 
@@ -148,8 +154,7 @@ export class BlueskyEmulator {
   /** count of successful createSession calls */
   sessionsCreated = 0;
 
-  private server?: Server;
-  private baseUrl?: string;
+  private readonly http: EmulatorHttpServer;
   private readonly usersByDid = new Map<string, StoredUser>();
   private readonly didsByHandle = new Map<string, string>();
   private readonly posts = new Map<string, StoredPost>();
@@ -160,19 +165,20 @@ export class BlueskyEmulator {
   private readonly accessTokens = new Map<string, string>();
   /** valid refresh tokens → account did and the access token issued with it */
   private readonly refreshTokens = new Map<string, { did: string; accessJwt: string }>();
-  private readonly faults: { nsid: string; fault: BlueskyFault; remaining: number }[] = [];
-  private readonly sleepers = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
-  private readonly rateLimit: { limit: number; windowSeconds: number };
-  private window = { startMs: 0, used: 0 };
+  private readonly faults = new FaultQueue<BlueskyFault>();
+  /** one service-wide window, started by the first request after the last one ended */
+  private readonly rateLimit: FixedWindowRateLimiter;
   private readonly methods: Record<string, Method>;
 
-  private readonly tls?: { key: string; cert: string };
   private readonly password: string;
   private readonly recordRequests: boolean;
 
   constructor(options: BlueskyEmulatorOptions = {}) {
-    this.rateLimit = options.rateLimit ?? { limit: 3000, windowSeconds: 300 };
-    this.tls = options.tls;
+    this.http = new EmulatorHttpServer((req, res) => this.handle(req, res), {
+      tls: options.tls,
+      internalErrorBody: SERVER_FAILURES[500],
+    });
+    this.rateLimit = new FixedWindowRateLimiter(options.rateLimit ?? { limit: 3000, windowSeconds: 300 }, 'first-request');
     this.password = options.password ?? BLUESKY_EMULATOR_PASSWORD;
     this.recordRequests = options.recordRequests ?? true;
     this.methods = {
@@ -189,42 +195,12 @@ export class BlueskyEmulator {
 
   /* ------------------------------------------------------------------ lifecycle */
 
-  async start(): Promise<{ baseUrl: string }> {
-    if (this.baseUrl) return { baseUrl: this.baseUrl };
-    const listener = (req: IncomingMessage, res: ServerResponse) => {
-      this.handle(req, res).catch(() => {
-        if (!res.headersSent && !res.destroyed) this.sendJson(res, 500, SERVER_FAILURES[500]);
-      });
-    };
-    const server = this.tls ? createHttpsServer({ key: this.tls.key, cert: this.tls.cert }, listener) : createHttpServer(listener);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.server = server;
-    const port = (server.address() as AddressInfo).port;
-    // A TLS certificate names "localhost".
-    this.baseUrl = this.tls ? `https://localhost:${port}` : `http://127.0.0.1:${port}`;
-    return { baseUrl: this.baseUrl };
+  start(): Promise<{ baseUrl: string }> {
+    return this.http.start();
   }
 
-  async stop(): Promise<void> {
-    for (const sleeper of this.sleepers) {
-      clearTimeout(sleeper.timer);
-      sleeper.wake();
-    }
-    this.sleepers.clear();
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    this.baseUrl = undefined;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      (server as ReturnType<typeof createHttpServer>).closeAllConnections();
-    });
+  stop(): Promise<void> {
+    return this.http.stop();
   }
 
   /* ------------------------------------------------------------------ data */
@@ -337,11 +313,11 @@ export class BlueskyEmulator {
 
   /** The next `times` (default 1) calls of `nsid` answer with `fault`. */
   failNext(nsid: string, fault: BlueskyFault, times = 1): void {
-    this.faults.push({ nsid, fault, remaining: times });
+    this.faults.add(nsid, fault, times);
   }
 
   clearFaults(): void {
-    this.faults.length = 0;
+    this.faults.clear();
   }
 
   /* ------------------------------------------------------------------ HTTP */
@@ -350,7 +326,7 @@ export class BlueskyEmulator {
     const url = new URL(req.url ?? '/', 'https://localhost');
     const match = /^\/xrpc\/([^/]+)\/?$/.exec(url.pathname);
     const rawBody = await readBody(req);
-    this.consumeWindow(res);
+    const overLimit = this.consumeWindow(res);
     if (!match) return this.sendError(res, new XrpcFailure(404, 'NotFound', 'Not Found'));
 
     const nsid = match[1];
@@ -377,7 +353,7 @@ export class BlueskyEmulator {
       });
     }
 
-    if (this.window.used > this.rateLimit.limit) {
+    if (overLimit) {
       return this.sendError(res, new XrpcFailure(429, 'RateLimitExceeded', 'Rate Limit Exceeded'));
     }
     if (!method) return this.sendError(res, new XrpcFailure(501, 'MethodNotImplemented', 'Method Not Implemented'));
@@ -387,9 +363,9 @@ export class BlueskyEmulator {
     }
 
     // Injected faults come before authentication, as a proxy or load balancer would answer them.
-    const fault = this.takeFault(nsid);
+    const fault = this.faults.take(nsid);
     if (fault && 'delayMs' in fault) {
-      await this.sleep(fault.delayMs);
+      await this.http.delay(fault.delayMs);
       if (res.destroyed) return;
     } else if (fault && 'expiredToken' in fault) {
       if (!token) return this.sendError(res, authRequired());
@@ -414,7 +390,7 @@ export class BlueskyEmulator {
         res.writeHead(200);
         res.end();
       } else {
-        this.sendJson(res, 200, output);
+        sendJson(res, 200, output);
       }
     } catch (error) {
       if (error instanceof XrpcFailure) return this.sendError(res, error);
@@ -428,48 +404,21 @@ export class BlueskyEmulator {
     return undefined;
   }
 
-  /** Counts the request in the service-wide window and writes the ratelimit-* headers (as bsky.social does). */
-  private consumeWindow(res: ServerResponse): void {
-    const nowMs = Date.now();
-    const windowMs = this.rateLimit.windowSeconds * 1000;
-    if (nowMs - this.window.startMs >= windowMs) this.window = { startMs: nowMs, used: 0 };
-    this.window.used += 1;
+  /**
+   * Counts the request in the service-wide window and writes the ratelimit-* headers (as bsky.social
+   * does); true when the window is used up.
+   */
+  private consumeWindow(res: ServerResponse): boolean {
+    const window = this.rateLimit.consume('service');
     res.setHeader('ratelimit-limit', String(this.rateLimit.limit));
-    res.setHeader('ratelimit-remaining', String(Math.max(0, this.rateLimit.limit - this.window.used)));
-    res.setHeader('ratelimit-reset', String(Math.ceil((this.window.startMs + windowMs) / 1000)));
+    res.setHeader('ratelimit-remaining', String(window.remaining));
+    res.setHeader('ratelimit-reset', String(Math.ceil(window.resetAtMs / 1000)));
     res.setHeader('ratelimit-policy', `${this.rateLimit.limit};w=${this.rateLimit.windowSeconds}`);
-  }
-
-  private takeFault(nsid: string): BlueskyFault | undefined {
-    const index = this.faults.findIndex((pending) => pending.nsid === nsid);
-    if (index < 0) return undefined;
-    const pending = this.faults[index];
-    pending.remaining -= 1;
-    if (pending.remaining <= 0) this.faults.splice(index, 1);
-    return pending.fault;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const sleeper = {
-        timer: setTimeout(() => {
-          this.sleepers.delete(sleeper);
-          resolve();
-        }, ms),
-        wake: resolve,
-      };
-      this.sleepers.add(sleeper);
-    });
+    return window.exceeded;
   }
 
   private sendError(res: ServerResponse, failure: XrpcFailure): void {
-    this.sendJson(res, failure.status, { error: failure.error, message: failure.message });
-  }
-
-  private sendJson(res: ServerResponse, status: number, body: unknown): void {
-    if (res.destroyed) return;
-    res.writeHead(status, { 'content-type': JSON_CONTENT_TYPE });
-    res.end(JSON.stringify(body));
+    sendJson(res, failure.status, { error: failure.error, message: failure.message });
   }
 
   /* ------------------------------------------------------------------ com.atproto.server.* */
@@ -793,18 +742,6 @@ function publicUser(user: StoredUser): BlueskyUser {
 
 /* -------------------------------------------------------------------- text and search */
 
-/** Case- and accent-insensitive form of text. */
-function normalize(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
-}
-
-/** Words of the text: runs of letters, digits and underscores (Unicode aware), normalized. */
-function words(text: string): string[] {
-  return normalize(text)
-    .split(/[^\p{L}\p{N}_]+/u)
-    .filter(Boolean);
-}
-
 /**
  * Hashtags as the Bluesky app finds them for its #tag facets: byte offsets into the UTF-8 text
  * (covering the "#"), trailing punctuation left out.
@@ -821,34 +758,6 @@ function findHashtags(text: string): { tag: string; byteStart: number; byteEnd: 
     found.push({ tag, byteStart, byteEnd: byteStart + Buffer.byteLength(m[2] + tag) });
   }
   return found;
-}
-
-/** A search term: a sequence of words that must appear consecutively, or a hashtag. */
-type SearchClause = { kind: 'phrase'; words: string[] } | { kind: 'tag'; tag: string };
-
-/** Whitespace-separated terms are ANDed; "quoted text" is a phrase; #tag matches the hashtag only. */
-function parseSearchQuery(q: string): SearchClause[] {
-  const clauses: SearchClause[] = [];
-  const pattern = /"([^"]*)"?|(\S+)/g;
-  for (let m = pattern.exec(q); m !== null; m = pattern.exec(q)) {
-    const term = m[1] ?? m[2];
-    if (m[2] !== undefined && /^[#＃]./u.test(term)) {
-      clauses.push({ kind: 'tag', tag: normalize(term.slice(1).replace(/\p{P}+$/u, '')) });
-      continue;
-    }
-    const termWords = words(term);
-    if (termWords.length > 0) clauses.push({ kind: 'phrase', words: termWords });
-  }
-  return clauses;
-}
-
-function clauseMatches(clause: SearchClause, post: StoredPost): boolean {
-  if (clause.kind === 'tag') return post.tags.has(clause.tag);
-  const { words: phrase } = clause;
-  for (let i = 0; i + phrase.length <= post.words.length; i++) {
-    if (phrase.every((word, j) => post.words[i + j] === word)) return true;
-  }
-  return false;
 }
 
 function engagement(post: StoredPost): number {
@@ -927,13 +836,4 @@ function offsetCursor(raw: string | null): number {
   if (raw === null) return 0;
   if (!/^\d+$/.test(raw)) throw invalidRequest('Malformed cursor');
   return Number(raw);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }

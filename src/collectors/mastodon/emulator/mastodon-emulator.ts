@@ -1,6 +1,14 @@
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo, Server } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  EmulatorHttpServer,
+  FaultQueue,
+  FixedWindowRateLimiter,
+  readBody,
+  sendJson,
+  type RateLimitOptions,
+  type TlsKeyPair,
+} from '../../emulator-http-server';
+import { clauseMatches, normalize, parseSearchQuery, words } from '../../emulator-search-text';
 
 /** The access token the emulator accepts unless the options give another. */
 export const MASTODON_EMULATOR_TOKEN = 'test-mastodon-token-1234';
@@ -74,7 +82,7 @@ export interface MastodonRequest {
 
 export interface MastodonEmulatorOptions {
   /** serve HTTPS with this key pair (its certificate names "localhost"); default: plain HTTP on 127.0.0.1 */
-  tls?: { key: string; cert: string };
+  tls?: TlsKeyPair;
   /** the bearer token every route requires; default MASTODON_EMULATOR_TOKEN */
   accessToken?: string;
   /** keep the request log (`requests`); default true */
@@ -82,7 +90,7 @@ export interface MastodonEmulatorOptions {
   /** the instance's domain, used in acct, url and uri; default 'social.example' */
   domain?: string;
   /** the per-token (per-IP without one) window announced in X-RateLimit-* headers and enforced; default 300 per 300 s */
-  rateLimit?: { limit: number; windowSeconds: number };
+  rateLimit?: RateLimitOptions;
 }
 
 type Counts = { favouritesCount: number; reblogsCount: number; repliesCount: number; quotesCount: number };
@@ -145,7 +153,6 @@ const SERVER_FAILURES: Record<500 | 502 | 503, { error: string; title: string }>
   503: { error: 'There was a temporary problem serving your request, please try again', title: '503 Service Temporarily Unavailable' },
 };
 
-const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 /** accounts' created_at (Mastodon serializes the day, at midnight) */
 const ACCOUNT_CREATED_AT = '2023-05-01T00:00:00.000Z';
 const DEFAULT_STATUSES_LIMIT = 20;
@@ -189,70 +196,39 @@ interface Answer {
 export class MastodonEmulator {
   readonly requests: MastodonRequest[] = [];
 
-  private server?: Server;
-  private baseUrl?: string;
+  private readonly http: EmulatorHttpServer;
   private readonly usersByAcct = new Map<string, StoredUser>();
   private readonly usersById = new Map<string, StoredUser>();
   private owner?: StoredUser;
   private readonly statuses = new Map<string, StoredStatus>();
   private readonly usedIds = new Set<bigint>();
-  private readonly faults: { route: string; fault: MastodonFault; remaining: number }[] = [];
-  private readonly sleepers = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
-  /** rate-limit windows by key (the token, or the client address without one) */
-  private readonly windows = new Map<string, { index: number; used: number }>();
+  private readonly faults = new FaultQueue<MastodonFault>();
+  /** windows by key (the token, or the client address without one), aligned to multiples of the period as Rack::Attack's */
+  private readonly rateLimit: FixedWindowRateLimiter;
 
-  private readonly tls?: { key: string; cert: string };
   private readonly accessToken: string;
   private readonly recordRequests: boolean;
   private readonly domain: string;
-  private readonly rateLimit: { limit: number; windowSeconds: number };
 
   constructor(options: MastodonEmulatorOptions = {}) {
-    this.tls = options.tls;
+    this.http = new EmulatorHttpServer((req, res) => this.handle(req, res), {
+      tls: options.tls,
+      internalErrorBody: { error: SERVER_FAILURES[500].error },
+    });
     this.accessToken = options.accessToken ?? MASTODON_EMULATOR_TOKEN;
     this.recordRequests = options.recordRequests ?? true;
     this.domain = (options.domain ?? 'social.example').toLowerCase();
-    this.rateLimit = options.rateLimit ?? { limit: 300, windowSeconds: 300 };
+    this.rateLimit = new FixedWindowRateLimiter(options.rateLimit ?? { limit: 300, windowSeconds: 300 }, 'epoch');
   }
 
   /* ------------------------------------------------------------------ lifecycle */
 
-  async start(): Promise<{ baseUrl: string }> {
-    if (this.baseUrl) return { baseUrl: this.baseUrl };
-    const listener = (req: IncomingMessage, res: ServerResponse) => {
-      this.handle(req, res).catch(() => {
-        if (!res.headersSent && !res.destroyed) this.sendJson(res, 500, { error: SERVER_FAILURES[500].error });
-      });
-    };
-    const server = this.tls ? createHttpsServer({ key: this.tls.key, cert: this.tls.cert }, listener) : createHttpServer(listener);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.server = server;
-    const port = (server.address() as AddressInfo).port;
-    // A TLS certificate names "localhost".
-    this.baseUrl = this.tls ? `https://localhost:${port}` : `http://127.0.0.1:${port}`;
-    return { baseUrl: this.baseUrl };
+  start(): Promise<{ baseUrl: string }> {
+    return this.http.start();
   }
 
-  async stop(): Promise<void> {
-    for (const sleeper of this.sleepers) {
-      clearTimeout(sleeper.timer);
-      sleeper.wake();
-    }
-    this.sleepers.clear();
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    this.baseUrl = undefined;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      (server as ReturnType<typeof createHttpServer>).closeAllConnections();
-    });
+  stop(): Promise<void> {
+    return this.http.stop();
   }
 
   /* ------------------------------------------------------------------ data */
@@ -393,17 +369,18 @@ export class MastodonEmulator {
 
   /** The next `times` (default 1) requests of `route` answer with `fault` (before authentication, as a proxy would). */
   failNext(route: string, fault: MastodonFault, times = 1): void {
-    this.faults.push({ route, fault, remaining: times });
+    this.faults.add(route, fault, times);
   }
 
   clearFaults(): void {
-    this.faults.length = 0;
+    this.faults.clear();
   }
 
   /* ------------------------------------------------------------------ HTTP */
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    await drain(req);
+    // Every route is a GET: a body is read, and ignored.
+    await readBody(req);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const pathname = url.pathname.length > 1 ? url.pathname.replace(/\/$/, '') : url.pathname;
     let route: MastodonRoute = 'not-found';
@@ -425,9 +402,9 @@ export class MastodonEmulator {
     if (overLimit) return this.sendTooManyRequests(res);
     if (route === 'not-found') return this.sendError(res, new MastodonFailure(404, 'Not Found'));
 
-    const fault = this.takeFault(route);
+    const fault = this.faults.take(route);
     if (fault && 'delayMs' in fault) {
-      await this.sleep(fault.delayMs);
+      await this.http.delay(fault.delayMs);
       if (res.destroyed) return;
     } else if (fault?.status === 429) {
       return this.sendTooManyRequests(res, fault.resetInSeconds ?? 1);
@@ -443,7 +420,7 @@ export class MastodonEmulator {
     try {
       const answer = this.answer(route, { query: url.searchParams, path: url.pathname, arg });
       if (answer.link) res.setHeader('link', answer.link);
-      this.sendJson(res, 200, answer.body);
+      sendJson(res, 200, answer.body);
     } catch (error) {
       if (error instanceof MastodonFailure) return this.sendError(res, error);
       throw error;
@@ -476,63 +453,28 @@ export class MastodonEmulator {
    * and writes the X-RateLimit-* headers; true when the window is used up.
    */
   private consumeWindow(key: string, res: ServerResponse): boolean {
-    const periodMs = this.rateLimit.windowSeconds * 1000;
-    const index = Math.floor(Date.now() / periodMs);
-    let window = this.windows.get(key);
-    if (!window || window.index !== index) {
-      window = { index, used: 0 };
-      this.windows.set(key, window);
-    }
-    window.used += 1;
+    const window = this.rateLimit.consume(key);
     res.setHeader('X-RateLimit-Limit', String(this.rateLimit.limit));
-    res.setHeader('X-RateLimit-Remaining', String(Math.max(0, this.rateLimit.limit - window.used)));
-    res.setHeader('X-RateLimit-Reset', isoMicros((index + 1) * periodMs));
-    return window.used > this.rateLimit.limit;
-  }
-
-  private takeFault(route: string): MastodonFault | undefined {
-    const index = this.faults.findIndex((pending) => pending.route === route);
-    if (index < 0) return undefined;
-    const pending = this.faults[index];
-    pending.remaining -= 1;
-    if (pending.remaining <= 0) this.faults.splice(index, 1);
-    return pending.fault;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const sleeper = {
-        timer: setTimeout(() => {
-          this.sleepers.delete(sleeper);
-          resolve();
-        }, ms),
-        wake: resolve,
-      };
-      this.sleepers.add(sleeper);
-    });
+    res.setHeader('X-RateLimit-Remaining', String(window.remaining));
+    res.setHeader('X-RateLimit-Reset', isoMicros(window.resetAtMs));
+    return window.exceeded;
   }
 
   /** Rack::Attack's throttled answer; for an injected 429 the reset is now + resetInSeconds. */
   private sendTooManyRequests(res: ServerResponse, resetInSeconds?: number): void {
     res.setHeader('X-RateLimit-Remaining', '0');
     if (resetInSeconds !== undefined) res.setHeader('X-RateLimit-Reset', isoMicros(Date.now() + resetInSeconds * 1000));
-    this.sendJson(res, 429, { error: 'Too many requests' });
+    sendJson(res, 429, { error: 'Too many requests' });
   }
 
   /** Doorkeeper's answer to a missing, unknown or revoked token. */
   private sendUnauthorized(res: ServerResponse): void {
     res.setHeader('WWW-Authenticate', `Bearer realm="Doorkeeper", error="invalid_token", error_description="${INVALID_TOKEN}"`);
-    this.sendJson(res, 401, { error: INVALID_TOKEN });
+    sendJson(res, 401, { error: INVALID_TOKEN });
   }
 
   private sendError(res: ServerResponse, failure: MastodonFailure): void {
-    this.sendJson(res, failure.status, { error: failure.error });
-  }
-
-  private sendJson(res: ServerResponse, status: number, body: unknown): void {
-    if (res.destroyed) return;
-    res.writeHead(status, { 'content-type': JSON_CONTENT_TYPE });
-    res.end(JSON.stringify(body));
+    sendJson(res, failure.status, { error: failure.error });
   }
 
   private sendHtml(res: ServerResponse, status: number, title: string): void {
@@ -672,7 +614,7 @@ export class MastodonEmulator {
       if (key !== 'max_id' && key !== 'min_id' && key !== 'since_id') params.append(key, value);
     }
     params.append(name, id);
-    return `${this.baseUrl ?? ''}${path}?${params.toString()}`;
+    return `${this.http.baseUrl ?? ''}${path}?${params.toString()}`;
   }
 
   /* ------------------------------------------------------------------ search */
@@ -708,7 +650,7 @@ export class MastodonEmulator {
           !s.reblogOf &&
           s.visibility === 'public' &&
           clauses.length > 0 &&
-          clauses.every((clause) => clauseMatches(clause, s)),
+          clauses.every((clause) => clauseMatches(clause, { words: s.words, tags: s.tagSet })),
       );
     }
     hits = hits
@@ -1002,46 +944,6 @@ function shortenedLink(url: string): string {
   );
 }
 
-/** Case- and accent-insensitive form of text. */
-function normalize(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
-}
-
-/** Words of the text: runs of letters, digits and underscores (Unicode aware), normalized. */
-function words(text: string): string[] {
-  return normalize(text)
-    .split(/[^\p{L}\p{N}_]+/u)
-    .filter(Boolean);
-}
-
-/** A search term: a sequence of words that must appear consecutively, or a hashtag. */
-type SearchClause = { kind: 'phrase'; words: string[] } | { kind: 'tag'; tag: string };
-
-/** Whitespace-separated terms are ANDed; "quoted text" is a phrase; #tag matches the hashtag only. */
-function parseSearchQuery(q: string): SearchClause[] {
-  const clauses: SearchClause[] = [];
-  const pattern = /"([^"]*)"?|(\S+)/g;
-  for (let m = pattern.exec(q); m !== null; m = pattern.exec(q)) {
-    const term = m[1] ?? m[2];
-    if (m[2] !== undefined && /^[#＃]./u.test(term)) {
-      clauses.push({ kind: 'tag', tag: normalize(term.slice(1).replace(/\p{P}+$/u, '')) });
-      continue;
-    }
-    const termWords = words(term);
-    if (termWords.length > 0) clauses.push({ kind: 'phrase', words: termWords });
-  }
-  return clauses;
-}
-
-function clauseMatches(clause: SearchClause, status: StoredStatus): boolean {
-  if (clause.kind === 'tag') return status.tagSet.has(clause.tag);
-  const { words: phrase } = clause;
-  for (let i = 0; i + phrase.length <= status.words.length; i++) {
-    if (phrase.every((word, j) => status.words[i + j] === word)) return true;
-  }
-  return false;
-}
-
 /* -------------------------------------------------------------------- parameters */
 
 /** Query parameters for the request log: `name[]` and repeated names as arrays under `name`. */
@@ -1093,12 +995,4 @@ function safeDecode(segment: string): string {
   } catch {
     return segment;
   }
-}
-
-function drain(req: IncomingMessage): Promise<void> {
-  return new Promise((resolve, reject) => {
-    req.on('data', () => undefined);
-    req.on('end', () => resolve());
-    req.on('error', reject);
-  });
 }
