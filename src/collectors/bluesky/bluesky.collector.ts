@@ -4,6 +4,7 @@ import { emptyBatch } from '../collected';
 import type { CollectContext, Collector, MetricsLookup } from '../collector';
 import { CollectorStateService } from '../collector-state.service';
 import { resolveOwnedAccounts } from '../owned-accounts';
+import { withRetryPolicy } from '../retry-policy';
 import { BlueskyAgents } from './bluesky-agent';
 import { mentionsOf, metricsOf, parsePosts, snapshotOf, sortAt, timelineItems, type BlueskyPost, type Skipped } from './bluesky-payload';
 import { termsToSearch, topicMatcher } from '../topic-query';
@@ -19,12 +20,9 @@ const FIRST_RUN_WINDOW_MS = 7 * 24 * 3600_000;
  * Ingestion is idempotent, so the overlap costs reads, never duplicates.
  */
 const SEARCH_OVERLAP_MS = 10 * 60_000;
-const MAX_TRANSIENT_RETRIES = 5;
-const MAX_RATE_LIMIT_WAITS = 10;
 /** Bluesky's rate-limit windows are 5 minutes (per-IP reads: 3,000 per 5 minutes). */
 const MAX_RATE_LIMIT_WAIT_MS = 6 * 60_000;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const later = (a: string | null | undefined, b: string | null | undefined) => (!a ? (b ?? null) : !b ? a : a >= b ? a : b);
 
 interface Page {
@@ -142,48 +140,40 @@ export class BlueskyCollector implements Collector {
     await ctx.saveCursor(stream, { sinceId: later(state.sinceId, newest), pending: null });
   }
 
-  /** One call with the retry policy: rate limits waited out, transient failures backed off, a lost session renewed once. */
+  /** One call with the retry policy; a session the service refuses (401) is renewed once. */
   private async call<T>(ctx: CollectContext | null, stream: string, run: (agent: AtpAgent) => Promise<T>): Promise<T> {
-    let transient = 0;
-    let rateLimited = 0;
-    let relogged = false;
     let agent = await this.agents.get();
-    for (;;) {
-      try {
-        return await run(agent);
-      } catch (err) {
-        if (!(err instanceof XRPCError)) throw err;
-        if (err.status === 429 && rateLimited < MAX_RATE_LIMIT_WAITS) {
-          rateLimited++;
-          const waitMs = this.rateLimitWait(err);
-          this.logger.warn({ topicId: ctx?.topic.id, stream, waitMs, reset: err.headers?.['ratelimit-reset'] }, 'Bluesky rate limit reached; waiting for the reset');
-          await ctx?.heartbeat();
-          await sleep(waitMs);
-          continue;
-        }
-        if (err.status === 401 && !relogged) {
+    let relogged = false;
+    return withRetryPolicy(
+      async () => {
+        try {
+          return await run(agent);
+        } catch (err) {
+          if (!(err instanceof XRPCError) || err.status !== 401 || relogged) throw err;
           // the agent could not refresh its session (revoked, or the refresh token expired)
           relogged = true;
           this.logger.warn({ stream, error: err.error }, 'Bluesky session refused; logging in again');
           agent = await this.agents.relogin();
-          continue;
+          return run(agent);
         }
-        if (isTransient(err) && transient < MAX_TRANSIENT_RETRIES) {
-          transient++;
-          const waitMs = Math.min(30_000, 500 * 2 ** (transient - 1));
-          this.logger.warn({ topicId: ctx?.topic.id, stream, attempt: transient, waitMs, status: err.status, err: err.message }, 'Bluesky request failed; retrying');
-          await sleep(waitMs);
-          continue;
+      },
+      (err) => {
+        if (err instanceof XRPCError && err.status === 429) {
+          const reset = Number(err.headers?.['ratelimit-reset']);
+          return { rateLimitedUntil: Number.isFinite(reset) && reset > 0 ? reset * 1000 : null };
         }
-        throw err;
-      }
-    }
-  }
-
-  private rateLimitWait(err: XRPCError): number {
-    const reset = Number(err.headers?.['ratelimit-reset']);
-    const ms = Number.isFinite(reset) && reset > 0 ? reset * 1000 - Date.now() + 500 : 60_000;
-    return Math.max(500, Math.min(ms, MAX_RATE_LIMIT_WAIT_MS));
+        return isTransient(err) ? 'transient' : 'fatal';
+      },
+      {
+        maxRateLimitWaitMs: MAX_RATE_LIMIT_WAIT_MS,
+        waiting: async (reason, { waitMs, attempt, err }) => {
+          if (reason === 'rate-limit') {
+            this.logger.warn({ topicId: ctx?.topic.id, stream, waitMs, reset: (err as XRPCError).headers?.['ratelimit-reset'] }, 'Bluesky rate limit reached; waiting for the reset');
+            await ctx?.heartbeat();
+          } else this.logger.warn({ topicId: ctx?.topic.id, stream, attempt, waitMs, status: (err as XRPCError).status, err: (err as Error).message }, 'Bluesky request failed; retrying');
+        },
+      },
+    );
   }
 
   async lookupMetrics(ids: string[]): Promise<MetricsLookup[]> {

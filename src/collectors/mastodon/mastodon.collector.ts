@@ -4,6 +4,7 @@ import { emptyBatch } from '../collected';
 import type { CollectContext, Collector, MetricsLookup } from '../collector';
 import { CollectorStateService } from '../collector-state.service';
 import { resolveOwnedAccounts } from '../owned-accounts';
+import { withRetryPolicy } from '../retry-policy';
 import { termsToSearch, topicMatcher } from '../topic-query';
 import { MastodonClients } from './mastodon-client';
 import { mentionsOf, metricsOf, parseAccount, parseStatuses, queryableOf, snapshotOf, timelineItems, type MastodonStatus, type Skipped } from './mastodon-payload';
@@ -13,12 +14,9 @@ const PAGE_SIZE = 40;
 /** `GET /api/v1/statuses?id[]=` takes at most 20 ids. */
 const LOOKUP_CHUNK = 20;
 const FIRST_RUN_WINDOW_MS = 7 * 24 * 3600_000;
-const MAX_TRANSIENT_RETRIES = 5;
-const MAX_RATE_LIMIT_WAITS = 10;
 /** Mastodon's rate-limit windows are 5 minutes (300 requests per token). */
 const MAX_RATE_LIMIT_WAIT_MS = 6 * 60_000;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const newer = (a: string | null | undefined, b: string | null | undefined) => (!a ? (b ?? null) : !b ? a : BigInt(a) >= BigInt(b) ? a : b);
 
 export function isTransient(err: unknown): boolean {
@@ -145,39 +143,27 @@ export class MastodonCollector implements Collector {
     });
   }
 
-  private async resumable(ctx: CollectContext | null, stream: string, run: () => Promise<void>): Promise<void> {
-    let transient = 0;
-    let rateLimited = 0;
-    for (;;) {
-      try {
-        return await run();
-      } catch (err) {
-        if (err instanceof MastoHttpError && err.statusCode === 429 && rateLimited < MAX_RATE_LIMIT_WAITS) {
-          rateLimited++;
-          const reset = (err.cause as Response | undefined)?.headers?.get('x-ratelimit-reset') ?? null;
-          const waitMs = this.rateLimitWait(reset);
-          this.logger.warn({ topicId: ctx?.topic.id, stream, waitMs, reset }, 'Mastodon rate limit reached; waiting for the reset');
-          await ctx?.heartbeat();
-          await sleep(waitMs);
-          continue;
+  private resumable(ctx: CollectContext | null, stream: string, run: () => Promise<void>): Promise<void> {
+    return withRetryPolicy(
+      run,
+      (err) => {
+        if (err instanceof MastoHttpError && err.statusCode === 429) {
+          // `X-RateLimit-Reset` is an ISO 8601 time on Mastodon; masto keeps the response as the cause
+          const reset = (err.cause as Response | undefined)?.headers?.get('x-ratelimit-reset');
+          return { rateLimitedUntil: reset ? Date.parse(reset) : null };
         }
-        if (isTransient(err) && transient < MAX_TRANSIENT_RETRIES) {
-          transient++;
-          const waitMs = Math.min(30_000, 500 * 2 ** (transient - 1));
-          this.logger.warn({ topicId: ctx?.topic.id, stream, attempt: transient, waitMs, err: (err as Error).message }, 'Mastodon request failed; retrying');
-          await sleep(waitMs);
-          continue;
-        }
-        throw err;
-      }
-    }
-  }
-
-  /** `X-RateLimit-Reset` is an ISO 8601 time on Mastodon. */
-  private rateLimitWait(reset: string | null): number {
-    const at = reset ? Date.parse(reset) : Number.NaN;
-    const ms = Number.isFinite(at) ? at - Date.now() + 500 : 60_000;
-    return Math.max(500, Math.min(ms, MAX_RATE_LIMIT_WAIT_MS));
+        return isTransient(err) ? 'transient' : 'fatal';
+      },
+      {
+        maxRateLimitWaitMs: MAX_RATE_LIMIT_WAIT_MS,
+        waiting: async (reason, { waitMs, attempt, err }) => {
+          if (reason === 'rate-limit') {
+            this.logger.warn({ topicId: ctx?.topic.id, stream, waitMs }, 'Mastodon rate limit reached; waiting for the reset');
+            await ctx?.heartbeat();
+          } else this.logger.warn({ topicId: ctx?.topic.id, stream, attempt, waitMs, err: (err as Error).message }, 'Mastodon request failed; retrying');
+        },
+      },
+    );
   }
 
   private async withRetries<T>(ctx: CollectContext | null, stream: string, call: () => Promise<T>): Promise<T> {

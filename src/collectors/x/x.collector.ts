@@ -5,6 +5,7 @@ import { emptyBatch } from '../collected';
 import type { CollectContext, Collector, MetricsLookup } from '../collector';
 import { CollectorStateService, ReadCapReachedError } from '../collector-state.service';
 import { resolveOwnedAccounts } from '../owned-accounts';
+import { withRetryPolicy } from '../retry-policy';
 import { XApiClients } from './x-api-target';
 import {
   EXPANSIONS,
@@ -27,13 +28,10 @@ interface TweetPage {
   next(): Promise<TweetPage>;
 }
 
-const MAX_TRANSIENT_RETRIES = 5;
-const MAX_RATE_LIMIT_WAITS = 10;
 /** X's rate-limit windows are 15 minutes; a longer wait means something is off. */
 const MAX_RATE_LIMIT_WAIT_MS = 16 * 60_000;
 const FIRST_TIMELINE_WINDOW_MS = 7 * 24 * 3600_000;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const maxId = (a: string | null | undefined, b: string | null | undefined) =>
   !a ? (b ?? null) : !b ? a : BigInt(a) >= BigInt(b) ? a : b;
 
@@ -152,41 +150,27 @@ export class XCollector implements Collector {
     });
   }
 
-  private async resumable(ctx: CollectContext, stream: string, run: () => Promise<void>): Promise<void> {
-    let transient = 0;
-    let rateLimited = 0;
-    for (;;) {
-      try {
-        return await run();
-      } catch (err) {
+  private resumable(ctx: CollectContext, stream: string, run: () => Promise<void>): Promise<void> {
+    return withRetryPolicy(
+      run,
+      (err) => {
         if (err instanceof ApiResponseError && (err.data as { title?: string } | undefined)?.title === 'UsageCapExceeded') {
           // The X project's own monthly cap: waiting for the 15-minute window will not help.
           throw new ReadCapReachedError('x', new Date().toISOString().slice(0, 7), 0);
         }
-        if (err instanceof ApiResponseError && err.rateLimitError && rateLimited < MAX_RATE_LIMIT_WAITS) {
-          rateLimited++;
-          const waitMs = this.rateLimitWait(err);
-          this.logger.warn({ topicId: ctx.topic.id, stream, waitMs, reset: err.rateLimit?.reset }, 'X rate limit reached; waiting for the reset');
-          await ctx.heartbeat();
-          await sleep(waitMs);
-          continue;
-        }
-        if (isTransient(err) && transient < MAX_TRANSIENT_RETRIES) {
-          transient++;
-          const waitMs = Math.min(30_000, 500 * 2 ** (transient - 1));
-          this.logger.warn({ topicId: ctx.topic.id, stream, attempt: transient, waitMs, err: (err as Error).message }, 'X request failed; retrying');
-          await sleep(waitMs);
-          continue;
-        }
-        throw err;
-      }
-    }
-  }
-
-  private rateLimitWait(err: ApiResponseError): number {
-    const reset = err.rateLimit?.reset;
-    const ms = reset ? reset * 1000 - Date.now() + 500 : 60_000;
-    return Math.max(500, Math.min(ms, MAX_RATE_LIMIT_WAIT_MS));
+        if (err instanceof ApiResponseError && err.rateLimitError) return { rateLimitedUntil: err.rateLimit?.reset ? err.rateLimit.reset * 1000 : null };
+        return isTransient(err) ? 'transient' : 'fatal';
+      },
+      {
+        maxRateLimitWaitMs: MAX_RATE_LIMIT_WAIT_MS,
+        waiting: async (reason, { waitMs, attempt, err }) => {
+          if (reason === 'rate-limit') {
+            this.logger.warn({ topicId: ctx.topic.id, stream, waitMs, reset: (err as ApiResponseError).rateLimit?.reset }, 'X rate limit reached; waiting for the reset');
+            await ctx.heartbeat();
+          } else this.logger.warn({ topicId: ctx.topic.id, stream, attempt, waitMs, err: (err as Error).message }, 'X request failed; retrying');
+        },
+      },
+    );
   }
 
   private async withRetries<T>(ctx: CollectContext, call: () => Promise<T>): Promise<T> {
