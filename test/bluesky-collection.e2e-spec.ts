@@ -115,6 +115,12 @@ describe('Collection from Bluesky', () => {
     // the retry starts at the page that failed, not at the first page again
     expect(asked[7].params.cursor).toBeDefined();
     expect(asked[7].params.cursor).toBe(asked[1].params.cursor);
+    // operators see the failure and the success that followed
+    const status = (await admin().get('/api/v1/collectors/status').expect(200)).body;
+    const resume = status.topics.find((x: { id: string }) => x.id === topic.id);
+    expect(resume).toMatchObject({ lastCounts: { mentions: 150, posts: 0, replies: 0 }, lastError: expect.any(String) });
+    expect(Date.parse(resume.lastSucceededAt)).toBeGreaterThan(Date.parse(resume.lastFailedAt));
+    expect(resume.streams).toEqual([expect.objectContaining({ stream: 'bluesky:search:resumecheck', platform: 'bluesky', resuming: false, caughtUpTo: expect.any(String) })]);
   }, 120_000);
 
   it('refreshes likes and reposts of recent posts and mentions', async () => {
@@ -235,6 +241,19 @@ describe('Reports narrowed to one network', () => {
     const care = (await t.as(TEST_ADMIN_KEY).get('/api/v1/reports/care?platform=bluesky').expect(200)).body;
     expect(care.range.platform).toBe('bluesky');
     expect(care.service.casesOpened).toBe(onBluesky.service.casesOpened);
+
+    const status = (await t.as(TEST_ADMIN_KEY).get('/api/v1/collectors/status').expect(200)).body;
+    expect(status.networks).toEqual([
+      { platform: 'x', configured: true, readsThisMonth: expect.any(Number), monthlyReadCap: 100000 },
+      { platform: 'bluesky', configured: true, readsThisMonth: expect.any(Number), monthlyReadCap: null },
+      { platform: 'mastodon', configured: false, readsThisMonth: 0, monthlyReadCap: null },
+    ]);
+    expect(status.networks[0].readsThisMonth).toBeGreaterThanOrEqual(4);
+    const both = status.topics.find((x: { id: string }) => x.id === topic.id);
+    expect(both).toMatchObject({ name: 'Both', lastCounts: { mentions: 3, posts: 3, replies: 0 }, lastError: null });
+    const streams = both.streams.map((x: { stream: string }) => x.stream);
+    expect(streams).toHaveLength(4);
+    expect(streams).toEqual(expect.arrayContaining(['bluesky:search:lumi', expect.stringMatching(/^bluesky:timeline:did:plc:/), 'x:search', 'x:timeline:100']));
 
     const csv = (await t.as(TEST_ADMIN_KEY).get(`/api/v1/exports/posts.csv?topic=${topic.id}&platform=bluesky`).expect(200)).text.replace(/^\uFEFF/, '').trim().split('\n');
     expect(csv[0]).toMatch(/^platform,external_id,/);

@@ -49,6 +49,7 @@ export class CollectionService {
     }
     const totals: CollectionResult = { topicId: topic.id, mentions: 0, posts: 0, replies: 0 };
     const started = Date.now();
+    await this.state.recordRun(topic.id, topic.workspaceId, { started: new Date(started) });
     const renewal = setInterval(() => void this.state.tryLease(lease, LEASE_TTL_MS).catch(() => undefined), LEASE_TTL_MS / 3);
     renewal.unref();
     try {
@@ -75,14 +76,18 @@ export class CollectionService {
     } catch (err) {
       if (err instanceof ReadCapReachedError) {
         this.logger.warn({ topicId: topic.id, cap: err.cap, month: err.month }, err.message);
-        return { ...totals, capReached: true };
+        const capped = { ...totals, capReached: true };
+        await this.state.recordRun(topic.id, topic.workspaceId, { succeeded: new Date(), counts: { mentions: totals.mentions, posts: totals.posts, replies: totals.replies, capReached: true } });
+        return capped;
       }
+      await this.state.recordRun(topic.id, topic.workspaceId, { failed: new Date(), error: (err as Error)?.message ?? String(err) }).catch(() => undefined);
       throw err;
     } finally {
       clearInterval(renewal);
       await this.state.releaseLease(lease).catch(() => undefined);
     }
     this.logger.log({ ...totals, ms: Date.now() - started }, 'Collection stored');
+    await this.state.recordRun(topic.id, topic.workspaceId, { succeeded: new Date(), counts: { mentions: totals.mentions, posts: totals.posts, replies: totals.replies } });
     return totals;
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { randomUUID } from 'node:crypto';
 import { Model, Types } from 'mongoose';
-import { ApiUsage, CollectionLease, CollectorCursor } from './schemas/collector-state.schema';
+import { ApiUsage, CollectionLease, CollectionStatus, CollectorCursor } from './schemas/collector-state.schema';
 
 export interface CursorState {
   sinceId: string | null;
@@ -31,7 +31,29 @@ export class CollectorStateService {
     @InjectModel(CollectorCursor.name) private readonly cursors: Model<CollectorCursor>,
     @InjectModel(CollectionLease.name) private readonly leases: Model<CollectionLease>,
     @InjectModel(ApiUsage.name) private readonly usage: Model<ApiUsage>,
+    @InjectModel(CollectionStatus.name) private readonly statuses: Model<CollectionStatus>,
   ) {}
+
+  /** Records the start, success or failure of a topic's collection. */
+  async recordRun(topicId: string, workspaceId: string, event: { started: Date } | { succeeded: Date; counts: CollectionStatus['lastCounts'] } | { failed: Date; error: string }): Promise<void> {
+    const $set =
+      'started' in event
+        ? { lastStartedAt: event.started }
+        : 'succeeded' in event
+          ? { lastSucceededAt: event.succeeded, lastCounts: event.counts }
+          : { lastFailedAt: event.failed, lastError: event.error.slice(0, 500) };
+    await this.statuses.updateOne({ topicId: new Types.ObjectId(topicId) }, { $set: { ...$set, workspaceId: new Types.ObjectId(workspaceId) } }, { upsert: true });
+  }
+
+  /** The run status and stream cursors of these topics. */
+  async topicStatus(topicIds: string[]) {
+    const ids = topicIds.map((id) => new Types.ObjectId(id));
+    const [statuses, cursors] = await Promise.all([
+      this.statuses.find({ topicId: { $in: ids } }).lean(),
+      this.cursors.find({ topicId: { $in: ids } }).sort({ stream: 1 }).lean(),
+    ]);
+    return { statuses, cursors: cursors as (typeof cursors[number] & { updatedAt?: Date })[] };
+  }
 
   async cursor(topicId: string, stream: string): Promise<CursorState> {
     const doc = await this.cursors.findOne({ topicId: new Types.ObjectId(topicId), stream }).lean();

@@ -28,6 +28,8 @@ export interface MetricsLookup {
 /** One implementation per platform (X, Bluesky and Mastodon now; YouTube and Meta later). */
 export interface Collector {
   readonly platform: Platform;
+  /** Whether this installation has credentials (or the demo emulator) for the platform. */
+  readonly configured: boolean;
   collect(ctx: CollectContext): Promise<void>;
   /** Current public metrics of posts by id (for the refresher); ids that no longer exist are omitted. */
   lookupMetrics(ids: string[]): Promise<MetricsLookup[]>;

@@ -6,6 +6,7 @@ import { MentionsModule } from '../mentions/mentions.module';
 import { TopicsModule } from '../topics/topics.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { CollectController } from './collect.controller';
+import { CollectorsController } from './collectors.controller';
 import { CollectScheduler } from './collect.scheduler';
 import { CollectionListeners } from './collection-listeners';
 import { CollectionService } from './collection.service';
@@ -15,6 +16,8 @@ import { MetricsRefresher } from './metrics-refresher';
 import {
   ApiUsage,
   ApiUsageSchema,
+  CollectionStatus,
+  CollectionStatusSchema,
   CollectionLease,
   CollectionLeaseSchema,
   CollectorCursor,
@@ -33,6 +36,7 @@ import { XCollector } from './x/x.collector';
       { name: CollectorCursor.name, schema: CollectorCursorSchema },
       { name: CollectionLease.name, schema: CollectionLeaseSchema },
       { name: ApiUsage.name, schema: ApiUsageSchema },
+      { name: CollectionStatus.name, schema: CollectionStatusSchema },
     ]),
     TopicsModule,
     WorkspacesModule,
@@ -40,7 +44,7 @@ import { XCollector } from './x/x.collector';
     EngagementModule,
     CareRepliesModule,
   ],
-  controllers: [CollectController],
+  controllers: [CollectController, CollectorsController],
   providers: [
     CollectorStateService,
     CollectionService,

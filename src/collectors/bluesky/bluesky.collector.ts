@@ -48,6 +48,10 @@ export function isTransient(err: unknown): boolean {
 @Injectable()
 export class BlueskyCollector implements Collector {
   readonly platform = 'bluesky' as const;
+
+  get configured(): boolean {
+    return this.agents.configured;
+  }
   private readonly logger = new Logger('BlueskyCollector');
 
   constructor(

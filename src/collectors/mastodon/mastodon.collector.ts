@@ -42,6 +42,10 @@ type PageSource = (maxId: string | undefined) => AsyncIterable<readonly unknown[
 @Injectable()
 export class MastodonCollector implements Collector {
   readonly platform = 'mastodon' as const;
+
+  get configured(): boolean {
+    return this.clients.configured;
+  }
   private readonly logger = new Logger('MastodonCollector');
 
   constructor(

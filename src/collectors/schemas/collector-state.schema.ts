@@ -36,3 +36,19 @@ export class ApiUsage {
 }
 export const ApiUsageSchema = SchemaFactory.createForClass(ApiUsage);
 ApiUsageSchema.index({ platform: 1, month: 1 }, { unique: true });
+
+/** How the last collections of a topic went, for operators: one document per topic. */
+@Schema({ collection: 'collection_status', versionKey: false })
+export class CollectionStatus {
+  @Prop({ type: Types.ObjectId, required: true, unique: true }) topicId: Types.ObjectId;
+  @Prop({ type: Types.ObjectId, required: true }) workspaceId: Types.ObjectId;
+  @Prop({ type: Date, default: null }) lastStartedAt: Date | null;
+  @Prop({ type: Date, default: null }) lastSucceededAt: Date | null;
+  /** what the last successful run stored */
+  @Prop({ type: MongooseSchema.Types.Mixed, default: null }) lastCounts: { mentions: number; posts: number; replies: number; capReached?: boolean } | null;
+  @Prop({ type: Date, default: null }) lastFailedAt: Date | null;
+  /** the last failure's message (a run that fails is retried by its job; this says why it failed) */
+  @Prop({ type: String, default: null }) lastError: string | null;
+}
+export const CollectionStatusSchema = SchemaFactory.createForClass(CollectionStatus);
+CollectionStatusSchema.index({ workspaceId: 1 });

@@ -50,6 +50,10 @@ export function isTransient(err: unknown): boolean {
 @Injectable()
 export class XCollector implements Collector {
   readonly platform = 'x' as const;
+
+  get configured(): boolean {
+    return this.clients.configured;
+  }
   private readonly logger = new Logger('XCollector');
 
   constructor(
