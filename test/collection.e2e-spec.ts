@@ -141,6 +141,11 @@ describe.each(modes)('Collection from X (%s)', (_label, useRedis) => {
     await t.as(other.body.apiKey.key).get(`/api/v1/topics/${id}`).expect(404);
     const mentions = await t.as(other.body.apiKey.key).get(`/api/v1/mentions?topic=${id}`).expect(200);
     expect(mentions.body.data).toEqual([]);
+    // the collection status lists this workspace's topics only
+    const mine = await t.as(TEST_ADMIN_KEY).get('/api/v1/collectors/status').expect(200);
+    expect(mine.body.topics.map((x: { id: string }) => x.id)).toContain(id);
+    const theirs = await t.as(other.body.apiKey.key).get('/api/v1/collectors/status').expect(200);
+    expect(theirs.body.topics).toEqual([]);
   });
 
   it('rejects an invalid query with a 400 that says what is wrong, and stores nothing', async () => {
