@@ -199,6 +199,11 @@ suite('Dashboard in the browser (demo data)', () => {
     for (const kpi of Object.keys(overview.trends)) expect(await page.$(`.tile[data-kpi="${kpi}"]`)).not.toBeNull();
     expect(await page.textContent('.tile[data-kpi="volume.mentions"] .tile-change')).toMatch(/previous period/);
 
+    // The header says when the topics were last collected, and from which networks.
+    await page.waitForSelector('#collection-status[data-state="ok"]');
+    expect(await page.textContent('#collection-status')).toMatch(/^Collected .+ ago$/);
+    expect(await page.getAttribute('#collection-status', 'title')).toBe('Networks read: X, Bluesky, Mastodon');
+
     // The network filter narrows the tiles to one network, as the API's platform= does.
     await page.selectOption('#platform', 'bluesky');
     await page.waitForSelector('#overview[data-platform="bluesky"]');

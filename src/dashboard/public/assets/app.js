@@ -2,6 +2,7 @@
 import { api, ApiError, session } from './api.js';
 import { disposeCharts } from './charts.js';
 import { append, clear, h, select } from './dom.js';
+import * as fmt from './format.js';
 import { getLang, LANGUAGES, setLang, t } from './i18n.js';
 import { fromLocalInput, href, parseHash, PLATFORMS, PRESETS, resolveRange, setGlobals, timezone, toLocalInput, workspace } from './state.js';
 import { renderAgents } from './views/agents.js';
@@ -209,7 +210,7 @@ function renderShell(current) {
         { class: 'tabs' },
         NAV.map(([view, label]) => h('a', { href: href(view), class: view === active ? 'active' : '', 'aria-current': view === active ? 'page' : null, dataset: { nav: view } }, t(label))),
       ),
-      h('div', { class: 'session' }, langSwitch(() => route()), h('button', { type: 'button', class: 'ghost', id: 'signout', onclick: () => signOut() }, t('signin.out'))),
+      h('div', { class: 'session' }, h('span', { class: 'collection-status', id: 'collection-status', role: 'status' }), langSwitch(() => route()), h('button', { type: 'button', class: 'ghost', id: 'signout', onclick: () => signOut() }, t('signin.out'))),
     ),
     h('section', { class: 'filters', id: 'filters', 'aria-label': t('filters.range') }),
     h('div', { id: 'banner' }),
@@ -217,6 +218,31 @@ function renderShell(current) {
     h('div', { id: 'toasts', class: 'toasts', 'aria-live': 'polite' }),
   );
   shell = { filters: document.getElementById('filters'), main: document.getElementById('view') };
+  void showCollectionStatus(document.getElementById('collection-status'));
+}
+
+/**
+ * When the workspace's topics were last collected, and whether collection is failing (a topic's
+ * last failure is newer than its last success), from GET /collectors/status. Keys without access
+ * (agents) see nothing.
+ */
+async function showCollectionStatus(slot) {
+  let status;
+  try {
+    status = await api.get('/collectors/status');
+  } catch {
+    return;
+  }
+  if (!slot.isConnected) return;
+  const active = status.topics.filter((tp) => tp.active);
+  const failing = active.filter((tp) => tp.lastFailedAt && (!tp.lastSucceededAt || tp.lastFailedAt > tp.lastSucceededAt));
+  const last = active.map((tp) => tp.lastSucceededAt).filter(Boolean).sort().pop();
+  const networks = status.networks.filter((n) => n.configured).map((n) => PLATFORMS.find(([id]) => id === n.platform)?.[1] ?? n.platform);
+  const text = failing.length ? t('collection.failing') : last ? t('collection.ok', { ago: fmt.ago(last) }) : t('collection.never');
+  const detail = [t('collection.networks', { list: networks.join(', ') || t('collection.none') }), ...failing.map((tp) => `${tp.name}: ${tp.lastError}`)].join('\n');
+  clear(slot).append(h('span', { class: ['dot', failing.length ? 'is-bad' : last ? 'is-good' : ''] }), text);
+  slot.title = detail;
+  slot.dataset.state = failing.length ? 'failing' : last ? 'ok' : 'never';
 }
 
 /* ---------- router ---------- */

@@ -115,3 +115,9 @@ export function change(kind, trend, ctx = {}) {
   if (kind === 'score') return `${sign}${decimal(Math.abs(abs), 1)} ${t('unit.points')}`;
   return `${sign}${byKind(kind, Math.abs(abs), ctx)}`;
 }
+
+/** "2 minutes ago", in the page's language. */
+export function ago(iso, now = Date.now()) {
+  if (!iso) return MISSING;
+  return DateTime.fromISO(iso).setLocale(locale()).toRelative({ base: DateTime.fromMillis(now) }) ?? MISSING;
+}
