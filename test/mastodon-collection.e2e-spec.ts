@@ -121,6 +121,28 @@ describe('Collection from Mastodon', () => {
     expect(csv.split('\n').find((l) => l.includes(own.id))).toMatch(/,42,7,/);
   });
 
+  it('raises one alert when a topic’s collection fails for good, and a new one only after it recovered', async () => {
+    masto.addPost({ author: 'ana', text: 'alertcheck one', language: 'en', createdAt: hoursAgo(1) });
+    const topic = await newTopic({ name: 'Broken token', query: 'alertcheck' });
+    // a refused token is not retried by the collector; the collect job tries three times
+    masto.failNext('search', { status: 401 }, 3);
+    const failed = await admin().post(`/api/v1/topics/${topic.id}/collect`);
+    expect(failed.status).toBeGreaterThanOrEqual(400);
+    const failing = async () =>
+      ((await admin().get('/api/v1/alerts?type=collection_failing').expect(200)).body.data as { topicId: string; message: string }[]).filter((a) => a.topicId === topic.id);
+    const raised = (await admin().post('/api/v1/alerts/check').send({}).expect(200)).body.raised;
+    expect(raised).toBeGreaterThanOrEqual(1);
+    expect(await failing()).toEqual([expect.objectContaining({ message: expect.stringMatching(/^Collection of “Broken token” is failing: .*token/i) })]);
+    await admin().post('/api/v1/alerts/check').send({}).expect(200);
+    expect(await failing()).toHaveLength(1);
+    // it recovers, then fails again: a new episode
+    expect((await collect(topic.id)).mentions).toBe(1);
+    masto.failNext('search', { status: 401 }, 3);
+    await admin().post(`/api/v1/topics/${topic.id}/collect`);
+    await admin().post('/api/v1/alerts/check').send({}).expect(200);
+    expect(await failing()).toHaveLength(2);
+  }, 90_000);
+
   it('refuses a Mastodon handle that is not an account name', async () => {
     const bad = await admin().post('/api/v1/topics').send({ name: 'Bad', query: 'lumi', platforms: ['mastodon'], ownedAccounts: [{ platform: 'mastodon', handle: 'lumi.bsky.social' }] }).expect(400);
     expect(JSON.stringify(bad.body.message)).toMatch(/Mastodon account/);

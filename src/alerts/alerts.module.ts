@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { CareModule } from '../care/care.module';
+import { CollectorsModule } from '../collectors/collectors.module';
 import { MentionsModule } from '../mentions/mentions.module';
 import { SurveysModule } from '../surveys/surveys.module';
 import { TopicsModule } from '../topics/topics.module';
@@ -10,7 +11,7 @@ import { AlertsService } from './alerts.service';
 import { Alert, AlertSchema } from './schemas/alert.schema';
 
 @Module({
-  imports: [MongooseModule.forFeature([{ name: Alert.name, schema: AlertSchema }]), TopicsModule, WorkspacesModule, MentionsModule, CareModule, SurveysModule],
+  imports: [MongooseModule.forFeature([{ name: Alert.name, schema: AlertSchema }]), TopicsModule, WorkspacesModule, MentionsModule, CareModule, SurveysModule, CollectorsModule],
   controllers: [AlertsController],
   providers: [AlertsService],
   exports: [AlertsService],

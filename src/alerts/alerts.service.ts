@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { isValidObjectId, Model, Types } from 'mongoose';
 import { Observable, Subject, filter, map } from 'rxjs';
 import { CasesService } from '../care/cases.service';
+import { CollectorStateService } from '../collectors/collector-state.service';
 import { Settings, SETTINGS } from '../config/settings';
 import { JOB_ENGINE } from '../jobs/jobs.module';
 import { enqueueEvery, type JobEngine } from '../jobs/job-queue';
@@ -47,8 +48,9 @@ const toView = (a: Alert & { _id: Types.ObjectId; createdAt?: Date }): AlertView
 const pct = (n: number | null) => (n === null ? '—' : `${n.toFixed(1)}%`);
 
 /**
- * Spikes (volume and negative share per topic, KPIS.md), SLA breaches and CSAT follow-ups
- * (responses of 3 or less, seed 004): each raised once per episode, listed, pushed to the live
+ * Spikes (volume and negative share per topic, KPIS.md), SLA breaches, CSAT follow-ups
+ * (responses of 3 or less, seed 004) and topics whose collection is failing (after the collect
+ * job's own retries): each raised once per episode, listed, pushed to the live
  * stream and delivered to the workspace's webhook (Slack-compatible JSON) with retries.
  */
 @Injectable()
@@ -66,6 +68,7 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly mentions: MentionsService,
     private readonly cases: CasesService,
     private readonly surveys: SurveysService,
+    private readonly collectorState: CollectorStateService,
   ) {
     this.jobs.define({
       queue: 'alerts',
@@ -94,7 +97,8 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
   async check(hour?: Date): Promise<{ raised: number }> {
     const h = startOfUtcHour(hour ?? new Date(Date.now() - HOUR_MS));
     let raised = 0;
-    for (const topic of await this.topics.listActive()) raised += await this.checkSpikes(topic.workspaceId, topic.id, topic.name, h);
+    const active = await this.topics.listActive();
+    for (const topic of active) raised += await this.checkSpikes(topic.workspaceId, topic.id, topic.name, h);
     const since = new Date(Date.now() - LOOKBACK_MS);
     for (const b of await this.cases.breachedSince(since)) {
       const ok = await this.raise(b.workspaceId, {
@@ -103,6 +107,20 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
         at: b.breachedAt,
         message: `SLA breached: @${b.customer} has waited past the first-response target${b.team ? ` (team ${b.team})` : ''}`,
         details: { caseId: b.caseId, platform: b.platform, team: b.team, assignee: b.assignee },
+      });
+      if (ok) raised++;
+    }
+    const names = new Map(active.map((t) => [t.id, t.name]));
+    for (const f of await this.collectorState.failingCollections()) {
+      if (!names.has(f.topicId)) continue;
+      // one episode per run of failures: it ends when a collection succeeds again
+      const ok = await this.raise(f.workspaceId, {
+        type: 'collection_failing',
+        key: `collection:${f.topicId}:${f.lastSucceededAt?.toISOString() ?? 'never'}`,
+        topicId: f.topicId,
+        at: f.failedAt,
+        message: `Collection of “${names.get(f.topicId)}” is failing: ${f.error.slice(0, 200)}`,
+        details: { error: f.error, lastSucceededAt: f.lastSucceededAt },
       });
       if (ok) raised++;
     }

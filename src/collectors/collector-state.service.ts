@@ -45,6 +45,14 @@ export class CollectorStateService {
     await this.statuses.updateOne({ topicId: new Types.ObjectId(topicId) }, { $set: { ...$set, workspaceId: new Types.ObjectId(workspaceId) } }, { upsert: true });
   }
 
+  /** Topics whose last collection failed after their last success (every workspace; alerts). */
+  async failingCollections() {
+    const docs = await this.statuses.find({ lastFailedAt: { $ne: null } }).lean();
+    return docs
+      .filter((d) => d.lastFailedAt && (!d.lastSucceededAt || d.lastFailedAt > d.lastSucceededAt))
+      .map((d) => ({ topicId: String(d.topicId), workspaceId: String(d.workspaceId), failedAt: d.lastFailedAt!, lastSucceededAt: d.lastSucceededAt, error: d.lastError ?? '' }));
+  }
+
   /** The run status and stream cursors of these topics. */
   async topicStatus(topicIds: string[]) {
     const ids = topicIds.map((id) => new Types.ObjectId(id));

@@ -1,12 +1,12 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Schema as MongooseSchema, Types } from 'mongoose';
 
-export const ALERT_TYPES = ['volume_spike', 'negative_share_spike', 'sla_breach', 'csat_follow_up'] as const;
+export const ALERT_TYPES = ['volume_spike', 'negative_share_spike', 'sla_breach', 'csat_follow_up', 'collection_failing'] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 
 /**
  * One alert per episode: `key` names the episode (a spike run's first hour, a case, a survey
- * response) and is unique per workspace, so however often a check runs it is raised once.
+ * response, a topic's failures since its last good collection) and is unique per workspace, so however often a check runs it is raised once.
  */
 @Schema({ collection: 'alerts', timestamps: { createdAt: 'createdAt', updatedAt: false } })
 export class Alert {
