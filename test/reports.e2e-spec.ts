@@ -119,7 +119,7 @@ describe('Reports: every KPI of KPIS.md against hand-computed values (e2e)', () 
   });
 
   it('listening: volume, sentiment and inbound support', async () => {
-    expect(overview.volume).toEqual({ mentions: 7 }); // m1..m7; m8 is in the previous period
+    expect(overview.volume).toEqual({ mentions: 7, byPlatform: { x: 7, bluesky: 0, mastodon: 0 } }); // m1..m7; m8 is in the previous period
     const { sentiment } = overview;
     expect(sentiment).toMatchObject({ positive: 2, negative: 2, neutral: 3 });
     expect(sentiment.positiveShare).toBeCloseTo((2 / 7) * 100, 10);

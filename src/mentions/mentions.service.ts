@@ -322,7 +322,7 @@ export class MentionsService implements OnApplicationBootstrap, OnApplicationShu
 
   /**
    * Rollups for reports, one row per 15-minute UTC slot (rows written before slots were 15 minutes
-   * cover a UTC hour), platforms summed unless one is asked for; without a topic, the
+   * cover a UTC hour), platforms summed unless one is asked for (with the split in `byPlatform`); without a topic, the
    * workspace-wide rows, where each mention counts once. Rows from the hour that contains `from`
    * are included: callers keep the ones in their range.
    */
@@ -333,17 +333,18 @@ export class MentionsService implements OnApplicationBootstrap, OnApplicationShu
       hour: { $gte: hourOf(from), $lt: to },
     };
     if (opts.platform) filter.platform = opts.platform;
-    const docs = await this.rollups.find(filter, { _id: 0, workspaceId: 0, topicId: 0, platform: 0, langs: 0, applied: 0 }).lean();
-    const byHour = new Map<number, MentionRollupRow>();
-    for (const d of docs) {
+    const docs = await this.rollups.find(filter, { _id: 0, workspaceId: 0, topicId: 0, langs: 0, applied: 0 }).lean();
+    const byHour = new Map<number, MentionRollupRow & { byPlatform: Record<string, number> }>();
+    for (const { platform, ...d } of docs) {
       const row = byHour.get(d.hour.getTime());
       if (!row) {
-        byHour.set(d.hour.getTime(), { ...d, hour: d.hour });
+        byHour.set(d.hour.getTime(), { ...d, hour: d.hour, byPlatform: { [platform]: d.count ?? 0 } });
         continue;
       }
       for (const k of ['count', 'scoreSum', 'positive', 'negative', 'neutral', 'support', 'complaint', 'question', 'lead', 'praise', 'other'] as const) {
         row[k] = (row[k] ?? 0) + (d[k] ?? 0);
       }
+      row.byPlatform[platform] = (row.byPlatform[platform] ?? 0) + (d.count ?? 0);
     }
     return [...byHour.values()].sort((a, b) => a.hour.getTime() - b.hour.getTime());
   }

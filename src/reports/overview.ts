@@ -43,11 +43,13 @@ export interface ReportOptions {
   socialMediums: string[];
   costPerCall: number;
   costPerSocialInteraction: number;
+  /** The networks `volume.byPlatform` lists. */
+  platforms: readonly string[];
 }
 
 /** Every KPI of KPIS.md under its API name, for one range. */
 export function overviewSections(rows: ReportRows, range: TimeRange, opts: ReportOptions, which: 'current' | 'previous') {
-  const listening = listeningKpis(rows.rollups, range, opts.tz);
+  const listening = listeningKpis(rows.rollups, range, opts.tz, opts.platforms);
   const surveys = surveyKpis(rows.surveys, range, rows.sends[which]);
   return {
     volume: listening.volume,
@@ -100,7 +102,7 @@ export function overviewSection(rows: ReportRows, range: TimeRange, opts: Report
     case 'volume':
     case 'sentiment':
     case 'support':
-      return listeningKpis(rows.rollups, range, opts.tz)[section] as unknown as Record<string, unknown>;
+      return listeningKpis(rows.rollups, range, opts.tz, opts.platforms)[section] as unknown as Record<string, unknown>;
     case 'engagement':
       return engagementSection(rows, range) as unknown as Record<string, unknown>;
     case 'leads':

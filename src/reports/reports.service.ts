@@ -7,6 +7,7 @@ import { EngagementService } from '../engagement/engagement.service';
 import { LeadsService } from '../leads/leads.service';
 import { MentionsService } from '../mentions/mentions.service';
 import { SurveysService } from '../surveys/surveys.service';
+import { PLATFORMS } from '../topics/schemas/topic.schema';
 import { TopicsService } from '../topics/topics.service';
 import { TrafficService } from '../traffic/traffic.service';
 import { WorkspacesService, WorkspaceView } from '../workspaces/workspaces.service';
@@ -90,6 +91,7 @@ export class ReportsService {
       socialMediums: ws.settings.socialMediums,
       costPerCall: ws.settings.costs.perCall,
       costPerSocialInteraction: ws.settings.costs.perSocialInteraction,
+      platforms: PLATFORMS,
     };
   }
 

@@ -25,6 +25,19 @@ describe('listening KPIs', () => {
     expect(kpis.support.peakHour).toEqual({ hour: '2024-03-11T11:00:00.000Z', count: 4 });
   });
 
+  it('splits mention volume by network, every network listed (volume.byPlatform)', () => {
+    const split = [
+      rollup('2024-03-11T10:00:00Z', { count: 10, byPlatform: { x: 7, bluesky: 3 } }),
+      rollup('2024-03-11T10:15:00Z', { count: 4, byPlatform: { x: 1, mastodon: 3 } }),
+      // outside the range, and a network the report does not list
+      rollup('2024-03-12T00:00:00Z', { count: 9, byPlatform: { bluesky: 9 } }),
+      rollup('2024-03-11T12:00:00Z', { count: 2, byPlatform: { youtube: 2 } }),
+    ];
+    const kpis = listeningKpis(split, range, 'UTC', ['x', 'bluesky', 'mastodon']);
+    expect(kpis.volume.byPlatform).toEqual({ x: 8, bluesky: 3, mastodon: 3 }); // 7 + 1; 3; 3
+    expect(listeningKpis([], range, 'UTC', ['x', 'bluesky']).volume.byPlatform).toEqual({ x: 0, bluesky: 0 });
+  });
+
   it('is null, never NaN, with no mentions', () => {
     const kpis = listeningKpis([], range, 'UTC');
     expect(kpis.volume.mentions).toBe(0);

@@ -24,7 +24,7 @@ export interface PeakHour {
 }
 
 export interface ListeningKpis {
-  volume: { mentions: number };
+  volume: { mentions: number; byPlatform: Record<string, number> };
   sentiment: SentimentKpis;
   support: { inbound: number; peakHour: PeakHour | null };
 }
@@ -37,6 +37,16 @@ export function inboundOf(row: MentionRollupRow): number {
 /** `volume.mentions`: mentions whose platform `createdAt` is in range. */
 export function mentionVolume(rows: readonly MentionRollupRow[], range: TimeRange): number {
   return sum(within(rows, range).map((r) => r.count));
+}
+
+/**
+ * `volume.byPlatform.<platform>`: the mentions of `volume.mentions` by network, every network of
+ * `platforms` present (0 when it had none), so share of voice per network reads off one report.
+ */
+export function mentionsByPlatform(rows: readonly MentionRollupRow[], range: TimeRange, platforms: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = Object.fromEntries(platforms.map((p) => [p, 0]));
+  for (const r of within(rows, range)) for (const [p, n] of Object.entries(r.byPlatform ?? {})) if (p in out) out[p] += n;
+  return out;
 }
 
 /** Talkwalker's net sentiment: (positive − negative) / (positive + negative) × 100. */
@@ -83,9 +93,9 @@ export function peakSupportHour(rows: readonly MentionRollupRow[], range: TimeRa
   return { hour: DateTime.fromMillis(best.start, { zone: tz }).toISO()!, count: best.count };
 }
 
-export function listeningKpis(rows: readonly MentionRollupRow[], range: TimeRange, tz: string): ListeningKpis {
+export function listeningKpis(rows: readonly MentionRollupRow[], range: TimeRange, tz: string, platforms: readonly string[] = []): ListeningKpis {
   return {
-    volume: { mentions: mentionVolume(rows, range) },
+    volume: { mentions: mentionVolume(rows, range), byPlatform: mentionsByPlatform(rows, range, platforms) },
     sentiment: sentimentKpis(rows, range),
     support: { inbound: inboundSupport(rows, range), peakHour: peakSupportHour(rows, range, tz) },
   };

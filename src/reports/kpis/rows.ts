@@ -43,6 +43,8 @@ export interface MentionRollupRow {
   lead: number;
   praise?: number;
   other?: number;
+  /** Mentions in the bucket per platform (`count` split by network), when the read kept them apart. */
+  byPlatform?: Readonly<Record<string, number>>;
 }
 
 /** A brand's own post, with its latest collected metrics. Replies to others are not posts. */

@@ -18,6 +18,7 @@ export const SECTIONS = [
     id: 'listening',
     tiles: [
       { kpi: 'volume.mentions', kind: 'count', better: null, rows: mentions(), csv: mentionsCsv() },
+      ...['x', 'bluesky', 'mastodon'].map((platform) => ({ kpi: `volume.byPlatform.${platform}`, kind: 'count', better: null, rows: mentions({ platform }), csv: mentionsCsv({ platform }) })),
       { kpi: 'sentiment.positive', kind: 'count', better: 'higher', rows: mentions({ sentiment: 'positive' }), csv: mentionsCsv({ sentiment: 'positive' }) },
       { kpi: 'sentiment.negative', kind: 'count', better: 'lower', rows: mentions({ sentiment: 'negative' }), csv: mentionsCsv({ sentiment: 'negative' }) },
       { kpi: 'sentiment.neutral', kind: 'count', better: null, rows: mentions({ sentiment: 'neutral' }), csv: mentionsCsv({ sentiment: 'neutral' }) },
