@@ -1,3 +1,4 @@
+import { AtpAgent } from '@atproto/api';
 import { MetricsRefresher } from '../src/collectors/metrics-refresher';
 import type { XApiEmulator } from '../src/collectors/x/emulator/x-api-emulator';
 import { BLUESKY_TEST_PASSWORD, BlueskyTestServer, startBlueskyTestServer } from './support/bluesky-test-server';
@@ -11,6 +12,12 @@ import { startXTestServer, X_TEST_TOKEN } from './support/x-test-server';
 describe('Collection from Bluesky', () => {
   let bsky: BlueskyTestServer;
   let t: TestApp;
+  let bskyBaseUrl: string;
+  const bskyAgentPosts = async (uris: string[]) => {
+    const agent = new AtpAgent({ service: bskyBaseUrl });
+    await agent.login({ identifier: 'ana.bsky.social', password: BLUESKY_TEST_PASSWORD });
+    return (await agent.getPosts({ uris })).data.posts;
+  };
   const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000);
   const admin = () => t.as(TEST_ADMIN_KEY);
   const collect = async (topicId: string, status = 200) => (await admin().post(`/api/v1/topics/${topicId}/collect`).expect(status)).body;
@@ -19,6 +26,7 @@ describe('Collection from Bluesky', () => {
   beforeAll(async () => {
     const started = await startBlueskyTestServer();
     bsky = started.server;
+    bskyBaseUrl = started.baseUrl;
     bsky.addUser({ handle: 'lumi.bsky.social', displayName: 'Lumi', followersCount: 4200 });
     bsky.addUser({ handle: 'ana.bsky.social', displayName: 'Ana' });
     bsky.addUser({ handle: 'john.bsky.social', displayName: 'John' });
@@ -143,12 +151,43 @@ describe('Collection from Bluesky', () => {
     const cases = (await admin().get('/api/v1/cases?limit=200').expect(200)).body.data as { id: string; platform: string; outboundCount: number; lastInboundAt?: string }[];
     const open = cases.find((c) => c.platform === 'bluesky' && c.outboundCount === 0);
     expect(open).toBeDefined();
-    const at = new Date(Math.floor(hoursAgo(2).getTime() / 1000) * 1000);
+    // newer than anything in the brand's feed, so the next collection reads it
+    const at = new Date(Math.floor(Date.now() / 1000) * 1000);
     const reply = bsky.addPost({ author: 'lumi.bsky.social', text: 'Hi John, tap Card > Unblock in the app.', langs: ['en'], createdAt: at, replyTo: question.uri });
     await admin().post(`/api/v1/cases/${open!.id}/replies`).send({ text: 'Hi John, tap Card > Unblock in the app.', externalId: reply.uri, at: at.toISOString() }).expect(201);
-    expect((await collect(topic.id)).replies).toBe(0);
+    expect((await collect(topic.id)).replies).toBe(1);
     const after = (await admin().get(`/api/v1/cases/${open!.id}`).expect(200)).body;
     expect(after).toMatchObject({ outboundCount: 1, firstResponseAt: at.toISOString() });
+  });
+
+  it('sends an agent’s reply on Bluesky in the customer’s thread, and counts it once when the feed is read', async () => {
+    const root = bsky.addPost({ author: 'carla.bsky.social', text: 'sendcheck my card is blocked, help!', langs: ['en'], createdAt: hoursAgo(2) });
+    const followUp = bsky.addPost({ author: 'carla.bsky.social', text: 'sendcheck still waiting…', langs: ['en'], createdAt: hoursAgo(1), replyTo: root.uri });
+    const topic = await newTopic({ name: 'Send', query: 'sendcheck', ownedAccounts: [{ platform: 'bluesky', handle: 'lumi.bsky.social' }] });
+    expect((await collect(topic.id)).mentions).toBe(2);
+    const cases = (await admin().get('/api/v1/cases?limit=200&platform=bluesky').expect(200)).body.data as { id: string; customer: { handle: string }; outboundCount: number }[];
+    const carla = cases.find((c) => c.customer.handle === 'carla.bsky.social' && c.outboundCount === 0)!;
+    expect(carla).toBeDefined();
+
+    // validated before anything is sent
+    const tooLong = await admin().post(`/api/v1/cases/${carla.id}/replies`).send({ text: 'x'.repeat(301), send: true }).expect(400);
+    expect(tooLong.body.message).toMatch(/^text: at most 300 graphemes on Bluesky/);
+    await admin().post(`/api/v1/cases/${carla.id}/replies`).send({ text: 'hi', send: true, externalId: 'abc' }).expect(400);
+    expect(bsky.requests.some((r) => r.nsid === 'com.atproto.repo.createRecord')).toBe(false);
+
+    const sent = (await admin().post(`/api/v1/cases/${carla.id}/replies`).send({ text: 'Hi Carla, tap Card > Unblock. More at https://lumi.example/help #LumiCares', send: true }).expect(201)).body;
+    const outbound = sent.messages.filter((m: { direction: string }) => m.direction === 'outbound');
+    expect(outbound).toEqual([expect.objectContaining({ source: 'api', externalId: expect.stringMatching(/^at:\/\/did:plc:[a-z2-7]+\/app\.bsky\.feed\.post\//) })]);
+    expect(sent).toMatchObject({ outboundCount: 1, firstResponseAt: expect.any(String) });
+    // the post is a reply to the latest message, in the thread of the first
+    const [created] = (await bskyAgentPosts([outbound[0].externalId])) as unknown as { record: { reply: { parent: { uri: string }; root: { uri: string } }; facets?: unknown[] } }[];
+    expect(created.record.reply.parent.uri).toBe(followUp.uri);
+    expect(created.record.reply.root.uri).toBe(root.uri);
+    expect(created.record.facets).toHaveLength(2); // the link and the hashtag
+
+    // the collector reads the brand's feed and finds the same post: known from the platform too, still one response
+    expect((await collect(topic.id)).replies).toBe(1);
+    expect((await admin().get(`/api/v1/cases/${carla.id}`).expect(200)).body).toMatchObject({ outboundCount: 1, firstResponseAt: sent.firstResponseAt });
   });
 
   it('refuses a Bluesky handle that is not a domain, and a query Bluesky cannot search', async () => {
@@ -258,6 +297,12 @@ describe('Reports narrowed to one network', () => {
     const streams = both.streams.map((x: { stream: string }) => x.stream);
     expect(streams).toHaveLength(4);
     expect(streams).toEqual(expect.arrayContaining(['bluesky:search:lumi', expect.stringMatching(/^bluesky:timeline:did:plc:/), 'x:search', 'x:timeline:100']));
+
+    // X's app-only token cannot post: sending is refused with what to do instead, and nothing is recorded
+    const xCase = ((await t.as(TEST_ADMIN_KEY).get('/api/v1/cases?platform=x&limit=10').expect(200)).body.data as { id: string; outboundCount: number }[])[0];
+    const refused = await t.as(TEST_ADMIN_KEY).post(`/api/v1/cases/${xCase.id}/replies`).send({ text: 'Oi!', send: true }).expect(422);
+    expect(refused.body.message).toMatch(/^send: replies cannot be sent on X from Ouvidor .*record it without "send"/);
+    expect((await t.as(TEST_ADMIN_KEY).get(`/api/v1/cases/${xCase.id}`).expect(200)).body.outboundCount).toBe(xCase.outboundCount);
 
     const csv = (await t.as(TEST_ADMIN_KEY).get(`/api/v1/exports/posts.csv?topic=${topic.id}&platform=bluesky`).expect(200)).text.replace(/^\uFEFF/, '').trim().split('\n');
     expect(csv[0]).toMatch(/^platform,external_id,/);

@@ -1,4 +1,4 @@
-import { AppBskyFeedDefs, AppBskyFeedPost, AtpAgent, AtUri, XRPCError } from '@atproto/api';
+import { AppBskyFeedDefs, AppBskyFeedPost, AtpAgent, AtUri, RichText, XRPCError } from '@atproto/api';
 import { CID } from 'multiformats/cid';
 import {
   BLUESKY_TEST_PASSWORD,
@@ -266,6 +266,190 @@ describe('Bluesky test server (through @atproto/api)', () => {
 
     const tooMany = await rejection(agent.getPosts({ uris: Array.from({ length: 26 }, () => a.uri) }));
     expect(tooMany).toMatchObject({ status: 400, error: 'InvalidRequest' });
+  });
+
+  it('publishes posts and replies through AtpAgent.post (com.atproto.repo.createRecord)', async () => {
+    const question = server.addPost({ author: rui.handle, text: 'my Quasar order never arrived', createdAt: at('2025-10-01T10:00:00.000Z') });
+    const followUp = server.addPost({ author: rui.handle, text: 'still waiting', createdAt: at('2025-10-01T10:05:00.000Z'), replyTo: question.uri });
+    server.requests.length = 0;
+
+    const rich = new RichText({ text: 'Sorry about that, we are on it #QuasarCare' });
+    rich.detectFacetsWithoutResolution();
+    const createdAt = '2025-10-01T11:00:00.000Z';
+    const before = Date.now();
+    const reply = await agent.post({
+      text: rich.text,
+      facets: rich.facets,
+      langs: ['en'],
+      createdAt,
+      reply: { root: { uri: question.uri, cid: question.cid }, parent: { uri: followUp.uri, cid: followUp.cid } },
+    });
+    // AtpAgent.post answers createRecord's whole output, though it is typed { uri, cid }.
+    expect(reply).toEqual({
+      uri: expect.stringMatching(new RegExp(`^at://${lumi.did}/app\\.bsky\\.feed\\.post/[234567a-j][234567a-z]{12}$`)),
+      cid: expect.stringMatching(/^bafyrei[a-z2-7]+$/),
+      commit: { cid: expect.stringMatching(/^bafyrei[a-z2-7]+$/), rev: expect.stringMatching(/^[234567a-j][234567a-z]{12}$/) },
+      validationStatus: 'valid',
+    });
+    // The record key is a TID of when it was created, not of the record's createdAt.
+    const rkeyMicros = [...new AtUri(reply.uri).rkey].reduce((acc, c) => acc * 32n + BigInt('234567abcdefghijklmnopqrstuvwxyz'.indexOf(c)), 0n) >> 10n;
+    expect(Number(rkeyMicros / 1000n)).toBeGreaterThanOrEqual(before);
+
+    expect(server.requests).toEqual([
+      {
+        nsid: 'com.atproto.repo.createRecord',
+        params: {
+          repo: lumi.did,
+          collection: 'app.bsky.feed.post',
+          'record.text': 'Sorry about that, we are on it #QuasarCare',
+          'record.langs': ['en'],
+          'record.createdAt': createdAt,
+          'record.reply.root.uri': question.uri,
+          'record.reply.root.cid': question.cid,
+          'record.reply.parent.uri': followUp.uri,
+          'record.reply.parent.cid': followUp.cid,
+          'record.$type': 'app.bsky.feed.post',
+        },
+        authorized: true,
+      },
+    ]);
+
+    // The post is then there like any other: getPosts, the parent's replyCount, search, the author feed.
+    const { data } = await agent.getPosts({ uris: [reply.uri, followUp.uri] });
+    expect(data.posts.map((p) => p.uri)).toEqual([reply.uri, followUp.uri]);
+    expect(data.posts[0]).toMatchObject({ cid: reply.cid, author: { did: lumi.did, handle: lumi.handle }, replyCount: 0, likeCount: 0 });
+    expect(data.posts[0].record).toEqual({
+      $type: 'app.bsky.feed.post',
+      text: 'Sorry about that, we are on it #QuasarCare',
+      facets: rich.facets,
+      langs: ['en'],
+      createdAt,
+      reply: { root: { uri: question.uri, cid: question.cid }, parent: { uri: followUp.uri, cid: followUp.cid } },
+    });
+    expect(Date.parse(data.posts[0].indexedAt)).toBeGreaterThanOrEqual(before);
+    expect(data.posts[1].replyCount).toBe(1);
+    expect((await agent.app.bsky.feed.searchPosts({ q: '#quasarcare' })).data.posts.map((p) => p.uri)).toEqual([reply.uri]);
+    expect((await agent.app.bsky.feed.searchPosts({ q: 'sorry', author: lumi.handle, lang: 'en' })).data.posts.map((p) => p.uri)).toEqual([reply.uri]);
+    const feed = await agent.getAuthorFeed({ actor: lumi.did, limit: 100 });
+    const item = feed.data.feed.find((i) => i.post.uri === reply.uri);
+    expect(item?.reply?.parent).toMatchObject({ uri: followUp.uri });
+    expect(item?.reply?.root).toMatchObject({ uri: question.uri });
+
+    // A top-level post; createdAt defaults to now; the repo may be named by handle.
+    const plain = await agent.post({ text: 'Quasar status: all good' });
+    expect(new AtUri(plain.uri).host).toBe(lumi.did);
+    const byHandle = await agent.app.bsky.feed.post.create({ repo: lumi.handle }, { text: 'by handle', createdAt: new Date().toISOString() });
+    expect(new AtUri(byHandle.uri).host).toBe(lumi.did);
+    expect(new AtUri(byHandle.uri).rkey > new AtUri(plain.uri).rkey).toBe(true);
+  });
+
+  it('checks createRecord as the PDS does, creating nothing when it refuses', async () => {
+    const parent = server.addPost({ author: rui.handle, text: 'refusal parent', createdAt: at('2025-10-02T10:00:00.000Z') });
+    const ref = { uri: parent.uri, cid: parent.cid };
+    const now = () => new Date().toISOString();
+    const countRefusals = async () => (await agent.app.bsky.feed.searchPosts({ q: 'refusal' })).data.hitsTotal;
+
+    const tooLong = await rejection(agent.post({ text: `refusal ${'a'.repeat(300)}` }));
+    expect(tooLong).toMatchObject({
+      status: 400,
+      error: 'InvalidRequest',
+      message: 'Invalid app.bsky.feed.post record: Record/text must not be longer than 300 graphemes',
+    });
+    // 300 graphemes is fine; 3000 bytes is the other limit (a family emoji is one grapheme of 25 bytes).
+    await agent.post({ text: `refusal ${'é'.repeat(292)}` });
+    expect(await rejection(agent.post({ text: '👩‍👩‍👧‍👦'.repeat(121) }))).toMatchObject({
+      status: 400,
+      error: 'InvalidRequest',
+      message: 'Invalid app.bsky.feed.post record: Record/text must not be longer than 3000 characters',
+    });
+    expect((await rejection(agent.post({ text: 'refusal', createdAt: 'yesterday' }))).message).toBe(
+      'Invalid app.bsky.feed.post record: Record/createdAt must be an valid atproto datetime (both RFC-3339 and ISO-8601)',
+    );
+
+    // Another account's repo is not the session's (401); an unknown one is not found (400).
+    expect(await rejection(agent.app.bsky.feed.post.create({ repo: rui.did }, { text: 'refusal', createdAt: now() }))).toMatchObject({
+      status: 401,
+      error: 'AuthenticationRequired',
+    });
+    expect(await rejection(agent.app.bsky.feed.post.create({ repo: 'ghost.bsky.social' }, { text: 'refusal', createdAt: now() }))).toMatchObject({
+      status: 400,
+      error: 'InvalidRequest',
+      message: 'Could not find repo: ghost.bsky.social',
+    });
+
+    // A reply's parent and root must exist, with those cids.
+    const missing = { uri: `at://${rui.did}/app.bsky.feed.post/3laaaaaaaaaaa`, cid: parent.cid };
+    expect(await rejection(agent.post({ text: 'refusal', reply: { root: missing, parent: missing } }))).toMatchObject({
+      status: 400,
+      error: 'InvalidRequest',
+      message: `Reply parent not found: ${missing.uri}`,
+    });
+    const wrongCid = { uri: parent.uri, cid: server.addPost({ author: rui.handle, text: 'other', createdAt: at('2025-10-02T10:01:00.000Z') }).cid };
+    expect((await rejection(agent.post({ text: 'refusal', reply: { root: ref, parent: wrongCid } }))).message).toContain('Reply parent cid does not match');
+    expect((await rejection(agent.post({ text: 'refusal', reply: { root: missing, parent: ref } }))).message).toBe(`Reply root not found: ${missing.uri}`);
+
+    // swapCommit: the repo's current commit, else InvalidSwap.
+    const first = (await agent.post({ text: 'refusal swap one' })) as { uri: string; cid: string; commit: { cid: string; rev: string } };
+    const swapped = await agent.com.atproto.repo.createRecord({
+      repo: lumi.did,
+      collection: 'app.bsky.feed.post',
+      record: { $type: 'app.bsky.feed.post', text: 'refusal swap two', createdAt: now() },
+      swapCommit: first.commit.cid,
+    });
+    expect((swapped.data.commit?.rev ?? '') > first.commit.rev).toBe(true);
+    const stale = await rejection(
+      agent.com.atproto.repo.createRecord({
+        repo: lumi.did,
+        collection: 'app.bsky.feed.post',
+        record: { $type: 'app.bsky.feed.post', text: 'refusal stale', createdAt: now() },
+        swapCommit: first.commit.cid,
+      }),
+    );
+    expect(stale).toMatchObject({ status: 400, error: 'InvalidSwap', message: `Commit was at ${swapped.data.commit?.cid}` });
+
+    // validate: false stores what the lexicon refuses, without a validationStatus; the AppView never shows it.
+    const unvalidated = await agent.com.atproto.repo.createRecord({
+      repo: lumi.did,
+      collection: 'app.bsky.feed.post',
+      validate: false,
+      record: { $type: 'app.bsky.feed.post', text: `refusal ${'b'.repeat(400)}`, createdAt: now() },
+    });
+    expect(unvalidated.data.validationStatus).toBeUndefined();
+    expect((await agent.getPosts({ uris: [unvalidated.data.uri] })).data.posts).toEqual([]);
+
+    // Besides the parent, only the 300-grapheme post and the two swap posts were indexed.
+    expect(await countRefusals()).toBe(4);
+    expect((await agent.getPosts({ uris: [parent.uri] })).data.posts[0].replyCount).toBe(0);
+
+    const anonymous = await fetch(`${baseUrl}/xrpc/com.atproto.repo.createRecord`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ repo: lumi.did, collection: 'app.bsky.feed.post', record: { text: 'x', createdAt: now() } }),
+    });
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toEqual({ error: 'AuthenticationRequired', message: 'Authentication Required' });
+  });
+
+  it('applies faults to createRecord like to any method', async () => {
+    const hits = async () => (await agent.app.bsky.feed.searchPosts({ q: 'faulty' })).data.hitsTotal;
+    server.failNext('com.atproto.repo.createRecord', { status: 503 });
+    expect(await rejection(agent.post({ text: 'faulty one' }))).toMatchObject({ status: 503, error: 'NotEnoughResources' });
+    expect(await hits()).toBe(0);
+
+    server.failNext('com.atproto.repo.createRecord', { status: 429, resetInSeconds: 5 });
+    const limited = await rejection(agent.post({ text: 'faulty two' }));
+    expect(limited).toMatchObject({ status: 429, error: 'RateLimitExceeded' });
+    expect(limited.headers?.['ratelimit-remaining']).toBe('0');
+    expect(await hits()).toBe(0);
+
+    // An expired token: the agent refreshes its session and posts once.
+    server.failNext('com.atproto.repo.createRecord', { expiredToken: true });
+    await agent.post({ text: 'faulty three' });
+    server.failNext('com.atproto.repo.createRecord', { delayMs: 200 });
+    const started = Date.now();
+    await agent.post({ text: 'faulty four' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    expect(await hits()).toBe(2);
   });
 
   it('surfaces an injected 429 as XRPCError with ratelimit headers', async () => {

@@ -143,6 +143,34 @@ describe('Collection from Mastodon', () => {
     expect(await failing()).toHaveLength(2);
   }, 90_000);
 
+  it('sends an agent’s reply on Mastodon naming the customer, once however often it is retried', async () => {
+    const question = masto.addPost({ author: 'john@other.example', text: 'sendcheck how do I unblock my card?', language: 'en', createdAt: hoursAgo(2) });
+    const topic = await newTopic({ name: 'Send', query: 'sendcheck', ownedAccounts: [{ platform: 'mastodon', handle: 'lumi' }] });
+    expect((await collect(topic.id)).mentions).toBe(1);
+    const cases = (await admin().get('/api/v1/cases?limit=200&platform=mastodon').expect(200)).body.data as { id: string; customer: { handle: string }; outboundCount: number }[];
+    const john = cases.find((c) => c.customer.handle === 'john@other.example' && c.outboundCount === 0)!;
+    expect(john).toBeDefined();
+
+    const tooLong = await admin().post(`/api/v1/cases/${john.id}/replies`).send({ text: 'x'.repeat(501), send: true }).expect(400);
+    expect(tooLong.body.message).toMatch(/^text: at most 500 characters on Mastodon/);
+
+    const text = 'Hi John, tap Card > Unblock in the app.';
+    const sent = (await admin().post(`/api/v1/cases/${john.id}/replies`).send({ text, send: true }).expect(201)).body;
+    expect(sent.outboundCount).toBe(1);
+    const externalId = sent.messages.find((m: { direction: string }) => m.direction === 'outbound').externalId;
+    expect(externalId).toMatch(/^\d+$/);
+    // a retry of the same reply (a double click, a lost answer) is the same status, counted once
+    const again = (await admin().post(`/api/v1/cases/${john.id}/replies`).send({ text, send: true }).expect(201)).body;
+    expect(again.outboundCount).toBe(1);
+    const posted = asked('create-status');
+    expect(posted).toHaveLength(2);
+    expect(new Set(posted.map((r) => r.params.in_reply_to_id))).toEqual(new Set([question.id]));
+    // it names the customer so they are notified, and the collector does not count it again
+    expect(posted[0].params.status).toBe(`@john@other.example ${text}`);
+    expect((await collect(topic.id)).replies).toBe(1);
+    expect((await admin().get(`/api/v1/cases/${john.id}`).expect(200)).body).toMatchObject({ outboundCount: 1, firstResponseAt: sent.firstResponseAt });
+  });
+
   it('refuses a Mastodon handle that is not an account name', async () => {
     const bad = await admin().post('/api/v1/topics').send({ name: 'Bad', query: 'lumi', platforms: ['mastodon'], ownedAccounts: [{ platform: 'mastodon', handle: 'lumi.bsky.social' }] }).expect(400);
     expect(JSON.stringify(bad.body.message)).toMatch(/Mastodon account/);

@@ -355,6 +355,232 @@ describe('Mastodon test server (through masto)', () => {
     expect(await rejection(client.v1.statuses.$select(gone.id).fetch())).toMatchObject({ statusCode: 404, message: 'Record not found' });
   });
 
+  it('posts statuses and replies through masto, honouring the Idempotency-Key', async () => {
+    const question = server.addPost({ author: 'ana@other.example', text: 'my #Quasar order never arrived', createdAt: at('2025-09-01T10:00:00.000Z') });
+    server.requests.length = 0;
+    const before = Date.now();
+
+    const posted = await client.v1.statuses.create(
+      { status: '@ana@other.example Sorry about that, we are on it #QuasarCare', inReplyToId: question.id, visibility: 'public' },
+      { requestInit: { headers: { 'Idempotency-Key': 'care-reply-1' } } },
+    );
+    expect(posted).toMatchObject({
+      inReplyToId: question.id,
+      inReplyToAccountId: ana.id,
+      visibility: 'public',
+      language: 'en',
+      sensitive: false,
+      spoilerText: '',
+      repliesCount: 0,
+      reblog: null,
+      pinned: false,
+      url: `https://social.example/@lumi/${posted.id}`,
+      uri: `https://social.example/users/lumi/statuses/${posted.id}`,
+      account: { id: lumi.id, acct: 'lumi' },
+      mentions: [{ id: ana.id, username: 'ana', url: 'https://other.example/@ana', acct: 'ana@other.example' }],
+      tags: [{ name: 'quasarcare', url: 'https://social.example/tags/quasarcare' }],
+    });
+    expect(posted.content).toBe(
+      '<p><span class="h-card" translate="no"><a href="https://other.example/@ana" class="u-url mention">@<span>ana</span></a></span> ' +
+        'Sorry about that, we are on it <a href="https://social.example/tags/QuasarCare" class="mention hashtag" rel="tag">#<span>QuasarCare</span></a></p>',
+    );
+    expect(Date.parse(posted.createdAt)).toBeGreaterThanOrEqual(before - 1);
+    expect(BigInt(posted.id) >> 16n).toBe(BigInt(Date.parse(posted.createdAt)));
+    expect(server.requests).toEqual([
+      {
+        route: 'create-status',
+        path: '/api/v1/statuses',
+        params: { status: '@ana@other.example Sorry about that, we are on it #QuasarCare', in_reply_to_id: question.id, visibility: 'public' },
+        authorized: true,
+        idempotencyKey: 'care-reply-1',
+      },
+    ]);
+
+    // The same key again (say, a retry after a lost answer): the same status, nothing new, whatever the parameters.
+    const again = await client.v1.statuses.create(
+      { status: 'a different text', inReplyToId: question.id },
+      { requestInit: { headers: { 'Idempotency-Key': 'care-reply-1' } } },
+    );
+    expect(again.id).toBe(posted.id);
+    expect(again.content).toBe(posted.content);
+    expect((await client.v1.statuses.$select(question.id).fetch()).repliesCount).toBe(1);
+
+    // It is there like any status: by id, in the owner's statuses, in search and the tag timeline.
+    expect((await client.v1.statuses.$select(posted.id).fetch()).id).toBe(posted.id);
+    expect((await client.v1.accounts.$select(lumi.id).statuses.list({ limit: 1 }))[0].id).toBe(posted.id);
+    expect((await client.v2.search.list({ q: 'sorry arrived', type: 'statuses' })).statuses).toEqual([]);
+    expect((await client.v2.search.list({ q: 'sorry #quasarcare', type: 'statuses' })).statuses.map((s) => s.id)).toEqual([posted.id]);
+    expect((await client.v1.timelines.tag.$select('QuasarCare').list()).map((s) => s.id)).toEqual([posted.id]);
+
+    // Another key, or none: a new status each time.
+    const other = await client.v1.statuses.create({ status: 'Follow-up: shipped today', inReplyToId: question.id }, { requestInit: { headers: { 'Idempotency-Key': 'care-reply-2' } } });
+    const unkeyed1 = await client.v1.statuses.create({ status: 'no key' });
+    const unkeyed2 = await client.v1.statuses.create({ status: 'no key' });
+    expect(new Set([posted.id, other.id, unkeyed1.id, unkeyed2.id]).size).toBe(4);
+    expect((await client.v1.statuses.$select(question.id).fetch()).repliesCount).toBe(2);
+
+    // A deleted status's key answers 404.
+    server.deletePost(other.id);
+    const gone = await rejection(client.v1.statuses.create({ status: 'x' }, { requestInit: { headers: { 'Idempotency-Key': 'care-reply-2' } } }));
+    expect(gone).toMatchObject({ statusCode: 404, message: 'Record not found' });
+  });
+
+  it('forgets an Idempotency-Key after an hour', async () => {
+    // A server of its own: moving the clock an hour on would move its rate-limit window too.
+    const { server: own, baseUrl: ownUrl } = await startMastodonTestServer();
+    const realNow = Date.now;
+    try {
+      own.addUser({ username: 'lumi' });
+      const ownClient = createRestAPIClient({ url: ownUrl, accessToken: MASTODON_TEST_TOKEN });
+      const key = { requestInit: { headers: { 'Idempotency-Key': 'hourly' } } };
+      const first = await ownClient.v1.statuses.create({ status: 'first' }, key);
+      jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 3599_000);
+      expect((await ownClient.v1.statuses.create({ status: 'second' }, key)).id).toBe(first.id);
+      jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 3600_000 + 1000);
+      const afterAnHour = await ownClient.v1.statuses.create({ status: 'an hour later' }, key);
+      expect(afterAnHour.id).not.toBe(first.id);
+      expect(afterAnHour.content).toBe('<p>an hour later</p>');
+    } finally {
+      jest.restoreAllMocks();
+      await own.stop();
+    }
+  });
+
+  it('validates new statuses as Mastodon 4.3 does', async () => {
+    const create = (params: Record<string, unknown>) => client.v1.statuses.create(params as unknown as mastodon.rest.v1.CreateStatusParams);
+
+    for (const status of ['', '  \n ']) {
+      expect(await rejection(create({ status }))).toMatchObject({ statusCode: 422, message: "Validation failed: Text can't be blank" });
+    }
+    expect(await rejection(create({ visibility: 'public' }))).toMatchObject({ statusCode: 422, message: "Validation failed: Text can't be blank" });
+    expect(await rejection(create({ status: 'é'.repeat(501) }))).toMatchObject({
+      statusCode: 422,
+      message: 'Validation failed: Text character limit of 500 exceeded',
+    });
+    // 500 graphemes are fine; the content warning counts too; a URL counts 23, a remote mention as @user.
+    expect((await create({ status: '👩‍👩‍👧‍👦'.repeat(500) })).content).toBe(`<p>${'👩‍👩‍👧‍👦'.repeat(500)}</p>`);
+    expect((await rejection(create({ status: 'a'.repeat(400), spoilerText: 'b'.repeat(101) }))).statusCode).toBe(422);
+    const url = `https://example.com/${'p'.repeat(200)}`;
+    await expect(create({ status: `${'a'.repeat(476)} ${url}` })).resolves.toBeDefined();
+    expect((await rejection(create({ status: `${'a'.repeat(477)} ${url}` }))).statusCode).toBe(422);
+    await expect(create({ status: `@ana@other.example ${'a'.repeat(495)}` })).resolves.toBeDefined();
+
+    expect(await rejection(create({ status: 'hi', visibility: 'everyone' }))).toMatchObject({
+      statusCode: 422,
+      message: 'Validation failed: Visibility is not included in the list',
+    });
+    expect(await rejection(create({ status: '', visibility: 'everyone' }))).toMatchObject({
+      message: "Validation failed: Text can't be blank, Visibility is not included in the list",
+    });
+    for (const inReplyToId of ['1234', 'nope']) {
+      expect(await rejection(create({ status: 'a reply', inReplyToId }))).toMatchObject({
+        statusCode: 404,
+        message: 'The post you are trying to reply to does not appear to exist.',
+      });
+    }
+    // A private status of someone else is not visible to the owner: no replying to it either.
+    const hidden = server.addPost({ author: 'rui', text: 'followers only', createdAt: at('2025-09-02T10:00:00.000Z'), visibility: 'private' });
+    expect((await rejection(create({ status: 'a reply', inReplyToId: hidden.id }))).statusCode).toBe(404);
+    // A refused status does not use its Idempotency-Key; an unknown parent is refused before the key is looked at.
+    const keyed = { requestInit: { headers: { 'Idempotency-Key': 'validation-key' } } };
+    expect((await rejection(client.v1.statuses.create({ status: '' }, keyed))).statusCode).toBe(422);
+    const valid = await client.v1.statuses.create({ status: 'valid now' }, keyed);
+    expect(valid.content).toBe('<p>valid now</p>');
+    expect((await client.v1.statuses.create({ status: '' }, keyed)).id).toBe(valid.id);
+    expect((await rejection(client.v1.statuses.create({ status: 'valid now', inReplyToId: '1234' }, keyed))).statusCode).toBe(404);
+
+    // A content warning alone becomes the text; a content warning makes the status sensitive.
+    expect(await create({ spoilerText: 'only a warning' })).toMatchObject({ content: '<p>only a warning</p>', spoilerText: '', sensitive: true });
+    expect(await create({ status: 'body', spoilerText: 'cw', visibility: 'unlisted', language: 'pt' })).toMatchObject({
+      spoilerText: 'cw',
+      sensitive: true,
+      visibility: 'unlisted',
+      language: 'pt',
+    });
+    expect(await create({ status: 'sensitive', sensitive: true })).toMatchObject({ sensitive: true, spoilerText: '' });
+    expect((await create({ status: 'unknown language', language: 'klingon' })).language).toBe('en');
+  });
+
+  it('accepts form-encoded statuses, and refuses a body that does not parse', async () => {
+    const parent = server.addPost({ author: 'rui', text: 'form parent', createdAt: at('2025-09-03T10:00:00.000Z') });
+    const post = (body: string, contentType: string, headers: Record<string, string> = {}) =>
+      fetch(`${baseUrl}/api/v1/statuses`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${MASTODON_TEST_TOKEN}`, 'content-type': contentType, ...headers },
+        body,
+      });
+
+    const form = new URLSearchParams({ status: 'Hello @rui, form here', in_reply_to_id: parent.id, visibility: 'direct', spoiler_text: 'cw', sensitive: 'false', language: 'pt' });
+    const res = await post(form.toString(), 'application/x-www-form-urlencoded', { 'Idempotency-Key': 'form-key' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    const status = (await res.json()) as Record<string, unknown>;
+    // sensitive=false as form text keeps a status with a content warning unmarked (any Ruby string is truthy).
+    expect(status).toMatchObject({ in_reply_to_id: parent.id, visibility: 'direct', spoiler_text: 'cw', sensitive: false, language: 'pt' });
+    expect(server.requests.at(-1)).toEqual({
+      route: 'create-status',
+      path: '/api/v1/statuses',
+      params: { status: 'Hello @rui, form here', in_reply_to_id: parent.id, visibility: 'direct', spoiler_text: 'cw', sensitive: 'false', language: 'pt' },
+      authorized: true,
+      idempotencyKey: 'form-key',
+    });
+    const again = await post(form.toString(), 'application/x-www-form-urlencoded', { 'Idempotency-Key': 'form-key' });
+    expect(((await again.json()) as { id: string }).id).toBe(status.id);
+    // The owner sees its own direct status.
+    expect((await client.v1.statuses.$select(String(status.id)).fetch()).visibility).toBe('direct');
+
+    const broken = await post('{"status": ', 'application/json');
+    expect(broken.status).toBe(400);
+    expect(await broken.json()).toEqual({ error: 'Error occurred while parsing request parameters' });
+
+    // Other methods on the path are not routes.
+    const put = await fetch(`${baseUrl}/api/v1/statuses`, { method: 'PUT', headers: { authorization: `Bearer ${MASTODON_TEST_TOKEN}` } });
+    expect(put.status).toBe(404);
+    expect(server.requests.at(-1)?.route).toBe('not-found');
+  });
+
+  it('needs a write scope to post, and applies faults to create-status', async () => {
+    const readOnly = await startMastodonTestServer({ scopes: 'read' });
+    const writeOnly = await startMastodonTestServer({ scopes: 'write:statuses' });
+    try {
+      readOnly.server.addUser({ username: 'lumi' });
+      writeOnly.server.addUser({ username: 'lumi' });
+      const reader = createRestAPIClient({ url: readOnly.baseUrl, accessToken: MASTODON_TEST_TOKEN });
+      const writer = createRestAPIClient({ url: writeOnly.baseUrl, accessToken: MASTODON_TEST_TOKEN });
+
+      const forbidden = await rejection(reader.v1.statuses.create({ status: 'hello' }));
+      expect(forbidden).toMatchObject({ statusCode: 403, message: 'This action is outside the authorized scopes' });
+      expect(headersOf(forbidden).get('www-authenticate')).toContain('error="insufficient_scope"');
+      await expect(reader.v1.accounts.verifyCredentials()).resolves.toMatchObject({ username: 'lumi' });
+
+      await expect(writer.v1.statuses.create({ status: 'hello' })).resolves.toMatchObject({ content: '<p>hello</p>' });
+      expect((await rejection(writer.v1.accounts.verifyCredentials())).statusCode).toBe(403);
+      // The token is checked before the scope.
+      const stranger = createRestAPIClient({ url: readOnly.baseUrl, accessToken: 'not-the-token' });
+      expect((await rejection(stranger.v1.statuses.create({ status: 'hello' }))).statusCode).toBe(401);
+    } finally {
+      await readOnly.server.stop();
+      await writeOnly.server.stop();
+    }
+
+    const statusesOfLumi = async () => (await client.v1.accounts.$select(lumi.id).statuses.list({ limit: 40 })).length;
+    const countBefore = await statusesOfLumi();
+    server.failNext('create-status', { status: 502 });
+    expect(await rejection(client.v1.statuses.create({ status: 'faulty' }))).toMatchObject({ statusCode: 502, message: 'Bad Gateway' });
+    server.failNext('create-status', { status: 429, resetInSeconds: 10 });
+    expect((await rejection(client.v1.statuses.create({ status: 'faulty' }))).statusCode).toBe(429);
+    expect(await statusesOfLumi()).toBe(countBefore);
+
+    // A late answer still creates the status once; the same key then answers it again.
+    const key = { requestInit: { headers: { 'Idempotency-Key': 'slow-key' } } };
+    server.failNext('create-status', { delayMs: 200 });
+    const started = Date.now();
+    const slow = await client.v1.statuses.create({ status: 'slow' }, key);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    expect((await client.v1.statuses.create({ status: 'slow' }, key)).id).toBe(slow.id);
+    expect(server.requests.filter((r) => r.route === 'create-status' && r.idempotencyKey === 'slow-key')).toHaveLength(2);
+  });
+
   it('surfaces an injected 429 as MastoHttpError, the reset readable from the Response in its cause', async () => {
     server.failNext('search', { status: 429, resetInSeconds: 30 });
     const before = Date.now();

@@ -12,6 +12,7 @@ import { Agent, AgentSchema, PresenceEventDoc, PresenceEventSchema, Team, TeamSc
 import { CareRepliesModule } from './care-replies.module';
 import { CasesController } from './cases.controller';
 import { CasesService } from './cases.service';
+import { CareReplySender } from './reply-sender';
 import { Case, CaseSchema } from './schemas/case.schema';
 
 /** Hooks cases into collection and runs the care scan (breaches, abandonment) on the `care` queue. */
@@ -55,7 +56,7 @@ class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
     MentionsModule,
   ],
   controllers: [CasesController, AgentsController],
-  providers: [CasesService, AgentsService, CareScheduler],
+  providers: [CasesService, AgentsService, CareScheduler, CareReplySender],
   exports: [CasesService, AgentsService],
 })
 export class CareModule {}

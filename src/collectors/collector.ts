@@ -33,6 +33,37 @@ export interface Collector {
   collect(ctx: CollectContext): Promise<void>;
   /** Current public metrics of posts by id (for the refresher); ids that no longer exist are omitted. */
   lookupMetrics(ids: string[]): Promise<MetricsLookup[]>;
+  /** The longest reply the network takes, in the unit it counts (graphemes on Bluesky, characters on Mastodon). */
+  readonly replyLimit?: { max: number; unit: 'graphemes' | 'characters' };
+  /** Publishes a care reply as the brand, where the credentials allow it (absent: the network cannot be answered from here). */
+  sendReply?(reply: OutgoingReply): Promise<SentReply>;
+}
+
+/** A care reply to publish: its text, the post it answers, and a key that makes a retry safe where the API allows. */
+export interface OutgoingReply {
+  inReplyToExternalId: string;
+  /** the customer's handle, for networks where a reply names whom it answers */
+  customerHandle: string;
+  text: string;
+  idempotencyKey: string;
+}
+
+export interface SentReply {
+  externalId: string;
+  url: string;
+  at: Date;
+}
+
+/** A platform answered that it could not publish (or may not have): the message says which. */
+export class ReplyNotSentError extends Error {
+  constructor(
+    message: string,
+    /** false when the post may have been published anyway (a timeout, a 5xx): do not resend blindly */
+    readonly certain: boolean,
+  ) {
+    super(message);
+    this.name = 'ReplyNotSentError';
+  }
 }
 
 export const COLLECTORS = Symbol('COLLECTORS');

@@ -63,6 +63,6 @@ import { XCollector } from './x/x.collector';
       useFactory: (x: XCollector, bluesky: BlueskyCollector, mastodon: MastodonCollector) => [x, bluesky, mastodon],
     },
   ],
-  exports: [CollectScheduler, CollectionListeners, XApiClients, BlueskyAgents, MastodonClients, CollectorStateService],
+  exports: [COLLECTORS, CollectScheduler, CollectionListeners, XApiClients, BlueskyAgents, MastodonClients, CollectorStateService],
 })
 export class CollectorsModule {}

@@ -63,4 +63,10 @@ export class RecordReplyDto {
   })
   externalId?: string;
   @ApiPropertyOptional({ description: 'when it was sent (default now)' }) @IsOptional() @Type(() => Date) @IsDate() at?: Date;
+  @ApiPropertyOptional({
+    description: 'true: Ouvidor sends the reply on the case network (Bluesky, Mastodon) in answer to the latest customer message, then records it; externalId and at are then not given',
+  })
+  @IsOptional()
+  @IsBoolean()
+  send?: boolean;
 }

@@ -1,14 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AtpAgent, XRPCError } from '@atproto/api';
+import { AtpAgent, RichText, XRPCError } from '@atproto/api';
 import { emptyBatch } from '../collected';
-import type { CollectContext, Collector, MetricsLookup } from '../collector';
+import { ReplyNotSentError, type CollectContext, type Collector, type MetricsLookup, type OutgoingReply, type SentReply } from '../collector';
 import { CollectorStateService } from '../collector-state.service';
 import { resolveOwnedAccounts } from '../owned-accounts';
 import { withRetryPolicy } from '../retry-policy';
 import { BlueskyAgents } from './bluesky-agent';
-import { mentionsOf, metricsOf, parsePosts, snapshotOf, sortAt, timelineItems, type BlueskyPost, type Skipped } from './bluesky-payload';
+import { mentionsOf, metricsOf, parsePosts, postUrl, snapshotOf, sortAt, timelineItems, type BlueskyPost, type Skipped } from './bluesky-payload';
 import { termsToSearch, topicMatcher } from '../topic-query';
-import { queryableOf } from './bluesky-query';
+import { didOfUri, queryableOf } from './bluesky-query';
 
 const PAGE_SIZE = 100;
 /** `app.bsky.feed.getPosts` takes at most 25 URIs. */
@@ -178,6 +178,44 @@ export class BlueskyCollector implements Collector {
         },
       },
     );
+  }
+
+  /** A Bluesky post holds at most 300 graphemes. */
+  readonly replyLimit = { max: 300, unit: 'graphemes' as const };
+
+  /**
+   * Publishes a reply in the customer's thread (parent: the post answered; root: its thread's
+   * first post), with its links and hashtags as rich-text facets. createRecord has no idempotency
+   * key, so only a 429 (nothing was created) is retried: after a 5xx or a lost connection the post
+   * may exist, and the error says so instead of posting twice.
+   */
+  async sendReply(reply: OutgoingReply): Promise<SentReply> {
+    if (!this.agents.configured) throw new ReplyNotSentError('Bluesky is not configured: set BLUESKY_IDENTIFIER and BLUESKY_APP_PASSWORD', true);
+    const found = await this.call(null, 'bluesky:reply', (agent) => agent.getPosts({ uris: [reply.inReplyToExternalId] }));
+    const parent = parsePosts(found.data.posts).posts[0];
+    if (!parent) throw new ReplyNotSentError('the post to answer is no longer on Bluesky', true);
+    const rich = new RichText({ text: reply.text });
+    rich.detectFacetsWithoutResolution();
+    const createdAt = new Date();
+    const agent = await this.agents.get();
+    try {
+      const created = await withRetryPolicy(
+        () =>
+          agent.post({
+            text: rich.text,
+            facets: rich.facets,
+            createdAt: createdAt.toISOString(),
+            reply: { root: parent.record.reply?.root ?? { uri: parent.uri, cid: parent.cid }, parent: { uri: parent.uri, cid: parent.cid } },
+          }),
+        (err) => (err instanceof XRPCError && err.status === 429 ? { rateLimitedUntil: Number(err.headers?.['ratelimit-reset']) * 1000 || null } : 'fatal'),
+        { maxRateLimitWaitMs: MAX_RATE_LIMIT_WAIT_MS, waiting: (_reason, { waitMs }) => void this.logger.warn({ waitMs }, 'Bluesky rate limit reached while replying; waiting for the reset') },
+      );
+      return { externalId: created.uri, url: postUrl({ uri: created.uri, author: { did: '', handle: agent.session?.handle ?? didOfUri(created.uri) } }), at: createdAt };
+    } catch (err) {
+      if (!(err instanceof XRPCError)) throw err;
+      const certain = err.status >= 400 && err.status < 500;
+      throw new ReplyNotSentError(`Bluesky ${certain ? 'refused' : 'did not confirm'} the reply: ${err.message}${certain ? '' : ' (it may have been posted; check the thread before sending again)'}`, certain);
+    }
   }
 
   async lookupMetrics(ids: string[]): Promise<MetricsLookup[]> {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { MastoHttpError, MastoTimeoutError, MastoUnexpectedError } from 'masto';
 import { emptyBatch } from '../collected';
-import type { CollectContext, Collector, MetricsLookup } from '../collector';
+import { ReplyNotSentError, type CollectContext, type Collector, type MetricsLookup, type OutgoingReply, type SentReply } from '../collector';
 import { CollectorStateService } from '../collector-state.service';
 import { resolveOwnedAccounts } from '../owned-accounts';
 import { withRetryPolicy } from '../retry-policy';
@@ -176,6 +176,34 @@ export class MastodonCollector implements Collector {
       result = await call();
     });
     return result;
+  }
+
+  /** Mastodon's default limit (an instance may allow more). */
+  readonly replyLimit = { max: 500, unit: 'characters' as const };
+
+  /**
+   * Publishes a reply to the customer's status, naming them (`@acct`, as Mastodon's own apps do, so
+   * they are notified) unless the text already does. The `Idempotency-Key` makes a retry return the
+   * status already created instead of a second one, so transient failures are retried too.
+   */
+  async sendReply(reply: OutgoingReply): Promise<SentReply> {
+    if (!this.clients.configured) throw new ReplyNotSentError('Mastodon is not configured: set MASTODON_URL and MASTODON_ACCESS_TOKEN', true);
+    const handle = reply.customerHandle.replace(/^@/, '');
+    const names = new RegExp(`(^|\\s)@${handle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$|[.,!?:;])`, 'i').test(reply.text);
+    const text = names ? reply.text : `@${handle} ${reply.text}`;
+    try {
+      const status = await this.withRetries(null, 'mastodon:reply', () =>
+        this.clients.get().v1.statuses.create(
+          { status: text, inReplyToId: reply.inReplyToExternalId, visibility: 'public' },
+          { requestInit: { headers: { 'Idempotency-Key': reply.idempotencyKey } } },
+        ),
+      );
+      return { externalId: status.id, url: status.url ?? status.uri, at: new Date(status.createdAt) };
+    } catch (err) {
+      if (err instanceof MastoHttpError && err.statusCode < 500) throw new ReplyNotSentError(`Mastodon refused the reply: ${err.message}`, true);
+      if (isTransient(err)) throw new ReplyNotSentError(`Mastodon did not confirm the reply: ${(err as Error).message} (sending again with the same text is safe)`, false);
+      throw err;
+    }
   }
 
   async lookupMetrics(ids: string[]): Promise<MetricsLookup[]> {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AppBskyActorDefs, AppBskyFeedDefs, AppBskyFeedPost, ComAtprotoRepoStrongRef } from '@atproto/api';
+import { lexicons, type AppBskyActorDefs, type AppBskyFeedDefs, type AppBskyFeedPost, type ComAtprotoRepoStrongRef } from '@atproto/api';
 import {
   EmulatorHttpServer,
   FaultQueue,
@@ -49,7 +49,11 @@ export type BlueskyFault =
 
 export interface BlueskyRequest {
   nsid: string;
-  /** query parameters (repeated ones as arrays), or a procedure's JSON body without its password */
+  /**
+   * query parameters (repeated ones as arrays), or a procedure's JSON body without its password:
+   * its strings and arrays of strings, nested objects' under dotted names (`record.text`,
+   * `record.reply.parent.uri`, `record.langs`)
+   */
   params: Record<string, string | string[]>;
   /** whether the request carried a valid token of the kind the method needs */
   authorized: boolean;
@@ -89,6 +93,14 @@ interface StoredPost {
   /** normalized hashtags of the text */
   tags: Set<string>;
   langs: string[];
+}
+
+/** A repo's latest commit, as createRecord reports it and swapCommit checks it. */
+interface RepoCommit {
+  cid: string;
+  rev: string;
+  /** the rev's microseconds, so that the next one is later */
+  revMicros: bigint;
 }
 
 interface StoredRepost {
@@ -144,7 +156,8 @@ const ACCOUNT_CREATED_AT = '2023-05-01T12:00:00.000Z';
 
 /**
  * A local server that answers like Bluesky's XRPC API as an app-password client sees it: a PDS
- * (sessions) proxying app.bsky.* to the AppView, over scripted users and posts. Payloads follow the
+ * (sessions, and createRecord for posting app.bsky.feed.post records as the session's account)
+ * proxying app.bsky.* to the AppView, over scripted users and posts. Payloads follow the
  * lexicons closely enough to pass `@atproto/api`'s response validation. Tests serve it over HTTPS
  * with the committed fixture certificate (`test/support/bluesky-test-server.ts`); the demo serves it
  * over plain HTTP on 127.0.0.1, as a local PDS runs in development.
@@ -160,6 +173,10 @@ export class BlueskyEmulator {
   private readonly posts = new Map<string, StoredPost>();
   private readonly reposts: StoredRepost[] = [];
   private readonly usedTids = new Set<string>();
+  /** at-uris of records stored unvalidated that the lexicon refuses (kept, never indexed) */
+  private readonly unindexedRecords = new Set<string>();
+  /** repos' latest commits, by did (made on first need) */
+  private readonly commits = new Map<string, RepoCommit>();
   private seq = 0;
   /** valid access tokens → account did */
   private readonly accessTokens = new Map<string, string>();
@@ -186,6 +203,7 @@ export class BlueskyEmulator {
       'com.atproto.server.refreshSession': { type: 'procedure', auth: 'refresh', handle: (c) => this.refreshSession(c) },
       'com.atproto.server.getSession': { type: 'query', auth: 'access', handle: (c) => this.getSession(c) },
       'com.atproto.server.deleteSession': { type: 'procedure', auth: 'refresh', handle: (c) => this.deleteSession(c) },
+      'com.atproto.repo.createRecord': { type: 'procedure', auth: 'access', handle: (c) => this.createRecord(c) },
       'app.bsky.actor.getProfile': { type: 'query', auth: 'access', handle: (c) => this.getProfile(c) },
       'app.bsky.feed.getAuthorFeed': { type: 'query', auth: 'access', handle: (c) => this.getAuthorFeed(c) },
       'app.bsky.feed.searchPosts': { type: 'query', auth: 'access', handle: (c) => this.searchPosts(c) },
@@ -229,9 +247,8 @@ export class BlueskyEmulator {
     const indexedAt = (p.indexedAt ?? p.createdAt).toISOString();
     const record: AppBskyFeedPost.Record = { $type: 'app.bsky.feed.post', text: p.text, createdAt };
     if (p.langs?.length) record.langs = [...p.langs];
-    let parent: StoredPost | undefined;
     if (p.replyTo !== undefined) {
-      parent = this.posts.get(p.replyTo);
+      const parent = this.posts.get(p.replyTo);
       if (!parent || parent.deleted) throw new Error(`Unknown parent post: ${p.replyTo}`);
       const parentRef = { uri: parent.uri, cid: parent.cid };
       record.reply = { root: parent.record.reply?.root ?? parentRef, parent: parentRef };
@@ -243,31 +260,52 @@ export class BlueskyEmulator {
         features: [{ $type: 'app.bsky.richtext.facet#tag', tag }],
       }));
     }
+    const post = this.storePost(author, record, this.nextTid(author.did, p.createdAt), indexedAt, {
+      likeCount: p.likeCount ?? 0,
+      repostCount: p.repostCount ?? 0,
+      quoteCount: p.quoteCount ?? 0,
+      replyCount: p.replyCount ?? 0,
+    });
+    return { uri: post.uri, cid: post.cid };
+  }
 
-    const uri = `at://${author.did}/app.bsky.feed.post/${this.nextTid(author.did, p.createdAt)}`;
+  /**
+   * Stores a post record under `rkey` as the AppView indexes it: searchable by its words, its
+   * hashtags (#tag facets and `tags`) and its langs; the parent (if any) gets one more reply, and
+   * the author's repo a new commit.
+   */
+  private storePost(author: StoredUser, record: AppBskyFeedPost.Record, rkey: string, indexedAt: string, counts: PostCounts): StoredPost {
+    const tags = [
+      ...(record.tags ?? []),
+      ...(record.facets ?? []).flatMap((facet) =>
+        facet.features.flatMap((feature) => {
+          const tag = (feature as { tag?: unknown }).tag;
+          return feature.$type === 'app.bsky.richtext.facet#tag' && typeof tag === 'string' ? [tag] : [];
+        }),
+      ),
+    ];
+    const uri = `at://${author.did}/app.bsky.feed.post/${rkey}`;
     const post: StoredPost = {
       uri,
       cid: cidFor(record),
       authorDid: author.did,
       record,
       indexedAt,
-      sortAtMs: Math.min(p.createdAt.getTime(), Date.parse(indexedAt)),
-      counts: {
-        likeCount: p.likeCount ?? 0,
-        repostCount: p.repostCount ?? 0,
-        quoteCount: p.quoteCount ?? 0,
-        replyCount: p.replyCount ?? 0,
-      },
+      sortAtMs: Math.min(Date.parse(record.createdAt), Date.parse(indexedAt)),
+      counts,
       deleted: false,
       seq: ++this.seq,
-      words: words(p.text),
-      tags: new Set(hashtags.map(({ tag }) => normalize(tag))),
-      langs: (p.langs ?? []).map((lang) => lang.toLowerCase()),
+      words: words(record.text),
+      tags: new Set(tags.map((tag) => normalize(tag))),
+      langs: (record.langs ?? []).map((lang) => lang.toLowerCase()),
     };
     this.posts.set(uri, post);
     // The AppView's reply count is the parent's direct replies.
+    const parentUri = record.reply?.parent.uri;
+    const parent = parentUri === undefined ? undefined : this.posts.get(this.canonicalUri(parentUri));
     if (parent) parent.counts.replyCount += 1;
-    return { uri, cid: post.cid };
+    this.advanceCommit(author.did);
+    return post;
   }
 
   /** A repost by `byHandle` at `at`: an item of the reposter's author feed, with reason #reasonRepost. */
@@ -290,6 +328,7 @@ export class BlueskyEmulator {
       seq: ++this.seq,
     });
     subject.counts.repostCount += 1;
+    this.advanceCommit(by.did);
   }
 
   setCounts(uri: string, counts: Partial<PostCounts>): void {
@@ -305,8 +344,9 @@ export class BlueskyEmulator {
     if (post.deleted) return;
     post.deleted = true;
     const parentUri = post.record.reply?.parent.uri;
-    const parent = parentUri ? this.posts.get(parentUri) : undefined;
+    const parent = parentUri ? this.posts.get(this.canonicalUri(parentUri)) : undefined;
     if (parent) parent.counts.replyCount = Math.max(0, parent.counts.replyCount - 1);
+    this.advanceCommit(post.authorDid);
   }
 
   /* ------------------------------------------------------------------ faults */
@@ -465,6 +505,111 @@ export class BlueskyEmulator {
     return { accessJwt, refreshJwt };
   }
 
+  /* ------------------------------------------------------------------ com.atproto.repo.* */
+
+  /**
+   * com.atproto.repo.createRecord as the PDS answers it, for app.bsky.feed.post records: the input
+   * and the record are checked against the lexicons (as the PDS does, with its messages), the repo
+   * must be the session's account, and the post is then indexed like an added one. Unlike a real
+   * PDS (which does not look), a reply's parent and root must exist here, with those cids. With
+   * `validate: false` the PDS stores a record without checking it (and no validationStatus is
+   * answered); one the lexicon refuses is then stored but, as by the AppView, never indexed.
+   */
+  private createRecord({ body, did }: CallContext): {
+    uri: string;
+    cid: string;
+    commit: { cid: string; rev: string };
+    validationStatus?: 'valid';
+  } {
+    try {
+      lexicons.assertValidXrpcInput('com.atproto.repo.createRecord', body);
+    } catch (err) {
+      throw invalidRequest(errorMessage(err));
+    }
+    const repo = body.repo as string;
+    const collection = body.collection as string;
+    const validate = body.validate as boolean | undefined;
+    const account = this.findUser(repo);
+    if (!account) throw invalidRequest(`Could not find repo: ${repo}`);
+    // Another account's repo: the PDS answers 401 (AuthRequiredError), the token not being that account's.
+    if (account.did !== did) throw authRequired();
+    if (collection !== 'app.bsky.feed.post') {
+      throw invalidRequest(`The emulator stores only app.bsky.feed.post records, not ${collection}`);
+    }
+
+    const record = { ...(body.record as Record<string, unknown>) };
+    record.$type ??= collection;
+    if (validate !== false && record.$type !== collection) {
+      throw invalidRequest(`Invalid $type: expected ${collection}, got ${String(record.$type)}`);
+    }
+    let problem: string | undefined;
+    try {
+      lexicons.assertValidRecord(collection, record);
+    } catch (err) {
+      problem = errorMessage(err);
+    }
+    if (problem !== undefined && validate !== false) throw invalidRequest(`Invalid ${collection} record: ${problem}`);
+
+    const rkey = body.rkey as string | undefined;
+    if (rkey !== undefined) {
+      if (rkey.length < 1 || rkey.length > 512) throw invalidRequest('record key must be 1 to 512 characters');
+      if (rkey === '.' || rkey === '..') throw invalidRequest('record key can not be "." or ".."');
+      if (!/^[a-zA-Z0-9_~.:-]{1,512}$/.test(rkey)) throw invalidRequest('record key syntax not valid (regex)');
+    }
+    const post = problem === undefined ? (record as unknown as AppBskyFeedPost.Record) : undefined;
+    if (post?.reply) {
+      this.requireReplyRef('parent', post.reply.parent);
+      this.requireReplyRef('root', post.reply.root);
+    }
+    const swapCommit = body.swapCommit as string | undefined;
+    const current = this.currentCommit(did);
+    if (swapCommit !== undefined && swapCommit !== current.cid) throw invalidRequest(`Commit was at ${current.cid}`, 'InvalidSwap');
+    const key = rkey ?? this.nextTid(did, new Date());
+    const uri = `at://${did}/${collection}/${key}`;
+    if (rkey !== undefined) {
+      // The repo's tree refuses a second record at a key, which the PDS reports as a server error.
+      if (this.posts.has(uri) || this.unindexedRecords.has(uri)) {
+        throw new XrpcFailure(500, SERVER_FAILURES[500].error, SERVER_FAILURES[500].message);
+      }
+      this.usedTids.add(`${did}/${rkey}`);
+    }
+
+    let cid: string;
+    if (post) {
+      cid = this.storePost(account, post, key, new Date().toISOString(), { likeCount: 0, repostCount: 0, quoteCount: 0, replyCount: 0 }).cid;
+    } else {
+      this.unindexedRecords.add(uri);
+      cid = cidFor(record);
+      this.advanceCommit(did);
+    }
+    const commit = this.currentCommit(did);
+    const output = { uri, cid, commit: { cid: commit.cid, rev: commit.rev } };
+    return validate === false ? output : { ...output, validationStatus: 'valid' };
+  }
+
+  /** A reply's parent or root must be a post of the emulator's, with that cid. */
+  private requireReplyRef(role: 'parent' | 'root', ref: ComAtprotoRepoStrongRef.Main): void {
+    const post = this.posts.get(this.canonicalUri(ref.uri));
+    if (!post || post.deleted) throw invalidRequest(`Reply ${role} not found: ${ref.uri}`);
+    if (post.cid !== ref.cid) throw invalidRequest(`Reply ${role} cid does not match: ${ref.uri} is at ${post.cid}, not ${ref.cid}`);
+  }
+
+  /** The repo's latest commit; one is made for a repo that has none yet. */
+  private currentCommit(did: string): RepoCommit {
+    return this.commits.get(did) ?? this.advanceCommit(did);
+  }
+
+  /** A new commit of the repo: its rev a TID of now, later than the last one. */
+  private advanceCommit(did: string): RepoCommit {
+    const previous = this.commits.get(did);
+    const now = BigInt(Date.now()) * 1000n;
+    const revMicros = previous && previous.revMicros >= now ? previous.revMicros + 1n : now;
+    const rev = tidFor(revMicros);
+    const commit = { cid: cidFor({ did, version: 3, rev, prev: previous?.cid ?? null }), rev, revMicros };
+    this.commits.set(did, commit);
+    return commit;
+  }
+
   /* ------------------------------------------------------------------ app.bsky.* */
 
   private getProfile({ query }: CallContext): AppBskyActorDefs.ProfileViewDetailed {
@@ -505,7 +650,8 @@ export class BlueskyEmulator {
       // Media filters: these posts carry no media.
       if (filter === 'posts_with_media' || filter === 'posts_with_video') continue;
       // Author threads: replies only within the author's own threads.
-      const ownThread = reply && didOf(reply.root.uri) === user.did && didOf(reply.parent.uri) === user.did;
+      const ownThread =
+        reply && didOf(this.canonicalUri(reply.root.uri)) === user.did && didOf(this.canonicalUri(reply.parent.uri)) === user.did;
       if (reply && filter === 'posts_and_author_threads' && !ownThread) continue;
       items.push({ sortAtMs: post.sortAtMs, seq: post.seq, post });
     }
@@ -600,7 +746,7 @@ export class BlueskyEmulator {
 
   /** A reply's root or parent in feed context: the view, or #notFoundPost once deleted. */
   private replyContextPost(ref: ComAtprotoRepoStrongRef.Main): AppBskyFeedDefs.ReplyRef['root'] {
-    const post = this.posts.get(ref.uri);
+    const post = this.posts.get(this.canonicalUri(ref.uri));
     if (!post || post.deleted) return { $type: 'app.bsky.feed.defs#notFoundPost', uri: ref.uri, notFound: true };
     return { $type: 'app.bsky.feed.defs#postView', ...this.postView(post) };
   }
@@ -610,10 +756,10 @@ export class BlueskyEmulator {
     const reply = post.record.reply;
     if (reply) {
       item.reply = { root: this.replyContextPost(reply.root), parent: this.replyContextPost(reply.parent) };
-      const parent = this.posts.get(reply.parent.uri);
+      const parent = this.posts.get(this.canonicalUri(reply.parent.uri));
       const grandparentUri = parent?.record.reply?.parent.uri;
       if (grandparentUri) {
-        const grandparentAuthor = this.usersByDid.get(didOf(grandparentUri));
+        const grandparentAuthor = this.usersByDid.get(didOf(this.canonicalUri(grandparentUri)));
         if (grandparentAuthor) item.reply.grandparentAuthor = this.profileViewBasic(grandparentAuthor);
       }
     }
@@ -780,13 +926,24 @@ function queryParams(query: URLSearchParams): Params {
   return params;
 }
 
-/** A procedure's input for the request log: string fields, never the password. */
-function bodyParams(body: Record<string, unknown>): Params {
+/**
+ * A procedure's input for the request log, never the password: its strings and arrays of strings,
+ * those of nested objects under dotted names (`record.text`, `record.reply.parent.uri`).
+ */
+function bodyParams(body: Record<string, unknown>, prefix = ''): Params {
   const params: Params = {};
   for (const [name, value] of Object.entries(body)) {
-    if (name !== 'password' && typeof value === 'string') params[name] = value;
+    if (prefix === '' && name === 'password') continue;
+    const key = `${prefix}${name}`;
+    if (typeof value === 'string') params[key] = value;
+    else if (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string')) params[key] = value as string[];
+    else if (isObject(value)) Object.assign(params, bodyParams(value, `${key}.`));
   }
   return params;
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 function requiredInput(body: Record<string, unknown>, name: string): string {

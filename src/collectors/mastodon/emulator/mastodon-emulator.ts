@@ -67,6 +67,8 @@ export type MastodonRoute =
   | 'search'
   | 'statuses'
   | 'status'
+  /** POST /api/v1/statuses */
+  | 'create-status'
   /** any other path (answered 404) */
   | 'not-found';
 
@@ -74,10 +76,15 @@ export interface MastodonRequest {
   route: MastodonRoute;
   /** the URL path as requested (percent-encoded) */
   path: string;
-  /** query parameters; Rails-style `name[]` ones (and repeated ones) as arrays under `name` */
+  /**
+   * query parameters, and for a POST its body's (JSON or form-encoded; the body's win, as in Rails):
+   * Rails-style `name[]` ones (and repeated ones) as arrays under `name`; JSON scalars as strings
+   */
   params: Record<string, string | string[]>;
   /** whether the request carried the valid bearer token */
   authorized: boolean;
+  /** the Idempotency-Key header, when one was sent */
+  idempotencyKey?: string;
 }
 
 export interface MastodonEmulatorOptions {
@@ -91,6 +98,12 @@ export interface MastodonEmulatorOptions {
   domain?: string;
   /** the per-token (per-IP without one) window announced in X-RateLimit-* headers and enforced; default 300 per 300 s */
   rateLimit?: RateLimitOptions;
+  /**
+   * the OAuth scopes granted to the token, space-separated; default 'read write'. Each route needs
+   * one of the scopes Mastodon's controller asks for (reads `read` or a `read:*` one, posting
+   * `write` or `write:statuses`), else 403 `{ error: 'This action is outside the authorized scopes' }`
+   */
+  scopes?: string;
 }
 
 type Counts = { favouritesCount: number; reblogsCount: number; repliesCount: number; quotesCount: number };
@@ -115,6 +128,8 @@ interface StoredStatus {
   createdAt: string;
   createdAtMs: number;
   visibility: MastodonVisibility;
+  /** marked sensitive (a status with a content warning is, unless posted with sensitive=false) */
+  sensitive: boolean;
   deleted: boolean;
   counts: Counts;
   /** set on reblogs: the reblogged status (a reblog has no text of its own) */
@@ -160,16 +175,26 @@ const SEARCH_RESULTS_LIMIT = 20;
 /** GET /api/v1/statuses takes at most this many ids (DEFAULT_STATUSES_LIMIT in Mastodon) */
 const MAX_STATUS_IDS = 20;
 
-const ROUTES: { name: Exclude<MastodonRoute, 'not-found'>; pattern: RegExp }[] = [
-  { name: 'verify-credentials', pattern: /^\/api\/v1\/accounts\/verify_credentials$/ },
-  { name: 'accounts-lookup', pattern: /^\/api\/v1\/accounts\/lookup$/ },
-  { name: 'account-statuses', pattern: /^\/api\/v1\/accounts\/([^/]+)\/statuses$/ },
-  { name: 'account', pattern: /^\/api\/v1\/accounts\/([^/]+)$/ },
-  { name: 'tag-timeline', pattern: /^\/api\/v1\/timelines\/tag\/([^/]+)$/ },
-  { name: 'search', pattern: /^\/api\/v2\/search$/ },
-  { name: 'statuses', pattern: /^\/api\/v1\/statuses$/ },
-  { name: 'status', pattern: /^\/api\/v1\/statuses\/([^/]+)$/ },
+/** The routes, with the scopes their Mastodon controllers accept (any one of them will do). */
+const ROUTES: { name: Exclude<MastodonRoute, 'not-found'>; method: 'GET' | 'POST'; pattern: RegExp; scopes: string[] }[] = [
+  { name: 'verify-credentials', method: 'GET', pattern: /^\/api\/v1\/accounts\/verify_credentials$/, scopes: ['profile', 'read', 'read:accounts'] },
+  { name: 'accounts-lookup', method: 'GET', pattern: /^\/api\/v1\/accounts\/lookup$/, scopes: ['read', 'read:accounts'] },
+  { name: 'account-statuses', method: 'GET', pattern: /^\/api\/v1\/accounts\/([^/]+)\/statuses$/, scopes: ['read', 'read:statuses'] },
+  { name: 'account', method: 'GET', pattern: /^\/api\/v1\/accounts\/([^/]+)$/, scopes: ['read', 'read:accounts'] },
+  { name: 'tag-timeline', method: 'GET', pattern: /^\/api\/v1\/timelines\/tag\/([^/]+)$/, scopes: ['read', 'read:statuses'] },
+  { name: 'search', method: 'GET', pattern: /^\/api\/v2\/search$/, scopes: ['read', 'read:search'] },
+  { name: 'statuses', method: 'GET', pattern: /^\/api\/v1\/statuses$/, scopes: ['read', 'read:statuses'] },
+  { name: 'status', method: 'GET', pattern: /^\/api\/v1\/statuses\/([^/]+)$/, scopes: ['read', 'read:statuses'] },
+  { name: 'create-status', method: 'POST', pattern: /^\/api\/v1\/statuses$/, scopes: ['write', 'write:statuses'] },
 ];
+
+/** Mastodon's default limit of a status's text (with its content warning). */
+const MAX_STATUS_CHARS = 500;
+/** how long an Idempotency-Key names the status it created (Mastodon keeps it an hour in Redis) */
+const IDEMPOTENCY_TTL_MS = 3600 * 1000;
+
+/** A request body's parameters (JSON values, or form-encoded strings and `name[]` arrays). */
+type BodyParams = Record<string, unknown>;
 
 interface CallContext {
   query: URLSearchParams;
@@ -177,6 +202,10 @@ interface CallContext {
   path: string;
   /** the route's path parameter (account id, hashtag, status id), decoded */
   arg: string;
+  /** the query's and the body's parameters, the body's winning (as Rails merges them) */
+  params: BodyParams;
+  /** the Idempotency-Key header */
+  idempotencyKey?: string;
 }
 
 interface Answer {
@@ -192,6 +221,7 @@ interface Answer {
  *
  * The token's owner is the first added user (verify_credentials); it sees public and unlisted
  * statuses of others, its own statuses of any visibility, and private/direct ones that mention it.
+ * It posts the statuses created through POST /api/v1/statuses (with the token's `scopes`).
  */
 export class MastodonEmulator {
   readonly requests: MastodonRequest[] = [];
@@ -202,6 +232,8 @@ export class MastodonEmulator {
   private owner?: StoredUser;
   private readonly statuses = new Map<string, StoredStatus>();
   private readonly usedIds = new Set<bigint>();
+  /** Idempotency-Keys used to post, by account id and key: the status created and when the key expires */
+  private readonly idempotencyKeys = new Map<string, { statusId: string; expiresAtMs: number }>();
   private readonly faults = new FaultQueue<MastodonFault>();
   /** windows by key (the token, or the client address without one), aligned to multiples of the period as Rack::Attack's */
   private readonly rateLimit: FixedWindowRateLimiter;
@@ -209,6 +241,7 @@ export class MastodonEmulator {
   private readonly accessToken: string;
   private readonly recordRequests: boolean;
   private readonly domain: string;
+  private readonly scopes: Set<string>;
 
   constructor(options: MastodonEmulatorOptions = {}) {
     this.http = new EmulatorHttpServer((req, res) => this.handle(req, res), {
@@ -219,6 +252,7 @@ export class MastodonEmulator {
     this.recordRequests = options.recordRequests ?? true;
     this.domain = (options.domain ?? 'social.example').toLowerCase();
     this.rateLimit = new FixedWindowRateLimiter(options.rateLimit ?? { limit: 300, windowSeconds: 300 }, 'epoch');
+    this.scopes = new Set((options.scopes ?? 'read write').split(/\s+/).filter((scope) => scope !== ''));
   }
 
   /* ------------------------------------------------------------------ lifecycle */
@@ -274,37 +308,64 @@ export class MastodonEmulator {
       if (!found || found.deleted) throw new Error(`Unknown parent status: ${p.replyTo}`);
       parent = found.reblogOf ?? found;
     }
-    const idNum = this.nextId(p.createdAt);
-    const text = p.text.replace(/\r\n?/g, '\n').trim();
     const spoilerText = (p.spoilerText ?? '').trim();
-    const rendered = this.render(text, account);
-    const status: StoredStatus = {
-      id: String(idNum),
-      idNum,
+    const status = this.storeStatus({
       account,
-      createdAt: p.createdAt.toISOString(),
-      createdAtMs: p.createdAt.getTime(),
+      text: p.text,
+      spoilerText,
+      sensitive: spoilerText !== '',
+      createdAt: p.createdAt,
       visibility: p.visibility ?? 'public',
-      deleted: false,
+      language: p.language ?? null,
+      parent,
       counts: {
         favouritesCount: p.favouritesCount ?? 0,
         reblogsCount: p.reblogsCount ?? 0,
         repliesCount: p.repliesCount ?? 0,
         quotesCount: p.quotesCount ?? 0,
       },
-      inReplyTo: parent,
+    });
+    return { id: status.id, url: this.statusUrl(status), uri: this.statusUri(status) };
+  }
+
+  /** Stores a status (not a reblog), its content rendered; the parent (if any) gets one more reply. */
+  private storeStatus(s: {
+    account: StoredUser;
+    text: string;
+    spoilerText: string;
+    sensitive: boolean;
+    createdAt: Date;
+    visibility: MastodonVisibility;
+    language: string | null;
+    parent?: StoredStatus;
+    counts: Counts;
+  }): StoredStatus {
+    const idNum = this.nextId(s.createdAt);
+    const text = s.text.replace(/\r\n?/g, '\n').trim();
+    const rendered = this.render(text, s.account);
+    const status: StoredStatus = {
+      id: String(idNum),
+      idNum,
+      account: s.account,
+      createdAt: s.createdAt.toISOString(),
+      createdAtMs: s.createdAt.getTime(),
+      visibility: s.visibility,
+      sensitive: s.sensitive,
+      deleted: false,
+      counts: s.counts,
+      inReplyTo: s.parent,
       text,
-      spoilerText,
-      language: p.language ?? null,
+      spoilerText: s.spoilerText,
+      language: s.language,
       content: rendered.html,
       mentions: rendered.mentions,
       tags: rendered.tags,
       tagSet: new Set(rendered.tags.map(normalize)),
-      words: [...words(text), ...words(spoilerText)],
+      words: [...words(text), ...words(s.spoilerText)],
     };
     this.statuses.set(status.id, status);
-    if (parent) parent.counts.repliesCount += 1;
-    return { id: status.id, url: this.statusUrl(status), uri: this.statusUri(status) };
+    if (s.parent) s.parent.counts.repliesCount += 1;
+    return status;
   }
 
   /** A reblog (boost) by `byUsername` at `at`: a status of its own in the reblogger's account statuses, `reblog` being the original. */
@@ -324,6 +385,7 @@ export class MastodonEmulator {
       createdAt: at.toISOString(),
       createdAtMs: at.getTime(),
       visibility: original.visibility,
+      sensitive: false,
       deleted: false,
       counts: { favouritesCount: 0, reblogsCount: 0, repliesCount: 0, quotesCount: 0 },
       reblogOf: original,
@@ -379,25 +441,38 @@ export class MastodonEmulator {
   /* ------------------------------------------------------------------ HTTP */
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    // Every route is a GET: a body is read, and ignored.
-    await readBody(req);
+    const rawBody = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const pathname = url.pathname.length > 1 ? url.pathname.replace(/\/$/, '') : url.pathname;
     let route: MastodonRoute = 'not-found';
+    let scopes: string[] = [];
     let arg = '';
-    if (req.method === 'GET') {
-      for (const candidate of ROUTES) {
-        const match = candidate.pattern.exec(pathname);
-        if (!match) continue;
-        route = candidate.name;
-        arg = match[1] === undefined ? '' : safeDecode(match[1]);
-        break;
-      }
+    for (const candidate of ROUTES) {
+      const match = candidate.method === req.method ? candidate.pattern.exec(pathname) : null;
+      if (!match) continue;
+      route = candidate.name;
+      scopes = candidate.scopes;
+      arg = match[1] === undefined ? '' : safeDecode(match[1]);
+      break;
     }
+    // GET bodies are ignored; a POST's parameters are the query's and the body's, as Rails merges them.
+    const body = req.method === 'POST' ? parseBody(req.headers['content-type'], rawBody) : {};
+    const params: BodyParams = { ...queryBodyParams(url.searchParams), ...(body ?? {}) };
+    const idempotencyHeader = req.headers['idempotency-key'];
+    const idempotencyKey = typeof idempotencyHeader === 'string' ? idempotencyHeader : undefined;
     const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const authorized = token !== undefined && token === this.accessToken;
     const overLimit = this.consumeWindow(authorized ? `token:${token}` : `ip:${req.socket.remoteAddress ?? ''}`, res);
-    if (this.recordRequests) this.requests.push({ route, path: url.pathname, params: queryParams(url.searchParams), authorized });
+    if (this.recordRequests) {
+      const logged: MastodonRequest = {
+        route,
+        path: url.pathname,
+        params: req.method === 'POST' ? loggedParams(params) : queryParams(url.searchParams),
+        authorized,
+      };
+      if (idempotencyKey !== undefined) logged.idempotencyKey = idempotencyKey;
+      this.requests.push(logged);
+    }
 
     if (overLimit) return this.sendTooManyRequests(res);
     if (route === 'not-found') return this.sendError(res, new MastodonFailure(404, 'Not Found'));
@@ -417,8 +492,11 @@ export class MastodonEmulator {
     }
 
     if (!authorized) return this.sendUnauthorized(res);
+    if (!scopes.some((scope) => this.scopes.has(scope))) return this.sendForbidden(res);
+    // A body that does not parse fails when the action reads its parameters.
+    if (body === undefined) return this.sendError(res, new MastodonFailure(400, 'Error occurred while parsing request parameters'));
     try {
-      const answer = this.answer(route, { query: url.searchParams, path: url.pathname, arg });
+      const answer = this.answer(route, { query: url.searchParams, path: url.pathname, arg, params, idempotencyKey });
       if (answer.link) res.setHeader('link', answer.link);
       sendJson(res, 200, answer.body);
     } catch (error) {
@@ -445,6 +523,8 @@ export class MastodonEmulator {
         return { body: this.statusesByIds(ctx) };
       case 'status':
         return { body: this.statusJson(this.requireStatus(ctx.arg)) };
+      case 'create-status':
+        return { body: this.createStatus(ctx) };
     }
   }
 
@@ -471,6 +551,12 @@ export class MastodonEmulator {
   private sendUnauthorized(res: ServerResponse): void {
     res.setHeader('WWW-Authenticate', `Bearer realm="Doorkeeper", error="invalid_token", error_description="${INVALID_TOKEN}"`);
     sendJson(res, 401, { error: INVALID_TOKEN });
+  }
+
+  /** Doorkeeper's answer to a token without the scope the action needs (Api::BaseController's body). */
+  private sendForbidden(res: ServerResponse): void {
+    res.setHeader('WWW-Authenticate', 'Bearer realm="Doorkeeper", error="insufficient_scope"');
+    sendJson(res, 403, { error: 'This action is outside the authorized scopes' });
   }
 
   private sendError(res: ServerResponse, failure: MastodonFailure): void {
@@ -667,6 +753,80 @@ export class MastodonEmulator {
 
   /* ------------------------------------------------------------------ statuses */
 
+  /**
+   * POST /api/v1/statuses as Mastodon 4.3 answers it (StatusesController#create, PostStatusService
+   * and Status's validations), posted by the token's owner:
+   * - in_reply_to_id naming no status the owner may see: 404 "The post you are trying to reply to
+   *   does not appear to exist." (set_thread, before anything else);
+   * - an Idempotency-Key the owner used within the hour: the status it created, whatever the
+   *   parameters (nothing new; 404 "Record not found" if it was deleted since);
+   * - blank text (a lone content warning becomes the text): 422 "Validation failed: Text can't be
+   *   blank"; over 500 characters (graphemes of the content warning and the text, each URL counting
+   *   23, `@user@domain` counting as `@user`): 422 "Validation failed: Text character limit of 500
+   *   exceeded"; a visibility that is none of Mastodon's: 422 "Validation failed: Visibility is not
+   *   included in the list";
+   * - otherwise the new Status (200): visibility default public, language default 'en' (the
+   *   instance's default locale) when missing or unknown, sensitive when asked or with a content
+   *   warning.
+   */
+  private createStatus({ params, idempotencyKey }: CallContext): Json {
+    const owner = this.owner;
+    if (!owner) throw new MastodonFailure(422, 'This method requires an authenticated user');
+
+    const inReplyTo = scalarParam(params, 'in_reply_to_id');
+    let parent: StoredStatus | undefined;
+    if (inReplyTo !== undefined && inReplyTo.trim() !== '') {
+      const found = this.statuses.get(String(rubyToI(inReplyTo)));
+      if (!found || !this.visible(found)) throw new MastodonFailure(404, 'The post you are trying to reply to does not appear to exist.');
+      parent = found.reblogOf ?? found;
+    }
+
+    const idempotency = idempotencyKey !== undefined && idempotencyKey.trim() !== '' ? `${owner.id}:${idempotencyKey}` : undefined;
+    if (idempotency !== undefined) {
+      const used = this.idempotencyKeys.get(idempotency);
+      if (used && used.expiresAtMs > Date.now()) {
+        const earlier = this.statuses.get(used.statusId);
+        if (!earlier || earlier.deleted) throw recordNotFound();
+        return this.statusJson(earlier);
+      }
+    }
+
+    let text = scalarParam(params, 'status') ?? '';
+    let spoilerText = scalarParam(params, 'spoiler_text') ?? '';
+    const sensitive = sensitiveParam(params.sensitive, spoilerText.trim() !== '');
+    // PostStatusService: a content warning alone is the text.
+    if (text.trim() === '' && spoilerText.trim() !== '') {
+      text = spoilerText;
+      spoilerText = '';
+    }
+    text = text.replace(/\r\n?/g, '\n').trim();
+    spoilerText = spoilerText.trim();
+    const visibilityParam = scalarParam(params, 'visibility');
+    const visibility = visibilityParam === undefined || visibilityParam.trim() === '' ? 'public' : visibilityParam;
+    const languageParam = scalarParam(params, 'language');
+    const language = languageParam !== undefined && LANGUAGE.test(languageParam) ? languageParam : 'en';
+
+    const errors: string[] = [];
+    if (text === '') errors.push("Text can't be blank");
+    else if (countableLength(text, spoilerText) > MAX_STATUS_CHARS) errors.push(`Text character limit of ${MAX_STATUS_CHARS} exceeded`);
+    if (!VISIBILITIES.includes(visibility as MastodonVisibility)) errors.push('Visibility is not included in the list');
+    if (errors.length > 0) throw new MastodonFailure(422, `Validation failed: ${errors.join(', ')}`);
+
+    const status = this.storeStatus({
+      account: owner,
+      text,
+      spoilerText,
+      sensitive,
+      createdAt: new Date(),
+      visibility: visibility as MastodonVisibility,
+      language,
+      parent,
+      counts: { favouritesCount: 0, reblogsCount: 0, repliesCount: 0, quotesCount: 0 },
+    });
+    if (idempotency !== undefined) this.idempotencyKeys.set(idempotency, { statusId: status.id, expiresAtMs: Date.now() + IDEMPOTENCY_TTL_MS });
+    return this.statusJson(status);
+  }
+
   /** GET /api/v1/statuses?id[]=…: the ones that exist and are visible, in the order asked. */
   private statusesByIds({ query }: CallContext): Json[] {
     // Rails permits only the array form (id[]); uniq before the cast, as Mastodon does.
@@ -749,7 +909,7 @@ export class MastodonEmulator {
       created_at: status.createdAt,
       in_reply_to_id: status.inReplyTo?.id ?? null,
       in_reply_to_account_id: status.inReplyTo?.account.id ?? null,
-      sensitive: !original && status.spoilerText !== '',
+      sensitive: !original && status.sensitive,
       spoiler_text: status.spoilerText,
       visibility: status.visibility,
       language: status.language,
@@ -942,6 +1102,94 @@ function shortenedLink(url: string): string {
     `<span class="invisible">${escapeHtml(prefix)}</span><span class="${rest.length > 30 ? 'ellipsis' : ''}">${escapeHtml(display)}</span>` +
     `<span class="invisible">${escapeHtml(suffix)}</span></a>`
   );
+}
+
+/* -------------------------------------------------------------------- posting */
+
+const VISIBILITIES: readonly MastodonVisibility[] = ['public', 'unlisted', 'private', 'direct'];
+/** a language Mastodon knows (ISO 639-1 or -3, some with a region or script), else the default locale */
+const LANGUAGE = /^[a-z]{2,3}(-[A-Z]{2}|-Latn)?$/;
+
+/**
+ * StatusLengthValidator's count: graphemes of the content warning and the text, a URL counting
+ * 23 characters and a remote mention (`@user@domain`) as `@user`.
+ */
+function countableLength(text: string, spoilerText: string): number {
+  const countable = text
+    .replace(URL_PATTERN, (url) => {
+      const trimmed = trimUrl(url);
+      return 'x'.repeat(23) + url.slice(trimmed.length);
+    })
+    .replace(MENTION_PATTERN, (_mention, username: string) => `@${username}`);
+  return graphemes(spoilerText + countable);
+}
+
+function graphemes(text: string): number {
+  let count = 0;
+  for (const _ of new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text)) count += 1;
+  return count;
+}
+
+/**
+ * PostStatusService's `sensitive`: `(param.nil? ? default : param) || spoiler_text.present?`, then
+ * cast to a boolean as Rails does. Any string is truthy in Ruby, so sensitive=false sent as form
+ * text keeps a status with a content warning unmarked, while JSON `false` does not.
+ */
+function sensitiveParam(raw: unknown, spoilerPresent: boolean): boolean {
+  if (raw === undefined || raw === null || raw === false) return spoilerPresent;
+  if (raw === true) return true;
+  if (typeof raw === 'number') return raw !== 0;
+  if (typeof raw === 'string') return raw !== '' && !['0', 'f', 'F', 'false', 'FALSE', 'off', 'OFF'].includes(raw);
+  return spoilerPresent;
+}
+
+/**
+ * A POST body's parameters: JSON (an object), or form-encoded (`name[]` as arrays under `name`);
+ * undefined when it does not parse. Other types carry no parameters here.
+ */
+function parseBody(contentType: string | undefined, raw: string): BodyParams | undefined {
+  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (raw.trim() === '') return {};
+  if (type === 'application/json') {
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as BodyParams) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  if (type === 'application/x-www-form-urlencoded') return queryBodyParams(new URLSearchParams(raw));
+  return {};
+}
+
+/** Form or query parameters as Rails reads them: the last value of a name, `name[]` ones as an array. */
+function queryBodyParams(query: URLSearchParams): BodyParams {
+  const params: BodyParams = {};
+  for (const key of new Set(query.keys())) {
+    const values = query.getAll(key);
+    if (key.endsWith('[]')) params[key.slice(0, -2)] = values;
+    else params[key] = values[values.length - 1];
+  }
+  return params;
+}
+
+/** A permitted scalar parameter (Rails' permit drops arrays and hashes), as a string. */
+function scalarParam(params: BodyParams, name: string): string | undefined {
+  const value = params[name];
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+/** A POST's parameters for the request log: scalars as strings, arrays of scalars as arrays. */
+function loggedParams(params: BodyParams): Params {
+  const out: Params = {};
+  for (const [name, value] of Object.entries(params)) {
+    const scalar = scalarParam(params, name);
+    if (scalar !== undefined) out[name] = scalar;
+    else if (Array.isArray(value)) out[name] = value.filter((item) => ['string', 'number', 'boolean'].includes(typeof item)).map(String);
+  }
+  return out;
 }
 
 /* -------------------------------------------------------------------- parameters */

@@ -1,0 +1,54 @@
+import { BadGatewayException, BadRequestException, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { COLLECTORS, ReplyNotSentError, type Collector } from '../collectors/collector';
+import { AgentsService } from './agents/agents.service';
+import { CasesService } from './cases.service';
+
+const NETWORK_NAMES: Record<string, string> = { x: 'X', bluesky: 'Bluesky', mastodon: 'Mastodon' };
+const graphemes = (text: string) => [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)].length;
+
+/**
+ * Sends an agent's reply on the case's network, in answer to the customer's latest message there,
+ * then records it on the case with the post's id, so the collector counts it once when it reads
+ * the brand's feed. A network whose credentials cannot post (X's app-only token) is refused, with
+ * how to record the reply instead.
+ */
+@Injectable()
+export class CareReplySender {
+  constructor(
+    @Inject(COLLECTORS) private readonly collectors: Collector[],
+    private readonly cases: CasesService,
+    private readonly agents: AgentsService,
+  ) {}
+
+  async send(workspaceId: string, caseId: string, reply: { text: string; agentId?: string }) {
+    const current = await this.cases.get(workspaceId, caseId);
+    const network = NETWORK_NAMES[current.platform] ?? current.platform;
+    const collector = this.collectors.find((c) => c.platform === current.platform);
+    if (!collector?.sendReply || !collector.replyLimit) {
+      throw new UnprocessableEntityException(`send: replies cannot be sent on ${network} from Ouvidor (X's app-only token cannot post); reply on ${network} and record it without "send"`);
+    }
+    if (!collector.configured) throw new UnprocessableEntityException(`send: ${network} is not configured on this installation`);
+    const { max, unit } = collector.replyLimit;
+    const length = unit === 'graphemes' ? graphemes(reply.text) : [...reply.text].length;
+    if (length > max) throw new BadRequestException(`text: at most ${max} ${unit} on ${network} (this reply has ${length})`);
+    if (reply.agentId && !(await this.agents.find(workspaceId, reply.agentId))) throw new BadRequestException(`agentId: agent ${reply.agentId} not found in this workspace`);
+    const answered = [...(current.messages ?? [])].reverse().find((m) => m.direction === 'inbound' && m.externalId);
+    if (!answered?.externalId) throw new UnprocessableEntityException(`send: the case has no message from ${network} to answer`);
+
+    let sent;
+    try {
+      sent = await collector.sendReply({
+        inReplyToExternalId: answered.externalId,
+        customerHandle: current.customer.handle,
+        text: reply.text,
+        // the same reply to the same message is the same post, however often it is retried
+        idempotencyKey: createHash('sha256').update(`${caseId}|${answered.externalId}|${reply.text}`).digest('hex'),
+      });
+    } catch (err) {
+      if (err instanceof ReplyNotSentError) throw new BadGatewayException(err.message);
+      throw err;
+    }
+    return this.cases.recordReply(workspaceId, caseId, { text: reply.text, agentId: reply.agentId, externalId: sent.externalId, at: sent.at });
+  }
+}
