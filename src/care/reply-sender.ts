@@ -5,7 +5,6 @@ import { AgentsService } from './agents/agents.service';
 import { CasesService } from './cases.service';
 
 const NETWORK_NAMES: Record<string, string> = { x: 'X', bluesky: 'Bluesky', mastodon: 'Mastodon' };
-const graphemes = (text: string) => [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)].length;
 
 /**
  * Sends an agent's reply on the case's network, in answer to the customer's latest message there,
@@ -29,8 +28,8 @@ export class CareReplySender {
       throw new UnprocessableEntityException(`send: replies cannot be sent on ${network} from Ouvidor (X's app-only token cannot post); reply on ${network} and record it without "send"`);
     }
     if (!collector.configured) throw new UnprocessableEntityException(`send: ${network} is not configured on this installation`);
-    const { max, unit } = collector.replyLimit;
-    const length = unit === 'graphemes' ? graphemes(reply.text) : [...reply.text].length;
+    const { max, unit, measure } = collector.replyLimit;
+    const length = measure({ text: reply.text, customerHandle: current.customer.handle });
     if (length > max) throw new BadRequestException(`text: at most ${max} ${unit} on ${network} (this reply has ${length})`);
     if (reply.agentId && !(await this.agents.find(workspaceId, reply.agentId))) throw new BadRequestException(`agentId: agent ${reply.agentId} not found in this workspace`);
     const answered = [...(current.messages ?? [])].reverse().find((m) => m.direction === 'inbound' && m.externalId);

@@ -33,8 +33,8 @@ export interface Collector {
   collect(ctx: CollectContext): Promise<void>;
   /** Current public metrics of posts by id (for the refresher); ids that no longer exist are omitted. */
   lookupMetrics(ids: string[]): Promise<MetricsLookup[]>;
-  /** The longest reply the network takes, in the unit it counts (graphemes on Bluesky, characters on Mastodon). */
-  readonly replyLimit?: { max: number; unit: 'graphemes' | 'characters' };
+  /** The longest reply the network takes, and how long a reply is there (as the network counts, the text it would send). */
+  readonly replyLimit?: { max: number; unit: string; measure(reply: Pick<OutgoingReply, 'text' | 'customerHandle'>): number };
   /** Publishes a care reply as the brand, where the credentials allow it (absent: the network cannot be answered from here). */
   sendReply?(reply: OutgoingReply): Promise<SentReply>;
 }

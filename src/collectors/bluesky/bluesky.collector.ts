@@ -23,6 +23,8 @@ const SEARCH_OVERLAP_MS = 10 * 60_000;
 /** Bluesky's rate-limit windows are 5 minutes (per-IP reads: 3,000 per 5 minutes). */
 const MAX_RATE_LIMIT_WAIT_MS = 6 * 60_000;
 
+const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const graphemeCount = (text: string) => [...graphemeSegmenter.segment(text)].length;
 const later = (a: string | null | undefined, b: string | null | undefined) => (!a ? (b ?? null) : !b ? a : a >= b ? a : b);
 
 interface Page {
@@ -181,7 +183,7 @@ export class BlueskyCollector implements Collector {
   }
 
   /** A Bluesky post holds at most 300 graphemes. */
-  readonly replyLimit = { max: 300, unit: 'graphemes' as const };
+  readonly replyLimit = { max: 300, unit: 'graphemes', measure: (reply: { text: string }) => graphemeCount(reply.text) };
 
   /**
    * Publishes a reply in the customer's thread (parent: the post answered; root: its thread's

@@ -19,6 +19,20 @@ const MAX_RATE_LIMIT_WAIT_MS = 6 * 60_000;
 
 const newer = (a: string | null | undefined, b: string | null | undefined) => (!a ? (b ?? null) : !b ? a : BigInt(a) >= BigInt(b) ? a : b);
 
+/** The reply as sent: it names the customer (`@acct`, as Mastodon's apps do, so they are notified) unless it already does. */
+export function mastodonReplyText(text: string, customerHandle: string): string {
+  const handle = customerHandle.replace(/^@/, '');
+  const escaped = handle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|\\s)@${escaped}(?=$|\\s|[.,!?:;])`, 'i').test(text) ? text : `@${handle} ${text}`;
+}
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/** Mastodon's count: graphemes, with every link as 23 and `@user@domain` as `@user`. */
+export function mastodonLength(text: string): number {
+  const counted = text.replace(/https?:\/\/\S+/g, 'x'.repeat(23)).replace(/(^|\s)@(\w+)@[\w.-]+\w/g, '$1@$2');
+  return [...graphemes.segment(counted)].length;
+}
+
 export function isTransient(err: unknown): boolean {
   if (err instanceof MastoHttpError) return err.statusCode >= 500;
   if (err instanceof MastoTimeoutError || err instanceof MastoUnexpectedError) return true;
@@ -178,8 +192,8 @@ export class MastodonCollector implements Collector {
     return result;
   }
 
-  /** Mastodon's default limit (an instance may allow more). */
-  readonly replyLimit = { max: 500, unit: 'characters' as const };
+  /** Mastodon's default limit (an instance may allow more), counted as Mastodon counts. */
+  readonly replyLimit = { max: 500, unit: 'characters', measure: (reply: { text: string; customerHandle: string }) => mastodonLength(mastodonReplyText(reply.text, reply.customerHandle)) };
 
   /**
    * Publishes a reply to the customer's status, naming them (`@acct`, as Mastodon's own apps do, so
@@ -188,9 +202,7 @@ export class MastodonCollector implements Collector {
    */
   async sendReply(reply: OutgoingReply): Promise<SentReply> {
     if (!this.clients.configured) throw new ReplyNotSentError('Mastodon is not configured: set MASTODON_URL and MASTODON_ACCESS_TOKEN', true);
-    const handle = reply.customerHandle.replace(/^@/, '');
-    const names = new RegExp(`(^|\\s)@${handle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$|[.,!?:;])`, 'i').test(reply.text);
-    const text = names ? reply.text : `@${handle} ${reply.text}`;
+    const text = mastodonReplyText(reply.text, reply.customerHandle);
     try {
       const status = await this.withRetries(null, 'mastodon:reply', () =>
         this.clients.get().v1.statuses.create(
