@@ -269,15 +269,36 @@ suite('Dashboard in the browser (demo data)', () => {
     const reply = `Oi! Já estamos vendo isso. ${Date.now()}`;
     await page.fill('#reply-text', reply);
     await page.selectOption('#reply-agent', agent.id);
-    await page.click('#reply-form button[type=submit]');
+    await page.click('#reply-record');
     await page.waitForSelector(`.message.outbound:has-text("${reply}")`);
     const replied = (await api(`/api/v1/cases/${caseId}`)).body;
-    expect(replied.messages.at(-1)).toMatchObject({ direction: 'outbound', text: reply, agentId: agent.id });
+    expect(replied.messages.at(-1)).toMatchObject({ direction: 'outbound', text: reply, agentId: agent.id, externalId: null });
     await shot('case');
 
     await page.click('#case-view button.resolve');
     await page.waitForSelector('#case-status:has-text("resolved")');
     expect((await api(`/api/v1/cases/${caseId}`)).body.status).toBe('resolved');
+  });
+
+  it('sends a reply on Bluesky from the case view and records it with the post id Bluesky gave it', async () => {
+    const waiting = (await api('/api/v1/cases?platform=bluesky&limit=50')).body.data as { id: string; awaitingReplySince: string | null }[];
+    const open = waiting.find((c) => c.awaitingReplySince)!;
+    expect(open).toBeDefined();
+    await page.goto(`${base}/#/case/${open.id}`);
+    await page.waitForSelector('#reply-send');
+    expect(await page.textContent('#reply-send')).toBe('Send on Bluesky');
+    const reply = `Oi! Vamos resolver por aqui. ${Date.now()}`;
+    await page.fill('#reply-text', reply);
+    await page.click('#reply-send');
+    await page.waitForSelector('.toast:has-text("Reply sent on Bluesky")');
+    await page.waitForSelector(`.message.outbound:has-text("${reply}")`);
+    const sent = (await api(`/api/v1/cases/${open.id}`)).body.messages.at(-1);
+    expect(sent).toMatchObject({ direction: 'outbound', text: reply, source: 'api', externalId: expect.stringMatching(/^at:\/\//) });
+    // an X case offers only to record the reply
+    const xCase = ((await api('/api/v1/cases?platform=x&limit=1')).body.data as { id: string }[])[0];
+    await page.goto(`${base}/#/case/${xCase.id}`);
+    await page.waitForSelector('#reply-record');
+    expect(await page.$('#reply-send')).toBeNull();
   });
 
   it("shows the API's message when a call fails", async () => {

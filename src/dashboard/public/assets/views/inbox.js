@@ -211,6 +211,9 @@ export async function renderInbox(main, ctx) {
 
 /* ---------- one case ---------- */
 
+/** Networks whose replies Ouvidor sends itself (POST /cases/:id/replies with send: true). */
+const SENDS_FROM_HERE = { bluesky: 'Bluesky', mastodon: 'Mastodon' };
+
 function messageLink(m, platform) {
   if (!m.externalId) return null;
   if (platform === 'x') return `https://x.com/i/web/status/${encodeURIComponent(m.externalId)}`;
@@ -233,18 +236,28 @@ export async function renderCase(main, ctx) {
     const form = h(
       'form',
       { class: 'reply-form', id: 'reply-form' },
-      h('h2', {}, t('inbox.recordReply')),
+      h('h2', {}, SENDS_FROM_HERE[cur.platform] ? t('inbox.reply') : t('inbox.recordReply')),
       h('label', { class: 'field grow' }, h('span', {}, t('inbox.replyText')), text),
-      h('div', { class: 'reply-row' }, h('label', { class: 'field' }, h('span', {}, t('inbox.replyAgent')), agent), h('button', { type: 'submit', class: 'primary' }, t('inbox.replySave'))),
+      h(
+        'div',
+        { class: 'reply-row' },
+        h('label', { class: 'field' }, h('span', {}, t('inbox.replyAgent')), agent),
+        // Bluesky and Mastodon replies can be sent from here; X's are sent on X and recorded
+        SENDS_FROM_HERE[cur.platform] ? h('button', { type: 'submit', class: 'primary', id: 'reply-send', value: 'send' }, t('inbox.replySend', { network: SENDS_FROM_HERE[cur.platform] })) : null,
+        h('button', { type: 'submit', class: SENDS_FROM_HERE[cur.platform] ? 'ghost' : 'primary', id: 'reply-record', value: 'record' }, t('inbox.replySave')),
+      ),
     );
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       if (!text.value.trim()) return;
+      const send = e.submitter?.value === 'send';
+      for (const b of form.querySelectorAll('button')) b.disabled = true;
       try {
-        const updated = await api.post(`/cases/${encodeURIComponent(cur.id)}/replies`, { text: text.value.trim(), ...(agent.value ? { agentId: agent.value } : {}) });
-        ctx.toast(t('inbox.replyRecorded'));
+        const updated = await api.post(`/cases/${encodeURIComponent(cur.id)}/replies`, { text: text.value.trim(), ...(agent.value ? { agentId: agent.value } : {}), ...(send ? { send: true } : {}) });
+        ctx.toast(send ? t('inbox.replySent', { network: SENDS_FROM_HERE[cur.platform] }) : t('inbox.replyRecorded'));
         draw(updated);
       } catch (err) {
+        for (const b of form.querySelectorAll('button')) b.disabled = false;
         ctx.showError(err);
       }
     });
