@@ -157,8 +157,11 @@ describe('Collection from Mastodon', () => {
     const text = 'Hi John, tap Card > Unblock in the app.';
     const sent = (await admin().post(`/api/v1/cases/${john.id}/replies`).send({ text, send: true }).expect(201)).body;
     expect(sent.outboundCount).toBe(1);
-    const externalId = sent.messages.find((m: { direction: string }) => m.direction === 'outbound').externalId;
-    expect(externalId).toMatch(/^\d+$/);
+    const outbound = sent.messages.find((m: { direction: string }) => m.direction === 'outbound');
+    expect(outbound.externalId).toMatch(/^\d+$/);
+    // both messages link to their posts on the instance, for the inbox
+    expect(outbound.url).toMatch(new RegExp(`/@lumi/${outbound.externalId}$`));
+    expect(sent.messages.find((m: { direction: string }) => m.direction === 'inbound').url).toBe(question.url);
     // a retry of the same reply (a double click, a lost answer) is the same status, counted once
     const again = (await admin().post(`/api/v1/cases/${john.id}/replies`).send({ text, send: true }).expect(201)).body;
     expect(again.outboundCount).toBe(1);

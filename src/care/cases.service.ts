@@ -137,6 +137,7 @@ export class CasesService {
       source: 'platform',
       agentId: null,
       authorHandle: m.author.handle,
+      url: m.url,
     };
 
     let doc: CaseDocument | null = await this.cases.findOne({ ...base, status: { $in: OPEN_STATUSES } }).sort({ openedAt: -1 });
@@ -197,7 +198,7 @@ export class CasesService {
     for (const x of joining) {
       this.addInbound(
         created,
-        { direction: 'inbound', externalId: x.externalId, mentionId: x.id, text: x.text, at: x.createdAt, source: 'platform', agentId: null, authorHandle: x.author.handle },
+        { direction: 'inbound', externalId: x.externalId, mentionId: x.id, text: x.text, at: x.createdAt, source: 'platform', agentId: null, authorHandle: x.author.handle, url: x.url },
         x.conversationId,
         topicId,
       );
@@ -239,6 +240,7 @@ export class CasesService {
     if (sameRecorded) {
       // Recorded by an agent first, collected now: the same response, counted once.
       sameRecorded.externalId = r.externalId;
+      sameRecorded.url = r.url;
       doc.externalIds.push(r.externalId);
       doc.markModified('messages');
       await doc.save();
@@ -253,6 +255,7 @@ export class CasesService {
       source: 'platform',
       agentId: null,
       authorHandle: r.accountHandle,
+      url: r.url,
     });
     if (r.conversationId && !doc.conversationIds.includes(r.conversationId)) doc.conversationIds.push(r.conversationId);
     await doc.save();
@@ -302,7 +305,8 @@ export class CasesService {
     return toCaseView(doc.toObject() as CaseLean, true);
   }
 
-  async recordReply(workspaceId: string, id: string, dto: RecordReplyDto) {
+  /** `sent`: what the network answered when Ouvidor sent the reply itself (its web address). */
+  async recordReply(workspaceId: string, id: string, dto: RecordReplyDto, sent: { url?: string } = {}) {
     if (dto.agentId && !(await this.agents.find(workspaceId, dto.agentId))) {
       throw new BadRequestException(`agentId: agent ${dto.agentId} not found in this workspace`);
     }
@@ -325,6 +329,7 @@ export class CasesService {
         source: 'api',
         agentId: dto.agentId ?? null,
         authorHandle: null,
+        url: sent.url ?? null,
       });
       if (doc.status === 'open' && !doc.awaitingReplySince) doc.status = 'pending';
       await doc.save();

@@ -48,6 +48,6 @@ export class CareReplySender {
       if (err instanceof ReplyNotSentError) throw new BadGatewayException(err.message);
       throw err;
     }
-    return this.cases.recordReply(workspaceId, caseId, { text: reply.text, agentId: reply.agentId, externalId: sent.externalId, at: sent.at });
+    return this.cases.recordReply(workspaceId, caseId, { text: reply.text, agentId: reply.agentId, externalId: sent.externalId, at: sent.at }, { url: sent.url });
   }
 }

@@ -15,6 +15,8 @@ export interface CaseMessage {
   source: 'platform' | 'api';
   agentId: string | null;
   authorHandle: string | null;
+  /** The post's web address on its network, when known (collected posts, replies sent from here). */
+  url?: string | null;
 }
 
 export interface CaseReassignment {

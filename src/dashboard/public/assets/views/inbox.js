@@ -215,6 +215,8 @@ export async function renderInbox(main, ctx) {
 const SENDS_FROM_HERE = { bluesky: 'Bluesky', mastodon: 'Mastodon' };
 
 function messageLink(m, platform) {
+  // only web links: a stored url is shown as a link only when it is http(s)
+  if (m.url && /^https?:\/\//.test(m.url)) return m.url;
   if (!m.externalId) return null;
   if (platform === 'x') return `https://x.com/i/web/status/${encodeURIComponent(m.externalId)}`;
   // a Bluesky post's id is its at-uri: at://<did>/app.bsky.feed.post/<rkey>
