@@ -30,7 +30,8 @@ export class CollectorsController {
         platform: c.platform,
         configured: c.configured,
         readsThisMonth: await this.state.readsThisMonth(c.platform),
-        monthlyReadCap: c.platform === 'x' && this.settings.x.monthlyReadCap > 0 ? this.settings.x.monthlyReadCap : null,
+        // the cap guards X's paid reads; the demo emulator has none
+        monthlyReadCap: c.platform === 'x' && this.settings.x.bearerToken && this.settings.x.monthlyReadCap > 0 ? this.settings.x.monthlyReadCap : null,
       })),
     );
     const topics = await this.topics.list(auth.workspaceId);
