@@ -1,10 +1,10 @@
 import { BadGatewayException, BadRequestException, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { COLLECTORS, ReplyNotSentError, type Collector } from '../collectors/collector';
+import { PLATFORM_NAMES, type Platform } from '../topics/schemas/topic.schema';
 import { AgentsService } from './agents/agents.service';
 import { CasesService } from './cases.service';
 
-const NETWORK_NAMES: Record<string, string> = { x: 'X', bluesky: 'Bluesky', mastodon: 'Mastodon' };
 
 /**
  * Sends an agent's reply on the case's network, in answer to the customer's latest message there,
@@ -22,7 +22,7 @@ export class CareReplySender {
 
   async send(workspaceId: string, caseId: string, reply: { text: string; agentId?: string }) {
     const current = await this.cases.get(workspaceId, caseId);
-    const network = NETWORK_NAMES[current.platform] ?? current.platform;
+    const network = PLATFORM_NAMES[current.platform as Platform] ?? current.platform;
     const collector = this.collectors.find((c) => c.platform === current.platform);
     if (!collector?.sendReply || !collector.replyLimit) {
       throw new UnprocessableEntityException(`send: replies cannot be sent on ${network} from Ouvidor (X's app-only token cannot post); reply on ${network} and record it without "send"`);

@@ -14,6 +14,8 @@ import { CollectionListeners } from './collection-listeners';
 const LEASE_TTL_MS = 30_000;
 const LEASE_WAIT_MS = 5 * 60_000;
 
+const countsOf = ({ mentions, posts, replies }: StoredCounts): StoredCounts => ({ mentions, posts, replies });
+
 export interface CollectionResult extends StoredCounts {
   topicId: string;
   capReached?: boolean;
@@ -76,9 +78,8 @@ export class CollectionService {
     } catch (err) {
       if (err instanceof ReadCapReachedError) {
         this.logger.warn({ topicId: topic.id, cap: err.cap, month: err.month }, err.message);
-        const capped = { ...totals, capReached: true };
-        await this.state.recordRun(topic.id, topic.workspaceId, { succeeded: new Date(), counts: { mentions: totals.mentions, posts: totals.posts, replies: totals.replies, capReached: true } });
-        return capped;
+        await this.state.recordRun(topic.id, topic.workspaceId, { succeeded: new Date(), counts: { ...countsOf(totals), capReached: true } });
+        return { ...totals, capReached: true };
       }
       await this.state.recordRun(topic.id, topic.workspaceId, { failed: new Date(), error: (err as Error)?.message ?? String(err) }).catch(() => undefined);
       throw err;
@@ -87,7 +88,7 @@ export class CollectionService {
       await this.state.releaseLease(lease).catch(() => undefined);
     }
     this.logger.log({ ...totals, ms: Date.now() - started }, 'Collection stored');
-    await this.state.recordRun(topic.id, topic.workspaceId, { succeeded: new Date(), counts: { mentions: totals.mentions, posts: totals.posts, replies: totals.replies } });
+    await this.state.recordRun(topic.id, topic.workspaceId, { succeeded: new Date(), counts: countsOf(totals) });
     return totals;
   }
 

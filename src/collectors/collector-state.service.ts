@@ -9,6 +9,10 @@ export interface CursorState {
   pending: { newestId: string | null; untilId: string } | null;
 }
 
+/** The newer of two numeric post ids (X's and Mastodon's grow with time), compared as integers, not as strings. */
+export const newerId = (a: string | null | undefined, b: string | null | undefined): string | null =>
+  !a ? (b ?? null) : !b ? a : BigInt(a) >= BigInt(b) ? a : b;
+
 export class ReadCapReachedError extends Error {
   constructor(
     readonly platform: string,

@@ -48,6 +48,10 @@ export interface OutgoingReply {
   idempotencyKey: string;
 }
 
+const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/** Length in user-perceived characters (graphemes: 👍🏽 is one), the unit Bluesky and Mastodon count posts in. */
+export const graphemeLength = (text: string): number => [...graphemeSegmenter.segment(text)].length;
+
 export interface SentReply {
   externalId: string;
   url: string;

@@ -4,7 +4,7 @@ import { isValidObjectId, Model, Types } from 'mongoose';
 import { searchTermsFor, TopicQueryError } from '../collectors/topic-query';
 import { SearchQueryError } from '../collectors/x/emulator/search-query';
 import { CreateTopicDto, UpdateTopicDto } from './dto/topic.dto';
-import { OwnedAccount, Platform, Topic } from './schemas/topic.schema';
+import { OwnedAccount, Platform, PLATFORM_NAMES, Topic } from './schemas/topic.schema';
 
 export interface TopicView {
   id: string;
@@ -37,10 +37,12 @@ function toView(doc: Topic & { _id: unknown; createdAt?: Date; updatedAt?: Date 
 const dedupeAccounts = (accounts: { platform: Platform; handle: string }[] = []) =>
   [...new Map(accounts.map((a) => [`${a.platform}:${a.handle}`, { platform: a.platform, handle: a.handle, externalId: null }])).values()];
 
-/** A topic on Bluesky or Mastodon needs a query their collectors can search (see collectors/topic-query.ts). */
-const SEARCHED_BY_TERMS: Record<string, string> = { bluesky: 'Bluesky', mastodon: 'Mastodon' };
-function assertSearchable(platforms: readonly string[], query: string) {
-  const networks = platforms.filter((p) => p in SEARCHED_BY_TERMS).map((p) => SEARCHED_BY_TERMS[p]);
+/**
+ * A topic on Bluesky or Mastodon needs a query their collectors can search: every network but X
+ * is searched term by term (see collectors/topic-query.ts).
+ */
+function assertSearchable(platforms: readonly Platform[], query: string) {
+  const networks = platforms.filter((p) => p !== 'x').map((p) => PLATFORM_NAMES[p]);
   if (networks.length === 0) return;
   try {
     searchTermsFor(query);

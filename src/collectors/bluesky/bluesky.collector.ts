@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AtpAgent, RichText, XRPCError } from '@atproto/api';
 import { emptyBatch } from '../collected';
-import { ReplyNotSentError, type CollectContext, type Collector, type MetricsLookup, type OutgoingReply, type SentReply } from '../collector';
+import { graphemeLength, ReplyNotSentError, type CollectContext, type Collector, type MetricsLookup, type OutgoingReply, type SentReply } from '../collector';
 import { CollectorStateService } from '../collector-state.service';
 import { resolveOwnedAccounts } from '../owned-accounts';
 import { withRetryPolicy } from '../retry-policy';
@@ -23,8 +23,6 @@ const SEARCH_OVERLAP_MS = 10 * 60_000;
 /** Bluesky's rate-limit windows are 5 minutes (per-IP reads: 3,000 per 5 minutes). */
 const MAX_RATE_LIMIT_WAIT_MS = 6 * 60_000;
 
-const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-const graphemeCount = (text: string) => [...graphemeSegmenter.segment(text)].length;
 const later = (a: string | null | undefined, b: string | null | undefined) => (!a ? (b ?? null) : !b ? a : a >= b ? a : b);
 
 interface Page {
@@ -33,6 +31,12 @@ interface Page {
   cursor?: string;
   /** true when the stream has reached what earlier runs already stored */
   reachedStored: boolean;
+}
+
+/** When a 429's window ends, in epoch ms: Bluesky's `ratelimit-reset` is in epoch seconds. */
+function rateLimitResetOf(err: XRPCError): number | null {
+  const reset = Number(err.headers?.['ratelimit-reset']);
+  return Number.isFinite(reset) && reset > 0 ? reset * 1000 : null;
 }
 
 export function isTransient(err: unknown): boolean {
@@ -164,10 +168,7 @@ export class BlueskyCollector implements Collector {
         }
       },
       (err) => {
-        if (err instanceof XRPCError && err.status === 429) {
-          const reset = Number(err.headers?.['ratelimit-reset']);
-          return { rateLimitedUntil: Number.isFinite(reset) && reset > 0 ? reset * 1000 : null };
-        }
+        if (err instanceof XRPCError && err.status === 429) return { rateLimitedUntil: rateLimitResetOf(err) };
         return isTransient(err) ? 'transient' : 'fatal';
       },
       {
@@ -183,7 +184,7 @@ export class BlueskyCollector implements Collector {
   }
 
   /** A Bluesky post holds at most 300 graphemes. */
-  readonly replyLimit = { max: 300, unit: 'graphemes', measure: (reply: { text: string }) => graphemeCount(reply.text) };
+  readonly replyLimit = { max: 300, unit: 'graphemes', measure: (reply: { text: string }) => graphemeLength(reply.text) };
 
   /**
    * Publishes a reply in the customer's thread (parent: the post answered; root: its thread's
@@ -209,7 +210,7 @@ export class BlueskyCollector implements Collector {
             createdAt: createdAt.toISOString(),
             reply: { root: parent.record.reply?.root ?? { uri: parent.uri, cid: parent.cid }, parent: { uri: parent.uri, cid: parent.cid } },
           }),
-        (err) => (err instanceof XRPCError && err.status === 429 ? { rateLimitedUntil: Number(err.headers?.['ratelimit-reset']) * 1000 || null } : 'fatal'),
+        (err) => (err instanceof XRPCError && err.status === 429 ? { rateLimitedUntil: rateLimitResetOf(err) } : 'fatal'),
         { maxRateLimitWaitMs: MAX_RATE_LIMIT_WAIT_MS, waiting: (_reason, { waitMs }) => void this.logger.warn({ waitMs }, 'Bluesky rate limit reached while replying; waiting for the reset') },
       );
       return { externalId: created.uri, url: postUrl({ uri: created.uri, author: { did: '', handle: agent.session?.handle ?? didOfUri(created.uri) } }), at: createdAt };

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { MastoHttpError, MastoTimeoutError, MastoUnexpectedError } from 'masto';
 import { emptyBatch } from '../collected';
-import { ReplyNotSentError, type CollectContext, type Collector, type MetricsLookup, type OutgoingReply, type SentReply } from '../collector';
-import { CollectorStateService } from '../collector-state.service';
+import { graphemeLength, ReplyNotSentError, type CollectContext, type Collector, type MetricsLookup, type OutgoingReply, type SentReply } from '../collector';
+import { CollectorStateService, newerId } from '../collector-state.service';
 import { resolveOwnedAccounts } from '../owned-accounts';
 import { withRetryPolicy } from '../retry-policy';
 import { termsToSearch, topicMatcher } from '../topic-query';
@@ -17,7 +17,6 @@ const FIRST_RUN_WINDOW_MS = 7 * 24 * 3600_000;
 /** Mastodon's rate-limit windows are 5 minutes (300 requests per token). */
 const MAX_RATE_LIMIT_WAIT_MS = 6 * 60_000;
 
-const newer = (a: string | null | undefined, b: string | null | undefined) => (!a ? (b ?? null) : !b ? a : BigInt(a) >= BigInt(b) ? a : b);
 
 /** The reply as sent: it names the customer (`@acct`, as Mastodon's apps do, so they are notified) unless it already does. */
 export function mastodonReplyText(text: string, customerHandle: string): string {
@@ -26,11 +25,10 @@ export function mastodonReplyText(text: string, customerHandle: string): string 
   return new RegExp(`(^|\\s)@${escaped}(?=$|\\s|[.,!?:;])`, 'i').test(text) ? text : `@${handle} ${text}`;
 }
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 /** Mastodon's count: graphemes, with every link as 23 and `@user@domain` as `@user`. */
 export function mastodonLength(text: string): number {
   const counted = text.replace(/https?:\/\/\S+/g, 'x'.repeat(23)).replace(/(^|\s)@(\w+)@[\w.-]+\w/g, '$1@$2');
-  return [...graphemes.segment(counted)].length;
+  return graphemeLength(counted);
 }
 
 export function isTransient(err: unknown): boolean {
@@ -123,7 +121,7 @@ export class MastodonCollector implements Collector {
   private resolveOwnedAccounts(ctx: CollectContext) {
     return resolveOwnedAccounts(ctx, 'mastodon', async (handle) => {
       try {
-        const account = parseAccount(await this.withRetries(ctx, 'mastodon:accounts', () => this.clients.get().v1.accounts.lookup({ acct: handle })));
+        const account = parseAccount(await this.resumable(ctx, 'mastodon:accounts', () => this.clients.get().v1.accounts.lookup({ acct: handle })));
         if (!account) throw new Error(`Mastodon answered an account that is not one for ${handle}`);
         return { externalId: account.id, handle: account.acct.toLowerCase(), snapshot: snapshotOf(account, new Date()) };
       } catch (err) {
@@ -151,17 +149,18 @@ export class MastodonCollector implements Collector {
         this.reportSkipped(ctx, skipped);
         const fresh = statuses.filter((s) => (state.sinceId ? BigInt(s.id) > BigInt(state.sinceId) : Date.parse(s.createdAt) >= cutoff));
         await store(fresh);
-        for (const s of fresh) newest = newer(newest, s.id);
+        for (const s of fresh) newest = newerId(newest, s.id);
         const oldest = statuses.reduce<string | null>((min, s) => (min === null || BigInt(s.id) < BigInt(min) ? s.id : min), null);
         if (!oldest || fresh.length < statuses.length) break;
         await ctx.saveCursor(stream, { sinceId: state.sinceId, pending: { newestId: newest, untilId: oldest } });
         await ctx.heartbeat();
       }
-      await ctx.saveCursor(stream, { sinceId: newer(state.sinceId, newest), pending: null });
+      await ctx.saveCursor(stream, { sinceId: newerId(state.sinceId, newest), pending: null });
     });
   }
 
-  private resumable(ctx: CollectContext | null, stream: string, run: () => Promise<void>): Promise<void> {
+  /** Runs `run` (a whole stream, which re-reads its cursor, or one call) under the retry policy. */
+  private resumable<T>(ctx: CollectContext | null, stream: string, run: () => Promise<T>): Promise<T> {
     return withRetryPolicy(
       run,
       (err) => {
@@ -184,14 +183,6 @@ export class MastodonCollector implements Collector {
     );
   }
 
-  private async withRetries<T>(ctx: CollectContext | null, stream: string, call: () => Promise<T>): Promise<T> {
-    let result!: T;
-    await this.resumable(ctx, stream, async () => {
-      result = await call();
-    });
-    return result;
-  }
-
   /** Mastodon's default limit (an instance may allow more), counted as Mastodon counts. */
   readonly replyLimit = { max: 500, unit: 'characters', measure: (reply: { text: string; customerHandle: string }) => mastodonLength(mastodonReplyText(reply.text, reply.customerHandle)) };
 
@@ -204,7 +195,7 @@ export class MastodonCollector implements Collector {
     if (!this.clients.configured) throw new ReplyNotSentError('Mastodon is not configured: set MASTODON_URL and MASTODON_ACCESS_TOKEN', true);
     const text = mastodonReplyText(reply.text, reply.customerHandle);
     try {
-      const status = await this.withRetries(null, 'mastodon:reply', () =>
+      const status = await this.resumable(null, 'mastodon:reply', () =>
         this.clients.get().v1.statuses.create(
           { status: text, inReplyToId: reply.inReplyToExternalId, visibility: 'public' },
           { requestInit: { headers: { 'Idempotency-Key': reply.idempotencyKey } } },
@@ -223,7 +214,7 @@ export class MastodonCollector implements Collector {
     const out: MetricsLookup[] = [];
     for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
       const chunk = ids.slice(i, i + LOOKUP_CHUNK);
-      const found = await this.withRetries(null, 'mastodon:lookup', () => this.clients.get().v1.statuses.fetch({ id: chunk }));
+      const found = await this.resumable(null, 'mastodon:lookup', () => this.clients.get().v1.statuses.fetch({ id: chunk }));
       await this.state.countReads('mastodon', found.length);
       const { statuses, skipped } = parseStatuses(found);
       for (const s of skipped) this.logger.warn({ statusId: s.id, problem: s.problem }, 'Skipped a malformed status from Mastodon');

@@ -3,7 +3,7 @@ import { ApiPartialResponseError, ApiRequestError, ApiResponseError } from 'twit
 import { Settings, SETTINGS } from '../../config/settings';
 import { emptyBatch } from '../collected';
 import type { CollectContext, Collector, MetricsLookup } from '../collector';
-import { CollectorStateService, ReadCapReachedError } from '../collector-state.service';
+import { CollectorStateService, newerId, ReadCapReachedError } from '../collector-state.service';
 import { resolveOwnedAccounts } from '../owned-accounts';
 import { withRetryPolicy } from '../retry-policy';
 import { XApiClients } from './x-api-target';
@@ -32,8 +32,6 @@ interface TweetPage {
 const MAX_RATE_LIMIT_WAIT_MS = 16 * 60_000;
 const FIRST_TIMELINE_WINDOW_MS = 7 * 24 * 3600_000;
 
-const maxId = (a: string | null | undefined, b: string | null | undefined) =>
-  !a ? (b ?? null) : !b ? a : BigInt(a) >= BigInt(b) ? a : b;
 
 export function isTransient(err: unknown): boolean {
   if (err instanceof ApiRequestError || err instanceof ApiPartialResponseError) return true;
@@ -112,7 +110,7 @@ export class XCollector implements Collector {
   /** Looks up each owned account (id and follower count) once per run. */
   private resolveOwnedAccounts(ctx: CollectContext) {
     return resolveOwnedAccounts(ctx, 'x', async (handle) => {
-      const res = await this.withRetries(ctx, () => this.clients.get().v2.userByUsername(handle, { 'user.fields': USER_FIELDS }));
+      const res = await this.resumable(ctx, 'x:users', () => this.clients.get().v2.userByUsername(handle, { 'user.fields': USER_FIELDS }));
       const user = parseUsers(res.data ? [res.data] : []).values().next().value;
       if (!user) {
         this.logger.warn({ topicId: ctx.topic.id, handle, errors: res.errors }, 'Owned account not found on X');
@@ -143,18 +141,19 @@ export class XCollector implements Collector {
         const meta = page.meta ?? {};
         await this.state.countReads('x', meta.result_count ?? page.tweets.length);
         await onPage(page);
-        newest = maxId(newest, meta.newest_id);
+        newest = newerId(newest, meta.newest_id);
         if (page.done || !meta.oldest_id) break;
         await ctx.saveCursor(stream, { sinceId: state.sinceId, pending: { newestId: newest, untilId: meta.oldest_id } });
         await ctx.heartbeat();
         await this.state.assertUnderCap('x', ctx.readCap);
         page = await page.next();
       }
-      await ctx.saveCursor(stream, { sinceId: maxId(state.sinceId, newest), pending: null });
+      await ctx.saveCursor(stream, { sinceId: newerId(state.sinceId, newest), pending: null });
     });
   }
 
-  private resumable(ctx: CollectContext, stream: string, run: () => Promise<void>): Promise<void> {
+  /** Runs `run` (a whole stream, which re-reads its cursor, or one call) under the retry policy. */
+  private resumable<T>(ctx: CollectContext, stream: string, run: () => Promise<T>): Promise<T> {
     return withRetryPolicy(
       run,
       (err) => {
@@ -175,14 +174,6 @@ export class XCollector implements Collector {
         },
       },
     );
-  }
-
-  private async withRetries<T>(ctx: CollectContext, call: () => Promise<T>): Promise<T> {
-    let result!: T;
-    await this.resumable(ctx, 'x:users', async () => {
-      result = await call();
-    });
-    return result;
   }
 
   async lookupMetrics(ids: string[]): Promise<MetricsLookup[]> {

@@ -9,6 +9,7 @@ import {
   type TlsKeyPair,
 } from '../../emulator-http-server';
 import { clauseMatches, normalize, parseSearchQuery, words } from '../../emulator-search-text';
+import { graphemeLength } from '../../collector';
 
 /** The access token the emulator accepts unless the options give another. */
 export const MASTODON_EMULATOR_TOKEN = 'test-mastodon-token-1234';
@@ -1121,14 +1122,9 @@ function countableLength(text: string, spoilerText: string): number {
       return 'x'.repeat(23) + url.slice(trimmed.length);
     })
     .replace(MENTION_PATTERN, (_mention, username: string) => `@${username}`);
-  return graphemes(spoilerText + countable);
+  return graphemeLength(spoilerText + countable);
 }
 
-function graphemes(text: string): number {
-  let count = 0;
-  for (const _ of new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text)) count += 1;
-  return count;
-}
 
 /**
  * PostStatusService's `sensitive`: `(param.nil? ? default : param) || spoiler_text.present?`, then
