@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AccountSnapshotInput, MentionInput, PostInput, PublicMetrics, ReplyInput } from '../collected';
 import { didOfUri } from './bluesky-query';
+import { parseEach, type Skipped } from '../payload-items';
 
 /**
  * Bluesky's views (`app.bsky.feed.defs#postView`, `#feedViewPost`) → what ingestion takes.
@@ -33,23 +34,9 @@ const postViewSchema = z.object({
 
 export type BlueskyPost = z.infer<typeof postViewSchema>;
 
-export interface Skipped {
-  id: string;
-  problem: string;
-}
-
 /** Validates post views one by one: the good ones and, for the log, what was wrong with the rest. */
 export function parsePosts(raw: unknown[]): { posts: BlueskyPost[]; skipped: Skipped[] } {
-  const posts: BlueskyPost[] = [];
-  const skipped: Skipped[] = [];
-  for (const item of raw) {
-    const parsed = postViewSchema.safeParse(item);
-    if (parsed.success) posts.push(parsed.data);
-    else {
-      const uri = (item as { uri?: unknown })?.uri;
-      skipped.push({ id: typeof uri === 'string' ? uri : '(no uri)', problem: parsed.error.issues.map((i) => `${i.path.join('.') || 'post'}: ${i.message}`).join('; ') });
-    }
-  }
+  const { items: posts, skipped } = parseEach(postViewSchema, raw, 'post', 'uri');
   return { posts, skipped };
 }
 

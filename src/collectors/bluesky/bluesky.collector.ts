@@ -6,7 +6,8 @@ import { CollectorStateService } from '../collector-state.service';
 import { resolveOwnedAccounts } from '../owned-accounts';
 import { withRetryPolicy } from '../retry-policy';
 import { BlueskyAgents } from './bluesky-agent';
-import { mentionsOf, metricsOf, parsePosts, postUrl, snapshotOf, sortAt, timelineItems, type BlueskyPost, type Skipped } from './bluesky-payload';
+import { mentionsOf, metricsOf, parsePosts, postUrl, snapshotOf, sortAt, timelineItems, type BlueskyPost } from './bluesky-payload';
+import type { Skipped } from '../payload-items';
 import { termsToSearch, topicMatcher } from '../topic-query';
 import { didOfUri, queryableOf } from './bluesky-query';
 

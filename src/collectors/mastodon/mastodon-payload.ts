@@ -2,6 +2,7 @@ import { convert } from 'html-to-text';
 import { z } from 'zod';
 import type { AccountSnapshotInput, MentionInput, PostInput, PublicMetrics, ReplyInput } from '../collected';
 import type { QueryablePost } from '../topic-query';
+import { parseEach, type Skipped } from '../payload-items';
 
 /**
  * Mastodon's entities (`Status`, `Account`), as `masto` hands them over (keys in camelCase), → what
@@ -44,22 +45,8 @@ const statusSchema = statusBase.extend({ reblog: statusBase.nullable().optional(
 export type MastodonStatus = z.infer<typeof statusSchema>;
 export type MastodonAccount = z.infer<typeof accountSchema>;
 
-export interface Skipped {
-  id: string;
-  problem: string;
-}
-
 export function parseStatuses(raw: readonly unknown[]): { statuses: MastodonStatus[]; skipped: Skipped[] } {
-  const statuses: MastodonStatus[] = [];
-  const skipped: Skipped[] = [];
-  for (const item of raw) {
-    const parsed = statusSchema.safeParse(item);
-    if (parsed.success) statuses.push(parsed.data);
-    else {
-      const id = (item as { id?: unknown })?.id;
-      skipped.push({ id: typeof id === 'string' ? id : '(no id)', problem: parsed.error.issues.map((i) => `${i.path.join('.') || 'status'}: ${i.message}`).join('; ') });
-    }
-  }
+  const { items: statuses, skipped } = parseEach(statusSchema, raw, 'status');
   return { statuses, skipped };
 }
 

@@ -7,7 +7,8 @@ import { resolveOwnedAccounts } from '../owned-accounts';
 import { withRetryPolicy } from '../retry-policy';
 import { termsToSearch, topicMatcher } from '../topic-query';
 import { MastodonClients } from './mastodon-client';
-import { mentionsOf, metricsOf, parseAccount, parseStatuses, queryableOf, snapshotOf, timelineItems, type MastodonStatus, type Skipped } from './mastodon-payload';
+import { mentionsOf, metricsOf, parseAccount, parseStatuses, queryableOf, snapshotOf, timelineItems, type MastodonStatus } from './mastodon-payload';
+import type { Skipped } from '../payload-items';
 
 /** Mastodon pages hold at most 40 statuses. */
 const PAGE_SIZE = 40;

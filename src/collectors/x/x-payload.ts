@@ -1,6 +1,7 @@
 import type { TTweetv2Expansion, TweetV2, UserV2 } from 'twitter-api-v2';
 import { z } from 'zod';
 import type { AccountSnapshotInput, MentionInput, PostInput, PublicMetrics, ReplyInput } from '../collected';
+import { parseEach, type Skipped } from '../payload-items';
 
 /**
  * X API v2 payloads are validated at the edge: a post that does not have the shape we rely on is
@@ -49,22 +50,8 @@ export const TWEET_FIELDS: (keyof TweetV2)[] = [
 export const USER_FIELDS: (keyof UserV2)[] = ['username', 'name', 'public_metrics'];
 export const EXPANSIONS: TTweetv2Expansion[] = ['author_id'];
 
-export interface Skipped {
-  id: string;
-  problem: string;
-}
-
 export function parseTweets(raw: unknown[]): { tweets: XTweet[]; skipped: Skipped[] } {
-  const tweets: XTweet[] = [];
-  const skipped: Skipped[] = [];
-  for (const item of raw) {
-    const parsed = tweetSchema.safeParse(item);
-    if (parsed.success) tweets.push(parsed.data);
-    else {
-      const id = typeof (item as { id?: unknown })?.id === 'string' ? (item as { id: string }).id : '(no id)';
-      skipped.push({ id, problem: parsed.error.issues.map((i) => `${i.path.join('.') || 'tweet'}: ${i.message}`).join('; ') });
-    }
-  }
+  const { items: tweets, skipped } = parseEach(tweetSchema, raw, 'tweet');
   return { tweets, skipped };
 }
 
