@@ -55,11 +55,11 @@ export function isTransient(err: unknown): boolean {
 @Injectable()
 export class BlueskyCollector implements Collector {
   readonly platform = 'bluesky' as const;
+  private readonly logger = new Logger('BlueskyCollector');
 
   get configured(): boolean {
     return this.agents.configured;
   }
-  private readonly logger = new Logger('BlueskyCollector');
 
   constructor(
     private readonly agents: BlueskyAgents,

@@ -55,11 +55,11 @@ type PageSource = (maxId: string | undefined) => AsyncIterable<readonly unknown[
 @Injectable()
 export class MastodonCollector implements Collector {
   readonly platform = 'mastodon' as const;
+  private readonly logger = new Logger('MastodonCollector');
 
   get configured(): boolean {
     return this.clients.configured;
   }
-  private readonly logger = new Logger('MastodonCollector');
 
   constructor(
     private readonly clients: MastodonClients,

@@ -48,11 +48,11 @@ export function isTransient(err: unknown): boolean {
 @Injectable()
 export class XCollector implements Collector {
   readonly platform = 'x' as const;
+  private readonly logger = new Logger('XCollector');
 
   get configured(): boolean {
     return this.clients.configured;
   }
-  private readonly logger = new Logger('XCollector');
 
   constructor(
     private readonly clients: XApiClients,
