@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from './api-keys.service';
 import { Auth, InstallationAdmin, Roles } from './auth/auth.decorators';
 import { CreateWorkspaceDto, UpdateWorkspaceDto } from './dto/workspace.dto';
@@ -33,8 +33,17 @@ export class WorkspacesController {
 
   @Patch('current')
   @Roles('admin')
-  @ApiOperation({ summary: "Change the caller's workspace: name, time zone, currency, SLA targets, business hours, costs" })
-  update(@Auth() auth: AuthContext, @Body() dto: UpdateWorkspaceDto) {
-    return this.workspaces.update(auth.workspaceId, dto as never);
+  @ApiOperation({
+    summary: "Change the caller's workspace: name, time zone, currency, SLA targets, business hours, costs",
+    description:
+      'A JSON Merge Patch (RFC 7396): send only what changes. A field not sent keeps its value, an object is merged into the stored one ' +
+      'at every depth, an array replaces the stored one, and null resets a field to its default. The result is validated as a whole: ' +
+      'a 400 names each invalid field and stores nothing.',
+  })
+  @ApiBody({ type: UpdateWorkspaceDto })
+  // The body is a patch, not a workspace: it is validated after merging (WorkspacesService.update),
+  // so it is taken as `unknown` and the global ValidationPipe leaves it alone.
+  update(@Auth() auth: AuthContext, @Body() body: unknown) {
+    return this.workspaces.update(auth.workspaceId, body);
   }
 }

@@ -1,9 +1,12 @@
-import { Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, Logger, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { randomBytes } from 'node:crypto';
 import { Model, Types } from 'mongoose';
+import { validateRecord } from '../inputs/record-batch';
 import { ApiKeysService, IssuedApiKey } from './api-keys.service';
+import { WorkspaceStateDto } from './dto/workspace.dto';
 import { defaultWorkspaceSettings, Workspace, WorkspaceSettings } from './schemas/workspace.schema';
+import { dropUnsetFields, isRecord, mergePatch, patchUpdate, UnsafeKeyError, withDefaults } from './settings-merge';
 
 export const DEFAULT_WORKSPACE_SLUG = 'default';
 
@@ -30,8 +33,14 @@ function toView(doc: Workspace & { _id: unknown }): WorkspaceView {
     slug: doc.slug,
     timezone: doc.timezone,
     currency: doc.currency,
-    settings: { ...defaultWorkspaceSettings(), ...(doc.settings ?? {}) },
+    settings: withDefaults(doc.settings).settings,
   };
+}
+
+function valueAt(root: unknown, path: string): unknown {
+  let value = root;
+  for (const key of path.split('.')) value = isRecord(value) ? value[key] : undefined;
+  return value;
 }
 
 function slugify(name: string): string {
@@ -46,7 +55,7 @@ function slugify(name: string): string {
 }
 
 @Injectable()
-export class WorkspacesService {
+export class WorkspacesService implements OnModuleInit {
   private readonly logger = new Logger(WorkspacesService.name);
 
   constructor(
@@ -83,7 +92,10 @@ export class WorkspacesService {
       timezone: input.timezone,
       currency: input.currency,
       slug: slugify(input.name),
-      settings: { ...defaultWorkspaceSettings(), ...(input.settings ?? {}) },
+      // The validated DTO instance carries every declared field, the absent ones as undefined;
+      // a JSON round trip drops those, so they cannot overwrite a default.
+      settings: withDefaults(mergePatch(defaultWorkspaceSettings(), JSON.parse(JSON.stringify(input.settings ?? {})), defaultWorkspaceSettings(), 'settings'))
+        .settings,
       webhookSecret,
     });
     const apiKey = await this.apiKeys.issue(doc.id, 'first admin key', 'admin');
@@ -107,18 +119,60 @@ export class WorkspacesService {
     return docs.map(toView);
   }
 
-  async update(
-    workspaceId: string,
-    patch: { name?: string; timezone?: string; currency?: string; settings?: Partial<WorkspaceSettings> },
-  ): Promise<WorkspaceView> {
-    const current = await this.get(workspaceId);
-    const $set: Record<string, unknown> = {};
-    if (patch.name !== undefined) $set.name = patch.name;
-    if (patch.timezone !== undefined) $set.timezone = patch.timezone;
-    if (patch.currency !== undefined) $set.currency = patch.currency;
-    if (patch.settings) $set.settings = { ...current.settings, ...patch.settings };
-    await this.workspaces.updateOne({ _id: new Types.ObjectId(workspaceId) }, { $set });
+  /**
+   * Applies a JSON Merge Patch to the workspace (see settings-merge.ts): fields not sent keep their
+   * stored values, `null` resets a field to its default. The merged result is validated as a
+   * whole; when it is invalid the answer is a 400 naming each field and nothing is stored.
+   */
+  async update(workspaceId: string, patch: unknown): Promise<WorkspaceView> {
+    if (!isRecord(patch)) throw new BadRequestException('the body must be a JSON object: the fields to change (JSON Merge Patch)');
+    const _id = new Types.ObjectId(workspaceId);
+    const doc = await this.workspaces.findById(_id).lean();
+    if (!doc) throw new NotFoundException('workspace not found');
+    const stored = { name: doc.name, timezone: doc.timezone, currency: doc.currency, settings: doc.settings as unknown };
+    let merged: unknown;
+    try {
+      merged = mergePatch({ ...stored, settings: withDefaults(doc.settings).settings }, patch);
+    } catch (err) {
+      if (err instanceof UnsafeKeyError) throw new BadRequestException([err.message]);
+      throw err;
+    }
+    const checked = await validateRecord(WorkspaceStateDto, merged);
+    if (checked.errors) throw new BadRequestException(checked.errors);
+    const { $set, $unset } = patchUpdate(patch, stored, dropUnsetFields(merged) as Record<string, unknown>);
+    if (Object.keys($set).length || Object.keys($unset).length) {
+      await this.workspaces.updateOne({ _id }, Object.keys($unset).length ? { $set, $unset } : { $set });
+    }
     return this.get(workspaceId);
+  }
+
+  async onModuleInit() {
+    await this.repairSettings();
+  }
+
+  /**
+   * Fills the settings blocks that an older version stored as `null` (its PATCH replaced every
+   * block it was not sent) with their defaults, one log line per workspace repaired. Each field is
+   * written only if it still holds what was read, so a change made meanwhile is kept.
+   */
+  async repairSettings(): Promise<number> {
+    const docs = await this.workspaces.find({}, { settings: 1 }).lean();
+    let repaired = 0;
+    for (const doc of docs) {
+      const { settings, filled } = withDefaults(doc.settings);
+      if (!filled.length) continue;
+      const filter: Record<string, unknown> = { _id: doc._id };
+      const $set: Record<string, unknown> = {};
+      for (const path of filled) {
+        filter[path] = valueAt(doc, path) ?? null;
+        $set[path] = valueAt({ settings }, path);
+      }
+      const res = await this.workspaces.updateOne(filter, { $set });
+      if (!res.matchedCount) continue;
+      repaired++;
+      this.logger.warn({ workspaceId: String(doc._id), filled }, 'Workspace settings repaired: missing or null fields now hold their defaults');
+    }
+    return repaired;
   }
 
   async webhookSecret(workspaceId: string): Promise<string> {

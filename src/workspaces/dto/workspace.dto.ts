@@ -7,6 +7,7 @@ import {
   IsInt,
   IsISO4217CurrencyCode,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   IsTimeZone,
@@ -109,9 +110,22 @@ export class CreateWorkspaceDto {
   @ApiPropertyOptional({ type: WorkspaceSettingsDto }) @IsOptional() @ValidateNested() @Type(() => WorkspaceSettingsDto) settings?: WorkspaceSettingsDto;
 }
 
+/**
+ * The body of `PATCH /workspaces/current`, a JSON Merge Patch: only the fields sent change, an
+ * object is merged into the stored one at every depth, an array replaces, and `null` resets a
+ * field to its default. Documents the shape; the merged result is what gets validated.
+ */
 export class UpdateWorkspaceDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(120) name?: string;
   @ApiPropertyOptional({ example: 'America/Sao_Paulo' }) @IsOptional() @IsTimeZone() timezone?: string;
   @ApiPropertyOptional({ example: 'BRL' }) @IsOptional() @IsISO4217CurrencyCode() currency?: string;
   @ApiPropertyOptional({ type: WorkspaceSettingsDto }) @IsOptional() @ValidateNested() @Type(() => WorkspaceSettingsDto) settings?: WorkspaceSettingsDto;
+}
+
+/** A workspace after a patch is applied: every field present (settings filled with their defaults). */
+export class WorkspaceStateDto {
+  @IsString() @MinLength(1) @MaxLength(120) name: string;
+  @IsTimeZone() timezone: string;
+  @IsISO4217CurrencyCode() currency: string;
+  @IsObject() @ValidateNested() @Type(() => WorkspaceSettingsDto) settings: WorkspaceSettingsDto;
 }
