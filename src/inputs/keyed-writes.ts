@@ -1,4 +1,5 @@
-import { Logger } from '@nestjs/common';
+import { Logger, ServiceUnavailableException } from '@nestjs/common';
+import { EJSON } from 'bson';
 import { AnyBulkWriteOperation, Model, Types } from 'mongoose';
 import { AcceptedRecord, RecordRef, RejectedRecord } from './record-batch';
 
@@ -71,6 +72,64 @@ const logger = new Logger('KeyedWrites');
 
 type StoredRecord = Record<string, unknown> & { _id: Types.ObjectId };
 
+/** Why one write of a batch was not done. */
+interface WriteFailure {
+  /** The message for the caller: names the cause, never the database's own words. */
+  error: string;
+  /** The record was valid and the database failed: sending it again is safe. */
+  retry: boolean;
+  /** For the log. */
+  detail: string;
+  code?: number;
+}
+
+const DATABASE_FAILED = 'the record could not be stored: the database failed while storing the batch; it was not kept, send it again';
+
+function failureOf(raw: { name?: string; code?: number; errmsg?: string; message?: string }): WriteFailure {
+  const detail = raw.errmsg ?? raw.message ?? `write error ${raw.code}`;
+  if (raw.name === 'ValidationError' || raw.name === 'CastError') {
+    return { error: `the record could not be stored: ${raw.message}`, retry: false, detail };
+  }
+  if (raw.code === 11000) return { error: 'the record could not be stored: it conflicts with a stored record (duplicate key)', retry: false, detail, code: 11000 };
+  return { error: DATABASE_FAILED, retry: true, detail, code: raw.code };
+}
+
+/**
+ * The fate of each write of an unordered bulk: a failure, `null` when it is known to be done, or
+ * `undefined` when the database did not say (the command itself failed part-way, or the counts
+ * do not add up, e.g. an update that matched nothing because its record was deleted meanwhile).
+ */
+async function runBulk(model: Model<StoredRecord>, ops: AnyBulkWriteOperation<StoredRecord>[], insertCount: number) {
+  let res: Record<string, any> | null = null;
+  let err: Record<string, any> | null = null;
+  try {
+    res = (await model.bulkWrite(ops, { ordered: false })) as unknown as Record<string, any>;
+  } catch (e) {
+    err = (e ?? {}) as Record<string, any>;
+  }
+  const fates: (WriteFailure | null | undefined)[] = new Array(ops.length).fill(undefined);
+  // A document that fails Mongoose's own validation is left out of an unordered bulk without an
+  // error thrown; Mongoose then gives the outcome per original position in `mongoose.results`,
+  // and the database's write-error indexes count only the documents it was sent.
+  const perOp: unknown[] | undefined = (err ?? res)?.mongoose?.results;
+  if (Array.isArray(perOp)) perOp.forEach((r, i) => r && (fates[i] = failureOf(r as never)));
+  else for (const we of (err?.writeErrors ?? []) as { index: number }[]) fates[we.index] = failureOf(we as never);
+
+  const result = err ? err.result : res;
+  const count = (name: string) => (typeof result?.[name] === 'number' ? (result[name] as number) : -1);
+  const failedIn = (from: number, to: number) => fates.slice(from, to).filter(Boolean).length;
+  if (count('insertedCount') + failedIn(0, insertCount) === insertCount) for (let i = 0; i < insertCount; i++) fates[i] ??= null;
+  if (count('matchedCount') + failedIn(insertCount, ops.length) === ops.length - insertCount) for (let i = insertCount; i < ops.length; i++) fates[i] ??= null;
+  return { fates, err };
+}
+
+const sameValue = (a: unknown, b: unknown) => EJSON.stringify({ v: a ?? null }) === EJSON.stringify({ v: b ?? null });
+
+/**
+ * Writes the batch in one unordered bulk and answers, per record, whether it is stored. A record
+ * is reported stored only when the database said so, or when reading it back shows it as sent;
+ * when even that read fails, the request fails (503) rather than guess.
+ */
 export async function writeKeyedBatch<D extends object>(target: KeyedCollection<D>, records: readonly KeyedRecord<D>[]): Promise<KeyedWriteResult> {
   if (records.length === 0) return { accepted: [], rejected: [] };
   const keys = [...new Set(records.map((r) => r.key).filter((k): k is string => k !== null))];
@@ -83,37 +142,54 @@ export async function writeKeyedBatch<D extends object>(target: KeyedCollection<
     ...plan.inserts.map((w) => ({ insertOne: { document: { _id: w.id, ...(w.doc as Record<string, unknown>) } } })),
     ...plan.updates.map((w) => ({ updateOne: { filter: { _id: w.id, workspaceId: target.workspaceId }, update: { $set: w.doc as Record<string, unknown> } } })),
   ];
+  const { fates, err } = await runBulk(model, ops, plan.inserts.length);
 
-  const failures = new Map<string, string>();
   const replacedIds = new Map<string, Types.ObjectId>();
-  await model.bulkWrite(ops, { ordered: false }).catch(async (err) => {
-    const writeErrors: { index: number; code?: number; errmsg?: string }[] = err?.writeErrors ?? [];
-    if (!writeErrors.length) throw err;
-    for (const we of writeErrors) {
-      const write = writes[we.index];
-      if (!write) continue;
-      // Another request stored the same key between our read and our insert: ours replaces it.
-      if (we.code === 11000 && write.key !== null && we.index < plan.inserts.length) {
-        const filter = target.keyFilter(write.doc);
-        await model.updateOne(filter, { $set: write.doc as Record<string, unknown> });
-        const winner = await model.findOne(filter, { _id: 1 }).lean();
-        if (winner) {
-          replacedIds.set(String(write.id), winner._id);
-          continue;
-        }
+  for (let i = 0; i < plan.inserts.length; i++) {
+    const write = writes[i];
+    if (fates[i]?.code !== 11000 || write.key === null) continue;
+    // Another request stored the same key between our read and our insert: ours replaces it.
+    try {
+      const filter = target.keyFilter(write.doc);
+      await model.updateOne(filter, { $set: write.doc as Record<string, unknown> });
+      const winner = await model.findOne(filter, { _id: 1 }).lean();
+      if (winner) {
+        replacedIds.set(String(write.id), winner._id);
+        fates[i] = null;
       }
-      failures.set(String(write.id), we.errmsg ?? `write error ${we.code}`);
+    } catch (e) {
+      fates[i] = failureOf(e as never);
     }
-  });
-  if (failures.size) logger.warn({ failures: [...failures.values()] }, 'Some records of a batch were not stored');
-  // The database's own message stays in the log; the caller learns which record failed.
+  }
+
+  const unknown = writes.filter((_, i) => fates[i] === undefined);
+  if (unknown.length) {
+    const readBack = await findInChunks(unknown.map((w) => w.id), (ids) => model.find({ _id: { $in: ids } }).lean()).catch((e) => {
+      logger.error({ err: err?.message ?? String(err), readBack: (e as Error)?.message }, 'A batch failed part-way and could not be read back');
+      throw new ServiceUnavailableException(
+        'the database failed while storing this batch, and which records were stored is not known: records sent with an externalId can be sent again safely',
+      );
+    });
+    const byId = new Map(readBack.map((d) => [String(d._id), d]));
+    for (let i = 0; i < writes.length; i++) {
+      if (fates[i] !== undefined) continue;
+      const stored = byId.get(String(writes[i].id));
+      const asSent = stored && Object.entries(writes[i].doc as Record<string, unknown>).every(([k, v]) => sameValue(stored[k], v));
+      fates[i] = asSent ? null : { error: DATABASE_FAILED, retry: true, detail: err?.message ?? 'not stored as sent' };
+    }
+  }
+
+  const failures = new Map<string, WriteFailure>();
+  writes.forEach((w, i) => fates[i] && failures.set(String(w.id), fates[i]!));
+  // The database's own messages stay in the log; the caller learns which record failed and why.
+  if (failures.size) logger.warn({ failures: [...failures.values()].map((f) => f.detail), batchError: err?.message }, 'Some records of a batch were not stored');
 
   const accepted: AcceptedRecord[] = [];
   const rejected: RejectedRecord[] = [];
   for (const { id, status, ...ref } of plan.accepted) {
     const failure = failures.get(String(id));
     if (failure) {
-      rejected.push({ ...(ref as RecordRef), errors: ['the record could not be stored; try again'] });
+      rejected.push({ ...(ref as RecordRef), errors: [failure.error], ...(failure.retry ? { retry: true as const } : {}) });
       continue;
     }
     const replaced = replacedIds.get(String(id));

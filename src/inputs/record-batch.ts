@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { BadRequestException, ServiceUnavailableException } from '@nestjs/common';
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
 
@@ -13,7 +13,8 @@ export const MAX_RECORDS_PER_REQUEST = 5000;
 /** Where a record came from: its position in a JSON array (from 0), or its line in a CSV file (the header is line 1). */
 export type RecordRef = { index: number } | { line: number };
 
-export type RejectedRecord = RecordRef & { errors: string[] };
+/** `retry`: the record was valid and not stored because the database failed; sending it again is safe. */
+export type RejectedRecord = RecordRef & { errors: string[]; retry?: true };
 export type AcceptedRecord = RecordRef & { id: string; status: 'stored' | 'updated' };
 
 export interface IngestReport {
@@ -120,12 +121,17 @@ export function ingestReport(accepted: AcceptedRecord[], rejected: RejectedRecor
 /**
  * What the endpoint answers: the report (200) when something was kept; a 400 when the single
  * object was invalid (its messages, as the ValidationPipe would give them) or when every record
- * of a batch was rejected (with the per-record report under `rejected`).
+ * of a batch was rejected (with the per-record report under `rejected`); a 503 instead of the 400
+ * when a record was rejected because the database failed.
  */
 export function answerIngest(batch: IncomingBatch, report: IngestReport): IngestReport {
-  if (batch.single && report.rejected.length) throw new BadRequestException(report.rejected[0].errors);
+  const databaseFailed = report.rejected.some((r) => r.retry);
+  if (batch.single && report.rejected.length) {
+    throw databaseFailed ? new ServiceUnavailableException(report.rejected[0].errors) : new BadRequestException(report.rejected[0].errors);
+  }
   if (report.stored + report.updated === 0 && report.rejected.length) {
-    throw new BadRequestException({
+    // Nothing kept because the database failed is not the sender's fault: 503, with the same report.
+    throw new (databaseFailed ? ServiceUnavailableException : BadRequestException)({
       message: `no record was stored: all ${report.rejected.length} were rejected`,
       rejected: report.rejected,
     });
