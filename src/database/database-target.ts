@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { EmbeddedMongoServer } from '../embedded-mongo';
+import { EmbeddedMongoServer, EngineStartError } from '../embedded-mongo';
 import { Settings } from '../config/settings';
 
 /** Where Mongoose connects: a real MongoDB (`MONGODB_URI`) or the embedded engine. */
@@ -7,6 +7,8 @@ export interface DatabaseTarget {
   kind: 'external' | 'embedded';
   uri: string;
   dataDir: string | null;
+  /** Why the database cannot take writes now (the embedded engine's disk is full, say), or null. */
+  unavailableReason(): string | null;
   stop(): Promise<void>;
 }
 
@@ -25,7 +27,7 @@ function redact(uri: string): string {
 export async function openDatabaseTarget(settings: Settings, logger = new Logger('Database')): Promise<DatabaseTarget> {
   if (settings.mongodbUri) {
     logger.log(`Using MongoDB at ${redact(settings.mongodbUri)}`);
-    return { kind: 'external', uri: settings.mongodbUri, dataDir: null, stop: async () => undefined };
+    return { kind: 'external', uri: settings.mongodbUri, dataDir: null, unavailableReason: () => null, stop: async () => undefined };
   }
   const engineLog = new Logger('EmbeddedMongo');
   const server = new EmbeddedMongoServer({
@@ -38,9 +40,27 @@ export async function openDatabaseTarget(settings: Settings, logger = new Logger
       debug: (obj, msg) => engineLog.debug({ ...obj, msg }),
     },
   });
-  const { uri } = await server.start();
+  let uri: string;
+  try {
+    ({ uri } = await server.start());
+  } catch (err) {
+    if (err instanceof EngineStartError && err.code === 'DATA_DIR_DAMAGED') {
+      // Said plainly on stderr, before the framework's stack trace: this is what the user must act on.
+      process.stderr.write(`\nOuvidor cannot start: ${err.message.replace(/^embedded engine failed to start: /, '')}\n\n`);
+    }
+    throw err;
+  }
   logger.log(
     `Using the embedded MongoDB-compatible engine at ${uri} (${settings.dataDir ? `data in ${settings.dataDir}` : 'memory only'})`,
   );
-  return { kind: 'embedded', uri, dataDir: settings.dataDir, stop: () => server.stop() };
+  return {
+    kind: 'embedded',
+    uri,
+    dataDir: settings.dataDir,
+    unavailableReason: () => {
+      const status = server.storageStatus;
+      return status.writable ? null : `writes cannot be made durable in ${settings.dataDir}: ${status.reason ?? 'unknown error'}`;
+    },
+    stop: () => server.stop(),
+  };
 }

@@ -23,8 +23,13 @@ let nextRequestId = 1;
 export interface ConnectionDeps {
   connectionId: number;
   context: (db: string) => CommandContext;
-  /** Resolves when every change made so far is durable (immediately without a data directory). */
-  durable: () => Promise<void> | null;
+  /** A reading taken before a command runs, handed back to `durable` after it. */
+  writeMark?: () => number;
+  /**
+   * Resolves when every change made so far is durable (null without a data directory, or when the
+   * command wrote nothing and waiting could only fail: reads keep working while the disk is full).
+   */
+  durable: (mark?: number) => Promise<void> | null;
   logger: DispatchLogger & { error(obj: object, msg?: string): void };
 }
 
@@ -77,14 +82,21 @@ export class ClientConnection {
     if (typeof db !== 'string' || db.length === 0) {
       body = serialize({ ok: 0, errmsg: 'OP_MSG requests require a $db argument', code: 40571, codeName: 'Location40571' });
     } else {
+      const mark = this.deps.writeMark?.();
       body = dispatchCommand(command, this.deps.context(db), this.deps.logger);
-      const pending = this.deps.durable();
+      const pending = this.deps.durable(mark);
       if (pending) {
         try {
           await pending;
         } catch (err) {
-          this.deps.logger.error({ err: String(err) }, 'embedded engine: journal write failed');
-          body = serialize({ ok: 0, errmsg: `journal write failed: ${String(err)}`, code: ErrorCode.InternalError, codeName: 'InternalError' });
+          // The change is applied in memory and will be written once the disk takes it, but it is
+          // not durable now, so the client must not take it as acknowledged.
+          body = serialize({
+            ok: 0,
+            errmsg: `write not acknowledged: the journal could not be made durable (${err instanceof Error ? err.message : String(err)})`,
+            code: ErrorCode.InternalError,
+            codeName: 'InternalError',
+          });
         }
       }
     }

@@ -366,14 +366,14 @@ export class DurableStorage implements ChangeLog {
     return total;
   }
 
-  /** Final compaction, then release of the files. */
-  async close(): Promise<void> {
+  /** Final compaction (unless `compact: false`), then release of the files. */
+  async close(options: { compact?: boolean } = {}): Promise<void> {
     if (!this.writer) return;
     try {
       await this.compaction?.catch(() => undefined);
       await this.writer.flushed();
       // Nothing journaled since the last snapshot: it is already the whole state.
-      if (this.writer.size > 0 || !this.base.name) await this.compact();
+      if (options.compact !== false && (this.writer.size > 0 || !this.base.name)) await this.compact();
     } finally {
       if (this.retryTimer) clearInterval(this.retryTimer);
       this.retryTimer = null;

@@ -6,6 +6,23 @@ import { CONSOLE_LOGGER, type EmbeddedMongoLogger, type EngineServerOptions } fr
 
 export type { EmbeddedMongoLogger } from './engine-server';
 
+/** Whether the engine can make writes durable: false while journal writes fail (disk full, I/O error). */
+export interface EngineStorageStatus {
+  writable: boolean;
+  reason?: string;
+}
+
+/** Why the engine did not start; `code` is `DATA_DIR_DAMAGED` when the data directory needs `npm run db:repair`. */
+export class EngineStartError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+    this.name = 'EngineStartError';
+  }
+}
+
 export interface EmbeddedMongoOptions {
   /** Where the journal and snapshot live; null or unset keeps everything in memory. */
   dataDir?: string | null;
@@ -52,6 +69,7 @@ function workerScript(): { path: string; execArgv: string[] | undefined } {
 export class EmbeddedMongoServer {
   private worker: Worker | null = null;
   private stopping: Promise<void> | null = null;
+  private status: EngineStorageStatus = { writable: true };
   private readonly logger: EmbeddedMongoLogger;
 
   constructor(private readonly options: EmbeddedMongoOptions = {}) {
@@ -90,7 +108,10 @@ export class EmbeddedMongoServer {
           case 'failed':
             this.worker = null;
             void worker.terminate();
-            reject(new Error(`embedded engine failed to start: ${message.error}`));
+            reject(new EngineStartError(`embedded engine failed to start: ${message.error}`, message.code));
+            return;
+          case 'storage':
+            this.status = { writable: message.writable, ...(message.reason ? { reason: message.reason } : {}) };
             return;
           default:
             return;
@@ -107,6 +128,11 @@ export class EmbeddedMongoServer {
         }
       });
     });
+  }
+
+  /** Whether writes can be made durable now (always true without a data directory). */
+  get storageStatus(): EngineStorageStatus {
+    return this.status;
   }
 
   /** Closes client connections, writes a final snapshot (with a data directory) and ends the thread. */

@@ -5,7 +5,7 @@ import { ClientConnection } from './client-connection';
 import type { CommandContext, ServerState } from './commands/command-context';
 import { SERVER_VERSION } from './commands/handshake-commands';
 import { CursorRegistry } from './cursor-registry';
-import { DurableStorage } from './durable-storage';
+import { DurableStorage, type StorageStatus } from './durable-storage';
 
 export interface EmbeddedMongoLogger {
   info(obj: object, msg?: string): void;
@@ -24,6 +24,8 @@ export interface EngineServerOptions {
   logger?: EmbeddedMongoLogger;
   /** Journal size that triggers a snapshot (default 64 MB). */
   compactionThresholdBytes?: number;
+  /** Told each time journal writes start failing (disk full, I/O error) or work again. */
+  onStorageStatus?: (status: StorageStatus) => void;
 }
 
 /** Default: quiet about routine events, loud about problems. */
@@ -62,6 +64,7 @@ export class EngineServer {
       const dir = resolve(this.options.dataDir);
       this.storage = new DurableStorage(dir, this.catalog, this.logger, {
         compactionThresholdBytes: this.options.compactionThresholdBytes,
+        onStatus: this.options.onStorageStatus,
       });
       const started = Date.now();
       const restored = await this.storage.open();
@@ -134,7 +137,13 @@ export class EngineServer {
         }
         return ctx;
       },
-      durable: () => (this.storage ? this.storage.flushed() : null),
+      writeMark: () => this.storage?.appendedRecords ?? 0,
+      durable: (mark) => {
+        const storage = this.storage;
+        if (!storage) return null;
+        if (storage.appendedRecords === mark && !storage.currentStatus.writable) return null;
+        return storage.flushed();
+      },
     });
   }
 
@@ -143,7 +152,8 @@ export class EngineServer {
       const closed = this.cursors.closeIdle();
       const expired = this.catalog.expireDocuments();
       if (closed || expired) this.logger.debug?.({ closedCursors: closed, expiredDocuments: expired }, 'embedded engine: maintenance');
-      this.storage?.flushed().catch((err) => this.logger.error({ err: String(err) }, 'embedded engine: journal write failed'));
+      // Also retries failed journal writes; the storage logs a failure once per episode.
+      this.storage?.flushed().catch(() => undefined);
     } catch (err) {
       this.logger.error({ err: String(err) }, 'embedded engine: maintenance failed');
     }

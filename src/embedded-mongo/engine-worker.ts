@@ -27,6 +27,7 @@ async function main(): Promise<void> {
   const server = new EngineServer({
     ...options,
     logger: { info: logAt('info'), warn: logAt('warn'), error: logAt('error'), debug: logAt('debug') },
+    onStorageStatus: (status) => post({ type: 'storage', writable: status.writable, reason: status.reason }),
   });
   parentPort!.on('message', (message: ToEngineWorker) => {
     if (message.type !== 'stop') return;
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
     const { uri, port } = await server.start();
     post({ type: 'ready', uri, port });
   } catch (err) {
-    post({ type: 'failed', error: err instanceof Error ? err.message : String(err) });
+    post({ type: 'failed', error: err instanceof Error ? err.message : String(err), code: (err as { code?: unknown })?.code?.toString() });
   }
 }
 

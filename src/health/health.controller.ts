@@ -19,7 +19,9 @@ export class HealthController {
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'Liveness and dependencies: `{ status, mongo, queue }`; 503 when one is down' })
+  @ApiOperation({
+    summary: 'Liveness and dependencies: `{ status, mongo, queue }`; 503 when one is down, with `reason` when known (e.g. the data disk is full)',
+  })
   async check(@Res({ passthrough: true }) res: Response) {
     const [mongo, queue] = await Promise.all([
       this.health
@@ -28,11 +30,14 @@ export class HealthController {
         .catch(() => 'down' as const),
       this.jobs.health(),
     ]);
-    const ok = mongo === 'up' && queue.status === 'up';
+    // The engine answers reads while its disk is full, so a ping alone would call it up.
+    const reason = mongo === 'up' ? this.database.unavailableReason() : 'the database does not answer a ping';
+    const mongoStatus = reason ? 'down' : 'up';
+    const ok = mongoStatus === 'up' && queue.status === 'up';
     res.status(ok ? 200 : 503);
     return {
       status: ok ? 'ok' : 'error',
-      mongo: { status: mongo, engine: this.database.kind },
+      mongo: { status: mongoStatus, engine: this.database.kind, ...(reason ? { reason } : {}) },
       queue,
     };
   }
