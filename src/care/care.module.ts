@@ -3,6 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { CollectionListeners } from '../collectors/collection-listeners';
 import { CollectorsModule } from '../collectors/collectors.module';
 import { MentionsModule } from '../mentions/mentions.module';
+import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { Settings, SETTINGS } from '../config/settings';
 import { JOB_ENGINE } from '../jobs/jobs.module';
 import { enqueueEvery, type JobEngine } from '../jobs/job-queue';
@@ -10,6 +11,7 @@ import { AgentsController } from './agents/agents.controller';
 import { AgentsService } from './agents/agents.service';
 import { Agent, AgentSchema, PresenceEventDoc, PresenceEventSchema, Team, TeamSchema } from './agents/schemas/agent.schema';
 import { CareRepliesModule } from './care-replies.module';
+import { CaseCorrections } from './case-corrections';
 import { CasesController } from './cases.controller';
 import { CasesService } from './cases.service';
 import { CareReplySender } from './reply-sender';
@@ -54,9 +56,10 @@ class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
     CareRepliesModule,
     CollectorsModule,
     MentionsModule,
+    WorkspacesModule,
   ],
   controllers: [CasesController, AgentsController],
-  providers: [CasesService, AgentsService, CareScheduler, CareReplySender],
+  providers: [CasesService, AgentsService, CareScheduler, CareReplySender, CaseCorrections],
   exports: [CasesService, AgentsService],
 })
 export class CareModule {}

@@ -464,6 +464,8 @@ export class CasesService {
       workspaceId: new Types.ObjectId(workspaceId),
       $or: [{ openedAt: { $gte: from, $lt: to } }, { resolvedAt: { $gte: from, $lt: to } }, open],
     };
+    // Closed as not_support after an agent's correction: never a care case for any KPI.
+    f.status = { $ne: 'not_support' };
     if (filter.team) f.team = filter.team;
     if (filter.agent) f.assignee = filter.agent;
     if (filter.topic) f.topicIds = new Types.ObjectId(filter.topic);

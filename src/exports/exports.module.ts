@@ -5,10 +5,11 @@ import { LeadsModule } from '../leads/leads.module';
 import { MentionsModule } from '../mentions/mentions.module';
 import { SurveysModule } from '../surveys/surveys.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
+import { CorrectionsExportController } from './corrections-export.controller';
 import { ExportsController } from './exports.controller';
 
 @Module({
   imports: [MentionsModule, CareModule, EngagementModule, LeadsModule, SurveysModule, WorkspacesModule],
-  controllers: [ExportsController],
+  controllers: [ExportsController, CorrectionsExportController],
 })
 export class ExportsModule {}

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { EnrichmentModule } from '../enrichment/enrichment.module';
+import { MentionCorrectionsController } from './mention-corrections.controller';
+import { MentionCorrectionsService } from './mention-corrections.service';
 import { MentionsController } from './mentions.controller';
 import { MentionsService } from './mentions.service';
 import { Mention, MentionSchema } from './schemas/mention.schema';
@@ -15,8 +17,8 @@ import { MentionRollup, MentionRollupSchema, RollupBatch, RollupBatchSchema } fr
       { name: RollupBatch.name, schema: RollupBatchSchema },
     ]),
   ],
-  controllers: [MentionsController],
-  providers: [MentionsService],
-  exports: [MentionsService],
+  controllers: [MentionsController, MentionCorrectionsController],
+  providers: [MentionsService, MentionCorrectionsService],
+  exports: [MentionsService, MentionCorrectionsService],
 })
 export class MentionsModule {}

@@ -8,6 +8,7 @@ import { SurveysModule } from '../surveys/surveys.module';
 import { TopicsModule } from '../topics/topics.module';
 import { TrafficModule } from '../traffic/traffic.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
+import { ModelQualityController } from './model-quality.controller';
 import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
 import { KpiTargetDoc, KpiTargetSchema } from './schemas/kpi-target.schema';
@@ -24,7 +25,7 @@ import { KpiTargetDoc, KpiTargetSchema } from './schemas/kpi-target.schema';
     TrafficModule,
     SurveysModule,
   ],
-  controllers: [ReportsController],
+  controllers: [ReportsController, ModelQualityController],
   providers: [ReportsService],
   exports: [ReportsService],
 })

@@ -1,7 +1,8 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Schema as MongooseSchema, Types } from 'mongoose';
 
-export const CASE_STATUSES = ['open', 'pending', 'resolved', 'abandoned'] as const;
+/** `not_support`: closed because an agent corrected its messages to intents that need no answer; no care KPI counts it. */
+export const CASE_STATUSES = ['open', 'pending', 'resolved', 'abandoned', 'not_support'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 export interface CaseMessage {
@@ -25,6 +26,15 @@ export interface CaseReassignment {
   toAgent: string | null;
   fromTeam: string | null;
   toTeam: string | null;
+}
+
+export interface CaseNotSupport {
+  at: Date;
+  /** The API key whose correction closed it. */
+  by: string;
+  /** The corrected customer message that left the case without a support request. */
+  mentionId: string;
+  previousStatus: Exclude<CaseStatus, 'not_support'>;
 }
 
 /** A support conversation: opened by a support-intent mention, answered by the brand. */
@@ -77,6 +87,8 @@ export class Case {
   @Prop({ type: Date, default: null }) assignedAt: Date | null;
   @Prop({ type: String, default: null }) routingKeyword: string | null;
   @Prop({ type: [MongooseSchema.Types.Mixed], default: [] }) reassignments: CaseReassignment[];
+  /** Why and by whom the case was closed as `not_support`, and the status a correction back restores. */
+  @Prop({ type: MongooseSchema.Types.Mixed, default: null }) notSupport: CaseNotSupport | null;
 }
 
 export type CaseDocument = HydratedDocument<Case>;

@@ -2,6 +2,7 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Schema as MongooseSchema, Types } from 'mongoose';
 
 import { Intent, INTENTS, SentimentLabel } from '../../enrichment/enrichment.types';
+import type { MentionCorrection } from './mention-correction';
 
 export { INTENTS, SENTIMENT_LABELS, SUPPORT_INTENTS } from '../../enrichment/enrichment.types';
 export type { Intent, SentimentLabel } from '../../enrichment/enrichment.types';
@@ -71,6 +72,13 @@ export class Mention {
   /** Write batches that linked this already-stored mention to one more topic (rare). */
   @Prop({ type: [{ batch: Types.ObjectId, topic: Types.ObjectId, _id: false }], default: undefined })
   rollupLinks?: { batch: Types.ObjectId; topic: Types.ObjectId }[];
+
+  /**
+   * Agents' reviews of the labels (PATCH /mentions/:id). A corrected `sentiment.label` / `intent`
+   * holds the agent's label; the model's own is kept here, with who reviewed it and when.
+   */
+  @Prop({ type: MongooseSchema.Types.Mixed, default: undefined })
+  correction?: MentionCorrection;
 }
 
 export type MentionDocument = HydratedDocument<Mention>;
@@ -82,3 +90,6 @@ MentionSchema.index({ workspaceId: 1, topicIds: 1, createdAt: -1 });
 MentionSchema.index({ workspaceId: 1, platform: 1, 'author.externalId': 1, createdAt: 1 });
 MentionSchema.index({ rollupBatch: 1 }, { sparse: true });
 MentionSchema.index({ 'rollupLinks.batch': 1 }, { sparse: true });
+// Model quality and the corrections export read the reviews of a period; the repair, unfinished ones.
+MentionSchema.index({ workspaceId: 1, 'correction.at': 1 });
+MentionSchema.index({ 'correction.pending.at': 1 }, { sparse: true });

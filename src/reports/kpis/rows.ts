@@ -94,8 +94,11 @@ export interface SupportContactRow {
   contacts: number;
 }
 
-/** `pending` (waiting on the customer) is still an open case for every KPI. */
-export type CaseStatus = 'open' | 'pending' | 'resolved' | 'abandoned';
+/**
+ * `pending` (waiting on the customer) is still an open case for every KPI. `not_support` cases
+ * (closed after an agent corrected their messages to non-support intents) are never loaded for a report.
+ */
+export type CaseStatus = 'open' | 'pending' | 'resolved' | 'abandoned' | 'not_support';
 
 export interface Reassignment {
   at: Date;

@@ -1,0 +1,289 @@
+import { ConflictException, Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { isValidObjectId, Model, Types } from 'mongoose';
+import { Settings, SETTINGS } from '../config/settings';
+import { enqueueEvery, type JobEngine } from '../jobs/job-queue';
+import { JOB_ENGINE } from '../jobs/jobs.module';
+import { startOfRollupSlot, startOfUtcHour } from '../reports/kpis/buckets';
+import type { CorrectionRow } from '../reports/kpis/model-quality';
+import { CorrectMentionDto } from './dto/correct-mention.dto';
+import { MentionsService, ROLLUP_REPAIR_GRACE_MS, StoredMention, toMentionView } from './mentions.service';
+import type { LabelCorrection, MentionCorrection, MentionLabels, PendingCorrection } from './schemas/mention-correction';
+import { ALL_TOPICS, MentionRollup, RollupBatch } from './schemas/mention-rollup.schema';
+import { Intent, Mention, SentimentLabel } from './schemas/mention.schema';
+
+/** What later stages (cases) hear of a correction that moved a label; run again by the repair until it finishes. */
+export interface MentionCorrectedEvent {
+  workspaceId: string;
+  /** The mention with the agent's labels. */
+  mention: StoredMention;
+  from: MentionLabels;
+  to: MentionLabels;
+  by: string;
+}
+
+export type MentionCorrectedListener = (event: MentionCorrectedEvent) => Promise<void>;
+
+/** What the API shows of the reviews: the pending follow-through and the version counter are internal. */
+export interface CorrectionView {
+  sentiment?: LabelCorrection<SentimentLabel>;
+  intent?: LabelCorrection<Intent>;
+  at: Date;
+}
+
+export type CorrectedMentionView = Omit<StoredMention, 'workspaceId'> & { correction: CorrectionView | null };
+
+export interface CorrectionExportRow {
+  mentionId: string;
+  platform: string;
+  createdAt: Date;
+  lang: string;
+  text: string;
+  /** The agent's label, or null where the agent did not review this one. */
+  sentiment: SentimentLabel | null;
+  intent: Intent | null;
+  predictedSentiment: SentimentLabel;
+  predictedIntent: Intent;
+  correctedBy: string;
+  correctedAt: Date;
+}
+
+type MentionRow = Mention & { _id: Types.ObjectId };
+
+/** The update a review makes, decided over the mention as read; null when it changes nothing. */
+export interface CorrectionPlan {
+  set: Record<string, unknown>;
+  pending: PendingCorrection | null;
+}
+
+/**
+ * Decides what a review changes. Setting a label the agents already set changes nothing; setting
+ * the model's own label on an unreviewed mention records a confirmation (for model quality) but
+ * moves no count; anything else moves the label, and the counts and cases follow.
+ */
+export function planCorrection(doc: Pick<Mention, 'sentiment' | 'intent' | 'correction'>, dto: CorrectMentionDto, by: string, now: Date): CorrectionPlan | null {
+  const from: MentionLabels = { sentiment: doc.sentiment.label, intent: doc.intent };
+  const to: MentionLabels = { sentiment: dto.sentiment ?? from.sentiment, intent: dto.intent ?? from.intent };
+  const set: Record<string, unknown> = {};
+  for (const field of ['sentiment', 'intent'] as const) {
+    const value = dto[field];
+    if (value === undefined) continue;
+    const earlier = doc.correction?.[field];
+    if (earlier && earlier.label === value) continue;
+    set[`correction.${field}`] = { label: value, predicted: earlier?.predicted ?? from[field], by, at: now };
+  }
+  if (Object.keys(set).length === 0) return null;
+  set['correction.at'] = now;
+  set['correction.seq'] = (doc.correction?.seq ?? 0) + 1;
+  const moved = from.sentiment !== to.sentiment || from.intent !== to.intent;
+  if (!moved) return { set, pending: null };
+  if (from.sentiment !== to.sentiment) set['sentiment.label'] = to.sentiment;
+  if (from.intent !== to.intent) set.intent = to.intent;
+  const pending: PendingCorrection = { id: new Types.ObjectId(), at: now, from, to, by };
+  set['correction.pending'] = pending;
+  return { set, pending };
+}
+
+/** The rollup counters a move takes from the old labels and gives to the new ones. */
+export function rollupMove(from: MentionLabels, to: MentionLabels): Record<string, number> {
+  const inc: Record<string, number> = {};
+  if (from.sentiment !== to.sentiment) Object.assign(inc, { [from.sentiment]: -1, [to.sentiment]: 1 });
+  if (from.intent !== to.intent) Object.assign(inc, { [from.intent]: -1, [to.intent]: 1 });
+  return inc;
+}
+
+const APPLIED_KEPT = 100;
+const REPAIR_EVERY_SECONDS = 30;
+const CAS_TRIES = 5;
+/** How long a correction waits for the ingestion batch that is still counting its mention. */
+const INGESTION_WAIT_MS = 2_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Agents correct a mention's sentiment and intent. The labels change in one conditional update
+ * (a compare-and-set on the review counter) that also writes the follow-through as pending; the
+ * rollup counts move by one with the same exactly-once guard the ingestion outbox uses, the
+ * listeners (cases) follow, and the pending mark is cleared. A process that dies in between leaves
+ * the mark for the repair job, which finishes it.
+ */
+@Injectable()
+export class MentionCorrectionsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(MentionCorrectionsService.name);
+  private readonly listeners: MentionCorrectedListener[] = [];
+  private repairTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    @InjectModel(Mention.name) private readonly mentions: Model<Mention>,
+    @InjectModel(MentionRollup.name) private readonly rollups: Model<MentionRollup>,
+    @InjectModel(RollupBatch.name) private readonly batches: Model<RollupBatch>,
+    private readonly ingestion: MentionsService,
+    @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(JOB_ENGINE) private readonly jobs: JobEngine,
+  ) {
+    this.jobs.define({ queue: 'correction-repair', attempts: 2, backoffMs: 2_000, process: () => this.repairCorrections() });
+  }
+
+  onApplicationBootstrap() {
+    if (!this.settings.worker) return;
+    const onError = (err: Error) => this.logger.error({ err: err.message }, 'Could not schedule the correction repair');
+    this.jobs.enqueue('correction-repair', {}).catch(onError);
+    this.repairTimer = enqueueEvery(this.jobs, 'correction-repair', REPAIR_EVERY_SECONDS, {}, onError);
+  }
+
+  onApplicationShutdown() {
+    if (this.repairTimer) clearInterval(this.repairTimer);
+  }
+
+  /** Later stages follow a moved label here (cases open, join or close). They must be idempotent. */
+  register(listener: MentionCorrectedListener): void {
+    this.listeners.push(listener);
+  }
+
+  async correct(workspaceId: string, id: string, dto: CorrectMentionDto, by: string, now = new Date()): Promise<CorrectedMentionView> {
+    if (!isValidObjectId(id)) throw new NotFoundException(`mention ${id} not found`);
+    const filter = { _id: new Types.ObjectId(id), workspaceId: new Types.ObjectId(workspaceId) };
+    for (let attempt = 1; attempt <= CAS_TRIES; attempt++) {
+      const doc = (await this.mentions.findOne(filter).lean()) as MentionRow | null;
+      if (!doc) throw new NotFoundException(`mention ${id} not found`);
+      const pending = doc.correction?.pending;
+      if (pending) {
+        if (Date.now() - pending.at.getTime() < ROLLUP_REPAIR_GRACE_MS) {
+          throw new ConflictException(`mention ${id}: another correction of it is being applied; try again in a few seconds`);
+        }
+        await this.finish(doc); // its writer died: finish it, then decide over the result
+        continue;
+      }
+      await this.settleIngestion(doc);
+      const plan = planCorrection(doc, dto, by, now);
+      if (!plan) return this.view(doc);
+      const updated = (await this.mentions
+        .findOneAndUpdate({ ...filter, 'correction.seq': doc.correction?.seq ?? null, 'correction.pending': null }, { $set: plan.set }, { returnDocument: 'after' })
+        .lean()) as MentionRow | null;
+      if (!updated) continue; // reviewed by someone else meanwhile: decide again over theirs
+      if (plan.pending) await this.finish(updated);
+      this.logger.log({ workspaceId, mentionId: id, by, ...(plan.pending ? { from: plan.pending.from, to: plan.pending.to } : { confirmed: true }) }, 'Mention labels reviewed');
+      return this.view(updated);
+    }
+    throw new ConflictException(`mention ${id}: corrected by several agents at once; try again`);
+  }
+
+  /**
+   * The ingestion batch that stored (or linked) this mention counts it with the labels it has when
+   * it runs: it must be done before a correction moves them, or the move would count twice.
+   */
+  private async settleIngestion(doc: MentionRow): Promise<void> {
+    const ids = [doc.rollupBatch, ...(doc.rollupLinks ?? []).map((l) => l.batch)].filter((b): b is Types.ObjectId => !!b);
+    if (ids.length === 0) return;
+    const deadline = Date.now() + INGESTION_WAIT_MS;
+    for (;;) {
+      const open = await this.batches.find({ _id: { $in: ids } }, { startedAt: 1 }).lean();
+      if (open.length === 0) return;
+      const abandoned = open.filter((b) => Date.now() - b.startedAt.getTime() >= ROLLUP_REPAIR_GRACE_MS);
+      for (const b of abandoned) await this.ingestion.applyRollupBatch(b._id as Types.ObjectId);
+      if (abandoned.length === open.length) return;
+      if (Date.now() > deadline) throw new ConflictException(`mention ${String(doc._id)} is still being stored; try again in a few seconds`);
+      await sleep(50);
+    }
+  }
+
+  /** Moves the counts (once), runs the listeners, clears the mark. Safe to run again after a crash. */
+  private async finish(doc: MentionRow): Promise<void> {
+    const pending = doc.correction?.pending;
+    if (!pending) return;
+    await this.moveRollups(doc, pending);
+    const mention = toMentionView(doc);
+    for (const listener of this.listeners) {
+      await listener({ workspaceId: String(doc.workspaceId), mention, from: pending.from, to: pending.to, by: pending.by });
+    }
+    await this.mentions.updateOne({ _id: doc._id, 'correction.pending.id': pending.id }, { $set: { 'correction.pending': null } });
+  }
+
+  /**
+   * One count from the old labels to the new in every rollup row that counted the mention (the
+   * workspace's and each topic's), each row guarded by the correction's id as by a batch's.
+   */
+  private async moveRollups(doc: MentionRow, pending: PendingCorrection): Promise<void> {
+    const inc = rollupMove(pending.from, pending.to);
+    if (Object.keys(inc).length === 0) return;
+    const slot = startOfRollupSlot(doc.createdAt);
+    const hour = startOfUtcHour(doc.createdAt);
+    const update = { $inc: inc, $push: { applied: { $each: [pending.id], $slice: -APPLIED_KEPT } } };
+    for (const topicId of [ALL_TOPICS, ...(doc.topicIds ?? [])]) {
+      const key = { workspaceId: doc.workspaceId, topicId, platform: doc.platform };
+      const res = await this.rollups.updateOne({ ...key, hour: slot, applied: { $ne: pending.id } }, update);
+      if (res.matchedCount > 0 || (await this.rollups.exists({ ...key, hour: slot }))) continue;
+      // Counted before rollups had 15-minute slots: its row is the UTC hour's.
+      if (hour.getTime() !== slot.getTime()) await this.rollups.updateOne({ ...key, hour, applied: { $ne: pending.id } }, update);
+    }
+  }
+
+  /** Finishes the corrections whose writer died before clearing their pending mark. */
+  async repairCorrections(now = new Date()): Promise<number> {
+    const stale = (await this.mentions
+      .find({ 'correction.pending.at': { $lt: new Date(now.getTime() - ROLLUP_REPAIR_GRACE_MS) } })
+      .limit(500)
+      .lean()) as MentionRow[];
+    for (const doc of stale) await this.finish(doc);
+    if (stale.length) this.logger.warn({ corrections: stale.length }, 'Finished corrections a stopped process left behind');
+    return stale.length;
+  }
+
+  /** Current labels and reviews of some mentions of the workspace (a case view's messages). */
+  async labels(workspaceId: string, ids: string[]) {
+    const docs = (await this.mentions
+      .find({ _id: { $in: ids.map((i) => new Types.ObjectId(i)) }, workspaceId: new Types.ObjectId(workspaceId) }, { sentiment: 1, intent: 1, lang: 1, correction: 1 })
+      .lean()) as MentionRow[];
+    return docs.map((d) => ({ id: String(d._id), sentiment: d.sentiment, intent: d.intent, lang: d.lang, correction: publicCorrection(d.correction) }));
+  }
+
+  /** The reviews of [from, to) (by their latest review), for the model-quality report. */
+  async reviewRows(workspaceId: string, from: Date, to: Date, lang?: string): Promise<CorrectionRow[]> {
+    const docs = await this.mentions.find(this.periodFilter(workspaceId, from, to, lang), { correction: 1 }).lean();
+    return docs.map(({ correction: c }) => ({
+      sentiment: c?.sentiment ? { predicted: c.sentiment.predicted, corrected: c.sentiment.label } : null,
+      intent: c?.intent ? { predicted: c.intent.predicted, corrected: c.intent.label } : null,
+    }));
+  }
+
+  /** Reviewed mentions of [from, to), oldest review first, streamed from a cursor (corrections.csv). */
+  async *exportRows(workspaceId: string, from: Date, to: Date, lang?: string): AsyncGenerator<CorrectionExportRow> {
+    const cursor = this.mentions
+      .find(this.periodFilter(workspaceId, from, to, lang), { platform: 1, createdAt: 1, lang: 1, text: 1, sentiment: 1, intent: 1, correction: 1 })
+      .sort({ 'correction.at': 1, _id: 1 })
+      .lean()
+      .cursor({ batchSize: 500 });
+    for await (const doc of cursor) {
+      const d = doc as MentionRow;
+      const c = d.correction!;
+      const latest = [c.sentiment, c.intent].filter((x) => !!x).sort((a, b) => b!.at.getTime() - a!.at.getTime())[0]!;
+      yield {
+        mentionId: String(d._id),
+        platform: d.platform,
+        createdAt: d.createdAt,
+        lang: d.lang,
+        text: d.text,
+        sentiment: c.sentiment?.label ?? null,
+        intent: c.intent?.label ?? null,
+        predictedSentiment: c.sentiment?.predicted ?? d.sentiment.label,
+        predictedIntent: c.intent?.predicted ?? d.intent,
+        correctedBy: latest.by,
+        correctedAt: c.at,
+      };
+    }
+  }
+
+  private periodFilter(workspaceId: string, from: Date, to: Date, lang?: string): Record<string, unknown> {
+    return { workspaceId: new Types.ObjectId(workspaceId), 'correction.at': { $gte: from, $lt: to }, ...(lang ? { lang } : {}) };
+  }
+
+  private view(doc: MentionRow): CorrectedMentionView {
+    const { workspaceId: _w, ...view } = toMentionView(doc);
+    return { ...view, correction: publicCorrection(doc.correction) };
+  }
+}
+
+function publicCorrection(c: MentionCorrection | undefined): CorrectionView | null {
+  if (!c) return null;
+  return { ...(c.sentiment ? { sentiment: c.sentiment } : {}), ...(c.intent ? { intent: c.intent } : {}), at: c.at };
+}
