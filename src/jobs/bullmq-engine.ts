@@ -54,6 +54,8 @@ export class BullMqJobEngine implements JobEngine {
           removeOnFail: { age: 7 * 24 * 3600 },
         },
       });
+      // without a listener BullMQ prints each connection error to the console, unstructured
+      q.on('error', (err) => this.logger.warn({ queue: name, err: err.message }, 'Queue error'));
       this.queues.set(name, q);
     }
     return q;
@@ -63,6 +65,7 @@ export class BullMqJobEngine implements JobEngine {
     let e = this.events.get(name);
     if (!e) {
       e = new QueueEvents(name, { connection: this.duplicate(), prefix: this.prefix });
+      e.on('error', (err) => this.logger.warn({ queue: name, err: err.message }, 'Queue events error'));
       this.events.set(name, e);
     }
     return e;
