@@ -1,0 +1,215 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { XApiEmulator } from '../src/collectors/x/emulator/x-api-emulator';
+import { BLUESKY_TEST_PASSWORD, BlueskyTestServer, startBlueskyTestServer } from './support/bluesky-test-server';
+import { MASTODON_TEST_TOKEN, MastodonTestServer, startMastodonTestServer } from './support/mastodon-test-server';
+import { startRecordingXTestServer, XSearchRequest } from './support/recording-x-server';
+import { ServiceProcess, startServiceProcess } from './support/service-process';
+import { X_TEST_TOKEN } from './support/x-test-server';
+
+/**
+ * Fault injection: the real service in a child process on a data directory, killed with SIGKILL
+ * while it is collecting from X and Bluesky (one kill, both runs under way) and then from Mastodon
+ * (a second kill), and started again on the same directory each time. The networks' test servers
+ * live in this process, so they outlive every kill. Afterwards every post of each network is stored
+ * exactly once, each stream's cursor stands on the newest post, the resumed runs read on from where
+ * the killed ones stopped instead of starting over, and the next run reads only what is new.
+ */
+const TOTAL = { x: 500, bluesky: 500, mastodon: 240 };
+/** each network's page size as the collectors ask for it */
+const PAGE = { x: 100, bluesky: 100, mastodon: 40 };
+/** every search page answered this late, so a kill lands in the middle of a run */
+const PAGE_DELAY_MS = 400;
+type Network = keyof typeof TOTAL;
+
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+
+interface StreamStatus {
+  stream: string;
+  caughtUpTo: string | null;
+  resuming: boolean;
+}
+interface TopicStatus {
+  id: string;
+  streams: StreamStatus[];
+}
+
+describe('Fault injection: SIGKILL in the middle of a collection, on each network (e2e)', () => {
+  let x: XApiEmulator;
+  let bsky: BlueskyTestServer;
+  let masto: MastodonTestServer;
+  let env: Record<string, string>;
+  let dataDir: string;
+  let svc: ServiceProcess | null = null;
+  /** X search requests as answered */
+  let xSearches: XSearchRequest[];
+  const expected: Record<Network, string[]> = { x: [], bluesky: [], mastodon: [] };
+  const newest: Record<Network, string> = { x: '', bluesky: '', mastodon: '' };
+
+  beforeAll(async () => {
+    const xStarted = await startRecordingXTestServer();
+    x = xStarted.server;
+    xSearches = xStarted.searches;
+    const bskyStarted = await startBlueskyTestServer();
+    bsky = bskyStarted.server;
+    const mastoStarted = await startMastodonTestServer();
+    masto = mastoStarted.server;
+
+    x.addUser({ id: '700', username: 'crowd' });
+    for (let i = 0; i < TOTAL.x; i++) {
+      const t = x.addTweet({ author_username: 'crowd', text: `killcheckx post number ${i}`, created_at: minutesAgo(TOTAL.x - i) });
+      expected.x.push(t.id);
+    }
+    newest.x = expected.x.reduce((a, b) => (BigInt(a) >= BigInt(b) ? a : b));
+
+    bsky.addUser({ handle: 'brand.bsky.social', displayName: 'Brand' });
+    bsky.addUser({ handle: 'crowd.bsky.social', displayName: 'Crowd' });
+    for (let i = 0; i < TOTAL.bluesky; i++) {
+      const at = minutesAgo(TOTAL.bluesky - i);
+      expected.bluesky.push(bsky.addPost({ author: 'crowd.bsky.social', text: `killchecksky post number ${i}`, langs: ['en'], createdAt: at }).uri);
+      newest.bluesky = at.toISOString();
+    }
+
+    masto.addUser({ username: 'crowd' });
+    for (let i = 0; i < TOTAL.mastodon; i++) {
+      expected.mastodon.push(masto.addPost({ author: 'crowd', text: `killcheckmasto post number ${i}`, language: 'en', createdAt: minutesAgo(TOTAL.mastodon - i) }).id);
+    }
+    newest.mastodon = expected.mastodon.reduce((a, b) => (BigInt(a) >= BigInt(b) ? a : b));
+
+    dataDir = mkdtempSync(join(tmpdir(), 'ouvidor-fault-sigkill-'));
+    env = {
+      DATA_DIR: dataDir,
+      X_BEARER_TOKEN: X_TEST_TOKEN,
+      X_API_BASE_URL: xStarted.baseUrl,
+      BLUESKY_IDENTIFIER: 'brand.bsky.social',
+      BLUESKY_APP_PASSWORD: BLUESKY_TEST_PASSWORD,
+      BLUESKY_SERVICE: bskyStarted.baseUrl,
+      MASTODON_URL: mastoStarted.baseUrl,
+      MASTODON_ACCESS_TOKEN: MASTODON_TEST_TOKEN,
+    };
+  });
+
+  afterAll(async () => {
+    await svc?.kill('SIGKILL');
+    await Promise.allSettled([x?.stop(), bsky?.stop(), masto?.stop()]);
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** The external ids of a topic's stored mentions, from the CSV export (every row, no paging). */
+  const storedIds = async (topicId: string): Promise<string[]> => {
+    const csv = await (await svc!.api(`/api/v1/exports/mentions.csv?topic=${topicId}`)).text();
+    const header = csv.replace(/^\uFEFF/, '').trim().split('\n');
+    const column = header[0].split(',').indexOf('external_id');
+    return header.slice(1).map((line) => line.split(',')[column]);
+  };
+  /** At least how many mentions the topic holds, capped at 200 (one cheap page of the list). */
+  const storedAtLeast = async (topicId: string): Promise<number> => {
+    const res = await svc!.api(`/api/v1/mentions?topic=${topicId}&limit=200`);
+    return res.ok ? ((await res.json()) as { data: unknown[] }).data.length : 0;
+  };
+  const waitUntil = async (what: string, ok: () => Promise<boolean>, timeoutMs = 30_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await ok())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}\n${svc?.output().slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const streamsOf = async (topicId: string): Promise<StreamStatus[]> => {
+    const status = await svc!.json<{ topics: TopicStatus[] }>('/api/v1/collectors/status');
+    return status.topics.find((t) => t.id === topicId)!.streams.map(({ stream, caughtUpTo, resuming }) => ({ stream, caughtUpTo, resuming }));
+  };
+  const collect = (topicId: string) => svc!.json<{ mentions: number; posts: number; replies: number }>(`/api/v1/topics/${topicId}/collect`, { method: 'POST' });
+  /** starts a collection without waiting for it; the kill makes its request fail, which is expected */
+  const startCollecting = (topicId: string) => void svc!.api(`/api/v1/topics/${topicId}/collect`, { method: 'POST' }).catch(() => undefined);
+  const slowDown = () => {
+    x.failNext('tweets/search/recent', { delayMs: PAGE_DELAY_MS }, 1000);
+    bsky.failNext('app.bsky.feed.searchPosts', { delayMs: PAGE_DELAY_MS }, 1000);
+    masto.failNext('search', { delayMs: PAGE_DELAY_MS }, 1000);
+  };
+  const sorted = (ids: string[]) => [...ids].sort();
+
+  it('stores every post exactly once and leaves each cursor on the newest post', async () => {
+    svc = await startServiceProcess(env);
+    const topic = {} as Record<Network, string>;
+    for (const [network, query] of [['x', 'killcheckx'], ['bluesky', 'killchecksky'], ['mastodon', 'killcheckmasto']] as const) {
+      topic[network] = (await svc.json<{ id: string }>('/api/v1/topics', { method: 'POST', status: 201, body: JSON.stringify({ name: network, query, platforms: [network] }) })).id;
+    }
+    const stream = { x: 'x:search', bluesky: 'bluesky:search:killchecksky', mastodon: 'mastodon:search:killcheckmasto' };
+
+    // first kill: X and Bluesky both collecting (the collect queue runs two at a time), each
+    // with at least two pages stored and more to come
+    slowDown();
+    startCollecting(topic.x);
+    startCollecting(topic.bluesky);
+    await waitUntil('two pages of X and of Bluesky are stored', async () => (await storedAtLeast(topic.x)) >= 2 * PAGE.x && (await storedAtLeast(topic.bluesky)) >= 2 * PAGE.bluesky);
+    await svc.kill('SIGKILL');
+
+    svc = await startServiceProcess(env);
+    // what was acknowledged before the kill is there, and each stream is marked as mid-run
+    const afterFirstKill = { x: await storedIds(topic.x), bluesky: await storedIds(topic.bluesky) };
+    expect(afterFirstKill.x.length).toBeGreaterThanOrEqual(2 * PAGE.x);
+    expect(afterFirstKill.bluesky.length).toBeGreaterThanOrEqual(2 * PAGE.bluesky);
+    expect(afterFirstKill.x.length).toBeLessThan(TOTAL.x);
+    expect(afterFirstKill.bluesky.length).toBeLessThan(TOTAL.bluesky);
+    expect(await streamsOf(topic.x)).toEqual([{ stream: stream.x, caughtUpTo: null, resuming: true }]);
+    expect(await streamsOf(topic.bluesky)).toEqual([{ stream: stream.bluesky, caughtUpTo: null, resuming: true }]);
+
+    // second kill: Mastodon collecting, three pages stored
+    startCollecting(topic.mastodon);
+    await waitUntil('three pages of Mastodon are stored', async () => (await storedAtLeast(topic.mastodon)) >= 3 * PAGE.mastodon);
+    await svc.kill('SIGKILL');
+
+    svc = await startServiceProcess(env);
+    const afterSecondKill = { ...afterFirstKill, mastodon: await storedIds(topic.mastodon) };
+    expect(afterSecondKill.mastodon.length).toBeGreaterThanOrEqual(3 * PAGE.mastodon);
+    expect(afterSecondKill.mastodon.length).toBeLessThan(TOTAL.mastodon);
+    expect(await streamsOf(topic.mastodon)).toEqual([{ stream: stream.mastodon, caughtUpTo: null, resuming: true }]);
+
+    // the resumed runs: each waits for the killed run's lease to expire, then reads on from the
+    // cursor of its last stored page
+    x.clearFaults();
+    bsky.clearFaults();
+    masto.clearFaults();
+    const served = { x: xSearches.length, bluesky: bsky.requests.length, mastodon: masto.requests.length };
+    const resumed = await Promise.all((['x', 'bluesky', 'mastodon'] as const).map((n) => collect(topic[n])));
+    const pagesRead = {
+      x: xSearches.length - served.x,
+      bluesky: bsky.requests.slice(served.bluesky).filter((r) => r.nsid === 'app.bsky.feed.searchPosts').length,
+      mastodon: masto.requests.slice(served.mastodon).filter((r) => r.route === 'search').length,
+    };
+    for (const [i, n] of (['x', 'bluesky', 'mastodon'] as const).entries()) {
+      const before = afterSecondKill[n].length;
+      // counted once: the run reports only what it added to what survived the kill
+      expect({ network: n, mentions: resumed[i].mentions }).toEqual({ network: n, mentions: TOTAL[n] - before });
+      // every post, each exactly once
+      const all = await storedIds(topic[n]);
+      expect({ network: n, ids: sorted(all) }).toEqual({ network: n, ids: sorted(expected[n]) });
+      // not started over: at most the page that was stored but not yet marked, plus the last, empty one
+      const remainingPages = Math.ceil((TOTAL[n] - before) / PAGE[n]);
+      expect({ network: n, pagesRead: pagesRead[n] <= remainingPages + 2 }).toEqual({ network: n, pagesRead: true });
+      expect(pagesRead[n]).toBeLessThan(Math.ceil(TOTAL[n] / PAGE[n]));
+      // the cursor stands on the newest post, and the run is no longer marked as under way
+      expect(await streamsOf(topic[n])).toEqual([{ stream: stream[n], caughtUpTo: newest[n], resuming: false }]);
+      // the hourly rollups count each mention once too
+      const overview = await svc.json<{ volume: { mentions: number } }>(`/api/v1/reports/overview?topic=${topic[n]}`);
+      expect({ network: n, volume: overview.volume.mentions }).toEqual({ network: n, volume: TOTAL[n] });
+    }
+
+    // the next run reads only what is new since the cursor
+    const fresh = {
+      x: x.addTweet({ author_username: 'crowd', text: 'killcheckx one more', created_at: new Date() }).id,
+      bluesky: bsky.addPost({ author: 'crowd.bsky.social', text: 'killchecksky one more', langs: ['en'], createdAt: new Date() }).uri,
+      mastodon: masto.addPost({ author: 'crowd', text: 'killcheckmasto one more', language: 'en', createdAt: new Date() }).id,
+    };
+    const servedBeforeNext = xSearches.length;
+    const next = await Promise.all((['x', 'bluesky', 'mastodon'] as const).map((n) => collect(topic[n])));
+    expect(next.map((r) => r.mentions)).toEqual([1, 1, 1]);
+    expect(xSearches.slice(servedBeforeNext).map((r) => r.sinceId)).toEqual([newest.x]);
+    for (const n of ['x', 'bluesky', 'mastodon'] as const) {
+      const all = await storedIds(topic[n]);
+      expect(all).toHaveLength(TOTAL[n] + 1);
+      expect(all).toContain(fresh[n]);
+    }
+  }, 180_000);
+});
