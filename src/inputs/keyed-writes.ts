@@ -174,7 +174,8 @@ export async function writeKeyedBatch<D extends object>(target: KeyedCollection<
     for (let i = 0; i < writes.length; i++) {
       if (fates[i] !== undefined) continue;
       const stored = byId.get(String(writes[i].id));
-      const asSent = stored && Object.entries(writes[i].doc as Record<string, unknown>).every(([k, v]) => sameValue(stored[k], v));
+      // An insert's id is new, so finding it is enough; an update is done when the record holds what was sent.
+      const asSent = stored && (i < plan.inserts.length || Object.entries(writes[i].doc as Record<string, unknown>).every(([k, v]) => sameValue(stored[k], v)));
       fates[i] = asSent ? null : { error: DATABASE_FAILED, retry: true, detail: err?.message ?? 'not stored as sent' };
     }
   }
