@@ -1,6 +1,7 @@
 import { serialize, type Document } from 'bson';
 import { aggregateCommands } from './commands/aggregate-command';
 import { catalogCommands } from './commands/catalog-commands';
+import { assertKnownFields, assertReadConcern } from './commands/command-fields';
 import { RawReply, type CommandContext, type CommandHandler } from './commands/command-context';
 import { handshakeCommands } from './commands/handshake-commands';
 import { readCommands } from './commands/read-commands';
@@ -37,6 +38,8 @@ export function dispatchCommand(cmd: Document, ctx: CommandContext, logger?: Dis
     if (cmd.startTransaction === true || cmd.autocommit === false) {
       throw new CommandError(ErrorCode.IllegalOperation, 'Transaction numbers are only allowed on a replica set member or mongos');
     }
+    assertKnownFields(name, cmd);
+    assertReadConcern(cmd);
     const result = handler(cmd, ctx);
     if (result instanceof RawReply) return result.bytes;
     if (result.ok === undefined) result.ok = 1;

@@ -11,6 +11,7 @@ export const ErrorCode = {
   IndexNotFound: 27,
   ConflictingUpdateOperators: 40,
   CursorNotFound: 43,
+  DollarPrefixedFieldName: 52,
   NamespaceExists: 48,
   CommandNotFound: 59,
   ImmutableField: 66,
@@ -24,10 +25,15 @@ export const ErrorCode = {
   NotImplemented: 238,
   DuplicateKey: 11000,
   UnrecognizedPipelineStage: 40324,
+  MissingField: 40414,
+  UnknownField: 40415,
 } as const;
 
+/** Codes MongoDB raises from a source location rather than a named code. */
+const LOCATION_CODES: ReadonlySet<number> = new Set([ErrorCode.UnrecognizedPipelineStage, ErrorCode.MissingField, ErrorCode.UnknownField]);
+
 const CODE_NAMES: Record<number, string> = Object.fromEntries(
-  Object.entries(ErrorCode).map(([name, code]) => [code, name === 'UnrecognizedPipelineStage' ? 'Location40324' : name]),
+  Object.entries(ErrorCode).map(([name, code]) => [code, LOCATION_CODES.has(code) ? `Location${code}` : name]),
 );
 
 /** An error that becomes `{ ok: 0, errmsg, code, codeName }` (or a write error) in the reply. */

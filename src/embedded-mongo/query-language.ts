@@ -10,9 +10,10 @@ import * as queryOperators from 'mingo/operators/query';
 import * as updateOperators from 'mingo/operators/update';
 import * as windowOperators from 'mingo/operators/window';
 import { Query } from 'mingo/query';
-import type { CollectionResolver, Options } from 'mingo/types';
-import { updateOne, type PipelineStage } from 'mingo/updater';
+import type { CollationSpec, CollectionResolver, Options } from 'mingo/types';
 import { bsonTypeOperators } from './bson-type-operators';
+import { CommandError, ErrorCode } from './errors';
+import { collatedExpressionOperators, collatedQueryOperators } from './collation';
 import { pipelineWritesInput } from './pipeline-safety';
 import { timezoneDateOperators } from './timezone-date-operators';
 
@@ -42,12 +43,19 @@ function $facet(coll: LazyIterator, expr: Document, options: Options): LazyItera
   });
 }
 
+type OperatorTable = Record<string, never>;
+
 export const MINGO_CONTEXT = Context.init({
   accumulator: accumulatorOperators,
-  expression: { ...expressionOperators, ...timezoneDateOperators, ...bsonTypeOperators },
+  expression: {
+    ...expressionOperators,
+    ...timezoneDateOperators,
+    ...bsonTypeOperators,
+    ...collatedExpressionOperators(expressionOperators as unknown as OperatorTable),
+  },
   pipeline: { ...pipelineOperators, $facet },
   projection: projectionOperators,
-  query: queryOperators,
+  query: { ...queryOperators, ...collatedQueryOperators(queryOperators as unknown as OperatorTable) },
   window: windowOperators,
 } as unknown as Parameters<typeof Context.init>[0]);
 
@@ -87,8 +95,26 @@ const ComputeOptions: ComputeOptionsClass = (() => {
 
 const BASE_COMPUTE_OPTIONS = ComputeOptions.init(BASE_OPTIONS);
 
-function computeOptions(locals?: Record<string, unknown>): ComputeOptionsLike {
-  return locals ? ComputeOptions.init(BASE_COMPUTE_OPTIONS).update(locals) : BASE_COMPUTE_OPTIONS;
+function computeOptions(locals?: Record<string, unknown>, collation?: CollationSpec): ComputeOptionsLike {
+  const base = collation ? ComputeOptions.init({ ...BASE_OPTIONS, collation }) : BASE_COMPUTE_OPTIONS;
+  return locals ? ComputeOptions.init(base).update(locals) : base;
+}
+
+/**
+ * A command's `let`: each value is an expression evaluated once, before the command runs
+ * (`{ r: { $add: [1, 2] } }` binds `$$r` to 3), as MongoDB does.
+ */
+export function evaluateLet(variables: Document | undefined): Document | undefined {
+  if (!variables) return undefined;
+  const out: Document = {};
+  const options = mingoOptions();
+  for (const name of Object.keys(variables)) {
+    if (!/^[a-z\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*$/.test(name)) {
+      throw new Error(`'${name}' starts with an invalid character for a user variable name`);
+    }
+    out[name] = evalExpr({}, variables[name], options);
+  }
+  return out;
 }
 
 export type DocumentPredicate = (doc: Document) => boolean;
@@ -96,15 +122,16 @@ export type DocumentPredicate = (doc: Document) => boolean;
 const MATCH_ALL: DocumentPredicate = () => true;
 
 /** Compiles a query filter once; an empty filter matches without calling mingo. */
-export function compileFilter(filter: Document | undefined | null, variables?: Document): DocumentPredicate {
+export function compileFilter(filter: Document | undefined | null, variables?: Document, collation?: CollationSpec): DocumentPredicate {
   if (!filter || Object.keys(filter).length === 0) return MATCH_ALL;
-  const query = new Query(filter, computeOptions(variables ? { variables } : undefined));
+  const query = new Query(filter, computeOptions(variables ? { variables } : undefined, collation));
   return (doc) => query.test(doc);
 }
 
 export interface PipelineRunOptions {
   collectionResolver?: CollectionResolver;
   variables?: Document;
+  collation?: CollationSpec;
   /** Clone input documents first: set for stages that would write into their input objects. */
   cloneInput?: boolean;
 }
@@ -114,6 +141,7 @@ export function runPipeline(source: Source, pipeline: Document[], opts: Pipeline
   const options = mingoOptions({
     collectionResolver: opts.collectionResolver,
     variables: opts.variables,
+    collation: opts.collation,
     processingMode: opts.cloneInput ? ProcessingMode.CLONE_INPUT : ProcessingMode.CLONE_OFF,
   });
   return new Aggregator(pipeline, options).stream(source);
@@ -144,30 +172,44 @@ function assertNoPathConflicts(update: Document): void {
   }
 }
 
+/** The stages MongoDB allows in an update pipeline. */
+const UPDATE_PIPELINE_STAGES = new Set(['$addFields', '$set', '$project', '$unset', '$replaceRoot', '$replaceWith']);
+
 /**
- * Applies update operators or an update pipeline to `doc` in place and reports whether anything
- * changed. The caller passes a private copy. `condition` resolves the positional `$` operator.
- * Operators are mingo's, called one by one (what mingo's updateOne does, minus its per-call
- * copies of the operator tables).
+ * Runs an update pipeline over one document as an aggregation over that document, which is what
+ * MongoDB does: `$setField` may write `$`-prefixed or dotted names, and `$replaceRoot` /
+ * `$replaceWith` may produce any document (the caller restores `_id`). The input is not modified.
+ */
+export function runUpdatePipeline(doc: Document, pipeline: Document[], variables?: Document, collation?: CollationSpec): Document {
+  for (const stage of pipeline) {
+    const names = isPlainObject(stage) ? Object.keys(stage) : [];
+    if (names.length !== 1) throw new CommandError(40323, 'A pipeline stage specification object must contain exactly one field.');
+    if (!UPDATE_PIPELINE_STAGES.has(names[0])) {
+      throw new CommandError(ErrorCode.InvalidOptions, `${names[0]} is not allowed to be used within an update`);
+    }
+  }
+  const out = runPipeline([doc], pipeline, { variables, collation, cloneInput: true }).collect<Document>();
+  if (out.length !== 1 || !isPlainObject(out[0])) throw new CommandError(ErrorCode.BadValue, 'an update pipeline must produce exactly one document');
+  return out[0];
+}
+
+function isPlainObject(v: unknown): v is Document {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Applies update operators to `doc` in place and reports whether anything changed. The caller
+ * passes a private copy. `condition` resolves the positional `$` operator. Operators are
+ * mingo's, called one by one (what mingo's updateOne does, minus its per-call copies of the
+ * operator tables).
  */
 export function applyUpdateToCopy(
   doc: Document,
-  update: Document | Document[],
+  update: Document,
   arrayFilters: Document[] | undefined,
   condition: Document | undefined,
   variables?: Document,
 ): { doc: Document; modified: boolean } {
-  if (Array.isArray(update)) {
-    const docs = [doc];
-    const result = updateOne(
-      docs,
-      condition ?? {},
-      update as PipelineStage[],
-      { arrayFilters, cloneMode: 'copy', let: variables },
-      mingoOptions(),
-    );
-    return { doc: docs[0], modified: result.modifiedCount > 0 };
-  }
   assertNoPathConflicts(update);
   const options = computeOptions({ condition: condition ?? {}, updateConfig: { cloneMode: 'copy' }, variables });
   let modified = false;

@@ -1,8 +1,9 @@
-import { ObjectId, type Document } from 'bson';
+import { ObjectId, serialize, type Document } from 'bson';
+import type { CollationSpec } from 'mingo/types';
 import { cloneDeep, isEqual, setValue } from 'mingo/util';
 import { CommandError, ErrorCode } from './errors';
 import { isDocumentValue } from './index-key';
-import { applyUpdateToCopy } from './query-language';
+import { applyUpdateToCopy, runUpdatePipeline } from './query-language';
 
 /**
  * Turns an update statement (operators, a replacement document or a pipeline) into the next
@@ -31,6 +32,7 @@ export interface UpdateOptions {
   /** The statement's filter, needed to resolve the positional `$` operator. */
   filter?: Document;
   variables?: Document;
+  collation?: CollationSpec;
 }
 
 function usesPositional(update: Document): boolean {
@@ -70,6 +72,13 @@ export function withIdFirst(doc: Document): Document {
   return out;
 }
 
+function pipelineResult(doc: Document, pipeline: Document[], options: UpdateOptions): Document {
+  if (options.arrayFilters !== undefined) {
+    throw new CommandError(ErrorCode.FailedToParse, 'arrayFilters may not be specified for pipeline-style updates');
+  }
+  return { ...runUpdatePipeline(doc, pipeline, options.variables, options.collation) };
+}
+
 /** The next version of `current`, or `modified: false` when the update changes nothing. */
 export function applyUpdate(current: Document, update: UpdateSpec, options: UpdateOptions = {}): { doc: Document; modified: boolean } {
   const kind = updateKind(update);
@@ -79,14 +88,17 @@ export function applyUpdate(current: Document, update: UpdateSpec, options: Upda
     const next = withIdFirst({ ...replacement, _id: current._id });
     return { doc: next, modified: !isEqual(next, current) };
   }
-  let spec: UpdateSpec = update;
-  if (kind === 'operators') {
-    const { $setOnInsert: _ignored, ...rest } = withoutIdAssignment(update as Document, current._id);
-    spec = rest;
-    if (Object.keys(rest).length === 0) return { doc: current, modified: false };
+  if (kind === 'pipeline') {
+    const next = pipelineResult(current, update as Document[], options);
+    if (!('_id' in next)) next._id = current._id;
+    else if (!isEqual(next._id, current._id)) throw immutableId();
+    const doc = withIdFirst(next);
+    return Buffer.from(serialize(doc)).equals(serialize(current)) ? { doc: current, modified: false } : { doc, modified: true };
   }
+  const { $setOnInsert: _ignored, ...spec } = withoutIdAssignment(update as Document, current._id);
+  if (Object.keys(spec).length === 0) return { doc: current, modified: false };
   const copy = cloneDeep(current) as Document;
-  const condition = kind === 'operators' && usesPositional(spec as Document) ? options.filter : undefined;
+  const condition = usesPositional(spec) ? options.filter : undefined;
   const result = applyUpdateToCopy(copy, spec, options.arrayFilters, condition, options.variables);
   if (!result.modified) return { doc: current, modified: false };
   if (!isEqual(result.doc._id, current._id)) throw immutableId();
@@ -120,7 +132,12 @@ export function buildUpsert(filter: Document, update: UpdateSpec, options: Updat
       spec = $setOnInsert ? { ...rest, $set: { ...(rest.$set as Document | undefined), ...($setOnInsert as Document) } } : rest;
       if (Object.keys(spec).length === 0) spec = { $set: {} };
     }
-    doc = applyUpdateToCopy(seed, spec, options.arrayFilters, undefined, options.variables).doc;
+    if (kind === 'pipeline') {
+      doc = pipelineResult(seed, update as Document[], options);
+      if (!('_id' in doc) && '_id' in seed) doc._id = seed._id;
+    } else {
+      doc = applyUpdateToCopy(seed, spec as Document, options.arrayFilters, undefined, options.variables).doc;
+    }
     if ('_id' in seed && !isEqual(doc._id, seed._id)) throw immutableId();
   }
   if (doc._id === undefined) doc._id = new ObjectId();

@@ -4,7 +4,9 @@ import type { Catalog } from '../catalog';
 import { CollectionStore } from '../collection-store';
 import { CommandError, DuplicateKeyError, ErrorCode } from '../errors';
 import { formatDuplicateKey, isDocumentValue } from '../index-key';
-import { runPipeline } from '../query-language';
+import { assertCollationApplies, parseCollation } from '../collation';
+import { evaluateLet, runPipeline } from '../query-language';
+import { assertHint } from './command-fields';
 import { applyUpdate, withIdFirst } from '../update-document';
 import { optionalDocument, typeMismatch, type CommandContext, type CommandHandler } from './command-context';
 import { firstBatchReply } from './read-commands';
@@ -99,13 +101,20 @@ const aggregate: CommandHandler = (cmd, ctx: CommandContext) => {
   const collectionName = typeof target === 'string' ? target : null;
   if (collectionName === null && target !== 1) throw typeMismatch('aggregate', 'string', target);
   const collection = collectionName ? ctx.catalog.collection(ctx.db, collectionName) : undefined;
+  const collation = parseCollation(cmd.collation);
+  if (collation) assertCollationApplies(pipeline, 'aggregate');
+  assertHint(collection, cmd.hint, 'aggregate');
+  const variables = evaluateLet(optionalDocument(cmd, 'let'));
   const cloneInput = pipelineWritesInput(stages);
   const firstMatch = stages[0]?.$match;
-  let source: Iterable<Document> = collection ? collection.candidates(isDocumentValue(firstMatch) ? firstMatch : undefined) : [];
+  // Index keys compare binary: under a collation every document is a candidate.
+  const indexFilter = !collation && isDocumentValue(firstMatch) ? firstMatch : undefined;
+  let source: Iterable<Document> = collection ? collection.candidates(indexFilter) : [];
   if (cloneInput) source = cloned(source);
 
   const results = runPipeline(source, stages, {
-    variables: optionalDocument(cmd, 'let'),
+    variables,
+    collation,
     cloneInput: false,
     collectionResolver: (name) => {
       const docs = ctx.catalog.collection(ctx.db, name)?.documents() ?? [];

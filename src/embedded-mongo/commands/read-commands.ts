@@ -3,7 +3,9 @@ import { encodeCursorReply } from '../cursor-reply';
 import { DEFAULT_FIRST_BATCH_SIZE, DocumentStream } from '../cursor-registry';
 import { CommandError, ErrorCode } from '../errors';
 import { canonicalKey, EMPTY_ARRAY, pathValues } from '../index-key';
-import { compileFilter } from '../query-language';
+import { assertCollationApplies, collatedComparator, parseCollation } from '../collation';
+import { compileFilter, evaluateLet } from '../query-language';
+import { assertHint, unsupportedOption } from './command-fields';
 import {
   optionalDocument,
   optionalNumber,
@@ -41,7 +43,7 @@ function nonNegative(cmd: Document, field: string): number | undefined {
 
 const find: CommandHandler = (cmd, ctx) => {
   const name = targetCollectionName(cmd, 'find');
-  if (cmd.tailable === true) throw new CommandError(ErrorCode.BadValue, 'tailable cursors are not supported by the embedded engine');
+  if (cmd.tailable === true) throw unsupportedOption('tailable cursors');
   let limit = optionalNumber(cmd, 'limit');
   let singleBatch = cmd.singleBatch === true;
   if (limit !== undefined && limit < 0) {
@@ -49,13 +51,20 @@ const find: CommandHandler = (cmd, ctx) => {
     singleBatch = true;
   }
   const batchSize = nonNegative(cmd, 'batchSize');
-  const results = findResults(ctx.catalog.collection(ctx.db, name), {
-    filter: optionalDocument(cmd, 'filter') ?? {},
+  const collection = ctx.catalog.collection(ctx.db, name);
+  const filter = optionalDocument(cmd, 'filter') ?? {};
+  const projection = optionalDocument(cmd, 'projection');
+  const collation = parseCollation(cmd.collation);
+  if (collation) assertCollationApplies({ filter, projection }, 'find');
+  assertHint(collection, cmd.hint, 'find');
+  const results = findResults(collection, {
+    filter,
     sort: optionalDocument(cmd, 'sort'),
-    projection: optionalDocument(cmd, 'projection'),
+    projection,
     skip: nonNegative(cmd, 'skip'),
     limit: limit || undefined,
-    variables: optionalDocument(cmd, 'let'),
+    variables: evaluateLet(optionalDocument(cmd, 'let')),
+    collation,
   });
   const firstBatch = Math.min(batchSize ?? DEFAULT_FIRST_BATCH_SIZE, limit || Infinity);
   return firstBatchReply(ctx, `${ctx.db}.${name}`, results, firstBatch, singleBatch);
@@ -90,8 +99,11 @@ const killCursors: CommandHandler = (cmd, ctx) => {
 const count: CommandHandler = (cmd, ctx) => {
   const name = targetCollectionName(cmd, 'count');
   const collection = ctx.catalog.collection(ctx.db, name);
-  if (!collection) return { n: 0, ok: 1 };
   const query = optionalDocument(cmd, 'query') ?? {};
+  const collation = parseCollation(cmd.collation);
+  if (collation) assertCollationApplies(query, 'count');
+  assertHint(collection, cmd.hint, 'count');
+  if (!collection) return { n: 0, ok: 1 };
   const skip = nonNegative(cmd, 'skip') ?? 0;
   const limit = Math.abs(optionalNumber(cmd, 'limit') ?? 0);
   let n: number;
@@ -99,7 +111,8 @@ const count: CommandHandler = (cmd, ctx) => {
     n = collection.count;
   } else {
     n = 0;
-    for (const _ of collection.match(query, compileFilter(query))) {
+    // An index lookup compares binary keys: under a collation every document is a candidate.
+    for (const _ of collection.match(collation ? null : query, compileFilter(query, undefined, collation))) {
       n++;
       if (limit && n >= skip + limit) break;
     }
@@ -113,21 +126,29 @@ const distinct: CommandHandler = (cmd, ctx) => {
   const key = cmd.key;
   if (typeof key !== 'string' || key.length === 0) throw typeMismatch('key', 'string', key);
   const collection = ctx.catalog.collection(ctx.db, name);
-  if (!collection) return { values: [], ok: 1 };
   const query = optionalDocument(cmd, 'query') ?? {};
+  const collation = parseCollation(cmd.collation);
+  if (collation) assertCollationApplies(query, 'distinct');
+  if (!collection) return { values: [], ok: 1 };
   const path = key.split('.');
   const seen = new Map<string, unknown>();
-  for (const { doc } of collection.match(query, compileFilter(query))) {
+  for (const { doc } of collection.match(collation ? null : query, compileFilter(query, undefined, collation))) {
     for (const v of pathValues(doc, path)) {
       if (v === undefined || v === EMPTY_ARRAY) continue;
       const k = canonicalKey(v);
       if (!seen.has(k)) seen.set(k, v);
     }
   }
-  const values = sortDocuments(
+  let values = sortDocuments(
     [...seen.values()].map((v) => ({ v })),
     { v: 1 },
+    collation,
   ).map((d) => d.v);
+  if (collation) {
+    // Values equal under the collation are one value, adjacent once sorted by it: the first stands for them.
+    const cmp = collatedComparator(collation);
+    values = values.filter((v, i) => i === 0 || cmp(values[i - 1], v) !== 0);
+  }
   return { values, ok: 1 };
 };
 

@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
 import type { Source } from 'mingo/lazy';
 import { Query } from 'mingo/query';
+import type { CollationSpec } from 'mingo/types';
 import { cloneDeep } from 'mingo/util';
 import type { CollectionStore, StoredRecord } from '../collection-store';
 import { projectionNeedsCopy } from '../pipeline-safety';
@@ -54,15 +55,16 @@ export function applyProjection(doc: Document, projection: Document): Document {
   return runPipeline([input], [{ $project: projection }]).collect<Document>()[0];
 }
 
-export function sortDocuments(docs: Document[], sort: Document): Document[] {
-  return runPipeline(docs, [{ $sort: sort }]).collect<Document>();
+export function sortDocuments(docs: Document[], sort: Document, collation?: CollationSpec): Document[] {
+  return runPipeline(docs, [{ $sort: sort }], { collation }).collect<Document>();
 }
 
-export function sortRecords(records: StoredRecord[], sort: Document): StoredRecord[] {
+export function sortRecords(records: StoredRecord[], sort: Document, collation?: CollationSpec): StoredRecord[] {
   const ridOf = new Map(records.map((r) => [r.doc, r.rid]));
   return sortDocuments(
     records.map((r) => r.doc),
     sort,
+    collation,
   ).map((doc) => ({ rid: ridOf.get(doc)!, doc }));
 }
 
@@ -73,6 +75,8 @@ export interface FindSpec {
   skip?: number;
   limit?: number;
   variables?: Document;
+  /** Non-simple collation: strings compare by it, and every document is a candidate (index keys are binary). */
+  collation?: CollationSpec;
 }
 
 const EMPTY: Iterator<Document> = { next: () => ({ done: true, value: undefined }) };
@@ -85,7 +89,7 @@ const EMPTY: Iterator<Document> = { next: () => ({ done: true, value: undefined 
 export function findResults(collection: CollectionStore | undefined, spec: FindSpec): Iterator<Document> {
   if (!collection) return EMPTY;
   let sort = spec.sort && Object.keys(spec.sort).length ? spec.sort : undefined;
-  let source: Iterable<Document> = collection.candidates(spec.filter);
+  let source: Iterable<Document> = collection.candidates(spec.collation ? null : spec.filter);
   if (sort && '$natural' in sort) {
     if (sort.$natural === -1) source = [...source].reverse();
     sort = undefined;
@@ -94,7 +98,7 @@ export function findResults(collection: CollectionStore | undefined, spec: FindS
   const simple = simpleProjector(projection);
   if (simple) projection = {};
   if (projectionNeedsCopy(projection)) source = mapIterable(source, (d) => cloneDeep(d) as Document);
-  const cursor = new Query(spec.filter, mingoOptions(spec.variables ? { variables: spec.variables } : {})).find<Document>(
+  const cursor = new Query(spec.filter, mingoOptions({ variables: spec.variables, collation: spec.collation })).find<Document>(
     source as Source,
     projection,
   );

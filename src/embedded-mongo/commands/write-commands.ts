@@ -2,8 +2,11 @@ import { ObjectId, type Document } from 'bson';
 import type { CollectionStore, StoredRecord } from '../collection-store';
 import { CommandError, ErrorCode, toCommandError } from '../errors';
 import { isDocumentValue } from '../index-key';
-import { compileFilter } from '../query-language';
+import type { CollationSpec } from 'mingo/types';
+import { assertCollationApplies, parseCollation } from '../collation';
+import { compileFilter, evaluateLet } from '../query-language';
 import { applyUpdate, buildUpsert, updateKind, withIdFirst, type UpdateSpec } from '../update-document';
+import { assertHint, unsupportedOption } from './command-fields';
 import {
   documentArray,
   optionalDocument,
@@ -38,6 +41,51 @@ function withWriteErrors(reply: Document, writeErrors: Document[]): Document {
   return reply;
 }
 
+/**
+ * MongoDB refuses an `_id` it could not index or store: an array, a regular expression,
+ * `undefined`, or a document with a `$`-prefixed field (DBRef's `$ref`/`$id`/`$db` excepted).
+ */
+export function assertStorableId(id: unknown): void {
+  if (Array.isArray(id)) throw new CommandError(ErrorCode.BadValue, "can't use an array for _id");
+  if (id instanceof RegExp || (typeof id === 'object' && id !== null && (id as { _bsontype?: string })._bsontype === 'BSONRegExp')) {
+    throw new CommandError(ErrorCode.BadValue, "can't use a regex for _id");
+  }
+  if (isDocumentValue(id)) assertNoDollarFields(id);
+}
+
+function assertNoDollarFields(doc: Document): void {
+  const keys = Object.keys(doc);
+  const dbRef = keys[0] === '$ref' && keys[1] === '$id';
+  keys.forEach((key, i) => {
+    const allowedRef = dbRef && (i < 2 || (i === 2 && key === '$db'));
+    if (key.startsWith('$') && !allowedRef) {
+      throw new CommandError(ErrorCode.DollarPrefixedFieldName, `_id fields may not contain '$'-prefixed fields: ${key} is not valid for storage.`);
+    }
+    const value = doc[key];
+    if (isDocumentValue(value)) assertNoDollarFields(value);
+    else if (Array.isArray(value)) for (const item of value) if (isDocumentValue(item)) assertNoDollarFields(item);
+  });
+}
+
+/**
+ * With a non-simple collation, a statement whose result would depend on it where the engine
+ * compares binary (array filters, the positional `$`, `$addToSet`, `$pull`, `$min`/`$max`...) is
+ * refused by name.
+ */
+function assertUpdateCollation(collation: CollationSpec | undefined, s: { q: Document; u: unknown; arrayFilters?: unknown }, where: string): void {
+  if (!collation) return;
+  assertCollationApplies(s.q, where);
+  assertCollationApplies(s.u, where);
+  if (s.arrayFilters !== undefined) throw unsupportedOption(`arrayFilters with a non-simple collation (in ${where})`);
+  if (isDocumentValue(s.u)) {
+    for (const fields of Object.values(s.u)) {
+      if (isDocumentValue(fields) && Object.keys(fields).some((p) => /(^|\.)\$(\.|$)/.test(p))) {
+        throw unsupportedOption(`the positional $ operator with a non-simple collation (in ${where})`);
+      }
+    }
+  }
+}
+
 const insert: CommandHandler = (cmd, ctx) => {
   const name = targetCollectionName(cmd, 'insert');
   const docs = documentArray(cmd, 'documents');
@@ -45,7 +93,7 @@ const insert: CommandHandler = (cmd, ctx) => {
   let n = 0;
   const writeErrors = runStatements(docs, cmd.ordered !== false, (doc) => {
     const stored = doc._id === undefined ? { _id: new ObjectId(), ...doc } : withIdFirst(doc);
-    if (Array.isArray(stored._id)) throw new CommandError(ErrorCode.BadValue, 'The _id field cannot be an array');
+    assertStorableId(stored._id);
     collection.insert(stored);
     n++;
   });
@@ -59,13 +107,15 @@ interface UpdateStatement {
   multi?: boolean;
   arrayFilters?: Document[];
   c?: Document;
+  hint?: unknown;
+  collation?: unknown;
 }
 
 const update: CommandHandler = (cmd, ctx) => {
   const name = targetCollectionName(cmd, 'update');
   const statements = documentArray(cmd, 'updates') as UpdateStatement[];
   const collection = writeTarget(ctx, name);
-  const variables = optionalDocument(cmd, 'let');
+  const variables = evaluateLet(optionalDocument(cmd, 'let'));
   let n = 0;
   let nModified = 0;
   const upserted: Document[] = [];
@@ -74,11 +124,16 @@ const update: CommandHandler = (cmd, ctx) => {
     if (s.multi && updateKind(s.u) === 'replacement') {
       throw new CommandError(ErrorCode.FailedToParse, 'multi update is not supported for replacement-style update');
     }
-    const vars = s.c || variables ? { ...variables, ...s.c } : undefined;
-    const options = { arrayFilters: s.arrayFilters, filter: s.q, variables: vars };
-    const predicate = compileFilter(s.q, vars);
+    const collation = parseCollation(s.collation);
+    assertUpdateCollation(collation, s, 'update');
+    assertHint(collection, s.hint, 'update');
+    if (s.c !== undefined && !isDocumentValue(s.c)) throw typeMismatch('c', 'object', s.c);
+    const constants = evaluateLet(s.c);
+    const vars = constants || variables ? { ...variables, ...constants } : undefined;
+    const options = { arrayFilters: s.arrayFilters, filter: s.q, variables: vars, collation };
+    const predicate = compileFilter(s.q, vars, collation);
     const matches: StoredRecord[] = [];
-    for (const record of collection.match(s.q, predicate)) {
+    for (const record of collection.match(collation ? null : s.q, predicate)) {
       matches.push(record);
       if (!s.multi) break;
     }
@@ -92,6 +147,7 @@ const update: CommandHandler = (cmd, ctx) => {
     }
     if (matches.length === 0 && s.upsert) {
       const doc = buildUpsert(s.q, s.u, options);
+      assertStorableId(doc._id);
       collection.insert(doc);
       upserted.push({ index, _id: doc._id });
       n++;
@@ -106,13 +162,17 @@ const remove: CommandHandler = (cmd, ctx) => {
   const name = targetCollectionName(cmd, 'delete');
   const statements = documentArray(cmd, 'deletes');
   const collection = ctx.catalog.collection(ctx.db, name);
+  const variables = evaluateLet(optionalDocument(cmd, 'let'));
   let n = 0;
   const writeErrors = runStatements(statements, cmd.ordered !== false, (s) => {
     if (!isDocumentValue(s.q)) throw typeMismatch('q', 'object', s.q);
     if (s.limit !== 0 && s.limit !== 1) throw new CommandError(ErrorCode.FailedToParse, 'The limit field in delete objects must be 0 or 1');
+    const collation = parseCollation(s.collation);
+    if (collation) assertCollationApplies(s.q, 'delete');
+    assertHint(collection, s.hint, 'delete');
     if (!collection) return;
     const rids: number[] = [];
-    for (const { rid } of collection.match(s.q, compileFilter(s.q, optionalDocument(cmd, 'let')))) {
+    for (const { rid } of collection.match(collation ? null : s.q, compileFilter(s.q, variables, collation))) {
       rids.push(rid);
       if (s.limit === 1) break;
     }
@@ -127,7 +187,8 @@ const findAndModify: CommandHandler = (cmd, ctx) => {
   const query = optionalDocument(cmd, 'query') ?? {};
   const sort = optionalDocument(cmd, 'sort');
   const fields = optionalDocument(cmd, 'fields');
-  const variables = optionalDocument(cmd, 'let');
+  const variables = evaluateLet(optionalDocument(cmd, 'let'));
+  const collation = parseCollation(cmd.collation);
   const remove = cmd.remove === true;
   if (remove && (cmd.update !== undefined || cmd.new === true || cmd.upsert === true)) {
     throw new CommandError(ErrorCode.FailedToParse, 'Cannot specify both an update and remove=true');
@@ -135,12 +196,15 @@ const findAndModify: CommandHandler = (cmd, ctx) => {
   if (!remove && cmd.update === undefined) {
     throw new CommandError(ErrorCode.FailedToParse, 'Either an update or remove=true must be specified');
   }
+  assertUpdateCollation(collation, { q: query, u: cmd.update, arrayFilters: cmd.arrayFilters }, 'findAndModify');
   const collection = remove ? ctx.catalog.collection(ctx.db, name) : writeTarget(ctx, name);
-  const predicate = compileFilter(query, variables);
+  assertHint(collection, cmd.hint, 'findAndModify');
+  const predicate = compileFilter(query, variables, collation);
+  const candidates = collation ? null : query;
   let target: StoredRecord | undefined;
   if (collection) {
-    if (sort && Object.keys(sort).length) target = sortRecords([...collection.match(query, predicate)], sort)[0];
-    else target = collection.match(query, predicate).next().value ?? undefined;
+    if (sort && Object.keys(sort).length) target = sortRecords([...collection.match(candidates, predicate)], sort, collation)[0];
+    else target = collection.match(candidates, predicate).next().value ?? undefined;
   }
   const shape = (doc: Document | null): Document | null => (doc && fields ? applyProjection(doc, fields) : doc);
 
@@ -149,7 +213,7 @@ const findAndModify: CommandHandler = (cmd, ctx) => {
     collection.remove(target.rid);
     return { lastErrorObject: { n: 1 }, value: shape(target.doc), ok: 1 };
   }
-  const options = { arrayFilters: cmd.arrayFilters as Document[] | undefined, filter: query, variables };
+  const options = { arrayFilters: cmd.arrayFilters as Document[] | undefined, filter: query, variables, collation };
   if (target) {
     const result = applyUpdate(target.doc, cmd.update as UpdateSpec, options);
     if (result.modified) collection!.replace(target.rid, result.doc);
@@ -161,6 +225,7 @@ const findAndModify: CommandHandler = (cmd, ctx) => {
   }
   if (cmd.upsert === true) {
     const doc = buildUpsert(query, cmd.update as UpdateSpec, options);
+    assertStorableId(doc._id);
     collection!.insert(doc);
     return {
       lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id },
