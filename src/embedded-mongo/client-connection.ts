@@ -23,13 +23,11 @@ let nextRequestId = 1;
 export interface ConnectionDeps {
   connectionId: number;
   context: (db: string) => CommandContext;
-  /** A reading taken before a command runs, handed back to `durable` after it. */
-  writeMark?: () => number;
   /**
-   * Resolves when every change made so far is durable (null without a data directory, or when the
-   * command wrote nothing and waiting could only fail: reads keep working while the disk is full).
+   * Resolves when every change made so far is durable, so that no answer shows a change that is
+   * not: null without a data directory, or for a command (named) whose answer shows no data.
    */
-  durable: (mark?: number) => Promise<void> | null;
+  durable: (command: string) => Promise<void> | null;
   logger: DispatchLogger & { error(obj: object, msg?: string): void };
 }
 
@@ -82,18 +80,17 @@ export class ClientConnection {
     if (typeof db !== 'string' || db.length === 0) {
       body = serialize({ ok: 0, errmsg: 'OP_MSG requests require a $db argument', code: 40571, codeName: 'Location40571' });
     } else {
-      const mark = this.deps.writeMark?.();
       body = dispatchCommand(command, this.deps.context(db), this.deps.logger);
-      const pending = this.deps.durable(mark);
+      const pending = this.deps.durable(Object.keys(command)[0] ?? '');
       if (pending) {
         try {
           await pending;
         } catch (err) {
-          // The change is applied in memory and will be written once the disk takes it, but it is
-          // not durable now, so the client must not take it as acknowledged.
+          // A change applied in memory is written once the disk takes it, but until then neither
+          // the write that made it nor a read that would show it may be answered as if it were kept.
           body = serialize({
             ok: 0,
-            errmsg: `write not acknowledged: the journal could not be made durable (${err instanceof Error ? err.message : String(err)})`,
+            errmsg: `the journal cannot be written (${err instanceof Error ? err.message : String(err)}): changes are not durable, so nothing is acknowledged`,
             code: ErrorCode.InternalError,
             codeName: 'InternalError',
           });

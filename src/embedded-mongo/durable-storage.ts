@@ -205,11 +205,6 @@ export class DurableStorage implements ChangeLog {
     this.writer!.append(serialize(entry));
   }
 
-  /** Records appended so far (to tell whether a command wrote anything). */
-  get appendedRecords(): number {
-    return this.writer?.appended ?? 0;
-  }
-
   /** Whether journal writes currently work. */
   get currentStatus(): StorageStatus {
     return this.status;

@@ -35,6 +35,13 @@ export const CONSOLE_LOGGER: EmbeddedMongoLogger = {
   error: (obj, msg) => console.error(msg ?? '', obj),
 };
 
+/**
+ * Commands whose answer shows no stored data, so they need not wait for the journal: while it
+ * cannot be written (disk full), drivers' heartbeats and pings still succeed and keep the server
+ * selectable, and the failure is reported through the storage status instead of as a lost server.
+ */
+const SHOWS_NO_DATA = new Set(['hello', 'ismaster', 'ping', 'buildinfo', 'endsessions', 'getparameter', 'connectionstatus', 'hostinfo', 'whatsmyuri', 'getcmdlineopts']);
+
 /** How often idle cursors are closed and TTL indexes are applied. */
 const MAINTENANCE_INTERVAL_MS = 60_000;
 
@@ -137,13 +144,7 @@ export class EngineServer {
         }
         return ctx;
       },
-      writeMark: () => this.storage?.appendedRecords ?? 0,
-      durable: (mark) => {
-        const storage = this.storage;
-        if (!storage) return null;
-        if (storage.appendedRecords === mark && !storage.currentStatus.writable) return null;
-        return storage.flushed();
-      },
+      durable: (command) => (!this.storage || SHOWS_NO_DATA.has(command.toLowerCase()) ? null : this.storage.flushed()),
     });
   }
 

@@ -184,11 +184,6 @@ export class JournalWriter {
     return this.bytes;
   }
 
-  /** Records appended so far; compare two readings to learn whether something was appended between them. */
-  get appended(): number {
-    return this.appendedSeq;
-  }
-
   /** The error of the last flush when it failed, null once a flush succeeds. */
   get failure(): Error | null {
     return this.lastFailure;

@@ -30,8 +30,8 @@ export class HealthController {
         .catch(() => 'down' as const),
       this.jobs.health(),
     ]);
-    // The engine answers reads while its disk is full, so a ping alone would call it up.
-    const reason = mongo === 'up' ? this.database.unavailableReason() : 'the database does not answer a ping';
+    // The embedded engine still answers a ping while its disk is full: it says why it is down.
+    const reason = this.database.unavailableReason() ?? (mongo === 'up' ? null : 'the database does not answer a ping');
     const mongoStatus = reason ? 'down' : 'up';
     const ok = mongoStatus === 'up' && queue.status === 'up';
     res.status(ok ? 200 : 503);
