@@ -19,8 +19,10 @@ import { X_TEST_TOKEN } from './support/x-test-server';
 const TOTAL = { x: 500, bluesky: 500, mastodon: 240 };
 /** each network's page size as the collectors ask for it */
 const PAGE = { x: 100, bluesky: 100, mastodon: 40 };
-/** every search page answered this late, so a kill lands in the middle of a run */
-const PAGE_DELAY_MS = 400;
+/** pages of each network stored before the kill: the page after them is held until the kill */
+const BEFORE_KILL = { x: 3, bluesky: 3, mastodon: 3 };
+/** longer than it takes to see the pages stored and kill, short enough not to outlive the test */
+const HOLD_MS = 20_000;
 type Network = keyof typeof TOTAL;
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
@@ -103,11 +105,6 @@ describe('Fault injection: SIGKILL in the middle of a collection, on each networ
     const column = header[0].split(',').indexOf('external_id');
     return header.slice(1).map((line) => line.split(',')[column]);
   };
-  /** At least how many mentions the topic holds, capped at 200 (one cheap page of the list). */
-  const storedAtLeast = async (topicId: string): Promise<number> => {
-    const res = await svc!.api(`/api/v1/mentions?topic=${topicId}&limit=200`);
-    return res.ok ? ((await res.json()) as { data: unknown[] }).data.length : 0;
-  };
   const waitUntil = async (what: string, ok: () => Promise<boolean>, timeoutMs = 30_000) => {
     const deadline = Date.now() + timeoutMs;
     while (!(await ok())) {
@@ -122,10 +119,31 @@ describe('Fault injection: SIGKILL in the middle of a collection, on each networ
   const collect = (topicId: string) => svc!.json<{ mentions: number; posts: number; replies: number }>(`/api/v1/topics/${topicId}/collect`, { method: 'POST' });
   /** starts a collection without waiting for it; the kill makes its request fail, which is expected */
   const startCollecting = (topicId: string) => void svc!.api(`/api/v1/topics/${topicId}/collect`, { method: 'POST' }).catch(() => undefined);
-  const slowDown = () => {
-    x.failNext('tweets/search/recent', { delayMs: PAGE_DELAY_MS }, 1000);
-    bsky.failNext('app.bsky.feed.searchPosts', { delayMs: PAGE_DELAY_MS }, 1000);
-    masto.failNext('search', { delayMs: PAGE_DELAY_MS }, 1000);
+  /** whether the search request held by `holdAfter` has reached each network's test server */
+  const held: Record<Network, () => boolean> = { x: () => false, bluesky: () => false, mastodon: () => false };
+  /**
+   * Lets `BEFORE_KILL` search pages of `network` through, then holds the next one: the collector
+   * asks for it only after storing the pages before it and saving their cursor, so once it is
+   * held the run is mid-way at a known point.
+   */
+  const holdAfter = (network: Network) => {
+    const pages = BEFORE_KILL[network];
+    if (network === 'x') {
+      let reached = false;
+      x.failNext('tweets/search/recent', { delayMs: 1 }, pages);
+      x.failNext((r) => r.path.endsWith('/tweets/search/recent') && (reached = true), { delayMs: HOLD_MS });
+      held.x = () => reached;
+    } else if (network === 'bluesky') {
+      const from = bsky.requests.length;
+      bsky.failNext('app.bsky.feed.searchPosts', { delayMs: 1 }, pages);
+      bsky.failNext('app.bsky.feed.searchPosts', { delayMs: HOLD_MS });
+      held.bluesky = () => bsky.requests.slice(from).filter((r) => r.nsid === 'app.bsky.feed.searchPosts').length > pages;
+    } else {
+      const from = masto.requests.length;
+      masto.failNext('search', { delayMs: 1 }, pages);
+      masto.failNext('search', { delayMs: HOLD_MS });
+      held.mastodon = () => masto.requests.slice(from).filter((r) => r.route === 'search').length > pages;
+    }
   };
   const sorted = (ids: string[]) => [...ids].sort();
 
@@ -137,47 +155,52 @@ describe('Fault injection: SIGKILL in the middle of a collection, on each networ
     }
     const stream = { x: 'x:search', bluesky: 'bluesky:search:killchecksky', mastodon: 'mastodon:search:killcheckmasto' };
 
-    // first kill: X and Bluesky both collecting (the collect queue runs two at a time), each
-    // with at least two pages stored and more to come
-    slowDown();
+    // first kill: X and Bluesky both collecting (the collect queue runs two at a time), each with
+    // three pages stored and the fourth on its way
+    holdAfter('x');
+    holdAfter('bluesky');
     startCollecting(topic.x);
     startCollecting(topic.bluesky);
-    await waitUntil('two pages of X and of Bluesky are stored', async () => (await storedAtLeast(topic.x)) >= 2 * PAGE.x && (await storedAtLeast(topic.bluesky)) >= 2 * PAGE.bluesky);
+    await waitUntil('the fourth page of X and of Bluesky is asked for', async () => held.x() && held.bluesky());
     await svc.kill('SIGKILL');
+    x.clearFaults();
+    bsky.clearFaults();
 
     svc = await startServiceProcess(env);
     // what was acknowledged before the kill is there, and each stream is marked as mid-run
     const afterFirstKill = { x: await storedIds(topic.x), bluesky: await storedIds(topic.bluesky) };
-    expect(afterFirstKill.x.length).toBeGreaterThanOrEqual(2 * PAGE.x);
-    expect(afterFirstKill.bluesky.length).toBeGreaterThanOrEqual(2 * PAGE.bluesky);
-    expect(afterFirstKill.x.length).toBeLessThan(TOTAL.x);
-    expect(afterFirstKill.bluesky.length).toBeLessThan(TOTAL.bluesky);
+    expect(afterFirstKill.x).toHaveLength(BEFORE_KILL.x * PAGE.x);
+    expect(afterFirstKill.bluesky).toHaveLength(BEFORE_KILL.bluesky * PAGE.bluesky);
     expect(await streamsOf(topic.x)).toEqual([{ stream: stream.x, caughtUpTo: null, resuming: true }]);
     expect(await streamsOf(topic.bluesky)).toEqual([{ stream: stream.bluesky, caughtUpTo: null, resuming: true }]);
 
-    // second kill: Mastodon collecting, three pages stored
+    // second kill: Mastodon collecting, three pages stored and the fourth on its way
+    holdAfter('mastodon');
     startCollecting(topic.mastodon);
-    await waitUntil('three pages of Mastodon are stored', async () => (await storedAtLeast(topic.mastodon)) >= 3 * PAGE.mastodon);
+    await waitUntil('the fourth page of Mastodon is asked for', async () => held.mastodon());
     await svc.kill('SIGKILL');
+    masto.clearFaults();
 
     svc = await startServiceProcess(env);
     const afterSecondKill = { ...afterFirstKill, mastodon: await storedIds(topic.mastodon) };
-    expect(afterSecondKill.mastodon.length).toBeGreaterThanOrEqual(3 * PAGE.mastodon);
-    expect(afterSecondKill.mastodon.length).toBeLessThan(TOTAL.mastodon);
+    expect(afterSecondKill.mastodon).toHaveLength(BEFORE_KILL.mastodon * PAGE.mastodon);
     expect(await streamsOf(topic.mastodon)).toEqual([{ stream: stream.mastodon, caughtUpTo: null, resuming: true }]);
 
     // the resumed runs: each waits for the killed run's lease to expire, then reads on from the
     // cursor of its last stored page
-    x.clearFaults();
-    bsky.clearFaults();
-    masto.clearFaults();
     const served = { x: xSearches.length, bluesky: bsky.requests.length, mastodon: masto.requests.length };
     const resumed = await Promise.all((['x', 'bluesky', 'mastodon'] as const).map((n) => collect(topic[n])));
-    const pagesRead = {
-      x: xSearches.length - served.x,
-      bluesky: bsky.requests.slice(served.bluesky).filter((r) => r.nsid === 'app.bsky.feed.searchPosts').length,
-      mastodon: masto.requests.slice(served.mastodon).filter((r) => r.route === 'search').length,
+    const searchesAfter = {
+      x: xSearches.slice(served.x),
+      bluesky: bsky.requests.slice(served.bluesky).filter((r) => r.nsid === 'app.bsky.feed.searchPosts'),
+      mastodon: masto.requests.slice(served.mastodon).filter((r) => r.route === 'search'),
     };
+    // each resumed from its cursor: X below the last stored page (until_id), Bluesky from the
+    // service's cursor, Mastodon below the last stored page (max_id)
+    expect(searchesAfter.x[0].untilId).toEqual(expect.any(String));
+    expect(searchesAfter.x[0].sinceId).toBeNull();
+    expect(searchesAfter.bluesky[0].params.cursor).toEqual(expect.any(String));
+    expect(searchesAfter.mastodon[0].params.max_id).toEqual(expect.any(String));
     for (const [i, n] of (['x', 'bluesky', 'mastodon'] as const).entries()) {
       const before = afterSecondKill[n].length;
       // counted once: the run reports only what it added to what survived the kill
@@ -185,10 +208,9 @@ describe('Fault injection: SIGKILL in the middle of a collection, on each networ
       // every post, each exactly once
       const all = await storedIds(topic[n]);
       expect({ network: n, ids: sorted(all) }).toEqual({ network: n, ids: sorted(expected[n]) });
-      // not started over: at most the page that was stored but not yet marked, plus the last, empty one
-      const remainingPages = Math.ceil((TOTAL[n] - before) / PAGE[n]);
-      expect({ network: n, pagesRead: pagesRead[n] <= remainingPages + 2 }).toEqual({ network: n, pagesRead: true });
-      expect(pagesRead[n]).toBeLessThan(Math.ceil(TOTAL[n] / PAGE[n]));
+      // not started over: the pages left, plus at most the last, empty one
+      const pagesLeft = Math.ceil((TOTAL[n] - before) / PAGE[n]);
+      expect({ network: n, pagesRead: searchesAfter[n].length <= pagesLeft + 1 }).toEqual({ network: n, pagesRead: true });
       // the cursor stands on the newest post, and the run is no longer marked as under way
       expect(await streamsOf(topic[n])).toEqual([{ stream: stream[n], caughtUpTo: newest[n], resuming: false }]);
       // the hourly rollups count each mention once too
