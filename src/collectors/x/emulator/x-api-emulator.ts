@@ -58,6 +58,13 @@ export type InjectedFault =
   | { status: 401 | 500 | 502 | 503 | 504 }
   /** 200 whose JSON body is cut short (twitter-api-v2 raises ApiPartialResponseError) */
   | { malformed: true }
+  /** a text/html page (a proxy's error page, or with status 200 a URL that is not the API's) */
+  | { status: 200 | 502 | 503; html: true }
+  /**
+   * answers normally, its JSON body passed through `alter` first (changed in place, or replaced by
+   * what it returns): an item the API serves malformed, an error body at status 200
+   */
+  | { alter: (body: any) => unknown }
   /** answers normally, after a delay (for client timeouts) */
   | { delayMs: number };
 
@@ -105,6 +112,11 @@ export interface XApiEmulatorOptions {
    * Posts with a small delay; default 0 so scripted tests see what they add at once)
    */
   searchIndexingDelaySeconds?: number;
+  /**
+   * The most Posts a search or timeline page holds, whatever `max_results` asks: X may answer
+   * fewer than asked with a `next_token`, so a client has to page (tests use 1: a Post a page)
+   */
+  maxPageSize?: number;
   /** the clock of the data (7-day search window, default created_at); default: real time */
   now?: () => Date;
   logger?: EmulatorLogger;
@@ -320,10 +332,15 @@ export class XApiEmulator {
       res.writeHead(200, { 'content-type': JSON_CONTENT_TYPE });
       res.end('{"data":[{"id":"1","text":"cut sh');
       return 200;
-    } else if (fault && fault.status === 429) {
+    } else if (fault && 'html' in fault) {
+      const title = fault.status === 200 ? 'X' : `${fault.status} ${fault.status === 502 ? 'Bad Gateway' : 'Service Temporarily Unavailable'}`;
+      res.writeHead(fault.status, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!DOCTYPE html><html><head><title>${title}</title></head><body><h1>${title}</h1></body></html>`);
+      return fault.status;
+    } else if (fault && 'status' in fault && fault.status === 429) {
       this.setRateLimitHeaders(res, route.endpoint, 0, Math.ceil(Date.now() / 1000) + (fault.resetInSeconds ?? 60));
       return this.send(res, problem(429));
-    } else if (fault) {
+    } else if (fault && 'status' in fault) {
       return this.send(res, problem(fault.status));
     }
 
@@ -346,7 +363,7 @@ export class XApiEmulator {
         this.postsRead += Array.isArray(body.data) ? body.data.length : 1;
       }
       res.writeHead(200, { 'content-type': JSON_CONTENT_TYPE });
-      res.end(JSON.stringify(body));
+      res.end(JSON.stringify(fault && 'alter' in fault ? (fault.alter(body) ?? body) : body));
       return 200;
     } catch (error) {
       if (error instanceof XApiHttpError) return this.send(res, error);
@@ -420,7 +437,7 @@ export class XApiEmulator {
       if (error instanceof SearchQueryError) throw invalidRequest({ parameter: 'query', value: text, message: error.message });
       throw error;
     }
-    const maxResults = intParam(query, 'max_results', 10, 10, 100);
+    const maxResults = Math.min(intParam(query, 'max_results', 10, 10, 100), this.options.maxPageSize ?? Infinity);
     const sortOrder = query.get('sort_order') ?? 'recency';
     if (sortOrder !== 'recency' && sortOrder !== 'relevancy') {
       throw invalidRequest({
@@ -503,7 +520,7 @@ export class XApiEmulator {
   private userTimeline(query: URLSearchParams, userId: string, kind: 'tweets' | 'mentions'): Record<string, unknown> {
     checkKnownParams(query, kind === 'tweets' ? [...TIMELINE_PARAMS, 'exclude'] : TIMELINE_PARAMS);
     requireId(userId, 'id');
-    const maxResults = intParam(query, 'max_results', 10, 5, 100);
+    const maxResults = Math.min(intParam(query, 'max_results', 10, 5, 100), this.options.maxPageSize ?? Infinity);
     const exclude = new Set((query.get('exclude') ?? '').split(',').filter(Boolean));
     for (const value of exclude) {
       if (value !== 'retweets' && value !== 'replies') {
