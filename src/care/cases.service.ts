@@ -5,8 +5,9 @@ import { Subject } from 'rxjs';
 import { SUPPORT_INTENTS } from '../enrichment/enrichment.types';
 import { MentionsService, type StoredMention } from '../mentions/mentions.service';
 import type { CaseRow } from '../reports/kpis/rows';
-import type { WorkspaceView } from '../workspaces/workspaces.service';
+import { WorkspacesService, type WorkspaceView } from '../workspaces/workspaces.service';
 import { AgentsService } from './agents/agents.service';
+import { caseState, dueTimes, type CaseSla } from './case-timeline';
 import { ListCasesQuery, RecordReplyDto, UpdateCaseDto } from './dto/case.dto';
 import { RepliesService, StoredReply } from './replies.service';
 import { Case, CaseDocument, CaseMessage, CaseStatus } from './schemas/case.schema';
@@ -41,6 +42,10 @@ export interface CaseEvent {
 export function slaClockFor(ws: WorkspaceView): SlaClock {
   const bh = ws.settings.businessHours;
   return new SlaClock({ timezone: ws.timezone, businessHours: bh?.enabled ? bh : undefined });
+}
+
+export function caseSlaFor(ws: WorkspaceView): CaseSla {
+  return { clock: slaClockFor(ws), targets: ws.settings.sla };
 }
 
 const normalise = (text: string) =>
@@ -109,22 +114,23 @@ export class CasesService {
     private readonly agents: AgentsService,
     private readonly replies: RepliesService,
     private readonly mentions: MentionsService,
+    private readonly workspaces: WorkspacesService,
   ) {}
 
   // ---- from collection -------------------------------------------------------------------
 
   async onIngested(workspace: WorkspaceView, topicId: string | null, mentions: StoredMention[], replies: StoredReply[]): Promise<void> {
-    const clock = slaClockFor(workspace);
+    const sla = caseSlaFor(workspace);
     // In platform-time order across both kinds, so a reply collected late still lands before the
     // customer's next message (a case abandoned meanwhile by the scan is revived by it first).
     const events = [
-      ...mentions.map((m) => ({ at: m.createdAt.getTime(), run: () => this.placeMention(workspace, clock, topicId, m) })),
-      ...replies.map((r) => ({ at: r.createdAt.getTime(), run: () => this.attachCollectedReply(workspace.id, r) })),
+      ...mentions.map((m) => ({ at: m.createdAt.getTime(), run: () => this.placeMention(workspace, sla, topicId, m) })),
+      ...replies.map((r) => ({ at: r.createdAt.getTime(), run: () => this.attachCollectedReply(workspace.id, sla, r) })),
     ].sort((a, b) => a.at - b.at);
     for (const e of events) await this.withRetry(e.run);
   }
 
-  private async placeMention(ws: WorkspaceView, clock: SlaClock, topicId: string | null, m: StoredMention): Promise<void> {
+  private async placeMention(ws: WorkspaceView, sla: CaseSla, topicId: string | null, m: StoredMention): Promise<void> {
     const wsId = new Types.ObjectId(ws.id);
     const base = { workspaceId: wsId, platform: m.platform, 'customer.externalId': m.author.externalId };
     if (await this.cases.exists({ workspaceId: wsId, platform: m.platform, externalIds: m.externalId })) return;
@@ -140,7 +146,7 @@ export class CasesService {
       url: m.url,
     };
 
-    let doc: CaseDocument | null = await this.cases.findOne({ ...base, status: { $in: OPEN_STATUSES } }).sort({ openedAt: -1 });
+    let doc = await this.caseHolding(base, m.createdAt);
     // Only a new request reopens a resolved case; a "thank you" in the thread does not.
     if (!doc && m.conversationId && SUPPORT_INTENTS.includes(m.intent)) {
       const recent: CaseDocument | null = await this.cases
@@ -155,13 +161,13 @@ export class CasesService {
     }
     if (doc) {
       this.addInbound(doc, inbound, m.conversationId, topicId);
+      this.retime(ws.id, doc, sla);
       await doc.save();
-      await this.attachEarlierReplies(ws.id, doc, [m.externalId]);
+      await this.attachEarlierReplies(ws.id, sla, doc, [m.externalId]);
       return;
     }
     if (!SUPPORT_INTENTS.includes(m.intent)) return;
 
-    const settings = ws.settings.sla;
     const routing = m.routing;
     const assignee = routing?.agentId && (await this.agents.find(ws.id, routing.agentId)) ? routing.agentId : null;
     const created = new this.cases({
@@ -176,9 +182,7 @@ export class CasesService {
       sentiment: m.sentiment.label,
       lang: m.lang,
       openedAt: m.createdAt,
-      firstResponseDueAt: clock.addWorkingSeconds(m.createdAt, settings.firstResponseSeconds),
-      resolutionDueAt: clock.addWorkingSeconds(m.createdAt, settings.resolutionSeconds),
-      abandonAt: clock.addWorkingSeconds(m.createdAt, settings.abandonmentSeconds),
+      ...dueTimes(sla, m.createdAt),
       team: routing?.team ?? null,
       routingKeyword: routing?.keyword ?? null,
       assignee,
@@ -203,9 +207,27 @@ export class CasesService {
         topicId,
       );
     }
+    this.retime(ws.id, created, sla);
     await created.save();
     this.events.next({ type: 'case.opened', workspaceId: ws.id, caseId: created.id, at: m.createdAt });
-    await this.attachEarlierReplies(ws.id, created, [m.externalId, ...joining.map((x) => x.externalId)]);
+    await this.attachEarlierReplies(ws.id, sla, created, [m.externalId, ...joining.map((x) => x.externalId)]);
+  }
+
+  /**
+   * The customer's case a message written at `at` belongs to: the latest one opened by then and
+   * not yet closed at that time; else, when the message predates every such case, the earliest
+   * one, which it now opens (pages arrive newest first, and a run resumed after a failure brings
+   * older messages after newer ones, sometimes after the case was resolved).
+   */
+  private async caseHolding(base: { workspaceId: Types.ObjectId; platform: string; 'customer.externalId': string }, at: Date): Promise<CaseDocument | null> {
+    const notClosedBy = {
+      ...base,
+      $or: [{ status: { $in: OPEN_STATUSES } }, { status: 'resolved' as const, resolvedAt: { $gte: at } }, { status: 'abandoned' as const, abandonedAt: { $gte: at } }],
+    };
+    return (
+      (await this.cases.findOne({ ...notClosedBy, openedAt: { $lte: at } }).sort({ openedAt: -1 })) ??
+      (await this.cases.findOne(notClosedBy).sort({ openedAt: 1 }))
+    );
   }
 
   private addInbound(doc: CaseDocument, msg: CaseMessage, conversationId: string | null, topicId: string | null) {
@@ -213,20 +235,51 @@ export class CasesService {
     if (msg.externalId) doc.externalIds.push(msg.externalId);
     if (conversationId && !doc.conversationIds.includes(conversationId)) doc.conversationIds.push(conversationId);
     if (topicId && !doc.topicIds.some((t) => String(t) === topicId)) doc.topicIds.push(new Types.ObjectId(topicId));
-    doc.inboundCount += 1;
-    if (!doc.lastInboundAt || msg.at > doc.lastInboundAt) doc.lastInboundAt = msg.at;
-    const answeredAfter = doc.lastOutboundAt && doc.lastOutboundAt > msg.at;
-    if (!answeredAfter && (!doc.awaitingReplySince || msg.at < doc.awaitingReplySince)) doc.awaitingReplySince = msg.at;
-    if (doc.status === 'pending') doc.status = 'open';
+  }
+
+  /**
+   * Recomputes everything that follows from the messages' times (caseState): the opening, first
+   * response, waiting, due times, breach and abandonment. A breach or an abandonment that no
+   * longer holds is cleared; a response found late marks the breach the scan could not see (it
+   * only looks at unanswered cases); the scan still marks the unanswered ones, as it always did.
+   */
+  private retime(workspaceId: string, doc: CaseDocument, sla: CaseSla, now = new Date()): void {
+    const stored = { openedAt: doc.openedAt, firstResponseDueAt: doc.firstResponseDueAt, resolutionDueAt: doc.resolutionDueAt, abandonAt: doc.abandonAt };
+    const s = caseState(doc.messages, sla, now, stored);
+    if (s.openedAt.getTime() !== doc.openedAt.getTime()) {
+      this.logger.log({ workspaceId, caseId: doc.id, from: doc.openedAt, to: s.openedAt }, 'An earlier message joined the case: its clocks start from it');
+    }
+    if (s.firstResponseAt?.getTime() !== doc.firstResponseAt?.getTime()) {
+      doc.firstResponseAt = s.firstResponseAt;
+      doc.firstResponder = s.firstResponse ? (s.firstResponse.agentId ?? doc.assignee ?? null) : null;
+    }
+    doc.openedAt = s.openedAt;
+    doc.firstResponseDueAt = s.firstResponseDueAt;
+    doc.resolutionDueAt = s.resolutionDueAt;
+    doc.abandonAt = s.abandonAt;
+    doc.inboundCount = s.inboundCount;
+    doc.outboundCount = s.outboundCount;
+    doc.lastInboundAt = s.lastInboundAt;
+    doc.lastOutboundAt = s.lastOutboundAt;
+    doc.awaitingReplySince = s.awaitingReplySince;
+
+    const breachedAt = s.breachedAt && (s.firstResponseAt || doc.breachedAt) ? s.breachedAt : null;
+    if (breachedAt && !doc.breachedAt) this.events.next({ type: 'case.breached', workspaceId, caseId: doc.id, at: breachedAt });
+    doc.breachedAt = breachedAt;
+    if (doc.status === 'abandoned' && !s.abandonedAt) {
+      doc.status = 'open';
+      doc.abandonedAt = null;
+    } else if (doc.status === 'abandoned') doc.abandonedAt = s.abandonedAt;
+    if (doc.status === 'pending' && doc.awaitingReplySince) doc.status = 'open';
   }
 
   /** Brand replies may be collected before the message they answer: attach them when it arrives. */
-  private async attachEarlierReplies(workspaceId: string, doc: CaseDocument, externalIds: string[]) {
+  private async attachEarlierReplies(workspaceId: string, sla: CaseSla, doc: CaseDocument, externalIds: string[]) {
     const earlier = await this.replies.findReplyingTo(workspaceId, doc.platform, externalIds);
-    for (const r of earlier) await this.attachCollectedReply(workspaceId, r);
+    for (const r of earlier) await this.attachCollectedReply(workspaceId, sla, r);
   }
 
-  private async attachCollectedReply(workspaceId: string, r: StoredReply): Promise<void> {
+  private async attachCollectedReply(workspaceId: string, sla: CaseSla, r: StoredReply): Promise<void> {
     const wsId = new Types.ObjectId(workspaceId);
     const doc = await this.cases.findOne({ workspaceId: wsId, platform: r.platform, externalIds: r.inReplyToExternalId });
     if (!doc || doc.externalIds.includes(r.externalId)) return;
@@ -258,27 +311,13 @@ export class CasesService {
       url: r.url,
     });
     if (r.conversationId && !doc.conversationIds.includes(r.conversationId)) doc.conversationIds.push(r.conversationId);
+    this.retime(workspaceId, doc, sla);
     await doc.save();
   }
 
   private addOutbound(doc: CaseDocument, msg: CaseMessage) {
     doc.messages.push(msg);
     if (msg.externalId) doc.externalIds.push(msg.externalId);
-    doc.outboundCount += 1;
-    if (!doc.lastOutboundAt || msg.at > doc.lastOutboundAt) doc.lastOutboundAt = msg.at;
-    if (msg.at >= doc.openedAt && (!doc.firstResponseAt || msg.at < doc.firstResponseAt)) {
-      doc.firstResponseAt = msg.at;
-      doc.firstResponder = msg.agentId ?? doc.assignee ?? null;
-      // A response made in time but collected late: the breach or abandonment was never real.
-      if (doc.breachedAt && msg.at <= doc.firstResponseDueAt) doc.breachedAt = null;
-      if (doc.status === 'abandoned' && msg.at <= doc.abandonAt) {
-        doc.status = 'open';
-        doc.abandonedAt = null;
-      }
-    }
-    // Waiting restarts at the first customer message after the latest response, if any.
-    const after = doc.messages.filter((x) => x.direction === 'inbound' && doc.lastOutboundAt && x.at > doc.lastOutboundAt);
-    doc.awaitingReplySince = after.length ? after.reduce((min, x) => (x.at < min ? x.at : min), after[0].at) : null;
   }
 
   private async withRetry(fn: () => Promise<void>, tries = 5): Promise<void> {
@@ -310,6 +349,7 @@ export class CasesService {
     if (dto.agentId && !(await this.agents.find(workspaceId, dto.agentId))) {
       throw new BadRequestException(`agentId: agent ${dto.agentId} not found in this workspace`);
     }
+    const sla = caseSlaFor(await this.workspaces.get(workspaceId));
     await this.withRetry(async () => {
       const doc = await this.load(workspaceId, id);
       const at = dto.at ?? new Date();
@@ -318,7 +358,7 @@ export class CasesService {
       if (dto.externalId && doc.externalIds.includes(dto.externalId)) return; // already known: counted once
       if (dto.externalId) {
         const collected = await this.replies.findByExternalId(workspaceId, doc.platform, dto.externalId);
-        if (collected) return this.attachCollectedReply(workspaceId, collected);
+        if (collected) return this.attachCollectedReply(workspaceId, sla, collected);
       }
       this.addOutbound(doc, {
         direction: 'outbound',
@@ -331,6 +371,7 @@ export class CasesService {
         authorHandle: null,
         url: sent.url ?? null,
       });
+      this.retime(workspaceId, doc, sla);
       if (doc.status === 'open' && !doc.awaitingReplySince) doc.status = 'pending';
       await doc.save();
     });
