@@ -110,6 +110,11 @@ export class BullMqJobEngine implements JobEngine {
   }
 
   async health(): Promise<QueueHealth> {
+    // While the client reconnects a PING would only wait in its offline queue (one more per
+    // health check, all sent when Redis returns): the connection's state already says it is down.
+    if (this.connection.status !== 'ready') {
+      return { status: 'down', mode: this.mode, worker: this.worker, detail: `Redis connection is ${this.connection.status}` };
+    }
     try {
       const pong = await Promise.race([
         this.connection.ping(),
