@@ -1,4 +1,4 @@
-import { MongoClient, MongoServerError, type AnyBulkWriteOperation, type CollationOptions, type Collection, type Db, type Document } from 'mongodb';
+import { MongoClient, MongoServerError, Timestamp, type AnyBulkWriteOperation, type CollationOptions, type Collection, type Db, type Document } from 'mongodb';
 import { EngineServer } from './engine-server';
 
 /**
@@ -365,5 +365,39 @@ describe('update pipelines (MongoDB semantics)', () => {
     const stage = await serverError(() => coll().updateOne({ _id: 1 }, [{ $group: { _id: null } }] as Document[]));
     expect([stage.code, stage.message]).toEqual([72, '$group is not allowed to be used within an update']);
     expect(await outcome()).toEqual(PIPELINE_DATA);
+  });
+});
+
+describe('no answer computed without what was asked', () => {
+  it('a sort other than 1 or -1 is error 15975; a $meta sort is refused by name', async () => {
+    await given([{ _id: 1 }, { _id: 2 }]);
+    const two = await serverError(() => db.command({ find: 'coll0', sort: { _id: 2 } }));
+    expect([two.code, two.message]).toEqual([15975, '$sort key ordering must be 1 (for ascending) or -1 (for descending)']);
+    const meta = await serverError(() => coll().aggregate([{ $facet: { top: [{ $sort: { s: { $meta: 'textScore' } } }] } }]).toArray());
+    expect([meta.code, meta.message]).toEqual([2, 'sorting by { $meta: "textScore" } is not supported by the embedded engine']);
+    const fam = await serverError(() => db.command({ findAndModify: 'coll0', query: {}, remove: true, sort: { _id: 0 } }));
+    expect(fam.code).toBe(15975);
+    expect(await outcome()).toEqual([{ _id: 1 }, { _id: 2 }]);
+  });
+
+  it('$dateAdd in a time zone, $dateFromString in a named zone and $toHashedIndexKey are refused; UTC is computed', async () => {
+    await given([{ _id: 1, at: new Date('2026-03-28T12:00:00Z') }]);
+    const project = (expr: Document) => coll().aggregate([{ $project: { _id: 0, v: expr } }]).toArray();
+    const lisbon = await serverError(() => project({ $dateAdd: { startDate: '$at', unit: 'day', amount: 1, timezone: 'Europe/Lisbon' } }));
+    expect([lisbon.code, lisbon.message]).toEqual([2, "$dateAdd with timezone 'Europe/Lisbon' is not supported by the embedded engine"]);
+    const parsed = await serverError(() => project({ $dateFromString: { dateString: '2026-07-01T00:00:00', timezone: 'America/New_York' } }));
+    expect(parsed.message).toMatch(/\$dateFromString with timezone 'America\/New_York'/);
+    expect((await serverError(() => project({ $toHashedIndexKey: '$_id' }))).message).toMatch(/\$toHashedIndexKey/);
+    expect(await project({ $dateAdd: { startDate: '$at', unit: 'day', amount: 1, timezone: 'UTC' } })).toEqual([{ v: new Date('2026-03-29T12:00:00Z') }]);
+    expect(await project({ $dateFromString: { dateString: '2026-07-01T00:00:00', timezone: '-04:00' } })).toEqual([{ v: new Date('2026-07-01T04:00:00Z') }]);
+  });
+
+  it('$currentDate with $type timestamp stores a BSON Timestamp, not a number', async () => {
+    await given([{ _id: 1 }]);
+    await coll().updateOne({ _id: 1 }, { $currentDate: { ts: { $type: 'timestamp' }, at: { $type: 'date' } } });
+    const [doc] = await outcome();
+    expect(doc.ts).toBeInstanceOf(Timestamp);
+    expect(Math.abs(doc.ts.high - Date.now() / 1000)).toBeLessThan(60);
+    expect(doc.at).toBeInstanceOf(Date);
   });
 });

@@ -45,6 +45,40 @@ function $facet(coll: LazyIterator, expr: Document, options: Options): LazyItera
 
 type OperatorTable = Record<string, never>;
 
+function refused(what: string): never {
+  throw new CommandError(ErrorCode.BadValue, `${what} is not supported by the embedded engine`);
+}
+
+const UTC_ZONES = new Set(['UTC', 'GMT', 'Z', 'Etc/UTC', 'Etc/GMT', '+00:00', '-00:00', '+0000', '+00']);
+
+/**
+ * mingo's `$dateAdd`/`$dateSubtract` ignore `timezone`, and its `$dateFromString` takes a zone's
+ * offset at the current date rather than at the parsed one: with a zone other than UTC (or, for
+ * `$dateFromString`, a fixed offset) they are refused instead of answering in the wrong zone.
+ * `$toHashedIndexKey` would not give MongoDB's hash.
+ */
+function zoneChecked(name: string, original: unknown, allowFixedOffset: boolean): unknown {
+  const fn = original as (obj: Document, expr: unknown, options: Options) => unknown;
+  return (obj: Document, expr: unknown, options: Options) => {
+    if (expr && typeof expr === 'object' && 'timezone' in expr) {
+      const zone = evalExpr(obj, (expr as Document).timezone, options);
+      const fixed = typeof zone === 'string' && /^[+-]\d{2}(:?\d{2})?$/.test(zone);
+      if (zone !== null && zone !== undefined && !UTC_ZONES.has(String(zone)) && !(allowFixedOffset && fixed)) {
+        refused(`${name} with timezone '${String(zone)}'`);
+      }
+    }
+    return fn(obj, expr, options);
+  };
+}
+
+const ops = expressionOperators as unknown as Record<string, unknown>;
+const REFUSED_EXPRESSION_OPERATORS = {
+  $dateAdd: zoneChecked('$dateAdd', ops.$dateAdd, false),
+  $dateSubtract: zoneChecked('$dateSubtract', ops.$dateSubtract, false),
+  $dateFromString: zoneChecked('$dateFromString', ops.$dateFromString, true),
+  $toHashedIndexKey: () => refused('$toHashedIndexKey'),
+};
+
 export const MINGO_CONTEXT = Context.init({
   accumulator: accumulatorOperators,
   expression: {
@@ -52,6 +86,7 @@ export const MINGO_CONTEXT = Context.init({
     ...timezoneDateOperators,
     ...bsonTypeOperators,
     ...collatedExpressionOperators(expressionOperators as unknown as OperatorTable),
+    ...REFUSED_EXPRESSION_OPERATORS,
   },
   pipeline: { ...pipelineOperators, $facet },
   projection: projectionOperators,

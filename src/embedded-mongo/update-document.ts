@@ -1,4 +1,4 @@
-import { ObjectId, serialize, type Document } from 'bson';
+import { ObjectId, serialize, Timestamp, type Document } from 'bson';
 import type { CollationSpec } from 'mingo/types';
 import { cloneDeep, isEqual, setValue } from 'mingo/util';
 import { CommandError, ErrorCode } from './errors';
@@ -59,6 +59,36 @@ function withoutIdAssignment(update: Document, id: unknown): Document {
   return out;
 }
 
+let lastTimestamp = { t: 0, i: 0 };
+
+/** A BSON Timestamp as mongod makes one: seconds, then an increment unique within the second. */
+function nextTimestamp(): Timestamp {
+  const t = Math.floor(Date.now() / 1000);
+  lastTimestamp = t === lastTimestamp.t ? { t, i: lastTimestamp.i + 1 } : { t, i: 1 };
+  return new Timestamp(lastTimestamp);
+}
+
+/**
+ * mingo's `$currentDate` with `{ $type: 'timestamp' }` stores milliseconds as a number; MongoDB
+ * stores a BSON Timestamp. Those fields become a `$set` of a Timestamp.
+ */
+function withTimestamps(update: Document): Document {
+  const fields = update.$currentDate;
+  if (!isDocumentValue(fields)) return update;
+  const stamps = Object.keys(fields).filter((path) => isDocumentValue(fields[path]) && fields[path].$type === 'timestamp');
+  if (stamps.length === 0) return update;
+  const now = nextTimestamp();
+  const dates: Document = {};
+  const set: Document = { ...(update.$set as Document | undefined) };
+  for (const path of Object.keys(fields)) {
+    if (!stamps.includes(path)) dates[path] = fields[path];
+    else if (path in set) throw new CommandError(ErrorCode.ConflictingUpdateOperators, `Updating the path '${path}' would create a conflict at '${path}'`);
+    else set[path] = now;
+  }
+  const { $currentDate: _replaced, ...rest } = update;
+  return Object.keys(dates).length ? { ...rest, $currentDate: dates, $set: set } : { ...rest, $set: set };
+}
+
 function immutableId(): CommandError {
   return new CommandError(ErrorCode.ImmutableField, "Performing an update on the path '_id' would modify the immutable field '_id'");
 }
@@ -95,7 +125,7 @@ export function applyUpdate(current: Document, update: UpdateSpec, options: Upda
     const doc = withIdFirst(next);
     return Buffer.from(serialize(doc)).equals(serialize(current)) ? { doc: current, modified: false } : { doc, modified: true };
   }
-  const { $setOnInsert: _ignored, ...spec } = withoutIdAssignment(update as Document, current._id);
+  const { $setOnInsert: _ignored, ...spec } = withTimestamps(withoutIdAssignment(update as Document, current._id));
   if (Object.keys(spec).length === 0) return { doc: current, modified: false };
   const copy = cloneDeep(current) as Document;
   const condition = usesPositional(spec) ? options.filter : undefined;
@@ -128,7 +158,7 @@ export function buildUpsert(filter: Document, update: UpdateSpec, options: Updat
         if ('_id' in seed && !isEqual(seed._id, assignedId)) throw immutableId();
         seed._id = assignedId;
       }
-      const { $setOnInsert, ...rest } = withoutIdAssignment(update as Document, undefined);
+      const { $setOnInsert, ...rest } = withTimestamps(withoutIdAssignment(update as Document, undefined));
       spec = $setOnInsert ? { ...rest, $set: { ...(rest.$set as Document | undefined), ...($setOnInsert as Document) } } : rest;
       if (Object.keys(spec).length === 0) spec = { $set: {} };
     }

@@ -6,7 +6,7 @@ import { CommandError, DuplicateKeyError, ErrorCode } from '../errors';
 import { formatDuplicateKey, isDocumentValue } from '../index-key';
 import { assertCollationApplies, parseCollation } from '../collation';
 import { evaluateLet, runPipeline } from '../query-language';
-import { assertHint } from './command-fields';
+import { assertHint, assertPipelineSorts } from './command-fields';
 import { applyUpdate, withIdFirst } from '../update-document';
 import { optionalDocument, typeMismatch, type CommandContext, type CommandHandler } from './command-context';
 import { firstBatchReply } from './read-commands';
@@ -104,6 +104,7 @@ const aggregate: CommandHandler = (cmd, ctx: CommandContext) => {
   const collation = parseCollation(cmd.collation);
   if (collation) assertCollationApplies(pipeline, 'aggregate');
   assertHint(collection, cmd.hint, 'aggregate');
+  assertPipelineSorts(pipeline);
   const variables = evaluateLet(optionalDocument(cmd, 'let'));
   const cloneInput = pipelineWritesInput(stages);
   const firstMatch = stages[0]?.$match;

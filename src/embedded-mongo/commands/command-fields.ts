@@ -168,3 +168,39 @@ export function assertHint(collection: CollectionStore | undefined, hint: unknow
     throw unsupportedOption(`hint on the ${index.spec.sparse === true ? 'sparse' : 'partial'} index '${index.spec.name}'`);
   }
 }
+
+function sortOrder(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'object' && value !== null && typeof (value as { valueOf(): unknown }).valueOf === 'function') {
+    const n = Number((value as { valueOf(): unknown }).valueOf());
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * A sort orders by 1 or -1 per key, as MongoDB requires (anything else is its error 15975, not a
+ * guess); `{ $meta: ... }` (text or search score) is refused by name.
+ */
+export function assertSortSpec(sort: unknown): void {
+  if (!isDocumentValue(sort)) return;
+  for (const key of Object.keys(sort)) {
+    const value = sort[key];
+    if (isDocumentValue(value) && '$meta' in value) throw unsupportedOption(`sorting by { $meta: ${JSON.stringify(value.$meta)} }`);
+    const order = sortOrder(value);
+    if (order !== 1 && order !== -1) throw new CommandError(15975, '$sort key ordering must be 1 (for ascending) or -1 (for descending)');
+  }
+}
+
+/** Checks every `$sort` stage of a pipeline, nested ones (`$facet`, `$lookup`, `$unionWith`) included. */
+export function assertPipelineSorts(pipeline: unknown): void {
+  if (Array.isArray(pipeline)) {
+    for (const item of pipeline) assertPipelineSorts(item);
+    return;
+  }
+  if (!isDocumentValue(pipeline)) return;
+  for (const key of Object.keys(pipeline)) {
+    if (key === '$sort') assertSortSpec(pipeline[key]);
+    else assertPipelineSorts(pipeline[key]);
+  }
+}

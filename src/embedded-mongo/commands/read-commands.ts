@@ -5,7 +5,7 @@ import { CommandError, ErrorCode } from '../errors';
 import { canonicalKey, EMPTY_ARRAY, pathValues } from '../index-key';
 import { assertCollationApplies, collatedComparator, parseCollation } from '../collation';
 import { compileFilter, evaluateLet } from '../query-language';
-import { assertHint, unsupportedOption } from './command-fields';
+import { assertHint, assertSortSpec, unsupportedOption } from './command-fields';
 import {
   optionalDocument,
   optionalNumber,
@@ -57,9 +57,11 @@ const find: CommandHandler = (cmd, ctx) => {
   const collation = parseCollation(cmd.collation);
   if (collation) assertCollationApplies({ filter, projection }, 'find');
   assertHint(collection, cmd.hint, 'find');
+  const sort = optionalDocument(cmd, 'sort');
+  assertSortSpec(sort);
   const results = findResults(collection, {
     filter,
-    sort: optionalDocument(cmd, 'sort'),
+    sort,
     projection,
     skip: nonNegative(cmd, 'skip'),
     limit: limit || undefined,

@@ -6,7 +6,7 @@ import type { CollationSpec } from 'mingo/types';
 import { assertCollationApplies, parseCollation } from '../collation';
 import { compileFilter, evaluateLet } from '../query-language';
 import { applyUpdate, buildUpsert, updateKind, withIdFirst, type UpdateSpec } from '../update-document';
-import { assertHint, unsupportedOption } from './command-fields';
+import { assertHint, assertSortSpec, unsupportedOption } from './command-fields';
 import {
   documentArray,
   optionalDocument,
@@ -186,6 +186,7 @@ const findAndModify: CommandHandler = (cmd, ctx) => {
   const name = targetCollectionName(cmd, cmd.findAndModify !== undefined ? 'findAndModify' : 'findandmodify');
   const query = optionalDocument(cmd, 'query') ?? {};
   const sort = optionalDocument(cmd, 'sort');
+  assertSortSpec(sort);
   const fields = optionalDocument(cmd, 'fields');
   const variables = evaluateLet(optionalDocument(cmd, 'let'));
   const collation = parseCollation(cmd.collation);
