@@ -23,6 +23,13 @@ describe('withDefaults', () => {
     expect(filled).toEqual([]);
   });
 
+  it('drops the schedule days the old PATCH stored as null (no working time), and names the schedule', () => {
+    const stored = { ...defaultWorkspaceSettings(), businessHours: { enabled: true, schedule: { mon: day, tue: null, sat: day }, holidays: [] } };
+    const { settings, filled } = withDefaults(stored);
+    expect(settings.businessHours.schedule).toEqual({ mon: day, sat: day });
+    expect(filled).toEqual(['settings.businessHours.schedule']);
+  });
+
   it('a whole settings value of null is every default', () => {
     expect(withDefaults(null)).toEqual({ settings: defaultWorkspaceSettings(), filled: ['settings'] });
   });

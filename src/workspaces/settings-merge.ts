@@ -41,7 +41,12 @@ function fill(value: unknown, def: unknown, path: string, filled: string[]): unk
   if (Array.isArray(def)) return Array.isArray(value) ? value : (filled.push(path), clone(def));
   if (!isRecord(def)) return value;
   if (!isRecord(value)) return filled.push(path), clone(def);
-  if (MAPS.has(path)) return value;
+  if (MAPS.has(path)) {
+    // The old PATCH stored the days it was not sent as null: a day without working time.
+    const days = Object.entries(value).filter(([, v]) => v !== null && v !== undefined);
+    if (days.length < Object.keys(value).length) filled.push(path);
+    return Object.fromEntries(days);
+  }
   const out: Json = {};
   for (const key of Object.keys(def)) out[key] = fill(value[key], def[key], join(path, key), filled);
   return out;
