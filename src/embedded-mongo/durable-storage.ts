@@ -190,7 +190,8 @@ export class DurableStorage implements ChangeLog {
 
       this.base = base;
       this.damagedSnapshots = damaged.map((d) => d.file);
-      this.generation = Math.max(base.generation, chain.length ? chain[chain.length - 1].generation : base.generation);
+      // Past any damaged newer snapshot too, so that no compaction ever writes over it.
+      this.generation = Math.max(base.generation, chain.length ? chain[chain.length - 1].generation : base.generation, files.snapshots[0]?.generation ?? 0);
       this.snapshotBytes = base.name ? statSync(join(this.dir, base.name)).size : 0;
       this.writer = JournalWriter.open(join(this.dir, journalFile(this.generation)));
       fsyncDir(this.dir);
