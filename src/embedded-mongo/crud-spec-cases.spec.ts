@@ -390,6 +390,22 @@ describe('no answer computed without what was asked', () => {
     expect((await serverError(() => project({ $toHashedIndexKey: '$_id' }))).message).toMatch(/\$toHashedIndexKey/);
     expect(await project({ $dateAdd: { startDate: '$at', unit: 'day', amount: 1, timezone: 'UTC' } })).toEqual([{ v: new Date('2026-03-29T12:00:00Z') }]);
     expect(await project({ $dateFromString: { dateString: '2026-07-01T00:00:00', timezone: '-04:00' } })).toEqual([{ v: new Date('2026-07-01T04:00:00Z') }]);
+    // Lisbon moves to summer time on 2026-03-29: 23:30 UTC on the 29th is already the 30th there.
+    const days = (timezone: string) => project({ $dateDiff: { startDate: new Date('2026-03-28T23:30:00Z'), endDate: new Date('2026-03-29T23:30:00Z'), unit: 'day', timezone } });
+    expect(await days('Europe/Lisbon')).toEqual([{ v: 2 }]);
+    expect(await days('UTC')).toEqual([{ v: 1 }]);
+  });
+
+  it('a collection or an index with a non-simple collation is refused (its comparisons would be binary)', async () => {
+    await given([{ _id: 1, x: 'a' }]);
+    const index = await serverError(() => coll().createIndex({ x: 1 }, { unique: true, collation: CI }));
+    expect([index.code, index.message]).toEqual([2, "index 'x_1': a non-simple collation is not supported by the embedded engine"]);
+    await coll().insertOne({ _id: 2, x: 'A' });
+    const created = await serverError(() => db.createCollection('coll_ci', { collation: CI }));
+    expect(created.message).toMatch(/non-simple 'collation'/);
+    expect((await db.listCollections({ name: 'coll_ci' }).toArray()).length).toBe(0);
+    await coll().createIndex({ x: 1 }, { name: 'x_simple', collation: { locale: 'simple' } });
+    expect((await coll().indexes()).map((ix) => ix.name)).toEqual(['_id_', 'x_simple']);
   });
 
   it('$currentDate with $type timestamp stores a BSON Timestamp, not a number', async () => {

@@ -57,13 +57,15 @@ const UTC_ZONES = new Set(['UTC', 'GMT', 'Z', 'Etc/UTC', 'Etc/GMT', '+00:00', '-
  * `$dateFromString`, a fixed offset) they are refused instead of answering in the wrong zone.
  * `$toHashedIndexKey` would not give MongoDB's hash.
  */
-function zoneChecked(name: string, original: unknown, allowFixedOffset: boolean): unknown {
+function zoneChecked(name: string, original: unknown, accepts: 'utc' | 'offsets' | 'all'): unknown {
   const fn = original as (obj: Document, expr: unknown, options: Options) => unknown;
   return (obj: Document, expr: unknown, options: Options) => {
     if (expr && typeof expr === 'object' && 'timezone' in expr) {
       const zone = evalExpr(obj, (expr as Document).timezone, options);
+      // mingo parses offsets and Olson names but not the UTC aliases MongoDB accepts.
+      if (UTC_ZONES.has(String(zone))) return fn(obj, { ...(expr as Document), timezone: '+00:00' }, options);
       const fixed = typeof zone === 'string' && /^[+-]\d{2}(:?\d{2})?$/.test(zone);
-      if (zone !== null && zone !== undefined && !UTC_ZONES.has(String(zone)) && !(allowFixedOffset && fixed)) {
+      if (zone !== null && zone !== undefined && accepts !== 'all' && !(accepts === 'offsets' && fixed)) {
         refused(`${name} with timezone '${String(zone)}'`);
       }
     }
@@ -73,9 +75,10 @@ function zoneChecked(name: string, original: unknown, allowFixedOffset: boolean)
 
 const ops = expressionOperators as unknown as Record<string, unknown>;
 const REFUSED_EXPRESSION_OPERATORS = {
-  $dateAdd: zoneChecked('$dateAdd', ops.$dateAdd, false),
-  $dateSubtract: zoneChecked('$dateSubtract', ops.$dateSubtract, false),
-  $dateFromString: zoneChecked('$dateFromString', ops.$dateFromString, true),
+  $dateAdd: zoneChecked('$dateAdd', ops.$dateAdd, 'utc'),
+  $dateSubtract: zoneChecked('$dateSubtract', ops.$dateSubtract, 'utc'),
+  $dateFromString: zoneChecked('$dateFromString', ops.$dateFromString, 'offsets'),
+  $dateDiff: zoneChecked('$dateDiff', ops.$dateDiff, 'all'),
   $toHashedIndexKey: () => refused('$toHashedIndexKey'),
 };
 

@@ -3,6 +3,7 @@ import { assertValidCollectionName } from '../catalog';
 import { CommandError, ErrorCode } from '../errors';
 import type { IndexSpec } from '../ordered-index';
 import { canonicalKey, isDocumentValue } from '../index-key';
+import { parseCollation } from '../collation';
 import { compileFilter } from '../query-language';
 import { optionalDocument, targetCollectionName, typeMismatch, type CommandContext, type CommandHandler } from './command-context';
 
@@ -20,6 +21,8 @@ const create: CommandHandler = (cmd, ctx) => {
       throw new CommandError(ErrorCode.NotImplemented, `create: option '${option}' is not supported by the embedded engine`);
     }
   }
+  // A default collation would change every later query on the collection.
+  if (parseCollation(cmd.collation)) throw new CommandError(ErrorCode.BadValue, "create: a non-simple 'collation' is not supported by the embedded engine");
   const options: Document = {};
   for (const [k, v] of Object.entries(cmd)) {
     if (k !== 'create' && !k.startsWith('$') && !['lsid', 'writeConcern', 'txnNumber', 'comment'].includes(k)) options[k] = v;
@@ -129,6 +132,10 @@ function toIndexSpec(raw: unknown): IndexSpec {
   for (const [k, v] of Object.entries(raw)) {
     if (k === 'v' || k === 'key' || k === 'name' || k === 'background' || k === 'ns') continue;
     if (!INDEX_OPTIONS.has(k)) throw new CommandError(ErrorCode.InvalidOptions, `The field '${k}' is not valid for an index specification.`);
+    // Index keys compare binary: a unique index with a collation would accept what it must refuse.
+    if (k === 'collation' && parseCollation(v)) {
+      throw new CommandError(ErrorCode.BadValue, `index '${raw.name}': a non-simple collation is not supported by the embedded engine`);
+    }
     spec[k] = v;
   }
   if (spec.unique === false) delete spec.unique;
