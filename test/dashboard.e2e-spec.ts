@@ -244,6 +244,52 @@ suite('Dashboard in the browser (demo data)', () => {
     await shot('mentions');
   });
 
+  it("corrects a mention's and a case message's labels from their badges, and the Model quality panel counts them", async () => {
+    const labelsOf = async (id: string) => (await api(`/api/v1/mentions/labels?ids=${id}`)).body[0];
+    await page.goto(`${base}/#/mentions?range=24h`);
+    const card = page.locator('#mention-list .mention').first();
+    await card.waitFor();
+    const mentionId = (await card.getAttribute('data-id'))!;
+    const before = await labelsOf(mentionId);
+    const chosen = ['negative', 'neutral', 'positive'].find((l) => l !== before.sentiment.label)!;
+    await card.locator('button.badge[data-field="sentiment"]').click();
+    await card.locator('.correct-picker select').selectOption(chosen);
+    await page.waitForSelector(`.toast:has-text("Saved: ${chosen}")`);
+    const after = await labelsOf(mentionId);
+    expect(after.sentiment.label).toBe(chosen);
+    expect(after.correction.sentiment).toMatchObject({ label: chosen, predicted: before.sentiment.label });
+    expect(await card.locator('button.badge[data-field="sentiment"]').getAttribute('data-label')).toBe(chosen);
+
+    // In a case, the agent confirms the model's intent of the customer's message: stored, case unchanged.
+    const open = (await api('/api/v1/cases?status=open&limit=1')).body.data[0];
+    await page.goto(`${base}/#/case/${open.id}`);
+    const message = page.locator('#case-view .message.inbound').first();
+    const intentBadge = message.locator('button.badge[data-field="intent"]');
+    await intentBadge.waitFor();
+    const messageMention = (await message.locator('.message-labels').getAttribute('data-mention-id'))!;
+    const intent = (await intentBadge.getAttribute('data-label'))!;
+    await intentBadge.click();
+    await message.locator('.correct-picker select').selectOption(intent);
+    await page.waitForSelector(`#case-view .message.inbound button.badge.is-reviewed[data-field="intent"]`);
+    expect((await labelsOf(messageMention)).correction.intent).toMatchObject({ label: intent, predicted: intent });
+    expect((await api(`/api/v1/cases/${open.id}`)).body).toMatchObject({ status: open.status, intent: open.intent });
+
+    await page.goto(`${base}/#/overview?range=24h`);
+    await page.waitForSelector('#model-quality.is-loaded');
+    const shown = await page.$eval('#overview', (el) => ({ ...(el as any).dataset }));
+    const quality = (await api(`/api/v1/reports/model-quality?from=${shown.from}&to=${shown.to}`)).body;
+    expect(quality.sentiment.corrections).toBe(1);
+    expect(quality.intent.corrections).toBe(1);
+    const stat = (field: string, name: string) => page.textContent(`.quality-card[data-field="${field}"] [data-stat="${name}"] strong`);
+    expect(await stat('sentiment', 'corrections')).toBe('1');
+    expect(await stat('sentiment', 'macroF1')).toBe(expectedFormat.decimal2(quality.sentiment.macroF1));
+    expect(await stat('intent', 'accuracy')).toBe(expectedFormat.percent(100));
+    expect(await page.textContent(`table.confusion[data-field="sentiment"] td[data-predicted="${before.sentiment.label}"][data-corrected="${chosen}"]`)).toBe('1');
+    expect(await page.textContent(`table.confusion[data-field="intent"] td[data-predicted="${intent}"][data-corrected="${intent}"]`)).toBe('1');
+    await page.locator('#model-quality').scrollIntoViewIfNeeded();
+    await shot('model-quality');
+  });
+
   it('assigns a case from the inbox, records a reply and resolves it, and the API shows each change', async () => {
     const agents: { id: string; name: string }[] = (await api('/api/v1/agents')).body;
     const agent = agents.find((a) => a.name === 'Diego Ramos')!;

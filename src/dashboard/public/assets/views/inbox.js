@@ -1,12 +1,15 @@
 /** The triage inbox (unanswered and filtered cases, with SLA countdowns and actions) and the case view. */
 import { api } from '../api.js';
+import { correctableLabels, labelsOf } from '../corrections.js';
 import { clear, h, select } from '../dom.js';
 import * as fmt from '../format.js';
 import { t } from '../i18n.js';
 import { agentName, href, navigate, resolveRange, workspace } from '../state.js';
 import { INTENTS, intentBadge, sentimentBadge, SENTIMENTS } from './mentions.js';
 
-const STATUSES = ['open', 'pending', 'resolved', 'abandoned'];
+const STATUSES = ['open', 'pending', 'resolved', 'abandoned', 'not_support'];
+/** Statuses that need no answer: no SLA clock, and a reopen button instead of resolve. */
+const CLOSED = ['resolved', 'abandoned', 'not_support'];
 const SORTS = [
   ['waiting', 'inbox.sortWaiting'],
   ['due', 'inbox.sortDue'],
@@ -46,7 +49,7 @@ function slaElement(c) {
     const late = c.firstResponseDueAt && new Date(c.firstResponseAt) > new Date(c.firstResponseDueAt);
     return h('span', { class: ['sla', late ? 'late' : 'met'] }, t('inbox.answeredIn', { time: fmt.duration(took) }));
   }
-  if (!c.firstResponseDueAt || c.status === 'resolved' || c.status === 'abandoned') return h('span', { class: 'sla muted' }, fmt.MISSING);
+  if (!c.firstResponseDueAt || CLOSED.includes(c.status)) return h('span', { class: 'sla muted' }, fmt.MISSING);
   return h('span', { class: 'sla', dataset: { due: c.firstResponseDueAt } });
 }
 
@@ -82,7 +85,7 @@ function caseControls(c, ctx, onChange) {
     c.assignee ?? '',
   );
   const team = select({ class: 'team', 'aria-label': t('inbox.team'), onchange: (e) => run({ team: e.target.value || null }) }, teamOptions(), c.team ?? '');
-  const closed = c.status === 'resolved' || c.status === 'abandoned';
+  const closed = CLOSED.includes(c.status);
   const buttons = closed
     ? [h('button', { type: 'button', class: 'ghost', onclick: () => run({ status: 'open' }) }, t('inbox.reopen'))]
     : [
@@ -296,13 +299,35 @@ export async function renderCase(main, ctx) {
               ' · ',
               h('time', { datetime: m.at }, fmt.dateTime(m.at, tz)),
               link ? [' · ', h('a', { href: link, target: '_blank', rel: 'noopener noreferrer' }, '↗')] : null,
+              m.direction === 'inbound' && m.mentionId ? h('span', { class: 'message-labels', dataset: { mentionId: m.mentionId } }) : null,
             ),
           );
         }),
       ),
       form,
     );
+    showMessageLabels(page, cur, ctx, draw);
   };
   draw(c);
   return startClocks(page);
+}
+
+/**
+ * The customer messages' sentiment and intent, correctable in place. A correction can open, join
+ * or close the case (not_support), so the case is read again after one.
+ */
+async function showMessageLabels(page, c, ctx, draw) {
+  const slots = [...page.querySelectorAll('.message-labels')];
+  if (!slots.length) return;
+  try {
+    const labels = await labelsOf(slots.map((s) => s.dataset.mentionId));
+    if (!ctx.alive()) return;
+    const reload = async () => draw(await api.get(`/cases/${encodeURIComponent(c.id)}`));
+    for (const slot of slots) {
+      const l = labels.get(slot.dataset.mentionId);
+      if (l) slot.append(' · ', correctableLabels(l, ctx, () => reload().catch(ctx.showError)));
+    }
+  } catch (err) {
+    if (ctx.alive()) ctx.showError(err);
+  }
 }

@@ -1,5 +1,6 @@
 /** Mentions: the filtered list, newest first, with new ones arriving live over server-sent events. */
 import { api } from '../api.js';
+import { correctableLabels } from '../corrections.js';
 import { h, select } from '../dom.js';
 import * as fmt from '../format.js';
 import { t } from '../i18n.js';
@@ -78,7 +79,7 @@ function webUrl(url) {
   }
 }
 
-function mentionCard(m, tz, isNew) {
+function mentionCard(m, tz, isNew, ctx) {
   const platform = PLATFORM_NAMES[m.platform] ?? m.platform;
   const url = m.url ? webUrl(m.url) : null;
   return h(
@@ -95,8 +96,7 @@ function mentionCard(m, tz, isNew) {
     h(
       'footer',
       {},
-      sentimentBadge(m.sentiment?.label, m.sentiment?.score),
-      intentBadge(m.intent),
+      correctableLabels(m, ctx),
       m.lang ? h('span', { class: 'badge lang' }, m.lang) : null,
       m.routing?.team ? h('span', { class: 'badge team' }, m.routing.team) : null,
       url ? h('a', { class: 'external', href: url, target: '_blank', rel: 'noopener noreferrer' }, t('mentions.open', { platform }), ' ↗') : null,
@@ -154,7 +154,7 @@ export async function renderMentions(main, ctx) {
     for (const m of page) {
       if (seen.has(m.id)) continue;
       seen.add(m.id);
-      list.append(mentionCard(m, range.tz, false));
+      list.append(mentionCard(m, range.tz, false, ctx));
     }
     if (!list.children.length) list.append(h('p', { class: 'muted empty' }, t('common.none')));
     more.hidden = feed.done;
@@ -185,7 +185,7 @@ export async function renderMentions(main, ctx) {
     if (!m?.id || seen.has(m.id) || !matches(m, p)) return;
     seen.add(m.id);
     list.querySelector('.empty')?.remove();
-    list.prepend(mentionCard(m, range.tz, true));
+    list.prepend(mentionCard(m, range.tz, true, ctx));
     fresh += 1;
     newCount.hidden = false;
     newCount.textContent = t('mentions.newCount', { n: fmt.count(fresh) });

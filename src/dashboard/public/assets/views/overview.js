@@ -1,6 +1,7 @@
 /** Overview: a tile for every KPI of the overview report, with its change and target, and charts over time. */
 import { api } from '../api.js';
 import { CHARTS, drawChart } from '../charts.js';
+import { renderModelQuality } from '../corrections.js';
 import { h } from '../dom.js';
 import * as fmt from '../format.js';
 import { t } from '../i18n.js';
@@ -51,6 +52,9 @@ export async function renderOverview(main, ctx) {
       observer.observe(card.figure);
     }
   }
+  const quality = h('section', { class: 'kpi-section model-quality', id: 'model-quality' });
+  page.append(quality);
+  void renderModelQuality(quality, q, ctx);
   return () => observer.disconnect();
 }
 
