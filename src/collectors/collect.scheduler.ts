@@ -2,10 +2,13 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Settings, SETTINGS } from '../config/settings';
 import { JOB_ENGINE } from '../jobs/jobs.module';
-import { enqueueEvery, type JobEngine } from '../jobs/job-queue';
+import { enqueueEvery, JobFailedError, type JobEngine } from '../jobs/job-queue';
+import { PLATFORM_NAMES, PLATFORMS } from '../topics/schemas/topic.schema';
 import { TopicsService } from '../topics/topics.service';
 import { CollectionResult, CollectionService } from './collection.service';
+import { CollectorStateService } from './collector-state.service';
 import { MetricsRefresher } from './metrics-refresher';
+import { NetworkApiError } from './network-error';
 
 export interface CollectJob {
   topicId: string;
@@ -28,6 +31,7 @@ export class CollectScheduler implements OnApplicationBootstrap, OnApplicationSh
     private readonly topics: TopicsService,
     private readonly collection: CollectionService,
     private readonly refresher: MetricsRefresher,
+    private readonly state: CollectorStateService,
   ) {
     this.jobs.define({
       queue: 'collect',
@@ -44,9 +48,24 @@ export class CollectScheduler implements OnApplicationBootstrap, OnApplicationSh
     });
   }
 
-  /** Runs a collection now and resolves once it is stored (after any run already under way). */
-  collectNow(topicId: string): Promise<CollectionResult> {
-    return this.jobs.run<CollectJob, CollectionResult>('collect', { topicId });
+  /**
+   * Runs a collection now and resolves once it is stored (after any run already under way). A
+   * BullMQ worker's error reaches us as its message only: the run's record says whether the
+   * network was at fault, and the error is that network's again.
+   */
+  async collectNow(topicId: string): Promise<CollectionResult> {
+    try {
+      return await this.jobs.run<CollectJob, CollectionResult>('collect', { topicId });
+    } catch (err) {
+      if (err instanceof JobFailedError) {
+        const last = await this.state.lastRun(topicId);
+        if (last?.lastErrorKind === 'network' && last.lastError && err.message.startsWith(last.lastError)) {
+          const platform = PLATFORMS.find((p) => last.lastError!.startsWith(`${PLATFORM_NAMES[p]} API: `));
+          if (platform) throw new NetworkApiError(platform, last.lastError.slice(`${PLATFORM_NAMES[platform]} API: `.length));
+        }
+      }
+      throw err;
+    }
   }
 
   async enqueueAll(): Promise<number> {

@@ -71,11 +71,34 @@ export interface AccountSnapshotInput {
   at: Date;
 }
 
+/** Why an item was set aside: its payload is not what the API documents, or it has no text to analyse. */
+export const REJECT_REASONS = ['invalid_payload', 'no_text'] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+/**
+ * An item faulty in itself: it goes to quarantine with what the API answered for it, and the run
+ * goes on. (A fault of the run itself, such as storage or enrichment failing, stops the run instead.)
+ */
+export interface RejectedItem {
+  platform: Platform;
+  /** the network's id of the post, when the payload had one */
+  externalId: string | null;
+  reason: RejectReason;
+  /** what is wrong, by field */
+  problem: string;
+  /** the item as the API answered it (for `no_text`, the normalised post) */
+  payload: unknown;
+}
+
 export interface CollectedBatch {
+  /** the stream the batch was read from (`x:search`, `bluesky:timeline:<did>`...), for the run's counts per stream */
+  stream?: string;
   mentions: MentionInput[];
   posts: PostInput[];
   replies: ReplyInput[];
   accounts: AccountSnapshotInput[];
+  /** items of the page set aside (quarantined), never stored as posts */
+  rejected: RejectedItem[];
 }
 
 export interface StoredCounts {
@@ -84,4 +107,10 @@ export interface StoredCounts {
   replies: number;
 }
 
-export const emptyBatch = (): CollectedBatch => ({ mentions: [], posts: [], replies: [], accounts: [] });
+/** What became of a batch's items: stored for the first time, already stored earlier, or quarantined. */
+export interface BatchOutcome extends StoredCounts {
+  known: number;
+  rejected: number;
+}
+
+export const emptyBatch = (): CollectedBatch => ({ mentions: [], posts: [], replies: [], accounts: [], rejected: [] });

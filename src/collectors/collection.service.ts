@@ -1,14 +1,18 @@
 import { Inject, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { Settings, SETTINGS } from '../config/settings';
 import { RepliesService } from '../care/replies.service';
 import { EngagementService } from '../engagement/engagement.service';
-import { MentionsService } from '../mentions/mentions.service';
+import { MentionsService, MentionWriteError } from '../mentions/mentions.service';
 import { TopicsService, TopicView } from '../topics/topics.service';
 import { WorkspacesService } from '../workspaces/workspaces.service';
-import type { CollectedBatch, StoredCounts } from './collected';
+import type { BatchOutcome, CollectedBatch, RejectedItem, StoredCounts } from './collected';
 import { COLLECTORS, Collector } from './collector';
 import { CollectorStateService, ReadCapReachedError } from './collector-state.service';
 import { CollectionListeners } from './collection-listeners';
+import { NetworkApiError } from './network-error';
+import { QuarantineRepository, type QuarantinedRow } from './quarantine/quarantine.repository';
+import type { StreamRunCounts } from './schemas/collector-state.schema';
 
 /** Short, renewed in the background while a run is alive: a crashed holder frees the topic soon. */
 const LEASE_TTL_MS = 30_000;
@@ -19,6 +23,39 @@ const countsOf = ({ mentions, posts, replies }: StoredCounts): StoredCounts => (
 export interface CollectionResult extends StoredCounts {
   topicId: string;
   capReached?: boolean;
+}
+
+/** What a replay of quarantined items of one topic did. */
+export interface ReplayOutcome {
+  stored: StoredCounts;
+  /** items a run had stored meanwhile */
+  alreadyKnown: number;
+  /** items the network still answers that are no longer posts of the stream (a repost, the brand's own) */
+  notPosts: number;
+  /** items still faulty: they stay in quarantine with the latest problem */
+  stillRejected: QuarantinedRow[];
+  /** items the network no longer answers (deleted, or no id to ask for): they stay in quarantine */
+  unreadable: { row: QuarantinedRow; why: string }[];
+  /** quarantined items that left quarantine (stored, known or no longer posts) */
+  resolved: QuarantinedRow[];
+}
+
+/** Per-stream counts of one run, in the order the streams were read. */
+class RunTally {
+  private readonly streams = new Map<string, StreamRunCounts>();
+
+  add(stream: string | undefined, o: BatchOutcome): void {
+    if (!stream) return;
+    const s = this.streams.get(stream) ?? { stream, stored: 0, known: 0, rejected: 0 };
+    s.stored += o.mentions + o.posts + o.replies;
+    s.known += o.known;
+    s.rejected += o.rejected;
+    this.streams.set(stream, s);
+  }
+
+  get list(): StreamRunCounts[] {
+    return [...this.streams.values()];
+  }
 }
 
 /**
@@ -40,6 +77,7 @@ export class CollectionService {
     private readonly replies: RepliesService,
     private readonly state: CollectorStateService,
     private readonly listeners: CollectionListeners,
+    private readonly quarantine: QuarantineRepository,
   ) {}
 
   async collectTopic(topicId: string): Promise<CollectionResult> {
@@ -50,6 +88,8 @@ export class CollectionService {
       throw new ServiceUnavailableException(`topic ${topic.id} is being collected by another instance; try again later`);
     }
     const totals: CollectionResult = { topicId: topic.id, mentions: 0, posts: 0, replies: 0 };
+    const tally = new RunTally();
+    const runId = randomUUID();
     const started = Date.now();
     await this.state.recordRun(topic.id, topic.workspaceId, { started: new Date(started) });
     const renewal = setInterval(() => void this.state.tryLease(lease, LEASE_TTL_MS).catch(() => undefined), LEASE_TTL_MS / 3);
@@ -67,37 +107,121 @@ export class CollectionService {
           },
           ownedAccountResolved: (handle, externalId) => this.topics.setOwnedAccountId(topic.id, collector.platform, handle, externalId),
           store: async (batch) => {
-            const counts = await this.store(workspace, topic, batch);
-            totals.mentions += counts.mentions;
-            totals.posts += counts.posts;
-            totals.replies += counts.replies;
-            return counts;
+            const { outcome } = await this.store(workspace, topic, batch, runId);
+            tally.add(batch.stream, outcome);
+            totals.mentions += outcome.mentions;
+            totals.posts += outcome.posts;
+            totals.replies += outcome.replies;
+            return countsOf(outcome);
           },
         });
       }
     } catch (err) {
       if (err instanceof ReadCapReachedError) {
         this.logger.warn({ topicId: topic.id, cap: err.cap, month: err.month }, err.message);
-        await this.state.recordRun(topic.id, topic.workspaceId, { succeeded: new Date(), counts: { ...countsOf(totals), capReached: true } });
+        await this.state.recordRun(topic.id, topic.workspaceId, { succeeded: new Date(), counts: { ...countsOf(totals), capReached: true }, streams: tally.list });
         return { ...totals, capReached: true };
       }
-      await this.state.recordRun(topic.id, topic.workspaceId, { failed: new Date(), error: (err as Error)?.message ?? String(err) }).catch(() => undefined);
+      // The run stops here: the batch being stored was not acknowledged, so its stream's cursor
+      // stays where it was and the next run reads the same posts again.
+      const kind = err instanceof NetworkApiError ? 'network' : 'run';
+      const error = (err as Error)?.message ?? String(err);
+      this.logger.error({ topicId: topic.id, runId, kind, err: error, streams: tally.list }, 'Collection failed; cursors left where they were');
+      await this.state.recordRun(topic.id, topic.workspaceId, { failed: new Date(), error, kind, streams: tally.list }).catch(() => undefined);
       throw err;
     } finally {
       clearInterval(renewal);
       await this.state.releaseLease(lease).catch(() => undefined);
     }
-    this.logger.log({ ...totals, ms: Date.now() - started }, 'Collection stored');
-    await this.state.recordRun(topic.id, topic.workspaceId, { succeeded: new Date(), counts: countsOf(totals) });
+    this.logger.log({ ...totals, runId, streams: tally.list, ms: Date.now() - started }, 'Collection stored');
+    await this.state.recordRun(topic.id, topic.workspaceId, { succeeded: new Date(), counts: countsOf(totals), streams: tally.list });
     return totals;
   }
 
-  private async store(workspace: Awaited<ReturnType<WorkspacesService['get']>>, topic: TopicView, batch: CollectedBatch): Promise<StoredCounts> {
-    const ingested = await this.mentions.ingest(workspace, topic.id, batch.mentions);
+  /**
+   * Stores a batch: its faulty items go to quarantine, the rest through ingestion and the later
+   * stages. Resolves only when all of it is stored; any exception is the run's and propagates.
+   */
+  private async store(workspace: Workspace, topic: TopicView, batch: CollectedBatch, runId: string): Promise<{ outcome: BatchOutcome; rejected: RejectedItem[] }> {
+    let ingested: Awaited<ReturnType<MentionsService['ingest']>>;
+    try {
+      ingested = await this.mentions.ingest(workspace, topic.id, batch.mentions);
+    } catch (err) {
+      // The mentions written before the database refused the rest get their cases before the run fails.
+      if (err instanceof MentionWriteError && err.stored.length) await this.listeners.ingested({ workspace, topic, mentions: err.stored, replies: [] });
+      throw err;
+    }
+    const rejected: RejectedItem[] = [
+      ...batch.rejected,
+      ...ingested.rejected.map((r) => ({ platform: r.input.platform, externalId: r.input.externalId, reason: r.reason, problem: r.problem, payload: r.input })),
+    ];
+    if (rejected.length) {
+      const stream = batch.stream ?? `${rejected[0].platform}:unknown`;
+      await this.quarantine.put({ workspaceId: workspace.id, topicId: topic.id, stream, runId }, rejected);
+      this.logger.warn(
+        { topicId: topic.id, runId, stream, rejected: rejected.map((r) => ({ id: r.externalId, reason: r.reason, problem: r.problem })) },
+        'Items set aside in quarantine',
+      );
+    }
     const posts = await this.engagement.ingestPosts(workspace.id, topic.id, batch.posts);
     await this.engagement.recordFollowers(workspace.id, batch.accounts);
     const replies = await this.replies.ingest(workspace.id, batch.replies);
     await this.listeners.ingested({ workspace, topic, mentions: ingested.stored, replies });
-    return { mentions: ingested.stored.length, posts, replies: replies.length };
+    const known = ingested.known + (batch.posts.length - posts) + (batch.replies.length - replies.length);
+    return { outcome: { mentions: ingested.stored.length, posts, replies: replies.length, known, rejected: rejected.length }, rejected };
+  }
+
+  /**
+   * Replays quarantined items of one topic: reads each again from its network by id and stores it
+   * as its stream would (under the topic's lease, so never alongside a run). An item stored, known
+   * or no longer a post leaves quarantine; one still faulty stays with its latest problem.
+   */
+  async replayQuarantined(topicId: string, rows: QuarantinedRow[]): Promise<ReplayOutcome> {
+    const topic = await this.topics.getById(topicId);
+    if (!topic) throw new NotFoundException(`topic ${topicId} not found`);
+    const out: ReplayOutcome = { stored: { mentions: 0, posts: 0, replies: 0 }, alreadyKnown: 0, notPosts: 0, stillRejected: [], unreadable: [], resolved: [] };
+    const lease = `collect:${topic.id}`;
+    if (!(await this.state.waitForLease(lease, LEASE_TTL_MS, LEASE_WAIT_MS))) {
+      throw new ServiceUnavailableException(`topic ${topic.id} is being collected; try the replay again later`);
+    }
+    try {
+      const workspace = await this.workspaces.get(topic.workspaceId);
+      const runId = `replay:${randomUUID()}`;
+      const groups = new Map<string, QuarantinedRow[]>();
+      for (const row of rows) groups.set(`${row.platform}\n${row.stream}`, [...(groups.get(`${row.platform}\n${row.stream}`) ?? []), row]);
+      for (const group of groups.values()) {
+        const { platform, stream } = group[0];
+        const collector = this.collectors.find((c) => c.platform === platform);
+        const readable = group.filter((r) => r.externalId !== null);
+        for (const r of group) if (r.externalId === null) out.unreadable.push({ row: r, why: 'the payload had no id to read it again by' });
+        if (readable.length === 0) continue;
+        if (!collector?.reread || !collector.configured) {
+          for (const r of readable) out.unreadable.push({ row: r, why: `${platform} is not configured on this installation` });
+          continue;
+        }
+        const { batch, found } = await collector.reread(topic, stream, readable.map((r) => r.externalId!));
+        const { outcome, rejected } = await this.store(workspace, topic, { ...batch, stream }, runId);
+        out.stored.mentions += outcome.mentions;
+        out.stored.posts += outcome.posts;
+        out.stored.replies += outcome.replies;
+        out.alreadyKnown += outcome.known;
+        const stillFaulty = new Set(rejected.map((r) => r.externalId));
+        const kept = new Set([...batch.mentions, ...batch.posts, ...batch.replies].map((i) => i.externalId));
+        const answered = new Set(found);
+        for (const r of readable) {
+          if (stillFaulty.has(r.externalId)) out.stillRejected.push(r);
+          else if (!answered.has(r.externalId!)) out.unreadable.push({ row: r, why: `${platform} no longer answers this post (deleted, or not visible to this account)` });
+          else {
+            if (!kept.has(r.externalId!)) out.notPosts++;
+            out.resolved.push(r);
+          }
+        }
+      }
+    } finally {
+      await this.state.releaseLease(lease).catch(() => undefined);
+    }
+    return out;
   }
 }
+
+type Workspace = Awaited<ReturnType<WorkspacesService['get']>>;

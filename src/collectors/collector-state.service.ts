@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { randomUUID } from 'node:crypto';
 import { Model, Types } from 'mongoose';
-import { ApiUsage, CollectionLease, CollectionStatus, CollectorCursor } from './schemas/collector-state.schema';
+import { ApiUsage, CollectionLease, CollectionStatus, CollectorCursor, type StreamRunCounts } from './schemas/collector-state.schema';
 
 export interface CursorState {
   sinceId: string | null;
@@ -38,14 +38,21 @@ export class CollectorStateService {
     @InjectModel(CollectionStatus.name) private readonly statuses: Model<CollectionStatus>,
   ) {}
 
-  /** Records the start, success or failure of a topic's collection. */
-  async recordRun(topicId: string, workspaceId: string, event: { started: Date } | { succeeded: Date; counts: CollectionStatus['lastCounts'] } | { failed: Date; error: string }): Promise<void> {
+  /** Records the start, success or failure of a topic's collection, with what each stream did when it ended. */
+  async recordRun(
+    topicId: string,
+    workspaceId: string,
+    event:
+      | { started: Date }
+      | { succeeded: Date; counts: CollectionStatus['lastCounts']; streams?: StreamRunCounts[] }
+      | { failed: Date; error: string; kind: 'network' | 'run'; streams?: StreamRunCounts[] },
+  ): Promise<void> {
     const $set =
       'started' in event
         ? { lastStartedAt: event.started }
         : 'succeeded' in event
-          ? { lastSucceededAt: event.succeeded, lastCounts: event.counts }
-          : { lastFailedAt: event.failed, lastError: event.error.slice(0, 500) };
+          ? { lastSucceededAt: event.succeeded, lastCounts: event.counts, ...(event.streams ? { lastRunStreams: event.streams } : {}) }
+          : { lastFailedAt: event.failed, lastError: event.error.slice(0, 500), lastErrorKind: event.kind, ...(event.streams ? { lastRunStreams: event.streams } : {}) };
     await this.statuses.updateOne({ topicId: new Types.ObjectId(topicId) }, { $set: { ...$set, workspaceId: new Types.ObjectId(workspaceId) } }, { upsert: true });
   }
 
@@ -55,6 +62,11 @@ export class CollectorStateService {
     return docs
       .filter((d) => d.lastFailedAt && (!d.lastSucceededAt || d.lastFailedAt > d.lastSucceededAt))
       .map((d) => ({ topicId: String(d.topicId), workspaceId: String(d.workspaceId), failedAt: d.lastFailedAt!, lastSucceededAt: d.lastSucceededAt, error: d.lastError ?? '' }));
+  }
+
+  /** How the last collection of a topic ended (null: never run). */
+  async lastRun(topicId: string) {
+    return this.statuses.findOne({ topicId: new Types.ObjectId(topicId) }).lean();
   }
 
   /** The run status and stream cursors of these topics. */

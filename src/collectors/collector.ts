@@ -33,6 +33,11 @@ export interface Collector {
   collect(ctx: CollectContext): Promise<void>;
   /** Current public metrics of posts by id (for the refresher); ids that no longer exist are omitted. */
   lookupMetrics(ids: string[]): Promise<MetricsLookup[]>;
+  /**
+   * Reads items of a stream again by id (a quarantine replay) and turns them into a batch exactly
+   * as the stream does, faulty ones in `rejected`; `found` lists the ids the network still answers.
+   */
+  reread?(topic: TopicView, stream: string, ids: string[]): Promise<{ batch: CollectedBatch; found: string[] }>;
   /** The longest reply the network takes, and how long a reply is there (as the network counts, the text it would send). */
   readonly replyLimit?: { max: number; unit: string; measure(reply: Pick<OutgoingReply, 'text' | 'customerHandle'>): number };
   /** Publishes a care reply as the brand, where the credentials allow it (absent: the network cannot be answered from here). */

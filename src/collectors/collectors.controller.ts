@@ -6,6 +6,7 @@ import type { AuthContext } from '../workspaces/api-keys.service';
 import { Auth, Roles } from '../workspaces/auth/auth.decorators';
 import { COLLECTORS, Collector } from './collector';
 import { CollectorStateService } from './collector-state.service';
+import { QuarantineRepository } from './quarantine/quarantine.repository';
 
 /** Is collection working? The networks this installation reads, and how each topic's last runs went. */
 @ApiTags('topics')
@@ -17,12 +18,14 @@ export class CollectorsController {
     @Inject(COLLECTORS) private readonly collectors: Collector[],
     private readonly topics: TopicsService,
     private readonly state: CollectorStateService,
+    private readonly quarantine: QuarantineRepository,
   ) {}
 
   @Get('status')
   @Roles('admin', 'analyst')
   @ApiOperation({
-    summary: "Networks (configured or not, posts read this month against X's cap) and, per topic of this workspace, its last run, last success, last error and where each stream stands",
+    summary:
+      "Networks (configured or not, posts read this month against X's cap) and, per topic of this workspace, its last run, last success, last error (and whether the network or the run was at fault), and per stream where it stands, what its last run stored, found already known and set aside, and how many of its items are in quarantine",
   })
   async status(@Auth() auth: AuthContext) {
     const networks = await Promise.all(
@@ -35,8 +38,10 @@ export class CollectorsController {
       })),
     );
     const topics = await this.topics.list(auth.workspaceId);
-    const { statuses, cursors } = await this.state.topicStatus(topics.map((t) => t.id));
+    const [{ statuses, cursors }, quarantined] = await Promise.all([this.state.topicStatus(topics.map((t) => t.id)), this.quarantine.countByStream(topics.map((t) => t.id))]);
     const statusOf = new Map(statuses.map((s) => [String(s.topicId), s]));
+    const quarantinedIn = (topicId: string, stream?: string) =>
+      quarantined.filter((q) => q.topicId === topicId && (stream === undefined || q.stream === stream)).reduce((n, q) => n + q.count, 0);
     return {
       networks,
       topics: topics.map((t) => {
@@ -51,11 +56,32 @@ export class CollectorsController {
           lastCounts: s?.lastCounts ?? null,
           lastFailedAt: s?.lastFailedAt ?? null,
           lastError: s?.lastError ?? null,
-          streams: cursors
-            .filter((c) => String(c.topicId) === t.id)
-            .map((c) => ({ stream: c.stream, platform: c.stream.split(':')[0], caughtUpTo: c.sinceId, resuming: c.pending !== null, updatedAt: c.updatedAt ?? null })),
+          lastErrorKind: s?.lastError ? (s.lastErrorKind ?? 'run') : null,
+          quarantined: quarantinedIn(t.id),
+          streams: streamsOf(
+            cursors.filter((c) => String(c.topicId) === t.id),
+            s?.lastRunStreams ?? [],
+            quarantined.filter((q) => q.topicId === t.id).map((q) => q.stream),
+          ).map((stream) => {
+            const c = cursors.find((x) => String(x.topicId) === t.id && x.stream === stream);
+            const last = s?.lastRunStreams?.find((x) => x.stream === stream);
+            return {
+              stream,
+              platform: stream.split(':')[0],
+              caughtUpTo: c?.sinceId ?? null,
+              resuming: (c?.pending ?? null) !== null,
+              updatedAt: c?.updatedAt ?? null,
+              lastRun: last ? { stored: last.stored, known: last.known, rejected: last.rejected } : null,
+              quarantined: quarantinedIn(t.id, stream),
+            };
+          }),
         };
       }),
     };
   }
+}
+
+/** Every stream of a topic that has a cursor, counts from the last run, or items in quarantine, cursor order first. */
+function streamsOf(cursors: { stream: string }[], lastRun: { stream: string }[], quarantined: string[]): string[] {
+  return [...new Set([...cursors.map((c) => c.stream), ...lastRun.map((s) => s.stream), ...quarantined])];
 }

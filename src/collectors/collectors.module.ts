@@ -13,6 +13,10 @@ import { CollectionService } from './collection.service';
 import { COLLECTORS } from './collector';
 import { CollectorStateService } from './collector-state.service';
 import { MetricsRefresher } from './metrics-refresher';
+import { QuarantineController } from './quarantine/quarantine.controller';
+import { QuarantineRepository } from './quarantine/quarantine.repository';
+import { QuarantineService } from './quarantine/quarantine.service';
+import { QuarantinedItem, QuarantinedItemSchema } from './quarantine/quarantined-item.schema';
 import {
   ApiUsage,
   ApiUsageSchema,
@@ -37,6 +41,7 @@ import { XCollector } from './x/x.collector';
       { name: CollectionLease.name, schema: CollectionLeaseSchema },
       { name: ApiUsage.name, schema: ApiUsageSchema },
       { name: CollectionStatus.name, schema: CollectionStatusSchema },
+      { name: QuarantinedItem.name, schema: QuarantinedItemSchema },
     ]),
     TopicsModule,
     WorkspacesModule,
@@ -44,9 +49,11 @@ import { XCollector } from './x/x.collector';
     EngagementModule,
     CareRepliesModule,
   ],
-  controllers: [CollectController, CollectorsController],
+  controllers: [CollectController, CollectorsController, QuarantineController],
   providers: [
     CollectorStateService,
+    QuarantineRepository,
+    QuarantineService,
     CollectionService,
     CollectionListeners,
     CollectScheduler,

@@ -189,3 +189,12 @@ export function readBody(req: IncomingMessage): Promise<string> {
     req.on('error', reject);
   });
 }
+
+/**
+ * An `alter` fault's answer: the body as JSON would carry it, copied so that changing it never
+ * changes the emulator's own data, then changed in place or replaced by what `alter` returns.
+ */
+export function alterCopy(alter: (body: any) => unknown, body: unknown): unknown {
+  const copy: unknown = JSON.parse(JSON.stringify(body));
+  return alter(copy) ?? copy;
+}

@@ -1,10 +1,17 @@
 import type { z } from 'zod';
+import type { Platform } from '../topics/schemas/topic.schema';
+import type { RejectedItem } from './collected';
 
-/** An item of a social API's page that failed validation: its id, and what was wrong. */
+/** An item of a social API's page that failed validation: its id, what was wrong, and the item as answered. */
 export interface Skipped {
   id: string;
   problem: string;
+  raw: unknown;
 }
+
+/** Skipped items as the batch's quarantined ones. */
+export const rejectedOf = (platform: Platform, skipped: readonly Skipped[]): RejectedItem[] =>
+  skipped.map((s) => ({ platform, externalId: s.id.startsWith('(no ') ? null : s.id, reason: 'invalid_payload' as const, problem: s.problem, payload: s.raw }));
 
 /**
  * Validates a page's items one by one, so one malformed item is reported (named by its `idKey`
@@ -18,7 +25,7 @@ export function parseEach<T>(schema: z.ZodType<T>, raw: readonly unknown[], enti
     if (parsed.success) items.push(parsed.data);
     else {
       const id = (item as Record<string, unknown> | null | undefined)?.[idKey];
-      skipped.push({ id: typeof id === 'string' ? id : `(no ${idKey})`, problem: parsed.error.issues.map((i) => `${i.path.join('.') || entity}: ${i.message}`).join('; ') });
+      skipped.push({ id: typeof id === 'string' ? id : `(no ${idKey})`, problem: parsed.error.issues.map((i) => `${i.path.join('.') || entity}: ${i.message}`).join('; '), raw: item });
     }
   }
   return { items, skipped };

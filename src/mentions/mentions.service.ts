@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, isValidObjectId, Model, Types } from 'mongoose';
 import { Observable, Subject, filter as rxFilter, map } from 'rxjs';
-import type { MentionInput } from '../collectors/collected';
+import type { MentionInput, RejectReason } from '../collectors/collected';
 import { Settings, SETTINGS } from '../config/settings';
 import { EnrichmentService } from '../enrichment';
 import { enqueueEvery, type JobEngine } from '../jobs/job-queue';
@@ -42,7 +42,32 @@ export interface IngestResult {
   stored: StoredMention[];
   /** Mentions already known that this topic now also matches. */
   linked: number;
-  rejected: { externalId: string; error: string }[];
+  /** Mentions already stored before this batch (linked ones included). */
+  known: number;
+  /** Mentions faulty in themselves (no text, no valid date): not stored, for the caller to quarantine. */
+  rejected: { input: MentionInput; reason: RejectReason; problem: string }[];
+}
+
+/**
+ * The database refused some of a batch's writes for a reason other than the post being stored
+ * already: a fault of the run, not of the posts. The mentions it did store are counted (rollups,
+ * live stream) and carried here, so the caller can finish their processing before failing the run.
+ */
+export class MentionWriteError extends Error {
+  constructor(
+    message: string,
+    readonly stored: StoredMention[],
+  ) {
+    super(message);
+    this.name = 'MentionWriteError';
+  }
+}
+
+/** What makes a mention unusable whatever the run: the caller quarantines it instead of storing it. */
+function faultOf(input: MentionInput): { reason: RejectReason; problem: string } | null {
+  if (typeof input.text !== 'string' || input.text.trim() === '') return { reason: 'no_text', problem: 'text: the post has no text to analyse' };
+  if (!(input.createdAt instanceof Date) || Number.isNaN(input.createdAt.getTime())) return { reason: 'invalid_payload', problem: 'createdAt: not a date' };
+  return null;
 }
 
 type MentionRow = Mention & { _id: Types.ObjectId };
@@ -113,8 +138,13 @@ export class MentionsService implements OnApplicationBootstrap, OnApplicationShu
   async ingest(workspace: WorkspaceView, topicId: string, inputs: MentionInput[]): Promise<IngestResult> {
     const wsId = new Types.ObjectId(workspace.id);
     const tId = new Types.ObjectId(topicId);
-    const unique = [...new Map(inputs.map((m) => [`${m.platform}:${m.externalId}`, m])).values()];
-    if (unique.length === 0) return { stored: [], linked: 0, rejected: [] };
+    const rejected: IngestResult['rejected'] = [];
+    const unique = [...new Map(inputs.map((m) => [`${m.platform}:${m.externalId}`, m])).values()].filter((input) => {
+      const fault = faultOf(input);
+      if (fault) rejected.push({ input, ...fault });
+      return !fault;
+    });
+    if (unique.length === 0) return { stored: [], linked: 0, known: 0, rejected };
 
     // By the full unique key (workspace, platform, id), so the lookup is an index hit per id.
     const platforms = [...new Set(unique.map((m) => m.platform))];
@@ -138,7 +168,6 @@ export class MentionsService implements OnApplicationBootstrap, OnApplicationShu
     const batchId = new Types.ObjectId();
     let linkedRows: MentionRow[] = [];
     const linkIds: Types.ObjectId[] = [];
-    const rejected: IngestResult['rejected'] = [];
 
     for (const input of unique) {
       const prior = known.get(`${input.platform}:${input.externalId}`);
@@ -156,43 +185,43 @@ export class MentionsService implements OnApplicationBootstrap, OnApplicationShu
         }
         continue;
       }
-      let doc: Omit<Mention, 'topicIds'>;
-      try {
-        const e = this.enrichment.enrich(
-          { text: input.text, platformLang: input.platformLang ?? null },
-          { routingRules, thresholds: { positive: thresholds.positiveThreshold, negative: thresholds.negativeThreshold } },
-        );
-        doc = {
-          ...key,
-          url: input.url,
-          text: input.text,
-          createdAt: input.createdAt,
-          author: input.author,
-          lang: e.lang,
-          platformLang: input.platformLang ?? null,
-          sentiment: { score: e.sentiment.score, label: e.sentiment.label },
-          intent: e.intent,
-          routing: e.routing,
-          conversationId: input.conversationId ?? null,
-          inReplyToExternalId: input.inReplyToExternalId ?? null,
-          metrics: input.metrics,
-          metricsUpdatedAt: new Date(),
-        };
-      } catch (err) {
-        rejected.push({ externalId: input.externalId, error: (err as Error).message });
-        continue;
-      }
+      // An exception here (a broken setting, a failing model) is the run's fault, not the post's:
+      // it propagates, so the batch is not acknowledged and its cursor does not move.
+      const e = this.enrichment.enrich(
+        { text: input.text, platformLang: input.platformLang ?? null },
+        { routingRules, thresholds: { positive: thresholds.positiveThreshold, negative: thresholds.negativeThreshold } },
+      );
+      const doc: Omit<Mention, 'topicIds'> = {
+        ...key,
+        url: input.url,
+        text: input.text,
+        createdAt: input.createdAt,
+        author: input.author,
+        lang: e.lang,
+        platformLang: input.platformLang ?? null,
+        sentiment: { score: e.sentiment.score, label: e.sentiment.label },
+        intent: e.intent,
+        routing: e.routing,
+        conversationId: input.conversationId ?? null,
+        inReplyToExternalId: input.inReplyToExternalId ?? null,
+        metrics: input.metrics,
+        metricsUpdatedAt: new Date(),
+      };
       ops.push({ updateOne: { filter: key, update: { $setOnInsert: { ...doc, rollupBatch: batchId }, $addToSet: { topicIds: tId } }, upsert: true } });
     }
-    if (ops.length === 0) return { stored: [], linked: 0, rejected };
+    if (ops.length === 0) return { stored: [], linked: 0, known: unique.length, rejected };
 
     // The outbox first: if the process dies after the mentions are written, the repair finds this
     // batch and applies the increments they owe (exactly once, see applyRollupBatch).
     await this.batches.create({ _id: batchId, workspaceId: wsId, topicId: tId, startedAt: new Date() });
 
+    const refused: string[] = [];
     const result = await this.mentions.bulkWrite(ops, { ordered: false }).catch((err) => {
-      // Unordered: the good writes are applied; report the bad ones and carry on.
-      for (const we of err?.writeErrors ?? []) rejected.push({ externalId: String(we?.err?.op?.q?.externalId ?? '?'), error: we.errmsg });
+      const writeErrors = (err?.writeErrors ?? []) as { code?: number; errmsg?: string }[];
+      if (writeErrors.length === 0) throw err;
+      // Unordered: the other writes are applied and counted below. A duplicate key is a post another
+      // run stored meanwhile (known); anything else is the database failing, which fails the run.
+      for (const we of writeErrors) if (we.code !== 11000) refused.push(we.errmsg ?? 'write refused');
       return err?.result;
     });
     const upsertedIds: Types.ObjectId[] = Object.values((result?.upsertedIds ?? {}) as Record<string, Types.ObjectId>);
@@ -209,8 +238,8 @@ export class MentionsService implements OnApplicationBootstrap, OnApplicationShu
 
     const views = stored.map(toMentionView);
     for (const v of views) this.live.next(v);
-    if (rejected.length) this.logger.warn({ workspaceId: workspace.id, rejected }, 'Some mentions were not stored');
-    return { stored: views, linked: linkedRows.length, rejected };
+    if (refused.length) throw new MentionWriteError(`the database refused ${refused.length} of ${ops.length} mention writes: ${refused[0]}`, views);
+    return { stored: views, linked: linkedRows.length, known: unique.length - views.length, rejected };
   }
 
   /**

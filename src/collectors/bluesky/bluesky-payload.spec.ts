@@ -28,8 +28,8 @@ describe('Bluesky payloads', () => {
     ]);
     expect(posts).toHaveLength(1);
     expect(skipped).toEqual([
-      { id: `at://${ANA}/app.bsky.feed.post/3kbbb`, problem: expect.stringContaining('record.text') },
-      { id: '(no uri)', problem: expect.stringContaining('uri') },
+      { id: `at://${ANA}/app.bsky.feed.post/3kbbb`, problem: expect.stringContaining('record.text'), raw: expect.objectContaining({ record: { text: 42 } }) },
+      { id: '(no uri)', problem: expect.stringContaining('uri'), raw: expect.anything() },
     ]);
   });
 

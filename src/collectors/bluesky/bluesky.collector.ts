@@ -1,13 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AtpAgent, RichText, XRPCError } from '@atproto/api';
-import { emptyBatch } from '../collected';
+import type { TopicView } from '../../topics/topics.service';
+import { emptyBatch, type CollectedBatch } from '../collected';
 import { graphemeLength, ReplyNotSentError, type CollectContext, type Collector, type MetricsLookup, type OutgoingReply, type SentReply } from '../collector';
 import { CollectorStateService } from '../collector-state.service';
 import { resolveOwnedAccounts } from '../owned-accounts';
 import { withRetryPolicy } from '../retry-policy';
 import { BlueskyAgents } from './bluesky-agent';
 import { mentionsOf, metricsOf, parsePosts, postUrl, snapshotOf, sortAt, timelineItems, type BlueskyPost } from './bluesky-payload';
-import type { Skipped } from '../payload-items';
+import { rejectedOf } from '../payload-items';
+import { glimpseOf, NetworkApiError } from '../network-error';
 import { termsToSearch, topicMatcher } from '../topic-query';
 import { didOfUri, queryableOf } from './bluesky-query';
 
@@ -40,9 +42,31 @@ function rateLimitResetOf(err: XRPCError): number | null {
   return Number.isFinite(reset) && reset > 0 ? reset * 1000 : null;
 }
 
+/**
+ * `@atproto/xrpc`'s XRPCInvalidResponseError (a 200 whose body is not the method's output), which
+ * `@atproto/api` does not re-export: known by the fields it adds to XRPCError.
+ */
+type InvalidResponse = XRPCError & { lexiconNsid: string; validationError: Error; responseBody: unknown };
+const isInvalidResponse = (err: unknown): err is InvalidResponse => err instanceof XRPCError && 'lexiconNsid' in err && 'validationError' in err;
+
 export function isTransient(err: unknown): boolean {
-  // status 1 (`Unknown`) is what the XRPC client reports for a network failure
-  return err instanceof XRPCError && (err.status >= 500 || err.status === 1);
+  if (err instanceof NetworkApiError) return err.transient;
+  if (isInvalidResponse(err)) return false;
+  // status 1 (`Unknown`) is what the XRPC client reports for a network failure; 2 (`InvalidResponse`)
+  // without a lexicon error, for a body it could not parse (cut short)
+  return err instanceof XRPCError && (err.status >= 500 || err.status === 1 || err.status === 2);
+}
+
+/** What Bluesky answered, in words, once the retry policy has given up. */
+export function describeXrpcError(err: XRPCError): string {
+  if (isInvalidResponse(err)) {
+    const body = err.responseBody as { error?: unknown; message?: unknown } | undefined;
+    const said = typeof body === 'object' && body !== null && typeof body.error === 'string' ? `${body.error}${typeof body.message === 'string' ? `: ${body.message}` : ''}` : glimpseOf(body);
+    return `answered ${said} with status 200, which is not a ${err.lexiconNsid} response (${err.validationError.message})`;
+  }
+  if (err.status === 1) return `could not be reached: ${err.message} (after retrying)`;
+  if (err.status === 2) return `answered a body that could not be read: ${err.message} (after retrying)`;
+  return `answered ${err.status} ${err.error ?? ''}: ${err.message}${err.status >= 500 ? ' (after retrying)' : ''}`;
 }
 
 /**
@@ -78,14 +102,14 @@ export class BlueskyCollector implements Collector {
 
     // The brand's feeds first, so its replies are known when the mentions they answer arrive.
     for (const account of owned) {
-      await this.drain(ctx, `bluesky:timeline:${account.externalId}`, async (agent, since, cursor) => {
+      const stream = `bluesky:timeline:${account.externalId}`;
+      await this.drain(ctx, stream, async (agent, since, cursor) => {
         const res = await agent.getAuthorFeed({ actor: account.externalId, filter: 'posts_with_replies', limit: PAGE_SIZE, cursor });
         const own = res.data.feed.filter((item) => !item.reason).map((item) => item.post);
         const { posts, skipped } = parsePosts(own);
-        this.reportSkipped(ctx, skipped);
         const fresh = posts.filter((p) => sortAt(p).toISOString() >= since);
         const { posts: published, replies } = timelineItems(fresh, account);
-        await ctx.store({ ...emptyBatch(), posts: published, replies });
+        await ctx.store({ ...emptyBatch(), stream, posts: published, replies, rejected: rejectedOf('bluesky', skipped) });
         // the feed has no `since`: it is read newest first until it reaches what is stored
         return { posts: fresh, cursor: res.data.cursor, reachedStored: fresh.length < posts.length };
       });
@@ -94,29 +118,47 @@ export class BlueskyCollector implements Collector {
     const matches = topicMatcher(ctx.topic.query, queryableOf);
     const langs = new Set(ctx.topic.languages);
     for (const term of terms) {
-      await this.drain(ctx, `bluesky:search:${term}`, async (agent, since, cursor) => {
+      const stream = `bluesky:search:${term}`;
+      await this.drain(ctx, stream, async (agent, since, cursor) => {
         const res = await agent.app.bsky.feed.searchPosts({ q: term, sort: 'latest', since, limit: PAGE_SIZE, cursor });
         const { posts, skipped } = parsePosts(res.data.posts);
-        this.reportSkipped(ctx, skipped);
         const mentions = mentionsOf(posts.filter(matches), ownedDids).filter((m) => !langs.size || !m.platformLang || langs.has(m.platformLang));
-        await ctx.store({ ...emptyBatch(), mentions });
+        await ctx.store({ ...emptyBatch(), stream, mentions, rejected: rejectedOf('bluesky', skipped) });
         return { posts, cursor: res.data.cursor, reachedStored: false };
       }, SEARCH_OVERLAP_MS);
     }
   }
 
-  private reportSkipped(ctx: CollectContext, skipped: Skipped[]) {
-    for (const s of skipped) this.logger.warn({ topicId: ctx.topic.id, uri: s.id, problem: s.problem }, 'Skipped a malformed post from Bluesky');
+  /** Reads posts of a stream again by at-uri (a quarantine replay) and makes them what the stream makes. */
+  async reread(topic: TopicView, stream: string, uris: string[]): Promise<{ batch: CollectedBatch; found: string[] }> {
+    const batch = { ...emptyBatch(), stream };
+    const found: string[] = [];
+    const owned = topic.ownedAccounts.filter((a) => a.platform === 'bluesky' && a.externalId);
+    for (let i = 0; i < uris.length; i += LOOKUP_CHUNK) {
+      const res = await this.call(null, stream, (agent) => agent.getPosts({ uris: uris.slice(i, i + LOOKUP_CHUNK) }));
+      await this.state.countReads('bluesky', res.data.posts.length);
+      found.push(...res.data.posts.map((p) => p.uri));
+      const { posts, skipped } = parsePosts(res.data.posts);
+      batch.rejected.push(...rejectedOf('bluesky', skipped));
+      if (stream.startsWith('bluesky:timeline:')) {
+        const account = owned.find((a) => `bluesky:timeline:${a.externalId}` === stream);
+        if (!account) continue;
+        const { posts: published, replies } = timelineItems(posts, { externalId: account.externalId!, handle: account.handle });
+        batch.posts.push(...published);
+        batch.replies.push(...replies);
+      } else batch.mentions.push(...mentionsOf(posts, new Set(owned.map((a) => a.externalId!))));
+    }
+    return { batch, found };
   }
 
   /** Looks up each owned Bluesky account (DID and follower count) once per run. */
   private resolveOwnedAccounts(ctx: CollectContext) {
     return resolveOwnedAccounts(ctx, 'bluesky', async (handle) => {
       try {
-        const profile = await this.call(ctx, 'bluesky:profiles', (agent) => agent.getProfile({ actor: handle }));
+        const profile = await this.retrying(ctx, 'bluesky:profiles', (agent) => agent.getProfile({ actor: handle }));
         return { externalId: profile.data.did, handle: profile.data.handle.toLowerCase(), snapshot: snapshotOf(profile.data, new Date()) };
       } catch (err) {
-        if (!(err instanceof XRPCError) || err.status !== 400) throw err;
+        if (!(err instanceof XRPCError) || err.status !== 400) throw err instanceof XRPCError ? new NetworkApiError('bluesky', describeXrpcError(err)) : err;
         this.logger.warn({ topicId: ctx.topic.id, handle, error: err.error }, 'Owned account not found on Bluesky');
         return null;
       }
@@ -151,8 +193,21 @@ export class BlueskyCollector implements Collector {
     await ctx.saveCursor(stream, { sinceId: later(state.sinceId, newest), pending: null });
   }
 
-  /** One call with the retry policy; a session the service refuses (401) is renewed once. */
+  /**
+   * One call with the retry policy; a session the service refuses (401) is renewed once. What
+   * Bluesky answered when the policy gives up becomes a NetworkApiError; anything else (storing a
+   * batch inside `run` failed) is the run's own fault and propagates as it is.
+   */
   private async call<T>(ctx: CollectContext | null, stream: string, run: (agent: AtpAgent) => Promise<T>): Promise<T> {
+    try {
+      return await this.retrying(ctx, stream, run);
+    } catch (err) {
+      if (err instanceof XRPCError) throw new NetworkApiError('bluesky', describeXrpcError(err), false);
+      throw err;
+    }
+  }
+
+  private async retrying<T>(ctx: CollectContext | null, stream: string, run: (agent: AtpAgent) => Promise<T>): Promise<T> {
     let agent = await this.agents.get();
     let relogged = false;
     return withRetryPolicy(
@@ -195,7 +250,7 @@ export class BlueskyCollector implements Collector {
    */
   async sendReply(reply: OutgoingReply): Promise<SentReply> {
     if (!this.agents.configured) throw new ReplyNotSentError('Bluesky is not configured: set BLUESKY_IDENTIFIER and BLUESKY_APP_PASSWORD', true);
-    const found = await this.call(null, 'bluesky:reply', (agent) => agent.getPosts({ uris: [reply.inReplyToExternalId] }));
+    const found = await this.retrying(null, 'bluesky:reply', (agent) => agent.getPosts({ uris: [reply.inReplyToExternalId] }));
     const parent = parsePosts(found.data.posts).posts[0];
     if (!parent) throw new ReplyNotSentError('the post to answer is no longer on Bluesky', true);
     const rich = new RichText({ text: reply.text });

@@ -43,8 +43,8 @@ describe('Mastodon payloads', () => {
     const { statuses, skipped } = parseStatuses([status('1', ANA, '<p>ok</p>'), { ...status('2', ANA, '<p>x</p>'), id: 'abc' }, { nothing: true }]);
     expect(statuses.map((s) => s.id)).toEqual(['1']);
     expect(skipped).toEqual([
-      { id: 'abc', problem: expect.stringContaining('id') },
-      { id: '(no id)', problem: expect.stringContaining('createdAt') },
+      { id: 'abc', problem: expect.stringContaining('id'), raw: expect.objectContaining({ id: 'abc', content: '<p>x</p>' }) },
+      { id: '(no id)', problem: expect.stringContaining('createdAt'), raw: { nothing: true } },
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { MastoHttpError, MastoTimeoutError, MastoUnexpectedError } from 'masto';
-import { emptyBatch } from '../collected';
+import { MastoDeserializeError, MastoHttpError, MastoTimeoutError, MastoUnexpectedError } from 'masto';
+import type { TopicView } from '../../topics/topics.service';
+import { emptyBatch, type CollectedBatch, type RejectedItem } from '../collected';
 import { graphemeLength, ReplyNotSentError, type CollectContext, type Collector, type MetricsLookup, type OutgoingReply, type SentReply } from '../collector';
 import { CollectorStateService, newerId } from '../collector-state.service';
 import { resolveOwnedAccounts } from '../owned-accounts';
@@ -8,7 +9,8 @@ import { withRetryPolicy } from '../retry-policy';
 import { termsToSearch, topicMatcher } from '../topic-query';
 import { MastodonClients } from './mastodon-client';
 import { mentionsOf, metricsOf, parseAccount, parseStatuses, queryableOf, snapshotOf, timelineItems, type MastodonStatus } from './mastodon-payload';
-import type { Skipped } from '../payload-items';
+import { rejectedOf } from '../payload-items';
+import { glimpseOf, NetworkApiError } from '../network-error';
 
 /** Mastodon pages hold at most 40 statuses. */
 const PAGE_SIZE = 40;
@@ -33,11 +35,34 @@ export function mastodonLength(text: string): number {
 }
 
 export function isTransient(err: unknown): boolean {
+  if (err instanceof NetworkApiError) return err.transient;
   if (err instanceof MastoHttpError) return err.statusCode >= 500;
-  if (err instanceof MastoTimeoutError || err instanceof MastoUnexpectedError) return true;
+  // a deserialize error is JSON cut short (a dropped connection)
+  if (err instanceof MastoTimeoutError || err instanceof MastoUnexpectedError || err instanceof MastoDeserializeError) return true;
   // a refused connection (fetch), or a proxy's HTML error page, which masto 8 fails to read as an
   // error body and reports as a TypeError about the body's missing `error`
   return err instanceof TypeError && /fetch failed|property 'error'/i.test(err.message);
+}
+
+const isFetchFailure = (err: unknown) => err instanceof TypeError && /fetch failed|property 'error'/i.test(err.message);
+
+/** What the instance answered, in words, once the retry policy has given up. */
+export function describeMastoError(err: unknown): string {
+  if (err instanceof MastoHttpError) return `answered ${err.statusCode}: ${err.message}${err.statusCode >= 500 ? ' (after retrying)' : ''}`;
+  if (err instanceof MastoTimeoutError) return `did not answer in time (after retrying)`;
+  if (err instanceof MastoDeserializeError) return `answered a body that could not be read (${String(err.contentType)} cut short or malformed) (after retrying)`;
+  if (err instanceof MastoUnexpectedError) return `answered something unexpected: ${err.message} (after retrying)`;
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  if (isFetchFailure(err)) return `could not be reached: ${cause?.code ?? cause?.message ?? (err as Error).message} (after retrying)`;
+  return (err as Error).message;
+}
+
+/** A body that should be a list of statuses and is not (an HTML page read as nothing, an error at status 200) fails the run. */
+function statusesOf(body: unknown, what: string): readonly unknown[] {
+  if (Array.isArray(body)) return body;
+  const error = (body as { error?: unknown } | undefined)?.error;
+  if (typeof error === 'string') throw new NetworkApiError('mastodon', `answered an error with status 200: ${error}`);
+  throw new NetworkApiError('mastodon', `answered ${body === undefined ? 'a body that is not JSON (an HTML page?)' : glimpseOf(body)} with status 200 instead of ${what}`);
 }
 
 /** Pages of statuses, newest first, from `maxId` (exclusive) downwards. */
@@ -78,27 +103,29 @@ export class MastodonCollector implements Collector {
 
     // The brand's statuses first, so its replies are known when the mentions they answer arrive.
     for (const account of owned) {
-      await this.drain(ctx, `mastodon:statuses:${account.externalId}`, (maxId) =>
+      const stream = `mastodon:statuses:${account.externalId}`;
+      await this.drain(ctx, stream, (maxId) =>
         this.clients.get().v1.accounts.$select(account.externalId).statuses.list({ limit: PAGE_SIZE, maxId, excludeReblogs: true }),
-        async (statuses) => {
+        async (statuses, rejected) => {
           const { posts, replies } = timelineItems(statuses, account);
-          await ctx.store({ ...emptyBatch(), posts, replies });
+          await ctx.store({ ...emptyBatch(), stream, posts, replies, rejected });
         },
       );
     }
 
     const matches = topicMatcher(ctx.topic.query, queryableOf);
     const langs = new Set(ctx.topic.languages);
-    const storeMentions = async (statuses: MastodonStatus[]) => {
+    const storeMentions = (stream: string) => async (statuses: MastodonStatus[], rejected: RejectedItem[]) => {
       const mentions = mentionsOf(statuses.filter(matches), ownedIds).filter((m) => !langs.size || !m.platformLang || langs.has(m.platformLang));
-      await ctx.store({ ...emptyBatch(), mentions });
+      await ctx.store({ ...emptyBatch(), stream, mentions, rejected });
     };
     for (const term of terms) {
       const tag = /^#[\p{L}\p{M}\p{N}_]+$/u.test(term) ? term.slice(1) : null;
+      const stream = tag ? `mastodon:tag:${tag.toLowerCase()}` : `mastodon:search:${term}`;
       if (tag) {
-        await this.drain(ctx, `mastodon:tag:${tag.toLowerCase()}`, (maxId) => this.clients.get().v1.timelines.tag.$select(tag).list({ limit: PAGE_SIZE, maxId }), storeMentions);
+        await this.drain(ctx, stream, (maxId) => this.clients.get().v1.timelines.tag.$select(tag).list({ limit: PAGE_SIZE, maxId }), storeMentions(stream));
       } else {
-        await this.drain(ctx, `mastodon:search:${term}`, (maxId) => this.searchPages(term, maxId), storeMentions);
+        await this.drain(ctx, stream, (maxId) => this.searchPages(term, maxId), storeMentions(stream));
       }
     }
   }
@@ -108,25 +135,45 @@ export class MastodonCollector implements Collector {
     let before = maxId;
     for (;;) {
       const res = await this.clients.get().v2.search.list({ q, type: 'statuses', resolve: false, limit: PAGE_SIZE, maxId: before });
-      yield res.statuses;
-      if (res.statuses.length < PAGE_SIZE) return;
-      before = res.statuses[res.statuses.length - 1].id;
+      if (res === undefined || typeof (res as { error?: unknown }).error === 'string') statusesOf(res, 'search results');
+      const statuses = statusesOf(res.statuses, 'search results') as typeof res.statuses;
+      yield statuses;
+      if (statuses.length < PAGE_SIZE) return;
+      before = statuses[statuses.length - 1].id;
     }
   }
 
-  private reportSkipped(ctx: CollectContext, skipped: Skipped[]) {
-    for (const s of skipped) this.logger.warn({ topicId: ctx.topic.id, statusId: s.id, problem: s.problem }, 'Skipped a malformed status from Mastodon');
+  /** Reads statuses of a stream again by id (a quarantine replay) and makes them what the stream makes. */
+  async reread(topic: TopicView, stream: string, ids: string[]): Promise<{ batch: CollectedBatch; found: string[] }> {
+    const batch = { ...emptyBatch(), stream };
+    const found: string[] = [];
+    const owned = topic.ownedAccounts.filter((a) => a.platform === 'mastodon' && a.externalId);
+    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+      const raw = statusesOf(await this.resumable(null, stream, () => this.clients.get().v1.statuses.fetch({ id: ids.slice(i, i + LOOKUP_CHUNK) })), 'statuses');
+      await this.state.countReads('mastodon', raw.length);
+      for (const s of raw) if (typeof (s as { id?: unknown })?.id === 'string') found.push((s as { id: string }).id);
+      const { statuses, skipped } = parseStatuses(raw);
+      batch.rejected.push(...rejectedOf('mastodon', skipped));
+      if (stream.startsWith('mastodon:statuses:')) {
+        const account = owned.find((a) => `mastodon:statuses:${a.externalId}` === stream);
+        if (!account) continue;
+        const { posts, replies } = timelineItems(statuses, { externalId: account.externalId!, handle: account.handle });
+        batch.posts.push(...posts);
+        batch.replies.push(...replies);
+      } else batch.mentions.push(...mentionsOf(statuses, new Set(owned.map((a) => a.externalId!))));
+    }
+    return { batch, found };
   }
 
   /** Looks up each owned account (id and follower count) once per run. */
   private resolveOwnedAccounts(ctx: CollectContext) {
     return resolveOwnedAccounts(ctx, 'mastodon', async (handle) => {
       try {
-        const account = parseAccount(await this.resumable(ctx, 'mastodon:accounts', () => this.clients.get().v1.accounts.lookup({ acct: handle })));
-        if (!account) throw new Error(`Mastodon answered an account that is not one for ${handle}`);
+        const account = parseAccount(await this.retrying(ctx, 'mastodon:accounts', () => this.clients.get().v1.accounts.lookup({ acct: handle })));
+        if (!account) throw new NetworkApiError('mastodon', `answered an account that is not one for ${handle}`);
         return { externalId: account.id, handle: account.acct.toLowerCase(), snapshot: snapshotOf(account, new Date()) };
       } catch (err) {
-        if (!(err instanceof MastoHttpError) || err.statusCode !== 404) throw err;
+        if (!(err instanceof MastoHttpError) || err.statusCode !== 404) throw this.asNetworkError(err);
         this.logger.warn({ topicId: ctx.topic.id, handle }, 'Owned account not found on Mastodon');
         return null;
       }
@@ -139,17 +186,19 @@ export class MastodonCollector implements Collector {
    * oldest id read (`max_id` to resume with) and the newest of the run; `sinceId` moves to that
    * newest id only when the whole run is stored. A failure re-reads the cursor and resumes.
    */
-  private async drain(ctx: CollectContext, stream: string, source: PageSource, store: (statuses: MastodonStatus[]) => Promise<void>): Promise<void> {
+  private async drain(ctx: CollectContext, stream: string, source: PageSource, store: (statuses: MastodonStatus[], rejected: RejectedItem[]) => Promise<void>): Promise<void> {
     await this.resumable(ctx, stream, async () => {
       const state = await ctx.cursor(stream);
       const cutoff = Date.now() - FIRST_RUN_WINDOW_MS;
       let newest = state.pending?.newestId ?? null;
-      for await (const raw of source(state.pending?.untilId)) {
+      for await (const page of source(state.pending?.untilId)) {
+        const raw = statusesOf(page, 'a list of statuses');
         await this.state.countReads('mastodon', raw.length);
         const { statuses, skipped } = parseStatuses(raw);
-        this.reportSkipped(ctx, skipped);
         const fresh = statuses.filter((s) => (state.sinceId ? BigInt(s.id) > BigInt(state.sinceId) : Date.parse(s.createdAt) >= cutoff));
-        await store(fresh);
+        // a faulty status older than what the last run stored was met (and set aside) then
+        const rejected = rejectedOf('mastodon', skipped).filter((r) => !state.sinceId || !r.externalId || !/^\d+$/.test(r.externalId) || BigInt(r.externalId) > BigInt(state.sinceId));
+        await store(fresh, rejected);
         for (const s of fresh) newest = newerId(newest, s.id);
         const oldest = statuses.reduce<string | null>((min, s) => (min === null || BigInt(s.id) < BigInt(min) ? s.id : min), null);
         if (!oldest || fresh.length < statuses.length) break;
@@ -160,8 +209,25 @@ export class MastodonCollector implements Collector {
     });
   }
 
-  /** Runs `run` (a whole stream, which re-reads its cursor, or one call) under the retry policy. */
-  private resumable<T>(ctx: CollectContext | null, stream: string, run: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `run` (a whole stream, which re-reads its cursor, or one call) under the retry policy.
+   * What the instance answered when the policy gives up becomes a NetworkApiError; anything else
+   * (storing a batch failed) is the run's own fault and propagates as it is.
+   */
+  private async resumable<T>(ctx: CollectContext | null, stream: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await this.retrying(ctx, stream, run);
+    } catch (err) {
+      throw this.asNetworkError(err);
+    }
+  }
+
+  private asNetworkError(err: unknown): unknown {
+    const fromMasto = err instanceof MastoHttpError || err instanceof MastoTimeoutError || err instanceof MastoUnexpectedError || err instanceof MastoDeserializeError;
+    return fromMasto || isFetchFailure(err) ? new NetworkApiError('mastodon', describeMastoError(err)) : err;
+  }
+
+  private retrying<T>(ctx: CollectContext | null, stream: string, run: () => Promise<T>): Promise<T> {
     return withRetryPolicy(
       run,
       (err) => {
@@ -196,7 +262,7 @@ export class MastodonCollector implements Collector {
     if (!this.clients.configured) throw new ReplyNotSentError('Mastodon is not configured: set MASTODON_URL and MASTODON_ACCESS_TOKEN', true);
     const text = mastodonReplyText(reply.text, reply.customerHandle);
     try {
-      const status = await this.resumable(null, 'mastodon:reply', () =>
+      const status = await this.retrying(null, 'mastodon:reply', () =>
         this.clients.get().v1.statuses.create(
           { status: text, inReplyToId: reply.inReplyToExternalId, visibility: 'public' },
           { requestInit: { headers: { 'Idempotency-Key': reply.idempotencyKey } } },

@@ -49,6 +49,20 @@ export class CollectionStatus {
   @Prop({ type: Date, default: null }) lastFailedAt: Date | null;
   /** the last failure's message (a run that fails is retried by its job; this says why it failed) */
   @Prop({ type: String, default: null }) lastError: string | null;
+  /** whose fault the last failure was: the network's API (`network`) or the run's own (`run`: storage, enrichment, settings) */
+  @Prop({ type: String, default: null }) lastErrorKind: 'network' | 'run' | null;
+  /** per stream, what the last run (finished or failed) did with the items it read */
+  @Prop({ type: [MongooseSchema.Types.Mixed], default: [] }) lastRunStreams: StreamRunCounts[];
+}
+
+export interface StreamRunCounts {
+  stream: string;
+  /** items stored for the first time */
+  stored: number;
+  /** items stored by an earlier run */
+  known: number;
+  /** items set aside in quarantine */
+  rejected: number;
 }
 export const CollectionStatusSchema = SchemaFactory.createForClass(CollectionStatus);
 CollectionStatusSchema.index({ workspaceId: 1 });

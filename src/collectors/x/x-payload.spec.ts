@@ -20,8 +20,8 @@ describe('X payload mapping', () => {
     const { tweets, skipped } = parseTweets([tweet({}), tweet({ id: '1800000000000000002', created_at: 'yesterday' }), { text: 'no id' }]);
     expect(tweets.map((t) => t.id)).toEqual(['1800000000000000001']);
     expect(skipped).toEqual([
-      { id: '1800000000000000002', problem: expect.stringContaining('created_at') },
-      { id: '(no id)', problem: expect.stringContaining('id') },
+      { id: '1800000000000000002', problem: expect.stringContaining('created_at'), raw: expect.objectContaining({ created_at: 'yesterday' }) },
+      { id: '(no id)', problem: expect.stringContaining('id'), raw: { text: 'no id' } },
     ]);
   });
 

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { lexicons, type AppBskyActorDefs, type AppBskyFeedDefs, type AppBskyFeedPost, type ComAtprotoRepoStrongRef } from '@atproto/api';
 import {
+  alterCopy,
   EmulatorHttpServer,
   FaultQueue,
   FixedWindowRateLimiter,
@@ -42,6 +43,15 @@ export type BlueskyFault =
   /** 429 RateLimitExceeded with ratelimit-remaining 0 and ratelimit-reset now + resetInSeconds (default 1) */
   | { status: 429; resetInSeconds?: number }
   | { status: 500 | 502 | 503 }
+  /** a text/html page (a proxy's error page, or with status 200 a URL that is not the service's) */
+  | { status: 200 | 502 | 503; html: true }
+  /** status 200 and a JSON body cut short (the connection dropped mid-answer) */
+  | { truncated: true }
+  /**
+   * answers normally, its JSON body passed through `alter` first (changed in place, or replaced by
+   * what it returns): an item the API serves malformed, an error body at status 200
+   */
+  | { alter: (body: any) => unknown }
   /** answers normally, but late */
   | { delayMs: number }
   /** 400 ExpiredToken, and the presented token stops working (so the agent refreshes) */
@@ -412,12 +422,19 @@ export class BlueskyEmulator {
       this.accessTokens.delete(token);
       this.refreshTokens.delete(token);
       return this.sendError(res, invalidRequest('Token has expired', 'ExpiredToken'));
-    } else if (fault?.status === 429) {
+    } else if (fault && 'truncated' in fault) {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      return void res.end('{"posts":[{"uri":"at://did:plc:');
+    } else if (fault && 'html' in fault) {
+      const title = fault.status === 200 ? 'Bluesky' : `${fault.status} ${SERVER_FAILURES[fault.status].message}`;
+      res.writeHead(fault.status, { 'content-type': 'text/html; charset=utf-8' });
+      return void res.end(`<html><head><title>${title}</title></head><body><h1>${title}</h1></body></html>`);
+    } else if (fault && 'status' in fault && fault.status === 429) {
       const resetInSeconds = fault.resetInSeconds ?? 1;
       res.setHeader('ratelimit-remaining', '0');
       res.setHeader('ratelimit-reset', String(Math.ceil(Date.now() / 1000) + resetInSeconds));
       return this.sendError(res, new XrpcFailure(429, 'RateLimitExceeded', 'Rate Limit Exceeded'));
-    } else if (fault) {
+    } else if (fault && 'status' in fault) {
       const failure = SERVER_FAILURES[fault.status];
       return this.sendError(res, new XrpcFailure(fault.status, failure.error, failure.message));
     }
@@ -430,7 +447,7 @@ export class BlueskyEmulator {
         res.writeHead(200);
         res.end();
       } else {
-        sendJson(res, 200, output);
+        sendJson(res, 200, fault && 'alter' in fault ? alterCopy(fault.alter, output) : output);
       }
     } catch (error) {
       if (error instanceof XrpcFailure) return this.sendError(res, error);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  alterCopy,
   EmulatorHttpServer,
   FaultQueue,
   FixedWindowRateLimiter,
@@ -53,6 +54,15 @@ export type MastodonFault =
   | { status: 429; resetInSeconds?: number }
   /** a server error with a JSON body; with `html: true`, the text/html page a reverse proxy (nginx) answers */
   | { status: 500 | 502 | 503; html?: boolean }
+  /** a text/html page with status 200 (a maintenance page, a URL that is not the API's) */
+  | { status: 200; html: true }
+  /** status 200 and a JSON body cut short (the connection dropped mid-answer) */
+  | { truncated: true }
+  /**
+   * answers normally, its JSON body passed through `alter` first (changed in place, or replaced by
+   * what it returns): an item the API serves malformed, an error body at status 200
+   */
+  | { alter: (body: any) => unknown }
   /** answers normally, but late */
   | { delayMs: number }
   /** 401 `{ error: 'The access token is invalid' }`, as for a revoked token (the token keeps working afterwards) */
@@ -479,17 +489,23 @@ export class MastodonEmulator {
     if (route === 'not-found') return this.sendError(res, new MastodonFailure(404, 'Not Found'));
 
     const fault = this.faults.take(route);
+    const failure = fault && 'status' in fault ? fault : undefined;
     if (fault && 'delayMs' in fault) {
       await this.http.delay(fault.delayMs);
       if (res.destroyed) return;
-    } else if (fault?.status === 429) {
-      return this.sendTooManyRequests(res, fault.resetInSeconds ?? 1);
-    } else if (fault?.status === 401) {
+    } else if (fault && 'truncated' in fault) {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      return void res.end('[{"id":"1","created_at":"2026-');
+    } else if (failure?.status === 429) {
+      return this.sendTooManyRequests(res, failure.resetInSeconds ?? 1);
+    } else if (failure?.status === 401) {
       return this.sendUnauthorized(res);
-    } else if (fault) {
-      const failure = SERVER_FAILURES[fault.status];
-      if (fault.html) return this.sendHtml(res, fault.status, failure.title);
-      return this.sendError(res, new MastodonFailure(fault.status, failure.error));
+    } else if (failure?.status === 200) {
+      return this.sendHtml(res, 200, 'Mastodon is down for maintenance');
+    } else if (failure) {
+      const server = SERVER_FAILURES[failure.status];
+      if (failure.html) return this.sendHtml(res, failure.status, server.title);
+      return this.sendError(res, new MastodonFailure(failure.status, server.error));
     }
 
     if (!authorized) return this.sendUnauthorized(res);
@@ -499,7 +515,8 @@ export class MastodonEmulator {
     try {
       const answer = this.answer(route, { query: url.searchParams, path: url.pathname, arg, params, idempotencyKey });
       if (answer.link) res.setHeader('link', answer.link);
-      sendJson(res, 200, answer.body);
+      const altered = fault && 'alter' in fault ? alterCopy(fault.alter, answer.body) : answer.body;
+      sendJson(res, 200, altered);
     } catch (error) {
       if (error instanceof MastodonFailure) return this.sendError(res, error);
       throw error;

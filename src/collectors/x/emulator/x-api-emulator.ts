@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { alterCopy } from '../../emulator-http-server';
 import { EmulatorStore, type TweetRecord } from './emulator-store';
 import { SeededRandom } from './seeded-random';
 import { matchesQuery, parseSearchQuery, SearchQueryError, type QueryNode } from './search-query';
@@ -363,7 +364,7 @@ export class XApiEmulator {
         this.postsRead += Array.isArray(body.data) ? body.data.length : 1;
       }
       res.writeHead(200, { 'content-type': JSON_CONTENT_TYPE });
-      res.end(JSON.stringify(fault && 'alter' in fault ? (fault.alter(body) ?? body) : body));
+      res.end(JSON.stringify(fault && 'alter' in fault ? alterCopy(fault.alter, body) : body));
       return 200;
     } catch (error) {
       if (error instanceof XApiHttpError) return this.send(res, error);
