@@ -27,12 +27,14 @@ async function main(): Promise<number> {
     process.stderr.write(`--data-dir needs a directory\n${USAGE}\n`);
     return 2;
   }
+  // npm runs scripts from the project root; a relative path means what it meant where the user typed it.
+  const path = resolve(process.env.INIT_CWD ?? process.cwd(), dir);
   try {
-    const report = await repairDataDirectory(resolve(dir));
+    const report = await repairDataDirectory(path);
     process.stdout.write(`${formatRepairReport(report)}\n`);
     return 0;
   } catch (err) {
-    process.stderr.write(`Repair of ${resolve(dir)} failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`Repair of ${path} failed: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
 }
