@@ -16,11 +16,11 @@ import { X_TEST_TOKEN } from './support/x-test-server';
  * exactly once, each stream's cursor stands on the newest post, the resumed runs read on from where
  * the killed ones stopped instead of starting over, and the next run reads only what is new.
  */
-const TOTAL = { x: 500, bluesky: 500, mastodon: 240 };
+const TOTAL = { x: 400, bluesky: 400, mastodon: 200 };
 /** each network's page size as the collectors ask for it */
 const PAGE = { x: 100, bluesky: 100, mastodon: 40 };
 /** pages of each network stored before the kill: the page after them is held until the kill */
-const BEFORE_KILL = { x: 3, bluesky: 3, mastodon: 3 };
+const BEFORE_KILL = { x: 2, bluesky: 2, mastodon: 3 };
 /** longer than it takes to see the pages stored and kill, short enough not to outlive the test */
 const HOLD_MS = 20_000;
 type Network = keyof typeof TOTAL;
@@ -156,12 +156,12 @@ describe('Fault injection: SIGKILL in the middle of a collection, on each networ
     const stream = { x: 'x:search', bluesky: 'bluesky:search:killchecksky', mastodon: 'mastodon:search:killcheckmasto' };
 
     // first kill: X and Bluesky both collecting (the collect queue runs two at a time), each with
-    // three pages stored and the fourth on its way
+    // two pages stored and the third on its way
     holdAfter('x');
     holdAfter('bluesky');
     startCollecting(topic.x);
     startCollecting(topic.bluesky);
-    await waitUntil('the fourth page of X and of Bluesky is asked for', async () => held.x() && held.bluesky());
+    await waitUntil('the third page of X and of Bluesky is asked for', async () => held.x() && held.bluesky());
     await svc.kill('SIGKILL');
     x.clearFaults();
     bsky.clearFaults();
