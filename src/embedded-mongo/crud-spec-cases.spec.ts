@@ -408,6 +408,28 @@ describe('no answer computed without what was asked', () => {
     expect((await coll().indexes()).map((ix) => ix.name)).toEqual(['_id_', 'x_simple']);
   });
 
+  it('an update operator that meets the wrong type is refused as MongoDB refuses it, not reported as "nothing modified"', async () => {
+    const initial = [{ _id: 1, s: 'x', n: 1, arr: [1, 2] }];
+    await given(initial);
+    const cases: [Document, number, string][] = [
+      [{ $inc: { s: 1 } }, 14, "Cannot apply $inc to a value of non-numeric type. {_id: 1} has the field 's' of non-numeric type string"],
+      [{ $inc: { n: 'a' } }, 14, 'Cannot increment with non-numeric argument: {n: "a"}'],
+      [{ $push: { s: 1 } }, 2, "The field 's' must be an array but is of type string in document {_id: 1}"],
+      [{ $addToSet: { n: 1 } }, 2, "Cannot apply $addToSet to non-array field. Field named 'n' has non-array type int"],
+      [{ $set: { 's.x': 1 } }, 28, 'Cannot create field \'x\' in element {s: "x"}'],
+      [{ $set: { 'b.$[]': 1 } }, 2, "The path 'b' must exist in the document in order to apply array updates."],
+      [{ $set: { 'n.$[]': 1 } }, 2, 'Cannot apply array updates to non-array element n: 1'],
+    ];
+    for (const [update, code, message] of cases) {
+      const error = await serverError(() => coll().updateOne({ _id: 1 }, update));
+      expect({ update, code: error.code, message: error.message }).toEqual({ update, code, message });
+    }
+    expect(await outcome()).toEqual(initial);
+    await coll().updateOne({ _id: 1 }, { $inc: { n: 2, m: 1 }, $push: { arr: 3 } } as Document);
+    await coll().updateOne({ _id: 1 }, { $set: { 'arr.5': 0 } });
+    expect(await outcome()).toEqual([{ _id: 1, s: 'x', n: 3, m: 1, arr: [1, 2, 3, null, null, 0] }]);
+  });
+
   it('$currentDate with $type timestamp stores a BSON Timestamp, not a number', async () => {
     await given([{ _id: 1 }]);
     await coll().updateOne({ _id: 1 }, { $currentDate: { ts: { $type: 'timestamp' }, at: { $type: 'date' } } });

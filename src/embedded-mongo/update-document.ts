@@ -4,6 +4,7 @@ import { cloneDeep, isEqual, setValue } from 'mingo/util';
 import { CommandError, ErrorCode } from './errors';
 import { isDocumentValue } from './index-key';
 import { applyUpdateToCopy, runUpdatePipeline } from './query-language';
+import { assertUpdateApplies } from './update-validation';
 
 /**
  * Turns an update statement (operators, a replacement document or a pipeline) into the next
@@ -127,6 +128,7 @@ export function applyUpdate(current: Document, update: UpdateSpec, options: Upda
   }
   const { $setOnInsert: _ignored, ...spec } = withTimestamps(withoutIdAssignment(update as Document, current._id));
   if (Object.keys(spec).length === 0) return { doc: current, modified: false };
+  assertUpdateApplies(current, spec);
   const copy = cloneDeep(current) as Document;
   const condition = usesPositional(spec) ? options.filter : undefined;
   const result = applyUpdateToCopy(copy, spec, options.arrayFilters, condition, options.variables);
@@ -166,6 +168,7 @@ export function buildUpsert(filter: Document, update: UpdateSpec, options: Updat
       doc = pipelineResult(seed, update as Document[], options);
       if (!('_id' in doc) && '_id' in seed) doc._id = seed._id;
     } else {
+      assertUpdateApplies(seed, spec as Document);
       doc = applyUpdateToCopy(seed, spec as Document, options.arrayFilters, undefined, options.variables).doc;
     }
     if ('_id' in seed && !isEqual(doc._id, seed._id)) throw immutableId();

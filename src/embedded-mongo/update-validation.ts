@@ -1,0 +1,141 @@
+import type { Document } from 'bson';
+import { CommandError, ErrorCode } from './errors';
+import { isDocumentValue } from './index-key';
+
+/**
+ * mingo skips an update operator that meets a value of the wrong type (`$inc` on a string,
+ * `$push` on a number, `$set: { 's.x': 1 }` where `s` is a string, `$[]` on a missing field) and
+ * reports "nothing modified"; MongoDB refuses the statement. These checks, made before the
+ * operators run, give MongoDB's error codes instead of a silent no-op.
+ */
+
+const NUMERIC_BSON = new Set(['Int32', 'Double', 'Long', 'Decimal128']);
+
+function isNumeric(v: unknown): boolean {
+  if (typeof v === 'number' || typeof v === 'bigint') return true;
+  const type = (v as { _bsontype?: string } | null)?._bsontype;
+  return typeof type === 'string' && NUMERIC_BSON.has(type);
+}
+
+/** MongoDB's name for a value's BSON type, as its error messages give it. */
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (v instanceof Date) return 'date';
+  if (v instanceof RegExp) return 'regex';
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 2 ** 31 ? 'int' : 'double';
+  const bson = (v as { _bsontype?: string } | undefined)?._bsontype;
+  if (bson) return { ObjectId: 'objectId', Int32: 'int', Double: 'double', Long: 'long', Decimal128: 'decimal', Binary: 'binData', Timestamp: 'timestamp' }[bson] ?? bson;
+  return 'object';
+}
+
+function show(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : v instanceof Date ? v.toISOString() : JSON.stringify(v) ?? String(v);
+}
+
+const CREATING = new Set(['$set', '$setOnInsert', '$inc', '$mul', '$min', '$max', '$push', '$addToSet', '$currentDate']);
+
+interface Resolved {
+  /** The value at the path, undefined when the path ends early (missing field). */
+  value: unknown;
+  exists: boolean;
+}
+
+/**
+ * Walks a path without positional parts. Throws PathNotViable where an operator that creates
+ * fields would have to go through a scalar or name a field of an array.
+ */
+function resolvePath(doc: Document, path: string, creating: boolean): Resolved {
+  const parts = path.split('.');
+  let current: unknown = doc;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    if (Array.isArray(current)) {
+      if (!/^\d+$/.test(part)) {
+        if (creating) throw new CommandError(ErrorCode.PathNotViable, `Cannot create field '${part}' in element {${parts[i - 1]}: ${show(current)}}`);
+        return { value: undefined, exists: false };
+      }
+      if (Number(part) >= current.length) return { value: undefined, exists: false };
+      current = current[Number(part)];
+    } else if (isDocumentValue(current)) {
+      if (!(part in current)) return { value: undefined, exists: false };
+      current = current[part];
+    } else {
+      if (creating) throw new CommandError(ErrorCode.PathNotViable, `Cannot create field '${part}' in element {${parts[i - 1]}: ${show(current)}}`);
+      return { value: undefined, exists: false };
+    }
+  }
+  return { value: current, exists: true };
+}
+
+/** `$[]` and `$[id]` need an existing array at the path before them. */
+function assertArrayUpdateTarget(doc: Document, path: string): void {
+  const at = path.search(/(^|\.)\$\[/);
+  if (at <= 0) return;
+  const prefix = path.slice(0, at);
+  if (/(^|\.)\$(\.|\[|$)/.test(prefix)) return;
+  const { value, exists } = resolvePath(doc, prefix, false);
+  if (!exists) throw new CommandError(ErrorCode.BadValue, `The path '${prefix}' must exist in the document in order to apply array updates.`);
+  if (!Array.isArray(value)) {
+    throw new CommandError(ErrorCode.BadValue, `Cannot apply array updates to non-array element ${prefix.split('.').pop()}: ${show(value)}`);
+  }
+}
+
+function idOf(doc: Document): string {
+  return `{_id: ${show(doc._id)}}`;
+}
+
+/** Throws MongoDB's error for the first operator of `update` that cannot apply to `doc`. */
+export function assertUpdateApplies(doc: Document, update: Document): void {
+  for (const op of Object.keys(update)) {
+    const fields = update[op];
+    if (!isDocumentValue(fields)) continue;
+    for (const path of Object.keys(fields)) {
+      if (path.includes('$[')) {
+        assertArrayUpdateTarget(doc, path);
+        continue;
+      }
+      if (/(^|\.)\$(\.|$)/.test(path)) continue;
+      const arg = fields[path];
+      const { value, exists } = resolvePath(doc, path, CREATING.has(op));
+      const field = path.split('.').pop();
+      switch (op) {
+        case '$inc':
+        case '$mul': {
+          const verb = op === '$inc' ? 'increment' : 'multiply';
+          if (!isNumeric(arg)) throw new CommandError(ErrorCode.TypeMismatch, `Cannot ${verb} with non-numeric argument: {${path}: ${show(arg)}}`);
+          if (exists && !isNumeric(value)) {
+            throw new CommandError(
+              ErrorCode.TypeMismatch,
+              `Cannot apply ${op} to a value of non-numeric type. ${idOf(doc)} has the field '${field}' of non-numeric type ${typeName(value)}`,
+            );
+          }
+          break;
+        }
+        case '$push':
+          if (exists && !Array.isArray(value)) {
+            throw new CommandError(ErrorCode.BadValue, `The field '${path}' must be an array but is of type ${typeName(value)} in document ${idOf(doc)}`);
+          }
+          break;
+        case '$addToSet':
+          if (exists && !Array.isArray(value)) {
+            throw new CommandError(ErrorCode.BadValue, `Cannot apply $addToSet to non-array field. Field named '${field}' has non-array type ${typeName(value)}`);
+          }
+          break;
+        case '$pop':
+          if (exists && !Array.isArray(value)) {
+            throw new CommandError(ErrorCode.TypeMismatch, `Path '${path}' contains an element of non-array type '${typeName(value)}'`);
+          }
+          break;
+        case '$pull':
+        case '$pullAll':
+          if (exists && !Array.isArray(value)) throw new CommandError(ErrorCode.BadValue, `Cannot apply ${op} to a non-array value`);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+}
