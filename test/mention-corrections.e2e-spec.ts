@@ -3,7 +3,8 @@ import { parse } from 'csv-parse/sync';
 import { Model, Types } from 'mongoose';
 import { XApiEmulator } from '../src/collectors/x/emulator/x-api-emulator';
 import { MentionCorrectionsService } from '../src/mentions/mention-corrections.service';
-import { ROLLUP_REPAIR_GRACE_MS } from '../src/mentions/mentions.service';
+import { MentionsService, ROLLUP_REPAIR_GRACE_MS } from '../src/mentions/mentions.service';
+import { RollupBatch } from '../src/mentions/schemas/mention-rollup.schema';
 import { Mention } from '../src/mentions/schemas/mention.schema';
 import { ROLES } from '../src/workspaces/schemas/api-key.schema';
 import { createWorkspace, TestWorkspace } from './fixtures/inputs/workspaces';
@@ -266,6 +267,40 @@ describe('Agents correct the model (e2e)', () => {
     await correct('000000000000000000000000', { sentiment: 'negative' }).expect(404);
     await correct('not-an-id', { sentiment: 'negative' }).expect(404);
     await t.http().patch(`/api/v1/mentions/${tania.id}`).send({ sentiment: 'negative' }).expect(401);
+  });
+
+  it('counts a mention whose ingestion died before counting it, then moves it: once each', async () => {
+    const mentions: Model<Mention> = t.app.get(getModelToken(Mention.name));
+    const batches: Model<RollupBatch> = t.app.get(getModelToken(RollupBatch.name));
+    const workspaceId = new Types.ObjectId((await admin().get('/api/v1/workspaces/current').expect(200)).body.id);
+    const before = await counts();
+    // What a process killed after storing a mention, before counting it, leaves behind.
+    const batch = new Types.ObjectId();
+    await batches.create({ _id: batch, workspaceId, topicId: new Types.ObjectId(topicId), startedAt: new Date(Date.now() - ROLLUP_REPAIR_GRACE_MS - 1000) });
+    const stored = await mentions.create({
+      workspaceId,
+      topicIds: [new Types.ObjectId(topicId)],
+      platform: 'x',
+      externalId: '990001',
+      url: 'https://x.com/u/status/990001',
+      text: '@lumi_br péssimo, o app da lumi caiu de novo',
+      createdAt: at(40),
+      author: { externalId: '304', handle: 'ulisses', name: null, followers: 3 },
+      lang: 'pt',
+      sentiment: { score: -0.6, label: 'negative' },
+      intent: 'other',
+      metrics: { likes: 0, reposts: 0, quotes: 0, replies: 0, impressions: null },
+      rollupBatch: batch,
+    });
+    expect(await counts()).toEqual(before);
+
+    await correct(String(stored._id), { sentiment: 'positive' }).expect(200);
+    // Counted once as it was stored (negative), then moved once to positive.
+    const expected = { ...before, mentions: before.mentions + 1, positive: before.positive + 1 };
+    expect(await counts()).toEqual(expected);
+    expect(await batches.exists({ _id: batch })).toBeNull();
+    expect(await t.app.get(MentionsService).repairRollups()).toEqual({ batches: 0, mentions: 0 });
+    expect(await counts()).toEqual(expected);
   });
 
   it('finishes a correction whose process died before its counts moved, exactly once', async () => {
