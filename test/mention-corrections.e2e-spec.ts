@@ -269,6 +269,24 @@ describe('Agents correct the model (e2e)', () => {
     await t.http().patch(`/api/v1/mentions/${tania.id}`).send({ sentiment: 'negative' }).expect(401);
   });
 
+  it('keeps a case open while any of its customer messages is still a support request', async () => {
+    const { sergio } = byHandle;
+    x.addTweet({ author_username: 'sergio', text: '@lumi_br continuo sem conseguir usar o cartão lumi', created_at: at(30), lang: 'pt' });
+    expect((await admin().post(`/api/v1/topics/${topicId}/collect`).expect(200)).body.mentions).toBe(1);
+    const followUp = ((await admin().get(`/api/v1/mentions?${period}`).expect(200)).body.data as MentionView[]).find((m) => m.author.handle === 'sergio' && m.id !== sergio.id)!;
+    const [joined] = await casesOf('sergio');
+    expect(joined).toMatchObject({ status: 'open', inboundCount: 2 });
+
+    await correct(followUp.id, { intent: 'support' }).expect(200);
+    await correct(followUp.id, { intent: 'other' }).expect(200);
+    expect((await casesOf('sergio'))[0]).toMatchObject({ id: joined.id, status: 'open' }); // the opening request still needs an answer
+    await correct(sergio.id, { intent: 'praise' }).expect(200);
+    expect((await casesOf('sergio'))[0]).toMatchObject({ id: joined.id, status: 'not_support', notSupport: { mentionId: sergio.id } });
+    // Either message back to a support intent reopens the same case.
+    await correct(followUp.id, { intent: 'question' }).expect(200);
+    expect(await casesOf('sergio')).toEqual([expect.objectContaining({ id: joined.id, status: 'open', notSupport: null })]);
+  });
+
   it('counts a mention whose ingestion died before counting it, then moves it: once each', async () => {
     const mentions: Model<Mention> = t.app.get(getModelToken(Mention.name));
     const batches: Model<RollupBatch> = t.app.get(getModelToken(RollupBatch.name));
