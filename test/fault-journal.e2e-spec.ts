@@ -259,8 +259,10 @@ describe('Faults of the data directory (e2e)', () => {
         const health = await t.http().get('/health');
         expect(health.status).toBe(503);
         expect(health.body.mongo).toEqual({ status: 'down', engine: 'embedded', reason: expect.stringMatching(/no space left on device/) });
-        // The process is alive and answers; nothing it acknowledged is lost.
-        await t.http().get('/health').expect(503);
+        // Any other write answers 503 naming the full disk, not a 500.
+        const topic = await admin.post('/api/v1/topics').send({ name: 'Full disk', query: 'full', platforms: ['x'] });
+        expect(topic.status).toBe(503);
+        expect(topic.body.message).toMatch(/^the database disk is full/);
 
         rmSync(filler);
         const deadline = Date.now() + 15_000;

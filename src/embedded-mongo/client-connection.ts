@@ -20,6 +20,9 @@ const OP_QUERY_COMMANDS = new Set(['hello', 'isMaster', 'ismaster']);
 
 let nextRequestId = 1;
 
+/** MongoDB's error code 14031, OutOfDiskSpace. */
+const OUT_OF_DISK_SPACE = 14031;
+
 export interface ConnectionDeps {
   connectionId: number;
   context: (db: string) => CommandContext;
@@ -88,11 +91,12 @@ export class ClientConnection {
         } catch (err) {
           // A change applied in memory is written once the disk takes it, but until then neither
           // the write that made it nor a read that would show it may be answered as if it were kept.
+          const full = ['ENOSPC', 'EDQUOT'].includes((err as NodeJS.ErrnoException).code ?? '');
           body = serialize({
             ok: 0,
             errmsg: `the journal cannot be written (${err instanceof Error ? err.message : String(err)}): changes are not durable, so nothing is acknowledged`,
-            code: ErrorCode.InternalError,
-            codeName: 'InternalError',
+            // MongoDB's own code for a full disk, so a client can tell it from other failures.
+            ...(full ? { code: OUT_OF_DISK_SPACE, codeName: 'OutOfDiskSpace' } : { code: ErrorCode.InternalError, codeName: 'InternalError' }),
           });
         }
       }

@@ -38,6 +38,10 @@ export class ErrorsFilter implements ExceptionFilter {
       return { statusCode, message: message ?? exception.message, extra };
     }
     const err = exception as { code?: number; name?: string; message?: string; keyValue?: Record<string, unknown> };
+    if (err?.code === 14031) {
+      // The embedded engine's disk is full (MongoDB's OutOfDiskSpace): nothing was acknowledged.
+      return { statusCode: HttpStatus.SERVICE_UNAVAILABLE, message: 'the database disk is full: the change is not known to be stored; send it again once there is room (GET /health says when)' };
+    }
     if (err?.code === 11000) {
       const fields = Object.keys(err.keyValue ?? {}).join(', ');
       return { statusCode: HttpStatus.CONFLICT, message: fields ? `duplicate value for ${fields}` : 'duplicate record' };
