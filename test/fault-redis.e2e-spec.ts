@@ -101,7 +101,11 @@ describe('Fault injection: Redis stopped mid-run (e2e, BullMQ)', () => {
     expect(health.body).toMatchObject({ status: 'error', mongo: { status: 'up' }, queue: { status: 'down', mode: 'bullmq', detail: expect.stringMatching(/^Redis connection is (connecting|reconnecting|close|end)$/) } });
     // a collection asked for while Redis is away waits for it
     const during = admin().post(`/api/v1/topics/${topics[3].id}/collect`).then((res) => res);
-    await new Promise((r) => setTimeout(r, 1000));
+    // the two running collections read their last page with Redis still away, so they finish
+    // (and tell BullMQ so) while it cannot hear them
+    const pagesRead = (query: string) => searches.filter((s) => s.query === query).length;
+    await waitUntil('the running collections have read both their pages', async () => pagesRead(QUERIES[0]) === 2 && pagesRead(QUERIES[1]) === 2);
+    await new Promise((r) => setTimeout(r, 500));
 
     await redis!.start();
     const answers = await Promise.all([...before, during]);
