@@ -7,9 +7,10 @@ import { encodeRecord, JournalWriter, RECORD_HEADER_BYTES, scanFile, scanRecords
 
 /**
  * Faults injected into fs.write, the one system call the writer's durability depends on here: the
- * next calls, in order, write only half of what they are given ('short') or fail with ENOSPC.
+ * next calls, in order, write only half of what they are given ('short') or fail with ENOSPC;
+ * and fs.fdatasync, which fails with EIO `syncFailures` times.
  */
-const mockFaults = { script: [] as Array<'short' | 'fail'>, calls: 0 };
+const mockFaults = { script: [] as Array<'short' | 'fail'>, calls: 0, syncFailures: 0 };
 
 jest.mock('node:fs', () => {
   const actual = jest.requireActual<typeof import('node:fs')>('node:fs');
@@ -29,7 +30,15 @@ jest.mock('node:fs', () => {
     value: (fd: number, buffer: Buffer, offset: number, length: number, position: number | null) =>
       new Promise((resolve, reject) => write(fd, buffer, offset, length, position, (err, bytesWritten) => (err ? reject(err) : resolve({ bytesWritten, buffer })))),
   });
-  return { ...actual, write };
+  const fdatasync = (fd: number, cb: (err: NodeJS.ErrnoException | null) => void): void => {
+    if (mockFaults.syncFailures > 0) {
+      mockFaults.syncFailures--;
+      process.nextTick(cb, Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO', errno: -5 }));
+      return;
+    }
+    actual.fdatasync(fd, cb);
+  };
+  return { ...actual, write, fdatasync };
 });
 
 const doc = (n: number, text = ''): Buffer => Buffer.from(serialize({ op: 'put', db: 'app', coll: 'items', doc: { _id: n, text } }));
@@ -118,7 +127,7 @@ describe('JournalWriter', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'journal-spec-'));
-    Object.assign(mockFaults, { script: [], calls: 0 });
+    Object.assign(mockFaults, { script: [], calls: 0, syncFailures: 0 });
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -174,6 +183,24 @@ describe('JournalWriter', () => {
     expect(statSync(path).size).toBe(0);
     await writer.flushed();
     expect(ids(readFileSync(path))).toEqual([1, 2]);
+    await writer.close();
+  });
+
+  it('after a failed fsync (EIO) cuts the file back to the last synced byte and writes the records again, once each', async () => {
+    const path = join(dir, 'journal-0.log');
+    const writer = JournalWriter.open(path);
+    writer.append(doc(1));
+    await writer.flushed();
+    const durable = statSync(path).size;
+    writer.append(doc(2));
+    mockFaults.syncFailures = 1;
+    await expect(writer.flushed()).rejects.toThrow(/EIO/);
+    // The bytes reached the page cache, but a failed fsync says nothing of the disk: not acknowledged.
+    expect(statSync(path).size).toBeGreaterThan(durable);
+    writer.append(doc(3));
+    await writer.flushed();
+    expect(ids(readFileSync(path))).toEqual([1, 2, 3]);
+    expect(scanFile(path)).toMatchObject({ damaged: [], tail: null });
     await writer.close();
   });
 });
