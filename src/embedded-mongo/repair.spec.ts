@@ -77,6 +77,16 @@ describe('repairDataDirectory', () => {
     expect(text).toContain('lost 1 record.');
   });
 
+  it('names a lost record that no longer decodes from what its bytes still say', async () => {
+    await session(dir, 0, 20, false);
+    const journal = join(dir, 'journal-0.log');
+    const victim = scanFile(journal).records[11];
+    flip(journal, victim.end - 6); // "item 10" becomes invalid UTF-8: the record no longer decodes
+    const report = await repairDataDirectory(dir, { now: NOW });
+    expect(report.files[0].lost).toEqual([{ start: victim.offset, end: victim.end, records: 1, entries: ['put app.items _id 10 (read from damaged bytes)'] }]);
+    expect(report.documents).toBe(19);
+  });
+
   it('sets a damaged snapshot aside when the previous generation holds the same state', async () => {
     await session(dir, 0, 10);
     await session(dir, 10, 10);

@@ -75,17 +75,53 @@ function describeLost(buf: Buffer, start: number, end: number, records: number |
     let offset = start;
     while (offset < end && entries.length < MAX_DESCRIBED) {
       const length = buf.readUInt32LE(offset);
+      const payload = buf.subarray(offset + RECORD_HEADER_BYTES, offset + RECORD_HEADER_BYTES + length);
       try {
-        const entry = deserialize(buf.subarray(offset + RECORD_HEADER_BYTES, offset + RECORD_HEADER_BYTES + length));
+        const entry = deserialize(payload);
         const id = entry.op === 'put' ? entry.doc?._id : entry.id;
         entries.push(`${entry.op} ${entry.db}.${entry.coll}${id !== undefined ? ` _id ${JSON.stringify(id)}` : ''}`);
       } catch {
-        entries.push('(unreadable)');
+        entries.push(guessEntry(payload));
       }
       offset += RECORD_HEADER_BYTES + length;
     }
   }
   return { start, end, records, entries };
+}
+
+/** A string element `name` of a BSON document, found by its bytes (the document itself no longer parses). */
+function stringField(payload: Buffer, name: string): string | null {
+  const at = payload.indexOf(Buffer.from(`\x02${name}\x00`, 'latin1'));
+  if (at < 0) return null;
+  const start = at + name.length + 2;
+  if (start + 4 > payload.length) return null;
+  const length = payload.readInt32LE(start);
+  if (length < 1 || length > 256 || start + 4 + length > payload.length) return null;
+  return payload.toString('utf8', start + 4, start + 4 + length - 1);
+}
+
+/** The `_id` of the lost entry, when its bytes are still where a BSON `_id` or `id` element puts them. */
+function idField(payload: Buffer): string | null {
+  for (const name of ['_id', 'id']) {
+    const at = payload.indexOf(Buffer.from(`${name}\x00`, 'latin1'));
+    if (at < 1) continue;
+    const type = payload[at - 1];
+    const value = at + name.length + 1;
+    if (type === 0x07 && value + 12 <= payload.length) return `ObjectId("${payload.toString('hex', value, value + 12)}")`;
+    if (type === 0x10 && value + 4 <= payload.length) return String(payload.readInt32LE(value));
+    if (type === 0x02) return stringField(payload, name) && JSON.stringify(stringField(payload, name));
+  }
+  return null;
+}
+
+/** Best effort for a record that no longer decodes: its operation, namespace and id read from their bytes. */
+function guessEntry(payload: Buffer): string {
+  const op = stringField(payload, 'op');
+  const db = stringField(payload, 'db');
+  const coll = stringField(payload, 'coll');
+  const id = idField(payload);
+  if (!op && !db && !coll) return '(unreadable)';
+  return `${op ?? '?'} ${db ?? '?'}.${coll ?? '?'}${id ? ` _id ${id}` : ''} (read from damaged bytes)`;
 }
 
 function lostRanges(buf: Buffer, scan: RecordScan): LostRange[] {
