@@ -84,6 +84,7 @@ describe('Agents correct the model (e2e)', () => {
     for (const m of listed) byHandle[m.author.handle] = m;
     // What the test relies on the model for: praise and chatter are no support request, the
     // blocked card is (it opened a case), and praise and the blocked card differ in sentiment.
+    expect(listed.map((m) => m.correction)).toEqual([null, null, null]);
     expect(SUPPORT).not.toContain(byHandle.paula.intent);
     expect(SUPPORT).not.toContain(byHandle.tania.intent);
     expect(SUPPORT).toContain(byHandle.sergio.intent);
@@ -109,9 +110,9 @@ describe('Agents correct the model (e2e)', () => {
     const expected = { ...before, [from]: before[from as keyof typeof before] - 1, [to]: before[to as keyof typeof before] + 1 };
     expect(await counts()).toEqual(expected);
     expect(await counts(topicId)).toEqual({ ...beforeTopic, [from]: beforeTopic[from as keyof typeof before] - 1, [to]: beforeTopic[to as keyof typeof before] + 1 });
-    // The list filters by the agent's label.
-    const listed = (await admin().get(`/api/v1/mentions?${period}&sentiment=${to}`).expect(200)).body.data.map((m: MentionView) => m.id);
-    expect(listed).toContain(paula.id);
+    // The list filters by the agent's label and shows the review beside it.
+    const listed = (await admin().get(`/api/v1/mentions?${period}&sentiment=${to}`).expect(200)).body.data as MentionView[];
+    expect(listed.find((m) => m.id === paula.id)?.correction).toEqual(res.body.correction);
 
     const again = await correct(paula.id, { sentiment: to }, t.as(keys.analyst.key)).expect(200);
     expect(again.body.correction.sentiment).toEqual(res.body.correction.sentiment); // still the first agent's review

@@ -8,7 +8,8 @@ import { startOfRollupSlot, startOfUtcHour } from '../reports/kpis/buckets';
 import type { CorrectionRow } from '../reports/kpis/model-quality';
 import { CorrectMentionDto } from './dto/correct-mention.dto';
 import { MentionsService, ROLLUP_REPAIR_GRACE_MS, StoredMention, toMentionView } from './mentions.service';
-import type { LabelCorrection, MentionCorrection, MentionLabels, PendingCorrection } from './schemas/mention-correction';
+import type { MentionLabels, PendingCorrection } from './schemas/mention-correction';
+import { correctionView } from './schemas/mention-correction';
 import { ALL_TOPICS, MentionRollup, RollupBatch } from './schemas/mention-rollup.schema';
 import { Intent, Mention, SentimentLabel } from './schemas/mention.schema';
 
@@ -24,14 +25,7 @@ export interface MentionCorrectedEvent {
 
 export type MentionCorrectedListener = (event: MentionCorrectedEvent) => Promise<void>;
 
-/** What the API shows of the reviews: the pending follow-through and the version counter are internal. */
-export interface CorrectionView {
-  sentiment?: LabelCorrection<SentimentLabel>;
-  intent?: LabelCorrection<Intent>;
-  at: Date;
-}
-
-export type CorrectedMentionView = Omit<StoredMention, 'workspaceId'> & { correction: CorrectionView | null };
+export type CorrectedMentionView = Omit<StoredMention, 'workspaceId'>;
 
 export interface CorrectionExportRow {
   mentionId: string;
@@ -234,7 +228,7 @@ export class MentionCorrectionsService implements OnApplicationBootstrap, OnAppl
     const docs = (await this.mentions
       .find({ _id: { $in: ids.map((i) => new Types.ObjectId(i)) }, workspaceId: new Types.ObjectId(workspaceId) }, { sentiment: 1, intent: 1, lang: 1, correction: 1 })
       .lean()) as MentionRow[];
-    return docs.map((d) => ({ id: String(d._id), sentiment: d.sentiment, intent: d.intent, lang: d.lang, correction: publicCorrection(d.correction) }));
+    return docs.map((d) => ({ id: String(d._id), sentiment: d.sentiment, intent: d.intent, lang: d.lang, correction: correctionView(d.correction) }));
   }
 
   /** The reviews of [from, to) (by their latest review), for the model-quality report. */
@@ -279,11 +273,6 @@ export class MentionCorrectionsService implements OnApplicationBootstrap, OnAppl
 
   private view(doc: MentionRow): CorrectedMentionView {
     const { workspaceId: _w, ...view } = toMentionView(doc);
-    return { ...view, correction: publicCorrection(doc.correction) };
+    return view;
   }
-}
-
-function publicCorrection(c: MentionCorrection | undefined): CorrectionView | null {
-  if (!c) return null;
-  return { ...(c.sentiment ? { sentiment: c.sentiment } : {}), ...(c.intent ? { intent: c.intent } : {}), at: c.at };
 }

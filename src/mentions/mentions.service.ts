@@ -11,6 +11,7 @@ import type { WorkspaceView } from '../workspaces/workspaces.service';
 import { ListMentionsQuery } from './dto/list-mentions.dto';
 import { afterCursor, decodeCursor, encodeCursor } from './page-cursor';
 import { Intent, Mention, SentimentLabel } from './schemas/mention.schema';
+import { correctionView, type CorrectionView } from './schemas/mention-correction';
 import { startOfRollupSlot, startOfUtcHour as hourOf } from '../reports/kpis/buckets';
 import type { MentionRollupRow } from '../reports/kpis/rows';
 import { ALL_TOPICS, MentionRollup, RollupBatch } from './schemas/mention-rollup.schema';
@@ -31,6 +32,8 @@ export interface MentionView {
   conversationId: string | null;
   inReplyToExternalId: string | null;
   metrics: { likes: number; reposts: number; quotes: number; replies: number; impressions: number | null };
+  /** Agents' reviews of the labels (the model's own label, who, when); null when none. */
+  correction: CorrectionView | null;
 }
 
 export interface StoredMention extends MentionView {
@@ -90,6 +93,7 @@ export function toMentionView(doc: MentionRow): StoredMention {
     conversationId: doc.conversationId ?? null,
     inReplyToExternalId: doc.inReplyToExternalId ?? null,
     metrics: doc.metrics,
+    correction: correctionView(doc.correction),
   };
 }
 

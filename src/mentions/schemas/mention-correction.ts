@@ -40,3 +40,15 @@ export interface MentionCorrection {
   seq: number;
   pending?: PendingCorrection | null;
 }
+
+/** What the API shows of the reviews: the pending follow-through and the version counter are internal. */
+export interface CorrectionView {
+  sentiment?: LabelCorrection<SentimentLabel>;
+  intent?: LabelCorrection<Intent>;
+  at: Date;
+}
+
+export function correctionView(c: MentionCorrection | null | undefined): CorrectionView | null {
+  if (!c) return null;
+  return { ...(c.sentiment ? { sentiment: c.sentiment } : {}), ...(c.intent ? { intent: c.intent } : {}), at: c.at };
+}
