@@ -101,9 +101,9 @@ describe('Fault injection: SIGKILL in the middle of a collection, on each networ
   /** The external ids of a topic's stored mentions, from the CSV export (every row, no paging). */
   const storedIds = async (topicId: string): Promise<string[]> => {
     const csv = await (await svc!.api(`/api/v1/exports/mentions.csv?topic=${topicId}`)).text();
-    const header = csv.replace(/^\uFEFF/, '').trim().split('\n');
-    const column = header[0].split(',').indexOf('external_id');
-    return header.slice(1).map((line) => line.split(',')[column]);
+    const lines = csv.replace(/^\uFEFF/, '').trim().split('\n');
+    const column = lines[0].split(',').indexOf('external_id');
+    return lines.slice(1).map((line) => line.split(',')[column]);
   };
   const waitUntil = async (what: string, ok: () => Promise<boolean>, timeoutMs = 30_000) => {
     const deadline = Date.now() + timeoutMs;
@@ -210,7 +210,7 @@ describe('Fault injection: SIGKILL in the middle of a collection, on each networ
       expect({ network: n, ids: sorted(all) }).toEqual({ network: n, ids: sorted(expected[n]) });
       // not started over: the pages left, plus at most the last, empty one
       const pagesLeft = Math.ceil((TOTAL[n] - before) / PAGE[n]);
-      expect({ network: n, pagesRead: searchesAfter[n].length <= pagesLeft + 1 }).toEqual({ network: n, pagesRead: true });
+      expect(searchesAfter[n].length).toBeLessThanOrEqual(pagesLeft + 1);
       // the cursor stands on the newest post, and the run is no longer marked as under way
       expect(await streamsOf(topic[n])).toEqual([{ stream: stream[n], caughtUpTo: newest[n], resuming: false }]);
       // the hourly rollups count each mention once too
