@@ -156,10 +156,17 @@ export async function repairDataDirectory(dataDir: string, options: { now?: Date
     const files = listDataFiles(dir);
     checkedFiles = files.snapshots.length + files.journals.length;
 
-    const journals = files.journals.map((j) => ({ file: j, scan: scanFile(join(dir, j.name)) }));
-    const damagedJournals = journals.filter((j) => j.scan.damaged.length || j.scan.tail);
-    const snapshots = files.snapshots.map((s) => ({ file: s, read: readSnapshot(dir, s) }));
-    const damagedSnapshots = snapshots.filter((s) => s.read.damage);
+    // Only damaged files' scans are kept: intact snapshots can be large, and two of them are kept.
+    const damagedJournals: Array<{ file: DataFile; scan: RecordScan }> = [];
+    for (const file of files.journals) {
+      const scan = scanFile(join(dir, file.name));
+      if (scan.damaged.length || scan.tail) damagedJournals.push({ file, scan });
+    }
+    const damagedSnapshots: Array<{ file: DataFile; read: ReturnType<typeof readSnapshot> }> = [];
+    for (const file of files.snapshots) {
+      const read = readSnapshot(dir, file);
+      if (read.damage) damagedSnapshots.push({ file, read });
+    }
     if (damagedJournals.length || damagedSnapshots.length) {
       damagedDir = copyAside(dir, [...damagedJournals.map((j) => j.file.name), ...damagedSnapshots.map((s) => s.file.name)], options.now ?? new Date());
     }
