@@ -15,8 +15,13 @@ export function isResolved(c: CaseRow): boolean {
   return c.status === 'resolved' && c.resolvedAt !== null;
 }
 
+/** A case agents found needs no answer (every message corrected away from support) is no care case. */
+export function isSupportCase(c: CaseRow): boolean {
+  return c.status !== 'not_support';
+}
+
 export function openedInRange(cases: readonly CaseRow[], range: TimeRange): CaseRow[] {
-  return cases.filter((c) => inRange(c.openedAt, range));
+  return cases.filter((c) => isSupportCase(c) && inRange(c.openedAt, range));
 }
 
 export function resolvedInRange(cases: readonly CaseRow[], range: TimeRange): CaseRow[] {
