@@ -146,6 +146,19 @@ describe('Quarantine, failing runs and failing networks', () => {
     expect(await mentionsOf(topic.id)).toHaveLength(2);
   });
 
+  it('a post with no text is quarantined by ingestion (reason no_text) with the post as normalised, and replayed like the others', async () => {
+    const ids = addPosts('x', 'notextcheck');
+    x.failNext('tweets/search/recent', { alter: (body: { data: { text: string }[] }) => void (body.data[0].text = '  ') });
+    const topic = await newTopic('x', 'No text', 'notextcheck');
+    expect((await admin().post(`/api/v1/topics/${topic.id}/collect`).expect(200)).body.mentions).toBe(2);
+    const listed = (await admin().get(`/api/v1/collectors/rejected?topic=${topic.id}&reason=no_text`).expect(200)).body.data;
+    expect(listed).toEqual([expect.objectContaining({ platform: 'x', stream: 'x:search', externalId: ids[2], reason: 'no_text', payload: expect.objectContaining({ externalId: ids[2], text: '  ' }) })]);
+    expect((await statusOf(topic.id)).streams.find((s) => s.stream === 'x:search')).toMatchObject({ lastRun: { stored: 2, known: 0, rejected: 1 }, quarantined: 1 });
+    const replay = (await admin().post('/api/v1/collectors/rejected/replay').send({ topic: topic.id, reason: 'no_text' }).expect(200)).body;
+    expect(replay).toMatchObject({ selected: 1, stored: { mentions: 1 }, released: 1, stillRejected: [] });
+    expect(await mentionsOf(topic.id)).toHaveLength(3);
+  });
+
   it('validates the list and replay inputs, and only an admin replays', async () => {
     await admin().get('/api/v1/collectors/rejected?reason=bogus').expect(400);
     await admin().get('/api/v1/collectors/rejected?topic=%7B%22%24ne%22%3A1%7D').expect(400);
