@@ -430,6 +430,19 @@ describe('no answer computed without what was asked', () => {
     expect(await outcome()).toEqual([{ _id: 1, s: 'x', n: 3, m: 1, arr: [1, 2, 3, null, null, 0] }]);
   });
 
+  it('$merge: let is evaluated per result; joining on fields without a unique index is error 51183', async () => {
+    await given([{ _id: 1, amount: 5 }, { _id: 2, amount: 7 }]);
+    await db.collection('totals').drop().catch(() => undefined);
+    await db.collection<SpecDocument>('totals').insertMany([{ _id: 1, total: 100 }, { _id: 2, total: 200 }]);
+    await coll()
+      .aggregate([{ $merge: { into: 'totals', let: { add: '$amount' }, whenMatched: [{ $set: { total: { $add: ['$total', '$$add'] } } }] } }])
+      .toArray();
+    expect(await db.collection('totals').find().sort({ _id: 1 }).toArray()).toEqual([{ _id: 1, total: 105 }, { _id: 2, total: 207 }]);
+    const join = await serverError(() => coll().aggregate([{ $merge: { into: 'totals', on: 'amount' } }]).toArray());
+    expect([join.code, join.message]).toEqual([51183, 'Cannot find index to verify that join fields will be unique']);
+    expect(await db.collection('totals').countDocuments()).toBe(2);
+  });
+
   it('$currentDate with $type timestamp stores a BSON Timestamp, not a number', async () => {
     await given([{ _id: 1 }]);
     await coll().updateOne({ _id: 1 }, { $currentDate: { ts: { $type: 'timestamp' }, at: { $type: 'date' } } });

@@ -138,6 +138,14 @@ function computeOptions(locals?: Record<string, unknown>, collation?: CollationS
   return locals ? ComputeOptions.init(base).update(locals) : base;
 }
 
+/** Evaluates each expression of `exprs` against `doc` (`$merge`'s per-document `let`). */
+export function evaluateExpressions(doc: Document, exprs: Document, variables?: Document): Document {
+  const options = mingoOptions(variables ? { variables } : {});
+  const out: Document = {};
+  for (const name of Object.keys(exprs)) out[name] = evalExpr(doc, exprs[name], options);
+  return out;
+}
+
 /**
  * A command's `let`: each value is an expression evaluated once, before the command runs
  * (`{ r: { $add: [1, 2] } }` binds `$$r` to 3), as MongoDB does.

@@ -5,7 +5,7 @@ import { CollectionStore } from '../collection-store';
 import { CommandError, DuplicateKeyError, ErrorCode } from '../errors';
 import { formatDuplicateKey, isDocumentValue } from '../index-key';
 import { assertCollationApplies, parseCollation } from '../collation';
-import { evaluateLet, runPipeline } from '../query-language';
+import { evaluateExpressions, evaluateLet, runPipeline } from '../query-language';
 import { assertHint, assertPipelineSorts } from './command-fields';
 import { applyUpdate, withIdFirst } from '../update-document';
 import { optionalDocument, typeMismatch, type CommandContext, type CommandHandler } from './command-context';
@@ -49,10 +49,21 @@ function writeOut(catalog: Catalog, target: OutputTarget, results: Document[]): 
   for (const doc of docs) fresh.insert(doc);
 }
 
-/** `$merge` with MongoDB's defaults: match on `_id`, merge when matched, insert when not. */
-function writeMerge(catalog: Catalog, target: OutputTarget, spec: Document, results: Document[]): void {
-  const collection = catalog.obtain(target.db, target.coll).collection;
+/**
+ * `$merge` with MongoDB's defaults: match on `_id`, merge when matched, insert when not. Other
+ * `on` fields need a unique index on exactly those fields, as MongoDB requires; a `whenMatched`
+ * pipeline sees `let` evaluated against each result (default `{ new: "$$ROOT" }`).
+ */
+function writeMerge(catalog: Catalog, target: OutputTarget, spec: Document, results: Document[], variables?: Document): void {
   const on = spec.on === undefined ? ['_id'] : Array.isArray(spec.on) ? (spec.on as string[]) : [String(spec.on)];
+  const existing = catalog.collection(target.db, target.coll);
+  const onKey = [...on].sort().join('\0');
+  const uniqueOn = (existing?.indexList() ?? []).some((ix) => ix.spec.unique === true && !ix.spec.partialFilterExpression && Object.keys(ix.spec.key).sort().join('\0') === onKey);
+  if (onKey !== '_id' && !uniqueOn) {
+    throw new CommandError(51183, "Cannot find index to verify that join fields will be unique");
+  }
+  if (spec.let !== undefined && !isDocumentValue(spec.let)) throw typeMismatch('$merge.let', 'object', spec.let);
+  const collection = catalog.obtain(target.db, target.coll).collection;
   const whenMatched = spec.whenMatched ?? 'merge';
   const whenNotMatched = spec.whenNotMatched ?? 'insert';
   for (const result of results) {
@@ -68,7 +79,8 @@ function writeMerge(catalog: Catalog, target: OutputTarget, spec: Document, resu
       if (whenMatched === 'replace') next = withIdFirst({ ...result, _id: match.doc._id });
       else if (whenMatched === 'merge') next = withIdFirst({ ...match.doc, ...result, _id: match.doc._id });
       else if (Array.isArray(whenMatched)) {
-        next = applyUpdate(match.doc, whenMatched as Document[], { variables: { new: result, ...(spec.let as Document) } }).doc;
+        const letVars = spec.let === undefined ? { new: result } : evaluateExpressions(result, spec.let as Document, variables);
+        next = applyUpdate(match.doc, whenMatched as Document[], { variables: { ...variables, ...letVars } }).doc;
       } else throw new CommandError(ErrorCode.BadValue, `$merge: unsupported whenMatched ${JSON.stringify(whenMatched)}`);
       if (!isEqual(next, match.doc)) collection.replace(match.rid, next);
     } else if (whenNotMatched === 'insert') {
@@ -128,7 +140,7 @@ const aggregate: CommandHandler = (cmd, ctx: CommandContext) => {
     const out = outputTarget(spec, ctx.db, outputStage);
     const docs = results.collect<Document>();
     if (outputStage === '$out') writeOut(ctx.catalog, out, docs);
-    else writeMerge(ctx.catalog, out, isDocumentValue(spec) ? spec : {}, docs);
+    else writeMerge(ctx.catalog, out, isDocumentValue(spec) ? spec : {}, docs, variables);
     return firstBatchReply(ctx, ns, [][Symbol.iterator](), 0, true);
   }
   const batchSize = typeof cursorOptions.batchSize === 'number' ? cursorOptions.batchSize : undefined;
