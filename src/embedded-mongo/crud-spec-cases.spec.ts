@@ -1,4 +1,4 @@
-import { MongoClient, MongoServerError, Timestamp, type AnyBulkWriteOperation, type CollationOptions, type Collection, type Db, type Document } from 'mongodb';
+import { Binary, MongoClient, MongoServerError, Timestamp, type AnyBulkWriteOperation, type CollationOptions, type Collection, type Db, type Document } from 'mongodb';
 import { EngineServer } from './engine-server';
 
 /**
@@ -441,6 +441,23 @@ describe('no answer computed without what was asked', () => {
     const join = await serverError(() => coll().aggregate([{ $merge: { into: 'totals', on: 'amount' } }]).toArray());
     expect([join.code, join.message]).toEqual([51183, 'Cannot find index to verify that join fields will be unique']);
     expect(await db.collection('totals').countDocuments()).toBe(2);
+  });
+
+  it('bitwise query operators test integers and binary data, element by element in arrays, and nothing else', async () => {
+    await given([
+      { _id: 1, v: 5 },
+      { _id: 2, v: 'x' },
+      { _id: 3, v: [2, 3] },
+      { _id: 4, v: -1 },
+      { _id: 5, v: 2.5 },
+      { _id: 6, v: new Binary(Buffer.from([0x01])) },
+    ]);
+    const ids = async (filter: Document) => (await coll().find(filter).sort({ _id: 1 }).toArray()).map((d) => d._id);
+    expect(await ids({ v: { $bitsAllSet: [0] } })).toEqual([1, 3, 4, 6]);
+    expect(await ids({ v: { $bitsAnySet: 2 } })).toEqual([3, 4]);
+    expect(await ids({ v: { $bitsAllClear: [0] } })).toEqual([3]);
+    expect(await ids({ v: { $bitsAnyClear: [0, 63] } })).toEqual([1, 3, 6]);
+    expect(await ids({ v: { $bitsAllSet: [70] } })).toEqual([4]);
   });
 
   it('$currentDate with $type timestamp stores a BSON Timestamp, not a number', async () => {

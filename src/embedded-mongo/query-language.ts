@@ -11,6 +11,7 @@ import * as updateOperators from 'mingo/operators/update';
 import * as windowOperators from 'mingo/operators/window';
 import { Query } from 'mingo/query';
 import type { CollationSpec, CollectionResolver, Options } from 'mingo/types';
+import { bitwiseQueryOperators } from './bitwise-query-operators';
 import { bsonTypeOperators } from './bson-type-operators';
 import { CommandError, ErrorCode } from './errors';
 import { collatedExpressionOperators, collatedQueryOperators } from './collation';
@@ -93,7 +94,7 @@ export const MINGO_CONTEXT = Context.init({
   },
   pipeline: { ...pipelineOperators, $facet },
   projection: projectionOperators,
-  query: { ...queryOperators, ...collatedQueryOperators(queryOperators as unknown as OperatorTable) },
+  query: { ...queryOperators, ...collatedQueryOperators(queryOperators as unknown as OperatorTable), ...bitwiseQueryOperators },
   window: windowOperators,
 } as unknown as Parameters<typeof Context.init>[0]);
 
