@@ -130,8 +130,8 @@ describe('Collection from Mastodon', () => {
     expect(failed.status).toBeGreaterThanOrEqual(400);
     const failing = async () =>
       ((await admin().get('/api/v1/alerts?type=collection_failing').expect(200)).body.data as { topicId: string; message: string }[]).filter((a) => a.topicId === topic.id);
-    const raised = (await admin().post('/api/v1/alerts/check').send({}).expect(200)).body.raised;
-    expect(raised).toBeGreaterThanOrEqual(1);
+    // the scheduled alert scan may have raised it already; either way there is exactly one
+    await admin().post('/api/v1/alerts/check').send({}).expect(200);
     expect(await failing()).toEqual([expect.objectContaining({ message: expect.stringMatching(/^Collection of “Broken token” is failing: .*token/i) })]);
     await admin().post('/api/v1/alerts/check').send({}).expect(200);
     expect(await failing()).toHaveLength(1);
