@@ -460,6 +460,22 @@ describe('no answer computed without what was asked', () => {
     expect(await ids({ v: { $bitsAllSet: [70] } })).toEqual([4]);
   });
 
+  it('array filters: each $[id] needs its filter and each filter must be used, even when nothing matches', async () => {
+    const initial = [{ _id: 1, objs: [{ a: 1 }, { a: 2 }] }];
+    await given(initial);
+    const missing = await serverError(() => coll().updateOne({ _id: 1 }, { $set: { 'objs.$[e].a': 9 } }));
+    expect([missing.code, missing.message]).toEqual([2, "No array filter found for identifier 'e' in path 'objs.$[e].a'"]);
+    const unused = await serverError(() => coll().updateMany({ _id: 99 }, { $set: { 'objs.$[e].a': 9 } }, { arrayFilters: [{ 'e.a': 2 }, { 'f.a': 1 }] }));
+    expect(unused.code).toBe(9);
+    expect(unused.message).toMatch(/^The array filter for identifier 'f' was not used in the update/);
+    expect(await outcome()).toEqual(initial);
+    const either = [{ $or: [{ 'e.a': 2 }, { 'e.a': 3 }] }];
+    const or = await serverError(() => coll().updateOne({ _id: 1 }, { $set: { 'objs.$[e].a': 9 } }, { arrayFilters: either }));
+    expect([or.code, or.message]).toEqual([2, 'an array filter with $or is not supported by the embedded engine']);
+    expect(await coll().updateOne({ _id: 1 }, { $set: { 'objs.$[e].a': 9 } }, { arrayFilters: [{ 'e.a': { $gte: 2 } }] })).toMatchObject({ modifiedCount: 1 });
+    expect(await outcome()).toEqual([{ _id: 1, objs: [{ a: 1 }, { a: 9 }] }]);
+  });
+
   it('$currentDate with $type timestamp stores a BSON Timestamp, not a number', async () => {
     await given([{ _id: 1 }]);
     await coll().updateOne({ _id: 1 }, { $currentDate: { ts: { $type: 'timestamp' }, at: { $type: 'date' } } });

@@ -104,7 +104,7 @@ export function withIdFirst(doc: Document): Document {
 }
 
 function pipelineResult(doc: Document, pipeline: Document[], options: UpdateOptions): Document {
-  if (options.arrayFilters !== undefined) {
+  if (options.arrayFilters?.length) {
     throw new CommandError(ErrorCode.FailedToParse, 'arrayFilters may not be specified for pipeline-style updates');
   }
   return { ...runUpdatePipeline(doc, pipeline, options.variables, options.collation) };

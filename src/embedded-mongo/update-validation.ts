@@ -139,3 +139,42 @@ export function assertUpdateApplies(doc: Document, update: Document): void {
     }
   }
 }
+
+/**
+ * Every `$[id]` of an update needs a filter in `arrayFilters`, and every filter must name one
+ * identifier that the update uses, as MongoDB checks when it parses the statement (mingo would
+ * skip the path, or ignore the filter). A pipeline update takes no array filters.
+ */
+export function assertArrayFilters(update: Document | Document[], arrayFilters: unknown): void {
+  if (arrayFilters === undefined) arrayFilters = [];
+  if (!Array.isArray(arrayFilters)) throw new CommandError(ErrorCode.TypeMismatch, "BSON field 'arrayFilters' is the wrong type, expected type 'array'");
+  if (Array.isArray(update)) {
+    if (arrayFilters.length) throw new CommandError(ErrorCode.FailedToParse, 'arrayFilters may not be specified for pipeline-style updates');
+    return;
+  }
+  const filters = new Map<string, Document>();
+  for (const filter of arrayFilters as unknown[]) {
+    if (!isDocumentValue(filter)) throw new CommandError(ErrorCode.TypeMismatch, 'Each array filter must be an object');
+    const logical = Object.keys(filter).find((k) => k.startsWith('$'));
+    if (logical) throw new CommandError(ErrorCode.BadValue, `an array filter with ${logical} is not supported by the embedded engine`);
+    const ids = new Set(Object.keys(filter).map((k) => k.split('.')[0]));
+    if (ids.size !== 1) throw new CommandError(ErrorCode.FailedToParse, 'Each array filter must use a single top-level field name');
+    const [id] = ids;
+    if (filters.has(id)) throw new CommandError(ErrorCode.FailedToParse, `Found multiple array filters with the same top-level field name ${id}`);
+    filters.set(id, filter);
+  }
+  const used = new Set<string>();
+  for (const op of Object.keys(update)) {
+    const fields = update[op];
+    if (!isDocumentValue(fields)) continue;
+    for (const path of Object.keys(fields)) {
+      for (const m of path.matchAll(/\$\[([^\]]+)\]/g)) {
+        if (!filters.has(m[1])) throw new CommandError(ErrorCode.BadValue, `No array filter found for identifier '${m[1]}' in path '${path}'`);
+        used.add(m[1]);
+      }
+    }
+  }
+  for (const id of filters.keys()) {
+    if (!used.has(id)) throw new CommandError(ErrorCode.FailedToParse, `The array filter for identifier '${id}' was not used in the update ${JSON.stringify(update)}`);
+  }
+}

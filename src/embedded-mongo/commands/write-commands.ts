@@ -6,6 +6,7 @@ import type { CollationSpec } from 'mingo/types';
 import { assertCollationApplies, parseCollation } from '../collation';
 import { compileFilter, evaluateLet } from '../query-language';
 import { applyUpdate, buildUpsert, updateKind, withIdFirst, type UpdateSpec } from '../update-document';
+import { assertArrayFilters } from '../update-validation';
 import { assertHint, assertSortSpec, unsupportedOption } from './command-fields';
 import {
   documentArray,
@@ -124,6 +125,7 @@ const update: CommandHandler = (cmd, ctx) => {
     if (s.multi && updateKind(s.u) === 'replacement') {
       throw new CommandError(ErrorCode.FailedToParse, 'multi update is not supported for replacement-style update');
     }
+    if (updateKind(s.u) !== 'replacement') assertArrayFilters(s.u, s.arrayFilters);
     const collation = parseCollation(s.collation);
     assertUpdateCollation(collation, s, 'update');
     assertHint(collection, s.hint, 'update');
@@ -197,6 +199,7 @@ const findAndModify: CommandHandler = (cmd, ctx) => {
   if (!remove && cmd.update === undefined) {
     throw new CommandError(ErrorCode.FailedToParse, 'Either an update or remove=true must be specified');
   }
+  if (!remove && updateKind(cmd.update as UpdateSpec) !== 'replacement') assertArrayFilters(cmd.update as UpdateSpec, cmd.arrayFilters);
   assertUpdateCollation(collation, { q: query, u: cmd.update, arrayFilters: cmd.arrayFilters }, 'findAndModify');
   const collection = remove ? ctx.catalog.collection(ctx.db, name) : writeTarget(ctx, name);
   assertHint(collection, cmd.hint, 'findAndModify');
