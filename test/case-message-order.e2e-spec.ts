@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { XApiEmulator } from '../src/collectors/x/emulator/x-api-emulator';
 import { BLUESKY_TEST_PASSWORD, BlueskyTestServer, startBlueskyTestServer } from './support/bluesky-test-server';
 import { MASTODON_TEST_TOKEN, MastodonTestServer, startMastodonTestServer } from './support/mastodon-test-server';
@@ -132,7 +134,23 @@ describe('Cases follow message time, not arrival order (e2e)', () => {
     expect(care.service.slaCompliance).toBe(100);
   });
 
-  it('an earlier message collected in a later run, after the brand answered it: the breach and the abandonment no longer hold and are cleared; the alert is not raised again', async () => {
+  it('an earlier message collected in a later run, after the brand answered it: the breach and the abandonment no longer hold and are cleared; the alert is neither raised nor sent again', async () => {
+    // the workspace's webhook fails until the breach is cleared, so the alert's delivery is still being retried then
+    const posts: { caseId: string; answered: number }[] = [];
+    let answer = 500;
+    const hook: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        const alert = (JSON.parse(body) as { alert: { type: string; details: { caseId?: string } } }).alert;
+        if (alert.type === 'sla_breach') posts.push({ caseId: alert.details.caseId ?? '', answered: answer });
+        res.writeHead(answer).end();
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+    await admin().patch('/api/v1/workspaces/current').send({ settings: { webhook: { url: hookUrl } } }).expect(200);
+
     // T0 is the customer's first message, 30 h ago, seen only by a second topic (it names neither
     // the brand nor its handle); the brand answered it 30 min later; the follow-up came 4 h later
     const T0 = new Date(Math.floor((Date.now() - 30 * H) / MIN) * MIN);
@@ -152,13 +170,16 @@ describe('Cases follow message time, not arrival order (e2e)', () => {
     expect(partial).toMatchObject({ openedAt: iso(after(240)), firstResponseAt: null, breachedAt: iso(after(360)), status: 'abandoned', abandonedAt: iso(after(240 + 24 * 60)) });
     await admin().post('/api/v1/alerts/check').send({}).expect(200);
     const slaAlerts = async () =>
-      ((await admin().get('/api/v1/alerts?type=sla_breach&limit=200').expect(200)).body.data as { details: { caseId: string } }[]).filter(
+      ((await admin().get('/api/v1/alerts?type=sla_breach&limit=200').expect(200)).body.data as { id: string; details: { caseId: string } }[]).filter(
         (a) => a.details.caseId === partial.id,
       );
-    expect(await slaAlerts()).toHaveLength(1);
+    const raisedAlerts = await slaAlerts();
+    expect(raisedAlerts).toHaveLength(1);
+    await eventually(async () => posts.filter((p) => p.caseId === partial.id).length, (n) => n >= 1);
 
     // the second topic brings the first message: the case opens at it, answered 30 min later
     expect((await admin().post(`/api/v1/topics/${second}/collect`).expect(200)).body).toEqual({ mentions: 1, posts: 0, replies: 0 });
+    answer = 200;
     const cases = await casesOf('caio');
     expect(cases).toHaveLength(1);
     expect(cases[0]).toMatchObject({
@@ -182,6 +203,15 @@ describe('Cases follow message time, not arrival order (e2e)', () => {
     expect(await slaAlerts()).toHaveLength(1);
     const breachedList = (await admin().get('/api/v1/cases?breached=true').expect(200)).body.data as CaseView[];
     expect(breachedList.map((c) => c.id)).not.toContain(partial.id);
+    // the delivery's next retry finds the breach cleared: the alert is not sent
+    const delivery = await eventually(
+      async () => (await admin().get(`/api/v1/alerts/${raisedAlerts[0].id}`).expect(200)).body.delivery,
+      (d: { status: string }) => d.status !== 'pending',
+      20_000,
+    );
+    expect(delivery).toMatchObject({ status: 'skipped', lastError: 'not sent: the breach no longer holds' });
+    expect(posts.filter((p) => p.caseId === partial.id && p.answered === 200)).toEqual([]);
+    await new Promise<void>((r) => hook.close(() => r()));
   });
   // Two topics of the brand: the care topic sees the brand's answer and the follow-up; a second
   // topic, collected after it, brings the customer's first message, which names neither.

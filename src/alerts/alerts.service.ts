@@ -197,6 +197,12 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
   async deliver(alertId: string, attempt = 1): Promise<void> {
     const alert = await this.alerts.findById(new Types.ObjectId(alertId)).lean();
     if (!alert || alert.delivery?.status === 'delivered') return;
+    if (alert.type === 'sla_breach' && !(await this.cases.breachHolds(String(alert.workspaceId), String(alert.details?.caseId)))) {
+      // Messages collected since showed the case answered in time: sending it now would be wrong.
+      await this.alerts.updateOne({ _id: alert._id }, { $set: { 'delivery.status': 'skipped', 'delivery.lastError': 'not sent: the breach no longer holds' } });
+      this.logger.log({ alertId, caseId: alert.details?.caseId }, 'SLA breach alert not delivered: the breach was cleared');
+      return;
+    }
     const ws = await this.workspaces.get(String(alert.workspaceId));
     const url = ws.settings.webhook?.url;
     if (!url) {

@@ -516,6 +516,15 @@ export class CasesService {
     return rows.map((c) => toCaseRow(c as unknown as CaseLean));
   }
 
+  /**
+   * Whether a case's first-response breach still holds: an earlier message or a response in time,
+   * collected since the alert was raised, can clear it (alerts do not deliver a cleared breach).
+   */
+  async breachHolds(workspaceId: string, caseId: string): Promise<boolean> {
+    if (!isValidObjectId(workspaceId) || !isValidObjectId(caseId)) return false;
+    return !!(await this.cases.exists({ _id: new Types.ObjectId(caseId), workspaceId: new Types.ObjectId(workspaceId), breachedAt: { $ne: null } }));
+  }
+
   /** Cases whose first-response SLA was breached since `since`, every workspace (alerts). */
   async breachedSince(since: Date) {
     const rows = await this.cases
