@@ -8,8 +8,7 @@ import { startOfRollupSlot, startOfUtcHour } from '../reports/kpis/buckets';
 import type { CorrectionRow } from '../reports/kpis/model-quality';
 import { CorrectMentionDto } from './dto/correct-mention.dto';
 import { MentionsService, ROLLUP_REPAIR_GRACE_MS, StoredMention, toMentionView } from './mentions.service';
-import type { MentionLabels, PendingCorrection } from './schemas/mention-correction';
-import { correctionView } from './schemas/mention-correction';
+import { correctionView, type MentionLabels, type PendingCorrection } from './schemas/mention-correction';
 import { ALL_TOPICS, MentionRollup, RollupBatch } from './schemas/mention-rollup.schema';
 import { Intent, Mention, SentimentLabel } from './schemas/mention.schema';
 
