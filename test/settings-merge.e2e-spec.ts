@@ -196,10 +196,12 @@ describe('Settings merge and start-up repair, on the service as shipped (e2e)', 
       });
       return { status: res.status, body: (await res.json()) as Record<string, any> };
     };
-    const created = await call(KEY, 'POST', '/api/v1/workspaces', { name: 'Old Data', timezone: 'UTC', currency: 'USD' });
+    const created = await call(KEY, 'POST', '/api/v1/workspaces', { name: 'Old Data', timezone: 'UTC', currency: 'USD', settings: { costs: CUSTOM.costs } });
     expect(created.status).toBe(201);
     const other = created.body.workspace.id as string;
     const otherKey = created.body.apiKey.key as string;
+    const fresh = (await call(otherKey, 'GET', '/api/v1/workspaces/current')).body.settings;
+    expect(JSON.stringify(fresh)).toBe(JSON.stringify({ ...defaultWorkspaceSettings(), costs: CUSTOM.costs }));
 
     expect((await call(otherKey, 'PATCH', '/api/v1/workspaces/current', { settings: CUSTOM })).status).toBe(200);
     const before = await call(otherKey, 'GET', '/api/v1/workspaces/current');
