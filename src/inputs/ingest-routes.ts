@@ -17,7 +17,8 @@ export function JsonIngest(what: string, dto: Function, extra = '') {
       description:
         'Answers `{ stored, updated, rejected: [{ index, errors }], records: [{ index, id, status }] }`. In an array, a bad record is ' +
         'reported by its index and the others are kept; a single invalid object, or an array where every record is invalid, is a 400 ' +
-        `and stores nothing.${extra ? ` ${extra}` : ''}`,
+        'and stores nothing. A valid record the database failed to store is rejected with `retry: true` (sending it again is safe); ' +
+        `when no record could be stored for that reason the answer is a 503 with the same report.${extra ? ` ${extra}` : ''}`,
     }),
     ApiBody({
       schema: {
