@@ -1,5 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { getModelToken } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import { CasesService } from '../src/care/cases.service';
+import { Case, type CaseMessage } from '../src/care/schemas/case.schema';
 import { XApiEmulator } from '../src/collectors/x/emulator/x-api-emulator';
 import { BLUESKY_TEST_PASSWORD, BlueskyTestServer, startBlueskyTestServer } from './support/bluesky-test-server';
 import { MASTODON_TEST_TOKEN, MastodonTestServer, startMastodonTestServer } from './support/mastodon-test-server';
@@ -238,5 +242,38 @@ describe('Cases follow message time, not arrival order (e2e)', () => {
     const report = (await admin().get(`/api/v1/reports/care?from=${iso(after(-60))}&to=${iso(after(60))}&tz=UTC&platform=${platform}`).expect(200)).body;
     expect(report.service.casesOpened).toBe(1);
     expect(report.service.firstResponse.mean).toBe(1800);
+  });
+  it('a case an older version stored opened at its latest message is retimed from its earliest at start-up', async () => {
+    // as the old code stored three messages read newest first and the answer to the latest
+    const D = new Date(Math.floor(Date.now() / (24 * H)) * 24 * H - 2 * 24 * H);
+    const at = (hh: number, mm = 0) => new Date(D.getTime() + hh * H + mm * MIN);
+    const workspaceId = (await admin().get('/api/v1/workspaces/current').expect(200)).body.id;
+    const inbound = (mm: number): CaseMessage => ({ direction: 'inbound', externalId: `eva-${mm}`, mentionId: null, text: 'preciso de ajuda', at: at(10, mm), source: 'platform', agentId: null, authorHandle: 'eva' });
+    const cases = t.app.get<Model<Case>>(getModelToken(Case.name));
+    const stored = await cases.create({
+      workspaceId: new Types.ObjectId(workspaceId),
+      platform: 'x',
+      customer: { externalId: '303', handle: 'eva' },
+      externalIds: ['eva-20', 'eva-10', 'eva-0', 'eva-reply'],
+      status: 'pending',
+      intent: 'support',
+      openedAt: at(10, 20),
+      messages: [inbound(20), { ...inbound(30), direction: 'outbound', externalId: 'eva-reply', authorHandle: 'lumi_br' }, inbound(10), inbound(0)],
+      inboundCount: 3,
+      outboundCount: 1,
+      lastInboundAt: at(10, 20),
+      lastOutboundAt: at(10, 30),
+      awaitingReplySince: null,
+      firstResponseAt: at(10, 30),
+      firstResponseDueAt: at(12, 20),
+      resolutionDueAt: at(34, 20),
+      abandonAt: at(34, 20),
+    });
+
+    // what the boot hook runs (CareScheduler.onApplicationBootstrap); a second pass finds nothing left
+    expect(await t.app.get(CasesService).retimeOutOfOrder()).toBe(1);
+    expect(await t.app.get(CasesService).retimeOutOfOrder()).toBe(0);
+    const after = (await admin().get(`/api/v1/cases/${stored.id}`).expect(200)).body;
+    expect(after).toMatchObject({ openedAt: iso(at(10)), firstResponseAt: iso(at(10, 30)), firstResponseDueAt: iso(at(12)), abandonAt: iso(at(34)), awaitingReplySince: null, status: 'pending', inboundCount: 3, outboundCount: 1, breached: false });
   });
 });

@@ -33,8 +33,9 @@ class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
     this.jobs.define({ queue: 'care', attempts: 2, backoffMs: 2_000, process: () => this.cases.scan() });
   }
 
-  onApplicationBootstrap() {
+  async onApplicationBootstrap() {
     if (!this.settings.worker) return;
+    await this.cases.retimeOutOfOrder();
     this.timer = enqueueEvery(this.jobs, 'care', this.settings.careScanIntervalSeconds, {}, (err) =>
       this.logger.error({ err: err.message }, 'Could not schedule the care scan'),
     );

@@ -541,6 +541,34 @@ export class CasesService {
     }));
   }
 
+  /**
+   * Cases stored before their clocks followed message time can open later than their earliest
+   * message (networks page newest first): retimes those from their messages, once, at start-up.
+   */
+  async retimeOutOfOrder(): Promise<number> {
+    const slas = new Map<string, CaseSla | null>();
+    let retimed = 0;
+    const cursor = this.cases.find({}, { workspaceId: 1, openedAt: 1, 'messages.direction': 1, 'messages.at': 1 }).lean().cursor({ batchSize: 500 });
+    for await (const row of cursor) {
+      const c = row as unknown as { _id: Types.ObjectId; workspaceId: Types.ObjectId; openedAt: Date; messages?: Pick<CaseMessage, 'direction' | 'at'>[] };
+      const inbound = (c.messages ?? []).filter((m) => m.direction === 'inbound').map((m) => new Date(m.at).getTime());
+      if (inbound.length === 0 || Math.min(...inbound) >= c.openedAt.getTime()) continue;
+      const workspaceId = String(c.workspaceId);
+      if (!slas.has(workspaceId)) slas.set(workspaceId, await this.workspaces.get(workspaceId).then(caseSlaFor, () => null));
+      const sla = slas.get(workspaceId);
+      if (!sla) continue;
+      await this.withRetry(async () => {
+        const doc = await this.cases.findById(c._id);
+        if (!doc) return;
+        this.retime(workspaceId, doc, sla);
+        await doc.save();
+      });
+      retimed += 1;
+    }
+    if (retimed) this.logger.log({ cases: retimed }, 'Cases retimed from their earliest message');
+    return retimed;
+  }
+
   // ---- the care scan --------------------------------------------------------------------------
 
   /**
