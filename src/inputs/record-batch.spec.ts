@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { BadRequestException, ServiceUnavailableException } from '@nestjs/common';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { answerIngest, batchFromJson, IncomingBatch, ingestReport, validateBatch, validateRecord } from './record-batch';
 
@@ -114,7 +114,27 @@ describe('ingestReport and answerIngest', () => {
     expect(body.message).toBe('no record was stored: all 2 were rejected');
     expect(body.rejected).toEqual(report.rejected);
   });
+
+  it('is a 503, not a 400, when nothing was kept because the database failed', () => {
+    const failed = ingestReport([], [{ index: 0, errors: ['bad'] }, { index: 1, errors: ['database'], retry: true }]);
+    const batch = () => answerIngest(batchFromJson([{}, {}]), failed);
+    expect(batch).toThrow(ServiceUnavailableException);
+    expect(caught(batch).getResponse()).toMatchObject({ message: 'no record was stored: all 2 were rejected', rejected: failed.rejected });
+    const single = ingestReport([], [{ index: 0, errors: ['database'], retry: true }]);
+    expect(() => answerIngest(batchFromJson({}), single)).toThrow(ServiceUnavailableException);
+    const partly = ingestReport([{ index: 0, id: 'a', status: 'stored' }], [{ index: 1, errors: ['database'], retry: true }]);
+    expect(answerIngest(batchFromJson([{}, {}]), partly)).toBe(partly);
+  });
 });
+
+function caught(fn: () => unknown): ServiceUnavailableException {
+  try {
+    fn();
+  } catch (err) {
+    return err as ServiceUnavailableException;
+  }
+  throw new Error('did not throw');
+}
 
 describe('validationMessages', () => {
   it('names only the type problem of a value of the wrong type, not its range', async () => {
