@@ -217,9 +217,18 @@ export class MentionCorrectionsService implements OnApplicationBootstrap, OnAppl
       .find({ 'correction.pending.at': { $lt: new Date(now.getTime() - ROLLUP_REPAIR_GRACE_MS) } })
       .limit(500)
       .lean()) as MentionRow[];
-    for (const doc of stale) await this.finish(doc);
-    if (stale.length) this.logger.warn({ corrections: stale.length }, 'Finished corrections a stopped process left behind');
-    return stale.length;
+    let finished = 0;
+    for (const doc of stale) {
+      try {
+        await this.finish(doc);
+        finished += 1;
+      } catch (err) {
+        // One that keeps failing must not hold back the others; it stays marked for the next run.
+        this.logger.error({ mentionId: String(doc._id), err: (err as Error).message }, 'Could not finish a correction');
+      }
+    }
+    if (stale.length) this.logger.warn({ corrections: finished, failed: stale.length - finished }, 'Finished corrections a stopped process left behind');
+    return finished;
   }
 
   /** Current labels and reviews of some mentions of the workspace (a case view's messages). */
