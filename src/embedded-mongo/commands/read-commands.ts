@@ -43,7 +43,7 @@ function nonNegative(cmd: Document, field: string): number | undefined {
 
 const find: CommandHandler = (cmd, ctx) => {
   const name = targetCollectionName(cmd, 'find');
-  if (cmd.tailable === true) throw unsupportedOption('tailable cursors');
+  if (cmd.tailable === true) throw unsupportedOption('a tailable cursor');
   let limit = optionalNumber(cmd, 'limit');
   let singleBatch = cmd.singleBatch === true;
   if (limit !== undefined && limit < 0) {

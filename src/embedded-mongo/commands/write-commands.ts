@@ -43,8 +43,8 @@ function withWriteErrors(reply: Document, writeErrors: Document[]): Document {
 }
 
 /**
- * MongoDB refuses an `_id` it could not index or store: an array, a regular expression,
- * `undefined`, or a document with a `$`-prefixed field (DBRef's `$ref`/`$id`/`$db` excepted).
+ * MongoDB refuses an `_id` it could not index or store: an array, a regular expression, or a
+ * document with a `$`-prefixed field (DBRef's `$ref`/`$id`/`$db` excepted).
  */
 export function assertStorableId(id: unknown): void {
   if (Array.isArray(id)) throw new CommandError(ErrorCode.BadValue, "can't use an array for _id");
