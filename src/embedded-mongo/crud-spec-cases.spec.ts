@@ -130,6 +130,29 @@ describe('collation (case- and accent-insensitive comparison)', () => {
     expect(await outcome()).toEqual([{ _id: 1, x: 11 }, { _id: 2, x: 'ping' }, { _id: 3, x: 'pong' }]);
   });
 
+  it('bulkWrite with a collation on each statement', async () => {
+    await given([
+      { _id: 1, x: 11 },
+      { _id: 2, x: 'ping' },
+      { _id: 3, x: 'pINg' },
+      { _id: 4, x: 'pinG' },
+      { _id: 5, x: 'pONg' },
+      { _id: 6, x: 'pong' },
+    ]);
+    const result = await coll().bulkWrite(
+      [
+        { deleteOne: { filter: { x: 'PING' }, collation: CI } },
+        { deleteMany: { filter: { x: 'PING' }, collation: CI } },
+        { updateOne: { filter: { x: 'PONG' }, update: { $set: { x: 'pong1' } }, collation: CI } },
+        { updateMany: { filter: { x: 'PONG' }, update: { $set: { x: 'pong2' } }, collation: CI } },
+        { replaceOne: { filter: { x: 'PONG2' }, replacement: { x: 'pong3' }, collation: CI } },
+      ],
+      { ordered: true },
+    );
+    expect(result).toMatchObject({ deletedCount: 3, matchedCount: 3, modifiedCount: 3 });
+    expect(await outcome()).toEqual([{ _id: 1, x: 11 }, { _id: 5, x: 'pong1' }, { _id: 6, x: 'pong3' }]);
+  });
+
   it('strength 1 also ignores accents; strength 2 keeps them apart; $ne, $in and $nin follow the collation', async () => {
     await given([{ _id: 1, w: 'Café' }, { _id: 2, w: 'cafe' }, { _id: 3, w: 'CAFÉ' }, { _id: 4, w: 'tea' }]);
     const ids = async (filter: Document, collation: CollationOptions) => (await coll().find(filter, { collation, sort: { _id: 1 } }).toArray()).map((d) => d._id);
