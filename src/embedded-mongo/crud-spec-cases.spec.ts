@@ -442,6 +442,8 @@ describe('no answer computed without what was asked', () => {
       [{ $set: { 's.x': 1 } }, 28, 'Cannot create field \'x\' in element {s: "x"}'],
       [{ $set: { 'b.$[]': 1 } }, 2, "The path 'b' must exist in the document in order to apply array updates."],
       [{ $set: { 'n.$[]': 1 } }, 2, 'Cannot apply array updates to non-array element n: 1'],
+      [{ $rename: { s: 'arr.0' } }, 2, "The destination field cannot be an array element, 'arr.0' in doc with _id: 1 has an array field called 'arr'"],
+      [{ $rename: { 'arr.0': 'z' } }, 2, "The source field cannot be an array element, 'arr.0' in doc with _id: 1 has an array field called 'arr'"],
     ];
     for (const [update, code, message] of cases) {
       const error = await serverError(() => coll().updateOne({ _id: 1 }, update));
@@ -450,7 +452,8 @@ describe('no answer computed without what was asked', () => {
     expect(await outcome()).toEqual(initial);
     await coll().updateOne({ _id: 1 }, { $inc: { n: 2, m: 1 }, $push: { arr: 3 } } as Document);
     await coll().updateOne({ _id: 1 }, { $set: { 'arr.5': 0 } });
-    expect(await outcome()).toEqual([{ _id: 1, s: 'x', n: 3, m: 1, arr: [1, 2, 3, null, null, 0] }]);
+    await coll().updateOne({ _id: 1 }, { $rename: { s: 'o.t' } });
+    expect(await outcome()).toEqual([{ _id: 1, n: 3, m: 1, arr: [1, 2, 3, null, null, 0], o: { t: 'x' } }]);
   });
 
   it('$merge: let is evaluated per result; joining on fields without a unique index is error 51183', async () => {

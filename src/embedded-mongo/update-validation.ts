@@ -87,6 +87,33 @@ function idOf(doc: Document): string {
   return `{_id: ${show(doc._id)}}`;
 }
 
+/** The first array met before the last part of `path` (its prefix), if any. */
+function arrayOnPath(doc: Document, path: string): string | null {
+  const parts = path.split('.');
+  let current: unknown = doc;
+  for (let i = 0; i < parts.length - 1; i++) {
+    if (!isDocumentValue(current)) return null;
+    current = current[parts[i]];
+    if (Array.isArray(current)) return parts.slice(0, i + 1).join('.');
+  }
+  return null;
+}
+
+/** `$rename` moves fields between documents, never into or out of an array element. */
+function assertRename(doc: Document, from: string, to: unknown): void {
+  if (typeof to !== 'string') throw new CommandError(ErrorCode.BadValue, `The 'to' field for $rename must be a string: ${from}: ${show(to)}`);
+  if (from === to) throw new CommandError(ErrorCode.BadValue, `The source and target field for $rename must differ: ${from}: ${show(to)}`);
+  for (const [role, path] of [['source', from], ['destination', to]] as const) {
+    const array = arrayOnPath(doc, path);
+    if (array) {
+      throw new CommandError(
+        ErrorCode.BadValue,
+        `The ${role} field cannot be an array element, '${path}' in doc with _id: ${show(doc._id)} has an array field called '${array}'`,
+      );
+    }
+  }
+}
+
 /** Throws MongoDB's error for the first operator of `update` that cannot apply to `doc`. */
 export function assertUpdateApplies(doc: Document, update: Document): void {
   for (const op of Object.keys(update)) {
@@ -99,6 +126,10 @@ export function assertUpdateApplies(doc: Document, update: Document): void {
       }
       if (/(^|\.)\$(\.|$)/.test(path)) continue;
       const arg = fields[path];
+      if (op === '$rename') {
+        assertRename(doc, path, arg);
+        continue;
+      }
       const { value, exists } = resolvePath(doc, path, CREATING.has(op));
       const field = path.split('.').pop();
       switch (op) {
