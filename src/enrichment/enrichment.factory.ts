@@ -1,5 +1,6 @@
 import { EnrichmentService } from './enrichment.service';
 import { IntentClassifier } from './intent/intent-classifier';
+import { IntentModel, IntentModelJson } from './intent/intent-model';
 import { LanguageDetector, LanguageDetectorOptions } from './language/language-detector';
 import { MentionRouter } from './routing/mention-router';
 import { SentimentModel, SentimentModelJson } from './sentiment/sentiment-model';
@@ -11,6 +12,8 @@ export interface EnrichmentFactoryOptions {
    * (for measuring the learned layer's contribution).
    */
   sentimentModel?: SentimentModel | SentimentModelJson | null;
+  /** Learned intent weights. Omitted: the committed model; null: the keyword rules alone. */
+  intentModel?: IntentModel | IntentModelJson | null;
   language?: LanguageDetectorOptions;
 }
 
@@ -26,7 +29,11 @@ export function createEnrichmentService(options: EnrichmentFactoryOptions = {}):
   return new EnrichmentService(
     new LanguageDetector(options.language ?? {}),
     new SentimentScorer(model),
-    new IntentClassifier(),
+    new IntentClassifier(
+      options.intentModel === undefined || options.intentModel === null || options.intentModel instanceof IntentModel
+        ? options.intentModel
+        : new IntentModel(options.intentModel),
+    ),
     new MentionRouter(),
   );
 }

@@ -8,7 +8,8 @@ import {
   SentimentResult,
   SentimentThresholds,
 } from './enrichment.types';
-import { IntentClassifier } from './intent/intent-classifier';
+import { IntentClassifier, IntentPost } from './intent/intent-classifier';
+import type { IntentEvidence } from './intent/intent-features';
 import { LanguageDetector } from './language/language-detector';
 import { MentionRouter } from './routing/mention-router';
 import { LexiconAnalysis } from './sentiment/lexicon-analyzer';
@@ -87,16 +88,7 @@ export class EnrichmentService {
 
   enrich(input: EnrichmentInput, options: EnrichmentOptions = {}): EnrichmentResult {
     const thresholds = resolveThresholds(options.thresholds);
-    const text = unescapePostText(input.text ?? '');
-    const pieces = scanPost(text, this.pieces);
-    const lang = this.languageDetector.detectScanned(text, pieces, input.platformLang).lang;
-    const details = this.sentimentScorer.details(text, lang, thresholds, pieces);
-    let folded: string | undefined;
-    const post = {
-      words: details.analysis.foldedWords,
-      folded: () => (folded ??= foldText(text)),
-      questionMark: details.analysis.questions > 0,
-    };
+    const { lang, details, post } = this.read(input, thresholds);
     const intent = this.intentClassifier.classifyPost(post, lang, details, options.intentRules);
     const sentiment = reconcileSentiment(details, intent, thresholds);
     const routing =
@@ -104,5 +96,29 @@ export class EnrichmentService {
         ? this.mentionRouter.routeFolded(post.folded(), intent, options.routingRules)
         : null;
     return { lang, sentiment, intent, routing };
+  }
+
+  /**
+   * What the intent model reads about a post, computed exactly as enrich() does (the intent
+   * trainer builds its rows with this, so training and scoring cannot drift apart).
+   */
+  intentEvidence(input: EnrichmentInput): IntentEvidence {
+    const { lang, details, post } = this.read(input, DEFAULT_SENTIMENT_THRESHOLDS);
+    return this.intentClassifier.evidence(this.intentClassifier.cues(post, lang), lang, details);
+  }
+
+  /** Language and sentiment of a post, and its words as the intent rules read them. */
+  private read(input: EnrichmentInput, thresholds: SentimentThresholds) {
+    const text = unescapePostText(input.text ?? '');
+    const pieces = scanPost(text, this.pieces);
+    const lang = this.languageDetector.detectScanned(text, pieces, input.platformLang).lang;
+    const details = this.sentimentScorer.details(text, lang, thresholds, pieces);
+    let folded: string | undefined;
+    const post: IntentPost = {
+      words: details.analysis.foldedWords,
+      folded: () => (folded ??= foldText(text)),
+      questionMark: details.analysis.questions > 0,
+    };
+    return { lang, details, post };
   }
 }

@@ -51,7 +51,8 @@ export const ENGLISH_POSTS: LabelledPost[] = [
   ['The app crashed twice but support fixed it quickly, great job', 'en', 'positive', 'praise'],
   // emoji, emoticons, elongation, hashtags
   ['@ShopCo delivery arrived early 🎉🎉', 'en', 'positive', 'other'],
-  ['Still no signal at home :(', 'en', 'negative', 'other'],
+  // A problem report without a "help" word still needs an answer (issue 13).
+  ['Still no signal at home :(', 'en', 'negative', 'support'],
   ['Sooooo happy with my new phone!!!', 'en', 'positive', 'praise'],
   ['Third dropped call today #fail #AcmeTelecom', 'en', 'negative', 'other'],
   ['#LoveIt the new store layout is great', 'en', 'positive', 'praise'],
@@ -103,7 +104,7 @@ export const PORTUGUESE_POSTS: LabelledPost[] = [
   ['Demorou, mas resolveram tudo, obrigado!', 'pt', 'positive', 'praise'],
   // emoji, alongamento, hashtags, risadas
   ['Chegou antes do prazo 🎉🎉', 'pt', 'positive', 'other'],
-  ['De novo sem sinal 😡', 'pt', 'negative', 'other'],
+  ['De novo sem sinal 😡', 'pt', 'negative', 'support'],
   ['Amoooo esse app!!!', 'pt', 'positive', 'praise'],
   ['Muitoooo lento esse site', 'pt', 'negative', 'other'],
   ['Mais uma ligação caindo #fail', 'pt', 'negative', 'other'],

@@ -8,5 +8,7 @@ export type { LanguageDetectorOptions } from './language/language-detector';
 export { SentimentScorer, SENTIMENT_MODEL, labelForScore } from './sentiment/sentiment-scorer';
 export { SentimentModel } from './sentiment/sentiment-model';
 export type { SentimentModelJson } from './sentiment/sentiment-model';
-export { IntentClassifier } from './intent/intent-classifier';
+export { IntentClassifier, INTENT_MODEL } from './intent/intent-classifier';
+export { IntentModel, decideIntent } from './intent/intent-model';
+export type { IntentModelJson } from './intent/intent-model';
 export { MentionRouter } from './routing/mention-router';

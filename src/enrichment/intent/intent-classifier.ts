@@ -1,11 +1,17 @@
-import { Injectable } from '@nestjs/common';
-import { Intent, IntentRule, RuleLanguage, SentimentResult } from '../enrichment.types';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Intent, IntentRule, RuleLanguage, SENTIMENT_LABELS, SentimentLabel } from '../enrichment.types';
+import type { LexiconAnalysis } from '../sentiment/lexicon-analyzer';
 import { foldText } from '../text/fold';
 import { KeywordMatcher } from '../text/keyword-matcher';
 import { DEFAULT_INTENT_CUES } from './default-intent-rules';
+import { CUE_COLUMNS, IntentEvidence } from './intent-features';
+import { defaultIntentModel, IntentModel } from './intent-model';
 
-type CuedIntent = 'complaint' | 'support' | 'lead' | 'question' | 'praise';
-const CUED_INTENTS: CuedIntent[] = ['complaint', 'support', 'lead', 'question', 'praise'];
+/** Injection token for the learned intent weights; without a provider the committed model is loaded. */
+export const INTENT_MODEL = Symbol('INTENT_MODEL');
+
+type CuedIntent = (typeof CUE_COLUMNS)[number];
+const CUED_INTENTS: readonly CuedIntent[] = CUE_COLUMNS;
 
 interface CompiledRule {
   intent: Exclude<Intent, 'other'>;
@@ -94,20 +100,45 @@ function defaultCuesIn(cues: CompiledCues, post: IntentPost): number {
 
 const has = (found: number, intent: CuedIntent) => (found & (1 << CUED_INTENTS.indexOf(intent))) !== 0;
 
+/** The rules' own verdict, strongest cue first (used when no learned model is loaded). */
+export function decideByCues(cues: number, sentiment: SentimentLabel): Intent {
+  if (cues === 0) return 'other';
+  if (has(cues, 'complaint')) return 'complaint';
+  const praised = sentiment === 'positive' && has(cues, 'praise');
+  if (has(cues, 'support')) return praised ? 'praise' : 'support';
+  if (has(cues, 'lead')) return 'lead';
+  if (has(cues, 'question')) return 'question';
+  if (praised) return 'praise';
+  return 'other';
+}
+
 function toRegExp(pattern: string | RegExp): RegExp {
   // Workspace patterns run on folded text, so they are matched without case.
   return typeof pattern === 'string' ? new RegExp(pattern, 'i') : pattern;
 }
 
+/** What the sentiment step tells the intent step about a post. */
+export interface SentimentEvidence {
+  label: SentimentLabel;
+  /** P(negative), P(neutral), P(positive); null when scored by the lexicon alone. */
+  probabilities: readonly number[] | null;
+  analysis: LexiconAnalysis;
+}
+
+const ONE_HOT = Object.fromEntries(
+  SENTIMENT_LABELS.map((label, i): [SentimentLabel, number[]] => [label, SENTIMENT_LABELS.map((_, j) => (i === j ? 1 : 0))]),
+) as unknown as Record<SentimentLabel, readonly number[]>;
+
 /**
  * Step 3 of enrichment: why someone wrote (support, complaint, question, lead, praise, other).
  *
- * Rules, not a model: a support lead must be able to read and change why a post became a
- * ticket. A workspace's own rules are tried first, in order; then the defaults for the post's
- * language, strongest signal first: a complaint ("worst service", "still waiting") over a support
- * request ("my card is blocked, please help"), over purchase intent ("how much"), over a bare
- * question, over praise. "Thanks for the help, great service!" is praise, not a ticket: a soft
- * support cue gives way to praise when the post reads positive.
+ * A workspace's own rules are tried first, in order, and win outright: a support lead must be
+ * able to say "this phrase is a ticket here". Otherwise a small learned model decides
+ * (`intent-model.ts`, trained by `npm run train:intent`), reading the default en / pt-BR cues
+ * as features beside the words and the sentiment: keyword rules alone miss most requests that
+ * are phrased without a cue ("my card hasn't arrived", "n consigo pagar o boleto"). Without a
+ * model (`intentModel: null`) the cues decide alone, strongest first: complaint > support >
+ * lead > question > praise, a soft support cue giving way to praise in a positive post.
  */
 @Injectable()
 export class IntentClassifier {
@@ -117,13 +148,20 @@ export class IntentClassifier {
     any: compileDefaultCues(['en', 'pt']),
   };
   private readonly compiledRules = new WeakMap<IntentRule[], CompiledRule[]>();
+  private readonly model: IntentModel | null;
 
-  classify(text: string, lang: string, sentiment: SentimentResult, rules?: IntentRule[]): Intent {
+  /** @param model learned weights; undefined loads the committed model, null uses the cues alone. */
+  constructor(@Optional() @Inject(INTENT_MODEL) model?: IntentModel | null) {
+    this.model = model === undefined ? defaultIntentModel() : model;
+  }
+
+  /** Same as classifyPost, from raw text (callers outside the enrichment pipeline). */
+  classify(text: string, lang: string, sentiment: SentimentEvidence, rules?: IntentRule[]): Intent {
     return this.classifyPost(intentPost(text), lang, sentiment, rules);
   }
 
-  /** Same as classify, for the enrichment pipeline, which already has the post's folded words. */
-  classifyPost(post: IntentPost, lang: string, sentiment: SentimentResult, rules?: IntentRule[]): Intent {
+  /** The enrichment pipeline's entry: it already has the post's folded words. */
+  classifyPost(post: IntentPost, lang: string, sentiment: SentimentEvidence, rules?: IntentRule[]): Intent {
     const ruleLanguage: RuleLanguage | undefined = lang === 'en' || lang === 'pt' ? lang : undefined;
 
     if (rules && rules.length > 0) {
@@ -136,15 +174,19 @@ export class IntentClassifier {
       }
     }
 
-    const cues = defaultCuesIn(this.defaults[ruleLanguage ?? 'any'], post);
-    if (cues === 0) return 'other';
-    if (has(cues, 'complaint')) return 'complaint';
-    const praised = sentiment.label === 'positive' && has(cues, 'praise');
-    if (has(cues, 'support')) return praised ? 'praise' : 'support';
-    if (has(cues, 'lead')) return 'lead';
-    if (has(cues, 'question')) return 'question';
-    if (praised) return 'praise';
-    return 'other';
+    const cues = this.cues(post, lang);
+    if (this.model) return this.model.classify(this.evidence(cues, lang, sentiment));
+    return decideByCues(cues, sentiment.label);
+  }
+
+  /** Bit i set when the default rules of the post's language cue CUE_COLUMNS[i]. */
+  cues(post: IntentPost, lang: string): number {
+    return defaultCuesIn(this.defaults[lang === 'en' || lang === 'pt' ? lang : 'any'], post);
+  }
+
+  /** The learned model's input for a post (training builds its rows with this too). */
+  evidence(cues: number, lang: string, sentiment: SentimentEvidence): IntentEvidence {
+    return { analysis: sentiment.analysis, probabilities: sentiment.probabilities ?? ONE_HOT[sentiment.label], cues, lang };
   }
 
   private compile(rules: IntentRule[]): CompiledRule[] {
