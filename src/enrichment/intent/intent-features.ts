@@ -1,13 +1,14 @@
 import { BOUNDARY, LexiconAnalysis } from '../sentiment/lexicon-analyzer';
 import type { FeatureSink } from '../sentiment/features';
 import { hashString, tokenHashesOf } from '../sentiment/token-hashes';
-import { PROBLEM, REQUEST_WORDS, SERVICE, TIME } from './request-words';
+import { PROBLEM, SERVICE, TIME } from './request-words';
 
 /**
  * What the intent model reads about a post: the default keyword rules' verdicts (one column per
  * cued intent), the sentiment scorer's class probabilities, a few surface facts, and hashed
  * words, stems and bigrams. The rules stay readable evidence; the weights decide how much each
- * is worth, so a problem report without a "help" word can still become a ticket.
+ * is worth, so a problem report without a "help" word can still become a ticket. Words and
+ * bigrams only (no stems): the intent pass must stay cheap beside the sentiment one.
  */
 export const INTENT_DENSE_FEATURES = [
   'bias',
@@ -93,18 +94,35 @@ export function visitIntentFeatures(e: IntentEvidence, options: IntentFeatureOpt
   dense(14, a.secondPerson > 0 ? 1 : 0);
   dense(15, a.negations > 0 ? 1 : 0);
   dense(16, cap(a.words, 40));
+  // One pass over the tokens: word-list counts (read from the interned token, no lookup) for the
+  // dense columns, n-grams straight to the sink.
+  const mask = (1 << options.bits) - 1;
+  const tokens = a.tokens;
   let service = 0;
   let problem = 0;
   let time = 0;
-  const tokens = a.tokens;
+  let previous = BOUNDARY_HASH;
   for (let i = 0; i < tokens.length; i++) {
-    const bits = REQUEST_WORDS.get(tokens[i]);
-    if (bits !== undefined) {
-      if (bits & SERVICE) service++;
-      // "nunca tive problema" is praise: a problem word inside a negation's scope does not count.
-      if (bits & PROBLEM && !a.negated[i]) problem++;
-      if (bits & TIME) time++;
+    const token = tokens[i];
+    const hashes = a.hashes[i] ?? tokenHashesOf(token);
+    const h = hashes.word;
+    if (token !== BOUNDARY) {
+      const bits = hashes.request;
+      if (bits !== 0) {
+        if (bits & SERVICE) service++;
+        // "nunca tive problema" is praise: a problem word inside a negation's scope does not count.
+        if (bits & PROBLEM && !a.negated[i]) problem++;
+        if (bits & TIME) time++;
+      }
+      // "not working" and "working" ask for different things; inside a negation's scope the
+      // word is its own feature.
+      sink.add(INTENT_DENSE_COUNT + ((a.negated[i] ? mix(h, NEGATED_SALT) : h) & mask), 1);
     }
+    sink.add(INTENT_DENSE_COUNT + (mix(mix(previous, h), BIGRAM_SALT) & mask), 1);
+    previous = h;
+  }
+  if (tokens.length > 0 && tokens[tokens.length - 1] !== BOUNDARY) {
+    sink.add(INTENT_DENSE_COUNT + (mix(mix(previous, BOUNDARY_HASH), BIGRAM_SALT) & mask), 1);
   }
   dense(17, cap(service, 3));
   dense(18, e.lang !== 'pt' && e.lang !== 'en' ? 1 : 0);
@@ -117,23 +135,4 @@ export function visitIntentFeatures(e: IntentEvidence, options: IntentFeatureOpt
   dense(25, cap(problem, 3));
   dense(26, service > 0 && problem > 0 ? 1 : 0);
   dense(27, cap(time, 2));
-
-  const mask = (1 << options.bits) - 1;
-  let previous = BOUNDARY_HASH;
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i];
-    const hashes = a.hashes[i] ?? tokenHashesOf(token);
-    const h = hashes.word;
-    if (token !== BOUNDARY) {
-      // "not working" and "working" ask for different things; inside a negation's scope the
-      // word is its own feature.
-      sink.add(INTENT_DENSE_COUNT + ((a.negated[i] ? mix(h, NEGATED_SALT) : h) & mask), 1);
-      if (hashes.stem >= 0) sink.add(INTENT_DENSE_COUNT + (hashes.stem & mask), 1);
-    }
-    sink.add(INTENT_DENSE_COUNT + (mix(mix(previous, h), BIGRAM_SALT) & mask), 1);
-    previous = h;
-  }
-  if (tokens.length > 0 && tokens[tokens.length - 1] !== BOUNDARY) {
-    sink.add(INTENT_DENSE_COUNT + (mix(mix(previous, BOUNDARY_HASH), BIGRAM_SALT) & mask), 1);
-  }
 }

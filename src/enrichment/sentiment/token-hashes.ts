@@ -1,3 +1,5 @@
+import { REQUEST_WORDS } from '../intent/request-words';
+
 const STEM_SALT = 0x27d4eb2f;
 const STEM_SUFFIXES = [
   'ings', 'ing', 'edly', 'ed', 'ers', 'er', 'ies', 'es', 'ly', "'s", 's', 'mente', 'inhos', 'inhas', 'inho', 'inha',
@@ -23,15 +25,20 @@ export function hashString(text: string, seed: number): number {
   return h >>> 0;
 }
 
-/** A canonical token's hash and its stem's hash (-1 when the word is its own stem). */
+/**
+ * A canonical token's hash, its stem's hash (-1 when the word is its own stem) and its intent
+ * word-list bits (intent/request-words.ts), computed once per interned word so that scoring a
+ * post does no extra lookups.
+ */
 export interface TokenHashes {
   word: number;
   stem: number;
+  request: number;
 }
 
 export function computeTokenHashes(token: string): TokenHashes {
   const stem = crudeStem(token);
-  return { word: hashString(token, 0), stem: stem === token ? -1 : hashString(stem, STEM_SALT) };
+  return { word: hashString(token, 0), stem: stem === token ? -1 : hashString(stem, STEM_SALT), request: REQUEST_WORDS.get(token) ?? 0 };
 }
 
 const fallback = new Map<string, TokenHashes>();
