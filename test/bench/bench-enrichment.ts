@@ -86,14 +86,14 @@ function main() {
   console.log(`language decided by (without platform lang): ${JSON.stringify(methods)}`);
 
   // Alternate the two cases so that a burst of load from other processes hits both alike.
-  const best: number[] = [];
+  const best = [0, 0];
   for (let i = 0; i < 2; i++) {
-    best.push(run('with platform lang (X `lang`)', withLang, rounds));
-    best.push(run('without platform lang', withoutLang, rounds));
+    best[0] = Math.max(best[0], run('with platform lang (X `lang`)', withLang, rounds));
+    best[1] = Math.max(best[1], run('without platform lang', withoutLang, rounds));
   }
   const worst = Math.round(Math.min(...best));
   console.log(
-    `slowest case, best pass per CPU-second: ${worst.toLocaleString('en-US')} texts/s per core ` +
+    `slower case, its best pass per CPU-second: ${worst.toLocaleString('en-US')} texts/s per core ` +
       `(target >= 50,000: ${worst >= 50_000 ? 'met' : 'NOT met'})`,
   );
 }

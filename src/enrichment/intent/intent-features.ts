@@ -51,7 +51,7 @@ export interface IntentFeatureOptions {
   bits: number;
 }
 
-export const DEFAULT_INTENT_FEATURE_OPTIONS: IntentFeatureOptions = { bits: 15 };
+export const DEFAULT_INTENT_FEATURE_OPTIONS: IntentFeatureOptions = { bits: 14 };
 
 /** The evidence one post gives the intent model, gathered by the enrichment pipeline. */
 export interface IntentEvidence {
