@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { Intent, INTENTS } from '../enrichment.types';
+import { fileNameLanguage, forEachJsonLine } from '../sentiment/labelled-data';
 import { mapClincIntent } from './clinc-mapping';
 
 /**
@@ -51,19 +52,12 @@ const Row = z
 export function readIntentFile(path: string): IntentFile {
   const content = readFileSync(path, 'utf8');
   const name = basename(path);
-  const fileLang = /^(en|pt)[-_.]/.exec(name)?.[1] ?? null;
+  const fileLang = fileNameLanguage(name) ?? null;
   const rows: IntentExample[] = [];
   let unmapped = 0;
-  content.split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch {
-      throw new Error(`${path}:${i + 1}: not JSON`);
-    }
+  forEachJsonLine(path, content, (parsed, line) => {
     const row = Row.safeParse(parsed);
-    if (!row.success) throw new Error(`${path}:${i + 1}: expected { text, intent } or { text, expect: "reply" | "no-support" }`);
+    if (!row.success) throw new Error(`${path}:${line}: expected { text, intent } or { text, expect: "reply" | "no-support" }`);
     const r = row.data;
     let intent: Intent | null = null;
     if (r.intent !== undefined) {
@@ -74,7 +68,7 @@ export function readIntentFile(path: string): IntentFile {
           unmapped++;
           return;
         }
-      } else throw new Error(`${path}:${i + 1}: intent must be one of ${INTENTS.join(', ')} (got "${r.intent}")`);
+      } else throw new Error(`${path}:${line}: intent must be one of ${INTENTS.join(', ')} (got "${r.intent}")`);
     }
     rows.push({
       text: r.text,
