@@ -1,7 +1,7 @@
 import type { EnrichmentService } from '../enrichment.service';
 import { INTENTS } from '../enrichment.types';
 import type { SparseVector } from '../sentiment/features';
-import { trainSoftmax } from '../sentiment/softmax-regression';
+import { balancedClassWeights, packWeights, trainSoftmax } from '../sentiment/softmax-regression';
 import {
   DEFAULT_INTENT_FEATURE_OPTIONS,
   INTENT_DENSE_COUNT,
@@ -65,13 +65,7 @@ export function trainIntentModel(
     return k;
   });
   const sampleWeights = rows.map((r) => r.weight ?? 1);
-  const counts = new Array<number>(K).fill(0);
-  let total = 0;
-  labels.forEach((y, i) => {
-    counts[y] += sampleWeights[i];
-    total += sampleWeights[i];
-  });
-  const classWeights = counts.map((c) => (c > 0 ? Math.pow(total / (K * c), config.balance) : 0));
+  const classWeights = balancedClassWeights(labels, sampleWeights, K, config.balance);
   const trained = trainSoftmax(vectors, labels, K, {
     l2: config.l2,
     l2Dense: config.l2Dense,
@@ -80,18 +74,7 @@ export function trainIntentModel(
     classWeights,
     sampleWeights,
   });
-  const dense = new Array<number>(INTENT_DENSE_COUNT * K).fill(0);
-  const buckets: number[] = [];
-  const weights: number[] = [];
-  trained.columns.forEach((column, i) => {
-    const w = Array.from(trained.weights.subarray(i * K, i * K + K), round);
-    if (column < INTENT_DENSE_COUNT) {
-      for (let k = 0; k < K; k++) dense[column * K + k] = w[k];
-    } else if (w.some((x) => Math.abs(x) >= config.prune)) {
-      buckets.push(column - INTENT_DENSE_COUNT);
-      weights.push(...w);
-    }
-  });
+  const { dense, buckets, weights } = packWeights(trained, INTENT_DENSE_COUNT, config.prune);
   return {
     format: INTENT_MODEL_FORMAT,
     classes: [...INTENTS],
@@ -103,8 +86,4 @@ export function trainIntentModel(
     replyThreshold: config.replyThreshold,
     provenance,
   };
-}
-
-function round(x: number): number {
-  return Math.round(x * 1e4) / 1e4;
 }

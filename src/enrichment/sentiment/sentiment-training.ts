@@ -3,7 +3,7 @@ import { classificationReport } from './classification-metrics';
 import { DEFAULT_FEATURE_OPTIONS, DENSE_COUNT, DENSE_FEATURES, FeatureOptions, featurize, SparseVector } from './features';
 import { LexiconAnalyzer, LexiconLanguage } from './lexicon-analyzer';
 import { LanguageModelJson, MODEL_FORMAT, SentimentModelJson } from './sentiment-model';
-import { trainSoftmax, TrainedWeights } from './softmax-regression';
+import { balancedClassWeights, packWeights, trainSoftmax, TrainedWeights } from './softmax-regression';
 import { unescapePostText } from '../text/post-text';
 
 /** One labelled post, as in ../shared/data/sentiment/*.jsonl. */
@@ -85,38 +85,18 @@ export function trainLanguageModel(
         l2Dense,
         denseCount: DENSE_COUNT,
         maxIterations: config.maxIterations,
-        classWeights: balancedClassWeights(subset.map((i) => labels[i]), subset.map((i) => rowWeights[i]), K, config.balance),
+        classWeights:
+          config.balance > 0
+            ? balancedClassWeights(subset.map((i) => labels[i]), subset.map((i) => rowWeights[i]), K, config.balance)
+            : undefined,
         sampleWeights: rows.some((r) => r.weight !== undefined) ? subset.map((i) => rowWeights[i]) : undefined,
       },
     );
   const all = rows.map((_, i) => i);
   const penalties = config.search ? searchPenalties(vectors, labels, config.search, fit) : undefined;
   const trained = fit(all, penalties?.l2 ?? config.l2, penalties?.l2Dense ?? config.l2Dense);
-  const dense = new Array<number>(DENSE_COUNT * K).fill(0);
-  const buckets: number[] = [];
-  const weights: number[] = [];
-  trained.columns.forEach((column, i) => {
-    const w = Array.from(trained.weights.subarray(i * K, i * K + K), round);
-    if (column < DENSE_COUNT) {
-      for (let k = 0; k < K; k++) dense[column * K + k] = w[k];
-    } else if (w.some((x) => Math.abs(x) >= config.prune)) {
-      buckets.push(column - DENSE_COUNT);
-      weights.push(...w);
-    }
-  });
+  const { dense, buckets, weights } = packWeights(trained, DENSE_COUNT, config.prune);
   return { features: config.features, dense, buckets, weights, ...(penalties ? { penalties } : {}) };
-}
-
-/** Class weights (frequency)^-balance, normalised so a balanced set gets 1 each. */
-function balancedClassWeights(labels: number[], weights: number[], K: number, balance: number): number[] | undefined {
-  if (balance <= 0) return undefined;
-  const counts = new Array<number>(K).fill(0);
-  let total = 0;
-  labels.forEach((y, i) => {
-    counts[y] += weights[i];
-    total += weights[i];
-  });
-  return counts.map((c) => (c > 0 ? Math.pow(total / (K * c), balance) : 0));
 }
 
 /**

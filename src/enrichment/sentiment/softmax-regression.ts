@@ -199,3 +199,53 @@ function dot(a: Float64Array, b: Float64Array): number {
 function axpy(a: number, x: Float64Array, y: Float64Array): void {
   for (let i = 0; i < x.length; i++) y[i] += a * x[i];
 }
+
+/**
+ * Class weights (frequency)^-balance from the rows' labels and row weights, normalised so that a
+ * balanced set gets 1 each; a class without rows gets 0 (no row carries it).
+ */
+export function balancedClassWeights(labels: number[], rowWeights: number[], classes: number, balance: number): number[] {
+  const counts = new Array<number>(classes).fill(0);
+  let total = 0;
+  labels.forEach((y, i) => {
+    counts[y] += rowWeights[i];
+    total += rowWeights[i];
+  });
+  return counts.map((c) => (c > 0 ? Math.pow(total / (classes * c), balance) : 0));
+}
+
+/** Trained weights in the form the model JSON files store. */
+export interface PackedWeights {
+  /** denseCount x classes weights, row-major (column, class). */
+  dense: number[];
+  /** Hash buckets (column - denseCount) kept, ascending. */
+  buckets: number[];
+  /** buckets.length x classes weights, row-major. */
+  weights: number[];
+}
+
+/**
+ * Packs trained weights for storage: every dense column in full, and the hashed columns with at
+ * least one class weight of magnitude >= `prune` (the rest cost file size for no score); weights
+ * rounded to 4 decimals.
+ */
+export function packWeights(trained: TrainedWeights, denseCount: number, prune: number): PackedWeights {
+  const K = trained.classes;
+  const dense = new Array<number>(denseCount * K).fill(0);
+  const buckets: number[] = [];
+  const weights: number[] = [];
+  trained.columns.forEach((column, i) => {
+    const w = Array.from(trained.weights.subarray(i * K, i * K + K), roundWeight);
+    if (column < denseCount) {
+      for (let k = 0; k < K; k++) dense[column * K + k] = w[k];
+    } else if (w.some((x) => Math.abs(x) >= prune)) {
+      buckets.push(column - denseCount);
+      weights.push(...w);
+    }
+  });
+  return { dense, buckets, weights };
+}
+
+function roundWeight(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
