@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Intent, INTENTS } from '../enrichment.types';
 import type { FeatureSink } from '../sentiment/features';
+import { expandWeightTable, softmaxInPlace } from '../sentiment/sentiment-model';
 import {
   INTENT_DENSE_COUNT,
   INTENT_DENSE_FEATURES,
@@ -57,13 +58,7 @@ export class IntentModel {
     if (json.denseFeatures.join() !== INTENT_DENSE_FEATURES.join()) {
       throw new Error('intent model was trained with other features: retrain it (npm run train:intent)');
     }
-    const K = INTENTS.length;
-    this.table = new Float32Array((INTENT_DENSE_COUNT + (1 << json.features.bits)) * K);
-    this.table.set(json.dense);
-    for (let i = 0; i < json.buckets.length; i++) {
-      const base = (INTENT_DENSE_COUNT + json.buckets[i]) * K;
-      for (let k = 0; k < K; k++) this.table[base + k] = json.weights[i * K + k];
-    }
+    this.table = expandWeightTable(json, INTENT_DENSE_COUNT, json.features.bits, INTENTS.length);
     this.replyThreshold = json.replyThreshold;
   }
 
@@ -74,15 +69,7 @@ export class IntentModel {
     sink.logits = out;
     out.fill(0);
     visitIntentFeatures(evidence, this.json.features, sink);
-    let max = -Infinity;
-    for (let k = 0; k < out.length; k++) if (out[k] > max) max = out[k];
-    let z = 0;
-    for (let k = 0; k < out.length; k++) {
-      out[k] = Math.exp(out[k] - max);
-      z += out[k];
-    }
-    for (let k = 0; k < out.length; k++) out[k] /= z;
-    return out;
+    return softmaxInPlace(out, out.length);
   }
 
   classify(evidence: IntentEvidence): Intent {

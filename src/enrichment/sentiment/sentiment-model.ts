@@ -48,13 +48,7 @@ export class SentimentModel {
       throw new Error('sentiment model was trained with other lexicon features: retrain it (npm run train:sentiment)');
     }
     for (const [language, model] of Object.entries(json.languages) as [LexiconLanguage, LanguageModelJson][]) {
-      const K = SENTIMENT_LABELS.length;
-      const table = new Float32Array((DENSE_COUNT + (1 << model.features.bits)) * K);
-      table.set(model.dense);
-      for (let i = 0; i < model.buckets.length; i++) {
-        const base = (DENSE_COUNT + model.buckets[i]) * K;
-        for (let k = 0; k < K; k++) table[base + k] = model.weights[i * K + k];
-      }
+      const table = expandWeightTable(model, DENSE_COUNT, model.features.bits, SENTIMENT_LABELS.length);
       this.byLanguage[language] = { features: model.features, table };
     }
   }
@@ -72,18 +66,44 @@ export class SentimentModel {
     sink.logits = out;
     out.fill(0);
     visitFeatures(analysis, weights.features, sink);
-    let max = -Infinity;
-    for (let k = 0; k < 3; k++) if (out[k] > max) max = out[k];
-    let z = 0;
-    for (let k = 0; k < 3; k++) {
-      out[k] = Math.exp(out[k] - max);
-      z += out[k];
-    }
-    for (let k = 0; k < 3; k++) out[k] /= z;
-    return out;
+    return softmaxInPlace(out, 3);
   }
 
   private readonly sink = new LogitSink();
+}
+
+/**
+ * A model's stored weights (PackedWeights: dense columns, then the kept hash buckets) expanded
+ * into one flat table of (denseCount + 2^bits) x classes, zero where a bucket was pruned, so
+ * that scoring reads a weight by column without a lookup.
+ */
+export function expandWeightTable(
+  stored: { dense: number[]; buckets: number[]; weights: number[] },
+  denseCount: number,
+  bits: number,
+  classes: number,
+): Float32Array {
+  const K = classes;
+  const table = new Float32Array((denseCount + (1 << bits)) * K);
+  table.set(stored.dense);
+  for (let i = 0; i < stored.buckets.length; i++) {
+    const base = (denseCount + stored.buckets[i]) * K;
+    for (let k = 0; k < K; k++) table[base + k] = stored.weights[i * K + k];
+  }
+  return table;
+}
+
+/** Turns the first `classes` logits in `out` into probabilities, in place (max subtracted first, so exp cannot overflow). */
+export function softmaxInPlace(out: Float64Array, classes: number): Float64Array {
+  let max = -Infinity;
+  for (let k = 0; k < classes; k++) if (out[k] > max) max = out[k];
+  let z = 0;
+  for (let k = 0; k < classes; k++) {
+    out[k] = Math.exp(out[k] - max);
+    z += out[k];
+  }
+  for (let k = 0; k < classes; k++) out[k] /= z;
+  return out;
 }
 
 /** Adds each feature's three class weights to the logits. */
