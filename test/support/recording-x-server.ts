@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { XApiEmulator } from '../../src/collectors/x/emulator/x-api-emulator';
+import { CLIENT_CLOSED_REQUEST, XApiEmulator } from '../../src/collectors/x/emulator/x-api-emulator';
 import { X_TEST_TOKEN } from './x-test-server';
 
 /** One recent-search request as the X test server answered it. */
@@ -18,6 +18,7 @@ export interface XSearchRequest {
 /**
  * The X test server of `x-test-server.ts` that also keeps a log of the recent-search requests it
  * answered (from the emulator's request log line), so a test can tell which pages a run read.
+ * Requests whose client went away before the answer are not in it.
  */
 export async function startRecordingXTestServer() {
   const dir = join(__dirname, '..', 'fixtures', 'tls');
@@ -28,8 +29,10 @@ export async function startRecordingXTestServer() {
     host: '127.0.0.1',
     logger: {
       debug: (entry: unknown) => {
-        const { path, query } = entry as { path: string; query: string };
-        if (path !== '/2/tweets/search/recent') return;
+        const { path, query, status } = entry as { path: string; query: string; status: number };
+        // A request held back until after its client died (a killed service's) was never answered:
+        // listing it whenever its hold ends would slip it among a later run's requests.
+        if (path !== '/2/tweets/search/recent' || status === CLIENT_CLOSED_REQUEST) return;
         const params = new URLSearchParams(query);
         searches.push({ query: params.get('query') ?? '', sinceId: params.get('since_id'), untilId: params.get('until_id'), paginationToken: params.get('next_token') ?? params.get('pagination_token') });
       },

@@ -1,3 +1,4 @@
+import { request } from 'node:https';
 import { ApiPartialResponseError, ApiResponseError, type TwitterApiReadOnly } from 'twitter-api-v2';
 import { createXClient } from '../x-client.factory';
 import { XApiEmulator, type EmulatorAddress } from './x-api-emulator';
@@ -325,5 +326,41 @@ describe('XApiEmulator demo faults', () => {
     } finally {
       await slow.stop();
     }
+  });
+
+  it('does not answer a held request whose client went away, and logs it as 499 at once', async () => {
+    const logged: { path: string; status: number }[] = [];
+    const emulator = new XApiEmulator({ logger: { debug: (e) => logged.push(e as { path: string; status: number }), info: () => undefined, warn: () => undefined } });
+    const address = await emulator.start();
+    try {
+      emulator.failNext('tweets/search/recent', { delayMs: 60_000 });
+      const req = request(`${address.baseUrl}tweets/search/recent?query=lumi`, { ca: address.caPem });
+      req.on('error', () => undefined);
+      req.end();
+      // the client gives up while the answer is held (as a killed process's socket closes)
+      await new Promise((r) => setTimeout(r, 200));
+      req.destroy();
+      const deadline = Date.now() + 5_000;
+      while (logged.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(logged).toEqual([expect.objectContaining({ path: '/2/tweets/search/recent', status: 499 })]);
+    } finally {
+      await emulator.stop();
+    }
+  });
+
+  it('releases held answers when it stops, without waiting for their delay', async () => {
+    const emulator = new XApiEmulator();
+    const address = await emulator.start();
+    emulator.failNext('tweets/search/recent', { delayMs: 60_000 });
+    const answered = new Promise<string>((resolve) => {
+      const req = request(`${address.baseUrl}tweets/search/recent?query=lumi`, { ca: address.caPem }, (res) => resolve(`status ${res.statusCode}`));
+      req.on('error', (err) => resolve(`error ${(err as NodeJS.ErrnoException).code}`));
+      req.end();
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    const stopping = Date.now();
+    await emulator.stop();
+    expect(await answered).toBe('error ECONNRESET');
+    expect(Date.now() - stopping).toBeLessThan(2_000);
   });
 });

@@ -159,6 +159,8 @@ const TIMELINE_PARAMS = [
   'since_id', 'until_id', 'start_time', 'end_time', 'max_results', 'pagination_token', ...COMMON_PARAMS,
 ];
 /** Endpoints whose `data` are Posts, which count against the monthly Post cap */
+/** logged for a request whose client went away before its answer (nginx's "client closed request") */
+export const CLIENT_CLOSED_REQUEST = 499;
 const POST_ENDPOINTS = new Set<XEndpoint>(['tweets/search/recent', 'tweets', 'tweets/:id', 'users/:id/tweets', 'users/:id/mentions']);
 /** X keeps only this many of a user's most recent Posts reachable through the timelines */
 const USER_TIMELINE_CAP = 3200;
@@ -174,6 +176,8 @@ export class XApiEmulator {
   private server?: Server;
   private address?: EmulatorAddress;
   private readonly faults: PendingFault[] = [];
+  /** answers held back by a `delayMs` fault, each woken early when its client goes or the server stops */
+  private readonly held = new Set<() => void>();
   private readonly windows = new Map<XEndpoint, WindowState>();
   private readonly random: SeededRandom;
   private readonly now: () => Date;
@@ -237,6 +241,8 @@ export class XApiEmulator {
   }
 
   async stop(): Promise<void> {
+    // Held answers are released rather than left to their timers, so stopping never waits on them.
+    for (const wake of [...this.held]) wake();
     const server = this.server;
     if (!server) return;
     this.server = undefined;
@@ -327,7 +333,9 @@ export class XApiEmulator {
 
     const fault = this.takeFault(request);
     if (fault && 'delayMs' in fault) {
-      await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+      // A client that went away meanwhile (it timed out, or its process died) is not answered:
+      // nobody would read the answer, and a log of answered requests must not list it later on.
+      if (!(await this.hold(fault.delayMs, res))) return CLIENT_CLOSED_REQUEST;
     } else if (fault && 'malformed' in fault) {
       this.consumeWindow(route.endpoint, res);
       res.writeHead(200, { 'content-type': JSON_CONTENT_TYPE });
@@ -370,6 +378,22 @@ export class XApiEmulator {
       if (error instanceof XApiHttpError) return this.send(res, error);
       throw error;
     }
+  }
+
+  /** Waits `ms`, or until the client goes away or the server stops; whether the client is still there. */
+  private hold(ms: number, res: ServerResponse): Promise<boolean> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        res.off('close', wake);
+        this.held.delete(wake);
+        // on stop the connections are closed right after the wake: let that happen first
+        setImmediate(() => resolve(!res.destroyed));
+      };
+      const timer = setTimeout(wake, ms);
+      res.once('close', wake);
+      this.held.add(wake);
+    });
   }
 
   private send(res: ServerResponse, error: XApiHttpError): number {
