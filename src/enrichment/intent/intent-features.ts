@@ -1,6 +1,6 @@
 import { BOUNDARY, LexiconAnalysis } from '../sentiment/lexicon-analyzer';
-import type { FeatureSink } from '../sentiment/features';
-import { hashString, tokenHashesOf } from '../sentiment/token-hashes';
+import { BOUNDARY_HASH, cap, FeatureSink } from '../sentiment/features';
+import { mix, tokenHashesOf } from '../sentiment/token-hashes';
 import { PROBLEM, SERVICE, TIME } from './request-words';
 
 /**
@@ -65,15 +65,6 @@ export interface IntentEvidence {
 
 const BIGRAM_SALT = 0x3c6ef372;
 const NEGATED_SALT = 0x9e3779b1;
-const BOUNDARY_HASH = hashString(BOUNDARY, 0);
-
-function mix(a: number, b: number): number {
-  let h = Math.imul(a ^ (b + 0x9e3779b9 + (a << 6) + (a >>> 2)), 0x27d4eb2d);
-  h ^= h >>> 15;
-  return h >>> 0;
-}
-
-const cap = (value: number, limit: number) => (value > limit ? limit : value) / limit;
 
 /** Sends the post's non-zero feature columns to `sink`: dense columns first, then hash buckets. */
 export function visitIntentFeatures(e: IntentEvidence, options: IntentFeatureOptions, sink: FeatureSink): void {

@@ -1,5 +1,5 @@
 import { BOUNDARY, LexiconAnalysis } from './lexicon-analyzer';
-import { hashString, tokenHashesOf } from './token-hashes';
+import { hashString, mix, tokenHashesOf } from './token-hashes';
 
 /** Sparse feature vector: parallel arrays of column indexes and values. */
 export interface SparseVector {
@@ -69,26 +69,17 @@ export const DENSE_COUNT = DENSE_FEATURES.length;
 
 const NEGATED_SALT = 0x9e3779b1;
 const BIGRAM_SALT = 0x85ebca6b;
-function mix(a: number, b: number): number {
-  let h = Math.imul(a ^ (b + 0x9e3779b9 + (a << 6) + (a >>> 2)), 0x27d4eb2d);
-  h ^= h >>> 15;
-  return h >>> 0;
-}
 
-const cap = (value: number, limit: number) => (value > limit ? limit : value) / limit;
+/** A count scaled to [0, 1], saturating at `limit`: a dense column that one long post cannot dominate. */
+export const cap = (value: number, limit: number) => (value > limit ? limit : value) / limit;
 
-/**
- * Turns a lexicon analysis into the learned layer's input: scaled lexicon aggregates (dense
- * columns) plus hashed word unigrams, negation-marked unigrams ("not good" -> NOT_good), word
- * bigrams and optionally character n-grams. Hashing keeps the model a fixed size whatever the
- * vocabulary, and needs no vocabulary file.
- */
 /** Receives the non-zero columns of a post's feature vector, in order. */
 export interface FeatureSink {
   add(column: number, value: number): void;
 }
 
-const BOUNDARY_HASH = hashString(BOUNDARY, 0);
+/** The word hash of a clause boundary: what a bigram at the start or end of a clause pairs with. */
+export const BOUNDARY_HASH = hashString(BOUNDARY, 0);
 
 /**
  * Turns a lexicon analysis into the learned layer's input: scaled lexicon aggregates (dense

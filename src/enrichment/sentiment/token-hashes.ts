@@ -26,6 +26,16 @@ export function hashString(text: string, seed: number): number {
 }
 
 /**
+ * Combines two hashes into one (a word with a salt, a bigram's two words). The sentiment and
+ * intent models were trained on its output: changing it invalidates their weights.
+ */
+export function mix(a: number, b: number): number {
+  let h = Math.imul(a ^ (b + 0x9e3779b9 + (a << 6) + (a >>> 2)), 0x27d4eb2d);
+  h ^= h >>> 15;
+  return h >>> 0;
+}
+
+/**
  * A canonical token's hash, its stem's hash (-1 when the word is its own stem) and its intent
  * word-list bits (intent/request-words.ts), computed once per interned word so that scoring a
  * post does no extra lookups.
