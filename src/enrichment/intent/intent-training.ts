@@ -1,6 +1,6 @@
 import type { EnrichmentService } from '../enrichment.service';
 import { INTENTS } from '../enrichment.types';
-import type { SparseVector } from '../sentiment/features';
+import { collectFeatures, SparseVector } from '../sentiment/features';
 import { balancedClassWeights, packWeights, trainSoftmax } from '../sentiment/softmax-regression';
 import {
   DEFAULT_INTENT_FEATURE_OPTIONS,
@@ -39,16 +39,9 @@ export const DEFAULT_INTENT_TRAINING_CONFIG: IntentTrainingConfig = {
 
 /** Feature vectors of labelled posts, read through the same enrichment steps as enrich(). */
 export function featurizeIntentRows(service: EnrichmentService, rows: IntentExample[], features: IntentFeatureOptions): SparseVector[] {
-  return rows.map((row) => {
-    const vector: SparseVector = { index: [], value: [] };
-    visitIntentFeatures(service.intentEvidence({ text: row.text, platformLang: row.lang }), features, {
-      add: (column, value) => {
-        vector.index.push(column);
-        vector.value.push(value);
-      },
-    });
-    return vector;
-  });
+  return rows.map((row) =>
+    collectFeatures((sink) => visitIntentFeatures(service.intentEvidence({ text: row.text, platformLang: row.lang }), features, sink)),
+  );
 }
 
 /** Trains the intent weights on featurized rows (every row needs an intent). */

@@ -154,8 +154,13 @@ export function visitFeatures(a: LexiconAnalysis, options: FeatureOptions, sink:
 
 /** The feature vector as arrays (training). */
 export function featurize(analysis: LexiconAnalysis, options: FeatureOptions): SparseVector {
+  return collectFeatures((sink) => visitFeatures(analysis, options, sink));
+}
+
+/** Collects the columns a feature visitor sends into a sparse vector (training). */
+export function collectFeatures(visit: (sink: FeatureSink) => void): SparseVector {
   const vector: SparseVector = { index: [], value: [] };
-  visitFeatures(analysis, options, {
+  visit({
     add: (column, value) => {
       vector.index.push(column);
       vector.value.push(value);
