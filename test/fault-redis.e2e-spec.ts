@@ -14,12 +14,27 @@ import { X_TEST_TOKEN } from './support/x-test-server';
  */
 const PER_TOPIC = 150;
 const QUERIES = ['redisfaultalpha', 'redisfaultbeta', 'redisfaultgamma', 'redisfaultdelta'];
+/**
+ * How long a condition may take to come true: a bound for a stuck run, not a speed requirement
+ * (a run's pages take a few seconds alone and several times that on a loaded CI machine).
+ */
+const WAIT_MS = 60_000;
+/** Each teardown step's bound, so that a failed test cannot hold the suite up. */
+const TEARDOWN_STEP_MS = 15_000;
+
+/** `promise`, or after `ms` a settled nothing, so that a teardown step that hangs is left behind. */
+const within = (ms: number, promise: Promise<unknown> | undefined) =>
+  Promise.race([Promise.resolve(promise).catch(() => undefined), new Promise((r) => setTimeout(r, ms).unref())]);
 
 describe('Fault injection: Redis stopped mid-run (e2e, BullMQ)', () => {
   let redis: PrivateRedis | null = null;
   let x: XApiEmulator;
   let searches: XSearchRequest[];
   let t: TestApp | null = null;
+  /** whether the test has stopped Redis and not started it again */
+  let redisStopped = false;
+  /** collect requests sent: one left waiting by a failed test would keep the app from closing */
+  const collectRequests: { abort(): unknown }[] = [];
   const prefix = `ouvidor-fault-redis-${process.pid}`;
   const expected = new Map<string, string[]>();
 
@@ -45,14 +60,32 @@ describe('Fault injection: Redis stopped mid-run (e2e, BullMQ)', () => {
   });
 
   afterAll(async () => {
-    await t?.close();
-    await x?.stop();
-    await redis?.destroy();
-  });
+    // After a failed test: the app's BullMQ connections and workers wait for Redis and for the
+    // jobs under way before they close, so Redis comes back and the jobs are let finish first;
+    // the HTTP server waits for the collect requests still open, so they go.
+    if (redisStopped) await within(TEARDOWN_STEP_MS, redis?.start());
+    if (t && redis) {
+      const queue = collectQueue();
+      await within(WAIT_MS, waitUntil('the collect jobs are done', async () => {
+        const counts = await queue.getJobCounts('active', 'waiting', 'delayed');
+        return counts.active + counts.waiting + counts.delayed === 0;
+      }));
+      await within(TEARDOWN_STEP_MS, queue.close());
+    }
+    for (const req of collectRequests) req.abort();
+    await within(TEARDOWN_STEP_MS, t?.close());
+    await within(TEARDOWN_STEP_MS, x?.stop());
+    await within(TEARDOWN_STEP_MS, redis?.destroy());
+  }, WAIT_MS + 5 * TEARDOWN_STEP_MS);
 
   const admin = () => t!.as(TEST_ADMIN_KEY);
+  const collect = (topic: { id: string }) => {
+    const req = admin().post(`/api/v1/topics/${topic.id}/collect`);
+    collectRequests.push(req);
+    return req.then((res) => res);
+  };
   const collectQueue = () => new Queue('collect', { connection: { host: '127.0.0.1', port: redis!.port }, prefix });
-  const waitUntil = async (what: string, ok: () => Promise<boolean>, timeoutMs = 20_000) => {
+  const waitUntil = async (what: string, ok: () => Promise<boolean>, timeoutMs = WAIT_MS) => {
     const deadline = Date.now() + timeoutMs;
     while (!(await ok())) {
       if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
@@ -75,19 +108,28 @@ describe('Fault injection: Redis stopped mid-run (e2e, BullMQ)', () => {
     }
 
     // two collections running (the queue's concurrency), their first page answered late, and a
-    // third waiting in Redis
-    x.failNext('tweets/search/recent', { delayMs: 2000 }, 2);
-    const before = topics.slice(0, 3).map((topic) => admin().post(`/api/v1/topics/${topic.id}/collect`).then((res) => res));
+    // third waiting in Redis. Asked for one at a time: requests sent together may reach the queue
+    // in any order, and the topics running must be the first two. The first pages are held long
+    // enough for the three to be queued and Redis stopped, on a loaded machine too.
+    x.failNext('tweets/search/recent', { delayMs: 5000 }, 2);
+    const before: Promise<{ status: number; body: unknown }>[] = [];
     const queue = collectQueue();
     try {
-      await waitUntil('two collect jobs are active and one waits', async () => {
-        const counts = await queue.getJobCounts('active', 'waiting');
-        return counts.active === 2 && counts.waiting === 1;
-      });
+      for (const [i, topic] of topics.slice(0, 3).entries()) {
+        before.push(collect(topic));
+        await waitUntil(`the collect job of ${topic.query} is queued`, async () => {
+          const counts = await queue.getJobCounts('active', 'waiting', 'completed', 'failed');
+          return counts.active + counts.waiting + counts.completed + counts.failed === i + 1;
+        });
+      }
+      expect(await queue.getJobCounts('active', 'waiting', 'completed', 'failed')).toEqual({ active: 2, waiting: 1, completed: 0, failed: 0 });
+      const active = (await queue.getJobs(['active'])).map((job) => (job.data as { topicId: string }).topicId).sort();
+      expect(active).toEqual([topics[0].id, topics[1].id].sort());
     } finally {
       await queue.close();
     }
 
+    redisStopped = true;
     await redis!.stop('SIGTERM');
     // the API answers without Redis, and promptly
     const asked = Date.now();
@@ -100,14 +142,19 @@ describe('Fault injection: Redis stopped mid-run (e2e, BullMQ)', () => {
     expect(Date.now() - checked).toBeLessThan(2000);
     expect(health.body).toMatchObject({ status: 'error', mongo: { status: 'up' }, queue: { status: 'down', mode: 'bullmq', detail: expect.stringMatching(/^Redis connection is (connecting|reconnecting|close|end)$/) } });
     // a collection asked for while Redis is away waits for it
-    const during = admin().post(`/api/v1/topics/${topics[3].id}/collect`).then((res) => res);
+    const during = collect(topics[3]);
     // the two running collections read their last page with Redis still away, so they finish
     // (and tell BullMQ so) while it cannot hear them
     const pagesRead = (query: string) => searches.filter((s) => s.query === query).length;
     await waitUntil('the running collections have read both their pages', async () => pagesRead(QUERIES[0]) === 2 && pagesRead(QUERIES[1]) === 2);
-    await new Promise((r) => setTimeout(r, 500));
+    const finished = async (topic: { id: string }) => {
+      const status = await admin().get('/api/v1/collectors/status').expect(200);
+      return status.body.topics.find((s: { id: string }) => s.id === topic.id)?.lastSucceededAt != null;
+    };
+    await waitUntil('the running collections have stored their runs', async () => (await finished(topics[0])) && (await finished(topics[1])));
 
     await redis!.start();
+    redisStopped = false;
     const answers = await Promise.all([...before, during]);
     expect(answers.map((res) => [res.status, res.body])).toEqual(topics.map(() => [200, { mentions: PER_TOPIC, posts: 0, replies: 0 }]));
 
@@ -126,6 +173,6 @@ describe('Fault injection: Redis stopped mid-run (e2e, BullMQ)', () => {
     } finally {
       await after.close();
     }
-    await waitUntil('/health answers 200 again', async () => (await t!.http().get('/health')).status === 200, 10_000);
-  }, 90_000);
+    await waitUntil('/health answers 200 again', async () => (await t!.http().get('/health')).status === 200);
+  }, 4 * WAIT_MS);
 });
