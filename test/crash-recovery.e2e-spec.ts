@@ -1,8 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XApiEmulator } from '../src/collectors/x/emulator/x-api-emulator';
+import { ServiceProcess, startServiceProcess } from './support/service-process';
 import { startXTestServer, X_TEST_TOKEN } from './support/x-test-server';
 
 /**
@@ -10,54 +11,11 @@ import { startXTestServer, X_TEST_TOKEN } from './support/x-test-server';
  * a collection, then started again on the same directory: nothing acknowledged is lost and
  * nothing is stored twice; the collection resumes and completes.
  */
-const ROOT = join(__dirname, '..');
 const KEY = 'ouv_crash-test-admin-key-0123456789';
 const TOTAL = 1200;
 
-interface Service {
-  child: ChildProcess;
-  port: number;
-}
-
-/** Starts the service on PORT=0 and reads the port the system gave it from its start-up line. */
-function startService(dataDir: string, baseUrl: string): Promise<Service> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: '0',
-      DATA_DIR: dataDir,
-      ADMIN_API_KEY: KEY,
-      X_BEARER_TOKEN: X_TEST_TOKEN,
-      X_API_BASE_URL: baseUrl,
-      NODE_EXTRA_CA_CERTS: join(ROOT, 'test', 'fixtures', 'tls', 'ca.pem'),
-      DEMO: 'false',
-      LOG_LEVEL: 'warn',
-      COLLECT_INTERVAL_SECONDS: '86400',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  return new Promise((resolve, reject) => {
-    const deadline = Date.now() + 60_000;
-    const poll = async () => {
-      const port = Number(/listening on http:\/\/localhost:(\d+)/.exec(output)?.[1]);
-      if (port) {
-        try {
-          const r = await fetch(`http://127.0.0.1:${port}/health`);
-          if (r.ok) return resolve({ child, port });
-        } catch {
-          /* not up yet */
-        }
-      }
-      if (child.exitCode !== null || Date.now() > deadline) return reject(new Error(`service did not start:\n${output}`));
-      setTimeout(poll, 250);
-    };
-    void poll();
-  });
-}
+const startService = (dataDir: string, baseUrl: string): Promise<ServiceProcess> =>
+  startServiceProcess({ DATA_DIR: dataDir, X_BEARER_TOKEN: X_TEST_TOKEN, X_API_BASE_URL: baseUrl }, { healthy: true, adminKey: KEY });
 
 const api = (port: number, path: string, init: RequestInit = {}) =>
   fetch(`http://127.0.0.1:${port}${path}`, { ...init, headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json', ...(init.headers ?? {}) } });

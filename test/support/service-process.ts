@@ -18,19 +18,23 @@ export interface ServiceProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-/**
- * The real service (`src/main.ts`) in a child process, as `npm start` runs it, on PORT=0: the port
- * is read from its start-up line, then `/health` is polled until it answers (any status: a test
- * may start it with a dependency down on purpose). The environment is the caller's, on top of
- * a quiet, demo-free default.
- */
-export function startServiceProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServiceProcess> {
+export interface StartOptions {
+  /** how long to wait for the service to answer (default 60 s) */
+  timeoutMs?: number;
+  /** wait for `/health` to answer 2xx, not merely to answer (for a test that needs every dependency up) */
+  healthy?: boolean;
+  /** the admin key the service starts with and `api()` sends (default SERVICE_ADMIN_KEY) */
+  adminKey?: string;
+}
+
+/** The service as `npm start` runs it, on PORT=0, with the caller's environment on top of a quiet, demo-free default. */
+function spawnService(env: Record<string, string>, adminKey: string) {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
       PORT: '0',
-      ADMIN_API_KEY: SERVICE_ADMIN_KEY,
+      ADMIN_API_KEY: adminKey,
       NODE_EXTRA_CA_CERTS: join(ROOT, 'test', 'fixtures', 'tls', 'ca.pem'),
       DEMO: 'false',
       LOG_LEVEL: 'warn',
@@ -42,18 +46,31 @@ export function startServiceProcess(env: Record<string, string>, timeoutMs = 60_
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+const listeningPort = (output: string): number => Number(/listening on http:\/\/localhost:(\d+)/.exec(output)?.[1]);
+
+/**
+ * The real service (`src/main.ts`) in a child process, as `npm start` runs it, on PORT=0: the port
+ * is read from its start-up line, then `/health` is polled until it answers (any status unless
+ * `healthy`: a test may start it with a dependency down on purpose).
+ */
+export function startServiceProcess(env: Record<string, string>, options: number | StartOptions = {}): Promise<ServiceProcess> {
+  const { timeoutMs = 60_000, healthy = false, adminKey = SERVICE_ADMIN_KEY } = typeof options === 'number' ? { timeoutMs: options } : options;
+  const { child, output, exited } = spawnService(env, adminKey);
 
   const make = (port: number): ServiceProcess => {
     const api = (path: string, init: RequestInit = {}) =>
       fetch(`http://127.0.0.1:${port}${path}`, {
         ...init,
-        headers: { Authorization: `Bearer ${SERVICE_ADMIN_KEY}`, 'Content-Type': 'application/json', ...(init.headers ?? {}) },
+        headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json', ...(init.headers ?? {}) },
       });
     return {
       child,
       port,
-      output: () => output,
+      output,
       api,
       async json(path, init = {}) {
         const res = await api(path, init);
@@ -72,18 +89,46 @@ export function startServiceProcess(env: Record<string, string>, timeoutMs = 60_
   return new Promise((resolve, reject) => {
     const deadline = Date.now() + timeoutMs;
     const poll = async () => {
-      const port = Number(/listening on http:\/\/localhost:(\d+)/.exec(output)?.[1]);
+      const port = listeningPort(output());
       if (port) {
         try {
-          await fetch(`http://127.0.0.1:${port}/health`);
-          return resolve(make(port));
+          const res = await fetch(`http://127.0.0.1:${port}/health`);
+          if (!healthy || res.ok) return resolve(make(port));
         } catch {
           /* not listening yet */
         }
       }
       if (child.exitCode !== null || Date.now() > deadline) {
         child.kill('SIGKILL');
-        return reject(new Error(`service did not start:\n${output}`));
+        return reject(new Error(`service did not start:\n${output()}`));
+      }
+      setTimeout(poll, 200);
+    };
+    void poll();
+  });
+}
+
+/**
+ * Starts the service where it must refuse to start: resolves with its exit code and everything it
+ * printed once it exits. Rejects (and kills it) if it comes up and answers `/health` instead.
+ */
+export function serviceRefusal(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const { child, output, exited } = spawnService(env, SERVICE_ADMIN_KEY);
+  return new Promise((resolve, reject) => {
+    let done = false;
+    void exited.then((code) => {
+      if (done) return;
+      done = true;
+      resolve({ code, output: output() });
+    });
+    const poll = async () => {
+      if (done) return;
+      const port = listeningPort(output());
+      if (port && (await fetch(`http://127.0.0.1:${port}/health`).then(() => true, () => false))) {
+        done = true;
+        child.kill('SIGKILL');
+        await exited;
+        return reject(new Error(`service started where it had to refuse:\n${output()}`));
       }
       setTimeout(poll, 200);
     };
