@@ -1,5 +1,5 @@
 import { getConnectionToken } from '@nestjs/mongoose';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import type { Connection } from 'mongoose';
 import { loadSettings } from '../src/config/settings';
 import { openDatabaseTarget } from '../src/database/database-target';
 import { defaultWorkspaceSettings } from '../src/workspaces/schemas/workspace.schema';
+import { ServiceProcess, startServiceProcess } from './support/service-process';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 
 /**
@@ -121,33 +122,10 @@ describe('Workspace settings are merged, never replaced (e2e)', () => {
   });
 });
 
-const ROOT = join(__dirname, '..');
 const KEY = 'ouv_settings-repair-admin-key-0123456789';
 
 /** The real service in a child process (its log is the one an operator reads), on a data directory. */
-function startService(dataDir: string): Promise<{ child: ChildProcess; port: number; output: () => string }> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, ADMIN_API_KEY: KEY, DEMO: 'false', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  return new Promise((resolve, reject) => {
-    const deadline = Date.now() + 60_000;
-    const poll = async () => {
-      const port = Number(/listening on http:\/\/localhost:(\d+)/.exec(output)?.[1]);
-      if (port) {
-        const up = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
-        if (up) return resolve({ child, port, output: () => output });
-      }
-      if (child.exitCode !== null || Date.now() > deadline) return reject(new Error(`service did not start:\n${output}`));
-      setTimeout(poll, 250);
-    };
-    void poll();
-  });
-}
+const startService = (dataDir: string): Promise<ServiceProcess> => startServiceProcess({ DATA_DIR: dataDir }, { healthy: true, adminKey: KEY });
 
 /** Runs `fn` against the data directory's database with the service stopped. */
 async function withDatabase<T>(dataDir: string, fn: (client: MongoClient) => Promise<T>): Promise<T> {
