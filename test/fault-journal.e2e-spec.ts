@@ -1,4 +1,4 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,7 @@ import { DATABASE_TARGET, DatabaseTarget } from '../src/database/database-target
 import { EmbeddedMongoServer } from '../src/embedded-mongo';
 import { encodeRecord, scanFile } from '../src/embedded-mongo/journal';
 import { formatRepairReport, repairDataDirectory } from '../src/embedded-mongo/repair';
+import { ServiceProcess, serviceRefusal, startServiceProcess } from './support/service-process';
 import { startTestApp, TestApp, TEST_ADMIN_KEY } from './support/test-app';
 
 /**
@@ -49,46 +50,12 @@ async function storedSeqs(dir: string): Promise<number[]> {
   }
 }
 
-interface ServiceRun {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
+/** The real service (`src/main.ts`, what `npm start` runs) on a data directory, once /health answers 200. */
+const startService = (dir: string): Promise<ServiceProcess> => startServiceProcess({ DATA_DIR: dir }, { healthy: true, adminKey: TEST_ADMIN_KEY });
 
-/** The real service (`src/main.ts`, what `npm start` runs) on a data directory. */
-function runService(dir: string): ServiceRun {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', DATA_DIR: dir, ADMIN_API_KEY: TEST_ADMIN_KEY, DEMO: 'false', LOG_LEVEL: 'warn', COLLECT_INTERVAL_SECONDS: '86400' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-/** Waits until the service answers /health with 200, and gives its port. */
-async function healthyPort(run: ServiceRun): Promise<number> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const port = Number(/listening on http:\/\/localhost:(\d+)/.exec(run.output())?.[1]);
-    if (port) {
-      const res = await fetch(`http://127.0.0.1:${port}/health`).catch(() => null);
-      if (res?.status === 200) return port;
-    }
-    if (run.child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`service did not become healthy:\n${run.output()}`);
-}
-
-async function stopService(run: ServiceRun): Promise<void> {
-  if (run.child.exitCode !== null) return;
-  run.child.kill('SIGTERM');
-  const timer = setTimeout(() => run.child.kill('SIGKILL'), 30_000);
-  await run.exited;
+async function stopService(svc: ServiceProcess): Promise<void> {
+  const timer = setTimeout(() => svc.child.kill('SIGKILL'), 30_000);
+  await svc.kill('SIGTERM');
   clearTimeout(timer);
 }
 
@@ -131,11 +98,9 @@ describe('Faults of the data directory (e2e)', () => {
     flipByte(largest, Math.floor(statSync(largest).size / 2));
     const damaged = sha(largest);
 
-    const refused = runService(dir);
-    const code = await refused.exited;
+    const { code, output: message } = await serviceRefusal({ DATA_DIR: dir });
     expect(code).not.toBe(0);
     expect(code).not.toBeNull();
-    const message = refused.output();
     expect(message).toContain(`Ouvidor cannot start: the data directory ${dir} is damaged`);
     expect(message).toMatch(new RegExp(`${largest.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} at byte \\d+: bytes \\d+-\\d+ hold`));
     expect(message).toContain(`npm run db:repair -- --data-dir ${dir}`);
@@ -156,9 +121,7 @@ describe('Faults of the data directory (e2e)', () => {
     expect(seqs.length).toBeGreaterThanOrEqual(990);
     expect(seqs.every((s) => s >= 0 && s < 1000)).toBe(true);
 
-    const started = runService(dir);
-    await healthyPort(started);
-    await stopService(started);
+    await stopService(await startService(dir));
   }, 180_000);
 
   it('a torn tail (the last record cut short by the crash): truncated, and the service starts with every acknowledged write', async () => {
@@ -170,8 +133,7 @@ describe('Faults of the data directory (e2e)', () => {
     appendFileSync(journal, encodeRecord(Buffer.alloc(200, 7)).subarray(0, 90));
     expect(scanFile(journal).tail).toEqual({ start: intact.size, end: intact.size + 90 });
 
-    const run = runService(dir);
-    await healthyPort(run);
+    const run = await startService(dir);
     const after = scanFile(journal);
     expect(after.damaged).toEqual([]);
     expect(after.tail).toBeNull();
