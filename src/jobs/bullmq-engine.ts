@@ -16,6 +16,38 @@ import {
 const safeJobId = (id?: string) => id?.replace(/:/g, '.');
 
 /**
+ * How long shutdown waits for running jobs before it abandons them. A job abandoned is not lost:
+ * its lock lapses, BullMQ's stalled-job check hands it to the next worker, and the processors
+ * resume from what they saved (collection keeps its cursor per page). Well under the usual 30 s
+ * between an orchestrator's SIGTERM and its SIGKILL.
+ */
+export const SHUTDOWN_GRACE_MS = 12_000;
+/** Bound on each closing step after the grace period (closing workers, queues, connections). */
+export const SHUTDOWN_STEP_MS = 3_000;
+
+/** Whether `promise` settled within `ms`; a rejection counts as settled and is swallowed. */
+const settledWithin = (ms: number, promise: Promise<unknown>): Promise<boolean> => {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+      timer.unref();
+    }),
+  ]).finally(() => clearTimeout(timer));
+};
+
+interface RunningJob {
+  queue: QueueName;
+  jobId: string;
+  /** settles (never rejects) when the processor returns or throws */
+  done: Promise<void>;
+}
+
+/**
  * BullMQ over Redis: retries with exponential back-off are BullMQ's own (`attempts`, `backoff`),
  * failed jobs stay in the failed set with their error, and several instances share the queues.
  * `WORKER=false` instances only add jobs.
@@ -30,6 +62,9 @@ export class BullMqJobEngine implements JobEngine {
   private readonly defs = new Map<QueueName, JobDefinition>();
   /** Connections handed to BullMQ as instances: BullMQ leaves those open, so close() quits them. */
   private readonly owned: IORedis[] = [];
+  /** Jobs this instance's processors are running, by queue and job id. */
+  private readonly running = new Map<string, RunningJob>();
+  private closing: Promise<void> | null = null;
 
   constructor(
     private readonly redisUrl: string,
@@ -84,7 +119,17 @@ export class BullMqJobEngine implements JobEngine {
     if (!this.worker) return;
     const w = new Worker(
       def.queue,
-      async (job: Job) => def.process(job.data, { attempt: job.attemptsMade + 1, jobId: job.id ?? '' }),
+      async (job: Job) => {
+        const jobId = job.id ?? '';
+        const key = `${def.queue}/${jobId}`;
+        const run = def.process(job.data, { attempt: job.attemptsMade + 1, jobId });
+        this.running.set(key, { queue: def.queue, jobId, done: run.then(() => undefined, () => undefined) });
+        try {
+          return await run;
+        } finally {
+          this.running.delete(key);
+        }
+      },
       { connection: this.duplicate(), prefix: this.prefix, concurrency: def.concurrency ?? 1 },
     );
     w.on('failed', (job, err) =>
@@ -126,10 +171,52 @@ export class BullMqJobEngine implements JobEngine {
     }
   }
 
-  async close(): Promise<void> {
-    await Promise.allSettled(this.workers.map((w) => w.close()));
-    await Promise.allSettled([...this.events.values()].map((e) => e.close()));
-    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
-    await Promise.allSettled([...this.owned, this.connection].map((c) => c.quit()));
+  /**
+   * Bounded whatever Redis does: BullMQ's own close waits for running jobs and for Redis, and
+   * ioredis reconnects for ever, so a stop during an outage would hang. Running jobs get
+   * SHUTDOWN_GRACE_MS; then workers are closed by force and connections dropped without a
+   * goodbye when Redis is not there to hear it.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    // no new jobs from here on; pause(true) does not wait for the running ones
+    await settledWithin(SHUTDOWN_STEP_MS, Promise.allSettled(this.workers.map((w) => w.pause(true))));
+    const waiting = [...this.running.values()];
+    if (waiting.length) {
+      this.logger.log({ jobs: waiting.map(({ queue, jobId }) => ({ queue, jobId })), graceMs: SHUTDOWN_GRACE_MS }, 'Waiting for running jobs before closing');
+      await settledWithin(SHUTDOWN_GRACE_MS, Promise.all(waiting.map((j) => j.done)));
+    }
+    const abandoned = [...this.running.values()].map(({ queue, jobId }) => ({ queue, jobId }));
+    if (abandoned.length) {
+      this.logger.warn(
+        { jobs: abandoned, graceMs: SHUTDOWN_GRACE_MS },
+        'Running jobs abandoned at shutdown: BullMQ will find them stalled and run them again',
+      );
+    }
+    const redisUp = this.connection.status === 'ready';
+    if (!redisUp) this.logger.warn({ redis: this.connection.status }, 'Redis unreachable at shutdown: closing without waiting for it');
+    const force = abandoned.length > 0 || !redisUp;
+
+    const step = async (what: string, closes: Promise<unknown>[]) => {
+      if (!(await settledWithin(SHUTDOWN_STEP_MS, Promise.allSettled(closes)))) {
+        this.logger.warn({ step: what, waitedMs: SHUTDOWN_STEP_MS }, 'Shutdown step did not finish in time: left behind');
+      }
+    };
+    await step('workers', this.workers.map((w) => w.close(force)));
+    // closed even with Redis away: a closing QueueEvents or Queue stops its loops, which would
+    // otherwise reconnect the connections dropped below
+    await step('queue events', [...this.events.values()].map((e) => e.close()));
+    await step('queues', [...this.queues.values()].map((q) => q.close()));
+    if (redisUp) await step('connections', [...this.owned, this.connection].map((c) => c.quit()));
+    // Whatever is still open (Redis away, or a step left behind) is dropped: disconnect() also
+    // stops ioredis reconnecting, and fails the commands still queued for Redis, which their
+    // callers (BullMQ) catch.
+    for (const c of [...this.owned, this.connection]) {
+      if (c.status !== 'end') c.disconnect();
+    }
   }
 }
