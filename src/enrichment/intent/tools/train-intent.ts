@@ -36,12 +36,6 @@ const repoRoot = resolve(__dirname, '../../../..');
 const sharedData = resolve(repoRoot, '../shared/data');
 const clincPath = join(sharedData, 'intent/en-clinc150.jsonl');
 const ownFiles = ['pt-intent-dev.jsonl', 'en-intent-posts.jsonl'].map((f) => join(repoRoot, 'src/enrichment/intent/posts', f));
-/**
- * Posts written and labelled for this project that only ever train: the hard cases (stories of a
- * fixed problem, chatter about banks and money, problems that stay open after a "thanks") added
- * after the dev set's figures were read, so the dev set's CV stays comparable with earlier runs.
- */
-const ownTrainingFiles = ['pt-intent-train.jsonl'].map((f) => join(repoRoot, 'src/enrichment/intent/posts', f));
 const tweetFiles = ['sentiment/en-train.jsonl', 'sentiment/pt-train.jsonl', 'sentiment/pt-dev.jsonl'].map((f) => join(sharedData, f));
 /** Tweets of the sentiment files kept as praise / other rows: every n-th qualifying one, up to this many per file. */
 const TWEETS_PER_FILE = 4000;
@@ -115,12 +109,6 @@ function main() {
     own.push(...file.rows.map((r) => ({ ...r, weight: OWN_WEIGHT, origin: file.name })));
     files.push({ file: relative(repoRoot, path), rows: file.rows.length, sha256: file.sha256, use: 'training; k-fold CV' });
   }
-  const ownTraining: (IntentExample & { origin: string })[] = [];
-  for (const path of ownTrainingFiles) {
-    const file = readIntentFile(path);
-    ownTraining.push(...file.rows.map((r) => ({ ...r, weight: OWN_WEIGHT, origin: file.name })));
-    files.push({ file: relative(repoRoot, path), rows: file.rows.length, sha256: file.sha256, use: 'training only (every fold); never scored' });
-  }
   const handLabelled = [...ENGLISH_POSTS, ...PORTUGUESE_POSTS].map(([text, lang, , intent]) => ({
     text, intent, expect: null, lang, weight: OWN_WEIGHT, origin: 'hand-labelled-posts.ts',
   }));
@@ -152,7 +140,7 @@ function main() {
     files.push({ file: path, rows: rows.length, sha256: file.sha256, use: 'workspace corrections (rows with a corrected intent)' });
   }
 
-  const fixed = [...clincTrain, ...ownTraining, ...handLabelled, ...tweets, ...corrected];
+  const fixed = [...clincTrain, ...handLabelled, ...tweets, ...corrected];
   const all = [...own, ...fixed];
   const heldOut = new Set([...HELD_OUT_ENGLISH, ...HELD_OUT_PORTUGUESE].map(([text]) => text.trim().toLowerCase()));
   const leaked = all.filter((r) => heldOut.has(r.text.trim().toLowerCase()));
