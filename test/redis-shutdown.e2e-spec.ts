@@ -35,6 +35,8 @@ describe('Shutdown while Redis is down (e2e, BullMQ)', () => {
   let second: TestApp | null = null;
   const prefix = `ouvidor-redis-shutdown-${process.pid}`;
   const expected: string[] = [];
+  /** whether the test has stopped Redis and not started it again (starting a running one would leak it) */
+  let redisStopped = false;
 
   beforeAll(async () => {
     if (!redisServerInstalled()) {
@@ -55,7 +57,7 @@ describe('Shutdown while Redis is down (e2e, BullMQ)', () => {
   });
 
   afterAll(async () => {
-    await within(TEARDOWN_STEP_MS, redis?.start().catch(() => undefined));
+    if (redisStopped) await within(TEARDOWN_STEP_MS, redis?.start());
     await within(TEARDOWN_STEP_MS, second?.close());
     await within(TEARDOWN_STEP_MS, first?.close());
     // wakes the page still held for the first service's abandoned run
@@ -118,6 +120,7 @@ describe('Shutdown while Redis is down (e2e, BullMQ)', () => {
       // the first page is stored
       expect((await storedIds(first, topic.id)).length).toBe(100);
 
+      redisStopped = true;
       await redis.stop('SIGTERM');
       const closing = Date.now();
       await first.close();
@@ -126,6 +129,7 @@ describe('Shutdown while Redis is down (e2e, BullMQ)', () => {
       expect(closeMs).toBeLessThan(CLOSE_BOUND_MS);
 
       await redis.start();
+      redisStopped = false;
       second = await start();
       const after = collectQueue();
       try {
