@@ -4,6 +4,7 @@ import { PrivateRedis, redisServerInstalled } from './support/private-redis';
 import { startRecordingXTestServer, XSearchRequest } from './support/recording-x-server';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 import { X_TEST_TOKEN } from './support/x-test-server';
+import { waitUntil as waitFor, within } from './support/waiting';
 
 /**
  * Fault injection: the queues on BullMQ over a Redis of the test's own, which is stopped while
@@ -21,10 +22,6 @@ const QUERIES = ['redisfaultalpha', 'redisfaultbeta', 'redisfaultgamma', 'redisf
 const WAIT_MS = 60_000;
 /** Each teardown step's bound, so that a failed test cannot hold the suite up. */
 const TEARDOWN_STEP_MS = 15_000;
-
-/** `promise`, or after `ms` a settled nothing, so that a teardown step that hangs is left behind. */
-const within = (ms: number, promise: Promise<unknown> | undefined) =>
-  Promise.race([Promise.resolve(promise).catch(() => undefined), new Promise((r) => setTimeout(r, ms).unref())]);
 
 describe('Fault injection: Redis stopped mid-run (e2e, BullMQ)', () => {
   let redis: PrivateRedis | null = null;
@@ -85,13 +82,7 @@ describe('Fault injection: Redis stopped mid-run (e2e, BullMQ)', () => {
     return req.then((res) => res);
   };
   const collectQueue = () => new Queue('collect', { connection: { host: '127.0.0.1', port: redis!.port }, prefix });
-  const waitUntil = async (what: string, ok: () => Promise<boolean>, timeoutMs = WAIT_MS) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await ok())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const waitUntil = (what: string, ok: () => Promise<boolean>, timeoutMs = WAIT_MS) => waitFor(what, ok, { timeoutMs });
   const storedIds = async (topicId: string): Promise<string[]> => {
     const csv = (await admin().get(`/api/v1/exports/mentions.csv?topic=${topicId}`).expect(200)).text;
     const lines = csv.replace(/^\uFEFF/, '').trim().split('\n');

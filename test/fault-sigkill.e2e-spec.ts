@@ -7,6 +7,7 @@ import { MASTODON_TEST_TOKEN, MastodonTestServer, startMastodonTestServer } from
 import { startRecordingXTestServer, XSearchRequest } from './support/recording-x-server';
 import { ServiceProcess, startServiceProcess } from './support/service-process';
 import { X_TEST_TOKEN } from './support/x-test-server';
+import { waitUntil as waitFor } from './support/waiting';
 
 /**
  * Fault injection: the real service in a child process on a data directory, killed with SIGKILL
@@ -105,13 +106,8 @@ describe('Fault injection: SIGKILL in the middle of a collection, on each networ
     const column = lines[0].split(',').indexOf('external_id');
     return lines.slice(1).map((line) => line.split(',')[column]);
   };
-  const waitUntil = async (what: string, ok: () => Promise<boolean>, timeoutMs = 30_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await ok())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}\n${svc?.output().slice(-3000)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const waitUntil = (what: string, ok: () => Promise<boolean>, timeoutMs = 30_000) =>
+    waitFor(what, ok, { timeoutMs, detail: () => `${svc?.output().slice(-3000)}` });
   const streamsOf = async (topicId: string): Promise<StreamStatus[]> => {
     const status = await svc!.json<{ topics: TopicStatus[] }>('/api/v1/collectors/status');
     return status.topics.find((t) => t.id === topicId)!.streams.map(({ stream, caughtUpTo, resuming }) => ({ stream, caughtUpTo, resuming }));

@@ -7,6 +7,7 @@ import { PrivateRedis, redisServerInstalled } from './support/private-redis';
 import { startRecordingXTestServer } from './support/recording-x-server';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 import { X_TEST_TOKEN } from './support/x-test-server';
+import { waitUntil as waitFor, within } from './support/waiting';
 
 /**
  * Fault injection: the service is stopped (app.close(), what SIGTERM does) while Redis is down and
@@ -22,9 +23,6 @@ const CLOSE_BOUND_MS = 30_000;
 /** How long the stalled job may take to be run again: BullMQ's lock and stalled check, the topic's lease. */
 const WAIT_MS = 150_000;
 const TEARDOWN_STEP_MS = 15_000;
-
-const within = (ms: number, promise: Promise<unknown> | undefined) =>
-  Promise.race([Promise.resolve(promise).catch(() => undefined), new Promise((r) => setTimeout(r, ms).unref())]);
 
 describe('Shutdown while Redis is down (e2e, BullMQ)', () => {
   let redis: PrivateRedis | null = null;
@@ -74,13 +72,7 @@ describe('Shutdown while Redis is down (e2e, BullMQ)', () => {
       dataDir,
     });
   const collectQueue = () => new Queue('collect', { connection: { host: '127.0.0.1', port: redis!.port }, prefix });
-  const waitUntil = async (what: string, ok: () => Promise<boolean> | boolean, timeoutMs = WAIT_MS) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await ok())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  };
+  const waitUntil = (what: string, ok: () => Promise<boolean> | boolean, timeoutMs = WAIT_MS) => waitFor(what, ok, { timeoutMs, everyMs: 200 });
   const storedIds = async (t: TestApp, topicId: string): Promise<string[]> => {
     const csv = (await t.as(TEST_ADMIN_KEY).get(`/api/v1/exports/mentions.csv?topic=${topicId}`).expect(200)).text;
     const lines = csv.replace(/^\uFEFF/, '').trim().split('\n');
