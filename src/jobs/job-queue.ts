@@ -76,3 +76,18 @@ export function enqueueEvery<T>(
   timer.unref();
   return timer;
 }
+
+/**
+ * A repair that must run once at start (to finish what a dead process left) and then every
+ * `everySeconds`: queued now, then as `enqueueEvery` does. Returns the timer to clear on shutdown.
+ */
+export function enqueueNowAndEvery<T>(
+  jobs: JobEngine,
+  queue: QueueName,
+  everySeconds: number,
+  data: T,
+  onError: (err: Error) => void,
+): NodeJS.Timeout {
+  jobs.enqueue<T>(queue, data).catch(onError);
+  return enqueueEvery(jobs, queue, everySeconds, data, onError);
+}

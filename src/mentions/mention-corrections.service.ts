@@ -2,7 +2,7 @@ import { ConflictException, Inject, Injectable, Logger, NotFoundException, OnApp
 import { InjectModel } from '@nestjs/mongoose';
 import { isValidObjectId, Model, Types } from 'mongoose';
 import { Settings, SETTINGS } from '../config/settings';
-import { enqueueEvery, type JobEngine } from '../jobs/job-queue';
+import { enqueueNowAndEvery, type JobEngine } from '../jobs/job-queue';
 import { JOB_ENGINE } from '../jobs/jobs.module';
 import { startOfRollupSlot, startOfUtcHour } from '../reports/kpis/buckets';
 import type { CorrectionRow } from '../reports/kpis/model-quality';
@@ -120,8 +120,7 @@ export class MentionCorrectionsService implements OnApplicationBootstrap, OnAppl
   onApplicationBootstrap() {
     if (!this.settings.worker) return;
     const onError = (err: Error) => this.logger.error({ err: err.message }, 'Could not schedule the correction repair');
-    this.jobs.enqueue('correction-repair', {}).catch(onError);
-    this.repairTimer = enqueueEvery(this.jobs, 'correction-repair', REPAIR_EVERY_SECONDS, {}, onError);
+    this.repairTimer = enqueueNowAndEvery(this.jobs, 'correction-repair', REPAIR_EVERY_SECONDS, {}, onError);
   }
 
   onApplicationShutdown() {

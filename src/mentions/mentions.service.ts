@@ -5,7 +5,7 @@ import { Observable, Subject, filter as rxFilter, map } from 'rxjs';
 import type { MentionInput, RejectReason } from '../collectors/collected';
 import { Settings, SETTINGS } from '../config/settings';
 import { EnrichmentService } from '../enrichment';
-import { enqueueEvery, type JobEngine } from '../jobs/job-queue';
+import { enqueueNowAndEvery, type JobEngine } from '../jobs/job-queue';
 import { JOB_ENGINE } from '../jobs/jobs.module';
 import type { WorkspaceView } from '../workspaces/workspaces.service';
 import { ListMentionsQuery } from './dto/list-mentions.dto';
@@ -126,8 +126,7 @@ export class MentionsService implements OnApplicationBootstrap, OnApplicationShu
   onApplicationBootstrap() {
     if (!this.settings.worker) return;
     const onError = (err: Error) => this.logger.error({ err: err.message }, 'Could not schedule the rollup repair');
-    this.jobs.enqueue('rollup-repair', {}).catch(onError);
-    this.repairTimer = enqueueEvery(this.jobs, 'rollup-repair', ROLLUP_REPAIR_EVERY_SECONDS, {}, onError);
+    this.repairTimer = enqueueNowAndEvery(this.jobs, 'rollup-repair', ROLLUP_REPAIR_EVERY_SECONDS, {}, onError);
   }
 
   onApplicationShutdown() {
