@@ -1,6 +1,6 @@
 import { isSupportCase, openedInRange } from './cases';
 import { caseRow } from './row-builders-spec';
-import { serviceKpis } from './service';
+import { serviceKpis } from './care';
 
 describe('care cases an agent found need no answer', () => {
   const range = { from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-03-02T00:00:00Z') };

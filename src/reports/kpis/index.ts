@@ -7,7 +7,7 @@ export * from './listening';
 export * from './engagement';
 export * from './leads';
 export * from './deflection';
-export * from './service';
+export * from './care';
 export * from './agents';
 export * from './surveys';
 export * from './trends';

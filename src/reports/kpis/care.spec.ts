@@ -12,7 +12,7 @@ import {
   serviceKpis,
   slaCompliance,
   unansweredCases,
-} from './service';
+} from './care';
 
 // Monday 4 to Monday 11 March 2024, UTC
 const range = { from: at('2024-03-04T00:00:00Z'), to: at('2024-03-11T00:00:00Z') };
