@@ -58,6 +58,14 @@ const fileSchema = z
     refreshMetricsIntervalSeconds: intish(10, 86400),
     careScanIntervalSeconds: intish(1, 3600),
     alertScanIntervalSeconds: intish(1, 3600),
+    rateLimit: z
+      .object({
+        perMinute: intish(1, 10_000_000),
+        authFailuresPerMinute: intish(1, 10_000_000),
+        sseStreamsPerKey: intish(1, 10_000),
+        sseKeyRecheckSeconds: intish(1, 3600),
+      })
+      .strict(),
   })
   .strict();
 
@@ -96,6 +104,10 @@ export const ENVIRONMENT_KEYS: Record<string, string> = {
   REFRESH_METRICS_INTERVAL_SECONDS: 'refreshMetricsIntervalSeconds',
   CARE_SCAN_INTERVAL_SECONDS: 'careScanIntervalSeconds',
   ALERT_SCAN_INTERVAL_SECONDS: 'alertScanIntervalSeconds',
+  RATE_LIMIT_PER_MINUTE: 'rateLimit.perMinute',
+  AUTH_FAILURE_LIMIT_PER_MINUTE: 'rateLimit.authFailuresPerMinute',
+  SSE_STREAMS_PER_KEY: 'rateLimit.sseStreamsPerKey',
+  SSE_KEY_RECHECK_SECONDS: 'rateLimit.sseKeyRecheckSeconds',
 };
 
 function readJson(path: string): Record<string, unknown> {
