@@ -8,16 +8,26 @@ export interface CsvColumn<T> {
   value: (row: T) => unknown;
 }
 
-const cell = (v: unknown): string | number | boolean | null => {
+/**
+ * A text cell a spreadsheet would read as a formula (or, for tab and carriage return, one that
+ * Excel trims and then reads as a formula): `=`, `+`, `-`, `@`, `\t`, `\r` first. OWASP's rule
+ * for CSV injection is to prefix such a cell with a single quote, which every spreadsheet shows
+ * as text; the quote is visible in a plain text editor, the price of a file safe to open.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One value as a CSV cell: numbers and booleans as they are, text made safe to open. */
+export function csvCell(v: unknown): string | number | boolean | null {
   if (v === null || v === undefined) return null;
-  if (v instanceof Date) return v.toISOString();
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return v;
-  return String(v);
-};
+  if (typeof v === 'number' || typeof v === 'boolean') return v;
+  const text = v instanceof Date ? v.toISOString() : String(v);
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
 
 /**
  * Streams rows as CSV (RFC 4180, via csv-stringify) with back-pressure: the rows come from a
- * database cursor and are never all in memory.
+ * database cursor and are never all in memory. Every export goes through here, so every cell
+ * (and header) passes `csvCell` and none can become a spreadsheet formula.
  */
 export async function sendCsv<T>(res: Response, filename: string, columns: CsvColumn<T>[], rows: AsyncIterable<T>): Promise<void> {
   res.status(200);
@@ -25,7 +35,8 @@ export async function sendCsv<T>(res: Response, filename: string, columns: CsvCo
   res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
   res.setHeader('Cache-Control', 'no-store');
   async function* records() {
-    for await (const row of rows) yield columns.map((c) => cell(c.value(row)));
+    for await (const row of rows) yield columns.map((c) => csvCell(c.value(row)));
   }
-  await pipeline(Readable.from(records()), stringify({ header: true, columns: columns.map((c) => c.header), bom: true }), res);
+  const header = columns.map((c) => String(csvCell(c.header)));
+  await pipeline(Readable.from(records()), stringify({ header: true, columns: header, bom: true }), res);
 }
