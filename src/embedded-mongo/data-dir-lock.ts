@@ -24,7 +24,7 @@ export class DataDirLock {
     const path = join(dir, LOCK_FILE);
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        const fd = openSync(path, 'wx');
+        const fd = openSync(path, 'wx', 0o600);
         writeSync(fd, String(process.pid));
         closeSync(fd);
         return new DataDirLock(path);

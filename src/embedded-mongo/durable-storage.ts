@@ -17,6 +17,7 @@ import {
   type FileDamage,
 } from './data-files';
 import { DataDirLock } from './data-dir-lock';
+import { DATA_DIR_MODE, DATA_FILE_MODE, makeDataDir, tightenDataDir } from './data-dir-permissions';
 import type { IndexSpec } from './ordered-index';
 import { encodeRecord, JournalWriter, scanFile } from './journal';
 
@@ -119,7 +120,15 @@ export class DurableStorage implements ChangeLog {
 
   /** Replays the snapshot and journals into the catalog, then starts journaling its changes. */
   async open(): Promise<RestoreSummary> {
-    mkdirSync(this.dir, { recursive: true });
+    makeDataDir(this.dir);
+    // Owner only: the files hold every tenant's data. Older versions left them 0755/0644.
+    const tightened = tightenDataDir(this.dir);
+    if (tightened.changed) {
+      this.logger.warn({ dataDir: this.dir, changed: tightened.changed }, 'embedded engine: data directory permissions tightened (directories 0700, files 0600)');
+    }
+    if (tightened.failed.length) {
+      this.logger.error({ dataDir: this.dir, failed: tightened.failed }, 'embedded engine: could not tighten the permissions of some files in the data directory');
+    }
     this.lock = DataDirLock.acquire(this.dir);
     try {
       return this.restore();
@@ -289,7 +298,7 @@ export class DurableStorage implements ChangeLog {
       const path = join(this.dir, s.name);
       if (this.damagedSnapshots.includes(resolve(path))) {
         aside ??= join(this.dir, `damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-        mkdirSync(aside, { recursive: true });
+        mkdirSync(aside, { recursive: true, mode: DATA_DIR_MODE });
         renameSync(path, join(aside, s.name));
         this.logger.warn({ file: path, movedTo: aside }, 'embedded engine: damaged snapshot moved aside');
       } else {
@@ -320,7 +329,7 @@ export class DurableStorage implements ChangeLog {
 
   private async writeSnapshot(collections: CapturedCollection[], generation: number): Promise<number> {
     const tmp = join(this.dir, snapshotTempFile(generation));
-    const handle = await fsp.open(tmp, 'w');
+    const handle = await fsp.open(tmp, 'w', DATA_FILE_MODE);
     let total = 0;
     let complete = false;
     try {

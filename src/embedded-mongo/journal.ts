@@ -170,7 +170,7 @@ export class JournalWriter {
 
   /** Opens synchronously, so the storage can switch journals without yielding. */
   static open(path: string): JournalWriter {
-    const fd = openSync(path, 'a');
+    const fd = openSync(path, 'a', 0o600); // owner only, like every file of the data directory
     return new JournalWriter(path, fd, fstatSync(fd).size);
   }
 

@@ -1,9 +1,10 @@
 import { deserialize, serialize } from 'bson';
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Catalog } from './catalog';
 import { journalChain, listDataFiles, readSnapshot, type DataFile, type DataFiles } from './data-files';
 import { DataDirLock } from './data-dir-lock';
+import { DATA_DIR_MODE, DATA_FILE_MODE } from './data-dir-permissions';
 import { DurableStorage } from './durable-storage';
 import { encodeRecord, RECORD_HEADER_BYTES, scanFile, type RecordScan } from './journal';
 
@@ -52,7 +53,7 @@ function fsyncPath(path: string): void {
 /** Writes `chunks` to `path` through a temp file, fsynced and renamed into place. */
 function replaceFile(path: string, chunks: Buffer[]): number {
   const tmp = `${path}.repair`;
-  const fd = openSync(tmp, 'w');
+  const fd = openSync(tmp, 'w', DATA_FILE_MODE);
   let bytes = 0;
   try {
     for (const chunk of chunks) {
@@ -203,9 +204,10 @@ export async function repairDataDirectory(dataDir: string, options: { now?: Date
 /** Copies files, unmodified and fsynced, into `DIR/damaged-<time>/` before anything is changed. */
 function copyAside(dir: string, names: string[], now: Date): string {
   const aside = join(dir, `damaged-${now.toISOString().replace(/[:.]/g, '-')}`);
-  mkdirSync(aside, { recursive: true });
+  mkdirSync(aside, { recursive: true, mode: DATA_DIR_MODE });
   for (const name of names) {
     copyFileSync(join(dir, name), join(aside, name));
+    chmodSync(join(aside, name), DATA_FILE_MODE);
     fsyncPath(join(aside, name));
   }
   fsyncPath(aside);
