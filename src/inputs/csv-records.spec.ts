@@ -45,6 +45,13 @@ describe('headerProblem', () => {
     expect(headerProblem(['utmSource'], COLUMNS)).toBe('missing required column(s): occurredAt');
     expect(headerProblem(['occurredAt', 'value', 'value'], COLUMNS)).toBe('the header repeats column(s): value');
   });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'])(
+    'reports %s, which every object inherits, as an unknown column',
+    (name) => {
+      expect(headerProblem(['occurredAt', name], COLUMNS)).toBe(`unknown column(s): ${name}; the columns are: occurredAt, utmSource, value, count`);
+    },
+  );
 });
 
 describe('detectDelimiter', () => {
@@ -57,6 +64,13 @@ describe('detectDelimiter', () => {
 });
 
 describe('batchFromCsv', () => {
+  it.each(['__proto__', 'constructor', 'toString'])('refuses a file whose header names %s, storing nothing', (name) => {
+    expect(badRequest(() => batchFromCsv(csv(`occurredAt,${name}`, '2026-03-01T00:00:00Z,{"polluted":true}'), COLUMNS))).toMatch(
+      new RegExp(`^unknown column\\(s\\): ${name};`),
+    );
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('numbers each record by its line (header = line 1), skipping blank lines', () => {
     const batch = batchFromCsv(csv('occurredAt,value', '2026-03-01T00:00:00Z,10', '', '2026-03-02T00:00:00Z,'), COLUMNS);
     expect(batch.single).toBe(false);

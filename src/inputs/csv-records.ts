@@ -36,19 +36,23 @@ export function csvRowToRecord(row: Record<string, string>, columns: CsvColumns)
   const record: Record<string, unknown> = {};
   for (const [name, cell] of Object.entries(row)) {
     if (cell === undefined || cell === '') continue;
-    const type = columns[name]?.type ?? 'string';
+    const type = Object.hasOwn(columns, name) ? columns[name].type : 'string';
     record[name] = type !== 'string' && NUMBER.test(cell) ? Number(cell) : cell;
   }
   return record;
 }
 
-/** The header's problems, naming the columns; `null` when it is usable. */
+/**
+ * The header's problems, naming the columns; `null` when it is usable. A column is known only as
+ * an own property of `columns`: `in` would also accept what every object inherits (`constructor`,
+ * `__proto__`, `toString`), and such a cell would then reach the record as that name.
+ */
 export function headerProblem(header: string[], columns: CsvColumns): string | null {
   const seen = new Set<string>();
   const duplicated = header.filter((h) => (seen.has(h) ? true : (seen.add(h), false)));
   if (duplicated.length) return `the header repeats column(s): ${[...new Set(duplicated)].join(', ')}`;
   const expected = Object.keys(columns);
-  const unknown = header.filter((h) => !(h in columns));
+  const unknown = header.filter((h) => !Object.hasOwn(columns, h));
   if (unknown.length) return `unknown column(s): ${unknown.join(', ')}; the columns are: ${expected.join(', ')}`;
   const missing = expected.filter((name) => columns[name].required && !header.includes(name));
   if (missing.length) return `missing required column(s): ${missing.join(', ')}`;
