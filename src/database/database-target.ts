@@ -32,7 +32,6 @@ export async function openDatabaseTarget(settings: Settings, logger = new Logger
   const engineLog = new Logger('EmbeddedMongo');
   const server = new EmbeddedMongoServer({
     dataDir: settings.dataDir,
-    port: 0,
     logger: {
       info: (obj, msg) => engineLog.log({ ...obj, msg }),
       warn: (obj, msg) => engineLog.warn({ ...obj, msg }),

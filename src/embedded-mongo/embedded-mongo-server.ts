@@ -2,9 +2,9 @@ import { totalmem } from 'node:os';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FromEngineWorker, ToEngineWorker } from './engine-worker-protocol';
-import { CONSOLE_LOGGER, type EmbeddedMongoLogger, type EngineServerOptions } from './engine-server';
+import { CONSOLE_LOGGER, type EmbeddedMongoLogger, type EngineAddress, type EngineServerOptions } from './engine-server';
 
-export type { EmbeddedMongoLogger } from './engine-server';
+export type { EmbeddedMongoLogger, EngineAddress } from './engine-server';
 
 /** Whether the engine can make writes durable: false while journal writes fail (disk full, I/O error). */
 export interface EngineStorageStatus {
@@ -26,10 +26,6 @@ export class EngineStartError extends Error {
 export interface EmbeddedMongoOptions {
   /** Where the journal and snapshot live; null or unset keeps everything in memory. */
   dataDir?: string | null;
-  /** TCP port; 0 (the default) picks a free one. */
-  port?: number;
-  /** Interface to listen on; default 127.0.0.1 (the engine has no authentication). */
-  host?: string;
   logger?: EmbeddedMongoLogger;
   /** Journal size that triggers a snapshot (default 64 MB). */
   compactionThresholdBytes?: number;
@@ -64,7 +60,8 @@ function workerScript(): { path: string; execArgv: string[] | undefined } {
  * lives in the engine's heap, so giving it its own heap (and heap limit) keeps a million mentions
  * from exhausting the application's, keeps the engine's garbage collection and long aggregations
  * off the thread serving HTTP, and lets client and engine use two cores. Clients reach it over
- * TCP only, exactly like mongod.
+ * its Unix domain socket only (mode 0600, in the data directory), speaking the wire protocol
+ * exactly like mongod; no TCP port is opened.
  */
 export class EmbeddedMongoServer {
   private worker: Worker | null = null;
@@ -76,13 +73,12 @@ export class EmbeddedMongoServer {
     this.logger = options.logger ?? CONSOLE_LOGGER;
   }
 
-  async start(): Promise<{ uri: string; port: number }> {
+  /** Starts the engine; it listens on a Unix socket (see EngineServer), whose driver URI this returns. */
+  async start(): Promise<EngineAddress> {
     if (this.worker) throw new Error('embedded engine already started');
     const { path, execArgv } = workerScript();
     const settings: Omit<EngineServerOptions, 'logger'> = {
       dataDir: this.options.dataDir ?? null,
-      port: this.options.port ?? 0,
-      host: this.options.host ?? '127.0.0.1',
       compactionThresholdBytes: this.options.compactionThresholdBytes,
     };
     const maxHeapMb = this.options.maxHeapMb ?? Math.max(4096, Math.floor((totalmem() / 1048576) * 0.6));
@@ -103,7 +99,7 @@ export class EmbeddedMongoServer {
           }
           case 'ready':
             started = true;
-            resolve({ uri: message.uri, port: message.port });
+            resolve({ uri: message.uri, socketPath: message.socketPath });
             return;
           case 'failed':
             this.worker = null;

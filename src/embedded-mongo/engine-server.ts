@@ -1,10 +1,13 @@
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { resolve } from 'node:path';
+import { chmodSync, lstatSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { hostname, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Catalog } from './catalog';
 import { ClientConnection } from './client-connection';
 import type { CommandContext, ServerState } from './commands/command-context';
 import { SERVER_VERSION } from './commands/handshake-commands';
 import { CursorRegistry } from './cursor-registry';
+import { DATA_FILE_MODE } from './data-dir-permissions';
 import { DurableStorage, type StorageStatus } from './durable-storage';
 
 export interface EmbeddedMongoLogger {
@@ -17,10 +20,6 @@ export interface EmbeddedMongoLogger {
 export interface EngineServerOptions {
   /** Where the journal and snapshot live; null or unset keeps everything in memory. */
   dataDir?: string | null;
-  /** TCP port; 0 (the default) picks a free one. */
-  port?: number;
-  /** Interface to listen on; default 127.0.0.1 (the engine has no authentication). */
-  host?: string;
   logger?: EmbeddedMongoLogger;
   /** Journal size that triggers a snapshot (default 64 MB). */
   compactionThresholdBytes?: number;
@@ -42,12 +41,33 @@ export const CONSOLE_LOGGER: EmbeddedMongoLogger = {
  */
 const SHOWS_NO_DATA = new Set(['hello', 'ismaster', 'ping', 'buildinfo', 'endsessions', 'getparameter', 'connectionstatus', 'hostinfo', 'whatsmyuri', 'getcmdlineopts']);
 
+/** Name of the engine's Unix domain socket inside the data directory. */
+export const ENGINE_SOCKET_FILE = 'engine.sock';
+
+/** Longest socket path Linux accepts (sun_path is 108 bytes with the closing NUL; macOS allows 103). */
+const MAX_SOCKET_PATH_BYTES = process.platform === 'linux' ? 107 : 103;
+
+/** Where the engine can be reached: `uri` for drivers, `socketPath` the file itself. */
+export interface EngineAddress {
+  uri: string;
+  socketPath: string;
+}
+
+/** The driver's form of a socket address: the path URL-encoded in place of host:port. */
+export function socketUri(socketPath: string): string {
+  return `mongodb://${encodeURIComponent(socketPath)}/?directConnection=true`;
+}
+
 /** How often idle cursors are closed and TTL indexes are applied. */
 const MAINTENANCE_INTERVAL_MS = 60_000;
 
 /**
- * The engine's TCP server, running in whichever thread creates it (normally the engine worker,
- * see EmbeddedMongoServer). Mongoose connects to `uri` exactly as it would to mongod.
+ * The engine's server, running in whichever thread creates it (normally the engine worker, see
+ * EmbeddedMongoServer). It has no authentication, so it listens on no TCP port at all: only on a
+ * Unix domain socket, mode 0600, inside the data directory (itself 0700), so that only the user the
+ * service runs as can connect. Mongoose connects to `uri` (the socket path URL-encoded) exactly as
+ * it would to mongod. Without a data directory, or when its path is too long for a socket, the
+ * socket goes in a private (0700) directory made under the system's temp directory.
  */
 export class EngineServer {
   private readonly catalog = new Catalog();
@@ -59,14 +79,17 @@ export class EngineServer {
   private maintenance: NodeJS.Timeout | null = null;
   private state: ServerState | null = null;
   private nextConnectionId = 1;
+  private socketPath: string | null = null;
+  /** A directory made for the socket (memory only, or a data directory path too long); removed at stop. */
+  private socketDir: string | null = null;
 
   constructor(private readonly options: EngineServerOptions = {}) {
     this.logger = options.logger ?? CONSOLE_LOGGER;
   }
 
-  async start(): Promise<{ uri: string; port: number }> {
+  async start(): Promise<EngineAddress> {
     if (this.server) throw new Error('embedded engine already started');
-    const host = this.options.host ?? '127.0.0.1';
+    let socketPath: string | null = null;
     if (this.options.dataDir) {
       const dir = resolve(this.options.dataDir);
       this.storage = new DurableStorage(dir, this.catalog, this.logger, {
@@ -76,31 +99,84 @@ export class EngineServer {
       const started = Date.now();
       const restored = await this.storage.open();
       this.logger.info({ dataDir: dir, ...restored, ms: Date.now() - started }, 'embedded engine: data restored');
+      socketPath = join(dir, ENGINE_SOCKET_FILE);
+      if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH_BYTES) {
+        const tooLong = socketPath;
+        socketPath = this.privateSocketPath();
+        this.logger.warn(
+          { dataDir: dir, tooLong, socketPath, maxBytes: MAX_SOCKET_PATH_BYTES },
+          'embedded engine: the data directory path is too long for a Unix socket; listening in a private temp directory instead',
+        );
+      } else {
+        // The data directory is locked by now, so a socket left there is a killed process's.
+        this.removeStaleSocket(socketPath);
+      }
+    } else {
+      socketPath = this.privateSocketPath();
     }
     this.state = {
       version: SERVER_VERSION,
       startedAt: new Date(),
-      host,
+      host: hostname(),
       port: 0,
       connections: { current: 0, totalCreated: 0 },
     };
     const server = createServer((socket) => this.accept(socket));
-    await new Promise<void>((resolveListen, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port ?? 0, host, () => {
-        server.off('error', reject);
-        resolveListen();
+    try {
+      await new Promise<void>((resolveListen, reject) => {
+        server.once('error', reject);
+        server.listen(socketPath, () => {
+          server.off('error', reject);
+          resolveListen();
+        });
       });
-    });
+      // Owner only. Until this chmod the socket has the process umask's mode, never writable by
+      // others (connecting needs write permission), and the directory around it is 0700 anyway.
+      chmodSync(socketPath, DATA_FILE_MODE);
+    } catch (err) {
+      server.close();
+      await this.storage?.close({ compact: false }).catch(() => undefined);
+      this.storage = null;
+      this.removeSocketDir();
+      throw err;
+    }
     server.on('error', (err) => this.logger.error({ err: String(err) }, 'embedded engine: server error'));
     this.server = server;
-    const port = (server.address() as AddressInfo).port;
-    this.state.port = port;
+    this.socketPath = socketPath;
     this.maintenance = setInterval(() => this.runMaintenance(), MAINTENANCE_INTERVAL_MS);
     this.maintenance.unref();
-    const uri = `mongodb://${host.includes(':') ? `[${host}]` : host}:${port}/?directConnection=true`;
-    this.logger.info({ uri, dataDir: this.storage?.dir ?? null }, 'embedded engine: listening');
-    return { uri, port };
+    const uri = socketUri(socketPath);
+    this.logger.info({ socketPath, dataDir: this.storage?.dir ?? null }, 'embedded engine: listening on a Unix socket');
+    return { uri, socketPath };
+  }
+
+  /** A socket path in a new 0700 directory under the system's temp directory. */
+  private privateSocketPath(): string {
+    this.socketDir = mkdtempSync(join(tmpdir(), 'ouvidor-engine-'));
+    const path = join(this.socketDir, ENGINE_SOCKET_FILE);
+    if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) {
+      this.removeSocketDir();
+      throw new Error(`the temp directory path is too long for a Unix socket (${path}); set TMPDIR to a shorter path`);
+    }
+    return path;
+  }
+
+  private removeStaleSocket(path: string): void {
+    let stat;
+    try {
+      stat = lstatSync(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    if (!stat.isSocket()) throw new Error(`${path} exists and is not a socket; move it away so the engine can listen there`);
+    rmSync(path, { force: true });
+    this.logger.info({ socketPath: path }, 'embedded engine: removed the socket of a previous run');
+  }
+
+  private removeSocketDir(): void {
+    if (this.socketDir) rmSync(this.socketDir, { recursive: true, force: true });
+    this.socketDir = null;
   }
 
   /** Stops listening, closes client connections and writes a final snapshot. */
@@ -113,6 +189,9 @@ export class EngineServer {
     const closed = new Promise<void>((done) => server.close(() => done()));
     for (const socket of this.sockets) socket.destroy();
     await closed;
+    if (this.socketPath) rmSync(this.socketPath, { force: true });
+    this.socketPath = null;
+    this.removeSocketDir();
     this.cursors.closeAll();
     if (this.storage) {
       await this.storage.close();

@@ -2,7 +2,7 @@
 export type ToEngineWorker = { type: 'stop' };
 
 export type FromEngineWorker =
-  | { type: 'ready'; uri: string; port: number }
+  | { type: 'ready'; uri: string; socketPath: string }
   | { type: 'failed'; error: string; code?: string }
   | { type: 'storage'; writable: boolean; reason?: string }
   | { type: 'log'; level: 'info' | 'warn' | 'error' | 'debug'; obj: object; msg?: string }

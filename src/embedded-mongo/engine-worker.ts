@@ -37,8 +37,8 @@ async function main(): Promise<void> {
     );
   });
   try {
-    const { uri, port } = await server.start();
-    post({ type: 'ready', uri, port });
+    const { uri, socketPath } = await server.start();
+    post({ type: 'ready', uri, socketPath });
   } catch (err) {
     post({ type: 'failed', error: err instanceof Error ? err.message : String(err), code: (err as { code?: unknown })?.code?.toString() });
   }

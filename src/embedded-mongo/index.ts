@@ -3,4 +3,4 @@
  * unset, reached by Mongoose over the wire protocol like any mongod.
  */
 export { EmbeddedMongoServer, EngineStartError } from './embedded-mongo-server';
-export type { EmbeddedMongoLogger, EmbeddedMongoOptions, EngineStorageStatus } from './embedded-mongo-server';
+export type { EmbeddedMongoLogger, EmbeddedMongoOptions, EngineAddress, EngineStorageStatus } from './embedded-mongo-server';

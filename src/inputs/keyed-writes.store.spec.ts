@@ -31,7 +31,7 @@ describe('writeKeyedBatch on a real store', () => {
   const ws = new Types.ObjectId();
 
   beforeAll(async () => {
-    server = new EmbeddedMongoServer({ dataDir: null, port: 0 });
+    server = new EmbeddedMongoServer({ dataDir: null });
     const { uri } = await server.start();
     conn = await createConnection(uri, { dbName: 'keyed', bufferCommands: false, serverSelectionTimeoutMS: 1000 }).asPromise();
     rows = conn.model<Row>('Row', RowSchema);
