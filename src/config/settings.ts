@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { isCidr, isDnsServer } from '../common/outbound/address-policy';
 
 /**
  * Settings come from `config/default.json` (and `config/local.json` when present), overridden by
@@ -20,6 +21,12 @@ const boolish = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 
   typeof v === 'boolean' ? v : ['true', '1', 'yes', 'on'].includes(v),
 );
 const intish = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** A list from a settings file (array) or the environment (comma-separated). */
+const commaList = (item: z.ZodType<string>) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(item));
 
 const fileSchema = z
   .object({
@@ -66,6 +73,13 @@ const fileSchema = z
         sseKeyRecheckSeconds: intish(1, 3600),
       })
       .strict(),
+    outbound: z
+      .object({
+        allowPrivate: boolish,
+        allowedCidrs: commaList(z.string().refine(isCidr, 'must be CIDRs such as 10.0.0.0/8 or fd00::/8, separated by commas')),
+        dnsServers: commaList(z.string().refine(isDnsServer, 'must be DNS servers such as 127.0.0.1:5353 or [::1]:53, separated by commas')),
+      })
+      .strict(),
   })
   .strict();
 
@@ -104,6 +118,9 @@ export const ENVIRONMENT_KEYS: Record<string, string> = {
   REFRESH_METRICS_INTERVAL_SECONDS: 'refreshMetricsIntervalSeconds',
   CARE_SCAN_INTERVAL_SECONDS: 'careScanIntervalSeconds',
   ALERT_SCAN_INTERVAL_SECONDS: 'alertScanIntervalSeconds',
+  OUTBOUND_ALLOW_PRIVATE: 'outbound.allowPrivate',
+  OUTBOUND_ALLOWED_CIDRS: 'outbound.allowedCidrs',
+  OUTBOUND_DNS_SERVERS: 'outbound.dnsServers',
   RATE_LIMIT_PER_MINUTE: 'rateLimit.perMinute',
   AUTH_FAILURE_LIMIT_PER_MINUTE: 'rateLimit.authFailuresPerMinute',
   SSE_STREAMS_PER_KEY: 'rateLimit.sseStreamsPerKey',
