@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { parseSecretsKey } from '../common/secrets-at-rest';
 import { isCidr, isDnsServer } from '../common/outbound/address-policy';
 
 /**
@@ -38,6 +39,19 @@ const fileSchema = z
     worker: boolish,
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     adminApiKey: z.string().min(24, 'must be at least 24 characters').nullable(),
+    // Not in config/default.json on purpose: a key belongs in the environment or a secret manager.
+    secretsKey: z
+      .string()
+      .refine((v) => {
+        try {
+          parseSecretsKey(v);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be 32 random bytes, written as 64 hex characters or as base64 (generate one with: openssl rand -base64 32)')
+      .nullable()
+      .default(null),
     demo: boolish.nullable(),
     collectIntervalSeconds: intish(5, 86400).nullable(),
     x: z
@@ -105,6 +119,7 @@ export const ENVIRONMENT_KEYS: Record<string, string> = {
   WORKER: 'worker',
   LOG_LEVEL: 'logLevel',
   ADMIN_API_KEY: 'adminApiKey',
+  SECRETS_KEY: 'secretsKey',
   DEMO: 'demo',
   COLLECT_INTERVAL_SECONDS: 'collectIntervalSeconds',
   X_BEARER_TOKEN: 'x.bearerToken',
