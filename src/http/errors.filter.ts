@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import mongoose from 'mongoose';
+import { messageWithoutQuery } from './url-secrets';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -17,7 +18,10 @@ const REASONS: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-/** Every error leaves as `{ statusCode, error, message }`; internals are logged, never sent. */
+/**
+ * Every error leaves as `{ statusCode, error, message }`; internals are logged, never sent, and
+ * the message never carries the request's query string (it may hold a key).
+ */
 @Catch()
 export class ErrorsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
@@ -26,7 +30,9 @@ export class ErrorsFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     if (res.headersSent) return;
     const { statusCode, message, extra } = this.describe(exception);
-    res.status(statusCode).json({ statusCode, error: REASONS[statusCode] ?? 'Error', message, ...extra });
+    // A key may ride in the query (?access_token=); no error sends the URL's query back.
+    const url = host.switchToHttp().getRequest<Request>()?.originalUrl;
+    res.status(statusCode).json({ statusCode, error: REASONS[statusCode] ?? 'Error', message: messageWithoutQuery(message, url), ...extra });
   }
 
   private describe(exception: unknown): { statusCode: number; message: unknown; extra?: Record<string, unknown> } {
