@@ -1,9 +1,23 @@
 import { Body, Controller, Get, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from './api-keys.service';
+import type { Role } from './schemas/api-key.schema';
 import { Auth, InstallationAdmin, Roles } from './auth/auth.decorators';
 import { CreateWorkspaceDto, UpdateWorkspaceDto } from './dto/workspace.dto';
-import { WorkspacesService } from './workspaces.service';
+import { WorkspacesService, WorkspaceView } from './workspaces.service';
+
+/** What a role may read of its workspace: the settings, less what only an admin may hold. */
+export type WorkspaceViewForRole = Omit<WorkspaceView, 'settings'> & { settings: Omit<WorkspaceView['settings'], 'webhook'> & Partial<Pick<WorkspaceView['settings'], 'webhook'>> };
+
+/**
+ * An admin sees the whole workspace. Any other role sees it without `settings.webhook`: a webhook
+ * URL is a credential (a Slack or Teams URL carries its token), and only an admin may change it.
+ */
+export function workspaceViewForRole(view: WorkspaceView, role: Role): WorkspaceViewForRole {
+  if (role === 'admin') return view;
+  const { webhook: _secret, ...settings } = view.settings;
+  return { ...view, settings };
+}
 
 @ApiTags('workspaces')
 @ApiBearerAuth()
@@ -26,9 +40,9 @@ export class WorkspacesController {
   }
 
   @Get('current')
-  @ApiOperation({ summary: "The caller's workspace and its settings" })
-  current(@Auth() auth: AuthContext) {
-    return this.workspaces.get(auth.workspaceId);
+  @ApiOperation({ summary: "The caller's workspace and its settings; `settings.webhook` only for admin keys (a webhook URL is a credential)" })
+  async current(@Auth() auth: AuthContext) {
+    return workspaceViewForRole(await this.workspaces.get(auth.workspaceId), auth.role);
   }
 
   @Patch('current')
