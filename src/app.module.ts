@@ -20,6 +20,7 @@ import { ExportsModule } from './exports/exports.module';
 import { HealthModule } from './health/health.module';
 import { ErrorsFilter } from './http/errors.filter';
 import { OperatorRejectionMiddleware } from './http/operator-rejection.middleware';
+import { redactUrlSecrets, SECRET_QUERY_PARAMS } from './http/url-secrets';
 import { JobsModule } from './jobs/jobs.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
 
@@ -35,10 +36,10 @@ export class AppModule implements NestModule {
           pinoHttp: {
             level: settings.logLevel,
             // Secrets never reach the log: API keys, bearer tokens, cookies.
-            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.query.access_token', 'req.headers["x-signature"]'], censor: '***' },
+            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', ...SECRET_QUERY_PARAMS.map((p) => `req.query.${p}`), 'req.headers["x-signature"]'], censor: '***' },
             serializers: {
-              // The URL keeps its query string in logs, except a key passed as ?access_token=.
-              req: (req: { url?: string; [k: string]: unknown }) => ({ ...req, url: req.url?.replace(/([?&]access_token=)[^&]*/g, '$1***') }),
+              // The URL keeps its query string in logs, except a key passed as ?access_token= (or ?key=, …).
+              req: (req: { url?: string; [k: string]: unknown }) => ({ ...req, url: req.url && redactUrlSecrets(req.url) }),
             },
             autoLogging: { ignore: (req) => req.url === '/health' },
             transport: pretty ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss' } } : undefined,
