@@ -16,6 +16,7 @@ import {
   SupportContactRow,
   surveyKpis,
   SurveyResponseRow,
+  TARGET_KPIS,
   TimeRange,
   TrafficRow,
 } from './kpis';
@@ -47,7 +48,7 @@ export interface ReportOptions {
   platforms: readonly string[];
 }
 
-/** Every KPI of KPIS.md under its API name, for one range. */
+/** Every KPI of the catalogue (./kpis/catalogue.ts, docs/KPIS.md) under its API name, for one range. */
 export function overviewSections(rows: ReportRows, range: TimeRange, opts: ReportOptions, which: 'current' | 'previous') {
   const listening = listeningKpis(rows.rollups, range, opts.tz, opts.platforms);
   const surveys = surveyKpis(rows.surveys, range, rows.sends[which]);
@@ -133,14 +134,14 @@ export function numericLeaves(obj: unknown, prefix = '', out: Record<string, num
   return out;
 }
 
-/** Value, previous period's value, change and target status for every numeric KPI. */
+/**
+ * Value, previous period's value, change and target status for every KPI of the catalogue that
+ * can have a target (see `KpiDefinition.target`).
+ */
 export function trendsOf(current: OverviewSections, previous: OverviewSections, targets: Map<string, KpiTarget>): Record<string, KpiTrend> {
   const cur = numericLeaves(current);
   const prev = numericLeaves(previous);
   const out: Record<string, KpiTrend> = {};
-  for (const [kpi, value] of Object.entries(cur)) {
-    if (kpi === 'service.unanswered' || kpi.startsWith('support.peakHour')) continue;
-    out[kpi] = kpiTrend(value, prev[kpi] ?? null, targets.get(kpi) ?? null);
-  }
+  for (const kpi of TARGET_KPIS) out[kpi] = kpiTrend(cur[kpi] ?? null, prev[kpi] ?? null, targets.get(kpi) ?? null);
   return out;
 }

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from '../workspaces/api-keys.service';
 import { Auth, Roles } from '../workspaces/auth/auth.decorators';
+import { KpiCatalogueDto } from './dto/kpi-catalogue.dto';
 import { CareReportQuery, ReportQuery, TimeseriesQuery } from './dto/report-query.dto';
 import { PutTargetsDto } from './dto/targets.dto';
 import { ReportsService } from './reports.service';
@@ -13,9 +14,19 @@ export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
 
   @Get('reports/overview')
-  @ApiOperation({ summary: 'Every KPI of KPIS.md under its API name for [from, to), with the previous period, change and target status in `trends`' })
+  @ApiOperation({ summary: 'Every KPI of the catalogue (GET reports/kpis) under its API name for [from, to), with the previous period, change and target status in `trends`' })
   overview(@Auth() auth: AuthContext, @Query() q: ReportQuery) {
     return this.reports.overview(auth.workspaceId, q);
+  }
+
+  @Get('reports/kpis')
+  @ApiOperation({
+    summary: 'The KPI catalogue: every KPI of the overview with its section, unit, better direction, formula, pt and en labels, and the charts over time',
+    description: 'The same list docs/KPIS.md is generated from. `target` and `timeseries` say which KPIs PUT /targets and GET /reports/timeseries accept.',
+  })
+  @ApiOkResponse({ type: KpiCatalogueDto })
+  kpis(): KpiCatalogueDto {
+    return this.reports.kpis();
   }
 
   @Get('reports/timeseries')

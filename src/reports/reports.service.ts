@@ -23,6 +23,7 @@ import {
   serviceKpis,
   TimeRange,
 } from './kpis';
+import { catalogueView, kpiByName, TIMESERIES_KPIS } from './kpis/catalogue';
 import { numericLeaves, overviewSection, overviewSections, ReportOptions, ReportRows, trendsOf } from './overview';
 import { KpiTargetDoc } from './schemas/kpi-target.schema';
 
@@ -171,9 +172,6 @@ export class ReportsService {
     };
   }
 
-  /** KPI names the timeseries endpoint accepts: every numeric leaf of the overview. */
-  static readonly SERIES_EXCLUDED = new Set(['service.unanswered', 'support.peakHour.count']);
-
   async timeseries(workspaceId: string, q: TimeseriesQuery, now = new Date()) {
     const ws = await this.workspaces.get(workspaceId);
     const r = await this.resolveRange(ws, q, now);
@@ -184,21 +182,24 @@ export class ReportsService {
     } catch {
       throw new BadRequestException(`interval: more than ${MAX_BUCKETS} ${interval} buckets; choose a longer interval or a shorter range`);
     }
-    const [section, ...rest] = q.metric.split('.');
+    if (!kpiByName(q.metric)?.timeseries) {
+      throw new BadRequestException(`metric: unknown KPI "${q.metric}"; one of ${TIMESERIES_KPIS.join(', ')}`);
+    }
+    const [section] = q.metric.split('.');
     const rows = await this.rows(ws, r, undefined, [section]);
     const opts = this.options(ws, r.tz, now);
-    const probe = numericLeaves(overviewSections(rows, { from: r.from, to: r.from }, opts, 'previous'));
-    if (!(q.metric in probe) || ReportsService.SERIES_EXCLUDED.has(q.metric)) {
-      const known = Object.keys(probe).filter((k) => !ReportsService.SERIES_EXCLUDED.has(k));
-      throw new BadRequestException(`metric: unknown KPI "${q.metric}"; one of ${known.join(', ')}`);
-    }
     const points = starts.map((start) => {
       const end = nextBucket(start, interval, r.tz);
       const bucket = { from: start < r.from ? r.from : start, to: end > r.to ? r.to : end };
-      const value = numericLeaves(overviewSection(rows, bucket, opts, section), section)[`${section}.${rest.join('.')}`];
+      const value = numericLeaves(overviewSection(rows, bucket, opts, section), section)[q.metric];
       return { t: start.toISOString(), value: value ?? null };
     });
     return { metric: q.metric, interval, tz: r.tz, from: r.from, to: r.to, points };
+  }
+
+  /** The KPI catalogue (see ./kpis/catalogue.ts): plain data, labels in pt and en. */
+  kpis() {
+    return catalogueView();
   }
 
   async care(workspaceId: string, q: CareReportQuery, now = new Date()) {

@@ -1,4 +1,4 @@
-/** KPI calculators, one per section of KPIS.md: pure functions over plain rows. */
+/** KPI calculators, one file per section of docs/KPIS.md (see ./catalogue.ts): pure functions over plain rows. */
 export * from './rows';
 export * from './statistics';
 export * from './buckets';
@@ -12,3 +12,4 @@ export * from './agents';
 export * from './surveys';
 export * from './trends';
 export * from './spikes';
+export * from './catalogue';
