@@ -1,11 +1,14 @@
-import { BadRequestException, Injectable, Logger, NotFoundException, OnModuleInit } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, Logger, NotFoundException, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { randomBytes } from 'node:crypto';
 import { Model, Types } from 'mongoose';
+import { isEncryptedSecret, SecretCipher } from '../common/secrets-at-rest';
+import { Settings, SETTINGS } from '../config/settings';
 import { validateRecord } from '../inputs/record-batch';
 import { ApiKeysService, IssuedApiKey } from './api-keys.service';
 import { WorkspaceStateDto } from './dto/workspace.dto';
 import { defaultWorkspaceSettings, Workspace, WorkspaceSettings } from './schemas/workspace.schema';
+import { openWorkspaceSecrets, webhookSecretContext } from './workspace-secrets';
 import { dropUnsetFields, isRecord, mergePatch, patchUpdate, UnsafeKeyError, withDefaults } from './settings-merge';
 
 export const DEFAULT_WORKSPACE_SLUG = 'default';
@@ -61,19 +64,41 @@ export class WorkspacesService implements OnModuleInit {
   constructor(
     @InjectModel(Workspace.name) private readonly workspaces: Model<Workspace>,
     private readonly apiKeys: ApiKeysService,
+    @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
+
+  private cipherReady: Promise<SecretCipher> | null = null;
+
+  /**
+   * The cipher of secrets at rest, its key loaded and checked against the stored values once
+   * (at module init; a missing or wrong key refuses the start).
+   */
+  private cipher(): Promise<SecretCipher> {
+    this.cipherReady ??= openWorkspaceSecrets(this.settings, this.workspaces);
+    return this.cipherReady;
+  }
+
+  /** A new random webhook secret for the workspace `_id`: the plaintext (shown once) and its stored, encrypted form. */
+  private async newWebhookSecret(_id: Types.ObjectId): Promise<{ plaintext: string; stored: string }> {
+    const plaintext = randomBytes(32).toString('hex');
+    return { plaintext, stored: (await this.cipher()).encrypt(plaintext, webhookSecretContext(_id)) };
+  }
 
   /** The installation's own workspace; created once, even when several instances start together. */
   async ensureDefault(defaults: { name: string; timezone: string; currency: string }): Promise<WorkspaceView> {
+    // The id is chosen here: the encrypted secret is bound to it.
+    const _id = new Types.ObjectId();
+    const secret = await this.newWebhookSecret(_id);
     await this.workspaces
       .updateOne(
         { slug: DEFAULT_WORKSPACE_SLUG },
         {
           $setOnInsert: {
+            _id,
             ...defaults,
             slug: DEFAULT_WORKSPACE_SLUG,
             settings: defaultWorkspaceSettings(),
-            webhookSecret: randomBytes(32).toString('hex'),
+            webhookSecret: secret.stored,
           },
         },
         { upsert: true },
@@ -86,8 +111,10 @@ export class WorkspacesService implements OnModuleInit {
   }
 
   async create(input: NewWorkspace): Promise<{ workspace: WorkspaceView; apiKey: IssuedApiKey; webhookSecret: string }> {
-    const webhookSecret = randomBytes(32).toString('hex');
+    const _id = new Types.ObjectId();
+    const secret = await this.newWebhookSecret(_id);
     const doc = await this.workspaces.create({
+      _id,
       name: input.name,
       timezone: input.timezone,
       currency: input.currency,
@@ -96,11 +123,11 @@ export class WorkspacesService implements OnModuleInit {
       // a JSON round trip drops those, so they cannot overwrite a default.
       settings: withDefaults(mergePatch(defaultWorkspaceSettings(), JSON.parse(JSON.stringify(input.settings ?? {})), defaultWorkspaceSettings(), 'settings'))
         .settings,
-      webhookSecret,
+      webhookSecret: secret.stored,
     });
     const apiKey = await this.apiKeys.issue(doc.id, 'first admin key', 'admin');
     this.logger.log({ workspaceId: doc.id }, 'Workspace created');
-    return { workspace: toView(doc.toObject()), apiKey, webhookSecret };
+    return { workspace: toView(doc.toObject()), apiKey, webhookSecret: secret.plaintext };
   }
 
   async get(workspaceId: string): Promise<WorkspaceView> {
@@ -147,7 +174,29 @@ export class WorkspacesService implements OnModuleInit {
   }
 
   async onModuleInit() {
+    await this.encryptStoredSecrets();
     await this.repairSettings();
+  }
+
+  /**
+   * Encrypts, in place, webhook secrets stored in plain text by an older version; one log line
+   * with the count. Each is replaced only if it still holds what was read.
+   */
+  async encryptStoredSecrets(): Promise<number> {
+    const cipher = await this.cipher();
+    const docs = await this.workspaces.find({}, { webhookSecret: 1 }).select('+webhookSecret').lean();
+    let encrypted = 0;
+    for (const doc of docs) {
+      const plaintext = doc.webhookSecret;
+      if (typeof plaintext !== 'string' || isEncryptedSecret(plaintext)) continue;
+      const res = await this.workspaces.updateOne(
+        { _id: doc._id, webhookSecret: plaintext },
+        { $set: { webhookSecret: cipher.encrypt(plaintext, webhookSecretContext(doc._id)) } },
+      );
+      encrypted += res.modifiedCount;
+    }
+    if (encrypted) this.logger.warn({ encrypted }, 'Webhook secrets stored in plain text by an older version are now encrypted at rest');
+    return encrypted;
   }
 
   /**
@@ -178,6 +227,7 @@ export class WorkspacesService implements OnModuleInit {
   async webhookSecret(workspaceId: string): Promise<string> {
     const doc = await this.workspaces.findById(new Types.ObjectId(workspaceId), { webhookSecret: 1 }).select('+webhookSecret').lean();
     if (!doc) throw new NotFoundException('workspace not found');
-    return doc.webhookSecret;
+    // Stored encrypted (a value from an older version not yet encrypted passes through).
+    return (await this.cipher()).reveal(doc.webhookSecret, webhookSecretContext(doc._id));
   }
 }

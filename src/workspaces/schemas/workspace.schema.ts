@@ -60,7 +60,10 @@ export class Workspace {
   @Prop({ type: MongooseSchema.Types.Mixed, required: true, default: defaultWorkspaceSettings })
   settings: WorkspaceSettings;
 
-  /** Secret for signed webhooks into this workspace (leads). Never returned after creation. */
+  /**
+   * Secret for signed webhooks into this workspace (leads). Never returned after creation. Stored
+   * encrypted (`enc:v1:…`, see common/secrets-at-rest.ts); read it through WorkspacesService.webhookSecret().
+   */
   @Prop({ required: true, select: false })
   webhookSecret: string;
 }
