@@ -182,7 +182,7 @@ export const KPIS: readonly KpiDefinition[] = [
         unit: 'count',
         better,
         display: 'count',
-        formula: `Mentions labelled ${label} (positive when the normalised score is ≥ +0.05, negative when ≤ −0.05, else neutral; thresholds configurable).`,
+        formula: `Mentions whose sentiment label is ${label}.`,
         label: { en, pt },
         computedBy: sentimentKpis,
         rows: mentions({ sentiment: label }),
