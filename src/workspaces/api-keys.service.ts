@@ -2,12 +2,20 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectModel } from '@nestjs/mongoose';
 import { createHash, randomBytes } from 'node:crypto';
 import { isValidObjectId, Model, Types } from 'mongoose';
+import { Observable, Subject } from 'rxjs';
 import { ApiKey, Role } from './schemas/api-key.schema';
+import { Workspace } from './schemas/workspace.schema';
 
 export interface AuthContext {
   keyId: string;
   workspaceId: string;
   role: Role;
+}
+
+/** A key revoked (`keyId`) or a whole workspace's keys gone (no `keyId`), in this process. */
+export interface KeyRevocation {
+  workspaceId: string;
+  keyId?: string;
 }
 
 export interface IssuedApiKey {
@@ -25,7 +33,32 @@ const LAST_USED_PRECISION_MS = 60_000;
 
 @Injectable()
 export class ApiKeysService {
-  constructor(@InjectModel(ApiKey.name) private readonly keys: Model<ApiKey>) {}
+  private readonly revocations = new Subject<KeyRevocation>();
+
+  constructor(
+    @InjectModel(ApiKey.name) private readonly keys: Model<ApiKey>,
+    @InjectModel(Workspace.name) private readonly workspaces: Model<Workspace>,
+  ) {}
+
+  /**
+   * Revocations made by this process, as they happen (open streams end at once). Other instances
+   * learn of them through `isActive`, which every open stream re-checks every few seconds.
+   */
+  get revoked$(): Observable<KeyRevocation> {
+    return this.revocations.asObservable();
+  }
+
+  /** To call when a workspace is deleted: its keys' open streams end. */
+  workspaceDeleted(workspaceId: string): void {
+    this.revocations.next({ workspaceId });
+  }
+
+  /** The key still exists, still belongs to this workspace, and the workspace still exists. */
+  async isActive(keyId: string, workspaceId: string): Promise<boolean> {
+    const key = await this.keys.exists({ _id: new Types.ObjectId(keyId), workspaceId: new Types.ObjectId(workspaceId) });
+    if (!key) return false;
+    return !!(await this.workspaces.exists({ _id: new Types.ObjectId(workspaceId) }));
+  }
 
   static generateSecret(): string {
     return `ouv_${randomBytes(24).toString('base64url')}`;
@@ -83,5 +116,6 @@ export class ApiKeysService {
       throw new ConflictException('cannot revoke the last admin key of a workspace; issue another admin key first');
     }
     await this.keys.deleteOne(filter);
+    this.revocations.next({ workspaceId, keyId: id });
   }
 }

@@ -39,6 +39,9 @@ function spawnService(env: Record<string, string>, adminKey: string) {
       DEMO: 'false',
       LOG_LEVEL: 'warn',
       COLLECT_INTERVAL_SECONDS: '86400',
+      // Fault tests poll the service far faster than a client would (see TEST_RATE_LIMITS).
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      AUTH_FAILURE_LIMIT_PER_MINUTE: '1000000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

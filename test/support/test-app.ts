@@ -5,6 +5,13 @@ import { loadSettings, Settings } from '../../src/config/settings';
 
 export const TEST_ADMIN_KEY = 'ouv_test-admin-key-0123456789abcdef';
 
+/**
+ * Suites fire requests with one key, and from one address, far faster than any client: the
+ * per-key and failed-authentication limits are raised for them (the SSE cap and the re-check
+ * keep their defaults). `test/security-limits.e2e-spec.ts` passes the limits it tests.
+ */
+export const TEST_RATE_LIMITS = { perMinute: 1_000_000, authFailuresPerMinute: 1_000_000 };
+
 export interface TestApp {
   app: NestExpressApplication;
   settings: Settings;
@@ -26,7 +33,7 @@ export interface TestApp {
  */
 export async function startTestApp(overrides: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
   const settings = loadSettings(env, {
-    overrides: { dataDir: ':memory:', demo: false, logLevel: 'silent', adminApiKey: TEST_ADMIN_KEY, port: 0, ...overrides },
+    overrides: { dataDir: ':memory:', demo: false, logLevel: 'silent', adminApiKey: TEST_ADMIN_KEY, port: 0, rateLimit: TEST_RATE_LIMITS, ...overrides },
   });
   const app = await createApp(settings);
   await app.listen(0, '127.0.0.1');
