@@ -54,11 +54,13 @@ const fileSchema = z
       .default(null),
     demo: boolish.nullable(),
     collectIntervalSeconds: intish(5, 86400).nullable(),
+    collectOnDemandIntervalSeconds: intish(0, 86400),
     x: z
       .object({
         bearerToken: z.string().min(1).nullable(),
         apiBaseUrl: url(['https:']),
         monthlyReadCap: intish(0, 1_000_000_000),
+        workspaceMonthlyReadCap: intish(0, 1_000_000_000).nullable(),
       })
       .strict(),
     bluesky: z
@@ -122,9 +124,11 @@ export const ENVIRONMENT_KEYS: Record<string, string> = {
   SECRETS_KEY: 'secretsKey',
   DEMO: 'demo',
   COLLECT_INTERVAL_SECONDS: 'collectIntervalSeconds',
+  COLLECT_ON_DEMAND_INTERVAL_SECONDS: 'collectOnDemandIntervalSeconds',
   X_BEARER_TOKEN: 'x.bearerToken',
   X_API_BASE_URL: 'x.apiBaseUrl',
   X_MONTHLY_READ_CAP: 'x.monthlyReadCap',
+  X_WORKSPACE_MONTHLY_READ_CAP: 'x.workspaceMonthlyReadCap',
   BLUESKY_IDENTIFIER: 'bluesky.identifier',
   BLUESKY_APP_PASSWORD: 'bluesky.appPassword',
   BLUESKY_SERVICE: 'bluesky.service',
