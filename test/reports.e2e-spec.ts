@@ -17,7 +17,7 @@ const iso = (d: Date) => d.toISOString();
 const FROM = iso(local(0, 0));
 const TO = iso(local(2, 0));
 
-describe('Reports: every KPI of KPIS.md against hand-computed values (e2e)', () => {
+describe('Reports: every KPI of the catalogue (docs/KPIS.md) against hand-computed values (e2e)', () => {
   let x: XApiEmulator;
   let t: TestApp;
   let key: string;
@@ -210,6 +210,52 @@ describe('Reports: every KPI of KPIS.md against hand-computed values (e2e)', () 
     expect(rate.points.map((p: { value: number | null }) => p.value)).toEqual([10, 20]);
     const bad = await ws().get(`/api/v1/reports/timeseries?metric=volume.nope&from=${FROM}&to=${TO}`).expect(400);
     expect(bad.body.message).toMatch(/metric: unknown KPI/);
+  });
+
+  it('the KPI catalogue lists every number of the overview, and the overview holds every KPI of it', async () => {
+    const catalogue = (await ws().get('/api/v1/reports/kpis').expect(200)).body as {
+      sections: { id: string; label: { pt: string; en: string } }[];
+      kpis: { name: string; section: string; value: 'number' | 'peakHour' | 'list'; target: boolean; timeseries: boolean; label: { pt: string; en: string }; computedBy: string }[];
+    };
+    const byName = new Map(catalogue.kpis.map((k) => [k.name, k]));
+    // Numeric leaves (numbers and nulls) of the KPI part of the overview.
+    const leaves: string[] = [];
+    const walk = (o: unknown, prefix: string) => {
+      if (typeof o === 'number' || o === null) leaves.push(prefix);
+      else if (typeof o === 'object' && !Array.isArray(o)) for (const [k, v] of Object.entries(o as object)) walk(v, prefix ? `${prefix}.${k}` : k);
+    };
+    const { range: _range, previousRange: _previous, currency: _currency, trends, ...kpiPart } = overview;
+    walk(kpiPart, '');
+    expect(overview.support.peakHour).not.toBeNull(); // the fixture has inbound support, so the peak hour is an object
+    expect(overview.csat.followUps.length).toBeGreaterThan(0);
+    // every leaf is a KPI of the catalogue (the peak hour's count belongs to its hour)
+    const uncatalogued = leaves.filter((leaf) => byName.get(leaf)?.value !== 'number' && !(leaf.endsWith('.count') && byName.get(leaf.slice(0, -6))?.value === 'peakHour'));
+    expect(uncatalogued).toEqual([]);
+    // every KPI of the catalogue is in the overview, in the shape the catalogue says
+    const at = (name: string) => name.split('.').reduce((o: any, k) => (o === undefined || o === null ? undefined : o[k]), kpiPart);
+    const missing = catalogue.kpis.filter((k) => {
+      const v = at(k.name);
+      if (k.value === 'number') return !leaves.includes(k.name);
+      if (k.value === 'peakHour') return !(typeof v?.hour === 'string' && typeof v?.count === 'number');
+      return !Array.isArray(v);
+    });
+    expect(missing.map((k) => k.name)).toEqual([]);
+    // trends are exactly the KPIs that can have a target; every KPI has both labels and a computing function
+    expect(Object.keys(trends)).toEqual(catalogue.kpis.filter((k) => k.target).map((k) => k.name));
+    for (const k of catalogue.kpis) expect(k).toMatchObject({ label: { pt: expect.any(String), en: expect.any(String) }, computedBy: expect.stringMatching(/^src\/reports\/kpis\/\w+\.ts#\w+$/) });
+    expect(catalogue.sections.map((s) => s.id)).toEqual(['listening', 'engagement', 'leads', 'deflection', 'care', 'surveys']);
+    expect(byName.get('service.slaCompliance')).toMatchObject({ section: 'care', unit: 'percent', better: 'higher', target: true, timeseries: true, label: { pt: 'Cumprimento do SLA', en: 'SLA compliance' } });
+  });
+
+  it('the catalogue decides what has a series and what can have a target', async () => {
+    // the peak support hour is an hour, not a quantity per bucket; unanswered is live
+    for (const metric of ['support.peakHour', 'support.peakHour.count', 'service.unanswered']) {
+      expect((await ws().get(`/api/v1/reports/timeseries?metric=${metric}&from=${FROM}&to=${TO}`).expect(400)).body.message).toMatch(/metric: unknown KPI/);
+    }
+    const bad = await ws().put('/api/v1/targets').send({ targets: [{ kpi: 'service.unanswered', value: 1, direction: 'lower' }] }).expect(400);
+    expect(JSON.stringify(bad.body.message)).toMatch(/kpi/);
+    const stored = (await ws().get('/api/v1/targets').expect(200)).body as { kpi: string }[];
+    expect(stored.map((s) => s.kpi)).toEqual(['service.slaCompliance', 'volume.mentions']);
   });
 
   it('exports stream the rows behind the numbers as CSV', async () => {
