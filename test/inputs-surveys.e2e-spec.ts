@@ -7,6 +7,7 @@ describe('Inputs: surveys (e2e)', () => {
   let t: TestApp;
   let a: TestWorkspace;
   let b: TestWorkspace;
+  let agentId: string;
 
   const responsesOf = async (ws: TestWorkspace, query = '') =>
     (await t.as(ws.key).get(`/api/v1/surveys/responses?limit=200${query}`).expect(200)).body.data as Record<string, unknown>[];
@@ -21,18 +22,36 @@ describe('Inputs: surveys (e2e)', () => {
   });
 
   it('stores a CSAT response and flags 3 or less for follow-up', async () => {
-    const caseId = '65f0000000000000000000c1';
+    agentId = (await t.as(a.key).post('/api/v1/agents').send({ name: 'Bruna' }).expect(201)).body.id;
     const low = await t
       .as(a.analystKey)
       .post('/api/v1/surveys/responses')
-      .send({ type: 'csat', score: 3, respondedAt: '2026-03-01T18:00:00-03:00', caseId, agentId: 'bruna', comment: 'Demorou' })
+      .send({ type: 'csat', score: 3, respondedAt: '2026-03-01T18:00:00-03:00', agentId, comment: 'Demorou' })
       .expect(200);
     expect(low.body).toMatchObject({ stored: 1, updated: 0, rejected: [] });
     const stored = await t.as(a.agentKey).get(`/api/v1/surveys/responses/${low.body.records[0].id}`).expect(200);
-    expect(stored.body).toMatchObject({ type: 'csat', score: 3, respondedAt: '2026-03-01T21:00:00.000Z', caseId, agentId: 'bruna', comment: 'Demorou', followUp: true });
+    expect(stored.body).toMatchObject({ type: 'csat', score: 3, respondedAt: '2026-03-01T21:00:00.000Z', caseId: null, agentId, comment: 'Demorou', followUp: true });
 
     const high = await t.as(a.key).post('/api/v1/surveys/responses').send({ type: 'csat', score: 4, respondedAt: '2026-03-01T19:00:00Z' }).expect(200);
     expect((await t.as(a.key).get(`/api/v1/surveys/responses/${high.body.records[0].id}`).expect(200)).body.followUp).toBe(false);
+  });
+
+  it('refuses a case or agent that is not of this workspace with 400 naming the field, storing nothing', async () => {
+    const before = (await responsesOf(a)).length;
+    const unknownCase = await t
+      .as(a.key)
+      .post('/api/v1/surveys/responses')
+      .send({ type: 'csat', score: 3, respondedAt: '2026-03-01T12:00:00Z', caseId: '65f0000000000000000000c1' })
+      .expect(400);
+    expect(unknownCase.body.message).toEqual(['caseId 65f0000000000000000000c1 is not a case of this workspace']);
+    const unknownAgent = await t.as(a.key).post('/api/v1/surveys/responses').send({ type: 'csat', score: 3, respondedAt: '2026-03-01T12:00:00Z', agentId: 'bruna' }).expect(400);
+    expect(unknownAgent.body.message).toEqual(['agentId bruna is not an agent of this workspace']);
+    const othersAgent = await t.as(b.key).post('/api/v1/surveys/responses').send({ type: 'csat', score: 3, respondedAt: '2026-03-01T12:00:00Z', agentId }).expect(400);
+    expect(othersAgent.body.message).toEqual([`agentId ${agentId} is not an agent of this workspace`]);
+    const send = await t.as(a.key).post('/api/v1/surveys/sends').send({ type: 'csat', sentAt: '2026-03-01T12:00:00Z', caseId: '65f0000000000000000000c1' }).expect(400);
+    expect(send.body.message).toEqual(['caseId 65f0000000000000000000c1 is not a case of this workspace']);
+    expect(await responsesOf(a)).toHaveLength(before);
+    expect(await responsesOf(b)).toEqual([]);
   });
 
   it.each([
@@ -157,7 +176,7 @@ describe('Inputs: surveys (e2e)', () => {
       ['nps', 10],
       ['csat', 5],
     ]);
-    expect(rows[1]).toMatchObject({ caseId: '65f0000000000000000000c1', agentId: 'bruna', respondedAt: new Date('2026-03-01T21:00:00Z') });
+    expect(rows[1]).toMatchObject({ caseId: null, agentId, respondedAt: new Date('2026-03-01T21:00:00Z') });
     expect((await surveys.responseRows(a.id, from, to, 'nps')).map((r) => r.score)).toEqual([0, 10]);
 
     // CSAT: 2 of 3 rated 4-5; NPS: 1 promoter, 1 detractor of 2; response rates against the sends

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { CareModule } from '../care/care.module';
 import { SurveyResponse, SurveyResponseSchema } from './schemas/survey-response.schema';
 import { SurveySend, SurveySendSchema } from './schemas/survey-send.schema';
 import { SurveysController } from './surveys.controller';
@@ -11,6 +12,7 @@ import { SurveysService } from './surveys.service';
       { name: SurveyResponse.name, schema: SurveyResponseSchema },
       { name: SurveySend.name, schema: SurveySendSchema },
     ]),
+    CareModule,
   ],
   controllers: [SurveysController],
   providers: [SurveysService],

@@ -1,5 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import { AgentsService } from '../care/agents/agents.service';
+import { CasesService } from '../care/cases.service';
 import { isValidObjectId, Model, Types } from 'mongoose';
 import { parseInstant } from '../inputs/instant';
 import { findInChunks, KeyedRecord, writeKeyedBatch } from '../inputs/keyed-writes';
@@ -73,13 +75,50 @@ export class SurveysService {
   constructor(
     @InjectModel(SurveyResponse.name) private readonly responses: Model<SurveyResponse>,
     @InjectModel(SurveySend.name) private readonly sends: Model<SurveySend>,
+    private readonly cases: CasesService,
+    private readonly agents: AgentsService,
   ) {}
 
-  /** Stores responses; idempotent on `externalId`. A CSAT of 3 or less is flagged `followUp`. */
+  /**
+   * Checks that the records a survey names (`caseId`, `agentId`) are the workspace's own: an id of
+   * another workspace's case would otherwise link its customer to this workspace's alerts and
+   * reports. Each id is looked up once per batch.
+   */
+  private ownRecords(workspaceId: string) {
+    const seen = new Map<string, Promise<boolean>>();
+    const once = (kind: string, id: string, lookup: () => Promise<boolean>) => {
+      const key = `${kind}:${id}`;
+      if (!seen.has(key)) seen.set(key, lookup());
+      return seen.get(key)!;
+    };
+    const isOwnCase = (id: string) =>
+      once('case', id, () =>
+        this.cases.get(workspaceId, id).then(
+          () => true,
+          (err: unknown) => {
+            if (err instanceof NotFoundException) return false;
+            throw err;
+          },
+        ),
+      );
+    const isOwnAgent = (id: string) => once('agent', id, async () => (await this.agents.find(workspaceId, id)) !== null);
+    return async (dto: { caseId?: string; agentId?: string }): Promise<string[]> => {
+      const errors: string[] = [];
+      if (dto.caseId && !(await isOwnCase(dto.caseId))) errors.push(`caseId ${dto.caseId} is not a case of this workspace`);
+      if (dto.agentId && !(await isOwnAgent(dto.agentId))) errors.push(`agentId ${dto.agentId} is not an agent of this workspace`);
+      return errors;
+    };
+  }
+
+  /**
+   * Stores responses; idempotent on `externalId`. A CSAT of 3 or less is flagged `followUp`. A
+   * `caseId` or `agentId` must name a case or agent of this workspace.
+   */
   async ingestResponses(workspaceId: string, batch: IncomingBatch): Promise<IngestReport> {
     const wsId = new Types.ObjectId(workspaceId);
-    const { valid, rejected } = await validateBatch(SurveyResponseInputDto, batch, (dto) =>
-      dto.sentAt && parseInstant(dto.sentAt)! > parseInstant(dto.respondedAt)! ? ['sentAt must not be after respondedAt'] : [],
+    const own = this.ownRecords(workspaceId);
+    const { valid, rejected } = await validateBatch(SurveyResponseInputDto, batch, async (dto) =>
+      dto.sentAt && parseInstant(dto.sentAt)! > parseInstant(dto.respondedAt)! ? ['sentAt must not be after respondedAt'] : own(dto),
     );
     const records: KeyedRecord<SurveyResponse>[] = valid.map(({ ref, value }) => ({
       ref,
@@ -109,10 +148,10 @@ export class SurveysService {
     return ingestReport(written.accepted, [...rejected, ...written.rejected]);
   }
 
-  /** Records surveys sent (the response rate's denominator); idempotent on `externalId`. */
+  /** Records surveys sent (the response rate's denominator); idempotent on `externalId`. A `caseId` must be this workspace's. */
   async ingestSends(workspaceId: string, batch: IncomingBatch): Promise<IngestReport> {
     const wsId = new Types.ObjectId(workspaceId);
-    const { valid, rejected } = await validateBatch(SurveySendInputDto, batch);
+    const { valid, rejected } = await validateBatch(SurveySendInputDto, batch, this.ownRecords(workspaceId));
     const records: KeyedRecord<SurveySend>[] = valid.map(({ ref, value }) => ({
       ref,
       key: value.externalId ?? null,

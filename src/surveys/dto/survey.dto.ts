@@ -51,9 +51,9 @@ export class SurveyResponseInputDto {
   @IsInstant()
   sentAt?: string;
 
-  @ApiPropertyOptional({ description: 'the care case the survey was about' }) @IsOptional() @IsMongoId({ message: CASE_ID_MESSAGE }) caseId?: string;
+  @ApiPropertyOptional({ description: 'the care case of this workspace the survey was about' }) @IsOptional() @IsMongoId({ message: CASE_ID_MESSAGE }) caseId?: string;
 
-  @ApiPropertyOptional({ description: 'the agent who handled the case' }) @IsOptional() @IsString() @MinLength(1) @MaxLength(64) agentId?: string;
+  @ApiPropertyOptional({ description: 'the agent of this workspace who handled the case (GET /agents)' }) @IsOptional() @IsString() @MinLength(1) @MaxLength(64) agentId?: string;
 
   @ApiPropertyOptional({ example: 'Resolved quickly, thanks!' }) @IsOptional() @IsString() @MaxLength(5000) comment?: string;
 
@@ -85,7 +85,7 @@ export class SurveySendInputDto {
 
   @ApiPropertyOptional({ example: 250, default: 1, description: 'surveys sent at once' }) @IsOptional() @IsInt() @Min(1) @Max(1e9) count?: number;
 
-  @ApiPropertyOptional({ description: 'the care case the survey is about' }) @IsOptional() @IsMongoId({ message: CASE_ID_MESSAGE }) caseId?: string;
+  @ApiPropertyOptional({ description: 'the care case of this workspace the survey is about' }) @IsOptional() @IsMongoId({ message: CASE_ID_MESSAGE }) caseId?: string;
 
   @ApiPropertyOptional({ description: 'your id for the send; sending it again updates it' })
   @IsOptional()
