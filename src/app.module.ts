@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AlertsModule } from './alerts/alerts.module';
 import { CareModule } from './care/care.module';
 import { CollectorsModule } from './collectors/collectors.module';
+import { OutboundModule } from './common/outbound/outbound.module';
 import { LeadsModule } from './leads/leads.module';
 import { MentionsModule } from './mentions/mentions.module';
 import { ReportsModule } from './reports/reports.module';
@@ -48,6 +49,7 @@ export class AppModule implements NestModule {
         DatabaseModule.forRoot(),
         ScheduleModule.forRoot(),
         JobsModule,
+        OutboundModule,
         WorkspacesModule,
         HealthModule,
         TopicsModule,

@@ -4,6 +4,8 @@ import { isValidObjectId, Model, Types } from 'mongoose';
 import { Observable, Subject, filter, map } from 'rxjs';
 import { CasesService } from '../care/cases.service';
 import { CollectorStateService } from '../collectors/collector-state.service';
+import { OutboundClient, OutboundError } from '../common/outbound/outbound-client';
+import { signedWebhookHeaders } from '../common/signed-webhooks';
 import { Settings, SETTINGS } from '../config/settings';
 import { JOB_ENGINE } from '../jobs/jobs.module';
 import { enqueueEvery, type JobEngine } from '../jobs/job-queue';
@@ -19,7 +21,6 @@ import { Alert, AlertType } from './schemas/alert.schema';
 const HOUR_MS = 3_600_000;
 const LOOKBACK_MS = 2 * 24 * HOUR_MS;
 export const DELIVERY_ATTEMPTS = 5;
-const DELIVERY_TIMEOUT_MS = 5_000;
 
 type AlertJob = { kind: 'check'; hour?: string } | { kind: 'deliver'; alertId: string };
 
@@ -69,6 +70,7 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly cases: CasesService,
     private readonly surveys: SurveysService,
     private readonly collectorState: CollectorStateService,
+    private readonly outbound: OutboundClient,
   ) {
     this.jobs.define({
       queue: 'alerts',
@@ -209,29 +211,35 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
       await this.alerts.updateOne({ _id: alert._id }, { $set: { 'delivery.status': 'skipped' } });
       return;
     }
-    const body = {
+    const body = JSON.stringify({
       text: `[Ouvidor · ${ws.name}] ${alert.message}`,
       alert: { id: alertId, type: alert.type, at: alert.at, topicId: alert.topicId ? String(alert.topicId) : null, details: alert.details },
-    };
+    });
     try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'User-Agent': 'Ouvidor-Alerts/1' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+      // Signed like inbound lead webhooks, with the workspace's secret, so the receiver can tell
+      // an alert from Ouvidor from a forged or replayed one.
+      const secret = await this.workspaces.webhookSecret(String(alert.workspaceId));
+      await this.outbound.post(url, body, {
+        'Content-Type': 'application/json',
+        'User-Agent': 'Ouvidor-Alerts/1',
+        ...signedWebhookHeaders(secret, body),
       });
-      if (!res.ok) throw new Error(`webhook answered ${res.status}`);
       await this.alerts.updateOne(
         { _id: alert._id },
         { $set: { 'delivery.status': 'delivered', 'delivery.deliveredAt': new Date(), 'delivery.lastError': null }, $inc: { 'delivery.attempts': 1 } },
       );
     } catch (err) {
-      const message = (err as Error).message;
+      // The tenant sees only "refused: …" or "failed: …": the detail (addresses, error codes) would
+      // let a workspace admin map the installation's network through its webhook URL.
+      const shown = err instanceof OutboundError ? err.publicMessage : 'failed: could not deliver';
+      // A refused address will be refused again: retrying would only repeat the refusal.
+      const final = attempt >= DELIVERY_ATTEMPTS || (err instanceof OutboundError && err.failure === 'refused');
       await this.alerts.updateOne(
         { _id: alert._id },
-        { $set: { 'delivery.status': attempt >= DELIVERY_ATTEMPTS ? 'failed' : 'pending', 'delivery.lastError': message }, $inc: { 'delivery.attempts': 1 } },
+        { $set: { 'delivery.status': final ? 'failed' : 'pending', 'delivery.lastError': shown }, $inc: { 'delivery.attempts': 1 } },
       );
-      this.logger.warn({ alertId, attempt, err: message }, 'Alert webhook delivery failed');
+      this.logger.warn({ alertId, workspaceId: String(alert.workspaceId), attempt, outcome: shown, err: (err as Error).message }, 'Alert webhook delivery failed');
+      if (final && err instanceof OutboundError && err.failure === 'refused') return;
       throw err;
     }
   }

@@ -23,11 +23,11 @@ const boolish = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 
 );
 const intish = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 /** A list from a settings file (array) or the environment (comma-separated). */
-const commaList = (item: z.ZodType<string>) =>
+const commaList = (valid: (item: string) => boolean, message: string) =>
   z
     .union([z.string(), z.array(z.string())])
     .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
-    .pipe(z.array(item));
+    .pipe(z.array(z.string()).refine((items) => items.every(valid), message));
 
 const fileSchema = z
   .object({
@@ -92,8 +92,8 @@ const fileSchema = z
     outbound: z
       .object({
         allowPrivate: boolish,
-        allowedCidrs: commaList(z.string().refine(isCidr, 'must be CIDRs such as 10.0.0.0/8 or fd00::/8, separated by commas')),
-        dnsServers: commaList(z.string().refine(isDnsServer, 'must be DNS servers such as 127.0.0.1:5353 or [::1]:53, separated by commas')),
+        allowedCidrs: commaList(isCidr, 'must be CIDRs such as 10.0.0.0/8 or fd00::/8, separated by commas'),
+        dnsServers: commaList(isDnsServer, 'must be DNS servers such as 127.0.0.1:5353 or [::1]:53, separated by commas'),
       })
       .strict(),
   })

@@ -11,7 +11,6 @@ import {
   IsOptional,
   IsString,
   IsTimeZone,
-  IsUrl,
   Matches,
   Max,
   MaxLength,
@@ -19,6 +18,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { IsOutboundUrl } from '../../common/outbound/outbound-url';
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 
@@ -69,9 +69,14 @@ export class SentimentThresholdsDto {
 }
 
 export class WebhookDto {
-  @ApiProperty({ nullable: true, example: 'https://hooks.slack.com/services/T000/B000/XXX' })
+  @ApiProperty({
+    nullable: true,
+    example: 'https://hooks.slack.com/services/T000/B000/XXX',
+    description:
+      'http(s) URL of a public host: loopback, private, link-local, metadata and internal names are refused unless the installation allows them (OUTBOUND_ALLOW_PRIVATE, OUTBOUND_ALLOWED_CIDRS)',
+  })
   @IsOptional()
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  @IsOutboundUrl()
   url: string | null;
 }
 
