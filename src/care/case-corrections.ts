@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Error as MongooseError, Model, Types } from 'mongoose';
-import { SUPPORT_INTENTS } from '../enrichment/enrichment.types';
+import { SUPPORT_INTENTS } from '../common/labels';
 import { MentionCorrectedEvent, MentionCorrectionsService } from '../mentions/mention-corrections.service';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { CasesService } from './cases.service';

@@ -2,7 +2,7 @@ import { BadRequestException, ConflictException, Injectable, Logger, NotFoundExc
 import { InjectModel } from '@nestjs/mongoose';
 import { Error as MongooseError, isValidObjectId, Model, Types } from 'mongoose';
 import { Subject } from 'rxjs';
-import { SUPPORT_INTENTS } from '../enrichment/enrichment.types';
+import { SUPPORT_INTENTS } from '../common/labels';
 import { MentionsService, type StoredMention } from '../mentions/mentions.service';
 import type { CaseRow } from '../reports/kpis/rows';
 import { WorkspacesService, type WorkspaceView } from '../workspaces/workspaces.service';

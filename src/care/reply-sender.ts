@@ -1,7 +1,7 @@
 import { BadGatewayException, BadRequestException, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { COLLECTORS, ReplyNotSentError, type Collector } from '../collectors/collector';
-import { PLATFORM_NAMES, type Platform } from '../topics/schemas/topic.schema';
+import { PLATFORM_NAMES, type Platform } from '../common/platform';
 import { AgentsService } from './agents/agents.service';
 import { CasesService } from './cases.service';
 

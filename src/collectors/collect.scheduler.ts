@@ -3,7 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { Settings, SETTINGS } from '../config/settings';
 import { JOB_ENGINE } from '../jobs/jobs.module';
 import { enqueueEvery, JobFailedError, type JobEngine } from '../jobs/job-queue';
-import { PLATFORM_NAMES, PLATFORMS } from '../topics/schemas/topic.schema';
+import { PLATFORM_NAMES, PLATFORMS } from '../common/platform';
 import { TopicsService } from '../topics/topics.service';
 import { CollectionResult, CollectionService } from './collection.service';
 import { CollectorStateService } from './collector-state.service';

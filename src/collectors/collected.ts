@@ -1,4 +1,4 @@
-import type { Platform } from '../topics/schemas/topic.schema';
+import type { Platform } from '../common/platform';
 
 /**
  * What every collector hands to ingestion, whatever the platform: normalised, validated values.

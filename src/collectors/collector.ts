@@ -1,5 +1,5 @@
 import type { TopicView } from '../topics/topics.service';
-import type { Platform } from '../topics/schemas/topic.schema';
+import type { Platform } from '../common/platform';
 import type { CollectedBatch, PublicMetrics, StoredCounts } from './collected';
 import type { CursorState } from './collector-state.service';
 

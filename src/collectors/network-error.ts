@@ -1,4 +1,4 @@
-import { PLATFORM_NAMES, type Platform } from '../topics/schemas/topic.schema';
+import { PLATFORM_NAMES, type Platform } from '../common/platform';
 
 /**
  * A social network's API could not be read: down after the retry policy's retries, refusing the

@@ -1,4 +1,4 @@
-import type { Platform } from '../topics/schemas/topic.schema';
+import type { Platform } from '../common/platform';
 import { emptyBatch, type AccountSnapshotInput } from './collected';
 import type { CollectContext } from './collector';
 

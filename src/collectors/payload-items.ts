@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Platform } from '../topics/schemas/topic.schema';
+import type { Platform } from '../common/platform';
 import type { RejectedItem } from './collected';
 
 /** An item of a social API's page that failed validation: its id, what was wrong, and the item as answered. */

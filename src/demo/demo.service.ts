@@ -15,7 +15,7 @@ import { TrafficService } from '../traffic/traffic.service';
 import { TopicsService } from '../topics/topics.service';
 import { DefaultWorkspaceBootstrap } from '../workspaces/default-workspace.bootstrap';
 import { WorkspacesService } from '../workspaces/workspaces.service';
-import type { Platform } from '../topics/schemas/topic.schema';
+import type { Platform } from '../common/platform';
 import { runDemoDesk } from './demo-desk';
 import { seedDemoInputs } from './demo-inputs';
 

@@ -10,7 +10,8 @@ import { CorrectMentionDto } from './dto/correct-mention.dto';
 import { MentionsService, ROLLUP_REPAIR_GRACE_MS, StoredMention, toMentionView } from './mentions.service';
 import { correctionView, type MentionLabels, type PendingCorrection } from './schemas/mention-correction';
 import { ALL_TOPICS, MentionRollup, RollupBatch } from './schemas/mention-rollup.schema';
-import { Intent, Mention, SentimentLabel } from './schemas/mention.schema';
+import type { Intent, SentimentLabel } from '../common/labels';
+import { Mention } from './schemas/mention.schema';
 
 /** What later stages (cases) hear of a correction that moved a label; run again by the repair until it finishes. */
 export interface MentionCorrectedEvent {

@@ -1,10 +1,10 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { isValidObjectId, Model, Types } from 'mongoose';
-import { searchTermsFor, TopicQueryError } from '../collectors/topic-query';
-import { SearchQueryError } from '../collectors/x/emulator/search-query';
+import type { Platform } from '../common/platform';
 import { CreateTopicDto, UpdateTopicDto } from './dto/topic.dto';
-import { OwnedAccount, Platform, PLATFORM_NAMES, Topic } from './schemas/topic.schema';
+import { validate } from './query';
+import { OwnedAccount, Topic } from './schemas/topic.schema';
 
 export interface TopicView {
   id: string;
@@ -39,17 +39,11 @@ const dedupeAccounts = (accounts: { platform: Platform; handle: string }[] = [])
 
 /**
  * A topic on Bluesky or Mastodon needs a query their collectors can search: every network but X
- * is searched term by term (see collectors/topic-query.ts).
+ * is searched term by term (see query/searchable-terms.ts).
  */
 function assertSearchable(platforms: readonly Platform[], query: string) {
-  const networks = platforms.filter((p) => p !== 'x').map((p) => PLATFORM_NAMES[p]);
-  if (networks.length === 0) return;
-  try {
-    searchTermsFor(query);
-  } catch (err) {
-    if (err instanceof TopicQueryError || err instanceof SearchQueryError) throw new BadRequestException(`query cannot be searched on ${networks.join(' and ')}: ${err instanceof SearchQueryError ? err.detail : err.message}`);
-    throw err;
-  }
+  const problem = validate(query, platforms);
+  if (problem) throw new BadRequestException(problem);
 }
 
 @Injectable()

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsDate, IsIn, IsInt, IsMongoId, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-import { INTENTS, SENTIMENT_LABELS } from '../../enrichment/enrichment.types';
-import { PLATFORMS } from '../../topics/schemas/topic.schema';
+import { INTENTS, SENTIMENT_LABELS } from '../../common/labels';
+import { PLATFORMS } from '../../common/platform';
 import { CASE_STATUSES } from '../schemas/case.schema';
 
 export const CASE_SORTS = ['waiting', 'newest', 'due'] as const;

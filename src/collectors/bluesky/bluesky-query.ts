@@ -1,5 +1,5 @@
 import type { BlueskyPost } from './bluesky-payload';
-import type { QueryablePost } from '../topic-query';
+import type { QueryablePost } from '../../topics/query';
 
 const HASHTAG = /(^|[^\p{L}\p{N}_&#])[#＃]([\p{L}\p{M}\p{N}_]*[\p{L}\p{M}_][\p{L}\p{M}\p{N}_]*)/gu;
 /** Bluesky mentions are handles (domain names): `@lumi.bsky.social`. */

@@ -10,7 +10,7 @@ import { BlueskyAgents } from './bluesky-agent';
 import { mentionsOf, metricsOf, parsePosts, postUrl, snapshotOf, sortAt, timelineItems, type BlueskyPost } from './bluesky-payload';
 import { rejectedOf } from '../payload-items';
 import { glimpseOf, NetworkApiError } from '../network-error';
-import { termsToSearch, topicMatcher } from '../topic-query';
+import { termsToSearch, topicMatcher } from '../../topics/query';
 import { didOfUri, queryableOf } from './bluesky-query';
 
 const PAGE_SIZE = 100;
@@ -95,7 +95,7 @@ export class BlueskyCollector implements Collector {
       this.logger.warn({ topicId: ctx.topic.id }, 'Topic lists Bluesky, but BLUESKY_IDENTIFIER and BLUESKY_APP_PASSWORD are not set; skipping Bluesky');
       return;
     }
-    const { terms, problem } = termsToSearch(ctx.topic.query);
+    const { terms, problem } = termsToSearch(ctx.topic.query, 'bluesky');
     if (problem) this.logger.warn({ topicId: ctx.topic.id, problem }, 'Topic query cannot be searched on Bluesky; skipping its mentions');
     const owned = await this.resolveOwnedAccounts(ctx);
     const ownedDids = new Set(owned.map((a) => a.externalId));

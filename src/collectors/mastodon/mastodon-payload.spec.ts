@@ -1,4 +1,4 @@
-import { topicMatcher } from '../topic-query';
+import { topicMatcher } from '../../topics/query';
 import { mentionsOf, parseStatuses, queryableOf, snapshotOf, textOf, timelineItems } from './mastodon-payload';
 
 const account = (id: string, username: string, acct = username) => ({ id, username, acct, displayName: username.toUpperCase(), followersCount: 10 });

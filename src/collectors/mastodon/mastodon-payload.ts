@@ -1,7 +1,7 @@
 import { convert } from 'html-to-text';
 import { z } from 'zod';
 import type { AccountSnapshotInput, MentionInput, PostInput, PublicMetrics, ReplyInput } from '../collected';
-import type { QueryablePost } from '../topic-query';
+import type { QueryablePost } from '../../topics/query';
 import { parseEach, type Skipped } from '../payload-items';
 
 /**

@@ -6,7 +6,7 @@ import { graphemeLength, ReplyNotSentError, type CollectContext, type Collector,
 import { CollectorStateService, newerId } from '../collector-state.service';
 import { resolveOwnedAccounts } from '../owned-accounts';
 import { withRetryPolicy } from '../retry-policy';
-import { termsToSearch, topicMatcher } from '../topic-query';
+import { termsToSearch, topicMatcher } from '../../topics/query';
 import { MastodonClients } from './mastodon-client';
 import { mentionsOf, metricsOf, parseAccount, parseStatuses, queryableOf, snapshotOf, timelineItems, type MastodonStatus } from './mastodon-payload';
 import { rejectedOf } from '../payload-items';
@@ -96,7 +96,7 @@ export class MastodonCollector implements Collector {
       this.logger.warn({ topicId: ctx.topic.id }, 'Topic lists Mastodon, but MASTODON_URL and MASTODON_ACCESS_TOKEN are not set; skipping Mastodon');
       return;
     }
-    const { terms, problem } = termsToSearch(ctx.topic.query);
+    const { terms, problem } = termsToSearch(ctx.topic.query, 'mastodon');
     if (problem) this.logger.warn({ topicId: ctx.topic.id, problem }, 'Topic query cannot be searched on Mastodon; skipping its mentions');
     const owned = await this.resolveOwnedAccounts(ctx);
     const ownedIds = new Set(owned.map((a) => a.externalId));

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsDate, IsIn, IsInt, IsMongoId, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { PLATFORMS } from '../../topics/schemas/topic.schema';
+import { PLATFORMS } from '../../common/platform';
 import { REJECT_REASONS } from '../collected';
 
 /** The filters both the list and the replay take. */

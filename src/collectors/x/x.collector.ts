@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ApiPartialResponseError, ApiRequestError, ApiResponseError } from 'twitter-api-v2';
 import { Settings, SETTINGS } from '../../config/settings';
+import { searchableTerms } from '../../topics/query';
 import type { TopicView } from '../../topics/topics.service';
 import { emptyBatch, type CollectedBatch } from '../collected';
 import type { CollectContext, Collector, MetricsLookup } from '../collector';
@@ -121,6 +122,8 @@ export class XCollector implements Collector {
       );
     }
 
+    // X takes the topic's query whole, operators and all.
+    const [query] = searchableTerms(ctx.topic.query, 'x');
     await this.drain(ctx, 'x:search', async (page) => {
       const { tweets, skipped } = parseTweets(page.tweets);
       const rejected = rejectedOf('x', skipped);
@@ -131,7 +134,7 @@ export class XCollector implements Collector {
         await ctx.store({ ...emptyBatch(), stream: 'x:search', rejected, mentions: mentions.filter((m) => !m.platformLang || langs.has(m.platformLang)) });
       } else await ctx.store({ ...emptyBatch(), stream: 'x:search', rejected, mentions });
     }, (params) =>
-      this.clients.get().v2.search(ctx.topic.query, {
+      this.clients.get().v2.search(query, {
         ...params,
         max_results: 100,
         expansions: EXPANSIONS,

@@ -1,8 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsDate, IsDefined, IsIn, IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
-import { INTENTS, SENTIMENT_LABELS } from '../schemas/mention.schema';
-import type { Intent, SentimentLabel } from '../schemas/mention.schema';
+import { INTENTS, SENTIMENT_LABELS, type Intent, type SentimentLabel } from '../../common/labels';
 
 /** An agent's labels for a mention: either or both. */
 export class CorrectMentionDto {

@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsInt, IsMongoId, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { PLATFORMS } from '../../topics/schemas/topic.schema';
-import { INTENTS, SENTIMENT_LABELS } from '../schemas/mention.schema';
+import { PLATFORMS } from '../../common/platform';
+import { INTENTS, SENTIMENT_LABELS } from '../../common/labels';
 
 export class ListMentionsQuery {
   @ApiPropertyOptional({ description: 'API key, for exports opened as plain links' }) @IsOptional() @IsString() access_token?: string;

@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import type { Intent, SentimentLabel } from '../../enrichment/enrichment.types';
+import type { Intent, SentimentLabel } from '../../common/labels';
 
 /** An agent's review of one label of a mention. */
 export interface LabelCorrection<L extends string> {

@@ -1,11 +1,8 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Schema as MongooseSchema, Types } from 'mongoose';
 
-import { Intent, INTENTS, SentimentLabel } from '../../enrichment/enrichment.types';
+import { Intent, INTENTS, SentimentLabel } from '../../common/labels';
 import type { MentionCorrection } from './mention-correction';
-
-export { INTENTS, SENTIMENT_LABELS, SUPPORT_INTENTS } from '../../enrichment/enrichment.types';
-export type { Intent, SentimentLabel } from '../../enrichment/enrichment.types';
 
 @Schema({ collection: 'mentions', timestamps: { createdAt: 'collectedAt', updatedAt: 'updatedAt' } })
 export class Mention {

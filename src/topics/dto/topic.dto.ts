@@ -15,8 +15,8 @@ import {
   ValidateNested,
   ValidationOptions,
 } from 'class-validator';
-import { queryProblem } from '../query-syntax';
-import { Platform, PLATFORMS } from '../schemas/topic.schema';
+import { Platform, PLATFORMS } from '../../common/platform';
+import { MAX_QUERY_LENGTH, queryProblem } from '../query';
 
 function IsSearchQuery(options?: ValidationOptions) {
   return (object: object, propertyName: string) =>
@@ -81,7 +81,7 @@ export class CreateTopicDto {
 
   @ApiProperty({
     example: '(lumi OR @lumi_br OR #lumi) -is:retweet',
-    description: 'X recent-search query (≤ 512 characters). On Bluesky each positive term is searched and the whole query is applied to the results.',
+    description: `X recent-search query (≤ ${MAX_QUERY_LENGTH} characters). On Bluesky each positive term is searched and the whole query is applied to the results.`,
   })
   @IsSearchQuery()
   query: string;

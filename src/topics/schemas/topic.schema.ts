@@ -1,10 +1,10 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Types } from 'mongoose';
+import type { Platform } from '../../common/platform';
+import { MAX_QUERY_LENGTH } from '../query/syntax';
 
-export const PLATFORMS = ['x', 'bluesky', 'mastodon'] as const;
-export type Platform = (typeof PLATFORMS)[number];
-/** How each network is named to a user (messages, errors). */
-export const PLATFORM_NAMES: Record<Platform, string> = { x: 'X', bluesky: 'Bluesky', mastodon: 'Mastodon' };
+/** Still read from here by `src/reports` and `src/exports`; new code imports `common/platform`. */
+export { PLATFORM_NAMES, PLATFORMS, type Platform } from '../../common/platform';
 
 export interface OwnedAccount {
   platform: Platform;
@@ -23,7 +23,7 @@ export class Topic {
   name: string;
 
   /** X recent-search query. */
-  @Prop({ required: true, maxlength: 512 })
+  @Prop({ required: true, maxlength: MAX_QUERY_LENGTH })
   query: string;
 
   @Prop({ type: [String], default: ['x'] })

@@ -11,7 +11,8 @@ import {
   type RateLimitOptions,
   type TlsKeyPair,
 } from '../../emulator-http-server';
-import { clauseMatches, normalize, parseSearchQuery, words } from '../../emulator-search-text';
+import { foldedWords, foldText } from '../../../common/text';
+import { networkClauseMatches, parseNetworkSearch } from '../../../topics/query';
 
 /** Every account's (app) password unless the options give another. */
 export const BLUESKY_EMULATOR_PASSWORD = 'test-app-password-1234';
@@ -305,8 +306,8 @@ export class BlueskyEmulator {
       counts,
       deleted: false,
       seq: ++this.seq,
-      words: words(record.text),
-      tags: new Set(tags.map((tag) => normalize(tag))),
+      words: foldedWords(record.text),
+      tags: new Set(tags.map((tag) => foldText(tag))),
       langs: (record.langs ?? []).map((lang) => lang.toLowerCase()),
     };
     this.posts.set(uri, post);
@@ -700,15 +701,15 @@ export class BlueskyEmulator {
     const authorParam = atIdentifierParam(query, 'author', false);
     // An unknown author matches nothing.
     const author = authorParam === undefined ? undefined : (this.findUser(authorParam) ?? null);
-    const tagParams = query.getAll('tag').map((tag) => normalize(tag.replace(/^[#＃]/, '')));
+    const tagParams = query.getAll('tag').map((tag) => foldText(tag.replace(/^[#＃]/, '')));
     const offset = offsetCursor(query.get('cursor'));
-    const clauses = parseSearchQuery(q);
+    const clauses = parseNetworkSearch(q);
 
     const hits = [...this.posts.values()].filter(
       (post) =>
         !post.deleted &&
         clauses.length > 0 &&
-        clauses.every((clause) => clauseMatches(clause, post)) &&
+        clauses.every((clause) => networkClauseMatches(clause, post)) &&
         (sinceMs === undefined || post.sortAtMs >= sinceMs) &&
         (untilMs === undefined || post.sortAtMs < untilMs) &&
         (lang === undefined || post.langs.some((l) => l === lang || l.startsWith(`${lang}-`))) &&

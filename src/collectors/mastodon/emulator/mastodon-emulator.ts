@@ -9,7 +9,8 @@ import {
   type RateLimitOptions,
   type TlsKeyPair,
 } from '../../emulator-http-server';
-import { clauseMatches, normalize, parseSearchQuery, words } from '../../emulator-search-text';
+import { foldedWords, foldText } from '../../../common/text';
+import { networkClauseMatches, parseNetworkSearch } from '../../../topics/query';
 import { graphemeLength } from '../../collector';
 
 /** The access token the emulator accepts unless the options give another. */
@@ -371,8 +372,8 @@ export class MastodonEmulator {
       content: rendered.html,
       mentions: rendered.mentions,
       tags: rendered.tags,
-      tagSet: new Set(rendered.tags.map(normalize)),
-      words: [...words(text), ...words(s.spoilerText)],
+      tagSet: new Set(rendered.tags.map(foldText)),
+      words: [...foldedWords(text), ...foldedWords(s.spoilerText)],
     };
     this.statuses.set(status.id, status);
     if (s.parent) s.parent.counts.repliesCount += 1;
@@ -648,7 +649,7 @@ export class MastodonEmulator {
         // Mastodon's without_replies keeps self-replies (threads)
         !(excludeReplies && s.inReplyTo && s.inReplyTo.account !== account) &&
         !(excludeReblogs && s.reblogOf) &&
-        (!tagged || (s.reblogOf === undefined && s.tagSet.has(normalize(tagged.replace(/^#/, ''))))),
+        (!tagged || (s.reblogOf === undefined && s.tagSet.has(foldText(tagged.replace(/^#/, ''))))),
     );
     return this.paged(ctx, items);
   }
@@ -656,11 +657,11 @@ export class MastodonEmulator {
   /** Public statuses using the hashtag (case- and accent-insensitive); no reblogs. */
   private tagTimeline(ctx: CallContext): Answer {
     const { query } = ctx;
-    const tag = normalize(ctx.arg.replace(/^[#＃]/, ''));
+    const tag = foldText(ctx.arg.replace(/^[#＃]/, ''));
     if (truthy(query, 'only_media')) return this.paged(ctx, []);
-    const any = [tag, ...arrayParam(query, 'any').map((t) => normalize(t))];
-    const all = arrayParam(query, 'all').map((t) => normalize(t));
-    const none = arrayParam(query, 'none').map((t) => normalize(t));
+    const any = [tag, ...arrayParam(query, 'any').map((t) => foldText(t))];
+    const all = arrayParam(query, 'all').map((t) => foldText(t));
+    const none = arrayParam(query, 'none').map((t) => foldText(t));
     const local = truthy(query, 'local');
     const remote = truthy(query, 'remote');
     const items = [...this.statuses.values()].filter(
@@ -747,14 +748,14 @@ export class MastodonEmulator {
         (s) => !s.reblogOf && this.visible(s) && (this.statusUrl(s) === trimmed || this.statusUri(s) === trimmed),
       );
     } else {
-      const clauses = parseSearchQuery(trimmed);
+      const clauses = parseNetworkSearch(trimmed);
       hits = [...this.statuses.values()].filter(
         (s) =>
           !s.deleted &&
           !s.reblogOf &&
           s.visibility === 'public' &&
           clauses.length > 0 &&
-          clauses.every((clause) => clauseMatches(clause, { words: s.words, tags: s.tagSet })),
+          clauses.every((clause) => networkClauseMatches(clause, { words: s.words, tags: s.tagSet })),
       );
     }
     hits = hits
@@ -1009,7 +1010,7 @@ export class MastodonEmulator {
       const end = start + m[0].length;
       if (!free(start, end)) continue;
       const tag = m[1];
-      if (!tags.some((t) => normalize(t) === normalize(tag))) tags.push(tag);
+      if (!tags.some((t) => foldText(t) === foldText(tag))) tags.push(tag);
       const href = `https://${author.domain}/tags/${encodeURIComponent(tag)}`;
       entities.push({ start, end, html: `<a href="${escapeHtml(href)}" class="mention hashtag" rel="tag">#<span>${escapeHtml(tag)}</span></a>` });
     }

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { createXClient } from '../x-client.factory';
 import { DemoTrafficGenerator } from './demo-traffic-generator';
-import { matchesQuery, parseSearchQuery } from './search-query';
+import { matches, parseQuery } from '../../../topics/query';
 import { XApiEmulator } from './x-api-emulator';
 import type { EmulatedTweet } from './x-emulator.types';
 
@@ -38,7 +38,7 @@ describe('DemoTrafficGenerator', () => {
     expect(brand.brand.name).toBe('Lumi');
     expect(brand.ownedAccounts.map((a) => a.handle)).toEqual(['lumi_br', 'lumi_ajuda']);
     expect(brand.query).toBe('(lumi OR @lumi_br OR @lumi_ajuda OR #lumi) -is:retweet');
-    expect(() => parseSearchQuery(brand.query)).not.toThrow();
+    expect(() => parseQuery(brand.query)).not.toThrow();
     for (const account of brand.ownedAccounts) expect(emulator.getUserByUsername(account.handle)?.id).toBe(account.id);
   });
 
@@ -90,8 +90,8 @@ describe('DemoTrafficGenerator', () => {
   });
 
   it('makes every customer post about the brand match the query, and leaves noise and retweets out', () => {
-    const tree = parseSearchQuery(brand.query);
-    const matching = emulator.store.newestFirst().filter((r) => matchesQuery(tree, r.searchable));
+    const tree = parseQuery(brand.query);
+    const matching = emulator.store.newestFirst().filter((r) => matches(tree, r.searchable));
     const matchedIds = new Set(matching.map((r) => r.tweet.id));
     const isRetweet = (t: EmulatedTweet) => t.referenced_tweets?.some((r) => r.type === 'retweeted') ?? false;
     const customerMentions = customerTweets.filter((t) => !isRetweet(t));

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { foldText } from '../../../common/text';
 import { brandSearchQuery, LUMI_BRAND, type DemoAccount, type DemoBrand } from './demo-brand';
 import {
   BRAND_REPLY_TEMPLATES,
@@ -748,9 +749,5 @@ function buildCustomers(random: SeededRandom, count: number): Customer[] {
 }
 
 function plain(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9_]/g, '');
+  return foldText(text).replace(/[^a-z0-9_]/g, '');
 }

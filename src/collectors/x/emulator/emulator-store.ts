@@ -1,6 +1,7 @@
-import type { SearchableTweet } from './search-query';
+import { foldText, searchTokens } from '../../../common/text';
+import type { SearchablePost } from '../../../topics/query';
 import { isSnowflakeLike, snowflakeId, X_EPOCH_MS } from './snowflake';
-import { extractEntities, foldText, searchTokens, wrapUrls } from './tweet-text';
+import { extractEntities, wrapUrls } from './tweet-text';
 import type {
   EmulatedTweet,
   EmulatedUser,
@@ -17,7 +18,7 @@ export interface TweetRecord {
   /** BigInt of the id: pagination compares ids numerically */
   key: bigint;
   createdMs: number;
-  searchable: SearchableTweet;
+  searchable: SearchablePost;
 }
 
 const DEFAULT_TWEET_METRICS: TweetPublicMetrics = {
@@ -212,7 +213,7 @@ export class EmulatorStore {
     return record;
   }
 
-  private searchableOf(tweet: EmulatedTweet, author: EmulatedUser): SearchableTweet {
+  private searchableOf(tweet: EmulatedTweet, author: EmulatedUser): SearchablePost {
     // Keywords also match the expanded URLs behind t.co links, as X documents.
     const tokens = [...searchTokens(tweet.text), ...tweet.entities.urls.flatMap((u) => searchTokens(u.expanded_url))];
     const replyTo = tweet.referenced_tweets?.find((ref) => ref.type === 'replied_to');

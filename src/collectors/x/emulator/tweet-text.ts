@@ -2,26 +2,15 @@ import { createHash } from 'node:crypto';
 import type { HashtagEntity, MentionEntity, TweetEntities, UrlEntity } from './x-emulator.types';
 
 /**
- * Text handling shared by the store and the search matcher: X's entity extraction (hashtags, mentions,
- * cashtags, URLs wrapped in t.co links) and the tokenisation that keyword search matches against.
- * Entity offsets count Unicode code points, as X API v2 does, not UTF-16 units.
+ * X's entity extraction (hashtags, mentions, cashtags, URLs wrapped in t.co links), as the store
+ * runs it on every new post. Entity offsets count Unicode code points, as X API v2 does, not UTF-16
+ * units. Keyword tokens are common/text.ts's `searchTokens`.
  */
 
 const URL_PATTERN = /https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]]/g;
 const HASHTAG_PATTERN = /(^|[^\p{L}\p{N}_&#])[#＃]([\p{L}\p{M}\p{N}_]*[\p{L}\p{M}_][\p{L}\p{M}\p{N}_]*)/gu;
 const MENTION_PATTERN = /(^|[^\p{L}\p{N}_@])[@＠]([A-Za-z0-9_]{1,15})(?![A-Za-z0-9_@])/gu;
 const CASHTAG_PATTERN = /(^|\s)\$([A-Za-z]{1,6}(?:[._][A-Za-z]{1,2})?)(?![\p{L}\p{N}])/gu;
-const TOKEN_PATTERN = /[\p{L}\p{M}\p{N}_]+|\p{Extended_Pictographic}/gu;
-
-/** Lower case without accents: X search normalises "cartão" and "cartao" to the same token. */
-export function foldText(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-}
-
-/** Keyword tokens of a text: words split on punctuation, symbols and separators; each emoji a token. */
-export function searchTokens(text: string): string[] {
-  return foldText(text).match(TOKEN_PATTERN) ?? [];
-}
 
 /** Replaces each URL with a deterministic t.co link, as X does when a post is created. */
 export function wrapUrls(text: string): { text: string; links: Map<string, string> } {

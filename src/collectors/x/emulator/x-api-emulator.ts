@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { alterCopy } from '../../emulator-http-server';
 import { EmulatorStore, type TweetRecord } from './emulator-store';
 import { SeededRandom } from './seeded-random';
-import { matchesQuery, parseSearchQuery, SearchQueryError, type QueryNode } from './search-query';
+import { matches as matchesQuery, parseQuery, QuerySyntaxError, type QueryNode } from '../../../topics/query';
 import { generateLocalCertificate, type TlsKeyPair } from './self-signed-certificate';
 import { firstSnowflakeAt, isSnowflakeLike, snowflakeTime } from './snowflake';
 import {
@@ -457,9 +457,9 @@ export class XApiEmulator {
     }
     let tree: QueryNode;
     try {
-      tree = parseSearchQuery(text);
+      tree = parseQuery(text);
     } catch (error) {
-      if (error instanceof SearchQueryError) throw invalidRequest({ parameter: 'query', value: text, message: error.message });
+      if (error instanceof QuerySyntaxError) throw invalidRequest({ parameter: 'query', value: text, message: error.message });
       throw error;
     }
     const maxResults = Math.min(intParam(query, 'max_results', 10, 10, 100), this.options.maxPageSize ?? Infinity);

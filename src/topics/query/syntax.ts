@@ -1,14 +1,16 @@
-import { foldText, searchTokens } from './tweet-text';
+import { foldText, searchTokens } from '../../common/text';
 
 /**
- * A realistic subset of X API v2 search syntax, parsed into a tree and matched against stored tweets:
- * keywords (tokenised, case- and accent-insensitive), "exact phrases", implicit AND, OR (AND binds tighter,
- * as X documents), parentheses, negation with -, and the operators below. Queries X would refuse
- * (unbalanced parentheses, an upper-case AND, unknown operators, only negated or only
- * conjunction-required clauses, over 512 characters) throw SearchQueryError with a message in X's wording
- * where we know it.
+ * The topic query language: X API v2 search syntax, parsed into a tree whose nodes carry their
+ * 1-based position in the query (for error messages). Keywords (tokenised, case- and
+ * accent-insensitive), "exact phrases", implicit AND, OR (AND binds tighter, as X documents),
+ * parentheses, negation with -, and the operators below. Queries X would refuse (unbalanced
+ * parentheses, an upper-case AND, unknown operators, only negated or only conjunction-required
+ * clauses, over MAX_QUERY_LENGTH characters) throw QuerySyntaxError with a message in X's wording
+ * where we know it, so the X emulator can answer with it as X would.
  */
 
+/** X's limit for a recent-search query on the basic and pro tiers, and so for a topic's query. */
 export const MAX_QUERY_LENGTH = 512;
 
 export type Clause =
@@ -24,8 +26,8 @@ export type Clause =
   | { type: 'is'; flag: IsFlag }
   | { type: 'has'; what: HasWhat };
 
-type IsFlag = 'retweet' | 'reply' | 'quote' | 'verified';
-type HasWhat = 'hashtags' | 'cashtags' | 'links' | 'mentions' | 'media' | 'images' | 'videos' | 'geo';
+export type IsFlag = 'retweet' | 'reply' | 'quote' | 'verified';
+export type HasWhat = 'hashtags' | 'cashtags' | 'links' | 'mentions' | 'media' | 'images' | 'videos' | 'geo';
 
 export type QueryNode =
   | { kind: 'and'; children: QueryNode[] }
@@ -33,29 +35,7 @@ export type QueryNode =
   | { kind: 'not'; child: QueryNode; position: number }
   | { kind: 'clause'; clause: Clause; position: number; source: string };
 
-/** What the matcher needs to know about one tweet; the store precomputes it. */
-export interface SearchableTweet {
-  tokens: readonly string[];
-  tokenSet: ReadonlySet<string>;
-  hashtags: ReadonlySet<string>;
-  mentions: ReadonlySet<string>;
-  cashtags: ReadonlySet<string>;
-  urls: readonly string[];
-  authorId: string;
-  authorUsername: string;
-  authorVerified: boolean;
-  inReplyToUserId?: string;
-  inReplyToUsername?: string;
-  inReplyToTweetId?: string;
-  retweetedTweetId?: string;
-  retweetedUserId?: string;
-  retweetedUsername?: string;
-  quotedTweetId?: string;
-  conversationId: string;
-  lang: string;
-}
-
-export class SearchQueryError extends Error {
+export class QuerySyntaxError extends Error {
   constructor(
     readonly detail: string,
     readonly position?: number,
@@ -63,7 +43,7 @@ export class SearchQueryError extends Error {
     super(
       `There were errors processing your request: ${detail}${position === undefined ? '' : ` (at position ${position})`}`,
     );
-    this.name = 'SearchQueryError';
+    this.name = 'QuerySyntaxError';
   }
 }
 
@@ -92,96 +72,25 @@ type Token =
   | { t: 'phrase'; value: string; position: number }
   | { t: 'word'; value: string; quotedValue?: string; position: number };
 
-export function parseSearchQuery(query: string): QueryNode {
-  if (query.trim().length === 0) throw new SearchQueryError('The query is empty');
+export function parseQuery(query: string): QueryNode {
+  if (query.trim().length === 0) throw new QuerySyntaxError('The query is empty');
   if (query.length > MAX_QUERY_LENGTH) {
-    throw new SearchQueryError(`Rule length exceeds ${MAX_QUERY_LENGTH} characters`);
+    throw new QuerySyntaxError(`Rule length exceeds ${MAX_QUERY_LENGTH} characters`);
   }
   const tokens = lex(query);
   const parser = new Parser(tokens);
   const tree = parser.parseQuery();
   if (!hasPositiveClause(tree)) {
-    throw new SearchQueryError('Rules must contain a non-negation term', 1);
+    throw new QuerySyntaxError('Rules must contain a non-negation term', 1);
   }
   if (!hasPositiveStandalone(tree)) {
     const first = firstConjunctionRequired(tree);
-    throw new SearchQueryError(
+    throw new QuerySyntaxError(
       `Rules must contain at least one standalone operator; ${first ? `'${first.source}' ` : ''}requires conjunction with a standalone operator`,
       first?.position ?? 1,
     );
   }
   return tree;
-}
-
-export function matchesQuery(node: QueryNode, tweet: SearchableTweet): boolean {
-  switch (node.kind) {
-    case 'and':
-      return node.children.every((child) => matchesQuery(child, tweet));
-    case 'or':
-      return node.children.some((child) => matchesQuery(child, tweet));
-    case 'not':
-      return !matchesQuery(node.child, tweet);
-    case 'clause':
-      return matchesClause(node.clause, tweet);
-  }
-}
-
-function matchesClause(clause: Clause, tweet: SearchableTweet): boolean {
-  switch (clause.type) {
-    case 'keyword':
-    case 'phrase':
-      return clause.tokens.length === 1 ? tweet.tokenSet.has(clause.tokens[0]) : containsSequence(tweet.tokens, clause.tokens);
-    case 'hashtag':
-      return tweet.hashtags.has(clause.tag);
-    case 'mention':
-      return tweet.mentions.has(clause.username);
-    case 'cashtag':
-      return tweet.cashtags.has(clause.tag);
-    case 'from':
-      return sameUser(clause.user, tweet.authorId, tweet.authorUsername);
-    case 'to':
-      return sameUser(clause.user, tweet.inReplyToUserId, tweet.inReplyToUsername);
-    case 'retweets_of':
-      return sameUser(clause.user, tweet.retweetedUserId, tweet.retweetedUsername);
-    case 'url':
-      return tweet.urls.some((url) => url.includes(clause.value));
-    case 'conversation_id':
-      return tweet.conversationId === clause.id;
-    case 'in_reply_to_tweet_id':
-      return tweet.inReplyToTweetId === clause.id;
-    case 'retweets_of_tweet_id':
-      return tweet.retweetedTweetId === clause.id;
-    case 'quotes_of_tweet_id':
-      return tweet.quotedTweetId === clause.id;
-    case 'lang':
-      return tweet.lang === clause.lang;
-    case 'is':
-      if (clause.flag === 'retweet') return tweet.retweetedTweetId !== undefined;
-      if (clause.flag === 'reply') return tweet.inReplyToTweetId !== undefined;
-      if (clause.flag === 'quote') return tweet.quotedTweetId !== undefined;
-      return tweet.authorVerified;
-    case 'has':
-      if (clause.what === 'hashtags') return tweet.hashtags.size > 0;
-      if (clause.what === 'cashtags') return tweet.cashtags.size > 0;
-      if (clause.what === 'mentions') return tweet.mentions.size > 0;
-      if (clause.what === 'links') return tweet.urls.length > 0;
-      // The emulator holds no media, places or polls.
-      return false;
-  }
-}
-
-function sameUser(wanted: string, id: string | undefined, username: string | undefined): boolean {
-  return wanted === id || wanted === username;
-}
-
-function containsSequence(haystack: readonly string[], needle: readonly string[]): boolean {
-  outer: for (let i = 0; i + needle.length <= haystack.length; i += 1) {
-    for (let j = 0; j < needle.length; j += 1) {
-      if (haystack[i + j] !== needle[j]) continue outer;
-    }
-    return true;
-  }
-  return false;
 }
 
 function lex(query: string): Token[] {
@@ -200,13 +109,13 @@ function lex(query: string): Token[] {
       i += 1;
     } else if (ch === '"') {
       const close = query.indexOf('"', i + 1);
-      if (close < 0) throw new SearchQueryError('Unterminated quoted phrase', position);
+      if (close < 0) throw new QuerySyntaxError('Unterminated quoted phrase', position);
       tokens.push({ t: 'phrase', value: query.slice(i + 1, close), position });
       i = close + 1;
     } else if (ch === '-') {
       const nextChar = query[i + 1];
       if (nextChar === undefined || /\s/.test(nextChar) || nextChar === ')' || nextChar === '-') {
-        throw new SearchQueryError("Negation '-' must be followed by a term", position);
+        throw new QuerySyntaxError("Negation '-' must be followed by a term", position);
       }
       tokens.push({ t: 'neg', position });
       i += 1;
@@ -218,13 +127,13 @@ function lex(query: string): Token[] {
         tokens.push({ t: 'or', position });
         i = j;
       } else if (value === 'AND') {
-        throw new SearchQueryError(
+        throw new QuerySyntaxError(
           'Ambiguous use of and as a keyword. Use a space to logically join two clauses, or "and" to find occurrences of and in text',
           position,
         );
       } else if (value.endsWith(':') && query[j] === '"') {
         const close = query.indexOf('"', j + 1);
-        if (close < 0) throw new SearchQueryError('Unterminated quoted phrase', j + 1);
+        if (close < 0) throw new QuerySyntaxError('Unterminated quoted phrase', j + 1);
         tokens.push({ t: 'word', value, quotedValue: query.slice(j + 1, close), position });
         i = close + 1;
       } else {
@@ -245,8 +154,8 @@ class Parser {
     const node = this.parseOr();
     const extra = this.tokens[this.index];
     if (extra) {
-      if (extra.t === 'rparen') throw new SearchQueryError("Unexpected ')' without a matching '('", extra.position);
-      throw new SearchQueryError('Unexpected token', extra.position);
+      if (extra.t === 'rparen') throw new QuerySyntaxError("Unexpected ')' without a matching '('", extra.position);
+      throw new QuerySyntaxError('Unexpected token', extra.position);
     }
     return node;
   }
@@ -276,7 +185,7 @@ class Parser {
     }
     if (children.length === 0) {
       const token = this.peek();
-      throw new SearchQueryError('Empty group', token?.position);
+      throw new QuerySyntaxError('Empty group', token?.position);
     }
     return children.length === 1 ? children[0] : { kind: 'and', children };
   }
@@ -292,24 +201,24 @@ class Parser {
 
   private parsePrimary(): QueryNode {
     const token = this.tokens[this.index];
-    if (!token) throw new SearchQueryError('Unexpected end of query');
+    if (!token) throw new QuerySyntaxError('Unexpected end of query');
     this.index += 1;
     if (token.t === 'lparen') {
-      if (this.peek()?.t === 'rparen') throw new SearchQueryError('Empty group', token.position);
+      if (this.peek()?.t === 'rparen') throw new QuerySyntaxError('Empty group', token.position);
       const inner = this.parseOr();
       const close = this.tokens[this.index];
-      if (!close || close.t !== 'rparen') throw new SearchQueryError("Missing closing parenthesis ')'", token.position);
+      if (!close || close.t !== 'rparen') throw new QuerySyntaxError("Missing closing parenthesis ')'", token.position);
       this.index += 1;
       return inner;
     }
     if (token.t === 'phrase') {
       const tokens = searchTokens(token.value);
-      if (tokens.length === 0) throw new SearchQueryError('Empty quoted phrase', token.position);
+      if (tokens.length === 0) throw new QuerySyntaxError('Empty quoted phrase', token.position);
       return { kind: 'clause', clause: { type: 'phrase', tokens }, position: token.position, source: `"${token.value}"` };
     }
     if (token.t === 'word') return { kind: 'clause', clause: parseWord(token), position: token.position, source: token.value };
     if (token.t === 'or') throw ambiguousOr(token.position);
-    throw new SearchQueryError("Unexpected ')' without a matching '('", token.position);
+    throw new QuerySyntaxError("Unexpected ')' without a matching '('", token.position);
   }
 
   private peek(): Token | undefined {
@@ -317,8 +226,8 @@ class Parser {
   }
 }
 
-function ambiguousOr(position: number): SearchQueryError {
-  return new SearchQueryError(
+function ambiguousOr(position: number): QuerySyntaxError {
+  return new QuerySyntaxError(
     'Ambiguous use of or as a keyword. Use a space to logically join two clauses, or "or" to find occurrences of or in text',
     position,
   );
@@ -329,7 +238,7 @@ function parseWord(token: { value: string; quotedValue?: string; position: numbe
   if (word.length > 1 && (word[0] === '#' || word[0] === '＃')) return { type: 'hashtag', tag: foldText(word.slice(1)) };
   if (word.length > 1 && (word[0] === '@' || word[0] === '＠')) {
     const username = word.slice(1).toLowerCase();
-    if (!/^[a-z0-9_]{1,15}$/.test(username)) throw new SearchQueryError(`Invalid username '${word}'`, token.position);
+    if (!/^[a-z0-9_]{1,15}$/.test(username)) throw new QuerySyntaxError(`Invalid username '${word}'`, token.position);
     return { type: 'mention', username };
   }
   if (/^\$[A-Za-z]/.test(word)) return { type: 'cashtag', tag: word.slice(1).toLowerCase() };
@@ -340,13 +249,13 @@ function parseWord(token: { value: string; quotedValue?: string; position: numbe
     return parseOperator(name, value, token.position);
   }
   const tokens = searchTokens(word);
-  if (tokens.length === 0) throw new SearchQueryError(`Invalid term '${word}'`, token.position);
+  if (tokens.length === 0) throw new QuerySyntaxError(`Invalid term '${word}'`, token.position);
   return { type: 'keyword', tokens };
 }
 
 function parseOperator(name: string, value: string, position: number): Clause {
   const invalid = (operator: string) =>
-    new SearchQueryError(
+    new QuerySyntaxError(
       `Reference to invalid operator '${operator}'. Operator is not available in current product or product packaging. Please refer to complete available operator list at http://t.co/operators.`,
       position,
     );
@@ -358,20 +267,20 @@ function parseOperator(name: string, value: string, position: number): Clause {
     if (!HAS_VALUES.has(value)) throw invalid(`has:${value}`);
     return { type: 'has', what: value as HasWhat };
   }
-  if (value.length === 0) throw new SearchQueryError(`Operator '${name}:' requires a value`, position);
+  if (value.length === 0) throw new QuerySyntaxError(`Operator '${name}:' requires a value`, position);
   if (USER_OPERATORS.has(name)) {
     const user = value.replace(/^@/, '').toLowerCase();
     if (!/^[a-z0-9_]{1,15}$/.test(user) && !/^[0-9]{1,19}$/.test(user)) {
-      throw new SearchQueryError(`Invalid username '${value}' for operator '${name}:'`, position);
+      throw new QuerySyntaxError(`Invalid username '${value}' for operator '${name}:'`, position);
     }
     return { type: name as 'from' | 'to' | 'retweets_of', user };
   }
   if (ID_OPERATORS.has(name)) {
-    if (!/^[0-9]{1,19}$/.test(value)) throw new SearchQueryError(`Invalid id '${value}' for operator '${name}:'`, position);
+    if (!/^[0-9]{1,19}$/.test(value)) throw new QuerySyntaxError(`Invalid id '${value}' for operator '${name}:'`, position);
     return { type: name as 'conversation_id', id: value };
   }
   if (name === 'lang') {
-    if (!/^[a-z]{2,3}(-[a-z]{2,4})?$/i.test(value)) throw new SearchQueryError(`Invalid language '${value}'`, position);
+    if (!/^[a-z]{2,3}(-[a-z]{2,4})?$/i.test(value)) throw new QuerySyntaxError(`Invalid language '${value}'`, position);
     return { type: 'lang', lang: value.toLowerCase() };
   }
   if (name === 'url') return { type: 'url', value: foldText(value) };

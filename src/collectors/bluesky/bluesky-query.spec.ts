@@ -1,6 +1,6 @@
-import type { BlueskyPost } from './bluesky/bluesky-payload';
-import { searchTermsFor, TopicQueryError, topicMatcher as compile } from './topic-query';
-import { didOfUri, queryableOf } from './bluesky/bluesky-query';
+import { topicMatcher as compile } from '../../topics/query';
+import type { BlueskyPost } from './bluesky-payload';
+import { didOfUri, queryableOf } from './bluesky-query';
 
 const topicMatcher = (query: string) => compile(query, queryableOf);
 
@@ -20,25 +20,6 @@ const post = (text: string, extra: { langs?: string[]; reply?: boolean; handle?:
       : undefined,
   },
   indexedAt: '2026-11-20T12:00:01.000Z',
-});
-
-describe('Bluesky search terms for an X query', () => {
-  it('searches every branch of an OR, and nothing for negations and operators', () => {
-    expect(searchTermsFor('(lumi OR @lumi_br OR #lumi) -is:retweet')).toEqual(['lumi', 'lumi_br', '#lumi']);
-    expect(searchTermsFor('"cartão lumi" lang:pt -spam')).toEqual(['"cartão lumi"']);
-  });
-
-  it('searches one conjunct of an AND: the fewest searches, then the most specific term', () => {
-    expect(searchTermsFor('lumi cartão')).toEqual(['cartão']);
-    expect(searchTermsFor('(lumi OR lumibank) fatura')).toEqual(['fatura']);
-    expect(searchTermsFor('(lumi OR lumibank) (fatura OR boleto OR pix)')).toEqual(['lumi', 'lumibank']);
-  });
-
-  it('refuses a query with nothing searchable or too many searches', () => {
-    expect(() => searchTermsFor('from:lumi_br lumi')).not.toThrow();
-    expect(() => searchTermsFor(Array.from({ length: 11 }, (_, i) => `word${i}`).join(' OR '))).toThrow(TopicQueryError);
-    expect(() => searchTermsFor('(lumi OR from:lumi_br)')).toThrow(/no keyword/);
-  });
 });
 
 describe('the topic query applied to Bluesky posts (searchableOf through queryableOf)', () => {
