@@ -1,7 +1,7 @@
 import { BOUNDARY, LexiconAnalysis } from '../sentiment/lexicon-analyzer';
 import { BOUNDARY_HASH, cap, FeatureSink } from '../sentiment/features';
 import { mix, tokenHashesOf } from '../sentiment/token-hashes';
-import { PROBLEM, SERVICE, TIME } from './request-words';
+import { PROBLEM, SERVICE, SOLVED, TIME } from './request-words';
 
 /**
  * What the intent model reads about a post: the default keyword rules' verdicts (one column per
@@ -39,6 +39,8 @@ export const INTENT_DENSE_FEATURES = [
   'problemWords',
   'serviceAndProblem',
   'timeWords',
+  'solvedWords',
+  'solvedAndProblem',
 ] as const;
 
 export const INTENT_DENSE_COUNT = INTENT_DENSE_FEATURES.length;
@@ -92,6 +94,7 @@ export function visitIntentFeatures(e: IntentEvidence, options: IntentFeatureOpt
   let service = 0;
   let problem = 0;
   let time = 0;
+  let solved = 0;
   let previous = BOUNDARY_HASH;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
@@ -104,6 +107,11 @@ export function visitIntentFeatures(e: IntentEvidence, options: IntentFeatureOpt
         // "nunca tive problema" is praise: a problem word inside a negation's scope does not count.
         if (bits & PROBLEM && !a.negated[i]) problem++;
         if (bits & TIME) time++;
+        // "não resolveram" is a problem; "resolveram rapidinho" is a story of a fix.
+        if (bits & SOLVED) {
+          if (a.negated[i]) problem++;
+          else solved++;
+        }
       }
       // "not working" and "working" ask for different things; inside a negation's scope the
       // word is its own feature.
@@ -126,4 +134,6 @@ export function visitIntentFeatures(e: IntentEvidence, options: IntentFeatureOpt
   dense(25, cap(problem, 3));
   dense(26, service > 0 && problem > 0 ? 1 : 0);
   dense(27, cap(time, 2));
+  dense(28, cap(solved, 2));
+  dense(29, solved > 0 && problem > 0 ? 1 : 0);
 }

@@ -28,12 +28,13 @@ const PROBLEM_WORDS = `
 failed fail fails failing error declined blocked locked missing stolen lost wrong twice double still yet pending
 stuck broken cracked damaged defect defective frozen hacked disappeared reversed unauthorized fraud late delay delayed
 cancelled canceled charged overcharged problem issue issues down crashed crashing hold waiting nobody without loops
-again
+again trying tried difficult rude disrespectful scratched dented
 erro falhou falha recusado recusada recusou bloqueado bloqueada bloquearam sumiu sumiram roubado roubaram perdi errado
 errada duas ainda pendente parado parada quebrado quebrada defeito danificado hackeado hackeada invadida invadiram
 clonaram clonado indevida indevido atrasado atrasada atraso cancelaram travou trava travando caiu demora demorando
 aguardando esperando problema problemas consigo consegui ninguem promessa promessas impossivel continua continuam
-sem
+sem tentando tentei tentativas dificuldade dificil grosseiro grosseira grosseria descaso desrespeito arranhado
+arranhoes riscado amassado
 `;
 
 /** How long something has taken: a customer counting the days is waiting for an answer. */
@@ -42,11 +43,26 @@ minutes minute hours hour days day weeks week months month yesterday since alrea
 minutos minuto horas hora dias dia semanas semana meses mes ontem desde ja faz
 `;
 
+/**
+ * Words of a problem that is over or never came (solved, arrived, working, quick, resolveram,
+ * chegou, funcionando, rapidinho): "o estorno caiu em 2 dias, nunca vi tão rápido" tells a
+ * story of a fix, not a request. Inside a negation's scope they count as a problem instead
+ * ("não resolveram", "not fixed").
+ */
+const SOLVED_WORDS = `
+solved sorted fixed resolved arrived received working works worked quick quickly fast faster speedy smooth smoothly
+perfect perfectly flawless seamless hassle-free painless easy easily instantly promptly efficient
+resolvido resolvida resolvidos resolveram resolveu resolvi solucionado solucionaram chegou chegaram chegando
+recebi funcionando funciona funcionou rapido rapida rapidinho rapidez agilidade agil eficiente eficiencia certinho
+certinha perfeito perfeita tranquilo tranquila facil facilidade pratico pratica instantaneo burocracia
+`;
+
 const words = (list: string) => list.split(/\s+/).filter(Boolean);
 
 export const SERVICE = 1;
 export const PROBLEM = 2;
 export const TIME = 4;
+export const SOLVED = 8;
 
 /** Folded word -> SERVICE | PROBLEM bits. */
 export const REQUEST_WORDS: ReadonlyMap<string, number> = (() => {
@@ -54,5 +70,6 @@ export const REQUEST_WORDS: ReadonlyMap<string, number> = (() => {
   for (const w of words(SERVICE_WORDS)) map.set(w, (map.get(w) ?? 0) | SERVICE);
   for (const w of words(PROBLEM_WORDS)) map.set(w, (map.get(w) ?? 0) | PROBLEM);
   for (const w of words(TIME_WORDS)) map.set(w, (map.get(w) ?? 0) | TIME);
+  for (const w of words(SOLVED_WORDS)) map.set(w, (map.get(w) ?? 0) | SOLVED);
   return map;
 })();
