@@ -1,6 +1,7 @@
 /**
- * The overview's charts over time, one `/reports/timeseries` call per series, drawn with ECharts
- * (canvas renderer; tooltips in rich-text mode so the strict CSP needs no inline styles).
+ * Draws the catalogue's charts over time (GET /reports/kpis `charts`), one `/reports/timeseries`
+ * call per series, with ECharts (canvas renderer; tooltips in rich-text mode so the strict CSP
+ * needs no inline styles).
  */
 import * as echarts from './vendor/echarts.esm.min.mjs';
 import * as fmt from './format.js';
@@ -14,70 +15,6 @@ export const COLORS = {
   accent: '#d9730d',
   teal: '#00897b',
   violet: '#6a3d9a',
-};
-
-const HOUR = 3600;
-
-/** Each chart: its series (KPI API names), which axis each sits on, how values read, and its rows. */
-export const CHARTS = {
-  volumeBySentiment: {
-    title: 'chart.volumeBySentiment',
-    series: [
-      { metric: 'sentiment.positive', type: 'bar', stack: 'volume', color: COLORS.positive, kind: 'count' },
-      { metric: 'sentiment.neutral', type: 'bar', stack: 'volume', color: COLORS.neutral, kind: 'count' },
-      { metric: 'sentiment.negative', type: 'bar', stack: 'volume', color: COLORS.negative, kind: 'count' },
-    ],
-    rows: (from, to) => ({ view: 'mentions', params: { range: 'custom', from, to } }),
-  },
-  supportByHour: {
-    title: 'chart.supportByHour',
-    interval: 'hour',
-    series: [{ metric: 'support.inbound', type: 'bar', color: COLORS.accent, kind: 'count' }],
-    rows: (from, to) => ({ view: 'mentions', params: { range: 'custom', from, to, intent: 'support-all' } }),
-  },
-  engagementRates: {
-    title: 'chart.engagementRates',
-    series: [
-      { metric: 'engagement.applauseRate', type: 'line', color: COLORS.primary, kind: 'decimal1' },
-      { metric: 'engagement.amplificationRate', type: 'line', color: COLORS.accent, kind: 'decimal1' },
-    ],
-  },
-  leads: {
-    title: 'chart.leads',
-    series: [
-      { metric: 'leads.social', type: 'bar', color: COLORS.teal, kind: 'count' },
-      { metric: 'leads.conversionRate', type: 'line', axis: 1, color: COLORS.violet, kind: 'percent' },
-    ],
-    axes: ['count', 'percent'],
-    rows: (from, to) => ({ view: 'records', id: 'leads', params: { range: 'custom', from, to, social: 'true' } }),
-  },
-  deflection: {
-    title: 'chart.deflection',
-    series: [
-      { metric: 'deflection.websiteSessions', type: 'bar', color: COLORS.neutral, kind: 'count' },
-      { metric: 'deflection.contactRatePer1kSessions', type: 'line', axis: 1, color: COLORS.negative, kind: 'decimal1' },
-    ],
-    axes: ['count', 'decimal1'],
-    rows: (from, to) => ({ view: 'records', id: 'contacts', params: { range: 'custom', from, to } }),
-  },
-  service: {
-    title: 'chart.service',
-    series: [
-      { metric: 'service.firstResponse.median', type: 'line', color: COLORS.primary, kind: 'duration', scale: 1 / HOUR },
-      { metric: 'service.firstResponse.mean', type: 'line', color: COLORS.accent, kind: 'duration', scale: 1 / HOUR },
-      { metric: 'service.slaCompliance', type: 'bar', axis: 1, color: COLORS.teal, kind: 'percent', opacity: 0.35 },
-    ],
-    axes: ['hours', 'percent'],
-    rows: (from, to) => ({ view: 'inbox', params: { tab: 'cases', opened: 'range', range: 'custom', from, to } }),
-  },
-  surveys: {
-    title: 'chart.surveys',
-    series: [
-      { metric: 'csat.score', type: 'line', color: COLORS.positive, kind: 'percent' },
-      { metric: 'nps.score', type: 'line', color: COLORS.primary, kind: 'score' },
-    ],
-    rows: (from, to) => ({ view: 'records', id: 'surveys', params: { range: 'custom', from, to } }),
-  },
 };
 
 const live = new Set();
@@ -97,8 +34,10 @@ function axisLabel(kind) {
 }
 
 /**
- * Draws one chart. `points[i]` are the `{ t, value }` points of `def.series[i]`; `buckets` are the
- * bucket starts (ISO) and `ends` their ends, used to open the rows of a clicked bucket.
+ * Draws one chart. `def.series[i]` is a catalogue series with its `name` (label), `kind` (display)
+ * and `scale`; its `color` names one of COLORS. `points[i]` are its `{ t, value }` points;
+ * `buckets` are the bucket starts (ISO) and `ends` their ends, used to open the rows of a clicked
+ * bucket.
  */
 export function drawChart(el, def, points, { interval, tz, ends, onBucket }) {
   const buckets = points[0]?.map((p) => p.t) ?? [];
@@ -107,7 +46,7 @@ export function drawChart(el, def, points, { interval, tz, ends, onBucket }) {
   const axes = def.axes ?? ['value'];
   chart.setOption({
     animation: false,
-    color: def.series.map((s) => s.color),
+    color: def.series.map((s) => COLORS[s.color] ?? COLORS.primary),
     grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
     legend: { top: 0, left: 0, type: 'scroll', textStyle: { fontSize: 12 } },
     tooltip: { trigger: 'axis', renderMode: 'richText', confine: true },
@@ -127,7 +66,7 @@ export function drawChart(el, def, points, { interval, tz, ends, onBucket }) {
     })),
     title: empty ? { text: t('common.none'), left: 'center', top: 'middle', textStyle: { fontSize: 13, fontWeight: 'normal', color: '#6b7785' } } : undefined,
     series: def.series.map((s, i) => ({
-      name: t(`kpi.${s.metric}`),
+      name: s.name,
       type: s.type,
       stack: s.stack,
       yAxisIndex: s.axis ?? 0,

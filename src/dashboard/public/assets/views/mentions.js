@@ -8,7 +8,7 @@ import { navigate, resolveRange } from '../state.js';
 
 export const SENTIMENTS = ['positive', 'neutral', 'negative'];
 export const INTENTS = ['support', 'complaint', 'question', 'lead', 'praise', 'other'];
-/** KPIS.md: inbound support = intent support, complaint or question. */
+/** docs/KPIS.md (`support.inbound`): inbound support = intent support, complaint or question. */
 export const SUPPORT_GROUP = 'support-all';
 const SUPPORT_INTENTS = ['support', 'complaint', 'question'];
 const PLATFORM_NAMES = { x: 'X', bluesky: 'Bluesky', mastodon: 'Mastodon' };

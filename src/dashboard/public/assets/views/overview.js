@@ -1,11 +1,14 @@
-/** Overview: a tile for every KPI of the overview report, with its change and target, and charts over time. */
+/**
+ * Overview: a tile for every KPI of the catalogue (GET /reports/kpis), with its change and target,
+ * and the catalogue's charts over time.
+ */
 import { api } from '../api.js';
-import { CHARTS, drawChart } from '../charts.js';
+import { drawChart } from '../charts.js';
 import { renderModelQuality } from '../corrections.js';
 import { h } from '../dom.js';
 import * as fmt from '../format.js';
 import { t } from '../i18n.js';
-import { SECTIONS, valueAt } from '../kpis.js';
+import { csvTarget, label, loadCatalogue, rowsTarget, sections, valueAt } from '../kpis.js';
 import { href, intervalFor, navigate, reportParams, resolveRange } from '../state.js';
 
 export async function renderOverview(main, ctx) {
@@ -15,7 +18,7 @@ export async function renderOverview(main, ctx) {
   const page = h('div', { class: 'overview', id: 'overview' }, status);
   main.append(page);
 
-  const overview = await api.get('/reports/overview', q);
+  const [catalogue, overview] = await Promise.all([loadCatalogue(), api.get('/reports/overview', q)]);
   if (!ctx.alive()) return;
   status.remove();
   // The range the API used, for anyone (a person or a test) checking the numbers against it.
@@ -42,13 +45,14 @@ export async function renderOverview(main, ctx) {
     },
     { rootMargin: '300px 0px' },
   );
-  for (const section of SECTIONS) {
-    const tiles = h('div', { class: 'tiles' }, section.tiles.map((tile) => renderTile(tile, overview, q, range)));
+  const byName = new Map(catalogue.kpis.map((k) => [k.name, k]));
+  for (const section of sections(catalogue)) {
+    const tiles = h('div', { class: 'tiles' }, section.tiles.map((kpi) => renderTile(kpi, overview, q)));
     const charts = h('div', { class: 'charts' });
-    page.append(h('section', { class: 'kpi-section', id: `section-${section.id}` }, h('h2', {}, t(`section.${section.id}`)), tiles, charts));
-    for (const name of section.charts) {
-      const card = chartCard(charts, name);
-      pending.set(card.figure, () => renderChart(card, name, q, range, ctx));
+    page.append(h('section', { class: 'kpi-section', id: `section-${section.id}` }, h('h2', {}, label(section.label)), tiles, charts));
+    for (const chart of section.charts) {
+      const card = chartCard(charts, chart);
+      pending.set(card.figure, () => renderChart(card, chart, byName, q, range, ctx));
       observer.observe(card.figure);
     }
   }
@@ -63,7 +67,8 @@ function rowsLink(target, params = {}) {
   return href(target.view, { ...target.params, ...params }, { id: target.id });
 }
 
-function csvLink(csv, q) {
+function csvLink(drill, q) {
+  const csv = csvTarget(drill);
   if (!csv) return null;
   const params = { topic: q.topic, platform: q.platform, from: q.from, to: q.to, ...csv.params };
   // leads are not per topic or network
@@ -74,38 +79,45 @@ function csvLink(csv, q) {
   return api.exportUrl(csv.name, params);
 }
 
-function renderTile(tile, overview, q, range) {
-  const trend = overview.trends?.[tile.kpi];
-  const label = t(`kpi.${tile.kpi}`);
-  const attrs = { class: ['tile', trend?.status ? `is-${trend.status}` : ''], dataset: { kpi: tile.kpi } };
+/** The value of a KPI in the overview: a list counts its records (see the catalogue's `value`). */
+function tileValue(kpi, overview) {
+  const value = valueAt(overview, kpi.name);
+  if (kpi.value === 'list') return value?.length ?? null;
+  return value;
+}
 
-  if (tile.kind === 'peakHour') {
-    const peak = overview.support?.peakHour;
+function renderTile(kpi, overview, q) {
+  const trend = overview.trends?.[kpi.name];
+  const name = label(kpi.label);
+  const attrs = { class: ['tile', trend?.status ? `is-${trend.status}` : ''], dataset: { kpi: kpi.name } };
+
+  if (kpi.value === 'peakHour') {
+    const peak = valueAt(overview, kpi.name);
     const target = peak
       ? { view: 'mentions', params: { range: 'custom', from: peak.hour ? new Date(peak.hour).toISOString() : null, to: peak.hour ? new Date(new Date(peak.hour).getTime() + 3600_000).toISOString() : null, intent: 'support-all' } }
       : null;
     return h(
       'article',
       attrs,
-      h('h3', { class: 'tile-label', title: tile.kpi }, label),
+      h('h3', { class: 'tile-label', title: kpi.name }, name),
       valueElement(peak ? fmt.hourLabel(peak.hour, q.tz) : fmt.MISSING, rowsLink(target), 'small'),
       peak ? h('p', { class: 'tile-note' }, t('overview.peakCount', { n: fmt.count(peak.count) })) : null,
     );
   }
 
-  const value = tile.value ? tile.value(overview) : valueAt(overview, tile.kpi);
-  const text = fmt.byKind(tile.kind, value, { currency: overview.currency });
-  const csv = csvLink(tile.csv, q);
+  const text = fmt.byKind(kpi.display, tileValue(kpi, overview), { currency: overview.currency });
+  const csv = csvLink(kpi.csv, q);
   // Engagement has no list in the dashboard: its rows are the own-posts export.
-  const link = tile.rows ? rowsLink(tile.rows) : csv;
+  const rows = rowsTarget(kpi.rows);
+  const link = rows ? rowsLink(rows) : csv;
   return h(
     'article',
     attrs,
-    h('h3', { class: 'tile-label', title: tile.kpi }, label, tile.live ? h('span', { class: 'chip' }, t('overview.live')) : null),
+    h('h3', { class: 'tile-label', title: kpi.name }, name, kpi.live ? h('span', { class: 'chip' }, t('overview.live')) : null),
     valueElement(text, link, text.length > 9 ? 'small' : ''),
-    changeLine(tile, trend, overview),
-    targetLine(tile, trend, overview),
-    csv ? h('a', { class: 'tile-csv', href: csv, download: `${tile.csv.name}.csv`, title: t('common.exportCsv') }, t('common.csv')) : null,
+    changeLine(kpi, trend, overview),
+    targetLine(kpi, trend, overview),
+    csv ? h('a', { class: 'tile-csv', href: csv, download: `${kpi.csv.of}.csv`, title: t('common.exportCsv') }, t('common.csv')) : null,
   );
 }
 
@@ -114,19 +126,19 @@ function valueElement(text, link, size) {
   return link ? h('a', { class: cls, href: link, title: t('overview.rows') }, text) : h('p', { class: cls }, text);
 }
 
-function changeLine(tile, trend, overview) {
-  if (!trend || tile.live) return null;
-  const text = fmt.change(tile.kind, trend, { currency: overview.currency });
+function changeLine(kpi, trend, overview) {
+  if (!trend || kpi.live) return null;
+  const text = fmt.change(kpi.display, trend, { currency: overview.currency });
   if (text === null) return h('p', { class: 'tile-change muted' }, t('overview.noPrevious'));
   const delta = trend.change.absolute;
   const arrow = delta > 0 ? '▲' : delta < 0 ? '▼' : '=';
-  const good = !tile.better || delta === 0 ? 'flat' : (delta > 0) === (tile.better === 'higher') ? 'good' : 'bad';
-  return h('p', { class: ['tile-change', good], title: `${fmt.byKind(tile.kind, trend.previous, { currency: overview.currency })} ${t('overview.previous')}` }, `${arrow} ${text}`, h('span', { class: 'muted' }, ` ${t('overview.previous')}`));
+  const good = !kpi.better || delta === 0 ? 'flat' : (delta > 0) === (kpi.better === 'higher') ? 'good' : 'bad';
+  return h('p', { class: ['tile-change', good], title: `${fmt.byKind(kpi.display, trend.previous, { currency: overview.currency })} ${t('overview.previous')}` }, `${arrow} ${text}`, h('span', { class: 'muted' }, ` ${t('overview.previous')}`));
 }
 
-function targetLine(tile, trend, overview) {
+function targetLine(kpi, trend, overview) {
   if (!trend?.target) return null;
-  const value = fmt.byKind(tile.kind, trend.target.value, { currency: overview.currency });
+  const value = fmt.byKind(kpi.display, trend.target.value, { currency: overview.currency });
   const met = trend.status === 'met';
   return h(
     'p',
@@ -136,18 +148,18 @@ function targetLine(tile, trend, overview) {
   );
 }
 
-function chartCard(container, name) {
+function chartCard(container, chart) {
   const canvas = h('div', { class: 'chart-canvas' });
-  const figure = h('figure', { class: 'chart', dataset: { chart: name } }, h('figcaption', {}, t(CHARTS[name].title)), canvas);
+  const figure = h('figure', { class: 'chart', dataset: { chart: chart.id } }, h('figcaption', {}, label(chart.label)), canvas);
   container.append(figure);
   return { figure, canvas };
 }
 
-async function renderChart({ figure, canvas }, name, q, range, ctx) {
-  const def = CHARTS[name];
+async function renderChart({ figure, canvas }, chart, byName, q, range, ctx) {
+  const def = chartDef(chart, byName);
   const interval = def.interval && (range.to - range.from) / 3600_000 <= 31 * 24 ? def.interval : intervalFor(range.from, range.to);
   try {
-    const results = await Promise.all(def.series.map((s) => api.get('/reports/timeseries', { ...q, metric: s.metric, interval })));
+    const results = await Promise.all(def.series.map((s) => api.get('/reports/timeseries', { ...q, metric: s.kpi, interval })));
     if (!ctx.alive()) return;
     const points = results.map((r) => r.points);
     const ends = points[0].map((p, i) => points[0][i + 1]?.t ?? new Date(results[0].to).toISOString());
@@ -155,9 +167,10 @@ async function renderChart({ figure, canvas }, name, q, range, ctx) {
       interval,
       tz: q.tz,
       ends,
-      onBucket: def.rows
+      onBucket: rowsTarget(chart.rows)
         ? (from, to) => {
-            const target = def.rows(new Date(Math.max(new Date(from), range.from)).toISOString(), new Date(to).toISOString());
+            const bucket = { range: 'custom', from: new Date(Math.max(new Date(from), range.from)).toISOString(), to: new Date(to).toISOString() };
+            const target = rowsTarget(chart.rows, bucket);
             navigate(target.view, target.params, { id: target.id });
           }
         : null,
@@ -168,4 +181,15 @@ async function renderChart({ figure, canvas }, name, q, range, ctx) {
     canvas.classList.add('chart-error');
     canvas.append(h('p', { class: 'muted' }, t('overview.chartError', { message: err.message })));
   }
+}
+
+/** A catalogue chart with each series' label and display kind (durations are drawn in hours). */
+function chartDef(chart, byName) {
+  return {
+    ...chart,
+    series: chart.series.map((s) => {
+      const kpi = byName.get(s.kpi);
+      return { ...s, name: label(kpi.label), kind: kpi.display, scale: kpi.display === 'duration' ? 1 / 3600 : undefined };
+    }),
+  };
 }

@@ -72,7 +72,7 @@ const KINDS = {
     columns: () => [
       [t('col.case'), (r) => h('a', { href: href('case', {}, { id: r.caseId }) }, r.caseId)],
       [t('agents.reasons'), (r) => (r.reasons ?? []).map((x) => t(`reason.${x}`)).join(', ')],
-      [t('kpi.service.firstResponse.mean').split(',')[0], (r) => fmt.duration(r.firstResponseWorkingSeconds), true],
+      [t('col.firstResponse'), (r) => fmt.duration(r.firstResponseWorkingSeconds), true],
       [t('agents.reassignments'), (r) => fmt.count(r.reassignments), true],
     ],
   },
