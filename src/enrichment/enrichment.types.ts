@@ -5,16 +5,16 @@ export type SentimentLabel = (typeof SENTIMENT_LABELS)[number];
 export const INTENTS = ['support', 'complaint', 'question', 'lead', 'praise', 'other'] as const;
 export type Intent = (typeof INTENTS)[number];
 
-/** Intents that make a mention support-related (KPIS.md, `support.inbound`) and routable. */
+/** Intents that make a mention support-related (docs/KPIS.md, `support.inbound`) and routable. */
 export const SUPPORT_INTENTS: readonly Intent[] = ['support', 'complaint', 'question'];
 
 /** Languages the intent rules ship defaults for; other languages fall back to both lists. */
 export type RuleLanguage = 'en' | 'pt';
 
 export interface SentimentThresholds {
-  /** Score at or above which a mention is positive (default +0.05, KPIS.md). */
+  /** Score at or above which a mention is positive (default +0.05, docs/KPIS.md). */
   positive: number;
-  /** Score at or below which a mention is negative (default −0.05, KPIS.md). */
+  /** Score at or below which a mention is negative (default −0.05, docs/KPIS.md). */
   negative: number;
 }
 

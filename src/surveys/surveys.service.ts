@@ -69,7 +69,7 @@ const sendView = (d: SendDoc): SurveySendView => ({
   createdAt: d.createdAt,
 });
 
-/** CSAT and NPS responses, and the surveys sent (KPIS.md, Surveys). */
+/** CSAT and NPS responses, and the surveys sent (docs/KPIS.md, Surveys). */
 @Injectable()
 export class SurveysService {
   constructor(

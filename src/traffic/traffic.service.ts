@@ -65,7 +65,7 @@ const contactView = (d: ContactDoc): SupportContactView => ({
 });
 
 /**
- * The deflection inputs (KPIS.md, Deflection): website sessions and assisted contacts per hour or
+ * The deflection inputs (docs/KPIS.md, Deflection): website sessions and assisted contacts per hour or
  * local day. A later value for the same period (and channel) replaces the earlier one, so a feed
  * can resend a day as its numbers settle.
  */

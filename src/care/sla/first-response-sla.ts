@@ -14,7 +14,7 @@ export interface FirstResponseSla {
 }
 
 /**
- * Where a case stands against its first-response target (KPIS.md, SLA compliance: met = answered
+ * Where a case stands against its first-response target (docs/KPIS.md, SLA compliance: met = answered
  * within target; with business hours on, only working time counts).
  *
  * Met means at most `targetSeconds` of working time passed before the first response, so an

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 /**
  * The business-hours clock that SLA timers run on: with business hours on, only working time
- * counts (KPIS.md, SLA compliance). Local times are resolved with luxon in the workspace's IANA
+ * counts (docs/KPIS.md, SLA compliance). Local times are resolved with luxon in the workspace's IANA
  * zone, so a working day is right across DST changes: 09:00-18:00 is 9 hours of real time on the
  * day clocks change, and a shift that spans the change is as long as it really is.
  *

@@ -23,7 +23,7 @@ describe('scoreFromProbabilities', () => {
 });
 
 describe('labelForScore', () => {
-  it('uses ≥ +0.05 positive, ≤ −0.05 negative by default (KPIS.md)', () => {
+  it('uses ≥ +0.05 positive, ≤ −0.05 negative by default (docs/KPIS.md)', () => {
     expect(labelForScore(0.05)).toBe('positive');
     expect(labelForScore(0.0499)).toBe('neutral');
     expect(labelForScore(-0.05)).toBe('negative');

@@ -43,7 +43,7 @@ export interface SentimentDetails extends SentimentResult {
   analysis: LexiconAnalysis;
 }
 
-/** The label a score earns under the thresholds (KPIS.md: ≥ +0.05 positive, ≤ −0.05 negative). */
+/** The label a score earns under the thresholds (docs/KPIS.md: ≥ +0.05 positive, ≤ −0.05 negative). */
 export function labelForScore(score: number, thresholds: SentimentThresholds = DEFAULT_SENTIMENT_THRESHOLDS): SentimentLabel {
   if (score >= thresholds.positive) return 'positive';
   if (score <= thresholds.negative) return 'negative';

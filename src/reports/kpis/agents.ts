@@ -3,7 +3,7 @@ import { AgentRow, CaseRow, inRange, PresenceEvent, TimeRange } from './rows';
 import { mean, secondsBetween } from './statistics';
 
 /**
- * KPIS.md, per agent and per team (`/api/v1/reports/agents`), after seed 002: handle time,
+ * docs/KPIS.md, per agent and per team (`/api/v1/reports/agents`), after seed 002: handle time,
  * online time, closed chats, queue, reassignments, routing by keyword and reroutes.
  *
  * Attribution rules:

@@ -4,14 +4,14 @@ import { CaseRow, TimeRange } from './rows';
 import { DurationSummary, mean, percent, secondsBetween, summarizeDurations } from './statistics';
 
 /**
- * KPIS.md, Customer care on social (support team). Durations are in seconds; every function takes
+ * docs/KPIS.md, Customer care on social (support team). Durations are in seconds; every function takes
  * `now` explicitly so a report is reproducible. Given a clock with business hours on, only working
  * time counts toward every duration (first response, resolution) and window (SLA, abandonment),
  * as issue 4 asks; without one (or with business hours off) durations are wall-clock.
  */
 
 export const DEFAULT_ABANDONMENT_WINDOW_SECONDS = 24 * 3600;
-/** Seed 001: a particularly long wait is an outlier; KPIS.md puts the bar at 3 × target. */
+/** Seed 001: a particularly long wait is an outlier; docs/KPIS.md puts the bar at 3 × target. */
 export const OUTLIER_TARGET_MULTIPLE = 3;
 export const OUTLIER_REASSIGNMENTS = 2;
 
@@ -178,7 +178,7 @@ export function unansweredCases(cases: readonly CaseRow[], now: Date): Unanswere
 }
 
 /**
- * Outliers (seed 001; KPIS.md drill-down) among cases opened in range: first response above
+ * Outliers (seed 001; docs/KPIS.md drill-down) among cases opened in range: first response above
  * 3 × target of working time (an unanswered case qualifies once its wait exceeds that), or
  * 2 or more reassignments. Slowest first.
  */

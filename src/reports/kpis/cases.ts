@@ -3,7 +3,7 @@ import { CaseRow, inRange, TimeRange } from './rows';
 /**
  * Which cases a care KPI counts. A case is resolved while its status is `resolved`, at its last
  * resolution, so a reopened and re-resolved case counts once, in the range of its last
- * resolution (KPIS.md, resolution time), and a reopened case that is open again does not count.
+ * resolution (docs/KPIS.md, resolution time), and a reopened case that is open again does not count.
  */
 
 /** Not resolved nor abandoned: `open`, or `pending` on the customer. */

@@ -3,7 +3,7 @@ import { CaseRow, inRange, SupportContactRow, TimeRange, TrafficRow } from './ro
 import { percent, perThousand, ratio, sum } from './statistics';
 
 /**
- * KPIS.md, Deflection (support operations); seed 004, "desvio de chamada": website traffic
+ * docs/KPIS.md, Deflection (support operations); seed 004, "desvio de chamada": website traffic
  * measured against calls, and what a social interaction saves against a call.
  */
 

@@ -2,7 +2,7 @@ import { FollowerSample, inRange, OwnPostRow, TimeRange } from './rows';
 import { percent, ratio, sum } from './statistics';
 
 /**
- * KPIS.md, Engagement of the brand's own posts: over own posts published in range, with their
+ * docs/KPIS.md, Engagement of the brand's own posts: over own posts published in range, with their
  * latest collected metrics. Rates are per post (Avinash Kaushik).
  */
 
@@ -49,7 +49,7 @@ export function followersAt(samples: readonly FollowerSample[], accountId: strin
  *
  * Per 1,000 followers, with several owned accounts: each post is divided by its own account's
  * followers (the count closest to `to`), then averaged over posts:
- * Σ (likes_i / followers_i) / posts × 1000. With one account this is exactly KPIS.md's
+ * Σ (likes_i / followers_i) / posts × 1000. With one account this is exactly docs/KPIS.md's
  * "rate / followers × 1000"; with several it does not dilute a small account's posts by a big
  * account's audience, which summing followers would. Posts of an account without a follower
  * sample (or with 0 followers) are left out of both sides; `null` when no post has one.

@@ -1,9 +1,9 @@
 import { inRange, LeadRow, MentionRollupRow, TimeRange, TrafficRow } from './rows';
 import { percent, perThousand, sum } from './statistics';
 
-/** KPIS.md, Leads (marketing); seed 000, "taxa de leads gerados". */
+/** docs/KPIS.md, Leads (marketing); seed 000, "taxa de leads gerados". */
 
-/** KPIS.md's default social `utm_medium` values; a workspace may replace them. */
+/** docs/KPIS.md's default social `utm_medium` values; a workspace may replace them. */
 export const DEFAULT_SOCIAL_MEDIUMS: readonly string[] = ['social', 'social-media', 'sm', 'organic-social', 'paid-social'];
 
 /**
@@ -60,7 +60,7 @@ export function isSocialSource(source: string | null): boolean {
 }
 
 /**
- * KPIS.md: a lead is social when its `utm_medium` is one of the workspace's social mediums
+ * docs/KPIS.md: a lead is social when its `utm_medium` is one of the workspace's social mediums
  * (case-insensitive), or its `utm_source` is a known platform, or it is linked to a mention.
  */
 export function isSocialLead(lead: LeadRow, options: LeadAttributionOptions = {}): boolean {

@@ -3,7 +3,7 @@ import { groupByBucket } from './buckets';
 import { inRange, MentionRollupRow, TimeRange } from './rows';
 import { percent, ratio, sum } from './statistics';
 
-/** KPIS.md, Listening. Rollup rows are mentions only: owned accounts' posts are never mentions. */
+/** docs/KPIS.md, Listening. Rollup rows are mentions only: owned accounts' posts are never mentions. */
 
 export interface SentimentKpis {
   positive: number;

@@ -2,7 +2,7 @@ import { MentionRollupRow } from './rows';
 import { mean, percent, sum } from './statistics';
 
 /**
- * KPIS.md, alerts: in each hour, volume or negative share above the trailing 7-day hourly mean
+ * docs/KPIS.md, alerts: in each hour, volume or negative share above the trailing 7-day hourly mean
  * plus k × standard deviation (default k = 3) is a spike. The alerts module raises each spike once.
  *
  * - The standard deviation is the population one (divide by N): the trailing week is the whole

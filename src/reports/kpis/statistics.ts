@@ -1,5 +1,5 @@
 /**
- * Ratios and summaries shared by the KPI functions. KPIS.md: "A ratio whose denominator is 0 is
+ * Ratios and summaries shared by the KPI functions. docs/KPIS.md: "A ratio whose denominator is 0 is
  * `null`, never `NaN`, `0` or `Infinity`."
  */
 

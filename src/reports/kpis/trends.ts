@@ -1,7 +1,7 @@
 import { TimeRange } from './rows';
 
 /**
- * KPIS.md, Targets, trends: each KPI carries its value, the previous period's value (same length,
+ * docs/KPIS.md, Targets, trends: each KPI carries its value, the previous period's value (same length,
  * just before), the change and the target status.
  */
 
