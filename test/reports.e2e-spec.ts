@@ -245,6 +245,10 @@ describe('Reports: every KPI of the catalogue (docs/KPIS.md) against hand-comput
     for (const k of catalogue.kpis) expect(k).toMatchObject({ label: { pt: expect.any(String), en: expect.any(String) }, computedBy: expect.stringMatching(/^src\/reports\/kpis\/\w+\.ts#\w+$/) });
     expect(catalogue.sections.map((s) => s.id)).toEqual(['listening', 'engagement', 'leads', 'deflection', 'care', 'surveys']);
     expect(byName.get('service.slaCompliance')).toMatchObject({ section: 'care', unit: 'percent', better: 'higher', target: true, timeseries: true, label: { pt: 'Cumprimento do SLA', en: 'SLA compliance' } });
+    // documented in the OpenAPI document with its response shape
+    const openapi = (await t.http().get('/docs/json').expect(200)).body;
+    expect(openapi.paths['/api/v1/reports/kpis'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/KpiCatalogueDto' });
+    expect(Object.keys(openapi.components.schemas.KpiCatalogueDto.properties)).toEqual(['sections', 'kpis', 'charts']);
   });
 
   it('the catalogue decides what has a series and what can have a target', async () => {
@@ -303,7 +307,13 @@ describe('Alerts (e2e)', () => {
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     const started = await startXTestServer();
     x = started.server;
-    t = await startTestApp({ alertScanIntervalSeconds: 3600, careScanIntervalSeconds: 3600, x: { bearerToken: X_TEST_TOKEN, apiBaseUrl: started.baseUrl, monthlyReadCap: 0 } });
+    // the webhook receiver listens on loopback, which outbound requests refuse by default
+    t = await startTestApp({
+      alertScanIntervalSeconds: 3600,
+      careScanIntervalSeconds: 3600,
+      x: { bearerToken: X_TEST_TOKEN, apiBaseUrl: started.baseUrl, monthlyReadCap: 0 },
+      outbound: { allowedCidrs: ['127.0.0.1/32'] },
+    });
   });
 
   afterAll(async () => {
