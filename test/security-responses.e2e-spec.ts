@@ -157,6 +157,23 @@ describe('Security: safe CSV exports and least privilege in responses (e2e)', ()
       await t.as(a.key).post('/api/v1/surveys/responses').send({ type: 'csat', score: 5, respondedAt: new Date().toISOString(), caseId: caseOfA }).expect(200);
     });
 
+    it("refuses a routing rule naming another workspace's agent (400 naming the field), changing nothing", async () => {
+      const agentOfA = (await t.as(a.key).post('/api/v1/agents').send({ name: 'Ana' }).expect(201)).body.id as string;
+      const before = (await t.as(b.key).get('/api/v1/workspaces/current').expect(200)).body.settings.routingRules;
+      const res = await t
+        .as(b.key)
+        .patch('/api/v1/workspaces/current')
+        .send({ settings: { routingRules: [{ keyword: 'cartão', team: 'cards' }, { keyword: 'fatura', team: 'billing', agentId: agentOfA }] } })
+        .expect(400);
+      expect(res.body.message).toEqual([`settings.routingRules.1.agentId must be an agent of this workspace (got ${agentOfA})`]);
+      expect((await t.as(b.key).get('/api/v1/workspaces/current').expect(200)).body.settings.routingRules).toEqual(before);
+      await t
+        .as(a.key)
+        .patch('/api/v1/workspaces/current')
+        .send({ settings: { routingRules: [{ keyword: 'fatura', team: 'billing', agentId: agentOfA }] } })
+        .expect(200);
+    });
+
     it.each(['__proto__', 'constructor', 'toString'])('refuses a CSV upload whose header names %s (400 naming the column), storing nothing', async (column) => {
       const before = (await t.as(a.key).get('/api/v1/leads?limit=200').expect(200)).body.data.length;
       const csv = `occurredAt,utmSource,${column}\n2026-03-01T12:00:00Z,site,"{""polluted"":true}"\n`;

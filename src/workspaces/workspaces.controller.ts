@@ -1,9 +1,12 @@
-import { Body, Controller, Get, Patch, Post } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Patch, Post } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from './api-keys.service';
 import type { Role } from './schemas/api-key.schema';
 import { Auth, InstallationAdmin, Roles } from './auth/auth.decorators';
 import { CreateWorkspaceDto, UpdateWorkspaceDto } from './dto/workspace.dto';
+import { AgentsService } from '../care/agents/agents.service';
+import { isRecord } from './settings-merge';
 import { WorkspacesService, WorkspaceView } from './workspaces.service';
 
 /** What a role may read of its workspace: the settings, less what only an admin may hold. */
@@ -23,7 +26,28 @@ export function workspaceViewForRole(view: WorkspaceView, role: Role): Workspace
 @ApiBearerAuth()
 @Controller('api/v1/workspaces')
 export class WorkspacesController {
-  constructor(private readonly workspaces: WorkspacesService) {}
+  constructor(
+    private readonly workspaces: WorkspacesService,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  /**
+   * A routing rule's `agentId` must be an agent of the caller's workspace. The care module owns
+   * agents and itself imports this module, so its service is looked up at call time.
+   */
+  private async foreignRoutingAgents(workspaceId: string, patch: unknown): Promise<string[]> {
+    const rules = isRecord(patch) && isRecord(patch.settings) ? patch.settings.routingRules : undefined;
+    if (!Array.isArray(rules)) return [];
+    const agents = this.moduleRef.get(AgentsService, { strict: false });
+    const problems: string[] = [];
+    for (const [i, rule] of rules.entries()) {
+      const agentId = isRecord(rule) ? rule.agentId : undefined;
+      if (typeof agentId === 'string' && !(await agents.find(workspaceId, agentId))) {
+        problems.push(`settings.routingRules.${i}.agentId must be an agent of this workspace (got ${agentId})`);
+      }
+    }
+    return problems;
+  }
 
   @Post()
   @InstallationAdmin()
@@ -57,7 +81,9 @@ export class WorkspacesController {
   @ApiBody({ type: UpdateWorkspaceDto })
   // The body is a patch, not a workspace: it is validated after merging (WorkspacesService.update),
   // so it is taken as `unknown` and the global ValidationPipe leaves it alone.
-  update(@Auth() auth: AuthContext, @Body() body: unknown) {
+  async update(@Auth() auth: AuthContext, @Body() body: unknown) {
+    const foreign = await this.foreignRoutingAgents(auth.workspaceId, body);
+    if (foreign.length) throw new BadRequestException(foreign);
     return this.workspaces.update(auth.workspaceId, body);
   }
 }
