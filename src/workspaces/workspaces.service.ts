@@ -86,23 +86,14 @@ export class WorkspacesService implements OnModuleInit {
 
   /** The installation's own workspace; created once, even when several instances start together. */
   async ensureDefault(defaults: { name: string; timezone: string; currency: string }): Promise<WorkspaceView> {
-    // The id is chosen here: the encrypted secret is bound to it.
+    const existing = await this.workspaces.findOne({ slug: DEFAULT_WORKSPACE_SLUG }).lean();
+    if (existing) return toView(existing);
+    // The id is chosen here: the encrypted secret is bound to it. The unique slug makes a second
+    // instance's insert fail (11000); both then read the one that won.
     const _id = new Types.ObjectId();
     const secret = await this.newWebhookSecret(_id);
     await this.workspaces
-      .updateOne(
-        { slug: DEFAULT_WORKSPACE_SLUG },
-        {
-          $setOnInsert: {
-            _id,
-            ...defaults,
-            slug: DEFAULT_WORKSPACE_SLUG,
-            settings: defaultWorkspaceSettings(),
-            webhookSecret: secret.stored,
-          },
-        },
-        { upsert: true },
-      )
+      .create({ _id, ...defaults, slug: DEFAULT_WORKSPACE_SLUG, settings: defaultWorkspaceSettings(), webhookSecret: secret.stored })
       .catch((err) => {
         if (err?.code !== 11000) throw err;
       });
