@@ -42,7 +42,7 @@ export class ApiKeysService {
 
   /**
    * Revocations made by this process, as they happen (open streams end at once). Other instances
-   * learn of them through `isActive`, which every open stream re-checks every few seconds.
+   * learn of them through `inactiveReason`, which every open stream re-checks every few seconds.
    */
   get revoked$(): Observable<KeyRevocation> {
     return this.revocations.asObservable();
@@ -53,11 +53,11 @@ export class ApiKeysService {
     this.revocations.next({ workspaceId });
   }
 
-  /** The key still exists, still belongs to this workspace, and the workspace still exists. */
-  async isActive(keyId: string, workspaceId: string): Promise<boolean> {
+  /** Why a key may no longer be used (revoked, moved, its workspace deleted), or null while it may. */
+  async inactiveReason(keyId: string, workspaceId: string): Promise<string | null> {
     const key = await this.keys.exists({ _id: new Types.ObjectId(keyId), workspaceId: new Types.ObjectId(workspaceId) });
-    if (!key) return false;
-    return !!(await this.workspaces.exists({ _id: new Types.ObjectId(workspaceId) }));
+    if (!key) return 'api key revoked';
+    return (await this.workspaces.exists({ _id: new Types.ObjectId(workspaceId) })) ? null : 'workspace deleted';
   }
 
   static generateSecret(): string {

@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, HttpException, HttpStatus, Inject, Injectable, Logger, MessageEvent, NestInterceptor } from '@nestjs/common';
 import { SSE_METADATA } from '@nestjs/common/constants';
 import type { Response } from 'express';
-import { defer, exhaustMap, filter, finalize, from, map, merge, Observable, share, take, takeWhile, timer } from 'rxjs';
+import { defer, exhaustMap, filter, finalize, from, map, merge, Observable, share, take, takeWhile, tap, timer } from 'rxjs';
 import { Settings, SETTINGS } from '../../config/settings';
 import { ApiKeysService, AuthContext } from '../api-keys.service';
 
@@ -44,7 +44,11 @@ export class KeyStreamsInterceptor implements NestInterceptor {
         throw new HttpException(`this API key already holds ${cap} open streams (SSE_STREAMS_PER_KEY); close one first`, HttpStatus.TOO_MANY_REQUESTS);
       }
       this.open.set(auth.keyId, this.openStreams(auth.keyId) + 1);
-      const end$ = this.endOf(auth).pipe(take(1), share());
+      const end$ = this.endOf(auth).pipe(
+        take(1),
+        tap((reason) => this.logger.log({ keyId: auth.keyId, workspaceId: auth.workspaceId, reason }, 'Stream ended: its key may no longer be used')),
+        share(),
+      );
       return merge(next.handle() as Observable<MessageEvent>, end$.pipe(map((reason): MessageEvent => ({ type: CLOSED, data: { reason } })))).pipe(
         takeWhile((event) => event.type !== CLOSED, true),
         finalize(() => this.release(auth.keyId)),
@@ -68,15 +72,14 @@ export class KeyStreamsInterceptor implements NestInterceptor {
     const elsewhere$ = timer(everyMs, everyMs).pipe(
       exhaustMap(() =>
         from(
-          this.apiKeys.isActive(auth.keyId, auth.workspaceId).catch((err: Error) => {
+          this.apiKeys.inactiveReason(auth.keyId, auth.workspaceId).catch((err: Error) => {
             // The database being briefly away is no reason to cut every stream.
             this.logger.warn({ err: err.message }, 'Could not re-check the key of an open stream');
-            return true;
+            return null;
           }),
         ),
       ),
-      filter((active) => !active),
-      map(() => 'api key revoked'),
+      filter((reason): reason is string => reason !== null),
     );
     return merge(here$, elsewhere$);
   }
