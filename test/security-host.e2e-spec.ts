@@ -233,4 +233,22 @@ describe('security: the host (engine socket, data directory, secrets at rest)', 
     expect(readFileSync(keyFile)).toEqual(keyBefore);
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);
   });
+
+  it('starts again with its key file, and after a kill -9 the socket left behind does not block the next start', async () => {
+    const keyFile = join(dataDir, 'secrets.key');
+    const keyBefore = readFileSync(keyFile);
+    service = await startServiceProcess({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+    expect(service.output()).not.toMatch(/Generated the key/);
+    await service.kill('SIGKILL');
+    service = null;
+    expect(lstatSync(join(dataDir, 'engine.sock')).isSocket()).toBe(true);
+
+    service = await startServiceProcess({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+    const current = await service.json('/api/v1/workspaces/current');
+    expect(current.slug).toBe('default');
+    expect(listeningTcpPorts(service.child.pid!)).toEqual([service.port]);
+    expect(readFileSync(keyFile)).toEqual(keyBefore);
+    // Still none of the secrets in the clear, after three starts and a kill.
+    expect(rawBytes(dataDir).includes(created.webhookSecret)).toBe(false);
+  });
 });
