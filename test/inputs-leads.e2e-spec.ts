@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LeadsService } from '../src/leads/leads.service';
-import { signBody } from '../src/leads/webhook-signature';
+import { signedWebhookHeaders } from '../src/common/signed-webhooks';
 import { MentionsService } from '../src/mentions/mentions.service';
 import { WorkspacesService } from '../src/workspaces/workspaces.service';
 import { createWorkspace, TestWorkspace } from './fixtures/inputs/workspaces';
@@ -223,7 +223,7 @@ describe('Inputs: leads (e2e)', () => {
         .http()
         .post(url())
         .set('Content-Type', 'application/json')
-        .set('X-Signature', signBody(a.webhookSecret, body))
+        .set(signedWebhookHeaders(a.webhookSecret, body))
         .send(body)
         .expect(200);
       expect(res.body).toMatchObject({ stored: 1, updated: 0, rejected: [] });
@@ -233,18 +233,20 @@ describe('Inputs: leads (e2e)', () => {
     it('refuses a bad, missing or foreign signature with 401 and stores nothing', async () => {
       const body = JSON.stringify({ occurredAt: '2026-03-04T11:00:00Z', externalId: 'hook-bad' });
       const tampered = JSON.stringify({ occurredAt: '2026-03-04T11:00:00Z', externalId: 'hook-bad', value: 1 });
-      const post = (signature?: string, target = url(), payload = body) => {
-        const req = t.http().post(target).set('Content-Type', 'application/json');
-        return (signature ? req.set('X-Signature', signature) : req).send(payload);
-      };
-      const wrong = await post(signBody(a.webhookSecret, body), url(), tampered).expect(401);
+      const post = (headers?: Record<string, string>, target = url(), payload = body) =>
+        t.http().post(target).set('Content-Type', 'application/json').set(headers ?? {}).send(payload);
+      const signed = signedWebhookHeaders(a.webhookSecret, body);
+      const wrong = await post(signed, url(), tampered).expect(401);
       expect(wrong.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
+      expect(wrong.body.message).toMatch(/X-Signature-Timestamp: <unix seconds> and X-Signature: sha256=/);
       await post().expect(401);
-      await post(signBody(b.webhookSecret, body)).expect(401);
-      await post('sha256=zz').expect(401);
-      await post(signBody(a.webhookSecret, body), '/api/v1/webhooks/leads/65f000000000000000000000').expect(401);
-      await post(signBody(a.webhookSecret, body), '/api/v1/webhooks/leads/not-an-id').expect(401);
-      await t.http().post(url()).set('Content-Type', 'text/plain').set('X-Signature', signBody(a.webhookSecret, body)).send(body).expect(415);
+      await post({ 'X-Signature': signed['X-Signature'] }).expect(401);
+      await post(signedWebhookHeaders(b.webhookSecret, body)).expect(401);
+      await post({ ...signed, 'X-Signature': 'sha256=zz' }).expect(401);
+      await post({ ...signed, 'X-Signature-Timestamp': 'yesterday' }).expect(401);
+      await post(signed, '/api/v1/webhooks/leads/65f000000000000000000000').expect(401);
+      await post(signed, '/api/v1/webhooks/leads/not-an-id').expect(401);
+      await t.http().post(url()).set('Content-Type', 'text/plain').set(signed).send(body).expect(415);
       expect((await leadsOf(a)).filter((l) => l.externalId === 'hook-bad')).toEqual([]);
       expect((await leadsOf(b)).filter((l) => l.externalId === 'hook-bad')).toEqual([]);
     });

@@ -6,9 +6,13 @@ import { LeadWebhookController } from './lead-webhook.controller';
 import { LeadsController } from './leads.controller';
 import { LeadsService } from './leads.service';
 import { Lead, LeadSchema } from './schemas/lead.schema';
+import { LeadWebhookReceipt, LeadWebhookReceiptSchema } from './schemas/webhook-receipt.schema';
 
 @Module({
-  imports: [MongooseModule.forFeature([{ name: Lead.name, schema: LeadSchema }]), WorkspacesModule, MentionsModule],
+  imports: [MongooseModule.forFeature([
+      { name: Lead.name, schema: LeadSchema },
+      { name: LeadWebhookReceipt.name, schema: LeadWebhookReceiptSchema },
+    ]), WorkspacesModule, MentionsModule],
   controllers: [LeadsController, LeadWebhookController],
   providers: [LeadsService],
   exports: [LeadsService],

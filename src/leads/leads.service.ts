@@ -1,4 +1,5 @@
-import { Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { InjectModel } from '@nestjs/mongoose';
 import { isValidObjectId, Model, Types } from 'mongoose';
 import { MentionsService } from '../mentions/mentions.service';
@@ -11,7 +12,8 @@ import { parseInstant } from '../inputs/instant';
 import { findInChunks, KeyedRecord, writeKeyedBatch } from '../inputs/keyed-writes';
 import { IncomingBatch, IngestReport, ingestReport, validateBatch } from '../inputs/record-batch';
 import { Lead } from './schemas/lead.schema';
-import { signatureMatches } from './webhook-signature';
+import { SIGNATURE_TOLERANCE_SECONDS, verifyWebhook } from '../common/signed-webhooks';
+import { LeadWebhookReceipt } from './schemas/webhook-receipt.schema';
 
 /** A lead as the report layer reads it: LeadRow plus its worth. */
 export interface LeadInputRow extends LeadRow {
@@ -75,6 +77,7 @@ const SCAN_CHUNK = 2000;
 export class LeadsService {
   constructor(
     @InjectModel(Lead.name) private readonly leads: Model<Lead>,
+    @InjectModel(LeadWebhookReceipt.name) private readonly receipts: Model<LeadWebhookReceipt>,
     private readonly workspaces: WorkspacesService,
     private readonly mentions: MentionsService,
   ) {}
@@ -123,17 +126,50 @@ export class LeadsService {
   }
 
   /**
-   * Checks a signed webhook before anything is read from it. An unknown workspace answers like a
-   * bad signature, so the endpoint does not tell which workspace ids exist.
+   * Checks a signed webhook before anything is read from it, then records its signature so the
+   * same request cannot be accepted twice (409) while its timestamp is within the tolerance;
+   * once outside it, the signature check refuses it as stale. Returns the receipt's id, which
+   * `forgetWebhook` drops when the request then fails, so the sender may send it again.
+   * An unknown workspace answers exactly like a wrong signature (a random secret is checked), so
+   * the endpoint does not tell which workspace ids exist.
    */
-  async verifyWebhook(workspaceId: string, rawBody: Buffer | undefined, signature: string | undefined): Promise<void> {
-    const refuse = () => new UnauthorizedException('invalid or missing X-Signature: send sha256=<hex HMAC-SHA256 of the raw body with the webhook secret>');
-    if (!signature || !isValidObjectId(workspaceId)) throw refuse();
-    const secret = await this.workspaces.webhookSecret(workspaceId).catch((err) => {
-      if (err instanceof NotFoundException) return null;
-      throw err;
-    });
-    if (!secret || !signatureMatches(secret, rawBody ?? Buffer.alloc(0), signature)) throw refuse();
+  async acceptWebhook(workspaceId: string, rawBody: Buffer | undefined, headers: { signature?: string; timestamp?: string }, now = Date.now()): Promise<Types.ObjectId> {
+    const secret = isValidObjectId(workspaceId)
+      ? await this.workspaces.webhookSecret(workspaceId).catch((err) => {
+          if (err instanceof NotFoundException) return null;
+          throw err;
+        })
+      : null;
+    const check = verifyWebhook(secret ?? randomBytes(32).toString('hex'), rawBody ?? Buffer.alloc(0), headers, now);
+    if (!check.ok && check.reason === 'stale') {
+      throw new UnauthorizedException(
+        `stale X-Signature-Timestamp: more than ${SIGNATURE_TOLERANCE_SECONDS} s from the server's clock; sign each request with the time it is sent`,
+      );
+    }
+    if (!check.ok || !secret) {
+      throw new UnauthorizedException(
+        'invalid or missing signature: send X-Signature-Timestamp: <unix seconds> and X-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>" keyed with the webhook secret>',
+      );
+    }
+    const receipt = {
+      _id: new Types.ObjectId(),
+      workspaceId: new Types.ObjectId(workspaceId),
+      signature: check.signature,
+      receivedAt: new Date(now),
+      expiresAt: new Date((check.timestamp + SIGNATURE_TOLERANCE_SECONDS) * 1000),
+    };
+    try {
+      await this.receipts.create(receipt);
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+      throw new ConflictException('this signed request was already received (same X-Signature): to send the leads again, sign them again with a new timestamp');
+    }
+    return receipt._id;
+  }
+
+  /** Drops a receipt whose request failed, so the sender's retry of the same request is accepted. */
+  async forgetWebhook(receiptId: Types.ObjectId): Promise<void> {
+    await this.receipts.deleteOne({ _id: receiptId });
   }
 
   /** Newest first, with cursor pagination; `social` filters by the KPI's attribution rule. */
