@@ -12,6 +12,7 @@ import { CollectorStateService, ReadCapReachedError } from './collector-state.se
 import { CollectionListeners } from './collection-listeners';
 import { NetworkApiError } from './network-error';
 import { QuarantineRepository, type QuarantinedRow } from './quarantine/quarantine.repository';
+import { ReadQuotasService } from './read-quotas.service';
 import type { StreamRunCounts } from './schemas/collector-state.schema';
 
 /** Short, renewed in the background while a run is alive: a crashed holder frees the topic soon. */
@@ -78,6 +79,7 @@ export class CollectionService {
     private readonly state: CollectorStateService,
     private readonly listeners: CollectionListeners,
     private readonly quarantine: QuarantineRepository,
+    private readonly quotas: ReadQuotasService,
   ) {}
 
   async collectTopic(topicId: string): Promise<CollectionResult> {
@@ -99,7 +101,7 @@ export class CollectionService {
       for (const collector of this.collectors.filter((c) => topic.platforms.includes(c.platform))) {
         await collector.collect({
           topic,
-          readCap: this.settings.demo && !this.settings.x.bearerToken ? 0 : this.settings.x.monthlyReadCap,
+          readCap: await this.quotas.capsFor(topic.workspaceId, collector.platform),
           cursor: (stream) => this.state.cursor(topic.id, stream),
           saveCursor: (stream, s) => this.state.saveCursor(topic.id, stream, s),
           heartbeat: async () => {
@@ -118,7 +120,7 @@ export class CollectionService {
       }
     } catch (err) {
       if (err instanceof ReadCapReachedError) {
-        this.logger.warn({ topicId: topic.id, cap: err.cap, month: err.month }, err.message);
+        this.logger.warn({ topicId: topic.id, workspaceId: topic.workspaceId, cap: err.cap, scope: err.scope, month: err.month }, err.message);
         await this.state.recordRun(topic.id, topic.workspaceId, { succeeded: new Date(), counts: { ...countsOf(totals), capReached: true }, streams: tally.list });
         return { ...totals, capReached: true };
       }

@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { randomUUID } from 'node:crypto';
 import { Model, Types } from 'mongoose';
 import { ApiUsage, CollectionLease, CollectionStatus, CollectorCursor, type StreamRunCounts } from './schemas/collector-state.schema';
+import { WorkspaceApiUsage } from './schemas/read-quota.schema';
 
 export interface CursorState {
   sinceId: string | null;
@@ -13,13 +14,28 @@ export interface CursorState {
 export const newerId = (a: string | null | undefined, b: string | null | undefined): string | null =>
   !a ? (b ?? null) : !b ? a : BigInt(a) >= BigInt(b) ? a : b;
 
+/** Monthly read caps that apply to one workspace's collection on a network (0 = none). */
+export interface ReadCaps {
+  /** every workspace's reads together (`X_MONTHLY_READ_CAP`) */
+  installation: number;
+  /** this workspace's own reads (its override, `X_WORKSPACE_MONTHLY_READ_CAP`, or its fair share) */
+  workspace: number;
+}
+
+export const NO_READ_CAPS: ReadCaps = { installation: 0, workspace: 0 };
+
 export class ReadCapReachedError extends Error {
   constructor(
     readonly platform: string,
     readonly month: string,
     readonly cap: number,
+    readonly scope: 'installation' | 'workspace' = 'installation',
   ) {
-    super(`monthly read cap of ${cap} posts for ${platform} reached in ${month}; collection stops until next month or a higher X_MONTHLY_READ_CAP`);
+    super(
+      scope === 'workspace'
+        ? `this workspace's monthly read cap of ${cap} posts for ${platform} reached in ${month}; its collection stops until next month or until the installation admin raises its quota`
+        : `monthly read cap of ${cap} posts for ${platform} reached in ${month}; collection stops until next month or a higher X_MONTHLY_READ_CAP`,
+    );
     this.name = 'ReadCapReachedError';
   }
 }
@@ -36,6 +52,7 @@ export class CollectorStateService {
     @InjectModel(CollectionLease.name) private readonly leases: Model<CollectionLease>,
     @InjectModel(ApiUsage.name) private readonly usage: Model<ApiUsage>,
     @InjectModel(CollectionStatus.name) private readonly statuses: Model<CollectionStatus>,
+    @InjectModel(WorkspaceApiUsage.name) private readonly workspaceUsage: Model<WorkspaceApiUsage>,
   ) {}
 
   /** Records the start, success or failure of a topic's collection, with what each stream did when it ended. */
@@ -126,25 +143,64 @@ export class CollectorStateService {
     await this.leases.deleteOne({ key, holder });
   }
 
+  /**
+   * Claims the next run of an interval (a topic's collection on demand): true when none was
+   * claimed within the last `intervalMs`; otherwise the seconds until one may be. One claim per
+   * interval across instances: the lease key is unique, so of two concurrent claims one fails.
+   */
+  async claimInterval(key: string, intervalMs: number): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
+    const now = new Date();
+    try {
+      await this.leases.findOneAndUpdate(
+        { key, expiresAt: { $lte: now } },
+        { $set: { holder: randomUUID(), expiresAt: new Date(now.getTime() + intervalMs) } },
+        { upsert: true },
+      );
+      return { ok: true };
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+      const held = await this.leases.findOne({ key }).lean();
+      const waitMs = held ? held.expiresAt.getTime() - now.getTime() : intervalMs;
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+    }
+  }
+
   private static month(d = new Date()) {
     return d.toISOString().slice(0, 7);
   }
 
-  /** Throws when the month's reads have reached the cap (0 = no cap). */
-  async assertUnderCap(platform: string, cap: number): Promise<void> {
-    if (cap <= 0) return;
+  /**
+   * Throws when the month's reads have reached a cap: the installation's (every workspace
+   * together) or this workspace's own. Checked before each page, so a run may end up to one
+   * page over its cap, as with a single cap.
+   */
+  async assertUnderCap(platform: string, caps: ReadCaps, workspaceId: string): Promise<void> {
+    if (caps.installation <= 0 && caps.workspace <= 0) return;
     const month = CollectorStateService.month();
-    const doc = await this.usage.findOne({ platform, month }).lean();
-    if ((doc?.reads ?? 0) >= cap) throw new ReadCapReachedError(platform, month, cap);
+    const [installation, workspace] = await Promise.all([
+      caps.installation > 0 ? this.readsThisMonth(platform) : 0,
+      caps.workspace > 0 ? this.readsThisMonth(platform, workspaceId) : 0,
+    ]);
+    if (caps.installation > 0 && installation >= caps.installation) throw new ReadCapReachedError(platform, month, caps.installation, 'installation');
+    if (caps.workspace > 0 && workspace >= caps.workspace) throw new ReadCapReachedError(platform, month, caps.workspace, 'workspace');
   }
 
-  async countReads(platform: string, reads: number): Promise<void> {
+  /** Counts reads installation-wide and, when the reads were made for a workspace, for it too. */
+  async countReads(platform: string, reads: number, workspaceId?: string | null): Promise<void> {
     if (reads <= 0) return;
-    await this.usage.updateOne({ platform, month: CollectorStateService.month() }, { $inc: { reads } }, { upsert: true });
+    const month = CollectorStateService.month();
+    await Promise.all([
+      this.usage.updateOne({ platform, month }, { $inc: { reads } }, { upsert: true }),
+      workspaceId ? this.workspaceUsage.updateOne({ workspaceId: new Types.ObjectId(workspaceId), platform, month }, { $inc: { reads } }, { upsert: true }) : null,
+    ]);
   }
 
-  async readsThisMonth(platform: string): Promise<number> {
-    const doc = await this.usage.findOne({ platform, month: CollectorStateService.month() }).lean();
+  /** Reads this month, installation-wide or (with `workspaceId`) of one workspace. */
+  async readsThisMonth(platform: string, workspaceId?: string): Promise<number> {
+    const month = CollectorStateService.month();
+    const doc = workspaceId
+      ? await this.workspaceUsage.findOne({ workspaceId: new Types.ObjectId(workspaceId), platform, month }).lean()
+      : await this.usage.findOne({ platform, month }).lean();
     return doc?.reads ?? 0;
   }
 }

@@ -1,7 +1,7 @@
 import type { TopicView } from '../topics/topics.service';
 import type { Platform } from '../common/platform';
 import type { CollectedBatch, PublicMetrics, StoredCounts } from './collected';
-import type { CursorState } from './collector-state.service';
+import type { CursorState, ReadCaps } from './collector-state.service';
 
 /**
  * What a platform collector gets for one run: the topic, its cursors, and `store`, which runs the
@@ -10,8 +10,8 @@ import type { CursorState } from './collector-state.service';
  */
 export interface CollectContext {
   topic: TopicView;
-  /** Monthly read cap for paid APIs (0 = none). */
-  readCap: number;
+  /** Monthly read caps for paid APIs: the installation's and the topic's workspace's (0 = none). */
+  readCap: ReadCaps;
   cursor(stream: string): Promise<CursorState>;
   saveCursor(stream: string, state: CursorState): Promise<void>;
   store(batch: CollectedBatch): Promise<StoredCounts>;

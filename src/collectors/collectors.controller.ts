@@ -1,12 +1,12 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Settings, SETTINGS } from '../config/settings';
 import { TopicsService } from '../topics/topics.service';
 import type { AuthContext } from '../workspaces/api-keys.service';
 import { Auth, Roles } from '../workspaces/auth/auth.decorators';
 import { COLLECTORS, Collector } from './collector';
 import { CollectorStateService } from './collector-state.service';
 import { QuarantineRepository } from './quarantine/quarantine.repository';
+import { ReadQuotasService } from './read-quotas.service';
 
 /** Is collection working? The networks this installation reads, and how each topic's last runs went. */
 @ApiTags('topics')
@@ -14,28 +14,23 @@ import { QuarantineRepository } from './quarantine/quarantine.repository';
 @Controller('api/v1/collectors')
 export class CollectorsController {
   constructor(
-    @Inject(SETTINGS) private readonly settings: Settings,
     @Inject(COLLECTORS) private readonly collectors: Collector[],
     private readonly topics: TopicsService,
     private readonly state: CollectorStateService,
     private readonly quarantine: QuarantineRepository,
+    private readonly quotas: ReadQuotasService,
   ) {}
 
   @Get('status')
   @Roles('admin', 'analyst')
   @ApiOperation({
     summary:
-      "Networks (configured or not, posts read this month against X's cap) and, per topic of this workspace, its last run, last success, last error (and whether the network or the run was at fault), and per stream where it stands, what its last run stored, found already known and set aside, and how many of its items are in quarantine",
+      "Networks (configured or not; posts this workspace read this month, and its own monthly read cap where the network's reads are paid) and, per topic of this workspace, its last run, last success, last error (and whether the network or the run was at fault), and per stream where it stands, what its last run stored, found already known and set aside, and how many of its items are in quarantine",
   })
   async status(@Auth() auth: AuthContext) {
+    // The workspace's own reads and cap: other workspaces' use is theirs to see.
     const networks = await Promise.all(
-      this.collectors.map(async (c) => ({
-        platform: c.platform,
-        configured: c.configured,
-        readsThisMonth: await this.state.readsThisMonth(c.platform),
-        // the cap guards X's paid reads; the demo emulator has none
-        monthlyReadCap: c.platform === 'x' && this.settings.x.bearerToken && this.settings.x.monthlyReadCap > 0 ? this.settings.x.monthlyReadCap : null,
-      })),
+      this.collectors.map(async (c) => ({ platform: c.platform, configured: c.configured, ...(await this.quotas.usage(auth.workspaceId, c.platform)) })),
     );
     const topics = await this.topics.list(auth.workspaceId);
     const [{ statuses, cursors }, quarantined] = await Promise.all([this.state.topicStatus(topics.map((t) => t.id)), this.quarantine.countByStream(topics.map((t) => t.id))]);

@@ -27,6 +27,9 @@ import {
   CollectorCursor,
   CollectorCursorSchema,
 } from './schemas/collector-state.schema';
+import { WorkspaceApiUsage, WorkspaceApiUsageSchema, WorkspaceReadQuota, WorkspaceReadQuotaSchema } from './schemas/read-quota.schema';
+import { ReadQuotasController } from './read-quotas.controller';
+import { ReadQuotasService } from './read-quotas.service';
 import { BlueskyAgents } from './bluesky/bluesky-agent';
 import { BlueskyCollector } from './bluesky/bluesky.collector';
 import { MastodonClients } from './mastodon/mastodon-client';
@@ -42,6 +45,8 @@ import { XCollector } from './x/x.collector';
       { name: ApiUsage.name, schema: ApiUsageSchema },
       { name: CollectionStatus.name, schema: CollectionStatusSchema },
       { name: QuarantinedItem.name, schema: QuarantinedItemSchema },
+      { name: WorkspaceApiUsage.name, schema: WorkspaceApiUsageSchema },
+      { name: WorkspaceReadQuota.name, schema: WorkspaceReadQuotaSchema },
     ]),
     TopicsModule,
     WorkspacesModule,
@@ -49,9 +54,10 @@ import { XCollector } from './x/x.collector';
     EngagementModule,
     CareRepliesModule,
   ],
-  controllers: [CollectController, CollectorsController, QuarantineController],
+  controllers: [CollectController, CollectorsController, QuarantineController, ReadQuotasController],
   providers: [
     CollectorStateService,
+    ReadQuotasService,
     QuarantineRepository,
     QuarantineService,
     CollectionService,

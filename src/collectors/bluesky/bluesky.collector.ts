@@ -136,7 +136,7 @@ export class BlueskyCollector implements Collector {
     const owned = topic.ownedAccounts.filter((a) => a.platform === 'bluesky' && a.externalId);
     for (let i = 0; i < uris.length; i += LOOKUP_CHUNK) {
       const res = await this.call(null, stream, (agent) => agent.getPosts({ uris: uris.slice(i, i + LOOKUP_CHUNK) }));
-      await this.state.countReads('bluesky', res.data.posts.length);
+      await this.state.countReads('bluesky', res.data.posts.length, topic.workspaceId);
       found.push(...res.data.posts.map((p) => p.uri));
       const { posts, skipped } = parsePosts(res.data.posts);
       batch.rejected.push(...rejectedOf('bluesky', skipped));
@@ -183,7 +183,7 @@ export class BlueskyCollector implements Collector {
     let newest = state.pending?.newestId ?? null;
     for (;;) {
       const page = await this.call(ctx, stream, (agent) => readPage(agent, since, cursor));
-      await this.state.countReads('bluesky', page.posts.length);
+      await this.state.countReads('bluesky', page.posts.length, ctx.topic.workspaceId);
       for (const p of page.posts) newest = later(newest, sortAt(p).toISOString());
       if (!page.cursor || page.reachedStored || page.posts.length === 0) break;
       cursor = page.cursor;

@@ -150,7 +150,7 @@ export class MastodonCollector implements Collector {
     const owned = topic.ownedAccounts.filter((a) => a.platform === 'mastodon' && a.externalId);
     for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
       const raw = statusesOf(await this.resumable(null, stream, () => this.clients.get().v1.statuses.fetch({ id: ids.slice(i, i + LOOKUP_CHUNK) })), 'statuses');
-      await this.state.countReads('mastodon', raw.length);
+      await this.state.countReads('mastodon', raw.length, topic.workspaceId);
       for (const s of raw) if (typeof (s as { id?: unknown })?.id === 'string') found.push((s as { id: string }).id);
       const { statuses, skipped } = parseStatuses(raw);
       batch.rejected.push(...rejectedOf('mastodon', skipped));
@@ -193,7 +193,7 @@ export class MastodonCollector implements Collector {
       let newest = state.pending?.newestId ?? null;
       for await (const page of source(state.pending?.untilId)) {
         const raw = statusesOf(page, 'a list of statuses');
-        await this.state.countReads('mastodon', raw.length);
+        await this.state.countReads('mastodon', raw.length, ctx.topic.workspaceId);
         const { statuses, skipped } = parseStatuses(raw);
         const fresh = statuses.filter((s) => (state.sinceId ? BigInt(s.id) > BigInt(state.sinceId) : Date.parse(s.createdAt) >= cutoff));
         // a faulty status older than what the last run stored was met (and set aside) then

@@ -157,7 +157,7 @@ export class XCollector implements Collector {
         this.clients.get().v2.tweets(ids.slice(i, i + 100), { expansions: EXPANSIONS, 'tweet.fields': TWEET_FIELDS, 'user.fields': USER_FIELDS }),
       );
       const raw = (res.data ?? []) as unknown[];
-      await this.state.countReads('x', raw.length);
+      await this.state.countReads('x', raw.length, topic.workspaceId);
       for (const t of raw) if (typeof (t as { id?: unknown })?.id === 'string') found.push((t as { id: string }).id);
       const { tweets, skipped } = parseTweets(raw);
       batch.rejected.push(...rejectedOf('x', skipped));
@@ -200,20 +200,20 @@ export class XCollector implements Collector {
   ): Promise<void> {
     await this.resumable(ctx, stream, async () => {
       const state = await ctx.cursor(stream);
-      await this.state.assertUnderCap('x', ctx.readCap);
+      await this.state.assertUnderCap('x', ctx.readCap, ctx.topic.workspaceId);
       let page = await open({ since_id: state.sinceId ?? undefined, until_id: state.pending?.untilId });
       let newest = state.pending?.newestId ?? null;
       for (;;) {
         assertTweetPage(page.data);
         // An unknown user's timeline comes back without `meta`.
         const meta = page.meta ?? {};
-        await this.state.countReads('x', meta.result_count ?? page.tweets.length);
+        await this.state.countReads('x', meta.result_count ?? page.tweets.length, ctx.topic.workspaceId);
         await onPage(page);
         newest = newerId(newest, meta.newest_id);
         if (page.done || !meta.oldest_id) break;
         await ctx.saveCursor(stream, { sinceId: state.sinceId, pending: { newestId: newest, untilId: meta.oldest_id } });
         await ctx.heartbeat();
-        await this.state.assertUnderCap('x', ctx.readCap);
+        await this.state.assertUnderCap('x', ctx.readCap, ctx.topic.workspaceId);
         page = await page.next();
       }
       await ctx.saveCursor(stream, { sinceId: newerId(state.sinceId, newest), pending: null });
