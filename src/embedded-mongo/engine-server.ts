@@ -89,30 +89,16 @@ export class EngineServer {
 
   async start(): Promise<EngineAddress> {
     if (this.server) throw new Error('embedded engine already started');
-    let socketPath: string | null = null;
+    let dataDir: string | null = null;
     if (this.options.dataDir) {
-      const dir = resolve(this.options.dataDir);
-      this.storage = new DurableStorage(dir, this.catalog, this.logger, {
+      dataDir = resolve(this.options.dataDir);
+      this.storage = new DurableStorage(dataDir, this.catalog, this.logger, {
         compactionThresholdBytes: this.options.compactionThresholdBytes,
         onStatus: this.options.onStorageStatus,
       });
       const started = Date.now();
       const restored = await this.storage.open();
-      this.logger.info({ dataDir: dir, ...restored, ms: Date.now() - started }, 'embedded engine: data restored');
-      socketPath = join(dir, ENGINE_SOCKET_FILE);
-      if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH_BYTES) {
-        const tooLong = socketPath;
-        socketPath = this.privateSocketPath();
-        this.logger.warn(
-          { dataDir: dir, tooLong, socketPath, maxBytes: MAX_SOCKET_PATH_BYTES },
-          'embedded engine: the data directory path is too long for a Unix socket; listening in a private temp directory instead',
-        );
-      } else {
-        // The data directory is locked by now, so a socket left there is a killed process's.
-        this.removeStaleSocket(socketPath);
-      }
-    } else {
-      socketPath = this.privateSocketPath();
+      this.logger.info({ dataDir, ...restored, ms: Date.now() - started }, 'embedded engine: data restored');
     }
     this.state = {
       version: SERVER_VERSION,
@@ -122,7 +108,9 @@ export class EngineServer {
       connections: { current: 0, totalCreated: 0 },
     };
     const server = createServer((socket) => this.accept(socket));
+    let socketPath: string;
     try {
+      socketPath = this.chooseSocketPath(dataDir);
       await new Promise<void>((resolveListen, reject) => {
         server.once('error', reject);
         server.listen(socketPath, () => {
@@ -134,6 +122,7 @@ export class EngineServer {
       // others (connecting needs write permission), and the directory around it is 0700 anyway.
       chmodSync(socketPath, DATA_FILE_MODE);
     } catch (err) {
+      // Leave nothing behind: the data directory is released for the next start.
       server.close();
       await this.storage?.close({ compact: false }).catch(() => undefined);
       this.storage = null;
@@ -146,8 +135,25 @@ export class EngineServer {
     this.maintenance = setInterval(() => this.runMaintenance(), MAINTENANCE_INTERVAL_MS);
     this.maintenance.unref();
     const uri = socketUri(socketPath);
-    this.logger.info({ socketPath, dataDir: this.storage?.dir ?? null }, 'embedded engine: listening on a Unix socket');
+    this.logger.info({ socketPath, dataDir }, 'embedded engine: listening on a Unix socket');
     return { uri, socketPath };
+  }
+
+  /** `DATA_DIR/engine.sock`, or a private temp directory's socket without a data directory or when that path is too long. */
+  private chooseSocketPath(dataDir: string | null): string {
+    if (!dataDir) return this.privateSocketPath();
+    const inDataDir = join(dataDir, ENGINE_SOCKET_FILE);
+    if (Buffer.byteLength(inDataDir) > MAX_SOCKET_PATH_BYTES) {
+      const socketPath = this.privateSocketPath();
+      this.logger.warn(
+        { dataDir, tooLong: inDataDir, socketPath, maxBytes: MAX_SOCKET_PATH_BYTES },
+        'embedded engine: the data directory path is too long for a Unix socket; listening in a private temp directory instead',
+      );
+      return socketPath;
+    }
+    // The data directory is locked by now, so a socket left there is a killed process's.
+    this.removeStaleSocket(inDataDir);
+    return inDataDir;
   }
 
   /** A socket path in a new 0700 directory under the system's temp directory. */
