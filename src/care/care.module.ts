@@ -13,9 +13,13 @@ import { Agent, AgentSchema, PresenceEventDoc, PresenceEventSchema, Team, TeamSc
 import { CareRepliesModule } from './care-replies.module';
 import { CaseCorrections } from './case-corrections';
 import { CasesController } from './cases.controller';
+import { CaseEvents } from './case-events';
+import { CasePlacementService } from './case-placement.service';
+import { CasesRepository } from './cases.repository';
 import { CasesService } from './cases.service';
 import { CareReplySender } from './reply-sender';
 import { Case, CaseSchema } from './schemas/case.schema';
+import { SlaScanService } from './sla-scan.service';
 
 /** Hooks cases into collection and runs the care scan (breaches, abandonment) on the `care` queue. */
 @Injectable()
@@ -26,17 +30,18 @@ class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(SETTINGS) private readonly settings: Settings,
     @Inject(JOB_ENGINE) private readonly jobs: JobEngine,
-    private readonly cases: CasesService,
+    private readonly placement: CasePlacementService,
+    private readonly scan: SlaScanService,
     listeners: CollectionListeners,
   ) {
-    listeners.register((batch) => this.cases.onIngested(batch.workspace, batch.topic.id, batch.mentions, batch.replies));
-    this.jobs.define({ queue: 'care', attempts: 2, backoffMs: 2_000, process: () => this.cases.scan() });
+    listeners.register((batch) => this.placement.onIngested(batch.workspace, batch.topic.id, batch.mentions, batch.replies));
+    this.jobs.define({ queue: 'care', attempts: 2, backoffMs: 2_000, process: () => this.scan.scan() });
   }
 
   onApplicationBootstrap() {
     if (!this.settings.worker) return;
     // In the background: a pass reads every case's message times (≈ 2 s for 10,000 cases).
-    void this.cases.retimeOutOfOrder().catch((err: Error) => this.logger.warn({ err: err.message }, 'Could not retime cases stored out of order'));
+    void this.placement.retimeOutOfOrder().catch((err: Error) => this.logger.warn({ err: err.message }, 'Could not retime cases stored out of order'));
     this.timer = enqueueEvery(this.jobs, 'care', this.settings.careScanIntervalSeconds, {}, (err) =>
       this.logger.error({ err: err.message }, 'Could not schedule the care scan'),
     );
@@ -61,7 +66,7 @@ class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
     WorkspacesModule,
   ],
   controllers: [CasesController, AgentsController],
-  providers: [CasesService, AgentsService, CareScheduler, CareReplySender, CaseCorrections],
+  providers: [CasesRepository, CaseEvents, CasePlacementService, CasesService, SlaScanService, AgentsService, CareScheduler, CareReplySender, CaseCorrections],
   exports: [CasesService, AgentsService],
 })
 export class CareModule {}

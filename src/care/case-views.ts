@@ -1,0 +1,57 @@
+import type { CaseRow } from '../reports/kpis/rows';
+import type { WorkspaceView } from '../workspaces/workspaces.service';
+import type { CaseSla } from './case-timeline';
+import type { CaseLean } from './cases.repository';
+import { SlaClock } from './sla';
+
+export type { CaseLean } from './cases.repository';
+
+export type CaseExportRow = CaseRow & { customer: string; intent: string; sentiment: string | null; firstResponseDueAt: Date; breached: boolean };
+
+export function slaClockFor(ws: WorkspaceView): SlaClock {
+  const bh = ws.settings.businessHours;
+  return new SlaClock({ timezone: ws.timezone, businessHours: bh?.enabled ? bh : undefined });
+}
+
+export function caseSlaFor(ws: WorkspaceView): CaseSla {
+  return { clock: slaClockFor(ws), targets: ws.settings.sla };
+}
+
+export function toCaseView(c: CaseLean, withMessages = false) {
+  const { _id, workspaceId: _w, messages, externalIds: _e, __v: _v, ...rest } = c as CaseLean & { __v?: number };
+  return {
+    id: String(_id),
+    ...rest,
+    topicIds: (c.topicIds ?? []).map(String),
+    breached: c.breachedAt !== null && c.breachedAt !== undefined,
+    ...(withMessages ? { messages: [...messages].sort((a, b) => a.at.getTime() - b.at.getTime()) } : {}),
+  };
+}
+
+/** The plain row the care KPIs read (src/reports/kpis). */
+export function toCaseRow(c: CaseLean): CaseRow {
+  return {
+    caseId: String(c._id),
+    platform: c.platform,
+    openedAt: c.openedAt,
+    firstResponseAt: c.firstResponseAt,
+    status: c.status === 'pending' ? 'open' : c.status,
+    resolvedAt: c.resolvedAt,
+    resolutions: c.resolutions ?? [],
+    reopenCount: c.reopenCount ?? 0,
+    lastReopenedAt: c.lastReopenedAt ?? null,
+    abandonedAt: c.abandonedAt,
+    inboundCount: c.inboundCount,
+    outboundCount: c.outboundCount,
+    lastInboundAt: c.lastInboundAt,
+    lastOutboundAt: c.lastOutboundAt,
+    awaitingReplySince: c.awaitingReplySince,
+    assignee: c.assignee,
+    team: c.team,
+    assignedAt: c.assignedAt ?? null,
+    reassignments: c.reassignments ?? [],
+    routingKeyword: c.routingKeyword ?? null,
+    firstResponder: c.firstResponder ?? null,
+    resolvedBy: c.resolvedBy ?? null,
+  };
+}
