@@ -49,21 +49,34 @@ function showsEmotion(details: SentimentDetails): boolean {
   return p !== null && Math.max(p[0], p[2]) >= QUESTION_CONFIDENCE;
 }
 
+const SUPPORT_READING: readonly Intent[] = ['support', 'complaint'];
+
+const asksQuestion = (intent: Intent | null, details: SentimentDetails) =>
+  intent === 'question' || (intent === 'lead' && details.analysis.questions > 0);
+
 /**
  * Sentiment as a support team reads it. AFINN likes "help" and "please" (+2, +1), so
  * "my card was blocked, please help" would score positive; a support request or a complaint is a
  * customer with a problem and is at least mildly negative. A question without emotion ("does
  * the app work on Android?", "how much is the premium plan?") is neutral whatever its words score.
+ *
+ * `cueIntent` is the default keyword rules' verdict (IntentReading): a post read as a request or
+ * complaint by the model, or by the keyword cues unless the model calls it praise, reads
+ * negative; a question by either reads neutral. The cues are words of tone ("péssimo",
+ * "socorro"); the model decides who gets a case, the cues still say how a post sounds.
  */
 export function reconcileSentiment(
   details: SentimentDetails,
   intent: Intent,
   thresholds: SentimentThresholds,
+  cueIntent: Intent | null = null,
 ): SentimentResult {
   let score = details.score;
-  if ((intent === 'support' || intent === 'complaint') && score > thresholds.negative) {
+  const supportReading =
+    SUPPORT_READING.includes(intent) || (cueIntent !== null && intent !== 'praise' && SUPPORT_READING.includes(cueIntent));
+  if (supportReading && score > thresholds.negative) {
     score = Math.min(SUPPORT_SCORE, thresholds.negative);
-  } else if ((intent === 'question' || (intent === 'lead' && details.analysis.questions > 0)) && !showsEmotion(details)) {
+  } else if ((asksQuestion(intent, details) || asksQuestion(cueIntent, details)) && !showsEmotion(details)) {
     // A purchase inquiry ("how much is the premium plan?") is a question too.
     score = (thresholds.positive + thresholds.negative) / 2;
   }
@@ -89,8 +102,8 @@ export class EnrichmentService {
   enrich(input: EnrichmentInput, options: EnrichmentOptions = {}): EnrichmentResult {
     const thresholds = resolveThresholds(options.thresholds);
     const { lang, details, post } = this.read(input, thresholds);
-    const intent = this.intentClassifier.classifyPost(post, lang, details, options.intentRules);
-    const sentiment = reconcileSentiment(details, intent, thresholds);
+    const { intent, cueIntent } = this.intentClassifier.readPost(post, lang, details, options.intentRules);
+    const sentiment = reconcileSentiment(details, intent, thresholds, cueIntent);
     const routing =
       options.routingRules && options.routingRules.length > 0
         ? this.mentionRouter.routeFolded(post.folded(), intent, options.routingRules)

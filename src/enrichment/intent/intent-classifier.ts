@@ -117,6 +117,13 @@ function toRegExp(pattern: string | RegExp): RegExp {
   return typeof pattern === 'string' ? new RegExp(pattern, 'i') : pattern;
 }
 
+/** What the intent step tells the sentiment step: the intent and the keyword rules' verdict. */
+export interface IntentReading {
+  intent: Intent;
+  /** decideByCues over the default rules; null when a workspace rule decided the intent. */
+  cueIntent: Intent | null;
+}
+
 /** What the sentiment step tells the intent step about a post. */
 export interface SentimentEvidence {
   label: SentimentLabel;
@@ -162,6 +169,15 @@ export class IntentClassifier {
 
   /** The enrichment pipeline's entry: it already has the post's folded words. */
   classifyPost(post: IntentPost, lang: string, sentiment: SentimentEvidence, rules?: IntentRule[]): Intent {
+    return this.readPost(post, lang, sentiment, rules).intent;
+  }
+
+  /**
+   * The intent, and the default keyword rules' own verdict beside it (`cueIntent`; null when a
+   * workspace rule decided). The sentiment step reads both: a complaint cue ("péssimo",
+   * "absurdo") is evidence of tone even where the model calls the post chatter.
+   */
+  readPost(post: IntentPost, lang: string, sentiment: SentimentEvidence, rules?: IntentRule[]): IntentReading {
     const ruleLanguage: RuleLanguage | undefined = lang === 'en' || lang === 'pt' ? lang : undefined;
 
     if (rules && rules.length > 0) {
@@ -169,14 +185,15 @@ export class IntentClassifier {
       for (const rule of this.compile(rules)) {
         if (rule.language && ruleLanguage && rule.language !== ruleLanguage) continue;
         if (rule.keywords.matchFolded(folded) !== null || rule.patterns.some((p) => p.test(folded))) {
-          return rule.intent;
+          return { intent: rule.intent, cueIntent: null };
         }
       }
     }
 
     const cues = this.cues(post, lang);
-    if (this.model) return this.model.classify(this.evidence(cues, lang, sentiment));
-    return decideByCues(cues, sentiment.label);
+    const cueIntent = decideByCues(cues, sentiment.label);
+    if (this.model) return { intent: this.model.classify(this.evidence(cues, lang, sentiment)), cueIntent };
+    return { intent: cueIntent, cueIntent };
   }
 
   /** Bit i set when the default rules of the post's language cue CUE_COLUMNS[i]. */

@@ -66,6 +66,7 @@ function parseArgs(argv: string[]) {
   let out = DEFAULT_INTENT_MODEL_PATH;
   let folds = 5;
   let showMisses = false;
+  let seed: number | undefined;
   const corrections: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -73,14 +74,15 @@ function parseArgs(argv: string[]) {
     else if (arg === '--cv') folds = Number(argv[++i]);
     else if (arg === '--no-cv') folds = 0;
     else if (arg === '--show-misses') showMisses = true;
+    else if (arg === '--seed') seed = Number(argv[++i]);
     else if (arg === '--corrections') corrections.push(resolve(argv[++i]));
     else if (arg === '--help' || arg === '-h') {
-      console.log('usage: train-intent [--cv K | --no-cv] [--corrections file.csv ...] [--out model.json] [--show-misses]');
+      console.log('usage: train-intent [--cv K | --no-cv] [--corrections file.csv ...] [--out model.json] [--show-misses] [--seed N]');
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (see --help)`);
   }
   if (!Number.isInteger(folds) || folds === 1 || folds < 0) throw new Error('--cv needs an integer >= 2');
-  return { out, folds, corrections, showMisses };
+  return { out, folds, corrections, showMisses, seed };
 }
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -97,7 +99,7 @@ const summary = (r: IntentReport) => ({
 });
 
 function main() {
-  const { out, folds, corrections, showMisses } = parseArgs(process.argv.slice(2));
+  const { out, folds, corrections, showMisses, seed } = parseArgs(process.argv.slice(2));
   const started = Date.now();
   const service = createEnrichmentService({ intentModel: null });
   const files: { file: string; rows: number; sha256: string; use: string }[] = [];
@@ -182,7 +184,7 @@ function main() {
 
   const scores: Record<string, unknown> = {};
   if (folds >= 2) {
-    const foldOf = stratifiedFolds(own.map((r) => `${r.lang}:${r.intent}`), folds);
+    const foldOf = stratifiedFolds(own.map((r) => `${r.lang}:${r.intent}`), folds, seed);
     const probabilities: Float64Array[] = new Array(own.length);
     const evidence = own.map((row) => service.intentEvidence({ text: row.text, platformLang: row.lang }));
     for (let f = 0; f < folds; f++) {
