@@ -10,13 +10,13 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
+  cpSync,
   existsSync,
   lstatSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   readlinkSync,
-  renameSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -96,7 +96,7 @@ function rawBytes(dir: string): Buffer {
 
 /** A MongoDB client that reads the workspaces (with their secrets) through `uri`; resolves with what it found or the error. */
 async function tryRead(uri: string): Promise<{ ok: true; docs: any[] } | { ok: false; error: string }> {
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 1500, connectTimeoutMS: 1500 });
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 800, connectTimeoutMS: 800 });
   try {
     const docs = await client.db('ouvidor').collection('workspaces').find({}, { projection: { slug: 1, webhookSecret: 1 } }).toArray();
     return { ok: true, docs };
@@ -218,18 +218,21 @@ describe('security: the host (engine socket, data directory, secrets at rest)', 
   it('refuses to start with a key that does not decrypt the stored secrets, or without its key file, and changes nothing', async () => {
     const keyFile = join(dataDir, 'secrets.key');
     const keyBefore = readFileSync(keyFile);
+    // The same data without its key file, in a copy, so that both refusals run at once.
+    const copy = join(root, 'copy');
+    cpSync(dataDir, copy, { recursive: true });
+    rmSync(join(copy, 'secrets.key'));
 
-    const wrong = await serviceRefusal({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', SECRETS_KEY: randomBytes(32).toString('base64') });
+    const [wrong, missing] = await Promise.all([
+      serviceRefusal({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', SECRETS_KEY: randomBytes(32).toString('base64') }),
+      serviceRefusal({ DATA_DIR: copy, LOG_LEVEL: 'warn' }),
+    ]);
     expect(wrong.code).not.toBe(0);
     expect(wrong.output).toMatch(/Ouvidor cannot start: SECRETS_KEY does not decrypt the stored webhook secrets of 3 workspaces/);
-
-    renameSync(keyFile, join(root, 'secrets.key.moved'));
-    const missing = await serviceRefusal({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
     expect(missing.code).not.toBe(0);
     expect(missing.output).toMatch(/3 stored secrets are encrypted, but SECRETS_KEY is unset and the key file .*secrets\.key is missing/);
-    // No new key was generated over the encrypted data.
-    expect(existsSync(keyFile)).toBe(false);
-    renameSync(join(root, 'secrets.key.moved'), keyFile);
+    // No new key was generated over the encrypted data; the original is untouched.
+    expect(existsSync(join(copy, 'secrets.key'))).toBe(false);
     expect(readFileSync(keyFile)).toEqual(keyBefore);
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);
   });
