@@ -1,9 +1,11 @@
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Catalog } from './catalog';
 import { tightenDataDir } from './data-dir-permissions';
 import { DurableStorage } from './durable-storage';
+import { scanFile } from './journal';
+import { repairDataDirectory } from './repair';
 
 const mode = (path: string): number => statSync(path).mode & 0o7777;
 
@@ -81,5 +83,31 @@ describe('data directory permissions', () => {
     expect(warnings[0].obj).toMatchObject({ changed: loose });
     expect(warnings[0].msg).toMatch(/permissions tightened/);
     for (const [path, m] of modes(dir)) expect([path, m]).toEqual([path, path === dir ? 0o700 : 0o600]);
+  });
+
+  it('db:repair writes its copies and rewritten files owner-only, even from loose originals', async () => {
+    const dir = join(root, 'data');
+    const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    const catalog = new Catalog();
+    const storage = new DurableStorage(dir, catalog, quiet);
+    await storage.open();
+    for (let i = 0; i < 5; i++) {
+      catalog.obtain('app', 'items').collection.insert({ _id: i, text: `item ${i}` });
+      await storage.flushed();
+    }
+    await storage.close({ compact: false });
+    // Damage a record in the middle, as a bad sector would, and loosen everything as an old version did.
+    const journal = join(dir, 'journal-0.log');
+    const victim = scanFile(journal).records[2];
+    const bytes = readFileSync(journal);
+    bytes[victim.end - 3] ^= 0x01;
+    writeFileSync(journal, bytes);
+    chmodSync(dir, 0o755);
+    for (const name of readdirSync(dir)) chmodSync(join(dir, name), 0o644);
+
+    const report = await repairDataDirectory(dir);
+    expect(report.files.length).toBeGreaterThan(0);
+    expect(readdirSync(dir).some((n) => n.startsWith('damaged-'))).toBe(true);
+    for (const [path, m] of modes(dir)) expect([path, m]).toEqual([path, statSync(path).isDirectory() ? 0o700 : 0o600]);
   });
 });
