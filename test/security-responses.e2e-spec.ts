@@ -5,6 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { XApiEmulator } from '../src/collectors/x/emulator/x-api-emulator';
 import { DASHBOARD_CSP } from '../src/dashboard/dashboard.controller';
 import { createWorkspace, TestWorkspace } from './fixtures/inputs/workspaces';
+import { CHROMIUM, chromiumAvailable, launchChromium } from './support/browser';
 import { SERVICE_ADMIN_KEY, ServiceProcess, startServiceProcess } from './support/service-process';
 import { startTestApp, TestApp } from './support/test-app';
 import { startXTestServer, X_TEST_TOKEN } from './support/x-test-server';
@@ -205,6 +206,26 @@ describe('Security: safe CSV exports and least privilege in responses (e2e)', ()
       expect(page.headers['x-powered-by']).toBeUndefined();
       expect(page.headers['content-security-policy']).toBe(DASHBOARD_CSP);
     });
+
+    it('the API documentation page still works in a browser under the security headers', async () => {
+      if (!chromiumAvailable()) throw new Error(`CI must install Chromium at ${CHROMIUM} (.ci/run does, from Debian)`);
+      const { port } = t.app.getHttpServer().address() as { port: number };
+      const chromium = await launchChromium();
+      try {
+        const page = await chromium.browser.newPage();
+        const problems: string[] = [];
+        page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+        page.on('console', (m) => {
+          if (m.type() === 'error' && !/validator\.swagger\.io/.test(m.text())) problems.push(`console: ${m.text()}`);
+        });
+        await page.goto(`http://127.0.0.1:${port}/docs`);
+        await page.waitForSelector('.swagger-ui .opblock-tag', { timeout: 15_000 });
+        expect(await page.locator('.swagger-ui .opblock-tag').count()).toBeGreaterThan(5);
+        expect(problems).toEqual([]);
+      } finally {
+        await chromium.close();
+      }
+    }, 30_000);
 
     it.each([
       ['an unknown route', '/api/v1/nothing?access_token=ouv_secret-in-query&x=1', 404],
