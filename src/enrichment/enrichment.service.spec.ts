@@ -1,5 +1,6 @@
 import { createEnrichmentService } from './enrichment.factory';
-import { IntentRule, RoutingRule } from './enrichment.types';
+import { reconcileSentiment } from './enrichment.service';
+import { DEFAULT_SENTIMENT_THRESHOLDS, IntentRule, RoutingRule } from './enrichment.types';
 import { ENGLISH_POSTS, LabelledPost, PORTUGUESE_POSTS } from './hand-labelled-posts';
 
 /**
@@ -64,6 +65,27 @@ describe('EnrichmentService', () => {
     expect(result.intent).toBe('support');
     expect(result.sentiment.label).toBe('negative');
     expect(result.sentiment.score).toBeLessThanOrEqual(-0.05);
+  });
+
+  describe('reconcileSentiment reads the keyword cues beside the learned intent', () => {
+    const details = service['sentimentScorer'].details('que programa ótimo', 'pt', DEFAULT_SENTIMENT_THRESHOLDS);
+    const thresholds = DEFAULT_SENTIMENT_THRESHOLDS;
+
+    it('keeps the words\' reading when neither the model nor the cues see a request', () => {
+      expect(details.label).toBe('positive');
+      expect(reconcileSentiment(details, 'other', thresholds, 'other').label).toBe('positive');
+    });
+
+    it('reads a complaint cue as negative unless the model calls the post praise', () => {
+      expect(reconcileSentiment(details, 'other', thresholds, 'complaint').label).toBe('negative');
+      expect(reconcileSentiment(details, 'praise', thresholds, 'complaint').label).toBe('positive');
+      expect(reconcileSentiment(details, 'support', thresholds, 'other').label).toBe('negative');
+    });
+
+    it('without a cue reading (a workspace rule decided) only the intent counts', () => {
+      expect(reconcileSentiment(details, 'other', thresholds, null).label).toBe('positive');
+      expect(reconcileSentiment(details, 'other', thresholds).label).toBe('positive');
+    });
   });
 
   it('is pure: the same input gives the same output', () => {

@@ -20,6 +20,29 @@ describe('intent (learned model over the keyword cues)', () => {
     expect(SUPPORT_INTENTS).toContain(service.enrich({ text }).intent);
   });
 
+  it.each([
+    // problems still open: a "thanks", a "chegou" or a "continua" beside them does not close them
+    ['o app voltou a dar erro no pix', 'pt'],
+    ['a fatura continua errada mesmo depois de eu ligar 3 vezes', 'pt'],
+    ['obrigado pela resposta, mas o app continua fechando sozinho', 'pt'],
+    ['meu pedido chegou quebrado', 'pt'],
+    ['my card still hasn\'t arrived', 'en'],
+  ])('opens a case for "%s" (%s), with or without the platform lang', (text, lang) => {
+    expect(SUPPORT_INTENTS).toContain(service.enrich({ text, platformLang: lang }).intent);
+    expect(SUPPORT_INTENTS).toContain(service.enrich({ text }).intent);
+  });
+
+  it.each([
+    ['o cartao chegou rapidinho, amei', 'pt'],
+    ['o suporte resolveu meu problema com o boleto em 10 minutos, obrigado', 'pt'],
+    ['the refund came through in two days, brilliant', 'en'],
+    ['no more crashes since the update, great work', 'en'],
+  ])('does not call praise that tells of a fixed problem support or complaint: "%s"', (text, lang) => {
+    // Written for this spec, in no training file: the words of a problem beside the words of a
+    // fix (resolveu, chegou, rapidinho; no more, came through) are praise.
+    expect(['support', 'complaint']).not.toContain(service.enrich({ text, platformLang: lang }).intent);
+  });
+
   describe.each([
     ['English', HELD_OUT_ENGLISH],
     ['Brazilian Portuguese', HELD_OUT_PORTUGUESE],
