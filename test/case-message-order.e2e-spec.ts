@@ -74,6 +74,8 @@ describe('Cases follow message time, not arrival order (e2e)', () => {
       x: { bearerToken: X_TEST_TOKEN, apiBaseUrl: started.baseUrl, monthlyReadCap: 0 },
       bluesky: { identifier: 'lumi.bsky.social', appPassword: BLUESKY_TEST_PASSWORD, service: bluesky.baseUrl },
       mastodon: { url: mastodon.baseUrl, accessToken: MASTODON_TEST_TOKEN },
+      // the alert webhook receiver listens on loopback, which outbound requests refuse by default
+      outbound: { allowedCidrs: ['127.0.0.1/32'] },
     });
     bsky.addUser({ handle: 'lumi.bsky.social', displayName: 'Lumi' });
     bsky.addUser({ handle: 'dora.bsky.social', displayName: 'Dora' });
