@@ -1,6 +1,7 @@
 import { getConnectionToken } from '@nestjs/mongoose';
 import IORedis from 'ioredis';
 import type { Connection } from 'mongoose';
+import type { AddressInfo } from 'node:net';
 import { Types } from 'mongoose';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 import { waitUntil } from './support/waiting';
@@ -63,7 +64,7 @@ describe('Rate limits and stream hygiene (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ rateLimit: LIMITS });
-    baseUrl = `http://127.0.0.1:${t.app.getHttpServer().address().port}`;
+    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
   });
   afterAll(async () => {
     for (const s of streams) s.close();
