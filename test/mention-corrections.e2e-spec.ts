@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { Model, Types } from 'mongoose';
 import { XApiEmulator } from '../src/collectors/x/emulator/x-api-emulator';
 import { MentionCorrectionsService } from '../src/mentions/mention-corrections.service';
-import { MentionsService, ROLLUP_REPAIR_GRACE_MS } from '../src/mentions/mentions.service';
+import { ROLLUP_REPAIR_GRACE_MS, RollupOutboxService } from '../src/mentions/rollup-outbox.service';
 import { RollupBatch } from '../src/mentions/schemas/mention-rollup.schema';
 import { Mention } from '../src/mentions/schemas/mention.schema';
 import { ROLES } from '../src/workspaces/schemas/api-key.schema';
@@ -319,7 +319,7 @@ describe('Agents correct the model (e2e)', () => {
     const expected = { ...before, mentions: before.mentions + 1, positive: before.positive + 1 };
     expect(await counts()).toEqual(expected);
     expect(await batches.exists({ _id: batch })).toBeNull();
-    expect(await t.app.get(MentionsService).repairRollups()).toEqual({ batches: 0, mentions: 0 });
+    expect(await t.app.get(RollupOutboxService).repairRollups()).toEqual({ batches: 0, mentions: 0 });
     expect(await counts()).toEqual(expected);
   });
 

@@ -1,7 +1,8 @@
 import { getModelToken } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import type { MentionInput } from '../src/collectors/collected';
-import { MentionsService, ROLLUP_REPAIR_GRACE_MS } from '../src/mentions/mentions.service';
+import { MentionsService } from '../src/mentions/mentions.service';
+import { ROLLUP_REPAIR_GRACE_MS, RollupOutboxService } from '../src/mentions/rollup-outbox.service';
 import { RollupBatch } from '../src/mentions/schemas/mention-rollup.schema';
 import { Mention } from '../src/mentions/schemas/mention.schema';
 import { TopicsService } from '../src/topics/topics.service';
@@ -20,6 +21,7 @@ describe('Mention rollups across a crash (e2e)', () => {
   let ws: TestWorkspace;
   let topicId: string;
   let service: MentionsService;
+  let outbox: RollupOutboxService;
   let mentions: Model<Mention>;
   let batches: Model<RollupBatch>;
   const HOUR = Date.UTC(2026, 2, 1, 15);
@@ -71,6 +73,7 @@ describe('Mention rollups across a crash (e2e)', () => {
     ws = await createWorkspace(t, 'Rollups');
     topicId = (await t.app.get(TopicsService).create(ws.id, { name: 'Lumi', query: 'lumi', platforms: ['x'], languages: [], ownedAccounts: [] } as never)).id;
     service = t.app.get(MentionsService);
+    outbox = t.app.get(RollupOutboxService);
     mentions = t.app.get(getModelToken(Mention.name));
     batches = t.app.get(getModelToken(RollupBatch.name));
   });
@@ -92,25 +95,25 @@ describe('Mention rollups across a crash (e2e)', () => {
     const stale = await crashedBatch([10, 11]);
     const young = await crashedBatch([20], 0);
     expect(await volume()).toBe(3);
-    expect(await service.repairRollups()).toEqual({ batches: 1, mentions: 2 });
+    expect(await outbox.repairRollups()).toEqual({ batches: 1, mentions: 2 });
     expect(await volume()).toBe(5);
     expect(await topicVolume()).toBe(5);
     expect(await batches.exists({ _id: stale })).toBeNull();
     // Running again (or two instances repairing at once) counts nothing twice.
-    expect(await service.repairRollups()).toEqual({ batches: 0, mentions: 0 });
+    expect(await outbox.repairRollups()).toEqual({ batches: 0, mentions: 0 });
     expect(await volume()).toBe(5);
     expect(await batches.exists({ _id: young })).not.toBeNull();
-    await service.applyRollupBatch(young);
+    await outbox.applyRollupBatch(young);
     expect(await volume()).toBe(6);
   });
 
   it('does not count again a batch whose increments were applied before the crash', async () => {
     const batch = await crashedBatch([30, 31, 32]);
     // The crash came after the increments, before the markers were cleared: replay it twice.
-    await service.applyRollupBatch(batch);
+    await outbox.applyRollupBatch(batch);
     expect(await volume()).toBe(9);
     await batches.create({ _id: batch, workspaceId: new Types.ObjectId(ws.id), topicId: new Types.ObjectId(topicId), startedAt: new Date(0) });
-    expect(await service.repairRollups()).toEqual({ batches: 1, mentions: 3 });
+    expect(await outbox.repairRollups()).toEqual({ batches: 1, mentions: 3 });
     expect(await volume()).toBe(9);
   });
 
@@ -123,7 +126,7 @@ describe('Mention rollups across a crash (e2e)', () => {
       { $addToSet: { topicIds: new Types.ObjectId(second) }, $push: { rollupLinks: { batch, topic: new Types.ObjectId(second) } } },
     );
     const before = await volume();
-    expect(await service.repairRollups()).toEqual({ batches: 1, mentions: 2 });
+    expect(await outbox.repairRollups()).toEqual({ batches: 1, mentions: 2 });
     expect(await topicVolume(second)).toBe(2);
     expect(await volume()).toBe(before);
   });

@@ -1,15 +1,17 @@
 import { ConflictException, Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import { isValidObjectId, Model, Types } from 'mongoose';
+import { isValidObjectId, Types } from 'mongoose';
 import { Settings, SETTINGS } from '../config/settings';
 import { enqueueNowAndEvery, type JobEngine } from '../jobs/job-queue';
 import { JOB_ENGINE } from '../jobs/jobs.module';
 import { startOfRollupSlot, startOfUtcHour } from '../reports/kpis/buckets';
 import type { CorrectionRow } from '../reports/kpis/model-quality';
 import { CorrectMentionDto } from './dto/correct-mention.dto';
-import { MentionsService, ROLLUP_REPAIR_GRACE_MS, StoredMention, toMentionView } from './mentions.service';
+import { MentionsRepository, type MentionRow } from './mentions.repository';
+import { StoredMention, toMentionView } from './mentions.service';
+import { ROLLUP_REPAIR_GRACE_MS, RollupOutboxService } from './rollup-outbox.service';
+import { RollupsRepository } from './rollups.repository';
 import { correctionView, type MentionLabels, type PendingCorrection } from './schemas/mention-correction';
-import { ALL_TOPICS, MentionRollup, RollupBatch } from './schemas/mention-rollup.schema';
+import { ALL_TOPICS } from './schemas/mention-rollup.schema';
 import type { Intent, SentimentLabel } from '../common/labels';
 import { Mention } from './schemas/mention.schema';
 
@@ -41,8 +43,6 @@ export interface CorrectionExportRow {
   correctedBy: string;
   correctedAt: Date;
 }
-
-type MentionRow = Mention & { _id: Types.ObjectId };
 
 /** The update a review makes, decided over the mention as read; null when it changes nothing. */
 export interface CorrectionPlan {
@@ -86,7 +86,6 @@ export function rollupMove(from: MentionLabels, to: MentionLabels): Record<strin
   return inc;
 }
 
-const APPLIED_KEPT = 100;
 const REPAIR_EVERY_SECONDS = 30;
 const CAS_TRIES = 5;
 /** How long a correction waits for the ingestion batch that is still counting its mention. */
@@ -108,10 +107,9 @@ export class MentionCorrectionsService implements OnApplicationBootstrap, OnAppl
   private repairTimer: NodeJS.Timeout | null = null;
 
   constructor(
-    @InjectModel(Mention.name) private readonly mentions: Model<Mention>,
-    @InjectModel(MentionRollup.name) private readonly rollups: Model<MentionRollup>,
-    @InjectModel(RollupBatch.name) private readonly batches: Model<RollupBatch>,
-    private readonly ingestion: MentionsService,
+    private readonly mentions: MentionsRepository,
+    private readonly rollups: RollupsRepository,
+    private readonly outbox: RollupOutboxService,
     @Inject(SETTINGS) private readonly settings: Settings,
     @Inject(JOB_ENGINE) private readonly jobs: JobEngine,
   ) {
@@ -135,9 +133,8 @@ export class MentionCorrectionsService implements OnApplicationBootstrap, OnAppl
 
   async correct(workspaceId: string, id: string, dto: CorrectMentionDto, by: string, now = new Date()): Promise<CorrectedMentionView> {
     if (!isValidObjectId(id)) throw new NotFoundException(`mention ${id} not found`);
-    const filter = { _id: new Types.ObjectId(id), workspaceId: new Types.ObjectId(workspaceId) };
     for (let attempt = 1; attempt <= CAS_TRIES; attempt++) {
-      const doc = (await this.mentions.findOne(filter).lean()) as MentionRow | null;
+      const doc = await this.mentions.one(workspaceId, id);
       if (!doc) throw new NotFoundException(`mention ${id} not found`);
       const pending = doc.correction?.pending;
       if (pending) {
@@ -150,9 +147,7 @@ export class MentionCorrectionsService implements OnApplicationBootstrap, OnAppl
       await this.settleIngestion(doc);
       const plan = planCorrection(doc, dto, by, now);
       if (!plan) return this.view(doc);
-      const updated = (await this.mentions
-        .findOneAndUpdate({ ...filter, 'correction.seq': doc.correction?.seq ?? null, 'correction.pending': null }, { $set: plan.set }, { returnDocument: 'after' })
-        .lean()) as MentionRow | null;
+      const updated = await this.mentions.setReviewIfUnchanged(workspaceId, id, doc.correction?.seq ?? null, plan.set);
       if (!updated) continue; // reviewed by someone else meanwhile: decide again over theirs
       if (plan.pending) await this.finish(updated);
       this.logger.log({ workspaceId, mentionId: id, by, ...(plan.pending ? { from: plan.pending.from, to: plan.pending.to } : { confirmed: true }) }, 'Mention labels reviewed');
@@ -170,11 +165,8 @@ export class MentionCorrectionsService implements OnApplicationBootstrap, OnAppl
     if (ids.length === 0) return;
     const deadline = Date.now() + INGESTION_WAIT_MS;
     for (;;) {
-      const open = await this.batches.find({ _id: { $in: ids } }, { startedAt: 1 }).lean();
-      if (open.length === 0) return;
-      const abandoned = open.filter((b) => Date.now() - b.startedAt.getTime() >= ROLLUP_REPAIR_GRACE_MS);
-      for (const b of abandoned) await this.ingestion.applyRollupBatch(b._id as Types.ObjectId);
-      if (abandoned.length === open.length) return;
+      const { open } = await this.outbox.settle(ids);
+      if (open === 0) return;
       if (Date.now() > deadline) throw new ConflictException(`mention ${String(doc._id)} is still being stored; try again in a few seconds`);
       await sleep(50);
     }
@@ -189,7 +181,7 @@ export class MentionCorrectionsService implements OnApplicationBootstrap, OnAppl
     for (const listener of this.listeners) {
       await listener({ workspaceId: String(doc.workspaceId), mention, from: pending.from, to: pending.to, by: pending.by });
     }
-    await this.mentions.updateOne({ _id: doc._id, 'correction.pending.id': pending.id }, { $set: { 'correction.pending': null } });
+    await this.mentions.clearPending(doc._id, pending.id);
   }
 
   /**
@@ -201,22 +193,17 @@ export class MentionCorrectionsService implements OnApplicationBootstrap, OnAppl
     if (Object.keys(inc).length === 0) return;
     const slot = startOfRollupSlot(doc.createdAt);
     const hour = startOfUtcHour(doc.createdAt);
-    const update = { $inc: inc, $push: { applied: { $each: [pending.id], $slice: -APPLIED_KEPT } } };
     for (const topicId of [ALL_TOPICS, ...(doc.topicIds ?? [])]) {
       const key = { workspaceId: doc.workspaceId, topicId, platform: doc.platform };
-      const res = await this.rollups.updateOne({ ...key, hour: slot, applied: { $ne: pending.id } }, update);
-      if (res.matchedCount > 0 || (await this.rollups.exists({ ...key, hour: slot }))) continue;
+      if (await this.rollups.incrementExistingOnce({ ...key, hour: slot }, pending.id, inc)) continue;
       // Counted before rollups had 15-minute slots: its row is the UTC hour's.
-      if (hour.getTime() !== slot.getTime()) await this.rollups.updateOne({ ...key, hour, applied: { $ne: pending.id } }, update);
+      if (hour.getTime() !== slot.getTime()) await this.rollups.incrementExistingOnce({ ...key, hour }, pending.id, inc);
     }
   }
 
   /** Finishes the corrections whose writer died before clearing their pending mark. */
   async repairCorrections(now = new Date()): Promise<number> {
-    const stale = (await this.mentions
-      .find({ 'correction.pending.at': { $lt: new Date(now.getTime() - ROLLUP_REPAIR_GRACE_MS) } })
-      .limit(500)
-      .lean()) as MentionRow[];
+    const stale = await this.mentions.pendingBefore(new Date(now.getTime() - ROLLUP_REPAIR_GRACE_MS), 500);
     let finished = 0;
     for (const doc of stale) {
       try {
@@ -233,15 +220,13 @@ export class MentionCorrectionsService implements OnApplicationBootstrap, OnAppl
 
   /** Current labels and reviews of some mentions of the workspace (a case view's messages). */
   async labels(workspaceId: string, ids: string[]) {
-    const docs = (await this.mentions
-      .find({ _id: { $in: ids.map((i) => new Types.ObjectId(i)) }, workspaceId: new Types.ObjectId(workspaceId) }, { sentiment: 1, intent: 1, lang: 1, correction: 1 })
-      .lean()) as MentionRow[];
+    const docs = await this.mentions.labels(workspaceId, ids);
     return docs.map((d) => ({ id: String(d._id), sentiment: d.sentiment, intent: d.intent, lang: d.lang, correction: correctionView(d.correction) }));
   }
 
   /** The reviews of [from, to) (by their latest review), for the model-quality report. */
   async reviewRows(workspaceId: string, from: Date, to: Date, lang?: string): Promise<CorrectionRow[]> {
-    const docs = await this.mentions.find(this.periodFilter(workspaceId, from, to, lang), { correction: 1 }).lean();
+    const docs = await this.mentions.reviews(workspaceId, from, to, lang);
     return docs.map(({ correction: c }) => ({
       sentiment: c?.sentiment ? { predicted: c.sentiment.predicted, corrected: c.sentiment.label } : null,
       intent: c?.intent ? { predicted: c.intent.predicted, corrected: c.intent.label } : null,
@@ -250,13 +235,7 @@ export class MentionCorrectionsService implements OnApplicationBootstrap, OnAppl
 
   /** Reviewed mentions of [from, to), oldest review first, streamed from a cursor (corrections.csv). */
   async *exportRows(workspaceId: string, from: Date, to: Date, lang?: string): AsyncGenerator<CorrectionExportRow> {
-    const cursor = this.mentions
-      .find(this.periodFilter(workspaceId, from, to, lang), { platform: 1, createdAt: 1, lang: 1, text: 1, sentiment: 1, intent: 1, correction: 1 })
-      .sort({ 'correction.at': 1, _id: 1 })
-      .lean()
-      .cursor({ batchSize: 500 });
-    for await (const doc of cursor) {
-      const d = doc as MentionRow;
+    for await (const d of this.mentions.reviewsCursor(workspaceId, from, to, lang)) {
       const c = d.correction!;
       const latest = [c.sentiment, c.intent].filter((x) => !!x).sort((a, b) => b!.at.getTime() - a!.at.getTime())[0]!;
       yield {
@@ -273,10 +252,6 @@ export class MentionCorrectionsService implements OnApplicationBootstrap, OnAppl
         correctedAt: c.at,
       };
     }
-  }
-
-  private periodFilter(workspaceId: string, from: Date, to: Date, lang?: string): Record<string, unknown> {
-    return { workspaceId: new Types.ObjectId(workspaceId), 'correction.at': { $gte: from, $lt: to }, ...(lang ? { lang } : {}) };
   }
 
   private view(doc: MentionRow): CorrectedMentionView {

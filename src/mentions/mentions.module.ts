@@ -4,7 +4,11 @@ import { EnrichmentModule } from '../enrichment/enrichment.module';
 import { MentionCorrectionsController } from './mention-corrections.controller';
 import { MentionCorrectionsService } from './mention-corrections.service';
 import { MentionsController } from './mentions.controller';
+import { MentionsRepository } from './mentions.repository';
 import { MentionsService } from './mentions.service';
+import { RollupBatchesRepository } from './rollup-batches.repository';
+import { RollupOutboxService } from './rollup-outbox.service';
+import { RollupsRepository } from './rollups.repository';
 import { Mention, MentionSchema } from './schemas/mention.schema';
 import { MentionRollup, MentionRollupSchema, RollupBatch, RollupBatchSchema } from './schemas/mention-rollup.schema';
 
@@ -18,7 +22,7 @@ import { MentionRollup, MentionRollupSchema, RollupBatch, RollupBatchSchema } fr
     ]),
   ],
   controllers: [MentionsController, MentionCorrectionsController],
-  providers: [MentionsService, MentionCorrectionsService],
-  exports: [MentionsService, MentionCorrectionsService],
+  providers: [MentionsRepository, RollupsRepository, RollupBatchesRepository, RollupOutboxService, MentionsService, MentionCorrectionsService],
+  exports: [MentionsService, MentionCorrectionsService, RollupOutboxService],
 })
 export class MentionsModule {}

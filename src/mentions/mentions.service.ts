@@ -1,21 +1,22 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import { AnyBulkWriteOperation, isValidObjectId, Model, Types } from 'mongoose';
+import { Injectable } from '@nestjs/common';
+import { AnyBulkWriteOperation, Types } from 'mongoose';
 import { Observable, Subject, filter as rxFilter, map } from 'rxjs';
 import type { MentionInput, RejectReason } from '../collectors/collected';
-import { Settings, SETTINGS } from '../config/settings';
 import { EnrichmentService } from '../enrichment';
-import { enqueueNowAndEvery, type JobEngine } from '../jobs/job-queue';
-import { JOB_ENGINE } from '../jobs/jobs.module';
 import type { WorkspaceView } from '../workspaces/workspaces.service';
 import { ListMentionsQuery } from './dto/list-mentions.dto';
+import { MentionsRepository, type MentionRow } from './mentions.repository';
 import { afterCursor, decodeCursor, encodeCursor } from './page-cursor';
 import type { Intent, SentimentLabel } from '../common/labels';
 import { Mention } from './schemas/mention.schema';
 import { correctionView, type CorrectionView } from './schemas/mention-correction';
-import { startOfRollupSlot, startOfUtcHour as hourOf } from '../reports/kpis/buckets';
+import { startOfUtcHour as hourOf } from '../reports/kpis/buckets';
 import type { MentionRollupRow } from '../reports/kpis/rows';
-import { ALL_TOPICS, MentionRollup, RollupBatch } from './schemas/mention-rollup.schema';
+import { RollupOutboxService } from './rollup-outbox.service';
+import { RollupsRepository } from './rollups.repository';
+import { ALL_TOPICS } from './schemas/mention-rollup.schema';
+
+export { ROLLUP_REPAIR_GRACE_MS } from './rollup-outbox.service';
 
 export interface MentionView {
   id: string;
@@ -74,8 +75,6 @@ function faultOf(input: MentionInput): { reason: RejectReason; problem: string }
   return null;
 }
 
-type MentionRow = Mention & { _id: Types.ObjectId };
-
 export function toMentionView(doc: MentionRow): StoredMention {
   return {
     id: String(doc._id),
@@ -98,41 +97,20 @@ export function toMentionView(doc: MentionRow): StoredMention {
   };
 }
 
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Batch ids a rollup row remembers; a crashed batch is replayed long before 100 more arrive. */
-const APPLIED_BATCHES_KEPT = 100;
-/** A batch this old is finished by the repair: its writer has died (a live one takes milliseconds). */
-export const ROLLUP_REPAIR_GRACE_MS = 15_000;
-const ROLLUP_REPAIR_EVERY_SECONDS = 30;
-
+/**
+ * Mentions: ingestion (enrich, store once, count in the rollups through their outbox), the list,
+ * export and live stream, and the rollup rows reports read.
+ */
 @Injectable()
-export class MentionsService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(MentionsService.name);
+export class MentionsService {
   private readonly live = new Subject<StoredMention>();
-  private repairTimer: NodeJS.Timeout | null = null;
 
   constructor(
-    @InjectModel(Mention.name) private readonly mentions: Model<Mention>,
-    @InjectModel(MentionRollup.name) private readonly rollups: Model<MentionRollup>,
-    @InjectModel(RollupBatch.name) private readonly batches: Model<RollupBatch>,
+    private readonly mentions: MentionsRepository,
+    private readonly rollups: RollupsRepository,
+    private readonly outbox: RollupOutboxService,
     private readonly enrichment: EnrichmentService,
-    @Inject(SETTINGS) private readonly settings: Settings,
-    @Inject(JOB_ENGINE) private readonly jobs: JobEngine,
-  ) {
-    this.jobs.define({ queue: 'rollup-repair', attempts: 2, backoffMs: 2_000, process: () => this.repairRollups() });
-  }
-
-  /** Finishes rollup batches a crash left behind: a queued job at start, then every 30 s. */
-  onApplicationBootstrap() {
-    if (!this.settings.worker) return;
-    const onError = (err: Error) => this.logger.error({ err: err.message }, 'Could not schedule the rollup repair');
-    this.repairTimer = enqueueNowAndEvery(this.jobs, 'rollup-repair', ROLLUP_REPAIR_EVERY_SECONDS, {}, onError);
-  }
-
-  onApplicationShutdown() {
-    if (this.repairTimer) clearInterval(this.repairTimer);
-  }
+  ) {}
 
   /**
    * Enriches and stores a batch for one topic. Idempotent: a post already stored for the
@@ -155,12 +133,11 @@ export class MentionsService implements OnApplicationBootstrap, OnApplicationShu
     const existing = (
       await Promise.all(
         platforms.map((platform) =>
-          this.mentions
-            .find(
-              { workspaceId: wsId, platform, externalId: { $in: unique.filter((m) => m.platform === platform).map((m) => m.externalId) } },
-              { platform: 1, externalId: 1, topicIds: 1 },
-            )
-            .lean(),
+          this.mentions.known(
+            wsId,
+            platform,
+            unique.filter((m) => m.platform === platform).map((m) => m.externalId),
+          ),
         ),
       )
     ).flat();
@@ -170,7 +147,6 @@ export class MentionsService implements OnApplicationBootstrap, OnApplicationShu
     const routingRules = workspace.settings.routingRules ?? [];
     const ops: AnyBulkWriteOperation<Mention>[] = [];
     const batchId = new Types.ObjectId();
-    let linkedRows: MentionRow[] = [];
     const linkIds: Types.ObjectId[] = [];
 
     for (const input of unique) {
@@ -216,11 +192,11 @@ export class MentionsService implements OnApplicationBootstrap, OnApplicationShu
     if (ops.length === 0) return { stored: [], linked: 0, known: unique.length, rejected };
 
     // The outbox first: if the process dies after the mentions are written, the repair finds this
-    // batch and applies the increments they owe (exactly once, see applyRollupBatch).
-    await this.batches.create({ _id: batchId, workspaceId: wsId, topicId: tId, startedAt: new Date() });
+    // batch and applies the increments they owe (exactly once, see RollupOutboxService).
+    await this.outbox.open(batchId, wsId, tId);
 
     const refused: string[] = [];
-    const result = await this.mentions.bulkWrite(ops, { ordered: false }).catch((err) => {
+    const result = await this.mentions.write(ops).catch((err) => {
       const writeErrors = (err?.writeErrors ?? []) as { code?: number; errmsg?: string }[];
       if (writeErrors.length === 0) throw err;
       // Unordered: the other writes are applied and counted below. A duplicate key is a post another
@@ -229,16 +205,13 @@ export class MentionsService implements OnApplicationBootstrap, OnApplicationShu
       return err?.result;
     });
     const upsertedIds: Types.ObjectId[] = Object.values((result?.upsertedIds ?? {}) as Record<string, Types.ObjectId>);
-    const stored = upsertedIds.length
-      ? ((await this.mentions.find({ _id: { $in: upsertedIds } }).sort({ createdAt: 1 }).lean()) as MentionRow[])
-      : [];
-    if (linkIds.length) linkedRows = (await this.mentions.find({ _id: { $in: linkIds } }).lean()) as MentionRow[];
+    const stored = await this.mentions.byIds(upsertedIds);
+    const linkedRows = await this.mentions.byIds(linkIds);
 
-    await this.countInRollups(batchId, [
+    await this.outbox.countAndClose(batchId, [
       ...stored.map((row) => ({ row, topics: [ALL_TOPICS, tId] })),
       ...linkedRows.map((row) => ({ row, topics: [tId] })),
     ]);
-    await this.batches.deleteOne({ _id: batchId });
 
     const views = stored.map(toMentionView);
     for (const v of views) this.live.next(v);
@@ -246,102 +219,16 @@ export class MentionsService implements OnApplicationBootstrap, OnApplicationShu
     return { stored: views, linked: linkedRows.length, known: unique.length - views.length, rejected };
   }
 
-  /**
-   * Applies the rollup increments the mentions of write batch `batchId` owe (found by the batch
-   * marks they carry), then deletes the outbox entry. Exactly once per rollup row however often it runs (the normal
-   * path, a repair after a crash, or both at once): a row takes an increment only while the batch
-   * is not in its `applied` list, and the same update adds it there.
-   */
-  async applyRollupBatch(batchId: Types.ObjectId): Promise<number> {
-    const batch = await this.batches.findById(batchId).lean();
-    if (!batch) return 0; // finished meanwhile
-    const fields = { workspaceId: 1, platform: 1, createdAt: 1, sentiment: 1, intent: 1, lang: 1, rollupLinks: 1 };
-    const [inserted, linked] = (await Promise.all([
-      this.mentions.find({ rollupBatch: batchId }, fields).lean(),
-      this.mentions.find({ 'rollupLinks.batch': batchId }, fields).lean(),
-    ])) as unknown as [MentionRow[], MentionRow[]];
-    await this.countInRollups(batchId, [
-      ...inserted.map((row) => ({ row, topics: [ALL_TOPICS, batch.topicId] })),
-      ...linked.map((row) => ({ row, topics: (row.rollupLinks ?? []).filter((l) => l.batch.equals(batchId)).map((l) => l.topic) })),
-    ]);
-    await this.batches.deleteOne({ _id: batchId });
-    return inserted.length + linked.length;
-  }
-
-  /** The guarded increments of one batch: each rollup row takes them only if it has not yet. */
-  private async countInRollups(batchId: Types.ObjectId, entries: { row: MentionRow; topics: Types.ObjectId[] }[]): Promise<void> {
-    const buckets = new Map<string, { key: Record<string, unknown>; inc: Record<string, number> }>();
-    for (const { row: r, topics } of entries) {
-      for (const topicId of topics) {
-        const hour = startOfRollupSlot(r.createdAt);
-        const id = `${String(topicId)}|${hour.getTime()}|${r.platform}`;
-        let b = buckets.get(id);
-        if (!b) buckets.set(id, (b = { key: { workspaceId: r.workspaceId, topicId, hour, platform: r.platform }, inc: {} }));
-        const add = (field: string, n: number) => (b!.inc[field] = (b!.inc[field] ?? 0) + n);
-        add('count', 1);
-        add('scoreSum', r.sentiment.score);
-        add(r.sentiment.label, 1);
-        add(r.intent, 1);
-        add(`langs.${r.lang.replace(/[^a-z]/g, '') || 'und'}`, 1);
-      }
-    }
-    const updates = [...buckets.values()].map((b) => ({
-      filter: { ...b.key, applied: { $ne: batchId } },
-      update: { $inc: b.inc, $push: { applied: { $each: [batchId], $slice: -APPLIED_BATCHES_KEPT } } },
-    }));
-    if (updates.length) {
-      try {
-        await this.rollups.bulkWrite(updates.map((u) => ({ updateOne: { ...u, upsert: true } })), { ordered: false });
-      } catch (err) {
-        // A duplicate key on the upsert: the row exists, so the guarded update did not match it:
-        // either the batch is already counted there, or another batch created the row meanwhile.
-        // Retry those without upsert; the guard decides.
-        const errors = ((err as { writeErrors?: { index: number; code: number }[] }).writeErrors ?? []) as { index: number; code: number }[];
-        if (errors.length === 0 || errors.some((e) => e.code !== 11000)) throw err;
-        await this.rollups.bulkWrite(
-          errors.map((e) => ({ updateOne: updates[e.index] })),
-          { ordered: false },
-        );
-      }
-    }
-  }
-
-  /** Finishes the outbox batches older than the grace period (their writer died mid-batch). */
-  async repairRollups(now = new Date()): Promise<{ batches: number; mentions: number }> {
-    const stale = await this.batches.find({ startedAt: { $lt: new Date(now.getTime() - ROLLUP_REPAIR_GRACE_MS) } }, { _id: 1 }).lean();
-    let mentions = 0;
-    for (const b of stale) mentions += await this.applyRollupBatch(b._id as Types.ObjectId);
-    if (stale.length) this.logger.warn({ batches: stale.length, mentions }, 'Finished rollup increments a stopped process left behind');
-    return { batches: stale.length, mentions };
-  }
-
   /** Every mention matching the list filters, newest first, streamed from a cursor (CSV export). */
   async *exportRows(workspaceId: string, q: ListMentionsQuery): AsyncGenerator<StoredMention> {
-    const cursor = this.mentions.find(this.listFilter(workspaceId, q)).sort({ createdAt: -1, _id: -1 }).lean().cursor({ batchSize: 500 });
-    for await (const doc of cursor) yield toMentionView(doc as MentionRow);
-  }
-
-  private listFilter(workspaceId: string, q: ListMentionsQuery): Record<string, unknown> {
-    const filter: Record<string, unknown> = { workspaceId: new Types.ObjectId(workspaceId) };
-    if (q.topic) filter.topicIds = new Types.ObjectId(q.topic);
-    if (q.from || q.to) filter.createdAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) };
-    if (q.platform) filter.platform = q.platform;
-    if (q.sentiment) filter['sentiment.label'] = q.sentiment;
-    if (q.intent) filter.intent = q.intent;
-    if (q.lang) filter.lang = q.lang;
-    if (q.q) filter.text = { $regex: escapeRegex(q.q), $options: 'i' };
-    return filter;
+    for await (const doc of this.mentions.newestCursor(this.mentions.listFilter(workspaceId, q))) yield toMentionView(doc);
   }
 
   async list(workspaceId: string, q: ListMentionsQuery) {
     const limit = q.limit ?? 50;
-    const filter = this.listFilter(workspaceId, q);
+    const filter = this.mentions.listFilter(workspaceId, q);
     const query = q.cursor ? { $and: [filter, afterCursor('createdAt', decodeCursor(q.cursor))] } : filter;
-    const rows = (await this.mentions
-      .find(query)
-      .sort({ createdAt: -1, _id: -1 })
-      .limit(limit + 1)
-      .lean()) as MentionRow[];
+    const rows = await this.mentions.newest(query, limit + 1);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
@@ -360,13 +247,8 @@ export class MentionsService implements OnApplicationBootstrap, OnApplicationShu
    * are included: callers keep the ones in their range.
    */
   async rollupRows(workspaceId: string, from: Date, to: Date, opts: { topic?: string; platform?: string } = {}): Promise<MentionRollupRow[]> {
-    const filter: Record<string, unknown> = {
-      workspaceId: new Types.ObjectId(workspaceId),
-      topicId: opts.topic ? new Types.ObjectId(opts.topic) : ALL_TOPICS,
-      hour: { $gte: hourOf(from), $lt: to },
-    };
-    if (opts.platform) filter.platform = opts.platform;
-    const docs = await this.rollups.find(filter, { _id: 0, workspaceId: 0, topicId: 0, langs: 0, applied: 0 }).lean();
+    const topicId = opts.topic ? new Types.ObjectId(opts.topic) : ALL_TOPICS;
+    const docs = await this.rollups.rows(new Types.ObjectId(workspaceId), topicId, hourOf(from), to, opts.platform);
     const byHour = new Map<number, MentionRollupRow & { byPlatform: Record<string, number> }>();
     for (const { platform, ...d } of docs) {
       const row = byHour.get(d.hour.getTime());
@@ -383,41 +265,22 @@ export class MentionsService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** Whether `id` is a mention of this workspace; another workspace's mention does not exist here. */
-  async exists(workspaceId: string, id: string): Promise<boolean> {
-    if (!isValidObjectId(id)) return false;
-    const found = await this.mentions.exists({ _id: new Types.ObjectId(id), workspaceId: new Types.ObjectId(workspaceId) });
-    return found !== null;
+  exists(workspaceId: string, id: string): Promise<boolean> {
+    return this.mentions.exists(workspaceId, id);
   }
 
   /** One author's mentions from `from` on, oldest first (cases gather a customer's later messages). */
   async byAuthorSince(workspaceId: string, platform: string, authorExternalId: string, from: Date, limit = 200): Promise<StoredMention[]> {
-    const rows = (await this.mentions
-      .find({ workspaceId: new Types.ObjectId(workspaceId), platform, 'author.externalId': authorExternalId, createdAt: { $gte: from } })
-      .sort({ createdAt: 1 })
-      .limit(limit)
-      .lean()) as MentionRow[];
-    return rows.map(toMentionView);
+    return (await this.mentions.byAuthorSince(workspaceId, platform, authorExternalId, from, limit)).map(toMentionView);
   }
 
   /** Mentions posted since `since`, for the metrics refresher. */
-  async recentIds(workspaceId: string, platform: string, since: Date): Promise<string[]> {
-    const docs = await this.mentions
-      .find({ workspaceId: new Types.ObjectId(workspaceId), platform, createdAt: { $gte: since } }, { externalId: 1 })
-      .lean();
-    return docs.map((d) => d.externalId);
+  recentIds(workspaceId: string, platform: string, since: Date): Promise<string[]> {
+    return this.mentions.externalIdsSince(workspaceId, platform, since);
   }
 
-  async applyMetrics(workspaceId: string, platform: string, updates: { externalId: string; metrics: Mention['metrics'] }[]): Promise<number> {
-    if (updates.length === 0) return 0;
-    const wsId = new Types.ObjectId(workspaceId);
-    const now = new Date();
-    const res = await this.mentions.bulkWrite(
-      updates.map((u) => ({
-        updateOne: { filter: { workspaceId: wsId, platform, externalId: u.externalId }, update: { $set: { metrics: u.metrics, metricsUpdatedAt: now } } },
-      })),
-      { ordered: false },
-    );
-    return res.modifiedCount;
+  applyMetrics(workspaceId: string, platform: string, updates: { externalId: string; metrics: Mention['metrics'] }[]): Promise<number> {
+    return this.mentions.updateMetrics(workspaceId, platform, updates, new Date());
   }
 
   /** New mentions of one workspace as they are stored (server-sent events). */

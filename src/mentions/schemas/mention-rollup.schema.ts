@@ -51,7 +51,7 @@ MentionRollupSchema.index({ workspaceId: 1, topicId: 1, hour: 1, platform: 1 }, 
 /**
  * One write batch of mentions whose rollup increments are not yet applied (a transactional outbox
  * without transactions). Written before the mentions, deleted after their increments; one left
- * behind by a crash is finished by `MentionsService.repairRollups`.
+ * behind by a crash is finished by `RollupOutboxService.repairRollups`.
  */
 @Schema({ collection: 'rollup_batches', versionKey: false })
 export class RollupBatch {

@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { AnyBulkWriteOperation, isValidObjectId, Model, Types } from 'mongoose';
+import type { ListMentionsQuery } from './dto/list-mentions.dto';
+import { Mention } from './schemas/mention.schema';
+
+/** A mention as read without hydration. */
+export type MentionRow = Mention & { _id: Types.ObjectId };
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const oid = (id: string | Types.ObjectId) => (typeof id === 'string' ? new Types.ObjectId(id) : id);
+
+/** What the rollup outbox reads of a mention to count it. */
+const ROLLUP_FIELDS = { workspaceId: 1, platform: 1, createdAt: 1, sentiment: 1, intent: 1, lang: 1, rollupLinks: 1 };
+
+/** The `mentions` collection: the only holder of its Mongoose model. */
+@Injectable()
+export class MentionsRepository {
+  constructor(@InjectModel(Mention.name) private readonly mentions: Model<Mention>) {}
+
+  // ---- ingestion ---------------------------------------------------------------------------
+
+  /** The stored ones among these post ids of one platform (by the full unique key: an index hit per id). */
+  async known(workspaceId: Types.ObjectId, platform: string, externalIds: string[]) {
+    return this.mentions.find({ workspaceId, platform, externalId: { $in: externalIds } }, { platform: 1, externalId: 1, topicIds: 1 }).lean();
+  }
+
+  /** Unordered: a refused write does not stop the others (the caller reads `writeErrors`). */
+  write(ops: AnyBulkWriteOperation<Mention>[]) {
+    return this.mentions.bulkWrite(ops, { ordered: false });
+  }
+
+  async byIds(ids: Types.ObjectId[]): Promise<MentionRow[]> {
+    if (ids.length === 0) return [];
+    return (await this.mentions.find({ _id: { $in: ids } }).sort({ createdAt: 1 }).lean()) as MentionRow[];
+  }
+
+  /** The mentions write batch `batchId` inserted, and those it linked to a further topic (rollup fields only). */
+  async ofBatch(batchId: Types.ObjectId): Promise<{ inserted: MentionRow[]; linked: MentionRow[] }> {
+    const [inserted, linked] = (await Promise.all([
+      this.mentions.find({ rollupBatch: batchId }, ROLLUP_FIELDS).lean(),
+      this.mentions.find({ 'rollupLinks.batch': batchId }, ROLLUP_FIELDS).lean(),
+    ])) as unknown as [MentionRow[], MentionRow[]];
+    return { inserted, linked };
+  }
+
+  async updateMetrics(workspaceId: string, platform: string, updates: { externalId: string; metrics: Mention['metrics'] }[], now: Date): Promise<number> {
+    if (updates.length === 0) return 0;
+    const wsId = oid(workspaceId);
+    const res = await this.mentions.bulkWrite(
+      updates.map((u) => ({
+        updateOne: { filter: { workspaceId: wsId, platform, externalId: u.externalId }, update: { $set: { metrics: u.metrics, metricsUpdatedAt: now } } },
+      })),
+      { ordered: false },
+    );
+    return res.modifiedCount;
+  }
+
+  // ---- reading -----------------------------------------------------------------------------
+
+  listFilter(workspaceId: string, q: ListMentionsQuery): Record<string, unknown> {
+    const filter: Record<string, unknown> = { workspaceId: oid(workspaceId) };
+    if (q.topic) filter.topicIds = new Types.ObjectId(q.topic);
+    if (q.from || q.to) filter.createdAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) };
+    if (q.platform) filter.platform = q.platform;
+    if (q.sentiment) filter['sentiment.label'] = q.sentiment;
+    if (q.intent) filter.intent = q.intent;
+    if (q.lang) filter.lang = q.lang;
+    if (q.q) filter.text = { $regex: escapeRegex(q.q), $options: 'i' };
+    return filter;
+  }
+
+  /** Newest first, at most `limit`. */
+  async newest(query: Record<string, unknown>, limit: number): Promise<MentionRow[]> {
+    return (await this.mentions.find(query).sort({ createdAt: -1, _id: -1 }).limit(limit).lean()) as MentionRow[];
+  }
+
+  /** Newest first, from a cursor (CSV export). */
+  newestCursor(filter: Record<string, unknown>): AsyncIterable<MentionRow> {
+    return this.mentions.find(filter).sort({ createdAt: -1, _id: -1 }).lean().cursor({ batchSize: 500 }) as never;
+  }
+
+  async exists(workspaceId: string, id: string): Promise<boolean> {
+    if (!isValidObjectId(id)) return false;
+    return (await this.mentions.exists({ _id: new Types.ObjectId(id), workspaceId: oid(workspaceId) })) !== null;
+  }
+
+  async byAuthorSince(workspaceId: string, platform: string, authorExternalId: string, from: Date, limit: number): Promise<MentionRow[]> {
+    return (await this.mentions
+      .find({ workspaceId: oid(workspaceId), platform, 'author.externalId': authorExternalId, createdAt: { $gte: from } })
+      .sort({ createdAt: 1 })
+      .limit(limit)
+      .lean()) as MentionRow[];
+  }
+
+  async externalIdsSince(workspaceId: string, platform: string, since: Date): Promise<string[]> {
+    const docs = await this.mentions.find({ workspaceId: oid(workspaceId), platform, createdAt: { $gte: since } }, { externalId: 1 }).lean();
+    return docs.map((d) => d.externalId);
+  }
+
+  // ---- corrections -------------------------------------------------------------------------
+
+  async one(workspaceId: string, id: string): Promise<MentionRow | null> {
+    return (await this.mentions.findOne({ _id: new Types.ObjectId(id), workspaceId: oid(workspaceId) }).lean()) as MentionRow | null;
+  }
+
+  /** Sets the review only if nobody reviewed the mention since `seq` was read and none is pending (a compare-and-set). */
+  async setReviewIfUnchanged(workspaceId: string, id: string, seq: number | null, set: Record<string, unknown>): Promise<MentionRow | null> {
+    return (await this.mentions
+      .findOneAndUpdate(
+        { _id: new Types.ObjectId(id), workspaceId: oid(workspaceId), 'correction.seq': seq, 'correction.pending': null },
+        { $set: set },
+        { returnDocument: 'after' },
+      )
+      .lean()) as MentionRow | null;
+  }
+
+  async clearPending(id: Types.ObjectId, pendingId: Types.ObjectId): Promise<void> {
+    await this.mentions.updateOne({ _id: id, 'correction.pending.id': pendingId }, { $set: { 'correction.pending': null } });
+  }
+
+  async pendingBefore(before: Date, limit: number): Promise<MentionRow[]> {
+    return (await this.mentions.find({ 'correction.pending.at': { $lt: before } }).limit(limit).lean()) as MentionRow[];
+  }
+
+  async labels(workspaceId: string, ids: string[]): Promise<MentionRow[]> {
+    return (await this.mentions
+      .find({ _id: { $in: ids.map((i) => new Types.ObjectId(i)) }, workspaceId: oid(workspaceId) }, { sentiment: 1, intent: 1, lang: 1, correction: 1 })
+      .lean()) as MentionRow[];
+  }
+
+  private reviewedIn(workspaceId: string, from: Date, to: Date, lang?: string): Record<string, unknown> {
+    return { workspaceId: oid(workspaceId), 'correction.at': { $gte: from, $lt: to }, ...(lang ? { lang } : {}) };
+  }
+
+  async reviews(workspaceId: string, from: Date, to: Date, lang?: string): Promise<Pick<MentionRow, 'correction'>[]> {
+    return this.mentions.find(this.reviewedIn(workspaceId, from, to, lang), { correction: 1 }).lean();
+  }
+
+  /** Reviewed mentions of [from, to), oldest review first, from a cursor. */
+  reviewsCursor(workspaceId: string, from: Date, to: Date, lang?: string): AsyncIterable<MentionRow> {
+    return this.mentions
+      .find(this.reviewedIn(workspaceId, from, to, lang), { platform: 1, createdAt: 1, lang: 1, text: 1, sentiment: 1, intent: 1, correction: 1 })
+      .sort({ 'correction.at': 1, _id: 1 })
+      .lean()
+      .cursor({ batchSize: 500 }) as never;
+  }
+}

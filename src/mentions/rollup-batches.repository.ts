@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import { RollupBatch } from './schemas/mention-rollup.schema';
+
+/** The `rollup_batches` collection (the rollups' outbox): the only holder of its Mongoose model. */
+@Injectable()
+export class RollupBatchesRepository {
+  constructor(@InjectModel(RollupBatch.name) private readonly batches: Model<RollupBatch>) {}
+
+  async open(batchId: Types.ObjectId, workspaceId: Types.ObjectId, topicId: Types.ObjectId, startedAt: Date): Promise<void> {
+    await this.batches.create({ _id: batchId, workspaceId, topicId, startedAt });
+  }
+
+  get(batchId: Types.ObjectId) {
+    return this.batches.findById(batchId).lean();
+  }
+
+  async close(batchId: Types.ObjectId): Promise<void> {
+    await this.batches.deleteOne({ _id: batchId });
+  }
+
+  async startedBefore(before: Date): Promise<Types.ObjectId[]> {
+    return (await this.batches.find({ startedAt: { $lt: before } }, { _id: 1 }).lean()).map((b) => b._id as Types.ObjectId);
+  }
+
+  /** Which of these batches are still open, with when they started. */
+  async openAmong(ids: Types.ObjectId[]) {
+    return this.batches.find({ _id: { $in: ids } }, { startedAt: 1 }).lean();
+  }
+}

@@ -1,0 +1,120 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Types } from 'mongoose';
+import { Settings, SETTINGS } from '../config/settings';
+import { enqueueNowAndEvery, type JobEngine } from '../jobs/job-queue';
+import { JOB_ENGINE } from '../jobs/jobs.module';
+import { startOfRollupSlot } from '../reports/kpis/buckets';
+import { MentionsRepository, type MentionRow } from './mentions.repository';
+import { RollupBatchesRepository } from './rollup-batches.repository';
+import { RollupsRepository, type GuardedIncrement } from './rollups.repository';
+import { ALL_TOPICS } from './schemas/mention-rollup.schema';
+
+/** A batch this old is finished by the repair: its writer has died (a live one takes milliseconds). */
+export const ROLLUP_REPAIR_GRACE_MS = 15_000;
+const ROLLUP_REPAIR_EVERY_SECONDS = 30;
+
+/** A mention to count, and the rollup scopes (ALL_TOPICS, topics) it counts in. */
+export interface RollupEntry {
+  row: Pick<MentionRow, 'workspaceId' | 'platform' | 'createdAt' | 'sentiment' | 'intent' | 'lang'>;
+  topics: Types.ObjectId[];
+}
+
+/**
+ * What some mentions add to the rollups: one increment per scope, 15-minute slot and platform,
+ * with the count, the sentiment score's sum, one per sentiment label, intent and language.
+ */
+export function rollupIncrements(entries: RollupEntry[]): GuardedIncrement[] {
+  const buckets = new Map<string, GuardedIncrement>();
+  for (const { row: r, topics } of entries) {
+    for (const topicId of topics) {
+      const hour = startOfRollupSlot(r.createdAt);
+      const id = `${String(topicId)}|${hour.getTime()}|${r.platform}`;
+      let b = buckets.get(id);
+      if (!b) buckets.set(id, (b = { key: { workspaceId: r.workspaceId, topicId, hour, platform: r.platform }, inc: {} }));
+      const inc = b.inc;
+      const add = (field: string, n: number) => (inc[field] = (inc[field] ?? 0) + n);
+      add('count', 1);
+      add('scoreSum', r.sentiment.score);
+      add(r.sentiment.label, 1);
+      add(r.intent, 1);
+      add(`langs.${r.lang.replace(/[^a-z]/g, '') || 'und'}`, 1);
+    }
+  }
+  return [...buckets.values()];
+}
+
+/**
+ * The rollups' outbox (a transactional outbox without transactions): ingestion opens a batch
+ * before writing mentions, counts them, then closes it. A batch a crash left open is finished by
+ * the repair (a queued job at start, then every 30 s), exactly once per rollup row.
+ */
+@Injectable()
+export class RollupOutboxService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('RollupOutbox');
+  private repairTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly mentions: MentionsRepository,
+    private readonly rollups: RollupsRepository,
+    private readonly batches: RollupBatchesRepository,
+    @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(JOB_ENGINE) private readonly jobs: JobEngine,
+  ) {
+    this.jobs.define({ queue: 'rollup-repair', attempts: 2, backoffMs: 2_000, process: () => this.repairRollups() });
+  }
+
+  onApplicationBootstrap() {
+    if (!this.settings.worker) return;
+    const onError = (err: Error) => this.logger.error({ err: err.message }, 'Could not schedule the rollup repair');
+    this.repairTimer = enqueueNowAndEvery(this.jobs, 'rollup-repair', ROLLUP_REPAIR_EVERY_SECONDS, {}, onError);
+  }
+
+  onApplicationShutdown() {
+    if (this.repairTimer) clearInterval(this.repairTimer);
+  }
+
+  /** Before the mentions are written: if the process dies after, the repair finds this batch. */
+  async open(batchId: Types.ObjectId, workspaceId: Types.ObjectId, topicId: Types.ObjectId): Promise<void> {
+    await this.batches.open(batchId, workspaceId, topicId, new Date());
+  }
+
+  /** Counts the batch's mentions (guarded by its id) and closes it. */
+  async countAndClose(batchId: Types.ObjectId, entries: RollupEntry[]): Promise<void> {
+    await this.rollups.incrementOnce(batchId, rollupIncrements(entries));
+    await this.batches.close(batchId);
+  }
+
+  /**
+   * Applies the rollup increments the mentions of write batch `batchId` owe (found by the batch
+   * marks they carry), then deletes the outbox entry. Exactly once per rollup row however often it
+   * runs (the normal path, a repair after a crash, or both at once): a row takes an increment only
+   * while the batch is not in its `applied` list, and the same update adds it there.
+   */
+  async applyRollupBatch(batchId: Types.ObjectId): Promise<number> {
+    const batch = await this.batches.get(batchId);
+    if (!batch) return 0; // finished meanwhile
+    const { inserted, linked } = await this.mentions.ofBatch(batchId);
+    await this.countAndClose(batchId, [
+      ...inserted.map((row) => ({ row, topics: [ALL_TOPICS, batch.topicId] })),
+      ...linked.map((row) => ({ row, topics: (row.rollupLinks ?? []).filter((l) => l.batch.equals(batchId)).map((l) => l.topic) })),
+    ]);
+    return inserted.length + linked.length;
+  }
+
+  /** Finishes the outbox batches older than the grace period (their writer died mid-batch). */
+  async repairRollups(now = new Date()): Promise<{ batches: number; mentions: number }> {
+    const stale = await this.batches.startedBefore(new Date(now.getTime() - ROLLUP_REPAIR_GRACE_MS));
+    let mentions = 0;
+    for (const id of stale) mentions += await this.applyRollupBatch(id);
+    if (stale.length) this.logger.warn({ batches: stale.length, mentions }, 'Finished rollup increments a stopped process left behind');
+    return { batches: stale.length, mentions };
+  }
+
+  /** Ingestion batches still counting some mention; those a crash left are finished here first. */
+  async settle(batchIds: Types.ObjectId[]): Promise<{ open: number }> {
+    const open = await this.batches.openAmong(batchIds);
+    const abandoned = open.filter((b) => Date.now() - b.startedAt.getTime() >= ROLLUP_REPAIR_GRACE_MS);
+    for (const b of abandoned) await this.applyRollupBatch(b._id as Types.ObjectId);
+    return { open: open.length - abandoned.length };
+  }
+}
