@@ -16,6 +16,8 @@ const WINDOW_MS = 60_000;
 @Injectable()
 export class AuthFailureLimiter {
   private readonly logger = new Logger('RateLimit');
+  /** Address → until when its block was logged by this instance: one line per block, not per request. */
+  private readonly logged = new Map<string, number>();
 
   constructor(
     @Inject(ThrottlerStorage) private readonly storage: ThrottlerStorage,
@@ -29,8 +31,12 @@ export class AuthFailureLimiter {
     const record = await this.storage.increment(`ip:${address}`, WINDOW_MS, limit, WINDOW_MS, 'auth-failures');
     if (!record.isBlocked) return;
     const retryAfter = Math.max(1, record.timeToBlockExpire);
-    // Logged as the block starts (its first second), not for each refused request.
-    if (record.timeToBlockExpire >= WINDOW_MS / 1000) this.logger.warn({ ip: address, limit }, 'Too many failed authentications: address blocked for a minute');
+    const now = Date.now();
+    if ((this.logged.get(address) ?? 0) <= now) {
+      if (this.logged.size > 10_000) this.logged.clear();
+      this.logged.set(address, now + retryAfter * 1000);
+      this.logger.warn({ ip: address, limit, retryAfter }, 'Too many failed authentications: this address gets 429 for its failures');
+    }
     res?.setHeader('Retry-After', String(retryAfter));
     throw new HttpException(
       `too many failed authentications from this address: at most ${limit} a minute; retry after ${retryAfter} s`,
