@@ -6,8 +6,8 @@ import { basename, join } from 'node:path';
 import mongoose from 'mongoose';
 import { DATABASE_TARGET, DatabaseTarget } from '../src/database/database-target';
 import { EmbeddedMongoServer } from '../src/embedded-mongo';
-import { encodeRecord, scanFile } from '../src/embedded-mongo/journal';
-import { formatRepairReport, repairDataDirectory } from '../src/embedded-mongo/repair';
+import { encodeRecord, scanFile } from '../src/embedded-mongo/durability/journal';
+import { formatRepairReport, repairDataDirectory } from '../src/embedded-mongo/durability/repair';
 import { ServiceProcess, serviceRefusal, startServiceProcess } from './support/service-process';
 import { startTestApp, TestApp, TEST_ADMIN_KEY } from './support/test-app';
 

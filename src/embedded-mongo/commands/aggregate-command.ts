@@ -1,16 +1,16 @@
 import { ObjectId, type Document } from 'bson';
 import { cloneDeep, isEqual } from 'mingo/util';
-import type { Catalog } from '../catalog';
-import { CollectionStore } from '../collection-store';
+import type { Catalog } from '../storage/catalog';
+import { CollectionStore } from '../storage/collection-store';
 import { CommandError, DuplicateKeyError, ErrorCode } from '../errors';
-import { formatDuplicateKey, isDocumentValue } from '../index-key';
-import { assertCollationApplies, parseCollation } from '../collation';
-import { evaluateExpressions, evaluateLet, runPipeline } from '../query-language';
+import { formatDuplicateKey, isDocumentValue } from '../query/index-key';
+import { assertCollationApplies, parseCollation } from '../query/collation';
+import { evaluateExpressions, evaluateLet, runPipeline } from '../query/query-language';
 import { assertHint, assertPipelineSorts } from './command-fields';
-import { applyUpdate, withIdFirst } from '../update-document';
+import { applyUpdate, withIdFirst } from '../query/update-document';
 import { optionalDocument, typeMismatch, type CommandContext, type CommandHandler } from './command-context';
 import { firstBatchReply } from './read-commands';
-import { pipelineWritesInput } from '../pipeline-safety';
+import { pipelineWritesInput } from '../query/pipeline-safety';
 
 function* cloned(docs: Iterable<Document>): Generator<Document> {
   for (const d of docs) yield cloneDeep(d) as Document;

@@ -1,10 +1,10 @@
 import { Long, serialize, type Document } from 'bson';
-import { assertValidCollectionName } from '../catalog';
+import { assertValidCollectionName } from '../storage/catalog';
 import { CommandError, ErrorCode } from '../errors';
-import type { IndexSpec } from '../ordered-index';
-import { canonicalKey, isDocumentValue } from '../index-key';
-import { parseCollation } from '../collation';
-import { compileFilter } from '../query-language';
+import type { IndexSpec } from '../storage/ordered-index';
+import { canonicalKey, isDocumentValue } from '../query/index-key';
+import { parseCollation } from '../query/collation';
+import { compileFilter } from '../query/query-language';
 import { optionalDocument, targetCollectionName, typeMismatch, type CommandContext, type CommandHandler } from './command-context';
 
 function cursorOf(ns: string, firstBatch: Document[]): Document {

@@ -1,8 +1,8 @@
 import type { Document } from 'bson';
-import type { Catalog } from '../catalog';
-import type { CursorRegistry } from '../cursor-registry';
+import type { Catalog } from '../storage/catalog';
+import type { CursorRegistry } from './cursor-registry';
 import { CommandError, ErrorCode } from '../errors';
-import { isDocumentValue } from '../index-key';
+import { isDocumentValue } from '../query/index-key';
 
 /** What the server tells clients about itself (hello, buildInfo, serverStatus). */
 export interface ServerState {

@@ -1,8 +1,8 @@
 import type { Document } from 'bson';
 import { isEqual } from 'mingo/util';
-import type { CollectionStore } from '../collection-store';
+import type { CollectionStore } from '../storage/collection-store';
 import { CommandError, ErrorCode } from '../errors';
-import { isDocumentValue } from '../index-key';
+import { isDocumentValue } from '../query/index-key';
 
 /**
  * The fields each CRUD command accepts, as a 7.0 server's command definitions (IDL) list them.

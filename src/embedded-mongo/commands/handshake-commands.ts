@@ -1,6 +1,6 @@
 import type { Document } from 'bson';
 import { CommandError, ErrorCode } from '../errors';
-import { MAX_MESSAGE_SIZE_BYTES } from '../wire-protocol';
+import { MAX_MESSAGE_SIZE_BYTES } from '../wire/wire-protocol';
 import type { CommandContext, CommandHandler } from './command-context';
 
 /** The server generation the engine claims: MongoDB 7.0, wire version 21 (the 7.x driver needs 8+). */

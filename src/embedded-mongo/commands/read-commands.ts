@@ -1,10 +1,10 @@
 import type { Document } from 'bson';
-import { encodeCursorReply } from '../cursor-reply';
-import { DEFAULT_FIRST_BATCH_SIZE, DocumentStream } from '../cursor-registry';
+import { encodeCursorReply } from '../wire/cursor-reply';
+import { DEFAULT_FIRST_BATCH_SIZE, DocumentStream } from './cursor-registry';
 import { CommandError, ErrorCode } from '../errors';
-import { canonicalKey, EMPTY_ARRAY, pathValues } from '../index-key';
-import { assertCollationApplies, collatedComparator, parseCollation } from '../collation';
-import { compileFilter, evaluateLet } from '../query-language';
+import { canonicalKey, EMPTY_ARRAY, pathValues } from '../query/index-key';
+import { assertCollationApplies, collatedComparator, parseCollation } from '../query/collation';
+import { compileFilter, evaluateLet } from '../query/query-language';
 import { assertHint, assertSortSpec, unsupportedOption } from './command-fields';
 import {
   optionalDocument,

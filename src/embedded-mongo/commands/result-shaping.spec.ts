@@ -1,5 +1,5 @@
 import { ObjectId } from 'bson';
-import { runPipeline } from '../query-language';
+import { runPipeline } from '../query/query-language';
 import { simpleProjector } from './result-shaping';
 
 const viaMingo = (doc: Record<string, unknown>, projection: Record<string, unknown>) =>

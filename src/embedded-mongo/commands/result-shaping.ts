@@ -3,9 +3,9 @@ import type { Source } from 'mingo/lazy';
 import { Query } from 'mingo/query';
 import type { CollationSpec } from 'mingo/types';
 import { cloneDeep } from 'mingo/util';
-import type { CollectionStore, StoredRecord } from '../collection-store';
-import { projectionNeedsCopy } from '../pipeline-safety';
-import { mingoOptions, runPipeline } from '../query-language';
+import type { CollectionStore, StoredRecord } from '../storage/collection-store';
+import { projectionNeedsCopy } from '../query/pipeline-safety';
+import { mingoOptions, runPipeline } from '../query/query-language';
 
 /**
  * The common projections, top-level fields only, included (`{ a: 1, b: 1 }`, with or without

@@ -1,12 +1,12 @@
 import { ObjectId, type Document } from 'bson';
-import type { CollectionStore, StoredRecord } from '../collection-store';
+import type { CollectionStore, StoredRecord } from '../storage/collection-store';
 import { CommandError, ErrorCode, toCommandError } from '../errors';
-import { isDocumentValue } from '../index-key';
+import { isDocumentValue } from '../query/index-key';
 import type { CollationSpec } from 'mingo/types';
-import { assertCollationApplies, parseCollation } from '../collation';
-import { compileFilter, evaluateLet } from '../query-language';
-import { applyUpdate, buildUpsert, updateKind, withIdFirst, type UpdateSpec } from '../update-document';
-import { assertArrayFilters } from '../update-validation';
+import { assertCollationApplies, parseCollation } from '../query/collation';
+import { compileFilter, evaluateLet } from '../query/query-language';
+import { applyUpdate, buildUpsert, updateKind, withIdFirst, type UpdateSpec } from '../query/update-document';
+import { assertArrayFilters } from '../query/update-validation';
 import { assertHint, assertSortSpec, unsupportedOption } from './command-fields';
 import {
   documentArray,

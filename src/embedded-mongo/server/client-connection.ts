@@ -1,8 +1,8 @@
 import { serialize, type Document } from 'bson';
 import type { Socket } from 'node:net';
-import { dispatchCommand, type DispatchLogger } from './command-dispatcher';
-import type { CommandContext } from './commands/command-context';
-import { ErrorCode } from './errors';
+import { dispatchCommand, type DispatchLogger } from '../commands/command-dispatcher';
+import type { CommandContext } from '../commands/command-context';
+import { ErrorCode } from '../errors';
 import {
   decodeMessage,
   encodeOpMsg,
@@ -13,7 +13,7 @@ import {
   ProtocolError,
   ReplyFlag,
   type InboundMessage,
-} from './wire-protocol';
+} from '../wire/wire-protocol';
 
 /** Commands a legacy OP_QUERY may carry: the driver's first handshake, nothing else (as in MongoDB 6+). */
 const OP_QUERY_COMMANDS = new Set(['hello', 'isMaster', 'ismaster']);

@@ -1,10 +1,10 @@
 import type { Document } from 'bson';
 import type { ChangeLog } from './change-log';
 import { compactDocument } from './document-compaction';
-import { CommandError, DuplicateKeyError, ErrorCode } from './errors';
+import { CommandError, DuplicateKeyError, ErrorCode } from '../errors';
 import { OrderedIndex, type IndexEntry, type IndexSpec } from './ordered-index';
-import { canonicalKey, formatDuplicateKey } from './index-key';
-import { compileFilter, type DocumentPredicate } from './query-language';
+import { canonicalKey, formatDuplicateKey } from '../query/index-key';
+import { compileFilter, type DocumentPredicate } from '../query/query-language';
 import { planQuery, type QueryPlan } from './query-planner';
 
 export const ID_INDEX_NAME = '_id_';

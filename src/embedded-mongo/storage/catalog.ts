@@ -1,8 +1,8 @@
 import type { Document } from 'bson';
 import type { ChangeEntry, ChangeLog } from './change-log';
 import { CollectionStore } from './collection-store';
-import { CommandError, ErrorCode } from './errors';
-import { pathValues } from './index-key';
+import { CommandError, ErrorCode } from '../errors';
+import { pathValues } from '../query/index-key';
 
 const INVALID_COLLECTION_NAME = /^$|\$|\0/;
 

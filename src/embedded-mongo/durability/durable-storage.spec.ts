@@ -2,7 +2,7 @@ import { serialize } from 'bson';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Catalog } from './catalog';
+import { Catalog } from '../storage/catalog';
 import { DataDirectoryDamagedError } from './data-files';
 import { DurableStorage, type RestoreSummary } from './durable-storage';
 import { encodeRecord, scanFile } from './journal';

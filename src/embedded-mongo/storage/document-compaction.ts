@@ -1,5 +1,5 @@
 import { Binary, type Document } from 'bson';
-import { isDocumentValue } from './index-key';
+import { isDocumentValue } from '../query/index-key';
 
 /**
  * Prepares a document for long-term storage in the engine's heap:

@@ -2,7 +2,7 @@ import { IANAZone } from 'luxon';
 import { evalExpr } from 'mingo/core';
 import * as dateOperators from 'mingo/operators/expression/date';
 import type { Options } from 'mingo/types';
-import { CommandError } from './errors';
+import { CommandError } from '../errors';
 import { isDocumentValue } from './index-key';
 
 /**

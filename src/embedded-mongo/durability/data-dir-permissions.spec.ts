@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Catalog } from './catalog';
+import { Catalog } from '../storage/catalog';
 import { tightenDataDir } from './data-dir-permissions';
 import { DurableStorage } from './durable-storage';
 import { scanFile } from './journal';

@@ -2,7 +2,7 @@ import type { Document } from 'bson';
 import { evalExpr } from 'mingo/core';
 import type { CollationSpec, Options } from 'mingo/types';
 import { compare, ensureArray, flatten, isArray, isEqual, isNil, isRegExp, isString, resolve, typeOf } from 'mingo/util';
-import { CommandError, ErrorCode } from './errors';
+import { CommandError, ErrorCode } from '../errors';
 import { isDocumentValue } from './index-key';
 
 /**

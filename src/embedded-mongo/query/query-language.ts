@@ -13,7 +13,7 @@ import { Query } from 'mingo/query';
 import type { CollationSpec, CollectionResolver, Options } from 'mingo/types';
 import { bitwiseQueryOperators } from './bitwise-query-operators';
 import { bsonTypeOperators } from './bson-type-operators';
-import { CommandError, ErrorCode } from './errors';
+import { CommandError, ErrorCode } from '../errors';
 import { collatedExpressionOperators, collatedQueryOperators } from './collation';
 import { pipelineWritesInput } from './pipeline-safety';
 import { timezoneDateOperators } from './timezone-date-operators';

@@ -1,7 +1,7 @@
 import { Long, ObjectId } from 'bson';
-import { canonicalKey, DATE_PREFIX, NULL_KEY, sortableNumber } from './index-key';
+import { canonicalKey, DATE_PREFIX, NULL_KEY, sortableNumber } from '../query/index-key';
 import { OrderedIndex } from './ordered-index';
-import { compileFilter } from './query-language';
+import { compileFilter } from '../query/query-language';
 import { equalityConstraints, planQuery, rangeConstraints } from './query-planner';
 
 function indexed(): { indexes: OrderedIndex[]; add: (rid: number, doc: Record<string, unknown>) => void } {

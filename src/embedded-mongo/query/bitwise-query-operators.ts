@@ -1,6 +1,6 @@
 import type { Document } from 'bson';
 import { resolve } from 'mingo/util';
-import { CommandError, ErrorCode } from './errors';
+import { CommandError, ErrorCode } from '../errors';
 
 /**
  * `$bitsAllSet`, `$bitsAnySet`, `$bitsAllClear`, `$bitsAnyClear` as MongoDB evaluates them. mingo

@@ -1,7 +1,7 @@
 import { deserialize, Long, ObjectId, type Document } from 'bson';
-import { Catalog } from './catalog';
+import { Catalog } from '../storage/catalog';
 import { dispatchCommand } from './command-dispatcher';
-import type { CommandContext } from './commands/command-context';
+import type { CommandContext } from './command-context';
 import { CursorRegistry } from './cursor-registry';
 
 function engine(): { run: (cmd: Document) => Document; catalog: Catalog; cursors: CursorRegistry } {

@@ -1,5 +1,5 @@
 import { Binary, MongoClient, MongoServerError, Timestamp, type AnyBulkWriteOperation, type CollationOptions, type Collection, type Db, type Document } from 'mongodb';
-import { EngineServer } from './engine-server';
+import { EngineServer } from '../server/engine-server';
 
 /**
  * Cases from MongoDB's CRUD specification tests (github.com/mongodb/specifications,

@@ -1,7 +1,7 @@
 import { deserialize, serialize } from 'bson';
 import { chmodSync, closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { Catalog } from './catalog';
+import { Catalog } from '../storage/catalog';
 import { journalChain, listDataFiles, readSnapshot, type DataFile, type DataFiles } from './data-files';
 import { DataDirLock } from './data-dir-lock';
 import { DATA_DIR_MODE, DATA_FILE_MODE } from './data-dir-permissions';

@@ -1,6 +1,6 @@
 import type { Document } from 'bson';
 import type { KeyRange, OrderedIndex } from './ordered-index';
-import { canonicalKey, DATE_PREFIX, isDocumentValue, NULL_KEY, NUMBER_PREFIX } from './index-key';
+import { canonicalKey, DATE_PREFIX, isDocumentValue, NULL_KEY, NUMBER_PREFIX } from '../query/index-key';
 
 /**
  * Picks the index that narrows a filter to the fewest candidate records: equality (`field:

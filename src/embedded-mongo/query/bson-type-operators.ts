@@ -2,7 +2,7 @@ import { ObjectId } from 'bson';
 import { evalExpr } from 'mingo/core';
 import * as typeOperators from 'mingo/operators/expression/type';
 import type { Options } from 'mingo/types';
-import { CommandError } from './errors';
+import { CommandError } from '../errors';
 import { isDocumentValue } from './index-key';
 
 /**

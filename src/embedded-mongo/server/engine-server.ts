@@ -2,13 +2,13 @@ import { chmodSync, lstatSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Catalog } from './catalog';
+import { Catalog } from '../storage/catalog';
 import { ClientConnection } from './client-connection';
-import type { CommandContext, ServerState } from './commands/command-context';
-import { SERVER_VERSION } from './commands/handshake-commands';
-import { CursorRegistry } from './cursor-registry';
-import { DATA_FILE_MODE } from './data-dir-permissions';
-import { DurableStorage, type StorageStatus } from './durable-storage';
+import type { CommandContext, ServerState } from '../commands/command-context';
+import { SERVER_VERSION } from '../commands/handshake-commands';
+import { CursorRegistry } from '../commands/cursor-registry';
+import { DATA_FILE_MODE } from '../durability/data-dir-permissions';
+import { DurableStorage, type StorageStatus } from '../durability/durable-storage';
 
 export interface EmbeddedMongoLogger {
   info(obj: object, msg?: string): void;

@@ -1,6 +1,6 @@
 import type { Document } from 'bson';
 import BTree from 'sorted-btree';
-import { canonicalKey, EMPTY_ARRAY, pathValues } from './index-key';
+import { canonicalKey, EMPTY_ARRAY, pathValues } from '../query/index-key';
 
 /** An index definition as `createIndexes` receives it and `listIndexes` returns it. */
 export interface IndexSpec extends Document {

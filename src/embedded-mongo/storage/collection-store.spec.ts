@@ -1,7 +1,7 @@
 import { ObjectId, UUID } from 'bson';
 import type { ChangeEntry } from './change-log';
 import { CollectionStore } from './collection-store';
-import { DuplicateKeyError } from './errors';
+import { DuplicateKeyError } from '../errors';
 
 function store(): { coll: CollectionStore; log: ChangeEntry[] } {
   const log: ChangeEntry[] = [];

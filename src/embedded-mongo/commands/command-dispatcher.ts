@@ -1,12 +1,12 @@
 import { serialize, type Document } from 'bson';
-import { aggregateCommands } from './commands/aggregate-command';
-import { catalogCommands } from './commands/catalog-commands';
-import { assertKnownFields, assertReadConcern } from './commands/command-fields';
-import { RawReply, type CommandContext, type CommandHandler } from './commands/command-context';
-import { handshakeCommands } from './commands/handshake-commands';
-import { readCommands } from './commands/read-commands';
-import { writeCommands } from './commands/write-commands';
-import { CommandError, commandNotFound, ErrorCode, toCommandError } from './errors';
+import { aggregateCommands } from './aggregate-command';
+import { catalogCommands } from './catalog-commands';
+import { assertKnownFields, assertReadConcern } from './command-fields';
+import { RawReply, type CommandContext, type CommandHandler } from './command-context';
+import { handshakeCommands } from './handshake-commands';
+import { readCommands } from './read-commands';
+import { writeCommands } from './write-commands';
+import { CommandError, commandNotFound, ErrorCode, toCommandError } from '../errors';
 
 export interface DispatchLogger {
   warn(obj: object, msg?: string): void;

@@ -1,8 +1,8 @@
 import { deserialize, serialize, type Document } from 'bson';
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, truncateSync, promises as fsp } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Catalog } from './catalog';
-import type { ChangeEntry, ChangeLog } from './change-log';
+import type { Catalog } from '../storage/catalog';
+import type { ChangeEntry, ChangeLog } from '../storage/change-log';
 import {
   DataDirectoryDamagedError,
   journalChain,
@@ -18,7 +18,7 @@ import {
 } from './data-files';
 import { DataDirLock } from './data-dir-lock';
 import { DATA_DIR_MODE, DATA_FILE_MODE, makeDataDir, tightenDataDir } from './data-dir-permissions';
-import type { IndexSpec } from './ordered-index';
+import type { IndexSpec } from '../storage/ordered-index';
 import { encodeRecord, JournalWriter, scanFile } from './journal';
 
 export interface StorageLogger {

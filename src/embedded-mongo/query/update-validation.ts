@@ -1,5 +1,5 @@
 import type { Document } from 'bson';
-import { CommandError, ErrorCode } from './errors';
+import { CommandError, ErrorCode } from '../errors';
 import { isDocumentValue } from './index-key';
 
 /**

@@ -1,7 +1,7 @@
 import { ObjectId, serialize, Timestamp, type Document } from 'bson';
 import type { CollationSpec } from 'mingo/types';
 import { cloneDeep, isEqual, setValue } from 'mingo/util';
-import { CommandError, ErrorCode } from './errors';
+import { CommandError, ErrorCode } from '../errors';
 import { isDocumentValue } from './index-key';
 import { applyUpdateToCopy, runUpdatePipeline } from './query-language';
 import { assertUpdateApplies } from './update-validation';

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Catalog } from './catalog';
+import { Catalog } from '../storage/catalog';
 import { DataDirectoryDamagedError } from './data-files';
 import { DurableStorage } from './durable-storage';
 import { scanFile } from './journal';
