@@ -25,7 +25,7 @@ export function outboundUrlProblem(value: unknown, policy: OutboundPolicy = inst
   if (!host) return 'must name a host';
   if (isIpLiteral(host)) {
     const verdict = policy.check(host);
-    return verdict.allowed ? null : `must not point at a ${describe(verdict.kind)} address`;
+    return verdict.allowed ? null : `must not point at a ${kindInWords(verdict.kind)} address`;
   }
   if (policy.allowsPrivate) return isFQDN(host, { require_tld: false, allow_underscores: true }) ? null : 'must name a valid host';
   if (INTERNAL_NAME.test(host)) return 'must not point at an internal host name';
@@ -33,7 +33,7 @@ export function outboundUrlProblem(value: unknown, policy: OutboundPolicy = inst
   return null;
 }
 
-const describe = (kind: string) =>
+const kindInWords = (kind: string) =>
   ({
     loopback: 'loopback',
     private: 'private',
