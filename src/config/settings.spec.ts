@@ -46,6 +46,17 @@ describe('loadSettings', () => {
     expect(() => loadSettings({ MASTODON_URL: 'http://social.example', MASTODON_ACCESS_TOKEN: 'tok' })).toThrow(/MASTODON_URL/);
   });
 
+  it('reads the outbound policy: public addresses only unless the installation opens internal ones', () => {
+    expect(loadSettings({}).outbound).toEqual({ allowPrivate: false, allowedCidrs: [], dnsServers: [] });
+    expect(loadSettings({ OUTBOUND_ALLOW_PRIVATE: 'true', OUTBOUND_ALLOWED_CIDRS: '10.0.0.0/8, 127.0.0.1/32', OUTBOUND_DNS_SERVERS: '127.0.0.1:5353' }).outbound).toEqual({
+      allowPrivate: true,
+      allowedCidrs: ['10.0.0.0/8', '127.0.0.1/32'],
+      dnsServers: ['127.0.0.1:5353'],
+    });
+    expect(() => loadSettings({ OUTBOUND_ALLOWED_CIDRS: '10.0.0/8' })).toThrow(/OUTBOUND_ALLOWED_CIDRS \(outbound.allowedCidrs\): must be CIDRs/);
+    expect(() => loadSettings({ OUTBOUND_DNS_SERVERS: 'dns.example.com' })).toThrow(/OUTBOUND_DNS_SERVERS/);
+  });
+
   it('rejects an unknown key in a settings file', () => {
     expect(() => loadSettings({}, { overrides: { prot: 1 } })).toThrow(/Unrecognized key/);
   });
