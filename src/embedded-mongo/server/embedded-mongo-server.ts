@@ -1,7 +1,7 @@
 import { totalmem } from 'node:os';
-import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FromEngineWorker, ToEngineWorker } from './engine-worker-protocol';
+import { engineWorkerEntry } from './worker-entry';
 import { CONSOLE_LOGGER, type EmbeddedMongoLogger, type EngineAddress, type EngineServerOptions } from './engine-server';
 
 export type { EmbeddedMongoLogger, EngineAddress } from './engine-server';
@@ -29,31 +29,14 @@ export interface EmbeddedMongoOptions {
   logger?: EmbeddedMongoLogger;
   /** Journal size that triggers a snapshot (default 64 MB). */
   compactionThresholdBytes?: number;
+  /** Listen here instead of `DATA_DIR/engine.sock` (see EngineServerOptions.socketPath). */
+  socketPath?: string | null;
   /** Heap limit of the engine thread, in MB. Default: 60% of the machine's memory, at least 4096. */
   maxHeapMb?: number;
 }
 
 const STOP_TIMEOUT_MS = 120_000;
 const YOUNG_GENERATION_MB = 256;
-
-/** Parent flags that load code; the only ones worth passing on (workers refuse V8 and process flags). */
-const MODULE_FLAGS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader']);
-
-function workerScript(): { path: string; execArgv: string[] | undefined } {
-  const ext = extname(__filename);
-  const path = join(__dirname, `engine-worker${ext}`);
-  if (ext !== '.ts') return { path, execArgv: undefined };
-  // From TypeScript sources (tests, scripts) the worker needs the parent's on-the-fly compiler.
-  const execArgv: string[] = [];
-  const parent = process.execArgv;
-  for (let i = 0; i < parent.length; i++) {
-    const flag = parent[i];
-    if (MODULE_FLAGS.has(flag) && i + 1 < parent.length) execArgv.push(flag, parent[++i]);
-    else if ([...MODULE_FLAGS].some((f) => flag.startsWith(`${f}=`))) execArgv.push(flag);
-  }
-  if (!execArgv.some((a) => a.includes('@swc-node/register'))) execArgv.push('-r', '@swc-node/register');
-  return { path, execArgv };
-}
 
 /**
  * The embedded MongoDB-compatible engine. It runs in its own worker thread: every stored document
@@ -76,13 +59,14 @@ export class EmbeddedMongoServer {
   /** Starts the engine; it listens on a Unix socket (see EngineServer), whose driver URI this returns. */
   async start(): Promise<EngineAddress> {
     if (this.worker) throw new Error('embedded engine already started');
-    const { path, execArgv } = workerScript();
+    const { filename, execArgv } = engineWorkerEntry(__filename);
     const settings: Omit<EngineServerOptions, 'logger'> = {
       dataDir: this.options.dataDir ?? null,
       compactionThresholdBytes: this.options.compactionThresholdBytes,
+      socketPath: this.options.socketPath ?? null,
     };
     const maxHeapMb = this.options.maxHeapMb ?? Math.max(4096, Math.floor((totalmem() / 1048576) * 0.6));
-    const worker = new Worker(path, {
+    const worker = new Worker(filename, {
       workerData: settings,
       execArgv,
       resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },

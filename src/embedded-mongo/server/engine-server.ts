@@ -1,5 +1,5 @@
 import { chmodSync, lstatSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Catalog } from '../storage/catalog';
@@ -23,6 +23,11 @@ export interface EngineServerOptions {
   logger?: EmbeddedMongoLogger;
   /** Journal size that triggers a snapshot (default 64 MB). */
   compactionThresholdBytes?: number;
+  /**
+   * Where to listen instead of `DATA_DIR/engine.sock` (the standalone engine's `--socket`). A socket
+   * already there is removed when nothing answers on it; when an engine answers, start fails.
+   */
+  socketPath?: string | null;
   /** Told each time journal writes start failing (disk full, I/O error) or work again. */
   onStorageStatus?: (status: StorageStatus) => void;
 }
@@ -56,6 +61,18 @@ export interface EngineAddress {
 /** The driver's form of a socket address: the path URL-encoded in place of host:port. */
 export function socketUri(socketPath: string): string {
   return `mongodb://${encodeURIComponent(socketPath)}/?directConnection=true`;
+}
+
+/** Whether something accepts connections on the Unix socket at `path` (false on ECONNREFUSED, a dead socket). */
+function socketAnswers(path: string): Promise<boolean> {
+  return new Promise((done) => {
+    const probe = connect(path);
+    probe.once('connect', () => {
+      probe.destroy();
+      done(true);
+    });
+    probe.once('error', () => done(false));
+  });
 }
 
 /** How often idle cursors are closed and TTL indexes are applied. */
@@ -110,7 +127,7 @@ export class EngineServer {
     const server = createServer((socket) => this.accept(socket));
     let socketPath: string;
     try {
-      socketPath = this.chooseSocketPath(dataDir);
+      socketPath = this.options.socketPath ? await this.claimSocketPath(resolve(this.options.socketPath)) : this.chooseSocketPath(dataDir);
       await new Promise<void>((resolveListen, reject) => {
         server.once('error', reject);
         server.listen(socketPath, () => {
@@ -154,6 +171,25 @@ export class EngineServer {
     // The data directory is locked by now, so a socket left there is a killed process's.
     this.removeStaleSocket(inDataDir);
     return inDataDir;
+  }
+
+  /** A socket path given by the operator: free, or held by a socket nothing answers on (a killed engine's). */
+  private async claimSocketPath(path: string): Promise<string> {
+    if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) {
+      throw new Error(`the socket path ${path} is longer than a Unix socket path may be (${MAX_SOCKET_PATH_BYTES} bytes)`);
+    }
+    let stat;
+    try {
+      stat = lstatSync(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return path;
+      throw err;
+    }
+    if (!stat.isSocket()) throw new Error(`${path} exists and is not a socket; move it away so the engine can listen there`);
+    if (await socketAnswers(path)) throw new Error(`another process is listening on ${path}; stop it or choose another --socket`);
+    rmSync(path, { force: true });
+    this.logger.info({ socketPath: path }, 'embedded engine: removed the socket of a previous run');
+    return path;
   }
 
   /** A socket path in a new 0700 directory under the system's temp directory. */

@@ -105,4 +105,28 @@ describe('EngineServer: the Unix socket', () => {
     await server.stop();
     expect(existsSync(dirname(socketPath))).toBe(false);
   });
+
+  it('listens on a given socket path: a stale socket there is removed, a live one refuses the start, a too long path is named', async () => {
+    const socketPath = join(root, 'run', 'shared.sock');
+    mkdirSync(dirname(socketPath), { mode: 0o700 });
+    await leaveStaleSocket(socketPath);
+    const { lines, logger } = recordingLogger();
+    const server = new EngineServer({ dataDir: join(root, 'data'), socketPath, logger });
+    const address = await server.start();
+    try {
+      expect(address).toEqual({ socketPath, uri: socketUri(socketPath) });
+      expect(mode(socketPath)).toBe(0o600);
+      expect(existsSync(join(root, 'data', 'engine.sock'))).toBe(false);
+      expect(lines.some((l) => l.msg?.includes('removed the socket of a previous run'))).toBe(true);
+      expect(await ping(address.uri)).toBe(1);
+      // A second engine (memory only) asked for the same path finds it answered, and changes nothing.
+      await expect(new EngineServer({ socketPath, logger }).start()).rejects.toThrow(`another process is listening on ${socketPath}`);
+      expect(await ping(address.uri)).toBe(1);
+    } finally {
+      await server.stop();
+    }
+    expect(existsSync(socketPath)).toBe(false);
+    const tooLong = join(root, 'z'.repeat(120), 'engine.sock');
+    await expect(new EngineServer({ socketPath: tooLong, logger }).start()).rejects.toThrow(/longer than a Unix socket path may be/);
+  });
 });
