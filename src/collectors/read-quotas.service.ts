@@ -83,8 +83,8 @@ export class ReadQuotasService {
   }
 
   private async resolve(workspaceId: string, platform: Platform): Promise<{ caps: ReadCaps; source: WorkspaceCapSource }> {
-    // The demo's emulator costs nothing to read.
-    if (!BUDGETED_PLATFORMS.includes(platform) || (this.settings.demo && !this.settings.x.bearerToken)) return { caps: NO_READ_CAPS, source: 'none' };
+    // Without a bearer token X is not read, or only the demo's emulator is, which costs nothing.
+    if (!BUDGETED_PLATFORMS.includes(platform) || !this.settings.x.bearerToken) return { caps: NO_READ_CAPS, source: 'none' };
     const installation = this.settings.x.monthlyReadCap;
     const override = await this.quotas.findOne({ workspaceId: new Types.ObjectId(workspaceId), platform }).lean();
     if (override) return { caps: { installation, workspace: override.monthlyReadCap }, source: 'override' };
