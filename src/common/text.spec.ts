@@ -3,6 +3,7 @@ import { foldedWords, foldText, searchTokens } from './text';
 describe('text folding', () => {
   it.each([
     ['Cartão', 'cartao'],
+    ['LUMI_BR', 'lumi_br'],
     ['AÇÃO', 'acao'],
     ['Ünïcödé', 'unicode'],
     ['São Paulo 😡', 'sao paulo 😡'],

@@ -3,8 +3,12 @@
  * decides what "the same word" means: search ("cartão" finds "Cartao"), hashtags, handles.
  */
 
+const NON_ASCII = /[^\u0000-\u007f]/;
+
 /** Lower case without accents or other combining marks: `"Cartão"` → `"cartao"`. */
 export function foldText(text: string): string {
+  // ASCII has nothing to decompose; most posts and all handles take this path
+  if (!NON_ASCII.test(text)) return text.toLowerCase();
   return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
 }
 
