@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { unguardFormulaCell } from '../common/csv-formula-guard';
 import { Intent, INTENTS, SENTIMENT_LABELS, SentimentLabel } from './enrichment.types';
 
 /** One corrected mention from `GET /api/v1/exports/corrections.csv`: the labels an agent set. */
@@ -48,7 +49,8 @@ export function readCorrectionsFile(path: string): CorrectionsFile {
     }
     if (!record.text.trim()) throw new Error(`${path}:${line}: empty text`);
     return {
-      text: record.text,
+      // the export guards cells that would start a spreadsheet formula with a quote
+      text: unguardFormulaCell(record.text),
       lang: record.lang.trim() || null,
       sentiment: (sentiment || null) as SentimentLabel | null,
       intent: (intent || null) as Intent | null,

@@ -2,26 +2,19 @@ import type { Response } from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
+import { guardFormulaCell } from '../common/csv-formula-guard';
 
 export interface CsvColumn<T> {
   header: string;
   value: (row: T) => unknown;
 }
 
-/**
- * A text cell a spreadsheet would read as a formula (or, for tab and carriage return, one that
- * Excel trims and then reads as a formula): `=`, `+`, `-`, `@`, `\t`, `\r` first. OWASP's rule
- * for CSV injection is to prefix such a cell with a single quote, which every spreadsheet shows
- * as text; the quote is visible in a plain text editor, the price of a file safe to open.
- */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
 /** One value as a CSV cell: numbers and booleans as they are, text made safe to open. */
 export function csvCell(v: unknown): string | number | boolean | null {
   if (v === null || v === undefined) return null;
   if (typeof v === 'number' || typeof v === 'boolean') return v;
   const text = v instanceof Date ? v.toISOString() : String(v);
-  return FORMULA_START.test(text) ? `'${text}` : text;
+  return guardFormulaCell(text);
 }
 
 /**
