@@ -1,4 +1,4 @@
-import type { CaseRow } from '../reports/kpis/rows';
+import type { CaseRow } from '../common/rows';
 import type { WorkspaceView } from '../workspaces/workspaces.service';
 import type { CaseSla } from './case-timeline';
 import type { CaseLean } from './cases.repository';

@@ -47,7 +47,7 @@ describe('CasesService', () => {
 
   it('a case with its messages in order; another workspace’s id or a bad id is not found', async () => {
     const c = await inbox.get(ws, await idOf('carla'));
-    expect(c.messages.map((m) => m.direction)).toEqual(['inbound', 'outbound']);
+    expect(c.messages!.map((m) => m.direction)).toEqual(['inbound', 'outbound']);
     await expect(inbox.get('0123456789abcdef01234567', await idOf('carla'))).rejects.toBeInstanceOf(NotFoundException);
     await expect(inbox.get(ws, 'nope')).rejects.toBeInstanceOf(NotFoundException);
   });

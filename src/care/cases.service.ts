@@ -5,7 +5,7 @@ import { CasePlacementService, withVersionRetry } from './case-placement.service
 import { toCaseRow, toCaseView, type CaseExportRow, type CaseLean } from './case-views';
 import { CasesRepository, type ReportCaseFilter } from './cases.repository';
 import { ListCasesQuery, RecordReplyDto, UpdateCaseDto } from './dto/case.dto';
-import type { CaseRow } from '../reports/kpis/rows';
+import type { CaseRow } from '../common/rows';
 
 export { REOPEN_WINDOW_MS } from './case-lifecycle';
 export type { CaseEvent } from './case-events';

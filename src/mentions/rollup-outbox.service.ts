@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import { Settings, SETTINGS } from '../config/settings';
 import { enqueueNowAndEvery, type JobEngine } from '../jobs/job-queue';
 import { JOB_ENGINE } from '../jobs/jobs.module';
-import { startOfRollupSlot } from '../reports/kpis/buckets';
+import { startOfRollupSlot } from '../common/time-buckets';
 import { MentionsRepository, type MentionRow } from './mentions.repository';
 import { RollupBatchesRepository } from './rollup-batches.repository';
 import { RollupsRepository, type GuardedIncrement } from './rollups.repository';

@@ -7,17 +7,8 @@ import type { Intent, SentimentLabel } from '../../enrichment/enrichment.types';
  * An agent who sets the label the model gave confirms it, and that counts on the diagonal.
  */
 
-/** One reviewed label of one mention. */
-export interface LabelReview<L extends string> {
-  predicted: L;
-  corrected: L;
-}
-
-/** A mention an agent reviewed: each label only if the agent set it. */
-export interface CorrectionRow {
-  sentiment?: LabelReview<SentimentLabel> | null;
-  intent?: LabelReview<Intent> | null;
-}
+export type { CorrectionRow, LabelReview } from '../../common/rows';
+import type { CorrectionRow, LabelReview } from '../../common/rows';
 
 export interface ClassQuality {
   /** Of the reviewed mentions the model gave this label, the share the agents kept; null when it gave it to none. */
