@@ -1,4 +1,4 @@
-import type { SentimentLabel } from './labels';
+import type { Intent, SentimentLabel } from './labels';
 
 /**
  * Plain rows the KPI functions read. Each is what one cheap MongoDB query (a `find` with a
@@ -16,8 +16,6 @@ export interface TimeRange {
 }
 
 export type Interval = 'hour' | 'day' | 'week';
-
-export type Intent = 'support' | 'complaint' | 'question' | 'lead' | 'praise' | 'other';
 
 /**
  * One rollup bucket of mentions (posts by others; never the topic's owned accounts), keyed by the
