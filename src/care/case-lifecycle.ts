@@ -281,7 +281,7 @@ export type StatusChange = { update: CaseUpdate } | { conflict: string };
 /** An agent sets the status: resolve, reopen (a resolved or abandoned case), or pending. */
 export function changeStatus(
   c: Pick<CaseFields, 'status' | 'assignee' | 'resolutions' | 'reopenCount'>,
-  to: Exclude<CaseStatus, 'not_support'> | 'not_support',
+  to: CaseStatus,
   at: Date,
 ): StatusChange {
   const from = c.status;
