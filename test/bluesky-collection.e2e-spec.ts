@@ -1,6 +1,6 @@
 import { AtpAgent } from '@atproto/api';
 import { MetricsRefresher } from '../src/collectors/metrics-refresher';
-import type { XApiEmulator } from '../src/collectors/x/emulator/x-api-emulator';
+import type { XApiEmulator } from '../src/demo/networks/x/x-api-emulator';
 import { BLUESKY_TEST_PASSWORD, BlueskyTestServer, startBlueskyTestServer } from './support/bluesky-test-server';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 import { startXTestServer, X_TEST_TOKEN } from './support/x-test-server';

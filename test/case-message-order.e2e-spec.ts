@@ -4,7 +4,7 @@ import { getModelToken } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { CasesService } from '../src/care/cases.service';
 import { Case, type CaseMessage } from '../src/care/schemas/case.schema';
-import { XApiEmulator } from '../src/collectors/x/emulator/x-api-emulator';
+import { XApiEmulator } from '../src/demo/networks/x/x-api-emulator';
 import { BLUESKY_TEST_PASSWORD, BlueskyTestServer, startBlueskyTestServer } from './support/bluesky-test-server';
 import { MASTODON_TEST_TOKEN, MastodonTestServer, startMastodonTestServer } from './support/mastodon-test-server';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';

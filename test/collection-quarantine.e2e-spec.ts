@@ -2,7 +2,7 @@ import IORedis from 'ioredis';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { Types } from 'mongoose';
-import type { XApiEmulator } from '../src/collectors/x/emulator/x-api-emulator';
+import type { XApiEmulator } from '../src/demo/networks/x/x-api-emulator';
 import { BLUESKY_TEST_PASSWORD, BlueskyTestServer, startBlueskyTestServer } from './support/bluesky-test-server';
 import { MASTODON_TEST_TOKEN, MastodonTestServer, startMastodonTestServer } from './support/mastodon-test-server';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';

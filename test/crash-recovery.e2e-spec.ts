@@ -2,7 +2,7 @@ import { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { XApiEmulator } from '../src/collectors/x/emulator/x-api-emulator';
+import { XApiEmulator } from '../src/demo/networks/x/x-api-emulator';
 import { ServiceProcess, startServiceProcess } from './support/service-process';
 import { startXTestServer, X_TEST_TOKEN } from './support/x-test-server';
 

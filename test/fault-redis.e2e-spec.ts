@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { XApiEmulator } from '../src/collectors/x/emulator/x-api-emulator';
+import type { XApiEmulator } from '../src/demo/networks/x/x-api-emulator';
 import { PrivateRedis, redisServerInstalled } from './support/private-redis';
 import { startRecordingXTestServer, XSearchRequest } from './support/recording-x-server';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';

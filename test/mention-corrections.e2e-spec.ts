@@ -1,7 +1,7 @@
 import { getModelToken } from '@nestjs/mongoose';
 import { parse } from 'csv-parse/sync';
 import { Model, Types } from 'mongoose';
-import { XApiEmulator } from '../src/collectors/x/emulator/x-api-emulator';
+import { XApiEmulator } from '../src/demo/networks/x/x-api-emulator';
 import { MentionCorrectionsService } from '../src/mentions/mention-corrections.service';
 import { ROLLUP_REPAIR_GRACE_MS, RollupOutboxService } from '../src/mentions/rollup-outbox.service';
 import { RollupBatch } from '../src/mentions/schemas/mention-rollup.schema';

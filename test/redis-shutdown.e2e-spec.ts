@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EmulatorRequest, XApiEmulator } from '../src/collectors/x/emulator/x-api-emulator';
+import type { EmulatorRequest, XApiEmulator } from '../src/demo/networks/x/x-api-emulator';
 import { PrivateRedis, redisServerInstalled } from './support/private-redis';
 import { startRecordingXTestServer } from './support/recording-x-server';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';

@@ -1,4 +1,4 @@
-import { XApiEmulator } from '../src/collectors/x/emulator/x-api-emulator';
+import { XApiEmulator } from '../src/demo/networks/x/x-api-emulator';
 import { createWorkspace, TestWorkspace } from './fixtures/inputs/workspaces';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 import { startXTestServer, X_TEST_TOKEN } from './support/x-test-server';

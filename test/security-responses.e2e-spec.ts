@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { XApiEmulator } from '../src/collectors/x/emulator/x-api-emulator';
+import { XApiEmulator } from '../src/demo/networks/x/x-api-emulator';
 import { DASHBOARD_CSP } from '../src/dashboard/dashboard.controller';
 import { createWorkspace, TestWorkspace } from './fixtures/inputs/workspaces';
 import { CHROMIUM, chromiumAvailable, launchChromium } from './support/browser';

@@ -2,11 +2,11 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { AgentsService } from '../care/agents/agents.service';
 import { CasesService } from '../care/cases.service';
 import { BlueskyAgents } from '../collectors/bluesky/bluesky-agent';
-import { startDemoBlueskyApi, type DemoBlueskyApi } from '../collectors/bluesky/emulator/demo-bluesky-api';
+import { startDemoBlueskyApi, type DemoBlueskyApi } from './networks/bluesky/demo-bluesky-api';
 import { CollectScheduler } from '../collectors/collect.scheduler';
-import { startDemoMastodonApi, type DemoMastodonApi } from '../collectors/mastodon/emulator/demo-mastodon-api';
+import { startDemoMastodonApi, type DemoMastodonApi } from './networks/mastodon/demo-mastodon-api';
 import { MastodonClients } from '../collectors/mastodon/mastodon-client';
-import { startDemoXApi, type DemoXApi, type XApiEmulator } from '../collectors/x/emulator';
+import { startDemoXApi, type DemoXApi, type XApiEmulator } from './networks/x';
 import { XApiClients } from '../collectors/x/x-api-target';
 import { Settings, SETTINGS } from '../config/settings';
 import { LeadsService } from '../leads/leads.service';

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BLUESKY_EMULATOR_PASSWORD, BlueskyEmulator, type BlueskyEmulatorOptions } from '../../src/collectors/bluesky/emulator/bluesky-emulator';
+import { BLUESKY_EMULATOR_PASSWORD, BlueskyEmulator, type BlueskyEmulatorOptions } from '../../src/demo/networks/bluesky/bluesky-emulator';
 
-export { BlueskyEmulator as BlueskyTestServer } from '../../src/collectors/bluesky/emulator/bluesky-emulator';
-export type { BlueskyFault, BlueskyPostInput as BlueskyTestPostInput, BlueskyUser as BlueskyTestUser } from '../../src/collectors/bluesky/emulator/bluesky-emulator';
+export { BlueskyEmulator as BlueskyTestServer } from '../../src/demo/networks/bluesky/bluesky-emulator';
+export type { BlueskyFault, BlueskyPostInput as BlueskyTestPostInput, BlueskyUser as BlueskyTestUser } from '../../src/demo/networks/bluesky/bluesky-emulator';
 
 export const BLUESKY_TEST_PASSWORD = BLUESKY_EMULATOR_PASSWORD;
 

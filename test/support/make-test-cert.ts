@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateLocalCertificate } from '../../src/collectors/x/emulator/self-signed-certificate';
+import { generateLocalCertificate } from '../../src/demo/networks/shared/self-signed-certificate';
 
 async function main(): Promise<void> {
   const dir = join(__dirname, '..', 'fixtures', 'tls');

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MASTODON_EMULATOR_TOKEN, MastodonEmulator, type MastodonEmulatorOptions } from '../../src/collectors/mastodon/emulator/mastodon-emulator';
+import { MASTODON_EMULATOR_TOKEN, MastodonEmulator, type MastodonEmulatorOptions } from '../../src/demo/networks/mastodon/mastodon-emulator';
 
-export { MastodonEmulator as MastodonTestServer } from '../../src/collectors/mastodon/emulator/mastodon-emulator';
+export { MastodonEmulator as MastodonTestServer } from '../../src/demo/networks/mastodon/mastodon-emulator';
 export type {
   MastodonFault,
   MastodonPostInput as MastodonTestPostInput,
   MastodonRequest as MastodonTestRequest,
   MastodonUser as MastodonTestUser,
-} from '../../src/collectors/mastodon/emulator/mastodon-emulator';
+} from '../../src/demo/networks/mastodon/mastodon-emulator';
 
 export const MASTODON_TEST_TOKEN = MASTODON_EMULATOR_TOKEN;
 

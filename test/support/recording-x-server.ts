@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLIENT_CLOSED_REQUEST, XApiEmulator } from '../../src/collectors/x/emulator/x-api-emulator';
+import { CLIENT_CLOSED_REQUEST, XApiEmulator } from '../../src/demo/networks/x/x-api-emulator';
 import { X_TEST_TOKEN } from './x-test-server';
 
 /** One recent-search request as the X test server answered it. */

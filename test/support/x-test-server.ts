@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { XApiEmulator } from '../../src/collectors/x/emulator/x-api-emulator';
+import { XApiEmulator } from '../../src/demo/networks/x/x-api-emulator';
 
 export const X_TEST_TOKEN = 'x-test-bearer-token';
 

@@ -1,22 +1,36 @@
 import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { XApiEmulator } from './emulator/x-api-emulator';
 import { createXClient, X_API_V2_PREFIX, XApiBaseUrlPlugin } from './x-client.factory';
+
+/** Answers the two v2 calls below as X does, over HTTPS with the fixture certificate, for bearer `secret` only. */
+function startXStub(tls: { key: string; cert: string }): Promise<Server> {
+  const server = createServer(tls, (req, res) => {
+    const url = new URL(req.url ?? '/', 'https://localhost');
+    const send = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (req.headers.authorization !== 'Bearer secret') return send(401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' });
+    if (url.pathname === '/2/tweets/search/recent' && url.searchParams.get('query') === '#lumi') {
+      return send(200, { data: [{ id: '1', text: 'Olá, mundo! #lumi', edit_history_tweet_ids: ['1'] }], meta: { result_count: 1, newest_id: '1', oldest_id: '1' } });
+    }
+    if (url.pathname === '/2/users/by/username/lumi_br') return send(200, { data: { id: '10', name: 'Lumi', username: 'lumi_br' } });
+    return send(404, { title: 'Not Found Error', type: 'https://api.twitter.com/2/problems/resource-not-found', detail: url.pathname });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
 
 describe('createXClient', () => {
   const fixtures = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'tls');
   const tls = { key: readFileSync(join(fixtures, 'key.pem'), 'utf8'), cert: readFileSync(join(fixtures, 'cert.pem'), 'utf8') };
-  let emulator: XApiEmulator;
+  let server: Server;
   let baseUrl: string;
 
   beforeAll(async () => {
-    emulator = new XApiEmulator({ tls, bearerToken: 'secret' });
-    ({ baseUrl } = await emulator.start());
-    emulator.addUser({ username: 'lumi_br', name: 'Lumi' });
-    emulator.addTweet({ author_username: 'lumi_br', text: 'Olá, mundo! #lumi', created_at: new Date(Date.now() - 60_000) });
+    server = await startXStub(tls);
+    baseUrl = `https://localhost:${(server.address() as AddressInfo).port}/2/`;
   });
 
-  afterAll(() => emulator.stop());
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('sends v2 calls to the configured base URL, trusting the fixture certificate', async () => {
     const client = createXClient({ bearerToken: 'secret', baseUrl, ca: readFileSync(join(fixtures, 'ca.pem')) });

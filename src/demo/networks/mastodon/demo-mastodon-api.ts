@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { runDemoTraffic, type DemoNetwork, type DemoTrafficOptions } from '../../x/emulator/demo-network-sink';
+import { runDemoTraffic, type DemoNetwork, type DemoTrafficOptions } from '../../traffic/demo-network-sink';
 import { MastodonEmulator } from './mastodon-emulator';
 
 /** The Mastodon emulator as a network the demo's traffic generator can post to (usernames carry over as they are). */

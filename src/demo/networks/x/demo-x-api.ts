@@ -1,6 +1,6 @@
-import type { DemoBrand } from './demo-brand';
-import { DemoTrafficGenerator, type DemoDescription, type TrafficSummary } from './demo-traffic-generator';
-import type { TlsKeyPair } from './self-signed-certificate';
+import type { DemoBrand } from '../../traffic/demo-brand';
+import { DemoTrafficGenerator, type DemoDescription, type TrafficSummary } from '../../traffic/demo-traffic-generator';
+import type { TlsKeyPair } from '../shared/self-signed-certificate';
 import { XApiEmulator, type EmulatorAddress, type EmulatorLogger } from './x-api-emulator';
 
 export interface DemoXApiOptions {

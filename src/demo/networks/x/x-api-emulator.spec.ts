@@ -1,6 +1,6 @@
 import { request } from 'node:https';
 import { ApiPartialResponseError, ApiResponseError, type TwitterApiReadOnly } from 'twitter-api-v2';
-import { createXClient } from '../x-client.factory';
+import { createXClient } from '../../../collectors/x/x-client.factory';
 import { XApiEmulator, type EmulatorAddress } from './x-api-emulator';
 
 /** Real HTTPS requests through twitter-api-v2, as the collector makes them. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { runDemoTraffic, type DemoNetwork, type DemoTrafficOptions } from '../../x/emulator/demo-network-sink';
+import { runDemoTraffic, type DemoNetwork, type DemoTrafficOptions } from '../../traffic/demo-network-sink';
 import { BlueskyEmulator } from './bluesky-emulator';
 
 /** `lumi_br` on X → `lumi-br.bsky.social` on Bluesky (handles are domain names: no underscores). */

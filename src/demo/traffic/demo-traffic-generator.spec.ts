@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
-import { createXClient } from '../x-client.factory';
+import { createXClient } from '../../collectors/x/x-client.factory';
 import { DemoTrafficGenerator } from './demo-traffic-generator';
-import { matches, parseQuery } from '../../../topics/query';
-import { XApiEmulator } from './x-api-emulator';
-import type { EmulatedTweet } from './x-emulator.types';
+import { matches, parseQuery } from '../../topics/query';
+import { XApiEmulator } from '../networks/x/x-api-emulator';
+import type { EmulatedTweet } from '../networks/x/x-emulator.types';
 
 const HOUR = 3600_000;
 /** A Friday, 12:00 in São Paulo */

@@ -1,4 +1,4 @@
-import type { SeededRandom } from './seeded-random';
+import type { SeededRandom } from '../networks/shared/seeded-random';
 
 /**
  * What demo customers and the demo brand write, in Brazilian Portuguese and English. Placeholders in braces

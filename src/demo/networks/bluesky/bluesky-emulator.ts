@@ -10,7 +10,7 @@ import {
   sendJson,
   type RateLimitOptions,
   type TlsKeyPair,
-} from '../../emulator-http-server';
+} from '../shared/emulator-http-server';
 import { foldedWords, foldText } from '../../../common/text';
 import { networkClauseMatches, parseNetworkSearch } from '../../../topics/query';
 

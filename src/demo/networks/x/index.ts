@@ -10,14 +10,14 @@ export type {
   XApiEmulatorOptions,
   XEndpoint,
 } from './x-api-emulator';
-export { DemoTrafficGenerator } from './demo-traffic-generator';
-export type { DemoDescription, DemoTrafficOptions, DemoTrafficSink, TrafficSummary } from './demo-traffic-generator';
+export { DemoTrafficGenerator } from '../../traffic/demo-traffic-generator';
+export type { DemoDescription, DemoTrafficOptions, DemoTrafficSink, TrafficSummary } from '../../traffic/demo-traffic-generator';
 export { startDemoXApi } from './demo-x-api';
 export type { DemoXApi, DemoXApiOptions } from './demo-x-api';
-export { LUMI_BRAND, brandSearchQuery } from './demo-brand';
-export type { DemoBrand, DemoAccount } from './demo-brand';
-export { generateLocalCertificate } from './self-signed-certificate';
-export type { TlsKeyPair } from './self-signed-certificate';
+export { LUMI_BRAND, brandSearchQuery } from '../../traffic/demo-brand';
+export type { DemoBrand, DemoAccount } from '../../traffic/demo-brand';
+export { generateLocalCertificate } from '../shared/self-signed-certificate';
+export type { TlsKeyPair } from '../shared/self-signed-certificate';
 export { snowflakeId, snowflakeTime } from './snowflake';
 export type {
   EmulatedTweet,

@@ -8,10 +8,10 @@ import {
   sendJson,
   type RateLimitOptions,
   type TlsKeyPair,
-} from '../../emulator-http-server';
+} from '../shared/emulator-http-server';
 import { foldedWords, foldText } from '../../../common/text';
 import { networkClauseMatches, parseNetworkSearch } from '../../../topics/query';
-import { graphemeLength } from '../../collector';
+import { graphemeLength } from '../../../collectors/collector';
 
 /** The access token the emulator accepts unless the options give another. */
 export const MASTODON_EMULATOR_TOKEN = 'test-mastodon-token-1234';

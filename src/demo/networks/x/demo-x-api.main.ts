@@ -1,6 +1,6 @@
 /**
  * Runs the demo X API on its own, for poking at it with curl or pointing a local service at it:
- *   node -r @swc-node/register src/collectors/x/emulator/demo-x-api.main.ts [port]
+ *   node -r @swc-node/register src/demo/networks/x/demo-x-api.main.ts [port]
  * It prints the base URL and writes the certificate to trust to $TMPDIR/ouvidor-x-emulator-ca.pem.
  */
 import { writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 import { DemoTrafficGenerator, type DemoTrafficSink } from './demo-traffic-generator';
-import type { EmulatedTweet, EmulatedUser, NewTweet, NewUser, TweetPublicMetrics } from './x-emulator.types';
+import type { EmulatedTweet, EmulatedUser, NewTweet, NewUser, TweetPublicMetrics } from '../networks/x/x-emulator.types';
 
 /** What the demo needs from another network's emulator, in that network's own terms. */
 export interface DemoNetwork {

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { alterCopy } from '../../emulator-http-server';
+import { alterCopy } from '../shared/emulator-http-server';
 import { EmulatorStore, type TweetRecord } from './emulator-store';
-import { SeededRandom } from './seeded-random';
+import { SeededRandom } from '../shared/seeded-random';
 import { matches as matchesQuery, parseQuery, QuerySyntaxError, type QueryNode } from '../../../topics/query';
-import { generateLocalCertificate, type TlsKeyPair } from './self-signed-certificate';
+import { generateLocalCertificate, type TlsKeyPair } from '../shared/self-signed-certificate';
 import { firstSnowflakeAt, isSnowflakeLike, snowflakeTime } from './snowflake';
 import {
   invalidRequest,

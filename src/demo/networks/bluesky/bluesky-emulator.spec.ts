@@ -1,11 +1,21 @@
 import { AppBskyFeedDefs, AppBskyFeedPost, AtpAgent, AtUri, RichText, XRPCError } from '@atproto/api';
 import { CID } from 'multiformats/cid';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
-  BLUESKY_TEST_PASSWORD,
-  startBlueskyTestServer,
-  type BlueskyTestServer,
-  type BlueskyTestUser,
-} from './support/bluesky-test-server';
+  BLUESKY_EMULATOR_PASSWORD as BLUESKY_TEST_PASSWORD,
+  BlueskyEmulator as BlueskyTestServer,
+  type BlueskyEmulatorOptions,
+  type BlueskyUser as BlueskyTestUser,
+} from './bluesky-emulator';
+
+/** The emulator on HTTPS with the committed "localhost" fixture certificate (trusted by `npm test`). */
+async function startBlueskyTestServer(options: Omit<BlueskyEmulatorOptions, 'tls'> = {}): Promise<{ server: BlueskyTestServer; baseUrl: string }> {
+  const dir = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'tls');
+  const server = new BlueskyTestServer({ ...options, tls: { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') } });
+  const { baseUrl } = await server.start();
+  return { server, baseUrl };
+}
 
 /**
  * The Bluesky test server must pass `@atproto/api`'s own checks: every response below went through

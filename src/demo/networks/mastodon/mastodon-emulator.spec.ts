@@ -1,10 +1,20 @@
 import { createRestAPIClient, MastoHttpError, type mastodon } from 'masto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
-  MASTODON_TEST_TOKEN,
-  startMastodonTestServer,
-  type MastodonTestServer,
-  type MastodonTestUser,
-} from './support/mastodon-test-server';
+  MASTODON_EMULATOR_TOKEN as MASTODON_TEST_TOKEN,
+  MastodonEmulator as MastodonTestServer,
+  type MastodonEmulatorOptions,
+  type MastodonUser as MastodonTestUser,
+} from './mastodon-emulator';
+
+/** The emulator on HTTPS with the committed "localhost" fixture certificate (trusted by `npm test`). */
+async function startMastodonTestServer(options: Omit<MastodonEmulatorOptions, 'tls'> = {}): Promise<{ server: MastodonTestServer; baseUrl: string }> {
+  const dir = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'tls');
+  const server = new MastodonTestServer({ ...options, tls: { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') } });
+  const { baseUrl } = await server.start();
+  return { server, baseUrl };
+}
 
 /**
  * The Mastodon test server, driven through `masto` (v8) as the collector will drive it: masto

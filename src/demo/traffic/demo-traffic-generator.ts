@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { foldText } from '../../../common/text';
+import { foldText } from '../../common/text';
 import { brandSearchQuery, LUMI_BRAND, type DemoAccount, type DemoBrand } from './demo-brand';
 import {
   BRAND_REPLY_TEMPLATES,
@@ -17,8 +17,8 @@ import {
   type MentionKind,
   type TemplateSlots,
 } from './demo-phrases';
-import { SeededRandom } from './seeded-random';
-import type { EmulatedTweet, EmulatedUser, NewTweet, NewUser, TweetPublicMetrics } from './x-emulator.types';
+import { SeededRandom } from '../networks/shared/seeded-random';
+import type { EmulatedTweet, EmulatedUser, NewTweet, NewUser, TweetPublicMetrics } from '../networks/x/x-emulator.types';
 
 /** What the generator needs from the emulator (XApiEmulator satisfies it). */
 export interface DemoTrafficSink {
