@@ -141,6 +141,19 @@ export class CollectionService {
   }
 
   /**
+   * Stores a batch a network pushed (a webhook delivery) for one topic, through the same stages as
+   * a run's batch. No lease: storage is idempotent by network id, so an item pushed while a run
+   * reads it too is stored once, and a long run does not hold a webhook back.
+   */
+  async storePushed(topicId: string, batch: CollectedBatch, deliveryId: string): Promise<BatchOutcome> {
+    const topic = await this.topics.getById(topicId);
+    if (!topic) throw new NotFoundException(`topic ${topicId} not found`);
+    const workspace = await this.workspaces.get(topic.workspaceId);
+    const { outcome } = await this.store(workspace, topic, batch, `push:${deliveryId}`);
+    return outcome;
+  }
+
+  /**
    * Stores a batch: its faulty items go to quarantine, the rest through ingestion and the later
    * stages. Resolves only when all of it is stored; any exception is the run's and propagates.
    */
