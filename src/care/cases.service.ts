@@ -6,6 +6,7 @@ import { toCaseRow, toCaseView, type CaseExportRow, type CaseLean } from './case
 import { CasesRepository, type ReportCaseFilter } from './cases.repository';
 import { ListCasesQuery, RecordReplyDto, UpdateCaseDto } from './dto/case.dto';
 import type { CaseRow } from '../common/rows';
+import { DELIVERY_STATUSES, type DeliveryStatus } from './schemas/case.schema';
 
 export { REOPEN_WINDOW_MS } from './case-lifecycle';
 export type { CaseEvent } from './case-events';
@@ -39,6 +40,30 @@ export class CasesService {
   async recordReply(workspaceId: string, id: string, dto: RecordReplyDto, sent: { url?: string } = {}) {
     await this.placement.recordReply(workspaceId, id, dto, sent);
     return this.get(workspaceId, id);
+  }
+
+  /**
+   * Keeps a network's delivery report on the reply it is about (WhatsApp's sent, delivered, read,
+   * failed). Reports may arrive out of order: the status only moves forward, except `failed`; the
+   * same report twice is kept once. False when no case of the workspace holds that message.
+   */
+  async recordDeliveryStatus(workspaceId: string, platform: string, externalId: string, report: { status: DeliveryStatus; at: Date; error: string | null }): Promise<boolean> {
+    return withVersionRetry(async () => {
+      const doc = await this.cases.byPost(workspaceId, platform, externalId);
+      if (!doc) return false;
+      const messages = doc.messages.map((m) => {
+        if (m.externalId !== externalId || m.direction !== 'outbound') return m;
+        const history = m.delivery?.history ?? [];
+        if (history.some((h) => h.status === report.status && h.at.getTime() === report.at.getTime())) return m;
+        const rank = (s: DeliveryStatus | undefined) => (s ? DELIVERY_STATUSES.indexOf(s) : -1);
+        const advances = report.status === 'failed' || rank(report.status) > rank(m.delivery?.status);
+        const current = advances ? { status: report.status, at: report.at, error: report.error } : { status: m.delivery!.status, at: m.delivery!.at, error: m.delivery!.error };
+        return { ...m, delivery: { ...current, history: [...history, report] } };
+      });
+      doc.set({ messages });
+      await this.cases.save(doc);
+      return true;
+    });
   }
 
   async update(workspaceId: string, id: string, dto: UpdateCaseDto) {

@@ -18,6 +18,19 @@ export interface CaseMessage {
   authorHandle: string | null;
   /** The post's web address on its network, when known (collected posts, replies sent from here). */
   url?: string | null;
+  /** Where the network reports delivery (WhatsApp): the furthest status reached, and each report. */
+  delivery?: MessageDelivery;
+}
+
+export const DELIVERY_STATUSES = ['sent', 'delivered', 'read', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export interface MessageDelivery {
+  status: DeliveryStatus;
+  at: Date;
+  /** the network's reason when it failed */
+  error: string | null;
+  history: { status: DeliveryStatus; at: Date; error: string | null }[];
 }
 
 export interface CaseReassignment {
