@@ -3,6 +3,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { Model, Types } from 'mongoose';
 import { AgentsService } from '../../src/care/agents/agents.service';
 import { Agent, AgentSchema, PresenceEventDoc, PresenceEventSchema, Team, TeamSchema } from '../../src/care/agents/schemas/agent.schema';
+import { CaseCorrections } from '../../src/care/case-corrections';
 import { CaseEvents, type CaseEvent } from '../../src/care/case-events';
 import { CasePlacementService } from '../../src/care/case-placement.service';
 import { CasesRepository } from '../../src/care/cases.repository';
@@ -16,6 +17,7 @@ import { EmbeddedMongoServer } from '../../src/embedded-mongo';
 import { EnrichmentModule } from '../../src/enrichment/enrichment.module';
 import { InProcessJobEngine } from '../../src/jobs/in-process-engine';
 import { JOB_ENGINE } from '../../src/jobs/jobs.module';
+import { MentionCorrectionsService } from '../../src/mentions/mention-corrections.service';
 import { MentionsRepository } from '../../src/mentions/mentions.repository';
 import { MentionsService } from '../../src/mentions/mentions.service';
 import { RollupBatchesRepository } from '../../src/mentions/rollup-batches.repository';
@@ -75,6 +77,8 @@ export async function startCareServices(sla: Partial<WorkspaceView['settings']['
       RollupBatchesRepository,
       RollupOutboxService,
       MentionsService,
+      MentionCorrectionsService,
+      CaseCorrections,
       WorkspacesService,
     ],
   })
