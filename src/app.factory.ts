@@ -37,6 +37,8 @@ export async function createApp(settings: Settings = loadSettings()): Promise<Ne
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(settings), { bufferLogs: true, rawBody: true });
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: '5mb' });
+  // Behind a reverse proxy, the failed-login limit must see the client's address (TRUST_PROXY).
+  app.set('trust proxy', settings.trustProxy);
   configureApp(app);
   return app;
 }

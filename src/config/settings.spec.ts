@@ -57,6 +57,20 @@ describe('loadSettings', () => {
     expect(() => loadSettings({ OUTBOUND_DNS_SERVERS: 'dns.example.com' })).toThrow(/OUTBOUND_DNS_SERVERS/);
   });
 
+  it.each([
+    [undefined, false],
+    ['true', true],
+    ['2', 2],
+    ['loopback, 10.0.0.0/8', ['loopback', '10.0.0.0/8']],
+    ['192.168.1.10', ['192.168.1.10']],
+  ])('reads TRUST_PROXY=%j as %j', (value, expected) => {
+    expect(loadSettings(value === undefined ? {} : { TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it('refuses a TRUST_PROXY that is not hops or addresses', () => {
+    expect(() => loadSettings({ TRUST_PROXY: 'proxy.example.com' })).toThrow(/TRUST_PROXY \(trustProxy\): must be true, false/);
+  });
+
   it('rejects an unknown key in a settings file', () => {
     expect(() => loadSettings({}, { overrides: { prot: 1 } })).toThrow(/Unrecognized key/);
   });

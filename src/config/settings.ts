@@ -89,6 +89,23 @@ const fileSchema = z
         sseKeyRecheckSeconds: intish(1, 3600),
       })
       .strict(),
+    /**
+     * Express's `trust proxy`: which hops may set X-Forwarded-For, so the failed-login limit sees
+     * the client's address instead of the reverse proxy's. `false` (default: direct connections),
+     * a number of hops, or addresses/CIDRs/`loopback`/`uniquelocal` separated by commas.
+     */
+    trustProxy: z
+      .union([z.boolean(), z.number().int().min(0).max(10), z.string().min(1)])
+      .transform((v, ctx) => {
+        if (typeof v !== 'string') return v;
+        if (/^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
+        if (/^\d+$/.test(v)) return Number(v);
+        const parts = v.split(',').map((p) => p.trim()).filter(Boolean);
+        const named = new Set(['loopback', 'linklocal', 'uniquelocal']);
+        const bad = parts.filter((p) => !named.has(p) && !isCidr(p.includes('/') ? p : `${p}/${p.includes(':') ? 128 : 32}`));
+        if (bad.length) ctx.addIssue({ code: 'custom', message: `must be true, false, a number of hops, or addresses/CIDRs/loopback separated by commas (bad: ${bad.join(', ')})` });
+        return parts;
+      }),
     outbound: z
       .object({
         allowPrivate: boolish,
@@ -144,6 +161,7 @@ export const ENVIRONMENT_KEYS: Record<string, string> = {
   AUTH_FAILURE_LIMIT_PER_MINUTE: 'rateLimit.authFailuresPerMinute',
   SSE_STREAMS_PER_KEY: 'rateLimit.sseStreamsPerKey',
   SSE_KEY_RECHECK_SECONDS: 'rateLimit.sseKeyRecheckSeconds',
+  TRUST_PROXY: 'trustProxy',
 };
 
 function readJson(path: string): Record<string, unknown> {
