@@ -24,6 +24,7 @@ import { OperatorRejectionMiddleware } from './http/operator-rejection.middlewar
 import { redactUrlSecrets, SECRET_QUERY_PARAMS } from './http/url-secrets';
 import { JobsModule } from './jobs/jobs.module';
 import { WorkspacesModule } from './workspaces/workspaces.module';
+import { MetaWebhooksModule } from './webhooks/meta/meta-webhooks.module';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -56,6 +57,7 @@ export class AppModule implements NestModule {
         MentionsModule,
         CollectorsModule,
         CareModule,
+        MetaWebhooksModule,
         LeadsModule,
         TrafficModule,
         SurveysModule,

@@ -76,6 +76,6 @@ import { XCollector } from './x/x.collector';
       useFactory: (x: XCollector, bluesky: BlueskyCollector, mastodon: MastodonCollector) => [x, bluesky, mastodon],
     },
   ],
-  exports: [COLLECTORS, CollectScheduler, CollectionListeners, XApiClients, BlueskyAgents, MastodonClients, CollectorStateService],
+  exports: [COLLECTORS, CollectScheduler, CollectionListeners, CollectionService, XApiClients, BlueskyAgents, MastodonClients, CollectorStateService],
 })
 export class CollectorsModule {}
