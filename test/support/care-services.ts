@@ -26,12 +26,13 @@ import { RollupsRepository } from '../../src/mentions/rollups.repository';
 import { MentionRollup, MentionRollupSchema, RollupBatch, RollupBatchSchema } from '../../src/mentions/schemas/mention-rollup.schema';
 import { Mention, MentionSchema } from '../../src/mentions/schemas/mention.schema';
 import { Workspace, WorkspaceSchema, defaultWorkspaceSettings } from '../../src/workspaces/schemas/workspace.schema';
+import { ApiKeysService } from '../../src/workspaces/api-keys.service';
 import { WorkspacesService, type WorkspaceView } from '../../src/workspaces/workspaces.service';
 
 /**
  * The care and mentions services over the embedded engine (in memory), wired by Nest as the app
- * wires them, without HTTP or collection: for unit specs of one service's rules. Collaborators
- * those services do not call in these specs (the API keys behind WorkspacesService) are left empty.
+ * wires them, without HTTP or collection: for unit specs of one service's rules. The one
+ * collaborator they never call here (the API keys behind WorkspacesService) is left empty.
  */
 export interface CareServices {
   module: TestingModule;
@@ -65,6 +66,8 @@ export async function startCareServices(sla: Partial<WorkspaceView['settings']['
     providers: [
       { provide: SETTINGS, useValue: settings },
       { provide: JOB_ENGINE, useValue: new InProcessJobEngine(false) },
+      // WorkspacesService needs it for keys; these specs only read workspaces.
+      { provide: ApiKeysService, useValue: {} },
       CasesRepository,
       CaseEvents,
       CasePlacementService,
@@ -81,9 +84,7 @@ export async function startCareServices(sla: Partial<WorkspaceView['settings']['
       CaseCorrections,
       WorkspacesService,
     ],
-  })
-    .useMocker(() => ({}))
-    .compile();
+  }).compile();
   await module.init();
   const model = <T>(name: string) => module.get<Model<T>>(getModelToken(name));
   const defaults = defaultWorkspaceSettings();
