@@ -28,7 +28,7 @@ export interface MetricsLookup {
 /** One implementation per platform (X, Bluesky and Mastodon now; YouTube and Meta later). */
 export interface Collector {
   readonly platform: Platform;
-  /** Whether this installation has credentials (or the demo emulator) for the platform. */
+  /** Whether the platform has an endpoint and credentials configured (`NetworkTargets`). */
   readonly configured: boolean;
   collect(ctx: CollectContext): Promise<void>;
   /** Current public metrics of posts by id (for the refresher); ids that no longer exist are omitted. */

@@ -83,7 +83,7 @@ export class ReadQuotasService {
   }
 
   private async resolve(workspaceId: string, platform: Platform): Promise<{ caps: ReadCaps; source: WorkspaceCapSource }> {
-    // Without a bearer token X is not read, or only the demo's emulator is, which costs nothing.
+    // Without a bearer token in the settings X is not read, or only a local network is, which costs nothing.
     if (!BUDGETED_PLATFORMS.includes(platform) || !this.settings.x.bearerToken) return { caps: NO_READ_CAPS, source: 'none' };
     const installation = this.settings.x.monthlyReadCap;
     const override = await this.quotas.findOne({ workspaceId: new Types.ObjectId(workspaceId), platform }).lean();

@@ -1,13 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AgentsService } from '../care/agents/agents.service';
 import { CasesService } from '../care/cases.service';
-import { BlueskyAgents } from '../collectors/bluesky/bluesky-agent';
-import { startDemoBlueskyApi, type DemoBlueskyApi } from './networks/bluesky/demo-bluesky-api';
 import { CollectScheduler } from '../collectors/collect.scheduler';
-import { startDemoMastodonApi, type DemoMastodonApi } from './networks/mastodon/demo-mastodon-api';
-import { MastodonClients } from '../collectors/mastodon/mastodon-client';
-import { startDemoXApi, type DemoXApi, type XApiEmulator } from './networks/x';
-import { XApiClients } from '../collectors/x/x-api-target';
+import { NetworkTargets } from '../config/network-targets';
 import { Settings, SETTINGS } from '../config/settings';
 import { LeadsService } from '../leads/leads.service';
 import { SurveysService } from '../surveys/surveys.service';
@@ -18,6 +13,9 @@ import { WorkspacesService } from '../workspaces/workspaces.service';
 import type { Platform } from '../common/platform';
 import { runDemoDesk } from './demo-desk';
 import { seedDemoInputs } from './demo-inputs';
+import { startDemoBlueskyApi, type DemoBlueskyApi } from './networks/bluesky/demo-bluesky-api';
+import { startDemoMastodonApi, type DemoMastodonApi } from './networks/mastodon/demo-mastodon-api';
+import { startDemoXApi, type DemoXApi, type XApiEmulator } from './networks/x';
 
 export const DEMO_TOPIC_NAME = 'Lumi (demo)';
 
@@ -40,8 +38,10 @@ const DEMO_ROUTING = [
 
 /**
  * `npm start` with nothing configured: the X API emulator on local HTTPS with a week of bilingual
- * Lumi traffic, the collector pointed at it, the default workspace set up as the Lumi demo (topic,
- * teams, agents, routing rules), and a first collection right away so numbers show within a minute.
+ * Lumi traffic (and Bluesky and Mastodon ones), handed to the collectors as their networks'
+ * configuration (`NetworkTargets`, as the settings would), the default workspace set up as the Lumi
+ * demo (topic, teams, agents, routing rules), and a first collection right away so numbers show
+ * within a minute.
  */
 @Injectable()
 export class DemoService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
@@ -55,7 +55,7 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
 
   constructor(
     @Inject(SETTINGS) private readonly settings: Settings,
-    private readonly clients: XApiClients,
+    private readonly networks: NetworkTargets,
     private readonly bootstrap: DefaultWorkspaceBootstrap,
     private readonly workspaces: WorkspacesService,
     private readonly topics: TopicsService,
@@ -65,8 +65,6 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly leads: LeadsService,
     private readonly surveys: SurveysService,
     private readonly cases: CasesService,
-    private readonly blueskyAgents: BlueskyAgents,
-    private readonly mastodonClients: MastodonClients,
   ) {}
 
   /** The running X API emulator (null unless the demo is on), so tests can post to it like a user of X. */
@@ -85,17 +83,18 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
         debug: () => undefined,
       } as never,
     });
-    this.clients.useTarget({ baseUrl: this.api.baseUrl, bearerToken: this.api.bearerToken, ca: this.api.caPem });
+    // the collectors find the local networks where they find real ones: in the network configuration
+    this.networks.set('x', { baseUrl: this.api.baseUrl, bearerToken: this.api.bearerToken, ca: this.api.caPem });
     // Bluesky and Mastodon too, each unless real credentials for it are set (the demo topic then
     // leaves that network out rather than listen to the real one for a fictional brand)
     const tickError = (network: string) => (err: unknown) => this.logger.warn({ err: (err as Error).message }, `Demo ${network} traffic: tick failed`);
-    if (!this.blueskyAgents.configured) {
+    if (!this.networks.configured('bluesky')) {
       this.bluesky = await startDemoBlueskyApi({ onTickError: tickError('Bluesky') });
-      this.blueskyAgents.useTarget({ service: this.bluesky.baseUrl, identifier: this.bluesky.identifier, password: this.bluesky.password });
+      this.networks.set('bluesky', { service: this.bluesky.baseUrl, identifier: this.bluesky.identifier, password: this.bluesky.password });
     }
-    if (!this.mastodonClients.configured) {
+    if (!this.networks.configured('mastodon')) {
       this.mastodon = await startDemoMastodonApi({ onTickError: tickError('Mastodon') });
-      this.mastodonClients.useTarget({ url: this.mastodon.baseUrl, accessToken: this.mastodon.accessToken });
+      this.networks.set('mastodon', { url: this.mastodon.baseUrl, accessToken: this.mastodon.accessToken });
     }
     const ws = this.bootstrap.defaultWorkspace;
     const d = this.api.description;

@@ -1,41 +1,30 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { createRestAPIClient, type mastodon } from 'masto';
-import { Settings, SETTINGS } from '../../config/settings';
+import { NetworkTargets, type MastodonTarget } from '../../config/network-targets';
 
-export interface MastodonTarget {
-  /** the instance, e.g. https://mastodon.social */
-  url: string;
-  /** an access token with the `read` scope */
-  accessToken: string;
-}
+export type { MastodonTarget } from '../../config/network-targets';
 
 /**
- * The Mastodon instance the collector reads (`MASTODON_URL` with `MASTODON_ACCESS_TOKEN`), through
- * one `masto` REST client reused across runs. The token is never logged.
+ * The Mastodon instance the collector reads, as configured (`MASTODON_URL` with
+ * `MASTODON_ACCESS_TOKEN`, see `NetworkTargets`), through one `masto` REST client reused across runs
+ * and made again when the target changes. The token is never logged.
  */
 @Injectable()
 export class MastodonClients {
-  private target: MastodonTarget | null;
-  private client: mastodon.rest.Client | null = null;
+  private client: { target: MastodonTarget; api: mastodon.rest.Client } | null = null;
 
-  constructor(@Inject(SETTINGS) settings: Settings) {
-    const { url, accessToken } = settings.mastodon;
-    this.target = url && accessToken ? { url, accessToken } : null;
-  }
+  constructor(private readonly targets: NetworkTargets) {}
 
   get configured(): boolean {
-    return this.target !== null;
-  }
-
-  /** Points the collector at another instance (an emulator). */
-  useTarget(target: MastodonTarget): void {
-    this.target = target;
-    this.client = null;
+    return this.targets.configured('mastodon');
   }
 
   get(): mastodon.rest.Client {
-    if (!this.target) throw new Error('Mastodon is not configured: set MASTODON_URL and MASTODON_ACCESS_TOKEN');
-    this.client ??= createRestAPIClient({ url: this.target.url, accessToken: this.target.accessToken, timeout: 30_000 });
-    return this.client;
+    const target = this.targets.get('mastodon');
+    if (!target) throw new Error('Mastodon is not configured: set MASTODON_URL and MASTODON_ACCESS_TOKEN');
+    if (this.client?.target !== target) {
+      this.client = { target, api: createRestAPIClient({ url: target.url, accessToken: target.accessToken, timeout: 30_000 }) };
+    }
+    return this.client.api;
   }
 }

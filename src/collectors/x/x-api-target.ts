@@ -1,41 +1,28 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { TwitterApiReadOnly } from 'twitter-api-v2';
-import { Settings, SETTINGS } from '../../config/settings';
+import { NetworkTargets, type XApiTarget } from '../../config/network-targets';
 import { createXClient } from './x-client.factory';
 
-export interface XApiTarget {
-  baseUrl: string;
-  bearerToken: string;
-  /** Extra CA to trust (the demo emulator's self-signed certificate). */
-  ca?: string;
-}
+export type { XApiTarget } from '../../config/network-targets';
 
 /**
- * The X API the collector talks to: `X_API_BASE_URL` with `X_BEARER_TOKEN`, or the demo
- * emulator once it is up. One client per target, reused across runs.
+ * The X API the collector talks to, as configured (`X_API_BASE_URL` with `X_BEARER_TOKEN`, see
+ * `NetworkTargets`). One client per target, reused across runs and made again when the target changes.
  */
 @Injectable()
 export class XApiClients {
-  private target: XApiTarget | null;
-  private client: TwitterApiReadOnly | null = null;
+  private client: { target: XApiTarget; api: TwitterApiReadOnly } | null = null;
 
-  constructor(@Inject(SETTINGS) settings: Settings) {
-    this.target = settings.x.bearerToken ? { baseUrl: settings.x.apiBaseUrl, bearerToken: settings.x.bearerToken } : null;
-  }
-
-  /** The demo emulator points the collector at itself. */
-  useTarget(target: XApiTarget): void {
-    this.target = target;
-    this.client = null;
-  }
+  constructor(private readonly targets: NetworkTargets) {}
 
   get configured(): boolean {
-    return this.target !== null;
+    return this.targets.configured('x');
   }
 
   get(): TwitterApiReadOnly {
-    if (!this.target) throw new Error('X API is not configured: set X_BEARER_TOKEN (or run the demo)');
-    this.client ??= createXClient(this.target);
-    return this.client;
+    const target = this.targets.get('x');
+    if (!target) throw new Error('X API is not configured: set X_BEARER_TOKEN (or run the demo)');
+    if (this.client?.target !== target) this.client = { target, api: createXClient(target) };
+    return this.client.api;
   }
 }

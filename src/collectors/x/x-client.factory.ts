@@ -14,12 +14,12 @@ export interface XClientOptions {
   bearerToken: string;
   /** X API v2 base URL, ending in /2/; default https://api.x.com/2/ */
   baseUrl?: string;
-  /** PEM certificate(s) to trust besides the public roots (the emulator's self-signed certificate) */
+  /** PEM certificate(s) to trust besides the public roots (an endpoint with a private or self-signed certificate) */
   ca?: string | Buffer | Array<string | Buffer>;
 }
 
 /**
- * A read-only X API v2 client, optionally aimed at another base URL (the emulator, a test server).
+ * A read-only X API v2 client, optionally aimed at another base URL (a local or test server).
  *
  * twitter-api-v2 has no base-URL setting, and `cloneWithPrefix()` calls the class constructor without
  * `new`, which throws. Its public plugin hook `onBeforeRequestConfig` runs before the request URL is built,

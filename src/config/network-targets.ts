@@ -1,0 +1,72 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Settings, SETTINGS } from './settings';
+
+/** An X API v2 endpoint and the app-only bearer token to call it with. */
+export interface XApiTarget {
+  /** the v2 base URL, e.g. https://api.x.com/2/ */
+  baseUrl: string;
+  bearerToken: string;
+  /** PEM certificate(s) to trust besides the public roots, for an endpoint with a private CA */
+  ca?: string;
+}
+
+/** A Bluesky PDS or entryway and the app password to log in with. */
+export interface BlueskyTarget {
+  service: string;
+  identifier: string;
+  password: string;
+}
+
+/** A Mastodon instance and an access token with the `read` scope (and `write:statuses` to reply). */
+export interface MastodonTarget {
+  /** the instance, e.g. https://mastodon.social */
+  url: string;
+  accessToken: string;
+}
+
+export interface NetworkTargetMap {
+  x: XApiTarget | null;
+  bluesky: BlueskyTarget | null;
+  mastodon: MastodonTarget | null;
+}
+
+export type NetworkName = keyof NetworkTargetMap;
+
+/** What the settings say about each network (`X_BEARER_TOKEN` + `X_API_BASE_URL`, `BLUESKY_*`, `MASTODON_*`); null when unset. */
+export function networkTargetsFromSettings(settings: Settings): NetworkTargetMap {
+  const { x, bluesky, mastodon } = settings;
+  return {
+    x: x.bearerToken ? { baseUrl: x.apiBaseUrl, bearerToken: x.bearerToken } : null,
+    bluesky: bluesky.identifier && bluesky.appPassword ? { service: bluesky.service, identifier: bluesky.identifier, password: bluesky.appPassword } : null,
+    mastodon: mastodon.url && mastodon.accessToken ? { url: mastodon.url, accessToken: mastodon.accessToken } : null,
+  };
+}
+
+/**
+ * Where each network's API is and which credentials to use: the configuration the collectors read,
+ * filled from the settings at start-up. Something else on the installation that serves a network
+ * itself (the demo's local networks) configures it here, in the same terms as the settings.
+ *
+ * The settings' own values (and so read quotas and what the settings endpoints show) are untouched.
+ */
+@Injectable()
+export class NetworkTargets {
+  private readonly targets: NetworkTargetMap;
+
+  constructor(@Inject(SETTINGS) settings: Settings) {
+    this.targets = networkTargetsFromSettings(settings);
+  }
+
+  get<N extends NetworkName>(network: N): NetworkTargetMap[N] {
+    return this.targets[network];
+  }
+
+  configured(network: NetworkName): boolean {
+    return this.targets[network] !== null;
+  }
+
+  /** Aims a network at another endpoint; the collectors use it from their next call. */
+  set<N extends NetworkName>(network: N, target: NonNullable<NetworkTargetMap[N]>): void {
+    this.targets[network] = target;
+  }
+}
