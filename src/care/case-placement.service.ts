@@ -1,5 +1,6 @@
 import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { Error as MongooseError, Types } from 'mongoose';
+import { isPrivateChannel } from '../common/visibility';
 import { MentionsService, type StoredMention } from '../mentions/mentions.service';
 import { WorkspacesService, type WorkspaceView } from '../workspaces/workspaces.service';
 import { AgentsService } from './agents/agents.service';
@@ -76,7 +77,8 @@ export class CasePlacementService {
   }
 
   private async placeMention(ws: WorkspaceView, sla: CaseSla, topicId: string | null, m: StoredMention): Promise<void> {
-    const msg = { intent: m.intent, conversationId: m.conversationId, at: m.createdAt };
+    // Every message on a private care channel (WhatsApp) is written to the brand for help: it opens a case whatever its intent.
+    const msg = { intent: isPrivateChannel(m.platform) ? 'support' : m.intent, conversationId: m.conversationId, at: m.createdAt };
     const customer = m.author.externalId;
     const known = await this.cases.holdsPost(ws.id, m.platform, m.externalId);
     const holding = known ? null : await this.cases.holding(ws.id, m.platform, customer, m.createdAt);

@@ -43,6 +43,11 @@ export interface MentionRollupRow {
   lead: number;
   praise?: number;
   other?: number;
+  /**
+   * Messages on private care channels (WhatsApp) in the bucket: inbound support whatever their
+   * intent, and counted in no other listening figure (`count`, sentiment and `byPlatform` leave them out).
+   */
+  privateInbound?: number;
   /** Mentions in the bucket per platform (`count` split by network), when the read kept them apart. */
   byPlatform?: Readonly<Record<string, number>>;
 }

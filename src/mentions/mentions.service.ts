@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AnyBulkWriteOperation, Types } from 'mongoose';
+import { isPrivateChannel } from '../common/visibility';
 import { Observable, Subject, filter as rxFilter, map } from 'rxjs';
 import type { MentionInput, RejectReason } from '../collectors/collected';
 import { EnrichmentService } from '../enrichment';
@@ -250,16 +251,19 @@ export class MentionsService {
     const topicId = opts.topic ? new Types.ObjectId(opts.topic) : ALL_TOPICS;
     const docs = await this.rollups.rows(new Types.ObjectId(workspaceId), topicId, hourOf(from), to, opts.platform);
     const byHour = new Map<number, MentionRollupRow & { byPlatform: Record<string, number> }>();
-    for (const { platform, ...d } of docs) {
+    for (const { platform, ...raw } of docs) {
+      // A private channel's messages (WhatsApp) are care, not listening: they count only as inbound support.
+      const d = isPrivateChannel(platform) ? { hour: raw.hour, count: 0, privateInbound: raw.count ?? 0 } : raw;
       const row = byHour.get(d.hour.getTime());
       if (!row) {
-        byHour.set(d.hour.getTime(), { ...d, hour: d.hour, byPlatform: { [platform]: d.count ?? 0 } });
+        const fresh = { scoreSum: 0, positive: 0, negative: 0, neutral: 0, support: 0, complaint: 0, question: 0, lead: 0, ...d, hour: d.hour };
+        byHour.set(d.hour.getTime(), { ...fresh, byPlatform: isPrivateChannel(platform) ? {} : { [platform]: d.count ?? 0 } });
         continue;
       }
-      for (const k of ['count', 'scoreSum', 'positive', 'negative', 'neutral', 'support', 'complaint', 'question', 'lead', 'praise', 'other'] as const) {
-        row[k] = (row[k] ?? 0) + (d[k] ?? 0);
+      for (const k of ['count', 'scoreSum', 'positive', 'negative', 'neutral', 'support', 'complaint', 'question', 'lead', 'praise', 'other', 'privateInbound'] as const) {
+        row[k] = (row[k] ?? 0) + ((d as Partial<MentionRollupRow>)[k] ?? 0);
       }
-      row.byPlatform[platform] = (row.byPlatform[platform] ?? 0) + (d.count ?? 0);
+      if (!isPrivateChannel(platform)) row.byPlatform[platform] = (row.byPlatform[platform] ?? 0) + (d.count ?? 0);
     }
     return [...byHour.values()].sort((a, b) => a.hour.getTime() - b.hour.getTime());
   }

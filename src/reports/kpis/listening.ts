@@ -29,9 +29,12 @@ export interface ListeningKpis {
   support: { inbound: number; peakHour: PeakHour | null };
 }
 
-/** Inbound support mentions of a bucket: intent `support`, `complaint` or `question` (seed 004). */
+/**
+ * Inbound support messages of a bucket: mentions with intent `support`, `complaint` or `question`
+ * (seed 004), plus every message on a private care channel (WhatsApp), which is support by nature.
+ */
 export function inboundOf(row: MentionRollupRow): number {
-  return row.support + row.complaint + row.question;
+  return row.support + row.complaint + row.question + (row.privateInbound ?? 0);
 }
 
 /** `volume.mentions`: mentions whose platform `createdAt` is in range. */
