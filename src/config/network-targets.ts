@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Settings, SETTINGS } from './settings';
+import type { Platform } from '../common/platform';
+import { META_PAGE_VARIABLES, META_WHATSAPP_VARIABLES, Settings, SETTINGS } from './settings';
 
 /** An X API v2 endpoint and the app-only bearer token to call it with. */
 export interface XApiTarget {
@@ -24,18 +25,41 @@ export interface MastodonTarget {
   accessToken: string;
 }
 
+/** Meta's Graph API (Facebook Pages, Instagram accounts): its versioned base URL, the token, and the app secret that signs calls. */
+export interface MetaTarget {
+  /** e.g. https://graph.facebook.com/v24.0/ (always ending in /) */
+  graphUrl: string;
+  accessToken: string;
+  appSecret: string;
+  /** answers Meta's webhook verification; null when webhooks are not set up */
+  webhookVerifyToken: string | null;
+}
+
+/** WhatsApp Business: the Graph target and the number that receives and answers messages. */
+export interface WhatsAppTarget extends MetaTarget {
+  phoneNumberId: string;
+  webhookVerifyToken: string;
+}
+
 export interface NetworkTargetMap {
   x: XApiTarget | null;
   bluesky: BlueskyTarget | null;
   mastodon: MastodonTarget | null;
+  /** Facebook and Instagram */
+  meta: MetaTarget | null;
+  whatsapp: WhatsAppTarget | null;
 }
 
 export type NetworkName = keyof NetworkTargetMap;
 
 /** What the settings say about each network (`X_BEARER_TOKEN` + `X_API_BASE_URL`, `BLUESKY_*`, `MASTODON_*`); null when unset. */
 export function networkTargetsFromSettings(settings: Settings): NetworkTargetMap {
-  const { x, bluesky, mastodon } = settings;
+  const { x, bluesky, mastodon, meta } = settings;
+  const metaTarget: MetaTarget | null =
+    meta.accessToken && meta.appSecret ? { graphUrl: meta.graphUrl, accessToken: meta.accessToken, appSecret: meta.appSecret, webhookVerifyToken: meta.webhookVerifyToken } : null;
   return {
+    meta: metaTarget,
+    whatsapp: metaTarget && meta.whatsappPhoneNumberId && meta.webhookVerifyToken ? { ...metaTarget, webhookVerifyToken: meta.webhookVerifyToken, phoneNumberId: meta.whatsappPhoneNumberId } : null,
     x: x.bearerToken ? { baseUrl: x.apiBaseUrl, bearerToken: x.bearerToken } : null,
     bluesky: bluesky.identifier && bluesky.appPassword ? { service: bluesky.service, identifier: bluesky.identifier, password: bluesky.appPassword } : null,
     mastodon: mastodon.url && mastodon.accessToken ? { url: mastodon.url, accessToken: mastodon.accessToken } : null,
@@ -53,8 +77,20 @@ export function networkTargetsFromSettings(settings: Settings): NetworkTargetMap
 export class NetworkTargets {
   private readonly targets: NetworkTargetMap;
 
-  constructor(@Inject(SETTINGS) settings: Settings) {
+  constructor(@Inject(SETTINGS) private readonly settings: Settings) {
     this.targets = networkTargetsFromSettings(settings);
+  }
+
+  /**
+   * The settings a topic on `platform` still needs (environment names), none when the network is
+   * configured (by the settings, or by the demo's local networks). Only Meta's channels are
+   * checked when a topic is saved; the others report a missing setting when collected.
+   */
+  missingSettings(platform: Platform): string[] {
+    const network = platform === 'facebook' || platform === 'instagram' ? 'meta' : platform === 'whatsapp' ? 'whatsapp' : null;
+    if (!network || this.configured(network)) return [];
+    const variables = network === 'meta' ? META_PAGE_VARIABLES : META_WHATSAPP_VARIABLES;
+    return variables.filter(([, key]) => !this.settings.meta[key]).map(([name]) => name);
   }
 
   get<N extends NetworkName>(network: N): NetworkTargetMap[N] {

@@ -29,6 +29,17 @@ const commaList = (valid: (item: string) => boolean, message: string) =>
     .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(z.string()).refine((items) => items.every(valid), message));
 
+/** The settings each Meta channel needs (environment name, key under `meta`). */
+export const META_PAGE_VARIABLES = [
+  ['META_ACCESS_TOKEN', 'accessToken'],
+  ['META_APP_SECRET', 'appSecret'],
+] as const;
+export const META_WHATSAPP_VARIABLES = [
+  ...META_PAGE_VARIABLES,
+  ['META_WEBHOOK_VERIFY_TOKEN', 'webhookVerifyToken'],
+  ['WHATSAPP_PHONE_NUMBER_ID', 'whatsappPhoneNumberId'],
+] as const;
+
 const fileSchema = z
   .object({
     port: intish(0, 65535),
@@ -78,6 +89,32 @@ const fileSchema = z
       })
       .strict()
       .refine((m) => !m.url === !m.accessToken, { path: ['accessToken'], message: 'MASTODON_URL and MASTODON_ACCESS_TOKEN go together: set both or neither' }),
+    /**
+     * Meta's Graph API: Facebook Pages and Instagram accounts need the token and the app secret
+     * (every call is signed with appsecret_proof); WhatsApp needs those, its number and the webhook
+     * verify token (its messages only arrive by webhook). A channel's settings are all set or none.
+     */
+    meta: z
+      .object({
+        accessToken: z.string().min(1).nullable(),
+        appSecret: z.string().min(1).nullable(),
+        webhookVerifyToken: z.string().min(1).nullable(),
+        graphUrl: url(['https:', 'http:']).transform((v) => (v.endsWith('/') ? v : `${v}/`)),
+        whatsappPhoneNumberId: z.string().regex(/^\d{5,20}$/, 'must be the numeric id of the WhatsApp Business phone number').nullable(),
+      })
+      .strict()
+      .superRefine((m, ctx) => {
+        if (!m.accessToken !== !m.appSecret)
+          ctx.addIssue({ code: 'custom', path: [m.accessToken ? 'appSecret' : 'accessToken'], message: 'META_ACCESS_TOKEN and META_APP_SECRET go together: set both or neither' });
+        if (m.webhookVerifyToken && !m.appSecret)
+          ctx.addIssue({ code: 'custom', path: ['appSecret'], message: 'META_WEBHOOK_VERIFY_TOKEN needs META_APP_SECRET (webhook signatures are checked with it)' });
+        if (m.whatsappPhoneNumberId) {
+          const missing = META_WHATSAPP_VARIABLES.filter(([, key]) => !m[key]).map(([name]) => name);
+          if (missing.length) ctx.addIssue({ code: 'custom', path: ['whatsappPhoneNumberId'], message: `WHATSAPP_PHONE_NUMBER_ID needs ${missing.join(', ')} too: set all of WhatsApp's settings or none` });
+        }
+      }),
+    /** Days of history a topic's first collection on a network reads where the API allows it (Facebook, Instagram). */
+    backfillDays: intish(1, 365),
     refreshMetricsIntervalSeconds: intish(10, 86400),
     careScanIntervalSeconds: intish(1, 3600),
     alertScanIntervalSeconds: intish(1, 3600),
@@ -151,6 +188,12 @@ export const ENVIRONMENT_KEYS: Record<string, string> = {
   BLUESKY_SERVICE: 'bluesky.service',
   MASTODON_URL: 'mastodon.url',
   MASTODON_ACCESS_TOKEN: 'mastodon.accessToken',
+  META_ACCESS_TOKEN: 'meta.accessToken',
+  META_APP_SECRET: 'meta.appSecret',
+  META_WEBHOOK_VERIFY_TOKEN: 'meta.webhookVerifyToken',
+  META_GRAPH_URL: 'meta.graphUrl',
+  WHATSAPP_PHONE_NUMBER_ID: 'meta.whatsappPhoneNumberId',
+  BACKFILL_DAYS: 'backfillDays',
   REFRESH_METRICS_INTERVAL_SECONDS: 'refreshMetricsIntervalSeconds',
   CARE_SCAN_INTERVAL_SECONDS: 'careScanIntervalSeconds',
   ALERT_SCAN_INTERVAL_SECONDS: 'alertScanIntervalSeconds',

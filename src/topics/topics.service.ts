@@ -1,7 +1,8 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { isValidObjectId, Model, Types } from 'mongoose';
-import type { Platform } from '../common/platform';
+import { PLATFORM_NAMES, type Platform } from '../common/platform';
+import { NetworkTargets } from '../config/network-targets';
 import { CreateTopicDto, UpdateTopicDto } from './dto/topic.dto';
 import { validate } from './query';
 import { OwnedAccount, Topic } from './schemas/topic.schema';
@@ -46,9 +47,20 @@ function assertSearchable(platforms: readonly Platform[], query: string) {
   if (problem) throw new BadRequestException(problem);
 }
 
+/** A topic on a Meta channel whose settings are missing is refused, naming them. */
+function assertConfigured(platforms: readonly Platform[], targets: NetworkTargets) {
+  for (const platform of new Set(platforms)) {
+    const missing = targets.missingSettings(platform);
+    if (missing.length) throw new BadRequestException(`platforms: ${PLATFORM_NAMES[platform]} is not configured on this installation: set ${missing.join(' and ')}`);
+  }
+}
+
 @Injectable()
 export class TopicsService {
-  constructor(@InjectModel(Topic.name) private readonly topics: Model<Topic>) {}
+  constructor(
+    @InjectModel(Topic.name) private readonly topics: Model<Topic>,
+    private readonly targets: NetworkTargets,
+  ) {}
 
   private filter(workspaceId: string, id: string) {
     if (!isValidObjectId(id)) throw new NotFoundException(`topic ${id} not found`);
@@ -57,6 +69,7 @@ export class TopicsService {
 
   async create(workspaceId: string, dto: CreateTopicDto): Promise<TopicView> {
     assertSearchable(dto.platforms, dto.query.trim());
+    assertConfigured(dto.platforms, this.targets);
     const doc = await this.topics.create({
       workspaceId: new Types.ObjectId(workspaceId),
       name: dto.name,
@@ -84,6 +97,7 @@ export class TopicsService {
   async update(workspaceId: string, id: string, dto: UpdateTopicDto): Promise<TopicView> {
     const current = await this.get(workspaceId, id);
     assertSearchable(dto.platforms ?? current.platforms, (dto.query ?? current.query).trim());
+    if (dto.platforms) assertConfigured(dto.platforms, this.targets);
     const $set: Record<string, unknown> = {};
     if (dto.name !== undefined) $set.name = dto.name;
     if (dto.query !== undefined) $set.query = dto.query.trim();

@@ -34,7 +34,8 @@ function IsSearchQuery(options?: ValidationOptions) {
 
 /**
  * X: 1-15 letters, digits or underscores. Bluesky: a domain name (`lumi.bsky.social`), as atproto
- * defines handles. Mastodon: a username on the configured instance, or `user@instance`.
+ * defines handles. Mastodon: a username on the configured instance, or `user@instance`. Facebook,
+ * Instagram and WhatsApp: the Graph API's numeric id of the Page, account or phone number.
  */
 const HANDLE_RULES: Record<Platform, { pattern: RegExp; message: string }> = {
   x: { pattern: /^[a-z0-9_]{1,15}$/, message: 'handle must be 1-15 letters, digits or underscores (an X handle)' },
@@ -46,6 +47,9 @@ const HANDLE_RULES: Record<Platform, { pattern: RegExp; message: string }> = {
     pattern: /^[a-z0-9_]{1,30}(@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})?$/,
     message: 'handle must be a Mastodon account: "lumi" on your instance, or "lumi@social.example"',
   },
+  facebook: { pattern: /^\d{5,25}$/, message: 'handle must be a Facebook Page id (digits, as Graph API Explorer shows it)' },
+  instagram: { pattern: /^\d{5,25}$/, message: 'handle must be an Instagram professional account id (digits, the Graph API id, not the @username)' },
+  whatsapp: { pattern: /^\d{5,25}$/, message: 'handle must be a WhatsApp Business phone number id (digits)' },
 };
 
 function IsHandleOfItsPlatform(options?: ValidationOptions) {

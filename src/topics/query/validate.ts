@@ -49,7 +49,8 @@ export function queryProblem(query: string): string | null {
 export function validate(query: string, platforms: readonly Platform[]): string | null {
   const problem = queryProblem(query);
   if (problem) return problem;
-  const termByTerm = platforms.filter((p) => p !== 'x');
+  // Facebook, Instagram and WhatsApp are read whole (a Page's comments, an account's media), never searched
+  const termByTerm = platforms.filter((p) => p === 'bluesky' || p === 'mastodon');
   if (termByTerm.length === 0) return null;
   try {
     for (const network of termByTerm) searchableTerms(query.trim(), network);
