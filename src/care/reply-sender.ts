@@ -1,6 +1,6 @@
-import { BadGatewayException, BadRequestException, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { BadGatewayException, BadRequestException, HttpException, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { COLLECTORS, ReplyNotSentError, type Collector } from '../collectors/collector';
+import { COLLECTORS, ReplyNotSentError, ReplyRefusedError, type Collector } from '../collectors/collector';
 import { PLATFORM_NAMES, type Platform } from '../common/platform';
 import { AgentsService } from './agents/agents.service';
 import { CasesService } from './cases.service';
@@ -43,8 +43,10 @@ export class CareReplySender {
         text: reply.text,
         // the same reply to the same message is the same post, however often it is retried
         idempotencyKey: createHash('sha256').update(`${caseId}|${answered.externalId}|${reply.text}`).digest('hex'),
+        inReplyToAt: answered.at,
       });
     } catch (err) {
+      if (err instanceof ReplyRefusedError) throw new HttpException(err.message, err.status);
       if (err instanceof ReplyNotSentError) throw new BadGatewayException(err.message);
       throw err;
     }

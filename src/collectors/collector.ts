@@ -51,6 +51,8 @@ export interface OutgoingReply {
   customerHandle: string;
   text: string;
   idempotencyKey: string;
+  /** when the customer wrote the message answered (their latest), for networks whose reply window it opens (WhatsApp's 24 hours) */
+  inReplyToAt?: Date;
 }
 
 const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
@@ -72,6 +74,20 @@ export class ReplyNotSentError extends Error {
   ) {
     super(message);
     this.name = 'ReplyNotSentError';
+  }
+}
+
+/**
+ * The network refused the reply for a reason the agent can act on (a deleted comment, a closed
+ * 24-hour window, a permission missing): answered to the client as `status` with the network's message.
+ */
+export class ReplyRefusedError extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 403 | 404 | 409 | 422 | 429 = 422,
+  ) {
+    super(message);
+    this.name = 'ReplyRefusedError';
   }
 }
 

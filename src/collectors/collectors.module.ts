@@ -36,6 +36,7 @@ import { MastodonClients } from './mastodon/mastodon-client';
 import { MastodonCollector } from './mastodon/mastodon.collector';
 import { XApiClients } from './x/x-api-target';
 import { XCollector } from './x/x.collector';
+import { WhatsAppCollector } from './whatsapp/whatsapp.collector';
 
 @Module({
   imports: [
@@ -70,12 +71,13 @@ import { XCollector } from './x/x.collector';
     BlueskyCollector,
     MastodonClients,
     MastodonCollector,
+    WhatsAppCollector,
     {
       provide: COLLECTORS,
-      inject: [XCollector, BlueskyCollector, MastodonCollector],
-      useFactory: (x: XCollector, bluesky: BlueskyCollector, mastodon: MastodonCollector) => [x, bluesky, mastodon],
+      inject: [XCollector, BlueskyCollector, MastodonCollector, WhatsAppCollector],
+      useFactory: (x: XCollector, bluesky: BlueskyCollector, mastodon: MastodonCollector, whatsapp: WhatsAppCollector) => [x, bluesky, mastodon, whatsapp],
     },
   ],
-  exports: [COLLECTORS, CollectScheduler, CollectionListeners, CollectionService, XApiClients, BlueskyAgents, MastodonClients, CollectorStateService],
+  exports: [COLLECTORS, CollectScheduler, CollectionListeners, CollectionService, XApiClients, BlueskyAgents, MastodonClients, CollectorStateService, WhatsAppCollector],
 })
 export class CollectorsModule {}

@@ -3,11 +3,10 @@ import { createHash } from 'node:crypto';
 import { emptyBatch, type CollectedBatch } from '../../collectors/collected';
 import { CollectionService } from '../../collectors/collection.service';
 import { CasesService } from '../../care/cases.service';
-import { Settings, SETTINGS } from '../../config/settings';
+import { NetworkTargets } from '../../config/network-targets';
 import type { JobEngine } from '../../jobs/job-queue';
 import { JOB_ENGINE } from '../../jobs/jobs.module';
 import { TopicsService, type TopicView } from '../../topics/topics.service';
-import { metaSettingsOf } from './meta-settings';
 import { verifyMetaSignature } from './meta-signature';
 import { instagramCommentItem, pageCommentItem, whatsappItem } from './meta-webhook-items';
 import { parseMetaDelivery, type MetaWebhookEvent, type WhatsAppStatusEvent } from './meta-webhook-payload';
@@ -39,7 +38,7 @@ export class MetaWebhooksService implements OnModuleInit {
   private readonly logger = new Logger('MetaWebhooks');
 
   constructor(
-    @Inject(SETTINGS) private readonly settings: Settings,
+    private readonly targets: NetworkTargets,
     @Inject(JOB_ENGINE) private readonly jobs: JobEngine,
     private readonly topics: TopicsService,
     private readonly collection: CollectionService,
@@ -52,7 +51,7 @@ export class MetaWebhooksService implements OnModuleInit {
 
   /** Meta's subscription check: echoes the challenge when the verify token matches. */
   verifySubscription(mode: string | undefined, token: string | undefined, challenge: string | undefined): string {
-    const expected = metaSettingsOf(this.settings).webhookVerifyToken;
+    const expected = this.targets.get('meta')?.webhookVerifyToken ?? this.targets.get('whatsapp')?.webhookVerifyToken;
     if (!expected) throw new ForbiddenException('META_WEBHOOK_VERIFY_TOKEN is not set on this installation');
     if (mode !== 'subscribe') throw new ForbiddenException('hub.mode: must be subscribe');
     if (token !== expected) throw new ForbiddenException('hub.verify_token: does not match META_WEBHOOK_VERIFY_TOKEN');
@@ -62,7 +61,7 @@ export class MetaWebhooksService implements OnModuleInit {
 
   /** Checks the signature and queues the delivery; nothing is read from a body that fails the check. */
   async accept(rawBody: Buffer | undefined, signature: string | undefined): Promise<{ deliveryId: string }> {
-    const secret = metaSettingsOf(this.settings).appSecret;
+    const secret = this.targets.get('meta')?.appSecret;
     if (!secret) throw new UnauthorizedException('META_APP_SECRET is not set on this installation: webhook deliveries cannot be verified');
     const check = verifyMetaSignature(secret, rawBody, signature);
     if (!check.ok) {
@@ -142,7 +141,7 @@ export class MetaWebhooksService implements OnModuleInit {
   private ownersOf(event: MetaWebhookEvent, topics: TopicView[]): TopicView[] {
     const platform = platformOf(event);
     const account = accountOf(event);
-    const phoneNumberId = metaSettingsOf(this.settings).whatsappPhoneNumberId;
+    const phoneNumberId = this.targets.get('whatsapp')?.phoneNumberId;
     return topics.filter((t) => {
       if (!t.platforms.includes(platform)) return false;
       const owned = t.ownedAccounts.filter((a) => a.platform === platform);
