@@ -36,6 +36,9 @@ export interface MentionInput {
   metrics: PublicMetrics;
 }
 
+/** An own post's metrics: `reposts` is null where the network exposes no share count (Instagram), so amplification is unknown, not 0. */
+export type PostMetrics = Omit<PublicMetrics, 'reposts'> & { reposts: number | null };
+
 /** A post published by one of the brand's owned accounts (not a reply to others). */
 export interface PostInput {
   platform: Platform;
@@ -45,7 +48,7 @@ export interface PostInput {
   text: string;
   createdAt: Date;
   url: string;
-  metrics: PublicMetrics;
+  metrics: PostMetrics;
 }
 
 /** The brand's reply to someone else's post: a response in customer care. */

@@ -59,7 +59,8 @@ export interface OwnPostRow {
   /** The platform's `created_at`. */
   publishedAt: Date;
   likes: number;
-  reposts: number;
+  /** `null` where the network exposes no share count (Instagram). */
+  reposts: number | null;
   quotes: number;
   replies: number;
   /** `null` when the platform did not report impressions for this post. */

@@ -15,7 +15,7 @@ export class OwnPost {
   /** The platform's publication time. */
   @Prop({ required: true }) createdAt: Date;
   @Prop({ type: MongooseSchema.Types.Mixed, required: true })
-  metrics: { likes: number; reposts: number; quotes: number; replies: number; impressions: number | null };
+  metrics: { likes: number; reposts: number | null; quotes: number; replies: number; impressions: number | null };
   @Prop({ type: Date, required: true }) metricsUpdatedAt: Date;
 }
 

@@ -85,4 +85,15 @@ describe('followersAt', () => {
     expect(followersAt([sample('A', '2024-03-08T01:00:00Z', 2), sample('A', '2024-03-07T23:00:00Z', 1)], 'A', to)).toBe(1);
     expect(followersAt([], 'A', to)).toBeNull();
   });
+
+  it('leaves amplification unknown (null) where no post has a share count, and counts only known ones', () => {
+    const instagram = [post('i1', '2024-03-02T10:00:00Z', { likes: 8, reposts: null, replies: 4 }), post('i2', '2024-03-03T10:00:00Z', { likes: 2, reposts: null, replies: 0 })];
+    const only = engagementKpis(instagram, [sample('A', '2024-03-07T00:00:00Z', 1000)], range);
+    expect(only.applauseRate).toBe(5);
+    expect(only.conversationRate).toBe(2);
+    expect(only.amplificationRate).toBeNull();
+    expect(only.amplificationPer1kFollowers).toBeNull();
+    const mixed = engagementKpis([...instagram, post('f1', '2024-03-04T10:00:00Z', { reposts: 6 })], [], range);
+    expect(mixed.amplificationRate).toBe(6); // the Facebook post alone: Instagram's shares are unknown, not 0
+  });
 });

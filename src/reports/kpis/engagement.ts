@@ -10,7 +10,7 @@ export interface EngagementKpis {
   posts: number;
   /** Σ likes / posts */
   applauseRate: number | null;
-  /** Σ (reposts + quotes) / posts */
+  /** Σ (reposts + quotes) / posts whose share count is known (null when none is: Instagram) */
   amplificationRate: number | null;
   /** Σ replies / posts */
   conversationRate: number | null;
@@ -22,9 +22,12 @@ export interface EngagementKpis {
   engagementRate: number | null;
 }
 
-export function sharesOf(post: OwnPostRow): number {
-  return post.reposts + post.quotes;
+/** Reposts and quotes, or null where the network exposes no share count (Instagram). */
+export function sharesOf(post: OwnPostRow): number | null {
+  return post.reposts === null ? null : post.reposts + post.quotes;
 }
+
+const knownShares = (posts: readonly OwnPostRow[]) => posts.filter((p) => p.reposts !== null);
 
 /**
  * The account's follower count closest to `to` (before or after; the earlier one on a tie), or
@@ -67,19 +70,20 @@ export function engagementKpis(posts: readonly OwnPostRow[], followerSamples: re
     followersByAccount.set(accountId, followersAt(followerSamples, accountId, range.to));
   }
   const withFollowers = kept.filter((p) => (followersByAccount.get(p.accountId) ?? 0) > 0);
-  const perFollower = (metric: (p: OwnPostRow) => number) =>
-    ratio(sum(withFollowers.map((p) => metric(p) / followersByAccount.get(p.accountId)!)), withFollowers.length);
+  const perFollower = (metric: (p: OwnPostRow) => number, among = withFollowers) =>
+    ratio(sum(among.map((p) => metric(p) / followersByAccount.get(p.accountId)!)), among.length);
 
   const withImpressions = kept.filter((p) => p.impressions !== null);
-  const interactions = sum(withImpressions.map((p) => p.likes + sharesOf(p) + p.replies));
+  const interactions = sum(withImpressions.map((p) => p.likes + (sharesOf(p) ?? 0) + p.replies));
+  const shared = knownShares(kept);
 
   return {
     posts: count,
     applauseRate: ratio(sum(kept.map((p) => p.likes)), count),
-    amplificationRate: ratio(sum(kept.map(sharesOf)), count),
+    amplificationRate: ratio(sum(shared.map((p) => sharesOf(p)!)), shared.length),
     conversationRate: ratio(sum(kept.map((p) => p.replies)), count),
     applausePer1kFollowers: thousandfold(perFollower((p) => p.likes)),
-    amplificationPer1kFollowers: thousandfold(perFollower(sharesOf)),
+    amplificationPer1kFollowers: thousandfold(perFollower((p) => sharesOf(p)!, knownShares(withFollowers))),
     engagementRate: percent(interactions, sum(withImpressions.map((p) => p.impressions!))),
   };
 }
