@@ -1,0 +1,130 @@
+import type { AddressInfo } from 'node:net';
+import { META_EMULATOR_APP_SECRET, META_EMULATOR_TOKEN, MetaGraphEmulator } from '../src/demo/networks/meta/meta-graph-emulator';
+import { registerReplyRoutes } from '../src/demo/networks/meta/meta-reply-routes';
+import { MetaWebhookSender, pageCommentDelivery, whatsappMessageDelivery } from '../src/demo/networks/meta/webhook-sender';
+import { WhatsAppEmulator } from '../src/demo/networks/meta/whatsapp-emulator';
+import { startTestApp, TEST_ADMIN_KEY, type TestApp } from './support/test-app';
+import { waitUntil } from './support/waiting';
+
+/**
+ * Meta's webhooks and the WhatsApp channel end to end: the real application on the embedded
+ * engine, a local server that answers like the Graph API (and sends signed webhook deliveries to
+ * the application's callback), and the inbox sending replies through it.
+ */
+describe('Meta webhooks, WhatsApp and replies from the inbox', () => {
+  const VERIFY_TOKEN = 'verify-me-0123456789';
+  const PHONE_NUMBER_ID = '106540352242922';
+  let graph: MetaGraphEmulator;
+  let whatsapp: WhatsAppEmulator;
+  let webhooks: MetaWebhookSender;
+  let t: TestApp;
+  let pageId: string;
+  const admin = () => t.as(TEST_ADMIN_KEY);
+  const hoursAgo = (h: number) => new Date(Math.floor((Date.now() - h * 3600_000) / 1000) * 1000);
+  const mentions = async (platform: string) => (await admin().get(`/api/v1/mentions?platform=${platform}&limit=100`).expect(200)).body.data as { externalId: string; text: string }[];
+  const cases = async (platform: string) => (await admin().get(`/api/v1/cases?platform=${platform}&limit=100`).expect(200)).body.data as { id: string; customer: { handle: string }; inboundCount: number; outboundCount: number }[];
+  const caseOf = async (platform: string, handle: string) => {
+    await waitUntil(`a ${platform} case for ${handle}`, async () => (await cases(platform)).some((c) => c.customer.handle === handle), { timeoutMs: 10_000 });
+    return (await cases(platform)).find((c) => c.customer.handle === handle)!;
+  };
+
+  beforeAll(async () => {
+    graph = new MetaGraphEmulator();
+    registerReplyRoutes(graph);
+    whatsapp = new WhatsAppEmulator(graph, { phoneNumberId: PHONE_NUMBER_ID, statusDelayMs: 20 });
+    const { graphUrl } = await graph.start();
+    const page = graph.store.addPage({ name: 'Lumi Banco', followersCount: 12000 });
+    pageId = page.id;
+    t = await startTestApp({
+      meta: { accessToken: META_EMULATOR_TOKEN, appSecret: META_EMULATOR_APP_SECRET, webhookVerifyToken: VERIFY_TOKEN, graphUrl, whatsappPhoneNumberId: PHONE_NUMBER_ID },
+    });
+    const port = (t.app.getHttpServer().address() as AddressInfo).port;
+    webhooks = new MetaWebhookSender({ callbackUrl: `http://127.0.0.1:${port}/api/v1/webhooks/meta`, appSecret: META_EMULATOR_APP_SECRET });
+    whatsapp.useWebhooks(webhooks);
+    await admin().post('/api/v1/topics').send({ name: 'Lumi on Meta', query: 'lumi', platforms: ['facebook', 'whatsapp'], ownedAccounts: [{ platform: 'facebook', handle: pageId }] }).expect(201);
+  });
+
+  afterAll(async () => {
+    await whatsapp?.settle();
+    await t?.close();
+    await graph?.stop();
+  });
+
+  it('answers the verification handshake with the challenge only for the right verify token', async () => {
+    const ok = await t.http().get(`/api/v1/webhooks/meta?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1158201444`).expect(200);
+    expect(ok.text).toBe('1158201444');
+    expect(ok.headers['content-type']).toMatch(/^text\/plain/);
+    await t.http().get('/api/v1/webhooks/meta?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1158201444').expect(403);
+    await t.http().get(`/api/v1/webhooks/meta?hub.mode=unsubscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1`).expect(403);
+  });
+
+  it('refuses an unsigned or wrongly signed delivery with 401 and stores nothing', async () => {
+    const body = whatsappMessageDelivery({ businessAccountId: '1', phoneNumberId: PHONE_NUMBER_ID, from: '5511900000001', name: 'Forged', messageId: 'wamid.forged1', text: 'preciso de ajuda', at: new Date() });
+    const [unsigned] = await webhooks.deliver(body, { signature: null });
+    const [wrong] = await webhooks.deliver(body, { signature: `sha256=${'0'.repeat(64)}` });
+    const [malformed] = await webhooks.deliver(body, { signature: 'sha1=abc' });
+    expect([unsigned.status, wrong.status, malformed.status]).toEqual([401, 401, 401]);
+    expect(JSON.parse(wrong.body).message).toMatch(/X-Hub-Signature-256/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await mentions('whatsapp')).toEqual([]);
+    expect(await cases('whatsapp')).toEqual([]);
+  });
+
+  it('stores a webhook delivered twice once, and the collector does not store it again', async () => {
+    const post = graph.store.addFbPost({ pageId, message: 'Nova fatura digital da Lumi!', createdAt: hoursAgo(3) });
+    const carla = graph.store.addFbUser({ name: 'Carla Souza' });
+    const comment = graph.store.addFbComment({ postId: post.id, from: carla, message: 'Meu cartão Lumi foi bloqueado, preciso de ajuda urgente', createdAt: hoursAgo(2) });
+    const delivery = pageCommentDelivery({ pageId, commentId: comment.id, postId: post.id, from: carla, message: comment.message, createdAt: comment.createdAt });
+    const answers = await webhooks.deliver(delivery, { times: 2 });
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    await waitUntil('the comment is stored', async () => (await mentions('facebook')).length > 0, { timeoutMs: 10_000 });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await mentions('facebook')).map((m) => m.externalId)).toEqual([comment.id]);
+    const carlaCase = await caseOf('facebook', 'Carla Souza');
+    expect(carlaCase.inboundCount).toBe(1);
+  });
+
+  it('makes a WhatsApp message a private case: in care KPIs, not in mention volume', async () => {
+    const before = (await admin().get(`/api/v1/reports/overview?from=${hoursAgo(48).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}&tz=UTC`).expect(200)).body;
+    await whatsapp.customerWrites({ from: '5511988887777', name: 'Ana Lima', text: 'Oi, meu Pix não caiu, pode me ajudar?' });
+    const ana = await caseOf('whatsapp', '5511988887777');
+    expect(ana).toMatchObject({ inboundCount: 1, outboundCount: 0 });
+    const after = (await admin().get(`/api/v1/reports/overview?from=${hoursAgo(48).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}&tz=UTC`).expect(200)).body;
+    expect(after.support.inbound).toBe(before.support.inbound + 1);
+    expect(after.volume.mentions).toBe(before.volume.mentions);
+    expect(after.volume.byPlatform.whatsapp ?? 0).toBe(0);
+    expect(after.sentiment.positive + after.sentiment.negative + after.sentiment.neutral).toBe(before.sentiment.positive + before.sentiment.negative + before.sentiment.neutral);
+  });
+
+  it('sends a WhatsApp reply within the 24-hour window, keeps its statuses, and refuses one outside with 422', async () => {
+    await whatsapp.customerWrites({ from: '5521977776666', name: 'Bruno', text: 'Minha fatura veio errada, preciso de ajuda' });
+    const bruno = await caseOf('whatsapp', '5521977776666');
+    const sent = (await admin().post(`/api/v1/cases/${bruno.id}/replies`).send({ text: 'Oi Bruno! Vamos corrigir sua fatura agora.', send: true }).expect(201)).body;
+    const reply = whatsapp.sent().find((m) => m.customer === '5521977776666')!;
+    expect(reply).toMatchObject({ text: 'Oi Bruno! Vamos corrigir sua fatura agora.', replyTo: expect.stringMatching(/^wamid\./) });
+    expect(sent.outboundCount).toBe(1);
+    expect(sent.messages.find((m: { direction: string }) => m.direction === 'outbound')).toMatchObject({ externalId: reply.id });
+    await whatsapp.settle();
+    await waitUntil(
+      'the read status is kept on the reply',
+      async () => {
+        const c = (await admin().get(`/api/v1/cases/${bruno.id}`).expect(200)).body;
+        return c.messages.find((m: { direction: string }) => m.direction === 'outbound')?.delivery?.status === 'read';
+      },
+      { timeoutMs: 10_000 },
+    );
+    const kept = (await admin().get(`/api/v1/cases/${bruno.id}`).expect(200)).body.messages.find((m: { direction: string }) => m.direction === 'outbound');
+    expect(kept.delivery.history.map((h: { status: string }) => h.status)).toEqual(['sent', 'delivered', 'read']);
+
+    await whatsapp.customerWrites({ from: '5531966665555', name: 'Clara', text: 'Preciso de ajuda com meu cartão', at: hoursAgo(25) });
+    const clara = await caseOf('whatsapp', '5531966665555');
+    const refused = await admin().post(`/api/v1/cases/${clara.id}/replies`).send({ text: 'Oi Clara!', send: true }).expect(422);
+    expect(refused.body.message).toMatch(/24-hour customer service window closed/);
+    expect(whatsapp.sent().some((m) => m.customer === '5531966665555')).toBe(false);
+  });
+
+  it('does not count the webhook endpoint against any API key', async () => {
+    const many = await Promise.all(Array.from({ length: 5 }, () => t.http().get(`/api/v1/webhooks/meta?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=x`)));
+    expect(many.every((r) => r.status === 200 && r.headers['x-ratelimit-remaining'] === undefined)).toBe(true);
+  });
+});
