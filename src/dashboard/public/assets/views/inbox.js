@@ -37,10 +37,27 @@ function startClocks(scope) {
     for (const el of scope.querySelectorAll('[data-since]')) {
       el.textContent = fmt.duration((now - new Date(el.dataset.since).getTime()) / 1000);
     }
+    for (const el of scope.querySelectorAll('[data-window-closes]')) {
+      const left = (new Date(el.dataset.windowCloses).getTime() - now) / 1000;
+      el.textContent = left > 0 ? t('inbox.windowOpen', { time: fmt.duration(left) }) : t('inbox.windowClosed');
+      el.classList.toggle('overdue', left <= 0);
+      el.classList.toggle('soon', left > 0 && left < 2 * 3600);
+      el.classList.toggle('ok', left >= 2 * 3600);
+    }
   };
   tick();
   const timer = setInterval(tick, 1000);
   return () => clearInterval(timer);
+}
+
+/** WhatsApp's free-form answers are allowed for 24 hours after the customer's last message. */
+const WHATSAPP_WINDOW_MS = 24 * 3600 * 1000;
+
+/** The 24-hour service window of a WhatsApp case, ticking (null on other networks). */
+function windowElement(c) {
+  if (c.platform !== 'whatsapp' || !c.lastInboundAt) return null;
+  const closes = new Date(new Date(c.lastInboundAt).getTime() + WHATSAPP_WINDOW_MS).toISOString();
+  return h('span', { class: 'sla service-window', dataset: { windowCloses: closes }, title: t('inbox.windowHelp') });
 }
 
 function slaElement(c) {
@@ -113,7 +130,7 @@ function caseRow(c, ctx) {
         h('div', { class: 'badges' }, intentBadge(cur.intent), sentimentBadge(cur.sentiment), h('span', { class: ['badge', 'status', `status-${cur.status}`] }, t(`status.${cur.status}`)), cur.breached ? h('span', { class: 'badge breached' }, t('inbox.breached')) : null),
       ),
       h('div', { class: 'case-wait' }, h('span', { class: 'label' }, t('inbox.waiting')), cur.awaitingReplySince && cur.status !== 'resolved' ? h('span', { class: 'waiting', dataset: { since: cur.awaitingReplySince } }) : h('span', { class: 'muted' }, fmt.MISSING)),
-      h('div', { class: 'case-sla' }, h('span', { class: 'label' }, t('inbox.sla')), slaElement(cur)),
+      h('div', { class: 'case-sla' }, h('span', { class: 'label' }, t('inbox.sla')), slaElement(cur), windowElement(cur)),
       h('div', { class: 'case-assign' }, h('span', { class: 'label' }, t('inbox.assignee')), controls.assignee),
       h('div', { class: 'case-team' }, h('span', { class: 'label' }, t('inbox.team')), controls.team),
       h('div', { class: 'case-actions' }, h('a', { class: 'button ghost', href: href('case', {}, { id: cur.id }) }, t('inbox.open')), controls.buttons[0]),
@@ -215,7 +232,7 @@ export async function renderInbox(main, ctx) {
 /* ---------- one case ---------- */
 
 /** Networks whose replies Ouvidor sends itself (POST /cases/:id/replies with send: true). */
-const SENDS_FROM_HERE = { bluesky: 'Bluesky', mastodon: 'Mastodon' };
+const SENDS_FROM_HERE = { bluesky: 'Bluesky', mastodon: 'Mastodon', facebook: 'Facebook', instagram: 'Instagram', whatsapp: 'WhatsApp' };
 
 function messageLink(m, platform) {
   // only web links: a stored url is shown as a link only when it is http(s)
@@ -247,7 +264,7 @@ export async function renderCase(main, ctx) {
         'div',
         { class: 'reply-row' },
         h('label', { class: 'field' }, h('span', {}, t('inbox.replyAgent')), agent),
-        // Bluesky and Mastodon replies can be sent from here; X's are sent on X and recorded
+        // Bluesky, Mastodon, Facebook, Instagram and WhatsApp replies can be sent from here; X's are sent on X and recorded
         SENDS_FROM_HERE[cur.platform] ? h('button', { type: 'submit', class: 'primary', id: 'reply-send', value: 'send' }, t('inbox.replySend', { network: SENDS_FROM_HERE[cur.platform] })) : null,
         h('button', { type: 'submit', class: SENDS_FROM_HERE[cur.platform] ? 'ghost' : 'primary', id: 'reply-record', value: 'record' }, t('inbox.replySave')),
       ),
@@ -278,6 +295,7 @@ export async function renderCase(main, ctx) {
         'div',
         { class: 'case-controls' },
         h('div', { class: 'case-sla' }, h('span', { class: 'label' }, t('inbox.sla')), slaElement(cur)),
+        cur.platform === 'whatsapp' ? h('div', { class: 'case-window' }, h('span', { class: 'label' }, t('inbox.window')), windowElement(cur)) : null,
         h('label', { class: 'field' }, h('span', {}, t('inbox.assignee')), controls.assignee),
         h('label', { class: 'field' }, h('span', {}, t('inbox.team')), controls.team),
         h('div', { class: 'buttons' }, controls.buttons),
@@ -299,6 +317,7 @@ export async function renderCase(main, ctx) {
               ' · ',
               h('time', { datetime: m.at }, fmt.dateTime(m.at, tz)),
               link ? [' · ', h('a', { href: link, target: '_blank', rel: 'noopener noreferrer' }, '↗')] : null,
+              m.delivery ? [' · ', h('span', { class: ['delivery', `delivery-${m.delivery.status}`], title: m.delivery.error ?? '' }, t(`inbox.delivery.${m.delivery.status}`))] : null,
               m.direction === 'inbound' && m.mentionId ? h('span', { class: 'message-labels', dataset: { mentionId: m.mentionId } }) : null,
             ),
           );
