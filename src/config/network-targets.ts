@@ -41,6 +41,16 @@ export interface WhatsAppTarget extends MetaTarget {
   webhookVerifyToken: string;
 }
 
+/** YouTube Data API v3: its base URL and API key (reads), the daily quota, and the brand channel's OAuth grant when replies are set up. */
+export interface YouTubeTarget {
+  /** e.g. https://www.googleapis.com/youtube/v3/ (always ending in /) */
+  apiUrl: string;
+  apiKey: string;
+  dailyQuota: number;
+  /** the token endpoint (https://oauth2.googleapis.com/token) and the refresh-token grant; null when replies are not set up */
+  oauth: { tokenUrl: string; clientId: string; clientSecret: string; refreshToken: string } | null;
+}
+
 export interface NetworkTargetMap {
   x: XApiTarget | null;
   bluesky: BlueskyTarget | null;
@@ -48,6 +58,7 @@ export interface NetworkTargetMap {
   /** Facebook and Instagram */
   meta: MetaTarget | null;
   whatsapp: WhatsAppTarget | null;
+  youtube: YouTubeTarget | null;
 }
 
 export type NetworkName = keyof NetworkTargetMap;
@@ -63,7 +74,13 @@ export function networkTargetsFromSettings(settings: Settings): NetworkTargetMap
     x: x.bearerToken ? { baseUrl: x.apiBaseUrl, bearerToken: x.bearerToken } : null,
     bluesky: bluesky.identifier && bluesky.appPassword ? { service: bluesky.service, identifier: bluesky.identifier, password: bluesky.appPassword } : null,
     mastodon: mastodon.url && mastodon.accessToken ? { url: mastodon.url, accessToken: mastodon.accessToken } : null,
+    youtube: settings.youtube.apiKey ? youtubeTargetOf(settings.youtube, settings.youtube.apiKey) : null,
   };
+}
+
+function youtubeTargetOf(y: Settings['youtube'], apiKey: string): YouTubeTarget {
+  const oauth = y.oauthClientId && y.oauthClientSecret && y.oauthRefreshToken ? { tokenUrl: y.oauthTokenUrl, clientId: y.oauthClientId, clientSecret: y.oauthClientSecret, refreshToken: y.oauthRefreshToken } : null;
+  return { apiUrl: y.apiUrl, apiKey, dailyQuota: y.dailyQuota, oauth };
 }
 
 /**

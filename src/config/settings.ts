@@ -113,6 +113,25 @@ const fileSchema = z
           if (missing.length) ctx.addIssue({ code: 'custom', path: ['whatsappPhoneNumberId'], message: `WHATSAPP_PHONE_NUMBER_ID needs ${missing.join(', ')} too: set all of WhatsApp's settings or none` });
         }
       }),
+    /**
+     * YouTube Data API v3: an API key for reads; the brand channel's OAuth grant (client id, secret,
+     * refresh token: all three or none) only to reply; the units a day may spend before collection pauses.
+     */
+    youtube: z
+      .object({
+        apiKey: z.string().min(1).nullable(),
+        apiUrl: url(['https:', 'http:']).transform((v) => (v.endsWith('/') ? v : `${v}/`)),
+        oauthClientId: z.string().min(1).nullable(),
+        oauthClientSecret: z.string().min(1).nullable(),
+        oauthRefreshToken: z.string().min(1).nullable(),
+        oauthTokenUrl: url(['https:', 'http:']),
+        dailyQuota: intish(1, 1_000_000_000),
+      })
+      .strict()
+      .refine((y) => !y.oauthClientId === !y.oauthClientSecret && !y.oauthClientId === !y.oauthRefreshToken, {
+        path: ['oauthRefreshToken'],
+        message: 'YOUTUBE_OAUTH_CLIENT_ID, YOUTUBE_OAUTH_CLIENT_SECRET and YOUTUBE_OAUTH_REFRESH_TOKEN go together: set all three or none',
+      }),
     /** Days of history a topic's first collection on a network reads where the API allows it (Facebook, Instagram). */
     backfillDays: intish(1, 365),
     refreshMetricsIntervalSeconds: intish(10, 86400),
@@ -193,6 +212,13 @@ export const ENVIRONMENT_KEYS: Record<string, string> = {
   META_WEBHOOK_VERIFY_TOKEN: 'meta.webhookVerifyToken',
   META_GRAPH_URL: 'meta.graphUrl',
   WHATSAPP_PHONE_NUMBER_ID: 'meta.whatsappPhoneNumberId',
+  YOUTUBE_API_KEY: 'youtube.apiKey',
+  YOUTUBE_API_URL: 'youtube.apiUrl',
+  YOUTUBE_OAUTH_CLIENT_ID: 'youtube.oauthClientId',
+  YOUTUBE_OAUTH_CLIENT_SECRET: 'youtube.oauthClientSecret',
+  YOUTUBE_OAUTH_REFRESH_TOKEN: 'youtube.oauthRefreshToken',
+  GOOGLE_OAUTH_TOKEN_URL: 'youtube.oauthTokenUrl',
+  YOUTUBE_DAILY_QUOTA: 'youtube.dailyQuota',
   BACKFILL_DAYS: 'backfillDays',
   REFRESH_METRICS_INTERVAL_SECONDS: 'refreshMetricsIntervalSeconds',
   CARE_SCAN_INTERVAL_SECONDS: 'careScanIntervalSeconds',

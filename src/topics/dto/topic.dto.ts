@@ -50,6 +50,7 @@ const HANDLE_RULES: Record<Platform, { pattern: RegExp; message: string }> = {
   facebook: { pattern: /^\d{5,25}$/, message: 'handle must be a Facebook Page id (digits, as Graph API Explorer shows it)' },
   instagram: { pattern: /^\d{5,25}$/, message: 'handle must be an Instagram professional account id (digits, the Graph API id, not the @username)' },
   whatsapp: { pattern: /^\d{5,25}$/, message: 'handle must be a WhatsApp Business phone number id (digits)' },
+  youtube: { pattern: /^([a-z0-9._-]{3,30}|UC[\w-]{22})$/, message: 'handle must be a YouTube handle ("@acmebank") or a channel id ("UC" and 22 characters, as written)' },
 };
 
 function IsHandleOfItsPlatform(options?: ValidationOptions) {
@@ -75,7 +76,9 @@ export class OwnedAccountDto {
 
   @ApiProperty({ example: 'lumi_br', description: 'handle, with or without "@": an X handle, or a Bluesky handle such as lumi.bsky.social' })
   @IsString()
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().replace(/^@/, '').toLowerCase() : value))
+  @Transform(({ value, obj }) =>
+    typeof value === 'string' ? ((obj as { platform?: string })?.platform === 'youtube' && /^UC[\w-]{22}$/.test(value.trim()) ? value.trim() : value.trim().replace(/^@/, '').toLowerCase()) : value,
+  )
   @IsHandleOfItsPlatform()
   handle: string;
 }
