@@ -41,6 +41,19 @@ export interface WhatsAppTarget extends MetaTarget {
   webhookVerifyToken: string;
 }
 
+/** Reddit's OAuth API: an app (application-only reads), and a script app's account to reply with when set. */
+export interface RedditTarget {
+  /** e.g. https://oauth.reddit.com/ (always ending in /) */
+  apiUrl: string;
+  /** the token endpoint, e.g. https://www.reddit.com/api/v1/access_token */
+  authUrl: string;
+  clientId: string;
+  clientSecret: string;
+  userAgent: string;
+  /** the brand's account (a script app's developer), null when replies are not set up */
+  account: { username: string; password: string } | null;
+}
+
 /** YouTube Data API v3: its base URL and API key (reads), the daily quota, and the brand channel's OAuth grant when replies are set up. */
 export interface YouTubeTarget {
   /** e.g. https://www.googleapis.com/youtube/v3/ (always ending in /) */
@@ -59,13 +72,14 @@ export interface NetworkTargetMap {
   meta: MetaTarget | null;
   whatsapp: WhatsAppTarget | null;
   youtube: YouTubeTarget | null;
+  reddit: RedditTarget | null;
 }
 
 export type NetworkName = keyof NetworkTargetMap;
 
 /** What the settings say about each network (`X_BEARER_TOKEN` + `X_API_BASE_URL`, `BLUESKY_*`, `MASTODON_*`); null when unset. */
 export function networkTargetsFromSettings(settings: Settings): NetworkTargetMap {
-  const { x, bluesky, mastodon, meta } = settings;
+  const { x, bluesky, mastodon, meta, reddit } = settings;
   const metaTarget: MetaTarget | null =
     meta.accessToken && meta.appSecret ? { graphUrl: meta.graphUrl, accessToken: meta.accessToken, appSecret: meta.appSecret, webhookVerifyToken: meta.webhookVerifyToken } : null;
   return {
@@ -75,6 +89,17 @@ export function networkTargetsFromSettings(settings: Settings): NetworkTargetMap
     bluesky: bluesky.identifier && bluesky.appPassword ? { service: bluesky.service, identifier: bluesky.identifier, password: bluesky.appPassword } : null,
     mastodon: mastodon.url && mastodon.accessToken ? { url: mastodon.url, accessToken: mastodon.accessToken } : null,
     youtube: settings.youtube.apiKey ? youtubeTargetOf(settings.youtube, settings.youtube.apiKey) : null,
+    reddit:
+      reddit.clientId && reddit.clientSecret && reddit.userAgent
+        ? {
+            apiUrl: reddit.apiUrl,
+            authUrl: reddit.authUrl,
+            clientId: reddit.clientId,
+            clientSecret: reddit.clientSecret,
+            userAgent: reddit.userAgent,
+            account: reddit.username && reddit.password ? { username: reddit.username, password: reddit.password } : null,
+          }
+        : null,
   };
 }
 

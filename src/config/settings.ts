@@ -114,6 +114,28 @@ const fileSchema = z
         }
       }),
     /**
+     * Reddit: an app's client id and secret (application-only OAuth for reads) with a descriptive
+     * User-Agent, as Reddit's API rules ask; a script app's account only to reply from the inbox.
+     */
+    reddit: z
+      .object({
+        clientId: z.string().min(1).nullable(),
+        clientSecret: z.string().min(1).nullable(),
+        userAgent: z.string().min(1).max(200).nullable(),
+        username: z.string().min(1).nullable(),
+        password: z.string().min(1).nullable(),
+        apiUrl: url(['https:', 'http:']).transform((v) => (v.endsWith('/') ? v : `${v}/`)),
+        authUrl: url(['https:', 'http:']),
+      })
+      .strict()
+      .superRefine((r, ctx) => {
+        if (!r.clientId !== !r.clientSecret)
+          ctx.addIssue({ code: 'custom', path: [r.clientId ? 'clientSecret' : 'clientId'], message: 'REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET go together: set both or neither' });
+        if (r.clientId && !r.userAgent) ctx.addIssue({ code: 'custom', path: ['userAgent'], message: 'REDDIT_USER_AGENT is required with REDDIT_CLIENT_ID (Reddit blocks generic user agents), e.g. "server:ouvidor:1.0 (by /u/yourname)"' });
+        if (!r.username !== !r.password) ctx.addIssue({ code: 'custom', path: [r.username ? 'password' : 'username'], message: 'REDDIT_USERNAME and REDDIT_PASSWORD go together: set both or neither' });
+        if (r.username && !r.clientId) ctx.addIssue({ code: 'custom', path: ['username'], message: 'REDDIT_USERNAME needs REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET (the script app it logs in through)' });
+      }),
+    /**
      * YouTube Data API v3: an API key for reads; the brand channel's OAuth grant (client id, secret,
      * refresh token: all three or none) only to reply; the units a day may spend before collection pauses.
      */
@@ -219,6 +241,13 @@ export const ENVIRONMENT_KEYS: Record<string, string> = {
   YOUTUBE_OAUTH_REFRESH_TOKEN: 'youtube.oauthRefreshToken',
   GOOGLE_OAUTH_TOKEN_URL: 'youtube.oauthTokenUrl',
   YOUTUBE_DAILY_QUOTA: 'youtube.dailyQuota',
+  REDDIT_CLIENT_ID: 'reddit.clientId',
+  REDDIT_CLIENT_SECRET: 'reddit.clientSecret',
+  REDDIT_USER_AGENT: 'reddit.userAgent',
+  REDDIT_USERNAME: 'reddit.username',
+  REDDIT_PASSWORD: 'reddit.password',
+  REDDIT_API_URL: 'reddit.apiUrl',
+  REDDIT_AUTH_URL: 'reddit.authUrl',
   BACKFILL_DAYS: 'backfillDays',
   REFRESH_METRICS_INTERVAL_SECONDS: 'refreshMetricsIntervalSeconds',
   CARE_SCAN_INTERVAL_SECONDS: 'careScanIntervalSeconds',

@@ -15,6 +15,8 @@ export interface TopicView {
   platforms: Platform[];
   languages: string[];
   ownedAccounts: OwnedAccount[];
+  /** Reddit: subreddits whose comments are matched against the query */
+  subreddits: string[];
   active: boolean;
   createdAt?: Date;
   updatedAt?: Date;
@@ -29,6 +31,7 @@ function toView(doc: Topic & { _id: unknown; createdAt?: Date; updatedAt?: Date 
     platforms: doc.platforms,
     languages: doc.languages ?? [],
     ownedAccounts: (doc.ownedAccounts ?? []).map((a) => ({ platform: a.platform, handle: a.handle, externalId: a.externalId ?? null })),
+    subreddits: doc.subreddits ?? [],
     active: doc.active,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
@@ -77,6 +80,7 @@ export class TopicsService {
       platforms: [...new Set(dto.platforms)],
       languages: [...new Set(dto.languages ?? [])],
       ownedAccounts: dedupeAccounts(dto.ownedAccounts),
+      subreddits: [...new Set(dto.subreddits ?? [])],
       active: dto.active ?? true,
     });
     return toView(doc.toObject());
@@ -104,6 +108,7 @@ export class TopicsService {
     if (dto.platforms !== undefined) $set.platforms = [...new Set(dto.platforms)];
     if (dto.languages !== undefined) $set.languages = [...new Set(dto.languages)];
     if (dto.active !== undefined) $set.active = dto.active;
+    if (dto.subreddits !== undefined) $set.subreddits = [...new Set(dto.subreddits)];
     if (dto.ownedAccounts !== undefined) {
       // Keep the ids already resolved for accounts that stay.
       const known = new Map(current.ownedAccounts.map((a) => [`${a.platform}:${a.handle}`, a.externalId]));

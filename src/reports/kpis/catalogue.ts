@@ -112,7 +112,7 @@ function section(id: KpiSection, entries: Entry[]): KpiDefinition[] {
   });
 }
 
-const PLATFORM_NAMES: Record<(typeof PLATFORMS)[number], string> = { x: 'X', bluesky: 'Bluesky', mastodon: 'Mastodon', facebook: 'Facebook', instagram: 'Instagram', whatsapp: 'WhatsApp', youtube: 'YouTube' };
+const PLATFORM_NAMES: Record<(typeof PLATFORMS)[number], string> = { x: 'X', bluesky: 'Bluesky', mastodon: 'Mastodon', facebook: 'Facebook', instagram: 'Instagram', whatsapp: 'WhatsApp', reddit: 'Reddit', youtube: 'YouTube' };
 
 const mentions = (filter?: Record<string, string>): KpiDrillDown => ({ of: 'mentions', ...(filter ? { filter } : {}) });
 const cases = (filter?: Record<string, string>): KpiDrillDown => ({ of: 'cases', ...(filter ? { filter } : {}) });

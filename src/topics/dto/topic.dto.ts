@@ -51,6 +51,7 @@ const HANDLE_RULES: Record<Platform, { pattern: RegExp; message: string }> = {
   instagram: { pattern: /^\d{5,25}$/, message: 'handle must be an Instagram professional account id (digits, the Graph API id, not the @username)' },
   whatsapp: { pattern: /^\d{5,25}$/, message: 'handle must be a WhatsApp Business phone number id (digits)' },
   youtube: { pattern: /^([a-z0-9._-]{3,30}|UC[\w-]{22})$/, message: 'handle must be a YouTube handle ("@acmebank") or a channel id ("UC" and 22 characters, as written)' },
+  reddit: { pattern: /^[a-z0-9_-]{3,20}$/, message: 'handle must be a Reddit username (3-20 letters, digits, "_" or "-", without "u/")' },
 };
 
 function IsHandleOfItsPlatform(options?: ValidationOptions) {
@@ -77,7 +78,7 @@ export class OwnedAccountDto {
   @ApiProperty({ example: 'lumi_br', description: 'handle, with or without "@": an X handle, or a Bluesky handle such as lumi.bsky.social' })
   @IsString()
   @Transform(({ value, obj }) =>
-    typeof value === 'string' ? ((obj as { platform?: string })?.platform === 'youtube' && /^UC[\w-]{22}$/.test(value.trim()) ? value.trim() : value.trim().replace(/^@/, '').toLowerCase()) : value,
+    typeof value === 'string' ? ((obj as { platform?: string })?.platform === 'youtube' && /^UC[\w-]{22}$/.test(value.trim()) ? value.trim() : value.trim().replace(/^(@|\/?u\/)/, '').toLowerCase()) : value,
   )
   @IsHandleOfItsPlatform()
   handle: string;
@@ -113,6 +114,14 @@ export class CreateTopicDto {
   @ValidateNested({ each: true })
   @Type(() => OwnedAccountDto)
   ownedAccounts?: OwnedAccountDto[];
+
+  @ApiPropertyOptional({ example: ['personalfinance'], description: 'Reddit: subreddits whose new comments are matched against the query (names, with or without "r/")' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @Transform(({ value }) => (Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim().replace(/^\/?r\//i, '').toLowerCase() : v)) : value))
+  @Matches(/^[a-z0-9][a-z0-9_]{1,20}$/, { each: true, message: 'subreddits must be subreddit names such as "personalfinance" (2-21 letters, digits or "_")' })
+  subreddits?: string[];
 
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
 }

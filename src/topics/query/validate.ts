@@ -50,7 +50,7 @@ export function validate(query: string, platforms: readonly Platform[]): string 
   const problem = queryProblem(query);
   if (problem) return problem;
   // Facebook, Instagram and WhatsApp are read whole (a Page's comments, an account's media), never searched
-  const termByTerm = platforms.filter((p) => p === 'bluesky' || p === 'mastodon');
+  const termByTerm = platforms.filter((p) => p === 'bluesky' || p === 'mastodon' || p === 'reddit');
   if (termByTerm.length === 0) return null;
   try {
     for (const network of termByTerm) searchableTerms(query.trim(), network);

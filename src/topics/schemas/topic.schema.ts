@@ -33,6 +33,10 @@ export class Topic {
   @Prop({ type: [String], default: [] })
   languages: string[];
 
+  /** Reddit: subreddits (lower-case names without "r/") whose comments are matched against the query. */
+  @Prop({ type: [String], default: [] })
+  subreddits: string[];
+
   @Prop({ type: [{ platform: String, handle: String, externalId: String, _id: false }], default: [] })
   ownedAccounts: OwnedAccount[];
 
