@@ -13,9 +13,14 @@ export interface WebhookDeliveryResult {
 }
 
 export interface MetaWebhookSenderOptions {
-  /** e.g. http://127.0.0.1:3000/api/v1/webhooks/meta */
-  callbackUrl: string;
+  /** e.g. http://127.0.0.1:3000/api/v1/webhooks/meta; a function when it is known only later (null: not yet) */
+  callbackUrl: string | (() => string | null);
   appSecret: string;
+  /**
+   * Meta retries a delivery that failed or was not answered 200, with back-off; the demo does too
+   * (its app may not listen yet). Default none: a test sees each answer.
+   */
+  retries?: { attempts: number; delayMs: number };
 }
 
 type Json = Record<string, unknown>;
@@ -31,18 +36,30 @@ export class MetaWebhookSender {
     const raw = JSON.stringify(body);
     const signature = opts.signature === undefined ? `sha256=${createHmac('sha256', this.options.appSecret).update(raw).digest('hex')}` : opts.signature;
     const out: WebhookDeliveryResult[] = [];
-    for (let i = 0; i < (opts.times ?? 1); i++) {
-      const res = await fetch(this.options.callbackUrl, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', ...(signature ? { 'X-Hub-Signature-256': signature } : {}) },
-        body: raw,
-        signal: AbortSignal.timeout(10_000),
-      });
-      const text = await res.text();
-      this.deliveries.push({ body, status: res.status });
-      out.push({ status: res.status, body: text });
-    }
+    for (let i = 0; i < (opts.times ?? 1); i++) out.push(await this.post(body, raw, signature));
     return out;
+  }
+
+  private async post(body: Json, raw: string, signature: string | null): Promise<WebhookDeliveryResult> {
+    const { attempts, delayMs } = this.options.retries ?? { attempts: 1, delayMs: 0 };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const url = typeof this.options.callbackUrl === 'function' ? this.options.callbackUrl() : this.options.callbackUrl;
+        if (!url) throw new Error('no callback URL yet');
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', ...(signature ? { 'X-Hub-Signature-256': signature } : {}) },
+          body: raw,
+          signal: AbortSignal.timeout(10_000),
+        });
+        const text = await res.text();
+        this.deliveries.push({ body, status: res.status });
+        if (res.status === 200 || attempt >= attempts) return { status: res.status, body: text };
+      } catch (err) {
+        if (attempt >= attempts) throw err;
+      }
+      await new Promise((r) => setTimeout(r, delayMs * 2 ** Math.min(attempt - 1, 5)));
+    }
   }
 }
 
