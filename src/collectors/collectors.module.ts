@@ -37,6 +37,9 @@ import { MastodonCollector } from './mastodon/mastodon.collector';
 import { XApiClients } from './x/x-api-target';
 import { XCollector } from './x/x.collector';
 import { WhatsAppCollector } from './whatsapp/whatsapp.collector';
+import { MetaGraphClient } from './meta/graph-client';
+import { FacebookCollector } from './facebook/facebook.collector';
+import { InstagramCollector } from './instagram/instagram.collector';
 
 @Module({
   imports: [
@@ -72,12 +75,22 @@ import { WhatsAppCollector } from './whatsapp/whatsapp.collector';
     MastodonClients,
     MastodonCollector,
     WhatsAppCollector,
+    MetaGraphClient,
+    FacebookCollector,
+    InstagramCollector,
     {
       provide: COLLECTORS,
-      inject: [XCollector, BlueskyCollector, MastodonCollector, WhatsAppCollector],
-      useFactory: (x: XCollector, bluesky: BlueskyCollector, mastodon: MastodonCollector, whatsapp: WhatsAppCollector) => [x, bluesky, mastodon, whatsapp],
+      inject: [XCollector, BlueskyCollector, MastodonCollector, WhatsAppCollector, FacebookCollector, InstagramCollector],
+      useFactory: (x: XCollector, bluesky: BlueskyCollector, mastodon: MastodonCollector, whatsapp: WhatsAppCollector, facebook: FacebookCollector, instagram: InstagramCollector) => [
+        x,
+        bluesky,
+        mastodon,
+        whatsapp,
+        facebook,
+        instagram,
+      ],
     },
   ],
-  exports: [COLLECTORS, CollectScheduler, CollectionListeners, CollectionService, XApiClients, BlueskyAgents, MastodonClients, CollectorStateService, WhatsAppCollector],
+  exports: [COLLECTORS, CollectScheduler, CollectionListeners, CollectionService, XApiClients, BlueskyAgents, MastodonClients, CollectorStateService, WhatsAppCollector, MetaGraphClient],
 })
 export class CollectorsModule {}

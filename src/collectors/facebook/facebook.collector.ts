@@ -1,0 +1,148 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Settings, SETTINGS } from '../../config/settings';
+import { emptyBatch } from '../collected';
+import type { CollectContext, Collector, MetricsLookup } from '../collector';
+import { CollectorStateService } from '../collector-state.service';
+import { resolveOwnedAccounts, type OwnedAccountRef } from '../owned-accounts';
+import { rejectedOf } from '../payload-items';
+import { MetaGraphClient } from '../meta/graph-client';
+import { drainNewestFirst, drainOldestFirst, hooksFor } from '../meta/meta-streams';
+import {
+  COMMENT_FIELDS,
+  commentItems,
+  OTHERS_POST_FIELDS,
+  othersPostMentions,
+  ownPostOf,
+  PAGE_FIELDS,
+  PAGE_POST_FIELDS,
+  pageSnapshot,
+  parseComments,
+  parseOthersPosts,
+  parsePage,
+  parsePagePosts,
+  type FacebookPagePost,
+} from './facebook-payload';
+
+const DAY_MS = 24 * 3600_000;
+
+/**
+ * Facebook Pages through the Graph API (`META_ACCESS_TOKEN`, a Page or system-user token). For
+ * each owned Page (`{ platform: 'facebook', handle: '<page id>' }`):
+ *
+ * - `facebook:posts:<page>`: the Page's published posts of the last `BACKFILL_DAYS`, read whole
+ *   each run (their reactions, shares and comment counts keep changing; `lookupMetrics` is not
+ *   needed), stored as own posts;
+ * - `facebook:comments:<post>`: each such post's comments with replies (`filter=stream`, oldest
+ *   first), continued after the last stored page: others' comments are mentions, the Page's
+ *   replies brand replies to the comment they answer;
+ * - `facebook:visitor:<page>` and `facebook:tagged:<page>`: posts others wrote on the Page or
+ *   tagging it, as mentions, from the newest stored on (the backfill window on the first run).
+ *
+ * The topic's query does not filter: everything said to or about the Page is the brand's.
+ */
+@Injectable()
+export class FacebookCollector implements Collector {
+  readonly platform = 'facebook' as const;
+  private readonly logger = new Logger('FacebookCollector');
+
+  constructor(
+    private readonly graph: MetaGraphClient,
+    private readonly state: CollectorStateService,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {}
+
+  get configured(): boolean {
+    return this.graph.configured;
+  }
+
+  async collect(ctx: CollectContext): Promise<void> {
+    if (!this.graph.configured) {
+      this.logger.warn({ topicId: ctx.topic.id }, 'Topic lists Facebook, but META_ACCESS_TOKEN and META_APP_SECRET are not set; skipping Facebook');
+      return;
+    }
+    const backfillMs = this.settings.backfillDays * DAY_MS;
+    const pages = await resolveOwnedAccounts(ctx, 'facebook', async (handle) => {
+      try {
+        const page = parsePage(await this.graph.get(handle, { fields: PAGE_FIELDS }, hooksFor(ctx, 'facebook')));
+        if (!page) return null;
+        return { externalId: page.id, handle, snapshot: pageSnapshot(page, handle, new Date()) };
+      } catch (err) {
+        if (err instanceof Error && /error 100\/33\b/.test(err.message)) {
+          this.logger.warn({ topicId: ctx.topic.id, handle }, 'Facebook Page not found, or the token cannot read it');
+          return null;
+        }
+        throw err;
+      }
+    });
+    for (const page of pages) await this.collectPage(ctx, page, backfillMs);
+  }
+
+  private async collectPage(ctx: CollectContext, page: OwnedAccountRef, backfillMs: number): Promise<void> {
+    const postsStream = `facebook:posts:${page.externalId}`;
+    const posts: FacebookPagePost[] = [];
+    await drainNewestFirst<FacebookPagePost>(ctx, this.graph, {
+      platform: 'facebook',
+      stream: postsStream,
+      path: `${page.externalId}/published_posts`,
+      params: { fields: PAGE_POST_FIELDS },
+      backfillMs,
+      wholeWindow: true,
+      since: true,
+      timeOf: (p) => Date.parse(p.created_time),
+      store: async (raw) => {
+        await this.state.countReads('facebook', raw.length, ctx.topic.workspaceId);
+        const { items, skipped } = parsePagePosts(raw);
+        await ctx.store({ ...emptyBatch(), stream: postsStream, posts: items.map((p) => ownPostOf(p, page)), rejected: rejectedOf('facebook', skipped) });
+        posts.push(...items);
+        return items;
+      },
+    });
+
+    // Comments of each post of the window, the oldest post first (a thread's replies after their comments).
+    for (const post of posts.reverse()) {
+      const stream = `facebook:comments:${post.id}`;
+      await drainOldestFirst(ctx, this.graph, {
+        platform: 'facebook',
+        stream,
+        path: `${post.id}/comments`,
+        params: { filter: 'stream', order: 'chronological', fields: COMMENT_FIELDS },
+        store: async (raw) => {
+          await this.state.countReads('facebook', raw.length, ctx.topic.workspaceId);
+          const { items, skipped } = parseComments(raw);
+          const { mentions, replies } = commentItems(items, { id: post.id, url: post.permalink_url }, page);
+          // a thread's brand replies after the comments they answer
+          await ctx.store({ ...emptyBatch(), stream, mentions, rejected: rejectedOf('facebook', skipped) });
+          if (replies.length) await ctx.store({ ...emptyBatch(), stream, replies });
+        },
+      });
+    }
+
+    for (const [edge, kind] of [
+      ['visitor_posts', 'visitor'],
+      ['tagged', 'tagged'],
+    ] as const) {
+      const stream = `facebook:${kind}:${page.externalId}`;
+      await drainNewestFirst(ctx, this.graph, {
+        platform: 'facebook',
+        stream,
+        path: `${page.externalId}/${edge}`,
+        params: { fields: OTHERS_POST_FIELDS },
+        backfillMs,
+        since: true,
+        timeOf: (m: { createdAt: Date }) => m.createdAt.getTime(),
+        store: async (raw) => {
+          await this.state.countReads('facebook', raw.length, ctx.topic.workspaceId);
+          const { items, skipped } = parseOthersPosts(raw);
+          const mentions = othersPostMentions(items, page);
+          await ctx.store({ ...emptyBatch(), stream, mentions, rejected: rejectedOf('facebook', skipped) });
+          return mentions;
+        },
+      });
+    }
+  }
+
+  /** Own posts' metrics are read again by every run (the whole window); mentions' are not tracked. */
+  async lookupMetrics(): Promise<MetricsLookup[]> {
+    return [];
+  }
+}
