@@ -1,3 +1,4 @@
+import { LISTENING_PLATFORMS } from '../src/common/platform';
 import { AtpAgent } from '@atproto/api';
 import { MetricsRefresher } from '../src/collectors/metrics-refresher';
 import type { XApiEmulator } from '../src/demo/networks/x/x-api-emulator';
@@ -273,8 +274,9 @@ describe('Reports narrowed to one network', () => {
     const onBluesky = await overview('bluesky');
     const onX = await overview('x');
     expect([all.volume.mentions, onBluesky.volume.mentions, onX.volume.mentions]).toEqual([3, 1, 2]);
-    expect(all.volume.byPlatform).toEqual({ x: 2, bluesky: 1, mastodon: 0 });
-    expect(onBluesky.volume.byPlatform).toEqual({ x: 0, bluesky: 1, mastodon: 0 });
+    const none = Object.fromEntries(LISTENING_PLATFORMS.map((p) => [p, 0]));
+    expect(all.volume.byPlatform).toEqual({ ...none, x: 2, bluesky: 1 });
+    expect(onBluesky.volume.byPlatform).toEqual({ ...none, bluesky: 1 });
     const series = (await t.as(TEST_ADMIN_KEY).get(`/api/v1/reports/timeseries?metric=volume.byPlatform.x&interval=day&topic=${topic.id}`).expect(200)).body;
     expect(series.points.reduce((n: number, p: { value: number }) => n + p.value, 0)).toBe(2);
     expect([all.engagement.posts, onBluesky.engagement.posts, onX.engagement.posts]).toEqual([3, 1, 2]);

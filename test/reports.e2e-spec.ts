@@ -1,3 +1,4 @@
+import { LISTENING_PLATFORMS } from '../src/common/platform';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { XApiEmulator } from '../src/demo/networks/x/x-api-emulator';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
@@ -119,7 +120,7 @@ describe('Reports: every KPI of the catalogue (docs/KPIS.md) against hand-comput
   });
 
   it('listening: volume, sentiment and inbound support', async () => {
-    expect(overview.volume).toEqual({ mentions: 7, byPlatform: { x: 7, bluesky: 0, mastodon: 0 } }); // m1..m7; m8 is in the previous period
+    expect(overview.volume).toEqual({ mentions: 7, byPlatform: { ...Object.fromEntries(LISTENING_PLATFORMS.map((p) => [p, 0])), x: 7 } }); // m1..m7; m8 is in the previous period
     const { sentiment } = overview;
     expect(sentiment).toMatchObject({ positive: 2, negative: 2, neutral: 3 });
     expect(sentiment.positiveShare).toBeCloseTo((2 / 7) * 100, 10);

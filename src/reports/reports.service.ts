@@ -7,7 +7,7 @@ import { EngagementService } from '../engagement/engagement.service';
 import { LeadsService } from '../leads/leads.service';
 import { MentionsService } from '../mentions/mentions.service';
 import { SurveysService } from '../surveys/surveys.service';
-import { PLATFORMS } from '../topics/schemas/topic.schema';
+import { LISTENING_PLATFORMS } from '../common/platform';
 import { TopicsService } from '../topics/topics.service';
 import { TrafficService } from '../traffic/traffic.service';
 import { WorkspacesService, WorkspaceView } from '../workspaces/workspaces.service';
@@ -92,7 +92,7 @@ export class ReportsService {
       socialMediums: ws.settings.socialMediums,
       costPerCall: ws.settings.costs.perCall,
       costPerSocialInteraction: ws.settings.costs.perSocialInteraction,
-      platforms: PLATFORMS,
+      platforms: LISTENING_PLATFORMS,
     };
   }
 

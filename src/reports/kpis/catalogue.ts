@@ -1,4 +1,4 @@
-import { PLATFORMS } from '../../topics/schemas/topic.schema';
+import { LISTENING_PLATFORMS, PLATFORMS } from '../../common/platform';
 import {
   abandonmentRate,
   casesOpened,
@@ -157,7 +157,7 @@ export const KPIS: readonly KpiDefinition[] = [
       rows: mentions(),
       csv: mentions(),
     },
-    ...PLATFORMS.map(
+    ...LISTENING_PLATFORMS.map(
       (platform): Entry => ({
         name: `volume.byPlatform.${platform}`,
         unit: 'count',
