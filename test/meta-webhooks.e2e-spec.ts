@@ -19,6 +19,7 @@ describe('Meta webhooks, WhatsApp and replies from the inbox', () => {
   let webhooks: MetaWebhookSender;
   let t: TestApp;
   let pageId: string;
+  let topicId: string;
   const admin = () => t.as(TEST_ADMIN_KEY);
   const hoursAgo = (h: number) => new Date(Math.floor((Date.now() - h * 3600_000) / 1000) * 1000);
   const mentions = async (platform: string) => (await admin().get(`/api/v1/mentions?platform=${platform}&limit=100`).expect(200)).body.data as { externalId: string; text: string }[];
@@ -41,7 +42,7 @@ describe('Meta webhooks, WhatsApp and replies from the inbox', () => {
     const port = (t.app.getHttpServer().address() as AddressInfo).port;
     webhooks = new MetaWebhookSender({ callbackUrl: `http://127.0.0.1:${port}/api/v1/webhooks/meta`, appSecret: META_EMULATOR_APP_SECRET });
     whatsapp.useWebhooks(webhooks);
-    await admin().post('/api/v1/topics').send({ name: 'Lumi on Meta', query: 'lumi', platforms: ['facebook', 'whatsapp'], ownedAccounts: [{ platform: 'facebook', handle: pageId }] }).expect(201);
+    topicId = (await admin().post('/api/v1/topics').send({ name: 'Lumi on Meta', query: 'lumi', platforms: ['facebook', 'whatsapp'], ownedAccounts: [{ platform: 'facebook', handle: pageId }] }).expect(201)).body.id;
   });
 
   afterAll(async () => {
@@ -82,6 +83,33 @@ describe('Meta webhooks, WhatsApp and replies from the inbox', () => {
     expect((await mentions('facebook')).map((m) => m.externalId)).toEqual([comment.id]);
     const carlaCase = await caseOf('facebook', 'Carla Souza');
     expect(carlaCase.inboundCount).toBe(1);
+
+    // the collector reads the same comment (and the post): the comment is known, not stored again
+    const run = (await admin().post(`/api/v1/topics/${topicId}/collect`).expect(200)).body;
+    expect(run).toMatchObject({ mentions: 0, posts: 1 });
+    expect((await mentions('facebook')).map((m) => m.externalId)).toEqual([comment.id]);
+    expect((await caseOf('facebook', 'Carla Souza')).inboundCount).toBe(1);
+  });
+
+  it('sends a reply from a Facebook case to the comment, and the collector counts it once', async () => {
+    const carlaCase = await caseOf('facebook', 'Carla Souza');
+    const comment = [...graph.store.fbComments.values()].find((c) => c.from?.name === 'Carla Souza')!;
+    const sent = (await admin().post(`/api/v1/cases/${carlaCase.id}/replies`).send({ text: 'Oi Carla, chamamos você no privado para desbloquear.', send: true }).expect(201)).body;
+    const posted = graph.requests.filter((r) => r.name === 'fb-comment-reply');
+    expect(posted.map((r) => r.path)).toEqual([`/${comment.id}/comments`]);
+    expect(posted[0]).toMatchObject({ method: 'POST', authorized: true, params: expect.objectContaining({ message: 'Oi Carla, chamamos você no privado para desbloquear.' }) });
+    const reply = [...graph.store.fbComments.values()].find((c) => c.parentId === comment.id)!;
+    expect(reply.from?.id).toBe(pageId);
+    expect(sent.messages.find((m: { direction: string }) => m.direction === 'outbound')).toMatchObject({ externalId: reply.id });
+    const run = (await admin().post(`/api/v1/topics/${topicId}/collect`).expect(200)).body;
+    expect(run.replies).toBe(1); // stored as the Page's reply...
+    expect((await admin().get(`/api/v1/cases/${carlaCase.id}`).expect(200)).body.outboundCount).toBe(1); // ...and counted once on the case
+
+    // a comment deleted meanwhile: Graph's error, as a 4xx with its message
+    graph.store.fbComments.delete(comment.id);
+    const gone = await admin().post(`/api/v1/cases/${carlaCase.id}/replies`).send({ text: 'Mais alguma dúvida?', send: true });
+    expect(gone.status).toBe(404);
+    expect(gone.body.message).toMatch(/Facebook refused the reply: .*does not exist/);
   });
 
   it('makes a WhatsApp message a private case: in care KPIs, not in mention volume', async () => {

@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Settings, SETTINGS } from '../../config/settings';
 import { emptyBatch } from '../collected';
-import type { CollectContext, Collector, MetricsLookup } from '../collector';
+import { ReplyRefusedError, type CollectContext, type Collector, type MetricsLookup, type OutgoingReply, type SentReply } from '../collector';
+import { NetworkTargets } from '../../config/network-targets';
+import { postToGraph } from '../meta/graph-reply';
 import { CollectorStateService } from '../collector-state.service';
 import { resolveOwnedAccounts, type OwnedAccountRef } from '../owned-accounts';
 import { rejectedOf } from '../payload-items';
@@ -49,6 +51,7 @@ export class FacebookCollector implements Collector {
     private readonly graph: MetaGraphClient,
     private readonly state: CollectorStateService,
     @Inject(SETTINGS) private readonly settings: Settings,
+    private readonly targets: NetworkTargets,
   ) {}
 
   get configured(): boolean {
@@ -142,7 +145,29 @@ export class FacebookCollector implements Collector {
   }
 
   /** Own posts' metrics are read again by every run (the whole window); mentions' are not tracked. */
+  /** `stopped`: why the channel is stopped (Graph refused the token, 190), until META_ACCESS_TOKEN is renewed. */
+  networkStatus(): Record<string, unknown> {
+    const stopped = this.graph.stoppedBecause();
+    return { stopped: stopped ? { reason: stopped.message, code: stopped.graphError.code ?? null, subcode: stopped.graphError.error?.error_subcode ?? null } : null };
+  }
+
   async lookupMetrics(): Promise<MetricsLookup[]> {
     return [];
+  }
+
+  /** Facebook's limit on a comment's text. */
+  readonly replyLimit = { max: 8000, unit: 'characters', measure: (r: Pick<OutgoingReply, 'text'>) => r.text.length };
+
+  /**
+   * Answers the customer's comment as the Page (`POST /{comment-id}/comments`; on a reply, Facebook
+   * threads it under the same top-level comment). The comment's id is recorded on the case, so
+   * the collector, reading it later as the Page's reply, counts it once.
+   */
+  async sendReply(reply: OutgoingReply): Promise<SentReply> {
+    const target = this.targets.get('meta');
+    if (!target) throw new ReplyRefusedError('Facebook is not configured: set META_ACCESS_TOKEN and META_APP_SECRET', 422);
+    const sent = await postToGraph<{ id?: string }>(target, `${encodeURIComponent(reply.inReplyToExternalId)}/comments`, { message: reply.text }, 'Facebook');
+    if (!sent?.id) throw new ReplyRefusedError('Facebook answered without a comment id: the reply may not have been published', 422);
+    return { externalId: sent.id, url: `https://www.facebook.com/${sent.id}`, at: new Date() };
   }
 }

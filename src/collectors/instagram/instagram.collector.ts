@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Settings, SETTINGS } from '../../config/settings';
 import { emptyBatch } from '../collected';
-import type { CollectContext, Collector, MetricsLookup } from '../collector';
+import { ReplyRefusedError, type CollectContext, type Collector, type MetricsLookup, type OutgoingReply, type SentReply } from '../collector';
+import { NetworkTargets } from '../../config/network-targets';
+import { postToGraph } from '../meta/graph-reply';
 import { CollectorStateService } from '../collector-state.service';
 import { resolveOwnedAccounts } from '../owned-accounts';
 import { rejectedOf } from '../payload-items';
@@ -51,6 +53,7 @@ export class InstagramCollector implements Collector {
     private readonly graph: MetaGraphClient,
     private readonly state: CollectorStateService,
     @Inject(SETTINGS) private readonly settings: Settings,
+    private readonly targets: NetworkTargets,
   ) {}
 
   get configured(): boolean {
@@ -149,7 +152,29 @@ export class InstagramCollector implements Collector {
   }
 
   /** Own media's metrics are read again by every run (the whole window); mentions' are not tracked. */
+  /** `stopped`: why the channel is stopped (Graph refused the token, 190), until META_ACCESS_TOKEN is renewed. */
+  networkStatus(): Record<string, unknown> {
+    const stopped = this.graph.stoppedBecause();
+    return { stopped: stopped ? { reason: stopped.message, code: stopped.graphError.code ?? null, subcode: stopped.graphError.error?.error_subcode ?? null } : null };
+  }
+
   async lookupMetrics(): Promise<MetricsLookup[]> {
     return [];
+  }
+
+  /** Instagram's limit on a comment's text. */
+  readonly replyLimit = { max: 2200, unit: 'characters', measure: (r: Pick<OutgoingReply, 'text'>) => r.text.length };
+
+  /**
+   * Answers the customer's comment as the account (`POST /{ig-comment-id}/replies`). The reply's
+   * id is recorded on the case, so the collector, reading it later as the account's reply, counts
+   * it once.
+   */
+  async sendReply(reply: OutgoingReply): Promise<SentReply> {
+    const target = this.targets.get('meta');
+    if (!target) throw new ReplyRefusedError('Instagram is not configured: set META_ACCESS_TOKEN and META_APP_SECRET', 422);
+    const sent = await postToGraph<{ id?: string }>(target, `${encodeURIComponent(reply.inReplyToExternalId)}/replies`, { message: reply.text }, 'Instagram');
+    if (!sent?.id) throw new ReplyRefusedError('Instagram answered without a comment id: the reply may not have been published', 422);
+    return { externalId: sent.id, url: `https://www.instagram.com/`, at: new Date() };
   }
 }

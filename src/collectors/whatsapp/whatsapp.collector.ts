@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { NetworkTargets } from '../../config/network-targets';
 import { ReplyRefusedError, type CollectContext, type Collector, type MetricsLookup, type OutgoingReply, type SentReply } from '../collector';
-import { postToGraph } from './graph-reply';
+import { postToGraph } from '../meta/graph-reply';
 import { serviceWindowClosesAt, WHATSAPP_SERVICE_WINDOW_MS, whatsappChatUrl } from './whatsapp-messages';
 
 /** WhatsApp's limit on a text message body. */

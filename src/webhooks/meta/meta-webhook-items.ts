@@ -9,10 +9,14 @@ const NO_METRICS = { likes: 0, reposts: 0, quotes: 0, replies: 0, impressions: n
  * stores an item once), so the collector reading it later finds it known. The Page's own comment
  * is a brand reply to the comment (or post) it answers.
  */
-export function pageCommentItem(e: PageCommentEvent): { mention: MentionInput } | { reply: ReplyInput } {
+export function pageCommentItem(e: PageCommentEvent): { mention: MentionInput } | { reply: ReplyInput } | null {
   const url = `https://www.facebook.com/${e.commentId}`;
-  const inReplyTo = e.parentId ?? e.postId;
+  // Meta gives a top-level comment the post as its parent
+  const parentComment = e.parentId && e.parentId !== e.postId ? e.parentId : null;
+  const inReplyTo = parentComment ?? e.postId;
   if (e.from.id === e.pageId) {
+    // the Page's own top-level comment answers nobody (as the collector reads it)
+    if (!parentComment) return null;
     return {
       reply: {
         platform: 'facebook',
@@ -37,15 +41,18 @@ export function pageCommentItem(e: PageCommentEvent): { mention: MentionInput } 
       author: { externalId: e.from.id, handle: e.from.name ?? e.from.id, name: e.from.name, followers: null },
       conversationId: e.postId,
       inReplyToExternalId: inReplyTo,
+      inReplyToUserId: parentComment ? null : e.pageId,
       metrics: NO_METRICS,
     },
   };
 }
 
-export function instagramCommentItem(e: InstagramCommentEvent): { mention: MentionInput } | { reply: ReplyInput } {
+export function instagramCommentItem(e: InstagramCommentEvent): { mention: MentionInput } | { reply: ReplyInput } | null {
   const url = `https://www.instagram.com/${e.from.username}`;
   const conversationId = e.mediaId;
   if (e.from.id === e.accountId) {
+    // the account's own top-level comment answers nobody (as the collector reads it)
+    if (!e.parentId) return null;
     return {
       reply: {
         platform: 'instagram',
@@ -55,7 +62,7 @@ export function instagramCommentItem(e: InstagramCommentEvent): { mention: Menti
         text: e.text,
         createdAt: e.createdAt,
         url,
-        inReplyToExternalId: e.parentId ?? e.mediaId ?? e.commentId,
+        inReplyToExternalId: e.parentId,
         conversationId,
       },
     };
@@ -67,7 +74,7 @@ export function instagramCommentItem(e: InstagramCommentEvent): { mention: Menti
       text: e.text,
       createdAt: e.createdAt,
       url,
-      author: { externalId: e.from.id, handle: e.from.username, name: null, followers: null },
+      author: { externalId: e.from.id, handle: e.from.username.toLowerCase(), name: null, followers: null },
       conversationId,
       inReplyToExternalId: e.parentId ?? e.mediaId,
       metrics: NO_METRICS,

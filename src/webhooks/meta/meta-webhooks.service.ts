@@ -108,6 +108,7 @@ export class MetaWebhooksService implements OnModuleInit {
         if (event.kind === 'whatsapp-message') batch.mentions.push(whatsappItem(event));
         else if (event.kind === 'page-comment' || event.kind === 'instagram-comment') {
           const item = event.kind === 'page-comment' ? pageCommentItem(event) : instagramCommentItem(event);
+          if (!item) continue;
           if ('mention' in item) batch.mentions.push(item.mention);
           else batch.replies.push(item.reply);
         } else {
