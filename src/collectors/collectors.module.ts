@@ -10,7 +10,7 @@ import { CollectorsController } from './collectors.controller';
 import { CollectScheduler } from './collect.scheduler';
 import { CollectionListeners } from './collection-listeners';
 import { CollectionService } from './collection.service';
-import { COLLECTORS } from './collector';
+import { COLLECTORS, type Collector } from './collector';
 import { CollectorStateService } from './collector-state.service';
 import { MetricsRefresher } from './metrics-refresher';
 import { QuarantineController } from './quarantine/quarantine.controller';
@@ -37,6 +37,9 @@ import { MastodonCollector } from './mastodon/mastodon.collector';
 import { XApiClients } from './x/x-api-target';
 import { XCollector } from './x/x.collector';
 import { WhatsAppCollector } from './whatsapp/whatsapp.collector';
+import { YouTubeApi } from './youtube/youtube-api';
+import { YouTubeCollector } from './youtube/youtube.collector';
+import { YouTubeQuota, YouTubeQuotaDay, YouTubeQuotaDaySchema } from './youtube/youtube-quota';
 import { MetaGraphClient } from './meta/graph-client';
 import { FacebookCollector } from './facebook/facebook.collector';
 import { InstagramCollector } from './instagram/instagram.collector';
@@ -51,6 +54,7 @@ import { InstagramCollector } from './instagram/instagram.collector';
       { name: QuarantinedItem.name, schema: QuarantinedItemSchema },
       { name: WorkspaceApiUsage.name, schema: WorkspaceApiUsageSchema },
       { name: WorkspaceReadQuota.name, schema: WorkspaceReadQuotaSchema },
+      { name: YouTubeQuotaDay.name, schema: YouTubeQuotaDaySchema },
     ]),
     TopicsModule,
     WorkspacesModule,
@@ -77,18 +81,14 @@ import { InstagramCollector } from './instagram/instagram.collector';
     WhatsAppCollector,
     MetaGraphClient,
     FacebookCollector,
+    YouTubeQuota,
+    YouTubeApi,
+    YouTubeCollector,
     InstagramCollector,
     {
       provide: COLLECTORS,
-      inject: [XCollector, BlueskyCollector, MastodonCollector, WhatsAppCollector, FacebookCollector, InstagramCollector],
-      useFactory: (x: XCollector, bluesky: BlueskyCollector, mastodon: MastodonCollector, whatsapp: WhatsAppCollector, facebook: FacebookCollector, instagram: InstagramCollector) => [
-        x,
-        bluesky,
-        mastodon,
-        whatsapp,
-        facebook,
-        instagram,
-      ],
+      inject: [XCollector, BlueskyCollector, MastodonCollector, WhatsAppCollector, FacebookCollector, InstagramCollector, YouTubeCollector],
+      useFactory: (...collectors: Collector[]) => collectors,
     },
   ],
   exports: [COLLECTORS, CollectScheduler, CollectionListeners, CollectionService, XApiClients, BlueskyAgents, MastodonClients, CollectorStateService, WhatsAppCollector, MetaGraphClient],
