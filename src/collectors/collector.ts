@@ -40,6 +40,8 @@ export interface Collector {
   reread?(topic: TopicView, stream: string, ids: string[]): Promise<{ batch: CollectedBatch; found: string[] }>;
   /** The longest reply the network takes, and how long a reply is there (as the network counts, the text it would send). */
   readonly replyLimit?: { max: number; unit: string; measure(reply: Pick<OutgoingReply, 'text' | 'customerHandle'>): number };
+  /** What the network's own limits say now (a rate limit, a quota), shown in `GET /api/v1/collectors/status`. */
+  networkStatus?(): Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Publishes a care reply as the brand, where the credentials allow it (absent: the network cannot be answered from here). */
   sendReply?(reply: OutgoingReply): Promise<SentReply>;
 }

@@ -30,7 +30,12 @@ export class CollectorsController {
   async status(@Auth() auth: AuthContext) {
     // The workspace's own reads and cap: other workspaces' use is theirs to see.
     const networks = await Promise.all(
-      this.collectors.map(async (c) => ({ platform: c.platform, configured: c.configured, ...(await this.quotas.usage(auth.workspaceId, c.platform)) })),
+      this.collectors.map(async (c) => ({
+        platform: c.platform,
+        configured: c.configured,
+        ...(await this.quotas.usage(auth.workspaceId, c.platform)),
+        ...(c.networkStatus ? await c.networkStatus() : {}),
+      })),
     );
     const topics = await this.topics.list(auth.workspaceId);
     const [{ statuses, cursors }, quarantined] = await Promise.all([this.state.topicStatus(topics.map((t) => t.id)), this.quarantine.countByStream(topics.map((t) => t.id))]);

@@ -37,9 +37,8 @@ import { MastodonCollector } from './mastodon/mastodon.collector';
 import { XApiClients } from './x/x-api-target';
 import { XCollector } from './x/x.collector';
 import { WhatsAppCollector } from './whatsapp/whatsapp.collector';
-import { YouTubeApi } from './youtube/youtube-api';
-import { YouTubeCollector } from './youtube/youtube.collector';
-import { YouTubeQuota, YouTubeQuotaDay, YouTubeQuotaDaySchema } from './youtube/youtube-quota';
+import { RedditClient } from './reddit/reddit-client';
+import { RedditCollector } from './reddit/reddit.collector';
 import { MetaGraphClient } from './meta/graph-client';
 import { FacebookCollector } from './facebook/facebook.collector';
 import { InstagramCollector } from './instagram/instagram.collector';
@@ -54,7 +53,6 @@ import { InstagramCollector } from './instagram/instagram.collector';
       { name: QuarantinedItem.name, schema: QuarantinedItemSchema },
       { name: WorkspaceApiUsage.name, schema: WorkspaceApiUsageSchema },
       { name: WorkspaceReadQuota.name, schema: WorkspaceReadQuotaSchema },
-      { name: YouTubeQuotaDay.name, schema: YouTubeQuotaDaySchema },
     ]),
     TopicsModule,
     WorkspacesModule,
@@ -81,16 +79,15 @@ import { InstagramCollector } from './instagram/instagram.collector';
     WhatsAppCollector,
     MetaGraphClient,
     FacebookCollector,
-    YouTubeQuota,
-    YouTubeApi,
-    YouTubeCollector,
     InstagramCollector,
+    RedditClient,
+    RedditCollector,
     {
       provide: COLLECTORS,
-      inject: [XCollector, BlueskyCollector, MastodonCollector, WhatsAppCollector, FacebookCollector, InstagramCollector, YouTubeCollector],
+      inject: [XCollector, BlueskyCollector, MastodonCollector, WhatsAppCollector, FacebookCollector, InstagramCollector, RedditCollector],
       useFactory: (...collectors: Collector[]) => collectors,
     },
   ],
-  exports: [COLLECTORS, CollectScheduler, CollectionListeners, CollectionService, XApiClients, BlueskyAgents, MastodonClients, CollectorStateService, WhatsAppCollector, MetaGraphClient],
+  exports: [COLLECTORS, CollectScheduler, CollectionListeners, CollectionService, XApiClients, BlueskyAgents, MastodonClients, CollectorStateService, WhatsAppCollector, MetaGraphClient, RedditClient],
 })
 export class CollectorsModule {}
