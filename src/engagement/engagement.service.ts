@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, Model, Types } from 'mongoose';
 import type { AccountSnapshotInput, PostInput, PublicMetrics } from '../collectors/collected';
-import { startOfUtcHour as hourOf } from '../reports/kpis/buckets';
+import { startOfUtcHour as hourOf } from '../common/time-buckets';
 import { AccountSnapshot, OwnPost } from './schemas/own-post.schema';
 
 

@@ -1,4 +1,4 @@
-import type { SurveyKind } from '../reports/kpis/rows';
+import type { SurveyKind } from '../common/rows';
 
 /**
  * docs/KPIS.md, Surveys: CSAT is rated 1-5 (Chatwoot), NPS 0-10; seed 004 flags a CSAT of 3 or less

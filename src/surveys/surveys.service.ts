@@ -7,7 +7,7 @@ import { parseInstant } from '../inputs/instant';
 import { findInChunks, KeyedRecord, writeKeyedBatch } from '../inputs/keyed-writes';
 import { IncomingBatch, IngestReport, ingestReport, validateBatch } from '../inputs/record-batch';
 import { afterCursor, decodeCursor, encodeCursor } from '../mentions/page-cursor';
-import type { SurveyKind, SurveyResponseRow } from '../reports/kpis/rows';
+import type { SurveyKind, SurveyResponseRow } from '../common/rows';
 import { ListSurveyResponsesQuery, ListSurveySendsQuery, SurveyResponseInputDto, SurveySendInputDto } from './dto/survey.dto';
 import { SurveyResponse } from './schemas/survey-response.schema';
 import { SurveySend } from './schemas/survey-send.schema';

@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { isValidObjectId, Model, Types } from 'mongoose';
 import { findInChunks, KeyedRecord, writeKeyedBatch } from '../inputs/keyed-writes';
 import { IncomingBatch, IngestReport, ingestReport, validateBatch } from '../inputs/record-batch';
-import type { SupportContactRow, TrafficRow } from '../reports/kpis/rows';
+import type { SupportContactRow, TrafficRow } from '../common/rows';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { ListSupportContactsQuery, SupportContactInputDto } from './dto/support-contact.dto';
 import { ListPeriodsQuery, TrafficInputDto } from './dto/traffic.dto';

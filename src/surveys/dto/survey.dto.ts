@@ -17,7 +17,7 @@ import {
 } from 'class-validator';
 import { CsvColumns } from '../../inputs/csv-records';
 import { IsInstant } from '../../inputs/instant';
-import type { SurveyKind } from '../../reports/kpis/rows';
+import type { SurveyKind } from '../../common/rows';
 import { scoreProblem, SURVEY_TYPES } from '../survey-scale';
 
 /** A rating on the scale of the record's `type`: CSAT 1-5, NPS 0-10. */

@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Types } from 'mongoose';
-import type { SurveyKind } from '../../reports/kpis/rows';
+import type { SurveyKind } from '../../common/rows';
 import { SURVEY_TYPES } from '../survey-scale';
 
 /** One answer to a CSAT (1-5) or NPS (0-10) survey. */

@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Types } from 'mongoose';
-import type { SurveyKind } from '../../reports/kpis/rows';
+import type { SurveyKind } from '../../common/rows';
 import { SURVEY_TYPES } from '../survey-scale';
 
 /** Surveys sent (one, or `count` at once): the denominator of the response rate. */
