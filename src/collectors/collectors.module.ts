@@ -37,6 +37,9 @@ import { MastodonCollector } from './mastodon/mastodon.collector';
 import { XApiClients } from './x/x-api-target';
 import { XCollector } from './x/x.collector';
 import { WhatsAppCollector } from './whatsapp/whatsapp.collector';
+import { YouTubeApi } from './youtube/youtube-api';
+import { YouTubeCollector } from './youtube/youtube.collector';
+import { YouTubeQuota, YouTubeQuotaDay, YouTubeQuotaDaySchema } from './youtube/youtube-quota';
 import { RedditClient } from './reddit/reddit-client';
 import { RedditCollector } from './reddit/reddit.collector';
 import { MetaGraphClient } from './meta/graph-client';
@@ -53,6 +56,7 @@ import { InstagramCollector } from './instagram/instagram.collector';
       { name: QuarantinedItem.name, schema: QuarantinedItemSchema },
       { name: WorkspaceApiUsage.name, schema: WorkspaceApiUsageSchema },
       { name: WorkspaceReadQuota.name, schema: WorkspaceReadQuotaSchema },
+      { name: YouTubeQuotaDay.name, schema: YouTubeQuotaDaySchema },
     ]),
     TopicsModule,
     WorkspacesModule,
@@ -82,9 +86,12 @@ import { InstagramCollector } from './instagram/instagram.collector';
     InstagramCollector,
     RedditClient,
     RedditCollector,
+    YouTubeQuota,
+    YouTubeApi,
+    YouTubeCollector,
     {
       provide: COLLECTORS,
-      inject: [XCollector, BlueskyCollector, MastodonCollector, WhatsAppCollector, FacebookCollector, InstagramCollector, RedditCollector],
+      inject: [XCollector, BlueskyCollector, MastodonCollector, WhatsAppCollector, FacebookCollector, InstagramCollector, RedditCollector, YouTubeCollector],
       useFactory: (...collectors: Collector[]) => collectors,
     },
   ],
