@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { AgentsService } from '../care/agents/agents.service';
 import { CasesService } from '../care/cases.service';
 import { CollectScheduler } from '../collectors/collect.scheduler';
@@ -15,9 +16,13 @@ import { runDemoDesk } from './demo-desk';
 import { seedDemoInputs } from './demo-inputs';
 import { startDemoBlueskyApi, type DemoBlueskyApi } from './networks/bluesky/demo-bluesky-api';
 import { startDemoMastodonApi, type DemoMastodonApi } from './networks/mastodon/demo-mastodon-api';
+import { startDemoWhatsApp, type DemoWhatsApp } from './networks/meta/demo-whatsapp';
 import { startDemoXApi, type DemoXApi, type XApiEmulator } from './networks/x';
 
 export const DEMO_TOPIC_NAME = 'Lumi (demo)';
+
+/** How often a demo WhatsApp customer writes (a new conversation, or one coming back). */
+const DEMO_WHATSAPP_EVERY_MS = 45_000;
 
 /** How often the demo desk (demo-desk.ts) resolves the answered cases whose time has come. */
 const DEMO_DESK_INTERVAL_MS = 120_000;
@@ -49,6 +54,7 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
   private api: DemoXApi | null = null;
   private bluesky: DemoBlueskyApi | null = null;
   private mastodon: DemoMastodonApi | null = null;
+  private whatsapp: DemoWhatsApp | null = null;
   private desk: NodeJS.Timeout | null = null;
   private deskRunning: Promise<void> | null = null;
   private stopping = false;
@@ -65,6 +71,7 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly leads: LeadsService,
     private readonly surveys: SurveysService,
     private readonly cases: CasesService,
+    private readonly http: HttpAdapterHost,
   ) {}
 
   /** The running X API emulator (null unless the demo is on), so tests can post to it like a user of X. */
@@ -96,9 +103,20 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
       this.mastodon = await startDemoMastodonApi({ onTickError: tickError('Mastodon') });
       this.networks.set('mastodon', { url: this.mastodon.baseUrl, accessToken: this.mastodon.accessToken });
     }
+    if (!this.networks.configured('whatsapp')) {
+      // customers write to the demo's WhatsApp number; their messages reach the app by its webhook
+      this.whatsapp = await startDemoWhatsApp({ callbackUrl: () => this.webhookCallbackUrl(), onError: tickError('WhatsApp') });
+      const w = this.whatsapp;
+      this.networks.set('whatsapp', { graphUrl: w.graphUrl, accessToken: w.accessToken, appSecret: w.appSecret, webhookVerifyToken: w.webhookVerifyToken, phoneNumberId: w.phoneNumberId });
+    }
     const ws = this.bootstrap.defaultWorkspace;
     const d = this.api.description;
-    const platforms: Platform[] = ['x', ...(this.bluesky ? (['bluesky'] as const) : []), ...(this.mastodon ? (['mastodon'] as const) : [])];
+    const platforms: Platform[] = [
+      'x',
+      ...(this.bluesky ? (['bluesky'] as const) : []),
+      ...(this.mastodon ? (['mastodon'] as const) : []),
+      ...(this.whatsapp ? (['whatsapp'] as const) : []),
+    ];
     const ownedAccounts = [
       ...d.ownedAccounts.map((a) => ({ platform: 'x' as const, handle: a.handle.toLowerCase() })),
       ...(this.bluesky?.ownedHandles ?? []).map((handle) => ({ platform: 'bluesky' as const, handle })),
@@ -120,6 +138,13 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
       { emulator: this.api.baseUrl, bluesky: this.bluesky?.baseUrl ?? null, mastodon: this.mastodon?.baseUrl ?? null, topicId: topic.id, backfill: this.api.backfill, ms: Date.now() - started },
       'Demo X, Bluesky and Mastodon emulators are up with a week of Lumi traffic',
     );
+    if (this.whatsapp) {
+      // a fresh demo gets a day and a half of conversations; a restarted one just goes on
+      this.whatsapp.run({ backfill: !existing, everyMs: DEMO_WHATSAPP_EVERY_MS }).then(
+        (written) => written && this.logger.log({ messages: written }, 'Demo: WhatsApp conversations delivered by webhook'),
+        (err) => this.logger.warn({ err: (err as Error).message }, 'Demo: WhatsApp conversations could not be delivered'),
+      );
+    }
     // First collection now rather than at the first interval; then the desk works the queue.
     this.scheduler.collectNow(topic.id).then(
       (res) => {
@@ -164,7 +189,14 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
     await this.deskRunning;
   }
 
+  /** Where the demo's WhatsApp posts its webhooks: this app's own endpoint, once it listens. */
+  private webhookCallbackUrl(): string | null {
+    const address = this.http.httpAdapter?.getHttpServer()?.address?.();
+    return address && typeof address === 'object' ? `http://127.0.0.1:${address.port}/api/v1/webhooks/meta` : null;
+  }
+
   async onApplicationShutdown() {
+    await this.whatsapp?.stop();
     await this.api?.stop();
     await this.bluesky?.stop();
     await this.mastodon?.stop();
