@@ -38,6 +38,18 @@ describe('listening KPIs', () => {
     expect(listeningKpis([], range, 'UTC', ['x', 'bluesky']).volume.byPlatform).toEqual({ x: 0, bluesky: 0 });
   });
 
+  it('counts private care messages (WhatsApp) as inbound support only', () => {
+    const rows = [
+      rollup('2024-03-11T10:00:00Z', { count: 4, positive: 1, negative: 3, scoreSum: -1, support: 1, complaint: 1, byPlatform: { x: 4 }, privateInbound: 3 }),
+      rollup('2024-03-11T11:00:00Z', { privateInbound: 2 }),
+    ];
+    const kpis = listeningKpis(rows, range, 'UTC', ['x']);
+    expect(kpis.volume).toEqual({ mentions: 4, byPlatform: { x: 4 } });
+    expect(kpis.sentiment.positiveShare).toBe(25); // 1 / 4: the 5 private messages are not in it
+    expect(kpis.support.inbound).toBe(7); // (1 + 1 + 3) + 2
+    expect(kpis.support.peakHour).toEqual({ hour: '2024-03-11T10:00:00.000Z', count: 5 });
+  });
+
   it('is null, never NaN, with no mentions', () => {
     const kpis = listeningKpis([], range, 'UTC');
     expect(kpis.volume.mentions).toBe(0);
