@@ -93,7 +93,7 @@ export class YouTubeQuota implements OnModuleInit {
     const doc = await this.days.findOneAndUpdate(
       { day, units: { $lte: limit - cost }, exhaustedUntil: null },
       { $inc: { units: cost } },
-      { new: true },
+      { returnDocument: 'after' },
     );
     if (doc) {
       this.last = { day, units: doc.units, exhaustedUntil: null, reason: null };

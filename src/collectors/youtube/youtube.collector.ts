@@ -123,10 +123,12 @@ export class YouTubeCollector implements Collector {
     if (problem) this.logger.warn({ topicId: ctx.topic.id, problem }, 'Topic query cannot be searched on YouTube; skipping its videos');
     const matches = topicMatcher(ctx.topic.query, queryableVideo);
     const langs = new Set(ctx.topic.languages);
-    for (const term of terms) {
-      const stream = `youtube:search:${term}`;
+    // one search for all the terms (`a|b`: YouTube's OR), since each page costs 100 units
+    if (terms.length) {
+      const stream = 'youtube:search';
+      const q = terms.join('|');
       await this.drain(ctx, stream, cutoff, async (token, boundary) => {
-        const page = await this.api.get<ListResponse>('search', { part: 'snippet', q: term, type: 'video', order: 'date', publishedAfter: boundary, maxResults: PAGE, pageToken: token }, this.hooks(ctx, stream));
+        const page = await this.api.get<ListResponse>('search', { part: 'snippet', q, type: 'video', order: 'date', publishedAfter: boundary, maxResults: PAGE, pageToken: token }, this.hooks(ctx, stream));
         const { items, skipped } = parseEach(searchResultSchema, page.items ?? [], 'searchResult', 'etag');
         const ids = items.filter((r) => !ownedIds.has(r.snippet.channelId) && Date.parse(r.snippet.publishedAt) > Date.parse(boundary)).map((r) => r.id.videoId);
         const { videos, rejected } = await this.videos(ctx, stream, ids);
