@@ -126,7 +126,7 @@ export class RedditCollector implements Collector {
     for (const account of owned) {
       const page = await this.listing(ctx, `reddit:submitted:${account.handle}`, `user/${encodeURIComponent(account.handle)}/submitted`, { sort: 'new', limit: THREADS_PER_RUN });
       const { items } = parseSubmissions(page.children);
-      for (const post of items.filter((s) => s.created_utc * 1000 >= cutoff && s.num_comments > 0)) await this.collectThread(ctx, post, account, brand);
+      for (const post of items.filter((s) => s.created_utc * 1000 >= cutoff && s.num_comments > 0)) await this.collectThread(ctx, post, account, brand, cutoff);
     }
 
     const matches = topicMatcher<Thing>(ctx.topic.query, queryableOf);
@@ -150,7 +150,7 @@ export class RedditCollector implements Collector {
    * A brand submission's thread (`/comments/{article}`, newest first, as one nested answer): the
    * comments by others newer than the stream's cursor become mentions.
    */
-  private async collectThread(ctx: CollectContext, post: RedditSubmission, account: OwnedAccountRef, brand: ReadonlySet<string>): Promise<void> {
+  private async collectThread(ctx: CollectContext, post: RedditSubmission, account: OwnedAccountRef, brand: ReadonlySet<string>, cutoff: number): Promise<void> {
     const stream = `reddit:thread:${post.name}`;
     const state = await ctx.cursor(stream);
     const body = await this.retrying(ctx, stream, () => this.client.get(`comments/${post.id}`, { sort: 'new', limit: 500, threaded: 'true' }));
@@ -160,7 +160,7 @@ export class RedditCollector implements Collector {
     const all = flattenThread(comments.children);
     await this.state.countReads('reddit', all.length, ctx.topic.workspaceId);
     const { items, skipped } = parseComments(all);
-    const fresh = items.filter((c) => !state.sinceId || idValue(c.name) > idValue(state.sinceId));
+    const fresh = items.filter((c) => c.created_utc * 1000 >= cutoff && (!state.sinceId || idValue(c.name) > idValue(state.sinceId)));
     const rejected = this.rejectedAfter(skipped, state.sinceId);
     const mentions = commentMentions(fresh, brand, new Map([[post.name, { externalId: account.externalId }]]));
     await ctx.store({ ...emptyBatch(), stream, mentions, rejected });
@@ -189,7 +189,8 @@ export class RedditCollector implements Collector {
       const page = await source(after);
       await this.state.countReads('reddit', page.children.length, ctx.topic.workspaceId);
       const { items, skipped } = parse(page.children);
-      const isFresh = (t: T) => (state.sinceId ? idValue(t.name) > idValue(state.sinceId) : t.created_utc * 1000 >= cutoff);
+      // never older than the backfill window; after a complete run, only what is newer than its newest
+      const isFresh = (t: T) => t.created_utc * 1000 >= cutoff && (!state.sinceId || idValue(t.name) > idValue(state.sinceId));
       const fresh = items.filter(isFresh);
       await store(fresh, this.rejectedAfter(skipped, state.sinceId));
       for (const t of fresh) newest = newerFullname(newest, t.name);
