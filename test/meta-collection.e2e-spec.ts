@@ -166,3 +166,22 @@ describe('Collection from Facebook and Instagram', () => {
     expect(graph.requests.slice(calls).map((r) => r.name)).toEqual(['page']);
   }, 60_000);
 });
+
+describe('A topic on Meta channels without their settings', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('is refused with a 400 naming the missing variables, and nothing is stored', async () => {
+    const admin = t.as(TEST_ADMIN_KEY);
+    const fb = await admin.post('/api/v1/topics').send({ name: 'FB', query: 'lumi', platforms: ['x', 'facebook'] }).expect(400);
+    expect(fb.body.message).toBe('platforms: Facebook is not configured on this installation: set META_ACCESS_TOKEN and META_APP_SECRET');
+    const wa = await admin.post('/api/v1/topics').send({ name: 'WA', query: 'lumi', platforms: ['whatsapp'] }).expect(400);
+    expect(wa.body.message).toMatch(/WhatsApp is not configured .*META_WEBHOOK_VERIFY_TOKEN and WHATSAPP_PHONE_NUMBER_ID$/);
+    expect((await admin.get('/api/v1/topics').expect(200)).body).toHaveLength(0);
+  });
+});
