@@ -37,17 +37,73 @@ describe('Collection from YouTube', () => {
   });
 
   it('stores the brand’s videos, comments of others, its replies and matching videos once; a second run stores nothing new', async () => {
-    yt.addVideo({ id: 'acmeVideo01', channelId: BRAND, title: 'How to unblock your Acme card', publishedAt: hoursAgo(48), likes: 120, views: 3000 });
+    yt.addVideo({
+      id: 'acmeVideo01',
+      channelId: BRAND,
+      title: 'How to unblock your Acme card',
+      publishedAt: hoursAgo(48),
+      likes: 120,
+      views: 3000,
+    });
     yt.addVideo({ id: 'acmeVideo02', channelId: BRAND, title: 'Acme savings explained', publishedAt: hoursAgo(24), likes: 30, views: 900 });
     // older than BACKFILL_DAYS (30): not read on the first run
-    yt.addVideo({ id: 'acmeVideo00', channelId: BRAND, title: 'Acme 2025 recap', publishedAt: hoursAgo(24 * 40), likes: 999, views: 99999 });
-    yt.addVideo({ id: 'reviewVid01', channelId: CREATOR, title: 'Acme bank review: is it worth it?', description: 'An honest review', publishedAt: hoursAgo(5), likes: 800, views: 20000 });
-    yt.addVideo({ id: 'otherVid001', channelId: CREATOR, title: 'Best credit cards of the year', publishedAt: hoursAgo(4), likes: 50, views: 1000 });
-    yt.addComment({ id: 'UgAna0001', videoId: 'acmeVideo01', authorChannelId: ANA, text: 'My Acme card is still blocked, how do I unblock it? Nobody answers support', publishedAt: hoursAgo(10), likes: 2 });
+    yt.addVideo({
+      id: 'acmeVideo00',
+      channelId: BRAND,
+      title: 'Acme 2025 recap',
+      publishedAt: hoursAgo(24 * 40),
+      likes: 999,
+      views: 99999,
+    });
+    yt.addVideo({
+      id: 'reviewVid01',
+      channelId: CREATOR,
+      title: 'Acme bank review: is it worth it?',
+      description: 'An honest review',
+      publishedAt: hoursAgo(5),
+      likes: 800,
+      views: 20000,
+    });
+    yt.addVideo({
+      id: 'otherVid001',
+      channelId: CREATOR,
+      title: 'Best credit cards of the year',
+      publishedAt: hoursAgo(4),
+      likes: 50,
+      views: 1000,
+    });
+    yt.addComment({
+      id: 'UgAna0001',
+      videoId: 'acmeVideo01',
+      authorChannelId: ANA,
+      text: 'My Acme card is still blocked, how do I unblock it? Nobody answers support',
+      publishedAt: hoursAgo(10),
+      likes: 2,
+    });
     const replyAt = hoursAgo(9);
-    yt.addComment({ id: 'UgAna0001.brand01', videoId: 'acmeVideo01', authorChannelId: BRAND, parentId: 'UgAna0001', text: 'Hi Ana, we unblocked it: please try again.', publishedAt: replyAt });
-    yt.addComment({ id: 'UgAna0001.carla01', videoId: 'acmeVideo01', authorChannelId: CARLA, parentId: 'UgAna0001', text: 'Same problem here, terrible service', publishedAt: hoursAgo(8) });
-    yt.addComment({ id: 'UgBob0001', videoId: 'acmeVideo02', authorChannelId: BOB, text: 'How do I open a savings account with Acme? I cannot find it in the app', publishedAt: hoursAgo(5) });
+    yt.addComment({
+      id: 'UgAna0001.brand01',
+      videoId: 'acmeVideo01',
+      authorChannelId: BRAND,
+      parentId: 'UgAna0001',
+      text: 'Hi Ana, we unblocked it: please try again.',
+      publishedAt: replyAt,
+    });
+    yt.addComment({
+      id: 'UgAna0001.carla01',
+      videoId: 'acmeVideo01',
+      authorChannelId: CARLA,
+      parentId: 'UgAna0001',
+      text: 'Same problem here, terrible service',
+      publishedAt: hoursAgo(8),
+    });
+    yt.addComment({
+      id: 'UgBob0001',
+      videoId: 'acmeVideo02',
+      authorChannelId: BOB,
+      text: 'How do I open a savings account with Acme? I cannot find it in the app',
+      publishedAt: hoursAgo(5),
+    });
 
     const topic = (
       await admin()
@@ -74,15 +130,27 @@ describe('Collection from YouTube', () => {
 
     // per platform: applause = likes per video, amplification unknown (no share count), conversation = comments per video
     const overview = (await admin().get(`/api/v1/reports/overview?topic=${topic.id}&platform=youtube`).expect(200)).body;
-    expect(overview.engagement).toMatchObject({ posts: 2, applauseRate: (120 + 30) / 2, amplificationRate: null, conversationRate: (3 + 1) / 2 });
+    expect(overview.engagement).toMatchObject({
+      posts: 2,
+      applauseRate: (120 + 30) / 2,
+      amplificationRate: null,
+      conversationRate: (3 + 1) / 2,
+    });
 
     // Ana's case was answered by the reply collected from her thread
-    const cases = (await admin().get('/api/v1/cases?limit=200&platform=youtube').expect(200)).body.data as { customer: { handle: string }; firstResponseAt: string | null }[];
+    const cases = (await admin().get('/api/v1/cases?limit=200&platform=youtube').expect(200)).body.data as {
+      customer: { handle: string };
+      firstResponseAt: string | null;
+    }[];
     expect(cases.find((c) => c.customer.handle === 'ana')).toMatchObject({ firstResponseAt: replyAt.toISOString() });
   });
 
   it('sends a reply from a YouTube case with comments.insert as the brand channel, counted once', async () => {
-    const cases = (await admin().get('/api/v1/cases?limit=200&platform=youtube').expect(200)).body.data as { id: string; customer: { handle: string }; outboundCount: number }[];
+    const cases = (await admin().get('/api/v1/cases?limit=200&platform=youtube').expect(200)).body.data as {
+      id: string;
+      customer: { handle: string };
+      outboundCount: number;
+    }[];
     const bob = cases.find((c) => c.customer.handle === 'bob')!;
     expect(bob).toMatchObject({ outboundCount: 0 });
     const text = 'Hi Bob, tap Savings > Open account in the app.';
@@ -100,9 +168,16 @@ describe('Collection from YouTube', () => {
 
     // a comment YouTube no longer has: its message, as a 404
     const ana = cases.find((c) => c.customer.handle === 'ana')!;
-    yt.failNext('comments.insert', { status: 404, reason: 'parentCommentNotFound', message: 'The specified parent comment could not be found.', domain: 'youtube.comment' });
+    yt.failNext('comments.insert', {
+      status: 404,
+      reason: 'parentCommentNotFound',
+      message: 'The specified parent comment could not be found.',
+      domain: 'youtube.comment',
+    });
     const refused = await admin().post(`/api/v1/cases/${ana.id}/replies`).send({ text: 'Hi again', send: true }).expect(404);
-    expect(refused.body.message).toMatch(/^YouTube refused the reply: The specified parent comment could not be found\. \(parentCommentNotFound\)/);
+    expect(refused.body.message).toMatch(
+      /^YouTube refused the reply: The specified parent comment could not be found\. \(parentCommentNotFound\)/,
+    );
     // the cached access token served the second call
     expect(asked('token')).toHaveLength(1);
   });

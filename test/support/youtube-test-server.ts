@@ -1,4 +1,9 @@
-import { YOUTUBE_EMULATOR_API_KEY, YOUTUBE_EMULATOR_CLIENT, YouTubeEmulator, type YouTubeEmulatorOptions } from '../../src/demo/networks/youtube/youtube-emulator';
+import {
+  YOUTUBE_EMULATOR_API_KEY,
+  YOUTUBE_EMULATOR_CLIENT,
+  YouTubeEmulator,
+  type YouTubeEmulatorOptions,
+} from '../../src/demo/networks/youtube/youtube-emulator';
 
 export { YouTubeEmulator as YouTubeTestServer } from '../../src/demo/networks/youtube/youtube-emulator';
 export type { YouTubeFault, YouTubeRequest as YouTubeTestRequest } from '../../src/demo/networks/youtube/youtube-emulator';

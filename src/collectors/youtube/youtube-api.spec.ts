@@ -1,14 +1,28 @@
 import { NetworkApiError } from '../network-error';
 import { classifyYouTubeError, youtubeErrorOf, YouTubeApiError } from './youtube-api';
 
-const googleBody = (code: number, reason: string, message: string, domain = 'youtube.quota') => JSON.stringify({ error: { code, message, errors: [{ message, domain, reason }] } });
+const googleBody = (code: number, reason: string, message: string, domain = 'youtube.quota') =>
+  JSON.stringify({ error: { code, message, errors: [{ message, domain, reason }] } });
 
 describe('YouTube API errors', () => {
   it('reads Google’s error body: the first reason and the message without its HTML', () => {
-    const err = youtubeErrorOf(403, googleBody(403, 'quotaExceeded', 'The request cannot be completed because you have exceeded your <a href="/youtube/v3/getting-started#quota">quota</a>.'));
-    expect(err).toMatchObject({ status: 403, reason: 'quotaExceeded', detail: 'The request cannot be completed because you have exceeded your quota.' });
+    const err = youtubeErrorOf(
+      403,
+      googleBody(
+        403,
+        'quotaExceeded',
+        'The request cannot be completed because you have exceeded your <a href="/youtube/v3/getting-started#quota">quota</a>.',
+      ),
+    );
+    expect(err).toMatchObject({
+      status: 403,
+      reason: 'quotaExceeded',
+      detail: 'The request cannot be completed because you have exceeded your quota.',
+    });
     expect(err.quotaExceeded).toBe(true);
-    expect(youtubeErrorOf(400, googleBody(400, 'keyInvalid', 'API key not valid. Please pass a valid API key.', 'global')).message).toBe('answered 400 keyInvalid: API key not valid. Please pass a valid API key.');
+    expect(youtubeErrorOf(400, googleBody(400, 'keyInvalid', 'API key not valid. Please pass a valid API key.', 'global')).message).toBe(
+      'answered 400 keyInvalid: API key not valid. Please pass a valid API key.',
+    );
   });
 
   it('names a body that is not Google’s JSON', () => {

@@ -40,7 +40,7 @@ export class YouTubeApiError extends Error {
 
 /** Google's error body → a YouTubeApiError (an HTML page or cut text is named as such). */
 export function youtubeErrorOf(status: number, text: string): YouTubeApiError {
-  let body: GoogleErrorBody | null = null;
+  let body: GoogleErrorBody | null;
   try {
     body = JSON.parse(text) as GoogleErrorBody;
   } catch {
@@ -56,7 +56,8 @@ export function youtubeErrorOf(status: number, text: string): YouTubeApiError {
 export function classifyYouTubeError(err: unknown): FailureKind {
   if (err instanceof YouTubeApiError) {
     if (err.quotaExceeded) return 'fatal';
-    if (err.status === 429 || err.reason === 'rateLimitExceeded' || err.reason === 'userRateLimitExceeded') return { rateLimitedUntil: null };
+    if (err.status === 429 || err.reason === 'rateLimitExceeded' || err.reason === 'userRateLimitExceeded')
+      return { rateLimitedUntil: null };
     return err.status >= 500 ? 'transient' : 'fatal';
   }
   if (err instanceof NetworkApiError) return err.transient ? 'transient' : 'fatal';
@@ -135,7 +136,11 @@ export class YouTubeApi {
   /** An access token for the brand channel, from the refresh token; cached until a minute before it expires. */
   async accessToken(): Promise<string> {
     const target = this.target();
-    if (!target.oauth) throw new ReplyRefusedError('YouTube replies need the brand channel’s OAuth grant: set YOUTUBE_OAUTH_CLIENT_ID, YOUTUBE_OAUTH_CLIENT_SECRET and YOUTUBE_OAUTH_REFRESH_TOKEN', 403);
+    if (!target.oauth)
+      throw new ReplyRefusedError(
+        'YouTube replies need the brand channel’s OAuth grant: set YOUTUBE_OAUTH_CLIENT_ID, YOUTUBE_OAUTH_CLIENT_SECRET and YOUTUBE_OAUTH_REFRESH_TOKEN',
+        403,
+      );
     if (this.token && this.token.target === target && this.token.expiresAt > Date.now() + 60_000) return this.token.accessToken;
     const { tokenUrl, clientId, clientSecret, refreshToken } = target.oauth;
     let res: Response;
@@ -143,13 +148,23 @@ export class YouTubeApi {
       res = await fetch(tokenUrl, {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-        body: new URLSearchParams({ grant_type: 'refresh_token', client_id: clientId, client_secret: clientSecret, refresh_token: refreshToken }),
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          client_id: clientId,
+          client_secret: clientSecret,
+          refresh_token: refreshToken,
+        }),
         signal: AbortSignal.timeout(15_000),
       });
     } catch (err) {
       throw new ReplyNotSentError(`Google's token endpoint could not be reached: ${(err as Error).message}`, true);
     }
-    const body = (await res.json().catch(() => null)) as { access_token?: string; expires_in?: number; error?: string; error_description?: string } | null;
+    const body = (await res.json().catch(() => null)) as {
+      access_token?: string;
+      expires_in?: number;
+      error?: string;
+      error_description?: string;
+    } | null;
     if (!res.ok || !body?.access_token) {
       const why = body?.error ? `${body.error}${body.error_description ? `: ${body.error_description}` : ''}` : `HTTP ${res.status}`;
       this.logger.warn({ status: res.status, error: body?.error }, 'Google refused to refresh the YouTube access token');
@@ -191,7 +206,8 @@ export class YouTubeApi {
       throw new ReplyRefusedError(`YouTube refused the reply: ${err.detail} (quotaExceeded)`, 429);
     }
     if (res.status >= 500) throw new ReplyNotSentError(`YouTube did not confirm the reply: ${err.message}`, false);
-    const status = res.status === 404 ? 404 : res.status === 403 || res.status === 401 ? 403 : res.status === 429 ? 429 : res.status === 400 ? 400 : 422;
+    const status =
+      res.status === 404 ? 404 : res.status === 403 || res.status === 401 ? 403 : res.status === 429 ? 429 : res.status === 400 ? 400 : 422;
     throw new ReplyRefusedError(`YouTube refused the reply: ${err.detail}${err.reason ? ` (${err.reason})` : ''}`, status);
   }
 }

@@ -89,11 +89,13 @@ export function parseVideos(raw: readonly unknown[]): { videos: YouTubeVideo[]; 
 export const videoUrl = (id: string) => `https://www.youtube.com/watch?v=${id}`;
 export const commentUrl = (videoId: string, commentId: string) => `https://www.youtube.com/watch?v=${videoId}&lc=${commentId}`;
 
-const lang = (v: string | undefined) => (v && /^[a-z]{2,3}(-|$)/i.test(v) ? v.slice(0, v.indexOf('-') > 0 ? v.indexOf('-') : undefined).toLowerCase() : null);
+const lang = (v: string | undefined) =>
+  v && /^[a-z]{2,3}(-|$)/i.test(v) ? v.slice(0, v.indexOf('-') > 0 ? v.indexOf('-') : undefined).toLowerCase() : null;
 
 export const videoText = (v: YouTubeVideo) => [v.snippet.title, v.snippet.description].filter(Boolean).join('\n').trim();
 /** The comment as written (`textOriginal`, which the API returns to anyone for public comments), else the displayed text. */
-export const commentText = (c: YouTubeComment) => (c.snippet.textOriginal ?? c.snippet.textDisplay.replace(/<br\s*\/?>/g, '\n').replace(/<[^>]+>/g, '')).trim();
+export const commentText = (c: YouTubeComment) =>
+  (c.snippet.textOriginal ?? c.snippet.textDisplay.replace(/<br\s*\/?>/g, '\n').replace(/<[^>]+>/g, '')).trim();
 
 /** A video's counts: likes, comments, views; YouTube exposes no share count. */
 export function videoMetrics(v: YouTubeVideo): PostMetrics {
@@ -129,7 +131,11 @@ export function videoMentionsOf(videos: YouTubeVideo[], ownedIds: ReadonlySet<st
       text: videoText(v),
       createdAt: new Date(v.snippet.publishedAt),
       url: videoUrl(v.id),
-      author: { externalId: v.snippet.channelId, handle: v.snippet.channelTitle ?? v.snippet.channelId, name: v.snippet.channelTitle ?? null },
+      author: {
+        externalId: v.snippet.channelId,
+        handle: v.snippet.channelTitle ?? v.snippet.channelId,
+        name: v.snippet.channelTitle ?? null,
+      },
       platformLang: lang(v.snippet.defaultLanguage ?? v.snippet.defaultAudioLanguage),
       conversationId: v.id,
       inReplyToExternalId: null,
@@ -161,11 +167,24 @@ export function threadItems(
     for (const c of all) {
       const isTop = c.id === top.id;
       const author = c.snippet.authorChannelId.value;
-      const base = { platform: 'youtube' as const, externalId: c.id, text: commentText(c), createdAt: new Date(c.snippet.publishedAt), url: commentUrl(videoId, c.id) };
+      const base = {
+        platform: 'youtube' as const,
+        externalId: c.id,
+        text: commentText(c),
+        createdAt: new Date(c.snippet.publishedAt),
+        url: commentUrl(videoId, c.id),
+      };
       if (author === channel.externalId) {
         // the brand's own top-level comment (a pinned note) is neither a mention nor a reply
         if (!isTop && top.snippet.authorChannelId.value !== channel.externalId)
-          out.replies.push({ ...base, accountExternalId: channel.externalId, accountHandle: channel.handle, inReplyToExternalId: top.id, inReplyToUserId: top.snippet.authorChannelId.value, conversationId: t.id });
+          out.replies.push({
+            ...base,
+            accountExternalId: channel.externalId,
+            accountHandle: channel.handle,
+            inReplyToExternalId: top.id,
+            inReplyToUserId: top.snippet.authorChannelId.value,
+            conversationId: t.id,
+          });
         continue;
       }
       out.mentions.push({

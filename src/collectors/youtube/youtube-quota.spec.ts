@@ -1,6 +1,13 @@
 import { Connection, createConnection, Model } from 'mongoose';
 import { EmbeddedMongoServer } from '../../embedded-mongo';
-import { nextPacificMidnight, pacificDay, YouTubeQuota, YouTubeQuotaDay, YouTubeQuotaDaySchema, YouTubeQuotaPausedError } from './youtube-quota';
+import {
+  nextPacificMidnight,
+  pacificDay,
+  YouTubeQuota,
+  YouTubeQuotaDay,
+  YouTubeQuotaDaySchema,
+  YouTubeQuotaPausedError,
+} from './youtube-quota';
 
 describe('the YouTube quota day', () => {
   it('ends at midnight Pacific time: 08:00 UTC in winter (PST), 07:00 UTC in summer (PDT)', () => {

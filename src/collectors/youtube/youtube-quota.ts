@@ -112,8 +112,12 @@ export class YouTubeQuota implements OnModuleInit {
       }
     }
     this.last = { day, units: current.units, exhaustedUntil: current.exhaustedUntil, reason: current.reason };
-    if (current.exhaustedUntil) throw new YouTubeQuotaPausedError(current.exhaustedUntil, current.reason ?? 'YouTube answered quotaExceeded');
-    throw new YouTubeQuotaPausedError(until, `${current.units} of YOUTUBE_DAILY_QUOTA's ${limit} units spent today, the next call needs ${cost}`);
+    if (current.exhaustedUntil)
+      throw new YouTubeQuotaPausedError(current.exhaustedUntil, current.reason ?? 'YouTube answered quotaExceeded');
+    throw new YouTubeQuotaPausedError(
+      until,
+      `${current.units} of YOUTUBE_DAILY_QUOTA's ${limit} units spent today, the next call needs ${cost}`,
+    );
   }
 
   /** YouTube answered `403 quotaExceeded`: no call until midnight Pacific. */

@@ -2,7 +2,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SETTINGS, type Settings } from '../../config/settings';
 import { termsToSearch, topicMatcher } from '../../topics/query';
 import { emptyBatch, type PublicMetrics, type RejectedItem } from '../collected';
-import { ReplyRefusedError, type CollectContext, type Collector, type MetricsLookup, type OutgoingReply, type SentReply } from '../collector';
+import {
+  ReplyRefusedError,
+  type CollectContext,
+  type Collector,
+  type MetricsLookup,
+  type OutgoingReply,
+  type SentReply,
+} from '../collector';
 import { NetworkApiError } from '../network-error';
 import { resolveOwnedAccounts, type OwnedAccountRef } from '../owned-accounts';
 import { parseEach, rejectedOf } from '../payload-items';
@@ -88,7 +95,10 @@ export class YouTubeCollector implements Collector {
     }
     const quota = await this.api.quota.status(this.api.target().dailyQuota);
     if (quota.pausedUntil) {
-      this.logger.warn({ topicId: ctx.topic.id, pausedUntil: quota.pausedUntil, reason: quota.reason }, 'YouTube collection is paused for the quota day');
+      this.logger.warn(
+        { topicId: ctx.topic.id, pausedUntil: quota.pausedUntil, reason: quota.reason },
+        'YouTube collection is paused for the quota day',
+      );
       return;
     }
     try {
@@ -96,14 +106,20 @@ export class YouTubeCollector implements Collector {
     } catch (err) {
       if (!(err instanceof YouTubeQuotaPausedError)) throw err;
       // pages stored so far keep their cursors; the rest waits for the next quota day
-      this.logger.warn({ topicId: ctx.topic.id, pausedUntil: err.until, reason: err.reason }, 'YouTube quota reached; collection paused until midnight Pacific');
+      this.logger.warn(
+        { topicId: ctx.topic.id, pausedUntil: err.until, reason: err.reason },
+        'YouTube quota reached; collection paused until midnight Pacific',
+      );
     }
   }
 
   private hooks(ctx: CollectContext, stream: string): CallHooks {
     return {
       waiting: async (reason, { waitMs, attempt, err }) => {
-        this.logger.warn({ topicId: ctx.topic.id, stream, reason, attempt, waitMs, err: (err as Error).message }, 'YouTube request failed; waiting to retry');
+        this.logger.warn(
+          { topicId: ctx.topic.id, stream, reason, attempt, waitMs, err: (err as Error).message },
+          'YouTube request failed; waiting to retry',
+        );
         await ctx.heartbeat();
       },
     };
@@ -128,11 +144,19 @@ export class YouTubeCollector implements Collector {
       const stream = 'youtube:search';
       const q = terms.join('|');
       await this.drain(ctx, stream, cutoff, async (token, boundary) => {
-        const page = await this.api.get<ListResponse>('search', { part: 'snippet', q, type: 'video', order: 'date', publishedAfter: boundary, maxResults: PAGE, pageToken: token }, this.hooks(ctx, stream));
+        const page = await this.api.get<ListResponse>(
+          'search',
+          { part: 'snippet', q, type: 'video', order: 'date', publishedAfter: boundary, maxResults: PAGE, pageToken: token },
+          this.hooks(ctx, stream),
+        );
         const { items, skipped } = parseEach(searchResultSchema, page.items ?? [], 'searchResult', 'etag');
-        const ids = items.filter((r) => !ownedIds.has(r.snippet.channelId) && Date.parse(r.snippet.publishedAt) > Date.parse(boundary)).map((r) => r.id.videoId);
+        const ids = items
+          .filter((r) => !ownedIds.has(r.snippet.channelId) && Date.parse(r.snippet.publishedAt) > Date.parse(boundary))
+          .map((r) => r.id.videoId);
         const { videos, rejected } = await this.videos(ctx, stream, ids);
-        const mentions = videoMentionsOf(videos.filter(matches), ownedIds).filter((m) => !langs.size || !m.platformLang || langs.has(m.platformLang));
+        const mentions = videoMentionsOf(videos.filter(matches), ownedIds).filter(
+          (m) => !langs.size || !m.platformLang || langs.has(m.platformLang),
+        );
         await ctx.store({ ...emptyBatch(), stream, mentions, rejected: [...rejectedOf('youtube', skipped), ...rejected] });
         const newest = videos.reduce<string | null>((n, v) => later(n, v.snippet.publishedAt), null);
         return { newest, done: false, next: page.nextPageToken ?? null };
@@ -156,7 +180,11 @@ export class YouTubeCollector implements Collector {
         return null;
       }
       const parsed = channelSchema.safeParse(raw);
-      if (!parsed.success) throw new NetworkApiError('youtube', `answered a channel for ${handle} without ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+      if (!parsed.success)
+        throw new NetworkApiError(
+          'youtube',
+          `answered a channel for ${handle} without ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`,
+        );
       const channel = parsed.data;
       uploads.set(channel.id, channel.contentDetails.relatedPlaylists.uploads);
       return { externalId: channel.id, handle, snapshot: snapshotOf(channel, handle, new Date()) };
@@ -168,13 +196,30 @@ export class YouTubeCollector implements Collector {
   private uploads(ctx: CollectContext, channel: OwnedAccountRef & { uploads: string }, cutoff: string) {
     const stream = `youtube:uploads:${channel.externalId}`;
     return this.drain(ctx, stream, cutoff, async (token, boundary) => {
-      const page = await this.api.get<ListResponse>('playlistItems', { part: 'contentDetails,snippet', playlistId: channel.uploads, maxResults: PAGE, pageToken: token }, this.hooks(ctx, stream));
+      const page = await this.api.get<ListResponse>(
+        'playlistItems',
+        { part: 'contentDetails,snippet', playlistId: channel.uploads, maxResults: PAGE, pageToken: token },
+        this.hooks(ctx, stream),
+      );
       const { items, skipped } = parseEach(playlistItemSchema, page.items ?? [], 'playlistItem');
       const publishedAt = (i: (typeof items)[number]) => i.contentDetails.videoPublishedAt ?? i.snippet?.publishedAt ?? '';
       const fresh = items.filter((i) => Date.parse(publishedAt(i)) > Date.parse(boundary));
-      const { videos, rejected } = await this.videos(ctx, stream, fresh.map((i) => i.contentDetails.videoId));
-      await ctx.store({ ...emptyBatch(), stream, posts: postsOf(videos, channel), rejected: [...rejectedOf('youtube', skipped), ...rejected] });
-      return { newest: videos.reduce<string | null>((n, v) => later(n, v.snippet.publishedAt), null), done: fresh.length < items.length, next: page.nextPageToken ?? null };
+      const { videos, rejected } = await this.videos(
+        ctx,
+        stream,
+        fresh.map((i) => i.contentDetails.videoId),
+      );
+      await ctx.store({
+        ...emptyBatch(),
+        stream,
+        posts: postsOf(videos, channel),
+        rejected: [...rejectedOf('youtube', skipped), ...rejected],
+      });
+      return {
+        newest: videos.reduce<string | null>((n, v) => later(n, v.snippet.publishedAt), null),
+        done: fresh.length < items.length,
+        next: page.nextPageToken ?? null,
+      };
     });
   }
 
@@ -185,7 +230,14 @@ export class YouTubeCollector implements Collector {
       const since = firstRun ? Date.parse(boundary) : Date.parse(boundary) - REPLY_OVERLAP_MS;
       const page = await this.api.get<ListResponse>(
         'commentThreads',
-        { part: 'snippet,replies', allThreadsRelatedToChannelId: channel.externalId, order: 'time', maxResults: COMMENT_PAGE, textFormat: 'plainText', pageToken: token },
+        {
+          part: 'snippet,replies',
+          allThreadsRelatedToChannelId: channel.externalId,
+          order: 'time',
+          maxResults: COMMENT_PAGE,
+          textFormat: 'plainText',
+          pageToken: token,
+        },
         this.hooks(ctx, stream),
       );
       const { threads, skipped } = parseThreads(page.items ?? []);
@@ -198,7 +250,11 @@ export class YouTubeCollector implements Collector {
         const all: YouTubeComment[] = [];
         let next: string | undefined;
         do {
-          const replies = await this.api.get<ListResponse>('comments', { part: 'snippet', parentId: t.snippet.topLevelComment.id, maxResults: COMMENT_PAGE, textFormat: 'plainText', pageToken: next }, this.hooks(ctx, stream));
+          const replies = await this.api.get<ListResponse>(
+            'comments',
+            { part: 'snippet', parentId: t.snippet.topLevelComment.id, maxResults: COMMENT_PAGE, textFormat: 'plainText', pageToken: next },
+            this.hooks(ctx, stream),
+          );
           const parsed = parseEach(commentSchema, replies.items ?? [], 'comment');
           all.push(...parsed.items);
           rejected.push(...rejectedOf('youtube', parsed.skipped));
@@ -214,11 +270,19 @@ export class YouTubeCollector implements Collector {
   }
 
   /** videos.list (statistics, snippet) for up to 50 ids; malformed ones set aside. */
-  private async videos(ctx: CollectContext | null, stream: string, ids: string[]): Promise<{ videos: YouTubeVideo[]; rejected: RejectedItem[] }> {
+  private async videos(
+    ctx: CollectContext | null,
+    stream: string,
+    ids: string[],
+  ): Promise<{ videos: YouTubeVideo[]; rejected: RejectedItem[] }> {
     const videos: YouTubeVideo[] = [];
     const rejected: RejectedItem[] = [];
     for (let i = 0; i < ids.length; i += PAGE) {
-      const page = await this.api.get<ListResponse>('videos', { part: 'snippet,statistics', id: ids.slice(i, i + PAGE).join(','), maxResults: PAGE }, ctx ? this.hooks(ctx, stream) : {});
+      const page = await this.api.get<ListResponse>(
+        'videos',
+        { part: 'snippet,statistics', id: ids.slice(i, i + PAGE).join(','), maxResults: PAGE },
+        ctx ? this.hooks(ctx, stream) : {},
+      );
       const parsed = parseVideos(page.items ?? []);
       videos.push(...parsed.videos);
       rejected.push(...rejectedOf('youtube', parsed.skipped));
@@ -232,7 +296,12 @@ export class YouTubeCollector implements Collector {
    * After each stored page the cursor records the next page token and the newest time read;
    * `sinceId` moves only when the whole stream is stored.
    */
-  private async drain(ctx: CollectContext, stream: string, cutoff: string, readPage: (token: string | undefined, boundary: string, firstRun: boolean) => Promise<PageResult>): Promise<void> {
+  private async drain(
+    ctx: CollectContext,
+    stream: string,
+    cutoff: string,
+    readPage: (token: string | undefined, boundary: string, firstRun: boolean) => Promise<PageResult>,
+  ): Promise<void> {
     const state = await ctx.cursor(stream);
     const boundary = state.sinceId ?? cutoff;
     let token = state.pending?.untilId;
@@ -254,7 +323,8 @@ export class YouTubeCollector implements Collector {
    */
   async sendReply(reply: OutgoingReply): Promise<SentReply> {
     const target = reply.inReplyToExternalId;
-    if (/^[\w-]{11}$/.test(target)) throw new ReplyRefusedError('YouTube: a video is answered with a comment on it, not from the inbox; reply to a comment instead', 422);
+    if (/^[\w-]{11}$/.test(target))
+      throw new ReplyRefusedError('YouTube: a video is answered with a comment on it, not from the inbox; reply to a comment instead', 422);
     const parentId = target.split('.')[0];
     const created = commentSchema.safeParse(await this.api.insertReply(parentId, reply.text));
     if (!created.success) throw new NetworkApiError('youtube', 'answered comments.insert without the comment it created');

@@ -16,7 +16,11 @@ import { EmulatorHttpServer, FaultQueue, readBody, sendJson, type TlsKeyPair } f
  */
 
 export const YOUTUBE_EMULATOR_API_KEY = 'AIzaSy-test-youtube-key-0000000000000';
-export const YOUTUBE_EMULATOR_CLIENT = { clientId: 'ouvidor-test.apps.googleusercontent.com', clientSecret: 'test-client-secret', refreshToken: '1//test-refresh-token' };
+export const YOUTUBE_EMULATOR_CLIENT = {
+  clientId: 'ouvidor-test.apps.googleusercontent.com',
+  clientSecret: 'test-client-secret',
+  refreshToken: '1//test-refresh-token',
+};
 
 export interface YouTubeChannelInput {
   id: string;
@@ -63,10 +67,22 @@ export interface YouTubeEmulatorOptions {
   dailyQuota?: number;
 }
 
-const COSTS: Record<YouTubeRoute, number> = { channels: 1, playlistItems: 1, videos: 1, commentThreads: 1, comments: 1, search: 100, 'comments.insert': 50, token: 0 };
-const QUOTA_MESSAGE = 'The request cannot be completed because you have exceeded your <a href="/youtube/v3/getting-started#quota">quota</a>.';
+const COSTS: Record<YouTubeRoute, number> = {
+  channels: 1,
+  playlistItems: 1,
+  videos: 1,
+  commentThreads: 1,
+  comments: 1,
+  search: 100,
+  'comments.insert': 50,
+  token: 0,
+};
+const QUOTA_MESSAGE =
+  'The request cannot be completed because you have exceeded your <a href="/youtube/v3/getting-started#quota">quota</a>.';
 
-const googleError = (status: number, reason: string, message: string, domain = 'youtube.api') => ({ error: { code: status, message, errors: [{ message, domain, reason }] } });
+const googleError = (status: number, reason: string, message: string, domain = 'youtube.api') => ({
+  error: { code: status, message, errors: [{ message, domain, reason }] },
+});
 
 class Failure extends Error {
   constructor(
@@ -101,7 +117,10 @@ export class YouTubeEmulator {
 
   constructor(options: YouTubeEmulatorOptions = {}) {
     this.dailyQuota = options.dailyQuota ?? 10_000;
-    this.http = new EmulatorHttpServer((req, res) => this.handle(req, res), { tls: options.tls, internalErrorBody: googleError(500, 'backendError', 'Backend Error') });
+    this.http = new EmulatorHttpServer((req, res) => this.handle(req, res), {
+      tls: options.tls,
+      internalErrorBody: googleError(500, 'backendError', 'Backend Error'),
+    });
   }
 
   async start(): Promise<{ baseUrl: string; apiUrl: string; tokenUrl: string }> {
@@ -137,7 +156,9 @@ export class YouTubeEmulator {
 
   /** Comments written through comments.insert. */
   inserted(): YouTubeCommentInput[] {
-    return [...this.comments.values()].filter((c) => c.id.includes('.') && c.authorChannelId === this.grantChannelId && c.id.split('.')[1].startsWith('ins'));
+    return [...this.comments.values()].filter(
+      (c) => c.id.includes('.') && c.authorChannelId === this.grantChannelId && c.id.split('.')[1].startsWith('ins'),
+    );
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -152,12 +173,15 @@ export class YouTubeEmulator {
       this.requests.push({ route, params, body });
       if (route === 'comments.insert') this.authorizeBearer(req);
       else if (!params.key) throw new Failure(403, googleError(403, 'forbidden', 'The request is missing a valid API key.', 'global'));
-      else if (params.key !== YOUTUBE_EMULATOR_API_KEY) throw new Failure(400, googleError(400, 'keyInvalid', 'API key not valid. Please pass a valid API key.', 'global'));
+      else if (params.key !== YOUTUBE_EMULATOR_API_KEY)
+        throw new Failure(400, googleError(400, 'keyInvalid', 'API key not valid. Please pass a valid API key.', 'global'));
       const fault = this.faults.take(route);
       if (fault) throw new Failure(fault.status, googleError(fault.status, fault.reason, fault.message, fault.domain));
-      if (this.unitsUsed + COSTS[route] > this.dailyQuota) throw new Failure(403, googleError(403, 'quotaExceeded', QUOTA_MESSAGE, 'youtube.quota'));
+      if (this.unitsUsed + COSTS[route] > this.dailyQuota)
+        throw new Failure(403, googleError(403, 'quotaExceeded', QUOTA_MESSAGE, 'youtube.quota'));
       this.unitsUsed += COSTS[route];
-      if (!params.part && route !== 'comments.insert') throw new Failure(400, googleError(400, 'required', "Required parameter: part", 'global'));
+      if (!params.part && route !== 'comments.insert')
+        throw new Failure(400, googleError(400, 'required', 'Required parameter: part', 'global'));
       sendJson(res, 200, this.answer(route, params, body));
     } catch (err) {
       if (err instanceof Failure) return sendJson(res, err.status, err.body);
@@ -169,13 +193,18 @@ export class YouTubeEmulator {
   private async token(req: IncomingMessage): Promise<[number, unknown]> {
     const form = new URLSearchParams(await readBody(req));
     this.requests.push({ route: 'token', params: { grant_type: form.get('grant_type') ?? '' } });
-    if (form.get('grant_type') !== 'refresh_token') return [400, { error: 'unsupported_grant_type', error_description: 'Invalid grant_type: ' + (form.get('grant_type') ?? '') }];
+    if (form.get('grant_type') !== 'refresh_token')
+      return [400, { error: 'unsupported_grant_type', error_description: 'Invalid grant_type: ' + (form.get('grant_type') ?? '') }];
     if (form.get('client_id') !== YOUTUBE_EMULATOR_CLIENT.clientId || form.get('client_secret') !== YOUTUBE_EMULATOR_CLIENT.clientSecret)
       return [401, { error: 'invalid_client', error_description: 'The OAuth client was not found.' }];
-    if (form.get('refresh_token') !== YOUTUBE_EMULATOR_CLIENT.refreshToken) return [400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' }];
+    if (form.get('refresh_token') !== YOUTUBE_EMULATOR_CLIENT.refreshToken)
+      return [400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' }];
     const accessToken = `ya29.${randomBytes(24).toString('base64url')}`;
     this.accessTokens.set(accessToken, Date.now() + 3599_000);
-    return [200, { access_token: accessToken, expires_in: 3599, scope: 'https://www.googleapis.com/auth/youtube.force-ssl', token_type: 'Bearer' }];
+    return [
+      200,
+      { access_token: accessToken, expires_in: 3599, scope: 'https://www.googleapis.com/auth/youtube.force-ssl', token_type: 'Bearer' },
+    ];
   }
 
   private authorizeBearer(req: IncomingMessage): void {
@@ -183,7 +212,15 @@ export class YouTubeEmulator {
     const expires = bearer ? this.accessTokens.get(bearer) : undefined;
     if (!expires || expires < Date.now())
       throw new Failure(401, {
-        error: { code: 401, message: 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.', errors: [{ message: 'Invalid Credentials', domain: 'global', reason: 'authError', location: 'Authorization', locationType: 'header' }], status: 'UNAUTHENTICATED' },
+        error: {
+          code: 401,
+          message:
+            'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
+          errors: [
+            { message: 'Invalid Credentials', domain: 'global', reason: 'authError', location: 'Authorization', locationType: 'header' },
+          ],
+          status: 'UNAUTHENTICATED',
+        },
       });
   }
 
@@ -204,7 +241,9 @@ export class YouTubeEmulator {
   private answer(route: YouTubeRoute, params: Record<string, string>, body: unknown): unknown {
     switch (route) {
       case 'channels': {
-        const handle = params.forHandle ? (params.forHandle.startsWith('@') ? params.forHandle : `@${params.forHandle}`).toLowerCase() : null;
+        const handle = params.forHandle
+          ? (params.forHandle.startsWith('@') ? params.forHandle : `@${params.forHandle}`).toLowerCase()
+          : null;
         const ids = params.id?.split(',') ?? [];
         const found = [...this.channels.values()].filter((c) => (handle ? c.handle.toLowerCase() === handle : ids.includes(c.id)));
         // no match: YouTube leaves `items` out
@@ -213,13 +252,31 @@ export class YouTubeEmulator {
       }
       case 'playlistItems': {
         const channel = [...this.channels.values()].find((c) => `UU${c.id.slice(2)}` === params.playlistId);
-        if (!channel) throw new Failure(404, googleError(404, 'playlistNotFound', 'The playlist identified with the request\'s <code>playlistId</code> parameter cannot be found.', 'youtube.playlistItem'));
+        if (!channel)
+          throw new Failure(
+            404,
+            googleError(
+              404,
+              'playlistNotFound',
+              "The playlist identified with the request's <code>playlistId</code> parameter cannot be found.",
+              'youtube.playlistItem',
+            ),
+          );
         const uploads = [...this.videos.values()].filter((v) => v.channelId === channel.id).sort((a, b) => +b.publishedAt - +a.publishedAt);
         return this.page('youtube#playlistItemListResponse', uploads, params, 50, (v) => ({
           kind: 'youtube#playlistItem',
           etag: etag(),
           id: Buffer.from(`${params.playlistId}.${v.id}`).toString('base64url'),
-          snippet: { publishedAt: v.publishedAt.toISOString(), channelId: v.channelId, title: v.title, description: v.description ?? '', playlistId: params.playlistId, resourceId: { kind: 'youtube#video', videoId: v.id }, videoOwnerChannelId: v.channelId, videoOwnerChannelTitle: channel.title },
+          snippet: {
+            publishedAt: v.publishedAt.toISOString(),
+            channelId: v.channelId,
+            title: v.title,
+            description: v.description ?? '',
+            playlistId: params.playlistId,
+            resourceId: { kind: 'youtube#video', videoId: v.id },
+            videoOwnerChannelId: v.channelId,
+            videoOwnerChannelTitle: channel.title,
+          },
           contentDetails: { videoId: v.id, videoPublishedAt: v.publishedAt.toISOString() },
         }));
       }
@@ -227,59 +284,176 @@ export class YouTubeEmulator {
         const ids = (params.id ?? '').split(',').filter(Boolean);
         if (ids.length > 50) throw new Failure(400, googleError(400, 'invalidParameter', 'The request specifies more than 50 ids.'));
         const found = ids.map((id) => this.videos.get(id)).filter((v): v is YouTubeVideoInput => !!v);
-        return { kind: 'youtube#videoListResponse', etag: etag(), pageInfo: { totalResults: found.length, resultsPerPage: found.length }, items: found.map((v) => this.video(v)) };
+        return {
+          kind: 'youtube#videoListResponse',
+          etag: etag(),
+          pageInfo: { totalResults: found.length, resultsPerPage: found.length },
+          items: found.map((v) => this.video(v)),
+        };
       }
       case 'commentThreads': {
         let videoIds: Set<string>;
-        if (params.allThreadsRelatedToChannelId) videoIds = new Set([...this.videos.values()].filter((v) => v.channelId === params.allThreadsRelatedToChannelId).map((v) => v.id));
+        if (params.allThreadsRelatedToChannelId)
+          videoIds = new Set([...this.videos.values()].filter((v) => v.channelId === params.allThreadsRelatedToChannelId).map((v) => v.id));
         else if (params.videoId) {
-          if (!this.videos.has(params.videoId)) throw new Failure(404, googleError(404, 'videoNotFound', 'The video identified by the <code><a href="/youtube/v3/docs/commentThreads/list#videoId">videoId</a></code> parameter could not be found.', 'youtube.commentThread'));
+          if (!this.videos.has(params.videoId))
+            throw new Failure(
+              404,
+              googleError(
+                404,
+                'videoNotFound',
+                'The video identified by the <code><a href="/youtube/v3/docs/commentThreads/list#videoId">videoId</a></code> parameter could not be found.',
+                'youtube.commentThread',
+              ),
+            );
           videoIds = new Set([params.videoId]);
-        } else throw new Failure(400, googleError(400, 'missingRequiredParameter', 'No filter selected. Expected one of: allThreadsRelatedToChannelId, id, videoId', 'youtube.parameter'));
-        const threads = [...this.comments.values()].filter((c) => !c.parentId && videoIds.has(c.videoId)).sort((a, b) => +b.publishedAt - +a.publishedAt);
+        } else
+          throw new Failure(
+            400,
+            googleError(
+              400,
+              'missingRequiredParameter',
+              'No filter selected. Expected one of: allThreadsRelatedToChannelId, id, videoId',
+              'youtube.parameter',
+            ),
+          );
+        const threads = [...this.comments.values()]
+          .filter((c) => !c.parentId && videoIds.has(c.videoId))
+          .sort((a, b) => +b.publishedAt - +a.publishedAt);
         return this.page('youtube#commentThreadListResponse', threads, params, 100, (t) => {
           const replies = this.repliesOf(t.id);
           return {
             kind: 'youtube#commentThread',
             etag: etag(),
             id: t.id,
-            snippet: { channelId: this.videos.get(t.videoId)?.channelId, videoId: t.videoId, topLevelComment: this.comment(t, params.textFormat), canReply: true, totalReplyCount: replies.length, isPublic: true },
-            ...(replies.length && (params.part ?? '').includes('replies') ? { replies: { comments: replies.slice(0, 5).map((r) => this.comment(r, params.textFormat)) } } : {}),
+            snippet: {
+              channelId: this.videos.get(t.videoId)?.channelId,
+              videoId: t.videoId,
+              topLevelComment: this.comment(t, params.textFormat),
+              canReply: true,
+              totalReplyCount: replies.length,
+              isPublic: true,
+            },
+            ...(replies.length && (params.part ?? '').includes('replies')
+              ? { replies: { comments: replies.slice(0, 5).map((r) => this.comment(r, params.textFormat)) } }
+              : {}),
           };
         });
       }
       case 'comments': {
-        if (!params.parentId && !params.id) throw new Failure(400, googleError(400, 'missingRequiredParameter', 'No filter selected. Expected one of: id, parentId', 'youtube.parameter'));
-        const found = params.parentId ? this.repliesOf(params.parentId) : (params.id ?? '').split(',').map((id) => this.comments.get(id)).filter((c): c is YouTubeCommentInput => !!c);
+        if (!params.parentId && !params.id)
+          throw new Failure(
+            400,
+            googleError(400, 'missingRequiredParameter', 'No filter selected. Expected one of: id, parentId', 'youtube.parameter'),
+          );
+        const found = params.parentId
+          ? this.repliesOf(params.parentId)
+          : (params.id ?? '')
+              .split(',')
+              .map((id) => this.comments.get(id))
+              .filter((c): c is YouTubeCommentInput => !!c);
         return this.page('youtube#commentListResponse', found, params, 100, (c) => this.comment(c, params.textFormat));
       }
       case 'search': {
-        if (params.type !== 'video') throw new Failure(400, googleError(400, 'invalidSearchFilter', 'This emulator answers search.list with type=video only.', 'youtube.search'));
+        if (params.type !== 'video')
+          throw new Failure(
+            400,
+            googleError(400, 'invalidSearchFilter', 'This emulator answers search.list with type=video only.', 'youtube.search'),
+          );
         const after = params.publishedAfter ? Date.parse(params.publishedAfter) : -Infinity;
-        if (Number.isNaN(after)) throw new Failure(400, googleError(400, 'invalidPublishedAfterTime', 'The request specifies an invalid publishedAfter time.', 'youtube.search'));
-        const alternatives = (params.q ?? '').split('|').map((a) => a.replace(/"/g, '').trim().toLowerCase()).filter(Boolean);
+        if (Number.isNaN(after))
+          throw new Failure(
+            400,
+            googleError(400, 'invalidPublishedAfterTime', 'The request specifies an invalid publishedAfter time.', 'youtube.search'),
+          );
+        const alternatives = (params.q ?? '')
+          .split('|')
+          .map((a) => a.replace(/"/g, '').trim().toLowerCase())
+          .filter(Boolean);
         const found = [...this.videos.values()]
-          .filter((v) => +v.publishedAt > after && (!alternatives.length || alternatives.some((a) => `${v.title}\n${v.description ?? ''}\n${(v.tags ?? []).join(' ')}`.toLowerCase().includes(a.replace(/^#/, '')))))
+          .filter(
+            (v) =>
+              +v.publishedAt > after &&
+              (!alternatives.length ||
+                alternatives.some((a) =>
+                  `${v.title}\n${v.description ?? ''}\n${(v.tags ?? []).join(' ')}`.toLowerCase().includes(a.replace(/^#/, '')),
+                )),
+          )
           .sort((a, b) => +b.publishedAt - +a.publishedAt);
         return {
           ...this.page('youtube#searchListResponse', found, params, 50, (v) => ({
             kind: 'youtube#searchResult',
             etag: etag(),
             id: { kind: 'youtube#video', videoId: v.id },
-            snippet: { publishedAt: v.publishedAt.toISOString(), channelId: v.channelId, title: v.title, description: (v.description ?? '').slice(0, 160), channelTitle: this.channels.get(v.channelId)?.title ?? '', liveBroadcastContent: 'none', publishTime: v.publishedAt.toISOString() },
+            snippet: {
+              publishedAt: v.publishedAt.toISOString(),
+              channelId: v.channelId,
+              title: v.title,
+              description: (v.description ?? '').slice(0, 160),
+              channelTitle: this.channels.get(v.channelId)?.title ?? '',
+              liveBroadcastContent: 'none',
+              publishTime: v.publishedAt.toISOString(),
+            },
           })),
           regionCode: 'US',
         };
       }
       case 'comments.insert': {
         const snippet = (body as { snippet?: { parentId?: string; textOriginal?: string } } | undefined)?.snippet;
-        if (!snippet?.parentId) throw new Failure(400, googleError(400, 'parentIdMissing', 'No parent ID specified. Make sure the comment is a reply to another comment and that the request body specifies a value for the <code>snippet.parentId</code> property.', 'youtube.comment'));
-        if (!snippet.textOriginal) throw new Failure(400, googleError(400, 'commentTextRequired', 'The comment resource that is being inserted must specify a value for the <code>snippet.textOriginal</code> property.', 'youtube.comment'));
-        if (snippet.textOriginal.length > 10_000) throw new Failure(400, googleError(400, 'commentTextTooLong', 'The comment resource that is being inserted contains too many characters in the <code>snippet.textOriginal</code> property.', 'youtube.comment'));
+        if (!snippet?.parentId)
+          throw new Failure(
+            400,
+            googleError(
+              400,
+              'parentIdMissing',
+              'No parent ID specified. Make sure the comment is a reply to another comment and that the request body specifies a value for the <code>snippet.parentId</code> property.',
+              'youtube.comment',
+            ),
+          );
+        if (!snippet.textOriginal)
+          throw new Failure(
+            400,
+            googleError(
+              400,
+              'commentTextRequired',
+              'The comment resource that is being inserted must specify a value for the <code>snippet.textOriginal</code> property.',
+              'youtube.comment',
+            ),
+          );
+        if (snippet.textOriginal.length > 10_000)
+          throw new Failure(
+            400,
+            googleError(
+              400,
+              'commentTextTooLong',
+              'The comment resource that is being inserted contains too many characters in the <code>snippet.textOriginal</code> property.',
+              'youtube.comment',
+            ),
+          );
         const parent = this.comments.get(snippet.parentId);
-        if (!parent || parent.parentId) throw new Failure(404, googleError(404, 'parentCommentNotFound', 'The specified parent comment could not be found. Check the value of the <code>snippet.parentId</code> property in the request body.', 'youtube.comment'));
-        if (!this.grantChannelId) throw new Failure(403, googleError(403, 'forbidden', 'The comment could not be created due to insufficient permissions.', 'youtube.comment'));
-        const created: YouTubeCommentInput = { id: `${parent.id}.ins${randomBytes(8).toString('base64url')}`, videoId: parent.videoId, authorChannelId: this.grantChannelId, text: snippet.textOriginal, publishedAt: new Date(), parentId: parent.id };
+        if (!parent || parent.parentId)
+          throw new Failure(
+            404,
+            googleError(
+              404,
+              'parentCommentNotFound',
+              'The specified parent comment could not be found. Check the value of the <code>snippet.parentId</code> property in the request body.',
+              'youtube.comment',
+            ),
+          );
+        if (!this.grantChannelId)
+          throw new Failure(
+            403,
+            googleError(403, 'forbidden', 'The comment could not be created due to insufficient permissions.', 'youtube.comment'),
+          );
+        const created: YouTubeCommentInput = {
+          id: `${parent.id}.ins${randomBytes(8).toString('base64url')}`,
+          videoId: parent.videoId,
+          authorChannelId: this.grantChannelId,
+          text: snippet.textOriginal,
+          publishedAt: new Date(),
+          parentId: parent.id,
+        };
         this.comments.set(created.id, created);
         return this.comment(created, 'plainText');
       }
@@ -300,7 +474,12 @@ export class YouTubeEmulator {
       id: c.id,
       snippet: { title: c.title, description: '', customUrl: c.handle.toLowerCase(), publishedAt: '2015-03-01T12:00:00Z' },
       contentDetails: { relatedPlaylists: { likes: '', uploads: `UU${c.id.slice(2)}` } },
-      statistics: { viewCount: String([...this.videos.values()].filter((v) => v.channelId === c.id).reduce((n, v) => n + v.views, 0)), subscriberCount: String(c.subscribers), hiddenSubscriberCount: false, videoCount: String([...this.videos.values()].filter((v) => v.channelId === c.id).length) },
+      statistics: {
+        viewCount: String([...this.videos.values()].filter((v) => v.channelId === c.id).reduce((n, v) => n + v.views, 0)),
+        subscriberCount: String(c.subscribers),
+        hiddenSubscriberCount: false,
+        videoCount: String([...this.videos.values()].filter((v) => v.channelId === c.id).length),
+      },
     };
   }
 
@@ -310,7 +489,17 @@ export class YouTubeEmulator {
       kind: 'youtube#video',
       etag: etag(),
       id: v.id,
-      snippet: { publishedAt: v.publishedAt.toISOString(), channelId: v.channelId, title: v.title, description: v.description ?? '', channelTitle: this.channels.get(v.channelId)?.title ?? '', tags: v.tags, categoryId: '22', liveBroadcastContent: 'none', defaultAudioLanguage: 'en' },
+      snippet: {
+        publishedAt: v.publishedAt.toISOString(),
+        channelId: v.channelId,
+        title: v.title,
+        description: v.description ?? '',
+        channelTitle: this.channels.get(v.channelId)?.title ?? '',
+        tags: v.tags,
+        categoryId: '22',
+        liveBroadcastContent: 'none',
+        defaultAudioLanguage: 'en',
+      },
       statistics: { viewCount: String(v.views), likeCount: String(v.likes), favoriteCount: '0', commentCount: String(comments) },
     };
   }
@@ -318,7 +507,13 @@ export class YouTubeEmulator {
   private comment(c: YouTubeCommentInput, textFormat = 'html') {
     const author = this.channels.get(c.authorChannelId);
     const handle = author?.handle ?? `@user-${c.authorChannelId.slice(2, 10).toLowerCase()}`;
-    const html = c.text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&#39;').replace(/"/g, '&quot;').replace(/\n/g, '<br>');
+    const html = c.text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/'/g, '&#39;')
+      .replace(/"/g, '&quot;')
+      .replace(/\n/g, '<br>');
     return {
       kind: 'youtube#comment',
       etag: etag(),
