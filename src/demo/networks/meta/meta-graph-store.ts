@@ -83,7 +83,12 @@ export class MetaGraphStore {
   readonly igUsers = new Map<string, StoredIgUser>();
   readonly igMedia = new Map<string, StoredIgMedia>();
   readonly igComments = new Map<string, StoredIgComment>();
-  private sequence = 0;
+  private sequence: number;
+
+  /** `firstId`: where the id sequence starts (the demo starts it from the clock, so a restart never reuses an id). */
+  constructor(options: { firstId?: number } = {}) {
+    this.sequence = options.firstId ?? 0;
+  }
 
   /** A fresh numeric id of `digits` digits (unique in this store). */
   nextId(digits = 15, prefix = '1'): string {
