@@ -16,6 +16,7 @@ import { runDemoDesk } from './demo-desk';
 import { seedDemoInputs } from './demo-inputs';
 import { startDemoBlueskyApi, type DemoBlueskyApi } from './networks/bluesky/demo-bluesky-api';
 import { startDemoMastodonApi, type DemoMastodonApi } from './networks/mastodon/demo-mastodon-api';
+import { startDemoRedditApi, type DemoRedditApi } from './networks/reddit/demo-reddit-api';
 import { startDemoWhatsApp, type DemoWhatsApp } from './networks/meta/demo-whatsapp';
 import { startDemoXApi, type DemoXApi, type XApiEmulator } from './networks/x';
 
@@ -54,6 +55,7 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
   private api: DemoXApi | null = null;
   private bluesky: DemoBlueskyApi | null = null;
   private mastodon: DemoMastodonApi | null = null;
+  private reddit: DemoRedditApi | null = null;
   private whatsapp: DemoWhatsApp | null = null;
   private desk: NodeJS.Timeout | null = null;
   private deskRunning: Promise<void> | null = null;
@@ -103,6 +105,10 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
       this.mastodon = await startDemoMastodonApi({ onTickError: tickError('Mastodon') });
       this.networks.set('mastodon', { url: this.mastodon.baseUrl, accessToken: this.mastodon.accessToken });
     }
+    if (!this.networks.configured('reddit')) {
+      const r = (this.reddit = await startDemoRedditApi({ onTickError: tickError('Reddit') }));
+      this.networks.set('reddit', { apiUrl: r.apiUrl, authUrl: r.authUrl, clientId: r.clientId, clientSecret: r.clientSecret, userAgent: r.userAgent, account: r.account });
+    }
     if (!this.networks.configured('whatsapp')) {
       // customers write to the demo's WhatsApp number; their messages reach the app by its webhook
       this.whatsapp = await startDemoWhatsApp({ callbackUrl: () => this.webhookCallbackUrl(), onError: tickError('WhatsApp') });
@@ -115,27 +121,29 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
       'x',
       ...(this.bluesky ? (['bluesky'] as const) : []),
       ...(this.mastodon ? (['mastodon'] as const) : []),
+      ...(this.reddit ? (['reddit'] as const) : []),
       ...(this.whatsapp ? (['whatsapp'] as const) : []),
     ];
     const ownedAccounts = [
       ...d.ownedAccounts.map((a) => ({ platform: 'x' as const, handle: a.handle.toLowerCase() })),
       ...(this.bluesky?.ownedHandles ?? []).map((handle) => ({ platform: 'bluesky' as const, handle })),
       ...(this.mastodon?.ownedHandles ?? []).map((handle) => ({ platform: 'mastodon' as const, handle })),
+      ...(this.reddit?.ownedHandles ?? []).map((handle) => ({ platform: 'reddit' as const, handle })),
     ];
 
     let existing = (await this.topics.list(ws.id)).find((t) => t.name === DEMO_TOPIC_NAME);
     if (existing && platforms.some((p) => !existing!.platforms.includes(p))) {
       // a data directory from before the demo had these networks
-      existing = await this.topics.update(ws.id, existing.id, { platforms, ownedAccounts });
+      existing = await this.topics.update(ws.id, existing.id, { platforms, ownedAccounts, subreddits: this.reddit?.subreddits ?? [] });
     }
-    const topic = existing ?? (await this.topics.create(ws.id, { name: DEMO_TOPIC_NAME, query: d.query, platforms, languages: [], ownedAccounts }));
+    const topic = existing ?? (await this.topics.create(ws.id, { name: DEMO_TOPIC_NAME, query: d.query, platforms, languages: [], ownedAccounts, subreddits: this.reddit?.subreddits ?? [] }));
     if (!existing) {
       await this.seedCareSetup(ws.id);
       const inputs = await seedDemoInputs(ws.id, ws.timezone, { traffic: this.traffic, leads: this.leads, surveys: this.surveys });
       this.logger.log(inputs, 'Demo: website traffic, assisted contacts, leads and surveys for the last two weeks');
     }
     this.logger.log(
-      { emulator: this.api.baseUrl, bluesky: this.bluesky?.baseUrl ?? null, mastodon: this.mastodon?.baseUrl ?? null, topicId: topic.id, backfill: this.api.backfill, ms: Date.now() - started },
+      { emulator: this.api.baseUrl, bluesky: this.bluesky?.baseUrl ?? null, mastodon: this.mastodon?.baseUrl ?? null, reddit: this.reddit?.apiUrl ?? null, topicId: topic.id, backfill: this.api.backfill, ms: Date.now() - started },
       'Demo X, Bluesky and Mastodon emulators are up with a week of Lumi traffic',
     );
     if (this.whatsapp) {
@@ -200,5 +208,6 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
     await this.api?.stop();
     await this.bluesky?.stop();
     await this.mastodon?.stop();
+    await this.reddit?.stop();
   }
 }
