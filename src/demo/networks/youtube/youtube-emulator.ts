@@ -65,6 +65,8 @@ export interface YouTubeEmulatorOptions {
   tls?: TlsKeyPair;
   /** units a day before quotaExceeded (default 10,000) */
   dailyQuota?: number;
+  /** keep each request in `requests` (default true; the demo, which runs for days, does not) */
+  recordRequests?: boolean;
 }
 
 const COSTS: Record<YouTubeRoute, number> = {
@@ -114,9 +116,11 @@ export class YouTubeEmulator {
   readonly requests: YouTubeRequest[] = [];
   unitsUsed = 0;
   dailyQuota: number;
+  private readonly record: boolean;
 
   constructor(options: YouTubeEmulatorOptions = {}) {
     this.dailyQuota = options.dailyQuota ?? 10_000;
+    this.record = options.recordRequests ?? true;
     this.http = new EmulatorHttpServer((req, res) => this.handle(req, res), {
       tls: options.tls,
       internalErrorBody: googleError(500, 'backendError', 'Backend Error'),
@@ -142,6 +146,26 @@ export class YouTubeEmulator {
 
   addComment(c: YouTubeCommentInput): void {
     this.comments.set(c.id, c);
+  }
+
+  /** Changes a video's likes and views, or a comment's likes (the demo's counts growing). */
+  setCounts(id: string, counts: { likes?: number; views?: number }): void {
+    const video = this.videos.get(id);
+    if (video) {
+      video.likes = counts.likes ?? video.likes;
+      video.views = counts.views ?? video.views;
+      return;
+    }
+    const comment = this.comments.get(id);
+    if (comment && counts.likes !== undefined) comment.likes = counts.likes;
+  }
+
+  hasVideo(id: string): boolean {
+    return this.videos.has(id);
+  }
+
+  commentById(id: string): YouTubeCommentInput | undefined {
+    return this.comments.get(id);
   }
 
   /** The next `times` calls of `route` answer this error. */
@@ -170,7 +194,7 @@ export class YouTubeEmulator {
       if (!m) throw new Failure(404, googleError(404, 'notFound', 'Not Found', 'global'));
       const route: YouTubeRoute = req.method === 'POST' && m[1] === 'comments' ? 'comments.insert' : (m[1] as YouTubeRoute);
       const body = route === 'comments.insert' ? (JSON.parse((await readBody(req)) || '{}') as unknown) : undefined;
-      this.requests.push({ route, params, body });
+      if (this.record) this.requests.push({ route, params, body });
       if (route === 'comments.insert') this.authorizeBearer(req);
       else if (!params.key) throw new Failure(403, googleError(403, 'forbidden', 'The request is missing a valid API key.', 'global'));
       else if (params.key !== YOUTUBE_EMULATOR_API_KEY)
@@ -192,7 +216,7 @@ export class YouTubeEmulator {
   /** Google's token endpoint, refresh-token grant only (form-encoded, as RFC 6749 §6). */
   private async token(req: IncomingMessage): Promise<[number, unknown]> {
     const form = new URLSearchParams(await readBody(req));
-    this.requests.push({ route: 'token', params: { grant_type: form.get('grant_type') ?? '' } });
+    if (this.record) this.requests.push({ route: 'token', params: { grant_type: form.get('grant_type') ?? '' } });
     if (form.get('grant_type') !== 'refresh_token')
       return [400, { error: 'unsupported_grant_type', error_description: 'Invalid grant_type: ' + (form.get('grant_type') ?? '') }];
     if (form.get('client_id') !== YOUTUBE_EMULATOR_CLIENT.clientId || form.get('client_secret') !== YOUTUBE_EMULATOR_CLIENT.clientSecret)
