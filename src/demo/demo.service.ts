@@ -17,6 +17,7 @@ import { seedDemoInputs } from './demo-inputs';
 import { startDemoBlueskyApi, type DemoBlueskyApi } from './networks/bluesky/demo-bluesky-api';
 import { startDemoMastodonApi, type DemoMastodonApi } from './networks/mastodon/demo-mastodon-api';
 import { startDemoRedditApi, type DemoRedditApi } from './networks/reddit/demo-reddit-api';
+import { startDemoYouTubeApi, type DemoYouTubeApi } from './networks/youtube/demo-youtube-api';
 import { startDemoWhatsApp, type DemoWhatsApp } from './networks/meta/demo-whatsapp';
 import { startDemoXApi, type DemoXApi, type XApiEmulator } from './networks/x';
 
@@ -56,6 +57,7 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
   private bluesky: DemoBlueskyApi | null = null;
   private mastodon: DemoMastodonApi | null = null;
   private reddit: DemoRedditApi | null = null;
+  private youtube: DemoYouTubeApi | null = null;
   private whatsapp: DemoWhatsApp | null = null;
   private desk: NodeJS.Timeout | null = null;
   private deskRunning: Promise<void> | null = null;
@@ -109,6 +111,10 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
       const r = (this.reddit = await startDemoRedditApi({ onTickError: tickError('Reddit') }));
       this.networks.set('reddit', { apiUrl: r.apiUrl, authUrl: r.authUrl, clientId: r.clientId, clientSecret: r.clientSecret, userAgent: r.userAgent, account: r.account });
     }
+    if (!this.networks.configured('youtube')) {
+      this.youtube = await startDemoYouTubeApi({ onTickError: tickError('YouTube') });
+      this.networks.set('youtube', this.youtube.target);
+    }
     if (!this.networks.configured('whatsapp')) {
       // customers write to the demo's WhatsApp number; their messages reach the app by its webhook
       this.whatsapp = await startDemoWhatsApp({ callbackUrl: () => this.webhookCallbackUrl(), onError: tickError('WhatsApp') });
@@ -122,6 +128,7 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
       ...(this.bluesky ? (['bluesky'] as const) : []),
       ...(this.mastodon ? (['mastodon'] as const) : []),
       ...(this.reddit ? (['reddit'] as const) : []),
+      ...(this.youtube ? (['youtube'] as const) : []),
       ...(this.whatsapp ? (['whatsapp'] as const) : []),
     ];
     const ownedAccounts = [
@@ -129,6 +136,7 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
       ...(this.bluesky?.ownedHandles ?? []).map((handle) => ({ platform: 'bluesky' as const, handle })),
       ...(this.mastodon?.ownedHandles ?? []).map((handle) => ({ platform: 'mastodon' as const, handle })),
       ...(this.reddit?.ownedHandles ?? []).map((handle) => ({ platform: 'reddit' as const, handle })),
+      ...(this.youtube?.ownedHandles ?? []).map((handle) => ({ platform: 'youtube' as const, handle })),
     ];
 
     let existing = (await this.topics.list(ws.id)).find((t) => t.name === DEMO_TOPIC_NAME);
@@ -143,7 +151,7 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
       this.logger.log(inputs, 'Demo: website traffic, assisted contacts, leads and surveys for the last two weeks');
     }
     this.logger.log(
-      { emulator: this.api.baseUrl, bluesky: this.bluesky?.baseUrl ?? null, mastodon: this.mastodon?.baseUrl ?? null, reddit: this.reddit?.apiUrl ?? null, topicId: topic.id, backfill: this.api.backfill, ms: Date.now() - started },
+      { emulator: this.api.baseUrl, bluesky: this.bluesky?.baseUrl ?? null, mastodon: this.mastodon?.baseUrl ?? null, reddit: this.reddit?.apiUrl ?? null, youtube: this.youtube?.target.apiUrl ?? null, topicId: topic.id, backfill: this.api.backfill, ms: Date.now() - started },
       'Demo X, Bluesky and Mastodon emulators are up with a week of Lumi traffic',
     );
     if (this.whatsapp) {
@@ -209,5 +217,6 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
     await this.bluesky?.stop();
     await this.mastodon?.stop();
     await this.reddit?.stop();
+    await this.youtube?.stop();
   }
 }
