@@ -31,8 +31,8 @@ async function startEngine(args: string[]): Promise<Engine> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const lines = () =>
     output
@@ -134,7 +134,7 @@ describe('the engine on its own (npm run engine)', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let err = '';
-    bad.stderr!.on('data', (d) => (err += d));
+    bad.stderr.on('data', (d) => (err += d));
     expect(await new Promise((resolve) => bad.once('exit', resolve))).toBe(2);
     expect(err).toMatch(/--port/);
 
@@ -145,8 +145,8 @@ describe('the engine on its own (npm run engine)', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    second.stdout!.on('data', (d) => (out += d));
-    second.stderr!.on('data', (d) => (out += d));
+    second.stdout.on('data', (d) => (out += d));
+    second.stderr.on('data', (d) => (out += d));
     expect(await new Promise((resolve) => second.once('exit', resolve))).toBe(1);
     expect(out).toMatch(new RegExp(dataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     expect(await stop(running, 'SIGTERM')).toBe(0);

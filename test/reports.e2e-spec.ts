@@ -223,7 +223,7 @@ describe('Reports: every KPI of the catalogue (docs/KPIS.md) against hand-comput
     const leaves: string[] = [];
     const walk = (o: unknown, prefix: string) => {
       if (typeof o === 'number' || o === null) leaves.push(prefix);
-      else if (typeof o === 'object' && !Array.isArray(o)) for (const [k, v] of Object.entries(o as object)) walk(v, prefix ? `${prefix}.${k}` : k);
+      else if (typeof o === 'object' && !Array.isArray(o)) for (const [k, v] of Object.entries(o)) walk(v, prefix ? `${prefix}.${k}` : k);
     };
     const { range: _range, previousRange: _previous, currency: _currency, trends, ...kpiPart } = overview;
     walk(kpiPart, '');

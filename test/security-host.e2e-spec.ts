@@ -110,7 +110,7 @@ async function tryRead(uri: string): Promise<{ ok: true; docs: any[] } | { ok: f
 /** A socket file left by a process that was killed while listening. */
 async function leaveStaleSocket(path: string): Promise<void> {
   const child = spawn(process.execPath, ['-e', "require('net').createServer().listen(process.argv[1], () => console.log('up'))", path], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
   child.kill('SIGKILL');
   await new Promise((resolve) => child.once('exit', resolve));
 }

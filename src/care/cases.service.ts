@@ -33,7 +33,7 @@ export class CasesService {
 
   async get(workspaceId: string, id: string) {
     const doc = await this.load(workspaceId, id);
-    return toCaseView(doc.toObject() as CaseLean, true);
+    return toCaseView(doc.toObject(), true);
   }
 
   /** `sent`: what the network answered when Ouvidor sent the reply itself (its web address). */

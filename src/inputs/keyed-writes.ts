@@ -103,7 +103,7 @@ async function runBulk(model: Model<StoredRecord>, ops: AnyBulkWriteOperation<St
   let res: Record<string, any> | null = null;
   let err: Record<string, any> | null = null;
   try {
-    res = (await model.bulkWrite(ops, { ordered: false })) as unknown as Record<string, any>;
+    res = await model.bulkWrite(ops, { ordered: false });
   } catch (e) {
     err = (e ?? {}) as Record<string, any>;
   }
@@ -112,11 +112,11 @@ async function runBulk(model: Model<StoredRecord>, ops: AnyBulkWriteOperation<St
   // error thrown; Mongoose then gives the outcome per original position in `mongoose.results`,
   // and the database's write-error indexes count only the documents it was sent.
   const perOp: unknown[] | undefined = (err ?? res)?.mongoose?.results;
-  if (Array.isArray(perOp)) perOp.forEach((r, i) => r && (fates[i] = failureOf(r as never)));
+  if (Array.isArray(perOp)) perOp.forEach((r, i) => r && (fates[i] = failureOf(r)));
   else for (const we of (err?.writeErrors ?? []) as { index: number }[]) fates[we.index] = failureOf(we as never);
 
   const result = err ? err.result : res;
-  const count = (name: string) => (typeof result?.[name] === 'number' ? (result[name] as number) : -1);
+  const count = (name: string) => (typeof result?.[name] === 'number' ? (result[name]) : -1);
   const failedIn = (from: number, to: number) => fates.slice(from, to).filter(Boolean).length;
   if (count('insertedCount') + failedIn(0, insertCount) === insertCount) for (let i = 0; i < insertCount; i++) fates[i] ??= null;
   if (count('matchedCount') + failedIn(insertCount, ops.length) === ops.length - insertCount) for (let i = insertCount; i < ops.length; i++) fates[i] ??= null;
@@ -151,7 +151,7 @@ export async function writeKeyedBatch<D extends object>(target: KeyedCollection<
     // Another request stored the same key between our read and our insert: ours replaces it.
     try {
       const filter = target.keyFilter(write.doc);
-      await model.updateOne(filter, { $set: write.doc as Record<string, unknown> });
+      await model.updateOne(filter, { $set: write.doc });
       const winner = await model.findOne(filter, { _id: 1 }).lean();
       if (winner) {
         replacedIds.set(String(write.id), winner._id);
@@ -181,7 +181,7 @@ export async function writeKeyedBatch<D extends object>(target: KeyedCollection<
   }
 
   const failures = new Map<string, WriteFailure>();
-  writes.forEach((w, i) => fates[i] && failures.set(String(w.id), fates[i]!));
+  writes.forEach((w, i) => fates[i] && failures.set(String(w.id), fates[i]));
   // The database's own messages stay in the log; the caller learns which record failed and why.
   if (failures.size) logger.warn({ failures: [...failures.values()].map((f) => f.detail), batchError: err?.message }, 'Some records of a batch were not stored');
 
@@ -190,11 +190,11 @@ export async function writeKeyedBatch<D extends object>(target: KeyedCollection<
   for (const { id, status, ...ref } of plan.accepted) {
     const failure = failures.get(String(id));
     if (failure) {
-      rejected.push({ ...(ref as RecordRef), errors: [failure.error], ...(failure.retry ? { retry: true as const } : {}) });
+      rejected.push({ ...(ref), errors: [failure.error], ...(failure.retry ? { retry: true as const } : {}) });
       continue;
     }
     const replaced = replacedIds.get(String(id));
-    accepted.push({ ...(ref as RecordRef), id: String(replaced ?? id), status: replaced ? 'updated' : status });
+    accepted.push({ ...(ref), id: String(replaced ?? id), status: replaced ? 'updated' : status });
   }
   return { accepted, rejected };
 }

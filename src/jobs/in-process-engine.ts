@@ -43,7 +43,7 @@ export class InProcessJobEngine implements JobEngine {
   run<T, R>(queue: QueueName, data: T, opts: EnqueueOptions & { timeoutMs?: number } = {}): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       const job = this.submit(queue, data, opts);
-      job.waiters.push({ resolve: resolve as (v: unknown) => void, reject });
+      job.waiters.push({ resolve: resolve, reject });
     });
   }
 

@@ -237,7 +237,7 @@ export class MentionCorrectionsService implements OnApplicationBootstrap, OnAppl
   async *exportRows(workspaceId: string, from: Date, to: Date, lang?: string): AsyncGenerator<CorrectionExportRow> {
     for await (const d of this.mentions.reviewsCursor(workspaceId, from, to, lang)) {
       const c = d.correction!;
-      const latest = [c.sentiment, c.intent].filter((x) => !!x).sort((a, b) => b!.at.getTime() - a!.at.getTime())[0]!;
+      const latest = [c.sentiment, c.intent].filter((x) => !!x).sort((a, b) => b.at.getTime() - a.at.getTime())[0];
       yield {
         mentionId: String(d._id),
         platform: d.platform,

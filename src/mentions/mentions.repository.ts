@@ -32,7 +32,7 @@ export class MentionsRepository {
 
   async byIds(ids: Types.ObjectId[]): Promise<MentionRow[]> {
     if (ids.length === 0) return [];
-    return (await this.mentions.find({ _id: { $in: ids } }).sort({ createdAt: 1 }).lean()) as MentionRow[];
+    return (await this.mentions.find({ _id: { $in: ids } }).sort({ createdAt: 1 }).lean());
   }
 
   /** The mentions write batch `batchId` inserted, and those it linked to a further topic (rollup fields only). */
@@ -72,7 +72,7 @@ export class MentionsRepository {
 
   /** Newest first, at most `limit`. */
   async newest(query: Record<string, unknown>, limit: number): Promise<MentionRow[]> {
-    return (await this.mentions.find(query).sort({ createdAt: -1, _id: -1 }).limit(limit).lean()) as MentionRow[];
+    return (await this.mentions.find(query).sort({ createdAt: -1, _id: -1 }).limit(limit).lean());
   }
 
   /** Newest first, from a cursor (CSV export). */
@@ -90,7 +90,7 @@ export class MentionsRepository {
       .find({ workspaceId: oid(workspaceId), platform, 'author.externalId': authorExternalId, createdAt: { $gte: from } })
       .sort({ createdAt: 1 })
       .limit(limit)
-      .lean()) as MentionRow[];
+      .lean());
   }
 
   async externalIdsSince(workspaceId: string, platform: string, since: Date): Promise<string[]> {
@@ -101,7 +101,7 @@ export class MentionsRepository {
   // ---- corrections -------------------------------------------------------------------------
 
   async one(workspaceId: string, id: string): Promise<MentionRow | null> {
-    return (await this.mentions.findOne({ _id: new Types.ObjectId(id), workspaceId: oid(workspaceId) }).lean()) as MentionRow | null;
+    return (await this.mentions.findOne({ _id: new Types.ObjectId(id), workspaceId: oid(workspaceId) }).lean());
   }
 
   /** Sets the review only if nobody reviewed the mention since `seq` was read and none is pending (a compare-and-set). */
@@ -112,7 +112,7 @@ export class MentionsRepository {
         { $set: set },
         { returnDocument: 'after' },
       )
-      .lean()) as MentionRow | null;
+      .lean());
   }
 
   async clearPending(id: Types.ObjectId, pendingId: Types.ObjectId): Promise<void> {
@@ -120,7 +120,7 @@ export class MentionsRepository {
   }
 
   async pendingBefore(before: Date, limit: number): Promise<MentionRow[]> {
-    return (await this.mentions.find({ 'correction.pending.at': { $lt: before } }).limit(limit).lean()) as MentionRow[];
+    return (await this.mentions.find({ 'correction.pending.at': { $lt: before } }).limit(limit).lean());
   }
 
   async labels(workspaceId: string, ids: string[]): Promise<MentionRow[]> {

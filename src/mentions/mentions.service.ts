@@ -156,7 +156,7 @@ export class MentionsService {
       if (prior) {
         const hasTopic = (prior.topicIds ?? []).some((t) => t.equals(tId));
         if (!hasTopic) {
-          linkIds.push(prior._id as Types.ObjectId);
+          linkIds.push(prior._id);
           ops.push({
             updateOne: {
               filter: key,

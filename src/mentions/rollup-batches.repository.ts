@@ -21,7 +21,7 @@ export class RollupBatchesRepository {
   }
 
   async startedBefore(before: Date): Promise<Types.ObjectId[]> {
-    return (await this.batches.find({ startedAt: { $lt: before } }, { _id: 1 }).lean()).map((b) => b._id as Types.ObjectId);
+    return (await this.batches.find({ startedAt: { $lt: before } }, { _id: 1 }).lean()).map((b) => b._id);
   }
 
   /** Which of these batches are still open, with when they started. */

@@ -114,7 +114,7 @@ export class RollupOutboxService implements OnApplicationBootstrap, OnApplicatio
   async settle(batchIds: Types.ObjectId[]): Promise<{ open: number }> {
     const open = await this.batches.openAmong(batchIds);
     const abandoned = open.filter((b) => Date.now() - b.startedAt.getTime() >= ROLLUP_REPAIR_GRACE_MS);
-    for (const b of abandoned) await this.applyRollupBatch(b._id as Types.ObjectId);
+    for (const b of abandoned) await this.applyRollupBatch(b._id);
     return { open: open.length - abandoned.length };
   }
 }

@@ -128,7 +128,7 @@ export function numericLeaves(obj: unknown, prefix = '', out: Record<string, num
   if (typeof obj !== 'object' || Array.isArray(obj) || obj instanceof Date) return out;
   for (const [k, v] of Object.entries(obj as Record<string, unknown>)) {
     const key = prefix ? `${prefix}.${k}` : k;
-    if (typeof v === 'number' || v === null) out[key] = v as number | null;
+    if (typeof v === 'number' || v === null) out[key] = v;
     else if (typeof v === 'object' && !Array.isArray(v)) numericLeaves(v, key, out);
   }
   return out;

@@ -93,7 +93,7 @@ export function dropUnsetFields(value: unknown, defaults: unknown = stateDefault
   for (const [key, child] of Object.entries(value)) {
     const hasDefault = isRecord(defaults) && Object.hasOwn(defaults, key);
     if (child === null && !hasDefault) continue;
-    out[key] = dropUnsetFields(child, hasDefault ? (defaults as Json)[key] : undefined);
+    out[key] = dropUnsetFields(child, hasDefault ? (defaults)[key] : undefined);
   }
   return out;
 }
@@ -108,7 +108,7 @@ export function patchUpdate(patch: Json, stored: Json, merged: Json, path = ''):
     if (value === undefined) continue;
     const here = join(path, key);
     if (isRecord(value) && isRecord(stored[key]) && isRecord(merged[key])) {
-      const inner = patchUpdate(value, stored[key] as Json, merged[key] as Json, here);
+      const inner = patchUpdate(value, stored[key], merged[key], here);
       Object.assign(update.$set, inner.$set);
       Object.assign(update.$unset, inner.$unset);
     } else if (Object.hasOwn(merged, key)) {

@@ -39,7 +39,7 @@ async function main() {
 
   console.log(`seeding ${fmt(MENTIONS)} mentions over ${DAYS} days…`);
   const counters = new Map<number, Record<string, any>>();
-  let t0 = performance.now();
+  const t0 = performance.now();
   const BATCH = 10_000;
   for (let done = 0; done < MENTIONS; done += BATCH) {
     const docs = [];

@@ -53,8 +53,8 @@ export class PrivateRedis {
       ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--daemonize', 'no'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    child.stdout!.on('data', (d) => (this.output += d));
-    child.stderr!.on('data', (d) => (this.output += d));
+    child.stdout.on('data', (d) => (this.output += d));
+    child.stderr.on('data', (d) => (this.output += d));
     this.child = child;
     const deadline = Date.now() + 10_000;
     for (;;) {

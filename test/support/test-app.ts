@@ -49,5 +49,5 @@ export async function startTestApp(overrides: Record<string, unknown> = {}, env:
       delete: (url: string) => auth(request(server).delete(url)),
     };
   };
-  return { app, settings, http: http as never, as, close: () => app.close() };
+  return { app, settings, http: http, as, close: () => app.close() };
 }

@@ -116,7 +116,7 @@ export function usageOf(headers: Headers, now = Date.now()): { percent: number; 
   const take = (entry: unknown) => {
     if (!entry || typeof entry !== 'object') return;
     const e = entry as Record<string, unknown>;
-    for (const key of ['call_count', 'total_cputime', 'total_time', 'acc_id_util_pct']) if (typeof e[key] === 'number') percent = Math.max(percent, e[key] as number);
+    for (const key of ['call_count', 'total_cputime', 'total_time', 'acc_id_util_pct']) if (typeof e[key] === 'number') percent = Math.max(percent, e[key]);
     if (typeof e.estimated_time_to_regain_access === 'number') regainMinutes = Math.max(regainMinutes ?? 0, e.estimated_time_to_regain_access);
   };
   take(read('x-app-usage'));

@@ -100,7 +100,7 @@ export class QuarantineRepository {
 
   /** The selected items, oldest first, at most `limit`. */
   async select(workspaceId: string, s: QuarantineSelection, limit: number): Promise<QuarantinedRow[]> {
-    return (await this.items.find(this.filter(workspaceId, s)).sort({ rejectedAt: 1, _id: 1 }).limit(limit).lean()) as QuarantinedRow[];
+    return (await this.items.find(this.filter(workspaceId, s)).sort({ rejectedAt: 1, _id: 1 }).limit(limit).lean());
   }
 
   async remove(ids: Types.ObjectId[]): Promise<number> {

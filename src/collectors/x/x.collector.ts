@@ -65,7 +65,7 @@ export function assertTweetPage(body: unknown): void {
   const { data, meta, errors } = body as { data?: unknown; meta?: unknown; errors?: XProblem[] } & XProblem;
   if (data !== undefined || meta !== undefined) return;
   if (errors?.length && errors.every((e) => e.type?.endsWith('/resource-not-found'))) return;
-  const problem = errors?.[0] ?? (body as XProblem);
+  const problem = errors?.[0] ?? (body);
   throw new NetworkApiError('x', `answered an error with status 200: ${problemText(problem)}`);
 }
 
@@ -74,7 +74,7 @@ export function describeXError(err: ApiResponseError | ApiRequestError | ApiPart
   if (err instanceof ApiRequestError) return `could not be reached: ${err.requestError?.message ?? err.message} (after retrying)`;
   if (err instanceof ApiPartialResponseError) return `answered a response cut short: ${err.responseError?.message ?? err.message} (after retrying)`;
   const body = err.data as unknown;
-  const said = typeof body === 'object' && body !== null ? problemText((body as { errors?: XProblem[] }).errors?.[0] ?? (body as XProblem)) : glimpseOf(body);
+  const said = typeof body === 'object' && body !== null ? problemText((body as { errors?: XProblem[] }).errors?.[0] ?? (body)) : glimpseOf(body);
   return `answered ${err.code}: ${said}${err.code >= 500 ? ' (after retrying)' : ''}`;
 }
 
@@ -118,7 +118,7 @@ export class XCollector implements Collector {
           max_results: 100,
           exclude: ['retweets'],
           'tweet.fields': TWEET_FIELDS,
-        }) as unknown as Promise<TweetPage>,
+        }),
       );
     }
 
@@ -140,7 +140,7 @@ export class XCollector implements Collector {
         expansions: EXPANSIONS,
         'tweet.fields': TWEET_FIELDS,
         'user.fields': USER_FIELDS,
-      }) as unknown as Promise<TweetPage>,
+      }),
     );
   }
 

@@ -126,7 +126,7 @@ export function assertKnownFields(name: string, cmd: Document): void {
   if (!statements || !Array.isArray(cmd[statements.field])) return;
   for (const statement of cmd[statements.field] as unknown[]) {
     if (typeof statement !== 'object' || statement === null || Array.isArray(statement)) continue;
-    check(statement as Document, STATEMENT_FIELDS.get(name)!, statements.unsupported, `${name}.${statements.field}`);
+    check(statement, STATEMENT_FIELDS.get(name)!, statements.unsupported, `${name}.${statements.field}`);
   }
 }
 

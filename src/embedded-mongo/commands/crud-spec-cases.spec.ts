@@ -33,7 +33,7 @@ async function given(documents: Document[]): Promise<void> {
 }
 
 /** Spec data uses any _id type and any values, which the driver's default schema types do not allow. */
-type SpecDocument = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type SpecDocument = any;
 const coll = (): Collection<SpecDocument> => db.collection('coll0');
 const outcome = () => coll().find({}).sort({ _id: 1 }).toArray();
 

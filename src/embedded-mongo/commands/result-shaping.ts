@@ -102,7 +102,7 @@ export function findResults(collection: CollectionStore | undefined, spec: FindS
     source as Source,
     projection,
   );
-  if (sort) cursor.sort(sort as Record<string, 1 | -1>);
+  if (sort) cursor.sort(sort);
   if (spec.skip) cursor.skip(spec.skip);
   if (spec.limit) cursor.limit(spec.limit);
   return {

@@ -125,7 +125,7 @@ interface ComputeOptionsClass {
 }
 const ComputeOptions: ComputeOptionsClass = (() => {
   let captured: unknown;
-  const probe = Context.init({ expression: { $probe: (_o: unknown, _e: unknown, options: unknown) => ((captured = options), null) } } as never);
+  const probe = Context.init({ expression: { $probe: (_o: unknown, _e: unknown, options: unknown) => ((captured = options), null) } });
   evalExpr({}, { $probe: 1 }, { context: probe } as Options);
   const ctor = (captured as { constructor?: Partial<ComputeOptionsClass> } | undefined)?.constructor;
   if (typeof ctor?.init !== 'function') throw new Error('mingo ComputeOptions not found: check the mingo version');
@@ -207,7 +207,7 @@ function assertNoPathConflicts(update: Document): void {
     const spec = update[op] as Document;
     for (const path of Object.keys(spec ?? {})) {
       paths.push(path);
-      if (op === '$rename' && typeof spec[path] === 'string') paths.push(spec[path] as string);
+      if (op === '$rename' && typeof spec[path] === 'string') paths.push(spec[path]);
     }
   }
   if (paths.length < 2) return;

@@ -126,7 +126,7 @@ export function applyUpdate(current: Document, update: UpdateSpec, options: Upda
     const doc = withIdFirst(next);
     return Buffer.from(serialize(doc)).equals(serialize(current)) ? { doc: current, modified: false } : { doc, modified: true };
   }
-  const { $setOnInsert: _ignored, ...spec } = withTimestamps(withoutIdAssignment(update as Document, current._id));
+  const { $setOnInsert: _ignored, ...spec } = withTimestamps(withoutIdAssignment(update, current._id));
   if (Object.keys(spec).length === 0) return { doc: current, modified: false };
   assertUpdateApplies(current, spec);
   const copy = cloneDeep(current) as Document;
@@ -160,7 +160,7 @@ export function buildUpsert(filter: Document, update: UpdateSpec, options: Updat
         if ('_id' in seed && !isEqual(seed._id, assignedId)) throw immutableId();
         seed._id = assignedId;
       }
-      const { $setOnInsert, ...rest } = withTimestamps(withoutIdAssignment(update as Document, undefined));
+      const { $setOnInsert, ...rest } = withTimestamps(withoutIdAssignment(update, undefined));
       spec = $setOnInsert ? { ...rest, $set: { ...(rest.$set as Document | undefined), ...($setOnInsert as Document) } } : rest;
       if (Object.keys(spec).length === 0) spec = { $set: {} };
     }
@@ -168,8 +168,8 @@ export function buildUpsert(filter: Document, update: UpdateSpec, options: Updat
       doc = pipelineResult(seed, update as Document[], options);
       if (!('_id' in doc) && '_id' in seed) doc._id = seed._id;
     } else {
-      assertUpdateApplies(seed, spec as Document);
-      doc = applyUpdateToCopy(seed, spec as Document, options.arrayFilters, undefined, options.variables).doc;
+      assertUpdateApplies(seed, spec);
+      doc = applyUpdateToCopy(seed, spec, options.arrayFilters, undefined, options.variables).doc;
     }
     if ('_id' in seed && !isEqual(doc._id, seed._id)) throw immutableId();
   }

@@ -26,7 +26,7 @@ function typeName(v: unknown): string {
   if (typeof v === 'string') return 'string';
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 2 ** 31 ? 'int' : 'double';
-  const bson = (v as { _bsontype?: string } | undefined)?._bsontype;
+  const bson = (v as { _bsontype?: string } | undefined)?._bsontype; // eslint-disable-line @typescript-eslint/no-unnecessary-type-assertion -- narrowed to {} by the typeof checks above, which loses _bsontype
   if (bson) return { ObjectId: 'objectId', Int32: 'int', Double: 'double', Long: 'long', Decimal128: 'decimal', Binary: 'binData', Timestamp: 'timestamp' }[bson] ?? bson;
   return 'object';
 }

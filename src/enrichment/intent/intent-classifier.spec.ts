@@ -114,7 +114,7 @@ describe('IntentModel', () => {
   });
 
   it('refuses weights trained with other features or classes', () => {
-    expect(() => new IntentModel({ ...json, denseFeatures: ['bias'] } as IntentModelJson)).toThrow(/retrain/);
-    expect(() => new IntentModel({ ...json, classes: ['support', 'other'] } as IntentModelJson)).toThrow(/classes/);
+    expect(() => new IntentModel({ ...json, denseFeatures: ['bias'] })).toThrow(/retrain/);
+    expect(() => new IntentModel({ ...json, classes: ['support', 'other'] })).toThrow(/classes/);
   });
 });

@@ -215,8 +215,8 @@ export class LexiconAnalyzer {
 
   constructor() {
     this.tables = {
-      en: this.register('ouvidor-en', afinnEnglish as Record<string, number>, ENGLISH_RESOURCES, vaderEnglish, inducedEnglish),
-      pt: this.register('ouvidor-pt', afinnPortuguese as Record<string, number>, PORTUGUESE_RESOURCES, {}, {}),
+      en: this.register('ouvidor-en', afinnEnglish, ENGLISH_RESOURCES, vaderEnglish, inducedEnglish),
+      pt: this.register('ouvidor-pt', afinnPortuguese, PORTUGUESE_RESOURCES, {}, {}),
     };
   }
 

@@ -954,7 +954,7 @@ function bodyParams(body: Record<string, unknown>, prefix = ''): Params {
     if (prefix === '' && name === 'password') continue;
     const key = `${prefix}${name}`;
     if (typeof value === 'string') params[key] = value;
-    else if (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string')) params[key] = value as string[];
+    else if (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string')) params[key] = value;
     else if (isObject(value)) Object.assign(params, bodyParams(value, `${key}.`));
   }
   return params;
