@@ -147,6 +147,10 @@ describe('Collection from Facebook and Instagram', () => {
     expect(stream).toMatchObject({ quarantined: 1, lastRun: expect.objectContaining({ rejected: 1 }) });
     const rows = (await admin().get(`/api/v1/collectors/rejected?topic=${topicId}`).expect(200)).body.data as { externalId: string; reason: string; problem: string }[];
     expect(rows.find((r) => r.externalId === broken.id)).toMatchObject({ reason: 'invalid_payload', problem: expect.stringMatching(/created_time/) });
+    // Graph serves it right now: a replay reads it again by id and stores it
+    const replay = (await admin().post('/api/v1/collectors/rejected/replay').send({ topic: topicId }).expect(200)).body;
+    expect(replay).toMatchObject({ selected: 1, stored: { mentions: 1, posts: 0, replies: 0 }, released: 1, stillRejected: [], unreadable: [] });
+    expect((await statusOf(topicId)).streams.find((x) => x.stream === `facebook:visitor:${page.id}`)).toMatchObject({ quarantined: 0 });
   });
 
   it('stops the channel when Graph refuses the token (190), with a clear status and an alert', async () => {

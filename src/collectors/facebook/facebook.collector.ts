@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Settings, SETTINGS } from '../../config/settings';
-import { emptyBatch } from '../collected';
+import type { TopicView } from '../../topics/topics.service';
+import { emptyBatch, type CollectedBatch } from '../collected';
 import { ReplyRefusedError, type CollectContext, type Collector, type MetricsLookup, type OutgoingReply, type SentReply } from '../collector';
 import { NetworkTargets } from '../../config/network-targets';
 import { postToGraph } from '../meta/graph-reply';
@@ -141,6 +142,54 @@ export class FacebookCollector implements Collector {
           return mentions;
         },
       });
+    }
+  }
+
+  /**
+   * Reads quarantined items again by id (a replay) and makes them what their stream makes; an id
+   * Graph no longer answers (deleted, or hidden from the token) is left out of `found`.
+   */
+  async reread(topic: TopicView, stream: string, ids: string[]): Promise<{ batch: CollectedBatch; found: string[] }> {
+    const batch = { ...emptyBatch(), stream };
+    const found: string[] = [];
+    const [, kind, target] = stream.split(':');
+    const pageAccount = topic.ownedAccounts.find((a) => a.platform === 'facebook' && a.externalId && (kind === 'comments' ? target.startsWith(`${a.externalId}_`) : a.externalId === target));
+    if (!pageAccount?.externalId) return { batch, found };
+    const page = { externalId: pageAccount.externalId, handle: pageAccount.handle };
+    const fields = kind === 'posts' ? PAGE_POST_FIELDS : kind === 'comments' ? COMMENT_FIELDS : OTHERS_POST_FIELDS;
+    const raw: unknown[] = [];
+    for (const id of ids) {
+      const item = await this.readById(id, fields);
+      if (item === null) continue;
+      found.push(id);
+      raw.push(item);
+    }
+    await this.state.countReads('facebook', raw.length, topic.workspaceId);
+    if (kind === 'posts') {
+      const { items, skipped } = parsePagePosts(raw);
+      batch.posts.push(...items.map((p) => ownPostOf(p, page)));
+      batch.rejected.push(...rejectedOf('facebook', skipped));
+    } else if (kind === 'comments') {
+      const { items, skipped } = parseComments(raw);
+      const { mentions, replies } = commentItems(items, { id: target, url: `https://www.facebook.com/${target.replace('_', '/posts/')}` }, page);
+      batch.mentions.push(...mentions);
+      batch.replies.push(...replies);
+      batch.rejected.push(...rejectedOf('facebook', skipped));
+    } else {
+      const { items, skipped } = parseOthersPosts(raw);
+      batch.mentions.push(...othersPostMentions(items, page));
+      batch.rejected.push(...rejectedOf('facebook', skipped));
+    }
+    return { batch, found };
+  }
+
+  /** An object by id, or null when Graph says it does not exist (error 100, subcode 33). */
+  private async readById(id: string, fields: string): Promise<unknown> {
+    try {
+      return await this.graph.get(id, { fields }, hooksFor(null, 'facebook'));
+    } catch (err) {
+      if (err instanceof Error && /error 100\/33\b/.test(err.message)) return null;
+      throw err;
     }
   }
 

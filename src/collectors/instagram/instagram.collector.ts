@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Settings, SETTINGS } from '../../config/settings';
-import { emptyBatch } from '../collected';
+import type { TopicView } from '../../topics/topics.service';
+import { emptyBatch, type CollectedBatch } from '../collected';
 import { ReplyRefusedError, type CollectContext, type Collector, type MetricsLookup, type OutgoingReply, type SentReply } from '../collector';
 import { NetworkTargets } from '../../config/network-targets';
 import { postToGraph } from '../meta/graph-reply';
@@ -149,6 +150,69 @@ export class InstagramCollector implements Collector {
       await ctx.heartbeat();
     }
     await ctx.saveCursor(stream, { sinceId: count, pending: null });
+  }
+
+  /**
+   * Reads quarantined items again by id (a replay) and makes them what their stream makes; an id
+   * Graph no longer answers is left out of `found`.
+   */
+  async reread(topic: TopicView, stream: string, ids: string[]): Promise<{ batch: CollectedBatch; found: string[] }> {
+    const batch = { ...emptyBatch(), stream };
+    const found: string[] = [];
+    const [, kind, target] = stream.split(':');
+    const owned = topic.ownedAccounts.filter((a) => a.platform === 'instagram' && a.externalId);
+    let ownerId = kind === 'comments' ? null : target;
+    let permalink = '';
+    if (kind === 'comments') {
+      const media = (await this.readById(target, 'id,permalink,owner')) as { permalink?: string; owner?: { id?: string } } | null;
+      if (!media) return { batch, found };
+      ownerId = media.owner?.id ?? null;
+      permalink = media.permalink ?? '';
+    }
+    const ownedAccount = owned.find((a) => a.externalId === ownerId);
+    if (!ownedAccount?.externalId) return { batch, found };
+    const usernameOf = (await this.readById(ownedAccount.externalId, 'id,username')) as { username?: string } | null;
+    const account = { externalId: ownedAccount.externalId, handle: ownedAccount.handle, username: usernameOf?.username ?? ownedAccount.handle };
+    const fields = kind === 'media' ? MEDIA_FIELDS : kind === 'tags' ? TAGGED_FIELDS : 'id,text,timestamp,username,from,parent_id';
+    const raw: unknown[] = [];
+    for (const id of ids) {
+      const item = await this.readById(id, fields);
+      if (item === null) continue;
+      found.push(id);
+      raw.push(item);
+    }
+    await this.state.countReads('instagram', raw.length, topic.workspaceId);
+    if (kind === 'media') {
+      const { items, skipped } = parseMedia(raw);
+      batch.posts.push(...items.map((m) => ownPostOf(m, account)));
+      batch.rejected.push(...rejectedOf('instagram', skipped));
+    } else if (kind === 'tags') {
+      const { items, skipped } = parseTagged(raw);
+      batch.mentions.push(...taggedMentions(items, account));
+      batch.rejected.push(...rejectedOf('instagram', skipped));
+    } else {
+      const { items, skipped } = parseComments(raw);
+      const parents = new Map(raw.map((r) => [(r as { id?: unknown })?.id, (r as { parent_id?: unknown })?.parent_id]));
+      const withParents = items.map((c) => {
+        const parentId = parents.get(c.id);
+        return typeof parentId === 'string' ? { ...c, parentId, parentUserId: null } : c;
+      });
+      const { mentions, replies } = commentItems(withParents, { id: target, permalink }, account);
+      batch.mentions.push(...mentions);
+      batch.replies.push(...replies);
+      batch.rejected.push(...rejectedOf('instagram', skipped));
+    }
+    return { batch, found };
+  }
+
+  /** An object by id, or null when Graph says it does not exist (error 100, subcode 33). */
+  private async readById(id: string, fields: string): Promise<unknown> {
+    try {
+      return await this.graph.get(id, { fields }, hooksFor(null, 'instagram'));
+    } catch (err) {
+      if (err instanceof Error && /error 100\/33\b/.test(err.message)) return null;
+      throw err;
+    }
   }
 
   /** Own media's metrics are read again by every run (the whole window); mentions' are not tracked. */
