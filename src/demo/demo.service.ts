@@ -18,7 +18,8 @@ import { startDemoBlueskyApi, type DemoBlueskyApi } from './networks/bluesky/dem
 import { startDemoMastodonApi, type DemoMastodonApi } from './networks/mastodon/demo-mastodon-api';
 import { startDemoRedditApi, type DemoRedditApi } from './networks/reddit/demo-reddit-api';
 import { startDemoYouTubeApi, type DemoYouTubeApi } from './networks/youtube/demo-youtube-api';
-import { startDemoWhatsApp, type DemoWhatsApp } from './networks/meta/demo-whatsapp';
+import { startDemoMetaApi, type DemoMetaApi } from './networks/meta/demo-meta-api';
+import { DEMO_WEBHOOK_VERIFY_TOKEN, startDemoWhatsApp, type DemoWhatsApp } from './networks/meta/demo-whatsapp';
 import { startDemoXApi, type DemoXApi, type XApiEmulator } from './networks/x';
 
 export const DEMO_TOPIC_NAME = 'Lumi (demo)';
@@ -58,6 +59,7 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
   private mastodon: DemoMastodonApi | null = null;
   private reddit: DemoRedditApi | null = null;
   private youtube: DemoYouTubeApi | null = null;
+  private meta: DemoMetaApi | null = null;
   private whatsapp: DemoWhatsApp | null = null;
   private desk: NodeJS.Timeout | null = null;
   private deskRunning: Promise<void> | null = null;
@@ -115,9 +117,14 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
       this.youtube = await startDemoYouTubeApi({ onTickError: tickError('YouTube') });
       this.networks.set('youtube', this.youtube.target);
     }
+    if (!this.networks.configured('meta')) {
+      // the brand's Facebook Page and Instagram account, on a Graph emulator the demo's WhatsApp shares
+      const m = (this.meta = await startDemoMetaApi({ onTickError: tickError('Facebook/Instagram') }));
+      this.networks.set('meta', { graphUrl: m.graphUrl, accessToken: m.accessToken, appSecret: m.appSecret, webhookVerifyToken: DEMO_WEBHOOK_VERIFY_TOKEN });
+    }
     if (!this.networks.configured('whatsapp')) {
       // customers write to the demo's WhatsApp number; their messages reach the app by its webhook
-      this.whatsapp = await startDemoWhatsApp({ callbackUrl: () => this.webhookCallbackUrl(), onError: tickError('WhatsApp') });
+      this.whatsapp = await startDemoWhatsApp({ callbackUrl: () => this.webhookCallbackUrl(), emulator: this.meta?.emulator, onError: tickError('WhatsApp') });
       const w = this.whatsapp;
       this.networks.set('whatsapp', { graphUrl: w.graphUrl, accessToken: w.accessToken, appSecret: w.appSecret, webhookVerifyToken: w.webhookVerifyToken, phoneNumberId: w.phoneNumberId });
     }
@@ -129,6 +136,7 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
       ...(this.mastodon ? (['mastodon'] as const) : []),
       ...(this.reddit ? (['reddit'] as const) : []),
       ...(this.youtube ? (['youtube'] as const) : []),
+      ...(this.meta ? (['facebook', 'instagram'] as const) : []),
       ...(this.whatsapp ? (['whatsapp'] as const) : []),
     ];
     const ownedAccounts = [
@@ -137,6 +145,7 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
       ...(this.mastodon?.ownedHandles ?? []).map((handle) => ({ platform: 'mastodon' as const, handle })),
       ...(this.reddit?.ownedHandles ?? []).map((handle) => ({ platform: 'reddit' as const, handle })),
       ...(this.youtube?.ownedHandles ?? []).map((handle) => ({ platform: 'youtube' as const, handle })),
+      ...(this.meta ? [{ platform: 'facebook' as const, handle: this.meta.pageId }, { platform: 'instagram' as const, handle: this.meta.instagramAccountId }] : []),
     ];
 
     let existing = (await this.topics.list(ws.id)).find((t) => t.name === DEMO_TOPIC_NAME);
@@ -213,6 +222,7 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
 
   async onApplicationShutdown() {
     await this.whatsapp?.stop();
+    await this.meta?.stop();
     await this.api?.stop();
     await this.bluesky?.stop();
     await this.mastodon?.stop();
