@@ -232,7 +232,7 @@ export async function renderInbox(main, ctx) {
 /* ---------- one case ---------- */
 
 /** Networks whose replies Ouvidor sends itself (POST /cases/:id/replies with send: true). */
-const SENDS_FROM_HERE = { bluesky: 'Bluesky', mastodon: 'Mastodon', facebook: 'Facebook', instagram: 'Instagram', whatsapp: 'WhatsApp', reddit: 'Reddit' };
+const SENDS_FROM_HERE = { bluesky: 'Bluesky', mastodon: 'Mastodon', facebook: 'Facebook', instagram: 'Instagram', whatsapp: 'WhatsApp', reddit: 'Reddit', youtube: 'YouTube' };
 
 function messageLink(m, platform) {
   // only web links: a stored url is shown as a link only when it is http(s)
@@ -264,7 +264,7 @@ export async function renderCase(main, ctx) {
         'div',
         { class: 'reply-row' },
         h('label', { class: 'field' }, h('span', {}, t('inbox.replyAgent')), agent),
-        // Bluesky, Mastodon, Facebook, Instagram, WhatsApp and Reddit replies can be sent from here; X's are sent on X and recorded
+        // Bluesky, Mastodon, Facebook, Instagram, WhatsApp, Reddit and YouTube replies can be sent from here; X's are sent on X and recorded
         SENDS_FROM_HERE[cur.platform] ? h('button', { type: 'submit', class: 'primary', id: 'reply-send', value: 'send' }, t('inbox.replySend', { network: SENDS_FROM_HERE[cur.platform] })) : null,
         h('button', { type: 'submit', class: SENDS_FROM_HERE[cur.platform] ? 'ghost' : 'primary', id: 'reply-record', value: 'record' }, t('inbox.replySave')),
       ),
