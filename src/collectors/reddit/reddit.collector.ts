@@ -87,6 +87,7 @@ export class RedditCollector implements Collector {
 
   /** What `GET /api/v1/collectors/status` shows of Reddit's rate limit. */
   networkStatus() {
+    if (!this.client.configured) return {};
     const r = this.client.rateLimit;
     return {
       rateLimit: {
