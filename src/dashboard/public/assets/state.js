@@ -8,7 +8,7 @@ import { DateTime } from './vendor/luxon.mjs';
 export const GLOBAL_KEYS = ['topic', 'platform', 'range', 'from', 'to', 'tz'];
 
 /** The networks the collectors read, as the API names them. */
-export const PLATFORMS = [['x', 'X'], ['bluesky', 'Bluesky'], ['mastodon', 'Mastodon'], ['reddit', 'Reddit'], ['youtube', 'YouTube']];
+export const PLATFORMS = [['x', 'X'], ['bluesky', 'Bluesky'], ['mastodon', 'Mastodon'], ['facebook', 'Facebook'], ['instagram', 'Instagram'], ['whatsapp', 'WhatsApp'], ['reddit', 'Reddit'], ['youtube', 'YouTube']];
 export const PRESETS = { '24h': 24, '7d': 7 * 24, '30d': 30 * 24 };
 export const DEFAULT_RANGE = '7d';
 

@@ -11,7 +11,7 @@ export const INTENTS = ['support', 'complaint', 'question', 'lead', 'praise', 'o
 /** docs/KPIS.md (`support.inbound`): inbound support = intent support, complaint or question. */
 export const SUPPORT_GROUP = 'support-all';
 const SUPPORT_INTENTS = ['support', 'complaint', 'question'];
-const PLATFORM_NAMES = { x: 'X', bluesky: 'Bluesky', mastodon: 'Mastodon', reddit: 'Reddit', youtube: 'YouTube' };
+const PLATFORM_NAMES = { x: 'X', bluesky: 'Bluesky', mastodon: 'Mastodon', facebook: 'Facebook', instagram: 'Instagram', whatsapp: 'WhatsApp', reddit: 'Reddit', youtube: 'YouTube' };
 const PAGE = 50;
 
 const newestFirst = (a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1);
