@@ -148,6 +148,10 @@ describe('Collection from Reddit', () => {
     const status = (await admin().get('/api/v1/collectors/status').expect(200)).body;
     const stream = status.topics.find((x: { id: string }) => x.id === topicId).streams.find((x: { stream: string }) => x.stream === 'reddit:subreddit:banking');
     expect(stream).toMatchObject({ quarantined: 1, lastRun: { stored: 1, rejected: 1 } });
+    // Reddit serves it right now: a replay reads it again by fullname (/api/info) and stores it
+    const replay = (await admin().post('/api/v1/collectors/rejected/replay').send({ topic: topicId }).expect(200)).body;
+    expect(replay).toMatchObject({ selected: 1, stored: { mentions: 1, posts: 0, replies: 0 }, released: 1, stillRejected: [], unreadable: [] });
+    expect(asked('info').at(-1)?.params.id).toBe(`t1_${broken.id}`);
   });
 
   it('refuses a Reddit handle or a subreddit that is not a name', async () => {
