@@ -182,6 +182,79 @@ describe('Collection from YouTube', () => {
     expect(asked('token')).toHaveLength(1);
   });
 
+  it('quarantines a malformed comment and keeps the rest of the page, retries a 503, and stores the comment once a replay reads it right', async () => {
+    const GLOW = 'UCglowbank00000000000000';
+    const DAN = 'UCdan0000000000000000000';
+    yt.addChannel({ id: GLOW, handle: '@glowbank', title: 'Glow Bank', subscribers: 800 });
+    yt.addChannel({ id: DAN, handle: '@dan', title: 'Dan', subscribers: 1 });
+    yt.addVideo({ id: 'glowVideo01', channelId: GLOW, title: 'Glow card launch', publishedAt: hoursAgo(30), likes: 10, views: 100 });
+    yt.addComment({
+      id: 'UgDan0001',
+      videoId: 'glowVideo01',
+      authorChannelId: DAN,
+      text: 'When does the card ship?',
+      publishedAt: hoursAgo(3),
+    });
+    yt.addComment({
+      id: 'UgEve0001',
+      videoId: 'glowVideo01',
+      authorChannelId: ANA,
+      text: 'My Glow card never arrived',
+      publishedAt: hoursAgo(2),
+    });
+    yt.failNext('commentThreads', {
+      alter: (body: { items: { id: string; snippet: { topLevelComment: { snippet: Record<string, unknown> } } }[] }) => {
+        delete body.items.find((i) => i.id === 'UgEve0001')!.snippet.topLevelComment.snippet.authorChannelId;
+      },
+    });
+    yt.failNext('videos', { status: 503, reason: 'backendError', message: 'Backend Error', domain: 'global' });
+    const topic = (
+      await admin()
+        .post('/api/v1/topics')
+        .send({ name: 'Glow', query: 'glow', platforms: ['youtube'], ownedAccounts: [{ platform: 'youtube', handle: GLOW }] })
+        .expect(201)
+    ).body as { id: string };
+    expect(await collect(topic.id)).toEqual({ mentions: 1, posts: 1, replies: 0 });
+    // the channel id is kept as written (ids are case-sensitive) and looked up by id
+    expect(asked('channels').at(-1)!.params).toMatchObject({ id: GLOW });
+
+    const status = (await admin().get('/api/v1/collectors/status').expect(200)).body;
+    const streams = status.topics.find((x: { id: string }) => x.id === topic.id).streams as {
+      stream: string;
+      lastRun: unknown;
+      quarantined: number;
+    }[];
+    expect(streams.find((x) => x.stream === `youtube:comments:${GLOW}`)).toMatchObject({
+      lastRun: { stored: 1, known: 0, rejected: 1 },
+      quarantined: 1,
+    });
+    const listed = (await admin().get(`/api/v1/collectors/rejected?topic=${topic.id}`).expect(200)).body.data;
+    expect(listed).toEqual([
+      expect.objectContaining({
+        platform: 'youtube',
+        externalId: 'UgEve0001',
+        reason: 'invalid_payload',
+        problem: expect.stringContaining('authorChannelId'),
+      }),
+    ]);
+
+    const replay = (
+      await admin()
+        .post('/api/v1/collectors/rejected/replay')
+        .send({ ids: [listed[0].id] })
+        .expect(200)
+    ).body;
+    expect(replay).toMatchObject({
+      selected: 1,
+      stored: { mentions: 1, posts: 0, replies: 0 },
+      released: 1,
+      stillRejected: [],
+      unreadable: [],
+    });
+    expect(asked('commentThreads').at(-1)!.params).toMatchObject({ id: 'UgEve0001' });
+    expect(await collect(topic.id)).toEqual({ mentions: 0, posts: 0, replies: 0 });
+  });
+
   it('pauses collection until midnight Pacific when YouTube answers quotaExceeded, and shows it in the status', async () => {
     yt.exceedQuotaNext('playlistItems');
     const before = yt.requests.length;

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SETTINGS, type Settings } from '../../config/settings';
 import { termsToSearch, topicMatcher } from '../../topics/query';
-import { emptyBatch, type PublicMetrics, type RejectedItem } from '../collected';
+import type { TopicView } from '../../topics/topics.service';
+import { emptyBatch, type CollectedBatch, type PublicMetrics, type RejectedItem } from '../collected';
 import {
   ReplyRefusedError,
   type CollectContext,
@@ -29,6 +30,7 @@ import {
   videoMentionsOf,
   videoMetrics,
   type YouTubeComment,
+  type YouTubeCommentThread,
   type YouTubeVideo,
 } from './youtube-payload';
 import { YouTubeQuotaPausedError, type YouTubeQuotaStatus } from './youtube-quota';
@@ -149,7 +151,7 @@ export class YouTubeCollector implements Collector {
           { part: 'snippet', q, type: 'video', order: 'date', publishedAfter: boundary, maxResults: PAGE, pageToken: token },
           this.hooks(ctx, stream),
         );
-        const { items, skipped } = parseEach(searchResultSchema, page.items ?? [], 'searchResult', 'etag');
+        const { items, skipped } = parseEach(searchResultSchema, page.items ?? [], 'searchResult');
         const ids = items
           .filter((r) => !ownedIds.has(r.snippet.channelId) && Date.parse(r.snippet.publishedAt) > Date.parse(boundary))
           .map((r) => r.id.videoId);
@@ -242,31 +244,91 @@ export class YouTubeCollector implements Collector {
       );
       const { threads, skipped } = parseThreads(page.items ?? []);
       const fresh = threads.filter((t) => Date.parse(t.snippet.topLevelComment.snippet.publishedAt) > since);
-      const extra = new Map<string, YouTubeComment[]>();
       const rejected: RejectedItem[] = rejectedOf('youtube', skipped);
-      for (const t of fresh) {
-        if (t.snippet.totalReplyCount <= (t.replies?.comments.length ?? 0)) continue;
-        // commentThreads carries at most five replies: the rest come from comments.list
-        const all: YouTubeComment[] = [];
-        let next: string | undefined;
-        do {
-          const replies = await this.api.get<ListResponse>(
-            'comments',
-            { part: 'snippet', parentId: t.snippet.topLevelComment.id, maxResults: COMMENT_PAGE, textFormat: 'plainText', pageToken: next },
-            this.hooks(ctx, stream),
-          );
-          const parsed = parseEach(commentSchema, replies.items ?? [], 'comment');
-          all.push(...parsed.items);
-          rejected.push(...rejectedOf('youtube', parsed.skipped));
-          next = replies.nextPageToken;
-        } while (next);
-        extra.set(t.id, all);
-      }
+      const extra = await this.completeReplies(fresh, this.hooks(ctx, stream), rejected);
       const { mentions, replies } = threadItems(fresh, channel, extra);
       await ctx.store({ ...emptyBatch(), stream, mentions, replies, rejected });
       const newest = fresh.reduce<string | null>((n, t) => later(n, t.snippet.topLevelComment.snippet.publishedAt), null);
       return { newest, done: fresh.length < threads.length, next: page.nextPageToken ?? null };
     });
+  }
+
+  /** commentThreads carries at most five replies: the rest of a longer thread come from comments.list (malformed ones into `rejected`). */
+  private async completeReplies(
+    threads: YouTubeCommentThread[],
+    hooks: CallHooks,
+    rejected: RejectedItem[],
+  ): Promise<Map<string, YouTubeComment[]>> {
+    const extra = new Map<string, YouTubeComment[]>();
+    for (const t of threads) {
+      if (t.snippet.totalReplyCount <= (t.replies?.comments.length ?? 0)) continue;
+      const all: YouTubeComment[] = [];
+      let next: string | undefined;
+      do {
+        const replies = await this.api.get<ListResponse>(
+          'comments',
+          { part: 'snippet', parentId: t.snippet.topLevelComment.id, maxResults: COMMENT_PAGE, textFormat: 'plainText', pageToken: next },
+          hooks,
+        );
+        const parsed = parseEach(commentSchema, replies.items ?? [], 'comment');
+        all.push(...parsed.items);
+        rejected.push(...rejectedOf('youtube', parsed.skipped));
+        next = replies.nextPageToken;
+      } while (next);
+      extra.set(t.id, all);
+    }
+    return extra;
+  }
+
+  /**
+   * Reads items of a stream again by id (a quarantine replay) and makes them what the stream
+   * makes: videos by `videos.list` (the uploads' posts, the search's mentions, through the topic's
+   * query), comments by their thread (`commentThreads.list id=`), so a reply keeps its context.
+   */
+  async reread(topic: TopicView, stream: string, ids: string[]): Promise<{ batch: CollectedBatch; found: string[] }> {
+    const batch: CollectedBatch = { ...emptyBatch(), stream };
+    const found = new Set<string>();
+    const [, kind, channelId] = stream.split(':');
+    const owned = topic.ownedAccounts.filter((a) => a.platform === 'youtube' && a.externalId);
+    const channel = owned.find((a) => a.externalId === channelId);
+    const wanted = new Set(ids);
+    try {
+      if (kind === 'comments') {
+        if (!channel) return { batch, found: [] };
+        const threadIds = [...new Set(ids.map((id) => id.split('.')[0]))];
+        for (let i = 0; i < threadIds.length; i += PAGE) {
+          const page = await this.api.get<ListResponse>('commentThreads', {
+            part: 'snippet,replies',
+            id: threadIds.slice(i, i + PAGE).join(','),
+            textFormat: 'plainText',
+            maxResults: COMMENT_PAGE,
+          });
+          const { threads, skipped } = parseThreads(page.items ?? []);
+          const rejected = rejectedOf('youtube', skipped);
+          const extra = await this.completeReplies(threads, {}, rejected);
+          const { mentions, replies } = threadItems(threads, { externalId: channel.externalId!, handle: channel.handle }, extra);
+          batch.mentions.push(...mentions.filter((m) => wanted.has(m.externalId)));
+          batch.replies.push(...replies.filter((r) => wanted.has(r.externalId)));
+          batch.rejected.push(...rejected.filter((r) => r.externalId && wanted.has(r.externalId)));
+          for (const item of [...mentions, ...replies, ...rejected])
+            if (item.externalId && wanted.has(item.externalId)) found.add(item.externalId);
+        }
+      } else if (kind === 'uploads' || kind === 'search') {
+        const { videos, rejected } = await this.videos(null, stream, ids);
+        batch.rejected.push(...rejected);
+        for (const item of [...videos.map((v) => ({ externalId: v.id })), ...rejected]) if (item.externalId) found.add(item.externalId);
+        if (kind === 'uploads' && channel)
+          batch.posts.push(...postsOf(videos, { externalId: channel.externalId!, handle: channel.handle }));
+        if (kind === 'search')
+          batch.mentions.push(
+            ...videoMentionsOf(videos.filter(topicMatcher(topic.query, queryableVideo)), new Set(owned.map((a) => a.externalId!))),
+          );
+      }
+    } catch (err) {
+      if (err instanceof YouTubeQuotaPausedError) throw new NetworkApiError('youtube', err.message);
+      throw err;
+    }
+    return { batch, found: [...found] };
   }
 
   /** videos.list (statistics, snippet) for up to 50 ids; malformed ones set aside. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { EmulatorHttpServer, FaultQueue, readBody, sendJson, type TlsKeyPair } from '../shared/emulator-http-server';
+import { alterCopy, EmulatorHttpServer, FaultQueue, readBody, sendJson, type TlsKeyPair } from '../shared/emulator-http-server';
 
 /**
  * A local YouTube Data API v3 (and Google's OAuth token endpoint) answering as their reference
@@ -52,7 +52,9 @@ export interface YouTubeCommentInput {
   likes?: number;
 }
 
-export type YouTubeFault = { status: number; reason: string; message: string; domain?: string };
+/** An error answer, or (`alter`) the normal answer changed, e.g. an item missing a field. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a fault reshapes any answer's JSON
+export type YouTubeFault = { status: number; reason: string; message: string; domain?: string } | { alter: (body: any) => unknown };
 export type YouTubeRoute = 'channels' | 'playlistItems' | 'videos' | 'commentThreads' | 'comments' | 'search' | 'comments.insert' | 'token';
 
 export interface YouTubeRequest {
@@ -200,13 +202,15 @@ export class YouTubeEmulator {
       else if (params.key !== YOUTUBE_EMULATOR_API_KEY)
         throw new Failure(400, googleError(400, 'keyInvalid', 'API key not valid. Please pass a valid API key.', 'global'));
       const fault = this.faults.take(route);
-      if (fault) throw new Failure(fault.status, googleError(fault.status, fault.reason, fault.message, fault.domain));
+      if (fault && !('alter' in fault))
+        throw new Failure(fault.status, googleError(fault.status, fault.reason, fault.message, fault.domain));
       if (this.unitsUsed + COSTS[route] > this.dailyQuota)
         throw new Failure(403, googleError(403, 'quotaExceeded', QUOTA_MESSAGE, 'youtube.quota'));
       this.unitsUsed += COSTS[route];
       if (!params.part && route !== 'comments.insert')
         throw new Failure(400, googleError(400, 'required', 'Required parameter: part', 'global'));
-      sendJson(res, 200, this.answer(route, params, body));
+      const answer = this.answer(route, params, body);
+      sendJson(res, 200, fault && 'alter' in fault ? alterCopy(fault.alter, answer) : answer);
     } catch (err) {
       if (err instanceof Failure) return sendJson(res, err.status, err.body);
       throw err;
@@ -317,6 +321,13 @@ export class YouTubeEmulator {
       }
       case 'commentThreads': {
         let videoIds: Set<string>;
+        if (params.id) {
+          const wanted = params.id.split(',');
+          const threads = wanted.map((id) => this.comments.get(id)).filter((c): c is YouTubeCommentInput => !!c && !c.parentId);
+          return this.page('youtube#commentThreadListResponse', threads, { ...params, maxResults: '100', pageToken: '' }, 100, (t) =>
+            this.thread(t, params),
+          );
+        }
         if (params.allThreadsRelatedToChannelId)
           videoIds = new Set([...this.videos.values()].filter((v) => v.channelId === params.allThreadsRelatedToChannelId).map((v) => v.id));
         else if (params.videoId) {
@@ -344,25 +355,7 @@ export class YouTubeEmulator {
         const threads = [...this.comments.values()]
           .filter((c) => !c.parentId && videoIds.has(c.videoId))
           .sort((a, b) => +b.publishedAt - +a.publishedAt);
-        return this.page('youtube#commentThreadListResponse', threads, params, 100, (t) => {
-          const replies = this.repliesOf(t.id);
-          return {
-            kind: 'youtube#commentThread',
-            etag: etag(),
-            id: t.id,
-            snippet: {
-              channelId: this.videos.get(t.videoId)?.channelId,
-              videoId: t.videoId,
-              topLevelComment: this.comment(t, params.textFormat),
-              canReply: true,
-              totalReplyCount: replies.length,
-              isPublic: true,
-            },
-            ...(replies.length && (params.part ?? '').includes('replies')
-              ? { replies: { comments: replies.slice(0, 5).map((r) => this.comment(r, params.textFormat)) } }
-              : {}),
-          };
-        });
+        return this.page('youtube#commentThreadListResponse', threads, params, 100, (t) => this.thread(t, params));
       }
       case 'comments': {
         if (!params.parentId && !params.id)
@@ -484,6 +477,26 @@ export class YouTubeEmulator {
       default:
         throw new Failure(404, googleError(404, 'notFound', 'Not Found', 'global'));
     }
+  }
+
+  private thread(t: YouTubeCommentInput, params: Record<string, string>) {
+    const replies = this.repliesOf(t.id);
+    return {
+      kind: 'youtube#commentThread',
+      etag: etag(),
+      id: t.id,
+      snippet: {
+        channelId: this.videos.get(t.videoId)?.channelId,
+        videoId: t.videoId,
+        topLevelComment: this.comment(t, params.textFormat),
+        canReply: true,
+        totalReplyCount: replies.length,
+        isPublic: true,
+      },
+      ...(replies.length && (params.part ?? '').includes('replies')
+        ? { replies: { comments: replies.slice(0, 5).map((r) => this.comment(r, params.textFormat)) } }
+        : {}),
+    };
   }
 
   private repliesOf(parentId: string): YouTubeCommentInput[] {
