@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import type { Page } from 'playwright-core';
 import { chromiumAvailable, CHROMIUM, HeadlessChromium, launchChromium } from './support/browser';
+import { PLATFORM_NAMES, type Platform } from '../src/common/platform';
 import { DemoService } from '../src/demo/demo.service';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 
@@ -202,7 +203,10 @@ suite('Dashboard in the browser (demo data)', () => {
     // The header says when the topics were last collected, and from which networks.
     await page.waitForSelector('#collection-status[data-state="ok"]');
     expect(await page.textContent('#collection-status')).toMatch(/^Collected .+ ago$/);
-    expect(await page.getAttribute('#collection-status', 'title')).toBe('Networks read: X, Bluesky, Mastodon');
+    // the networks the API reports configured (the demo's X, Bluesky, Mastodon and WhatsApp among them), by name
+    const configured = ((await api('/api/v1/collectors/status')).body.networks as { platform: Platform; configured: boolean }[]).filter((n) => n.configured).map((n) => n.platform);
+    expect(configured).toEqual(expect.arrayContaining(['x', 'bluesky', 'mastodon', 'whatsapp']));
+    expect(await page.getAttribute('#collection-status', 'title')).toBe(`Networks read: ${configured.map((p) => PLATFORM_NAMES[p]).join(', ')}`);
 
     // The network filter narrows the tiles to one network, as the API's platform= does.
     await page.selectOption('#platform', 'bluesky');
