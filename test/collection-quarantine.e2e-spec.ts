@@ -1,4 +1,4 @@
-import IORedis from 'ioredis';
+import { describeWithRedis, TEST_REDIS_URL } from './support/redis-available';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { Types } from 'mongoose';
@@ -252,20 +252,12 @@ describe('Quarantine, failing runs and failing networks', () => {
   }, 150_000);
 });
 
-describe('A failing network on BullMQ over Redis', () => {
-  const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+describeWithRedis('A failing network on BullMQ over Redis', () => {
+  const REDIS_URL = TEST_REDIS_URL;
   let x: XApiEmulator;
   let t: TestApp | undefined;
 
   beforeAll(async () => {
-    const probe = new IORedis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    const up = await probe.connect().then(() => probe.ping().then((p) => p === 'PONG'), () => false);
-    probe.disconnect();
-    if (!up) {
-      if (process.env.CI) throw new Error(`Redis is not reachable at ${REDIS_URL}; CI must start it`);
-      console.warn(`Skipping the BullMQ 502 check: no Redis at ${REDIS_URL}`);
-      return;
-    }
     const started = await startXTestServer();
     x = started.server;
     x.addUser({ id: '201', username: 'ana_souza', name: 'Ana' });
@@ -282,7 +274,7 @@ describe('A failing network on BullMQ over Redis', () => {
   });
 
   it("answers 502 with X's words although the worker's error reaches the API as a message only", async () => {
-    if (!t) return;
+    if (!t) throw new Error('the app did not start');
     x.addTweet({ author_id: '201', text: 'bullmqdowncheck one', lang: 'en', created_at: new Date(Date.now() - 3600_000) });
     const topic = (await t.as(TEST_ADMIN_KEY).post('/api/v1/topics').send({ name: 'Down on BullMQ', query: 'bullmqdowncheck', platforms: ['x'] }).expect(201)).body;
     x.failNext('tweets/search/recent', { status: 200, html: true }, 3);

@@ -1,38 +1,19 @@
-import IORedis from 'ioredis';
 import { XApiEmulator } from '../src/demo/networks/x/x-api-emulator';
+import { describeWithRedis, TEST_REDIS_URL as REDIS_URL } from './support/redis-available';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 import { startXTestServer, X_TEST_TOKEN } from './support/x-test-server';
-
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function redisAvailable(): Promise<boolean> {
-  const r = new IORedis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  try {
-    await r.connect();
-    return (await r.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    r.disconnect();
-  }
-}
 
 const modes: [string, boolean][] = [
   ['in process', false],
   ['on BullMQ over Redis', true],
 ];
 
-describe.each(modes)('Collection from X (%s)', (_label, useRedis) => {
+for (const [label, useRedis] of modes) (useRedis ? describeWithRedis : describe)(`Collection from X (${label})`, () => {
   let x: XApiEmulator;
   let t: TestApp;
   const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000);
 
   beforeAll(async () => {
-    if (useRedis && !(await redisAvailable())) {
-      if (process.env.CI) throw new Error(`Redis is not reachable at ${REDIS_URL}; CI must start it`);
-      console.warn(`Skipping the BullMQ run: no Redis at ${REDIS_URL}`);
-      return;
-    }
     const started = await startXTestServer();
     x = started.server;
     t = await startTestApp(
@@ -52,10 +33,7 @@ describe.each(modes)('Collection from X (%s)', (_label, useRedis) => {
     await x?.stop();
   });
 
-  const skipIfNoApp = () => !t;
-
   it('stores every mention, own post and reply once; a second run stores nothing new', async () => {
-    if (skipIfNoApp()) return;
     const m1 = x.addTweet({ author_id: '201', text: 'Meu cartão Lumi foi bloqueado e ninguém responde, preciso de ajuda urgente @lumi_br', lang: 'pt', created_at: hoursAgo(5) });
     const m2 = x.addTweet({ author_id: '202', text: 'I love the new Lumi app, great job! @lumi_br', lang: 'en', created_at: hoursAgo(4) });
     x.addTweet({ author_id: '203', text: 'lumi é a pior empresa, péssimo atendimento', lang: 'pt', created_at: hoursAgo(3) });
@@ -93,7 +71,6 @@ describe.each(modes)('Collection from X (%s)', (_label, useRedis) => {
   });
 
   it('pages through more than one page of results with the paginator', async () => {
-    if (skipIfNoApp()) return;
     for (let i = 0; i < 150; i++) x.addTweet({ author_id: '202', text: `pagination check ${i} for acmepaged`, lang: 'en', created_at: hoursAgo(1 + i / 1000) });
     const topic = await t.as(TEST_ADMIN_KEY).post('/api/v1/topics').send({ name: 'Paged', query: 'acmepaged', platforms: ['x'] }).expect(201);
     const res = await t.as(TEST_ADMIN_KEY).post(`/api/v1/topics/${topic.body.id}/collect`).expect(200);
@@ -112,7 +89,6 @@ describe.each(modes)('Collection from X (%s)', (_label, useRedis) => {
   });
 
   it('waits out a 429 until x-rate-limit-reset and completes the run', async () => {
-    if (skipIfNoApp()) return;
     const topic = await t.as(TEST_ADMIN_KEY).post('/api/v1/topics').send({ name: 'Limited', query: 'ratelimitcheck', platforms: ['x'] }).expect(201);
     x.addTweet({ author_id: '201', text: 'ratelimitcheck one', lang: 'en', created_at: hoursAgo(1) });
     x.failNext('tweets/search/recent', { status: 429, resetInSeconds: 2 });
@@ -123,7 +99,6 @@ describe.each(modes)('Collection from X (%s)', (_label, useRedis) => {
   });
 
   it('retries a 503 and a cut-short payload, then stores the page', async () => {
-    if (skipIfNoApp()) return;
     const topic = await t.as(TEST_ADMIN_KEY).post('/api/v1/topics').send({ name: 'Flaky', query: 'flakycheck', platforms: ['x'] }).expect(201);
     x.addTweet({ author_id: '201', text: 'flakycheck one', lang: 'en', created_at: hoursAgo(1) });
     x.failNext('tweets/search/recent', { status: 503 });
@@ -133,7 +108,6 @@ describe.each(modes)('Collection from X (%s)', (_label, useRedis) => {
   });
 
   it("a key of another workspace cannot collect or read this workspace's topic", async () => {
-    if (skipIfNoApp()) return;
     const other = await t.as(TEST_ADMIN_KEY).post('/api/v1/workspaces').send({ name: 'Other', timezone: 'UTC', currency: 'USD' }).expect(201);
     const topics = await t.as(TEST_ADMIN_KEY).get('/api/v1/topics').expect(200);
     const id = topics.body[0].id;
@@ -149,7 +123,6 @@ describe.each(modes)('Collection from X (%s)', (_label, useRedis) => {
   });
 
   it('rejects an invalid query with a 400 that says what is wrong, and stores nothing', async () => {
-    if (skipIfNoApp()) return;
     const before = await t.as(TEST_ADMIN_KEY).get('/api/v1/topics').expect(200);
     const res = await t.as(TEST_ADMIN_KEY).post('/api/v1/topics').send({ name: 'Bad', query: '(lumi OR "acme', platforms: ['x'] }).expect(400);
     expect(JSON.stringify(res.body.message)).toMatch(/unclosed double quote/);

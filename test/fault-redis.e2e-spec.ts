@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import type { XApiEmulator } from '../src/demo/networks/x/x-api-emulator';
-import { PrivateRedis, redisServerInstalled } from './support/private-redis';
+import { PrivateRedis } from './support/private-redis';
+import { describeWithRedisServer } from './support/redis-available';
 import { startRecordingXTestServer, XSearchRequest } from './support/recording-x-server';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 import { X_TEST_TOKEN } from './support/x-test-server';
@@ -23,7 +24,7 @@ const WAIT_MS = 60_000;
 /** Each teardown step's bound, so that a failed test cannot hold the suite up. */
 const TEARDOWN_STEP_MS = 15_000;
 
-describe('Fault injection: Redis stopped mid-run (e2e, BullMQ)', () => {
+describeWithRedisServer('Fault injection: Redis stopped mid-run (e2e, BullMQ)', () => {
   let redis: PrivateRedis | null = null;
   let x: XApiEmulator;
   let searches: XSearchRequest[];
@@ -36,11 +37,6 @@ describe('Fault injection: Redis stopped mid-run (e2e, BullMQ)', () => {
   const expected = new Map<string, string[]>();
 
   beforeAll(async () => {
-    if (!redisServerInstalled()) {
-      if (process.env.CI) throw new Error('redis-server is not installed; CI must install it (.ci/run does)');
-      console.warn('Skipping the Redis fault test: redis-server is not installed');
-      return;
-    }
     redis = await PrivateRedis.start();
     const started = await startRecordingXTestServer();
     x = started.server;
@@ -91,7 +87,7 @@ describe('Fault injection: Redis stopped mid-run (e2e, BullMQ)', () => {
   };
 
   it('keeps answering while Redis is down, and completes the queued collections once after it returns', async () => {
-    if (!t) return;
+    if (!t) throw new Error('the app did not start');
     const topics: { id: string; query: string }[] = [];
     for (const query of QUERIES) {
       const res = await admin().post('/api/v1/topics').send({ name: query, query, platforms: ['x'] }).expect(201);

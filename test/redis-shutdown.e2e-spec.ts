@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EmulatorRequest, XApiEmulator } from '../src/demo/networks/x/x-api-emulator';
-import { PrivateRedis, redisServerInstalled } from './support/private-redis';
+import { PrivateRedis } from './support/private-redis';
+import { describeWithRedisServer } from './support/redis-available';
 import { startRecordingXTestServer } from './support/recording-x-server';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 import { X_TEST_TOKEN } from './support/x-test-server';
@@ -24,7 +25,7 @@ const CLOSE_BOUND_MS = 30_000;
 const WAIT_MS = 150_000;
 const TEARDOWN_STEP_MS = 15_000;
 
-describe('Shutdown while Redis is down (e2e, BullMQ)', () => {
+describeWithRedisServer('Shutdown while Redis is down (e2e, BullMQ)', () => {
   let redis: PrivateRedis | null = null;
   let x: XApiEmulator;
   let baseUrl: string;
@@ -37,11 +38,6 @@ describe('Shutdown while Redis is down (e2e, BullMQ)', () => {
   let redisStopped = false;
 
   beforeAll(async () => {
-    if (!redisServerInstalled()) {
-      if (process.env.CI) throw new Error('redis-server is not installed; CI must install it (.ci/run does)');
-      console.warn('Skipping the Redis shutdown test: redis-server is not installed');
-      return;
-    }
     redis = await PrivateRedis.start();
     dataDir = mkdtempSync(join(tmpdir(), 'ouvidor-redis-shutdown-'));
     const started = await startRecordingXTestServer();
@@ -81,7 +77,7 @@ describe('Shutdown while Redis is down (e2e, BullMQ)', () => {
   };
 
   it('stops within bounds during a Redis outage, and the interrupted collection is finished after, each post once', async () => {
-    if (!redis) return;
+    if (!redis) throw new Error('Redis did not start');
     const escaped: unknown[] = [];
     const record = (err: unknown) => escaped.push(err);
     process.on('unhandledRejection', record);

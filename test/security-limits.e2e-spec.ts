@@ -1,5 +1,5 @@
 import { getConnectionToken } from '@nestjs/mongoose';
-import IORedis from 'ioredis';
+import { describeWithRedis, TEST_REDIS_URL } from './support/redis-available';
 import type { Connection } from 'mongoose';
 import type { AddressInfo } from 'node:net';
 import { Types } from 'mongoose';
@@ -177,34 +177,13 @@ describe('Rate limits and stream hygiene (e2e)', () => {
   });
 });
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 
-async function redisAvailable(): Promise<boolean> {
-  const r = new IORedis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  r.on('error', () => undefined);
-  try {
-    await r.connect();
-    await r.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    r.disconnect();
-  }
-}
-
-describe('Rate limits shared through Redis by two instances (e2e)', () => {
+describeWithRedis('Rate limits shared through Redis by two instances (e2e)', () => {
   let a: TestApp | undefined;
   let b: TestApp | undefined;
-  let skipped = false;
 
   beforeAll(async () => {
-    if (!(await redisAvailable())) {
-      if (process.env.CI) throw new Error(`Redis is not reachable at ${REDIS_URL}; CI must start it`);
-      skipped = true;
-      console.warn(`skipped: the shared rate-limit test needs Redis at ${REDIS_URL}`);
-      return;
-    }
     const shared = { redisUrl: REDIS_URL, queuePrefix: `ouvidor-limits-${process.pid}-${Date.now()}`, worker: false, rateLimit: { ...LIMITS, perMinute: 20, authFailuresPerMinute: 10 } };
     a = await startTestApp(shared);
     b = await startTestApp(shared);
@@ -215,7 +194,6 @@ describe('Rate limits shared through Redis by two instances (e2e)', () => {
   });
 
   it('one key\'s requests count once across both instances', async () => {
-    if (skipped) return;
     // Both instances know the installation's admin key; each has its own database, so only the limit is shared.
     const statuses: string[] = [];
     for (let i = 0; i < 12; i++) {
@@ -227,7 +205,6 @@ describe('Rate limits shared through Redis by two instances (e2e)', () => {
   });
 
   it('failed authentications from one address count once across both instances', async () => {
-    if (skipped) return;
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) {
       statuses.push((await a!.as(badKey(i)).get('/api/v1/topics')).status);
