@@ -1,4 +1,9 @@
-import { META_EMULATOR_APP_SECRET, META_EMULATOR_TOKEN, MetaGraphEmulator, type MetaGraphEmulatorOptions } from '../../src/demo/networks/meta/meta-graph-emulator';
+import {
+  META_EMULATOR_APP_SECRET,
+  META_EMULATOR_TOKEN,
+  MetaGraphEmulator,
+  type MetaGraphEmulatorOptions,
+} from '../../src/demo/networks/meta/meta-graph-emulator';
 
 export { MetaGraphEmulator as MetaTestServer } from '../../src/demo/networks/meta/meta-graph-emulator';
 export type { MetaFault, MetaGraphRequest as MetaTestRequest } from '../../src/demo/networks/meta/meta-graph-emulator';
@@ -17,5 +22,9 @@ export async function startMetaTestServer(options: Omit<MetaGraphEmulatorOptions
 }> {
   const server = new MetaGraphEmulator(options);
   const { graphUrl } = await server.start();
-  return { server, graphUrl, meta: { accessToken: options.accessToken ?? META_TEST_TOKEN, appSecret: options.appSecret ?? META_TEST_APP_SECRET, graphUrl } };
+  return {
+    server,
+    graphUrl,
+    meta: { accessToken: options.accessToken ?? META_TEST_TOKEN, appSecret: options.appSecret ?? META_TEST_APP_SECRET, graphUrl },
+  };
 }

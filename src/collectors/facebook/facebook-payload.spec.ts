@@ -1,4 +1,12 @@
-import { commentItems, othersPostMentions, ownPostOf, pageSnapshot, parseComments, parseOthersPosts, parsePagePosts } from './facebook-payload';
+import {
+  commentItems,
+  othersPostMentions,
+  ownPostOf,
+  pageSnapshot,
+  parseComments,
+  parseOthersPosts,
+  parsePagePosts,
+} from './facebook-payload';
 
 const page = { externalId: '1001', handle: '1001' };
 const post = { id: '1001_2002', url: 'https://www.facebook.com/1001/posts/2002' };
@@ -15,7 +23,12 @@ describe('Facebook payload', () => {
         reactions: { data: [], summary: { total_count: 30 } },
         comments: { data: [], summary: { total_count: 2, order: 'ranked' } },
       },
-      { id: '1001_2003', created_time: '2026-12-02T10:00:00+0000', permalink_url: 'https://www.facebook.com/1001/posts/2003', reactions: { data: [], summary: { total_count: 1 } } },
+      {
+        id: '1001_2003',
+        created_time: '2026-12-02T10:00:00+0000',
+        permalink_url: 'https://www.facebook.com/1001/posts/2003',
+        reactions: { data: [], summary: { total_count: 1 } },
+      },
     ]);
     expect(skipped).toEqual([]);
     expect(ownPostOf(items[0], page)).toEqual({
@@ -34,8 +47,20 @@ describe('Facebook payload', () => {
 
   it("makes others' comments mentions and the Page's replies brand replies to the comment they answer", () => {
     const { items } = parseComments([
-      { id: '2002_1', message: 'Cartão bloqueado', created_time: '2026-12-01T11:00:00+0000', from: { id: '301', name: 'Ana' }, permalink_url: `${post.url}?comment_id=1` },
-      { id: '2002_2', message: 'Já resolvemos', created_time: '2026-12-01T11:05:00+0000', from: { id: '1001', name: 'Lumi' }, parent: { id: '2002_1', from: { id: '301', name: 'Ana' } } },
+      {
+        id: '2002_1',
+        message: 'Cartão bloqueado',
+        created_time: '2026-12-01T11:00:00+0000',
+        from: { id: '301', name: 'Ana' },
+        permalink_url: `${post.url}?comment_id=1`,
+      },
+      {
+        id: '2002_2',
+        message: 'Já resolvemos',
+        created_time: '2026-12-01T11:05:00+0000',
+        from: { id: '1001', name: 'Lumi' },
+        parent: { id: '2002_1', from: { id: '301', name: 'Ana' } },
+      },
       { id: '2002_3', message: 'Eu também', created_time: '2026-12-01T11:10:00+0000', parent: { id: '2002_1' } },
       { id: '2002_4', message: 'Comentário da página', created_time: '2026-12-01T11:15:00+0000', from: { id: '1001', name: 'Lumi' } },
     ]);
@@ -47,12 +72,26 @@ describe('Facebook payload', () => {
     ]);
     expect(mentions[1].author.externalId).toBe('unknown:2002_3');
     expect(mentions[1].url).toBe(`${post.url}?comment_id=3`);
-    expect(replies).toEqual([expect.objectContaining({ externalId: '2002_2', inReplyToExternalId: '2002_1', inReplyToUserId: '301', accountExternalId: '1001', conversationId: '1001_2002' })]);
+    expect(replies).toEqual([
+      expect.objectContaining({
+        externalId: '2002_2',
+        inReplyToExternalId: '2002_1',
+        inReplyToUserId: '301',
+        accountExternalId: '1001',
+        conversationId: '1001_2002',
+      }),
+    ]);
   });
 
   it('makes visitor and tagging posts mentions, and quarantines a malformed one by field', () => {
     const { items, skipped } = parseOthersPosts([
-      { id: '401_5', message: 'App fora do ar?', created_time: '2026-12-01T12:00:00+0000', from: { id: '401', name: 'Bruno' }, permalink_url: 'https://www.facebook.com/401/posts/5' },
+      {
+        id: '401_5',
+        message: 'App fora do ar?',
+        created_time: '2026-12-01T12:00:00+0000',
+        from: { id: '401', name: 'Bruno' },
+        permalink_url: 'https://www.facebook.com/401/posts/5',
+      },
       { id: '401_6', message: 'sem data', created_time: 'yesterday', from: { id: '401', name: 'Bruno' } },
       { message: 'sem id', created_time: '2026-12-01T12:00:00+0000' },
     ]);
@@ -61,7 +100,13 @@ describe('Facebook payload', () => {
       ['(no id)', expect.stringMatching(/^id: /)],
     ]);
     expect(othersPostMentions(items, page)).toEqual([
-      expect.objectContaining({ platform: 'facebook', externalId: '401_5', text: 'App fora do ar?', author: { externalId: '401', handle: 'Bruno', name: 'Bruno' }, inReplyToUserId: '1001' }),
+      expect.objectContaining({
+        platform: 'facebook',
+        externalId: '401_5',
+        text: 'App fora do ar?',
+        author: { externalId: '401', handle: 'Bruno', name: 'Bruno' },
+        inReplyToUserId: '1001',
+      }),
     ]);
   });
 

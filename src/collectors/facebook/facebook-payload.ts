@@ -13,7 +13,8 @@ import { parseEach, type Skipped } from '../payload-items';
 
 /** The fields asked for, no more (what is stored). */
 export const PAGE_FIELDS = 'id,name,followers_count,fan_count';
-export const PAGE_POST_FIELDS = 'id,message,created_time,permalink_url,shares,reactions.summary(total_count).limit(0),comments.summary(true).limit(0)';
+export const PAGE_POST_FIELDS =
+  'id,message,created_time,permalink_url,shares,reactions.summary(total_count).limit(0),comments.summary(true).limit(0)';
 export const COMMENT_FIELDS = 'id,message,from,created_time,parent{id,from},permalink_url';
 export const OTHERS_POST_FIELDS = 'id,message,from,created_time,permalink_url';
 
@@ -69,9 +70,12 @@ export const parsePage = (raw: unknown): FacebookPage | null => {
   const parsed = pageSchema.safeParse(raw);
   return parsed.success ? parsed.data : null;
 };
-export const parsePagePosts = (raw: readonly unknown[]): { items: FacebookPagePost[]; skipped: Skipped[] } => parseEach(pagePostSchema, raw, 'post');
-export const parseComments = (raw: readonly unknown[]): { items: FacebookComment[]; skipped: Skipped[] } => parseEach(commentSchema, raw, 'comment');
-export const parseOthersPosts = (raw: readonly unknown[]): { items: FacebookOthersPost[]; skipped: Skipped[] } => parseEach(othersPostSchema, raw, 'post');
+export const parsePagePosts = (raw: readonly unknown[]): { items: FacebookPagePost[]; skipped: Skipped[] } =>
+  parseEach(pagePostSchema, raw, 'post');
+export const parseComments = (raw: readonly unknown[]): { items: FacebookComment[]; skipped: Skipped[] } =>
+  parseEach(commentSchema, raw, 'comment');
+export const parseOthersPosts = (raw: readonly unknown[]): { items: FacebookOthersPost[]; skipped: Skipped[] } =>
+  parseEach(othersPostSchema, raw, 'post');
 
 const ZERO = { likes: 0, reposts: 0, quotes: 0, replies: 0, impressions: null };
 
@@ -90,20 +94,32 @@ export function ownPostOf(post: FacebookPagePost, page: OwnedAccountRef): PostIn
     text: post.message ?? '',
     createdAt: new Date(post.created_time),
     url: post.permalink_url,
-    metrics: { likes: post.reactions?.summary.total_count ?? 0, reposts: post.shares?.count ?? 0, quotes: 0, replies: post.comments?.summary.total_count ?? 0, impressions: null },
+    metrics: {
+      likes: post.reactions?.summary.total_count ?? 0,
+      reposts: post.shares?.count ?? 0,
+      quotes: 0,
+      replies: post.comments?.summary.total_count ?? 0,
+      impressions: null,
+    },
   };
 }
 
 /** A commenter Graph does not name is still one person: their comment's id stands for them. */
 const authorOf = (from: { id: string; name?: string } | undefined, itemId: string) =>
-  from ? { externalId: from.id, handle: from.name ?? from.id, name: from.name ?? null } : { externalId: `unknown:${itemId}`, handle: 'Facebook user', name: null };
+  from
+    ? { externalId: from.id, handle: from.name ?? from.id, name: from.name ?? null }
+    : { externalId: `unknown:${itemId}`, handle: 'Facebook user', name: null };
 
 /**
  * Comments on one of the Page's posts: others' as mentions (in reply to the comment they answer,
  * or to the post), the Page's replies to a comment as brand replies. The Page's own top-level
  * comments are neither (they answer nobody).
  */
-export function commentItems(comments: FacebookComment[], post: { id: string; url: string }, page: OwnedAccountRef): { mentions: MentionInput[]; replies: ReplyInput[] } {
+export function commentItems(
+  comments: FacebookComment[],
+  post: { id: string; url: string },
+  page: OwnedAccountRef,
+): { mentions: MentionInput[]; replies: ReplyInput[] } {
   const mentions: MentionInput[] = [];
   const replies: ReplyInput[] = [];
   for (const c of comments) {

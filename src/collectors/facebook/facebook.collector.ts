@@ -2,7 +2,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Settings, SETTINGS } from '../../config/settings';
 import type { TopicView } from '../../topics/topics.service';
 import { emptyBatch, type CollectedBatch } from '../collected';
-import { ReplyRefusedError, type CollectContext, type Collector, type MetricsLookup, type OutgoingReply, type SentReply } from '../collector';
+import {
+  ReplyRefusedError,
+  type CollectContext,
+  type Collector,
+  type MetricsLookup,
+  type OutgoingReply,
+  type SentReply,
+} from '../collector';
 import { NetworkTargets } from '../../config/network-targets';
 import { postToGraph } from '../meta/graph-reply';
 import { CollectorStateService } from '../collector-state.service';
@@ -61,7 +68,10 @@ export class FacebookCollector implements Collector {
 
   async collect(ctx: CollectContext): Promise<void> {
     if (!this.graph.configured) {
-      this.logger.warn({ topicId: ctx.topic.id }, 'Topic lists Facebook, but META_ACCESS_TOKEN and META_APP_SECRET are not set; skipping Facebook');
+      this.logger.warn(
+        { topicId: ctx.topic.id },
+        'Topic lists Facebook, but META_ACCESS_TOKEN and META_APP_SECRET are not set; skipping Facebook',
+      );
       return;
     }
     const backfillMs = this.settings.backfillDays * DAY_MS;
@@ -96,7 +106,12 @@ export class FacebookCollector implements Collector {
       store: async (raw) => {
         await this.state.countReads('facebook', raw.length, ctx.topic.workspaceId);
         const { items, skipped } = parsePagePosts(raw);
-        await ctx.store({ ...emptyBatch(), stream: postsStream, posts: items.map((p) => ownPostOf(p, page)), rejected: rejectedOf('facebook', skipped) });
+        await ctx.store({
+          ...emptyBatch(),
+          stream: postsStream,
+          posts: items.map((p) => ownPostOf(p, page)),
+          rejected: rejectedOf('facebook', skipped),
+        });
         posts.push(...items);
         return items;
       },
@@ -153,7 +168,12 @@ export class FacebookCollector implements Collector {
     const batch = { ...emptyBatch(), stream };
     const found: string[] = [];
     const [, kind, target] = stream.split(':');
-    const pageAccount = topic.ownedAccounts.find((a) => a.platform === 'facebook' && a.externalId && (kind === 'comments' ? target.startsWith(`${a.externalId}_`) : a.externalId === target));
+    const pageAccount = topic.ownedAccounts.find(
+      (a) =>
+        a.platform === 'facebook' &&
+        a.externalId &&
+        (kind === 'comments' ? target.startsWith(`${a.externalId}_`) : a.externalId === target),
+    );
     if (!pageAccount?.externalId) return { batch, found };
     const page = { externalId: pageAccount.externalId, handle: pageAccount.handle };
     const fields = kind === 'posts' ? PAGE_POST_FIELDS : kind === 'comments' ? COMMENT_FIELDS : OTHERS_POST_FIELDS;
@@ -171,7 +191,11 @@ export class FacebookCollector implements Collector {
       batch.rejected.push(...rejectedOf('facebook', skipped));
     } else if (kind === 'comments') {
       const { items, skipped } = parseComments(raw);
-      const { mentions, replies } = commentItems(items, { id: target, url: `https://www.facebook.com/${target.replace('_', '/posts/')}` }, page);
+      const { mentions, replies } = commentItems(
+        items,
+        { id: target, url: `https://www.facebook.com/${target.replace('_', '/posts/')}` },
+        page,
+      );
       batch.mentions.push(...mentions);
       batch.replies.push(...replies);
       batch.rejected.push(...rejectedOf('facebook', skipped));
@@ -197,7 +221,11 @@ export class FacebookCollector implements Collector {
   /** `stopped`: why the channel is stopped (Graph refused the token, 190), until META_ACCESS_TOKEN is renewed. */
   networkStatus(): Record<string, unknown> {
     const stopped = this.graph.stoppedBecause();
-    return { stopped: stopped ? { reason: stopped.message, code: stopped.graphError.code ?? null, subcode: stopped.graphError.error?.error_subcode ?? null } : null };
+    return {
+      stopped: stopped
+        ? { reason: stopped.message, code: stopped.graphError.code ?? null, subcode: stopped.graphError.error?.error_subcode ?? null }
+        : null,
+    };
   }
 
   async lookupMetrics(): Promise<MetricsLookup[]> {
@@ -215,7 +243,12 @@ export class FacebookCollector implements Collector {
   async sendReply(reply: OutgoingReply): Promise<SentReply> {
     const target = this.targets.get('meta');
     if (!target) throw new ReplyRefusedError('Facebook is not configured: set META_ACCESS_TOKEN and META_APP_SECRET', 422);
-    const sent = await postToGraph<{ id?: string }>(target, `${encodeURIComponent(reply.inReplyToExternalId)}/comments`, { message: reply.text }, 'Facebook');
+    const sent = await postToGraph<{ id?: string }>(
+      target,
+      `${encodeURIComponent(reply.inReplyToExternalId)}/comments`,
+      { message: reply.text },
+      'Facebook',
+    );
     if (!sent?.id) throw new ReplyRefusedError('Facebook answered without a comment id: the reply may not have been published', 422);
     return { externalId: sent.id, url: `https://www.facebook.com/${sent.id}`, at: new Date() };
   }

@@ -5,7 +5,17 @@ const media = { id: '17900000000000001', permalink: 'https://www.instagram.com/p
 
 describe('Instagram payload', () => {
   it('makes media own posts with no share count (null, so amplification is unknown, not 0)', () => {
-    const { items } = parseMedia([{ id: media.id, caption: 'Novo cartão', timestamp: '2026-12-01T10:00:00+0000', like_count: 50, comments_count: 4, permalink: media.permalink, media_type: 'IMAGE' }]);
+    const { items } = parseMedia([
+      {
+        id: media.id,
+        caption: 'Novo cartão',
+        timestamp: '2026-12-01T10:00:00+0000',
+        like_count: 50,
+        comments_count: 4,
+        permalink: media.permalink,
+        media_type: 'IMAGE',
+      },
+    ]);
     expect(ownPostOf(items[0], account)).toEqual({
       platform: 'instagram',
       externalId: media.id,
@@ -28,8 +38,20 @@ describe('Instagram payload', () => {
         from: { id: '17841400000000002', username: 'joao.silva' },
         replies: {
           data: [
-            { id: '18000000000000002', text: '@joao.silva te chamamos no direct', timestamp: '2026-12-01T11:05:00+0000', username: 'lumibanco', from: { id: account.externalId, username: 'lumibanco' } },
-            { id: '18000000000000003', text: 'o meu também', timestamp: '2026-12-01T11:06:00+0000', username: 'maria_r', from: { id: '17841400000000003', username: 'maria_r' } },
+            {
+              id: '18000000000000002',
+              text: '@joao.silva te chamamos no direct',
+              timestamp: '2026-12-01T11:05:00+0000',
+              username: 'lumibanco',
+              from: { id: account.externalId, username: 'lumibanco' },
+            },
+            {
+              id: '18000000000000003',
+              text: 'o meu também',
+              timestamp: '2026-12-01T11:06:00+0000',
+              username: 'maria_r',
+              from: { id: '17841400000000003', username: 'maria_r' },
+            },
             { id: '18000000000000004', timestamp: '2026-12-01T11:07:00+0000', username: 'maria_r' },
           ],
         },
@@ -41,13 +63,34 @@ describe('Instagram payload', () => {
       ['18000000000000001', 'joao.silva', media.id, account.externalId, 'https://www.instagram.com/p/ABC123/c/18000000000000001/'],
       ['18000000000000003', 'maria_r', '18000000000000001', '17841400000000002', 'https://www.instagram.com/p/ABC123/c/18000000000000003/'],
     ]);
-    expect(replies).toEqual([expect.objectContaining({ platform: 'instagram', externalId: '18000000000000002', inReplyToExternalId: '18000000000000001', inReplyToUserId: '17841400000000002', conversationId: media.id })]);
+    expect(replies).toEqual([
+      expect.objectContaining({
+        platform: 'instagram',
+        externalId: '18000000000000002',
+        inReplyToExternalId: '18000000000000001',
+        inReplyToUserId: '17841400000000002',
+        conversationId: media.id,
+      }),
+    ]);
   });
 
   it('makes media that tag the account mentions by their owners', () => {
-    const { items } = parseTagged([{ id: '17900000000000009', caption: 'Meu cartão da @lumibanco', timestamp: '2026-12-01T12:00:00+0000', username: 'Maria_R', permalink: 'https://www.instagram.com/p/XYZ/' }]);
+    const { items } = parseTagged([
+      {
+        id: '17900000000000009',
+        caption: 'Meu cartão da @lumibanco',
+        timestamp: '2026-12-01T12:00:00+0000',
+        username: 'Maria_R',
+        permalink: 'https://www.instagram.com/p/XYZ/',
+      },
+    ]);
     expect(taggedMentions(items, account)).toEqual([
-      expect.objectContaining({ externalId: '17900000000000009', text: 'Meu cartão da @lumibanco', author: { externalId: 'username:maria_r', handle: 'maria_r' }, inReplyToUserId: account.externalId }),
+      expect.objectContaining({
+        externalId: '17900000000000009',
+        text: 'Meu cartão da @lumibanco',
+        author: { externalId: 'username:maria_r', handle: 'maria_r' },
+        inReplyToUserId: account.externalId,
+      }),
     ]);
   });
 });

@@ -59,8 +59,10 @@ export const parseAccount = (raw: unknown): InstagramAccount | null => {
   const parsed = accountSchema.safeParse(raw);
   return parsed.success ? parsed.data : null;
 };
-export const parseMedia = (raw: readonly unknown[]): { items: InstagramMedia[]; skipped: Skipped[] } => parseEach(mediaSchema, raw, 'media');
-export const parseTagged = (raw: readonly unknown[]): { items: InstagramTagged[]; skipped: Skipped[] } => parseEach(taggedSchema, raw, 'media');
+export const parseMedia = (raw: readonly unknown[]): { items: InstagramMedia[]; skipped: Skipped[] } =>
+  parseEach(mediaSchema, raw, 'media');
+export const parseTagged = (raw: readonly unknown[]): { items: InstagramTagged[]; skipped: Skipped[] } =>
+  parseEach(taggedSchema, raw, 'media');
 
 /** Top-level comments and their replies (`replies{...}`), flattened, each reply knowing its comment; each checked on its own. */
 export function parseComments(raw: readonly unknown[]): { items: InstagramComment[]; skipped: Skipped[] } {
@@ -81,7 +83,9 @@ export type InstagramAccountRef = OwnedAccountRef & { username: string };
 const ZERO = { likes: 0, reposts: 0, quotes: 0, replies: 0, impressions: null };
 
 export function accountSnapshot(account: InstagramAccount, at: Date): AccountSnapshotInput | null {
-  return account.followers_count === undefined ? null : { platform: 'instagram', externalId: account.id, handle: account.username.toLowerCase(), followers: account.followers_count, at };
+  return account.followers_count === undefined
+    ? null
+    : { platform: 'instagram', externalId: account.id, handle: account.username.toLowerCase(), followers: account.followers_count, at };
 }
 
 export function ownPostOf(media: InstagramMedia, account: InstagramAccountRef): PostInput {
@@ -106,7 +110,11 @@ const commentUrl = (permalink: string, id: string) => `${permalink.replace(/\/?$
  * the account's replies as brand replies to the comment they answer. The account's own top-level
  * comments answer nobody and are left out.
  */
-export function commentItems(comments: InstagramComment[], media: { id: string; permalink: string }, account: InstagramAccountRef): { mentions: MentionInput[]; replies: ReplyInput[] } {
+export function commentItems(
+  comments: InstagramComment[],
+  media: { id: string; permalink: string },
+  account: InstagramAccountRef,
+): { mentions: MentionInput[]; replies: ReplyInput[] } {
   const mentions: MentionInput[] = [];
   const replies: ReplyInput[] = [];
   for (const c of comments) {
@@ -115,7 +123,18 @@ export function commentItems(comments: InstagramComment[], media: { id: string; 
     const url = commentUrl(media.permalink, c.id);
     if (byAccount) {
       if (!c.parentId) continue;
-      replies.push({ platform: 'instagram', externalId: c.id, accountExternalId: account.externalId, accountHandle: account.username, text: c.text, createdAt, url, inReplyToExternalId: c.parentId, inReplyToUserId: c.parentUserId ?? null, conversationId: media.id });
+      replies.push({
+        platform: 'instagram',
+        externalId: c.id,
+        accountExternalId: account.externalId,
+        accountHandle: account.username,
+        text: c.text,
+        createdAt,
+        url,
+        inReplyToExternalId: c.parentId,
+        inReplyToUserId: c.parentUserId ?? null,
+        conversationId: media.id,
+      });
       continue;
     }
     mentions.push({

@@ -2,7 +2,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Settings, SETTINGS } from '../../config/settings';
 import type { TopicView } from '../../topics/topics.service';
 import { emptyBatch, type CollectedBatch } from '../collected';
-import { ReplyRefusedError, type CollectContext, type Collector, type MetricsLookup, type OutgoingReply, type SentReply } from '../collector';
+import {
+  ReplyRefusedError,
+  type CollectContext,
+  type Collector,
+  type MetricsLookup,
+  type OutgoingReply,
+  type SentReply,
+} from '../collector';
 import { NetworkTargets } from '../../config/network-targets';
 import { postToGraph } from '../meta/graph-reply';
 import { CollectorStateService } from '../collector-state.service';
@@ -63,7 +70,10 @@ export class InstagramCollector implements Collector {
 
   async collect(ctx: CollectContext): Promise<void> {
     if (!this.graph.configured) {
-      this.logger.warn({ topicId: ctx.topic.id }, 'Topic lists Instagram, but META_ACCESS_TOKEN and META_APP_SECRET are not set; skipping Instagram');
+      this.logger.warn(
+        { topicId: ctx.topic.id },
+        'Topic lists Instagram, but META_ACCESS_TOKEN and META_APP_SECRET are not set; skipping Instagram',
+      );
       return;
     }
     const usernames = new Map<string, string>();
@@ -100,7 +110,12 @@ export class InstagramCollector implements Collector {
       store: async (raw) => {
         await this.state.countReads('instagram', raw.length, ctx.topic.workspaceId);
         const { items, skipped } = parseMedia(raw);
-        await ctx.store({ ...emptyBatch(), stream: mediaStream, posts: items.map((m) => ownPostOf(m, account)), rejected: rejectedOf('instagram', skipped) });
+        await ctx.store({
+          ...emptyBatch(),
+          stream: mediaStream,
+          posts: items.map((m) => ownPostOf(m, account)),
+          rejected: rejectedOf('instagram', skipped),
+        });
         media.push(...items);
         return items;
       },
@@ -121,7 +136,12 @@ export class InstagramCollector implements Collector {
         await this.state.countReads('instagram', raw.length, ctx.topic.workspaceId);
         const { items, skipped } = parseTagged(raw);
         const mentions = taggedMentions(items, account);
-        await ctx.store({ ...emptyBatch(), stream: tagsStream, mentions: mentions.filter((m) => m.createdAt.getTime() >= floorMs), rejected: rejectedOf('instagram', skipped) });
+        await ctx.store({
+          ...emptyBatch(),
+          stream: tagsStream,
+          mentions: mentions.filter((m) => m.createdAt.getTime() >= floorMs),
+          rejected: rejectedOf('instagram', skipped),
+        });
         return mentions;
       },
     });
@@ -138,7 +158,12 @@ export class InstagramCollector implements Collector {
     if (!state.pending && (state.sinceId === count || (state.sinceId === null && count === '0'))) return;
     let after = state.pending?.untilId ?? null;
     for (;;) {
-      const page = await this.graph.page(`${media.id}/comments`, { fields: COMMENT_FIELDS, limit: GRAPH_PAGE_SIZE }, after, hooksFor(ctx, 'instagram'));
+      const page = await this.graph.page(
+        `${media.id}/comments`,
+        { fields: COMMENT_FIELDS, limit: GRAPH_PAGE_SIZE },
+        after,
+        hooksFor(ctx, 'instagram'),
+      );
       await this.state.countReads('instagram', page.data.length, ctx.topic.workspaceId);
       const { items, skipped } = parseComments(page.data);
       const { mentions, replies } = commentItems(items, { id: media.id, permalink: media.permalink }, account);
@@ -172,7 +197,11 @@ export class InstagramCollector implements Collector {
     const ownedAccount = owned.find((a) => a.externalId === ownerId);
     if (!ownedAccount?.externalId) return { batch, found };
     const usernameOf = (await this.readById(ownedAccount.externalId, 'id,username')) as { username?: string } | null;
-    const account = { externalId: ownedAccount.externalId, handle: ownedAccount.handle, username: usernameOf?.username ?? ownedAccount.handle };
+    const account = {
+      externalId: ownedAccount.externalId,
+      handle: ownedAccount.handle,
+      username: usernameOf?.username ?? ownedAccount.handle,
+    };
     const fields = kind === 'media' ? MEDIA_FIELDS : kind === 'tags' ? TAGGED_FIELDS : 'id,text,timestamp,username,from,parent_id';
     const raw: unknown[] = [];
     for (const id of ids) {
@@ -219,7 +248,11 @@ export class InstagramCollector implements Collector {
   /** `stopped`: why the channel is stopped (Graph refused the token, 190), until META_ACCESS_TOKEN is renewed. */
   networkStatus(): Record<string, unknown> {
     const stopped = this.graph.stoppedBecause();
-    return { stopped: stopped ? { reason: stopped.message, code: stopped.graphError.code ?? null, subcode: stopped.graphError.error?.error_subcode ?? null } : null };
+    return {
+      stopped: stopped
+        ? { reason: stopped.message, code: stopped.graphError.code ?? null, subcode: stopped.graphError.error?.error_subcode ?? null }
+        : null,
+    };
   }
 
   async lookupMetrics(): Promise<MetricsLookup[]> {
@@ -237,7 +270,12 @@ export class InstagramCollector implements Collector {
   async sendReply(reply: OutgoingReply): Promise<SentReply> {
     const target = this.targets.get('meta');
     if (!target) throw new ReplyRefusedError('Instagram is not configured: set META_ACCESS_TOKEN and META_APP_SECRET', 422);
-    const sent = await postToGraph<{ id?: string }>(target, `${encodeURIComponent(reply.inReplyToExternalId)}/replies`, { message: reply.text }, 'Instagram');
+    const sent = await postToGraph<{ id?: string }>(
+      target,
+      `${encodeURIComponent(reply.inReplyToExternalId)}/replies`,
+      { message: reply.text },
+      'Instagram',
+    );
     if (!sent?.id) throw new ReplyRefusedError('Instagram answered without a comment id: the reply may not have been published', 422);
     return { externalId: sent.id, url: `https://www.instagram.com/`, at: new Date() };
   }

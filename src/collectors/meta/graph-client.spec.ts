@@ -2,13 +2,15 @@ import { appSecretProof, classifyGraphError, GraphApiError, usageOf } from './gr
 import { NetworkApiError } from '../network-error';
 
 const graphError = (status: number, error: Record<string, unknown> | null, usagePercent = 0, regainAccessAt: number | null = null) =>
-  new GraphApiError(status, error as never, usagePercent, regainAccessAt);
+  new GraphApiError(status, error, usagePercent, regainAccessAt);
 
 describe('Graph error classification', () => {
   const now = 1_800_000_000_000;
 
   it.each([4, 17, 32, 613])('waits on rate-limit code %i, until the announced time or a minute', (code) => {
-    expect(classifyGraphError(graphError(400, { code, message: 'limit' }, 100, now + 5 * 60_000), now)).toEqual({ rateLimitedUntil: now + 5 * 60_000 });
+    expect(classifyGraphError(graphError(400, { code, message: 'limit' }, 100, now + 5 * 60_000), now)).toEqual({
+      rateLimitedUntil: now + 5 * 60_000,
+    });
     expect(classifyGraphError(graphError(400, { code, message: 'limit' }), now)).toEqual({ rateLimitedUntil: now + 60_000 });
   });
 
@@ -38,9 +40,15 @@ describe('Graph error classification', () => {
   });
 
   it('names the Graph error in its description', () => {
-    expect(graphError(400, { code: 190, error_subcode: 463, type: 'OAuthException', message: 'Session has expired', fbtrace_id: 'AbC' }).describe()).toBe(
-      'answered 400, error 190/463 (OAuthException): Session has expired [fbtrace_id AbC]',
-    );
+    expect(
+      graphError(400, {
+        code: 190,
+        error_subcode: 463,
+        type: 'OAuthException',
+        message: 'Session has expired',
+        fbtrace_id: 'AbC',
+      }).describe(),
+    ).toBe('answered 400, error 190/463 (OAuthException): Session has expired [fbtrace_id AbC]');
   });
 });
 
@@ -49,7 +57,9 @@ describe('Graph usage headers', () => {
   it('reads the highest percentage of X-App-Usage and X-Business-Use-Case-Usage and the time to regain access', () => {
     const headers = new Headers({
       'x-app-usage': JSON.stringify({ call_count: 12, total_cputime: 40, total_time: 30 }),
-      'x-business-use-case-usage': JSON.stringify({ '123': [{ type: 'pages', call_count: 100, total_cputime: 10, total_time: 10, estimated_time_to_regain_access: 7 }] }),
+      'x-business-use-case-usage': JSON.stringify({
+        '123': [{ type: 'pages', call_count: 100, total_cputime: 10, total_time: 10, estimated_time_to_regain_access: 7 }],
+      }),
     });
     expect(usageOf(headers, now)).toEqual({ percent: 100, regainAccessAt: now + 7 * 60_000 });
     expect(usageOf(new Headers(), now)).toEqual({ percent: 0, regainAccessAt: null });

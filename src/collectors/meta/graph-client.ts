@@ -66,8 +66,14 @@ export class GraphApiError extends Error {
 
 /** The access token was refused (190): the channel stops until the token is renewed. */
 export class GraphTokenError extends NetworkApiError {
-  constructor(platform: Platform, readonly graphError: GraphApiError) {
-    super(platform, `the access token was refused, ${graphError.describe()}. Collection from Facebook and Instagram is stopped until META_ACCESS_TOKEN is renewed (and the service restarted)`);
+  constructor(
+    platform: Platform,
+    readonly graphError: GraphApiError,
+  ) {
+    super(
+      platform,
+      `the access token was refused, ${graphError.describe()}. Collection from Facebook and Instagram is stopped until META_ACCESS_TOKEN is renewed (and the service restarted)`,
+    );
     this.name = 'GraphTokenError';
   }
 }
@@ -84,7 +90,9 @@ export function classifyGraphError(err: unknown, now = Date.now()): GraphFailure
     const code = err.error?.code;
     if (code === TOKEN_ERROR_CODE) return 'token';
     if ((code !== undefined && RATE_LIMIT_CODES.has(code)) || err.usagePercent >= 100 || err.status === 429) {
-      return { rateLimitedUntil: err.regainAccessAt ?? (err.usagePercent >= 100 || code !== undefined ? now + DEFAULT_RATE_LIMIT_WAIT_MS : null) };
+      return {
+        rateLimitedUntil: err.regainAccessAt ?? (err.usagePercent >= 100 || code !== undefined ? now + DEFAULT_RATE_LIMIT_WAIT_MS : null),
+      };
     }
     if (err.status >= 500 || (code !== undefined && TRANSIENT_CODES.has(code)) || err.error?.is_transient) return 'transient';
     return 'fatal';
@@ -116,17 +124,21 @@ export function usageOf(headers: Headers, now = Date.now()): { percent: number; 
   const take = (entry: unknown) => {
     if (!entry || typeof entry !== 'object') return;
     const e = entry as Record<string, unknown>;
-    for (const key of ['call_count', 'total_cputime', 'total_time', 'acc_id_util_pct']) if (typeof e[key] === 'number') percent = Math.max(percent, e[key]);
-    if (typeof e.estimated_time_to_regain_access === 'number') regainMinutes = Math.max(regainMinutes ?? 0, e.estimated_time_to_regain_access);
+    for (const key of ['call_count', 'total_cputime', 'total_time', 'acc_id_util_pct'])
+      if (typeof e[key] === 'number') percent = Math.max(percent, e[key]);
+    if (typeof e.estimated_time_to_regain_access === 'number')
+      regainMinutes = Math.max(regainMinutes ?? 0, e.estimated_time_to_regain_access);
   };
   take(read('x-app-usage'));
   take(read('x-ad-account-usage'));
   const buc = read('x-business-use-case-usage');
-  if (buc && typeof buc === 'object') for (const list of Object.values(buc as Record<string, unknown>)) if (Array.isArray(list)) list.forEach(take);
+  if (buc && typeof buc === 'object')
+    for (const list of Object.values(buc as Record<string, unknown>)) if (Array.isArray(list)) list.forEach(take);
   return { percent, regainAccessAt: regainMinutes === null ? null : now + (regainMinutes as number) * 60_000 };
 }
 
-export const appSecretProof = (accessToken: string, appSecret: string): string => createHmac('sha256', appSecret).update(accessToken).digest('hex');
+export const appSecretProof = (accessToken: string, appSecret: string): string =>
+  createHmac('sha256', appSecret).update(accessToken).digest('hex');
 
 /** A page of a Graph edge. */
 export interface GraphPage<T = unknown> {
@@ -176,13 +188,26 @@ export class MetaGraphClient {
   }
 
   /** One page of an edge: `after` resumes after a page read earlier. */
-  async page<T = unknown>(path: string, params: Record<string, string | number | undefined>, after: string | null, hooks: GraphCallHooks): Promise<GraphPage<T>> {
-    const body = await this.get<{ data?: unknown; paging?: { cursors?: { after?: unknown }; next?: unknown } }>(path, { ...params, ...(after ? { after } : {}) }, hooks);
+  async page<T = unknown>(
+    path: string,
+    params: Record<string, string | number | undefined>,
+    after: string | null,
+    hooks: GraphCallHooks,
+  ): Promise<GraphPage<T>> {
+    const body = await this.get<{ data?: unknown; paging?: { cursors?: { after?: unknown }; next?: unknown } }>(
+      path,
+      { ...params, ...(after ? { after } : {}) },
+      hooks,
+    );
     if (!body || typeof body !== 'object' || !Array.isArray(body.data)) {
       throw new NetworkApiError(hooks.platform, `answered ${glimpseOf(body)} instead of a list (\`data\`) for ${path.split('?')[0]}`);
     }
     const cursor = body.paging?.cursors?.after;
-    return { data: body.data as T[], after: typeof cursor === 'string' && body.data.length ? cursor : null, hasNext: typeof body.paging?.next === 'string' };
+    return {
+      data: body.data as T[],
+      after: typeof cursor === 'string' && body.data.length ? cursor : null,
+      hasNext: typeof body.paging?.next === 'string',
+    };
   }
 
   /** POST `path` with form parameters (Graph's own encoding), under the retry policy for rate limits only (a POST is not retried blindly). */
@@ -190,7 +215,12 @@ export class MetaGraphClient {
     return this.call<T>('POST', path, params, hooks);
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, params: Record<string, string | number | undefined>, hooks: GraphCallHooks): Promise<T> {
+  private async call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    params: Record<string, string | number | undefined>,
+    hooks: GraphCallHooks,
+  ): Promise<T> {
     const stopped = this.stoppedBecause();
     if (stopped) throw new GraphTokenError(hooks.platform, stopped.graphError);
     try {
@@ -206,8 +236,16 @@ export class MetaGraphClient {
         {
           maxRateLimitWaitMs: MAX_RATE_LIMIT_WAIT_MS,
           waiting: async (reason, info) => {
-            const graph = info.err instanceof GraphApiError ? { code: info.err.code, usage: info.err.usagePercent, message: info.err.error?.message } : { message: (info.err as Error).message };
-            this.logger.warn({ platform: hooks.platform, path: path.split('?')[0], reason, waitMs: info.waitMs, attempt: info.attempt, ...graph }, reason === 'rate-limit' ? 'Graph rate limit reached; waiting, then resuming from the cursor' : 'Graph request failed; retrying');
+            const graph =
+              info.err instanceof GraphApiError
+                ? { code: info.err.code, usage: info.err.usagePercent, message: info.err.error?.message }
+                : { message: (info.err as Error).message };
+            this.logger.warn(
+              { platform: hooks.platform, path: path.split('?')[0], reason, waitMs: info.waitMs, attempt: info.attempt, ...graph },
+              reason === 'rate-limit'
+                ? 'Graph rate limit reached; waiting, then resuming from the cursor'
+                : 'Graph request failed; retrying',
+            );
             await hooks.waiting?.(reason, info);
           },
         },
@@ -217,14 +255,21 @@ export class MetaGraphClient {
         const target = this.target(hooks.platform);
         const error = new GraphTokenError(hooks.platform, err);
         this.refused = { token: target.accessToken, error };
-        this.logger.error({ platform: hooks.platform, code: err.code, subcode: err.error?.error_subcode, fbtraceId: err.error?.fbtrace_id }, 'Graph refused the access token (190); Facebook and Instagram collection stopped until META_ACCESS_TOKEN is renewed');
+        this.logger.error(
+          { platform: hooks.platform, code: err.code, subcode: err.error?.error_subcode, fbtraceId: err.error?.fbtrace_id },
+          'Graph refused the access token (190); Facebook and Instagram collection stopped until META_ACCESS_TOKEN is renewed',
+        );
         throw error;
       }
-      if (err instanceof GraphApiError) throw new NetworkApiError(hooks.platform, `${err.describe()}${classifyGraphError(err) === 'fatal' ? '' : ' (after retrying)'}`);
+      if (err instanceof GraphApiError)
+        throw new NetworkApiError(hooks.platform, `${err.describe()}${classifyGraphError(err) === 'fatal' ? '' : ' (after retrying)'}`);
       if (err instanceof NetworkApiError) throw err;
       if (classifyGraphError(err) === 'transient') {
         const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-        throw new NetworkApiError(hooks.platform, `could not be reached: ${cause?.code ?? cause?.message ?? (err as Error).message} (after retrying)`);
+        throw new NetworkApiError(
+          hooks.platform,
+          `could not be reached: ${cause?.code ?? cause?.message ?? (err as Error).message} (after retrying)`,
+        );
       }
       throw err;
     }
@@ -238,7 +283,11 @@ export class MetaGraphClient {
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(params)) if (value !== undefined) query.set(key, String(value));
     query.set('appsecret_proof', appSecretProof(target.accessToken, target.appSecret));
-    const init: RequestInit = { method, headers: { authorization: `Bearer ${target.accessToken}`, accept: 'application/json' }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) };
+    const init: RequestInit = {
+      method,
+      headers: { authorization: `Bearer ${target.accessToken}`, accept: 'application/json' },
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    };
     if (method === 'GET') for (const [key, value] of query) url.searchParams.set(key, value);
     else {
       init.body = query;
@@ -254,11 +303,21 @@ export class MetaGraphClient {
       throw new GraphApiError(res.status, null, usage.percent, usage.regainAccessAt, glimpseOf(text));
     }
     const error = (body as { error?: GraphErrorPayload } | null)?.error;
-    if (!res.ok || (error && typeof error === 'object')) throw new GraphApiError(res.status, error && typeof error === 'object' ? error : null, usage.percent, usage.regainAccessAt, error ? null : glimpseOf(body));
+    if (!res.ok || (error && typeof error === 'object'))
+      throw new GraphApiError(
+        res.status,
+        error && typeof error === 'object' ? error : null,
+        usage.percent,
+        usage.regainAccessAt,
+        error ? null : glimpseOf(body),
+      );
     if (usage.percent >= 100) {
       // the answer came, but the next call would be throttled: wait before it
       this.pausedUntil = usage.regainAccessAt ?? Date.now() + DEFAULT_RATE_LIMIT_WAIT_MS;
-      this.logger.warn({ usage: usage.percent, resumeAt: new Date(this.pausedUntil).toISOString() }, 'Graph usage at 100 %; the next call waits');
+      this.logger.warn(
+        { usage: usage.percent, resumeAt: new Date(this.pausedUntil).toISOString() },
+        'Graph usage at 100 %; the next call waits',
+      );
     }
     return body as T;
   }

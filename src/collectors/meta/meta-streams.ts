@@ -60,7 +60,10 @@ export async function drainNewestFirst<T>(
     const reachedFloor = !opts.since && times.some((t) => t < floorMs);
     if (!page.hasNext || !page.after || reachedFloor) break;
     after = page.after;
-    await ctx.saveCursor(opts.stream, { sinceId: state.sinceId, pending: { newestId: newest === null ? null : String(newest), untilId: after } });
+    await ctx.saveCursor(opts.stream, {
+      sinceId: state.sinceId,
+      pending: { newestId: newest === null ? null : String(newest), untilId: after },
+    });
     await ctx.heartbeat();
   }
   await ctx.saveCursor(opts.stream, { sinceId: newest === null ? state.sinceId : String(newest), pending: null });
@@ -74,7 +77,13 @@ export async function drainNewestFirst<T>(
 export async function drainOldestFirst(
   ctx: CollectContext,
   client: MetaGraphClient,
-  opts: { platform: Platform; stream: string; path: string; params: Record<string, string | number>; store: (raw: unknown[]) => Promise<void> },
+  opts: {
+    platform: Platform;
+    stream: string;
+    path: string;
+    params: Record<string, string | number>;
+    store: (raw: unknown[]) => Promise<void>;
+  },
 ): Promise<void> {
   const state = await ctx.cursor(opts.stream);
   let after = state.sinceId;
@@ -101,8 +110,15 @@ export async function drainOldestFirst(
 }
 
 /** Graph refused the `after` cursor (error 100 naming it). */
-const isBadCursor = (err: Error) => /error 100\b.*cursor/i.test(err.message) || (err instanceof GraphApiError && err.code === 100 && /cursor/i.test(err.message));
+const isBadCursor = (err: Error) =>
+  /error 100\b.*cursor/i.test(err.message) || (err instanceof GraphApiError && err.code === 100 && /cursor/i.test(err.message));
 
-function readPage(ctx: CollectContext, client: MetaGraphClient, opts: { platform: Platform; path: string }, params: Record<string, string | number>, after: string | null) {
+function readPage(
+  ctx: CollectContext,
+  client: MetaGraphClient,
+  opts: { platform: Platform; path: string },
+  params: Record<string, string | number>,
+  after: string | null,
+) {
   return client.page(opts.path, params, after, hooksFor(ctx, opts.platform));
 }

@@ -22,9 +22,15 @@ export function facebookDemoNetwork(store: MetaGraphStore, pageId: string, seed:
   const random = new SeededRandom(seed);
   const users = new Map<string, { id: string; name: string }>();
   const page = store.pages.get(pageId)!;
-  const actor = (username: string) => (isBrand(username) ? { id: page.id, name: page.name } : users.get(username.toLowerCase()) ?? users.set(username.toLowerCase(), store.addFbUser({ name: username })).get(username.toLowerCase())!);
+  const actor = (username: string) =>
+    isBrand(username)
+      ? { id: page.id, name: page.name }
+      : (users.get(username.toLowerCase()) ??
+        users.set(username.toLowerCase(), store.addFbUser({ name: username })).get(username.toLowerCase())!);
   const latestPost = (at: Date) =>
-    [...store.fbPosts.values()].filter((p) => p.pageId === page.id && p.kind === 'published' && p.createdAt <= at).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+    [...store.fbPosts.values()]
+      .filter((p) => p.pageId === page.id && p.kind === 'published' && p.createdAt <= at)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
   return {
     account: (username, name, followers) => {
       if (isBrand(username)) {
@@ -36,7 +42,9 @@ export function facebookDemoNetwork(store: MetaGraphStore, pageId: string, seed:
       const from = actor(author);
       if (replyTo) {
         const comment = store.fbComments.get(replyTo);
-        if (comment) return store.addFbComment({ postId: comment.postId, parentId: comment.parentId ?? comment.id, from, message: text, createdAt }).id;
+        if (comment)
+          return store.addFbComment({ postId: comment.postId, parentId: comment.parentId ?? comment.id, from, message: text, createdAt })
+            .id;
         if (store.fbPosts.has(replyTo)) return store.addFbComment({ postId: replyTo, from, message: text, createdAt }).id;
       }
       if (isBrand(author)) return store.addFbPost({ pageId: page.id, message: text, createdAt }).id;
@@ -73,7 +81,9 @@ export function instagramDemoNetwork(store: MetaGraphStore, accountId: string, s
     return users.get(key) ?? users.set(key, store.addIgUser({ username: key.replace(/[^a-z0-9._]/g, '_').slice(0, 30) }).id).get(key)!;
   };
   const latestMedia = (at: Date) =>
-    [...store.igMedia.values()].filter((m) => m.owner.id === account.id && m.createdAt <= at).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+    [...store.igMedia.values()]
+      .filter((m) => m.owner.id === account.id && m.createdAt <= at)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
   return {
     account: (username, _name, followers) => {
       if (isBrand(username)) account.followersCount = Math.max(account.followersCount, followers);
@@ -83,10 +93,12 @@ export function instagramDemoNetwork(store: MetaGraphStore, accountId: string, s
       const fromId = userId(author);
       if (replyTo) {
         const comment = store.igComments.get(replyTo);
-        if (comment) return store.addIgComment({ mediaId: comment.mediaId, parentId: comment.parentId ?? comment.id, fromId, text, createdAt }).id;
+        if (comment)
+          return store.addIgComment({ mediaId: comment.mediaId, parentId: comment.parentId ?? comment.id, fromId, text, createdAt }).id;
         if (store.igMedia.has(replyTo)) return store.addIgComment({ mediaId: replyTo, fromId, text, createdAt }).id;
       }
-      if (isBrand(author)) return store.addIgMedia({ ownerId: account.id, caption: text, createdAt, mediaType: random.chance(0.3) ? 'VIDEO' : 'IMAGE' }).id;
+      if (isBrand(author))
+        return store.addIgMedia({ ownerId: account.id, caption: text, createdAt, mediaType: random.chance(0.3) ? 'VIDEO' : 'IMAGE' }).id;
       const media = latestMedia(createdAt);
       if (media && random.chance(0.75)) return store.addIgComment({ mediaId: media.id, fromId, text, createdAt }).id;
       return store.addIgMedia({ ownerId: fromId, caption: `${text} @${account.username}`, createdAt, tagged: [account.id] }).id;
@@ -118,12 +130,23 @@ export interface DemoMetaApi {
 export async function startDemoMetaApi(options: Partial<DemoTrafficOptions> = {}): Promise<DemoMetaApi> {
   // ids from the clock, so a restarted demo (same data directory) never reuses one; the Page and
   // the account keep theirs, which the demo topic names
-  const emulator = new MetaGraphEmulator({ recordRequests: false, store: new MetaGraphStore({ firstId: Math.floor(Date.now() / 1000) * 1000 }) });
+  const emulator = new MetaGraphEmulator({
+    recordRequests: false,
+    store: new MetaGraphStore({ firstId: Math.floor(Date.now() / 1000) * 1000 }),
+  });
   const store = emulator.store;
   const page = store.addPage({ id: DEMO_FACEBOOK_PAGE_ID, name: 'Lumi Banco', followersCount: 31_400 });
   const account = store.addIgUser({ id: DEMO_INSTAGRAM_ACCOUNT_ID, username: 'lumi.banco', name: 'Lumi', followersCount: 22_700 });
-  const facebook = runDemoTraffic(facebookDemoNetwork(store, page.id, 'ouvidor-demo-facebook-shape'), { ...options, seed: options.seed ?? 'ouvidor-demo-facebook', mentionsPerDay: options.mentionsPerDay ?? 30 });
-  const instagram = runDemoTraffic(instagramDemoNetwork(store, account.id, 'ouvidor-demo-instagram-shape'), { ...options, seed: options.seed ? `${options.seed}-ig` : 'ouvidor-demo-instagram', mentionsPerDay: options.mentionsPerDay ?? 35 });
+  const facebook = runDemoTraffic(facebookDemoNetwork(store, page.id, 'ouvidor-demo-facebook-shape'), {
+    ...options,
+    seed: options.seed ?? 'ouvidor-demo-facebook',
+    mentionsPerDay: options.mentionsPerDay ?? 30,
+  });
+  const instagram = runDemoTraffic(instagramDemoNetwork(store, account.id, 'ouvidor-demo-instagram-shape'), {
+    ...options,
+    seed: options.seed ? `${options.seed}-ig` : 'ouvidor-demo-instagram',
+    mentionsPerDay: options.mentionsPerDay ?? 35,
+  });
   const { graphUrl } = await emulator.start();
   return {
     emulator,

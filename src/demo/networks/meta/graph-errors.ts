@@ -26,5 +26,11 @@ export class GraphApiFailure extends Error {
 /** A Graph error body (type OAuthException for codes Meta reports so, else GraphMethodException). */
 export function graphError(code: number, message: string, extra: Partial<GraphErrorBody> = {}): GraphErrorBody {
   const oauth = [1, 2, 4, 10, 17, 32, 102, 190, 200, 613].includes(code) || (code >= 200 && code < 300);
-  return { message, type: oauth ? 'OAuthException' : 'GraphMethodException', code, ...extra, fbtrace_id: randomBytes(8).toString('base64url') };
+  return {
+    message,
+    type: oauth ? 'OAuthException' : 'GraphMethodException',
+    code,
+    ...extra,
+    fbtrace_id: randomBytes(8).toString('base64url'),
+  };
 }

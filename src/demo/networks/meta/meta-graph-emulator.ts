@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { IncomingMessage, IncomingHttpHeaders, ServerResponse } from 'node:http';
-import { alterCopy, EmulatorHttpServer, FaultQueue, readBody, sendJson, type TlsKeyPair } from '../shared/emulator-http-server';
+import { alterCopy, EmulatorHttpServer, FaultQueue, readBody, type TlsKeyPair } from '../shared/emulator-http-server';
 import { MetaGraphStore } from './meta-graph-store';
 import { parseFields, type FieldSpec } from './graph-fields';
 import { GraphApiFailure, graphError, type GraphErrorBody } from './graph-errors';
@@ -57,6 +57,7 @@ export type MetaFault =
   /** any Graph error */
   | { status: number; error: Omit<GraphErrorBody, 'fbtrace_id'> }
   /** answers normally, its JSON body passed through `alter` first (an item served malformed) */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test changes the answer as it likes
   | { alter: (body: any) => unknown }
   /** answers normally, but late */
   | { delayMs: number };
@@ -81,7 +82,7 @@ export interface GraphCall {
   graphUrl: string;
 }
 
-export type GraphHandler = (call: GraphCall) => Promise<unknown> | unknown;
+export type GraphHandler = (call: GraphCall) => unknown;
 
 interface Route {
   method: string;
@@ -156,7 +157,13 @@ export class MetaGraphEmulator {
    * body (status 200) or throws a GraphApiFailure. `when` narrows the route to the matches it accepts
    * (e.g. ids the store knows as Pages); `auth: false` skips the token check (a webhook-style route).
    */
-  route(method: string, pattern: RegExp, name: string, handler: GraphHandler, options: { auth?: boolean; when?: (match: RegExpExecArray) => boolean } = {}): this {
+  route(
+    method: string,
+    pattern: RegExp,
+    name: string,
+    handler: GraphHandler,
+    options: { auth?: boolean; when?: (match: RegExpExecArray) => boolean } = {},
+  ): this {
     this.routes.unshift({ method: method.toUpperCase(), pattern, name, handler, auth: options.auth ?? true, when: options.when });
     return this;
   }
@@ -200,7 +207,17 @@ export class MetaGraphEmulator {
     if (this.recordRequests) this.requests.push({ name, method, path, params, authorized });
     if (!route || !match) {
       // Graph answers an unknown path or id like this
-      return this.fail(res, new GraphApiFailure(400, graphError(100, `Unsupported ${method.toLowerCase()} request. Object with ID '${path.split('/')[1] ?? ''}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, { error_subcode: 33 })));
+      return this.fail(
+        res,
+        new GraphApiFailure(
+          400,
+          graphError(
+            100,
+            `Unsupported ${method.toLowerCase()} request. Object with ID '${path.split('/')[1] ?? ''}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+            { error_subcode: 33 },
+          ),
+        ),
+      );
     }
     try {
       if (route.auth) this.authenticate(token, params.appsecret_proof);
@@ -220,14 +237,32 @@ export class MetaGraphEmulator {
             }
             return;
           }
-          throw new GraphApiFailure(500, graphError(2, 'An unexpected error has occurred. Please retry your request later.', { is_transient: true }));
+          throw new GraphApiFailure(
+            500,
+            graphError(2, 'An unexpected error has occurred. Please retry your request later.', { is_transient: true }),
+          );
         }
       }
-      const call: GraphCall = { name, method, path, match, params, fields: parseFields(params.fields ?? ''), rawBody, headers: req.headers, token, graphUrl: this.graphUrlFor(req) };
+      const call: GraphCall = {
+        name,
+        method,
+        path,
+        match,
+        params,
+        fields: parseFields(params.fields ?? ''),
+        rawBody,
+        headers: req.headers,
+        token,
+        graphUrl: this.graphUrlFor(req),
+      };
       let body = await route.handler(call);
       if (fault && 'alter' in fault) body = alterCopy(fault.alter, body);
       if (res.destroyed) return;
-      res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8', 'x-fb-trace-id': randomBytes(8).toString('base64url'), ...extraHeaders });
+      res.writeHead(200, {
+        'content-type': 'application/json; charset=UTF-8',
+        'x-fb-trace-id': randomBytes(8).toString('base64url'),
+        ...extraHeaders,
+      });
       res.end(JSON.stringify(body));
     } catch (err) {
       if (err instanceof GraphApiFailure) return this.fail(res, err);
@@ -240,17 +275,24 @@ export class MetaGraphEmulator {
   }
 
   private authenticate(token: string | undefined, proof: string | undefined): void {
-    if (!token) throw new GraphApiFailure(400, graphError(2500, 'An active access token must be used to query information about the current user.'));
-    if (token !== this.accessToken) throw new GraphApiFailure(400, graphError(190, 'Invalid OAuth access token - Cannot parse access token'));
+    if (!token)
+      throw new GraphApiFailure(400, graphError(2500, 'An active access token must be used to query information about the current user.'));
+    if (token !== this.accessToken)
+      throw new GraphApiFailure(400, graphError(190, 'Invalid OAuth access token - Cannot parse access token'));
     if (this.appSecret !== null) {
       if (!proof) throw new GraphApiFailure(400, graphError(100, 'API calls from the server require an appsecret_proof argument'));
-      if (proof !== appSecretProof(token, this.appSecret)) throw new GraphApiFailure(400, graphError(100, 'Invalid appsecret_proof provided in the API argument'));
+      if (proof !== appSecretProof(token, this.appSecret))
+        throw new GraphApiFailure(400, graphError(100, 'Invalid appsecret_proof provided in the API argument'));
     }
   }
 
   private fail(res: ServerResponse, failure: GraphApiFailure): void {
     if (res.destroyed) return;
-    res.writeHead(failure.status, { 'content-type': 'application/json; charset=UTF-8', 'www-authenticate': failure.error.code === 190 ? 'OAuth "Facebook Platform" "invalid_token"' : '', ...failure.headers });
+    res.writeHead(failure.status, {
+      'content-type': 'application/json; charset=UTF-8',
+      'www-authenticate': failure.error.code === 190 ? 'OAuth "Facebook Platform" "invalid_token"' : '',
+      ...failure.headers,
+    });
     res.end(JSON.stringify({ error: failure.error }));
   }
 }
@@ -269,10 +311,21 @@ function bodyParams(raw: string, contentType: string | undefined): Record<string
 }
 
 function usageHeaders(kind: 'app' | 'business', percent: number, regainMinutes: number): Record<string, string> {
-  if (kind === 'app') return { 'x-app-usage': JSON.stringify({ call_count: percent, total_cputime: Math.min(percent, 40), total_time: Math.min(percent, 50) }) };
+  if (kind === 'app')
+    return {
+      'x-app-usage': JSON.stringify({ call_count: percent, total_cputime: Math.min(percent, 40), total_time: Math.min(percent, 50) }),
+    };
   return {
     'x-business-use-case-usage': JSON.stringify({
-      '1000000000000001': [{ type: 'pages', call_count: percent, total_cputime: Math.min(percent, 40), total_time: Math.min(percent, 50), estimated_time_to_regain_access: percent >= 100 ? regainMinutes : 0 }],
+      '1000000000000001': [
+        {
+          type: 'pages',
+          call_count: percent,
+          total_cputime: Math.min(percent, 40),
+          total_time: Math.min(percent, 50),
+          estimated_time_to_regain_access: percent >= 100 ? regainMinutes : 0,
+        },
+      ],
     }),
   };
 }
@@ -283,6 +336,17 @@ function rateLimitFailure(code: 4 | 17 | 32 | 613, regainMinutes: number): Graph
 }
 
 function tokenFailure(kind: 'expired' | 'revoked'): GraphApiFailure {
-  if (kind === 'expired') return new GraphApiFailure(400, graphError(190, 'Error validating access token: Session has expired on Sunday, 06-Dec-26 10:00:00 PST. The current time is Sunday, 06-Dec-26 12:00:00 PST.', { error_subcode: 463 }));
-  return new GraphApiFailure(400, graphError(190, 'Error validating access token: The user has not authorized application 1000000000000001.', { error_subcode: 458 }));
+  if (kind === 'expired')
+    return new GraphApiFailure(
+      400,
+      graphError(
+        190,
+        'Error validating access token: Session has expired on Sunday, 06-Dec-26 10:00:00 PST. The current time is Sunday, 06-Dec-26 12:00:00 PST.',
+        { error_subcode: 463 },
+      ),
+    );
+  return new GraphApiFailure(
+    400,
+    graphError(190, 'Error validating access token: The user has not authorized application 1000000000000001.', { error_subcode: 458 }),
+  );
 }

@@ -1,6 +1,6 @@
 import type { GraphCall, MetaGraphEmulator } from './meta-graph-emulator';
 import { GraphApiFailure, graphError } from './graph-errors';
-import { asked, type FieldSpec } from './graph-fields';
+import type { FieldSpec } from './graph-fields';
 import type { MetaGraphStore, StoredFbComment, StoredFbPost, StoredIgComment, StoredIgMedia } from './meta-graph-store';
 
 /**
@@ -69,11 +69,14 @@ function between<T extends { createdAt: Date }>(call: GraphCall, items: T[]): T[
   return items.filter((i) => (since === null || i.createdAt.getTime() >= since) && (until === null || i.createdAt.getTime() <= until));
 }
 
-const newestFirst = <T extends { createdAt: Date; id: string }>(items: T[]) => [...items].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id.localeCompare(a.id));
-const oldestFirst = <T extends { createdAt: Date; id: string }>(items: T[]) => [...items].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
+const newestFirst = <T extends { createdAt: Date; id: string }>(items: T[]) =>
+  [...items].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id.localeCompare(a.id));
+const oldestFirst = <T extends { createdAt: Date; id: string }>(items: T[]) =>
+  [...items].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
 
 /** The requested fields, or the edge's default ones when `fields` was not given. */
-const fieldsOr = (fields: FieldSpec[], defaults: string[]): FieldSpec[] => (fields.length ? fields : defaults.map((name) => ({ name, modifiers: {}, fields: [] })));
+const fieldsOr = (fields: FieldSpec[], defaults: string[]): FieldSpec[] =>
+  fields.length ? fields : defaults.map((name) => ({ name, modifiers: {}, fields: [] }));
 
 function pick(fields: FieldSpec[], values: Record<string, (spec: FieldSpec) => unknown>): Json {
   const out: Json = { id: values.id?.({ name: 'id', modifiers: {}, fields: [] }) };
@@ -87,10 +90,16 @@ function pick(fields: FieldSpec[], values: Record<string, (spec: FieldSpec) => u
 }
 
 /** An edge asked for as a field (`comments.summary(true).limit(0)`): its first items and, with summary, the count. */
-function inlineEdge<T extends { id: string }>(spec: FieldSpec, items: T[], render: (item: T, fields: FieldSpec[]) => Json, summary: Json = {}): Json {
+function inlineEdge<T extends { id: string }>(
+  spec: FieldSpec,
+  items: T[],
+  render: (item: T, fields: FieldSpec[]) => Json,
+  summary: Json = {},
+): Json {
   const limit = spec.modifiers.limit === undefined ? DEFAULT_LIMIT : Math.min(Number(spec.modifiers.limit), MAX_LIMIT);
   const out: Json = { data: items.slice(0, limit).map((item) => render(item, spec.fields)) };
-  if (spec.modifiers.summary === 'true' || spec.modifiers.summary === 'total_count' || spec.modifiers.summary === '1') out.summary = { total_count: items.length, ...summary };
+  if (spec.modifiers.summary === 'true' || spec.modifiers.summary === 'total_count' || spec.modifiers.summary === '1')
+    out.summary = { total_count: items.length, ...summary };
   return out;
 }
 
@@ -103,11 +112,20 @@ export function renderFbPost(store: MetaGraphStore, post: StoredFbPost, fields: 
     from: () => ({ ...post.from }),
     // Graph leaves `shares` out of a post nobody shared
     shares: () => (post.shares > 0 ? { count: post.shares } : undefined),
-    reactions: (spec) => inlineEdge(spec, Array.from({ length: post.reactions }, (_, i) => ({ id: `${post.id}_r${i}` })), (r) => ({ id: r.id, type: 'LIKE' }), { viewer_reaction: 'NONE' }),
+    reactions: (spec) =>
+      inlineEdge(
+        spec,
+        Array.from({ length: post.reactions }, (_, i) => ({ id: `${post.id}_r${i}` })),
+        (r) => ({ id: r.id, type: 'LIKE' }),
+        { viewer_reaction: 'NONE' },
+      ),
     comments: (spec) => {
       const all = oldestFirst(store.fbCommentsOf(post.id));
       const list = spec.modifiers.filter === 'stream' ? all : all.filter((c) => c.parentId === undefined);
-      return inlineEdge(spec, list, (c, f) => renderFbComment(store, c, f), { order: spec.modifiers.filter === 'stream' ? 'chronological' : 'ranked', can_comment: true });
+      return inlineEdge(spec, list, (c, f) => renderFbComment(store, c, f), {
+        order: spec.modifiers.filter === 'stream' ? 'chronological' : 'ranked',
+        can_comment: true,
+      });
     },
   });
 }
@@ -121,7 +139,9 @@ export function renderFbComment(store: MetaGraphStore, comment: StoredFbComment,
     permalink_url: () => comment.permalinkUrl,
     parent: (spec) => {
       const parent = comment.parentId ? store.fbComments.get(comment.parentId) : undefined;
-      return parent ? renderFbComment(store, parent, spec.fields.length ? spec.fields : [{ name: 'id', modifiers: {}, fields: [] }]) : undefined;
+      return parent
+        ? renderFbComment(store, parent, spec.fields.length ? spec.fields : [{ name: 'id', modifiers: {}, fields: [] }])
+        : undefined;
     },
     comment_count: () => [...store.fbComments.values()].filter((c) => c.parentId === comment.id).length,
     object: () => ({ id: comment.postId }),
@@ -154,7 +174,10 @@ export function renderIgComment(store: MetaGraphStore, comment: StoredIgComment,
     like_count: () => comment.likeCount,
     media: () => ({ id: comment.mediaId }),
     parent_id: () => comment.parentId,
-    replies: (spec) => inlineEdge(spec, oldestFirst(store.igCommentsOf(comment.mediaId).filter((c) => c.parentId === comment.id)), (c, f) => renderIgComment(store, c, f)),
+    replies: (spec) =>
+      inlineEdge(spec, oldestFirst(store.igCommentsOf(comment.mediaId).filter((c) => c.parentId === comment.id)), (c, f) =>
+        renderIgComment(store, c, f),
+      ),
   });
 }
 
@@ -166,65 +189,117 @@ export function registerReadRoutes(emulator: MetaGraphEmulator): void {
   const NODE = /^\/([0-9_]+)$/;
   const EDGE = (edge: string) => new RegExp(`^/([0-9_]+)/${edge}$`);
 
-  emulator.route('GET', NODE, 'page', (call) => {
-    const page = store.pages.get(id(call))!;
-    return pick(fieldsOr(call.fields, ['name']), {
-      id: () => page.id,
-      name: () => page.name,
-      followers_count: () => page.followersCount,
-      fan_count: () => page.fanCount,
-      link: () => `https://www.facebook.com/${page.id}`,
-    });
-  }, { when: is(store.pages) });
-  emulator.route('GET', NODE, 'fb-post', (call) => renderFbPost(store, store.fbPosts.get(id(call))!, call.fields), { when: is(store.fbPosts) });
-  emulator.route('GET', NODE, 'fb-comment', (call) => renderFbComment(store, store.fbComments.get(id(call))!, call.fields), { when: is(store.fbComments) });
-  emulator.route('GET', NODE, 'ig-user', (call) => {
-    const user = store.igUsers.get(id(call))!;
-    return pick(fieldsOr(call.fields, []), {
-      id: () => user.id,
-      username: () => user.username,
-      name: () => user.name,
-      followers_count: () => user.followersCount,
-      media_count: () => [...store.igMedia.values()].filter((m) => m.owner.id === user.id).length,
-    });
-  }, { when: is(store.igUsers) });
-  emulator.route('GET', NODE, 'ig-media', (call) => renderIgMedia(store, store.igMedia.get(id(call))!, call.fields), { when: is(store.igMedia) });
-  emulator.route('GET', NODE, 'ig-comment', (call) => renderIgComment(store, store.igComments.get(id(call))!, call.fields), { when: is(store.igComments) });
+  emulator.route(
+    'GET',
+    NODE,
+    'page',
+    (call) => {
+      const page = store.pages.get(id(call))!;
+      return pick(fieldsOr(call.fields, ['name']), {
+        id: () => page.id,
+        name: () => page.name,
+        followers_count: () => page.followersCount,
+        fan_count: () => page.fanCount,
+        link: () => `https://www.facebook.com/${page.id}`,
+      });
+    },
+    { when: is(store.pages) },
+  );
+  emulator.route('GET', NODE, 'fb-post', (call) => renderFbPost(store, store.fbPosts.get(id(call))!, call.fields), {
+    when: is(store.fbPosts),
+  });
+  emulator.route('GET', NODE, 'fb-comment', (call) => renderFbComment(store, store.fbComments.get(id(call))!, call.fields), {
+    when: is(store.fbComments),
+  });
+  emulator.route(
+    'GET',
+    NODE,
+    'ig-user',
+    (call) => {
+      const user = store.igUsers.get(id(call))!;
+      return pick(fieldsOr(call.fields, []), {
+        id: () => user.id,
+        username: () => user.username,
+        name: () => user.name,
+        followers_count: () => user.followersCount,
+        media_count: () => [...store.igMedia.values()].filter((m) => m.owner.id === user.id).length,
+      });
+    },
+    { when: is(store.igUsers) },
+  );
+  emulator.route('GET', NODE, 'ig-media', (call) => renderIgMedia(store, store.igMedia.get(id(call))!, call.fields), {
+    when: is(store.igMedia),
+  });
+  emulator.route('GET', NODE, 'ig-comment', (call) => renderIgComment(store, store.igComments.get(id(call))!, call.fields), {
+    when: is(store.igComments),
+  });
 
   const pagePosts = (kind: StoredFbPost['kind']) => (call: GraphCall) => {
     const posts = [...store.fbPosts.values()].filter((p) => p.pageId === id(call) && p.kind === kind);
-    return edgePage(call, newestFirst(between(call, posts)), (p) => renderFbPost(store, p, fieldsOr(call.fields, ['created_time', 'message'])));
+    return edgePage(call, newestFirst(between(call, posts)), (p) =>
+      renderFbPost(store, p, fieldsOr(call.fields, ['created_time', 'message'])),
+    );
   };
   emulator.route('GET', EDGE('published_posts'), 'page-published-posts', pagePosts('published'), { when: is(store.pages) });
   emulator.route('GET', EDGE('posts'), 'page-posts', pagePosts('published'), { when: is(store.pages) });
   emulator.route('GET', EDGE('visitor_posts'), 'page-visitor-posts', pagePosts('visitor'), { when: is(store.pages) });
   emulator.route('GET', EDGE('tagged'), 'page-tagged', pagePosts('tagged'), { when: is(store.pages) });
 
-  emulator.route('GET', EDGE('comments'), 'fb-comments', (call) => {
-    const target = id(call);
-    const onPost = store.fbPosts.has(target);
-    const all = onPost ? store.fbCommentsOf(target) : [...store.fbComments.values()].filter((c) => c.parentId === target);
-    // filter=stream: every comment, replies included, in time order; toplevel (default): top-level ones only
-    const list = onPost && call.params.filter !== 'stream' ? all.filter((c) => c.parentId === undefined) : all;
-    const ordered = call.params.order === 'reverse_chronological' ? newestFirst(list) : oldestFirst(list);
-    return edgePage(call, between(call, ordered), (c) => renderFbComment(store, c, call.fields));
-  }, { when: (m) => store.fbPosts.has(m[1]) || store.fbComments.has(m[1]) });
+  emulator.route(
+    'GET',
+    EDGE('comments'),
+    'fb-comments',
+    (call) => {
+      const target = id(call);
+      const onPost = store.fbPosts.has(target);
+      const all = onPost ? store.fbCommentsOf(target) : [...store.fbComments.values()].filter((c) => c.parentId === target);
+      // filter=stream: every comment, replies included, in time order; toplevel (default): top-level ones only
+      const list = onPost && call.params.filter !== 'stream' ? all.filter((c) => c.parentId === undefined) : all;
+      const ordered = call.params.order === 'reverse_chronological' ? newestFirst(list) : oldestFirst(list);
+      return edgePage(call, between(call, ordered), (c) => renderFbComment(store, c, call.fields));
+    },
+    { when: (m) => store.fbPosts.has(m[1]) || store.fbComments.has(m[1]) },
+  );
 
-  emulator.route('GET', EDGE('media'), 'ig-user-media', (call) => {
-    const media = [...store.igMedia.values()].filter((m) => m.owner.id === id(call));
-    return edgePage(call, newestFirst(between(call, media)), (m) => renderIgMedia(store, m, call.fields));
-  }, { when: is(store.igUsers) });
-  emulator.route('GET', EDGE('tags'), 'ig-user-tags', (call) => {
-    const media = [...store.igMedia.values()].filter((m) => m.tagged.includes(id(call)));
-    return edgePage(call, newestFirst(media), (m) => renderIgMedia(store, m, call.fields));
-  }, { when: is(store.igUsers) });
-  emulator.route('GET', EDGE('comments'), 'ig-comments', (call) => {
-    const comments = oldestFirst(store.igCommentsOf(id(call)).filter((c) => c.parentId === undefined));
-    return edgePage(call, comments, (c) => renderIgComment(store, c, call.fields));
-  }, { when: is(store.igMedia) });
-  emulator.route('GET', EDGE('replies'), 'ig-replies', (call) => {
-    const parent = store.igComments.get(id(call))!;
-    const replies = oldestFirst(store.igCommentsOf(parent.mediaId).filter((c) => c.parentId === parent.id));
-    return edgePage(call, replies, (c) => renderIgComment(store, c, call.fields));
-  }, { when: is(store.igComments) });
+  emulator.route(
+    'GET',
+    EDGE('media'),
+    'ig-user-media',
+    (call) => {
+      const media = [...store.igMedia.values()].filter((m) => m.owner.id === id(call));
+      return edgePage(call, newestFirst(between(call, media)), (m) => renderIgMedia(store, m, call.fields));
+    },
+    { when: is(store.igUsers) },
+  );
+  emulator.route(
+    'GET',
+    EDGE('tags'),
+    'ig-user-tags',
+    (call) => {
+      const media = [...store.igMedia.values()].filter((m) => m.tagged.includes(id(call)));
+      return edgePage(call, newestFirst(media), (m) => renderIgMedia(store, m, call.fields));
+    },
+    { when: is(store.igUsers) },
+  );
+  emulator.route(
+    'GET',
+    EDGE('comments'),
+    'ig-comments',
+    (call) => {
+      const comments = oldestFirst(store.igCommentsOf(id(call)).filter((c) => c.parentId === undefined));
+      return edgePage(call, comments, (c) => renderIgComment(store, c, call.fields));
+    },
+    { when: is(store.igMedia) },
+  );
+  emulator.route(
+    'GET',
+    EDGE('replies'),
+    'ig-replies',
+    (call) => {
+      const parent = store.igComments.get(id(call))!;
+      const replies = oldestFirst(store.igCommentsOf(parent.mediaId).filter((c) => c.parentId === parent.id));
+      return edgePage(call, replies, (c) => renderIgComment(store, c, call.fields));
+    },
+    { when: is(store.igComments) },
+  );
 }

@@ -98,7 +98,12 @@ export class MetaGraphStore {
   }
 
   addPage(p: { id?: string; name: string; followersCount?: number; fanCount?: number }): StoredPage {
-    const page: StoredPage = { id: p.id ?? this.nextId(15, '10'), name: p.name, followersCount: p.followersCount ?? 0, fanCount: p.fanCount ?? p.followersCount ?? 0 };
+    const page: StoredPage = {
+      id: p.id ?? this.nextId(15, '10'),
+      name: p.name,
+      followersCount: p.followersCount ?? 0,
+      fanCount: p.fanCount ?? p.followersCount ?? 0,
+    };
     this.pages.set(page.id, page);
     return page;
   }
@@ -110,7 +115,15 @@ export class MetaGraphStore {
   }
 
   /** A post on a Page: by the Page (`published`, the default), by a visitor, or elsewhere tagging it. */
-  addFbPost(p: { pageId: string; kind?: FbPostKind; from?: FbActor; message: string; createdAt: Date; shares?: number; reactions?: number }): StoredFbPost {
+  addFbPost(p: {
+    pageId: string;
+    kind?: FbPostKind;
+    from?: FbActor;
+    message: string;
+    createdAt: Date;
+    shares?: number;
+    reactions?: number;
+  }): StoredFbPost {
     const page = this.pages.get(p.pageId);
     if (!page) throw new Error(`Unknown page: ${p.pageId}`);
     const kind = p.kind ?? 'published';
@@ -118,7 +131,17 @@ export class MetaGraphStore {
     if (!from) throw new Error('A visitor or tagging post needs `from`');
     // a tagging post lives on its author's timeline, so its id is theirs
     const id = `${kind === 'tagged' ? from.id : page.id}_${this.nextId(16, '12')}`;
-    const post: StoredFbPost = { id, pageId: page.id, kind, from, message: p.message, createdAt: p.createdAt, shares: p.shares ?? 0, reactions: p.reactions ?? 0, permalinkUrl: `https://www.facebook.com/${id.replace('_', '/posts/')}` };
+    const post: StoredFbPost = {
+      id,
+      pageId: page.id,
+      kind,
+      from,
+      message: p.message,
+      createdAt: p.createdAt,
+      shares: p.shares ?? 0,
+      reactions: p.reactions ?? 0,
+      permalinkUrl: `https://www.facebook.com/${id.replace('_', '/posts/')}`,
+    };
     this.fbPosts.set(id, post);
     return post;
   }
@@ -129,19 +152,39 @@ export class MetaGraphStore {
     if (!post) throw new Error(`Unknown post: ${c.postId}`);
     if (c.parentId !== undefined && !this.fbComments.has(c.parentId)) throw new Error(`Unknown comment: ${c.parentId}`);
     const id = `${post.id.split('_')[1]}_${this.nextId(16, '9')}`;
-    const comment: StoredFbComment = { id, postId: post.id, parentId: c.parentId, from: c.from, message: c.message, createdAt: c.createdAt, permalinkUrl: `${post.permalinkUrl}?comment_id=${id.split('_')[1]}` };
+    const comment: StoredFbComment = {
+      id,
+      postId: post.id,
+      parentId: c.parentId,
+      from: c.from,
+      message: c.message,
+      createdAt: c.createdAt,
+      permalinkUrl: `${post.permalinkUrl}?comment_id=${id.split('_')[1]}`,
+    };
     this.fbComments.set(id, comment);
     return comment;
   }
 
   addIgUser(u: { id?: string; username: string; name?: string; followersCount?: number }): StoredIgUser {
-    const user: StoredIgUser = { id: u.id ?? this.nextId(17, '178414'), username: u.username, name: u.name ?? u.username, followersCount: u.followersCount ?? 0 };
+    const user: StoredIgUser = {
+      id: u.id ?? this.nextId(17, '178414'),
+      username: u.username,
+      name: u.name ?? u.username,
+      followersCount: u.followersCount ?? 0,
+    };
     this.igUsers.set(user.id, user);
     return user;
   }
 
   /** Media by an account (`ownerId`, one added with addIgUser), tagging `tagged` accounts. */
-  addIgMedia(m: { ownerId: string; caption: string; createdAt: Date; likeCount?: number; mediaType?: IgMediaType; tagged?: string[] }): StoredIgMedia {
+  addIgMedia(m: {
+    ownerId: string;
+    caption: string;
+    createdAt: Date;
+    likeCount?: number;
+    mediaType?: IgMediaType;
+    tagged?: string[];
+  }): StoredIgMedia {
     const owner = this.igUsers.get(m.ownerId);
     if (!owner) throw new Error(`Unknown Instagram user: ${m.ownerId}`);
     const id = this.nextId(17, '179');
@@ -160,12 +203,27 @@ export class MetaGraphStore {
   }
 
   /** A comment on media, or a reply to a comment (`parentId`; Instagram threads one level deep). */
-  addIgComment(c: { mediaId: string; parentId?: string; fromId: string; text: string; createdAt: Date; likeCount?: number }): StoredIgComment {
+  addIgComment(c: {
+    mediaId: string;
+    parentId?: string;
+    fromId: string;
+    text: string;
+    createdAt: Date;
+    likeCount?: number;
+  }): StoredIgComment {
     if (!this.igMedia.has(c.mediaId)) throw new Error(`Unknown media: ${c.mediaId}`);
     const from = this.igUsers.get(c.fromId);
     if (!from) throw new Error(`Unknown Instagram user: ${c.fromId}`);
     if (c.parentId !== undefined && !this.igComments.has(c.parentId)) throw new Error(`Unknown comment: ${c.parentId}`);
-    const comment: StoredIgComment = { id: this.nextId(17, '180'), mediaId: c.mediaId, parentId: c.parentId, from: { id: from.id, username: from.username }, text: c.text, createdAt: c.createdAt, likeCount: c.likeCount ?? 0 };
+    const comment: StoredIgComment = {
+      id: this.nextId(17, '180'),
+      mediaId: c.mediaId,
+      parentId: c.parentId,
+      from: { id: from.id, username: from.username },
+      text: c.text,
+      createdAt: c.createdAt,
+      likeCount: c.likeCount ?? 0,
+    };
     this.igComments.set(comment.id, comment);
     return comment;
   }
