@@ -162,6 +162,12 @@ describe('Collection from YouTube', () => {
     expect(asked('token')).toHaveLength(1);
     const outbound = sent.messages.find((m: { direction: string }) => m.direction === 'outbound');
     expect(outbound.externalId).toBe(inserted[0].id);
+    // sent again (a double click, a lost answer): the comment already there, not a second one
+    const again = (await admin().post(`/api/v1/cases/${bob.id}/replies`).send({ text, send: true }).expect(201)).body;
+    expect(again.outboundCount).toBe(1);
+    expect(yt.inserted()).toHaveLength(1);
+    expect(asked('comments.insert')).toHaveLength(1);
+    expect(asked('channels').filter((r) => r.params.mine === 'true')).toHaveLength(1);
     // the collector meets the same comment in Bob's thread and does not count it again
     await collect(topicId);
     expect((await admin().get(`/api/v1/cases/${bob.id}`).expect(200)).body).toMatchObject({ outboundCount: 1 });

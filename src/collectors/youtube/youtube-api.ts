@@ -76,6 +76,7 @@ export interface CallHooks {
 export class YouTubeApi {
   private readonly logger = new Logger('YouTubeApi');
   private token: { target: YouTubeTarget; accessToken: string; expiresAt: number } | null = null;
+  private grantChannel: { target: YouTubeTarget; id: string } | null = null;
 
   constructor(
     private readonly targets: NetworkTargets,
@@ -174,40 +175,106 @@ export class YouTubeApi {
     return body.access_token;
   }
 
-  /** `comments.insert part=snippet`: a reply to a top-level comment, as the brand channel. */
-  async insertReply(parentId: string, text: string): Promise<unknown> {
+  /** The channel of the OAuth grant (`channels.list mine=true`, 1 unit), once per grant. */
+  async grantChannelId(): Promise<string> {
     const target = this.target();
+    if (this.grantChannel?.target === target) return this.grantChannel.id;
     const accessToken = await this.accessToken();
+    await this.spendForReply(YOUTUBE_COSTS.read, target.dailyQuota);
+    const url = new URL('channels', target.apiUrl);
+    url.searchParams.set('part', 'id');
+    url.searchParams.set('mine', 'true');
+    const body = await this.authorized<{ items?: { id?: string }[] }>(url, { method: 'GET' }, accessToken);
+    const id = body?.items?.[0]?.id;
+    if (!id)
+      throw new ReplyRefusedError('YouTube: the OAuth grant has no channel (YOUTUBE_OAUTH_REFRESH_TOKEN must be the brand channel’s)', 403);
+    this.grantChannel = { target, id };
+    return id;
+  }
+
+  private async spendForReply(cost: number, limit: number): Promise<void> {
     try {
-      await this.quota.spend(YOUTUBE_COSTS.insert, target.dailyQuota);
+      await this.quota.spend(cost, limit);
     } catch (err) {
       if (err instanceof YouTubeQuotaPausedError) throw new ReplyRefusedError(err.message, 429);
       throw err;
     }
-    const url = new URL('comments', target.apiUrl);
-    url.searchParams.set('part', 'snippet');
+  }
+
+  /** A call with the access token; YouTube's refusals become ReplyRefusedError, a 5xx or timeout ReplyNotSentError. */
+  private async authorized<T>(url: URL, init: RequestInit, accessToken: string): Promise<T> {
     let res: Response;
     try {
       res = await fetch(url, {
-        method: 'POST',
+        ...init,
         headers: { Authorization: `Bearer ${accessToken}`, 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify({ snippet: { parentId, textOriginal: text } }),
         signal: AbortSignal.timeout(15_000),
       });
     } catch (err) {
-      throw new ReplyNotSentError(`YouTube did not confirm the reply: ${(err as Error).message}`, false);
+      throw new ReplyNotSentError(
+        `YouTube did not confirm the reply: ${(err as Error).message} (sending again with the same text is safe)`,
+        false,
+      );
     }
-    const text_ = await res.text();
-    if (res.ok) return JSON.parse(text_) as unknown;
-    const err = youtubeErrorOf(res.status, text_);
+    const text = await res.text();
+    if (res.ok) return JSON.parse(text) as T;
+    const err = youtubeErrorOf(res.status, text);
     if (res.status === 401) this.token = null;
     if (err.quotaExceeded) {
       await this.quota.exhausted(err.detail);
       throw new ReplyRefusedError(`YouTube refused the reply: ${err.detail} (quotaExceeded)`, 429);
     }
-    if (res.status >= 500) throw new ReplyNotSentError(`YouTube did not confirm the reply: ${err.message}`, false);
+    if (res.status >= 500)
+      throw new ReplyNotSentError(`YouTube did not confirm the reply: ${err.message} (sending again with the same text is safe)`, false);
     const status =
       res.status === 404 ? 404 : res.status === 403 || res.status === 401 ? 403 : res.status === 429 ? 429 : res.status === 400 ? 400 : 422;
     throw new ReplyRefusedError(`YouTube refused the reply: ${err.detail}${err.reason ? ` (${err.reason})` : ''}`, status);
+  }
+
+  /** `comments.insert part=snippet`: a reply to a top-level comment, as the brand channel. */
+  async insertReply(parentId: string, text: string): Promise<unknown> {
+    const target = this.target();
+    const accessToken = await this.accessToken();
+    await this.spendForReply(YOUTUBE_COSTS.insert, target.dailyQuota);
+    const url = new URL('comments', target.apiUrl);
+    url.searchParams.set('part', 'snippet');
+    return this.authorized<unknown>(
+      url,
+      { method: 'POST', body: JSON.stringify({ snippet: { parentId, textOriginal: text } }) },
+      accessToken,
+    );
+  }
+
+  /**
+   * The brand channel's reply with this text in the thread, if it is there already (a retry after
+   * a lost answer, a double click): `comments.list parentId`, 1 unit a page. YouTube takes no
+   * idempotency key, so this is how a resent reply stays one comment.
+   */
+  async findReply(parentId: string, channelId: string, text: string): Promise<unknown> {
+    const target = this.target();
+    let pageToken: string | undefined;
+    do {
+      await this.spendForReply(YOUTUBE_COSTS.read, target.dailyQuota);
+      const url = new URL('comments', target.apiUrl);
+      for (const [k, v] of Object.entries({
+        part: 'snippet',
+        parentId,
+        maxResults: '100',
+        textFormat: 'plainText',
+        key: target.apiKey,
+        ...(pageToken ? { pageToken } : {}),
+      }))
+        url.searchParams.set(k, v);
+      const page = await this.authorized<{
+        items?: { snippet?: { authorChannelId?: { value?: string }; textOriginal?: string } }[];
+        nextPageToken?: string;
+      }>(url, { method: 'GET' }, await this.accessToken());
+      const mine = page.items?.find(
+        (c) => c.snippet?.authorChannelId?.value === channelId && c.snippet.textOriginal?.trim() === text.trim(),
+      );
+      if (mine) return mine;
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    return null;
   }
 }

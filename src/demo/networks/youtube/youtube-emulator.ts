@@ -197,7 +197,7 @@ export class YouTubeEmulator {
       const route: YouTubeRoute = req.method === 'POST' && m[1] === 'comments' ? 'comments.insert' : (m[1] as YouTubeRoute);
       const body = route === 'comments.insert' ? (JSON.parse((await readBody(req)) || '{}') as unknown) : undefined;
       if (this.record) this.requests.push({ route, params, body });
-      if (route === 'comments.insert') this.authorizeBearer(req);
+      if (route === 'comments.insert' || (route === 'channels' && params.mine === 'true')) this.authorizeBearer(req);
       else if (!params.key) throw new Failure(403, googleError(403, 'forbidden', 'The request is missing a valid API key.', 'global'));
       else if (params.key !== YOUTUBE_EMULATOR_API_KEY)
         throw new Failure(400, googleError(400, 'keyInvalid', 'API key not valid. Please pass a valid API key.', 'global'));
@@ -269,6 +269,16 @@ export class YouTubeEmulator {
   private answer(route: YouTubeRoute, params: Record<string, string>, body: unknown): unknown {
     switch (route) {
       case 'channels': {
+        if (params.mine === 'true') {
+          // the channel of the OAuth grant's user
+          const mine = this.grantChannelId ? this.channels.get(this.grantChannelId) : undefined;
+          return {
+            kind: 'youtube#channelListResponse',
+            etag: etag(),
+            pageInfo: { totalResults: mine ? 1 : 0, resultsPerPage: 5 },
+            ...(mine ? { items: [this.channel(mine)] } : {}),
+          };
+        }
         const handle = params.forHandle
           ? (params.forHandle.startsWith('@') ? params.forHandle : `@${params.forHandle}`).toLowerCase()
           : null;
