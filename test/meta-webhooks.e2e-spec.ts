@@ -122,6 +122,10 @@ describe('Meta webhooks, WhatsApp and replies from the inbox', () => {
     expect(after.volume.mentions).toBe(before.volume.mentions);
     expect(after.volume.byPlatform.whatsapp ?? 0).toBe(0);
     expect(after.sentiment.positive + after.sentiment.negative + after.sentiment.neutral).toBe(before.sentiment.positive + before.sentiment.negative + before.sentiment.neutral);
+    // the mention list is listening: the message shows only when WhatsApp is asked for
+    const all = (await admin().get('/api/v1/mentions?limit=100').expect(200)).body.data as { platform: string }[];
+    expect(all.some((m) => m.platform === 'whatsapp')).toBe(false);
+    expect((await mentions('whatsapp')).map((m) => m.text)).toContain('Oi, meu Pix não caiu, pode me ajudar?');
   });
 
   it('sends a WhatsApp reply within the 24-hour window, keeps its statuses, and refuses one outside with 422', async () => {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, isValidObjectId, Model, Types } from 'mongoose';
+import { privateChannels } from '../common/visibility';
 import type { ListMentionsQuery } from './dto/list-mentions.dto';
 import { Mention } from './schemas/mention.schema';
 
@@ -62,7 +63,9 @@ export class MentionsRepository {
     const filter: Record<string, unknown> = { workspaceId: oid(workspaceId) };
     if (q.topic) filter.topicIds = new Types.ObjectId(q.topic);
     if (q.from || q.to) filter.createdAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) };
+    // Private care messages (WhatsApp) are not listening: listed only when their channel is asked for.
     if (q.platform) filter.platform = q.platform;
+    else filter.platform = { $nin: privateChannels() };
     if (q.sentiment) filter['sentiment.label'] = q.sentiment;
     if (q.intent) filter.intent = q.intent;
     if (q.lang) filter.lang = q.lang;
