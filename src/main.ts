@@ -23,7 +23,7 @@ async function main() {
   process.stdout.write(`Ouvidor is listening on ${url} (API docs at ${url}/docs)\n`);
 }
 
-main().catch((err) => {
-  process.stderr.write(`Ouvidor failed to start: ${err?.stack ?? err}\n`);
+main().catch((err: unknown) => {
+  process.stderr.write(`Ouvidor failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

@@ -2,7 +2,7 @@ import { BadRequestException, ConflictException, Injectable, NotFoundException }
 import { AgentsService } from './agents/agents.service';
 import { actionTimeProblem, assign, changeStatus, OPEN_STATUSES } from './case-lifecycle';
 import { CasePlacementService, withVersionRetry } from './case-placement.service';
-import { toCaseRow, toCaseView, type CaseExportRow, type CaseLean } from './case-views';
+import { toCaseRow, toCaseView, type CaseExportRow } from './case-views';
 import { CasesRepository, type ReportCaseFilter } from './cases.repository';
 import { ListCasesQuery, RecordReplyDto, UpdateCaseDto } from './dto/case.dto';
 import type { CaseRow } from '../common/rows';

@@ -9,6 +9,7 @@ import { CollectionResult, CollectionService } from './collection.service';
 import { CollectorStateService } from './collector-state.service';
 import { MetricsRefresher } from './metrics-refresher';
 import { NetworkApiError } from './network-error';
+import { messageOf } from '../common/errors';
 
 export interface CollectJob {
   topicId: string;
@@ -79,7 +80,7 @@ export class CollectScheduler implements OnApplicationBootstrap, OnApplicationSh
     // Only one kind of instance schedules: API-only instances (WORKER=false) leave it to workers.
     if (!this.settings.worker) return;
     const collect = setInterval(() => {
-      this.enqueueAll().catch((err) => this.logger.error({ err: err.message }, 'Could not schedule collections'));
+      this.enqueueAll().catch((err: unknown) => this.logger.error({ err: messageOf(err) }, 'Could not schedule collections'));
     }, this.settings.collectIntervalSeconds * 1000);
     const refresh = enqueueEvery(this.jobs, 'refresh-metrics', this.settings.refreshMetricsIntervalSeconds, {}, (err) =>
       this.logger.error({ err: err.message }, 'Could not schedule the metrics refresh'),

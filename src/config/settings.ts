@@ -264,23 +264,26 @@ export const ENVIRONMENT_KEYS: Record<string, string> = {
 
 function readJson(path: string): Record<string, unknown> {
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   } catch (err) {
     throw new InvalidSettingsError([{ key: path, message: `cannot read settings file: ${(err as Error).message}` }]);
   }
 }
 
-function setPath(target: Record<string, any>, path: string, value: unknown) {
+type Tree = Record<string, unknown>;
+
+function setPath(target: Tree, path: string, value: unknown) {
   const parts = path.split('.');
   let node = target;
-  for (const part of parts.slice(0, -1)) node = node[part] ??= {};
+  for (const part of parts.slice(0, -1)) node = (node[part] ??= {}) as Tree;
   node[parts[parts.length - 1]] = value;
 }
 
-function deepMerge(base: Record<string, any>, over: Record<string, any>): Record<string, any> {
-  const out: Record<string, any> = { ...base };
+function deepMerge(base: Tree, over: Tree): Tree {
+  const out: Tree = { ...base };
   for (const [k, v] of Object.entries(over)) {
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && base[k] && typeof base[k] === 'object' ? deepMerge(base[k], v) : v;
+    const under = base[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && under && typeof under === 'object' ? deepMerge(under as Tree, v as Tree) : v;
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import type { Server } from 'node:net';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AgentsService } from '../care/agents/agents.service';
@@ -21,6 +22,7 @@ import { startDemoYouTubeApi, type DemoYouTubeApi } from './networks/youtube/dem
 import { startDemoMetaApi, type DemoMetaApi } from './networks/meta/demo-meta-api';
 import { DEMO_WEBHOOK_VERIFY_TOKEN, startDemoWhatsApp, type DemoWhatsApp } from './networks/meta/demo-whatsapp';
 import { startDemoXApi, type DemoXApi, type XApiEmulator } from './networks/x';
+import { messageOf } from '../common/errors';
 
 export const DEMO_TOPIC_NAME = 'Lumi (demo)';
 
@@ -179,7 +181,7 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
         this.desk = setInterval(() => void this.runDesk(ws.id), DEMO_DESK_INTERVAL_MS);
         this.desk.unref();
       },
-      (err) => this.logger.error({ err: err.message }, 'Demo: first collection failed'),
+      (err: unknown) => this.logger.error({ err: messageOf(err) }, 'Demo: first collection failed'),
     );
   }
 
@@ -193,7 +195,7 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
         (pass) => {
           if (pass.resolved > 0) this.logger.log(pass, 'Demo desk: agents resolved answered cases');
         },
-        (err) => this.logger.warn({ err: err.message }, 'Demo desk pass failed'),
+        (err: unknown) => this.logger.warn({ err: messageOf(err) }, 'Demo desk pass failed'),
       )
       .finally(() => (this.deskRunning = null));
     return this.deskRunning;
@@ -216,7 +218,8 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Where the demo's WhatsApp posts its webhooks: this app's own endpoint, once it listens. */
   private webhookCallbackUrl(): string | null {
-    const address = this.http.httpAdapter?.getHttpServer()?.address?.();
+    const server = this.http.httpAdapter?.getHttpServer() as Server | undefined;
+    const address = server?.address?.();
     return address && typeof address === 'object' ? `http://127.0.0.1:${address.port}/api/v1/webhooks/meta` : null;
   }
 

@@ -10,6 +10,7 @@ import { WorkspaceStateDto } from './dto/workspace.dto';
 import { defaultWorkspaceSettings, Workspace, WorkspaceSettings } from './schemas/workspace.schema';
 import { openWorkspaceSecrets, webhookSecretContext } from './workspace-secrets';
 import { dropUnsetFields, isRecord, mergePatch, patchUpdate, UnsafeKeyError, withDefaults } from './settings-merge';
+import { isDuplicateKeyError } from '../common/errors';
 
 export const DEFAULT_WORKSPACE_SLUG = 'default';
 
@@ -95,7 +96,7 @@ export class WorkspacesService implements OnModuleInit {
     await this.workspaces
       .create({ _id, ...defaults, slug: DEFAULT_WORKSPACE_SLUG, settings: defaultWorkspaceSettings(), webhookSecret: secret.stored })
       .catch((err) => {
-        if (err?.code !== 11000) throw err;
+        if (!isDuplicateKeyError(err)) throw err;
       });
     const doc = await this.workspaces.findOne({ slug: DEFAULT_WORKSPACE_SLUG }).lean();
     return toView(doc!);

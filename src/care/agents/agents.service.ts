@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { isValidObjectId, Model, Types } from 'mongoose';
 import { CreateAgentDto, PresenceDto, UpdateAgentDto } from './dto/agent.dto';
 import { Agent, PresenceEventDoc, Team } from './schemas/agent.schema';
+import { isDuplicateKeyError } from '../../common/errors';
 
 export interface AgentView {
   id: string;
@@ -32,7 +33,7 @@ export class AgentsService {
 
   async createTeam(workspaceId: string, name: string) {
     const doc = await this.teams.create({ workspaceId: new Types.ObjectId(workspaceId), name: name.trim() }).catch((err) => {
-      if (err?.code === 11000) throw new ConflictException(`team "${name}" already exists`);
+      if (isDuplicateKeyError(err)) throw new ConflictException(`team "${name}" already exists`);
       throw err;
     });
     return { id: doc.id, name: doc.name };
@@ -53,7 +54,7 @@ export class AgentsService {
     const doc = await this.agents
       .create({ workspaceId: new Types.ObjectId(workspaceId), name: dto.name, email: dto.email ?? null, team: dto.team ?? null })
       .catch((err) => {
-        if (err?.code === 11000) throw new ConflictException(`an agent with e-mail ${dto.email} already exists`);
+        if (isDuplicateKeyError(err)) throw new ConflictException(`an agent with e-mail ${dto.email} already exists`);
         throw err;
       });
     return toView(doc.toObject());
