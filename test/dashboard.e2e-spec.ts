@@ -351,6 +351,36 @@ suite('Dashboard in the browser (demo data)', () => {
     expect(await page.$('#reply-send')).toBeNull();
   });
 
+  it("shows a WhatsApp conversation with its 24-hour window, sends on WhatsApp, and shows the reply's delivery", async () => {
+    const all = (await api('/api/v1/cases?platform=whatsapp&limit=100')).body.data as { id: string; lastInboundAt: string; status: string }[];
+    const open = all.find((c) => c.status === 'open' && Date.now() - Date.parse(c.lastInboundAt) < 20 * 3600_000)!;
+    const closed = all.find((c) => Date.now() - Date.parse(c.lastInboundAt) > 24 * 3600_000)!;
+    expect(open && closed).toBeTruthy(); // the demo's conversations span 36 hours
+    await page.goto(`${base}/#/case/${closed.id}`);
+    await page.waitForSelector('.case-window .service-window.overdue');
+    expect(await page.textContent('.case-window .service-window')).toBe('window closed: only a template can be sent');
+    await page.goto(`${base}/#/case/${open.id}`);
+    await page.waitForSelector('.case-window .service-window.ok');
+    expect(await page.textContent('.case-window .service-window')).toMatch(/^window closes in \d+ h/);
+    expect(await page.textContent('#reply-send')).toBe('Send on WhatsApp');
+    const reply = `Oi! Já verificamos seu Pix. ${Date.now()}`;
+    await page.fill('#reply-text', reply);
+    await page.click('#reply-send');
+    await page.waitForSelector('.toast:has-text("Reply sent on WhatsApp")');
+    const sent = (await api(`/api/v1/cases/${open.id}`)).body.messages.at(-1);
+    expect(sent).toMatchObject({ direction: 'outbound', text: reply, externalId: expect.stringMatching(/^wamid\./) });
+    // WhatsApp reports the delivery by webhook; the case view shows the latest status
+    let status: string | undefined;
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline && status !== 'read') {
+      await new Promise((r) => setTimeout(r, 500));
+      status = (await api(`/api/v1/cases/${open.id}`)).body.messages.at(-1).delivery?.status;
+    }
+    expect(status).toBe('read');
+    await page.reload();
+    await page.waitForSelector('.message.outbound .delivery-read');
+  });
+
   it("shows the API's message when a call fails", async () => {
     await page.goto(`${base}/#/case/000000000000000000000000`);
     const res = await t.as(TEST_ADMIN_KEY).get('/api/v1/cases/000000000000000000000000');
