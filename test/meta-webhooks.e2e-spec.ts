@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { META_EMULATOR_APP_SECRET, META_EMULATOR_TOKEN, MetaGraphEmulator } from '../src/demo/networks/meta/meta-graph-emulator';
 import { registerReplyRoutes } from '../src/demo/networks/meta/meta-reply-routes';
-import { MetaWebhookSender, pageCommentDelivery, whatsappMessageDelivery } from '../src/demo/networks/meta/webhook-sender';
+import { instagramCommentDelivery, MetaWebhookSender, pageCommentDelivery, whatsappMessageDelivery } from '../src/demo/networks/meta/webhook-sender';
 import { WhatsAppEmulator } from '../src/demo/networks/meta/whatsapp-emulator';
 import { startTestApp, TEST_ADMIN_KEY, type TestApp } from './support/test-app';
 import { waitUntil } from './support/waiting';
@@ -112,11 +112,30 @@ describe('Meta webhooks, WhatsApp and replies from the inbox', () => {
     expect(gone.body.message).toMatch(/Facebook refused the reply: .*does not exist/);
   });
 
+  it('stores an Instagram comment by webhook once, and answers it with POST /{comment-id}/replies', async () => {
+    const account = graph.store.addIgUser({ username: 'lumi.banco', followersCount: 5400 });
+    const bia = graph.store.addIgUser({ username: 'Bia.Santos' });
+    const media = graph.store.addIgMedia({ ownerId: account.id, caption: 'Conheça o novo cartão Lumi', createdAt: hoursAgo(5) });
+    const comment = graph.store.addIgComment({ mediaId: media.id, fromId: bia.id, text: 'Meu cartão não chegou ainda, preciso de ajuda', createdAt: hoursAgo(1) });
+    const ig = (await admin().post('/api/v1/topics').send({ name: 'Lumi on Instagram', query: 'lumi', platforms: ['instagram'], ownedAccounts: [{ platform: 'instagram', handle: account.id }] }).expect(201)).body.id;
+    const delivery = instagramCommentDelivery({ accountId: account.id, commentId: comment.id, mediaId: media.id, from: { id: bia.id, username: bia.username }, text: comment.text, createdAt: comment.createdAt });
+    expect((await webhooks.deliver(delivery, { times: 2 })).map((a) => a.status)).toEqual([200, 200]);
+    const biaCase = await caseOf('instagram', 'bia.santos');
+    expect((await mentions('instagram')).map((m) => m.externalId)).toEqual([comment.id]);
+    expect((await admin().post(`/api/v1/topics/${ig}/collect`).expect(200)).body).toMatchObject({ mentions: 0, posts: 1 });
+
+    await admin().post(`/api/v1/cases/${biaCase.id}/replies`).send({ text: 'Oi Bia! Já reenviamos seu cartão.', send: true }).expect(201);
+    expect(graph.requests.filter((r) => r.name === 'ig-comment-reply').map((r) => r.path)).toEqual([`/${comment.id}/replies`]);
+    expect((await admin().post(`/api/v1/topics/${ig}/collect`).expect(200)).body.replies).toBe(1);
+    expect((await admin().get(`/api/v1/cases/${biaCase.id}`).expect(200)).body.outboundCount).toBe(1);
+  });
+
   it('makes a WhatsApp message a private case: in care KPIs, not in mention volume', async () => {
     const before = (await admin().get(`/api/v1/reports/overview?from=${hoursAgo(48).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}&tz=UTC`).expect(200)).body;
     await whatsapp.customerWrites({ from: '5511988887777', name: 'Ana Lima', text: 'Oi, meu Pix não caiu, pode me ajudar?' });
     const ana = await caseOf('whatsapp', '5511988887777');
     expect(ana).toMatchObject({ inboundCount: 1, outboundCount: 0 });
+    expect((await admin().get(`/api/v1/cases/${ana.id}`).expect(200)).body.messages[0]).toMatchObject({ direction: 'inbound', visibility: 'private', text: 'Oi, meu Pix não caiu, pode me ajudar?' });
     const after = (await admin().get(`/api/v1/reports/overview?from=${hoursAgo(48).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}&tz=UTC`).expect(200)).body;
     expect(after.support.inbound).toBe(before.support.inbound + 1);
     expect(after.volume.mentions).toBe(before.volume.mentions);

@@ -33,6 +33,8 @@ const inboundOf = (m: StoredMention): CaseMessage => ({
   agentId: null,
   authorHandle: m.author.handle,
   url: m.url,
+  // a private channel's message (WhatsApp) is seen by the brand only
+  ...(isPrivateChannel(m.platform) ? { visibility: 'private' as const } : {}),
 });
 
 /** Runs `fn` again when the case was saved by someone else meanwhile (a reply, the care scan). */

@@ -18,6 +18,8 @@ export interface CaseMessage {
   authorHandle: string | null;
   /** The post's web address on its network, when known (collected posts, replies sent from here). */
   url?: string | null;
+  /** `private` on a private care channel (WhatsApp); absent for public posts. */
+  visibility?: 'private';
   /** Where the network reports delivery (WhatsApp): the furthest status reached, and each report. */
   delivery?: MessageDelivery;
 }
