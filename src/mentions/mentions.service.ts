@@ -287,10 +287,10 @@ export class MentionsService {
     return this.mentions.updateMetrics(workspaceId, platform, updates, new Date());
   }
 
-  /** New mentions of one workspace as they are stored (server-sent events). */
+  /** New mentions of one workspace as they are stored (server-sent events); private care messages (WhatsApp) are not listening. */
   stream(workspaceId: string, topicId?: string): Observable<{ type: string; data: MentionView }> {
     return this.live.pipe(
-      rxFilter((m) => m.workspaceId === workspaceId && (!topicId || m.topicIds.includes(topicId))),
+      rxFilter((m) => m.workspaceId === workspaceId && (!topicId || m.topicIds.includes(topicId)) && !isPrivateChannel(m.platform)),
       map(({ workspaceId: _w, ...m }) => ({ type: 'mention', data: m })),
     );
   }
