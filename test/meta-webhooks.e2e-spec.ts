@@ -91,6 +91,21 @@ describe('Meta webhooks, WhatsApp and replies from the inbox', () => {
     expect((await caseOf('facebook', 'Carla Souza')).inboundCount).toBe(1);
   });
 
+  it('quarantines a change without the documented shape and stores the rest of the delivery', async () => {
+    const post = graph.store.addFbPost({ pageId, message: 'Novidade no app Lumi', createdAt: hoursAgo(2) });
+    const dani = graph.store.addFbUser({ name: 'Dani Rocha' });
+    const good = pageCommentDelivery({ pageId, commentId: `${post.id.split('_')[1]}_700001`, postId: post.id, from: dani, message: 'Não consigo abrir o app Lumi, ajuda?', createdAt: hoursAgo(1) });
+    const bad = pageCommentDelivery({ pageId, commentId: `${post.id.split('_')[1]}_700002`, postId: post.id, from: dani, message: 'sem autor', createdAt: hoursAgo(1) });
+    delete ((bad.entry as any)[0].changes[0].value as Record<string, unknown>).from;
+    (good.entry as any)[0].changes.push((bad.entry as any)[0].changes[0]);
+    expect((await webhooks.deliver(good, { times: 2 })).map((a) => a.status)).toEqual([200, 200]);
+    await waitUntil('the good comment is stored', async () => (await mentions('facebook')).some((m) => m.externalId.endsWith('_700001')), { timeoutMs: 10_000 });
+    await new Promise((r) => setTimeout(r, 300));
+    const rejected = (await admin().get(`/api/v1/collectors/rejected?topic=${topicId}&platform=facebook`).expect(200)).body.data as { externalId: string; reason: string; problem: string; stream: string }[];
+    expect(rejected).toEqual([expect.objectContaining({ externalId: `${post.id.split('_')[1]}_700002`, reason: 'invalid_payload', stream: 'facebook:webhook', problem: expect.stringMatching(/^feed: from/) })]);
+    expect((await mentions('facebook')).some((m) => m.externalId.endsWith('_700002'))).toBe(false);
+  });
+
   it('sends a reply from a Facebook case to the comment, and the collector counts it once', async () => {
     const carlaCase = await caseOf('facebook', 'Carla Souza');
     const comment = [...graph.store.fbComments.values()].find((c) => c.from?.name === 'Carla Souza')!;

@@ -119,10 +119,21 @@ export interface WhatsAppStatusEvent {
 
 export type MetaWebhookEvent = PageCommentEvent | InstagramCommentEvent | InstagramMentionEvent | WhatsAppMessageEvent | WhatsAppStatusEvent;
 
+export interface MalformedChange {
+  platform: 'facebook' | 'instagram' | 'whatsapp';
+  /** the Page or Instagram account id, or for WhatsApp the phone number id when the change names one */
+  account: string | null;
+  /** the item's id, when it has one */
+  itemId: string | null;
+  field: string;
+  problem: string;
+  value: unknown;
+}
+
 export interface ParsedDelivery {
   events: MetaWebhookEvent[];
-  /** changes of a subscribed field that do not have the documented shape, with what is wrong */
-  problems: { field: string; problem: string; value: unknown }[];
+  /** changes of a subscribed field that do not have the documented shape, with what is wrong and whose account they came for */
+  problems: MalformedChange[];
 }
 
 const describe = (err: z.ZodError) => err.issues.map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`).join('; ');
@@ -134,7 +145,17 @@ export function parseMetaDelivery(body: unknown, receivedAt = new Date()): Parse
   for (const entry of d.entry) {
     const entryTime = entry.time ? new Date(entry.time > 1e12 ? entry.time : entry.time * 1000) : receivedAt;
     for (const change of entry.changes ?? []) {
-      const problem = (err: z.ZodError, value = change.value) => out.problems.push({ field: change.field, problem: describe(err), value });
+      const platform = d.object === 'page' ? 'facebook' : d.object === 'instagram' ? 'instagram' : 'whatsapp';
+      const account = (): string | null => {
+        if (platform !== 'whatsapp') return entry.id;
+        const phone = (change.value as { metadata?: { phone_number_id?: unknown } } | null)?.metadata?.phone_number_id;
+        return typeof phone === 'string' || typeof phone === 'number' ? String(phone) : null;
+      };
+      const problem = (err: z.ZodError, value = change.value) => {
+        const v = value as Record<string, unknown> | null;
+        const itemId = [v?.id, v?.comment_id].find((x) => typeof x === 'string' || typeof x === 'number');
+        out.problems.push({ platform, account: account(), itemId: itemId === undefined ? null : String(itemId), field: change.field, problem: describe(err), value });
+      };
       if (d.object === 'page' && change.field === 'feed') {
         // Other feed items (posts, reactions, shares) and edits or removals are read by the collector.
         const v = change.value as { item?: unknown; verb?: unknown } | null;

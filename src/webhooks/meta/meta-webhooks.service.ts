@@ -88,13 +88,13 @@ export class MetaWebhooksService implements OnModuleInit {
       this.logger.warn({ deliveryId, err: (err as Error).message }, 'A signed Meta delivery is not a webhook payload; ignored');
       return { stored: 0, known: 0, statuses: 0, unrouted: 0, problems: 1 };
     }
-    for (const p of parsed.problems) this.logger.warn({ deliveryId, field: p.field, problem: p.problem }, 'A Meta webhook change does not have the documented shape; skipped');
+    for (const p of parsed.problems) this.logger.warn({ deliveryId, platform: p.platform, field: p.field, itemId: p.itemId, problem: p.problem }, 'A Meta webhook change does not have the documented shape; quarantined');
     const out: DeliveryOutcome = { stored: 0, known: 0, statuses: 0, unrouted: 0, problems: parsed.problems.length };
     const topics = await this.topics.listActive();
     const batches = new Map<string, CollectedBatch>();
     const statuses: { event: WhatsAppStatusEvent; topics: TopicView[] }[] = [];
     for (const event of parsed.events) {
-      const owners = this.ownersOf(event, topics);
+      const owners = this.ownersOf({ platform: platformOf(event), account: accountOf(event) }, topics);
       if (owners.length === 0) {
         out.unrouted++;
         this.logger.warn({ deliveryId, kind: event.kind, account: accountOf(event) }, 'No topic owns the account of a Meta webhook event; skipped');
@@ -119,8 +119,17 @@ export class MetaWebhooksService implements OnModuleInit {
         }
       }
     }
+    // A malformed change goes to quarantine with the topics that own its account, the rest is stored.
+    for (const p of parsed.problems) {
+      const owners = this.ownersOf({ platform: p.platform, account: p.account ?? this.targets.get('whatsapp')?.phoneNumberId ?? '' }, topics);
+      for (const topic of owners) {
+        const batch = batches.get(topic.id) ?? { ...emptyBatch(), stream: `${p.platform}:webhook` };
+        batches.set(topic.id, batch);
+        batch.rejected.push({ platform: p.platform, externalId: p.itemId, reason: 'invalid_payload', problem: `${p.field}: ${p.problem}`, payload: p.value });
+      }
+    }
     for (const [topicId, batch] of batches) {
-      if (batch.mentions.length + batch.replies.length === 0) continue;
+      if (batch.mentions.length + batch.replies.length + batch.rejected.length === 0) continue;
       const o = await this.collection.storePushed(topicId, batch, deliveryId);
       out.stored += o.mentions + o.replies;
       out.known += o.known;
@@ -140,10 +149,8 @@ export class MetaWebhooksService implements OnModuleInit {
     return out;
   }
 
-  /** The active topics that own the event's Page, Instagram account or WhatsApp number. */
-  private ownersOf(event: MetaWebhookEvent, topics: TopicView[]): TopicView[] {
-    const platform = platformOf(event);
-    const account = accountOf(event);
+  /** The active topics that own the Page, Instagram account or WhatsApp number. */
+  private ownersOf({ platform, account }: { platform: 'facebook' | 'instagram' | 'whatsapp'; account: string }, topics: TopicView[]): TopicView[] {
     const phoneNumberId = this.targets.get('whatsapp')?.phoneNumberId;
     return topics.filter((t) => {
       if (!t.platforms.includes(platform)) return false;
