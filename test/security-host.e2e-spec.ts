@@ -1,5 +1,5 @@
 /**
- * Issue 14, item 2: the engine is reachable only by its own service, and the data and secrets at
+ * SECURITY.md, "The embedded engine and the data directory": the engine is reachable only by its own service, and the data and secrets at
  * rest are the service user's alone. The real service runs as a child process on a data directory
  * an older version left behind: world-readable, a webhook secret in plain text, a socket of a
  * killed run. The suite looks at what the process listens on (/proc), tries a MongoDB client on

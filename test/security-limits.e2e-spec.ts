@@ -7,7 +7,7 @@ import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 import { waitUntil } from './support/waiting';
 
 /**
- * Issue 14, item 6, as an attacker would try it: spraying bad keys, flooding with one key, opening
+ * SECURITY.md, "Rate limits and streams", as an attacker would try it: spraying bad keys, flooding with one key, opening
  * streams without end, and keeping a stream open after its key was revoked.
  */
 

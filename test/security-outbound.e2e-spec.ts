@@ -7,7 +7,7 @@ import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 import { waitUntil } from './support/waiting';
 
 /**
- * SSRF (issue 14): a workspace admin chooses the alert webhook URL, so the service must not be
+ * SSRF (SECURITY.md, "Outbound requests"): a workspace admin chooses the alert webhook URL, so the service must not be
  * made to call its own loopback, private networks or the cloud metadata service, through an
  * address, a name that resolves to one, or a redirect. The service runs with the default policy
  * plus one allowlisted address, 127.0.0.2, that stands for "a public receiver"; a DNS server in

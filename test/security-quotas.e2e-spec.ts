@@ -4,7 +4,7 @@ import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 import { startXTestServer, X_TEST_TOKEN } from './support/x-test-server';
 
 /**
- * Quotas per workspace (issue 14, item 5): one workspace cannot spend the installation's X reads.
+ * Quotas per workspace (SECURITY.md, "Quotas per workspace"): one workspace cannot spend the installation's X reads.
  * The X test server answers 3 posts a page, so a run checks the caps between pages.
  */
 describe('Security: quotas per workspace (e2e)', () => {

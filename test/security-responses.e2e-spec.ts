@@ -11,7 +11,7 @@ import { startTestApp, TestApp } from './support/test-app';
 import { startXTestServer, X_TEST_TOKEN } from './support/x-test-server';
 
 /**
- * Issue 14, items 3 and 7, as an attacker would try them: formulas smuggled into CSV exports, an
+ * SECURITY.md, "CSV exports" and "Least privilege in responses", as an attacker would try them: formulas smuggled into CSV exports, an
  * agent key reading the webhook URL, a survey naming another workspace's case, a CSV header
  * naming `__proto__`, and the headers and error messages that tell too much.
  */

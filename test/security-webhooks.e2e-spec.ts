@@ -6,7 +6,7 @@ import { createWorkspace, TestWorkspace } from './fixtures/inputs/workspaces';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
- * Attacks on the signed lead webhook (issue 14, item 4): a captured request sent again, sent
+ * Attacks on the signed lead webhook (SECURITY.md, "Signed webhooks"): a captured request sent again, sent
  * late, sent with another body, or sent many times at once must not add a lead.
  */
 describe('Security: signed lead webhooks cannot be replayed (e2e)', () => {

@@ -50,7 +50,7 @@ const pct = (n: number | null) => (n === null ? '—' : `${n.toFixed(1)}%`);
 
 /**
  * Spikes (volume and negative share per topic, docs/KPIS.md), SLA breaches, CSAT follow-ups
- * (responses of 3 or less, seed 004) and topics whose collection is failing (after the collect
+ * (responses of 3 or less; docs/KPIS.md, "Surveys") and topics whose collection is failing (after the collect
  * job's own retries): each raised once per episode, listed, pushed to the live
  * stream and delivered to the workspace's webhook (Slack-compatible JSON) with retries.
  */

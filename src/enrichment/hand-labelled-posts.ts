@@ -51,7 +51,7 @@ export const ENGLISH_POSTS: LabelledPost[] = [
   ['The app crashed twice but support fixed it quickly, great job', 'en', 'positive', 'praise'],
   // emoji, emoticons, elongation, hashtags
   ['@ShopCo delivery arrived early 🎉🎉', 'en', 'positive', 'other'],
-  // A problem report without a "help" word still needs an answer (issue 13).
+  // A problem report without a "help" word still needs an answer, so it is labelled support.
   ['Still no signal at home :(', 'en', 'negative', 'support'],
   ['Sooooo happy with my new phone!!!', 'en', 'positive', 'praise'],
   ['Third dropped call today #fail #AcmeTelecom', 'en', 'negative', 'other'],

@@ -30,7 +30,7 @@ export interface LeadView {
   mentionId: string | null;
   value: number | null;
   externalId: string | null;
-  /** Attributed to social by the workspace's current social mediums (KPIS.md, Leads). */
+  /** Attributed to social by the workspace's current social mediums (docs/KPIS.md, "Leads"). */
   social: boolean;
   createdAt?: Date;
   updatedAt?: Date;

@@ -24,7 +24,7 @@ describe('scoreProblem', () => {
 });
 
 describe('needsFollowUp', () => {
-  it('flags a CSAT of 3 or less (seed 004), never an NPS', () => {
+  it('flags a CSAT of 3 or less for follow-up, never an NPS', () => {
     expect([1, 2, 3, 4, 5].map((s) => needsFollowUp('csat', s))).toEqual([true, true, true, false, false]);
     expect(needsFollowUp('nps', 0)).toBe(false);
   });

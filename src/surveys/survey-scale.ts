@@ -1,7 +1,7 @@
 import type { SurveyKind } from '../common/rows';
 
 /**
- * docs/KPIS.md, Surveys: CSAT is rated 1-5 (Chatwoot), NPS 0-10; seed 004 flags a CSAT of 3 or less
+ * docs/KPIS.md, Surveys: CSAT is rated 1-5 (Chatwoot), NPS 0-10; a CSAT of 3 or less is flagged
  * for follow-up.
  */
 export const SURVEY_TYPES = ['csat', 'nps'] as const satisfies readonly SurveyKind[];

@@ -225,7 +225,7 @@ export class SurveysService {
     }));
   }
 
-  /** CSAT responses of 3 or less answered since `since`, every workspace (follow-up alerts, seed 004). */
+  /** CSAT responses of 3 or less answered since `since`, every workspace (follow-up alerts; docs/KPIS.md, "Surveys"). */
   async followUpsSince(since: Date) {
     const docs = await this.responses
       .find({ type: 'csat', score: { $lte: 3 }, respondedAt: { $gte: since } }, { workspaceId: 1, score: 1, respondedAt: 1, caseId: 1, comment: 1 })

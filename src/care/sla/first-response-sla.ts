@@ -1,6 +1,6 @@
 import { SlaClock } from './sla-clock';
 
-/** Seed 004: "responder a todos os tweets e mensagens do Facebook dentro de duas horas". */
+/** The default first-response target: every post and message answered within two hours (docs/KPIS.md, "Customer care"). */
 export const DEFAULT_FIRST_RESPONSE_TARGET_SECONDS = 2 * 3600;
 
 export type SlaStatus = 'met' | 'breached' | 'pending';

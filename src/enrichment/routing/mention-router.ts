@@ -7,7 +7,7 @@ import { KeywordMatcher } from '../text/keyword-matcher';
  * Step 4 of enrichment: which team (and optionally which agent) a support-related mention goes
  * to. A workspace's rules are ordered; the first rule whose keyword appears in the post as whole
  * words (case- and accent-insensitive: "cartao" matches "Cartão") wins, and the keyword is
- * returned so reports can count cases and reroutes per routing keyword (docs/KPIS.md, seed 002).
+ * returned so reports can count cases and reroutes per routing keyword (docs/KPIS.md, "Customer care").
  * Only support, complaint and question mentions are routed; praise and leads are not tickets.
  */
 @Injectable()

@@ -3,7 +3,7 @@ import { AgentRow, CaseRow, inRange, PresenceEvent, TimeRange } from './rows';
 import { mean, secondsBetween } from './statistics';
 
 /**
- * docs/KPIS.md, per agent and per team (`/api/v1/reports/agents`), after seed 002: handle time,
+ * docs/KPIS.md, per agent and per team (`/api/v1/reports/agents`): handle time,
  * online time, closed chats, queue, reassignments, routing by keyword and reroutes.
  *
  * Attribution rules:
@@ -20,7 +20,7 @@ import { mean, secondsBetween } from './statistics';
  * - First response: over cases opened in range, first response − opened (the customer's wait),
  *   credited to `firstResponder`, else whoever held the case at that moment.
  * - Reassignments and reroutes are events in range, credited to the agent (team) the case left;
- *   time to reroute is the event − case opened (seed 002: from the start of the conversation until
+ *   time to reroute is the event − case opened (docs/KPIS.md, "Customer care": from the start of the conversation until
  *   the agent sends it on).
  * - Online time: from an `online` event until the next `away`/`offline` event or `now`, clipped
  *   to the range. The feeding query must include each agent's last event before `from`, or an

@@ -259,7 +259,7 @@ describe('serviceKpis', () => {
   });
 });
 
-describe('durations on a business-hours clock (issue 4: only working time counts)', () => {
+describe('durations on a business-hours clock (only working time counts)', () => {
   // Mon-Fri 09:00-18:00 in UTC; 2024-03-08 is a Friday.
   const clock = new SlaClock({ timezone: 'UTC', businessHours: { enabled: true, schedule: { mon: weekdays, tue: weekdays, wed: weekdays, thu: weekdays, fri: weekdays } } });
   const week = { from: at('2024-03-04T00:00:00Z'), to: at('2024-03-18T00:00:00Z') };

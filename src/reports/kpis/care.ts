@@ -7,18 +7,18 @@ import { DurationSummary, mean, percent, secondsBetween, summarizeDurations } fr
  * docs/KPIS.md, Customer care on social (support team). Durations are in seconds; every function takes
  * `now` explicitly so a report is reproducible. Given a clock with business hours on, only working
  * time counts toward every duration (first response, resolution) and window (SLA, abandonment),
- * as issue 4 asks; without one (or with business hours off) durations are wall-clock.
+ * as docs/KPIS.md, "Customer care" defines; without one (or with business hours off) durations are wall-clock.
  */
 
 export const DEFAULT_ABANDONMENT_WINDOW_SECONDS = 24 * 3600;
-/** Seed 001: a particularly long wait is an outlier; docs/KPIS.md puts the bar at 3 × target. */
+/** A particularly long wait makes an outlier; docs/KPIS.md ("Outlier cases") puts the bar at 3 × target. */
 export const OUTLIER_TARGET_MULTIPLE = 3;
 export const OUTLIER_REASSIGNMENTS = 2;
 
 export interface ServiceOptions {
   /** The workspace's SLA clock; default: all time counts. */
   clock?: SlaClock;
-  /** First-response target in working seconds; default 2 h (seed 004). */
+  /** First-response target in working seconds; default 2 h. */
   firstResponseTargetSeconds?: number;
   /** Seconds (on the clock) without a brand response after which a case is abandoned; default 24 h. */
   abandonmentWindowSeconds?: number;
@@ -63,7 +63,7 @@ export function casesOpened(cases: readonly CaseRow[], range: TimeRange): number
 }
 
 /**
- * Seconds between two instants: working seconds on the clock when one is given (issue 4: with
+ * Seconds between two instants: working seconds on the clock when one is given (docs/KPIS.md, "Customer care": with
  * business hours on, only working time counts toward every duration), else wall-clock.
  */
 function durationSeconds(start: Date, end: Date, clock?: SlaClock): number {
@@ -148,7 +148,7 @@ export function contactsPerResolution(cases: readonly CaseRow[], range: TimeRang
   return mean(resolvedInRange(cases, range).map((c) => c.inboundCount));
 }
 
-/** Whether the case's last message is the customer's (seed 002, "mensagens não respondidas"). */
+/** Whether the case's last message is the customer's (docs/KPIS.md, "Unanswered now"). */
 export function isAwaitingReply(c: CaseRow): boolean {
   if (c.lastInboundAt === null) return false;
   return c.lastOutboundAt === null || c.lastInboundAt.getTime() > c.lastOutboundAt.getTime();
@@ -178,7 +178,7 @@ export function unansweredCases(cases: readonly CaseRow[], now: Date): Unanswere
 }
 
 /**
- * Outliers (seed 001; docs/KPIS.md drill-down) among cases opened in range: first response above
+ * Outliers (docs/KPIS.md, "Outlier cases") among cases opened in range: first response above
  * 3 × target of working time (an unanswered case qualifies once its wait exceeds that), or
  * 2 or more reassignments. Slowest first.
  */

@@ -3,14 +3,14 @@ import { CaseRow, inRange, SupportContactRow, TimeRange, TrafficRow } from './ro
 import { percent, perThousand, ratio, sum } from './statistics';
 
 /**
- * docs/KPIS.md, Deflection (support operations); seed 004, "desvio de chamada": website traffic
+ * docs/KPIS.md, Deflection (support operations), call deflection: website traffic
  * measured against calls, and what a social interaction saves against a call.
  */
 
 export interface DeflectionOptions {
-  /** Cost of an assisted contact; seed 004: "uma interação no call center pode custar até US$ 12". */
+  /** Cost of an assisted contact: a call-centre interaction can cost up to US$ 12 (docs/KPIS.md, "Deflection"). */
   costPerCall?: number;
-  /** Cost of a social interaction; seed 004 puts it near US$ 1. */
+  /** Cost of a social interaction, near US$ 1 (docs/KPIS.md, "Deflection"). */
   costPerSocialInteraction?: number;
 }
 

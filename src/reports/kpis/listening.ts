@@ -31,7 +31,7 @@ export interface ListeningKpis {
 
 /**
  * Inbound support messages of a bucket: mentions with intent `support`, `complaint` or `question`
- * (seed 004), plus every message on a private care channel (WhatsApp), which is support by nature.
+ * (docs/KPIS.md, "Listening"), plus every message on a private care channel (WhatsApp), which is support by nature.
  */
 export function inboundOf(row: MentionRollupRow): number {
   return row.support + row.complaint + row.question + (row.privateInbound ?? 0);

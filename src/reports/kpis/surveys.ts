@@ -2,8 +2,8 @@ import { inRange, SurveyKind, SurveyResponseRow, TimeRange } from './rows';
 import { mean, percent } from './statistics';
 
 /**
- * docs/KPIS.md, Surveys. CSAT follows Chatwoot (share of 4 and 5 on a 1-5 scale; seed 004 flags 3 or
- * less for follow-up); NPS is % promoters (9-10) − % detractors (0-6) (seed 004).
+ * docs/KPIS.md, Surveys. CSAT follows Chatwoot (share of 4 and 5 on a 1-5 scale; 3 or less is flagged
+ * for follow-up); NPS is % promoters (9-10) − % detractors (0-6).
  *
  * Responses count when answered in range. A score outside the scale (1-5, 0-10, integers) is not
  * counted: ingestion validates scores, and one stray row should not fail a whole report.

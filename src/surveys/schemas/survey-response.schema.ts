@@ -35,7 +35,7 @@ export class SurveyResponse {
   @Prop({ type: String, default: null })
   externalId: string | null;
 
-  /** A CSAT of 3 or less: someone should get back to the customer (seed 004). */
+  /** A CSAT of 3 or less: someone should get back to the customer (docs/KPIS.md, "Surveys"). */
   @Prop({ required: true, default: false })
   followUp: boolean;
 }

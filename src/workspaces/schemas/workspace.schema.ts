@@ -25,7 +25,7 @@ export interface WorkspaceSettings {
   socialMediums: string[];
   sentiment: { positiveThreshold: number; negativeThreshold: number };
   webhook: { url: string | null };
-  /** Ordered keyword rules: the first that matches a support mention routes its case (seed 002). */
+  /** Ordered keyword rules: the first that matches a support mention routes its case (docs/KPIS.md, "Customer care": per routing keyword). */
   routingRules: RoutingRule[];
 }
 

@@ -24,7 +24,7 @@ export type AgentDocument = HydratedDocument<Agent>;
 export const AgentSchema = SchemaFactory.createForClass(Agent);
 AgentSchema.index({ workspaceId: 1, email: 1 }, { unique: true, partialFilterExpression: { email: { $type: 'string' } } });
 
-/** Presence changes; online time is the time between `online` and the next `away`/`offline` (seed 002). */
+/** Presence changes; online time is the time between `online` and the next `away`/`offline` (docs/KPIS.md, "Customer care"). */
 @Schema({ collection: 'presence_events', versionKey: false })
 export class PresenceEventDoc {
   @Prop({ type: Types.ObjectId, required: true }) workspaceId: Types.ObjectId;
