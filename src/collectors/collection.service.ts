@@ -98,25 +98,38 @@ export class CollectionService {
     renewal.unref();
     try {
       const workspace = await this.workspaces.get(topic.workspaceId);
-      for (const collector of this.collectors.filter((c) => topic.platforms.includes(c.platform))) {
-        await collector.collect({
-          topic,
-          readCap: await this.quotas.capsFor(topic.workspaceId, collector.platform),
-          cursor: (stream) => this.state.cursor(topic.id, stream),
-          saveCursor: (stream, s) => this.state.saveCursor(topic.id, stream, s),
-          heartbeat: async () => {
-            await this.state.tryLease(lease, LEASE_TTL_MS);
-          },
-          ownedAccountResolved: (handle, externalId) => this.topics.setOwnedAccountId(topic.id, collector.platform, handle, externalId),
-          store: async (batch) => {
-            const { outcome } = await this.store(workspace, topic, batch, runId);
-            tally.add(batch.stream, outcome);
-            totals.mentions += outcome.mentions;
-            totals.posts += outcome.posts;
-            totals.replies += outcome.replies;
-            return countsOf(outcome);
-          },
-        });
+      // The topic's networks are read side by side: each has its own cursors, a slow or failing
+      // network does not hold the others back, and every network's first page is stored early.
+      const runs = await Promise.allSettled(
+        this.collectors
+          .filter((c) => topic.platforms.includes(c.platform))
+          .map(async (collector) =>
+            collector.collect({
+              topic,
+              readCap: await this.quotas.capsFor(topic.workspaceId, collector.platform),
+              cursor: (stream) => this.state.cursor(topic.id, stream),
+              saveCursor: (stream, s) => this.state.saveCursor(topic.id, stream, s),
+              heartbeat: async () => {
+                await this.state.tryLease(lease, LEASE_TTL_MS);
+              },
+              ownedAccountResolved: (handle, externalId) => this.topics.setOwnedAccountId(topic.id, collector.platform, handle, externalId),
+              store: async (batch) => {
+                const { outcome } = await this.store(workspace, topic, batch, runId);
+                tally.add(batch.stream, outcome);
+                totals.mentions += outcome.mentions;
+                totals.posts += outcome.posts;
+                totals.replies += outcome.replies;
+                return countsOf(outcome);
+              },
+            }),
+          ),
+      );
+      const errors = runs.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+      // A failure outranks a reached cap: the run is reported failed and retried; a cap alone ends it.
+      const failure = errors.find((e) => !(e instanceof ReadCapReachedError));
+      if (failure !== undefined || errors.length > 0) {
+        if (errors.length > 1) this.logger.warn({ topicId: topic.id, runId, errors: errors.map((e) => (e as Error)?.message ?? String(e)) }, 'Several networks failed in one run');
+        throw failure ?? errors[0];
       }
     } catch (err) {
       if (err instanceof ReadCapReachedError) {
