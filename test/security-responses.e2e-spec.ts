@@ -23,7 +23,10 @@ const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 const SLACK_URL = 'https://hooks.slack.com/services/T000/B000/secret-slack-token';
 
 /** Every cell of a CSV file read as text (header included), as a spreadsheet would see them. */
-const cellsOf = (csv: string): string[] => (parse(csv, { bom: true, relax_column_count: false }) as string[][]).flat();
+const cellsOf = (csv: string): string[] => {
+  const rows: string[][] = parse(csv, { bom: true, relax_column_count: false });
+  return rows.flat();
+};
 
 describe('Security: safe CSV exports and least privilege in responses (e2e)', () => {
   let x: XApiEmulator;

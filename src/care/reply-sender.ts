@@ -28,8 +28,9 @@ export class CareReplySender {
       throw new UnprocessableEntityException(`send: replies cannot be sent on ${network} from Ouvidor (X's app-only token cannot post); reply on ${network} and record it without "send"`);
     }
     if (!collector.configured) throw new UnprocessableEntityException(`send: ${network} is not configured on this installation`);
-    const { max, unit, measure } = collector.replyLimit;
-    const length = measure({ text: reply.text, customerHandle: current.customer.handle });
+    const limit = collector.replyLimit;
+    const { max, unit } = limit;
+    const length = limit.measure({ text: reply.text, customerHandle: current.customer.handle });
     if (length > max) throw new BadRequestException(`text: at most ${max} ${unit} on ${network} (this reply has ${length})`);
     if (reply.agentId && !(await this.agents.find(workspaceId, reply.agentId))) throw new BadRequestException(`agentId: agent ${reply.agentId} not found in this workspace`);
     const answered = [...(current.messages ?? [])].reverse().find((m) => m.direction === 'inbound' && m.externalId);

@@ -3,6 +3,7 @@
  * decides what "the same word" means: search ("cartão" finds "Cartao"), hashtags, handles.
  */
 
+// eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL
 const NON_ASCII = /[^\u0000-\u007f]/;
 
 /** Lower case without accents or other combining marks: `"Cartão"` → `"cartao"`. */

@@ -29,9 +29,9 @@ export function readCorrectionsFile(path: string): CorrectionsFile {
   const content = readFileSync(path, 'utf8');
   let records: Record<string, string>[];
   try {
-    records = parse(content, { columns: true, skip_empty_lines: true, bom: true, trim: false }) as Record<string, string>[];
+    records = parse<Record<string, string>>(content, { columns: true, skip_empty_lines: true, bom: true, trim: false });
   } catch (error) {
-    throw new Error(`${path}: not a CSV file (${(error as Error).message})`);
+    throw new Error(`${path}: not a CSV file (${(error as Error).message})`, { cause: error });
   }
   if (records.length > 0) {
     const missing = ['text', 'lang', 'sentiment', 'intent'].filter((column) => !(column in records[0]));

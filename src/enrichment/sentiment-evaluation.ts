@@ -29,7 +29,7 @@ export interface EvaluationResult {
 
 /** Scores rows with the full enrichment pipeline (language detection included) and measures speed. */
 export function evaluateWithService(service: EnrichmentService, rows: LabelledText[]): EvaluationResult {
-  const predicted: SentimentLabel[] = new Array(rows.length);
+  const predicted = new Array<SentimentLabel>(rows.length);
   // Warm-up: the first pass pays for JIT compilation and cache filling, not for scoring.
   for (let i = 0; i < Math.min(rows.length, 1000); i++) service.enrich({ text: rows[i].text });
   const start = process.hrtime.bigint();
@@ -58,7 +58,7 @@ export function crossValidate(
   const detector = new LanguageDetector();
   const languages = rows.map((r) => r.language ?? lexiconLanguageFor(detector.detect(r.text)));
   const folds = stratifiedFolds(rows.map((r, i) => `${languages[i]}:${r.label}`), k);
-  const predicted: SentimentLabel[] = new Array(rows.length);
+  const predicted = new Array<SentimentLabel>(rows.length);
   const foldReports: ClassificationReport[] = [];
   let seconds = 0;
   for (let f = 0; f < k; f++) {

@@ -55,7 +55,8 @@ describe('sendCsv', () => {
       { header: 'n', value: (r) => r.n },
     ], rows());
     const text = Buffer.concat(chunks).toString('utf8');
-    const cells = (parse(text, { bom: true }) as string[][]).flat();
+    const parsed: string[][] = parse(text, { bom: true });
+    const cells = parsed.flat();
     expect(cells).toEqual(['text', 'n', `'=HYPERLINK("http://x","y")`, '-2', "'@SUM(A1)", '7']);
     expect(headers['Content-Type']).toBe('text/csv; charset=utf-8');
   });

@@ -13,6 +13,7 @@ export interface CsvColumn<T> {
 export function csvCell(v: unknown): string | number | boolean | null {
   if (v === null || v === undefined) return null;
   if (typeof v === 'number' || typeof v === 'boolean') return v;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- ids (ObjectId) and other values print through their own toString
   const text = v instanceof Date ? v.toISOString() : String(v);
   return guardFormulaCell(text);
 }

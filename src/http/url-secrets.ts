@@ -23,6 +23,6 @@ export function messageWithoutQuery<T>(message: T, requestUrl: string | undefine
     return redactUrlSecrets(cut);
   };
   if (typeof message === 'string') return clean(message) as T;
-  if (Array.isArray(message)) return message.map((m) => (typeof m === 'string' ? clean(m) : m)) as T;
+  if (Array.isArray(message)) return (message as unknown[]).map((m) => (typeof m === 'string' ? clean(m) : m)) as T;
   return message;
 }

@@ -1,4 +1,4 @@
-import { applyDecorators, BadRequestException, HttpCode, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, BadRequestException, HttpCode, Type, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiExtraModels, ApiOperation, getSchemaPath } from '@nestjs/swagger';
 import { CsvColumns, MAX_CSV_BYTES } from './csv-records';
@@ -8,7 +8,7 @@ import { MAX_RECORDS_PER_REQUEST } from './record-batch';
  * One JSON object or an array of them. The body is validated record by record (see
  * record-batch.ts), so the route takes it as `unknown` and the global ValidationPipe leaves it alone.
  */
-export function JsonIngest(what: string, dto: Function, extra = '') {
+export function JsonIngest(what: string, dto: Type<unknown>, extra = '') {
   return applyDecorators(
     HttpCode(200),
     ApiExtraModels(dto),

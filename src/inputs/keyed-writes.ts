@@ -99,15 +99,23 @@ function failureOf(raw: { name?: string; code?: number; errmsg?: string; message
  * `undefined` when the database did not say (the command itself failed part-way, or the counts
  * do not add up, e.g. an update that matched nothing because its record was deleted meanwhile).
  */
+/** What an unordered bulk write answers or rejects with, as far as this code reads it. */
+type BulkOutcome = Record<string, unknown> & {
+  message?: string;
+  mongoose?: { results?: unknown[] };
+  writeErrors?: { index: number }[];
+  result?: Record<string, unknown>;
+};
+
 async function runBulk(model: Model<StoredRecord>, ops: AnyBulkWriteOperation<StoredRecord>[], insertCount: number) {
-  let res: Record<string, any> | null = null;
-  let err: Record<string, any> | null = null;
+  let res: BulkOutcome | null = null;
+  let err: BulkOutcome | null = null;
   try {
-    res = await model.bulkWrite(ops, { ordered: false });
+    res = (await model.bulkWrite(ops, { ordered: false })) as unknown as BulkOutcome;
   } catch (e) {
-    err = (e ?? {}) as Record<string, any>;
+    err = (e ?? {}) as BulkOutcome;
   }
-  const fates: (WriteFailure | null | undefined)[] = new Array(ops.length).fill(undefined);
+  const fates = new Array<WriteFailure | null | undefined>(ops.length).fill(undefined);
   // A document that fails Mongoose's own validation is left out of an unordered bulk without an
   // error thrown; Mongoose then gives the outcome per original position in `mongoose.results`,
   // and the database's write-error indexes count only the documents it was sent.
@@ -115,7 +123,7 @@ async function runBulk(model: Model<StoredRecord>, ops: AnyBulkWriteOperation<St
   if (Array.isArray(perOp)) perOp.forEach((r, i) => r && (fates[i] = failureOf(r)));
   else for (const we of (err?.writeErrors ?? []) as { index: number }[]) fates[we.index] = failureOf(we as never);
 
-  const result = err ? err.result : res;
+  const result: Record<string, unknown> | null | undefined = err ? err.result : res;
   const count = (name: string) => (typeof result?.[name] === 'number' ? (result[name]) : -1);
   const failedIn = (from: number, to: number) => fates.slice(from, to).filter(Boolean).length;
   if (count('insertedCount') + failedIn(0, insertCount) === insertCount) for (let i = 0; i < insertCount; i++) fates[i] ??= null;
@@ -165,12 +173,12 @@ export async function writeKeyedBatch<D extends object>(target: KeyedCollection<
   const unknown = writes.filter((_, i) => fates[i] === undefined);
   if (unknown.length) {
     const readBack = await findInChunks(unknown.map((w) => w.id), (ids) => model.find({ _id: { $in: ids } }).lean()).catch((e) => {
-      logger.error({ err: err?.message ?? String(err), readBack: (e as Error)?.message }, 'A batch failed part-way and could not be read back');
+      logger.error({ err: err?.message ?? null, readBack: (e as Error)?.message }, 'A batch failed part-way and could not be read back');
       throw new ServiceUnavailableException(
         'the database failed while storing this batch, and which records were stored is not known: records sent with an externalId can be sent again safely',
       );
     });
-    const byId = new Map(readBack.map((d) => [String(d._id), d]));
+    const byId = new Map(readBack.map((d) => [String(d._id), d as Record<string, unknown>]));
     for (let i = 0; i < writes.length; i++) {
       if (fates[i] !== undefined) continue;
       const stored = byId.get(String(writes[i].id));

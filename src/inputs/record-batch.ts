@@ -51,7 +51,7 @@ export function batchFromJson(body: unknown): IncomingBatch {
     if (body.length > MAX_RECORDS_PER_REQUEST) {
       throw new BadRequestException(`at most ${MAX_RECORDS_PER_REQUEST} records per request (got ${body.length}); split the batch`);
     }
-    return { single: false, records: body.map((raw, index) => ({ ref: { index }, raw })), rejected: [] };
+    return { single: false, records: (body as unknown[]).map((raw, index) => ({ ref: { index }, raw })), rejected: [] };
   }
   if (body === null || typeof body !== 'object') throw new BadRequestException('the body must be a JSON object or an array of objects');
   return { single: true, records: [{ ref: { index: 0 }, raw: body }], rejected: [] };

@@ -197,15 +197,16 @@ export class MentionsService {
     await this.outbox.open(batchId, wsId, tId);
 
     const refused: string[] = [];
-    const result = await this.mentions.write(ops).catch((err) => {
-      const writeErrors = (err?.writeErrors ?? []) as { code?: number; errmsg?: string }[];
+    const result = await this.mentions.write(ops).catch((err: unknown) => {
+      const bulk = err as { writeErrors?: { code?: number; errmsg?: string }[]; result?: { upsertedIds?: Record<string, Types.ObjectId> } } | null;
+      const writeErrors = bulk?.writeErrors ?? [];
       if (writeErrors.length === 0) throw err;
       // Unordered: the other writes are applied and counted below. A duplicate key is a post another
       // run stored meanwhile (known); anything else is the database failing, which fails the run.
       for (const we of writeErrors) if (we.code !== 11000) refused.push(we.errmsg ?? 'write refused');
-      return err?.result;
+      return bulk?.result;
     });
-    const upsertedIds: Types.ObjectId[] = Object.values((result?.upsertedIds ?? {}) as Record<string, Types.ObjectId>);
+    const upsertedIds = Object.values<Types.ObjectId>(result?.upsertedIds ?? {});
     const stored = await this.mentions.byIds(upsertedIds);
     const linkedRows = await this.mentions.byIds(linkIds);
 

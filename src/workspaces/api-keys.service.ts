@@ -28,7 +28,7 @@ export interface IssuedApiKey {
 }
 
 export const hashApiKey = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex');
-const KEY_PATTERN = /^[A-Za-z0-9_\-]{24,200}$/;
+const KEY_PATTERN = /^[A-Za-z0-9_-]{24,200}$/;
 const LAST_USED_PRECISION_MS = 60_000;
 
 @Injectable()

@@ -105,7 +105,7 @@ export async function startCareServices(sla: Partial<WorkspaceView['settings']['
     module,
     events,
     workspace,
-    get: module.get.bind(module) as TestingModule['get'],
+    get: module.get.bind<TestingModule['get']>(module),
     model,
     close: async () => {
       await module.close();

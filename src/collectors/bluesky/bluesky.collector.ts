@@ -47,6 +47,8 @@ function rateLimitResetOf(err: XRPCError): number | null {
  * `@atproto/api` does not re-export: known by the fields it adds to XRPCError.
  */
 type InvalidResponse = XRPCError & { lexiconNsid: string; validationError: Error; responseBody: unknown };
+/** The HTTP status (or the XRPC client's own code, below 100) as a number: `status` is typed as an enum of known codes. */
+const statusOf = (err: XRPCError): number => err.status;
 const isInvalidResponse = (err: unknown): err is InvalidResponse => err instanceof XRPCError && 'lexiconNsid' in err && 'validationError' in err;
 
 export function isTransient(err: unknown): boolean {
@@ -54,7 +56,7 @@ export function isTransient(err: unknown): boolean {
   if (isInvalidResponse(err)) return false;
   // status 1 (`Unknown`) is what the XRPC client reports for a network failure; 2 (`InvalidResponse`)
   // without a lexicon error, for a body it could not parse (cut short)
-  return err instanceof XRPCError && (err.status >= 500 || err.status === 1 || err.status === 2);
+  return err instanceof XRPCError && (statusOf(err) >= 500 || statusOf(err) === 1 || statusOf(err) === 2);
 }
 
 /** What Bluesky answered, in words, once the retry policy has given up. */
@@ -64,9 +66,9 @@ export function describeXrpcError(err: XRPCError): string {
     const said = typeof body === 'object' && body !== null && typeof body.error === 'string' ? `${body.error}${typeof body.message === 'string' ? `: ${body.message}` : ''}` : glimpseOf(body);
     return `answered ${said} with status 200, which is not a ${err.lexiconNsid} response (${err.validationError.message})`;
   }
-  if (err.status === 1) return `could not be reached: ${err.message} (after retrying)`;
-  if (err.status === 2) return `answered a body that could not be read: ${err.message} (after retrying)`;
-  return `answered ${err.status} ${err.error ?? ''}: ${err.message}${err.status >= 500 ? ' (after retrying)' : ''}`;
+  if (statusOf(err) === 1) return `could not be reached: ${err.message} (after retrying)`;
+  if (statusOf(err) === 2) return `answered a body that could not be read: ${err.message} (after retrying)`;
+  return `answered ${statusOf(err)} ${err.error ?? ''}: ${err.message}${statusOf(err) >= 500 ? ' (after retrying)' : ''}`;
 }
 
 /**
@@ -158,7 +160,7 @@ export class BlueskyCollector implements Collector {
         const profile = await this.retrying(ctx, 'bluesky:profiles', (agent) => agent.getProfile({ actor: handle }));
         return { externalId: profile.data.did, handle: profile.data.handle.toLowerCase(), snapshot: snapshotOf(profile.data, new Date()) };
       } catch (err) {
-        if (!(err instanceof XRPCError) || err.status !== 400) throw err instanceof XRPCError ? new NetworkApiError('bluesky', describeXrpcError(err)) : err;
+        if (!(err instanceof XRPCError) || statusOf(err) !== 400) throw err instanceof XRPCError ? new NetworkApiError('bluesky', describeXrpcError(err)) : err;
         this.logger.warn({ topicId: ctx.topic.id, handle, error: err.error }, 'Owned account not found on Bluesky');
         return null;
       }
@@ -215,7 +217,7 @@ export class BlueskyCollector implements Collector {
         try {
           return await run(agent);
         } catch (err) {
-          if (!(err instanceof XRPCError) || err.status !== 401 || relogged) throw err;
+          if (!(err instanceof XRPCError) || statusOf(err) !== 401 || relogged) throw err;
           // the agent could not refresh its session (revoked, or the refresh token expired)
           relogged = true;
           this.logger.warn({ stream, error: err.error }, 'Bluesky session refused; logging in again');
@@ -224,7 +226,7 @@ export class BlueskyCollector implements Collector {
         }
       },
       (err) => {
-        if (err instanceof XRPCError && err.status === 429) return { rateLimitedUntil: rateLimitResetOf(err) };
+        if (err instanceof XRPCError && statusOf(err) === 429) return { rateLimitedUntil: rateLimitResetOf(err) };
         return isTransient(err) ? 'transient' : 'fatal';
       },
       {
@@ -266,13 +268,13 @@ export class BlueskyCollector implements Collector {
             createdAt: createdAt.toISOString(),
             reply: { root: parent.record.reply?.root ?? { uri: parent.uri, cid: parent.cid }, parent: { uri: parent.uri, cid: parent.cid } },
           }),
-        (err) => (err instanceof XRPCError && err.status === 429 ? { rateLimitedUntil: rateLimitResetOf(err) } : 'fatal'),
+        (err) => (err instanceof XRPCError && statusOf(err) === 429 ? { rateLimitedUntil: rateLimitResetOf(err) } : 'fatal'),
         { maxRateLimitWaitMs: MAX_RATE_LIMIT_WAIT_MS, waiting: (_reason, { waitMs }) => void this.logger.warn({ waitMs }, 'Bluesky rate limit reached while replying; waiting for the reset') },
       );
       return { externalId: created.uri, url: postUrl({ uri: created.uri, author: { did: '', handle: agent.session?.handle ?? didOfUri(created.uri) } }), at: createdAt };
     } catch (err) {
       if (!(err instanceof XRPCError)) throw err;
-      const certain = err.status >= 400 && err.status < 500;
+      const certain = statusOf(err) >= 400 && statusOf(err) < 500;
       throw new ReplyNotSentError(`Bluesky ${certain ? 'refused' : 'did not confirm'} the reply: ${err.message}${certain ? '' : ' (it may have been posted; check the thread before sending again)'}`, certain);
     }
   }

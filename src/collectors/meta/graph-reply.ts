@@ -42,7 +42,7 @@ export async function postToGraph<T>(creds: GraphCredentials, path: string, body
     throw new ReplyNotSentError(`${network} did not confirm the reply: ${(err as Error).message}`, false);
   }
   const text = await res.text();
-  let json: unknown = null;
+  let json: unknown;
   try {
     json = text ? JSON.parse(text) : null;
   } catch {

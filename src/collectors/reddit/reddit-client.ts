@@ -127,7 +127,7 @@ export class RedditClient {
     const query = new URLSearchParams({ raw_json: '1' });
     const form = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) if (v !== undefined) (method === 'GET' ? query : form).set(k, String(v));
-    const url = new URL(`${path.replace(/^\//, '')}?${query}`, target.apiUrl);
+    const url = new URL(`${path.replace(/^\//, '')}?${query.toString()}`, target.apiUrl);
     for (let attempt = 0; ; attempt++) {
       const token = await this.token(as, target);
       const res = await fetch(url, {

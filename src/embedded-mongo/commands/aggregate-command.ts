@@ -13,7 +13,7 @@ import { firstBatchReply } from './read-commands';
 import { pipelineWritesInput } from '../query/pipeline-safety';
 
 function* cloned(docs: Iterable<Document>): Generator<Document> {
-  for (const d of docs) yield cloneDeep(d) as Document;
+  for (const d of docs) yield cloneDeep<Document>(d);
 }
 
 interface OutputTarget {

@@ -51,7 +51,7 @@ export function applyProjection(doc: Document, projection: Document): Document {
   if (Object.keys(projection).length === 0) return doc;
   const simple = simpleProjector(projection);
   if (simple) return simple(doc);
-  const input = projectionNeedsCopy(projection) ? (cloneDeep(doc) as Document) : doc;
+  const input = projectionNeedsCopy(projection) ? cloneDeep<Document>(doc) : doc;
   return runPipeline([input], [{ $project: projection }]).collect<Document>()[0];
 }
 
@@ -97,7 +97,7 @@ export function findResults(collection: CollectionStore | undefined, spec: FindS
   let projection = spec.projection ?? {};
   const simple = simpleProjector(projection);
   if (simple) projection = {};
-  if (projectionNeedsCopy(projection)) source = mapIterable(source, (d) => cloneDeep(d) as Document);
+  if (projectionNeedsCopy(projection)) source = mapIterable(source, (d) => cloneDeep<Document>(d));
   const cursor = new Query(spec.filter, mingoOptions({ variables: spec.variables, collation: spec.collation })).find<Document>(
     source as Source,
     projection,

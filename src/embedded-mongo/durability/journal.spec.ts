@@ -2,7 +2,6 @@ import { deserialize, serialize } from 'bson';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { encodeRecord, JournalWriter, RECORD_HEADER_BYTES, scanFile, scanRecords } from './journal';
 
 /**

@@ -152,7 +152,7 @@ export async function repairDataDirectory(dataDir: string, options: { now?: Date
   const lock = DataDirLock.acquire(dir);
   let damagedDir: string | null = null;
   const repairs: FileRepair[] = [];
-  let checkedFiles = 0;
+  let checkedFiles: number;
   try {
     const files = listDataFiles(dir);
     checkedFiles = files.snapshots.length + files.journals.length;

@@ -48,7 +48,7 @@ export function parseCollation(value: unknown): CollationSpec | undefined {
   if (typeof locale !== 'string') throw new CommandError(ErrorCode.TypeMismatch, "BSON field 'collation.locale' is the wrong type, expected type 'string'");
   if (locale === 'simple') return undefined;
   const bcp47 = locale.replace(/_/g, '-').replace(/@.*$/, '');
-  let supported: string[] = [];
+  let supported: string[];
   try {
     supported = Intl.Collator.supportedLocalesOf(bcp47);
   } catch {

@@ -129,7 +129,7 @@ export function applyUpdate(current: Document, update: UpdateSpec, options: Upda
   const { $setOnInsert: _ignored, ...spec } = withTimestamps(withoutIdAssignment(update, current._id));
   if (Object.keys(spec).length === 0) return { doc: current, modified: false };
   assertUpdateApplies(current, spec);
-  const copy = cloneDeep(current) as Document;
+  const copy = cloneDeep<Document>(current);
   const condition = usesPositional(spec) ? options.filter : undefined;
   const result = applyUpdateToCopy(copy, spec, options.arrayFilters, condition, options.variables);
   if (!result.modified) return { doc: current, modified: false };

@@ -77,8 +77,7 @@ export class EmbeddedMongoServer {
       worker.on('message', (message: FromEngineWorker) => {
         switch (message.type) {
           case 'log': {
-            const log = this.logger[message.level];
-            log?.call(this.logger, message.obj, message.msg);
+            this.logger[message.level]?.(message.obj, message.msg);
             return;
           }
           case 'ready':

@@ -140,7 +140,10 @@ describe('planner candidates are a superset of the matches', () => {
     const b1 = bound();
     c[pick(['$gt', '$gte'])] = b1;
     if (rand() < 0.6) c[pick(['$lt', '$lte'])] = typeof b1 === 'number' ? b1 + Math.floor(rand() * 10) : new Date((b1 as Date).getTime() + Math.floor(rand() * 10) * 3600_000);
-    if (rand() < 0.2) delete c.$gt, delete c.$gte;
+    if (rand() < 0.2) {
+      delete c.$gt;
+      delete c.$gte;
+    }
     return c;
   };
 

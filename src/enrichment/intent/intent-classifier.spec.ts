@@ -1,7 +1,7 @@
 import { createEnrichmentService } from '../enrichment.factory';
 import { Intent, SUPPORT_INTENTS } from '../enrichment.types';
 import { HELD_OUT_ENGLISH, HELD_OUT_PORTUGUESE, HeldOutPost } from './held-out-posts';
-import { decideIntent, IntentModel, IntentModelJson } from './intent-model';
+import { decideIntent, IntentModel } from './intent-model';
 import { defaultIntentModel } from './intent-model';
 
 const opensCase = (intent: Intent) => SUPPORT_INTENTS.includes(intent);

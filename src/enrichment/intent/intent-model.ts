@@ -53,7 +53,7 @@ export class IntentModel {
   private readonly logits = new Float64Array(INTENTS.length);
 
   constructor(readonly json: IntentModelJson) {
-    if (json.format !== INTENT_MODEL_FORMAT) throw new Error(`unknown intent model format: ${json.format}`);
+    if (json.format !== INTENT_MODEL_FORMAT) throw new Error(`unknown intent model format: ${String(json.format)}`);
     if (json.classes.join() !== INTENTS.join()) throw new Error(`intent model classes must be ${INTENTS.join(', ')}`);
     if (json.denseFeatures.join() !== INTENT_DENSE_FEATURES.join()) {
       throw new Error('intent model was trained with other features: retrain it (npm run train:intent)');

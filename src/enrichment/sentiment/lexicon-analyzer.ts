@@ -155,11 +155,11 @@ function emoticonToken(emoticon: string): string | null {
   const face = emoticon.replace(/[-'^o]/g, '');
   const eyes = face[0];
   const mouth = face[face.length - 1];
-  if (/[)(\]\[]/.test(eyes) && /[:;=]/.test(mouth)) {
+  if (/[)(\][]/.test(eyes) && /[:;=]/.test(mouth)) {
     // Reversed faces: "(:" is happy, "):" is sad.
     return eyes === '(' || eyes === '[' ? 'emoticon-smile' : 'emoticon-sad';
   }
-  if (emoticon.includes("'") && /[(\[{]/.test(mouth)) return 'emoticon-cry';
+  if (emoticon.includes("'") && /[([{]/.test(mouth)) return 'emoticon-cry';
   switch (mouth) {
     case ')':
     case ']':

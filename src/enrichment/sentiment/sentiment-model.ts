@@ -40,7 +40,7 @@ export class SentimentModel {
   private readonly byLanguage: Partial<Record<LexiconLanguage, LanguageWeights>> = {};
 
   constructor(readonly json: SentimentModelJson) {
-    if (json.format !== MODEL_FORMAT) throw new Error(`unknown sentiment model format: ${json.format}`);
+    if (json.format !== MODEL_FORMAT) throw new Error(`unknown sentiment model format: ${String(json.format)}`);
     if (json.classes.join() !== SENTIMENT_LABELS.join()) {
       throw new Error(`sentiment model classes must be ${SENTIMENT_LABELS.join(', ')}`);
     }

@@ -1,4 +1,5 @@
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
+// eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL
 const NON_ASCII = /[^\u0000-\u007f]/;
 
 /**

@@ -80,7 +80,7 @@ function isPunctuation(code: number): boolean {
   return code === 46 || code === 44 || code === 33 || code === 63 || code === 59 || code === 0x2026;
 }
 
-const EMOTICON = /<\/3|<3+|[:;=8][-'^o]?[)\]}dDpP3*>(\[{/\\|]+|[)(\]\[][-'^o]?[:;=](?!\d)|\^_*\^|[tT]_[tT]|-_-|D:/y;
+const EMOTICON = /<\/3|<3+|[:;=8][-'^o]?[)\]}dDpP3*>([{/\\|]+|[)(\][][-'^o]?[:;=](?!\d)|\^_*\^|[tT]_[tT]|-_-|D:/y;
 /** Characters an emoticon can start with, by char code. */
 const EMOTICON_START = new Uint8Array(128);
 for (const c of ':;=8<)(][^tT-D') EMOTICON_START[c.charCodeAt(0)] = 1;

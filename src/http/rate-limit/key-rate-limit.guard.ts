@@ -17,6 +17,7 @@ export class KeyRateLimitGuard extends ThrottlerGuard {
     return this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]) === true;
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- ThrottlerGuard's own signature
   protected override async getTracker(req: Record<string, any>, context?: ExecutionContext): Promise<string> {
     const allowQuery = context ? this.reflector.getAllAndOverride<boolean>(QUERY_TOKEN, [context.getHandler(), context.getClass()]) === true : false;
     const key = presentedApiKey(req as never, allowQuery);

@@ -20,7 +20,7 @@ export class CorrectMentionDto {
 /** `?ids=a,b,c`: the mentions whose labels a case view shows. */
 export class MentionLabelsQuery {
   @ApiPropertyOptional({ description: 'comma-separated mention ids (at most 200)' })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @Matches(/^[0-9a-f]{24}(,[0-9a-f]{24}){0,199}$/, { message: 'ids must be up to 200 comma-separated mention ids' })
   ids: string;

@@ -100,7 +100,7 @@ describe('startOfRollupSlot', () => {
 
 describe('startOfUtcHour', () => {
   it('truncates to the UTC hour, whatever the local offset', () => {
-    const { startOfUtcHour } = jest.requireActual('./buckets') as typeof import('./buckets');
+    const { startOfUtcHour } = jest.requireActual<typeof import('./buckets')>('./buckets');
     expect(startOfUtcHour(new Date('2024-03-10T14:59:59.999-03:00')).toISOString()).toBe('2024-03-10T17:00:00.000Z');
     expect(startOfUtcHour(new Date('2024-03-10T05:30:00.000+05:30')).toISOString()).toBe('2024-03-10T00:00:00.000Z');
   });

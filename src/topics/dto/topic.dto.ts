@@ -77,7 +77,7 @@ export class OwnedAccountDto {
 
   @ApiProperty({ example: 'lumi_br', description: 'handle, with or without "@": an X handle, or a Bluesky handle such as lumi.bsky.social' })
   @IsString()
-  @Transform(({ value, obj }) =>
+  @Transform(({ value, obj }: { value: unknown; obj: unknown }) =>
     typeof value === 'string' ? ((obj as { platform?: string })?.platform === 'youtube' && /^UC[\w-]{22}$/.test(value.trim()) ? value.trim() : value.trim().replace(/^(@|\/?u\/)/, '').toLowerCase()) : value,
   )
   @IsHandleOfItsPlatform()
@@ -119,7 +119,7 @@ export class CreateTopicDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
-  @Transform(({ value }) => (Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim().replace(/^\/?r\//i, '').toLowerCase() : v)) : value))
+  @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? (value as unknown[]).map((v) => (typeof v === 'string' ? v.trim().replace(/^\/?r\//i, '').toLowerCase() : v)) : value))
   @Matches(/^[a-z0-9][a-z0-9_]{1,20}$/, { each: true, message: 'subreddits must be subreddit names such as "personalfinance" (2-21 letters, digits or "_")' })
   subreddits?: string[];
 

@@ -56,7 +56,7 @@ async function call(method, path, { params, body, key = session.key } = {}) {
     throw new ApiError(0, err.message || 'network error');
   }
   const text = await res.text();
-  let json = null;
+  let json;
   try {
     json = text ? JSON.parse(text) : null;
   } catch {

@@ -57,7 +57,6 @@ export type MetaFault =
   /** any Graph error */
   | { status: number; error: Omit<GraphErrorBody, 'fbtrace_id'> }
   /** answers normally, its JSON body passed through `alter` first (an item served malformed) */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test changes the answer as it likes
   | { alter: (body: any) => unknown }
   /** answers normally, but late */
   | { delayMs: number };

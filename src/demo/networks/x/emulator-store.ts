@@ -221,6 +221,7 @@ export class EmulatorStore {
     const quoted = tweet.referenced_tweets?.find((ref) => ref.type === 'quoted');
     const retweetedAuthor = retweeted ? this.users.get(this.tweets.get(retweeted.id)?.tweet.author_id ?? '') : undefined;
     const replyToUser = tweet.in_reply_to_user_id ? this.users.get(tweet.in_reply_to_user_id) : undefined;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getters below are called on the returned object
     const store = this;
     return {
       tokens,

@@ -31,7 +31,7 @@ export class XApiHttpError extends Error {
     readonly body: Record<string, unknown>,
     readonly contentType: string = JSON_CONTENT_TYPE,
   ) {
-    super(`${status} ${String(body.title ?? '')}`);
+    super(`${status} ${typeof body.title === 'string' ? body.title : ''}`);
     this.name = 'XApiHttpError';
   }
 }

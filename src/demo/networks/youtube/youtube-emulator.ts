@@ -53,7 +53,6 @@ export interface YouTubeCommentInput {
 }
 
 /** An error answer, or (`alter`) the normal answer changed, e.g. an item missing a field. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a fault reshapes any answer's JSON
 export type YouTubeFault = { status: number; reason: string; message: string; domain?: string } | { alter: (body: any) => unknown };
 export type YouTubeRoute = 'channels' | 'playlistItems' | 'videos' | 'commentThreads' | 'comments' | 'search' | 'comments.insert' | 'token';
 

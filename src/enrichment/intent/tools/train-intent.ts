@@ -194,7 +194,7 @@ function main() {
   const scores: Record<string, unknown> = {};
   if (folds >= 2) {
     const foldOf = stratifiedFolds(own.map((r) => `${r.lang}:${r.intent}`), folds, seed);
-    const probabilities: Float64Array[] = new Array(own.length);
+    const probabilities = new Array<Float64Array>(own.length);
     const evidence = own.map((row) => service.intentEvidence({ text: row.text, platformLang: row.lang }));
     for (let f = 0; f < folds; f++) {
       const train = all.map((_, i) => i).filter((i) => i >= own.length || foldOf[i] !== f);
