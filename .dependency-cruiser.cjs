@@ -59,7 +59,14 @@ module.exports = {
       severity: 'error',
       comment: 'Features store rows; reports read them. A piece both need (row types, time buckets, lead attribution) belongs in src/common.',
       from: { path: `^src/${FEATURES}/` },
-      to: { path: `^src/(reports|${CONSUMERS.slice(1, -1)}|demo)/|^src/app\\.` },
+      to: { path: `^src/(reports|${CONSUMERS.slice(1, -1)})/|^src/app\\.` },
+    },
+    {
+      name: 'features-do-not-import-the-demo',
+      severity: 'error',
+      comment: 'The demo sits above everything; a feature\'s spec may still use an emulator as its test server.',
+      from: { path: `^src/${FEATURES}/`, pathNot: '\\.spec\\.ts$' },
+      to: { path: '^src/demo/' },
     },
     {
       name: 'reports-below-consumers',
@@ -78,8 +85,8 @@ module.exports = {
     {
       name: 'emulators-only-from-demo',
       severity: 'error',
-      comment: 'Network emulators and demo traffic are demo code: only src/demo (and tests) may import them, never a real collector.',
-      from: { path: '^src/', pathNot: '^src/demo/' },
+      comment: 'Network emulators and demo traffic are demo code: only src/demo and tests (test/, specs) may import them, never a real collector.',
+      from: { path: '^src/', pathNot: ['^src/demo/', '\\.spec\\.ts$'] },
       to: { path: '^src/demo/(networks|traffic)/' },
     },
     {
