@@ -130,10 +130,8 @@ describe('security: the host (engine socket, data directory, secrets at rest)', 
     const { uri } = await engine.start();
     const client = new MongoClient(uri);
     legacyId = new ObjectId();
-    await client
-      .db('ouvidor')
-      .collection('workspaces')
-      .insertOne({ _id: legacyId, name: 'Legacy', slug: 'legacy', timezone: 'UTC', currency: 'USD', settings: {}, webhookSecret: LEGACY_SECRET });
+    const workspaces = client.db('ouvidor').collection('workspaces');
+    await workspaces.insertOne({ _id: legacyId, name: 'Legacy', slug: 'legacy', timezone: 'UTC', currency: 'USD', settings: {}, webhookSecret: LEGACY_SECRET });
     await client.close();
     await engine.stop();
     // …world-readable files, a stray file and the socket of a killed run.
