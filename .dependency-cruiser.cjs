@@ -22,7 +22,8 @@ module.exports = {
     {
       name: 'no-circular',
       severity: 'error',
-      comment: 'A cycle between modules makes load order matter and the pieces impossible to take apart; move the shared piece down a layer.',
+      comment:
+        'A cycle between modules makes load order matter and the pieces impossible to take apart; move the shared piece down a layer.',
       from: { path: '^src/' },
       to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
@@ -57,14 +58,15 @@ module.exports = {
     {
       name: 'ingestion-does-not-import-reports',
       severity: 'error',
-      comment: 'Features store rows; reports read them. A piece both need (row types, time buckets, lead attribution) belongs in src/common.',
+      comment:
+        'Features store rows; reports read them. A piece both need (row types, time buckets, lead attribution) belongs in src/common.',
       from: { path: `^src/${FEATURES}/` },
       to: { path: `^src/(reports|${CONSUMERS.slice(1, -1)})/|^src/app\\.` },
     },
     {
       name: 'features-do-not-import-the-demo',
       severity: 'error',
-      comment: 'The demo sits above everything; a feature\'s spec may still use an emulator as its test server.',
+      comment: "The demo sits above everything; a feature's spec may still use an emulator as its test server.",
       from: { path: `^src/${FEATURES}/`, pathNot: '\\.spec\\.ts$' },
       to: { path: '^src/demo/' },
     },
@@ -85,7 +87,8 @@ module.exports = {
     {
       name: 'emulators-only-from-demo',
       severity: 'error',
-      comment: 'Network emulators and demo traffic are demo code: only src/demo and tests (test/, specs) may import them, never a real collector.',
+      comment:
+        'Network emulators and demo traffic are demo code: only src/demo and tests (test/, specs) may import them, never a real collector.',
       from: { path: '^src/', pathNot: ['^src/demo/', '\\.spec\\.ts$'] },
       to: { path: '^src/demo/(networks|traffic)/' },
     },

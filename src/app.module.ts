@@ -38,7 +38,15 @@ export class AppModule implements NestModule {
           pinoHttp: {
             level: settings.logLevel,
             // Secrets never reach the log: API keys, bearer tokens, cookies.
-            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', ...SECRET_QUERY_PARAMS.map((p) => `req.query.${p}`), 'req.headers["x-signature"]'], censor: '***' },
+            redact: {
+              paths: [
+                'req.headers.authorization',
+                'req.headers.cookie',
+                ...SECRET_QUERY_PARAMS.map((p) => `req.query.${p}`),
+                'req.headers["x-signature"]',
+              ],
+              censor: '***',
+            },
             serializers: {
               // The URL keeps its query string in logs, except a key passed as ?access_token= (or ?key=, …).
               req: (req: { url?: string; [k: string]: unknown }) => ({ ...req, url: req.url && redactUrlSecrets(req.url) }),

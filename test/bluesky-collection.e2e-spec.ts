@@ -22,7 +22,13 @@ describe('Collection from Bluesky', () => {
   const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000);
   const admin = () => t.as(TEST_ADMIN_KEY);
   const collect = async (topicId: string, status = 200) => (await admin().post(`/api/v1/topics/${topicId}/collect`).expect(status)).body;
-  const newTopic = async (body: Record<string, unknown>) => (await admin().post('/api/v1/topics').send({ platforms: ['bluesky'], ...body }).expect(201)).body as { id: string };
+  const newTopic = async (body: Record<string, unknown>) =>
+    (
+      await admin()
+        .post('/api/v1/topics')
+        .send({ platforms: ['bluesky'], ...body })
+        .expect(201)
+    ).body as { id: string };
 
   beforeAll(async () => {
     const started = await startBlueskyTestServer();
@@ -41,25 +47,64 @@ describe('Collection from Bluesky', () => {
   });
 
   it('stores mentions, own posts and the brand’s replies once; a second run stores nothing new', async () => {
-    const ana = bsky.addPost({ author: 'ana.bsky.social', text: 'Meu cartão Lumi foi bloqueado e ninguém responde, preciso de ajuda urgente', langs: ['pt'], createdAt: hoursAgo(5) });
+    const ana = bsky.addPost({
+      author: 'ana.bsky.social',
+      text: 'Meu cartão Lumi foi bloqueado e ninguém responde, preciso de ajuda urgente',
+      langs: ['pt'],
+      createdAt: hoursAgo(5),
+    });
     bsky.addPost({ author: 'john.bsky.social', text: 'I love the new Lumi app, great job!', langs: ['en'], createdAt: hoursAgo(4) });
-    bsky.addPost({ author: 'carla.bsky.social', text: 'lumi é a pior empresa, péssimo atendimento', langs: ['pt'], createdAt: hoursAgo(3) });
+    bsky.addPost({
+      author: 'carla.bsky.social',
+      text: 'lumi é a pior empresa, péssimo atendimento',
+      langs: ['pt'],
+      createdAt: hoursAgo(3),
+    });
     // excluded by the query's negation, and too old for a first run
     bsky.addPost({ author: 'carla.bsky.social', text: 'lumi sorteio grátis', langs: ['pt'], createdAt: hoursAgo(2) });
     bsky.addPost({ author: 'john.bsky.social', text: 'lumi from last month', langs: ['en'], createdAt: hoursAgo(24 * 30) });
     // the brand: a post (a mention of itself, never a mention), a reply to Ana, a thread, a repost
-    const own = bsky.addPost({ author: 'lumi.bsky.social', text: 'Conheça a nova fatura digital da Lumi!', langs: ['pt'], createdAt: hoursAgo(6), likeCount: 10, repostCount: 2, quoteCount: 1, replyCount: 3 });
-    bsky.addPost({ author: 'lumi.bsky.social', text: '2/2 Disponível para todos os clientes.', langs: ['pt'], createdAt: hoursAgo(5.9), replyTo: own.uri });
+    const own = bsky.addPost({
+      author: 'lumi.bsky.social',
+      text: 'Conheça a nova fatura digital da Lumi!',
+      langs: ['pt'],
+      createdAt: hoursAgo(6),
+      likeCount: 10,
+      repostCount: 2,
+      quoteCount: 1,
+      replyCount: 3,
+    });
+    bsky.addPost({
+      author: 'lumi.bsky.social',
+      text: '2/2 Disponível para todos os clientes.',
+      langs: ['pt'],
+      createdAt: hoursAgo(5.9),
+      replyTo: own.uri,
+    });
     const replyAt = new Date(Math.floor(hoursAgo(4.5).getTime() / 1000) * 1000);
-    bsky.addPost({ author: 'lumi.bsky.social', text: 'Oi Ana, já desbloqueamos seu cartão Lumi.', langs: ['pt'], createdAt: replyAt, replyTo: ana.uri });
+    bsky.addPost({
+      author: 'lumi.bsky.social',
+      text: 'Oi Ana, já desbloqueamos seu cartão Lumi.',
+      langs: ['pt'],
+      createdAt: replyAt,
+      replyTo: ana.uri,
+    });
     bsky.addRepost('lumi.bsky.social', ana.uri, hoursAgo(4.4));
 
-    const topic = await newTopic({ name: 'Lumi', query: '(lumi OR #lumibank) -sorteio', ownedAccounts: [{ platform: 'bluesky', handle: '@Lumi.bsky.social' }] });
+    const topic = await newTopic({
+      name: 'Lumi',
+      query: '(lumi OR #lumibank) -sorteio',
+      ownedAccounts: [{ platform: 'bluesky', handle: '@Lumi.bsky.social' }],
+    });
     expect(await collect(topic.id)).toEqual({ mentions: 3, posts: 2, replies: 1 });
     expect(await collect(topic.id)).toEqual({ mentions: 0, posts: 0, replies: 0 });
 
     const list = (await admin().get(`/api/v1/mentions?topic=${topic.id}&platform=bluesky`).expect(200)).body;
-    expect(list.data.map((m: { author: { handle: string } }) => m.author.handle)).toEqual(['carla.bsky.social', 'john.bsky.social', 'ana.bsky.social']);
+    expect(list.data.map((m: { author: { handle: string } }) => m.author.handle)).toEqual([
+      'carla.bsky.social',
+      'john.bsky.social',
+      'ana.bsky.social',
+    ]);
     const byAuthor = Object.fromEntries(list.data.map((m: { author: { handle: string } }) => [m.author.handle, m]));
     expect(byAuthor['ana.bsky.social']).toMatchObject({
       platform: 'bluesky',
@@ -71,10 +116,20 @@ describe('Collection from Bluesky', () => {
     expect(byAuthor['john.bsky.social']).toMatchObject({ lang: 'en', sentiment: { label: 'positive' }, intent: 'praise' });
 
     const topicNow = (await admin().get(`/api/v1/topics/${topic.id}`).expect(200)).body;
-    expect(topicNow.ownedAccounts[0]).toEqual({ platform: 'bluesky', handle: 'lumi.bsky.social', externalId: expect.stringMatching(/^did:plc:/) });
+    expect(topicNow.ownedAccounts[0]).toEqual({
+      platform: 'bluesky',
+      handle: 'lumi.bsky.social',
+      externalId: expect.stringMatching(/^did:plc:/),
+    });
 
     // the brand's reply answered Ana's case
-    const cases = (await admin().get('/api/v1/cases?limit=200').expect(200)).body.data as { platform: string; inboundCount: number; outboundCount: number; firstResponseAt: string | null; customer?: { handle: string } }[];
+    const cases = (await admin().get('/api/v1/cases?limit=200').expect(200)).body.data as {
+      platform: string;
+      inboundCount: number;
+      outboundCount: number;
+      firstResponseAt: string | null;
+      customer?: { handle: string };
+    }[];
     const anaCase = cases.find((c) => c.platform === 'bluesky' && c.outboundCount === 1);
     expect(anaCase).toMatchObject({ inboundCount: 1, firstResponseAt: replyAt.toISOString() });
 
@@ -86,7 +141,13 @@ describe('Collection from Bluesky', () => {
   });
 
   it('pages through more than one page of search results', async () => {
-    for (let i = 0; i < 230; i++) bsky.addPost({ author: 'john.bsky.social', text: `pagination check ${i} for acmepaged`, langs: ['en'], createdAt: hoursAgo(1 + i / 1000) });
+    for (let i = 0; i < 230; i++)
+      bsky.addPost({
+        author: 'john.bsky.social',
+        text: `pagination check ${i} for acmepaged`,
+        langs: ['en'],
+        createdAt: hoursAgo(1 + i / 1000),
+      });
     const topic = await newTopic({ name: 'Paged', query: 'acmepaged' });
     expect((await collect(topic.id)).mentions).toBe(230);
     const pages = bsky.requests.filter((r) => r.nsid === 'app.bsky.feed.searchPosts' && r.params.q === 'acmepaged');
@@ -107,7 +168,8 @@ describe('Collection from Bluesky', () => {
   });
 
   it('resumes a failed run from the cursor of the last stored page', async () => {
-    for (let i = 0; i < 250; i++) bsky.addPost({ author: 'carla.bsky.social', text: `resumecheck ${i}`, langs: ['en'], createdAt: hoursAgo(2 + i / 1000) });
+    for (let i = 0; i < 250; i++)
+      bsky.addPost({ author: 'carla.bsky.social', text: `resumecheck ${i}`, langs: ['en'], createdAt: hoursAgo(2 + i / 1000) });
     const topic = await newTopic({ name: 'Resume', query: 'resumecheck' });
     // the first page is stored, then the service fails past the collector's retries (one try and
     // five back-offs): the collect job fails, and the job's own retry starts again from the cursor
@@ -117,7 +179,13 @@ describe('Collection from Bluesky', () => {
     // the answer counts the run that completed: the pages after the one stored before the failure
     expect(res.mentions).toBe(150);
     expect((await admin().get(`/api/v1/mentions?topic=${topic.id}&limit=200`).expect(200)).body.data).toHaveLength(200);
-    const more = (await admin().get(`/api/v1/mentions?topic=${topic.id}&limit=200&cursor=${(await admin().get(`/api/v1/mentions?topic=${topic.id}&limit=200`)).body.nextCursor}`).expect(200)).body.data;
+    const more = (
+      await admin()
+        .get(
+          `/api/v1/mentions?topic=${topic.id}&limit=200&cursor=${(await admin().get(`/api/v1/mentions?topic=${topic.id}&limit=200`)).body.nextCursor}`,
+        )
+        .expect(200)
+    ).body.data;
     expect(more).toHaveLength(50);
     const asked = bsky.requests.filter((r) => r.nsid === 'app.bsky.feed.searchPosts' && r.params.q === 'resumecheck');
     expect(asked).toHaveLength(1 + 6 + 2);
@@ -129,76 +197,171 @@ describe('Collection from Bluesky', () => {
     const resume = status.topics.find((x: { id: string }) => x.id === topic.id);
     expect(resume).toMatchObject({ lastCounts: { mentions: 150, posts: 0, replies: 0 }, lastError: expect.any(String) });
     expect(Date.parse(resume.lastSucceededAt)).toBeGreaterThan(Date.parse(resume.lastFailedAt));
-    expect(resume.streams).toEqual([expect.objectContaining({ stream: 'bluesky:search:resumecheck', platform: 'bluesky', resuming: false, caughtUpTo: expect.any(String) })]);
+    expect(resume.streams).toEqual([
+      expect.objectContaining({
+        stream: 'bluesky:search:resumecheck',
+        platform: 'bluesky',
+        resuming: false,
+        caughtUpTo: expect.any(String),
+      }),
+    ]);
   }, 120_000);
 
   it('refreshes likes and reposts of recent posts and mentions', async () => {
-    const own = bsky.addPost({ author: 'lumi.bsky.social', text: 'metricscheck own post', langs: ['en'], createdAt: hoursAgo(1), likeCount: 1 });
-    const mention = bsky.addPost({ author: 'ana.bsky.social', text: 'metricscheck lumi mention', langs: ['en'], createdAt: hoursAgo(1), likeCount: 1 });
-    const topic = await newTopic({ name: 'Metrics', query: 'metricscheck', ownedAccounts: [{ platform: 'bluesky', handle: 'lumi.bsky.social' }] });
+    const own = bsky.addPost({
+      author: 'lumi.bsky.social',
+      text: 'metricscheck own post',
+      langs: ['en'],
+      createdAt: hoursAgo(1),
+      likeCount: 1,
+    });
+    const mention = bsky.addPost({
+      author: 'ana.bsky.social',
+      text: 'metricscheck lumi mention',
+      langs: ['en'],
+      createdAt: hoursAgo(1),
+      likeCount: 1,
+    });
+    const topic = await newTopic({
+      name: 'Metrics',
+      query: 'metricscheck',
+      ownedAccounts: [{ platform: 'bluesky', handle: 'lumi.bsky.social' }],
+    });
     await collect(topic.id);
     bsky.setCounts(own.uri, { likeCount: 42, repostCount: 7 });
     bsky.setCounts(mention.uri, { likeCount: 9 });
     await t.app.get(MetricsRefresher).refreshAll();
-    const list = (await admin().get(`/api/v1/mentions?topic=${topic.id}`).expect(200)).body.data as { externalId: string; metrics: { likes: number } }[];
+    const list = (await admin().get(`/api/v1/mentions?topic=${topic.id}`).expect(200)).body.data as {
+      externalId: string;
+      metrics: { likes: number };
+    }[];
     expect(list.find((m) => m.externalId === mention.uri)?.metrics.likes).toBe(9);
     expect(bsky.requests.some((r) => r.nsid === 'app.bsky.feed.getPosts' && [r.params.uris].flat().includes(own.uri))).toBe(true);
   });
 
   it('counts a reply recorded through the API with its at-uri once, when the collector reads it too', async () => {
-    const question = bsky.addPost({ author: 'john.bsky.social', text: 'replycheck how do I unblock my card?', langs: ['en'], createdAt: hoursAgo(3) });
-    const topic = await newTopic({ name: 'Recorded', query: 'replycheck', ownedAccounts: [{ platform: 'bluesky', handle: 'lumi.bsky.social' }] });
+    const question = bsky.addPost({
+      author: 'john.bsky.social',
+      text: 'replycheck how do I unblock my card?',
+      langs: ['en'],
+      createdAt: hoursAgo(3),
+    });
+    const topic = await newTopic({
+      name: 'Recorded',
+      query: 'replycheck',
+      ownedAccounts: [{ platform: 'bluesky', handle: 'lumi.bsky.social' }],
+    });
     expect((await collect(topic.id)).mentions).toBe(1);
-    const cases = (await admin().get('/api/v1/cases?limit=200').expect(200)).body.data as { id: string; platform: string; outboundCount: number; lastInboundAt?: string }[];
+    const cases = (await admin().get('/api/v1/cases?limit=200').expect(200)).body.data as {
+      id: string;
+      platform: string;
+      outboundCount: number;
+      lastInboundAt?: string;
+    }[];
     const open = cases.find((c) => c.platform === 'bluesky' && c.outboundCount === 0);
     expect(open).toBeDefined();
     // newer than anything in the brand's feed, so the next collection reads it
     const at = new Date(Math.floor(Date.now() / 1000) * 1000);
-    const reply = bsky.addPost({ author: 'lumi.bsky.social', text: 'Hi John, tap Card > Unblock in the app.', langs: ['en'], createdAt: at, replyTo: question.uri });
-    await admin().post(`/api/v1/cases/${open!.id}/replies`).send({ text: 'Hi John, tap Card > Unblock in the app.', externalId: reply.uri, at: at.toISOString() }).expect(201);
+    const reply = bsky.addPost({
+      author: 'lumi.bsky.social',
+      text: 'Hi John, tap Card > Unblock in the app.',
+      langs: ['en'],
+      createdAt: at,
+      replyTo: question.uri,
+    });
+    await admin()
+      .post(`/api/v1/cases/${open!.id}/replies`)
+      .send({ text: 'Hi John, tap Card > Unblock in the app.', externalId: reply.uri, at: at.toISOString() })
+      .expect(201);
     expect((await collect(topic.id)).replies).toBe(1);
     const after = (await admin().get(`/api/v1/cases/${open!.id}`).expect(200)).body;
     expect(after).toMatchObject({ outboundCount: 1, firstResponseAt: at.toISOString() });
   });
 
   it('sends an agent’s reply on Bluesky in the customer’s thread, and counts it once when the feed is read', async () => {
-    const root = bsky.addPost({ author: 'carla.bsky.social', text: 'sendcheck my card is blocked, help!', langs: ['en'], createdAt: hoursAgo(2) });
-    const followUp = bsky.addPost({ author: 'carla.bsky.social', text: 'sendcheck still waiting…', langs: ['en'], createdAt: hoursAgo(1), replyTo: root.uri });
-    const topic = await newTopic({ name: 'Send', query: 'sendcheck', ownedAccounts: [{ platform: 'bluesky', handle: 'lumi.bsky.social' }] });
+    const root = bsky.addPost({
+      author: 'carla.bsky.social',
+      text: 'sendcheck my card is blocked, help!',
+      langs: ['en'],
+      createdAt: hoursAgo(2),
+    });
+    const followUp = bsky.addPost({
+      author: 'carla.bsky.social',
+      text: 'sendcheck still waiting…',
+      langs: ['en'],
+      createdAt: hoursAgo(1),
+      replyTo: root.uri,
+    });
+    const topic = await newTopic({
+      name: 'Send',
+      query: 'sendcheck',
+      ownedAccounts: [{ platform: 'bluesky', handle: 'lumi.bsky.social' }],
+    });
     expect((await collect(topic.id)).mentions).toBe(2);
-    const cases = (await admin().get('/api/v1/cases?limit=200&platform=bluesky').expect(200)).body.data as { id: string; customer: { handle: string }; outboundCount: number }[];
+    const cases = (await admin().get('/api/v1/cases?limit=200&platform=bluesky').expect(200)).body.data as {
+      id: string;
+      customer: { handle: string };
+      outboundCount: number;
+    }[];
     const carla = cases.find((c) => c.customer.handle === 'carla.bsky.social' && c.outboundCount === 0)!;
     expect(carla).toBeDefined();
 
     // validated before anything is sent
-    const tooLong = await admin().post(`/api/v1/cases/${carla.id}/replies`).send({ text: 'x'.repeat(301), send: true }).expect(400);
+    const tooLong = await admin()
+      .post(`/api/v1/cases/${carla.id}/replies`)
+      .send({ text: 'x'.repeat(301), send: true })
+      .expect(400);
     expect(tooLong.body.message).toMatch(/^text: at most 300 graphemes on Bluesky/);
     await admin().post(`/api/v1/cases/${carla.id}/replies`).send({ text: 'hi', send: true, externalId: 'abc' }).expect(400);
     expect(bsky.requests.some((r) => r.nsid === 'com.atproto.repo.createRecord')).toBe(false);
 
-    const sent = (await admin().post(`/api/v1/cases/${carla.id}/replies`).send({ text: 'Hi Carla, tap Card > Unblock. More at https://lumi.example/help #LumiCares', send: true }).expect(201)).body;
+    const sent = (
+      await admin()
+        .post(`/api/v1/cases/${carla.id}/replies`)
+        .send({ text: 'Hi Carla, tap Card > Unblock. More at https://lumi.example/help #LumiCares', send: true })
+        .expect(201)
+    ).body;
     const outbound = sent.messages.filter((m: { direction: string }) => m.direction === 'outbound');
-    expect(outbound).toEqual([expect.objectContaining({ source: 'api', externalId: expect.stringMatching(/^at:\/\/did:plc:[a-z2-7]+\/app\.bsky\.feed\.post\//) })]);
+    expect(outbound).toEqual([
+      expect.objectContaining({ source: 'api', externalId: expect.stringMatching(/^at:\/\/did:plc:[a-z2-7]+\/app\.bsky\.feed\.post\//) }),
+    ]);
     expect(sent).toMatchObject({ outboundCount: 1, firstResponseAt: expect.any(String) });
     // the post is a reply to the latest message, in the thread of the first
-    const [created] = (await bskyAgentPosts([outbound[0].externalId])) as unknown as { record: { reply: { parent: { uri: string }; root: { uri: string } }; facets?: unknown[] } }[];
+    const [created] = (await bskyAgentPosts([outbound[0].externalId])) as unknown as {
+      record: { reply: { parent: { uri: string }; root: { uri: string } }; facets?: unknown[] };
+    }[];
     expect(created.record.reply.parent.uri).toBe(followUp.uri);
     expect(created.record.reply.root.uri).toBe(root.uri);
     expect(created.record.facets).toHaveLength(2); // the link and the hashtag
 
     // the collector reads the brand's feed and finds the same post: known from the platform too, still one response
     expect((await collect(topic.id)).replies).toBe(1);
-    expect((await admin().get(`/api/v1/cases/${carla.id}`).expect(200)).body).toMatchObject({ outboundCount: 1, firstResponseAt: sent.firstResponseAt });
+    expect((await admin().get(`/api/v1/cases/${carla.id}`).expect(200)).body).toMatchObject({
+      outboundCount: 1,
+      firstResponseAt: sent.firstResponseAt,
+    });
   });
 
   it('refuses a Bluesky handle that is not a domain, and a query Bluesky cannot search', async () => {
-    const bad = await admin().post('/api/v1/topics').send({ name: 'Bad', query: 'lumi', platforms: ['bluesky'], ownedAccounts: [{ platform: 'bluesky', handle: 'lumi_br' }] }).expect(400);
+    const bad = await admin()
+      .post('/api/v1/topics')
+      .send({ name: 'Bad', query: 'lumi', platforms: ['bluesky'], ownedAccounts: [{ platform: 'bluesky', handle: 'lumi_br' }] })
+      .expect(400);
     expect(JSON.stringify(bad.body.message)).toMatch(/Bluesky handle/);
-    const x = await admin().post('/api/v1/topics').send({ name: 'X ok', query: 'lumi', platforms: ['x'], ownedAccounts: [{ platform: 'x', handle: 'lumi.bsky.social' }] }).expect(400);
+    const x = await admin()
+      .post('/api/v1/topics')
+      .send({ name: 'X ok', query: 'lumi', platforms: ['x'], ownedAccounts: [{ platform: 'x', handle: 'lumi.bsky.social' }] })
+      .expect(400);
     expect(JSON.stringify(x.body.message)).toMatch(/X handle/);
-    const unsearchable = await admin().post('/api/v1/topics').send({ name: 'From only', query: 'from:lumi_br OR lumi', platforms: ['x', 'bluesky'] }).expect(400);
+    const unsearchable = await admin()
+      .post('/api/v1/topics')
+      .send({ name: 'From only', query: 'from:lumi_br OR lumi', platforms: ['x', 'bluesky'] })
+      .expect(400);
     expect(unsearchable.body.message).toMatch(/query cannot be searched on Bluesky/);
-    await admin().post('/api/v1/topics').send({ name: 'From only', query: 'from:lumi_br OR lumi', platforms: ['x'] }).expect(201);
+    await admin()
+      .post('/api/v1/topics')
+      .send({ name: 'From only', query: 'from:lumi_br OR lumi', platforms: ['x'] })
+      .expect(201);
   });
 });
 
@@ -210,7 +373,13 @@ describe('Bluesky without credentials', () => {
   afterAll(async () => t?.close());
 
   it('skips Bluesky with a warning instead of failing the collection', async () => {
-    const topic = (await t.as(TEST_ADMIN_KEY).post('/api/v1/topics').send({ name: 'Lumi', query: 'lumi', platforms: ['bluesky'] }).expect(201)).body;
+    const topic = (
+      await t
+        .as(TEST_ADMIN_KEY)
+        .post('/api/v1/topics')
+        .send({ name: 'Lumi', query: 'lumi', platforms: ['bluesky'] })
+        .expect(201)
+    ).body;
     const res = await t.as(TEST_ADMIN_KEY).post(`/api/v1/topics/${topic.id}/collect`).expect(200);
     expect(res.body).toEqual({ mentions: 0, posts: 0, replies: 0 });
   });
@@ -242,13 +411,24 @@ describe('Reports narrowed to one network', () => {
   it('counts each network’s mentions, own posts and cases under platform=, and all of them without it', async () => {
     bsky.addUser({ handle: 'lumi.bsky.social', followersCount: 1000 });
     bsky.addUser({ handle: 'ana.bsky.social' });
-    bsky.addPost({ author: 'ana.bsky.social', text: 'lumi meu cartão foi bloqueado, preciso de ajuda', langs: ['pt'], createdAt: hoursAgo(5) });
+    bsky.addPost({
+      author: 'ana.bsky.social',
+      text: 'lumi meu cartão foi bloqueado, preciso de ajuda',
+      langs: ['pt'],
+      createdAt: hoursAgo(5),
+    });
     bsky.addPost({ author: 'lumi.bsky.social', text: 'Novidade no app da Lumi', langs: ['pt'], createdAt: hoursAgo(6), likeCount: 30 });
     x.addUser({ id: '100', username: 'lumi_br', name: 'Lumi', public_metrics: { followers_count: 5000 } });
     x.addUser({ id: '201', username: 'joao', name: 'João' });
     x.addTweet({ author_id: '201', text: 'lumi não consigo pagar a fatura, alguém ajuda?', lang: 'pt', created_at: hoursAgo(4) });
     x.addTweet({ author_id: '201', text: 'lumi app caiu de novo', lang: 'pt', created_at: hoursAgo(3) });
-    x.addTweet({ author_id: '100', text: 'Fatura digital chegou na Lumi', lang: 'pt', created_at: hoursAgo(7), public_metrics: { like_count: 10, retweet_count: 1, quote_count: 0, reply_count: 0, impression_count: 100 } });
+    x.addTweet({
+      author_id: '100',
+      text: 'Fatura digital chegou na Lumi',
+      lang: 'pt',
+      created_at: hoursAgo(7),
+      public_metrics: { like_count: 10, retweet_count: 1, quote_count: 0, reply_count: 0, impression_count: 100 },
+    });
     x.addTweet({ author_id: '100', text: 'Mais uma novidade Lumi', lang: 'pt', created_at: hoursAgo(6.5) });
 
     const topic = (
@@ -266,10 +446,19 @@ describe('Reports narrowed to one network', () => {
         })
         .expect(201)
     ).body;
-    expect((await t.as(TEST_ADMIN_KEY).post(`/api/v1/topics/${topic.id}/collect`).expect(200)).body).toEqual({ mentions: 3, posts: 3, replies: 0 });
+    expect((await t.as(TEST_ADMIN_KEY).post(`/api/v1/topics/${topic.id}/collect`).expect(200)).body).toEqual({
+      mentions: 3,
+      posts: 3,
+      replies: 0,
+    });
 
     const overview = async (platform?: string) =>
-      (await t.as(TEST_ADMIN_KEY).get(`/api/v1/reports/overview?topic=${topic.id}${platform ? `&platform=${platform}` : ''}`).expect(200)).body;
+      (
+        await t
+          .as(TEST_ADMIN_KEY)
+          .get(`/api/v1/reports/overview?topic=${topic.id}${platform ? `&platform=${platform}` : ''}`)
+          .expect(200)
+      ).body;
     const all = await overview();
     const onBluesky = await overview('bluesky');
     const onX = await overview('x');
@@ -277,7 +466,9 @@ describe('Reports narrowed to one network', () => {
     const none = Object.fromEntries(LISTENING_PLATFORMS.map((p) => [p, 0]));
     expect(all.volume.byPlatform).toEqual({ ...none, x: 2, bluesky: 1 });
     expect(onBluesky.volume.byPlatform).toEqual({ ...none, bluesky: 1 });
-    const series = (await t.as(TEST_ADMIN_KEY).get(`/api/v1/reports/timeseries?metric=volume.byPlatform.x&interval=day&topic=${topic.id}`).expect(200)).body;
+    const series = (
+      await t.as(TEST_ADMIN_KEY).get(`/api/v1/reports/timeseries?metric=volume.byPlatform.x&interval=day&topic=${topic.id}`).expect(200)
+    ).body;
     expect(series.points.reduce((n: number, p: { value: number }) => n + p.value, 0)).toBe(2);
     expect([all.engagement.posts, onBluesky.engagement.posts, onX.engagement.posts]).toEqual([3, 1, 2]);
     expect(onBluesky.service.casesOpened + onX.service.casesOpened).toBe(all.service.casesOpened);
@@ -302,15 +493,22 @@ describe('Reports narrowed to one network', () => {
     expect(both).toMatchObject({ name: 'Both', lastCounts: { mentions: 3, posts: 3, replies: 0 }, lastError: null });
     const streams = both.streams.map((x: { stream: string }) => x.stream);
     expect(streams).toHaveLength(4);
-    expect(streams).toEqual(expect.arrayContaining(['bluesky:search:lumi', expect.stringMatching(/^bluesky:timeline:did:plc:/), 'x:search', 'x:timeline:100']));
+    expect(streams).toEqual(
+      expect.arrayContaining(['bluesky:search:lumi', expect.stringMatching(/^bluesky:timeline:did:plc:/), 'x:search', 'x:timeline:100']),
+    );
 
     // X's app-only token cannot post: sending is refused with what to do instead, and nothing is recorded
-    const xCase = ((await t.as(TEST_ADMIN_KEY).get('/api/v1/cases?platform=x&limit=10').expect(200)).body.data as { id: string; outboundCount: number }[])[0];
+    const xCase = (
+      (await t.as(TEST_ADMIN_KEY).get('/api/v1/cases?platform=x&limit=10').expect(200)).body.data as { id: string; outboundCount: number }[]
+    )[0];
     const refused = await t.as(TEST_ADMIN_KEY).post(`/api/v1/cases/${xCase.id}/replies`).send({ text: 'Oi!', send: true }).expect(422);
     expect(refused.body.message).toMatch(/^send: replies cannot be sent on X from Ouvidor .*record it without "send"/);
     expect((await t.as(TEST_ADMIN_KEY).get(`/api/v1/cases/${xCase.id}`).expect(200)).body.outboundCount).toBe(xCase.outboundCount);
 
-    const csv = (await t.as(TEST_ADMIN_KEY).get(`/api/v1/exports/posts.csv?topic=${topic.id}&platform=bluesky`).expect(200)).text.replace(/^\uFEFF/, '').trim().split('\n');
+    const csv = (await t.as(TEST_ADMIN_KEY).get(`/api/v1/exports/posts.csv?topic=${topic.id}&platform=bluesky`).expect(200)).text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
     expect(csv[0]).toMatch(/^platform,external_id,/);
     expect(csv.slice(1).map((line) => line.split(',')[0])).toEqual(['bluesky']);
   });

@@ -23,18 +23,38 @@ describe('Customer care from collected mentions and replies (e2e)', () => {
   };
   const collect = async () => (await admin().post(`/api/v1/topics/${topicId}/collect`).expect(200)).body;
   const report = async () =>
-    (await admin().get(`/api/v1/reports/care?from=${iso(at(0, 0))}&to=${iso(at(3, 0))}&tz=UTC`).expect(200)).body;
+    (
+      await admin()
+        .get(`/api/v1/reports/care?from=${iso(at(0, 0))}&to=${iso(at(3, 0))}&tz=UTC`)
+        .expect(200)
+    ).body;
   const tweets: Record<string, string> = {};
   const say = (key: string, author: string, text: string, when: Date, replyTo?: string) => {
-    tweets[key] = x.addTweet({ author_username: author, text, created_at: when, lang: 'pt', ...(replyTo ? { in_reply_to_tweet_id: tweets[replyTo] } : {}) }).id;
+    tweets[key] = x.addTweet({
+      author_username: author,
+      text,
+      created_at: when,
+      lang: 'pt',
+      ...(replyTo ? { in_reply_to_tweet_id: tweets[replyTo] } : {}),
+    }).id;
   };
 
   beforeAll(async () => {
     const started = await startXTestServer();
     x = started.server;
-    t = await startTestApp({ careScanIntervalSeconds: 1, x: { bearerToken: X_TEST_TOKEN, apiBaseUrl: started.baseUrl, monthlyReadCap: 0 } });
+    t = await startTestApp({
+      careScanIntervalSeconds: 1,
+      x: { bearerToken: X_TEST_TOKEN, apiBaseUrl: started.baseUrl, monthlyReadCap: 0 },
+    });
     x.addUser({ id: '100', username: 'lumi_br', name: 'Lumi' });
-    for (const [id, u] of [['201', 'ana'], ['202', 'john'], ['203', 'carla'], ['204', 'maria'], ['205', 'paulo']]) x.addUser({ id, username: u });
+    for (const [id, u] of [
+      ['201', 'ana'],
+      ['202', 'john'],
+      ['203', 'carla'],
+      ['204', 'maria'],
+      ['205', 'paulo'],
+    ])
+      x.addUser({ id, username: u });
     const topic = await admin()
       .post('/api/v1/topics')
       .send({ name: 'Lumi care', query: '(lumi OR @lumi_br)', platforms: ['x'], ownedAccounts: [{ platform: 'x', handle: 'lumi_br' }] })
@@ -60,9 +80,15 @@ describe('Customer care from collected mentions and replies (e2e)', () => {
     expect(a).toMatchObject({ status: 'open', inboundCount: 1, outboundCount: 1, firstResponseAt: iso(at(0, 10, 30)) });
     const c = await caseOf('carla');
     expect(c).toMatchObject({ inboundCount: 1, outboundCount: 0, firstResponseDueAt: iso(at(0, 10)) });
-    await admin().patch(`/api/v1/cases/${a.id}`).send({ status: 'resolved', at: iso(at(0, 12)) }).expect(200);
+    await admin()
+      .patch(`/api/v1/cases/${a.id}`)
+      .send({ status: 'resolved', at: iso(at(0, 12)) })
+      .expect(200);
     const d = await caseOf('maria');
-    await admin().patch(`/api/v1/cases/${d.id}`).send({ status: 'resolved', at: iso(at(0, 16)) }).expect(200);
+    await admin()
+      .patch(`/api/v1/cases/${d.id}`)
+      .send({ status: 'resolved', at: iso(at(0, 16)) })
+      .expect(200);
   });
 
   it('phase 2: follow-ups join the open case; a new request in a resolved thread reopens it', async () => {
@@ -78,13 +104,22 @@ describe('Customer care from collected mentions and replies (e2e)', () => {
     expect(d).toMatchObject({ status: 'open', reopenCount: 1, inboundCount: 2, outboundCount: 2 });
     const b = await caseOf('john');
     expect(b).toMatchObject({ inboundCount: 2, outboundCount: 2, firstResponseAt: iso(at(1, 9, 30)) });
-    await admin().patch(`/api/v1/cases/${b.id}`).send({ status: 'resolved', at: iso(at(1, 11)) }).expect(200);
-    await admin().patch(`/api/v1/cases/${d.id}`).send({ status: 'resolved', at: iso(at(1, 10)) }).expect(200);
+    await admin()
+      .patch(`/api/v1/cases/${b.id}`)
+      .send({ status: 'resolved', at: iso(at(1, 11)) })
+      .expect(200);
+    await admin()
+      .patch(`/api/v1/cases/${d.id}`)
+      .send({ status: 'resolved', at: iso(at(1, 10)) })
+      .expect(200);
   });
 
   it('a reply recorded through the API and later collected from X counts once', async () => {
     const e = await caseOf('paulo');
-    await admin().post(`/api/v1/cases/${e.id}/replies`).send({ text: '@paulo Oi Paulo, vamos verificar o app agora', at: iso(at(1, 12, 40)) }).expect(201);
+    await admin()
+      .post(`/api/v1/cases/${e.id}/replies`)
+      .send({ text: '@paulo Oi Paulo, vamos verificar o app agora', at: iso(at(1, 12, 40)) })
+      .expect(201);
     say('E1', 'lumi_br', '@paulo Oi Paulo, vamos verificar o app agora', at(1, 12, 40), 'E');
     expect(await collect()).toEqual({ mentions: 0, posts: 0, replies: 1 });
     const after = (await admin().get(`/api/v1/cases/${e.id}`).expect(200)).body;
@@ -129,7 +164,15 @@ describe('Customer care from collected mentions and replies (e2e)', () => {
     const day = [{ start: '09:00', end: '18:00' }];
     await admin()
       .patch('/api/v1/workspaces/current')
-      .send({ settings: { businessHours: { enabled: true, schedule: { mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day }, holidays: [] } } })
+      .send({
+        settings: {
+          businessHours: {
+            enabled: true,
+            schedule: { mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day },
+            holidays: [],
+          },
+        },
+      })
       .expect(200);
     const { service } = await report();
     // B: 17:00-18:00 + 09:00-09:30 = 5400 s of working time; A 1800, D 3600, E 2400
@@ -141,7 +184,10 @@ describe('Customer care from collected mentions and replies (e2e)', () => {
     // resolution in working time: A 10:00-12:00 = 7200; B 17:00-18:00 + 09:00-11:00 = 10800;
     // D 14:00-18:00 + 09:00-10:00 = 18000 → mean 12000
     expect(service.resolution.mean).toBe(12000);
-    await admin().patch('/api/v1/workspaces/current').send({ settings: { businessHours: { enabled: false, schedule: { mon: day }, holidays: [] } } }).expect(200);
+    await admin()
+      .patch('/api/v1/workspaces/current')
+      .send({ settings: { businessHours: { enabled: false, schedule: { mon: day }, holidays: [] } } })
+      .expect(200);
   });
 
   it('the scan marks the breach and the abandonment without anyone reading', async () => {
@@ -161,10 +207,20 @@ describe('Customer care from collected mentions and replies (e2e)', () => {
     const bruna = (await admin().post('/api/v1/agents').send({ name: 'Bruna', team: 'cards' }).expect(201)).body;
     const diego = (await admin().post('/api/v1/agents').send({ name: 'Diego' }).expect(201)).body;
     const e = await caseOf('paulo');
-    await admin().patch(`/api/v1/cases/${e.id}`).send({ assigneeId: bruna.id, at: iso(at(1, 12, 5)) }).expect(200);
-    const moved = (await admin().patch(`/api/v1/cases/${e.id}`).send({ assigneeId: diego.id, team: 'cards', at: iso(at(1, 12, 10)) }).expect(200)).body;
+    await admin()
+      .patch(`/api/v1/cases/${e.id}`)
+      .send({ assigneeId: bruna.id, at: iso(at(1, 12, 5)) })
+      .expect(200);
+    const moved = (
+      await admin()
+        .patch(`/api/v1/cases/${e.id}`)
+        .send({ assigneeId: diego.id, team: 'cards', at: iso(at(1, 12, 10)) })
+        .expect(200)
+    ).body;
     expect(moved).toMatchObject({ assignee: diego.id, team: 'cards', assignedAt: iso(at(1, 12, 5)) });
-    expect(moved.reassignments).toEqual([{ at: iso(at(1, 12, 10)), fromAgent: bruna.id, toAgent: diego.id, fromTeam: 'cards', toTeam: 'cards' }]);
+    expect(moved.reassignments).toEqual([
+      { at: iso(at(1, 12, 10)), fromAgent: bruna.id, toAgent: diego.id, fromTeam: 'cards', toTeam: 'cards' },
+    ]);
 
     // bad input: unknown status, assignee of another workspace, reopening an open case
     const other = await admin().post('/api/v1/workspaces').send({ name: 'Other', timezone: 'UTC', currency: 'USD' }).expect(201);
@@ -182,7 +238,11 @@ describe('Customer care from collected mentions and replies (e2e)', () => {
     // another workspace cannot see the case
     await t.as(other.body.apiKey.key).get(`/api/v1/cases/${e.id}`).expect(404);
 
-    const agents = (await admin().get(`/api/v1/reports/agents?from=${iso(at(0, 0))}&to=${iso(at(3, 0))}&tz=UTC`).expect(200)).body;
+    const agents = (
+      await admin()
+        .get(`/api/v1/reports/agents?from=${iso(at(0, 0))}&to=${iso(at(3, 0))}&tz=UTC`)
+        .expect(200)
+    ).body;
     const row = agents.agents.find((a: { agentId: string }) => a.agentId === bruna.id);
     expect(row).toMatchObject({ name: 'Bruna', reassignments: 1 });
   });

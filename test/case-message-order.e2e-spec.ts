@@ -108,7 +108,9 @@ describe('Cases follow message time, not arrival order (e2e)', () => {
     say('lumi_br', '@bia Oi Bia, já desbloqueamos seu cartão Lumi', at(10, 30), third);
 
     // the server answers one post a page, newest first, however many the client asks for
-    const probe = await fetch(`${baseUrl}tweets/search/recent?query=lumi&max_results=100`, { headers: { Authorization: `Bearer ${X_TEST_TOKEN}` } });
+    const probe = await fetch(`${baseUrl}tweets/search/recent?query=lumi&max_results=100`, {
+      headers: { Authorization: `Bearer ${X_TEST_TOKEN}` },
+    });
     const page = (await probe.json()) as { data: { id: string }[]; meta: { result_count: number; next_token?: string } };
     expect(page.meta.result_count).toBe(1);
     expect(page.meta.next_token).toEqual(expect.any(String));
@@ -134,7 +136,11 @@ describe('Cases follow message time, not arrival order (e2e)', () => {
       ['outbound', iso(at(10, 30))],
     ]);
 
-    const care = (await admin().get(`/api/v1/reports/care?from=${iso(D)}&to=${iso(at(24))}&tz=UTC`).expect(200)).body;
+    const care = (
+      await admin()
+        .get(`/api/v1/reports/care?from=${iso(D)}&to=${iso(at(24))}&tz=UTC`)
+        .expect(200)
+    ).body;
     expect(care.service.casesOpened).toBe(1);
     expect(care.service.firstResponse).toMatchObject({ mean: 1800, median: 1800 });
     expect(care.service.slaCompliance).toBe(100);
@@ -155,13 +161,21 @@ describe('Cases follow message time, not arrival order (e2e)', () => {
     });
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
     const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
-    await admin().patch('/api/v1/workspaces/current').send({ settings: { webhook: { url: hookUrl } } }).expect(200);
+    await admin()
+      .patch('/api/v1/workspaces/current')
+      .send({ settings: { webhook: { url: hookUrl } } })
+      .expect(200);
 
     // T0 is the customer's first message, 30 h ago, seen only by a second topic (it names neither
     // the brand nor its handle); the brand answered it 30 min later; the follow-up came 4 h later
     const T0 = new Date(Math.floor((Date.now() - 30 * H) / MIN) * MIN);
     const after = (minutes: number) => new Date(T0.getTime() + minutes * MIN);
-    const second = (await admin().post('/api/v1/topics').send({ name: 'App access', query: '#appfora', platforms: ['x'] }).expect(201)).body.id;
+    const second = (
+      await admin()
+        .post('/api/v1/topics')
+        .send({ name: 'App access', query: '#appfora', platforms: ['x'] })
+        .expect(201)
+    ).body.id;
     const first = say('caio', 'não consigo acessar o app do meu banco, preciso de ajuda #appfora', T0);
     say('lumi_br', '@caio Oi Caio, pode atualizar o app Lumi? Corrigimos o acesso', after(30), first);
     say('caio', '@lumi_br o app da lumi voltou a falhar, preciso de ajuda de novo', after(240));
@@ -173,15 +187,27 @@ describe('Cases follow message time, not arrival order (e2e)', () => {
       () => casesOf('caio'),
       (cs) => cs[0]?.status === 'abandoned' && cs[0]?.breached,
     );
-    expect(partial).toMatchObject({ openedAt: iso(after(240)), firstResponseAt: null, breachedAt: iso(after(360)), status: 'abandoned', abandonedAt: iso(after(240 + 24 * 60)) });
+    expect(partial).toMatchObject({
+      openedAt: iso(after(240)),
+      firstResponseAt: null,
+      breachedAt: iso(after(360)),
+      status: 'abandoned',
+      abandonedAt: iso(after(240 + 24 * 60)),
+    });
     await admin().post('/api/v1/alerts/check').send({}).expect(200);
     const slaAlerts = async () =>
-      ((await admin().get('/api/v1/alerts?type=sla_breach&limit=200').expect(200)).body.data as { id: string; details: { caseId: string } }[]).filter(
-        (a) => a.details.caseId === partial.id,
-      );
+      (
+        (await admin().get('/api/v1/alerts?type=sla_breach&limit=200').expect(200)).body.data as {
+          id: string;
+          details: { caseId: string };
+        }[]
+      ).filter((a) => a.details.caseId === partial.id);
     const raisedAlerts = await slaAlerts();
     expect(raisedAlerts).toHaveLength(1);
-    await eventually(async () => posts.filter((p) => p.caseId === partial.id).length, (n) => n >= 1);
+    await eventually(
+      async () => posts.filter((p) => p.caseId === partial.id).length,
+      (n) => n >= 1,
+    );
 
     // the second topic brings the first message: the case opens at it, answered 30 min later
     expect((await admin().post(`/api/v1/topics/${second}/collect`).expect(200)).body).toEqual({ mentions: 1, posts: 0, replies: 0 });
@@ -222,35 +248,87 @@ describe('Cases follow message time, not arrival order (e2e)', () => {
   // Two topics of the brand: the care topic sees the brand's answer and the follow-up; a second
   // topic, collected after it, brings the customer's first message, which names neither.
   const networks: [string, string, string, (text: string, at: Date, replyTo?: string) => string][] = [
-    ['bluesky', 'dora.bsky.social', 'lumi.bsky.social', (text, at, replyTo) => bsky.addPost({ author: replyTo ? 'lumi.bsky.social' : 'dora.bsky.social', text, langs: ['pt'], createdAt: at, ...(replyTo ? { replyTo } : {}) }).uri],
-    ['mastodon', 'dora', '@lumi', (text, at, replyTo) => masto.addPost({ author: replyTo ? 'lumi' : 'dora', text, language: 'pt', createdAt: at, ...(replyTo ? { replyTo } : {}) }).id],
+    [
+      'bluesky',
+      'dora.bsky.social',
+      'lumi.bsky.social',
+      (text, at, replyTo) =>
+        bsky.addPost({
+          author: replyTo ? 'lumi.bsky.social' : 'dora.bsky.social',
+          text,
+          langs: ['pt'],
+          createdAt: at,
+          ...(replyTo ? { replyTo } : {}),
+        }).uri,
+    ],
+    [
+      'mastodon',
+      'dora',
+      '@lumi',
+      (text, at, replyTo) =>
+        masto.addPost({ author: replyTo ? 'lumi' : 'dora', text, language: 'pt', createdAt: at, ...(replyTo ? { replyTo } : {}) }).id,
+    ],
   ];
-  it.each(networks)('on %s too: the first message, collected last, opens the case and the answer 30 min later is the first response', async (platform, customer, brandHandle, post) => {
-    const T0 = new Date(Math.floor((Date.now() - 20 * H) / MIN) * MIN);
-    const after = (minutes: number) => new Date(T0.getTime() + minutes * MIN);
-    const first = post('não consigo pagar o boleto do meu banco, preciso de ajuda', T0);
-    post('Oi Dora, já corrigimos o pagamento na Lumi', after(30), first);
-    post('lumi, continuo sem conseguir pagar, preciso de ajuda de novo', after(240));
-    const care = (await admin().post('/api/v1/topics').send({ name: `Lumi on ${platform}`, query: 'lumi', platforms: [platform], ownedAccounts: [{ platform, handle: brandHandle }] }).expect(201)).body.id;
-    const bills = (await admin().post('/api/v1/topics').send({ name: `Bills on ${platform}`, query: 'boleto', platforms: [platform] }).expect(201)).body.id;
+  it.each(networks)(
+    'on %s too: the first message, collected last, opens the case and the answer 30 min later is the first response',
+    async (platform, customer, brandHandle, post) => {
+      const T0 = new Date(Math.floor((Date.now() - 20 * H) / MIN) * MIN);
+      const after = (minutes: number) => new Date(T0.getTime() + minutes * MIN);
+      const first = post('não consigo pagar o boleto do meu banco, preciso de ajuda', T0);
+      post('Oi Dora, já corrigimos o pagamento na Lumi', after(30), first);
+      post('lumi, continuo sem conseguir pagar, preciso de ajuda de novo', after(240));
+      const care = (
+        await admin()
+          .post('/api/v1/topics')
+          .send({ name: `Lumi on ${platform}`, query: 'lumi', platforms: [platform], ownedAccounts: [{ platform, handle: brandHandle }] })
+          .expect(201)
+      ).body.id;
+      const bills = (
+        await admin()
+          .post('/api/v1/topics')
+          .send({ name: `Bills on ${platform}`, query: 'boleto', platforms: [platform] })
+          .expect(201)
+      ).body.id;
 
-    expect((await admin().post(`/api/v1/topics/${care}/collect`).expect(200)).body).toMatchObject({ mentions: 1, replies: 1 });
-    expect(await casesOf(customer)).toEqual([expect.objectContaining({ openedAt: iso(after(240)), firstResponseAt: null })]);
-    expect((await admin().post(`/api/v1/topics/${bills}/collect`).expect(200)).body).toMatchObject({ mentions: 1 });
+      expect((await admin().post(`/api/v1/topics/${care}/collect`).expect(200)).body).toMatchObject({ mentions: 1, replies: 1 });
+      expect(await casesOf(customer)).toEqual([expect.objectContaining({ openedAt: iso(after(240)), firstResponseAt: null })]);
+      expect((await admin().post(`/api/v1/topics/${bills}/collect`).expect(200)).body).toMatchObject({ mentions: 1 });
 
-    const cases = await casesOf(customer);
-    expect(cases).toHaveLength(1);
-    expect(cases[0]).toMatchObject({ openedAt: iso(T0), firstResponseAt: iso(after(30)), firstResponseDueAt: iso(after(120)), awaitingReplySince: iso(after(240)), inboundCount: 2, outboundCount: 1, breached: false });
-    const report = (await admin().get(`/api/v1/reports/care?from=${iso(after(-60))}&to=${iso(after(60))}&tz=UTC&platform=${platform}`).expect(200)).body;
-    expect(report.service.casesOpened).toBe(1);
-    expect(report.service.firstResponse.mean).toBe(1800);
-  });
+      const cases = await casesOf(customer);
+      expect(cases).toHaveLength(1);
+      expect(cases[0]).toMatchObject({
+        openedAt: iso(T0),
+        firstResponseAt: iso(after(30)),
+        firstResponseDueAt: iso(after(120)),
+        awaitingReplySince: iso(after(240)),
+        inboundCount: 2,
+        outboundCount: 1,
+        breached: false,
+      });
+      const report = (
+        await admin()
+          .get(`/api/v1/reports/care?from=${iso(after(-60))}&to=${iso(after(60))}&tz=UTC&platform=${platform}`)
+          .expect(200)
+      ).body;
+      expect(report.service.casesOpened).toBe(1);
+      expect(report.service.firstResponse.mean).toBe(1800);
+    },
+  );
   it('a case an older version stored opened at its latest message is retimed from its earliest at start-up', async () => {
     // as the old code stored three messages read newest first and the answer to the latest
     const D = new Date(Math.floor(Date.now() / (24 * H)) * 24 * H - 2 * 24 * H);
     const at = (hh: number, mm = 0) => new Date(D.getTime() + hh * H + mm * MIN);
     const workspaceId = (await admin().get('/api/v1/workspaces/current').expect(200)).body.id;
-    const inbound = (mm: number): CaseMessage => ({ direction: 'inbound', externalId: `eva-${mm}`, mentionId: null, text: 'preciso de ajuda', at: at(10, mm), source: 'platform', agentId: null, authorHandle: 'eva' });
+    const inbound = (mm: number): CaseMessage => ({
+      direction: 'inbound',
+      externalId: `eva-${mm}`,
+      mentionId: null,
+      text: 'preciso de ajuda',
+      at: at(10, mm),
+      source: 'platform',
+      agentId: null,
+      authorHandle: 'eva',
+    });
     const cases = t.app.get<Model<Case>>(getModelToken(Case.name));
     const stored = await cases.create({
       workspaceId: new Types.ObjectId(workspaceId),
@@ -260,7 +338,12 @@ describe('Cases follow message time, not arrival order (e2e)', () => {
       status: 'pending',
       intent: 'support',
       openedAt: at(10, 20),
-      messages: [inbound(20), { ...inbound(30), direction: 'outbound', externalId: 'eva-reply', authorHandle: 'lumi_br' }, inbound(10), inbound(0)],
+      messages: [
+        inbound(20),
+        { ...inbound(30), direction: 'outbound', externalId: 'eva-reply', authorHandle: 'lumi_br' },
+        inbound(10),
+        inbound(0),
+      ],
       inboundCount: 3,
       outboundCount: 1,
       lastInboundAt: at(10, 20),
@@ -276,6 +359,16 @@ describe('Cases follow message time, not arrival order (e2e)', () => {
     expect(await t.app.get(CasesService).retimeOutOfOrder()).toBe(1);
     expect(await t.app.get(CasesService).retimeOutOfOrder()).toBe(0);
     const after = (await admin().get(`/api/v1/cases/${stored.id}`).expect(200)).body;
-    expect(after).toMatchObject({ openedAt: iso(at(10)), firstResponseAt: iso(at(10, 30)), firstResponseDueAt: iso(at(12)), abandonAt: iso(at(34)), awaitingReplySince: null, status: 'pending', inboundCount: 3, outboundCount: 1, breached: false });
+    expect(after).toMatchObject({
+      openedAt: iso(at(10)),
+      firstResponseAt: iso(at(10, 30)),
+      firstResponseDueAt: iso(at(12)),
+      abandonAt: iso(at(34)),
+      awaitingReplySince: null,
+      status: 'pending',
+      inboundCount: 3,
+      outboundCount: 1,
+      breached: false,
+    });
   });
 });

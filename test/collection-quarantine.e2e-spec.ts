@@ -53,15 +53,29 @@ describe('Quarantine, failing runs and failing networks', () => {
   };
 
   const newTopic = async (network: Network, name: string, query: string, key = TEST_ADMIN_KEY) =>
-    (await t.as(key).post('/api/v1/topics').send({ name, query, platforms: [network] }).expect(201)).body as { id: string };
+    (
+      await t
+        .as(key)
+        .post('/api/v1/topics')
+        .send({ name, query, platforms: [network] })
+        .expect(201)
+    ).body as { id: string };
   const mentionsOf = async (topicId: string, key = TEST_ADMIN_KEY) =>
     (await t.as(key).get(`/api/v1/mentions?topic=${topicId}&limit=200`).expect(200)).body.data as { externalId: string }[];
   const statusOf = async (topicId: string, key = TEST_ADMIN_KEY) =>
-    ((await t.as(key).get('/api/v1/collectors/status').expect(200)).body.topics as Record<string, unknown>[]).find((s) => s.id === topicId) as {
+    ((await t.as(key).get('/api/v1/collectors/status').expect(200)).body.topics as Record<string, unknown>[]).find(
+      (s) => s.id === topicId,
+    ) as {
       lastError: string | null;
       lastErrorKind: string | null;
       quarantined: number;
-      streams: { stream: string; caughtUpTo: string | null; resuming: boolean; lastRun: { stored: number; known: number; rejected: number } | null; quarantined: number }[];
+      streams: {
+        stream: string;
+        caughtUpTo: string | null;
+        resuming: boolean;
+        lastRun: { stored: number; known: number; rejected: number } | null;
+        quarantined: number;
+      }[];
     };
 
   beforeAll(async () => {
@@ -106,13 +120,28 @@ describe('Quarantine, failing runs and failing networks', () => {
       const listed = (await admin().get(`/api/v1/collectors/rejected?topic=${topic.id}`).expect(200)).body;
       expect(listed.nextCursor).toBeNull();
       expect(listed.data).toHaveLength(1);
-      expect(listed.data[0]).toMatchObject({ topicId: topic.id, platform: network, externalId: spoiled, reason: 'invalid_payload', sightings: 1 });
+      expect(listed.data[0]).toMatchObject({
+        topicId: topic.id,
+        platform: network,
+        externalId: spoiled,
+        reason: 'invalid_payload',
+        sightings: 1,
+      });
       expect(listed.data[0].problem).toMatch(/created_?at/i);
       expect(JSON.stringify(listed.data[0].payload)).toMatch(/yesterday|not a date/);
       // the filters select it, or not
-      expect((await admin().get(`/api/v1/collectors/rejected?topic=${topic.id}&platform=${network}&reason=invalid_payload`).expect(200)).body.data).toHaveLength(1);
+      expect(
+        (await admin().get(`/api/v1/collectors/rejected?topic=${topic.id}&platform=${network}&reason=invalid_payload`).expect(200)).body
+          .data,
+      ).toHaveLength(1);
       expect((await admin().get(`/api/v1/collectors/rejected?topic=${topic.id}&reason=no_text`).expect(200)).body.data).toHaveLength(0);
-      expect((await admin().get(`/api/v1/collectors/rejected?topic=${topic.id}&from=${new Date(Date.now() + 60_000).toISOString()}`).expect(200)).body.data).toHaveLength(0);
+      expect(
+        (
+          await admin()
+            .get(`/api/v1/collectors/rejected?topic=${topic.id}&from=${new Date(Date.now() + 60_000).toISOString()}`)
+            .expect(200)
+        ).body.data,
+      ).toHaveLength(0);
 
       const status = await statusOf(topic.id);
       expect(status.quarantined).toBe(1);
@@ -120,13 +149,28 @@ describe('Quarantine, failing runs and failing networks', () => {
       const search = status.streams.find((s) => s.lastRun !== null)!;
       expect(search).toMatchObject({ lastRun: { stored: 2, known: 0, rejected: 1 }, quarantined: 1 });
 
-      const replay = (await admin().post('/api/v1/collectors/rejected/replay').send({ ids: [listed.data[0].id] }).expect(200)).body;
-      expect(replay).toMatchObject({ selected: 1, stored: { mentions: 1, posts: 0, replies: 0 }, alreadyKnown: 0, released: 1, stillRejected: [], unreadable: [] });
+      const replay = (
+        await admin()
+          .post('/api/v1/collectors/rejected/replay')
+          .send({ ids: [listed.data[0].id] })
+          .expect(200)
+      ).body;
+      expect(replay).toMatchObject({
+        selected: 1,
+        stored: { mentions: 1, posts: 0, replies: 0 },
+        alreadyKnown: 0,
+        released: 1,
+        stillRejected: [],
+        unreadable: [],
+      });
       expect((await mentionsOf(topic.id)).map((m) => m.externalId).sort()).toEqual([...ids].sort());
       expect((await admin().get(`/api/v1/collectors/rejected?topic=${topic.id}`).expect(200)).body.data).toEqual([]);
       expect((await statusOf(topic.id)).quarantined).toBe(0);
       // replaying again finds nothing; the next run stores nothing twice
-      expect((await admin().post('/api/v1/collectors/rejected/replay').send({ topic: topic.id }).expect(200)).body).toMatchObject({ selected: 0, released: 0 });
+      expect((await admin().post('/api/v1/collectors/rejected/replay').send({ topic: topic.id }).expect(200)).body).toMatchObject({
+        selected: 0,
+        released: 0,
+      });
       expect((await admin().post(`/api/v1/topics/${topic.id}/collect`).expect(200)).body).toEqual({ mentions: 0, posts: 0, replies: 0 });
       expect(await mentionsOf(topic.id)).toHaveLength(3);
     }, 60_000);
@@ -141,7 +185,12 @@ describe('Quarantine, failing runs and failing networks', () => {
     // the lookup the replay reads it with answers it malformed too
     x.failNext('tweets', { alter: spoilFirst });
     const replay = (await admin().post('/api/v1/collectors/rejected/replay').send({ topic: topic.id, platform: 'x' }).expect(200)).body;
-    expect(replay).toMatchObject({ selected: 1, stored: { mentions: 0 }, released: 0, stillRejected: [expect.objectContaining({ reason: 'invalid_payload', problem: expect.stringContaining('created_at') })] });
+    expect(replay).toMatchObject({
+      selected: 1,
+      stored: { mentions: 0 },
+      released: 0,
+      stillRejected: [expect.objectContaining({ reason: 'invalid_payload', problem: expect.stringContaining('created_at') })],
+    });
     const listed = (await admin().get(`/api/v1/collectors/rejected?topic=${topic.id}`).expect(200)).body.data;
     expect(listed).toEqual([expect.objectContaining({ sightings: 2, externalId: ids[2] })]);
     expect(await mentionsOf(topic.id)).toHaveLength(2);
@@ -153,8 +202,19 @@ describe('Quarantine, failing runs and failing networks', () => {
     const topic = await newTopic('x', 'No text', 'notextcheck');
     expect((await admin().post(`/api/v1/topics/${topic.id}/collect`).expect(200)).body.mentions).toBe(2);
     const listed = (await admin().get(`/api/v1/collectors/rejected?topic=${topic.id}&reason=no_text`).expect(200)).body.data;
-    expect(listed).toEqual([expect.objectContaining({ platform: 'x', stream: 'x:search', externalId: ids[2], reason: 'no_text', payload: expect.objectContaining({ externalId: ids[2], text: '  ' }) })]);
-    expect((await statusOf(topic.id)).streams.find((s) => s.stream === 'x:search')).toMatchObject({ lastRun: { stored: 2, known: 0, rejected: 1 }, quarantined: 1 });
+    expect(listed).toEqual([
+      expect.objectContaining({
+        platform: 'x',
+        stream: 'x:search',
+        externalId: ids[2],
+        reason: 'no_text',
+        payload: expect.objectContaining({ externalId: ids[2], text: '  ' }),
+      }),
+    ]);
+    expect((await statusOf(topic.id)).streams.find((s) => s.stream === 'x:search')).toMatchObject({
+      lastRun: { stored: 2, known: 0, rejected: 1 },
+      quarantined: 1,
+    });
     const replay = (await admin().post('/api/v1/collectors/rejected/replay').send({ topic: topic.id, reason: 'no_text' }).expect(200)).body;
     expect(replay).toMatchObject({ selected: 1, stored: { mentions: 1 }, released: 1, stillRejected: [] });
     expect(await mentionsOf(topic.id)).toHaveLength(3);
@@ -163,7 +223,10 @@ describe('Quarantine, failing runs and failing networks', () => {
   it('validates the list and replay inputs, and only an admin replays', async () => {
     await admin().get('/api/v1/collectors/rejected?reason=bogus').expect(400);
     await admin().get('/api/v1/collectors/rejected?topic=%7B%22%24ne%22%3A1%7D').expect(400);
-    const bad = await admin().post('/api/v1/collectors/rejected/replay').send({ ids: ['not-an-id'] }).expect(400);
+    const bad = await admin()
+      .post('/api/v1/collectors/rejected/replay')
+      .send({ ids: ['not-an-id'] })
+      .expect(400);
     expect(JSON.stringify(bad.body.message)).toMatch(/ids/);
     await admin().post('/api/v1/collectors/rejected/replay').send({ ids: [] }).expect(400);
     const analyst = (await admin().post('/api/v1/api-keys').send({ name: 'analyst', role: 'analyst' }).expect(201)).body;
@@ -174,16 +237,25 @@ describe('Quarantine, failing runs and failing networks', () => {
   it("another workspace's key sees none of this workspace's quarantine and cannot replay it", async () => {
     const mine = (await admin().get('/api/v1/collectors/rejected').expect(200)).body.data as { id: string }[];
     expect(mine.length).toBeGreaterThan(0);
-    const other = (await admin().post('/api/v1/workspaces').send({ name: 'Other quarantine', timezone: 'UTC', currency: 'USD' }).expect(201)).body;
+    const other = (
+      await admin().post('/api/v1/workspaces').send({ name: 'Other quarantine', timezone: 'UTC', currency: 'USD' }).expect(201)
+    ).body;
     const theirs = await t.as(other.apiKey.key).get('/api/v1/collectors/rejected').expect(200);
     expect(theirs.body).toEqual({ data: [], nextCursor: null });
-    const replay = (await t.as(other.apiKey.key).post('/api/v1/collectors/rejected/replay').send({ ids: mine.map((m) => m.id) }).expect(200)).body;
+    const replay = (
+      await t
+        .as(other.apiKey.key)
+        .post('/api/v1/collectors/rejected/replay')
+        .send({ ids: mine.map((m) => m.id) })
+        .expect(200)
+    ).body;
     expect(replay).toMatchObject({ selected: 0, released: 0 });
     expect((await admin().get('/api/v1/collectors/rejected').expect(200)).body.data).toHaveLength(mine.length);
   });
 
   it('a run that fails in ingestion (a broken setting) leaves the cursor where it was; once fixed, the next run stores each post exactly once', async () => {
-    const ws = (await admin().post('/api/v1/workspaces').send({ name: 'Broken settings', timezone: 'UTC', currency: 'USD' }).expect(201)).body;
+    const ws = (await admin().post('/api/v1/workspaces').send({ name: 'Broken settings', timezone: 'UTC', currency: 'USD' }).expect(201))
+      .body;
     const key = ws.apiKey.key as string;
     const ids = addPosts('x', 'runfaultcheck');
     const topic = await newTopic('x', 'Run fault', 'runfaultcheck', key);
@@ -204,7 +276,10 @@ describe('Quarantine, failing runs and failing networks', () => {
     expect(status.streams.filter((s) => s.caughtUpTo !== null || s.resuming)).toEqual([]);
     expect(await mentionsOf(topic.id, key)).toHaveLength(0);
     // the failure is raised once per episode
-    const failing = async () => ((await t.as(key).get('/api/v1/alerts?type=collection_failing').expect(200)).body.data as { topicId: string }[]).filter((a) => a.topicId === topic.id);
+    const failing = async () =>
+      ((await t.as(key).get('/api/v1/alerts?type=collection_failing').expect(200)).body.data as { topicId: string }[]).filter(
+        (a) => a.topicId === topic.id,
+      );
     await admin().post('/api/v1/alerts/check').send({}).expect(200);
     await admin().post('/api/v1/alerts/check').send({}).expect(200);
     expect(await failing()).toHaveLength(1);
@@ -214,7 +289,11 @@ describe('Quarantine, failing runs and failing networks', () => {
     expect((await t.as(key).post(`/api/v1/topics/${topic.id}/collect`).expect(200)).body).toEqual({ mentions: 3, posts: 0, replies: 0 });
     const recovered = await statusOf(topic.id, key);
     expect(recovered).toMatchObject({ lastError: expect.stringMatching(/null/), lastErrorKind: 'run' });
-    expect(recovered.streams.find((s) => s.stream === 'x:search')).toMatchObject({ caughtUpTo: ids[2], resuming: false, lastRun: { stored: 3, known: 0, rejected: 0 } });
+    expect(recovered.streams.find((s) => s.stream === 'x:search')).toMatchObject({
+      caughtUpTo: ids[2],
+      resuming: false,
+      lastRun: { stored: 3, known: 0, rejected: 0 },
+    });
     expect((await t.as(key).post(`/api/v1/topics/${topic.id}/collect`).expect(200)).body).toEqual({ mentions: 0, posts: 0, replies: 0 });
     expect((await mentionsOf(topic.id, key)).map((m) => m.externalId).sort()).toEqual([...ids].sort());
   }, 60_000);
@@ -226,10 +305,28 @@ describe('Quarantine, failing runs and failing networks', () => {
    * per attempt. The four networks' failures run side by side, each on its own topic.
    */
   const answers: [string, Network, object, number, RegExp][] = [
-    ['an HTML page with status 200', 'x', { status: 200, html: true }, 3, /^X API: answered an HTML page “X” with status 200 instead of JSON$/],
+    [
+      'an HTML page with status 200',
+      'x',
+      { status: 200, html: true },
+      3,
+      /^X API: answered an HTML page “X” with status 200 instead of JSON$/,
+    ],
     ['JSON cut short', 'x', { malformed: true }, 18, /^X API: answered a response cut short: .*\(after retrying\)$/],
-    ['an error with status 200', 'bluesky', { alter: () => ({ error: 'InternalServerError', message: 'Internal Server Error' }) }, 3, /^Bluesky API: answered InternalServerError: Internal Server Error with status 200, which is not a app.bsky.feed.searchPosts response/],
-    ['an HTML page with status 200', 'mastodon', { status: 200, html: true }, 3, /^Mastodon API: answered a body that is not JSON \(an HTML page\?\) with status 200/],
+    [
+      'an error with status 200',
+      'bluesky',
+      { alter: () => ({ error: 'InternalServerError', message: 'Internal Server Error' }) },
+      3,
+      /^Bluesky API: answered InternalServerError: Internal Server Error with status 200, which is not a app.bsky.feed.searchPosts response/,
+    ],
+    [
+      'an HTML page with status 200',
+      'mastodon',
+      { status: 200, html: true },
+      3,
+      /^Mastodon API: answered a body that is not JSON \(an HTML page\?\) with status 200/,
+    ],
   ];
   it('a network answering HTML, JSON cut short or an error at status 200: 502 with its words, the run records the error, nothing is stored, the cursor stays', async () => {
     await Promise.all(
@@ -237,10 +334,14 @@ describe('Quarantine, failing runs and failing networks', () => {
         const word = `downcheck${network}${what.replace(/\W/g, '').toLowerCase()}`;
         addPosts(network, word);
         const topic = await newTopic(network, `Down ${network} ${what}`, word);
-        if (network === 'x') x.failNext((req) => req.endpoint === SEARCH.x && (req.query.get('query') ?? '').includes(word), fault as never, times);
+        if (network === 'x')
+          x.failNext((req) => req.endpoint === SEARCH.x && (req.query.get('query') ?? '').includes(word), fault as never, times);
         else failSearch(network, fault, times);
         const res = await admin().post(`/api/v1/topics/${topic.id}/collect`);
-        expect({ what, network, status: res.status, body: res.body }).toMatchObject({ status: 502, body: { statusCode: 502, error: 'Bad Gateway', message: expect.stringMatching(message) } });
+        expect({ what, network, status: res.status, body: res.body }).toMatchObject({
+          status: 502,
+          body: { statusCode: 502, error: 'Bad Gateway', message: expect.stringMatching(message) },
+        });
         const status = await statusOf(topic.id);
         expect(status).toMatchObject({ lastError: res.body.message, lastErrorKind: 'network', quarantined: 0 });
         expect(status.streams.filter((s) => s.caughtUpTo !== null || s.resuming)).toEqual([]);
@@ -276,10 +377,20 @@ describeWithRedis('A failing network on BullMQ over Redis', () => {
   it("answers 502 with X's words although the worker's error reaches the API as a message only", async () => {
     if (!t) throw new Error('the app did not start');
     x.addTweet({ author_id: '201', text: 'bullmqdowncheck one', lang: 'en', created_at: new Date(Date.now() - 3600_000) });
-    const topic = (await t.as(TEST_ADMIN_KEY).post('/api/v1/topics').send({ name: 'Down on BullMQ', query: 'bullmqdowncheck', platforms: ['x'] }).expect(201)).body;
+    const topic = (
+      await t
+        .as(TEST_ADMIN_KEY)
+        .post('/api/v1/topics')
+        .send({ name: 'Down on BullMQ', query: 'bullmqdowncheck', platforms: ['x'] })
+        .expect(201)
+    ).body;
     x.failNext('tweets/search/recent', { status: 200, html: true }, 3);
     const res = await t.as(TEST_ADMIN_KEY).post(`/api/v1/topics/${topic.id}/collect`).expect(502);
-    expect(res.body).toEqual({ statusCode: 502, error: 'Bad Gateway', message: 'X API: answered an HTML page “X” with status 200 instead of JSON' });
+    expect(res.body).toEqual({
+      statusCode: 502,
+      error: 'Bad Gateway',
+      message: 'X API: answered an HTML page “X” with status 200 instead of JSON',
+    });
     expect((await t.as(TEST_ADMIN_KEY).post(`/api/v1/topics/${topic.id}/collect`).expect(200)).body.mentions).toBe(1);
   }, 60_000);
 });

@@ -18,11 +18,18 @@ const startService = (dataDir: string, baseUrl: string): Promise<ServiceProcess>
   startServiceProcess({ DATA_DIR: dataDir, X_BEARER_TOKEN: X_TEST_TOKEN, X_API_BASE_URL: baseUrl }, { healthy: true, adminKey: KEY });
 
 const api = (port: number, path: string, init: RequestInit = {}) =>
-  fetch(`http://127.0.0.1:${port}${path}`, { ...init, headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json', ...(init.headers ?? {}) } });
+  fetch(`http://127.0.0.1:${port}${path}`, {
+    ...init,
+    headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json', ...(init.headers ?? {}) },
+  });
 
 async function storedIds(port: number): Promise<string[]> {
   const csv = await (await api(port, '/api/v1/exports/mentions.csv')).text();
-  const lines = csv.replace(/^\uFEFF/, '').trim().split('\n').slice(1);
+  const lines = csv
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split('\n')
+    .slice(1);
   return lines.map((l) => l.split(',')[3]);
 }
 
@@ -36,7 +43,12 @@ describe('Killed mid-collection (e2e, SIGKILL)', () => {
     ({ server: x, baseUrl } = await startXTestServer());
     dataDir = mkdtempSync(join(tmpdir(), 'ouvidor-crash-'));
     x.addUser({ id: '700', username: 'crowd' });
-    for (let i = 0; i < TOTAL; i++) x.addTweet({ author_username: 'crowd', text: `crashcheck post number ${i}`, created_at: new Date(Date.now() - (TOTAL - i) * 60_000) });
+    for (let i = 0; i < TOTAL; i++)
+      x.addTweet({
+        author_username: 'crowd',
+        text: `crashcheck post number ${i}`,
+        created_at: new Date(Date.now() - (TOTAL - i) * 60_000),
+      });
   });
 
   afterAll(async () => {
@@ -49,7 +61,9 @@ describe('Killed mid-collection (e2e, SIGKILL)', () => {
     const step = (m: string) => process.env.STEPS && console.log('STEP', m, new Date().toISOString());
     let port: number;
     ({ child, port } = await startService(dataDir, baseUrl));
-    const topic = (await (await api(port, '/api/v1/topics', { method: 'POST', body: JSON.stringify({ name: 'Crash', query: 'crashcheck', platforms: ['x'] }) })).json()) as { id: string };
+    const topic = (await (
+      await api(port, '/api/v1/topics', { method: 'POST', body: JSON.stringify({ name: 'Crash', query: 'crashcheck', platforms: ['x'] }) })
+    ).json()) as { id: string };
     expect(topic.id).toBeDefined();
     step('topic');
     // slow every search page down so the kill lands in the middle of the run

@@ -105,7 +105,11 @@ suite('Dashboard in the browser (demo data)', () => {
     expect(res.headers['content-security-policy']).toContain("script-src 'self'");
     expect(res.headers['content-security-policy']).not.toContain('unsafe-inline');
     expect(res.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
-    await t.http().get('/assets/vendor/echarts.esm.min.mjs').expect(200).expect('content-type', /javascript/);
+    await t
+      .http()
+      .get('/assets/vendor/echarts.esm.min.mjs')
+      .expect(200)
+      .expect('content-type', /javascript/);
     await t.http().get('/assets/%2e%2e/%2e%2e/package.json').expect(404);
   });
 
@@ -113,7 +117,8 @@ suite('Dashboard in the browser (demo data)', () => {
     await page.goto(`${base}/`);
     await page.fill('#api-key', 'ouv_not-a-key');
     await page.click('#signin button[type=submit]');
-    const refusal = (await t.http().get('/api/v1/workspaces/current').set('Authorization', 'Bearer ouv_not-a-key').expect(401)).body.message;
+    const refusal = (await t.http().get('/api/v1/workspaces/current').set('Authorization', 'Bearer ouv_not-a-key').expect(401)).body
+      .message;
     await page.waitForSelector(`.form-error:has-text("${refusal}")`);
 
     await page.fill('#api-key', TEST_ADMIN_KEY);
@@ -129,7 +134,9 @@ suite('Dashboard in the browser (demo data)', () => {
       await figure.scrollIntoViewIfNeeded();
       await page.waitForFunction((el) => el.classList.contains('is-drawn') || !!el.querySelector('.chart-error'), figure);
     }
-    expect(await page.$$eval('figure.chart', (els) => els.map((e: any) => `${e.dataset.chart}:${e.classList.contains('is-drawn')}`))).toEqual(
+    expect(
+      await page.$$eval('figure.chart', (els) => els.map((e: any) => `${e.dataset.chart}:${e.classList.contains('is-drawn')}`)),
+    ).toEqual(
       ['volumeBySentiment', 'supportByHour', 'engagementRates', 'leads', 'deflection', 'service', 'surveys'].map((c) => `${c}:true`),
     );
   });
@@ -204,14 +211,19 @@ suite('Dashboard in the browser (demo data)', () => {
     await page.waitForSelector('#collection-status[data-state="ok"]');
     expect(await page.textContent('#collection-status')).toMatch(/^Collected .+ ago$/);
     // the networks the API reports configured (the demo's X, Bluesky, Mastodon and WhatsApp among them), by name
-    const configured = ((await api('/api/v1/collectors/status')).body.networks as { platform: Platform; configured: boolean }[]).filter((n) => n.configured).map((n) => n.platform);
+    const configured = ((await api('/api/v1/collectors/status')).body.networks as { platform: Platform; configured: boolean }[])
+      .filter((n) => n.configured)
+      .map((n) => n.platform);
     expect(configured).toEqual(expect.arrayContaining(['x', 'bluesky', 'mastodon', 'whatsapp']));
-    expect(await page.getAttribute('#collection-status', 'title')).toBe(`Networks read: ${configured.map((p) => PLATFORM_NAMES[p]).join(', ')}`);
+    expect(await page.getAttribute('#collection-status', 'title')).toBe(
+      `Networks read: ${configured.map((p) => PLATFORM_NAMES[p]).join(', ')}`,
+    );
 
     // The network filter narrows the tiles to one network, as the API's platform= does.
     await page.selectOption('#platform', 'bluesky');
     await page.waitForSelector('#overview[data-platform="bluesky"]');
-    const onBluesky = (await api(`/api/v1/reports/overview?topic=${topicId}&from=${shown.from}&to=${shown.to}&tz=${tz}&platform=bluesky`)).body;
+    const onBluesky = (await api(`/api/v1/reports/overview?topic=${topicId}&from=${shown.from}&to=${shown.to}&tz=${tz}&platform=bluesky`))
+      .body;
     expect(onBluesky.volume.mentions).toBeGreaterThan(0);
     expect(onBluesky.volume.mentions).toBeLessThan(overview.volume.mentions);
     expect(await tile('volume.mentions')).toBe(expectedFormat.count(onBluesky.volume.mentions));
@@ -222,10 +234,14 @@ suite('Dashboard in the browser (demo data)', () => {
     // The number opens the rows behind it, and the tile links the CSV export with the same filters.
     const csv = await page.getAttribute('.tile[data-kpi="sentiment.negative"] .tile-csv', 'href');
     expect(csv).toMatch(/^\/api\/v1\/exports\/mentions\.csv\?/);
-    expect(new URLSearchParams(csv!.split('?')[1])).toEqual(new URLSearchParams({ topic: topicId, from: shown.from!, to: shown.to!, sentiment: 'negative', access_token: TEST_ADMIN_KEY }));
+    expect(new URLSearchParams(csv!.split('?')[1])).toEqual(
+      new URLSearchParams({ topic: topicId, from: shown.from!, to: shown.to!, sentiment: 'negative', access_token: TEST_ADMIN_KEY }),
+    );
     await page.click('.tile[data-kpi="sentiment.negative"] .tile-value');
     await page.waitForSelector('#mention-list .mention');
-    expect(await page.$$eval('#mention-list .mention .sentiment-negative', (els) => els.length)).toBe(await page.$$eval('#mention-list .mention', (els) => els.length));
+    expect(await page.$$eval('#mention-list .mention .sentiment-negative', (els) => els.length)).toBe(
+      await page.$$eval('#mention-list .mention', (els) => els.length),
+    );
   });
 
   it('adds a new mention to the live list without reloading the page', async () => {
@@ -236,7 +252,11 @@ suite('Dashboard in the browser (demo data)', () => {
     const emulator = t.app.get(DemoService).emulator!;
     emulator.addUser({ username: 'painel_e2e', name: 'Painel E2E' });
     const marker = `e2e${Date.now()}`;
-    const tweet = emulator.addTweet({ author_username: 'painel_e2e', text: `@lumi_br o app da Lumi travou no pix, alguém ajuda? ${marker}`, lang: 'pt' });
+    const tweet = emulator.addTweet({
+      author_username: 'painel_e2e',
+      text: `@lumi_br o app da Lumi travou no pix, alguém ajuda? ${marker}`,
+      lang: 'pt',
+    });
     await t.as(TEST_ADMIN_KEY).post(`/api/v1/topics/${topicId}/collect`).expect(200);
 
     const card = page.locator('#mention-list .mention', { hasText: marker });
@@ -288,8 +308,14 @@ suite('Dashboard in the browser (demo data)', () => {
     expect(await stat('sentiment', 'corrections')).toBe('1');
     expect(await stat('sentiment', 'macroF1')).toBe(expectedFormat.decimal2(quality.sentiment.macroF1));
     expect(await stat('intent', 'accuracy')).toBe(expectedFormat.percent(100));
-    expect(await page.textContent(`table.confusion[data-field="sentiment"] td[data-predicted="${before.sentiment.label}"][data-corrected="${chosen}"]`)).toBe('1');
-    expect(await page.textContent(`table.confusion[data-field="intent"] td[data-predicted="${intent}"][data-corrected="${intent}"]`)).toBe('1');
+    expect(
+      await page.textContent(
+        `table.confusion[data-field="sentiment"] td[data-predicted="${before.sentiment.label}"][data-corrected="${chosen}"]`,
+      ),
+    ).toBe('1');
+    expect(await page.textContent(`table.confusion[data-field="intent"] td[data-predicted="${intent}"][data-corrected="${intent}"]`)).toBe(
+      '1',
+    );
     await page.locator('#model-quality').scrollIntoViewIfNeeded();
     await shot('model-quality');
   });
@@ -352,7 +378,11 @@ suite('Dashboard in the browser (demo data)', () => {
   });
 
   it("shows a WhatsApp conversation with its 24-hour window, sends on WhatsApp, and shows the reply's delivery", async () => {
-    const all = (await api('/api/v1/cases?platform=whatsapp&limit=100')).body.data as { id: string; lastInboundAt: string; status: string }[];
+    const all = (await api('/api/v1/cases?platform=whatsapp&limit=100')).body.data as {
+      id: string;
+      lastInboundAt: string;
+      status: string;
+    }[];
     const open = all.find((c) => c.status === 'open' && Date.now() - Date.parse(c.lastInboundAt) < 20 * 3600_000)!;
     const closed = all.find((c) => Date.now() - Date.parse(c.lastInboundAt) > 24 * 3600_000)!;
     expect(open && closed).toBeTruthy(); // the demo's conversations span 36 hours

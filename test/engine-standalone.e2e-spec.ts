@@ -114,7 +114,10 @@ describe('the engine on its own (npm run engine)', () => {
     try {
       const health = await service.json<{ mongo: { status: string; engine: string } }>('/health');
       expect(health.mongo).toEqual({ status: 'up', engine: 'external' });
-      await service.json('/api/v1/topics', { method: 'POST', body: JSON.stringify({ name: 'Shared engine', query: 'ouvidor', platforms: ['x'] }) });
+      await service.json('/api/v1/topics', {
+        method: 'POST',
+        body: JSON.stringify({ name: 'Shared engine', query: 'ouvidor', platforms: ['x'] }),
+      });
     } finally {
       await service.kill('SIGTERM');
     }
@@ -140,10 +143,14 @@ describe('the engine on its own (npm run engine)', () => {
 
     const dataDir = join(root, 'data');
     running = await startEngine(['--data-dir', dataDir]);
-    const second = spawn(process.execPath, ['-r', '@swc-node/register', 'src/embedded-mongo/server/engine-cli.ts', '--data-dir', dataDir, '--socket', join(root, 'b.sock')], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const second = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', 'src/embedded-mongo/server/engine-cli.ts', '--data-dir', dataDir, '--socket', join(root, 'b.sock')],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     second.stdout.on('data', (d) => (out += d));
     second.stderr.on('data', (d) => (out += d));

@@ -21,10 +21,14 @@ const sha = (path: string): string => createHash('sha256').update(readFileSync(p
 
 /** The durability fixture: the engine on `dir`, `count` acknowledged writes through Mongoose, then SIGKILL. */
 async function writeAndKill(dir: string, count: number): Promise<void> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'fixtures/embedded-mongo/write-then-hang.ts'), dir, String(count), '0'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', join(__dirname, 'fixtures/embedded-mongo/write-then-hang.ts'), dir, String(count), '0'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   await new Promise<void>((resolve, reject) => {
@@ -42,7 +46,10 @@ async function storedSeqs(dir: string): Promise<number[]> {
   const { uri } = await server.start();
   const conn = await mongoose.createConnection(uri, { dbName: 'durability' }).asPromise();
   try {
-    const docs = await conn.db!.collection('events').find({}, { projection: { seq: 1 } }).toArray();
+    const docs = await conn
+      .db!.collection('events')
+      .find({}, { projection: { seq: 1 } })
+      .toArray();
     return docs.map((d) => d.seq as number).sort((a, b) => a - b);
   } finally {
     await conn.close();
@@ -51,7 +58,8 @@ async function storedSeqs(dir: string): Promise<number[]> {
 }
 
 /** The real service (`src/main.ts`, what `npm start` runs) on a data directory, once /health answers 200. */
-const startService = (dir: string): Promise<ServiceProcess> => startServiceProcess({ DATA_DIR: dir }, { healthy: true, adminKey: TEST_ADMIN_KEY });
+const startService = (dir: string): Promise<ServiceProcess> =>
+  startServiceProcess({ DATA_DIR: dir }, { healthy: true, adminKey: TEST_ADMIN_KEY });
 
 async function stopService(svc: ServiceProcess): Promise<void> {
   const timer = setTimeout(() => svc.child.kill('SIGKILL'), 30_000);
@@ -66,14 +74,21 @@ function flipByte(path: string, offset: number): void {
 }
 
 const leads = (from: number, count: number) =>
-  Array.from({ length: count }, (_, i) => ({ occurredAt: new Date(Date.UTC(2026, 10, 1) + (from + i) * 60_000).toISOString(), utmSource: 'instagram', externalId: `lead-${from + i}` }));
+  Array.from({ length: count }, (_, i) => ({
+    occurredAt: new Date(Date.UTC(2026, 10, 1) + (from + i) * 60_000).toISOString(),
+    utmSource: 'instagram',
+    externalId: `lead-${from + i}`,
+  }));
 
 /** Every lead's externalId, through the API (following its cursor). */
 async function leadIds(t: TestApp): Promise<string[]> {
   const ids: string[] = [];
   let cursor: string | null = null;
   do {
-    const res: { body: { data: { externalId: string }[]; nextCursor: string | null } } = await t.as(TEST_ADMIN_KEY).get(`/api/v1/leads?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`).expect(200);
+    const res: { body: { data: { externalId: string }[]; nextCursor: string | null } } = await t
+      .as(TEST_ADMIN_KEY)
+      .get(`/api/v1/leads?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+      .expect(200);
     ids.push(...res.body.data.map((l) => l.externalId));
     cursor = res.body.nextCursor;
   } while (cursor);
@@ -150,7 +165,9 @@ describe('Faults of the data directory (e2e)', () => {
     t = await startTestApp({ dataDir: dir });
     expect((await t.as(TEST_ADMIN_KEY).post('/api/v1/leads').send(leads(60, 40)).expect(200)).body.stored).toBe(40);
     await t.close();
-    const snapshots = readdirSync(dir).filter((f) => f.startsWith('snapshot-')).sort();
+    const snapshots = readdirSync(dir)
+      .filter((f) => f.startsWith('snapshot-'))
+      .sort();
     expect(snapshots).toEqual(['snapshot-1.bson', 'snapshot-2.bson']);
     const latest = join(dir, 'snapshot-2.bson');
     flipByte(latest, Math.floor(statSync(latest).size / 2));
@@ -182,7 +199,9 @@ describe('Faults of the data directory (e2e)', () => {
         mnt = target;
       } else {
         rmSync(target, { recursive: true, force: true });
-        console.warn(`SKIPPED disk-full test: mount -t tmpfs refused (${(mounted.stderr || mounted.error?.message || '').trim()}); run as root to include it`);
+        console.warn(
+          `SKIPPED disk-full test: mount -t tmpfs refused (${(mounted.stderr || mounted.error?.message || '').trim()}); run as root to include it`,
+        );
       }
     });
     afterAll(() => {

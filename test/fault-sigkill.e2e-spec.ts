@@ -70,13 +70,22 @@ describe('Fault injection: SIGKILL in the middle of a collection, on each networ
     bsky.addUser({ handle: 'crowd.bsky.social', displayName: 'Crowd' });
     for (let i = 0; i < TOTAL.bluesky; i++) {
       const at = minutesAgo(TOTAL.bluesky - i);
-      expected.bluesky.push(bsky.addPost({ author: 'crowd.bsky.social', text: `killchecksky post number ${i}`, langs: ['en'], createdAt: at }).uri);
+      expected.bluesky.push(
+        bsky.addPost({ author: 'crowd.bsky.social', text: `killchecksky post number ${i}`, langs: ['en'], createdAt: at }).uri,
+      );
       newest.bluesky = at.toISOString();
     }
 
     masto.addUser({ username: 'crowd' });
     for (let i = 0; i < TOTAL.mastodon; i++) {
-      expected.mastodon.push(masto.addPost({ author: 'crowd', text: `killcheckmasto post number ${i}`, language: 'en', createdAt: minutesAgo(TOTAL.mastodon - i) }).id);
+      expected.mastodon.push(
+        masto.addPost({
+          author: 'crowd',
+          text: `killcheckmasto post number ${i}`,
+          language: 'en',
+          createdAt: minutesAgo(TOTAL.mastodon - i),
+        }).id,
+      );
     }
     newest.mastodon = expected.mastodon.reduce((a, b) => (BigInt(a) >= BigInt(b) ? a : b));
 
@@ -102,7 +111,10 @@ describe('Fault injection: SIGKILL in the middle of a collection, on each networ
   /** The external ids of a topic's stored mentions, from the CSV export (every row, no paging). */
   const storedIds = async (topicId: string): Promise<string[]> => {
     const csv = await (await svc!.api(`/api/v1/exports/mentions.csv?topic=${topicId}`)).text();
-    const lines = csv.replace(/^\uFEFF/, '').trim().split('\n');
+    const lines = csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
     const column = lines[0].split(',').indexOf('external_id');
     return lines.slice(1).map((line) => line.split(',')[column]);
   };
@@ -110,11 +122,15 @@ describe('Fault injection: SIGKILL in the middle of a collection, on each networ
     waitFor(what, ok, { timeoutMs, detail: () => `${svc?.output().slice(-3000)}` });
   const streamsOf = async (topicId: string): Promise<StreamStatus[]> => {
     const status = await svc!.json<{ topics: TopicStatus[] }>('/api/v1/collectors/status');
-    return status.topics.find((t) => t.id === topicId)!.streams.map(({ stream, caughtUpTo, resuming }) => ({ stream, caughtUpTo, resuming }));
+    return status.topics
+      .find((t) => t.id === topicId)!
+      .streams.map(({ stream, caughtUpTo, resuming }) => ({ stream, caughtUpTo, resuming }));
   };
-  const collect = (topicId: string) => svc!.json<{ mentions: number; posts: number; replies: number }>(`/api/v1/topics/${topicId}/collect`, { method: 'POST' });
+  const collect = (topicId: string) =>
+    svc!.json<{ mentions: number; posts: number; replies: number }>(`/api/v1/topics/${topicId}/collect`, { method: 'POST' });
   /** starts a collection without waiting for it; the kill makes its request fail, which is expected */
-  const startCollecting = (topicId: string) => void svc!.api(`/api/v1/topics/${topicId}/collect`, { method: 'POST' }).catch(() => undefined);
+  const startCollecting = (topicId: string) =>
+    void svc!.api(`/api/v1/topics/${topicId}/collect`, { method: 'POST' }).catch(() => undefined);
   /** whether the search request held by `holdAfter` has reached each network's test server */
   const held: Record<Network, () => boolean> = { x: () => false, bluesky: () => false, mastodon: () => false };
   /**
@@ -146,8 +162,18 @@ describe('Fault injection: SIGKILL in the middle of a collection, on each networ
   it('stores every post exactly once and leaves each cursor on the newest post', async () => {
     svc = await startServiceProcess(env);
     const topic = {} as Record<Network, string>;
-    for (const [network, query] of [['x', 'killcheckx'], ['bluesky', 'killchecksky'], ['mastodon', 'killcheckmasto']] as const) {
-      topic[network] = (await svc.json<{ id: string }>('/api/v1/topics', { method: 'POST', status: 201, body: JSON.stringify({ name: network, query, platforms: [network] }) })).id;
+    for (const [network, query] of [
+      ['x', 'killcheckx'],
+      ['bluesky', 'killchecksky'],
+      ['mastodon', 'killcheckmasto'],
+    ] as const) {
+      topic[network] = (
+        await svc.json<{ id: string }>('/api/v1/topics', {
+          method: 'POST',
+          status: 201,
+          body: JSON.stringify({ name: network, query, platforms: [network] }),
+        })
+      ).id;
     }
     const stream = { x: 'x:search', bluesky: 'bluesky:search:killchecksky', mastodon: 'mastodon:search:killcheckmasto' };
 

@@ -54,7 +54,12 @@ describe('Inputs: a write failing in the middle of a batch is never reported as 
     expect(stored.map((l) => l.value).sort((x, y) => Number(x) - Number(y))).toEqual([1, 10, 11, 15]);
     expect(stored.find((l) => l.externalId === 'crm-1')).toMatchObject({ utmCampaign: 'kept', value: 1 });
     const reported = res.body.records.map((r: { id: string }) => r.id);
-    expect(stored.filter((l) => l.value !== 1).map((l) => l.id).sort()).toEqual([...reported].sort());
+    expect(
+      stored
+        .filter((l) => l.value !== 1)
+        .map((l) => l.id)
+        .sort(),
+    ).toEqual([...reported].sort());
   });
 
   it('a batch where the database refuses every record is a 400 with the per-record report, and stores nothing', async () => {

@@ -8,7 +8,8 @@ describe('Inputs: traffic and support contacts (e2e)', () => {
   let sp: TestWorkspace;
   let other: TestWorkspace;
 
-  const trafficOf = async (ws: TestWorkspace, query = '') => (await t.as(ws.key).get(`/api/v1/traffic${query}`).expect(200)).body.data as Record<string, unknown>[];
+  const trafficOf = async (ws: TestWorkspace, query = '') =>
+    (await t.as(ws.key).get(`/api/v1/traffic${query}`).expect(200)).body.data as Record<string, unknown>[];
   const contactsOf = async (ws: TestWorkspace, query = '') =>
     (await t.as(ws.key).get(`/api/v1/support-contacts${query}`).expect(200)).body.data as Record<string, unknown>[];
 
@@ -29,14 +30,28 @@ describe('Inputs: traffic and support contacts (e2e)', () => {
         .send({ periodStart: '2026-03-01T03:00:00Z', granularity: 'day', sessions: 1000, socialSessions: 120 })
         .expect(200);
       expect(res.body).toMatchObject({ stored: 1, updated: 0, rejected: [] });
-      const byDate = await t.as(sp.key).post('/api/v1/traffic').send({ periodStart: '2026-03-02', granularity: 'day', sessions: 900 }).expect(200);
+      const byDate = await t
+        .as(sp.key)
+        .post('/api/v1/traffic')
+        .send({ periodStart: '2026-03-02', granularity: 'day', sessions: 900 })
+        .expect(200);
       const stored = await t.as(sp.agentKey).get(`/api/v1/traffic/${byDate.body.records[0].id}`).expect(200);
-      expect(stored.body).toMatchObject({ periodStart: '2026-03-02T03:00:00.000Z', granularity: 'day', sessions: 900, socialSessions: null, helpCenterSessions: null });
+      expect(stored.body).toMatchObject({
+        periodStart: '2026-03-02T03:00:00.000Z',
+        granularity: 'day',
+        sessions: 900,
+        socialSessions: null,
+        helpCenterSessions: null,
+      });
     });
 
     it('refuses a day that starts at UTC midnight in São Paulo, naming periodStart, and stores nothing', async () => {
       const before = await trafficOf(sp);
-      const res = await t.as(sp.key).post('/api/v1/traffic').send({ periodStart: '2026-03-05T00:00:00Z', granularity: 'day', sessions: 10 }).expect(400);
+      const res = await t
+        .as(sp.key)
+        .post('/api/v1/traffic')
+        .send({ periodStart: '2026-03-05T00:00:00Z', granularity: 'day', sessions: 10 })
+        .expect(400);
       expect(res.body.message).toEqual([
         'periodStart 2026-03-05T00:00:00Z is not midnight in America/Sao_Paulo (daily periods start at 00:00 local time: 2026-03-04 starts at 2026-03-04T03:00:00Z)',
       ]);
@@ -65,13 +80,27 @@ describe('Inputs: traffic and support contacts (e2e)', () => {
     });
 
     it('replaces the value of a period sent again: one row, the later value', async () => {
-      const first = await t.as(sp.key).post('/api/v1/traffic').send({ periodStart: '2026-03-10', granularity: 'day', sessions: 500, socialSessions: 50 }).expect(200);
-      const again = await t.as(sp.key).post('/api/v1/traffic').send({ periodStart: '2026-03-10T00:00:00-03:00', granularity: 'day', sessions: 650 }).expect(200);
+      const first = await t
+        .as(sp.key)
+        .post('/api/v1/traffic')
+        .send({ periodStart: '2026-03-10', granularity: 'day', sessions: 500, socialSessions: 50 })
+        .expect(200);
+      const again = await t
+        .as(sp.key)
+        .post('/api/v1/traffic')
+        .send({ periodStart: '2026-03-10T00:00:00-03:00', granularity: 'day', sessions: 650 })
+        .expect(200);
       expect(again.body).toMatchObject({ stored: 0, updated: 1, records: [{ index: 0, id: first.body.records[0].id, status: 'updated' }] });
       const rows = await trafficOf(sp, '?from=2026-03-10T00:00:00Z&to=2026-03-11T00:00:00Z');
-      expect(rows).toEqual([expect.objectContaining({ periodStart: '2026-03-10T03:00:00.000Z', granularity: 'day', sessions: 650, socialSessions: null })]);
+      expect(rows).toEqual([
+        expect.objectContaining({ periodStart: '2026-03-10T03:00:00.000Z', granularity: 'day', sessions: 650, socialSessions: null }),
+      ]);
       // an hour starting at the same instant is another period
-      await t.as(sp.key).post('/api/v1/traffic').send({ periodStart: '2026-03-10T03:00:00Z', granularity: 'hour', sessions: 7 }).expect(200);
+      await t
+        .as(sp.key)
+        .post('/api/v1/traffic')
+        .send({ periodStart: '2026-03-10T03:00:00Z', granularity: 'hour', sessions: 7 })
+        .expect(200);
       expect(await trafficOf(sp, '?from=2026-03-10T00:00:00Z&to=2026-03-11T00:00:00Z')).toHaveLength(2);
       expect(await trafficOf(sp, '?from=2026-03-10T00:00:00Z&to=2026-03-11T00:00:00Z&granularity=day')).toHaveLength(1);
     });
@@ -98,7 +127,13 @@ describe('Inputs: traffic and support contacts (e2e)', () => {
     it('gives the report layer the periods starting in [from, to)', async () => {
       const rows = await t.app.get(TrafficService).trafficRows(sp.id, new Date('2026-03-01T03:00:00Z'), new Date('2026-03-02T03:00:00Z'));
       expect(rows).toEqual([
-        { periodStart: new Date('2026-03-01T03:00:00Z'), granularity: 'day', sessions: 1000, socialSessions: 120, helpCenterSessions: null },
+        {
+          periodStart: new Date('2026-03-01T03:00:00Z'),
+          granularity: 'day',
+          sessions: 1000,
+          socialSessions: 120,
+          helpCenterSessions: null,
+        },
         { periodStart: new Date('2026-03-01T15:00:00Z'), granularity: 'hour', sessions: 80, socialSessions: null, helpCenterSessions: 30 },
       ]);
     });
@@ -121,7 +156,11 @@ describe('Inputs: traffic and support contacts (e2e)', () => {
         { index: 2, errors: ['channel must be one of the following values: phone, email, chat, ticket'] },
         { index: 3, errors: ['count must not be less than 0'] },
       ]);
-      const again = await t.as(sp.key).post('/api/v1/support-contacts').send({ periodStart: '2026-03-01T03:00:00Z', granularity: 'day', channel: 'phone', count: 44 }).expect(200);
+      const again = await t
+        .as(sp.key)
+        .post('/api/v1/support-contacts')
+        .send({ periodStart: '2026-03-01T03:00:00Z', granularity: 'day', channel: 'phone', count: 44 })
+        .expect(200);
       expect(again.body).toMatchObject({ stored: 0, updated: 1 });
       expect(await contactsOf(sp)).toEqual([
         expect.objectContaining({ periodStart: '2026-03-01T03:00:00.000Z', channel: 'email', count: 12 }),
@@ -131,14 +170,25 @@ describe('Inputs: traffic and support contacts (e2e)', () => {
     });
 
     it('refuses a misaligned single record with 400 and imports a CSV by line', async () => {
-      const bad = await t.as(sp.key).post('/api/v1/support-contacts').send({ periodStart: '2026-03-02T00:00:00Z', granularity: 'day', channel: 'chat', count: 3 }).expect(400);
+      const bad = await t
+        .as(sp.key)
+        .post('/api/v1/support-contacts')
+        .send({ periodStart: '2026-03-02T00:00:00Z', granularity: 'day', channel: 'chat', count: 3 })
+        .expect(400);
       expect(bad.body.message[0]).toMatch(/^periodStart 2026-03-02T00:00:00Z is not midnight in America\/Sao_Paulo/);
       const csv = 'periodStart,granularity,channel,count\n2026-03-02,day,chat,9\n2026-03-02,day,pigeon,1\n2026-03-02,day,ticket,4\n';
       const res = await t.as(sp.key).post('/api/v1/support-contacts/import').attach('file', Buffer.from(csv), 'contacts.csv').expect(200);
       expect(res.body.stored).toBe(2);
       expect(res.body.rejected).toEqual([{ line: 3, errors: ['channel must be one of the following values: phone, email, chat, ticket'] }]);
-      const rows = await t.app.get(TrafficService).supportContactRows(sp.id, new Date('2026-03-02T03:00:00Z'), new Date('2026-03-03T03:00:00Z'));
-      expect(rows.map((r) => [r.channel, r.contacts])).toEqual(expect.arrayContaining([['chat', 9], ['ticket', 4]]));
+      const rows = await t.app
+        .get(TrafficService)
+        .supportContactRows(sp.id, new Date('2026-03-02T03:00:00Z'), new Date('2026-03-03T03:00:00Z'));
+      expect(rows.map((r) => [r.channel, r.contacts])).toEqual(
+        expect.arrayContaining([
+          ['chat', 9],
+          ['ticket', 4],
+        ]),
+      );
       expect(rows).toHaveLength(2);
     });
   });
@@ -153,13 +203,29 @@ describe('Inputs: traffic and support contacts (e2e)', () => {
     expect(await t.app.get(TrafficService).trafficRows(other.id, new Date('2026-01-01'), new Date('2027-01-01'))).toEqual([]);
 
     // the same period in another workspace (UTC) is its own row and does not replace São Paulo's
-    await t.as(other.key).post('/api/v1/traffic').send({ periodStart: '2026-03-01T03:00:00Z', granularity: 'hour', sessions: 1 }).expect(200);
-    await t.as(other.key).post('/api/v1/traffic').send({ periodStart: '2026-03-01T03:00:00Z', granularity: 'day', sessions: 1 }).expect(400);
+    await t
+      .as(other.key)
+      .post('/api/v1/traffic')
+      .send({ periodStart: '2026-03-01T03:00:00Z', granularity: 'hour', sessions: 1 })
+      .expect(200);
+    await t
+      .as(other.key)
+      .post('/api/v1/traffic')
+      .send({ periodStart: '2026-03-01T03:00:00Z', granularity: 'day', sessions: 1 })
+      .expect(400);
     expect((await trafficOf(sp)).find((r) => r.periodStart === '2026-03-01T03:00:00.000Z')).toMatchObject({ sessions: 1000 });
 
     await t.as(sp.agentKey).post('/api/v1/traffic').send({ periodStart: '2026-03-01', granularity: 'day', sessions: 1 }).expect(403);
-    await t.as(sp.agentKey).post('/api/v1/support-contacts').send({ periodStart: '2026-03-01', granularity: 'day', channel: 'phone', count: 1 }).expect(403);
-    const op = await t.as(sp.key).post('/api/v1/traffic').send({ periodStart: '2026-03-01', granularity: 'day', sessions: { $gt: 0 } }).expect(400);
+    await t
+      .as(sp.agentKey)
+      .post('/api/v1/support-contacts')
+      .send({ periodStart: '2026-03-01', granularity: 'day', channel: 'phone', count: 1 })
+      .expect(403);
+    const op = await t
+      .as(sp.key)
+      .post('/api/v1/traffic')
+      .send({ periodStart: '2026-03-01', granularity: 'day', sessions: { $gt: 0 } })
+      .expect(400);
     expect(op.body.message).toMatch(/field "sessions.\$gt": operators/);
   });
 });

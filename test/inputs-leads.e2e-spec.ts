@@ -14,7 +14,8 @@ describe('Inputs: leads (e2e)', () => {
   let a: TestWorkspace;
   let b: TestWorkspace;
 
-  const leadsOf = async (ws: TestWorkspace, query = '') => (await t.as(ws.key).get(`/api/v1/leads?limit=200${query}`).expect(200)).body.data as Record<string, unknown>[];
+  const leadsOf = async (ws: TestWorkspace, query = '') =>
+    (await t.as(ws.key).get(`/api/v1/leads?limit=200${query}`).expect(200)).body.data as Record<string, unknown>[];
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -49,7 +50,11 @@ describe('Inputs: leads (e2e)', () => {
 
   it('refuses an invalid single lead with 400 naming the fields, and stores nothing', async () => {
     const before = (await leadsOf(a)).length;
-    const res = await t.as(a.key).post('/api/v1/leads').send({ occurredAt: '2026-03-01T09:30:00', value: -1, utmSource: 'x', source: 'y' }).expect(400);
+    const res = await t
+      .as(a.key)
+      .post('/api/v1/leads')
+      .send({ occurredAt: '2026-03-01T09:30:00', value: -1, utmSource: 'x', source: 'y' })
+      .expect(400);
     expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
     expect(res.body.message).toEqual(
       expect.arrayContaining([
@@ -86,7 +91,11 @@ describe('Inputs: leads (e2e)', () => {
   });
 
   it('answers 400 with the report when every lead of an array is bad', async () => {
-    const res = await t.as(a.key).post('/api/v1/leads').send([{ occurredAt: 'x' }, { value: 1 }]).expect(400);
+    const res = await t
+      .as(a.key)
+      .post('/api/v1/leads')
+      .send([{ occurredAt: 'x' }, { value: 1 }])
+      .expect(400);
     expect(res.body.message).toBe('no record was stored: all 2 were rejected');
     expect(res.body.rejected.map((r: { index: number }) => r.index)).toEqual([0, 1]);
     await t.as(a.key).post('/api/v1/leads').send([]).expect(400);
@@ -105,7 +114,13 @@ describe('Inputs: leads (e2e)', () => {
     const all = await leadsOf(a);
     expect(all).toHaveLength(before + 3);
     const csv1 = all.find((l) => l.externalId === 'csv-1');
-    expect(csv1).toMatchObject({ utmSource: 'instagram', utmMedium: 'social', utmCampaign: 'verao', value: 120.5, occurredAt: '2026-03-02T13:00:00.000Z' });
+    expect(csv1).toMatchObject({
+      utmSource: 'instagram',
+      utmMedium: 'social',
+      utmCampaign: 'verao',
+      value: 120.5,
+      occurredAt: '2026-03-02T13:00:00.000Z',
+    });
     expect(all.find((l) => l.externalId === 'csv-2')).toMatchObject({ utmCampaign: null, social: false });
 
     // importing the same file again updates instead of duplicating
@@ -115,16 +130,28 @@ describe('Inputs: leads (e2e)', () => {
   });
 
   it('refuses a CSV whose header names an unknown column, and a request without a file', async () => {
-    const res = await t.as(a.key).post('/api/v1/leads/import').attach('file', Buffer.from('occurredAt,utm_source\n2026-03-01T00:00:00Z,x\n'), 'l.csv').expect(400);
+    const res = await t
+      .as(a.key)
+      .post('/api/v1/leads/import')
+      .attach('file', Buffer.from('occurredAt,utm_source\n2026-03-01T00:00:00Z,x\n'), 'l.csv')
+      .expect(400);
     expect(res.body.message).toMatch(/unknown column\(s\): utm_source/);
     const none = await t.as(a.key).post('/api/v1/leads/import').send({}).expect(400);
     expect(none.body.message).toMatch(/multipart\/form-data field "file"/);
   });
 
   it('is idempotent on externalId: a repeated lead updates it, in one batch or across requests', async () => {
-    const first = await t.as(a.key).post('/api/v1/leads').send({ occurredAt: '2026-03-03T10:00:00Z', externalId: 'crm-77', value: 10 }).expect(200);
+    const first = await t
+      .as(a.key)
+      .post('/api/v1/leads')
+      .send({ occurredAt: '2026-03-03T10:00:00Z', externalId: 'crm-77', value: 10 })
+      .expect(200);
     const id = first.body.records[0].id;
-    const second = await t.as(a.key).post('/api/v1/leads').send({ occurredAt: '2026-03-03T10:00:00Z', externalId: 'crm-77', value: 25, utmMedium: 'sm' }).expect(200);
+    const second = await t
+      .as(a.key)
+      .post('/api/v1/leads')
+      .send({ occurredAt: '2026-03-03T10:00:00Z', externalId: 'crm-77', value: 25, utmMedium: 'sm' })
+      .expect(200);
     expect(second.body).toMatchObject({ stored: 0, updated: 1, records: [{ index: 0, id, status: 'updated' }] });
 
     const batch = await t
@@ -139,12 +166,18 @@ describe('Inputs: leads (e2e)', () => {
     expect(batch.body.records[0].id).toBe(batch.body.records[1].id);
 
     const all = await leadsOf(a);
-    expect(all.filter((l) => l.externalId === 'crm-77')).toEqual([expect.objectContaining({ id, value: 25, utmMedium: 'sm', social: true })]);
+    expect(all.filter((l) => l.externalId === 'crm-77')).toEqual([
+      expect.objectContaining({ id, value: 25, utmMedium: 'sm', social: true }),
+    ]);
     expect(all.filter((l) => l.externalId === 'crm-78')).toEqual([expect.objectContaining({ value: 2 })]);
   });
 
   it('links a lead to a mention of the workspace, never to one of another workspace', async () => {
-    const topic = await t.as(a.key).post('/api/v1/topics').send({ name: 'Lumi', query: 'lumi', platforms: ['x'] }).expect(201);
+    const topic = await t
+      .as(a.key)
+      .post('/api/v1/topics')
+      .send({ name: 'Lumi', query: 'lumi', platforms: ['x'] })
+      .expect(201);
     const workspace = await t.app.get(WorkspacesService).get(a.id);
     const ingested = await t.app.get(MentionsService).ingest(workspace, topic.body.id, [
       {
@@ -158,7 +191,11 @@ describe('Inputs: leads (e2e)', () => {
       },
     ]);
     const mentionId = ingested.stored[0].id;
-    const linked = await t.as(a.key).post('/api/v1/leads').send({ occurredAt: '2026-03-01T13:00:00Z', mentionId, utmSource: 'newsletter' }).expect(200);
+    const linked = await t
+      .as(a.key)
+      .post('/api/v1/leads')
+      .send({ occurredAt: '2026-03-01T13:00:00Z', mentionId, utmSource: 'newsletter' })
+      .expect(200);
     const lead = await t.as(a.key).get(`/api/v1/leads/${linked.body.records[0].id}`).expect(200);
     expect(lead.body).toMatchObject({ mentionId, social: true });
 
@@ -205,8 +242,24 @@ describe('Inputs: leads (e2e)', () => {
     const to = new Date('2026-03-02T18:00:00Z');
     const rows = await leads.rows(a.id, from, to);
     expect(rows).toEqual([
-      { leadId: expect.any(String), createdAt: new Date('2026-03-02T13:00:00Z'), utmSource: 'instagram', utmMedium: 'social', utmCampaign: 'verao', mentionId: null, value: 120.5 },
-      { leadId: expect.any(String), createdAt: new Date('2026-03-02T14:00:00Z'), utmSource: 'google', utmMedium: 'cpc', utmCampaign: null, mentionId: null, value: 80 },
+      {
+        leadId: expect.any(String),
+        createdAt: new Date('2026-03-02T13:00:00Z'),
+        utmSource: 'instagram',
+        utmMedium: 'social',
+        utmCampaign: 'verao',
+        mentionId: null,
+        value: 120.5,
+      },
+      {
+        leadId: expect.any(String),
+        createdAt: new Date('2026-03-02T14:00:00Z'),
+        utmSource: 'google',
+        utmMedium: 'cpc',
+        utmCampaign: null,
+        mentionId: null,
+        value: 80,
+      },
     ]);
     const streamed = [];
     for await (const row of leads.streamRows(a.id, from, to)) streamed.push(row);
@@ -234,7 +287,12 @@ describe('Inputs: leads (e2e)', () => {
       const body = JSON.stringify({ occurredAt: '2026-03-04T11:00:00Z', externalId: 'hook-bad' });
       const tampered = JSON.stringify({ occurredAt: '2026-03-04T11:00:00Z', externalId: 'hook-bad', value: 1 });
       const post = (headers?: Record<string, string>, target = url(), payload = body) =>
-        t.http().post(target).set('Content-Type', 'application/json').set(headers ?? {}).send(payload);
+        t
+          .http()
+          .post(target)
+          .set('Content-Type', 'application/json')
+          .set(headers ?? {})
+          .send(payload);
       const signed = signedWebhookHeaders(a.webhookSecret, body);
       const wrong = await post(signed, url(), tampered).expect(401);
       expect(wrong.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
@@ -268,7 +326,11 @@ describe('Inputs: leads (e2e)', () => {
     expect(denied.body.message).toMatch(/role admin or analyst/);
     await t.as(a.agentKey).post('/api/v1/leads/import').attach('file', LEADS_CSV, 'leads.csv').expect(403);
     await t.as(a.agentKey).get('/api/v1/leads').expect(200);
-    const op = await t.as(a.key).post('/api/v1/leads').send([{ occurredAt: { $gt: '' } }]).expect(400);
+    const op = await t
+      .as(a.key)
+      .post('/api/v1/leads')
+      .send([{ occurredAt: { $gt: '' } }])
+      .expect(400);
     expect(op.body.message).toMatch(/operators such as \$gt are not allowed/);
   });
 });

@@ -30,9 +30,21 @@ describe('Inputs: surveys (e2e)', () => {
       .expect(200);
     expect(low.body).toMatchObject({ stored: 1, updated: 0, rejected: [] });
     const stored = await t.as(a.agentKey).get(`/api/v1/surveys/responses/${low.body.records[0].id}`).expect(200);
-    expect(stored.body).toMatchObject({ type: 'csat', score: 3, respondedAt: '2026-03-01T21:00:00.000Z', caseId: null, agentId, comment: 'Demorou', followUp: true });
+    expect(stored.body).toMatchObject({
+      type: 'csat',
+      score: 3,
+      respondedAt: '2026-03-01T21:00:00.000Z',
+      caseId: null,
+      agentId,
+      comment: 'Demorou',
+      followUp: true,
+    });
 
-    const high = await t.as(a.key).post('/api/v1/surveys/responses').send({ type: 'csat', score: 4, respondedAt: '2026-03-01T19:00:00Z' }).expect(200);
+    const high = await t
+      .as(a.key)
+      .post('/api/v1/surveys/responses')
+      .send({ type: 'csat', score: 4, respondedAt: '2026-03-01T19:00:00Z' })
+      .expect(200);
     expect((await t.as(a.key).get(`/api/v1/surveys/responses/${high.body.records[0].id}`).expect(200)).body.followUp).toBe(false);
   });
 
@@ -44,11 +56,23 @@ describe('Inputs: surveys (e2e)', () => {
       .send({ type: 'csat', score: 3, respondedAt: '2026-03-01T12:00:00Z', caseId: '65f0000000000000000000c1' })
       .expect(400);
     expect(unknownCase.body.message).toEqual(['caseId 65f0000000000000000000c1 is not a case of this workspace']);
-    const unknownAgent = await t.as(a.key).post('/api/v1/surveys/responses').send({ type: 'csat', score: 3, respondedAt: '2026-03-01T12:00:00Z', agentId: 'bruna' }).expect(400);
+    const unknownAgent = await t
+      .as(a.key)
+      .post('/api/v1/surveys/responses')
+      .send({ type: 'csat', score: 3, respondedAt: '2026-03-01T12:00:00Z', agentId: 'bruna' })
+      .expect(400);
     expect(unknownAgent.body.message).toEqual(['agentId bruna is not an agent of this workspace']);
-    const othersAgent = await t.as(b.key).post('/api/v1/surveys/responses').send({ type: 'csat', score: 3, respondedAt: '2026-03-01T12:00:00Z', agentId }).expect(400);
+    const othersAgent = await t
+      .as(b.key)
+      .post('/api/v1/surveys/responses')
+      .send({ type: 'csat', score: 3, respondedAt: '2026-03-01T12:00:00Z', agentId })
+      .expect(400);
     expect(othersAgent.body.message).toEqual([`agentId ${agentId} is not an agent of this workspace`]);
-    const send = await t.as(a.key).post('/api/v1/surveys/sends').send({ type: 'csat', sentAt: '2026-03-01T12:00:00Z', caseId: '65f0000000000000000000c1' }).expect(400);
+    const send = await t
+      .as(a.key)
+      .post('/api/v1/surveys/sends')
+      .send({ type: 'csat', sentAt: '2026-03-01T12:00:00Z', caseId: '65f0000000000000000000c1' })
+      .expect(400);
     expect(send.body.message).toEqual(['caseId 65f0000000000000000000c1 is not a case of this workspace']);
     expect(await responsesOf(a)).toHaveLength(before);
     expect(await responsesOf(b)).toEqual([]);
@@ -112,8 +136,16 @@ describe('Inputs: surveys (e2e)', () => {
   });
 
   it('is idempotent on externalId: a resent response updates, and its follow-up flag follows the new score', async () => {
-    const first = await t.as(a.key).post('/api/v1/surveys/responses').send({ type: 'csat', score: 2, respondedAt: '2026-03-04T10:00:00Z', externalId: 'r-9' }).expect(200);
-    const again = await t.as(a.key).post('/api/v1/surveys/responses').send({ type: 'csat', score: 5, respondedAt: '2026-03-04T10:00:00Z', externalId: 'r-9' }).expect(200);
+    const first = await t
+      .as(a.key)
+      .post('/api/v1/surveys/responses')
+      .send({ type: 'csat', score: 2, respondedAt: '2026-03-04T10:00:00Z', externalId: 'r-9' })
+      .expect(200);
+    const again = await t
+      .as(a.key)
+      .post('/api/v1/surveys/responses')
+      .send({ type: 'csat', score: 5, respondedAt: '2026-03-04T10:00:00Z', externalId: 'r-9' })
+      .expect(200);
     expect(again.body).toMatchObject({ stored: 0, updated: 1, records: [{ id: first.body.records[0].id, status: 'updated' }] });
     expect((await responsesOf(a)).filter((r) => r.externalId === 'r-9')).toEqual([expect.objectContaining({ score: 5, followUp: false })]);
   });
@@ -158,7 +190,11 @@ describe('Inputs: surveys (e2e)', () => {
       { index: 3, errors: ['count must not be less than 1'] },
       { index: 4, errors: ['caseId must be a case id (24 hexadecimal characters)'] },
     ]);
-    const resend = await t.as(a.key).post('/api/v1/surveys/sends').send({ type: 'nps', sentAt: '2026-03-02T12:00:00Z', count: 5, externalId: 'blast-1' }).expect(200);
+    const resend = await t
+      .as(a.key)
+      .post('/api/v1/surveys/sends')
+      .send({ type: 'nps', sentAt: '2026-03-02T12:00:00Z', count: 5, externalId: 'blast-1' })
+      .expect(200);
     expect(resend.body).toMatchObject({ stored: 0, updated: 1 });
 
     const surveys = t.app.get(SurveysService);
@@ -199,9 +235,17 @@ describe('Inputs: surveys (e2e)', () => {
     expect((await t.as(b.key).get('/api/v1/surveys/sends').expect(200)).body.data).toEqual([]);
     expect(await t.app.get(SurveysService).responseRows(b.id, new Date('2026-01-01'), new Date('2027-01-01'))).toEqual([]);
 
-    await t.as(a.agentKey).post('/api/v1/surveys/responses').send({ type: 'csat', score: 5, respondedAt: '2026-03-01T12:00:00Z' }).expect(403);
+    await t
+      .as(a.agentKey)
+      .post('/api/v1/surveys/responses')
+      .send({ type: 'csat', score: 5, respondedAt: '2026-03-01T12:00:00Z' })
+      .expect(403);
     await t.as(a.agentKey).post('/api/v1/surveys/sends').send({ type: 'csat', sentAt: '2026-03-01T12:00:00Z' }).expect(403);
-    const op = await t.as(a.key).post('/api/v1/surveys/responses').send({ type: 'csat', score: { $gt: 0 }, respondedAt: '2026-03-01T12:00:00Z' }).expect(400);
+    const op = await t
+      .as(a.key)
+      .post('/api/v1/surveys/responses')
+      .send({ type: 'csat', score: { $gt: 0 }, respondedAt: '2026-03-01T12:00:00Z' })
+      .expect(400);
     expect(op.body.message).toMatch(/operators/);
   });
 });

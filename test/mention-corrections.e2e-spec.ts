@@ -33,7 +33,11 @@ interface MentionView {
   author: { handle: string };
   sentiment: { label: string; score: number };
   intent: string;
-  correction: null | { sentiment?: { label: string; predicted: string; by: string; at: string }; intent?: { label: string; predicted: string; by: string; at: string }; at: string };
+  correction: null | {
+    sentiment?: { label: string; predicted: string; by: string; at: string };
+    intent?: { label: string; predicted: string; by: string; at: string };
+    at: string;
+  };
 }
 
 describe('Agents correct the model (e2e)', () => {
@@ -46,10 +50,21 @@ describe('Agents correct the model (e2e)', () => {
   const agent = () => t.as(keys.agent.key);
   const byHandle: Record<string, MentionView> = {};
 
-  const overview = async (topic?: string) => (await admin().get(`/api/v1/reports/overview?${range}${topic ? `&topic=${topic}` : ''}`).expect(200)).body;
+  const overview = async (topic?: string) =>
+    (
+      await admin()
+        .get(`/api/v1/reports/overview?${range}${topic ? `&topic=${topic}` : ''}`)
+        .expect(200)
+    ).body;
   const counts = async (topic?: string) => {
     const o = await overview(topic);
-    return { mentions: o.volume.mentions, negative: o.sentiment.negative, neutral: o.sentiment.neutral, positive: o.sentiment.positive, support: o.support.inbound };
+    return {
+      mentions: o.volume.mentions,
+      negative: o.sentiment.negative,
+      neutral: o.sentiment.neutral,
+      positive: o.sentiment.positive,
+      support: o.support.inbound,
+    };
   };
   const care = async () => (await admin().get(`/api/v1/reports/care?${range}`).expect(200)).body.service;
   const casesOf = async (handle: string) => {
@@ -64,14 +79,34 @@ describe('Agents correct the model (e2e)', () => {
     x = started.server;
     t = await startTestApp({ x: { bearerToken: X_TEST_TOKEN, apiBaseUrl: started.baseUrl, monthlyReadCap: 0 } });
     for (const role of ['agent', 'analyst']) {
-      const issued = (await admin().post('/api/v1/api-keys').send({ name: `corrections ${role}`, role }).expect(201)).body;
+      const issued = (
+        await admin()
+          .post('/api/v1/api-keys')
+          .send({ name: `corrections ${role}`, role })
+          .expect(201)
+      ).body;
       keys[role] = { id: issued.id, key: issued.key };
     }
     other = await createWorkspace(t, 'Another brand');
     x.addUser({ id: '100', username: 'lumi_br', name: 'Lumi' });
-    for (const [id, u] of [['301', 'paula'], ['302', 'sergio'], ['303', 'tania']]) x.addUser({ id, username: u });
-    x.addTweet({ author_username: 'paula', text: '@lumi_br amei o novo app da lumi, parabéns pelo capricho!', created_at: at(5), lang: 'pt' });
-    x.addTweet({ author_username: 'sergio', text: '@lumi_br meu cartão lumi foi bloqueado e não consigo pagar nada, preciso de ajuda', created_at: at(10), lang: 'pt' });
+    for (const [id, u] of [
+      ['301', 'paula'],
+      ['302', 'sergio'],
+      ['303', 'tania'],
+    ])
+      x.addUser({ id, username: u });
+    x.addTweet({
+      author_username: 'paula',
+      text: '@lumi_br amei o novo app da lumi, parabéns pelo capricho!',
+      created_at: at(5),
+      lang: 'pt',
+    });
+    x.addTweet({
+      author_username: 'sergio',
+      text: '@lumi_br meu cartão lumi foi bloqueado e não consigo pagar nada, preciso de ajuda',
+      created_at: at(10),
+      lang: 'pt',
+    });
     x.addTweet({ author_username: 'tania', text: 'hoje vi a propaganda da lumi na tv', created_at: at(20), lang: 'pt' });
     topicId = (
       await admin()
@@ -109,7 +144,11 @@ describe('Agents correct the model (e2e)', () => {
     expect(res.body.correction.sentiment).toEqual({ label: to, predicted: from, by: keys.agent.id, at: expect.any(String) });
     const expected = { ...before, [from]: before[from as keyof typeof before] - 1, [to]: before[to as keyof typeof before] + 1 };
     expect(await counts()).toEqual(expected);
-    expect(await counts(topicId)).toEqual({ ...beforeTopic, [from]: beforeTopic[from as keyof typeof before] - 1, [to]: beforeTopic[to as keyof typeof before] + 1 });
+    expect(await counts(topicId)).toEqual({
+      ...beforeTopic,
+      [from]: beforeTopic[from as keyof typeof before] - 1,
+      [to]: beforeTopic[to as keyof typeof before] + 1,
+    });
     // The list filters by the agent's label and shows the review beside it.
     const listed = (await admin().get(`/api/v1/mentions?${period}&sentiment=${to}`).expect(200)).body.data as MentionView[];
     expect(listed.find((m) => m.id === paula.id)?.correction).toEqual(res.body.correction);
@@ -147,7 +186,10 @@ describe('Agents correct the model (e2e)', () => {
 
     await correct(sergio.id, { intent: 'other' }).expect(200);
     const closed = (await admin().get(`/api/v1/cases/${caseBefore.id}`).expect(200)).body;
-    expect(closed).toMatchObject({ status: 'not_support', notSupport: { mentionId: sergio.id, by: keys.agent.id, previousStatus: caseBefore.status } });
+    expect(closed).toMatchObject({
+      status: 'not_support',
+      notSupport: { mentionId: sergio.id, by: keys.agent.id, previousStatus: caseBefore.status },
+    });
     expect(await counts()).toEqual({ ...before, support: before.support - 1 });
     const after = await care();
     expect(after.casesOpened).toBe(service.casesOpened - 1);
@@ -162,7 +204,9 @@ describe('Agents correct the model (e2e)', () => {
     // Back to a support intent (not the model's): the same case, with the status it had.
     const back = SUPPORT.find((i) => i !== sergio.intent)!;
     await correct(sergio.id, { intent: back }).expect(200);
-    expect(await casesOf('sergio')).toEqual([expect.objectContaining({ id: caseBefore.id, status: caseBefore.status, intent: back, notSupport: null })]);
+    expect(await casesOf('sergio')).toEqual([
+      expect.objectContaining({ id: caseBefore.id, status: caseBefore.status, intent: back, notSupport: null }),
+    ]);
     expect((await care()).casesOpened).toBe(service.casesOpened);
     expect(await counts()).toEqual(before);
   });
@@ -211,7 +255,18 @@ describe('Agents correct the model (e2e)', () => {
     expect(res.headers['content-type']).toMatch(/text\/csv/);
     const rows: Record<string, string>[] = parse(res.text, { columns: true, bom: true });
     expect(Object.keys(rows[0])).toEqual(
-      expect.arrayContaining(['text', 'lang', 'sentiment', 'intent', 'mentionId', 'platform', 'predictedSentiment', 'predictedIntent', 'correctedBy', 'correctedAt']),
+      expect.arrayContaining([
+        'text',
+        'lang',
+        'sentiment',
+        'intent',
+        'mentionId',
+        'platform',
+        'predictedSentiment',
+        'predictedIntent',
+        'correctedBy',
+        'correctedAt',
+      ]),
     );
     const byId = new Map(rows.map((r) => [r.mentionId, r]));
     expect(byId.has(tania.id)).toBe(false);
@@ -226,12 +281,25 @@ describe('Agents correct the model (e2e)', () => {
       predictedIntent: paula.intent,
       correctedBy: keys.agent.id,
     });
-    expect(byId.get(sergio.id)).toMatchObject({ sentiment: sergio.sentiment.label, intent: SUPPORT.find((i) => i !== sergio.intent), predictedIntent: sergio.intent });
+    expect(byId.get(sergio.id)).toMatchObject({
+      sentiment: sergio.sentiment.label,
+      intent: SUPPORT.find((i) => i !== sergio.intent),
+      predictedIntent: sergio.intent,
+    });
 
     // An intent-only review leaves the sentiment cell empty: the model's own label is no lesson.
     await correct(tania.id, { intent: 'lead' }).expect(200);
-    const after: Record<string, string>[] = parse((await admin().get('/api/v1/exports/corrections.csv').expect(200)).text, { columns: true, bom: true });
-    expect(after.at(-1)).toMatchObject({ mentionId: tania.id, sentiment: '', intent: 'lead', predictedSentiment: tania.sentiment.label, predictedIntent: tania.intent });
+    const after: Record<string, string>[] = parse((await admin().get('/api/v1/exports/corrections.csv').expect(200)).text, {
+      columns: true,
+      bom: true,
+    });
+    expect(after.at(-1)).toMatchObject({
+      mentionId: tania.id,
+      sentiment: '',
+      intent: 'lead',
+      predictedSentiment: tania.sentiment.label,
+      predictedIntent: tania.intent,
+    });
     await correct(tania.id, { intent: tania.intent }).expect(200);
   });
 
@@ -260,7 +328,11 @@ describe('Agents correct the model (e2e)', () => {
     expect([...ROLES].sort()).toEqual(['admin', 'agent', 'analyst']);
     await correct(tania.id, { sentiment: 'neutral' }, t.as(keys.analyst.key)).expect(200);
     await correct(tania.id, { sentiment: 'positive' }, admin()).expect(200);
-    expect((await labels(tania.id)).correction.sentiment).toMatchObject({ label: 'positive', predicted: tania.sentiment.label, by: expect.any(String) });
+    expect((await labels(tania.id)).correction.sentiment).toMatchObject({
+      label: 'positive',
+      predicted: tania.sentiment.label,
+      by: expect.any(String),
+    });
 
     const res = await correct(tania.id, { sentiment: 'negative' }, t.as(other.agentKey)).expect(404);
     expect(res.body.message).toContain(tania.id);
@@ -275,7 +347,9 @@ describe('Agents correct the model (e2e)', () => {
     const { sergio } = byHandle;
     x.addTweet({ author_username: 'sergio', text: '@lumi_br continuo sem conseguir usar o cartão lumi', created_at: at(30), lang: 'pt' });
     expect((await admin().post(`/api/v1/topics/${topicId}/collect`).expect(200)).body.mentions).toBe(1);
-    const followUp = ((await admin().get(`/api/v1/mentions?${period}`).expect(200)).body.data as MentionView[]).find((m) => m.author.handle === 'sergio' && m.id !== sergio.id)!;
+    const followUp = ((await admin().get(`/api/v1/mentions?${period}`).expect(200)).body.data as MentionView[]).find(
+      (m) => m.author.handle === 'sergio' && m.id !== sergio.id,
+    )!;
     const [joined] = await casesOf('sergio');
     expect(joined).toMatchObject({ status: 'open', inboundCount: 2 });
 
@@ -296,7 +370,12 @@ describe('Agents correct the model (e2e)', () => {
     const before = await counts();
     // What a process killed after storing a mention, before counting it, leaves behind.
     const batch = new Types.ObjectId();
-    await batches.create({ _id: batch, workspaceId, topicId: new Types.ObjectId(topicId), startedAt: new Date(Date.now() - ROLLUP_REPAIR_GRACE_MS - 1000) });
+    await batches.create({
+      _id: batch,
+      workspaceId,
+      topicId: new Types.ObjectId(topicId),
+      startedAt: new Date(Date.now() - ROLLUP_REPAIR_GRACE_MS - 1000),
+    });
     const stored = await mentions.create({
       workspaceId,
       topicIds: [new Types.ObjectId(topicId)],
@@ -337,7 +416,14 @@ describe('Agents correct the model (e2e)', () => {
     const pending = { id: new Types.ObjectId(), at: new Date(Date.now() - ROLLUP_REPAIR_GRACE_MS - 1000), from, to, by: keys.agent.id };
     await mentions.updateOne(
       { _id: tania.id },
-      { $set: { 'sentiment.label': 'negative', 'correction.sentiment': { label: 'negative', predicted: tania.sentiment.label, by: keys.agent.id, at: new Date() }, 'correction.seq': (doc!.correction?.seq ?? 0) + 1, 'correction.pending': pending } },
+      {
+        $set: {
+          'sentiment.label': 'negative',
+          'correction.sentiment': { label: 'negative', predicted: tania.sentiment.label, by: keys.agent.id, at: new Date() },
+          'correction.seq': (doc!.correction?.seq ?? 0) + 1,
+          'correction.pending': pending,
+        },
+      },
     );
     expect(await counts()).toEqual(before);
     expect(await service.repairCorrections()).toBe(1);
@@ -351,7 +437,10 @@ describe('Agents correct the model (e2e)', () => {
     expect(await counts()).toEqual(moved);
 
     // A fresh mark is its writer's: another correction waits for it instead of racing it.
-    await mentions.updateOne({ _id: tania.id }, { $set: { 'correction.pending': { ...pending, id: new Types.ObjectId(), at: new Date(), from: to, to } } });
+    await mentions.updateOne(
+      { _id: tania.id },
+      { $set: { 'correction.pending': { ...pending, id: new Types.ObjectId(), at: new Date(), from: to, to } } },
+    );
     const busy = await correct(tania.id, { sentiment: 'neutral' }).expect(409);
     expect(busy.body.message).toMatch(/try again/);
     await mentions.updateOne({ _id: tania.id }, { $set: { 'correction.pending': null } });

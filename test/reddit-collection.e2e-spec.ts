@@ -10,7 +10,12 @@ import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 describe('Collection from Reddit', () => {
   let reddit: RedditTestServer;
   let t: TestApp;
-  let brand: StoredRedditUser, ana: StoredRedditUser, bruno: StoredRedditUser, carla: StoredRedditUser, dave: StoredRedditUser, erin: StoredRedditUser;
+  let brand: StoredRedditUser,
+    ana: StoredRedditUser,
+    bruno: StoredRedditUser,
+    carla: StoredRedditUser,
+    dave: StoredRedditUser,
+    erin: StoredRedditUser;
   let p1: StoredSubmission;
   let anaComment: StoredComment, brandReply: StoredComment, erinComment: StoredComment;
   let topicId: string;
@@ -19,9 +24,14 @@ describe('Collection from Reddit', () => {
   const collect = async (id: string) => (await admin().post(`/api/v1/topics/${id}/collect`).expect(200)).body;
   const asked = (route: string) => reddit.requests.filter((r) => r.route === route);
   const caseOf = async (handle: string) =>
-    ((await admin().get('/api/v1/cases?platform=reddit&limit=100').expect(200)).body.data as { id: string; customer: { handle: string }; outboundCount: number; firstResponseAt: string | null }[]).find(
-      (c) => c.customer.handle === handle,
-    )!;
+    (
+      (await admin().get('/api/v1/cases?platform=reddit&limit=100').expect(200)).body.data as {
+        id: string;
+        customer: { handle: string };
+        outboundCount: number;
+        firstResponseAt: string | null;
+      }[]
+    ).find((c) => c.customer.handle === handle)!;
 
   beforeAll(async () => {
     const started = await startRedditTestServer('AcmeBank');
@@ -44,28 +54,73 @@ describe('Collection from Reddit', () => {
   it('stores submissions, comments and the brand’s replies once, with BACKFILL_DAYS of history; a second run stores nothing new', async () => {
     const s = reddit.store;
     // the brand's submissions: two in the window, one older than 30 days
-    p1 = s.addSubmission({ author: brand, subreddit: 'AcmeBank', title: 'The new Acme app is live', selftext: 'Tell us what you think.', createdAt: hoursAgo(48), score: 40, crossposts: 4 });
+    p1 = s.addSubmission({
+      author: brand,
+      subreddit: 'AcmeBank',
+      title: 'The new Acme app is live',
+      selftext: 'Tell us what you think.',
+      createdAt: hoursAgo(48),
+      score: 40,
+      crossposts: 4,
+    });
     s.addSubmission({ author: brand, subreddit: 'AcmeBank', title: 'Holiday opening hours', createdAt: hoursAgo(24), score: 10 });
-    const old = s.addSubmission({ author: brand, subreddit: 'AcmeBank', title: 'An old Acme announcement', createdAt: hoursAgo(24 * 40), score: 99, crossposts: 9 });
+    const old = s.addSubmission({
+      author: brand,
+      subreddit: 'AcmeBank',
+      title: 'An old Acme announcement',
+      createdAt: hoursAgo(24 * 40),
+      score: 99,
+      crossposts: 9,
+    });
     s.addComment({ author: ana, on: old, body: 'an old Acme comment', createdAt: hoursAgo(24 * 39) });
     // its thread: Ana's question, the brand's answer, Bruno under Ana, Carla on the post
-    anaComment = s.addComment({ author: ana, on: p1, body: 'My card was blocked and nobody answers, I need help please', createdAt: hoursAgo(20), score: 12 });
-    brandReply = s.addComment({ author: brand, on: p1, parent: `t1_${anaComment.id}`, body: 'Hi Ana, we unblocked your card.', createdAt: hoursAgo(19) });
+    anaComment = s.addComment({
+      author: ana,
+      on: p1,
+      body: 'My card was blocked and nobody answers, I need help please',
+      createdAt: hoursAgo(20),
+      score: 12,
+    });
+    brandReply = s.addComment({
+      author: brand,
+      on: p1,
+      parent: `t1_${anaComment.id}`,
+      body: 'Hi Ana, we unblocked your card.',
+      createdAt: hoursAgo(19),
+    });
     s.addComment({ author: bruno, on: p1, parent: `t1_${anaComment.id}`, body: 'Same happened to me yesterday', createdAt: hoursAgo(18) });
     s.addComment({ author: carla, on: p1, body: 'Love the new app, congrats', createdAt: hoursAgo(17) });
     // search: Dave's submission matches; a giveaway post is searched but excluded by the query; an old one is out of the window
-    s.addSubmission({ author: dave, subreddit: 'personalfinance', title: 'Is Acme any good?', selftext: 'Their fees seem high to me.', createdAt: hoursAgo(5), score: 3 });
+    s.addSubmission({
+      author: dave,
+      subreddit: 'personalfinance',
+      title: 'Is Acme any good?',
+      selftext: 'Their fees seem high to me.',
+      createdAt: hoursAgo(5),
+      score: 3,
+    });
     s.addSubmission({ author: bruno, subreddit: 'giveaways', title: 'Acme giveaway this week', createdAt: hoursAgo(4) });
     s.addSubmission({ author: carla, subreddit: 'personalfinance', title: 'Acme in the old days', createdAt: hoursAgo(24 * 35) });
     // the watched subreddit: Erin's comment matches, the other does not
     const students = s.addSubmission({ author: carla, subreddit: 'banking', title: 'Which bank for students?', createdAt: hoursAgo(8) });
-    erinComment = s.addComment({ author: erin, on: students, body: 'Acme support took 3 days to answer me, how do I close my account?', createdAt: hoursAgo(6) });
+    erinComment = s.addComment({
+      author: erin,
+      on: students,
+      body: 'Acme support took 3 days to answer me, how do I close my account?',
+      createdAt: hoursAgo(6),
+    });
     s.addComment({ author: bruno, on: students, body: 'I prefer my credit union', createdAt: hoursAgo(5) });
 
     const topic = (
       await admin()
         .post('/api/v1/topics')
-        .send({ name: 'Acme Reddit', query: 'acme -giveaway', platforms: ['reddit'], subreddits: ['r/Banking'], ownedAccounts: [{ platform: 'reddit', handle: 'u/AcmeBank' }] })
+        .send({
+          name: 'Acme Reddit',
+          query: 'acme -giveaway',
+          platforms: ['reddit'],
+          subreddits: ['r/Banking'],
+          ownedAccounts: [{ platform: 'reddit', handle: 'u/AcmeBank' }],
+        })
         .expect(201)
     ).body as { id: string; subreddits: string[] };
     expect(topic.subreddits).toEqual(['banking']);
@@ -74,10 +129,19 @@ describe('Collection from Reddit', () => {
     expect(await collect(topicId)).toEqual({ mentions: 5, posts: 2, replies: 1 });
     expect(await collect(topicId)).toEqual({ mentions: 0, posts: 0, replies: 0 });
 
-    const mentions = (await admin().get(`/api/v1/mentions?topic=${topicId}&limit=100`).expect(200)).body.data as { platform: string; externalId: string; author: { handle: string }; url: string }[];
+    const mentions = (await admin().get(`/api/v1/mentions?topic=${topicId}&limit=100`).expect(200)).body.data as {
+      platform: string;
+      externalId: string;
+      author: { handle: string };
+      url: string;
+    }[];
     expect(mentions.map((m) => m.author.handle).sort()).toEqual(['ana_r', 'bruno_k', 'carla_d', 'dave_p', 'erin_s']);
     expect(new Set(mentions.map((m) => m.externalId)).size).toBe(5);
-    expect(mentions.find((m) => m.author.handle === 'ana_r')).toMatchObject({ platform: 'reddit', externalId: `t1_${anaComment.id}`, url: `https://www.reddit.com/r/AcmeBank/comments/${p1.id}/the_new_acme_app_is_live/${anaComment.id}/` });
+    expect(mentions.find((m) => m.author.handle === 'ana_r')).toMatchObject({
+      platform: 'reddit',
+      externalId: `t1_${anaComment.id}`,
+      url: `https://www.reddit.com/r/AcmeBank/comments/${p1.id}/the_new_acme_app_is_live/${anaComment.id}/`,
+    });
 
     // the brand's reply answers Ana's case: first response an hour later
     expect(await caseOf('ana_r')).toMatchObject({ outboundCount: 1, firstResponseAt: brandReply.createdAt.toISOString() });
@@ -89,7 +153,9 @@ describe('Collection from Reddit', () => {
     expect(asked('search')[0].params).toMatchObject({ q: 'acme', sort: 'new', type: 'link', raw_json: '1' });
     expect(asked('thread').some((r) => r.path === `/comments/${old.id}`)).toBe(false);
     const saved = (await admin().get(`/api/v1/topics/${topicId}`).expect(200)).body;
-    expect(saved.ownedAccounts).toEqual([expect.objectContaining({ platform: 'reddit', handle: 'acmebank', externalId: `t2_${brand.id}` })]);
+    expect(saved.ownedAccounts).toEqual([
+      expect.objectContaining({ platform: 'reddit', handle: 'acmebank', externalId: `t2_${brand.id}` }),
+    ]);
   });
 
   it('gives Reddit’s applause (score per submission), amplification (crossposts) and conversation (comments) rates', async () => {
@@ -107,7 +173,11 @@ describe('Collection from Reddit', () => {
     const sent = (await admin().post(`/api/v1/cases/${erinCase.id}/replies`).send({ text, send: true }).expect(201)).body;
     const posted = asked('comment');
     expect(posted).toHaveLength(1);
-    expect(posted[0]).toMatchObject({ method: 'POST', as: 'user', params: expect.objectContaining({ api_type: 'json', thing_id: `t1_${erinComment.id}`, text }) });
+    expect(posted[0]).toMatchObject({
+      method: 'POST',
+      as: 'user',
+      params: expect.objectContaining({ api_type: 'json', thing_id: `t1_${erinComment.id}`, text }),
+    });
     const made = reddit.postedComments[0];
     expect(made).toMatchObject({ parentId: `t1_${erinComment.id}`, body: text });
     expect(sent.messages.find((m: { direction: string }) => m.direction === 'outbound')).toMatchObject({ externalId: `t1_${made.id}` });
@@ -129,7 +199,11 @@ describe('Collection from Reddit', () => {
     expect(await collect(topicId)).toEqual({ mentions: 1, posts: 0, replies: 0 });
     expect(asked('thread').length - threadsBefore).toBe(2);
     const status = (await admin().get('/api/v1/collectors/status').expect(200)).body;
-    expect(status.networks.find((n: { platform: string }) => n.platform === 'reddit')).toMatchObject({ configured: true, replies: true, rateLimit: { lastLimitedAt: expect.any(String), remaining: expect.any(Number) } });
+    expect(status.networks.find((n: { platform: string }) => n.platform === 'reddit')).toMatchObject({
+      configured: true,
+      replies: true,
+      rateLimit: { lastLimitedAt: expect.any(String), remaining: expect.any(Number) },
+    });
     expect(status.topics.find((x: { id: string }) => x.id === topicId)).toMatchObject({ lastError: null });
   }, 30_000);
 
@@ -146,18 +220,32 @@ describe('Collection from Reddit', () => {
     });
     expect(await collect(topicId)).toEqual({ mentions: 1, posts: 0, replies: 0 });
     const status = (await admin().get('/api/v1/collectors/status').expect(200)).body;
-    const stream = status.topics.find((x: { id: string }) => x.id === topicId).streams.find((x: { stream: string }) => x.stream === 'reddit:subreddit:banking');
+    const stream = status.topics
+      .find((x: { id: string }) => x.id === topicId)
+      .streams.find((x: { stream: string }) => x.stream === 'reddit:subreddit:banking');
     expect(stream).toMatchObject({ quarantined: 1, lastRun: { stored: 1, rejected: 1 } });
     // Reddit serves it right now: a replay reads it again by fullname (/api/info) and stores it
     const replay = (await admin().post('/api/v1/collectors/rejected/replay').send({ topic: topicId }).expect(200)).body;
-    expect(replay).toMatchObject({ selected: 1, stored: { mentions: 1, posts: 0, replies: 0 }, released: 1, stillRejected: [], unreadable: [] });
+    expect(replay).toMatchObject({
+      selected: 1,
+      stored: { mentions: 1, posts: 0, replies: 0 },
+      released: 1,
+      stillRejected: [],
+      unreadable: [],
+    });
     expect(asked('info').at(-1)?.params.id).toBe(`t1_${broken.id}`);
   });
 
   it('refuses a Reddit handle or a subreddit that is not a name', async () => {
-    const badHandle = await admin().post('/api/v1/topics').send({ name: 'Bad', query: 'acme', platforms: ['reddit'], ownedAccounts: [{ platform: 'reddit', handle: 'acme bank' }] }).expect(400);
+    const badHandle = await admin()
+      .post('/api/v1/topics')
+      .send({ name: 'Bad', query: 'acme', platforms: ['reddit'], ownedAccounts: [{ platform: 'reddit', handle: 'acme bank' }] })
+      .expect(400);
     expect(JSON.stringify(badHandle.body.message)).toMatch(/Reddit username/);
-    const badSub = await admin().post('/api/v1/topics').send({ name: 'Bad', query: 'acme', platforms: ['reddit'], subreddits: ['r/no spaces'] }).expect(400);
+    const badSub = await admin()
+      .post('/api/v1/topics')
+      .send({ name: 'Bad', query: 'acme', platforms: ['reddit'], subreddits: ['r/no spaces'] })
+      .expect(400);
     expect(JSON.stringify(badSub.body.message)).toMatch(/subreddits/);
   });
 });

@@ -45,7 +45,10 @@ describeWithRedisServer('Shutdown while Redis is down (e2e, BullMQ)', () => {
     baseUrl = started.baseUrl;
     x.addUser({ id: '901', username: 'crowd' });
     for (let i = 0; i < POSTS; i++) {
-      expected.push(x.addTweet({ author_username: 'crowd', text: `${QUERY} post number ${i}`, created_at: new Date(Date.now() - (POSTS - i) * 60_000) }).id);
+      expected.push(
+        x.addTweet({ author_username: 'crowd', text: `${QUERY} post number ${i}`, created_at: new Date(Date.now() - (POSTS - i) * 60_000) })
+          .id,
+      );
     }
     expected.sort();
   });
@@ -68,73 +71,102 @@ describeWithRedisServer('Shutdown while Redis is down (e2e, BullMQ)', () => {
       dataDir,
     });
   const collectQueue = () => new Queue('collect', { connection: { host: '127.0.0.1', port: redis!.port }, prefix });
-  const waitUntil = (what: string, ok: () => Promise<boolean> | boolean, timeoutMs = WAIT_MS) => waitFor(what, ok, { timeoutMs, everyMs: 200 });
+  const waitUntil = (what: string, ok: () => Promise<boolean> | boolean, timeoutMs = WAIT_MS) =>
+    waitFor(what, ok, { timeoutMs, everyMs: 200 });
   const storedIds = async (t: TestApp, topicId: string): Promise<string[]> => {
     const csv = (await t.as(TEST_ADMIN_KEY).get(`/api/v1/exports/mentions.csv?topic=${topicId}`).expect(200)).text;
-    const lines = csv.replace(/^\uFEFF/, '').trim().split('\n');
+    const lines = csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
     const column = lines[0].split(',').indexOf('external_id');
     return lines.slice(1).map((line) => line.split(',')[column]);
   };
 
-  it('stops within bounds during a Redis outage, and the interrupted collection is finished after, each post once', async () => {
-    if (!redis) throw new Error('Redis did not start');
-    const escaped: unknown[] = [];
-    const record = (err: unknown) => escaped.push(err);
-    process.on('unhandledRejection', record);
-    process.on('uncaughtException', record);
-    try {
-      first = await start();
-      const topic = (await first.as(TEST_ADMIN_KEY).post('/api/v1/topics').send({ name: QUERY, query: QUERY, platforms: ['x'] }).expect(201)).body as { id: string };
-
-      // the run's second page is held (far longer than the test): the job is running when the service stops
-      let held = false;
-      x.failNext(
-        (req: EmulatorRequest) => {
-          const next = req.path === '/2/tweets/search/recent' && (req.query.has('next_token') || req.query.has('pagination_token'));
-          if (next) held = true;
-          return next;
-        },
-        { delayMs: 10 * 60_000 },
-      );
-      const queue = collectQueue();
+  it(
+    'stops within bounds during a Redis outage, and the interrupted collection is finished after, each post once',
+    async () => {
+      if (!redis) throw new Error('Redis did not start');
+      const escaped: unknown[] = [];
+      const record = (err: unknown) => escaped.push(err);
+      process.on('unhandledRejection', record);
+      process.on('uncaughtException', record);
       try {
-        // queued as the scheduler does: nobody waits on it over HTTP
-        await queue.add('collect', { topicId: topic.id }, { jobId: `collect.${topic.id}.shutdown`, attempts: 3, backoff: { type: 'exponential', delay: 5000 } });
-        await waitUntil('the second page is asked for', () => held, 60_000);
-        expect(await queue.getJobCounts('active', 'waiting', 'completed', 'failed')).toEqual({ active: 1, waiting: 0, completed: 0, failed: 0 });
-      } finally {
-        await queue.close();
-      }
-      // the first page is stored
-      expect((await storedIds(first, topic.id)).length).toBe(100);
+        first = await start();
+        const topic = (
+          await first
+            .as(TEST_ADMIN_KEY)
+            .post('/api/v1/topics')
+            .send({ name: QUERY, query: QUERY, platforms: ['x'] })
+            .expect(201)
+        ).body as { id: string };
 
-      redisStopped = true;
-      await redis.stop('SIGTERM');
-      const closing = Date.now();
-      await first.close();
-      const closeMs = Date.now() - closing;
-      first = null;
-      expect(closeMs).toBeLessThan(CLOSE_BOUND_MS);
+        // the run's second page is held (far longer than the test): the job is running when the service stops
+        let held = false;
+        x.failNext(
+          (req: EmulatorRequest) => {
+            const next = req.path === '/2/tweets/search/recent' && (req.query.has('next_token') || req.query.has('pagination_token'));
+            if (next) held = true;
+            return next;
+          },
+          { delayMs: 10 * 60_000 },
+        );
+        const queue = collectQueue();
+        try {
+          // queued as the scheduler does: nobody waits on it over HTTP
+          await queue.add(
+            'collect',
+            { topicId: topic.id },
+            { jobId: `collect.${topic.id}.shutdown`, attempts: 3, backoff: { type: 'exponential', delay: 5000 } },
+          );
+          await waitUntil('the second page is asked for', () => held, 60_000);
+          expect(await queue.getJobCounts('active', 'waiting', 'completed', 'failed')).toEqual({
+            active: 1,
+            waiting: 0,
+            completed: 0,
+            failed: 0,
+          });
+        } finally {
+          await queue.close();
+        }
+        // the first page is stored
+        expect((await storedIds(first, topic.id)).length).toBe(100);
 
-      await redis.start();
-      redisStopped = false;
-      second = await start();
-      const after = collectQueue();
-      try {
-        await waitUntil('the interrupted collection has been run again and completed', async () => {
-          const counts = await after.getJobCounts('completed', 'active', 'waiting', 'delayed', 'failed');
-          return counts.completed === 1 || counts.failed === 1;
-        });
-        expect(await after.getJobCounts('completed', 'failed', 'active', 'waiting', 'delayed')).toEqual({ completed: 1, failed: 0, active: 0, waiting: 0, delayed: 0 });
+        redisStopped = true;
+        await redis.stop('SIGTERM');
+        const closing = Date.now();
+        await first.close();
+        const closeMs = Date.now() - closing;
+        first = null;
+        expect(closeMs).toBeLessThan(CLOSE_BOUND_MS);
+
+        await redis.start();
+        redisStopped = false;
+        second = await start();
+        const after = collectQueue();
+        try {
+          await waitUntil('the interrupted collection has been run again and completed', async () => {
+            const counts = await after.getJobCounts('completed', 'active', 'waiting', 'delayed', 'failed');
+            return counts.completed === 1 || counts.failed === 1;
+          });
+          expect(await after.getJobCounts('completed', 'failed', 'active', 'waiting', 'delayed')).toEqual({
+            completed: 1,
+            failed: 0,
+            active: 0,
+            waiting: 0,
+            delayed: 0,
+          });
+        } finally {
+          await after.close();
+        }
+        // every post stored, and once
+        expect((await storedIds(second, topic.id)).sort()).toEqual(expected);
+        expect(escaped).toEqual([]);
       } finally {
-        await after.close();
+        process.off('unhandledRejection', record);
+        process.off('uncaughtException', record);
       }
-      // every post stored, and once
-      expect((await storedIds(second, topic.id)).sort()).toEqual(expected);
-      expect(escaped).toEqual([]);
-    } finally {
-      process.off('unhandledRejection', record);
-      process.off('uncaughtException', record);
-    }
-  }, 2 * WAIT_MS);
+    },
+    2 * WAIT_MS,
+  );
 });

@@ -29,8 +29,16 @@ describe('Reports: every KPI of the catalogue (docs/KPIS.md) against hand-comput
   beforeAll(async () => {
     const started = await startXTestServer();
     x = started.server;
-    t = await startTestApp({ careScanIntervalSeconds: 3600, alertScanIntervalSeconds: 3600, x: { bearerToken: X_TEST_TOKEN, apiBaseUrl: started.baseUrl, monthlyReadCap: 0 } });
-    const created = await t.as(TEST_ADMIN_KEY).post('/api/v1/workspaces').send({ name: 'Lumi BR', timezone: 'America/Sao_Paulo', currency: 'BRL' }).expect(201);
+    t = await startTestApp({
+      careScanIntervalSeconds: 3600,
+      alertScanIntervalSeconds: 3600,
+      x: { bearerToken: X_TEST_TOKEN, apiBaseUrl: started.baseUrl, monthlyReadCap: 0 },
+    });
+    const created = await t
+      .as(TEST_ADMIN_KEY)
+      .post('/api/v1/workspaces')
+      .send({ name: 'Lumi BR', timezone: 'America/Sao_Paulo', currency: 'BRL' })
+      .expect(201);
     key = created.body.apiKey.key;
 
     x.addUser({ id: '100', username: 'lumi_br', public_metrics: { followers_count: 5000 } });
@@ -39,14 +47,18 @@ describe('Reports: every KPI of the catalogue (docs/KPIS.md) against hand-comput
       ids[k] = x.addTweet({ author_username: author, text, created_at: at, ...extra }).id;
     };
     say('m8', 'fabi', 'Adoro a Lumi, super recomendo!', local(-1, 12)); // previous period
-    say('p1', 'lumi_br', 'Conheça o novo cartão Lumi', local(0, 8), { public_metrics: { like_count: 10, retweet_count: 4, quote_count: 1, reply_count: 3, impression_count: 1000 } });
+    say('p1', 'lumi_br', 'Conheça o novo cartão Lumi', local(0, 8), {
+      public_metrics: { like_count: 10, retweet_count: 4, quote_count: 1, reply_count: 3, impression_count: 1000 },
+    });
     say('m1', 'ana', 'Adoro a Lumi, atendimento excelente! 😍', local(0, 9)); // positive, praise
     say('m2', 'john', 'I love Lumi, best bank app ever!', local(0, 11)); // positive, praise
     say('m3', 'bia', '@lumi_br meu cartão foi bloqueado, preciso de ajuda', local(0, 14, 10)); // negative, support
     say('r3', 'lumi_br', '@bia Oi Bia, já desbloqueamos!', local(0, 14, 40), { in_reply_to_tweet_id: ids.m3 });
     say('m4', 'joe', '@lumi_br my lumi card was charged twice, please help', local(0, 14, 40)); // negative, complaint
     say('m5', 'caio', '@lumi_br como faço para emitir a segunda via da fatura da lumi?', local(0, 22, 30)); // neutral, question (01:30 UTC next day)
-    say('p2', 'lumi_br', 'Fatura digital chegou na Lumi', local(1, 9), { public_metrics: { like_count: 20, retweet_count: 6, quote_count: 3, reply_count: 1, impression_count: 500 } });
+    say('p2', 'lumi_br', 'Fatura digital chegou na Lumi', local(1, 9), {
+      public_metrics: { like_count: 20, retweet_count: 6, quote_count: 3, reply_count: 1, impression_count: 500 },
+    });
     say('m6', 'duda', 'quero contratar o plano da lumi, como assino?', local(1, 10)); // neutral, lead
     say('m7', 'enzo', 'Vi um anúncio da Lumi no metrô hoje', local(1, 15)); // neutral, other
 
@@ -59,7 +71,10 @@ describe('Reports: every KPI of the catalogue (docs/KPIS.md) against hand-comput
     // the case of m3 is resolved on social the next day at 12:00
     const cases = (await ws().get('/api/v1/cases').expect(200)).body.data;
     const bia = cases.find((c: { customer: { handle: string } }) => c.customer.handle === 'bia');
-    await ws().patch(`/api/v1/cases/${bia.id}`).send({ status: 'resolved', at: iso(local(1, 12)) }).expect(200);
+    await ws()
+      .patch(`/api/v1/cases/${bia.id}`)
+      .send({ status: 'resolved', at: iso(local(1, 12)) })
+      .expect(200);
 
     const m6 = (await ws().get('/api/v1/mentions?q=contratar').expect(200)).body.data[0];
     await ws()
@@ -99,10 +114,18 @@ describe('Reports: every KPI of the catalogue (docs/KPIS.md) against hand-comput
         { type: 'nps', score: 3, respondedAt: iso(local(1, 13)) },
       ])
       .expect(200);
-    await ws().post('/api/v1/surveys/sends').send({ type: 'csat', sentAt: iso(local(0, 14)), count: 6 }).expect(200);
+    await ws()
+      .post('/api/v1/surveys/sends')
+      .send({ type: 'csat', sentAt: iso(local(0, 14)), count: 6 })
+      .expect(200);
     await ws()
       .put('/api/v1/targets')
-      .send({ targets: [{ kpi: 'service.slaCompliance', value: 90, direction: 'higher' }, { kpi: 'volume.mentions', value: 5, direction: 'higher' }] })
+      .send({
+        targets: [
+          { kpi: 'service.slaCompliance', value: 90, direction: 'higher' },
+          { kpi: 'volume.mentions', value: 5, direction: 'higher' },
+        ],
+      })
       .expect(200);
 
     overview = (await ws().get(`/api/v1/reports/overview?from=${FROM}&to=${TO}`).expect(200)).body;
@@ -194,7 +217,11 @@ describe('Reports: every KPI of the catalogue (docs/KPIS.md) against hand-comput
     expect(overview.trends['leads.social']).toMatchObject({ value: 3, previous: 1, change: { absolute: 2, percent: 200 } });
     expect(overview.trends['service.slaCompliance']).toMatchObject({ target: { value: 90, direction: 'higher' }, status: 'missed' });
     // no own posts in the previous period: the rates were null, not 0
-    expect(overview.trends['engagement.applauseRate']).toMatchObject({ value: 15, previous: null, change: { absolute: null, percent: null } });
+    expect(overview.trends['engagement.applauseRate']).toMatchObject({
+      value: 15,
+      previous: null,
+      change: { absolute: null, percent: null },
+    });
   });
 
   it('timeseries buckets are local days', async () => {
@@ -204,10 +231,13 @@ describe('Reports: every KPI of the catalogue (docs/KPIS.md) against hand-comput
       { t: FROM, value: 5 },
       { t: iso(local(1, 0)), value: 2 },
     ]);
-    const utc = (await ws().get(`/api/v1/reports/timeseries?metric=volume.mentions&interval=day&from=${FROM}&to=${TO}&tz=UTC`).expect(200)).body;
+    const utc = (await ws().get(`/api/v1/reports/timeseries?metric=volume.mentions&interval=day&from=${FROM}&to=${TO}&tz=UTC`).expect(200))
+      .body;
     // in UTC, m5 (01:30 UTC) falls on the next day
     expect(utc.points.map((p: { value: number }) => p.value)).toEqual([4, 3, 0]);
-    const rate = (await ws().get(`/api/v1/reports/timeseries?metric=engagement.applauseRate&interval=day&from=${FROM}&to=${TO}`).expect(200)).body;
+    const rate = (
+      await ws().get(`/api/v1/reports/timeseries?metric=engagement.applauseRate&interval=day&from=${FROM}&to=${TO}`).expect(200)
+    ).body;
     expect(rate.points.map((p: { value: number | null }) => p.value)).toEqual([10, 20]);
     const bad = await ws().get(`/api/v1/reports/timeseries?metric=volume.nope&from=${FROM}&to=${TO}`).expect(400);
     expect(bad.body.message).toMatch(/metric: unknown KPI/);
@@ -216,7 +246,15 @@ describe('Reports: every KPI of the catalogue (docs/KPIS.md) against hand-comput
   it('the KPI catalogue lists every number of the overview, and the overview holds every KPI of it', async () => {
     const catalogue = (await ws().get('/api/v1/reports/kpis').expect(200)).body as {
       sections: { id: string; label: { pt: string; en: string } }[];
-      kpis: { name: string; section: string; value: 'number' | 'peakHour' | 'list'; target: boolean; timeseries: boolean; label: { pt: string; en: string }; computedBy: string }[];
+      kpis: {
+        name: string;
+        section: string;
+        value: 'number' | 'peakHour' | 'list';
+        target: boolean;
+        timeseries: boolean;
+        label: { pt: string; en: string };
+        computedBy: string;
+      }[];
     };
     const byName = new Map(catalogue.kpis.map((k) => [k.name, k]));
     // Numeric leaves (numbers and nulls) of the KPI part of the overview.
@@ -230,7 +268,9 @@ describe('Reports: every KPI of the catalogue (docs/KPIS.md) against hand-comput
     expect(overview.support.peakHour).not.toBeNull(); // the fixture has inbound support, so the peak hour is an object
     expect(overview.csat.followUps.length).toBeGreaterThan(0);
     // every leaf is a KPI of the catalogue (the peak hour's count belongs to its hour)
-    const uncatalogued = leaves.filter((leaf) => byName.get(leaf)?.value !== 'number' && !(leaf.endsWith('.count') && byName.get(leaf.slice(0, -6))?.value === 'peakHour'));
+    const uncatalogued = leaves.filter(
+      (leaf) => byName.get(leaf)?.value !== 'number' && !(leaf.endsWith('.count') && byName.get(leaf.slice(0, -6))?.value === 'peakHour'),
+    );
     expect(uncatalogued).toEqual([]);
     // every KPI of the catalogue is in the overview, in the shape the catalogue says
     const at = (name: string) => name.split('.').reduce((o: any, k) => (o === undefined || o === null ? undefined : o[k]), kpiPart);
@@ -243,21 +283,39 @@ describe('Reports: every KPI of the catalogue (docs/KPIS.md) against hand-comput
     expect(missing.map((k) => k.name)).toEqual([]);
     // trends are exactly the KPIs that can have a target; every KPI has both labels and a computing function
     expect(Object.keys(trends)).toEqual(catalogue.kpis.filter((k) => k.target).map((k) => k.name));
-    for (const k of catalogue.kpis) expect(k).toMatchObject({ label: { pt: expect.any(String), en: expect.any(String) }, computedBy: expect.stringMatching(/^src\/reports\/kpis\/\w+\.ts#\w+$/) });
+    for (const k of catalogue.kpis)
+      expect(k).toMatchObject({
+        label: { pt: expect.any(String), en: expect.any(String) },
+        computedBy: expect.stringMatching(/^src\/reports\/kpis\/\w+\.ts#\w+$/),
+      });
     expect(catalogue.sections.map((s) => s.id)).toEqual(['listening', 'engagement', 'leads', 'deflection', 'care', 'surveys']);
-    expect(byName.get('service.slaCompliance')).toMatchObject({ section: 'care', unit: 'percent', better: 'higher', target: true, timeseries: true, label: { pt: 'Cumprimento do SLA', en: 'SLA compliance' } });
+    expect(byName.get('service.slaCompliance')).toMatchObject({
+      section: 'care',
+      unit: 'percent',
+      better: 'higher',
+      target: true,
+      timeseries: true,
+      label: { pt: 'Cumprimento do SLA', en: 'SLA compliance' },
+    });
     // documented in the OpenAPI document with its response shape
     const openapi = (await t.http().get('/docs/json').expect(200)).body;
-    expect(openapi.paths['/api/v1/reports/kpis'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/KpiCatalogueDto' });
+    expect(openapi.paths['/api/v1/reports/kpis'].get.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/KpiCatalogueDto',
+    });
     expect(Object.keys(openapi.components.schemas.KpiCatalogueDto.properties)).toEqual(['sections', 'kpis', 'charts']);
   });
 
   it('the catalogue decides what has a series and what can have a target', async () => {
     // the peak support hour is an hour, not a quantity per bucket; unanswered is live
     for (const metric of ['support.peakHour', 'support.peakHour.count', 'service.unanswered']) {
-      expect((await ws().get(`/api/v1/reports/timeseries?metric=${metric}&from=${FROM}&to=${TO}`).expect(400)).body.message).toMatch(/metric: unknown KPI/);
+      expect((await ws().get(`/api/v1/reports/timeseries?metric=${metric}&from=${FROM}&to=${TO}`).expect(400)).body.message).toMatch(
+        /metric: unknown KPI/,
+      );
     }
-    const bad = await ws().put('/api/v1/targets').send({ targets: [{ kpi: 'service.unanswered', value: 1, direction: 'lower' }] }).expect(400);
+    const bad = await ws()
+      .put('/api/v1/targets')
+      .send({ targets: [{ kpi: 'service.unanswered', value: 1, direction: 'lower' }] })
+      .expect(400);
     expect(JSON.stringify(bad.body.message)).toMatch(/kpi/);
     const stored = (await ws().get('/api/v1/targets').expect(200)).body as { kpi: string }[];
     expect(stored.map((s) => s.kpi)).toEqual(['service.slaCompliance', 'volume.mentions']);
@@ -266,11 +324,17 @@ describe('Reports: every KPI of the catalogue (docs/KPIS.md) against hand-comput
   it('exports stream the rows behind the numbers as CSV', async () => {
     const mentions = await ws().get(`/api/v1/exports/mentions.csv?from=${FROM}&to=${TO}`).expect(200);
     expect(mentions.headers['content-type']).toMatch(/text\/csv/);
-    const lines = mentions.text.replace(/^\uFEFF/, '').trim().split('\n');
+    const lines = mentions.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
     expect(lines[0]).toMatch(/^id,created_at,platform,external_id,url,author/);
     expect(lines).toHaveLength(8); // header + 7
     const cases = await t.http().get(`/api/v1/exports/cases.csv?access_token=${key}`).expect(200);
-    const rows = cases.text.replace(/^\uFEFF/, '').trim().split('\n');
+    const rows = cases.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
     expect(rows).toHaveLength(4);
     const header = rows[0].split(',');
     const bia = rows.find((r) => r.includes(',bia,'))!.split(',');
@@ -284,7 +348,9 @@ describe('Reports: every KPI of the catalogue (docs/KPIS.md) against hand-comput
   });
 
   it('bad report input gets a 400 naming the field', async () => {
-    expect((await ws().get('/api/v1/reports/overview?tz=Mars/Base').expect(400)).body.message).toEqual(expect.arrayContaining([expect.stringMatching(/tz/)]));
+    expect((await ws().get('/api/v1/reports/overview?tz=Mars/Base').expect(400)).body.message).toEqual(
+      expect.arrayContaining([expect.stringMatching(/tz/)]),
+    );
     expect((await ws().get(`/api/v1/reports/overview?from=${TO}&to=${FROM}`).expect(400)).body.message).toMatch(/from: must be before to/);
     await ws().get('/api/v1/reports/overview?topic=64b7f0c2a1b2c3d4e5f60718').expect(404);
   });
@@ -325,20 +391,38 @@ describe('Alerts (e2e)', () => {
 
   it('a seeded spike raises exactly one alert, delivered once to the webhook', async () => {
     const port = (receiver.address() as { port: number }).port;
-    await t.as(TEST_ADMIN_KEY).patch('/api/v1/workspaces/current').send({ settings: { webhook: { url: `http://127.0.0.1:${port}/hook` } } }).expect(200);
+    await t
+      .as(TEST_ADMIN_KEY)
+      .patch('/api/v1/workspaces/current')
+      .send({ settings: { webhook: { url: `http://127.0.0.1:${port}/hook` } } })
+      .expect(200);
     x.addUser({ id: '501', username: 'fan' });
     const spikeHour = new Date(Math.floor(Date.now() / H) * H - H);
     // a week of 1 or 2 mentions an hour (mean 1.5, std 0.5: threshold 3), then 20 in one hour
     for (let i = 1; i <= 24 * 6.5; i++) {
       const hour = new Date(spikeHour.getTime() - i * H);
-      for (let n = 0; n < 1 + (i % 2); n++) x.addTweet({ author_username: 'fan', text: `spikecheck post ${i}.${n}`, created_at: new Date(hour.getTime() + (10 + n) * 60_000) });
+      for (let n = 0; n < 1 + (i % 2); n++)
+        x.addTweet({ author_username: 'fan', text: `spikecheck post ${i}.${n}`, created_at: new Date(hour.getTime() + (10 + n) * 60_000) });
     }
-    for (let n = 0; n < 20; n++) x.addTweet({ author_username: 'fan', text: `spikecheck post live ${n}`, created_at: new Date(spikeHour.getTime() + (5 + n) * 60_000) });
-    const topic = await t.as(TEST_ADMIN_KEY).post('/api/v1/topics').send({ name: 'Spikes', query: 'spikecheck', platforms: ['x'] }).expect(201);
+    for (let n = 0; n < 20; n++)
+      x.addTweet({
+        author_username: 'fan',
+        text: `spikecheck post live ${n}`,
+        created_at: new Date(spikeHour.getTime() + (5 + n) * 60_000),
+      });
+    const topic = await t
+      .as(TEST_ADMIN_KEY)
+      .post('/api/v1/topics')
+      .send({ name: 'Spikes', query: 'spikecheck', platforms: ['x'] })
+      .expect(201);
     await t.as(TEST_ADMIN_KEY).post(`/api/v1/topics/${topic.body.id}/collect`).expect(200);
 
-    expect((await t.as(TEST_ADMIN_KEY).post('/api/v1/alerts/check').send({ hour: spikeHour.toISOString() }).expect(200)).body.raised).toBe(1);
-    expect((await t.as(TEST_ADMIN_KEY).post('/api/v1/alerts/check').send({ hour: spikeHour.toISOString() }).expect(200)).body.raised).toBe(0);
+    expect((await t.as(TEST_ADMIN_KEY).post('/api/v1/alerts/check').send({ hour: spikeHour.toISOString() }).expect(200)).body.raised).toBe(
+      1,
+    );
+    expect((await t.as(TEST_ADMIN_KEY).post('/api/v1/alerts/check').send({ hour: spikeHour.toISOString() }).expect(200)).body.raised).toBe(
+      0,
+    );
     const alerts = (await t.as(TEST_ADMIN_KEY).get('/api/v1/alerts').expect(200)).body.data;
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ type: 'volume_spike', topicId: topic.body.id, at: spikeHour.toISOString() });

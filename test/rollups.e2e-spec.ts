@@ -46,14 +46,21 @@ describe('Mention rollups across a crash (e2e)', () => {
   const topicVolume = async (topic = topicId) => {
     const res = await t
       .as(ws.key)
-      .get(`/api/v1/reports/overview?topic=${topic}&from=${new Date(HOUR).toISOString()}&to=${new Date(HOUR + 3600_000).toISOString()}&tz=UTC`)
+      .get(
+        `/api/v1/reports/overview?topic=${topic}&from=${new Date(HOUR).toISOString()}&to=${new Date(HOUR + 3600_000).toISOString()}&tz=UTC`,
+      )
       .expect(200);
     return res.body.volume.mentions as number;
   };
   /** What a process killed after writing a batch's mentions, before counting them, leaves behind. */
   const crashedBatch = async (ns: number[], startedAgoMs = ROLLUP_REPAIR_GRACE_MS + 1000) => {
     const batch = new Types.ObjectId();
-    await batches.create({ _id: batch, workspaceId: new Types.ObjectId(ws.id), topicId: new Types.ObjectId(topicId), startedAt: new Date(Date.now() - startedAgoMs) });
+    await batches.create({
+      _id: batch,
+      workspaceId: new Types.ObjectId(ws.id),
+      topicId: new Types.ObjectId(topicId),
+      startedAt: new Date(Date.now() - startedAgoMs),
+    });
     await mentions.insertMany(
       ns.map((n) => ({
         workspaceId: new Types.ObjectId(ws.id),
@@ -71,7 +78,11 @@ describe('Mention rollups across a crash (e2e)', () => {
   beforeAll(async () => {
     t = await startTestApp();
     ws = await createWorkspace(t, 'Rollups');
-    topicId = (await t.app.get(TopicsService).create(ws.id, { name: 'Lumi', query: 'lumi', platforms: ['x'], languages: [], ownedAccounts: [] } as never)).id;
+    topicId = (
+      await t.app
+        .get(TopicsService)
+        .create(ws.id, { name: 'Lumi', query: 'lumi', platforms: ['x'], languages: [], ownedAccounts: [] } as never)
+    ).id;
     service = t.app.get(MentionsService);
     outbox = t.app.get(RollupOutboxService);
     mentions = t.app.get(getModelToken(Mention.name));
@@ -112,15 +123,29 @@ describe('Mention rollups across a crash (e2e)', () => {
     // The crash came after the increments, before the markers were cleared: replay it twice.
     await outbox.applyRollupBatch(batch);
     expect(await volume()).toBe(9);
-    await batches.create({ _id: batch, workspaceId: new Types.ObjectId(ws.id), topicId: new Types.ObjectId(topicId), startedAt: new Date(0) });
+    await batches.create({
+      _id: batch,
+      workspaceId: new Types.ObjectId(ws.id),
+      topicId: new Types.ObjectId(topicId),
+      startedAt: new Date(0),
+    });
     expect(await outbox.repairRollups()).toEqual({ batches: 1, mentions: 3 });
     expect(await volume()).toBe(9);
   });
 
   it('finishes a crashed batch that linked stored mentions to another topic: that topic only', async () => {
-    const second = (await t.app.get(TopicsService).create(ws.id, { name: 'Lumi cards', query: 'cartão', platforms: ['x'], languages: [], ownedAccounts: [] } as never)).id;
+    const second = (
+      await t.app
+        .get(TopicsService)
+        .create(ws.id, { name: 'Lumi cards', query: 'cartão', platforms: ['x'], languages: [], ownedAccounts: [] } as never)
+    ).id;
     const batch = new Types.ObjectId();
-    await batches.create({ _id: batch, workspaceId: new Types.ObjectId(ws.id), topicId: new Types.ObjectId(second), startedAt: new Date(0) });
+    await batches.create({
+      _id: batch,
+      workspaceId: new Types.ObjectId(ws.id),
+      topicId: new Types.ObjectId(second),
+      startedAt: new Date(0),
+    });
     await mentions.updateMany(
       { externalId: { $in: ['9000001', '9000002'] } },
       { $addToSet: { topicIds: new Types.ObjectId(second) }, $push: { rollupLinks: { batch, topic: new Types.ObjectId(second) } } },
@@ -136,7 +161,11 @@ describe('Mention rollups across a crash (e2e)', () => {
     const at = (iso: string, n: number) => ({ ...input(n), createdAt: new Date(iso) });
     // Kolkata midnight of 2026-03-06 is 18:30Z on the 5th, Kathmandu's 18:15Z: one UTC hour
     // (18:00Z-19:00Z) holds three local days' worth of boundaries.
-    await service.ingest(workspace, topicId, [at('2026-03-05T18:10:00Z', 40), at('2026-03-05T18:20:00Z', 41), at('2026-03-05T18:40:00Z', 42)]);
+    await service.ingest(workspace, topicId, [
+      at('2026-03-05T18:10:00Z', 40),
+      at('2026-03-05T18:20:00Z', 41),
+      at('2026-03-05T18:40:00Z', 42),
+    ]);
     const days = async (tz: string) => {
       const res = await t
         .as(ws.key)

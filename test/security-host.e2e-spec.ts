@@ -98,7 +98,11 @@ function rawBytes(dir: string): Buffer {
 async function tryRead(uri: string): Promise<{ ok: true; docs: any[] } | { ok: false; error: string }> {
   const client = new MongoClient(uri, { serverSelectionTimeoutMS: 800, connectTimeoutMS: 800 });
   try {
-    const docs = await client.db('ouvidor').collection('workspaces').find({}, { projection: { slug: 1, webhookSecret: 1 } }).toArray();
+    const docs = await client
+      .db('ouvidor')
+      .collection('workspaces')
+      .find({}, { projection: { slug: 1, webhookSecret: 1 } })
+      .toArray();
     return { ok: true, docs };
   } catch (err) {
     return { ok: false, error: String(err) };
@@ -109,7 +113,9 @@ async function tryRead(uri: string): Promise<{ ok: true; docs: any[] } | { ok: f
 
 /** A socket file left by a process that was killed while listening. */
 async function leaveStaleSocket(path: string): Promise<void> {
-  const child = spawn(process.execPath, ['-e', "require('net').createServer().listen(process.argv[1], () => console.log('up'))", path], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', "require('net').createServer().listen(process.argv[1], () => console.log('up'))", path], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
   child.kill('SIGKILL');
   await new Promise((resolve) => child.once('exit', resolve));
@@ -131,7 +137,15 @@ describe('security: the host (engine socket, data directory, secrets at rest)', 
     const client = new MongoClient(uri);
     legacyId = new ObjectId();
     const workspaces = client.db('ouvidor').collection('workspaces');
-    await workspaces.insertOne({ _id: legacyId, name: 'Legacy', slug: 'legacy', timezone: 'UTC', currency: 'USD', settings: {}, webhookSecret: LEGACY_SECRET });
+    await workspaces.insertOne({
+      _id: legacyId,
+      name: 'Legacy',
+      slug: 'legacy',
+      timezone: 'UTC',
+      currency: 'USD',
+      settings: {},
+      webhookSecret: LEGACY_SECRET,
+    });
     await client.close();
     await engine.stop();
     // …world-readable files, a stray file and the socket of a killed run.
@@ -143,10 +157,12 @@ describe('security: the host (engine socket, data directory, secrets at rest)', 
     expect(lstatSync(join(dataDir, 'engine.sock')).isSocket()).toBe(true);
 
     service = await startServiceProcess({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
-    created = await service.json('/api/v1/workspaces', { method: 'POST', body: JSON.stringify({ name: 'Acme', timezone: 'UTC', currency: 'BRL' }), status: 201 }).then((b) => ({
-      id: b.workspace.id,
-      webhookSecret: b.webhookSecret,
-    }));
+    created = await service
+      .json('/api/v1/workspaces', { method: 'POST', body: JSON.stringify({ name: 'Acme', timezone: 'UTC', currency: 'BRL' }), status: 201 })
+      .then((b) => ({
+        id: b.workspace.id,
+        webhookSecret: b.webhookSecret,
+      }));
   });
 
   afterAll(async () => {
@@ -170,7 +186,9 @@ describe('security: the host (engine socket, data directory, secrets at rest)', 
     expect(service!.output()).toMatch(/data directory permissions tightened/);
     const entries = modes(dataDir);
     expect(entries.find((e) => e.kind === 'socket')).toEqual({ path: join(dataDir, 'engine.sock'), mode: '600', kind: 'socket' });
-    expect(entries.map((e) => e.path)).toEqual(expect.arrayContaining([join(dataDir, 'secrets.key'), join(dataDir, 'LOCK'), join(dataDir, 'notes.txt')]));
+    expect(entries.map((e) => e.path)).toEqual(
+      expect.arrayContaining([join(dataDir, 'secrets.key'), join(dataDir, 'LOCK'), join(dataDir, 'notes.txt')]),
+    );
     for (const e of entries) expect(e).toEqual({ ...e, mode: e.kind === 'dir' ? '700' : '600' });
   });
 

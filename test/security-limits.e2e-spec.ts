@@ -26,7 +26,10 @@ interface OpenStream {
 
 async function openStream(baseUrl: string, path: string, key: string): Promise<OpenStream> {
   const abort = new AbortController();
-  const res = await fetch(`${baseUrl}${path}`, { headers: { Authorization: `Bearer ${key}`, Accept: 'text/event-stream' }, signal: abort.signal });
+  const res = await fetch(`${baseUrl}${path}`, {
+    headers: { Authorization: `Bearer ${key}`, Accept: 'text/event-stream' },
+    signal: abort.signal,
+  });
   let received = '';
   let ended = false;
   const reader = res.body!.getReader();
@@ -53,7 +56,11 @@ describe('Rate limits and stream hygiene (e2e)', () => {
   const db = () => t.app.get<Connection>(getConnectionToken());
 
   const issueKey = async (role = 'analyst') => {
-    const res = await t.as(TEST_ADMIN_KEY).post('/api/v1/api-keys').send({ name: `limits ${role} ${Date.now()}`, role }).expect(201);
+    const res = await t
+      .as(TEST_ADMIN_KEY)
+      .post('/api/v1/api-keys')
+      .send({ name: `limits ${role} ${Date.now()}`, role })
+      .expect(201);
     return res.body as { id: string; key: string };
   };
   const stream = async (key: string, path = '/api/v1/mentions/stream') => {
@@ -79,7 +86,11 @@ describe('Rate limits and stream hygiene (e2e)', () => {
       statuses.push(res.status);
       if (res.status === 429) {
         retryAfter ??= res.headers['retry-after'];
-        expect(res.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests', message: expect.stringMatching(/too many failed authentications/) });
+        expect(res.body).toMatchObject({
+          statusCode: 429,
+          error: 'Too Many Requests',
+          message: expect.stringMatching(/too many failed authentications/),
+        });
       }
     }
     expect(statuses.slice(0, 30)).toEqual(Array(30).fill(401));
@@ -134,12 +145,16 @@ describe('Rate limits and stream hygiene (e2e)', () => {
     // closing one gives its place back
     first.close();
     let again: OpenStream | undefined;
-    await waitUntil('a closed stream gives its place back', async () => {
-      const s = await stream(key);
-      if (s.status === 200) again = s;
-      else s.close();
-      return s.status === 200;
-    }, { timeoutMs: 5_000, everyMs: 100 });
+    await waitUntil(
+      'a closed stream gives its place back',
+      async () => {
+        const s = await stream(key);
+        if (s.status === 200) again = s;
+        else s.close();
+        return s.status === 200;
+      },
+      { timeoutMs: 5_000, everyMs: 100 },
+    );
     expect(again!.status).toBe(200);
   });
 
@@ -149,7 +164,7 @@ describe('Rate limits and stream hygiene (e2e)', () => {
     expect(s.status).toBe(200);
     const revokedAt = Date.now();
     await t.as(TEST_ADMIN_KEY).delete(`/api/v1/api-keys/${id}`).expect(204);
-    await waitUntil('the revoked key\'s stream ends', () => s.isEnded(), { timeoutMs: 5_000 });
+    await waitUntil("the revoked key's stream ends", () => s.isEnded(), { timeoutMs: 5_000 });
     expect(Date.now() - revokedAt).toBeLessThan(3_000);
     expect(s.text()).toMatch(/event: closed\n(id: \d+\n)?data: \{"reason":"api key revoked"\}/);
     // and the key cannot open another: 401, or 429 as this address is over its failure limit since the first test
@@ -161,17 +176,25 @@ describe('Rate limits and stream hygiene (e2e)', () => {
     const s = await stream(key);
     expect(s.status).toBe(200);
     const removedAt = Date.now();
-    await db().collection('api_keys').deleteOne({ _id: new Types.ObjectId(id) });
+    await db()
+      .collection('api_keys')
+      .deleteOne({ _id: new Types.ObjectId(id) });
     await waitUntil('the stream of a key deleted in the database ends', () => s.isEnded(), { timeoutMs: 10_000 });
     expect(Date.now() - removedAt).toBeLessThan(LIMITS.sseKeyRecheckSeconds * 1000 + 3_000);
     expect(s.text()).toMatch(/"reason":"api key revoked"/);
   });
 
   it('deleting a workspace ends the open streams of its keys', async () => {
-    const created = await t.as(TEST_ADMIN_KEY).post('/api/v1/workspaces').send({ name: 'Soon gone', timezone: 'UTC', currency: 'USD' }).expect(201);
+    const created = await t
+      .as(TEST_ADMIN_KEY)
+      .post('/api/v1/workspaces')
+      .send({ name: 'Soon gone', timezone: 'UTC', currency: 'USD' })
+      .expect(201);
     const s = await stream(created.body.apiKey.key);
     expect(s.status).toBe(200);
-    await db().collection('workspaces').deleteOne({ _id: new Types.ObjectId(created.body.workspace.id) });
+    await db()
+      .collection('workspaces')
+      .deleteOne({ _id: new Types.ObjectId(created.body.workspace.id) });
     await waitUntil('the stream of a deleted workspace ends', () => s.isEnded(), { timeoutMs: 10_000 });
     expect(s.text()).toMatch(/"reason":"workspace deleted"/);
   });
@@ -184,7 +207,12 @@ describeWithRedis('Rate limits shared through Redis by two instances (e2e)', () 
   let b: TestApp | undefined;
 
   beforeAll(async () => {
-    const shared = { redisUrl: REDIS_URL, queuePrefix: `ouvidor-limits-${process.pid}-${Date.now()}`, worker: false, rateLimit: { ...LIMITS, perMinute: 20, authFailuresPerMinute: 10 } };
+    const shared = {
+      redisUrl: REDIS_URL,
+      queuePrefix: `ouvidor-limits-${process.pid}-${Date.now()}`,
+      worker: false,
+      rateLimit: { ...LIMITS, perMinute: 20, authFailuresPerMinute: 10 },
+    };
     a = await startTestApp(shared);
     b = await startTestApp(shared);
   });
@@ -193,7 +221,7 @@ describeWithRedis('Rate limits shared through Redis by two instances (e2e)', () 
     await b?.close();
   });
 
-  it('one key\'s requests count once across both instances', async () => {
+  it("one key's requests count once across both instances", async () => {
     // Both instances know the installation's admin key; each has its own database, so only the limit is shared.
     const statuses: string[] = [];
     for (let i = 0; i < 12; i++) {

@@ -75,7 +75,9 @@ describe('Outbound requests go only where they may (e2e)', () => {
     redirector = await receiver('127.0.0.2', (res) => res.writeHead(302, { Location: `http://127.0.0.1:${internal.port}/stolen` }).end());
     dns = await dnsServer({ 'hooks.example.com': '127.0.0.1', 'receiver.example.com': '127.0.0.2' });
     t = await startTestApp({}, { OUTBOUND_DNS_SERVERS: `127.0.0.1:${dns.port}`, OUTBOUND_ALLOWED_CIDRS: '127.0.0.2/32' });
-    const created = (await t.as(TEST_ADMIN_KEY).post('/api/v1/workspaces').send({ name: 'Outbound', timezone: 'UTC', currency: 'USD' }).expect(201)).body;
+    const created = (
+      await t.as(TEST_ADMIN_KEY).post('/api/v1/workspaces').send({ name: 'Outbound', timezone: 'UTC', currency: 'USD' }).expect(201)
+    ).body;
     key = created.apiKey.key;
     secret = created.webhookSecret;
   });
@@ -87,11 +89,17 @@ describe('Outbound requests go only where they may (e2e)', () => {
   });
 
   const ws = () => t.as(key);
-  const setWebhook = (url: string) => ws().patch('/api/v1/workspaces/current').send({ settings: { webhook: { url } } });
+  const setWebhook = (url: string) =>
+    ws()
+      .patch('/api/v1/workspaces/current')
+      .send({ settings: { webhook: { url } } });
 
   /** A CSAT response of 1 raises a follow-up alert, delivered to the webhook as it is then; the alert's id. */
   async function raiseAlert(comment: string): Promise<string> {
-    await ws().post('/api/v1/surveys/responses').send({ type: 'csat', score: 1, respondedAt: new Date().toISOString(), comment }).expect(200);
+    await ws()
+      .post('/api/v1/surveys/responses')
+      .send({ type: 'csat', score: 1, respondedAt: new Date().toISOString(), comment })
+      .expect(200);
     expect((await t.as(TEST_ADMIN_KEY).post('/api/v1/alerts/check').send({}).expect(200)).body.raised).toBe(1);
     const alerts = (await ws().get('/api/v1/alerts?type=csat_follow_up').expect(200)).body.data as { id: string; message: string }[];
     return alerts.find((a) => a.message.includes(comment))!.id;
@@ -173,10 +181,18 @@ describe('Outbound requests go only where they may (e2e)', () => {
     expect(hit.path).toBe('/hook');
     expect(hit.headers.host).toBe(`receiver.example.com:${publicHook.port}`);
     expect(JSON.parse(hit.body.toString()).text).toMatch(/signed delivery/);
-    const check = verifyWebhook(secret, hit.body, { signature: String(hit.headers['x-signature']), timestamp: String(hit.headers['x-signature-timestamp']) });
+    const check = verifyWebhook(secret, hit.body, {
+      signature: String(hit.headers['x-signature']),
+      timestamp: String(hit.headers['x-signature-timestamp']),
+    });
     expect(check.ok).toBe(true);
     // the signature covers the body: one byte changed and it no longer verifies
-    expect(verifyWebhook(secret, Buffer.concat([hit.body, Buffer.from(' ')]), { signature: String(hit.headers['x-signature']), timestamp: String(hit.headers['x-signature-timestamp']) }).ok).toBe(false);
+    expect(
+      verifyWebhook(secret, Buffer.concat([hit.body, Buffer.from(' ')]), {
+        signature: String(hit.headers['x-signature']),
+        timestamp: String(hit.headers['x-signature-timestamp']),
+      }).ok,
+    ).toBe(false);
     expect(internal.received).toHaveLength(0);
   });
 });
@@ -193,8 +209,18 @@ describe('An installation that allows internal targets (e2e)', () => {
   });
 
   it('accepts loopback, private and internal names, never the metadata service', async () => {
-    const patch = (url: string) => t.as(TEST_ADMIN_KEY).patch('/api/v1/workspaces/current').send({ settings: { webhook: { url } } });
-    for (const url of ['http://127.0.0.1:8080/hook', 'http://10.0.0.1/hook', 'http://localhost:3000/hook', 'http://alerts.internal/hook', 'http://intranet/hook']) {
+    const patch = (url: string) =>
+      t
+        .as(TEST_ADMIN_KEY)
+        .patch('/api/v1/workspaces/current')
+        .send({ settings: { webhook: { url } } });
+    for (const url of [
+      'http://127.0.0.1:8080/hook',
+      'http://10.0.0.1/hook',
+      'http://localhost:3000/hook',
+      'http://alerts.internal/hook',
+      'http://intranet/hook',
+    ]) {
       await patch(url).expect(200);
     }
     const res = await patch('http://169.254.169.254/latest/meta-data/').expect(400);

@@ -14,9 +14,17 @@ describe('Security: quotas per workspace (e2e)', () => {
   let b: TestWorkspace;
   const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000);
   const topicIn = async (ws: TestWorkspace, name: string, query: string) =>
-    (await t.as(ws.key).post('/api/v1/topics').send({ name, query, platforms: ['x'] }).expect(201)).body.id as string;
+    (
+      await t
+        .as(ws.key)
+        .post('/api/v1/topics')
+        .send({ name, query, platforms: ['x'] })
+        .expect(201)
+    ).body.id as string;
   const xStatus = async (ws: TestWorkspace) =>
-    ((await t.as(ws.analystKey).get('/api/v1/collectors/status').expect(200)).body.networks as { platform: string }[]).find((n) => n.platform === 'x');
+    ((await t.as(ws.analystKey).get('/api/v1/collectors/status').expect(200)).body.networks as { platform: string }[]).find(
+      (n) => n.platform === 'x',
+    );
 
   beforeAll(async () => {
     const started = await startXTestServer({ maxPageSize: 3 });
@@ -28,8 +36,10 @@ describe('Security: quotas per workspace (e2e)', () => {
     a = await createWorkspace(t, 'Quota A');
     b = await createWorkspace(t, 'Quota B');
     x.addUser({ id: '301', username: 'quota_fan', name: 'Fan' });
-    for (let i = 0; i < 9; i++) x.addTweet({ author_id: '301', text: `quotaalpha post number ${i}`, lang: 'en', created_at: hoursAgo(9 - i) });
-    for (let i = 0; i < 4; i++) x.addTweet({ author_id: '301', text: `quotabeta post number ${i}`, lang: 'en', created_at: hoursAgo(4 - i) });
+    for (let i = 0; i < 9; i++)
+      x.addTweet({ author_id: '301', text: `quotaalpha post number ${i}`, lang: 'en', created_at: hoursAgo(9 - i) });
+    for (let i = 0; i < 4; i++)
+      x.addTweet({ author_id: '301', text: `quotabeta post number ${i}`, lang: 'en', created_at: hoursAgo(4 - i) });
   });
 
   afterAll(async () => {

@@ -38,7 +38,11 @@ describe('Security: safe CSV exports and least privilege in responses (e2e)', ()
   beforeAll(async () => {
     const started = await startXTestServer();
     x = started.server;
-    t = await startTestApp({ careScanIntervalSeconds: 3600, alertScanIntervalSeconds: 3600, x: { bearerToken: X_TEST_TOKEN, apiBaseUrl: started.baseUrl, monthlyReadCap: 0 } });
+    t = await startTestApp({
+      careScanIntervalSeconds: 3600,
+      alertScanIntervalSeconds: 3600,
+      x: { bearerToken: X_TEST_TOKEN, apiBaseUrl: started.baseUrl, monthlyReadCap: 0 },
+    });
     a = await createWorkspace(t, 'Lumi');
     b = await createWorkspace(t, 'Rival');
 
@@ -72,7 +76,15 @@ describe('Security: safe CSV exports and least privilege in responses (e2e)', ()
     await t
       .as(a.key)
       .post('/api/v1/leads')
-      .send(HOSTILE.map((text, i) => ({ occurredAt: at(10 + i).toISOString(), utmSource: text, utmMedium: text, utmCampaign: text, value: 10 + i })))
+      .send(
+        HOSTILE.map((text, i) => ({
+          occurredAt: at(10 + i).toISOString(),
+          utmSource: text,
+          utmMedium: text,
+          utmCampaign: text,
+          value: 10 + i,
+        })),
+      )
       .expect(200);
   }, 60_000);
 
@@ -82,21 +94,29 @@ describe('Security: safe CSV exports and least privilege in responses (e2e)', ()
   });
 
   describe('CSV exports (formula injection)', () => {
-    it.each(['mentions', 'cases', 'posts', 'leads', 'corrections'])('%s.csv has no cell a spreadsheet would run as a formula', async (name) => {
-      const res = await t.as(a.key).get(`/api/v1/exports/${name}.csv`).buffer(true).parse((r, done) => {
-        let text = '';
-        r.setEncoding('utf8');
-        r.on('data', (c: string) => (text += c));
-        r.on('end', () => done(null, text));
-      }).expect(200);
-      const cells = cellsOf(res.body as string);
-      expect(cells.length).toBeGreaterThan(20);
-      const formulas = cells.filter((c) => FORMULA_START.test(c) && !NUMBER.test(c));
-      expect(formulas).toEqual([]);
-      // The attack reached the file, defused: the hostile text is there behind a single quote.
-      const defused = cells.filter((c) => /^'[=+\-@\t]/.test(c));
-      expect(defused.length).toBeGreaterThan(0);
-    });
+    it.each(['mentions', 'cases', 'posts', 'leads', 'corrections'])(
+      '%s.csv has no cell a spreadsheet would run as a formula',
+      async (name) => {
+        const res = await t
+          .as(a.key)
+          .get(`/api/v1/exports/${name}.csv`)
+          .buffer(true)
+          .parse((r, done) => {
+            let text = '';
+            r.setEncoding('utf8');
+            r.on('data', (c: string) => (text += c));
+            r.on('end', () => done(null, text));
+          })
+          .expect(200);
+        const cells = cellsOf(res.body as string);
+        expect(cells.length).toBeGreaterThan(20);
+        const formulas = cells.filter((c) => FORMULA_START.test(c) && !NUMBER.test(c));
+        expect(formulas).toEqual([]);
+        // The attack reached the file, defused: the hostile text is there behind a single quote.
+        const defused = cells.filter((c) => /^'[=+\-@\t]/.test(c));
+        expect(defused.length).toBeGreaterThan(0);
+      },
+    );
 
     it('keeps the hostile text whole behind the quote, and numbers as numbers', async () => {
       const leads = cellsOf((await t.as(a.key).get('/api/v1/exports/leads.csv').expect(200)).text);
@@ -110,7 +130,11 @@ describe('Security: safe CSV exports and least privilege in responses (e2e)', ()
 
   describe('least privilege in responses', () => {
     beforeAll(async () => {
-      await t.as(a.key).patch('/api/v1/workspaces/current').send({ settings: { webhook: { url: SLACK_URL } } }).expect(200);
+      await t
+        .as(a.key)
+        .patch('/api/v1/workspaces/current')
+        .send({ settings: { webhook: { url: SLACK_URL } } })
+        .expect(200);
     });
 
     it('an admin key reads the webhook URL; analyst and agent keys never see it', async () => {
@@ -135,13 +159,20 @@ describe('Security: safe CSV exports and least privilege in responses (e2e)', ()
         expect([path, res.text.includes('secret-slack-token'), res.text.includes(a.webhookSecret)]).toEqual([path, false, false]);
         checked.push(path);
       }
-      expect(checked).toEqual(expect.arrayContaining(['/api/v1/workspaces/current', '/api/v1/alerts', '/api/v1/agents', '/api/v1/collectors/status']));
+      expect(checked).toEqual(
+        expect.arrayContaining(['/api/v1/workspaces/current', '/api/v1/alerts', '/api/v1/agents', '/api/v1/collectors/status']),
+      );
     });
 
     it("refuses a survey response naming another workspace's case (400 naming caseId), storing nothing", async () => {
-      const count = async (ws: TestWorkspace) => ((await t.as(ws.key).get('/api/v1/surveys/responses?limit=200').expect(200)).body.data as unknown[]).length;
+      const count = async (ws: TestWorkspace) =>
+        ((await t.as(ws.key).get('/api/v1/surveys/responses?limit=200').expect(200)).body.data as unknown[]).length;
       const before = await count(b);
-      const res = await t.as(b.key).post('/api/v1/surveys/responses').send({ type: 'csat', score: 1, respondedAt: new Date().toISOString(), caseId: caseOfA, comment: 'x' }).expect(400);
+      const res = await t
+        .as(b.key)
+        .post('/api/v1/surveys/responses')
+        .send({ type: 'csat', score: 1, respondedAt: new Date().toISOString(), caseId: caseOfA, comment: 'x' })
+        .expect(400);
       expect(res.body.message).toEqual([`caseId ${caseOfA} is not a case of this workspace`]);
       expect(await count(b)).toBe(before);
       await t.as(b.key).post('/api/v1/surveys/sends').send({ type: 'csat', sentAt: new Date().toISOString(), caseId: caseOfA }).expect(400);
@@ -154,11 +185,18 @@ describe('Security: safe CSV exports and least privilege in responses (e2e)', ()
           { type: 'csat', score: 1, respondedAt: new Date().toISOString(), caseId: caseOfA },
         ])
         .expect(200);
-      expect(batch.body).toMatchObject({ stored: 1, rejected: [{ index: 1, errors: [`caseId ${caseOfA} is not a case of this workspace`] }] });
+      expect(batch.body).toMatchObject({
+        stored: 1,
+        rejected: [{ index: 1, errors: [`caseId ${caseOfA} is not a case of this workspace`] }],
+      });
       expect(await count(b)).toBe(before + 1);
 
       // The case's own workspace may name it.
-      await t.as(a.key).post('/api/v1/surveys/responses').send({ type: 'csat', score: 5, respondedAt: new Date().toISOString(), caseId: caseOfA }).expect(200);
+      await t
+        .as(a.key)
+        .post('/api/v1/surveys/responses')
+        .send({ type: 'csat', score: 5, respondedAt: new Date().toISOString(), caseId: caseOfA })
+        .expect(200);
     });
 
     it("refuses a routing rule naming another workspace's agent (400 naming the field), changing nothing", async () => {
@@ -167,7 +205,14 @@ describe('Security: safe CSV exports and least privilege in responses (e2e)', ()
       const res = await t
         .as(b.key)
         .patch('/api/v1/workspaces/current')
-        .send({ settings: { routingRules: [{ keyword: 'cartão', team: 'cards' }, { keyword: 'fatura', team: 'billing', agentId: agentOfA }] } })
+        .send({
+          settings: {
+            routingRules: [
+              { keyword: 'cartão', team: 'cards' },
+              { keyword: 'fatura', team: 'billing', agentId: agentOfA },
+            ],
+          },
+        })
         .expect(400);
       expect(res.body.message).toEqual([`settings.routingRules.1.agentId must be an agent of this workspace (got ${agentOfA})`]);
       expect((await t.as(b.key).get('/api/v1/workspaces/current').expect(200)).body.settings.routingRules).toEqual(before);
@@ -178,16 +223,23 @@ describe('Security: safe CSV exports and least privilege in responses (e2e)', ()
         .expect(200);
     });
 
-    it.each(['__proto__', 'constructor', 'toString'])('refuses a CSV upload whose header names %s (400 naming the column), storing nothing', async (column) => {
-      const before = (await t.as(a.key).get('/api/v1/leads?limit=200').expect(200)).body.data.length;
-      const csv = `occurredAt,utmSource,${column}\n2026-03-01T12:00:00Z,site,"{""polluted"":true}"\n`;
-      const res = await t.as(a.key).post('/api/v1/leads/import').attach('file', Buffer.from(csv), 'leads.csv').expect(400);
-      expect(res.body.message).toMatch(new RegExp(`^unknown column\\(s\\): ${column};`));
-      const surveys = await t.as(a.key).post('/api/v1/surveys/responses/import').attach('file', Buffer.from(`type,score,respondedAt,${column}\ncsat,5,2026-03-01T12:00:00Z,1\n`), 'r.csv').expect(400);
-      expect(surveys.body.message).toMatch(new RegExp(`unknown column\\(s\\): ${column};`));
-      expect((await t.as(a.key).get('/api/v1/leads?limit=200').expect(200)).body.data.length).toBe(before);
-      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    });
+    it.each(['__proto__', 'constructor', 'toString'])(
+      'refuses a CSV upload whose header names %s (400 naming the column), storing nothing',
+      async (column) => {
+        const before = (await t.as(a.key).get('/api/v1/leads?limit=200').expect(200)).body.data.length;
+        const csv = `occurredAt,utmSource,${column}\n2026-03-01T12:00:00Z,site,"{""polluted"":true}"\n`;
+        const res = await t.as(a.key).post('/api/v1/leads/import').attach('file', Buffer.from(csv), 'leads.csv').expect(400);
+        expect(res.body.message).toMatch(new RegExp(`^unknown column\\(s\\): ${column};`));
+        const surveys = await t
+          .as(a.key)
+          .post('/api/v1/surveys/responses/import')
+          .attach('file', Buffer.from(`type,score,respondedAt,${column}\ncsat,5,2026-03-01T12:00:00Z,1\n`), 'r.csv')
+          .expect(400);
+        expect(surveys.body.message).toMatch(new RegExp(`unknown column\\(s\\): ${column};`));
+        expect((await t.as(a.key).get('/api/v1/leads?limit=200').expect(200)).body.data.length).toBe(before);
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      },
+    );
   });
 
   describe('headers and error messages', () => {
@@ -270,7 +322,8 @@ describe('Security: safe CSV exports and least privilege in responses (e2e)', ()
       expect(logs).toContain('/nothing?token=***');
       expect(logs).toContain('access_token=***');
       expect(logs).toContain('key=***');
-      for (const secret of ['ouv_logged-key-param', 'ouv_logged-query-token', 'ouv_logged-other-token', SERVICE_ADMIN_KEY]) expect(logs).not.toContain(secret);
+      for (const secret of ['ouv_logged-key-param', 'ouv_logged-query-token', 'ouv_logged-other-token', SERVICE_ADMIN_KEY])
+        expect(logs).not.toContain(secret);
     });
   });
 });

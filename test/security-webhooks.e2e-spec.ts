@@ -16,7 +16,8 @@ describe('Security: signed lead webhooks cannot be replayed (e2e)', () => {
   const url = (ws: TestWorkspace) => `/api/v1/webhooks/leads/${ws.id}`;
   const send = (ws: TestWorkspace, body: string, headers: Record<string, string>) =>
     t.http().post(url(ws)).set('Content-Type', 'application/json').set(headers).send(body);
-  const leadsOf = async (ws: TestWorkspace) => (await t.as(ws.key).get('/api/v1/leads?limit=200').expect(200)).body.data as { utmCampaign: string | null }[];
+  const leadsOf = async (ws: TestWorkspace) =>
+    (await t.as(ws.key).get('/api/v1/leads?limit=200').expect(200)).body.data as { utmCampaign: string | null }[];
   const withCampaign = async (ws: TestWorkspace, campaign: string) => (await leadsOf(ws)).filter((l) => l.utmCampaign === campaign);
 
   beforeAll(async () => {
@@ -64,7 +65,9 @@ describe('Security: signed lead webhooks cannot be replayed (e2e)', () => {
     const headers = signedWebhookHeaders(a.webhookSecret, body);
     const changed = body.replace('"value":10', '"value":10000');
     const res = await send(a, changed, headers).expect(401);
-    expect(res.body.message).toMatch(/X-Signature-Timestamp: <unix seconds> and X-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>"/);
+    expect(res.body.message).toMatch(
+      /X-Signature-Timestamp: <unix seconds> and X-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>"/,
+    );
     // a fresh timestamp with the captured signature: the timestamp is under the HMAC
     await send(a, body, { ...headers, 'X-Signature-Timestamp': String(Number(headers['X-Signature-Timestamp']) + 1) }).expect(401);
     // the body-only signature of the old scheme

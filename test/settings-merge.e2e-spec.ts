@@ -16,11 +16,20 @@ import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
  * PATCH stored null in every block it was not sent, and the reports then answered 500), null
  * resets a field to its default, and the merged result decides 400 or 200.
  */
-const REPORTS = ['/api/v1/reports/overview', '/api/v1/reports/care', '/api/v1/reports/agents', '/api/v1/reports/timeseries?metric=volume.mentions&interval=day'];
+const REPORTS = [
+  '/api/v1/reports/overview',
+  '/api/v1/reports/care',
+  '/api/v1/reports/agents',
+  '/api/v1/reports/timeseries?metric=volume.mentions&interval=day',
+];
 
 const CUSTOM = {
   sla: { firstResponseSeconds: 1800, resolutionSeconds: 43200, abandonmentSeconds: 7200 },
-  businessHours: { enabled: true, schedule: { mon: [{ start: '08:00', end: '17:00' }], sat: [{ start: '10:00', end: '14:00' }] }, holidays: ['2026-12-25'] },
+  businessHours: {
+    enabled: true,
+    schedule: { mon: [{ start: '08:00', end: '17:00' }], sat: [{ start: '10:00', end: '14:00' }] },
+    holidays: ['2026-12-25'],
+  },
   costs: { perCall: 20, perSocialInteraction: 2.5 },
   socialMediums: ['social', 'influencer'],
   sentiment: { positiveThreshold: 0.1, negativeThreshold: -0.2 },
@@ -33,11 +42,19 @@ describe('Workspace settings are merged, never replaced (e2e)', () => {
   let id: string;
   const ws = () => t.as(key);
   const current = async () => (await ws().get('/api/v1/workspaces/current').expect(200)).body;
-  const stored = async () => t.app.get<Connection>(getConnectionToken(), { strict: false }).collection('workspaces').findOne({ _id: new ObjectId(id) });
+  const stored = async () =>
+    t.app
+      .get<Connection>(getConnectionToken(), { strict: false })
+      .collection('workspaces')
+      .findOne({ _id: new ObjectId(id) });
 
   beforeAll(async () => {
     t = await startTestApp({ careScanIntervalSeconds: 3600, alertScanIntervalSeconds: 3600 });
-    const created = await t.as(TEST_ADMIN_KEY).post('/api/v1/workspaces').send({ name: 'Lumi BR', timezone: 'America/Sao_Paulo', currency: 'BRL' }).expect(201);
+    const created = await t
+      .as(TEST_ADMIN_KEY)
+      .post('/api/v1/workspaces')
+      .send({ name: 'Lumi BR', timezone: 'America/Sao_Paulo', currency: 'BRL' })
+      .expect(201);
     key = created.body.apiKey.key;
     id = created.body.workspace.id;
     await ws().patch('/api/v1/workspaces/current').send({ settings: CUSTOM }).expect(200);
@@ -49,7 +66,10 @@ describe('Workspace settings are merged, never replaced (e2e)', () => {
   it('a PATCH of one field leaves every other setting byte-identical, stores no null, and every report answers 200', async () => {
     const before = await current();
     expect(before.settings.sla).toEqual(CUSTOM.sla);
-    const res = await ws().patch('/api/v1/workspaces/current').send({ settings: { webhook: { url: 'https://hooks.example.com/ouvidor' } } }).expect(200);
+    const res = await ws()
+      .patch('/api/v1/workspaces/current')
+      .send({ settings: { webhook: { url: 'https://hooks.example.com/ouvidor' } } })
+      .expect(200);
     const after = await current();
     expect(res.body).toEqual(after);
     expect(after.settings.webhook).toEqual({ url: 'https://hooks.example.com/ouvidor' });
@@ -61,7 +81,10 @@ describe('Workspace settings are merged, never replaced (e2e)', () => {
   });
 
   it('an object merges at every depth: part of a block is enough', async () => {
-    const res = await ws().patch('/api/v1/workspaces/current').send({ settings: { sla: { abandonmentSeconds: 3600 }, businessHours: { schedule: { sun: [{ start: '12:00', end: '16:00' }] } } } }).expect(200);
+    const res = await ws()
+      .patch('/api/v1/workspaces/current')
+      .send({ settings: { sla: { abandonmentSeconds: 3600 }, businessHours: { schedule: { sun: [{ start: '12:00', end: '16:00' }] } } } })
+      .expect(200);
     expect(res.body.settings.sla).toEqual({ ...CUSTOM.sla, abandonmentSeconds: 3600 });
     const schedule = res.body.settings.businessHours.schedule;
     expect(Object.keys(schedule).sort()).toEqual(['fri', 'mon', 'sat', 'sun', 'thu', 'tue', 'wed']);
@@ -76,7 +99,11 @@ describe('Workspace settings are merged, never replaced (e2e)', () => {
       .send({ settings: { sla: { firstResponseSeconds: null }, costs: null, businessHours: { schedule: { sat: null, sun: null } } } })
       .expect(200);
     const defaults = defaultWorkspaceSettings();
-    expect(res.body.settings.sla).toEqual({ firstResponseSeconds: defaults.sla.firstResponseSeconds, resolutionSeconds: 43200, abandonmentSeconds: 3600 });
+    expect(res.body.settings.sla).toEqual({
+      firstResponseSeconds: defaults.sla.firstResponseSeconds,
+      resolutionSeconds: 43200,
+      abandonmentSeconds: 3600,
+    });
     expect(res.body.settings.costs).toEqual(defaults.costs);
     expect(Object.keys(res.body.settings.businessHours.schedule).sort()).toEqual(['fri', 'mon', 'thu', 'tue', 'wed']);
     expect(res.body.settings.socialMediums).toEqual(CUSTOM.socialMediums);
@@ -91,7 +118,10 @@ describe('Workspace settings are merged, never replaced (e2e)', () => {
       const res = await ws().patch('/api/v1/workspaces/current').send(body).expect(400);
       expect(JSON.stringify(res.body.message)).toMatch(field);
     };
-    await refused({ name: 'Lumi Brasil', settings: { sla: { firstResponseSeconds: 30 } } }, /settings\.sla\.firstResponseSeconds must not be less than 60/);
+    await refused(
+      { name: 'Lumi Brasil', settings: { sla: { firstResponseSeconds: 30 } } },
+      /settings\.sla\.firstResponseSeconds must not be less than 60/,
+    );
     await refused({ settings: { costs: { perCall: 'twelve' } } }, /settings\.costs\.perCall must be a number/);
     await refused({ name: null }, /name must be a string/);
     await refused({ settings: { bogus: null } }, /settings\.property bogus should not exist/);
@@ -106,7 +136,10 @@ describe('Workspace settings are merged, never replaced (e2e)', () => {
     await t.app
       .get<Connection>(getConnectionToken(), { strict: false })
       .collection('workspaces')
-      .updateOne({ _id: new ObjectId(id) }, { $set: { 'settings.sla': null, 'settings.costs': null, 'settings.socialMediums': null, 'settings.businessHours': null } });
+      .updateOne(
+        { _id: new ObjectId(id) },
+        { $set: { 'settings.sla': null, 'settings.costs': null, 'settings.socialMediums': null, 'settings.businessHours': null } },
+      );
     const defaults = defaultWorkspaceSettings();
     const read = await current();
     expect(read.settings.sla).toEqual(defaults.sla);
@@ -116,7 +149,10 @@ describe('Workspace settings are merged, never replaced (e2e)', () => {
     const overview = (await ws().get('/api/v1/reports/overview').expect(200)).body;
     expect(overview.volume.mentions).toBe(0);
 
-    const res = await ws().patch('/api/v1/workspaces/current').send({ settings: { sla: { firstResponseSeconds: 900 } } }).expect(200);
+    const res = await ws()
+      .patch('/api/v1/workspaces/current')
+      .send({ settings: { sla: { firstResponseSeconds: 900 } } })
+      .expect(200);
     expect(res.body.settings.sla).toEqual({ ...defaults.sla, firstResponseSeconds: 900 });
     expect((await stored())!.settings.sla).toEqual({ ...defaults.sla, firstResponseSeconds: 900 });
   });
@@ -125,7 +161,8 @@ describe('Workspace settings are merged, never replaced (e2e)', () => {
 const KEY = 'ouv_settings-repair-admin-key-0123456789';
 
 /** The real service in a child process (its log is the one an operator reads), on a data directory. */
-const startService = (dataDir: string): Promise<ServiceProcess> => startServiceProcess({ DATA_DIR: dataDir }, { healthy: true, adminKey: KEY });
+const startService = (dataDir: string): Promise<ServiceProcess> =>
+  startServiceProcess({ DATA_DIR: dataDir }, { healthy: true, adminKey: KEY });
 
 /** Runs `fn` against the data directory's database with the service stopped. */
 async function withDatabase<T>(dataDir: string, fn: (client: MongoClient) => Promise<T>): Promise<T> {
@@ -174,7 +211,12 @@ describe('Settings merge and start-up repair, on the service as shipped (e2e)', 
       });
       return { status: res.status, body: (await res.json()) as Record<string, any> };
     };
-    const created = await call(KEY, 'POST', '/api/v1/workspaces', { name: 'Old Data', timezone: 'UTC', currency: 'USD', settings: { costs: CUSTOM.costs } });
+    const created = await call(KEY, 'POST', '/api/v1/workspaces', {
+      name: 'Old Data',
+      timezone: 'UTC',
+      currency: 'USD',
+      settings: { costs: CUSTOM.costs },
+    });
     expect(created.status).toBe(201);
     const other = created.body.workspace.id as string;
     const otherKey = created.body.apiKey.key as string;
@@ -183,23 +225,42 @@ describe('Settings merge and start-up repair, on the service as shipped (e2e)', 
 
     expect((await call(otherKey, 'PATCH', '/api/v1/workspaces/current', { settings: CUSTOM })).status).toBe(200);
     const before = await call(otherKey, 'GET', '/api/v1/workspaces/current');
-    const patched = await call(otherKey, 'PATCH', '/api/v1/workspaces/current', { settings: { webhook: { url: 'https://hooks.example.com/kept' } } });
+    const patched = await call(otherKey, 'PATCH', '/api/v1/workspaces/current', {
+      settings: { webhook: { url: 'https://hooks.example.com/kept' } },
+    });
     expect(patched.status).toBe(200);
     const after = await call(otherKey, 'GET', '/api/v1/workspaces/current');
     expect(after.body.settings.webhook).toEqual({ url: 'https://hooks.example.com/kept' });
-    expect(JSON.stringify({ ...after.body, settings: { ...after.body.settings, webhook: before.body.settings.webhook } })).toBe(JSON.stringify(before.body));
+    expect(JSON.stringify({ ...after.body, settings: { ...after.body.settings, webhook: before.body.settings.webhook } })).toBe(
+      JSON.stringify(before.body),
+    );
     for (const path of REPORTS) expect([path, (await call(otherKey, 'GET', path)).status]).toEqual([path, 200]);
     await stop();
 
     const defaults = defaultWorkspaceSettings();
-    const damaged = { ...defaults, sla: null, businessHours: null, costs: null, socialMediums: null, sentiment: null, routingRules: null, webhook: { url: 'https://hooks.example.com/kept' } };
+    const damaged = {
+      ...defaults,
+      sla: null,
+      businessHours: null,
+      costs: null,
+      socialMediums: null,
+      sentiment: null,
+      routingRules: null,
+      webhook: { url: 'https://hooks.example.com/kept' },
+    };
     const ids = await withDatabase(dataDir, async (client) => {
       const workspaces = client.db('ouvidor').collection('workspaces');
       await workspaces.updateOne({ _id: new ObjectId(other) }, { $set: { settings: damaged } });
       // business hours on, with a day stored as null: the SLA clock refuses a null day
       await workspaces.updateOne(
         { slug: 'default' },
-        { $set: { 'settings.sla.firstResponseSeconds': null, 'settings.businessHours.enabled': true, 'settings.businessHours.schedule.tue': null } },
+        {
+          $set: {
+            'settings.sla.firstResponseSeconds': null,
+            'settings.businessHours.enabled': true,
+            'settings.businessHours.schedule.tue': null,
+          },
+        },
       );
       return (await workspaces.find({}, { projection: { _id: 1 } }).toArray()).map((d) => String(d._id));
     });
@@ -221,9 +282,15 @@ describe('Settings merge and start-up repair, on the service as shipped (e2e)', 
       'settings.sentiment',
       'settings.routingRules',
     ]);
-    expect(repairs.find((r) => r.workspaceId !== other)!.filled).toEqual(['settings.sla.firstResponseSeconds', 'settings.businessHours.schedule']);
+    expect(repairs.find((r) => r.workspaceId !== other)!.filled).toEqual([
+      'settings.sla.firstResponseSeconds',
+      'settings.businessHours.schedule',
+    ]);
 
-    expect((await call(otherKey, 'GET', '/api/v1/workspaces/current')).body.settings).toEqual({ ...defaults, webhook: { url: 'https://hooks.example.com/kept' } });
+    expect((await call(otherKey, 'GET', '/api/v1/workspaces/current')).body.settings).toEqual({
+      ...defaults,
+      webhook: { url: 'https://hooks.example.com/kept' },
+    });
     expect((await call(KEY, 'GET', '/api/v1/workspaces/current')).body.settings.sla).toEqual(defaults.sla);
     for (const path of REPORTS) expect([path, (await call(otherKey, 'GET', path)).status]).toEqual([path, 200]);
     for (const path of REPORTS) expect([path, (await call(KEY, 'GET', path)).status]).toEqual([path, 200]);
@@ -231,7 +298,10 @@ describe('Settings merge and start-up repair, on the service as shipped (e2e)', 
 
     // The repair was stored, not only filled in on read.
     const stored = await withDatabase(dataDir, (client) => client.db('ouvidor').collection('workspaces').find({}).toArray());
-    expect(stored.find((d) => String(d._id) === other)!.settings).toEqual({ ...defaults, webhook: { url: 'https://hooks.example.com/kept' } });
+    expect(stored.find((d) => String(d._id) === other)!.settings).toEqual({
+      ...defaults,
+      webhook: { url: 'https://hooks.example.com/kept' },
+    });
     const repaired = stored.find((d) => d.slug === 'default')!.settings;
     expect(repaired.sla).toEqual(defaults.sla);
     expect(Object.keys(repaired.businessHours.schedule)).toEqual(['mon', 'wed', 'thu', 'fri']);

@@ -43,7 +43,12 @@ mentionSchema.index({ topicId: 1, publishedAt: -1 });
 const topicSchema = new Schema<{ name: string }>({ name: String });
 
 function quietLogger(warnings: string[] = []): EmbeddedMongoLogger {
-  return { info: () => undefined, debug: () => undefined, warn: (_o, m) => warnings.push(m ?? ''), error: (o, m) => warnings.push(`${m} ${JSON.stringify(o)}`) };
+  return {
+    info: () => undefined,
+    debug: () => undefined,
+    warn: (_o, m) => warnings.push(m ?? ''),
+    error: (o, m) => warnings.push(`${m} ${JSON.stringify(o)}`),
+  };
 }
 
 const embedded = new EmbeddedMongoServer({ logger: quietLogger() });
@@ -299,7 +304,9 @@ describe.each(targets)('store contract against %s', (_target, uri) => {
     const unknownCommand = await conn.db!.command({ frobnicate: 1 }).catch((e: unknown) => e);
     expect(unknownCommand).toMatchObject({ code: 59 });
     expect((unknownCommand as Error).message).toMatch(/frobnicate/);
-    const unknownOperator = await Mention.find({ likes: { $frobnicate: 1 } } as never).lean().catch((e: unknown) => e);
+    const unknownOperator = await Mention.find({ likes: { $frobnicate: 1 } } as never)
+      .lean()
+      .catch((e: unknown) => e);
     expect((unknownOperator as Error).message).toMatch(/\$frobnicate/);
   });
 });
@@ -336,7 +343,10 @@ describe('embedded engine durability', () => {
     await exited;
   }
 
-  async function readBack(dataDir: string, warnings: string[] = []): Promise<{ seqs: number[]; touched: number; server: EmbeddedMongoServer; conn: Connection }> {
+  async function readBack(
+    dataDir: string,
+    warnings: string[] = [],
+  ): Promise<{ seqs: number[]; touched: number; server: EmbeddedMongoServer; conn: Connection }> {
     const server = new EmbeddedMongoServer({ dataDir, logger: quietLogger(warnings) });
     const { uri } = await server.start();
     const conn = await mongoose.createConnection(uri, { dbName: 'durability' }).asPromise();
@@ -353,7 +363,10 @@ describe('embedded engine durability', () => {
     const { seqs, touched, server, conn } = await readBack(dir);
     expect(seqs).toEqual(Array.from({ length: 300 }, (_, i) => i));
     expect(touched).toBe(30);
-    const dup = await conn.db!.collection('events').insertOne({ seq: 5 }).catch((e: unknown) => e);
+    const dup = await conn
+      .db!.collection('events')
+      .insertOne({ seq: 5 })
+      .catch((e: unknown) => e);
     expect(dup).toMatchObject({ code: 11000 });
     await conn.close();
     await server.stop();

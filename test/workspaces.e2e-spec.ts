@@ -48,7 +48,11 @@ describe('Workspaces, API keys and tenancy (e2e)', () => {
         .post('/api/v1/workspaces')
         .send({ name: 'Marca A', timezone: 'America/Sao_Paulo', currency: 'BRL' })
         .expect(201);
-      const resB = await t.as(TEST_ADMIN_KEY).post('/api/v1/workspaces').send({ name: 'Brand B', timezone: 'Europe/Lisbon', currency: 'EUR' }).expect(201);
+      const resB = await t
+        .as(TEST_ADMIN_KEY)
+        .post('/api/v1/workspaces')
+        .send({ name: 'Brand B', timezone: 'Europe/Lisbon', currency: 'EUR' })
+        .expect(201);
       a = { id: resA.body.workspace.id, key: resA.body.apiKey.key };
       b = { id: resB.body.workspace.id, key: resB.body.apiKey.key };
       expect(resA.body.apiKey.role).toBe('admin');
@@ -56,7 +60,11 @@ describe('Workspaces, API keys and tenancy (e2e)', () => {
     });
 
     it('each key sees its own workspace', async () => {
-      expect((await t.as(a.key).get('/api/v1/workspaces/current').expect(200)).body).toMatchObject({ id: a.id, name: 'Marca A', timezone: 'America/Sao_Paulo' });
+      expect((await t.as(a.key).get('/api/v1/workspaces/current').expect(200)).body).toMatchObject({
+        id: a.id,
+        name: 'Marca A',
+        timezone: 'America/Sao_Paulo',
+      });
       expect((await t.as(b.key).get('/api/v1/workspaces/current').expect(200)).body).toMatchObject({ id: b.id, currency: 'EUR' });
     });
 
@@ -106,7 +114,10 @@ describe('Workspaces, API keys and tenancy (e2e)', () => {
       const bad = await t
         .as(a.key)
         .patch('/api/v1/workspaces/current')
-        .send({ timezone: 'Mars/Olympus', settings: { sla: { firstResponseSeconds: -5, resolutionSeconds: 3600, abandonmentSeconds: 3600 } } })
+        .send({
+          timezone: 'Mars/Olympus',
+          settings: { sla: { firstResponseSeconds: -5, resolutionSeconds: 3600, abandonmentSeconds: 3600 } },
+        })
         .expect(400);
       expect(JSON.stringify(bad.body.message)).toMatch(/timezone/);
       expect(JSON.stringify(bad.body.message)).toMatch(/firstResponseSeconds/);
@@ -137,7 +148,11 @@ describe('Workspaces, API keys and tenancy (e2e)', () => {
     });
 
     it('rejects a $-operator in a JSON body and in the query string', async () => {
-      const body = await t.as(TEST_ADMIN_KEY).post('/api/v1/api-keys').send({ name: { $gt: '' }, role: 'agent' }).expect(400);
+      const body = await t
+        .as(TEST_ADMIN_KEY)
+        .post('/api/v1/api-keys')
+        .send({ name: { $gt: '' }, role: 'agent' })
+        .expect(400);
       expect(body.body.message).toMatch(/field "name.\$gt": operators/);
       const qs = await t.as(TEST_ADMIN_KEY).get('/api/v1/api-keys?role[$ne]=admin').expect(400);
       expect(qs.body.message).toMatch(/operators/);

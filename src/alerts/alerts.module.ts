@@ -11,7 +11,15 @@ import { AlertsService } from './alerts.service';
 import { Alert, AlertSchema } from './schemas/alert.schema';
 
 @Module({
-  imports: [MongooseModule.forFeature([{ name: Alert.name, schema: AlertSchema }]), TopicsModule, WorkspacesModule, MentionsModule, CareModule, SurveysModule, CollectorsModule],
+  imports: [
+    MongooseModule.forFeature([{ name: Alert.name, schema: AlertSchema }]),
+    TopicsModule,
+    WorkspacesModule,
+    MentionsModule,
+    CareModule,
+    SurveysModule,
+    CollectorsModule,
+  ],
   controllers: [AlertsController],
   providers: [AlertsService],
   exports: [AlertsService],

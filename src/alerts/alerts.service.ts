@@ -140,7 +140,9 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async checkSpikes(workspaceId: string, topicId: string, topicName: string, h: Date): Promise<number> {
-    const rows = await this.mentions.rollupRows(workspaceId, new Date(h.getTime() - 8 * 24 * HOUR_MS), new Date(h.getTime() + HOUR_MS), { topic: topicId });
+    const rows = await this.mentions.rollupRows(workspaceId, new Date(h.getTime() - 8 * 24 * HOUR_MS), new Date(h.getTime() + HOUR_MS), {
+      topic: topicId,
+    });
     if (rows.length === 0) return 0;
     const since = rows[0].hour;
     const prev = new Date(h.getTime() - HOUR_MS);
@@ -201,7 +203,10 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
     if (!alert || alert.delivery?.status === 'delivered') return;
     if (alert.type === 'sla_breach' && !(await this.cases.breachHolds(String(alert.workspaceId), String(alert.details?.caseId)))) {
       // Messages collected since showed the case answered in time: sending it now would be wrong.
-      await this.alerts.updateOne({ _id: alert._id }, { $set: { 'delivery.status': 'skipped', 'delivery.lastError': 'not sent: the breach no longer holds' } });
+      await this.alerts.updateOne(
+        { _id: alert._id },
+        { $set: { 'delivery.status': 'skipped', 'delivery.lastError': 'not sent: the breach no longer holds' } },
+      );
       this.logger.log({ alertId, caseId: alert.details?.caseId }, 'SLA breach alert not delivered: the breach was cleared');
       return;
     }
@@ -226,7 +231,10 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
       });
       await this.alerts.updateOne(
         { _id: alert._id },
-        { $set: { 'delivery.status': 'delivered', 'delivery.deliveredAt': new Date(), 'delivery.lastError': null }, $inc: { 'delivery.attempts': 1 } },
+        {
+          $set: { 'delivery.status': 'delivered', 'delivery.deliveredAt': new Date(), 'delivery.lastError': null },
+          $inc: { 'delivery.attempts': 1 },
+        },
       );
     } catch (err) {
       // The tenant sees only "refused: …" or "failed: …": the detail (addresses, error codes) would
@@ -238,7 +246,10 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
         { _id: alert._id },
         { $set: { 'delivery.status': final ? 'failed' : 'pending', 'delivery.lastError': shown }, $inc: { 'delivery.attempts': 1 } },
       );
-      this.logger.warn({ alertId, workspaceId: String(alert.workspaceId), attempt, outcome: shown, err: (err as Error).message }, 'Alert webhook delivery failed');
+      this.logger.warn(
+        { alertId, workspaceId: String(alert.workspaceId), attempt, outcome: shown, err: (err as Error).message },
+        'Alert webhook delivery failed',
+      );
       if (final && err instanceof OutboundError && err.failure === 'refused') return;
       throw err;
     }
@@ -250,7 +261,11 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
     if (q.type) f.type = q.type;
     if (q.from || q.to) f.at = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) };
     const query = q.cursor ? { $and: [f, afterCursor('at', decodeCursor(q.cursor))] } : f;
-    const rows = await this.alerts.find(query).sort({ at: -1, _id: -1 }).limit(limit + 1).lean();
+    const rows = await this.alerts
+      .find(query)
+      .sort({ at: -1, _id: -1 })
+      .limit(limit + 1)
+      .lean();
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return { data: page.map(toView), nextCursor: rows.length > limit && last ? encodeCursor(last.at, last._id) : null };

@@ -41,7 +41,9 @@ class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   onApplicationBootstrap() {
     if (!this.settings.worker) return;
     // In the background: a pass reads every case's message times (≈ 2 s for 10,000 cases).
-    void this.placement.retimeOutOfOrder().catch((err: Error) => this.logger.warn({ err: err.message }, 'Could not retime cases stored out of order'));
+    void this.placement
+      .retimeOutOfOrder()
+      .catch((err: Error) => this.logger.warn({ err: err.message }, 'Could not retime cases stored out of order'));
     this.timer = enqueueEvery(this.jobs, 'care', this.settings.careScanIntervalSeconds, {}, (err) =>
       this.logger.error({ err: err.message }, 'Could not schedule the care scan'),
     );
@@ -66,7 +68,17 @@ class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
     WorkspacesModule,
   ],
   controllers: [CasesController, AgentsController],
-  providers: [CasesRepository, CaseEvents, CasePlacementService, CasesService, SlaScanService, AgentsService, CareScheduler, CareReplySender, CaseCorrections],
+  providers: [
+    CasesRepository,
+    CaseEvents,
+    CasePlacementService,
+    CasesService,
+    SlaScanService,
+    AgentsService,
+    CareScheduler,
+    CareReplySender,
+    CaseCorrections,
+  ],
   exports: [CasesService, AgentsService],
 })
 export class CareModule {}

@@ -33,7 +33,12 @@ describe('CaseCorrections', () => {
   it('the only request corrected away closes the case as not_support; corrected back, it takes its status again', async () => {
     const m = await stored(1, '10:00', 'ana');
     await corrections.correct(s.workspace.id, m.id, { intent: 'praise', sentiment: 'positive' }, 'key-1');
-    expect(await caseOf('ana')).toMatchObject({ status: 'not_support', intent: 'support', sentiment: 'positive', notSupport: { by: 'key-1', mentionId: m.id, previousStatus: 'open' } });
+    expect(await caseOf('ana')).toMatchObject({
+      status: 'not_support',
+      intent: 'support',
+      sentiment: 'positive',
+      notSupport: { by: 'key-1', mentionId: m.id, previousStatus: 'open' },
+    });
     await corrections.correct(s.workspace.id, m.id, { intent: 'complaint' }, 'key-2');
     expect(await caseOf('ana')).toMatchObject({ status: 'open', intent: 'complaint', notSupport: null });
   });

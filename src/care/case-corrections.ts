@@ -36,7 +36,8 @@ export class CaseCorrections {
     await withVersionRetry(async () => {
       const doc = await this.cases.byPost(e.workspaceId, m.platform, m.externalId);
       if (!doc) {
-        if (isSupportRequest(e.to.intent)) await this.placement.onIngested(await this.workspaces.get(e.workspaceId), m.topicIds[0] ?? null, [m], []);
+        if (isSupportRequest(e.to.intent))
+          await this.placement.onIngested(await this.workspaces.get(e.workspaceId), m.topicIds[0] ?? null, [m], []);
         return;
       }
       const correction = { mentionId: m.id, from: e.from, to: e.to, by: e.by, at: new Date() };

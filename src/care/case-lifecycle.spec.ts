@@ -97,20 +97,118 @@ const withMessages = (c: CaseFields, ...msgs: CaseMessage[]): CaseFields => ({ .
 describe('placeMessage: where a customer message goes', () => {
   const resolvedAt = t('12:00');
   const resolved = { status: 'resolved' as CaseStatus, resolvedAt, reopenCount: 0 };
-  const rows: { name: string; intent: string; conversationId: string | null; at: Date; found: Parameters<typeof placeMessage>[1]; expected: string }[] = [
-    { name: 'already in a case', intent: 'support', conversationId: 'c', at: t('13:00'), found: { known: true, holding: true }, expected: 'ignore:known' },
-    { name: 'the customer has a case not closed then: joins it', intent: 'praise', conversationId: null, at: t('13:00'), found: { known: false, holding: true }, expected: 'join' },
-    { name: 'a support request, no case: opens one', intent: 'support', conversationId: null, at: t('13:00'), found: { known: false, holding: false }, expected: 'open' },
-    { name: 'a complaint opens one too', intent: 'complaint', conversationId: null, at: t('13:00'), found: { known: false, holding: false }, expected: 'open' },
-    { name: 'a question opens one too', intent: 'question', conversationId: null, at: t('13:00'), found: { known: false, holding: false }, expected: 'open' },
-    { name: 'praise, no case: ignored', intent: 'praise', conversationId: 'c', at: t('13:00'), found: { known: false, holding: false, resolved }, expected: 'ignore:not_support' },
-    { name: 'a lead, no case: ignored', intent: 'lead', conversationId: null, at: t('13:00'), found: { known: false, holding: false }, expected: 'ignore:not_support' },
-    { name: 'a new request in the conversation after the resolution: reopens', intent: 'support', conversationId: 'c', at: t('13:00'), found: { known: false, holding: false, resolved }, expected: 'reopen' },
-    { name: 'a "thank you" in the conversation does not reopen', intent: 'other', conversationId: 'c', at: t('13:00'), found: { known: false, holding: false, resolved }, expected: 'ignore:not_support' },
-    { name: 'a request outside any conversation does not reopen: opens', intent: 'support', conversationId: null, at: t('13:00'), found: { known: false, holding: false, resolved }, expected: 'open' },
-    { name: 'at the end of the reopen window: reopens', intent: 'support', conversationId: 'c', at: new Date(resolvedAt.getTime() + REOPEN_WINDOW_MS), found: { known: false, holding: false, resolved }, expected: 'reopen' },
-    { name: 'past the reopen window: opens a new case', intent: 'support', conversationId: 'c', at: new Date(resolvedAt.getTime() + REOPEN_WINDOW_MS + 1), found: { known: false, holding: false, resolved }, expected: 'open' },
-    { name: 'written before the resolution (collected late): opens a new case', intent: 'support', conversationId: 'c', at: t('11:00'), found: { known: false, holding: false, resolved }, expected: 'open' },
+  const rows: {
+    name: string;
+    intent: string;
+    conversationId: string | null;
+    at: Date;
+    found: Parameters<typeof placeMessage>[1];
+    expected: string;
+  }[] = [
+    {
+      name: 'already in a case',
+      intent: 'support',
+      conversationId: 'c',
+      at: t('13:00'),
+      found: { known: true, holding: true },
+      expected: 'ignore:known',
+    },
+    {
+      name: 'the customer has a case not closed then: joins it',
+      intent: 'praise',
+      conversationId: null,
+      at: t('13:00'),
+      found: { known: false, holding: true },
+      expected: 'join',
+    },
+    {
+      name: 'a support request, no case: opens one',
+      intent: 'support',
+      conversationId: null,
+      at: t('13:00'),
+      found: { known: false, holding: false },
+      expected: 'open',
+    },
+    {
+      name: 'a complaint opens one too',
+      intent: 'complaint',
+      conversationId: null,
+      at: t('13:00'),
+      found: { known: false, holding: false },
+      expected: 'open',
+    },
+    {
+      name: 'a question opens one too',
+      intent: 'question',
+      conversationId: null,
+      at: t('13:00'),
+      found: { known: false, holding: false },
+      expected: 'open',
+    },
+    {
+      name: 'praise, no case: ignored',
+      intent: 'praise',
+      conversationId: 'c',
+      at: t('13:00'),
+      found: { known: false, holding: false, resolved },
+      expected: 'ignore:not_support',
+    },
+    {
+      name: 'a lead, no case: ignored',
+      intent: 'lead',
+      conversationId: null,
+      at: t('13:00'),
+      found: { known: false, holding: false },
+      expected: 'ignore:not_support',
+    },
+    {
+      name: 'a new request in the conversation after the resolution: reopens',
+      intent: 'support',
+      conversationId: 'c',
+      at: t('13:00'),
+      found: { known: false, holding: false, resolved },
+      expected: 'reopen',
+    },
+    {
+      name: 'a "thank you" in the conversation does not reopen',
+      intent: 'other',
+      conversationId: 'c',
+      at: t('13:00'),
+      found: { known: false, holding: false, resolved },
+      expected: 'ignore:not_support',
+    },
+    {
+      name: 'a request outside any conversation does not reopen: opens',
+      intent: 'support',
+      conversationId: null,
+      at: t('13:00'),
+      found: { known: false, holding: false, resolved },
+      expected: 'open',
+    },
+    {
+      name: 'at the end of the reopen window: reopens',
+      intent: 'support',
+      conversationId: 'c',
+      at: new Date(resolvedAt.getTime() + REOPEN_WINDOW_MS),
+      found: { known: false, holding: false, resolved },
+      expected: 'reopen',
+    },
+    {
+      name: 'past the reopen window: opens a new case',
+      intent: 'support',
+      conversationId: 'c',
+      at: new Date(resolvedAt.getTime() + REOPEN_WINDOW_MS + 1),
+      found: { known: false, holding: false, resolved },
+      expected: 'open',
+    },
+    {
+      name: 'written before the resolution (collected late): opens a new case',
+      intent: 'support',
+      conversationId: 'c',
+      at: t('11:00'),
+      found: { known: false, holding: false, resolved },
+      expected: 'open',
+    },
   ];
   it.each(rows)('$name → $expected', ({ intent, conversationId, at, found, expected }) => {
     const p = placeMessage({ intent, conversationId, at }, found);
@@ -118,7 +216,10 @@ describe('placeMessage: where a customer message goes', () => {
   });
 
   it('a reopen counts one more reopening, at the message time', () => {
-    const p = placeMessage({ intent: 'support', conversationId: 'c', at: t('13:00') }, { known: false, holding: false, resolved: { ...resolved, reopenCount: 2 } });
+    const p = placeMessage(
+      { intent: 'support', conversationId: 'c', at: t('13:00') },
+      { known: false, holding: false, resolved: { ...resolved, reopenCount: 2 } },
+    );
     expect(p).toEqual({ action: 'reopen', update: { status: 'open', reopenCount: 3, lastReopenedAt: t('13:00') } });
   });
 });
@@ -145,9 +246,24 @@ describe('openCase', () => {
     at: t('10:00'),
   };
   it.each([
-    { name: 'no routing: unassigned', routing: null, assignee: null, expected: { team: null, assignee: null, assignedAt: null, routingKeyword: null } },
-    { name: 'routed to a team', routing: { team: 'cards', keyword: 'cartão' }, assignee: null, expected: { team: 'cards', assignee: null, assignedAt: t('10:00'), routingKeyword: 'cartão' } },
-    { name: 'routed to an agent that exists', routing: { team: null, keyword: 'pix' }, assignee: 'a1', expected: { team: null, assignee: 'a1', assignedAt: t('10:00'), routingKeyword: 'pix' } },
+    {
+      name: 'no routing: unassigned',
+      routing: null,
+      assignee: null,
+      expected: { team: null, assignee: null, assignedAt: null, routingKeyword: null },
+    },
+    {
+      name: 'routed to a team',
+      routing: { team: 'cards', keyword: 'cartão' },
+      assignee: null,
+      expected: { team: 'cards', assignee: null, assignedAt: t('10:00'), routingKeyword: 'cartão' },
+    },
+    {
+      name: 'routed to an agent that exists',
+      routing: { team: null, keyword: 'pix' },
+      assignee: 'a1',
+      expected: { team: null, assignee: 'a1', assignedAt: t('10:00'), routingKeyword: 'pix' },
+    },
   ])('$name', ({ routing, assignee, expected }) => {
     expect(openCase({ ...m, routing }, sla, assignee)).toMatchObject({
       status: 'open',
@@ -206,7 +322,13 @@ describe('retime: what follows from the messages', () => {
     {
       name: 'an earlier message joins (out of order): the case opens then, clocks move, a late answer breaches',
       c: withMessages(aCase(), inbound(t('08:00')), outbound(t('09:30'))),
-      expected: { openedAt: t('08:00'), firstResponseDueAt: t('09:00'), firstResponseAt: t('09:30'), breachedAt: t('09:00'), awaitingReplySince: t('10:00') },
+      expected: {
+        openedAt: t('08:00'),
+        firstResponseDueAt: t('09:00'),
+        firstResponseAt: t('09:30'),
+        breachedAt: t('09:00'),
+        awaitingReplySince: t('10:00'),
+      },
       openedMoved: true,
       newlyBreachedAt: t('09:00'),
     },
@@ -253,7 +375,9 @@ describe('retime: what follows from the messages', () => {
   });
 
   it('the first responder is the answering agent, else the assignee', () => {
-    expect(retime(withMessages(aCase({ assignee: 'a1' }), outbound(t('10:30'), { agentId: 'a2' })), sla, now).update.firstResponder).toBe('a2');
+    expect(retime(withMessages(aCase({ assignee: 'a1' }), outbound(t('10:30'), { agentId: 'a2' })), sla, now).update.firstResponder).toBe(
+      'a2',
+    );
     expect(retime(withMessages(aCase({ assignee: 'a1' }), outbound(t('10:30'))), sla, now).update.firstResponder).toBe('a1');
   });
 
@@ -267,12 +391,21 @@ describe('retime: what follows from the messages', () => {
 
 describe('our answers', () => {
   it.each([
-    { name: 'same text (mentions and links aside)', recorded: { text: '@ana Já desbloqueamos https://t.co/x', at: t('09:00') }, expected: true },
+    {
+      name: 'same text (mentions and links aside)',
+      recorded: { text: '@ana Já desbloqueamos https://t.co/x', at: t('09:00') },
+      expected: true,
+    },
     { name: 'posted within 15 minutes', recorded: { text: 'outro texto', at: t('10:20') }, expected: true },
     { name: 'other text, 16 minutes apart', recorded: { text: 'outro texto', at: t('10:14') }, expected: false },
   ])('a collected reply is the one recorded through the API: $name', ({ recorded, expected }) => {
     const c = withMessages(aCase(), outbound(recorded.at, { externalId: null, source: 'api', text: recorded.text }));
-    const r = collectRecordedReply(c, { externalId: 'r-1', text: 'já desbloqueamos', at: t('10:30'), url: 'https://x.com/lumi/status/r-1' });
+    const r = collectRecordedReply(c, {
+      externalId: 'r-1',
+      text: 'já desbloqueamos',
+      at: t('10:30'),
+      url: 'https://x.com/lumi/status/r-1',
+    });
     if (!expected) return expect(r).toBeNull();
     expect(r!.messages[1]).toMatchObject({ externalId: 'r-1', url: 'https://x.com/lumi/status/r-1', source: 'api' });
     expect(r!.externalIds).toContain('r-1');
@@ -306,20 +439,43 @@ describe("agents' actions", () => {
 
   it.each([
     { name: 'nothing asked', from: { assignee: null, team: null }, to: {}, expected: null },
-    { name: 'first assignment to an agent, whose team follows', from: { assignee: null, team: null }, to: { assigneeId: 'a1', agentTeam: 'cards' }, expected: { assignee: 'a1', team: 'cards', assignedAt: t('11:00') } },
-    { name: 'first assignment to a team', from: { assignee: null, team: null }, to: { team: 'cards' }, expected: { assignee: null, team: 'cards', assignedAt: t('11:00') } },
-    { name: 'same agent again: no change', from: { assignee: 'a1', team: 'cards' }, to: { assigneeId: 'a1', agentTeam: 'cards' }, expected: null },
+    {
+      name: 'first assignment to an agent, whose team follows',
+      from: { assignee: null, team: null },
+      to: { assigneeId: 'a1', agentTeam: 'cards' },
+      expected: { assignee: 'a1', team: 'cards', assignedAt: t('11:00') },
+    },
+    {
+      name: 'first assignment to a team',
+      from: { assignee: null, team: null },
+      to: { team: 'cards' },
+      expected: { assignee: null, team: 'cards', assignedAt: t('11:00') },
+    },
+    {
+      name: 'same agent again: no change',
+      from: { assignee: 'a1', team: 'cards' },
+      to: { assigneeId: 'a1', agentTeam: 'cards' },
+      expected: null,
+    },
     {
       name: 'reassignment: recorded',
       from: { assignee: 'a1', team: 'cards' },
       to: { assigneeId: 'a2', agentTeam: 'pix' },
-      expected: { assignee: 'a2', team: 'pix', reassignments: [{ at: t('11:00'), fromAgent: 'a1', toAgent: 'a2', fromTeam: 'cards', toTeam: 'pix' }] },
+      expected: {
+        assignee: 'a2',
+        team: 'pix',
+        reassignments: [{ at: t('11:00'), fromAgent: 'a1', toAgent: 'a2', fromTeam: 'cards', toTeam: 'pix' }],
+      },
     },
     {
       name: 'an agent without a team keeps the case team',
       from: { assignee: 'a1', team: 'cards' },
       to: { assigneeId: 'a2', agentTeam: null },
-      expected: { assignee: 'a2', team: 'cards', reassignments: [{ at: t('11:00'), fromAgent: 'a1', toAgent: 'a2', fromTeam: 'cards', toTeam: 'cards' }] },
+      expected: {
+        assignee: 'a2',
+        team: 'cards',
+        reassignments: [{ at: t('11:00'), fromAgent: 'a1', toAgent: 'a2', fromTeam: 'cards', toTeam: 'cards' }],
+      },
     },
     {
       name: 'an explicit team wins over the agent team',
@@ -331,15 +487,27 @@ describe("agents' actions", () => {
       name: 'unassigned: recorded',
       from: { assignee: 'a1', team: 'cards' },
       to: { assigneeId: null, team: null },
-      expected: { assignee: null, team: null, reassignments: [{ at: t('11:00'), fromAgent: 'a1', toAgent: null, fromTeam: 'cards', toTeam: null }] },
+      expected: {
+        assignee: null,
+        team: null,
+        reassignments: [{ at: t('11:00'), fromAgent: 'a1', toAgent: null, fromTeam: 'cards', toTeam: null }],
+      },
     },
   ])('assign: $name', ({ from, to, expected }) => {
     expect(assign({ ...from, reassignments: [] }, to, t('11:00'))).toEqual(expected);
   });
 
   const status: { from: CaseStatus; to: 'open' | 'pending' | 'resolved'; expected: Record<string, unknown> | string }[] = [
-    { from: 'open', to: 'resolved', expected: { status: 'resolved', resolvedAt: t('11:00'), resolvedBy: 'a1', resolutions: [t('09:00'), t('11:00')] } },
-    { from: 'pending', to: 'resolved', expected: { status: 'resolved', resolvedAt: t('11:00'), resolvedBy: 'a1', resolutions: [t('09:00'), t('11:00')] } },
+    {
+      from: 'open',
+      to: 'resolved',
+      expected: { status: 'resolved', resolvedAt: t('11:00'), resolvedBy: 'a1', resolutions: [t('09:00'), t('11:00')] },
+    },
+    {
+      from: 'pending',
+      to: 'resolved',
+      expected: { status: 'resolved', resolvedAt: t('11:00'), resolvedBy: 'a1', resolutions: [t('09:00'), t('11:00')] },
+    },
     { from: 'resolved', to: 'resolved', expected: 'case is already resolved' },
     { from: 'abandoned', to: 'resolved', expected: 'an abandoned case cannot be resolved; reopen it first' },
     { from: 'resolved', to: 'open', expected: { status: 'open', reopenCount: 2, lastReopenedAt: t('11:00') } },
@@ -368,8 +536,18 @@ describe('the care scan', () => {
     { name: 'already breached', c: { breachedAt: t('11:00') }, breach: null, abandon: null },
     { name: 'resolved', c: { status: 'resolved' as CaseStatus }, breach: null, abandon: null },
     { name: 'not_support', c: { status: 'not_support' as CaseStatus }, breach: null, abandon: null },
-    { name: 'past the abandonment window', c: { breachedAt: t('11:00'), abandonAt: t('11:30') }, breach: null, abandon: { status: 'abandoned', abandonedAt: t('11:30') } },
-    { name: 'past both: breached and abandoned', c: { abandonAt: t('11:30') }, breach: { breachedAt: t('11:00') }, abandon: { status: 'abandoned', abandonedAt: t('11:30') } },
+    {
+      name: 'past the abandonment window',
+      c: { breachedAt: t('11:00'), abandonAt: t('11:30') },
+      breach: null,
+      abandon: { status: 'abandoned', abandonedAt: t('11:30') },
+    },
+    {
+      name: 'past both: breached and abandoned',
+      c: { abandonAt: t('11:30') },
+      breach: { breachedAt: t('11:00') },
+      abandon: { status: 'abandoned', abandonedAt: t('11:30') },
+    },
     { name: 'answered before the window ended', c: { firstResponseAt: t('11:45'), abandonAt: t('11:30') }, breach: null, abandon: null },
     { name: 'already abandoned', c: { status: 'abandoned' as CaseStatus, abandonAt: t('11:30') }, breach: null, abandon: null },
   ])('$name', ({ c, breach, abandon }) => {
@@ -390,60 +568,74 @@ describe('corrections of a message to or from support', () => {
     by: 'key-1',
     at: t('12:00'),
   });
-  const rows: { name: string; c: CaseFields; e: LabelCorrection; otherSupport: boolean; expected: ReturnType<typeof followCorrection> }[] = [
-    {
-      name: 'the opener corrected to another support intent: the case follows',
-      c: base,
-      e: corr('m-open', 'support', 'complaint'),
-      otherSupport: true,
-      expected: { update: { intent: 'complaint', sentiment: 'negative' }, note: null },
-    },
-    {
-      name: 'the opener corrected away, another message still a request: keeps its intent, follows the sentiment',
-      c: base,
-      e: corr('m-open', 'support', 'praise', 'positive'),
-      otherSupport: true,
-      expected: { update: { sentiment: 'positive' }, note: null },
-    },
-    {
-      name: 'a later message corrected away, another still a request: nothing changes',
-      c: base,
-      e: corr('m-later', 'support', 'praise'),
-      otherSupport: true,
-      expected: null,
-    },
-    {
-      name: 'the last request corrected away: closed as not_support, remembering the status',
-      c: aCase({ status: 'pending', messages: [opener] }),
-      e: corr('m-open', 'support', 'other'),
-      otherSupport: false,
-      expected: {
-        update: { sentiment: 'negative', status: 'not_support', notSupport: { at: t('12:00'), by: 'key-1', mentionId: 'm-open', previousStatus: 'pending' } },
-        note: 'not_support',
+  const rows: { name: string; c: CaseFields; e: LabelCorrection; otherSupport: boolean; expected: ReturnType<typeof followCorrection> }[] =
+    [
+      {
+        name: 'the opener corrected to another support intent: the case follows',
+        c: base,
+        e: corr('m-open', 'support', 'complaint'),
+        otherSupport: true,
+        expected: { update: { intent: 'complaint', sentiment: 'negative' }, note: null },
       },
-    },
-    {
-      name: 'corrected back to support: takes back the status it had',
-      c: aCase({ status: 'not_support', notSupport: { at: t('12:00'), by: 'key-1', mentionId: 'm-open', previousStatus: 'pending' }, messages: [opener] }),
-      e: corr('m-open', 'other', 'support'),
-      otherSupport: false,
-      expected: { update: { status: 'pending', notSupport: null }, note: 'reopened' },
-    },
-    {
-      name: 'already not_support, corrected away again: nothing changes',
-      c: aCase({ status: 'not_support', notSupport: { at: t('12:00'), by: 'key-1', mentionId: 'm-open', previousStatus: 'open' }, messages: [opener], intent: 'support' }),
-      e: corr('m-later', 'praise', 'other'),
-      otherSupport: false,
-      expected: null,
-    },
-    {
-      name: 'only the sentiment corrected on a later message: nothing changes',
-      c: base,
-      e: corr('m-later', 'support', 'support', 'neutral'),
-      otherSupport: false,
-      expected: null,
-    },
-  ];
+      {
+        name: 'the opener corrected away, another message still a request: keeps its intent, follows the sentiment',
+        c: base,
+        e: corr('m-open', 'support', 'praise', 'positive'),
+        otherSupport: true,
+        expected: { update: { sentiment: 'positive' }, note: null },
+      },
+      {
+        name: 'a later message corrected away, another still a request: nothing changes',
+        c: base,
+        e: corr('m-later', 'support', 'praise'),
+        otherSupport: true,
+        expected: null,
+      },
+      {
+        name: 'the last request corrected away: closed as not_support, remembering the status',
+        c: aCase({ status: 'pending', messages: [opener] }),
+        e: corr('m-open', 'support', 'other'),
+        otherSupport: false,
+        expected: {
+          update: {
+            sentiment: 'negative',
+            status: 'not_support',
+            notSupport: { at: t('12:00'), by: 'key-1', mentionId: 'm-open', previousStatus: 'pending' },
+          },
+          note: 'not_support',
+        },
+      },
+      {
+        name: 'corrected back to support: takes back the status it had',
+        c: aCase({
+          status: 'not_support',
+          notSupport: { at: t('12:00'), by: 'key-1', mentionId: 'm-open', previousStatus: 'pending' },
+          messages: [opener],
+        }),
+        e: corr('m-open', 'other', 'support'),
+        otherSupport: false,
+        expected: { update: { status: 'pending', notSupport: null }, note: 'reopened' },
+      },
+      {
+        name: 'already not_support, corrected away again: nothing changes',
+        c: aCase({
+          status: 'not_support',
+          notSupport: { at: t('12:00'), by: 'key-1', mentionId: 'm-open', previousStatus: 'open' },
+          messages: [opener],
+          intent: 'support',
+        }),
+        e: corr('m-later', 'praise', 'other'),
+        otherSupport: false,
+        expected: null,
+      },
+      {
+        name: 'only the sentiment corrected on a later message: nothing changes',
+        c: base,
+        e: corr('m-later', 'support', 'support', 'neutral'),
+        otherSupport: false,
+        expected: null,
+      },
+    ];
   it.each(rows)('$name', ({ c, e, otherSupport, expected }) => {
     expect(followCorrection(c, e, otherSupport)).toEqual(expected);
   });

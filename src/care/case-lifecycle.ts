@@ -148,7 +148,8 @@ export function withMessage(
   return {
     messages: [...c.messages, msg],
     externalIds: msg.externalId ? [...c.externalIds, msg.externalId] : c.externalIds,
-    conversationIds: conversationId && !c.conversationIds.includes(conversationId) ? [...c.conversationIds, conversationId] : c.conversationIds,
+    conversationIds:
+      conversationId && !c.conversationIds.includes(conversationId) ? [...c.conversationIds, conversationId] : c.conversationIds,
   };
 }
 
@@ -170,7 +171,12 @@ export interface Retimed {
  * answer in time reopens; a pending case the customer wrote to again is open.
  */
 export function retime(c: CaseFields, sla: CaseSla, now: Date): Retimed {
-  const s = caseState(c.messages, sla, now, { openedAt: c.openedAt, firstResponseDueAt: c.firstResponseDueAt, resolutionDueAt: c.resolutionDueAt, abandonAt: c.abandonAt });
+  const s = caseState(c.messages, sla, now, {
+    openedAt: c.openedAt,
+    firstResponseDueAt: c.firstResponseDueAt,
+    resolutionDueAt: c.resolutionDueAt,
+    abandonAt: c.abandonAt,
+  });
   const update: CaseUpdate = {
     openedAt: s.openedAt,
     firstResponseDueAt: s.firstResponseDueAt,
@@ -195,7 +201,11 @@ export function retime(c: CaseFields, sla: CaseSla, now: Date): Retimed {
   } else if (c.status === 'abandoned') update.abandonedAt = s.abandonedAt;
   if (status === 'pending' && s.awaitingReplySince) status = 'open';
   if (status !== c.status) update.status = status;
-  return { update, newlyBreachedAt: breachedAt && !c.breachedAt ? breachedAt : null, openedMoved: s.openedAt.getTime() !== c.openedAt.getTime() };
+  return {
+    update,
+    newlyBreachedAt: breachedAt && !c.breachedAt ? breachedAt : null,
+    openedMoved: s.openedAt.getTime() !== c.openedAt.getTime(),
+  };
 }
 
 // ---- our answers ------------------------------------------------------------------------------
@@ -233,7 +243,10 @@ export function recordedReplyIndex(messages: readonly CaseMessage[], r: Collecte
  * A collected reply that an agent recorded first through the API is the same response, counted
  * once: the recorded message takes the post's id and address. Null when no recorded reply matches.
  */
-export function collectRecordedReply(c: Pick<CaseFields, 'messages' | 'externalIds'>, r: CollectedReply): Pick<CaseFields, 'messages' | 'externalIds'> | null {
+export function collectRecordedReply(
+  c: Pick<CaseFields, 'messages' | 'externalIds'>,
+  r: CollectedReply,
+): Pick<CaseFields, 'messages' | 'externalIds'> | null {
   const i = recordedReplyIndex(c.messages, r);
   if (i < 0) return null;
   const messages = c.messages.map((msg, j) => (j === i ? { ...msg, externalId: r.externalId, url: r.url ?? null } : msg));
@@ -272,7 +285,9 @@ export function assign(
   return {
     assignee: toAgent,
     team: toTeam,
-    ...(wasAssigned ? { reassignments: [...c.reassignments, { at, fromAgent: c.assignee, toAgent, fromTeam: c.team, toTeam }] } : { assignedAt: at }),
+    ...(wasAssigned
+      ? { reassignments: [...c.reassignments, { at, fromAgent: c.assignee, toAgent, fromTeam: c.team, toTeam }] }
+      : { assignedAt: at }),
   };
 }
 
@@ -291,10 +306,18 @@ export function changeStatus(
     return { update: { status: 'resolved', resolvedAt: at, resolvedBy: c.assignee, resolutions: [...c.resolutions, at] } };
   }
   if (to === 'open' && (from === 'resolved' || from === 'abandoned')) {
-    return { update: { status: 'open', reopenCount: c.reopenCount + 1, lastReopenedAt: at, ...(from === 'abandoned' ? { abandonedAt: null } : {}) } };
+    return {
+      update: {
+        status: 'open',
+        reopenCount: c.reopenCount + 1,
+        lastReopenedAt: at,
+        ...(from === 'abandoned' ? { abandonedAt: null } : {}),
+      },
+    };
   }
   if (to === 'open' && from === 'open') return { conflict: 'case is already open; only a resolved or abandoned case can be reopened' };
-  if (to === 'pending' && from !== 'open' && from !== 'pending') return { conflict: `a ${from} case cannot be set to pending; reopen it first` };
+  if (to === 'pending' && from !== 'open' && from !== 'pending')
+    return { conflict: `a ${from} case cannot be set to pending; reopen it first` };
   return { update: { status: to } };
 }
 
@@ -326,7 +349,10 @@ export interface LabelCorrection {
 
 /** The case's customer messages other than the corrected one (whose labels decide a close). */
 export function otherInboundMentionIds(c: Pick<CaseFields, 'messages'>, mentionId: string): string[] {
-  return c.messages.filter((x) => x.direction === 'inbound').map((x) => x.mentionId).filter((id): id is string => !!id && id !== mentionId);
+  return c.messages
+    .filter((x) => x.direction === 'inbound')
+    .map((x) => x.mentionId)
+    .filter((id): id is string => !!id && id !== mentionId);
 }
 
 /** Whether the rule needs the other messages' labels: a move away from support on a case still counted. */
@@ -360,10 +386,14 @@ export function followCorrection(
   }
   const changed = Object.keys(update).length > 0;
   if (isSupport) {
-    if (c.status === 'not_support' && c.notSupport) return { update: { ...update, status: c.notSupport.previousStatus, notSupport: null }, note: 'reopened' };
+    if (c.status === 'not_support' && c.notSupport)
+      return { update: { ...update, status: c.notSupport.previousStatus, notSupport: null }, note: 'reopened' };
     return changed ? { update, note: null } : null;
   }
   if (!needsOtherLabels(c, e) || otherSupport) return changed ? { update, note: null } : null;
   const previousStatus = c.status as CaseNotSupport['previousStatus'];
-  return { update: { ...update, status: 'not_support', notSupport: { at: e.at, by: e.by, mentionId: e.mentionId, previousStatus } }, note: 'not_support' };
+  return {
+    update: { ...update, status: 'not_support', notSupport: { at: e.at, by: e.by, mentionId: e.mentionId, previousStatus } },
+    note: 'not_support',
+  };
 }

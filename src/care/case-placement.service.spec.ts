@@ -30,7 +30,8 @@ describe('CasePlacementService', () => {
   });
   afterAll(() => s.close());
 
-  const post = (n: number, hhmm: string, opts: Parameters<typeof customerPost>[3] = {}, day = 2) => customerPost(wsId, n, at(hhmm, day), opts);
+  const post = (n: number, hhmm: string, opts: Parameters<typeof customerPost>[3] = {}, day = 2) =>
+    customerPost(wsId, n, at(hhmm, day), opts);
   const place = (...posts: ReturnType<typeof post>[]) => placement.onIngested(s.workspace, null, posts, []);
   const casesOf = (author: string) => cases.find({ 'customer.externalId': author }).sort({ openedAt: 1 }).lean();
 
@@ -40,7 +41,14 @@ describe('CasePlacementService', () => {
     await place(m);
     const [c, ...more] = await casesOf('open');
     expect(more).toHaveLength(0);
-    expect(c).toMatchObject({ status: 'open', openedAt: at('10:00'), firstResponseDueAt: at('11:00'), inboundCount: 1, awaitingReplySince: at('10:00'), externalIds: [m.externalId] });
+    expect(c).toMatchObject({
+      status: 'open',
+      openedAt: at('10:00'),
+      firstResponseDueAt: at('11:00'),
+      inboundCount: 1,
+      awaitingReplySince: at('10:00'),
+      externalIds: [m.externalId],
+    });
     expect(s.events).toContainEqual({ type: 'case.opened', workspaceId: wsId, caseId: String(c._id), at: at('10:00') });
   });
 
@@ -59,7 +67,13 @@ describe('CasePlacementService', () => {
     await placement.onIngested(s.workspace, null, [], [brandReply(20, post(21, '10:20', { author: 'order' }), at('11:30'))]);
     const [c, ...more] = await casesOf('order');
     expect(more).toHaveLength(0);
-    expect(c).toMatchObject({ openedAt: at('10:00'), firstResponseDueAt: at('11:00'), firstResponseAt: at('11:30'), breachedAt: at('11:00'), inboundCount: 2 });
+    expect(c).toMatchObject({
+      openedAt: at('10:00'),
+      firstResponseDueAt: at('11:00'),
+      firstResponseAt: at('11:30'),
+      breachedAt: at('11:00'),
+      inboundCount: 2,
+    });
   });
 
   it("the customer's later messages already stored join the case an older request opens", async () => {
@@ -97,7 +111,9 @@ describe('CasePlacementService', () => {
   it('refuses an answer dated before the case opened, naming `at`', async () => {
     await place(post(55, '10:00', { author: 'early-answer' }));
     const [c] = await casesOf('early-answer');
-    await expect(placement.recordReply(wsId, String(c._id), { text: 'oi', at: at('09:00') })).rejects.toThrow('at: must not be before the case was opened');
+    await expect(placement.recordReply(wsId, String(c._id), { text: 'oi', at: at('09:00') })).rejects.toThrow(
+      'at: must not be before the case was opened',
+    );
   });
 
   it('a new request in the conversation within the window reopens a resolved case; outside the conversation it opens another', async () => {
@@ -107,7 +123,9 @@ describe('CasePlacementService', () => {
     await place(post(61, '13:00', { author: 'reopen', intent: 'other' })); // a thank-you: nothing
     expect((await casesOf('reopen'))[0]).toMatchObject({ status: 'resolved', inboundCount: 1 });
     await place(post(62, '10:00', { author: 'reopen' }, 3));
-    expect(await casesOf('reopen')).toEqual([expect.objectContaining({ status: 'open', reopenCount: 1, lastReopenedAt: at('10:00', 3), inboundCount: 2 })]);
+    expect(await casesOf('reopen')).toEqual([
+      expect.objectContaining({ status: 'open', reopenCount: 1, lastReopenedAt: at('10:00', 3), inboundCount: 2 }),
+    ]);
     await inbox.update(wsId, String(c._id), { status: 'resolved', at: at('11:00', 3) });
     await place(post(63, '12:00', { author: 'reopen', conversationId: 'conv-9' }, 3));
     expect((await casesOf('reopen')).map((x) => x.status)).toEqual(['resolved', 'open']);

@@ -85,7 +85,9 @@ export class CasePlacementService {
     const known = await this.cases.holdsPost(ws.id, m.platform, m.externalId);
     const holding = known ? null : await this.cases.holding(ws.id, m.platform, customer, m.createdAt);
     const resolved =
-      !known && !holding && mayReopen(msg) ? await this.cases.resolvedInConversation(ws.id, m.platform, customer, m.conversationId!, reopenWindowStart(m.createdAt)) : null;
+      !known && !holding && mayReopen(msg)
+        ? await this.cases.resolvedInConversation(ws.id, m.platform, customer, m.conversationId!, reopenWindowStart(m.createdAt))
+        : null;
     const placement = placeMessage(msg, { known, holding: !!holding, resolved });
     if (placement.action === 'ignore') return;
 
@@ -102,11 +104,21 @@ export class CasePlacementService {
     const routing = m.routing;
     const assignee = routing?.agentId && (await this.agents.find(ws.id, routing.agentId)) ? routing.agentId : null;
     const opened = openCase({ ...m, at: m.createdAt, sentiment: m.sentiment.label }, sla, assignee);
-    const created = this.cases.build({ workspaceId: new Types.ObjectId(ws.id), topicIds: topicId ? [new Types.ObjectId(topicId)] : [], ...opened });
+    const created = this.cases.build({
+      workspaceId: new Types.ObjectId(ws.id),
+      topicIds: topicId ? [new Types.ObjectId(topicId)] : [],
+      ...opened,
+    });
     this.addMessage(created, inboundOf(m), m.conversationId, topicId);
     // Search pages arrive newest first: the customer's later messages may be stored already.
-    const later = (await this.mentions.byAuthorSince(ws.id, m.platform, customer, m.createdAt)).filter((x) => x.externalId !== m.externalId);
-    const taken = await this.cases.heldPosts(ws.id, m.platform, later.map((x) => x.externalId));
+    const later = (await this.mentions.byAuthorSince(ws.id, m.platform, customer, m.createdAt)).filter(
+      (x) => x.externalId !== m.externalId,
+    );
+    const taken = await this.cases.heldPosts(
+      ws.id,
+      m.platform,
+      later.map((x) => x.externalId),
+    );
     const joining = later.filter((x) => !taken.has(x.externalId));
     for (const x of joining) this.addMessage(created, inboundOf(x), x.conversationId, topicId);
     this.retime(ws.id, created, sla);
@@ -124,7 +136,10 @@ export class CasePlacementService {
   private retime(workspaceId: string, doc: CaseDocument, sla: CaseSla, now = new Date()): void {
     const r = retime(doc, sla, now);
     if (r.openedMoved) {
-      this.logger.log({ workspaceId, caseId: doc.id, from: doc.openedAt, to: r.update.openedAt }, 'An earlier message joined the case: its clocks start from it');
+      this.logger.log(
+        { workspaceId, caseId: doc.id, from: doc.openedAt, to: r.update.openedAt },
+        'An earlier message joined the case: its clocks start from it',
+      );
     }
     if (r.newlyBreachedAt) this.events.next({ type: 'case.breached', workspaceId, caseId: doc.id, at: r.newlyBreachedAt });
     doc.set(r.update);
@@ -144,7 +159,17 @@ export class CasePlacementService {
     if (same) return this.cases.save(doc, same);
     this.addMessage(
       doc,
-      { direction: 'outbound', externalId: r.externalId, mentionId: null, text: r.text, at: r.createdAt, source: 'platform', agentId: null, authorHandle: r.accountHandle, url: r.url },
+      {
+        direction: 'outbound',
+        externalId: r.externalId,
+        mentionId: null,
+        text: r.text,
+        at: r.createdAt,
+        source: 'platform',
+        agentId: null,
+        authorHandle: r.accountHandle,
+        url: r.url,
+      },
       r.conversationId ?? null,
     );
     this.retime(workspaceId, doc, sla);
@@ -168,17 +193,21 @@ export class CasePlacementService {
         const collected = await this.replies.findByExternalId(workspaceId, doc.platform, dto.externalId);
         if (collected) return this.attachCollectedReply(workspaceId, sla, collected);
       }
-      this.addMessage(doc, {
-        direction: 'outbound',
-        externalId: dto.externalId ?? null,
-        mentionId: null,
-        text: dto.text,
-        at,
-        source: 'api',
-        agentId: dto.agentId ?? null,
-        authorHandle: null,
-        url: sent.url ?? null,
-      }, null);
+      this.addMessage(
+        doc,
+        {
+          direction: 'outbound',
+          externalId: dto.externalId ?? null,
+          mentionId: null,
+          text: dto.text,
+          at,
+          source: 'api',
+          agentId: dto.agentId ?? null,
+          authorHandle: null,
+          url: sent.url ?? null,
+        },
+        null,
+      );
       this.retime(workspaceId, doc, sla);
       await this.cases.save(doc, afterAnswer(doc));
     });

@@ -16,7 +16,10 @@ const allTime = (firstResponseSeconds: number): CaseSla => ({
 });
 const day = [{ start: '09:00', end: '18:00' }];
 const officeHours = (firstResponseSeconds: number): CaseSla => ({
-  clock: new SlaClock({ timezone: 'UTC', businessHours: { enabled: true, schedule: { mon: day, tue: day, wed: day, thu: day, fri: day }, holidays: [] } }),
+  clock: new SlaClock({
+    timezone: 'UTC',
+    businessHours: { enabled: true, schedule: { mon: day, tue: day, wed: day, thu: day, fri: day }, holidays: [] },
+  }),
   targets: { firstResponseSeconds, resolutionSeconds: 18 * 3600, abandonmentSeconds: 9 * 3600 },
 });
 
@@ -60,7 +63,14 @@ describe('caseState: a case follows its messages’ times, whatever order they a
       messages: [customer('10:00'), customer('10:10'), customer('10:20'), brand('10:30'), customer('10:45')],
       sla: allTime(2 * 3600),
       now: t('12:00', 4),
-      expected: { openedAt: t('10:00'), firstResponseAt: t('10:30'), awaitingReplySince: t('10:45'), lastInboundAt: t('10:45'), inboundCount: 4, breachedAt: null },
+      expected: {
+        openedAt: t('10:00'),
+        firstResponseAt: t('10:30'),
+        awaitingReplySince: t('10:45'),
+        lastInboundAt: t('10:45'),
+        inboundCount: 4,
+        breachedAt: null,
+      },
     },
     {
       // with a 20-minute target the earliest message shows the 10:30 answer was late
@@ -75,7 +85,13 @@ describe('caseState: a case follows its messages’ times, whatever order they a
       messages: [customer('10:00'), customer('11:00'), customer('12:00')],
       sla: allTime(2 * 3600),
       now: t('12:00', 4),
-      expected: { openedAt: t('10:00'), firstResponseAt: null, awaitingReplySince: t('10:00'), breachedAt: t('12:00'), abandonedAt: t('10:00', 3) },
+      expected: {
+        openedAt: t('10:00'),
+        firstResponseAt: null,
+        awaitingReplySince: t('10:00'),
+        breachedAt: t('12:00'),
+        abandonedAt: t('10:00', 3),
+      },
     },
     {
       name: 'unanswered before its due time: neither breached nor abandoned yet',
@@ -90,7 +106,13 @@ describe('caseState: a case follows its messages’ times, whatever order they a
       messages: [brand('09:50'), customer('10:00'), brand('10:40'), customer('10:50')],
       sla: allTime(2 * 3600),
       now: t('12:00', 4),
-      expected: { openedAt: t('10:00'), firstResponseAt: t('10:40'), lastOutboundAt: t('10:40'), awaitingReplySince: t('10:50'), outboundCount: 2 },
+      expected: {
+        openedAt: t('10:00'),
+        firstResponseAt: t('10:40'),
+        lastOutboundAt: t('10:40'),
+        awaitingReplySince: t('10:50'),
+        outboundCount: 2,
+      },
     },
     {
       // 09:00-18:00 Mon-Fri, 1 h target: opened Mon 17:00, due Mon 18:00; 18:30 has no working time after the due time

@@ -115,4 +115,8 @@ export function caseState<M extends TimelineMessage>(
   return { ...timeline, ...due, ...slaStanding(sla.clock, timeline.firstResponseAt, due, now) };
 }
 
-const pickDue = (d: DueTimes): DueTimes => ({ firstResponseDueAt: d.firstResponseDueAt, resolutionDueAt: d.resolutionDueAt, abandonAt: d.abandonAt });
+const pickDue = (d: DueTimes): DueTimes => ({
+  firstResponseDueAt: d.firstResponseDueAt,
+  resolutionDueAt: d.resolutionDueAt,
+  abandonAt: d.abandonAt,
+});

@@ -6,7 +6,13 @@ import { SlaClock } from './sla';
 
 export type { CaseLean } from './cases.repository';
 
-export type CaseExportRow = CaseRow & { customer: string; intent: string; sentiment: string | null; firstResponseDueAt: Date; breached: boolean };
+export type CaseExportRow = CaseRow & {
+  customer: string;
+  intent: string;
+  sentiment: string | null;
+  firstResponseDueAt: Date;
+  breached: boolean;
+};
 
 export function slaClockFor(ws: WorkspaceView): SlaClock {
   const bh = ws.settings.businessHours;

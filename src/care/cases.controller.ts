@@ -46,7 +46,10 @@ export class CasesController {
   })
   reply(@Auth() auth: AuthContext, @Param('id') id: string, @Body() dto: RecordReplyDto) {
     if (!dto.send) return this.cases.recordReply(auth.workspaceId, id, dto);
-    if (dto.externalId !== undefined || dto.at !== undefined) throw new BadRequestException('send: a reply Ouvidor sends gets its externalId and time from the platform; leave externalId and at out');
+    if (dto.externalId !== undefined || dto.at !== undefined)
+      throw new BadRequestException(
+        'send: a reply Ouvidor sends gets its externalId and time from the platform; leave externalId and at out',
+      );
     return this.sender.send(auth.workspaceId, id, { text: dto.text, agentId: dto.agentId });
   }
 }

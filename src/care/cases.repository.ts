@@ -11,9 +11,27 @@ export type CaseLean = Case & { _id: Types.ObjectId; createdAt?: Date; updatedAt
 
 /** The fields a case row for the KPIs needs (no messages). */
 export const ROW_FIELDS = {
-  platform: 1, openedAt: 1, firstResponseAt: 1, status: 1, resolvedAt: 1, resolutions: 1, reopenCount: 1, lastReopenedAt: 1,
-  abandonedAt: 1, inboundCount: 1, outboundCount: 1, lastInboundAt: 1, lastOutboundAt: 1, awaitingReplySince: 1, assignee: 1,
-  team: 1, assignedAt: 1, reassignments: 1, routingKeyword: 1, firstResponder: 1, resolvedBy: 1,
+  platform: 1,
+  openedAt: 1,
+  firstResponseAt: 1,
+  status: 1,
+  resolvedAt: 1,
+  resolutions: 1,
+  reopenCount: 1,
+  lastReopenedAt: 1,
+  abandonedAt: 1,
+  inboundCount: 1,
+  outboundCount: 1,
+  lastInboundAt: 1,
+  lastOutboundAt: 1,
+  awaitingReplySince: 1,
+  assignee: 1,
+  team: 1,
+  assignedAt: 1,
+  reassignments: 1,
+  routingKeyword: 1,
+  firstResponder: 1,
+  resolvedBy: 1,
 } as const;
 
 /** What the overview's service and deflection KPIs read: ROW_FIELDS less the agent attribution. */
@@ -63,7 +81,11 @@ export class CasesRepository {
       workspaceId: oid(workspaceId),
       platform,
       'customer.externalId': customerExternalId,
-      $or: [{ status: { $in: OPEN_STATUSES } }, { status: 'resolved' as const, resolvedAt: { $gte: at } }, { status: 'abandoned' as const, abandonedAt: { $gte: at } }],
+      $or: [
+        { status: { $in: OPEN_STATUSES } },
+        { status: 'resolved' as const, resolvedAt: { $gte: at } },
+        { status: 'abandoned' as const, abandonedAt: { $gte: at } },
+      ],
     };
     return (
       (await this.cases.findOne({ ...notClosedBy, openedAt: { $lte: at } }).sort({ openedAt: -1 })) ??
@@ -72,9 +94,22 @@ export class CasesRepository {
   }
 
   /** The customer's case of this conversation resolved most recently, at or after `since`. */
-  resolvedInConversation(workspaceId: string, platform: string, customerExternalId: string, conversationId: string, since: Date): Promise<CaseDocument | null> {
+  resolvedInConversation(
+    workspaceId: string,
+    platform: string,
+    customerExternalId: string,
+    conversationId: string,
+    since: Date,
+  ): Promise<CaseDocument | null> {
     return this.cases
-      .findOne({ workspaceId: oid(workspaceId), platform, 'customer.externalId': customerExternalId, conversationIds: conversationId, status: 'resolved', resolvedAt: { $gte: since } })
+      .findOne({
+        workspaceId: oid(workspaceId),
+        platform,
+        'customer.externalId': customerExternalId,
+        conversationIds: conversationId,
+        status: 'resolved',
+        resolvedAt: { $gte: since },
+      })
       .sort({ resolvedAt: -1 })
       .exec();
   }
@@ -82,7 +117,9 @@ export class CasesRepository {
   /** Which of these post ids some case of the workspace already holds. */
   async heldPosts(workspaceId: string, platform: string, externalIds: string[]): Promise<Set<string>> {
     if (externalIds.length === 0) return new Set();
-    const rows = await this.cases.find({ workspaceId: oid(workspaceId), platform, externalIds: { $in: externalIds } }, { externalIds: 1 }).lean();
+    const rows = await this.cases
+      .find({ workspaceId: oid(workspaceId), platform, externalIds: { $in: externalIds } }, { externalIds: 1 })
+      .lean();
     return new Set(rows.flatMap((c) => c.externalIds));
   }
 
@@ -107,8 +144,16 @@ export class CasesRepository {
   }
 
   /** Every case's opening and message times, streamed (the start-up retime). */
-  messageTimes(): AsyncIterable<{ _id: Types.ObjectId; workspaceId: Types.ObjectId; openedAt: Date; messages?: Pick<CaseMessage, 'direction' | 'at'>[] }> {
-    return this.cases.find({}, { workspaceId: 1, openedAt: 1, 'messages.direction': 1, 'messages.at': 1 }).lean().cursor({ batchSize: 500 }) as never;
+  messageTimes(): AsyncIterable<{
+    _id: Types.ObjectId;
+    workspaceId: Types.ObjectId;
+    openedAt: Date;
+    messages?: Pick<CaseMessage, 'direction' | 'at'>[];
+  }> {
+    return this.cases
+      .find({}, { workspaceId: 1, openedAt: 1, 'messages.direction': 1, 'messages.at': 1 })
+      .lean()
+      .cursor({ batchSize: 500 }) as never;
   }
 
   // ---- the inbox and reports -----------------------------------------------------------------
@@ -128,9 +173,19 @@ export class CasesRepository {
   }
 
   /** One page of cases without their messages, and how many match. */
-  async page(filter: Record<string, unknown>, sort: Record<string, 1 | -1>, offset: number, limit: number): Promise<{ rows: CaseLean[]; total: number }> {
+  async page(
+    filter: Record<string, unknown>,
+    sort: Record<string, 1 | -1>,
+    offset: number,
+    limit: number,
+  ): Promise<{ rows: CaseLean[]; total: number }> {
     const [rows, total] = await Promise.all([
-      this.cases.find(filter, { messages: 0 }).sort({ ...sort, _id: 1 }).skip(offset).limit(limit).lean(),
+      this.cases
+        .find(filter, { messages: 0 })
+        .sort({ ...sort, _id: 1 })
+        .skip(offset)
+        .limit(limit)
+        .lean(),
       this.cases.countDocuments(filter),
     ]);
     return { rows: rows as unknown as CaseLean[], total };
@@ -148,7 +203,11 @@ export class CasesRepository {
 
   /** Matching cases without messages or post ids, newest first, from a cursor (CSV export). */
   exportCursor(filter: Record<string, unknown>): AsyncIterable<CaseLean> {
-    return this.cases.find(filter, { messages: 0, externalIds: 0 }).sort({ openedAt: -1, _id: -1 }).lean().cursor({ batchSize: 500 }) as never;
+    return this.cases
+      .find(filter, { messages: 0, externalIds: 0 })
+      .sort({ openedAt: -1, _id: -1 })
+      .lean()
+      .cursor({ batchSize: 500 }) as never;
   }
 
   /**
@@ -157,7 +216,10 @@ export class CasesRepository {
    */
   async forReport(workspaceId: string, from: Date, to: Date, filter: ReportCaseFilter): Promise<CaseLean[]> {
     // `$ne: null` is an index range on {workspaceId, status, awaitingReplySince}, as in MongoDB.
-    const open = filter.openCases === 'awaiting' ? { status: { $in: OPEN_STATUSES }, awaitingReplySince: { $ne: null } } : { status: { $in: OPEN_STATUSES } };
+    const open =
+      filter.openCases === 'awaiting'
+        ? { status: { $in: OPEN_STATUSES }, awaitingReplySince: { $ne: null } }
+        : { status: { $in: OPEN_STATUSES } };
     const f: Record<string, unknown> = {
       workspaceId: oid(workspaceId),
       $or: [{ openedAt: { $gte: from, $lt: to } }, { resolvedAt: { $gte: from, $lt: to } }, open],
@@ -179,7 +241,10 @@ export class CasesRepository {
 
   async breachedSince(since: Date) {
     return this.cases
-      .find({ breachedAt: { $gte: since } }, { workspaceId: 1, breachedAt: 1, customer: 1, platform: 1, team: 1, assignee: 1, firstResponseAt: 1 })
+      .find(
+        { breachedAt: { $gte: since } },
+        { workspaceId: 1, breachedAt: 1, customer: 1, platform: 1, team: 1, assignee: 1, firstResponseAt: 1 },
+      )
       .lean();
   }
 
@@ -207,7 +272,10 @@ export class CasesRepository {
 
   /** Marks the breach unless the case was answered or marked meanwhile; whether it did. */
   async markBreached(id: Types.ObjectId, breachedAt: Date): Promise<boolean> {
-    const res = await this.cases.updateOne({ _id: id, breachedAt: null, firstResponseAt: null }, { $set: { breachedAt }, $inc: { __v: 1 } });
+    const res = await this.cases.updateOne(
+      { _id: id, breachedAt: null, firstResponseAt: null },
+      { $set: { breachedAt }, $inc: { __v: 1 } },
+    );
     return res.modifiedCount > 0;
   }
 

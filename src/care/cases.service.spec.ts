@@ -23,7 +23,14 @@ describe('CasesService', () => {
     ws = s.workspace.id;
     const post = (n: number, hhmm: string, author: string) => customerPost(ws, n, at(hhmm), { author });
     const answered = post(3, '10:10', 'carla');
-    await s.get(CasePlacementService).onIngested(s.workspace, null, [post(1, '09:00', 'ana'), post(2, '10:00', 'bruno'), answered], [brandReply(3, answered, at('10:20'))]);
+    await s
+      .get(CasePlacementService)
+      .onIngested(
+        s.workspace,
+        null,
+        [post(1, '09:00', 'ana'), post(2, '10:00', 'bruno'), answered],
+        [brandReply(3, answered, at('10:20'))],
+      );
   });
   afterAll(() => s.close());
 
@@ -60,13 +67,25 @@ describe('CasesService', () => {
     await inbox.update(ws, id, { assigneeId: a1.id, at: at('09:30') });
     await inbox.update(ws, id, { assigneeId: a2.id, at: at('09:40') });
     const resolved = await inbox.update(ws, id, { status: 'resolved', at: at('10:00') });
-    expect(resolved).toMatchObject({ status: 'resolved', assignee: a2.id, resolvedBy: a2.id, assignedAt: at('09:30'), resolutions: [at('10:00')] });
+    expect(resolved).toMatchObject({
+      status: 'resolved',
+      assignee: a2.id,
+      resolvedBy: a2.id,
+      assignedAt: at('09:30'),
+      resolutions: [at('10:00')],
+    });
     expect(resolved.reassignments).toEqual([{ at: at('09:40'), fromAgent: a1.id, toAgent: a2.id, fromTeam: null, toTeam: null }]);
     await expect(inbox.update(ws, id, { status: 'resolved' })).rejects.toBeInstanceOf(ConflictException);
     await expect(inbox.update(ws, id, { status: 'pending' })).rejects.toThrow('a resolved case cannot be set to pending; reopen it first');
     await expect(inbox.update(ws, id, { status: 'open', at: at('08:00') })).rejects.toBeInstanceOf(BadRequestException);
-    await expect(inbox.update(ws, id, { assigneeId: '0123456789abcdef01234567' })).rejects.toThrow('assigneeId: agent 0123456789abcdef01234567 not found in this workspace');
-    expect(await inbox.update(ws, id, { status: 'open', at: at('11:00') })).toMatchObject({ status: 'open', reopenCount: 1, lastReopenedAt: at('11:00') });
+    await expect(inbox.update(ws, id, { assigneeId: '0123456789abcdef01234567' })).rejects.toThrow(
+      'assigneeId: agent 0123456789abcdef01234567 not found in this workspace',
+    );
+    expect(await inbox.update(ws, id, { status: 'open', at: at('11:00') })).toMatchObject({
+      status: 'open',
+      reopenCount: 1,
+      lastReopenedAt: at('11:00'),
+    });
   });
 
   it('report rows: opened or resolved in range plus the open ones, never a not_support case', async () => {
@@ -82,7 +101,9 @@ describe('CasesService', () => {
   it('breaches for alerts: since a time, and whether one still holds', async () => {
     await cases.updateOne({ 'customer.externalId': 'bruno' }, { $set: { breachedAt: at('11:00') } });
     const since = await inbox.breachedSince(at('10:30'));
-    expect(since).toEqual([expect.objectContaining({ workspaceId: ws, caseId: await idOf('bruno'), breachedAt: at('11:00'), customer: '@bruno' })]);
+    expect(since).toEqual([
+      expect.objectContaining({ workspaceId: ws, caseId: await idOf('bruno'), breachedAt: at('11:00'), customer: '@bruno' }),
+    ]);
     expect(await inbox.breachHolds(ws, await idOf('bruno'))).toBe(true);
     expect(await inbox.breachHolds(ws, await idOf('carla'))).toBe(false);
     expect(await inbox.breachHolds(ws, 'nope')).toBe(false);

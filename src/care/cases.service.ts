@@ -47,7 +47,12 @@ export class CasesService {
    * failed). Reports may arrive out of order: the status only moves forward, except `failed`; the
    * same report twice is kept once. False when no case of the workspace holds that message.
    */
-  async recordDeliveryStatus(workspaceId: string, platform: string, externalId: string, report: { status: DeliveryStatus; at: Date; error: string | null }): Promise<boolean> {
+  async recordDeliveryStatus(
+    workspaceId: string,
+    platform: string,
+    externalId: string,
+    report: { status: DeliveryStatus; at: Date; error: string | null },
+  ): Promise<boolean> {
     return withVersionRetry(async () => {
       const doc = await this.cases.byPost(workspaceId, platform, externalId);
       if (!doc) return false;
@@ -57,7 +62,9 @@ export class CasesService {
         if (history.some((h) => h.status === report.status && h.at.getTime() === report.at.getTime())) return m;
         const rank = (s: DeliveryStatus | undefined) => (s ? DELIVERY_STATUSES.indexOf(s) : -1);
         const advances = report.status === 'failed' || rank(report.status) > rank(m.delivery?.status);
-        const current = advances ? { status: report.status, at: report.at, error: report.error } : { status: m.delivery!.status, at: m.delivery!.at, error: m.delivery!.error };
+        const current = advances
+          ? { status: report.status, at: report.at, error: report.error }
+          : { status: m.delivery!.status, at: m.delivery!.at, error: m.delivery!.error };
         return { ...m, delivery: { ...current, history: [...history, report] } };
       });
       doc.set({ messages });
@@ -92,7 +99,14 @@ export class CasesService {
   /** Every case matching the list filters, newest first, streamed from a cursor (CSV export). */
   async *exportRows(workspaceId: string, q: ListCasesQuery): AsyncGenerator<CaseExportRow> {
     for await (const c of this.cases.exportCursor(this.cases.listFilter(workspaceId, q))) {
-      yield { ...toCaseRow(c), customer: c.customer.handle, intent: c.intent, sentiment: c.sentiment, firstResponseDueAt: c.firstResponseDueAt, breached: !!c.breachedAt };
+      yield {
+        ...toCaseRow(c),
+        customer: c.customer.handle,
+        intent: c.intent,
+        sentiment: c.sentiment,
+        firstResponseDueAt: c.firstResponseDueAt,
+        breached: !!c.breachedAt,
+      };
     }
   }
 
@@ -107,7 +121,8 @@ export class CasesService {
     return {
       data: rows.map((c) => ({
         ...toCaseView(c),
-        waitingSeconds: c.awaitingReplySince && OPEN_STATUSES.includes(c.status) ? Math.round((now - c.awaitingReplySince.getTime()) / 1000) : null,
+        waitingSeconds:
+          c.awaitingReplySince && OPEN_STATUSES.includes(c.status) ? Math.round((now - c.awaitingReplySince.getTime()) / 1000) : null,
       })),
       total,
     };

@@ -5,7 +5,6 @@ import { PLATFORM_NAMES, type Platform } from '../common/platform';
 import { AgentsService } from './agents/agents.service';
 import { CasesService } from './cases.service';
 
-
 /**
  * Sends an agent's reply on the case's network, in answer to the customer's latest message there,
  * then records it on the case with the post's id, so the collector counts it once when it reads
@@ -25,14 +24,17 @@ export class CareReplySender {
     const network = PLATFORM_NAMES[current.platform as Platform] ?? current.platform;
     const collector = this.collectors.find((c) => c.platform === current.platform);
     if (!collector?.sendReply || !collector.replyLimit) {
-      throw new UnprocessableEntityException(`send: replies cannot be sent on ${network} from Ouvidor (X's app-only token cannot post); reply on ${network} and record it without "send"`);
+      throw new UnprocessableEntityException(
+        `send: replies cannot be sent on ${network} from Ouvidor (X's app-only token cannot post); reply on ${network} and record it without "send"`,
+      );
     }
     if (!collector.configured) throw new UnprocessableEntityException(`send: ${network} is not configured on this installation`);
     const limit = collector.replyLimit;
     const { max, unit } = limit;
     const length = limit.measure({ text: reply.text, customerHandle: current.customer.handle });
     if (length > max) throw new BadRequestException(`text: at most ${max} ${unit} on ${network} (this reply has ${length})`);
-    if (reply.agentId && !(await this.agents.find(workspaceId, reply.agentId))) throw new BadRequestException(`agentId: agent ${reply.agentId} not found in this workspace`);
+    if (reply.agentId && !(await this.agents.find(workspaceId, reply.agentId)))
+      throw new BadRequestException(`agentId: agent ${reply.agentId} not found in this workspace`);
     const answered = [...(current.messages ?? [])].reverse().find((m) => m.direction === 'inbound' && m.externalId);
     if (!answered?.externalId) throw new UnprocessableEntityException(`send: the case has no message from ${network} to answer`);
 
@@ -51,6 +53,11 @@ export class CareReplySender {
       if (err instanceof ReplyNotSentError) throw new BadGatewayException(err.message);
       throw err;
     }
-    return this.cases.recordReply(workspaceId, caseId, { text: reply.text, agentId: reply.agentId, externalId: sent.externalId, at: sent.at }, { url: sent.url });
+    return this.cases.recordReply(
+      workspaceId,
+      caseId,
+      { text: reply.text, agentId: reply.agentId, externalId: sent.externalId, at: sent.at },
+      { url: sent.url },
+    );
   }
 }

@@ -54,7 +54,12 @@ describe('SlaScanService', () => {
   it('a case answered in its window but collected after the scan abandoned it is open again', async () => {
     const quiet = customerPost(s.workspace.id, 1, at('10:00'), { author: 'quiet' });
     await placement.onIngested(s.workspace, null, [], [brandReply(1, quiet, at('12:00'))]);
-    expect(await caseOf('quiet')).toMatchObject({ status: 'open', abandonedAt: null, firstResponseAt: at('12:00'), breachedAt: at('11:00') });
+    expect(await caseOf('quiet')).toMatchObject({
+      status: 'open',
+      abandonedAt: null,
+      firstResponseAt: at('12:00'),
+      breachedAt: at('11:00'),
+    });
     expect(await scan.scan(at('23:00'))).toEqual({ breached: 0, abandoned: 1 }); // only `later` is still unanswered
   });
 });

@@ -27,7 +27,10 @@ export class CollectController {
     summary:
       "Collect this topic now; answers once the batch is stored, with the counts of new mentions, posts and replies (`capReached` when the workspace's or the installation's monthly read cap stopped it). 502 with the network's error when a network's API cannot be read (down after retries, refusing connections, answering something other than its API)",
   })
-  @ApiTooManyRequestsResponse({ description: 'the topic was collected on demand less than COLLECT_ON_DEMAND_INTERVAL_SECONDS ago (default 60); Retry-After says when it may be again' })
+  @ApiTooManyRequestsResponse({
+    description:
+      'the topic was collected on demand less than COLLECT_ON_DEMAND_INTERVAL_SECONDS ago (default 60); Retry-After says when it may be again',
+  })
   async collect(@Auth() auth: AuthContext, @Param('id') id: string, @Res({ passthrough: true }) res: Response) {
     const topic = await this.topics.get(auth.workspaceId, id);
     const interval = this.settings.collectOnDemandIntervalSeconds;
@@ -37,7 +40,11 @@ export class CollectController {
       if (!claim.ok) {
         res.setHeader('Retry-After', String(claim.retryAfterSeconds));
         throw new HttpException(
-          { statusCode: 429, error: 'Too Many Requests', message: `topic ${topic.id} was collected on demand less than ${interval} s ago; try again in ${claim.retryAfterSeconds} s` },
+          {
+            statusCode: 429,
+            error: 'Too Many Requests',
+            message: `topic ${topic.id} was collected on demand less than ${interval} s ago; try again in ${claim.retryAfterSeconds} s`,
+          },
           HttpStatus.TOO_MANY_REQUESTS,
         );
       }

@@ -128,21 +128,37 @@ export class CollectionService {
       // A failure outranks a reached cap: the run is reported failed and retried; a cap alone ends it.
       const failure = errors.find((e) => !(e instanceof ReadCapReachedError));
       if (failure !== undefined || errors.length > 0) {
-        if (errors.length > 1) this.logger.warn({ topicId: topic.id, runId, errors: errors.map((e) => (e as Error)?.message ?? String(e)) }, 'Several networks failed in one run');
+        if (errors.length > 1)
+          this.logger.warn(
+            { topicId: topic.id, runId, errors: errors.map((e) => (e as Error)?.message ?? String(e)) },
+            'Several networks failed in one run',
+          );
         throw failure ?? errors[0];
       }
     } catch (err) {
       if (err instanceof ReadCapReachedError) {
-        this.logger.warn({ topicId: topic.id, workspaceId: topic.workspaceId, cap: err.cap, scope: err.scope, month: err.month }, err.message);
-        await this.state.recordRun(topic.id, topic.workspaceId, { succeeded: new Date(), counts: { ...countsOf(totals), capReached: true }, streams: tally.list });
+        this.logger.warn(
+          { topicId: topic.id, workspaceId: topic.workspaceId, cap: err.cap, scope: err.scope, month: err.month },
+          err.message,
+        );
+        await this.state.recordRun(topic.id, topic.workspaceId, {
+          succeeded: new Date(),
+          counts: { ...countsOf(totals), capReached: true },
+          streams: tally.list,
+        });
         return { ...totals, capReached: true };
       }
       // The run stops here: the batch being stored was not acknowledged, so its stream's cursor
       // stays where it was and the next run reads the same posts again.
       const kind = err instanceof NetworkApiError ? 'network' : 'run';
       const error = (err as Error)?.message ?? String(err);
-      this.logger.error({ topicId: topic.id, runId, kind, err: error, streams: tally.list }, 'Collection failed; cursors left where they were');
-      await this.state.recordRun(topic.id, topic.workspaceId, { failed: new Date(), error, kind, streams: tally.list }).catch(() => undefined);
+      this.logger.error(
+        { topicId: topic.id, runId, kind, err: error, streams: tally.list },
+        'Collection failed; cursors left where they were',
+      );
+      await this.state
+        .recordRun(topic.id, topic.workspaceId, { failed: new Date(), error, kind, streams: tally.list })
+        .catch(() => undefined);
       throw err;
     } finally {
       clearInterval(renewal);
@@ -170,18 +186,30 @@ export class CollectionService {
    * Stores a batch: its faulty items go to quarantine, the rest through ingestion and the later
    * stages. Resolves only when all of it is stored; any exception is the run's and propagates.
    */
-  private async store(workspace: Workspace, topic: TopicView, batch: CollectedBatch, runId: string): Promise<{ outcome: BatchOutcome; rejected: RejectedItem[] }> {
+  private async store(
+    workspace: Workspace,
+    topic: TopicView,
+    batch: CollectedBatch,
+    runId: string,
+  ): Promise<{ outcome: BatchOutcome; rejected: RejectedItem[] }> {
     let ingested: Awaited<ReturnType<MentionsService['ingest']>>;
     try {
       ingested = await this.mentions.ingest(workspace, topic.id, batch.mentions);
     } catch (err) {
       // The mentions written before the database refused the rest get their cases before the run fails.
-      if (err instanceof MentionWriteError && err.stored.length) await this.listeners.ingested({ workspace, topic, mentions: err.stored, replies: [] });
+      if (err instanceof MentionWriteError && err.stored.length)
+        await this.listeners.ingested({ workspace, topic, mentions: err.stored, replies: [] });
       throw err;
     }
     const rejected: RejectedItem[] = [
       ...batch.rejected,
-      ...ingested.rejected.map((r) => ({ platform: r.input.platform, externalId: r.input.externalId, reason: r.reason, problem: r.problem, payload: r.input })),
+      ...ingested.rejected.map((r) => ({
+        platform: r.input.platform,
+        externalId: r.input.externalId,
+        reason: r.reason,
+        problem: r.problem,
+        payload: r.input,
+      })),
     ];
     if (rejected.length) {
       const stream = batch.stream ?? `${rejected[0].platform}:unknown`;
@@ -207,7 +235,14 @@ export class CollectionService {
   async replayQuarantined(topicId: string, rows: QuarantinedRow[]): Promise<ReplayOutcome> {
     const topic = await this.topics.getById(topicId);
     if (!topic) throw new NotFoundException(`topic ${topicId} not found`);
-    const out: ReplayOutcome = { stored: { mentions: 0, posts: 0, replies: 0 }, alreadyKnown: 0, notPosts: 0, stillRejected: [], unreadable: [], resolved: [] };
+    const out: ReplayOutcome = {
+      stored: { mentions: 0, posts: 0, replies: 0 },
+      alreadyKnown: 0,
+      notPosts: 0,
+      stillRejected: [],
+      unreadable: [],
+      resolved: [],
+    };
     const lease = `collect:${topic.id}`;
     if (!(await this.state.waitForLease(lease, LEASE_TTL_MS, LEASE_WAIT_MS))) {
       throw new ServiceUnavailableException(`topic ${topic.id} is being collected; try the replay again later`);
@@ -227,7 +262,11 @@ export class CollectionService {
           for (const r of readable) out.unreadable.push({ row: r, why: `${platform} is not configured on this installation` });
           continue;
         }
-        const { batch, found } = await collector.reread(topic, stream, readable.map((r) => r.externalId!));
+        const { batch, found } = await collector.reread(
+          topic,
+          stream,
+          readable.map((r) => r.externalId!),
+        );
         const { outcome, rejected } = await this.store(workspace, topic, { ...batch, stream }, runId);
         out.stored.mentions += outcome.mentions;
         out.stored.posts += outcome.posts;
@@ -238,7 +277,8 @@ export class CollectionService {
         const answered = new Set(found);
         for (const r of readable) {
           if (stillFaulty.has(r.externalId)) out.stillRejected.push(r);
-          else if (!answered.has(r.externalId!)) out.unreadable.push({ row: r, why: `${platform} no longer answers this post (deleted, or not visible to this account)` });
+          else if (!answered.has(r.externalId!))
+            out.unreadable.push({ row: r, why: `${platform} no longer answers this post (deleted, or not visible to this account)` });
           else {
             if (!kept.has(r.externalId!)) out.notPosts++;
             out.resolved.push(r);

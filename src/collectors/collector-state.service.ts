@@ -69,8 +69,17 @@ export class CollectorStateService {
         ? { lastStartedAt: event.started }
         : 'succeeded' in event
           ? { lastSucceededAt: event.succeeded, lastCounts: event.counts, ...(event.streams ? { lastRunStreams: event.streams } : {}) }
-          : { lastFailedAt: event.failed, lastError: event.error.slice(0, 500), lastErrorKind: event.kind, ...(event.streams ? { lastRunStreams: event.streams } : {}) };
-    await this.statuses.updateOne({ topicId: new Types.ObjectId(topicId) }, { $set: { ...$set, workspaceId: new Types.ObjectId(workspaceId) } }, { upsert: true });
+          : {
+              lastFailedAt: event.failed,
+              lastError: event.error.slice(0, 500),
+              lastErrorKind: event.kind,
+              ...(event.streams ? { lastRunStreams: event.streams } : {}),
+            };
+    await this.statuses.updateOne(
+      { topicId: new Types.ObjectId(topicId) },
+      { $set: { ...$set, workspaceId: new Types.ObjectId(workspaceId) } },
+      { upsert: true },
+    );
   }
 
   /** Topics whose last collection failed after their last success (every workspace; alerts). */
@@ -78,7 +87,13 @@ export class CollectorStateService {
     const docs = await this.statuses.find({ lastFailedAt: { $ne: null } }).lean();
     return docs
       .filter((d) => d.lastFailedAt && (!d.lastSucceededAt || d.lastFailedAt > d.lastSucceededAt))
-      .map((d) => ({ topicId: String(d.topicId), workspaceId: String(d.workspaceId), failedAt: d.lastFailedAt!, lastSucceededAt: d.lastSucceededAt, error: d.lastError ?? '' }));
+      .map((d) => ({
+        topicId: String(d.topicId),
+        workspaceId: String(d.workspaceId),
+        failedAt: d.lastFailedAt!,
+        lastSucceededAt: d.lastSucceededAt,
+        error: d.lastError ?? '',
+      }));
   }
 
   /** How the last collection of a topic ended (null: never run). */
@@ -91,9 +106,12 @@ export class CollectorStateService {
     const ids = topicIds.map((id) => new Types.ObjectId(id));
     const [statuses, cursors] = await Promise.all([
       this.statuses.find({ topicId: { $in: ids } }).lean(),
-      this.cursors.find({ topicId: { $in: ids } }).sort({ stream: 1 }).lean(),
+      this.cursors
+        .find({ topicId: { $in: ids } })
+        .sort({ stream: 1 })
+        .lean(),
     ]);
-    return { statuses, cursors: cursors as (typeof cursors[number] & { updatedAt?: Date })[] };
+    return { statuses, cursors: cursors as ((typeof cursors)[number] & { updatedAt?: Date })[] };
   }
 
   async cursor(topicId: string, stream: string): Promise<CursorState> {
@@ -181,7 +199,8 @@ export class CollectorStateService {
       caps.installation > 0 ? this.readsThisMonth(platform) : 0,
       caps.workspace > 0 ? this.readsThisMonth(platform, workspaceId) : 0,
     ]);
-    if (caps.installation > 0 && installation >= caps.installation) throw new ReadCapReachedError(platform, month, caps.installation, 'installation');
+    if (caps.installation > 0 && installation >= caps.installation)
+      throw new ReadCapReachedError(platform, month, caps.installation, 'installation');
     if (caps.workspace > 0 && workspace >= caps.workspace) throw new ReadCapReachedError(platform, month, caps.workspace, 'workspace');
   }
 
@@ -191,7 +210,13 @@ export class CollectorStateService {
     const month = CollectorStateService.month();
     await Promise.all([
       this.usage.updateOne({ platform, month }, { $inc: { reads } }, { upsert: true }),
-      workspaceId ? this.workspaceUsage.updateOne({ workspaceId: new Types.ObjectId(workspaceId), platform, month }, { $inc: { reads } }, { upsert: true }) : null,
+      workspaceId
+        ? this.workspaceUsage.updateOne(
+            { workspaceId: new Types.ObjectId(workspaceId), platform, month },
+            { $inc: { reads } },
+            { upsert: true },
+          )
+        : null,
     ]);
   }
 

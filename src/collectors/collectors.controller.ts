@@ -38,7 +38,10 @@ export class CollectorsController {
       })),
     );
     const topics = await this.topics.list(auth.workspaceId);
-    const [{ statuses, cursors }, quarantined] = await Promise.all([this.state.topicStatus(topics.map((t) => t.id)), this.quarantine.countByStream(topics.map((t) => t.id))]);
+    const [{ statuses, cursors }, quarantined] = await Promise.all([
+      this.state.topicStatus(topics.map((t) => t.id)),
+      this.quarantine.countByStream(topics.map((t) => t.id)),
+    ]);
     const statusOf = new Map(statuses.map((s) => [String(s.topicId), s]));
     const quarantinedIn = (topicId: string, stream?: string) =>
       quarantined.filter((q) => q.topicId === topicId && (stream === undefined || q.stream === stream)).reduce((n, q) => n + q.count, 0);

@@ -91,10 +91,31 @@ import { InstagramCollector } from './instagram/instagram.collector';
     YouTubeCollector,
     {
       provide: COLLECTORS,
-      inject: [XCollector, BlueskyCollector, MastodonCollector, WhatsAppCollector, FacebookCollector, InstagramCollector, RedditCollector, YouTubeCollector],
+      inject: [
+        XCollector,
+        BlueskyCollector,
+        MastodonCollector,
+        WhatsAppCollector,
+        FacebookCollector,
+        InstagramCollector,
+        RedditCollector,
+        YouTubeCollector,
+      ],
       useFactory: (...collectors: Collector[]) => collectors,
     },
   ],
-  exports: [COLLECTORS, CollectScheduler, CollectionListeners, CollectionService, XApiClients, BlueskyAgents, MastodonClients, CollectorStateService, WhatsAppCollector, MetaGraphClient, RedditClient],
+  exports: [
+    COLLECTORS,
+    CollectScheduler,
+    CollectionListeners,
+    CollectionService,
+    XApiClients,
+    BlueskyAgents,
+    MastodonClients,
+    CollectorStateService,
+    WhatsAppCollector,
+    MetaGraphClient,
+    RedditClient,
+  ],
 })
 export class CollectorsModule {}

@@ -10,7 +10,8 @@ import { BUDGETED_PLATFORMS, ReadQuotasService } from './read-quotas.service';
 export class SetReadQuotaBody {
   @ApiProperty({
     nullable: true,
-    description: 'posts this workspace may read per month (UTC) on the network; 0 = no cap of its own (the installation cap still holds); null = back to the default',
+    description:
+      'posts this workspace may read per month (UTC) on the network; 0 = no cap of its own (the installation cap still holds); null = back to the default',
     example: 5000,
   })
   @ValidateIf((_o, v) => v !== null)
@@ -32,7 +33,10 @@ export class ReadQuotasController {
 
   @Get()
   @InstallationAdmin()
-  @ApiOperation({ summary: "A workspace's monthly read cap per paid network, where it comes from, and its and the installation's reads this month (installation admins only)" })
+  @ApiOperation({
+    summary:
+      "A workspace's monthly read cap per paid network, where it comes from, and its and the installation's reads this month (installation admins only)",
+  })
   async list(@Param('id') id: string) {
     await this.workspace(id);
     return { data: await this.quotas.list(id) };
@@ -40,7 +44,10 @@ export class ReadQuotasController {
 
   @Put(':platform')
   @InstallationAdmin()
-  @ApiOperation({ summary: "Set or clear a workspace's monthly read cap on a paid network (installation admins only); collection checks it before each page" })
+  @ApiOperation({
+    summary:
+      "Set or clear a workspace's monthly read cap on a paid network (installation admins only); collection checks it before each page",
+  })
   async set(@Param('id') id: string, @Param('platform') platform: string, @Body() body: SetReadQuotaBody) {
     await this.workspace(id);
     if (!BUDGETED_PLATFORMS.includes(platform as Platform)) {

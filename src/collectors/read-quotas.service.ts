@@ -17,7 +17,11 @@ export type WorkspaceCapSource = 'override' | 'setting' | 'fair share' | 'none';
  * when set, otherwise the installation's cap shared equally among its workspaces (rounded down,
  * at least 1), so that no workspace can spend the others' reads. 0 = no cap of its own.
  */
-export function defaultWorkspaceCap(installationCap: number, setting: number | null, workspaces: number): { cap: number; source: WorkspaceCapSource } {
+export function defaultWorkspaceCap(
+  installationCap: number,
+  setting: number | null,
+  workspaces: number,
+): { cap: number; source: WorkspaceCapSource } {
   if (setting !== null) return { cap: setting, source: setting > 0 ? 'setting' : 'none' };
   if (installationCap <= 0) return { cap: 0, source: 'none' };
   return { cap: Math.max(1, Math.floor(installationCap / Math.max(1, workspaces))), source: 'fair share' };
@@ -63,7 +67,10 @@ export class ReadQuotasService {
 
   /** This workspace's reads and cap on a network this month (every network; free ones have no cap). */
   async usage(workspaceId: string, platform: Platform): Promise<{ readsThisMonth: number; monthlyReadCap: number | null }> {
-    const [{ caps }, readsThisMonth] = await Promise.all([this.resolve(workspaceId, platform), this.state.readsThisMonth(platform, workspaceId)]);
+    const [{ caps }, readsThisMonth] = await Promise.all([
+      this.resolve(workspaceId, platform),
+      this.state.readsThisMonth(platform, workspaceId),
+    ]);
     return { readsThisMonth, monthlyReadCap: caps.workspace > 0 ? caps.workspace : null };
   }
 
@@ -88,7 +95,11 @@ export class ReadQuotasService {
     const installation = this.settings.x.monthlyReadCap;
     const override = await this.quotas.findOne({ workspaceId: new Types.ObjectId(workspaceId), platform }).lean();
     if (override) return { caps: { installation, workspace: override.monthlyReadCap }, source: 'override' };
-    const { cap, source } = defaultWorkspaceCap(installation, this.settings.x.workspaceMonthlyReadCap, (await this.workspaces.list()).length);
+    const { cap, source } = defaultWorkspaceCap(
+      installation,
+      this.settings.x.workspaceMonthlyReadCap,
+      (await this.workspaces.list()).length,
+    );
     return { caps: { installation, workspace: cap }, source };
   }
 }

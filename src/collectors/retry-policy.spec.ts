@@ -1,7 +1,10 @@
 import { rateLimitWaitMs, withRetryPolicy, type FailureKind } from './retry-policy';
 
 describe('the collectors’ retry policy', () => {
-  const hooks = (log: string[]) => ({ maxRateLimitWaitMs: 2_000, waiting: (reason: string, i: { waitMs: number }) => void log.push(`${reason}:${i.waitMs}`) });
+  const hooks = (log: string[]) => ({
+    maxRateLimitWaitMs: 2_000,
+    waiting: (reason: string, i: { waitMs: number }) => void log.push(`${reason}:${i.waitMs}`),
+  });
 
   it('waits until the announced reset, bounded, and a minute when none was announced', () => {
     expect(rateLimitWaitMs(10_000, 60_000, 4_000)).toBe(6_500);
@@ -15,10 +18,14 @@ describe('the collectors’ retry policy', () => {
     try {
       const log: string[] = [];
       let calls = 0;
-      const failing = withRetryPolicy(async () => {
-        calls++;
-        throw new Error('503');
-      }, () => 'transient', hooks(log));
+      const failing = withRetryPolicy(
+        async () => {
+          calls++;
+          throw new Error('503');
+        },
+        () => 'transient',
+        hooks(log),
+      );
       const settled = failing.catch((e: Error) => e.message);
       await jest.runAllTimersAsync();
       expect(await settled).toBe('503');
@@ -26,10 +33,16 @@ describe('the collectors’ retry policy', () => {
       expect(log).toEqual(['transient:500', 'transient:1000', 'transient:2000', 'transient:4000', 'transient:8000']);
 
       let fatalCalls = 0;
-      await expect(withRetryPolicy(async () => {
-        fatalCalls++;
-        throw new Error('401');
-      }, () => 'fatal', hooks([]))).rejects.toThrow('401');
+      await expect(
+        withRetryPolicy(
+          async () => {
+            fatalCalls++;
+            throw new Error('401');
+          },
+          () => 'fatal',
+          hooks([]),
+        ),
+      ).rejects.toThrow('401');
       expect(fatalCalls).toBe(1);
     } finally {
       jest.useRealTimers();
@@ -40,10 +53,14 @@ describe('the collectors’ retry policy', () => {
     const log: string[] = [];
     let calls = 0;
     const kind: FailureKind = { rateLimitedUntil: Date.now() - 1 };
-    const value = await withRetryPolicy(async () => {
-      if (++calls < 3) throw new Error('429');
-      return 'ok';
-    }, () => kind, hooks(log));
+    const value = await withRetryPolicy(
+      async () => {
+        if (++calls < 3) throw new Error('429');
+        return 'ok';
+      },
+      () => kind,
+      hooks(log),
+    );
     expect(value).toBe('ok');
     expect(log).toEqual(['rate-limit:500', 'rate-limit:500']);
   });

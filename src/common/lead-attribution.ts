@@ -13,17 +13,48 @@ export const DEFAULT_SOCIAL_MEDIUMS: readonly string[] = ['social', 'social-medi
  * platforms' domains (a subdomain such as `l.facebook.com` or `m.youtube.com` matches too).
  */
 export const SOCIAL_SOURCES: readonly string[] = [
-  'x', 'x.com', 'twitter', 'twitter.com', 't.co',
-  'facebook', 'facebook.com', 'fb', 'fb.com', 'fb.me',
-  'instagram', 'instagram.com', 'ig',
-  'youtube', 'youtube.com', 'youtu.be',
-  'whatsapp', 'whatsapp.com', 'wa.me',
-  'telegram', 'telegram.org', 't.me',
-  'messenger', 'messenger.com', 'm.me',
-  'linkedin', 'linkedin.com', 'lnkd.in',
-  'tiktok', 'tiktok.com',
-  'bluesky', 'bsky', 'bsky.app',
-  'mastodon', 'threads', 'threads.net', 'pinterest', 'pinterest.com', 'reddit', 'reddit.com', 'kwai', 'snapchat',
+  'x',
+  'x.com',
+  'twitter',
+  'twitter.com',
+  't.co',
+  'facebook',
+  'facebook.com',
+  'fb',
+  'fb.com',
+  'fb.me',
+  'instagram',
+  'instagram.com',
+  'ig',
+  'youtube',
+  'youtube.com',
+  'youtu.be',
+  'whatsapp',
+  'whatsapp.com',
+  'wa.me',
+  'telegram',
+  'telegram.org',
+  't.me',
+  'messenger',
+  'messenger.com',
+  'm.me',
+  'linkedin',
+  'linkedin.com',
+  'lnkd.in',
+  'tiktok',
+  'tiktok.com',
+  'bluesky',
+  'bsky',
+  'bsky.app',
+  'mastodon',
+  'threads',
+  'threads.net',
+  'pinterest',
+  'pinterest.com',
+  'reddit',
+  'reddit.com',
+  'kwai',
+  'snapchat',
 ];
 
 export interface LeadAttributionOptions {
@@ -33,7 +64,10 @@ export interface LeadAttributionOptions {
 
 /** Lower-case, trimmed, with spaces and underscores as hyphens: `Paid_Social` → `paid-social`. */
 function normaliseMedium(medium: string): string {
-  return medium.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  return medium
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
 }
 
 /** A source as a bare lower-case name or host: `https://www.Facebook.com/x` → `facebook.com`. */

@@ -6,4 +6,13 @@ export type Platform = (typeof PLATFORMS)[number];
 export const LISTENING_PLATFORMS = PLATFORMS.filter((p) => p !== 'whatsapp');
 
 /** How each network is named to a user (messages, errors). */
-export const PLATFORM_NAMES: Record<Platform, string> = { x: 'X', bluesky: 'Bluesky', mastodon: 'Mastodon', facebook: 'Facebook', instagram: 'Instagram', whatsapp: 'WhatsApp', reddit: 'Reddit', youtube: 'YouTube' };
+export const PLATFORM_NAMES: Record<Platform, string> = {
+  x: 'X',
+  bluesky: 'Bluesky',
+  mastodon: 'Mastodon',
+  facebook: 'Facebook',
+  instagram: 'Instagram',
+  whatsapp: 'WhatsApp',
+  reddit: 'Reddit',
+  youtube: 'YouTube',
+};

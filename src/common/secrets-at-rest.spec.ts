@@ -85,7 +85,14 @@ describe('parseSecretsKey', () => {
   });
 
   it('refuses anything else without echoing it', () => {
-    for (const bad of ['', 'short', randomBytes(16).toString('hex'), randomBytes(31).toString('base64'), randomBytes(33).toString('base64'), 'g'.repeat(64)]) {
+    for (const bad of [
+      '',
+      'short',
+      randomBytes(16).toString('hex'),
+      randomBytes(31).toString('base64'),
+      randomBytes(33).toString('base64'),
+      'g'.repeat(64),
+    ]) {
       expect(() => parseSecretsKey(bad)).toThrow(SecretsKeyError);
     }
     try {
@@ -115,7 +122,9 @@ describe('loadSecretsKey', () => {
   });
 
   it('refuses a malformed SECRETS_KEY, naming the setting', async () => {
-    await expect(loadSecretsKey({ secretsKey: 'nope', keyFile: null, encryptedValues: none })).rejects.toThrow(/^SECRETS_KEY must be 32 random bytes/);
+    await expect(loadSecretsKey({ secretsKey: 'nope', keyFile: null, encryptedValues: none })).rejects.toThrow(
+      /^SECRETS_KEY must be 32 random bytes/,
+    );
   });
 
   it('generates a 0600 key file at the first start (in a 0700 directory) and reuses it after', async () => {

@@ -50,7 +50,9 @@ export function parseSecretsKey(text: string): Buffer {
     const bytes = Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
     if (bytes.length === KEY_BYTES) return bytes;
   }
-  throw new SecretsKeyError(`must be ${KEY_BYTES} random bytes, written as 64 hex characters or as base64 (generate one with: openssl rand -base64 32)`);
+  throw new SecretsKeyError(
+    `must be ${KEY_BYTES} random bytes, written as 64 hex characters or as base64 (generate one with: openssl rand -base64 32)`,
+  );
 }
 
 export function isEncryptedSecret(value: unknown): value is string {
@@ -167,7 +169,12 @@ export async function loadSecretsKey(options: SecretsKeyOptions): Promise<Loaded
     }
     return { cipher: new SecretCipher(key, 'SECRETS_KEY'), created: false, tightened: false };
   }
-  if (!options.keyFile) return { cipher: new SecretCipher(randomBytes(KEY_BYTES), 'a key in memory (no data is stored on disk)'), created: false, tightened: false };
+  if (!options.keyFile)
+    return {
+      cipher: new SecretCipher(randomBytes(KEY_BYTES), 'a key in memory (no data is stored on disk)'),
+      created: false,
+      tightened: false,
+    };
   const path = options.keyFile;
   let created = false;
   let tightened = false;

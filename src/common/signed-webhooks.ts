@@ -26,8 +26,7 @@ export function signedWebhookHeaders(secret: string, body: Buffer | string, now 
 }
 
 export type SignatureCheck =
-  | { ok: true; timestamp: number; signature: string }
-  | { ok: false; reason: 'missing' | 'malformed' | 'stale' | 'mismatch' };
+  { ok: true; timestamp: number; signature: string } | { ok: false; reason: 'missing' | 'malformed' | 'stale' | 'mismatch' };
 
 /** Checks a signed body: the signature must match and the timestamp be within the tolerance of `now`. */
 export function verifyWebhook(

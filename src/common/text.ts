@@ -10,7 +10,10 @@ const NON_ASCII = /[^\u0000-\u007f]/;
 export function foldText(text: string): string {
   // ASCII has nothing to decompose; most posts and all handles take this path
   if (!NON_ASCII.test(text)) return text.toLowerCase();
-  return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 }
 
 const SEARCH_TOKEN = /[\p{L}\p{M}\p{N}_]+|\p{Extended_Pictographic}/gu;

@@ -6,7 +6,13 @@ describe('NetworkTargets', () => {
 
   it('reads each network from the settings, null when its credentials are unset', () => {
     const targets = networkTargetsFromSettings(
-      settingsWith({ X_BEARER_TOKEN: 'x-token', BLUESKY_IDENTIFIER: 'lumi.bsky.social', BLUESKY_APP_PASSWORD: 'app-pass', MASTODON_URL: 'https://social.example', MASTODON_ACCESS_TOKEN: 'm-token' }),
+      settingsWith({
+        X_BEARER_TOKEN: 'x-token',
+        BLUESKY_IDENTIFIER: 'lumi.bsky.social',
+        BLUESKY_APP_PASSWORD: 'app-pass',
+        MASTODON_URL: 'https://social.example',
+        MASTODON_ACCESS_TOKEN: 'm-token',
+      }),
     );
     expect(targets.x).toEqual({ baseUrl: 'https://api.x.com/2/', bearerToken: 'x-token' });
     expect(targets.bluesky).toEqual({ service: 'https://bsky.social', identifier: 'lumi.bsky.social', password: 'app-pass' });

@@ -81,12 +81,20 @@ export type NetworkName = keyof NetworkTargetMap;
 export function networkTargetsFromSettings(settings: Settings): NetworkTargetMap {
   const { x, bluesky, mastodon, meta, reddit } = settings;
   const metaTarget: MetaTarget | null =
-    meta.accessToken && meta.appSecret ? { graphUrl: meta.graphUrl, accessToken: meta.accessToken, appSecret: meta.appSecret, webhookVerifyToken: meta.webhookVerifyToken } : null;
+    meta.accessToken && meta.appSecret
+      ? { graphUrl: meta.graphUrl, accessToken: meta.accessToken, appSecret: meta.appSecret, webhookVerifyToken: meta.webhookVerifyToken }
+      : null;
   return {
     meta: metaTarget,
-    whatsapp: metaTarget && meta.whatsappPhoneNumberId && meta.webhookVerifyToken ? { ...metaTarget, webhookVerifyToken: meta.webhookVerifyToken, phoneNumberId: meta.whatsappPhoneNumberId } : null,
+    whatsapp:
+      metaTarget && meta.whatsappPhoneNumberId && meta.webhookVerifyToken
+        ? { ...metaTarget, webhookVerifyToken: meta.webhookVerifyToken, phoneNumberId: meta.whatsappPhoneNumberId }
+        : null,
     x: x.bearerToken ? { baseUrl: x.apiBaseUrl, bearerToken: x.bearerToken } : null,
-    bluesky: bluesky.identifier && bluesky.appPassword ? { service: bluesky.service, identifier: bluesky.identifier, password: bluesky.appPassword } : null,
+    bluesky:
+      bluesky.identifier && bluesky.appPassword
+        ? { service: bluesky.service, identifier: bluesky.identifier, password: bluesky.appPassword }
+        : null,
     mastodon: mastodon.url && mastodon.accessToken ? { url: mastodon.url, accessToken: mastodon.accessToken } : null,
     youtube: settings.youtube.apiKey ? youtubeTargetOf(settings.youtube, settings.youtube.apiKey) : null,
     reddit:
@@ -104,7 +112,10 @@ export function networkTargetsFromSettings(settings: Settings): NetworkTargetMap
 }
 
 function youtubeTargetOf(y: Settings['youtube'], apiKey: string): YouTubeTarget {
-  const oauth = y.oauthClientId && y.oauthClientSecret && y.oauthRefreshToken ? { tokenUrl: y.oauthTokenUrl, clientId: y.oauthClientId, clientSecret: y.oauthClientSecret, refreshToken: y.oauthRefreshToken } : null;
+  const oauth =
+    y.oauthClientId && y.oauthClientSecret && y.oauthRefreshToken
+      ? { tokenUrl: y.oauthTokenUrl, clientId: y.oauthClientId, clientSecret: y.oauthClientSecret, refreshToken: y.oauthRefreshToken }
+      : null;
   return { apiUrl: y.apiUrl, apiKey, dailyQuota: y.dailyQuota, oauth };
 }
 

@@ -37,14 +37,25 @@ describe("Reddit's settings", () => {
       userAgent: app.REDDIT_USER_AGENT,
       account: null,
     });
-    expect(new NetworkTargets(load({ ...app, REDDIT_USERNAME: 'acmebank', REDDIT_PASSWORD: 'pw' })).get('reddit')?.account).toEqual({ username: 'acmebank', password: 'pw' });
+    expect(new NetworkTargets(load({ ...app, REDDIT_USERNAME: 'acmebank', REDDIT_PASSWORD: 'pw' })).get('reddit')?.account).toEqual({
+      username: 'acmebank',
+      password: 'pw',
+    });
   });
 
   it('names what is missing', () => {
-    expect(problems({ REDDIT_CLIENT_ID: 'abc', REDDIT_USER_AGENT: 'ua' })).toEqual([expect.stringMatching(/^REDDIT_CLIENT_SECRET \(reddit.clientSecret\): REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET go together/)]);
-    expect(problems({ REDDIT_CLIENT_ID: 'abc', REDDIT_CLIENT_SECRET: 'shh' })).toEqual([expect.stringMatching(/^REDDIT_USER_AGENT \(reddit.userAgent\): REDDIT_USER_AGENT is required/)]);
-    expect(problems({ ...app, REDDIT_USERNAME: 'acmebank' })).toEqual([expect.stringMatching(/^REDDIT_PASSWORD \(reddit.password\): REDDIT_USERNAME and REDDIT_PASSWORD go together/)]);
-    expect(problems({ REDDIT_USERNAME: 'acmebank', REDDIT_PASSWORD: 'pw' })).toEqual([expect.stringMatching(/^REDDIT_USERNAME \(reddit.username\): REDDIT_USERNAME needs REDDIT_CLIENT_ID/)]);
+    expect(problems({ REDDIT_CLIENT_ID: 'abc', REDDIT_USER_AGENT: 'ua' })).toEqual([
+      expect.stringMatching(/^REDDIT_CLIENT_SECRET \(reddit.clientSecret\): REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET go together/),
+    ]);
+    expect(problems({ REDDIT_CLIENT_ID: 'abc', REDDIT_CLIENT_SECRET: 'shh' })).toEqual([
+      expect.stringMatching(/^REDDIT_USER_AGENT \(reddit.userAgent\): REDDIT_USER_AGENT is required/),
+    ]);
+    expect(problems({ ...app, REDDIT_USERNAME: 'acmebank' })).toEqual([
+      expect.stringMatching(/^REDDIT_PASSWORD \(reddit.password\): REDDIT_USERNAME and REDDIT_PASSWORD go together/),
+    ]);
+    expect(problems({ REDDIT_USERNAME: 'acmebank', REDDIT_PASSWORD: 'pw' })).toEqual([
+      expect.stringMatching(/^REDDIT_USERNAME \(reddit.username\): REDDIT_USERNAME needs REDDIT_CLIENT_ID/),
+    ]);
     expect(problems({ REDDIT_AUTH_URL: 'ftp://x' })).toEqual([expect.stringMatching(/^REDDIT_AUTH_URL/)]);
   });
 });

@@ -36,24 +36,39 @@ describe('loadSettings', () => {
     const s = loadSettings({ BLUESKY_IDENTIFIER: 'lumi.bsky.social', BLUESKY_APP_PASSWORD: 'abcd-efgh-ijkl-mnop' });
     expect(s.bluesky).toEqual({ identifier: 'lumi.bsky.social', appPassword: 'abcd-efgh-ijkl-mnop', service: 'https://bsky.social' });
     expect(loadSettings({}).bluesky.identifier).toBeNull();
-    expect(() => loadSettings({ BLUESKY_IDENTIFIER: 'lumi.bsky.social' })).toThrow(/BLUESKY_APP_PASSWORD \(bluesky.appPassword\): BLUESKY_IDENTIFIER and BLUESKY_APP_PASSWORD go together/);
+    expect(() => loadSettings({ BLUESKY_IDENTIFIER: 'lumi.bsky.social' })).toThrow(
+      /BLUESKY_APP_PASSWORD \(bluesky.appPassword\): BLUESKY_IDENTIFIER and BLUESKY_APP_PASSWORD go together/,
+    );
     expect(() => loadSettings({ BLUESKY_SERVICE: 'http://pds.example' })).toThrow(/BLUESKY_SERVICE/);
   });
 
   it('reads a Mastodon instance and token, which go together', () => {
-    expect(loadSettings({ MASTODON_URL: 'https://social.example', MASTODON_ACCESS_TOKEN: 'tok' }).mastodon).toEqual({ url: 'https://social.example', accessToken: 'tok' });
-    expect(() => loadSettings({ MASTODON_URL: 'https://social.example' })).toThrow(/MASTODON_ACCESS_TOKEN \(mastodon.accessToken\): MASTODON_URL and MASTODON_ACCESS_TOKEN go together/);
+    expect(loadSettings({ MASTODON_URL: 'https://social.example', MASTODON_ACCESS_TOKEN: 'tok' }).mastodon).toEqual({
+      url: 'https://social.example',
+      accessToken: 'tok',
+    });
+    expect(() => loadSettings({ MASTODON_URL: 'https://social.example' })).toThrow(
+      /MASTODON_ACCESS_TOKEN \(mastodon.accessToken\): MASTODON_URL and MASTODON_ACCESS_TOKEN go together/,
+    );
     expect(() => loadSettings({ MASTODON_URL: 'http://social.example', MASTODON_ACCESS_TOKEN: 'tok' })).toThrow(/MASTODON_URL/);
   });
 
   it('reads the outbound policy: public addresses only unless the installation opens internal ones', () => {
     expect(loadSettings({}).outbound).toEqual({ allowPrivate: false, allowedCidrs: [], dnsServers: [] });
-    expect(loadSettings({ OUTBOUND_ALLOW_PRIVATE: 'true', OUTBOUND_ALLOWED_CIDRS: '10.0.0.0/8, 127.0.0.1/32', OUTBOUND_DNS_SERVERS: '127.0.0.1:5353' }).outbound).toEqual({
+    expect(
+      loadSettings({
+        OUTBOUND_ALLOW_PRIVATE: 'true',
+        OUTBOUND_ALLOWED_CIDRS: '10.0.0.0/8, 127.0.0.1/32',
+        OUTBOUND_DNS_SERVERS: '127.0.0.1:5353',
+      }).outbound,
+    ).toEqual({
       allowPrivate: true,
       allowedCidrs: ['10.0.0.0/8', '127.0.0.1/32'],
       dnsServers: ['127.0.0.1:5353'],
     });
-    expect(() => loadSettings({ OUTBOUND_ALLOWED_CIDRS: '10.0.0/8' })).toThrow(/OUTBOUND_ALLOWED_CIDRS \(outbound.allowedCidrs\): must be CIDRs/);
+    expect(() => loadSettings({ OUTBOUND_ALLOWED_CIDRS: '10.0.0/8' })).toThrow(
+      /OUTBOUND_ALLOWED_CIDRS \(outbound.allowedCidrs\): must be CIDRs/,
+    );
     expect(() => loadSettings({ OUTBOUND_DNS_SERVERS: 'dns.example.com' })).toThrow(/OUTBOUND_DNS_SERVERS/);
   });
 

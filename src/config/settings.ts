@@ -10,17 +10,20 @@ import { isCidr, isDnsServer } from '../common/outbound/address-policy';
  * start-up; an invalid value stops the process with a message naming the key.
  */
 const url = (protocols: string[]) =>
-  z.string().refine((v) => {
-    try {
-      return protocols.includes(new URL(v).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL with protocol ${protocols.join(' or ')}`);
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL with protocol ${protocols.join(' or ')}`,
+  );
 
-const boolish = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])]).transform((v) =>
-  typeof v === 'boolean' ? v : ['true', '1', 'yes', 'on'].includes(v),
-);
+const boolish = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])])
+  .transform((v) => (typeof v === 'boolean' ? v : ['true', '1', 'yes', 'on'].includes(v)));
 const intish = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 /** A list from a settings file (array) or the environment (comma-separated). */
 const commaList = (valid: (item: string) => boolean, message: string) =>
@@ -81,14 +84,20 @@ const fileSchema = z
         service: url(['https:']),
       })
       .strict()
-      .refine((b) => !b.identifier === !b.appPassword, { path: ['appPassword'], message: 'BLUESKY_IDENTIFIER and BLUESKY_APP_PASSWORD go together: set both or neither' }),
+      .refine((b) => !b.identifier === !b.appPassword, {
+        path: ['appPassword'],
+        message: 'BLUESKY_IDENTIFIER and BLUESKY_APP_PASSWORD go together: set both or neither',
+      }),
     mastodon: z
       .object({
         url: url(['https:']).nullable(),
         accessToken: z.string().min(1).nullable(),
       })
       .strict()
-      .refine((m) => !m.url === !m.accessToken, { path: ['accessToken'], message: 'MASTODON_URL and MASTODON_ACCESS_TOKEN go together: set both or neither' }),
+      .refine((m) => !m.url === !m.accessToken, {
+        path: ['accessToken'],
+        message: 'MASTODON_URL and MASTODON_ACCESS_TOKEN go together: set both or neither',
+      }),
     /**
      * Meta's Graph API: Facebook Pages and Instagram accounts need the token and the app secret
      * (every call is signed with appsecret_proof); WhatsApp needs those, its number and the webhook
@@ -100,17 +109,33 @@ const fileSchema = z
         appSecret: z.string().min(1).nullable(),
         webhookVerifyToken: z.string().min(1).nullable(),
         graphUrl: url(['https:', 'http:']).transform((v) => (v.endsWith('/') ? v : `${v}/`)),
-        whatsappPhoneNumberId: z.string().regex(/^\d{5,20}$/, 'must be the numeric id of the WhatsApp Business phone number').nullable(),
+        whatsappPhoneNumberId: z
+          .string()
+          .regex(/^\d{5,20}$/, 'must be the numeric id of the WhatsApp Business phone number')
+          .nullable(),
       })
       .strict()
       .superRefine((m, ctx) => {
         if (!m.accessToken !== !m.appSecret)
-          ctx.addIssue({ code: 'custom', path: [m.accessToken ? 'appSecret' : 'accessToken'], message: 'META_ACCESS_TOKEN and META_APP_SECRET go together: set both or neither' });
+          ctx.addIssue({
+            code: 'custom',
+            path: [m.accessToken ? 'appSecret' : 'accessToken'],
+            message: 'META_ACCESS_TOKEN and META_APP_SECRET go together: set both or neither',
+          });
         if (m.webhookVerifyToken && !m.appSecret)
-          ctx.addIssue({ code: 'custom', path: ['appSecret'], message: 'META_WEBHOOK_VERIFY_TOKEN needs META_APP_SECRET (webhook signatures are checked with it)' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['appSecret'],
+            message: 'META_WEBHOOK_VERIFY_TOKEN needs META_APP_SECRET (webhook signatures are checked with it)',
+          });
         if (m.whatsappPhoneNumberId) {
           const missing = META_WHATSAPP_VARIABLES.filter(([, key]) => !m[key]).map(([name]) => name);
-          if (missing.length) ctx.addIssue({ code: 'custom', path: ['whatsappPhoneNumberId'], message: `WHATSAPP_PHONE_NUMBER_ID needs ${missing.join(', ')} too: set all of WhatsApp's settings or none` });
+          if (missing.length)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['whatsappPhoneNumberId'],
+              message: `WHATSAPP_PHONE_NUMBER_ID needs ${missing.join(', ')} too: set all of WhatsApp's settings or none`,
+            });
         }
       }),
     /**
@@ -130,10 +155,30 @@ const fileSchema = z
       .strict()
       .superRefine((r, ctx) => {
         if (!r.clientId !== !r.clientSecret)
-          ctx.addIssue({ code: 'custom', path: [r.clientId ? 'clientSecret' : 'clientId'], message: 'REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET go together: set both or neither' });
-        if (r.clientId && !r.userAgent) ctx.addIssue({ code: 'custom', path: ['userAgent'], message: 'REDDIT_USER_AGENT is required with REDDIT_CLIENT_ID (Reddit blocks generic user agents), e.g. "server:ouvidor:1.0 (by /u/yourname)"' });
-        if (!r.username !== !r.password) ctx.addIssue({ code: 'custom', path: [r.username ? 'password' : 'username'], message: 'REDDIT_USERNAME and REDDIT_PASSWORD go together: set both or neither' });
-        if (r.username && !r.clientId) ctx.addIssue({ code: 'custom', path: ['username'], message: 'REDDIT_USERNAME needs REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET (the script app it logs in through)' });
+          ctx.addIssue({
+            code: 'custom',
+            path: [r.clientId ? 'clientSecret' : 'clientId'],
+            message: 'REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET go together: set both or neither',
+          });
+        if (r.clientId && !r.userAgent)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['userAgent'],
+            message:
+              'REDDIT_USER_AGENT is required with REDDIT_CLIENT_ID (Reddit blocks generic user agents), e.g. "server:ouvidor:1.0 (by /u/yourname)"',
+          });
+        if (!r.username !== !r.password)
+          ctx.addIssue({
+            code: 'custom',
+            path: [r.username ? 'password' : 'username'],
+            message: 'REDDIT_USERNAME and REDDIT_PASSWORD go together: set both or neither',
+          });
+        if (r.username && !r.clientId)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['username'],
+            message: 'REDDIT_USERNAME needs REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET (the script app it logs in through)',
+          });
       }),
     /**
      * YouTube Data API v3: an API key for reads; the brand channel's OAuth grant (client id, secret,
@@ -172,18 +217,23 @@ const fileSchema = z
      * the client's address instead of the reverse proxy's. `false` (default: direct connections),
      * a number of hops, or addresses/CIDRs/`loopback`/`uniquelocal` separated by commas.
      */
-    trustProxy: z
-      .union([z.boolean(), z.number().int().min(0).max(10), z.string().min(1)])
-      .transform((v, ctx) => {
-        if (typeof v !== 'string') return v;
-        if (/^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
-        if (/^\d+$/.test(v)) return Number(v);
-        const parts = v.split(',').map((p) => p.trim()).filter(Boolean);
-        const named = new Set(['loopback', 'linklocal', 'uniquelocal']);
-        const bad = parts.filter((p) => !named.has(p) && !isCidr(p.includes('/') ? p : `${p}/${p.includes(':') ? 128 : 32}`));
-        if (bad.length) ctx.addIssue({ code: 'custom', message: `must be true, false, a number of hops, or addresses/CIDRs/loopback separated by commas (bad: ${bad.join(', ')})` });
-        return parts;
-      }),
+    trustProxy: z.union([z.boolean(), z.number().int().min(0).max(10), z.string().min(1)]).transform((v, ctx) => {
+      if (typeof v !== 'string') return v;
+      if (/^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
+      if (/^\d+$/.test(v)) return Number(v);
+      const parts = v
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
+      const named = new Set(['loopback', 'linklocal', 'uniquelocal']);
+      const bad = parts.filter((p) => !named.has(p) && !isCidr(p.includes('/') ? p : `${p}/${p.includes(':') ? 128 : 32}`));
+      if (bad.length)
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be true, false, a number of hops, or addresses/CIDRs/loopback separated by commas (bad: ${bad.join(', ')})`,
+        });
+      return parts;
+    }),
     outbound: z
       .object({
         allowPrivate: boolish,
@@ -283,7 +333,8 @@ function deepMerge(base: Tree, over: Tree): Tree {
   const out: Tree = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const under = base[k];
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && under && typeof under === 'object' ? deepMerge(under as Tree, v as Tree) : v;
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && under && typeof under === 'object' ? deepMerge(under as Tree, v as Tree) : v;
   }
   return out;
 }

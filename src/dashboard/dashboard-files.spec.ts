@@ -7,7 +7,9 @@ describe('DashboardFiles', () => {
   it('serves the page, its modules and the vendor builds by name', () => {
     const files = new DashboardFiles();
     expect(files.index.type).toMatch(/^text\/html/);
-    expect(files.names()).toEqual(expect.arrayContaining(['app.js', 'app.css', 'views/overview.js', 'vendor/echarts.esm.min.mjs', 'vendor/luxon.mjs']));
+    expect(files.names()).toEqual(
+      expect.arrayContaining(['app.js', 'app.css', 'views/overview.js', 'vendor/echarts.esm.min.mjs', 'vendor/luxon.mjs']),
+    );
     expect(files.asset('vendor/echarts.esm.min.mjs')).toMatchObject({ type: expect.stringMatching(/^text\/javascript/), vendor: true });
     expect(files.asset('app.js')).toMatchObject({ vendor: false });
   });

@@ -12,7 +12,11 @@ describe('demoInputRecords', () => {
     expect(r.traffic).toHaveLength(DEMO_INPUT_DAYS);
     expect(r.traffic[DEMO_INPUT_DAYS - 1].periodStart).toBe('2026-11-24');
     expect(r.contacts).toHaveLength(DEMO_INPUT_DAYS * 3);
-    const instants = [...r.leads.map((l) => l.occurredAt), ...r.surveySends.map((s) => s.sentAt), ...r.surveyResponses.map((s) => s.respondedAt)];
+    const instants = [
+      ...r.leads.map((l) => l.occurredAt),
+      ...r.surveySends.map((s) => s.sentAt),
+      ...r.surveyResponses.map((s) => s.respondedAt),
+    ];
     expect(instants.length).toBeGreaterThan(0);
     for (const at of instants) expect(new Date(at as string).getTime()).toBeLessThanOrEqual(now.getTime());
   });

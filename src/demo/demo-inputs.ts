@@ -64,7 +64,11 @@ export function demoInputRecords(timezone: string, now = new Date()): DemoInputR
       socialSessions: Math.round(sessions * (0.07 + rand() * 0.03)),
       helpCenterSessions: Math.round(sessions * (0.12 + rand() * 0.05)),
     });
-    for (const [channel, base] of [['phone', 320], ['email', 140], ['chat', 210]] as const) {
+    for (const [channel, base] of [
+      ['phone', 320],
+      ['email', 140],
+      ['chat', 210],
+    ] as const) {
       out.contacts.push({ periodStart: date, granularity: 'day', channel, count: scale((weekend ? 0.6 : 1) * base + rand() * 60) });
     }
     const at = () => {
@@ -80,7 +84,14 @@ export function demoInputRecords(timezone: string, now = new Date()): DemoInputR
         ['newsletter', 'email', 'novembro'],
         ['instagram', 'social', 'cartao-sem-anuidade'],
       ][channel];
-      out.leads.push({ occurredAt: at(), utmSource, utmMedium, utmCampaign, value: Math.round(80 + rand() * 220), externalId: `demo-lead-${date}-${i}` });
+      out.leads.push({
+        occurredAt: at(),
+        utmSource,
+        utmMedium,
+        utmCampaign,
+        value: Math.round(80 + rand() * 220),
+        externalId: `demo-lead-${date}-${i}`,
+      });
     }
     for (const [type, sent, responseRate, weights] of [
       ['csat', 40, 0.35, [6, 8, 14, 34, 38]],

@@ -102,7 +102,8 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
     this.networks.set('x', { baseUrl: this.api.baseUrl, bearerToken: this.api.bearerToken, ca: this.api.caPem });
     // Bluesky and Mastodon too, each unless real credentials for it are set (the demo topic then
     // leaves that network out rather than listen to the real one for a fictional brand)
-    const tickError = (network: string) => (err: unknown) => this.logger.warn({ err: (err as Error).message }, `Demo ${network} traffic: tick failed`);
+    const tickError = (network: string) => (err: unknown) =>
+      this.logger.warn({ err: (err as Error).message }, `Demo ${network} traffic: tick failed`);
     if (!this.networks.configured('bluesky')) {
       this.bluesky = await startDemoBlueskyApi({ onTickError: tickError('Bluesky') });
       this.networks.set('bluesky', { service: this.bluesky.baseUrl, identifier: this.bluesky.identifier, password: this.bluesky.password });
@@ -113,7 +114,14 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
     }
     if (!this.networks.configured('reddit')) {
       const r = (this.reddit = await startDemoRedditApi({ onTickError: tickError('Reddit') }));
-      this.networks.set('reddit', { apiUrl: r.apiUrl, authUrl: r.authUrl, clientId: r.clientId, clientSecret: r.clientSecret, userAgent: r.userAgent, account: r.account });
+      this.networks.set('reddit', {
+        apiUrl: r.apiUrl,
+        authUrl: r.authUrl,
+        clientId: r.clientId,
+        clientSecret: r.clientSecret,
+        userAgent: r.userAgent,
+        account: r.account,
+      });
     }
     if (!this.networks.configured('youtube')) {
       this.youtube = await startDemoYouTubeApi({ onTickError: tickError('YouTube') });
@@ -122,13 +130,28 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
     if (!this.networks.configured('meta')) {
       // the brand's Facebook Page and Instagram account, on a Graph emulator the demo's WhatsApp shares
       const m = (this.meta = await startDemoMetaApi({ onTickError: tickError('Facebook/Instagram') }));
-      this.networks.set('meta', { graphUrl: m.graphUrl, accessToken: m.accessToken, appSecret: m.appSecret, webhookVerifyToken: DEMO_WEBHOOK_VERIFY_TOKEN });
+      this.networks.set('meta', {
+        graphUrl: m.graphUrl,
+        accessToken: m.accessToken,
+        appSecret: m.appSecret,
+        webhookVerifyToken: DEMO_WEBHOOK_VERIFY_TOKEN,
+      });
     }
     if (!this.networks.configured('whatsapp')) {
       // customers write to the demo's WhatsApp number; their messages reach the app by its webhook
-      this.whatsapp = await startDemoWhatsApp({ callbackUrl: () => this.webhookCallbackUrl(), emulator: this.meta?.emulator, onError: tickError('WhatsApp') });
+      this.whatsapp = await startDemoWhatsApp({
+        callbackUrl: () => this.webhookCallbackUrl(),
+        emulator: this.meta?.emulator,
+        onError: tickError('WhatsApp'),
+      });
       const w = this.whatsapp;
-      this.networks.set('whatsapp', { graphUrl: w.graphUrl, accessToken: w.accessToken, appSecret: w.appSecret, webhookVerifyToken: w.webhookVerifyToken, phoneNumberId: w.phoneNumberId });
+      this.networks.set('whatsapp', {
+        graphUrl: w.graphUrl,
+        accessToken: w.accessToken,
+        appSecret: w.appSecret,
+        webhookVerifyToken: w.webhookVerifyToken,
+        phoneNumberId: w.phoneNumberId,
+      });
     }
     const ws = this.bootstrap.defaultWorkspace;
     const d = this.api.description;
@@ -147,7 +170,12 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
       ...(this.mastodon?.ownedHandles ?? []).map((handle) => ({ platform: 'mastodon' as const, handle })),
       ...(this.reddit?.ownedHandles ?? []).map((handle) => ({ platform: 'reddit' as const, handle })),
       ...(this.youtube?.ownedHandles ?? []).map((handle) => ({ platform: 'youtube' as const, handle })),
-      ...(this.meta ? [{ platform: 'facebook' as const, handle: this.meta.pageId }, { platform: 'instagram' as const, handle: this.meta.instagramAccountId }] : []),
+      ...(this.meta
+        ? [
+            { platform: 'facebook' as const, handle: this.meta.pageId },
+            { platform: 'instagram' as const, handle: this.meta.instagramAccountId },
+          ]
+        : []),
     ];
 
     let existing = (await this.topics.list(ws.id)).find((t) => t.name === DEMO_TOPIC_NAME);
@@ -155,14 +183,32 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
       // a data directory from before the demo had these networks
       existing = await this.topics.update(ws.id, existing.id, { platforms, ownedAccounts, subreddits: this.reddit?.subreddits ?? [] });
     }
-    const topic = existing ?? (await this.topics.create(ws.id, { name: DEMO_TOPIC_NAME, query: d.query, platforms, languages: [], ownedAccounts, subreddits: this.reddit?.subreddits ?? [] }));
+    const topic =
+      existing ??
+      (await this.topics.create(ws.id, {
+        name: DEMO_TOPIC_NAME,
+        query: d.query,
+        platforms,
+        languages: [],
+        ownedAccounts,
+        subreddits: this.reddit?.subreddits ?? [],
+      }));
     if (!existing) {
       await this.seedCareSetup(ws.id);
       const inputs = await seedDemoInputs(ws.id, ws.timezone, { traffic: this.traffic, leads: this.leads, surveys: this.surveys });
       this.logger.log(inputs, 'Demo: website traffic, assisted contacts, leads and surveys for the last two weeks');
     }
     this.logger.log(
-      { emulator: this.api.baseUrl, bluesky: this.bluesky?.baseUrl ?? null, mastodon: this.mastodon?.baseUrl ?? null, reddit: this.reddit?.apiUrl ?? null, youtube: this.youtube?.target.apiUrl ?? null, topicId: topic.id, backfill: this.api.backfill, ms: Date.now() - started },
+      {
+        emulator: this.api.baseUrl,
+        bluesky: this.bluesky?.baseUrl ?? null,
+        mastodon: this.mastodon?.baseUrl ?? null,
+        reddit: this.reddit?.apiUrl ?? null,
+        youtube: this.youtube?.target.apiUrl ?? null,
+        topicId: topic.id,
+        backfill: this.api.backfill,
+        ms: Date.now() - started,
+      },
       'Demo X, Bluesky and Mastodon emulators are up with a week of Lumi traffic',
     );
     if (this.whatsapp) {

@@ -64,11 +64,10 @@ export class CommandError extends Error {
 
 export class DuplicateKeyError extends CommandError {
   constructor(namespace: string, indexName: string, keyPattern: Document, keyValue: Document, keyText: string) {
-    super(
-      ErrorCode.DuplicateKey,
-      `E11000 duplicate key error collection: ${namespace} index: ${indexName} dup key: ${keyText}`,
-      { keyPattern, keyValue },
-    );
+    super(ErrorCode.DuplicateKey, `E11000 duplicate key error collection: ${namespace} index: ${indexName} dup key: ${keyText}`, {
+      keyPattern,
+      keyValue,
+    });
   }
 }
 
@@ -100,13 +99,19 @@ export function toCommandError(err: unknown): CommandError {
     return new CommandError(ErrorCode.InvalidPipelineOperator, `Unrecognized expression '${m[1]}'`);
   }
   if ((m = message.match(/would modify the immutable field '([^']+)'/))) {
-    return new CommandError(ErrorCode.ImmutableField, `Performing an update on the path '${m[1]}' would modify the immutable field '${m[1]}'`);
+    return new CommandError(
+      ErrorCode.ImmutableField,
+      `Performing an update on the path '${m[1]}' would modify the immutable field '${m[1]}'`,
+    );
   }
   if ((m = message.match(/updating the path '([^']+)' would create a conflict at '([^']+)'/i))) {
     return new CommandError(ErrorCode.ConflictingUpdateOperators, `Updating the path '${m[1]}' would create a conflict at '${m[2]}'`);
   }
   if ((m = message.match(/(\$where|\$function|\$accumulator)\b.*scriptEnabled/))) {
-    return new CommandError(ErrorCode.NotImplemented, `${m[1]} is not supported by the embedded engine (server-side JavaScript is disabled)`);
+    return new CommandError(
+      ErrorCode.NotImplemented,
+      `${m[1]} is not supported by the embedded engine (server-side JavaScript is disabled)`,
+    );
   }
   return new CommandError(ErrorCode.BadValue, message);
 }

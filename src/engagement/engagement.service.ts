@@ -5,7 +5,6 @@ import type { AccountSnapshotInput, PostInput, PublicMetrics } from '../collecto
 import { startOfUtcHour as hourOf } from '../common/time-buckets';
 import { AccountSnapshot, OwnPost } from './schemas/own-post.schema';
 
-
 @Injectable()
 export class EngagementService {
   constructor(
@@ -100,6 +99,9 @@ export class EngagementService {
   }
 
   async followerSamples(workspaceId: string, before: Date) {
-    return this.snapshots.find({ workspaceId: new Types.ObjectId(workspaceId), at: { $lte: before } }).sort({ at: 1 }).lean();
+    return this.snapshots
+      .find({ workspaceId: new Types.ObjectId(workspaceId), at: { $lte: before } })
+      .sort({ at: 1 })
+      .lean();
   }
 }

@@ -26,8 +26,11 @@ describe('readCorrectionsFile', () => {
     ]);
   });
 
-  it("takes off the quote the export puts before a cell that would start a formula", () => {
-    const path = write('guarded.csv', "text,lang,sentiment,intent\n'@acmebank my card never arrived,en,negative,support\n'=1+1 lol,en,neutral,other\n");
+  it('takes off the quote the export puts before a cell that would start a formula', () => {
+    const path = write(
+      'guarded.csv',
+      "text,lang,sentiment,intent\n'@acmebank my card never arrived,en,negative,support\n'=1+1 lol,en,neutral,other\n",
+    );
     expect(readCorrectionsFile(path).rows.map((r) => r.text)).toEqual(['@acmebank my card never arrived', '=1+1 lol']);
   });
 

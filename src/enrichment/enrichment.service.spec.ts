@@ -71,7 +71,7 @@ describe('EnrichmentService', () => {
     const details = service['sentimentScorer'].details('que programa ótimo', 'pt', DEFAULT_SENTIMENT_THRESHOLDS);
     const thresholds = DEFAULT_SENTIMENT_THRESHOLDS;
 
-    it('keeps the words\' reading when neither the model nor the cues see a request', () => {
+    it("keeps the words' reading when neither the model nor the cues see a request", () => {
       expect(details.label).toBe('positive');
       expect(reconcileSentiment(details, 'other', thresholds, 'other').label).toBe('positive');
     });

@@ -9,7 +9,12 @@ export type LabelledPost = [text: string, platformLang: string | null, sentiment
 
 export const ENGLISH_POSTS: LabelledPost[] = [
   // praise
-  ['Just want to say thank you to @AcmeBank, the support team sorted everything in 5 minutes. Amazing service!', 'en', 'positive', 'praise'],
+  [
+    'Just want to say thank you to @AcmeBank, the support team sorted everything in 5 minutes. Amazing service!',
+    'en',
+    'positive',
+    'praise',
+  ],
   ['Loving the new app update, so much faster 😍', 'en', 'positive', 'praise'],
   ['@AcmeTelecom best customer service I have had in years, well done!', 'en', 'positive', 'praise'],
   ['Highly recommend @ShopCo, fast delivery and great prices', 'en', 'positive', 'praise'],

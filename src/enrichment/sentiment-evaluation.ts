@@ -36,7 +36,10 @@ export function evaluateWithService(service: EnrichmentService, rows: LabelledTe
   for (let i = 0; i < rows.length; i++) predicted[i] = service.enrich({ text: rows[i].text }).sentiment.label;
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   return {
-    report: classificationReport(rows.map((r) => r.label), predicted),
+    report: classificationReport(
+      rows.map((r) => r.label),
+      predicted,
+    ),
     predicted,
     seconds,
     textsPerSecond: seconds > 0 ? rows.length / seconds : Infinity,
@@ -57,7 +60,10 @@ export function crossValidate(
   if (k < 2) throw new Error('cross-validation needs at least 2 folds');
   const detector = new LanguageDetector();
   const languages = rows.map((r) => r.language ?? lexiconLanguageFor(detector.detect(r.text)));
-  const folds = stratifiedFolds(rows.map((r, i) => `${languages[i]}:${r.label}`), k);
+  const folds = stratifiedFolds(
+    rows.map((r, i) => `${languages[i]}:${r.label}`),
+    k,
+  );
   const predicted = new Array<SentimentLabel>(rows.length);
   const foldReports: ClassificationReport[] = [];
   let seconds = 0;
@@ -73,13 +79,19 @@ export function crossValidate(
     });
     const model = trainSentimentModel(analyzer, byLanguage, configs);
     const service = createEnrichmentService({ sentimentModel: model });
-    const result = evaluateWithService(service, heldOut.map((i) => rows[i]));
+    const result = evaluateWithService(
+      service,
+      heldOut.map((i) => rows[i]),
+    );
     heldOut.forEach((row, j) => (predicted[row] = result.predicted[j]));
     foldReports.push(result.report);
     seconds += result.seconds;
   }
   return {
-    report: classificationReport(rows.map((r) => r.label), predicted),
+    report: classificationReport(
+      rows.map((r) => r.label),
+      predicted,
+    ),
     predicted,
     seconds,
     textsPerSecond: seconds > 0 ? rows.length / seconds : Infinity,

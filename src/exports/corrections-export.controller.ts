@@ -40,7 +40,10 @@ export class CorrectionsExportController {
 
   @Get('corrections.csv')
   @AllowQueryToken()
-  @ApiOperation({ summary: "Mentions agents reviewed (all time unless from/to), oldest review first: the agent's labels beside the model's, for retraining" })
+  @ApiOperation({
+    summary:
+      "Mentions agents reviewed (all time unless from/to), oldest review first: the agent's labels beside the model's, for retraining",
+  })
   async correctionsCsv(@Auth() auth: AuthContext, @Query() q: CorrectionsExportQuery, @Res() res: Response) {
     const to = q.to ?? new Date();
     const from = q.from ?? new Date(0);

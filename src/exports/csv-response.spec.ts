@@ -50,10 +50,15 @@ describe('sendCsv', () => {
       yield { text: '=HYPERLINK("http://x","y")', n: -2 };
       yield { text: '@SUM(A1)', n: 7 };
     }
-    await sendCsv(res, 'x.csv', [
-      { header: 'text', value: (r: { text: string; n: number }) => r.text },
-      { header: 'n', value: (r) => r.n },
-    ], rows());
+    await sendCsv(
+      res,
+      'x.csv',
+      [
+        { header: 'text', value: (r: { text: string; n: number }) => r.text },
+        { header: 'n', value: (r) => r.n },
+      ],
+      rows(),
+    );
     const text = Buffer.concat(chunks).toString('utf8');
     const parsed: string[][] = parse(text, { bom: true });
     const cells = parsed.flat();

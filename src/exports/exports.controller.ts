@@ -16,7 +16,8 @@ import { CsvColumn, sendCsv } from './csv-response';
 import { ExportRangeQuery } from './dto/export-query.dto';
 
 const DAY_MS = 24 * 3600_000;
-const seconds = (a: Date | null | undefined, b: Date | null | undefined) => (a && b ? Math.round((b.getTime() - a.getTime()) / 1000) : null);
+const seconds = (a: Date | null | undefined, b: Date | null | undefined) =>
+  a && b ? Math.round((b.getTime() - a.getTime()) / 1000) : null;
 
 const MENTION_COLUMNS: CsvColumn<StoredMention>[] = [
   { header: 'id', value: (m) => m.id },
@@ -76,7 +77,10 @@ export class ExportsController {
     async function* withCsat(rows: AsyncIterable<CaseExportRow>): AsyncGenerator<Row> {
       let chunk: CaseExportRow[] = [];
       const flush = async function* () {
-        const csat = await surveys.csatByCase(ws, chunk.map((c) => c.caseId));
+        const csat = await surveys.csatByCase(
+          ws,
+          chunk.map((c) => c.caseId),
+        );
         for (const c of chunk) yield { ...c, csat: csat.get(c.caseId) ?? null };
         chunk = [];
       };
@@ -132,7 +136,12 @@ export class ExportsController {
       { header: 'metrics_updated_at', value: (p) => p.metricsUpdatedAt },
       { header: 'text', value: (p) => p.text },
     ];
-    await sendCsv(res, 'posts.csv', columns, this.engagement.exportPosts(auth.workspaceId, q.from, q.to, q.topic, q.platform) as AsyncIterable<NonNullable<Post>>);
+    await sendCsv(
+      res,
+      'posts.csv',
+      columns,
+      this.engagement.exportPosts(auth.workspaceId, q.from, q.to, q.topic, q.platform) as AsyncIterable<NonNullable<Post>>,
+    );
   }
 
   @Get('leads.csv')

@@ -20,7 +20,8 @@ export class HealthController {
   @Get()
   @Public()
   @ApiOperation({
-    summary: 'Liveness and dependencies: `{ status, mongo, queue }`; 503 when one is down, with `reason` when known (e.g. the data disk is full)',
+    summary:
+      'Liveness and dependencies: `{ status, mongo, queue }`; 503 when one is down, with `reason` when known (e.g. the data disk is full)',
   })
   async check(@Res({ passthrough: true }) res: Response) {
     const [mongo, queue] = await Promise.all([

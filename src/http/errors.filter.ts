@@ -32,7 +32,9 @@ export class ErrorsFilter implements ExceptionFilter {
     const { statusCode, message, extra } = this.describe(exception);
     // A key may ride in the query (?access_token=); no error sends the URL's query back.
     const url = host.switchToHttp().getRequest<Request>()?.originalUrl;
-    res.status(statusCode).json({ statusCode, error: REASONS[statusCode] ?? 'Error', message: messageWithoutQuery(message, url), ...extra });
+    res
+      .status(statusCode)
+      .json({ statusCode, error: REASONS[statusCode] ?? 'Error', message: messageWithoutQuery(message, url), ...extra });
   }
 
   private describe(exception: unknown): { statusCode: number; message: unknown; extra?: Record<string, unknown> } {
@@ -46,7 +48,11 @@ export class ErrorsFilter implements ExceptionFilter {
     const err = exception as { code?: number; name?: string; message?: string; keyValue?: Record<string, unknown> };
     if (err?.code === 14031) {
       // The embedded engine's disk is full (MongoDB's OutOfDiskSpace): nothing was acknowledged.
-      return { statusCode: HttpStatus.SERVICE_UNAVAILABLE, message: 'the database disk is full: the change is not known to be stored; send it again once there is room (GET /health says when)' };
+      return {
+        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+        message:
+          'the database disk is full: the change is not known to be stored; send it again once there is room (GET /health says when)',
+      };
     }
     if (err?.code === 11000) {
       const fields = Object.keys(err.keyValue ?? {}).join(', ');

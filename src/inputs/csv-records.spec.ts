@@ -32,7 +32,11 @@ describe('csvRowToRecord', () => {
   });
 
   it('keeps a cell that is not a number as text, so validation names the field', () => {
-    expect(csvRowToRecord({ occurredAt: 'x', value: '19,90', count: 'three' }, COLUMNS)).toEqual({ occurredAt: 'x', value: '19,90', count: 'three' });
+    expect(csvRowToRecord({ occurredAt: 'x', value: '19,90', count: 'three' }, COLUMNS)).toEqual({
+      occurredAt: 'x',
+      value: '19,90',
+      count: 'three',
+    });
   });
 });
 
@@ -41,7 +45,9 @@ describe('headerProblem', () => {
     expect(headerProblem(['value', 'occurredAt'], COLUMNS)).toBeNull();
   });
   it('names unknown, missing and repeated columns', () => {
-    expect(headerProblem(['occurredAt', 'utm_source'], COLUMNS)).toMatch(/unknown column\(s\): utm_source; the columns are: occurredAt, utmSource, value, count/);
+    expect(headerProblem(['occurredAt', 'utm_source'], COLUMNS)).toMatch(
+      /unknown column\(s\): utm_source; the columns are: occurredAt, utmSource, value, count/,
+    );
     expect(headerProblem(['utmSource'], COLUMNS)).toBe('missing required column(s): occurredAt');
     expect(headerProblem(['occurredAt', 'value', 'value'], COLUMNS)).toBe('the header repeats column(s): value');
   });
@@ -49,7 +55,9 @@ describe('headerProblem', () => {
   it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'])(
     'reports %s, which every object inherits, as an unknown column',
     (name) => {
-      expect(headerProblem(['occurredAt', name], COLUMNS)).toBe(`unknown column(s): ${name}; the columns are: occurredAt, utmSource, value, count`);
+      expect(headerProblem(['occurredAt', name], COLUMNS)).toBe(
+        `unknown column(s): ${name}; the columns are: occurredAt, utmSource, value, count`,
+      );
     },
   );
 });

@@ -124,7 +124,8 @@ export function batchFromCsv(file: Buffer, columns: CsvColumns): IncomingBatch {
 
   const total = records.length + rejected.length;
   if (total === 0) throw new BadRequestException('the CSV file has a header but no rows');
-  if (total > MAX_RECORDS_PER_REQUEST) throw new BadRequestException(`at most ${MAX_RECORDS_PER_REQUEST} rows per file (got ${total}); split the file`);
+  if (total > MAX_RECORDS_PER_REQUEST)
+    throw new BadRequestException(`at most ${MAX_RECORDS_PER_REQUEST} rows per file (got ${total}); split the file`);
   return { single: false, records, rejected };
 }
 

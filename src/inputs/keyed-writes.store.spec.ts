@@ -78,7 +78,12 @@ describe('writeKeyedBatch on a real store', () => {
 
     const stored = await rows.find({ workspaceId: ws }).sort({ n: 1 }).lean();
     expect(stored.map((r) => r.n)).toEqual([1, 10, 20, 50]);
-    expect(result.accepted.map((a) => a.id).sort()).toEqual(stored.filter((r) => r.n > 1).map((r) => String(r._id)).sort());
+    expect(result.accepted.map((a) => a.id).sort()).toEqual(
+      stored
+        .filter((r) => r.n > 1)
+        .map((r) => String(r._id))
+        .sort(),
+    );
   });
 
   it('a key stored by another request between the look-up and the insert is replaced, reported as updated under its id', async () => {

@@ -90,7 +90,13 @@ function failureOf(raw: { name?: string; code?: number; errmsg?: string; message
   if (raw.name === 'ValidationError' || raw.name === 'CastError') {
     return { error: `the record could not be stored: ${raw.message}`, retry: false, detail };
   }
-  if (raw.code === 11000) return { error: 'the record could not be stored: it conflicts with a stored record (duplicate key)', retry: false, detail, code: 11000 };
+  if (raw.code === 11000)
+    return {
+      error: 'the record could not be stored: it conflicts with a stored record (duplicate key)',
+      retry: false,
+      detail,
+      code: 11000,
+    };
   return { error: DATABASE_FAILED, retry: true, detail, code: raw.code };
 }
 
@@ -124,10 +130,11 @@ async function runBulk(model: Model<StoredRecord>, ops: AnyBulkWriteOperation<St
   else for (const we of (err?.writeErrors ?? []) as { index: number }[]) fates[we.index] = failureOf(we as never);
 
   const result: Record<string, unknown> | null | undefined = err ? err.result : res;
-  const count = (name: string) => (typeof result?.[name] === 'number' ? (result[name]) : -1);
+  const count = (name: string) => (typeof result?.[name] === 'number' ? result[name] : -1);
   const failedIn = (from: number, to: number) => fates.slice(from, to).filter(Boolean).length;
   if (count('insertedCount') + failedIn(0, insertCount) === insertCount) for (let i = 0; i < insertCount; i++) fates[i] ??= null;
-  if (count('matchedCount') + failedIn(insertCount, ops.length) === ops.length - insertCount) for (let i = insertCount; i < ops.length; i++) fates[i] ??= null;
+  if (count('matchedCount') + failedIn(insertCount, ops.length) === ops.length - insertCount)
+    for (let i = insertCount; i < ops.length; i++) fates[i] ??= null;
   return { fates, err };
 }
 
@@ -138,7 +145,10 @@ const sameValue = (a: unknown, b: unknown) => EJSON.stringify({ v: a ?? null }) 
  * is reported stored only when the database said so, or when reading it back shows it as sent;
  * when even that read fails, the request fails (503) rather than guess.
  */
-export async function writeKeyedBatch<D extends object>(target: KeyedCollection<D>, records: readonly KeyedRecord<D>[]): Promise<KeyedWriteResult> {
+export async function writeKeyedBatch<D extends object>(
+  target: KeyedCollection<D>,
+  records: readonly KeyedRecord<D>[],
+): Promise<KeyedWriteResult> {
   if (records.length === 0) return { accepted: [], rejected: [] };
   const keys = [...new Set(records.map((r) => r.key).filter((k): k is string => k !== null))];
   const plan = planKeyedWrites(records, keys.length ? await target.existing(keys) : new Map());
@@ -148,7 +158,9 @@ export async function writeKeyedBatch<D extends object>(target: KeyedCollection<
   const model = target.model as unknown as Model<StoredRecord>;
   const ops: AnyBulkWriteOperation<StoredRecord>[] = [
     ...plan.inserts.map((w) => ({ insertOne: { document: { _id: w.id, ...(w.doc as Record<string, unknown>) } } })),
-    ...plan.updates.map((w) => ({ updateOne: { filter: { _id: w.id, workspaceId: target.workspaceId }, update: { $set: w.doc as Record<string, unknown> } } })),
+    ...plan.updates.map((w) => ({
+      updateOne: { filter: { _id: w.id, workspaceId: target.workspaceId }, update: { $set: w.doc as Record<string, unknown> } },
+    })),
   ];
   const { fates, err } = await runBulk(model, ops, plan.inserts.length);
 
@@ -172,7 +184,10 @@ export async function writeKeyedBatch<D extends object>(target: KeyedCollection<
 
   const unknown = writes.filter((_, i) => fates[i] === undefined);
   if (unknown.length) {
-    const readBack = await findInChunks(unknown.map((w) => w.id), (ids) => model.find({ _id: { $in: ids } }).lean()).catch((e) => {
+    const readBack = await findInChunks(
+      unknown.map((w) => w.id),
+      (ids) => model.find({ _id: { $in: ids } }).lean(),
+    ).catch((e) => {
       logger.error({ err: err?.message ?? null, readBack: (e as Error)?.message }, 'A batch failed part-way and could not be read back');
       throw new ServiceUnavailableException(
         'the database failed while storing this batch, and which records were stored is not known: records sent with an externalId can be sent again safely',
@@ -183,7 +198,9 @@ export async function writeKeyedBatch<D extends object>(target: KeyedCollection<
       if (fates[i] !== undefined) continue;
       const stored = byId.get(String(writes[i].id));
       // An insert's id is new, so finding it is enough; an update is done when the record holds what was sent.
-      const asSent = stored && (i < plan.inserts.length || Object.entries(writes[i].doc as Record<string, unknown>).every(([k, v]) => sameValue(stored[k], v)));
+      const asSent =
+        stored &&
+        (i < plan.inserts.length || Object.entries(writes[i].doc as Record<string, unknown>).every(([k, v]) => sameValue(stored[k], v)));
       fates[i] = asSent ? null : { error: DATABASE_FAILED, retry: true, detail: err?.message ?? 'not stored as sent' };
     }
   }
@@ -191,18 +208,22 @@ export async function writeKeyedBatch<D extends object>(target: KeyedCollection<
   const failures = new Map<string, WriteFailure>();
   writes.forEach((w, i) => fates[i] && failures.set(String(w.id), fates[i]));
   // The database's own messages stay in the log; the caller learns which record failed and why.
-  if (failures.size) logger.warn({ failures: [...failures.values()].map((f) => f.detail), batchError: err?.message }, 'Some records of a batch were not stored');
+  if (failures.size)
+    logger.warn(
+      { failures: [...failures.values()].map((f) => f.detail), batchError: err?.message },
+      'Some records of a batch were not stored',
+    );
 
   const accepted: AcceptedRecord[] = [];
   const rejected: RejectedRecord[] = [];
   for (const { id, status, ...ref } of plan.accepted) {
     const failure = failures.get(String(id));
     if (failure) {
-      rejected.push({ ...(ref), errors: [failure.error], ...(failure.retry ? { retry: true as const } : {}) });
+      rejected.push({ ...ref, errors: [failure.error], ...(failure.retry ? { retry: true as const } : {}) });
       continue;
     }
     const replaced = replacedIds.get(String(id));
-    accepted.push({ ...(ref), id: String(replaced ?? id), status: replaced ? 'updated' : status });
+    accepted.push({ ...ref, id: String(replaced ?? id), status: replaced ? 'updated' : status });
   }
   return { accepted, rejected };
 }

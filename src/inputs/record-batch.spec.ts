@@ -3,8 +3,8 @@ import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { answerIngest, batchFromJson, IncomingBatch, ingestReport, validateBatch, validateRecord } from './record-batch';
 
 class Rating {
-  @IsIn(['csat', 'nps']) type: string;
-  @IsInt() @Min(1) @Max(5) score: number;
+  @IsIn(['csat', 'nps']) type!: string;
+  @IsInt() @Min(1) @Max(5) score!: number;
   @IsOptional() @IsString() note?: string;
 }
 
@@ -33,7 +33,9 @@ describe('batchFromJson', () => {
 
   it('refuses an empty array, more than 5,000 records, and a body that is not an object', () => {
     expect(status400(() => batchFromJson([])).message).toMatch(/non-empty array/);
-    expect(status400(() => batchFromJson(Array.from({ length: 5001 }, () => ({})))).message).toMatch(/at most 5000 records per request \(got 5001\)/);
+    expect(status400(() => batchFromJson(Array.from({ length: 5001 }, () => ({})))).message).toMatch(
+      /at most 5000 records per request \(got 5001\)/,
+    );
     expect(status400(() => batchFromJson('hello')).message).toMatch(/JSON object or an array/);
     expect(status400(() => batchFromJson(null)).message).toMatch(/JSON object or an array/);
   });
@@ -43,7 +45,13 @@ describe('validateRecord', () => {
   it('names each bad field and refuses unknown ones', async () => {
     const result = await validateRecord(Rating, { type: 'ces', score: 9, extra: true });
     expect(result.value).toBeNull();
-    expect(result.errors).toEqual(expect.arrayContaining(['type must be one of the following values: csat, nps', 'score must not be greater than 5', 'property extra should not exist']));
+    expect(result.errors).toEqual(
+      expect.arrayContaining([
+        'type must be one of the following values: csat, nps',
+        'score must not be greater than 5',
+        'property extra should not exist',
+      ]),
+    );
   });
 
   it('refuses a record that is not an object', async () => {
@@ -61,7 +69,11 @@ describe('validateRecord', () => {
 
 describe('validateBatch', () => {
   it('keeps the good records, reports the bad ones by position, and runs the workspace check only on valid ones', async () => {
-    const batch: IncomingBatch = batchFromJson([{ type: 'csat', score: 5 }, { type: 'csat', score: 0 }, { type: 'nps', score: 2, note: 'late' }]);
+    const batch: IncomingBatch = batchFromJson([
+      { type: 'csat', score: 5 },
+      { type: 'csat', score: 0 },
+      { type: 'nps', score: 2, note: 'late' },
+    ]);
     const checked: unknown[] = [];
     const { valid, rejected } = await validateBatch(Rating, batch, (r) => {
       checked.push(r.score);
@@ -109,14 +121,26 @@ describe('ingestReport and answerIngest', () => {
   });
 
   it('is a 400 with the per-record report when every record of a batch was rejected', () => {
-    const report = ingestReport([], [{ line: 2, errors: ['x'] }, { line: 3, errors: ['y'] }]);
+    const report = ingestReport(
+      [],
+      [
+        { line: 2, errors: ['x'] },
+        { line: 3, errors: ['y'] },
+      ],
+    );
     const body = status400(() => answerIngest(batchFromJson([{}, {}]), report));
     expect(body.message).toBe('no record was stored: all 2 were rejected');
     expect(body.rejected).toEqual(report.rejected);
   });
 
   it('is a 503, not a 400, when nothing was kept because the database failed', () => {
-    const failed = ingestReport([], [{ index: 0, errors: ['bad'] }, { index: 1, errors: ['database'], retry: true }]);
+    const failed = ingestReport(
+      [],
+      [
+        { index: 0, errors: ['bad'] },
+        { index: 1, errors: ['database'], retry: true },
+      ],
+    );
     const batch = () => answerIngest(batchFromJson([{}, {}]), failed);
     expect(batch).toThrow(ServiceUnavailableException);
     expect(caught(batch).getResponse()).toMatchObject({ message: 'no record was stored: all 2 were rejected', rejected: failed.rejected });

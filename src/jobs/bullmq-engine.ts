@@ -123,7 +123,14 @@ export class BullMqJobEngine implements JobEngine {
         const jobId = job.id ?? '';
         const key = `${def.queue}/${jobId}`;
         const run = def.process(job.data, { attempt: job.attemptsMade + 1, jobId });
-        this.running.set(key, { queue: def.queue, jobId, done: run.then(() => undefined, () => undefined) });
+        this.running.set(key, {
+          queue: def.queue,
+          jobId,
+          done: run.then(
+            () => undefined,
+            () => undefined,
+          ),
+        });
         try {
           return await run;
         } finally {
@@ -187,7 +194,10 @@ export class BullMqJobEngine implements JobEngine {
     await settledWithin(SHUTDOWN_STEP_MS, Promise.allSettled(this.workers.map((w) => w.pause(true))));
     const waiting = [...this.running.values()];
     if (waiting.length) {
-      this.logger.log({ jobs: waiting.map(({ queue, jobId }) => ({ queue, jobId })), graceMs: SHUTDOWN_GRACE_MS }, 'Waiting for running jobs before closing');
+      this.logger.log(
+        { jobs: waiting.map(({ queue, jobId }) => ({ queue, jobId })), graceMs: SHUTDOWN_GRACE_MS },
+        'Waiting for running jobs before closing',
+      );
       await settledWithin(SHUTDOWN_GRACE_MS, Promise.all(waiting.map((j) => j.done)));
     }
     const abandoned = [...this.running.values()].map(({ queue, jobId }) => ({ queue, jobId }));
@@ -206,12 +216,25 @@ export class BullMqJobEngine implements JobEngine {
         this.logger.warn({ step: what, waitedMs: SHUTDOWN_STEP_MS }, 'Shutdown step did not finish in time: left behind');
       }
     };
-    await step('workers', this.workers.map((w) => w.close(force)));
+    await step(
+      'workers',
+      this.workers.map((w) => w.close(force)),
+    );
     // closed even with Redis away: a closing QueueEvents or Queue stops its loops, which would
     // otherwise reconnect the connections dropped below
-    await step('queue events', [...this.events.values()].map((e) => e.close()));
-    await step('queues', [...this.queues.values()].map((q) => q.close()));
-    if (redisUp) await step('connections', [...this.owned, this.connection].map((c) => c.quit()));
+    await step(
+      'queue events',
+      [...this.events.values()].map((e) => e.close()),
+    );
+    await step(
+      'queues',
+      [...this.queues.values()].map((q) => q.close()),
+    );
+    if (redisUp)
+      await step(
+        'connections',
+        [...this.owned, this.connection].map((c) => c.quit()),
+      );
     // Whatever is still open (Redis away, or a step left behind) is dropped: disconnect() also
     // stops ioredis reconnecting, and fails the commands still queued for Redis, which their
     // callers (BullMQ) catch.

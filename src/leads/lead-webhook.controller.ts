@@ -21,8 +21,16 @@ export class LeadWebhookController {
     LeadInputDto,
     `A bad or missing signature, or a timestamp more than ${SIGNATURE_TOLERANCE_SECONDS} s from now, is a 401 and stores nothing.`,
   )
-  @ApiHeader({ name: 'X-Signature-Timestamp', required: true, description: `unix seconds when the request was signed; refused when more than ${SIGNATURE_TOLERANCE_SECONDS} s from the server's clock` })
-  @ApiHeader({ name: 'X-Signature', required: true, description: 'sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>", keyed with the workspace\'s webhook secret>' })
+  @ApiHeader({
+    name: 'X-Signature-Timestamp',
+    required: true,
+    description: `unix seconds when the request was signed; refused when more than ${SIGNATURE_TOLERANCE_SECONDS} s from the server's clock`,
+  })
+  @ApiHeader({
+    name: 'X-Signature',
+    required: true,
+    description: 'sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>", keyed with the workspace\'s webhook secret>',
+  })
   @ApiConflictResponse({ description: 'the same signed request was already received (a replay): nothing stored' })
   async receive(
     @Param('workspaceId') workspaceId: string,

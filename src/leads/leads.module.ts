@@ -9,10 +9,14 @@ import { Lead, LeadSchema } from './schemas/lead.schema';
 import { LeadWebhookReceipt, LeadWebhookReceiptSchema } from './schemas/webhook-receipt.schema';
 
 @Module({
-  imports: [MongooseModule.forFeature([
+  imports: [
+    MongooseModule.forFeature([
       { name: Lead.name, schema: LeadSchema },
       { name: LeadWebhookReceipt.name, schema: LeadWebhookReceiptSchema },
-    ]), WorkspacesModule, MentionsModule],
+    ]),
+    WorkspacesModule,
+    MentionsModule,
+  ],
   controllers: [LeadsController, LeadWebhookController],
   providers: [LeadsService],
   exports: [LeadsService],

@@ -115,7 +115,9 @@ export class LeadsService {
         model: this.leads,
         workspaceId: wsId,
         existing: async (keys) => {
-          const docs = await findInChunks(keys, (chunk) => this.leads.find({ workspaceId: wsId, externalId: { $in: chunk } }, { externalId: 1 }).lean());
+          const docs = await findInChunks(keys, (chunk) =>
+            this.leads.find({ workspaceId: wsId, externalId: { $in: chunk } }, { externalId: 1 }).lean(),
+          );
           return new Map(docs.map((d) => [d.externalId!, d._id]));
         },
         keyFilter: (doc) => ({ workspaceId: wsId, externalId: doc.externalId }),
@@ -133,7 +135,12 @@ export class LeadsService {
    * An unknown workspace answers exactly like a wrong signature (a random secret is checked), so
    * the endpoint does not tell which workspace ids exist.
    */
-  async acceptWebhook(workspaceId: string, rawBody: Buffer | undefined, headers: { signature?: string; timestamp?: string }, now = Date.now()): Promise<Types.ObjectId> {
+  async acceptWebhook(
+    workspaceId: string,
+    rawBody: Buffer | undefined,
+    headers: { signature?: string; timestamp?: string },
+    now = Date.now(),
+  ): Promise<Types.ObjectId> {
     const secret = isValidObjectId(workspaceId)
       ? await this.workspaces.webhookSecret(workspaceId).catch((err) => {
           if (err instanceof NotFoundException) return null;
@@ -162,7 +169,9 @@ export class LeadsService {
       await this.receipts.create(receipt);
     } catch (err) {
       if ((err as { code?: number }).code !== 11000) throw err;
-      throw new ConflictException('this signed request was already received (same X-Signature): to send the leads again, sign them again with a new timestamp');
+      throw new ConflictException(
+        'this signed request was already received (same X-Signature): to send the leads again, sign them again with a new timestamp',
+      );
     }
     return receipt._id;
   }
@@ -226,7 +235,11 @@ export class LeadsService {
 
   /** The same rows as `rows`, read through a cursor, for ranges too large to hold at once. */
   async *streamRows(workspaceId: string, from: Date, to: Date): AsyncGenerator<LeadInputRow> {
-    const cursor = this.leads.find(this.rangeFilter(workspaceId, from, to), ROW_FIELDS).sort({ occurredAt: 1, _id: 1 }).lean().cursor();
+    const cursor = this.leads
+      .find(this.rangeFilter(workspaceId, from, to), ROW_FIELDS)
+      .sort({ occurredAt: 1, _id: 1 })
+      .lean()
+      .cursor();
     for await (const doc of cursor) yield toRow(doc as LeadDoc);
   }
 

@@ -12,7 +12,7 @@ export class MentionCorrectionsController {
   constructor(private readonly corrections: MentionCorrectionsService) {}
 
   @Get('labels')
-  @ApiOperation({ summary: 'Current sentiment and intent of some mentions, with the agents\' reviews (`?ids=a,b`)' })
+  @ApiOperation({ summary: "Current sentiment and intent of some mentions, with the agents' reviews (`?ids=a,b`)" })
   labels(@Auth() auth: AuthContext, @Query() q: MentionLabelsQuery) {
     return this.corrections.labels(auth.workspaceId, [...new Set(q.ids.split(','))]);
   }

@@ -1,4 +1,12 @@
-import { ConflictException, Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  ConflictException,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { isValidObjectId, Types } from 'mongoose';
 import { Settings, SETTINGS } from '../config/settings';
 import { enqueueNowAndEvery, type JobEngine } from '../jobs/job-queue';
@@ -55,7 +63,12 @@ export interface CorrectionPlan {
  * the model's own label on an unreviewed mention records a confirmation (for model quality) but
  * moves no count; anything else moves the label, and the counts and cases follow.
  */
-export function planCorrection(doc: Pick<Mention, 'sentiment' | 'intent' | 'correction'>, dto: CorrectMentionDto, by: string, now: Date): CorrectionPlan | null {
+export function planCorrection(
+  doc: Pick<Mention, 'sentiment' | 'intent' | 'correction'>,
+  dto: CorrectMentionDto,
+  by: string,
+  now: Date,
+): CorrectionPlan | null {
   const from: MentionLabels = { sentiment: doc.sentiment.label, intent: doc.intent };
   const to: MentionLabels = { sentiment: dto.sentiment ?? from.sentiment, intent: dto.intent ?? from.intent };
   const set: Record<string, unknown> = {};
@@ -150,7 +163,10 @@ export class MentionCorrectionsService implements OnApplicationBootstrap, OnAppl
       const updated = await this.mentions.setReviewIfUnchanged(workspaceId, id, doc.correction?.seq ?? null, plan.set);
       if (!updated) continue; // reviewed by someone else meanwhile: decide again over theirs
       if (plan.pending) await this.finish(updated);
-      this.logger.log({ workspaceId, mentionId: id, by, ...(plan.pending ? { from: plan.pending.from, to: plan.pending.to } : { confirmed: true }) }, 'Mention labels reviewed');
+      this.logger.log(
+        { workspaceId, mentionId: id, by, ...(plan.pending ? { from: plan.pending.from, to: plan.pending.to } : { confirmed: true }) },
+        'Mention labels reviewed',
+      );
       return this.view(updated);
     }
     throw new ConflictException(`mention ${id}: corrected by several agents at once; try again`);
@@ -167,7 +183,8 @@ export class MentionCorrectionsService implements OnApplicationBootstrap, OnAppl
     for (;;) {
       const { open } = await this.outbox.settle(ids);
       if (open === 0) return;
-      if (Date.now() > deadline) throw new ConflictException(`mention ${String(doc._id)} is still being stored; try again in a few seconds`);
+      if (Date.now() > deadline)
+        throw new ConflictException(`mention ${String(doc._id)} is still being stored; try again in a few seconds`);
       await sleep(50);
     }
   }
@@ -214,14 +231,21 @@ export class MentionCorrectionsService implements OnApplicationBootstrap, OnAppl
         this.logger.error({ mentionId: String(doc._id), err: (err as Error).message }, 'Could not finish a correction');
       }
     }
-    if (stale.length) this.logger.warn({ corrections: finished, failed: stale.length - finished }, 'Finished corrections a stopped process left behind');
+    if (stale.length)
+      this.logger.warn({ corrections: finished, failed: stale.length - finished }, 'Finished corrections a stopped process left behind');
     return finished;
   }
 
   /** Current labels and reviews of some mentions of the workspace (a case view's messages). */
   async labels(workspaceId: string, ids: string[]) {
     const docs = await this.mentions.labels(workspaceId, ids);
-    return docs.map((d) => ({ id: String(d._id), sentiment: d.sentiment, intent: d.intent, lang: d.lang, correction: correctionView(d.correction) }));
+    return docs.map((d) => ({
+      id: String(d._id),
+      sentiment: d.sentiment,
+      intent: d.intent,
+      lang: d.lang,
+      correction: correctionView(d.correction),
+    }));
   }
 
   /** The reviews of [from, to) (by their latest review), for the model-quality report. */

@@ -3,7 +3,11 @@ import type { MentionCorrection } from './schemas/mention-correction';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const EARLIER = new Date('2026-03-01T10:00:00Z');
-const mention = (sentiment: 'negative' | 'neutral' | 'positive', intent: 'support' | 'praise' | 'other' | 'question', correction?: MentionCorrection) => ({
+const mention = (
+  sentiment: 'negative' | 'neutral' | 'positive',
+  intent: 'support' | 'praise' | 'other' | 'question',
+  correction?: MentionCorrection,
+) => ({
   sentiment: { score: 0.1, label: sentiment },
   intent,
   correction,
@@ -19,11 +23,20 @@ describe('planCorrection', () => {
       'correction.seq': 1,
     });
     expect(plan.set).not.toHaveProperty('sentiment.label');
-    expect(plan.pending).toMatchObject({ from: { sentiment: 'neutral', intent: 'other' }, to: { sentiment: 'neutral', intent: 'support' }, by: 'key1' });
+    expect(plan.pending).toMatchObject({
+      from: { sentiment: 'neutral', intent: 'other' },
+      to: { sentiment: 'neutral', intent: 'support' },
+      by: 'key1',
+    });
   });
 
   it("keeps the model's label through a second correction", () => {
-    const first = { intent: { label: 'support' as const, predicted: 'other' as const, by: 'key1', at: EARLIER }, at: EARLIER, seq: 1, pending: null };
+    const first = {
+      intent: { label: 'support' as const, predicted: 'other' as const, by: 'key1', at: EARLIER },
+      at: EARLIER,
+      seq: 1,
+      pending: null,
+    };
     const plan = planCorrection(mention('neutral', 'support', first), { intent: 'question' }, 'key2', NOW)!;
     expect(plan.set['correction.intent']).toEqual({ label: 'question', predicted: 'other', by: 'key2', at: NOW });
     expect(plan.set['correction.seq']).toBe(2);
@@ -31,7 +44,12 @@ describe('planCorrection', () => {
   });
 
   it('changes nothing when the agents already set that label', () => {
-    const first = { sentiment: { label: 'positive' as const, predicted: 'neutral' as const, by: 'key1', at: EARLIER }, at: EARLIER, seq: 1, pending: null };
+    const first = {
+      sentiment: { label: 'positive' as const, predicted: 'neutral' as const, by: 'key1', at: EARLIER },
+      at: EARLIER,
+      seq: 1,
+      pending: null,
+    };
     expect(planCorrection(mention('positive', 'praise', first), { sentiment: 'positive' }, 'key2', NOW)).toBeNull();
   });
 
@@ -46,9 +64,21 @@ describe('planCorrection', () => {
 
 describe('rollupMove', () => {
   it.each([
-    [{ sentiment: 'negative', intent: 'other' }, { sentiment: 'positive', intent: 'other' }, { negative: -1, positive: 1 }],
-    [{ sentiment: 'neutral', intent: 'other' }, { sentiment: 'neutral', intent: 'support' }, { other: -1, support: 1 }],
-    [{ sentiment: 'neutral', intent: 'praise' }, { sentiment: 'negative', intent: 'complaint' }, { neutral: -1, negative: 1, praise: -1, complaint: 1 }],
+    [
+      { sentiment: 'negative', intent: 'other' },
+      { sentiment: 'positive', intent: 'other' },
+      { negative: -1, positive: 1 },
+    ],
+    [
+      { sentiment: 'neutral', intent: 'other' },
+      { sentiment: 'neutral', intent: 'support' },
+      { other: -1, support: 1 },
+    ],
+    [
+      { sentiment: 'neutral', intent: 'praise' },
+      { sentiment: 'negative', intent: 'complaint' },
+      { neutral: -1, negative: 1, praise: -1, complaint: 1 },
+    ],
     [{ sentiment: 'neutral', intent: 'praise' }, { sentiment: 'neutral', intent: 'praise' }, {}],
   ] as const)('%j → %j moves %j', (from, to, inc) => {
     expect(rollupMove(from, to)).toEqual(inc);

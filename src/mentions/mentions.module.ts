@@ -22,7 +22,14 @@ import { MentionRollup, MentionRollupSchema, RollupBatch, RollupBatchSchema } fr
     ]),
   ],
   controllers: [MentionsController, MentionCorrectionsController],
-  providers: [MentionsRepository, RollupsRepository, RollupBatchesRepository, RollupOutboxService, MentionsService, MentionCorrectionsService],
+  providers: [
+    MentionsRepository,
+    RollupsRepository,
+    RollupBatchesRepository,
+    RollupOutboxService,
+    MentionsService,
+    MentionCorrectionsService,
+  ],
   exports: [MentionsService, MentionCorrectionsService, RollupOutboxService],
 })
 export class MentionsModule {}

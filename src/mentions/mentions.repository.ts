@@ -23,7 +23,9 @@ export class MentionsRepository {
 
   /** The stored ones among these post ids of one platform (by the full unique key: an index hit per id). */
   async known(workspaceId: Types.ObjectId, platform: string, externalIds: string[]) {
-    return this.mentions.find({ workspaceId, platform, externalId: { $in: externalIds } }, { platform: 1, externalId: 1, topicIds: 1 }).lean();
+    return this.mentions
+      .find({ workspaceId, platform, externalId: { $in: externalIds } }, { platform: 1, externalId: 1, topicIds: 1 })
+      .lean();
   }
 
   /** Unordered: a refused write does not stop the others (the caller reads `writeErrors`). */
@@ -33,7 +35,10 @@ export class MentionsRepository {
 
   async byIds(ids: Types.ObjectId[]): Promise<MentionRow[]> {
     if (ids.length === 0) return [];
-    return (await this.mentions.find({ _id: { $in: ids } }).sort({ createdAt: 1 }).lean());
+    return await this.mentions
+      .find({ _id: { $in: ids } })
+      .sort({ createdAt: 1 })
+      .lean();
   }
 
   /** The mentions write batch `batchId` inserted, and those it linked to a further topic (rollup fields only). */
@@ -45,12 +50,20 @@ export class MentionsRepository {
     return { inserted, linked };
   }
 
-  async updateMetrics(workspaceId: string, platform: string, updates: { externalId: string; metrics: Mention['metrics'] }[], now: Date): Promise<number> {
+  async updateMetrics(
+    workspaceId: string,
+    platform: string,
+    updates: { externalId: string; metrics: Mention['metrics'] }[],
+    now: Date,
+  ): Promise<number> {
     if (updates.length === 0) return 0;
     const wsId = oid(workspaceId);
     const res = await this.mentions.bulkWrite(
       updates.map((u) => ({
-        updateOne: { filter: { workspaceId: wsId, platform, externalId: u.externalId }, update: { $set: { metrics: u.metrics, metricsUpdatedAt: now } } },
+        updateOne: {
+          filter: { workspaceId: wsId, platform, externalId: u.externalId },
+          update: { $set: { metrics: u.metrics, metricsUpdatedAt: now } },
+        },
       })),
       { ordered: false },
     );
@@ -75,7 +88,7 @@ export class MentionsRepository {
 
   /** Newest first, at most `limit`. */
   async newest(query: Record<string, unknown>, limit: number): Promise<MentionRow[]> {
-    return (await this.mentions.find(query).sort({ createdAt: -1, _id: -1 }).limit(limit).lean());
+    return await this.mentions.find(query).sort({ createdAt: -1, _id: -1 }).limit(limit).lean();
   }
 
   /** Newest first, from a cursor (CSV export). */
@@ -89,33 +102,40 @@ export class MentionsRepository {
   }
 
   async byAuthorSince(workspaceId: string, platform: string, authorExternalId: string, from: Date, limit: number): Promise<MentionRow[]> {
-    return (await this.mentions
+    return await this.mentions
       .find({ workspaceId: oid(workspaceId), platform, 'author.externalId': authorExternalId, createdAt: { $gte: from } })
       .sort({ createdAt: 1 })
       .limit(limit)
-      .lean());
+      .lean();
   }
 
   async externalIdsSince(workspaceId: string, platform: string, since: Date): Promise<string[]> {
-    const docs = await this.mentions.find({ workspaceId: oid(workspaceId), platform, createdAt: { $gte: since } }, { externalId: 1 }).lean();
+    const docs = await this.mentions
+      .find({ workspaceId: oid(workspaceId), platform, createdAt: { $gte: since } }, { externalId: 1 })
+      .lean();
     return docs.map((d) => d.externalId);
   }
 
   // ---- corrections -------------------------------------------------------------------------
 
   async one(workspaceId: string, id: string): Promise<MentionRow | null> {
-    return (await this.mentions.findOne({ _id: new Types.ObjectId(id), workspaceId: oid(workspaceId) }).lean());
+    return await this.mentions.findOne({ _id: new Types.ObjectId(id), workspaceId: oid(workspaceId) }).lean();
   }
 
   /** Sets the review only if nobody reviewed the mention since `seq` was read and none is pending (a compare-and-set). */
-  async setReviewIfUnchanged(workspaceId: string, id: string, seq: number | null, set: Record<string, unknown>): Promise<MentionRow | null> {
-    return (await this.mentions
+  async setReviewIfUnchanged(
+    workspaceId: string,
+    id: string,
+    seq: number | null,
+    set: Record<string, unknown>,
+  ): Promise<MentionRow | null> {
+    return await this.mentions
       .findOneAndUpdate(
         { _id: new Types.ObjectId(id), workspaceId: oid(workspaceId), 'correction.seq': seq, 'correction.pending': null },
         { $set: set },
         { returnDocument: 'after' },
       )
-      .lean());
+      .lean();
   }
 
   async clearPending(id: Types.ObjectId, pendingId: Types.ObjectId): Promise<void> {
@@ -123,12 +143,18 @@ export class MentionsRepository {
   }
 
   async pendingBefore(before: Date, limit: number): Promise<MentionRow[]> {
-    return (await this.mentions.find({ 'correction.pending.at': { $lt: before } }).limit(limit).lean());
+    return await this.mentions
+      .find({ 'correction.pending.at': { $lt: before } })
+      .limit(limit)
+      .lean();
   }
 
   async labels(workspaceId: string, ids: string[]): Promise<MentionRow[]> {
     return (await this.mentions
-      .find({ _id: { $in: ids.map((i) => new Types.ObjectId(i)) }, workspaceId: oid(workspaceId) }, { sentiment: 1, intent: 1, lang: 1, correction: 1 })
+      .find(
+        { _id: { $in: ids.map((i) => new Types.ObjectId(i)) }, workspaceId: oid(workspaceId) },
+        { sentiment: 1, intent: 1, lang: 1, correction: 1 },
+      )
       .lean()) as MentionRow[];
   }
 
@@ -143,7 +169,15 @@ export class MentionsRepository {
   /** Reviewed mentions of [from, to), oldest review first, from a cursor. */
   reviewsCursor(workspaceId: string, from: Date, to: Date, lang?: string): AsyncIterable<MentionRow> {
     return this.mentions
-      .find(this.reviewedIn(workspaceId, from, to, lang), { platform: 1, createdAt: 1, lang: 1, text: 1, sentiment: 1, intent: 1, correction: 1 })
+      .find(this.reviewedIn(workspaceId, from, to, lang), {
+        platform: 1,
+        createdAt: 1,
+        lang: 1,
+        text: 1,
+        sentiment: 1,
+        intent: 1,
+        correction: 1,
+      })
       .sort({ 'correction.at': 1, _id: 1 })
       .lean()
       .cursor({ batchSize: 500 }) as never;

@@ -57,7 +57,11 @@ describe('MentionsService', () => {
   });
 
   it('rejects faulty posts for the caller to quarantine, storing the rest', async () => {
-    const result = await service.ingest(s.workspace, topicA, [input(4, { text: '  ' }), input(5, { createdAt: new Date('nope') }), input(6)]);
+    const result = await service.ingest(s.workspace, topicA, [
+      input(4, { text: '  ' }),
+      input(5, { createdAt: new Date('nope') }),
+      input(6),
+    ]);
     expect(result.rejected.map((r) => r.reason)).toEqual(['no_text', 'invalid_payload']);
     expect(result.stored).toHaveLength(1);
   });

@@ -71,8 +71,10 @@ export class MentionWriteError extends Error {
 
 /** What makes a mention unusable whatever the run: the caller quarantines it instead of storing it. */
 function faultOf(input: MentionInput): { reason: RejectReason; problem: string } | null {
-  if (typeof input.text !== 'string' || input.text.trim() === '') return { reason: 'no_text', problem: 'text: the post has no text to analyse' };
-  if (!(input.createdAt instanceof Date) || Number.isNaN(input.createdAt.getTime())) return { reason: 'invalid_payload', problem: 'createdAt: not a date' };
+  if (typeof input.text !== 'string' || input.text.trim() === '')
+    return { reason: 'no_text', problem: 'text: the post has no text to analyse' };
+  if (!(input.createdAt instanceof Date) || Number.isNaN(input.createdAt.getTime()))
+    return { reason: 'invalid_payload', problem: 'createdAt: not a date' };
   return null;
 }
 
@@ -160,7 +162,11 @@ export class MentionsService {
           ops.push({
             updateOne: {
               filter: key,
-              update: { $addToSet: { topicIds: tId }, $set: { metrics: input.metrics }, $push: { rollupLinks: { batch: batchId, topic: tId } } },
+              update: {
+                $addToSet: { topicIds: tId },
+                $set: { metrics: input.metrics },
+                $push: { rollupLinks: { batch: batchId, topic: tId } },
+              },
             },
           });
         }
@@ -188,7 +194,9 @@ export class MentionsService {
         metrics: input.metrics,
         metricsUpdatedAt: new Date(),
       };
-      ops.push({ updateOne: { filter: key, update: { $setOnInsert: { ...doc, rollupBatch: batchId }, $addToSet: { topicIds: tId } }, upsert: true } });
+      ops.push({
+        updateOne: { filter: key, update: { $setOnInsert: { ...doc, rollupBatch: batchId }, $addToSet: { topicIds: tId } }, upsert: true },
+      });
     }
     if (ops.length === 0) return { stored: [], linked: 0, known: unique.length, rejected };
 
@@ -198,7 +206,10 @@ export class MentionsService {
 
     const refused: string[] = [];
     const result = await this.mentions.write(ops).catch((err: unknown) => {
-      const bulk = err as { writeErrors?: { code?: number; errmsg?: string }[]; result?: { upsertedIds?: Record<string, Types.ObjectId> } } | null;
+      const bulk = err as {
+        writeErrors?: { code?: number; errmsg?: string }[];
+        result?: { upsertedIds?: Record<string, Types.ObjectId> };
+      } | null;
       const writeErrors = bulk?.writeErrors ?? [];
       if (writeErrors.length === 0) throw err;
       // Unordered: the other writes are applied and counted below. A duplicate key is a post another
@@ -217,7 +228,8 @@ export class MentionsService {
 
     const views = stored.map(toMentionView);
     for (const v of views) this.live.next(v);
-    if (refused.length) throw new MentionWriteError(`the database refused ${refused.length} of ${ops.length} mention writes: ${refused[0]}`, views);
+    if (refused.length)
+      throw new MentionWriteError(`the database refused ${refused.length} of ${ops.length} mention writes: ${refused[0]}`, views);
     return { stored: views, linked: linkedRows.length, known: unique.length - views.length, rejected };
   }
 
@@ -248,7 +260,12 @@ export class MentionsService {
    * workspace-wide rows, where each mention counts once. Rows from the hour that contains `from`
    * are included: callers keep the ones in their range.
    */
-  async rollupRows(workspaceId: string, from: Date, to: Date, opts: { topic?: string; platform?: string } = {}): Promise<MentionRollupRow[]> {
+  async rollupRows(
+    workspaceId: string,
+    from: Date,
+    to: Date,
+    opts: { topic?: string; platform?: string } = {},
+  ): Promise<MentionRollupRow[]> {
     const topicId = opts.topic ? new Types.ObjectId(opts.topic) : ALL_TOPICS;
     const docs = await this.rollups.rows(new Types.ObjectId(workspaceId), topicId, hourOf(from), to, opts.platform);
     const byHour = new Map<number, MentionRollupRow & { byPlatform: Record<string, number> }>();
@@ -257,11 +274,35 @@ export class MentionsService {
       const d = isPrivateChannel(platform) ? { hour: raw.hour, count: 0, privateInbound: raw.count ?? 0 } : raw;
       const row = byHour.get(d.hour.getTime());
       if (!row) {
-        const fresh = { scoreSum: 0, positive: 0, negative: 0, neutral: 0, support: 0, complaint: 0, question: 0, lead: 0, ...d, hour: d.hour };
+        const fresh = {
+          scoreSum: 0,
+          positive: 0,
+          negative: 0,
+          neutral: 0,
+          support: 0,
+          complaint: 0,
+          question: 0,
+          lead: 0,
+          ...d,
+          hour: d.hour,
+        };
         byHour.set(d.hour.getTime(), { ...fresh, byPlatform: isPrivateChannel(platform) ? {} : { [platform]: d.count ?? 0 } });
         continue;
       }
-      for (const k of ['count', 'scoreSum', 'positive', 'negative', 'neutral', 'support', 'complaint', 'question', 'lead', 'praise', 'other', 'privateInbound'] as const) {
+      for (const k of [
+        'count',
+        'scoreSum',
+        'positive',
+        'negative',
+        'neutral',
+        'support',
+        'complaint',
+        'question',
+        'lead',
+        'praise',
+        'other',
+        'privateInbound',
+      ] as const) {
         row[k] = (row[k] ?? 0) + ((d as Partial<MentionRollupRow>)[k] ?? 0);
       }
       if (!isPrivateChannel(platform)) row.byPlatform[platform] = (row.byPlatform[platform] ?? 0) + (d.count ?? 0);

@@ -10,7 +10,10 @@ const at = (iso: string) => new Date(iso);
 describe('rollupIncrements', () => {
   const ws = new Types.ObjectId();
   const topic = new Types.ObjectId();
-  const row = (createdAt: string, over: Partial<{ platform: string; lang: string; intent: string; label: string; score: number }> = {}) => ({
+  const row = (
+    createdAt: string,
+    over: Partial<{ platform: string; lang: string; intent: string; label: string; score: number }> = {},
+  ) => ({
     workspaceId: ws,
     platform: over.platform ?? 'x',
     createdAt: at(createdAt),
@@ -26,16 +29,29 @@ describe('rollupIncrements', () => {
       { row: row('2026-03-02T10:15:00Z'), topics: [ALL_TOPICS] },
       { row: row('2026-03-02T10:05:00Z', { platform: 'bluesky', lang: 'pt-BR' }), topics: [topic] },
     ]);
-    const find = (t: Types.ObjectId, hour: string, platform = 'x') => incs.find((i) => i.key.topicId.equals(t) && i.key.hour.toISOString() === hour && i.key.platform === platform)?.inc;
+    const find = (t: Types.ObjectId, hour: string, platform = 'x') =>
+      incs.find((i) => i.key.topicId.equals(t) && i.key.hour.toISOString() === hour && i.key.platform === platform)?.inc;
     expect(incs).toHaveLength(4);
-    expect(find(ALL_TOPICS, '2026-03-02T10:00:00.000Z')).toEqual({ count: 2, scoreSum: 0.30000000000000004, negative: 1, positive: 1, support: 1, praise: 1, 'langs.pt': 1, 'langs.en': 1 });
+    expect(find(ALL_TOPICS, '2026-03-02T10:00:00.000Z')).toEqual({
+      count: 2,
+      scoreSum: 0.30000000000000004,
+      negative: 1,
+      positive: 1,
+      support: 1,
+      praise: 1,
+      'langs.pt': 1,
+      'langs.en': 1,
+    });
     expect(find(topic, '2026-03-02T10:00:00.000Z')).toEqual(find(ALL_TOPICS, '2026-03-02T10:00:00.000Z'));
     expect(find(ALL_TOPICS, '2026-03-02T10:15:00.000Z')).toMatchObject({ count: 1 });
     expect(find(topic, '2026-03-02T10:00:00.000Z', 'bluesky')).toMatchObject({ count: 1, 'langs.pt': 1 }); // letters a-z only
   });
 
   it('a language without letters counts as und', () => {
-    expect(rollupIncrements([{ row: row('2026-03-02T10:00:00Z', { lang: '??' }), topics: [ALL_TOPICS] }])[0].inc).toHaveProperty(['langs.und'], 1);
+    expect(rollupIncrements([{ row: row('2026-03-02T10:00:00Z', { lang: '??' }), topics: [ALL_TOPICS] }])[0].inc).toHaveProperty(
+      ['langs.und'],
+      1,
+    );
   });
 });
 
@@ -71,7 +87,8 @@ describe('RollupOutboxService', () => {
     }
     return batch;
   };
-  const volume = async (topicId = ALL_TOPICS) => (await rollups.find({ workspaceId: ws, topicId }).lean()).reduce((sum, r) => sum + r.count, 0);
+  const volume = async (topicId = ALL_TOPICS) =>
+    (await rollups.find({ workspaceId: ws, topicId }).lean()).reduce((sum, r) => sum + r.count, 0);
 
   it('repairs a stale batch once, and leaves a young one to its writer', async () => {
     const stale = await crashed(2);

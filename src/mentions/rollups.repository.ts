@@ -28,7 +28,10 @@ export class RollupsRepository {
     }));
     if (updates.length === 0) return;
     try {
-      await this.rollups.bulkWrite(updates.map((u) => ({ updateOne: { ...u, upsert: true } })), { ordered: false });
+      await this.rollups.bulkWrite(
+        updates.map((u) => ({ updateOne: { ...u, upsert: true } })),
+        { ordered: false },
+      );
     } catch (err) {
       // A duplicate key on the upsert: the row exists, so the guarded update did not match it:
       // either the guard is already counted there, or another batch created the row meanwhile.
@@ -47,7 +50,10 @@ export class RollupsRepository {
    * such a row exists (whatever the guard said).
    */
   async incrementExistingOnce(key: GuardedIncrement['key'], guard: Types.ObjectId, inc: Record<string, number>): Promise<boolean> {
-    const res = await this.rollups.updateOne({ ...key, applied: { $ne: guard } }, { $inc: inc, $push: { applied: { $each: [guard], $slice: -APPLIED_KEPT } } });
+    const res = await this.rollups.updateOne(
+      { ...key, applied: { $ne: guard } },
+      { $inc: inc, $push: { applied: { $each: [guard], $slice: -APPLIED_KEPT } } },
+    );
     return res.matchedCount > 0 || !!(await this.rollups.exists(key));
   }
 

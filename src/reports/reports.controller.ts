@@ -14,15 +14,20 @@ export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
 
   @Get('reports/overview')
-  @ApiOperation({ summary: 'Every KPI of the catalogue (GET reports/kpis) under its API name for [from, to), with the previous period, change and target status in `trends`' })
+  @ApiOperation({
+    summary:
+      'Every KPI of the catalogue (GET reports/kpis) under its API name for [from, to), with the previous period, change and target status in `trends`',
+  })
   overview(@Auth() auth: AuthContext, @Query() q: ReportQuery) {
     return this.reports.overview(auth.workspaceId, q);
   }
 
   @Get('reports/kpis')
   @ApiOperation({
-    summary: 'The KPI catalogue: every KPI of the overview with its section, unit, better direction, formula, pt and en labels, and the charts over time',
-    description: 'The same list docs/KPIS.md is generated from. `target` and `timeseries` say which KPIs PUT /targets and GET /reports/timeseries accept.',
+    summary:
+      'The KPI catalogue: every KPI of the overview with its section, unit, better direction, formula, pt and en labels, and the charts over time',
+    description:
+      'The same list docs/KPIS.md is generated from. `target` and `timeseries` say which KPIs PUT /targets and GET /reports/timeseries accept.',
   })
   @ApiOkResponse({ type: KpiCatalogueDto })
   kpis(): KpiCatalogueDto {
@@ -42,7 +47,9 @@ export class ReportsController {
   }
 
   @Get('reports/agents')
-  @ApiOperation({ summary: 'Per agent and per team: cases handled and closed, handle time, first response, open now, reassignments, online time' })
+  @ApiOperation({
+    summary: 'Per agent and per team: cases handled and closed, handle time, first response, open now, reassignments, online time',
+  })
   async agents(@Auth() auth: AuthContext, @Query() q: CareReportQuery) {
     const { agents, teams, routingKeywords, range } = await this.reports.care(auth.workspaceId, q);
     return { range, agents, teams, routingKeywords };

@@ -12,17 +12,7 @@ import { TopicsService } from '../topics/topics.service';
 import { TrafficService } from '../traffic/traffic.service';
 import { WorkspacesService, WorkspaceView } from '../workspaces/workspaces.service';
 import { CareReportQuery, ReportQuery, TimeseriesQuery } from './dto/report-query.dto';
-import {
-  agentReport,
-  assertTimeZone,
-  bucketStarts,
-  Interval,
-  KpiTarget,
-  nextBucket,
-  previousPeriod,
-  serviceKpis,
-  TimeRange,
-} from './kpis';
+import { agentReport, assertTimeZone, bucketStarts, Interval, KpiTarget, nextBucket, previousPeriod, serviceKpis, TimeRange } from './kpis';
 import { catalogueView, kpiByName, TIMESERIES_KPIS } from './kpis/catalogue';
 import { numericLeaves, overviewSection, overviewSections, ReportOptions, ReportRows, trendsOf } from './overview';
 import { KpiTargetDoc } from './schemas/kpi-target.schema';
@@ -123,7 +113,9 @@ export class ReportsService {
       load('leads', () => this.leads.rows(ws.id, from, to)),
       load('traffic', () => this.traffic.trafficRows(ws.id, from, to)),
       load('contacts', () => this.traffic.supportContactRows(ws.id, from, to)),
-      load('cases', () => this.cases.rowsForReport(ws.id, from, to, { topic: r.topic, platform: r.platform, openCases: 'awaiting', fields: 'service' })),
+      load('cases', () =>
+        this.cases.rowsForReport(ws.id, from, to, { topic: r.topic, platform: r.platform, openCases: 'awaiting', fields: 'service' }),
+      ),
       load('surveys', () => this.surveys.responseRows(ws.id, from, to)),
       sendsFor(r),
       sendsFor(previous),
@@ -230,13 +222,20 @@ export class ReportsService {
   async setTargets(workspaceId: string, targets: { kpi: string; value: number; direction: 'higher' | 'lower' }[]) {
     const wsId = new Types.ObjectId(workspaceId);
     for (const t of targets) {
-      await this.targets.updateOne({ workspaceId: wsId, kpi: t.kpi }, { $set: { value: t.value, direction: t.direction } }, { upsert: true });
+      await this.targets.updateOne(
+        { workspaceId: wsId, kpi: t.kpi },
+        { $set: { value: t.value, direction: t.direction } },
+        { upsert: true },
+      );
     }
     return this.listTargets(workspaceId);
   }
 
   async listTargets(workspaceId: string) {
-    const docs = await this.targets.find({ workspaceId: new Types.ObjectId(workspaceId) }).sort({ kpi: 1 }).lean();
+    const docs = await this.targets
+      .find({ workspaceId: new Types.ObjectId(workspaceId) })
+      .sort({ kpi: 1 })
+      .lean();
     return docs.map((d) => ({ kpi: d.kpi, value: d.value, direction: d.direction }));
   }
 

@@ -23,7 +23,11 @@ export class SurveysController {
 
   @Post('responses')
   @Roles('admin', 'analyst')
-  @JsonIngest('CSAT (1-5) and NPS (0-10) responses', SurveyResponseInputDto, 'A CSAT of 3 or less is stored with followUp: true; a repeated externalId updates.')
+  @JsonIngest(
+    'CSAT (1-5) and NPS (0-10) responses',
+    SurveyResponseInputDto,
+    'A CSAT of 3 or less is stored with followUp: true; a repeated externalId updates.',
+  )
   async ingestResponses(@Auth() auth: AuthContext, @Body() body: unknown) {
     const batch = batchFromJson(body);
     return answerIngest(batch, await this.surveys.ingestResponses(auth.workspaceId, batch));

@@ -177,7 +177,10 @@ export class SurveysService {
   }
 
   /** Responses, newest first, with cursor pagination. */
-  async listResponses(workspaceId: string, q: ListSurveyResponsesQuery): Promise<{ data: SurveyResponseView[]; nextCursor: string | null }> {
+  async listResponses(
+    workspaceId: string,
+    q: ListSurveyResponsesQuery,
+  ): Promise<{ data: SurveyResponseView[]; nextCursor: string | null }> {
     const filter = listFilter(workspaceId, 'respondedAt', q);
     if (q.followUp !== undefined) filter.followUp = q.followUp;
     const page = await newestFirst(this.responses as unknown as Model<ResponseDoc>, filter, 'respondedAt', q);
@@ -228,7 +231,10 @@ export class SurveysService {
   /** CSAT responses of 3 or less answered since `since`, every workspace (follow-up alerts; docs/KPIS.md, "Surveys"). */
   async followUpsSince(since: Date) {
     const docs = await this.responses
-      .find({ type: 'csat', score: { $lte: 3 }, respondedAt: { $gte: since } }, { workspaceId: 1, score: 1, respondedAt: 1, caseId: 1, comment: 1 })
+      .find(
+        { type: 'csat', score: { $lte: 3 }, respondedAt: { $gte: since } },
+        { workspaceId: 1, score: 1, respondedAt: 1, caseId: 1, comment: 1 },
+      )
       .lean();
     return docs.map((d) => ({
       workspaceId: String(d.workspaceId),
@@ -262,7 +268,9 @@ export class SurveysService {
 
   private async idsByExternalId(model: Model<SurveyResponse> | Model<SurveySend>, wsId: Types.ObjectId, keys: string[]) {
     const byKey = model as unknown as Model<{ externalId: string | null }>;
-    const docs = await findInChunks(keys, (chunk) => byKey.find({ workspaceId: wsId, externalId: { $in: chunk } }, { externalId: 1 }).lean());
+    const docs = await findInChunks(keys, (chunk) =>
+      byKey.find({ workspaceId: wsId, externalId: { $in: chunk } }, { externalId: 1 }).lean(),
+    );
     return new Map(docs.map((d) => [d.externalId!, d._id]));
   }
 }

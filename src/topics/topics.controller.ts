@@ -13,7 +13,9 @@ export class TopicsController {
 
   @Post()
   @Roles('admin', 'analyst')
-  @ApiOperation({ summary: 'Create a listening topic: an X search query, languages, and the brand accounts whose posts and replies are collected' })
+  @ApiOperation({
+    summary: 'Create a listening topic: an X search query, languages, and the brand accounts whose posts and replies are collected',
+  })
   create(@Auth() auth: AuthContext, @Body() dto: CreateTopicDto) {
     return this.topics.create(auth.workspaceId, dto);
   }

@@ -38,8 +38,9 @@ function toView(doc: Topic & { _id: unknown; createdAt?: Date; updatedAt?: Date 
   };
 }
 
-const dedupeAccounts = (accounts: { platform: Platform; handle: string }[] = []) =>
-  [...new Map(accounts.map((a) => [`${a.platform}:${a.handle}`, { platform: a.platform, handle: a.handle, externalId: null }])).values()];
+const dedupeAccounts = (accounts: { platform: Platform; handle: string }[] = []) => [
+  ...new Map(accounts.map((a) => [`${a.platform}:${a.handle}`, { platform: a.platform, handle: a.handle, externalId: null }])).values(),
+];
 
 /**
  * A topic on Bluesky or Mastodon needs a query their collectors can search: every network but X
@@ -54,7 +55,10 @@ function assertSearchable(platforms: readonly Platform[], query: string) {
 function assertConfigured(platforms: readonly Platform[], targets: NetworkTargets) {
   for (const platform of new Set(platforms)) {
     const missing = targets.missingSettings(platform);
-    if (missing.length) throw new BadRequestException(`platforms: ${PLATFORM_NAMES[platform]} is not configured on this installation: set ${missing.join(' and ')}`);
+    if (missing.length)
+      throw new BadRequestException(
+        `platforms: ${PLATFORM_NAMES[platform]} is not configured on this installation: set ${missing.join(' and ')}`,
+      );
   }
 }
 
@@ -87,7 +91,10 @@ export class TopicsService {
   }
 
   async list(workspaceId: string): Promise<TopicView[]> {
-    const docs = await this.topics.find({ workspaceId: new Types.ObjectId(workspaceId) }).sort({ createdAt: 1 }).lean();
+    const docs = await this.topics
+      .find({ workspaceId: new Types.ObjectId(workspaceId) })
+      .sort({ createdAt: 1 })
+      .lean();
     return docs.map(toView);
   }
 
@@ -112,7 +119,10 @@ export class TopicsService {
     if (dto.ownedAccounts !== undefined) {
       // Keep the ids already resolved for accounts that stay.
       const known = new Map(current.ownedAccounts.map((a) => [`${a.platform}:${a.handle}`, a.externalId]));
-      $set.ownedAccounts = dedupeAccounts(dto.ownedAccounts).map((a) => ({ ...a, externalId: known.get(`${a.platform}:${a.handle}`) ?? null }));
+      $set.ownedAccounts = dedupeAccounts(dto.ownedAccounts).map((a) => ({
+        ...a,
+        externalId: known.get(`${a.platform}:${a.handle}`) ?? null,
+      }));
     }
     await this.topics.updateOne(this.filter(workspaceId, id), { $set });
     return this.get(workspaceId, id);

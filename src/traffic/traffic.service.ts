@@ -123,7 +123,9 @@ export class TrafficService {
   async ingestSupportContacts(workspaceId: string, batch: IncomingBatch): Promise<IngestReport> {
     const wsId = new Types.ObjectId(workspaceId);
     const zone = (await this.workspaces.get(workspaceId)).timezone;
-    const { valid, rejected } = await validateBatch(SupportContactInputDto, batch, (dto) => periodProblems(dto.periodStart, dto.granularity, zone));
+    const { valid, rejected } = await validateBatch(SupportContactInputDto, batch, (dto) =>
+      periodProblems(dto.periodStart, dto.granularity, zone),
+    );
     const records: KeyedRecord<SupportContact>[] = valid.map(({ ref, value }) => {
       const periodStart = resolvePeriodStart(value.periodStart, zone)!;
       return {
@@ -153,7 +155,11 @@ export class TrafficService {
   /** Periods in range, oldest first. */
   async listTraffic(workspaceId: string, q: ListPeriodsQuery): Promise<{ data: TrafficView[]; truncated: boolean }> {
     const filter = listFilter(workspaceId, q);
-    const docs = (await this.traffic.find(filter).sort({ periodStart: 1, granularity: 1 }).limit(MAX_LISTED_PERIODS + 1).lean()) as TrafficDoc[];
+    const docs = (await this.traffic
+      .find(filter)
+      .sort({ periodStart: 1, granularity: 1 })
+      .limit(MAX_LISTED_PERIODS + 1)
+      .lean()) as TrafficDoc[];
     return { data: docs.slice(0, MAX_LISTED_PERIODS).map(trafficView), truncated: docs.length > MAX_LISTED_PERIODS };
   }
 

@@ -95,7 +95,10 @@ export class ApiKeysService {
   }
 
   async list(workspaceId: string) {
-    const docs = await this.keys.find({ workspaceId: new Types.ObjectId(workspaceId) }).sort({ createdAt: 1 }).lean();
+    const docs = await this.keys
+      .find({ workspaceId: new Types.ObjectId(workspaceId) })
+      .sort({ createdAt: 1 })
+      .lean();
     return docs.map((d) => ({
       id: String(d._id),
       name: d.name,

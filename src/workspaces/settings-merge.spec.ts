@@ -24,7 +24,10 @@ describe('withDefaults', () => {
   });
 
   it('drops the schedule days the old PATCH stored as null (no working time), and names the schedule', () => {
-    const stored = { ...defaultWorkspaceSettings(), businessHours: { enabled: true, schedule: { mon: day, tue: null, sat: day }, holidays: [] } };
+    const stored = {
+      ...defaultWorkspaceSettings(),
+      businessHours: { enabled: true, schedule: { mon: day, tue: null, sat: day }, holidays: [] },
+    };
     const { settings, filled } = withDefaults(stored);
     expect(settings.businessHours.schedule).toEqual({ mon: day, sat: day });
     expect(filled).toEqual(['settings.businessHours.schedule']);
@@ -41,7 +44,9 @@ describe('withDefaults', () => {
 
 describe('mergePatch', () => {
   it('changes only the fields sent, at every depth', () => {
-    const merged = mergePatch(state(), { settings: { sla: { firstResponseSeconds: 600 }, webhook: { url: 'https://h.example/x' } } }) as ReturnType<typeof state>;
+    const merged = mergePatch(state(), {
+      settings: { sla: { firstResponseSeconds: 600 }, webhook: { url: 'https://h.example/x' } },
+    }) as ReturnType<typeof state>;
     expect(merged.settings.sla).toEqual({ firstResponseSeconds: 600, resolutionSeconds: 86400, abandonmentSeconds: 86400 });
     expect(merged.settings.webhook.url).toBe('https://h.example/x');
     expect({ ...merged.settings, sla: null, webhook: null }).toEqual({ ...defaultWorkspaceSettings(), sla: null, webhook: null });
@@ -49,7 +54,14 @@ describe('mergePatch', () => {
   });
 
   it('null resets a block or a field to its default', () => {
-    const changed = { ...state(), settings: { ...defaultWorkspaceSettings(), sla: { firstResponseSeconds: 60, resolutionSeconds: 60, abandonmentSeconds: 60 }, socialMediums: ['x'] } };
+    const changed = {
+      ...state(),
+      settings: {
+        ...defaultWorkspaceSettings(),
+        sla: { firstResponseSeconds: 60, resolutionSeconds: 60, abandonmentSeconds: 60 },
+        socialMediums: ['x'],
+      },
+    };
     const merged = mergePatch(changed, { settings: { sla: { resolutionSeconds: null }, socialMediums: null } }) as ReturnType<typeof state>;
     expect(merged.settings.sla).toEqual({ firstResponseSeconds: 60, resolutionSeconds: 86400, abandonmentSeconds: 60 });
     expect(merged.settings.socialMediums).toEqual(defaultWorkspaceSettings().socialMediums);
@@ -63,7 +75,9 @@ describe('mergePatch', () => {
     expect(Object.keys(hours.schedule)).toEqual(['mon', 'tue', 'wed', 'thu', 'fri', 'sat']);
     expect(hours.schedule.mon).toEqual([{ start: '10:00', end: '12:00' }]);
     expect(hours.holidays).toEqual(['2026-01-01']);
-    const off = dropUnsetFields(mergePatch(merged, { settings: { businessHours: { schedule: { sat: null, mon: null } } } })) as ReturnType<typeof state>;
+    const off = dropUnsetFields(mergePatch(merged, { settings: { businessHours: { schedule: { sat: null, mon: null } } } })) as ReturnType<
+      typeof state
+    >;
     expect(off.settings.businessHours.schedule).toEqual({ mon: day, tue: day, wed: day, thu: day, fri: day });
   });
 
@@ -111,7 +125,10 @@ describe('patchUpdate', () => {
       'settings.businessHours.schedule.fri': day,
     });
     expect($unset).toEqual({});
-    const withSat = { ...state(), settings: { ...defaultWorkspaceSettings(), businessHours: { enabled: false, schedule: { sat: day }, holidays: [] } } };
+    const withSat = {
+      ...state(),
+      settings: { ...defaultWorkspaceSettings(), businessHours: { enabled: false, schedule: { sat: day }, holidays: [] } },
+    };
     const off = { settings: { businessHours: { schedule: { sat: null } } } };
     expect(patchUpdate(off, withSat, dropUnsetFields(mergePatch(withSat, off)) as Record<string, unknown>).$unset).toEqual({
       'settings.businessHours.schedule.sat': '',

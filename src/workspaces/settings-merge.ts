@@ -40,7 +40,7 @@ function fill(value: unknown, def: unknown, path: string, filled: string[]): unk
   }
   if (Array.isArray(def)) return Array.isArray(value) ? value : (filled.push(path), clone(def));
   if (!isRecord(def)) return value;
-  if (!isRecord(value)) return filled.push(path), clone(def);
+  if (!isRecord(value)) return (filled.push(path), clone(def));
   if (MAPS.has(path)) {
     // The old PATCH stored the days it was not sent as null: a day without working time.
     const days = Object.entries(value).filter(([, v]) => v !== null && v !== undefined);
@@ -93,7 +93,7 @@ export function dropUnsetFields(value: unknown, defaults: unknown = stateDefault
   for (const [key, child] of Object.entries(value)) {
     const hasDefault = isRecord(defaults) && Object.hasOwn(defaults, key);
     if (child === null && !hasDefault) continue;
-    out[key] = dropUnsetFields(child, hasDefault ? (defaults)[key] : undefined);
+    out[key] = dropUnsetFields(child, hasDefault ? defaults[key] : undefined);
   }
   return out;
 }

@@ -1,6 +1,13 @@
 import { Logger } from '@nestjs/common';
 import type { Model } from 'mongoose';
-import { isEncryptedSecret, loadSecretsKey, SecretCipher, SecretDecryptError, SecretsKeyError, secretsKeyFilePath } from '../common/secrets-at-rest';
+import {
+  isEncryptedSecret,
+  loadSecretsKey,
+  SecretCipher,
+  SecretDecryptError,
+  SecretsKeyError,
+  secretsKeyFilePath,
+} from '../common/secrets-at-rest';
 import type { Settings } from '../config/settings';
 import type { Workspace } from './schemas/workspace.schema';
 
@@ -14,8 +21,13 @@ type StoredSecret = { _id: unknown; webhookSecret?: string };
  * a start with a missing or wrong key for encrypted values is refused (nothing is changed), never
  * answered with a new key.
  */
-export async function openWorkspaceSecrets(settings: Settings, workspaces: Model<Workspace>, logger = new Logger('SecretsAtRest')): Promise<SecretCipher> {
-  const stored = async (): Promise<StoredSecret[]> => workspaces.find({}, { webhookSecret: 1 }).select('+webhookSecret').lean<StoredSecret[]>();
+export async function openWorkspaceSecrets(
+  settings: Settings,
+  workspaces: Model<Workspace>,
+  logger = new Logger('SecretsAtRest'),
+): Promise<SecretCipher> {
+  const stored = async (): Promise<StoredSecret[]> =>
+    workspaces.find({}, { webhookSecret: 1 }).select('+webhookSecret').lean<StoredSecret[]>();
   const keyFile = secretsKeyFilePath(settings);
   try {
     const { cipher, created, tightened } = await loadSecretsKey({
@@ -24,7 +36,10 @@ export async function openWorkspaceSecrets(settings: Settings, workspaces: Model
       encryptedValues: async () => (await stored()).filter((d) => isEncryptedSecret(d.webhookSecret)).length,
     });
     if (created) {
-      logger.warn({ keyFile }, 'Generated the key for secrets at rest (mode 0600). Back it up with the data: without it the stored webhook secrets cannot be read. SECRETS_KEY takes its place when set');
+      logger.warn(
+        { keyFile },
+        'Generated the key for secrets at rest (mode 0600). Back it up with the data: without it the stored webhook secrets cannot be read. SECRETS_KEY takes its place when set',
+      );
     }
     if (tightened) logger.warn({ keyFile }, 'The secrets key file was readable by others; its mode is now 0600');
     const undecryptable: string[] = [];

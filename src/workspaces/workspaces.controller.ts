@@ -10,7 +10,9 @@ import { isRecord } from './settings-merge';
 import { WorkspacesService, WorkspaceView } from './workspaces.service';
 
 /** What a role may read of its workspace: the settings, less what only an admin may hold. */
-export type WorkspaceViewForRole = Omit<WorkspaceView, 'settings'> & { settings: Omit<WorkspaceView['settings'], 'webhook'> & Partial<Pick<WorkspaceView['settings'], 'webhook'>> };
+export type WorkspaceViewForRole = Omit<WorkspaceView, 'settings'> & {
+  settings: Omit<WorkspaceView['settings'], 'webhook'> & Partial<Pick<WorkspaceView['settings'], 'webhook'>>;
+};
 
 /**
  * An admin sees the whole workspace. Any other role sees it without `settings.webhook`: a webhook
@@ -64,7 +66,9 @@ export class WorkspacesController {
   }
 
   @Get('current')
-  @ApiOperation({ summary: "The caller's workspace and its settings; `settings.webhook` only for admin keys (a webhook URL is a credential)" })
+  @ApiOperation({
+    summary: "The caller's workspace and its settings; `settings.webhook` only for admin keys (a webhook URL is a credential)",
+  })
   async current(@Auth() auth: AuthContext) {
     return workspaceViewForRole(await this.workspaces.get(auth.workspaceId), auth.role);
   }

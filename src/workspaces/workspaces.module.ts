@@ -22,7 +22,13 @@ import { WorkspacesService } from './workspaces.service';
     ]),
   ],
   controllers: [WorkspacesController, ApiKeysController],
-  providers: [WorkspacesService, ApiKeysService, DefaultWorkspaceBootstrap, { provide: APP_GUARD, useClass: ApiKeyGuard }, { provide: APP_INTERCEPTOR, useClass: KeyStreamsInterceptor }],
+  providers: [
+    WorkspacesService,
+    ApiKeysService,
+    DefaultWorkspaceBootstrap,
+    { provide: APP_GUARD, useClass: ApiKeyGuard },
+    { provide: APP_INTERCEPTOR, useClass: KeyStreamsInterceptor },
+  ],
   exports: [WorkspacesService, ApiKeysService, DefaultWorkspaceBootstrap],
 })
 export class WorkspacesModule {}

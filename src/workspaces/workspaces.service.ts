@@ -113,8 +113,9 @@ export class WorkspacesService implements OnModuleInit {
       slug: slugify(input.name),
       // The validated DTO instance carries every declared field, the absent ones as undefined;
       // a JSON round trip drops those, so they cannot overwrite a default.
-      settings: withDefaults(mergePatch(defaultWorkspaceSettings(), JSON.parse(JSON.stringify(input.settings ?? {})), defaultWorkspaceSettings(), 'settings'))
-        .settings,
+      settings: withDefaults(
+        mergePatch(defaultWorkspaceSettings(), JSON.parse(JSON.stringify(input.settings ?? {})), defaultWorkspaceSettings(), 'settings'),
+      ).settings,
       webhookSecret: secret.stored,
     });
     const apiKey = await this.apiKeys.issue(doc.id, 'first admin key', 'admin');
@@ -211,7 +212,10 @@ export class WorkspacesService implements OnModuleInit {
       const res = await this.workspaces.updateOne(filter, { $set });
       if (!res.matchedCount) continue;
       repaired++;
-      this.logger.warn({ workspaceId: String(doc._id), filled }, 'Workspace settings repaired: missing or null fields now hold their defaults');
+      this.logger.warn(
+        { workspaceId: String(doc._id), filled },
+        'Workspace settings repaired: missing or null fields now hold their defaults',
+      );
     }
     return repaired;
   }

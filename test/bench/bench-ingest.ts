@@ -61,14 +61,19 @@ async function main() {
     }
   }
   const ingestPerSec = stored / ((performance.now() - t0) / 1000);
-  console.log(`ingestion (enrich + idempotent bulk upsert + 15-minute rollups, ${BATCH} a batch): ${fmt(ingestPerSec)} mentions/s over ${fmt(stored)}`);
+  console.log(
+    `ingestion (enrich + idempotent bulk upsert + 15-minute rollups, ${BATCH} a batch): ${fmt(ingestPerSec)} mentions/s over ${fmt(stored)}`,
+  );
 
   // 3. a replayed page stores nothing and costs little
   const replay = batches.slice(0, 200).flat();
   t0 = performance.now();
   let again = 0;
-  for (let i = 0; i < replay.length; i += BATCH) again += (await mentions.ingest(workspace, topicId, replay.slice(i, i + BATCH))).stored.length;
-  console.log(`replaying ${fmt(replay.length)} already-stored mentions: ${again} stored again, ${fmt(replay.length / ((performance.now() - t0) / 1000))}/s`);
+  for (let i = 0; i < replay.length; i += BATCH)
+    again += (await mentions.ingest(workspace, topicId, replay.slice(i, i + BATCH))).stored.length;
+  console.log(
+    `replaying ${fmt(replay.length)} already-stored mentions: ${again} stored again, ${fmt(replay.length / ((performance.now() - t0) / 1000))}/s`,
+  );
 
   console.log('\nsummary');
   console.log(`  sentiment/enrichment scorings per second: ${fmt(enrichPerSec)}`);

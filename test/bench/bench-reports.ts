@@ -28,7 +28,9 @@ async function main() {
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   const { workspace, apiKey } = await app.get(WorkspacesService).create({ name: 'Bench', timezone: 'America/Sao_Paulo', currency: 'BRL' });
-  const topic = await app.get(TopicsService).create(workspace.id, { name: 'Bench', query: 'lumi', platforms: ['x'], ownedAccounts: [{ platform: 'x', handle: 'lumi_br' }] });
+  const topic = await app
+    .get(TopicsService)
+    .create(workspace.id, { name: 'Bench', query: 'lumi', platforms: ['x'], ownedAccounts: [{ platform: 'x', handle: 'lumi_br' }] });
   const wsId = new Types.ObjectId(workspace.id);
   const tId = new Types.ObjectId(topic.id);
   const model = <T>(name: string) => app.get<Model<T>>(getModelToken(name), { strict: false });
@@ -74,7 +76,21 @@ async function main() {
       });
       const hour = startOfRollupSlot(createdAt);
       // the rollup ingestion keeps: one row per 15-minute slot with marginal counts
-      const c = counters.get(hour.getTime()) ?? { hour, count: 0, scoreSum: 0, positive: 0, negative: 0, neutral: 0, support: 0, complaint: 0, question: 0, lead: 0, praise: 0, other: 0, langs: {} };
+      const c = counters.get(hour.getTime()) ?? {
+        hour,
+        count: 0,
+        scoreSum: 0,
+        positive: 0,
+        negative: 0,
+        neutral: 0,
+        support: 0,
+        complaint: 0,
+        question: 0,
+        lead: 0,
+        praise: 0,
+        other: 0,
+        langs: {},
+      };
       c.count++;
       c.scoreSum += score;
       c[sentiment]++;
@@ -83,9 +99,12 @@ async function main() {
       counters.set(hour.getTime(), c);
     }
     await mentions.collection.insertMany(docs, { ordered: false });
-    if ((done + BATCH) % 100_000 === 0) console.log(`  … ${fmt(done + BATCH)} mentions (${fmt((done + BATCH) / ((performance.now() - t0) / 1000))}/s)`);
+    if ((done + BATCH) % 100_000 === 0)
+      console.log(`  … ${fmt(done + BATCH)} mentions (${fmt((done + BATCH) / ((performance.now() - t0) / 1000))}/s)`);
   }
-  const rollupDocs = [...counters.values()].flatMap((c) => [ALL_TOPICS, tId].map((topicId) => ({ workspaceId: wsId, topicId, platform: 'x', ...c })));
+  const rollupDocs = [...counters.values()].flatMap((c) =>
+    [ALL_TOPICS, tId].map((topicId) => ({ workspaceId: wsId, topicId, platform: 'x', ...c })),
+  );
   await rollups.collection.insertMany(rollupDocs, { ordered: false });
   console.log(`  ${fmt(rollupDocs.length)} rollup rows (15-minute slots); seeded in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 
@@ -141,23 +160,72 @@ async function main() {
     Array.from({ length: DAYS * 4 }, (_, i) => {
       const createdAt = new Date(start + (i / 4) * 24 * HOUR);
       return {
-        workspaceId: wsId, topicIds: [tId], platform: 'x', externalId: String(5_000_000 + i), accountExternalId: '100', accountHandle: 'lumi_br',
-        text: 'post', url: 'u', createdAt, metricsUpdatedAt: createdAt,
-        metrics: { likes: Math.floor(rand() * 300), reposts: Math.floor(rand() * 40), quotes: Math.floor(rand() * 10), replies: Math.floor(rand() * 30), impressions: Math.floor(rand() * 10_000) },
+        workspaceId: wsId,
+        topicIds: [tId],
+        platform: 'x',
+        externalId: String(5_000_000 + i),
+        accountExternalId: '100',
+        accountHandle: 'lumi_br',
+        text: 'post',
+        url: 'u',
+        createdAt,
+        metricsUpdatedAt: createdAt,
+        metrics: {
+          likes: Math.floor(rand() * 300),
+          reposts: Math.floor(rand() * 40),
+          quotes: Math.floor(rand() * 10),
+          replies: Math.floor(rand() * 30),
+          impressions: Math.floor(rand() * 10_000),
+        },
       };
     }),
   );
   const post = (path: string, body: unknown) =>
-    fetch(`${base}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${apiKey.key}` }, body: JSON.stringify(body) }).then(async (r) => {
+    fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${apiKey.key}` },
+      body: JSON.stringify(body),
+    }).then(async (r) => {
       if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
     });
-  const dayStart = (d: number) => new Date(Date.UTC(new Date(start).getUTCFullYear(), new Date(start).getUTCMonth(), new Date(start).getUTCDate() + d, 3)).toISOString();
-  await post('/api/v1/traffic', Array.from({ length: DAYS }, (_, d) => ({ periodStart: dayStart(d), granularity: 'day', sessions: 20_000 + Math.floor(rand() * 5000), socialSessions: 1500 })));
-  await post('/api/v1/support-contacts', Array.from({ length: DAYS }, (_, d) => ({ periodStart: dayStart(d), granularity: 'day', channel: 'phone', count: 300 + Math.floor(rand() * 100) })));
+  const dayStart = (d: number) =>
+    new Date(Date.UTC(new Date(start).getUTCFullYear(), new Date(start).getUTCMonth(), new Date(start).getUTCDate() + d, 3)).toISOString();
+  await post(
+    '/api/v1/traffic',
+    Array.from({ length: DAYS }, (_, d) => ({
+      periodStart: dayStart(d),
+      granularity: 'day',
+      sessions: 20_000 + Math.floor(rand() * 5000),
+      socialSessions: 1500,
+    })),
+  );
+  await post(
+    '/api/v1/support-contacts',
+    Array.from({ length: DAYS }, (_, d) => ({
+      periodStart: dayStart(d),
+      granularity: 'day',
+      channel: 'phone',
+      count: 300 + Math.floor(rand() * 100),
+    })),
+  );
   for (let i = 0; i < 5000; i += 1000) {
-    await post('/api/v1/leads', Array.from({ length: 1000 }, (_, j) => ({ occurredAt: new Date(start + rand() * DAYS * 24 * HOUR).toISOString(), utmMedium: rand() < 0.4 ? 'social' : 'cpc', externalId: `l${i + j}` })));
+    await post(
+      '/api/v1/leads',
+      Array.from({ length: 1000 }, (_, j) => ({
+        occurredAt: new Date(start + rand() * DAYS * 24 * HOUR).toISOString(),
+        utmMedium: rand() < 0.4 ? 'social' : 'cpc',
+        externalId: `l${i + j}`,
+      })),
+    );
   }
-  await post('/api/v1/surveys/responses', Array.from({ length: 3000 }, () => ({ type: rand() < 0.5 ? 'csat' : 'nps', score: 0, respondedAt: new Date(start + rand() * DAYS * 24 * HOUR).toISOString() })).map((r) => ({ ...r, score: r.type === 'csat' ? 1 + Math.floor(rand() * 5) : Math.floor(rand() * 11) })));
+  await post(
+    '/api/v1/surveys/responses',
+    Array.from({ length: 3000 }, () => ({
+      type: rand() < 0.5 ? 'csat' : 'nps',
+      score: 0,
+      respondedAt: new Date(start + rand() * DAYS * 24 * HOUR).toISOString(),
+    })).map((r) => ({ ...r, score: r.type === 'csat' ? 1 + Math.floor(rand() * 5) : Math.floor(rand() * 11) })),
+  );
 
   const get = async (path: string) => {
     const t = performance.now();
@@ -171,8 +239,14 @@ async function main() {
     ['overview, last 7 days', `/api/v1/reports/overview?from=${iso(now - 7 * 24 * HOUR)}&to=${iso(now)}`],
     ['overview, last 30 days', `/api/v1/reports/overview?from=${iso(now - 30 * 24 * HOUR)}&to=${iso(now)}`],
     ['overview, last 30 days, one topic', `/api/v1/reports/overview?topic=${topic.id}&from=${iso(now - 30 * 24 * HOUR)}&to=${iso(now)}`],
-    ['timeseries volume.mentions by day, 90 days', `/api/v1/reports/timeseries?metric=volume.mentions&interval=day&from=${iso(start)}&to=${iso(now)}`],
-    ['timeseries service.slaCompliance by day, 30 days', `/api/v1/reports/timeseries?metric=service.slaCompliance&interval=day&from=${iso(now - 30 * 24 * HOUR)}&to=${iso(now)}`],
+    [
+      'timeseries volume.mentions by day, 90 days',
+      `/api/v1/reports/timeseries?metric=volume.mentions&interval=day&from=${iso(start)}&to=${iso(now)}`,
+    ],
+    [
+      'timeseries service.slaCompliance by day, 30 days',
+      `/api/v1/reports/timeseries?metric=service.slaCompliance&interval=day&from=${iso(now - 30 * 24 * HOUR)}&to=${iso(now)}`,
+    ],
   ];
   console.log('\nlatency over HTTP, 20 calls each after 2 warm-ups (embedded engine)');
   for (const [label, path] of scenarios) {

@@ -113,7 +113,9 @@ function upsertUpdate(n: number): Record<string, unknown> {
 }
 
 async function main(): Promise<void> {
-  const server = new EmbeddedMongoServer({ logger: { info: () => undefined, warn: (o, m) => console.warn(m, o), error: (o, m) => console.error(m, o) } });
+  const server = new EmbeddedMongoServer({
+    logger: { info: () => undefined, warn: (o, m) => console.warn(m, o), error: (o, m) => console.error(m, o) },
+  });
   const { uri } = await server.start();
   const conn = await mongoose.createConnection(uri, { dbName: 'bench_store' }).asPromise();
   const Mention = conn.model('Mention', mentionSchema);
@@ -176,7 +178,7 @@ async function main(): Promise<void> {
   // Two batches in flight: the next one is built and serialized while the engine stores the last.
   const inFlight = new Set<Promise<unknown>>();
   let loaded = 0;
-  for (let queued = 0; queued < TOTAL_DOCS; ) {
+  for (let queued = 0; queued < TOTAL_DOCS;) {
     const size = Math.min(LOAD_BATCH, TOTAL_DOCS - queued);
     const first = queued;
     // _id first, as Mongoose would send it (the driver appends a missing _id at the end).
@@ -227,7 +229,10 @@ async function main(): Promise<void> {
   // 5. A mention-search page: the newest 50 of one topic in a 7-day window.
   const pageStarted = Date.now();
   const windowStart = new Date(START + 30 * 86_400_000);
-  const page = await Mention.find({ topicId: topicIds[0], publishedAt: { $gte: windowStart, $lt: new Date(windowStart.getTime() + 7 * 86_400_000) } })
+  const page = await Mention.find({
+    topicId: topicIds[0],
+    publishedAt: { $gte: windowStart, $lt: new Date(windowStart.getTime() + 7 * 86_400_000) },
+  })
     .sort({ publishedAt: -1 })
     .limit(50)
     .lean();

@@ -5,22 +5,25 @@ import { loadSettings } from '../../src/config/settings';
 
 /** The real application on the embedded engine (memory only), without the demo or schedules. */
 export async function startBenchApp(overrides: Record<string, unknown> = {}): Promise<NestExpressApplication> {
-  const settings = loadSettings({}, {
-    overrides: {
-      dataDir: ':memory:',
-      demo: false,
-      logLevel: 'warn',
-      adminApiKey: 'ouv_bench-admin-key-0123456789abcdef',
-      collectIntervalSeconds: 86400,
-      careScanIntervalSeconds: 3600,
-      alertScanIntervalSeconds: 3600,
-      refreshMetricsIntervalSeconds: 86400,
-      worker: false,
-      // The benches measure throughput, which the per-key limit would cap.
-      rateLimit: { perMinute: 10_000_000 },
-      ...overrides,
+  const settings = loadSettings(
+    {},
+    {
+      overrides: {
+        dataDir: ':memory:',
+        demo: false,
+        logLevel: 'warn',
+        adminApiKey: 'ouv_bench-admin-key-0123456789abcdef',
+        collectIntervalSeconds: 86400,
+        careScanIntervalSeconds: 3600,
+        alertScanIntervalSeconds: 3600,
+        refreshMetricsIntervalSeconds: 86400,
+        worker: false,
+        // The benches measure throughput, which the per-key limit would cap.
+        rateLimit: { perMinute: 10_000_000 },
+        ...overrides,
+      },
     },
-  });
+  );
   const app = await createApp(settings);
   await app.init();
   return app;

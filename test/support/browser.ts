@@ -27,7 +27,9 @@ export interface HeadlessChromium {
 }
 
 /** Chromium with a fresh profile directory, removed on close. */
-export async function launchChromium(options: { viewport?: { width: number; height: number }; locale?: string } = {}): Promise<HeadlessChromium> {
+export async function launchChromium(
+  options: { viewport?: { width: number; height: number }; locale?: string } = {},
+): Promise<HeadlessChromium> {
   const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(join(tmpdir(), 'ouvidor-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {

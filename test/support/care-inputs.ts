@@ -36,7 +36,13 @@ export function customerPost(
 /** Stores the post as a mention too (cases gather a customer's later messages from there). */
 export async function storeMention(mentions: Model<Mention>, m: StoredMention): Promise<void> {
   const { id, workspaceId, topicIds: _t, correction: _c, ...rest } = m;
-  await mentions.create({ _id: new Types.ObjectId(id), workspaceId: new Types.ObjectId(workspaceId), topicIds: [], platformLang: null, ...rest });
+  await mentions.create({
+    _id: new Types.ObjectId(id),
+    workspaceId: new Types.ObjectId(workspaceId),
+    topicIds: [],
+    platformLang: null,
+    ...rest,
+  });
 }
 
 /** The brand's reply to a post, as collected from its account. */

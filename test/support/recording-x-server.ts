@@ -34,7 +34,12 @@ export async function startRecordingXTestServer() {
         // listing it whenever its hold ends would slip it among a later run's requests.
         if (path !== '/2/tweets/search/recent' || status === CLIENT_CLOSED_REQUEST) return;
         const params = new URLSearchParams(query);
-        searches.push({ query: params.get('query') ?? '', sinceId: params.get('since_id'), untilId: params.get('until_id'), paginationToken: params.get('next_token') ?? params.get('pagination_token') });
+        searches.push({
+          query: params.get('query') ?? '',
+          sinceId: params.get('since_id'),
+          untilId: params.get('until_id'),
+          paginationToken: params.get('next_token') ?? params.get('pagination_token'),
+        });
       },
       info: () => undefined,
       warn: () => undefined,

@@ -58,8 +58,7 @@ let shared: boolean | undefined;
 let binary: boolean | undefined;
 
 /** `describe` when the shared Redis (TEST_REDIS_URL) answers, `describe.skip` when it does not (outside CI). */
-export const describeWithRedis: Describe = (name, fn) =>
-  describeIf((shared ??= redisReachable()), `Redis at ${TEST_REDIS_URL}`)(name, fn);
+export const describeWithRedis: Describe = (name, fn) => describeIf((shared ??= redisReachable()), `Redis at ${TEST_REDIS_URL}`)(name, fn);
 
 /** `describe` when `redis-server` is installed (the suite starts its own), `describe.skip` when not (outside CI). */
 export const describeWithRedisServer: Describe = (name, fn) =>

@@ -63,7 +63,11 @@ const listeningPort = (output: string): number => Number(/listening on http:\/\/
  * `healthy`: a test may start it with a dependency down on purpose).
  */
 export function startServiceProcess(env: Record<string, string>, options: number | StartOptions = {}): Promise<ServiceProcess> {
-  const { timeoutMs = 60_000, healthy = false, adminKey = SERVICE_ADMIN_KEY } = typeof options === 'number' ? { timeoutMs: options } : options;
+  const {
+    timeoutMs = 60_000,
+    healthy = false,
+    adminKey = SERVICE_ADMIN_KEY,
+  } = typeof options === 'number' ? { timeoutMs: options } : options;
   const { child, output, exited } = spawnService(env, adminKey);
 
   const make = (port: number): ServiceProcess => {
@@ -81,7 +85,8 @@ export function startServiceProcess(env: Record<string, string>, options: number
         const res = await api(path, init);
         const text = await res.text();
         const expected = init.status ?? (res.status === 201 ? 201 : 200);
-        if (res.status !== expected) throw new Error(`${init.method ?? 'GET'} ${path} answered ${res.status}, expected ${expected}: ${text}`);
+        if (res.status !== expected)
+          throw new Error(`${init.method ?? 'GET'} ${path} answered ${res.status}, expected ${expected}: ${text}`);
         return text ? JSON.parse(text) : undefined;
       },
       async kill(signal) {
@@ -129,7 +134,13 @@ export function serviceRefusal(env: Record<string, string>): Promise<{ code: num
     const poll = async () => {
       if (done) return;
       const port = listeningPort(output());
-      if (port && (await fetch(`http://127.0.0.1:${port}/health`).then(() => true, () => false))) {
+      if (
+        port &&
+        (await fetch(`http://127.0.0.1:${port}/health`).then(
+          () => true,
+          () => false,
+        ))
+      ) {
         done = true;
         child.kill('SIGKILL');
         await exited;

@@ -33,7 +33,16 @@ export interface TestApp {
  */
 export async function startTestApp(overrides: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
   const settings = loadSettings(env, {
-    overrides: { dataDir: ':memory:', demo: false, logLevel: 'silent', adminApiKey: TEST_ADMIN_KEY, port: 0, rateLimit: TEST_RATE_LIMITS, collectOnDemandIntervalSeconds: 0, ...overrides },
+    overrides: {
+      dataDir: ':memory:',
+      demo: false,
+      logLevel: 'silent',
+      adminApiKey: TEST_ADMIN_KEY,
+      port: 0,
+      rateLimit: TEST_RATE_LIMITS,
+      collectOnDemandIntervalSeconds: 0,
+      ...overrides,
+    },
   });
   const app = await createApp(settings);
   await app.listen(0, '127.0.0.1');

@@ -10,19 +10,24 @@ export type AlertType = (typeof ALERT_TYPES)[number];
  */
 @Schema({ collection: 'alerts', timestamps: { createdAt: 'createdAt', updatedAt: false } })
 export class Alert {
-  @Prop({ type: Types.ObjectId, required: true }) workspaceId: Types.ObjectId;
-  @Prop({ type: String, required: true, enum: ALERT_TYPES }) type: AlertType;
-  @Prop({ required: true }) key: string;
-  @Prop({ type: Types.ObjectId, default: null }) topicId: Types.ObjectId | null;
+  @Prop({ type: Types.ObjectId, required: true }) workspaceId!: Types.ObjectId;
+  @Prop({ type: String, required: true, enum: ALERT_TYPES }) type!: AlertType;
+  @Prop({ required: true }) key!: string;
+  @Prop({ type: Types.ObjectId, default: null }) topicId!: Types.ObjectId | null;
   /** When the condition happened (the spike hour, the due time, the response). */
-  @Prop({ required: true }) at: Date;
-  @Prop({ required: true }) message: string;
-  @Prop({ type: MongooseSchema.Types.Mixed, default: {} }) details: Record<string, unknown>;
+  @Prop({ required: true }) at!: Date;
+  @Prop({ required: true }) message!: string;
+  @Prop({ type: MongooseSchema.Types.Mixed, default: {} }) details!: Record<string, unknown>;
   @Prop({
     type: { status: String, attempts: Number, lastError: String, deliveredAt: Date, _id: false },
     default: () => ({ status: 'pending', attempts: 0, lastError: null, deliveredAt: null }),
   })
-  delivery: { status: 'pending' | 'delivered' | 'failed' | 'skipped'; attempts: number; lastError: string | null; deliveredAt: Date | null };
+  delivery!: {
+    status: 'pending' | 'delivered' | 'failed' | 'skipped';
+    attempts: number;
+    lastError: string | null;
+    deliveredAt: Date | null;
+  };
 }
 
 export type AlertDocument = HydratedDocument<Alert>;

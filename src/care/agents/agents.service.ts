@@ -40,7 +40,10 @@ export class AgentsService {
   }
 
   async listTeams(workspaceId: string) {
-    const docs = await this.teams.find({ workspaceId: new Types.ObjectId(workspaceId) }).sort({ name: 1 }).lean();
+    const docs = await this.teams
+      .find({ workspaceId: new Types.ObjectId(workspaceId) })
+      .sort({ name: 1 })
+      .lean();
     return docs.map((d) => ({ id: String(d._id), name: d.name }));
   }
 
@@ -61,7 +64,10 @@ export class AgentsService {
   }
 
   async list(workspaceId: string): Promise<AgentView[]> {
-    const docs = await this.agents.find({ workspaceId: new Types.ObjectId(workspaceId) }).sort({ name: 1 }).lean();
+    const docs = await this.agents
+      .find({ workspaceId: new Types.ObjectId(workspaceId) })
+      .sort({ name: 1 })
+      .lean();
     return docs.map(toView);
   }
 
@@ -96,7 +102,10 @@ export class AgentsService {
 
   /** Presence events up to `to`, oldest first (a session that began before `from` counts from `from`). */
   async presenceEvents(workspaceId: string, to: Date) {
-    const docs = await this.presence.find({ workspaceId: new Types.ObjectId(workspaceId), at: { $lt: to } }).sort({ at: 1 }).lean();
+    const docs = await this.presence
+      .find({ workspaceId: new Types.ObjectId(workspaceId), at: { $lt: to } })
+      .sort({ at: 1 })
+      .lean();
     return docs.map((d) => ({ agentId: d.agentId, status: d.status, at: d.at }));
   }
 }

@@ -1,6 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsDate, IsIn, IsInt, IsMongoId, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import {
+  IsBoolean,
+  IsDate,
+  IsIn,
+  IsInt,
+  IsMongoId,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
 import { INTENTS, SENTIMENT_LABELS } from '../../common/labels';
 import { PLATFORMS } from '../../common/platform';
 import { CASE_STATUSES } from '../schemas/case.schema';
@@ -50,13 +64,22 @@ export class UpdateCaseDto {
   @IsIn(CASE_UPDATE_STATUSES)
   status?: (typeof CASE_UPDATE_STATUSES)[number];
 
-  @ApiPropertyOptional({ description: 'when the change happened (default now); for imports' }) @IsOptional() @Type(() => Date) @IsDate() at?: Date;
+  @ApiPropertyOptional({ description: 'when the change happened (default now); for imports' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  at?: Date;
 }
 
 export class RecordReplyDto {
-  @ApiProperty({ example: 'Oi! Já desbloqueamos seu cartão.' }) @IsString() @MinLength(1) @MaxLength(10000) text: string;
-  @ApiPropertyOptional({ description: 'agent id of this workspace who replied' }) @IsOptional() @IsMongoId({ message: 'agentId must be an agent id' }) agentId?: string;
-  @ApiPropertyOptional({ description: "the reply's post id on the platform, if known (an X post id, or a Bluesky post's at-uri); it is then never counted twice" })
+  @ApiProperty({ example: 'Oi! Já desbloqueamos seu cartão.' }) @IsString() @MinLength(1) @MaxLength(10000) text!: string;
+  @ApiPropertyOptional({ description: 'agent id of this workspace who replied' })
+  @IsOptional()
+  @IsMongoId({ message: 'agentId must be an agent id' })
+  agentId?: string;
+  @ApiPropertyOptional({
+    description: "the reply's post id on the platform, if known (an X post id, or a Bluesky post's at-uri); it is then never counted twice",
+  })
   @IsOptional()
   @Matches(/^(?:[A-Za-z0-9_:-]{1,64}|at:\/\/did:[a-z]+:[A-Za-z0-9._:%-]{1,128}\/app\.bsky\.feed\.post\/[A-Za-z0-9._:~-]{1,64})$/, {
     message: 'externalId must be a platform post id (an X post id, or a Bluesky at-uri)',
@@ -64,7 +87,8 @@ export class RecordReplyDto {
   externalId?: string;
   @ApiPropertyOptional({ description: 'when it was sent (default now)' }) @IsOptional() @Type(() => Date) @IsDate() at?: Date;
   @ApiPropertyOptional({
-    description: 'true: Ouvidor sends the reply on the case network (Bluesky, Mastodon) in answer to the latest customer message, then records it; externalId and at are then not given',
+    description:
+      'true: Ouvidor sends the reply on the case network (Bluesky, Mastodon) in answer to the latest customer message, then records it; externalId and at are then not given',
   })
   @IsOptional()
   @IsBoolean()

@@ -55,55 +55,55 @@ export interface CaseNotSupport {
 /** A support conversation: opened by a support-intent mention, answered by the brand. */
 @Schema({ collection: 'cases', timestamps: true, optimisticConcurrency: true })
 export class Case {
-  @Prop({ type: Types.ObjectId, required: true }) workspaceId: Types.ObjectId;
-  @Prop({ type: [Types.ObjectId], default: [] }) topicIds: Types.ObjectId[];
-  @Prop({ required: true }) platform: string;
+  @Prop({ type: Types.ObjectId, required: true }) workspaceId!: Types.ObjectId;
+  @Prop({ type: [Types.ObjectId], default: [] }) topicIds!: Types.ObjectId[];
+  @Prop({ required: true }) platform!: string;
   @Prop({ type: { externalId: String, handle: String, name: String, _id: false }, required: true })
-  customer: { externalId: string; handle: string; name?: string | null };
+  customer!: { externalId: string; handle: string; name?: string | null };
   /** Platform conversations (X `conversation_id`) this case spans. */
-  @Prop({ type: [String], default: [] }) conversationIds: string[];
+  @Prop({ type: [String], default: [] }) conversationIds!: string[];
   /** Every post id of the case, inbound and outbound, to attach replies to it. */
-  @Prop({ type: [String], default: [] }) externalIds: string[];
+  @Prop({ type: [String], default: [] }) externalIds!: string[];
 
-  @Prop({ type: String, required: true, enum: CASE_STATUSES }) status: CaseStatus;
-  @Prop({ required: true }) intent: string;
-  @Prop({ type: String, default: null }) sentiment: string | null;
-  @Prop({ type: String, default: null }) lang: string | null;
+  @Prop({ type: String, required: true, enum: CASE_STATUSES }) status!: CaseStatus;
+  @Prop({ required: true }) intent!: string;
+  @Prop({ type: String, default: null }) sentiment!: string | null;
+  @Prop({ type: String, default: null }) lang!: string | null;
 
   /** The first customer message's platform time. */
-  @Prop({ required: true }) openedAt: Date;
+  @Prop({ required: true }) openedAt!: Date;
   // An array of Mixed (not `type: Array`, which Mongoose stores as one Mixed value whose push it cannot see).
-  @Prop({ type: [MongooseSchema.Types.Mixed], default: [] }) messages: CaseMessage[];
-  @Prop({ default: 0 }) inboundCount: number;
-  @Prop({ default: 0 }) outboundCount: number;
-  @Prop({ type: Date, default: null }) lastInboundAt: Date | null;
-  @Prop({ type: Date, default: null }) lastOutboundAt: Date | null;
+  @Prop({ type: [MongooseSchema.Types.Mixed], default: [] }) messages!: CaseMessage[];
+  @Prop({ default: 0 }) inboundCount!: number;
+  @Prop({ default: 0 }) outboundCount!: number;
+  @Prop({ type: Date, default: null }) lastInboundAt!: Date | null;
+  @Prop({ type: Date, default: null }) lastOutboundAt!: Date | null;
   /** The first customer message after the last brand response; null when the brand spoke last. */
-  @Prop({ type: Date, default: null }) awaitingReplySince: Date | null;
+  @Prop({ type: Date, default: null }) awaitingReplySince!: Date | null;
 
-  @Prop({ type: Date, default: null }) firstResponseAt: Date | null;
-  @Prop({ type: String, default: null }) firstResponder: string | null;
+  @Prop({ type: Date, default: null }) firstResponseAt!: Date | null;
+  @Prop({ type: String, default: null }) firstResponder!: string | null;
   /** Due times on the workspace's SLA clock, fixed when the case opens. */
-  @Prop({ required: true }) firstResponseDueAt: Date;
-  @Prop({ required: true }) resolutionDueAt: Date;
-  @Prop({ required: true }) abandonAt: Date;
+  @Prop({ required: true }) firstResponseDueAt!: Date;
+  @Prop({ required: true }) resolutionDueAt!: Date;
+  @Prop({ required: true }) abandonAt!: Date;
   /** Set by the care scan when the first-response due time passes unanswered. */
-  @Prop({ type: Date, default: null }) breachedAt: Date | null;
+  @Prop({ type: Date, default: null }) breachedAt!: Date | null;
 
-  @Prop({ type: Date, default: null }) resolvedAt: Date | null;
-  @Prop({ type: String, default: null }) resolvedBy: string | null;
-  @Prop({ type: [Date], default: [] }) resolutions: Date[];
-  @Prop({ default: 0 }) reopenCount: number;
-  @Prop({ type: Date, default: null }) lastReopenedAt: Date | null;
-  @Prop({ type: Date, default: null }) abandonedAt: Date | null;
+  @Prop({ type: Date, default: null }) resolvedAt!: Date | null;
+  @Prop({ type: String, default: null }) resolvedBy!: string | null;
+  @Prop({ type: [Date], default: [] }) resolutions!: Date[];
+  @Prop({ default: 0 }) reopenCount!: number;
+  @Prop({ type: Date, default: null }) lastReopenedAt!: Date | null;
+  @Prop({ type: Date, default: null }) abandonedAt!: Date | null;
 
-  @Prop({ type: String, default: null }) assignee: string | null;
-  @Prop({ type: String, default: null }) team: string | null;
-  @Prop({ type: Date, default: null }) assignedAt: Date | null;
-  @Prop({ type: String, default: null }) routingKeyword: string | null;
-  @Prop({ type: [MongooseSchema.Types.Mixed], default: [] }) reassignments: CaseReassignment[];
+  @Prop({ type: String, default: null }) assignee!: string | null;
+  @Prop({ type: String, default: null }) team!: string | null;
+  @Prop({ type: Date, default: null }) assignedAt!: Date | null;
+  @Prop({ type: String, default: null }) routingKeyword!: string | null;
+  @Prop({ type: [MongooseSchema.Types.Mixed], default: [] }) reassignments!: CaseReassignment[];
   /** Why and by whom the case was closed as `not_support`, and the status a correction back restores. */
-  @Prop({ type: MongooseSchema.Types.Mixed, default: null }) notSupport: CaseNotSupport | null;
+  @Prop({ type: MongooseSchema.Types.Mixed, default: null }) notSupport!: CaseNotSupport | null;
 }
 
 export type CaseDocument = HydratedDocument<Case>;

@@ -28,7 +28,12 @@ describe('firstResponseSla', () => {
 
   it('still meets when answered after hours right after the budget ran out at closing', () => {
     // opened 16:00, 2 h budget runs out at 18:00; answered at 18:20 with no working time since
-    const sla = firstResponseSla(clock, new Date('2024-03-08T16:00:00-03:00'), new Date('2024-03-08T18:20:00-03:00'), new Date('2024-03-09T00:00:00-03:00'));
+    const sla = firstResponseSla(
+      clock,
+      new Date('2024-03-08T16:00:00-03:00'),
+      new Date('2024-03-08T18:20:00-03:00'),
+      new Date('2024-03-09T00:00:00-03:00'),
+    );
     expect(sla.status).toBe('met');
   });
 
@@ -36,6 +41,8 @@ describe('firstResponseSla', () => {
     const allTime = SlaClock.allTime();
     const opened = new Date('2024-03-08T10:00:00Z');
     expect(firstResponseSla(allTime, opened, new Date('2024-03-08T10:30:00Z'), new Date('2024-03-09T00:00:00Z'), 1800).status).toBe('met');
-    expect(firstResponseSla(allTime, opened, new Date('2024-03-08T10:30:01Z'), new Date('2024-03-09T00:00:00Z'), 1800).status).toBe('breached');
+    expect(firstResponseSla(allTime, opened, new Date('2024-03-08T10:30:01Z'), new Date('2024-03-09T00:00:00Z'), 1800).status).toBe(
+      'breached',
+    );
   });
 });

@@ -114,7 +114,10 @@ describe('SlaClock', () => {
     });
 
     it('America/New_York: the spring-forward day has 23 hours and the fall-back day 25', () => {
-      const clock = new SlaClock({ timezone: 'America/New_York', businessHours: { enabled: true, schedule: { 7: [{ start: '00:00', end: '24:00' }] } } });
+      const clock = new SlaClock({
+        timezone: 'America/New_York',
+        businessHours: { enabled: true, schedule: { 7: [{ start: '00:00', end: '24:00' }] } },
+      });
       // Sunday 2024-03-10 00:00 EST (05:00Z) → Monday 00:00 EDT (04:00Z) = 23 h
       expect(clock.workingSecondsBetween(new Date('2024-03-10T05:00:00Z'), new Date('2024-03-11T04:00:00Z'))).toBe(23 * HOUR);
       // Sunday 2024-11-03 00:00 EDT (04:00Z) → Monday 00:00 EST (05:00Z) = 25 h
@@ -122,14 +125,20 @@ describe('SlaClock', () => {
     });
 
     it('America/New_York: a 01:00-04:00 shift lasts 2 real hours on the spring-forward night', () => {
-      const clock = new SlaClock({ timezone: 'America/New_York', businessHours: { enabled: true, schedule: { sun: [{ start: '01:00', end: '04:00' }] } } });
+      const clock = new SlaClock({
+        timezone: 'America/New_York',
+        businessHours: { enabled: true, schedule: { sun: [{ start: '01:00', end: '04:00' }] } },
+      });
       // 01:00 EST = 06:00Z, 04:00 EDT = 08:00Z
       expect(clock.workingSecondsBetween(new Date('2024-03-10T00:00:00Z'), new Date('2024-03-10T12:00:00Z'))).toBe(2 * HOUR);
       expect(clock.addWorkingSeconds(new Date('2024-03-10T00:00:00Z'), 2 * HOUR)).toEqual(new Date('2024-03-10T08:00:00Z'));
     });
 
     it('America/Sao_Paulo: 2018-11-04 had no midnight (00:00 → 01:00); a 00:00-12:00 shift lasted 11 h', () => {
-      const clock = new SlaClock({ timezone: 'America/Sao_Paulo', businessHours: { enabled: true, schedule: { sun: [{ start: '00:00', end: '12:00' }] } } });
+      const clock = new SlaClock({
+        timezone: 'America/Sao_Paulo',
+        businessHours: { enabled: true, schedule: { sun: [{ start: '00:00', end: '12:00' }] } },
+      });
       // Shift starts at the first existing instant, 01:00 -02:00 (03:00Z), ends 12:00 -02:00 (14:00Z): 11 h
       expect(clock.workingSecondsBetween(new Date('2018-11-03T12:00:00Z'), new Date('2018-11-05T12:00:00Z'))).toBe(11 * HOUR);
       expect(clock.isWorkingTime(new Date('2018-11-04T03:00:00Z'))).toBe(true);
@@ -146,7 +155,10 @@ describe('SlaClock', () => {
 
   describe('overnight and overlapping periods', () => {
     it('runs a 22:00-06:00 shift into the next day', () => {
-      const clock = new SlaClock({ timezone: 'UTC', businessHours: { enabled: true, schedule: { mon: [{ start: '22:00', end: '06:00' }] } } });
+      const clock = new SlaClock({
+        timezone: 'UTC',
+        businessHours: { enabled: true, schedule: { mon: [{ start: '22:00', end: '06:00' }] } },
+      });
       // Monday 2024-03-11 23:00 → Tuesday 07:00: working 23:00-06:00 = 7 h
       expect(clock.workingSecondsBetween(new Date('2024-03-11T23:00:00Z'), new Date('2024-03-12T07:00:00Z'))).toBe(7 * HOUR);
       // starting inside the tail of Monday's shift: Tuesday 01:00 → 06:00 = 5 h
@@ -160,7 +172,16 @@ describe('SlaClock', () => {
     it('counts overlapping periods once', () => {
       const clock = new SlaClock({
         timezone: 'UTC',
-        businessHours: { enabled: true, schedule: { mon: [{ start: '09:00', end: '12:00' }, { start: '11:00', end: '13:00' }], sun: [{ start: '20:00', end: '10:00' }] } },
+        businessHours: {
+          enabled: true,
+          schedule: {
+            mon: [
+              { start: '09:00', end: '12:00' },
+              { start: '11:00', end: '13:00' },
+            ],
+            sun: [{ start: '20:00', end: '10:00' }],
+          },
+        },
       });
       // Sunday 20:00 → Monday 10:00 overlaps Monday 09:00-13:00: one span Sunday 20:00 → Monday 13:00 = 17 h
       expect(clock.workingSecondsBetween(new Date('2024-03-10T00:00:00Z'), new Date('2024-03-12T00:00:00Z'))).toBe(17 * HOUR);

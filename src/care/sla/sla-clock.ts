@@ -30,10 +30,7 @@ const periodSchema = z.object({
   end: z.string().regex(TIME, 'end must be HH:mm (00:00 … 24:00)'),
 });
 
-const weekdayKey = z.union([
-  z.enum(['1', '2', '3', '4', '5', '6', '7']),
-  z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']),
-]);
+const weekdayKey = z.union([z.enum(['1', '2', '3', '4', '5', '6', '7']), z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])]);
 
 export const slaClockConfigSchema = z.object({
   timezone: z.string().refine((tz) => IANAZone.isValidZone(tz), { message: 'timezone must be an IANA zone name' }),
@@ -223,7 +220,13 @@ export class SlaClock {
     const date = new Date(day + Math.floor(minute / 1440) * DAY_MS);
     const inDay = minute % 1440;
     return DateTime.fromObject(
-      { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour: Math.floor(inDay / 60), minute: inDay % 60 },
+      {
+        year: date.getUTCFullYear(),
+        month: date.getUTCMonth() + 1,
+        day: date.getUTCDate(),
+        hour: Math.floor(inDay / 60),
+        minute: inDay % 60,
+      },
       { zone: this.zone },
     ).toMillis();
   }

@@ -28,14 +28,20 @@ describe('Bluesky payloads', () => {
     ]);
     expect(posts).toHaveLength(1);
     expect(skipped).toEqual([
-      { id: `at://${ANA}/app.bsky.feed.post/3kbbb`, problem: expect.stringContaining('record.text'), raw: expect.objectContaining({ record: { text: 42 } }) },
+      {
+        id: `at://${ANA}/app.bsky.feed.post/3kbbb`,
+        problem: expect.stringContaining('record.text'),
+        raw: expect.objectContaining({ record: { text: 42 } }),
+      },
       { id: '(no uri)', problem: expect.stringContaining('uri'), raw: expect.anything() },
     ]);
   });
 
   it('turns search results into mentions, never the brand’s own posts', () => {
     const { posts } = parsePosts([
-      view(ANA, 'ana.bsky.social', '3kaaa', 'meu cartão da lumi foi bloqueado', { reply: { root: ref(BRAND, '3kroot'), parent: ref(BRAND, '3kroot') } }),
+      view(ANA, 'ana.bsky.social', '3kaaa', 'meu cartão da lumi foi bloqueado', {
+        reply: { root: ref(BRAND, '3kroot'), parent: ref(BRAND, '3kroot') },
+      }),
       view(BRAND, 'lumi.bsky.social', '3kccc', 'novidade da lumi'),
     ]);
     expect(mentionsOf(posts, new Set([BRAND]))).toEqual([
@@ -63,7 +69,9 @@ describe('Bluesky payloads', () => {
       view(ANA, 'ana.bsky.social', '3k004', 'not the brand'),
     ]);
     const out = timelineItems(posts, { externalId: BRAND, handle: 'lumi.bsky.social' });
-    expect(out.replies.map((r) => [r.externalId.split('/').pop(), r.inReplyToExternalId.split('/').pop(), r.inReplyToUserId])).toEqual([['3k001', '3kaaa', ANA]]);
+    expect(out.replies.map((r) => [r.externalId.split('/').pop(), r.inReplyToExternalId.split('/').pop(), r.inReplyToUserId])).toEqual([
+      ['3k001', '3kaaa', ANA],
+    ]);
     expect(out.posts.map((p) => p.externalId.split('/').pop())).toEqual(['3k002', '3k003']);
   });
 
@@ -72,7 +80,13 @@ describe('Bluesky payloads', () => {
     expect(sortAt(posts[0]).toISOString()).toBe('2026-11-20T11:00:00.000Z');
     expect(postUrl(posts[0])).toBe('https://bsky.app/profile/ana.bsky.social/post/3kaaa');
     const at = new Date();
-    expect(snapshotOf({ did: BRAND, handle: 'Lumi.bsky.social', followersCount: 1200 }, at)).toEqual({ platform: 'bluesky', externalId: BRAND, handle: 'lumi.bsky.social', followers: 1200, at });
+    expect(snapshotOf({ did: BRAND, handle: 'Lumi.bsky.social', followersCount: 1200 }, at)).toEqual({
+      platform: 'bluesky',
+      externalId: BRAND,
+      handle: 'lumi.bsky.social',
+      followers: 1200,
+      at,
+    });
     expect(snapshotOf({ did: BRAND, handle: 'lumi.bsky.social' }, at)).toBeNull();
   });
 });

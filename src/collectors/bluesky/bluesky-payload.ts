@@ -90,7 +90,10 @@ export function mentionsOf(posts: BlueskyPost[], ownedDids: ReadonlySet<string>)
  * An owned account's feed → its posts and its replies to others. Reposts are not its posts; a
  * reply to itself (a thread) is a post; a reply to someone else is a care response.
  */
-export function timelineItems(posts: BlueskyPost[], account: { externalId: string; handle: string }): { posts: PostInput[]; replies: ReplyInput[] } {
+export function timelineItems(
+  posts: BlueskyPost[],
+  account: { externalId: string; handle: string },
+): { posts: PostInput[]; replies: ReplyInput[] } {
   const out = { posts: [] as PostInput[], replies: [] as ReplyInput[] };
   for (const p of posts) {
     if (p.author.did !== account.externalId) continue;

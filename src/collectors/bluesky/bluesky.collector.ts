@@ -2,7 +2,15 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AtpAgent, RichText, XRPCError } from '@atproto/api';
 import type { TopicView } from '../../topics/topics.service';
 import { emptyBatch, type CollectedBatch } from '../collected';
-import { graphemeLength, ReplyNotSentError, type CollectContext, type Collector, type MetricsLookup, type OutgoingReply, type SentReply } from '../collector';
+import {
+  graphemeLength,
+  ReplyNotSentError,
+  type CollectContext,
+  type Collector,
+  type MetricsLookup,
+  type OutgoingReply,
+  type SentReply,
+} from '../collector';
 import { CollectorStateService } from '../collector-state.service';
 import { resolveOwnedAccounts } from '../owned-accounts';
 import { withRetryPolicy } from '../retry-policy';
@@ -49,7 +57,8 @@ function rateLimitResetOf(err: XRPCError): number | null {
 type InvalidResponse = XRPCError & { lexiconNsid: string; validationError: Error; responseBody: unknown };
 /** The HTTP status (or the XRPC client's own code, below 100) as a number: `status` is typed as an enum of known codes. */
 const statusOf = (err: XRPCError): number => err.status;
-const isInvalidResponse = (err: unknown): err is InvalidResponse => err instanceof XRPCError && 'lexiconNsid' in err && 'validationError' in err;
+const isInvalidResponse = (err: unknown): err is InvalidResponse =>
+  err instanceof XRPCError && 'lexiconNsid' in err && 'validationError' in err;
 
 export function isTransient(err: unknown): boolean {
   if (err instanceof NetworkApiError) return err.transient;
@@ -63,7 +72,10 @@ export function isTransient(err: unknown): boolean {
 export function describeXrpcError(err: XRPCError): string {
   if (isInvalidResponse(err)) {
     const body = err.responseBody as { error?: unknown; message?: unknown } | undefined;
-    const said = typeof body === 'object' && body !== null && typeof body.error === 'string' ? `${body.error}${typeof body.message === 'string' ? `: ${body.message}` : ''}` : glimpseOf(body);
+    const said =
+      typeof body === 'object' && body !== null && typeof body.error === 'string'
+        ? `${body.error}${typeof body.message === 'string' ? `: ${body.message}` : ''}`
+        : glimpseOf(body);
     return `answered ${said} with status 200, which is not a ${err.lexiconNsid} response (${err.validationError.message})`;
   }
   if (statusOf(err) === 1) return `could not be reached: ${err.message} (after retrying)`;
@@ -94,7 +106,10 @@ export class BlueskyCollector implements Collector {
 
   async collect(ctx: CollectContext): Promise<void> {
     if (!this.agents.configured) {
-      this.logger.warn({ topicId: ctx.topic.id }, 'Topic lists Bluesky, but BLUESKY_IDENTIFIER and BLUESKY_APP_PASSWORD are not set; skipping Bluesky');
+      this.logger.warn(
+        { topicId: ctx.topic.id },
+        'Topic lists Bluesky, but BLUESKY_IDENTIFIER and BLUESKY_APP_PASSWORD are not set; skipping Bluesky',
+      );
       return;
     }
     const { terms, problem } = termsToSearch(ctx.topic.query, 'bluesky');
@@ -121,13 +136,20 @@ export class BlueskyCollector implements Collector {
     const langs = new Set(ctx.topic.languages);
     for (const term of terms) {
       const stream = `bluesky:search:${term}`;
-      await this.drain(ctx, stream, async (agent, since, cursor) => {
-        const res = await agent.app.bsky.feed.searchPosts({ q: term, sort: 'latest', since, limit: PAGE_SIZE, cursor });
-        const { posts, skipped } = parsePosts(res.data.posts);
-        const mentions = mentionsOf(posts.filter(matches), ownedDids).filter((m) => !langs.size || !m.platformLang || langs.has(m.platformLang));
-        await ctx.store({ ...emptyBatch(), stream, mentions, rejected: rejectedOf('bluesky', skipped) });
-        return { posts, cursor: res.data.cursor, reachedStored: false };
-      }, SEARCH_OVERLAP_MS);
+      await this.drain(
+        ctx,
+        stream,
+        async (agent, since, cursor) => {
+          const res = await agent.app.bsky.feed.searchPosts({ q: term, sort: 'latest', since, limit: PAGE_SIZE, cursor });
+          const { posts, skipped } = parsePosts(res.data.posts);
+          const mentions = mentionsOf(posts.filter(matches), ownedDids).filter(
+            (m) => !langs.size || !m.platformLang || langs.has(m.platformLang),
+          );
+          await ctx.store({ ...emptyBatch(), stream, mentions, rejected: rejectedOf('bluesky', skipped) });
+          return { posts, cursor: res.data.cursor, reachedStored: false };
+        },
+        SEARCH_OVERLAP_MS,
+      );
     }
   }
 
@@ -160,7 +182,8 @@ export class BlueskyCollector implements Collector {
         const profile = await this.retrying(ctx, 'bluesky:profiles', (agent) => agent.getProfile({ actor: handle }));
         return { externalId: profile.data.did, handle: profile.data.handle.toLowerCase(), snapshot: snapshotOf(profile.data, new Date()) };
       } catch (err) {
-        if (!(err instanceof XRPCError) || statusOf(err) !== 400) throw err instanceof XRPCError ? new NetworkApiError('bluesky', describeXrpcError(err)) : err;
+        if (!(err instanceof XRPCError) || statusOf(err) !== 400)
+          throw err instanceof XRPCError ? new NetworkApiError('bluesky', describeXrpcError(err)) : err;
         this.logger.warn({ topicId: ctx.topic.id, handle, error: err.error }, 'Owned account not found on Bluesky');
         return null;
       }
@@ -233,9 +256,16 @@ export class BlueskyCollector implements Collector {
         maxRateLimitWaitMs: MAX_RATE_LIMIT_WAIT_MS,
         waiting: async (reason, { waitMs, attempt, err }) => {
           if (reason === 'rate-limit') {
-            this.logger.warn({ topicId: ctx?.topic.id, stream, waitMs, reset: (err as XRPCError).headers?.['ratelimit-reset'] }, 'Bluesky rate limit reached; waiting for the reset');
+            this.logger.warn(
+              { topicId: ctx?.topic.id, stream, waitMs, reset: (err as XRPCError).headers?.['ratelimit-reset'] },
+              'Bluesky rate limit reached; waiting for the reset',
+            );
             await ctx?.heartbeat();
-          } else this.logger.warn({ topicId: ctx?.topic.id, stream, attempt, waitMs, status: (err as XRPCError).status, err: (err as Error).message }, 'Bluesky request failed; retrying');
+          } else
+            this.logger.warn(
+              { topicId: ctx?.topic.id, stream, attempt, waitMs, status: (err as XRPCError).status, err: (err as Error).message },
+              'Bluesky request failed; retrying',
+            );
         },
       },
     );
@@ -251,7 +281,8 @@ export class BlueskyCollector implements Collector {
    * may exist, and the error says so instead of posting twice.
    */
   async sendReply(reply: OutgoingReply): Promise<SentReply> {
-    if (!this.agents.configured) throw new ReplyNotSentError('Bluesky is not configured: set BLUESKY_IDENTIFIER and BLUESKY_APP_PASSWORD', true);
+    if (!this.agents.configured)
+      throw new ReplyNotSentError('Bluesky is not configured: set BLUESKY_IDENTIFIER and BLUESKY_APP_PASSWORD', true);
     const found = await this.retrying(null, 'bluesky:reply', (agent) => agent.getPosts({ uris: [reply.inReplyToExternalId] }));
     const parent = parsePosts(found.data.posts).posts[0];
     if (!parent) throw new ReplyNotSentError('the post to answer is no longer on Bluesky', true);
@@ -266,16 +297,30 @@ export class BlueskyCollector implements Collector {
             text: rich.text,
             facets: rich.facets,
             createdAt: createdAt.toISOString(),
-            reply: { root: parent.record.reply?.root ?? { uri: parent.uri, cid: parent.cid }, parent: { uri: parent.uri, cid: parent.cid } },
+            reply: {
+              root: parent.record.reply?.root ?? { uri: parent.uri, cid: parent.cid },
+              parent: { uri: parent.uri, cid: parent.cid },
+            },
           }),
         (err) => (err instanceof XRPCError && statusOf(err) === 429 ? { rateLimitedUntil: rateLimitResetOf(err) } : 'fatal'),
-        { maxRateLimitWaitMs: MAX_RATE_LIMIT_WAIT_MS, waiting: (_reason, { waitMs }) => void this.logger.warn({ waitMs }, 'Bluesky rate limit reached while replying; waiting for the reset') },
+        {
+          maxRateLimitWaitMs: MAX_RATE_LIMIT_WAIT_MS,
+          waiting: (_reason, { waitMs }) =>
+            void this.logger.warn({ waitMs }, 'Bluesky rate limit reached while replying; waiting for the reset'),
+        },
       );
-      return { externalId: created.uri, url: postUrl({ uri: created.uri, author: { did: '', handle: agent.session?.handle ?? didOfUri(created.uri) } }), at: createdAt };
+      return {
+        externalId: created.uri,
+        url: postUrl({ uri: created.uri, author: { did: '', handle: agent.session?.handle ?? didOfUri(created.uri) } }),
+        at: createdAt,
+      };
     } catch (err) {
       if (!(err instanceof XRPCError)) throw err;
       const certain = statusOf(err) >= 400 && statusOf(err) < 500;
-      throw new ReplyNotSentError(`Bluesky ${certain ? 'refused' : 'did not confirm'} the reply: ${err.message}${certain ? '' : ' (it may have been posted; check the thread before sending again)'}`, certain);
+      throw new ReplyNotSentError(
+        `Bluesky ${certain ? 'refused' : 'did not confirm'} the reply: ${err.message}${certain ? '' : ' (it may have been posted; check the thread before sending again)'}`,
+        certain,
+      );
     }
   }
 

@@ -1,7 +1,13 @@
 import { topicMatcher } from '../../topics/query';
 import { mentionsOf, parseStatuses, queryableOf, snapshotOf, textOf, timelineItems } from './mastodon-payload';
 
-const account = (id: string, username: string, acct = username) => ({ id, username, acct, displayName: username.toUpperCase(), followersCount: 10 });
+const account = (id: string, username: string, acct = username) => ({
+  id,
+  username,
+  acct,
+  displayName: username.toUpperCase(),
+  followersCount: 10,
+});
 
 function status(id: string, author: ReturnType<typeof account>, content: string, extra: Record<string, unknown> = {}) {
   return {
@@ -40,7 +46,11 @@ describe('Mastodon payloads', () => {
   });
 
   it('keeps the good statuses of a page and reports the malformed ones', () => {
-    const { statuses, skipped } = parseStatuses([status('1', ANA, '<p>ok</p>'), { ...status('2', ANA, '<p>x</p>'), id: 'abc' }, { nothing: true }]);
+    const { statuses, skipped } = parseStatuses([
+      status('1', ANA, '<p>ok</p>'),
+      { ...status('2', ANA, '<p>x</p>'), id: 'abc' },
+      { nothing: true },
+    ]);
     expect(statuses.map((s) => s.id)).toEqual(['1']);
     expect(skipped).toEqual([
       { id: 'abc', problem: expect.stringContaining('id'), raw: expect.objectContaining({ id: 'abc', content: '<p>x</p>' }) },
@@ -81,12 +91,20 @@ describe('Mastodon payloads', () => {
     const out = timelineItems(statuses, { externalId: '100', handle: 'lumi' });
     expect(out.replies.map((r) => [r.externalId, r.inReplyToExternalId, r.inReplyToUserId])).toEqual([['21', '11', '201']]);
     expect(out.posts.map((p) => p.externalId)).toEqual(['22', '24']);
-    expect(snapshotOf(BRAND, new Date(0))).toEqual({ platform: 'mastodon', externalId: '100', handle: 'lumi', followers: 10, at: new Date(0) });
+    expect(snapshotOf(BRAND, new Date(0))).toEqual({
+      platform: 'mastodon',
+      externalId: '100',
+      handle: 'lumi',
+      followers: 10,
+      at: new Date(0),
+    });
   });
 
   it('matches the topic query with Mastodon’s own hashtags and mentions', () => {
     const { statuses } = parseStatuses([
-      status('31', ANA, '<p>oi <a class="u-url mention">@<span>lumi_br</span></a></p>', { mentions: [{ id: '100', username: 'lumi_br', acct: 'lumi_br' }] }),
+      status('31', ANA, '<p>oi <a class="u-url mention">@<span>lumi_br</span></a></p>', {
+        mentions: [{ id: '100', username: 'lumi_br', acct: 'lumi_br' }],
+      }),
       status('32', ANA, '<p>viva #LumiBank</p>', { tags: [{ name: 'lumibank' }] }),
       status('33', ANA, '<p>lumi golpe</p>'),
     ]);

@@ -98,7 +98,12 @@ export function mentionsOf(statuses: MastodonStatus[], ownedIds: ReadonlySet<str
       text: textOf(s),
       createdAt: new Date(s.createdAt),
       url: s.url ?? s.uri,
-      author: { externalId: s.account.id, handle: s.account.acct, name: s.account.displayName || null, followers: s.account.followersCount ?? null },
+      author: {
+        externalId: s.account.id,
+        handle: s.account.acct,
+        name: s.account.displayName || null,
+        followers: s.account.followersCount ?? null,
+      },
       platformLang: lang(s),
       conversationId: conversationOf(s),
       inReplyToExternalId: s.inReplyToId ?? null,
@@ -112,7 +117,10 @@ export function mentionsOf(statuses: MastodonStatus[], ownedIds: ReadonlySet<str
  * reply to itself (a thread) is a post; a reply to someone else, even a direct message, is a care
  * response. Only public and unlisted statuses count as published posts.
  */
-export function timelineItems(statuses: MastodonStatus[], account: { externalId: string; handle: string }): { posts: PostInput[]; replies: ReplyInput[] } {
+export function timelineItems(
+  statuses: MastodonStatus[],
+  account: { externalId: string; handle: string },
+): { posts: PostInput[]; replies: ReplyInput[] } {
   const out = { posts: [] as PostInput[], replies: [] as ReplyInput[] };
   for (const s of statuses) {
     if (s.reblog || s.account.id !== account.externalId) continue;

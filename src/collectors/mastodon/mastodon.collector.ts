@@ -2,13 +2,30 @@ import { Injectable, Logger } from '@nestjs/common';
 import { MastoDeserializeError, MastoHttpError, MastoTimeoutError, MastoUnexpectedError } from 'masto';
 import type { TopicView } from '../../topics/topics.service';
 import { emptyBatch, type CollectedBatch, type RejectedItem } from '../collected';
-import { graphemeLength, ReplyNotSentError, type CollectContext, type Collector, type MetricsLookup, type OutgoingReply, type SentReply } from '../collector';
+import {
+  graphemeLength,
+  ReplyNotSentError,
+  type CollectContext,
+  type Collector,
+  type MetricsLookup,
+  type OutgoingReply,
+  type SentReply,
+} from '../collector';
 import { CollectorStateService, newerId } from '../collector-state.service';
 import { resolveOwnedAccounts } from '../owned-accounts';
 import { withRetryPolicy } from '../retry-policy';
 import { termsToSearch, topicMatcher } from '../../topics/query';
 import { MastodonClients } from './mastodon-client';
-import { mentionsOf, metricsOf, parseAccount, parseStatuses, queryableOf, snapshotOf, timelineItems, type MastodonStatus } from './mastodon-payload';
+import {
+  mentionsOf,
+  metricsOf,
+  parseAccount,
+  parseStatuses,
+  queryableOf,
+  snapshotOf,
+  timelineItems,
+  type MastodonStatus,
+} from './mastodon-payload';
 import { rejectedOf } from '../payload-items';
 import { glimpseOf, NetworkApiError } from '../network-error';
 
@@ -19,7 +36,6 @@ const LOOKUP_CHUNK = 20;
 const FIRST_RUN_WINDOW_MS = 7 * 24 * 3600_000;
 /** Mastodon's rate-limit windows are 5 minutes (300 requests per token). */
 const MAX_RATE_LIMIT_WAIT_MS = 6 * 60_000;
-
 
 /** The reply as sent: it names the customer (`@acct`, as Mastodon's apps do, so they are notified) unless it already does. */
 export function mastodonReplyText(text: string, customerHandle: string): string {
@@ -50,7 +66,8 @@ const isFetchFailure = (err: unknown) => err instanceof TypeError && /fetch fail
 export function describeMastoError(err: unknown): string {
   if (err instanceof MastoHttpError) return `answered ${err.statusCode}: ${err.message}${err.statusCode >= 500 ? ' (after retrying)' : ''}`;
   if (err instanceof MastoTimeoutError) return `did not answer in time (after retrying)`;
-  if (err instanceof MastoDeserializeError) return `answered a body that could not be read (${String(err.contentType)} cut short or malformed) (after retrying)`;
+  if (err instanceof MastoDeserializeError)
+    return `answered a body that could not be read (${String(err.contentType)} cut short or malformed) (after retrying)`;
   if (err instanceof MastoUnexpectedError) return `answered something unexpected: ${err.message} (after retrying)`;
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   if (isFetchFailure(err)) return `could not be reached: ${cause?.code ?? cause?.message ?? (err as Error).message} (after retrying)`;
@@ -62,7 +79,10 @@ function statusesOf(body: unknown, what: string): readonly unknown[] {
   if (Array.isArray(body)) return body;
   const error = (body as { error?: unknown } | undefined)?.error;
   if (typeof error === 'string') throw new NetworkApiError('mastodon', `answered an error with status 200: ${error}`);
-  throw new NetworkApiError('mastodon', `answered ${body === undefined ? 'a body that is not JSON (an HTML page?)' : glimpseOf(body)} with status 200 instead of ${what}`);
+  throw new NetworkApiError(
+    'mastodon',
+    `answered ${body === undefined ? 'a body that is not JSON (an HTML page?)' : glimpseOf(body)} with status 200 instead of ${what}`,
+  );
 }
 
 /** Pages of statuses, newest first, from `maxId` (exclusive) downwards. */
@@ -93,7 +113,10 @@ export class MastodonCollector implements Collector {
 
   async collect(ctx: CollectContext): Promise<void> {
     if (!this.clients.configured) {
-      this.logger.warn({ topicId: ctx.topic.id }, 'Topic lists Mastodon, but MASTODON_URL and MASTODON_ACCESS_TOKEN are not set; skipping Mastodon');
+      this.logger.warn(
+        { topicId: ctx.topic.id },
+        'Topic lists Mastodon, but MASTODON_URL and MASTODON_ACCESS_TOKEN are not set; skipping Mastodon',
+      );
       return;
     }
     const { terms, problem } = termsToSearch(ctx.topic.query, 'mastodon');
@@ -104,8 +127,11 @@ export class MastodonCollector implements Collector {
     // The brand's statuses first, so its replies are known when the mentions they answer arrive.
     for (const account of owned) {
       const stream = `mastodon:statuses:${account.externalId}`;
-      await this.drain(ctx, stream, (maxId) =>
-        this.clients.get().v1.accounts.$select(account.externalId).statuses.list({ limit: PAGE_SIZE, maxId, excludeReblogs: true }),
+      await this.drain(
+        ctx,
+        stream,
+        (maxId) =>
+          this.clients.get().v1.accounts.$select(account.externalId).statuses.list({ limit: PAGE_SIZE, maxId, excludeReblogs: true }),
         async (statuses, rejected) => {
           const { posts, replies } = timelineItems(statuses, account);
           await ctx.store({ ...emptyBatch(), stream, posts, replies, rejected });
@@ -116,14 +142,21 @@ export class MastodonCollector implements Collector {
     const matches = topicMatcher(ctx.topic.query, queryableOf);
     const langs = new Set(ctx.topic.languages);
     const storeMentions = (stream: string) => async (statuses: MastodonStatus[], rejected: RejectedItem[]) => {
-      const mentions = mentionsOf(statuses.filter(matches), ownedIds).filter((m) => !langs.size || !m.platformLang || langs.has(m.platformLang));
+      const mentions = mentionsOf(statuses.filter(matches), ownedIds).filter(
+        (m) => !langs.size || !m.platformLang || langs.has(m.platformLang),
+      );
       await ctx.store({ ...emptyBatch(), stream, mentions, rejected });
     };
     for (const term of terms) {
       const tag = /^#[\p{L}\p{M}\p{N}_]+$/u.test(term) ? term.slice(1) : null;
       const stream = tag ? `mastodon:tag:${tag.toLowerCase()}` : `mastodon:search:${term}`;
       if (tag) {
-        await this.drain(ctx, stream, (maxId) => this.clients.get().v1.timelines.tag.$select(tag).list({ limit: PAGE_SIZE, maxId }), storeMentions(stream));
+        await this.drain(
+          ctx,
+          stream,
+          (maxId) => this.clients.get().v1.timelines.tag.$select(tag).list({ limit: PAGE_SIZE, maxId }),
+          storeMentions(stream),
+        );
       } else {
         await this.drain(ctx, stream, (maxId) => this.searchPages(term, maxId), storeMentions(stream));
       }
@@ -149,7 +182,10 @@ export class MastodonCollector implements Collector {
     const found: string[] = [];
     const owned = topic.ownedAccounts.filter((a) => a.platform === 'mastodon' && a.externalId);
     for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
-      const raw = statusesOf(await this.resumable(null, stream, () => this.clients.get().v1.statuses.fetch({ id: ids.slice(i, i + LOOKUP_CHUNK) })), 'statuses');
+      const raw = statusesOf(
+        await this.resumable(null, stream, () => this.clients.get().v1.statuses.fetch({ id: ids.slice(i, i + LOOKUP_CHUNK) })),
+        'statuses',
+      );
       await this.state.countReads('mastodon', raw.length, topic.workspaceId);
       for (const s of raw) if (typeof (s as { id?: unknown })?.id === 'string') found.push((s as { id: string }).id);
       const { statuses, skipped } = parseStatuses(raw);
@@ -169,7 +205,9 @@ export class MastodonCollector implements Collector {
   private resolveOwnedAccounts(ctx: CollectContext) {
     return resolveOwnedAccounts(ctx, 'mastodon', async (handle) => {
       try {
-        const account = parseAccount(await this.retrying(ctx, 'mastodon:accounts', () => this.clients.get().v1.accounts.lookup({ acct: handle })));
+        const account = parseAccount(
+          await this.retrying(ctx, 'mastodon:accounts', () => this.clients.get().v1.accounts.lookup({ acct: handle })),
+        );
         if (!account) throw new NetworkApiError('mastodon', `answered an account that is not one for ${handle}`);
         return { externalId: account.id, handle: account.acct.toLowerCase(), snapshot: snapshotOf(account, new Date()) };
       } catch (err) {
@@ -186,7 +224,12 @@ export class MastodonCollector implements Collector {
    * oldest id read (`max_id` to resume with) and the newest of the run; `sinceId` moves to that
    * newest id only when the whole run is stored. A failure re-reads the cursor and resumes.
    */
-  private async drain(ctx: CollectContext, stream: string, source: PageSource, store: (statuses: MastodonStatus[], rejected: RejectedItem[]) => Promise<void>): Promise<void> {
+  private async drain(
+    ctx: CollectContext,
+    stream: string,
+    source: PageSource,
+    store: (statuses: MastodonStatus[], rejected: RejectedItem[]) => Promise<void>,
+  ): Promise<void> {
     await this.resumable(ctx, stream, async () => {
       const state = await ctx.cursor(stream);
       const cutoff = Date.now() - FIRST_RUN_WINDOW_MS;
@@ -197,7 +240,9 @@ export class MastodonCollector implements Collector {
         const { statuses, skipped } = parseStatuses(raw);
         const fresh = statuses.filter((s) => (state.sinceId ? BigInt(s.id) > BigInt(state.sinceId) : Date.parse(s.createdAt) >= cutoff));
         // a faulty status older than what the last run stored was met (and set aside) then
-        const rejected = rejectedOf('mastodon', skipped).filter((r) => !state.sinceId || !r.externalId || !/^\d+$/.test(r.externalId) || BigInt(r.externalId) > BigInt(state.sinceId));
+        const rejected = rejectedOf('mastodon', skipped).filter(
+          (r) => !state.sinceId || !r.externalId || !/^\d+$/.test(r.externalId) || BigInt(r.externalId) > BigInt(state.sinceId),
+        );
         await store(fresh, rejected);
         for (const s of fresh) newest = newerId(newest, s.id);
         const oldest = statuses.reduce<string | null>((min, s) => (min === null || BigInt(s.id) < BigInt(min) ? s.id : min), null);
@@ -223,7 +268,11 @@ export class MastodonCollector implements Collector {
   }
 
   private asNetworkError(err: unknown): unknown {
-    const fromMasto = err instanceof MastoHttpError || err instanceof MastoTimeoutError || err instanceof MastoUnexpectedError || err instanceof MastoDeserializeError;
+    const fromMasto =
+      err instanceof MastoHttpError ||
+      err instanceof MastoTimeoutError ||
+      err instanceof MastoUnexpectedError ||
+      err instanceof MastoDeserializeError;
     return fromMasto || isFetchFailure(err) ? new NetworkApiError('mastodon', describeMastoError(err)) : err;
   }
 
@@ -244,14 +293,22 @@ export class MastodonCollector implements Collector {
           if (reason === 'rate-limit') {
             this.logger.warn({ topicId: ctx?.topic.id, stream, waitMs }, 'Mastodon rate limit reached; waiting for the reset');
             await ctx?.heartbeat();
-          } else this.logger.warn({ topicId: ctx?.topic.id, stream, attempt, waitMs, err: (err as Error).message }, 'Mastodon request failed; retrying');
+          } else
+            this.logger.warn(
+              { topicId: ctx?.topic.id, stream, attempt, waitMs, err: (err as Error).message },
+              'Mastodon request failed; retrying',
+            );
         },
       },
     );
   }
 
   /** Mastodon's default limit (an instance may allow more), counted as Mastodon counts. */
-  readonly replyLimit = { max: 500, unit: 'characters', measure: (reply: { text: string; customerHandle: string }) => mastodonLength(mastodonReplyText(reply.text, reply.customerHandle)) };
+  readonly replyLimit = {
+    max: 500,
+    unit: 'characters',
+    measure: (reply: { text: string; customerHandle: string }) => mastodonLength(mastodonReplyText(reply.text, reply.customerHandle)),
+  };
 
   /**
    * Publishes a reply to the customer's status, naming them (`@acct`, as Mastodon's own apps do, so
@@ -259,19 +316,27 @@ export class MastodonCollector implements Collector {
    * status already created instead of a second one, so transient failures are retried too.
    */
   async sendReply(reply: OutgoingReply): Promise<SentReply> {
-    if (!this.clients.configured) throw new ReplyNotSentError('Mastodon is not configured: set MASTODON_URL and MASTODON_ACCESS_TOKEN', true);
+    if (!this.clients.configured)
+      throw new ReplyNotSentError('Mastodon is not configured: set MASTODON_URL and MASTODON_ACCESS_TOKEN', true);
     const text = mastodonReplyText(reply.text, reply.customerHandle);
     try {
       const status = await this.retrying(null, 'mastodon:reply', () =>
-        this.clients.get().v1.statuses.create(
-          { status: text, inReplyToId: reply.inReplyToExternalId, visibility: 'public' },
-          { requestInit: { headers: { 'Idempotency-Key': reply.idempotencyKey } } },
-        ),
+        this.clients
+          .get()
+          .v1.statuses.create(
+            { status: text, inReplyToId: reply.inReplyToExternalId, visibility: 'public' },
+            { requestInit: { headers: { 'Idempotency-Key': reply.idempotencyKey } } },
+          ),
       );
       return { externalId: status.id, url: status.url ?? status.uri, at: new Date(status.createdAt) };
     } catch (err) {
-      if (err instanceof MastoHttpError && err.statusCode < 500) throw new ReplyNotSentError(`Mastodon refused the reply: ${err.message}`, true);
-      if (isTransient(err)) throw new ReplyNotSentError(`Mastodon did not confirm the reply: ${(err as Error).message} (sending again with the same text is safe)`, false);
+      if (err instanceof MastoHttpError && err.statusCode < 500)
+        throw new ReplyNotSentError(`Mastodon refused the reply: ${err.message}`, true);
+      if (isTransient(err))
+        throw new ReplyNotSentError(
+          `Mastodon did not confirm the reply: ${(err as Error).message} (sending again with the same text is safe)`,
+          false,
+        );
       throw err;
     }
   }

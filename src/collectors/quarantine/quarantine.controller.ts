@@ -14,7 +14,10 @@ export class QuarantineController {
 
   @Get()
   @Roles('admin', 'analyst')
-  @ApiOperation({ summary: 'Quarantined items of this workspace, newest first: network, stream, id, reason, problem and the payload as answered; cursor pagination (`nextCursor`)' })
+  @ApiOperation({
+    summary:
+      'Quarantined items of this workspace, newest first: network, stream, id, reason, problem and the payload as answered; cursor pagination (`nextCursor`)',
+  })
   list(@Auth() auth: AuthContext, @Query() q: ListRejectedQuery) {
     const { cursor, limit, ...selection } = q;
     return this.quarantine.list(auth.workspaceId, selection, { cursor, limit: limit ?? 50 });

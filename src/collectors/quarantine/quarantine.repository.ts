@@ -56,15 +56,30 @@ export class QuarantineRepository {
    * Sets items aside for a topic. An item already there (same topic, network and id) is not
    * duplicated: its reason, problem and payload become the latest, and it counts one more sighting.
    */
-  async put(scope: { workspaceId: string; topicId: string; stream: string; runId: string }, rejected: RejectedItem[], at = new Date()): Promise<void> {
+  async put(
+    scope: { workspaceId: string; topicId: string; stream: string; runId: string },
+    rejected: RejectedItem[],
+    at = new Date(),
+  ): Promise<void> {
     if (rejected.length === 0) return;
     const workspaceId = new Types.ObjectId(scope.workspaceId);
     const topicId = new Types.ObjectId(scope.topicId);
     await this.items.bulkWrite(
       rejected.map((r): AnyBulkWriteOperation<QuarantinedItem> => {
-        const latest = { reason: r.reason, problem: r.problem.slice(0, 2000), payload: r.payload ?? null, runId: scope.runId, lastRejectedAt: at, stream: scope.stream };
+        const latest = {
+          reason: r.reason,
+          problem: r.problem.slice(0, 2000),
+          payload: r.payload ?? null,
+          runId: scope.runId,
+          lastRejectedAt: at,
+          stream: scope.stream,
+        };
         if (r.externalId === null) {
-          return { insertOne: { document: { workspaceId, topicId, platform: r.platform, externalId: null, ...latest, rejectedAt: at, sightings: 1 } } };
+          return {
+            insertOne: {
+              document: { workspaceId, topicId, platform: r.platform, externalId: null, ...latest, rejectedAt: at, sightings: 1 },
+            },
+          };
         }
         return {
           updateOne: {
@@ -92,15 +107,22 @@ export class QuarantineRepository {
   async list(workspaceId: string, s: QuarantineSelection, page: { cursor?: string; limit: number }) {
     const filter = this.filter(workspaceId, s);
     const query = page.cursor ? { $and: [filter, afterCursor('rejectedAt', decodeCursor(page.cursor))] } : filter;
-    const rows = (await this.items.find(query).sort({ rejectedAt: -1, _id: -1 }).limit(page.limit + 1).lean()) as QuarantinedRow[];
+    const rows = (await this.items
+      .find(query)
+      .sort({ rejectedAt: -1, _id: -1 })
+      .limit(page.limit + 1)
+      .lean()) as QuarantinedRow[];
     const shown = rows.slice(0, page.limit);
     const last = shown[shown.length - 1];
-    return { data: shown.map(toQuarantinedView), nextCursor: rows.length > page.limit && last ? encodeCursor(last.rejectedAt, last._id) : null };
+    return {
+      data: shown.map(toQuarantinedView),
+      nextCursor: rows.length > page.limit && last ? encodeCursor(last.rejectedAt, last._id) : null,
+    };
   }
 
   /** The selected items, oldest first, at most `limit`. */
   async select(workspaceId: string, s: QuarantineSelection, limit: number): Promise<QuarantinedRow[]> {
-    return (await this.items.find(this.filter(workspaceId, s)).sort({ rejectedAt: 1, _id: 1 }).limit(limit).lean());
+    return await this.items.find(this.filter(workspaceId, s)).sort({ rejectedAt: 1, _id: 1 }).limit(limit).lean();
   }
 
   async remove(ids: Types.ObjectId[]): Promise<number> {

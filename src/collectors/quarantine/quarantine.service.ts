@@ -35,7 +35,15 @@ export class QuarantineService {
 
   async replay(workspaceId: string, selection: QuarantineSelection, limit: number): Promise<ReplayReport> {
     const rows = await this.repo.select(workspaceId, selection, limit);
-    const report: ReplayReport = { selected: rows.length, stored: { mentions: 0, posts: 0, replies: 0 }, alreadyKnown: 0, notPosts: 0, released: 0, stillRejected: [], unreadable: [] };
+    const report: ReplayReport = {
+      selected: rows.length,
+      stored: { mentions: 0, posts: 0, replies: 0 },
+      alreadyKnown: 0,
+      notPosts: 0,
+      released: 0,
+      stillRejected: [],
+      unreadable: [],
+    };
     const byTopic = new Map<string, QuarantinedRow[]>();
     for (const r of rows) byTopic.set(String(r.topicId), [...(byTopic.get(String(r.topicId)) ?? []), r]);
     for (const [topicId, items] of byTopic) {
@@ -53,14 +61,29 @@ export class QuarantineService {
       report.alreadyKnown += outcome.alreadyKnown;
       report.notPosts += outcome.notPosts;
       report.released += await this.repo.remove(outcome.resolved.map((r) => r._id));
-      const latest = new Map((await this.repo.select(workspaceId, { ids: outcome.stillRejected.map((r) => String(r._id)) }, limit)).map((r) => [String(r._id), r]));
+      const latest = new Map(
+        (await this.repo.select(workspaceId, { ids: outcome.stillRejected.map((r) => String(r._id)) }, limit)).map((r) => [
+          String(r._id),
+          r,
+        ]),
+      );
       for (const r of outcome.stillRejected) {
         const now = latest.get(String(r._id)) ?? r;
         report.stillRejected.push({ id: String(r._id), externalId: r.externalId, reason: now.reason, problem: now.problem });
       }
       for (const { row, why } of outcome.unreadable) report.unreadable.push({ id: String(row._id), externalId: row.externalId, why });
     }
-    this.logger.log({ workspaceId, selected: report.selected, stored: report.stored, released: report.released, stillRejected: report.stillRejected.length, unreadable: report.unreadable.length }, 'Quarantine replayed');
+    this.logger.log(
+      {
+        workspaceId,
+        selected: report.selected,
+        stored: report.stored,
+        released: report.released,
+        stillRejected: report.stillRejected.length,
+        unreadable: report.unreadable.length,
+      },
+      'Quarantine replayed',
+    );
     return report;
   }
 }

@@ -1,6 +1,12 @@
 import { NetworkTargets } from '../../config/network-targets';
 import { loadSettings } from '../../config/settings';
-import { RedditEmulator, REDDIT_EMULATOR_CLIENT_ID, REDDIT_EMULATOR_CLIENT_SECRET, REDDIT_EMULATOR_PASSWORD, REDDIT_EMULATOR_USER_AGENT } from '../../demo/networks/reddit/reddit-emulator';
+import {
+  RedditEmulator,
+  REDDIT_EMULATOR_CLIENT_ID,
+  REDDIT_EMULATOR_CLIENT_SECRET,
+  REDDIT_EMULATOR_PASSWORD,
+  REDDIT_EMULATOR_USER_AGENT,
+} from '../../demo/networks/reddit/reddit-emulator';
 import { NetworkApiError } from '../network-error';
 import { classifyRedditError, errorDetailOf, rateLimitOf, RedditApiError, RedditClient } from './reddit-client';
 
@@ -22,7 +28,9 @@ describe('Reddit client', () => {
   it('reads Reddit’s error bodies', () => {
     expect(errorDetailOf({ message: 'Forbidden', error: 403 }, '?')).toBe('Forbidden');
     expect(errorDetailOf({ error: 'invalid_grant' }, '?')).toBe('invalid_grant');
-    expect(errorDetailOf({ json: { errors: [['THREAD_LOCKED', 'that thread is locked', 'parent']] } }, '?')).toBe('THREAD_LOCKED: that thread is locked');
+    expect(errorDetailOf({ json: { errors: [['THREAD_LOCKED', 'that thread is locked', 'parent']] } }, '?')).toBe(
+      'THREAD_LOCKED: that thread is locked',
+    );
     expect(errorDetailOf(undefined, 'an HTML page')).toBe('an HTML page');
   });
 
@@ -31,10 +39,20 @@ describe('Reddit client', () => {
     let client: RedditClient;
     let targets: NetworkTargets;
     beforeEach(async () => {
-      server = new RedditEmulator({ account: { username: 'acmebank', password: REDDIT_EMULATOR_PASSWORD }, rateLimit: { limit: 2, windowSeconds: 1 } });
+      server = new RedditEmulator({
+        account: { username: 'acmebank', password: REDDIT_EMULATOR_PASSWORD },
+        rateLimit: { limit: 2, windowSeconds: 1 },
+      });
       const { apiUrl, authUrl } = await server.start();
       targets = new NetworkTargets(loadSettings({}, { overrides: { dataDir: ':memory:' } }));
-      targets.set('reddit', { apiUrl, authUrl, clientId: REDDIT_EMULATOR_CLIENT_ID, clientSecret: REDDIT_EMULATOR_CLIENT_SECRET, userAgent: REDDIT_EMULATOR_USER_AGENT, account: { username: 'acmebank', password: REDDIT_EMULATOR_PASSWORD } });
+      targets.set('reddit', {
+        apiUrl,
+        authUrl,
+        clientId: REDDIT_EMULATOR_CLIENT_ID,
+        clientSecret: REDDIT_EMULATOR_CLIENT_SECRET,
+        userAgent: REDDIT_EMULATOR_USER_AGENT,
+        account: { username: 'acmebank', password: REDDIT_EMULATOR_PASSWORD },
+      });
       client = new RedditClient(targets);
     });
     afterEach(() => server.stop());
@@ -58,7 +76,9 @@ describe('Reddit client', () => {
       targets.set('reddit', { ...target, clientSecret: 'wrong-secret', account: { username: 'acmebank', password: 'wrong-password' } });
       const err = await client.get('search').catch((e: unknown) => e);
       expect(err).toBeInstanceOf(NetworkApiError);
-      expect((err as Error).message).toBe('Reddit API: refused the app credentials (REDDIT_CLIENT_ID/REDDIT_CLIENT_SECRET): 401 Unauthorized');
+      expect((err as Error).message).toBe(
+        'Reddit API: refused the app credentials (REDDIT_CLIENT_ID/REDDIT_CLIENT_SECRET): 401 Unauthorized',
+      );
       targets.set('reddit', { ...target, account: { username: 'acmebank', password: 'wrong-password' } });
       const denied = await client.post('api/comment', { api_type: 'json', thing_id: 't3_x', text: 'hi' }).catch((e: unknown) => e);
       expect((denied as Error).message).toBe('Reddit API: refused the account (REDDIT_USERNAME/REDDIT_PASSWORD): 200 invalid_grant');

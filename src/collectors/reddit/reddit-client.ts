@@ -69,7 +69,9 @@ export function errorDetailOf(body: unknown, fallback: string): string {
     const b = body as { message?: unknown; error?: unknown; reason?: unknown; explanation?: unknown; json?: { errors?: unknown } };
     const apiErrors = Array.isArray(b.json?.errors) ? (b.json.errors as unknown[]) : [];
     if (apiErrors.length) return apiErrors.map((e) => (Array.isArray(e) ? `${e[0]}: ${e[1]}` : String(e))).join('; ');
-    const parts = [b.message, b.reason, b.explanation, typeof b.error === 'string' ? b.error : null].filter((p): p is string => typeof p === 'string' && p.length > 0);
+    const parts = [b.message, b.reason, b.explanation, typeof b.error === 'string' ? b.error : null].filter(
+      (p): p is string => typeof p === 'string' && p.length > 0,
+    );
     if (parts.length) return parts.join(': ');
   }
   return fallback;
@@ -121,7 +123,12 @@ export class RedditClient {
     return this.call('user', 'POST', path, form);
   }
 
-  private async call(as: 'app' | 'user', method: 'GET' | 'POST', path: string, params: Record<string, string | number | undefined>): Promise<unknown> {
+  private async call(
+    as: 'app' | 'user',
+    method: 'GET' | 'POST',
+    path: string,
+    params: Record<string, string | number | undefined>,
+  ): Promise<unknown> {
     const target = this.target();
     await this.waitForWindow();
     const query = new URLSearchParams({ raw_json: '1' });
@@ -151,8 +158,14 @@ export class RedditClient {
         continue;
       }
       if (res.status === 429) this.limit.lastLimitedAt = Date.now();
-      if (!res.ok) throw new RedditApiError(res.status, errorDetailOf(body.json, body.text ? glimpseOf(body.text) : res.statusText), res.status === 429 ? (limit.resetAt ?? null) : null);
-      if (body.json === undefined) throw new NetworkApiError('reddit', `answered ${glimpseOf(body.text)} with status ${res.status} instead of JSON`, false);
+      if (!res.ok)
+        throw new RedditApiError(
+          res.status,
+          errorDetailOf(body.json, body.text ? glimpseOf(body.text) : res.statusText),
+          res.status === 429 ? (limit.resetAt ?? null) : null,
+        );
+      if (body.json === undefined)
+        throw new NetworkApiError('reddit', `answered ${glimpseOf(body.text)} with status ${res.status} instead of JSON`, false);
       return body.json;
     }
   }
@@ -171,9 +184,15 @@ export class RedditClient {
   private async token(as: 'app' | 'user', target: RedditTarget): Promise<string> {
     const cached = as === 'app' ? this.appToken : this.userToken;
     if (cached && cached.target === target && cached.expiresAt > Date.now()) return cached.token;
-    if (as === 'user' && !target.account) throw new NetworkApiError('reddit', 'no account to reply with: set REDDIT_USERNAME and REDDIT_PASSWORD (a script app\'s developer account)');
+    if (as === 'user' && !target.account)
+      throw new NetworkApiError(
+        'reddit',
+        "no account to reply with: set REDDIT_USERNAME and REDDIT_PASSWORD (a script app's developer account)",
+      );
     const form = new URLSearchParams(
-      as === 'app' ? { grant_type: 'client_credentials' } : { grant_type: 'password', username: target.account!.username, password: target.account!.password },
+      as === 'app'
+        ? { grant_type: 'client_credentials' }
+        : { grant_type: 'password', username: target.account!.username, password: target.account!.password },
     );
     const res = await fetch(target.authUrl, {
       method: 'POST',
@@ -191,8 +210,12 @@ export class RedditClient {
     // a wrong password is answered 200 with { error: 'invalid_grant' }
     if (!res.ok || typeof json?.access_token !== 'string') {
       const detail = errorDetailOf(json, body.text ? glimpseOf(body.text) : res.statusText);
-      if (res.status === 429 || res.status >= 500) throw new RedditApiError(res.status, `token endpoint: ${detail}`, rateLimitOf(res.headers).resetAt);
-      throw new NetworkApiError('reddit', `refused the ${as === 'app' ? 'app credentials (REDDIT_CLIENT_ID/REDDIT_CLIENT_SECRET)' : 'account (REDDIT_USERNAME/REDDIT_PASSWORD)'}: ${res.status} ${detail}`);
+      if (res.status === 429 || res.status >= 500)
+        throw new RedditApiError(res.status, `token endpoint: ${detail}`, rateLimitOf(res.headers).resetAt);
+      throw new NetworkApiError(
+        'reddit',
+        `refused the ${as === 'app' ? 'app credentials (REDDIT_CLIENT_ID/REDDIT_CLIENT_SECRET)' : 'account (REDDIT_USERNAME/REDDIT_PASSWORD)'}: ${res.status} ${detail}`,
+      );
     }
     const expiresIn = typeof json.expires_in === 'number' && json.expires_in > 0 ? json.expires_in : 3600;
     const entry = { target, token: json.access_token, expiresAt: Date.now() + Math.max(expiresIn - 60, expiresIn / 2) * 1000 };

@@ -1,4 +1,15 @@
-import { brandReplies, commentMentions, flattenThread, idValue, listingOf, newerFullname, ownPosts, parseComments, parseSubmissions, submissionMentions } from './reddit-payload';
+import {
+  brandReplies,
+  commentMentions,
+  flattenThread,
+  idValue,
+  listingOf,
+  newerFullname,
+  ownPosts,
+  parseComments,
+  parseSubmissions,
+  submissionMentions,
+} from './reddit-payload';
 
 const t3 = (over: Record<string, unknown> = {}) => ({
   kind: 't3',
@@ -54,11 +65,19 @@ describe('Reddit payloads', () => {
     ]);
     // the brand's own submissions are its posts, not mentions
     expect(submissionMentions(items, new Set(['dave_p']))).toEqual([]);
-    expect(ownPosts(items, { externalId: 't2_dave', handle: 'Dave_P' })[0]).toMatchObject({ externalId: 't3_abc1', metrics: { likes: 12, reposts: 2, replies: 3 } });
+    expect(ownPosts(items, { externalId: 't2_dave', handle: 'Dave_P' })[0]).toMatchObject({
+      externalId: 't3_abc1',
+      metrics: { likes: 12, reposts: 2, replies: 3 },
+    });
   });
 
   it('quarantines a malformed thing by fullname and keeps the rest; skips "more" stubs', () => {
-    const { items, skipped } = parseComments([t1(), t1({ name: 't1_bad9', id: 'bad9', created_utc: 'yesterday' }), { kind: 'more', data: { count: 3, children: ['x'] } }, t3()]);
+    const { items, skipped } = parseComments([
+      t1(),
+      t1({ name: 't1_bad9', id: 'bad9', created_utc: 'yesterday' }),
+      { kind: 'more', data: { count: 3, children: ['x'] } },
+      t3(),
+    ]);
     expect(items.map((c) => c.name)).toEqual(['t1_def2']);
     expect(skipped.map((s) => s.id)).toEqual(['t1_bad9', 't3_abc1']);
     expect(skipped[0].problem).toMatch(/^data\.created_utc: /);
@@ -66,7 +85,10 @@ describe('Reddit payloads', () => {
   });
 
   it('answers a comment on the brand’s submission to the brand; a deleted author has no fullname', () => {
-    const { items } = parseComments([t1(), t1({ id: 'g3', name: 't1_g3', parent_id: 't1_def2', author: '[deleted]', author_fullname: undefined })]);
+    const { items } = parseComments([
+      t1(),
+      t1({ id: 'g3', name: 't1_g3', parent_id: 't1_def2', author: '[deleted]', author_fullname: undefined }),
+    ]);
     const mentions = commentMentions(items, new Set(['acmebank']), new Map([['t3_abc1', { externalId: 't2_brand' }]]));
     expect(mentions.map((m) => [m.externalId, m.inReplyToExternalId, m.inReplyToUserId, m.conversationId])).toEqual([
       ['t1_def2', 't3_abc1', 't2_brand', 't3_abc1'],
@@ -97,7 +119,9 @@ describe('Reddit payloads', () => {
     expect(listingOf({ kind: 'Listing', data: { after: 't3_x', children: [1] } })).toEqual({ after: 't3_x', children: [1] });
     expect(listingOf({ message: 'Too Many Requests', error: 429 })).toBeNull();
     const nested = t1({ replies: { kind: 'Listing', data: { after: null, children: [t1({ id: 'c2', name: 't1_c2' })] } } });
-    expect(flattenThread([nested, t1({ id: 'c3', name: 't1_c3', replies: '' })]).map((c) => (c as { data: { name: string } }).data.name)).toEqual(['t1_def2', 't1_c2', 't1_c3']);
+    expect(
+      flattenThread([nested, t1({ id: 'c3', name: 't1_c3', replies: '' })]).map((c) => (c as { data: { name: string } }).data.name),
+    ).toEqual(['t1_def2', 't1_c2', 't1_c3']);
   });
 
   it('compares base-36 ids as numbers', () => {

@@ -80,7 +80,12 @@ function parseThings<T>(kind: 't1' | 't3', schema: z.ZodType<T>, children: reado
     }
     const parsed = schema.safeParse(c.data);
     if (parsed.success) items.push(parsed.data);
-    else skipped.push({ id: fullnameOf(child), problem: parsed.error.issues.map((i) => `data.${i.path.join('.')}: ${i.message}`).join('; '), raw: child });
+    else
+      skipped.push({
+        id: fullnameOf(child),
+        problem: parsed.error.issues.map((i) => `data.${i.path.join('.')}: ${i.message}`).join('; '),
+        raw: child,
+      });
   }
   return { items, skipped };
 }
@@ -106,9 +111,15 @@ export const REDDIT_WEB = 'https://www.reddit.com';
 const urlOf = (permalink: string) => `${REDDIT_WEB}${permalink}`;
 const dateOf = (utcSeconds: number) => new Date(Math.round(utcSeconds * 1000));
 /** A deleted or removed author has no fullname; the name stands in. */
-const authorOf = (t: { author: string; author_fullname?: string }) => ({ externalId: t.author_fullname ?? `u/${t.author}`, handle: t.author, name: null, followers: null });
+const authorOf = (t: { author: string; author_fullname?: string }) => ({
+  externalId: t.author_fullname ?? `u/${t.author}`,
+  handle: t.author,
+  name: null,
+  followers: null,
+});
 
-export const submissionText = (s: Pick<RedditSubmission, 'title' | 'selftext'>) => (s.selftext.trim() ? `${s.title}\n\n${s.selftext.trim()}` : s.title);
+export const submissionText = (s: Pick<RedditSubmission, 'title' | 'selftext'>) =>
+  s.selftext.trim() ? `${s.title}\n\n${s.selftext.trim()}` : s.title;
 
 /** Score stands for likes (upvotes minus downvotes, as Reddit shows it), crossposts for shares. */
 export function submissionMetrics(s: RedditSubmission): PublicMetrics {
@@ -144,7 +155,11 @@ export function submissionMentions(items: RedditSubmission[], brand: ReadonlySet
  * Comments by others → mentions. A comment's conversation is its submission; the user it answers
  * is known when it answers a submission whose author is in `linkAuthors` (the brand's own posts).
  */
-export function commentMentions(items: RedditComment[], brand: ReadonlySet<string>, linkAuthors: ReadonlyMap<string, { externalId: string }> = new Map()): MentionInput[] {
+export function commentMentions(
+  items: RedditComment[],
+  brand: ReadonlySet<string>,
+  linkAuthors: ReadonlyMap<string, { externalId: string }> = new Map(),
+): MentionInput[] {
   return items
     .filter((c) => !brand.has(c.author.toLowerCase()))
     .map((c) => ({
@@ -182,11 +197,17 @@ export function ownPosts(items: RedditSubmission[], account: { externalId: strin
  * is someone else's. `parentAuthors` maps a parent's fullname to its author's name and fullname;
  * a comment whose parent is unknown (deleted) or the brand's own is neither.
  */
-export function brandReplies(items: RedditComment[], account: { externalId: string; handle: string }, parentAuthors: ReadonlyMap<string, { name: string; externalId: string | null }>): ReplyInput[] {
+export function brandReplies(
+  items: RedditComment[],
+  account: { externalId: string; handle: string },
+  parentAuthors: ReadonlyMap<string, { name: string; externalId: string | null }>,
+): ReplyInput[] {
   const out: ReplyInput[] = [];
   for (const c of items) {
     if (!sameUser(c.author, account.handle)) continue;
-    const parent = parentAuthors.get(c.parent_id) ?? (c.parent_id === c.link_id && c.link_author ? { name: c.link_author, externalId: null } : undefined);
+    const parent =
+      parentAuthors.get(c.parent_id) ??
+      (c.parent_id === c.link_id && c.link_author ? { name: c.link_author, externalId: null } : undefined);
     if (!parent || sameUser(parent.name, account.handle) || parent.name === '[deleted]') continue;
     out.push({
       platform: 'reddit',

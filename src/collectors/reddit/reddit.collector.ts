@@ -3,7 +3,15 @@ import { Settings, SETTINGS } from '../../config/settings';
 import type { TopicView } from '../../topics/topics.service';
 import { termsToSearch, topicMatcher } from '../../topics/query';
 import { emptyBatch, type CollectedBatch, type RejectedItem } from '../collected';
-import { ReplyNotSentError, ReplyRefusedError, type CollectContext, type Collector, type MetricsLookup, type OutgoingReply, type SentReply } from '../collector';
+import {
+  ReplyNotSentError,
+  ReplyRefusedError,
+  type CollectContext,
+  type Collector,
+  type MetricsLookup,
+  type OutgoingReply,
+  type SentReply,
+} from '../collector';
 import { CollectorStateService } from '../collector-state.service';
 import { NetworkApiError } from '../network-error';
 import { resolveOwnedAccounts, type OwnedAccountRef } from '../owned-accounts';
@@ -102,7 +110,10 @@ export class RedditCollector implements Collector {
 
   async collect(ctx: CollectContext): Promise<void> {
     if (!this.client.configured) {
-      this.logger.warn({ topicId: ctx.topic.id }, 'Topic lists Reddit, but REDDIT_CLIENT_ID, REDDIT_CLIENT_SECRET and REDDIT_USER_AGENT are not set; skipping Reddit');
+      this.logger.warn(
+        { topicId: ctx.topic.id },
+        'Topic lists Reddit, but REDDIT_CLIENT_ID, REDDIT_CLIENT_SECRET and REDDIT_USER_AGENT are not set; skipping Reddit',
+      );
       return;
     }
     const cutoff = Date.now() - this.settings.backfillDays * DAY_MS;
@@ -113,21 +124,43 @@ export class RedditCollector implements Collector {
     for (const account of owned) {
       const user = encodeURIComponent(account.handle);
       const submitted = `reddit:submitted:${account.handle}`;
-      await this.drain(ctx, submitted, cutoff, (after) => this.listing(ctx, submitted, `user/${user}/submitted`, { sort: 'new', limit: PAGE_SIZE, after }), parseSubmissions, async (items, rejected) => {
-        await ctx.store({ ...emptyBatch(), stream: submitted, posts: ownPosts(items, account), rejected });
-      });
+      await this.drain(
+        ctx,
+        submitted,
+        cutoff,
+        (after) => this.listing(ctx, submitted, `user/${user}/submitted`, { sort: 'new', limit: PAGE_SIZE, after }),
+        parseSubmissions,
+        async (items, rejected) => {
+          await ctx.store({ ...emptyBatch(), stream: submitted, posts: ownPosts(items, account), rejected });
+        },
+      );
       const comments = `reddit:comments:${account.handle}`;
-      await this.drain(ctx, comments, cutoff, (after) => this.listing(ctx, comments, `user/${user}/comments`, { sort: 'new', limit: PAGE_SIZE, after }), parseComments, async (items, rejected) => {
-        const parents = await this.authorsOf(ctx, comments, items.map((c) => c.parent_id));
-        await ctx.store({ ...emptyBatch(), stream: comments, replies: brandReplies(items, account, parents), rejected });
-      });
+      await this.drain(
+        ctx,
+        comments,
+        cutoff,
+        (after) => this.listing(ctx, comments, `user/${user}/comments`, { sort: 'new', limit: PAGE_SIZE, after }),
+        parseComments,
+        async (items, rejected) => {
+          const parents = await this.authorsOf(
+            ctx,
+            comments,
+            items.map((c) => c.parent_id),
+          );
+          await ctx.store({ ...emptyBatch(), stream: comments, replies: brandReplies(items, account, parents), rejected });
+        },
+      );
     }
 
     // Comments on the brand's recent submissions: customers answering the brand, whatever they say.
     for (const account of owned) {
-      const page = await this.listing(ctx, `reddit:submitted:${account.handle}`, `user/${encodeURIComponent(account.handle)}/submitted`, { sort: 'new', limit: THREADS_PER_RUN });
+      const page = await this.listing(ctx, `reddit:submitted:${account.handle}`, `user/${encodeURIComponent(account.handle)}/submitted`, {
+        sort: 'new',
+        limit: THREADS_PER_RUN,
+      });
       const { items } = parseSubmissions(page.children);
-      for (const post of items.filter((s) => s.created_utc * 1000 >= cutoff && s.num_comments > 0)) await this.collectThread(ctx, post, account, brand, cutoff);
+      for (const post of items.filter((s) => s.created_utc * 1000 >= cutoff && s.num_comments > 0))
+        await this.collectThread(ctx, post, account, brand, cutoff);
     }
 
     const matches = topicMatcher<Thing>(ctx.topic.query, queryableOf);
@@ -135,15 +168,29 @@ export class RedditCollector implements Collector {
     if (problem) this.logger.warn({ topicId: ctx.topic.id, problem }, 'Topic query cannot be searched on Reddit; skipping its search');
     for (const term of terms) {
       const stream = `reddit:search:${term}`;
-      await this.drain(ctx, stream, cutoff, (after) => this.listing(ctx, stream, 'search', { q: term, sort: 'new', type: 'link', limit: PAGE_SIZE, after }), parseSubmissions, async (items, rejected) => {
-        await ctx.store({ ...emptyBatch(), stream, mentions: submissionMentions(items.filter(matches), brand), rejected });
-      });
+      await this.drain(
+        ctx,
+        stream,
+        cutoff,
+        (after) => this.listing(ctx, stream, 'search', { q: term, sort: 'new', type: 'link', limit: PAGE_SIZE, after }),
+        parseSubmissions,
+        async (items, rejected) => {
+          await ctx.store({ ...emptyBatch(), stream, mentions: submissionMentions(items.filter(matches), brand), rejected });
+        },
+      );
     }
     for (const sub of ctx.topic.subreddits ?? []) {
       const stream = `reddit:subreddit:${sub}`;
-      await this.drain(ctx, stream, cutoff, (after) => this.listing(ctx, stream, `r/${encodeURIComponent(sub)}/comments`, { limit: PAGE_SIZE, after }), parseComments, async (items, rejected) => {
-        await ctx.store({ ...emptyBatch(), stream, mentions: commentMentions(items.filter(matches), brand), rejected });
-      });
+      await this.drain(
+        ctx,
+        stream,
+        cutoff,
+        (after) => this.listing(ctx, stream, `r/${encodeURIComponent(sub)}/comments`, { limit: PAGE_SIZE, after }),
+        parseComments,
+        async (items, rejected) => {
+          await ctx.store({ ...emptyBatch(), stream, mentions: commentMentions(items.filter(matches), brand), rejected });
+        },
+      );
     }
   }
 
@@ -151,10 +198,18 @@ export class RedditCollector implements Collector {
    * A brand submission's thread (`/comments/{article}`, newest first, as one nested answer): the
    * comments by others newer than the stream's cursor become mentions.
    */
-  private async collectThread(ctx: CollectContext, post: RedditSubmission, account: OwnedAccountRef, brand: ReadonlySet<string>, cutoff: number): Promise<void> {
+  private async collectThread(
+    ctx: CollectContext,
+    post: RedditSubmission,
+    account: OwnedAccountRef,
+    brand: ReadonlySet<string>,
+    cutoff: number,
+  ): Promise<void> {
     const stream = `reddit:thread:${post.name}`;
     const state = await ctx.cursor(stream);
-    const body = await this.retrying(ctx, stream, () => this.client.get(`comments/${post.id}`, { sort: 'new', limit: 500, threaded: 'true' }));
+    const body = await this.retrying(ctx, stream, () =>
+      this.client.get(`comments/${post.id}`, { sort: 'new', limit: 500, threaded: 'true' }),
+    );
     const listings = Array.isArray(body) ? body.map(listingOf) : [];
     const comments = listings[1];
     if (!comments) throw new NetworkApiError('reddit', `answered something that is not a thread (two Listings) for ${post.name}`);
@@ -205,26 +260,34 @@ export class RedditCollector implements Collector {
 
   /** A faulty thing older than what the last run stored was met (and set aside) then. */
   private rejectedAfter(skipped: Skipped[], sinceId: string | null): RejectedItem[] {
-    return rejectedOf('reddit', skipped).filter((r) => !sinceId || !r.externalId || !/^t\d_[0-9a-z]+$/.test(r.externalId) || idValue(r.externalId) > idValue(sinceId));
+    return rejectedOf('reddit', skipped).filter(
+      (r) => !sinceId || !r.externalId || !/^t\d_[0-9a-z]+$/.test(r.externalId) || idValue(r.externalId) > idValue(sinceId),
+    );
   }
 
   /** One page of a Listing endpoint; a body that is not a Listing fails the run with what it was. */
   private async listing(ctx: CollectContext | null, stream: string, path: string, params: Record<string, string | number | undefined>) {
     const body = await this.retrying(ctx, stream, () => this.client.get(path, params));
     const page = listingOf(body);
-    if (!page) throw new NetworkApiError('reddit', `answered something that is not a Listing for /${path}: ${JSON.stringify(body).slice(0, 200)}`);
+    if (!page)
+      throw new NetworkApiError('reddit', `answered something that is not a Listing for /${path}: ${JSON.stringify(body).slice(0, 200)}`);
     return page;
   }
 
   /** The authors of things by fullname (`/api/info`, 100 at a time): the name, and the fullname when not deleted. */
-  private async authorsOf(ctx: CollectContext | null, stream: string, fullnames: string[]): Promise<Map<string, { name: string; externalId: string | null }>> {
+  private async authorsOf(
+    ctx: CollectContext | null,
+    stream: string,
+    fullnames: string[],
+  ): Promise<Map<string, { name: string; externalId: string | null }>> {
     const out = new Map<string, { name: string; externalId: string | null }>();
     const ids = [...new Set(fullnames)];
     for (let i = 0; i < ids.length; i += PAGE_SIZE) {
       const page = await this.listing(ctx, stream, 'api/info', { id: ids.slice(i, i + PAGE_SIZE).join(',') });
       for (const child of page.children) {
         const d = (child as { data?: { name?: unknown; author?: unknown; author_fullname?: unknown } } | null)?.data;
-        if (typeof d?.name === 'string' && typeof d.author === 'string') out.set(d.name, { name: d.author, externalId: typeof d.author_fullname === 'string' ? d.author_fullname : null });
+        if (typeof d?.name === 'string' && typeof d.author === 'string')
+          out.set(d.name, { name: d.author, externalId: typeof d.author_fullname === 'string' ? d.author_fullname : null });
       }
     }
     return out;
@@ -238,13 +301,17 @@ export class RedditCollector implements Collector {
           data?: { id?: unknown; name?: unknown; subreddit?: { subscribers?: unknown } | null };
         };
         const d = body?.data;
-        if (body?.kind !== 't2' || typeof d?.id !== 'string' || typeof d.name !== 'string') throw new NetworkApiError('reddit', `answered something that is not an account (t2) for u/${handle}`);
+        if (body?.kind !== 't2' || typeof d?.id !== 'string' || typeof d.name !== 'string')
+          throw new NetworkApiError('reddit', `answered something that is not an account (t2) for u/${handle}`);
         const externalId = `t2_${d.id}`;
         const followers = d.subreddit?.subscribers;
         return {
           externalId,
           handle: d.name.toLowerCase(),
-          snapshot: typeof followers === 'number' && Number.isInteger(followers) && followers >= 0 ? { platform: 'reddit', externalId, handle: d.name.toLowerCase(), followers, at: new Date() } : null,
+          snapshot:
+            typeof followers === 'number' && Number.isInteger(followers) && followers >= 0
+              ? { platform: 'reddit', externalId, handle: d.name.toLowerCase(), followers, at: new Date() }
+              : null,
         };
       } catch (err) {
         if (err instanceof RedditApiError && err.status === 404) {
@@ -268,12 +335,18 @@ export class RedditCollector implements Collector {
           if (reason === 'rate-limit') {
             this.logger.warn({ topicId: ctx?.topic.id, stream, waitMs }, 'Reddit rate limit reached (429); waiting for the reset');
             await ctx?.heartbeat();
-          } else this.logger.warn({ topicId: ctx?.topic.id, stream, attempt, waitMs, err: (err as Error).message }, 'Reddit request failed; retrying');
+          } else
+            this.logger.warn(
+              { topicId: ctx?.topic.id, stream, attempt, waitMs, err: (err as Error).message },
+              'Reddit request failed; retrying',
+            );
         },
       });
     } catch (err) {
-      if (err instanceof RedditApiError) throw new NetworkApiError('reddit', `${err.message}${err.status >= 500 || err.status === 429 ? ' (after retrying)' : ''}`);
-      if (classifyRedditError(err) === 'transient') throw new NetworkApiError('reddit', `could not be reached: ${(err as Error).message} (after retrying)`);
+      if (err instanceof RedditApiError)
+        throw new NetworkApiError('reddit', `${err.message}${err.status >= 500 || err.status === 429 ? ' (after retrying)' : ''}`);
+      if (classifyRedditError(err) === 'transient')
+        throw new NetworkApiError('reddit', `could not be reached: ${(err as Error).message} (after retrying)`);
       throw err;
     }
   }
@@ -301,7 +374,11 @@ export class RedditCollector implements Collector {
         const { items, skipped } = parseComments(page.children);
         batch.rejected.push(...rejectedOf('reddit', skipped));
         if (kind === 'comments' && account) {
-          const parents = await this.authorsOf(null, stream, items.map((x) => x.parent_id));
+          const parents = await this.authorsOf(
+            null,
+            stream,
+            items.map((x) => x.parent_id),
+          );
           batch.replies.push(...brandReplies(items, { externalId: account.externalId!, handle: account.handle }, parents));
         } else if (kind !== 'comments') batch.mentions.push(...commentMentions(items, brand));
       }
@@ -316,8 +393,10 @@ export class RedditCollector implements Collector {
     for (let i = 0; i < names.length; i += PAGE_SIZE) {
       const page = await this.listing(null, 'reddit:lookup', 'api/info', { id: names.slice(i, i + PAGE_SIZE).join(',') });
       await this.state.countReads('reddit', page.children.length);
-      for (const s of parseSubmissions(page.children.filter((c) => (c as { kind?: unknown })?.kind === 't3')).items) out.push({ externalId: s.name, metrics: submissionMetrics(s) });
-      for (const c of parseComments(page.children.filter((c) => (c as { kind?: unknown })?.kind === 't1')).items) out.push({ externalId: c.name, metrics: commentMetrics(c) });
+      for (const s of parseSubmissions(page.children.filter((c) => (c as { kind?: unknown })?.kind === 't3')).items)
+        out.push({ externalId: s.name, metrics: submissionMetrics(s) });
+      for (const c of parseComments(page.children.filter((c) => (c as { kind?: unknown })?.kind === 't1')).items)
+        out.push({ externalId: c.name, metrics: commentMetrics(c) });
     }
     return out;
   }
@@ -330,23 +409,33 @@ export class RedditCollector implements Collector {
    * comment was not taken) is retried; a 5xx or a timeout leaves it uncertain.
    */
   async sendReply(reply: OutgoingReply): Promise<SentReply> {
-    if (!this.client.configured) throw new ReplyNotSentError('Reddit is not configured: set REDDIT_CLIENT_ID, REDDIT_CLIENT_SECRET and REDDIT_USER_AGENT', true);
-    if (!this.client.canReply) throw new ReplyRefusedError('Reddit replies need a script account: set REDDIT_USERNAME and REDDIT_PASSWORD', 422);
+    if (!this.client.configured)
+      throw new ReplyNotSentError('Reddit is not configured: set REDDIT_CLIENT_ID, REDDIT_CLIENT_SECRET and REDDIT_USER_AGENT', true);
+    if (!this.client.canReply)
+      throw new ReplyRefusedError('Reddit replies need a script account: set REDDIT_USERNAME and REDDIT_PASSWORD', 422);
     let body: unknown;
     try {
       body = await withRetryPolicy(
         () => this.client.post('api/comment', { api_type: 'json', thing_id: reply.inReplyToExternalId, text: reply.text }),
         (err) => (err instanceof RedditApiError && err.status === 429 ? { rateLimitedUntil: err.resetAt } : 'fatal'),
-        { maxRateLimitWaitMs: 60_000, waiting: (_reason, { waitMs }) => this.logger.warn({ waitMs }, 'Reddit rate limit reached while replying; waiting') },
+        {
+          maxRateLimitWaitMs: 60_000,
+          waiting: (_reason, { waitMs }) => this.logger.warn({ waitMs }, 'Reddit rate limit reached while replying; waiting'),
+        },
       );
     } catch (err) {
       if (err instanceof RedditApiError) {
-        if (err.status >= 500) throw new ReplyNotSentError(`Reddit did not confirm the reply: ${err.message} (check the thread before sending again)`, false);
+        if (err.status >= 500)
+          throw new ReplyNotSentError(`Reddit did not confirm the reply: ${err.message} (check the thread before sending again)`, false);
         const status = err.status === 403 || err.status === 404 || err.status === 429 ? err.status : 422;
         throw new ReplyRefusedError(`Reddit refused the reply: ${err.message}`, status);
       }
       if (err instanceof NetworkApiError) throw new ReplyRefusedError(err.message, 422);
-      if (classifyRedditError(err) === 'transient') throw new ReplyNotSentError(`Reddit did not confirm the reply: ${(err as Error).message} (check the thread before sending again)`, false);
+      if (classifyRedditError(err) === 'transient')
+        throw new ReplyNotSentError(
+          `Reddit did not confirm the reply: ${(err as Error).message} (check the thread before sending again)`,
+          false,
+        );
       throw err;
     }
     const json = (body as { json?: { errors?: unknown; data?: { things?: unknown } } } | null)?.json;
@@ -360,7 +449,8 @@ export class RedditCollector implements Collector {
     const things = Array.isArray(json?.data?.things) ? (json.data.things as unknown[]) : [];
     const { items } = parseComments(things);
     const comment = items[0];
-    if (!comment) throw new ReplyNotSentError(`Reddit answered the reply without the comment it made: ${JSON.stringify(body).slice(0, 200)}`, false);
+    if (!comment)
+      throw new ReplyNotSentError(`Reddit answered the reply without the comment it made: ${JSON.stringify(body).slice(0, 200)}`, false);
     return { externalId: comment.name, url: `${REDDIT_WEB}${comment.permalink}`, at: new Date(Math.round(comment.created_utc * 1000)) };
   }
 }

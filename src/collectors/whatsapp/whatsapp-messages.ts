@@ -10,7 +10,8 @@ import type { MentionInput } from '../collected';
 export const WHATSAPP_SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /** When the window a customer's message opened closes. */
-export const serviceWindowClosesAt = (lastCustomerMessageAt: Date): Date => new Date(lastCustomerMessageAt.getTime() + WHATSAPP_SERVICE_WINDOW_MS);
+export const serviceWindowClosesAt = (lastCustomerMessageAt: Date): Date =>
+  new Date(lastCustomerMessageAt.getTime() + WHATSAPP_SERVICE_WINDOW_MS);
 
 /** Milliseconds left in the window at `now` (0 once closed). */
 export const serviceWindowRemainingMs = (lastCustomerMessageAt: Date, now = new Date()): number =>

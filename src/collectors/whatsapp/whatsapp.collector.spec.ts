@@ -50,8 +50,16 @@ describe('WhatsAppCollector.sendReply', () => {
     expect(sent).toEqual({ externalId: 'wamid.OUT', url: 'https://wa.me/5511988887777', at: now });
     expect(received).toHaveLength(1);
     // echo -n token | openssl dgst -sha256 -hmac secret
-    expect(received[0].url).toBe('/v24.0/106540352242922/messages?appsecret_proof=e941110e3d2bfe82621f0e3e1434730d7305d106c5f68c87165d0b27a4611a4a');
-    expect(received[0].body).toMatchObject({ messaging_product: 'whatsapp', to: '5511988887777', type: 'text', text: { body: 'Oi! Já resolvemos.' }, context: { message_id: 'wamid.IN' } });
+    expect(received[0].url).toBe(
+      '/v24.0/106540352242922/messages?appsecret_proof=e941110e3d2bfe82621f0e3e1434730d7305d106c5f68c87165d0b27a4611a4a',
+    );
+    expect(received[0].body).toMatchObject({
+      messaging_product: 'whatsapp',
+      to: '5511988887777',
+      type: 'text',
+      text: { body: 'Oi! Já resolvemos.' },
+      context: { message_id: 'wamid.IN' },
+    });
   });
 
   it('refuses with 422, without calling WhatsApp, once 24 hours have passed since the customer wrote', async () => {
@@ -63,8 +71,14 @@ describe('WhatsAppCollector.sendReply', () => {
   });
 
   it("turns WhatsApp's own refusals into 4xx errors with its message", async () => {
-    answer = { status: 400, body: { error: { message: '(#131047) Re-engagement message', type: 'OAuthException', code: 131047, fbtrace_id: 'x' } } };
-    await expect(collector.sendReply(reply(1), now)).rejects.toMatchObject({ status: 422, message: expect.stringMatching(/WhatsApp refused the reply: \(#131047\) Re-engagement message/) });
+    answer = {
+      status: 400,
+      body: { error: { message: '(#131047) Re-engagement message', type: 'OAuthException', code: 131047, fbtrace_id: 'x' } },
+    };
+    await expect(collector.sendReply(reply(1), now)).rejects.toMatchObject({
+      status: 422,
+      message: expect.stringMatching(/WhatsApp refused the reply: \(#131047\) Re-engagement message/),
+    });
     answer = { status: 403, body: { error: { message: '(#200) Permissions error', type: 'OAuthException', code: 200 } } };
     await expect(collector.sendReply(reply(1), now)).rejects.toMatchObject({ status: 403 });
     answer = { status: 400, body: { error: { message: '(#4) Application request limit reached', code: 4 } } };

@@ -1,6 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { NetworkTargets } from '../../config/network-targets';
-import { ReplyRefusedError, type CollectContext, type Collector, type MetricsLookup, type OutgoingReply, type SentReply } from '../collector';
+import {
+  ReplyRefusedError,
+  type CollectContext,
+  type Collector,
+  type MetricsLookup,
+  type OutgoingReply,
+  type SentReply,
+} from '../collector';
 import { postToGraph } from '../meta/graph-reply';
 import { serviceWindowClosesAt, WHATSAPP_SERVICE_WINDOW_MS, whatsappChatUrl } from './whatsapp-messages';
 
@@ -41,7 +48,8 @@ export class WhatsAppCollector implements Collector {
 
   async sendReply(reply: OutgoingReply, now = new Date()): Promise<SentReply> {
     const target = this.targets.get('whatsapp');
-    if (!target) throw new ReplyRefusedError('WhatsApp is not configured: set META_ACCESS_TOKEN, META_APP_SECRET and WHATSAPP_PHONE_NUMBER_ID', 422);
+    if (!target)
+      throw new ReplyRefusedError('WhatsApp is not configured: set META_ACCESS_TOKEN, META_APP_SECRET and WHATSAPP_PHONE_NUMBER_ID', 422);
     if (reply.inReplyToAt && now.getTime() - reply.inReplyToAt.getTime() >= WHATSAPP_SERVICE_WINDOW_MS) {
       throw new ReplyRefusedError(
         `WhatsApp's 24-hour customer service window closed at ${serviceWindowClosesAt(reply.inReplyToAt).toISOString()} (the customer last wrote at ${reply.inReplyToAt.toISOString()}); only a template message may be sent now, and templates are not sent from Ouvidor`,

@@ -9,9 +9,13 @@ function startXStub(tls: { key: string; cert: string }): Promise<Server> {
   const server = createServer(tls, (req, res) => {
     const url = new URL(req.url ?? '/', 'https://localhost');
     const send = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    if (req.headers.authorization !== 'Bearer secret') return send(401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' });
+    if (req.headers.authorization !== 'Bearer secret')
+      return send(401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' });
     if (url.pathname === '/2/tweets/search/recent' && url.searchParams.get('query') === '#lumi') {
-      return send(200, { data: [{ id: '1', text: 'Olá, mundo! #lumi', edit_history_tweet_ids: ['1'] }], meta: { result_count: 1, newest_id: '1', oldest_id: '1' } });
+      return send(200, {
+        data: [{ id: '1', text: 'Olá, mundo! #lumi', edit_history_tweet_ids: ['1'] }],
+        meta: { result_count: 1, newest_id: '1', oldest_id: '1' },
+      });
     }
     if (url.pathname === '/2/users/by/username/lumi_br') return send(200, { data: { id: '10', name: 'Lumi', username: 'lumi_br' } });
     return send(404, { title: 'Not Found Error', type: 'https://api.twitter.com/2/problems/resource-not-found', detail: url.pathname });

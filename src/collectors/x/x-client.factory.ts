@@ -1,10 +1,6 @@
 import { Agent } from 'node:https';
 import { rootCertificates } from 'node:tls';
-import {
-  TwitterApiReadOnly,
-  type ITwitterApiBeforeRequestConfigHookArgs,
-  type ITwitterApiClientPlugin,
-} from 'twitter-api-v2';
+import { TwitterApiReadOnly, type ITwitterApiBeforeRequestConfigHookArgs, type ITwitterApiClientPlugin } from 'twitter-api-v2';
 
 /** Where twitter-api-v2 sends every v2 call; hard-coded in the library (API_V2_PREFIX). */
 export const X_API_V2_PREFIX = 'https://api.x.com/2/';

@@ -20,7 +20,11 @@ describe('X payload mapping', () => {
     const { tweets, skipped } = parseTweets([tweet({}), tweet({ id: '1800000000000000002', created_at: 'yesterday' }), { text: 'no id' }]);
     expect(tweets.map((t) => t.id)).toEqual(['1800000000000000001']);
     expect(skipped).toEqual([
-      { id: '1800000000000000002', problem: expect.stringContaining('created_at'), raw: expect.objectContaining({ created_at: 'yesterday' }) },
+      {
+        id: '1800000000000000002',
+        problem: expect.stringContaining('created_at'),
+        raw: expect.objectContaining({ created_at: 'yesterday' }),
+      },
       { id: '(no id)', problem: expect.stringContaining('id'), raw: { text: 'no id' } },
     ]);
   });
@@ -53,20 +57,45 @@ describe('X payload mapping', () => {
   it('splits a brand timeline into own posts and replies to others', () => {
     const { tweets } = parseTweets([
       tweet({ id: '11', author_id: '1000', text: 'Nova fatura digital!' }),
-      tweet({ id: '12', author_id: '1000', text: '@ana já desbloqueamos', in_reply_to_user_id: '2001', referenced_tweets: [{ type: 'replied_to', id: '1800000000000000001' }], conversation_id: '1800000000000000001' }),
-      tweet({ id: '13', author_id: '1000', text: '2/ thread', in_reply_to_user_id: '1000', referenced_tweets: [{ type: 'replied_to', id: '11' }] }),
+      tweet({
+        id: '12',
+        author_id: '1000',
+        text: '@ana já desbloqueamos',
+        in_reply_to_user_id: '2001',
+        referenced_tweets: [{ type: 'replied_to', id: '1800000000000000001' }],
+        conversation_id: '1800000000000000001',
+      }),
+      tweet({
+        id: '13',
+        author_id: '1000',
+        text: '2/ thread',
+        in_reply_to_user_id: '1000',
+        referenced_tweets: [{ type: 'replied_to', id: '11' }],
+      }),
     ]);
     const { posts, replies } = timelineItems(tweets, { externalId: '1000', handle: 'lumi_br' });
     expect(posts.map((p) => p.externalId)).toEqual(['11', '13']);
     expect(replies).toEqual([
-      expect.objectContaining({ externalId: '12', inReplyToExternalId: '1800000000000000001', inReplyToUserId: '2001', conversationId: '1800000000000000001', accountHandle: 'lumi_br' }),
+      expect.objectContaining({
+        externalId: '12',
+        inReplyToExternalId: '1800000000000000001',
+        inReplyToUserId: '2001',
+        conversationId: '1800000000000000001',
+        accountHandle: 'lumi_br',
+      }),
     ]);
     expect(posts[0].metrics).toEqual({ likes: 2, reposts: 1, quotes: 3, replies: 0, impressions: 40 });
   });
 
   it('records follower counts, and none when X did not send them', () => {
     const at = new Date('2026-11-20T12:00:00Z');
-    expect(snapshotOf(parseUsers([brand]).get('1000')!, at)).toEqual({ platform: 'x', externalId: '1000', handle: 'lumi_br', followers: 5200, at });
+    expect(snapshotOf(parseUsers([brand]).get('1000')!, at)).toEqual({
+      platform: 'x',
+      externalId: '1000',
+      handle: 'lumi_br',
+      followers: 5200,
+      at,
+    });
     expect(snapshotOf(parseUsers([{ id: '1', username: 'x' }]).get('1')!, at)).toBeNull();
   });
 });

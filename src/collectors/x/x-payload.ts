@@ -108,7 +108,10 @@ export function mentionsFromSearch(tweets: XTweet[], users: Map<string, XUser>, 
  * An owned account's timeline → its own posts and its replies to others. A reply to itself (a
  * thread) is a post; a reply to someone else is a care response.
  */
-export function timelineItems(tweets: XTweet[], account: { externalId: string; handle: string }): { posts: PostInput[]; replies: ReplyInput[] } {
+export function timelineItems(
+  tweets: XTweet[],
+  account: { externalId: string; handle: string },
+): { posts: PostInput[]; replies: ReplyInput[] } {
   const posts: PostInput[] = [];
   const replies: ReplyInput[] = [];
   for (const t of tweets) {
@@ -124,7 +127,12 @@ export function timelineItems(tweets: XTweet[], account: { externalId: string; h
     };
     const target = repliedTo(t);
     if (target && t.in_reply_to_user_id && t.in_reply_to_user_id !== account.externalId) {
-      replies.push({ ...base, inReplyToExternalId: target, inReplyToUserId: t.in_reply_to_user_id, conversationId: t.conversation_id ?? null });
+      replies.push({
+        ...base,
+        inReplyToExternalId: target,
+        inReplyToUserId: t.in_reply_to_user_id,
+        conversationId: t.conversation_id ?? null,
+      });
     } else posts.push({ ...base, metrics: metricsOf(t) });
   }
   return { posts, replies };

@@ -38,7 +38,6 @@ interface TweetPage {
 const MAX_RATE_LIMIT_WAIT_MS = 16 * 60_000;
 const FIRST_TIMELINE_WINDOW_MS = 7 * 24 * 3600_000;
 
-
 export function isTransient(err: unknown): boolean {
   if (err instanceof ApiRequestError || err instanceof ApiPartialResponseError) return true;
   if (err instanceof ApiResponseError) return err.code >= 500;
@@ -61,20 +60,23 @@ const problemText = (p: XProblem) => [p.title, p.detail].filter(Boolean).join(':
  * errors) reads as empty: the account is looked up again at the next run.
  */
 export function assertTweetPage(body: unknown): void {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new NetworkApiError('x', `answered ${glimpseOf(body)} with status 200 instead of JSON`);
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new NetworkApiError('x', `answered ${glimpseOf(body)} with status 200 instead of JSON`);
   const { data, meta, errors } = body as { data?: unknown; meta?: unknown; errors?: XProblem[] } & XProblem;
   if (data !== undefined || meta !== undefined) return;
   if (errors?.length && errors.every((e) => e.type?.endsWith('/resource-not-found'))) return;
-  const problem = errors?.[0] ?? (body);
+  const problem = errors?.[0] ?? body;
   throw new NetworkApiError('x', `answered an error with status 200: ${problemText(problem)}`);
 }
 
 /** What X answered, in words, once the retry policy has given up. */
 export function describeXError(err: ApiResponseError | ApiRequestError | ApiPartialResponseError): string {
   if (err instanceof ApiRequestError) return `could not be reached: ${err.requestError?.message ?? err.message} (after retrying)`;
-  if (err instanceof ApiPartialResponseError) return `answered a response cut short: ${err.responseError?.message ?? err.message} (after retrying)`;
+  if (err instanceof ApiPartialResponseError)
+    return `answered a response cut short: ${err.responseError?.message ?? err.message} (after retrying)`;
   const body = err.data as unknown;
-  const said = typeof body === 'object' && body !== null ? problemText((body as { errors?: XProblem[] }).errors?.[0] ?? (body)) : glimpseOf(body);
+  const said =
+    typeof body === 'object' && body !== null ? problemText((body as { errors?: XProblem[] }).errors?.[0] ?? body) : glimpseOf(body);
   return `answered ${err.code}: ${said}${err.code >= 500 ? ' (after retrying)' : ''}`;
 }
 
@@ -107,40 +109,53 @@ export class XCollector implements Collector {
     // arrive, so cases see a batch's events in order rather than a customer's follow-up first.
     for (const account of owned) {
       const stream = `x:timeline:${account.externalId}`;
-      await this.drain(ctx, stream, async (page) => {
-        const { tweets, skipped } = parseTweets(page.tweets);
-        const { posts, replies } = timelineItems(tweets, account);
-        await ctx.store({ ...emptyBatch(), stream, posts, replies, rejected: rejectedOf('x', skipped) });
-      }, (params) =>
-        this.clients.get().v2.userTimeline(account.externalId, {
-          ...params,
-          ...(params.since_id || params.until_id ? {} : { start_time: new Date(Date.now() - FIRST_TIMELINE_WINDOW_MS).toISOString() }),
-          max_results: 100,
-          exclude: ['retweets'],
-          'tweet.fields': TWEET_FIELDS,
-        }),
+      await this.drain(
+        ctx,
+        stream,
+        async (page) => {
+          const { tweets, skipped } = parseTweets(page.tweets);
+          const { posts, replies } = timelineItems(tweets, account);
+          await ctx.store({ ...emptyBatch(), stream, posts, replies, rejected: rejectedOf('x', skipped) });
+        },
+        (params) =>
+          this.clients.get().v2.userTimeline(account.externalId, {
+            ...params,
+            ...(params.since_id || params.until_id ? {} : { start_time: new Date(Date.now() - FIRST_TIMELINE_WINDOW_MS).toISOString() }),
+            max_results: 100,
+            exclude: ['retweets'],
+            'tweet.fields': TWEET_FIELDS,
+          }),
       );
     }
 
     // X takes the topic's query whole, operators and all.
     const [query] = searchableTerms(ctx.topic.query, 'x');
-    await this.drain(ctx, 'x:search', async (page) => {
-      const { tweets, skipped } = parseTweets(page.tweets);
-      const rejected = rejectedOf('x', skipped);
-      const mentions = mentionsFromSearch(tweets, parseUsers(page.includes.users), ownedIds);
-      if (ctx.topic.languages.length) {
-        // X's `lang` is a hint; the topic filter uses it only when X gave one.
-        const langs = new Set(ctx.topic.languages);
-        await ctx.store({ ...emptyBatch(), stream: 'x:search', rejected, mentions: mentions.filter((m) => !m.platformLang || langs.has(m.platformLang)) });
-      } else await ctx.store({ ...emptyBatch(), stream: 'x:search', rejected, mentions });
-    }, (params) =>
-      this.clients.get().v2.search(query, {
-        ...params,
-        max_results: 100,
-        expansions: EXPANSIONS,
-        'tweet.fields': TWEET_FIELDS,
-        'user.fields': USER_FIELDS,
-      }),
+    await this.drain(
+      ctx,
+      'x:search',
+      async (page) => {
+        const { tweets, skipped } = parseTweets(page.tweets);
+        const rejected = rejectedOf('x', skipped);
+        const mentions = mentionsFromSearch(tweets, parseUsers(page.includes.users), ownedIds);
+        if (ctx.topic.languages.length) {
+          // X's `lang` is a hint; the topic filter uses it only when X gave one.
+          const langs = new Set(ctx.topic.languages);
+          await ctx.store({
+            ...emptyBatch(),
+            stream: 'x:search',
+            rejected,
+            mentions: mentions.filter((m) => !m.platformLang || langs.has(m.platformLang)),
+          });
+        } else await ctx.store({ ...emptyBatch(), stream: 'x:search', rejected, mentions });
+      },
+      (params) =>
+        this.clients.get().v2.search(query, {
+          ...params,
+          max_results: 100,
+          expansions: EXPANSIONS,
+          'tweet.fields': TWEET_FIELDS,
+          'user.fields': USER_FIELDS,
+        }),
     );
   }
 
@@ -154,7 +169,9 @@ export class XCollector implements Collector {
     const owned = topic.ownedAccounts.filter((a) => a.platform === 'x' && a.externalId);
     for (let i = 0; i < ids.length; i += 100) {
       const res = await this.resumable(null, stream, () =>
-        this.clients.get().v2.tweets(ids.slice(i, i + 100), { expansions: EXPANSIONS, 'tweet.fields': TWEET_FIELDS, 'user.fields': USER_FIELDS }),
+        this.clients
+          .get()
+          .v2.tweets(ids.slice(i, i + 100), { expansions: EXPANSIONS, 'tweet.fields': TWEET_FIELDS, 'user.fields': USER_FIELDS }),
       );
       const raw = (res.data ?? []) as unknown[];
       await this.state.countReads('x', raw.length, topic.workspaceId);
@@ -178,7 +195,9 @@ export class XCollector implements Collector {
   private resolveOwnedAccounts(ctx: CollectContext) {
     return resolveOwnedAccounts(ctx, 'x', async (handle) => {
       const res = await this.resumable(ctx, 'x:users', () => this.clients.get().v2.userByUsername(handle, { 'user.fields': USER_FIELDS }));
-      const user = parseUsers(res.data ? [res.data] : []).values().next().value;
+      const user = parseUsers(res.data ? [res.data] : [])
+        .values()
+        .next().value;
       if (!user) {
         this.logger.warn({ topicId: ctx.topic.id, handle, errors: res.errors }, 'Owned account not found on X');
         return null;
@@ -229,7 +248,8 @@ export class XCollector implements Collector {
     try {
       return await this.retrying(ctx, stream, run);
     } catch (err) {
-      if (err instanceof ApiResponseError || err instanceof ApiRequestError || err instanceof ApiPartialResponseError) throw new NetworkApiError('x', describeXError(err));
+      if (err instanceof ApiResponseError || err instanceof ApiRequestError || err instanceof ApiPartialResponseError)
+        throw new NetworkApiError('x', describeXError(err));
       throw err;
     }
   }
@@ -242,16 +262,24 @@ export class XCollector implements Collector {
           // The X project's own monthly cap: waiting for the 15-minute window will not help.
           throw new ReadCapReachedError('x', new Date().toISOString().slice(0, 7), 0);
         }
-        if (err instanceof ApiResponseError && err.rateLimitError) return { rateLimitedUntil: err.rateLimit?.reset ? err.rateLimit.reset * 1000 : null };
+        if (err instanceof ApiResponseError && err.rateLimitError)
+          return { rateLimitedUntil: err.rateLimit?.reset ? err.rateLimit.reset * 1000 : null };
         return isTransient(err) ? 'transient' : 'fatal';
       },
       {
         maxRateLimitWaitMs: MAX_RATE_LIMIT_WAIT_MS,
         waiting: async (reason, { waitMs, attempt, err }) => {
           if (reason === 'rate-limit') {
-            this.logger.warn({ topicId: ctx?.topic.id, stream, waitMs, reset: (err as ApiResponseError).rateLimit?.reset }, 'X rate limit reached; waiting for the reset');
+            this.logger.warn(
+              { topicId: ctx?.topic.id, stream, waitMs, reset: (err as ApiResponseError).rateLimit?.reset },
+              'X rate limit reached; waiting for the reset',
+            );
             await ctx?.heartbeat();
-          } else this.logger.warn({ topicId: ctx?.topic.id, stream, attempt, waitMs, err: (err as Error).message }, 'X request failed; retrying');
+          } else
+            this.logger.warn(
+              { topicId: ctx?.topic.id, stream, attempt, waitMs, err: (err as Error).message },
+              'X request failed; retrying',
+            );
         },
       },
     );

@@ -30,11 +30,11 @@ export function nextPacificMidnight(at: Date): Date {
 @Schema({ collection: 'youtube_quota', versionKey: false })
 export class YouTubeQuotaDay {
   /** `YYYY-MM-DD`, Pacific time */
-  @Prop({ required: true, unique: true }) day: string;
-  @Prop({ default: 0 }) units: number;
+  @Prop({ required: true, unique: true }) day!: string;
+  @Prop({ default: 0 }) units!: number;
   /** set when YouTube answered quotaExceeded: nothing more is called until then */
-  @Prop({ type: Date, default: null }) exhaustedUntil: Date | null;
-  @Prop({ type: String, default: null }) reason: string | null;
+  @Prop({ type: Date, default: null }) exhaustedUntil!: Date | null;
+  @Prop({ type: String, default: null }) reason!: string | null;
 }
 export const YouTubeQuotaDaySchema = SchemaFactory.createForClass(YouTubeQuotaDay);
 

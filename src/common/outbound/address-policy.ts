@@ -10,16 +10,7 @@ import ipaddr from 'ipaddr.js';
 
 /** What an address is, as far as the policy cares; `public` is the only kind allowed by default. */
 export type AddressKind =
-  | 'public'
-  | 'loopback'
-  | 'private'
-  | 'linkLocal'
-  | 'metadata'
-  | 'unspecified'
-  | 'multicast'
-  | 'broadcast'
-  | 'reserved'
-  | 'invalid';
+  'public' | 'loopback' | 'private' | 'linkLocal' | 'metadata' | 'unspecified' | 'multicast' | 'broadcast' | 'reserved' | 'invalid';
 
 /** Kinds that `OUTBOUND_ALLOW_PRIVATE=true` opens (an on-premise receiver); link-local and metadata stay closed. */
 const PRIVATE_KINDS: ReadonlySet<AddressKind> = new Set(['loopback', 'private']);
@@ -132,7 +123,8 @@ export class OutboundPolicy {
   check(ip: string): AddressVerdict {
     const kind = classifyAddress(ip);
     if (kind === 'invalid') return { allowed: false, kind };
-    if (kind === 'public' || (this.options.allowPrivate && PRIVATE_KINDS.has(kind)) || this.inAllowedCidr(ip)) return { allowed: true, kind };
+    if (kind === 'public' || (this.options.allowPrivate && PRIVATE_KINDS.has(kind)) || this.inAllowedCidr(ip))
+      return { allowed: true, kind };
     return { allowed: false, kind };
   }
 

@@ -107,8 +107,14 @@ export class OutboundClient implements OnApplicationShutdown {
       const res = await request(target, { method: 'POST', headers, body, dispatcher: this.agent, signal });
       const { body: read, truncated } = await readCapped(res.body, OUTBOUND_MAX_RESPONSE_BYTES);
       if (res.statusCode < 200 || res.statusCode >= 300) {
-        const where = res.statusCode >= 300 && res.statusCode < 400 ? ` (redirect to ${String(res.headers.location ?? '?')} not followed)` : '';
-        throw new OutboundError('status', `failed: HTTP ${res.statusCode}`, `${target.host} answered ${res.statusCode}${where}`, res.statusCode);
+        const where =
+          res.statusCode >= 300 && res.statusCode < 400 ? ` (redirect to ${String(res.headers.location ?? '?')} not followed)` : '';
+        throw new OutboundError(
+          'status',
+          `failed: HTTP ${res.statusCode}`,
+          `${target.host} answered ${res.statusCode}${where}`,
+          res.statusCode,
+        );
       }
       return { status: res.statusCode, body: read, truncated };
     } catch (err) {
@@ -151,7 +157,10 @@ const noData = (err: NodeJS.ErrnoException): string[] => {
   throw err;
 };
 
-async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, max: number): Promise<{ body: Buffer; truncated: boolean }> {
+async function readCapped(
+  body: AsyncIterable<Buffer> & { destroy(): unknown },
+  max: number,
+): Promise<{ body: Buffer; truncated: boolean }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
@@ -171,14 +180,16 @@ const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'
 function toOutboundError(err: unknown, host: string): OutboundError {
   if (err instanceof OutboundError) return err;
   const chain: (Error & { code?: string })[] = [];
-  for (let e = err as (Error & { code?: string; cause?: unknown }) | undefined; e && chain.length < 5; e = e.cause as typeof e) chain.push(e);
+  for (let e = err as (Error & { code?: string; cause?: unknown }) | undefined; e && chain.length < 5; e = e.cause as typeof e)
+    chain.push(e);
   const detail = chain.map((e) => `${e.code ?? e.name}: ${e.message}`).join(' <- ');
   if (chain.some((e) => e instanceof AddressRefusedError || e.code === 'ERR_OUTBOUND_ADDRESS_REFUSED')) {
     return new OutboundError('refused', REFUSED_MESSAGE, detail, undefined, { cause: err });
   }
   // A connection that could not be opened in time is "could not connect", like a refused one: a
   // tenant must not learn which ports of a host are filtered and which closed.
-  if (chain.some((e) => e.code === 'UND_ERR_CONNECT_TIMEOUT')) return new OutboundError('connect', 'failed: could not connect', `${host}: ${detail}`, undefined, { cause: err });
+  if (chain.some((e) => e.code === 'UND_ERR_CONNECT_TIMEOUT'))
+    return new OutboundError('connect', 'failed: could not connect', `${host}: ${detail}`, undefined, { cause: err });
   if (chain.some((e) => e.name === 'TimeoutError' || e.name === 'AbortError' || TIMEOUT_CODES.has(e.code ?? ''))) {
     return new OutboundError('timeout', 'failed: timeout', `${host}: ${detail}`, undefined, { cause: err });
   }

@@ -35,13 +35,22 @@ describe('outboundUrlProblem', () => {
     expect(outboundUrlProblem(url, strict)).toMatch(reason);
   });
 
-  it.each(['https://hooks.slack.com/services/T000/B000/XXX', 'http://hooks.example.com:8080/x', 'https://8.8.8.8/hook', 'https://[2606:4700::1111]/'])(
-    'accepts %s',
-    (url) => expect(outboundUrlProblem(url, strict)).toBeNull(),
-  );
+  it.each([
+    'https://hooks.slack.com/services/T000/B000/XXX',
+    'http://hooks.example.com:8080/x',
+    'https://8.8.8.8/hook',
+    'https://[2606:4700::1111]/',
+  ])('accepts %s', (url) => expect(outboundUrlProblem(url, strict)).toBeNull());
 
   it('accepts internal targets when the installation allows private addresses, never metadata or userinfo', () => {
-    for (const url of ['http://127.0.0.1:6379/', 'http://[::1]/', 'http://10.0.0.1/hook', 'http://localhost:3000/', 'http://alerts.internal/', 'http://intranet/']) {
+    for (const url of [
+      'http://127.0.0.1:6379/',
+      'http://[::1]/',
+      'http://10.0.0.1/hook',
+      'http://localhost:3000/',
+      'http://alerts.internal/',
+      'http://intranet/',
+    ]) {
       expect(outboundUrlProblem(url, privateAllowed)).toBeNull();
     }
     expect(outboundUrlProblem('http://169.254.169.254/', privateAllowed)).toMatch(/cloud metadata/);

@@ -12,7 +12,14 @@ export interface DemoNetwork {
   setCounts(postId: string, metrics: TweetPublicMetrics): void;
 }
 
-const ZERO_METRICS: TweetPublicMetrics = { retweet_count: 0, reply_count: 0, like_count: 0, quote_count: 0, bookmark_count: 0, impression_count: 0 };
+const ZERO_METRICS: TweetPublicMetrics = {
+  retweet_count: 0,
+  reply_count: 0,
+  like_count: 0,
+  quote_count: 0,
+  bookmark_count: 0,
+  impression_count: 0,
+};
 
 /**
  * Lets the demo's traffic generator, written against the X emulator, post to another network's
@@ -30,7 +37,12 @@ export class DemoNetworkSink implements DemoTrafficSink {
   addUser(user: NewUser): EmulatedUser {
     const followers = user.public_metrics?.followers_count ?? 0;
     this.network.account(user.username, user.name, followers);
-    const view = { id: user.id ?? `demo-user-${this.users.size + 1}`, username: user.username, name: user.name ?? user.username, public_metrics: { followers_count: followers } } as EmulatedUser;
+    const view = {
+      id: user.id ?? `demo-user-${this.users.size + 1}`,
+      username: user.username,
+      name: user.name ?? user.username,
+      public_metrics: { followers_count: followers },
+    } as EmulatedUser;
     this.users.set(user.username.toLowerCase(), view);
     this.usersById.set(view.id, view);
     return view;
@@ -98,13 +110,16 @@ export function runDemoTraffic(network: DemoNetwork, options: DemoTrafficOptions
   const sink = new DemoNetworkSink(network);
   const generator = new DemoTrafficGenerator({ seed: options.seed, mentionsPerDay: options.mentionsPerDay });
   generator.backfill(sink, { days: options.days ?? 7 });
-  const timer = setInterval(() => {
-    try {
-      generator.tick(sink);
-    } catch (err) {
-      options.onTickError?.(err);
-    }
-  }, (options.tickSeconds ?? 20) * 1000);
+  const timer = setInterval(
+    () => {
+      try {
+        generator.tick(sink);
+      } catch (err) {
+        options.onTickError?.(err);
+      }
+    },
+    (options.tickSeconds ?? 20) * 1000,
+  );
   timer.unref();
   return { ownedUsernames: generator.describe().ownedAccounts.map((a) => a.handle), stop: () => clearInterval(timer) };
 }

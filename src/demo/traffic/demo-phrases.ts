@@ -40,7 +40,7 @@ export const MENTION_TEMPLATES: Record<MentionKind, Bilingual> = {
       'my eSIM stopped working, no signal at all {neg}',
       "there's a {amount} charge on my statement I don't recognize",
       'the password reset code never arrives by SMS',
-      "been waiting {n} minutes in the app chat and nobody answers",
+      'been waiting {n} minutes in the app chat and nobody answers',
       'ticket {protocol} still open, can anyone help?',
       'how do I cancel a card payment I made by mistake?',
       'my credit limit disappeared overnight, what happened?',
@@ -204,7 +204,11 @@ export const BRAND_REPLY_TEMPLATES: Record<MentionKind, Bilingual> = {
     en: ['Hi {first}! Just download the app and sign up in minutes 💜 {url}', "Hi {first}! Here's everything you need to switch: {url}"],
   },
   praise: {
-    pt: ['Ahhh que demais, {first}! Obrigado pelo carinho 💜', 'Ficamos muito felizes, {first}! 💜✨', 'Obrigado, {first}! Conta sempre com a gente 💜'],
+    pt: [
+      'Ahhh que demais, {first}! Obrigado pelo carinho 💜',
+      'Ficamos muito felizes, {first}! 💜✨',
+      'Obrigado, {first}! Conta sempre com a gente 💜',
+    ],
     en: ['Thanks so much, {first}! 💜', 'Love to hear it, {first}! 💜'],
   },
   neutral: {
@@ -237,7 +241,10 @@ export const BRAND_SECOND_REPLY_TEMPLATES: Bilingual = {
     'Oi {first}, seu caso foi escalado para o time responsável e retornamos ainda hoje ^{agent}',
     'Oi, {first}! Te respondemos na DM agora, confere lá? ^{agent}',
   ],
-  en: ["Hi {first}, we got your DM and we're on it 💜 ^{agent}", "Hi {first}, we've escalated this and will get back to you today ^{agent}"],
+  en: [
+    "Hi {first}, we got your DM and we're on it 💜 ^{agent}",
+    "Hi {first}, we've escalated this and will get back to you today ^{agent}",
+  ],
 };
 
 export interface OwnPostTemplate {
@@ -249,7 +256,11 @@ export interface OwnPostTemplate {
 
 export const OWN_POST_TEMPLATES: Record<DemoLanguage, readonly OwnPostTemplate[]> = {
   pt: [
-    { text: 'Pix no crédito chegou! Parcele seus pagamentos em até 12x direto no app 💜 {url}', campaign: 'pix_credito', path: '/pix-credito' },
+    {
+      text: 'Pix no crédito chegou! Parcele seus pagamentos em até 12x direto no app 💜 {url}',
+      campaign: 'pix_credito',
+      path: '/pix-credito',
+    },
     { text: 'Dica de segurança: a {Brand} nunca pede sua senha por telefone, e-mail ou mensagem. Fique de olho! 🔒' },
     { text: 'Nosso 5G chegou a mais 12 cidades 🚀 Veja se a sua está na lista: {url}', campaign: 'cobertura_5g', path: '/5g' },
     { text: 'Sextou com cashback em dobro nos parceiros 🎉 {url} #lumi', campaign: 'cashback_dobro', path: '/cashback' },
@@ -257,7 +268,11 @@ export const OWN_POST_TEMPLATES: Record<DemoLanguage, readonly OwnPostTemplate[]
     { text: 'Enquete rápida: o que você mais usa no app da {Brand}? Responde aqui 👇' },
     { text: 'Manutenção programada nesta madrugada, das 2h às 4h. Alguns serviços podem ficar instáveis. Obrigado pela paciência 💜' },
     { text: 'Traga seu número pra {Brand} e ganhe 10GB extras por 3 meses 📱 {url}', campaign: 'portabilidade', path: '/planos' },
-    { text: 'Conta digital sem tarifa, cartão sem anuidade e plano de celular num app só. Isso é {Brand} 💜 {url}', campaign: 'institucional', path: '/' },
+    {
+      text: 'Conta digital sem tarifa, cartão sem anuidade e plano de celular num app só. Isso é {Brand} 💜 {url}',
+      campaign: 'institucional',
+      path: '/',
+    },
     { text: 'Bom dia! Já conferiu seu cashback da semana? ☀️ #lumi' },
   ],
   en: [
@@ -284,7 +299,20 @@ export const NOISE_TEMPLATES: readonly string[] = [
   'luminária nova chegou, ficou linda no quarto',
 ];
 
-export const CITIES = ['São Paulo', 'Rio', 'BH', 'Recife', 'Curitiba', 'Porto Alegre', 'Salvador', 'Fortaleza', 'Manaus', 'Goiânia', 'Campinas', 'Floripa'];
+export const CITIES = [
+  'São Paulo',
+  'Rio',
+  'BH',
+  'Recife',
+  'Curitiba',
+  'Porto Alegre',
+  'Salvador',
+  'Fortaleza',
+  'Manaus',
+  'Goiânia',
+  'Campinas',
+  'Floripa',
+];
 
 const NEGATIVE_EMOJI = ['😡', '😤', '🙄', '😩', '😭', '🤬', '😒', '💀', '😠'];
 const POSITIVE_EMOJI = ['💜', '😍', '👏', '🔥', '🙌', '✨', '🥰', '👏👏', '💜💜'];
@@ -292,17 +320,83 @@ const POSITIVE_EMOJI = ['💜', '😍', '👏', '🔥', '🙌', '✨', '🥰', '
 export const NAMES = {
   pt: {
     first: [
-      'Ana', 'Bruno', 'Camila', 'Diego', 'Eduarda', 'Felipe', 'Gabriela', 'Gustavo', 'Helena', 'Igor', 'Juliana', 'João',
-      'Larissa', 'Lucas', 'Mariana', 'Mateus', 'Natália', 'Paulo', 'Rafaela', 'Rodrigo', 'Sabrina', 'Thiago', 'Vanessa',
-      'Vinícius', 'Bianca', 'Caio', 'Débora', 'Fernanda', 'Henrique', 'Isabela', 'Leandro', 'Patrícia', 'Renata', 'Letícia',
+      'Ana',
+      'Bruno',
+      'Camila',
+      'Diego',
+      'Eduarda',
+      'Felipe',
+      'Gabriela',
+      'Gustavo',
+      'Helena',
+      'Igor',
+      'Juliana',
+      'João',
+      'Larissa',
+      'Lucas',
+      'Mariana',
+      'Mateus',
+      'Natália',
+      'Paulo',
+      'Rafaela',
+      'Rodrigo',
+      'Sabrina',
+      'Thiago',
+      'Vanessa',
+      'Vinícius',
+      'Bianca',
+      'Caio',
+      'Débora',
+      'Fernanda',
+      'Henrique',
+      'Isabela',
+      'Leandro',
+      'Patrícia',
+      'Renata',
+      'Letícia',
     ],
     last: [
-      'Silva', 'Souza', 'Oliveira', 'Santos', 'Pereira', 'Lima', 'Carvalho', 'Ferreira', 'Rodrigues', 'Almeida', 'Costa',
-      'Gomes', 'Martins', 'Araújo', 'Barbosa', 'Ribeiro', 'Rocha', 'Dias', 'Moreira', 'Nascimento', 'Cardoso', 'Teixeira',
+      'Silva',
+      'Souza',
+      'Oliveira',
+      'Santos',
+      'Pereira',
+      'Lima',
+      'Carvalho',
+      'Ferreira',
+      'Rodrigues',
+      'Almeida',
+      'Costa',
+      'Gomes',
+      'Martins',
+      'Araújo',
+      'Barbosa',
+      'Ribeiro',
+      'Rocha',
+      'Dias',
+      'Moreira',
+      'Nascimento',
+      'Cardoso',
+      'Teixeira',
     ],
   },
   en: {
-    first: ['John', 'Emily', 'Michael', 'Sarah', 'David', 'Jessica', 'Chris', 'Laura', 'Daniel', 'Megan', 'Ryan', 'Olivia', 'Kevin', 'Hannah'],
+    first: [
+      'John',
+      'Emily',
+      'Michael',
+      'Sarah',
+      'David',
+      'Jessica',
+      'Chris',
+      'Laura',
+      'Daniel',
+      'Megan',
+      'Ryan',
+      'Olivia',
+      'Kevin',
+      'Hannah',
+    ],
     last: ['Smith', 'Johnson', 'Brown', 'Miller', 'Davis', 'Wilson', 'Taylor', 'Clark', 'Walker', 'Young', 'King', 'Scott'],
   },
 } as const;
@@ -373,7 +467,8 @@ export function roughen(
     if (random.chance(0.5)) out = out.replace(wordPattern('vocês'), 'vcs').replace(wordPattern('você'), 'vc');
     if (random.chance(0.4)) out = out.replace(wordPattern('porque'), 'pq').replace(wordPattern('que'), 'q');
     if (random.chance(0.3)) out = out.replace(/não/g, 'nao').replace(/cartão/g, 'cartao');
-    if (random.chance(0.25)) out = out.replace(/\b(péssimo|absurdo|ajuda|nada|demais|amo)\b/, (word) => word + word.slice(-1).repeat(random.int(2, 4)));
+    if (random.chance(0.25))
+      out = out.replace(/\b(péssimo|absurdo|ajuda|nada|demais|amo)\b/, (word) => word + word.slice(-1).repeat(random.int(2, 4)));
     if (style.laugh && random.chance(0.15)) out = `${out} ${random.pick(['kkkk', 'kkkkkk', 'rs'])}`;
   } else {
     if (random.chance(0.4)) out = out.replace(/\bplease\b/g, 'pls').replace(/\byou\b/g, 'u');

@@ -16,9 +16,7 @@ function seeded(seed: number | string, now = NOW) {
 }
 
 function snapshot(emulator: XApiEmulator): string[] {
-  return emulator.store
-    .newestFirst()
-    .map((r) => `${r.tweet.id} ${r.tweet.created_at} ${r.tweet.author_id} ${r.tweet.text}`);
+  return emulator.store.newestFirst().map((r) => `${r.tweet.id} ${r.tweet.created_at} ${r.tweet.author_id} ${r.tweet.text}`);
 }
 
 describe('DemoTrafficGenerator', () => {
@@ -122,10 +120,7 @@ describe('DemoTrafficGenerator', () => {
   it('leaves some conversations unanswered for more than 24 h (abandoned)', () => {
     const answeredConversations = new Set(brandReplies.map((r) => r.conversation_id));
     const oldRoots = customerTweets.filter(
-      (t) =>
-        t.conversation_id === t.id &&
-        t.in_reply_to_user_id === undefined &&
-        NOW.getTime() - Date.parse(t.created_at) > 30 * HOUR,
+      (t) => t.conversation_id === t.id && t.in_reply_to_user_id === undefined && NOW.getTime() - Date.parse(t.created_at) > 30 * HOUR,
     );
     const abandoned = oldRoots.filter((t) => !answeredConversations.has(t.conversation_id));
     expect(abandoned.length).toBeGreaterThan(oldRoots.length * 0.1);

@@ -125,8 +125,7 @@ const DAY = 24 * HOUR;
 
 /** Share of mentions by local hour (Brasília): quiet nights, late-morning and evening peaks. */
 const HOURLY_WEIGHTS = [
-  0.35, 0.25, 0.18, 0.12, 0.1, 0.12, 0.3, 0.6, 0.95, 1.25, 1.4, 1.45, 1.35, 1.3, 1.35, 1.3, 1.25, 1.2, 1.3, 1.45, 1.5,
-  1.35, 1.0, 0.6,
+  0.35, 0.25, 0.18, 0.12, 0.1, 0.12, 0.3, 0.6, 0.95, 1.25, 1.4, 1.45, 1.35, 1.3, 1.35, 1.3, 1.25, 1.2, 1.3, 1.45, 1.5, 1.35, 1.0, 0.6,
 ];
 const MEAN_HOURLY_WEIGHT = HOURLY_WEIGHTS.reduce((sum, w) => sum + w, 0) / 24;
 /** Monday..Sunday */
@@ -324,12 +323,10 @@ export class DemoTrafficGenerator {
     const kind = random.weighted(KIND_WEIGHTS);
     const thread: Thread = { customer, language, kind };
     const slots = this.slots({ first: customer.first });
-    const body = roughen(
-      fillTemplate(random.pick(MENTION_TEMPLATES[kind][language]), slots, language, random),
-      language,
-      random,
-      { shout: kind === 'complaint' && random.chance(0.12), laugh: kind === 'praise' || kind === 'neutral' },
-    );
+    const body = roughen(fillTemplate(random.pick(MENTION_TEMPLATES[kind][language]), slots, language, random), language, random, {
+      shout: kind === 'complaint' && random.chance(0.12),
+      laugh: kind === 'praise' || kind === 'neutral',
+    });
     const repliesToPost = !CARE_KINDS.has(kind) || kind === 'question' ? random.chance(0.3) : false;
     const text = repliesToPost ? `@${this.brand.mainAccount.username} ${body}` : this.withBrandReference(body, kind, random);
     const finals = mentionFinals(random, customer, kind);
@@ -396,7 +393,11 @@ export class DemoTrafficGenerator {
     const agent = random.pick(this.brand.agents);
     const replyText = fillTemplate(
       random.pick(BRAND_REPLY_TEMPLATES[kind][language]),
-      this.slots({ first: customer.first, agent, url: this.campaignUrl(kind === 'lead' ? '/abrir-conta' : '/ajuda', 'atendimento_social') }),
+      this.slots({
+        first: customer.first,
+        agent,
+        url: this.campaignUrl(kind === 'lead' ? '/abrir-conta' : '/ajuda', 'atendimento_social'),
+      }),
       language,
       random,
     );

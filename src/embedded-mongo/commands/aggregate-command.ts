@@ -38,7 +38,12 @@ function withId(doc: Document): Document {
 /** `$out`: the target's documents become the results, all or nothing; its indexes stay. */
 function writeOut(catalog: Catalog, target: OutputTarget, results: Document[]): void {
   const existing = catalog.collection(target.db, target.coll);
-  const specs = existing ? existing.indexList().map((ix) => ix.spec).filter((s) => s.name !== '_id_') : [];
+  const specs = existing
+    ? existing
+        .indexList()
+        .map((ix) => ix.spec)
+        .filter((s) => s.name !== '_id_')
+    : [];
   const trial = new CollectionStore(target.db, target.coll);
   for (const spec of specs) trial.createIndex(spec);
   const docs = results.map(withId);
@@ -58,9 +63,11 @@ function writeMerge(catalog: Catalog, target: OutputTarget, spec: Document, resu
   const on = spec.on === undefined ? ['_id'] : Array.isArray(spec.on) ? (spec.on as string[]) : [String(spec.on)];
   const existing = catalog.collection(target.db, target.coll);
   const onKey = [...on].sort().join('\0');
-  const uniqueOn = (existing?.indexList() ?? []).some((ix) => ix.spec.unique === true && !ix.spec.partialFilterExpression && Object.keys(ix.spec.key).sort().join('\0') === onKey);
+  const uniqueOn = (existing?.indexList() ?? []).some(
+    (ix) => ix.spec.unique === true && !ix.spec.partialFilterExpression && Object.keys(ix.spec.key).sort().join('\0') === onKey,
+  );
   if (onKey !== '_id' && !uniqueOn) {
-    throw new CommandError(51183, "Cannot find index to verify that join fields will be unique");
+    throw new CommandError(51183, 'Cannot find index to verify that join fields will be unique');
   }
   if (spec.let !== undefined && !isDocumentValue(spec.let)) throw typeMismatch('$merge.let', 'object', spec.let);
   const collection = catalog.obtain(target.db, target.coll).collection;
@@ -73,7 +80,13 @@ function writeMerge(catalog: Catalog, target: OutputTarget, spec: Document, resu
     if (match) {
       if (whenMatched === 'keepExisting') continue;
       if (whenMatched === 'fail') {
-        throw new DuplicateKeyError(collection.ns, '_id_', { _id: 1 }, { _id: match.doc._id }, formatDuplicateKey(['_id'], [match.doc._id]));
+        throw new DuplicateKeyError(
+          collection.ns,
+          '_id_',
+          { _id: 1 },
+          { _id: match.doc._id },
+          formatDuplicateKey(['_id'], [match.doc._id]),
+        );
       }
       let next: Document;
       if (whenMatched === 'replace') next = withIdFirst({ ...result, _id: match.doc._id });
@@ -86,7 +99,10 @@ function writeMerge(catalog: Catalog, target: OutputTarget, spec: Document, resu
     } else if (whenNotMatched === 'insert') {
       collection.insert(withId(result));
     } else if (whenNotMatched === 'fail') {
-      throw new CommandError(13113, '$merge could not find a matching document in the target collection for at least one document in the source collection');
+      throw new CommandError(
+        13113,
+        '$merge could not find a matching document in the target collection for at least one document in the source collection',
+      );
     }
   }
 }

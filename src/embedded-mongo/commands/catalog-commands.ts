@@ -12,7 +12,15 @@ function cursorOf(ns: string, firstBatch: Document[]): Document {
 }
 
 /** Collection options the engine stores but cannot honour: refusing them beats ignoring them. */
-const UNSUPPORTED_COLLECTION_OPTIONS = ['viewOn', 'timeseries', 'capped', 'clusteredIndex', 'encryptedFields', 'changeStreamPreAndPostImages', 'validator'];
+const UNSUPPORTED_COLLECTION_OPTIONS = [
+  'viewOn',
+  'timeseries',
+  'capped',
+  'clusteredIndex',
+  'encryptedFields',
+  'changeStreamPreAndPostImages',
+  'validator',
+];
 
 const create: CommandHandler = (cmd, ctx) => {
   const name = targetCollectionName(cmd, 'create');
@@ -22,7 +30,8 @@ const create: CommandHandler = (cmd, ctx) => {
     }
   }
   // A default collation would change every later query on the collection.
-  if (parseCollation(cmd.collation)) throw new CommandError(ErrorCode.BadValue, "create: a non-simple 'collation' is not supported by the embedded engine");
+  if (parseCollation(cmd.collation))
+    throw new CommandError(ErrorCode.BadValue, "create: a non-simple 'collation' is not supported by the embedded engine");
   const options: Document = {};
   for (const [k, v] of Object.entries(cmd)) {
     if (k !== 'create' && !k.startsWith('$') && !['lsid', 'writeConcern', 'txnNumber', 'comment'].includes(k)) options[k] = v;
@@ -131,7 +140,8 @@ function toIndexSpec(raw: unknown): IndexSpec {
   const spec: IndexSpec = { v: 2, key: raw.key, name: raw.name };
   for (const [k, v] of Object.entries(raw)) {
     if (k === 'v' || k === 'key' || k === 'name' || k === 'background' || k === 'ns') continue;
-    if (!INDEX_OPTIONS.has(k)) throw new CommandError(ErrorCode.InvalidOptions, `The field '${k}' is not valid for an index specification.`);
+    if (!INDEX_OPTIONS.has(k))
+      throw new CommandError(ErrorCode.InvalidOptions, `The field '${k}' is not valid for an index specification.`);
     // Index keys compare binary: a unique index with a collation would accept what it must refuse.
     if (k === 'collation' && parseCollation(v)) {
       throw new CommandError(ErrorCode.BadValue, `index '${raw.name}': a non-simple collation is not supported by the embedded engine`);
@@ -180,7 +190,11 @@ const dropIndexes: CommandHandler = (cmd, ctx) => {
   const nIndexesWas = collection.indexList().length;
   const which = cmd.index;
   let names: string[];
-  if (which === '*') names = collection.indexList().map((ix) => ix.name).filter((n) => n !== '_id_');
+  if (which === '*')
+    names = collection
+      .indexList()
+      .map((ix) => ix.name)
+      .filter((n) => n !== '_id_');
   else if (typeof which === 'string') names = [which];
   else if (Array.isArray(which)) names = which.map(String);
   else if (isDocumentValue(which)) {

@@ -36,8 +36,15 @@ describe('dispatchCommand', () => {
   });
 
   it('names an unknown command with code 59 and refuses transactions like a standalone mongod', () => {
-    expect(engine().run({ frobnicate: 1 })).toEqual({ ok: 0, errmsg: "no such command: 'frobnicate'", code: 59, codeName: 'CommandNotFound' });
-    expect(engine().run({ insert: 'x', documents: [{}], txnNumber: Long.fromNumber(1), startTransaction: true, autocommit: false })).toMatchObject({
+    expect(engine().run({ frobnicate: 1 })).toEqual({
+      ok: 0,
+      errmsg: "no such command: 'frobnicate'",
+      code: 59,
+      codeName: 'CommandNotFound',
+    });
+    expect(
+      engine().run({ insert: 'x', documents: [{}], txnNumber: Long.fromNumber(1), startTransaction: true, autocommit: false }),
+    ).toMatchObject({
       ok: 0,
       code: 20,
     });
@@ -63,9 +70,17 @@ describe('dispatchCommand', () => {
   it('reports ordered and unordered write errors as MongoDB does', () => {
     const { run } = engine();
     run({ createIndexes: 'users', indexes: [{ key: { email: 1 }, name: 'email_1', unique: true }] });
-    const docs = [{ _id: 1, email: 'a' }, { _id: 2, email: 'a' }, { _id: 3, email: 'b' }];
+    const docs = [
+      { _id: 1, email: 'a' },
+      { _id: 2, email: 'a' },
+      { _id: 3, email: 'b' },
+    ];
     const ordered = run({ insert: 'users', documents: docs });
-    expect(ordered).toMatchObject({ ok: 1, n: 1, writeErrors: [{ index: 1, code: 11000, keyPattern: { email: 1 }, keyValue: { email: 'a' } }] });
+    expect(ordered).toMatchObject({
+      ok: 1,
+      n: 1,
+      writeErrors: [{ index: 1, code: 11000, keyPattern: { email: 1 }, keyValue: { email: 'a' } }],
+    });
     run({ delete: 'users', deletes: [{ q: {}, limit: 0 }] });
     const unordered = run({ insert: 'users', documents: docs, ordered: false });
     expect(unordered.n).toBe(2);
@@ -76,7 +91,13 @@ describe('dispatchCommand', () => {
 
   it('reports update counts, upserted ids and pipeline updates', () => {
     const { run } = engine();
-    run({ insert: 'c', documents: [{ _id: 1, n: 1 }, { _id: 2, n: 2 }] });
+    run({
+      insert: 'c',
+      documents: [
+        { _id: 1, n: 1 },
+        { _id: 2, n: 2 },
+      ],
+    });
     expect(run({ update: 'c', updates: [{ q: {}, u: { $inc: { n: 1 } }, multi: true }] })).toMatchObject({ n: 2, nModified: 2 });
     const upsert = run({ update: 'c', updates: [{ q: { _id: 9 }, u: { $set: { n: 0 } }, upsert: true }] });
     expect(upsert).toMatchObject({ n: 1, nModified: 0, upserted: [{ index: 0, _id: 9 }] });
@@ -86,7 +107,13 @@ describe('dispatchCommand', () => {
 
   it('never lets an aggregation write into stored documents', () => {
     const { run } = engine();
-    run({ insert: 'm', documents: [{ _id: 1, author: { handle: 'a', email: 'e' }, tags: [] }, { _id: 2, author: { handle: 'b' }, tags: ['x', 'y'] }] });
+    run({
+      insert: 'm',
+      documents: [
+        { _id: 1, author: { handle: 'a', email: 'e' }, tags: [] },
+        { _id: 2, author: { handle: 'b' }, tags: ['x', 'y'] },
+      ],
+    });
     const pipelines: Document[][] = [
       [{ $addFields: { 'author.handle': 'changed' } }],
       [{ $unwind: { path: '$tags', includeArrayIndex: 'i', preserveNullAndEmptyArrays: true } }],
@@ -94,7 +121,11 @@ describe('dispatchCommand', () => {
       [{ $facet: { a: [{ $set: { 'author.x': 1 } }] } }],
     ];
     for (const pipeline of pipelines) expect(run({ aggregate: 'm', pipeline, cursor: {} }).ok).toBe(1);
-    expect(run({ find: 'm', projection: { 'author.email': 0 } }).cursor.firstBatch[0]).toEqual({ _id: 1, author: { handle: 'a' }, tags: [] });
+    expect(run({ find: 'm', projection: { 'author.email': 0 } }).cursor.firstBatch[0]).toEqual({
+      _id: 1,
+      author: { handle: 'a' },
+      tags: [],
+    });
     expect(run({ find: 'm' }).cursor.firstBatch).toEqual([
       { _id: 1, author: { handle: 'a', email: 'e' }, tags: [] },
       { _id: 2, author: { handle: 'b' }, tags: ['x', 'y'] },
@@ -105,23 +136,43 @@ describe('dispatchCommand', () => {
     const { run } = engine();
     const topic = new ObjectId();
     run({ insert: 'topics', documents: [{ _id: topic, name: 'T' }] });
-    run({ insert: 'mentions', documents: [{ _id: 1, topicId: topic }, { _id: 2, topicId: topic }] });
+    run({
+      insert: 'mentions',
+      documents: [
+        { _id: 1, topicId: topic },
+        { _id: 2, topicId: topic },
+      ],
+    });
     const joined = run({
       aggregate: 'mentions',
-      pipeline: [{ $lookup: { from: 'topics', localField: 'topicId', foreignField: '_id', as: 't' } }, { $project: { name: { $first: '$t.name' } } }],
+      pipeline: [
+        { $lookup: { from: 'topics', localField: 'topicId', foreignField: '_id', as: 't' } },
+        { $project: { name: { $first: '$t.name' } } },
+      ],
       cursor: {},
     });
-    expect(joined.cursor.firstBatch).toEqual([{ _id: 1, name: 'T' }, { _id: 2, name: 'T' }]);
+    expect(joined.cursor.firstBatch).toEqual([
+      { _id: 1, name: 'T' },
+      { _id: 2, name: 'T' },
+    ]);
     run({ aggregate: 'mentions', pipeline: [{ $group: { _id: '$topicId', n: { $sum: 1 } } }, { $out: 'rollup' }], cursor: {} });
     expect(run({ find: 'rollup' }).cursor.firstBatch).toEqual([{ _id: topic, n: 2 }]);
-    run({ aggregate: 'mentions', pipeline: [{ $group: { _id: '$topicId', extra: { $sum: 10 } } }, { $merge: { into: 'rollup' } }], cursor: {} });
+    run({
+      aggregate: 'mentions',
+      pipeline: [{ $group: { _id: '$topicId', extra: { $sum: 10 } } }, { $merge: { into: 'rollup' } }],
+      cursor: {},
+    });
     expect(run({ find: 'rollup' }).cursor.firstBatch).toEqual([{ _id: topic, n: 2, extra: 20 }]);
   });
 
   it('names unsupported stages, operators and collection options', () => {
     const { run } = engine();
     run({ insert: 'c', documents: [{ _id: 1 }] });
-    expect(run({ aggregate: 'c', pipeline: [{ $search: {} }], cursor: {} })).toMatchObject({ ok: 0, code: 40324, errmsg: expect.stringContaining('$search') });
+    expect(run({ aggregate: 'c', pipeline: [{ $search: {} }], cursor: {} })).toMatchObject({
+      ok: 0,
+      code: 40324,
+      errmsg: expect.stringContaining('$search'),
+    });
     expect(run({ find: 'c', filter: { $where: 'true' } })).toMatchObject({ ok: 0, errmsg: expect.stringContaining('$where') });
     expect(run({ update: 'c', updates: [{ q: {}, u: { $frob: { a: 1 } } }] }).writeErrors[0].errmsg).toContain('$frob');
     expect(run({ create: 'ts', timeseries: { timeField: 't' } })).toMatchObject({ ok: 0, errmsg: expect.stringContaining('timeseries') });
@@ -133,8 +184,13 @@ describe('dispatchCommand', () => {
     expect(run({ create: 'a' }).ok).toBe(1);
     expect(run({ create: 'a' })).toMatchObject({ ok: 0, code: 48 });
     run({ insert: 'b', documents: [{ x: 1 }] });
-    expect(run({ listCollections: 1, filter: { name: 'b' }, nameOnly: true }).cursor.firstBatch).toEqual([{ name: 'b', type: 'collection' }]);
-    expect(run({ createIndexes: 'b', indexes: [{ key: { x: 1 }, name: 'x_1' }] })).toMatchObject({ numIndexesBefore: 1, numIndexesAfter: 2 });
+    expect(run({ listCollections: 1, filter: { name: 'b' }, nameOnly: true }).cursor.firstBatch).toEqual([
+      { name: 'b', type: 'collection' },
+    ]);
+    expect(run({ createIndexes: 'b', indexes: [{ key: { x: 1 }, name: 'x_1' }] })).toMatchObject({
+      numIndexesBefore: 1,
+      numIndexesAfter: 2,
+    });
     expect(run({ createIndexes: 'b', indexes: [{ key: { x: 1 }, name: 'x_1' }] })).toMatchObject({ note: 'all indexes already exist' });
     expect(run({ listIndexes: 'b' }).cursor.firstBatch.map((i: Document) => i.name)).toEqual(['_id_', 'x_1']);
     expect(run({ dropIndexes: 'b', index: { x: 1 } })).toMatchObject({ ok: 1, nIndexesWas: 2 });

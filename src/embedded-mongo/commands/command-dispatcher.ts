@@ -21,7 +21,6 @@ const COMMANDS: Record<string, CommandHandler> = {
   ...catalogCommands,
 };
 
-
 export function commandName(cmd: Document): string {
   return Object.keys(cmd)[0] ?? '';
 }

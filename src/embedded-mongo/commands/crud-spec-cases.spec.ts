@@ -1,4 +1,14 @@
-import { Binary, MongoClient, MongoServerError, Timestamp, type AnyBulkWriteOperation, type CollationOptions, type Collection, type Db, type Document } from 'mongodb';
+import {
+  Binary,
+  MongoClient,
+  MongoServerError,
+  Timestamp,
+  type AnyBulkWriteOperation,
+  type CollationOptions,
+  type Collection,
+  type Db,
+  type Document,
+} from 'mongodb';
 import { EngineServer } from '../server/engine-server';
 
 /**
@@ -28,7 +38,10 @@ afterAll(async () => {
 });
 
 async function given(documents: Document[]): Promise<void> {
-  await db.collection('coll0').drop().catch(() => undefined);
+  await db
+    .collection('coll0')
+    .drop()
+    .catch(() => undefined);
   if (documents.length) await db.collection('coll0').insertMany(documents);
 }
 
@@ -48,11 +61,18 @@ async function serverError(run: () => Promise<unknown>): Promise<MongoServerErro
 }
 
 const CI = { locale: 'en_US', strength: 2 } as const;
-const PINGS = [{ _id: 1, x: 11 }, { _id: 2, x: 'ping' }, { _id: 3, x: 'pINg' }];
+const PINGS = [
+  { _id: 1, x: 11 },
+  { _id: 2, x: 'ping' },
+  { _id: 3, x: 'pINg' },
+];
 
 describe('collation (case- and accent-insensitive comparison)', () => {
   it('find: a case-insensitive match for "PING" returns "ping"', async () => {
-    await given([{ _id: 1, x: 11 }, { _id: 2, x: 'ping' }]);
+    await given([
+      { _id: 1, x: 11 },
+      { _id: 2, x: 'ping' },
+    ]);
     expect(await coll().find({ x: 'PING' }, { collation: CI }).toArray()).toEqual([{ _id: 2, x: 'ping' }]);
     expect(await coll().find({ x: 'PING' }).toArray()).toEqual([]);
   });
@@ -69,20 +89,30 @@ describe('collation (case- and accent-insensitive comparison)', () => {
   });
 
   it('distinct with collation returns one of "PING" and "ping"', async () => {
-    await given([{ _id: 1, string: 'PING' }, { _id: 2, string: 'ping' }]);
+    await given([
+      { _id: 1, string: 'PING' },
+      { _id: 2, string: 'ping' },
+    ]);
     expect(await coll().distinct('string', {}, { collation: CI })).toEqual(['PING']);
     expect(await coll().distinct('string', {})).toEqual(['PING', 'ping']);
   });
 
   it('aggregate with collation: $match compares case-insensitively', async () => {
     await given([{ _id: 1, x: 'ping' }]);
-    expect(await coll().aggregate([{ $match: { x: 'PING' } }], { collation: CI }).toArray()).toEqual([{ _id: 1, x: 'ping' }]);
+    expect(
+      await coll()
+        .aggregate([{ $match: { x: 'PING' } }], { collation: CI })
+        .toArray(),
+    ).toEqual([{ _id: 1, x: 'ping' }]);
   });
 
   it('deleteOne with collation deletes the first case-insensitive match', async () => {
     await given(PINGS);
     expect(await coll().deleteOne({ x: 'PING' }, { collation: CI })).toMatchObject({ deletedCount: 1 });
-    expect(await outcome()).toEqual([{ _id: 1, x: 11 }, { _id: 3, x: 'pINg' }]);
+    expect(await outcome()).toEqual([
+      { _id: 1, x: 11 },
+      { _id: 3, x: 'pINg' },
+    ]);
   });
 
   it('deleteMany with collation deletes every case-insensitive match', async () => {
@@ -93,41 +123,84 @@ describe('collation (case- and accent-insensitive comparison)', () => {
 
   it('updateOne with collation updates the first case-insensitive match', async () => {
     await given(PINGS);
-    expect(await coll().updateOne({ x: 'PING' }, { $set: { x: 1 } }, { collation: CI })).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
-    expect(await outcome()).toEqual([{ _id: 1, x: 11 }, { _id: 2, x: 1 }, { _id: 3, x: 'pINg' }]);
+    expect(await coll().updateOne({ x: 'PING' }, { $set: { x: 1 } }, { collation: CI })).toMatchObject({
+      matchedCount: 1,
+      modifiedCount: 1,
+    });
+    expect(await outcome()).toEqual([
+      { _id: 1, x: 11 },
+      { _id: 2, x: 1 },
+      { _id: 3, x: 'pINg' },
+    ]);
   });
 
   it('updateMany with collation updates every case-insensitive match', async () => {
     await given(PINGS);
-    expect(await coll().updateMany({ x: 'ping' }, { $set: { x: 'pong' } }, { collation: CI })).toMatchObject({ matchedCount: 2, modifiedCount: 2 });
-    expect(await outcome()).toEqual([{ _id: 1, x: 11 }, { _id: 2, x: 'pong' }, { _id: 3, x: 'pong' }]);
+    expect(await coll().updateMany({ x: 'ping' }, { $set: { x: 'pong' } }, { collation: CI })).toMatchObject({
+      matchedCount: 2,
+      modifiedCount: 2,
+    });
+    expect(await outcome()).toEqual([
+      { _id: 1, x: 11 },
+      { _id: 2, x: 'pong' },
+      { _id: 3, x: 'pong' },
+    ]);
   });
 
   it('replaceOne with collation replaces the first case-insensitive match', async () => {
     await given(PINGS);
-    expect(await coll().replaceOne({ x: 'PING' }, { _id: 2, x: 'pong' }, { collation: CI })).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
-    expect(await outcome()).toEqual([{ _id: 1, x: 11 }, { _id: 2, x: 'pong' }, { _id: 3, x: 'pINg' }]);
+    expect(await coll().replaceOne({ x: 'PING' }, { _id: 2, x: 'pong' }, { collation: CI })).toMatchObject({
+      matchedCount: 1,
+      modifiedCount: 1,
+    });
+    expect(await outcome()).toEqual([
+      { _id: 1, x: 11 },
+      { _id: 2, x: 'pong' },
+      { _id: 3, x: 'pINg' },
+    ]);
   });
 
   it('findOneAndDelete with collation and a sort deletes the first match in that order', async () => {
     await given(PINGS);
-    const found = await coll().findOneAndDelete({ _id: { $gt: 1 }, x: 'PING' }, { collation: CI, sort: { _id: -1 }, projection: { x: 1, _id: 0 } });
+    const found = await coll().findOneAndDelete(
+      { _id: { $gt: 1 }, x: 'PING' },
+      { collation: CI, sort: { _id: -1 }, projection: { x: 1, _id: 0 } },
+    );
     expect(found).toEqual({ x: 'pINg' });
-    expect(await outcome()).toEqual([{ _id: 1, x: 11 }, { _id: 2, x: 'ping' }]);
+    expect(await outcome()).toEqual([
+      { _id: 1, x: 11 },
+      { _id: 2, x: 'ping' },
+    ]);
   });
 
   it('findOneAndUpdate with collation updates a case-insensitive match', async () => {
     await given(PINGS);
-    const found = await coll().findOneAndUpdate({ x: 'PING' }, { $set: { x: 'pong' } }, { collation: CI, sort: { _id: 1 }, returnDocument: 'after' });
+    const found = await coll().findOneAndUpdate(
+      { x: 'PING' },
+      { $set: { x: 'pong' } },
+      { collation: CI, sort: { _id: 1 }, returnDocument: 'after' },
+    );
     expect(found).toEqual({ _id: 2, x: 'pong' });
-    expect(await outcome()).toEqual([{ _id: 1, x: 11 }, { _id: 2, x: 'pong' }, { _id: 3, x: 'pINg' }]);
+    expect(await outcome()).toEqual([
+      { _id: 1, x: 11 },
+      { _id: 2, x: 'pong' },
+      { _id: 3, x: 'pINg' },
+    ]);
   });
 
   it('findOneAndReplace with collation replaces a case-insensitive match', async () => {
     await given(PINGS);
-    const found = await coll().findOneAndReplace({ x: 'PING' }, { x: 'pong' }, { collation: CI, sort: { _id: -1 }, projection: { _id: 1 } });
+    const found = await coll().findOneAndReplace(
+      { x: 'PING' },
+      { x: 'pong' },
+      { collation: CI, sort: { _id: -1 }, projection: { _id: 1 } },
+    );
     expect(found).toEqual({ _id: 3 });
-    expect(await outcome()).toEqual([{ _id: 1, x: 11 }, { _id: 2, x: 'ping' }, { _id: 3, x: 'pong' }]);
+    expect(await outcome()).toEqual([
+      { _id: 1, x: 11 },
+      { _id: 2, x: 'ping' },
+      { _id: 3, x: 'pong' },
+    ]);
   });
 
   it('bulkWrite with a collation on each statement', async () => {
@@ -150,12 +223,26 @@ describe('collation (case- and accent-insensitive comparison)', () => {
       { ordered: true },
     );
     expect(result).toMatchObject({ deletedCount: 3, matchedCount: 3, modifiedCount: 3 });
-    expect(await outcome()).toEqual([{ _id: 1, x: 11 }, { _id: 5, x: 'pong1' }, { _id: 6, x: 'pong3' }]);
+    expect(await outcome()).toEqual([
+      { _id: 1, x: 11 },
+      { _id: 5, x: 'pong1' },
+      { _id: 6, x: 'pong3' },
+    ]);
   });
 
   it('strength 1 also ignores accents; strength 2 keeps them apart; $ne, $in and $nin follow the collation', async () => {
-    await given([{ _id: 1, w: 'Café' }, { _id: 2, w: 'cafe' }, { _id: 3, w: 'CAFÉ' }, { _id: 4, w: 'tea' }]);
-    const ids = async (filter: Document, collation: CollationOptions) => (await coll().find(filter, { collation, sort: { _id: 1 } }).toArray()).map((d) => d._id);
+    await given([
+      { _id: 1, w: 'Café' },
+      { _id: 2, w: 'cafe' },
+      { _id: 3, w: 'CAFÉ' },
+      { _id: 4, w: 'tea' },
+    ]);
+    const ids = async (filter: Document, collation: CollationOptions) =>
+      (
+        await coll()
+          .find(filter, { collation, sort: { _id: 1 } })
+          .toArray()
+      ).map((d) => d._id);
     expect(await ids({ w: 'cafe' }, { locale: 'fr', strength: 1 })).toEqual([1, 2, 3]);
     expect(await ids({ w: 'cafe' }, { locale: 'fr', strength: 2 })).toEqual([2]);
     expect(await ids({ w: 'café' }, { locale: 'fr', strength: 2 })).toEqual([1, 3]);
@@ -168,25 +255,91 @@ describe('collation (case- and accent-insensitive comparison)', () => {
   });
 
   it('sorts by the collation: lower and upper case together', async () => {
-    await given([{ _id: 1, n: 'b' }, { _id: 2, n: 'B' }, { _id: 3, n: 'a' }, { _id: 4, n: 'C' }]);
-    const sorted = await coll().find({}, { sort: { n: 1, _id: 1 }, collation: { locale: 'en', strength: 1 } }).toArray();
+    await given([
+      { _id: 1, n: 'b' },
+      { _id: 2, n: 'B' },
+      { _id: 3, n: 'a' },
+      { _id: 4, n: 'C' },
+    ]);
+    const sorted = await coll()
+      .find({}, { sort: { n: 1, _id: 1 }, collation: { locale: 'en', strength: 1 } })
+      .toArray();
     expect(sorted.map((d) => d.n)).toEqual(['a', 'b', 'B', 'C']);
-    expect((await coll().find({}, { sort: { n: 1 } }).toArray()).map((d) => d.n)).toEqual(['B', 'C', 'a', 'b']);
+    expect(
+      (
+        await coll()
+          .find({}, { sort: { n: 1 } })
+          .toArray()
+      ).map((d) => d.n),
+    ).toEqual(['B', 'C', 'a', 'b']);
   });
 
   it('refuses, by name, collation options and operators the engine cannot apply, and changes nothing', async () => {
     await given(PINGS);
     const cases: [string, () => Promise<unknown>, number, RegExp][] = [
-      ['strength 4', () => coll().find({ x: 'ping' }, { collation: { locale: 'en', strength: 4 } }).toArray(), 2, /collation strength 4/],
-      ['alternate', () => coll().find({}, { collation: { locale: 'en', alternate: 'shifted' } }).toArray(), 2, /alternate 'shifted'/],
+      [
+        'strength 4',
+        () =>
+          coll()
+            .find({ x: 'ping' }, { collation: { locale: 'en', strength: 4 } })
+            .toArray(),
+        2,
+        /collation strength 4/,
+      ],
+      [
+        'alternate',
+        () =>
+          coll()
+            .find({}, { collation: { locale: 'en', alternate: 'shifted' } })
+            .toArray(),
+        2,
+        /alternate 'shifted'/,
+      ],
       ['backwards', () => coll().countDocuments({}, { collation: { locale: 'fr', backwards: true } }), 2, /backwards/],
-      ['unknown field', () => coll().find({}, { collation: { locale: 'en', strenght: 1 } as CollationOptions }).toArray(), 40415, /collation\.strenght/],
-      ['bad locale', () => coll().find({}, { collation: { locale: 'xx_NOPE_1' } }).toArray(), 2, /locale/],
-      ['$group', () => coll().aggregate([{ $group: { _id: '$x' } }], { collation: CI }).toArray(), 2, /\$group/],
+      [
+        'unknown field',
+        () =>
+          coll()
+            .find({}, { collation: { locale: 'en', strenght: 1 } as CollationOptions })
+            .toArray(),
+        40415,
+        /collation\.strenght/,
+      ],
+      [
+        'bad locale',
+        () =>
+          coll()
+            .find({}, { collation: { locale: 'xx_NOPE_1' } })
+            .toArray(),
+        2,
+        /locale/,
+      ],
+      [
+        '$group',
+        () =>
+          coll()
+            .aggregate([{ $group: { _id: '$x' } }], { collation: CI })
+            .toArray(),
+        2,
+        /\$group/,
+      ],
       ['$addToSet', () => coll().updateOne({ _id: 1 }, { $addToSet: { tags: 'A' } }, { collation: CI }), 2, /\$addToSet/],
       ['$pull', () => coll().updateMany({}, { $pull: { tags: 'A' } as Document }, { collation: CI }), 2, /\$pull/],
-      ['$all', () => coll().find({ x: { $all: ['PING'] } }, { collation: CI }).toArray(), 2, /\$all/],
-      ['arrayFilters', () => coll().updateOne({ _id: 1 }, { $set: { 'a.$[e]': 1 } }, { collation: CI, arrayFilters: [{ e: 'A' }] }), 2, /arrayFilters/],
+      [
+        '$all',
+        () =>
+          coll()
+            .find({ x: { $all: ['PING'] } }, { collation: CI })
+            .toArray(),
+        2,
+        /\$all/,
+      ],
+      [
+        'arrayFilters',
+        () => coll().updateOne({ _id: 1 }, { $set: { 'a.$[e]': 1 } }, { collation: CI, arrayFilters: [{ e: 'A' }] }),
+        2,
+        /arrayFilters/,
+      ],
     ];
     for (const [name, run, code, message] of cases) {
       const error = await serverError(run);
@@ -200,13 +353,26 @@ describe('collation (case- and accent-insensitive comparison)', () => {
 describe('let variables', () => {
   it('find with let: $$id in $expr is the variable', async () => {
     await given([{ _id: 1 }, { _id: 2 }]);
-    expect(await coll().find({ $expr: { $eq: ['$_id', '$$id'] } }, { let: { id: 1 } }).toArray()).toEqual([{ _id: 1 }]);
+    expect(
+      await coll()
+        .find({ $expr: { $eq: ['$_id', '$$id'] } }, { let: { id: 1 } })
+        .toArray(),
+    ).toEqual([{ _id: 1 }]);
   });
 
   it('a let value is an expression, evaluated: { $add: [1, 2] } gives 3', async () => {
-    await given([{ _id: 1, n: 3 }, { _id: 2, n: 4 }]);
-    expect(await coll().find({ $expr: { $eq: ['$n', '$$r'] } }, { let: { r: { $add: [1, 2] } } }).toArray()).toEqual([{ _id: 1, n: 3 }]);
-    const projected = await coll().aggregate([{ $match: { _id: 2 } }, { $project: { _id: 0, r: '$$r' } }], { let: { r: { $add: [1, 2] } } }).toArray();
+    await given([
+      { _id: 1, n: 3 },
+      { _id: 2, n: 4 },
+    ]);
+    expect(
+      await coll()
+        .find({ $expr: { $eq: ['$n', '$$r'] } }, { let: { r: { $add: [1, 2] } } })
+        .toArray(),
+    ).toEqual([{ _id: 1, n: 3 }]);
+    const projected = await coll()
+      .aggregate([{ $match: { _id: 2 } }, { $project: { _id: 0, r: '$$r' } }], { let: { r: { $add: [1, 2] } } })
+      .toArray();
     expect(projected).toEqual([{ r: 3 }]);
   });
 
@@ -217,19 +383,30 @@ describe('let variables', () => {
     expect(result).toMatchObject({ matchedCount: 1, modifiedCount: 1, upsertedCount: 0 });
     expect(await outcome()).toEqual([{ _id: 1, x: 'foo', y: 'bar' }, { _id: 2 }]);
     await coll().updateOne(filter, [{ $set: { y: '$$y' } }], { let: { id: 2, y: { $literal: '$bar' }, rand: { $rand: {} } } });
-    expect(await outcome()).toEqual([{ _id: 1, x: 'foo', y: 'bar' }, { _id: 2, y: '$bar' }]);
+    expect(await outcome()).toEqual([
+      { _id: 1, x: 'foo', y: 'bar' },
+      { _id: 2, y: '$bar' },
+    ]);
   });
 
   it('deleteMany and findOneAndUpdate with let', async () => {
-    await given([{ _id: 1, name: 'a' }, { _id: 2, name: 'b' }, { _id: 3, name: 'c' }]);
-    expect(await coll().deleteMany({ $expr: { $eq: ['$name', '$$name'] } }, { let: { name: { $concat: ['', 'a'] } } })).toMatchObject({ deletedCount: 1 });
-    const updated = await coll().findOneAndUpdate(
-      { $expr: { $eq: ['$name', '$$name'] } },
-      [{ $set: { x: '$$x' } }],
-      { let: { name: 'b', x: { $multiply: [2, 21] } }, returnDocument: 'after' },
-    );
+    await given([
+      { _id: 1, name: 'a' },
+      { _id: 2, name: 'b' },
+      { _id: 3, name: 'c' },
+    ]);
+    expect(await coll().deleteMany({ $expr: { $eq: ['$name', '$$name'] } }, { let: { name: { $concat: ['', 'a'] } } })).toMatchObject({
+      deletedCount: 1,
+    });
+    const updated = await coll().findOneAndUpdate({ $expr: { $eq: ['$name', '$$name'] } }, [{ $set: { x: '$$x' } }], {
+      let: { name: 'b', x: { $multiply: [2, 21] } },
+      returnDocument: 'after',
+    });
     expect(updated).toEqual({ _id: 2, name: 'b', x: 42 });
-    expect(await outcome()).toEqual([{ _id: 2, name: 'b', x: 42 }, { _id: 3, name: 'c' }]);
+    expect(await outcome()).toEqual([
+      { _id: 2, name: 'b', x: 42 },
+      { _id: 3, name: 'c' },
+    ]);
   });
 });
 
@@ -237,23 +414,38 @@ describe('what a 7.0 server refuses', () => {
   const UNKNOWN_SORT = /BSON field 'update\.updates\.sort' is an unknown field/;
 
   it('updateOne with a sort option (added in 8.0) is an unknown field, nothing changes', async () => {
-    await given([{ _id: 1, x: 11 }, { _id: 2, x: 22 }]);
+    await given([
+      { _id: 1, x: 11 },
+      { _id: 2, x: 22 },
+    ]);
     const error = await serverError(() => coll().updateOne({ _id: { $gt: 0 } }, { $inc: { x: 1 } }, { sort: { _id: -1 } }));
     expect(error.code).toBe(40415);
     expect(error.message).toMatch(UNKNOWN_SORT);
-    expect(await outcome()).toEqual([{ _id: 1, x: 11 }, { _id: 2, x: 22 }]);
+    expect(await outcome()).toEqual([
+      { _id: 1, x: 11 },
+      { _id: 2, x: 22 },
+    ]);
   });
 
   it('replaceOne with a sort option is an unknown field, nothing changes', async () => {
-    await given([{ _id: 1, x: 11 }, { _id: 2, x: 22 }]);
+    await given([
+      { _id: 1, x: 11 },
+      { _id: 2, x: 22 },
+    ]);
     const error = await serverError(() => coll().replaceOne({ _id: { $gt: 0 } }, { x: 1 }, { sort: { _id: -1 } }));
     expect(error.code).toBe(40415);
     expect(error.message).toMatch(UNKNOWN_SORT);
-    expect(await outcome()).toEqual([{ _id: 1, x: 11 }, { _id: 2, x: 22 }]);
+    expect(await outcome()).toEqual([
+      { _id: 1, x: 11 },
+      { _id: 2, x: 22 },
+    ]);
   });
 
   it('bulkWrite updateOne and replaceOne with a sort option are refused the same way', async () => {
-    await given([{ _id: 1, x: 11 }, { _id: 2, x: 22 }]);
+    await given([
+      { _id: 1, x: 11 },
+      { _id: 2, x: 22 },
+    ]);
     const operations: AnyBulkWriteOperation<SpecDocument>[] = [
       { updateOne: { filter: {}, update: { $inc: { x: 1 } }, sort: { _id: -1 } } },
       { replaceOne: { filter: {}, replacement: { x: 1 }, sort: { _id: -1 } } },
@@ -262,7 +454,10 @@ describe('what a 7.0 server refuses', () => {
       const error = await serverError(() => coll().bulkWrite([op]));
       expect(error.code).toBe(40415);
     }
-    expect(await outcome()).toEqual([{ _id: 1, x: 11 }, { _id: 2, x: 22 }]);
+    expect(await outcome()).toEqual([
+      { _id: 1, x: 11 },
+      { _id: 2, x: 22 },
+    ]);
   });
 
   it('insertOne with a dollar-prefixed key in _id is refused with code 52; arrays and regexes with 2', async () => {
@@ -284,7 +479,11 @@ describe('what a 7.0 server refuses', () => {
     expect([error.code, error.message]).toEqual([40415, "BSON field 'find.frobnicate' is an unknown field."]);
     const stmt = await serverError(() => db.command({ delete: 'coll0', deletes: [{ q: {}, limit: 0, sort: { _id: 1 } }] }));
     expect(stmt.message).toBe("BSON field 'delete.deletes.sort' is an unknown field.");
-    for (const [option, message] of [['min', /'find\.min'/], ['returnKey', /'find\.returnKey'/], ['showRecordId', /'find\.showRecordId'/]] as const) {
+    for (const [option, message] of [
+      ['min', /'find\.min'/],
+      ['returnKey', /'find\.returnKey'/],
+      ['showRecordId', /'find\.showRecordId'/],
+    ] as const) {
       const refused = await serverError(() => db.command({ find: 'coll0', [option]: option === 'min' ? { _id: 0 } : true }));
       expect(refused.code).toBe(2);
       expect(refused.message).toMatch(message);
@@ -293,7 +492,9 @@ describe('what a 7.0 server refuses', () => {
     expect(snapshot.message).toMatch(/readConcern level 'snapshot'/);
     const session = client.startSession();
     try {
-      const found = await coll().find({}, { session, comment: 'c', maxTimeMS: 5000, readConcern: { level: 'majority' } }).toArray();
+      const found = await coll()
+        .find({}, { session, comment: 'c', maxTimeMS: 5000, readConcern: { level: 'majority' } })
+        .toArray();
       expect(found).toEqual([{ _id: 1 }]);
     } finally {
       await session.endSession();
@@ -306,7 +507,11 @@ describe('what a 7.0 server refuses', () => {
     await coll().createIndex({ a: 1 }, { name: 'a_1' });
     await coll().createIndex({ b: 1 }, { name: 'b_sparse', sparse: true });
     expect(await coll().find({}, { hint: 'a_1' }).toArray()).toHaveLength(2);
-    expect(await coll().find({}, { hint: { a: 1 } }).toArray()).toHaveLength(2);
+    expect(
+      await coll()
+        .find({}, { hint: { a: 1 } })
+        .toArray(),
+    ).toHaveLength(2);
     const missing = await serverError(() => coll().find({}, { hint: 'nope' }).toArray());
     expect([missing.code, missing.message]).toEqual([2, 'hint provided does not correspond to an existing index']);
     const sparse = await serverError(() => coll().countDocuments({}, { hint: 'b_sparse' }));
@@ -344,41 +549,65 @@ describe('update pipelines (MongoDB semantics)', () => {
   });
 
   it('updateMany setting a dollar-prefixed key on an existing document', async () => {
-    await given([{ _id: 1, foo: {} }, { _id: 2, foo: { b: 2 } }]);
+    await given([
+      { _id: 1, foo: {} },
+      { _id: 2, foo: { b: 2 } },
+    ]);
     const result = await coll().updateMany({}, [{ $replaceWith: setField('$a', '$$ROOT') }]);
     expect(result).toMatchObject({ matchedCount: 2, modifiedCount: 2 });
-    expect(await outcome()).toEqual([{ _id: 1, foo: {}, $a: 1 }, { _id: 2, foo: { b: 2 }, $a: 1 }]);
+    expect(await outcome()).toEqual([
+      { _id: 1, foo: {}, $a: 1 },
+      { _id: 2, foo: { b: 2 }, $a: 1 },
+    ]);
   });
 
-  const PIPELINE_DATA = [{ _id: 1, x: 1, y: 1, t: { u: { v: 1 } } }, { _id: 2, x: 2, y: 1 }];
+  const PIPELINE_DATA = [
+    { _id: 1, x: 1, y: 1, t: { u: { v: 1 } } },
+    { _id: 2, x: 2, y: 1 },
+  ];
 
   it('updateOne with $replaceRoot whose new root lacks _id keeps the original _id', async () => {
     await given(PIPELINE_DATA);
     const result = await coll().updateOne({ _id: 1 }, [{ $replaceRoot: { newRoot: '$t' } }, { $addFields: { foo: 1 } }]);
     expect(result).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
-    expect(await outcome()).toEqual([{ _id: 1, u: { v: 1 }, foo: 1 }, { _id: 2, x: 2, y: 1 }]);
+    expect(await outcome()).toEqual([
+      { _id: 1, u: { v: 1 }, foo: 1 },
+      { _id: 2, x: 2, y: 1 },
+    ]);
   });
 
   it('updateMany using a $project pipeline', async () => {
     await given(PIPELINE_DATA);
     await coll().updateMany({}, [{ $project: { x: 1 } }, { $addFields: { foo: 1 } }]);
-    expect(await outcome()).toEqual([{ _id: 1, x: 1, foo: 1 }, { _id: 2, x: 2, foo: 1 }]);
+    expect(await outcome()).toEqual([
+      { _id: 1, x: 1, foo: 1 },
+      { _id: 2, x: 2, foo: 1 },
+    ]);
   });
 
   it('findOneAndUpdate using a pipeline', async () => {
     await given(PIPELINE_DATA);
     const before = await coll().findOneAndUpdate({ _id: 1 }, [{ $project: { x: 1 } }, { $addFields: { foo: 1 } }]);
     expect(before).toEqual(PIPELINE_DATA[0]);
-    expect(await outcome()).toEqual([{ _id: 1, x: 1, foo: 1 }, { _id: 2, x: 2, y: 1 }]);
+    expect(await outcome()).toEqual([
+      { _id: 1, x: 1, foo: 1 },
+      { _id: 2, x: 2, y: 1 },
+    ]);
   });
 
   it('updateOne and updateMany in a bulk write using pipelines', async () => {
     await given(PIPELINE_DATA);
     await coll().bulkWrite([{ updateOne: { filter: { _id: 1 }, update: [{ $replaceWith: '$t' }, { $addFields: { foo: 1 } }] } }]);
-    expect(await outcome()).toEqual([{ _id: 1, u: { v: 1 }, foo: 1 }, { _id: 2, x: 2, y: 1 }]);
+    expect(await outcome()).toEqual([
+      { _id: 1, u: { v: 1 }, foo: 1 },
+      { _id: 2, x: 2, y: 1 },
+    ]);
     const result = await coll().bulkWrite([{ updateMany: { filter: {}, update: [{ $project: { x: 1 } }, { $addFields: { foo: 1 } }] } }]);
     expect(result).toMatchObject({ matchedCount: 2, modifiedCount: 2 });
-    expect(await outcome()).toEqual([{ _id: 1, foo: 1 }, { _id: 2, x: 2, foo: 1 }]);
+    expect(await outcome()).toEqual([
+      { _id: 1, foo: 1 },
+      { _id: 2, x: 2, foo: 1 },
+    ]);
   });
 
   it('a pipeline changing _id is refused with 66; a stage not allowed in updates with 72; nothing changes', async () => {
@@ -396,7 +625,11 @@ describe('no answer computed without what was asked', () => {
     await given([{ _id: 1 }, { _id: 2 }]);
     const two = await serverError(() => db.command({ find: 'coll0', sort: { _id: 2 } }));
     expect([two.code, two.message]).toEqual([15975, '$sort key ordering must be 1 (for ascending) or -1 (for descending)']);
-    const meta = await serverError(() => coll().aggregate([{ $facet: { top: [{ $sort: { s: { $meta: 'textScore' } } }] } }]).toArray());
+    const meta = await serverError(() =>
+      coll()
+        .aggregate([{ $facet: { top: [{ $sort: { s: { $meta: 'textScore' } } }] } }])
+        .toArray(),
+    );
     expect([meta.code, meta.message]).toEqual([2, 'sorting by { $meta: "textScore" } is not supported by the embedded engine']);
     const fam = await serverError(() => db.command({ findAndModify: 'coll0', query: {}, remove: true, sort: { _id: 0 } }));
     expect(fam.code).toBe(15975);
@@ -405,16 +638,28 @@ describe('no answer computed without what was asked', () => {
 
   it('$dateAdd in a time zone, $dateFromString in a named zone and $toHashedIndexKey are refused; UTC is computed', async () => {
     await given([{ _id: 1, at: new Date('2026-03-28T12:00:00Z') }]);
-    const project = (expr: Document) => coll().aggregate([{ $project: { _id: 0, v: expr } }]).toArray();
+    const project = (expr: Document) =>
+      coll()
+        .aggregate([{ $project: { _id: 0, v: expr } }])
+        .toArray();
     const lisbon = await serverError(() => project({ $dateAdd: { startDate: '$at', unit: 'day', amount: 1, timezone: 'Europe/Lisbon' } }));
     expect([lisbon.code, lisbon.message]).toEqual([2, "$dateAdd with timezone 'Europe/Lisbon' is not supported by the embedded engine"]);
-    const parsed = await serverError(() => project({ $dateFromString: { dateString: '2026-07-01T00:00:00', timezone: 'America/New_York' } }));
+    const parsed = await serverError(() =>
+      project({ $dateFromString: { dateString: '2026-07-01T00:00:00', timezone: 'America/New_York' } }),
+    );
     expect(parsed.message).toMatch(/\$dateFromString with timezone 'America\/New_York'/);
     expect((await serverError(() => project({ $toHashedIndexKey: '$_id' }))).message).toMatch(/\$toHashedIndexKey/);
-    expect(await project({ $dateAdd: { startDate: '$at', unit: 'day', amount: 1, timezone: 'UTC' } })).toEqual([{ v: new Date('2026-03-29T12:00:00Z') }]);
-    expect(await project({ $dateFromString: { dateString: '2026-07-01T00:00:00', timezone: '-04:00' } })).toEqual([{ v: new Date('2026-07-01T04:00:00Z') }]);
+    expect(await project({ $dateAdd: { startDate: '$at', unit: 'day', amount: 1, timezone: 'UTC' } })).toEqual([
+      { v: new Date('2026-03-29T12:00:00Z') },
+    ]);
+    expect(await project({ $dateFromString: { dateString: '2026-07-01T00:00:00', timezone: '-04:00' } })).toEqual([
+      { v: new Date('2026-07-01T04:00:00Z') },
+    ]);
     // Lisbon moves to summer time on 2026-03-29: 23:30 UTC on the 29th is already the 30th there.
-    const days = (timezone: string) => project({ $dateDiff: { startDate: new Date('2026-03-28T23:30:00Z'), endDate: new Date('2026-03-29T23:30:00Z'), unit: 'day', timezone } });
+    const days = (timezone: string) =>
+      project({
+        $dateDiff: { startDate: new Date('2026-03-28T23:30:00Z'), endDate: new Date('2026-03-29T23:30:00Z'), unit: 'day', timezone },
+      });
     expect(await days('Europe/Lisbon')).toEqual([{ v: 2 }]);
     expect(await days('UTC')).toEqual([{ v: 1 }]);
   });
@@ -442,8 +687,16 @@ describe('no answer computed without what was asked', () => {
       [{ $set: { 's.x': 1 } }, 28, 'Cannot create field \'x\' in element {s: "x"}'],
       [{ $set: { 'b.$[]': 1 } }, 2, "The path 'b' must exist in the document in order to apply array updates."],
       [{ $set: { 'n.$[]': 1 } }, 2, 'Cannot apply array updates to non-array element n: 1'],
-      [{ $rename: { s: 'arr.0' } }, 2, "The destination field cannot be an array element, 'arr.0' in doc with _id: 1 has an array field called 'arr'"],
-      [{ $rename: { 'arr.0': 'z' } }, 2, "The source field cannot be an array element, 'arr.0' in doc with _id: 1 has an array field called 'arr'"],
+      [
+        { $rename: { s: 'arr.0' } },
+        2,
+        "The destination field cannot be an array element, 'arr.0' in doc with _id: 1 has an array field called 'arr'",
+      ],
+      [
+        { $rename: { 'arr.0': 'z' } },
+        2,
+        "The source field cannot be an array element, 'arr.0' in doc with _id: 1 has an array field called 'arr'",
+      ],
     ];
     for (const [update, code, message] of cases) {
       const error = await serverError(() => coll().updateOne({ _id: 1 }, update));
@@ -457,14 +710,32 @@ describe('no answer computed without what was asked', () => {
   });
 
   it('$merge: let is evaluated per result; joining on fields without a unique index is error 51183', async () => {
-    await given([{ _id: 1, amount: 5 }, { _id: 2, amount: 7 }]);
-    await db.collection('totals').drop().catch(() => undefined);
-    await db.collection<SpecDocument>('totals').insertMany([{ _id: 1, total: 100 }, { _id: 2, total: 200 }]);
+    await given([
+      { _id: 1, amount: 5 },
+      { _id: 2, amount: 7 },
+    ]);
+    await db
+      .collection('totals')
+      .drop()
+      .catch(() => undefined);
+    await db.collection<SpecDocument>('totals').insertMany([
+      { _id: 1, total: 100 },
+      { _id: 2, total: 200 },
+    ]);
     await coll()
-      .aggregate([{ $merge: { into: 'totals', let: { add: '$amount' }, whenMatched: [{ $set: { total: { $add: ['$total', '$$add'] } } }] } }])
+      .aggregate([
+        { $merge: { into: 'totals', let: { add: '$amount' }, whenMatched: [{ $set: { total: { $add: ['$total', '$$add'] } } }] } },
+      ])
       .toArray();
-    expect(await db.collection('totals').find().sort({ _id: 1 }).toArray()).toEqual([{ _id: 1, total: 105 }, { _id: 2, total: 207 }]);
-    const join = await serverError(() => coll().aggregate([{ $merge: { into: 'totals', on: 'amount' } }]).toArray());
+    expect(await db.collection('totals').find().sort({ _id: 1 }).toArray()).toEqual([
+      { _id: 1, total: 105 },
+      { _id: 2, total: 207 },
+    ]);
+    const join = await serverError(() =>
+      coll()
+        .aggregate([{ $merge: { into: 'totals', on: 'amount' } }])
+        .toArray(),
+    );
     expect([join.code, join.message]).toEqual([51183, 'Cannot find index to verify that join fields will be unique']);
     expect(await db.collection('totals').countDocuments()).toBe(2);
   });
@@ -491,14 +762,18 @@ describe('no answer computed without what was asked', () => {
     await given(initial);
     const missing = await serverError(() => coll().updateOne({ _id: 1 }, { $set: { 'objs.$[e].a': 9 } }));
     expect([missing.code, missing.message]).toEqual([2, "No array filter found for identifier 'e' in path 'objs.$[e].a'"]);
-    const unused = await serverError(() => coll().updateMany({ _id: 99 }, { $set: { 'objs.$[e].a': 9 } }, { arrayFilters: [{ 'e.a': 2 }, { 'f.a': 1 }] }));
+    const unused = await serverError(() =>
+      coll().updateMany({ _id: 99 }, { $set: { 'objs.$[e].a': 9 } }, { arrayFilters: [{ 'e.a': 2 }, { 'f.a': 1 }] }),
+    );
     expect(unused.code).toBe(9);
     expect(unused.message).toMatch(/^The array filter for identifier 'f' was not used in the update/);
     expect(await outcome()).toEqual(initial);
     const either = [{ $or: [{ 'e.a': 2 }, { 'e.a': 3 }] }];
     const or = await serverError(() => coll().updateOne({ _id: 1 }, { $set: { 'objs.$[e].a': 9 } }, { arrayFilters: either }));
     expect([or.code, or.message]).toEqual([2, 'an array filter with $or is not supported by the embedded engine']);
-    expect(await coll().updateOne({ _id: 1 }, { $set: { 'objs.$[e].a': 9 } }, { arrayFilters: [{ 'e.a': { $gte: 2 } }] })).toMatchObject({ modifiedCount: 1 });
+    expect(await coll().updateOne({ _id: 1 }, { $set: { 'objs.$[e].a': 9 } }, { arrayFilters: [{ 'e.a': { $gte: 2 } }] })).toMatchObject({
+      modifiedCount: 1,
+    });
     expect(await outcome()).toEqual([{ _id: 1, objs: [{ a: 1 }, { a: 9 }] }]);
   });
 

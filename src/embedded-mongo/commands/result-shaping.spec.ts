@@ -22,7 +22,10 @@ describe('simpleProjector', () => {
     expect(fast!(doc)).toEqual(viaMingo(doc, projection));
   });
 
-  it.each([[{}], [{ 'b.c': 1 }], [{ a: { $slice: 1 } }], [{ a: 1, e: 0 }], [{ a: 2 }], [{ a: '$b' }]])('leaves %j to mingo', (projection) => {
-    expect(simpleProjector(projection)).toBeNull();
-  });
+  it.each([[{}], [{ 'b.c': 1 }], [{ a: { $slice: 1 } }], [{ a: 1, e: 0 }], [{ a: 2 }], [{ a: '$b' }]])(
+    'leaves %j to mingo',
+    (projection) => {
+      expect(simpleProjector(projection)).toBeNull();
+    },
+  );
 });

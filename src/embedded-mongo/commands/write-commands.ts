@@ -60,7 +60,10 @@ function assertNoDollarFields(doc: Document): void {
   keys.forEach((key, i) => {
     const allowedRef = dbRef && (i < 2 || (i === 2 && key === '$db'));
     if (key.startsWith('$') && !allowedRef) {
-      throw new CommandError(ErrorCode.DollarPrefixedFieldName, `_id fields may not contain '$'-prefixed fields: ${key} is not valid for storage.`);
+      throw new CommandError(
+        ErrorCode.DollarPrefixedFieldName,
+        `_id fields may not contain '$'-prefixed fields: ${key} is not valid for storage.`,
+      );
     }
     const value = doc[key];
     if (isDocumentValue(value)) assertNoDollarFields(value);
@@ -73,7 +76,11 @@ function assertNoDollarFields(doc: Document): void {
  * compares binary (array filters, the positional `$`, `$addToSet`, `$pull`, `$min`/`$max`...) is
  * refused by name.
  */
-function assertUpdateCollation(collation: CollationSpec | undefined, s: { q: Document; u: unknown; arrayFilters?: unknown }, where: string): void {
+function assertUpdateCollation(
+  collation: CollationSpec | undefined,
+  s: { q: Document; u: unknown; arrayFilters?: unknown },
+  where: string,
+): void {
   if (!collation) return;
   assertCollationApplies(s.q, where);
   assertCollationApplies(s.u, where);

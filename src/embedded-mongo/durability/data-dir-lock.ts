@@ -32,7 +32,10 @@ export class DataDirLock {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         const owner = Number(readFileSync(path, 'utf8').trim());
         if (owner && alive(owner)) {
-          throw new Error(`data directory ${dir} is in use by process ${owner}${owner === process.pid ? ' (this process)' : ''}; if no engine runs there, delete ${path}`, { cause: err });
+          throw new Error(
+            `data directory ${dir} is in use by process ${owner}${owner === process.pid ? ' (this process)' : ''}; if no engine runs there, delete ${path}`,
+            { cause: err },
+          );
         }
         rmSync(path, { force: true });
       }

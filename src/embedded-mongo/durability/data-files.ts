@@ -87,7 +87,8 @@ export interface SnapshotRead {
 
 function describeRanges(ranges: DamagedRange[], following: number): string {
   const first = ranges[0];
-  const what = first.records === null ? 'a damaged record header' : `${first.records} record${first.records === 1 ? '' : 's'} failing its checksum`;
+  const what =
+    first.records === null ? 'a damaged record header' : `${first.records} record${first.records === 1 ? '' : 's'} failing its checksum`;
   const more = ranges.length > 1 ? ` (and ${ranges.length - 1} more damaged range${ranges.length > 2 ? 's' : ''})` : '';
   return `bytes ${first.start}-${first.end - 1} hold ${what}${more}, and ${following} intact record${following === 1 ? '' : 's'} follow`;
 }
@@ -96,14 +97,23 @@ function describeRanges(ranges: DamagedRange[], following: number): string {
 export function readSnapshot(dir: string, file: DataFile): SnapshotRead {
   const path = join(dir, file.name);
   const scan = scanFile(path);
-  const damage = (offset: number, detail: string): SnapshotRead => ({ scan, entries: null, damage: { file: resolve(path), offset, detail } });
+  const damage = (offset: number, detail: string): SnapshotRead => ({
+    scan,
+    entries: null,
+    damage: { file: resolve(path), offset, detail },
+  });
   if (scan.damaged.length) {
     const following = scan.records.filter((r) => r.offset >= scan.damaged[0].end).length;
     return damage(scan.damaged[0].start, describeRanges(scan.damaged, following));
   }
-  if (scan.tail) return damage(scan.tail.start, `it ends with ${scan.tail.end - scan.tail.start} bytes that hold no intact record (a snapshot is only ever renamed into place whole)`);
+  if (scan.tail)
+    return damage(
+      scan.tail.start,
+      `it ends with ${scan.tail.end - scan.tail.start} bytes that hold no intact record (a snapshot is only ever renamed into place whole)`,
+    );
   const header = scan.records.length ? deserialize(scan.records[0].payload) : null;
-  if (!header || header.snapshot !== 1 || header.generation !== file.generation) return damage(0, 'its header record is missing or names another generation');
+  if (!header || header.snapshot !== 1 || header.generation !== file.generation)
+    return damage(0, 'its header record is missing or names another generation');
   const footer = deserialize(scan.records[scan.records.length - 1].payload);
   if (footer.end !== true) return damage(scan.size, 'its closing record is missing (cut short)');
   return { scan, entries: scan.records.slice(1, -1).map((r) => r.payload), damage: null };
@@ -117,7 +127,11 @@ export function journalDamage(dir: string, name: string, scan: RecordScan, last:
     return { file, offset: scan.damaged[0].start, detail: describeRanges(scan.damaged, following) };
   }
   if (scan.tail && !last) {
-    return { file, offset: scan.tail.start, detail: `it ends with ${scan.tail.end - scan.tail.start} bytes that hold no intact record, yet a newer journal follows it` };
+    return {
+      file,
+      offset: scan.tail.start,
+      detail: `it ends with ${scan.tail.end - scan.tail.start} bytes that hold no intact record, yet a newer journal follows it`,
+    };
   }
   return null;
 }

@@ -14,7 +14,10 @@ function copyDir(from: string, to: string): void {
   for (const f of readdirSync(from)) if (f !== 'LOCK') copyFileSync(join(from, f), join(to, f));
 }
 
-async function openStore(dir: string, threshold?: number): Promise<{ catalog: Catalog; storage: DurableStorage; restored: RestoreSummary }> {
+async function openStore(
+  dir: string,
+  threshold?: number,
+): Promise<{ catalog: Catalog; storage: DurableStorage; restored: RestoreSummary }> {
   const catalog = new Catalog();
   const storage = new DurableStorage(dir, catalog, logger, { compactionThresholdBytes: threshold });
   const restored = await storage.open();
@@ -112,7 +115,12 @@ describe('DurableStorage', () => {
     const files = readdirSync(dir).filter((f) => f !== 'LOCK');
     const latest = Math.max(...files.map((f) => Number(/^snapshot-(\d+)/.exec(f)?.[1] ?? -1)));
     expect(latest).toBeGreaterThan(2);
-    expect(files.sort()).toEqual([`journal-${latest - 1}.log`, `journal-${latest}.log`, `snapshot-${latest - 1}.bson`, `snapshot-${latest}.bson`]);
+    expect(files.sort()).toEqual([
+      `journal-${latest - 1}.log`,
+      `journal-${latest}.log`,
+      `snapshot-${latest - 1}.bson`,
+      `snapshot-${latest}.bson`,
+    ]);
     await live.storage.close();
     const reopened = await openStore(dir);
     expect(ids(reopened.catalog)).toHaveLength(200);
@@ -179,7 +187,9 @@ describe('DurableStorage', () => {
     const refused = await openStore(dir).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(DataDirectoryDamagedError);
     expect((refused as Error).message).toContain(join(dir, 'snapshot-2.bson'));
-    expect((refused as Error).message).toMatch(/journal-1\.log at byte \d+: it ends with \d+ bytes that hold no intact record, yet a newer journal follows/);
+    expect((refused as Error).message).toMatch(
+      /journal-1\.log at byte \d+: it ends with \d+ bytes that hold no intact record, yet a newer journal follows/,
+    );
   });
 
   it('starts from the previous snapshot and its journals when the latest snapshot is damaged, losing nothing', async () => {
@@ -202,7 +212,11 @@ describe('DurableStorage', () => {
     const aside = readdirSync(dir).filter((f) => f.startsWith('damaged-'));
     expect(aside).toHaveLength(1);
     expect(readFileSync(join(dir, aside[0], 'snapshot-2.bson')).equals(damaged)).toBe(true);
-    expect(readdirSync(dir).filter((f) => !f.startsWith('damaged-')).sort()).toEqual(['journal-1.log', 'journal-2.log', 'journal-3.log', 'snapshot-1.bson', 'snapshot-3.bson']);
+    expect(
+      readdirSync(dir)
+        .filter((f) => !f.startsWith('damaged-'))
+        .sort(),
+    ).toEqual(['journal-1.log', 'journal-2.log', 'journal-3.log', 'snapshot-1.bson', 'snapshot-3.bson']);
     const again = await openStore(dir);
     expect(ids(again.catalog)).toHaveLength(61);
     expect(again.restored.snapshot).toBe('snapshot-3.bson');
@@ -218,7 +232,10 @@ describe('DurableStorage', () => {
     const refused = await openStore(dir).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(DataDirectoryDamagedError);
     expect((refused as Error).message).toMatch(/no intact snapshot has all of its journals/);
-    expect((refused as DataDirectoryDamagedError).damage.map((d) => d.file)).toEqual([join(dir, 'snapshot-2.bson'), join(dir, 'snapshot-1.bson')]);
+    expect((refused as DataDirectoryDamagedError).damage.map((d) => d.file)).toEqual([
+      join(dir, 'snapshot-2.bson'),
+      join(dir, 'snapshot-1.bson'),
+    ]);
   });
 
   it('reads the single snapshot.bson of the older layout and moves on to generation files', async () => {

@@ -1,5 +1,16 @@
 import { deserialize, serialize, type Document } from 'bson';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, truncateSync, promises as fsp } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  promises as fsp,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Catalog } from '../storage/catalog';
 import type { ChangeEntry, ChangeLog } from '../storage/change-log';
@@ -124,10 +135,16 @@ export class DurableStorage implements ChangeLog {
     // Owner only: the files hold every tenant's data. Older versions left them 0755/0644.
     const tightened = tightenDataDir(this.dir);
     if (tightened.changed) {
-      this.logger.warn({ dataDir: this.dir, changed: tightened.changed }, 'embedded engine: data directory permissions tightened (directories 0700, files 0600)');
+      this.logger.warn(
+        { dataDir: this.dir, changed: tightened.changed },
+        'embedded engine: data directory permissions tightened (directories 0700, files 0600)',
+      );
     }
     if (tightened.failed.length) {
-      this.logger.error({ dataDir: this.dir, failed: tightened.failed }, 'embedded engine: could not tighten the permissions of some files in the data directory');
+      this.logger.error(
+        { dataDir: this.dir, failed: tightened.failed },
+        'embedded engine: could not tighten the permissions of some files in the data directory',
+      );
     }
     this.lock = DataDirLock.acquire(this.dir);
     try {
@@ -170,7 +187,11 @@ export class DurableStorage implements ChangeLog {
         .map(({ file, scan }, i) => journalDamage(this.dir, file.name, scan, i === scans.length - 1))
         .filter((d): d is FileDamage => d !== null);
       if (journalDamages.length) {
-        throw new DataDirectoryDamagedError(this.dir, [...damaged, ...journalDamages], 'starting would drop intact records that follow the damage');
+        throw new DataDirectoryDamagedError(
+          this.dir,
+          [...damaged, ...journalDamages],
+          'starting would drop intact records that follow the damage',
+        );
       }
 
       // Everything needed is intact: only now is anything in the directory changed.
@@ -200,12 +221,18 @@ export class DurableStorage implements ChangeLog {
       this.base = base;
       this.damagedSnapshots = damaged.map((d) => d.file);
       // Past any damaged newer snapshot too, so that no compaction ever writes over it.
-      this.generation = Math.max(base.generation, chain.length ? chain[chain.length - 1].generation : base.generation, files.snapshots[0]?.generation ?? 0);
+      this.generation = Math.max(
+        base.generation,
+        chain.length ? chain[chain.length - 1].generation : base.generation,
+        files.snapshots[0]?.generation ?? 0,
+      );
       this.snapshotBytes = base.name ? statSync(join(this.dir, base.name)).size : 0;
       this.writer = JournalWriter.open(join(this.dir, journalFile(this.generation)));
       fsyncDir(this.dir);
       this.catalog.setChangeLog(this);
-      const documents = this.catalog.databaseNames().reduce((n, db) => n + this.catalog.collections(db).reduce((m, c) => m + c.count, 0), 0);
+      const documents = this.catalog
+        .databaseNames()
+        .reduce((n, db) => n + this.catalog.collections(db).reduce((m, c) => m + c.count, 0), 0);
       return { documents, journalRecords, tornTail, snapshot: base.name, damagedSnapshots: this.damagedSnapshots };
     }
     throw new DataDirectoryDamagedError(this.dir, damaged, 'no intact snapshot has all of its journals');
@@ -232,7 +259,10 @@ export class DurableStorage implements ChangeLog {
     if (!this.compaction && Date.now() >= this.compactionBackoffUntil && this.writer!.size > Math.max(this.threshold, this.snapshotBytes)) {
       this.compact().catch((err) => {
         this.compactionBackoffUntil = Date.now() + COMPACTION_BACKOFF_MS;
-        this.logger.error({ err: reasonOf(err), retryInMs: COMPACTION_BACKOFF_MS }, 'embedded engine: compaction failed; the journals still hold every change');
+        this.logger.error(
+          { err: reasonOf(err), retryInMs: COMPACTION_BACKOFF_MS },
+          'embedded engine: compaction failed; the journals still hold every change',
+        );
       });
     }
   }
@@ -242,7 +272,10 @@ export class DurableStorage implements ChangeLog {
     const wasWritable = this.status.writable;
     this.status = next;
     if (!next.writable && wasWritable) {
-      this.logger.error({ dataDir: this.dir, reason: next.reason }, 'embedded engine: journal writes fail; writes are refused (not acknowledged) until they succeed again');
+      this.logger.error(
+        { dataDir: this.dir, reason: next.reason },
+        'embedded engine: journal writes fail; writes are refused (not acknowledged) until they succeed again',
+      );
       this.retryTimer = setInterval(() => this.flushed().catch(() => undefined), RETRY_INTERVAL_MS);
       this.retryTimer.unref();
     } else if (next.writable) {
@@ -319,7 +352,10 @@ export class DurableStorage implements ChangeLog {
           db,
           coll: c.name,
           options: c.options,
-          indexes: c.indexList().map((ix) => ix.spec).filter((s) => s.name !== '_id_'),
+          indexes: c
+            .indexList()
+            .map((ix) => ix.spec)
+            .filter((s) => s.name !== '_id_'),
           docs: [...c.documents()],
         });
       }

@@ -27,7 +27,9 @@ jest.mock('node:fs', () => {
   };
   Object.defineProperty(write, promisifyActual.custom, {
     value: (fd: number, buffer: Buffer, offset: number, length: number, position: number | null) =>
-      new Promise((resolve, reject) => write(fd, buffer, offset, length, position, (err, bytesWritten) => (err ? reject(err) : resolve({ bytesWritten, buffer })))),
+      new Promise((resolve, reject) =>
+        write(fd, buffer, offset, length, position, (err, bytesWritten) => (err ? reject(err) : resolve({ bytesWritten, buffer }))),
+      ),
   });
   const fdatasync = (fd: number, cb: (err: NodeJS.ErrnoException | null) => void): void => {
     if (mockFaults.syncFailures > 0) {

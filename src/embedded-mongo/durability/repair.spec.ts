@@ -72,7 +72,9 @@ describe('repairDataDirectory', () => {
     expect(report.documents).toBe(19);
     expect(await storedIds(dir)).toEqual([...Array(20).keys()].filter((i) => i !== 10));
     const text = formatRepairReport(report);
-    expect(text).toContain(`lost bytes ${victim.offset}-${victim.end - 1} (${victim.end - victim.offset} bytes): 1 record: put app.items _id 10`);
+    expect(text).toContain(
+      `lost bytes ${victim.offset}-${victim.end - 1} (${victim.end - victim.offset} bytes): 1 record: put app.items _id 10`,
+    );
     expect(text).toContain('kept 20 intact records');
     expect(text).toContain('lost 1 record.');
   });
@@ -83,7 +85,9 @@ describe('repairDataDirectory', () => {
     const victim = scanFile(journal).records[11];
     flip(journal, victim.end - 6); // "item 10" becomes invalid UTF-8: the record no longer decodes
     const report = await repairDataDirectory(dir, { now: NOW });
-    expect(report.files[0].lost).toEqual([{ start: victim.offset, end: victim.end, records: 1, entries: ['put app.items _id 10 (read from damaged bytes)'] }]);
+    expect(report.files[0].lost).toEqual([
+      { start: victim.offset, end: victim.end, records: 1, entries: ['put app.items _id 10 (read from damaged bytes)'] },
+    ]);
     expect(report.documents).toBe(19);
   });
 
@@ -94,7 +98,11 @@ describe('repairDataDirectory', () => {
     flip(latest, 50);
     const report = await repairDataDirectory(dir, { now: NOW });
     expect(report.files).toHaveLength(1);
-    expect(report.files[0]).toMatchObject({ file: latest, action: 'set aside', note: 'snapshot-1.bson and the journals after it hold the same state' });
+    expect(report.files[0]).toMatchObject({
+      file: latest,
+      action: 'set aside',
+      note: 'snapshot-1.bson and the journals after it hold the same state',
+    });
     expect(readdirSync(dir)).not.toContain('snapshot-2.bson');
     expect(readdirSync(report.damagedDir!)).toEqual(['snapshot-2.bson']);
     expect(report.documents).toBe(20);
@@ -122,7 +130,9 @@ describe('repairDataDirectory', () => {
     const report = await repairDataDirectory(dir);
     expect(report).toMatchObject({ damagedDir: null, files: [], checkedFiles: 3, documents: 5 });
     expect(readdirSync(dir).sort()).toEqual(before);
-    expect(formatRepairReport(report)).toBe(`Nothing to repair in ${dir}: 3 files checked, all intact.\nThe engine starts from it with 5 documents.`);
+    expect(formatRepairReport(report)).toBe(
+      `Nothing to repair in ${dir}: 3 files checked, all intact.\nThe engine starts from it with 5 documents.`,
+    );
   });
 
   it('refuses while an engine runs on the directory', async () => {

@@ -1,5 +1,18 @@
 import { deserialize, serialize } from 'bson';
-import { chmodSync, closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Catalog } from '../storage/catalog';
 import { journalChain, listDataFiles, readSnapshot, type DataFile, type DataFiles } from './data-files';
@@ -169,14 +182,28 @@ export async function repairDataDirectory(dataDir: string, options: { now?: Date
       if (read.damage) damagedSnapshots.push({ file, read });
     }
     if (damagedJournals.length || damagedSnapshots.length) {
-      damagedDir = copyAside(dir, [...damagedJournals.map((j) => j.file.name), ...damagedSnapshots.map((s) => s.file.name)], options.now ?? new Date());
+      damagedDir = copyAside(
+        dir,
+        [...damagedJournals.map((j) => j.file.name), ...damagedSnapshots.map((s) => s.file.name)],
+        options.now ?? new Date(),
+      );
     }
 
     for (const { file, scan } of damagedJournals) {
       const path = join(dir, file.name);
       const buf = readFileSync(path);
-      const keptBytes = replaceFile(path, scan.records.map((r) => buf.subarray(r.offset, r.end)));
-      repairs.push({ file: path, kind: 'journal', action: 'rewritten', keptRecords: scan.records.length, keptBytes, lost: lostRanges(buf, scan) });
+      const keptBytes = replaceFile(
+        path,
+        scan.records.map((r) => buf.subarray(r.offset, r.end)),
+      );
+      repairs.push({
+        file: path,
+        kind: 'journal',
+        action: 'rewritten',
+        keptRecords: scan.records.length,
+        keptBytes,
+        lost: lostRanges(buf, scan),
+      });
     }
 
     const damagedNames = new Set(damagedSnapshots.map((s) => s.file.name));
@@ -187,12 +214,28 @@ export async function repairDataDirectory(dataDir: string, options: { now?: Date
       const alternatives = intactBases(files, damagedNames);
       if (alternatives.length) {
         rmSync(path);
-        repairs.push({ file: path, kind: 'snapshot', action: 'set aside', keptRecords: 0, keptBytes: 0, lost, note: `${alternatives[0]} and the journals after it hold the same state` });
+        repairs.push({
+          file: path,
+          kind: 'snapshot',
+          action: 'set aside',
+          keptRecords: 0,
+          keptBytes: 0,
+          lost,
+          note: `${alternatives[0]} and the journals after it hold the same state`,
+        });
         continue;
       }
       const keptBytes = rebuildSnapshot(path, file, buf, read.scan);
       damagedNames.delete(file.name);
-      repairs.push({ file: path, kind: 'snapshot', action: 'rewritten', keptRecords: read.scan.records.length, keptBytes, lost, note: read.damage!.detail });
+      repairs.push({
+        file: path,
+        kind: 'snapshot',
+        action: 'rewritten',
+        keptRecords: read.scan.records.length,
+        keptBytes,
+        lost,
+        note: read.damage!.detail,
+      });
     }
     fsyncPath(dir);
   } finally {
@@ -250,11 +293,16 @@ export function formatRepairReport(report: RepairReport): string {
   for (const f of report.files) {
     const name = basename(f.file);
     if (f.action === 'set aside') lines.push(`  ${name}: set aside, nothing lost (${f.note})`);
-    else lines.push(`  ${name}: kept ${plural(f.keptRecords, 'intact record')} (${f.keptBytes} bytes)${f.note ? `; it was damaged: ${f.note}` : ''}`);
+    else
+      lines.push(
+        `  ${name}: kept ${plural(f.keptRecords, 'intact record')} (${f.keptBytes} bytes)${f.note ? `; it was damaged: ${f.note}` : ''}`,
+      );
     if (f.action === 'set aside') continue;
     for (const l of f.lost) {
       const what = l.records === null ? 'an unknown number of records' : plural(l.records, 'record');
-      lines.push(`    lost bytes ${l.start}-${l.end - 1} (${l.end - l.start} bytes): ${what}${l.entries.length ? `: ${l.entries.join('; ')}` : ''}`);
+      lines.push(
+        `    lost bytes ${l.start}-${l.end - 1} (${l.end - l.start} bytes): ${what}${l.entries.length ? `: ${l.entries.join('; ')}` : ''}`,
+      );
     }
   }
   const lostRecords = report.files.flatMap((f) => (f.action === 'set aside' ? [] : f.lost)).reduce((n, l) => n + (l.records ?? 0), 0);

@@ -4,7 +4,9 @@ import { runPipeline } from './query-language';
 const id = new ObjectId('65a1b2c3d4e5f60718293a4b');
 
 function evaluate(expr: object): unknown {
-  return runPipeline([{ id, d: Decimal128.fromString('1.50'), s: id.toHexString() }], [{ $project: { _id: 0, v: expr } }]).collect<{ v: unknown }>()[0].v;
+  return runPipeline([{ id, d: Decimal128.fromString('1.50'), s: id.toHexString() }], [{ $project: { _id: 0, v: expr } }]).collect<{
+    v: unknown;
+  }>()[0].v;
 }
 
 describe('bson-aware type operators', () => {

@@ -38,14 +38,18 @@ function unsupported(what: string): CommandError {
 export function parseCollation(value: unknown): CollationSpec | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isDocumentValue(value)) {
-    throw new CommandError(ErrorCode.TypeMismatch, `BSON field 'collation' is the wrong type '${isArray(value) ? 'array' : typeof value}', expected type 'object'`);
+    throw new CommandError(
+      ErrorCode.TypeMismatch,
+      `BSON field 'collation' is the wrong type '${isArray(value) ? 'array' : typeof value}', expected type 'object'`,
+    );
   }
   for (const key of Object.keys(value)) {
     if (!COLLATION_FIELDS.has(key)) throw new CommandError(ErrorCode.UnknownField, `BSON field 'collation.${key}' is an unknown field.`);
   }
   const { locale } = value;
   if (locale === undefined) throw new CommandError(ErrorCode.MissingField, "BSON field 'collation.locale' is missing but a required field");
-  if (typeof locale !== 'string') throw new CommandError(ErrorCode.TypeMismatch, "BSON field 'collation.locale' is the wrong type, expected type 'string'");
+  if (typeof locale !== 'string')
+    throw new CommandError(ErrorCode.TypeMismatch, "BSON field 'collation.locale' is the wrong type, expected type 'string'");
   if (locale === 'simple') return undefined;
   const bcp47 = locale.replace(/_/g, '-').replace(/@.*$/, '');
   let supported: string[];
@@ -54,13 +58,16 @@ export function parseCollation(value: unknown): CollationSpec | undefined {
   } catch {
     supported = [];
   }
-  if (supported.length === 0 || locale.includes('@')) throw new CommandError(ErrorCode.BadValue, `Field 'locale' is invalid with value: ${locale}`);
+  if (supported.length === 0 || locale.includes('@'))
+    throw new CommandError(ErrorCode.BadValue, `Field 'locale' is invalid with value: ${locale}`);
 
   const strength = value.strength === undefined ? 3 : Number(value.strength);
-  if (![1, 2, 3, 4, 5].includes(strength)) throw new CommandError(ErrorCode.BadValue, `Field 'strength' must be an integer 1 through 5. Got: ${String(value.strength)}`);
+  if (![1, 2, 3, 4, 5].includes(strength))
+    throw new CommandError(ErrorCode.BadValue, `Field 'strength' must be an integer 1 through 5. Got: ${String(value.strength)}`);
   if (strength > 3) throw unsupported(`collation strength ${strength}`);
   const caseFirst = value.caseFirst ?? 'off';
-  if (!['upper', 'lower', 'off'].includes(String(caseFirst))) throw new CommandError(ErrorCode.FailedToParse, `Field 'caseFirst' must be 'upper', 'lower' or 'off'. Got: ${String(caseFirst)}`);
+  if (!['upper', 'lower', 'off'].includes(String(caseFirst)))
+    throw new CommandError(ErrorCode.FailedToParse, `Field 'caseFirst' must be 'upper', 'lower' or 'off'. Got: ${String(caseFirst)}`);
   if ((value.alternate ?? 'non-ignorable') !== 'non-ignorable') throw unsupported(`collation alternate '${String(value.alternate)}'`);
   if (value.backwards === true) throw unsupported('collation backwards: true');
   if (value.normalization === true) throw unsupported('collation normalization: true');
@@ -141,7 +148,10 @@ type ExpressionOperator = (obj: Document, expr: unknown, options: Options) => un
  * A query operator that compares with the collation when the options carry one, and is mingo's
  * own otherwise (decided once, when the filter is compiled). Paths resolve as mingo's do.
  */
-function collatedQuery(original: QueryOperator, predicate: (lhs: unknown, rhs: unknown, cmp: Compare, depth: number) => boolean): QueryOperator {
+function collatedQuery(
+  original: QueryOperator,
+  predicate: (lhs: unknown, rhs: unknown, cmp: Compare, depth: number) => boolean,
+): QueryOperator {
   return (selector, value, options) => {
     const spec = specOf(options);
     if (!spec) return original(selector, value, options);
@@ -165,9 +175,7 @@ function inPredicate(a: unknown, b: unknown, cmp: Compare): boolean {
   const list = b as unknown[];
   if (isNil(a)) return list.some((v) => v === null);
   const values = ensureArray(a);
-  return values.some((v) =>
-    list.some((x) => (isRegExp(x) ? isString(v) && x.test(v) : typeOf(v) === typeOf(x) && cmp(v, x) === 0)),
-  );
+  return values.some((v) => list.some((x) => (isRegExp(x) ? isString(v) && x.test(v) : typeOf(v) === typeOf(x) && cmp(v, x) === 0)));
 }
 
 function rangePredicate(test: (c: number) => boolean) {
@@ -183,10 +191,22 @@ export function collatedQueryOperators(original: Record<string, QueryOperator>):
     $ne: collatedQuery(original.$ne, (a, b, cmp, depth) => !eqPredicate(a, b, cmp, depth)),
     $in: inOp,
     $nin: collatedQuery(original.$nin, (a, b, cmp) => !inPredicate(a, b, cmp)),
-    $gt: collatedQuery(original.$gt, rangePredicate((c) => c > 0)),
-    $gte: collatedQuery(original.$gte, rangePredicate((c) => c >= 0)),
-    $lt: collatedQuery(original.$lt, rangePredicate((c) => c < 0)),
-    $lte: collatedQuery(original.$lte, rangePredicate((c) => c <= 0)),
+    $gt: collatedQuery(
+      original.$gt,
+      rangePredicate((c) => c > 0),
+    ),
+    $gte: collatedQuery(
+      original.$gte,
+      rangePredicate((c) => c >= 0),
+    ),
+    $lt: collatedQuery(
+      original.$lt,
+      rangePredicate((c) => c < 0),
+    ),
+    $lte: collatedQuery(
+      original.$lte,
+      rangePredicate((c) => c <= 0),
+    ),
   };
 }
 
@@ -203,12 +223,30 @@ function collatedExpression(original: ExpressionOperator, apply: (args: unknown[
 export function collatedExpressionOperators(original: Record<string, ExpressionOperator>): Record<string, ExpressionOperator> {
   const by = (test: (c: number) => boolean) => (args: unknown[], cmp: Compare) => test(cmp(args[0] ?? null, args[1] ?? null));
   return {
-    $eq: collatedExpression(original.$eq, by((c) => c === 0)),
-    $ne: collatedExpression(original.$ne, by((c) => c !== 0)),
-    $gt: collatedExpression(original.$gt, by((c) => c > 0)),
-    $gte: collatedExpression(original.$gte, by((c) => c >= 0)),
-    $lt: collatedExpression(original.$lt, by((c) => c < 0)),
-    $lte: collatedExpression(original.$lte, by((c) => c <= 0)),
+    $eq: collatedExpression(
+      original.$eq,
+      by((c) => c === 0),
+    ),
+    $ne: collatedExpression(
+      original.$ne,
+      by((c) => c !== 0),
+    ),
+    $gt: collatedExpression(
+      original.$gt,
+      by((c) => c > 0),
+    ),
+    $gte: collatedExpression(
+      original.$gte,
+      by((c) => c >= 0),
+    ),
+    $lt: collatedExpression(
+      original.$lt,
+      by((c) => c < 0),
+    ),
+    $lte: collatedExpression(
+      original.$lte,
+      by((c) => c <= 0),
+    ),
     $cmp: collatedExpression(original.$cmp, (args, cmp) => Math.sign(cmp(args[0] ?? null, args[1] ?? null))),
     $in: collatedExpression(original.$in, (args, cmp) => {
       if (!isArray(args[1])) throw new CommandError(40081, '$in requires an array as a second argument');

@@ -236,7 +236,8 @@ export function runUpdatePipeline(doc: Document, pipeline: Document[], variables
     }
   }
   const out = runPipeline([doc], pipeline, { variables, collation, cloneInput: true }).collect<Document>();
-  if (out.length !== 1 || !isPlainObject(out[0])) throw new CommandError(ErrorCode.BadValue, 'an update pipeline must produce exactly one document');
+  if (out.length !== 1 || !isPlainObject(out[0]))
+    throw new CommandError(ErrorCode.BadValue, 'an update pipeline must produce exactly one document');
   return out[0];
 }
 

@@ -2,7 +2,9 @@ import { runPipeline } from './query-language';
 
 function project(dates: string[], expr: object): unknown[] {
   const docs = dates.map((d) => ({ d: new Date(d) }));
-  return runPipeline(docs, [{ $project: { _id: 0, v: expr } }]).collect<{ v: unknown }>().map((r) => r.v);
+  return runPipeline(docs, [{ $project: { _id: 0, v: expr } }])
+    .collect<{ v: unknown }>()
+    .map((r) => r.v);
 }
 
 const iso = (v: unknown): string => (v as Date).toISOString();
@@ -44,9 +46,9 @@ describe('time zone aware date operators', () => {
   it('extractors and $dateToString use the offset in force at that instant, any zone name', () => {
     expect(project(['2024-03-10T02:00:00Z'], { $hour: { date: '$d', timezone: 'America/Sao_Paulo' } })).toEqual([23]);
     expect(project(['2024-01-15T12:00:00Z'], { $hour: { date: '$d', timezone: 'America/Argentina/Buenos_Aires' } })).toEqual([9]);
-    expect(project(['2024-07-01T12:00:00Z'], { $dateToString: { date: '$d', format: '%Y-%m-%d %H:%M', timezone: 'Europe/Lisbon' } })).toEqual([
-      '2024-07-01 13:00',
-    ]);
+    expect(
+      project(['2024-07-01T12:00:00Z'], { $dateToString: { date: '$d', format: '%Y-%m-%d %H:%M', timezone: 'Europe/Lisbon' } }),
+    ).toEqual(['2024-07-01 13:00']);
     expect(project(['2024-07-01T12:00:00Z'], { $dayOfMonth: { date: '$d', timezone: 'UTC' } })).toEqual([1]);
   });
 

@@ -135,9 +135,17 @@ const dateTrunc: ExpressionOperator = (obj, expr, options) => {
   } else {
     let reference = REFERENCE_MS;
     if (unit === 'week') {
-      const wanted = WEEKDAYS.indexOf(String(args.startOfWeek ?? 'sunday').toLowerCase().slice(0, 3));
-      if (wanted < 0) throw new CommandError(5439015, `$dateTrunc parameter 'startOfWeek' value cannot be recognized as a day of a week: ${args.startOfWeek}`);
-      reference += (((wanted - new Date(REFERENCE_MS).getUTCDay()) % 7) + 7) % 7 * DAY_MS;
+      const wanted = WEEKDAYS.indexOf(
+        String(args.startOfWeek ?? 'sunday')
+          .toLowerCase()
+          .slice(0, 3),
+      );
+      if (wanted < 0)
+        throw new CommandError(
+          5439015,
+          `$dateTrunc parameter 'startOfWeek' value cannot be recognized as a day of a week: ${args.startOfWeek}`,
+        );
+      reference += ((((wanted - new Date(REFERENCE_MS).getUTCDay()) % 7) + 7) % 7) * DAY_MS;
     }
     const width = TIME_UNIT_MS[unit] * binSize;
     truncatedLocal = reference + Math.floor((local - reference) / width) * width;
@@ -179,10 +187,7 @@ const SINGLE_INSTANT_OPERATORS = [
 /** mingo's date operators with the corrections above; merged over mingo's own in the context. */
 export const timezoneDateOperators: Record<string, ExpressionOperator> = {
   ...Object.fromEntries(
-    SINGLE_INSTANT_OPERATORS.map((name) => [
-      name,
-      withFixedOffset((dateOperators as unknown as Record<string, ExpressionOperator>)[name]),
-    ]),
+    SINGLE_INSTANT_OPERATORS.map((name) => [name, withFixedOffset((dateOperators as unknown as Record<string, ExpressionOperator>)[name])]),
   ),
   $dateTrunc: dateTrunc,
   $dateFromParts: dateFromParts,

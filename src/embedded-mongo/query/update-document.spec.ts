@@ -28,7 +28,13 @@ describe('applyUpdate', () => {
 
   it('supports pipeline updates, arrayFilters and the positional operator', () => {
     expect(applyUpdate(current, [{ $set: { m: { $add: ['$n', 10] } } }]).doc.m).toBe(11);
-    const doc = { _id: 1, items: [{ k: 1, v: 0 }, { k: 2, v: 0 }] };
+    const doc = {
+      _id: 1,
+      items: [
+        { k: 1, v: 0 },
+        { k: 2, v: 0 },
+      ],
+    };
     expect(applyUpdate(doc, { $set: { 'items.$[i].v': 5 } }, { arrayFilters: [{ 'i.k': 2 }] }).doc.items).toEqual([
       { k: 1, v: 0 },
       { k: 2, v: 5 },

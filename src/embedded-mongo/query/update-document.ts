@@ -23,7 +23,10 @@ export function updateKind(update: UpdateSpec): UpdateKind {
   if (operators.length === 0) return 'replacement';
   if (operators.length !== keys.length) {
     const plain = keys.find((k) => !k.startsWith('$'));
-    throw new CommandError(ErrorCode.FailedToParse, `Unknown modifier: ${plain}. Expected a valid update modifier or pipeline-style update specified as an array`);
+    throw new CommandError(
+      ErrorCode.FailedToParse,
+      `Unknown modifier: ${plain}. Expected a valid update modifier or pipeline-style update specified as an array`,
+    );
   }
   return 'operators';
 }
@@ -83,7 +86,8 @@ function withTimestamps(update: Document): Document {
   const set: Document = { ...(update.$set as Document | undefined) };
   for (const path of Object.keys(fields)) {
     if (!stamps.includes(path)) dates[path] = fields[path];
-    else if (path in set) throw new CommandError(ErrorCode.ConflictingUpdateOperators, `Updating the path '${path}' would create a conflict at '${path}'`);
+    else if (path in set)
+      throw new CommandError(ErrorCode.ConflictingUpdateOperators, `Updating the path '${path}' would create a conflict at '${path}'`);
     else set[path] = now;
   }
   const { $currentDate: _replaced, ...rest } = update;

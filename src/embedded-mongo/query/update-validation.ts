@@ -27,12 +27,23 @@ function typeName(v: unknown): string {
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 2 ** 31 ? 'int' : 'double';
   const bson = (v as { _bsontype?: string } | undefined)?._bsontype; // eslint-disable-line @typescript-eslint/no-unnecessary-type-assertion -- narrowed to {} by the typeof checks above, which loses _bsontype
-  if (bson) return { ObjectId: 'objectId', Int32: 'int', Double: 'double', Long: 'long', Decimal128: 'decimal', Binary: 'binData', Timestamp: 'timestamp' }[bson] ?? bson;
+  if (bson)
+    return (
+      {
+        ObjectId: 'objectId',
+        Int32: 'int',
+        Double: 'double',
+        Long: 'long',
+        Decimal128: 'decimal',
+        Binary: 'binData',
+        Timestamp: 'timestamp',
+      }[bson] ?? bson
+    );
   return 'object';
 }
 
 function show(v: unknown): string {
-  return typeof v === 'string' ? JSON.stringify(v) : v instanceof Date ? v.toISOString() : JSON.stringify(v) ?? String(v);
+  return typeof v === 'string' ? JSON.stringify(v) : v instanceof Date ? v.toISOString() : (JSON.stringify(v) ?? String(v));
 }
 
 const CREATING = new Set(['$set', '$setOnInsert', '$inc', '$mul', '$min', '$max', '$push', '$addToSet', '$currentDate']);
@@ -54,7 +65,8 @@ function resolvePath(doc: Document, path: string, creating: boolean): Resolved {
     const part = parts[i];
     if (Array.isArray(current)) {
       if (!/^\d+$/.test(part)) {
-        if (creating) throw new CommandError(ErrorCode.PathNotViable, `Cannot create field '${part}' in element {${parts[i - 1]}: ${show(current)}}`);
+        if (creating)
+          throw new CommandError(ErrorCode.PathNotViable, `Cannot create field '${part}' in element {${parts[i - 1]}: ${show(current)}}`);
         return { value: undefined, exists: false };
       }
       if (Number(part) >= current.length) return { value: undefined, exists: false };
@@ -63,7 +75,8 @@ function resolvePath(doc: Document, path: string, creating: boolean): Resolved {
       if (!(part in current)) return { value: undefined, exists: false };
       current = current[part];
     } else {
-      if (creating) throw new CommandError(ErrorCode.PathNotViable, `Cannot create field '${part}' in element {${parts[i - 1]}: ${show(current)}}`);
+      if (creating)
+        throw new CommandError(ErrorCode.PathNotViable, `Cannot create field '${part}' in element {${parts[i - 1]}: ${show(current)}}`);
       return { value: undefined, exists: false };
     }
   }
@@ -77,9 +90,13 @@ function assertArrayUpdateTarget(doc: Document, path: string): void {
   const prefix = path.slice(0, at);
   if (/(^|\.)\$(\.|\[|$)/.test(prefix)) return;
   const { value, exists } = resolvePath(doc, prefix, false);
-  if (!exists) throw new CommandError(ErrorCode.BadValue, `The path '${prefix}' must exist in the document in order to apply array updates.`);
+  if (!exists)
+    throw new CommandError(ErrorCode.BadValue, `The path '${prefix}' must exist in the document in order to apply array updates.`);
   if (!Array.isArray(value)) {
-    throw new CommandError(ErrorCode.BadValue, `Cannot apply array updates to non-array element ${prefix.split('.').pop()}: ${show(value)}`);
+    throw new CommandError(
+      ErrorCode.BadValue,
+      `Cannot apply array updates to non-array element ${prefix.split('.').pop()}: ${show(value)}`,
+    );
   }
 }
 
@@ -101,9 +118,13 @@ function arrayOnPath(doc: Document, path: string): string | null {
 
 /** `$rename` moves fields between documents, never into or out of an array element. */
 function assertRename(doc: Document, from: string, to: unknown): void {
-  if (typeof to !== 'string') throw new CommandError(ErrorCode.BadValue, `The 'to' field for $rename must be a string: ${from}: ${show(to)}`);
+  if (typeof to !== 'string')
+    throw new CommandError(ErrorCode.BadValue, `The 'to' field for $rename must be a string: ${from}: ${show(to)}`);
   if (from === to) throw new CommandError(ErrorCode.BadValue, `The source and target field for $rename must differ: ${from}: ${show(to)}`);
-  for (const [role, path] of [['source', from], ['destination', to]] as const) {
+  for (const [role, path] of [
+    ['source', from],
+    ['destination', to],
+  ] as const) {
     const array = arrayOnPath(doc, path);
     if (array) {
       throw new CommandError(
@@ -136,7 +157,8 @@ export function assertUpdateApplies(doc: Document, update: Document): void {
         case '$inc':
         case '$mul': {
           const verb = op === '$inc' ? 'increment' : 'multiply';
-          if (!isNumeric(arg)) throw new CommandError(ErrorCode.TypeMismatch, `Cannot ${verb} with non-numeric argument: {${path}: ${show(arg)}}`);
+          if (!isNumeric(arg))
+            throw new CommandError(ErrorCode.TypeMismatch, `Cannot ${verb} with non-numeric argument: {${path}: ${show(arg)}}`);
           if (exists && !isNumeric(value)) {
             throw new CommandError(
               ErrorCode.TypeMismatch,
@@ -147,12 +169,18 @@ export function assertUpdateApplies(doc: Document, update: Document): void {
         }
         case '$push':
           if (exists && !Array.isArray(value)) {
-            throw new CommandError(ErrorCode.BadValue, `The field '${path}' must be an array but is of type ${typeName(value)} in document ${idOf(doc)}`);
+            throw new CommandError(
+              ErrorCode.BadValue,
+              `The field '${path}' must be an array but is of type ${typeName(value)} in document ${idOf(doc)}`,
+            );
           }
           break;
         case '$addToSet':
           if (exists && !Array.isArray(value)) {
-            throw new CommandError(ErrorCode.BadValue, `Cannot apply $addToSet to non-array field. Field named '${field}' has non-array type ${typeName(value)}`);
+            throw new CommandError(
+              ErrorCode.BadValue,
+              `Cannot apply $addToSet to non-array field. Field named '${field}' has non-array type ${typeName(value)}`,
+            );
           }
           break;
         case '$pop':
@@ -178,9 +206,11 @@ export function assertUpdateApplies(doc: Document, update: Document): void {
  */
 export function assertArrayFilters(update: Document | Document[], arrayFilters: unknown): void {
   if (arrayFilters === undefined) arrayFilters = [];
-  if (!Array.isArray(arrayFilters)) throw new CommandError(ErrorCode.TypeMismatch, "BSON field 'arrayFilters' is the wrong type, expected type 'array'");
+  if (!Array.isArray(arrayFilters))
+    throw new CommandError(ErrorCode.TypeMismatch, "BSON field 'arrayFilters' is the wrong type, expected type 'array'");
   if (Array.isArray(update)) {
-    if (arrayFilters.length) throw new CommandError(ErrorCode.FailedToParse, 'arrayFilters may not be specified for pipeline-style updates');
+    if (arrayFilters.length)
+      throw new CommandError(ErrorCode.FailedToParse, 'arrayFilters may not be specified for pipeline-style updates');
     return;
   }
   const filters = new Map<string, Document>();
@@ -191,7 +221,8 @@ export function assertArrayFilters(update: Document | Document[], arrayFilters: 
     const ids = new Set(Object.keys(filter).map((k) => k.split('.')[0]));
     if (ids.size !== 1) throw new CommandError(ErrorCode.FailedToParse, 'Each array filter must use a single top-level field name');
     const [id] = ids;
-    if (filters.has(id)) throw new CommandError(ErrorCode.FailedToParse, `Found multiple array filters with the same top-level field name ${id}`);
+    if (filters.has(id))
+      throw new CommandError(ErrorCode.FailedToParse, `Found multiple array filters with the same top-level field name ${id}`);
     filters.set(id, filter);
   }
   const used = new Set<string>();
@@ -200,12 +231,17 @@ export function assertArrayFilters(update: Document | Document[], arrayFilters: 
     if (!isDocumentValue(fields)) continue;
     for (const path of Object.keys(fields)) {
       for (const m of path.matchAll(/\$\[([^\]]+)\]/g)) {
-        if (!filters.has(m[1])) throw new CommandError(ErrorCode.BadValue, `No array filter found for identifier '${m[1]}' in path '${path}'`);
+        if (!filters.has(m[1]))
+          throw new CommandError(ErrorCode.BadValue, `No array filter found for identifier '${m[1]}' in path '${path}'`);
         used.add(m[1]);
       }
     }
   }
   for (const id of filters.keys()) {
-    if (!used.has(id)) throw new CommandError(ErrorCode.FailedToParse, `The array filter for identifier '${id}' was not used in the update ${JSON.stringify(update)}`);
+    if (!used.has(id))
+      throw new CommandError(
+        ErrorCode.FailedToParse,
+        `The array filter for identifier '${id}' was not used in the update ${JSON.stringify(update)}`,
+      );
   }
 }

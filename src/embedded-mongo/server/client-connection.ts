@@ -65,7 +65,10 @@ export class ClientConnection {
 
   private fail(err: unknown): void {
     const level = err instanceof ProtocolError ? 'warn' : 'error';
-    this.deps.logger[level]({ connectionId: this.deps.connectionId, err: String(err) }, 'embedded engine: closing connection after a protocol error');
+    this.deps.logger[level](
+      { connectionId: this.deps.connectionId, err: String(err) },
+      'embedded engine: closing connection after a protocol error',
+    );
     this.socket.destroy();
   }
 
@@ -96,7 +99,9 @@ export class ClientConnection {
             ok: 0,
             errmsg: `the journal cannot be written (${err instanceof Error ? err.message : String(err)}): changes are not durable, so nothing is acknowledged`,
             // MongoDB's own code for a full disk, so a client can tell it from other failures.
-            ...(full ? { code: OUT_OF_DISK_SPACE, codeName: 'OutOfDiskSpace' } : { code: ErrorCode.InternalError, codeName: 'InternalError' }),
+            ...(full
+              ? { code: OUT_OF_DISK_SPACE, codeName: 'OutOfDiskSpace' }
+              : { code: ErrorCode.InternalError, codeName: 'InternalError' }),
           });
         }
       }

@@ -10,7 +10,11 @@ describe('parseEngineArguments', () => {
   });
 
   it('defaults to $DATA_DIR, else ./data, listening in it', () => {
-    expect(parseEngineArguments([], { DATA_DIR: '/srv/data' }, '/')).toEqual({ dataDir: '/srv/data', socketPath: null, maxHeapMb: undefined });
+    expect(parseEngineArguments([], { DATA_DIR: '/srv/data' }, '/')).toEqual({
+      dataDir: '/srv/data',
+      socketPath: null,
+      maxHeapMb: undefined,
+    });
     expect(parseEngineArguments(['--max-heap-mb=2048'], {}, '/srv')).toEqual({ dataDir: '/srv/data', socketPath: null, maxHeapMb: 2048 });
   });
 

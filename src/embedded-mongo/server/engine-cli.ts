@@ -68,7 +68,12 @@ async function main(): Promise<number> {
   // Everything the engine creates (data files, the socket) is owner-only from the first byte.
   process.umask(0o077);
   const logger = pino({ level: process.env.LOG_LEVEL || 'info', base: { pid: process.pid, name: 'ouvidor-engine' } });
-  const engine = new EmbeddedMongoServer({ dataDir: options.dataDir, socketPath: options.socketPath, maxHeapMb: options.maxHeapMb, logger });
+  const engine = new EmbeddedMongoServer({
+    dataDir: options.dataDir,
+    socketPath: options.socketPath,
+    maxHeapMb: options.maxHeapMb,
+    logger,
+  });
 
   let stopping = false;
   const stopped = new Promise<number>((done) => {

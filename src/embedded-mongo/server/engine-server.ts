@@ -44,7 +44,18 @@ export const CONSOLE_LOGGER: EmbeddedMongoLogger = {
  * cannot be written (disk full), drivers' heartbeats and pings still succeed and keep the server
  * selectable, and the failure is reported through the storage status instead of as a lost server.
  */
-const SHOWS_NO_DATA = new Set(['hello', 'ismaster', 'ping', 'buildinfo', 'endsessions', 'getparameter', 'connectionstatus', 'hostinfo', 'whatsmyuri', 'getcmdlineopts']);
+const SHOWS_NO_DATA = new Set([
+  'hello',
+  'ismaster',
+  'ping',
+  'buildinfo',
+  'endsessions',
+  'getparameter',
+  'connectionstatus',
+  'hostinfo',
+  'whatsmyuri',
+  'getcmdlineopts',
+]);
 
 /** Name of the engine's Unix domain socket inside the data directory. */
 export const ENGINE_SOCKET_FILE = 'engine.sock';

@@ -197,10 +197,7 @@ export class CollectionStore {
     }
     for (const other of this.indexes.values()) {
       if (canonicalKey(other.spec.key) === canonicalKey(spec.key) && sameFilterAndCollation(other.spec, spec)) {
-        throw new CommandError(
-          ErrorCode.IndexOptionsConflict,
-          `Index already exists with a different name: ${other.name}`,
-        );
+        throw new CommandError(ErrorCode.IndexOptionsConflict, `Index already exists with a different name: ${other.name}`);
       }
     }
     const partial = spec.partialFilterExpression ? compileFilter(spec.partialFilterExpression) : null;

@@ -10,7 +10,10 @@ function indexed(): { indexes: OrderedIndex[]; add: (rid: number, doc: Record<st
     new OrderedIndex({ key: { workspace: 1, topic: 1, day: 1 }, name: 'w_t_d' }),
     new OrderedIndex({ key: { platform: 1, externalId: 1 }, name: 'p_e', unique: true }),
     new OrderedIndex({ key: { handle: 1 }, name: 'partial', partialFilterExpression: { active: true } }, (d) => d.active === true),
-    new OrderedIndex({ key: { code: 1 }, name: 'code_exists', unique: true, partialFilterExpression: { code: { $exists: true } } }, (d) => d.code !== undefined),
+    new OrderedIndex(
+      { key: { code: 1 }, name: 'code_exists', unique: true, partialFilterExpression: { code: { $exists: true } } },
+      (d) => d.code !== undefined,
+    ),
   ];
   return { indexes, add: (rid, doc) => indexes.forEach((ix) => ix.add(rid, ix.entriesFor(doc))) };
 }
@@ -92,17 +95,23 @@ describe('sortable keys', () => {
   it('intersects ranges across $and', () => {
     const d1 = new Date('2026-01-01T00:00:00Z');
     const d2 = new Date('2026-02-01T00:00:00Z');
-    expect(rangeConstraints({ at: { $gte: d1 }, $and: [{ at: { $lt: d2 } }] }).get('at')).toEqual({ low: canonicalKey(d1), high: canonicalKey(d2) });
+    expect(rangeConstraints({ at: { $gte: d1 }, $and: [{ at: { $lt: d2 } }] }).get('at')).toEqual({
+      low: canonicalKey(d1),
+      high: canonicalKey(d2),
+    });
     // $ne: null is every key but the null key; with a date range, the range alone
     expect(rangeConstraints({ at: { $ne: null } }).get('at')).toEqual({ low: '', high: '\uffff', excluding: NULL_KEY });
-    expect(rangeConstraints({ at: { $ne: null }, $and: [{ at: { $gte: d1 } }] }).get('at')).toEqual({ low: canonicalKey(d1), high: DATE_PREFIX + '\uffff' });
+    expect(rangeConstraints({ at: { $ne: null }, $and: [{ at: { $gte: d1 } }] }).get('at')).toEqual({
+      low: canonicalKey(d1),
+      high: DATE_PREFIX + '\uffff',
+    });
   });
 });
 
 describe('planner candidates are a superset of the matches', () => {
   // A seeded generator: the same documents and filters on every run.
   let seed = 7;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
   const base = Date.UTC(2026, 0, 1);
   const scalar = (): unknown =>
@@ -134,12 +143,15 @@ describe('planner candidates are a superset of the matches', () => {
     docs.push(doc);
     for (const ix of indexes) ix.add(rid, ix.entriesFor(doc));
   }
-  const bound = (): unknown => (rand() < 0.5 ? Math.floor(rand() * 24) - 12 + (rand() < 0.3 ? 0.5 : 0) : new Date(base + Math.floor(rand() * 22) * 3600_000 - 3600_000));
+  const bound = (): unknown =>
+    rand() < 0.5 ? Math.floor(rand() * 24) - 12 + (rand() < 0.3 ? 0.5 : 0) : new Date(base + Math.floor(rand() * 22) * 3600_000 - 3600_000);
   const rangeCondition = () => {
     const c: Record<string, unknown> = {};
     const b1 = bound();
     c[pick(['$gt', '$gte'])] = b1;
-    if (rand() < 0.6) c[pick(['$lt', '$lte'])] = typeof b1 === 'number' ? b1 + Math.floor(rand() * 10) : new Date((b1 as Date).getTime() + Math.floor(rand() * 10) * 3600_000);
+    if (rand() < 0.6)
+      c[pick(['$lt', '$lte'])] =
+        typeof b1 === 'number' ? b1 + Math.floor(rand() * 10) : new Date((b1 as Date).getTime() + Math.floor(rand() * 10) * 3600_000);
     if (rand() < 0.2) {
       delete c.$gt;
       delete c.$gte;

@@ -109,7 +109,12 @@ function rangeOf(condition: unknown): KeyRange | null {
     if (op === '$ne' && condition[op] === null) notNull = true;
     if (!RANGE_OPERATORS.has(op)) continue;
     const arg = condition[op];
-    const kind = arg instanceof Date && !Number.isNaN(arg.getTime()) ? DATE_PREFIX : typeof arg === 'number' && !Number.isNaN(arg) ? NUMBER_PREFIX : null;
+    const kind =
+      arg instanceof Date && !Number.isNaN(arg.getTime())
+        ? DATE_PREFIX
+        : typeof arg === 'number' && !Number.isNaN(arg)
+          ? NUMBER_PREFIX
+          : null;
     if (kind === null || (prefix !== null && prefix !== kind)) return null;
     prefix = kind;
     const key = canonicalKey(arg);
@@ -176,7 +181,11 @@ function bestIndexPlan(filter: Document, indexes: OrderedIndex[]): ScoredPlan | 
     if (prefix.length === 0 && !range) continue;
     const complete = prefix.length === index.fields.length;
     const score =
-      (complete && index.unique ? 1000 : 0) + (complete ? 100 : 0) + prefix.length * 10 + (range ? 5 : 0) - combinations / MAX_KEY_COMBINATIONS;
+      (complete && index.unique ? 1000 : 0) +
+      (complete ? 100 : 0) +
+      prefix.length * 10 +
+      (range ? 5 : 0) -
+      combinations / MAX_KEY_COMBINATIONS;
     if (!best || score > best.score) best = { score, indexName: index.name, run: () => index.rangeLookup(prefix, range) };
   }
   return best;
@@ -219,6 +228,9 @@ function bestPlan(filter: Document, indexes: OrderedIndex[]): ScoredPlan | null 
 
 export function planQuery(filter: Document | null | undefined, indexes: Iterable<OrderedIndex>): QueryPlan | null {
   if (!filter) return null;
-  const plan = bestPlan(filter, [...indexes].filter((ix) => ix.maintained));
+  const plan = bestPlan(
+    filter,
+    [...indexes].filter((ix) => ix.maintained),
+  );
   return plan ? { indexName: plan.indexName, rids: plan.run() } : null;
 }

@@ -20,8 +20,7 @@ export function encodeCursorReply(cursorId: number, ns: string, batchField: Batc
   for (let i = 0; i < docs.length; i++) arrayBody += 1 + String(i).length + 1 + docs[i].length;
   const arraySize = 4 + arrayBody + 1;
   const nsBytes = Buffer.byteLength(ns, 'utf8');
-  const cursorSize =
-    4 + (1 + cstringLength(batchField) + arraySize) + (1 + 3 + 8) + (1 + 3 + 4 + nsBytes + 1) + 1;
+  const cursorSize = 4 + (1 + cstringLength(batchField) + arraySize) + (1 + 3 + 8) + (1 + 3 + 4 + nsBytes + 1) + 1;
   const total = 4 + (1 + 7 + cursorSize) + (1 + 3 + 8) + 1;
 
   const out = Buffer.allocUnsafe(total);

@@ -1,16 +1,7 @@
 import { deserialize, Long, serialize } from 'bson';
 import { crc32c } from './crc32c';
 import { encodeCursorReply } from './cursor-reply';
-import {
-  decodeMessage,
-  encodeOpMsg,
-  encodeOpReply,
-  MessageFramer,
-  MsgFlag,
-  OpCode,
-  ProtocolError,
-  readHeader,
-} from './wire-protocol';
+import { decodeMessage, encodeOpMsg, encodeOpReply, MessageFramer, MsgFlag, OpCode, ProtocolError, readHeader } from './wire-protocol';
 
 function header(length: number, requestId: number, opCode: number): Buffer {
   const b = Buffer.alloc(16);

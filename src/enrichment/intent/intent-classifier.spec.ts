@@ -26,7 +26,7 @@ describe('intent (learned model over the keyword cues)', () => {
     ['a fatura continua errada mesmo depois de eu ligar 3 vezes', 'pt'],
     ['obrigado pela resposta, mas o app continua fechando sozinho', 'pt'],
     ['meu pedido chegou quebrado', 'pt'],
-    ['my card still hasn\'t arrived', 'en'],
+    ["my card still hasn't arrived", 'en'],
   ])('opens a case for "%s" (%s), with or without the platform lang', (text, lang) => {
     expect(SUPPORT_INTENTS).toContain(service.enrich({ text, platformLang: lang }).intent);
     expect(SUPPORT_INTENTS).toContain(service.enrich({ text }).intent);
@@ -82,7 +82,9 @@ describe('intent (learned model over the keyword cues)', () => {
 
   it('lets a workspace rule override the model', () => {
     const text = 'Vi o comercial novo da @BancoAcme, ficou bonito';
-    expect(service.enrich({ text, platformLang: 'pt' }, { intentRules: [{ intent: 'lead', keywords: ['comercial novo'] }] }).intent).toBe('lead');
+    expect(service.enrich({ text, platformLang: 'pt' }, { intentRules: [{ intent: 'lead', keywords: ['comercial novo'] }] }).intent).toBe(
+      'lead',
+    );
   });
 
   it('falls back to the keyword cues alone without a model', () => {

@@ -3,13 +3,7 @@ import { join } from 'node:path';
 import { Intent, INTENTS } from '../enrichment.types';
 import type { FeatureSink } from '../sentiment/features';
 import { expandWeightTable, softmaxInPlace } from '../sentiment/sentiment-model';
-import {
-  INTENT_DENSE_COUNT,
-  INTENT_DENSE_FEATURES,
-  IntentEvidence,
-  IntentFeatureOptions,
-  visitIntentFeatures,
-} from './intent-features';
+import { INTENT_DENSE_COUNT, INTENT_DENSE_FEATURES, IntentEvidence, IntentFeatureOptions, visitIntentFeatures } from './intent-features';
 
 export const INTENT_MODEL_FORMAT = 'ouvidor-intent-v1';
 

@@ -68,7 +68,22 @@ const LETTER = /\p{L}/gu;
 const PORTUGUESE_MARKS = /[ãõçâêô]|^é$|^k{4,}|^(?:rs){2,}/;
 /** Word endings one language has and the other hardly ever does (gerunds, -ção, -ing, -ly). */
 const PORTUGUESE_ENDINGS = byLastChar([
-  'ção', 'cao', 'ções', 'coes', 'ando', 'endo', 'indo', 'inho', 'inha', 'inhos', 'inhas', 'mente', 'íssimo', 'issimo', 'íssima', 'issima',
+  'ção',
+  'cao',
+  'ções',
+  'coes',
+  'ando',
+  'endo',
+  'indo',
+  'inho',
+  'inha',
+  'inhos',
+  'inhas',
+  'mente',
+  'íssimo',
+  'issimo',
+  'íssima',
+  'issima',
 ]);
 const ENGLISH_ENDINGS = byLastChar(['ing', 'ings', 'ed', 'ly', "'s", "n't", 'ness', 'ful']);
 /** Codes X uses for "no language" (media only, hashtags only, ...). */

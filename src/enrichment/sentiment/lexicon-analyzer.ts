@@ -6,11 +6,7 @@ import inducedEnglish from './lexicon/induced-en.json';
 import { foldText } from '../text/fold';
 import { PieceKind, ScannedPieces, ScannedWord, scanPost, scratchPieces } from '../text/post-scanner';
 import { computeTokenHashes, TokenHashes } from './token-hashes';
-import {
-  ENGLISH_RESOURCES,
-  PORTUGUESE_RESOURCES,
-  SentimentLanguageResources,
-} from './language-resources';
+import { ENGLISH_RESOURCES, PORTUGUESE_RESOURCES, SentimentLanguageResources } from './language-resources';
 
 /** The two lexicons we score natively; every other language is scored with the English one. */
 export type LexiconLanguage = 'en' | 'pt';
@@ -733,10 +729,7 @@ function isWordToken(token: string): boolean {
  * superlatives ("lindas", "lindinha", "lindíssimo" -> "lindo"). Only used when the word itself is
  * not in the lexicon.
  */
-function portugueseBaseForm(
-  known: { has(key: string): boolean },
-  word: string,
-): { token: string; emphasis: number } | null {
+function portugueseBaseForm(known: { has(key: string): boolean }, word: string): { token: string; emphasis: number } | null {
   if (word.length < 4) return null;
   const tries: [string, number][] = [];
   if (word.endsWith('issimo') || word.endsWith('issima')) {

@@ -1,13 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import {
-  DEFAULT_SENTIMENT_THRESHOLDS,
-  SENTIMENT_LABELS,
-  SentimentLabel,
-  SentimentResult,
-  SentimentThresholds,
-} from '../enrichment.types';
+import { DEFAULT_SENTIMENT_THRESHOLDS, SENTIMENT_LABELS, SentimentLabel, SentimentResult, SentimentThresholds } from '../enrichment.types';
 import { ScannedPieces } from '../text/post-scanner';
 import { LexiconAnalysis, LexiconAnalyzer, LexiconLanguage } from './lexicon-analyzer';
 import { SentimentModel, SentimentModelJson } from './sentiment-model';
@@ -91,10 +85,7 @@ export class SentimentScorer {
    * @param model learned weights; undefined loads the committed model, null scores with the
    *   lexicon alone (used to measure the rules without the learned layer).
    */
-  constructor(
-    @Optional() @Inject(SENTIMENT_MODEL) model?: SentimentModel | null,
-    @Optional() analyzer?: LexiconAnalyzer,
-  ) {
+  constructor(@Optional() @Inject(SENTIMENT_MODEL) model?: SentimentModel | null, @Optional() analyzer?: LexiconAnalyzer) {
     this.analyzer = analyzer ?? defaultLexiconAnalyzer();
     this.model = model === undefined ? defaultSentimentModel() : model;
   }

@@ -87,7 +87,12 @@ export function trainLanguageModel(
         maxIterations: config.maxIterations,
         classWeights:
           config.balance > 0
-            ? balancedClassWeights(subset.map((i) => labels[i]), subset.map((i) => rowWeights[i]), K, config.balance)
+            ? balancedClassWeights(
+                subset.map((i) => labels[i]),
+                subset.map((i) => rowWeights[i]),
+                K,
+                config.balance,
+              )
             : undefined,
         sampleWeights: rows.some((r) => r.weight !== undefined) ? subset.map((i) => rowWeights[i]) : undefined,
       },

@@ -38,12 +38,7 @@ interface CompactRow {
   value: Float64Array;
 }
 
-export function trainSoftmax(
-  rows: SparseVector[],
-  labels: number[],
-  classes: number,
-  options: SoftmaxTrainingOptions,
-): TrainedWeights {
+export function trainSoftmax(rows: SparseVector[], labels: number[], classes: number, options: SoftmaxTrainingOptions): TrainedWeights {
   const columnOf = new Map<number, number>();
   for (const row of rows) for (const c of row.index) if (!columnOf.has(c)) columnOf.set(c, 0);
   const columns = [...columnOf.keys()].sort((a, b) => a - b);

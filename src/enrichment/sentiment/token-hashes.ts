@@ -2,8 +2,36 @@ import { REQUEST_WORDS } from '../intent/request-words';
 
 const STEM_SALT = 0x27d4eb2f;
 const STEM_SUFFIXES = [
-  'ings', 'ing', 'edly', 'ed', 'ers', 'er', 'ies', 'es', 'ly', "'s", 's', 'mente', 'inhos', 'inhas', 'inho', 'inha',
-  'ando', 'endo', 'indo', 'ado', 'ada', 'ados', 'adas', 'ou', 'ei', 'os', 'as', 'a', 'o', 'e',
+  'ings',
+  'ing',
+  'edly',
+  'ed',
+  'ers',
+  'er',
+  'ies',
+  'es',
+  'ly',
+  "'s",
+  's',
+  'mente',
+  'inhos',
+  'inhas',
+  'inho',
+  'inha',
+  'ando',
+  'endo',
+  'indo',
+  'ado',
+  'ada',
+  'ados',
+  'adas',
+  'ou',
+  'ei',
+  'os',
+  'as',
+  'a',
+  'o',
+  'e',
 ];
 
 /** Strips one common English or Portuguese suffix from words of 5+ letters ("loving" -> "lov"). */

@@ -23,13 +23,17 @@ export class KeywordMatcher {
       const source = keywordSource(keyword);
       if (!source) continue;
       sources.push(source);
-      this.byFolded.set(foldText(keyword).trim().split(/[\s\-_]+/).join(' '), keyword);
+      this.byFolded.set(
+        foldText(keyword)
+          .trim()
+          .split(/[\s\-_]+/)
+          .join(' '),
+        keyword,
+      );
     }
     // Longest first, so "cartão de crédito" wins over "cartão" when both are keywords.
     sources.sort((a, b) => b.length - a.length);
-    this.pattern = sources.length
-      ? new RegExp(`(?:^|[^a-z0-9_])(${sources.join('|')})(?=$|[^a-z0-9_])`)
-      : null;
+    this.pattern = sources.length ? new RegExp(`(?:^|[^a-z0-9_])(${sources.join('|')})(?=$|[^a-z0-9_])`) : null;
   }
 
   /** The first keyword (as given) found in already-folded text, or null. */
@@ -45,4 +49,3 @@ export class KeywordMatcher {
     return this.matchFolded(foldText(text));
   }
 }
-

@@ -8,7 +8,10 @@ export class ExportRangeQuery {
   @ApiPropertyOptional() @IsOptional() @IsMongoId() topic?: string;
   @ApiPropertyOptional() @IsOptional() @Type(() => Date) @IsDate() from?: Date;
   @ApiPropertyOptional() @IsOptional() @Type(() => Date) @IsDate() to?: Date;
-  @ApiPropertyOptional({ enum: PLATFORMS, description: 'own posts of one network (posts export)' }) @IsOptional() @IsIn(PLATFORMS) platform?: string;
+  @ApiPropertyOptional({ enum: PLATFORMS, description: 'own posts of one network (posts export)' })
+  @IsOptional()
+  @IsIn(PLATFORMS)
+  platform?: string;
   @ApiPropertyOptional({ description: 'only social leads (leads export)' }) @IsOptional() @IsIn(['true', 'false']) social?: string;
   @ApiPropertyOptional({ description: 'API key for plain links' }) @IsOptional() @IsString() access_token?: string;
 }

@@ -19,7 +19,9 @@ export class KeyRateLimitGuard extends ThrottlerGuard {
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- ThrottlerGuard's own signature
   protected override async getTracker(req: Record<string, any>, context?: ExecutionContext): Promise<string> {
-    const allowQuery = context ? this.reflector.getAllAndOverride<boolean>(QUERY_TOKEN, [context.getHandler(), context.getClass()]) === true : false;
+    const allowQuery = context
+      ? this.reflector.getAllAndOverride<boolean>(QUERY_TOKEN, [context.getHandler(), context.getClass()]) === true
+      : false;
     const key = presentedApiKey(req as never, allowQuery);
     return key ? `key:${hashApiKey(key)}` : `ip:${normalizeIp(String(req.ip ?? ''))}`;
   }
@@ -30,6 +32,8 @@ export class KeyRateLimitGuard extends ThrottlerGuard {
   }
 
   protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
-    throw new ThrottlerException(`too many requests: at most ${detail.limit} a minute for this API key; retry after ${detail.timeToBlockExpire} s`);
+    throw new ThrottlerException(
+      `too many requests: at most ${detail.limit} a minute for this API key; retry after ${detail.timeToBlockExpire} s`,
+    );
   }
 }

@@ -30,7 +30,13 @@ return { hits, left, 0, 0 }
 `;
 
 type RateLimitRedis = IORedis & {
-  ouvidorRateLimit(hitsKey: string, blockKey: string, ttlMs: number, limit: number, blockMs: number): Promise<[number, number, number, number]>;
+  ouvidorRateLimit(
+    hitsKey: string,
+    blockKey: string,
+    ttlMs: number,
+    limit: number,
+    blockMs: number,
+  ): Promise<[number, number, number, number]>;
 };
 
 /**
@@ -62,7 +68,13 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
     const base = `${this.prefix}:ratelimit:{${throttlerName}:${key}}`;
     try {
-      const [totalHits, leftMs, blocked, blockLeftMs] = await this.redis.ouvidorRateLimit(`${base}:hits`, `${base}:block`, ttl, limit, blockDuration);
+      const [totalHits, leftMs, blocked, blockLeftMs] = await this.redis.ouvidorRateLimit(
+        `${base}:hits`,
+        `${base}:block`,
+        ttl,
+        limit,
+        blockDuration,
+      );
       return {
         totalHits,
         timeToExpire: Math.ceil(leftMs / 1000),

@@ -7,7 +7,7 @@ import { IsInstant } from '../../inputs/instant';
 export class LeadInputDto {
   @ApiProperty({ example: '2026-03-01T14:05:00-03:00', description: 'when the lead happened: ISO 8601 with Z or an offset' })
   @IsInstant()
-  occurredAt: string;
+  occurredAt!: string;
 
   @ApiPropertyOptional({ example: 'instagram', description: 'utm_source; stored trimmed and lower-cased' })
   @IsOptional()
@@ -35,7 +35,10 @@ export class LeadInputDto {
   @Max(1e12)
   value?: number;
 
-  @ApiPropertyOptional({ example: 'crm-48213', description: 'your id for the lead; sending it again updates the lead instead of adding one' })
+  @ApiPropertyOptional({
+    example: 'crm-48213',
+    description: 'your id for the lead; sending it again updates the lead instead of adding one',
+  })
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -58,11 +61,19 @@ const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : val
 export class ListLeadsQuery {
   @ApiPropertyOptional({ description: 'occurred at or after (ISO 8601)' }) @IsOptional() @Type(() => Date) @IsDate() from?: Date;
   @ApiPropertyOptional({ description: 'occurred before (ISO 8601)' }) @IsOptional() @Type(() => Date) @IsDate() to?: Date;
-  @ApiPropertyOptional({ description: "only leads attributed to social (true) or only the others (false), by the workspace's social mediums" })
+  @ApiPropertyOptional({
+    description: "only leads attributed to social (true) or only the others (false), by the workspace's social mediums",
+  })
   @IsOptional()
   @Transform(toBool)
   @IsBoolean()
   social?: boolean;
   @ApiPropertyOptional({ description: 'opaque cursor from the previous page' }) @IsOptional() @IsString() @MaxLength(200) cursor?: string;
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
 }

@@ -5,33 +5,33 @@ import { HydratedDocument, Types } from 'mongoose';
 @Schema({ collection: 'leads', timestamps: true })
 export class Lead {
   @Prop({ type: Types.ObjectId, required: true })
-  workspaceId: Types.ObjectId;
+  workspaceId!: Types.ObjectId;
 
   /** When the lead happened on the customer's side (not when we received it). */
   @Prop({ required: true })
-  occurredAt: Date;
+  occurredAt!: Date;
 
   /** UTM values are stored trimmed and lower-cased; `null` when absent. */
   @Prop({ type: String, default: null })
-  utmSource: string | null;
+  utmSource!: string | null;
 
   @Prop({ type: String, default: null })
-  utmMedium: string | null;
+  utmMedium!: string | null;
 
   @Prop({ type: String, default: null })
-  utmCampaign: string | null;
+  utmCampaign!: string | null;
 
   /** A mention of this workspace the lead came from. */
   @Prop({ type: Types.ObjectId, default: null })
-  mentionId: Types.ObjectId | null;
+  mentionId!: Types.ObjectId | null;
 
   /** Worth of the lead in the workspace's currency. */
   @Prop({ type: Number, default: null })
-  value: number | null;
+  value!: number | null;
 
   /** The sender's id for the lead: a repeated one replaces the stored lead instead of adding one. */
   @Prop({ type: String, default: null })
-  externalId: string | null;
+  externalId!: string | null;
 }
 
 export type LeadDocument = HydratedDocument<Lead>;

@@ -8,21 +8,21 @@ import { HydratedDocument, Types } from 'mongoose';
 @Schema({ collection: 'lead_webhook_receipts', versionKey: false })
 export class LeadWebhookReceipt {
   @Prop({ type: Types.ObjectId, required: true })
-  workspaceId: Types.ObjectId;
+  workspaceId!: Types.ObjectId;
 
   /** The lower-case hex HMAC from `X-Signature`. */
   @Prop({ required: true })
-  signature: string;
+  signature!: string;
 
   @Prop({ required: true })
-  receivedAt: Date;
+  receivedAt!: Date;
 
   /**
    * When the request's timestamp leaves the tolerance: after that the signature check itself
    * refuses it as stale, so the receipt may go (the TTL index deletes it).
    */
   @Prop({ required: true })
-  expiresAt: Date;
+  expiresAt!: Date;
 }
 
 export type LeadWebhookReceiptDocument = HydratedDocument<LeadWebhookReceipt>;

@@ -11,7 +11,10 @@ export class CorrectMentionDto {
   @IsIn(SENTIMENT_LABELS, { message: `sentiment must be one of ${SENTIMENT_LABELS.join(', ')}` })
   sentiment?: SentimentLabel;
 
-  @ApiPropertyOptional({ enum: INTENTS, description: "the mention's intent as the agent reads it (support, complaint and question open a case)" })
+  @ApiPropertyOptional({
+    enum: INTENTS,
+    description: "the mention's intent as the agent reads it (support, complaint and question open a case)",
+  })
   @ValidateIf((o: CorrectMentionDto) => o.intent !== undefined)
   @IsIn(INTENTS, { message: `intent must be one of ${INTENTS.join(', ')}` })
   intent?: Intent;
@@ -23,12 +26,16 @@ export class MentionLabelsQuery {
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @Matches(/^[0-9a-f]{24}(,[0-9a-f]{24}){0,199}$/, { message: 'ids must be up to 200 comma-separated mention ids' })
-  ids: string;
+  ids!: string;
 }
 
 /** The reviews of a period (by their latest review), optionally of one language. */
 export class CorrectionsPeriodQuery {
-  @ApiPropertyOptional({ description: 'reviewed at or after (ISO 8601); default 30 days before `to`' }) @IsOptional() @Type(() => Date) @IsDate() from?: Date;
+  @ApiPropertyOptional({ description: 'reviewed at or after (ISO 8601); default 30 days before `to`' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  from?: Date;
   @ApiPropertyOptional({ description: 'reviewed before (ISO 8601); default now' }) @IsOptional() @Type(() => Date) @IsDate() to?: Date;
   @ApiPropertyOptional({ example: 'pt', description: "the mentions' detected language" })
   @IsOptional()

@@ -12,13 +12,25 @@ export class ListMentionsQuery {
   @ApiPropertyOptional({ enum: PLATFORMS }) @IsOptional() @IsIn(PLATFORMS) platform?: string;
   @ApiPropertyOptional({ enum: SENTIMENT_LABELS }) @IsOptional() @IsIn(SENTIMENT_LABELS) sentiment?: string;
   @ApiPropertyOptional({ enum: INTENTS }) @IsOptional() @IsIn(INTENTS) intent?: string;
-  @ApiPropertyOptional({ example: 'pt' }) @IsOptional() @Matches(/^[a-z]{2,3}$/, { message: 'lang must be an ISO 639-1 code' }) lang?: string;
+  @ApiPropertyOptional({ example: 'pt' })
+  @IsOptional()
+  @Matches(/^[a-z]{2,3}$/, { message: 'lang must be an ISO 639-1 code' })
+  lang?: string;
   @ApiPropertyOptional({ description: 'text contains (case-insensitive)' }) @IsOptional() @IsString() @MaxLength(200) q?: string;
   @ApiPropertyOptional({ description: 'opaque cursor from the previous page' }) @IsOptional() @IsString() @MaxLength(200) cursor?: string;
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
 }
 
 export class StreamMentionsQuery {
   @ApiPropertyOptional({ description: 'topic id' }) @IsOptional() @IsMongoId() topic?: string;
-  @ApiPropertyOptional({ description: 'API key, for EventSource clients that cannot send headers' }) @IsOptional() @IsString() access_token?: string;
+  @ApiPropertyOptional({ description: 'API key, for EventSource clients that cannot send headers' })
+  @IsOptional()
+  @IsString()
+  access_token?: string;
 }

@@ -18,25 +18,25 @@ export const ALL_TOPICS = new Types.ObjectId('000000000000000000000000');
  */
 @Schema({ collection: 'mention_rollups', versionKey: false })
 export class MentionRollup {
-  @Prop({ type: Types.ObjectId, required: true }) workspaceId: Types.ObjectId;
-  @Prop({ type: Types.ObjectId, required: true }) topicId: Types.ObjectId;
-  @Prop({ required: true }) platform: string;
+  @Prop({ type: Types.ObjectId, required: true }) workspaceId!: Types.ObjectId;
+  @Prop({ type: Types.ObjectId, required: true }) topicId!: Types.ObjectId;
+  @Prop({ required: true }) platform!: string;
   /** Start of the 15-minute UTC slot (rows written before slots existed: start of the UTC hour). */
-  @Prop({ required: true }) hour: Date;
-  @Prop({ default: 0 }) count: number;
+  @Prop({ required: true }) hour!: Date;
+  @Prop({ default: 0 }) count!: number;
   /** Σ normalised sentiment score, for the mean. */
-  @Prop({ default: 0 }) scoreSum: number;
-  @Prop({ default: 0 }) positive: number;
-  @Prop({ default: 0 }) negative: number;
-  @Prop({ default: 0 }) neutral: number;
-  @Prop({ default: 0 }) support: number;
-  @Prop({ default: 0 }) complaint: number;
-  @Prop({ default: 0 }) question: number;
-  @Prop({ default: 0 }) lead: number;
-  @Prop({ default: 0 }) praise: number;
-  @Prop({ default: 0 }) other: number;
+  @Prop({ default: 0 }) scoreSum!: number;
+  @Prop({ default: 0 }) positive!: number;
+  @Prop({ default: 0 }) negative!: number;
+  @Prop({ default: 0 }) neutral!: number;
+  @Prop({ default: 0 }) support!: number;
+  @Prop({ default: 0 }) complaint!: number;
+  @Prop({ default: 0 }) question!: number;
+  @Prop({ default: 0 }) lead!: number;
+  @Prop({ default: 0 }) praise!: number;
+  @Prop({ default: 0 }) other!: number;
   /** Mentions per detected language, e.g. `{ pt: 12, en: 3 }`. */
-  @Prop({ type: MongooseSchema.Types.Mixed, default: {} }) langs: Record<string, number>;
+  @Prop({ type: MongooseSchema.Types.Mixed, default: {} }) langs!: Record<string, number>;
   /**
    * The last write batches counted here: an increment is applied only if its batch is not in the
    * list, so replaying a batch after a crash never counts a mention twice.
@@ -55,10 +55,10 @@ MentionRollupSchema.index({ workspaceId: 1, topicId: 1, hour: 1, platform: 1 }, 
  */
 @Schema({ collection: 'rollup_batches', versionKey: false })
 export class RollupBatch {
-  @Prop({ type: Types.ObjectId, required: true }) workspaceId: Types.ObjectId;
+  @Prop({ type: Types.ObjectId, required: true }) workspaceId!: Types.ObjectId;
   /** The topic the batch was collected for: its new mentions count there and in ALL_TOPICS. */
-  @Prop({ type: Types.ObjectId, required: true }) topicId: Types.ObjectId;
-  @Prop({ type: Date, required: true }) startedAt: Date;
+  @Prop({ type: Types.ObjectId, required: true }) topicId!: Types.ObjectId;
+  @Prop({ type: Date, required: true }) startedAt!: Date;
 }
 export const RollupBatchSchema = SchemaFactory.createForClass(RollupBatch);
 RollupBatchSchema.index({ startedAt: 1 });

@@ -7,57 +7,57 @@ import type { MentionCorrection } from './mention-correction';
 @Schema({ collection: 'mentions', timestamps: { createdAt: 'collectedAt', updatedAt: 'updatedAt' } })
 export class Mention {
   @Prop({ type: Types.ObjectId, required: true })
-  workspaceId: Types.ObjectId;
+  workspaceId!: Types.ObjectId;
 
   /** Every topic of the workspace whose query matched this post. */
   @Prop({ type: [Types.ObjectId], default: [] })
-  topicIds: Types.ObjectId[];
+  topicIds!: Types.ObjectId[];
 
   @Prop({ required: true })
-  platform: string;
+  platform!: string;
 
   @Prop({ required: true })
-  externalId: string;
+  externalId!: string;
 
   @Prop({ required: true })
-  url: string;
+  url!: string;
 
   @Prop({ required: true })
-  text: string;
+  text!: string;
 
   /** The platform's `created_at`. */
   @Prop({ required: true })
-  createdAt: Date;
+  createdAt!: Date;
 
   @Prop({ type: { externalId: String, handle: String, name: String, followers: Number, _id: false }, required: true })
-  author: { externalId: string; handle: string; name?: string | null; followers?: number | null };
+  author!: { externalId: string; handle: string; name?: string | null; followers?: number | null };
 
   @Prop({ required: true })
-  lang: string;
+  lang!: string;
 
   @Prop({ type: String, default: null })
-  platformLang: string | null;
+  platformLang!: string | null;
 
   @Prop({ type: { score: Number, label: String, _id: false }, required: true })
-  sentiment: { score: number; label: SentimentLabel };
+  sentiment!: { score: number; label: SentimentLabel };
 
   @Prop({ type: String, required: true, enum: INTENTS })
-  intent: Intent;
+  intent!: Intent;
 
   @Prop({ type: { team: String, keyword: String, agentId: String, _id: false }, default: null })
-  routing: { team: string; keyword: string; agentId?: string } | null;
+  routing!: { team: string; keyword: string; agentId?: string } | null;
 
   @Prop({ type: String, default: null })
-  conversationId: string | null;
+  conversationId!: string | null;
 
   @Prop({ type: String, default: null })
-  inReplyToExternalId: string | null;
+  inReplyToExternalId!: string | null;
 
   @Prop({ type: MongooseSchema.Types.Mixed, required: true })
-  metrics: { likes: number; reposts: number; quotes: number; replies: number; impressions: number | null };
+  metrics!: { likes: number; reposts: number; quotes: number; replies: number; impressions: number | null };
 
   @Prop({ type: Date, default: null })
-  metricsUpdatedAt: Date | null;
+  metricsUpdatedAt!: Date | null;
 
   /**
    * The write batch that stored this mention (see `RollupBatch`): the crash repair finds a

@@ -15,18 +15,33 @@ const directory: AgentRow[] = [
 const cases = [
   // ana: assigned 09:05, answers at 09:35 (FRT 35 min), resolves 11:05 (handle 2 h)
   caseRow('k1', '2024-03-04T09:00:00Z', {
-    assignee: 'ana', team: 'T1', assignedAt: at('2024-03-04T09:05:00Z'), routingKeyword: 'billing',
-    firstResponseAt: at('2024-03-04T09:35:00Z'), status: 'resolved', resolvedAt: at('2024-03-04T11:05:00Z'), resolutions: [at('2024-03-04T11:05:00Z')],
+    assignee: 'ana',
+    team: 'T1',
+    assignedAt: at('2024-03-04T09:05:00Z'),
+    routingKeyword: 'billing',
+    firstResponseAt: at('2024-03-04T09:35:00Z'),
+    status: 'resolved',
+    resolvedAt: at('2024-03-04T11:05:00Z'),
+    resolutions: [at('2024-03-04T11:05:00Z')],
   }),
   // ana → caio at 10:30 (30 min after opening); caio answers at 11:00 (FRT 1 h), resolves 13:30 (handle 3 h)
   caseRow('k2', '2024-03-05T10:00:00Z', {
-    assignee: 'caio', team: 'T2', assignedAt: at('2024-03-05T10:00:00Z'), routingKeyword: 'billing',
+    assignee: 'caio',
+    team: 'T2',
+    assignedAt: at('2024-03-05T10:00:00Z'),
+    routingKeyword: 'billing',
     reassignments: [{ at: at('2024-03-05T10:30:00Z'), fromAgent: 'ana', toAgent: 'caio', fromTeam: 'T1', toTeam: 'T2' }],
-    firstResponseAt: at('2024-03-05T11:00:00Z'), status: 'resolved', resolvedAt: at('2024-03-05T13:30:00Z'), resolutions: [at('2024-03-05T13:30:00Z')],
+    firstResponseAt: at('2024-03-05T11:00:00Z'),
+    status: 'resolved',
+    resolvedAt: at('2024-03-05T13:30:00Z'),
+    resolutions: [at('2024-03-05T13:30:00Z')],
   }),
   // bia answers at 08:20 (FRT 20 min), hands to ana at 09:00 (1 h), who hands to caio at 10:00 (2 h); open
   caseRow('k3', '2024-03-06T08:00:00Z', {
-    assignee: 'caio', team: 'T2', assignedAt: at('2024-03-06T08:00:00Z'), routingKeyword: 'delivery',
+    assignee: 'caio',
+    team: 'T2',
+    assignedAt: at('2024-03-06T08:00:00Z'),
+    routingKeyword: 'delivery',
     firstResponseAt: at('2024-03-06T08:20:00Z'),
     reassignments: [
       { at: at('2024-03-06T09:00:00Z'), fromAgent: 'bia', toAgent: 'ana' },
@@ -35,16 +50,33 @@ const cases = [
   }),
   // opened before the range, reopened 03-07 10:00 and closed again by bia at 12:00 (handle 2 h)
   caseRow('k4', '2024-03-03T20:00:00Z', {
-    assignee: 'bia', team: 'T1', assignedAt: at('2024-03-03T20:00:00Z'),
-    firstResponseAt: at('2024-03-03T20:10:00Z'), status: 'resolved', resolvedAt: at('2024-03-07T12:00:00Z'),
-    resolutions: [at('2024-03-04T08:00:00Z'), at('2024-03-07T12:00:00Z')], reopenCount: 1, lastReopenedAt: at('2024-03-07T10:00:00Z'),
+    assignee: 'bia',
+    team: 'T1',
+    assignedAt: at('2024-03-03T20:00:00Z'),
+    firstResponseAt: at('2024-03-03T20:10:00Z'),
+    status: 'resolved',
+    resolvedAt: at('2024-03-07T12:00:00Z'),
+    resolutions: [at('2024-03-04T08:00:00Z'), at('2024-03-07T12:00:00Z')],
+    reopenCount: 1,
+    lastReopenedAt: at('2024-03-07T10:00:00Z'),
   }),
   // caio, open and unanswered
-  caseRow('k5', '2024-03-10T10:00:00Z', { assignee: 'caio', team: 'T2', assignedAt: at('2024-03-10T10:00:00Z'), routingKeyword: 'billing' }),
+  caseRow('k5', '2024-03-10T10:00:00Z', {
+    assignee: 'caio',
+    team: 'T2',
+    assignedAt: at('2024-03-10T10:00:00Z'),
+    routingKeyword: 'billing',
+  }),
   // all before the range
   caseRow('k6', '2024-03-01T00:00:00Z', {
-    assignee: 'ana', team: 'T1', assignedAt: at('2024-03-01T00:00:00Z'), firstResponseAt: at('2024-03-01T00:30:00Z'),
-    status: 'resolved', resolvedAt: at('2024-03-02T00:00:00Z'), resolutions: [at('2024-03-02T00:00:00Z')], routingKeyword: 'billing',
+    assignee: 'ana',
+    team: 'T1',
+    assignedAt: at('2024-03-01T00:00:00Z'),
+    firstResponseAt: at('2024-03-01T00:30:00Z'),
+    status: 'resolved',
+    resolvedAt: at('2024-03-02T00:00:00Z'),
+    resolutions: [at('2024-03-02T00:00:00Z')],
+    routingKeyword: 'billing',
   }),
 ];
 
@@ -116,7 +148,14 @@ describe('agent report', () => {
       meanTimeToRerouteSeconds: 4200, // (1800 + 3600 + 7200) / 3
       onlineSeconds: 15 * HOUR, // ana 11 h + bia 4 h
     });
-    expect(team('T2')).toMatchObject({ casesHandled: 3, casesClosed: 1, meanHandleSeconds: 3 * HOUR, openCasesNow: 2, reassignments: 0, onlineSeconds: 2 * HOUR });
+    expect(team('T2')).toMatchObject({
+      casesHandled: 3,
+      casesClosed: 1,
+      meanHandleSeconds: 3 * HOUR,
+      openCasesNow: 2,
+      reassignments: 0,
+      onlineSeconds: 2 * HOUR,
+    });
   });
 
   it('reports routing keywords', () => {
@@ -134,7 +173,13 @@ describe('open cases now', () => {
         cases: [
           caseRow('p1', '2024-03-05T10:00:00Z', { status: 'pending', assignee: 'ana', team: 'T1', assignedAt: at('2024-03-05T10:00:00Z') }),
           caseRow('p2', '2024-03-05T10:00:00Z', { status: 'open', assignee: 'ana', team: 'T1', assignedAt: at('2024-03-05T10:00:00Z') }),
-          caseRow('p3', '2024-03-05T10:00:00Z', { status: 'abandoned', abandonedAt: at('2024-03-06T10:00:00Z'), assignee: 'ana', team: 'T1', assignedAt: at('2024-03-05T10:00:00Z') }),
+          caseRow('p3', '2024-03-05T10:00:00Z', {
+            status: 'abandoned',
+            abandonedAt: at('2024-03-06T10:00:00Z'),
+            assignee: 'ana',
+            team: 'T1',
+            assignedAt: at('2024-03-05T10:00:00Z'),
+          }),
         ],
         presence: [],
         agents: directory,

@@ -106,9 +106,17 @@ describe('resolution', () => {
       reopenCount: 1,
     }),
     // resolved in range, then reopened and open again: not resolved
-    caseRow('r4', '2024-03-04T08:00:00Z', { status: 'open', resolvedAt: at('2024-03-05T00:00:00Z'), resolutions: [at('2024-03-05T00:00:00Z')], reopenCount: 1 }),
+    caseRow('r4', '2024-03-04T08:00:00Z', {
+      status: 'open',
+      resolvedAt: at('2024-03-05T00:00:00Z'),
+      resolutions: [at('2024-03-05T00:00:00Z')],
+      reopenCount: 1,
+    }),
     // first resolution in range, last after it: counted in the range of its last resolution only
-    resolved('r5', '2024-03-04T08:00:00Z', '2024-03-12T00:00:00Z', { resolutions: [at('2024-03-05T00:00:00Z'), at('2024-03-12T00:00:00Z')], reopenCount: 1 }),
+    resolved('r5', '2024-03-04T08:00:00Z', '2024-03-12T00:00:00Z', {
+      resolutions: [at('2024-03-05T00:00:00Z'), at('2024-03-12T00:00:00Z')],
+      reopenCount: 1,
+    }),
   ];
 
   it('measures opened → last resolution, counting a reopened case once', () => {
@@ -148,7 +156,9 @@ describe('first contact resolution and contacts per resolution', () => {
   it('treats a reopen count or a second resolution each as a reopen', () => {
     const reopened = [
       resolved('g1', '2024-03-04T10:00:00Z', '2024-03-06T11:00:00Z', { reopenCount: 1 }), // count says reopened
-      resolved('g2', '2024-03-04T10:00:00Z', '2024-03-06T11:00:00Z', { resolutions: [at('2024-03-05T11:00:00Z'), at('2024-03-06T11:00:00Z')] }),
+      resolved('g2', '2024-03-04T10:00:00Z', '2024-03-06T11:00:00Z', {
+        resolutions: [at('2024-03-05T11:00:00Z'), at('2024-03-06T11:00:00Z')],
+      }),
       resolved('g3', '2024-03-04T10:00:00Z', '2024-03-04T11:00:00Z'), // FCR
     ];
     expect(firstContactResolution(reopened, range)).toBeCloseTo(100 / 3, 12); // 1 / 3 × 100
@@ -199,7 +209,11 @@ describe('unanswered now', () => {
     resolved('u4', '2024-03-11T08:00:00Z', '2024-03-11T09:00:00Z', { lastInboundAt: at('2024-03-11T10:00:00Z') }), // not open
     caseRow('u5', '2024-03-11T08:00:00Z', { lastOutboundAt: at('2024-03-11T09:00:00Z'), lastInboundAt: at('2024-03-11T11:30:00Z') }),
     // pending on the customer, who has written again: still waiting for the brand
-    caseRow('u6', '2024-03-11T08:00:00Z', { status: 'pending', lastOutboundAt: at('2024-03-11T09:00:00Z'), lastInboundAt: at('2024-03-11T11:00:00Z') }),
+    caseRow('u6', '2024-03-11T08:00:00Z', {
+      status: 'pending',
+      lastOutboundAt: at('2024-03-11T09:00:00Z'),
+      lastInboundAt: at('2024-03-11T11:00:00Z'),
+    }),
     caseRow('u7', '2024-03-11T08:00:00Z', { status: 'abandoned', lastInboundAt: at('2024-03-11T08:00:00Z') }),
   ];
 
@@ -227,7 +241,13 @@ describe('outliers', () => {
     ];
     expect(outlierCases(cases, range, now)).toEqual([
       { caseId: 'o4', reasons: ['slowFirstResponse'], answered: false, firstResponseWorkingSeconds: 14 * HOUR, reassignments: 0 },
-      { caseId: 'o6', reasons: ['slowFirstResponse', 'reassigned'], answered: true, firstResponseWorkingSeconds: 8 * HOUR, reassignments: 3 },
+      {
+        caseId: 'o6',
+        reasons: ['slowFirstResponse', 'reassigned'],
+        answered: true,
+        firstResponseWorkingSeconds: 8 * HOUR,
+        reassignments: 3,
+      },
       { caseId: 'o1', reasons: ['slowFirstResponse'], answered: true, firstResponseWorkingSeconds: 7 * HOUR, reassignments: 0 },
       { caseId: 'o3', reasons: ['reassigned'], answered: true, firstResponseWorkingSeconds: 1 * HOUR, reassignments: 2 },
     ]);
@@ -261,7 +281,10 @@ describe('serviceKpis', () => {
 
 describe('durations on a business-hours clock (only working time counts)', () => {
   // Mon-Fri 09:00-18:00 in UTC; 2024-03-08 is a Friday.
-  const clock = new SlaClock({ timezone: 'UTC', businessHours: { enabled: true, schedule: { mon: weekdays, tue: weekdays, wed: weekdays, thu: weekdays, fri: weekdays } } });
+  const clock = new SlaClock({
+    timezone: 'UTC',
+    businessHours: { enabled: true, schedule: { mon: weekdays, tue: weekdays, wed: weekdays, thu: weekdays, fri: weekdays } },
+  });
   const week = { from: at('2024-03-04T00:00:00Z'), to: at('2024-03-18T00:00:00Z') };
 
   it('first response and resolution count working seconds only', () => {

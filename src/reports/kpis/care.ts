@@ -122,7 +122,9 @@ export function abandonmentRate(cases: readonly CaseRow[], range: TimeRange, now
   let abandoned = 0;
   for (const c of openedInRange(cases, range)) {
     // The window runs on the SLA clock (working time only when business hours are on).
-    const windowEnd = (options.clock ? options.clock.addWorkingSeconds(c.openedAt, windowSeconds) : new Date(c.openedAt.getTime() + windowSeconds * 1000)).getTime();
+    const windowEnd = (
+      options.clock ? options.clock.addWorkingSeconds(c.openedAt, windowSeconds) : new Date(c.openedAt.getTime() + windowSeconds * 1000)
+    ).getTime();
     const answered = c.firstResponseAt !== null;
     if (!answered && c.abandonedAt === null && windowEnd > now.getTime()) continue;
     eligible += 1;

@@ -112,7 +112,16 @@ function section(id: KpiSection, entries: Entry[]): KpiDefinition[] {
   });
 }
 
-const PLATFORM_NAMES: Record<(typeof PLATFORMS)[number], string> = { x: 'X', bluesky: 'Bluesky', mastodon: 'Mastodon', facebook: 'Facebook', instagram: 'Instagram', whatsapp: 'WhatsApp', reddit: 'Reddit', youtube: 'YouTube' };
+const PLATFORM_NAMES: Record<(typeof PLATFORMS)[number], string> = {
+  x: 'X',
+  bluesky: 'Bluesky',
+  mastodon: 'Mastodon',
+  facebook: 'Facebook',
+  instagram: 'Instagram',
+  whatsapp: 'WhatsApp',
+  reddit: 'Reddit',
+  youtube: 'YouTube',
+};
 
 const mentions = (filter?: Record<string, string>): KpiDrillDown => ({ of: 'mentions', ...(filter ? { filter } : {}) });
 const cases = (filter?: Record<string, string>): KpiDrillDown => ({ of: 'cases', ...(filter ? { filter } : {}) });
@@ -157,38 +166,34 @@ export const KPIS: readonly KpiDefinition[] = [
       rows: mentions(),
       csv: mentions(),
     },
-    ...LISTENING_PLATFORMS.map(
-      (platform): Entry => ({
-        name: `volume.byPlatform.${platform}`,
-        unit: 'count',
-        better: null,
-        display: 'count',
-        formula: `The mentions of \`volume.mentions\` posted on ${PLATFORM_NAMES[platform]} (0 when it had none).`,
-        label: { en: `Mentions on ${PLATFORM_NAMES[platform]}`, pt: `Menções no ${PLATFORM_NAMES[platform]}` },
-        computedBy: mentionsByPlatform,
-        rows: mentions({ platform }),
-        csv: mentions({ platform }),
-      }),
-    ),
+    ...LISTENING_PLATFORMS.map((platform): Entry => ({
+      name: `volume.byPlatform.${platform}`,
+      unit: 'count',
+      better: null,
+      display: 'count',
+      formula: `The mentions of \`volume.mentions\` posted on ${PLATFORM_NAMES[platform]} (0 when it had none).`,
+      label: { en: `Mentions on ${PLATFORM_NAMES[platform]}`, pt: `Menções no ${PLATFORM_NAMES[platform]}` },
+      computedBy: mentionsByPlatform,
+      rows: mentions({ platform }),
+      csv: mentions({ platform }),
+    })),
     ...(
       [
         ['positive', 'higher', 'Positive', 'Positivas'],
         ['negative', 'lower', 'Negative', 'Negativas'],
         ['neutral', null, 'Neutral', 'Neutras'],
       ] as const
-    ).map(
-      ([label, better, en, pt]): Entry => ({
-        name: `sentiment.${label}`,
-        unit: 'count',
-        better,
-        display: 'count',
-        formula: `Mentions whose sentiment label is ${label}.`,
-        label: { en, pt },
-        computedBy: sentimentKpis,
-        rows: mentions({ sentiment: label }),
-        csv: mentions({ sentiment: label }),
-      }),
-    ),
+    ).map(([label, better, en, pt]): Entry => ({
+      name: `sentiment.${label}`,
+      unit: 'count',
+      better,
+      display: 'count',
+      formula: `Mentions whose sentiment label is ${label}.`,
+      label: { en, pt },
+      computedBy: sentimentKpis,
+      rows: mentions({ sentiment: label }),
+      csv: mentions({ sentiment: label }),
+    })),
     {
       name: 'sentiment.positiveShare',
       unit: 'percent',
@@ -238,7 +243,8 @@ export const KPIS: readonly KpiDefinition[] = [
       better: null,
       value: 'peakHour',
       display: 'hour',
-      formula: 'The local hour with the most inbound support mentions (the earliest on a tie) as `{ hour, count }`, `null` when there were none.',
+      formula:
+        'The local hour with the most inbound support mentions (the earliest on a tie) as `{ hour, count }`, `null` when there were none.',
       label: { en: 'Peak support hour', pt: 'Horário de pico do suporte' },
       computedBy: peakSupportHour,
     },
@@ -514,7 +520,8 @@ export const KPIS: readonly KpiDefinition[] = [
       unit: 'count',
       better: 'lower',
       display: 'count',
-      formula: 'Cases opened in range with a first response above 3 × the target (or unanswered that long) or with 2 or more reassignments.',
+      formula:
+        'Cases opened in range with a first response above 3 × the target (or unanswered that long) or with 2 or more reassignments.',
       label: { en: 'Outlier cases', pt: 'Casos fora da curva' },
       computedBy: outlierCases,
       rows: { of: 'outliers' },
@@ -589,18 +596,16 @@ export const KPIS: readonly KpiDefinition[] = [
         ['detractors', 'lower', 'NPS responses of 0 to 6.', 'Detractors', 'Detratores'],
         ['responses', null, 'NPS responses received in range.', 'NPS responses', 'Respostas NPS'],
       ] as const
-    ).map(
-      ([field, better, formula, en, pt]): Entry => ({
-        name: `nps.${field}`,
-        unit: 'count',
-        better,
-        display: 'count',
-        formula,
-        label: { en, pt },
-        computedBy: npsKpis,
-        rows: npsRows,
-      }),
-    ),
+    ).map(([field, better, formula, en, pt]): Entry => ({
+      name: `nps.${field}`,
+      unit: 'count',
+      better,
+      display: 'count',
+      formula,
+      label: { en, pt },
+      computedBy: npsKpis,
+      rows: npsRows,
+    })),
     {
       name: 'nps.responseRate',
       unit: 'percent',

@@ -44,7 +44,9 @@ describe('deflection KPIs', () => {
 
   it('uses the workspace’s costs', () => {
     // 3 × (10 − 2) = 24
-    expect(deflectionKpis({ contacts, traffic: sessions, cases }, range, { costPerCall: 10, costPerSocialInteraction: 2 }).estimatedSavings).toBe(24);
+    expect(
+      deflectionKpis({ contacts, traffic: sessions, cases }, range, { costPerCall: 10, costPerSocialInteraction: 2 }).estimatedSavings,
+    ).toBe(24);
   });
 
   it('is null, never NaN or Infinity, on zero denominators', () => {

@@ -81,7 +81,9 @@ function sectionDoc(id: KpiSection): string {
     '|---|---|---|---|---|---|---|---|',
     ...KPIS.filter((k) => k.section === id).map(row),
     '',
-    ...(charts.length > 0 ? [`Charts: ${charts.map((c) => `${c.label.en} (${c.series.map((s) => `\`${s.kpi}\``).join(', ')})`).join('; ')}.`, ''] : []),
+    ...(charts.length > 0
+      ? [`Charts: ${charts.map((c) => `${c.label.en} (${c.series.map((s) => `\`${s.kpi}\``).join(', ')})`).join('; ')}.`, '']
+      : []),
   ].join('\n');
 }
 

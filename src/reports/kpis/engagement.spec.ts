@@ -4,7 +4,17 @@ import { FollowerSample, OwnPostRow } from './rows';
 const range = { from: new Date('2024-03-01T00:00:00Z'), to: new Date('2024-03-08T00:00:00Z') };
 
 function post(postId: string, publishedAt: string, values: Partial<OwnPostRow> = {}): OwnPostRow {
-  return { postId, accountId: 'A', publishedAt: new Date(publishedAt), likes: 0, reposts: 0, quotes: 0, replies: 0, impressions: null, ...values };
+  return {
+    postId,
+    accountId: 'A',
+    publishedAt: new Date(publishedAt),
+    likes: 0,
+    reposts: 0,
+    quotes: 0,
+    replies: 0,
+    impressions: null,
+    ...values,
+  };
 }
 
 const sample = (accountId: string, at: string, followers: number): FollowerSample => ({ accountId, at: new Date(at), followers });
@@ -87,7 +97,10 @@ describe('followersAt', () => {
   });
 
   it('leaves amplification unknown (null) where no post has a share count, and counts only known ones', () => {
-    const instagram = [post('i1', '2024-03-02T10:00:00Z', { likes: 8, reposts: null, replies: 4 }), post('i2', '2024-03-03T10:00:00Z', { likes: 2, reposts: null, replies: 0 })];
+    const instagram = [
+      post('i1', '2024-03-02T10:00:00Z', { likes: 8, reposts: null, replies: 4 }),
+      post('i2', '2024-03-03T10:00:00Z', { likes: 2, reposts: null, replies: 0 }),
+    ];
     const only = engagementKpis(instagram, [sample('A', '2024-03-07T00:00:00Z', 1000)], range);
     expect(only.applauseRate).toBe(5);
     expect(only.conversationRate).toBe(2);

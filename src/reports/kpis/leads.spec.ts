@@ -53,7 +53,16 @@ describe('lead KPIs', () => {
   });
 
   it('recognises platform sources by name or domain', () => {
-    for (const source of ['twitter', 't.co', 'https://www.instagram.com/p/1', 'm.youtube.com', 'WhatsApp', 'lnkd.in', 'bsky.app', 'TikTok']) {
+    for (const source of [
+      'twitter',
+      't.co',
+      'https://www.instagram.com/p/1',
+      'm.youtube.com',
+      'WhatsApp',
+      'lnkd.in',
+      'bsky.app',
+      'TikTok',
+    ]) {
       expect(isSocialSource(source)).toBe(true);
     }
     for (const source of ['google', 'notfacebook.com', 'xerox', '', null]) {

@@ -16,7 +16,6 @@ export interface LeadKpis {
   per1kMentions: number | null;
 }
 
-
 /** `leads.social`: leads created in range and attributed to social. */
 export function socialLeads(leads: readonly LeadRow[], range: TimeRange, options: LeadAttributionOptions = {}): number {
   return leads.filter((lead) => inRange(lead.createdAt, range) && isSocialLead(lead, options)).length;

@@ -40,7 +40,16 @@ describe('listening KPIs', () => {
 
   it('counts private care messages (WhatsApp) as inbound support only', () => {
     const rows = [
-      rollup('2024-03-11T10:00:00Z', { count: 4, positive: 1, negative: 3, scoreSum: -1, support: 1, complaint: 1, byPlatform: { x: 4 }, privateInbound: 3 }),
+      rollup('2024-03-11T10:00:00Z', {
+        count: 4,
+        positive: 1,
+        negative: 3,
+        scoreSum: -1,
+        support: 1,
+        complaint: 1,
+        byPlatform: { x: 4 },
+        privateInbound: 3,
+      }),
       rollup('2024-03-11T11:00:00Z', { privateInbound: 2 }),
     ];
     const kpis = listeningKpis(rows, range, 'UTC', ['x']);

@@ -46,7 +46,11 @@ export function mentionVolume(rows: readonly MentionRollupRow[], range: TimeRang
  * `volume.byPlatform.<platform>`: the mentions of `volume.mentions` by network, every network of
  * `platforms` present (0 when it had none), so share of voice per network reads off one report.
  */
-export function mentionsByPlatform(rows: readonly MentionRollupRow[], range: TimeRange, platforms: readonly string[]): Record<string, number> {
+export function mentionsByPlatform(
+  rows: readonly MentionRollupRow[],
+  range: TimeRange,
+  platforms: readonly string[],
+): Record<string, number> {
   const out: Record<string, number> = Object.fromEntries(platforms.map((p) => [p, 0]));
   for (const r of within(rows, range)) for (const [p, n] of Object.entries(r.byPlatform ?? {})) if (p in out) out[p] += n;
   return out;
@@ -96,7 +100,12 @@ export function peakSupportHour(rows: readonly MentionRollupRow[], range: TimeRa
   return { hour: DateTime.fromMillis(best.start, { zone: tz }).toISO()!, count: best.count };
 }
 
-export function listeningKpis(rows: readonly MentionRollupRow[], range: TimeRange, tz: string, platforms: readonly string[] = []): ListeningKpis {
+export function listeningKpis(
+  rows: readonly MentionRollupRow[],
+  range: TimeRange,
+  tz: string,
+  platforms: readonly string[] = [],
+): ListeningKpis {
   return {
     volume: { mentions: mentionVolume(rows, range), byPlatform: mentionsByPlatform(rows, range, platforms) },
     sentiment: sentimentKpis(rows, range),

@@ -9,7 +9,13 @@ describe('model quality from agent corrections', () => {
       {
         name: 'sentiment with a confusion both ways',
         labels: SENTIMENT_LABELS,
-        reviews: [review('negative', 'negative'), review('negative', 'neutral'), review('positive', 'positive'), review('neutral', 'negative'), review('positive', 'positive')],
+        reviews: [
+          review('negative', 'negative'),
+          review('negative', 'neutral'),
+          review('positive', 'positive'),
+          review('neutral', 'negative'),
+          review('positive', 'positive'),
+        ],
         // negative: TP 1, predicted 2, corrected 2 → P 1/2, R 1/2, F1 2/4
         // neutral:  TP 0, predicted 1, corrected 1 → P 0, R 0, F1 0
         // positive: TP 2, predicted 2, corrected 2 → P 1, R 1, F1 1
@@ -23,13 +29,23 @@ describe('model quality from agent corrections', () => {
             neutral: { precision: 0, recall: 0, f1: 0, predicted: 1, corrected: 1 },
             positive: { precision: 1, recall: 1, f1: 1, predicted: 2, corrected: 2 },
           },
-          confusion: { negative: { negative: 1, neutral: 1, positive: 0 }, neutral: { negative: 1, neutral: 0, positive: 0 }, positive: { negative: 0, neutral: 0, positive: 2 } },
+          confusion: {
+            negative: { negative: 1, neutral: 1, positive: 0 },
+            neutral: { negative: 1, neutral: 0, positive: 0 },
+            positive: { negative: 0, neutral: 0, positive: 2 },
+          },
         },
       },
       {
         name: 'intent where some labels are only predicted, only corrected, or absent',
         labels: INTENTS,
-        reviews: [review('support', 'support'), review('other', 'support'), review('praise', 'praise'), review('support', 'other'), review('question', 'complaint')],
+        reviews: [
+          review('support', 'support'),
+          review('other', 'support'),
+          review('praise', 'praise'),
+          review('support', 'other'),
+          review('question', 'complaint'),
+        ],
         // support: TP 1, predicted 2, corrected 2 → F1 0.5; other: TP 0, 1, 1 → F1 0; praise F1 1;
         // question: predicted 1, corrected 0 → P 0, R null, F1 0; complaint: P null, R 0, F1 0;
         // lead: on neither side → all null, left out of the mean: (0.5 + 0 + 1 + 0 + 0) / 5

@@ -81,7 +81,13 @@ export function labelQuality<L extends string>(labels: readonly L[], reviews: re
 /** Sentiment and intent quality over the reviewed mentions of a period. */
 export function modelQuality(rows: readonly CorrectionRow[]): ModelQuality {
   return {
-    sentiment: labelQuality(SENTIMENT_LABELS, rows.flatMap((r) => (r.sentiment ? [r.sentiment] : []))),
-    intent: labelQuality(INTENTS, rows.flatMap((r) => (r.intent ? [r.intent] : []))),
+    sentiment: labelQuality(
+      SENTIMENT_LABELS,
+      rows.flatMap((r) => (r.sentiment ? [r.sentiment] : [])),
+    ),
+    intent: labelQuality(
+      INTENTS,
+      rows.flatMap((r) => (r.intent ? [r.intent] : [])),
+    ),
   };
 }

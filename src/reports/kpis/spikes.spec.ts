@@ -22,7 +22,14 @@ describe('detectSpike', () => {
   it('uses the population standard deviation', () => {
     expect(populationStd(history)).toBe(2); // sqrt((9 + 1 + 1 + 1 + 0 + 0 + 4 + 16) / 8) = sqrt(4)
     // threshold 5 + 3 × 2 = 11; the sample std (2.14) would put it at 11.41 and miss 11.2
-    expect(detectSpike(11.2, history, { minHistory: 8 })).toEqual({ spike: true, value: 11.2, threshold: 11, mean: 5, std: 2, historyPoints: 8 });
+    expect(detectSpike(11.2, history, { minHistory: 8 })).toEqual({
+      spike: true,
+      value: 11.2,
+      threshold: 11,
+      mean: 5,
+      std: 2,
+      historyPoints: 8,
+    });
   });
 
   it('needs the value strictly above mean + k × std', () => {
@@ -47,7 +54,11 @@ describe('volumeSpike', () => {
   it('compares the hour with the trailing week', () => {
     // alternating 8 and 12 mentions: mean 10, std 2, threshold 16
     const rows = week((ago) => ({ count: ago % 2 === 0 ? 8 : 12 }));
-    expect(volumeSpike([...rows, rollup(hour.toISOString(), { count: 17 })], hour)).toMatchObject({ spike: true, threshold: 16, historyPoints: 168 });
+    expect(volumeSpike([...rows, rollup(hour.toISOString(), { count: 17 })], hour)).toMatchObject({
+      spike: true,
+      threshold: 16,
+      historyPoints: 168,
+    });
     expect(volumeSpike([...rows, rollup(hour.toISOString(), { count: 16 })], hour).spike).toBe(false);
   });
 
@@ -67,7 +78,11 @@ describe('volumeSpike', () => {
     const rows = week(() => ({ count: 10 }));
     const current = rollup(hour.toISOString(), { count: 50 });
     expect(volumeSpike([...rows, current], hour, { since: new Date(hoursBefore(30)) })).toMatchObject({ spike: true, historyPoints: 30 });
-    expect(volumeSpike([...rows, current], hour, { since: new Date(hoursBefore(10)) })).toMatchObject({ spike: false, threshold: null, historyPoints: 10 });
+    expect(volumeSpike([...rows, current], hour, { since: new Date(hoursBefore(10)) })).toMatchObject({
+      spike: false,
+      threshold: null,
+      historyPoints: 10,
+    });
   });
 });
 

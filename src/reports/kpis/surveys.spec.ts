@@ -59,6 +59,13 @@ describe('NPS', () => {
   });
 
   it('is null without responses', () => {
-    expect(surveyKpis([], range, { nps: 10 }).nps).toEqual({ score: null, promoters: 0, passives: 0, detractors: 0, responses: 0, responseRate: 0 });
+    expect(surveyKpis([], range, { nps: 10 }).nps).toEqual({
+      score: null,
+      promoters: 0,
+      passives: 0,
+      detractors: 0,
+      responses: 0,
+      responseRate: 0,
+    });
   });
 });

@@ -52,7 +52,12 @@ function valid(kind: SurveyKind) {
   return (r: SurveyResponseRow) => r.kind === kind && Number.isInteger(r.score) && r.score >= min && r.score <= max;
 }
 
-function responseRate(responses: readonly SurveyResponseRow[], kind: SurveyKind, range: TimeRange, sent: number | null | undefined): number | null {
+function responseRate(
+  responses: readonly SurveyResponseRow[],
+  kind: SurveyKind,
+  range: TimeRange,
+  sent: number | null | undefined,
+): number | null {
   if (sent === null || sent === undefined) return null;
   const answered = responses.filter((r) => valid(kind)(r) && inRange(r.sentAt ?? r.respondedAt, range)).length;
   return percent(answered, sent);

@@ -38,22 +38,33 @@ function IsSurveyScore(options?: ValidationOptions) {
 const CASE_ID_MESSAGE = 'caseId must be a case id (24 hexadecimal characters)';
 
 export class SurveyResponseInputDto {
-  @ApiProperty({ enum: SURVEY_TYPES, example: 'csat' }) @IsIn(SURVEY_TYPES) type: SurveyKind;
+  @ApiProperty({ enum: SURVEY_TYPES, example: 'csat' }) @IsIn(SURVEY_TYPES) type!: SurveyKind;
 
-  @ApiProperty({ example: 4, description: 'integer: 1-5 for csat, 0-10 for nps' }) @IsSurveyScore() score: number;
+  @ApiProperty({ example: 4, description: 'integer: 1-5 for csat, 0-10 for nps' }) @IsSurveyScore() score!: number;
 
   @ApiProperty({ example: '2026-03-01T18:20:00-03:00', description: 'when the customer answered: ISO 8601 with Z or an offset' })
   @IsInstant()
-  respondedAt: string;
+  respondedAt!: string;
 
-  @ApiPropertyOptional({ example: '2026-03-01T17:00:00-03:00', description: 'when the survey was sent, if known (the response rate counts it then)' })
+  @ApiPropertyOptional({
+    example: '2026-03-01T17:00:00-03:00',
+    description: 'when the survey was sent, if known (the response rate counts it then)',
+  })
   @IsOptional()
   @IsInstant()
   sentAt?: string;
 
-  @ApiPropertyOptional({ description: 'the care case of this workspace the survey was about' }) @IsOptional() @IsMongoId({ message: CASE_ID_MESSAGE }) caseId?: string;
+  @ApiPropertyOptional({ description: 'the care case of this workspace the survey was about' })
+  @IsOptional()
+  @IsMongoId({ message: CASE_ID_MESSAGE })
+  caseId?: string;
 
-  @ApiPropertyOptional({ description: 'the agent of this workspace who handled the case (GET /agents)' }) @IsOptional() @IsString() @MinLength(1) @MaxLength(64) agentId?: string;
+  @ApiPropertyOptional({ description: 'the agent of this workspace who handled the case (GET /agents)' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  agentId?: string;
 
   @ApiPropertyOptional({ example: 'Resolved quickly, thanks!' }) @IsOptional() @IsString() @MaxLength(5000) comment?: string;
 
@@ -77,15 +88,23 @@ export const SURVEY_RESPONSE_CSV_COLUMNS: CsvColumns = {
 };
 
 export class SurveySendInputDto {
-  @ApiProperty({ enum: SURVEY_TYPES, example: 'nps' }) @IsIn(SURVEY_TYPES) type: SurveyKind;
+  @ApiProperty({ enum: SURVEY_TYPES, example: 'nps' }) @IsIn(SURVEY_TYPES) type!: SurveyKind;
 
   @ApiProperty({ example: '2026-03-01T17:00:00Z', description: 'when the survey(s) were sent: ISO 8601 with Z or an offset' })
   @IsInstant()
-  sentAt: string;
+  sentAt!: string;
 
-  @ApiPropertyOptional({ example: 250, default: 1, description: 'surveys sent at once' }) @IsOptional() @IsInt() @Min(1) @Max(1e9) count?: number;
+  @ApiPropertyOptional({ example: 250, default: 1, description: 'surveys sent at once' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1e9)
+  count?: number;
 
-  @ApiPropertyOptional({ description: 'the care case of this workspace the survey is about' }) @IsOptional() @IsMongoId({ message: CASE_ID_MESSAGE }) caseId?: string;
+  @ApiPropertyOptional({ description: 'the care case of this workspace the survey is about' })
+  @IsOptional()
+  @IsMongoId({ message: CASE_ID_MESSAGE })
+  caseId?: string;
 
   @ApiPropertyOptional({ description: 'your id for the send; sending it again updates it' })
   @IsOptional()
@@ -110,7 +129,13 @@ export class ListSurveySendsQuery {
   @ApiPropertyOptional({ description: 'at or after (ISO 8601)' }) @IsOptional() @Type(() => Date) @IsDate() from?: Date;
   @ApiPropertyOptional({ description: 'before (ISO 8601)' }) @IsOptional() @Type(() => Date) @IsDate() to?: Date;
   @ApiPropertyOptional({ description: 'opaque cursor from the previous page' }) @IsOptional() @IsString() @MaxLength(200) cursor?: string;
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
 }
 
 export class ListSurveyResponsesQuery extends ListSurveySendsQuery {

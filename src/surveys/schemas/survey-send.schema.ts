@@ -7,23 +7,23 @@ import { SURVEY_TYPES } from '../survey-scale';
 @Schema({ collection: 'survey_sends', timestamps: true })
 export class SurveySend {
   @Prop({ type: Types.ObjectId, required: true })
-  workspaceId: Types.ObjectId;
+  workspaceId!: Types.ObjectId;
 
   @Prop({ type: String, required: true, enum: SURVEY_TYPES })
-  type: SurveyKind;
+  type!: SurveyKind;
 
   @Prop({ required: true })
-  sentAt: Date;
+  sentAt!: Date;
 
   @Prop({ required: true, min: 1, default: 1 })
-  count: number;
+  count!: number;
 
   @Prop({ type: Types.ObjectId, default: null })
-  caseId: Types.ObjectId | null;
+  caseId!: Types.ObjectId | null;
 
   /** The sender's id for the send: a repeated one replaces the stored send. */
   @Prop({ type: String, default: null })
-  externalId: string | null;
+  externalId!: string | null;
 }
 
 export type SurveySendDocument = HydratedDocument<SurveySend>;

@@ -48,9 +48,15 @@ const HANDLE_RULES: Record<Platform, { pattern: RegExp; message: string }> = {
     message: 'handle must be a Mastodon account: "lumi" on your instance, or "lumi@social.example"',
   },
   facebook: { pattern: /^\d{5,25}$/, message: 'handle must be a Facebook Page id (digits, as Graph API Explorer shows it)' },
-  instagram: { pattern: /^\d{5,25}$/, message: 'handle must be an Instagram professional account id (digits, the Graph API id, not the @username)' },
+  instagram: {
+    pattern: /^\d{5,25}$/,
+    message: 'handle must be an Instagram professional account id (digits, the Graph API id, not the @username)',
+  },
   whatsapp: { pattern: /^\d{5,25}$/, message: 'handle must be a WhatsApp Business phone number id (digits)' },
-  youtube: { pattern: /^([a-z0-9._-]{3,30}|UC[\w-]{22})$/, message: 'handle must be a YouTube handle ("@acmebank") or a channel id ("UC" and 22 characters, as written)' },
+  youtube: {
+    pattern: /^([a-z0-9._-]{3,30}|UC[\w-]{22})$/,
+    message: 'handle must be a YouTube handle ("@acmebank") or a channel id ("UC" and 22 characters, as written)',
+  },
   reddit: { pattern: /^[a-z0-9_-]{3,20}$/, message: 'handle must be a Reddit username (3-20 letters, digits, "_" or "-", without "u/")' },
 };
 
@@ -67,38 +73,49 @@ function IsHandleOfItsPlatform(options?: ValidationOptions) {
           // an unknown platform is reported by the platform field itself
           return !rule || (typeof value === 'string' && rule.pattern.test(value));
         },
-        defaultMessage: (args) => HANDLE_RULES[(args?.object as { platform?: Platform }).platform as Platform]?.message ?? 'handle is invalid',
+        defaultMessage: (args) =>
+          HANDLE_RULES[(args?.object as { platform?: Platform }).platform as Platform]?.message ?? 'handle is invalid',
       },
     });
 }
 
 export class OwnedAccountDto {
-  @ApiProperty({ enum: PLATFORMS, example: 'x' }) @IsIn(PLATFORMS) platform: Platform;
+  @ApiProperty({ enum: PLATFORMS, example: 'x' }) @IsIn(PLATFORMS) platform!: Platform;
 
-  @ApiProperty({ example: 'lumi_br', description: 'handle, with or without "@": an X handle, or a Bluesky handle such as lumi.bsky.social' })
+  @ApiProperty({
+    example: 'lumi_br',
+    description: 'handle, with or without "@": an X handle, or a Bluesky handle such as lumi.bsky.social',
+  })
   @IsString()
   @Transform(({ value, obj }: { value: unknown; obj: unknown }) =>
-    typeof value === 'string' ? ((obj as { platform?: string })?.platform === 'youtube' && /^UC[\w-]{22}$/.test(value.trim()) ? value.trim() : value.trim().replace(/^(@|\/?u\/)/, '').toLowerCase()) : value,
+    typeof value === 'string'
+      ? (obj as { platform?: string })?.platform === 'youtube' && /^UC[\w-]{22}$/.test(value.trim())
+        ? value.trim()
+        : value
+            .trim()
+            .replace(/^(@|\/?u\/)/, '')
+            .toLowerCase()
+      : value,
   )
   @IsHandleOfItsPlatform()
-  handle: string;
+  handle!: string;
 }
 
 export class CreateTopicDto {
-  @ApiProperty({ example: 'Lumi brand' }) @IsString() @MinLength(1) @MaxLength(120) name: string;
+  @ApiProperty({ example: 'Lumi brand' }) @IsString() @MinLength(1) @MaxLength(120) name!: string;
 
   @ApiProperty({
     example: '(lumi OR @lumi_br OR #lumi) -is:retweet',
     description: `X recent-search query (≤ ${MAX_QUERY_LENGTH} characters). On Bluesky each positive term is searched and the whole query is applied to the results.`,
   })
   @IsSearchQuery()
-  query: string;
+  query!: string;
 
   @ApiProperty({ enum: PLATFORMS, isArray: true, example: ['x'] })
   @IsArray()
   @ArrayMinSize(1)
   @IsIn(PLATFORMS, { each: true })
-  platforms: Platform[];
+  platforms!: Platform[];
 
   @ApiPropertyOptional({ example: ['en', 'pt'], description: 'ISO 639-1 codes; empty or absent: every language' })
   @IsOptional()
@@ -115,12 +132,29 @@ export class CreateTopicDto {
   @Type(() => OwnedAccountDto)
   ownedAccounts?: OwnedAccountDto[];
 
-  @ApiPropertyOptional({ example: ['personalfinance'], description: 'Reddit: subreddits whose new comments are matched against the query (names, with or without "r/")' })
+  @ApiPropertyOptional({
+    example: ['personalfinance'],
+    description: 'Reddit: subreddits whose new comments are matched against the query (names, with or without "r/")',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
-  @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? (value as unknown[]).map((v) => (typeof v === 'string' ? v.trim().replace(/^\/?r\//i, '').toLowerCase() : v)) : value))
-  @Matches(/^[a-z0-9][a-z0-9_]{1,20}$/, { each: true, message: 'subreddits must be subreddit names such as "personalfinance" (2-21 letters, digits or "_")' })
+  @Transform(({ value }: { value: unknown }) =>
+    Array.isArray(value)
+      ? (value as unknown[]).map((v) =>
+          typeof v === 'string'
+            ? v
+                .trim()
+                .replace(/^\/?r\//i, '')
+                .toLowerCase()
+            : v,
+        )
+      : value,
+  )
+  @Matches(/^[a-z0-9][a-z0-9_]{1,20}$/, {
+    each: true,
+    message: 'subreddits must be subreddit names such as "personalfinance" (2-21 letters, digits or "_")',
+  })
   subreddits?: string[];
 
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;

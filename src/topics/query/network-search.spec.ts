@@ -7,7 +7,13 @@ const found = (q: string, text: string, tags: string[] = []) =>
 
 describe('parseNetworkSearch (the plain search Bluesky and Mastodon take)', () => {
   it.each([
-    ['lumi cartão', [{ kind: 'phrase', words: ['lumi'] }, { kind: 'phrase', words: ['cartao'] }]],
+    [
+      'lumi cartão',
+      [
+        { kind: 'phrase', words: ['lumi'] },
+        { kind: 'phrase', words: ['cartao'] },
+      ],
+    ],
     ['"Cartão Lumi"', [{ kind: 'phrase', words: ['cartao', 'lumi'] }]],
     ['"unclosed phrase', [{ kind: 'phrase', words: ['unclosed', 'phrase'] }]],
     ['#LumiAjuda!', [{ kind: 'tag', tag: 'lumiajuda' }]],

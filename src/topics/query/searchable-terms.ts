@@ -51,7 +51,7 @@ function cover(node: QueryNode): string[] | null {
       return null;
     case 'or': {
       const parts = node.children.map(cover);
-      return parts.some((p) => p === null) ? null : parts.flat() as string[];
+      return parts.some((p) => p === null) ? null : (parts.flat() as string[]);
     }
     case 'and': {
       const options = node.children.map(cover).filter((p): p is string[] => p !== null && p.length > 0);

@@ -40,9 +40,7 @@ export class QuerySyntaxError extends Error {
     readonly detail: string,
     readonly position?: number,
   ) {
-    super(
-      `There were errors processing your request: ${detail}${position === undefined ? '' : ` (at position ${position})`}`,
-    );
+    super(`There were errors processing your request: ${detail}${position === undefined ? '' : ` (at position ${position})`}`);
     this.name = 'QuerySyntaxError';
   }
 }

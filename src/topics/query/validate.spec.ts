@@ -1,12 +1,10 @@
 import { queryProblem, validate } from './validate';
 
 describe('queryProblem (X recent-search syntax)', () => {
-  it.each([
-    '(lumi OR @lumi_br OR #lumi) -is:retweet',
-    '"cartão bloqueado" lang:pt',
-    'from:lumi_br',
-    '(acme (help OR support)) -from:acme',
-  ])('accepts %s', (q) => expect(queryProblem(q)).toBeNull());
+  it.each(['(lumi OR @lumi_br OR #lumi) -is:retweet', '"cartão bloqueado" lang:pt', 'from:lumi_br', '(acme (help OR support)) -from:acme'])(
+    'accepts %s',
+    (q) => expect(queryProblem(q)).toBeNull(),
+  );
 
   it.each([
     ['', /empty/],
@@ -33,7 +31,11 @@ describe('validate (a topic on its networks)', () => {
 
   it.each([
     ['lumi) OR acme', ['x'], /^query has an unmatched "\)" at position 5$/],
-    ['lumi OR has:links', ['x', 'bluesky'], /^query cannot be searched on Bluesky: Rules must contain at least one standalone operator; 'has:links' requires/],
+    [
+      'lumi OR has:links',
+      ['x', 'bluesky'],
+      /^query cannot be searched on Bluesky: Rules must contain at least one standalone operator; 'has:links' requires/,
+    ],
     ['from:lumi_br OR lumi', ['x', 'bluesky'], /^query cannot be searched on Bluesky: the query has no keyword/],
     ['lumi place:Brazil', ['mastodon'], /^query cannot be searched on Mastodon: Reference to invalid operator 'place'/],
     ['(lumi OR from:lumi_br)', ['bluesky', 'mastodon'], /^query cannot be searched on Bluesky and Mastodon: the query has no keyword/],

@@ -38,7 +38,10 @@ export function queryProblem(query: string): string | null {
   }
   if (inQuotes) return 'query has an unclosed double quote';
   if (depth > 0) return 'query has an unclosed "("';
-  const words = q.replace(/"[^"]*"/g, '"x"').split(/[\s()]+/).filter(Boolean);
+  const words = q
+    .replace(/"[^"]*"/g, '"x"')
+    .split(/[\s()]+/)
+    .filter(Boolean);
   if (words[0] === 'OR' || words[words.length - 1] === 'OR') return 'query starts or ends with OR';
   for (let i = 1; i < words.length; i++) if (words[i] === 'OR' && words[i - 1] === 'OR') return 'query has "OR OR"';
   if (words.every((w) => w.startsWith('-'))) return 'query must contain at least one term that is not negated';

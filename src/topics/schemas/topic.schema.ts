@@ -17,31 +17,31 @@ export interface OwnedAccount {
 @Schema({ collection: 'topics', timestamps: true })
 export class Topic {
   @Prop({ type: Types.ObjectId, required: true, index: true })
-  workspaceId: Types.ObjectId;
+  workspaceId!: Types.ObjectId;
 
   @Prop({ required: true, trim: true, maxlength: 120 })
-  name: string;
+  name!: string;
 
   /** X recent-search query. */
   @Prop({ required: true, maxlength: MAX_QUERY_LENGTH })
-  query: string;
+  query!: string;
 
   @Prop({ type: [String], default: ['x'] })
-  platforms: Platform[];
+  platforms!: Platform[];
 
   /** ISO 639-1 codes; empty means every language. */
   @Prop({ type: [String], default: [] })
-  languages: string[];
+  languages!: string[];
 
   /** Reddit: subreddits (lower-case names without "r/") whose comments are matched against the query. */
   @Prop({ type: [String], default: [] })
-  subreddits: string[];
+  subreddits!: string[];
 
   @Prop({ type: [{ platform: String, handle: String, externalId: String, _id: false }], default: [] })
-  ownedAccounts: OwnedAccount[];
+  ownedAccounts!: OwnedAccount[];
 
   @Prop({ default: true })
-  active: boolean;
+  active!: boolean;
 }
 
 export type TopicDocument = HydratedDocument<Topic>;

@@ -9,17 +9,17 @@ import { ListPeriodsQuery } from './traffic.dto';
 export class SupportContactInputDto {
   @ApiProperty({ example: '2026-03-01T12:00:00Z', description: 'start of the period, as for traffic' })
   @IsPeriodStart()
-  periodStart: string;
+  periodStart!: string;
 
-  @ApiProperty({ enum: GRANULARITIES, example: 'hour' }) @IsIn(GRANULARITIES) granularity: Granularity;
+  @ApiProperty({ enum: GRANULARITIES, example: 'hour' }) @IsIn(GRANULARITIES) granularity!: Granularity;
 
-  @ApiProperty({ enum: CONTACT_CHANNELS, example: 'phone' }) @IsIn(CONTACT_CHANNELS) channel: ContactChannel;
+  @ApiProperty({ enum: CONTACT_CHANNELS, example: 'phone' }) @IsIn(CONTACT_CHANNELS) channel!: ContactChannel;
 
   @ApiProperty({ example: 42, description: 'assisted contacts on the channel in the period' })
   @IsInt()
   @Min(0)
   @Max(1e9)
-  count: number;
+  count!: number;
 }
 
 export const SUPPORT_CONTACT_CSV_COLUMNS: CsvColumns = {

@@ -14,15 +14,15 @@ export class TrafficInputDto {
       'start of the period: a local date (midnight in the workspace time zone) or an ISO 8601 date-time with an offset that starts a local hour (hour) or day (day)',
   })
   @IsPeriodStart()
-  periodStart: string;
+  periodStart!: string;
 
-  @ApiProperty({ enum: GRANULARITIES, example: 'day' }) @IsIn(GRANULARITIES) granularity: Granularity;
+  @ApiProperty({ enum: GRANULARITIES, example: 'day' }) @IsIn(GRANULARITIES) granularity!: Granularity;
 
   @ApiProperty({ example: 18250, description: 'website (or help-centre) sessions in the period' })
   @IsInt()
   @Min(0)
   @Max(MAX_COUNT)
-  sessions: number;
+  sessions!: number;
 
   @ApiPropertyOptional({ example: 1320, description: 'sessions referred by social networks (part of sessions)' })
   @IsOptional()

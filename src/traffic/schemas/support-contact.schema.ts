@@ -9,19 +9,19 @@ export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
 @Schema({ collection: 'support_contacts', timestamps: true })
 export class SupportContact {
   @Prop({ type: Types.ObjectId, required: true })
-  workspaceId: Types.ObjectId;
+  workspaceId!: Types.ObjectId;
 
   @Prop({ required: true })
-  periodStart: Date;
+  periodStart!: Date;
 
   @Prop({ type: String, required: true, enum: GRANULARITIES })
-  granularity: Granularity;
+  granularity!: Granularity;
 
   @Prop({ type: String, required: true, enum: CONTACT_CHANNELS })
-  channel: ContactChannel;
+  channel!: ContactChannel;
 
   @Prop({ required: true, min: 0 })
-  count: number;
+  count!: number;
 }
 
 export type SupportContactDocument = HydratedDocument<SupportContact>;

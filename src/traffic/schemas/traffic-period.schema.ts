@@ -6,25 +6,25 @@ import { Granularity, GRANULARITIES } from '../period-alignment';
 @Schema({ collection: 'traffic', timestamps: true })
 export class TrafficPeriod {
   @Prop({ type: Types.ObjectId, required: true })
-  workspaceId: Types.ObjectId;
+  workspaceId!: Types.ObjectId;
 
   /** Start of a local hour or of a local day in the workspace's time zone. */
   @Prop({ required: true })
-  periodStart: Date;
+  periodStart!: Date;
 
   @Prop({ type: String, required: true, enum: GRANULARITIES })
-  granularity: Granularity;
+  granularity!: Granularity;
 
   @Prop({ required: true, min: 0 })
-  sessions: number;
+  sessions!: number;
 
   /** Sessions referred by social networks; `null` when the source did not say. */
   @Prop({ type: Number, default: null })
-  socialSessions: number | null;
+  socialSessions!: number | null;
 
   /** Sessions of the help centre; `null` when the source did not say. */
   @Prop({ type: Number, default: null })
-  helpCenterSessions: number | null;
+  helpCenterSessions!: number | null;
 }
 
 export type TrafficPeriodDocument = HydratedDocument<TrafficPeriod>;

@@ -9,8 +9,31 @@ describe('parseMetaDelivery', () => {
           id: '1001',
           time: 1733500000,
           changes: [
-            { field: 'feed', value: { item: 'comment', verb: 'add', comment_id: '55_66', post_id: '1001_55', parent_id: '1001_55', message: 'oi', from: { id: '77', name: 'Ana' }, created_time: 1733499990 } },
-            { field: 'feed', value: { item: 'comment', verb: 'edited', comment_id: '55_67', post_id: '1001_55', message: 'x', from: { id: '77' }, created_time: 1733499990 } },
+            {
+              field: 'feed',
+              value: {
+                item: 'comment',
+                verb: 'add',
+                comment_id: '55_66',
+                post_id: '1001_55',
+                parent_id: '1001_55',
+                message: 'oi',
+                from: { id: '77', name: 'Ana' },
+                created_time: 1733499990,
+              },
+            },
+            {
+              field: 'feed',
+              value: {
+                item: 'comment',
+                verb: 'edited',
+                comment_id: '55_67',
+                post_id: '1001_55',
+                message: 'x',
+                from: { id: '77' },
+                created_time: 1733499990,
+              },
+            },
             { field: 'feed', value: { item: 'reaction', verb: 'add', post_id: '1001_55' } },
           ],
         },
@@ -18,7 +41,16 @@ describe('parseMetaDelivery', () => {
     });
     expect(parsed.problems).toEqual([]);
     expect(parsed.events).toEqual([
-      { kind: 'page-comment', pageId: '1001', commentId: '55_66', postId: '1001_55', parentId: '1001_55', message: 'oi', from: { id: '77', name: 'Ana' }, createdAt: new Date(1733499990_000) },
+      {
+        kind: 'page-comment',
+        pageId: '1001',
+        commentId: '55_66',
+        postId: '1001_55',
+        parentId: '1001_55',
+        message: 'oi',
+        from: { id: '77', name: 'Ana' },
+        createdAt: new Date(1733499990_000),
+      },
     ]);
   });
 
@@ -39,7 +71,15 @@ describe('parseMetaDelivery', () => {
                   { from: '5511988887777', id: 'wamid.A', timestamp: '1733500000', type: 'text', text: { body: 'Oi' } },
                   { from: '5511988887777', id: 'wamid.B', timestamp: '1733500005', type: 'image', image: { id: 'm1' } },
                 ],
-                statuses: [{ id: 'wamid.C', status: 'failed', timestamp: '1733500010', recipient_id: '5511988887777', errors: [{ code: 131047, title: 'Re-engagement message' }] }],
+                statuses: [
+                  {
+                    id: 'wamid.C',
+                    status: 'failed',
+                    timestamp: '1733500010',
+                    recipient_id: '5511988887777',
+                    errors: [{ code: 131047, title: 'Re-engagement message' }],
+                  },
+                ],
               },
             },
           ],
@@ -47,9 +87,34 @@ describe('parseMetaDelivery', () => {
       ],
     });
     expect(parsed.events).toEqual([
-      { kind: 'whatsapp-message', phoneNumberId: '106540352242922', messageId: 'wamid.A', from: '5511988887777', name: 'Ana Lima', text: 'Oi', type: 'text', at: new Date(1733500000_000) },
-      { kind: 'whatsapp-message', phoneNumberId: '106540352242922', messageId: 'wamid.B', from: '5511988887777', name: 'Ana Lima', text: null, type: 'image', at: new Date(1733500005_000) },
-      { kind: 'whatsapp-status', phoneNumberId: '106540352242922', messageId: 'wamid.C', status: 'failed', at: new Date(1733500010_000), error: '131047 Re-engagement message' },
+      {
+        kind: 'whatsapp-message',
+        phoneNumberId: '106540352242922',
+        messageId: 'wamid.A',
+        from: '5511988887777',
+        name: 'Ana Lima',
+        text: 'Oi',
+        type: 'text',
+        at: new Date(1733500000_000),
+      },
+      {
+        kind: 'whatsapp-message',
+        phoneNumberId: '106540352242922',
+        messageId: 'wamid.B',
+        from: '5511988887777',
+        name: 'Ana Lima',
+        text: null,
+        type: 'image',
+        at: new Date(1733500005_000),
+      },
+      {
+        kind: 'whatsapp-status',
+        phoneNumberId: '106540352242922',
+        messageId: 'wamid.C',
+        status: 'failed',
+        at: new Date(1733500010_000),
+        error: '131047 Re-engagement message',
+      },
     ]);
   });
 

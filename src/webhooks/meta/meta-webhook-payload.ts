@@ -14,7 +14,13 @@ import { z } from 'zod';
 const id = z.union([z.string().min(1), z.number()]).transform(String);
 const unixSeconds = z.union([z.number(), z.string().regex(/^\d+$/)]).transform((v) => new Date(Number(v) * 1000));
 /** Page feed times are unix seconds; some deliveries carry ISO strings. */
-const feedTime = z.union([unixSeconds, z.string().datetime({ offset: true }).transform((v) => new Date(v))]);
+const feedTime = z.union([
+  unixSeconds,
+  z
+    .string()
+    .datetime({ offset: true })
+    .transform((v) => new Date(v)),
+]);
 
 const pageFeedComment = z.object({
   item: z.literal('comment'),
@@ -63,7 +69,9 @@ const waValue = z.object({
 
 const delivery = z.object({
   object: z.string(),
-  entry: z.array(z.object({ id, time: z.number().optional(), changes: z.array(z.object({ field: z.string(), value: z.unknown() })).optional() })),
+  entry: z.array(
+    z.object({ id, time: z.number().optional(), changes: z.array(z.object({ field: z.string(), value: z.unknown() })).optional() }),
+  ),
 });
 
 export interface PageCommentEvent {
@@ -117,7 +125,8 @@ export interface WhatsAppStatusEvent {
   error: string | null;
 }
 
-export type MetaWebhookEvent = PageCommentEvent | InstagramCommentEvent | InstagramMentionEvent | WhatsAppMessageEvent | WhatsAppStatusEvent;
+export type MetaWebhookEvent =
+  PageCommentEvent | InstagramCommentEvent | InstagramMentionEvent | WhatsAppMessageEvent | WhatsAppStatusEvent;
 
 export interface MalformedChange {
   platform: 'facebook' | 'instagram' | 'whatsapp';
@@ -154,7 +163,14 @@ export function parseMetaDelivery(body: unknown, receivedAt = new Date()): Parse
       const problem = (err: z.ZodError, value = change.value) => {
         const v = value as Record<string, unknown> | null;
         const itemId = [v?.id, v?.comment_id].find((x) => typeof x === 'string' || typeof x === 'number');
-        out.problems.push({ platform, account: account(), itemId: itemId === undefined ? null : String(itemId), field: change.field, problem: describe(err), value });
+        out.problems.push({
+          platform,
+          account: account(),
+          itemId: itemId === undefined ? null : String(itemId),
+          field: change.field,
+          problem: describe(err),
+          value,
+        });
       };
       if (d.object === 'page' && change.field === 'feed') {
         // Other feed items (posts, reactions, shares) and edits or removals are read by the collector.
@@ -190,7 +206,13 @@ export function parseMetaDelivery(body: unknown, receivedAt = new Date()): Parse
       } else if (d.object === 'instagram' && change.field === 'mentions') {
         const r = igMention.safeParse(change.value);
         if (!r.success) problem(r.error);
-        else out.events.push({ kind: 'instagram-mention', accountId: entry.id, mediaId: r.data.media_id, commentId: r.data.comment_id ?? null });
+        else
+          out.events.push({
+            kind: 'instagram-mention',
+            accountId: entry.id,
+            mediaId: r.data.media_id,
+            commentId: r.data.comment_id ?? null,
+          });
       } else if (d.object === 'whatsapp_business_account' && change.field === 'messages') {
         const r = waValue.safeParse(change.value);
         if (!r.success) {

@@ -32,7 +32,11 @@ export class MetaWebhooksController {
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'a signed change notification from Meta; answered at once, processed from the queue' })
-  @ApiHeader({ name: 'X-Hub-Signature-256', required: true, description: 'sha256=<hex HMAC-SHA256 of the raw body, keyed with META_APP_SECRET>' })
+  @ApiHeader({
+    name: 'X-Hub-Signature-256',
+    required: true,
+    description: 'sha256=<hex HMAC-SHA256 of the raw body, keyed with META_APP_SECRET>',
+  })
   @ApiOkResponse({ description: 'queued: { received: true }' })
   @ApiUnauthorizedResponse({ description: 'unsigned, or the signature does not match: nothing is read or stored' })
   async receive(@Headers(META_SIGNATURE_HEADER) signature: string | undefined, @Req() req: RawBodyRequest<Request>) {

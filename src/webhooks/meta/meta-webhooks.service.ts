@@ -46,7 +46,13 @@ export class MetaWebhooksService implements OnModuleInit {
   ) {}
 
   onModuleInit() {
-    this.jobs.define({ queue: 'meta-webhooks', attempts: 4, backoffMs: 1_000, concurrency: 1, process: (data) => this.process(data as DeliveryJob) });
+    this.jobs.define({
+      queue: 'meta-webhooks',
+      attempts: 4,
+      backoffMs: 1_000,
+      concurrency: 1,
+      process: (data) => this.process(data as DeliveryJob),
+    });
   }
 
   /** Meta's subscription check: echoes the challenge when the verify token matches. */
@@ -62,13 +68,18 @@ export class MetaWebhooksService implements OnModuleInit {
   /** Checks the signature and queues the delivery; nothing is read from a body that fails the check. */
   async accept(rawBody: Buffer | undefined, signature: string | undefined): Promise<{ deliveryId: string }> {
     // one app secret normally; the demo's local WhatsApp may sign with its own beside a real app's
-    const secrets = [...new Set([this.targets.get('meta')?.appSecret, this.targets.get('whatsapp')?.appSecret].filter((s): s is string => !!s))];
-    if (!secrets.length) throw new UnauthorizedException('META_APP_SECRET is not set on this installation: webhook deliveries cannot be verified');
+    const secrets = [
+      ...new Set([this.targets.get('meta')?.appSecret, this.targets.get('whatsapp')?.appSecret].filter((s): s is string => !!s)),
+    ];
+    if (!secrets.length)
+      throw new UnauthorizedException('META_APP_SECRET is not set on this installation: webhook deliveries cannot be verified');
     const checks = secrets.map((secret) => verifyMetaSignature(secret, rawBody, signature));
     const check = checks.find((c) => c.ok) ?? checks[0];
     if (!check.ok) {
       this.logger.warn({ reason: check.reason }, 'Refused a Meta webhook delivery with a bad signature');
-      throw new UnauthorizedException(`X-Hub-Signature-256: ${check.reason === 'missing' ? 'missing' : check.reason === 'malformed' ? 'must be sha256=<64 hex digits>' : 'does not match the body signed with META_APP_SECRET'}`);
+      throw new UnauthorizedException(
+        `X-Hub-Signature-256: ${check.reason === 'missing' ? 'missing' : check.reason === 'malformed' ? 'must be sha256=<64 hex digits>' : 'does not match the body signed with META_APP_SECRET'}`,
+      );
     }
     const body = rawBody!.toString('utf8');
     // The same delivery queued twice while one waits is queued once; after that, storage is idempotent.
@@ -88,7 +99,11 @@ export class MetaWebhooksService implements OnModuleInit {
       this.logger.warn({ deliveryId, err: (err as Error).message }, 'A signed Meta delivery is not a webhook payload; ignored');
       return { stored: 0, known: 0, statuses: 0, unrouted: 0, problems: 1 };
     }
-    for (const p of parsed.problems) this.logger.warn({ deliveryId, platform: p.platform, field: p.field, itemId: p.itemId, problem: p.problem }, 'A Meta webhook change does not have the documented shape; quarantined');
+    for (const p of parsed.problems)
+      this.logger.warn(
+        { deliveryId, platform: p.platform, field: p.field, itemId: p.itemId, problem: p.problem },
+        'A Meta webhook change does not have the documented shape; quarantined',
+      );
     const out: DeliveryOutcome = { stored: 0, known: 0, statuses: 0, unrouted: 0, problems: parsed.problems.length };
     const topics = await this.topics.listActive();
     const batches = new Map<string, CollectedBatch>();
@@ -97,7 +112,10 @@ export class MetaWebhooksService implements OnModuleInit {
       const owners = this.ownersOf({ platform: platformOf(event), account: accountOf(event) }, topics);
       if (owners.length === 0) {
         out.unrouted++;
-        this.logger.warn({ deliveryId, kind: event.kind, account: accountOf(event) }, 'No topic owns the account of a Meta webhook event; skipped');
+        this.logger.warn(
+          { deliveryId, kind: event.kind, account: accountOf(event) },
+          'No topic owns the account of a Meta webhook event; skipped',
+        );
         continue;
       }
       if (event.kind === 'whatsapp-status') {
@@ -115,17 +133,29 @@ export class MetaWebhooksService implements OnModuleInit {
           else batch.replies.push(item.reply);
         } else {
           // A tag in a caption or comment: the collector reads tagged media (`/tags`) on its next run.
-          this.logger.log({ deliveryId, accountId: event.accountId, mediaId: event.mediaId }, 'Instagram mention announced; the collector reads it from /tags');
+          this.logger.log(
+            { deliveryId, accountId: event.accountId, mediaId: event.mediaId },
+            'Instagram mention announced; the collector reads it from /tags',
+          );
         }
       }
     }
     // A malformed change goes to quarantine with the topics that own its account, the rest is stored.
     for (const p of parsed.problems) {
-      const owners = this.ownersOf({ platform: p.platform, account: p.account ?? this.targets.get('whatsapp')?.phoneNumberId ?? '' }, topics);
+      const owners = this.ownersOf(
+        { platform: p.platform, account: p.account ?? this.targets.get('whatsapp')?.phoneNumberId ?? '' },
+        topics,
+      );
       for (const topic of owners) {
         const batch = batches.get(topic.id) ?? { ...emptyBatch(), stream: `${p.platform}:webhook` };
         batches.set(topic.id, batch);
-        batch.rejected.push({ platform: p.platform, externalId: p.itemId, reason: 'invalid_payload', problem: `${p.field}: ${p.problem}`, payload: p.value });
+        batch.rejected.push({
+          platform: p.platform,
+          externalId: p.itemId,
+          reason: 'invalid_payload',
+          problem: `${p.field}: ${p.problem}`,
+          payload: p.value,
+        });
       }
     }
     for (const [topicId, batch] of batches) {
@@ -138,7 +168,12 @@ export class MetaWebhooksService implements OnModuleInit {
     for (const { event, topics: owners } of statuses) {
       let kept = false;
       for (const ws of new Set(owners.map((t) => t.workspaceId))) {
-        kept = (await this.cases.recordDeliveryStatus(ws, 'whatsapp', event.messageId, { status: event.status, at: event.at, error: event.error })) || kept;
+        kept =
+          (await this.cases.recordDeliveryStatus(ws, 'whatsapp', event.messageId, {
+            status: event.status,
+            at: event.at,
+            error: event.error,
+          })) || kept;
       }
       if (kept) out.statuses++;
       else pending++;
@@ -150,7 +185,10 @@ export class MetaWebhooksService implements OnModuleInit {
   }
 
   /** The active topics that own the Page, Instagram account or WhatsApp number. */
-  private ownersOf({ platform, account }: { platform: 'facebook' | 'instagram' | 'whatsapp'; account: string }, topics: TopicView[]): TopicView[] {
+  private ownersOf(
+    { platform, account }: { platform: 'facebook' | 'instagram' | 'whatsapp'; account: string },
+    topics: TopicView[],
+  ): TopicView[] {
     const phoneNumberId = this.targets.get('whatsapp')?.phoneNumberId;
     return topics.filter((t) => {
       if (!t.platforms.includes(platform)) return false;
@@ -167,5 +205,9 @@ function platformOf(e: MetaWebhookEvent): 'facebook' | 'instagram' | 'whatsapp' 
 }
 
 function accountOf(e: MetaWebhookEvent): string {
-  return e.kind === 'page-comment' ? e.pageId : e.kind === 'instagram-comment' || e.kind === 'instagram-mention' ? e.accountId : e.phoneNumberId;
+  return e.kind === 'page-comment'
+    ? e.pageId
+    : e.kind === 'instagram-comment' || e.kind === 'instagram-mention'
+      ? e.accountId
+      : e.phoneNumberId;
 }

@@ -1,4 +1,14 @@
-import { CallHandler, ExecutionContext, HttpException, HttpStatus, Inject, Injectable, Logger, MessageEvent, NestInterceptor } from '@nestjs/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Logger,
+  MessageEvent,
+  NestInterceptor,
+} from '@nestjs/common';
 import { SSE_METADATA } from '@nestjs/common/constants';
 import type { Response } from 'express';
 import { defer, exhaustMap, filter, finalize, from, map, merge, Observable, share, take, takeWhile, tap, timer } from 'rxjs';
@@ -41,15 +51,23 @@ export class KeyStreamsInterceptor implements NestInterceptor {
       const cap = this.settings.rateLimit.sseStreamsPerKey;
       if (this.openStreams(auth.keyId) >= cap) {
         res.setHeader('Retry-After', String(this.settings.rateLimit.sseKeyRecheckSeconds));
-        throw new HttpException(`this API key already holds ${cap} open streams (SSE_STREAMS_PER_KEY); close one first`, HttpStatus.TOO_MANY_REQUESTS);
+        throw new HttpException(
+          `this API key already holds ${cap} open streams (SSE_STREAMS_PER_KEY); close one first`,
+          HttpStatus.TOO_MANY_REQUESTS,
+        );
       }
       this.open.set(auth.keyId, this.openStreams(auth.keyId) + 1);
       const end$ = this.endOf(auth).pipe(
         take(1),
-        tap((reason) => this.logger.log({ keyId: auth.keyId, workspaceId: auth.workspaceId, reason }, 'Stream ended: its key may no longer be used')),
+        tap((reason) =>
+          this.logger.log({ keyId: auth.keyId, workspaceId: auth.workspaceId, reason }, 'Stream ended: its key may no longer be used'),
+        ),
         share(),
       );
-      return merge(next.handle() as Observable<MessageEvent>, end$.pipe(map((reason): MessageEvent => ({ type: CLOSED, data: { reason } })))).pipe(
+      return merge(
+        next.handle() as Observable<MessageEvent>,
+        end$.pipe(map((reason): MessageEvent => ({ type: CLOSED, data: { reason } }))),
+      ).pipe(
         takeWhile((event) => event.type !== CLOSED, true),
         finalize(() => this.release(auth.keyId)),
       );

@@ -45,27 +45,27 @@ export function defaultWorkspaceSettings(): WorkspaceSettings {
 @Schema({ collection: 'workspaces', timestamps: true })
 export class Workspace {
   @Prop({ required: true, trim: true, maxlength: 120 })
-  name: string;
+  name!: string;
 
   /** Unique, stable handle; `default` is the installation's own workspace. */
   @Prop({ required: true, unique: true })
-  slug: string;
+  slug!: string;
 
   @Prop({ required: true })
-  timezone: string;
+  timezone!: string;
 
   @Prop({ required: true, uppercase: true, minlength: 3, maxlength: 3 })
-  currency: string;
+  currency!: string;
 
   @Prop({ type: MongooseSchema.Types.Mixed, required: true, default: defaultWorkspaceSettings })
-  settings: WorkspaceSettings;
+  settings!: WorkspaceSettings;
 
   /**
    * Secret for signed webhooks into this workspace (leads). Never returned after creation. Stored
    * encrypted (`enc:v1:…`, see common/secrets-at-rest.ts); read it through WorkspacesService.webhookSecret().
    */
   @Prop({ required: true, select: false })
-  webhookSecret: string;
+  webhookSecret!: string;
 }
 
 export type WorkspaceDocument = HydratedDocument<Workspace>;

@@ -3,22 +3,22 @@ import { HydratedDocument, Types } from 'mongoose';
 
 @Schema({ collection: 'teams', timestamps: true })
 export class Team {
-  @Prop({ type: Types.ObjectId, required: true }) workspaceId: Types.ObjectId;
-  @Prop({ required: true, trim: true, maxlength: 80 }) name: string;
+  @Prop({ type: Types.ObjectId, required: true }) workspaceId!: Types.ObjectId;
+  @Prop({ required: true, trim: true, maxlength: 80 }) name!: string;
 }
 export const TeamSchema = SchemaFactory.createForClass(Team);
 TeamSchema.index({ workspaceId: 1, name: 1 }, { unique: true });
 
 @Schema({ collection: 'agents', timestamps: true })
 export class Agent {
-  @Prop({ type: Types.ObjectId, required: true }) workspaceId: Types.ObjectId;
-  @Prop({ required: true, trim: true, maxlength: 120 }) name: string;
-  @Prop({ type: String, default: null, lowercase: true, trim: true }) email: string | null;
+  @Prop({ type: Types.ObjectId, required: true }) workspaceId!: Types.ObjectId;
+  @Prop({ required: true, trim: true, maxlength: 120 }) name!: string;
+  @Prop({ type: String, default: null, lowercase: true, trim: true }) email!: string | null;
   /** Team name (see `teams`). */
-  @Prop({ type: String, default: null }) team: string | null;
-  @Prop({ default: true }) active: boolean;
+  @Prop({ type: String, default: null }) team!: string | null;
+  @Prop({ default: true }) active!: boolean;
   /** Latest presence status, kept with the events for the live view. */
-  @Prop({ type: String, default: 'offline' }) presence: 'online' | 'away' | 'offline';
+  @Prop({ type: String, default: 'offline' }) presence!: 'online' | 'away' | 'offline';
 }
 export type AgentDocument = HydratedDocument<Agent>;
 export const AgentSchema = SchemaFactory.createForClass(Agent);
@@ -27,10 +27,10 @@ AgentSchema.index({ workspaceId: 1, email: 1 }, { unique: true, partialFilterExp
 /** Presence changes; online time is the time between `online` and the next `away`/`offline` (docs/KPIS.md, "Customer care"). */
 @Schema({ collection: 'presence_events', versionKey: false })
 export class PresenceEventDoc {
-  @Prop({ type: Types.ObjectId, required: true }) workspaceId: Types.ObjectId;
-  @Prop({ required: true }) agentId: string;
-  @Prop({ type: String, required: true, enum: ['online', 'away', 'offline'] }) status: 'online' | 'away' | 'offline';
-  @Prop({ required: true }) at: Date;
+  @Prop({ type: Types.ObjectId, required: true }) workspaceId!: Types.ObjectId;
+  @Prop({ required: true }) agentId!: string;
+  @Prop({ type: String, required: true, enum: ['online', 'away', 'offline'] }) status!: 'online' | 'away' | 'offline';
+  @Prop({ required: true }) at!: Date;
 }
 export const PresenceEventSchema = SchemaFactory.createForClass(PresenceEventDoc);
 PresenceEventSchema.index({ workspaceId: 1, at: 1 });

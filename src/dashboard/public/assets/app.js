@@ -4,7 +4,18 @@ import { disposeCharts } from './charts.js';
 import { append, clear, h, select } from './dom.js';
 import * as fmt from './format.js';
 import { getLang, LANGUAGES, setLang, t } from './i18n.js';
-import { fromLocalInput, href, parseHash, PLATFORMS, PRESETS, resolveRange, setGlobals, timezone, toLocalInput, workspace } from './state.js';
+import {
+  fromLocalInput,
+  href,
+  parseHash,
+  PLATFORMS,
+  PRESETS,
+  resolveRange,
+  setGlobals,
+  timezone,
+  toLocalInput,
+  workspace,
+} from './state.js';
 import { renderAgents } from './views/agents.js';
 import { renderCase, renderInbox } from './views/inbox.js';
 import { renderMentions } from './views/mentions.js';
@@ -12,7 +23,14 @@ import { renderOverview } from './views/overview.js';
 import { renderRecords } from './views/records.js';
 
 const root = document.getElementById('app');
-const VIEWS = { overview: renderOverview, mentions: renderMentions, inbox: renderInbox, case: renderCase, agents: renderAgents, records: renderRecords };
+const VIEWS = {
+  overview: renderOverview,
+  mentions: renderMentions,
+  inbox: renderInbox,
+  case: renderCase,
+  agents: renderAgents,
+  records: renderRecords,
+};
 const NAV = [
   ['overview', 'nav.overview'],
   ['mentions', 'nav.mentions'],
@@ -36,7 +54,8 @@ export function showError(err) {
   }
   const slot = document.getElementById('banner');
   if (!slot) return;
-  const message = err instanceof ApiError ? (err.status === 0 ? `${t('error.network')} ${err.message}` : err.message) : String(err?.message ?? err);
+  const message =
+    err instanceof ApiError ? (err.status === 0 ? `${t('error.network')} ${err.message}` : err.message) : String(err?.message ?? err);
   const status = err instanceof ApiError && err.status ? `${err.status} · ` : '';
   clear(slot).append(
     h(
@@ -121,7 +140,17 @@ function langSwitch(rerender) {
     'div',
     { class: 'lang-switch', role: 'group', 'aria-label': t('filters.lang') },
     LANGUAGES.map(([code, label]) =>
-      h('button', { type: 'button', class: code === getLang() ? 'active' : '', 'aria-pressed': String(code === getLang()), dataset: { lang: code }, onclick: () => (setLang(code), rerender()) }, label),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: code === getLang() ? 'active' : '',
+          'aria-pressed': String(code === getLang()),
+          dataset: { lang: code },
+          onclick: () => (setLang(code), rerender()),
+        },
+        label,
+      ),
     ),
   );
 }
@@ -159,7 +188,11 @@ function renderFilters(container, { params }) {
       'label',
       { class: 'field' },
       h('span', {}, t('filters.platform')),
-      select({ id: 'platform', onchange: (e) => setGlobals({ platform: e.target.value || null }) }, [['', t('filters.allPlatforms')], ...PLATFORMS], params.platform),
+      select(
+        { id: 'platform', onchange: (e) => setGlobals({ platform: e.target.value || null }) },
+        [['', t('filters.allPlatforms')], ...PLATFORMS],
+        params.platform,
+      ),
     ),
     h(
       'label',
@@ -191,9 +224,18 @@ function renderFilters(container, { params }) {
       'label',
       { class: 'field' },
       h('span', {}, t('filters.tz')),
-      select({ id: 'tz', onchange: (e) => setGlobals({ tz: e.target.value === workspace.info?.timezone ? null : e.target.value }) }, timeZones(tz), tz),
+      select(
+        { id: 'tz', onchange: (e) => setGlobals({ tz: e.target.value === workspace.info?.timezone ? null : e.target.value }) },
+        timeZones(tz),
+        tz,
+      ),
     ),
-    h('button', { type: 'button', class: 'ghost refresh', onclick: () => route(), title: t('filters.refresh') }, '↻ ', t('filters.refresh')),
+    h(
+      'button',
+      { type: 'button', class: 'ghost refresh', onclick: () => route(), title: t('filters.refresh') },
+      '↻ ',
+      t('filters.refresh'),
+    ),
   ]);
 }
 
@@ -203,14 +245,36 @@ function renderShell(current) {
     h(
       'header',
       { class: 'topbar' },
-      h('a', { class: 'brand', href: href('overview') }, h('img', { src: '/assets/favicon.svg', alt: '', width: 24, height: 24 }), h('span', {}, t('app.title'))),
+      h(
+        'a',
+        { class: 'brand', href: href('overview') },
+        h('img', { src: '/assets/favicon.svg', alt: '', width: 24, height: 24 }),
+        h('span', {}, t('app.title')),
+      ),
       h('span', { class: 'workspace-name' }, workspace.info?.name ?? ''),
       h(
         'nav',
         { class: 'tabs' },
-        NAV.map(([view, label]) => h('a', { href: href(view), class: view === active ? 'active' : '', 'aria-current': view === active ? 'page' : null, dataset: { nav: view } }, t(label))),
+        NAV.map(([view, label]) =>
+          h(
+            'a',
+            {
+              href: href(view),
+              class: view === active ? 'active' : '',
+              'aria-current': view === active ? 'page' : null,
+              dataset: { nav: view },
+            },
+            t(label),
+          ),
+        ),
       ),
-      h('div', { class: 'session' }, h('span', { class: 'collection-status', id: 'collection-status', role: 'status' }), langSwitch(() => route()), h('button', { type: 'button', class: 'ghost', id: 'signout', onclick: () => signOut() }, t('signin.out'))),
+      h(
+        'div',
+        { class: 'session' },
+        h('span', { class: 'collection-status', id: 'collection-status', role: 'status' }),
+        langSwitch(() => route()),
+        h('button', { type: 'button', class: 'ghost', id: 'signout', onclick: () => signOut() }, t('signin.out')),
+      ),
     ),
     h('section', { class: 'filters', id: 'filters', 'aria-label': t('filters.range') }),
     h('div', { id: 'banner' }),
@@ -236,10 +300,17 @@ async function showCollectionStatus(slot) {
   if (!slot.isConnected) return;
   const active = status.topics.filter((tp) => tp.active);
   const failing = active.filter((tp) => tp.lastFailedAt && (!tp.lastSucceededAt || tp.lastFailedAt > tp.lastSucceededAt));
-  const last = active.map((tp) => tp.lastSucceededAt).filter(Boolean).sort().pop();
+  const last = active
+    .map((tp) => tp.lastSucceededAt)
+    .filter(Boolean)
+    .sort()
+    .pop();
   const networks = status.networks.filter((n) => n.configured).map((n) => PLATFORMS.find(([id]) => id === n.platform)?.[1] ?? n.platform);
   const text = failing.length ? t('collection.failing') : last ? t('collection.ok', { ago: fmt.ago(last) }) : t('collection.never');
-  const detail = [t('collection.networks', { list: networks.join(', ') || t('collection.none') }), ...failing.map((tp) => `${tp.name}: ${tp.lastError}`)].join('\n');
+  const detail = [
+    t('collection.networks', { list: networks.join(', ') || t('collection.none') }),
+    ...failing.map((tp) => `${tp.name}: ${tp.lastError}`),
+  ].join('\n');
   clear(slot).append(h('span', { class: ['dot', failing.length ? 'is-bad' : last ? 'is-good' : ''] }), text);
   slot.title = detail;
   slot.dataset.state = failing.length ? 'failing' : last ? 'ok' : 'never';

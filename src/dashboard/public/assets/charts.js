@@ -64,7 +64,9 @@ export function drawChart(el, def, points, { interval, tz, ends, onBucket }) {
       splitLine: { show: i === 0 },
       axisLabel: { formatter: axisLabel(kind), fontSize: 11 },
     })),
-    title: empty ? { text: t('common.none'), left: 'center', top: 'middle', textStyle: { fontSize: 13, fontWeight: 'normal', color: '#6b7785' } } : undefined,
+    title: empty
+      ? { text: t('common.none'), left: 'center', top: 'middle', textStyle: { fontSize: 13, fontWeight: 'normal', color: '#6b7785' } }
+      : undefined,
     series: def.series.map((s, i) => ({
       name: s.name,
       type: s.type,

@@ -32,9 +32,18 @@ export function correctableLabels(mention, ctx, onSaved) {
     if (!value) return null;
     const review = m.correction?.[field];
     const changed = review && review.predicted !== review.label;
-    const title = changed ? t('correct.changedFrom', { label: t(`${field}.${review.predicted}`) }) : review ? t('correct.confirmed') : t('correct.hint');
+    const title = changed
+      ? t('correct.changedFrom', { label: t(`${field}.${review.predicted}`) })
+      : review
+        ? t('correct.confirmed')
+        : t('correct.hint');
     const cls = ['badge', 'correctable', field === 'intent' ? 'intent' : '', `${field}-${value}`, review ? 'is-reviewed' : ''];
-    const button = h('button', { type: 'button', class: cls, title, 'aria-haspopup': 'true', dataset: { field, label: value } }, t(`${field}.${value}`), review ? ' ✓' : null);
+    const button = h(
+      'button',
+      { type: 'button', class: cls, title, 'aria-haspopup': 'true', dataset: { field, label: value } },
+      t(`${field}.${value}`),
+      review ? ' ✓' : null,
+    );
     button.addEventListener('click', (e) => {
       // a badge may sit inside a link or a clickable row
       e.preventDefault();
@@ -51,7 +60,10 @@ export function correctableLabels(mention, ctx, onSaved) {
     // The empty first option makes any choice a change, so choosing the model's label confirms it.
     const picker = select(
       { class: 'correct-select', 'aria-label': t(`correct.${field}`) },
-      [['', t('correct.choose')], ...CHOICES[field].map((c) => [c, c === labelOf(m, field) ? `${t(`${field}.${c}`)} ✓` : t(`${field}.${c}`)])],
+      [
+        ['', t('correct.choose')],
+        ...CHOICES[field].map((c) => [c, c === labelOf(m, field) ? `${t(`${field}.${c}`)} ✓` : t(`${field}.${c}`)]),
+      ],
       '',
     );
     const close = h('button', { type: 'button', class: 'ghost correct-close', 'aria-label': t('common.close') }, '×');
@@ -96,7 +108,16 @@ function matrix(field, quality) {
       'table',
       { class: 'data confusion', dataset: { field } },
       h('caption', { class: 'muted' }, t('quality.matrixCaption')),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('quality.modelSays')), order.map((c) => h('th', { scope: 'col', class: 'num' }, t(`${field}.${c}`))))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, t('quality.modelSays')),
+          order.map((c) => h('th', { scope: 'col', class: 'num' }, t(`${field}.${c}`))),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -107,7 +128,11 @@ function matrix(field, quality) {
             h('th', { scope: 'row' }, t(`${field}.${p}`)),
             order.map((c) => {
               const n = quality.confusion[p]?.[c] ?? 0;
-              return h('td', { class: ['num', p === c ? 'diagonal' : '', n ? '' : 'muted'], dataset: { predicted: p, corrected: c } }, fmt.count(n));
+              return h(
+                'td',
+                { class: ['num', p === c ? 'diagonal' : '', n ? '' : 'muted'], dataset: { predicted: p, corrected: c } },
+                fmt.count(n),
+              );
             }),
           ),
         ),
@@ -117,7 +142,8 @@ function matrix(field, quality) {
 }
 
 function qualityCard(field, quality) {
-  const stat = (key, text) => h('div', { class: 'quality-stat', dataset: { stat: key } }, h('span', { class: 'label' }, t(`quality.${key}`)), h('strong', {}, text));
+  const stat = (key, text) =>
+    h('div', { class: 'quality-stat', dataset: { stat: key } }, h('span', { class: 'label' }, t(`quality.${key}`)), h('strong', {}, text));
   return h(
     'article',
     { class: 'quality-card', dataset: { field } },
@@ -140,7 +166,12 @@ export async function renderModelQuality(container, range, ctx) {
   const status = h('p', { class: 'muted' }, t('common.loading'));
   const csv = api.exportUrl('corrections', params);
   container.append(
-    h('h2', {}, t('quality.title'), h('a', { class: 'tile-csv quality-csv', href: csv, download: 'corrections.csv', title: t('common.exportCsv') }, t('common.csv'))),
+    h(
+      'h2',
+      {},
+      t('quality.title'),
+      h('a', { class: 'tile-csv quality-csv', href: csv, download: 'corrections.csv', title: t('common.exportCsv') }, t('common.csv')),
+    ),
     h('p', { class: 'muted quality-help' }, t('quality.help')),
     status,
   );

@@ -49,12 +49,12 @@ export function duration(seconds) {
   if (s < 86400) {
     let hours = Math.floor(s / 3600);
     let minutes = Math.round((s - hours * 3600) / 60);
-    if (minutes === 60) (hours += 1), (minutes = 0);
+    if (minutes === 60) ((hours += 1), (minutes = 0));
     return minutes ? `${sign}${n(hours)} h ${n(minutes)} min` : `${sign}${n(hours)} h`;
   }
   let days = Math.floor(s / 86400);
   let hours = Math.round((s - days * 86400) / 3600);
-  if (hours === 24) (days += 1), (hours = 0);
+  if (hours === 24) ((days += 1), (hours = 0));
   return hours ? `${sign}${n(days)} d ${n(hours)} h` : `${sign}${n(days)} d`;
 }
 
@@ -119,5 +119,9 @@ export function change(kind, trend, ctx = {}) {
 /** "2 minutes ago", in the page's language. */
 export function ago(iso, now = Date.now()) {
   if (!iso) return MISSING;
-  return DateTime.fromISO(iso).setLocale(locale()).toRelative({ base: DateTime.fromMillis(now) }) ?? MISSING;
+  return (
+    DateTime.fromISO(iso)
+      .setLocale(locale())
+      .toRelative({ base: DateTime.fromMillis(now) }) ?? MISSING
+  );
 }

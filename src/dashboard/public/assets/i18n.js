@@ -210,8 +210,8 @@ const en = {
   'col.firstResponse': 'First response',
   'unit.pp': 'pp',
   'unit.points': 'pts',
-  'yes': 'yes',
-  'no': 'no',
+  yes: 'yes',
+  no: 'no',
 };
 
 const pt = {
@@ -420,8 +420,8 @@ const pt = {
   'col.firstResponse': 'Primeira resposta',
   'unit.pp': 'p.p.',
   'unit.points': 'pts',
-  'yes': 'sim',
-  'no': 'não',
+  yes: 'sim',
+  no: 'não',
 };
 
 const STRINGS = { en, pt };

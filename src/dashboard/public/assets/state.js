@@ -8,7 +8,16 @@ import { DateTime } from './vendor/luxon.mjs';
 export const GLOBAL_KEYS = ['topic', 'platform', 'range', 'from', 'to', 'tz'];
 
 /** The networks the collectors read, as the API names them. */
-export const PLATFORMS = [['x', 'X'], ['bluesky', 'Bluesky'], ['mastodon', 'Mastodon'], ['facebook', 'Facebook'], ['instagram', 'Instagram'], ['whatsapp', 'WhatsApp'], ['reddit', 'Reddit'], ['youtube', 'YouTube']];
+export const PLATFORMS = [
+  ['x', 'X'],
+  ['bluesky', 'Bluesky'],
+  ['mastodon', 'Mastodon'],
+  ['facebook', 'Facebook'],
+  ['instagram', 'Instagram'],
+  ['whatsapp', 'WhatsApp'],
+  ['reddit', 'Reddit'],
+  ['youtube', 'YouTube'],
+];
 export const PRESETS = { '24h': 24, '7d': 7 * 24, '30d': 30 * 24 };
 export const DEFAULT_RANGE = '7d';
 
@@ -73,7 +82,13 @@ export function resolveRange(params = parseHash().params) {
 /** Query parameters the report endpoints take for the current filters. */
 export function reportParams(params = parseHash().params) {
   const r = resolveRange(params);
-  return { topic: params.topic || undefined, platform: params.platform || undefined, from: r.from.toISOString(), to: r.to.toISOString(), tz: r.tz };
+  return {
+    topic: params.topic || undefined,
+    platform: params.platform || undefined,
+    from: r.from.toISOString(),
+    to: r.to.toISOString(),
+    tz: r.tz,
+  };
 }
 
 /** Bucket size that keeps a chart readable: hours up to two days, days up to a quarter, then weeks. */

@@ -10,9 +10,14 @@ import {
 } from './bluesky-emulator';
 
 /** The emulator on HTTPS with the committed "localhost" fixture certificate (trusted by `npm test`). */
-async function startBlueskyTestServer(options: Omit<BlueskyEmulatorOptions, 'tls'> = {}): Promise<{ server: BlueskyTestServer; baseUrl: string }> {
+async function startBlueskyTestServer(
+  options: Omit<BlueskyEmulatorOptions, 'tls'> = {},
+): Promise<{ server: BlueskyTestServer; baseUrl: string }> {
   const dir = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'tls');
-  const server = new BlueskyTestServer({ ...options, tls: { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') } });
+  const server = new BlueskyTestServer({
+    ...options,
+    tls: { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') },
+  });
   const { baseUrl } = await server.start();
   return { server, baseUrl };
 }
@@ -67,7 +72,11 @@ describe('Bluesky test server (through @atproto/api)', () => {
     const profile = await agent.getProfile({ actor: lumi.handle });
     expect(profile.data).toMatchObject({ did: lumi.did, handle: lumi.handle, displayName: 'Lumi', followersCount: 1234, labels: [] });
     expect(profile.data.postsCount).toBeGreaterThanOrEqual(1);
-    expect((await agent.getProfile({ actor: rui.did })).data).toMatchObject({ handle: 'rui.bsky.social', displayName: 'Rui', followersCount: 0 });
+    expect((await agent.getProfile({ actor: rui.did })).data).toMatchObject({
+      handle: 'rui.bsky.social',
+      displayName: 'Rui',
+      followersCount: 0,
+    });
 
     const missing = await rejection(agent.getProfile({ actor: 'nobody.bsky.social' }));
     expect(missing).toMatchObject({ status: 400, error: 'InvalidRequest', message: 'Profile not found' });
@@ -92,7 +101,12 @@ describe('Bluesky test server (through @atproto/api)', () => {
   });
 
   it('makes valid dids, at-uris, TID rkeys, CIDs and post records', async () => {
-    const early = server.addPost({ author: lumi.handle, text: 'Tidy #Ouvidor, café', createdAt: at('2025-02-01T08:00:00.000Z'), langs: ['pt'] });
+    const early = server.addPost({
+      author: lumi.handle,
+      text: 'Tidy #Ouvidor, café',
+      createdAt: at('2025-02-01T08:00:00.000Z'),
+      langs: ['pt'],
+    });
     const late = server.addPost({ author: lumi.handle, text: 'later', createdAt: at('2025-02-01T08:00:00.001Z') });
     const same = server.addPost({ author: lumi.handle, text: 'same ms', createdAt: at('2025-02-01T08:00:00.001Z') });
 
@@ -168,7 +182,11 @@ describe('Bluesky test server (through @atproto/api)', () => {
   it('paginates search over more than 100 posts with cursors', async () => {
     const start = Date.parse('2025-05-01T00:00:00.000Z');
     for (let i = 0; i < 130; i++) {
-      server.addPost({ author: i % 2 ? lumi.handle : rui.handle, text: `paginated post number ${i}`, createdAt: new Date(start + i * 60_000) });
+      server.addPost({
+        author: i % 2 ? lumi.handle : rui.handle,
+        text: `paginated post number ${i}`,
+        createdAt: new Date(start + i * 60_000),
+      });
     }
     const first = await agent.app.bsky.feed.searchPosts({ q: 'paginated', limit: 100 });
     expect(first.data.posts).toHaveLength(100);
@@ -279,8 +297,17 @@ describe('Bluesky test server (through @atproto/api)', () => {
   });
 
   it('publishes posts and replies through AtpAgent.post (com.atproto.repo.createRecord)', async () => {
-    const question = server.addPost({ author: rui.handle, text: 'my Quasar order never arrived', createdAt: at('2025-10-01T10:00:00.000Z') });
-    const followUp = server.addPost({ author: rui.handle, text: 'still waiting', createdAt: at('2025-10-01T10:05:00.000Z'), replyTo: question.uri });
+    const question = server.addPost({
+      author: rui.handle,
+      text: 'my Quasar order never arrived',
+      createdAt: at('2025-10-01T10:00:00.000Z'),
+    });
+    const followUp = server.addPost({
+      author: rui.handle,
+      text: 'still waiting',
+      createdAt: at('2025-10-01T10:05:00.000Z'),
+      replyTo: question.uri,
+    });
     server.requests.length = 0;
 
     const rich = new RichText({ text: 'Sorry about that, we are on it #QuasarCare' });
@@ -302,7 +329,8 @@ describe('Bluesky test server (through @atproto/api)', () => {
       validationStatus: 'valid',
     });
     // The record key is a TID of when it was created, not of the record's createdAt.
-    const rkeyMicros = [...new AtUri(reply.uri).rkey].reduce((acc, c) => acc * 32n + BigInt('234567abcdefghijklmnopqrstuvwxyz'.indexOf(c)), 0n) >> 10n;
+    const rkeyMicros =
+      [...new AtUri(reply.uri).rkey].reduce((acc, c) => acc * 32n + BigInt('234567abcdefghijklmnopqrstuvwxyz'.indexOf(c)), 0n) >> 10n;
     expect(Number(rkeyMicros / 1000n)).toBeGreaterThanOrEqual(before);
 
     expect(server.requests).toEqual([
@@ -339,7 +367,9 @@ describe('Bluesky test server (through @atproto/api)', () => {
     expect(Date.parse(data.posts[0].indexedAt)).toBeGreaterThanOrEqual(before);
     expect(data.posts[1].replyCount).toBe(1);
     expect((await agent.app.bsky.feed.searchPosts({ q: '#quasarcare' })).data.posts.map((p) => p.uri)).toEqual([reply.uri]);
-    expect((await agent.app.bsky.feed.searchPosts({ q: 'sorry', author: lumi.handle, lang: 'en' })).data.posts.map((p) => p.uri)).toEqual([reply.uri]);
+    expect((await agent.app.bsky.feed.searchPosts({ q: 'sorry', author: lumi.handle, lang: 'en' })).data.posts.map((p) => p.uri)).toEqual([
+      reply.uri,
+    ]);
     const feed = await agent.getAuthorFeed({ actor: lumi.did, limit: 100 });
     const item = feed.data.feed.find((i) => i.post.uri === reply.uri);
     expect(item?.reply?.parent).toMatchObject({ uri: followUp.uri });
@@ -348,7 +378,10 @@ describe('Bluesky test server (through @atproto/api)', () => {
     // A top-level post; createdAt defaults to now; the repo may be named by handle.
     const plain = await agent.post({ text: 'Quasar status: all good' });
     expect(new AtUri(plain.uri).host).toBe(lumi.did);
-    const byHandle = await agent.app.bsky.feed.post.create({ repo: lumi.handle }, { text: 'by handle', createdAt: new Date().toISOString() });
+    const byHandle = await agent.app.bsky.feed.post.create(
+      { repo: lumi.handle },
+      { text: 'by handle', createdAt: new Date().toISOString() },
+    );
     expect(new AtUri(byHandle.uri).host).toBe(lumi.did);
     expect(new AtUri(byHandle.uri).rkey > new AtUri(plain.uri).rkey).toBe(true);
   });
@@ -381,7 +414,9 @@ describe('Bluesky test server (through @atproto/api)', () => {
       status: 401,
       error: 'AuthenticationRequired',
     });
-    expect(await rejection(agent.app.bsky.feed.post.create({ repo: 'ghost.bsky.social' }, { text: 'refusal', createdAt: now() }))).toMatchObject({
+    expect(
+      await rejection(agent.app.bsky.feed.post.create({ repo: 'ghost.bsky.social' }, { text: 'refusal', createdAt: now() })),
+    ).toMatchObject({
       status: 400,
       error: 'InvalidRequest',
       message: 'Could not find repo: ghost.bsky.social',
@@ -394,9 +429,16 @@ describe('Bluesky test server (through @atproto/api)', () => {
       error: 'InvalidRequest',
       message: `Reply parent not found: ${missing.uri}`,
     });
-    const wrongCid = { uri: parent.uri, cid: server.addPost({ author: rui.handle, text: 'other', createdAt: at('2025-10-02T10:01:00.000Z') }).cid };
-    expect((await rejection(agent.post({ text: 'refusal', reply: { root: ref, parent: wrongCid } }))).message).toContain('Reply parent cid does not match');
-    expect((await rejection(agent.post({ text: 'refusal', reply: { root: missing, parent: ref } }))).message).toBe(`Reply root not found: ${missing.uri}`);
+    const wrongCid = {
+      uri: parent.uri,
+      cid: server.addPost({ author: rui.handle, text: 'other', createdAt: at('2025-10-02T10:01:00.000Z') }).cid,
+    };
+    expect((await rejection(agent.post({ text: 'refusal', reply: { root: ref, parent: wrongCid } }))).message).toContain(
+      'Reply parent cid does not match',
+    );
+    expect((await rejection(agent.post({ text: 'refusal', reply: { root: missing, parent: ref } }))).message).toBe(
+      `Reply root not found: ${missing.uri}`,
+    );
 
     // swapCommit: the repo's current commit, else InvalidSwap.
     const first = (await agent.post({ text: 'refusal swap one' })) as { uri: string; cid: string; commit: { cid: string; rev: string } };

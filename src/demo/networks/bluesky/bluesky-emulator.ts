@@ -594,7 +594,12 @@ export class BlueskyEmulator {
 
     let cid: string;
     if (post) {
-      cid = this.storePost(account, post, key, new Date().toISOString(), { likeCount: 0, repostCount: 0, quoteCount: 0, replyCount: 0 }).cid;
+      cid = this.storePost(account, post, key, new Date().toISOString(), {
+        likeCount: 0,
+        repostCount: 0,
+        quoteCount: 0,
+        replyCount: 0,
+      }).cid;
     } else {
       this.unindexedRecords.add(uri);
       cid = cidFor(record);
@@ -829,7 +834,6 @@ export class BlueskyEmulator {
     }
   }
 }
-
 
 /* -------------------------------------------------------------------- identifiers */
 

@@ -10,7 +10,8 @@ const MENTION = /(^|[^\p{L}\p{N}_@])@([A-Za-z0-9_]{1,15})(?![A-Za-z0-9_@.])/gu;
 /** The Bluesky emulator as a network the demo's traffic generator can post to. */
 export function blueskyDemoNetwork(emulator: BlueskyEmulator): DemoNetwork {
   return {
-    account: (username, name, followers) => void emulator.addUser({ handle: blueskyHandleFor(username), displayName: name, followersCount: followers }),
+    account: (username, name, followers) =>
+      void emulator.addUser({ handle: blueskyHandleFor(username), displayName: name, followersCount: followers }),
     // a post's id is its at-uri; `@username` in a text follows the account to its handle
     post: (p) =>
       emulator.addPost({
@@ -22,7 +23,13 @@ export function blueskyDemoNetwork(emulator: BlueskyEmulator): DemoNetwork {
       }).uri,
     repost: (author, uri, at) => emulator.addRepost(blueskyHandleFor(author), uri, at),
     // Bluesky has no view counts
-    setCounts: (uri, m) => emulator.setCounts(uri, { likeCount: m.like_count, repostCount: m.retweet_count, quoteCount: m.quote_count, replyCount: m.reply_count }),
+    setCounts: (uri, m) =>
+      emulator.setCounts(uri, {
+        likeCount: m.like_count,
+        repostCount: m.retweet_count,
+        quoteCount: m.quote_count,
+        replyCount: m.reply_count,
+      }),
   };
 }
 
@@ -48,7 +55,11 @@ export type DemoBlueskyApiOptions = Partial<DemoTrafficOptions>;
 export async function startDemoBlueskyApi(options: DemoBlueskyApiOptions = {}): Promise<DemoBlueskyApi> {
   const password = randomBytes(12).toString('base64url');
   const emulator = new BlueskyEmulator({ password, recordRequests: false });
-  const traffic = runDemoTraffic(blueskyDemoNetwork(emulator), { ...options, seed: options.seed ?? 'ouvidor-demo-bluesky', mentionsPerDay: options.mentionsPerDay ?? 60 });
+  const traffic = runDemoTraffic(blueskyDemoNetwork(emulator), {
+    ...options,
+    seed: options.seed ?? 'ouvidor-demo-bluesky',
+    mentionsPerDay: options.mentionsPerDay ?? 60,
+  });
   const { baseUrl } = await emulator.start();
   const ownedHandles = traffic.ownedUsernames.map(blueskyHandleFor);
   return {

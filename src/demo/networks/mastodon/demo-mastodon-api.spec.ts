@@ -12,7 +12,9 @@ describe('the demo Mastodon instance', () => {
   it('serves two days of the brand’s traffic over plain HTTP to the token made at start-up', async () => {
     expect(api.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(api.ownedHandles).toEqual(['lumi_br', 'lumi_ajuda']);
-    await expect(createRestAPIClient({ url: api.baseUrl, accessToken: 'wrong' }).v2.search.list({ q: 'lumi', type: 'statuses' })).rejects.toThrow();
+    await expect(
+      createRestAPIClient({ url: api.baseUrl, accessToken: 'wrong' }).v2.search.list({ q: 'lumi', type: 'statuses' }),
+    ).rejects.toThrow();
     const client = createRestAPIClient({ url: api.baseUrl, accessToken: api.accessToken });
     const found = await client.v2.search.list({ q: 'lumi', type: 'statuses', limit: 40 });
     expect(found.statuses.length).toBeGreaterThan(10);

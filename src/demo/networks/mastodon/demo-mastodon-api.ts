@@ -6,10 +6,17 @@ import { MastodonEmulator } from './mastodon-emulator';
 export function mastodonDemoNetwork(emulator: MastodonEmulator): DemoNetwork {
   return {
     account: (username, name, followers) => void emulator.addUser({ username, displayName: name, followersCount: followers }),
-    post: (p) => emulator.addPost({ author: p.author, text: p.text, createdAt: p.createdAt, language: p.lang ?? null, replyTo: p.replyTo }).id,
+    post: (p) =>
+      emulator.addPost({ author: p.author, text: p.text, createdAt: p.createdAt, language: p.lang ?? null, replyTo: p.replyTo }).id,
     repost: (author, id, at) => void emulator.addReblog(author, id, at),
     // Mastodon has no view counts
-    setCounts: (id, m) => emulator.setCounts(id, { favouritesCount: m.like_count, reblogsCount: m.retweet_count, quotesCount: m.quote_count, repliesCount: m.reply_count }),
+    setCounts: (id, m) =>
+      emulator.setCounts(id, {
+        favouritesCount: m.like_count,
+        reblogsCount: m.retweet_count,
+        quotesCount: m.quote_count,
+        repliesCount: m.reply_count,
+      }),
   };
 }
 
@@ -32,8 +39,17 @@ export type DemoMastodonApiOptions = Partial<DemoTrafficOptions>;
  */
 export async function startDemoMastodonApi(options: DemoMastodonApiOptions = {}): Promise<DemoMastodonApi> {
   const accessToken = randomBytes(16).toString('base64url');
-  const emulator = new MastodonEmulator({ accessToken, recordRequests: false, domain: 'social.lumi.example', rateLimit: { limit: 3000, windowSeconds: 300 } });
-  const traffic = runDemoTraffic(mastodonDemoNetwork(emulator), { ...options, seed: options.seed ?? 'ouvidor-demo-mastodon', mentionsPerDay: options.mentionsPerDay ?? 40 });
+  const emulator = new MastodonEmulator({
+    accessToken,
+    recordRequests: false,
+    domain: 'social.lumi.example',
+    rateLimit: { limit: 3000, windowSeconds: 300 },
+  });
+  const traffic = runDemoTraffic(mastodonDemoNetwork(emulator), {
+    ...options,
+    seed: options.seed ?? 'ouvidor-demo-mastodon',
+    mentionsPerDay: options.mentionsPerDay ?? 40,
+  });
   const { baseUrl } = await emulator.start();
   return {
     emulator,

@@ -9,9 +9,14 @@ import {
 } from './mastodon-emulator';
 
 /** The emulator on HTTPS with the committed "localhost" fixture certificate (trusted by `npm test`). */
-async function startMastodonTestServer(options: Omit<MastodonEmulatorOptions, 'tls'> = {}): Promise<{ server: MastodonTestServer; baseUrl: string }> {
+async function startMastodonTestServer(
+  options: Omit<MastodonEmulatorOptions, 'tls'> = {},
+): Promise<{ server: MastodonTestServer; baseUrl: string }> {
   const dir = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'tls');
-  const server = new MastodonTestServer({ ...options, tls: { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') } });
+  const server = new MastodonTestServer({
+    ...options,
+    tls: { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') },
+  });
   const { baseUrl } = await server.start();
   return { server, baseUrl };
 }
@@ -107,7 +112,12 @@ describe('Mastodon test server (through masto)', () => {
 
     const missing = await rejection(client.v1.accounts.lookup({ acct: 'ghost' }));
     expect(missing).toMatchObject({ statusCode: 404, message: 'Record not found' });
-    expect(server.requests.at(-1)).toEqual({ route: 'accounts-lookup', path: '/api/v1/accounts/lookup', params: { acct: 'ghost' }, authorized: true });
+    expect(server.requests.at(-1)).toEqual({
+      route: 'accounts-lookup',
+      path: '/api/v1/accounts/lookup',
+      params: { acct: 'ghost' },
+      authorized: true,
+    });
   });
 
   it('renders content like Mastodon: escaping, paragraphs, links, hashtags and mentions', async () => {
@@ -171,7 +181,13 @@ describe('Mastodon test server (through masto)', () => {
     });
     expect(reply.url).toBe(`https://other.example/@ana/${reply.id}`);
     const replyStatus = await client.v1.statuses.$select(reply.id).fetch();
-    expect(replyStatus).toMatchObject({ inReplyToId: post.id, inReplyToAccountId: lumi.id, sensitive: true, spoilerText: 'spoilers', application: null });
+    expect(replyStatus).toMatchObject({
+      inReplyToId: post.id,
+      inReplyToAccountId: lumi.id,
+      sensitive: true,
+      spoilerText: 'spoilers',
+      application: null,
+    });
     expect((await client.v1.statuses.$select(post.id).fetch()).repliesCount).toBe(1);
     server.addPost({ author: 'rui', text: 'Dear <everyone>', createdAt: at('2025-03-01T10:06:00.000Z') });
   });
@@ -229,9 +245,16 @@ describe('Mastodon test server (through masto)', () => {
 
     // Paging backwards (rel="prev") from an old status reaches the newest; as on Mastodon, the
     // newest page still has a prev link, so the paginator ends on an empty page (which has no Link).
-    const backwards = await allPages(client.v1.accounts.$select(pager.id).statuses.list({ minId: ids[60], limit: 25 }).setDirection('prev'));
+    const backwards = await allPages(
+      client.v1.accounts.$select(pager.id).statuses.list({ minId: ids[60], limit: 25 }).setDirection('prev'),
+    );
     expect(backwards.map((page) => page.length)).toEqual([25, 25, 10, 0]);
-    expect(backwards.flat().map((s) => s.id).sort()).toEqual(ids.slice(0, 60).sort());
+    expect(
+      backwards
+        .flat()
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(ids.slice(0, 60).sort());
 
     const unknown = await rejection(client.v1.accounts.$select('999').statuses.list());
     expect(unknown).toMatchObject({ statusCode: 404, message: 'Record not found' });
@@ -294,7 +317,11 @@ describe('Mastodon test server (through masto)', () => {
 
     const pages = await allPages(client.v1.timelines.tag.$select('ouvidor').list({ limit: 2 }));
     expect(pages.map((page) => page.map((s) => s.id))).toEqual([[c.id, b.id], [a.id]]);
-    expect(server.requests.at(-1)).toMatchObject({ route: 'tag-timeline', path: '/api/v1/timelines/tag/ouvidor', params: { limit: '2', max_id: b.id } });
+    expect(server.requests.at(-1)).toMatchObject({
+      route: 'tag-timeline',
+      path: '/api/v1/timelines/tag/ouvidor',
+      params: { limit: '2', max_id: b.id },
+    });
 
     const [first] = await client.v1.timelines.tag.$select('ouvidor').list({ limit: 1 });
     expect(first.tags).toEqual([{ name: 'ouvidór', url: 'https://social.example/tags/ouvid%C3%B3r' }]);
@@ -356,7 +383,11 @@ describe('Mastodon test server (through masto)', () => {
     const found = await client.v1.statuses.fetch({ id: [b.id, '1234', gone.id, a.id] });
     expect(found.map((s) => s.id)).toEqual([b.id, a.id]);
     expect(found[1]).toMatchObject({ favouritesCount: 42, quotesCount: 3, reblogsCount: 0 });
-    expect(server.requests.at(-1)).toMatchObject({ route: 'statuses', path: '/api/v1/statuses', params: { id: [b.id, '1234', gone.id, a.id] } });
+    expect(server.requests.at(-1)).toMatchObject({
+      route: 'statuses',
+      path: '/api/v1/statuses',
+      params: { id: [b.id, '1234', gone.id, a.id] },
+    });
 
     const tooMany = await rejection(client.v1.statuses.fetch({ id: Array.from({ length: 21 }, (_, i) => String(i + 1)) }));
     expect(tooMany).toMatchObject({ statusCode: 422, message: 'Mastodon::ValidationError' });
@@ -366,7 +397,11 @@ describe('Mastodon test server (through masto)', () => {
   });
 
   it('posts statuses and replies through masto, honouring the Idempotency-Key', async () => {
-    const question = server.addPost({ author: 'ana@other.example', text: 'my #Quasar order never arrived', createdAt: at('2025-09-01T10:00:00.000Z') });
+    const question = server.addPost({
+      author: 'ana@other.example',
+      text: 'my #Quasar order never arrived',
+      createdAt: at('2025-09-01T10:00:00.000Z'),
+    });
     server.requests.length = 0;
     const before = Date.now();
 
@@ -400,7 +435,11 @@ describe('Mastodon test server (through masto)', () => {
       {
         route: 'create-status',
         path: '/api/v1/statuses',
-        params: { status: '@ana@other.example Sorry about that, we are on it #QuasarCare', in_reply_to_id: question.id, visibility: 'public' },
+        params: {
+          status: '@ana@other.example Sorry about that, we are on it #QuasarCare',
+          in_reply_to_id: question.id,
+          visibility: 'public',
+        },
         authorized: true,
         idempotencyKey: 'care-reply-1',
       },
@@ -423,7 +462,10 @@ describe('Mastodon test server (through masto)', () => {
     expect((await client.v1.timelines.tag.$select('QuasarCare').list()).map((s) => s.id)).toEqual([posted.id]);
 
     // Another key, or none: a new status each time.
-    const other = await client.v1.statuses.create({ status: 'Follow-up: shipped today', inReplyToId: question.id }, { requestInit: { headers: { 'Idempotency-Key': 'care-reply-2' } } });
+    const other = await client.v1.statuses.create(
+      { status: 'Follow-up: shipped today', inReplyToId: question.id },
+      { requestInit: { headers: { 'Idempotency-Key': 'care-reply-2' } } },
+    );
     const unkeyed1 = await client.v1.statuses.create({ status: 'no key' });
     const unkeyed2 = await client.v1.statuses.create({ status: 'no key' });
     expect(new Set([posted.id, other.id, unkeyed1.id, unkeyed2.id]).size).toBe(4);
@@ -431,7 +473,9 @@ describe('Mastodon test server (through masto)', () => {
 
     // A deleted status's key answers 404.
     server.deletePost(other.id);
-    const gone = await rejection(client.v1.statuses.create({ status: 'x' }, { requestInit: { headers: { 'Idempotency-Key': 'care-reply-2' } } }));
+    const gone = await rejection(
+      client.v1.statuses.create({ status: 'x' }, { requestInit: { headers: { 'Idempotency-Key': 'care-reply-2' } } }),
+    );
     expect(gone).toMatchObject({ statusCode: 404, message: 'Record not found' });
   });
 
@@ -462,7 +506,10 @@ describe('Mastodon test server (through masto)', () => {
     for (const status of ['', '  \n ']) {
       expect(await rejection(create({ status }))).toMatchObject({ statusCode: 422, message: "Validation failed: Text can't be blank" });
     }
-    expect(await rejection(create({ visibility: 'public' }))).toMatchObject({ statusCode: 422, message: "Validation failed: Text can't be blank" });
+    expect(await rejection(create({ visibility: 'public' }))).toMatchObject({
+      statusCode: 422,
+      message: "Validation failed: Text can't be blank",
+    });
     expect(await rejection(create({ status: 'é'.repeat(501) }))).toMatchObject({
       statusCode: 422,
       message: 'Validation failed: Text character limit of 500 exceeded',
@@ -489,7 +536,12 @@ describe('Mastodon test server (through masto)', () => {
       });
     }
     // A private status of someone else is not visible to the owner: no replying to it either.
-    const hidden = server.addPost({ author: 'rui', text: 'followers only', createdAt: at('2025-09-02T10:00:00.000Z'), visibility: 'private' });
+    const hidden = server.addPost({
+      author: 'rui',
+      text: 'followers only',
+      createdAt: at('2025-09-02T10:00:00.000Z'),
+      visibility: 'private',
+    });
     expect((await rejection(create({ status: 'a reply', inReplyToId: hidden.id }))).statusCode).toBe(404);
     // A refused status does not use its Idempotency-Key; an unknown parent is refused before the key is looked at.
     const keyed = { requestInit: { headers: { 'Idempotency-Key': 'validation-key' } } };
@@ -500,7 +552,11 @@ describe('Mastodon test server (through masto)', () => {
     expect((await rejection(client.v1.statuses.create({ status: 'valid now', inReplyToId: '1234' }, keyed))).statusCode).toBe(404);
 
     // A content warning alone becomes the text; a content warning makes the status sensitive.
-    expect(await create({ spoilerText: 'only a warning' })).toMatchObject({ content: '<p>only a warning</p>', spoilerText: '', sensitive: true });
+    expect(await create({ spoilerText: 'only a warning' })).toMatchObject({
+      content: '<p>only a warning</p>',
+      spoilerText: '',
+      sensitive: true,
+    });
     expect(await create({ status: 'body', spoilerText: 'cw', visibility: 'unlisted', language: 'pt' })).toMatchObject({
       spoilerText: 'cw',
       sensitive: true,
@@ -520,7 +576,14 @@ describe('Mastodon test server (through masto)', () => {
         body,
       });
 
-    const form = new URLSearchParams({ status: 'Hello @rui, form here', in_reply_to_id: parent.id, visibility: 'direct', spoiler_text: 'cw', sensitive: 'false', language: 'pt' });
+    const form = new URLSearchParams({
+      status: 'Hello @rui, form here',
+      in_reply_to_id: parent.id,
+      visibility: 'direct',
+      spoiler_text: 'cw',
+      sensitive: 'false',
+      language: 'pt',
+    });
     const res = await post(form.toString(), 'application/x-www-form-urlencoded', { 'Idempotency-Key': 'form-key' });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/json');
@@ -530,7 +593,14 @@ describe('Mastodon test server (through masto)', () => {
     expect(server.requests.at(-1)).toEqual({
       route: 'create-status',
       path: '/api/v1/statuses',
-      params: { status: 'Hello @rui, form here', in_reply_to_id: parent.id, visibility: 'direct', spoiler_text: 'cw', sensitive: 'false', language: 'pt' },
+      params: {
+        status: 'Hello @rui, form here',
+        in_reply_to_id: parent.id,
+        visibility: 'direct',
+        spoiler_text: 'cw',
+        sensitive: 'false',
+        language: 'pt',
+      },
       authorized: true,
       idempotencyKey: 'form-key',
     });
@@ -632,7 +702,12 @@ describe('Mastodon test server (through masto)', () => {
     const err = await rejection(wrong.v1.accounts.verifyCredentials());
     expect(err).toMatchObject({ statusCode: 401, message: 'The access token is invalid' });
     expect(headersOf(err).get('www-authenticate')).toContain('error="invalid_token"');
-    expect(server.requests.at(-1)).toEqual({ route: 'verify-credentials', path: '/api/v1/accounts/verify_credentials', params: {}, authorized: false });
+    expect(server.requests.at(-1)).toEqual({
+      route: 'verify-credentials',
+      path: '/api/v1/accounts/verify_credentials',
+      params: {},
+      authorized: false,
+    });
 
     const anonymous = await fetch(`${baseUrl}/api/v1/timelines/tag/ouvidor`);
     expect(anonymous.status).toBe(401);

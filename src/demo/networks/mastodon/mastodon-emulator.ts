@@ -189,7 +189,12 @@ const MAX_STATUS_IDS = 20;
 
 /** The routes, with the scopes their Mastodon controllers accept (any one of them will do). */
 const ROUTES: { name: Exclude<MastodonRoute, 'not-found'>; method: 'GET' | 'POST'; pattern: RegExp; scopes: string[] }[] = [
-  { name: 'verify-credentials', method: 'GET', pattern: /^\/api\/v1\/accounts\/verify_credentials$/, scopes: ['profile', 'read', 'read:accounts'] },
+  {
+    name: 'verify-credentials',
+    method: 'GET',
+    pattern: /^\/api\/v1\/accounts\/verify_credentials$/,
+    scopes: ['profile', 'read', 'read:accounts'],
+  },
   { name: 'accounts-lookup', method: 'GET', pattern: /^\/api\/v1\/accounts\/lookup$/, scopes: ['read', 'read:accounts'] },
   { name: 'account-statuses', method: 'GET', pattern: /^\/api\/v1\/accounts\/([^/]+)\/statuses$/, scopes: ['read', 'read:statuses'] },
   { name: 'account', method: 'GET', pattern: /^\/api\/v1\/accounts\/([^/]+)$/, scopes: ['read', 'read:accounts'] },
@@ -585,7 +590,9 @@ export class MastodonEmulator {
   private sendHtml(res: ServerResponse, status: number, title: string): void {
     if (res.destroyed) return;
     res.writeHead(status, { 'content-type': 'text/html' });
-    res.end(`<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`);
+    res.end(
+      `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`,
+    );
   }
 
   /* ------------------------------------------------------------------ accounts */
@@ -842,7 +849,8 @@ export class MastodonEmulator {
       parent,
       counts: { favouritesCount: 0, reblogsCount: 0, repliesCount: 0, quotesCount: 0 },
     });
-    if (idempotency !== undefined) this.idempotencyKeys.set(idempotency, { statusId: status.id, expiresAtMs: Date.now() + IDEMPOTENCY_TTL_MS });
+    if (idempotency !== undefined)
+      this.idempotencyKeys.set(idempotency, { statusId: status.id, expiresAtMs: Date.now() + IDEMPOTENCY_TTL_MS });
     return this.statusJson(status);
   }
 
@@ -955,7 +963,10 @@ export class MastodonEmulator {
       account: this.accountJson(status.account),
       media_attachments: [],
       mentions: status.mentions.map((m) => ({ id: m.id, username: m.username, url: `https://${m.domain}/@${m.username}`, acct: m.acct })),
-      tags: status.tags.map((tag) => ({ name: tag.toLowerCase(), url: `https://${this.domain}/tags/${encodeURIComponent(tag.toLowerCase())}` })),
+      tags: status.tags.map((tag) => ({
+        name: tag.toLowerCase(),
+        url: `https://${this.domain}/tags/${encodeURIComponent(tag.toLowerCase())}`,
+      })),
       emojis: [],
       card: null,
       poll: null,
@@ -1012,7 +1023,11 @@ export class MastodonEmulator {
       const tag = m[1];
       if (!tags.some((t) => foldText(t) === foldText(tag))) tags.push(tag);
       const href = `https://${author.domain}/tags/${encodeURIComponent(tag)}`;
-      entities.push({ start, end, html: `<a href="${escapeHtml(href)}" class="mention hashtag" rel="tag">#<span>${escapeHtml(tag)}</span></a>` });
+      entities.push({
+        start,
+        end,
+        html: `<a href="${escapeHtml(href)}" class="mention hashtag" rel="tag">#<span>${escapeHtml(tag)}</span></a>`,
+      });
     }
 
     entities.sort((a, b) => a.start - b.start);
@@ -1142,7 +1157,6 @@ function countableLength(text: string, spoilerText: string): number {
     .replace(MENTION_PATTERN, (_mention, username: string) => `@${username}`);
   return graphemeLength(spoilerText + countable);
 }
-
 
 /**
  * PostStatusService's `sensitive`: `(param.nil? ? default : param) || spoiler_text.present?`, then

@@ -27,11 +27,19 @@ export interface DemoWhatsApp {
  * asked at each delivery (the app listens only after the demo starts); deliveries are retried with
  * back-off until it answers, as Meta does.
  */
-export async function startDemoWhatsApp(opts: { callbackUrl: () => string | null; emulator?: MetaGraphEmulator; onError?: (err: unknown) => void }): Promise<DemoWhatsApp> {
+export async function startDemoWhatsApp(opts: {
+  callbackUrl: () => string | null;
+  emulator?: MetaGraphEmulator;
+  onError?: (err: unknown) => void;
+}): Promise<DemoWhatsApp> {
   const own = !opts.emulator;
   const emulator = opts.emulator ?? new MetaGraphEmulator({ recordRequests: false });
   const graphUrl = own ? (await emulator.start()).graphUrl : emulator.graphUrl!;
-  const webhooks = new MetaWebhookSender({ callbackUrl: opts.callbackUrl, appSecret: META_EMULATOR_APP_SECRET, retries: { attempts: 8, delayMs: 1_000 } });
+  const webhooks = new MetaWebhookSender({
+    callbackUrl: opts.callbackUrl,
+    appSecret: META_EMULATOR_APP_SECRET,
+    retries: { attempts: 8, delayMs: 1_000 },
+  });
   const whatsapp = new WhatsAppEmulator(emulator, { phoneNumberId: DEMO_WHATSAPP_PHONE_NUMBER_ID, webhooks, statusDelayMs: 1_500 });
   const traffic = new WhatsAppDemoTraffic(whatsapp, { onError: opts.onError });
   return {

@@ -19,7 +19,13 @@ export function registerReplyRoutes(emulator: MetaGraphEmulator): void {
       if (!message) throw new GraphApiFailure(400, graphError(100, '(#100) Missing message or attachment'));
       const post = store.fbPosts.get(comment.postId)!;
       const page = store.pages.get(post.pageId)!;
-      const reply = store.addFbComment({ postId: post.id, parentId: comment.parentId ?? comment.id, from: { id: page.id, name: page.name }, message, createdAt: new Date() });
+      const reply = store.addFbComment({
+        postId: post.id,
+        parentId: comment.parentId ?? comment.id,
+        from: { id: page.id, name: page.name },
+        message,
+        createdAt: new Date(),
+      });
       return { id: reply.id };
     },
     { when: (m) => store.fbComments.has(m[1]) },
@@ -33,7 +39,13 @@ export function registerReplyRoutes(emulator: MetaGraphEmulator): void {
       const message = call.params.message?.trim();
       if (!message) throw new GraphApiFailure(400, graphError(100, '(#100) The parameter message is required'));
       const media = store.igMedia.get(comment.mediaId)!;
-      const reply = store.addIgComment({ mediaId: media.id, parentId: comment.parentId ?? comment.id, fromId: media.owner.id, text: message, createdAt: new Date() });
+      const reply = store.addIgComment({
+        mediaId: media.id,
+        parentId: comment.parentId ?? comment.id,
+        fromId: media.owner.id,
+        text: message,
+        createdAt: new Date(),
+      });
       return { id: reply.id };
     },
     { when: (m) => store.igComments.has(m[1]) },

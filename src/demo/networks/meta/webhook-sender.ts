@@ -34,7 +34,8 @@ export class MetaWebhookSender {
   /** Posts a delivery (signed unless `signature` overrides it, `null` for none) `times` times; the answers in order. */
   async deliver(body: Json, opts: { times?: number; signature?: string | null } = {}): Promise<WebhookDeliveryResult[]> {
     const raw = JSON.stringify(body);
-    const signature = opts.signature === undefined ? `sha256=${createHmac('sha256', this.options.appSecret).update(raw).digest('hex')}` : opts.signature;
+    const signature =
+      opts.signature === undefined ? `sha256=${createHmac('sha256', this.options.appSecret).update(raw).digest('hex')}` : opts.signature;
     const out: WebhookDeliveryResult[] = [];
     for (let i = 0; i < (opts.times ?? 1); i++) out.push(await this.post(body, raw, signature));
     return out;
@@ -64,7 +65,15 @@ export class MetaWebhookSender {
 }
 
 /** A Page `feed` change announcing a new comment (or a reply to one, with `parentId`). */
-export function pageCommentDelivery(c: { pageId: string; commentId: string; postId: string; parentId?: string; from: { id: string; name: string }; message: string; createdAt: Date }): Json {
+export function pageCommentDelivery(c: {
+  pageId: string;
+  commentId: string;
+  postId: string;
+  parentId?: string;
+  from: { id: string; name: string };
+  message: string;
+  createdAt: Date;
+}): Json {
   return {
     object: 'page',
     entry: [
@@ -93,14 +102,33 @@ export function pageCommentDelivery(c: { pageId: string; commentId: string; post
 }
 
 /** An Instagram `comments` change: a comment (or reply) on the account's media. */
-export function instagramCommentDelivery(c: { accountId: string; commentId: string; mediaId: string; parentId?: string; from: { id: string; username: string }; text: string; createdAt: Date }): Json {
+export function instagramCommentDelivery(c: {
+  accountId: string;
+  commentId: string;
+  mediaId: string;
+  parentId?: string;
+  from: { id: string; username: string };
+  text: string;
+  createdAt: Date;
+}): Json {
   return {
     object: 'instagram',
     entry: [
       {
         id: c.accountId,
         time: unix(c.createdAt),
-        changes: [{ field: 'comments', value: { id: c.commentId, text: c.text, from: c.from, media: { id: c.mediaId, media_product_type: 'FEED' }, ...(c.parentId ? { parent_id: c.parentId } : {}) } }],
+        changes: [
+          {
+            field: 'comments',
+            value: {
+              id: c.commentId,
+              text: c.text,
+              from: c.from,
+              media: { id: c.mediaId, media_product_type: 'FEED' },
+              ...(c.parentId ? { parent_id: c.parentId } : {}),
+            },
+          },
+        ],
       },
     ],
   };
@@ -108,7 +136,16 @@ export function instagramCommentDelivery(c: { accountId: string; commentId: stri
 
 /** An Instagram `mentions` change: the account was @mentioned in a caption (or a comment). */
 export function instagramMentionDelivery(m: { accountId: string; mediaId: string; commentId?: string }): Json {
-  return { object: 'instagram', entry: [{ id: m.accountId, time: unix(new Date()), changes: [{ field: 'mentions', value: { media_id: m.mediaId, ...(m.commentId ? { comment_id: m.commentId } : {}) } }] }] };
+  return {
+    object: 'instagram',
+    entry: [
+      {
+        id: m.accountId,
+        time: unix(new Date()),
+        changes: [{ field: 'mentions', value: { media_id: m.mediaId, ...(m.commentId ? { comment_id: m.commentId } : {}) } }],
+      },
+    ],
+  };
 }
 
 const waEnvelope = (businessAccountId: string, phoneNumberId: string, value: Json): Json => ({
@@ -116,13 +153,30 @@ const waEnvelope = (businessAccountId: string, phoneNumberId: string, value: Jso
   entry: [
     {
       id: businessAccountId,
-      changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550001234', phone_number_id: phoneNumberId }, ...value } }],
+      changes: [
+        {
+          field: 'messages',
+          value: {
+            messaging_product: 'whatsapp',
+            metadata: { display_phone_number: '15550001234', phone_number_id: phoneNumberId },
+            ...value,
+          },
+        },
+      ],
     },
   ],
 });
 
 /** A customer's text message to the business number. */
-export function whatsappMessageDelivery(m: { businessAccountId: string; phoneNumberId: string; from: string; name: string; messageId: string; text: string; at: Date }): Json {
+export function whatsappMessageDelivery(m: {
+  businessAccountId: string;
+  phoneNumberId: string;
+  from: string;
+  name: string;
+  messageId: string;
+  text: string;
+  at: Date;
+}): Json {
   return waEnvelope(m.businessAccountId, m.phoneNumberId, {
     contacts: [{ profile: { name: m.name }, wa_id: m.from }],
     messages: [{ from: m.from, id: m.messageId, timestamp: String(unix(m.at)), type: 'text', text: { body: m.text } }],
@@ -146,7 +200,12 @@ export function whatsappStatusDelivery(s: {
         status: s.status,
         timestamp: String(unix(s.at)),
         recipient_id: s.recipient,
-        ...(s.status !== 'failed' ? { conversation: { id: `conv-${s.recipient}`, origin: { type: 'service' } }, pricing: { billable: true, pricing_model: 'PMP', category: 'service' } } : {}),
+        ...(s.status !== 'failed'
+          ? {
+              conversation: { id: `conv-${s.recipient}`, origin: { type: 'service' } },
+              pricing: { billable: true, pricing_model: 'PMP', category: 'service' },
+            }
+          : {}),
         ...(s.error ? { errors: [{ code: s.error.code, title: s.error.title, message: s.error.title }] } : {}),
       },
     ],

@@ -23,15 +23,27 @@ export class WhatsAppDemoTraffic {
 
   /** Writes `conversations` conversations of the last 36 hours (oldest first); resolves when delivered. */
   async backfill(conversations = 8, now = new Date()): Promise<number> {
-    const times = Array.from({ length: conversations }, () => now.getTime() - this.random.uniform(0.2, 36) * 3600_000).sort((a, b) => a - b);
+    const times = Array.from({ length: conversations }, () => now.getTime() - this.random.uniform(0.2, 36) * 3600_000).sort(
+      (a, b) => a - b,
+    );
     let written = 0;
     for (const t of times) {
       const customer = this.newCustomer();
-      await this.whatsapp.customerWrites({ from: customer.phone, name: customer.name, text: this.firstMessage(customer.language), at: new Date(t) });
+      await this.whatsapp.customerWrites({
+        from: customer.phone,
+        name: customer.name,
+        text: this.firstMessage(customer.language),
+        at: new Date(t),
+      });
       written++;
       if (this.random.chance(0.4)) {
         const later = Math.min(now.getTime() - 60_000, t + this.random.uniform(5, 90) * 60_000);
-        await this.whatsapp.customerWrites({ from: customer.phone, name: customer.name, text: this.followUp(customer.language), at: new Date(later) });
+        await this.whatsapp.customerWrites({
+          from: customer.phone,
+          name: customer.name,
+          text: this.followUp(customer.language),
+          at: new Date(later),
+        });
         written++;
       }
     }
@@ -42,7 +54,12 @@ export class WhatsAppDemoTraffic {
   async tick(now = new Date()): Promise<void> {
     const returning = this.customers.length > 0 && this.random.chance(0.3) ? this.random.pick(this.customers) : null;
     const customer = returning ?? this.newCustomer();
-    await this.whatsapp.customerWrites({ from: customer.phone, name: customer.name, text: returning ? this.followUp(customer.language) : this.firstMessage(customer.language), at: now });
+    await this.whatsapp.customerWrites({
+      from: customer.phone,
+      name: customer.name,
+      text: returning ? this.followUp(customer.language) : this.firstMessage(customer.language),
+      at: now,
+    });
   }
 
   start(everyMs: number): void {
@@ -60,7 +77,10 @@ export class WhatsAppDemoTraffic {
     const names = NAMES[language];
     const customer = {
       // Brazilian mobiles (55 + area code + 9 digits) and US ones, as WhatsApp ids (digits only)
-      phone: language === 'pt' ? `55${this.random.pick(['11', '21', '31', '41', '51', '71', '81'])}9${this.random.int(10_000_000, 99_999_999)}` : `1${this.random.int(200, 989)}${this.random.int(1_000_000, 9_999_999)}`,
+      phone:
+        language === 'pt'
+          ? `55${this.random.pick(['11', '21', '31', '41', '51', '71', '81'])}9${this.random.int(10_000_000, 99_999_999)}`
+          : `1${this.random.int(200, 989)}${this.random.int(1_000_000, 9_999_999)}`,
       name: `${this.random.pick(names.first)} ${this.random.pick(names.last)}`,
       language,
     };
@@ -79,6 +99,11 @@ export class WhatsAppDemoTraffic {
 
   private fill(template: string, language: DemoLanguage): string {
     const brand = this.options.brand ?? LUMI_BRAND;
-    return fillTemplate(template, { brand: brand.name, at: `@${brand.careAccount.username}`, care: `@${brand.careAccount.username}`, tag: `#${brand.hashtag}` }, language, this.random);
+    return fillTemplate(
+      template,
+      { brand: brand.name, at: `@${brand.careAccount.username}`, care: `@${brand.careAccount.username}`, tag: `#${brand.hashtag}` },
+      language,
+      this.random,
+    );
   }
 }

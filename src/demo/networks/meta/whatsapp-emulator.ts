@@ -77,14 +77,24 @@ export class WhatsAppEmulator {
     conversation.messages.push(message);
     if (!conversation.lastInboundAt || conversation.lastInboundAt < at) conversation.lastInboundAt = at;
     await this.webhooks?.deliver(
-      whatsappMessageDelivery({ businessAccountId: this.businessAccountId, phoneNumberId: this.phoneNumberId, from: m.from, name: m.name, messageId: message.id, text: m.text, at }),
+      whatsappMessageDelivery({
+        businessAccountId: this.businessAccountId,
+        phoneNumberId: this.phoneNumberId,
+        from: m.from,
+        name: m.name,
+        messageId: message.id,
+        text: m.text,
+        at,
+      }),
     );
     return message;
   }
 
   /** Messages the business sent (answers), oldest first. */
   sent(): WhatsAppMessage[] {
-    return [...this.conversations.values()].flatMap((c) => c.messages.filter((m) => m.direction === 'outbound')).sort((a, b) => a.at.getTime() - b.at.getTime());
+    return [...this.conversations.values()]
+      .flatMap((c) => c.messages.filter((m) => m.direction === 'outbound'))
+      .sort((a, b) => a.at.getTime() - b.at.getTime());
   }
 
   /** Waits until every status report queued so far has been delivered. */
@@ -105,9 +115,11 @@ export class WhatsAppEmulator {
     } catch {
       throw new GraphApiFailure(400, graphError(100, '(#100) Invalid parameter'));
     }
-    if (body.messaging_product !== 'whatsapp') throw new GraphApiFailure(400, graphError(100, '(#100) The parameter messaging_product is required.'));
+    if (body.messaging_product !== 'whatsapp')
+      throw new GraphApiFailure(400, graphError(100, '(#100) The parameter messaging_product is required.'));
     if (!body.to) throw new GraphApiFailure(400, graphError(100, '(#100) The parameter to is required.'));
-    if (body.type !== 'text') throw new GraphApiFailure(400, graphError(131009, '(#131009) Parameter value is not valid', { error_subcode: 2494010 }));
+    if (body.type !== 'text')
+      throw new GraphApiFailure(400, graphError(131009, '(#131009) Parameter value is not valid', { error_subcode: 2494010 }));
     const text = typeof body.text === 'string' ? (JSON.parse(body.text) as { body?: string }).body : body.text?.body;
     if (!text) throw new GraphApiFailure(400, graphError(100, '(#100) The parameter text.body is required.'));
     const to = String(body.to).replace(/\D/g, '');
@@ -122,10 +134,22 @@ export class WhatsAppEmulator {
       );
     }
     const context = typeof body.context === 'string' ? JSON.parse(body.context) : body.context;
-    const message: WhatsAppMessage = { id: wamid(), direction: 'outbound', customer: to, text, at: now, status: 'accepted', replyTo: context?.message_id };
+    const message: WhatsAppMessage = {
+      id: wamid(),
+      direction: 'outbound',
+      customer: to,
+      text,
+      at: now,
+      status: 'accepted',
+      replyTo: context?.message_id,
+    };
     conversation.messages.push(message);
     this.reportStatuses(phoneNumberId, message);
-    return { messaging_product: 'whatsapp', contacts: [{ input: String(body.to), wa_id: to }], messages: [{ id: message.id, message_status: 'accepted' }] };
+    return {
+      messaging_product: 'whatsapp',
+      contacts: [{ input: String(body.to), wa_id: to }],
+      messages: [{ id: message.id, message_status: 'accepted' }],
+    };
   }
 
   /** After the answer, as WhatsApp does: sent, then delivered, then read, one webhook each. */
@@ -138,7 +162,16 @@ export class WhatsAppEmulator {
         await new Promise((r) => setTimeout(r, this.statusDelayMs));
         message.status = status;
         await sender
-          .deliver(whatsappStatusDelivery({ businessAccountId: this.businessAccountId, phoneNumberId, messageId: message.id, recipient: message.customer, status, at: new Date() }))
+          .deliver(
+            whatsappStatusDelivery({
+              businessAccountId: this.businessAccountId,
+              phoneNumberId,
+              messageId: message.id,
+              recipient: message.customer,
+              status,
+              at: new Date(),
+            }),
+          )
           .catch(() => undefined);
       }
     })();

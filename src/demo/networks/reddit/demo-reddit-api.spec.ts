@@ -10,7 +10,14 @@ describe('Demo Reddit', () => {
   beforeAll(async () => {
     demo = await startDemoRedditApi({ tickSeconds: 3600 });
     const targets = new NetworkTargets(loadSettings({}, { overrides: { dataDir: ':memory:' } }));
-    targets.set('reddit', { apiUrl: demo.apiUrl, authUrl: demo.authUrl, clientId: demo.clientId, clientSecret: demo.clientSecret, userAgent: demo.userAgent, account: demo.account });
+    targets.set('reddit', {
+      apiUrl: demo.apiUrl,
+      authUrl: demo.authUrl,
+      clientId: demo.clientId,
+      clientSecret: demo.clientSecret,
+      userAgent: demo.userAgent,
+      account: demo.account,
+    });
     client = new RedditClient(targets);
   });
   afterAll(() => demo.stop());
@@ -30,7 +37,9 @@ describe('Demo Reddit', () => {
   it('takes a reply as the brand’s script account', async () => {
     const watched = listingOf(await client.get(`r/${demo.subreddits[0]}/comments`, { limit: 1 }))!;
     const parent = (watched.children[0] as { data: { name: string } }).data.name;
-    const res = (await client.post('api/comment', { api_type: 'json', thing_id: parent, text: 'Oi! Vamos te ajudar.' })) as { json: { errors: unknown[]; data: { things: { data: { author: string; parent_id: string } }[] } } };
+    const res = (await client.post('api/comment', { api_type: 'json', thing_id: parent, text: 'Oi! Vamos te ajudar.' })) as {
+      json: { errors: unknown[]; data: { things: { data: { author: string; parent_id: string } }[] } };
+    };
     expect(res.json.errors).toEqual([]);
     expect(res.json.data.things[0].data).toMatchObject({ author: 'lumi_br', parent_id: parent });
   });

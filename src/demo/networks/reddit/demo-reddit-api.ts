@@ -40,9 +40,16 @@ export function redditDemoNetwork(store: RedditStore, owned: ReadonlySet<string>
           return `t1_${store.addComment({ author, on, parent: p.replyTo, body: p.text, createdAt: p.createdAt }).id}`;
         }
       }
-      if (owned.has(p.author.toLowerCase())) return `t3_${store.addSubmission({ author, subreddit: 'Lumi', title: titleOf(p.text), createdAt: p.createdAt }).id}`;
-      if (customerPosts++ % 2 === 0) return `t3_${store.addSubmission({ author, subreddit: SEARCH_SUBREDDIT, title: titleOf(p.text), selftext: p.text.length > 300 ? p.text : '', createdAt: p.createdAt }).id}`;
-      weekly ??= store.addSubmission({ author: userOf('AutoModerator'), subreddit: DEMO_SUBREDDIT, title: 'Weekly banking discussion thread', createdAt: new Date(p.createdAt.getTime() - 60_000) });
+      if (owned.has(p.author.toLowerCase()))
+        return `t3_${store.addSubmission({ author, subreddit: 'Lumi', title: titleOf(p.text), createdAt: p.createdAt }).id}`;
+      if (customerPosts++ % 2 === 0)
+        return `t3_${store.addSubmission({ author, subreddit: SEARCH_SUBREDDIT, title: titleOf(p.text), selftext: p.text.length > 300 ? p.text : '', createdAt: p.createdAt }).id}`;
+      weekly ??= store.addSubmission({
+        author: userOf('AutoModerator'),
+        subreddit: DEMO_SUBREDDIT,
+        title: 'Weekly banking discussion thread',
+        createdAt: new Date(p.createdAt.getTime() - 60_000),
+      });
       return `t1_${store.addComment({ author, on: weekly, body: p.text, createdAt: p.createdAt }).id}`;
     },
     repost: (_author, id) => {
@@ -81,7 +88,11 @@ export async function startDemoRedditApi(options: Partial<DemoTrafficOptions> = 
   const store = new RedditStore();
   // the generator's brand accounts (its main and care accounts) post submissions, not customers' posts
   const owned = new Set([LUMI_BRAND.mainAccount.username, LUMI_BRAND.careAccount.username].map((u) => u.toLowerCase()));
-  const traffic = runDemoTraffic(redditDemoNetwork(store, owned), { ...options, seed: options.seed ?? 'ouvidor-demo-reddit', mentionsPerDay: options.mentionsPerDay ?? 30 });
+  const traffic = runDemoTraffic(redditDemoNetwork(store, owned), {
+    ...options,
+    seed: options.seed ?? 'ouvidor-demo-reddit',
+    mentionsPerDay: options.mentionsPerDay ?? 30,
+  });
   const ownedHandles = traffic.ownedUsernames.map((u) => u.toLowerCase());
   const clientSecret = randomBytes(18).toString('base64url');
   const account = { username: traffic.ownedUsernames[0], password: randomBytes(18).toString('base64url') };

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { alterCopy, EmulatorHttpServer, FaultQueue, FixedWindowRateLimiter, readBody, type TlsKeyPair } from '../shared/emulator-http-server';
+import {
+  alterCopy,
+  EmulatorHttpServer,
+  FaultQueue,
+  FixedWindowRateLimiter,
+  readBody,
+  type TlsKeyPair,
+} from '../shared/emulator-http-server';
 import { listing, newestFirst, RedditStore, type StoredComment } from './reddit-store';
 
 export { RedditStore } from './reddit-store';
@@ -26,7 +33,8 @@ export const REDDIT_EMULATOR_CLIENT_SECRET = 'demo-reddit-secret-0123456789';
 export const REDDIT_EMULATOR_USER_AGENT = 'server:ouvidor:1.0 (by /u/acmebank)';
 export const REDDIT_EMULATOR_PASSWORD = 'demo-reddit-password';
 
-export type RedditRoute = 'token' | 'search' | 'subreddit-comments' | 'user-about' | 'user-submitted' | 'user-comments' | 'thread' | 'info' | 'comment';
+export type RedditRoute =
+  'token' | 'search' | 'subreddit-comments' | 'user-about' | 'user-submitted' | 'user-comments' | 'thread' | 'info' | 'comment';
 
 export type RedditFault =
   /** 429 Too Many Requests, with `X-Ratelimit-Remaining: 0` and the reset in `resetSeconds` (default 1) */
@@ -59,7 +67,14 @@ export interface RedditEmulatorOptions {
   store?: RedditStore;
 }
 
-const MESSAGES: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 500: 'Internal Server Error' };
+const MESSAGES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+};
 const MAX_LIMIT = 100;
 
 class Answer {
@@ -91,7 +106,10 @@ export class RedditEmulator {
     this.account = options.account === undefined ? null : options.account;
     this.tokenSeconds = options.tokenSeconds ?? 86_400;
     this.limiter = new FixedWindowRateLimiter(options.rateLimit ?? { limit: 1000, windowSeconds: 600 }, 'epoch');
-    this.http = new EmulatorHttpServer((req, res) => this.handle(req, res), { tls: options.tls, internalErrorBody: { message: 'Internal Server Error', error: 500 } });
+    this.http = new EmulatorHttpServer((req, res) => this.handle(req, res), {
+      tls: options.tls,
+      internalErrorBody: { message: 'Internal Server Error', error: 500 },
+    });
   }
 
   /** Starts the server; `apiUrl` and `authUrl` are what REDDIT_API_URL and REDDIT_AUTH_URL point at. */
@@ -118,7 +136,14 @@ export class RedditEmulator {
     const route = routeOf(req.method ?? 'GET', path);
     const token = /^bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const session = token ? this.tokens.get(token) : undefined;
-    const entry: RedditRequest = { route: route?.name ?? null, method: req.method ?? 'GET', path, params, as: session && session.expiresAt > Date.now() ? session.as : null, userAgent: req.headers['user-agent'] };
+    const entry: RedditRequest = {
+      route: route?.name ?? null,
+      method: req.method ?? 'GET',
+      path,
+      params,
+      as: session && session.expiresAt > Date.now() ? session.as : null,
+      userAgent: req.headers['user-agent'],
+    };
     this.requests.push(entry);
     if (!route) return send(res, 404, { message: 'Not Found', error: 404 });
 
@@ -139,7 +164,12 @@ export class RedditEmulator {
     const fault = this.faults.take(route.name);
     if (fault && 'status' in fault && fault.status === 429) {
       const reset = 'resetSeconds' in fault && fault.resetSeconds !== undefined ? fault.resetSeconds : 1;
-      return send(res, 429, { message: 'Too Many Requests', error: 429 }, { 'x-ratelimit-used': headers['x-ratelimit-used'], 'x-ratelimit-remaining': '0.0', 'x-ratelimit-reset': String(reset) });
+      return send(
+        res,
+        429,
+        { message: 'Too Many Requests', error: 429 },
+        { 'x-ratelimit-used': headers['x-ratelimit-used'], 'x-ratelimit-remaining': '0.0', 'x-ratelimit-reset': String(reset) },
+      );
     }
     if (window.exceeded) return send(res, 429, { message: 'Too Many Requests', error: 429 }, headers);
     if (fault && 'status' in fault) {
@@ -165,7 +195,8 @@ export class RedditEmulator {
     if (params.grant_type === 'client_credentials') as = 'app';
     else if (params.grant_type === 'password') {
       // a wrong password is answered 200 with an error, as Reddit does
-      if (!this.account || params.username !== this.account.username || params.password !== this.account.password) return new Answer(200, { error: 'invalid_grant' });
+      if (!this.account || params.username !== this.account.username || params.password !== this.account.password)
+        return new Answer(200, { error: 'invalid_grant' });
       as = 'user';
     } else return new Answer(200, { error: 'unsupported_grant_type' });
     const token = `${as === 'app' ? '-' : '1-'}${randomBytes(18).toString('base64url')}`;
@@ -182,37 +213,75 @@ export class RedditEmulator {
     const s = this.store;
     switch (route) {
       case 'search':
-        return page(s.search(params.q ?? '').sort(newestFirst), params, (x) => `t3_${x.id}`, (x) => s.renderSubmission(x));
+        return page(
+          s.search(params.q ?? '').sort(newestFirst),
+          params,
+          (x) => `t3_${x.id}`,
+          (x) => s.renderSubmission(x),
+        );
       case 'subreddit-comments': {
         const sub = match[1].toLowerCase();
         const items = [...s.comments.values()].filter((c) => s.submissionOf(c).subreddit.toLowerCase() === sub).sort(newestFirst);
-        return page(items, params, (x) => `t1_${x.id}`, (x) => s.renderComment(x));
+        return page(
+          items,
+          params,
+          (x) => `t1_${x.id}`,
+          (x) => s.renderComment(x),
+        );
       }
       case 'user-about': {
         const user = s.user(match[1]);
         if (!user) throw notFound();
-        return { kind: 't2', data: { id: user.id, name: user.name, created_utc: 1_500_000_000, total_karma: 100, subreddit: { display_name: `u_${user.name}`, subscribers: user.subscribers } } };
+        return {
+          kind: 't2',
+          data: {
+            id: user.id,
+            name: user.name,
+            created_utc: 1_500_000_000,
+            total_karma: 100,
+            subreddit: { display_name: `u_${user.name}`, subscribers: user.subscribers },
+          },
+        };
       }
       case 'user-submitted': {
         const user = s.user(match[1]);
         if (!user) throw notFound();
-        return page([...s.submissions.values()].filter((x) => x.author === user).sort(newestFirst), params, (x) => `t3_${x.id}`, (x) => s.renderSubmission(x));
+        return page(
+          [...s.submissions.values()].filter((x) => x.author === user).sort(newestFirst),
+          params,
+          (x) => `t3_${x.id}`,
+          (x) => s.renderSubmission(x),
+        );
       }
       case 'user-comments': {
         const user = s.user(match[1]);
         if (!user) throw notFound();
-        return page([...s.comments.values()].filter((x) => x.author === user).sort(newestFirst), params, (x) => `t1_${x.id}`, (x) => s.renderComment(x));
+        return page(
+          [...s.comments.values()].filter((x) => x.author === user).sort(newestFirst),
+          params,
+          (x) => `t1_${x.id}`,
+          (x) => s.renderComment(x),
+        );
       }
       case 'thread': {
         const post = s.submissions.get(match[1]);
         if (!post) throw notFound();
         const top = [...s.comments.values()].filter((c) => c.parentId === `t3_${post.id}`).sort(newestFirst);
-        return [listing([s.renderSubmission(post)], null), listing(top.map((c) => s.renderComment(c, { nested: true })), null)];
+        return [
+          listing([s.renderSubmission(post)], null),
+          listing(
+            top.map((c) => s.renderComment(c, { nested: true })),
+            null,
+          ),
+        ];
       }
       case 'info': {
         const ids = (params.id ?? '').split(',').filter(Boolean).slice(0, MAX_LIMIT);
         const things = ids.map((id) => s.thing(id)).filter((t) => t !== null);
-        return listing(things.map((t) => (t.kind === 't3' ? s.renderSubmission(t.item) : s.renderComment(t.item))), null);
+        return listing(
+          things.map((t) => (t.kind === 't3' ? s.renderSubmission(t.item) : s.renderComment(t.item))),
+          null,
+        );
       }
       case 'comment':
         return this.comment(params, as);
@@ -223,7 +292,8 @@ export class RedditEmulator {
 
   /** `POST /api/comment`: a reply as the script account; problems come back in `json.errors` with status 200. */
   private comment(params: Record<string, string>, as: 'app' | 'user'): unknown {
-    const errors = (list: [string, string, string][]) => (params.api_type === 'json' ? { json: { errors: list } } : { jquery: [], success: false });
+    const errors = (list: [string, string, string][]) =>
+      params.api_type === 'json' ? { json: { errors: list } } : { jquery: [], success: false };
     // an application-only token has no user to post as
     if (as !== 'user' || !this.account) throw new Answer(403, { message: 'Forbidden', error: 403 });
     const parent = this.store.thing(params.thing_id ?? '');
@@ -276,5 +346,7 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 function sendHtml(res: ServerResponse, status: number, headers: Record<string, string>): void {
   if (res.destroyed) return;
   res.writeHead(status, { 'content-type': 'text/html; charset=UTF-8', ...headers });
-  res.end(`<!doctype html><html><head><title>reddit.com: ${status === 503 ? 'over capacity' : 'server error'}</title></head><body>all of our servers are busy right now</body></html>`);
+  res.end(
+    `<!doctype html><html><head><title>reddit.com: ${status === 503 ? 'over capacity' : 'server error'}</title></head><body>all of our servers are busy right now</body></html>`,
+  );
 }

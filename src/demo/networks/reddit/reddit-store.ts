@@ -63,7 +63,15 @@ export class RedditStore {
     return this.users.get(name.toLowerCase());
   }
 
-  addSubmission(input: { author: StoredRedditUser | null; subreddit: string; title: string; selftext?: string; createdAt?: Date; score?: number; crossposts?: number }): StoredSubmission {
+  addSubmission(input: {
+    author: StoredRedditUser | null;
+    subreddit: string;
+    title: string;
+    selftext?: string;
+    createdAt?: Date;
+    score?: number;
+    crossposts?: number;
+  }): StoredSubmission {
     const s: StoredSubmission = {
       id: this.newId(),
       author: input.author,
@@ -79,7 +87,14 @@ export class RedditStore {
   }
 
   /** A comment on a submission (`parent` a t3 fullname or absent) or answering a comment (a t1 fullname). */
-  addComment(input: { author: StoredRedditUser | null; on: StoredSubmission; parent?: string; body: string; createdAt?: Date; score?: number }): StoredComment {
+  addComment(input: {
+    author: StoredRedditUser | null;
+    on: StoredSubmission;
+    parent?: string;
+    body: string;
+    createdAt?: Date;
+    score?: number;
+  }): StoredComment {
     const c: StoredComment = {
       id: this.newId(),
       author: input.author,
@@ -163,7 +178,10 @@ export class RedditStore {
     const created = c.createdAt.getTime() / 1000;
     const link = this.submissionOf(c);
     const replies = opts.nested
-      ? [...this.comments.values()].filter((r) => r.parentId === `t1_${c.id}`).sort(newestFirst).map((r) => this.renderComment(r, opts))
+      ? [...this.comments.values()]
+          .filter((r) => r.parentId === `t1_${c.id}`)
+          .sort(newestFirst)
+          .map((r) => this.renderComment(r, opts))
       : [];
     return {
       kind: 't1',
@@ -184,7 +202,9 @@ export class RedditStore {
         ups: c.score,
         downs: 0,
         distinguished: null,
-        ...(opts.nested ? { replies: replies.length ? listing(replies, null) : '' } : { link_author: link.author?.name ?? '[deleted]', link_title: link.title }),
+        ...(opts.nested
+          ? { replies: replies.length ? listing(replies, null) : '' }
+          : { link_author: link.author?.name ?? '[deleted]', link_title: link.title }),
       },
     };
   }

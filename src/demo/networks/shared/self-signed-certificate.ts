@@ -39,10 +39,7 @@ export async function generateLocalCertificate(options: LocalCertificateOptions 
       { name: 'extKeyUsage', serverAuth: true },
       {
         name: 'subjectAltName',
-        altNames: [
-          ...dnsNames.map((value) => ({ type: 2 as const, value })),
-          ...ipAddresses.map((ip) => ({ type: 7 as const, ip })),
-        ],
+        altNames: [...dnsNames.map((value) => ({ type: 2 as const, value })), ...ipAddresses.map((ip) => ({ type: 7 as const, ip }))],
       },
     ],
   });

@@ -55,13 +55,16 @@ export async function startDemoXApi(options: DemoXApiOptions = {}): Promise<Demo
   });
   const backfill = generator.backfill(emulator, { days: options.days ?? 7 });
   const address = await emulator.start();
-  const timer = setInterval(() => {
-    try {
-      generator.tick(emulator);
-    } catch (error) {
-      options.logger?.warn({ err: error }, 'demo X traffic: tick failed');
-    }
-  }, (options.tickSeconds ?? 20) * 1000);
+  const timer = setInterval(
+    () => {
+      try {
+        generator.tick(emulator);
+      } catch (error) {
+        options.logger?.warn({ err: error }, 'demo X traffic: tick failed');
+      }
+    },
+    (options.tickSeconds ?? 20) * 1000,
+  );
   timer.unref();
   options.logger?.info(
     { baseUrl: address.baseUrl, mentions: backfill.mentions, brandReplies: backfill.brandReplies, ownPosts: backfill.ownPosts },

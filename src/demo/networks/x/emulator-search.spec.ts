@@ -28,7 +28,13 @@ describe('X emulator search', () => {
     created_at: at(3),
   });
   const retweet = store.addTweet({ author_username: 'john_doe', text: '', retweet_of_tweet_id: root.id, created_at: at(4) });
-  const quote = store.addTweet({ author_username: 'john_doe', text: 'same here lol', quote_tweet_id: root.id, created_at: at(5), lang: 'en' });
+  const quote = store.addTweet({
+    author_username: 'john_doe',
+    text: 'same here lol',
+    quote_tweet_id: root.id,
+    created_at: at(5),
+    lang: 'en',
+  });
 
   const idsMatching = (query: string): string[] => {
     const tree = parseQuery(query);

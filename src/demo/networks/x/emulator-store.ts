@@ -73,8 +73,7 @@ export class EmulatorStore {
       verified: input.verified ?? false,
       verified_type: input.verified_type ?? (input.verified ? 'blue' : 'none'),
       protected: input.protected ?? false,
-      profile_image_url:
-        input.profile_image_url ?? `https://pbs.twimg.com/profile_images/${id}/avatar_normal.jpg`,
+      profile_image_url: input.profile_image_url ?? `https://pbs.twimg.com/profile_images/${id}/avatar_normal.jpg`,
       pinned_tweet_id: input.pinned_tweet_id,
       public_metrics: metrics,
     };

@@ -114,15 +114,13 @@ describe('XApiEmulator through twitter-api-v2', () => {
   it('covers only the last 7 days and refuses an older start_time with 400', async () => {
     const old = await client.v2.search('"old news"', {});
     expect(old.tweets).toEqual([]);
-    const error = await client.v2
-      .search('lumi', { start_time: minutesAgo(8 * 24 * 60).toISOString() })
-      .catch((e: unknown) => e);
+    const error = await client.v2.search('lumi', { start_time: minutesAgo(8 * 24 * 60).toISOString() }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiResponseError);
     expect((error as ApiResponseError).code).toBe(400);
     expect((error as ApiResponseError).data.title).toBe('Invalid Request');
   });
 
-  it('rejects an invalid query with X\'s 400 body', async () => {
+  it("rejects an invalid query with X's 400 body", async () => {
     const error = (await client.v2.search('lumi AND cartao', {}).catch((e: unknown) => e)) as ApiResponseError;
     expect(error).toBeInstanceOf(ApiResponseError);
     expect(error.code).toBe(400);
@@ -143,7 +141,9 @@ describe('XApiEmulator through twitter-api-v2', () => {
     const small = (await client.v2.search('lumi', { max_results: 5 }).catch((e: unknown) => e)) as ApiResponseError;
     expect(small.code).toBe(400);
     expect(JSON.stringify(small.data)).toContain('is not between 10 and 100');
-    const unknown = (await client.v2.get('tweets/search/recent', { query: 'lumi', previous_token: 'x' }).catch((e: unknown) => e)) as ApiResponseError;
+    const unknown = (await client.v2
+      .get('tweets/search/recent', { query: 'lumi', previous_token: 'x' })
+      .catch((e: unknown) => e)) as ApiResponseError;
     expect(unknown.code).toBe(400);
     expect(JSON.stringify(unknown.data)).toContain('The query parameter [previous_token] is not one of');
   });
@@ -157,7 +157,12 @@ describe('XApiEmulator through twitter-api-v2', () => {
       in_reply_to_tweet_id: root.id,
       created_at: minutesAgo(2),
     });
-    const selfReply = emulator.addTweet({ author_username: 'ana_souza', text: '@lumi_br obrigada!', in_reply_to_tweet_id: brandReply.id, created_at: minutesAgo(1) });
+    const selfReply = emulator.addTweet({
+      author_username: 'ana_souza',
+      text: '@lumi_br obrigada!',
+      in_reply_to_tweet_id: brandReply.id,
+      created_at: minutesAgo(1),
+    });
 
     const timeline = await client.v2.userTimeline(ana.id, {
       max_results: 5,
@@ -330,7 +335,9 @@ describe('XApiEmulator demo faults', () => {
 
   it('does not answer a held request whose client went away, and logs it as 499 at once', async () => {
     const logged: { path: string; status: number }[] = [];
-    const emulator = new XApiEmulator({ logger: { debug: (e) => logged.push(e as { path: string; status: number }), info: () => undefined, warn: () => undefined } });
+    const emulator = new XApiEmulator({
+      logger: { debug: (e) => logged.push(e as { path: string; status: number }), info: () => undefined, warn: () => undefined },
+    });
     const address = await emulator.start();
     try {
       emulator.failNext('tweets/search/recent', { delayMs: 60_000 });
@@ -353,7 +360,9 @@ describe('XApiEmulator demo faults', () => {
     const address = await emulator.start();
     emulator.failNext('tweets/search/recent', { delayMs: 60_000 });
     const answered = new Promise<string>((resolve) => {
-      const req = request(`${address.baseUrl}tweets/search/recent?query=lumi`, { ca: address.caPem }, (res) => resolve(`status ${res.statusCode}`));
+      const req = request(`${address.baseUrl}tweets/search/recent?query=lumi`, { ca: address.caPem }, (res) =>
+        resolve(`status ${res.statusCode}`),
+      );
       req.on('error', (err) => resolve(`error ${(err as NodeJS.ErrnoException).code}`));
       req.end();
     });

@@ -17,14 +17,7 @@ import {
   XApiHttpError,
   type InlineError,
 } from './x-api-errors';
-import {
-  expandTweets,
-  expandUsers,
-  parseFieldSelection,
-  renderTweet,
-  renderUser,
-  type FieldSelection,
-} from './x-api-render';
+import { expandTweets, expandUsers, parseFieldSelection, renderTweet, renderUser, type FieldSelection } from './x-api-render';
 import type { EmulatedTweet, EmulatedUser, NewTweet, NewUser, TweetPublicMetrics } from './x-emulator.types';
 
 /** pino's call shape, so a pino logger (or a child of one) can be passed as is. */
@@ -152,12 +145,18 @@ const SEVEN_DAYS_MS = 7 * 24 * 3600 * 1000;
 const DEFAULT_WINDOW: RateLimitWindow = { limit: 450, windowSeconds: 900 };
 const COMMON_PARAMS = ['expansions', 'tweet.fields', 'user.fields', 'media.fields', 'place.fields', 'poll.fields'];
 const SEARCH_PARAMS = [
-  'query', 'start_time', 'end_time', 'since_id', 'until_id', 'max_results', 'next_token', 'pagination_token',
-  'sort_order', ...COMMON_PARAMS,
+  'query',
+  'start_time',
+  'end_time',
+  'since_id',
+  'until_id',
+  'max_results',
+  'next_token',
+  'pagination_token',
+  'sort_order',
+  ...COMMON_PARAMS,
 ];
-const TIMELINE_PARAMS = [
-  'since_id', 'until_id', 'start_time', 'end_time', 'max_results', 'pagination_token', ...COMMON_PARAMS,
-];
+const TIMELINE_PARAMS = ['since_id', 'until_id', 'start_time', 'end_time', 'max_results', 'pagination_token', ...COMMON_PARAMS];
 /** Endpoints whose `data` are Posts, which count against the monthly Post cap */
 /** logged for a request whose client went away before its answer (nginx's "client closed request") */
 export const CLIENT_CLOSED_REQUEST = 499;
@@ -318,12 +317,7 @@ export class XApiEmulator {
     );
   }
 
-  private async answer(
-    request: EmulatorRequest,
-    route: Route | undefined,
-    req: IncomingMessage,
-    res: ServerResponse,
-  ): Promise<number> {
+  private async answer(request: EmulatorRequest, route: Route | undefined, req: IncomingMessage, res: ServerResponse): Promise<number> {
     if (this.options.bearerToken !== undefined) {
       const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
       if (!auth || auth[1] !== this.options.bearerToken) return this.send(res, problem(401));
@@ -342,7 +336,8 @@ export class XApiEmulator {
       res.end('{"data":[{"id":"1","text":"cut sh');
       return 200;
     } else if (fault && 'html' in fault) {
-      const title = fault.status === 200 ? 'X' : `${fault.status} ${fault.status === 502 ? 'Bad Gateway' : 'Service Temporarily Unavailable'}`;
+      const title =
+        fault.status === 200 ? 'X' : `${fault.status} ${fault.status === 502 ? 'Bad Gateway' : 'Service Temporarily Unavailable'}`;
       res.writeHead(fault.status, { 'content-type': 'text/html; charset=utf-8' });
       res.end(`<!DOCTYPE html><html><head><title>${title}</title></head><body><h1>${title}</h1></body></html>`);
       return fault.status;

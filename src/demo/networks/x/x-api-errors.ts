@@ -80,11 +80,7 @@ export function usageCapExceeded(): XApiHttpError {
   });
 }
 
-export function resourceNotFound(
-  resourceType: 'tweet' | 'user',
-  parameter: string,
-  value: string,
-): InlineError {
+export function resourceNotFound(resourceType: 'tweet' | 'user', parameter: string, value: string): InlineError {
   return {
     value,
     detail: `Could not find ${resourceType} with ${parameter}: [${value}].`,

@@ -95,7 +95,9 @@ const summary = (r: IntentReport) => ({
   praiseAndChatterCalledSupportOrComplaint: fmt(r.falseSupport.rate),
   praiseAndChatterOpeningCases: fmt(r.falseCase.rate),
   praiseAndChatterN: r.falseSupport.n,
-  perIntent: Object.fromEntries(INTENTS.map((i) => [i, { precision: fmt(r.perIntent[i].precision), recall: fmt(r.perIntent[i].recall), n: r.perIntent[i].support }])),
+  perIntent: Object.fromEntries(
+    INTENTS.map((i) => [i, { precision: fmt(r.perIntent[i].precision), recall: fmt(r.perIntent[i].recall), n: r.perIntent[i].support }]),
+  ),
 });
 
 function main() {
@@ -118,7 +120,12 @@ function main() {
     })
     .map((r) => ({ ...r, weight: CLINC_WEIGHT, origin: 'clinc150' }));
   const clincDev = clinc.rows.filter((r) => r.split && CLINC_DEV_SPLITS.includes(r.split));
-  files.push({ file: relative(repoRoot, clincPath), rows: clincTrain.length, sha256: clinc.sha256, use: `splits ${CLINC_TRAINING_SPLITS.join(', ')} (mapped; ${clinc.unmapped} rows of unmapped intents dropped; the first ${CLINC_OTHER_PER_INTENT} of each intent mapped to other); ${CLINC_DEV_SPLITS.join(', ')} held out` });
+  files.push({
+    file: relative(repoRoot, clincPath),
+    rows: clincTrain.length,
+    sha256: clinc.sha256,
+    use: `splits ${CLINC_TRAINING_SPLITS.join(', ')} (mapped; ${clinc.unmapped} rows of unmapped intents dropped; the first ${CLINC_OTHER_PER_INTENT} of each intent mapped to other); ${CLINC_DEV_SPLITS.join(', ')} held out`,
+  });
 
   const own: (IntentExample & { origin: string })[] = [];
   for (const path of ownFiles) {
@@ -134,10 +141,20 @@ function main() {
     const copied = file.rows.filter((r) => ownTexts.has(r.text.trim().toLowerCase()));
     if (copied.length > 0) throw new Error(`${file.name} repeats scored posts: ${copied.map((r) => r.text).join(' | ')}`);
     ownTraining.push(...file.rows.map((r) => ({ ...r, weight: OWN_WEIGHT, origin: file.name })));
-    files.push({ file: relative(repoRoot, path), rows: file.rows.length, sha256: file.sha256, use: 'training only (every fold); never scored' });
+    files.push({
+      file: relative(repoRoot, path),
+      rows: file.rows.length,
+      sha256: file.sha256,
+      use: 'training only (every fold); never scored',
+    });
   }
   const handLabelled = [...ENGLISH_POSTS, ...PORTUGUESE_POSTS].map(([text, lang, , intent]) => ({
-    text, intent, expect: null, lang, weight: OWN_WEIGHT, origin: 'hand-labelled-posts.ts',
+    text,
+    intent,
+    expect: null,
+    lang,
+    weight: OWN_WEIGHT,
+    origin: 'hand-labelled-posts.ts',
   }));
 
   const tweets: (IntentExample & { origin: string; half?: number })[] = [];
@@ -165,10 +182,23 @@ function main() {
       const cued = (name: (typeof CUE_COLUMNS)[number]) => (cues >> CUE_COLUMNS.indexOf(name)) & 1;
       if (cued('support') || cued('complaint') || cued('question') || cued('lead')) continue;
       const intent = candidates[i].label === 'positive' && cued('praise') ? 'praise' : 'other';
-      tweets.push({ text: candidates[i].text, intent, expect: null, lang, weight: lang === 'pt' ? PT_TWEET_WEIGHT : TWEET_WEIGHT, origin: file.name, half: lang === 'pt' ? halfOf.get(candidates[i].text) : undefined });
+      tweets.push({
+        text: candidates[i].text,
+        intent,
+        expect: null,
+        lang,
+        weight: lang === 'pt' ? PT_TWEET_WEIGHT : TWEET_WEIGHT,
+        origin: file.name,
+        half: lang === 'pt' ? halfOf.get(candidates[i].text) : undefined,
+      });
       kept++;
     }
-    files.push({ file: relative(repoRoot, path), rows: kept, sha256: file.sha256, use: `every ${HELD_OUT_TWEET_EVERY}th tweet held out; of the rest, positive and neutral tweets without "?" or a support, complaint, question or lead cue, as praise (positive with a praise cue) or other, weight ${lang === 'pt' ? PT_TWEET_WEIGHT : TWEET_WEIGHT}` });
+    files.push({
+      file: relative(repoRoot, path),
+      rows: kept,
+      sha256: file.sha256,
+      use: `every ${HELD_OUT_TWEET_EVERY}th tweet held out; of the rest, positive and neutral tweets without "?" or a support, complaint, question or lead cue, as praise (positive with a praise cue) or other, weight ${lang === 'pt' ? PT_TWEET_WEIGHT : TWEET_WEIGHT}`,
+    });
   }
 
   const corrected: (IntentExample & { origin: string })[] = [];
@@ -189,16 +219,30 @@ function main() {
   const vectors = featurizeIntentRows(service, all, config.features);
   const counts: Record<string, Record<string, number>> = {};
   for (const r of all) (counts[r.origin] ??= {})[r.intent as string] = (counts[r.origin]?.[r.intent as string] ?? 0) + 1;
-  console.log(`training rows: ${all.length} (${Object.entries(counts).map(([o, c]) => `${o}: ${Object.values(c).reduce((a, b) => a + b, 0)}`).join(', ')})`);
+  console.log(
+    `training rows: ${all.length} (${Object.entries(counts)
+      .map(([o, c]) => `${o}: ${Object.values(c).reduce((a, b) => a + b, 0)}`)
+      .join(', ')})`,
+  );
 
   const scores: Record<string, unknown> = {};
   if (folds >= 2) {
-    const foldOf = stratifiedFolds(own.map((r) => `${r.lang}:${r.intent}`), folds, seed);
+    const foldOf = stratifiedFolds(
+      own.map((r) => `${r.lang}:${r.intent}`),
+      folds,
+      seed,
+    );
     const probabilities = new Array<Float64Array>(own.length);
     const evidence = own.map((row) => service.intentEvidence({ text: row.text, platformLang: row.lang }));
     for (let f = 0; f < folds; f++) {
       const train = all.map((_, i) => i).filter((i) => i >= own.length || foldOf[i] !== f);
-      const model = new IntentModel(trainIntentModel(train.map((i) => vectors[i]), train.map((i) => all[i]), config));
+      const model = new IntentModel(
+        trainIntentModel(
+          train.map((i) => vectors[i]),
+          train.map((i) => all[i]),
+          config,
+        ),
+      );
       own.forEach((_row, i) => {
         if (foldOf[i] === f) probabilities[i] = model.probabilities(evidence[i]).slice();
       });
@@ -210,10 +254,18 @@ function main() {
       const line: Record<string, unknown> = {};
       for (const origin of ownFiles.map((p) => p.split('/').pop() as string)) {
         const idx = own.map((r, i) => (r.origin === origin ? i : -1)).filter((i) => i >= 0);
-        const report = intentReport(idx.map((i) => own[i]), idx.map((i) => predicted[i]));
+        const report = intentReport(
+          idx.map((i) => own[i]),
+          idx.map((i) => predicted[i]),
+        );
         line[origin] = summary(report);
         if (threshold === config.replyThreshold) {
-          console.log(formatIntentReport(`\n${origin}, ${folds}-fold CV (its rows left out of each fold's training), reply threshold ${threshold}`, report));
+          console.log(
+            formatIntentReport(
+              `\n${origin}, ${folds}-fold CV (its rows left out of each fold's training), reply threshold ${threshold}`,
+              report,
+            ),
+          );
           if (showMisses) {
             for (const i of idx) {
               const gold = own[i].intent ?? own[i].expect;
@@ -221,7 +273,9 @@ function main() {
               const caseOpened = ['support', 'complaint', 'question'].includes(predicted[i]);
               const needsReply = gold === 'support' || gold === 'complaint' || gold === 'question' || gold === 'reply';
               if ((quiet && (predicted[i] === 'support' || predicted[i] === 'complaint')) || (needsReply && !caseOpened)) {
-                console.log(`  MISS ${gold} -> ${predicted[i]} (reply p ${(probabilities[i][0] + probabilities[i][1] + probabilities[i][2]).toFixed(2)}): ${own[i].text}`);
+                console.log(
+                  `  MISS ${gold} -> ${predicted[i]} (reply p ${(probabilities[i][0] + probabilities[i][1] + probabilities[i][2]).toFixed(2)}): ${own[i].text}`,
+                );
               }
             }
           }
@@ -230,7 +284,12 @@ function main() {
       byThreshold[String(threshold)] = line;
       console.log(
         `threshold ${threshold}: ` +
-          Object.entries(line).map(([o, s]) => `${o} reply ${(s as { replyRecall: number }).replyRecall}, praise/chatter -> support/complaint ${(s as { praiseAndChatterCalledSupportOrComplaint: number }).praiseAndChatterCalledSupportOrComplaint}`).join('; '),
+          Object.entries(line)
+            .map(
+              ([o, s]) =>
+                `${o} reply ${(s as { replyRecall: number }).replyRecall}, praise/chatter -> support/complaint ${(s as { praiseAndChatterCalledSupportOrComplaint: number }).praiseAndChatterCalledSupportOrComplaint}`,
+            )
+            .join('; '),
       );
     }
     scores[`cv${folds}`] = byThreshold[String(config.replyThreshold)];
@@ -264,8 +323,11 @@ function main() {
     const wrong = got.filter((g) => g === 'support' || g === 'complaint').length;
     const cases = got.filter((g) => g === 'support' || g === 'complaint' || g === 'question').length;
     praiseScores[origin] = { n: rows.length, calledSupportOrComplaint: fmt(wrong / rows.length), openingCases: fmt(cases / rows.length) };
-    console.log(`held-out positive tweets of ${origin} (every ${HELD_OUT_TWEET_EVERY}th row, never trained on): ${rows.length}, support or complaint ${((100 * wrong) / rows.length).toFixed(1)} %, any case ${((100 * cases) / rows.length).toFixed(1)} %`);
-    if (showMisses) rows.forEach((r, i) => (got[i] === 'support' || got[i] === 'complaint') && console.log(`  MISS positive -> ${got[i]}: ${r.text}`));
+    console.log(
+      `held-out positive tweets of ${origin} (every ${HELD_OUT_TWEET_EVERY}th row, never trained on): ${rows.length}, support or complaint ${((100 * wrong) / rows.length).toFixed(1)} %, any case ${((100 * cases) / rows.length).toFixed(1)} %`,
+    );
+    if (showMisses)
+      rows.forEach((r, i) => (got[i] === 'support' || got[i] === 'complaint') && console.log(`  MISS positive -> ${got[i]}: ${r.text}`));
   }
   scores['positive tweets, held-out slice (never trained on): praise called support or complaint'] = praiseScores;
   // The held-out slice holds only ~70 Portuguese positive tweets: cross-fit the rest too. Each
@@ -275,7 +337,13 @@ function main() {
     let cases = 0;
     for (let h = 0; h < 2; h++) {
       const train = all.map((_, i) => i).filter((i) => (all[i] as { half?: number }).half !== h);
-      const model = new IntentModel(trainIntentModel(train.map((i) => vectors[i]), train.map((i) => all[i]), config));
+      const model = new IntentModel(
+        trainIntentModel(
+          train.map((i) => vectors[i]),
+          train.map((i) => all[i]),
+          config,
+        ),
+      );
       for (const r of ptPositives.filter((p) => p.half === h)) {
         const got = model.classify(service.intentEvidence({ text: r.text, platformLang: r.lang }));
         if (got === 'support' || got === 'complaint') {
@@ -286,17 +354,35 @@ function main() {
       }
     }
     const n = ptPositives.length;
-    scores['Portuguese positive tweets, 2-fold (each half scored by a model trained without its tweets)'] = { n, calledSupportOrComplaint: fmt(wrong / n), openingCases: fmt(cases / n) };
-    console.log(`Portuguese positive tweets, 2-fold cross-fit (each half unseen by the model scoring it): ${n}, support or complaint ${((100 * wrong) / n).toFixed(1)} %, any case ${((100 * cases) / n).toFixed(1)} %`);
+    scores['Portuguese positive tweets, 2-fold (each half scored by a model trained without its tweets)'] = {
+      n,
+      calledSupportOrComplaint: fmt(wrong / n),
+      openingCases: fmt(cases / n),
+    };
+    console.log(
+      `Portuguese positive tweets, 2-fold cross-fit (each half unseen by the model scoring it): ${n}, support or complaint ${((100 * wrong) / n).toFixed(1)} %, any case ${((100 * cases) / n).toFixed(1)} %`,
+    );
   }
 
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(json) + '\n');
   writeFileSync(join(dirname(out), 'PROVENANCE.md'), provenanceMarkdown(provenance, json.buckets.length));
-  console.log(`\nwrote ${relative(process.cwd(), out)} (${json.buckets.length} non-zero buckets) in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(
+    `\nwrote ${relative(process.cwd(), out)} (${json.buckets.length} non-zero buckets) in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
 }
 
-function provenanceMarkdown(p: { trainedAt: string; command: string; files: { file: string; rows: number; sha256: string; use: string }[]; rowsByOrigin: Record<string, Record<string, number>>; sentimentModelSha256: string; heldOutScores: Record<string, unknown> }, buckets: number): string {
+function provenanceMarkdown(
+  p: {
+    trainedAt: string;
+    command: string;
+    files: { file: string; rows: number; sha256: string; use: string }[];
+    rowsByOrigin: Record<string, Record<string, number>>;
+    sentimentModelSha256: string;
+    heldOutScores: Record<string, unknown>;
+  },
+  buckets: number,
+): string {
   return [
     '# Intent model provenance',
     '',
@@ -306,14 +392,16 @@ function provenanceMarkdown(p: { trainedAt: string; command: string; files: { fi
     `- Hyper-parameters: \`DEFAULT_INTENT_TRAINING_CONFIG\` in src/enrichment/intent/intent-training.ts (also in the JSON's \`provenance\`).`,
     `- Non-zero hash buckets: ${buckets}`,
     `- Sentiment model it was trained with (its probabilities are features): sha256 \`${p.sentimentModelSha256.slice(0, 16)}…\``,
-    '- CLINC150 intents are mapped to Ouvidor\'s in src/enrichment/intent/clinc-mapping.ts (every intent listed; `null` = not used).',
+    "- CLINC150 intents are mapped to Ouvidor's in src/enrichment/intent/clinc-mapping.ts (every intent listed; `null` = not used).",
     '',
     '## Training files',
     '',
     '| file | rows used | how | sha256 |',
     '|---|---|---|---|',
     ...p.files.map((f) => `| ${f.file} | ${f.rows} | ${f.use} | \`${f.sha256.slice(0, 16)}…\` |`),
-    '| src/enrichment/hand-labelled-posts.ts | ' + Object.values(p.rowsByOrigin['hand-labelled-posts.ts'] ?? {}).reduce((a, b) => a + b, 0) + ' | all | — |',
+    '| src/enrichment/hand-labelled-posts.ts | ' +
+      Object.values(p.rowsByOrigin['hand-labelled-posts.ts'] ?? {}).reduce((a, b) => a + b, 0) +
+      ' | all | — |',
     '',
     '## Rows by origin and intent',
     '',
@@ -337,7 +425,7 @@ function provenanceMarkdown(p: { trainedAt: string; command: string; files: { fi
     '- Tweets: SemEval 2013-2016 Task 4A (en-train; SemEval and Twitter terms, research use) and XLM-T Portuguese',
     '  (Apache-2.0; TweetSentBR terms), see ../shared/data/sentiment/README.md; only their text, labelled praise / other by',
     '  the rule above, never their sentiment test sets.',
-    '- The default keyword cues (intent/default-intent-rules.ts) are the project\'s own lists.',
+    "- The default keyword cues (intent/default-intent-rules.ts) are the project's own lists.",
     '',
   ].join('\n');
 }

@@ -13,7 +13,14 @@ import { join } from 'node:path';
 import { DIM, induceLexicon, Vectors } from './induced-lexicon';
 
 /** The settings measured best (README, "induced lexicon"). */
-export const INDUCED_SETTINGS = { anchors: 5000, vocabulary: 50000, threshold: 0.25, normalise: true, anchorsZero: true, includeLexicon: false };
+export const INDUCED_SETTINGS = {
+  anchors: 5000,
+  vocabulary: 50000,
+  threshold: 0.25,
+  normalise: true,
+  anchorsZero: true,
+  includeLexicon: false,
+};
 
 function loadWink(path: string, limit: number): Vectors {
   // { words: [...] in GloVe frequency order, vectors: { word: [100 dims, l2 norm, index] } }

@@ -153,7 +153,11 @@ export function induceLexicon(v: Vectors, options: InducedOptions): InducedLexic
     const out = new Float64Array(xs.length);
     for (let f = 0; f < 5; f++) {
       const train = xs.map((_, i) => i).filter((i) => folds[i] !== f);
-      const w = fitRidge(train.map((i) => xs[i]), train.map((i) => ys[i]), lambda);
+      const w = fitRidge(
+        train.map((i) => xs[i]),
+        train.map((i) => ys[i]),
+        lambda,
+      );
       xs.forEach((x, i) => {
         if (folds[i] === f) out[i] = predict(w, x);
       });

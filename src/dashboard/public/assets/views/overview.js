@@ -22,7 +22,13 @@ export async function renderOverview(main, ctx) {
   if (!ctx.alive()) return;
   status.remove();
   // The range the API used, for anyone (a person or a test) checking the numbers against it.
-  Object.assign(page.dataset, { from: overview.range.from, to: overview.range.to, tz: overview.range.tz, topic: overview.range.topic ?? '', platform: overview.range.platform ?? '' });
+  Object.assign(page.dataset, {
+    from: overview.range.from,
+    to: overview.range.to,
+    tz: overview.range.tz,
+    topic: overview.range.topic ?? '',
+    platform: overview.range.platform ?? '',
+  });
   page.append(
     h(
       'p',
@@ -47,7 +53,11 @@ export async function renderOverview(main, ctx) {
   );
   const byName = new Map(catalogue.kpis.map((k) => [k.name, k]));
   for (const section of sections(catalogue)) {
-    const tiles = h('div', { class: 'tiles' }, section.tiles.map((kpi) => renderTile(kpi, overview, q)));
+    const tiles = h(
+      'div',
+      { class: 'tiles' },
+      section.tiles.map((kpi) => renderTile(kpi, overview, q)),
+    );
     const charts = h('div', { class: 'charts' });
     page.append(h('section', { class: 'kpi-section', id: `section-${section.id}` }, h('h2', {}, label(section.label)), tiles, charts));
     for (const chart of section.charts) {
@@ -94,7 +104,15 @@ function renderTile(kpi, overview, q) {
   if (kpi.value === 'peakHour') {
     const peak = valueAt(overview, kpi.name);
     const target = peak
-      ? { view: 'mentions', params: { range: 'custom', from: peak.hour ? new Date(peak.hour).toISOString() : null, to: peak.hour ? new Date(new Date(peak.hour).getTime() + 3600_000).toISOString() : null, intent: 'support-all' } }
+      ? {
+          view: 'mentions',
+          params: {
+            range: 'custom',
+            from: peak.hour ? new Date(peak.hour).toISOString() : null,
+            to: peak.hour ? new Date(new Date(peak.hour).getTime() + 3600_000).toISOString() : null,
+            intent: 'support-all',
+          },
+        }
       : null;
     return h(
       'article',
@@ -132,8 +150,16 @@ function changeLine(kpi, trend, overview) {
   if (text === null) return h('p', { class: 'tile-change muted' }, t('overview.noPrevious'));
   const delta = trend.change.absolute;
   const arrow = delta > 0 ? '▲' : delta < 0 ? '▼' : '=';
-  const good = !kpi.better || delta === 0 ? 'flat' : (delta > 0) === (kpi.better === 'higher') ? 'good' : 'bad';
-  return h('p', { class: ['tile-change', good], title: `${fmt.byKind(kpi.display, trend.previous, { currency: overview.currency })} ${t('overview.previous')}` }, `${arrow} ${text}`, h('span', { class: 'muted' }, ` ${t('overview.previous')}`));
+  const good = !kpi.better || delta === 0 ? 'flat' : delta > 0 === (kpi.better === 'higher') ? 'good' : 'bad';
+  return h(
+    'p',
+    {
+      class: ['tile-change', good],
+      title: `${fmt.byKind(kpi.display, trend.previous, { currency: overview.currency })} ${t('overview.previous')}`,
+    },
+    `${arrow} ${text}`,
+    h('span', { class: 'muted' }, ` ${t('overview.previous')}`),
+  );
 }
 
 function targetLine(kpi, trend, overview) {
@@ -169,7 +195,11 @@ async function renderChart({ figure, canvas }, chart, byName, q, range, ctx) {
       ends,
       onBucket: rowsTarget(chart.rows)
         ? (from, to) => {
-            const bucket = { range: 'custom', from: new Date(Math.max(new Date(from), range.from)).toISOString(), to: new Date(to).toISOString() };
+            const bucket = {
+              range: 'custom',
+              from: new Date(Math.max(new Date(from), range.from)).toISOString(),
+              to: new Date(to).toISOString(),
+            };
             const target = rowsTarget(chart.rows, bucket);
             navigate(target.view, target.params, { id: target.id });
           }

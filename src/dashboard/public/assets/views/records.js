@@ -16,7 +16,20 @@ const KINDS = {
     csv: 'leads',
     filters: (p) => ({ social: p.social }),
     toolbar: (p, set) => [
-      h('label', { class: 'field' }, h('span', {}, t('filter.social')), select({ id: 'f-social', onchange: (e) => set({ social: e.target.value || null }) }, [['', t('common.all')], ['true', t('records.social')], ['false', t('records.notSocial')]], p.social)),
+      h(
+        'label',
+        { class: 'field' },
+        h('span', {}, t('filter.social')),
+        select(
+          { id: 'f-social', onchange: (e) => set({ social: e.target.value || null }) },
+          [
+            ['', t('common.all')],
+            ['true', t('records.social')],
+            ['false', t('records.notSocial')],
+          ],
+          p.social,
+        ),
+      ),
     ],
     columns: (tz) => [
       [t('col.when'), (r) => fmt.dateTime(r.occurredAt, tz)],
@@ -55,8 +68,31 @@ const KINDS = {
     cursor: true,
     filters: (p) => ({ type: p.type, followUp: p.followUp }),
     toolbar: (p, set) => [
-      h('label', { class: 'field' }, h('span', {}, t('filter.type')), select({ id: 'f-type', onchange: (e) => set({ type: e.target.value || null }) }, [['', t('common.all')], ['csat', 'CSAT'], ['nps', 'NPS']], p.type)),
-      h('label', { class: 'field check' }, h('input', { type: 'checkbox', id: 'f-followup', checked: p.followUp === 'true', onchange: (e) => set({ followUp: e.target.checked ? 'true' : null }) }), h('span', {}, t('filter.followUp'))),
+      h(
+        'label',
+        { class: 'field' },
+        h('span', {}, t('filter.type')),
+        select(
+          { id: 'f-type', onchange: (e) => set({ type: e.target.value || null }) },
+          [
+            ['', t('common.all')],
+            ['csat', 'CSAT'],
+            ['nps', 'NPS'],
+          ],
+          p.type,
+        ),
+      ),
+      h(
+        'label',
+        { class: 'field check' },
+        h('input', {
+          type: 'checkbox',
+          id: 'f-followup',
+          checked: p.followUp === 'true',
+          onchange: (e) => set({ followUp: e.target.checked ? 'true' : null }),
+        }),
+        h('span', {}, t('filter.followUp')),
+      ),
     ],
     columns: (tz) => [
       [t('col.when'), (r) => fmt.dateTime(r.respondedAt, tz)],
@@ -91,13 +127,43 @@ export async function renderRecords(main, ctx) {
   const columns = kind.columns(range.tz);
   append(main, [
     h('a', { class: 'back', href: href('overview', { social: null, type: null, followUp: null, channel: null }) }, '← ', t('nav.overview')),
-    h('div', { class: 'view-head' }, h('h1', {}, t(kind.title)), h('span', { class: 'muted' }, `${fmt.dateTime(range.from, range.tz)} → ${fmt.dateTime(range.to, range.tz)}`), csv ? h('a', { class: 'button ghost', href: csv, download: `${kind.csv}.csv` }, t('common.exportCsv')) : null),
+    h(
+      'div',
+      { class: 'view-head' },
+      h('h1', {}, t(kind.title)),
+      h('span', { class: 'muted' }, `${fmt.dateTime(range.from, range.tz)} → ${fmt.dateTime(range.to, range.tz)}`),
+      csv ? h('a', { class: 'button ghost', href: csv, download: `${kind.csv}.csv` }, t('common.exportCsv')) : null,
+    ),
     kind.toolbar ? h('div', { class: 'toolbar' }, kind.toolbar(p, set)) : null,
-    h('div', { class: 'table-wrap' }, h('table', { class: 'data', id: 'records-table' }, h('thead', {}, h('tr', {}, columns.map(([label, , num]) => h('th', { class: num ? 'num' : '', scope: 'col' }, label)))), tbody)),
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { class: 'data', id: 'records-table' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            columns.map(([label, , num]) => h('th', { class: num ? 'num' : '', scope: 'col' }, label)),
+          ),
+        ),
+        tbody,
+      ),
+    ),
     more,
   ]);
   const addRows = (rows) => {
-    for (const r of rows) tbody.append(h('tr', {}, columns.map(([, cell, num]) => h('td', { class: num ? 'num' : '' }, cell(r)))));
+    for (const r of rows)
+      tbody.append(
+        h(
+          'tr',
+          {},
+          columns.map(([, cell, num]) => h('td', { class: num ? 'num' : '' }, cell(r))),
+        ),
+      );
     if (!tbody.children.length) tbody.append(h('tr', {}, h('td', { colspan: columns.length, class: 'muted' }, t('common.none'))));
   };
 
