@@ -37,7 +37,7 @@ export class CollectScheduler implements OnApplicationBootstrap, OnApplicationSh
     this.jobs.define({
       queue: 'collect',
       attempts: 3,
-      backoffMs: 5_000,
+      backoffMs: this.settings.collectRetryBackoffMs,
       concurrency: 2,
       process: (data) => this.collection.collectTopic((data as CollectJob).topicId),
     });

@@ -20,6 +20,12 @@ describe('loadSettings', () => {
     expect(s.redisUrl).toBe('redis://r:6379');
   });
 
+  it('keeps the collect job back-off at 5 s: the shorter one is for tests, set in code only', () => {
+    expect(loadSettings({}).collectRetryBackoffMs).toBe(5_000);
+    expect(loadSettings({ COLLECT_RETRY_BACKOFF_MS: '10' }).collectRetryBackoffMs).toBe(5_000);
+    expect(loadSettings({}, { overrides: { collectRetryBackoffMs: 200 } }).collectRetryBackoffMs).toBe(200);
+  });
+
   it('reads DATA_DIR=:memory: as no data directory', () => {
     expect(loadSettings({ DATA_DIR: ':memory:' }).dataDir).toBeNull();
   });

@@ -69,6 +69,12 @@ const fileSchema = z
     demo: boolish.nullable(),
     collectIntervalSeconds: intish(5, 86400).nullable(),
     collectOnDemandIntervalSeconds: intish(0, 86400),
+    /**
+     * The collect job's first retry back-off (the next doubles it). Test-only: no environment
+     * variable and not in config/default.json, so a deployment always runs with 5 s; the e2e
+     * suites shorten it to spend less time waiting on runs they make fail on purpose.
+     */
+    collectRetryBackoffMs: intish(10, 600_000).default(5_000),
     x: z
       .object({
         bearerToken: z.string().min(1).nullable(),
