@@ -20,6 +20,10 @@ import { CasesService } from './cases.service';
 import { CareReplySender } from './reply-sender';
 import { Case, CaseSchema } from './schemas/case.schema';
 import { SlaScanService } from './sla-scan.service';
+import { VipAuthor, VipAuthorSchema } from './schemas/vip-author.schema';
+import { TriageService } from './triage.service';
+import { VipAuthorsController } from './vip-authors.controller';
+import { VipAuthorsService } from './vip-authors.service';
 
 /** Hooks cases into collection and runs the care scan (breaches, abandonment) on the `care` queue. */
 @Injectable()
@@ -61,13 +65,14 @@ class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
       { name: Agent.name, schema: AgentSchema },
       { name: Team.name, schema: TeamSchema },
       { name: PresenceEventDoc.name, schema: PresenceEventSchema },
+      { name: VipAuthor.name, schema: VipAuthorSchema },
     ]),
     CareRepliesModule,
     CollectorsModule,
     MentionsModule,
     WorkspacesModule,
   ],
-  controllers: [CasesController, AgentsController],
+  controllers: [CasesController, AgentsController, VipAuthorsController],
   providers: [
     CasesRepository,
     CaseEvents,
@@ -78,6 +83,8 @@ class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
     CareScheduler,
     CareReplySender,
     CaseCorrections,
+    TriageService,
+    VipAuthorsService,
   ],
   exports: [CasesService, AgentsService],
 })

@@ -1,10 +1,12 @@
-import { BadRequestException, Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from '../workspaces/api-keys.service';
 import { Auth } from '../workspaces/auth/auth.decorators';
 import { CasesService } from './cases.service';
 import { ListCasesQuery, RecordReplyDto, UpdateCaseDto } from './dto/case.dto';
+import { BulkCasesDto, UnansweredQuery } from './dto/triage.dto';
 import { CareReplySender } from './reply-sender';
+import { TriageService } from './triage.service';
 
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -13,6 +15,7 @@ export class CasesController {
   constructor(
     private readonly cases: CasesService,
     private readonly sender: CareReplySender,
+    private readonly triage: TriageService,
   ) {}
 
   @Get()
@@ -22,9 +25,23 @@ export class CasesController {
   }
 
   @Get('unanswered')
-  @ApiOperation({ summary: "Open cases whose last message is the customer's, with the waiting time, longest first" })
-  unanswered(@Auth() auth: AuthContext) {
-    return this.cases.unanswered(auth.workspaceId);
+  @ApiOperation({
+    summary:
+      "The triage list: open cases whose last message is the customer's, with the latest message, why and since when it waits, and priority; most urgent first",
+  })
+  @ApiOkResponse({
+    description:
+      'Each case with latestMessage, waitReason (new, customer_replied, reopened), waitingSince (the message that needs an answer), waitingSeconds, vip and priority {level, score, reasons}',
+  })
+  unanswered(@Auth() auth: AuthContext, @Query() q: UnansweredQuery) {
+    return this.triage.unanswered(auth.workspaceId, q);
+  }
+
+  @Post('bulk')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'One action on many cases (assign, team, resolve, not_support), with a result per case' })
+  bulk(@Auth() auth: AuthContext, @Body() dto: BulkCasesDto) {
+    return this.triage.bulk(auth.workspaceId, auth.keyId, dto);
   }
 
   @Get(':id')

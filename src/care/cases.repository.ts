@@ -201,6 +201,19 @@ export class CasesRepository {
     return rows as unknown as CaseLean[];
   }
 
+  /** Open cases awaiting our reply with their messages (the triage list), longest wait first. */
+  async awaitingForTriage(workspaceId: string, extra: Record<string, unknown>, limit: number): Promise<CaseLean[]> {
+    const rows = await this.cases
+      .find(
+        { ...extra, workspaceId: oid(workspaceId), status: { $in: OPEN_STATUSES }, awaitingReplySince: { $ne: null } },
+        { externalIds: 0 },
+      )
+      .sort({ awaitingReplySince: 1, _id: 1 })
+      .limit(limit)
+      .lean();
+    return rows as unknown as CaseLean[];
+  }
+
   /** Matching cases without messages or post ids, newest first, from a cursor (CSV export). */
   exportCursor(filter: Record<string, unknown>): AsyncIterable<CaseLean> {
     return this.cases
