@@ -12,13 +12,26 @@ import { AgentsService } from './agents/agents.service';
 import { Agent, AgentSchema, PresenceEventDoc, PresenceEventSchema, Team, TeamSchema } from './agents/schemas/agent.schema';
 import { CareRepliesModule } from './care-replies.module';
 import { CaseCorrections } from './case-corrections';
+import { CaseHistory } from './case-history';
+import { CaseNotes } from './case-notes';
+import { CaseNotesController } from './case-notes.controller';
 import { CasesController } from './cases.controller';
 import { CaseEvents } from './case-events';
 import { CasePlacementService } from './case-placement.service';
 import { CasesRepository } from './cases.repository';
 import { CasesService } from './cases.service';
 import { CareReplySender } from './reply-sender';
+import { SavedRepliesController } from './saved-replies.controller';
+import { SavedReplies } from './saved-replies.service';
 import { Case, CaseSchema } from './schemas/case.schema';
+import {
+  CaseHistoryEvent,
+  CaseHistoryEventSchema,
+  CaseNote,
+  CaseNoteSchema,
+  SavedReply,
+  SavedReplySchema,
+} from './schemas/case-view.schema';
 import { SlaScanService } from './sla-scan.service';
 import { VipAuthor, VipAuthorSchema } from './schemas/vip-author.schema';
 import { TriageService } from './triage.service';
@@ -66,13 +79,16 @@ class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
       { name: Team.name, schema: TeamSchema },
       { name: PresenceEventDoc.name, schema: PresenceEventSchema },
       { name: VipAuthor.name, schema: VipAuthorSchema },
+      { name: SavedReply.name, schema: SavedReplySchema },
+      { name: CaseNote.name, schema: CaseNoteSchema },
+      { name: CaseHistoryEvent.name, schema: CaseHistoryEventSchema },
     ]),
     CareRepliesModule,
     CollectorsModule,
     MentionsModule,
     WorkspacesModule,
   ],
-  controllers: [CasesController, AgentsController, VipAuthorsController],
+  controllers: [CasesController, AgentsController, VipAuthorsController, CaseNotesController, SavedRepliesController],
   providers: [
     CasesRepository,
     CaseEvents,
@@ -85,7 +101,10 @@ class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
     CaseCorrections,
     TriageService,
     VipAuthorsService,
+    CaseHistory,
+    CaseNotes,
+    SavedReplies,
   ],
-  exports: [CasesService, AgentsService],
+  exports: [CasesService, AgentsService, SavedReplies],
 })
 export class CareModule {}

@@ -7,6 +7,7 @@ import { ListCasesQuery, RecordReplyDto, UpdateCaseDto } from './dto/case.dto';
 import { BulkCasesDto, UnansweredQuery } from './dto/triage.dto';
 import { CareReplySender } from './reply-sender';
 import { TriageService } from './triage.service';
+import { SavedReplies } from './saved-replies.service';
 
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -15,6 +16,7 @@ export class CasesController {
   constructor(
     private readonly cases: CasesService,
     private readonly sender: CareReplySender,
+    private readonly savedReplies: SavedReplies,
     private readonly triage: TriageService,
   ) {}
 
@@ -61,12 +63,17 @@ export class CasesController {
     summary:
       'Record a reply an agent sent on the platform (if it is later collected it still counts once), or with "send": true send it on Bluesky or Mastodon in answer to the latest customer message and record it',
   })
-  reply(@Auth() auth: AuthContext, @Param('id') id: string, @Body() dto: RecordReplyDto) {
-    if (!dto.send) return this.cases.recordReply(auth.workspaceId, id, dto);
-    if (dto.externalId !== undefined || dto.at !== undefined)
+  async reply(@Auth() auth: AuthContext, @Param('id') id: string, @Body() dto: RecordReplyDto) {
+    if (dto.send && (dto.externalId !== undefined || dto.at !== undefined))
       throw new BadRequestException(
         'send: a reply Ouvidor sends gets its externalId and time from the platform; leave externalId and at out',
       );
-    return this.sender.send(auth.workspaceId, id, { text: dto.text, agentId: dto.agentId });
+    const { savedReplyId, ...reply } = dto;
+    if (savedReplyId) await this.savedReplies.assertExists(auth.workspaceId, savedReplyId);
+    const result = reply.send
+      ? await this.sender.send(auth.workspaceId, id, { text: reply.text, agentId: reply.agentId })
+      : await this.cases.recordReply(auth.workspaceId, id, reply);
+    if (savedReplyId) await this.savedReplies.countUse(auth.workspaceId, savedReplyId, reply.agentId);
+    return result;
   }
 }

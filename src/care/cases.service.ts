@@ -1,5 +1,6 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { AgentsService } from './agents/agents.service';
+import { CaseHistory } from './case-history';
 import { actionTimeProblem, assign, changeStatus, OPEN_STATUSES } from './case-lifecycle';
 import { CasePlacementService, withVersionRetry } from './case-placement.service';
 import { toCaseRow, toCaseView, type CaseExportRow } from './case-views';
@@ -23,6 +24,7 @@ export class CasesService {
     private readonly cases: CasesRepository,
     private readonly placement: CasePlacementService,
     private readonly agents: AgentsService,
+    private readonly history: CaseHistory,
   ) {}
 
   private async load(workspaceId: string, id: string) {
@@ -78,8 +80,9 @@ export class CasesService {
       throw new BadRequestException(`assigneeId: agent ${dto.assigneeId} not found in this workspace`);
     }
     if (dto.team) await this.agents.assertTeam(workspaceId, dto.team);
-    await withVersionRetry(async () => {
+    const changed = await withVersionRetry(async () => {
       const doc = await this.load(workspaceId, id);
+      const before = { assignee: doc.assignee, team: doc.team, status: doc.status };
       const at = dto.at ?? new Date();
       const problem = actionTimeProblem(at, doc.openedAt, new Date());
       if (problem) throw new BadRequestException(problem);
@@ -92,7 +95,9 @@ export class CasesService {
         doc.set(change.update);
       }
       await this.cases.save(doc);
+      return { before, after: { assignee: doc.assignee, team: doc.team, status: doc.status }, at };
     });
+    await this.history.record(workspaceId, id, changed.before, changed.after, changed.at);
     return this.get(workspaceId, id);
   }
 

@@ -4,6 +4,7 @@ import { Model, Types } from 'mongoose';
 import { AgentsService } from '../../src/care/agents/agents.service';
 import { Agent, AgentSchema, PresenceEventDoc, PresenceEventSchema, Team, TeamSchema } from '../../src/care/agents/schemas/agent.schema';
 import { CaseCorrections } from '../../src/care/case-corrections';
+import { CaseHistory } from '../../src/care/case-history';
 import { CaseEvents, type CaseEvent } from '../../src/care/case-events';
 import { CasePlacementService } from '../../src/care/case-placement.service';
 import { CasesRepository } from '../../src/care/cases.repository';
@@ -11,6 +12,7 @@ import { CasesService } from '../../src/care/cases.service';
 import { RepliesService } from '../../src/care/replies.service';
 import { BrandReply, BrandReplySchema } from '../../src/care/schemas/brand-reply.schema';
 import { Case, CaseSchema } from '../../src/care/schemas/case.schema';
+import { CaseHistoryEvent, CaseHistoryEventSchema } from '../../src/care/schemas/case-view.schema';
 import { SlaScanService } from '../../src/care/sla-scan.service';
 import { loadSettings, SETTINGS } from '../../src/config/settings';
 import { EmbeddedMongoServer } from '../../src/embedded-mongo';
@@ -56,6 +58,7 @@ export async function startCareServices(sla: Partial<WorkspaceView['settings']['
         { name: Team.name, schema: TeamSchema },
         { name: PresenceEventDoc.name, schema: PresenceEventSchema },
         { name: BrandReply.name, schema: BrandReplySchema },
+        { name: CaseHistoryEvent.name, schema: CaseHistoryEventSchema },
         { name: Mention.name, schema: MentionSchema },
         { name: MentionRollup.name, schema: MentionRollupSchema },
         { name: RollupBatch.name, schema: RollupBatchSchema },
@@ -72,6 +75,7 @@ export async function startCareServices(sla: Partial<WorkspaceView['settings']['
       CaseEvents,
       CasePlacementService,
       CasesService,
+      CaseHistory,
       SlaScanService,
       AgentsService,
       RepliesService,

@@ -93,4 +93,8 @@ export class RecordReplyDto {
   @IsOptional()
   @IsBoolean()
   send?: boolean;
+  @ApiPropertyOptional({ description: 'the saved reply the text came from (its use is counted for the agent)' })
+  @IsOptional()
+  @IsMongoId({ message: 'savedReplyId must be a saved reply id' })
+  savedReplyId?: string;
 }
