@@ -162,6 +162,14 @@ describe('Case view: notes, history, other cases, saved replies (e2e)', () => {
       .expect(400);
     const listed = (await admin().get('/api/v1/saved-replies?q=/cartao').expect(200)).body;
     expect(listed[0].uses).toBe(1);
+    const to = new Date(Date.now() + H).toISOString();
+    const report = (
+      await admin()
+        .get(`/api/v1/reports/agents?from=${at(0, 0).toISOString()}&to=${to}&tz=UTC`)
+        .expect(200)
+    ).body;
+    const perAgent = new Map(report.agents.map((a: { agentId: string; savedReplies: number }) => [a.agentId, a.savedReplies]));
+    expect([perAgent.get(ana.id), perAgent.get(bruno.id)]).toEqual([1, 0]);
 
     const renamed = (await admin().patch(`/api/v1/saved-replies/${created.id}`).send({ shortcut: 'cartao2' }).expect(200)).body;
     expect(renamed.shortcut).toBe('/cartao2');

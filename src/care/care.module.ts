@@ -31,6 +31,8 @@ import {
   CaseNoteSchema,
   SavedReply,
   SavedReplySchema,
+  SavedReplyUse,
+  SavedReplyUseSchema,
 } from './schemas/case-view.schema';
 import { SlaScanService } from './sla-scan.service';
 import { VipAuthor, VipAuthorSchema } from './schemas/vip-author.schema';
@@ -80,6 +82,7 @@ class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
       { name: PresenceEventDoc.name, schema: PresenceEventSchema },
       { name: VipAuthor.name, schema: VipAuthorSchema },
       { name: SavedReply.name, schema: SavedReplySchema },
+      { name: SavedReplyUse.name, schema: SavedReplyUseSchema },
       { name: CaseNote.name, schema: CaseNoteSchema },
       { name: CaseHistoryEvent.name, schema: CaseHistoryEventSchema },
     ]),

@@ -5,7 +5,7 @@ import { isDuplicateKeyError } from '../common/errors';
 import { AgentsService } from './agents/agents.service';
 import { CreateSavedReplyDto, ListSavedRepliesQuery, UpdateSavedReplyDto } from './dto/case-view.dto';
 import { renderSavedReply, unknownVariables, type RenderContext } from './saved-replies.render';
-import { SavedReply } from './schemas/case-view.schema';
+import { SavedReply, SavedReplyUse } from './schemas/case-view.schema';
 
 export interface SavedReplyView {
   id: string;
@@ -25,6 +25,7 @@ const normalShortcut = (s: string) => s.replace(/^\//, '').toLowerCase();
 export class SavedReplies {
   constructor(
     @InjectModel(SavedReply.name) private readonly replies: Model<SavedReply>,
+    @InjectModel(SavedReplyUse.name) private readonly uses: Model<SavedReplyUse>,
     private readonly agents: AgentsService,
   ) {}
 
@@ -114,20 +115,20 @@ export class SavedReplies {
     if (!exists) throw new BadRequestException(`savedReplyId: saved reply ${id} not found in this workspace`);
   }
 
-  /** One more use, for the agent who sent the reply (or `none`). */
-  async countUse(workspaceId: string, id: string, agentId: string | undefined): Promise<void> {
-    await this.replies.updateOne(
-      { _id: new Types.ObjectId(id), workspaceId: new Types.ObjectId(workspaceId) },
-      { $inc: { uses: 1, [`usesByAgent.${agentId ?? 'none'}`]: 1 } },
-    );
+  /** One more use, for the agent who sent the reply (or none), at the time it was recorded. */
+  async countUse(workspaceId: string, id: string, agentId: string | undefined, at = new Date()): Promise<void> {
+    const ids = { _id: new Types.ObjectId(id), workspaceId: new Types.ObjectId(workspaceId) };
+    await this.replies.updateOne(ids, { $inc: { uses: 1 } });
+    await this.uses.create({ workspaceId: ids.workspaceId, savedReplyId: ids._id, agentId: agentId ?? null, at });
   }
 
-  /** Saved-reply uses per agent id, over every saved reply of the workspace (agents report). */
-  async usesByAgent(workspaceId: string): Promise<Record<string, number>> {
-    const docs = await this.replies.find({ workspaceId: new Types.ObjectId(workspaceId) }, { usesByAgent: 1 }).lean();
-    const out: Record<string, number> = {};
-    for (const d of docs) for (const [agent, n] of Object.entries(d.usesByAgent ?? {})) out[agent] = (out[agent] ?? 0) + n;
-    return out;
+  /** Saved-reply uses per agent id in [from, to) (agents report); uses without an agent are left out. */
+  async usesByAgent(workspaceId: string, from: Date, to: Date): Promise<Map<string, number>> {
+    const rows = await this.uses.aggregate<{ _id: string; n: number }>([
+      { $match: { workspaceId: new Types.ObjectId(workspaceId), at: { $gte: from, $lt: to }, agentId: { $ne: null } } },
+      { $group: { _id: '$agentId', n: { $sum: 1 } } },
+    ]);
+    return new Map(rows.map((r) => [r._id, r.n]));
   }
 }
 

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SavedReplies } from '../care/saved-replies.service';
 import type { AuthContext } from '../workspaces/api-keys.service';
 import { Auth, Roles } from '../workspaces/auth/auth.decorators';
 import { KpiCatalogueDto } from './dto/kpi-catalogue.dto';
@@ -11,7 +12,10 @@ import { ReportsService } from './reports.service';
 @ApiBearerAuth()
 @Controller('api/v1')
 export class ReportsController {
-  constructor(private readonly reports: ReportsService) {}
+  constructor(
+    private readonly reports: ReportsService,
+    private readonly savedReplies: SavedReplies,
+  ) {}
 
   @Get('reports/overview')
   @ApiOperation({
@@ -48,11 +52,13 @@ export class ReportsController {
 
   @Get('reports/agents')
   @ApiOperation({
-    summary: 'Per agent and per team: cases handled and closed, handle time, first response, open now, reassignments, online time',
+    summary:
+      'Per agent and per team: cases handled and closed, handle time, first response, open now, reassignments, online time, saved replies used',
   })
   async agents(@Auth() auth: AuthContext, @Query() q: CareReportQuery) {
     const { agents, teams, routingKeywords, range } = await this.reports.care(auth.workspaceId, q);
-    return { range, agents, teams, routingKeywords };
+    const uses = await this.savedReplies.usesByAgent(auth.workspaceId, range.from, range.to);
+    return { range, agents: agents.map((a) => ({ ...a, savedReplies: uses.get(a.agentId) ?? 0 })), teams, routingKeywords };
   }
 
   @Get('targets')

@@ -13,8 +13,6 @@ export class SavedReply {
   @Prop({ type: String, default: null }) team!: string | null;
   /** Times a reply recorded or sent with this saved reply's id. */
   @Prop({ default: 0 }) uses!: number;
-  /** Uses per agent id (`none` when the reply named no agent). */
-  @Prop({ type: Object, default: {} }) usesByAgent!: Record<string, number>;
 }
 export const SavedReplySchema = SchemaFactory.createForClass(SavedReply);
 SavedReplySchema.index({ workspaceId: 1, shortcut: 1 }, { unique: true });
@@ -48,3 +46,14 @@ export class CaseHistoryEvent {
 }
 export const CaseHistoryEventSchema = SchemaFactory.createForClass(CaseHistoryEvent);
 CaseHistoryEventSchema.index({ workspaceId: 1, caseId: 1, at: 1 });
+
+/** One use of a saved reply: a reply recorded or sent with its id (agents report, by time range). */
+@Schema({ collection: 'saved_reply_uses', versionKey: false })
+export class SavedReplyUse {
+  @Prop({ type: Types.ObjectId, required: true }) workspaceId!: Types.ObjectId;
+  @Prop({ type: Types.ObjectId, required: true }) savedReplyId!: Types.ObjectId;
+  @Prop({ type: String, default: null }) agentId!: string | null;
+  @Prop({ required: true }) at!: Date;
+}
+export const SavedReplyUseSchema = SchemaFactory.createForClass(SavedReplyUse);
+SavedReplyUseSchema.index({ workspaceId: 1, at: 1 });

@@ -48,7 +48,7 @@ business hours on, only working time counts toward every duration and window.
 
 Per agent and per team (\`GET /api/v1/reports/agents\`): cases handled, cases closed, mean handle time
 (assigned → resolved), mean first response time, open cases now, reassignments, online time (from
-presence events), and per routing keyword: cases routed, reroutes, mean time to reroute.`,
+presence events), saved replies used (replies recorded or sent with a saved reply's id), and per routing keyword: cases routed, reroutes, mean time to reroute.`,
   surveys: `CSAT is on a 1-5 scale, NPS on 0-10. Response rates need the surveys sent to be recorded.`,
 };
 
