@@ -12,6 +12,13 @@ export const TEST_ADMIN_KEY = 'ouv_test-admin-key-0123456789abcdef';
  */
 export const TEST_RATE_LIMITS = { perMinute: 1_000_000, authFailuresPerMinute: 1_000_000 };
 
+/**
+ * The collect job retries a failing run after this, then twice this (5 s and 10 s in production).
+ * Suites make runs fail on purpose and wait out every retry: a quarter of a second keeps the retries
+ * and their order (each is still a separate attempt after the last one failed) without the wait.
+ */
+export const TEST_COLLECT_RETRY_BACKOFF_MS = 250;
+
 export interface TestApp {
   app: NestExpressApplication;
   settings: Settings;
@@ -41,6 +48,7 @@ export async function startTestApp(overrides: Record<string, unknown> = {}, env:
       port: 0,
       rateLimit: TEST_RATE_LIMITS,
       collectOnDemandIntervalSeconds: 0,
+      collectRetryBackoffMs: TEST_COLLECT_RETRY_BACKOFF_MS,
       ...overrides,
     },
   });
