@@ -356,6 +356,47 @@ suite('Dashboard in the browser (demo data)', () => {
     expect((await api(`/api/v1/cases/${caseId}`)).body.status).toBe('resolved');
   });
 
+  it('fills a saved reply with its variables from /shortcut and adds a note with an @mention', async () => {
+    const admin = t.as(TEST_ADMIN_KEY);
+    const agents: { id: string; name: string }[] = (await api('/api/v1/agents')).body;
+    const agent = agents.find((a) => a.name === 'Diego Ramos')!;
+    const saved = (
+      await admin
+        .post('/api/v1/saved-replies')
+        .send({
+          shortcut: '/cartao',
+          title: 'Cartão',
+          language: 'pt',
+          text: 'Oi {{customer.name}}, aqui é {{agent.name}} (caso {{case.id}}).',
+        })
+        .expect(201)
+    ).body;
+    const open = (await api('/api/v1/cases?status=open&limit=1')).body.data[0];
+    await page.goto(`${base}/#/case/${open.id}`);
+    await page.waitForSelector('#case-view .thread .message');
+    await page.selectOption('#reply-agent', agent.id);
+    await page.fill('#reply-text', '/car');
+    await page.click('#saved-reply-options button[data-shortcut="/cartao"]');
+    const customer = open.customer.name?.trim() || open.customer.handle;
+    const rendered = `Oi ${customer}, aqui é ${agent.name} (caso ${open.id}).`;
+    await page.waitForFunction((text) => (document.querySelector('#reply-text') as HTMLTextAreaElement).value === text, rendered);
+    await page.click('#reply-record');
+    await page.waitForSelector(`.message.outbound:has-text("${rendered}")`);
+    const used = (await api('/api/v1/saved-replies?q=/cartao')).body;
+    expect(used.find((r: { id: string }) => r.id === saved.id).uses).toBe(1);
+
+    await page.fill('#note-text', 'pode ver? @Die');
+    await page.click(`#mention-options button[data-agent-id="${agent.id}"]`);
+    expect(await page.inputValue('#note-text')).toBe(`pode ver? @${agent.name} `);
+    await page.click('#note-save');
+    await page.waitForSelector(`#case-notes .note:has-text("${agent.name}")`);
+    const notes = (await api(`/api/v1/cases/${open.id}/notes`)).body;
+    expect(notes.at(-1).mentions).toEqual([{ agentId: agent.id, name: agent.name }]);
+    const view = (await api(`/api/v1/cases/${open.id}`)).body;
+    expect(view.messages.some((m: { text: string }) => m.text.includes('pode ver?'))).toBe(false);
+    await page.waitForSelector('#case-history li');
+  });
+
   it('sends a reply on Bluesky from the case view and records it with the post id Bluesky gave it', async () => {
     const waiting = (await api('/api/v1/cases?platform=bluesky&limit=50')).body.data as { id: string; awaitingReplySince: string | null }[];
     const open = waiting.find((c) => c.awaitingReplySince)!;

@@ -5,6 +5,7 @@ import { clear, h, select } from '../dom.js';
 import * as fmt from '../format.js';
 import { t } from '../i18n.js';
 import { agentName, href, navigate, resolveRange, workspace } from '../state.js';
+import { casePanels, savedReplies } from './case-panels.js';
 import { INTENTS, intentBadge, sentimentBadge, SENTIMENTS } from './mentions.js';
 
 const STATUSES = ['open', 'pending', 'resolved', 'abandoned', 'not_support'];
@@ -398,11 +399,14 @@ export async function renderCase(main, ctx) {
     const controls = caseControls(cur, ctx, draw);
     const text = h('textarea', { id: 'reply-text', rows: 3, required: true, maxlength: 10000 });
     const agent = select({ id: 'reply-agent' }, [['', '—'], ...workspace.agents.map((a) => [a.id, a.name])], cur.assignee ?? '');
+    const saved = savedReplies(text, agent, cur, ctx);
     const form = h(
       'form',
       { class: 'reply-form', id: 'reply-form' },
       h('h2', {}, SENDS_FROM_HERE[cur.platform] ? t('inbox.reply') : t('inbox.recordReply')),
       h('label', { class: 'field grow' }, h('span', {}, t('inbox.replyText')), text),
+      saved.list,
+      h('p', { class: 'muted hint' }, t('case.savedReplyHint')),
       h(
         'div',
         { class: 'reply-row' },
@@ -432,6 +436,7 @@ export async function renderCase(main, ctx) {
           text: text.value.trim(),
           ...(agent.value ? { agentId: agent.value } : {}),
           ...(send ? { send: true } : {}),
+          ...(saved.savedReplyId() ? { savedReplyId: saved.savedReplyId() } : {}),
         });
         ctx.toast(send ? t('inbox.replySent', { network: SENDS_FROM_HERE[cur.platform] }) : t('inbox.replyRecorded'));
         draw(updated);
@@ -517,6 +522,7 @@ export async function renderCase(main, ctx) {
         }),
       ),
       form,
+      casePanels(cur, ctx),
     );
     showMessageLabels(page, cur, ctx, draw);
   };
