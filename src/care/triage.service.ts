@@ -1,4 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
+import { MentionsService } from '../mentions/mentions.service';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { withVersionRetry } from './case-placement.service';
 import { toCaseView } from './case-views';
@@ -23,6 +24,7 @@ export class TriageService {
     private readonly inbox: CasesService,
     private readonly workspaces: WorkspacesService,
     private readonly vips: VipAuthorsService,
+    private readonly mentions: MentionsService,
   ) {}
 
   async unanswered(workspaceId: string, q: UnansweredQuery = {}, limit = 200) {
@@ -39,10 +41,19 @@ export class TriageService {
     const rows = await this.cases.awaitingForTriage(workspaceId, extra, q.vip === undefined ? limit : 2_000);
     const now = new Date();
     const slaSeconds = ws.settings.sla.firstResponseSeconds;
+    // Reach: the followers the network reported on the customer's latest message.
+    const latestMention = (c: (typeof rows)[number]) =>
+      (c.messages ?? []).filter((m) => m.direction === 'inbound' && m.mentionId).sort((a, b) => b.at.getTime() - a.at.getTime())[0]
+        ?.mentionId ?? null;
+    const followers = await this.mentions.authorFollowers(
+      workspaceId,
+      rows.map(latestMention).filter((id): id is string => !!id),
+    );
     const list = rows
       .map((c) => {
         const vip = vips.has(`${c.platform}:${c.customer.externalId}`);
-        return { ...toCaseView(c), vip, ...triageFields(c, { slaSeconds, vip, now }) };
+        const reach = followers.get(latestMention(c) ?? '') ?? null;
+        return { ...toCaseView(c), vip, ...triageFields(c, { slaSeconds, vip, followers: reach, now }) };
       })
       .filter((c) => q.vip === undefined || c.vip === q.vip)
       .slice(0, limit);

@@ -158,6 +158,13 @@ export class MentionsRepository {
       .lean()) as MentionRow[];
   }
 
+  /** The authors' follower counts of these mentions (for the care priority's reach). */
+  async authorFollowers(workspaceId: string, ids: string[]): Promise<{ _id: Types.ObjectId; author: { followers?: number | null } }[]> {
+    return (await this.mentions
+      .find({ _id: { $in: ids.map((i) => new Types.ObjectId(i)) }, workspaceId: oid(workspaceId) }, { 'author.followers': 1 })
+      .lean()) as never;
+  }
+
   private reviewedIn(workspaceId: string, from: Date, to: Date, lang?: string): Record<string, unknown> {
     return { workspaceId: oid(workspaceId), 'correction.at': { $gte: from, $lt: to }, ...(lang ? { lang } : {}) };
   }

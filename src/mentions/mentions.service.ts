@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AnyBulkWriteOperation, Types } from 'mongoose';
+import { AnyBulkWriteOperation, isValidObjectId, Types } from 'mongoose';
 import { isPrivateChannel } from '../common/visibility';
 import { Observable, Subject, filter as rxFilter, map } from 'rxjs';
 import type { MentionInput, RejectReason } from '../collectors/collected';
@@ -311,6 +311,14 @@ export class MentionsService {
   }
 
   /** Whether `id` is a mention of this workspace; another workspace's mention does not exist here. */
+  /** Mention id → its author's followers, where the network reported them. */
+  async authorFollowers(workspaceId: string, ids: string[]): Promise<Map<string, number>> {
+    const valid = ids.filter((id) => isValidObjectId(id));
+    if (valid.length === 0) return new Map();
+    const rows = await this.mentions.authorFollowers(workspaceId, valid);
+    return new Map(rows.filter((r) => typeof r.author?.followers === 'number').map((r) => [String(r._id), r.author.followers!]));
+  }
+
   exists(workspaceId: string, id: string): Promise<boolean> {
     return this.mentions.exists(workspaceId, id);
   }
