@@ -323,10 +323,15 @@ suite('Dashboard in the browser (demo data)', () => {
   it('assigns a case from the inbox, records a reply and resolves it, and the API shows each change', async () => {
     const agents: { id: string; name: string }[] = (await api('/api/v1/agents')).body;
     const agent = agents.find((a) => a.name === 'Diego Ramos')!;
-    await page.goto(`${base}/#/inbox`);
+    await page.goto(`${base}/#/inbox?sort=waiting`);
     const row = page.locator('#case-list .case-row').first();
     await row.waitFor();
     const caseId = (await row.getAttribute('data-case-id'))!;
+    // The row shows what the customer wrote last, why the case waits and its priority.
+    const inbound = (await api(`/api/v1/cases/${caseId}`)).body.messages.filter((m: { direction: string }) => m.direction === 'inbound');
+    expect(await row.locator('.message-text').textContent()).toBe(inbound.at(-1).text);
+    expect(await row.locator('.wait-reason').count()).toBe(1);
+    expect(await row.locator('.priority').getAttribute('class')).toMatch(/priority-(urgent|high|normal|low)/);
     expect((await api(`/api/v1/cases/${caseId}`)).body.assignee).not.toBe(agent.id);
     // Longest waiting first, each with its SLA state.
     const since = await page.$$eval('#case-list .case-row .waiting', (els) => els.map((e: any) => e.dataset.since as string));

@@ -4,7 +4,7 @@ import { correctableLabels, labelsOf } from '../corrections.js';
 import { clear, h, select } from '../dom.js';
 import * as fmt from '../format.js';
 import { t } from '../i18n.js';
-import { agentName, href, navigate, resolveRange, workspace } from '../state.js';
+import { agentName, href, navigate, PLATFORMS, resolveRange, workspace } from '../state.js';
 import { casePanels, savedReplies } from './case-panels.js';
 import { INTENTS, intentBadge, sentimentBadge, SENTIMENTS } from './mentions.js';
 
@@ -15,6 +15,12 @@ const SORTS = [
   ['waiting', 'inbox.sortWaiting'],
   ['due', 'inbox.sortDue'],
   ['newest', 'inbox.sortNewest'],
+];
+/** The triage list's sorts (GET /cases/unanswered). */
+const TRIAGE_SORTS = [
+  ['priority', 'inbox.sortPriority'],
+  ['waiting', 'inbox.sortWaiting'],
+  ['due', 'inbox.sortDue'],
 ];
 const PAGE = 50;
 const MAX_ROWS = 200;
@@ -128,7 +134,33 @@ function caseControls(c, ctx, onChange) {
 
 /* ---------- the inbox ---------- */
 
-function caseRow(c, ctx) {
+const networkName = (platform) => PLATFORMS.find(([v]) => v === platform)?.[1] ?? platform;
+
+/** The latest customer message (two lines), its network and post link, why it waits and its priority. */
+function triageLine(c) {
+  if (!c.latestMessage && !c.priority) return null;
+  const m = c.latestMessage;
+  const link = m ? messageLink({ url: m.url }, c.platform) : null;
+  const reasons = (c.priority?.reasons ?? []).map((r) => t(`priority.reason.${r}`)).join(' · ');
+  return h(
+    'div',
+    { class: 'case-msg' },
+    c.priority
+      ? h(
+          'span',
+          { class: ['badge', 'priority', `priority-${c.priority.level}`], title: reasons || t('priority.noReasons') },
+          t(`priority.${c.priority.level}`),
+        )
+      : null,
+    c.waitReason ? h('span', { class: ['badge', 'wait-reason', `wait-${c.waitReason}`] }, t(`inbox.waitReason.${c.waitReason}`)) : null,
+    c.vip ? h('span', { class: 'badge vip' }, 'VIP') : null,
+    h('span', { class: 'badge network' }, networkName(c.platform)),
+    m ? h('span', { class: 'message-text' }, m.text) : null,
+    link ? h('a', { class: 'post-link', href: link, target: '_blank', rel: 'noopener noreferrer' }, t('inbox.viewPost')) : null,
+  );
+}
+
+function caseRow(c, ctx, selection) {
   const row = h('article', { class: ['case-row', `status-${c.status}`, c.breached ? 'is-breached' : ''], dataset: { caseId: c.id } });
   const draw = (cur) => {
     const controls = caseControls(cur, ctx, (updated) => {
@@ -139,6 +171,15 @@ function caseRow(c, ctx) {
       h(
         'div',
         { class: 'case-who' },
+        selection
+          ? h('input', {
+              type: 'checkbox',
+              class: 'pick',
+              'aria-label': t('inbox.select', { customer: customerOf(cur) }),
+              checked: selection.has(cur.id),
+              onchange: (e) => selection.toggle(cur.id, e.target.checked),
+            })
+          : null,
         h('a', { class: 'customer', href: href('case', {}, { id: cur.id }) }, customerOf(cur)),
         cur.customer?.handle ? h('span', { class: 'muted handle' }, `@${cur.customer.handle}`) : null,
         h(
@@ -154,8 +195,8 @@ function caseRow(c, ctx) {
         'div',
         { class: 'case-wait' },
         h('span', { class: 'label' }, t('inbox.waiting')),
-        cur.awaitingReplySince && cur.status !== 'resolved'
-          ? h('span', { class: 'waiting', dataset: { since: cur.awaitingReplySince } })
+        (cur.waitingSince ?? cur.awaitingReplySince) && cur.status !== 'resolved'
+          ? h('span', { class: 'waiting', dataset: { since: cur.waitingSince ?? cur.awaitingReplySince } })
           : h('span', { class: 'muted' }, fmt.MISSING),
       ),
       h('div', { class: 'case-sla' }, h('span', { class: 'label' }, t('inbox.sla')), slaElement(cur), windowElement(cur)),
@@ -167,10 +208,62 @@ function caseRow(c, ctx) {
         h('a', { class: 'button ghost', href: href('case', {}, { id: cur.id }) }, t('inbox.open')),
         controls.buttons[0],
       ),
+      // the triage fields stay from the list: an update answers with the case, not its triage line
+      triageLine({ ...cur, latestMessage: c.latestMessage, waitReason: c.waitReason, priority: c.priority, vip: c.vip }),
     );
   };
   draw(c);
   return row;
+}
+
+/** Checked rows of the triage list and the bar that acts on them all (POST /cases/bulk). */
+function bulkBar(ctx, reload) {
+  const ids = new Set();
+  const count = h('span', { class: 'muted', id: 'bulk-count' });
+  const bar = h('div', { class: 'toolbar bulk-bar', id: 'bulk-bar', hidden: true });
+  const refresh = () => {
+    bar.hidden = ids.size === 0;
+    count.textContent = t('inbox.selected', { n: fmt.count(ids.size) });
+  };
+  const run = async (body) => {
+    const res = await api.post('/cases/bulk', { ids: [...ids], ...body });
+    const failed = res.results.filter((r) => !r.ok);
+    ctx.toast(t('inbox.bulkDone', { ok: fmt.count(res.results.length - failed.length), failed: fmt.count(failed.length) }));
+    reload();
+  };
+  const act = (body) => () => run(body).catch(ctx.showError);
+  bar.append(
+    count,
+    select(
+      {
+        id: 'bulk-assign',
+        'aria-label': t('inbox.assignee'),
+        onchange: (e) => e.target.value && act({ action: 'assign', assigneeId: e.target.value })(),
+      },
+      [['', t('inbox.bulkAssign')], ...workspace.agents.map((a) => [a.id, a.name])],
+      '',
+    ),
+    select(
+      {
+        id: 'bulk-team',
+        'aria-label': t('inbox.team'),
+        onchange: (e) => e.target.value && act({ action: 'team', team: e.target.value })(),
+      },
+      [['', t('inbox.bulkTeam')], ...workspace.teams.map((tm) => [tm.name, tm.name])],
+      '',
+    ),
+    h('button', { type: 'button', class: 'resolve', id: 'bulk-resolve', onclick: act({ action: 'resolve' }) }, t('inbox.resolve')),
+    h('button', { type: 'button', class: 'ghost', id: 'bulk-not-support', onclick: act({ action: 'not_support' }) }, t('inbox.notSupport')),
+  );
+  const selection = {
+    has: (id) => ids.has(id),
+    toggle: (id, on) => {
+      if (on) ids.add(id);
+      else ids.delete(id);
+      refresh();
+    },
+  };
+  return { bar, selection };
 }
 
 export async function renderInbox(main, ctx) {
@@ -218,6 +311,90 @@ export async function renderInbox(main, ctx) {
     ),
   );
 
+  const field = (label, control) => h('label', { class: 'field' }, h('span', {}, t(label)), control);
+  const all = (options) => [['', t('common.all')], ...options];
+  if (tab === 'unanswered') {
+    main.append(
+      h(
+        'div',
+        { class: 'toolbar', id: 'triage-filters' },
+        field(
+          'filter.team',
+          select(
+            { id: 'f-team', onchange: (e) => setFilter({ team: e.target.value || null }) },
+            all(workspace.teams.map((tm) => [tm.name, tm.name])),
+            p.team,
+          ),
+        ),
+        field(
+          'filter.assignee',
+          select(
+            { id: 'f-assignee', onchange: (e) => setFilter({ assignee: e.target.value || null }) },
+            all([['none', t('inbox.unassigned')], ...workspace.agents.map((a) => [a.id, a.name])]),
+            p.assignee,
+          ),
+        ),
+        field(
+          'filter.intent',
+          select(
+            { id: 'f-intent', onchange: (e) => setFilter({ intent: e.target.value || null }) },
+            all(INTENTS.map((i) => [i, t(`intent.${i}`)])),
+            p.intent,
+          ),
+        ),
+        field(
+          'filter.sentiment',
+          select(
+            { id: 'f-sentiment', onchange: (e) => setFilter({ sentiment: e.target.value || null }) },
+            all(SENTIMENTS.map((x) => [x, t(`sentiment.${x}`)])),
+            p.sentiment,
+          ),
+        ),
+        field(
+          'filter.lang',
+          select(
+            { id: 'f-lang', onchange: (e) => setFilter({ lang: e.target.value || null }) },
+            all([
+              ['pt', 'pt'],
+              ['en', 'en'],
+              ['es', 'es'],
+            ]),
+            p.lang,
+          ),
+        ),
+        field(
+          'filter.sort',
+          select(
+            { id: 'f-sort', onchange: (e) => setFilter({ sort: e.target.value }) },
+            TRIAGE_SORTS.map(([v, k]) => [v, t(k)]),
+            p.sort || 'priority',
+          ),
+        ),
+        h(
+          'label',
+          { class: 'field check' },
+          h('input', {
+            type: 'checkbox',
+            id: 'f-vip',
+            checked: p.vip === 'true',
+            onchange: (e) => setFilter({ vip: e.target.checked ? 'true' : null }),
+          }),
+          h('span', {}, t('filter.vip')),
+        ),
+        h(
+          'label',
+          { class: 'field check' },
+          h('input', {
+            type: 'checkbox',
+            id: 'f-breached',
+            checked: p.breached === 'true',
+            onchange: (e) => setFilter({ breached: e.target.checked ? 'true' : null }),
+          }),
+          h('span', {}, t('filter.breached')),
+        ),
+      ),
+    );
+  }
   if (tab === 'cases') {
     main.append(
       h(
@@ -316,12 +493,25 @@ export async function renderInbox(main, ctx) {
     h('span', {}),
   );
   const list = h('div', { class: 'case-list', id: 'case-list' }, head);
+  const bulk = tab === 'unanswered' ? bulkBar(ctx, () => navigate('inbox', { ...p }, { keepGlobals: false })) : null;
+  if (bulk) main.append(bulk.bar);
   main.append(list);
 
   let rows;
   let total;
   if (tab === 'unanswered') {
-    rows = await api.get('/cases/unanswered');
+    const q = {
+      platform: p.platform,
+      team: p.team,
+      assignee: p.assignee,
+      intent: p.intent,
+      sentiment: p.sentiment,
+      lang: p.lang,
+      vip: p.vip,
+      breached: p.breached,
+      sort: p.sort && TRIAGE_SORTS.some(([v]) => v === p.sort) ? p.sort : 'priority',
+    };
+    rows = await api.get('/cases/unanswered', Object.fromEntries(Object.entries(q).filter(([, v]) => v)));
     if (p.topic) rows = rows.filter((c) => (c.topicIds ?? []).includes(p.topic));
     total = rows.length;
   } else {
@@ -359,7 +549,7 @@ export async function renderInbox(main, ctx) {
   summary.textContent = t('common.total', { n: fmt.count(total) });
   if (!rows.length) list.append(h('p', { class: 'muted empty' }, t('common.none')));
   // The unanswered queue comes whole; the longest waits are the ones to act on.
-  for (const c of rows.slice(0, MAX_ROWS)) list.append(caseRow(c, ctx));
+  for (const c of rows.slice(0, MAX_ROWS)) list.append(caseRow(c, ctx, bulk?.selection));
   if (rows.length > MAX_ROWS) list.append(h('p', { class: 'muted empty' }, t('common.showing', { n: fmt.count(MAX_ROWS) })));
   return startClocks(main);
 }
