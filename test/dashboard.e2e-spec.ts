@@ -384,7 +384,7 @@ suite('Dashboard in the browser (demo data)', () => {
     await page.click('#saved-reply-options button[data-shortcut="/cartao"]');
     const customer = open.customer.name?.trim() || open.customer.handle;
     const rendered = `Oi ${customer}, aqui é ${agent.name} (caso ${open.id}).`;
-    await page.waitForFunction((text) => (document.querySelector('#reply-text') as HTMLTextAreaElement).value === text, rendered);
+    await page.waitForFunction((text) => (globalThis as any).document.querySelector('#reply-text').value === text, rendered);
     await page.click('#reply-record');
     await page.waitForSelector(`.message.outbound:has-text("${rendered}")`);
     const used = (await api('/api/v1/saved-replies?q=/cartao')).body;
