@@ -16,7 +16,6 @@ import { ReadQuotasService } from './read-quotas.service';
 import type { StreamRunCounts } from './schemas/collector-state.schema';
 
 /** Short, renewed in the background while a run is alive: a crashed holder frees the topic soon. */
-const LEASE_TTL_MS = 30_000;
 const LEASE_WAIT_MS = 5 * 60_000;
 
 const countsOf = ({ mentions, posts, replies }: StoredCounts): StoredCounts => ({ mentions, posts, replies });
@@ -86,7 +85,7 @@ export class CollectionService {
     const topic = await this.topics.getById(topicId);
     if (!topic) throw new NotFoundException(`topic ${topicId} not found`);
     const lease = `collect:${topic.id}`;
-    if (!(await this.state.waitForLease(lease, LEASE_TTL_MS, LEASE_WAIT_MS))) {
+    if (!(await this.state.waitForLease(lease, this.settings.takeoverMs, LEASE_WAIT_MS))) {
       throw new ServiceUnavailableException(`topic ${topic.id} is being collected by another instance; try again later`);
     }
     const totals: CollectionResult = { topicId: topic.id, mentions: 0, posts: 0, replies: 0 };
@@ -94,7 +93,10 @@ export class CollectionService {
     const runId = randomUUID();
     const started = Date.now();
     await this.state.recordRun(topic.id, topic.workspaceId, { started: new Date(started) });
-    const renewal = setInterval(() => void this.state.tryLease(lease, LEASE_TTL_MS).catch(() => undefined), LEASE_TTL_MS / 3);
+    const renewal = setInterval(
+      () => void this.state.tryLease(lease, this.settings.takeoverMs).catch(() => undefined),
+      this.settings.takeoverMs / 3,
+    );
     renewal.unref();
     try {
       const workspace = await this.workspaces.get(topic.workspaceId);
@@ -110,7 +112,7 @@ export class CollectionService {
               cursor: (stream) => this.state.cursor(topic.id, stream),
               saveCursor: (stream, s) => this.state.saveCursor(topic.id, stream, s),
               heartbeat: async () => {
-                await this.state.tryLease(lease, LEASE_TTL_MS);
+                await this.state.tryLease(lease, this.settings.takeoverMs);
               },
               ownedAccountResolved: (handle, externalId) => this.topics.setOwnedAccountId(topic.id, collector.platform, handle, externalId),
               store: async (batch) => {
@@ -244,7 +246,7 @@ export class CollectionService {
       resolved: [],
     };
     const lease = `collect:${topic.id}`;
-    if (!(await this.state.waitForLease(lease, LEASE_TTL_MS, LEASE_WAIT_MS))) {
+    if (!(await this.state.waitForLease(lease, this.settings.takeoverMs, LEASE_WAIT_MS))) {
       throw new ServiceUnavailableException(`topic ${topic.id} is being collected; try the replay again later`);
     }
     try {

@@ -20,10 +20,13 @@ describe('loadSettings', () => {
     expect(s.redisUrl).toBe('redis://r:6379');
   });
 
-  it('keeps the collect job back-off at 5 s: the shorter one is for tests, set in code only', () => {
+  it('keeps the production back-offs and takeover: shorter ones are for tests, set in code only', () => {
     expect(loadSettings({}).collectRetryBackoffMs).toBe(5_000);
     expect(loadSettings({ COLLECT_RETRY_BACKOFF_MS: '10' }).collectRetryBackoffMs).toBe(5_000);
     expect(loadSettings({}, { overrides: { collectRetryBackoffMs: 200 } }).collectRetryBackoffMs).toBe(200);
+    expect(loadSettings({}).takeoverMs).toBe(30_000);
+    expect(loadSettings({ TAKEOVER_MS: '1000' }).takeoverMs).toBe(30_000);
+    expect(loadSettings({}).collectorRetryBaseMs).toBe(500);
   });
 
   it('reads DATA_DIR=:memory: as no data directory', () => {

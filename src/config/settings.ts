@@ -75,6 +75,14 @@ const fileSchema = z
      * suites shorten it to spend less time waiting on runs they make fail on purpose.
      */
     collectRetryBackoffMs: intish(10, 600_000).default(5_000),
+    /**
+     * Test-only as well (30 s in every deployment): how long a topic's collect lease and a BullMQ
+     * job's lock outlive an instance that stopped holding them, and how often BullMQ looks for
+     * stalled jobs. A suite that abandons a run on purpose shortens it to see it taken up sooner.
+     */
+    takeoverMs: intish(1_000, 600_000).default(30_000),
+    /** Test-only too (0.5 s in every deployment): the X, Bluesky and Mastodon collectors' first back-off after a transient failure. */
+    collectorRetryBaseMs: intish(10, 60_000).default(500),
     x: z
       .object({
         bearerToken: z.string().min(1).nullable(),

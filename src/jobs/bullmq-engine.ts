@@ -70,6 +70,8 @@ export class BullMqJobEngine implements JobEngine {
     private readonly redisUrl: string,
     private readonly worker = true,
     private readonly prefix = 'ouvidor',
+    /** BullMQ's lock on a running job and its stalled-job check (BullMQ's default: 30 s each) */
+    private readonly lockMs = 30_000,
   ) {
     this.connection = new IORedis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
     this.connection.on('error', (err) => this.logger.warn({ err: err.message }, 'Redis connection error'));
@@ -137,7 +139,13 @@ export class BullMqJobEngine implements JobEngine {
           this.running.delete(key);
         }
       },
-      { connection: this.duplicate(), prefix: this.prefix, concurrency: def.concurrency ?? 1 },
+      {
+        connection: this.duplicate(),
+        prefix: this.prefix,
+        concurrency: def.concurrency ?? 1,
+        lockDuration: this.lockMs,
+        stalledInterval: this.lockMs,
+      },
     );
     w.on('failed', (job, err) =>
       this.logger.warn({ queue: def.queue, jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'Job failed'),

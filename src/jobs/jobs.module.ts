@@ -23,7 +23,7 @@ class JobEngineLifecycle implements OnApplicationShutdown {
         const logger = new Logger('Jobs');
         if (settings.redisUrl) {
           logger.log(`Queues on BullMQ over Redis (${new URL(settings.redisUrl).host}); worker ${settings.worker ? 'on' : 'off'}`);
-          return new BullMqJobEngine(settings.redisUrl, settings.worker, settings.queuePrefix);
+          return new BullMqJobEngine(settings.redisUrl, settings.worker, settings.queuePrefix, settings.takeoverMs);
         }
         logger.log('Queues run in process (REDIS_URL is unset)');
         return new InProcessJobEngine(settings.worker);
