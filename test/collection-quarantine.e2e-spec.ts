@@ -301,8 +301,9 @@ describe('Quarantine, failing runs and failing networks', () => {
   /**
    * The collect job tries a failing run three times (TEST_COLLECT_RETRY_BACKOFF_MS, then twice that,
    * apart; 5 s and 10 s in production), each time after the collector's own retries of what may
-   * pass (5 more, 0.5 s to 8 s apart): a fault that retrying will not change is served once per
-   * attempt, one that retrying might (JSON cut short) six times per attempt. The four networks' failures run side by side, each on its own topic.
+   * pass (5 more, from TEST_COLLECTOR_RETRY_BASE_MS doubling; 0.5 s to 8 s in production): a fault
+   * that retrying will not change is served once per attempt, one that retrying might (JSON cut
+   * short) six times per attempt. The four networks' failures run side by side, each on its own topic.
    */
   const answers: [string, Network, object, number, RegExp][] = [
     [

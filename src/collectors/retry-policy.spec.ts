@@ -49,6 +49,28 @@ describe('the collectors’ retry policy', () => {
     }
   });
 
+  it('starts the transient back-off where the caller says, the same five retries', async () => {
+    jest.useFakeTimers();
+    try {
+      const log: string[] = [];
+      let calls = 0;
+      const settled = withRetryPolicy(
+        async () => {
+          calls++;
+          throw new Error('503');
+        },
+        () => 'transient',
+        { ...hooks(log), transientBaseMs: 50 },
+      ).catch((e: Error) => e.message);
+      await jest.runAllTimersAsync();
+      expect(await settled).toBe('503');
+      expect(calls).toBe(6);
+      expect(log).toEqual(['transient:50', 'transient:100', 'transient:200', 'transient:400', 'transient:800']);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('answers once a rate-limited call goes through', async () => {
     const log: string[] = [];
     let calls = 0;

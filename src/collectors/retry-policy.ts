@@ -14,6 +14,8 @@ export type FailureKind = { rateLimitedUntil: number | null } | 'transient' | 'f
 export interface RetryHooks {
   /** Longest wait for a rate-limit reset (the API's window, plus a little). */
   maxRateLimitWaitMs: number;
+  /** First back-off after a transient failure, doubled each time (0.5 s unless given; tests shorten it). */
+  transientBaseMs?: number;
   /** Called before each wait, to log it and keep a lease alive. */
   waiting(reason: 'rate-limit' | 'transient', info: { waitMs: number; attempt: number; err: unknown }): Promise<void> | void;
 }
@@ -43,7 +45,7 @@ export async function withRetryPolicy<T>(run: () => Promise<T>, classify: (err: 
       }
       if (kind === 'transient' && transient < MAX_TRANSIENT_RETRIES) {
         transient++;
-        const waitMs = Math.min(30_000, 500 * 2 ** (transient - 1));
+        const waitMs = Math.min(30_000, (hooks.transientBaseMs ?? 500) * 2 ** (transient - 1));
         await hooks.waiting('transient', { waitMs, attempt: transient, err });
         await sleep(waitMs);
         continue;

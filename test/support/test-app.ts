@@ -18,6 +18,12 @@ export const TEST_RATE_LIMITS = { perMinute: 1_000_000, authFailuresPerMinute: 1
  * and their order (each is still a separate attempt after the last one failed) without the wait.
  */
 export const TEST_COLLECT_RETRY_BACKOFF_MS = 250;
+/**
+ * Likewise the X, Bluesky and Mastodon collectors' back-off after a 5xx or a cut-short answer
+ * (0.5 s doubling to 8 s in production; here 50 ms to 0.8 s): the same five retries in the same
+ * order. Rate-limit waits are not shortened: suites check those are waited out.
+ */
+export const TEST_COLLECTOR_RETRY_BASE_MS = 50;
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -49,6 +55,7 @@ export async function startTestApp(overrides: Record<string, unknown> = {}, env:
       rateLimit: TEST_RATE_LIMITS,
       collectOnDemandIntervalSeconds: 0,
       collectRetryBackoffMs: TEST_COLLECT_RETRY_BACKOFF_MS,
+      collectorRetryBaseMs: TEST_COLLECTOR_RETRY_BASE_MS,
       ...overrides,
     },
   });

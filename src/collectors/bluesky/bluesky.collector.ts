@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Settings, SETTINGS } from '../../config/settings';
 import { AtpAgent, RichText, XRPCError } from '@atproto/api';
 import type { TopicView } from '../../topics/topics.service';
 import { emptyBatch, type CollectedBatch } from '../collected';
@@ -102,6 +103,7 @@ export class BlueskyCollector implements Collector {
   constructor(
     private readonly agents: BlueskyAgents,
     private readonly state: CollectorStateService,
+    @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
   async collect(ctx: CollectContext): Promise<void> {
@@ -254,6 +256,7 @@ export class BlueskyCollector implements Collector {
       },
       {
         maxRateLimitWaitMs: MAX_RATE_LIMIT_WAIT_MS,
+        transientBaseMs: this.settings.collectorRetryBaseMs,
         waiting: async (reason, { waitMs, attempt, err }) => {
           if (reason === 'rate-limit') {
             this.logger.warn(
@@ -305,6 +308,7 @@ export class BlueskyCollector implements Collector {
         (err) => (err instanceof XRPCError && statusOf(err) === 429 ? { rateLimitedUntil: rateLimitResetOf(err) } : 'fatal'),
         {
           maxRateLimitWaitMs: MAX_RATE_LIMIT_WAIT_MS,
+          transientBaseMs: this.settings.collectorRetryBaseMs,
           waiting: (_reason, { waitMs }) =>
             void this.logger.warn({ waitMs }, 'Bluesky rate limit reached while replying; waiting for the reset'),
         },

@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Settings, SETTINGS } from '../../config/settings';
 import { MastoDeserializeError, MastoHttpError, MastoTimeoutError, MastoUnexpectedError } from 'masto';
 import type { TopicView } from '../../topics/topics.service';
 import { emptyBatch, type CollectedBatch, type RejectedItem } from '../collected';
@@ -109,6 +110,7 @@ export class MastodonCollector implements Collector {
   constructor(
     private readonly clients: MastodonClients,
     private readonly state: CollectorStateService,
+    @Inject(SETTINGS) private readonly settings: Settings,
   ) {}
 
   async collect(ctx: CollectContext): Promise<void> {
@@ -289,6 +291,7 @@ export class MastodonCollector implements Collector {
       },
       {
         maxRateLimitWaitMs: MAX_RATE_LIMIT_WAIT_MS,
+        transientBaseMs: this.settings.collectorRetryBaseMs,
         waiting: async (reason, { waitMs, attempt, err }) => {
           if (reason === 'rate-limit') {
             this.logger.warn({ topicId: ctx?.topic.id, stream, waitMs }, 'Mastodon rate limit reached; waiting for the reset');

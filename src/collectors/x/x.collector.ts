@@ -268,6 +268,7 @@ export class XCollector implements Collector {
       },
       {
         maxRateLimitWaitMs: MAX_RATE_LIMIT_WAIT_MS,
+        transientBaseMs: this.settings.collectorRetryBaseMs,
         waiting: async (reason, { waitMs, attempt, err }) => {
           if (reason === 'rate-limit') {
             this.logger.warn(
