@@ -152,6 +152,14 @@ describe('Case view: notes, history, other cases, saved replies (e2e)', () => {
     expect(rendered.text).toBe(`Oi Carla Dias, aqui é Ana Lima. Seu cartão foi desbloqueado (caso ${caseId}).`);
     await admin().post(`/api/v1/saved-replies/${created.id}/render`).send({ caseId, agentId: '000000000000000000000000' }).expect(400);
 
+    // agents use the library; leads (admin, analyst) curate it
+    const agentKey = (await admin().post('/api/v1/api-keys').send({ name: 'agent', role: 'agent' }).expect(201)).body.key as string;
+    await t.as(agentKey).get('/api/v1/saved-replies?q=/cartao').expect(200);
+    await t.as(agentKey).post(`/api/v1/saved-replies/${created.id}/render`).send({ caseId }).expect(200);
+    await t.as(agentKey).post('/api/v1/saved-replies').send({ shortcut: '/mine', title: 'x', text: 'x', language: 'pt' }).expect(403);
+    await t.as(agentKey).patch(`/api/v1/saved-replies/${created.id}`).send({ text: 'changed' }).expect(403);
+    await t.as(agentKey).delete(`/api/v1/saved-replies/${created.id}`).expect(403);
+
     await admin()
       .post(`/api/v1/cases/${caseId}/replies`)
       .send({ text: rendered.text, agentId: ana.id, savedReplyId: created.id })

@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from '../workspaces/api-keys.service';
-import { Auth } from '../workspaces/auth/auth.decorators';
+import { Auth, Roles } from '../workspaces/auth/auth.decorators';
 import { AgentsService } from './agents/agents.service';
 import { CasesService } from './cases.service';
 import { CreateSavedReplyDto, ListSavedRepliesQuery, RenderSavedReplyDto, UpdateSavedReplyDto } from './dto/case-view.dto';
@@ -17,7 +17,9 @@ export class SavedRepliesController {
     private readonly agents: AgentsService,
   ) {}
 
+  /** The team's library is curated by leads (admin, analyst); agents search it and use it. */
   @Post()
+  @Roles('admin', 'analyst')
   @ApiOperation({
     summary:
       'Save a reply: shortcut (unique per workspace), pt or en, optional team, variables {{customer.name}} {{agent.name}} {{case.id}}',
@@ -33,11 +35,13 @@ export class SavedRepliesController {
   }
 
   @Patch(':id')
+  @Roles('admin', 'analyst')
   update(@Auth() auth: AuthContext, @Param('id') id: string, @Body() dto: UpdateSavedReplyDto) {
     return this.replies.update(auth.workspaceId, id, dto);
   }
 
   @Delete(':id')
+  @Roles('admin', 'analyst')
   @HttpCode(204)
   async remove(@Auth() auth: AuthContext, @Param('id') id: string) {
     await this.replies.remove(auth.workspaceId, id);
