@@ -81,7 +81,7 @@ suite('Dashboard in the browser (demo data)', () => {
       t.as(TEST_ADMIN_KEY).post(`/api/v1/topics/${topicId}/collect`).expect(200),
       launchChromium({ viewport: { width: 1280, height: 800 }, locale: 'en-US' }),
     ]);
-    // The demo desk resolves the answered cases whose time has come (it also runs every 2 minutes).
+    // The demo desk answers and resolves the cases whose time has come (it also runs every 2 minutes).
     await t.app.get(DemoService).runDesk();
     chromium = browser;
     expect((await api('/api/v1/mentions?limit=1')).body.data.length).toBe(1);

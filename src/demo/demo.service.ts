@@ -29,7 +29,7 @@ export const DEMO_TOPIC_NAME = 'Lumi (demo)';
 /** How often a demo WhatsApp customer writes (a new conversation, or one coming back). */
 const DEMO_WHATSAPP_EVERY_MS = 45_000;
 
-/** How often the demo desk (demo-desk.ts) resolves the answered cases whose time has come. */
+/** How often the demo desk (demo-desk.ts) answers and resolves the cases whose time has come. */
 const DEMO_DESK_INTERVAL_MS = 120_000;
 
 const DEMO_TEAMS = ['cartões', 'faturas', 'app'];
@@ -236,10 +236,12 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
    * done. The timer calls it; so can a test that wants the desk's work in place.
    */
   runDesk(workspaceId = this.bootstrap.defaultWorkspace.id): Promise<void> {
-    this.deskRunning ??= runDemoDesk(this.cases, this.agents, workspaceId)
+    this.deskRunning ??= this.workspaces
+      .get(workspaceId)
+      .then((ws) => runDemoDesk(this.cases, this.agents, workspaceId, new Date(), ws.timezone))
       .then(
         (pass) => {
-          if (pass.resolved > 0) this.logger.log(pass, 'Demo desk: agents resolved answered cases');
+          if (pass.answered > 0 || pass.resolved > 0) this.logger.log(pass, 'Demo desk: agents answered and resolved cases');
         },
         (err: unknown) => this.logger.warn({ err: messageOf(err) }, 'Demo desk pass failed'),
       )
