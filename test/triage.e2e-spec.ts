@@ -170,6 +170,10 @@ describe('Triage list (e2e)', () => {
       .send({ ids: [john.id], action: 'not_support' })
       .expect(200);
     expect((await admin().get(`/api/v1/cases/${john.id}`).expect(200)).body.status).toBe('not_support');
+    // "Not support" is a correction of the case's message: model-quality counts it like PATCH /mentions/:id.
+    const quality = (await admin().get('/api/v1/reports/model-quality').expect(200)).body;
+    expect(quality.intent).toMatchObject({ corrections: 1, changed: 1 });
+    expect(quality.intent.confusion[john.intent].other).toBe(1);
 
     for (const [body, field] of [
       [{ ids: ['nope'], action: 'resolve' }, 'ids'],

@@ -1,6 +1,8 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
+import { MentionCorrectionsService } from '../mentions/mention-corrections.service';
 import { MentionsService } from '../mentions/mentions.service';
 import { WorkspacesService } from '../workspaces/workspaces.service';
+import { isSupportRequest } from './case-lifecycle';
 import { withVersionRetry } from './case-placement.service';
 import { toCaseView } from './case-views';
 import { CasesRepository } from './cases.repository';
@@ -25,6 +27,7 @@ export class TriageService {
     private readonly workspaces: WorkspacesService,
     private readonly vips: VipAuthorsService,
     private readonly mentions: MentionsService,
+    private readonly corrections: MentionCorrectionsService,
   ) {}
 
   async unanswered(workspaceId: string, q: UnansweredQuery = {}, limit = 200) {
@@ -90,7 +93,22 @@ export class TriageService {
     return { results };
   }
 
+  /**
+   * "Not support" is the agent's correction of the case's customer messages: each still read as a
+   * support request is corrected to `other` through the correction loop (`PATCH /mentions/:id`'s
+   * path), so the rollups and model-quality see it and the case closes as `not_support` by the case
+   * rules. A case left open by that (a message without a stored mention) is closed directly.
+   */
   private async markNotSupport(workspaceId: string, id: string, by: string) {
+    const current = await this.cases.load(workspaceId, id);
+    if (!current) throw new NotFoundException(`case ${id} not found`);
+    const mentionIds = [
+      ...new Set((current.messages ?? []).filter((m) => m.direction === 'inbound' && m.mentionId).map((m) => m.mentionId as string)),
+    ];
+    const labels = mentionIds.length > 0 ? await this.corrections.labels(workspaceId, mentionIds) : [];
+    for (const l of labels) {
+      if (isSupportRequest(l.intent)) await this.corrections.correct(workspaceId, l.id, { intent: 'other' }, by);
+    }
     await withVersionRetry(async () => {
       const doc = await this.cases.load(workspaceId, id);
       if (!doc) throw new NotFoundException(`case ${id} not found`);
