@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicati
 import { MongooseModule } from '@nestjs/mongoose';
 import { CollectionListeners } from '../collectors/collection-listeners';
 import { CollectorsModule } from '../collectors/collectors.module';
+import { ReplyPublishersModule } from '../collectors/reply-publishers.module';
 import { MentionsModule } from '../mentions/mentions.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { Settings, SETTINGS } from '../config/settings';
@@ -88,6 +89,7 @@ class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
     ]),
     CareRepliesModule,
     CollectorsModule,
+    ReplyPublishersModule,
     MentionsModule,
     WorkspacesModule,
   ],

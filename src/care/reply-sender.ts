@@ -1,6 +1,7 @@
 import { BadGatewayException, BadRequestException, HttpException, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { COLLECTORS, ReplyNotSentError, ReplyRefusedError, type Collector } from '../collectors/collector';
+import { ReplyNotSentError, ReplyRefusedError } from '../collectors/collector';
+import { REPLY_PUBLISHERS, type ReplyPublisher } from '../collectors/reply-publisher';
 import { PLATFORM_NAMES, type Platform } from '../common/platform';
 import { AgentsService } from './agents/agents.service';
 import { CasesService } from './cases.service';
@@ -14,7 +15,7 @@ import { CasesService } from './cases.service';
 @Injectable()
 export class CareReplySender {
   constructor(
-    @Inject(COLLECTORS) private readonly collectors: Collector[],
+    @Inject(REPLY_PUBLISHERS) private readonly publishers: ReplyPublisher[],
     private readonly cases: CasesService,
     private readonly agents: AgentsService,
   ) {}
@@ -22,14 +23,14 @@ export class CareReplySender {
   async send(workspaceId: string, caseId: string, reply: { text: string; agentId?: string }) {
     const current = await this.cases.get(workspaceId, caseId);
     const network = PLATFORM_NAMES[current.platform as Platform] ?? current.platform;
-    const collector = this.collectors.find((c) => c.platform === current.platform);
-    if (!collector?.sendReply || !collector.replyLimit) {
+    const publisher = this.publishers.find((p) => p.platform === current.platform);
+    if (!publisher) {
       throw new UnprocessableEntityException(
         `send: replies cannot be sent on ${network} from Ouvidor (X's app-only token cannot post); reply on ${network} and record it without "send"`,
       );
     }
-    if (!collector.configured) throw new UnprocessableEntityException(`send: ${network} is not configured on this installation`);
-    const limit = collector.replyLimit;
+    if (!publisher.configured) throw new UnprocessableEntityException(`send: ${network} is not configured on this installation`);
+    const limit = publisher.replyLimit;
     const { max, unit } = limit;
     const length = limit.measure({ text: reply.text, customerHandle: current.customer.handle });
     if (length > max) throw new BadRequestException(`text: at most ${max} ${unit} on ${network} (this reply has ${length})`);
@@ -40,7 +41,7 @@ export class CareReplySender {
 
     let sent;
     try {
-      sent = await collector.sendReply({
+      sent = await publisher.sendReply({
         inReplyToExternalId: answered.externalId,
         customerHandle: current.customer.handle,
         text: reply.text,

@@ -38,12 +38,8 @@ export interface Collector {
    * as the stream does, faulty ones in `rejected`; `found` lists the ids the network still answers.
    */
   reread?(topic: TopicView, stream: string, ids: string[]): Promise<{ batch: CollectedBatch; found: string[] }>;
-  /** The longest reply the network takes, and how long a reply is there (as the network counts, the text it would send). */
-  readonly replyLimit?: { max: number; unit: string; measure(reply: Pick<OutgoingReply, 'text' | 'customerHandle'>): number };
   /** What the network's own limits say now (a rate limit, a quota), shown in `GET /api/v1/collectors/status`. */
   networkStatus?(): Record<string, unknown> | Promise<Record<string, unknown>>;
-  /** Publishes a care reply as the brand, where the credentials allow it (absent: the network cannot be answered from here). */
-  sendReply?(reply: OutgoingReply): Promise<SentReply>;
 }
 
 /** A care reply to publish: its text, the post it answers, and a key that makes a retry safe where the API allows. */

@@ -12,6 +12,7 @@ import { CollectionListeners } from './collection-listeners';
 import { CollectionService } from './collection.service';
 import { COLLECTORS, type Collector } from './collector';
 import { CollectorStateService } from './collector-state.service';
+import { ReplyPublishersModule } from './reply-publishers.module';
 import { MetricsRefresher } from './metrics-refresher';
 import { QuarantineController } from './quarantine/quarantine.controller';
 import { QuarantineRepository } from './quarantine/quarantine.repository';
@@ -30,19 +31,13 @@ import {
 import { WorkspaceApiUsage, WorkspaceApiUsageSchema, WorkspaceReadQuota, WorkspaceReadQuotaSchema } from './schemas/read-quota.schema';
 import { ReadQuotasController } from './read-quotas.controller';
 import { ReadQuotasService } from './read-quotas.service';
-import { BlueskyAgents } from './bluesky/bluesky-agent';
 import { BlueskyCollector } from './bluesky/bluesky.collector';
-import { MastodonClients } from './mastodon/mastodon-client';
 import { MastodonCollector } from './mastodon/mastodon.collector';
 import { XApiClients } from './x/x-api-target';
 import { XCollector } from './x/x.collector';
 import { WhatsAppCollector } from './whatsapp/whatsapp.collector';
-import { YouTubeApi } from './youtube/youtube-api';
 import { YouTubeCollector } from './youtube/youtube.collector';
-import { YouTubeQuota, YouTubeQuotaDay, YouTubeQuotaDaySchema } from './youtube/youtube-quota';
-import { RedditClient } from './reddit/reddit-client';
 import { RedditCollector } from './reddit/reddit.collector';
-import { MetaGraphClient } from './meta/graph-client';
 import { FacebookCollector } from './facebook/facebook.collector';
 import { InstagramCollector } from './instagram/instagram.collector';
 
@@ -56,13 +51,13 @@ import { InstagramCollector } from './instagram/instagram.collector';
       { name: QuarantinedItem.name, schema: QuarantinedItemSchema },
       { name: WorkspaceApiUsage.name, schema: WorkspaceApiUsageSchema },
       { name: WorkspaceReadQuota.name, schema: WorkspaceReadQuotaSchema },
-      { name: YouTubeQuotaDay.name, schema: YouTubeQuotaDaySchema },
     ]),
     TopicsModule,
     WorkspacesModule,
     MentionsModule,
     EngagementModule,
     CareRepliesModule,
+    ReplyPublishersModule,
   ],
   controllers: [CollectController, CollectorsController, QuarantineController, ReadQuotasController],
   providers: [
@@ -76,18 +71,12 @@ import { InstagramCollector } from './instagram/instagram.collector';
     MetricsRefresher,
     XApiClients,
     XCollector,
-    BlueskyAgents,
     BlueskyCollector,
-    MastodonClients,
     MastodonCollector,
     WhatsAppCollector,
-    MetaGraphClient,
     FacebookCollector,
     InstagramCollector,
-    RedditClient,
     RedditCollector,
-    YouTubeQuota,
-    YouTubeApi,
     YouTubeCollector,
     {
       provide: COLLECTORS,
@@ -110,12 +99,9 @@ import { InstagramCollector } from './instagram/instagram.collector';
     CollectionListeners,
     CollectionService,
     XApiClients,
-    BlueskyAgents,
-    MastodonClients,
     CollectorStateService,
     WhatsAppCollector,
-    MetaGraphClient,
-    RedditClient,
+    ReplyPublishersModule,
   ],
 })
 export class CollectorsModule {}

@@ -1,26 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Settings, SETTINGS } from '../../config/settings';
-import { AtpAgent, RichText, XRPCError } from '@atproto/api';
+import { AtpAgent, XRPCError } from '@atproto/api';
 import type { TopicView } from '../../topics/topics.service';
 import { emptyBatch, type CollectedBatch } from '../collected';
-import {
-  graphemeLength,
-  ReplyNotSentError,
-  type CollectContext,
-  type Collector,
-  type MetricsLookup,
-  type OutgoingReply,
-  type SentReply,
-} from '../collector';
+import { type CollectContext, type Collector, type MetricsLookup } from '../collector';
 import { CollectorStateService } from '../collector-state.service';
 import { resolveOwnedAccounts } from '../owned-accounts';
 import { withRetryPolicy } from '../retry-policy';
 import { BlueskyAgents } from './bluesky-agent';
-import { mentionsOf, metricsOf, parsePosts, postUrl, snapshotOf, sortAt, timelineItems, type BlueskyPost } from './bluesky-payload';
+import { mentionsOf, metricsOf, parsePosts, snapshotOf, sortAt, timelineItems, type BlueskyPost } from './bluesky-payload';
 import { rejectedOf } from '../payload-items';
 import { glimpseOf, NetworkApiError } from '../network-error';
 import { termsToSearch, topicMatcher } from '../../topics/query';
-import { didOfUri, queryableOf } from './bluesky-query';
+import { queryableOf } from './bluesky-query';
 
 const PAGE_SIZE = 100;
 /** `app.bsky.feed.getPosts` takes at most 25 URIs. */
@@ -33,7 +25,7 @@ const FIRST_RUN_WINDOW_MS = 7 * 24 * 3600_000;
  */
 const SEARCH_OVERLAP_MS = 10 * 60_000;
 /** Bluesky's rate-limit windows are 5 minutes (per-IP reads: 3,000 per 5 minutes). */
-const MAX_RATE_LIMIT_WAIT_MS = 6 * 60_000;
+export const MAX_RATE_LIMIT_WAIT_MS = 6 * 60_000;
 
 const later = (a: string | null | undefined, b: string | null | undefined) => (!a ? (b ?? null) : !b ? a : a >= b ? a : b);
 
@@ -46,7 +38,7 @@ interface Page {
 }
 
 /** When a 429's window ends, in epoch ms: Bluesky's `ratelimit-reset` is in epoch seconds. */
-function rateLimitResetOf(err: XRPCError): number | null {
+export function rateLimitResetOf(err: XRPCError): number | null {
   const reset = Number(err.headers?.['ratelimit-reset']);
   return Number.isFinite(reset) && reset > 0 ? reset * 1000 : null;
 }
@@ -57,7 +49,7 @@ function rateLimitResetOf(err: XRPCError): number | null {
  */
 type InvalidResponse = XRPCError & { lexiconNsid: string; validationError: Error; responseBody: unknown };
 /** The HTTP status (or the XRPC client's own code, below 100) as a number: `status` is typed as an enum of known codes. */
-const statusOf = (err: XRPCError): number => err.status;
+export const statusOf = (err: XRPCError): number => err.status;
 const isInvalidResponse = (err: unknown): err is InvalidResponse =>
   err instanceof XRPCError && 'lexiconNsid' in err && 'validationError' in err;
 
@@ -272,60 +264,6 @@ export class BlueskyCollector implements Collector {
         },
       },
     );
-  }
-
-  /** A Bluesky post holds at most 300 graphemes. */
-  readonly replyLimit = { max: 300, unit: 'graphemes', measure: (reply: { text: string }) => graphemeLength(reply.text) };
-
-  /**
-   * Publishes a reply in the customer's thread (parent: the post answered; root: its thread's
-   * first post), with its links and hashtags as rich-text facets. createRecord has no idempotency
-   * key, so only a 429 (nothing was created) is retried: after a 5xx or a lost connection the post
-   * may exist, and the error says so instead of posting twice.
-   */
-  async sendReply(reply: OutgoingReply): Promise<SentReply> {
-    if (!this.agents.configured)
-      throw new ReplyNotSentError('Bluesky is not configured: set BLUESKY_IDENTIFIER and BLUESKY_APP_PASSWORD', true);
-    const found = await this.retrying(null, 'bluesky:reply', (agent) => agent.getPosts({ uris: [reply.inReplyToExternalId] }));
-    const parent = parsePosts(found.data.posts).posts[0];
-    if (!parent) throw new ReplyNotSentError('the post to answer is no longer on Bluesky', true);
-    const rich = new RichText({ text: reply.text });
-    rich.detectFacetsWithoutResolution();
-    const createdAt = new Date();
-    const agent = await this.agents.get();
-    try {
-      const created = await withRetryPolicy(
-        () =>
-          agent.post({
-            text: rich.text,
-            facets: rich.facets,
-            createdAt: createdAt.toISOString(),
-            reply: {
-              root: parent.record.reply?.root ?? { uri: parent.uri, cid: parent.cid },
-              parent: { uri: parent.uri, cid: parent.cid },
-            },
-          }),
-        (err) => (err instanceof XRPCError && statusOf(err) === 429 ? { rateLimitedUntil: rateLimitResetOf(err) } : 'fatal'),
-        {
-          maxRateLimitWaitMs: MAX_RATE_LIMIT_WAIT_MS,
-          transientBaseMs: this.settings.collectorRetryBaseMs,
-          waiting: (_reason, { waitMs }) =>
-            void this.logger.warn({ waitMs }, 'Bluesky rate limit reached while replying; waiting for the reset'),
-        },
-      );
-      return {
-        externalId: created.uri,
-        url: postUrl({ uri: created.uri, author: { did: '', handle: agent.session?.handle ?? didOfUri(created.uri) } }),
-        at: createdAt,
-      };
-    } catch (err) {
-      if (!(err instanceof XRPCError)) throw err;
-      const certain = statusOf(err) >= 400 && statusOf(err) < 500;
-      throw new ReplyNotSentError(
-        `Bluesky ${certain ? 'refused' : 'did not confirm'} the reply: ${err.message}${certain ? '' : ' (it may have been posted; check the thread before sending again)'}`,
-        certain,
-      );
-    }
   }
 
   async lookupMetrics(ids: string[]): Promise<MetricsLookup[]> {

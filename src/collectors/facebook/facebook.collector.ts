@@ -2,16 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Settings, SETTINGS } from '../../config/settings';
 import type { TopicView } from '../../topics/topics.service';
 import { emptyBatch, type CollectedBatch } from '../collected';
-import {
-  ReplyRefusedError,
-  type CollectContext,
-  type Collector,
-  type MetricsLookup,
-  type OutgoingReply,
-  type SentReply,
-} from '../collector';
+import { type CollectContext, type Collector, type MetricsLookup } from '../collector';
 import { NetworkTargets } from '../../config/network-targets';
-import { postToGraph } from '../meta/graph-reply';
 import { CollectorStateService } from '../collector-state.service';
 import { resolveOwnedAccounts, type OwnedAccountRef } from '../owned-accounts';
 import { rejectedOf } from '../payload-items';
@@ -230,26 +222,5 @@ export class FacebookCollector implements Collector {
 
   async lookupMetrics(): Promise<MetricsLookup[]> {
     return [];
-  }
-
-  /** Facebook's limit on a comment's text. */
-  readonly replyLimit = { max: 8000, unit: 'characters', measure: (r: Pick<OutgoingReply, 'text'>) => r.text.length };
-
-  /**
-   * Answers the customer's comment as the Page (`POST /{comment-id}/comments`; on a reply, Facebook
-   * threads it under the same top-level comment). The comment's id is recorded on the case, so
-   * the collector, reading it later as the Page's reply, counts it once.
-   */
-  async sendReply(reply: OutgoingReply): Promise<SentReply> {
-    const target = this.targets.get('meta');
-    if (!target) throw new ReplyRefusedError('Facebook is not configured: set META_ACCESS_TOKEN and META_APP_SECRET', 422);
-    const sent = await postToGraph<{ id?: string }>(
-      target,
-      `${encodeURIComponent(reply.inReplyToExternalId)}/comments`,
-      { message: reply.text },
-      'Facebook',
-    );
-    if (!sent?.id) throw new ReplyRefusedError('Facebook answered without a comment id: the reply may not have been published', 422);
-    return { externalId: sent.id, url: `https://www.facebook.com/${sent.id}`, at: new Date() };
   }
 }

@@ -3,15 +3,7 @@ import { Settings, SETTINGS } from '../../config/settings';
 import { MastoDeserializeError, MastoHttpError, MastoTimeoutError, MastoUnexpectedError } from 'masto';
 import type { TopicView } from '../../topics/topics.service';
 import { emptyBatch, type CollectedBatch, type RejectedItem } from '../collected';
-import {
-  graphemeLength,
-  ReplyNotSentError,
-  type CollectContext,
-  type Collector,
-  type MetricsLookup,
-  type OutgoingReply,
-  type SentReply,
-} from '../collector';
+import { graphemeLength, type CollectContext, type Collector, type MetricsLookup } from '../collector';
 import { CollectorStateService, newerId } from '../collector-state.service';
 import { resolveOwnedAccounts } from '../owned-accounts';
 import { withRetryPolicy } from '../retry-policy';
@@ -36,7 +28,7 @@ const PAGE_SIZE = 40;
 const LOOKUP_CHUNK = 20;
 const FIRST_RUN_WINDOW_MS = 7 * 24 * 3600_000;
 /** Mastodon's rate-limit windows are 5 minutes (300 requests per token). */
-const MAX_RATE_LIMIT_WAIT_MS = 6 * 60_000;
+export const MAX_RATE_LIMIT_WAIT_MS = 6 * 60_000;
 
 /** The reply as sent: it names the customer (`@acct`, as Mastodon's apps do, so they are notified) unless it already does. */
 export function mastodonReplyText(text: string, customerHandle: string): string {
@@ -304,44 +296,6 @@ export class MastodonCollector implements Collector {
         },
       },
     );
-  }
-
-  /** Mastodon's default limit (an instance may allow more), counted as Mastodon counts. */
-  readonly replyLimit = {
-    max: 500,
-    unit: 'characters',
-    measure: (reply: { text: string; customerHandle: string }) => mastodonLength(mastodonReplyText(reply.text, reply.customerHandle)),
-  };
-
-  /**
-   * Publishes a reply to the customer's status, naming them (`@acct`, as Mastodon's own apps do, so
-   * they are notified) unless the text already does. The `Idempotency-Key` makes a retry return the
-   * status already created instead of a second one, so transient failures are retried too.
-   */
-  async sendReply(reply: OutgoingReply): Promise<SentReply> {
-    if (!this.clients.configured)
-      throw new ReplyNotSentError('Mastodon is not configured: set MASTODON_URL and MASTODON_ACCESS_TOKEN', true);
-    const text = mastodonReplyText(reply.text, reply.customerHandle);
-    try {
-      const status = await this.retrying(null, 'mastodon:reply', () =>
-        this.clients
-          .get()
-          .v1.statuses.create(
-            { status: text, inReplyToId: reply.inReplyToExternalId, visibility: 'public' },
-            { requestInit: { headers: { 'Idempotency-Key': reply.idempotencyKey } } },
-          ),
-      );
-      return { externalId: status.id, url: status.url ?? status.uri, at: new Date(status.createdAt) };
-    } catch (err) {
-      if (err instanceof MastoHttpError && err.statusCode < 500)
-        throw new ReplyNotSentError(`Mastodon refused the reply: ${err.message}`, true);
-      if (isTransient(err))
-        throw new ReplyNotSentError(
-          `Mastodon did not confirm the reply: ${(err as Error).message} (sending again with the same text is safe)`,
-          false,
-        );
-      throw err;
-    }
   }
 
   async lookupMetrics(ids: string[]): Promise<MetricsLookup[]> {

@@ -3,14 +3,7 @@ import { SETTINGS, type Settings } from '../../config/settings';
 import { termsToSearch, topicMatcher } from '../../topics/query';
 import type { TopicView } from '../../topics/topics.service';
 import { emptyBatch, type CollectedBatch, type PublicMetrics, type RejectedItem } from '../collected';
-import {
-  ReplyRefusedError,
-  type CollectContext,
-  type Collector,
-  type MetricsLookup,
-  type OutgoingReply,
-  type SentReply,
-} from '../collector';
+import { type CollectContext, type Collector, type MetricsLookup } from '../collector';
 import { NetworkApiError } from '../network-error';
 import { resolveOwnedAccounts, type OwnedAccountRef } from '../owned-accounts';
 import { parseEach, rejectedOf } from '../payload-items';
@@ -18,7 +11,6 @@ import { YouTubeApi, type CallHooks } from './youtube-api';
 import {
   channelSchema,
   commentSchema,
-  commentUrl,
   parseThreads,
   parseVideos,
   playlistItemSchema,
@@ -72,9 +64,6 @@ const later = (a: string | null, b: string | null) => (!a ? b : !b ? a : Date.pa
 export class YouTubeCollector implements Collector {
   readonly platform = 'youtube' as const;
   private readonly logger = new Logger('YouTubeCollector');
-  /** YouTube's comment limit. */
-  readonly replyLimit = { max: 10_000, unit: 'characters', measure: (reply: { text: string }) => [...reply.text].length };
-
   constructor(
     private readonly api: YouTubeApi,
     @Inject(SETTINGS) private readonly settings: Settings,
@@ -377,25 +366,6 @@ export class YouTubeCollector implements Collector {
       await ctx.heartbeat();
     }
     await ctx.saveCursor(stream, { sinceId: later(state.sinceId, newest), pending: null });
-  }
-
-  /**
-   * Publishes the reply with comments.insert as the brand channel. YouTube threads have one level:
-   * a reply to a reply goes to its thread's top-level comment. A video cannot be answered here.
-   * YouTube takes no idempotency key: the thread is first read for the brand's reply with the same
-   * text, so a retry (a lost answer, a double click) answers that comment instead of a second one.
-   */
-  async sendReply(reply: OutgoingReply): Promise<SentReply> {
-    const target = reply.inReplyToExternalId;
-    if (/^[\w-]{11}$/.test(target))
-      throw new ReplyRefusedError('YouTube: a video is answered with a comment on it, not from the inbox; reply to a comment instead', 422);
-    const parentId = target.split('.')[0];
-    // sent already (a retry after a lost answer): the same comment, not a second one
-    const existing = await this.api.findReply(parentId, await this.api.grantChannelId(), reply.text);
-    const created = commentSchema.safeParse(existing ?? (await this.api.insertReply(parentId, reply.text)));
-    if (!created.success) throw new NetworkApiError('youtube', 'answered comments.insert without the comment it created');
-    const c = created.data;
-    return { externalId: c.id, url: commentUrl(c.snippet.videoId ?? '', c.id), at: new Date(c.snippet.publishedAt) };
   }
 
   /** Current statistics of videos (comment ids are not videos and are left out). */

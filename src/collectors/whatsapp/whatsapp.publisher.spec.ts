@@ -3,13 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { NetworkTargets } from '../../config/network-targets';
 import { loadSettings } from '../../config/settings';
 import { ReplyRefusedError } from '../collector';
-import { WhatsAppCollector } from './whatsapp.collector';
+import { WhatsAppPublisher } from './whatsapp.publisher';
 
-describe('WhatsAppCollector.sendReply', () => {
+describe('WhatsAppPublisher.sendReply', () => {
   let server: Server;
   let received: { url: string; body: any }[];
   let answer: { status: number; body: unknown };
-  let collector: WhatsAppCollector;
+  let collector: WhatsAppPublisher;
   const now = new Date('2026-12-06T12:00:00Z');
   const reply = (hoursSinceCustomer: number) => ({
     inReplyToExternalId: 'wamid.IN',
@@ -37,7 +37,7 @@ describe('WhatsAppCollector.sendReply', () => {
       webhookVerifyToken: 'v',
       phoneNumberId: '106540352242922',
     });
-    collector = new WhatsAppCollector(targets);
+    collector = new WhatsAppPublisher(targets);
   });
   beforeEach(() => {
     received = [];
