@@ -102,7 +102,9 @@ export class CasePlacementService {
     }
 
     const routing = m.routing;
-    const assignee = routing?.agentId && (await this.agents.find(ws.id, routing.agentId)) ? routing.agentId : null;
+    const routed = routing?.agentId && (await this.agents.find(ws.id, routing.agentId)) ? routing.agentId : null;
+    // no agent named by the routing rule: the team's assignment rule picks one (round-robin, least-loaded)
+    const assignee = routed ?? (routing?.team ? await this.agents.pickAssignee(ws.id, routing.team) : null);
     const opened = openCase({ ...m, at: m.createdAt, sentiment: m.sentiment.label }, sla, assignee);
     const created = this.cases.build({
       workspaceId: new Types.ObjectId(ws.id),

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { abandonOnScan, breachOnScan } from './case-lifecycle';
 import { CaseEvents } from './case-events';
 import { CasesRepository } from './cases.repository';
+import { CasesService } from './cases.service';
 
 /**
  * The care scan: marks first-response breaches when they happen and closes cases abandoned past
@@ -16,6 +17,7 @@ export class SlaScanService {
   constructor(
     private readonly cases: CasesRepository,
     private readonly events: CaseEvents,
+    private readonly caseActions: CasesService,
   ) {}
 
   async scan(now = new Date()): Promise<{ breached: number; abandoned: number }> {
@@ -33,6 +35,9 @@ export class SlaScanService {
         this.events.next({ type: 'case.abandoned', workspaceId: String(c.workspaceId), caseId: String(c._id), at: mark.abandonedAt });
       }
     }
+    // agents offline past their team's grace: their open cases go to others (reroutes)
+    const rerouted = await this.caseActions.reassignFromOffline(now);
+    if (rerouted) this.logger.log({ rerouted }, 'Cases of agents offline past the grace reassigned');
     if (toBreach.length || toAbandon.length) this.logger.log({ breached: toBreach.length, abandoned: toAbandon.length }, 'Care scan');
     return { breached: toBreach.length, abandoned: toAbandon.length };
   }

@@ -1,7 +1,10 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { isValidObjectId, Model, Types } from 'mongoose';
-import { CreateAgentDto, PresenceDto, UpdateAgentDto } from './dto/agent.dto';
+import { chooseAgent, DEFAULT_ASSIGNMENT_RULE, type AssignmentRule } from '../assignment';
+import { OPEN_STATUSES } from '../case-lifecycle';
+import { Case } from '../schemas/case.schema';
+import { AssignmentRuleDto, CreateAgentDto, PresenceDto, UpdateAgentDto } from './dto/agent.dto';
 import { Agent, PresenceEventDoc, Team } from './schemas/agent.schema';
 import { isDuplicateKeyError } from '../../common/errors';
 
@@ -12,6 +15,8 @@ export interface AgentView {
   team: string | null;
   active: boolean;
   presence: 'online' | 'away' | 'offline';
+  /** When the current presence began (null: never set). */
+  presenceSince: Date | null;
 }
 
 const toView = (d: Agent & { _id: unknown }): AgentView => ({
@@ -21,6 +26,7 @@ const toView = (d: Agent & { _id: unknown }): AgentView => ({
   team: d.team ?? null,
   active: d.active,
   presence: d.presence ?? 'offline',
+  presenceSince: d.presenceSince ?? null,
 });
 
 @Injectable()
@@ -29,6 +35,7 @@ export class AgentsService {
     @InjectModel(Agent.name) private readonly agents: Model<Agent>,
     @InjectModel(Team.name) private readonly teams: Model<Team>,
     @InjectModel(PresenceEventDoc.name) private readonly presence: Model<PresenceEventDoc>,
+    @InjectModel(Case.name) private readonly cases: Model<Case>,
   ) {}
 
   async createTeam(workspaceId: string, name: string) {
@@ -96,8 +103,80 @@ export class AgentsService {
     const at = dto.at ?? new Date();
     if (at.getTime() > Date.now() + 60_000) throw new BadRequestException('at: must not be in the future');
     await this.presence.create({ workspaceId: new Types.ObjectId(workspaceId), agentId: id, status: dto.status, at });
-    await this.agents.updateOne({ _id: new Types.ObjectId(id) }, { $set: { presence: dto.status } });
+    const current = await this.agents.findById(id, { presence: 1, presenceSince: 1 }).lean();
+    // the same status again keeps its start: an agent offline since 10:00 stays so
+    const since = current?.presence === dto.status && current.presenceSince ? current.presenceSince : at;
+    await this.agents.updateOne({ _id: new Types.ObjectId(id) }, { $set: { presence: dto.status, presenceSince: since } });
     return this.get(workspaceId, id);
+  }
+
+  /** The team's assignment rule (manual when none was set). */
+  async assignmentRule(workspaceId: string, team: string): Promise<AssignmentRule & { team: string }> {
+    const doc = await this.teams.findOne({ workspaceId: new Types.ObjectId(workspaceId), name: team }).lean();
+    if (!doc) throw new NotFoundException(`team "${team}" not found`);
+    return { team, ...DEFAULT_ASSIGNMENT_RULE, ...(doc.assignment ?? {}) };
+  }
+
+  async setAssignmentRule(workspaceId: string, team: string, dto: AssignmentRuleDto): Promise<AssignmentRule & { team: string }> {
+    const rule: AssignmentRule = {
+      mode: dto.mode,
+      maxOpenPerAgent: dto.maxOpenPerAgent ?? null,
+      offlineGraceMinutes: dto.offlineGraceMinutes ?? DEFAULT_ASSIGNMENT_RULE.offlineGraceMinutes,
+    };
+    const res = await this.teams.updateOne({ workspaceId: new Types.ObjectId(workspaceId), name: team }, { $set: { assignment: rule } });
+    if (res.matchedCount === 0) throw new NotFoundException(`team "${team}" not found`);
+    return { team, ...rule };
+  }
+
+  /**
+   * The agent the team's rule gives a new case to (src/care/assignment.ts), or null: manual, no
+   * such team, nobody online or everyone at the cap. Round-robin remembers whom it chose.
+   */
+  async pickAssignee(workspaceId: string, team: string, exclude: string[] = []): Promise<string | null> {
+    const ws = new Types.ObjectId(workspaceId);
+    const doc = await this.teams.findOne({ workspaceId: ws, name: team }).lean();
+    const rule = doc?.assignment;
+    if (!doc || !rule || rule.mode === 'manual') return null;
+    const members = await this.agents.find({ workspaceId: ws, team, active: true, presence: 'online' }).lean();
+    if (members.length === 0) return null;
+    const ids = members.map((a) => String(a._id));
+    const open = await this.cases.aggregate<{ _id: string; n: number }>([
+      { $match: { workspaceId: ws, assignee: { $in: ids }, status: { $in: [...OPEN_STATUSES] } } },
+      { $group: { _id: '$assignee', n: { $sum: 1 } } },
+    ]);
+    const counts = new Map(open.map((o) => [o._id, o.n]));
+    const candidates = members.map((a) => ({
+      id: String(a._id),
+      presence: a.presence,
+      active: a.active,
+      open: counts.get(String(a._id)) ?? 0,
+    }));
+    const chosen = chooseAgent(rule, candidates, doc.roundRobinLast ?? null, exclude);
+    if (chosen && rule.mode === 'round_robin') await this.teams.updateOne({ _id: doc._id }, { $set: { roundRobinLast: chosen } });
+    return chosen;
+  }
+
+  /** Ids of the open cases an agent holds, oldest first. */
+  async openCaseIds(workspaceId: string, agentId: string): Promise<string[]> {
+    const docs = await this.cases
+      .find({ workspaceId: new Types.ObjectId(workspaceId), assignee: agentId, status: { $in: [...OPEN_STATUSES] } }, { _id: 1 })
+      .sort({ openedAt: 1 })
+      .lean();
+    return docs.map((d) => String(d._id));
+  }
+
+  /** Agents offline longer than their team's grace, on teams whose rule assigns automatically. */
+  async offlinePastGrace(now: Date): Promise<{ workspaceId: string; team: string; agentId: string }[]> {
+    const teams = await this.teams.find({ 'assignment.mode': { $in: ['round_robin', 'least_loaded'] } }).lean();
+    const out: { workspaceId: string; team: string; agentId: string }[] = [];
+    for (const t of teams) {
+      const cutoff = new Date(now.getTime() - (t.assignment?.offlineGraceMinutes ?? DEFAULT_ASSIGNMENT_RULE.offlineGraceMinutes) * 60_000);
+      const gone = await this.agents
+        .find({ workspaceId: t.workspaceId, team: t.name, presence: 'offline', presenceSince: { $lte: cutoff } })
+        .lean();
+      for (const a of gone) out.push({ workspaceId: String(t.workspaceId), team: t.name, agentId: String(a._id) });
+    }
+    return out;
   }
 
   /** Presence events up to `to`, oldest first (a session that began before `from` counts from `from`). */

@@ -1,10 +1,15 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Types } from 'mongoose';
+import type { AssignmentRule } from '../../assignment';
 
 @Schema({ collection: 'teams', timestamps: true })
 export class Team {
   @Prop({ type: Types.ObjectId, required: true }) workspaceId!: Types.ObjectId;
   @Prop({ required: true, trim: true, maxlength: 80 }) name!: string;
+  /** How new cases reach the team's agents (src/care/assignment.ts); none: manual. */
+  @Prop({ type: Object, default: null }) assignment!: AssignmentRule | null;
+  /** The agent round-robin last gave a case to: the order survives restarts. */
+  @Prop({ type: String, default: null }) roundRobinLast!: string | null;
 }
 export const TeamSchema = SchemaFactory.createForClass(Team);
 TeamSchema.index({ workspaceId: 1, name: 1 }, { unique: true });
@@ -19,6 +24,8 @@ export class Agent {
   @Prop({ default: true }) active!: boolean;
   /** Latest presence status, kept with the events for the live view. */
   @Prop({ type: String, default: 'offline' }) presence!: 'online' | 'away' | 'offline';
+  /** When the latest presence status began (offline past the team's grace: cases go to others). */
+  @Prop({ type: Date, default: null }) presenceSince!: Date | null;
 }
 export type AgentDocument = HydratedDocument<Agent>;
 export const AgentSchema = SchemaFactory.createForClass(Agent);
