@@ -154,8 +154,8 @@ const CARE_KINDS = new Set<MentionKind>(['support', 'complaint', 'question']);
  * Reproducible demo traffic for the X emulator: a week of history (`backfill`) and live traffic (`tick`)
  * around the fictional brand Lumi, in Brazilian Portuguese and English. Customers open support
  * conversations, complain, ask, want to buy, praise or just chat; some nudge the brand while they wait and
- * answer it afterwards; the care team replies in the same conversation after delays that follow business
- * hours (minutes to hours; some beyond the 2 h SLA, some never, so they are abandoned after 24 h); the
+ * answer it afterwards; the care team replies in the same conversation at a working team's pace by hour of
+ * day (mostly within the 2 h SLA; a few beyond it, some never, so they are abandoned after 24 h); the
  * brand publishes posts whose likes, reposts, quotes, replies and impressions grow over time.
  *
  * Every minute of traffic comes from a generator seeded by (seed, minute), so the same seed gives the same
@@ -524,17 +524,22 @@ export class DemoTrafficGenerator {
   /* ------------------------------------------------------------------ business hours */
 
   /**
-   * When the care team answers something posted at `at`: mostly within the hour in business hours (a
-   * log-normal around a quarter of an hour, a share up to 2 h, some beyond the 2 h SLA), otherwise at the
-   * next opening plus some minutes. `speed` < 1 shortens the delays (second replies are quicker).
+   * When the care team answers something posted at `at`, at a working team's pace by hour of day,
+   * mostly within the demo workspace's 2 h first-response SLA:
+   * - 1 in 20 is answered late, 2 to 6 hours after (a breach);
+   * - in business hours, the full team: a log-normal around a quarter of an hour, at most 80 minutes;
+   * - outside them from 07:00 to 24:00 (evenings, Sundays), the agent on call: 10 to 100 minutes;
+   * - at night (00:00 to 07:00), the agent on call answers 3 in 4 within 20 to 110 minutes; the rest
+   *   wait for the next opening, 5 to 60 minutes after it.
+   * `speed` < 1 shortens the delays (second replies are quicker).
    */
   private brandReplyTime(at: number, random: SeededRandom, speed: number): number {
-    if (!this.isOpen(at)) return this.nextOpening(at) + Math.round(random.uniform(5, 150) * MINUTE);
-    const roll = random.next();
-    const minutes =
-      roll < 0.55 ? Math.min(random.logNormal(16, 0.55), 45) : roll < 0.83 ? random.uniform(40, 115) : random.uniform(125, 480);
-    const candidate = at + Math.round(Math.max(2, minutes * speed) * MINUTE);
-    return this.isOpen(candidate) ? candidate : this.nextOpening(candidate) + Math.round(random.uniform(5, 90) * MINUTE);
+    const after = (minutes: number) => at + Math.round(Math.max(2, minutes * speed) * MINUTE);
+    if (random.chance(0.05)) return after(random.uniform(125, 360) / speed);
+    if (this.isOpen(at)) return after(Math.min(random.logNormal(14, 0.6), 80));
+    if (this.localTime(at).hour >= 7) return after(random.uniform(10, 100));
+    if (random.chance(0.75)) return after(random.uniform(20, 110));
+    return this.nextOpening(at) + Math.round(random.uniform(5, 60) * MINUTE);
   }
 
   private isOpen(ms: number): boolean {
