@@ -1,7 +1,9 @@
 import { XRPCError } from '@atproto/api';
 import { MastoDeserializeError, MastoHttpError } from 'masto';
-import { describeXrpcError, isTransient as blueskyTransient } from './bluesky/bluesky.collector';
-import { describeMastoError, isTransient as mastodonTransient } from './mastodon/mastodon.collector';
+import { describeXrpcError } from './bluesky/bluesky.collector';
+import { isTransient as blueskyTransient } from './bluesky/bluesky-retry';
+import { describeMastoError } from './mastodon/mastodon.collector';
+import { isTransient as mastodonTransient } from './mastodon/mastodon-retry';
 import { glimpseOf, NetworkApiError } from './network-error';
 import { assertTweetPage } from './x/x.collector';
 

@@ -6,8 +6,8 @@ import { emptyBatch, type CollectedBatch } from '../collected';
 import { type CollectContext, type Collector, type MetricsLookup } from '../collector';
 import { CollectorStateService } from '../collector-state.service';
 import { resolveOwnedAccounts } from '../owned-accounts';
-import { withRetryPolicy } from '../retry-policy';
 import { BlueskyAgents } from './bluesky-agent';
+import { isInvalidResponse, retryingBluesky, statusOf } from './bluesky-retry';
 import { mentionsOf, metricsOf, parsePosts, snapshotOf, sortAt, timelineItems, type BlueskyPost } from './bluesky-payload';
 import { rejectedOf } from '../payload-items';
 import { glimpseOf, NetworkApiError } from '../network-error';
@@ -24,9 +24,6 @@ const FIRST_RUN_WINDOW_MS = 7 * 24 * 3600_000;
  * Ingestion is idempotent, so the overlap costs reads, never duplicates.
  */
 const SEARCH_OVERLAP_MS = 10 * 60_000;
-/** Bluesky's rate-limit windows are 5 minutes (per-IP reads: 3,000 per 5 minutes). */
-export const MAX_RATE_LIMIT_WAIT_MS = 6 * 60_000;
-
 const later = (a: string | null | undefined, b: string | null | undefined) => (!a ? (b ?? null) : !b ? a : a >= b ? a : b);
 
 interface Page {
@@ -35,30 +32,6 @@ interface Page {
   cursor?: string;
   /** true when the stream has reached what earlier runs already stored */
   reachedStored: boolean;
-}
-
-/** When a 429's window ends, in epoch ms: Bluesky's `ratelimit-reset` is in epoch seconds. */
-export function rateLimitResetOf(err: XRPCError): number | null {
-  const reset = Number(err.headers?.['ratelimit-reset']);
-  return Number.isFinite(reset) && reset > 0 ? reset * 1000 : null;
-}
-
-/**
- * `@atproto/xrpc`'s XRPCInvalidResponseError (a 200 whose body is not the method's output), which
- * `@atproto/api` does not re-export: known by the fields it adds to XRPCError.
- */
-type InvalidResponse = XRPCError & { lexiconNsid: string; validationError: Error; responseBody: unknown };
-/** The HTTP status (or the XRPC client's own code, below 100) as a number: `status` is typed as an enum of known codes. */
-export const statusOf = (err: XRPCError): number => err.status;
-const isInvalidResponse = (err: unknown): err is InvalidResponse =>
-  err instanceof XRPCError && 'lexiconNsid' in err && 'validationError' in err;
-
-export function isTransient(err: unknown): boolean {
-  if (err instanceof NetworkApiError) return err.transient;
-  if (isInvalidResponse(err)) return false;
-  // status 1 (`Unknown`) is what the XRPC client reports for a network failure; 2 (`InvalidResponse`)
-  // without a lexicon error, for a body it could not parse (cut short)
-  return err instanceof XRPCError && (statusOf(err) >= 500 || statusOf(err) === 1 || statusOf(err) === 2);
 }
 
 /** What Bluesky answered, in words, once the retry policy has given up. */
@@ -226,44 +199,8 @@ export class BlueskyCollector implements Collector {
     }
   }
 
-  private async retrying<T>(ctx: CollectContext | null, stream: string, run: (agent: AtpAgent) => Promise<T>): Promise<T> {
-    let agent = await this.agents.get();
-    let relogged = false;
-    return withRetryPolicy(
-      async () => {
-        try {
-          return await run(agent);
-        } catch (err) {
-          if (!(err instanceof XRPCError) || statusOf(err) !== 401 || relogged) throw err;
-          // the agent could not refresh its session (revoked, or the refresh token expired)
-          relogged = true;
-          this.logger.warn({ stream, error: err.error }, 'Bluesky session refused; logging in again');
-          agent = await this.agents.relogin();
-          return run(agent);
-        }
-      },
-      (err) => {
-        if (err instanceof XRPCError && statusOf(err) === 429) return { rateLimitedUntil: rateLimitResetOf(err) };
-        return isTransient(err) ? 'transient' : 'fatal';
-      },
-      {
-        maxRateLimitWaitMs: MAX_RATE_LIMIT_WAIT_MS,
-        transientBaseMs: this.settings.collectorRetryBaseMs,
-        waiting: async (reason, { waitMs, attempt, err }) => {
-          if (reason === 'rate-limit') {
-            this.logger.warn(
-              { topicId: ctx?.topic.id, stream, waitMs, reset: (err as XRPCError).headers?.['ratelimit-reset'] },
-              'Bluesky rate limit reached; waiting for the reset',
-            );
-            await ctx?.heartbeat();
-          } else
-            this.logger.warn(
-              { topicId: ctx?.topic.id, stream, attempt, waitMs, status: (err as XRPCError).status, err: (err as Error).message },
-              'Bluesky request failed; retrying',
-            );
-        },
-      },
-    );
+  private retrying<T>(ctx: CollectContext | null, stream: string, run: (agent: AtpAgent) => Promise<T>): Promise<T> {
+    return retryingBluesky(this.agents, { stream, logger: this.logger, transientBaseMs: this.settings.collectorRetryBaseMs, ctx }, run);
   }
 
   async lookupMetrics(ids: string[]): Promise<MetricsLookup[]> {

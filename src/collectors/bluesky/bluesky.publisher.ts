@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AtpAgent, RichText, XRPCError } from '@atproto/api';
+import { RichText, XRPCError } from '@atproto/api';
 import { Settings, SETTINGS } from '../../config/settings';
 import { graphemeLength, ReplyNotSentError, type OutgoingReply, type SentReply } from '../collector';
 import type { ReplyPublisher } from '../reply-publisher';
 import { withRetryPolicy } from '../retry-policy';
 import { BlueskyAgents } from './bluesky-agent';
-import { isTransient, MAX_RATE_LIMIT_WAIT_MS, rateLimitResetOf, statusOf } from './bluesky.collector';
+import { MAX_RATE_LIMIT_WAIT_MS, rateLimitResetOf, retryingBluesky, statusOf } from './bluesky-retry';
 import { parsePosts, postUrl } from './bluesky-payload';
 import { didOfUri } from './bluesky-query';
 
@@ -36,7 +36,11 @@ export class BlueskyPublisher implements ReplyPublisher {
   async sendReply(reply: OutgoingReply): Promise<SentReply> {
     if (!this.agents.configured)
       throw new ReplyNotSentError('Bluesky is not configured: set BLUESKY_IDENTIFIER and BLUESKY_APP_PASSWORD', true);
-    const found = await this.retrying('bluesky:reply', (agent) => agent.getPosts({ uris: [reply.inReplyToExternalId] }));
+    const found = await retryingBluesky(
+      this.agents,
+      { stream: 'bluesky:reply', logger: this.logger, transientBaseMs: this.settings.collectorRetryBaseMs },
+      (agent) => agent.getPosts({ uris: [reply.inReplyToExternalId] }),
+    );
     const parent = parsePosts(found.data.posts).posts[0];
     if (!parent) throw new ReplyNotSentError('the post to answer is no longer on Bluesky', true);
     const rich = new RichText({ text: reply.text });
@@ -76,41 +80,5 @@ export class BlueskyPublisher implements ReplyPublisher {
         certain,
       );
     }
-  }
-
-  /** Bluesky's retry policy for reads, logging in again once when the session is refused. */
-  private async retrying<T>(stream: string, run: (agent: AtpAgent) => Promise<T>): Promise<T> {
-    let agent = await this.agents.get();
-    let relogged = false;
-    return withRetryPolicy(
-      async () => {
-        try {
-          return await run(agent);
-        } catch (err) {
-          if (!(err instanceof XRPCError) || statusOf(err) !== 401 || relogged) throw err;
-          // the agent could not refresh its session (revoked, or the refresh token expired)
-          relogged = true;
-          this.logger.warn({ stream, error: err.error }, 'Bluesky session refused; logging in again');
-          agent = await this.agents.relogin();
-          return run(agent);
-        }
-      },
-      (err) => {
-        if (err instanceof XRPCError && statusOf(err) === 429) return { rateLimitedUntil: rateLimitResetOf(err) };
-        return isTransient(err) ? 'transient' : 'fatal';
-      },
-      {
-        maxRateLimitWaitMs: MAX_RATE_LIMIT_WAIT_MS,
-        transientBaseMs: this.settings.collectorRetryBaseMs,
-        waiting: (reason, { waitMs, attempt, err }) => {
-          if (reason === 'rate-limit') this.logger.warn({ stream, waitMs }, 'Bluesky rate limit reached; waiting for the reset');
-          else
-            this.logger.warn(
-              { stream, attempt, waitMs, status: (err as XRPCError).status, err: (err as Error).message },
-              'Bluesky request failed; retrying',
-            );
-        },
-      },
-    );
   }
 }

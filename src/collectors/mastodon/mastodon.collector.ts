@@ -6,9 +6,9 @@ import { emptyBatch, type CollectedBatch, type RejectedItem } from '../collected
 import { graphemeLength, type CollectContext, type Collector, type MetricsLookup } from '../collector';
 import { CollectorStateService, newerId } from '../collector-state.service';
 import { resolveOwnedAccounts } from '../owned-accounts';
-import { withRetryPolicy } from '../retry-policy';
 import { termsToSearch, topicMatcher } from '../../topics/query';
 import { MastodonClients } from './mastodon-client';
+import { isFetchFailure, retryingMastodon } from './mastodon-retry';
 import {
   mentionsOf,
   metricsOf,
@@ -27,9 +27,6 @@ const PAGE_SIZE = 40;
 /** `GET /api/v1/statuses?id[]=` takes at most 20 ids. */
 const LOOKUP_CHUNK = 20;
 const FIRST_RUN_WINDOW_MS = 7 * 24 * 3600_000;
-/** Mastodon's rate-limit windows are 5 minutes (300 requests per token). */
-export const MAX_RATE_LIMIT_WAIT_MS = 6 * 60_000;
-
 /** The reply as sent: it names the customer (`@acct`, as Mastodon's apps do, so they are notified) unless it already does. */
 export function mastodonReplyText(text: string, customerHandle: string): string {
   const handle = customerHandle.replace(/^@/, '');
@@ -42,18 +39,6 @@ export function mastodonLength(text: string): number {
   const counted = text.replace(/https?:\/\/\S+/g, 'x'.repeat(23)).replace(/(^|\s)@(\w+)@[\w.-]+\w/g, '$1@$2');
   return graphemeLength(counted);
 }
-
-export function isTransient(err: unknown): boolean {
-  if (err instanceof NetworkApiError) return err.transient;
-  if (err instanceof MastoHttpError) return err.statusCode >= 500;
-  // a deserialize error is JSON cut short (a dropped connection)
-  if (err instanceof MastoTimeoutError || err instanceof MastoUnexpectedError || err instanceof MastoDeserializeError) return true;
-  // a refused connection (fetch), or a proxy's HTML error page, which masto 8 fails to read as an
-  // error body and reports as a TypeError about the body's missing `error`
-  return err instanceof TypeError && /fetch failed|property 'error'/i.test(err.message);
-}
-
-const isFetchFailure = (err: unknown) => err instanceof TypeError && /fetch failed|property 'error'/i.test(err.message);
 
 /** What the instance answered, in words, once the retry policy has given up. */
 export function describeMastoError(err: unknown): string {
@@ -271,31 +256,7 @@ export class MastodonCollector implements Collector {
   }
 
   private retrying<T>(ctx: CollectContext | null, stream: string, run: () => Promise<T>): Promise<T> {
-    return withRetryPolicy(
-      run,
-      (err) => {
-        if (err instanceof MastoHttpError && err.statusCode === 429) {
-          // `X-RateLimit-Reset` is an ISO 8601 time on Mastodon; masto keeps the response as the cause
-          const reset = (err.cause as Response | undefined)?.headers?.get('x-ratelimit-reset');
-          return { rateLimitedUntil: reset ? Date.parse(reset) : null };
-        }
-        return isTransient(err) ? 'transient' : 'fatal';
-      },
-      {
-        maxRateLimitWaitMs: MAX_RATE_LIMIT_WAIT_MS,
-        transientBaseMs: this.settings.collectorRetryBaseMs,
-        waiting: async (reason, { waitMs, attempt, err }) => {
-          if (reason === 'rate-limit') {
-            this.logger.warn({ topicId: ctx?.topic.id, stream, waitMs }, 'Mastodon rate limit reached; waiting for the reset');
-            await ctx?.heartbeat();
-          } else
-            this.logger.warn(
-              { topicId: ctx?.topic.id, stream, attempt, waitMs, err: (err as Error).message },
-              'Mastodon request failed; retrying',
-            );
-        },
-      },
-    );
+    return retryingMastodon({ stream, logger: this.logger, transientBaseMs: this.settings.collectorRetryBaseMs, ctx }, run);
   }
 
   async lookupMetrics(ids: string[]): Promise<MetricsLookup[]> {

@@ -3,9 +3,9 @@ import { MastoHttpError } from 'masto';
 import { Settings, SETTINGS } from '../../config/settings';
 import { ReplyNotSentError, type OutgoingReply, type SentReply } from '../collector';
 import type { ReplyPublisher } from '../reply-publisher';
-import { withRetryPolicy } from '../retry-policy';
 import { MastodonClients } from './mastodon-client';
-import { isTransient, MAX_RATE_LIMIT_WAIT_MS, mastodonLength, mastodonReplyText } from './mastodon.collector';
+import { mastodonLength, mastodonReplyText } from './mastodon.collector';
+import { isTransient, retryingMastodon } from './mastodon-retry';
 
 /** Publishes replies on the brand's Mastodon account. */
 @Injectable()
@@ -39,13 +39,15 @@ export class MastodonPublisher implements ReplyPublisher {
       throw new ReplyNotSentError('Mastodon is not configured: set MASTODON_URL and MASTODON_ACCESS_TOKEN', true);
     const text = mastodonReplyText(reply.text, reply.customerHandle);
     try {
-      const status = await this.retrying('mastodon:reply', () =>
-        this.clients
-          .get()
-          .v1.statuses.create(
-            { status: text, inReplyToId: reply.inReplyToExternalId, visibility: 'public' },
-            { requestInit: { headers: { 'Idempotency-Key': reply.idempotencyKey } } },
-          ),
+      const status = await retryingMastodon(
+        { stream: 'mastodon:reply', logger: this.logger, transientBaseMs: this.settings.collectorRetryBaseMs },
+        () =>
+          this.clients
+            .get()
+            .v1.statuses.create(
+              { status: text, inReplyToId: reply.inReplyToExternalId, visibility: 'public' },
+              { requestInit: { headers: { 'Idempotency-Key': reply.idempotencyKey } } },
+            ),
       );
       return { externalId: status.id, url: status.url ?? status.uri, at: new Date(status.createdAt) };
     } catch (err) {
@@ -58,28 +60,5 @@ export class MastodonPublisher implements ReplyPublisher {
         );
       throw err;
     }
-  }
-
-  /** Mastodon's retry policy (429s waited out until `X-RateLimit-Reset`; 5xx and network errors retried). */
-  private retrying<T>(stream: string, run: () => Promise<T>): Promise<T> {
-    return withRetryPolicy(
-      run,
-      (err) => {
-        if (err instanceof MastoHttpError && err.statusCode === 429) {
-          // `X-RateLimit-Reset` is an ISO 8601 time on Mastodon; masto keeps the response as the cause
-          const reset = (err.cause as Response | undefined)?.headers?.get('x-ratelimit-reset');
-          return { rateLimitedUntil: reset ? Date.parse(reset) : null };
-        }
-        return isTransient(err) ? 'transient' : 'fatal';
-      },
-      {
-        maxRateLimitWaitMs: MAX_RATE_LIMIT_WAIT_MS,
-        transientBaseMs: this.settings.collectorRetryBaseMs,
-        waiting: (reason, { waitMs, attempt, err }) => {
-          if (reason === 'rate-limit') this.logger.warn({ stream, waitMs }, 'Mastodon rate limit reached; waiting for the reset');
-          else this.logger.warn({ stream, attempt, waitMs, err: (err as Error).message }, 'Mastodon request failed; retrying');
-        },
-      },
-    );
   }
 }
