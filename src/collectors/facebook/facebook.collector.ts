@@ -1,13 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Settings, SETTINGS } from '../../config/settings';
+import { Injectable, Logger } from '@nestjs/common';
 import type { TopicView } from '../../topics/topics.service';
 import { emptyBatch, type CollectedBatch } from '../collected';
-import { type CollectContext, type Collector, type MetricsLookup } from '../collector';
-import { NetworkTargets } from '../../config/network-targets';
-import { CollectorStateService } from '../collector-state.service';
-import { resolveOwnedAccounts, type OwnedAccountRef } from '../owned-accounts';
+import { type CollectContext } from '../collector';
+import { type OwnedAccountRef } from '../owned-accounts';
 import { rejectedOf } from '../payload-items';
-import { MetaGraphClient } from '../meta/graph-client';
+import { MetaCollector } from '../meta/meta-collector';
 import { drainNewestFirst, drainOldestFirst, hooksFor } from '../meta/meta-streams';
 import {
   COMMENT_FIELDS,
@@ -43,42 +40,16 @@ const DAY_MS = 24 * 3600_000;
  * The topic's query does not filter: everything said to or about the Page is the brand's.
  */
 @Injectable()
-export class FacebookCollector implements Collector {
+export class FacebookCollector extends MetaCollector {
   readonly platform = 'facebook' as const;
-  private readonly logger = new Logger('FacebookCollector');
-
-  constructor(
-    private readonly graph: MetaGraphClient,
-    private readonly state: CollectorStateService,
-    @Inject(SETTINGS) private readonly settings: Settings,
-    private readonly targets: NetworkTargets,
-  ) {}
-
-  get configured(): boolean {
-    return this.graph.configured;
-  }
+  protected readonly logger = new Logger('FacebookCollector');
 
   async collect(ctx: CollectContext): Promise<void> {
-    if (!this.graph.configured) {
-      this.logger.warn(
-        { topicId: ctx.topic.id },
-        'Topic lists Facebook, but META_ACCESS_TOKEN and META_APP_SECRET are not set; skipping Facebook',
-      );
-      return;
-    }
     const backfillMs = this.settings.backfillDays * DAY_MS;
-    const pages = await resolveOwnedAccounts(ctx, 'facebook', async (handle) => {
-      try {
-        const page = parsePage(await this.graph.get(handle, { fields: PAGE_FIELDS }, hooksFor(ctx, 'facebook')));
-        if (!page) return null;
-        return { externalId: page.id, handle, snapshot: pageSnapshot(page, handle, new Date()) };
-      } catch (err) {
-        if (err instanceof Error && /error 100\/33\b/.test(err.message)) {
-          this.logger.warn({ topicId: ctx.topic.id, handle }, 'Facebook Page not found, or the token cannot read it');
-          return null;
-        }
-        throw err;
-      }
+    const pages = await this.ownedAccounts(ctx, 'Facebook Page', async (handle) => {
+      const page = parsePage(await this.graph.get(handle, { fields: PAGE_FIELDS }, hooksFor(ctx, 'facebook')));
+      if (!page) return null;
+      return { externalId: page.id, handle, snapshot: pageSnapshot(page, handle, new Date()) };
     });
     for (const page of pages) await this.collectPage(ctx, page, backfillMs);
   }
@@ -169,14 +140,8 @@ export class FacebookCollector implements Collector {
     if (!pageAccount?.externalId) return { batch, found };
     const page = { externalId: pageAccount.externalId, handle: pageAccount.handle };
     const fields = kind === 'posts' ? PAGE_POST_FIELDS : kind === 'comments' ? COMMENT_FIELDS : OTHERS_POST_FIELDS;
-    const raw: unknown[] = [];
-    for (const id of ids) {
-      const item = await this.readById(id, fields);
-      if (item === null) continue;
-      found.push(id);
-      raw.push(item);
-    }
-    await this.state.countReads('facebook', raw.length, topic.workspaceId);
+    const { raw, found: answered } = await this.readAllById(ids, fields, topic.workspaceId);
+    found.push(...answered);
     if (kind === 'posts') {
       const { items, skipped } = parsePagePosts(raw);
       batch.posts.push(...items.map((p) => ownPostOf(p, page)));
@@ -197,30 +162,5 @@ export class FacebookCollector implements Collector {
       batch.rejected.push(...rejectedOf('facebook', skipped));
     }
     return { batch, found };
-  }
-
-  /** An object by id, or null when Graph says it does not exist (error 100, subcode 33). */
-  private async readById(id: string, fields: string): Promise<unknown> {
-    try {
-      return await this.graph.get(id, { fields }, hooksFor(null, 'facebook'));
-    } catch (err) {
-      if (err instanceof Error && /error 100\/33\b/.test(err.message)) return null;
-      throw err;
-    }
-  }
-
-  /** Own posts' metrics are read again by every run (the whole window); mentions' are not tracked. */
-  /** `stopped`: why the channel is stopped (Graph refused the token, 190), until META_ACCESS_TOKEN is renewed. */
-  networkStatus(): Record<string, unknown> {
-    const stopped = this.graph.stoppedBecause();
-    return {
-      stopped: stopped
-        ? { reason: stopped.message, code: stopped.graphError.code ?? null, subcode: stopped.graphError.error?.error_subcode ?? null }
-        : null,
-    };
-  }
-
-  async lookupMetrics(): Promise<MetricsLookup[]> {
-    return [];
   }
 }

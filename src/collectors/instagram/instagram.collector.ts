@@ -1,13 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Settings, SETTINGS } from '../../config/settings';
+import { Injectable, Logger } from '@nestjs/common';
 import type { TopicView } from '../../topics/topics.service';
 import { emptyBatch, type CollectedBatch } from '../collected';
-import { type CollectContext, type Collector, type MetricsLookup } from '../collector';
-import { NetworkTargets } from '../../config/network-targets';
-import { CollectorStateService } from '../collector-state.service';
-import { resolveOwnedAccounts } from '../owned-accounts';
+import { type CollectContext } from '../collector';
 import { rejectedOf } from '../payload-items';
-import { MetaGraphClient } from '../meta/graph-client';
+import { MetaCollector } from '../meta/meta-collector';
 import { drainNewestFirst, GRAPH_PAGE_SIZE, hooksFor } from '../meta/meta-streams';
 import {
   ACCOUNT_FIELDS,
@@ -45,43 +41,17 @@ const DAY_MS = 24 * 3600_000;
  * @mentions in others' captions arrive by webhook.
  */
 @Injectable()
-export class InstagramCollector implements Collector {
+export class InstagramCollector extends MetaCollector {
   readonly platform = 'instagram' as const;
-  private readonly logger = new Logger('InstagramCollector');
-
-  constructor(
-    private readonly graph: MetaGraphClient,
-    private readonly state: CollectorStateService,
-    @Inject(SETTINGS) private readonly settings: Settings,
-    private readonly targets: NetworkTargets,
-  ) {}
-
-  get configured(): boolean {
-    return this.graph.configured;
-  }
+  protected readonly logger = new Logger('InstagramCollector');
 
   async collect(ctx: CollectContext): Promise<void> {
-    if (!this.graph.configured) {
-      this.logger.warn(
-        { topicId: ctx.topic.id },
-        'Topic lists Instagram, but META_ACCESS_TOKEN and META_APP_SECRET are not set; skipping Instagram',
-      );
-      return;
-    }
     const usernames = new Map<string, string>();
-    const accounts = await resolveOwnedAccounts(ctx, 'instagram', async (handle) => {
-      try {
-        const account = parseAccount(await this.graph.get(handle, { fields: ACCOUNT_FIELDS }, hooksFor(ctx, 'instagram')));
-        if (!account) return null;
-        usernames.set(account.id, account.username);
-        return { externalId: account.id, handle, snapshot: accountSnapshot(account, new Date()) };
-      } catch (err) {
-        if (err instanceof Error && /error 100\/33\b/.test(err.message)) {
-          this.logger.warn({ topicId: ctx.topic.id, handle }, 'Instagram account not found, or the token cannot read it');
-          return null;
-        }
-        throw err;
-      }
+    const accounts = await this.ownedAccounts(ctx, 'Instagram account', async (handle) => {
+      const account = parseAccount(await this.graph.get(handle, { fields: ACCOUNT_FIELDS }, hooksFor(ctx, 'instagram')));
+      if (!account) return null;
+      usernames.set(account.id, account.username);
+      return { externalId: account.id, handle, snapshot: accountSnapshot(account, new Date()) };
     });
     const backfillMs = this.settings.backfillDays * DAY_MS;
     for (const a of accounts) await this.collectAccount(ctx, { ...a, username: usernames.get(a.externalId) ?? a.handle }, backfillMs);
@@ -195,14 +165,8 @@ export class InstagramCollector implements Collector {
       username: usernameOf?.username ?? ownedAccount.handle,
     };
     const fields = kind === 'media' ? MEDIA_FIELDS : kind === 'tags' ? TAGGED_FIELDS : 'id,text,timestamp,username,from,parent_id';
-    const raw: unknown[] = [];
-    for (const id of ids) {
-      const item = await this.readById(id, fields);
-      if (item === null) continue;
-      found.push(id);
-      raw.push(item);
-    }
-    await this.state.countReads('instagram', raw.length, topic.workspaceId);
+    const { raw, found: answered } = await this.readAllById(ids, fields, topic.workspaceId);
+    found.push(...answered);
     if (kind === 'media') {
       const { items, skipped } = parseMedia(raw);
       batch.posts.push(...items.map((m) => ownPostOf(m, account)));
@@ -224,30 +188,5 @@ export class InstagramCollector implements Collector {
       batch.rejected.push(...rejectedOf('instagram', skipped));
     }
     return { batch, found };
-  }
-
-  /** An object by id, or null when Graph says it does not exist (error 100, subcode 33). */
-  private async readById(id: string, fields: string): Promise<unknown> {
-    try {
-      return await this.graph.get(id, { fields }, hooksFor(null, 'instagram'));
-    } catch (err) {
-      if (err instanceof Error && /error 100\/33\b/.test(err.message)) return null;
-      throw err;
-    }
-  }
-
-  /** Own media's metrics are read again by every run (the whole window); mentions' are not tracked. */
-  /** `stopped`: why the channel is stopped (Graph refused the token, 190), until META_ACCESS_TOKEN is renewed. */
-  networkStatus(): Record<string, unknown> {
-    const stopped = this.graph.stoppedBecause();
-    return {
-      stopped: stopped
-        ? { reason: stopped.message, code: stopped.graphError.code ?? null, subcode: stopped.graphError.error?.error_subcode ?? null }
-        : null,
-    };
-  }
-
-  async lookupMetrics(): Promise<MetricsLookup[]> {
-    return [];
   }
 }
