@@ -1,4 +1,4 @@
-import { LISTENING_PLATFORMS, PLATFORMS } from '../../common/platform';
+import { LISTENING_PLATFORMS, PLATFORM_NAMES } from '../../common/platform';
 import {
   abandonmentRate,
   casesOpened,
@@ -111,17 +111,6 @@ function section(id: KpiSection, entries: Entry[]): KpiDefinition[] {
     return { ...e, section: id, live, value, target: followsRange, timeseries: followsRange, rows: e.rows ?? null, csv: e.csv ?? null };
   });
 }
-
-const PLATFORM_NAMES: Record<(typeof PLATFORMS)[number], string> = {
-  x: 'X',
-  bluesky: 'Bluesky',
-  mastodon: 'Mastodon',
-  facebook: 'Facebook',
-  instagram: 'Instagram',
-  whatsapp: 'WhatsApp',
-  reddit: 'Reddit',
-  youtube: 'YouTube',
-};
 
 const mentions = (filter?: Record<string, string>): KpiDrillDown => ({ of: 'mentions', ...(filter ? { filter } : {}) });
 const cases = (filter?: Record<string, string>): KpiDrillDown => ({ of: 'cases', ...(filter ? { filter } : {}) });
