@@ -4,23 +4,13 @@ import { correctableLabels } from '../corrections.js';
 import { h, select } from '../dom.js';
 import * as fmt from '../format.js';
 import { t } from '../i18n.js';
-import { navigate, resolveRange } from '../state.js';
+import { navigate, PLATFORMS, resolveRange } from '../state.js';
 
 export const SENTIMENTS = ['positive', 'neutral', 'negative'];
 export const INTENTS = ['support', 'complaint', 'question', 'lead', 'praise', 'other'];
 /** docs/KPIS.md (`support.inbound`): inbound support = intent support, complaint or question. */
 export const SUPPORT_GROUP = 'support-all';
 const SUPPORT_INTENTS = ['support', 'complaint', 'question'];
-const PLATFORM_NAMES = {
-  x: 'X',
-  bluesky: 'Bluesky',
-  mastodon: 'Mastodon',
-  facebook: 'Facebook',
-  instagram: 'Instagram',
-  whatsapp: 'WhatsApp',
-  reddit: 'Reddit',
-  youtube: 'YouTube',
-};
 const PAGE = 50;
 
 const newestFirst = (a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1);
@@ -89,7 +79,7 @@ function webUrl(url) {
 }
 
 function mentionCard(m, tz, isNew, ctx) {
-  const platform = PLATFORM_NAMES[m.platform] ?? m.platform;
+  const platform = PLATFORMS.find(([id]) => id === m.platform)?.[1] ?? m.platform;
   const url = m.url ? webUrl(m.url) : null;
   return h(
     'article',
