@@ -1,16 +1,6 @@
 import { NetworkTargets } from './network-targets';
-import { InvalidSettingsError, loadSettings } from './settings';
+import { loadTestSettings as load, settingsProblems as problems } from '../../test/support/settings';
 
-const load = (env: Record<string, string>) => loadSettings(env, { overrides: { dataDir: ':memory:' } });
-const problems = (env: Record<string, string>) => {
-  try {
-    load(env);
-    return [];
-  } catch (err) {
-    if (!(err instanceof InvalidSettingsError)) throw err;
-    return err.issues.map((i) => `${i.key}: ${i.message}`);
-  }
-};
 const app = { REDDIT_CLIENT_ID: 'abc', REDDIT_CLIENT_SECRET: 'shh', REDDIT_USER_AGENT: 'server:ouvidor:1.0 (by /u/acmebank)' };
 
 describe("Reddit's settings", () => {

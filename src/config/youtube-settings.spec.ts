@@ -1,16 +1,5 @@
 import { NetworkTargets } from './network-targets';
-import { InvalidSettingsError, loadSettings } from './settings';
-
-const load = (env: Record<string, string>) => loadSettings(env, { overrides: { dataDir: ':memory:' } });
-const problems = (env: Record<string, string>) => {
-  try {
-    load(env);
-    return [];
-  } catch (err) {
-    if (!(err instanceof InvalidSettingsError)) throw err;
-    return err.issues.map((i) => `${i.key}: ${i.message}`);
-  }
-};
+import { loadTestSettings as load, settingsProblems as problems } from '../../test/support/settings';
 
 describe("YouTube's settings", () => {
   it('defaults to Google’s API and token endpoint and a 10,000-unit day, with YouTube not configured', () => {
