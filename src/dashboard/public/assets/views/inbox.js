@@ -557,15 +557,7 @@ export async function renderInbox(main, ctx) {
 /* ---------- one case ---------- */
 
 /** Networks whose replies Ouvidor sends itself (POST /cases/:id/replies with send: true). */
-const SENDS_FROM_HERE = {
-  bluesky: 'Bluesky',
-  mastodon: 'Mastodon',
-  facebook: 'Facebook',
-  instagram: 'Instagram',
-  whatsapp: 'WhatsApp',
-  reddit: 'Reddit',
-  youtube: 'YouTube',
-};
+const SENDS_FROM_HERE = new Set(['bluesky', 'mastodon', 'facebook', 'instagram', 'whatsapp', 'reddit', 'youtube']);
 
 function messageLink(m, platform) {
   // only web links: a stored url is shown as a link only when it is http(s)
@@ -593,7 +585,7 @@ export async function renderCase(main, ctx) {
     const form = h(
       'form',
       { class: 'reply-form', id: 'reply-form' },
-      h('h2', {}, SENDS_FROM_HERE[cur.platform] ? t('inbox.reply') : t('inbox.recordReply')),
+      h('h2', {}, SENDS_FROM_HERE.has(cur.platform) ? t('inbox.reply') : t('inbox.recordReply')),
       h('label', { class: 'field grow' }, h('span', {}, t('inbox.replyText')), text),
       saved.list,
       h('p', { class: 'muted hint' }, t('case.savedReplyHint')),
@@ -602,16 +594,16 @@ export async function renderCase(main, ctx) {
         { class: 'reply-row' },
         h('label', { class: 'field' }, h('span', {}, t('inbox.replyAgent')), agent),
         // Bluesky, Mastodon, Facebook, Instagram, WhatsApp, Reddit and YouTube replies can be sent from here; X's are sent on X and recorded
-        SENDS_FROM_HERE[cur.platform]
+        SENDS_FROM_HERE.has(cur.platform)
           ? h(
               'button',
               { type: 'submit', class: 'primary', id: 'reply-send', value: 'send' },
-              t('inbox.replySend', { network: SENDS_FROM_HERE[cur.platform] }),
+              t('inbox.replySend', { network: networkName(cur.platform) }),
             )
           : null,
         h(
           'button',
-          { type: 'submit', class: SENDS_FROM_HERE[cur.platform] ? 'ghost' : 'primary', id: 'reply-record', value: 'record' },
+          { type: 'submit', class: SENDS_FROM_HERE.has(cur.platform) ? 'ghost' : 'primary', id: 'reply-record', value: 'record' },
           t('inbox.replySave'),
         ),
       ),
@@ -628,7 +620,7 @@ export async function renderCase(main, ctx) {
           ...(send ? { send: true } : {}),
           ...(saved.savedReplyId() ? { savedReplyId: saved.savedReplyId() } : {}),
         });
-        ctx.toast(send ? t('inbox.replySent', { network: SENDS_FROM_HERE[cur.platform] }) : t('inbox.replyRecorded'));
+        ctx.toast(send ? t('inbox.replySent', { network: networkName(cur.platform) }) : t('inbox.replyRecorded'));
         draw(updated);
       } catch (err) {
         for (const b of form.querySelectorAll('button')) b.disabled = false;
