@@ -13,6 +13,9 @@ import { AgentsService } from './agents/agents.service';
 import { Agent, AgentSchema, PresenceEventDoc, PresenceEventSchema, Team, TeamSchema } from './agents/schemas/agent.schema';
 import { CareRepliesModule } from './care-replies.module';
 import { CaseCorrections } from './case-corrections';
+import { CaseCollaboration } from './collaboration/case-collaboration';
+import { CaseCollaborationController } from './collaboration/case-collaboration.controller';
+import { CasePresenceDoc, CasePresenceSchema, ReplyClaim, ReplyClaimSchema } from './collaboration/collaboration.schema';
 import { CaseHistory } from './case-history';
 import { CaseNotes } from './case-notes';
 import { CaseNotesController } from './case-notes.controller';
@@ -86,6 +89,8 @@ class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
       { name: SavedReplyUse.name, schema: SavedReplyUseSchema },
       { name: CaseNote.name, schema: CaseNoteSchema },
       { name: CaseHistoryEvent.name, schema: CaseHistoryEventSchema },
+      { name: ReplyClaim.name, schema: ReplyClaimSchema },
+      { name: CasePresenceDoc.name, schema: CasePresenceSchema },
     ]),
     CareRepliesModule,
     CollectorsModule,
@@ -93,7 +98,14 @@ class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
     MentionsModule,
     WorkspacesModule,
   ],
-  controllers: [CasesController, AgentsController, VipAuthorsController, CaseNotesController, SavedRepliesController],
+  controllers: [
+    CasesController,
+    AgentsController,
+    VipAuthorsController,
+    CaseNotesController,
+    SavedRepliesController,
+    CaseCollaborationController,
+  ],
   providers: [
     CasesRepository,
     CaseEvents,
@@ -109,6 +121,7 @@ class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
     CaseHistory,
     CaseNotes,
     SavedReplies,
+    CaseCollaboration,
   ],
   exports: [CasesService, AgentsService, SavedReplies],
 })

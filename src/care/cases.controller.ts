@@ -2,6 +2,7 @@ import { BadRequestException, Body, Controller, Get, HttpCode, Param, Patch, Pos
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from '../workspaces/api-keys.service';
 import { Auth } from '../workspaces/auth/auth.decorators';
+import { answeredMessageKey, CaseCollaboration } from './collaboration/case-collaboration';
 import { CasesService } from './cases.service';
 import { ListCasesQuery, RecordReplyDto, UpdateCaseDto } from './dto/case.dto';
 import { BulkCasesDto, UnansweredQuery } from './dto/triage.dto';
@@ -18,6 +19,7 @@ export class CasesController {
     private readonly sender: CareReplySender,
     private readonly savedReplies: SavedReplies,
     private readonly triage: TriageService,
+    private readonly collaboration: CaseCollaboration,
   ) {}
 
   @Get()
@@ -61,7 +63,7 @@ export class CasesController {
   @Post(':id/replies')
   @ApiOperation({
     summary:
-      'Record a reply an agent sent on the platform (if it is later collected it still counts once), or with "send": true send it on Bluesky or Mastodon in answer to the latest customer message and record it',
+      'Record a reply an agent sent on the platform (if it is later collected it still counts once), or with "send": true send it on Bluesky or Mastodon in answer to the latest customer message and record it; 409 naming the colleague when another reply to that message is in flight',
   })
   async reply(@Auth() auth: AuthContext, @Param('id') id: string, @Body() dto: RecordReplyDto) {
     if (dto.send && (dto.externalId !== undefined || dto.at !== undefined))
@@ -70,9 +72,13 @@ export class CasesController {
       );
     const { savedReplyId, ...reply } = dto;
     if (savedReplyId) await this.savedReplies.assertExists(auth.workspaceId, savedReplyId);
-    const result = reply.send
-      ? await this.sender.send(auth.workspaceId, id, { text: reply.text, agentId: reply.agentId })
-      : await this.cases.recordReply(auth.workspaceId, id, reply);
+    // one reply at a time to each customer message: a colleague's second one meanwhile is refused (409)
+    const messageKey = answeredMessageKey((await this.cases.get(auth.workspaceId, id)).messages);
+    const result = await this.collaboration.whileReplying(auth.workspaceId, id, messageKey, reply.agentId, () =>
+      reply.send
+        ? this.sender.send(auth.workspaceId, id, { text: reply.text, agentId: reply.agentId })
+        : this.cases.recordReply(auth.workspaceId, id, reply),
+    );
     if (savedReplyId) await this.savedReplies.countUse(auth.workspaceId, savedReplyId, reply.agentId);
     return result;
   }
