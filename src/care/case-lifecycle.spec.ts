@@ -7,6 +7,7 @@ import {
   changeStatus,
   collectRecordedReply,
   followCorrection,
+  holdsMessage,
   needsOtherLabels,
   openCase,
   otherInboundMentionIds,
@@ -221,6 +222,84 @@ describe('placeMessage: where a customer message goes', () => {
       { known: false, holding: false, resolved: { ...resolved, reopenCount: 2 } },
     );
     expect(p).toEqual({ action: 'reopen', update: { status: 'open', reopenCount: 3, lastReopenedAt: t('13:00') } });
+  });
+});
+
+describe('holdsMessage: whether the case found not closed takes a message written then', () => {
+  // opened Monday 10:00; the spec's SLA abandons an unanswered case 48 h later
+  const openedAt = t('10:00');
+  const abandonAt = t('10:00', 4);
+  const open = { status: 'open' as CaseStatus, openedAt, firstResponseAt: null, abandonAt };
+  const rows: {
+    name: string;
+    c: { status: CaseStatus; openedAt: Date; firstResponseAt: Date | null; abandonAt: Date };
+    intent: string;
+    at: Date;
+    expected: boolean;
+  }[] = [
+    { name: 'open, unanswered, within the abandonment window', c: open, intent: 'praise', at: t('09:00', 4), expected: true },
+    { name: 'open, unanswered, at the end of the window', c: open, intent: 'support', at: abandonAt, expected: true },
+    {
+      name: 'open, unanswered, past the window (abandoned then, the scan not run yet)',
+      c: open,
+      intent: 'support',
+      at: t('10:01', 4),
+      expected: false,
+    },
+    {
+      name: 'pending, unanswered, days past the window',
+      c: { ...open, status: 'pending' },
+      intent: 'support',
+      at: t('10:00', 6),
+      expected: false,
+    },
+    {
+      name: 'answered, past the window: the conversation goes on',
+      c: { ...open, firstResponseAt: t('10:30') },
+      intent: 'praise',
+      at: t('10:00', 6),
+      expected: true,
+    },
+    {
+      name: 'abandoned after it was written (the repository checked abandonedAt)',
+      c: { ...open, status: 'abandoned' },
+      intent: 'other',
+      at: t('09:00', 4),
+      expected: true,
+    },
+    {
+      name: 'resolved after it was written (the repository checked resolvedAt)',
+      c: { ...open, status: 'resolved', firstResponseAt: t('10:30') },
+      intent: 'other',
+      at: t('10:00', 6),
+      expected: true,
+    },
+    {
+      name: 'an earlier support request, the case opened within its window: joins, opening earlier',
+      c: open,
+      intent: 'support',
+      at: t('08:00', 1),
+      expected: true,
+    },
+    {
+      name: 'an earlier request whose window ends as the case opens: joins',
+      c: open,
+      intent: 'complaint',
+      at: new Date(openedAt.getTime() - 48 * HOUR),
+      expected: true,
+    },
+    {
+      name: 'an earlier request whose window ended before the case opened: a case of its own',
+      c: open,
+      intent: 'question',
+      at: new Date(openedAt.getTime() - 48 * HOUR - 1),
+      expected: false,
+    },
+    { name: 'earlier chit-chat, no case open then: does not move the opening', c: open, intent: 'other', at: t('09:00'), expected: false },
+    { name: 'earlier praise: neither', c: open, intent: 'praise', at: t('09:00'), expected: false },
+  ];
+  it.each(rows)('$name → $expected', ({ c, intent, at, expected }) => {
+    expect(holdsMessage(c, { intent, at }, sla)).toBe(expected);
   });
 });
 

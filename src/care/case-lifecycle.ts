@@ -67,6 +67,29 @@ export interface IncomingMessage {
   at: Date;
 }
 
+/**
+ * Whether the customer's case found not closed (CasesRepository.holding) takes a message written
+ * at `m.at`, the same whatever order the messages are collected in (networks page newest first):
+ * - written after the case opened: unless the case was left unanswered past its abandonment
+ *   window, which abandoned it at the window's end (as abandonOnScan marks it and the abandonment
+ *   KPI counts it), whether or not the scan has run yet: a collection stores days of history at once;
+ * - written before the case opened: only a support request, which would have opened a case the
+ *   later opener then joined, i.e. one whose abandonment window had not ended at the case's
+ *   opening. Anything else found no case open when written: it must not move the opening back.
+ * A message the case does not take starts afresh: a new case, or nothing if it is no request,
+ * instead of a stale case whose later answer would count as its first response days late.
+ */
+export function holdsMessage(
+  c: Pick<CaseFields, 'status' | 'openedAt' | 'firstResponseAt' | 'abandonAt'>,
+  m: Pick<IncomingMessage, 'intent' | 'at'>,
+  sla: CaseSla,
+): boolean {
+  if (m.at.getTime() < c.openedAt.getTime()) {
+    return isSupportRequest(m.intent) && c.openedAt.getTime() <= dueTimes(sla, m.at).abandonAt.getTime();
+  }
+  return !(OPEN_STATUSES.includes(c.status) && !c.firstResponseAt && c.abandonAt.getTime() < m.at.getTime());
+}
+
 /** Only a new request in a known conversation may reopen a resolved case; a "thank you" does not. */
 export function mayReopen(m: IncomingMessage): boolean {
   return !!m.conversationId && isSupportRequest(m.intent);

@@ -8,6 +8,7 @@ import {
   actionTimeProblem,
   afterAnswer,
   collectRecordedReply,
+  holdsMessage,
   mayReopen,
   openCase,
   placeMessage,
@@ -83,7 +84,8 @@ export class CasePlacementService {
     const msg = { intent: isPrivateChannel(m.platform) ? 'support' : m.intent, conversationId: m.conversationId, at: m.createdAt };
     const customer = m.author.externalId;
     const known = await this.cases.holdsPost(ws.id, m.platform, m.externalId);
-    const holding = known ? null : await this.cases.holding(ws.id, m.platform, customer, m.createdAt);
+    const notClosed = known ? null : await this.cases.holding(ws.id, m.platform, customer, m.createdAt);
+    const holding = notClosed && holdsMessage(notClosed, msg, sla) ? notClosed : null;
     const resolved =
       !known && !holding && mayReopen(msg)
         ? await this.cases.resolvedInConversation(ws.id, m.platform, customer, m.conversationId!, reopenWindowStart(m.createdAt))
