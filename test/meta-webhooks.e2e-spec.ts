@@ -3,6 +3,7 @@ import { META_EMULATOR_APP_SECRET, META_EMULATOR_TOKEN, MetaGraphEmulator } from
 import { registerReplyRoutes } from '../src/demo/networks/meta/meta-reply-routes';
 import {
   instagramCommentDelivery,
+  instagramMentionDelivery,
   MetaWebhookSender,
   pageCommentDelivery,
   whatsappMessageDelivery,
@@ -255,6 +256,67 @@ describe('Meta webhooks, WhatsApp and replies from the inbox', () => {
     expect(graph.requests.filter((r) => r.name === 'ig-comment-reply').map((r) => r.path)).toEqual([`/${comment.id}/replies`]);
     expect((await admin().post(`/api/v1/topics/${ig}/collect`).expect(200)).body.replies).toBe(1);
     expect((await admin().get(`/api/v1/cases/${biaCase.id}`).expect(200)).body.outboundCount).toBe(1);
+  });
+
+  it('stores an Instagram @mention (caption and comment) read through Graph once; the collector finds it known', async () => {
+    const account = graph.store.addIgUser({ username: 'lumi.cartoes', followersCount: 800 });
+    const joao = graph.store.addIgUser({ username: 'joao.p' });
+    const rita = graph.store.addIgUser({ username: 'rita_m' });
+    const captioned = graph.store.addIgMedia({
+      ownerId: joao.id,
+      caption: 'Cartão novo chegou! Valeu @lumi.cartoes',
+      createdAt: hoursAgo(2),
+      tagged: [account.id],
+    });
+    const elsewhere = graph.store.addIgMedia({ ownerId: joao.id, caption: 'Fim de semana na praia', createdAt: hoursAgo(4) });
+    const comment = graph.store.addIgComment({
+      mediaId: elsewhere.id,
+      fromId: rita.id,
+      text: '@lumi.cartoes meu limite sumiu, alguém me ajuda?',
+      createdAt: hoursAgo(1),
+    });
+    const ig = (
+      await admin()
+        .post('/api/v1/topics')
+        .send({
+          name: 'Lumi Cartões on Instagram',
+          query: 'lumi',
+          platforms: ['instagram'],
+          ownedAccounts: [{ platform: 'instagram', handle: account.id }],
+        })
+        .expect(201)
+    ).body.id;
+    const stored = async () =>
+      (
+        (await admin().get(`/api/v1/mentions?topic=${ig}&platform=instagram&limit=100`).expect(200)).body.data as {
+          externalId: string;
+          text: string;
+        }[]
+      )
+        .map((m) => m.externalId)
+        .sort();
+    const byCaption = instagramMentionDelivery({ accountId: account.id, mediaId: captioned.id });
+    const byComment = instagramMentionDelivery({ accountId: account.id, mediaId: elsewhere.id, commentId: comment.id });
+
+    const [forged] = await webhooks.deliver(byCaption, { signature: `sha256=${'0'.repeat(64)}` });
+    expect(forged.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await stored()).toEqual([]);
+    expect(graph.requests.some((r) => r.path === `/${account.id}`)).toBe(false);
+
+    expect((await webhooks.deliver(byCaption, { times: 2 })).map((a) => a.status)).toEqual([200, 200]);
+    expect((await webhooks.deliver(byComment, { times: 2 })).map((a) => a.status)).toEqual([200, 200]);
+    await waitUntil('both mentions are stored', async () => (await stored()).length === 2, { timeoutMs: 10_000 });
+    expect(await stored()).toEqual([captioned.id, comment.id].sort());
+    const texts = (
+      (await admin().get(`/api/v1/mentions?topic=${ig}&platform=instagram&limit=100`).expect(200)).body.data as { text: string }[]
+    )
+      .map((m) => m.text)
+      .sort();
+    expect(texts).toEqual([captioned.caption, comment.text].sort());
+    // the tagged media is what the collector's /tags gives: known, not stored again
+    expect((await admin().post(`/api/v1/topics/${ig}/collect`).expect(200)).body).toMatchObject({ mentions: 0 });
+    expect(await stored()).toEqual([captioned.id, comment.id].sort());
   });
 
   it('makes a WhatsApp message a private case: in care KPIs, not in mention volume', async () => {

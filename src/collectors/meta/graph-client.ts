@@ -262,7 +262,11 @@ export class MetaGraphClient {
         throw error;
       }
       if (err instanceof GraphApiError)
-        throw new NetworkApiError(hooks.platform, `${err.describe()}${classifyGraphError(err) === 'fatal' ? '' : ' (after retrying)'}`);
+        // Graph's error kept as the cause, for callers that tell a missing object from a failure
+        throw Object.assign(
+          new NetworkApiError(hooks.platform, `${err.describe()}${classifyGraphError(err) === 'fatal' ? '' : ' (after retrying)'}`),
+          { cause: err },
+        );
       if (err instanceof NetworkApiError) throw err;
       if (classifyGraphError(err) === 'transient') {
         const cause = (err as { cause?: { code?: string; message?: string } }).cause;

@@ -7,6 +7,8 @@ import { NetworkTargets } from '../../config/network-targets';
 import type { JobEngine } from '../../jobs/job-queue';
 import { JOB_ENGINE } from '../../jobs/jobs.module';
 import { TopicsService, type TopicView } from '../../topics/topics.service';
+import { MetaGraphClient } from '../../collectors/meta/graph-client';
+import { readInstagramMention } from './instagram-mention-items';
 import { verifyMetaSignature } from './meta-signature';
 import { instagramCommentItem, pageCommentItem, whatsappItem } from './meta-webhook-items';
 import { parseMetaDelivery, type MetaWebhookEvent, type WhatsAppStatusEvent } from './meta-webhook-payload';
@@ -43,6 +45,7 @@ export class MetaWebhooksService implements OnModuleInit {
     private readonly topics: TopicsService,
     private readonly collection: CollectionService,
     private readonly cases: CasesService,
+    private readonly graph: MetaGraphClient,
   ) {}
 
   onModuleInit() {
@@ -108,6 +111,7 @@ export class MetaWebhooksService implements OnModuleInit {
     const topics = await this.topics.listActive();
     const batches = new Map<string, CollectedBatch>();
     const statuses: { event: WhatsAppStatusEvent; topics: TopicView[] }[] = [];
+    const mentionReads: Record<string, Awaited<ReturnType<typeof readInstagramMention>>> = {};
     for (const event of parsed.events) {
       const owners = this.ownersOf({ platform: platformOf(event), account: accountOf(event) }, topics);
       if (owners.length === 0) {
@@ -132,11 +136,18 @@ export class MetaWebhooksService implements OnModuleInit {
           if ('mention' in item) batch.mentions.push(item.mention);
           else batch.replies.push(item.reply);
         } else {
-          // A tag in a caption or comment: the collector reads tagged media (`/tags`) on its next run.
-          this.logger.log(
-            { deliveryId, accountId: event.accountId, mediaId: event.mediaId },
-            'Instagram mention announced; the collector reads it from /tags',
-          );
+          // Read once per event (not per topic); a Graph failure throws and the queue retries the delivery.
+          const read = (mentionReads[`${event.accountId}:${event.mediaId}:${event.commentId}`] ??= await readInstagramMention(
+            this.graph,
+            event,
+          ));
+          if (read.gone)
+            this.logger.warn(
+              { deliveryId, accountId: event.accountId, mediaId: event.mediaId, commentId: event.commentId },
+              'Graph no longer shows the Instagram mention a webhook announced (deleted or edited); skipped',
+            );
+          batch.mentions.push(...read.mentions);
+          batch.rejected.push(...read.rejected);
         }
       }
     }

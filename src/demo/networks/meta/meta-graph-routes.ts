@@ -15,6 +15,15 @@ type Json = Record<string, unknown>;
 const DEFAULT_LIMIT = 25;
 const MAX_LIMIT = 100;
 
+/** Graph's answer when the media or comment does not exist or does not mention the account. */
+const noMention = (kind: 'media' | 'comment', id: string | undefined) =>
+  new GraphApiFailure(
+    400,
+    graphError(100, `Unsupported get request. Object with ID '${id ?? ''}' does not exist or does not mention this user (${kind})`, {
+      error_subcode: 33,
+    }),
+  );
+
 /** Graph's time format: 2026-12-06T19:00:00+0000 */
 export const graphTime = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, '+0000');
 
@@ -172,7 +181,10 @@ export function renderIgComment(store: MetaGraphStore, comment: StoredIgComment,
     username: () => comment.from.username,
     from: () => ({ id: comment.from.id, username: comment.from.username }),
     like_count: () => comment.likeCount,
-    media: () => ({ id: comment.mediaId }),
+    media: (spec) => {
+      const media = store.igMedia.get(comment.mediaId);
+      return spec.fields.length && media ? renderIgMedia(store, media, spec.fields) : { id: comment.mediaId };
+    },
     parent_id: () => comment.parentId,
     replies: (spec) =>
       inlineEdge(spec, oldestFirst(store.igCommentsOf(comment.mediaId).filter((c) => c.parentId === comment.id)), (c, f) =>
@@ -223,6 +235,18 @@ export function registerReadRoutes(emulator: MetaGraphEmulator): void {
         name: () => user.name,
         followers_count: () => user.followersCount,
         media_count: () => [...store.igMedia.values()].filter((m) => m.owner.id === user.id).length,
+        // A media or comment that @mentions the account, as Meta answers it: the object with the fields asked for.
+        mentioned_media: (spec) => {
+          const media = store.igMedia.get(spec.modifiers.media_id ?? '');
+          const mentions = media && (media.tagged.includes(user.id) || media.caption.includes(`@${user.username}`));
+          if (!media || !mentions) throw noMention('media', spec.modifiers.media_id);
+          return renderIgMedia(store, media, fieldsOr(spec.fields, []));
+        },
+        mentioned_comment: (spec) => {
+          const comment = store.igComments.get(spec.modifiers.comment_id ?? '');
+          if (!comment || !comment.text.includes(`@${user.username}`)) throw noMention('comment', spec.modifiers.comment_id);
+          return renderIgComment(store, comment, spec.fields);
+        },
       });
     },
     { when: is(store.igUsers) },
