@@ -319,6 +319,55 @@ describe('Meta webhooks, WhatsApp and replies from the inbox', () => {
     expect(await stored()).toEqual([captioned.id, comment.id].sort());
   });
 
+  it('retries an Instagram mention whose Graph read failed, and quarantines one Graph answers malformed', async () => {
+    const account = graph.store.addIgUser({ username: 'lumi.seguros', followersCount: 300 });
+    const ana = graph.store.addIgUser({ username: 'ana.c' });
+    const media = graph.store.addIgMedia({ ownerId: ana.id, caption: 'Seguro do carro resolvido @lumi.seguros', createdAt: hoursAgo(1) });
+    const other = graph.store.addIgMedia({ ownerId: ana.id, caption: 'Obrigada @lumi.seguros', createdAt: hoursAgo(1) });
+    const ig = (
+      await admin()
+        .post('/api/v1/topics')
+        .send({
+          name: 'Lumi Seguros',
+          query: 'lumi',
+          platforms: ['instagram'],
+          ownedAccounts: [{ platform: 'instagram', handle: account.id }],
+        })
+        .expect(201)
+    ).body.id;
+    const stored = async () =>
+      (
+        (await admin().get(`/api/v1/mentions?topic=${ig}&platform=instagram&limit=100`).expect(200)).body.data as { externalId: string }[]
+      ).map((m) => m.externalId);
+    // a permission error is not retried by the client: the queued delivery fails, then its retry stores it
+    graph.failNext('ig-user', {
+      status: 400,
+      error: { code: 10, type: 'OAuthException', message: 'Application does not have permission' },
+    });
+    expect((await webhooks.deliver(instagramMentionDelivery({ accountId: account.id, mediaId: media.id })))[0].status).toBe(200);
+    await waitUntil('the mention is stored after a retry', async () => (await stored()).includes(media.id), { timeoutMs: 10_000 });
+    expect(graph.requests.filter((r) => r.path === `/${account.id}`).length).toBeGreaterThanOrEqual(2);
+
+    graph.failNext('ig-user', {
+      alter: (body: { mentioned_media?: Record<string, unknown> }) => ({
+        ...body,
+        mentioned_media: { ...body.mentioned_media, timestamp: 'yesterday' },
+      }),
+    });
+    expect((await webhooks.deliver(instagramMentionDelivery({ accountId: account.id, mediaId: other.id })))[0].status).toBe(200);
+    const rejected = async () =>
+      (await admin().get(`/api/v1/collectors/rejected?topic=${ig}&platform=instagram`).expect(200)).body.data as {
+        externalId: string;
+        reason: string;
+        stream: string;
+      }[];
+    await waitUntil('the malformed mention is quarantined', async () => (await rejected()).length > 0, { timeoutMs: 10_000 });
+    expect(await rejected()).toEqual([
+      expect.objectContaining({ externalId: other.id, reason: 'invalid_payload', stream: 'instagram:webhook' }),
+    ]);
+    expect(await stored()).toEqual([media.id]);
+  });
+
   it('makes a WhatsApp message a private case: in care KPIs, not in mention volume', async () => {
     const before = (
       await admin()

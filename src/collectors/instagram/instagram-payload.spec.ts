@@ -1,4 +1,12 @@
-import { commentItems, ownPostOf, parseComments, parseMedia, parseTagged, taggedMentions } from './instagram-payload';
+import {
+  commentItems,
+  mentionedCommentMentions,
+  ownPostOf,
+  parseComments,
+  parseMedia,
+  parseTagged,
+  taggedMentions,
+} from './instagram-payload';
 
 const account = { externalId: '17841400000000001', handle: '17841400000000001', username: 'lumibanco' };
 const media = { id: '17900000000000001', permalink: 'https://www.instagram.com/p/ABC123/' };
@@ -92,5 +100,27 @@ describe('Instagram payload', () => {
         inReplyToUserId: account.externalId,
       }),
     ]);
+  });
+
+  it('makes a comment that @mentions the account a mention keyed by the comment id, author unknown; a malformed one is skipped', () => {
+    const ok = mentionedCommentMentions({
+      id: '17800000000000009',
+      text: 'lumibanco me ajuda',
+      timestamp: '2026-12-01T10:00:00+0000',
+      like_count: 2,
+      media,
+    });
+    expect(ok.items).toEqual([
+      expect.objectContaining({
+        externalId: '17800000000000009',
+        url: 'https://www.instagram.com/p/ABC123/c/17800000000000009/',
+        author: { externalId: 'unknown:comment:17800000000000009', handle: 'unknown' },
+        conversationId: media.id,
+        inReplyToExternalId: media.id,
+      }),
+    ]);
+    const bad = mentionedCommentMentions({ id: '17800000000000010', text: 'x', timestamp: 'ontem', media });
+    expect(bad.items).toEqual([]);
+    expect(bad.skipped).toEqual([expect.objectContaining({ id: '17800000000000010', problem: expect.stringMatching(/timestamp/) })]);
   });
 });

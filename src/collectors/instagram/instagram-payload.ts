@@ -170,3 +170,38 @@ export function taggedMentions(media: InstagramTagged[], account: InstagramAccou
       metrics: ZERO,
     }));
 }
+
+/** What Graph documents for `mentioned_comment` (no author: Instagram does not name who mentioned the account in a comment). */
+export const MENTIONED_COMMENT_FIELDS = 'id,text,timestamp,like_count,media{id,permalink}';
+
+const mentionedCommentSchema = z.object({
+  id: graphId,
+  text: z.string(),
+  timestamp: graphTime,
+  like_count: z.number().int().nonnegative().optional(),
+  media: z.object({ id: graphId, permalink: z.string().url().optional() }),
+});
+
+/**
+ * A comment that @mentions the account (read by `mentioned_comment`), as a mention keyed by the
+ * comment id, the key the collector uses for comments. Graph gives no author: the commenter is
+ * unknown (`handle: 'unknown'`), each such comment its own author so unrelated people share no case.
+ */
+export function mentionedCommentMentions(raw: unknown): { items: MentionInput[]; skipped: Skipped[] } {
+  const { items, skipped } = parseEach(mentionedCommentSchema, [raw], 'comment');
+  return {
+    items: items.map((c) => ({
+      platform: 'instagram' as const,
+      externalId: c.id,
+      text: c.text,
+      createdAt: new Date(c.timestamp),
+      url: c.media.permalink ? commentUrl(c.media.permalink, c.id) : 'https://www.instagram.com/',
+      author: { externalId: `unknown:comment:${c.id}`, handle: 'unknown' },
+      conversationId: c.media.id,
+      inReplyToExternalId: c.media.id,
+      inReplyToUserId: null,
+      metrics: { ...ZERO, likes: c.like_count ?? 0 },
+    })),
+    skipped,
+  };
+}

@@ -245,7 +245,10 @@ export function registerReadRoutes(emulator: MetaGraphEmulator): void {
         mentioned_comment: (spec) => {
           const comment = store.igComments.get(spec.modifiers.comment_id ?? '');
           if (!comment || !comment.text.includes(`@${user.username}`)) throw noMention('comment', spec.modifiers.comment_id);
-          return renderIgComment(store, comment, spec.fields);
+          // Graph documents only these fields on a mentioned comment (no author)
+          const unknown = spec.fields.find((f) => !['id', 'like_count', 'media', 'text', 'timestamp'].includes(f.name));
+          if (unknown) throw new GraphApiFailure(400, graphError(100, `(#100) Tried accessing nonexisting field (${unknown.name})`));
+          return renderIgComment(store, comment, fieldsOr(spec.fields, ['timestamp', 'text']));
         },
       });
     },
