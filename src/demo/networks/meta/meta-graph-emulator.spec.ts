@@ -92,4 +92,37 @@ describe('The Graph API emulator', () => {
     expect((await call(`${page.id}?fields=name`)).body.name).toBe(42);
     expect((await call(`${page.id}?fields=name`)).body.name).toBe('Faulty');
   });
+
+  it('answers mentioned_media and mentioned_comment through the account, and 100/33 for what does not mention it', async () => {
+    const account = graph.store.addIgUser({ username: 'lumi.ouvidoria' });
+    const leo = graph.store.addIgUser({ username: 'leo.r' });
+    const media = graph.store.addIgMedia({
+      ownerId: leo.id,
+      caption: 'Valeu @lumi.ouvidoria',
+      createdAt: new Date('2026-12-01T10:00:00Z'),
+    });
+    const plain = graph.store.addIgMedia({ ownerId: leo.id, caption: 'Praia', createdAt: new Date('2026-12-01T11:00:00Z') });
+    const comment = graph.store.addIgComment({
+      mediaId: plain.id,
+      fromId: leo.id,
+      text: '@lumi.ouvidoria oi',
+      createdAt: new Date('2026-12-01T12:00:00Z'),
+    });
+    const viaAccount = (fields: string) => call(`${account.id}?fields=${encodeURIComponent(fields)}`);
+    const m = await viaAccount(`mentioned_media.media_id(${media.id}){caption,username,timestamp}`);
+    expect(m.body).toEqual({
+      id: account.id,
+      mentioned_media: { id: media.id, caption: 'Valeu @lumi.ouvidoria', username: 'leo.r', timestamp: '2026-12-01T10:00:00+0000' },
+    });
+    const c = await viaAccount(`mentioned_comment.comment_id(${comment.id}){text,timestamp,media{id,permalink}}`);
+    expect(c.body.mentioned_comment).toEqual({
+      id: comment.id,
+      text: '@lumi.ouvidoria oi',
+      timestamp: '2026-12-01T12:00:00+0000',
+      media: { id: plain.id, permalink: plain.permalink },
+    });
+    expect((await viaAccount(`mentioned_comment.comment_id(${comment.id}){username}`)).body.error.code).toBe(100);
+    const missing = await viaAccount(`mentioned_media.media_id(${plain.id}){caption}`);
+    expect([missing.status, missing.body.error.code, missing.body.error.error_subcode]).toEqual([400, 100, 33]);
+  });
 });
