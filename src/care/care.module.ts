@@ -38,6 +38,7 @@ import {
   SavedReplyUse,
   SavedReplyUseSchema,
 } from './schemas/case-view.schema';
+import { OfflineReassignment } from './offline-reassignment.service';
 import { SlaScanService } from './sla-scan.service';
 import { VipAuthor, VipAuthorSchema } from './schemas/vip-author.schema';
 import { TriageService } from './triage.service';
@@ -112,6 +113,7 @@ class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
     CasePlacementService,
     CasesService,
     SlaScanService,
+    OfflineReassignment,
     AgentsService,
     CareScheduler,
     CareReplySender,

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { abandonOnScan, breachOnScan } from './case-lifecycle';
 import { CaseEvents } from './case-events';
 import { CasesRepository } from './cases.repository';
-import { CasesService } from './cases.service';
+import { OfflineReassignment } from './offline-reassignment.service';
 
 /**
  * The care scan: marks first-response breaches when they happen and closes cases abandoned past
@@ -17,7 +17,7 @@ export class SlaScanService {
   constructor(
     private readonly cases: CasesRepository,
     private readonly events: CaseEvents,
-    private readonly caseActions: CasesService,
+    private readonly offline: OfflineReassignment,
   ) {}
 
   async scan(now = new Date()): Promise<{ breached: number; abandoned: number }> {
@@ -36,7 +36,7 @@ export class SlaScanService {
       }
     }
     // agents offline past their team's grace: their open cases go to others (reroutes)
-    const rerouted = await this.caseActions.reassignFromOffline(now);
+    const rerouted = await this.offline.run(now);
     if (rerouted) this.logger.log({ rerouted }, 'Cases of agents offline past the grace reassigned');
     if (toBreach.length || toAbandon.length) this.logger.log({ breached: toBreach.length, abandoned: toAbandon.length }, 'Care scan');
     return { breached: toBreach.length, abandoned: toAbandon.length };

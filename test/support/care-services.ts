@@ -13,6 +13,7 @@ import { RepliesService } from '../../src/care/replies.service';
 import { BrandReply, BrandReplySchema } from '../../src/care/schemas/brand-reply.schema';
 import { Case, CaseSchema } from '../../src/care/schemas/case.schema';
 import { CaseHistoryEvent, CaseHistoryEventSchema } from '../../src/care/schemas/case-view.schema';
+import { OfflineReassignment } from '../../src/care/offline-reassignment.service';
 import { SlaScanService } from '../../src/care/sla-scan.service';
 import { loadSettings, SETTINGS } from '../../src/config/settings';
 import { EmbeddedMongoServer } from '../../src/embedded-mongo';
@@ -77,6 +78,7 @@ export async function startCareServices(sla: Partial<WorkspaceView['settings']['
       CasesService,
       CaseHistory,
       SlaScanService,
+      OfflineReassignment,
       AgentsService,
       RepliesService,
       MentionsRepository,
