@@ -218,6 +218,23 @@ const fileSchema = z
     refreshMetricsIntervalSeconds: intish(10, 86400),
     careScanIntervalSeconds: intish(1, 3600),
     alertScanIntervalSeconds: intish(1, 3600),
+    /**
+     * Scheduled digests (src/digests/): the operator's SMTP relay (not a tenant's setting, so it
+     * may be a local or internal host), the sender, the absolute address of this service used in
+     * the links of a digest, and how often schedules are checked for a due run.
+     */
+    digest: z
+      .object({
+        smtpUrl: url(['smtp:', 'smtps:']).nullable().default(null),
+        from: z.string().min(3).max(200).default('Ouvidor <digests@localhost>'),
+        linkBaseUrl: url(['http:', 'https:'])
+          .transform((v) => v.replace(/\/+$/, ''))
+          .nullable()
+          .default(null),
+        scanIntervalSeconds: intish(1, 3600).default(60),
+      })
+      .strict()
+      .prefault({}),
     rateLimit: z
       .object({
         perMinute: intish(1, 10_000_000),
@@ -316,6 +333,10 @@ export const ENVIRONMENT_KEYS: Record<string, string> = {
   REFRESH_METRICS_INTERVAL_SECONDS: 'refreshMetricsIntervalSeconds',
   CARE_SCAN_INTERVAL_SECONDS: 'careScanIntervalSeconds',
   ALERT_SCAN_INTERVAL_SECONDS: 'alertScanIntervalSeconds',
+  SMTP_URL: 'digest.smtpUrl',
+  DIGEST_FROM: 'digest.from',
+  DIGEST_LINK_BASE_URL: 'digest.linkBaseUrl',
+  DIGEST_SCAN_INTERVAL_SECONDS: 'digest.scanIntervalSeconds',
   OUTBOUND_ALLOW_PRIVATE: 'outbound.allowPrivate',
   OUTBOUND_ALLOWED_CIDRS: 'outbound.allowedCidrs',
   OUTBOUND_DNS_SERVERS: 'outbound.dnsServers',
