@@ -5,7 +5,7 @@ import { PLATFORM_NAMES, type Platform } from '../common/platform';
 import { NetworkTargets } from '../config/network-targets';
 import { CreateTopicDto, UpdateTopicDto } from './dto/topic.dto';
 import { validate } from './query';
-import { OwnedAccount, Topic } from './schemas/topic.schema';
+import { OwnedAccount, Topic, type TopicRole } from './schemas/topic.schema';
 
 export interface TopicView {
   id: string;
@@ -18,6 +18,8 @@ export interface TopicView {
   /** Reddit: subreddits whose comments are matched against the query */
   subreddits: string[];
   active: boolean;
+  /** `brand`, or `competitor` (share of voice and public care; no inbox cases) */
+  role: TopicRole;
   createdAt?: Date;
   updatedAt?: Date;
 }
@@ -33,6 +35,7 @@ function toView(doc: Topic & { _id: unknown; createdAt?: Date; updatedAt?: Date 
     ownedAccounts: (doc.ownedAccounts ?? []).map((a) => ({ platform: a.platform, handle: a.handle, externalId: a.externalId ?? null })),
     subreddits: doc.subreddits ?? [],
     active: doc.active,
+    role: doc.role ?? 'brand',
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };
@@ -86,6 +89,7 @@ export class TopicsService {
       ownedAccounts: dedupeAccounts(dto.ownedAccounts),
       subreddits: [...new Set(dto.subreddits ?? [])],
       active: dto.active ?? true,
+      role: dto.role ?? 'brand',
     });
     return toView(doc.toObject());
   }
@@ -115,6 +119,7 @@ export class TopicsService {
     if (dto.platforms !== undefined) $set.platforms = [...new Set(dto.platforms)];
     if (dto.languages !== undefined) $set.languages = [...new Set(dto.languages)];
     if (dto.active !== undefined) $set.active = dto.active;
+    if (dto.role !== undefined) $set.role = dto.role;
     if (dto.subreddits !== undefined) $set.subreddits = [...new Set(dto.subreddits)];
     if (dto.ownedAccounts !== undefined) {
       // Keep the ids already resolved for accounts that stay.

@@ -17,6 +17,7 @@ import {
 } from 'class-validator';
 import { Platform, PLATFORMS } from '../../common/platform';
 import { MAX_QUERY_LENGTH, queryProblem } from '../query';
+import { TOPIC_ROLES, type TopicRole } from '../schemas/topic.schema';
 
 function IsSearchQuery(options?: ValidationOptions) {
   return (object: object, propertyName: string) =>
@@ -158,6 +159,16 @@ export class CreateTopicDto {
   subreddits?: string[];
 
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
+
+  @ApiPropertyOptional({
+    enum: TOPIC_ROLES,
+    default: 'brand',
+    description:
+      "`competitor`: a competitor's topic, its own accounts as owned accounts; counted in share of voice and public care, never opens inbox cases",
+  })
+  @IsOptional()
+  @IsIn(TOPIC_ROLES, { message: `role must be one of ${TOPIC_ROLES.join(', ')}` })
+  role?: TopicRole;
 }
 
 export class UpdateTopicDto extends PartialType(CreateTopicDto) {}

@@ -6,6 +6,14 @@ import { MAX_QUERY_LENGTH } from '../query/syntax';
 /** Still read from here by `src/reports` and `src/exports`; new code imports `common/platform`. */
 export { PLATFORM_NAMES, PLATFORMS, type Platform } from '../../common/platform';
 
+/**
+ * What a topic listens to: the workspace's own brand, or a competitor whose mentions, own posts and
+ * public replies are collected alike for share of voice and public care (`src/competitors`), but
+ * never open cases in the inbox.
+ */
+export const TOPIC_ROLES = ['brand', 'competitor'] as const;
+export type TopicRole = (typeof TOPIC_ROLES)[number];
+
 export interface OwnedAccount {
   platform: Platform;
   /** Handle without "@", lower case. */
@@ -39,6 +47,10 @@ export class Topic {
 
   @Prop({ type: [{ platform: String, handle: String, externalId: String, _id: false }], default: [] })
   ownedAccounts!: OwnedAccount[];
+
+  /** `brand` (documents from before roles existed read as the brand) or `competitor`. */
+  @Prop({ type: String, enum: TOPIC_ROLES, default: 'brand' })
+  role!: TopicRole;
 
   @Prop({ default: true })
   active!: boolean;
