@@ -58,7 +58,11 @@ class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly scan: SlaScanService,
     listeners: CollectionListeners,
   ) {
-    listeners.register((batch) => this.placement.onIngested(batch.workspace, batch.topic.id, batch.mentions, batch.replies));
+    // A competitor's customers are not the brand's: its topics never open cases in the inbox.
+    listeners.register(async (batch) => {
+      if (batch.topic.role !== 'competitor')
+        await this.placement.onIngested(batch.workspace, batch.topic.id, batch.mentions, batch.replies);
+    });
     this.jobs.define({ queue: 'care', attempts: 2, backoffMs: 2_000, process: () => this.scan.scan() });
   }
 

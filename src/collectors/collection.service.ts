@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, NotFoundException, ServiceUnavailableExcept
 import { randomUUID } from 'node:crypto';
 import { Settings, SETTINGS } from '../config/settings';
 import { RepliesService } from '../care/replies.service';
+import { CompetitorRepliesRepository } from '../competitors/competitor-replies.repository';
 import { EngagementService } from '../engagement/engagement.service';
 import { MentionsService, MentionWriteError } from '../mentions/mentions.service';
 import { TopicsService, TopicView } from '../topics/topics.service';
@@ -75,6 +76,7 @@ export class CollectionService {
     private readonly mentions: MentionsService,
     private readonly engagement: EngagementService,
     private readonly replies: RepliesService,
+    private readonly competitorReplies: CompetitorRepliesRepository,
     private readonly state: CollectorStateService,
     private readonly listeners: CollectionListeners,
     private readonly quarantine: QuarantineRepository,
@@ -223,10 +225,13 @@ export class CollectionService {
     }
     const posts = await this.engagement.ingestPosts(workspace.id, topic.id, batch.posts);
     await this.engagement.recordFollowers(workspace.id, batch.accounts);
-    const replies = await this.replies.ingest(workspace.id, batch.replies);
+    // A competitor's replies are its public care, never the brand's response to a case.
+    const competitor = topic.role === 'competitor';
+    const replies = competitor ? [] : await this.replies.ingest(workspace.id, batch.replies);
+    const newReplies = competitor ? await this.competitorReplies.ingest(workspace.id, topic.id, batch.replies) : replies.length;
     await this.listeners.ingested({ workspace, topic, mentions: ingested.stored, replies });
-    const known = ingested.known + (batch.posts.length - posts) + (batch.replies.length - replies.length);
-    return { outcome: { mentions: ingested.stored.length, posts, replies: replies.length, known, rejected: rejected.length }, rejected };
+    const known = ingested.known + (batch.posts.length - posts) + (batch.replies.length - newReplies);
+    return { outcome: { mentions: ingested.stored.length, posts, replies: newReplies, known, rejected: rejected.length }, rejected };
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { CareRepliesModule } from '../care/care-replies.module';
+import { CompetitorRepliesModule } from '../competitors/competitor-replies.module';
 import { EngagementModule } from '../engagement/engagement.module';
 import { MentionsModule } from '../mentions/mentions.module';
 import { TopicsModule } from '../topics/topics.module';
@@ -57,6 +58,7 @@ import { InstagramCollector } from './instagram/instagram.collector';
     MentionsModule,
     EngagementModule,
     CareRepliesModule,
+    CompetitorRepliesModule,
     ReplyPublishersModule,
   ],
   controllers: [CollectController, CollectorsController, QuarantineController, ReadQuotasController],
