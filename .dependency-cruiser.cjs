@@ -6,7 +6,7 @@
  *   1. src/common, src/config    shared types and helpers, settings (they may import each other)
  *   2. src/database, src/jobs    the database connection and the job engine (BullMQ or in process)
  *   3. features (ingestion): workspaces, http, topics, enrichment, mentions, collectors, care,
- *      engagement, leads, traffic, surveys, inputs, webhooks (peers: they may import each other,
+ *      engagement, leads, traffic, surveys, inputs, webhooks, report-freshness (peers: they may import each other,
  *      but never a folder above them)
  *   4. src/reports               KPIs over the rows the features store
  *   5. src/alerts, src/exports, src/dashboard, src/health   consumers of reports and features
@@ -14,7 +14,8 @@
  *      (demo/traffic) and demo data; only the app module and tests import it
  *   src/app.module.ts, src/app.factory.ts, src/main.ts wire everything together.
  */
-const FEATURES = '(workspaces|http|topics|enrichment|mentions|collectors|care|engagement|leads|traffic|surveys|inputs|webhooks)';
+const FEATURES =
+  '(workspaces|http|topics|enrichment|mentions|collectors|care|engagement|leads|traffic|surveys|inputs|webhooks|report-freshness)';
 const CONSUMERS = '(alerts|exports|dashboard|health)';
 
 module.exports = {

@@ -8,6 +8,7 @@ import { CollectorsModule } from './collectors/collectors.module';
 import { OutboundModule } from './common/outbound/outbound.module';
 import { LeadsModule } from './leads/leads.module';
 import { MentionsModule } from './mentions/mentions.module';
+import { ReportFreshnessModule } from './report-freshness/report-freshness.module';
 import { ReportsModule } from './reports/reports.module';
 import { SurveysModule } from './surveys/surveys.module';
 import { TrafficModule } from './traffic/traffic.module';
@@ -58,6 +59,7 @@ export class AppModule implements NestModule {
         DatabaseModule.forRoot(),
         ScheduleModule.forRoot(),
         JobsModule,
+        ReportFreshnessModule,
         OutboundModule,
         WorkspacesModule,
         HealthModule,

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, Model, Types } from 'mongoose';
 import type { AccountSnapshotInput, PostInput, PublicMetrics } from '../collectors/collected';
 import { startOfUtcHour as hourOf } from '../common/time-buckets';
+import { ReportVersionsRepository } from '../report-freshness/report-versions.repository';
 import { AccountSnapshot, OwnPost } from './schemas/own-post.schema';
 
 @Injectable()
@@ -10,6 +11,8 @@ export class EngagementService {
   constructor(
     @InjectModel(OwnPost.name) private readonly posts: Model<OwnPost>,
     @InjectModel(AccountSnapshot.name) private readonly snapshots: Model<AccountSnapshot>,
+    // Optional: specs that wire this service alone have no reports to refresh.
+    @Optional() private readonly reportVersions?: ReportVersionsRepository,
   ) {}
 
   /**
@@ -38,6 +41,7 @@ export class EngagementService {
       },
     }));
     const res = await this.posts.bulkWrite(ops, { ordered: false });
+    await this.reportVersions?.bump(wsId);
     return res.upsertedCount;
   }
 
@@ -54,6 +58,7 @@ export class EngagementService {
       })),
       { ordered: false },
     );
+    await this.reportVersions?.bump(wsId);
   }
 
   /** Own posts published since `since`, for the metrics refresher. */
@@ -77,6 +82,7 @@ export class EngagementService {
       })),
       { ordered: false },
     );
+    if (res.modifiedCount > 0) await this.reportVersions?.bump(wsId);
     return res.modifiedCount;
   }
 

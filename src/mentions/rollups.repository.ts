@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
+import { ReportVersionsRepository } from '../report-freshness/report-versions.repository';
 import { MentionRollup } from './schemas/mention-rollup.schema';
 
 /** Batch or correction ids a rollup row remembers; a crashed batch is replayed long before 100 more arrive. */
@@ -14,7 +15,11 @@ export interface GuardedIncrement {
 /** The `mention_rollups` collection: the only holder of its Mongoose model. */
 @Injectable()
 export class RollupsRepository {
-  constructor(@InjectModel(MentionRollup.name) private readonly rollups: Model<MentionRollup>) {}
+  constructor(
+    @InjectModel(MentionRollup.name) private readonly rollups: Model<MentionRollup>,
+    // Optional: specs that wire the mentions services alone have no reports to refresh.
+    @Optional() private readonly reportVersions?: ReportVersionsRepository,
+  ) {}
 
   /**
    * Applies each increment to its row (created if missing) unless the row already took write
@@ -43,6 +48,8 @@ export class RollupsRepository {
         { ordered: false },
       );
     }
+    // After the counts: a report cached before this write is recomputed on its next call.
+    await this.reportVersions?.bumpAll(increments.map((b) => b.key.workspaceId));
   }
 
   /**
@@ -54,6 +61,7 @@ export class RollupsRepository {
       { ...key, applied: { $ne: guard } },
       { $inc: inc, $push: { applied: { $each: [guard], $slice: -APPLIED_KEPT } } },
     );
+    if (res.modifiedCount > 0) await this.reportVersions?.bump(key.workspaceId);
     return res.matchedCount > 0 || !!(await this.rollups.exists(key));
   }
 

@@ -9,6 +9,7 @@ import { TopicsModule } from '../topics/topics.module';
 import { TrafficModule } from '../traffic/traffic.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { ModelQualityController } from './model-quality.controller';
+import { ReportCache } from './report-cache';
 import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
 import { KpiTargetDoc, KpiTargetSchema } from './schemas/kpi-target.schema';
@@ -26,7 +27,7 @@ import { KpiTargetDoc, KpiTargetSchema } from './schemas/kpi-target.schema';
     SurveysModule,
   ],
   controllers: [ReportsController, ModelQualityController],
-  providers: [ReportsService],
+  providers: [ReportsService, ReportCache],
   exports: [ReportsService],
 })
 export class ReportsModule {}

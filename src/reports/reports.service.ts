@@ -15,6 +15,7 @@ import { CareReportQuery, ReportQuery, TimeseriesQuery } from './dto/report-quer
 import { agentReport, assertTimeZone, bucketStarts, Interval, KpiTarget, nextBucket, previousPeriod, serviceKpis, TimeRange } from './kpis';
 import { catalogueView, kpiByName, TIMESERIES_KPIS } from './kpis/catalogue';
 import { numericLeaves, overviewSection, overviewSections, ReportOptions, ReportRows, trendsOf } from './overview';
+import { ReportCache } from './report-cache';
 import { KpiTargetDoc } from './schemas/kpi-target.schema';
 
 const DAY_MS = 24 * 3600_000;
@@ -59,7 +60,16 @@ export class ReportsService {
     private readonly leads: LeadsService,
     private readonly traffic: TrafficService,
     private readonly surveys: SurveysService,
+    private readonly cache: ReportCache,
   ) {}
+
+  /**
+   * The cache key's view of the query: a range without `to` ends now, so it also names the
+   * second it was asked in.
+   */
+  private cacheQuery(q: ReportQuery, now: Date): object {
+    return q.to ? q : { ...q, now: Math.floor(now.getTime() / 1000) };
+  }
 
   async resolveRange(ws: WorkspaceView, q: ReportQuery, now = new Date()): Promise<ResolvedRange> {
     const to = q.to ?? now;
@@ -147,7 +157,12 @@ export class ReportsService {
     return new Map(docs.map((d) => [d.kpi, { value: d.value, direction: d.direction }]));
   }
 
-  async overview(workspaceId: string, q: ReportQuery, now = new Date()) {
+  /** Every KPI over the range and its previous period; answers cached per report version (./report-cache). */
+  overview(workspaceId: string, q: ReportQuery, now = new Date()) {
+    return this.cache.answer('overview', workspaceId, this.cacheQuery(q, now), () => this.computeOverview(workspaceId, q, now));
+  }
+
+  private async computeOverview(workspaceId: string, q: ReportQuery, now: Date) {
     const ws = await this.workspaces.get(workspaceId);
     const r = await this.resolveRange(ws, q, now);
     const prev = previousPeriod(r.from, r.to);
@@ -164,7 +179,12 @@ export class ReportsService {
     };
   }
 
-  async timeseries(workspaceId: string, q: TimeseriesQuery, now = new Date()) {
+  /** One KPI per bucket; answers cached per report version (./report-cache). */
+  timeseries(workspaceId: string, q: TimeseriesQuery, now = new Date()) {
+    return this.cache.answer('timeseries', workspaceId, this.cacheQuery(q, now), () => this.computeTimeseries(workspaceId, q, now));
+  }
+
+  private async computeTimeseries(workspaceId: string, q: TimeseriesQuery, now: Date) {
     const ws = await this.workspaces.get(workspaceId);
     const r = await this.resolveRange(ws, q, now);
     const interval: Interval = q.interval ?? 'day';

@@ -1,0 +1,29 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import type { Request } from 'express';
+import { from, mergeMap, Observable } from 'rxjs';
+import { ReportVersionsRepository } from './report-versions.repository';
+
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Bumps the caller's workspace report version after every successful API write (leads, traffic,
+ * contacts, surveys, targets, settings, case actions, corrections…), before the answer leaves, so
+ * the next report call of any process recomputes. One place instead of one call per writer;
+ * background writes (collection, the care scan) bump where they write their rollups.
+ */
+@Injectable()
+export class ApiWritesInterceptor implements NestInterceptor {
+  constructor(private readonly versions: ReportVersionsRepository) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const req = context.switchToHttp().getRequest<Request & { auth?: { workspaceId?: string } }>();
+    if (READS.has(req.method)) return next.handle();
+    return next.handle().pipe(
+      mergeMap((value: unknown) => {
+        const workspaceId = req.auth?.workspaceId;
+        return workspaceId ? from(this.versions.bump(workspaceId).then(() => value)) : [value];
+      }),
+    );
+  }
+}
