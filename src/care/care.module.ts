@@ -39,6 +39,10 @@ import {
   SavedReplyUseSchema,
 } from './schemas/case-view.schema';
 import { OfflineReassignment } from './offline-reassignment.service';
+import { AuthorLink, AuthorLinkSchema } from './people/author-link.schema';
+import { AuthorLinksRepository } from './people/author-links.repository';
+import { PeopleController } from './people/people.controller';
+import { PeopleService } from './people/people.service';
 import { SlaScanService } from './sla-scan.service';
 import { VipAuthor, VipAuthorSchema } from './schemas/vip-author.schema';
 import { TriageService } from './triage.service';
@@ -96,6 +100,7 @@ class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
       { name: CaseHistoryEvent.name, schema: CaseHistoryEventSchema },
       { name: ReplyClaim.name, schema: ReplyClaimSchema },
       { name: CasePresenceDoc.name, schema: CasePresenceSchema },
+      { name: AuthorLink.name, schema: AuthorLinkSchema },
     ]),
     CareRepliesModule,
     CollectorsModule,
@@ -110,6 +115,7 @@ class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
     CaseNotesController,
     SavedRepliesController,
     CaseCollaborationController,
+    PeopleController,
   ],
   providers: [
     CasesRepository,
@@ -128,6 +134,8 @@ class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
     CaseNotes,
     SavedReplies,
     CaseCollaboration,
+    AuthorLinksRepository,
+    PeopleService,
   ],
   exports: [CasesService, AgentsService, SavedReplies],
 })

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { Case } from './schemas/case.schema';
+import { CasesRepository } from './cases.repository';
 import { CaseHistoryEvent, type CaseHistoryType } from './schemas/case-view.schema';
 
 export interface CaseState {
@@ -38,27 +38,19 @@ export function historyEntries(before: CaseState, after: CaseState, at: Date): H
 export class CaseHistory {
   constructor(
     @InjectModel(CaseHistoryEvent.name) private readonly events: Model<CaseHistoryEvent>,
-    @InjectModel(Case.name) private readonly cases: Model<Case>,
+    private readonly cases: CasesRepository,
   ) {}
 
-  /** The customer's other cases (same author on the same network, any status), newest first. */
-  async otherCases(workspaceId: string, c: { id: string; platform: string; customer: { externalId: string } }) {
-    const docs = await this.cases
-      .find(
-        {
-          workspaceId: new Types.ObjectId(workspaceId),
-          platform: c.platform,
-          'customer.externalId': c.customer.externalId,
-          _id: { $ne: new Types.ObjectId(c.id) },
-        },
-        { platform: 1, status: 1, openedAt: 1, resolvedAt: 1, intent: 1, assignee: 1, team: 1, inboundCount: 1 },
-      )
-      .sort({ openedAt: -1 })
-      .limit(50)
-      .lean();
+  /**
+   * The customer's other cases, any status, newest first: the same author on the same network,
+   * and on every network where the workspace linked the same person (`identities`).
+   */
+  async otherCases(workspaceId: string, caseId: string, identities: { platform: string; authorId: string }[]) {
+    const docs = await this.cases.ofCustomers(workspaceId, identities, caseId);
     return docs.map((d) => ({
       id: String(d._id),
       platform: d.platform,
+      customer: { externalId: d.customer.externalId, handle: d.customer.handle, name: d.customer.name ?? null },
       status: d.status,
       openedAt: d.openedAt,
       resolvedAt: d.resolvedAt ?? null,

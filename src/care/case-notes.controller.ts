@@ -7,6 +7,7 @@ import { CaseHistory } from './case-history';
 import { CaseNotes } from './case-notes';
 import { CasesService } from './cases.service';
 import { CreateNoteDto } from './dto/case-view.dto';
+import { PeopleService } from './people/people.service';
 
 /** The case view's side panels: internal notes, the case's history, the customer's other cases. */
 @ApiTags('cases')
@@ -18,6 +19,7 @@ export class CaseNotesController {
     private readonly agents: AgentsService,
     private readonly notes: CaseNotes,
     private readonly history: CaseHistory,
+    private readonly people: PeopleService,
   ) {}
 
   @Post('notes')
@@ -42,9 +44,13 @@ export class CaseNotesController {
   }
 
   @Get('other-cases')
-  @ApiOperation({ summary: "The customer's other cases on the same network, any status, newest first" })
+  @ApiOperation({
+    summary:
+      "The customer's other cases, any status, newest first: on the same network, and on every network where the workspace linked the same person (POST /people)",
+  })
   async otherCases(@Auth() auth: AuthContext, @Param('id') id: string) {
     const c = await this.cases.get(auth.workspaceId, id);
-    return this.history.otherCases(auth.workspaceId, c);
+    const identities = await this.people.identitiesOf(auth.workspaceId, { platform: c.platform, authorId: c.customer.externalId });
+    return this.history.otherCases(auth.workspaceId, c.id, identities);
   }
 }

@@ -156,6 +156,42 @@ export class CasesRepository {
       .cursor({ batchSize: 500 }) as never;
   }
 
+  // ---- customers (identity links) ------------------------------------------------------------
+
+  /** The customer as their latest case on the network names them, found by author id or handle; null: no case. */
+  async customer(
+    workspaceId: string,
+    platform: string,
+    by: { authorId: string } | { handle: string },
+  ): Promise<{ externalId: string; handle: string; name: string | null } | null> {
+    const who =
+      'authorId' in by
+        ? { 'customer.externalId': by.authorId }
+        : { 'customer.handle': { $in: [by.handle, `@${by.handle}`, by.handle.toLowerCase(), `@${by.handle.toLowerCase()}`] } };
+    const doc = await this.cases
+      .findOne({ workspaceId: oid(workspaceId), platform, ...who }, { customer: 1 })
+      .sort({ openedAt: -1 })
+      .lean();
+    return doc ? { externalId: doc.customer.externalId, handle: doc.customer.handle, name: doc.customer.name ?? null } : null;
+  }
+
+  /** The cases of any of these authors (network and author id), `except` one, newest first. */
+  async ofCustomers(workspaceId: string, authors: { platform: string; authorId: string }[], except: string, limit = 50) {
+    if (authors.length === 0) return [];
+    return this.cases
+      .find(
+        {
+          workspaceId: oid(workspaceId),
+          $or: authors.map((a) => ({ platform: a.platform, 'customer.externalId': a.authorId })),
+          _id: { $ne: oid(except) },
+        },
+        { platform: 1, customer: 1, status: 1, openedAt: 1, resolvedAt: 1, intent: 1, assignee: 1, team: 1, inboundCount: 1 },
+      )
+      .sort({ openedAt: -1 })
+      .limit(limit)
+      .lean();
+  }
+
   // ---- the inbox and reports -----------------------------------------------------------------
 
   listFilter(workspaceId: string, q: ListCasesQuery): Record<string, unknown> {
