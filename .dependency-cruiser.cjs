@@ -5,7 +5,7 @@
  *   0. src/embedded-mongo        the engine: imports nothing from the app; others reach it only via index.ts
  *   1. src/common, src/config    shared types and helpers, settings (they may import each other)
  *   2. src/database, src/jobs    the database connection and the job engine (BullMQ or in process)
- *   3. features (ingestion): workspaces, http, topics, enrichment, mentions, collectors, care,
+ *   3. features (ingestion): workspaces, http, topics, enrichment, mentions, themes, collectors, care,
  *      engagement, leads, traffic, surveys, inputs, webhooks, report-freshness (peers: they may import each other,
  *      but never a folder above them)
  *   4. src/reports               KPIs over the rows the features store
@@ -15,7 +15,7 @@
  *   src/app.module.ts, src/app.factory.ts, src/main.ts wire everything together.
  */
 const FEATURES =
-  '(workspaces|http|topics|enrichment|mentions|collectors|care|engagement|leads|traffic|surveys|inputs|webhooks|report-freshness)';
+  '(workspaces|http|topics|enrichment|mentions|themes|collectors|care|engagement|leads|traffic|surveys|inputs|webhooks|report-freshness)';
 const CONSUMERS = '(alerts|exports|dashboard|health)';
 
 module.exports = {

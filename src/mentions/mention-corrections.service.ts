@@ -11,6 +11,7 @@ import { isValidObjectId, Types } from 'mongoose';
 import { Settings, SETTINGS } from '../config/settings';
 import { enqueueNowAndEvery, type JobEngine } from '../jobs/job-queue';
 import { JOB_ENGINE } from '../jobs/jobs.module';
+import { ThemeCounter } from '../themes/theme-counter.service';
 import { startOfRollupSlot, startOfUtcHour } from '../common/time-buckets';
 import type { CorrectionRow } from '../common/rows';
 import { CorrectMentionDto } from './dto/correct-mention.dto';
@@ -123,6 +124,7 @@ export class MentionCorrectionsService implements OnApplicationBootstrap, OnAppl
     private readonly mentions: MentionsRepository,
     private readonly rollups: RollupsRepository,
     private readonly outbox: RollupOutboxService,
+    private readonly themes: ThemeCounter,
     @Inject(SETTINGS) private readonly settings: Settings,
     @Inject(JOB_ENGINE) private readonly jobs: JobEngine,
   ) {
@@ -208,6 +210,7 @@ export class MentionCorrectionsService implements OnApplicationBootstrap, OnAppl
   private async moveRollups(doc: MentionRow, pending: PendingCorrection): Promise<void> {
     const inc = rollupMove(pending.from, pending.to);
     if (Object.keys(inc).length === 0) return;
+    await this.themes.moveOnce(pending.id, doc, [ALL_TOPICS, ...(doc.topicIds ?? [])], pending.from, pending.to);
     const slot = startOfRollupSlot(doc.createdAt);
     const hour = startOfUtcHour(doc.createdAt);
     for (const topicId of [ALL_TOPICS, ...(doc.topicIds ?? [])]) {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { EnrichmentModule } from '../enrichment/enrichment.module';
+import { ThemeRollupsModule } from '../themes/theme-rollups.module';
 import { MentionCorrectionsController } from './mention-corrections.controller';
 import { MentionCorrectionsService } from './mention-corrections.service';
 import { MentionsController } from './mentions.controller';
@@ -15,6 +16,7 @@ import { MentionRollup, MentionRollupSchema, RollupBatch, RollupBatchSchema } fr
 @Module({
   imports: [
     EnrichmentModule,
+    ThemeRollupsModule,
     MongooseModule.forFeature([
       { name: Mention.name, schema: MentionSchema },
       { name: MentionRollup.name, schema: MentionRollupSchema },

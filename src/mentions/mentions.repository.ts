@@ -11,8 +11,8 @@ export type MentionRow = Mention & { _id: Types.ObjectId };
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const oid = (id: string | Types.ObjectId) => (typeof id === 'string' ? new Types.ObjectId(id) : id);
 
-/** What the rollup outbox reads of a mention to count it. */
-const ROLLUP_FIELDS = { workspaceId: 1, platform: 1, createdAt: 1, sentiment: 1, intent: 1, lang: 1, rollupLinks: 1 };
+/** What the rollup outbox reads of a mention to count it (the text: its key phrases, for the themes). */
+const ROLLUP_FIELDS = { workspaceId: 1, platform: 1, createdAt: 1, sentiment: 1, intent: 1, lang: 1, text: 1, rollupLinks: 1 };
 
 /** The `mentions` collection: the only holder of its Mongoose model. */
 @Injectable()
@@ -188,5 +188,84 @@ export class MentionsRepository {
       .sort({ 'correction.at': 1, _id: 1 })
       .lean()
       .cursor({ batchSize: 500 }) as never;
+  }
+
+  // ---- competitors and influential authors (src/competitors) ----------------------------------
+
+  /** What public care reads of a customer message: who wrote it, when, where, with what intent (no text). */
+  private static readonly CARE_FIELDS = {
+    topicIds: 1,
+    platform: 1,
+    externalId: 1,
+    url: 1,
+    createdAt: 1,
+    'author.externalId': 1,
+    'author.handle': 1,
+    intent: 1,
+    conversationId: 1,
+  };
+
+  /** Mentions of these topics in [from, to) with one of `intents`, oldest first (index: workspace, topic, time). */
+  async ofTopicsWithIntents(
+    workspaceId: string,
+    topicIds: string[],
+    intents: readonly string[],
+    from: Date,
+    to: Date,
+    platform?: string,
+  ): Promise<MentionRow[]> {
+    if (topicIds.length === 0) return [];
+    const filter: Record<string, unknown> = {
+      workspaceId: oid(workspaceId),
+      topicIds: { $in: topicIds.map(oid) },
+      createdAt: { $gte: from, $lt: to },
+      intent: { $in: [...intents] },
+    };
+    if (platform) filter.platform = platform;
+    return (await this.mentions.find(filter, MentionsRepository.CARE_FIELDS).sort({ createdAt: 1 }).lean()) as MentionRow[];
+  }
+
+  /** These posts of one network, by their network ids (the unique index). */
+  async byExternalIds(workspaceId: string, platform: string, externalIds: string[]): Promise<MentionRow[]> {
+    if (externalIds.length === 0) return [];
+    return (await this.mentions
+      .find({ workspaceId: oid(workspaceId), platform, externalId: { $in: externalIds } }, MentionsRepository.CARE_FIELDS)
+      .lean()) as MentionRow[];
+  }
+
+  /**
+   * Per author and sentiment label, the mentions of [from, to) and what they earned: one group per
+   * (network, author, label), folded per author by the caller (a `$cond` per label costs more).
+   */
+  async authorTotals(workspaceId: string, from: Date, to: Date, opts: { topic?: string; platform?: string }) {
+    const match: Record<string, unknown> = { workspaceId: oid(workspaceId), createdAt: { $gte: from, $lt: to } };
+    if (opts.topic) match.topicIds = oid(opts.topic);
+    if (opts.platform) match.platform = opts.platform;
+    return this.mentions.aggregate<{
+      _id: { platform: string; author: string; label: string };
+      handle: string;
+      name: string | null;
+      followers: number | null;
+      mentions: number;
+      likes: number;
+      reposts: number;
+      quotes: number;
+      replies: number;
+    }>([
+      { $match: match },
+      {
+        $group: {
+          _id: { platform: '$platform', author: '$author.externalId', label: '$sentiment.label' },
+          handle: { $last: '$author.handle' },
+          name: { $last: '$author.name' },
+          followers: { $max: '$author.followers' },
+          mentions: { $sum: 1 },
+          likes: { $sum: '$metrics.likes' },
+          reposts: { $sum: '$metrics.reposts' },
+          quotes: { $sum: '$metrics.quotes' },
+          replies: { $sum: '$metrics.replies' },
+        },
+      },
+    ]);
   }
 }

@@ -3,6 +3,7 @@ import { Types } from 'mongoose';
 import { Settings, SETTINGS } from '../config/settings';
 import { enqueueNowAndEvery, type JobEngine } from '../jobs/job-queue';
 import { JOB_ENGINE } from '../jobs/jobs.module';
+import { ThemeCounter } from '../themes/theme-counter.service';
 import { startOfRollupSlot } from '../common/time-buckets';
 import { MentionsRepository, type MentionRow } from './mentions.repository';
 import { RollupBatchesRepository } from './rollup-batches.repository';
@@ -13,9 +14,9 @@ import { ALL_TOPICS } from './schemas/mention-rollup.schema';
 export const ROLLUP_REPAIR_GRACE_MS = 15_000;
 const ROLLUP_REPAIR_EVERY_SECONDS = 30;
 
-/** A mention to count, and the rollup scopes (ALL_TOPICS, topics) it counts in. */
+/** A mention to count, and the rollup scopes (ALL_TOPICS, topics) it counts in (its text: for the themes' key phrases). */
 export interface RollupEntry {
-  row: Pick<MentionRow, 'workspaceId' | 'platform' | 'createdAt' | 'sentiment' | 'intent' | 'lang'>;
+  row: Pick<MentionRow, 'workspaceId' | 'platform' | 'createdAt' | 'sentiment' | 'intent' | 'lang'> & { text?: string };
   topics: Types.ObjectId[];
 }
 
@@ -57,6 +58,7 @@ export class RollupOutboxService implements OnApplicationBootstrap, OnApplicatio
     private readonly mentions: MentionsRepository,
     private readonly rollups: RollupsRepository,
     private readonly batches: RollupBatchesRepository,
+    private readonly themes: ThemeCounter,
     @Inject(SETTINGS) private readonly settings: Settings,
     @Inject(JOB_ENGINE) private readonly jobs: JobEngine,
   ) {
@@ -81,6 +83,7 @@ export class RollupOutboxService implements OnApplicationBootstrap, OnApplicatio
   /** Counts the batch's mentions (guarded by its id) and closes it. */
   async countAndClose(batchId: Types.ObjectId, entries: RollupEntry[]): Promise<void> {
     await this.rollups.incrementOnce(batchId, rollupIncrements(entries));
+    await this.themes.countOnce(batchId, entries);
     await this.batches.close(batchId);
   }
 

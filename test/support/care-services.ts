@@ -28,6 +28,7 @@ import { RollupOutboxService } from '../../src/mentions/rollup-outbox.service';
 import { RollupsRepository } from '../../src/mentions/rollups.repository';
 import { MentionRollup, MentionRollupSchema, RollupBatch, RollupBatchSchema } from '../../src/mentions/schemas/mention-rollup.schema';
 import { Mention, MentionSchema } from '../../src/mentions/schemas/mention.schema';
+import { ThemeRollupsModule } from '../../src/themes/theme-rollups.module';
 import { Workspace, WorkspaceSchema, defaultWorkspaceSettings } from '../../src/workspaces/schemas/workspace.schema';
 import { ApiKeysService } from '../../src/workspaces/api-keys.service';
 import { WorkspacesService, type WorkspaceView } from '../../src/workspaces/workspaces.service';
@@ -66,6 +67,7 @@ export async function startCareServices(sla: Partial<WorkspaceView['settings']['
         { name: Workspace.name, schema: WorkspaceSchema },
       ]),
       EnrichmentModule,
+      ThemeRollupsModule,
     ],
     providers: [
       { provide: SETTINGS, useValue: settings },

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import type { Types } from 'mongoose';
+import type { Intent, SentimentLabel } from '../common/labels';
+import { themeIncrements, type ThemeMention } from './theme-counting';
+import { ThemeRollupsRepository } from './theme-rollups.repository';
+
+/**
+ * Keeps the theme rollups in step with the mention rollups: the rollup outbox calls `countOnce`
+ * with the same batch id and mentions (normal path and crash repair alike), and a label
+ * correction calls `moveOnce` with its own id.
+ */
+@Injectable()
+export class ThemeCounter {
+  constructor(private readonly rollups: ThemeRollupsRepository) {}
+
+  countOnce(guard: Types.ObjectId, entries: { row: ThemeMention; topics: Types.ObjectId[] }[]): Promise<void> {
+    return this.rollups.incrementOnce(guard, themeIncrements(entries));
+  }
+
+  /** Moves one mention's phrase counts from its old labels to its new ones, in every scope that counted it. */
+  async moveOnce(
+    guard: Types.ObjectId,
+    mention: ThemeMention,
+    topics: Types.ObjectId[],
+    from: { sentiment: SentimentLabel; intent: Intent },
+    to: { sentiment: SentimentLabel; intent: Intent },
+  ): Promise<void> {
+    if (from.sentiment === to.sentiment && from.intent === to.intent) return;
+    const out = themeIncrements([{ row: { ...mention, sentiment: { label: from.sentiment }, intent: from.intent }, topics }], -1);
+    const into = themeIncrements([{ row: { ...mention, sentiment: { label: to.sentiment }, intent: to.intent }, topics }]);
+    // Same keys in the same order: merge each row's two halves into one guarded update.
+    await this.rollups.incrementExistingOnce(
+      guard,
+      out.map((o, i) => ({ key: o.key, inc: { ...o.inc, ...into[i].inc } })),
+    );
+  }
+}

@@ -1,0 +1,61 @@
+import type { Types } from 'mongoose';
+import type { Intent, SentimentLabel } from '../common/labels';
+import { ROLLUP_SLOT_MS } from '../common/time-buckets';
+import { extractPhrases } from './phrases';
+import type { ThemeIncrement } from './theme-rollups.repository';
+import type { ThemeSpan } from './schemas/theme-rollup.schema';
+
+/** What the themes read of a mention to count it (the text is extracted once per mention and batch). */
+export interface ThemeMention {
+  workspaceId: Types.ObjectId;
+  platform: string;
+  createdAt: Date;
+  lang: string;
+  text?: string;
+  sentiment: { label: SentimentLabel };
+  intent: Intent;
+}
+
+const SENTIMENT_CELL: Record<SentimentLabel, string> = { negative: 'n', neutral: 'u', positive: 'p' };
+const INTENT_CELL: Record<Intent, string> = { support: 's', complaint: 'c', question: 'q', lead: 'l', praise: 'p', other: 'o' };
+
+/** The label cell of a sentiment and intent, e.g. negative complaint → `nc`. */
+export function labelCell(sentiment: SentimentLabel, intent: Intent): string {
+  return `${SENTIMENT_CELL[sentiment]}${INTENT_CELL[intent]}`;
+}
+
+export const SPAN_MS: Record<ThemeSpan, number> = { slot: ROLLUP_SLOT_MS, hour: 3_600_000, day: 86_400_000 };
+
+/** The start of the span containing `d` (UTC: every span is a whole number of slots). */
+export function spanStart(span: ThemeSpan, d: Date): Date {
+  return new Date(Math.floor(d.getTime() / SPAN_MS[span]) * SPAN_MS[span]);
+}
+
+export const langKey = (lang: string) => lang.replace(/[^a-z]/g, '') || 'und';
+
+/**
+ * What some mentions add to the theme rollups: per scope, span, platform and language, one count
+ * in `m` and one per key phrase in `p`, each in the mention's label cell. `delta` -1 takes a
+ * mention's counts back out (a correction moving its labels adds +1 under the new ones).
+ */
+export function themeIncrements(entries: { row: ThemeMention; topics: Types.ObjectId[] }[], delta = 1): ThemeIncrement[] {
+  const rows = new Map<string, ThemeIncrement>();
+  for (const { row, topics } of entries) {
+    if (topics.length === 0) continue;
+    const phrases = extractPhrases(row.text ?? '', row.lang);
+    const cell = labelCell(row.sentiment.label, row.intent);
+    const lang = langKey(row.lang);
+    for (const span of ['slot', 'hour', 'day'] as const) {
+      const start = spanStart(span, row.createdAt);
+      for (const topicId of topics) {
+        const id = `${String(topicId)}|${span}|${start.getTime()}|${row.platform}|${lang}`;
+        let r = rows.get(id);
+        if (!r) rows.set(id, (r = { key: { workspaceId: row.workspaceId, topicId, span, start, platform: row.platform, lang }, inc: {} }));
+        const inc = r.inc;
+        inc[`m.${cell}`] = (inc[`m.${cell}`] ?? 0) + delta;
+        for (const phrase of phrases) inc[`p.${phrase}.${cell}`] = (inc[`p.${phrase}.${cell}`] ?? 0) + delta;
+      }
+    }
+  }
+  return [...rows.values()];
+}

@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import { ThemeRollup, type LabelCells, type ThemeSpan } from './schemas/theme-rollup.schema';
+
+/** Batch or correction ids a row remembers, as the mention rollups keep them. */
+const APPLIED_KEPT = 100;
+
+export interface ThemeRollupKey {
+  workspaceId: Types.ObjectId;
+  topicId: Types.ObjectId;
+  span: ThemeSpan;
+  start: Date;
+  platform: string;
+  lang: string;
+}
+
+export interface ThemeIncrement {
+  key: ThemeRollupKey;
+  inc: Record<string, number>;
+}
+
+/** A stretch of one span to read: rows whose start is in [from, to). */
+export interface SpanRange {
+  span: ThemeSpan;
+  from: Date;
+  to: Date;
+}
+
+export interface ThemeRollupRow {
+  start: Date;
+  span: ThemeSpan;
+  platform: string;
+  lang: string;
+  m: LabelCells;
+  p: Record<string, LabelCells>;
+}
+
+/** The `theme_rollups` collection: the only holder of its Mongoose model. */
+@Injectable()
+export class ThemeRollupsRepository {
+  constructor(@InjectModel(ThemeRollup.name) private readonly rollups: Model<ThemeRollup>) {}
+
+  /**
+   * Applies each increment to its row (created if missing) unless the row already took `guard`,
+   * remembering it in the same update: exactly once however often a batch is replayed.
+   */
+  async incrementOnce(guard: Types.ObjectId, increments: ThemeIncrement[]): Promise<void> {
+    const updates = increments.map((b) => ({
+      filter: { ...b.key, applied: { $ne: guard } },
+      update: { $inc: b.inc, $push: { applied: { $each: [guard], $slice: -APPLIED_KEPT } } },
+    }));
+    if (updates.length === 0) return;
+    try {
+      await this.rollups.bulkWrite(
+        updates.map((u) => ({ updateOne: { ...u, upsert: true } })),
+        { ordered: false },
+      );
+    } catch (err) {
+      // A duplicate key on the upsert: the row exists and either took the guard already or was
+      // created meanwhile by another batch; without upsert the guard decides.
+      const errors = ((err as { writeErrors?: { index: number; code: number }[] }).writeErrors ?? []) as { index: number; code: number }[];
+      if (errors.length === 0 || errors.some((e) => e.code !== 11000)) throw err;
+      await this.rollups.bulkWrite(
+        errors.map((e) => ({ updateOne: updates[e.index] })),
+        { ordered: false },
+      );
+    }
+  }
+
+  /** Applies increments to existing rows only (a correction moves counts, it never creates them). */
+  async incrementExistingOnce(guard: Types.ObjectId, increments: ThemeIncrement[]): Promise<void> {
+    if (increments.length === 0) return;
+    await this.rollups.bulkWrite(
+      increments.map((b) => ({
+        updateOne: {
+          filter: { ...b.key, applied: { $ne: guard } },
+          update: { $inc: b.inc, $push: { applied: { $each: [guard], $slice: -APPLIED_KEPT } } },
+        },
+      })),
+      { ordered: false },
+    );
+  }
+
+  /** The rows of one scope in these ranges (one query per range: each an index range scan). */
+  async rows(
+    workspaceId: Types.ObjectId,
+    topicId: Types.ObjectId,
+    ranges: SpanRange[],
+    opts: { platform?: string; lang?: string } = {},
+  ): Promise<ThemeRollupRow[]> {
+    const parts = await Promise.all(
+      ranges
+        .filter((r) => r.from < r.to)
+        .map((r) => {
+          const filter: Record<string, unknown> = { workspaceId, topicId, span: r.span, start: { $gte: r.from, $lt: r.to } };
+          if (opts.platform) filter.platform = opts.platform;
+          if (opts.lang) filter.lang = opts.lang;
+          return this.rollups.find(filter, { _id: 0, start: 1, span: 1, platform: 1, lang: 1, m: 1, p: 1 }).lean<ThemeRollupRow[]>();
+        }),
+    );
+    return parts.flat();
+  }
+}
