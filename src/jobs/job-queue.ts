@@ -3,7 +3,8 @@
  * an in-process runner otherwise. Both apply the same retry policy (attempts with exponential
  * back-off) and the same de-duplication by job id, so processors never know which one runs them.
  */
-export type QueueName = 'collect' | 'refresh-metrics' | 'alerts' | 'care' | 'rollup-repair' | 'correction-repair' | 'meta-webhooks';
+export type QueueName =
+  'collect' | 'refresh-metrics' | 'alerts' | 'care' | 'rollup-repair' | 'correction-repair' | 'meta-webhooks' | 'digests';
 
 export interface JobContext {
   attempt: number;
