@@ -3,59 +3,22 @@
  * process the Node driver reaches over its Unix socket, and that a service process can use through
  * MONGODB_URI. Data written before a SIGTERM is read back after a restart.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
+import { EngineProcess, startEngineProcess as startEngine } from './support/engine-process';
 import { startServiceProcess } from './support/service-process';
-import { waitUntil, within } from './support/waiting';
+import { within } from './support/waiting';
 
 const ROOT = join(__dirname, '..');
 
-interface Engine {
-  child: ChildProcess;
-  uri: string;
-  socketPath: string;
-  output(): string;
-  /** Log lines (pino JSON) printed so far. */
-  lines(): Array<Record<string, any>>;
-  exited: Promise<number | null>;
-}
-
-/** Starts the engine as `npm run engine` does and waits for the line naming its socket URI. */
-async function startEngine(args: string[]): Promise<Engine> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/embedded-mongo/server/engine-cli.ts', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const lines = () =>
-    output
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, any>);
-  const ready = () => lines().find((l) => l.msg?.startsWith('embedded engine: ready'));
-  let done = false;
-  void exited.then(() => (done = true));
-  await waitUntil('the engine logs its socket URI', () => done || ready() !== undefined, { timeoutMs: 20_000, detail: () => output });
-  const line = ready();
-  if (!line) throw new Error(`the engine exited before it was ready:\n${output}`);
-  return { child, uri: line.uri, socketPath: line.socketPath, output: () => output, lines, exited };
-}
-
-async function stop(engine: Engine, signal: NodeJS.Signals): Promise<number | null> {
-  engine.child.kill(signal);
-  return engine.exited;
-}
+const stop = (engine: EngineProcess, signal: NodeJS.Signals): Promise<number | null> => engine.stop(signal);
 
 describe('the engine on its own (npm run engine)', () => {
   let root: string;
-  let running: Engine | null = null;
+  let running: EngineProcess | null = null;
 
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'engine-alone-'));

@@ -295,6 +295,8 @@ export const ENVIRONMENT_KEYS: Record<string, string> = {
   REDIS_URL: 'redisUrl',
   QUEUE_PREFIX: 'queuePrefix',
   WORKER: 'worker',
+  // test-only (see takeoverMs): the scale-out suite's service processes take a killed worker's job up sooner
+  TAKEOVER_MS: 'takeoverMs',
   LOG_LEVEL: 'logLevel',
   ADMIN_API_KEY: 'adminApiKey',
   SECRETS_KEY: 'secretsKey',

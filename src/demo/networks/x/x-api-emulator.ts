@@ -293,6 +293,13 @@ export class XApiEmulator {
     this.faults.length = 0;
   }
 
+  /** Answers every request held by a `delayMs` fault now, as if its delay were over; returns how many. */
+  releaseHeld(): number {
+    const held = [...this.held];
+    for (const wake of held) wake();
+    return held.length;
+  }
+
   /** Forget rate-limit windows and the monthly cap count (tests). */
   resetLimits(): void {
     this.windows.clear();
