@@ -43,6 +43,31 @@ export interface StoredMention extends MentionView {
   workspaceId: string;
 }
 
+/** A customer message as public care reads it: no text, just who, when, where and the intent. */
+export interface CareMessageRow {
+  topicIds: string[];
+  platform: string;
+  externalId: string;
+  url: string;
+  createdAt: Date;
+  authorId: string;
+  authorHandle: string;
+  intent: string;
+  conversationId: string | null;
+}
+
+const toCareMessage = (d: MentionRow): CareMessageRow => ({
+  topicIds: (d.topicIds ?? []).map(String),
+  platform: d.platform,
+  externalId: d.externalId,
+  url: d.url,
+  createdAt: d.createdAt,
+  authorId: d.author.externalId,
+  authorHandle: d.author.handle,
+  intent: d.intent,
+  conversationId: d.conversationId ?? null,
+});
+
 export interface IngestResult {
   /** Mentions stored for the first time in this workspace. */
   stored: StoredMention[];
@@ -343,5 +368,29 @@ export class MentionsService {
       rxFilter((m) => m.workspaceId === workspaceId && (!topicId || m.topicIds.includes(topicId)) && !isPrivateChannel(m.platform)),
       map(({ workspaceId: _w, ...m }) => ({ type: 'mention', data: m })),
     );
+  }
+
+  // ---- competitors and influential authors (src/competitors) ----------------------------------
+
+  /** Customer messages as public care places them in cases (src/competitors/public-care.ts). */
+  async careMessagesOfTopics(
+    workspaceId: string,
+    topicIds: string[],
+    intents: readonly string[],
+    from: Date,
+    to: Date,
+    platform?: string,
+  ): Promise<CareMessageRow[]> {
+    return (await this.mentions.ofTopicsWithIntents(workspaceId, topicIds, intents, from, to, platform)).map(toCareMessage);
+  }
+
+  /** The same rows for posts known by their network ids (the customer messages replies answer). */
+  async careMessagesByExternalIds(workspaceId: string, platform: string, externalIds: string[]): Promise<CareMessageRow[]> {
+    return (await this.mentions.byExternalIds(workspaceId, platform, externalIds)).map(toCareMessage);
+  }
+
+  /** Mentions and what they earned per author, network and sentiment label in [from, to). */
+  authorTotals(workspaceId: string, from: Date, to: Date, opts: { topic?: string; platform?: string } = {}) {
+    return this.mentions.authorTotals(workspaceId, from, to, opts);
   }
 }
