@@ -49,3 +49,13 @@ export async function launchChromium(
 }
 
 export type { Browser };
+
+/**
+ * Chromium as a browser that opens separate contexts (each its own storage and session), for a
+ * test where two people use the dashboard at once.
+ */
+export async function launchChromiumBrowser(): Promise<{ browser: Browser; close: () => Promise<void> }> {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  return { browser, close: () => browser.close().catch(() => undefined) };
+}

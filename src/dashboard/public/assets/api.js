@@ -70,6 +70,8 @@ export const api = {
   get: (path, params, opts = {}) => call('GET', path, { ...opts, params }),
   post: (path, body) => call('POST', path, { body }),
   patch: (path, body) => call('PATCH', path, { body }),
+  put: (path, body) => call('PUT', path, { body }),
+  delete: (path) => call('DELETE', path),
 
   /** EventSource cannot send headers: the stream takes the key as ?access_token=. */
   streamUrl(path, params) {

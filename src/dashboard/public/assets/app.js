@@ -17,6 +17,7 @@ import {
   workspace,
 } from './state.js';
 import { renderAgents } from './views/agents.js';
+import { renderAssignment } from './views/assignment.js';
 import { renderCase, renderInbox } from './views/inbox.js';
 import { renderMentions } from './views/mentions.js';
 import { renderOverview } from './views/overview.js';
@@ -29,6 +30,7 @@ const VIEWS = {
   inbox: renderInbox,
   case: renderCase,
   agents: renderAgents,
+  assignment: renderAssignment,
   records: renderRecords,
 };
 const NAV = [
@@ -36,6 +38,7 @@ const NAV = [
   ['mentions', 'nav.mentions'],
   ['inbox', 'nav.inbox'],
   ['agents', 'nav.agents'],
+  ['assignment', 'nav.assignment'],
 ];
 /** Which tab is lit for views reached by drill-down. */
 const NAV_OF = { case: 'inbox', records: 'overview' };

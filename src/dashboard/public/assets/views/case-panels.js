@@ -1,9 +1,12 @@
-/** The case view's side panels (notes with @mentions, history, the customer's other cases) and saved replies in the reply box. */
+/**
+ * The case view's side panels (notes with @mentions, history, the customer's identities on other
+ * networks and other cases) and saved replies in the reply box.
+ */
 import { api } from '../api.js';
-import { clear, h } from '../dom.js';
+import { clear, h, select } from '../dom.js';
 import * as fmt from '../format.js';
 import { t } from '../i18n.js';
-import { agentName, href, workspace } from '../state.js';
+import { agentName, href, PLATFORMS, workspace } from '../state.js';
 
 const who = (id) => (id ? (agentName(id) ?? id) : '—');
 
@@ -138,33 +141,123 @@ function historyPanel(c, ctx) {
   return h('section', { class: 'case-panel', id: 'history-panel' }, h('h2', {}, t('case.history')), list);
 }
 
+const networkName = (platform) => PLATFORMS.find(([v]) => v === platform)?.[1] ?? platform;
+const handleOf = (a) => (a.handle ? (a.handle.startsWith('@') ? a.handle : `@${a.handle}`) : a.authorId);
+
 function otherCasesPanel(c, ctx) {
   const list = h('ul', { class: 'other-cases', id: 'other-cases' });
-  api
-    .get(`/cases/${encodeURIComponent(c.id)}/other-cases`)
-    .then((cases) => {
-      if (!ctx.alive()) return;
-      clear(list).append(
-        ...(cases.length
-          ? cases.map((o) =>
-              h(
-                'li',
-                {},
-                h('a', { href: href('case', {}, { id: o.id }) }, fmt.dateTime(o.openedAt)),
-                ' · ',
-                h('span', { class: ['badge', 'status', `status-${o.status}`] }, t(`status.${o.status}`)),
-              ),
-            )
-          : [h('li', { class: 'muted' }, t('case.others.none'))]),
-      );
-    })
-    .catch((err) => ctx.alive() && ctx.showError(err));
-  return h('section', { class: 'case-panel', id: 'others-panel' }, h('h2', {}, t('case.others')), list);
+  const load = () =>
+    api
+      .get(`/cases/${encodeURIComponent(c.id)}/other-cases`)
+      .then((cases) => {
+        if (!ctx.alive()) return;
+        clear(list).append(
+          ...(cases.length
+            ? cases.map((o) =>
+                h(
+                  'li',
+                  { dataset: { platform: o.platform } },
+                  h('a', { href: href('case', {}, { id: o.id }) }, fmt.dateTime(o.openedAt)),
+                  ' · ',
+                  h('span', { class: 'badge network' }, networkName(o.platform)),
+                  o.platform !== c.platform && o.customer ? h('span', { class: 'muted' }, ` ${handleOf(o.customer)} `) : ' ',
+                  h('span', { class: ['badge', 'status', `status-${o.status}`] }, t(`status.${o.status}`)),
+                ),
+              )
+            : [h('li', { class: 'muted' }, t('case.others.none'))]),
+        );
+      })
+      .catch((err) => ctx.alive() && ctx.showError(err));
+  load();
+  return { panel: h('section', { class: 'case-panel', id: 'others-panel' }, h('h2', {}, t('case.others')), list), reload: load };
 }
 
-/** Notes, history and the customer's other cases, side by side under the conversation. */
+/**
+ * The customer's identities on other networks (POST /people links them): listed with an unlink
+ * button, and a form to link one more by network and handle. A change reloads the other cases.
+ */
+function identitiesPanel(c, ctx, onChange) {
+  const list = h('ul', { class: 'identities', id: 'case-identities' });
+  const self = { platform: c.platform, authorId: c.customer.externalId };
+  let person = null;
+  const draw = () => {
+    const others = (person?.authors ?? []).filter((a) => !(a.platform === self.platform && a.authorId === self.authorId));
+    clear(list).append(
+      ...(others.length
+        ? others.map((a) =>
+            h(
+              'li',
+              { dataset: { platform: a.platform, authorId: a.authorId } },
+              h('span', { class: 'badge network' }, networkName(a.platform)),
+              ` ${handleOf(a)}`,
+              a.name ? h('span', { class: 'muted' }, ` (${a.name})`) : null,
+              ' ',
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'ghost unlink',
+                  onclick: () => change(() => api.delete(`/people/${person.id}/authors/${a.platform}/${encodeURIComponent(a.authorId)}`)),
+                },
+                t('people.unlink'),
+              ),
+            ),
+          )
+        : [h('li', { class: 'muted' }, t('people.none'))]),
+    );
+  };
+  const load = async () => {
+    person = (await api.get(`/cases/${encodeURIComponent(c.id)}/person`)).person;
+    if (ctx.alive()) draw();
+  };
+  const change = async (call) => {
+    try {
+      await call();
+      await load();
+      ctx.toast(t('people.saved'));
+      onChange();
+    } catch (err) {
+      ctx.showError(err);
+    }
+  };
+  const platform = select(
+    { id: 'link-platform', 'aria-label': t('filters.platform') },
+    PLATFORMS.filter(([v]) => v !== c.platform),
+    PLATFORMS.find(([v]) => v !== c.platform)?.[0],
+  );
+  const handle = h('input', { id: 'link-handle', type: 'text', maxlength: 120, placeholder: t('people.handle'), autocomplete: 'off' });
+  const form = h(
+    'form',
+    { class: 'link-form', id: 'link-form' },
+    h('label', { class: 'field' }, h('span', {}, t('people.link')), platform),
+    h('label', { class: 'field grow' }, h('span', {}, t('people.handle')), handle),
+    h('button', { type: 'submit', class: 'ghost', id: 'link-save' }, t('people.linkSave')),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const ref = { platform: platform.value, handle: handle.value.trim() };
+    if (!ref.handle) return;
+    void change(async () => {
+      if (person) await api.post(`/people/${person.id}/authors`, ref);
+      else await api.post('/people', { authors: [self, ref] });
+      handle.value = '';
+    });
+  });
+  load().catch((err) => ctx.alive() && ctx.showError(err));
+  return h(
+    'section',
+    { class: 'case-panel', id: 'identities-panel' },
+    h('h2', {}, t('people.title')),
+    h('p', { class: 'muted' }, t('people.help')),
+    list,
+    form,
+  );
+}
+
+/** Notes, history, the customer's identities on other networks and other cases, side by side under the conversation. */
 export function casePanels(c, ctx) {
-  return h('div', { class: 'case-panels' }, notesPanel(c, ctx), historyPanel(c, ctx), otherCasesPanel(c, ctx));
+  const others = otherCasesPanel(c, ctx);
+  return h('div', { class: 'case-panels' }, notesPanel(c, ctx), historyPanel(c, ctx), identitiesPanel(c, ctx, others.reload), others.panel);
 }
 
 /**

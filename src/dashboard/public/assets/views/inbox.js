@@ -1,11 +1,13 @@
 /** The triage inbox (unanswered and filtered cases, with SLA countdowns and actions) and the case view. */
-import { api } from '../api.js';
+import { api, ApiError } from '../api.js';
 import { correctableLabels, labelsOf } from '../corrections.js';
 import { clear, h, select } from '../dom.js';
 import * as fmt from '../format.js';
 import { t } from '../i18n.js';
 import { agentName, href, navigate, PLATFORMS, resolveRange, workspace } from '../state.js';
 import { casePanels, savedReplies } from './case-panels.js';
+import { casePresence, meSelect, myAgentId } from './case-live.js';
+import { bindShortcuts, currentRow, moveCurrent, nextInQueue, rememberQueue } from './shortcuts.js';
 import { INTENTS, intentBadge, sentimentBadge, SENTIMENTS } from './mentions.js';
 
 const STATUSES = ['open', 'pending', 'resolved', 'abandoned', 'not_support'];
@@ -307,6 +309,7 @@ export async function renderInbox(main, ctx) {
       h('h1', {}, t('inbox.title')),
       tabs,
       summary,
+      meSelect(),
       h('a', { class: 'button ghost', href: csv, download: 'cases.csv' }, t('common.exportCsv')),
     ),
   );
@@ -551,7 +554,37 @@ export async function renderInbox(main, ctx) {
   // The unanswered queue comes whole; the longest waits are the ones to act on.
   for (const c of rows.slice(0, MAX_ROWS)) list.append(caseRow(c, ctx, bulk?.selection));
   if (rows.length > MAX_ROWS) list.append(h('p', { class: 'muted empty' }, t('common.showing', { n: fmt.count(MAX_ROWS) })));
-  return startClocks(main);
+  rememberQueue(rows.slice(0, MAX_ROWS).map((c) => c.id));
+  const stopClocks = startClocks(main);
+  const unbind = bindShortcuts('list', listShortcuts(list, ctx));
+  return () => {
+    stopClocks();
+    unbind();
+  };
+}
+
+/** The list's shortcuts act on the current row (j/k move it) through the row's own controls. */
+function listShortcuts(list, ctx) {
+  const row = () => currentRow(list) ?? moveCurrent(list, 0);
+  const open = (r) => r && navigate('case', {}, { id: r.dataset.caseId });
+  return {
+    j: () => moveCurrent(list, 1),
+    k: () => moveCurrent(list, -1),
+    Enter: () => open(currentRow(list)),
+    n: () => open(currentRow(list) ? moveCurrent(list, 1) : moveCurrent(list, 0)),
+    a: () => assignToMe(row()?.querySelector('select.assign'), ctx),
+    e: () => row()?.querySelector('button.resolve')?.click(),
+  };
+}
+
+/** `a`: the case's assignee picker set to the agent this browser works as. */
+function assignToMe(picker, ctx) {
+  const me = myAgentId();
+  if (!me) return ctx.toast(t('live.chooseMe'));
+  if (!picker || picker.value === me) return undefined;
+  picker.value = me;
+  picker.dispatchEvent(new Event('change'));
+  return undefined;
 }
 
 /* ---------- one case ---------- */
@@ -576,17 +609,26 @@ export async function renderCase(main, ctx) {
   const tz = resolveRange(ctx.params).tz;
   const page = h('div', { class: 'case-view', id: 'case-view', dataset: { caseId: c.id } });
   main.append(page);
+  const live = casePresence(c.id, ctx);
 
   const draw = (cur) => {
     const controls = caseControls(cur, ctx, draw);
     const text = h('textarea', { id: 'reply-text', rows: 3, required: true, maxlength: 10000 });
-    const agent = select({ id: 'reply-agent' }, [['', '—'], ...workspace.agents.map((a) => [a.id, a.name])], cur.assignee ?? '');
+    live.watchTyping(text);
+    const agent = select(
+      { id: 'reply-agent' },
+      [['', '—'], ...workspace.agents.map((a) => [a.id, a.name])],
+      myAgentId() ?? cur.assignee ?? '',
+    );
     const saved = savedReplies(text, agent, cur, ctx);
+    // a reply refused because a colleague is answering the same message says who, beside the box
+    const conflict = h('p', { class: 'form-error reply-conflict', id: 'reply-conflict', role: 'alert', hidden: true });
     const form = h(
       'form',
       { class: 'reply-form', id: 'reply-form' },
       h('h2', {}, SENDS_FROM_HERE.has(cur.platform) ? t('inbox.reply') : t('inbox.recordReply')),
       h('label', { class: 'field grow' }, h('span', {}, t('inbox.replyText')), text),
+      conflict,
       saved.list,
       h('p', { class: 'muted hint' }, t('case.savedReplyHint')),
       h(
@@ -613,6 +655,7 @@ export async function renderCase(main, ctx) {
       if (!text.value.trim()) return;
       const send = e.submitter?.value === 'send';
       for (const b of form.querySelectorAll('button')) b.disabled = true;
+      conflict.hidden = true;
       try {
         const updated = await api.post(`/cases/${encodeURIComponent(cur.id)}/replies`, {
           text: text.value.trim(),
@@ -621,14 +664,25 @@ export async function renderCase(main, ctx) {
           ...(saved.savedReplyId() ? { savedReplyId: saved.savedReplyId() } : {}),
         });
         ctx.toast(send ? t('inbox.replySent', { network: networkName(cur.platform) }) : t('inbox.replyRecorded'));
+        live.doneTyping();
         draw(updated);
       } catch (err) {
         for (const b of form.querySelectorAll('button')) b.disabled = false;
-        ctx.showError(err);
+        if (err instanceof ApiError && err.status === 409) {
+          conflict.textContent = t('live.replyConflict', { message: err.message });
+          conflict.hidden = false;
+        } else ctx.showError(err);
       }
     });
     clear(page).append(
-      h('a', { class: 'back', href: href('inbox') }, '← ', t('nav.inbox')),
+      h(
+        'div',
+        { class: 'case-top' },
+        h('a', { class: 'back', href: href('inbox') }, '← ', t('nav.inbox')),
+        live.bar,
+        meSelect(() => live.meChanged()),
+        h('button', { type: 'button', class: 'ghost keys-hint', title: t('keys.title'), onclick: () => showHelp() }, '?'),
+      ),
       h(
         'header',
         { class: 'case-header' },
@@ -709,7 +763,41 @@ export async function renderCase(main, ctx) {
     showMessageLabels(page, cur, ctx, draw);
   };
   draw(c);
-  return startClocks(page);
+  const stopClocks = startClocks(page);
+  const unbind = bindShortcuts('case', caseShortcuts(page, c.id, ctx));
+  return () => {
+    stopClocks();
+    unbind();
+    live.stop();
+  };
+}
+
+/** Opens the shortcuts overlay as `?` does. */
+function showHelp() {
+  document.dispatchEvent(new KeyboardEvent('keydown', { key: '?' }));
+}
+
+/** The case view's shortcuts, through the page's own controls. */
+function caseShortcuts(page, id, ctx) {
+  return {
+    a: () => assignToMe(page.querySelector('.case-controls select.assign'), ctx),
+    e: () => page.querySelector('.case-controls button.resolve')?.click(),
+    '/': () => {
+      const text = page.querySelector('#reply-text');
+      if (!text) return;
+      text.focus();
+      if (!text.value) {
+        text.value = '/';
+        text.dispatchEvent(new Event('input'));
+      }
+    },
+    n: () => {
+      const next = nextInQueue(id);
+      if (next) navigate('case', {}, { id: next });
+      else navigate('inbox', {});
+    },
+    Esc: () => navigate('inbox', {}),
+  };
 }
 
 /**

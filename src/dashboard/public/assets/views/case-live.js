@@ -1,0 +1,191 @@
+/**
+ * Working together on a case: who the signed-in person is (an agent of the workspace, chosen once
+ * in this browser), who else is viewing the case or typing a reply (live from the presence
+ * stream), and this agent's own heartbeats.
+ */
+import { api, session } from '../api.js';
+import { clear, h, select } from '../dom.js';
+import { t } from '../i18n.js';
+import { workspace } from '../state.js';
+
+const ME_STORAGE = 'ouvidor.agentId';
+/** The API keeps a heartbeat 30 s; renewing every 10 s survives a late one. */
+const HEARTBEAT_MS = 10_000;
+/** Typing stops counting this long after the last key. */
+const TYPING_IDLE_MS = 4_000;
+const RECONNECT_MS = 3_000;
+
+/** The agent this browser works as, when it is one of the workspace's. */
+export function myAgentId() {
+  const id = localStorage.getItem(ME_STORAGE);
+  return id && workspace.agents.some((a) => a.id === id) ? id : null;
+}
+
+export function setMyAgentId(id) {
+  if (id) localStorage.setItem(ME_STORAGE, id);
+  else localStorage.removeItem(ME_STORAGE);
+}
+
+/** "You are: <agent>": whose presence the case view shows and whom `a` assigns to. */
+export function meSelect(onChange) {
+  return h(
+    'label',
+    { class: 'field me' },
+    h('span', {}, t('live.me')),
+    select(
+      {
+        id: 'me-agent',
+        onchange: (e) => {
+          setMyAgentId(e.target.value || null);
+          onChange?.(e.target.value || null);
+        },
+      },
+      [['', t('live.meNone')], ...workspace.agents.map((a) => [a.id, a.name])],
+      myAgentId() ?? '',
+    ),
+  );
+}
+
+/**
+ * Server-sent events read through fetch, so the API key goes in the Authorization header: an
+ * EventSource can only carry it in the URL, where proxies and access logs keep it. Calls
+ * `onEvent(type, data)` for each event; reconnects after a drop until `signal` aborts.
+ * The stream's framing is SSE's (events split by a blank line, `event:` and `data:` fields);
+ * a library would be welcome, but eventsource-parser ships as several ES modules and the
+ * dashboard has no bundler.
+ */
+export function followStream(path, onEvent, signal) {
+  const connect = async () => {
+    while (!signal.aborted) {
+      try {
+        const res = await fetch(`/api/v1${path}`, {
+          headers: { Accept: 'text/event-stream', Authorization: `Bearer ${session.key}` },
+          signal,
+        });
+        if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
+        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value;
+          const blocks = buffer.split(/\r?\n\r?\n/);
+          buffer = blocks.pop() ?? '';
+          for (const block of blocks) dispatch(block, onEvent);
+        }
+      } catch {
+        if (signal.aborted) return;
+      }
+      await new Promise((r) => setTimeout(r, RECONNECT_MS));
+    }
+  };
+  void connect();
+}
+
+function dispatch(block, onEvent) {
+  let type = 'message';
+  const data = [];
+  for (const line of block.split(/\r?\n/)) {
+    if (!line || line.startsWith(':')) continue;
+    const i = line.indexOf(':');
+    const field = i < 0 ? line : line.slice(0, i);
+    const value = i < 0 ? '' : line.slice(i + 1).replace(/^ /, '');
+    if (field === 'event') type = value;
+    else if (field === 'data') data.push(value);
+  }
+  if (data.length === 0) return;
+  try {
+    onEvent(type, JSON.parse(data.join('\n')));
+  } catch {
+    // not JSON: nothing this page reads
+  }
+}
+
+/**
+ * The presence bar of a case: colleagues viewing and typing (not this agent), kept live. With an
+ * agent chosen, sends this agent's heartbeats: viewing, or typing while `replyBox` gets keys.
+ * Returns the bar, `watchTyping(textarea)` for the reply box (redrawn with the case) and `stop()`.
+ */
+export function casePresence(caseId, ctx) {
+  const bar = h('div', { class: 'presence-bar', id: 'case-presence', role: 'status', 'aria-live': 'polite' });
+  const abort = new AbortController();
+  let state = 'viewing';
+  let idle = null;
+  let present = [];
+
+  const draw = () => {
+    const me = myAgentId();
+    const others = present.filter((p) => p.agentId !== me);
+    const typing = others.filter((p) => p.state === 'typing');
+    const viewing = others.filter((p) => p.state !== 'typing');
+    clear(bar).append(
+      ...typing.map((p) =>
+        h('span', { class: 'presence typing', dataset: { agentId: p.agentId } }, t('live.typing', { name: p.agentName })),
+      ),
+      ...viewing.map((p) =>
+        h('span', { class: 'presence viewing', dataset: { agentId: p.agentId } }, t('live.viewing', { name: p.agentName })),
+      ),
+      me ? null : h('span', { class: 'muted' }, t('live.chooseMe')),
+    );
+    bar.hidden = others.length === 0 && !!me;
+  };
+
+  const beat = async () => {
+    const me = myAgentId();
+    if (!me || abort.signal.aborted) return;
+    try {
+      const res = await api.post(`/cases/${encodeURIComponent(caseId)}/presence`, { agentId: me, state });
+      if (!abort.signal.aborted) {
+        present = res.data;
+        draw();
+      }
+    } catch (err) {
+      if (ctx.alive()) ctx.showError(err);
+    }
+  };
+  const setState = (next) => {
+    if (next === state) return;
+    state = next;
+    void beat();
+  };
+
+  followStream(
+    `/cases/${encodeURIComponent(caseId)}/presence/stream`,
+    (type, data) => {
+      if (type !== 'presence' || !Array.isArray(data)) return;
+      present = data;
+      draw();
+    },
+    abort.signal,
+  );
+  const timer = setInterval(() => void beat(), HEARTBEAT_MS);
+  void beat();
+  draw();
+
+  return {
+    bar,
+    /** Typing in the reply box counts as typing until TYPING_IDLE_MS without a key. */
+    watchTyping(textarea) {
+      textarea.addEventListener('input', () => {
+        setState('typing');
+        clearTimeout(idle);
+        idle = setTimeout(() => setState('viewing'), TYPING_IDLE_MS);
+      });
+    },
+    /** After a reply is sent: back to viewing at once. */
+    doneTyping() {
+      clearTimeout(idle);
+      setState('viewing');
+    },
+    /** The agent chosen changed: beat as them now. */
+    meChanged() {
+      draw();
+      void beat();
+    },
+    stop() {
+      abort.abort();
+      clearInterval(timer);
+      clearTimeout(idle);
+    },
+  };
+}
