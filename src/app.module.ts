@@ -13,12 +13,14 @@ import { ReportsModule } from './reports/reports.module';
 import { SurveysModule } from './surveys/surveys.module';
 import { TrafficModule } from './traffic/traffic.module';
 import { TopicsModule } from './topics/topics.module';
+import { ThemesModule } from './themes/themes.module';
 import { Settings } from './config/settings';
 import { SettingsModule } from './config/settings.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { ExportsModule } from './exports/exports.module';
+import { ForecastModule } from './forecast/forecast.module';
 import { HealthModule } from './health/health.module';
 import { ErrorsFilter } from './http/errors.filter';
 import { OperatorRejectionMiddleware } from './http/operator-rejection.middleware';
@@ -72,6 +74,8 @@ export class AppModule implements NestModule {
         TrafficModule,
         SurveysModule,
         ReportsModule,
+        ThemesModule,
+        ForecastModule,
         ExportsModule,
         AlertsModule,
         DemoModule,

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { CareModule } from '../care/care.module';
 import { CollectorsModule } from '../collectors/collectors.module';
+import { ForecastModule } from '../forecast/forecast.module';
 import { MentionsModule } from '../mentions/mentions.module';
 import { SurveysModule } from '../surveys/surveys.module';
 import { TopicsModule } from '../topics/topics.module';
@@ -19,6 +20,7 @@ import { Alert, AlertSchema } from './schemas/alert.schema';
     CareModule,
     SurveysModule,
     CollectorsModule,
+    ForecastModule,
   ],
   controllers: [AlertsController],
   providers: [AlertsService],

@@ -9,6 +9,7 @@ import { signedWebhookHeaders } from '../common/signed-webhooks';
 import { Settings, SETTINGS } from '../config/settings';
 import { JOB_ENGINE } from '../jobs/jobs.module';
 import { enqueueEvery, type JobEngine } from '../jobs/job-queue';
+import { ForecastService } from '../forecast/forecast.service';
 import { MentionsService } from '../mentions/mentions.service';
 import { afterCursor, decodeCursor, encodeCursor } from '../mentions/page-cursor';
 import { negativeShareSpike, startOfUtcHour, SpikeCheck, volumeSpike } from '../reports/kpis';
@@ -71,6 +72,7 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly surveys: SurveysService,
     private readonly collectorState: CollectorStateService,
     private readonly outbound: OutboundClient,
+    private readonly forecasts: ForecastService,
   ) {
     this.jobs.define({
       queue: 'alerts',
@@ -136,7 +138,34 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
       });
       if (ok) raised++;
     }
+    raised += await this.checkStaffing();
     return { raised };
+  }
+
+  /** `staffing_shortfall`: tomorrow's forecast needs more agents than scheduled in some hour; once per day per workspace. */
+  private async checkStaffing(): Promise<number> {
+    let raised = 0;
+    for (const s of await this.forecasts.shortfallsTomorrow()) {
+      const worst = s.hours.reduce((m, h) => Math.max(m, h.shortfall ?? 0), 0);
+      const ok = await this.raise(s.workspaceId, {
+        type: 'staffing_shortfall',
+        key: `staffing:${s.date}`,
+        at: s.hours[0].t,
+        message: `Staffing shortfall on ${s.date}: ${s.hours.length} hour(s) need more agents than scheduled, up to ${worst} more`,
+        details: {
+          date: s.date,
+          hours: s.hours.map((h) => ({
+            t: h.t,
+            expected: h.expected,
+            agentsNeeded: h.agentsNeeded,
+            scheduled: h.scheduled,
+            shortfall: h.shortfall,
+          })),
+        },
+      });
+      if (ok) raised++;
+    }
+    return raised;
   }
 
   private async checkSpikes(workspaceId: string, topicId: string, topicName: string, h: Date): Promise<number> {

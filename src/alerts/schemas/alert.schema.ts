@@ -1,7 +1,14 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Schema as MongooseSchema, Types } from 'mongoose';
 
-export const ALERT_TYPES = ['volume_spike', 'negative_share_spike', 'sla_breach', 'csat_follow_up', 'collection_failing'] as const;
+export const ALERT_TYPES = [
+  'volume_spike',
+  'negative_share_spike',
+  'sla_breach',
+  'csat_follow_up',
+  'collection_failing',
+  'staffing_shortfall',
+] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 
 /**
