@@ -1,16 +1,35 @@
 /**
- * `npm run bench:ingest`: mentions per second through enrichment + ingestion (bulk upserts and
- * 15-minute rollups on the embedded engine, no network), and sentiment scorings per second.
+ * `npm run bench:ingest`: mentions per second through enrichment + ingestion (bulk upserts,
+ * 15-minute rollups and theme rollups on the embedded engine, no network), and, in the same run,
+ * the engine's raw bulk-upsert rate, so the ratio says how much the ingestion path adds to the
+ * writes it cannot avoid.
+ *
+ * - raw: `bulkWrite` of 500 upserts by the unique key into a collection with the mentions'
+ *   schema and indexes, documents built beforehand (what ingestion stores, without the rest);
+ * - ingestion: `MentionsService.ingest` with pages of 100 (one X search page).
+ *
+ * The two alternate in rounds, so a noisy machine slows both alike. Each page holds consecutive
+ * posts (createdAt in order over 30 days, as a collector reads them); `BENCH_SPREAD=random`
+ * scatters every page over the 30 days instead (the worst case for the rollups: each mention of
+ * a page in its own slot).
+ *
+ * env: BENCH_MENTIONS (100,000), BENCH_ROUNDS (10), BENCH_SPREAD (ordered | random)
  */
-import { Types } from 'mongoose';
+import { getConnectionToken } from '@nestjs/mongoose';
+import { AnyBulkWriteOperation, Connection, Types } from 'mongoose';
 import type { MentionInput } from '../../src/collectors/collected';
 import { createEnrichmentService } from '../../src/enrichment';
 import { MentionsService } from '../../src/mentions/mentions.service';
+import { Mention, MentionSchema } from '../../src/mentions/schemas/mention.schema';
 import { WorkspacesService } from '../../src/workspaces/workspaces.service';
 import { fmt, prng, SAMPLE_TEXTS, startBenchApp } from './bench-support';
 
 const TOTAL = Number(process.env.BENCH_MENTIONS ?? 100_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
+const SPREAD = process.env.BENCH_SPREAD === 'random' ? 'random' : 'ordered';
 const BATCH = 100; // one X search page
+const RAW_BATCH = 500;
+const DAYS = 30;
 
 async function main() {
   const rand = prng(7);
@@ -23,22 +42,24 @@ async function main() {
   const enrichPerSec = texts.length / ((performance.now() - t0) / 1000);
   console.log(`enrichment (language + sentiment + intent + routing): ${fmt(enrichPerSec)} texts/s on one thread`);
 
-  // 2. the whole ingestion path on the embedded engine
   const app = await startBenchApp();
   const mentions = app.get(MentionsService);
   const workspaces = app.get(WorkspacesService);
   const { workspace } = await workspaces.create({ name: 'Bench', timezone: 'America/Sao_Paulo', currency: 'BRL' });
   const topicId = new Types.ObjectId().toHexString();
-  const start = Date.now() - 30 * 24 * 3600_000;
+  const start = Date.now() - DAYS * 24 * 3600_000;
   let id = 1_800_000_000_000_000_000n;
+  let made = 0;
   const make = (): MentionInput => {
     id += 1n + BigInt(Math.floor(rand() * 1000));
+    const at = SPREAD === 'random' ? rand() : made / TOTAL;
+    made++;
     const author = String(1000 + Math.floor(rand() * 50_000));
     return {
       platform: 'x',
       externalId: id.toString(),
       text: SAMPLE_TEXTS[Math.floor(rand() * SAMPLE_TEXTS.length)],
-      createdAt: new Date(start + rand() * 30 * 24 * 3600_000),
+      createdAt: new Date(start + at * DAYS * 24 * 3600_000 + (SPREAD === 'random' ? 0 : rand() * 60_000)),
       url: `https://x.com/u${author}/status/${id}`,
       author: { externalId: author, handle: `u${author}`, name: null, followers: Math.floor(rand() * 5000) },
       platformLang: rand() < 0.5 ? 'pt' : 'en',
@@ -46,38 +67,89 @@ async function main() {
       metrics: { likes: 0, reposts: 0, quotes: 0, replies: 0, impressions: null },
     };
   };
+
+  // 2. the raw rate: the upserts ingestion sends, prepared beforehand, on a collection of their own
+  const connection = app.get<Connection>(getConnectionToken());
+  const raw = connection.model<Mention>('BenchRawMention', MentionSchema.clone(), 'bench_raw_mentions');
+  await raw.init();
+  const rawWs = new Types.ObjectId();
+  const rawTopic = new Types.ObjectId();
+  let rawId = 1_900_000_000_000_000_000n;
+  const rawOp = (): AnyBulkWriteOperation<Mention> => {
+    const m = make();
+    made--; // the raw documents do not use up the ingestion's 30 days
+    rawId += 1n;
+    const key = { workspaceId: rawWs, platform: 'x', externalId: rawId.toString() };
+    const e = enrichment.enrich({ text: m.text, platformLang: m.platformLang ?? null });
+    const doc: Omit<Mention, 'topicIds'> = {
+      ...key,
+      url: m.url,
+      text: m.text,
+      createdAt: m.createdAt,
+      author: m.author,
+      lang: e.lang,
+      platformLang: m.platformLang ?? null,
+      sentiment: { score: e.sentiment.score, label: e.sentiment.label },
+      intent: e.intent,
+      routing: e.routing,
+      conversationId: m.conversationId ?? null,
+      inReplyToExternalId: null,
+      metrics: m.metrics,
+      metricsUpdatedAt: new Date(),
+    };
+    return { updateOne: { filter: key, update: { $setOnInsert: doc, $addToSet: { topicIds: rawTopic } }, upsert: true } };
+  };
+  // Warm both paths (JIT, the first documents of each collection), outside the timings.
+  await raw.bulkWrite(Array.from({ length: RAW_BATCH }, rawOp), { ordered: false });
+  await mentions.ingest(workspace, topicId, Array.from({ length: BATCH }, make));
+
+  const perRound = Math.ceil(TOTAL / ROUNDS);
+  let rawMs = 0;
+  let rawCount = 0;
+  let ingestMs = 0;
   let stored = 0;
-  t0 = performance.now();
-  let lastReport = t0;
-  const batches: MentionInput[][] = [];
-  while (stored < TOTAL) {
-    const batch = Array.from({ length: Math.min(BATCH, TOTAL - stored) }, make);
-    batches.push(batch.slice(0, 10));
-    const res = await mentions.ingest(workspace, topicId, batch);
-    stored += res.stored.length;
-    if (performance.now() - lastReport > 5000) {
-      lastReport = performance.now();
-      console.log(`  … ${fmt(stored)} mentions stored (${fmt(stored / ((lastReport - t0) / 1000))}/s)`);
+  const replayable: MentionInput[][] = [];
+  for (let round = 0; round < ROUNDS && stored < TOTAL; round++) {
+    const ops = Array.from({ length: perRound }, rawOp);
+    t0 = performance.now();
+    for (let i = 0; i < ops.length; i += RAW_BATCH) {
+      const res = await raw.bulkWrite(ops.slice(i, i + RAW_BATCH), { ordered: false });
+      rawCount += res.upsertedCount;
     }
+    rawMs += performance.now() - t0;
+
+    const pages = Array.from({ length: Math.ceil(Math.min(perRound, TOTAL - stored) / BATCH) }, () => Array.from({ length: BATCH }, make));
+    t0 = performance.now();
+    for (const page of pages) stored += (await mentions.ingest(workspace, topicId, page)).stored.length;
+    ingestMs += performance.now() - t0;
+    if (replayable.length < 20) replayable.push(...pages.slice(0, 20 - replayable.length));
+    console.log(
+      `  round ${round + 1}: ${fmt(rawCount)} raw upserts (${fmt(rawCount / (rawMs / 1000))}/s), ${fmt(stored)} mentions ingested (${fmt(stored / (ingestMs / 1000))}/s)`,
+    );
   }
-  const ingestPerSec = stored / ((performance.now() - t0) / 1000);
+  const rawPerSec = rawCount / (rawMs / 1000);
+  const ingestPerSec = stored / (ingestMs / 1000);
   console.log(
-    `ingestion (enrich + idempotent bulk upsert + 15-minute rollups, ${BATCH} a batch): ${fmt(ingestPerSec)} mentions/s over ${fmt(stored)}`,
+    `raw engine bulkWrite (${RAW_BATCH} upserts a batch, mentions' schema and indexes): ${fmt(rawPerSec)} upserts/s over ${fmt(rawCount)}`,
+  );
+  console.log(
+    `ingestion (enrich + idempotent bulk upsert + rollups + theme rollups, ${BATCH} a batch, ${SPREAD} pages): ${fmt(ingestPerSec)} mentions/s over ${fmt(stored)}`,
   );
 
   // 3. a replayed page stores nothing and costs little
-  const replay = batches.slice(0, 200).flat();
   t0 = performance.now();
   let again = 0;
-  for (let i = 0; i < replay.length; i += BATCH)
-    again += (await mentions.ingest(workspace, topicId, replay.slice(i, i + BATCH))).stored.length;
+  for (const page of replayable) again += (await mentions.ingest(workspace, topicId, page)).stored.length;
+  const replayed = replayable.length * BATCH;
   console.log(
-    `replaying ${fmt(replay.length)} already-stored mentions: ${again} stored again, ${fmt(replay.length / ((performance.now() - t0) / 1000))}/s`,
+    `replaying ${fmt(replayed)} already-stored mentions: ${again} stored again, ${fmt(replayed / ((performance.now() - t0) / 1000))}/s`,
   );
 
   console.log('\nsummary');
   console.log(`  sentiment/enrichment scorings per second: ${fmt(enrichPerSec)}`);
+  console.log(`  engine's raw bulk upserts per second: ${fmt(rawPerSec)}`);
   console.log(`  mentions per second through enrichment + ingestion: ${fmt(ingestPerSec)}`);
+  console.log(`  ingestion / raw bulk upsert rate: ${fmt((100 * ingestPerSec) / rawPerSec)} %`);
   await app.close();
 }
 
