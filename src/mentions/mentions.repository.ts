@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, isValidObjectId, Model, Types } from 'mongoose';
 import { privateChannels } from '../common/visibility';
+import { phrasePattern } from '../themes/phrases';
 import type { ListMentionsQuery } from './dto/list-mentions.dto';
 import { Mention } from './schemas/mention.schema';
 
@@ -83,6 +84,13 @@ export class MentionsRepository {
     if (q.intent) filter.intent = q.intent;
     if (q.lang) filter.lang = q.lang;
     if (q.q) filter.text = { $regex: escapeRegex(q.q), $options: 'i' };
+    // Built from the phrase's escaped letters only (no user pattern reaches the query).
+    if (q.phrase) {
+      const phrase = { text: { $regex: phrasePattern(q.phrase), $options: 'i' } };
+      if (filter.text) filter.$and = [{ text: filter.text }, phrase];
+      else Object.assign(filter, phrase);
+      if (filter.$and) delete filter.text;
+    }
     return filter;
   }
 

@@ -17,6 +17,14 @@ export class ListMentionsQuery {
   @Matches(/^[a-z]{2,3}$/, { message: 'lang must be an ISO 639-1 code' })
   lang?: string;
   @ApiPropertyOptional({ description: 'text contains (case-insensitive)' }) @IsOptional() @IsString() @MaxLength(200) q?: string;
+  @ApiPropertyOptional({
+    description: 'a theme key phrase (GET /reports/themes): mentions whose text contains it, ignoring case, accents and plurals',
+    example: 'pix fora do ar',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(120)
+  phrase?: string;
   @ApiPropertyOptional({ description: 'opaque cursor from the previous page' }) @IsOptional() @IsString() @MaxLength(200) cursor?: string;
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
   @IsOptional()
