@@ -137,6 +137,6 @@ class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
     AuthorLinksRepository,
     PeopleService,
   ],
-  exports: [CasesService, AgentsService, SavedReplies],
+  exports: [CasesService, AgentsService, SavedReplies, VipAuthorsService],
 })
 export class CareModule {}

@@ -192,6 +192,22 @@ export class CasesRepository {
       .lean();
   }
 
+  /** Of these authors (network and author id), the ones with a case open now, with that case's id (the latest). */
+  async openOfCustomers(workspaceId: string, authors: { platform: string; authorId: string }[]) {
+    if (authors.length === 0) return [];
+    return this.cases
+      .find(
+        {
+          workspaceId: oid(workspaceId),
+          status: { $in: OPEN_STATUSES },
+          $or: authors.map((a) => ({ platform: a.platform, 'customer.externalId': a.authorId })),
+        },
+        { platform: 1, customer: 1, openedAt: 1 },
+      )
+      .sort({ openedAt: 1 })
+      .lean();
+  }
+
   // ---- the inbox and reports -----------------------------------------------------------------
 
   listFilter(workspaceId: string, q: ListCasesQuery): Record<string, unknown> {

@@ -153,6 +153,12 @@ export class CasesService {
     return (await this.cases.forReport(workspaceId, from, to, filter)).map(toCaseRow);
   }
 
+  /** Which of these authors have a case open now: `platform:authorId` → the id of their latest open case. */
+  async openCaseOf(workspaceId: string, authors: { platform: string; authorId: string }[]): Promise<Map<string, string>> {
+    const rows = await this.cases.openOfCustomers(workspaceId, authors);
+    return new Map(rows.map((c) => [`${c.platform}:${c.customer.externalId}`, String(c._id)]));
+  }
+
   /**
    * Whether a case's first-response breach still holds: an earlier message or a response in time,
    * collected since the alert was raised, can clear it (alerts do not deliver a cleared breach).
