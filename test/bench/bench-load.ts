@@ -27,7 +27,14 @@ function rssMb(pid: number): number {
   return line ? Number(line.replace(/\D+/g, '')) / 1024 : NaN;
 }
 
-function startService(dataDir: string): Promise<{ child: ChildProcess; base: string }> {
+interface Service {
+  child: ChildProcess;
+  base: string;
+  /** Resolves once the demo logged its first collection stored (its backfill is in). */
+  firstCollection: Promise<void>;
+}
+
+function startService(dataDir: string): Promise<Service> {
   const child = spawn(process.execPath, ['--max-semi-space-size=64', '-r', '@swc-node/register', 'src/main.ts'], {
     env: {
       ...process.env,
@@ -43,22 +50,23 @@ function startService(dataDir: string): Promise<{ child: ChildProcess; base: str
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let collected: () => void = () => undefined;
+  const firstCollection = new Promise<void>((r) => (collected = r));
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`the service did not start in 180 s:\n${out.slice(-2000)}`)), 180_000);
     child.on('exit', (code) => reject(new Error(`the service exited (${code}):\n${out.slice(-2000)}`)));
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
+    let listening = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      out = (out + chunk.toString()).slice(-100_000);
+      if (out.includes('first collection stored')) collected();
       const m = /listening on (http:\/\/localhost:\d+)/.exec(out);
-      if (m) {
+      if (m && !listening) {
+        listening = true;
         clearTimeout(timer);
-        child.stdout.off('data', onData);
-        child.stdout.resume();
-        child.stderr.resume();
-        resolve({ child, base: m[1].replace('localhost', '127.0.0.1') });
+        resolve({ child, base: m[1].replace('localhost', '127.0.0.1'), firstCollection });
       }
-    };
-    child.stdout.on('data', onData);
+    });
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
   });
 }
@@ -69,15 +77,21 @@ async function getJson(base: string, path: string): Promise<any> {
   return r.json();
 }
 
-/** Until the demo's first collection stored mentions and its desk has cases to show. */
-async function waitForDemo(base: string): Promise<{ mentions: number; cases: number }> {
-  const deadline = Date.now() + 240_000;
+/** After the demo's first collection (its week of backfill), until the counts stop moving for 10 s. */
+async function waitForDemo(service: Service): Promise<{ mentions: number; cases: number }> {
+  const deadline = Date.now() + 300_000;
+  await Promise.race([
+    service.firstCollection,
+    new Promise((_, reject) => setTimeout(() => reject(new Error('no first collection in 300 s')), 300_000)),
+  ]);
+  let last = '';
   for (;;) {
-    const overview = await getJson(base, `/api/v1/reports/overview?from=${new Date(Date.now() - 7 * DAY).toISOString()}`);
-    const cases = await getJson(base, '/api/v1/cases?limit=1');
-    if (overview.volume.mentions > 0 && cases.total > 0) return { mentions: overview.volume.mentions, cases: cases.total };
-    if (Date.now() > deadline) throw new Error('the demo stored nothing in 240 s');
-    await new Promise((r) => setTimeout(r, 2000));
+    const overview = await getJson(service.base, `/api/v1/reports/overview?from=${new Date(Date.now() - 7 * DAY).toISOString()}`);
+    const cases = await getJson(service.base, '/api/v1/cases?limit=1');
+    const now = { mentions: overview.volume.mentions as number, cases: cases.total as number };
+    if (JSON.stringify(now) === last || Date.now() > deadline) return now;
+    last = JSON.stringify(now);
+    await new Promise((r) => setTimeout(r, 10_000));
   }
 }
 
@@ -95,9 +109,10 @@ async function hammer(base: string, path: string) {
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'ouvidor-bench-load-'));
   console.log(`starting the service (demo) on ${dataDir}…`);
-  const { child, base } = await startService(dataDir);
+  const service = await startService(dataDir);
+  const { child, base } = service;
   try {
-    const seeded = await waitForDemo(base);
+    const seeded = await waitForDemo(service);
     console.log(`demo ready: ${fmt(seeded.mentions)} mentions in the last 7 days, ${fmt(seeded.cases)} cases`);
     // A dashboard's range: fixed bounds, as the page sends them.
     const to = new Date().toISOString();
