@@ -40,11 +40,12 @@ suite('Working together on a case, in two browsers (e2e)', () => {
     masto.addUser({ username: 'john', displayName: 'John', domain: 'other.example' });
     t = await startTestApp({ mastodon: { url: started.baseUrl, accessToken: MASTODON_TEST_TOKEN } });
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    await admin().post('/api/v1/teams').send({ name: 'cards' }).expect(201);
     for (const [who, name] of [
       ['ana', 'Ana Lima'],
       ['bruno', 'Bruno Reis'],
     ] as const) {
-      agents[who].id = (await admin().post('/api/v1/agents').send({ name }).expect(201)).body.id;
+      agents[who].id = (await admin().post('/api/v1/agents').send({ name, team: 'cards' }).expect(201)).body.id;
       agents[who].key = (await admin().post('/api/v1/api-keys').send({ name, role: 'agent' }).expect(201)).body.key;
     }
     masto.addPost({ author: 'john@other.example', text: 'browsercollab my card is blocked', language: 'en', createdAt: hoursAgo(1) });
@@ -109,6 +110,28 @@ suite('Working together on a case, in two browsers (e2e)', () => {
       { timeoutMs: 10_000 },
     );
     expect(await p.locator(`.case-row[data-case-id="${caseId}"] select.assign`).inputValue()).toBe(agents.ana.id);
+  }, 30_000);
+
+  it('shows each team’s assignment rule and its agents’ presence; an agent key cannot change the rule', async () => {
+    await t.as(agents.bruno.key).put(`/api/v1/agents/${agents.bruno.id}/presence`).send({ status: 'online' }).expect(200);
+    await admin()
+      .put('/api/v1/teams/cards/assignment')
+      .send({ mode: 'least_loaded', maxOpenPerAgent: 12, offlineGraceMinutes: 20 })
+      .expect(200);
+    const p = page('ana');
+    await p.goto(`${base}/#/assignment`);
+    const card = p.locator('.team-rule[data-team="cards"]');
+    await card.waitFor();
+    expect(await card.locator('select[name=mode]').inputValue()).toBe('least_loaded');
+    expect(await card.locator('input[name=maxOpenPerAgent]').inputValue()).toBe('12');
+    expect(await card.locator('input[name=offlineGraceMinutes]').inputValue()).toBe('20');
+    expect(await card.textContent()).toContain('1 of 2 agents online');
+    expect(await card.locator(`[data-agent-id="${agents.bruno.id}"]`).getAttribute('data-presence')).toBe('online');
+    expect(await card.locator(`[data-agent-id="${agents.ana.id}"]`).getAttribute('data-presence')).toBe('offline');
+    await card.locator('select[name=mode]').selectOption('round_robin');
+    await card.locator('button[type=submit]').click();
+    await p.waitForSelector('#banner .banner-message:has-text("needs the role admin")');
+    expect((await admin().get('/api/v1/teams/cards/assignment').expect(200)).body.mode).toBe('least_loaded');
   }, 30_000);
 
   it('shows each agent the other viewing and typing, and names the colleague when a second reply is refused', async () => {

@@ -122,6 +122,8 @@ export function bindShortcuts(scope, actions) {
       if (e.key === 'Escape') e.target.blur();
       return;
     }
+    // Enter on a focused link or button is that control's own
+    if (e.key === 'Enter' && e.target instanceof Element && e.target.closest('a, button')) return;
     if (e.key === '?') {
       e.preventDefault();
       openHelp();
