@@ -5,6 +5,7 @@ import { CollectorsModule } from '../collectors/collectors.module';
 import { ForecastModule } from '../forecast/forecast.module';
 import { MentionsModule } from '../mentions/mentions.module';
 import { SurveysModule } from '../surveys/surveys.module';
+import { ThemesModule } from '../themes/themes.module';
 import { TopicsModule } from '../topics/topics.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { AlertsController } from './alerts.controller';
@@ -21,6 +22,7 @@ import { Alert, AlertSchema } from './schemas/alert.schema';
     SurveysModule,
     CollectorsModule,
     ForecastModule,
+    ThemesModule,
   ],
   controllers: [AlertsController],
   providers: [AlertsService],

@@ -14,6 +14,7 @@ import { MentionsService } from '../mentions/mentions.service';
 import { afterCursor, decodeCursor, encodeCursor } from '../mentions/page-cursor';
 import { negativeShareSpike, startOfUtcHour, SpikeCheck, volumeSpike } from '../reports/kpis';
 import { SurveysService } from '../surveys/surveys.service';
+import { ThemesService } from '../themes/themes.service';
 import { TopicsService } from '../topics/topics.service';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { ListAlertsQuery } from './dto/alerts.dto';
@@ -73,6 +74,7 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly collectorState: CollectorStateService,
     private readonly outbound: OutboundClient,
     private readonly forecasts: ForecastService,
+    private readonly themes: ThemesService,
   ) {
     this.jobs.define({
       queue: 'alerts',
@@ -186,17 +188,38 @@ export class AlertsService implements OnApplicationBootstrap, OnApplicationShutd
       if (!now.spike || spikeAt(prev).spike) continue;
       const value = type === 'volume_spike' ? String(now.value) : pct(now.value);
       const threshold = type === 'volume_spike' ? now.threshold?.toFixed(1) : pct(now.threshold);
+      const themes = await this.explainSpike(workspaceId, topicId, h, type);
       const ok = await this.raise(workspaceId, {
         type,
         key: `${type}:${topicId}:${h.toISOString()}`,
         topicId,
         at: h,
         message: `Spike in ${label} on “${topicName}”: ${value} in the hour from ${h.toISOString()} (threshold ${threshold})`,
-        details: { value: now.value, threshold: now.threshold, mean: now.mean, std: now.std, historyPoints: now.historyPoints },
+        details: { value: now.value, threshold: now.threshold, mean: now.mean, std: now.std, historyPoints: now.historyPoints, themes },
       });
       if (ok) raised++;
     }
     return raised;
+  }
+
+  /**
+   * The themes whose share grew most in the spike hour against the week before (issue #19); for a
+   * negative-share spike, among negative mentions. An alert is still raised if this fails.
+   */
+  private async explainSpike(workspaceId: string, topicId: string, h: Date, type: AlertType) {
+    try {
+      const e = await this.themes.explain(workspaceId, {
+        topic: topicId,
+        from: h,
+        to: new Date(h.getTime() + HOUR_MS),
+        sentiment: type === 'negative_share_spike' ? 'negative' : undefined,
+        limit: 5,
+      });
+      return { window: e.window, baseline: e.baseline, sentiment: e.sentiment, grew: e.grew };
+    } catch (err) {
+      this.logger.error({ workspaceId, topicId, err: (err as Error).message }, 'Could not explain a spike by its themes');
+      return null;
+    }
   }
 
   /** Inserts the alert unless its episode already has one; pushes and queues its delivery. */
