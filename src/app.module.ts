@@ -14,6 +14,7 @@ import { SurveysModule } from './surveys/surveys.module';
 import { TrafficModule } from './traffic/traffic.module';
 import { TopicsModule } from './topics/topics.module';
 import { ThemesModule } from './themes/themes.module';
+import { CompetitorsModule } from './competitors/competitors.module';
 import { Settings } from './config/settings';
 import { SettingsModule } from './config/settings.module';
 import { DashboardModule } from './dashboard/dashboard.module';
@@ -75,6 +76,7 @@ export class AppModule implements NestModule {
         SurveysModule,
         ReportsModule,
         ThemesModule,
+        CompetitorsModule,
         ForecastModule,
         ExportsModule,
         AlertsModule,
