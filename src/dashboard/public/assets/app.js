@@ -22,11 +22,13 @@ import { renderCase, renderInbox } from './views/inbox.js';
 import { renderMentions } from './views/mentions.js';
 import { renderOverview } from './views/overview.js';
 import { renderRecords } from './views/records.js';
+import { renderThemes } from './views/themes.js';
 
 const root = document.getElementById('app');
 const VIEWS = {
   overview: renderOverview,
   mentions: renderMentions,
+  themes: renderThemes,
   inbox: renderInbox,
   case: renderCase,
   agents: renderAgents,
@@ -36,6 +38,7 @@ const VIEWS = {
 const NAV = [
   ['overview', 'nav.overview'],
   ['mentions', 'nav.mentions'],
+  ['themes', 'nav.themes'],
   ['inbox', 'nav.inbox'],
   ['agents', 'nav.agents'],
   ['assignment', 'nav.assignment'],

@@ -55,8 +55,17 @@ function matches(m, p) {
   if (p.lang && m.lang !== p.lang) return false;
   if (p.platform && m.platform !== p.platform) return false;
   if (p.q && !(m.text ?? '').toLowerCase().includes(p.q.toLowerCase())) return false;
+  // A theme's words, accents and case aside (the API also merges plurals; a live one may be missed).
+  if (p.phrase && !fold(m.text ?? '').includes(fold(p.phrase).replace(/^#/, ''))) return false;
   return true;
 }
+
+const fold = (s) =>
+  s
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}#]+/gu, ' ');
 
 export function sentimentBadge(label, score) {
   if (!label) return null;
@@ -116,6 +125,7 @@ export async function renderMentions(main, ctx) {
     lang: p.lang,
     platform: p.platform,
     q: p.q,
+    phrase: p.phrase,
   };
   const intents = p.intent === SUPPORT_GROUP ? SUPPORT_INTENTS : [p.intent || undefined];
   const setFilter = (patch) => navigate('mentions', { ...p, ...patch }, { keepGlobals: false });
@@ -137,6 +147,19 @@ export async function renderMentions(main, ctx) {
       'div',
       { class: 'view-head' },
       h('h1', {}, t('mentions.title')),
+      p.phrase
+        ? h(
+            'span',
+            { class: 'chip theme-filter', id: 'mentions-phrase' },
+            t('mentions.theme', { phrase: p.phrase }),
+            ' ',
+            h(
+              'button',
+              { type: 'button', class: 'ghost', title: t('mentions.clearTheme'), onclick: () => setFilter({ phrase: null }) },
+              '✕',
+            ),
+          )
+        : null,
       liveState,
       newCount,
       csv ? h('a', { class: 'button ghost', href: csv, download: 'mentions.csv' }, t('common.exportCsv')) : null,
