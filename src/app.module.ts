@@ -20,6 +20,7 @@ import { SettingsModule } from './config/settings.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
+import { DigestsModule } from './digests/digests.module';
 import { ExportsModule } from './exports/exports.module';
 import { ForecastModule } from './forecast/forecast.module';
 import { HealthModule } from './health/health.module';
@@ -80,6 +81,7 @@ export class AppModule implements NestModule {
         ForecastModule,
         ExportsModule,
         AlertsModule,
+        DigestsModule,
         DemoModule,
         DashboardModule,
       ],
