@@ -669,7 +669,9 @@ export async function renderCase(main, ctx) {
       } catch (err) {
         for (const b of form.querySelectorAll('button')) b.disabled = false;
         if (err instanceof ApiError && err.status === 409) {
-          conflict.textContent = t('live.replyConflict', { message: err.message });
+          // the API names the colleague in English; the page says it in its own language
+          const name = /^(.+) is already replying to this message$/.exec(err.message)?.[1];
+          conflict.textContent = name ? t('live.alreadyReplying', { name }) : t('live.replyConflict', { message: err.message });
           conflict.hidden = false;
         } else ctx.showError(err);
       }
