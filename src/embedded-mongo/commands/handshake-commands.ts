@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import type { Document } from 'bson';
 import { CommandError, ErrorCode } from '../errors';
 import { MAX_MESSAGE_SIZE_BYTES } from '../wire/wire-protocol';
@@ -68,6 +69,8 @@ function getParameter(cmd: Document): Document {
 function serverStatus(_cmd: Document, ctx: CommandContext): Document {
   const uptimeMillis = Date.now() - ctx.server.startedAt.getTime();
   const memory = process.memoryUsage();
+  const heap = getHeapStatistics();
+  const mb = (bytes: number) => Math.round(bytes / 1048576);
   return {
     host: `${ctx.server.host}:${ctx.server.port}`,
     version: SERVER_VERSION,
@@ -77,7 +80,15 @@ function serverStatus(_cmd: Document, ctx: CommandContext): Document {
     uptimeMillis,
     localTime: new Date(),
     connections: { current: ctx.server.connections.current, available: 1000, totalCreated: ctx.server.connections.totalCreated },
-    mem: { bits: 64, resident: Math.round(memory.rss / 1048576), virtual: 0 },
+    // resident: the whole process, in MB, as mongod reports it; heapUsed / heapTotal: the engine's
+    // own heap (its worker thread's when embedded), where every stored document and index lives.
+    mem: {
+      bits: 64,
+      resident: Math.round(memory.rss / 1048576),
+      virtual: 0,
+      heapUsed: mb(heap.used_heap_size),
+      heapTotal: mb(heap.total_heap_size),
+    },
     metrics: { cursor: { open: { total: ctx.cursors.size } } },
     ok: 1,
   };
