@@ -18,6 +18,7 @@ import {
 } from './state.js';
 import { renderAgents } from './views/agents.js';
 import { renderAssignment } from './views/assignment.js';
+import { renderForecast } from './views/forecast.js';
 import { renderCase, renderInbox } from './views/inbox.js';
 import { renderMentions } from './views/mentions.js';
 import { renderOverview } from './views/overview.js';
@@ -34,6 +35,7 @@ const VIEWS = {
   agents: renderAgents,
   assignment: renderAssignment,
   records: renderRecords,
+  forecast: renderForecast,
 };
 const NAV = [
   ['overview', 'nav.overview'],
@@ -42,6 +44,7 @@ const NAV = [
   ['inbox', 'nav.inbox'],
   ['agents', 'nav.agents'],
   ['assignment', 'nav.assignment'],
+  ['forecast', 'nav.forecast'],
 ];
 /** Which tab is lit for views reached by drill-down. */
 const NAV_OF = { case: 'inbox', records: 'overview' };

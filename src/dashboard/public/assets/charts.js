@@ -93,3 +93,77 @@ export function drawChart(el, def, points, { interval, tz, ends, onBucket }) {
   live.add({ chart, observer });
   return chart;
 }
+
+/**
+ * The forecast chart: actual history, the forecast and its 95 % and 80 % bands (each band a
+ * transparent lower line with the band's width stacked on it as an area), on one time axis.
+ */
+export function drawForecastChart(el, { history, forecast }, { interval, tz }) {
+  const labels = [...history, ...forecast].map((p) => fmt.bucketLabel(p.t, interval, tz));
+  const gap = (n) => Array.from({ length: n }, () => '-');
+  const past = gap(forecast.length);
+  const ahead = gap(history.length);
+  const band = (name, lower, upper, opacity) => [
+    {
+      name,
+      type: 'line',
+      stack: name,
+      symbol: 'none',
+      color: COLORS.accent,
+      lineStyle: { opacity: 0 },
+      data: [...ahead, ...forecast.map(lower)],
+      tooltip: { show: false },
+    },
+    {
+      name,
+      type: 'line',
+      stack: name,
+      symbol: 'none',
+      color: COLORS.accent,
+      lineStyle: { opacity: 0 },
+      areaStyle: { color: COLORS.accent, opacity },
+      data: [...ahead, ...forecast.map((p) => upper(p) - lower(p))],
+      tooltip: { show: false },
+    },
+  ];
+  const chart = echarts.init(el, null, { renderer: 'canvas' });
+  chart.setOption({
+    animation: false,
+    grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
+    legend: {
+      top: 0,
+      left: 0,
+      textStyle: { fontSize: 12 },
+      data: [t('forecast.actual'), t('forecast.expected'), t('forecast.band80'), t('forecast.band95')],
+    },
+    tooltip: { trigger: 'axis', renderMode: 'richText', confine: true },
+    xAxis: { type: 'category', data: labels, axisLabel: { hideOverlap: true, fontSize: 11 } },
+    yAxis: { type: 'value', min: 0, axisLabel: { formatter: (v) => fmt.decimal(v, 0), fontSize: 11 } },
+    series: [
+      ...band(
+        t('forecast.band95'),
+        (p) => p.lower95,
+        (p) => p.upper95,
+        0.15,
+      ),
+      ...band(
+        t('forecast.band80'),
+        (p) => p.lower80,
+        (p) => p.upper80,
+        0.3,
+      ),
+      { name: t('forecast.actual'), type: 'line', symbol: 'none', color: COLORS.primary, data: [...history.map((p) => p.value), ...past] },
+      {
+        name: t('forecast.expected'),
+        type: 'line',
+        symbol: 'none',
+        color: COLORS.accent,
+        data: [...ahead, ...forecast.map((p) => p.expected)],
+      },
+    ],
+  });
+  const observer = new ResizeObserver(() => chart.resize());
+  observer.observe(el);
+  live.add({ chart, observer });
+  return chart;
+}
