@@ -96,9 +96,10 @@ export class ForecastService {
     return tz ?? (await this.workspaces.get(workspaceId)).timezone;
   }
 
-  /** The backtest of a scope, recomputed at most hourly (the forecast endpoint returns it with every answer). */
+  /** The backtest of a scope, recomputed at most hourly, or when history begins earlier (the forecast endpoint returns it with every answer). */
   private backtestOf(workspaceId: string, scope: Scope, h: InboundHistory, now: Date): BacktestView {
-    const key = [workspaceId, scope.topic ?? '', scope.platform ?? '', h.tz].join('|');
+    // the first hour of history is in the key: history that grows backwards (an import, the demo's seed) is backtested anew
+    const key = [workspaceId, scope.topic ?? '', scope.platform ?? '', h.tz, h.hours[0]?.start.getTime() ?? 0].join('|');
     const cached = this.backtests.get(key);
     if (cached && now.getTime() - cached.computedAt.getTime() < BACKTEST_TTL_MS) return cached;
     const view = { ...backtest(h.hours), computedAt: now };
