@@ -73,7 +73,10 @@ describe('the engine on its own (npm run engine)', () => {
     // The database goes in the URI's path, as for any MongoDB server (`ouvidor`, as the service names it when it starts the engine itself).
     const mongodbUri = running.uri.replace('/?', '/ouvidor?');
     expect(mongodbUri).toBe(`mongodb://${encodeURIComponent(running.socketPath)}/ouvidor?directConnection=true`);
-    const service = await startServiceProcess({ MONGODB_URI: mongodbUri, DATA_DIR: join(root, 'service') }, { healthy: true });
+    const service = await startServiceProcess(
+      { MONGODB_URI: mongodbUri, DATA_DIR: join(root, 'service') },
+      { healthy: true, timeoutMs: 120_000 },
+    );
     try {
       const health = await service.json<{ mongo: { status: string; engine: string } }>('/health');
       expect(health.mongo).toEqual({ status: 'up', engine: 'external' });
@@ -92,7 +95,7 @@ describe('the engine on its own (npm run engine)', () => {
       await client.close();
     }
     expect(await stop(running, 'SIGTERM')).toBe(0);
-  }, 60_000);
+  }, 150_000);
 
   it('refuses to start on bad arguments (exit 2, naming the argument) and on a data directory in use (exit 1)', async () => {
     const bad = spawn(process.execPath, ['-r', '@swc-node/register', 'src/embedded-mongo/server/engine-cli.ts', '--port', '27017'], {
