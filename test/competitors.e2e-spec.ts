@@ -15,7 +15,7 @@ const iso = (d: Date) => d.toISOString();
 interface SovRow {
   topic: { id: string; name: string; role: string };
   mentions: number;
-  shareOfVoice: number | null;
+  share: number | null;
   engagement: { posts: number; applauseRate: number | null; amplificationRate: number | null; conversationRate: number | null };
   publicCare: { source: string; cases: number; answered: number; replyRate: number | null; firstResponse: { median: number | null } };
   drillDown: { mentions: string; publicCare: string };
@@ -121,10 +121,10 @@ describe('Competitors: share of voice and public care (e2e)', () => {
     ]);
     // 4 + 3 + 1 = 8 mentions
     expect(res.mentions).toBe(8);
-    expect(by.Lumi.shareOfVoice).toBe(50);
-    expect(by.Nuvia.shareOfVoice).toBe(37.5);
-    expect(by.Orbi.shareOfVoice).toBe(12.5);
-    expect(res.topics.reduce((s, r) => s + r.shareOfVoice!, 0)).toBe(100);
+    expect(by.Lumi.share).toBe(50);
+    expect(by.Nuvia.share).toBe(37.5);
+    expect(by.Orbi.share).toBe(12.5);
+    expect(res.topics.reduce((s, r) => s + r.share!, 0)).toBe(100);
     // Nuvia's one own post: 40 likes, 6 + 2 shares, 4 replies
     expect(by.Nuvia.engagement).toMatchObject({ posts: 1, applauseRate: 40, amplificationRate: 8, conversationRate: 4 });
     expect(by.Lumi.engagement.posts).toBe(0);

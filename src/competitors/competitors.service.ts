@@ -16,8 +16,8 @@ import { WorkspacesService, type WorkspaceView } from '../workspaces/workspaces.
 import { CompetitorRepliesRepository } from './competitor-replies.repository';
 import type { AuthorsQuery, PublicCareQuery, ShareOfVoiceQuery, ShareOfVoiceSeriesQuery } from './dto/competitors-query.dto';
 import { foldAuthors, rankAuthors } from './influential-authors';
-import { publicCareKpis, publicCaseRow, publicCases, type PublicCase, type PublicCareKpis } from './public-care';
-import { ownPostsEngagement, shareOfVoice, shareOfVoiceSeries } from './share-of-voice';
+import { ownPostsEngagement, publicCareKpis, shareOfVoice, shareOfVoiceSeries, type PublicCareKpis } from '../reports/kpis/competitors';
+import { publicCaseRow, publicCases, type PublicCase } from './public-care';
 
 const DAY_MS = 24 * 3600_000;
 /** The influential authors group a range's mentions (not rollups): a quarter at most. */

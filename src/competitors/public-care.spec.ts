@@ -1,6 +1,7 @@
 import { SlaClock } from '../care/sla';
 import type { CaseSla } from '../care/case-timeline';
-import { publicCareKpis, publicCaseRow, publicCases, type PublicCareMessage, type PublicCareReply } from './public-care';
+import { publicCareKpis } from '../reports/kpis/competitors';
+import { publicCaseRow, publicCases, type PublicCareMessage, type PublicCareReply } from './public-care';
 
 const SLA: CaseSla = {
   clock: SlaClock.allTime(),

@@ -1,7 +1,6 @@
 import { holdsMessage, placeMessage, reopenByCustomer, type CaseFields } from '../care/case-lifecycle';
 import { caseState, type CaseSla } from '../care/case-timeline';
 import type { CaseRow } from '../common/rows';
-import { casesOpened, firstResponse, openedInRange, percent, type DurationSummary, type TimeRange } from '../reports/kpis';
 
 /**
  * Public care: how a topic's own accounts answer customers in public. For the brand it is read
@@ -193,26 +192,4 @@ export function publicCaseRow(c: PublicCase, sla: CaseSla, now: Date): CaseRow {
     reassignments: [],
     routingKeyword: null,
   };
-}
-
-export interface PublicCareKpis {
-  /** cases opened in range */
-  cases: number;
-  /** of those, cases with a public response */
-  answered: number;
-  /** answered / cases × 100 */
-  replyRate: number | null;
-  /** first response − opening, seconds, wall-clock, over answered cases opened in range */
-  firstResponse: DurationSummary;
-}
-
-/**
- * `publicCare.*` of one topic from its case rows (the brand's cases, or a competitor's public
- * cases): the care KPIs' own functions (`casesOpened`, `firstResponse`) with no SLA clock, so
- * every topic is measured in wall-clock time.
- */
-export function publicCareKpis(cases: readonly CaseRow[], range: TimeRange): PublicCareKpis {
-  const opened = casesOpened(cases, range);
-  const answered = openedInRange(cases, range).filter((c) => c.firstResponseAt !== null).length;
-  return { cases: opened, answered, replyRate: percent(answered, opened), firstResponse: firstResponse(cases, range) };
 }

@@ -45,6 +45,14 @@ class KpiDto {
   @ApiProperty({ type: DrillDownDto, nullable: true, description: 'where the rows behind the number are listed' })
   rows!: DrillDownDto | null;
   @ApiProperty({ type: DrillDownDto, nullable: true, description: 'which CSV export holds them' }) csv!: DrillDownDto | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'share-of-voice',
+    description:
+      'the report (GET /api/v1/reports/<report>) that serves it when not the overview; such a KPI has no trend, target or series',
+  })
+  report!: string | null;
 }
 
 class ChartSeriesDto {

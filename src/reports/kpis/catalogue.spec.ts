@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as care from './care';
+import * as competitors from './competitors';
 import { catalogueView, KPI_CHARTS, KPIS, kpiByName, TARGET_KPIS, TIMESERIES_KPIS } from './catalogue';
 import * as deflection from './deflection';
 import { KPIS_DOC_PATH, renderKpisDoc } from './docs';
@@ -9,7 +10,7 @@ import * as leads from './leads';
 import * as listening from './listening';
 import * as surveys from './surveys';
 
-const MODULES: Record<string, Record<string, unknown>> = { care, deflection, engagement, leads, listening, surveys };
+const MODULES: Record<string, Record<string, unknown>> = { care, deflection, engagement, leads, listening, surveys, competitors };
 
 describe('KPI catalogue', () => {
   it('docs/KPIS.md is the catalogue rendered (run `npm run docs:kpis` after changing it)', () => {
@@ -27,10 +28,12 @@ describe('KPI catalogue', () => {
   });
 
   it('one rule for trends, targets and series: numbers that follow the range', () => {
-    const excluded = KPIS.filter((k) => !k.target).map((k) => k.name);
+    const excluded = KPIS.filter((k) => !k.target && !k.report).map((k) => k.name);
     expect(excluded).toEqual(['support.peakHour', 'service.unanswered', 'csat.followUps']);
     expect(TIMESERIES_KPIS).toEqual(TARGET_KPIS);
     expect(TARGET_KPIS).toContain('volume.byPlatform.mastodon');
+    // another report's KPIs (share of voice, per topic) are not the overview's: no trend, target or series
+    expect(TARGET_KPIS.filter((k) => k.startsWith('shareOfVoice.'))).toEqual([]);
   });
 
   it('draws charts only of KPIs that have a series', () => {

@@ -10,6 +10,7 @@ import {
   slaCompliance,
   unansweredCases,
 } from './care';
+import { ownPostsEngagement, publicCareKpis, topicVoice } from './competitors';
 import { deflectionKpis } from './deflection';
 import { engagementKpis } from './engagement';
 import { leadKpis, socialLeads } from './leads';
@@ -25,7 +26,7 @@ import { csatKpis, npsKpis } from './surveys';
  */
 
 /** The sections of docs/KPIS.md; each one's calculators live in `./<section>.ts`. */
-export const KPI_SECTIONS = ['listening', 'engagement', 'leads', 'deflection', 'care', 'surveys'] as const;
+export const KPI_SECTIONS = ['listening', 'engagement', 'leads', 'deflection', 'care', 'surveys', 'competitors'] as const;
 export type KpiSection = (typeof KPI_SECTIONS)[number];
 
 export const KPI_UNITS = ['count', 'percent', 'seconds', 'currency', 'ratio'] as const;
@@ -88,9 +89,15 @@ export interface KpiDefinition {
   /** Where the rows behind the number are listed, and which CSV export holds them. */
   rows: KpiDrillDown | null;
   csv: KpiDrillDown | null;
+  /**
+   * The report that serves it when it is not the overview, e.g. `share-of-voice` (one value per
+   * topic, at the API name without its first part); such a KPI has no trend, target or series.
+   */
+  report: string | null;
 }
 
-type Entry = Omit<KpiDefinition, 'section' | 'target' | 'timeseries' | 'live' | 'value' | 'rows' | 'csv'> & {
+type Entry = Omit<KpiDefinition, 'section' | 'target' | 'timeseries' | 'live' | 'value' | 'rows' | 'csv' | 'report'> & {
+  report?: string;
   live?: boolean;
   value?: KpiValueShape;
   rows?: KpiDrillDown | null;
@@ -107,8 +114,18 @@ function section(id: KpiSection, entries: Entry[]): KpiDefinition[] {
   return entries.map((e) => {
     const live = e.live ?? false;
     const value = e.value ?? 'number';
-    const followsRange = value === 'number' && !live;
-    return { ...e, section: id, live, value, target: followsRange, timeseries: followsRange, rows: e.rows ?? null, csv: e.csv ?? null };
+    const followsRange = value === 'number' && !live && !e.report;
+    return {
+      ...e,
+      section: id,
+      live,
+      value,
+      target: followsRange,
+      timeseries: followsRange,
+      rows: e.rows ?? null,
+      csv: e.csv ?? null,
+      report: e.report ?? null,
+    };
   });
 }
 
@@ -606,6 +623,123 @@ export const KPIS: readonly KpiDefinition[] = [
       rows: npsRows,
     },
   ]),
+  ...section(
+    'competitors',
+    (
+      [
+        [
+          'mentions',
+          'count',
+          null,
+          'count',
+          'Mentions of the topic whose platform `createdAt` is in range (as `volume.mentions`).',
+          'Mentions',
+          'Menções',
+          topicVoice,
+        ],
+        [
+          'share',
+          'percent',
+          'higher',
+          'percent',
+          "Share of voice: the topic's mentions / the mentions of every topic compared (brand and competitors) × 100; the shares sum to 100.",
+          'Share of voice',
+          'Share of voice',
+          topicVoice,
+        ],
+        [
+          'positiveShare',
+          'percent',
+          'higher',
+          'percent',
+          'Positive mentions / mentions × 100.',
+          'Positive share',
+          'Participação positiva',
+          topicVoice,
+        ],
+        [
+          'negativeShare',
+          'percent',
+          'lower',
+          'percent',
+          'Negative mentions / mentions × 100.',
+          'Negative share',
+          'Participação negativa',
+          topicVoice,
+        ],
+        [
+          'netSentiment',
+          'percent',
+          'higher',
+          'score',
+          '(positive − negative) / (positive + negative) × 100, −100 … 100 (as `sentiment.net`).',
+          'Net sentiment',
+          'Sentimento líquido',
+          topicVoice,
+        ],
+        [
+          'engagement.applauseRate',
+          'ratio',
+          'higher',
+          'decimal1',
+          "Σ likes / own posts published in range, over the topic's owned accounts (as `engagement.applauseRate`).",
+          'Applause rate',
+          'Taxa de aplausos',
+          ownPostsEngagement,
+        ],
+        [
+          'engagement.amplificationRate',
+          'ratio',
+          'higher',
+          'decimal1',
+          'Σ (reposts + quotes) / own posts whose share count is known (as `engagement.amplificationRate`).',
+          'Amplification rate',
+          'Taxa de amplificação',
+          ownPostsEngagement,
+        ],
+        [
+          'engagement.conversationRate',
+          'ratio',
+          'higher',
+          'decimal1',
+          'Σ replies / own posts (as `engagement.conversationRate`).',
+          'Conversation rate',
+          'Taxa de conversa',
+          ownPostsEngagement,
+        ],
+        [
+          'publicCare.replyRate',
+          'percent',
+          'higher',
+          'percent',
+          "Cases opened in range with a public response from the topic's own accounts / cases opened in range × 100. The brand's cases are its inbox's (public networks only); a competitor's are rebuilt from its support-like mentions and its replies with the same case rules.",
+          'Public reply rate',
+          'Taxa de resposta pública',
+          publicCareKpis,
+        ],
+        [
+          'publicCare.firstResponse.median',
+          'seconds',
+          'lower',
+          'duration',
+          'Median of first public response − case opened, wall-clock seconds, over the answered cases opened in range (a competitor’s business hours are not known).',
+          'Public first response, median',
+          'Primeira resposta pública, mediana',
+          publicCareKpis,
+        ],
+      ] as const
+    ).map(([name, unit, better, display, formula, en, pt, computedBy]): Entry => ({
+      name: `shareOfVoice.${name}`,
+      report: 'share-of-voice',
+      unit,
+      better,
+      display,
+      formula,
+      label: { en, pt },
+      computedBy,
+      rows: name.startsWith('publicCare') ? null : name.startsWith('engagement') ? posts : mentions(),
+    })),
+  ),
 ];
 
 export const SECTION_LABELS: Record<KpiSection, Labels> = {
@@ -615,6 +749,7 @@ export const SECTION_LABELS: Record<KpiSection, Labels> = {
   deflection: { en: 'Deflection', pt: 'Deflexão' },
   care: { en: 'Customer care', pt: 'Atendimento' },
   surveys: { en: 'Surveys', pt: 'Pesquisas' },
+  competitors: { en: 'Competitors', pt: 'Concorrentes' },
 };
 
 /** A chart over time: several timeseries KPIs drawn together, under one section. */

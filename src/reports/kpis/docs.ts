@@ -50,6 +50,18 @@ Per agent and per team (\`GET /api/v1/reports/agents\`): cases handled, cases cl
 (assigned → resolved), mean first response time, open cases now, reassignments, online time (from
 presence events), saved replies used (replies recorded or sent with a saved reply's id), and per routing keyword: cases routed, reroutes, mean time to reroute.`,
   surveys: `CSAT is on a 1-5 scale, NPS on 0-10. Response rates need the surveys sent to be recorded.`,
+  competitors: `\`GET /api/v1/reports/share-of-voice\` gives one row per topic, the brand's then its competitors'
+(a topic's \`role\`), each KPI below at its API name without \`shareOfVoice.\`; its rows are the topic's
+mentions and own posts, and \`drillDown.publicCare\` lists the cases behind public care. A mention
+matched by two topics counts for each. \`GET /api/v1/reports/share-of-voice/timeseries\` gives
+\`share\` per topic per local hour or day.
+
+Public care: a competitor's topic opens no case in the inbox; its public cases are rebuilt from its
+support, complaint and question mentions and its own accounts' replies with the inbox's case rules
+(a request opens a case or joins the customer's case still open on the network; a reply to a message
+of the case is a response). The one assumption: nobody resolves a competitor's case for us to see,
+so an answered case counts as resolved at its latest reply, and a new request in the same
+conversation within 7 days reopens it. Durations are wall-clock for every topic, the brand's too.`,
 };
 
 const OUTRO = `## Targets, trends, alerts

@@ -22,13 +22,18 @@ export function label(labels) {
   return labels[getLang()] ?? labels.en;
 }
 
-/** Each section of the catalogue with its KPIs (tiles) and its charts, in catalogue order. */
+/**
+ * Each section of the catalogue with its overview KPIs (tiles) and its charts, in catalogue order.
+ * KPIs of another report (`report`, e.g. share of voice per topic) have their own page, not tiles.
+ */
 export function sections(catalogue) {
-  return catalogue.sections.map((section) => ({
-    ...section,
-    tiles: catalogue.kpis.filter((k) => k.section === section.id),
-    charts: catalogue.charts.filter((c) => c.section === section.id),
-  }));
+  return catalogue.sections
+    .map((section) => ({
+      ...section,
+      tiles: catalogue.kpis.filter((k) => k.section === section.id && !k.report),
+      charts: catalogue.charts.filter((c) => c.section === section.id),
+    }))
+    .filter((section) => section.tiles.length > 0 || section.charts.length > 0);
 }
 
 /**

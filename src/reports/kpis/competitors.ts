@@ -1,30 +1,22 @@
-import {
-  bucketStarts,
-  engagementKpis,
-  groupByBucket,
-  inRange,
-  mentionVolume,
-  nextBucket,
-  percent,
-  sentimentKpis,
-  sum,
-  type FollowerSample,
-  type Interval,
-  type MentionRollupRow,
-  type OwnPostRow,
-  type TimeRange,
-} from '../reports/kpis';
+import { bucketStarts, groupByBucket, nextBucket } from './buckets';
+import { casesOpened, firstResponse } from './care';
+import { openedInRange } from './cases';
+import { engagementKpis } from './engagement';
+import { mentionVolume, sentimentKpis } from './listening';
+import { CaseRow, FollowerSample, inRange, Interval, MentionRollupRow, OwnPostRow, TimeRange } from './rows';
+import { DurationSummary, percent, sum } from './statistics';
 
 /**
- * Share of voice (docs/KPIS.md, "Competitors"): each topic's mentions against the mentions of every
+ * docs/KPIS.md, Competitors (`GET /api/v1/reports/share-of-voice`, one row per topic, brand and
+ * competitors side by side). Share of voice: each topic's mentions against the mentions of every
  * topic compared, from the rollups alone. A mention matched by two topics counts for each, as it is
  * a mention of both; the shares of the topics compared still sum to 100 %.
  */
 
 export interface TopicVoice {
   mentions: number;
-  /** mentions / Σ mentions of the topics compared × 100 */
-  shareOfVoice: number | null;
+  /** share of voice: mentions / Σ mentions of the topics compared × 100 */
+  share: number | null;
   /** positive / mentions × 100 */
   positiveShare: number | null;
   /** negative / mentions × 100 */
@@ -42,7 +34,7 @@ export function topicVoice(rows: readonly MentionRollupRow[], range: TimeRange, 
   const kept = rows.filter((r) => inRange(r.hour, range));
   return {
     mentions,
-    shareOfVoice: percent(mentions, total),
+    share: percent(mentions, total),
     positiveShare: s.positiveShare,
     negativeShare: percent(s.negative, mentions),
     netSentiment: s.net,
@@ -50,7 +42,7 @@ export function topicVoice(rows: readonly MentionRollupRow[], range: TimeRange, 
   };
 }
 
-/** `shareOfVoice` of every topic: each topic's mentions over their sum, `null` for all when none. */
+/** `share` of every topic: each topic's mentions over their sum, `null` for all when none. */
 export function shareOfVoice(rowsByTopic: ReadonlyMap<string, readonly MentionRollupRow[]>, range: TimeRange): Map<string, TopicVoice> {
   const totals = new Map([...rowsByTopic].map(([id, rows]) => [id, mentionVolume(rows, range)]));
   const total = sum([...totals.values()]);
@@ -114,7 +106,30 @@ export function shareOfVoiceSeries(
     return {
       t: start.toISOString(),
       mentions: Object.fromEntries([...voices].map(([id, v]) => [id, v.mentions])),
-      share: Object.fromEntries([...voices].map(([id, v]) => [id, v.shareOfVoice])),
+      share: Object.fromEntries([...voices].map(([id, v]) => [id, v.share])),
     };
   });
+}
+
+export interface PublicCareKpis {
+  /** cases opened in range */
+  cases: number;
+  /** of those, cases with a public response */
+  answered: number;
+  /** answered / cases × 100 */
+  replyRate: number | null;
+  /** first response − opening, seconds, wall-clock, over answered cases opened in range */
+  firstResponse: DurationSummary;
+}
+
+/**
+ * `publicCare.*` of one topic from its case rows (the brand's cases on public networks, or a
+ * competitor's public cases rebuilt by src/competitors/public-care.ts): the care KPIs' own
+ * functions (`casesOpened`, `firstResponse`) with no SLA clock, so every topic is measured in
+ * wall-clock time.
+ */
+export function publicCareKpis(cases: readonly CaseRow[], range: TimeRange): PublicCareKpis {
+  const opened = casesOpened(cases, range);
+  const answered = openedInRange(cases, range).filter((c) => c.firstResponseAt !== null).length;
+  return { cases: opened, answered, replyRate: percent(answered, opened), firstResponse: firstResponse(cases, range) };
 }

@@ -1,5 +1,5 @@
-import type { MentionRollupRow } from '../reports/kpis';
-import { ownPostsEngagement, shareOfVoice, shareOfVoiceSeries } from './share-of-voice';
+import { ownPostsEngagement, shareOfVoice, shareOfVoiceSeries } from './competitors';
+import type { MentionRollupRow } from './rows';
 
 const row = (iso: string, count: number, positive = 0, negative = 0, support = 0): MentionRollupRow => ({
   hour: new Date(iso),
@@ -26,17 +26,17 @@ describe('share of voice', () => {
     const sov = shareOfVoice(rows, range);
     expect(sov.get('brand')).toEqual({
       mentions: 60,
-      shareOfVoice: 60,
+      share: 60,
       positiveShare: 2000 / 60, // 33.3 %
       negativeShare: 1000 / 60, // 16.7 %
       netSentiment: ((20 - 10) * 100) / (20 + 10), // 33.3
       supportMentions: 10,
     });
-    expect(sov.get('nuvia')!.shareOfVoice).toBe(30);
+    expect(sov.get('nuvia')!.share).toBe(30);
     expect(sov.get('nuvia')!.netSentiment).toBe(-60); // (3 − 12) / 15
-    expect(sov.get('orbi')!.shareOfVoice).toBe(10);
+    expect(sov.get('orbi')!.share).toBe(10);
     expect(sov.get('orbi')!.netSentiment).toBe(0);
-    expect([...sov.values()].reduce((s, v) => s + v.shareOfVoice!, 0)).toBe(100);
+    expect([...sov.values()].reduce((s, v) => s + v.share!, 0)).toBe(100);
   });
 
   it('is null, not 0, when no topic had a mention', () => {
@@ -47,7 +47,7 @@ describe('share of voice', () => {
       ]),
       range,
     );
-    expect(sov.get('brand')).toMatchObject({ mentions: 0, shareOfVoice: null, positiveShare: null, netSentiment: null });
+    expect(sov.get('brand')).toMatchObject({ mentions: 0, share: null, positiveShare: null, netSentiment: null });
   });
 
   it('is a series of local days whose shares sum to 100 % in each (São Paulo, UTC−3)', () => {
