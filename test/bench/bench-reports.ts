@@ -3,7 +3,10 @@
  * ingestion keeps them), cases, own posts, leads, traffic, contacts and surveys into the embedded
  * engine, then times the overview and a daily timeseries over HTTP: median and p95 of 20 calls.
  * Mentions are bulk-inserted rather than enriched one by one (bench:ingest measures that path).
+ * After seeding it prints the engine's memory (and, with BENCH_DATA_DIR=DIR, its bytes on disk).
  */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { getModelToken } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { Case } from '../../src/care/schemas/case.schema';
@@ -24,7 +27,8 @@ const INTENTS = ['support', 'complaint', 'question', 'lead', 'praise', 'other'] 
 
 async function main() {
   const rand = prng(42);
-  const app = await startBenchApp();
+  const dataDir = process.env.BENCH_DATA_DIR;
+  const app = await startBenchApp(dataDir ? { dataDir } : {});
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   const { workspace, apiKey } = await app.get(WorkspacesService).create({ name: 'Bench', timezone: 'America/Sao_Paulo', currency: 'BRL' });
@@ -227,6 +231,8 @@ async function main() {
     })).map((r) => ({ ...r, score: r.type === 'csat' ? 1 + Math.floor(rand() * 5) : Math.floor(rand() * 11) })),
   );
 
+  await printEngineMemory(mentions, dataDir);
+
   const get = async (path: string) => {
     const t = performance.now();
     const r = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${apiKey.key}` } });
@@ -258,6 +264,28 @@ async function main() {
     console.log(`  ${label.padEnd(52)} median ${fmt(s.median)} ms   p95 ${fmt(s.p95)} ms`);
   }
   await app.close();
+}
+
+/**
+ * The engine's memory once the seed is in: the process's resident set (the service and the
+ * engine's thread together, as `npm start` runs them) and the engine's own heap, per mention too.
+ */
+async function printEngineMemory(mentions: Model<Mention>, dataDir: string | undefined) {
+  const status = await mentions.db.db!.admin().command({ serverStatus: 1 });
+  const mem = status.mem as { resident: number; heapUsed: number; heapTotal: number };
+  const total = await mentions.estimatedDocumentCount();
+  const perMention = (mb: number) => `${fmt((mb * 1048576) / total)} B/mention`;
+  console.log(
+    `engine memory after seeding ${fmt(total)} mentions: resident ${fmt(mem.resident)} MB for the process (service + engine thread, ${perMention(mem.resident)}); ` +
+      `engine heap ${fmt(mem.heapUsed)} MB used of ${fmt(mem.heapTotal)} MB (${perMention(mem.heapUsed)})`,
+  );
+  if (dataDir) {
+    const bytes = readdirSync(dataDir)
+      .map((f) => statSync(join(dataDir, f)))
+      .filter((s) => s.isFile())
+      .reduce((sum, s) => sum + s.size, 0);
+    console.log(`engine data on disk in ${dataDir}: ${fmt(bytes / 1048576)} MB (${fmt(bytes / total)} B/mention)`);
+  }
 }
 
 main().catch((err) => {
