@@ -1,0 +1,65 @@
+import { Model, Types } from 'mongoose';
+import { customerPost, storeMention } from '../../test/support/care-inputs';
+import { startCareServices, type CareServices } from '../../test/support/care-services';
+import { MentionCorrectionsService } from '../mentions/mention-corrections.service';
+import { RollupOutboxService } from '../mentions/rollup-outbox.service';
+import { ALL_TOPICS, RollupBatch } from '../mentions/schemas/mention-rollup.schema';
+import type { Mention } from '../mentions/schemas/mention.schema';
+import { ThemeRollup } from './schemas/theme-rollup.schema';
+
+/**
+ * Theme rollups over the embedded engine, through the mention rollups' outbox: a batch a crash
+ * left is counted once in every span however often it is replayed, and a correction moves a
+ * mention's phrases from its old label cell to the new one.
+ */
+describe('theme rollups through the rollup outbox', () => {
+  let s: CareServices;
+  let mentions: Model<Mention>;
+  let themes: Model<ThemeRollup>;
+  let ws: Types.ObjectId;
+  const topic = new Types.ObjectId();
+  const at = new Date('2026-03-02T10:20:00Z');
+
+  beforeAll(async () => {
+    s = await startCareServices();
+    mentions = s.model<Mention>('Mention');
+    themes = s.model<ThemeRollup>(ThemeRollup.name);
+    ws = new Types.ObjectId(s.workspace.id);
+  });
+  afterAll(() => s.close());
+
+  /** Cells of one phrase in the rows of a span, summed over the scope's rows. */
+  const cells = async (span: string, phrase: string, topicId = ALL_TOPICS) => {
+    const out: Record<string, number> = {};
+    for (const r of await themes.find({ workspaceId: ws, topicId, span }).lean())
+      for (const [c, n] of Object.entries<number>(r.p[phrase] ?? {})) if (n) out[c] = (out[c] ?? 0) + n;
+    return out;
+  };
+
+  it('a crashed batch is counted once per span by the repair, and not again when replayed', async () => {
+    const batch = new Types.ObjectId();
+    await s.model<RollupBatch>(RollupBatch.name).create({ _id: batch, workspaceId: ws, topicId: topic, startedAt: new Date(0) });
+    for (let n = 1; n <= 2; n++) {
+      const m = customerPost(s.workspace.id, n, at);
+      await storeMention(mentions, m);
+      await mentions.updateOne({ externalId: m.externalId }, { $set: { rollupBatch: batch } });
+    }
+    const outbox = s.get(RollupOutboxService);
+    expect(await outbox.repairRollups()).toEqual({ batches: 1, mentions: 2 });
+    await s.model<RollupBatch>(RollupBatch.name).create({ _id: batch, workspaceId: ws, topicId: topic, startedAt: new Date(0) });
+    await outbox.repairRollups();
+    // "meu cartão foi bloqueado (n)": negative support (cell ns), plural-free key "cartao foi bloqueado"
+    for (const span of ['slot', 'hour', 'day']) {
+      expect(await cells(span, 'cartao foi bloqueado')).toEqual({ ns: 2 });
+      expect(await cells(span, 'cartao foi bloqueado', topic)).toEqual({ ns: 2 });
+    }
+    const slot = await themes.findOne({ workspaceId: ws, topicId: ALL_TOPICS, span: 'slot' }).lean();
+    expect(slot).toMatchObject({ start: new Date('2026-03-02T10:15:00Z'), platform: 'x', lang: 'pt', m: { ns: 2 } });
+  });
+
+  it('a correction moves the phrases of one mention to its new labels', async () => {
+    const m = await mentions.findOne({ externalId: '1000001' }).lean();
+    await s.get(MentionCorrectionsService).correct(s.workspace.id, String(m!._id), { sentiment: 'positive', intent: 'praise' }, 'agent-1');
+    for (const span of ['slot', 'day']) expect(await cells(span, 'cartao foi bloqueado')).toEqual({ ns: 1, pp: 1 });
+  });
+});
