@@ -39,6 +39,9 @@ import {
   SavedReplyUseSchema,
 } from './schemas/case-view.schema';
 import { OfflineReassignment } from './offline-reassignment.service';
+import { CaseRollup, CaseRollupSchema, CaseRollupState, CaseRollupStateSchema } from './rollups/case-rollup.schema';
+import { CaseRollupsRepository } from './rollups/case-rollups.repository';
+import { CareRollupsService } from './rollups/care-rollups.service';
 import { AuthorLink, AuthorLinkSchema } from './people/author-link.schema';
 import { AuthorLinksRepository } from './people/author-links.repository';
 import { PeopleController } from './people/people.controller';
@@ -101,6 +104,8 @@ class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
       { name: ReplyClaim.name, schema: ReplyClaimSchema },
       { name: CasePresenceDoc.name, schema: CasePresenceSchema },
       { name: AuthorLink.name, schema: AuthorLinkSchema },
+      { name: CaseRollup.name, schema: CaseRollupSchema },
+      { name: CaseRollupState.name, schema: CaseRollupStateSchema },
     ]),
     CareRepliesModule,
     CollectorsModule,
@@ -136,7 +141,9 @@ class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
     CaseCollaboration,
     AuthorLinksRepository,
     PeopleService,
+    CaseRollupsRepository,
+    CareRollupsService,
   ],
-  exports: [CasesService, AgentsService, SavedReplies, VipAuthorsService],
+  exports: [CasesService, AgentsService, SavedReplies, VipAuthorsService, CareRollupsService],
 })
 export class CareModule {}

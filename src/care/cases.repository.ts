@@ -4,7 +4,7 @@ import { isValidObjectId, Model, Types } from 'mongoose';
 import type { CaseUpdate } from './case-lifecycle';
 import { OPEN_STATUSES } from './case-lifecycle';
 import type { ListCasesQuery } from './dto/case.dto';
-import { Case, CaseDocument, CaseMessage } from './schemas/case.schema';
+import { Case, CaseDocument, CaseMessage, type CaseRollupTimes } from './schemas/case.schema';
 
 /** A case as read without hydration. */
 export type CaseLean = Case & { _id: Types.ObjectId; createdAt?: Date; updatedAt?: Date };
@@ -47,9 +47,14 @@ export interface ReportCaseFilter {
   platform?: string;
   openCases?: 'all' | 'awaiting';
   fields?: 'all' | 'service';
+  /** Only the open cases (as `openCases` says), not those opened or resolved in range: the care rollups count those. */
+  onlyOpen?: boolean;
 }
 
 const oid = (id: string | Types.ObjectId) => (typeof id === 'string' ? new Types.ObjectId(id) : id);
+
+/** Told after a case is stored: its workspace and the openings and resolutions it had before and has now. */
+export type CaseChangeListener = (workspaceId: Types.ObjectId, times: (Date | null | undefined)[]) => Promise<void>;
 
 /**
  * The `cases` collection: the only holder of its Mongoose model. Documents it returns are saved
@@ -58,7 +63,21 @@ const oid = (id: string | Types.ObjectId) => (typeof id === 'string' ? new Types
  */
 @Injectable()
 export class CasesRepository {
+  private readonly changeListeners: CaseChangeListener[] = [];
+
   constructor(@InjectModel(Case.name) private readonly cases: Model<Case>) {}
+
+  /**
+   * Every write of a case passes here (`save`, `markAbandoned`), so what follows from cases (the
+   * care rollups) listens here rather than at each caller.
+   */
+  onChange(listener: CaseChangeListener): void {
+    this.changeListeners.push(listener);
+  }
+
+  private async changed(workspaceId: Types.ObjectId, times: (Date | null | undefined)[]): Promise<void> {
+    for (const listener of this.changeListeners) await listener(workspaceId, times);
+  }
 
   // ---- placing messages ----------------------------------------------------------------------
 
@@ -130,8 +149,11 @@ export class CasesRepository {
 
   /** Applies a rule's update to the document and stores it. */
   async save(doc: CaseDocument, update: CaseUpdate = {}): Promise<void> {
+    const before = doc.$locals.rollupTimes as CaseRollupTimes | undefined;
     doc.set(update);
     await doc.save();
+    doc.$locals.rollupTimes = { openedAt: doc.openedAt, resolvedAt: doc.resolvedAt } satisfies CaseRollupTimes;
+    await this.changed(doc.workspaceId, [before?.openedAt, before?.resolvedAt, doc.openedAt, doc.resolvedAt]);
   }
 
   load(workspaceId: string, id: string): Promise<CaseDocument | null> {
@@ -287,9 +309,9 @@ export class CasesRepository {
         : { status: { $in: OPEN_STATUSES } };
     const f: Record<string, unknown> = {
       workspaceId: oid(workspaceId),
-      $or: [{ openedAt: { $gte: from, $lt: to } }, { resolvedAt: { $gte: from, $lt: to } }, open],
+      ...(filter.onlyOpen ? open : { $or: [{ openedAt: { $gte: from, $lt: to } }, { resolvedAt: { $gte: from, $lt: to } }, open] }),
       // Closed as not_support after an agent's correction: never a care case for any KPI.
-      status: { $ne: 'not_support' },
+      ...(filter.onlyOpen ? {} : { status: { $ne: 'not_support' } }),
     };
     if (filter.team) f.team = filter.team;
     if (filter.agent) f.assignee = filter.agent;
@@ -297,6 +319,37 @@ export class CasesRepository {
     if (filter.platform) f.platform = filter.platform;
     // Fewer fields, fewer bytes to encode and decode: the overview loads thousands of rows.
     return (await this.cases.find(f, filter.fields === 'service' ? SERVICE_ROW_FIELDS : ROW_FIELDS).lean()) as unknown as CaseLean[];
+  }
+
+  // ---- the care rollups -------------------------------------------------------------------------
+
+  /** Care cases opened or resolved in [from, to): the rows of the care rollup slots there. */
+  async forRollupSlots(workspaceId: Types.ObjectId, from: Date, to: Date): Promise<CaseLean[]> {
+    const rows = await this.cases
+      .find(
+        {
+          workspaceId,
+          $or: [{ openedAt: { $gte: from, $lt: to } }, { resolvedAt: { $gte: from, $lt: to } }],
+          status: { $ne: 'not_support' },
+        },
+        { ...ROW_FIELDS, topicIds: 1 },
+      )
+      .lean();
+    return rows as unknown as CaseLean[];
+  }
+
+  /** Every care case of the workspace, streamed (a rebuild of its rollups). */
+  rollupCursor(workspaceId: Types.ObjectId): AsyncIterable<CaseLean> {
+    return this.cases
+      .find({ workspaceId, status: { $ne: 'not_support' } }, { ...ROW_FIELDS, topicIds: 1 })
+      .lean()
+      .cursor({ batchSize: 1000 }) as never;
+  }
+
+  /** The workspaces that have cases. */
+  async workspacesWithCases(): Promise<Types.ObjectId[]> {
+    const ids: unknown[] = await this.cases.distinct('workspaceId');
+    return ids.filter((id): id is Types.ObjectId => id instanceof Types.ObjectId);
   }
 
   async isBreached(workspaceId: string, caseId: string): Promise<boolean> {
@@ -350,6 +403,9 @@ export class CasesRepository {
       { _id: id, firstResponseAt: null, status: { $in: OPEN_STATUSES } },
       { $set: { status: 'abandoned', abandonedAt }, $inc: { __v: 1 } },
     );
-    return res.modifiedCount > 0;
+    if (res.modifiedCount === 0) return false;
+    const doc = await this.cases.findById(id, { workspaceId: 1, openedAt: 1, resolvedAt: 1 }).lean();
+    if (doc) await this.changed(doc.workspaceId, [doc.openedAt, doc.resolvedAt]);
+    return true;
   }
 }

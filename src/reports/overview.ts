@@ -1,5 +1,7 @@
 import { SlaClock } from '../care/sla';
+import type { CareRollupRow } from '../common/care-rollup';
 import {
+  casesResolvedFromRollups,
   CaseRow,
   deflectionKpis,
   engagementKpis,
@@ -13,6 +15,7 @@ import {
   MentionRollupRow,
   OwnPostRow,
   serviceKpis,
+  serviceKpisFromRollups,
   SupportContactRow,
   surveyKpis,
   SurveyResponseRow,
@@ -29,7 +32,10 @@ export interface ReportRows {
   leads: LeadRow[];
   traffic: TrafficRow[];
   contacts: SupportContactRow[];
+  /** With `careSlots`: only the open cases (awaiting a reply); without: every case the care KPIs read. */
   cases: CaseRow[];
+  /** The care rollup slots of the range (src/common/care-rollup.ts), when whole; null: count from `cases`. */
+  careSlots?: CareRollupRow[] | null;
   surveys: SurveyResponseRow[];
   /** Surveys sent, per range key (`current` / `previous`). */
   sends: Record<'current' | 'previous', { csat: number | null; nps: number | null }>;
@@ -69,17 +75,29 @@ const engagementSection = (rows: ReportRows, range: TimeRange) => engagementKpis
 const leadsSection = (rows: ReportRows, range: TimeRange, opts: ReportOptions) =>
   leadKpis({ leads: rows.leads, mentionRollups: rows.rollups, traffic: rows.traffic }, range, { socialMediums: opts.socialMediums });
 const deflectionSection = (rows: ReportRows, range: TimeRange, opts: ReportOptions) =>
-  deflectionKpis({ contacts: rows.contacts, traffic: rows.traffic, cases: rows.cases }, range, {
-    costPerCall: opts.costPerCall,
-    costPerSocialInteraction: opts.costPerSocialInteraction,
-  });
+  deflectionKpis(
+    {
+      contacts: rows.contacts,
+      traffic: rows.traffic,
+      cases: rows.cases,
+      casesResolved: rows.careSlots ? casesResolvedFromRollups(rows.careSlots, range) : undefined,
+    },
+    range,
+    {
+      costPerCall: opts.costPerCall,
+      costPerSocialInteraction: opts.costPerSocialInteraction,
+    },
+  );
 
 function serviceSection(rows: ReportRows, range: TimeRange, opts: ReportOptions, which: 'current' | 'previous') {
-  const service = serviceKpis(rows.cases, range, opts.now, {
+  const options = {
     clock: opts.clock,
     firstResponseTargetSeconds: opts.firstResponseTargetSeconds,
     abandonmentWindowSeconds: opts.abandonmentWindowSeconds,
-  });
+  };
+  const service = rows.careSlots
+    ? serviceKpisFromRollups(rows.careSlots, rows.cases, range, opts.now, options)
+    : serviceKpis(rows.cases, range, opts.now, options);
   return {
     casesOpened: service.casesOpened,
     firstResponse: service.firstResponse,
@@ -90,7 +108,7 @@ function serviceSection(rows: ReportRows, range: TimeRange, opts: ReportOptions,
     contactsPerResolution: service.contactsPerResolution,
     // live, not a function of the range
     unanswered: which === 'current' ? service.unanswered.length : null,
-    outliers: service.outliers.length,
+    outliers: typeof service.outliers === 'number' ? service.outliers : service.outliers.length,
   };
 }
 

@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { AgentsService } from '../care/agents/agents.service';
 import { CasesService, slaClockFor } from '../care/cases.service';
+import { CareRollupsService } from '../care/rollups/care-rollups.service';
 import { EngagementService } from '../engagement/engagement.service';
 import { LeadsService } from '../leads/leads.service';
 import { MentionsService } from '../mentions/mentions.service';
@@ -56,6 +57,7 @@ export class ReportsService {
     private readonly mentions: MentionsService,
     private readonly engagement: EngagementService,
     private readonly cases: CasesService,
+    private readonly careRollups: CareRollupsService,
     private readonly agents: AgentsService,
     private readonly leads: LeadsService,
     private readonly traffic: TrafficService,
@@ -114,6 +116,11 @@ export class ReportsService {
       ]);
       return { csat, nps };
     };
+    // The care KPIs read the care rollups and only the open cases; the cases themselves while the
+    // workspace's rollups are not whole (being built, or counted with other SLA settings).
+    const careSlots = needed.has('cases')
+      ? this.careRollups.rowsForReport(ws, from, to, { topic: r.topic, platform: r.platform })
+      : Promise.resolve(null);
     const [rollups, posts, followers, leads, traffic, contacts, cases, surveys, sendsCurrent, sendsPrevious] = await Promise.all([
       load('rollups', () => this.mentions.rollupRows(ws.id, from, to, { topic: r.topic, platform: r.platform })),
       // `platform` narrows what belongs to a network (mentions, own posts and their accounts'
@@ -123,8 +130,14 @@ export class ReportsService {
       load('leads', () => this.leads.rows(ws.id, from, to)),
       load('traffic', () => this.traffic.trafficRows(ws.id, from, to)),
       load('contacts', () => this.traffic.supportContactRows(ws.id, from, to)),
-      load('cases', () =>
-        this.cases.rowsForReport(ws.id, from, to, { topic: r.topic, platform: r.platform, openCases: 'awaiting', fields: 'service' }),
+      load('cases', async () =>
+        this.cases.rowsForReport(ws.id, from, to, {
+          topic: r.topic,
+          platform: r.platform,
+          openCases: 'awaiting',
+          fields: 'service',
+          onlyOpen: (await careSlots) !== null,
+        }),
       ),
       load('surveys', () => this.surveys.responseRows(ws.id, from, to)),
       sendsFor(r),
@@ -147,6 +160,7 @@ export class ReportsService {
       traffic,
       contacts,
       cases,
+      careSlots: await careSlots,
       surveys,
       sends: { current: sendsCurrent, previous: sendsPrevious },
     };

@@ -115,3 +115,12 @@ CaseSchema.index({ workspaceId: 1, platform: 1, 'customer.externalId': 1, status
 CaseSchema.index({ workspaceId: 1, platform: 1, externalIds: 1 });
 CaseSchema.index({ workspaceId: 1, platform: 1, conversationIds: 1 });
 CaseSchema.index({ status: 1, firstResponseDueAt: 1 });
+
+/** A stored case's opening and last resolution as loaded: the care rollup slots it counted in before a change. */
+export interface CaseRollupTimes {
+  openedAt: Date | null;
+  resolvedAt: Date | null;
+}
+CaseSchema.post('init', function (this: CaseDocument) {
+  this.$locals.rollupTimes = { openedAt: this.openedAt ?? null, resolvedAt: this.resolvedAt ?? null } satisfies CaseRollupTimes;
+});

@@ -35,6 +35,8 @@ export interface DeflectionInputs {
   traffic: readonly TrafficRow[];
   /** Social care cases; those resolved in range (once each, at the last resolution) count. */
   cases: readonly CaseRow[];
+  /** How many cases were resolved in range, when known without the rows (the care rollups); else counted from `cases`. */
+  casesResolved?: number;
 }
 
 /** Hourly or daily periods count when they start in range. */
@@ -43,7 +45,7 @@ export function deflectionKpis(inputs: DeflectionInputs, range: TimeRange, optio
   const costPerSocial = options.costPerSocialInteraction ?? DEFAULT_COST_PER_SOCIAL_INTERACTION;
   const assistedContacts = sum(inputs.contacts.filter((c) => inRange(c.periodStart, range)).map((c) => c.contacts));
   const websiteSessions = sum(inputs.traffic.filter((t) => inRange(t.periodStart, range)).map((t) => t.sessions));
-  const resolvedOnSocial = resolvedInRange(inputs.cases, range).length;
+  const resolvedOnSocial = inputs.casesResolved ?? resolvedInRange(inputs.cases, range).length;
   return {
     assistedContacts,
     websiteSessions,

@@ -8,6 +8,7 @@ export * from './engagement';
 export * from './leads';
 export * from './deflection';
 export * from './care';
+export * from './care-rollups';
 export * from './agents';
 export * from './surveys';
 export * from './trends';

@@ -1,0 +1,199 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { Types } from 'mongoose';
+import {
+  addOpening,
+  addResolution,
+  type CareCounts,
+  type CareRollupRow,
+  type CareRollupSettings,
+  emptyCareCounts,
+} from '../../common/care-rollup';
+import { ROLLUP_SLOT_MS, startOfRollupSlot } from '../../common/time-buckets';
+import { Settings, SETTINGS } from '../../config/settings';
+import { ALL_TOPICS } from '../../mentions/schemas/mention-rollup.schema';
+import { ReportVersionsRepository } from '../../report-freshness/report-versions.repository';
+import { WorkspacesService, type WorkspaceView } from '../../workspaces/workspaces.service';
+import { slaClockFor, toCaseRow } from '../case-views';
+import { CasesRepository, type CaseLean } from '../cases.repository';
+import { CaseRollupsRepository, type CaseRollupEntry } from './case-rollups.repository';
+
+const DEFAULT_ABANDONMENT_SECONDS = 24 * 3600;
+
+/** The SLA settings a workspace's care rollups are counted with, and a key that changes with them. */
+export function careRollupSettings(ws: WorkspaceView): { settings: CareRollupSettings; key: string } {
+  const bh = ws.settings.businessHours;
+  const settings: CareRollupSettings = {
+    clock: slaClockFor(ws),
+    firstResponseTargetSeconds: ws.settings.sla.firstResponseSeconds,
+    abandonmentWindowSeconds: ws.settings.sla.abandonmentSeconds ?? DEFAULT_ABANDONMENT_SECONDS,
+  };
+  const key = JSON.stringify([
+    ws.timezone,
+    bh?.enabled ? bh : null,
+    settings.firstResponseTargetSeconds,
+    settings.abandonmentWindowSeconds,
+  ]);
+  return { settings, key };
+}
+
+/** The distinct slots of some openings and resolutions (before and after a change). */
+export function slotsOf(times: (Date | null | undefined)[]): Date[] {
+  const slots = new Map<number, Date>();
+  for (const t of times) {
+    if (!t) continue;
+    const slot = startOfRollupSlot(t);
+    slots.set(slot.getTime(), slot);
+  }
+  return [...slots.values()];
+}
+
+/** The rows of some cases, counted per scope (ALL_TOPICS and each topic), platform and slot. */
+export function careRollupEntries(cases: readonly CaseLean[], s: CareRollupSettings, inSlots?: Set<number>): CaseRollupEntry[] {
+  const entries = new Map<string, CaseRollupEntry>();
+  const countsAt = (topicId: Types.ObjectId, platform: string, slot: Date): CareCounts => {
+    const id = `${String(topicId)}|${slot.getTime()}|${platform}`;
+    let e = entries.get(id);
+    if (!e) entries.set(id, (e = { topicId, platform, slot, counts: emptyCareCounts() }));
+    return e.counts;
+  };
+  for (const c of cases) {
+    const row = toCaseRow(c);
+    const scopes = [ALL_TOPICS, ...(c.topicIds ?? [])];
+    const opened = startOfRollupSlot(row.openedAt);
+    if (!inSlots || inSlots.has(opened.getTime())) for (const t of scopes) addOpening(countsAt(t, row.platform, opened), row, s);
+    if (row.status === 'resolved' && row.resolvedAt) {
+      const resolved = startOfRollupSlot(row.resolvedAt);
+      if (!inSlots || inSlots.has(resolved.getTime())) for (const t of scopes) addResolution(countsAt(t, row.platform, resolved), row, s);
+    }
+  }
+  return [...entries.values()];
+}
+
+/**
+ * Keeps the care rollups (src/common/care-rollup.ts) current: every stored case change recounts
+ * the slots the case counted in before and counts in now, from the cases stored there (so a retry
+ * or a replay never counts twice, and a change another process made meanwhile is counted too); a
+ * rebuild recounts a workspace from its cases (at start, when the SLA settings changed, or when a
+ * recount failed). Reports read the slots only while they are whole (`rowsForReport`).
+ */
+@Injectable()
+export class CareRollupsService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('CareRollups');
+  /**
+   * Recounts per workspace slot, one at a time: a change made while one runs queues one more after
+   * it, which every further change joins until it starts (it reads what they stored).
+   */
+  private readonly recounts = new Map<string, { tail: Promise<void>; waiting: Promise<void> | null }>();
+  private readonly rebuilds = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly cases: CasesRepository,
+    private readonly rollups: CaseRollupsRepository,
+    private readonly workspaces: WorkspacesService,
+    @Inject(SETTINGS) private readonly appSettings: Settings,
+    @Optional() private readonly reportVersions?: ReportVersionsRepository,
+  ) {
+    cases.onChange((workspaceId, times) => this.caseChanged(workspaceId, times));
+  }
+
+  onApplicationBootstrap() {
+    if (!this.appSettings.worker) return;
+    // A process that died between a case write and its recount left a slot behind: recount all,
+    // in the background (reports read the cases themselves until a workspace is rebuilt).
+    void this.rebuildAll().catch((err: Error) => this.logger.error({ err: err.message }, 'Could not rebuild the care rollups'));
+  }
+
+  /** Recounts the slots of these openings and resolutions; a failure leaves the workspace to a rebuild. */
+  async caseChanged(workspaceId: Types.ObjectId, times: (Date | null | undefined)[]): Promise<void> {
+    const slots = slotsOf(times);
+    try {
+      await Promise.all(slots.map((slot) => this.recount(workspaceId, slot)));
+      await this.reportVersions?.bump(workspaceId);
+    } catch (err) {
+      this.logger.error({ err: (err as Error).message, workspaceId: String(workspaceId) }, 'Could not recount care rollup slots');
+      await this.rollups.invalidate(workspaceId).catch(() => undefined);
+    }
+  }
+
+  private recount(workspaceId: Types.ObjectId, slot: Date): Promise<void> {
+    const key = `${String(workspaceId)}|${slot.getTime()}`;
+    const chain = this.recounts.get(key) ?? { tail: Promise.resolve(), waiting: null };
+    if (chain.waiting) return chain.waiting;
+    const run = chain.tail
+      .catch(() => undefined)
+      .then(() => {
+        chain.waiting = null;
+        return this.recountNow(workspaceId, slot);
+      });
+    chain.waiting = run;
+    chain.tail = run;
+    this.recounts.set(key, chain);
+    void run
+      .catch(() => undefined)
+      .then(() => {
+        if (chain.tail === run) this.recounts.delete(key);
+      });
+    return run;
+  }
+
+  private async recountNow(workspaceId: Types.ObjectId, slot: Date): Promise<void> {
+    const { settings } = careRollupSettings(await this.workspaces.get(String(workspaceId)));
+    const end = new Date(slot.getTime() + ROLLUP_SLOT_MS);
+    const cases = await this.cases.forRollupSlots(workspaceId, slot, end);
+    await this.rollups.replaceSlots(workspaceId, [slot], careRollupEntries(cases, settings, new Set([slot.getTime()])));
+  }
+
+  /** Recounts a workspace's rollups from all its cases; joined when one is running. */
+  rebuild(workspaceId: Types.ObjectId): Promise<void> {
+    const id = String(workspaceId);
+    let running = this.rebuilds.get(id);
+    if (!running) {
+      running = this.rebuildNow(workspaceId).finally(() => this.rebuilds.delete(id));
+      this.rebuilds.set(id, running);
+    }
+    return running;
+  }
+
+  private async rebuildNow(workspaceId: Types.ObjectId): Promise<void> {
+    const started = Date.now();
+    const { settings, key } = careRollupSettings(await this.workspaces.get(String(workspaceId)));
+    const cases: CaseLean[] = [];
+    for await (const c of this.cases.rollupCursor(workspaceId)) cases.push(c);
+    const entries = careRollupEntries(cases, settings);
+    await this.rollups.replaceAll(workspaceId, entries);
+    await this.rollups.setState(workspaceId, key, new Date());
+    await this.reportVersions?.bump(workspaceId);
+    this.logger.log(
+      { workspaceId: String(workspaceId), cases: cases.length, rows: entries.length, ms: Date.now() - started },
+      'Care rollups rebuilt',
+    );
+  }
+
+  /** The repair: every workspace with cases, one after another. */
+  async rebuildAll(): Promise<number> {
+    const ids = await this.cases.workspacesWithCases();
+    for (const wsId of ids) await this.rebuild(wsId);
+    return ids.length;
+  }
+
+  /**
+   * The care rollup rows of a report over [from, to), or null while the workspace's rollups are
+   * not whole (never built, or counted with other SLA settings): the report then reads the cases
+   * and a rebuild starts in the background.
+   */
+  async rowsForReport(
+    ws: WorkspaceView,
+    from: Date,
+    to: Date,
+    opts: { topic?: string; platform?: string } = {},
+  ): Promise<CareRollupRow[] | null> {
+    const wsId = new Types.ObjectId(ws.id);
+    const state = await this.rollups.state(wsId);
+    if (!state || state.settingsKey !== careRollupSettings(ws).key) {
+      void this.rebuild(wsId).catch((err: Error) => this.logger.error({ err: err.message }, 'Could not rebuild the care rollups'));
+      return null;
+    }
+    const topicId = opts.topic ? new Types.ObjectId(opts.topic) : ALL_TOPICS;
+    return this.rollups.rows(wsId, topicId, startOfRollupSlot(from), to, opts.platform);
+  }
+}

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import type { CareCounts, CareRollupRow } from '../../common/care-rollup';
+import { CaseRollup, CaseRollupState } from './case-rollup.schema';
+
+export interface CaseRollupKey {
+  topicId: Types.ObjectId;
+  platform: string;
+  slot: Date;
+}
+
+export type CaseRollupEntry = CaseRollupKey & { counts: CareCounts };
+
+/** The `case_rollups` and `case_rollup_states` collections: the only holder of their models. */
+@Injectable()
+export class CaseRollupsRepository {
+  constructor(
+    @InjectModel(CaseRollup.name) private readonly rollups: Model<CaseRollup>,
+    @InjectModel(CaseRollupState.name) private readonly states: Model<CaseRollupState>,
+  ) {}
+
+  /**
+   * Makes the rows of the workspace's slots `slots` exactly `entries`: each written whole
+   * (upserted by key), then any other row of those slots (a scope or platform no case counts in
+   * any more) deleted.
+   */
+  async replaceSlots(workspaceId: Types.ObjectId, slots: Date[], entries: CaseRollupEntry[]): Promise<void> {
+    if (entries.length > 0) {
+      await this.rollups.bulkWrite(
+        entries.map((e) => ({
+          replaceOne: {
+            filter: { workspaceId, topicId: e.topicId, slot: e.slot, platform: e.platform },
+            replacement: { workspaceId, topicId: e.topicId, slot: e.slot, platform: e.platform, ...e.counts },
+            upsert: true,
+          },
+        })),
+        { ordered: false },
+      );
+    }
+    const kept = new Set(entries.map((e) => `${String(e.topicId)}|${e.slot.getTime()}|${e.platform}`));
+    const stale = await this.rollups.find({ workspaceId, slot: { $in: slots } }, { topicId: 1, slot: 1, platform: 1 }).lean();
+    const gone = stale.filter((d) => !kept.has(`${String(d.topicId)}|${d.slot.getTime()}|${d.platform}`)).map((d) => d._id);
+    if (gone.length > 0) await this.rollups.deleteMany({ _id: { $in: gone } });
+  }
+
+  /** Replaces every row of the workspace (a rebuild): the new rows first, then the ones no longer produced. */
+  async replaceAll(workspaceId: Types.ObjectId, entries: CaseRollupEntry[]): Promise<void> {
+    const slots = [...new Map(entries.map((e) => [e.slot.getTime(), e.slot])).values()];
+    for (let i = 0; i < entries.length; i += 1000) await this.replaceSlots(workspaceId, [], entries.slice(i, i + 1000));
+    const keep = new Set(slots.map((s) => s.getTime()));
+    const all = await this.rollups.find({ workspaceId }, { slot: 1 }).lean();
+    const gone = all.filter((d) => !keep.has(d.slot.getTime())).map((d) => d._id);
+    if (gone.length > 0) await this.rollups.deleteMany({ _id: { $in: gone } });
+  }
+
+  /** The rows of one scope from `from` (a slot start) on, before `to`. */
+  async rows(workspaceId: Types.ObjectId, topicId: Types.ObjectId, from: Date, to: Date, platform?: string): Promise<CareRollupRow[]> {
+    const filter: Record<string, unknown> = { workspaceId, topicId, slot: { $gte: from, $lt: to } };
+    if (platform) filter.platform = platform;
+    return await this.rollups.find(filter, { _id: 0, workspaceId: 0, topicId: 0 }).lean();
+  }
+
+  async state(workspaceId: Types.ObjectId): Promise<{ settingsKey: string; rebuiltAt: Date } | null> {
+    return this.states.findOne({ workspaceId }, { _id: 0, settingsKey: 1, rebuiltAt: 1 }).lean();
+  }
+
+  async setState(workspaceId: Types.ObjectId, settingsKey: string, rebuiltAt: Date): Promise<void> {
+    await this.states.updateOne({ workspaceId }, { $set: { settingsKey, rebuiltAt } }, { upsert: true });
+  }
+
+  /** Forgets that the rollups are whole (a slot could not be recounted): the next report recounts them. */
+  async invalidate(workspaceId: Types.ObjectId): Promise<void> {
+    await this.states.deleteOne({ workspaceId });
+  }
+}
