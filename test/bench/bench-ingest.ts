@@ -9,9 +9,9 @@
  * - ingestion: `MentionsService.ingest` with pages of 100 (one X search page).
  *
  * The two alternate in rounds, so a noisy machine slows both alike. Each page holds consecutive
- * posts (createdAt in order over 30 days, as a collector reads them); `BENCH_SPREAD=random`
- * scatters every page over the 30 days instead (the worst case for the rollups: each mention of
- * a page in its own slot).
+ * posts, as a collector reads them: one every 26 s on average (100,000 in 30 days), whatever
+ * BENCH_MENTIONS is, so a page spans about 45 minutes; `BENCH_SPREAD=random` scatters every
+ * page over 30 days instead (the worst case for the rollups: each mention in its own slot).
  *
  * env: BENCH_MENTIONS (100,000), BENCH_ROUNDS (10), BENCH_SPREAD (ordered | random)
  */
@@ -30,6 +30,7 @@ const SPREAD = process.env.BENCH_SPREAD === 'random' ? 'random' : 'ordered';
 const BATCH = 100; // one X search page
 const RAW_BATCH = 500;
 const DAYS = 30;
+const PACE_MS = (DAYS * 24 * 3600_000) / 100_000;
 
 async function main() {
   const rand = prng(7);
@@ -47,19 +48,19 @@ async function main() {
   const workspaces = app.get(WorkspacesService);
   const { workspace } = await workspaces.create({ name: 'Bench', timezone: 'America/Sao_Paulo', currency: 'BRL' });
   const topicId = new Types.ObjectId().toHexString();
-  const start = Date.now() - DAYS * 24 * 3600_000;
+  const start = Date.now() - (SPREAD === 'random' ? DAYS * 24 * 3600_000 : (TOTAL + BATCH) * PACE_MS);
   let id = 1_800_000_000_000_000_000n;
   let made = 0;
   const make = (): MentionInput => {
     id += 1n + BigInt(Math.floor(rand() * 1000));
-    const at = SPREAD === 'random' ? rand() : made / TOTAL;
+    const at = SPREAD === 'random' ? rand() * DAYS * 24 * 3600_000 : (made + rand()) * PACE_MS;
     made++;
     const author = String(1000 + Math.floor(rand() * 50_000));
     return {
       platform: 'x',
       externalId: id.toString(),
       text: SAMPLE_TEXTS[Math.floor(rand() * SAMPLE_TEXTS.length)],
-      createdAt: new Date(start + at * DAYS * 24 * 3600_000 + (SPREAD === 'random' ? 0 : rand() * 60_000)),
+      createdAt: new Date(start + at),
       url: `https://x.com/u${author}/status/${id}`,
       author: { externalId: author, handle: `u${author}`, name: null, followers: Math.floor(rand() * 5000) },
       platformLang: rand() < 0.5 ? 'pt' : 'en',
@@ -77,7 +78,7 @@ async function main() {
   let rawId = 1_900_000_000_000_000_000n;
   const rawOp = (): AnyBulkWriteOperation<Mention> => {
     const m = make();
-    made--; // the raw documents do not use up the ingestion's 30 days
+    made--; // the raw documents take no place in the ingestion's timeline
     rawId += 1n;
     const key = { workspaceId: rawWs, platform: 'x', externalId: rawId.toString() };
     const e = enrichment.enrich({ text: m.text, platformLang: m.platformLang ?? null });

@@ -17,6 +17,7 @@ import {
   type CommandHandler,
 } from './command-context';
 import { applyProjection, sortRecords } from './result-shaping';
+import { compactDocument } from '../storage/document-compaction';
 
 function writeTarget(ctx: CommandContext, name: string): CollectionStore {
   return ctx.catalog.obtain(ctx.db, name).collection;
@@ -146,10 +147,13 @@ const update: CommandHandler = (cmd, ctx) => {
       matches.push(record);
       if (!s.multi) break;
     }
+    // Operators copy only what they change, from the statement's values: compacted once here.
+    const byOperators = updateKind(s.u) === 'operators';
+    if (byOperators && matches.length) compactDocument(s.u);
     for (const { rid, doc } of matches) {
       const result = applyUpdate(doc, s.u, options);
       if (result.modified) {
-        collection.replace(rid, result.doc);
+        collection.replace(rid, result.doc, byOperators);
         nModified++;
       }
       n++;
@@ -226,8 +230,10 @@ const findAndModify: CommandHandler = (cmd, ctx) => {
   }
   const options = { arrayFilters: cmd.arrayFilters as Document[] | undefined, filter: query, variables, collation };
   if (target) {
+    const byOperators = updateKind(cmd.update as UpdateSpec) === 'operators';
+    if (byOperators) compactDocument(cmd.update as Document);
     const result = applyUpdate(target.doc, cmd.update as UpdateSpec, options);
-    if (result.modified) collection!.replace(target.rid, result.doc);
+    if (result.modified) collection!.replace(target.rid, result.doc, byOperators);
     return {
       lastErrorObject: { n: 1, updatedExisting: true },
       value: shape(cmd.new === true ? result.doc : target.doc),

@@ -1,5 +1,5 @@
 import { ObjectId } from 'bson';
-import { applyUpdate, buildUpsert, seedFromFilter, updateKind } from './update-document';
+import { applyUpdate, buildUpsert, copyUpdatedPaths, seedFromFilter, updateKind } from './update-document';
 
 describe('applyUpdate', () => {
   const current = Object.freeze({ _id: 1, n: 1, tags: Object.freeze(['a']), nested: Object.freeze({ k: 1 }) });
@@ -63,5 +63,58 @@ describe('buildUpsert', () => {
   it('takes _id from the filter for a replacement upsert', () => {
     expect(buildUpsert({ _id: 'k', $and: [{ a: { $eq: 2 } }] }, { b: 1 })).toEqual({ _id: 'k', b: 1 });
     expect(seedFromFilter({ $and: [{ a: { $eq: 2 } }, { b: { $in: [3] } }], c: /x/ })).toEqual({ a: 2, b: 3 });
+  });
+});
+
+describe('copyUpdatedPaths (operators write into copies of what they change only)', () => {
+  const stored = () => ({
+    _id: 1,
+    n: 1,
+    counts: { a: { x: 1 }, b: { y: 2 } },
+    applied: [1, 2, 3],
+    items: [
+      { k: 1, v: 0 },
+      { k: 2, v: 0 },
+    ],
+    untouched: { deep: { list: [1, 2] } },
+    when: new Date(0),
+  });
+
+  it.each([
+    ['$inc on a nested counter', { $inc: { 'counts.a.x': 1, 'counts.c.z': 1 } }, {}],
+    ['$push with $slice', { $push: { applied: { $each: [4], $slice: -3 } } }, {}],
+    ['$pull, $addToSet and $pop', { $pull: { applied: 1 }, $addToSet: { 'untouched.deep.list': 3 }, $pop: { 'counts.arr': 1 } }, {}],
+    ['$rename and $unset', { $rename: { 'counts.a': 'moved' }, $unset: { 'counts.b.y': '' } }, {}],
+    ['$set through an array index', { $set: { 'items.1.v': 9 } }, {}],
+    ['the positional $', { $inc: { 'items.$.v': 1 } }, { filter: { 'items.k': 2 } }],
+    ['$[]', { $inc: { 'items.$[].v': 1 } }, {}],
+    ['$[id]', { $inc: { 'items.$[e].k': 10 } }, { arrayFilters: [{ 'e.k': 1 }] }],
+    ['$currentDate, $max and $mul', { $currentDate: { when: true }, $max: { n: 5 }, $mul: { 'counts.b.y': 3 } }, {}],
+  ])('%s leaves every value of the stored version as it was', (_name, update, options) => {
+    const current = stored();
+    const before = structuredClone(current);
+    const { doc, modified } = applyUpdate(current, update, options);
+    expect(modified).toBe(true);
+    expect(current).toEqual(before);
+    expect(doc).not.toEqual(before);
+  });
+
+  it('shares the fields an update does not name with the stored version, and copies those it does', () => {
+    const current = stored();
+    const next = copyUpdatedPaths(current, { $inc: { 'counts.a.x': 1 } });
+    expect(next).not.toBe(current);
+    expect(next.untouched).toBe(current.untouched);
+    expect(next.items).toBe(current.items);
+    expect(next.counts.b).toBe(current.counts.b);
+    expect(next.counts).not.toBe(current.counts);
+    expect(next.counts.a).not.toBe(current.counts.a);
+  });
+
+  it('copies an array whole when a path goes into its elements', () => {
+    const current = stored();
+    const next = copyUpdatedPaths(current, { $set: { 'items.0.v': 1 } });
+    expect(next.items).not.toBe(current.items);
+    expect(next.items[0]).not.toBe(current.items[0]);
+    expect(next.items).toEqual(current.items);
   });
 });

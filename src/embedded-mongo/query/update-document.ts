@@ -114,6 +114,53 @@ function pipelineResult(doc: Document, pipeline: Document[], options: UpdateOpti
   return { ...runUpdatePipeline(doc, pipeline, options.variables, options.collation) };
 }
 
+/**
+ * A copy of `current` that update operators may write into: the containers on each path the
+ * update names are copied (shallowly) and everything else is shared with `current`, which stays
+ * untouched. Stored documents are immutable, so sharing is safe, and an `$inc` on one counter of a
+ * large document no longer copies the whole document. An array met before the last part of a path
+ * (positional `$`, `$[]`, an index, or mingo descending into elements) and any bson value the
+ * path goes through are copied whole.
+ */
+export function copyUpdatedPaths(current: Document, update: Document): Document {
+  const root: Document = { ...current };
+  const fresh = new Set<object>([root]);
+  const copyAlong = (path: string): void => {
+    const parts = path.split('.');
+    let container: Document = root;
+    for (let i = 0; i < parts.length; i++) {
+      const key = parts[i];
+      if (key.startsWith('$')) return; // a positional part: the array before it was copied whole
+      const value: unknown = container[key];
+      if (value === null || typeof value !== 'object' || fresh.has(value)) {
+        if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+          container = value;
+          continue;
+        }
+        return;
+      }
+      const last = i === parts.length - 1;
+      let copied: object;
+      if (isDocumentValue(value)) copied = { ...value };
+      else if (Array.isArray(value)) copied = last ? value.slice() : cloneDeep(value);
+      else copied = cloneDeep<object>(value);
+      container[key] = copied;
+      fresh.add(copied);
+      if (!isDocumentValue(copied)) return;
+      container = copied;
+    }
+  };
+  for (const op of Object.keys(update)) {
+    const fields = update[op];
+    if (!isDocumentValue(fields)) continue;
+    for (const path of Object.keys(fields)) {
+      copyAlong(path);
+      if (op === '$rename' && typeof fields[path] === 'string') copyAlong(fields[path]);
+    }
+  }
+  return root;
+}
+
 /** The next version of `current`, or `modified: false` when the update changes nothing. */
 export function applyUpdate(current: Document, update: UpdateSpec, options: UpdateOptions = {}): { doc: Document; modified: boolean } {
   const kind = updateKind(update);
@@ -133,7 +180,7 @@ export function applyUpdate(current: Document, update: UpdateSpec, options: Upda
   const { $setOnInsert: _ignored, ...spec } = withTimestamps(withoutIdAssignment(update, current._id));
   if (Object.keys(spec).length === 0) return { doc: current, modified: false };
   assertUpdateApplies(current, spec);
-  const copy = cloneDeep<Document>(current);
+  const copy = copyUpdatedPaths(current, spec);
   const condition = usesPositional(spec) ? options.filter : undefined;
   const result = applyUpdateToCopy(copy, spec, options.arrayFilters, condition, options.variables);
   if (!result.modified) return { doc: current, modified: false };

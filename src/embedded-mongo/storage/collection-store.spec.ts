@@ -2,6 +2,8 @@ import { ObjectId, UUID } from 'bson';
 import type { ChangeEntry } from './change-log';
 import { CollectionStore } from './collection-store';
 import { DuplicateKeyError } from '../errors';
+import { canonicalKey } from '../query/index-key';
+import { applyUpdate } from '../query/update-document';
 
 function store(): { coll: CollectionStore; log: ChangeEntry[] } {
   const log: ChangeEntry[] = [];
@@ -140,5 +142,22 @@ describe('CollectionStore', () => {
     expect(coll.count).toBe(1);
     expect([...coll.match({ k: 'b' })]).toHaveLength(1);
     expect([...coll.match({ k: 'a' })]).toHaveLength(0);
+  });
+  it('keeps indexes right when an update shares unchanged fields with the previous version', () => {
+    const { coll } = store();
+    coll.createIndex({ key: { 'author.id': 1 }, name: 'author' });
+    coll.createIndex({ key: { tags: 1 }, name: 'tags' });
+    const rid = coll.insert({ _id: 1, author: { id: 'a' }, tags: ['x'], n: 0 });
+    const rids = (filter: object) => [...coll.match(filter)].map((r) => r.rid);
+    // An operator update copies only what it changes: `author` and `tags` stay the same objects.
+    const first = applyUpdate(coll.get(rid)!, { $inc: { n: 1 } }).doc;
+    expect(first.author).toBe(coll.get(rid)!.author);
+    coll.replace(rid, first, true);
+    expect(rids({ 'author.id': 'a' })).toEqual([rid]);
+    coll.replace(rid, applyUpdate(coll.get(rid)!, { $set: { 'author.id': 'b' }, $push: { tags: 'y' } }).doc, true);
+    expect(coll.getIndex('author')!.lookup([[canonicalKey('a')]]).size).toBe(0);
+    expect(rids({ 'author.id': 'b' })).toEqual([rid]);
+    expect(rids({ tags: 'y' })).toEqual([rid]);
+    expect(rids({ tags: 'x' })).toEqual([rid]);
   });
 });

@@ -116,14 +116,18 @@ export class CollectionStore {
     return rid;
   }
 
-  /** Swaps in a new version of a stored document (same `_id`). */
-  replace(rid: number, next: Document): void {
+  /**
+   * Swaps in a new version of a stored document (same `_id`). `compacted`: the caller built `next`
+   * from compacted values and copies of the previous version's containers (an update's operators,
+   * see copyUpdatedPaths), so walking the whole document again would find nothing to compact.
+   */
+  replace(rid: number, next: Document, compacted = false): void {
     const previous = this.docs.get(rid);
     if (!previous) throw new Error(`record ${rid} not found in ${this.ns}`);
-    compactDocument(next);
+    if (!compacted) compactDocument(next);
     const changes: Array<[OrderedIndex, IndexEntry[], IndexEntry[]]> = [];
     for (const index of this.indexes.values()) {
-      if (!index.maintained) continue;
+      if (!index.maintained || index.sameSourceValues(previous, next)) continue;
       const before = index.entriesFor(previous);
       const after = index.entriesFor(next);
       if (!sameKeys(before, after)) changes.push([index, before, after]);

@@ -53,6 +53,8 @@ export class OrderedIndex {
   /** False for text/geo indexes: their definitions are kept, their keys are not. */
   readonly maintained: boolean;
   private readonly paths: string[][];
+  /** The top-level fields the keys depend on; null (a partial index) when the filter may read others. */
+  private readonly topFields: string[] | null;
   private root: Node = newNode();
 
   constructor(
@@ -65,6 +67,7 @@ export class OrderedIndex {
     this.name = spec.name;
     this.fields = Object.keys(spec.key);
     this.paths = this.fields.map((f) => f.split('.'));
+    this.topFields = partialFilter || spec.partialFilterExpression ? null : [...new Set(this.paths.map((p) => p[0]))];
     this.unique = unique;
     this.sparse = spec.sparse === true;
     this.maintained =
@@ -93,6 +96,17 @@ export class OrderedIndex {
       entries = next;
     }
     return entries.length > 1 ? dedupe(entries) : entries;
+  }
+
+  /**
+   * Whether two versions of a document surely have the same keys here: every top-level field the
+   * keys read holds the very same value. Stored values are never modified in place (an update
+   * copies what it changes), so the same value means the same keys.
+   */
+  sameSourceValues(a: Document, b: Document): boolean {
+    if (!this.topFields) return false;
+    for (const f of this.topFields) if (a[f] !== b[f]) return false;
+    return true;
   }
 
   add(rid: number, entries: IndexEntry[]): void {
