@@ -38,9 +38,16 @@ function draw(caseId: string): () => number {
  * - 22:00 to 08:00, the agent on call answers 3 in 4 within 20 to 100 minutes; the rest wait for
  *   the morning team, 0 to 60 minutes after 08:00.
  * The draw is fixed by the case and the message time, so passes and restarts agree, and a
- * customer who writes again gets a fresh one.
+ * customer who writes again gets a fresh one. `pace` shortens the wait that many times: the live
+ * demo's traffic runs faster than real time (DEMO_LIVE_RATE_MULTIPLIER), and a desk answering it
+ * at real-time rates would pile up several times a real team's queue.
  */
-export function answerTime(caseId: string, since: Date, timezone: string): Date | null {
+export function answerTime(caseId: string, since: Date, timezone: string, pace = 1): Date | null {
+  const at = teamAnswerTime(caseId, since, timezone);
+  return at && pace !== 1 ? new Date(since.getTime() + (at.getTime() - since.getTime()) / pace) : at;
+}
+
+function teamAnswerTime(caseId: string, since: Date, timezone: string): Date | null {
   const rand = draw(`${caseId}:${since.getTime()}`);
   const fate = rand();
   if (fate < 1 / 30) return null;
@@ -78,6 +85,7 @@ export async function runDemoDesk(
   workspaceId: string,
   now = new Date(),
   timezone = 'America/Sao_Paulo',
+  live: { since: Date | null; pace: number } = { since: null, pace: 1 },
 ): Promise<DemoDeskPass> {
   const staff = await agents.list(workspaceId);
   if (staff.length === 0) return { answered: 0, resolved: 0, waiting: 0 };
@@ -104,7 +112,8 @@ export async function runDemoDesk(
     // A customer who wrote again after the answer waits again: each round gets its answer in turn.
     let since: Date | null = c.awaitingReplySince;
     for (let round = 0; since && round < MAX_ROUNDS_PER_CASE; round++) {
-      const at = answerTime(c.id, since, timezone);
+      // a message of the live traffic is answered at the live traffic's pace
+      const at = answerTime(c.id, since, timezone, live.since && since >= live.since ? live.pace : 1);
       if (!at || at > now || (c.status === 'abandoned' && at >= c.abandonAt)) break;
       try {
         since = (await cases.recordReply(workspaceId, c.id, { text, agentId: agent.id, at })).awaitingReplySince;

@@ -21,6 +21,9 @@ import { SeededRandom } from '../networks/shared/seeded-random';
 import type { EmulatedTweet, EmulatedUser, NewTweet, NewUser, TweetPublicMetrics } from '../networks/x/x-emulator.types';
 
 /** What the generator needs from the emulator (XApiEmulator satisfies it). */
+/** How many times faster than the history the live traffic runs (the generator's default). */
+export const DEMO_LIVE_RATE_MULTIPLIER = 10;
+
 export interface DemoTrafficSink {
   addUser(user: NewUser): EmulatedUser;
   updateUser(idOrUsername: string, changes: Partial<Omit<NewUser, 'id' | 'username'>>): EmulatedUser;
@@ -184,7 +187,7 @@ export class DemoTrafficGenerator {
     this.now = options.now ?? (() => new Date());
     this.brand = { ...LUMI_BRAND, ...options.brand };
     this.mentionsPerMinute = (options.mentionsPerDay ?? 180) / 1440;
-    this.liveRateMultiplier = options.liveRateMultiplier ?? 10;
+    this.liveRateMultiplier = options.liveRateMultiplier ?? DEMO_LIVE_RATE_MULTIPLIER;
     this.customers = buildCustomers(SeededRandom.derive(this.seed, 'customers'), options.customers ?? 400);
     // Zipf-like activity: a few customers write often, most write once.
     let total = 0;
@@ -291,8 +294,11 @@ export class DemoTrafficGenerator {
 
     const conversations = random.poisson(this.mentionsPerMinute * shape);
     for (let k = 0; k < conversations; k += 1) this.planConversation(minute, k, startMs + random.int(0, MINUTE - 1));
-    if (random.chance((5 / 1440) * shape)) this.planLoosePost(startMs + random.int(0, MINUTE - 1), random, 'offTopic');
-    if (random.chance((12 / 1440) * shape)) this.planLoosePost(startMs + random.int(0, MINUTE - 1), random, 'noise');
+    // drawn even when unused, so that a brand with loose posts off still gets the same conversations
+    const offTopic = random.chance((5 / 1440) * shape);
+    if (offTopic && this.brand.loosePosts !== false) this.planLoosePost(startMs + random.int(0, MINUTE - 1), random, 'offTopic');
+    const noise = random.chance((12 / 1440) * shape);
+    if (noise && this.brand.loosePosts !== false) this.planLoosePost(startMs + random.int(0, MINUTE - 1), random, 'noise');
     if (this.ownPostMinutes(local).has(local.hour * 60 + local.minute)) {
       this.planOwnPost(minute, startMs + random.int(0, MINUTE - 1));
     }
