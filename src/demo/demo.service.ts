@@ -7,6 +7,7 @@ import { CollectScheduler } from '../collectors/collect.scheduler';
 import { NetworkTargets } from '../config/network-targets';
 import { Settings, SETTINGS } from '../config/settings';
 import { LeadsService } from '../leads/leads.service';
+import { MentionsService } from '../mentions/mentions.service';
 import { SurveysService } from '../surveys/surveys.service';
 import { TrafficService } from '../traffic/traffic.service';
 import { TopicsService } from '../topics/topics.service';
@@ -15,6 +16,7 @@ import { WorkspacesService } from '../workspaces/workspaces.service';
 import type { Platform } from '../common/platform';
 import { runDemoDesk } from './demo-desk';
 import { DEMO_LIVE_RATE_MULTIPLIER } from './traffic/demo-traffic-generator';
+import { seedPresenceHistory, seedSupportHistory } from './demo-forecast-history';
 import { seedDemoInputs } from './demo-inputs';
 import { startDemoBlueskyApi, type DemoBlueskyApi } from './networks/bluesky/demo-bluesky-api';
 import { startDemoMastodonApi, type DemoMastodonApi } from './networks/mastodon/demo-mastodon-api';
@@ -83,6 +85,7 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly surveys: SurveysService,
     private readonly cases: CasesService,
     private readonly http: HttpAdapterHost,
+    private readonly mentions: MentionsService,
   ) {}
 
   /** The running X API emulator (null unless the demo is on), so tests can post to it like a user of X. */
@@ -202,6 +205,8 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
       await this.seedCareSetup(ws.id);
       const inputs = await seedDemoInputs(ws.id, ws.timezone, { traffic: this.traffic, leads: this.leads, surveys: this.surveys });
       this.logger.log(inputs, 'Demo: website traffic, assisted contacts, leads and surveys for the last two weeks');
+      const presence = await seedPresenceHistory(this.agents, ws, new Date());
+      this.logger.log({ events: presence }, 'Demo: four weeks of agent shifts in the presence history');
     }
     this.logger.log(
       {
@@ -228,6 +233,12 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
       (res) => {
         this.logger.log(res, 'Demo: first collection stored');
         if (this.stopping) return;
+        // the three weeks before the emulators' week, for the forecast page (in the background)
+        if (!existing)
+          seedSupportHistory(this.mentions, ws, topic.id, new Date()).then(
+            (stored) => this.logger.log({ mentions: stored }, 'Demo: three earlier weeks of support mentions for the forecast'),
+            (err: unknown) => this.logger.warn({ err: messageOf(err) }, 'Demo: earlier support history could not be stored'),
+          );
         void this.runDesk(ws.id);
         this.desk = setInterval(() => void this.runDesk(ws.id), DEMO_DESK_INTERVAL_MS);
         this.desk.unref();

@@ -20,10 +20,10 @@ import {
 import { SeededRandom } from '../networks/shared/seeded-random';
 import type { EmulatedTweet, EmulatedUser, NewTweet, NewUser, TweetPublicMetrics } from '../networks/x/x-emulator.types';
 
-/** What the generator needs from the emulator (XApiEmulator satisfies it). */
 /** How many times faster than the history the live traffic runs (the generator's default). */
 export const DEMO_LIVE_RATE_MULTIPLIER = 10;
 
+/** What the generator needs from the emulator (XApiEmulator satisfies it). */
 export interface DemoTrafficSink {
   addUser(user: NewUser): EmulatedUser;
   updateUser(idOrUsername: string, changes: Partial<Omit<NewUser, 'id' | 'username'>>): EmulatedUser;
@@ -294,11 +294,8 @@ export class DemoTrafficGenerator {
 
     const conversations = random.poisson(this.mentionsPerMinute * shape);
     for (let k = 0; k < conversations; k += 1) this.planConversation(minute, k, startMs + random.int(0, MINUTE - 1));
-    // drawn even when unused, so that a brand with loose posts off still gets the same conversations
-    const offTopic = random.chance((5 / 1440) * shape);
-    if (offTopic && this.brand.loosePosts !== false) this.planLoosePost(startMs + random.int(0, MINUTE - 1), random, 'offTopic');
-    const noise = random.chance((12 / 1440) * shape);
-    if (noise && this.brand.loosePosts !== false) this.planLoosePost(startMs + random.int(0, MINUTE - 1), random, 'noise');
+    if (random.chance((5 / 1440) * shape)) this.planLoosePost(startMs + random.int(0, MINUTE - 1), random, 'offTopic');
+    if (random.chance((12 / 1440) * shape)) this.planLoosePost(startMs + random.int(0, MINUTE - 1), random, 'noise');
     if (this.ownPostMinutes(local).has(local.hour * 60 + local.minute)) {
       this.planOwnPost(minute, startMs + random.int(0, MINUTE - 1));
     }
