@@ -5,7 +5,7 @@ import { MentionCorrectionsService } from '../mentions/mention-corrections.servi
 import { RollupOutboxService } from '../mentions/rollup-outbox.service';
 import { ALL_TOPICS, RollupBatch } from '../mentions/schemas/mention-rollup.schema';
 import type { Mention } from '../mentions/schemas/mention.schema';
-import { ThemeRollup } from './schemas/theme-rollup.schema';
+import { ThemeRollup, type ThemeSpan } from './schemas/theme-rollup.schema';
 
 /**
  * Theme rollups over the embedded engine, through the mention rollups' outbox: a batch a crash
@@ -29,7 +29,7 @@ describe('theme rollups through the rollup outbox', () => {
   afterAll(() => s.close());
 
   /** Cells of one phrase in the rows of a span, summed over the scope's rows. */
-  const cells = async (span: string, phrase: string, topicId = ALL_TOPICS) => {
+  const cells = async (span: ThemeSpan, phrase: string, topicId = ALL_TOPICS) => {
     const out: Record<string, number> = {};
     for (const r of await themes.find({ workspaceId: ws, topicId, span }).lean())
       for (const [c, n] of Object.entries<number>(r.p[phrase] ?? {})) if (n) out[c] = (out[c] ?? 0) + n;
@@ -49,7 +49,7 @@ describe('theme rollups through the rollup outbox', () => {
     await s.model<RollupBatch>(RollupBatch.name).create({ _id: batch, workspaceId: ws, topicId: topic, startedAt: new Date(0) });
     await outbox.repairRollups();
     // "meu cartão foi bloqueado (n)": negative support (cell ns), plural-free key "cartao foi bloqueado"
-    for (const span of ['slot', 'hour', 'day']) {
+    for (const span of ['slot', 'hour', 'day'] as const) {
       expect(await cells(span, 'cartao foi bloqueado')).toEqual({ ns: 2 });
       expect(await cells(span, 'cartao foi bloqueado', topic)).toEqual({ ns: 2 });
     }
@@ -60,6 +60,6 @@ describe('theme rollups through the rollup outbox', () => {
   it('a correction moves the phrases of one mention to its new labels', async () => {
     const m = await mentions.findOne({ externalId: '1000001' }).lean();
     await s.get(MentionCorrectionsService).correct(s.workspace.id, String(m!._id), { sentiment: 'positive', intent: 'praise' }, 'agent-1');
-    for (const span of ['slot', 'day']) expect(await cells(span, 'cartao foi bloqueado')).toEqual({ ns: 1, pp: 1 });
+    for (const span of ['slot', 'day'] as const) expect(await cells(span, 'cartao foi bloqueado')).toEqual({ ns: 1, pp: 1 });
   });
 });
