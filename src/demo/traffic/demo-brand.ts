@@ -34,6 +34,11 @@ export interface DemoBrand {
   businessHours: BusinessHours;
   /** signatures the care agents add to replies (^Bia) */
   agents: string[];
+  /**
+   * Whether the traffic includes posts that say the keyword without meaning the brand, and
+   * off-topic ones (default true); a competitor's traffic leaves them out, as they name Lumi.
+   */
+  loosePosts?: boolean;
 }
 
 export const LUMI_BRAND: DemoBrand = {
@@ -66,3 +71,79 @@ export const LUMI_BRAND: DemoBrand = {
 export function brandSearchQuery(brand: DemoBrand): string {
   return `(${brand.keyword} OR @${brand.mainAccount.username} OR @${brand.careAccount.username} OR #${brand.hashtag}) -is:retweet`;
 }
+
+/**
+ * The demo's competitors (fictional too): each has its own customers, accounts, posts and replies
+ * on the demo X, and a topic with `role: "competitor"`, so share of voice and public care have
+ * something to compare. Nuvia answers only in office hours; Orbi every day, late into the night.
+ */
+export const DEMO_COMPETITORS: { seed: string; mentionsPerDay: number; brand: Partial<DemoBrand> }[] = [
+  {
+    seed: 'ouvidor-demo-nuvia',
+    mentionsPerDay: 110,
+    brand: {
+      name: 'Nuvia',
+      keyword: 'nuvia',
+      hashtag: 'nuvia',
+      mainAccount: {
+        id: '731220489011126272',
+        username: 'nuvia_br',
+        name: 'Nuvia',
+        description: 'Banco digital Nuvia. Atendimento: @nuvia_ajuda',
+        followers: 61_300,
+        since: '2016-05-14T12:00:00.000Z',
+      },
+      careAccount: {
+        id: '731220489011126273',
+        username: 'nuvia_ajuda',
+        name: 'Nuvia Ajuda',
+        description: 'Atendimento da Nuvia. Seg a sex 9h-18h.',
+        followers: 7_450,
+        since: '2017-02-01T12:00:00.000Z',
+      },
+      website: 'https://nuvia.example',
+      businessHours: { week: [[9, 18], [9, 18], [9, 18], [9, 18], [9, 18], null, null] },
+      agents: ['Ana', 'Leo', 'Gabi'],
+      loosePosts: false,
+    },
+  },
+  {
+    seed: 'ouvidor-demo-orbi',
+    mentionsPerDay: 60,
+    brand: {
+      name: 'Orbi',
+      keyword: 'orbi',
+      hashtag: 'orbi',
+      mainAccount: {
+        id: '802117355760795648',
+        username: 'orbi_br',
+        name: 'Orbi',
+        description: 'Orbi: conta, cartão e investimentos. Ajuda: @orbi_help',
+        followers: 23_900,
+        since: '2016-11-25T12:00:00.000Z',
+      },
+      careAccount: {
+        id: '802117355760795649',
+        username: 'orbi_help',
+        name: 'Orbi Help',
+        description: 'Atendimento Orbi todos os dias, 7h-23h.',
+        followers: 3_120,
+        since: '2018-03-09T12:00:00.000Z',
+      },
+      website: 'https://orbi.example',
+      businessHours: {
+        week: [
+          [7, 23],
+          [7, 23],
+          [7, 23],
+          [7, 23],
+          [7, 23],
+          [7, 23],
+          [7, 23],
+        ],
+      },
+      agents: ['Rui', 'Bela'],
+      loosePosts: false,
+    },
+  },
+];

@@ -263,7 +263,7 @@ export const OWN_POST_TEMPLATES: Record<DemoLanguage, readonly OwnPostTemplate[]
     },
     { text: 'Dica de segurança: a {Brand} nunca pede sua senha por telefone, e-mail ou mensagem. Fique de olho! 🔒' },
     { text: 'Nosso 5G chegou a mais 12 cidades 🚀 Veja se a sua está na lista: {url}', campaign: 'cobertura_5g', path: '/5g' },
-    { text: 'Sextou com cashback em dobro nos parceiros 🎉 {url} #lumi', campaign: 'cashback_dobro', path: '/cashback' },
+    { text: 'Sextou com cashback em dobro nos parceiros 🎉 {url} {tag}', campaign: 'cashback_dobro', path: '/cashback' },
     { text: 'Vocês pediram e a gente fez: modo escuro no app 🌙 Atualize e conta pra gente o que achou!' },
     { text: 'Enquete rápida: o que você mais usa no app da {Brand}? Responde aqui 👇' },
     { text: 'Manutenção programada nesta madrugada, das 2h às 4h. Alguns serviços podem ficar instáveis. Obrigado pela paciência 💜' },
@@ -273,7 +273,7 @@ export const OWN_POST_TEMPLATES: Record<DemoLanguage, readonly OwnPostTemplate[]
       campaign: 'institucional',
       path: '/',
     },
-    { text: 'Bom dia! Já conferiu seu cashback da semana? ☀️ #lumi' },
+    { text: 'Bom dia! Já conferiu seu cashback da semana? ☀️ {tag}' },
   ],
   en: [
     { text: 'New: your {Brand} card now works in 190+ countries with no FX fee 🌍 {url}', campaign: 'card_abroad', path: '/en/card' },

@@ -22,6 +22,13 @@ export interface DemoXApiOptions {
   logger?: EmulatorLogger;
 }
 
+/** A competitor's traffic on the same emulator (see DEMO_COMPETITORS). */
+export interface DemoCompetitorTraffic {
+  seed: string;
+  mentionsPerDay: number;
+  brand: Partial<DemoBrand>;
+}
+
 export interface DemoXApi extends EmulatorAddress {
   emulator: XApiEmulator;
   generator: DemoTrafficGenerator;
@@ -29,6 +36,11 @@ export interface DemoXApi extends EmulatorAddress {
   backfill: TrafficSummary;
   /** any bearer token is accepted; this one reads well in logs */
   bearerToken: string;
+  /**
+   * Adds competitors' traffic to the emulator (history now, live traffic on the same ticks) and
+   * answers their descriptions: query and owned accounts for their topics.
+   */
+  addCompetitors(competitors: readonly DemoCompetitorTraffic[]): DemoDescription[];
   stop(): Promise<void>;
 }
 
@@ -54,13 +66,16 @@ export async function startDemoXApi(options: DemoXApiOptions = {}): Promise<Demo
     mentionsPerDay: options.mentionsPerDay,
   });
   const backfill = generator.backfill(emulator, { days: options.days ?? 7 });
+  const generators = [generator];
   const address = await emulator.start();
   const timer = setInterval(
     () => {
-      try {
-        generator.tick(emulator);
-      } catch (error) {
-        options.logger?.warn({ err: error }, 'demo X traffic: tick failed');
+      for (const g of generators) {
+        try {
+          g.tick(emulator);
+        } catch (error) {
+          options.logger?.warn({ err: error }, 'demo X traffic: tick failed');
+        }
       }
     },
     (options.tickSeconds ?? 20) * 1000,
@@ -77,6 +92,19 @@ export async function startDemoXApi(options: DemoXApiOptions = {}): Promise<Demo
     description: generator.describe(),
     backfill,
     bearerToken: 'demo-bearer-token',
+    addCompetitors(competitors) {
+      return competitors.map((c) => {
+        const g = new DemoTrafficGenerator({
+          seed: c.seed,
+          brand: c.brand,
+          liveRateMultiplier: options.liveRateMultiplier,
+          mentionsPerDay: c.mentionsPerDay,
+        });
+        g.backfill(emulator, { days: options.days ?? 7 });
+        generators.push(g);
+        return g.describe();
+      });
+    },
     async stop() {
       clearInterval(timer);
       await emulator.stop();
