@@ -9,14 +9,14 @@
  *      engagement, leads, traffic, surveys, inputs, webhooks, report-freshness (peers: they may import each other,
  *      but never a folder above them)
  *   4. src/reports               KPIs over the rows the features store
- *   5. src/alerts, src/exports, src/dashboard, src/health   consumers of reports and features
+ *   5. src/alerts, src/exports, src/dashboard, src/health, src/digests   consumers of reports and features
  *   6. src/demo                  the demo: network emulators (demo/networks), demo traffic
  *      (demo/traffic) and demo data; only the app module and tests import it
  *   src/app.module.ts, src/app.factory.ts, src/main.ts wire everything together.
  */
 const FEATURES =
   '(workspaces|http|topics|enrichment|mentions|themes|collectors|care|engagement|leads|traffic|surveys|inputs|webhooks|report-freshness)';
-const CONSUMERS = '(alerts|exports|dashboard|health)';
+const CONSUMERS = '(alerts|exports|dashboard|health|digests)';
 
 module.exports = {
   forbidden: [

@@ -1,18 +1,20 @@
 import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { PREVIEW_STYLE_CSP_HASH } from '../digests/render/html';
 import { Public } from '../workspaces/auth/auth.decorators';
 import { DashboardFile, DashboardFiles } from './dashboard-files';
 
 /**
  * Scripts and styles only from this origin, no inline code, no plugins or frames; the page talks
  * only to this service's API. ECharts draws on canvas (tooltips in rich-text mode), so no inline
- * styles are needed either.
+ * styles are needed either. The one <style> allowed, by its hash, is a digest preview's fixed
+ * style sheet: the preview is shown in a sandboxed srcdoc iframe, which inherits this policy.
  */
 export const DASHBOARD_CSP = [
   "default-src 'none'",
   "script-src 'self'",
-  "style-src 'self'",
+  `style-src 'self' ${PREVIEW_STYLE_CSP_HASH}`,
   "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",

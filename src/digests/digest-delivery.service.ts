@@ -175,10 +175,9 @@ export function recipientsOf(s: Pick<ScheduleLean, 'emails' | 'slack'>): RunReci
   ];
 }
 
-/** `sent` when every recipient got it (or was skipped), `failed` when none did, else `partial`. */
+/** `sent` when every recipient got it, `failed` when none did (refused, failed or skipped), else `partial`. */
 export function finalStatus(recipients: Pick<RunRecipient, 'status'>[]): RunStatus {
-  const bad = recipients.filter((r) => r.status === 'refused' || r.status === 'failed').length;
-  const good = recipients.filter((r) => r.status === 'sent').length;
-  if (!bad) return good || !recipients.length ? 'sent' : 'failed';
-  return good ? 'partial' : 'failed';
+  const sent = recipients.filter((r) => r.status === 'sent').length;
+  if (sent === recipients.length) return 'sent';
+  return sent ? 'partial' : 'failed';
 }

@@ -29,6 +29,6 @@ export function renderDigest(c: DigestContent): RenderedDigest {
 export function renderPreviewHtml(c: DigestContent): { subject: string; html: string; text: string } {
   const subject = say(c.lang, 'subject', { name: c.name, period: formatPeriod(c.from, c.to, c.tz, c.lang) });
   const byCid = new Map(c.charts.map((ch) => [ch.cid, ch.png]));
-  const html = renderHtml(c, subject, (cid) => `data:image/png;base64,${byCid.get(cid)?.toString('base64') ?? ''}`);
+  const html = renderHtml(c, subject, (cid) => `data:image/png;base64,${byCid.get(cid)?.toString('base64') ?? ''}`, 'preview');
   return { subject, html, text: renderText(c) };
 }

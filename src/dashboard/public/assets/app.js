@@ -17,7 +17,10 @@ import {
   workspace,
 } from './state.js';
 import { renderAgents } from './views/agents.js';
+import { renderAuthors } from './views/authors.js';
+import { renderCompetitors } from './views/competitors.js';
 import { renderAssignment } from './views/assignment.js';
+import { renderDigests } from './views/digests.js';
 import { renderForecast } from './views/forecast.js';
 import { renderCase, renderInbox } from './views/inbox.js';
 import { renderMentions } from './views/mentions.js';
@@ -30,20 +33,26 @@ const VIEWS = {
   overview: renderOverview,
   mentions: renderMentions,
   themes: renderThemes,
+  competitors: renderCompetitors,
+  authors: renderAuthors,
   inbox: renderInbox,
   case: renderCase,
   agents: renderAgents,
   assignment: renderAssignment,
   records: renderRecords,
+  digests: renderDigests,
   forecast: renderForecast,
 };
 const NAV = [
   ['overview', 'nav.overview'],
   ['mentions', 'nav.mentions'],
   ['themes', 'nav.themes'],
+  ['competitors', 'nav.competitors'],
+  ['authors', 'nav.authors'],
   ['inbox', 'nav.inbox'],
   ['agents', 'nav.agents'],
   ['assignment', 'nav.assignment'],
+  ['digests', 'nav.digests'],
   ['forecast', 'nav.forecast'],
 ];
 /** Which tab is lit for views reached by drill-down. */
