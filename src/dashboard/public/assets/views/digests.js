@@ -105,13 +105,7 @@ function createForm(onCreated, ctx) {
       h('span', {}, t('digests.emails')),
       h('textarea', { name: 'emails', id: 'digest-emails', rows: 2, placeholder: 'ana@example.com, bruno@example.com' }),
     ),
-    h(
-      'label',
-      { class: 'digest-check' },
-      h('input', { type: 'checkbox', name: 'slack' }),
-      ' ',
-      t('digests.slack'),
-    ),
+    h('label', { class: 'digest-check' }, h('input', { type: 'checkbox', name: 'slack' }), ' ', t('digests.slack')),
     h('p', { class: 'help muted' }, t('digests.slackHelp')),
     h('h3', {}, t('digests.sections')),
     checkboxes(
