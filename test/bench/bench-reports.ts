@@ -17,9 +17,12 @@ import { Mention } from '../../src/mentions/schemas/mention.schema';
 import { TopicsService } from '../../src/topics/topics.service';
 import { WorkspacesService } from '../../src/workspaces/workspaces.service';
 import { fmt, prng, SAMPLE_TEXTS, startBenchApp, stats } from './bench-support';
+import { seedCompetitors } from './competitors-seed';
 
 const MENTIONS = Number(process.env.BENCH_MENTIONS ?? 1_000_000);
 const CASES = Number(process.env.BENCH_CASES ?? 30_000);
+/** The first competitor's mentions over the 90 days; the second has half as many. */
+const COMPETITOR_MENTIONS = Number(process.env.BENCH_COMPETITOR_MENTIONS ?? 150_000);
 const DAYS = 90;
 const HOUR = 3600_000;
 const LABELS = ['positive', 'negative', 'neutral'] as const;
@@ -184,6 +187,16 @@ async function main() {
       };
     }),
   );
+  console.log('seeding two competitors (share of voice)…');
+  await seedCompetitors(app, workspace.id, {
+    start,
+    days: DAYS,
+    rand,
+    competitors: [
+      { handle: 'nuvia_br', mentions: COMPETITOR_MENTIONS },
+      { handle: 'orbi_br', mentions: COMPETITOR_MENTIONS / 2 },
+    ],
+  });
   const post = (path: string, body: unknown) =>
     fetch(`${base}${path}`, {
       method: 'POST',
@@ -252,6 +265,11 @@ async function main() {
     [
       'timeseries service.slaCompliance by day, 30 days',
       `/api/v1/reports/timeseries?metric=service.slaCompliance&interval=day&from=${iso(now - 30 * 24 * HOUR)}&to=${iso(now)}`,
+    ],
+    ['share of voice, brand and 2 competitors, 30 days', `/api/v1/reports/share-of-voice?from=${iso(now - 30 * 24 * HOUR)}&to=${iso(now)}`],
+    [
+      'share of voice by day, 30 days',
+      `/api/v1/reports/share-of-voice/timeseries?interval=day&from=${iso(now - 30 * 24 * HOUR)}&to=${iso(now)}`,
     ],
   ];
   console.log('\nlatency over HTTP, 20 calls each after 2 warm-ups (embedded engine)');
