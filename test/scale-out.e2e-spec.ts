@@ -27,8 +27,11 @@ const QUERIES = ['scaleoutalpha', 'scaleoutbeta', 'scaleoutgamma', 'scaleoutdelt
 const PER_TOPIC = 300;
 /** leads written in the burst, each sent twice (once to each API instance) */
 const LEADS = 120;
-/** how long a killed worker's job lock and topic lease outlive it (TAKEOVER_MS) */
-const TAKEOVER_MS = 3_000;
+/**
+ * how long a killed worker's job lock and topic lease outlive it (TAKEOVER_MS): long enough that a
+ * live worker stalled by a loaded machine keeps renewing its locks in time (they renew every third)
+ */
+const TAKEOVER_MS = 8_000;
 /** a bound for a stuck step, not a speed requirement */
 const WAIT_MS = 90_000;
 const QUEUES = ['collect', 'refresh-metrics', 'alerts', 'care', 'rollup-repair', 'correction-repair', 'meta-webhooks'];
