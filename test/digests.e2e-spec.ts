@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { simpleParser, ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -42,6 +43,8 @@ interface Received {
 
 describe('Digests: scheduled, once per period, to a real SMTP server (e2e)', () => {
   const received: Received[] = [];
+  const slackPosts: { text: string; blocks: { type: string; text?: { text: string } }[] }[] = [];
+  let slack: Server;
   let smtp: SMTPServer;
   let smtpPort: number;
   let x: XApiEmulator;
@@ -58,6 +61,7 @@ describe('Digests: scheduled, once per period, to a real SMTP server (e2e)', () 
       careScanIntervalSeconds: 3600,
       alertScanIntervalSeconds: 3600,
       x: { bearerToken: X_TEST_TOKEN, apiBaseUrl: xBase, monthlyReadCap: 0 },
+      outbound: { allowedCidrs: ['127.0.0.1/32'] },
       digest: {
         smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
         from: 'Ouvidor <digests@ouvidor.test>',
@@ -93,6 +97,18 @@ describe('Digests: scheduled, once per period, to a real SMTP server (e2e)', () 
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     smtpPort = (smtp.server.address() as AddressInfo).port;
 
+    // the workspace's Slack-compatible webhook, reached through the outbound client
+    slack = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        const json = JSON.parse(body);
+        if (json.blocks) slackPosts.push(json);
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => slack.listen(0, '127.0.0.1', resolve));
+
     const dir = join(__dirname, 'fixtures', 'tls');
     // The data's clock: the search window ends on Monday morning, after the week.
     x = new XApiEmulator({
@@ -111,6 +127,10 @@ describe('Digests: scheduled, once per period, to a real SMTP server (e2e)', () 
       .send({ name: 'Lumi BR', timezone: TZ, currency: 'BRL' })
       .expect(201);
     key = created.body.apiKey.key;
+    await ws()
+      .patch('/api/v1/workspaces/current')
+      .send({ settings: { webhook: { url: `http://127.0.0.1:${(slack.address() as AddressInfo).port}/hook` } } })
+      .expect(200);
     ['ana', 'john', 'bia', 'caio', 'duda'].forEach((u, i) => x.addUser({ id: String(300 + i), username: u }));
     const at = (iso: string) => new Date(iso);
     x.addTweet({ author_username: 'ana', text: 'Adoro a Lumi, atendimento excelente!', created_at: at('2026-11-24T12:00:00Z') });
@@ -129,6 +149,7 @@ describe('Digests: scheduled, once per period, to a real SMTP server (e2e)', () 
     await t?.close();
     await x?.stop();
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await new Promise((resolve) => slack?.close(resolve));
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -147,7 +168,7 @@ describe('Digests: scheduled, once per period, to a real SMTP server (e2e)', () 
       [{ ...base, sections: ['horoscope'] }, /sections/],
       [{ ...base, recipients: { emails: [] } }, /recipients/],
       [{ ...base, recipients: { emails: ['not-an-email'] } }, /emails/],
-      [{ ...base, recipients: { slack: true } }, /recipients.slack/],
+      [{ ...base, frequency: 'monthly' }, /monthDay/],
       [{ ...base, tz: 'Mars/Olympus' }, /tz/],
       [{ ...base, topics: [{ $gt: '' }] }, /topics|\$/],
     ];
@@ -164,7 +185,7 @@ describe('Digests: scheduled, once per period, to a real SMTP server (e2e)', () 
       .post('/api/v1/digests')
       .send({
         name: 'Lumi weekly',
-        recipients: { emails: ['ana@lumi.test', 'bob@lumi.test', 'bounce@lumi.test'] },
+        recipients: { emails: ['ana@lumi.test', 'bob@lumi.test', 'bounce@lumi.test'], slack: true },
         frequency: 'weekly',
         weekday: 1,
         time: '08:00',
@@ -196,6 +217,11 @@ describe('Digests: scheduled, once per period, to a real SMTP server (e2e)', () 
     expect(byAddress['bob@lumi.test'].status).toBe('sent');
     expect(byAddress['bounce@lumi.test']).toMatchObject({ status: 'refused' });
     expect(byAddress['bounce@lumi.test'].error).toMatch(/550/);
+    expect(byAddress.webhook).toMatchObject({ kind: 'slack', status: 'sent' });
+    expect(slackPosts).toHaveLength(1);
+    expect(slackPosts[0].text).toBe(run.subject);
+    expect(slackPosts[0].blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Lumi weekly' } });
+    expect(slackPosts[0].blocks.map((b) => b.text?.text ?? '').join('\n')).toContain('Mentions: *5*');
 
     expect(received.map((r) => r.to).sort()).toEqual([['ana@lumi.test'], ['bob@lumi.test']]);
     const overview = (await ws().get('/api/v1/reports/overview').query({ from: WEEK_FROM, to: WEEK_TO, tz: TZ }).expect(200)).body;
@@ -245,6 +271,7 @@ describe('Digests: scheduled, once per period, to a real SMTP server (e2e)', () 
     );
     expect(manual).toMatchObject({ manual: true, status: 'partial', from: WEEK_FROM });
     expect(received).toHaveLength(4);
+    expect(slackPosts).toHaveLength(2);
   });
 
   it('sends nothing again across a restart, and sends a run missed while down when back, marked late', async () => {
