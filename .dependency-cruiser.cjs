@@ -8,7 +8,8 @@
  *   3. features (ingestion): workspaces, http, topics, enrichment, mentions, themes, collectors, care,
  *      engagement, leads, traffic, surveys, inputs, webhooks, report-freshness (peers: they may import each other,
  *      but never a folder above them)
- *   4. src/reports               KPIs over the rows the features store
+ *   4. src/reports, src/forecast KPIs over the rows the features store, and the inbound forecast and the
+ *                                staffing it implies (peers: they may import each other)
  *   5. src/alerts, src/exports, src/dashboard, src/health, src/digests   consumers of reports and features
  *   6. src/demo                  the demo: network emulators (demo/networks), demo traffic
  *      (demo/traffic) and demo data; only the app module and tests import it
@@ -16,6 +17,7 @@
  */
 const FEATURES =
   '(workspaces|http|topics|enrichment|mentions|themes|collectors|care|engagement|leads|traffic|surveys|inputs|webhooks|report-freshness)';
+const REPORTING = '(reports|forecast)';
 const CONSUMERS = '(alerts|exports|dashboard|health|digests)';
 
 module.exports = {
@@ -60,9 +62,9 @@ module.exports = {
       name: 'ingestion-does-not-import-reports',
       severity: 'error',
       comment:
-        'Features store rows; reports read them. A piece both need (row types, time buckets, lead attribution) belongs in src/common.',
+        'Features store rows; reports and the forecast read them. A piece both need (row types, time buckets, lead attribution) belongs in src/common.',
       from: { path: `^src/${FEATURES}/` },
-      to: { path: `^src/(reports|${CONSUMERS.slice(1, -1)})/|^src/app\\.` },
+      to: { path: `^src/(${REPORTING.slice(1, -1)}|${CONSUMERS.slice(1, -1)})/|^src/app\\.` },
     },
     {
       name: 'features-do-not-import-the-demo',
@@ -74,8 +76,8 @@ module.exports = {
     {
       name: 'reports-below-consumers',
       severity: 'error',
-      comment: 'src/reports is read by alerts, exports and the dashboard, never the reverse.',
-      from: { path: '^src/reports/' },
+      comment: 'src/reports and src/forecast are read by alerts, exports and the dashboard, never the reverse; the demo sits above them.',
+      from: { path: `^src/${REPORTING}/` },
       to: { path: `^src/(${CONSUMERS.slice(1, -1)}|demo)/|^src/app\\.` },
     },
     {
