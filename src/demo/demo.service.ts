@@ -15,6 +15,7 @@ import { DefaultWorkspaceBootstrap } from '../workspaces/default-workspace.boots
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import type { Platform } from '../common/platform';
 import { runDemoDesk } from './demo-desk';
+import { DEMO_COMPETITORS } from './traffic/demo-brand';
 import { DEMO_LIVE_RATE_MULTIPLIER } from './traffic/demo-traffic-generator';
 import { seedPresenceHistory, seedSupportHistory } from './demo-forecast-history';
 import { seedDemoInputs } from './demo-inputs';
@@ -228,11 +229,14 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
         (err) => this.logger.warn({ err: (err as Error).message }, 'Demo: WhatsApp conversations could not be delivered'),
       );
     }
+    const competitors = await this.startCompetitors(ws.id);
     // First collection now rather than at the first interval; then the desk works the queue.
     this.scheduler.collectNow(topic.id).then(
       (res) => {
         this.logger.log(res, 'Demo: first collection stored');
         if (this.stopping) return;
+        // after Lumi's, so that the brand's own first numbers come as soon as before
+        this.collectCompetitors(competitors);
         // the three weeks before the emulators' week, for the forecast page (in the background)
         if (!existing)
           seedSupportHistory(this.mentions, ws, topic.id, new Date()).then(
@@ -268,6 +272,40 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
       )
       .finally(() => (this.deskRunning = null));
     return this.deskRunning;
+  }
+
+  /**
+   * The demo's competitors (DEMO_COMPETITORS) on the demo X: their traffic and a topic each with
+   * `role: "competitor"` (created once), so the Competitors page has share of voice and public
+   * care to compare with Lumi's. Answers the topics, to collect once Lumi's first collection is in.
+   */
+  private async startCompetitors(workspaceId: string): Promise<{ id: string; name: string }[]> {
+    if (!this.api) return [];
+    const topics = await this.topics.list(workspaceId);
+    const out: { id: string; name: string }[] = [];
+    for (const d of this.api.addCompetitors(DEMO_COMPETITORS)) {
+      const name = `${d.brand.name} (demo competitor)`;
+      const topic =
+        topics.find((t) => t.name === name) ??
+        (await this.topics.create(workspaceId, {
+          name,
+          query: d.query,
+          platforms: ['x'],
+          languages: [],
+          role: 'competitor',
+          ownedAccounts: d.ownedAccounts.map((a) => ({ platform: 'x' as const, handle: a.handle.toLowerCase() })),
+        }));
+      out.push({ id: topic.id, name: d.brand.name });
+    }
+    return out;
+  }
+
+  private collectCompetitors(competitors: { id: string; name: string }[]) {
+    for (const c of competitors)
+      this.scheduler.collectNow(c.id).then(
+        (res) => this.logger.log({ ...res, competitor: c.name }, 'Demo: first collection of a competitor stored'),
+        (err: unknown) => this.logger.warn({ err: messageOf(err), competitor: c.name }, 'Demo: first collection of a competitor failed'),
+      );
   }
 
   private async seedCareSetup(workspaceId: string) {

@@ -80,7 +80,7 @@ export function brandSearchQuery(brand: DemoBrand): string {
 export const DEMO_COMPETITORS: { seed: string; mentionsPerDay: number; brand: Partial<DemoBrand> }[] = [
   {
     seed: 'ouvidor-demo-nuvia',
-    mentionsPerDay: 110,
+    mentionsPerDay: 90,
     brand: {
       name: 'Nuvia',
       keyword: 'nuvia',
@@ -109,7 +109,7 @@ export const DEMO_COMPETITORS: { seed: string; mentionsPerDay: number; brand: Pa
   },
   {
     seed: 'ouvidor-demo-orbi',
-    mentionsPerDay: 60,
+    mentionsPerDay: 45,
     brand: {
       name: 'Orbi',
       keyword: 'orbi',

@@ -294,8 +294,11 @@ export class DemoTrafficGenerator {
 
     const conversations = random.poisson(this.mentionsPerMinute * shape);
     for (let k = 0; k < conversations; k += 1) this.planConversation(minute, k, startMs + random.int(0, MINUTE - 1));
-    if (random.chance((5 / 1440) * shape)) this.planLoosePost(startMs + random.int(0, MINUTE - 1), random, 'offTopic');
-    if (random.chance((12 / 1440) * shape)) this.planLoosePost(startMs + random.int(0, MINUTE - 1), random, 'noise');
+    // drawn even when unused, so that a brand with loose posts off still gets the same conversations
+    const offTopic = random.chance((5 / 1440) * shape);
+    if (offTopic && this.brand.loosePosts !== false) this.planLoosePost(startMs + random.int(0, MINUTE - 1), random, 'offTopic');
+    const noise = random.chance((12 / 1440) * shape);
+    if (noise && this.brand.loosePosts !== false) this.planLoosePost(startMs + random.int(0, MINUTE - 1), random, 'noise');
     if (this.ownPostMinutes(local).has(local.hour * 60 + local.minute)) {
       this.planOwnPost(minute, startMs + random.int(0, MINUTE - 1));
     }
