@@ -16,9 +16,11 @@ import { ALL_TOPICS, MentionRollup } from '../../src/mentions/schemas/mention-ro
 import { startOfRollupSlot } from '../../src/reports/kpis/buckets';
 import { Mention } from '../../src/mentions/schemas/mention.schema';
 import { ReportVersionsRepository } from '../../src/report-freshness/report-versions.repository';
+import { ThemeRollup } from '../../src/themes/schemas/theme-rollup.schema';
 import { TopicsService } from '../../src/topics/topics.service';
 import { WorkspacesService } from '../../src/workspaces/workspaces.service';
 import { fmt, prng, SAMPLE_TEXTS, startBenchApp, stats } from './bench-support';
+import { ThemeRollupSeed } from './theme-rollup-seed';
 import { seedCompetitors } from './competitors-seed';
 
 const MENTIONS = Number(process.env.BENCH_MENTIONS ?? 1_000_000);
@@ -50,6 +52,7 @@ async function main() {
 
   console.log(`seeding ${fmt(MENTIONS)} mentions over ${DAYS} days…`);
   const counters = new Map<number, Record<string, any>>();
+  const themeSeed = new ThemeRollupSeed();
   const t0 = performance.now();
   const BATCH = 10_000;
   for (let done = 0; done < MENTIONS; done += BATCH) {
@@ -83,6 +86,7 @@ async function main() {
         metrics: { likes: 0, reposts: 0, quotes: 0, replies: 0, impressions: null },
         metricsUpdatedAt: createdAt,
       });
+      themeSeed.add({ text: SAMPLE_TEXTS[n % SAMPLE_TEXTS.length], createdAt, lang, sentiment, intent });
       const hour = startOfRollupSlot(createdAt);
       // the rollup ingestion keeps: one row per 15-minute slot with marginal counts
       const c = counters.get(hour.getTime()) ?? {
@@ -116,6 +120,8 @@ async function main() {
   );
   await rollups.collection.insertMany(rollupDocs, { ordered: false });
   console.log(`  ${fmt(rollupDocs.length)} rollup rows (15-minute slots); seeded in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  const themeRows = await themeSeed.insert(model<ThemeRollup>(ThemeRollup.name), wsId, [ALL_TOPICS, tId], 'x');
+  console.log(`  ${fmt(themeRows)} theme rollup rows (slots, hours and days, as ingestion keeps them)`);
 
   console.log(`seeding ${fmt(CASES)} cases and the small collections…`);
   const cases = model<Case>(Case.name);
@@ -268,6 +274,9 @@ async function main() {
       'timeseries volume.mentions by day, 90 days',
       `/api/v1/reports/timeseries?metric=volume.mentions&interval=day&from=${iso(start)}&to=${iso(now)}`,
     ],
+    ['themes, last 30 days', `/api/v1/reports/themes?from=${iso(now - 30 * 24 * HOUR)}&to=${iso(now)}`],
+    ['themes, last 90 days, one topic', `/api/v1/reports/themes?topic=${topic.id}&from=${iso(start)}&to=${iso(now)}`],
+    ['themes/explain, last hour against 7 days', `/api/v1/reports/themes/explain?from=${iso(now - HOUR)}&to=${iso(now)}`],
     [
       'timeseries service.slaCompliance by day, 30 days',
       `/api/v1/reports/timeseries?metric=service.slaCompliance&interval=day&from=${iso(now - 30 * 24 * HOUR)}&to=${iso(now)}`,
