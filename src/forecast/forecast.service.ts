@@ -87,7 +87,6 @@ export class ForecastService {
     const counts = countByLocalHour(
       hours,
       rows.map((r) => ({ at: r.hour, n: r.support + r.complaint + r.question + (r.privateInbound ?? 0) })),
-      tz,
     );
     return { tz, hours: hours.map((h, i) => ({ ...h, y: counts[i] })), future };
   }
