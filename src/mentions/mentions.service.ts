@@ -176,6 +176,9 @@ export class MentionsService {
     const ops: AnyBulkWriteOperation<Mention>[] = [];
     const batchId = new Types.ObjectId();
     const linkIds: Types.ObjectId[] = [];
+    // The documents this batch may insert, by the _id it gives them: the stored rows are known
+    // from the write's upserted ids, without reading them back.
+    const inserting = new Map<string, MentionRow>();
 
     for (const input of unique) {
       const prior = known.get(`${input.platform}:${input.externalId}`);
@@ -219,8 +222,14 @@ export class MentionsService {
         metrics: input.metrics,
         metricsUpdatedAt: new Date(),
       };
+      const _id = new Types.ObjectId();
+      inserting.set(_id.toHexString(), { _id, ...doc, topicIds: [tId], rollupBatch: batchId });
       ops.push({
-        updateOne: { filter: key, update: { $setOnInsert: { ...doc, rollupBatch: batchId }, $addToSet: { topicIds: tId } }, upsert: true },
+        updateOne: {
+          filter: key,
+          update: { $setOnInsert: { _id, ...doc, rollupBatch: batchId }, $addToSet: { topicIds: tId } },
+          upsert: true,
+        },
       });
     }
     if (ops.length === 0) return { stored: [], linked: 0, known: unique.length, rejected };
@@ -242,8 +251,10 @@ export class MentionsService {
       for (const we of writeErrors) if (we.code !== 11000) refused.push(we.errmsg ?? 'write refused');
       return bulk?.result;
     });
-    const upsertedIds = Object.values<Types.ObjectId>(result?.upsertedIds ?? {});
-    const stored = await this.mentions.byIds(upsertedIds);
+    const stored = Object.values<Types.ObjectId>(result?.upsertedIds ?? {})
+      .map((id) => inserting.get(id.toHexString()))
+      .filter((row): row is MentionRow => row !== undefined)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
     const linkedRows = await this.mentions.byIds(linkIds);
 
     await this.outbox.countAndClose(batchId, [

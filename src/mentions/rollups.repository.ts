@@ -1,6 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, Types } from 'mongoose';
+import { Model, mongo, Types } from 'mongoose';
 import { ReportVersionsRepository } from '../report-freshness/report-versions.repository';
 import { MentionRollup } from './schemas/mention-rollup.schema';
 
@@ -27,13 +27,15 @@ export class RollupsRepository {
    * however often it runs.
    */
   async incrementOnce(guard: Types.ObjectId, increments: GuardedIncrement[]): Promise<void> {
-    const updates = increments.map((b) => ({
+    const updates = increments.map((b): { filter: mongo.Document; update: mongo.Document } => ({
       filter: { ...b.key, applied: { $ne: guard } },
       update: { $inc: b.inc, $push: { applied: { $each: [guard], $slice: -APPLIED_KEPT } } },
     }));
     if (updates.length === 0) return;
+    // The driver's own bulkWrite: every key and count is already of its stored type, so Mongoose's
+    // casting of each `$inc` path would change nothing and costs the client time on every batch.
     try {
-      await this.rollups.bulkWrite(
+      await this.rollups.collection.bulkWrite(
         updates.map((u) => ({ updateOne: { ...u, upsert: true } })),
         { ordered: false },
       );
@@ -43,7 +45,7 @@ export class RollupsRepository {
       // Retry those without upsert; the guard decides.
       const errors = ((err as { writeErrors?: { index: number; code: number }[] }).writeErrors ?? []) as { index: number; code: number }[];
       if (errors.length === 0 || errors.some((e) => e.code !== 11000)) throw err;
-      await this.rollups.bulkWrite(
+      await this.rollups.collection.bulkWrite(
         errors.map((e) => ({ updateOne: updates[e.index] })),
         { ordered: false },
       );
