@@ -245,6 +245,46 @@ function isPlainObject(v: unknown): v is Document {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+const isPlainDocument = (v: unknown): v is Document =>
+  typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype && (v as Document)._bsontype === undefined;
+
+/**
+ * `$inc` done directly when every path is plain (no positional part, not `_id`), runs through
+ * plain documents or missing fields, and ends at a number or nothing, with numbers to add: what
+ * mingo's `$inc` does (missing fields start at 0, missing documents are created), without parsing
+ * every path into its update graph, which for a theme row's 60 counters cost more than the rest of
+ * the update. Anything else answers null and goes to mingo. Whether something changed otherwise.
+ */
+function incrementPlainPaths(doc: Document, spec: Document): boolean | null {
+  const paths = Object.keys(spec);
+  for (const path of paths) {
+    const amount: unknown = spec[path];
+    if (typeof amount !== 'number' || path.includes('$') || path === '_id' || path.startsWith('_id.')) return null;
+    let node: unknown = doc;
+    for (const part of path.split('.')) {
+      if (node === undefined) break;
+      if (!isPlainDocument(node) || part === '' || part === '__proto__') return null;
+      node = node[part];
+    }
+    if (node !== undefined && typeof node !== 'number') return null;
+  }
+  let changed = false;
+  for (const path of paths) {
+    const parts = path.split('.');
+    let node = doc;
+    for (let i = 0; i < parts.length - 1; i++) {
+      const next: unknown = node[parts[i]];
+      node = next === undefined ? (node[parts[i]] = {}) : (next as Document);
+    }
+    const leaf = parts[parts.length - 1];
+    const previous = node[leaf] as number | undefined;
+    const value = (previous || 0) + (spec[path] as number);
+    node[leaf] = value;
+    if (value !== previous) changed = true;
+  }
+  return changed;
+}
+
 /**
  * Applies update operators to `doc` in place and reports whether anything changed. The caller
  * passes a private copy. `condition` resolves the positional `$` operator. Operators are
@@ -262,6 +302,13 @@ export function applyUpdateToCopy(
   const options = computeOptions({ condition: condition ?? {}, updateConfig: { cloneMode: 'copy' }, variables });
   let modified = false;
   for (const op of Object.keys(update)) {
+    if (op === '$inc') {
+      const changed = incrementPlainPaths(doc, update[op] as Document);
+      if (changed !== null) {
+        if (changed) modified = true;
+        continue;
+      }
+    }
     const fn = UPDATE_OPERATORS[op];
     if (!fn) throw new Error(`Unknown update operator: '${op}'.`);
     if (fn(update[op], arrayFilters ?? [], options)(doc).length > 0) modified = true;

@@ -118,3 +118,24 @@ describe('copyUpdatedPaths (operators write into copies of what they change only
     expect(next.items).toEqual(current.items);
   });
 });
+
+describe('$inc on plain paths', () => {
+  it('adds, starts missing counters at the amount, creates missing documents, and reports changes as mingo does', () => {
+    const current = { _id: 1, m: { nc: 2 }, p: { a: { nc: 1 } }, n: 5 };
+    const { doc, modified } = applyUpdate(current, { $inc: { 'm.nc': 1, 'p.a.nc': 2, 'p.b.pq': 1, 'q.r': -1.5, n: 0 } });
+    expect(modified).toBe(true);
+    expect(doc).toEqual({ _id: 1, m: { nc: 3 }, p: { a: { nc: 3 }, b: { pq: 1 } }, n: 5, q: { r: -1.5 } });
+    expect(current).toEqual({ _id: 1, m: { nc: 2 }, p: { a: { nc: 1 } }, n: 5 });
+    expect(applyUpdate(current, { $inc: { n: 0 } }).modified).toBe(false);
+    expect(applyUpdate(current, { $inc: { z: 0 } }).doc.z).toBe(0);
+  });
+
+  it('leaves arrays, positional paths and non-numbers to mingo and its errors', () => {
+    const current = { _id: 1, list: [{ v: 1 }], s: 'text' };
+    expect(applyUpdate(current, { $inc: { 'list.0.v': 1 } }).doc.list).toEqual([{ v: 2 }]);
+    expect(applyUpdate(current, { $inc: { 'list.$[].v': 2 } }).doc.list).toEqual([{ v: 3 }]);
+    expect(() => applyUpdate(current, { $inc: { s: 1 } })).toThrow(expect.objectContaining({ code: 14 }));
+    expect(() => applyUpdate(current, { $inc: { 's.x': 1 } })).toThrow();
+    expect(() => applyUpdate(current, { $inc: { _id: 1 } })).toThrow(/immutable field '_id'/);
+  });
+});
