@@ -283,7 +283,7 @@ describe('Digests: scheduled, once per period, to a real SMTP server (e2e)', () 
         frequency: 'daily',
         time: '09:00',
         language: 'pt',
-        sections: ['listening'],
+        sections: ['listening', 'themes', 'shareOfVoice', 'forecast'],
       })
       .expect(201);
     await t.close();
@@ -297,6 +297,9 @@ describe('Digests: scheduled, once per period, to a real SMTP server (e2e)', () 
     expect(received.length).toBe(before + 1);
     const mail = received[received.length - 1].mail;
     expect(String(mail.html)).toContain('data-late="true"');
+    for (const section of ['listening', 'themes', 'shareOfVoice', 'forecast'])
+      expect(String(mail.html)).toContain(`data-section="${section}"`);
+    expect(mail.text).toContain('Temas em alta');
     expect(mail.subject).toMatch(/^Lumi daily: /);
     // the weekly digest: still its one scheduled run and the manual one
     expect((await runsOf(digestId)).filter((r) => !r.manual)).toHaveLength(1);

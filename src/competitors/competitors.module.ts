@@ -14,5 +14,6 @@ import { CompetitorsService } from './competitors.service';
   imports: [WorkspacesModule, TopicsModule, MentionsModule, EngagementModule, CareModule, ReportsModule, CompetitorRepliesModule],
   controllers: [CompetitorsController],
   providers: [CompetitorsService],
+  exports: [CompetitorsService],
 })
 export class CompetitorsModule {}

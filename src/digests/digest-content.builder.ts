@@ -1,18 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { CasesService } from '../care/cases.service';
+import { CompetitorsService } from '../competitors/competitors.service';
 import { PLATFORM_NAMES, type Platform } from '../common/platform';
 import { Settings, SETTINGS } from '../config/settings';
 import { KPI_CHARTS, KpiDrillDown, KpiSection, SECTION_LABELS } from '../reports/kpis/catalogue';
+import { ForecastService } from '../forecast/forecast.service';
 import { ReportsService } from '../reports/reports.service';
+import { ThemesService } from '../themes/themes.service';
 import { TopicsService } from '../topics/topics.service';
 import type { WorkspaceView } from '../workspaces/workspaces.service';
 import type { DigestChart, DigestContent, DigestItem, DigestScope, DigestSectionBlock } from './content';
 import { CHART_COLORS, renderChartPng } from './render/charts';
-import { formatDuration } from './render/format';
+import { formatChange, formatDuration, formatValue } from './render/format';
 import { say } from './render/strings';
 import type { ScheduleLean } from './digest-schedules.repository';
-import { KPI_DIGEST_SECTIONS, sectionKpis } from './sections';
+import { DIGEST_SECTION_IDS, DIGEST_SECTION_LABELS, DigestSectionId, KPI_DIGEST_SECTIONS, sectionKpis } from './sections';
 
 /** The records the CSV exports serve (src/exports); a KPI over other records has no CSV link. */
 const EXPORTABLE = new Set(['mentions', 'cases', 'posts', 'leads']);
@@ -53,8 +56,14 @@ export class DigestContentBuilder {
     private readonly reports: ReportsService,
     private readonly cases: CasesService,
     private readonly topics: TopicsService,
+    private readonly themes: ThemesService,
+    private readonly competitors: CompetitorsService,
+    private readonly forecasts: ForecastService,
   ) {
     for (const id of KPI_DIGEST_SECTIONS) this.sections.set(id, (ctx) => this.kpiSection(id, ctx));
+    this.sections.set('themes', (ctx) => this.themesSection(ctx));
+    this.sections.set('shareOfVoice', (ctx) => this.shareOfVoiceSection(ctx));
+    this.sections.set('forecast', (ctx) => this.forecastSection(ctx));
   }
 
   /** The service's address in links: DIGEST_LINK_BASE_URL, or this instance on localhost. */
@@ -77,7 +86,7 @@ export class DigestContentBuilder {
         );
         const ctx: ScopeContext = { ws, schedule, window, now, topic, platform, overview, charts };
         const blocks: DigestSectionBlock[] = [];
-        for (const id of KPI_DIGEST_SECTIONS.filter((s) => schedule.sections.includes(s))) {
+        for (const id of DIGEST_SECTION_IDS.filter((s) => schedule.sections.includes(s))) {
           const block = await this.sections.get(id)?.(ctx);
           if (block) blocks.push(block);
         }
@@ -180,6 +189,82 @@ export class DigestContentBuilder {
     const cid = `chart-${ctx.charts.length + 1}-${section}@ouvidor`;
     ctx.charts.push({ cid, title: spec.label[lang], png: renderChartPng({ title: spec.label[lang], labels, series }) });
     return cid;
+  }
+
+  private listSection(id: DigestSectionId, ctx: ScopeContext, items: DigestItem[], empty: string): DigestSectionBlock {
+    const title = DIGEST_SECTION_LABELS[id][ctx.schedule.language];
+    return { id, title, kpis: [], chartCid: null, items, itemsTitle: title, emptyNote: empty };
+  }
+
+  /** The period's emerging themes (ThemesService, as GET /reports/themes), each with an example post. */
+  private async themesSection(ctx: ScopeContext): Promise<DigestSectionBlock> {
+    const lang = ctx.schedule.language;
+    const report = await this.themes.themes(
+      ctx.ws.id,
+      {
+        from: ctx.window.from,
+        to: ctx.window.to,
+        tz: ctx.schedule.tz,
+        topic: ctx.topic ?? undefined,
+        platform: ctx.platform ?? undefined,
+        limit: 5,
+      },
+      ctx.now,
+    );
+    const shown = (report.emerging.length ? report.emerging : report.themes).slice(0, 5);
+    const items = shown.map((t) => {
+      const ex = t.examples[0];
+      const detail = say(lang, 'themeDetail', {
+        mentions: formatValue(t.mentions, 'count', lang),
+        change: formatChange({ absolute: t.mentions - t.previous.mentions, percent: t.change }, 'count', lang),
+      });
+      return { title: t.phrase, detail: ex ? `${detail} · “${ex.text.slice(0, 140)}”` : detail, url: ex?.url ?? null };
+    });
+    return this.listSection('themes', ctx, items, say(lang, 'noThemes'));
+  }
+
+  /** Share of voice of the brand and competitor topics (CompetitorsService, as GET /reports/share-of-voice). */
+  private async shareOfVoiceSection(ctx: ScopeContext): Promise<DigestSectionBlock> {
+    const lang = ctx.schedule.language;
+    const sov = await this.competitors.shareOfVoice(
+      ctx.ws.id,
+      { from: ctx.window.from, to: ctx.window.to, tz: ctx.schedule.tz, platform: ctx.platform ?? undefined },
+      ctx.now,
+    );
+    const items =
+      sov.topics.length > 1
+        ? sov.topics.map((t) => ({
+            title: t.topic.name,
+            detail: say(lang, 'voiceDetail', {
+              share: formatValue(t.share, 'percent', lang),
+              mentions: formatValue(t.mentions, 'count', lang),
+            }),
+            url: null,
+          }))
+        : [];
+    return this.listSection('shareOfVoice', ctx, items, say(lang, 'noVoices'));
+  }
+
+  /** Inbound support expected per local day of the next week (ForecastService, as GET /reports/forecast). */
+  private async forecastSection(ctx: ScopeContext): Promise<DigestSectionBlock> {
+    const lang = ctx.schedule.language;
+    const f = await this.forecasts.forecast(
+      ctx.ws.id,
+      { topic: ctx.topic ?? undefined, platform: ctx.platform ?? undefined, tz: ctx.schedule.tz, horizonDays: 7, interval: 'day' },
+      ctx.now,
+    );
+    const items = f.forecast.map((p) => ({
+      title: DateTime.fromJSDate(new Date(p.t), { zone: ctx.schedule.tz })
+        .setLocale(lang === 'pt' ? 'pt-BR' : 'en-US')
+        .toFormat('cccc d LLL'),
+      detail: say(lang, 'forecastDetail', {
+        expected: formatValue(p.expected, 'count', lang),
+        lower: formatValue(p.lower80, 'count', lang),
+        upper: formatValue(p.upper80, 'count', lang),
+      }),
+      url: null,
+    }));
+    return this.listSection('forecast', ctx, items, f.methodNote ?? '');
   }
 
   private async waitingCases(ctx: ScopeContext): Promise<DigestItem[]> {

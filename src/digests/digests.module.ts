@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { CareModule } from '../care/care.module';
+import { CompetitorsModule } from '../competitors/competitors.module';
+import { ForecastModule } from '../forecast/forecast.module';
 import { ReportsModule } from '../reports/reports.module';
+import { ThemesModule } from '../themes/themes.module';
 import { TopicsModule } from '../topics/topics.module';
 import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { DigestClock } from './digest-clock';
@@ -24,6 +27,9 @@ import { DigestSchedule, DigestScheduleSchema } from './schemas/digest-schedule.
     ]),
     ReportsModule,
     CareModule,
+    ThemesModule,
+    CompetitorsModule,
+    ForecastModule,
     TopicsModule,
     WorkspacesModule,
   ],

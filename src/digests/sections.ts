@@ -14,14 +14,19 @@ export const KPI_DIGEST_SECTIONS = [
   'surveys',
 ] as const satisfies readonly KpiSection[];
 
-/**
- * Every section id a schedule may name. Themes, share of voice and forecast come from their own
- * modules; they are listed here once those modules' services exist (see README, Digests).
- */
-export const DIGEST_SECTION_IDS: readonly string[] = [...KPI_DIGEST_SECTIONS];
-export type DigestSectionId = (typeof KPI_DIGEST_SECTIONS)[number];
+/** Sections read from their own modules: emerging themes, share of voice, the inbound forecast. */
+export const OTHER_DIGEST_SECTIONS = ['themes', 'shareOfVoice', 'forecast'] as const;
 
-export const DIGEST_SECTION_LABELS: Record<string, Labels> = { ...SECTION_LABELS };
+/** Every section id a schedule may name, in the order a digest shows them. */
+export const DIGEST_SECTION_IDS: readonly string[] = [...KPI_DIGEST_SECTIONS, ...OTHER_DIGEST_SECTIONS];
+export type DigestSectionId = (typeof KPI_DIGEST_SECTIONS)[number] | (typeof OTHER_DIGEST_SECTIONS)[number];
+
+export const DIGEST_SECTION_LABELS: Record<DigestSectionId, Labels> = {
+  ...SECTION_LABELS,
+  themes: { en: 'Emerging themes', pt: 'Temas em alta' },
+  shareOfVoice: { en: 'Share of voice', pt: 'Share of voice' },
+  forecast: { en: 'Inbound support forecast, next 7 days', pt: 'Previsão de suporte recebido, próximos 7 dias' },
+};
 
 /**
  * The KPIs a section reports: those of the catalogue's section that have a trend. Mentions per

@@ -6,7 +6,7 @@ import { getLang, t } from '../i18n.js';
 import { PLATFORMS, workspace } from '../state.js';
 
 /** The sections GET/POST /digests accept (src/digests/sections.ts). */
-const SECTIONS = ['listening', 'engagement', 'leads', 'deflection', 'care', 'surveys'];
+const SECTIONS = ['listening', 'engagement', 'leads', 'deflection', 'care', 'surveys', 'themes', 'shareOfVoice', 'forecast'];
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
 
 function weekdayName(n) {
