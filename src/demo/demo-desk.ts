@@ -29,14 +29,23 @@ function draw(caseId: string): () => number {
 }
 
 /**
+ * The demo desk's rates, as a working team's: the share of customer messages never answered (the
+ * care scan breaches, then abandons them), the share answered late (a breach of the 2 h demo SLA),
+ * and, for the hours without the full team, the share the agent on call answers at night.
+ */
+export const DESK_RATES = { unanswered: 1 / 80, late: 1 / 25, onCallAtNight: 0.9 } as const;
+
+/**
  * When the desk answers a customer message that arrived at `since` (local hour in `timezone`),
- * or null when it is left unanswered. A working team's rates by hour of day:
- * - 1 in 30 is never answered (the care scan breaches, then abandons it);
- * - 1 in 20 is answered late, 2 to 6 hours after (a breach of the 2 h demo SLA);
+ * or null when it is left unanswered. A working team's rates by hour of day (DESK_RATES):
+ * - 1 in 80 is never answered (the care scan breaches, then abandons it);
+ * - 1 in 25 is answered late, 2 to 6 hours after (a breach of the 2 h demo SLA);
  * - 08:00 to 18:00, the full team: 3 to 45 minutes;
- * - 18:00 to 22:00, the evening shift: 10 to 90 minutes;
- * - 22:00 to 08:00, the agent on call answers 3 in 4 within 20 to 100 minutes; the rest wait for
+ * - 18:00 to 22:00, the evening shift: 10 to 75 minutes;
+ * - 22:00 to 08:00, the agent on call answers 9 in 10 within 15 to 90 minutes; the rest wait for
  *   the morning team, 0 to 60 minutes after 08:00.
+ * So the history's backlog is worked as a team would (most within the SLA, a few breaches and
+ * abandonments), and the inbox holds tens of waiting cases at any hour, not a day's leftovers.
  * The draw is fixed by the case and the message time, so passes and restarts agree, and a
  * customer who writes again gets a fresh one. `pace` shortens the wait that many times: the live
  * demo's traffic runs faster than real time (DEMO_LIVE_RATE_MULTIPLIER), and a desk answering it
@@ -50,14 +59,14 @@ export function answerTime(caseId: string, since: Date, timezone: string, pace =
 function teamAnswerTime(caseId: string, since: Date, timezone: string): Date | null {
   const rand = draw(`${caseId}:${since.getTime()}`);
   const fate = rand();
-  if (fate < 1 / 30) return null;
+  if (fate < DESK_RATES.unanswered) return null;
   const after = (minutes: number) => new Date(since.getTime() + minutes * MINUTE);
   const between = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo));
-  if (fate < 1 / 30 + 1 / 20) return after(between(120, 360));
+  if (fate < DESK_RATES.unanswered + DESK_RATES.late) return after(between(120, 360));
   const local = DateTime.fromJSDate(since, { zone: timezone });
   if (local.hour >= 8 && local.hour < 18) return after(between(3, 45));
-  if (local.hour >= 18 && local.hour < 22) return after(between(10, 90));
-  if (rand() < 0.75) return after(between(20, 100));
+  if (local.hour >= 18 && local.hour < 22) return after(between(10, 75));
+  if (rand() < DESK_RATES.onCallAtNight) return after(between(15, 90));
   const morning = (local.hour >= 22 ? local.plus({ days: 1 }) : local).set({ hour: 8, minute: 0, second: 0, millisecond: 0 });
   return new Date(morning.toMillis() + between(0, 60) * MINUTE);
 }
