@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { DateTime } from 'luxon';
 import { AgentsService } from '../care/agents/agents.service';
 import { CasesService, slaClockFor } from '../care/cases.service';
@@ -25,8 +26,12 @@ const DAY_MS = 24 * HOUR_MS;
 const HISTORY_DAYS = 56;
 /** Cases and presence read for handle time, patience and the schedule: four weeks. */
 const CARE_WINDOW_DAYS = 28;
-/** The backtest is recomputed at most this often per scope. */
+/** The backtest is recomputed at most this often per scope (in the background: the stale figures answer meanwhile). */
 const BACKTEST_TTL_MS = HOUR_MS;
+/** A scope's history and fit are read again after this, within the hour (hours already past change only with late data). */
+const HISTORY_TTL_MS = 2 * 60_000;
+/** Handle time, patience and the presence schedule (four-week measures) are measured again after this, in the background. */
+const CARE_TTL_MS = 10 * 60_000;
 /** History shown next to the forecast. */
 const SHOWN_HISTORY_DAYS = 14;
 
@@ -54,6 +59,43 @@ interface InboundHistory {
 
 export type BacktestView = BacktestFigures & { computedAt: Date };
 
+/** The four-week care measures staffing reads: handle time, patience and the schedule from presence (null: no presence). */
+interface CareMeasures {
+  handle: ReturnType<typeof measuredHandleTime>;
+  patience: ReturnType<typeof measuredPatience>;
+  presenceSchedule: number[] | null;
+}
+
+/**
+ * A cache that answers a stale entry at once and refreshes it in the background (lru-cache's
+ * `fetch` with `allowStale`); a missing entry is computed while the caller waits. `compute` runs
+ * after a turn of the event loop, so a background refresh never delays the answer that found it stale.
+ */
+class StaleWhileRefresh<V extends object> {
+  private readonly cache: LRUCache<string, V, () => Promise<V>>;
+
+  constructor(ttl: number, max: number) {
+    this.cache = new LRUCache<string, V, () => Promise<V>>({
+      max,
+      ttl,
+      allowStale: true,
+      allowStaleOnFetchRejection: true,
+      fetchMethod: async (_key, _stale, { context }) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        return context();
+      },
+    });
+  }
+
+  async get(key: string, compute: () => Promise<V>, refresh = false): Promise<V> {
+    return (await this.cache.fetch(key, { context: compute, forceRefresh: refresh })) ?? compute();
+  }
+
+  peek(key: string): V | undefined {
+    return this.cache.get(key, { allowStale: true });
+  }
+}
+
 /**
  * Issue #20: the inbound-support forecast (support-like mentions plus private-channel messages,
  * as `support.inbound` counts them, from the mention rollups), its backtest, and the staffing it
@@ -62,7 +104,11 @@ export type BacktestView = BacktestFigures & { computedAt: Date };
 @Injectable()
 export class ForecastService {
   private readonly logger = new Logger('Forecast');
-  private readonly backtests = new Map<string, BacktestView>();
+  /** Per scope and time zone; `first` is the history's first hour when it was computed. */
+  private readonly backtests = new StaleWhileRefresh<BacktestView & { first: number }>(BACKTEST_TTL_MS, 256);
+  /** Per scope, time zone, current hour and horizon: the history read and the model fitted to it. */
+  private readonly fits = new StaleWhileRefresh<{ h: InboundHistory; fit: ReturnType<typeof forecastHours> }>(HISTORY_TTL_MS, 64);
+  private readonly care = new StaleWhileRefresh<CareMeasures>(CARE_TTL_MS, 256);
   /** When each workspace's staffing was last checked for the alert: at most hourly, the alert scan runs every minute. */
   private readonly staffingChecked = new Map<string, number>();
 
@@ -95,21 +141,27 @@ export class ForecastService {
     return tz ?? (await this.workspaces.get(workspaceId)).timezone;
   }
 
-  /** The backtest of a scope, recomputed at most hourly, or when history begins earlier (the forecast endpoint returns it with every answer). */
-  private backtestOf(workspaceId: string, scope: Scope, h: InboundHistory, now: Date): BacktestView {
-    // the first hour of history is in the key: history that grows backwards (an import, the demo's seed) is backtested anew
-    const key = [workspaceId, scope.topic ?? '', scope.platform ?? '', h.tz, h.hours[0]?.start.getTime() ?? 0].join('|');
-    const cached = this.backtests.get(key);
-    if (cached && now.getTime() - cached.computedAt.getTime() < BACKTEST_TTL_MS) return cached;
-    const view = { ...backtest(h.hours), computedAt: now };
-    this.backtests.set(key, view);
+  /**
+   * The backtest of a scope (the forecast endpoint returns it with every answer): computed once,
+   * then refreshed in the background hourly, or when history begins elsewhere (an import, the
+   * demo's seed, the window sliding a day), the previous figures answering meanwhile.
+   */
+  private async backtestOf(workspaceId: string, scope: Scope, h: InboundHistory, now: Date): Promise<BacktestView> {
+    const key = [workspaceId, scope.topic ?? '', scope.platform ?? '', h.tz].join('|');
+    const first = h.hours[0]?.start.getTime() ?? 0;
+    const moved = this.backtests.peek(key)?.first !== first;
+    const { first: _first, ...view } = await this.backtests.get(
+      key,
+      () => Promise.resolve({ ...backtest(h.hours), computedAt: now, first }),
+      moved,
+    );
     return view;
   }
 
   async backtest(workspaceId: string, q: ForecastQuery, now = new Date()) {
     const tz = await this.tzOf(workspaceId, q.tz);
-    const h = await this.inboundHistory(workspaceId, q, tz, 1, now);
-    const view = this.backtestOf(workspaceId, q, h, now);
+    const { h } = await this.fitted(workspaceId, q, tz, 1, now);
+    const view = await this.backtestOf(workspaceId, q, h, now);
     return { tz, historyDays: round(h.hours.length / 24, 1), ...roundFigures(view) };
   }
 
@@ -121,19 +173,27 @@ export class ForecastService {
     return `less than two weeks of history (${days} days): seasonal-naive forecast (${method === 'seasonal_naive_weekly' ? 'same hour last week' : 'same hour yesterday'})`;
   }
 
-  private fit(h: InboundHistory) {
-    return forecastHours(
-      h.hours,
-      h.future.map((f) => f.how),
-    );
+  /** The scope's history and the model fitted to it, read again at most every HISTORY_TTL_MS within an hour. */
+  private fitted(workspaceId: string, scope: Scope, tz: string, horizonDays: number, now: Date) {
+    const hour = DateTime.fromJSDate(now, { zone: tz }).startOf('hour').toMillis();
+    const key = [workspaceId, scope.topic ?? '', scope.platform ?? '', tz, hour, horizonDays].join('|');
+    return this.fits.get(key, async () => {
+      const h = await this.inboundHistory(workspaceId, scope, tz, horizonDays, now);
+      return {
+        h,
+        fit: forecastHours(
+          h.hours,
+          h.future.map((f) => f.how),
+        ),
+      };
+    });
   }
 
   async forecast(workspaceId: string, q: ForecastQuery, now = new Date()) {
     const tz = await this.tzOf(workspaceId, q.tz);
     const horizonDays = q.horizonDays ?? 14;
     const interval = q.interval ?? 'hour';
-    const h = await this.inboundHistory(workspaceId, q, tz, horizonDays, now);
-    const fit = this.fit(h);
+    const { h, fit } = await this.fitted(workspaceId, q, tz, horizonDays, now);
     const shownFrom = now.getTime() - SHOWN_HISTORY_DAYS * DAY_MS;
     const shown = h.hours.filter((p) => p.start.getTime() >= shownFrom);
     const history =
@@ -157,7 +217,7 @@ export class ForecastService {
       minModelDays: MIN_MODEL_HOURS / 24,
       history,
       forecast,
-      accuracy: roundFigures(this.backtestOf(workspaceId, q, h, now)),
+      accuracy: roundFigures(await this.backtestOf(workspaceId, q, h, now)),
     };
   }
 
@@ -177,31 +237,17 @@ export class ForecastService {
     const ws = await this.workspaces.get(workspaceId);
     const tz = q.tz ?? ws.timezone;
     const horizonDays = q.horizonDays ?? 14;
-    const h = await this.inboundHistory(workspaceId, q, tz, horizonDays, now);
-    const fit = this.fit(h);
+    const { h, fit } = await this.fitted(workspaceId, q, tz, horizonDays, now);
     const settings = await this.settings.get(workspaceId);
-    const careFrom = new Date(now.getTime() - CARE_WINDOW_DAYS * DAY_MS);
-    const caseRows = (await this.cases.rowsForReport(workspaceId, careFrom, now, { topic: q.topic, platform: q.platform }))
-      .filter((c) => c.openedAt >= careFrom)
-      .map((c) => ({
-        openedAt: c.openedAt,
-        firstResponseAt: c.firstResponseAt,
-        agent: c.firstResponder ?? c.assignee,
-        abandonedAt: c.abandonedAt,
-      }));
-    const measured = measuredHandleTime(caseRows);
-    const patience = measuredPatience(caseRows, now);
+    const careKey = [workspaceId, q.topic ?? '', q.platform ?? '', tz].join('|');
+    const { handle: measured, patience, presenceSchedule } = await this.care.get(careKey, () => this.careMeasures(workspaceId, q, tz, now));
     const handleSeconds = settings.handleTimeSeconds ?? measured.seconds ?? DEFAULT_HANDLE_SECONDS;
     const handleTimeSource = settings.handleTimeSeconds !== null ? 'workspace' : measured.seconds !== null ? 'measured' : 'default';
     let scheduled: number[] | null = settings.schedule;
     let scheduleSource: 'workspace' | 'presence' | 'none' = scheduled ? 'workspace' : 'none';
-    if (!scheduled) {
-      const events = await this.agents.presenceEvents(workspaceId, now);
-      if (events.length > 0) {
-        const past = localHours(careFrom, DateTime.fromJSDate(now, { zone: tz }).startOf('hour').toJSDate(), tz);
-        scheduled = scheduledFromPresence(events, past, now);
-        scheduleSource = 'presence';
-      }
+    if (!scheduled && presenceSchedule) {
+      scheduled = presenceSchedule;
+      scheduleSource = 'presence';
     }
     const clock = slaClockFor(ws);
     const targetSeconds = ws.settings.sla.firstResponseSeconds;
@@ -237,6 +283,27 @@ export class ForecastService {
       },
       summary: summarise(plan),
       hours: plan.map(viewOf),
+    };
+  }
+
+  /** Handle time and patience from the last four weeks' cases, and the schedule by hour of week from those weeks' presence. */
+  private async careMeasures(workspaceId: string, scope: Scope, tz: string, now: Date): Promise<CareMeasures> {
+    const careFrom = new Date(now.getTime() - CARE_WINDOW_DAYS * DAY_MS);
+    const caseRows = (await this.cases.rowsForReport(workspaceId, careFrom, now, { topic: scope.topic, platform: scope.platform }))
+      .filter((c) => c.openedAt >= careFrom)
+      .map((c) => ({
+        openedAt: c.openedAt,
+        firstResponseAt: c.firstResponseAt,
+        agent: c.firstResponder ?? c.assignee,
+        abandonedAt: c.abandonedAt,
+      }));
+    // only the window the schedule averages over, plus each agent's state as it opens
+    const events = await this.agents.presenceEventsBetween(workspaceId, careFrom, now);
+    const past = localHours(careFrom, DateTime.fromJSDate(now, { zone: tz }).startOf('hour').toJSDate(), tz);
+    return {
+      handle: measuredHandleTime(caseRows),
+      patience: measuredPatience(caseRows, now),
+      presenceSchedule: events.length > 0 ? scheduledFromPresence(events, past, now) : null,
     };
   }
 

@@ -187,4 +187,27 @@ export class AgentsService {
       .lean();
     return docs.map((d) => ({ agentId: d.agentId, status: d.status, at: d.at }));
   }
+
+  /**
+   * Presence events in [from, to), oldest first, each led by the agent's last event before `from`
+   * (so a session already open at `from` counts): reads only the window, by index, however long
+   * the workspace's history is.
+   */
+  async presenceEventsBetween(workspaceId: string, from: Date, to: Date) {
+    const ws = new Types.ObjectId(workspaceId);
+    const agents = await this.agents.find({ workspaceId: ws }, { _id: 1 }).lean();
+    const before = await Promise.all(
+      agents.map((a) =>
+        this.presence
+          .findOne({ workspaceId: ws, agentId: String(a._id), at: { $lt: from } })
+          .sort({ at: -1 })
+          .lean(),
+      ),
+    );
+    const inWindow = await this.presence
+      .find({ workspaceId: ws, at: { $gte: from, $lt: to } })
+      .sort({ at: 1 })
+      .lean();
+    return [...before.filter((d) => d !== null), ...inWindow].map((d) => ({ agentId: d.agentId, status: d.status, at: d.at }));
+  }
 }

@@ -41,3 +41,5 @@ export class PresenceEventDoc {
 }
 export const PresenceEventSchema = SchemaFactory.createForClass(PresenceEventDoc);
 PresenceEventSchema.index({ workspaceId: 1, at: 1 });
+/** An agent's last event before a window (the staffing schedule's presence read). */
+PresenceEventSchema.index({ workspaceId: 1, agentId: 1, at: 1 });
