@@ -1,4 +1,6 @@
+import type { AddressInfo } from 'node:net';
 import { XApiEmulator } from '../src/demo/networks/x/x-api-emulator';
+import { chromiumAvailable, launchChromium } from './support/browser';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 import { startXTestServer, X_TEST_TOKEN } from './support/x-test-server';
 
@@ -57,7 +59,7 @@ describe('Themes: emerging phrases and explained spikes (e2e)', () => {
       .expect(201);
     topicId = topic.body.id;
     await ws().post(`/api/v1/topics/${topicId}/collect`).expect(200);
-  });
+  }, 180_000);
 
   afterAll(async () => {
     await t?.close();
@@ -116,4 +118,40 @@ describe('Themes: emerging phrases and explained spikes (e2e)', () => {
     const regexy = (await ws().get('/api/v1/mentions').query({ phrase: '.*' }).expect(200)).body.data;
     expect(regexy).toHaveLength(0);
   });
+
+  (chromiumAvailable() || process.env.CI ? it : it.skip)(
+    'the Themes page lists the burst, explains the spike and opens its mentions, in en and pt',
+    async () => {
+      const chromium = await launchChromium({ locale: 'en-US' });
+      try {
+        const page = await chromium.browser.newPage();
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(e.message));
+        const base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+        await page.goto(`${base}/`);
+        await page.fill('#api-key', key);
+        await page.click('#signin button[type=submit]');
+        await page.waitForSelector('.workspace-name');
+        const from = new Date(spikeHour.getTime() - 23 * H).toISOString();
+        const to = new Date(spikeHour.getTime() + H).toISOString();
+        await page.goto(`${base}/#/themes?range=custom&from=${from}&to=${to}&topic=${topicId}`);
+        await page.waitForSelector('#themes-emerging tbody tr');
+        expect(await page.getAttribute('#themes-emerging tbody tr', 'data-phrase')).toBe('pix fora do ar');
+        expect(await page.textContent('#themes-emerging tbody tr .theme-change')).toContain('new');
+        expect(await page.textContent('#themes-spikes .spike-alert .spike-themes li')).toContain('pix fora do ar');
+        await page.click('#themes-emerging tbody tr a.theme-link');
+        await page.waitForSelector('#mentions-phrase');
+        await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('#mention-list .mention').length === 40);
+        await page.evaluate(() => (globalThis as any).localStorage.setItem('ouvidor.lang', 'pt'));
+        await page.goto(`${base}/#/themes?range=custom&from=${from}&to=${to}&topic=${topicId}`);
+        await page.reload();
+        await page.waitForSelector('#themes-emerging tbody tr');
+        expect(await page.textContent('h1')).toBe('Temas');
+        expect(errors).toEqual([]);
+      } finally {
+        await chromium.close();
+      }
+    },
+    120_000,
+  );
 });

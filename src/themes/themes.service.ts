@@ -13,8 +13,13 @@ import { explainShift, rankThemes, spanRanges, sumRows, type LabelFilter, type P
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 const MAX_RANGE_MS = 400 * DAY_MS;
-/** The newest mentions of the period read for examples; a theme none of them has gets its own small query. */
+/**
+ * Examples come from the newest mentions of the period's last hours (a short indexed range, so
+ * the newest-first sort never covers a whole period); a theme none of them has gets its own small
+ * query over the last rollup span that counted it.
+ */
 const EXAMPLE_SAMPLE = 200;
+const EXAMPLE_WINDOW_MS = 6 * HOUR_MS;
 const EXAMPLES = 3;
 
 export interface ThemeExample {
@@ -122,7 +127,8 @@ export class ThemesService {
   private async examples(scope: Scope, filter: LabelFilter, from: Date, to: Date, totals: PeriodTotals, themes: ThemeStats[]) {
     const base = { topic: scope.topic, platform: scope.platform, lang: scope.lang, sentiment: filter.sentiment, intent: filter.intent };
     const out = new Map<string, ThemeExample[]>(themes.map((t) => [t.phrase, []]));
-    const newest = await this.mentions.list(scope.workspaceId, { ...base, from, to, limit: EXAMPLE_SAMPLE });
+    const recent = new Date(Math.max(from.getTime(), to.getTime() - EXAMPLE_WINDOW_MS));
+    const newest = await this.mentions.list(scope.workspaceId, { ...base, from: recent, to, limit: EXAMPLE_SAMPLE });
     for (const m of newest.data) {
       for (const phrase of extractPhrases(m.text, m.lang)) {
         const list = out.get(phrase);
