@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
+import IORedis from 'ioredis';
 import type { XApiEmulator } from '../src/demo/networks/x/x-api-emulator';
 import { EngineProcess, startEngineProcess } from './support/engine-process';
 import { describeWithRedis, TEST_REDIS_URL } from './support/redis-available';
@@ -34,7 +35,6 @@ const LEADS = 120;
 const TAKEOVER_MS = 8_000;
 /** a bound for a stuck step, not a speed requirement */
 const WAIT_MS = 90_000;
-const QUEUES = ['collect', 'refresh-metrics', 'alerts', 'care', 'rollup-repair', 'correction-repair', 'meta-webhooks'];
 
 describeWithRedis('Scale-out: one engine, two API instances and two workers on BullMQ (e2e, child processes)', () => {
   const prefix = `ouvidor-scaleout-${process.pid}`;
@@ -103,12 +103,18 @@ describeWithRedis('Scale-out: one engine, two API instances and two workers on B
     x?.releaseHeld();
     await Promise.all([...api, ...workers].map((svc) => within(20_000, svc.kill('SIGTERM'))));
     await within(5_000, events?.close());
-    for (const name of QUEUES) {
-      const queue = new Queue(name, { connection: { url: TEST_REDIS_URL }, prefix });
-      await within(5_000, queue.obliterate({ force: true }));
-      await within(5_000, queue.close());
-    }
     await within(5_000, collectQueue?.close());
+    // every key under this run's prefix, whichever queues the service defines
+    const redis = new IORedis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+    await within(
+      10_000,
+      (async () => {
+        for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 500 }) as AsyncIterable<string[]>) {
+          if (keys.length) await redis.del(...keys);
+        }
+      })(),
+    );
+    redis.disconnect();
     if (engine) await within(20_000, engine.stop('SIGTERM'));
     await x?.stop();
     if (root) rmSync(root, { recursive: true, force: true });
