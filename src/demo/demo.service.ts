@@ -235,7 +235,12 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
       );
     }
     const competitors = await this.startCompetitors(ws.id);
-    // First collection now rather than at the first interval; then the desk works the queue.
+    // The desk works the queue from the start: the cases of the other networks (webhooks, their own
+    // collections) do not wait for X's first collection, which takes minutes on a loaded machine.
+    void this.runDesk(ws.id);
+    this.desk = setInterval(() => void this.runDesk(ws.id), DEMO_DESK_INTERVAL_MS);
+    this.desk.unref();
+    // First collection now rather than at the first interval.
     this.scheduler.collectNow(topic.id).then(
       (res) => {
         this.logger.log(res, 'Demo: first collection stored');
@@ -248,9 +253,6 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
             (stored) => this.logger.log({ mentions: stored }, 'Demo: three earlier weeks of support mentions for the forecast'),
             (err: unknown) => this.logger.warn({ err: messageOf(err) }, 'Demo: earlier support history could not be stored'),
           );
-        void this.runDesk(ws.id);
-        this.desk = setInterval(() => void this.runDesk(ws.id), DEMO_DESK_INTERVAL_MS);
-        this.desk.unref();
       },
       (err: unknown) => this.logger.error({ err: messageOf(err) }, 'Demo: first collection failed'),
     );
