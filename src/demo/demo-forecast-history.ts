@@ -1,17 +1,48 @@
 import { DateTime } from 'luxon';
 import type { AgentsService } from '../care/agents/agents.service';
 import type { MentionInput } from '../collectors/collected';
-import { poisson, seededRandom, syntheticMean } from '../forecast/synthetic-history';
+import { poisson, seededRandom } from '../forecast/synthetic-history';
 import type { MentionsService } from '../mentions/mentions.service';
 import type { WorkspaceView } from '../workspaces/workspaces.service';
 import { MENTION_TEMPLATES } from './traffic/demo-phrases';
+import { HOURLY_WEIGHTS, WEEKDAY_FACTORS } from './traffic/demo-traffic-generator';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 /** The demo's own traffic covers the last week; this fills the three before it, so the forecast has four weeks. */
 const EARLIER_WEEKS = 3;
-/** Support-like messages per hour, on average, in the seeded weeks (about 5,000 mentions over three to four weeks, like the emulators' week: cheap to store and enrich). */
-const MEAN_PER_HOUR = 8;
+/**
+ * Inbound support per hour per unit of the traffic's shape when the emulators' week is not in the
+ * rollups to measure (about 4,000 mentions over the three weeks: cheap to store and enrich).
+ */
+const DEFAULT_LEVEL = 8;
+/** The measured level is used from this many hours of the emulators' week on. */
+const MIN_MEASURED_HOURS = 72;
+const MEAN_HOURLY_WEIGHT = HOURLY_WEIGHTS.reduce((sum, w) => sum + w, 0) / 24;
+
+/** The demo traffic's volume at a local hour relative to its weekly mean hour, as the traffic generator shapes it. */
+const trafficShape = (t: DateTime): number => (HOURLY_WEIGHTS[t.hour] / MEAN_HOURLY_WEIGHT) * WEEKDAY_FACTORS[t.weekday - 1];
+
+/**
+ * Inbound support per unit of trafficShape over the week before `now` as the forecast counts it
+ * (support-like mentions plus private messages, from the rollups): the emulators' week, which
+ * includes follow-ups and every demo brand's traffic. The hour before `now` is left out (live
+ * traffic runs faster). Null with less than MIN_MEASURED_HOURS of it.
+ */
+export async function measuredSupportLevel(mentions: MentionsService, ws: WorkspaceView, now: Date): Promise<number | null> {
+  const end = DateTime.fromJSDate(now, { zone: ws.timezone }).startOf('hour').minus({ hours: 1 });
+  const rows = await mentions.rollupRows(ws.id, end.minus({ days: 7 }).toJSDate(), end.toJSDate());
+  if (rows.length === 0) return null;
+  let count = 0;
+  for (const r of rows) count += r.support + r.complaint + r.question + (r.privateInbound ?? 0);
+  let shape = 0;
+  let hours = 0;
+  for (let t = DateTime.fromJSDate(rows[0].hour, { zone: ws.timezone }).startOf('hour'); t < end; t = t.plus({ hours: 1 })) {
+    shape += trafficShape(t);
+    hours++;
+  }
+  return hours >= MIN_MEASURED_HOURS && shape > 0 ? count / shape : null;
+}
 
 const KINDS = ['support', 'complaint', 'question'] as const;
 
@@ -20,9 +51,12 @@ const plain = (kind: (typeof KINDS)[number], lang: 'pt' | 'en') => MENTION_TEMPL
 
 /**
  * Three weeks of earlier support mentions on X for the forecast page (issue #20): a seeded Poisson
- * history with the daily and weekly shape of src/forecast/synthetic-history.ts in the workspace's
- * time zone, growing a little week on week, stored through ingestion like collected posts (so the
- * rollups, and nothing else, see them as history). Returns the mentions stored.
+ * history with the daily and weekly shape of the demo traffic itself (the generator's hour-of-day
+ * weights and weekday factors, in the workspace's time zone) at the level the emulators' week
+ * measures in the rollups (`level`, else DEFAULT_LEVEL), so the forecast's backtest on the demo
+ * checks the model rather than a change of shape between seeded and emulated weeks. Stored through
+ * ingestion like collected posts (so the rollups, and nothing else, see them as history). Returns
+ * the mentions stored.
  */
 export async function seedSupportHistory(
   mentions: MentionsService,
@@ -30,16 +64,16 @@ export async function seedSupportHistory(
   topicId: string,
   now: Date,
   seed = 20,
+  level: number | null = null,
 ): Promise<number> {
   const rand = seededRandom(seed);
+  const perShape = level ?? DEFAULT_LEVEL;
   const end = DateTime.fromJSDate(new Date(now.getTime() - 7 * DAY_MS), { zone: ws.timezone }).startOf('hour');
   const start = end.minus({ weeks: EARLIER_WEEKS }).startOf('week');
   const inputs: MentionInput[] = [];
   let seq = 0;
   for (let t = start; t < end; t = t.plus({ hours: 1 })) {
-    // hour of week from Monday 00:00 local, as the synthetic shape expects; 2 % growth a week
-    const i = (t.weekday - 1) * 24 + t.hour + 168 * Math.floor(t.diff(start, 'weeks').weeks);
-    const n = poisson(syntheticMean(i, { weeks: EARLIER_WEEKS, meanPerHour: MEAN_PER_HOUR, seed, weeklyGrowth: 0.02 }), rand);
+    const n = poisson(perShape * trafficShape(t), rand);
     for (let k = 0; k < n; k++) {
       const lang = rand() < 0.7 ? 'pt' : 'en';
       const options = plain(KINDS[Math.floor(rand() * KINDS.length)], lang);

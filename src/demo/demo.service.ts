@@ -17,7 +17,7 @@ import type { Platform } from '../common/platform';
 import { runDemoDesk } from './demo-desk';
 import { DEMO_COMPETITORS } from './traffic/demo-brand';
 import { DEMO_LIVE_RATE_MULTIPLIER } from './traffic/demo-traffic-generator';
-import { seedPresenceHistory, seedSupportHistory } from './demo-forecast-history';
+import { measuredSupportLevel, seedPresenceHistory, seedSupportHistory } from './demo-forecast-history';
 import { seedDemoInputs } from './demo-inputs';
 import { startDemoBlueskyApi, type DemoBlueskyApi } from './networks/bluesky/demo-bluesky-api';
 import { startDemoMastodonApi, type DemoMastodonApi } from './networks/mastodon/demo-mastodon-api';
@@ -246,13 +246,17 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
         this.logger.log(res, 'Demo: first collection stored');
         if (this.stopping) return;
         // after Lumi's, so that the brand's own first numbers come as soon as before
-        this.collectCompetitors(competitors);
-        // the three weeks before the emulators' week, for the forecast page (in the background)
+        const competitorsIn = this.collectCompetitors(competitors);
+        // the three weeks before the emulators' week, for the forecast page (in the background), at
+        // the level the emulators' week measures once every brand's first collection is in
         if (!existing)
-          seedSupportHistory(this.mentions, ws, topic.id, new Date()).then(
-            (stored) => this.logger.log({ mentions: stored }, 'Demo: three earlier weeks of support mentions for the forecast'),
-            (err: unknown) => this.logger.warn({ err: messageOf(err) }, 'Demo: earlier support history could not be stored'),
-          );
+          competitorsIn
+            .then(() => measuredSupportLevel(this.mentions, ws, new Date()))
+            .then((level) => seedSupportHistory(this.mentions, ws, topic.id, new Date(), undefined, level))
+            .then(
+              (stored) => this.logger.log({ mentions: stored }, 'Demo: three earlier weeks of support mentions for the forecast'),
+              (err: unknown) => this.logger.warn({ err: messageOf(err) }, 'Demo: earlier support history could not be stored'),
+            );
       },
       (err: unknown) => this.logger.error({ err: messageOf(err) }, 'Demo: first collection failed'),
     );
@@ -307,12 +311,16 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
     return out;
   }
 
-  private collectCompetitors(competitors: { id: string; name: string }[]) {
-    for (const c of competitors)
-      this.scheduler.collectNow(c.id).then(
-        (res) => this.logger.log({ ...res, competitor: c.name }, 'Demo: first collection of a competitor stored'),
-        (err: unknown) => this.logger.warn({ err: messageOf(err), competitor: c.name }, 'Demo: first collection of a competitor failed'),
-      );
+  /** Collects each competitor once; resolves when all have (or failed, which is logged). */
+  private collectCompetitors(competitors: { id: string; name: string }[]): Promise<unknown> {
+    return Promise.allSettled(
+      competitors.map((c) =>
+        this.scheduler.collectNow(c.id).then(
+          (res) => this.logger.log({ ...res, competitor: c.name }, 'Demo: first collection of a competitor stored'),
+          (err: unknown) => this.logger.warn({ err: messageOf(err), competitor: c.name }, 'Demo: first collection of a competitor failed'),
+        ),
+      ),
+    );
   }
 
   private async seedCareSetup(workspaceId: string) {

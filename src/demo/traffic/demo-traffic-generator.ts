@@ -126,13 +126,13 @@ const SLOT = 15 * MINUTE;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-/** Share of mentions by local hour (Brasília): quiet nights, late-morning and evening peaks. */
-const HOURLY_WEIGHTS = [
+/** Share of mentions by local hour (Brasília): quiet nights, late-morning and evening peaks (the forecast's demo history follows it too). */
+export const HOURLY_WEIGHTS = [
   0.35, 0.25, 0.18, 0.12, 0.1, 0.12, 0.3, 0.6, 0.95, 1.25, 1.4, 1.45, 1.35, 1.3, 1.35, 1.3, 1.25, 1.2, 1.3, 1.45, 1.5, 1.35, 1.0, 0.6,
 ];
 const MEAN_HOURLY_WEIGHT = HOURLY_WEIGHTS.reduce((sum, w) => sum + w, 0) / 24;
 /** Monday..Sunday */
-const WEEKDAY_FACTORS = [1.1, 1.05, 1.0, 1.0, 1.05, 0.8, 0.75];
+export const WEEKDAY_FACTORS = [1.1, 1.05, 1.0, 1.0, 1.05, 0.8, 0.75];
 
 const KIND_WEIGHTS: Record<MentionKind, number> = {
   support: 0.27,
