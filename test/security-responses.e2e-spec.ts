@@ -293,6 +293,13 @@ describe('Security: safe CSV exports and least privilege in responses (e2e)', ()
       expect(res.body).toMatchObject({ statusCode: status });
     });
 
+    it.each(['/api/v1/mentions/stream', '/api/v1/alerts/stream'])(
+      '%s refuses even a valid key in the query (streams take the Authorization header only)',
+      async (path) => {
+        await t.http().get(`${path}?access_token=${a.key}`).expect(401);
+      },
+    );
+
     it('the 404 still names the method and path', async () => {
       const res = await t.http().get('/api/v1/nothing?access_token=secret').expect(404);
       expect(res.body.message).toBe('Cannot GET /api/v1/nothing');

@@ -2,9 +2,9 @@ import { Body, Controller, Get, HttpCode, MessageEvent, NotFoundException, Param
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { interval, map, merge, Observable } from 'rxjs';
 import type { AuthContext } from '../workspaces/api-keys.service';
-import { AllowQueryToken, Auth, InstallationAdmin } from '../workspaces/auth/auth.decorators';
+import { Auth, InstallationAdmin } from '../workspaces/auth/auth.decorators';
 import { AlertsService } from './alerts.service';
-import { CheckAlertsDto, ListAlertsQuery, StreamAlertsQuery } from './dto/alerts.dto';
+import { CheckAlertsDto, ListAlertsQuery } from './dto/alerts.dto';
 
 @ApiTags('alerts')
 @ApiBearerAuth()
@@ -19,9 +19,8 @@ export class AlertsController {
   }
 
   @Sse('stream')
-  @AllowQueryToken()
   @ApiOperation({ summary: 'Server-sent events: each new alert of the workspace (`event: alert`)' })
-  stream(@Auth() auth: AuthContext, @Query() _q: StreamAlertsQuery): Observable<MessageEvent> {
+  stream(@Auth() auth: AuthContext): Observable<MessageEvent> {
     const heartbeat = interval(25_000).pipe(map(() => ({ type: 'ping', data: { at: new Date().toISOString() } })));
     return merge(this.alerts.stream(auth.workspaceId), heartbeat);
   }

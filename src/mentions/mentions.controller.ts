@@ -2,7 +2,7 @@ import { Controller, Get, MessageEvent, Query, Sse } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { interval, map, merge, Observable } from 'rxjs';
 import type { AuthContext } from '../workspaces/api-keys.service';
-import { AllowQueryToken, Auth } from '../workspaces/auth/auth.decorators';
+import { Auth } from '../workspaces/auth/auth.decorators';
 import { ListMentionsQuery, StreamMentionsQuery } from './dto/list-mentions.dto';
 import { MentionsService } from './mentions.service';
 
@@ -19,7 +19,6 @@ export class MentionsController {
   }
 
   @Sse('stream')
-  @AllowQueryToken()
   @ApiOperation({ summary: 'Server-sent events: every new mention of the workspace as it is stored (`event: mention`)' })
   stream(@Auth() auth: AuthContext, @Query() query: StreamMentionsQuery): Observable<MessageEvent> {
     // A comment-like heartbeat keeps proxies from closing an idle stream.

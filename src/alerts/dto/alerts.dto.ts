@@ -11,10 +11,6 @@ export class ListAlertsQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) cursor?: string;
 }
 
-export class StreamAlertsQuery {
-  @ApiPropertyOptional({ description: 'API key, for EventSource clients' }) @IsOptional() @IsString() access_token?: string;
-}
-
 export class CheckAlertsDto {
   @ApiPropertyOptional({ description: 'the UTC hour to check for spikes (default: the last complete hour)' })
   @IsOptional()

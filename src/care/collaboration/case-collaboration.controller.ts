@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, MessageEvent, Param, Post, Query, Sse } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsMongoId, IsOptional, IsString } from 'class-validator';
+import { Body, Controller, Get, HttpCode, MessageEvent, Param, Post, Sse } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsMongoId } from 'class-validator';
 import { concatMap, from, interval, map, merge, Observable, startWith, throttleTime } from 'rxjs';
 import type { AuthContext } from '../../workspaces/api-keys.service';
-import { AllowQueryToken, Auth } from '../../workspaces/auth/auth.decorators';
+import { Auth } from '../../workspaces/auth/auth.decorators';
 import { CasesService } from '../cases.service';
 import { CaseCollaboration } from './case-collaboration';
 
@@ -12,10 +12,6 @@ export class PresenceDto {
   @ApiProperty({ enum: ['viewing', 'typing'] })
   @IsIn(['viewing', 'typing'], { message: 'state must be viewing or typing' })
   state!: 'viewing' | 'typing';
-}
-
-export class PresenceStreamQuery {
-  @ApiPropertyOptional({ description: 'API key, for EventSource clients' }) @IsOptional() @IsString() access_token?: string;
 }
 
 @ApiTags('cases')
@@ -45,11 +41,10 @@ export class CaseCollaborationController {
   }
 
   @Sse('stream')
-  @AllowQueryToken()
   @ApiOperation({
     summary: 'Server-sent events: who is on the case (`event: presence`), at once, on each heartbeat and as heartbeats expire',
   })
-  stream(@Auth() auth: AuthContext, @Param('id') id: string, @Query() _q: PresenceStreamQuery): Observable<MessageEvent> {
+  stream(@Auth() auth: AuthContext, @Param('id') id: string): Observable<MessageEvent> {
     const ticks = merge(this.collaboration.changesOf(auth.workspaceId, id), interval(5_000)).pipe(
       startWith(0),
       throttleTime(250, undefined, { leading: true, trailing: true }),

@@ -37,8 +37,4 @@ export class ListMentionsQuery {
 
 export class StreamMentionsQuery {
   @ApiPropertyOptional({ description: 'topic id' }) @IsOptional() @IsMongoId() topic?: string;
-  @ApiPropertyOptional({ description: 'API key, for EventSource clients that cannot send headers' })
-  @IsOptional()
-  @IsString()
-  access_token?: string;
 }

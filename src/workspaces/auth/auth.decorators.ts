@@ -14,8 +14,9 @@ export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 export const Roles = (...roles: Role[]) => SetMetadata(ALLOWED_ROLES, roles);
 
 /**
- * The key may also come as `?access_token=` (GET only): EventSource cannot send headers, and a
- * CSV export should work as a plain link. Nowhere else, so keys stay out of URLs and logs.
+ * The key may also come as `?access_token=` (GET only), so a CSV export works as a plain link.
+ * Nowhere else (the streams too take it in the Authorization header only; the dashboard reads
+ * them with fetch), so keys stay out of URLs and logs.
  */
 export const AllowQueryToken = () => SetMetadata(QUERY_TOKEN, true);
 

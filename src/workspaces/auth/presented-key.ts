@@ -2,7 +2,7 @@ import type { Request } from 'express';
 
 /**
  * The API key a request presents: `Authorization: Bearer <key>`, or `?access_token=` on a GET when
- * the route allows it (streams, CSV links). Undefined when there is none.
+ * the route allows it (CSV links). Undefined when there is none.
  */
 export function presentedApiKey(req: Pick<Request, 'headers' | 'method' | 'query'>, allowQueryToken: boolean): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');

@@ -3,7 +3,7 @@
  * in this browser), who else is viewing the case or typing a reply (live from the presence
  * stream), and this agent's own heartbeats.
  */
-import { api, session } from '../api.js';
+import { api, followStream } from '../api.js';
 import { clear, h, select } from '../dom.js';
 import { t } from '../i18n.js';
 import { workspace } from '../state.js';
@@ -13,7 +13,6 @@ const ME_STORAGE = 'ouvidor.agentId';
 const HEARTBEAT_MS = 10_000;
 /** Typing stops counting this long after the last key. */
 const TYPING_IDLE_MS = 4_000;
-const RECONNECT_MS = 3_000;
 
 /** The agent this browser works as, when it is one of the workspace's. */
 export function myAgentId() {
@@ -44,61 +43,6 @@ export function meSelect(onChange) {
       myAgentId() ?? '',
     ),
   );
-}
-
-/**
- * Server-sent events read through fetch, so the API key goes in the Authorization header: an
- * EventSource can only carry it in the URL, where proxies and access logs keep it. Calls
- * `onEvent(type, data)` for each event; reconnects after a drop until `signal` aborts.
- * The stream's framing is SSE's (events split by a blank line, `event:` and `data:` fields);
- * a library would be welcome, but eventsource-parser ships as several ES modules and the
- * dashboard has no bundler.
- */
-export function followStream(path, onEvent, signal) {
-  const connect = async () => {
-    while (!signal.aborted) {
-      try {
-        const res = await fetch(`/api/v1${path}`, {
-          headers: { Accept: 'text/event-stream', Authorization: `Bearer ${session.key}` },
-          signal,
-        });
-        if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
-        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-        let buffer = '';
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buffer += value;
-          const blocks = buffer.split(/\r?\n\r?\n/);
-          buffer = blocks.pop() ?? '';
-          for (const block of blocks) dispatch(block, onEvent);
-        }
-      } catch {
-        if (signal.aborted) return;
-      }
-      await new Promise((r) => setTimeout(r, RECONNECT_MS));
-    }
-  };
-  void connect();
-}
-
-function dispatch(block, onEvent) {
-  let type = 'message';
-  const data = [];
-  for (const line of block.split(/\r?\n/)) {
-    if (!line || line.startsWith(':')) continue;
-    const i = line.indexOf(':');
-    const field = i < 0 ? line : line.slice(0, i);
-    const value = i < 0 ? '' : line.slice(i + 1).replace(/^ /, '');
-    if (field === 'event') type = value;
-    else if (field === 'data') data.push(value);
-  }
-  if (data.length === 0) return;
-  try {
-    onEvent(type, JSON.parse(data.join('\n')));
-  } catch {
-    // not JSON: nothing this page reads
-  }
 }
 
 /**
@@ -149,15 +93,14 @@ export function casePresence(caseId, ctx) {
     void beat();
   };
 
-  followStream(
-    `/cases/${encodeURIComponent(caseId)}/presence/stream`,
-    (type, data) => {
+  followStream(`/cases/${encodeURIComponent(caseId)}/presence/stream`, undefined, {
+    onEvent: (type, data) => {
       if (type !== 'presence' || !Array.isArray(data)) return;
       present = data;
       draw();
     },
-    abort.signal,
-  );
+    signal: abort.signal,
+  });
   const timer = setInterval(() => void beat(), HEARTBEAT_MS);
   void beat();
   draw();

@@ -1,5 +1,5 @@
 /** Mentions: the filtered list, newest first, with new ones arriving live over server-sent events. */
-import { api } from '../api.js';
+import { api, followStream } from '../api.js';
 import { correctableLabels } from '../corrections.js';
 import { h, select } from '../dom.js';
 import * as fmt from '../format.js';
@@ -227,31 +227,32 @@ export async function renderMentions(main, ctx) {
   await loadPage();
 
   if (!range.live || !ctx.alive()) return undefined;
-  // New mentions arrive over SSE; the browser reconnects by itself after a drop.
-  const source = new EventSource(api.streamUrl('/mentions/stream', { topic: p.topic }));
+  // New mentions arrive over SSE, read with the key in a header (followStream reconnects after a drop).
+  const abort = new AbortController();
   let fresh = 0;
-  source.addEventListener('open', () => {
-    liveState.textContent = `● ${t('mentions.live')}`;
-    liveState.classList.add('on');
-  });
-  source.addEventListener('error', () => {
-    liveState.textContent = t('mentions.offline');
-    liveState.classList.remove('on');
-  });
-  source.addEventListener('mention', (e) => {
-    let m;
-    try {
-      m = JSON.parse(e.data);
-    } catch {
-      return;
-    }
-    if (!m?.id || seen.has(m.id) || !matches(m, p)) return;
-    seen.add(m.id);
-    list.querySelector('.empty')?.remove();
-    list.prepend(mentionCard(m, range.tz, true, ctx));
-    fresh += 1;
-    newCount.hidden = false;
-    newCount.textContent = t('mentions.newCount', { n: fmt.count(fresh) });
-  });
-  return () => source.close();
+  followStream(
+    '/mentions/stream',
+    { topic: p.topic },
+    {
+      signal: abort.signal,
+      onOpen: () => {
+        liveState.textContent = `● ${t('mentions.live')}`;
+        liveState.classList.add('on');
+      },
+      onError: () => {
+        liveState.textContent = t('mentions.offline');
+        liveState.classList.remove('on');
+      },
+      onEvent: (type, m) => {
+        if (type !== 'mention' || !m?.id || seen.has(m.id) || !matches(m, p)) return;
+        seen.add(m.id);
+        list.querySelector('.empty')?.remove();
+        list.prepend(mentionCard(m, range.tz, true, ctx));
+        fresh += 1;
+        newCount.hidden = false;
+        newCount.textContent = t('mentions.newCount', { n: fmt.count(fresh) });
+      },
+    },
+  );
+  return () => abort.abort();
 }
