@@ -42,18 +42,24 @@ export function themeIncrements(entries: { row: ThemeMention; topics: Types.Obje
   const rows = new Map<string, ThemeIncrement>();
   for (const { row, topics } of entries) {
     if (topics.length === 0) continue;
-    const phrases = extractPhrases(row.text ?? '', row.lang);
     const cell = labelCell(row.sentiment.label, row.intent);
+    // The field paths are built once per mention, not once per scope and span (six or more times).
+    const paths = [`m.${cell}`, ...extractPhrases(row.text ?? '', row.lang).map((phrase) => `p.${phrase}.${cell}`)];
     const lang = langKey(row.lang);
+    const topicIds = topics.map(String);
     for (const span of ['slot', 'hour', 'day'] as const) {
       const start = spanStart(span, row.createdAt);
-      for (const topicId of topics) {
-        const id = `${String(topicId)}|${span}|${start.getTime()}|${row.platform}|${lang}`;
+      const tail = `|${span}|${start.getTime()}|${row.platform}|${lang}`;
+      for (let i = 0; i < topics.length; i++) {
+        const id = topicIds[i] + tail;
         let r = rows.get(id);
-        if (!r) rows.set(id, (r = { key: { workspaceId: row.workspaceId, topicId, span, start, platform: row.platform, lang }, inc: {} }));
+        if (!r)
+          rows.set(
+            id,
+            (r = { key: { workspaceId: row.workspaceId, topicId: topics[i], span, start, platform: row.platform, lang }, inc: {} }),
+          );
         const inc = r.inc;
-        inc[`m.${cell}`] = (inc[`m.${cell}`] ?? 0) + delta;
-        for (const phrase of phrases) inc[`p.${phrase}.${cell}`] = (inc[`p.${phrase}.${cell}`] ?? 0) + delta;
+        for (const path of paths) inc[path] = (inc[path] ?? 0) + delta;
       }
     }
   }
