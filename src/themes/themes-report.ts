@@ -62,13 +62,18 @@ export function sumRows(rows: readonly ThemeRollupRow[], filter: LabelFilter = {
   const all = keep.size === 18;
   const phrases = new Map<string, PhraseTotals>();
   let mentions = 0;
+  // for…in over the rows' plain objects: Object.entries would allocate a pair per phrase and cell.
   for (const row of rows) {
-    for (const [cell, n] of Object.entries(row.m ?? {})) if (all || keep.has(cell)) mentions += n;
+    const m = row.m ?? {};
+    for (const cell in m) if (all || keep.has(cell)) mentions += m[cell];
     const start = row.start.getTime();
     const end = start + SPAN_MS[row.span];
-    for (const [phrase, cells] of Object.entries(row.p ?? {})) {
+    const p = row.p ?? {};
+    for (const phrase in p) {
+      const cells = p[phrase];
       let t = phrases.get(phrase);
-      for (const [cell, n] of Object.entries(cells)) {
+      for (const cell in cells) {
+        const n = cells[cell];
         if (!n || !(all || keep.has(cell))) continue;
         if (!t) phrases.set(phrase, (t = { mentions: 0, cells: {}, lastStart: start, lastEnd: end }));
         t.mentions += n;
