@@ -92,7 +92,9 @@ suite('Dashboard in the browser (demo data)', () => {
     page.on('console', (m) => {
       if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
     });
-  }, 120_000);
+    // the demo's first collection (a week of traffic on every network, counted into mention and
+    // theme rollups) takes about 100 s on an idle 2-core machine
+  }, 300_000);
 
   afterAll(async () => {
     await chromium?.close();
