@@ -254,6 +254,7 @@ describe('Reports: every KPI of the catalogue (docs/KPIS.md) against hand-comput
         timeseries: boolean;
         label: { pt: string; en: string };
         computedBy: string;
+        report: string | null;
       }[];
     };
     const byName = new Map(catalogue.kpis.map((k) => [k.name, k]));
