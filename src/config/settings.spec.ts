@@ -26,6 +26,8 @@ describe('loadSettings', () => {
     expect(loadSettings({}, { overrides: { collectRetryBackoffMs: 200 } }).collectRetryBackoffMs).toBe(200);
     expect(loadSettings({}).takeoverMs).toBe(30_000);
     expect(loadSettings({ TAKEOVER_MS: '1000' }).takeoverMs).toBe(30_000);
+    expect(loadSettings({ NODE_ENV: 'production', TAKEOVER_MS: '1000' }).takeoverMs).toBe(30_000);
+    expect(loadSettings({ NODE_ENV: 'test', TAKEOVER_MS: '8000' }).takeoverMs).toBe(8_000);
     expect(loadSettings({}).collectorRetryBaseMs).toBe(500);
   });
 

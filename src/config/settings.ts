@@ -295,8 +295,6 @@ export const ENVIRONMENT_KEYS: Record<string, string> = {
   REDIS_URL: 'redisUrl',
   QUEUE_PREFIX: 'queuePrefix',
   WORKER: 'worker',
-  // test-only (see takeoverMs): the scale-out suite's service processes take a killed worker's job up sooner
-  TAKEOVER_MS: 'takeoverMs',
   LOG_LEVEL: 'logLevel',
   ADMIN_API_KEY: 'adminApiKey',
   SECRETS_KEY: 'secretsKey',
@@ -392,6 +390,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, options: Load
     const value = env[name];
     if (value !== undefined && value !== '') setPath(raw, key, value);
   }
+  // Test-only (see takeoverMs), read only under NODE_ENV=test: the scale-out suite's service
+  // processes take a killed worker's job up sooner; every deployment keeps 30 s.
+  if (env.NODE_ENV === 'test' && env.TAKEOVER_MS) setPath(raw, 'takeoverMs', env.TAKEOVER_MS);
   if (options.overrides) raw = deepMerge(raw, options.overrides);
 
   const parsed = fileSchema.safeParse(raw);
