@@ -1,23 +1,11 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsMongoId, IsOptional, IsTimeZone, Max, Min } from 'class-validator';
-import { PLATFORMS } from '../../common/platform';
+import { IsIn, IsInt, IsMongoId, IsOptional, Max, Min } from 'class-validator';
+import { ReportQuery } from '../../common/report-query.dto';
 import { AUTHOR_SORTS, type AuthorSort } from '../influential-authors';
 
-/** The period and network every competitors report reads; the same fields as the overview's. */
-export class ShareOfVoiceQuery {
-  @ApiPropertyOptional({ description: 'inclusive start, ISO 8601 (default: 7 days before `to`)' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
-  from?: Date;
-  @ApiPropertyOptional({ description: 'exclusive end, ISO 8601 (default: now)' }) @IsOptional() @Type(() => Date) @IsDate() to?: Date;
-  @ApiPropertyOptional({ description: "IANA time zone (default: the workspace's)", example: 'America/Sao_Paulo' })
-  @IsOptional()
-  @IsTimeZone()
-  tz?: string;
-  @ApiPropertyOptional({ enum: PLATFORMS }) @IsOptional() @IsIn(PLATFORMS) platform?: string;
-}
+/** The period and network every competitors report reads: the overview's fields without its topic (a report compares topics). */
+export class ShareOfVoiceQuery extends OmitType(ReportQuery, ['topic'] as const) {}
 
 export const SOV_INTERVALS = ['hour', 'day'] as const;
 

@@ -1,24 +1,10 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsMongoId,
-  IsNumber,
-  IsOptional,
-  IsTimeZone,
-  Max,
-  Min,
-  ValidateIf,
-} from 'class-validator';
-import { PLATFORMS } from '../../topics/schemas/topic.schema';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, Max, Min, ValidateIf } from 'class-validator';
+import { ReportQuery } from '../../common/report-query.dto';
 
-export class ForecastQuery {
-  @ApiPropertyOptional({ description: 'topic id; absent: the whole workspace' }) @IsOptional() @IsMongoId() topic?: string;
-  @ApiPropertyOptional({ enum: PLATFORMS }) @IsOptional() @IsIn(PLATFORMS) platform?: string;
+/** A forecast looks ahead from now: the reports' topic, network and time zone, no period. */
+export class ForecastQuery extends PickType(ReportQuery, ['topic', 'platform', 'tz'] as const) {
   @ApiPropertyOptional({ description: 'days to forecast', default: 14, minimum: 1, maximum: 28 })
   @IsOptional()
   @Type(() => Number)
@@ -27,15 +13,9 @@ export class ForecastQuery {
   @Max(28)
   horizonDays?: number;
   @ApiPropertyOptional({ enum: ['hour', 'day'], default: 'hour' }) @IsOptional() @IsIn(['hour', 'day']) interval?: 'hour' | 'day';
-  @ApiPropertyOptional({ description: "IANA time zone (default: the workspace's)", example: 'America/Sao_Paulo' })
-  @IsOptional()
-  @IsTimeZone()
-  tz?: string;
 }
 
-export class StaffingQuery {
-  @ApiPropertyOptional({ description: 'topic id; absent: the whole workspace' }) @IsOptional() @IsMongoId() topic?: string;
-  @ApiPropertyOptional({ enum: PLATFORMS }) @IsOptional() @IsIn(PLATFORMS) platform?: string;
+export class StaffingQuery extends PickType(ReportQuery, ['topic', 'platform', 'tz'] as const) {
   @ApiPropertyOptional({ description: 'days to plan', default: 14, minimum: 1, maximum: 28 })
   @IsOptional()
   @Type(() => Number)
@@ -43,7 +23,6 @@ export class StaffingQuery {
   @Min(1)
   @Max(28)
   horizonDays?: number;
-  @ApiPropertyOptional({ description: "IANA time zone (default: the workspace's)" }) @IsOptional() @IsTimeZone() tz?: string;
 }
 
 export class PutStaffingSettingsDto {

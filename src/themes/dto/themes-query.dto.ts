@@ -1,22 +1,11 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsMongoId, IsOptional, IsTimeZone, Matches, Max, Min } from 'class-validator';
+import { IsDate, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { INTENTS, SENTIMENT_LABELS, type Intent, type SentimentLabel } from '../../common/labels';
-import { PLATFORMS } from '../../common/platform';
+import { ReportQuery } from '../../common/report-query.dto';
 
-export class ThemesQuery {
-  @ApiPropertyOptional({ description: 'topic id; absent: the whole workspace' }) @IsOptional() @IsMongoId() topic?: string;
-  @ApiPropertyOptional({ description: 'inclusive start, ISO 8601 (default: 7 days before `to`)' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
-  from?: Date;
-  @ApiPropertyOptional({ description: 'exclusive end, ISO 8601 (default: now)' }) @IsOptional() @Type(() => Date) @IsDate() to?: Date;
-  @ApiPropertyOptional({ description: "IANA time zone (default: the workspace's)", example: 'America/Sao_Paulo' })
-  @IsOptional()
-  @IsTimeZone()
-  tz?: string;
-  @ApiPropertyOptional({ enum: PLATFORMS }) @IsOptional() @IsIn(PLATFORMS) platform?: string;
+/** The overview's scope (topic, period, time zone, network) and what narrows the themes. */
+export class ThemesQuery extends ReportQuery {
   @ApiPropertyOptional({ example: 'pt' })
   @IsOptional()
   @Matches(/^[a-z]{2,3}$/, { message: 'lang must be an ISO 639-1 code' })
@@ -32,8 +21,8 @@ export class ThemesQuery {
   limit?: number;
 }
 
-export class ExplainQuery {
-  @ApiPropertyOptional({ description: 'topic id; absent: the whole workspace' }) @IsOptional() @IsMongoId() topic?: string;
+/** A window and its baseline instead of a report period; the topic and network as in every report. */
+export class ExplainQuery extends PickType(ReportQuery, ['topic', 'platform'] as const) {
   @ApiPropertyOptional({ description: 'start of the window explained, ISO 8601 (default: 1 hour before `to`)' })
   @IsOptional()
   @Type(() => Date)
@@ -51,7 +40,6 @@ export class ExplainQuery {
   @Min(1)
   @Max(90)
   baselineDays?: number;
-  @ApiPropertyOptional({ enum: PLATFORMS }) @IsOptional() @IsIn(PLATFORMS) platform?: string;
   @ApiPropertyOptional({ enum: SENTIMENT_LABELS, description: 'only mentions of this sentiment (a negative-share spike: negative)' })
   @IsOptional()
   @IsIn(SENTIMENT_LABELS)
