@@ -4,7 +4,7 @@ import { CommandError, ErrorCode, toCommandError } from '../errors';
 import { isDocumentValue } from '../query/index-key';
 import type { CollationSpec } from 'mingo/types';
 import { assertCollationApplies, parseCollation } from '../query/collation';
-import { compileFilter, evaluateLet } from '../query/query-language';
+import { compileFilter, evaluateLet, type DocumentPredicate } from '../query/query-language';
 import { applyUpdate, buildUpsert, updateKind, withIdFirst, type UpdateSpec } from '../query/update-document';
 import { assertArrayFilters } from '../query/update-validation';
 import { assertHint, assertSortSpec, unsupportedOption } from './command-fields';
@@ -109,6 +109,26 @@ const insert: CommandHandler = (cmd, ctx) => {
   return withWriteErrors({ n }, writeErrors);
 };
 
+/** A filter of plain field equalities (no operator anywhere), which mingo cannot refuse. */
+function equalityOnly(filter: Document): boolean {
+  for (const key of Object.keys(filter)) {
+    if (key.startsWith('$')) return false;
+    const value: unknown = filter[key];
+    if (isDocumentValue(value) && Object.keys(value).some((k) => k.startsWith('$'))) return false;
+  }
+  return true;
+}
+
+/**
+ * The filter's predicate, compiled when a candidate first needs it: an upsert whose unique key
+ * finds no document (every new mention) then never compiles its filter, a tenth of its time.
+ * Only for filters that cannot fail to compile, so an invalid filter is still refused up front.
+ */
+function compiledOnFirstUse(filter: Document, variables: Document | undefined, collation: CollationSpec | undefined): DocumentPredicate {
+  let compiled: DocumentPredicate | null = null;
+  return (doc) => (compiled ??= compileFilter(filter, variables, collation))(doc);
+}
+
 interface UpdateStatement {
   q: Document;
   u: UpdateSpec;
@@ -141,7 +161,7 @@ const update: CommandHandler = (cmd, ctx) => {
     const constants = evaluateLet(s.c);
     const vars = constants || variables ? { ...variables, ...constants } : undefined;
     const options = { arrayFilters: s.arrayFilters, filter: s.q, variables: vars, collation };
-    const predicate = compileFilter(s.q, vars, collation);
+    const predicate = equalityOnly(s.q) ? compiledOnFirstUse(s.q, vars, collation) : compileFilter(s.q, vars, collation);
     const matches: StoredRecord[] = [];
     for (const record of collection.match(collation ? null : s.q, predicate)) {
       matches.push(record);

@@ -60,6 +60,47 @@ describe('buildUpsert', () => {
     expect(doc).not.toHaveProperty('likes');
   });
 
+  it('builds the same document whether top-level operators are applied directly or through mingo', () => {
+    const id = new ObjectId();
+    const topic = new ObjectId();
+    const filter = { ws: 'w', platform: 'x', externalId: '1' };
+    // Top-level fields only: the direct path (a mention's upsert).
+    const direct = buildUpsert(filter, {
+      $setOnInsert: { _id: id, text: 'hi', author: { id: 'u1' }, tags: ['a'] },
+      $set: { platform: 'y' },
+      $addToSet: { topicIds: topic },
+      $inc: { n: 2 },
+    });
+    expect(direct).toEqual({
+      _id: id,
+      ws: 'w',
+      platform: 'y',
+      externalId: '1',
+      topicIds: [topic],
+      n: 2,
+      text: 'hi',
+      author: { id: 'u1' },
+      tags: ['a'],
+    });
+    // Fields in the order mingo writes them: the operators in the statement's order, $setOnInsert within $set.
+    // A dotted path sends the same update through mingo, with the same result for the other fields.
+    const viaMingo = buildUpsert(filter, {
+      $setOnInsert: { _id: id, text: 'hi', author: { id: 'u1' }, tags: ['a'] },
+      $set: { platform: 'y', 'extra.k': 1 },
+      $addToSet: { topicIds: topic },
+      $inc: { n: 2 },
+    });
+    expect(viaMingo).toEqual({ ...direct, extra: { k: 1 } });
+    expect(Object.keys(viaMingo)).toEqual([...Object.keys(direct).slice(0, 4), 'extra', ...Object.keys(direct).slice(4)]);
+  });
+
+  it('leaves $each, a field the filter seeds and non-numeric $inc to mingo and its errors', () => {
+    expect(buildUpsert({ k: 1 }, { $addToSet: { tags: { $each: ['a', 'b'] } } }).tags).toEqual(['a', 'b']);
+    expect(buildUpsert({ tags: 'a' }, { $set: { n: 1 } })).toMatchObject({ tags: 'a', n: 1 });
+    expect(() => buildUpsert({ tags: 'a' }, { $addToSet: { tags: 'b' } })).toThrow(expect.objectContaining({ code: 2 }));
+    expect(() => buildUpsert({ k: 1 }, { $inc: { n: 'x' } })).toThrow(expect.objectContaining({ code: 14 }));
+  });
+
   it('takes _id from the filter for a replacement upsert', () => {
     expect(buildUpsert({ _id: 'k', $and: [{ a: { $eq: 2 } }] }, { b: 1 })).toEqual({ _id: 'k', b: 1 });
     expect(seedFromFilter({ $and: [{ a: { $eq: 2 } }, { b: { $in: [3] } }], c: /x/ })).toEqual({ a: 2, b: 3 });

@@ -230,6 +230,7 @@ export function assertArrayFilters(update: Document | Document[], arrayFilters: 
     const fields = update[op];
     if (!isDocumentValue(fields)) continue;
     for (const path of Object.keys(fields)) {
+      if (!path.includes('$[')) continue;
       for (const m of path.matchAll(/\$\[([^\]]+)\]/g)) {
         if (!filters.has(m[1]))
           throw new CommandError(ErrorCode.BadValue, `No array filter found for identifier '${m[1]}' in path '${path}'`);
