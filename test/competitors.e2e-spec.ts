@@ -179,6 +179,27 @@ describe('Competitors: share of voice and public care (e2e)', () => {
     expect(john.openCaseId).toEqual(expect.any(String));
   });
 
+  it("keeps a competitor's public care current as later messages and replies are collected", async () => {
+    // a later run: Nuvia answers diego 2 h after his message, and fabio asks something nobody answers
+    say('N3r', 'nuvia_br', '@diego Oi Diego, o app já voltou', at(0, 18), 'N3');
+    say('N4', 'fabio', '@nuvia_br não consigo fazer pix na nuvia, preciso de ajuda', at(1, 9));
+    await admin().post(`/api/v1/topics/${topics.nuvia}/collect`).expect(200);
+    const res = (await admin().get(`/api/v1/reports/share-of-voice?${range}`).expect(200)).body as { topics: SovRow[] };
+    const nuvia = res.topics.find((r) => r.topic.name === 'Nuvia')!;
+    // bruno 1200 s, carla 7200 s, diego 7200 s, fabio unanswered: 3 of 4 = 75 %, median 7200 s
+    expect(nuvia.publicCare).toMatchObject({
+      source: 'publicReplies',
+      cases: 4,
+      answered: 3,
+      replyRate: 75,
+      firstResponse: { median: 7200 },
+    });
+    // the drill-down, rebuilt from the rows on request, agrees with the slots kept at ingestion
+    const rows = (await admin().get(nuvia.drillDown.publicCare).expect(200)).body;
+    expect(rows).toMatchObject({ answered: 3, replyRate: 75, firstResponse: { median: 7200 } });
+    expect(rows.cases).toHaveLength(4);
+  });
+
   it('refuses bad input with a 400 naming the field', async () => {
     const bad = await admin().get(`/api/v1/reports/authors?sort=$gt`).expect(400);
     expect(JSON.stringify(bad.body.message)).toContain('sort');

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Settings, SETTINGS } from '../config/settings';
 import { RepliesService } from '../care/replies.service';
 import { CompetitorRepliesRepository } from '../competitors/competitor-replies.repository';
+import { PublicCareLedger } from '../competitors/public-care-ledger.service';
 import { EngagementService } from '../engagement/engagement.service';
 import { MentionsService, MentionWriteError } from '../mentions/mentions.service';
 import { TopicsService, TopicView } from '../topics/topics.service';
@@ -77,6 +78,7 @@ export class CollectionService {
     private readonly engagement: EngagementService,
     private readonly replies: RepliesService,
     private readonly competitorReplies: CompetitorRepliesRepository,
+    private readonly publicCare: PublicCareLedger,
     private readonly state: CollectorStateService,
     private readonly listeners: CollectionListeners,
     private readonly quarantine: QuarantineRepository,
@@ -229,6 +231,8 @@ export class CollectionService {
     const competitor = topic.role === 'competitor';
     const replies = competitor ? [] : await this.replies.ingest(workspace.id, batch.replies);
     const newReplies = competitor ? await this.competitorReplies.ingest(workspace.id, topic.id, batch.replies) : replies.length;
+    // every post of the batch, stored now or before: a batch read again after a failed run repairs its cases
+    if (competitor) await this.publicCare.stored(workspace, topic, batch.mentions, batch.replies);
     await this.listeners.ingested({ workspace, topic, mentions: ingested.stored, replies });
     const known = ingested.known + (batch.posts.length - posts) + (batch.replies.length - newReplies);
     return { outcome: { mentions: ingested.stored.length, posts, replies: newReplies, known, rejected: rejected.length }, rejected };

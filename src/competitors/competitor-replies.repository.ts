@@ -71,4 +71,42 @@ export class CompetitorRepliesRepository {
       inReplyToExternalId: d.inReplyToExternalId,
     }));
   }
+  /** One topic's replies on one network to these posts (customer messages or its own earlier replies). */
+  async answering(workspaceId: string, topicId: string, platform: string, inReplyTo: string[]): Promise<CompetitorReplyRow[]> {
+    if (inReplyTo.length === 0) return [];
+    const filter = {
+      workspaceId: new Types.ObjectId(workspaceId),
+      topicId: new Types.ObjectId(topicId),
+      platform,
+      inReplyToExternalId: { $in: inReplyTo },
+    };
+    return this.rows(filter);
+  }
+
+  /** One topic's replies on one network by their network ids. */
+  async byExternalIds(workspaceId: string, topicId: string, platform: string, externalIds: string[]): Promise<CompetitorReplyRow[]> {
+    if (externalIds.length === 0) return [];
+    const filter = {
+      workspaceId: new Types.ObjectId(workspaceId),
+      topicId: new Types.ObjectId(topicId),
+      platform,
+      externalId: { $in: externalIds },
+    };
+    return this.rows(filter);
+  }
+
+  private async rows(filter: Record<string, unknown>): Promise<CompetitorReplyRow[]> {
+    const docs = await this.replies
+      .find(filter, { topicId: 1, platform: 1, externalId: 1, accountHandle: 1, url: 1, createdAt: 1, inReplyToExternalId: 1 })
+      .lean();
+    return docs.map((d) => ({
+      topicId: String(d.topicId),
+      platform: d.platform,
+      externalId: d.externalId,
+      accountHandle: d.accountHandle,
+      url: d.url,
+      createdAt: d.createdAt,
+      inReplyToExternalId: d.inReplyToExternalId,
+    }));
+  }
 }

@@ -14,6 +14,7 @@ import type { TimeRange } from '../reports/kpis';
 import { TopicsService, type TopicView } from '../topics/topics.service';
 import { WorkspacesService, type WorkspaceView } from '../workspaces/workspaces.service';
 import { CompetitorRepliesRepository } from './competitor-replies.repository';
+import { PublicCareLedger } from './public-care-ledger.service';
 import type { AuthorsQuery, PublicCareQuery, ShareOfVoiceQuery, ShareOfVoiceSeriesQuery } from './dto/competitors-query.dto';
 import { foldAuthors, rankAuthors } from './influential-authors';
 import { ownPostsEngagement, publicCareKpis, shareOfVoice, shareOfVoiceSeries, type PublicCareKpis } from '../reports/kpis/competitors';
@@ -27,7 +28,9 @@ const MAX_SERIES_BUCKETS = 2000;
 /**
  * Competitors: share of voice, engagement on own posts and public care per topic (brand and
  * competitors side by side), and the influential authors. Mentions and sentiment come from the
- * rollups; engagement from the own posts; care from the brand's cases or a competitor's public cases.
+ * rollups; engagement from the own posts; care from the brand's cases, or from a competitor's public
+ * care slots, which ingestion keeps (./public-care-ledger.service.ts). The drill-down rebuilds a
+ * competitor's public cases from its rows.
  */
 @Injectable()
 export class CompetitorsService {
@@ -40,6 +43,7 @@ export class CompetitorsService {
     private readonly cases: CasesService,
     private readonly vips: VipAuthorsService,
     private readonly competitorReplies: CompetitorRepliesRepository,
+    private readonly ledger: PublicCareLedger,
   ) {}
 
   private async context(workspaceId: string, q: ShareOfVoiceQuery & { topic?: string }, now: Date) {
@@ -68,7 +72,10 @@ export class CompetitorsService {
       Promise.all(
         topics.map(async (t) => ({
           posts: await this.engagement.postsPublished(ws.id, r.from, r.to, t.id, r.platform),
-          care: await this.publicCareOf(ws, t, r, now),
+          care:
+            t.role === 'competitor'
+              ? { source: 'publicReplies', kpis: await this.ledger.kpis(ws, t, r, r.platform, now) }
+              : await this.publicCareOf(ws, t, r, now),
         })),
       ),
     ]);
@@ -151,8 +158,9 @@ export class CompetitorsService {
   }
 
   /**
-   * A topic's public care: the brand's from its cases on public networks (a private channel's
-   * answers are not public); a competitor's from its public cases (./public-care.ts), rebuilt
+   * A topic's public care with its rows (the drill-down, and the brand's share of voice): the brand's
+   * from its cases on public networks (a private channel's answers are not public); a competitor's
+   * from its public cases (./public-care.ts), rebuilt
    * from its support-like mentions since a reopen window before `from` (earlier messages can hold
    * the case a later one joins) and its replies up to a week after `to`.
    */

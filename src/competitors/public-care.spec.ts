@@ -1,7 +1,7 @@
 import { SlaClock } from '../care/sla';
 import type { CaseSla } from '../care/case-timeline';
-import { publicCareKpis } from '../reports/kpis/competitors';
-import { publicCaseRow, publicCases, type PublicCareMessage, type PublicCareReply } from './public-care';
+import { publicCareFromSlots, publicCareKpis } from '../reports/kpis/competitors';
+import { publicCaseEntry, publicCaseRow, publicCases, slotCounts, type PublicCareMessage, type PublicCareReply } from './public-care';
 
 const SLA: CaseSla = {
   clock: SlaClock.allTime(),
@@ -74,6 +74,27 @@ describe('public care of a competitor, rebuilt with the inbox rules', () => {
     expect(day2.firstResponse.mean).toBe((1800 + 7200 + 300) / 3);
     // carol's case, unanswered past its 24 h window, is abandoned by now
     expect(rows.find((r) => r.caseId === 'm5')!.status).toBe('abandoned');
+  });
+
+  it('gives the same figures from 15-minute slots as from the cases', () => {
+    const slots = slotCounts(cases.map(publicCaseEntry));
+    // alice 10:00, bob 11:00, carol 12:00, dan 09:00 on day 2; alice again on day 4: five slots
+    expect(slots.map((s) => [s.slot.toISOString(), s.opened, s.answered, s.firstResponseSeconds])).toEqual(
+      expect.arrayContaining([
+        [at(2, '10:00').toISOString(), 1, 1, [1800]],
+        [at(2, '12:00').toISOString(), 1, 0, []],
+      ]),
+    );
+    expect(slots).toHaveLength(5);
+    const day2 = { from: at(2, '00:00'), to: at(3, '00:00') };
+    expect(publicCareFromSlots(slots, day2)).toEqual(
+      publicCareKpis(
+        cases.map((c) => publicCaseRow(c, SLA, now)),
+        day2,
+      ),
+    );
+    // a case counts in the slot of its opening: a range from 10:15 leaves alice's (10:00 slot) out
+    expect(publicCareFromSlots(slots, { from: at(2, '10:15'), to: at(3, '00:00') })).toMatchObject({ cases: 2, answered: 1 });
   });
 
   it('answers null, not 0, when no case opened', () => {

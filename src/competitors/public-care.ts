@@ -1,6 +1,7 @@
 import { holdsMessage, placeMessage, reopenByCustomer, type CaseFields } from '../care/case-lifecycle';
 import { caseState, type CaseSla } from '../care/case-timeline';
 import type { CaseRow } from '../common/rows';
+import { startOfRollupSlot } from '../common/time-buckets';
 
 /**
  * Public care: how a topic's own accounts answer customers in public. For the brand it is read
@@ -192,4 +193,50 @@ export function publicCaseRow(c: PublicCase, sla: CaseSla, now: Date): CaseRow {
     reassignments: [],
     routingKeyword: null,
   };
+}
+
+/** A public case as stored for the share of voice (src/competitors/schemas/public-care.schema.ts). */
+export interface PublicCaseEntry {
+  platform: string;
+  customerId: string;
+  caseId: string;
+  openedAt: Date;
+  slot: Date;
+  firstResponseAt: Date | null;
+}
+
+/** One network's public care in one 15-minute slot. */
+export interface PublicCareSlotRow {
+  platform: string;
+  slot: Date;
+  opened: number;
+  answered: number;
+  /** Each answered case's first response − opening, wall-clock seconds. */
+  firstResponseSeconds: number[];
+}
+
+export function publicCaseEntry(c: PublicCase): PublicCaseEntry {
+  return {
+    platform: c.platform,
+    customerId: c.customer.externalId,
+    caseId: c.caseId,
+    openedAt: c.openedAt,
+    slot: startOfRollupSlot(c.openedAt),
+    firstResponseAt: c.firstResponseAt,
+  };
+}
+
+/** The slots some cases open in, with what each counts there (a case counts in the slot of its opening). */
+export function slotCounts(entries: readonly PublicCaseEntry[]): PublicCareSlotRow[] {
+  const slots = new Map<string, PublicCareSlotRow>();
+  for (const e of entries) {
+    const id = `${e.platform}\n${e.slot.getTime()}`;
+    let s = slots.get(id);
+    if (!s) slots.set(id, (s = { platform: e.platform, slot: e.slot, opened: 0, answered: 0, firstResponseSeconds: [] }));
+    s.opened += 1;
+    if (e.firstResponseAt === null) continue;
+    s.answered += 1;
+    s.firstResponseSeconds.push(Math.max(0, (e.firstResponseAt.getTime() - e.openedAt.getTime()) / 1000));
+  }
+  return [...slots.values()];
 }

@@ -233,6 +233,13 @@ export class MentionsRepository {
     return (await this.mentions.find(filter, MentionsRepository.CARE_FIELDS).sort({ createdAt: 1 }).lean()) as MentionRow[];
   }
 
+  /** One topic's posts by these authors on one network (the author index), oldest first. */
+  async ofTopicByAuthors(workspaceId: string, topicId: string, platform: string, authorIds: string[]): Promise<MentionRow[]> {
+    if (authorIds.length === 0) return [];
+    const filter = { workspaceId: oid(workspaceId), platform, 'author.externalId': { $in: authorIds }, topicIds: oid(topicId) };
+    return (await this.mentions.find(filter, MentionsRepository.CARE_FIELDS).sort({ createdAt: 1 }).lean()) as MentionRow[];
+  }
+
   /** These posts of one network, by their network ids (the unique index). */
   async byExternalIds(workspaceId: string, platform: string, externalIds: string[]): Promise<MentionRow[]> {
     if (externalIds.length === 0) return [];

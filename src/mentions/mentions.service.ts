@@ -395,6 +395,11 @@ export class MentionsService {
     return (await this.mentions.ofTopicsWithIntents(workspaceId, topicIds, intents, from, to, platform)).map(toCareMessage);
   }
 
+  /** The same rows for every post of these authors that matched the topic (public care per customer). */
+  async careMessagesOfAuthors(workspaceId: string, topicId: string, platform: string, authorIds: string[]): Promise<CareMessageRow[]> {
+    return (await this.mentions.ofTopicByAuthors(workspaceId, topicId, platform, authorIds)).map(toCareMessage);
+  }
+
   /** The same rows for posts known by their network ids (the customer messages replies answer). */
   async careMessagesByExternalIds(workspaceId: string, platform: string, externalIds: string[]): Promise<CareMessageRow[]> {
     return (await this.mentions.byExternalIds(workspaceId, platform, externalIds)).map(toCareMessage);

@@ -2,17 +2,20 @@
  * bench:reports' competitors: two competitor topics with their own mentions (every intent, as
  * collection stores them), their 15-minute rollups, own posts and public replies to 80 % of their
  * support-like mentions, so `GET /reports/share-of-voice` reads what it reads in production: the
- * rollups of every topic, the brand's cases, and a competitor's support-like mentions and replies.
+ * rollups of every topic, the brand's cases, and a competitor's public care slots (built from its
+ * support-like mentions and replies, as ingestion keeps them).
  */
 import { getModelToken } from '@nestjs/mongoose';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Model, Types } from 'mongoose';
+import { PublicCareLedger } from '../../src/competitors/public-care-ledger.service';
 import { CompetitorReply } from '../../src/competitors/schemas/competitor-reply.schema';
 import { OwnPost } from '../../src/engagement/schemas/own-post.schema';
 import { MentionRollup } from '../../src/mentions/schemas/mention-rollup.schema';
 import { Mention } from '../../src/mentions/schemas/mention.schema';
 import { startOfRollupSlot } from '../../src/reports/kpis/buckets';
 import { TopicsService } from '../../src/topics/topics.service';
+import { WorkspacesService } from '../../src/workspaces/workspaces.service';
 import { fmt, SAMPLE_TEXTS } from './bench-support';
 
 const HOUR = 3600_000;
@@ -139,7 +142,12 @@ export async function seedCompetitors(
         };
       }),
     );
-    console.log(`  competitor ${c.handle}: ${fmt(c.mentions)} mentions, ${fmt(replyCount)} public replies`);
+    // the public cases and slots a running service keeps at ingestion: built here in one rebuild
+    const tCare = performance.now();
+    await app.get(PublicCareLedger).rebuild(await app.get(WorkspacesService).get(workspaceId), topic);
+    console.log(
+      `  competitor ${c.handle}: ${fmt(c.mentions)} mentions, ${fmt(replyCount)} public replies; public cases built in ${fmt(performance.now() - tCare)} ms`,
+    );
   }
   console.log(`  competitors seeded in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }

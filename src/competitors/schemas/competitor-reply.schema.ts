@@ -26,3 +26,4 @@ export type CompetitorReplyDocument = HydratedDocument<CompetitorReply>;
 export const CompetitorReplySchema = SchemaFactory.createForClass(CompetitorReply);
 CompetitorReplySchema.index({ workspaceId: 1, topicId: 1, platform: 1, externalId: 1 }, { unique: true });
 CompetitorReplySchema.index({ workspaceId: 1, topicId: 1, createdAt: 1 });
+CompetitorReplySchema.index({ workspaceId: 1, topicId: 1, platform: 1, inReplyToExternalId: 1 });

@@ -4,7 +4,7 @@ import { openedInRange } from './cases';
 import { engagementKpis } from './engagement';
 import { mentionVolume, sentimentKpis } from './listening';
 import { CaseRow, FollowerSample, inRange, Interval, MentionRollupRow, OwnPostRow, TimeRange } from './rows';
-import { DurationSummary, percent, sum } from './statistics';
+import { DurationSummary, percent, sum, summarizeDurations } from './statistics';
 
 /**
  * docs/KPIS.md, Competitors (`GET /api/v1/reports/share-of-voice`, one row per topic, brand and
@@ -132,4 +132,31 @@ export function publicCareKpis(cases: readonly CaseRow[], range: TimeRange): Pub
   const opened = casesOpened(cases, range);
   const answered = openedInRange(cases, range).filter((c) => c.firstResponseAt !== null).length;
   return { cases: opened, answered, replyRate: percent(answered, opened), firstResponse: firstResponse(cases, range) };
+}
+
+/** A competitor's public care counted in one 15-minute slot (src/competitors/public-care.ts, `slotCounts`). */
+export interface PublicCareSlotCounts {
+  slot: Date;
+  opened: number;
+  answered: number;
+  firstResponseSeconds: readonly number[];
+}
+
+/**
+ * `publicCare.*` of a competitor from its slots starting in range: the same figures as
+ * `publicCareKpis` over its public cases (a case counts in the slot of its opening, so a range
+ * boundary falls on a 15-minute mark, as in the listening KPIs); the first response times are kept
+ * exactly in the slots, so the median and p90 are exact too.
+ */
+export function publicCareFromSlots(slots: readonly PublicCareSlotCounts[], range: TimeRange): PublicCareKpis {
+  let cases = 0;
+  let answered = 0;
+  const seconds: number[] = [];
+  for (const s of slots) {
+    if (!inRange(s.slot, range)) continue;
+    cases += s.opened;
+    answered += s.answered;
+    for (const v of s.firstResponseSeconds) seconds.push(v);
+  }
+  return { cases, answered, replyRate: percent(answered, cases), firstResponse: summarizeDurations(seconds) };
 }
