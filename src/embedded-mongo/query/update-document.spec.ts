@@ -94,8 +94,8 @@ describe('buildUpsert', () => {
     expect(Object.keys(viaMingo)).toEqual([...Object.keys(direct).slice(0, 4), 'extra', ...Object.keys(direct).slice(4)]);
   });
 
-  it('leaves $each, a field the filter seeds and non-numeric $inc to mingo and its errors', () => {
-    expect(buildUpsert({ k: 1 }, { $addToSet: { tags: { $each: ['a', 'b'] } } }).tags).toEqual(['a', 'b']);
+  it('adds each distinct value of $addToSet $each once, and leaves a field the filter seeds and non-numeric $inc to mingo', () => {
+    expect(buildUpsert({ k: 1 }, { $addToSet: { tags: { $each: ['a', 'b', 'a'] } } }).tags).toEqual(['a', 'b']);
     expect(buildUpsert({ tags: 'a' }, { $set: { n: 1 } })).toMatchObject({ tags: 'a', n: 1 });
     expect(() => buildUpsert({ tags: 'a' }, { $addToSet: { tags: 'b' } })).toThrow(expect.objectContaining({ code: 2 }));
     expect(() => buildUpsert({ k: 1 }, { $inc: { n: 'x' } })).toThrow(expect.objectContaining({ code: 14 }));

@@ -237,7 +237,7 @@ const TOP_LEVEL_OPERATORS = new Set(['$set', '$addToSet', '$inc']);
 /**
  * The document an upsert inserts, built directly when the update only names top-level fields (no
  * dot, no `$`, not `_id`), each once, with `$set` (and `$setOnInsert`, merged into it), `$inc` of
- * a number or `$addToSet` of one value on a field the seed does not hold: what mingo's operators
+ * a number or `$addToSet` of one value (or `$each`) on a field the seed does not hold: what mingo's operators
  * give on a new document (the field set, the number, a one-element array), without building their
  * update graphs, which was half of an upsert's time in the engine. Values are taken, not copied:
  * they come from the statement, which is deserialized per command and read nowhere else. Anything
@@ -255,15 +255,29 @@ function insertedByTopLevelOperators(seed: Document, spec: Document): Document |
       named.add(path);
       const value = fields[path];
       if (op === '$inc' && (typeof value !== 'number' || path in seed)) return null;
-      if (op === '$addToSet' && (path in seed || (isDocumentValue(value) && Object.keys(value).some((k) => k.startsWith('$')))))
+      if (
+        op === '$addToSet' &&
+        (path in seed || (isDocumentValue(value) && !eachOnly(value) && Object.keys(value).some((k) => k.startsWith('$'))))
+      )
         return null;
     }
   }
   for (const op of ops) {
     const fields = spec[op] as Document;
-    for (const path of Object.keys(fields)) seed[path] = op === '$addToSet' ? [fields[path]] : fields[path];
+    for (const path of Object.keys(fields)) seed[path] = op === '$addToSet' ? addedToSet(fields[path]) : fields[path];
   }
   return seed;
+}
+
+/** `{ $each: [...] }` and nothing else (Mongoose sends `$addToSet` values so). */
+const eachOnly = (value: Document): boolean => Array.isArray(value.$each) && Object.keys(value).length === 1;
+
+/** The array `$addToSet` makes of a missing field: the value, or each distinct value of `$each` once, as MongoDB does. */
+function addedToSet(value: unknown): unknown[] {
+  if (!isDocumentValue(value) || !eachOnly(value)) return [value];
+  const out: unknown[] = [];
+  for (const item of value.$each as unknown[]) if (!out.some((o) => isEqual(o, item))) out.push(item);
+  return out;
 }
 
 /** Equality conditions of a filter as a document (`{ a: 1, 'b.c': 2 }` gives `{ a: 1, b: { c: 2 } }`). */
