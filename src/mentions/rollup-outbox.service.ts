@@ -14,7 +14,11 @@ import { ALL_TOPICS } from './schemas/mention-rollup.schema';
 export const ROLLUP_REPAIR_GRACE_MS = 15_000;
 const ROLLUP_REPAIR_EVERY_SECONDS = 30;
 
-/** A mention to count, and the rollup scopes (ALL_TOPICS, topics) it counts in (its text: for the themes' key phrases). */
+/**
+ * A mention to count, and the rollup scopes (ALL_TOPICS, topics) it counts in (its text: for the
+ * themes' key phrases). ALL_TOPICS, the workspace-wide figures, holds the brand topics' mentions
+ * only: a mention only competitor topics matched is not the brand's (Mention.competitorOnly).
+ */
 export interface RollupEntry {
   row: Pick<MentionRow, 'workspaceId' | 'platform' | 'createdAt' | 'sentiment' | 'intent' | 'lang'> & { text?: string };
   topics: Types.ObjectId[];
@@ -76,14 +80,17 @@ export class RollupOutboxService implements OnApplicationBootstrap, OnApplicatio
   }
 
   /** Before the mentions are written: if the process dies after, the repair finds this batch. */
-  async open(batchId: Types.ObjectId, workspaceId: Types.ObjectId, topicId: Types.ObjectId): Promise<void> {
-    await this.batches.open(batchId, workspaceId, topicId, new Date());
+  async open(batchId: Types.ObjectId, workspaceId: Types.ObjectId, topicId: Types.ObjectId, workspaceWide = true): Promise<void> {
+    await this.batches.open(batchId, workspaceId, topicId, new Date(), workspaceWide);
   }
 
-  /** Counts the batch's mentions (guarded by its id) and closes it. */
+  /**
+   * Counts the batch's mentions (guarded by its id) and closes it. The mention and theme rollups
+   * are written side by side: each is guarded on its own, so if either fails the entry stays open
+   * and the repair applies what is missing, once.
+   */
   async countAndClose(batchId: Types.ObjectId, entries: RollupEntry[]): Promise<void> {
-    await this.rollups.incrementOnce(batchId, rollupIncrements(entries));
-    await this.themes.countOnce(batchId, entries);
+    await Promise.all([this.rollups.incrementOnce(batchId, rollupIncrements(entries)), this.themes.countOnce(batchId, entries)]);
     await this.batches.close(batchId);
   }
 
@@ -98,7 +105,7 @@ export class RollupOutboxService implements OnApplicationBootstrap, OnApplicatio
     if (!batch) return 0; // finished meanwhile
     const { inserted, linked } = await this.mentions.ofBatch(batchId);
     await this.countAndClose(batchId, [
-      ...inserted.map((row) => ({ row, topics: [ALL_TOPICS, batch.topicId] })),
+      ...inserted.map((row) => ({ row, topics: batch.workspaceWide === false ? [batch.topicId] : [ALL_TOPICS, batch.topicId] })),
       ...linked.map((row) => ({ row, topics: (row.rollupLinks ?? []).filter((l) => l.batch.equals(batchId)).map((l) => l.topic) })),
     ]);
     return inserted.length + linked.length;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, Types } from 'mongoose';
+import { Model, mongo, Types } from 'mongoose';
 import { ThemeRollup, type LabelCells, type ThemeSpan } from './schemas/theme-rollup.schema';
 
 /** Batch or correction ids a row remembers, as the mention rollups keep them. */
@@ -46,22 +46,26 @@ export class ThemeRollupsRepository {
    * remembering it in the same update: exactly once however often a batch is replayed.
    */
   async incrementOnce(guard: Types.ObjectId, increments: ThemeIncrement[]): Promise<void> {
-    const updates = increments.map((b) => ({
+    const updates = increments.map((b): { filter: mongo.Document; update: mongo.Document } => ({
       filter: { ...b.key, applied: { $ne: guard } },
       update: { $inc: b.inc, $push: { applied: { $each: [guard], $slice: -APPLIED_KEPT } } },
     }));
     if (updates.length === 0) return;
+    // The driver's own bulkWrite, as the mention rollups do: keys and counts are already of their
+    // stored types, and Mongoose's casting of ~60 `$inc` paths a row cost more than the engine's
+    // work. What its defaults added on insert is set here: a row without key phrases keeps `p: {}`.
+    const upserts = updates.map((u) => {
+      const phrases = Object.keys(u.update.$inc as Record<string, number>).some((path) => path.startsWith('p.'));
+      return { updateOne: { ...u, update: phrases ? u.update : { ...u.update, $setOnInsert: { p: {} } }, upsert: true } };
+    });
     try {
-      await this.rollups.bulkWrite(
-        updates.map((u) => ({ updateOne: { ...u, upsert: true } })),
-        { ordered: false },
-      );
+      await this.rollups.collection.bulkWrite(upserts, { ordered: false });
     } catch (err) {
       // A duplicate key on the upsert: the row exists and either took the guard already or was
       // created meanwhile by another batch; without upsert the guard decides.
       const errors = ((err as { writeErrors?: { index: number; code: number }[] }).writeErrors ?? []) as { index: number; code: number }[];
       if (errors.length === 0 || errors.some((e) => e.code !== 11000)) throw err;
-      await this.rollups.bulkWrite(
+      await this.rollups.collection.bulkWrite(
         errors.map((e) => ({ updateOne: updates[e.index] })),
         { ordered: false },
       );
