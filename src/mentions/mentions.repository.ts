@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { AnyBulkWriteOperation, isValidObjectId, Model, Types } from 'mongoose';
+import { AnyBulkWriteOperation, isValidObjectId, Model, mongo, Types } from 'mongoose';
 import { privateChannels } from '../common/visibility';
 import { phrasePattern } from '../themes/phrases';
 import type { ListMentionsQuery } from './dto/list-mentions.dto';
@@ -25,13 +25,28 @@ export class MentionsRepository {
   /** The stored ones among these post ids of one platform (by the full unique key: an index hit per id). */
   async known(workspaceId: Types.ObjectId, platform: string, externalIds: string[]) {
     return this.mentions
-      .find({ workspaceId, platform, externalId: { $in: externalIds } }, { platform: 1, externalId: 1, topicIds: 1 })
+      .find({ workspaceId, platform, externalId: { $in: externalIds } }, { platform: 1, externalId: 1, topicIds: 1, competitorOnly: 1 })
       .lean();
   }
 
-  /** Unordered: a refused write does not stop the others (the caller reads `writeErrors`). */
+  /**
+   * Unordered: a refused write does not stop the others (the caller reads `writeErrors`). Through
+   * the driver's bulkWrite: ingestion builds every value in its stored type, and Mongoose's casting
+   * of a page of upserts was the largest cost on the client. What Mongoose added is added here:
+   * the schema's timestamps (`updatedAt` on every write, `collectedAt` on insert) and its version
+   * key on insert.
+   */
   write(ops: AnyBulkWriteOperation<Mention>[]) {
-    return this.mentions.bulkWrite(ops, { ordered: false });
+    const now = new Date();
+    const stamped = ops.map((op) => {
+      if (!('updateOne' in op)) return op;
+      const { update, upsert } = op.updateOne as { update: Record<string, Record<string, unknown>>; upsert?: boolean };
+      const next: Record<string, Record<string, unknown>> = { $set: { updatedAt: now, ...update.$set } };
+      for (const key of Object.keys(update)) if (key !== '$set') next[key] = update[key];
+      if (upsert) next.$setOnInsert = { ...update.$setOnInsert, collectedAt: now, __v: 0 };
+      return { updateOne: { ...op.updateOne, update: next } };
+    });
+    return this.mentions.collection.bulkWrite(stamped as mongo.AnyBulkWriteOperation[], { ordered: false });
   }
 
   async byIds(ids: Types.ObjectId[]): Promise<MentionRow[]> {
