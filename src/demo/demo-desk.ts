@@ -1,6 +1,8 @@
+import { HttpException } from '@nestjs/common';
 import type { AgentsService } from '../care/agents/agents.service';
 import type { CasesService } from '../care/cases.service';
 import { DateTime } from 'luxon';
+import { from, lastValueFrom, mergeMap } from 'rxjs';
 import { prng } from './demo-inputs';
 
 const MINUTE = 60_000;
@@ -9,6 +11,13 @@ const PAGE = 200;
 const MAX_CASES_PER_PASS = 2_000;
 /** Answers one case may get in a pass (a customer who keeps writing back). */
 const MAX_ROUNDS_PER_CASE = 20;
+/**
+ * Cases the desk works at once. One at a time, the week of history on `npm start` (several hundred
+ * answers and resolutions, each a case write and its care rollup recount) took minutes on a loaded
+ * machine; a few at once keep the database busy while another waits on its write, and cases taken
+ * in time order share their rollup slot, so their recounts are joined (CareRollupsService).
+ */
+export const DESK_CONCURRENCY = 8;
 
 type CaseView = Awaited<ReturnType<CasesService['list']>>['data'][number];
 
@@ -19,6 +28,8 @@ export interface DemoDeskPass {
   resolved: number;
   /** Answered cases left for a later pass (their resolution time has not come yet) or left open. */
   waiting: number;
+  /** Cases another writer changed before the desk's action (resolved, reopened): left as they are. */
+  skipped: number;
 }
 
 /** A number in [0, 1) fixed by the case id, so every pass (and every restart) decides a case alike. */
@@ -97,24 +108,24 @@ export async function runDemoDesk(
   live: { since: Date | null; pace: number } = { since: null, pace: 1 },
 ): Promise<DemoDeskPass> {
   const staff = await agents.list(workspaceId);
-  if (staff.length === 0) return { answered: 0, resolved: 0, waiting: 0 };
-  const pass: DemoDeskPass = { answered: 0, resolved: 0, waiting: 0 };
+  const pass: DemoDeskPass = { answered: 0, resolved: 0, waiting: 0, skipped: 0 };
+  if (staff.length === 0) return pass;
   const poolFor = (team: string | null) => {
     const members = staff.filter((a) => a.team === team);
     return members.length > 0 ? members : staff;
   };
-  // Waiting cases first: the ones whose answer time has come get their reply.
-  const waiting: CaseView[] = [];
-  // Abandoned ones too: at start-up the care scan may abandon a case of the week's traffic before
-  // this first pass, though the team had answered it within the day (a late answer found reopens it).
-  for (const status of ['open', 'pending', 'abandoned']) {
-    for (let offset = 0; offset < MAX_CASES_PER_PASS; offset += PAGE) {
-      const { data } = await cases.list(workspaceId, { status, limit: PAGE, offset, sort: 'waiting' });
-      waiting.push(...data.filter((c) => c.awaitingReplySince !== null && (status !== 'abandoned' || c.firstResponseAt === null)));
-      if (data.length < PAGE) break;
-    }
-  }
-  for (const c of waiting) {
+  // Waiting cases first: the ones whose answer time has come get their reply. Abandoned ones too:
+  // at start-up the care scan may abandon a case of the week's traffic before the desk reaches it,
+  // though the team had answered it within the day (a late answer found reopens it).
+  const waiting = await gather(
+    cases,
+    workspaceId,
+    ['open', 'pending', 'abandoned'],
+    'waiting',
+    (c, status) => c.awaitingReplySince !== null && (status !== 'abandoned' || c.firstResponseAt === null),
+  );
+  waiting.sort((a, b) => a.awaitingReplySince!.getTime() - b.awaitingReplySince!.getTime());
+  await each(waiting, async (c) => {
     const pool = poolFor(c.team);
     const agent = staff.find((a) => a.id === c.assignee) ?? pool[Math.floor(draw(c.id)() * pool.length)];
     const text = (REPLIES[c.lang ?? ''] ?? REPLIES.pt)(agent.name.split(' ')[0]);
@@ -128,37 +139,81 @@ export async function runDemoDesk(
         since = (await cases.recordReply(workspaceId, c.id, { text, agentId: agent.id, at })).awaitingReplySince;
         pass.answered++;
       } catch {
+        pass.skipped++;
         break; // the case changed meanwhile (answered, closed, or its channel refuses a late reply): left as is
       }
     }
-  }
+  });
   // Answered cases: the brand replied last (`pending` when the reply came through the API, `open`
   // with nobody awaiting a reply when it was collected from X). Gathered first, updated after, so
   // the pages do not shift under the updates.
-  const answered: CaseView[] = [];
-  for (const status of ['open', 'pending']) {
-    for (let offset = 0; offset < MAX_CASES_PER_PASS; offset += PAGE) {
-      const { data } = await cases.list(workspaceId, { status, limit: PAGE, offset });
-      answered.push(...data.filter((c) => c.awaitingReplySince === null && c.lastOutboundAt !== null));
-      if (data.length < PAGE) break;
-    }
-  }
-  for (const c of answered) {
+  const answered = await gather(
+    cases,
+    workspaceId,
+    ['open', 'pending'],
+    undefined,
+    (c) => c.awaitingReplySince === null && c.lastOutboundAt !== null,
+  );
+  answered.sort((a, b) => a.lastOutboundAt!.getTime() - b.lastOutboundAt!.getTime());
+  await each(answered, async (c) => {
     const rand = draw(c.id);
     const repliedAt = c.lastOutboundAt;
     if (!repliedAt || rand() < 1 / 7) {
       pass.waiting++;
-      continue;
+      return;
     }
     const at = new Date(repliedAt.getTime() + (5 + Math.floor(rand() * 85)) * MINUTE);
     if (at > now) {
       pass.waiting++;
-      continue;
+      return;
     }
     const pool = poolFor(c.team);
     const assigneeId = c.assignee ?? pool[Math.floor(rand() * pool.length)].id;
-    await cases.update(workspaceId, c.id, { assigneeId, status: 'resolved', at });
-    pass.resolved++;
-  }
+    try {
+      await cases.update(workspaceId, c.id, { assigneeId, status: 'resolved', at });
+      pass.resolved++;
+    } catch (err) {
+      // the customer wrote again, or someone resolved it meanwhile: the case rules refuse, the next pass sees it anew
+      if (!(err instanceof HttpException)) throw err;
+      pass.skipped++;
+    }
+  });
   return pass;
+}
+
+/**
+ * The cases of these statuses `keep` accepts, each once: the list is read in pages while the
+ * collection places new cases, so a case can show up on two pages.
+ */
+async function gather(
+  cases: Pick<CasesService, 'list'>,
+  workspaceId: string,
+  statuses: string[],
+  sort: 'waiting' | undefined,
+  keep: (c: CaseView, status: string) => boolean,
+): Promise<CaseView[]> {
+  const found = new Map<string, CaseView>();
+  for (const status of statuses) {
+    for (let offset = 0; offset < MAX_CASES_PER_PASS; offset += PAGE) {
+      const { data } = await cases.list(workspaceId, { status, limit: PAGE, offset, ...(sort ? { sort } : {}) });
+      for (const c of data) if (!found.has(c.id) && keep(c, status)) found.set(c.id, c);
+      if (data.length < PAGE) break;
+    }
+  }
+  return [...found.values()];
+}
+
+/**
+ * Works the cases DESK_CONCURRENCY at a time (rxjs `mergeMap`); every case is worked even when
+ * one fails, and the first unexpected failure is thrown once all are done, so a pass never ends
+ * with writes still in flight.
+ */
+async function each<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  let failure: { err: unknown } | null = null;
+  const guarded = (item: T) =>
+    work(item).catch((err: unknown) => {
+      failure ??= { err };
+    });
+  await lastValueFrom(from(items).pipe(mergeMap(guarded, DESK_CONCURRENCY)), { defaultValue: undefined });
+  if (failure) throw (failure as { err: unknown }).err;
 }

@@ -36,10 +36,16 @@ const DEMO_WHATSAPP_EVERY_MS = 45_000;
 /**
  * How often the demo desk (demo-desk.ts) answers and resolves the cases whose time has come: the
  * live traffic's answers come minutes after the message (ten times a team's pace), so a pass every
- * two minutes kept a minute or more of the live traffic waiting on top; a pass still running when
- * the next is due is joined, not doubled.
+ * two minutes kept a minute or more of the live traffic waiting on top. The time runs from the end
+ * of one pass to the start of the next, so passes never overlap.
  */
 const DEMO_DESK_INTERVAL_MS = 30_000;
+/**
+ * The pause between passes until the demo's first collection is stored: the week of history
+ * arrives over the first minutes, page by page, and the desk works what has arrived right after
+ * its pass, so the backlog is worked as it lands rather than in 30-second steps.
+ */
+const DEMO_DESK_CATCH_UP_MS = 3_000;
 
 const DEMO_TEAMS = ['cartões', 'faturas', 'app'];
 const DEMO_AGENTS = [
@@ -74,6 +80,8 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
   private whatsapp: DemoWhatsApp | null = null;
   private desk: NodeJS.Timeout | null = null;
   private deskRunning: Promise<void> | null = null;
+  /** Whether the demo's first collection (the week of history) is stored: the desk then slows to its interval. */
+  private historyStored = false;
   /** When the live traffic began (the demo desk answers it at its faster pace). */
   private liveSince: Date | null = null;
   private stopping = false;
@@ -237,12 +245,12 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
     const competitors = await this.startCompetitors(ws.id);
     // The desk works the queue from the start: the cases of the other networks (webhooks, their own
     // collections) do not wait for X's first collection, which takes minutes on a loaded machine.
-    void this.runDesk(ws.id);
-    this.desk = setInterval(() => void this.runDesk(ws.id), DEMO_DESK_INTERVAL_MS);
-    this.desk.unref();
+    this.historyStored = !!existing;
+    void this.runDesk(ws.id).finally(() => this.scheduleDesk(ws.id));
     // First collection now rather than at the first interval.
     this.scheduler.collectNow(topic.id).then(
       (res) => {
+        this.historyStored = true;
         this.logger.log(res, 'Demo: first collection stored');
         if (this.stopping) return;
         // after Lumi's, so that the brand's own first numbers come as soon as before
@@ -258,8 +266,21 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
               (err: unknown) => this.logger.warn({ err: messageOf(err) }, 'Demo: earlier support history could not be stored'),
             );
       },
-      (err: unknown) => this.logger.error({ err: messageOf(err) }, 'Demo: first collection failed'),
+      (err: unknown) => {
+        this.historyStored = true;
+        this.logger.error({ err: messageOf(err) }, 'Demo: first collection failed');
+      },
     );
+  }
+
+  /** The desk's next pass: soon while the history is still arriving, then at its interval. */
+  private scheduleDesk(workspaceId: string) {
+    if (this.stopping) return;
+    this.desk = setTimeout(
+      () => void this.runDesk(workspaceId).finally(() => this.scheduleDesk(workspaceId)),
+      this.historyStored ? DEMO_DESK_INTERVAL_MS : DEMO_DESK_CATCH_UP_MS,
+    );
+    this.desk.unref();
   }
 
   /**
@@ -267,6 +288,7 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
    * done. The timer calls it; so can a test that wants the desk's work in place.
    */
   runDesk(workspaceId = this.bootstrap.defaultWorkspace.id): Promise<void> {
+    const started = Date.now();
     this.deskRunning ??= this.workspaces
       .get(workspaceId)
       .then((ws) =>
@@ -277,7 +299,8 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
       )
       .then(
         (pass) => {
-          if (pass.answered > 0 || pass.resolved > 0) this.logger.log(pass, 'Demo desk: agents answered and resolved cases');
+          if (pass.answered > 0 || pass.resolved > 0)
+            this.logger.log({ ...pass, ms: Date.now() - started }, 'Demo desk: agents answered and resolved cases');
         },
         (err: unknown) => this.logger.warn({ err: messageOf(err) }, 'Demo desk pass failed'),
       )
@@ -333,7 +356,7 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
   /** The desk stops before the database connection closes. */
   async beforeApplicationShutdown() {
     this.stopping = true;
-    if (this.desk) clearInterval(this.desk);
+    if (this.desk) clearTimeout(this.desk);
     this.desk = null;
     await this.deskRunning;
   }
