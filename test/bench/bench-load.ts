@@ -35,7 +35,9 @@ interface Service {
 }
 
 function startService(dataDir: string): Promise<Service> {
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', '-r', '@swc-node/register', 'src/main.ts'], {
+  // BENCH_LOAD_NODE_OPTIONS: more flags for the service's node (e.g. --prof to profile it under load)
+  const extra = (process.env.BENCH_LOAD_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...extra, '--max-semi-space-size=64', '-r', '@swc-node/register', 'src/main.ts'], {
     env: {
       ...process.env,
       PORT: '0',
