@@ -39,7 +39,14 @@ import {
   SavedReplyUseSchema,
 } from './schemas/case-view.schema';
 import { OfflineReassignment } from './offline-reassignment.service';
-import { CaseRollup, CaseRollupSchema, CaseRollupState, CaseRollupStateSchema } from './rollups/case-rollup.schema';
+import {
+  CaseRollup,
+  CaseRollupSchema,
+  CaseRollupSpan,
+  CaseRollupSpanSchema,
+  CaseRollupState,
+  CaseRollupStateSchema,
+} from './rollups/case-rollup.schema';
 import { CaseRollupsRepository } from './rollups/case-rollups.repository';
 import { CareRollupsService } from './rollups/care-rollups.service';
 import { AuthorLink, AuthorLinkSchema } from './people/author-link.schema';
@@ -105,6 +112,7 @@ class CareScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
       { name: CasePresenceDoc.name, schema: CasePresenceSchema },
       { name: AuthorLink.name, schema: AuthorLinkSchema },
       { name: CaseRollup.name, schema: CaseRollupSchema },
+      { name: CaseRollupSpan.name, schema: CaseRollupSpanSchema },
       { name: CaseRollupState.name, schema: CaseRollupStateSchema },
     ]),
     CareRepliesModule,

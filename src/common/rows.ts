@@ -50,6 +50,12 @@ export interface MentionRollupRow {
   privateInbound?: number;
   /** Mentions in the bucket per platform (`count` split by network), when the read kept them apart. */
   byPlatform?: Readonly<Record<string, number>>;
+  /**
+   * An hour or day row (longer than a slot): the inbound support of each of its 15-minute slots,
+   * by slot index from `hour` (absent ones had none), so a local hour that starts inside the row
+   * (Asia/Kolkata) is still summed exactly. Absent on a slot row.
+   */
+  inboundBySlot?: Readonly<Record<string, number>>;
 }
 
 /** A brand's own post, with its latest collected metrics. Replies to others are not posts. */

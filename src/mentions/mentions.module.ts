@@ -11,7 +11,16 @@ import { RollupBatchesRepository } from './rollup-batches.repository';
 import { RollupOutboxService } from './rollup-outbox.service';
 import { RollupsRepository } from './rollups.repository';
 import { Mention, MentionSchema } from './schemas/mention.schema';
-import { MentionRollup, MentionRollupSchema, RollupBatch, RollupBatchSchema } from './schemas/mention-rollup.schema';
+import {
+  MentionRollup,
+  MentionRollupSchema,
+  MentionRollupSpan,
+  MentionRollupSpanSchema,
+  MentionRollupSpanState,
+  MentionRollupSpanStateSchema,
+  RollupBatch,
+  RollupBatchSchema,
+} from './schemas/mention-rollup.schema';
 
 @Module({
   imports: [
@@ -20,6 +29,8 @@ import { MentionRollup, MentionRollupSchema, RollupBatch, RollupBatchSchema } fr
     MongooseModule.forFeature([
       { name: Mention.name, schema: MentionSchema },
       { name: MentionRollup.name, schema: MentionRollupSchema },
+      { name: MentionRollupSpan.name, schema: MentionRollupSpanSchema },
+      { name: MentionRollupSpanState.name, schema: MentionRollupSpanStateSchema },
       { name: RollupBatch.name, schema: RollupBatchSchema },
     ]),
   ],

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AnyBulkWriteOperation, isValidObjectId, Types } from 'mongoose';
 import { isPrivateChannel } from '../common/visibility';
 import { Observable, Subject, filter as rxFilter, map } from 'rxjs';
@@ -11,7 +11,7 @@ import { afterCursor, decodeCursor, encodeCursor } from './page-cursor';
 import type { Intent, SentimentLabel } from '../common/labels';
 import { Mention } from './schemas/mention.schema';
 import { correctionView, type CorrectionView } from './schemas/mention-correction';
-import { startOfUtcHour as hourOf } from '../common/time-buckets';
+import { rollupCover, startOfUtcHour as hourOf } from '../common/time-buckets';
 import type { MentionRollupRow } from '../common/rows';
 import { RollupOutboxService } from './rollup-outbox.service';
 import { RollupsRepository } from './rollups.repository';
@@ -131,6 +131,7 @@ export function toMentionView(doc: MentionRow): StoredMention {
  */
 @Injectable()
 export class MentionsService {
+  private readonly logger = new Logger('Mentions');
   private readonly live = new Subject<StoredMention>();
 
   constructor(
@@ -295,20 +296,42 @@ export class MentionsService {
    * cover a UTC hour), platforms summed unless one is asked for (with the split in `byPlatform`); without a topic, the
    * workspace-wide rows, where each mention counts once. Rows from the hour that contains `from`
    * are included: callers keep the ones in their range.
+   *
+   * With `cuts` (the ranges' bounds, e.g. the previous period's start, the range's start and its
+   * end), the rows are the fewest that hold exactly the slots of each range between consecutive
+   * cuts (`rollupCover`: UTC days, hours beside them, slots at the ends), so a long range reads
+   * about a row a day; a row then lies wholly in one of those ranges, and an hour or day row keeps
+   * each slot's inbound support in `inboundBySlot`. Until the workspace's hour and day rows are
+   * built (a workspace with rollups from before they existed), the slots, while a rebuild runs.
    */
   async rollupRows(
     workspaceId: string,
     from: Date,
     to: Date,
-    opts: { topic?: string; platform?: string } = {},
+    opts: { topic?: string; platform?: string; cuts?: Date[] } = {},
   ): Promise<MentionRollupRow[]> {
+    const wsId = new Types.ObjectId(workspaceId);
     const topicId = opts.topic ? new Types.ObjectId(opts.topic) : ALL_TOPICS;
-    const docs = await this.rollups.rows(new Types.ObjectId(workspaceId), topicId, hourOf(from), to, opts.platform);
-    const byHour = new Map<number, MentionRollupRow & { byPlatform: Record<string, number> }>();
-    for (const { platform, ...raw } of docs) {
+    const cuts = opts.cuts && opts.cuts.length >= 2 ? opts.cuts : null;
+    let docs: (Record<string, unknown> & { hour: Date; platform: string; span?: string; inb?: Record<string, number> })[];
+    if (cuts && (await this.spansWhole(wsId))) {
+      const pieces = cuts.slice(1).flatMap((end, i) => rollupCover(cuts[i], end));
+      const [slots, spans] = await Promise.all([
+        this.rollups.slotRowsIn(wsId, topicId, pieces, opts.platform),
+        this.rollups.spanRows(wsId, topicId, pieces, opts.platform),
+      ]);
+      docs = [...slots, ...spans.map(({ start, ...d }) => ({ ...d, hour: start }))];
+    } else {
+      docs = await this.rollups.rows(wsId, topicId, hourOf(from), to, opts.platform);
+    }
+    const byHour = new Map<string, MentionRollupRow & { byPlatform: Record<string, number> }>();
+    for (const { platform, span, inb, ...raw } of docs) {
       // A private channel's messages (WhatsApp) are care, not listening: they count only as inbound support.
-      const d = isPrivateChannel(platform) ? { hour: raw.hour, count: 0, privateInbound: raw.count ?? 0 } : raw;
-      const row = byHour.get(d.hour.getTime());
+      const d = isPrivateChannel(platform)
+        ? { hour: raw.hour, count: 0, privateInbound: (raw.count as number | undefined) ?? 0 }
+        : (raw as unknown as MentionRollupRow);
+      const id = `${span ?? 'slot'}|${d.hour.getTime()}`;
+      const row = byHour.get(id);
       if (!row) {
         const fresh = {
           scoreSum: 0,
@@ -322,7 +345,11 @@ export class MentionsService {
           ...d,
           hour: d.hour,
         };
-        byHour.set(d.hour.getTime(), { ...fresh, byPlatform: isPrivateChannel(platform) ? {} : { [platform]: d.count ?? 0 } });
+        byHour.set(id, {
+          ...fresh,
+          byPlatform: isPrivateChannel(platform) ? {} : { [platform]: d.count ?? 0 },
+          ...(inb ? { inboundBySlot: { ...inb } } : {}),
+        });
         continue;
       }
       for (const k of [
@@ -342,8 +369,33 @@ export class MentionsService {
         row[k] = (row[k] ?? 0) + ((d as Partial<MentionRollupRow>)[k] ?? 0);
       }
       if (!isPrivateChannel(platform)) row.byPlatform[platform] = (row.byPlatform[platform] ?? 0) + (d.count ?? 0);
+      if (inb) {
+        const into = (row.inboundBySlot ??= {}) as Record<string, number>;
+        for (const i in inb) into[i] = (into[i] ?? 0) + inb[i];
+      }
     }
     return [...byHour.values()].sort((a, b) => a.hour.getTime() - b.hour.getTime());
+  }
+
+  private readonly spanBuilds = new Map<string, Promise<unknown>>();
+
+  /** Whether the hour and day rows can be read; if not, builds them in the background (once at a time). */
+  private async spansWhole(wsId: Types.ObjectId): Promise<boolean> {
+    if (await this.rollups.spansWhole(wsId)) return true;
+    const id = String(wsId);
+    if (!this.spanBuilds.has(id)) {
+      const build = this.rollups
+        .rebuildSpans(wsId)
+        .catch((err: Error) => this.logger.error({ err: err.message, workspaceId: id }, 'Could not build the hour and day rollups'))
+        .finally(() => this.spanBuilds.delete(id));
+      this.spanBuilds.set(id, build);
+    }
+    return false;
+  }
+
+  /** Builds the workspace's hour and day rollup rows from its slots now (a repair; the bench's seed). */
+  rebuildRollupSpans(workspaceId: string): Promise<number> {
+    return this.rollups.rebuildSpans(new Types.ObjectId(workspaceId));
   }
 
   /** Whether `id` is a mention of this workspace; another workspace's mention does not exist here. */

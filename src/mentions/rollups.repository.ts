@@ -2,7 +2,9 @@ import { Injectable, Optional } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo, Types } from 'mongoose';
 import { ReportVersionsRepository } from '../report-freshness/report-versions.repository';
-import { MentionRollup } from './schemas/mention-rollup.schema';
+import type { RollupPiece } from '../common/time-buckets';
+import { SPAN_COUNTERS, spanIncrements } from './rollup-spans';
+import { MentionRollup, MentionRollupSpan, MentionRollupSpanState } from './schemas/mention-rollup.schema';
 
 /** Batch or correction ids a rollup row remembers; a crashed batch is replayed long before 100 more arrive. */
 export const APPLIED_KEPT = 100;
@@ -17,6 +19,8 @@ export interface GuardedIncrement {
 export class RollupsRepository {
   constructor(
     @InjectModel(MentionRollup.name) private readonly rollups: Model<MentionRollup>,
+    @InjectModel(MentionRollupSpan.name) private readonly spans: Model<MentionRollupSpan>,
+    @InjectModel(MentionRollupSpanState.name) private readonly spanStates: Model<MentionRollupSpanState>,
     // Optional: specs that wire the mentions services alone have no reports to refresh.
     @Optional() private readonly reportVersions?: ReportVersionsRepository,
   ) {}
@@ -27,15 +31,30 @@ export class RollupsRepository {
    * however often it runs.
    */
   async incrementOnce(guard: Types.ObjectId, increments: GuardedIncrement[]): Promise<void> {
+    if (increments.length === 0) return;
+    // The slots first, then their hours and days: a rebuild of the spans (below) relies on it.
+    await this.guardedUpserts(this.rollups.collection, guard, increments);
+    await this.guardedUpserts(this.spans.collection, guard, spanIncrements(increments), { rev: 1 });
+    // After the counts: a report cached before this write is recomputed on its next call.
+    await this.reportVersions?.bumpAll(increments.map((b) => b.key.workspaceId));
+  }
+
+  /** Each increment upserted into its row unless the row took `guard`, remembering it there (exactly once). */
+  private async guardedUpserts(
+    collection: mongo.Collection<mongo.Document>,
+    guard: Types.ObjectId,
+    increments: { key: object; inc: Record<string, number> }[],
+    also: Record<string, number> = {},
+  ): Promise<void> {
     const updates = increments.map((b): { filter: mongo.Document; update: mongo.Document } => ({
       filter: { ...b.key, applied: { $ne: guard } },
-      update: { $inc: b.inc, $push: { applied: { $each: [guard], $slice: -APPLIED_KEPT } } },
+      update: { $inc: { ...b.inc, ...also }, $push: { applied: { $each: [guard], $slice: -APPLIED_KEPT } } },
     }));
     if (updates.length === 0) return;
     // The driver's own bulkWrite: every key and count is already of its stored type, so Mongoose's
     // casting of each `$inc` path would change nothing and costs the client time on every batch.
     try {
-      await this.rollups.collection.bulkWrite(
+      await collection.bulkWrite(
         updates.map((u) => ({ updateOne: { ...u, upsert: true } })),
         { ordered: false },
       );
@@ -45,13 +64,11 @@ export class RollupsRepository {
       // Retry those without upsert; the guard decides.
       const errors = ((err as { writeErrors?: { index: number; code: number }[] }).writeErrors ?? []) as { index: number; code: number }[];
       if (errors.length === 0 || errors.some((e) => e.code !== 11000)) throw err;
-      await this.rollups.collection.bulkWrite(
+      await collection.bulkWrite(
         errors.map((e) => ({ updateOne: updates[e.index] })),
         { ordered: false },
       );
     }
-    // After the counts: a report cached before this write is recomputed on its next call.
-    await this.reportVersions?.bumpAll(increments.map((b) => b.key.workspaceId));
   }
 
   /**
@@ -63,8 +80,18 @@ export class RollupsRepository {
       { ...key, applied: { $ne: guard } },
       { $inc: inc, $push: { applied: { $each: [guard], $slice: -APPLIED_KEPT } } },
     );
+    const exists = res.matchedCount > 0 || !!(await this.rollups.exists(key));
+    // The slot's hour and day rows move with it, under the same guard (rows a rebuild has yet to make count it then).
+    if (exists) {
+      for (const s of spanIncrements([{ key, inc }])) {
+        await this.spans.collection.updateOne({ ...s.key, applied: { $ne: guard } }, {
+          $inc: { ...s.inc, rev: 1 },
+          $push: { applied: { $each: [guard], $slice: -APPLIED_KEPT } },
+        } as unknown as mongo.UpdateFilter<mongo.Document>);
+      }
+    }
     if (res.modifiedCount > 0) await this.reportVersions?.bump(key.workspaceId);
-    return res.matchedCount > 0 || !!(await this.rollups.exists(key));
+    return exists;
   }
 
   /** The rows of one scope (a topic or ALL_TOPICS) from `from` on, before `to`, without keys or guards. */
@@ -72,5 +99,110 @@ export class RollupsRepository {
     const filter: Record<string, unknown> = { workspaceId, topicId, hour: { $gte: from, $lt: to } };
     if (platform) filter.platform = platform;
     return this.rollups.find(filter, { _id: 0, workspaceId: 0, topicId: 0, langs: 0, applied: 0 }).lean();
+  }
+
+  /** The slot rows of one scope for the slot pieces of a cover (`rollupCover`). */
+  async slotRowsIn(workspaceId: Types.ObjectId, topicId: Types.ObjectId, pieces: RollupPiece[], platform?: string) {
+    const fine = pieces.filter((p) => p.span === 'slot');
+    if (fine.length === 0) return [];
+    const filter: Record<string, unknown> = { workspaceId, topicId, $or: fine.map((p) => ({ hour: { $gte: p.from, $lt: p.to } })) };
+    if (platform) filter.platform = platform;
+    return this.rollups.find(filter, { _id: 0, workspaceId: 0, topicId: 0, langs: 0, applied: 0 }).lean();
+  }
+
+  /** The hour and day rows of one scope for the pieces of a cover (`rollupCover`; slot pieces are read with `rows`). */
+  async spanRows(workspaceId: Types.ObjectId, topicId: Types.ObjectId, pieces: RollupPiece[], platform?: string) {
+    const coarse = pieces.filter((p) => p.span !== 'slot');
+    if (coarse.length === 0) return [];
+    const filter: Record<string, unknown> = {
+      workspaceId,
+      topicId,
+      $or: coarse.map((p) => ({ span: p.span, start: { $gte: p.from, $lt: p.to } })),
+    };
+    if (platform) filter.platform = platform;
+    return this.spans.find(filter, { _id: 0, workspaceId: 0, topicId: 0, applied: 0, rev: 0 }).lean();
+  }
+
+  /** Whether the workspace's hour and day rows are whole (built from its slots, kept since). */
+  async spansWhole(workspaceId: Types.ObjectId): Promise<boolean> {
+    return !!(await this.spanStates.exists({ workspaceId }));
+  }
+
+  /**
+   * Builds the workspace's hour and day rows from its slots (rows written before they existed),
+   * while ingestion may be writing. Each span row is replaced by the sum of its slots only if no
+   * write touched it since it was read (a compare-and-set on `rev`), and remembers the guards its
+   * slots hold: an increment that reached the slots before they were read, but the span after, is
+   * then refused by the guard; one that reached neither is counted by its own write.
+   */
+  async rebuildSpans(workspaceId: Types.ObjectId): Promise<number> {
+    type SpanDoc = Record<string, unknown> & { span: string; start: Date; topicId: Types.ObjectId; platform: string; rev?: number };
+    const keyOf = (d: { topicId: unknown; span: string; start: Date; platform: string }) =>
+      `${String(d.topicId)}|${d.span}|${d.start.getTime()}|${d.platform}`;
+    let written = 0;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const before = new Map(
+        (await this.spans.find({ workspaceId }, { _id: 0, topicId: 1, span: 1, start: 1, platform: 1, rev: 1 }).lean<SpanDoc[]>()).map(
+          (d) => [keyOf(d), d.rev ?? 0],
+        ),
+      );
+      const slots = await this.rollups.find({ workspaceId }, { _id: 0, langs: 0 }).lean();
+      const wanted = new Map<string, { key: Record<string, unknown>; inc: Record<string, number>; applied: Set<string> }>();
+      for (const slot of slots) {
+        const inc: Record<string, number> = {};
+        for (const f of SPAN_COUNTERS) inc[f] = (slot as unknown as Record<string, number>)[f] ?? 0;
+        for (const s of spanIncrements([{ key: slot, inc }])) {
+          const id = keyOf(s.key);
+          let w = wanted.get(id);
+          if (!w) wanted.set(id, (w = { key: { ...s.key }, inc: {}, applied: new Set() }));
+          for (const [f, n] of Object.entries(s.inc)) w.inc[f] = (w.inc[f] ?? 0) + n;
+          for (const g of slot.applied ?? []) w.applied.add(String(g));
+        }
+      }
+      const ops: mongo.AnyBulkWriteOperation[] = [];
+      for (const [id, w] of wanted) {
+        // The newest guards (ObjectIds grow with time): an increment still in flight is a recent one.
+        const applied = [...w.applied]
+          .sort()
+          .slice(-APPLIED_KEPT)
+          .map((g) => new Types.ObjectId(g));
+        const rev = before.get(id);
+        const counters: Record<string, unknown> = Object.fromEntries(SPAN_COUNTERS.map((f) => [f, 0]));
+        const inb: Record<string, number> = {};
+        for (const [f, n] of Object.entries(w.inc)) {
+          if (f.startsWith('inb.')) inb[f.slice(4)] = n;
+          else counters[f] = n;
+        }
+        const doc = { ...w.key, ...counters, inb, applied, rev: (rev ?? 0) + 1 };
+        ops.push(
+          rev === undefined
+            ? { insertOne: { document: doc } }
+            : { replaceOne: { filter: { ...w.key, rev }, replacement: doc, upsert: false } },
+        );
+      }
+      let conflicts = 0;
+      try {
+        for (let i = 0; i < ops.length; i += 1000) {
+          const res = await this.spans.collection.bulkWrite(ops.slice(i, i + 1000), { ordered: false });
+          conflicts += ops.slice(i, i + 1000).filter((o) => 'replaceOne' in o).length - res.matchedCount;
+          written += res.insertedCount + res.modifiedCount;
+        }
+      } catch (err) {
+        const errors = (err as { writeErrors?: { code: number }[] }).writeErrors ?? [];
+        if (errors.length === 0 || errors.some((e) => e.code !== 11000)) throw err;
+        conflicts += errors.length; // created by a write meanwhile: read again
+      }
+      if (conflicts === 0) {
+        await this.spanStates.updateOne({ workspaceId }, { $set: { builtAt: new Date() } }, { upsert: true });
+        return written;
+      }
+    }
+    throw new Error('the mention rollups kept changing while their hour and day rows were built; the next report tries again');
+  }
+
+  /** The workspaces that have mention rollups. */
+  async workspacesWithRollups(): Promise<Types.ObjectId[]> {
+    const ids: unknown[] = await this.rollups.distinct('workspaceId');
+    return ids.filter((id): id is Types.ObjectId => id instanceof Types.ObjectId);
   }
 }

@@ -125,13 +125,17 @@ export class ReportsService {
       ]);
       return { csat, nps };
     };
+    // The overview's ranges (the previous period, the current one) are read as whole UTC days with
+    // hours and slots at their edges, each row wholly in one range: about a row a day, whatever
+    // the length. A timeseries buckets by local hour or day, so it reads the slots.
+    const cuts = previous ? [previous.from, r.from, r.to] : undefined;
     // The care KPIs read the care rollups and only the open cases; the cases themselves while the
     // workspace's rollups are not whole (being built, or counted with other SLA settings).
     const careSlots = needed.has('cases')
-      ? this.careRollups.rowsForReport(ws, from, to, { topic: r.topic, platform: r.platform })
+      ? this.careRollups.rowsForReport(ws, from, to, { topic: r.topic, platform: r.platform, cuts })
       : Promise.resolve(null);
     const [rollups, posts, followers, leads, traffic, contacts, cases, surveys, sendsCurrent, sendsPrevious] = await Promise.all([
-      load('rollups', () => this.mentions.rollupRows(ws.id, from, to, { topic: r.topic, platform: r.platform })),
+      load('rollups', () => this.mentions.rollupRows(ws.id, from, to, { topic: r.topic, platform: r.platform, cuts })),
       // `platform` narrows what belongs to a network (mentions, own posts and their accounts'
       // followers, cases); leads, website traffic, contacts and surveys are not per network
       load('posts', () => this.engagement.postsPublished(ws.id, from, to, r.topic, r.platform)),

@@ -5,7 +5,8 @@
  * Mentions are bulk-inserted rather than enriched one by one (bench:ingest measures that path).
  * After seeding it prints the engine's memory (and, with BENCH_DATA_DIR=DIR, its bytes on disk).
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { getModelToken } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
@@ -15,6 +16,7 @@ import { OwnPost } from '../../src/engagement/schemas/own-post.schema';
 import { ALL_TOPICS, MentionRollup } from '../../src/mentions/schemas/mention-rollup.schema';
 import { startOfRollupSlot } from '../../src/reports/kpis/buckets';
 import { Mention } from '../../src/mentions/schemas/mention.schema';
+import { MentionsService } from '../../src/mentions/mentions.service';
 import { ReportVersionsRepository } from '../../src/report-freshness/report-versions.repository';
 import { ThemeRollup } from '../../src/themes/schemas/theme-rollup.schema';
 import { TopicsService } from '../../src/topics/topics.service';
@@ -256,6 +258,11 @@ async function main() {
     })).map((r) => ({ ...r, score: r.type === 'csat' ? 1 + Math.floor(rand() * 5) : Math.floor(rand() * 11) })),
   );
 
+  // The hour and day rows ingestion keeps beside the slots, built from the seeded slots as the repair does.
+  const tSpans = performance.now();
+  const spans = await app.get(MentionsService).rebuildRollupSpans(workspace.id);
+  console.log(`  ${fmt(spans)} hour and day rollup rows built in ${fmt(performance.now() - tSpans)} ms`);
+
   await printEngineMemory(mentions, dataDir);
 
   const get = async (path: string) => {
@@ -269,6 +276,7 @@ async function main() {
   const scenarios: [string, string][] = [
     ['overview, last 7 days', `/api/v1/reports/overview?from=${iso(now - 7 * 24 * HOUR)}&to=${iso(now)}`],
     ['overview, last 30 days', `/api/v1/reports/overview?from=${iso(now - 30 * 24 * HOUR)}&to=${iso(now)}`],
+    ['overview, last 90 days', `/api/v1/reports/overview?from=${iso(start)}&to=${iso(now)}`],
     ['overview, last 30 days, one topic', `/api/v1/reports/overview?topic=${topic.id}&from=${iso(now - 30 * 24 * HOUR)}&to=${iso(now)}`],
     [
       'timeseries volume.mentions by day, 90 days',
@@ -290,8 +298,11 @@ async function main() {
   // Every call computes: the workspace's report version is bumped before it (as any write does),
   // so the report cache (src/reports/report-cache.ts) never answers; a cached answer costs ≈ 1 ms.
   const versions = app.get(ReportVersionsRepository);
+  // BENCH_SCENARIOS=overview runs only the scenarios whose label contains that text (for iteration).
+  const only = process.env.BENCH_SCENARIOS;
+  const profiler = process.env.BENCH_CPU_PROF ? await startProfile() : null;
   console.log('\nlatency over HTTP, 20 uncached calls each after 2 warm-ups (embedded engine)');
-  for (const [label, path] of scenarios) {
+  for (const [label, path] of scenarios.filter(([label]) => !only || label.includes(only))) {
     await get(path);
     await get(path);
     const ms: number[] = [];
@@ -302,7 +313,27 @@ async function main() {
     const s = stats(ms);
     console.log(`  ${label.padEnd(52)} median ${fmt(s.median)} ms   p95 ${fmt(s.p95)} ms`);
   }
+  if (profiler) await profiler.stop(process.env.BENCH_CPU_PROF!);
   await app.close();
+}
+
+/** BENCH_CPU_PROF=FILE: a CPU profile of the service's thread over the timed calls (open it in Chrome DevTools). */
+async function startProfile() {
+  const session = new Session();
+  session.connect();
+  const post = <T>(method: string, params?: object) =>
+    new Promise<T>((resolve, reject) => session.post(method, params, (err, res) => (err ? reject(err) : resolve(res as T))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 500 });
+  await post('Profiler.start');
+  return {
+    async stop(file: string) {
+      const { profile } = await post<{ profile: object }>('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      console.log(`CPU profile of the timed calls in ${file}`);
+    },
+  };
 }
 
 /**

@@ -26,7 +26,16 @@ import { MentionsService } from '../../src/mentions/mentions.service';
 import { RollupBatchesRepository } from '../../src/mentions/rollup-batches.repository';
 import { RollupOutboxService } from '../../src/mentions/rollup-outbox.service';
 import { RollupsRepository } from '../../src/mentions/rollups.repository';
-import { MentionRollup, MentionRollupSchema, RollupBatch, RollupBatchSchema } from '../../src/mentions/schemas/mention-rollup.schema';
+import {
+  MentionRollup,
+  MentionRollupSchema,
+  MentionRollupSpan,
+  MentionRollupSpanSchema,
+  MentionRollupSpanState,
+  MentionRollupSpanStateSchema,
+  RollupBatch,
+  RollupBatchSchema,
+} from '../../src/mentions/schemas/mention-rollup.schema';
 import { Mention, MentionSchema } from '../../src/mentions/schemas/mention.schema';
 import { ThemeRollupsModule } from '../../src/themes/theme-rollups.module';
 import { Workspace, WorkspaceSchema, defaultWorkspaceSettings } from '../../src/workspaces/schemas/workspace.schema';
@@ -63,6 +72,8 @@ export async function startCareServices(sla: Partial<WorkspaceView['settings']['
         { name: CaseHistoryEvent.name, schema: CaseHistoryEventSchema },
         { name: Mention.name, schema: MentionSchema },
         { name: MentionRollup.name, schema: MentionRollupSchema },
+        { name: MentionRollupSpan.name, schema: MentionRollupSpanSchema },
+        { name: MentionRollupSpanState.name, schema: MentionRollupSpanStateSchema },
         { name: RollupBatch.name, schema: RollupBatchSchema },
         { name: Workspace.name, schema: WorkspaceSchema },
       ]),

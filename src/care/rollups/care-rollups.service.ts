@@ -8,14 +8,15 @@ import {
   type CareRollupSettings,
   emptyCareCounts,
 } from '../../common/care-rollup';
-import { ROLLUP_SLOT_MS, startOfRollupSlot } from '../../common/time-buckets';
+import { mergeSketch } from '../../common/duration-sketch';
+import { ROLLUP_SLOT_MS, ROLLUP_SPAN_MS, rollupCover, startOfRollupSlot, startOfRollupSpan } from '../../common/time-buckets';
 import { Settings, SETTINGS } from '../../config/settings';
 import { ALL_TOPICS } from '../../mentions/schemas/mention-rollup.schema';
 import { ReportVersionsRepository } from '../../report-freshness/report-versions.repository';
 import { WorkspacesService, type WorkspaceView } from '../../workspaces/workspaces.service';
 import { slaClockFor, toCaseRow } from '../case-views';
 import { CasesRepository, type CaseLean } from '../cases.repository';
-import { CaseRollupsRepository, type CaseRollupEntry } from './case-rollups.repository';
+import { CaseRollupsRepository, type CaseRollupEntry, type CaseSpanEntry } from './case-rollups.repository';
 
 const DEFAULT_ABANDONMENT_SECONDS = 24 * 3600;
 
@@ -28,6 +29,8 @@ export function careRollupSettings(ws: WorkspaceView): { settings: CareRollupSet
     abandonmentWindowSeconds: ws.settings.sla.abandonmentSeconds ?? DEFAULT_ABANDONMENT_SECONDS,
   };
   const key = JSON.stringify([
+    // Bumped when what the rollups hold changes (2: hour and day rows), so every workspace is rebuilt once.
+    2,
     ws.timezone,
     bh?.enabled ? bh : null,
     settings.firstResponseTargetSeconds,
@@ -67,6 +70,34 @@ export function careRollupEntries(cases: readonly CaseLean[], s: CareRollupSetti
     }
   }
   return [...entries.values()];
+}
+
+/** Slot (or hour) rows summed into the `span` rows that contain them, per scope and network; sketches bucket by bucket. */
+export function careSpanEntries(rows: readonly CaseRollupEntry[], span: 'hour' | 'day'): CaseSpanEntry[] {
+  const out = new Map<string, CaseSpanEntry>();
+  for (const r of rows) {
+    const start = startOfRollupSpan(span, r.slot);
+    const id = `${String(r.topicId)}|${start.getTime()}|${r.platform}`;
+    let e = out.get(id);
+    if (!e) out.set(id, (e = { topicId: r.topicId, platform: r.platform, slot: start, span, counts: emptyCareCounts() }));
+    const into = e.counts;
+    const c = r.counts;
+    into.opened += c.opened ?? 0;
+    into.frCount += c.frCount ?? 0;
+    into.frSum += c.frSum ?? 0;
+    mergeSketch(into.frSketch, c.frSketch);
+    into.slaEligible += c.slaEligible ?? 0;
+    into.slaMet += c.slaMet ?? 0;
+    into.abandonEligible += c.abandonEligible ?? 0;
+    into.abandoned += c.abandoned ?? 0;
+    into.outliers += c.outliers ?? 0;
+    into.resolved += c.resolved ?? 0;
+    into.resSum += c.resSum ?? 0;
+    mergeSketch(into.resSketch, c.resSketch);
+    into.fcr += c.fcr ?? 0;
+    into.resolvedInbound += c.resolvedInbound ?? 0;
+  }
+  return [...out.values()];
 }
 
 /**
@@ -116,14 +147,20 @@ export class CareRollupsService implements OnApplicationBootstrap {
   }
 
   private recount(workspaceId: Types.ObjectId, slot: Date): Promise<void> {
-    const key = `${String(workspaceId)}|${slot.getTime()}`;
+    return this.chained(`${String(workspaceId)}|${slot.getTime()}`, () => this.recountNow(workspaceId, slot)).then(() =>
+      // Then its hour and day, one recount of a day at a time (changes meanwhile join the next).
+      this.chained(`${String(workspaceId)}|day|${startOfRollupSpan('day', slot).getTime()}`, () => this.recountSpansNow(workspaceId, slot)),
+    );
+  }
+
+  private chained(key: string, work: () => Promise<void>): Promise<void> {
     const chain = this.recounts.get(key) ?? { tail: Promise.resolve(), waiting: null };
     if (chain.waiting) return chain.waiting;
     const run = chain.tail
       .catch(() => undefined)
       .then(() => {
         chain.waiting = null;
-        return this.recountNow(workspaceId, slot);
+        return work();
       });
     chain.waiting = run;
     chain.tail = run;
@@ -141,6 +178,19 @@ export class CareRollupsService implements OnApplicationBootstrap {
     const end = new Date(slot.getTime() + ROLLUP_SLOT_MS);
     const cases = await this.cases.forRollupSlots(workspaceId, slot, end);
     await this.rollups.replaceSlots(workspaceId, [slot], careRollupEntries(cases, settings, new Set([slot.getTime()])));
+  }
+
+  /**
+   * The hour of `slot` summed from its slots, then its day from its hours. A day joins concurrent
+   * recounts of its slots: the last one reads them all.
+   */
+  private async recountSpansNow(workspaceId: Types.ObjectId, slot: Date): Promise<void> {
+    const hour = startOfRollupSpan('hour', slot);
+    const day = startOfRollupSpan('day', slot);
+    const slots = await this.rollups.slotEntries(workspaceId, hour, new Date(hour.getTime() + ROLLUP_SPAN_MS.hour));
+    await this.rollups.replaceSpans(workspaceId, 'hour', [hour], careSpanEntries(slots, 'hour'));
+    const hours = await this.rollups.spanEntries(workspaceId, 'hour', day, new Date(day.getTime() + ROLLUP_SPAN_MS.day));
+    await this.rollups.replaceSpans(workspaceId, 'day', [day], careSpanEntries(hours, 'day'));
   }
 
   /** Recounts a workspace's rollups from all its cases; joined when one is running. */
@@ -161,6 +211,8 @@ export class CareRollupsService implements OnApplicationBootstrap {
     for await (const c of this.cases.rollupCursor(workspaceId)) cases.push(c);
     const entries = careRollupEntries(cases, settings);
     await this.rollups.replaceAll(workspaceId, entries);
+    await this.rollups.replaceSpans(workspaceId, 'hour', null, careSpanEntries(entries, 'hour'));
+    await this.rollups.replaceSpans(workspaceId, 'day', null, careSpanEntries(entries, 'day'));
     await this.rollups.setState(workspaceId, key, new Date());
     await this.reportVersions?.bump(workspaceId);
     this.logger.log(
@@ -185,7 +237,7 @@ export class CareRollupsService implements OnApplicationBootstrap {
     ws: WorkspaceView,
     from: Date,
     to: Date,
-    opts: { topic?: string; platform?: string } = {},
+    opts: { topic?: string; platform?: string; cuts?: Date[] } = {},
   ): Promise<CareRollupRow[] | null> {
     const wsId = new Types.ObjectId(ws.id);
     const state = await this.rollups.state(wsId);
@@ -194,6 +246,16 @@ export class CareRollupsService implements OnApplicationBootstrap {
       return null;
     }
     const topicId = opts.topic ? new Types.ObjectId(opts.topic) : ALL_TOPICS;
+    const cuts = opts.cuts;
+    // With the ranges' bounds: hour and day rows where whole (see MentionsService.rollupRows), each wholly in one range.
+    if (cuts && cuts.length >= 2) {
+      return this.rollups.coverRows(
+        wsId,
+        topicId,
+        cuts.slice(1).flatMap((end, i) => rollupCover(cuts[i], end)),
+        opts.platform,
+      );
+    }
     return this.rollups.rows(wsId, topicId, startOfRollupSlot(from), to, opts.platform);
   }
 }

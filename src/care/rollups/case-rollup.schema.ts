@@ -33,6 +33,36 @@ export const CaseRollupSchema = SchemaFactory.createForClass(CaseRollup);
 CaseRollupSchema.index({ workspaceId: 1, topicId: 1, slot: 1, platform: 1 }, { unique: true, name: 'case_rollup_key' });
 
 /**
+ * The same counters per UTC hour and UTC day (`span`, `start`), each the sum of its slots
+ * (duration sketches summed bucket by bucket), recounted after every slot recount and in a
+ * rebuild, so a long report reads about one row a day (`rollupCover`) instead of 96.
+ */
+@Schema({ collection: 'case_rollup_spans', versionKey: false })
+export class CaseRollupSpan {
+  @Prop({ type: Types.ObjectId, required: true }) workspaceId!: Types.ObjectId;
+  @Prop({ type: Types.ObjectId, required: true }) topicId!: Types.ObjectId;
+  @Prop({ required: true }) platform!: string;
+  @Prop({ type: String, required: true, enum: ['hour', 'day'] }) span!: 'hour' | 'day';
+  @Prop({ required: true }) start!: Date;
+  @Prop({ default: 0 }) opened!: number;
+  @Prop({ default: 0 }) frCount!: number;
+  @Prop({ default: 0 }) frSum!: number;
+  @Prop({ type: MongooseSchema.Types.Mixed, default: {} }) frSketch!: DurationSketch;
+  @Prop({ default: 0 }) slaEligible!: number;
+  @Prop({ default: 0 }) slaMet!: number;
+  @Prop({ default: 0 }) abandonEligible!: number;
+  @Prop({ default: 0 }) abandoned!: number;
+  @Prop({ default: 0 }) outliers!: number;
+  @Prop({ default: 0 }) resolved!: number;
+  @Prop({ default: 0 }) resSum!: number;
+  @Prop({ type: MongooseSchema.Types.Mixed, default: {} }) resSketch!: DurationSketch;
+  @Prop({ default: 0 }) fcr!: number;
+  @Prop({ default: 0 }) resolvedInbound!: number;
+}
+export const CaseRollupSpanSchema = SchemaFactory.createForClass(CaseRollupSpan);
+CaseRollupSpanSchema.index({ workspaceId: 1, topicId: 1, span: 1, start: 1, platform: 1 }, { unique: true, name: 'case_rollup_span_key' });
+
+/**
  * Whether a workspace's care rollups are whole: the SLA settings they were counted with (a change
  * of target, window or business hours recounts them) and when the last rebuild finished.
  */

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import type { CareCounts, CareRollupRow } from '../../common/care-rollup';
-import { CaseRollup, CaseRollupState } from './case-rollup.schema';
+import type { RollupPiece } from '../../common/time-buckets';
+import { CaseRollup, CaseRollupSpan, CaseRollupState } from './case-rollup.schema';
 
 export interface CaseRollupKey {
   topicId: Types.ObjectId;
@@ -12,12 +13,16 @@ export interface CaseRollupKey {
 
 export type CaseRollupEntry = CaseRollupKey & { counts: CareCounts };
 
+/** An hour or day row: `slot` is its start. */
+export type CaseSpanEntry = CaseRollupEntry & { span: 'hour' | 'day' };
+
 /** The `case_rollups` and `case_rollup_states` collections: the only holder of their models. */
 @Injectable()
 export class CaseRollupsRepository {
   constructor(
     @InjectModel(CaseRollup.name) private readonly rollups: Model<CaseRollup>,
     @InjectModel(CaseRollupState.name) private readonly states: Model<CaseRollupState>,
+    @InjectModel(CaseRollupSpan.name) private readonly spans: Model<CaseRollupSpan>,
   ) {}
 
   /**
@@ -52,6 +57,84 @@ export class CaseRollupsRepository {
     const all = await this.rollups.find({ workspaceId }, { slot: 1 }).lean();
     const gone = all.filter((d) => !keep.has(d.slot.getTime())).map((d) => d._id);
     if (gone.length > 0) await this.rollups.deleteMany({ _id: { $in: gone } });
+  }
+
+  /** Every slot row of the workspace (all scopes and networks) starting in [from, to): what an hour row sums. */
+  async slotEntries(workspaceId: Types.ObjectId, from: Date, to: Date): Promise<CaseRollupEntry[]> {
+    const docs = await this.rollups.find({ workspaceId, slot: { $gte: from, $lt: to } }, { _id: 0, workspaceId: 0 }).lean();
+    return docs.map(({ topicId, platform, slot, ...counts }) => ({ topicId, platform, slot, counts: counts }));
+  }
+
+  /** Every `span` row of the workspace starting in [from, to). */
+  async spanEntries(workspaceId: Types.ObjectId, span: 'hour' | 'day', from: Date, to: Date): Promise<CaseSpanEntry[]> {
+    const docs = await this.spans.find({ workspaceId, span, start: { $gte: from, $lt: to } }, { _id: 0, workspaceId: 0 }).lean();
+    return docs.map(({ topicId, platform, start, span: s, ...counts }) => ({
+      topicId,
+      platform,
+      slot: start,
+      span: s,
+      counts: counts,
+    }));
+  }
+
+  /**
+   * Makes the workspace's hour or day rows starting at `starts` exactly `entries` (each written
+   * whole), then deletes any other row of those starts; without `starts`, every row of the span
+   * not in `entries` goes (a rebuild).
+   */
+  async replaceSpans(workspaceId: Types.ObjectId, span: 'hour' | 'day', starts: Date[] | null, entries: CaseSpanEntry[]): Promise<void> {
+    for (let i = 0; i < entries.length; i += 1000) {
+      await this.spans.bulkWrite(
+        entries.slice(i, i + 1000).map((e) => ({
+          replaceOne: {
+            filter: { workspaceId, topicId: e.topicId, span, start: e.slot, platform: e.platform },
+            replacement: { workspaceId, topicId: e.topicId, span, start: e.slot, platform: e.platform, ...e.counts },
+            upsert: true,
+          },
+        })),
+        { ordered: false },
+      );
+    }
+    const kept = new Set(entries.map((e) => `${String(e.topicId)}|${e.slot.getTime()}|${e.platform}`));
+    const filter = starts ? { workspaceId, span, start: { $in: starts } } : { workspaceId, span };
+    const stale = await this.spans.find(filter, { topicId: 1, start: 1, platform: 1 }).lean();
+    const gone = stale.filter((d) => !kept.has(`${String(d.topicId)}|${d.start.getTime()}|${d.platform}`)).map((d) => d._id);
+    if (gone.length > 0) await this.spans.deleteMany({ _id: { $in: gone } });
+  }
+
+  /** The rows of one scope covering some pieces (`rollupCover`): slots, hours and days, each as a row starting at `slot`. */
+  async coverRows(
+    workspaceId: Types.ObjectId,
+    topicId: Types.ObjectId,
+    pieces: RollupPiece[],
+    platform?: string,
+  ): Promise<CareRollupRow[]> {
+    const of = (span: string) => pieces.filter((p) => p.span === span);
+    const extra = platform ? { platform } : {};
+    const [slots, spans] = await Promise.all([
+      of('slot').length === 0
+        ? []
+        : this.rollups
+            .find(
+              { workspaceId, topicId, ...extra, $or: of('slot').map((p) => ({ slot: { $gte: p.from, $lt: p.to } })) },
+              { _id: 0, workspaceId: 0, topicId: 0 },
+            )
+            .lean(),
+      of('slot').length === pieces.length
+        ? []
+        : this.spans
+            .find(
+              {
+                workspaceId,
+                topicId,
+                ...extra,
+                $or: pieces.flatMap((p) => (p.span === 'slot' ? [] : [{ span: p.span, start: { $gte: p.from, $lt: p.to } }])),
+              },
+              { _id: 0, workspaceId: 0, topicId: 0, span: 0 },
+            )
+            .lean(),
+    ]);
+    return [...(slots as CareRollupRow[]), ...spans.map(({ start, ...d }) => ({ ...d, slot: start }))];
   }
 
   /** The rows of one scope from `from` (a slot start) on, before `to`. */

@@ -49,6 +49,47 @@ export const MentionRollupSchema = SchemaFactory.createForClass(MentionRollup);
 MentionRollupSchema.index({ workspaceId: 1, topicId: 1, hour: 1, platform: 1 }, { unique: true, name: 'rollup_key' });
 
 /**
+ * The same counters per UTC hour and UTC day, kept with the slots in the same guarded writes
+ * (`RollupsRepository`), so a long report reads about one row a day (`rollupCover`) instead of 96.
+ * `inb` holds the inbound support of each slot inside the span (slot index → count; see
+ * `inboundOf`), which is what a local hour that starts mid-span (Asia/Kolkata) needs for the
+ * peak hour. `rev` counts the writes, for the rebuild's compare-and-set.
+ */
+@Schema({ collection: 'mention_rollup_spans', versionKey: false })
+export class MentionRollupSpan {
+  @Prop({ type: Types.ObjectId, required: true }) workspaceId!: Types.ObjectId;
+  @Prop({ type: Types.ObjectId, required: true }) topicId!: Types.ObjectId;
+  @Prop({ type: String, required: true, enum: ['hour', 'day'] }) span!: 'hour' | 'day';
+  @Prop({ type: Date, required: true }) start!: Date;
+  @Prop({ required: true }) platform!: string;
+  @Prop({ default: 0 }) count!: number;
+  @Prop({ default: 0 }) scoreSum!: number;
+  @Prop({ default: 0 }) positive!: number;
+  @Prop({ default: 0 }) negative!: number;
+  @Prop({ default: 0 }) neutral!: number;
+  @Prop({ default: 0 }) support!: number;
+  @Prop({ default: 0 }) complaint!: number;
+  @Prop({ default: 0 }) question!: number;
+  @Prop({ default: 0 }) lead!: number;
+  @Prop({ default: 0 }) praise!: number;
+  @Prop({ default: 0 }) other!: number;
+  @Prop({ type: MongooseSchema.Types.Mixed, default: {} }) inb!: Record<string, number>;
+  @Prop({ default: 0 }) rev!: number;
+  @Prop({ type: [Types.ObjectId], default: undefined }) applied?: Types.ObjectId[];
+}
+export const MentionRollupSpanSchema = SchemaFactory.createForClass(MentionRollupSpan);
+MentionRollupSpanSchema.index({ workspaceId: 1, topicId: 1, span: 1, start: 1, platform: 1 }, { unique: true, name: 'rollup_span_key' });
+
+/** A workspace whose hour and day rows are whole (built from its slots once; kept since by every write). */
+@Schema({ collection: 'mention_rollup_span_states', versionKey: false })
+export class MentionRollupSpanState {
+  @Prop({ type: Types.ObjectId, required: true }) workspaceId!: Types.ObjectId;
+  @Prop({ type: Date, required: true }) builtAt!: Date;
+}
+export const MentionRollupSpanStateSchema = SchemaFactory.createForClass(MentionRollupSpanState);
+MentionRollupSpanStateSchema.index({ workspaceId: 1 }, { unique: true });
+
+/**
  * One write batch of mentions whose rollup increments are not yet applied (a transactional outbox
  * without transactions). Written before the mentions, deleted after their increments; one left
  * behind by a crash is finished by `RollupOutboxService.repairRollups`.
@@ -56,8 +97,10 @@ MentionRollupSchema.index({ workspaceId: 1, topicId: 1, hour: 1, platform: 1 }, 
 @Schema({ collection: 'rollup_batches', versionKey: false })
 export class RollupBatch {
   @Prop({ type: Types.ObjectId, required: true }) workspaceId!: Types.ObjectId;
-  /** The topic the batch was collected for: its new mentions count there and in ALL_TOPICS. */
+  /** The topic the batch was collected for: its new mentions count there and, for a brand topic, in ALL_TOPICS. */
   @Prop({ type: Types.ObjectId, required: true }) topicId!: Types.ObjectId;
+  /** False for a competitor topic's batch: its new mentions stay out of ALL_TOPICS (absent: a batch from before, counted there). */
+  @Prop({ type: Boolean }) workspaceWide?: boolean;
   @Prop({ type: Date, required: true }) startedAt!: Date;
 }
 export const RollupBatchSchema = SchemaFactory.createForClass(RollupBatch);

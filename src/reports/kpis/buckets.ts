@@ -69,6 +69,54 @@ export function nextBucket(start: Date, interval: Interval, tz: string): Date {
   return DateTime.fromJSDate(start, { zone: tz }).plus(unit).startOf(interval).toJSDate();
 }
 
+const OFFSET_SAMPLE_MS = 12 * HOUR_MS;
+
+/**
+ * The UTC offset of `tz` (ms) at any instant of [from, to), as a lookup that asks the zone only
+ * every 12 hours and, where two samples differ, bisects to the millisecond where it changed: a long
+ * report then costs a few hundred zone lookups (≈ 10 µs each) instead of one per 15-minute slot.
+ * Exact unless a zone changed its offset twice within 12 hours and back to where it was, which
+ * no zone of the tz database does.
+ */
+export function offsetLookup(tz: string, from: Date, to: Date): (ms: number) => number {
+  const zone = zoneOf(tz);
+  const at = (ms: number) => zone.offset(ms) * 60_000;
+  const start = from.getTime();
+  const end = Math.max(to.getTime(), start + 1);
+  // Segments [changeAt, next change) with their offset, oldest first.
+  const changes: number[] = [start];
+  const offsets: number[] = [at(start)];
+  for (let t = start; t < end;) {
+    const next = Math.min(t + OFFSET_SAMPLE_MS, end);
+    const off = at(next);
+    if (off !== offsets[offsets.length - 1]) {
+      let lo = t; // offset as before
+      let hi = next; // offset changed
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (at(mid) === offsets[offsets.length - 1]) lo = mid;
+        else hi = mid;
+      }
+      changes.push(hi);
+      offsets.push(off);
+    }
+    t = next;
+  }
+  if (changes.length === 1) return () => offsets[0];
+  return (ms: number) => {
+    if (ms < start || ms > end) return at(ms);
+    let i = changes.length - 1;
+    while (i > 0 && changes[i] > ms) i--;
+    return offsets[i];
+  };
+}
+
+/** The start of the local hour containing `ms`, given the zone's offset there (as `bucketOf(…, 'hour', tz)`). */
+export function localHourStart(ms: number, offsetMs: number): number {
+  const local = ms + offsetMs;
+  return local - mod(local, HOUR_MS) - offsetMs;
+}
+
 /** Groups rows by the start (epoch ms) of the local bucket that contains `dateOf(row)`. */
 export function groupByBucket<T>(rows: readonly T[], dateOf: (row: T) => Date, interval: Interval, tz: string): Map<number, T[]> {
   assertTimeZone(tz);

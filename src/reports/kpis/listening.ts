@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { groupByBucket } from './buckets';
+import { localHourStart, offsetLookup, ROLLUP_SLOT_MS } from './buckets';
 import { inRange, MentionRollupRow, TimeRange } from './rows';
 import { percent, ratio, sum } from './statistics';
 
@@ -90,9 +90,20 @@ export function inboundSupport(rows: readonly MentionRollupRow[], range: TimeRan
  * 09:30Z to 10:30Z (see MentionRollupRow on bucket size).
  */
 export function peakSupportHour(rows: readonly MentionRollupRow[], range: TimeRange, tz: string): PeakHour | null {
+  const offsetAt = offsetLookup(tz, range.from, range.to);
+  const byHour = new Map<number, number>();
+  const add = (ms: number, n: number) => {
+    const start = localHourStart(ms, offsetAt(ms));
+    byHour.set(start, (byHour.get(start) ?? 0) + n);
+  };
+  for (const r of within(rows, range)) {
+    const slots = r.inboundBySlot;
+    if (!slots) add(r.hour.getTime(), inboundOf(r));
+    // An hour or day row: each of its slots falls in the local hour that contains it.
+    else for (const i in slots) add(r.hour.getTime() + Number(i) * ROLLUP_SLOT_MS, slots[i]);
+  }
   let best: { start: number; count: number } | null = null;
-  for (const [start, group] of groupByBucket(within(rows, range), (r) => r.hour, 'hour', tz)) {
-    const count = sum(group.map(inboundOf));
+  for (const [start, count] of byHour) {
     if (count === 0) continue;
     if (!best || count > best.count || (count === best.count && start < best.start)) best = { start, count };
   }
