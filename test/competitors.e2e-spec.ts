@@ -1,4 +1,5 @@
 import { XApiEmulator } from '../src/demo/networks/x/x-api-emulator';
+import { REPORT_FRESHNESS_MS } from '../src/reports/report-cache';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 import { startXTestServer, X_TEST_TOKEN } from './support/x-test-server';
 
@@ -198,6 +199,36 @@ describe('Competitors: share of voice and public care (e2e)', () => {
     const rows = (await admin().get(nuvia.drillDown.publicCare).expect(200)).body;
     expect(rows).toMatchObject({ answered: 3, replyRate: 75, firstResponse: { median: 7200 } });
     expect(rows.cases).toHaveLength(4);
+  });
+
+  it("leaves competitors' mentions out of the workspace-wide figures, and counts them in their topic's", async () => {
+    const overview = async (topic?: string) =>
+      (
+        await admin()
+          .get(`/api/v1/reports/overview?${range}${topic ? `&topic=${topic}` : ''}`)
+          .expect(200)
+      ).body.volume.mentions as number;
+    const themed = async (topic?: string) =>
+      (
+        await admin()
+          .get(`/api/v1/reports/themes?${range}${topic ? `&topic=${topic}` : ''}`)
+          .expect(200)
+      ).body.mentions as number;
+    // Lumi 4, Nuvia 4 (N1-N4), Orbi 1: the workspace is the brand's 4
+    expect([await overview(), await overview(topics.lumi), await overview(topics.nuvia)]).toEqual([4, 4, 4]);
+    expect(await themed()).toBe(await themed(topics.lumi));
+    // a post about both, collected for the competitor first: it joins the workspace's figures only when the brand's topic matches it
+    say('B1', 'fabio', 'trocando a nuvia pela lumi, cashback melhor', at(1, 20));
+    // the report cache serves an answer up to REPORT_FRESHNESS_MS older than a change
+    const collect = async (topic: string) => {
+      await admin().post(`/api/v1/topics/${topic}/collect`).expect(200);
+      await new Promise((r) => setTimeout(r, REPORT_FRESHNESS_MS + 100));
+    };
+    await collect(topics.nuvia);
+    expect([await overview(), await overview(topics.lumi), await overview(topics.nuvia)]).toEqual([4, 4, 5]);
+    await collect(topics.lumi);
+    expect([await overview(), await overview(topics.lumi), await overview(topics.nuvia)]).toEqual([5, 5, 5]);
+    expect(await themed()).toBe(await themed(topics.lumi));
   });
 
   it('refuses bad input with a 400 naming the field', async () => {

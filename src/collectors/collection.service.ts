@@ -200,7 +200,7 @@ export class CollectionService {
   ): Promise<{ outcome: BatchOutcome; rejected: RejectedItem[] }> {
     let ingested: Awaited<ReturnType<MentionsService['ingest']>>;
     try {
-      ingested = await this.mentions.ingest(workspace, topic.id, batch.mentions);
+      ingested = await this.mentions.ingest(workspace, topic.id, batch.mentions, { competitor: topic.role === 'competitor' });
     } catch (err) {
       // The mentions written before the database refused the rest get their cases before the run fails.
       if (err instanceof MentionWriteError && err.stored.length)

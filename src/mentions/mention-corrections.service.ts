@@ -205,15 +205,18 @@ export class MentionCorrectionsService implements OnApplicationBootstrap, OnAppl
 
   /**
    * One count from the old labels to the new in every rollup row that counted the mention (the
-   * workspace's and each topic's), each row guarded by the correction's id as by a batch's.
+   * workspace's, unless only competitors matched it, and each topic's), each row guarded by the
+   * correction's id as by a batch's.
    */
   private async moveRollups(doc: MentionRow, pending: PendingCorrection): Promise<void> {
     const inc = rollupMove(pending.from, pending.to);
     if (Object.keys(inc).length === 0) return;
-    await this.themes.moveOnce(pending.id, doc, [ALL_TOPICS, ...(doc.topicIds ?? [])], pending.from, pending.to);
+    // the workspace's rows counted it unless only competitor topics matched it
+    const scopes = [...(doc.competitorOnly ? [] : [ALL_TOPICS]), ...(doc.topicIds ?? [])];
+    await this.themes.moveOnce(pending.id, doc, scopes, pending.from, pending.to);
     const slot = startOfRollupSlot(doc.createdAt);
     const hour = startOfUtcHour(doc.createdAt);
-    for (const topicId of [ALL_TOPICS, ...(doc.topicIds ?? [])]) {
+    for (const topicId of scopes) {
       const key = { workspaceId: doc.workspaceId, topicId, platform: doc.platform };
       if (await this.rollups.incrementExistingOnce({ ...key, hour: slot }, pending.id, inc)) continue;
       // Counted before rollups had 15-minute slots: its row is the UTC hour's.

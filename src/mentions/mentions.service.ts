@@ -144,9 +144,17 @@ export class MentionsService {
   /**
    * Enriches and stores a batch for one topic. Idempotent: a post already stored for the
    * workspace is not stored again (unique workspace + platform + id); the hourly rollups count a
-   * mention once for the workspace (on the insert the server acknowledged) and once per topic.
+   * mention once per topic, and once for the workspace when a brand topic matches it (on the insert
+   * the server acknowledged, or on the first brand topic's link): a competitor topic's mentions
+   * (`competitor: true`) stay out of the workspace-wide figures.
    */
-  async ingest(workspace: WorkspaceView, topicId: string, inputs: MentionInput[]): Promise<IngestResult> {
+  async ingest(
+    workspace: WorkspaceView,
+    topicId: string,
+    inputs: MentionInput[],
+    opts: { competitor?: boolean } = {},
+  ): Promise<IngestResult> {
+    const competitor = opts.competitor === true;
     const wsId = new Types.ObjectId(workspace.id);
     const tId = new Types.ObjectId(topicId);
     const rejected: IngestResult['rejected'] = [];
@@ -198,6 +206,15 @@ export class MentionsService {
               },
             },
           });
+          // A brand topic brings a mention only competitors had matched into the workspace's rollups,
+          // once: the mark is cleared by the same write that records the link to count.
+          if (!competitor && prior.competitorOnly)
+            ops.push({
+              updateOne: {
+                filter: { ...key, competitorOnly: true },
+                update: { $unset: { competitorOnly: '' }, $push: { rollupLinks: { batch: batchId, topic: ALL_TOPICS } } },
+              },
+            });
         }
         continue;
       }
@@ -209,6 +226,7 @@ export class MentionsService {
       );
       const doc: Omit<Mention, 'topicIds'> = {
         ...key,
+        ...(competitor ? { competitorOnly: true } : {}),
         url: input.url,
         text: input.text,
         createdAt: input.createdAt,
@@ -237,7 +255,7 @@ export class MentionsService {
 
     // The outbox first: if the process dies after the mentions are written, the repair finds this
     // batch and applies the increments they owe (exactly once, see RollupOutboxService).
-    await this.outbox.open(batchId, wsId, tId);
+    await this.outbox.open(batchId, wsId, tId, !competitor);
 
     const refused: string[] = [];
     const result = await this.mentions.write(ops).catch((err: unknown) => {
@@ -259,8 +277,9 @@ export class MentionsService {
     const linkedRows = await this.mentions.byIds(linkIds);
 
     await this.outbox.countAndClose(batchId, [
-      ...stored.map((row) => ({ row, topics: [ALL_TOPICS, tId] })),
-      ...linkedRows.map((row) => ({ row, topics: [tId] })),
+      ...stored.map((row) => ({ row, topics: competitor ? [tId] : [ALL_TOPICS, tId] })),
+      // the scopes this batch linked it to: its topic, and ALL_TOPICS if it brought it into the workspace's
+      ...linkedRows.map((row) => ({ row, topics: (row.rollupLinks ?? []).filter((l) => l.batch.equals(batchId)).map((l) => l.topic) })),
     ]);
 
     const views = stored.map(toMentionView);

@@ -8,8 +8,14 @@ import { RollupBatch } from './schemas/mention-rollup.schema';
 export class RollupBatchesRepository {
   constructor(@InjectModel(RollupBatch.name) private readonly batches: Model<RollupBatch>) {}
 
-  async open(batchId: Types.ObjectId, workspaceId: Types.ObjectId, topicId: Types.ObjectId, startedAt: Date): Promise<void> {
-    await this.batches.create({ _id: batchId, workspaceId, topicId, startedAt });
+  async open(
+    batchId: Types.ObjectId,
+    workspaceId: Types.ObjectId,
+    topicId: Types.ObjectId,
+    startedAt: Date,
+    workspaceWide = true,
+  ): Promise<void> {
+    await this.batches.create({ _id: batchId, workspaceId, topicId, startedAt, workspaceWide });
   }
 
   get(batchId: Types.ObjectId) {

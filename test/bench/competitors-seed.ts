@@ -61,6 +61,7 @@ export async function seedCompetitors(
         docs.push({
           workspaceId: wsId,
           topicIds: [tId],
+          competitorOnly: true,
           platform: 'x',
           externalId,
           url: `https://x.com/c/status/${externalId}`,

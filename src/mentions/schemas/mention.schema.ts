@@ -66,7 +66,16 @@ export class Mention {
   @Prop({ type: Types.ObjectId })
   rollupBatch?: Types.ObjectId;
 
-  /** Write batches that linked this already-stored mention to one more topic (rare). */
+  /**
+   * Only competitor topics have matched it so far: it counts in their rollups, not in the
+   * workspace's (ALL_TOPICS), which hold the brand's mentions only. The first brand topic to match
+   * it clears the mark and counts it there (a link to ALL_TOPICS). Absent on mentions stored
+   * before competitors were kept out, which the workspace's rollups already counted.
+   */
+  @Prop({ type: Boolean })
+  competitorOnly?: boolean;
+
+  /** Write batches that linked this already-stored mention to one more topic (rare); ALL_TOPICS when a brand topic brought it into the workspace's rollups. */
   @Prop({ type: [{ batch: Types.ObjectId, topic: Types.ObjectId, _id: false }], default: undefined })
   rollupLinks?: { batch: Types.ObjectId; topic: Types.ObjectId }[];
 
