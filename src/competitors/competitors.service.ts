@@ -58,8 +58,12 @@ export class CompetitorsService {
     return [...all.filter((t) => t.role !== 'competitor'), ...all.filter((t) => t.role === 'competitor')];
   }
 
-  private async rollupsByTopic(ws: WorkspaceView, topics: TopicView[], r: ResolvedRange) {
-    const rows = await Promise.all(topics.map((t) => this.mentions.rollupRows(ws.id, r.from, r.to, { topic: t.id, platform: r.platform })));
+  /** With `whole`, each topic's fewest rows that hold the range (UTC days, hours and slots at the ends): totals only, no buckets. */
+  private async rollupsByTopic(ws: WorkspaceView, topics: TopicView[], r: ResolvedRange, whole = false) {
+    const cuts = whole ? [r.from, r.to] : undefined;
+    const rows = await Promise.all(
+      topics.map((t) => this.mentions.rollupRows(ws.id, r.from, r.to, { topic: t.id, platform: r.platform, cuts })),
+    );
     return new Map(topics.map((t, i) => [t.id, rows[i]]));
   }
 
@@ -67,7 +71,7 @@ export class CompetitorsService {
     const { ws, r } = await this.context(workspaceId, q, now);
     const topics = await this.compared(ws.id);
     const [rollups, followers, perTopic] = await Promise.all([
-      this.rollupsByTopic(ws, topics, r),
+      this.rollupsByTopic(ws, topics, r, true),
       this.engagement.followerSamples(ws.id, new Date(r.to.getTime() + 30 * DAY_MS)),
       Promise.all(
         topics.map(async (t) => ({
