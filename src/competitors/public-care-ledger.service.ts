@@ -53,7 +53,7 @@ export class PublicCareLedger {
   /** After a competitor topic's batch is stored: rebuilds the cases of the customers it touches. */
   async stored(ws: WorkspaceView, topic: TopicView, mentions: readonly MentionInput[], replies: readonly ReplyInput[], now = new Date()) {
     if (topic.role !== 'competitor' || (mentions.length === 0 && replies.length === 0)) return;
-    if (!(await this.ensureBuilt(ws, topic, now))) return; // just rebuilt whole, this batch included
+    if ((await this.ensureBuilt(ws, topic, now)) === 'rebuilt') return; // rebuilt whole after this batch was stored
     const customers = new Map<string, Set<string>>();
     const add = (platform: string, author: string) => {
       if (!customers.has(platform)) customers.set(platform, new Set());
@@ -92,18 +92,22 @@ export class PublicCareLedger {
     this.logger.log({ workspaceId: ws.id, topicId: topic.id, cases: cases.length }, "Rebuilt a competitor's public cases");
   }
 
-  /** Builds the topic's cases when they were never built or were built with other settings; true when they already were. */
-  private async ensureBuilt(ws: WorkspaceView, topic: TopicView, now: Date): Promise<boolean> {
+  /**
+   * Builds the topic's cases when they were never built or were built with other settings:
+   * `rebuilt` when this call started the rebuild, `built` when they were (or another call's
+   * rebuild, which may have read the data before the caller's batch, has finished).
+   */
+  private async ensureBuilt(ws: WorkspaceView, topic: TopicView, now: Date): Promise<'built' | 'rebuilt'> {
     const running = this.building.get(topic.id);
     if (running) {
       await running;
-      return false;
+      return 'built';
     }
-    if ((await this.store.builtWith(ws.id, topic.id)) === ws.settings.sla.abandonmentSeconds) return true;
+    if ((await this.store.builtWith(ws.id, topic.id)) === ws.settings.sla.abandonmentSeconds) return 'built';
     const build = this.rebuild(ws, topic, now).finally(() => this.building.delete(topic.id));
     this.building.set(topic.id, build);
     await build;
-    return false;
+    return 'rebuilt';
   }
 
   /** The authors of the topic's posts these replies answer, through the topic's own earlier replies. */
