@@ -165,6 +165,13 @@ export class MentionsService {
     });
     if (unique.length === 0) return { stored: [], linked: 0, known: 0, rejected };
 
+    // The outbox entry goes first: if the process dies after the mentions are written, the repair
+    // finds this batch and applies the increments they owe (exactly once, see RollupOutboxService).
+    // It is written beside the lookup of known posts (one round trip less a page) and awaited before
+    // the mentions; a page with nothing to write discards it.
+    const batchId = new Types.ObjectId();
+    const opened = this.outbox.open(batchId, wsId, tId, !competitor);
+    opened.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled meanwhile
     // By the full unique key (workspace, platform, id), so the lookup is an index hit per id.
     const platforms = [...new Set(unique.map((m) => m.platform))];
     const existing = (
@@ -183,7 +190,6 @@ export class MentionsService {
     const thresholds = workspace.settings.sentiment;
     const routingRules = workspace.settings.routingRules ?? [];
     const ops: AnyBulkWriteOperation<Mention>[] = [];
-    const batchId = new Types.ObjectId();
     const linkIds: Types.ObjectId[] = [];
     // The documents this batch may insert, by the _id it gives them: the stored rows are known
     // from the write's upserted ids, without reading them back.
@@ -251,11 +257,11 @@ export class MentionsService {
         },
       });
     }
-    if (ops.length === 0) return { stored: [], linked: 0, known: unique.length, rejected };
-
-    // The outbox first: if the process dies after the mentions are written, the repair finds this
-    // batch and applies the increments they owe (exactly once, see RollupOutboxService).
-    await this.outbox.open(batchId, wsId, tId, !competitor);
+    await opened;
+    if (ops.length === 0) {
+      await this.outbox.discard(batchId);
+      return { stored: [], linked: 0, known: unique.length, rejected };
+    }
 
     const refused: string[] = [];
     const result = await this.mentions.write(ops).catch((err: unknown) => {

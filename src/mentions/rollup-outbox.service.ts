@@ -84,6 +84,11 @@ export class RollupOutboxService implements OnApplicationBootstrap, OnApplicatio
     await this.batches.open(batchId, workspaceId, topicId, new Date(), workspaceWide);
   }
 
+  /** Closes a batch that wrote nothing (every post of its page was stored already). */
+  async discard(batchId: Types.ObjectId): Promise<void> {
+    await this.batches.close(batchId);
+  }
+
   /**
    * Counts the batch's mentions (guarded by its id) and closes it. The mention and theme rollups
    * are written side by side: each is guarded on its own, so if either fails the entry stays open
