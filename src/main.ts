@@ -1,6 +1,7 @@
 import 'reflect-metadata';
-import { createApp } from './app.factory';
+import { Logger } from '@nestjs/common';
 import { InvalidSettingsError, loadSettings } from './config/settings';
+import { openDatabaseTargetEarly } from './database/database-target';
 
 async function main() {
   let settings;
@@ -14,6 +15,12 @@ async function main() {
     }
     throw err;
   }
+  // The embedded engine restores its data in its own thread while this one loads the application's
+  // modules (seconds each on a second start), not after them; its log lines wait for the app's logger.
+  Logger.attachBuffer();
+  openDatabaseTargetEarly(settings);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded here, after the engine's start, on purpose
+  const { createApp } = require('./app.factory') as typeof import('./app.factory.js');
   const app = await createApp(settings);
   await app.listen(settings.port);
   // PORT=0 asks the system for a free port: say the one it gave
@@ -24,6 +31,7 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
+  Logger.flush();
   process.stderr.write(`Ouvidor failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

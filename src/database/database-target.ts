@@ -63,3 +63,24 @@ export async function openDatabaseTarget(settings: Settings, logger = new Logger
     stop: () => server.stop(),
   };
 }
+
+let early: { settings: Settings; target: Promise<DatabaseTarget> } | null = null;
+
+/**
+ * Opens the database before the application's modules are loaded (`main.ts`): the embedded
+ * engine restores its data in its own thread while the main thread loads and compiles the
+ * modules, instead of after them. The database module takes this target (once) when it is
+ * created with the same settings; a failure surfaces there, as it would without the early start.
+ */
+export function openDatabaseTargetEarly(settings: Settings): void {
+  const target = openDatabaseTarget(settings);
+  target.catch(() => undefined); // handled where it is taken
+  early = { settings, target };
+}
+
+/** The target `openDatabaseTargetEarly` opened for these settings (once), or a new one. */
+export function takeDatabaseTarget(settings: Settings): Promise<DatabaseTarget> {
+  const opened = early?.settings === settings ? early.target : null;
+  early = null;
+  return opened ?? openDatabaseTarget(settings);
+}

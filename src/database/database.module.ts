@@ -3,7 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import mongoose, { Connection } from 'mongoose';
 import { Settings, SETTINGS } from '../config/settings';
-import { DATABASE_TARGET, DatabaseTarget, openDatabaseTarget } from './database-target';
+import { DATABASE_TARGET, DatabaseTarget, takeDatabaseTarget } from './database-target';
 
 /**
  * Operators in user input never reach a query: the HTTP edge refuses `$`-keys and DTOs turn every
@@ -43,7 +43,7 @@ class DatabaseTargetLifecycle implements BeforeApplicationShutdown, OnApplicatio
     {
       provide: DATABASE_TARGET,
       inject: [SETTINGS],
-      useFactory: (settings: Settings) => openDatabaseTarget(settings),
+      useFactory: (settings: Settings) => takeDatabaseTarget(settings),
     },
     DatabaseTargetLifecycle,
   ],
