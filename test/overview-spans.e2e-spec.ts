@@ -107,7 +107,8 @@ describe('Overview from hour and day rollups (e2e)', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // no SLA scan: it would close the seeded cases by today's clock between two reads of the same range
+    t = await startTestApp({ careScanIntervalSeconds: 3600 });
     ws = await createWorkspace(t, 'Overview spans');
     topicId = (
       await t.app
@@ -115,12 +116,17 @@ describe('Overview from hour and day rollups (e2e)', () => {
         .create(ws.id, { name: 'Lumi', query: 'lumi', platforms: ['x', 'bluesky'], languages: [], ownedAccounts: [] } as never)
     ).id;
     const mentions = t.app.get(MentionsService);
-    // A few mentions before the hour and day rows are built (as on a store from before them), the rest after.
+    // Some mentions before the hour and day rows are built (as on a store from before them), some
+    // while the rebuild runs (its compare-and-set against ingestion), the rest after.
     const workspace = await t.app.get(WorkspacesService).get(ws.id);
     const inputs = seedMentions();
     await mentions.ingest(workspace, topicId, inputs.slice(0, 100));
-    expect(await mentions.rebuildRollupSpans(ws.id)).toBeGreaterThan(0);
-    for (let i = 100; i < inputs.length; i += 100) await mentions.ingest(workspace, topicId, inputs.slice(i, i + 100));
+    const during = async () => {
+      for (let i = 100; i < 500; i += 50) await mentions.ingest(workspace, topicId, inputs.slice(i, i + 50));
+    };
+    const [built] = await Promise.all([mentions.rebuildRollupSpans(ws.id), during()]);
+    expect(built).toBeGreaterThan(0);
+    for (let i = 500; i < inputs.length; i += 100) await mentions.ingest(workspace, topicId, inputs.slice(i, i + 100));
     const cases = t.app.get<Model<Case>>(getModelToken(Case.name));
     await cases.collection.insertMany(seedCases(new Types.ObjectId(ws.id), new Types.ObjectId(topicId)));
     await t.app.get(CareRollupsService).rebuild(new Types.ObjectId(ws.id));
@@ -207,6 +213,37 @@ describe('Overview from hour and day rollups (e2e)', () => {
     expect(overview.trends['volume.mentions'].previous).toBe(previous.volume.mentions);
     expect(overview.trends['support.inbound'].previous).toBe(previous.support.inbound);
     expect(overview.trends['service.casesOpened'].previous).toBe(previous.service.casesOpened);
+  });
+
+  it('every hour and day row holds the sum of its slots', async () => {
+    const wsId = new Types.ObjectId(ws.id);
+    const slots = await t.app.get<Model<Record<string, unknown>>>(getModelToken('MentionRollup')).find({ workspaceId: wsId }).lean();
+    const spans = await t.app.get<Model<MentionRollupSpan>>(getModelToken(MentionRollupSpan.name)).find({ workspaceId: wsId }).lean();
+    const sums = new Map<string, { count: number; support: number; negative: number }>();
+    for (const s of slots) {
+      for (const [span, ms] of [
+        ['hour', HOUR],
+        ['day', DAY],
+      ] as const) {
+        const start = Math.floor((s.hour as Date).getTime() / ms) * ms;
+        const id = `${String(s.topicId)}|${span}|${start}|${String(s.platform)}`;
+        const sum = sums.get(id) ?? { count: 0, support: 0, negative: 0 };
+        sum.count += (s.count as number | undefined) ?? 0;
+        sum.support += (s.support as number | undefined) ?? 0;
+        sum.negative += (s.negative as number | undefined) ?? 0;
+        sums.set(id, sum);
+      }
+    }
+    expect(spans.length).toBe(sums.size);
+    for (const r of spans) {
+      const id = `${String(r.topicId)}|${r.span}|${r.start.getTime()}|${r.platform}`;
+      expect([id, r.count ?? 0, r.support ?? 0, r.negative ?? 0]).toEqual([
+        id,
+        sums.get(id)?.count,
+        sums.get(id)?.support,
+        sums.get(id)?.negative,
+      ]);
+    }
   });
 
   it('reads about one row a day, and a case change moves its hour and day rows', async () => {

@@ -2,7 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo, Types } from 'mongoose';
 import { ReportVersionsRepository } from '../report-freshness/report-versions.repository';
-import type { RollupPiece } from '../common/time-buckets';
+import { ROLLUP_SPAN_MS, type RollupPiece } from '../common/time-buckets';
 import { SPAN_COUNTERS, spanIncrements } from './rollup-spans';
 import { MentionRollup, MentionRollupSpan, MentionRollupSpanState } from './schemas/mention-rollup.schema';
 
@@ -120,7 +120,7 @@ export class RollupsRepository {
       $or: coarse.map((p) => ({ span: p.span, start: { $gte: p.from, $lt: p.to } })),
     };
     if (platform) filter.platform = platform;
-    return this.spans.find(filter, { _id: 0, workspaceId: 0, topicId: 0, applied: 0, rev: 0 }).lean();
+    return this.spans.find(filter, { _id: 0, workspaceId: 0, topicId: 0, applied: 0, rev: 0, rebuiltBy: 0 }).lean();
   }
 
   /** Whether the workspace's hour and day rows are whole (built from its slots, kept since). */
@@ -133,28 +133,55 @@ export class RollupsRepository {
    * while ingestion may be writing. Each span row is replaced by the sum of its slots only if no
    * write touched it since it was read (a compare-and-set on `rev`), and remembers the guards its
    * slots hold: an increment that reached the slots before they were read, but the span after, is
-   * then refused by the guard; one that reached neither is counted by its own write.
+   * then refused by the guard; one that reached neither is counted by its own write. The rows a
+   * write touched meanwhile are built again, alone (a few hot hours), until none is left.
    */
   async rebuildSpans(workspaceId: Types.ObjectId): Promise<number> {
-    type SpanDoc = Record<string, unknown> & { span: string; start: Date; topicId: Types.ObjectId; platform: string; rev?: number };
+    type SpanDoc = {
+      span: 'hour' | 'day';
+      start: Date;
+      topicId: Types.ObjectId;
+      platform: string;
+      rev?: number;
+      rebuiltBy?: Types.ObjectId;
+    };
     const keyOf = (d: { topicId: unknown; span: string; start: Date; platform: string }) =>
       `${String(d.topicId)}|${d.span}|${d.start.getTime()}|${d.platform}`;
+    const spanFilter = (d: SpanDoc) => ({ workspaceId, topicId: d.topicId, span: d.span, start: d.start, platform: d.platform });
     let written = 0;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const before = new Map(
-        (await this.spans.find({ workspaceId }, { _id: 0, topicId: 1, span: 1, start: 1, platform: 1, rev: 1 }).lean<SpanDoc[]>()).map(
-          (d) => [keyOf(d), d.rev ?? 0],
-        ),
-      );
-      const slots = await this.rollups.find({ workspaceId }, { _id: 0, langs: 0 }).lean();
-      const wanted = new Map<string, { key: Record<string, unknown>; inc: Record<string, number>; applied: Set<string> }>();
+    let pending: SpanDoc[] | null = null; // null: every row of the workspace
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const attemptId = new Types.ObjectId();
+      const fields = { _id: 0, topicId: 1, span: 1, start: 1, platform: 1, rev: 1 };
+      const beforeDocs: SpanDoc[] = pending
+        ? await this.spans.find({ workspaceId, $or: pending.map(spanFilter) }, fields).lean<SpanDoc[]>()
+        : await this.spans.find({ workspaceId }, fields).lean<SpanDoc[]>();
+      const before = new Map(beforeDocs.map((d) => [keyOf(d), d.rev ?? 0]));
+      const slots = pending
+        ? await this.rollups
+            .find(
+              {
+                workspaceId,
+                $or: pending.map((d) => ({
+                  topicId: d.topicId,
+                  platform: d.platform,
+                  hour: { $gte: d.start, $lt: new Date(d.start.getTime() + ROLLUP_SPAN_MS[d.span]) },
+                })),
+              },
+              { _id: 0, langs: 0 },
+            )
+            .lean()
+        : await this.rollups.find({ workspaceId }, { _id: 0, langs: 0 }).lean();
+      const only = pending ? new Set(pending.map(keyOf)) : null;
+      const wanted = new Map<string, { key: SpanDoc; inc: Record<string, number>; applied: Set<string> }>();
       for (const slot of slots) {
         const inc: Record<string, number> = {};
         for (const f of SPAN_COUNTERS) inc[f] = (slot as unknown as Record<string, number>)[f] ?? 0;
         for (const s of spanIncrements([{ key: slot, inc }])) {
           const id = keyOf(s.key);
+          if (only && !only.has(id)) continue;
           let w = wanted.get(id);
-          if (!w) wanted.set(id, (w = { key: { ...s.key }, inc: {}, applied: new Set() }));
+          if (!w) wanted.set(id, (w = { key: s.key as SpanDoc, inc: {}, applied: new Set() }));
           for (const [f, n] of Object.entries(s.inc)) w.inc[f] = (w.inc[f] ?? 0) + n;
           for (const g of slot.applied ?? []) w.applied.add(String(g));
         }
@@ -173,26 +200,34 @@ export class RollupsRepository {
           if (f.startsWith('inb.')) inb[f.slice(4)] = n;
           else counters[f] = n;
         }
-        const doc = { ...w.key, ...counters, inb, applied, rev: (rev ?? 0) + 1 };
+        const doc = { ...spanFilter(w.key), ...counters, inb, applied, rev: (rev ?? 0) + 1, rebuiltBy: attemptId };
         ops.push(
           rev === undefined
             ? { insertOne: { document: doc } }
-            : { replaceOne: { filter: { ...w.key, rev }, replacement: doc, upsert: false } },
+            : { replaceOne: { filter: { ...spanFilter(w.key), rev }, replacement: doc, upsert: false } },
         );
       }
-      let conflicts = 0;
-      try {
-        for (let i = 0; i < ops.length; i += 1000) {
+      for (let i = 0; i < ops.length; i += 1000) {
+        try {
           const res = await this.spans.collection.bulkWrite(ops.slice(i, i + 1000), { ordered: false });
-          conflicts += ops.slice(i, i + 1000).filter((o) => 'replaceOne' in o).length - res.matchedCount;
           written += res.insertedCount + res.modifiedCount;
+        } catch (err) {
+          // A row created by a write meanwhile (duplicate key): built again below.
+          const errors = (err as { writeErrors?: { code: number }[] }).writeErrors ?? [];
+          if (errors.length === 0 || errors.some((e) => e.code !== 11000)) throw err;
         }
-      } catch (err) {
-        const errors = (err as { writeErrors?: { code: number }[] }).writeErrors ?? [];
-        if (errors.length === 0 || errors.some((e) => e.code !== 11000)) throw err;
-        conflicts += errors.length; // created by a write meanwhile: read again
       }
-      if (conflicts === 0) {
+      // The rows this attempt did not replace: a write reached them between the read and the replace.
+      const missed = [...wanted.values()].map((w) => w.key);
+      const took = new Set(
+        (
+          await this.spans
+            .find({ workspaceId, rebuiltBy: attemptId }, { _id: 0, topicId: 1, span: 1, start: 1, platform: 1 })
+            .lean<SpanDoc[]>()
+        ).map(keyOf),
+      );
+      pending = missed.filter((k) => !took.has(keyOf(k)));
+      if (pending.length === 0) {
         await this.spanStates.updateOne({ workspaceId }, { $set: { builtAt: new Date() } }, { upsert: true });
         return written;
       }

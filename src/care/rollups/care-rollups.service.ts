@@ -116,6 +116,8 @@ export class CareRollupsService implements OnApplicationBootstrap {
    */
   private readonly recounts = new Map<string, { tail: Promise<void>; waiting: Promise<void> | null }>();
   private readonly rebuilds = new Map<string, Promise<void>>();
+  /** Per workspace day: the hours whose slots were recounted since its last span recount started. */
+  private readonly dirtyHours = new Map<string, Set<number>>();
 
   constructor(
     private readonly cases: CasesRepository,
@@ -147,10 +149,19 @@ export class CareRollupsService implements OnApplicationBootstrap {
   }
 
   private recount(workspaceId: Types.ObjectId, slot: Date): Promise<void> {
-    return this.chained(`${String(workspaceId)}|${slot.getTime()}`, () => this.recountNow(workspaceId, slot)).then(() =>
-      // Then its hour and day, one recount of a day at a time (changes meanwhile join the next).
-      this.chained(`${String(workspaceId)}|day|${startOfRollupSpan('day', slot).getTime()}`, () => this.recountSpansNow(workspaceId, slot)),
-    );
+    const day = `${String(workspaceId)}|day|${startOfRollupSpan('day', slot).getTime()}`;
+    return this.chained(`${String(workspaceId)}|${slot.getTime()}`, () => this.recountNow(workspaceId, slot)).then(() => {
+      // Then its hour and day, one recount of a day at a time: the hours of every slot recounted
+      // meanwhile wait in `dirtyHours` for the next one, which every such change joins.
+      const hours = this.dirtyHours.get(day) ?? new Set<number>();
+      hours.add(startOfRollupSpan('hour', slot).getTime());
+      this.dirtyHours.set(day, hours);
+      return this.chained(day, () => {
+        const todo = this.dirtyHours.get(day) ?? new Set<number>();
+        this.dirtyHours.delete(day);
+        return this.recountSpansNow(workspaceId, startOfRollupSpan('day', slot), [...todo]);
+      });
+    });
   }
 
   private chained(key: string, work: () => Promise<void>): Promise<void> {
@@ -180,17 +191,15 @@ export class CareRollupsService implements OnApplicationBootstrap {
     await this.rollups.replaceSlots(workspaceId, [slot], careRollupEntries(cases, settings, new Set([slot.getTime()])));
   }
 
-  /**
-   * The hour of `slot` summed from its slots, then its day from its hours. A day joins concurrent
-   * recounts of its slots: the last one reads them all.
-   */
-  private async recountSpansNow(workspaceId: Types.ObjectId, slot: Date): Promise<void> {
-    const hour = startOfRollupSpan('hour', slot);
-    const day = startOfRollupSpan('day', slot);
-    const slots = await this.rollups.slotEntries(workspaceId, hour, new Date(hour.getTime() + ROLLUP_SPAN_MS.hour));
-    await this.rollups.replaceSpans(workspaceId, 'hour', [hour], careSpanEntries(slots, 'hour'));
-    const hours = await this.rollups.spanEntries(workspaceId, 'hour', day, new Date(day.getTime() + ROLLUP_SPAN_MS.day));
-    await this.rollups.replaceSpans(workspaceId, 'day', [day], careSpanEntries(hours, 'day'));
+  /** These hours of `day` summed from their slots, then the day from its hours. */
+  private async recountSpansNow(workspaceId: Types.ObjectId, day: Date, hours: number[]): Promise<void> {
+    for (const ms of hours) {
+      const hour = new Date(ms);
+      const slots = await this.rollups.slotEntries(workspaceId, hour, new Date(ms + ROLLUP_SPAN_MS.hour));
+      await this.rollups.replaceSpans(workspaceId, 'hour', [hour], careSpanEntries(slots, 'hour'));
+    }
+    const inDay = await this.rollups.spanEntries(workspaceId, 'hour', day, new Date(day.getTime() + ROLLUP_SPAN_MS.day));
+    await this.rollups.replaceSpans(workspaceId, 'day', [day], careSpanEntries(inDay, 'day'));
   }
 
   /** Recounts a workspace's rollups from all its cases; joined when one is running. */

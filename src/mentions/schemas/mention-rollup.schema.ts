@@ -75,6 +75,8 @@ export class MentionRollupSpan {
   @Prop({ default: 0 }) other!: number;
   @Prop({ type: MongooseSchema.Types.Mixed, default: {} }) inb!: Record<string, number>;
   @Prop({ default: 0 }) rev!: number;
+  /** The rebuild attempt that last wrote the row whole (how it tells the rows it replaced). */
+  @Prop({ type: Types.ObjectId }) rebuiltBy?: Types.ObjectId;
   @Prop({ type: [Types.ObjectId], default: undefined }) applied?: Types.ObjectId[];
 }
 export const MentionRollupSpanSchema = SchemaFactory.createForClass(MentionRollupSpan);
