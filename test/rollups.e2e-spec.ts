@@ -5,6 +5,7 @@ import { MentionsService } from '../src/mentions/mentions.service';
 import { ROLLUP_REPAIR_GRACE_MS, RollupOutboxService } from '../src/mentions/rollup-outbox.service';
 import { RollupBatch } from '../src/mentions/schemas/mention-rollup.schema';
 import { Mention } from '../src/mentions/schemas/mention.schema';
+import { REPORT_FRESHNESS_MS } from '../src/reports/report-cache';
 import { TopicsService } from '../src/topics/topics.service';
 import { WorkspacesService } from '../src/workspaces/workspaces.service';
 import { createWorkspace, TestWorkspace } from './fixtures/inputs/workspaces';
@@ -36,7 +37,11 @@ describe('Mention rollups across a crash (e2e)', () => {
     platformLang: 'pt',
     metrics: { likes: 0, reposts: 0, quotes: 0, replies: 0, impressions: null },
   });
+  // Ingestion and the repair are background writes: the report cache shows them within
+  // REPORT_FRESHNESS_MS (src/reports/report-cache.ts), so each read waits that long first.
+  const pastTheBound = () => new Promise((r) => setTimeout(r, REPORT_FRESHNESS_MS + 100));
   const volume = async () => {
+    await pastTheBound();
     const res = await t
       .as(ws.key)
       .get(`/api/v1/reports/overview?from=${new Date(HOUR).toISOString()}&to=${new Date(HOUR + 3600_000).toISOString()}&tz=UTC`)
@@ -44,6 +49,7 @@ describe('Mention rollups across a crash (e2e)', () => {
     return res.body.volume.mentions as number;
   };
   const topicVolume = async (topic = topicId) => {
+    await pastTheBound();
     const res = await t
       .as(ws.key)
       .get(

@@ -8,7 +8,8 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * Bumps the caller's workspace report version after every successful API write (leads, traffic,
  * contacts, surveys, targets, settings, case actions, corrections…), before the answer leaves, so
- * the next report call of any process recomputes. One place instead of one call per writer;
+ * the next report call of any process recomputes (an API write is never within the report
+ * cache's freshness bound: the caller sees it on its next call). One place instead of one call per writer;
  * background writes (collection, the care scan) bump where they write their rollups.
  */
 @Injectable()
@@ -22,7 +23,7 @@ export class ApiWritesInterceptor implements NestInterceptor {
     return next.handle().pipe(
       mergeMap((value: unknown) => {
         const workspaceId = req.auth?.workspaceId;
-        return workspaceId ? from(this.versions.bump(workspaceId).then(() => value)) : [value];
+        return workspaceId ? from(this.versions.bump(workspaceId, { api: true }).then(() => value)) : [value];
       }),
     );
   }

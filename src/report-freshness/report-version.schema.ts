@@ -11,6 +11,8 @@ import { Types } from 'mongoose';
 export class ReportVersion {
   @Prop({ type: Types.ObjectId, required: true }) workspaceId!: Types.ObjectId;
   @Prop({ required: true, default: 0 }) version!: number;
+  /** How many of those changes were API writes (a user's own changes: shown on the next call). */
+  @Prop({ default: 0 }) apiWrites!: number;
 }
 
 export const ReportVersionSchema = SchemaFactory.createForClass(ReportVersion);

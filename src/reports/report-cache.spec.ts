@@ -4,10 +4,18 @@ import { REPORT_CACHE_TTL_MS, REPORT_FRESHNESS_MS, ReportCache } from './report-
 /** The workspace's report version as the database holds it, with a count of the reads. */
 class Versions {
   version = 0;
+  apiWrites = 0;
   reads = 0;
-  async current(): Promise<number> {
+  lastApiWriteAt = 0;
+  async stamp(): Promise<{ version: number; apiWrites: number }> {
     this.reads++;
-    return this.version;
+    return { version: this.version, apiWrites: this.apiWrites };
+  }
+  /** A change made through the API, as ApiWritesInterceptor bumps it. */
+  apiWrite() {
+    this.version++;
+    this.apiWrites++;
+    this.lastApiWriteAt = Date.now();
   }
 }
 
@@ -82,6 +90,19 @@ describe('ReportCache', () => {
     expect(await cache.answer('overview', 'ws', {}, compute)).toEqual({ run: 2, version: 1 });
   });
 
+  it('shows an API write on the next call, within the bound too (a user sees their own change)', async () => {
+    let runs = 0;
+    const compute = async () => ({ run: ++runs });
+    await cache.answer('overview', 'ws', {}, compute);
+    versions.apiWrite();
+    now += 1;
+    expect(await cache.answer('overview', 'ws', {}, compute)).toEqual({ run: 2 });
+    // a background change right after is again within the bound
+    versions.version++;
+    now += 1;
+    expect(await cache.answer('overview', 'ws', {}, compute)).toEqual({ run: 2 });
+  });
+
   it('refreshes an outdated answer in the background past half the bound, so later calls do not wait', async () => {
     const { started, compute } = computations();
     const first = cache.answer('overview', 'ws', {}, compute);
@@ -140,7 +161,7 @@ describe('ReportCache', () => {
   it('reads the version again for a call that arrives after the bound, so another process’s change shows', async () => {
     let release: (v: number) => void = () => undefined;
     const slow = new Versions();
-    slow.current = () => new Promise<number>((r) => (release = r));
+    slow.stamp = () => new Promise((r) => (release = (version: number) => r({ version, apiWrites: 0 })));
     cache = new ReportCache(slow as unknown as ReportVersionsRepository);
     let runs = 0;
     const compute = async () => ({ run: ++runs });

@@ -26,10 +26,14 @@ export function normalisedQuery(q: object): string {
   return JSON.stringify(entries);
 }
 
-/** An answer, or its computation, and what it reflects. */
-interface Snapshot<T> {
-  /** The workspace's version read before the computation started. */
+/** The workspace's report version and how many of its changes were API writes. */
+interface Stamp {
   version: number;
+  apiWrites: number;
+}
+
+/** An answer, or its computation, and what it reflects. */
+interface Snapshot<T> extends Stamp {
   /** When the computation started (ms): it reflects every change counted before then. */
   asOf: number;
   value: Promise<T>;
@@ -38,7 +42,7 @@ interface Snapshot<T> {
 /** A version read and when it started: the version stood at least until then. */
 interface VersionRead {
   startedAt: number;
-  version: Promise<number>;
+  stamp: Promise<Stamp>;
 }
 
 /**
@@ -47,7 +51,8 @@ interface VersionRead {
  * change another process stored shows; concurrent calls share one read while it is in flight).
  *
  * A call is answered by the newest answer, or computation in flight, that is current enough: of
- * the workspace's current version, or started at most REPORT_FRESHNESS_MS before the call arrived.
+ * the workspace's current version, or started at most REPORT_FRESHNESS_MS before the call arrived
+ * with no API write since (a user's own change, through the API, shows on their next call).
  * Otherwise the call starts a computation, and every identical call joins it: at most one
  * computation per key runs at a time while it is fresh enough, however many clients ask. So a
  * change shows in every answer served 1 s after it was counted, and a workspace that writes
@@ -56,7 +61,7 @@ interface VersionRead {
  */
 @Injectable()
 export class ReportCache {
-  private readonly answers = new LRUCache<string, { version: number; asOf: number; value: object }>({
+  private readonly answers = new LRUCache<string, Stamp & { asOf: number; value: object }>({
     maxSize: REPORT_CACHE_MAX_BYTES,
     sizeCalculation: (v) => Math.max(1, JSON.stringify(v.value).length),
     ttl: REPORT_CACHE_TTL_MS,
@@ -69,29 +74,31 @@ export class ReportCache {
 
   async answer<T extends object>(report: string, workspaceId: string, query: object, compute: () => Promise<T>): Promise<T> {
     const arrived = Date.now();
-    const version = await this.versionRead(workspaceId, arrived).version;
+    const stamp = await this.versionRead(workspaceId, arrived).stamp;
+    const { version } = stamp;
     const key = `${report}|${workspaceId}|${normalisedQuery(query)}`;
-    // current enough: nothing changed since it started, or it started within the freshness bound
-    const fresh = (s: { version: number; asOf: number }) => s.version >= version || s.asOf >= arrived - REPORT_FRESHNESS_MS;
+    // current enough: nothing changed since it started, or no API write did and it started within the bound
+    const fresh = (s: Stamp & { asOf: number }) =>
+      s.version >= version || (s.apiWrites >= stamp.apiWrites && s.asOf >= arrived - REPORT_FRESHNESS_MS);
     const cached = this.answers.get(key);
     const pending = this.inFlight.get(key);
     if (cached && arrived - cached.asOf < REPORT_CACHE_TTL_MS && fresh(cached)) {
       // past half the bound, an outdated answer is recomputed in the background, so that the
       // calls after the bound find its successor ready instead of waiting for it
       if (cached.version < version && !pending && cached.asOf < Date.now() - REPORT_FRESHNESS_MS / 2) {
-        this.start(key, version, compute).catch((err: Error) =>
+        this.start(key, stamp, compute).catch((err: Error) =>
           this.logger.warn({ err: err.message, report }, 'Could not refresh a cached report answer'),
         );
       }
       return cached.value as T;
     }
     if (pending && fresh(pending)) return pending.value as Promise<T>;
-    return this.start(key, version, compute);
+    return this.start(key, stamp, compute);
   }
 
   /** Starts the computation of `key` at `version`; identical calls join it while it is fresh. */
-  private start<T extends object>(key: string, version: number, compute: () => Promise<T>): Promise<T> {
-    const snapshot: Snapshot<object> = { version, asOf: Date.now(), value: compute() };
+  private start<T extends object>(key: string, stamp: Stamp, compute: () => Promise<T>): Promise<T> {
+    const snapshot: Snapshot<object> = { ...stamp, asOf: Date.now(), value: compute() };
     const forget = () => {
       if (this.inFlight.get(key) === snapshot) this.inFlight.delete(key);
     };
@@ -99,7 +106,7 @@ export class ReportCache {
       (answer) => {
         const stored = this.answers.get(key, { allowStale: true });
         // an older computation finishing late never replaces a newer answer
-        if (!stored || stored.asOf <= snapshot.asOf) this.answers.set(key, { version, asOf: snapshot.asOf, value: answer });
+        if (!stored || stored.asOf <= snapshot.asOf) this.answers.set(key, { ...stamp, asOf: snapshot.asOf, value: answer });
         forget();
         return answer;
       },
@@ -113,17 +120,18 @@ export class ReportCache {
   }
 
   /**
-   * The workspace's version: a read in flight that started within the freshness bound is shared
-   * (the version stood at least until it started), otherwise a new one.
+   * The workspace's version: a read in flight that started within the freshness bound, and after
+   * this process's last API write, is shared (the version stood at least until it started),
+   * otherwise a new one.
    */
   private versionRead(workspaceId: string, arrived: number): VersionRead {
     const shared = this.versionReads.get(workspaceId);
-    if (shared && shared.startedAt >= arrived - REPORT_FRESHNESS_MS) return shared;
-    const read: VersionRead = { startedAt: Date.now(), version: this.versions.current(workspaceId) };
+    if (shared && shared.startedAt >= arrived - REPORT_FRESHNESS_MS && shared.startedAt > this.versions.lastApiWriteAt) return shared;
+    const read: VersionRead = { startedAt: Date.now(), stamp: this.versions.stamp(workspaceId) };
     const forget = () => {
       if (this.versionReads.get(workspaceId) === read) this.versionReads.delete(workspaceId);
     };
-    read.version.then(forget, forget);
+    read.stamp.then(forget, forget);
     this.versionReads.set(workspaceId, read);
     return read;
   }
