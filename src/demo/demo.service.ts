@@ -42,8 +42,10 @@ const DEMO_WHATSAPP_EVERY_MS = 45_000;
 const DEMO_DESK_INTERVAL_MS = 30_000;
 /**
  * The pause between passes until the demo's first collection is stored: the week of history
- * arrives over the first minutes, page by page, and the desk works what has arrived right after
- * its pass, so the backlog is worked as it lands rather than in 30-second steps.
+ * arrives over the first minutes, page by page, and the desk works what has arrived soon after
+ * its pass, so the backlog is worked as it lands rather than in 30-second steps. The pause is at
+ * least as long as the pass was, so the desk leaves the collection (same process, same engine)
+ * at least half the time.
  */
 const DEMO_DESK_CATCH_UP_MS = 3_000;
 
@@ -246,7 +248,8 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
     // The desk works the queue from the start: the cases of the other networks (webhooks, their own
     // collections) do not wait for X's first collection, which takes minutes on a loaded machine.
     this.historyStored = !!existing;
-    void this.runDesk(ws.id).finally(() => this.scheduleDesk(ws.id));
+    const firstPass = Date.now();
+    void this.runDesk(ws.id).finally(() => this.scheduleDesk(ws.id, Date.now() - firstPass));
     // First collection now rather than at the first interval.
     this.scheduler.collectNow(topic.id).then(
       (res) => {
@@ -274,11 +277,14 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /** The desk's next pass: soon while the history is still arriving, then at its interval. */
-  private scheduleDesk(workspaceId: string) {
+  private scheduleDesk(workspaceId: string, lastPassMs = 0) {
     if (this.stopping) return;
     this.desk = setTimeout(
-      () => void this.runDesk(workspaceId).finally(() => this.scheduleDesk(workspaceId)),
-      this.historyStored ? DEMO_DESK_INTERVAL_MS : DEMO_DESK_CATCH_UP_MS,
+      () => {
+        const started = Date.now();
+        void this.runDesk(workspaceId).finally(() => this.scheduleDesk(workspaceId, Date.now() - started));
+      },
+      this.historyStored ? DEMO_DESK_INTERVAL_MS : Math.max(DEMO_DESK_CATCH_UP_MS, lastPassMs),
     );
     this.desk.unref();
   }
