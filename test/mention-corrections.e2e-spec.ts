@@ -6,6 +6,7 @@ import { MentionCorrectionsService } from '../src/mentions/mention-corrections.s
 import { ROLLUP_REPAIR_GRACE_MS, RollupOutboxService } from '../src/mentions/rollup-outbox.service';
 import { RollupBatch } from '../src/mentions/schemas/mention-rollup.schema';
 import { Mention } from '../src/mentions/schemas/mention.schema';
+import { REPORT_FRESHNESS_MS } from '../src/reports/report-cache';
 import { ROLES } from '../src/workspaces/schemas/api-key.schema';
 import { createWorkspace, TestWorkspace } from './fixtures/inputs/workspaces';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
@@ -428,6 +429,8 @@ describe('Agents correct the model (e2e)', () => {
     expect(await counts()).toEqual(before);
     expect(await service.repairCorrections()).toBe(1);
     const moved = { ...before, [from.sentiment]: before[from.sentiment as keyof typeof before] - 1, negative: before.negative + 1 };
+    // the repair is a background write: the report cache shows it within REPORT_FRESHNESS_MS
+    await new Promise((r) => setTimeout(r, REPORT_FRESHNESS_MS + 100));
     expect(await counts()).toEqual(moved);
     expect(await service.repairCorrections()).toBe(0);
 
