@@ -9,6 +9,7 @@ import {
   whatsappMessageDelivery,
 } from '../src/demo/networks/meta/webhook-sender';
 import { WhatsAppEmulator } from '../src/demo/networks/meta/whatsapp-emulator';
+import { REPORT_FRESHNESS_MS } from '../src/reports/report-cache';
 import { startTestApp, TEST_ADMIN_KEY, type TestApp } from './support/test-app';
 import { waitUntil } from './support/waiting';
 
@@ -382,6 +383,8 @@ describe('Meta webhooks, WhatsApp and replies from the inbox', () => {
       visibility: 'private',
       text: 'Oi, meu Pix não caiu, pode me ajudar?',
     });
+    // the webhook's case is a background write: the report cache shows it within REPORT_FRESHNESS_MS
+    await new Promise((r) => setTimeout(r, REPORT_FRESHNESS_MS + 100));
     const after = (
       await admin()
         .get(`/api/v1/reports/overview?from=${hoursAgo(48).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}&tz=UTC`)
