@@ -16,6 +16,14 @@ describe('applyUpdate', () => {
     expect(applyUpdate(current, { $setOnInsert: { created: true } })).toEqual({ doc: current, modified: false });
   });
 
+  it('ignores an _id in $setOnInsert when the upsert matched a stored document, as MongoDB does', () => {
+    // Two collections storing the same post: the second upsert matches the first's document.
+    const { doc, modified } = applyUpdate(current, { $setOnInsert: { _id: 99, text: 'x' }, $addToSet: { tags: 'c' } });
+    expect(modified).toBe(true);
+    expect(doc).toEqual({ _id: 1, n: 1, tags: ['a', 'c'], nested: { k: 1 } });
+    expect(() => applyUpdate(current, { $set: { _id: 99 } })).toThrow(/immutable field '_id'/);
+  });
+
   it('replaces the whole document but keeps _id first', () => {
     expect(applyUpdate(current, { text: 'new' }).doc).toEqual({ _id: 1, text: 'new' });
     expect(Object.keys(applyUpdate(current, { text: 'new', _id: 1 }).doc)).toEqual(['_id', 'text']);

@@ -177,7 +177,10 @@ export function applyUpdate(current: Document, update: UpdateSpec, options: Upda
     const doc = withIdFirst(next);
     return Buffer.from(serialize(doc)).equals(serialize(current)) ? { doc: current, modified: false } : { doc, modified: true };
   }
-  const { $setOnInsert: _ignored, ...spec } = withTimestamps(withoutIdAssignment(update, current._id));
+  // $setOnInsert does nothing to a document that exists, its `_id` included (MongoDB ignores it on
+  // a match), so it is dropped before the `_id` check.
+  const { $setOnInsert: _ignored, ...operators } = update as Document;
+  const spec = withTimestamps(withoutIdAssignment(operators, current._id));
   if (Object.keys(spec).length === 0) return { doc: current, modified: false };
   assertUpdateApplies(current, spec);
   const copy = copyUpdatedPaths(current, spec);
