@@ -31,6 +31,9 @@ export class CaseRollup {
 }
 export const CaseRollupSchema = SchemaFactory.createForClass(CaseRollup);
 CaseRollupSchema.index({ workspaceId: 1, topicId: 1, slot: 1, platform: 1 }, { unique: true, name: 'case_rollup_key' });
+// Recounts and reports read a workspace's slots across its topics (`{ workspaceId, slot }`), which
+// the key's topic between them would turn into a scan of every row of the workspace.
+CaseRollupSchema.index({ workspaceId: 1, slot: 1 }, { name: 'case_rollup_by_slot' });
 
 /**
  * The same counters per UTC hour and UTC day (`span`, `start`), each the sum of its slots
@@ -61,6 +64,7 @@ export class CaseRollupSpan {
 }
 export const CaseRollupSpanSchema = SchemaFactory.createForClass(CaseRollupSpan);
 CaseRollupSpanSchema.index({ workspaceId: 1, topicId: 1, span: 1, start: 1, platform: 1 }, { unique: true, name: 'case_rollup_span_key' });
+CaseRollupSpanSchema.index({ workspaceId: 1, span: 1, start: 1 }, { name: 'case_rollup_span_by_start' });
 
 /**
  * Whether a workspace's care rollups are whole: the SLA settings they were counted with (a change
