@@ -14,9 +14,23 @@ export type CaseExportRow = CaseRow & {
   breached: boolean;
 };
 
+/**
+ * One clock per workspace view and configuration: building a clock validates its configuration
+ * (the zone's validity through luxon) and its day spans are remembered per clock, so every case
+ * change building its own was a tenth of the demo's first minute. The configuration is the key,
+ * so a settings change gets a new clock even if the view object were changed in place.
+ */
+const clocks = new WeakMap<WorkspaceView, { key: string; clock: SlaClock }>();
+
 export function slaClockFor(ws: WorkspaceView): SlaClock {
   const bh = ws.settings.businessHours;
-  return new SlaClock({ timezone: ws.timezone, businessHours: bh?.enabled ? bh : undefined });
+  const config = { timezone: ws.timezone, businessHours: bh?.enabled ? bh : undefined };
+  const key = JSON.stringify(config);
+  const known = clocks.get(ws);
+  if (known?.key === key) return known.clock;
+  const clock = new SlaClock(config);
+  clocks.set(ws, { key, clock });
+  return clock;
 }
 
 export function caseSlaFor(ws: WorkspaceView): CaseSla {
