@@ -106,6 +106,7 @@ export async function runDemoDesk(
   now = new Date(),
   timezone = 'America/Sao_Paulo',
   live: { since: Date | null; pace: number } = { since: null, pace: 1 },
+  signal?: AbortSignal,
 ): Promise<DemoDeskPass> {
   const staff = await agents.list(workspaceId);
   const pass: DemoDeskPass = { answered: 0, resolved: 0, waiting: 0, skipped: 0 };
@@ -125,7 +126,7 @@ export async function runDemoDesk(
     (c, status) => c.awaitingReplySince !== null && (status !== 'abandoned' || c.firstResponseAt === null),
   );
   waiting.sort((a, b) => a.awaitingReplySince!.getTime() - b.awaitingReplySince!.getTime());
-  await each(waiting, async (c) => {
+  await each(signal, waiting, async (c) => {
     const pool = poolFor(c.team);
     const agent = staff.find((a) => a.id === c.assignee) ?? pool[Math.floor(draw(c.id)() * pool.length)];
     const text = (REPLIES[c.lang ?? ''] ?? REPLIES.pt)(agent.name.split(' ')[0]);
@@ -155,7 +156,7 @@ export async function runDemoDesk(
     (c) => c.awaitingReplySince === null && c.lastOutboundAt !== null,
   );
   answered.sort((a, b) => a.lastOutboundAt!.getTime() - b.lastOutboundAt!.getTime());
-  await each(answered, async (c) => {
+  await each(signal, answered, async (c) => {
     const rand = draw(c.id);
     const repliedAt = c.lastOutboundAt;
     if (!repliedAt || rand() < 1 / 7) {
@@ -206,14 +207,17 @@ async function gather(
 /**
  * Works the cases DESK_CONCURRENCY at a time (rxjs `mergeMap`); every case is worked even when
  * one fails, and the first unexpected failure is thrown once all are done, so a pass never ends
- * with writes still in flight.
+ * with writes still in flight. Once `signal` aborts (the service is stopping), the cases not yet
+ * started are left for the next start's pass, so a stop waits for at most DESK_CONCURRENCY writes.
  */
-async function each<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+async function each<T>(signal: AbortSignal | undefined, items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
   let failure: { err: unknown } | null = null;
-  const guarded = (item: T) =>
-    work(item).catch((err: unknown) => {
-      failure ??= { err };
-    });
+  const guarded = async (item: T) =>
+    signal?.aborted
+      ? undefined
+      : work(item).catch((err: unknown) => {
+          failure ??= { err };
+        });
   await lastValueFrom(from(items).pipe(mergeMap(guarded, DESK_CONCURRENCY)), { defaultValue: undefined });
   if (failure) throw (failure as { err: unknown }).err;
 }

@@ -87,6 +87,8 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
   /** When the live traffic began (the demo desk answers it at its faster pace). */
   private liveSince: Date | null = null;
   private stopping = false;
+  /** Aborted at shutdown: the desk's pass stops starting cases, so a stop does not wait for it. */
+  private readonly stopSignal = new AbortController();
 
   constructor(
     @Inject(SETTINGS) private readonly settings: Settings,
@@ -298,10 +300,18 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
     this.deskRunning ??= this.workspaces
       .get(workspaceId)
       .then((ws) =>
-        runDemoDesk(this.cases, this.agents, workspaceId, new Date(), ws.timezone, {
-          since: this.liveSince,
-          pace: DEMO_LIVE_RATE_MULTIPLIER,
-        }),
+        runDemoDesk(
+          this.cases,
+          this.agents,
+          workspaceId,
+          new Date(),
+          ws.timezone,
+          {
+            since: this.liveSince,
+            pace: DEMO_LIVE_RATE_MULTIPLIER,
+          },
+          this.stopSignal.signal,
+        ),
       )
       .then(
         (pass) => {
@@ -362,6 +372,7 @@ export class DemoService implements OnApplicationBootstrap, BeforeApplicationShu
   /** The desk stops before the database connection closes. */
   async beforeApplicationShutdown() {
     this.stopping = true;
+    this.stopSignal.abort();
     if (this.desk) clearTimeout(this.desk);
     this.desk = null;
     await this.deskRunning;
