@@ -56,10 +56,10 @@ mentions and own posts, and \`drillDown.publicCare\` lists the cases behind publ
 matched by two topics counts for each. \`GET /api/v1/reports/share-of-voice/timeseries\` gives
 \`share\` per topic per local hour or day.
 
-Public care: a competitor's topic opens no case in the inbox; its public cases are rebuilt from its
-support, complaint and question mentions and its own accounts' replies with the inbox's case rules
-(a request opens a case or joins the customer's case still open on the network; a reply to a message
-of the case is a response). The one assumption: nobody resolves a competitor's case for us to see,
+Public care: a competitor's topic opens no case in the inbox; its public cases are built as its
+mentions and replies are collected, from its support, complaint and question mentions and its own
+accounts' replies with the inbox's case rules (a request opens a case or joins the customer's case
+still open on the network; a reply to a message of the case is a response). The one assumption: nobody resolves a competitor's case for us to see,
 so an answered case counts as resolved at its latest reply, and a new request in the same
 conversation within 7 days reopens it. Durations are wall-clock for every topic, the brand's too.`,
 };
