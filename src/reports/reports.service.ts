@@ -73,15 +73,6 @@ export class ReportsService {
     return q.to ? q : { ...q, now: Math.floor(now.getTime() / 1000) };
   }
 
-  /**
-   * `from` and `to` as the reports read them: to the second. A dashboard sends the millisecond its
-   * page was opened in; whole seconds let the clients of one second share one cached answer.
-   */
-  private toTheSecond<Q extends ReportQuery>(q: Q): Q {
-    const floor = (d: Date | undefined) => (d ? new Date(Math.floor(d.getTime() / 1000) * 1000) : d);
-    return { ...q, from: floor(q.from), to: floor(q.to) };
-  }
-
   async resolveRange(ws: WorkspaceView, q: ReportQuery, now = new Date()): Promise<ResolvedRange> {
     const to = q.to ?? now;
     const from = q.from ?? new Date(to.getTime() - 7 * DAY_MS);
@@ -186,8 +177,7 @@ export class ReportsService {
 
   /** Every KPI over the range and its previous period; answers cached per report version (./report-cache). */
   overview(workspaceId: string, query: ReportQuery, now = new Date()) {
-    const q = this.toTheSecond(query);
-    return this.cache.answer('overview', workspaceId, this.cacheQuery(q, now), () => this.computeOverview(workspaceId, q, now));
+    return this.cache.answer('overview', workspaceId, this.cacheQuery(query, now), () => this.computeOverview(workspaceId, query, now));
   }
 
   private async computeOverview(workspaceId: string, q: ReportQuery, now: Date) {
@@ -209,8 +199,7 @@ export class ReportsService {
 
   /** One KPI per bucket; answers cached per report version (./report-cache). */
   timeseries(workspaceId: string, query: TimeseriesQuery, now = new Date()) {
-    const q = this.toTheSecond(query);
-    return this.cache.answer('timeseries', workspaceId, this.cacheQuery(q, now), () => this.computeTimeseries(workspaceId, q, now));
+    return this.cache.answer('timeseries', workspaceId, this.cacheQuery(query, now), () => this.computeTimeseries(workspaceId, query, now));
   }
 
   private async computeTimeseries(workspaceId: string, q: TimeseriesQuery, now: Date) {

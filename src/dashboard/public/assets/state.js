@@ -75,7 +75,10 @@ export function resolveRange(params = parseHash().params) {
     if (!Number.isNaN(from.getTime()) && !Number.isNaN(to.getTime())) return { preset, from, to, tz, live: to.getTime() >= Date.now() };
   }
   const hours = PRESETS[preset] ?? PRESETS[DEFAULT_RANGE];
-  const to = new Date();
+  // Now, rounded up to the next whole second: every chart of a page (and every colleague's page
+  // opened in the same second) asks the same range, so the server's report cache answers them
+  // once, and nothing written before the page opened is left out.
+  const to = new Date(Math.ceil(Date.now() / 1000) * 1000);
   return { preset: PRESETS[preset] ? preset : DEFAULT_RANGE, from: new Date(to.getTime() - hours * 3600_000), to, tz, live: true };
 }
 
