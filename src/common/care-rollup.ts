@@ -1,4 +1,4 @@
-import { addToSketch, type DurationSketch } from './duration-sketch';
+import { addToSketch, mergeSketch, type DurationSketch } from './duration-sketch';
 import type { CaseRow } from './rows';
 
 /**
@@ -96,6 +96,27 @@ const isOpenStatus = (c: Pick<CaseRow, 'status'>) => c.status === 'open' || c.st
  * An unanswered case still open and not abandoned: its SLA, abandonment and outlier standing
  * move with the clock, so the report evaluates it at `now` instead of reading it from a slot.
  */
+/**
+ * Adds `from`'s counters into `into`, sketches bucket by bucket: how slots sum into hour and day
+ * rows and into a report's totals. A counter a stored row lacks counts as 0.
+ */
+export function addCareCounts(into: CareCounts, from: Partial<CareCounts>): void {
+  into.opened += from.opened ?? 0;
+  into.frCount += from.frCount ?? 0;
+  into.frSum += from.frSum ?? 0;
+  mergeSketch(into.frSketch, from.frSketch);
+  into.slaEligible += from.slaEligible ?? 0;
+  into.slaMet += from.slaMet ?? 0;
+  into.abandonEligible += from.abandonEligible ?? 0;
+  into.abandoned += from.abandoned ?? 0;
+  into.outliers += from.outliers ?? 0;
+  into.resolved += from.resolved ?? 0;
+  into.resSum += from.resSum ?? 0;
+  mergeSketch(into.resSketch, from.resSketch);
+  into.fcr += from.fcr ?? 0;
+  into.resolvedInbound += from.resolvedInbound ?? 0;
+}
+
 export function isLiveCareCase(c: Pick<CaseRow, 'status' | 'firstResponseAt' | 'abandonedAt'>): boolean {
   return isOpenStatus(c) && c.firstResponseAt === null && c.abandonedAt === null;
 }

@@ -16,6 +16,7 @@ import type { MentionRollupRow } from '../common/rows';
 import { RollupOutboxService } from './rollup-outbox.service';
 import { RollupsRepository } from './rollups.repository';
 import { ALL_TOPICS } from './schemas/mention-rollup.schema';
+import { SPAN_COUNTERS } from './rollup-spans';
 
 export { ROLLUP_REPAIR_GRACE_MS } from './rollup-outbox.service';
 
@@ -377,20 +378,7 @@ export class MentionsService {
         });
         continue;
       }
-      for (const k of [
-        'count',
-        'scoreSum',
-        'positive',
-        'negative',
-        'neutral',
-        'support',
-        'complaint',
-        'question',
-        'lead',
-        'praise',
-        'other',
-        'privateInbound',
-      ] as const) {
+      for (const k of [...SPAN_COUNTERS, 'privateInbound'] as const) {
         row[k] = (row[k] ?? 0) + ((d as Partial<MentionRollupRow>)[k] ?? 0);
       }
       if (!isPrivateChannel(platform)) row.byPlatform[platform] = (row.byPlatform[platform] ?? 0) + (d.count ?? 0);

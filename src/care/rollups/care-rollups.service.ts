@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { Types } from 'mongoose';
 import {
+  addCareCounts,
   addOpening,
   addResolution,
   type CareCounts,
@@ -8,7 +9,6 @@ import {
   type CareRollupSettings,
   emptyCareCounts,
 } from '../../common/care-rollup';
-import { mergeSketch } from '../../common/duration-sketch';
 import { ROLLUP_SLOT_MS, ROLLUP_SPAN_MS, rollupCover, startOfRollupSlot, startOfRollupSpan } from '../../common/time-buckets';
 import { Settings, SETTINGS } from '../../config/settings';
 import { ALL_TOPICS } from '../../mentions/schemas/mention-rollup.schema';
@@ -80,22 +80,7 @@ export function careSpanEntries(rows: readonly CaseRollupEntry[], span: 'hour' |
     const id = `${String(r.topicId)}|${start.getTime()}|${r.platform}`;
     let e = out.get(id);
     if (!e) out.set(id, (e = { topicId: r.topicId, platform: r.platform, slot: start, span, counts: emptyCareCounts() }));
-    const into = e.counts;
-    const c = r.counts;
-    into.opened += c.opened ?? 0;
-    into.frCount += c.frCount ?? 0;
-    into.frSum += c.frSum ?? 0;
-    mergeSketch(into.frSketch, c.frSketch);
-    into.slaEligible += c.slaEligible ?? 0;
-    into.slaMet += c.slaMet ?? 0;
-    into.abandonEligible += c.abandonEligible ?? 0;
-    into.abandoned += c.abandoned ?? 0;
-    into.outliers += c.outliers ?? 0;
-    into.resolved += c.resolved ?? 0;
-    into.resSum += c.resSum ?? 0;
-    mergeSketch(into.resSketch, c.resSketch);
-    into.fcr += c.fcr ?? 0;
-    into.resolvedInbound += c.resolvedInbound ?? 0;
+    addCareCounts(e.counts, r.counts);
   }
   return [...out.values()];
 }

@@ -1,5 +1,5 @@
-import { isLiveCareCase, type CareRollupRow } from '../../common/care-rollup';
-import { mergeSketch, sketchPercentile, type DurationSketch } from '../../common/duration-sketch';
+import { addCareCounts, emptyCareCounts, isLiveCareCase, type CareRollupRow } from '../../common/care-rollup';
+import { sketchPercentile, type DurationSketch } from '../../common/duration-sketch';
 import { firstResponseSla, SlaClock } from '../../care/sla';
 import { DEFAULT_FIRST_RESPONSE_TARGET_SECONDS } from '../../care/sla';
 import { DEFAULT_ABANDONMENT_WINDOW_SECONDS, outlierCases, type ServiceOptions, unansweredCases, type UnansweredCase } from './care';
@@ -34,39 +34,8 @@ function summary(count: number, sum: number, sketch: DurationSketch): DurationSu
 
 /** Σ of the slots starting in range. */
 export function careTotals(slots: readonly CareRollupRow[], range: TimeRange) {
-  const t = {
-    opened: 0,
-    frCount: 0,
-    frSum: 0,
-    frSketch: {} as DurationSketch,
-    slaEligible: 0,
-    slaMet: 0,
-    abandonEligible: 0,
-    abandoned: 0,
-    outliers: 0,
-    resolved: 0,
-    resSum: 0,
-    resSketch: {} as DurationSketch,
-    fcr: 0,
-    resolvedInbound: 0,
-  };
-  for (const s of slots) {
-    if (!inRange(s.slot, range)) continue;
-    t.opened += s.opened;
-    t.frCount += s.frCount;
-    t.frSum += s.frSum;
-    mergeSketch(t.frSketch, s.frSketch);
-    t.slaEligible += s.slaEligible;
-    t.slaMet += s.slaMet;
-    t.abandonEligible += s.abandonEligible;
-    t.abandoned += s.abandoned;
-    t.outliers += s.outliers;
-    t.resolved += s.resolved;
-    t.resSum += s.resSum;
-    mergeSketch(t.resSketch, s.resSketch);
-    t.fcr += s.fcr;
-    t.resolvedInbound += s.resolvedInbound;
-  }
+  const t = emptyCareCounts();
+  for (const s of slots) if (inRange(s.slot, range)) addCareCounts(t, s);
   return t;
 }
 
