@@ -18,6 +18,7 @@ import { CorrectMentionDto } from './dto/correct-mention.dto';
 import { MentionsRepository, type MentionRow } from './mentions.repository';
 import { StoredMention, toMentionView } from './mentions.service';
 import { ROLLUP_REPAIR_GRACE_MS, RollupOutboxService } from './rollup-outbox.service';
+import { guardOf } from './rollup-guard';
 import { RollupsRepository } from './rollups.repository';
 import { correctionView, type MentionLabels, type PendingCorrection } from './schemas/mention-correction';
 import { ALL_TOPICS } from './schemas/mention-rollup.schema';
@@ -162,9 +163,16 @@ export class MentionCorrectionsService implements OnApplicationBootstrap, OnAppl
       await this.settleIngestion(doc);
       const plan = planCorrection(doc, dto, by, now);
       if (!plan) return this.view(doc);
+      // A move is the next write of a writer lane (its exactly-once guard); a failure drops the lane.
+      const lane = plan.pending ? this.outbox.lanes.acquire() : null;
+      if (lane && plan.pending) plan.set['correction.pending'] = plan.pending = { ...plan.pending, ...lane.next() };
       const updated = await this.mentions.setReviewIfUnchanged(workspaceId, id, doc.correction?.seq ?? null, plan.set);
-      if (!updated) continue; // reviewed by someone else meanwhile: decide again over theirs
+      if (!updated) {
+        if (lane) this.outbox.lanes.release(lane); // nothing written under its guard
+        continue; // reviewed by someone else meanwhile: decide again over theirs
+      }
       if (plan.pending) await this.finish(updated);
+      if (lane) this.outbox.lanes.release(lane);
       this.logger.log(
         { workspaceId, mentionId: id, by, ...(plan.pending ? { from: plan.pending.from, to: plan.pending.to } : { confirmed: true }) },
         'Mention labels reviewed',
@@ -206,21 +214,22 @@ export class MentionCorrectionsService implements OnApplicationBootstrap, OnAppl
   /**
    * One count from the old labels to the new in every rollup row that counted the mention (the
    * workspace's, unless only competitors matched it, and each topic's), each row guarded by the
-   * correction's id as by a batch's.
+   * correction's lane write as by a batch's (its id, for one pending from before lanes).
    */
   private async moveRollups(doc: MentionRow, pending: PendingCorrection): Promise<void> {
     const inc = rollupMove(pending.from, pending.to);
     if (Object.keys(inc).length === 0) return;
     // the workspace's rows counted it unless only competitor topics matched it
     const scopes = [...(doc.competitorOnly ? [] : [ALL_TOPICS]), ...(doc.topicIds ?? [])];
-    await this.themes.moveOnce(pending.id, doc, scopes, pending.from, pending.to);
+    const guard = guardOf(pending);
+    await this.themes.moveOnce(guard, doc, scopes, pending.from, pending.to);
     const slot = startOfRollupSlot(doc.createdAt);
     const hour = startOfUtcHour(doc.createdAt);
     for (const topicId of scopes) {
       const key = { workspaceId: doc.workspaceId, topicId, platform: doc.platform };
-      if (await this.rollups.incrementExistingOnce({ ...key, hour: slot }, pending.id, inc)) continue;
+      if (await this.rollups.incrementExistingOnce({ ...key, hour: slot }, guard, inc)) continue;
       // Counted before rollups had 15-minute slots: its row is the UTC hour's.
-      if (hour.getTime() !== slot.getTime()) await this.rollups.incrementExistingOnce({ ...key, hour }, pending.id, inc);
+      if (hour.getTime() !== slot.getTime()) await this.rollups.incrementExistingOnce({ ...key, hour }, guard, inc);
     }
   }
 

@@ -171,7 +171,11 @@ export class MentionsService {
     // It is written beside the lookup of known posts (one round trip less a page) and awaited before
     // the mentions; a page with nothing to write discards it.
     const batchId = new Types.ObjectId();
-    const opened = this.outbox.open(batchId, wsId, tId, !competitor);
+    // The batch's rollup write is the next one of a writer lane no other write uses meanwhile; on
+    // any failure below the lane is dropped, not released, so the open entry's guard stays exact.
+    const lane = this.outbox.lanes.acquire();
+    const guard = lane.next();
+    const opened = this.outbox.open(batchId, wsId, tId, !competitor, guard);
     opened.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled meanwhile
     // By the full unique key (workspace, platform, id), so the lookup is an index hit per id.
     const platforms = [...new Set(unique.map((m) => m.platform))];
@@ -261,6 +265,7 @@ export class MentionsService {
     await opened;
     if (ops.length === 0) {
       await this.outbox.discard(batchId);
+      this.outbox.lanes.release(lane);
       return { stored: [], linked: 0, known: unique.length, rejected };
     }
 
@@ -283,11 +288,12 @@ export class MentionsService {
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
     const linkedRows = await this.mentions.byIds(linkIds);
 
-    await this.outbox.countAndClose(batchId, [
+    await this.outbox.countAndClose(batchId, guard, [
       ...stored.map((row) => ({ row, topics: competitor ? [tId] : [ALL_TOPICS, tId] })),
       // the scopes this batch linked it to: its topic, and ALL_TOPICS if it brought it into the workspace's
       ...linkedRows.map((row) => ({ row, topics: (row.rollupLinks ?? []).filter((l) => l.batch.equals(batchId)).map((l) => l.topic) })),
     ]);
+    this.outbox.lanes.release(lane);
 
     const views = stored.map(toMentionView);
     for (const v of views) this.live.next(v);

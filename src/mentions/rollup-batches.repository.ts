@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
+import type { LaneGuard } from './rollup-guard';
 import { RollupBatch } from './schemas/mention-rollup.schema';
 
 /** The `rollup_batches` collection (the rollups' outbox): the only holder of its Mongoose model. */
@@ -14,8 +15,9 @@ export class RollupBatchesRepository {
     topicId: Types.ObjectId,
     startedAt: Date,
     workspaceWide = true,
+    guard?: LaneGuard,
   ): Promise<void> {
-    await this.batches.create({ _id: batchId, workspaceId, topicId, startedAt, workspaceWide });
+    await this.batches.create({ _id: batchId, workspaceId, topicId, startedAt, workspaceWide, ...guard });
   }
 
   get(batchId: Types.ObjectId) {

@@ -7,6 +7,7 @@ import { ThemeCounter } from '../themes/theme-counter.service';
 import { startOfRollupSlot } from '../common/time-buckets';
 import { MentionsRepository, type MentionRow } from './mentions.repository';
 import { RollupBatchesRepository } from './rollup-batches.repository';
+import { guardOf, RollupLanes, type LaneGuard, type RollupGuard } from './rollup-guard';
 import { RollupsRepository, type GuardedIncrement } from './rollups.repository';
 import { ALL_TOPICS } from './schemas/mention-rollup.schema';
 
@@ -57,6 +58,8 @@ export function rollupIncrements(entries: RollupEntry[]): GuardedIncrement[] {
 export class RollupOutboxService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('RollupOutbox');
   private repairTimer: NodeJS.Timeout | null = null;
+  /** This process's writer lanes: ingestion batches and corrections each take one for their rollup write. */
+  readonly lanes = new RollupLanes();
 
   constructor(
     private readonly mentions: MentionsRepository,
@@ -80,8 +83,14 @@ export class RollupOutboxService implements OnApplicationBootstrap, OnApplicatio
   }
 
   /** Before the mentions are written: if the process dies after, the repair finds this batch. */
-  async open(batchId: Types.ObjectId, workspaceId: Types.ObjectId, topicId: Types.ObjectId, workspaceWide = true): Promise<void> {
-    await this.batches.open(batchId, workspaceId, topicId, new Date(), workspaceWide);
+  async open(
+    batchId: Types.ObjectId,
+    workspaceId: Types.ObjectId,
+    topicId: Types.ObjectId,
+    workspaceWide = true,
+    guard?: LaneGuard,
+  ): Promise<void> {
+    await this.batches.open(batchId, workspaceId, topicId, new Date(), workspaceWide, guard);
   }
 
   /** Closes a batch that wrote nothing (every post of its page was stored already). */
@@ -90,12 +99,12 @@ export class RollupOutboxService implements OnApplicationBootstrap, OnApplicatio
   }
 
   /**
-   * Counts the batch's mentions (guarded by its id) and closes it. The mention and theme rollups
-   * are written side by side: each is guarded on its own, so if either fails the entry stays open
-   * and the repair applies what is missing, once.
+   * Counts the batch's mentions (guarded by its lane write, or by its id for a batch from before
+   * lanes) and closes it. The mention and theme rollups are written side by side: each is guarded
+   * on its own, so if either fails the entry stays open and the repair applies what is missing, once.
    */
-  async countAndClose(batchId: Types.ObjectId, entries: RollupEntry[]): Promise<void> {
-    await Promise.all([this.rollups.incrementOnce(batchId, rollupIncrements(entries)), this.themes.countOnce(batchId, entries)]);
+  async countAndClose(batchId: Types.ObjectId, guard: RollupGuard, entries: RollupEntry[]): Promise<void> {
+    await Promise.all([this.rollups.incrementOnce(guard, rollupIncrements(entries)), this.themes.countOnce(guard, entries)]);
     await this.batches.close(batchId);
   }
 
@@ -103,13 +112,16 @@ export class RollupOutboxService implements OnApplicationBootstrap, OnApplicatio
    * Applies the rollup increments the mentions of write batch `batchId` owe (found by the batch
    * marks they carry), then deletes the outbox entry. Exactly once per rollup row however often it
    * runs (the normal path, a repair after a crash, or both at once): a row takes an increment only
-   * while the batch is not in its `applied` list, and the same update adds it there.
+   * while it has not taken the batch's lane write (`writers.<lane>` below its sequence number; see
+   * `RollupLanes`), and the same update records it there. The batch's lane never writes again
+   * (its writer died or gave it up on the failure), or has moved on only after this write reached
+   * every row, so no later write can hide it.
    */
   async applyRollupBatch(batchId: Types.ObjectId): Promise<number> {
     const batch = await this.batches.get(batchId);
     if (!batch) return 0; // finished meanwhile
     const { inserted, linked } = await this.mentions.ofBatch(batchId);
-    await this.countAndClose(batchId, [
+    await this.countAndClose(batchId, guardOf(batch), [
       ...inserted.map((row) => ({ row, topics: batch.workspaceWide === false ? [batch.topicId] : [ALL_TOPICS, batch.topicId] })),
       ...linked.map((row) => ({ row, topics: (row.rollupLinks ?? []).filter((l) => l.batch.equals(batchId)).map((l) => l.topic) })),
     ]);

@@ -4,10 +4,10 @@ import { Model, mongo, Types } from 'mongoose';
 import { ReportVersionsRepository } from '../report-freshness/report-versions.repository';
 import { ROLLUP_SPAN_MS, type RollupPiece } from '../common/time-buckets';
 import { SPAN_COUNTERS, spanIncrements } from './rollup-spans';
+import { APPLIED_KEPT, notTaken, taking, type RollupGuard } from './rollup-guard';
 import { MentionRollup, MentionRollupSpan, MentionRollupSpanState } from './schemas/mention-rollup.schema';
 
-/** Batch or correction ids a rollup row remembers; a crashed batch is replayed long before 100 more arrive. */
-export const APPLIED_KEPT = 100;
+export { APPLIED_KEPT } from './rollup-guard';
 
 export interface GuardedIncrement {
   key: { workspaceId: Types.ObjectId; topicId: Types.ObjectId; hour: Date; platform: string };
@@ -27,10 +27,10 @@ export class RollupsRepository {
 
   /**
    * Applies each increment to its row (created if missing) unless the row already took write
-   * `guard` (a batch or a correction id), remembering it there in the same update: exactly once
-   * however often it runs.
+   * `guard` (a lane's write, or a batch or correction id from before lanes), remembering it there
+   * in the same update: exactly once however often it runs.
    */
-  async incrementOnce(guard: Types.ObjectId, increments: GuardedIncrement[]): Promise<void> {
+  async incrementOnce(guard: RollupGuard, increments: GuardedIncrement[]): Promise<void> {
     if (increments.length === 0) return;
     // The slots first, then their hours and days: a rebuild of the spans (below) relies on it.
     await this.guardedUpserts(this.rollups.collection, guard, increments);
@@ -42,13 +42,13 @@ export class RollupsRepository {
   /** Each increment upserted into its row unless the row took `guard`, remembering it there (exactly once). */
   private async guardedUpserts(
     collection: mongo.Collection<mongo.Document>,
-    guard: Types.ObjectId,
+    guard: RollupGuard,
     increments: { key: object; inc: Record<string, number> }[],
     also: Record<string, number> = {},
   ): Promise<void> {
     const updates = increments.map((b): { filter: mongo.Document; update: mongo.Document } => ({
-      filter: { ...b.key, applied: { $ne: guard } },
-      update: { $inc: { ...b.inc, ...also }, $push: { applied: { $each: [guard], $slice: -APPLIED_KEPT } } },
+      filter: { ...b.key, ...notTaken(guard) },
+      update: { $inc: { ...b.inc, ...also }, ...taking(guard) },
     }));
     if (updates.length === 0) return;
     // The driver's own bulkWrite: every key and count is already of its stored type, so Mongoose's
@@ -75,19 +75,13 @@ export class RollupsRepository {
    * Applies an increment to the existing row of `key` at `hour` unless it took `guard`; whether
    * such a row exists (whatever the guard said).
    */
-  async incrementExistingOnce(key: GuardedIncrement['key'], guard: Types.ObjectId, inc: Record<string, number>): Promise<boolean> {
-    const res = await this.rollups.updateOne(
-      { ...key, applied: { $ne: guard } },
-      { $inc: inc, $push: { applied: { $each: [guard], $slice: -APPLIED_KEPT } } },
-    );
+  async incrementExistingOnce(key: GuardedIncrement['key'], guard: RollupGuard, inc: Record<string, number>): Promise<boolean> {
+    const res = await this.rollups.collection.updateOne({ ...key, ...notTaken(guard) }, { $inc: inc, ...taking(guard) });
     const exists = res.matchedCount > 0 || !!(await this.rollups.exists(key));
     // The slot's hour and day rows move with it, under the same guard (rows a rebuild has yet to make count it then).
     if (exists) {
       for (const s of spanIncrements([{ key, inc }])) {
-        await this.spans.collection.updateOne({ ...s.key, applied: { $ne: guard } }, {
-          $inc: { ...s.inc, rev: 1 },
-          $push: { applied: { $each: [guard], $slice: -APPLIED_KEPT } },
-        } as unknown as mongo.UpdateFilter<mongo.Document>);
+        await this.spans.collection.updateOne({ ...s.key, ...notTaken(guard) }, { $inc: { ...s.inc, rev: 1 }, ...taking(guard) });
       }
     }
     if (res.modifiedCount > 0) await this.reportVersions?.bump(key.workspaceId);
@@ -98,7 +92,7 @@ export class RollupsRepository {
   async rows(workspaceId: Types.ObjectId, topicId: Types.ObjectId, from: Date, to: Date, platform?: string) {
     const filter: Record<string, unknown> = { workspaceId, topicId, hour: { $gte: from, $lt: to } };
     if (platform) filter.platform = platform;
-    return this.rollups.find(filter, { _id: 0, workspaceId: 0, topicId: 0, langs: 0, applied: 0 }).lean();
+    return this.rollups.find(filter, { _id: 0, workspaceId: 0, topicId: 0, langs: 0, applied: 0, writers: 0 }).lean();
   }
 
   /** The slot rows of one scope for the slot pieces of a cover (`rollupCover`). */
@@ -107,7 +101,7 @@ export class RollupsRepository {
     if (fine.length === 0) return [];
     const filter: Record<string, unknown> = { workspaceId, topicId, $or: fine.map((p) => ({ hour: { $gte: p.from, $lt: p.to } })) };
     if (platform) filter.platform = platform;
-    return this.rollups.find(filter, { _id: 0, workspaceId: 0, topicId: 0, langs: 0, applied: 0 }).lean();
+    return this.rollups.find(filter, { _id: 0, workspaceId: 0, topicId: 0, langs: 0, applied: 0, writers: 0 }).lean();
   }
 
   /** The hour and day rows of one scope for the pieces of a cover (`rollupCover`; slot pieces are read with `rows`). */
@@ -120,7 +114,7 @@ export class RollupsRepository {
       $or: coarse.map((p) => ({ span: p.span, start: { $gte: p.from, $lt: p.to } })),
     };
     if (platform) filter.platform = platform;
-    return this.spans.find(filter, { _id: 0, workspaceId: 0, topicId: 0, applied: 0, rev: 0, rebuiltBy: 0 }).lean();
+    return this.spans.find(filter, { _id: 0, workspaceId: 0, topicId: 0, applied: 0, writers: 0, rev: 0, rebuiltBy: 0 }).lean();
   }
 
   /** Whether the workspace's hour and day rows are whole (built from its slots, kept since). */
@@ -132,7 +126,7 @@ export class RollupsRepository {
    * Builds the workspace's hour and day rows from its slots (rows written before they existed),
    * while ingestion may be writing. Each span row is replaced by the sum of its slots only if no
    * write touched it since it was read (a compare-and-set on `rev`), and remembers the guards its
-   * slots hold: an increment that reached the slots before they were read, but the span after, is
+   * slots hold (each lane's highest write, and the ids in `applied`): an increment that reached the slots before they were read, but the span after, is
    * then refused by the guard; one that reached neither is counted by its own write. The rows a
    * write touched meanwhile are built again, alone (a few hot hours), until none is left.
    */
@@ -173,7 +167,10 @@ export class RollupsRepository {
             .lean()
         : await this.rollups.find({ workspaceId }, { _id: 0, langs: 0 }).lean();
       const only = pending ? new Set(pending.map(keyOf)) : null;
-      const wanted = new Map<string, { key: SpanDoc; inc: Record<string, number>; applied: Set<string> }>();
+      const wanted = new Map<
+        string,
+        { key: SpanDoc; inc: Record<string, number>; applied: Set<string>; writers: Record<string, number> }
+      >();
       for (const slot of slots) {
         const inc: Record<string, number> = {};
         for (const f of SPAN_COUNTERS) inc[f] = (slot as unknown as Record<string, number>)[f] ?? 0;
@@ -181,9 +178,12 @@ export class RollupsRepository {
           const id = keyOf(s.key);
           if (only && !only.has(id)) continue;
           let w = wanted.get(id);
-          if (!w) wanted.set(id, (w = { key: s.key as SpanDoc, inc: {}, applied: new Set() }));
+          if (!w) wanted.set(id, (w = { key: s.key as SpanDoc, inc: {}, applied: new Set(), writers: {} }));
           for (const [f, n] of Object.entries(s.inc)) w.inc[f] = (w.inc[f] ?? 0) + n;
           for (const g of slot.applied ?? []) w.applied.add(String(g));
+          // Per writer lane, the highest write any of its slots took: a lane's writes never overlap,
+          // so every earlier write of that lane is in the slots read here.
+          for (const [lane, seq] of Object.entries(slot.writers ?? {})) w.writers[lane] = Math.max(w.writers[lane] ?? 0, seq);
         }
       }
       const ops: mongo.AnyBulkWriteOperation[] = [];
@@ -200,7 +200,7 @@ export class RollupsRepository {
           if (f.startsWith('inb.')) inb[f.slice(4)] = n;
           else counters[f] = n;
         }
-        const doc = { ...spanFilter(w.key), ...counters, inb, applied, rev: (rev ?? 0) + 1, rebuiltBy: attemptId };
+        const doc = { ...spanFilter(w.key), ...counters, inb, applied, writers: w.writers, rev: (rev ?? 0) + 1, rebuiltBy: attemptId };
         ops.push(
           rev === undefined
             ? { insertOne: { document: doc } }

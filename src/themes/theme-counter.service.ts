@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Types } from 'mongoose';
+import type { RollupGuard } from '../mentions/rollup-guard';
 import type { Intent, SentimentLabel } from '../common/labels';
 import { themeIncrements, type ThemeMention } from './theme-counting';
 import { ThemeRollupsRepository } from './theme-rollups.repository';
@@ -7,19 +8,19 @@ import { ThemeRollupsRepository } from './theme-rollups.repository';
 /**
  * Keeps the theme rollups in step with the mention rollups: the rollup outbox calls `countOnce`
  * with the same batch id and mentions (normal path and crash repair alike), and a label
- * correction calls `moveOnce` with its own id.
+ * correction calls `moveOnce` with its own guard (its lane write).
  */
 @Injectable()
 export class ThemeCounter {
   constructor(private readonly rollups: ThemeRollupsRepository) {}
 
-  countOnce(guard: Types.ObjectId, entries: { row: ThemeMention; topics: Types.ObjectId[] }[]): Promise<void> {
+  countOnce(guard: RollupGuard, entries: { row: ThemeMention; topics: Types.ObjectId[] }[]): Promise<void> {
     return this.rollups.incrementOnce(guard, themeIncrements(entries));
   }
 
   /** Moves one mention's phrase counts from its old labels to its new ones, in every scope that counted it. */
   async moveOnce(
-    guard: Types.ObjectId,
+    guard: RollupGuard,
     mention: ThemeMention,
     topics: Types.ObjectId[],
     from: { sentiment: SentimentLabel; intent: Intent },

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo, Types } from 'mongoose';
+import { notTaken, taking, type RollupGuard } from '../mentions/rollup-guard';
 import { ThemeRollup, type LabelCells, type ThemeSpan } from './schemas/theme-rollup.schema';
-
-/** Batch or correction ids a row remembers, as the mention rollups keep them. */
-const APPLIED_KEPT = 100;
 
 export interface ThemeRollupKey {
   workspaceId: Types.ObjectId;
@@ -45,10 +43,10 @@ export class ThemeRollupsRepository {
    * Applies each increment to its row (created if missing) unless the row already took `guard`,
    * remembering it in the same update: exactly once however often a batch is replayed.
    */
-  async incrementOnce(guard: Types.ObjectId, increments: ThemeIncrement[]): Promise<void> {
+  async incrementOnce(guard: RollupGuard, increments: ThemeIncrement[]): Promise<void> {
     const updates = increments.map((b): { filter: mongo.Document; update: mongo.Document } => ({
-      filter: { ...b.key, applied: { $ne: guard } },
-      update: { $inc: b.inc, $push: { applied: { $each: [guard], $slice: -APPLIED_KEPT } } },
+      filter: { ...b.key, ...notTaken(guard) },
+      update: { $inc: b.inc, ...taking(guard) },
     }));
     if (updates.length === 0) return;
     // The driver's own bulkWrite, as the mention rollups do: keys and counts are already of their
@@ -73,14 +71,11 @@ export class ThemeRollupsRepository {
   }
 
   /** Applies increments to existing rows only (a correction moves counts, it never creates them). */
-  async incrementExistingOnce(guard: Types.ObjectId, increments: ThemeIncrement[]): Promise<void> {
+  async incrementExistingOnce(guard: RollupGuard, increments: ThemeIncrement[]): Promise<void> {
     if (increments.length === 0) return;
-    await this.rollups.bulkWrite(
+    await this.rollups.collection.bulkWrite(
       increments.map((b) => ({
-        updateOne: {
-          filter: { ...b.key, applied: { $ne: guard } },
-          update: { $inc: b.inc, $push: { applied: { $each: [guard], $slice: -APPLIED_KEPT } } },
-        },
+        updateOne: { filter: { ...b.key, ...notTaken(guard) }, update: { $inc: b.inc, ...taking(guard) } },
       })),
       { ordered: false },
     );

@@ -20,10 +20,13 @@ export interface MentionLabels {
 /**
  * A correction whose follow-through (rollup counts, cases) is not finished yet: written with the
  * new labels in one update, cleared once done, so a process that dies in between leaves it for the
- * repair, which applies the rollup move exactly once (its id is the rollup rows' `applied` guard).
+ * repair, which applies the rollup move exactly once (guarded by its lane write, `rollup-guard.ts`).
  */
 export interface PendingCorrection {
   id: Types.ObjectId;
+  /** The writer lane and sequence number guarding its rollup move (absent: from before lanes, guarded by `id`). */
+  lane?: string;
+  seq?: number;
   at: Date;
   from: MentionLabels;
   to: MentionLabels;

@@ -38,9 +38,12 @@ export class MentionRollup {
   /** Mentions per detected language, e.g. `{ pt: 12, en: 3 }`. */
   @Prop({ type: MongooseSchema.Types.Mixed, default: {} }) langs!: Record<string, number>;
   /**
-   * The last write batches counted here: an increment is applied only if its batch is not in the
-   * list, so replaying a batch after a crash never counts a mention twice.
+   * Per writer lane, the highest of its writes counted here (`rollup-guard.ts`): an increment is
+   * applied only if the row has not taken its write, so replaying a batch after a crash never
+   * counts a mention twice, however many batches came after.
    */
+  @Prop({ type: MongooseSchema.Types.Mixed, default: undefined }) writers?: Record<string, number>;
+  /** Ids of batches and corrections from before writer lanes that were counted here (their guard; no longer written). */
   @Prop({ type: [Types.ObjectId], default: undefined }) applied?: Types.ObjectId[];
 }
 
@@ -77,6 +80,8 @@ export class MentionRollupSpan {
   @Prop({ default: 0 }) rev!: number;
   /** The rebuild attempt that last wrote the row whole (how it tells the rows it replaced). */
   @Prop({ type: Types.ObjectId }) rebuiltBy?: Types.ObjectId;
+  /** As on the slot rows: each writer lane's highest write counted here, and the ids of writes from before lanes. */
+  @Prop({ type: MongooseSchema.Types.Mixed, default: undefined }) writers?: Record<string, number>;
   @Prop({ type: [Types.ObjectId], default: undefined }) applied?: Types.ObjectId[];
 }
 export const MentionRollupSpanSchema = SchemaFactory.createForClass(MentionRollupSpan);
@@ -104,6 +109,9 @@ export class RollupBatch {
   /** False for a competitor topic's batch: its new mentions stay out of ALL_TOPICS (absent: a batch from before, counted there). */
   @Prop({ type: Boolean }) workspaceWide?: boolean;
   @Prop({ type: Date, required: true }) startedAt!: Date;
+  /** The writer lane and its sequence number the batch's increments are guarded by (absent: a batch from before lanes, guarded by its id). */
+  @Prop({ type: String }) lane?: string;
+  @Prop({ type: Number }) seq?: number;
 }
 export const RollupBatchSchema = SchemaFactory.createForClass(RollupBatch);
 RollupBatchSchema.index({ startedAt: 1 });

@@ -25,7 +25,9 @@ export class ThemeRollup {
   @Prop({ required: true }) lang!: string;
   @Prop({ type: MongooseSchema.Types.Mixed, default: {} }) m!: LabelCells;
   @Prop({ type: MongooseSchema.Types.Mixed, default: {} }) p!: Record<string, LabelCells>;
-  /** The last write batches or corrections counted here (the exactly-once guard of the mention rollups). */
+  /** Per writer lane, the highest of its writes counted here (the exactly-once guard of the mention rollups, `rollup-guard.ts`). */
+  @Prop({ type: MongooseSchema.Types.Mixed, default: undefined }) writers?: Record<string, number>;
+  /** Batches or corrections from before writer lanes counted here (their guard; no longer written). */
   @Prop({ type: [Types.ObjectId], default: undefined }) applied?: Types.ObjectId[];
 }
 

@@ -1,0 +1,108 @@
+import { Model, Types } from 'mongoose';
+import { startCareServices, type CareServices } from '../../test/support/care-services';
+import type { MentionInput } from '../collectors/collected';
+import { ThemeRollupsRepository } from '../themes/theme-rollups.repository';
+import { ThemeRollup, type ThemeSpan } from '../themes/schemas/theme-rollup.schema';
+import { MentionsService } from './mentions.service';
+import { RollupBatchesRepository } from './rollup-batches.repository';
+import { ROLLUP_REPAIR_GRACE_MS, RollupOutboxService } from './rollup-outbox.service';
+import { APPLIED_KEPT } from './rollup-guard';
+import { ALL_TOPICS, MentionRollup, MentionRollupSpan, RollupBatch } from './schemas/mention-rollup.schema';
+
+/**
+ * The rollups' exactly-once guard over the embedded engine: a batch left open is repaired long
+ * after more than `APPLIED_KEPT` later batches wrote the same rows (one hot slot), and every row
+ * (slots, their hour and day rows, theme rows) still holds each mention once.
+ */
+describe('rollup guard: a batch repaired after many later batches on its rows', () => {
+  let s: CareServices;
+  let service: MentionsService;
+  let outbox: RollupOutboxService;
+  let slots: Model<MentionRollup>;
+  let spans: Model<MentionRollupSpan>;
+  let themes: Model<ThemeRollup>;
+  let batches: Model<RollupBatch>;
+  let n = 0;
+
+  beforeAll(async () => {
+    s = await startCareServices();
+    service = s.get(MentionsService);
+    outbox = s.get(RollupOutboxService);
+    slots = s.model<MentionRollup>(MentionRollup.name);
+    spans = s.model<MentionRollupSpan>(MentionRollupSpan.name);
+    themes = s.model<ThemeRollup>(ThemeRollup.name);
+    batches = s.model<RollupBatch>(RollupBatch.name);
+  });
+  afterAll(() => s.close());
+  afterEach(() => jest.restoreAllMocks());
+
+  /** One new post in the same slot (same platform and language): every batch writes the same rows. */
+  const post = (createdAt: Date): MentionInput => {
+    const id = String(7_000_000 + ++n);
+    return {
+      platform: 'x',
+      externalId: id,
+      text: 'Meu cartão foi bloqueado e ninguém responde, péssimo atendimento',
+      createdAt,
+      url: `https://x.com/ana/status/${id}`,
+      author: { externalId: 'u1', handle: 'ana', name: 'Ana', followers: 10 },
+      metrics: { likes: 1, reposts: 0, quotes: 0, replies: 0, impressions: null },
+    };
+  };
+
+  /** Every count of one scope: slots, hour and day rows, theme rows of each span (mentions in `m`). */
+  const counts = async (ws: Types.ObjectId, topicId: Types.ObjectId) => {
+    const sum = (rows: { count?: number }[]) => rows.reduce((t, r) => t + (r.count ?? 0), 0);
+    const themeSum = async (span: ThemeSpan) => {
+      let total = 0;
+      for (const r of await themes.find({ workspaceId: ws, topicId, span }).lean())
+        for (const c of Object.values<number>(r.m ?? {})) total += c;
+      return total;
+    };
+    return {
+      slot: sum(await slots.find({ workspaceId: ws, topicId }).lean()),
+      hour: sum(await spans.find({ workspaceId: ws, topicId, span: 'hour' }).lean()),
+      day: sum(await spans.find({ workspaceId: ws, topicId, span: 'day' }).lean()),
+      themeSlot: await themeSum('slot'),
+      themeHour: await themeSum('hour'),
+      themeDay: await themeSum('day'),
+    };
+  };
+  const every = (k: number) => ({ slot: k, hour: k, day: k, themeSlot: k, themeHour: k, themeDay: k });
+  const later = APPLIED_KEPT + 20;
+  const repairLater = () => outbox.repairRollups(new Date(Date.now() + ROLLUP_REPAIR_GRACE_MS + 1000));
+
+  it('counted, then its writer died before closing the entry: the repair counts nothing again', async () => {
+    const topic = new Types.ObjectId().toHexString();
+    const at = new Date('2026-03-02T10:05:00Z');
+    // The close is lost (the process dies right after the rollup write): the entry stays open.
+    jest.spyOn(s.get(RollupBatchesRepository), 'close').mockResolvedValueOnce(undefined);
+    await service.ingest(s.workspace, topic, [post(at)]);
+    expect(await batches.countDocuments()).toBe(1);
+    for (let i = 0; i < later; i++) await service.ingest(s.workspace, topic, [post(at)]);
+
+    expect(await repairLater()).toEqual({ batches: 1, mentions: 1 });
+    const ws = new Types.ObjectId(s.workspace.id);
+    expect(await counts(ws, new Types.ObjectId(topic))).toEqual(every(later + 1));
+    expect(await batches.countDocuments()).toBe(0);
+  });
+
+  it('died after its slot rows, before the theme rows: the repair adds only what is missing', async () => {
+    const topic = new Types.ObjectId().toHexString();
+    const at = new Date('2026-03-03T10:05:00Z');
+    jest.spyOn(s.get(ThemeRollupsRepository), 'incrementOnce').mockRejectedValueOnce(new Error('the process died'));
+    await expect(service.ingest(s.workspace, topic, [post(at)])).rejects.toThrow('the process died');
+    for (let i = 0; i < later; i++) await service.ingest(s.workspace, topic, [post(at)]);
+    const ws = new Types.ObjectId(s.workspace.id);
+    expect(await counts(ws, new Types.ObjectId(topic))).toMatchObject({ slot: later + 1, themeSlot: later });
+
+    const [entry] = await batches.find().lean();
+    expect(await repairLater()).toEqual({ batches: 1, mentions: 1 });
+    expect(await counts(ws, new Types.ObjectId(topic))).toEqual(every(later + 1));
+    // Replayed once more (a second repair that had read the entry before the first closed it): nothing moves.
+    await batches.collection.insertOne(entry);
+    expect(await repairLater()).toEqual({ batches: 1, mentions: 1 });
+    expect(await counts(ws, new Types.ObjectId(topic))).toEqual(every(later + 1));
+    expect(await counts(ws, ALL_TOPICS)).toEqual(every(2 * (later + 1)));
+  });
+});
