@@ -146,6 +146,17 @@ export function pathValues(doc: Record<string, unknown>, path: string[]): unknow
   return out;
 }
 
+/** Whether an array lies on `path` (pre-split on dots) in `doc`, at its end or on the way. */
+export function pathHasArray(doc: Record<string, unknown>, path: string[]): boolean {
+  let value: unknown = doc;
+  for (const part of path) {
+    if (!isDocumentValue(value)) return false;
+    value = value[part];
+    if (Array.isArray(value)) return true;
+  }
+  return false;
+}
+
 /** Renders a key value the way MongoDB prints it in an E11000 message. */
 export function formatKeyValue(v: unknown): string {
   if (v === undefined || v === null) return 'null';

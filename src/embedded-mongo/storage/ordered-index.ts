@@ -1,6 +1,6 @@
 import type { Document } from 'bson';
 import BTree from 'sorted-btree';
-import { canonicalKey, EMPTY_ARRAY, pathValues } from '../query/index-key';
+import { canonicalKey, EMPTY_ARRAY, pathHasArray, pathValues } from '../query/index-key';
 
 /** An index definition as `createIndexes` receives it and `listIndexes` returns it. */
 export interface IndexSpec extends Document {
@@ -55,6 +55,13 @@ export class OrderedIndex {
   private readonly paths: string[][];
   /** The top-level fields the keys depend on; null (a partial index) when the filter may read others. */
   private readonly topFields: string[] | null;
+  /**
+   * Per field: whether some document was ever indexed with an array on that field's path (sticky,
+   * like MongoDB's multikey flag). On such a field each bound of a range may be met by a different
+   * element, and an index walk cannot provide a sort (MongoDB sorts an array by its least element,
+   * its greatest descending, and a document has a key per element).
+   */
+  private readonly multikey: boolean[];
   private root: Node = newNode();
 
   constructor(
@@ -73,6 +80,12 @@ export class OrderedIndex {
     this.maintained =
       !this.fields.some((f) => f === '$**' || f.endsWith('.$**')) &&
       !Object.values(spec.key).some((t) => typeof t === 'string' && UNMAINTAINED_TYPES.has(t));
+    this.multikey = this.fields.map(() => false);
+  }
+
+  /** True once a document held an array on the path of `fields[i]` (see `multikey`). */
+  isMultikey(i: number): boolean {
+    return this.multikey[i];
   }
 
   /** The keys `doc` has in this index; empty when a sparse or partial index leaves it out. */
@@ -80,6 +93,7 @@ export class OrderedIndex {
     if (!this.maintained) return [];
     if (this.partialFilter && !this.partialFilter(doc)) return [];
     const perField = this.paths.map((p) => pathValues(doc, p));
+    for (let i = 0; i < this.paths.length; i++) if (!this.multikey[i] && pathHasArray(doc, this.paths[i])) this.multikey[i] = true;
     if (this.sparse && perField.every((vals) => vals.length === 1 && vals[0] === undefined)) return [];
     if (perField.length === 1) {
       const vals = perField[0];

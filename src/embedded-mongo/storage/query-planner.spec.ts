@@ -179,3 +179,26 @@ describe('planner candidates are a superset of the matches', () => {
     expect(planned).toBeGreaterThan(200);
   });
 });
+
+describe('ranges on fields that hold arrays, and from $or branches', () => {
+  it('finds a document whose elements meet the bounds one each, as MongoDB does', () => {
+    const index = new OrderedIndex({ key: { w: 1, t: 1 }, name: 'w_t' });
+    const d = (h: number) => new Date(h * 3_600_000);
+    index.add(1, index.entriesFor({ w: 1, t: [d(0), d(7)] }));
+    index.add(2, index.entriesFor({ w: 1, t: d(9) }));
+    const filter = { w: 1, t: { $gte: d(2), $lt: d(6) } };
+    expect(compileFilter(filter)({ w: 1, t: [d(0), d(7)] })).toBe(true);
+    expect(planQuery(filter, [index])?.rids).toEqual(new Set([1, 2]));
+  });
+
+  it('bounds a field by the span of the branches that all bound it', () => {
+    const at = new Date(1_000_000);
+    const ranges = rangeConstraints({ w: 1, $and: [{ $or: [{ at: { $lt: at } }, { at, _id: { $lt: 5 } }] }] });
+    expect(ranges.get('at')).toEqual({ low: DATE_PREFIX, high: DATE_PREFIX + sortableNumber(at.getTime()) });
+    expect(rangeConstraints({ $or: [{ at: { $lt: at } }, { other: 1 }] }).has('at')).toBe(false);
+    expect(rangeConstraints({ $or: [{ n: 3 }, { n: { $gt: 5, $lte: 9 } }] }).get('n')).toEqual({
+      low: canonicalKey(3),
+      high: canonicalKey(9),
+    });
+  });
+});

@@ -126,14 +126,79 @@ function rangeOf(condition: unknown): KeyRange | null {
   return { low: low ?? prefix, high: high ?? prefix + '\uffff' };
 }
 
-/** Range constraints per field path implied by the filter (intersected across `$and`). */
+function intersectRanges(a: KeyRange, b: KeyRange): KeyRange {
+  const merged: KeyRange = { low: a.low > b.low ? a.low : b.low, high: a.high < b.high ? a.high : b.high };
+  const excluding = a.excluding ?? b.excluding;
+  if (excluding !== undefined && excluding >= merged.low && excluding <= merged.high) merged.excluding = excluding;
+  return merged;
+}
+
+/** The span of two ranges: every key either allows (and more between them). */
+function spanRanges(a: KeyRange, b: KeyRange): KeyRange {
+  const span: KeyRange = { low: a.low < b.low ? a.low : b.low, high: a.high > b.high ? a.high : b.high };
+  if (a.excluding !== undefined && a.excluding === b.excluding) span.excluding = a.excluding;
+  return span;
+}
+
+/** A canonical key whose string order is its value order (a number or a date, see `sortableNumber`). */
+const ORDERED_KEY = /^[nd][0-9a-f]{16}$/;
+
+/**
+ * Range constraints per field path implied by the filter (intersected across `$and`). An `$or`
+ * whose every branch bounds a field (a range, or equality to numbers or dates) bounds it by the
+ * span of the branches: `{ $or: [{ at: { $lt: t } }, { at: t, _id: { $lt: id } }] }`, the next
+ * page after (t, id) newest first, reads from t down.
+ */
 export function rangeConstraints(filter: Document): Map<string, KeyRange> {
-  return fieldConstraints(filter, rangeOf, (a, b) => {
-    const merged: KeyRange = { low: a.low > b.low ? a.low : b.low, high: a.high < b.high ? a.high : b.high };
-    const excluding = a.excluding ?? b.excluding;
-    if (excluding !== undefined && excluding >= merged.low && excluding <= merged.high) merged.excluding = excluding;
-    return merged;
-  });
+  const out = fieldConstraints(filter, rangeOf, intersectRanges);
+  const visit = (f: Document): void => {
+    const and: unknown = f.$and;
+    if (Array.isArray(and)) for (const sub of and) if (isDocumentValue(sub)) visit(sub);
+    const or: unknown = f.$or;
+    if (!Array.isArray(or) || or.length === 0) return;
+    let spans: Map<string, KeyRange> | null = null;
+    for (const branch of or) {
+      if (!isDocumentValue(branch)) return;
+      const ranges = branchRanges(branch);
+      if (spans)
+        for (const [field, range] of spans) {
+          const other = ranges.get(field);
+          if (other) spans.set(field, spanRanges(range, other));
+          else spans.delete(field);
+        }
+      else spans = ranges;
+    }
+    for (const [field, range] of spans ?? []) {
+      const existing = out.get(field);
+      out.set(field, existing ? intersectRanges(existing, range) : range);
+    }
+  };
+  visit(filter);
+  return out;
+}
+
+/** A branch's ranges, with equality to numbers or dates as a range of those keys. */
+function branchRanges(branch: Document): Map<string, KeyRange> {
+  const ranges = rangeConstraints(branch);
+  for (const [field, keys] of equalityConstraints(branch)) {
+    if (keys.length === 0 || !keys.every((k) => ORDERED_KEY.test(k))) continue;
+    const sorted = [...keys].sort();
+    const point: KeyRange = { low: sorted[0], high: sorted[sorted.length - 1] };
+    const existing = ranges.get(field);
+    ranges.set(field, existing ? intersectRanges(existing, point) : point);
+  }
+  return ranges;
+}
+
+/**
+ * On a field that holds arrays, each bound of a range may be met by a different element
+ * (`{ $gte: 2, $lt: 6 }` matches `[0, 7]`), as MongoDB answers: only the bounds' types are sure,
+ * so the range widens to every key of those types (`$ne: null` stays: some element is not null).
+ */
+function typeRange(range: KeyRange): KeyRange {
+  if (range.low === '') return range;
+  const [a, b] = [range.low[0], range.high[0]].sort();
+  return { low: a, high: b + '\uffff' };
 }
 
 /**
@@ -177,7 +242,8 @@ function bestIndexPlan(filter: Document, indexes: OrderedIndex[]): ScoredPlan | 
       combinations *= Math.max(keys.length, 1);
       prefix.push(keys);
     }
-    const range = prefix.length < index.fields.length ? (ranges.get(index.fields[prefix.length]) ?? null) : null;
+    let range = prefix.length < index.fields.length ? (ranges.get(index.fields[prefix.length]) ?? null) : null;
+    if (range && index.isMultikey(prefix.length)) range = typeRange(range);
     if (prefix.length === 0 && !range) continue;
     const complete = prefix.length === index.fields.length;
     const score =
