@@ -15,7 +15,7 @@ import {
   type CommandContext,
   type CommandHandler,
 } from './command-context';
-import { findResults, sortDocuments } from './result-shaping';
+import { findResults, sortDocuments, type FindResults } from './result-shaping';
 
 /**
  * Answers with the first batch and keeps the rest in an open cursor, unless the results fit in
@@ -31,6 +31,8 @@ export function firstBatchReply(
   const stream = new DocumentStream(results);
   const docs = stream.nextBatch(batchSize ?? DEFAULT_FIRST_BATCH_SIZE, undefined);
   const keepOpen = !singleBatch && !stream.exhausted;
+  // An index walk reads the index as it is: what a later getMore returns is read now.
+  if (keepOpen) (results as FindResults).freeze?.();
   const id = keepOpen ? ctx.cursors.open(ns, stream) : 0;
   return new RawReply(encodeCursorReply(id, ns, 'firstBatch', docs));
 }

@@ -5,7 +5,7 @@ import type { CollationSpec } from 'mingo/types';
 import { cloneDeep } from 'mingo/util';
 import type { CollectionStore, StoredRecord } from '../storage/collection-store';
 import { projectionNeedsCopy } from '../query/pipeline-safety';
-import { mingoOptions, runPipeline } from '../query/query-language';
+import { compileFilter, mingoOptions, runPipeline, type DocumentPredicate } from '../query/query-language';
 
 /**
  * The common projections, top-level fields only, included (`{ a: 1, b: 1 }`, with or without
@@ -79,20 +79,37 @@ export interface FindSpec {
   collation?: CollationSpec;
 }
 
-const EMPTY: Iterator<Document> = { next: () => ({ done: true, value: undefined }) };
+/** The results of a find; `freeze` reads the rest of an index walk now, before the collection changes. */
+export interface FindResults extends Iterator<Document> {
+  freeze?(): void;
+}
+
+const EMPTY: FindResults = { next: () => ({ done: true, value: undefined }) };
 
 /**
  * The lazy result of a find: index candidates, filtered, sorted, skipped, limited and projected by
  * mingo. Nothing is evaluated until a batch is taken, so `findOne` on an unindexed field stops at
- * the first match.
+ * the first match. When an index provides the sort (`CollectionStore.sortedCandidates`), the
+ * candidates come in order from an index walk and mingo only filters them, so a limit stops the
+ * walk; otherwise mingo sorts every candidate.
  */
-export function findResults(collection: CollectionStore | undefined, spec: FindSpec): Iterator<Document> {
+export function findResults(collection: CollectionStore | undefined, spec: FindSpec): FindResults {
   if (!collection) return EMPTY;
   let sort = spec.sort && Object.keys(spec.sort).length ? spec.sort : undefined;
-  let source: Iterable<Document> = collection.candidates(spec.collation ? null : spec.filter);
-  if (sort && '$natural' in sort) {
-    if (sort.$natural === -1) source = [...source].reverse();
+  let walk: FreezableSource | null = null;
+  let source: Iterable<Document>;
+  // Index keys compare binary: under a collation, candidates are every document and mingo sorts.
+  const sorted = sort && !spec.collation && !('$natural' in sort) ? collection.sortedCandidates(spec.filter, sort, !!spec.limit) : null;
+  if (sort && sorted) {
+    const matches = lazily(() => compileFilter(spec.filter, spec.variables));
+    source = walk = new FreezableSource(walkedDocuments(sorted.groups, sort, sorted.covered, matches));
     sort = undefined;
+  } else {
+    source = collection.candidates(spec.collation ? null : spec.filter);
+    if (sort && '$natural' in sort) {
+      if (sort.$natural === -1) source = [...source].reverse();
+      sort = undefined;
+    }
   }
   let projection = spec.projection ?? {};
   const simple = simpleProjector(projection);
@@ -111,7 +128,56 @@ export function findResults(collection: CollectionStore | undefined, spec: FindS
       if (value === undefined) return { done: true, value: undefined };
       return { done: false, value: simple ? simple(value) : value };
     },
+    freeze: walk ? () => walk.freeze() : undefined,
   };
+}
+
+/**
+ * An index walk's groups as documents in sort order: a group the walk did not order on every sort
+ * field is filtered and then sorted by mingo (its matches in natural order, as a whole-collection
+ * sort sees them); a single document or a group tying on all of them comes as it is.
+ */
+function* walkedDocuments(
+  groups: Iterable<{ docs: Document[]; ordered: boolean }>,
+  sort: Document,
+  covered: number,
+  matches: () => DocumentPredicate,
+): Generator<Document> {
+  const whole = covered === Object.keys(sort).length;
+  for (const { docs, ordered } of groups) {
+    if (docs.length > 1 && !(ordered && whole)) yield* sortDocuments(docs.filter(matches()), sort);
+    else yield* docs;
+  }
+}
+
+function lazily<T>(make: () => T): () => T {
+  let made: { value: T } | null = null;
+  return () => (made ??= { value: make() }).value;
+}
+
+/** A lazy source that can read the rest of itself into memory at once (`freeze`) and go on from there. */
+class FreezableSource implements IterableIterator<Document> {
+  private buffered: Document[] | null = null;
+  private position = 0;
+
+  constructor(private readonly source: Iterator<Document>) {}
+
+  next(): IteratorResult<Document> {
+    if (!this.buffered) return this.source.next();
+    if (this.position < this.buffered.length) return { done: false, value: this.buffered[this.position++] };
+    return { done: true, value: undefined };
+  }
+
+  freeze(): void {
+    if (this.buffered) return;
+    const rest: Document[] = [];
+    for (let r = this.source.next(); !r.done; r = this.source.next()) rest.push(r.value);
+    this.buffered = rest;
+  }
+
+  [Symbol.iterator](): IterableIterator<Document> {
+    return this;
+  }
 }
 
 function* mapIterable<T, R>(source: Iterable<T>, fn: (v: T) => R): Generator<R> {

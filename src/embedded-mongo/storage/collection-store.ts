@@ -5,7 +5,7 @@ import { CommandError, DuplicateKeyError, ErrorCode } from '../errors';
 import { OrderedIndex, type IndexEntry, type IndexSpec } from './ordered-index';
 import { canonicalKey, formatDuplicateKey } from '../query/index-key';
 import { compileFilter, type DocumentPredicate } from '../query/query-language';
-import { planQuery, type QueryPlan } from './query-planner';
+import { planQuery, planSort, type QueryPlan } from './query-planner';
 
 export const ID_INDEX_NAME = '_id_';
 
@@ -92,6 +92,34 @@ export class CollectionStore {
       const doc = this.docs.get(rid);
       if (doc) yield [rid, doc];
     }
+  }
+
+  /**
+   * Documents that may match `filter`, in `sort` order by an index walk (see `planSort`), or null
+   * when no index provides the sort. Groups come in order; a group whose documents tie on the
+   * walked fields and has `ordered` needs sorting only on the sort fields past `covered`; one without
+   * `ordered` needs sorting on every field. The walk is lazy and reads the indexes as they are:
+   * take what is needed before the collection changes (a cursor kept open takes the rest first).
+   */
+  sortedCandidates(
+    filter: Document | null | undefined,
+    sort: Document,
+    limited: boolean,
+  ): { covered: number; groups: Generator<{ docs: Document[]; ordered: boolean }> } | null {
+    const plan = planSort(filter, sort, this.indexes.values(), limited);
+    if (!plan) return null;
+    const docs = this.docs;
+    function* groups(): Generator<{ docs: Document[]; ordered: boolean }> {
+      for (const { rids, ordered } of plan!.index.sortedWalk(plan!.prefix, plan!.range, plan!.directions)) {
+        const out: Document[] = [];
+        for (const rid of rids) {
+          const doc = docs.get(rid);
+          if (doc) out.push(doc);
+        }
+        if (out.length) yield { docs: out, ordered };
+      }
+    }
+    return { covered: plan.covered, groups: groups() };
   }
 
   /** Documents that may match `filter` (see candidateRecords); the caller applies the filter. */

@@ -1,6 +1,6 @@
 import type { Document } from 'bson';
 import BTree from 'sorted-btree';
-import { canonicalKey, EMPTY_ARRAY, pathHasArray, pathValues } from '../query/index-key';
+import { canonicalKey, EMPTY_ARRAY, NULL_KEY, pathHasArray, pathValues } from '../query/index-key';
 
 /** An index definition as `createIndexes` receives it and `listIndexes` returns it. */
 export interface IndexSpec extends Document {
@@ -42,8 +42,8 @@ const MAX_ENTRIES_PER_DOCUMENT = 10_000;
  * canonical value strings (ordered within a type for numbers and dates), whose leaves hold record
  * ids. Equality on any prefix of the fields is a walk down the trie; a range on the field after
  * that prefix is an in-order scan of one level, so a report over last week's rows of a workspace
- * touches last week's rows, not the workspace's history. Sorts are not served (mingo sorts the
- * candidates).
+ * touches last week's rows, not the workspace's history. A walk of the levels after an equality
+ * prefix, each in either direction, hands out records in sort order (`sortedWalk`).
  */
 export class OrderedIndex {
   readonly name: string;
@@ -225,10 +225,137 @@ export class OrderedIndex {
     return out;
   }
 
+  /**
+   * Record ids in the order of the fields after `prefix` (one canonical key per leading field),
+   * one direction per walked field, as groups: each group's records tie on every walked field
+   * (`ordered`), or, where a level holds keys whose order the walk does not know (see
+   * `levelBuckets`), every record under that level in one group still to be sorted (`ordered:
+   * false`). `range` bounds the first walked field. Record ids within a group ascend (natural order).
+   * Lazy: the caller stops when it has enough; the tree must not change while a walk is under way.
+   */
+  *sortedWalk(prefix: string[], range: KeyRange | null, directions: SortDirection[]): Generator<WalkGroup> {
+    let node: Node | Leaf | undefined = this.root;
+    for (const k of prefix) {
+      if (node === undefined || !(node instanceof BTree)) return;
+      node = node.get(k);
+    }
+    if (node === undefined || !(node instanceof BTree) || directions.length === 0) return;
+    if (range && range.low > range.high) return;
+    yield* walkLevel(node, 0, range, directions);
+  }
+
   clear(): void {
     this.root = newNode();
   }
 }
+
+/** Ascending or descending, per walked field. */
+export type SortDirection = 1 | -1;
+
+/** Records an index walk hands out together (see `OrderedIndex.sortedWalk`). */
+export interface WalkGroup {
+  rids: number[];
+  ordered: boolean;
+}
+
+/**
+ * The kinds of canonical keys whose string order is their sort order, MongoDB's and mingo's
+ * alike: null (and missing), numbers (16 hex digits; not `nL…` beyond 2^53 nor `nNaN`),
+ * ObjectIds, booleans and dates, ranked in the order the two agree on. Both put null first, then
+ * numbers, booleans before dates; they disagree on ObjectIds beside booleans or dates (MongoDB
+ * puts ObjectIds first, mingo last), so those mixes are left to a sort. Strings are left out:
+ * their key order is UTF-16's, MongoDB's is UTF-8's.
+ */
+interface KeyBucket {
+  rank: number;
+  low: string;
+  high: string;
+  /** Whether `node` holds keys of this prefix that are not of the ordered form. */
+  malformed(node: Node): boolean;
+}
+
+const hasKeyIn = (node: Node, low: string, below: string): boolean => {
+  const pair = node.getPairOrNextHigher(low);
+  return pair !== undefined && pair[0] < below;
+};
+/** `prefix` followed by 16 (24) lowercase hex digits: only keys outside 0-9a-f after the prefix are malformed. */
+const hexBucket = (rank: number, prefix: string): KeyBucket => ({
+  rank,
+  low: prefix,
+  high: prefix + '\uffff',
+  malformed: (node) =>
+    hasKeyIn(node, prefix, prefix + '0') || hasKeyIn(node, prefix + ':', prefix + 'a') || hasKeyIn(node, prefix + 'g', prefix + '\uffff'),
+});
+const NULL_BUCKET: KeyBucket = { rank: 1, low: NULL_KEY, high: NULL_KEY, malformed: () => false };
+const OBJECT_ID_RANK = 3;
+const BUCKETS: Record<string, KeyBucket> = {
+  [NULL_KEY]: NULL_BUCKET,
+  n: hexBucket(2, 'n'),
+  o: hexBucket(OBJECT_ID_RANK, 'o'),
+  b: { rank: 4, low: 'b0', high: 'b1', malformed: (node) => hasKeyIn(node, 'b', 'b0') || hasKeyIn(node, 'b1\u0000', 'b\uffff') },
+  d: hexBucket(5, 'd'),
+};
+
+/**
+ * The buckets of the keys of `node` within [low, high], in sort order; null when a key there is of
+ * a kind the walk cannot order (strings, arrays, documents, NaN...) or ObjectIds sit beside
+ * booleans or dates.
+ */
+function levelBuckets(node: Node, low: string, high: string): KeyBucket[] | null {
+  const found: KeyBucket[] = [];
+  let key = node.getPairOrNextHigher(low)?.[0];
+  while (key !== undefined && key <= high) {
+    const bucket = BUCKETS[key[0]];
+    if (!bucket || (bucket === NULL_BUCKET && key !== NULL_KEY) || bucket.malformed(node)) return null;
+    found.push(bucket);
+    key = node.nextHigherKey(bucket.high);
+  }
+  found.sort((a, b) => a.rank - b.rank);
+  if (found.some((b) => b.rank === OBJECT_ID_RANK) && found.some((b) => b.rank > OBJECT_ID_RANK)) return null;
+  return found;
+}
+
+function* walkLevel(node: Node, depth: number, range: KeyRange | null, directions: SortDirection[]): Generator<WalkGroup> {
+  const low = range?.low ?? '';
+  const high = range?.high ?? '\uffff';
+  const excluding = range?.excluding;
+  const buckets = levelBuckets(node, low, high);
+  if (!buckets) {
+    const rids = new Set<number>();
+    node.forRange(low, high, true, (k, child) => {
+      if (k !== excluding) collectRids(child, rids);
+    });
+    if (rids.size) yield { rids: ascending(rids), ordered: false };
+    return;
+  }
+  const last = depth === directions.length - 1;
+  const descending = directions[depth] === -1;
+  if (descending) buckets.reverse();
+  for (const bucket of buckets) {
+    const lo = bucket.low > low ? bucket.low : low;
+    const hi = bucket.high < high ? bucket.high : high;
+    if (lo > hi) continue;
+    for (const [k, child] of descending ? node.entriesReversed(hi) : node.entries(lo)) {
+      if (descending ? k < lo : k > hi) break;
+      if (k === excluding) continue;
+      if (typeof child === 'number') yield { rids: [child], ordered: true };
+      else if (child instanceof Set) yield { rids: ascending(child), ordered: true };
+      else if (last) {
+        const rids = new Set<number>();
+        collectRids(child, rids);
+        yield { rids: ascending(rids), ordered: true };
+      } else yield* walkLevel(child, depth + 1, null, directions);
+    }
+  }
+}
+
+function collectRids(node: Node | Leaf, out: Set<number>): void {
+  if (typeof node === 'number') out.add(node);
+  else if (node instanceof Set) for (const r of node) out.add(r);
+  else for (const child of node.values()) collectRids(child, out);
+}
+
+const ascending = (rids: Iterable<number>): number[] => [...rids].sort((a, b) => a - b);
 
 /** Error messages show what the index holds: an empty array stays an empty array. */
 function normalizeValue(v: unknown): unknown {

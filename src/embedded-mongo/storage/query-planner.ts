@@ -1,5 +1,5 @@
 import type { Document } from 'bson';
-import type { KeyRange, OrderedIndex } from './ordered-index';
+import type { KeyRange, OrderedIndex, SortDirection } from './ordered-index';
 import { canonicalKey, DATE_PREFIX, isDocumentValue, NULL_KEY, NUMBER_PREFIX } from '../query/index-key';
 
 /**
@@ -299,4 +299,75 @@ export function planQuery(filter: Document | null | undefined, indexes: Iterable
     [...indexes].filter((ix) => ix.maintained),
   );
   return plan ? { indexName: plan.indexName, rids: plan.run() } : null;
+}
+
+/**
+ * An index walk that provides a sort: one equality key per leading field of the index (`prefix`),
+ * then the sort's first `covered` fields, in order, as the index's next fields, walked each in
+ * its direction (the trie's levels are walked either way, whatever the index's declared
+ * directions). `range` narrows the first walked field. Sort fields past `covered` are sorted
+ * within each group of records that tie on the walked ones.
+ */
+export interface SortPlan {
+  index: OrderedIndex;
+  prefix: string[];
+  range: KeyRange | null;
+  directions: SortDirection[];
+  covered: number;
+}
+
+/**
+ * The index walk for `sort` on `filter`, or null to leave the sort to mingo: no index has the
+ * sort's first field right after single-valued equalities on its leading fields, that field
+ * (or one after it the walk would take) once held an array, the sort has `$natural`, or a
+ * lookup by another index is likely cheaper. With `limited` (a limit, so the walk may stop early),
+ * a walk within an equality prefix or a range is preferred to another index's candidates that
+ * would all have to be sorted, unless that index pins every one of its fields.
+ */
+export function planSort(
+  filter: Document | null | undefined,
+  sort: Document,
+  indexes: Iterable<OrderedIndex>,
+  limited: boolean,
+): SortPlan | null {
+  const sortFields = Object.keys(sort);
+  if (sortFields.length === 0) return null;
+  const directions: SortDirection[] = [];
+  for (const field of sortFields) {
+    const dir: unknown = sort[field];
+    if (field.startsWith('$') || (dir !== 1 && dir !== -1)) return null;
+    directions.push(dir);
+  }
+  const maintained = [...indexes].filter((ix) => ix.maintained);
+  const eq = filter ? equalityConstraints(filter) : new Map<string, string[]>();
+  const ranges = filter ? rangeConstraints(filter) : new Map<string, KeyRange>();
+  let best: { plan: SortPlan; score: number } | null = null;
+  for (const index of maintained) {
+    if (index.partialFilter !== null && !impliesPartialFilter(index.spec.partialFilterExpression ?? {}, eq)) continue;
+    const prefix: string[] = [];
+    for (const field of index.fields) {
+      const keys = eq.get(field);
+      if (!keys || keys.length !== 1) break;
+      prefix.push(keys[0]);
+    }
+    const p = prefix.length;
+    let covered = 0;
+    while (p + covered < index.fields.length && covered < sortFields.length && index.fields[p + covered] === sortFields[covered]) {
+      if (index.isMultikey(p + covered)) break;
+      covered++;
+    }
+    if (covered === 0) continue;
+    const range = ranges.get(index.fields[p]) ?? null;
+    // A sparse index lacks documents missing all its fields: only an equality or a range proves a match has one.
+    if (index.sparse && p === 0 && !range) continue;
+    const score = p * 10 + (range ? 5 : 0) + covered / 100;
+    if (!best || score > best.score) {
+      best = { plan: { index, prefix, range, directions: directions.slice(0, covered), covered }, score };
+    }
+  }
+  if (!best) return null;
+  const lookup = filter ? bestPlan(filter, maintained) : null;
+  if (!lookup || best.score >= lookup.score) return best.plan;
+  if (lookup.score >= 100) return null;
+  return limited && best.score >= 5 ? best.plan : null;
 }
