@@ -5,7 +5,7 @@ import { CollectionStore } from '../storage/collection-store';
 import { CommandError, DuplicateKeyError, ErrorCode } from '../errors';
 import { formatDuplicateKey, isDocumentValue } from '../query/index-key';
 import { assertCollationApplies, parseCollation } from '../query/collation';
-import { evaluateExpressions, evaluateLet, runPipeline } from '../query/query-language';
+import { compileFilter, evaluateExpressions, evaluateLet, runPipeline } from '../query/query-language';
 import { assertHint, assertPipelineSorts } from './command-fields';
 import { applyUpdate, withIdFirst } from '../query/update-document';
 import { optionalDocument, typeMismatch, type CommandContext, type CommandHandler } from './command-context';
@@ -107,6 +107,35 @@ function writeMerge(catalog: Catalog, target: OutputTarget, spec: Document, resu
   }
 }
 
+const isCount = (expr: unknown): boolean => isDocumentValue(expr) && Object.keys(expr).length === 1 && expr.$sum === 1;
+const isWholeNumber = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/**
+ * A pipeline that only counts matches, as the driver's `countDocuments` sends it: `$match`, an
+ * optional `$skip` and `$limit`, then `$group` on a constant `_id` with one `{ $sum: 1 }`.
+ */
+function countPipeline(stages: Document[]): { match: Document; skip: number; limit: number; id: unknown; field: string } | null {
+  const [first, ...rest] = stages;
+  if (!first || !isDocumentValue(first.$match)) return null;
+  let skip = 0;
+  let limit = Infinity;
+  if (rest[0] && '$skip' in rest[0]) {
+    if (!isWholeNumber(rest[0].$skip)) return null;
+    skip = rest.shift()!.$skip as number;
+  }
+  if (rest[0] && '$limit' in rest[0]) {
+    if (!isWholeNumber(rest[0].$limit) || rest[0].$limit === 0) return null;
+    limit = rest.shift()!.$limit as number;
+  }
+  if (rest.length !== 1 || !isDocumentValue(rest[0].$group)) return null;
+  const group = rest[0].$group;
+  const id: unknown = group._id;
+  const constant = id === null || typeof id === 'number' || typeof id === 'boolean' || (typeof id === 'string' && !id.startsWith('$'));
+  const fields = Object.keys(group).filter((k) => k !== '_id');
+  if (!constant || !('_id' in group) || fields.length !== 1 || !isCount(group[fields[0]])) return null;
+  return { match: first.$match, skip, limit, id, field: fields[0] };
+}
+
 const aggregate: CommandHandler = (cmd, ctx: CommandContext) => {
   const target = cmd.aggregate;
   const pipeline = cmd.pipeline;
@@ -134,6 +163,20 @@ const aggregate: CommandHandler = (cmd, ctx: CommandContext) => {
   assertHint(collection, cmd.hint, 'aggregate');
   assertPipelineSorts(pipeline);
   const variables = evaluateLet(optionalDocument(cmd, 'let'));
+  const ns = `${ctx.db}.${collectionName ?? '$cmd.aggregate'}`;
+  const counting = !outputStage && collectionName !== null ? countPipeline(stages) : null;
+  if (counting) {
+    // `countDocuments`: the matches counted (from an index alone when it holds exactly them), not grouped by mingo.
+    const filter = counting.match;
+    const matched = !collection
+      ? 0
+      : Object.keys(filter).length === 0
+        ? collection.count
+        : collection.countMatches(collation ? null : filter, compileFilter(filter, variables, collation), counting.skip + counting.limit);
+    const n = Math.min(Math.max(0, matched - counting.skip), counting.limit);
+    const docs = n > 0 ? [{ _id: counting.id, [counting.field]: n }] : [];
+    return firstBatchReply(ctx, ns, docs[Symbol.iterator](), undefined, false);
+  }
   const cloneInput = pipelineWritesInput(stages);
   const firstMatch = stages[0]?.$match;
   // Index keys compare binary: under a collation every document is a candidate.
@@ -150,7 +193,6 @@ const aggregate: CommandHandler = (cmd, ctx: CommandContext) => {
       return cloneInput ? [...cloned(docs)] : [...docs];
     },
   });
-  const ns = `${ctx.db}.${collectionName ?? '$cmd.aggregate'}`;
   if (outputStage) {
     const spec = last[outputStage];
     const out = outputTarget(spec, ctx.db, outputStage);

@@ -110,17 +110,11 @@ const count: CommandHandler = (cmd, ctx) => {
   if (!collection) return { n: 0, ok: 1 };
   const skip = nonNegative(cmd, 'skip') ?? 0;
   const limit = Math.abs(optionalNumber(cmd, 'limit') ?? 0);
-  let n: number;
-  if (Object.keys(query).length === 0) {
-    n = collection.count;
-  } else {
-    n = 0;
-    // An index lookup compares binary keys: under a collation every document is a candidate.
-    for (const _ of collection.match(collation ? null : query, compileFilter(query, undefined, collation))) {
-      n++;
-      if (limit && n >= skip + limit) break;
-    }
-  }
+  // An index lookup compares binary keys: under a collation every document is a candidate.
+  let n =
+    Object.keys(query).length === 0
+      ? collection.count
+      : collection.countMatches(collation ? null : query, compileFilter(query, undefined, collation), limit ? skip + limit : Infinity);
   n = Math.max(0, n - skip);
   return { n: limit ? Math.min(n, limit) : n, ok: 1 };
 };

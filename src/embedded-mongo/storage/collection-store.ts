@@ -5,7 +5,7 @@ import { CommandError, DuplicateKeyError, ErrorCode } from '../errors';
 import { OrderedIndex, type IndexEntry, type IndexSpec } from './ordered-index';
 import { canonicalKey, formatDuplicateKey } from '../query/index-key';
 import { compileFilter, type DocumentPredicate } from '../query/query-language';
-import { planQuery, planSort, type QueryPlan } from './query-planner';
+import { exactMatches, planQuery, planSort, type QueryPlan } from './query-planner';
 
 export const ID_INDEX_NAME = '_id_';
 
@@ -130,6 +130,19 @@ export class CollectionStore {
   /** Matching records in natural order, using an index to pick candidates when one applies. */
   *match(filter: Document | null | undefined, predicate: DocumentPredicate = compileFilter(filter)): Generator<StoredRecord> {
     for (const [rid, doc] of this.candidateRecords(filter)) if (predicate(doc)) yield { rid, doc };
+  }
+
+  /**
+   * How many records match `filter`, up to `upTo`: from an index alone when its keys are exactly
+   * the matches (see `exactMatches`), else by testing the candidates. `filter` null: no index
+   * (under a collation), every record is tested.
+   */
+  countMatches(filter: Document | null, predicate: DocumentPredicate, upTo = Infinity): number {
+    const exact = filter ? exactMatches(filter, this.indexes.values()) : null;
+    if (exact) return exact.size;
+    let n = 0;
+    for (const _ of this.match(filter, predicate)) if (++n >= upTo) break;
+    return n;
   }
 
   /** Inserts a document that already has an `_id`. */

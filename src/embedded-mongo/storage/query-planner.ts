@@ -371,3 +371,58 @@ export function planSort(
   if (lookup.score >= 100) return null;
   return limited && best.score >= 5 ? best.plan : null;
 }
+
+/** Values whose canonical key is equal exactly when MongoDB's (and mingo's) equality holds. */
+function isExactScalar(v: unknown): boolean {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return !Number.isNaN(v);
+    case 'object':
+      return (v instanceof Date && !Number.isNaN(v.getTime())) || (v as { _bsontype?: string } | null)?._bsontype === 'ObjectId';
+    default:
+      return false;
+  }
+}
+
+/** The value(s) a top-level condition must equal, or null when it is anything else. */
+function exactValues(condition: unknown): unknown[] | null {
+  if (isExactScalar(condition)) return [condition];
+  if (!isDocumentValue(condition)) return null;
+  const ops = Object.keys(condition);
+  if (ops.length !== 1) return null;
+  const arg = condition[ops[0]];
+  if (ops[0] === '$eq' && isExactScalar(arg)) return [arg];
+  if (ops[0] === '$in' && Array.isArray(arg) && arg.length > 0 && arg.every(isExactScalar)) return arg;
+  return null;
+}
+
+/**
+ * Record ids that are exactly the matches of `filter`, from an index, or null: the filter is only
+ * equalities (`field: value`, `$eq`, `$in`) on plain top-level fields to strings, numbers,
+ * booleans, dates or ObjectIds, and an index that is neither partial nor sparse starts with
+ * exactly those fields. An index holds a document under every element of an array, as equality
+ * matches an element, so no document needs testing (a count reads the index alone).
+ */
+export function exactMatches(filter: Document, indexes: Iterable<OrderedIndex>): Set<number> | null {
+  const fields = Object.keys(filter);
+  if (fields.length === 0) return null;
+  const keys = new Map<string, string[]>();
+  for (const field of fields) {
+    if (field.startsWith('$') || field.includes('.')) return null;
+    const values = exactValues(filter[field]);
+    if (!values) return null;
+    keys.set(field, [...new Set(values.map(canonicalKey))]);
+  }
+  let combinations = 1;
+  for (const k of keys.values()) combinations *= k.length;
+  if (combinations > MAX_KEY_COMBINATIONS) return null;
+  for (const index of indexes) {
+    if (!index.maintained || index.partialFilter !== null || index.sparse || index.fields.length < fields.length) continue;
+    const prefix = index.fields.slice(0, fields.length);
+    if (prefix.every((f) => keys.has(f))) return index.lookup(prefix.map((f) => keys.get(f)!));
+  }
+  return null;
+}
