@@ -87,6 +87,8 @@ export interface LeadRow {
   utmMedium: string | null;
   /** The mention this lead was linked to, if any. */
   mentionId: string | null;
+  /** Leads this row stands for (a day rollup's row of leads with the same tags), 1 when absent. */
+  count?: number;
 }
 
 /** Website (or help-centre) sessions for one hour or day, pushed through the API or a CSV. */
@@ -192,6 +194,14 @@ export interface SurveyResponseRow {
   sentAt?: Date | null;
   caseId?: string | null;
   agentId?: string | null;
+  /** Responses this row stands for (a day rollup's tally of one score), 1 when absent. */
+  count?: number;
+  /**
+   * What the row counts for when it is not a whole response: `answered`, the scores by
+   * `respondedAt`; `sent`, the response rate by `sentAt ?? respondedAt` (a day rollup keeps each
+   * response under both of its days). Absent: both.
+   */
+  counts?: 'answered' | 'sent';
 }
 
 export function inRange(at: Date, range: TimeRange): boolean {

@@ -7,12 +7,15 @@ import { LeadsController } from './leads.controller';
 import { LeadsService } from './leads.service';
 import { Lead, LeadSchema } from './schemas/lead.schema';
 import { LeadWebhookReceipt, LeadWebhookReceiptSchema } from './schemas/webhook-receipt.schema';
+import { LEAD_DAY_ROLLUP, LEAD_ROLLUP_MARK, leadDayRollupSchemas } from './lead-day-rollups';
 
 @Module({
   imports: [
     MongooseModule.forFeature([
       { name: Lead.name, schema: LeadSchema },
       { name: LeadWebhookReceipt.name, schema: LeadWebhookReceiptSchema },
+      { name: LEAD_DAY_ROLLUP, schema: leadDayRollupSchemas.rows },
+      { name: LEAD_ROLLUP_MARK, schema: leadDayRollupSchemas.marks },
     ]),
     WorkspacesModule,
     MentionsModule,

@@ -5,7 +5,8 @@ import { isValidObjectId, Model, Types } from 'mongoose';
 import { MentionsService } from '../mentions/mentions.service';
 import { afterCursor, decodeCursor, encodeCursor, PageCursor } from '../mentions/page-cursor';
 import { isSocialLead, LeadAttributionOptions } from '../common/lead-attribution';
-import type { LeadRow } from '../common/rows';
+import type { LeadRow, TimeRange } from '../common/rows';
+import { type DayRollupMarkDoc, DayRollups, type DayRollupRowDoc, daysOf, dayRuns } from '../inputs/day-rollups';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { LeadInputDto, ListLeadsQuery } from './dto/lead.dto';
 import { parseInstant } from '../inputs/instant';
@@ -14,6 +15,7 @@ import { IncomingBatch, IngestReport, ingestReport, validateBatch } from '../inp
 import { Lead } from './schemas/lead.schema';
 import { SIGNATURE_TOLERANCE_SECONDS, verifyWebhook } from '../common/signed-webhooks';
 import { LeadWebhookReceipt } from './schemas/webhook-receipt.schema';
+import { LEAD_DAY_ROLLUP, LEAD_ROLLUP_MARK, leadDayEntries, type LeadDayEntry, leadRowsOfDay, type LeadTags } from './lead-day-rollups';
 
 /** A lead as the report layer reads it: LeadRow plus its worth. */
 export interface LeadInputRow extends LeadRow {
@@ -70,17 +72,43 @@ function toView(doc: LeadDoc, attribution: LeadAttributionOptions): LeadView {
 }
 
 const ROW_FIELDS = { occurredAt: 1, utmSource: 1, utmMedium: 1, utmCampaign: 1, mentionId: 1, value: 1 } as const;
+/** What a lead's day rollup entry reads (./lead-day-rollups). */
+const TAG_FIELDS = { _id: 0, occurredAt: 1, utmSource: 1, utmMedium: 1, mentionId: 1 } as const;
 /** Rows read per round trip when the social filter has to look at more leads than it returns. */
 const SCAN_CHUNK = 2000;
 
 @Injectable()
 export class LeadsService {
+  /** Leads per UTC day (src/inputs/day-rollups.ts): what the overview reads instead of every lead of its range. */
+  private readonly dayRollups: DayRollups<LeadDayEntry>;
+
   constructor(
     @InjectModel(Lead.name) private readonly leads: Model<Lead>,
     @InjectModel(LeadWebhookReceipt.name) private readonly receipts: Model<LeadWebhookReceipt>,
     private readonly workspaces: WorkspacesService,
     private readonly mentions: MentionsService,
-  ) {}
+    @InjectModel(LEAD_DAY_ROLLUP) dayRows: Model<DayRollupRowDoc>,
+    @InjectModel(LEAD_ROLLUP_MARK) dayMarks: Model<DayRollupMarkDoc>,
+  ) {
+    this.dayRollups = new DayRollups<LeadDayEntry>(
+      dayRows,
+      dayMarks,
+      {
+        count: async (workspaceId, days) =>
+          leadDayEntries(
+            (await this.leads
+              .find({ workspaceId, $or: dayRuns(days).map((r) => ({ occurredAt: { $gte: r.from, $lt: r.to } })) }, TAG_FIELDS)
+              .lean()) as LeadTags[],
+          ),
+        countAll: async (workspaceId) => {
+          const tags: LeadTags[] = [];
+          for await (const d of this.leads.find({ workspaceId }, TAG_FIELDS).lean().cursor()) tags.push(d);
+          return leadDayEntries(tags);
+        },
+      },
+      'LeadDayRollups',
+    );
+  }
 
   /**
    * Stores a batch of leads. Idempotent on `externalId`: a lead sent again replaces the stored
@@ -110,21 +138,27 @@ export class LeadsService {
         externalId: value.externalId ?? null,
       },
     }));
-    const written = await writeKeyedBatch(
-      {
-        model: this.leads,
-        workspaceId: wsId,
-        existing: async (keys) => {
-          const docs = await findInChunks(keys, (chunk) =>
-            this.leads.find({ workspaceId: wsId, externalId: { $in: chunk } }, { externalId: 1 }).lean(),
-          );
-          return new Map(docs.map((d) => [d.externalId!, d._id]));
-        },
-        keyFilter: (doc) => ({ workspaceId: wsId, externalId: doc.externalId }),
-      },
-      records,
+    // The stored leads these records replace: their days are recounted too (the lead may move to another day).
+    const keys = [...new Set(records.map((r) => r.key).filter((k): k is string => k !== null))];
+    const stored = await findInChunks(keys, (chunk) =>
+      this.leads.find({ workspaceId: wsId, externalId: { $in: chunk } }, { externalId: 1, occurredAt: 1 }).lean(),
     );
-    return ingestReport(written.accepted, [...rejected, ...written.rejected]);
+    const days = daysOf([...records.map((r) => r.doc.occurredAt), ...stored.map((d) => d.occurredAt)]);
+    const mark = await this.dayRollups.writing(wsId, days);
+    try {
+      const written = await writeKeyedBatch(
+        {
+          model: this.leads,
+          workspaceId: wsId,
+          existing: async () => new Map(stored.map((d) => [d.externalId!, d._id])),
+          keyFilter: (doc) => ({ workspaceId: wsId, externalId: doc.externalId }),
+        },
+        records,
+      );
+      return ingestReport(written.accepted, [...rejected, ...written.rejected]);
+    } finally {
+      await this.dayRollups.written(wsId, mark, days);
+    }
   }
 
   /**
@@ -231,6 +265,32 @@ export class LeadsService {
       .sort({ occurredAt: 1, _id: 1 })
       .lean()) as LeadDoc[];
     return docs.map(toRow);
+  }
+
+  /**
+   * The leads of the ranges between consecutive `cuts` (the overview's previous period and range)
+   * for `leads.social`: whole UTC days from the day rollups (a row per day and tags, with its
+   * `count`), the leads themselves at the ranges' edges and on days with a write in progress.
+   * Every lead read lies wholly in one range, so each range counts exactly what `rows` gives it.
+   */
+  async reportRows(workspaceId: string, cuts: readonly Date[]): Promise<LeadRow[]> {
+    const wsId = new Types.ObjectId(workspaceId);
+    const plan = await this.dayRollups.forReport(wsId, cuts);
+    if (!plan) return this.rows(workspaceId, cuts[0], cuts[cuts.length - 1]);
+    return [...plan.rows.flatMap(leadRowsOfDay), ...(await this.rowsIn(wsId, plan.raw))];
+  }
+
+  private async rowsIn(workspaceId: Types.ObjectId, spans: TimeRange[]): Promise<LeadInputRow[]> {
+    if (spans.length === 0) return [];
+    const docs = (await this.leads
+      .find({ workspaceId, $or: spans.map((r) => ({ occurredAt: { $gte: r.from, $lt: r.to } })) }, ROW_FIELDS)
+      .lean()) as LeadDoc[];
+    return docs.map(toRow);
+  }
+
+  /** Recounts every day of the workspace's leads (the repair; the bench's seed). */
+  rebuildDayRollups(workspaceId: string): Promise<void> {
+    return this.dayRollups.rebuild(new Types.ObjectId(workspaceId));
   }
 
   /** The same rows as `rows`, read through a cursor, for ranges too large to hold at once. */

@@ -131,7 +131,8 @@ export class ReportsService {
       // followers, cases); leads, website traffic, contacts and surveys are not per network
       load('posts', () => this.engagement.postsPublished(ws.id, from, to, r.topic, r.platform)),
       load('followers', () => this.engagement.followerSamples(ws.id, new Date(to.getTime() + 30 * DAY_MS))),
-      load('leads', () => this.leads.rows(ws.id, from, to)),
+      // Leads and survey responses likewise: whole UTC days from their day rollups, records at the edges.
+      load('leads', () => (cuts ? this.leads.reportRows(ws.id, cuts) : this.leads.rows(ws.id, from, to))),
       load('traffic', () => this.traffic.trafficRows(ws.id, from, to)),
       load('contacts', () => this.traffic.supportContactRows(ws.id, from, to)),
       load('cases', async () =>
@@ -143,7 +144,7 @@ export class ReportsService {
           onlyOpen: (await careSlots) !== null,
         }),
       ),
-      load('surveys', () => this.surveys.responseRows(ws.id, from, to)),
+      load('surveys', () => (cuts ? this.surveys.reportRows(ws.id, cuts) : this.surveys.responseRows(ws.id, from, to))),
       sendsFor(r),
       sendsFor(previous),
     ]);

@@ -7,11 +7,22 @@ import { parseInstant } from '../inputs/instant';
 import { findInChunks, KeyedRecord, writeKeyedBatch } from '../inputs/keyed-writes';
 import { IncomingBatch, IngestReport, ingestReport, validateBatch } from '../inputs/record-batch';
 import { afterCursor, decodeCursor, encodeCursor } from '../mentions/page-cursor';
-import type { SurveyKind, SurveyResponseRow } from '../common/rows';
+import type { SurveyKind, SurveyResponseRow, TimeRange } from '../common/rows';
+import { type DayRollupMarkDoc, DayRollups, type DayRollupRowDoc, daysOf, dayRuns } from '../inputs/day-rollups';
 import { ListSurveyResponsesQuery, ListSurveySendsQuery, SurveyResponseInputDto, SurveySendInputDto } from './dto/survey.dto';
 import { SurveyResponse } from './schemas/survey-response.schema';
 import { SurveySend } from './schemas/survey-send.schema';
 import { needsFollowUp } from './survey-scale';
+import {
+  byAnswer,
+  edgeRows,
+  SURVEY_DAY_ROLLUP,
+  SURVEY_ROLLUP_MARK,
+  surveyDayEntries,
+  type SurveyDayEntry,
+  surveyRowsOfDay,
+  type SurveyTags,
+} from './survey-day-rollups';
 
 export interface SurveyResponseView {
   id: string;
@@ -72,12 +83,38 @@ const sendView = (d: SendDoc): SurveySendView => ({
 /** CSAT and NPS responses, and the surveys sent (docs/KPIS.md, Surveys). */
 @Injectable()
 export class SurveysService {
+  /** Responses per UTC day (src/inputs/day-rollups.ts): what the overview reads instead of every response of its range. */
+  private readonly dayRollups: DayRollups<SurveyDayEntry>;
+
   constructor(
     @InjectModel(SurveyResponse.name) private readonly responses: Model<SurveyResponse>,
     @InjectModel(SurveySend.name) private readonly sends: Model<SurveySend>,
     private readonly cases: CasesService,
     private readonly agents: AgentsService,
-  ) {}
+    @InjectModel(SURVEY_DAY_ROLLUP) dayRows: Model<DayRollupRowDoc>,
+    @InjectModel(SURVEY_ROLLUP_MARK) dayMarks: Model<DayRollupMarkDoc>,
+  ) {
+    const tagFields = { type: 1, score: 1, respondedAt: 1, sentAt: 1 } as const;
+    this.dayRollups = new DayRollups<SurveyDayEntry>(
+      dayRows,
+      dayMarks,
+      {
+        count: async (workspaceId, days) => {
+          const runs = dayRuns(days).map((r) => ({ $gte: r.from, $lt: r.to }));
+          const docs = await this.responses
+            .find({ workspaceId, $or: runs.flatMap((range) => [{ respondedAt: range }, { sentAt: range }]) }, tagFields)
+            .lean();
+          return surveyDayEntries(docs as SurveyTags[], new Set(days.map((d) => d.getTime())));
+        },
+        countAll: async (workspaceId) => {
+          const docs: SurveyTags[] = [];
+          for await (const d of this.responses.find({ workspaceId }, tagFields).lean().cursor()) docs.push(d);
+          return surveyDayEntries(docs);
+        },
+      },
+      'SurveyDayRollups',
+    );
+  }
 
   /**
    * Checks that the records a survey names (`caseId`, `agentId`) are the workspace's own: an id of
@@ -136,16 +173,27 @@ export class SurveysService {
         followUp: needsFollowUp(value.type, value.score),
       },
     }));
-    const written = await writeKeyedBatch(
-      {
-        model: this.responses,
-        workspaceId: wsId,
-        existing: (keys) => this.idsByExternalId(this.responses, wsId, keys),
-        keyFilter: (doc) => ({ workspaceId: wsId, externalId: doc.externalId }),
-      },
-      records,
+    // The stored responses these records replace: their days are recounted too.
+    const keys = [...new Set(records.map((r) => r.key).filter((k): k is string => k !== null))];
+    const stored = await findInChunks(keys, (chunk) =>
+      this.responses.find({ workspaceId: wsId, externalId: { $in: chunk } }, { externalId: 1, respondedAt: 1, sentAt: 1 }).lean(),
     );
-    return ingestReport(written.accepted, [...rejected, ...written.rejected]);
+    const days = daysOf([...records, ...stored.map((d) => ({ doc: d }))].flatMap((r) => [r.doc.respondedAt, r.doc.sentAt]));
+    const mark = await this.dayRollups.writing(wsId, days);
+    try {
+      const written = await writeKeyedBatch(
+        {
+          model: this.responses,
+          workspaceId: wsId,
+          existing: async () => new Map(stored.map((d) => [d.externalId!, d._id])),
+          keyFilter: (doc) => ({ workspaceId: wsId, externalId: doc.externalId }),
+        },
+        records,
+      );
+      return ingestReport(written.accepted, [...rejected, ...written.rejected]);
+    } finally {
+      await this.dayRollups.written(wsId, mark, days);
+    }
   }
 
   /** Records surveys sent (the response rate's denominator); idempotent on `externalId`. A `caseId` must be this workspace's. */
@@ -209,9 +257,36 @@ export class SurveysService {
    * counts a response when its survey was sent; the KPI functions drop the rows they do not need).
    */
   async responseRows(workspaceId: string, from: Date, to: Date, kind?: SurveyKind): Promise<SurveyResponseRow[]> {
+    return this.rowsIn(new Types.ObjectId(workspaceId), [{ from, to }], kind);
+  }
+
+  /**
+   * The responses of the ranges between consecutive `cuts` (the overview's previous period and
+   * range) for the survey KPIs: whole UTC days from the day rollups (tallies, and the CSAT
+   * responses to follow up one by one), the responses themselves at the ranges' edges and on days
+   * with a write in progress, each counted only for the role whose day is not in a rollup. The
+   * KPIs of each range equal those over `responseRows`, follow-ups in the same order.
+   */
+  async reportRows(workspaceId: string, cuts: readonly Date[]): Promise<SurveyResponseRow[]> {
     const wsId = new Types.ObjectId(workspaceId);
-    const range = { $gte: from, $lt: to };
-    const filter: Record<string, unknown> = { workspaceId: wsId, $or: [{ respondedAt: range }, { sentAt: range }] };
+    const plan = await this.dayRollups.forReport(wsId, cuts);
+    if (!plan) return this.responseRows(workspaceId, cuts[0], cuts[cuts.length - 1]);
+    const edges = plan.raw.length === 0 ? [] : edgeRows(await this.rowsIn(wsId, plan.raw), plan.raw);
+    return [...plan.rows.flatMap(surveyRowsOfDay), ...edges].sort(byAnswer);
+  }
+
+  /** Recounts every day of the workspace's responses (the repair; the bench's seed). */
+  rebuildDayRollups(workspaceId: string): Promise<void> {
+    return this.dayRollups.rebuild(new Types.ObjectId(workspaceId));
+  }
+
+  /** Responses answered in any of `spans`, or whose survey was sent in one, oldest answer first. */
+  private async rowsIn(wsId: Types.ObjectId, spans: readonly TimeRange[], kind?: SurveyKind): Promise<SurveyResponseRow[]> {
+    const ranges = spans.map((s) => ({ $gte: s.from, $lt: s.to }));
+    const filter: Record<string, unknown> = {
+      workspaceId: wsId,
+      $or: ranges.flatMap((range) => [{ respondedAt: range }, { sentAt: range }]),
+    };
     if (kind) filter.type = kind;
     const docs = await this.responses
       .find(filter, { type: 1, score: 1, respondedAt: 1, sentAt: 1, caseId: 1, agentId: 1 })

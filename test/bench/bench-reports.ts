@@ -16,7 +16,9 @@ import { OwnPost } from '../../src/engagement/schemas/own-post.schema';
 import { ALL_TOPICS, MentionRollup } from '../../src/mentions/schemas/mention-rollup.schema';
 import { startOfRollupSlot } from '../../src/reports/kpis/buckets';
 import { Mention } from '../../src/mentions/schemas/mention.schema';
+import { LeadsService } from '../../src/leads/leads.service';
 import { MentionsService } from '../../src/mentions/mentions.service';
+import { SurveysService } from '../../src/surveys/surveys.service';
 import { ReportVersionsRepository } from '../../src/report-freshness/report-versions.repository';
 import { REPORT_FRESHNESS_MS } from '../../src/reports/report-cache';
 import { ThemeRollup } from '../../src/themes/schemas/theme-rollup.schema';
@@ -263,6 +265,10 @@ async function main() {
   const tSpans = performance.now();
   const spans = await app.get(MentionsService).rebuildRollupSpans(workspace.id);
   console.log(`  ${fmt(spans)} hour and day rollup rows built in ${fmt(performance.now() - tSpans)} ms`);
+
+  // Leads and survey responses per day: kept by the writes above; a workspace is marked built by its first rebuild, as the repair does.
+  await app.get(LeadsService).rebuildDayRollups(workspace.id);
+  await app.get(SurveysService).rebuildDayRollups(workspace.id);
 
   await printEngineMemory(mentions, dataDir);
 

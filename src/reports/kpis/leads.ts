@@ -16,9 +16,11 @@ export interface LeadKpis {
   per1kMentions: number | null;
 }
 
-/** `leads.social`: leads created in range and attributed to social. */
+/** `leads.social`: leads created in range and attributed to social (a row may stand for `count` leads). */
 export function socialLeads(leads: readonly LeadRow[], range: TimeRange, options: LeadAttributionOptions = {}): number {
-  return leads.filter((lead) => inRange(lead.createdAt, range) && isSocialLead(lead, options)).length;
+  let n = 0;
+  for (const lead of leads) if (inRange(lead.createdAt, range) && isSocialLead(lead, options)) n += lead.count ?? 1;
+  return n;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { inRange, SurveyKind, SurveyResponseRow, TimeRange } from './rows';
-import { mean, percent } from './statistics';
+import { percent, ratio } from './statistics';
 
 /**
  * docs/KPIS.md, Surveys. CSAT follows Chatwoot (share of 4 and 5 on a 1-5 scale; 3 or less is flagged
@@ -52,6 +52,16 @@ function valid(kind: SurveyKind) {
   return (r: SurveyResponseRow) => r.kind === kind && Number.isInteger(r.score) && r.score >= min && r.score <= max;
 }
 
+/** Responses a row stands for: 1, or a day rollup's tally. */
+const weight = (r: SurveyResponseRow) => r.count ?? 1;
+
+/** Σ weight of the rows. */
+function total(rows: readonly SurveyResponseRow[]): number {
+  let n = 0;
+  for (const r of rows) n += weight(r);
+  return n;
+}
+
 function responseRate(
   responses: readonly SurveyResponseRow[],
   kind: SurveyKind,
@@ -59,32 +69,39 @@ function responseRate(
   sent: number | null | undefined,
 ): number | null {
   if (sent === null || sent === undefined) return null;
-  const answered = responses.filter((r) => valid(kind)(r) && inRange(r.sentAt ?? r.respondedAt, range)).length;
+  const answered = total(responses.filter((r) => r.counts !== 'answered' && valid(kind)(r) && inRange(r.sentAt ?? r.respondedAt, range)));
   return percent(answered, sent);
 }
 
+/** The valid responses of `kind` answered in range (by `respondedAt`). */
+const answeredIn = (responses: readonly SurveyResponseRow[], kind: SurveyKind, range: TimeRange) =>
+  responses.filter((r) => r.counts !== 'sent' && valid(kind)(r) && inRange(r.respondedAt, range));
+
 export function csatKpis(responses: readonly SurveyResponseRow[], range: TimeRange, sent?: number | null): CsatKpis {
-  const kept = responses.filter((r) => valid('csat')(r) && inRange(r.respondedAt, range));
-  const satisfied = kept.filter((r) => r.score >= 4).length;
+  const kept = answeredIn(responses, 'csat', range);
+  const n = total(kept);
+  let scoreSum = 0;
+  for (const r of kept) scoreSum += r.score * weight(r);
   return {
-    score: percent(satisfied, kept.length),
-    mean: mean(kept.map((r) => r.score)),
-    responses: kept.length,
+    score: percent(total(kept.filter((r) => r.score >= 4)), n),
+    mean: ratio(scoreSum, n),
+    responses: n,
     followUps: kept.filter((r) => r.score <= 3).map((r) => r.responseId),
     responseRate: responseRate(responses, 'csat', range, sent),
   };
 }
 
 export function npsKpis(responses: readonly SurveyResponseRow[], range: TimeRange, sent?: number | null): NpsKpis {
-  const kept = responses.filter((r) => valid('nps')(r) && inRange(r.respondedAt, range));
-  const promoters = kept.filter((r) => r.score >= 9).length;
-  const detractors = kept.filter((r) => r.score <= 6).length;
+  const kept = answeredIn(responses, 'nps', range);
+  const n = total(kept);
+  const promoters = total(kept.filter((r) => r.score >= 9));
+  const detractors = total(kept.filter((r) => r.score <= 6));
   return {
-    score: percent(promoters - detractors, kept.length),
+    score: percent(promoters - detractors, n),
     promoters,
-    passives: kept.length - promoters - detractors,
+    passives: n - promoters - detractors,
     detractors,
-    responses: kept.length,
+    responses: n,
     responseRate: responseRate(responses, 'nps', range, sent),
   };
 }
