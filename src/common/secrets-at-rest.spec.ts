@@ -72,6 +72,16 @@ describe('SecretCipher (AES-256-GCM)', () => {
     expect(cipher.reveal('legacy-plain', CONTEXT)).toBe('legacy-plain');
     expect(cipher.reveal(cipher.encrypt('new', CONTEXT), CONTEXT)).toBe('new');
   });
+
+  it('derives one 32-byte key per purpose: the same from the same key, another for another purpose or key', () => {
+    const master = randomBytes(32);
+    const a = new SecretCipher(master, 'a').deriveKey('links/v1');
+    expect(a).toHaveLength(32);
+    expect(new SecretCipher(Buffer.from(master), 'b').deriveKey('links/v1').equals(a)).toBe(true);
+    expect(new SecretCipher(master, 'a').deriveKey('links/v2').equals(a)).toBe(false);
+    expect(new SecretCipher(randomBytes(32), 'c').deriveKey('links/v1').equals(a)).toBe(false);
+    expect(a.equals(master)).toBe(false);
+  });
 });
 
 describe('parseSecretsKey', () => {

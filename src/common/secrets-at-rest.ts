@@ -1,5 +1,5 @@
 import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 
 /**
@@ -95,6 +95,14 @@ export class SecretCipher {
     } catch {
       throw new SecretDecryptError(context);
     }
+  }
+
+  /**
+   * A 32-byte key for another purpose (HKDF-SHA256, `purpose` as its info): independent of this
+   * key and of every other purpose's, yet shared by every instance that shares this key.
+   */
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), purpose, KEY_BYTES));
   }
 
   /** The stored value as it is when not encrypted (a value written before encryption existed), decrypted otherwise. */

@@ -97,6 +97,14 @@ describe('loadSettings', () => {
     expect(() => loadSettings({ TRUST_PROXY: 'proxy.example.com' })).toThrow(/TRUST_PROXY \(trustProxy\): must be true, false/);
   });
 
+  it('reads the signed CSV links: 5 minutes and a derived key by default, an explicit secret of 32 characters or more', () => {
+    expect(loadSettings({}).exportLinks).toEqual({ secret: null, ttlSeconds: 300 });
+    const secret = 'c2lnbmVkLWxpbmtzLXNlY3JldC1mb3ItdGVzdHMtMDE=';
+    expect(loadSettings({ EXPORT_LINK_SECRET: secret, EXPORT_LINK_TTL_SECONDS: '60' }).exportLinks).toEqual({ secret, ttlSeconds: 60 });
+    expect(() => loadSettings({ EXPORT_LINK_SECRET: 'short' })).toThrow(/EXPORT_LINK_SECRET \(exportLinks\.secret\): must be at least 32/);
+    expect(() => loadSettings({ EXPORT_LINK_TTL_SECONDS: '5' })).toThrow(/EXPORT_LINK_TTL_SECONDS/);
+  });
+
   it('rejects an unknown key in a settings file', () => {
     expect(() => loadSettings({}, { overrides: { prot: 1 } })).toThrow(/Unrecognized key/);
   });

@@ -235,6 +235,19 @@ const fileSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Signed CSV links (POST /api/v1/exports/links): how long a link made for the API or the
+     * dashboard stays valid, and the HMAC key. Unset, the key is derived from the key of secrets
+     * at rest, so every instance that shares that key verifies the others' links; setting it
+     * (or changing it) voids every link already made. No file default: it belongs in the environment.
+     */
+    exportLinks: z
+      .object({
+        secret: z.string().min(32, 'must be at least 32 characters (generate one with: openssl rand -base64 32)').nullable().default(null),
+        ttlSeconds: intish(30, 86_400).default(300),
+      })
+      .strict()
+      .prefault({}),
     rateLimit: z
       .object({
         perMinute: intish(1, 10_000_000),
@@ -337,6 +350,8 @@ export const ENVIRONMENT_KEYS: Record<string, string> = {
   DIGEST_FROM: 'digest.from',
   DIGEST_LINK_BASE_URL: 'digest.linkBaseUrl',
   DIGEST_SCAN_INTERVAL_SECONDS: 'digest.scanIntervalSeconds',
+  EXPORT_LINK_SECRET: 'exportLinks.secret',
+  EXPORT_LINK_TTL_SECONDS: 'exportLinks.ttlSeconds',
   OUTBOUND_ALLOW_PRIVATE: 'outbound.allowPrivate',
   OUTBOUND_ALLOWED_CIDRS: 'outbound.allowedCidrs',
   OUTBOUND_DNS_SERVERS: 'outbound.dnsServers',

@@ -7,6 +7,11 @@ describe('redactUrlSecrets', () => {
     ['/x?key=abc', '/x?key=***'],
     ['/x?API_KEY=abc&token=def', '/x?API_KEY=***&token=***'],
     ['/x?apikey=abc#frag', '/x?apikey=***#frag'],
+    [
+      '/api/v1/exports/mentions.csv?sentiment=negative&ws=65a0&by=65b0&exp=1796616300&sig=q1w2-E3_r4',
+      '/api/v1/exports/mentions.csv?sentiment=negative&ws=65a0&by=65b0&exp=1796616300&sig=***',
+    ],
+    ['/x?signal=1&SIG=abc', '/x?signal=1&SIG=***'],
     ['/x?monkey=banana&keys=1', '/x?monkey=banana&keys=1'],
     ['/x?q=key%3Dvalue', '/x?q=key%3Dvalue'],
     ['/health', '/health'],

@@ -1,9 +1,10 @@
 /**
  * Query parameters that may carry a credential: `access_token` is how the API takes a key on
- * plain links and EventSource streams (`AllowQueryToken`); the others are what clients commonly
- * send by mistake. Their values never reach a log line or a response.
+ * plain links (`AllowQueryToken`); `sig` is a signed link's signature, which opens its export
+ * until it expires (`SignedLink`); the others are what clients commonly send by mistake. Their
+ * values never reach a log line or a response.
  */
-export const SECRET_QUERY_PARAMS = ['access_token', 'key', 'api_key', 'apikey', 'token'] as const;
+export const SECRET_QUERY_PARAMS = ['access_token', 'sig', 'key', 'api_key', 'apikey', 'token'] as const;
 
 const SECRET_PARAM = new RegExp(`([?&](?:${SECRET_QUERY_PARAMS.join('|')})=)[^&#\\s"']*`, 'gi');
 

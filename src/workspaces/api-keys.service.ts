@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { createHash, randomBytes } from 'node:crypto';
 import { isValidObjectId, Model, Types } from 'mongoose';
 import { Observable, Subject } from 'rxjs';
+import { DIGEST_ISSUER } from './auth/signed-link';
 import { ApiKey, Role } from './schemas/api-key.schema';
 import { Workspace } from './schemas/workspace.schema';
 
@@ -58,6 +59,23 @@ export class ApiKeysService {
     const key = await this.keys.exists({ _id: new Types.ObjectId(keyId), workspaceId: new Types.ObjectId(workspaceId) });
     if (!key) return 'api key revoked';
     return (await this.workspaces.exists({ _id: new Types.ObjectId(workspaceId) })) ? null : 'workspace deleted';
+  }
+
+  /**
+   * Who a signed link acts as: the API key that asked for it, while that key is not revoked; a
+   * digest's link (`issuer` "digest"), the workspace with the least role. A string says why the
+   * link may no longer be used.
+   */
+  async linkContext(issuer: string, workspaceId: string): Promise<AuthContext | string> {
+    const workspace = new Types.ObjectId(workspaceId);
+    if (issuer !== DIGEST_ISSUER) {
+      const key = await this.keys.findOne({ _id: new Types.ObjectId(issuer), workspaceId: workspace }, { role: 1 }).lean();
+      if (!key) return 'the API key that made this link was revoked';
+      if (!(await this.workspaces.exists({ _id: workspace }))) return 'workspace deleted';
+      return { keyId: issuer, workspaceId, role: key.role };
+    }
+    if (!(await this.workspaces.exists({ _id: workspace }))) return 'workspace deleted';
+    return { keyId: issuer, workspaceId, role: 'agent' };
   }
 
   static generateSecret(): string {

@@ -6,6 +6,7 @@ import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { KeyStreamsInterceptor } from './auth/key-streams.interceptor';
+import { LinkSigner } from './auth/link-signer';
 import { DefaultWorkspaceBootstrap } from './default-workspace.bootstrap';
 import { ApiKey, ApiKeySchema } from './schemas/api-key.schema';
 import { Workspace, WorkspaceSchema } from './schemas/workspace.schema';
@@ -26,9 +27,10 @@ import { WorkspacesService } from './workspaces.service';
     WorkspacesService,
     ApiKeysService,
     DefaultWorkspaceBootstrap,
+    LinkSigner,
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_INTERCEPTOR, useClass: KeyStreamsInterceptor },
   ],
-  exports: [WorkspacesService, ApiKeysService, DefaultWorkspaceBootstrap],
+  exports: [WorkspacesService, ApiKeysService, DefaultWorkspaceBootstrap, LinkSigner],
 })
 export class WorkspacesModule {}

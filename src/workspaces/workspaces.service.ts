@@ -79,6 +79,11 @@ export class WorkspacesService implements OnModuleInit {
     return this.cipherReady;
   }
 
+  /** A key derived from the key of secrets at rest for `purpose` (signed links): see SecretCipher.deriveKey. */
+  async derivedKey(purpose: string): Promise<Buffer> {
+    return (await this.cipher()).deriveKey(purpose);
+  }
+
   /** A new random webhook secret for the workspace `_id`: the plaintext (shown once) and its stored, encrypted form. */
   private async newWebhookSecret(_id: Types.ObjectId): Promise<{ plaintext: string; stored: string }> {
     const plaintext = randomBytes(32).toString('hex');
