@@ -9,6 +9,7 @@ import { XApiEmulator } from '../src/demo/networks/x/x-api-emulator';
 import { DigestClock } from '../src/digests/digest-clock';
 import { DigestDelivery } from '../src/digests/digest-delivery.service';
 import { DigestScheduler } from '../src/digests/digest-scheduler';
+import { LinkSigner } from '../src/workspaces/auth/link-signer';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 import { X_TEST_TOKEN } from './support/x-test-server';
 
@@ -244,6 +245,21 @@ describe('Digests: scheduled, once per period, to a real SMTP server (e2e)', () 
       expect(images.map((a) => a.cid).sort()).toEqual([...cids].sort());
       for (const img of images) expect(img.content.subarray(1, 4).toString()).toBe('PNG');
       expect(html).toContain(`https://ouvidor.example/api/v1/exports/mentions.csv?from=${encodeURIComponent(WEEK_FROM)}`);
+      // Each CSV link is signed for the digest's period and opens without a key for 7 days.
+      const csvLinks = [...html.matchAll(/href="(https:\/\/ouvidor\.example\/api\/v1\/exports\/[^"]+)"/g)].map(
+        (m) => new URL(m[1].replace(/&amp;/g, '&')),
+      );
+      expect(csvLinks.length).toBeGreaterThan(5);
+      const signer = t.app.get(LinkSigner);
+      for (const link of csvLinks) {
+        const q = Object.fromEntries(link.searchParams);
+        expect(q).toMatchObject({ from: WEEK_FROM, to: WEEK_TO, by: 'digest', exp: String((DUE.getTime() + 7 * 86_400_000) / 1000) });
+        expect(q.sig).toMatch(/^[A-Za-z0-9_-]{43}$/);
+        const resource = link.pathname.replace(/^\/api\/v1\/exports\/|\.csv$/g, '');
+        expect(await signer.verify(resource, q, DUE)).toMatchObject({ ok: true });
+        expect(await signer.verify(resource, q, new Date(DUE.getTime() + 7 * 86_400_000))).toMatchObject({ ok: false, reason: 'expired' });
+        expect(await signer.verify(resource, { ...q, from: WEEK_TO }, DUE)).toMatchObject({ ok: false, reason: 'mismatch' });
+      }
     }
 
     // the same period again: nothing queued, and the job itself finds the run taken

@@ -5,10 +5,12 @@ import { CompetitorsService } from '../competitors/competitors.service';
 import { PLATFORM_NAMES, type Platform } from '../common/platform';
 import { Settings, SETTINGS } from '../config/settings';
 import { KPI_CHARTS, KpiDrillDown, KpiSection, SECTION_LABELS } from '../reports/kpis/catalogue';
+import { ExportLinksService } from '../exports/export-links.service';
 import { ForecastService } from '../forecast/forecast.service';
 import { ReportsService } from '../reports/reports.service';
 import { ThemesService } from '../themes/themes.service';
 import { TopicsService } from '../topics/topics.service';
+import { DIGEST_ISSUER } from '../workspaces/auth/signed-link';
 import type { WorkspaceView } from '../workspaces/workspaces.service';
 import type { DigestChart, DigestContent, DigestItem, DigestScope, DigestSectionBlock } from './content';
 import { CHART_COLORS, renderChartPng } from './render/charts';
@@ -20,6 +22,8 @@ import { DIGEST_SECTION_IDS, DIGEST_SECTION_LABELS, DigestSectionId, KPI_DIGEST_
 /** The records the CSV exports serve (src/exports); a KPI over other records has no CSV link. */
 const EXPORTABLE = new Set(['mentions', 'cases', 'posts', 'leads']);
 const WAITING_CASES = 5;
+/** A digest's CSV links open without a key for this long after it is built (README, Digests). */
+export const DIGEST_LINK_DAYS = 7;
 
 export interface DigestWindow {
   from: Date;
@@ -59,6 +63,7 @@ export class DigestContentBuilder {
     private readonly themes: ThemesService,
     private readonly competitors: CompetitorsService,
     private readonly forecasts: ForecastService,
+    private readonly exportLinks: ExportLinksService,
   ) {
     for (const id of KPI_DIGEST_SECTIONS) this.sections.set(id, (ctx) => this.kpiSection(id, ctx));
     this.sections.set('themes', (ctx) => this.themesSection(ctx));
@@ -117,7 +122,7 @@ export class DigestContentBuilder {
   private async kpiSection(section: KpiSection, ctx: ScopeContext): Promise<DigestSectionBlock> {
     const lang = ctx.schedule.language;
     const trends = ctx.overview.trends;
-    const kpis = sectionKpis(section).map((k) => {
+    const kpis = sectionKpis(section).map(async (k) => {
       const t = trends[k.name];
       return {
         name: k.name,
@@ -129,13 +134,13 @@ export class DigestContentBuilder {
         change: t?.change ?? { absolute: null, percent: null },
         target: t?.target ?? null,
         status: t?.status ?? null,
-        csvUrl: this.csvLink(k.csv, ctx),
+        csvUrl: await this.csvLink(k.csv, ctx),
       };
     });
     const block: DigestSectionBlock = {
       id: section,
       title: SECTION_LABELS[section][lang],
-      kpis,
+      kpis: await Promise.all(kpis),
       chartCid: await this.chart(section, ctx),
       items: [],
       itemsTitle: null,
@@ -298,12 +303,18 @@ export class DigestContentBuilder {
     return `${this.baseUrl()}/#/overview?${q.toString()}`;
   }
 
-  /** The CSV export of the rows behind a number, for the digest's period and filters. */
-  private csvLink(csv: KpiDrillDown | null, ctx: ScopeContext): string | null {
+  /**
+   * The CSV export of the rows behind a number, for the digest's period and filters: a link
+   * signed for that export and query, so a recipient without an API key opens it, for
+   * DIGEST_LINK_DAYS after the digest is built.
+   */
+  private async csvLink(csv: KpiDrillDown | null, ctx: ScopeContext): Promise<string | null> {
     if (!csv || !EXPORTABLE.has(csv.of)) return null;
     const q = this.rangeParams(ctx.schedule.tz, ctx.window, ctx.topic, ctx.platform);
     q.delete('tz');
     for (const [k, v] of Object.entries(csv.filter ?? {})) q.set(k, v);
-    return `${this.baseUrl()}/api/v1/exports/${csv.of}.csv?${q.toString()}`;
+    const expiresAt = new Date(ctx.now.getTime() + DIGEST_LINK_DAYS * 24 * 3600_000);
+    const link = await this.exportLinks.create(ctx.ws.id, DIGEST_ISSUER, csv.of, Object.fromEntries(q), expiresAt);
+    return `${this.baseUrl()}${link.url}`;
   }
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { CareModule } from '../care/care.module';
 import { CompetitorsModule } from '../competitors/competitors.module';
+import { ExportsModule } from '../exports/exports.module';
 import { ForecastModule } from '../forecast/forecast.module';
 import { ReportsModule } from '../reports/reports.module';
 import { ThemesModule } from '../themes/themes.module';
@@ -29,6 +30,7 @@ import { DigestSchedule, DigestScheduleSchema } from './schemas/digest-schedule.
     CareModule,
     ThemesModule,
     CompetitorsModule,
+    ExportsModule,
     ForecastModule,
     TopicsModule,
     WorkspacesModule,

@@ -1,16 +1,11 @@
 import { BadRequestException, Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString } from 'class-validator';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CorrectionsPeriodQuery } from '../mentions/dto/correct-mention.dto';
 import { CorrectionExportRow, MentionCorrectionsService } from '../mentions/mention-corrections.service';
 import type { AuthContext } from '../workspaces/api-keys.service';
-import { AllowQueryToken, Auth } from '../workspaces/auth/auth.decorators';
+import { AllowQueryToken, Auth, SignedLink } from '../workspaces/auth/auth.decorators';
 import { CsvColumn, sendCsv } from './csv-response';
-
-export class CorrectionsExportQuery extends CorrectionsPeriodQuery {
-  @ApiPropertyOptional({ description: 'API key for plain links' }) @IsOptional() @IsString() access_token?: string;
-}
+import { CorrectionsExportQuery } from './dto/export-query.dto';
 
 /**
  * The columns `npm run train:sentiment|train:intent -- --corrections FILE` read: `text`, `lang`,
@@ -39,6 +34,7 @@ export class CorrectionsExportController {
   constructor(private readonly corrections: MentionCorrectionsService) {}
 
   @Get('corrections.csv')
+  @SignedLink('corrections')
   @AllowQueryToken()
   @ApiOperation({
     summary:

@@ -2,18 +2,16 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CaseExportRow, CasesService } from '../care/cases.service';
-import { ListCasesQuery } from '../care/dto/case.dto';
 import { EngagementService } from '../engagement/engagement.service';
 import { LeadInputRow, LeadsService } from '../leads/leads.service';
-import { ListMentionsQuery } from '../mentions/dto/list-mentions.dto';
 import { MentionsService, StoredMention } from '../mentions/mentions.service';
 import { isSocialLead } from '../reports/kpis/leads';
 import { SurveysService } from '../surveys/surveys.service';
 import type { AuthContext } from '../workspaces/api-keys.service';
-import { AllowQueryToken, Auth } from '../workspaces/auth/auth.decorators';
+import { AllowQueryToken, Auth, SignedLink } from '../workspaces/auth/auth.decorators';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { CsvColumn, sendCsv } from './csv-response';
-import { ExportRangeQuery } from './dto/export-query.dto';
+import { CasesExportQuery, ExportRangeQuery, MentionsExportQuery } from './dto/export-query.dto';
 
 const DAY_MS = 24 * 3600_000;
 const seconds = (a: Date | null | undefined, b: Date | null | undefined) =>
@@ -44,7 +42,8 @@ const MENTION_COLUMNS: CsvColumn<StoredMention>[] = [
 
 /**
  * CSV exports of the rows behind the reports, with the same filters as the lists. Each streams
- * from a database cursor, so an export of a million mentions never sits in memory.
+ * from a database cursor, so an export of a million mentions never sits in memory. Each opens
+ * with the API key, or without one through a signed link made for it (POST /exports/links).
  */
 @ApiTags('exports')
 @ApiBearerAuth()
@@ -61,16 +60,18 @@ export class ExportsController {
   ) {}
 
   @Get('mentions.csv')
+  @SignedLink('mentions')
   @AllowQueryToken()
   @ApiOperation({ summary: 'Mentions with sentiment, intent, routing and metrics (filters as GET /mentions)' })
-  async mentionsCsv(@Auth() auth: AuthContext, @Query() q: ListMentionsQuery, @Res() res: Response) {
+  async mentionsCsv(@Auth() auth: AuthContext, @Query() q: MentionsExportQuery, @Res() res: Response) {
     await sendCsv(res, 'mentions.csv', MENTION_COLUMNS, this.mentions.exportRows(auth.workspaceId, q));
   }
 
   @Get('cases.csv')
+  @SignedLink('cases')
   @AllowQueryToken()
   @ApiOperation({ summary: 'Cases with first response, SLA, resolution and CSAT (filters as GET /cases)' })
-  async casesCsv(@Auth() auth: AuthContext, @Query() q: ListCasesQuery, @Res() res: Response) {
+  async casesCsv(@Auth() auth: AuthContext, @Query() q: CasesExportQuery, @Res() res: Response) {
     const ws = auth.workspaceId;
     const surveys = this.surveys;
     type Row = CaseExportRow & { csat: number | null };
@@ -118,6 +119,7 @@ export class ExportsController {
   }
 
   @Get('posts.csv')
+  @SignedLink('posts')
   @AllowQueryToken()
   @ApiOperation({ summary: "The brand's own posts with their latest metrics" })
   async postsCsv(@Auth() auth: AuthContext, @Query() q: ExportRangeQuery, @Res() res: Response) {
@@ -145,6 +147,7 @@ export class ExportsController {
   }
 
   @Get('leads.csv')
+  @SignedLink('leads')
   @AllowQueryToken()
   @ApiOperation({ summary: 'Leads with UTM attribution and whether they count as social' })
   async leadsCsv(@Auth() auth: AuthContext, @Query() q: ExportRangeQuery, @Res() res: Response) {
