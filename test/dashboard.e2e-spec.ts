@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
 import type { Page } from 'playwright-core';
 import { chromiumAvailable, CHROMIUM, HeadlessChromium, launchChromium } from './support/browser';
@@ -233,12 +234,32 @@ suite('Dashboard in the browser (demo data)', () => {
     await page.selectOption('#platform', '');
     await page.waitForSelector('#overview[data-platform=""]');
 
-    // The number opens the rows behind it, and the tile links the CSV export with the same filters.
+    // The number opens the rows behind it, and the tile links the CSV export with the same filters:
+    // the link holds no key; a click asks for a signed link to exactly that export and downloads it.
     const csv = await page.getAttribute('.tile[data-kpi="sentiment.negative"] .tile-csv', 'href');
     expect(csv).toMatch(/^\/api\/v1\/exports\/mentions\.csv\?/);
-    expect(new URLSearchParams(csv!.split('?')[1])).toEqual(
-      new URLSearchParams({ topic: topicId, from: shown.from!, to: shown.to!, sentiment: 'negative', access_token: TEST_ADMIN_KEY }),
-    );
+    const filters = { topic: topicId, from: shown.from!, to: shown.to!, sentiment: 'negative' };
+    expect(new URLSearchParams(csv!.split('?')[1])).toEqual(new URLSearchParams(filters));
+    const requested: string[] = [];
+    const onRequest = (r: { url: () => string }) => requested.push(r.url());
+    page.on('request', onRequest);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('.tile[data-kpi="sentiment.negative"] .tile-csv')]);
+    page.off('request', onRequest);
+    expect(download.suggestedFilename()).toBe('mentions.csv');
+    const signed = new URL(download.url());
+    expect(signed.pathname).toBe('/api/v1/exports/mentions.csv');
+    expect(Object.fromEntries(signed.searchParams)).toEqual({
+      ...filters,
+      ws: expect.any(String),
+      by: expect.any(String),
+      exp: expect.any(String),
+      sig: expect.any(String),
+    });
+    expect(requested.some((u) => u.endsWith('/api/v1/exports/links'))).toBe(true);
+    for (const url of requested) expect(url).not.toContain(TEST_ADMIN_KEY);
+    const rows: Record<string, string>[] = parse(readFileSync(await download.path(), 'utf8'), { bom: true, columns: true });
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect([row.sentiment, row.topic_ids.split(' ').includes(topicId)]).toEqual(['negative', true]);
     await page.click('.tile[data-kpi="sentiment.negative"] .tile-value');
     await page.waitForSelector('#mention-list .mention');
     expect(await page.$$eval('#mention-list .mention .sentiment-negative', (els) => els.length)).toBe(

@@ -73,9 +73,27 @@ export const api = {
   put: (path, body) => call('PUT', path, { body }),
   delete: (path) => call('DELETE', path),
 
-  /** CSV exports are plain links, so they carry the key as ?access_token= too. */
-  exportUrl(name, params) {
-    return `/api/v1/exports/${name}.csv${query({ ...params, access_token: session.key })}`;
+  /** A CSV export's address with its filters and no credential (what a CSV link shows). */
+  exportPath(name, params) {
+    return `/api/v1/exports/${name}.csv${query(params)}`;
+  },
+
+  /**
+   * Downloads a CSV export: the API signs a short-lived link for exactly this export and query
+   * (POST /exports/links, with the key in the header), and the browser fetches that link. The
+   * key is never in a URL, so it stays out of history and proxies' logs.
+   */
+  async downloadExport(name, params) {
+    const { url } = await call('POST', '/exports/links', {
+      body: { export: name, query: Object.fromEntries(new URLSearchParams(query(params))) },
+    });
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `${name}.csv`;
+    a.hidden = true;
+    document.body.append(a);
+    a.click();
+    a.remove();
   },
 };
 

@@ -1,7 +1,7 @@
 /** The dashboard's entry: sign-in, the shell (navigation and shared filters), and the hash router. */
 import { api, ApiError, session } from './api.js';
 import { disposeCharts } from './charts.js';
-import { append, clear, h, select } from './dom.js';
+import { append, clear, h, select, toast } from './dom.js';
 import * as fmt from './format.js';
 import { getLang, LANGUAGES, setLang, t } from './i18n.js';
 import {
@@ -83,14 +83,6 @@ export function showError(err) {
       h('button', { type: 'button', class: 'ghost', onclick: () => clear(slot) }, t('common.dismiss')),
     ),
   );
-}
-
-export function toast(message) {
-  const box = document.getElementById('toasts');
-  if (!box) return;
-  const el = h('div', { class: 'toast', role: 'status' }, message);
-  box.append(el);
-  setTimeout(() => el.remove(), 5000);
 }
 
 /* ---------- sign-in ---------- */

@@ -4,6 +4,7 @@
  */
 import { api } from './api.js';
 import { clear, h, select } from './dom.js';
+import { exportLink } from './exports.js';
 import * as fmt from './format.js';
 import { t } from './i18n.js';
 
@@ -164,13 +165,12 @@ function qualityCard(field, quality) {
 export async function renderModelQuality(container, range, ctx) {
   const params = { from: range.from, to: range.to };
   const status = h('p', { class: 'muted' }, t('common.loading'));
-  const csv = api.exportUrl('corrections', params);
   container.append(
     h(
       'h2',
       {},
       t('quality.title'),
-      h('a', { class: 'tile-csv quality-csv', href: csv, download: 'corrections.csv', title: t('common.exportCsv') }, t('common.csv')),
+      exportLink('corrections', params, { class: 'tile-csv quality-csv', title: t('common.exportCsv') }, t('common.csv')),
     ),
     h('p', { class: 'muted quality-help' }, t('quality.help')),
     status,

@@ -38,3 +38,12 @@ export function select(attrs, options, selected) {
     options.map(([value, label]) => h('option', { value, selected: String(value) === String(selected ?? '') }, label)),
   );
 }
+
+/** A short message in the page's #toasts region, gone after 5 s. */
+export function toast(message) {
+  const box = document.getElementById('toasts');
+  if (!box) return;
+  const el = h('div', { class: 'toast', role: 'status' }, message);
+  box.append(el);
+  setTimeout(() => el.remove(), 5000);
+}

@@ -2,6 +2,7 @@
 import { api, ApiError } from '../api.js';
 import { correctableLabels, labelsOf } from '../corrections.js';
 import { clear, h, select } from '../dom.js';
+import { exportLink } from '../exports.js';
 import * as fmt from '../format.js';
 import { t } from '../i18n.js';
 import { agentName, href, navigate, PLATFORMS, resolveRange, workspace } from '../state.js';
@@ -301,7 +302,7 @@ export async function renderInbox(main, ctx) {
     ),
   );
   const summary = h('span', { class: 'muted summary' });
-  const csv = api.exportUrl('cases', tab === 'cases' ? listParams : { topic: p.topic, status: 'open' });
+  const csvParams = tab === 'cases' ? listParams : { topic: p.topic, status: 'open' };
   main.append(
     h(
       'div',
@@ -310,7 +311,7 @@ export async function renderInbox(main, ctx) {
       tabs,
       summary,
       meSelect(),
-      h('a', { class: 'button ghost', href: csv, download: 'cases.csv' }, t('common.exportCsv')),
+      exportLink('cases', csvParams, { class: 'button ghost' }, t('common.exportCsv')),
     ),
   );
 

@@ -2,6 +2,7 @@
 import { api, followStream } from '../api.js';
 import { correctableLabels } from '../corrections.js';
 import { h, select } from '../dom.js';
+import { exportLink } from '../exports.js';
 import * as fmt from '../format.js';
 import { t } from '../i18n.js';
 import { navigate, PLATFORMS, resolveRange } from '../state.js';
@@ -132,7 +133,7 @@ export async function renderMentions(main, ctx) {
 
   const search = h('input', { type: 'search', id: 'mentions-q', placeholder: t('common.search'), value: p.q ?? '' });
   search.addEventListener('change', () => setFilter({ q: search.value.trim() || null }));
-  const csv = p.intent === SUPPORT_GROUP ? null : api.exportUrl('mentions', { ...listParams, intent: p.intent });
+  const csvParams = p.intent === SUPPORT_GROUP ? null : { ...listParams, intent: p.intent };
   const liveState = h(
     'span',
     { class: 'live-state', id: 'live-state' },
@@ -162,7 +163,7 @@ export async function renderMentions(main, ctx) {
         : null,
       liveState,
       newCount,
-      csv ? h('a', { class: 'button ghost', href: csv, download: 'mentions.csv' }, t('common.exportCsv')) : null,
+      csvParams ? exportLink('mentions', csvParams, { class: 'button ghost' }, t('common.exportCsv')) : null,
     ),
     h(
       'div',

@@ -6,6 +6,7 @@ import { api } from '../api.js';
 import { drawChart } from '../charts.js';
 import { renderModelQuality } from '../corrections.js';
 import { h } from '../dom.js';
+import { exportLink } from '../exports.js';
 import * as fmt from '../format.js';
 import { t } from '../i18n.js';
 import { csvTarget, label, loadCatalogue, rowsTarget, sections, valueAt } from '../kpis.js';
@@ -77,7 +78,8 @@ function rowsLink(target, params = {}) {
   return href(target.view, { ...target.params, ...params }, { id: target.id });
 }
 
-function csvLink(drill, q) {
+/** The export behind a number, with the overview's filters: `{ name, params }`, or null. */
+function csvExport(drill, q) {
   const csv = csvTarget(drill);
   if (!csv) return null;
   const params = { topic: q.topic, platform: q.platform, from: q.from, to: q.to, ...csv.params };
@@ -86,7 +88,7 @@ function csvLink(drill, q) {
     delete params.topic;
     delete params.platform;
   }
-  return api.exportUrl(csv.name, params);
+  return { name: csv.name, params };
 }
 
 /** The value of a KPI in the overview: a list counts its records (see the catalogue's `value`). */
@@ -124,24 +126,26 @@ function renderTile(kpi, overview, q) {
   }
 
   const text = fmt.byKind(kpi.display, tileValue(kpi, overview), { currency: overview.currency });
-  const csv = csvLink(kpi.csv, q);
+  const csv = csvExport(kpi.csv, q);
   // Engagement has no list in the dashboard: its rows are the own-posts export.
   const rows = rowsTarget(kpi.rows);
-  const link = rows ? rowsLink(rows) : csv;
   return h(
     'article',
     attrs,
     h('h3', { class: 'tile-label', title: kpi.name }, name, kpi.live ? h('span', { class: 'chip' }, t('overview.live')) : null),
-    valueElement(text, link, text.length > 9 ? 'small' : ''),
+    valueElement(text, rows ? rowsLink(rows) : null, text.length > 9 ? 'small' : '', csv),
     changeLine(kpi, trend, overview),
     targetLine(kpi, trend, overview),
-    csv ? h('a', { class: 'tile-csv', href: csv, download: `${kpi.csv.of}.csv`, title: t('common.exportCsv') }, t('common.csv')) : null,
+    csv ? exportLink(csv.name, csv.params, { class: 'tile-csv', title: t('common.exportCsv') }, t('common.csv')) : null,
   );
 }
 
-function valueElement(text, link, size) {
+/** The number: a link to its rows when it has a list, else to its export when it has one. */
+function valueElement(text, link, size, csv = null) {
   const cls = ['tile-value', size];
-  return link ? h('a', { class: cls, href: link, title: t('overview.rows') }, text) : h('p', { class: cls }, text);
+  if (link) return h('a', { class: cls, href: link, title: t('overview.rows') }, text);
+  if (csv) return exportLink(csv.name, csv.params, { class: cls, title: t('overview.rows') }, text);
+  return h('p', { class: cls }, text);
 }
 
 function changeLine(kpi, trend, overview) {

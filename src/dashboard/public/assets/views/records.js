@@ -1,6 +1,7 @@
 /** The rows behind the numbers that have no richer view: leads, website sessions, assisted contacts, surveys, outlier cases. */
 import { api } from '../api.js';
 import { append, h, select } from '../dom.js';
+import { exportLink } from '../exports.js';
 import * as fmt from '../format.js';
 import { t } from '../i18n.js';
 import { href, navigate, reportParams, resolveRange, workspace } from '../state.js';
@@ -120,7 +121,6 @@ export async function renderRecords(main, ctx) {
   const range = resolveRange(p);
   const set = (patch) => navigate('records', { ...p, ...patch }, { id: ctx.id, keepGlobals: false });
   const base = { from: range.from.toISOString(), to: range.to.toISOString(), ...(kind.filters ? kind.filters(p) : {}) };
-  const csv = kind.csv ? api.exportUrl(kind.csv, base) : null;
 
   const tbody = h('tbody', {});
   const more = h('button', { type: 'button', class: 'ghost load-more', hidden: true }, t('common.loadMore'));
@@ -132,7 +132,7 @@ export async function renderRecords(main, ctx) {
       { class: 'view-head' },
       h('h1', {}, t(kind.title)),
       h('span', { class: 'muted' }, `${fmt.dateTime(range.from, range.tz)} → ${fmt.dateTime(range.to, range.tz)}`),
-      csv ? h('a', { class: 'button ghost', href: csv, download: `${kind.csv}.csv` }, t('common.exportCsv')) : null,
+      kind.csv ? exportLink(kind.csv, base, { class: 'button ghost' }, t('common.exportCsv')) : null,
     ),
     kind.toolbar ? h('div', { class: 'toolbar' }, kind.toolbar(p, set)) : null,
     h(
