@@ -17,7 +17,7 @@ import {
   type CommandHandler,
 } from './command-context';
 import { applyProjection, sortRecords } from './result-shaping';
-import { compactDocument } from '../storage/document-compaction';
+import { compactDocument, compactUpdatedPaths } from '../storage/document-compaction';
 
 function writeTarget(ctx: CommandContext, name: string): CollectionStore {
   return ctx.catalog.obtain(ctx.db, name).collection;
@@ -173,6 +173,7 @@ const update: CommandHandler = (cmd, ctx) => {
     for (const { rid, doc } of matches) {
       const result = applyUpdate(doc, s.u, options);
       if (result.modified) {
+        if (byOperators) compactUpdatedPaths(result.doc, s.u);
         collection.replace(rid, result.doc, byOperators);
         nModified++;
       }
@@ -253,7 +254,10 @@ const findAndModify: CommandHandler = (cmd, ctx) => {
     const byOperators = updateKind(cmd.update as UpdateSpec) === 'operators';
     if (byOperators) compactDocument(cmd.update as Document);
     const result = applyUpdate(target.doc, cmd.update as UpdateSpec, options);
-    if (result.modified) collection!.replace(target.rid, result.doc, byOperators);
+    if (result.modified) {
+      if (byOperators) compactUpdatedPaths(result.doc, cmd.update as Document);
+      collection!.replace(target.rid, result.doc, byOperators);
+    }
     return {
       lastErrorObject: { n: 1, updatedExisting: true },
       value: shape(cmd.new === true ? result.doc : target.doc),
