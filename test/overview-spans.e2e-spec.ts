@@ -10,6 +10,7 @@ import { prng } from '../src/demo/demo-inputs';
 import { MentionsService } from '../src/mentions/mentions.service';
 import { MentionRollupSpan } from '../src/mentions/schemas/mention-rollup.schema';
 import { listeningKpis, previousPeriod, serviceKpisFromRollups, TimeRange } from '../src/reports/kpis';
+import { numericLeaves } from '../src/reports/overview';
 import { ReportsService } from '../src/reports/reports.service';
 import { TopicsService } from '../src/topics/topics.service';
 import { WorkspacesService } from '../src/workspaces/workspaces.service';
@@ -245,6 +246,49 @@ describe('Overview from hour and day rollups (e2e)', () => {
       ]);
     }
   });
+
+  it.each([
+    ['America/Sao_Paulo, days', 'America/Sao_Paulo', 'day', new Date(now.getTime() - 30 * DAY), now, {}],
+    [
+      'Asia/Kolkata, days, one topic',
+      'Asia/Kolkata',
+      'day',
+      new Date('2026-10-26T18:30:00Z'),
+      new Date('2026-11-17T18:30:00Z'),
+      { topic: 'topic' },
+    ],
+    ['America/New_York across the DST change, days', 'America/New_York', 'day', new Date('2026-10-25T04:00:00Z'), now, {}],
+    ['Asia/Kathmandu, weeks, one network', 'Asia/Kathmandu', 'week', new Date('2026-10-05T10:00:00Z'), now, { platform: 'bluesky' }],
+  ] as const)(
+    'a series of %s reads hour and day rows: every point equal to the one summed from slots',
+    async (_label, tz, interval, from, to, q: { topic?: string; platform?: string }) => {
+      const filter = { ...q, topic: q.topic ? topicId : undefined };
+      const reports = t.app.get(ReportsService);
+      const series = async (metric: string) => (await reports.timeseries(ws.id, { metric, interval, from, to, tz, ...filter }, now)).points;
+      const counts = ['volume.mentions', 'support.inbound', 'sentiment.negative', 'service.casesOpened'];
+      const ratios = ['sentiment.net', 'service.slaCompliance', 'service.fcr', 'service.firstResponse.mean'];
+      const sketched = ['service.firstResponse.median', 'service.resolution.p90'];
+      const got = Object.fromEntries(
+        await Promise.all([...counts, ...ratios, ...sketched].map(async (m) => [m, await series(m)] as const)),
+      );
+      const points = got['volume.mentions'];
+      expect(points.length).toBeGreaterThan(2);
+      let mentions = 0;
+      for (let i = 0; i < points.length; i++) {
+        const start = new Date(points[i].t);
+        const end = i + 1 < points.length ? new Date(points[i + 1].t) : to;
+        const bucket = { from: start < from ? from : start, to: end > to ? to : end };
+        const want = numericLeaves(await fromSlots(bucket, tz, filter));
+        mentions += want['volume.mentions'] ?? 0;
+        for (const m of [...counts, ...sketched]) expect([points[i].t, m, got[m][i].value]).toEqual([points[i].t, m, want[m]]);
+        for (const m of ratios) {
+          expect([points[i].t, m, got[m][i].value === null]).toEqual([points[i].t, m, want[m] === null]);
+          if (want[m] !== null) expect(got[m][i].value).toBeCloseTo(want[m], 6);
+        }
+      }
+      expect(mentions).toBeGreaterThan(0);
+    },
+  );
 
   it('reads about one row a day, and a case change moves its hour and day rows', async () => {
     const spans = t.app.get<Model<MentionRollupSpan>>(getModelToken(MentionRollupSpan.name));

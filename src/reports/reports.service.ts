@@ -100,9 +100,17 @@ export class ReportsService {
 
   /**
    * One query per source over [from, to), shaped as the KPI functions' plain rows; only the
-   * sources `sections` read (a `volume.mentions` series never loads cases).
+   * sources `sections` read (a `volume.mentions` series never loads cases). With `bucketCuts` (a
+   * series' bucket bounds), the rollups are read as whole UTC days and hours inside each bucket
+   * where they fit, as for the overview's two ranges.
    */
-  async rows(ws: WorkspaceView, r: ResolvedRange, previous?: TimeRange, sections?: readonly string[]): Promise<ReportRows> {
+  async rows(
+    ws: WorkspaceView,
+    r: ResolvedRange,
+    previous?: TimeRange,
+    sections?: readonly string[],
+    bucketCuts?: Date[],
+  ): Promise<ReportRows> {
     const from = previous ? previous.from : r.from;
     const { to } = r;
     const needed = new Set((sections ?? Object.keys(SECTION_SOURCES)).flatMap((s) => SECTION_SOURCES[s] ?? []));
@@ -118,8 +126,9 @@ export class ReportsService {
     };
     // The overview's ranges (the previous period, the current one) are read as whole UTC days with
     // hours and slots at their edges, each row wholly in one range: about a row a day, whatever
-    // the length. A timeseries buckets by local hour or day, so it reads the slots.
-    const cuts = previous ? [previous.from, r.from, r.to] : undefined;
+    // the length. A series of local days or weeks reads its buckets the same way (every bucket is
+    // whole slots, so its hours and days are the UTC ones wholly inside it); hourly ones read slots.
+    const cuts = previous ? [previous.from, r.from, r.to] : bucketCuts;
     // The care KPIs read the care rollups and only the open cases; the cases themselves while the
     // workspace's rollups are not whole (being built, or counted with other SLA settings).
     const careSlots = needed.has('cases')
@@ -217,7 +226,9 @@ export class ReportsService {
       throw new BadRequestException(`metric: unknown KPI "${q.metric}"; one of ${TIMESERIES_KPIS.join(', ')}`);
     }
     const [section] = q.metric.split('.');
-    const rows = await this.rows(ws, r, undefined, [section]);
+    // Bucket bounds as cuts (each bucket's rows wholly inside it); hours stay slots (a cut per hour would gain nothing).
+    const bucketCuts = interval === 'hour' ? undefined : [r.from, ...starts.slice(1), r.to];
+    const rows = await this.rows(ws, r, undefined, [section], bucketCuts);
     const opts = this.options(ws, r.tz, now);
     const points = starts.map((start) => {
       const end = nextBucket(start, interval, r.tz);
