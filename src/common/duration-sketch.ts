@@ -47,7 +47,11 @@ export function addToSketch(sketch: DurationSketch, seconds: number, count = 1):
 /** Sums sketches into `into` (in place). */
 export function mergeSketch(into: DurationSketch, other: DurationSketch | null | undefined): DurationSketch {
   if (!other) return into;
-  for (const [k, n] of Object.entries(other)) if (n) into[k] = (into[k] ?? 0) + n;
+  // for…in rather than Object.entries: a report merges a sketch per day row, and the pairs' arrays were most of that time
+  for (const k in other) {
+    const n = other[k];
+    if (n) into[k] = (into[k] ?? 0) + n;
+  }
   return into;
 }
 

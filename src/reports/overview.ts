@@ -56,7 +56,8 @@ export interface ReportOptions {
 
 /** Every KPI of the catalogue (./kpis/catalogue.ts, docs/KPIS.md) under its API name, for one range. */
 export function overviewSections(rows: ReportRows, range: TimeRange, opts: ReportOptions, which: 'current' | 'previous') {
-  const listening = listeningKpis(rows.rollups, range, opts.tz, opts.platforms);
+  // The previous period feeds only the trends, and the peak hour has none (TARGET_KPIS).
+  const listening = listeningKpis(rows.rollups, range, opts.tz, opts.platforms, { peakHour: which === 'current' });
   const surveys = surveyKpis(rows.surveys, range, rows.sends[which]);
   return {
     volume: listening.volume,

@@ -111,16 +111,18 @@ export function peakSupportHour(rows: readonly MentionRollupRow[], range: TimeRa
   return { hour: DateTime.fromMillis(best.start, { zone: tz }).toISO()!, count: best.count };
 }
 
+/** With `peakHour: false` the peak hour is left null (the overview's previous period: it has no trend). */
 export function listeningKpis(
   rows: readonly MentionRollupRow[],
   range: TimeRange,
   tz: string,
   platforms: readonly string[] = [],
+  options: { peakHour?: boolean } = {},
 ): ListeningKpis {
   return {
     volume: { mentions: mentionVolume(rows, range), byPlatform: mentionsByPlatform(rows, range, platforms) },
     sentiment: sentimentKpis(rows, range),
-    support: { inbound: inboundSupport(rows, range), peakHour: peakSupportHour(rows, range, tz) },
+    support: { inbound: inboundSupport(rows, range), peakHour: options.peakHour === false ? null : peakSupportHour(rows, range, tz) },
   };
 }
 
