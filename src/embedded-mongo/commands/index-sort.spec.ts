@@ -181,6 +181,41 @@ describe('sorts provided by an index walk', () => {
     );
   });
 
+  it('reads no further than the limit, with or without a sort from an index', () => {
+    const s = new CollectionStore('db', 'c');
+    s.createIndex({ key: { w: 1, at: 1 }, name: 'w_at' });
+    for (let i = 0; i < 500; i++) s.insert({ _id: i, w: 1, at: i, odd: i % 2 === 1 });
+    let read = 0;
+    const candidates = s.candidates.bind(s);
+    jest.spyOn(s, 'candidates').mockImplementation(function* (filter) {
+      for (const doc of candidates(filter)) {
+        read++;
+        yield doc;
+      }
+    });
+    expect(drain(findResults(s, { filter: { odd: true }, limit: 3 })).map((d) => d._id)).toEqual([1, 3, 5]);
+    expect(read).toBeLessThanOrEqual(7);
+    const walk = s.sortedCandidates.bind(s);
+    read = 0;
+    jest.spyOn(s, 'sortedCandidates').mockImplementation((filter, sort, limited) => {
+      const found = walk(filter, sort, limited)!;
+      const groups = found.groups;
+      return {
+        covered: found.covered,
+        groups: (function* () {
+          for (const g of groups) {
+            read += g.docs.length;
+            yield g;
+          }
+        })(),
+      };
+    });
+    expect(drain(findResults(s, { filter: { w: 1, odd: true }, sort: { at: -1 }, skip: 1, limit: 2 })).map((d) => d._id)).toEqual([
+      497, 495,
+    ]);
+    expect(read).toBeLessThanOrEqual(7);
+  });
+
   it('prefers a lookup on a unique index, and a walk when a limit lets it stop early', () => {
     const s = new CollectionStore('db', 'c');
     s.createIndex({ key: { w: 1, at: -1 }, name: 'w_at' });

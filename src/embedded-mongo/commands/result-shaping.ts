@@ -121,11 +121,14 @@ export function findResults(collection: CollectionStore | undefined, spec: FindS
   );
   if (sort) cursor.sort(sort);
   if (spec.skip) cursor.skip(spec.skip);
-  if (spec.limit) cursor.limit(spec.limit);
+  // The limit is counted here: mingo's is a filter that lets nothing more through but still reads
+  // (and tests) every remaining candidate, which would undo a walk's early stop.
+  let remaining = spec.limit || Infinity;
   return {
     next: () => {
-      const value = cursor.next() as Document | undefined;
+      const value = remaining > 0 ? (cursor.next() as Document | undefined) : undefined;
       if (value === undefined) return { done: true, value: undefined };
+      remaining--;
       return { done: false, value: simple ? simple(value) : value };
     },
     freeze: walk ? () => walk.freeze() : undefined,
