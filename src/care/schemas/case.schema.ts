@@ -110,6 +110,8 @@ export type CaseDocument = HydratedDocument<Case>;
 export const CaseSchema = SchemaFactory.createForClass(Case);
 CaseSchema.index({ workspaceId: 1, openedAt: -1 });
 CaseSchema.index({ workspaceId: 1, status: 1, awaitingReplySince: 1 });
+// The inbox (`GET /cases?status=open`, newest first): a walk of one status's cases in order, stopped at the page.
+CaseSchema.index({ workspaceId: 1, status: 1, openedAt: -1 });
 CaseSchema.index({ workspaceId: 1, resolvedAt: 1 });
 CaseSchema.index({ workspaceId: 1, platform: 1, 'customer.externalId': 1, status: 1 });
 CaseSchema.index({ workspaceId: 1, platform: 1, externalIds: 1 });
