@@ -49,6 +49,12 @@ export interface CareCounts {
   frCount: number;
   frSum: number;
   frSketch: DurationSketch;
+  /**
+   * The same cases' first response − opening in wall-clock seconds, each exactly (public care,
+   * docs/KPIS.md `shareOfVoice.publicCare.*`, is wall-clock whatever the SLA clock, and its median
+   * is exact): what the share of voice reads instead of the brand's case rows.
+   */
+  frWall: number[];
   /** SLA: eligible (answered, or closed unanswered) and met, of the cases opened in the slot. */
   slaEligible: number;
   slaMet: number;
@@ -65,10 +71,22 @@ export interface CareCounts {
   resolvedInbound: number;
 }
 
-/** One stored slot, as a report reads it. */
-export interface CareRollupRow extends CareCounts {
+/**
+ * One stored slot, as a report reads it. The care KPIs do not read `frWall` (the rows they load
+ * leave it out); public care reads `frWall` and `opened` alone (`PublicCareRollupRow`).
+ */
+export interface CareRollupRow extends Omit<CareCounts, 'frWall'> {
+  frWall?: number[];
   slot: Date;
   platform: string;
+}
+
+/** What public care reads of a stored slot, hour or day row (`slot` is its start). */
+export interface PublicCareRollupRow {
+  slot: Date;
+  platform: string;
+  opened: number;
+  frWall: number[];
 }
 
 export function emptyCareCounts(): CareCounts {
@@ -77,6 +95,7 @@ export function emptyCareCounts(): CareCounts {
     frCount: 0,
     frSum: 0,
     frSketch: {},
+    frWall: [],
     slaEligible: 0,
     slaMet: 0,
     abandonEligible: 0,
@@ -105,6 +124,7 @@ export function addCareCounts(into: CareCounts, from: Partial<CareCounts>): void
   into.frCount += from.frCount ?? 0;
   into.frSum += from.frSum ?? 0;
   mergeSketch(into.frSketch, from.frSketch);
+  if (from.frWall) for (const v of from.frWall) into.frWall.push(v);
   into.slaEligible += from.slaEligible ?? 0;
   into.slaMet += from.slaMet ?? 0;
   into.abandonEligible += from.abandonEligible ?? 0;
@@ -141,6 +161,7 @@ export function addOpening(counts: CareCounts, c: CaseRow, s: CareRollupSettings
   counts.frCount += 1;
   counts.frSum += wait;
   addToSketch(counts.frSketch, wait);
+  counts.frWall.push(Math.max(0, (c.firstResponseAt.getTime() - c.openedAt.getTime()) / 1000));
   counts.slaEligible += 1;
   if (wait <= s.firstResponseTargetSeconds) counts.slaMet += 1;
   const windowEnd = s.clock.addWorkingSeconds(c.openedAt, s.abandonmentWindowSeconds).getTime();

@@ -29,8 +29,9 @@ export function careRollupSettings(ws: WorkspaceView): { settings: CareRollupSet
     abandonmentWindowSeconds: ws.settings.sla.abandonmentSeconds ?? DEFAULT_ABANDONMENT_SECONDS,
   };
   const key = JSON.stringify([
-    // Bumped when what the rollups hold changes (2: hour and day rows), so every workspace is rebuilt once.
-    2,
+    // Bumped when what the rollups hold changes (2: hour and day rows; 3: wall-clock first
+    // responses, `frWall`), so every workspace is rebuilt once.
+    3,
     ws.timezone,
     bh?.enabled ? bh : null,
     settings.firstResponseTargetSeconds,
@@ -222,6 +223,14 @@ export class CareRollupsService implements OnApplicationBootstrap {
     return ids.length;
   }
 
+  /** Whether the workspace's rollups are whole; when not, a rebuild starts in the background. */
+  private async whole(ws: WorkspaceView, wsId: Types.ObjectId): Promise<boolean> {
+    const state = await this.rollups.state(wsId);
+    if (state && state.settingsKey === careRollupSettings(ws).key) return true;
+    void this.rebuild(wsId).catch((err: Error) => this.logger.error({ err: err.message }, 'Could not rebuild the care rollups'));
+    return false;
+  }
+
   /**
    * The care rollup rows of a report over [from, to), or null while the workspace's rollups are
    * not whole (never built, or counted with other SLA settings): the report then reads the cases
@@ -234,11 +243,7 @@ export class CareRollupsService implements OnApplicationBootstrap {
     opts: { topic?: string; platform?: string; cuts?: Date[] } = {},
   ): Promise<CareRollupRow[] | null> {
     const wsId = new Types.ObjectId(ws.id);
-    const state = await this.rollups.state(wsId);
-    if (!state || state.settingsKey !== careRollupSettings(ws).key) {
-      void this.rebuild(wsId).catch((err: Error) => this.logger.error({ err: err.message }, 'Could not rebuild the care rollups'));
-      return null;
-    }
+    if (!(await this.whole(ws, wsId))) return null;
     const topicId = opts.topic ? new Types.ObjectId(opts.topic) : ALL_TOPICS;
     const cuts = opts.cuts;
     // With the ranges' bounds: hour and day rows where whole (see MentionsService.rollupRows), each wholly in one range.
@@ -251,5 +256,17 @@ export class CareRollupsService implements OnApplicationBootstrap {
       );
     }
     return this.rollups.rows(wsId, topicId, startOfRollupSlot(from), to, opts.platform);
+  }
+
+  /**
+   * Public care's part of the care rollup rows (`opened`, `frWall`) of the slots starting in
+   * [from, to) (slot marks), the fewest rows that hold them (`rollupCover`), or null while the
+   * workspace's rollups are not whole (as `rowsForReport`).
+   */
+  async publicCareRows(ws: WorkspaceView, from: Date, to: Date, opts: { topic?: string; platform?: string } = {}) {
+    const wsId = new Types.ObjectId(ws.id);
+    if (!(await this.whole(ws, wsId))) return null;
+    const topicId = opts.topic ? new Types.ObjectId(opts.topic) : ALL_TOPICS;
+    return this.rollups.publicCareCoverRows(wsId, topicId, rollupCover(from, to), opts.platform);
   }
 }

@@ -18,6 +18,8 @@ export class CaseRollup {
   @Prop({ default: 0 }) frCount!: number;
   @Prop({ default: 0 }) frSum!: number;
   @Prop({ type: MongooseSchema.Types.Mixed, default: {} }) frSketch!: DurationSketch;
+  /** Wall-clock first response seconds of the answered cases opened there, each exactly (public care's median). */
+  @Prop({ type: [Number], default: [] }) frWall!: number[];
   @Prop({ default: 0 }) slaEligible!: number;
   @Prop({ default: 0 }) slaMet!: number;
   @Prop({ default: 0 }) abandonEligible!: number;
@@ -51,6 +53,8 @@ export class CaseRollupSpan {
   @Prop({ default: 0 }) frCount!: number;
   @Prop({ default: 0 }) frSum!: number;
   @Prop({ type: MongooseSchema.Types.Mixed, default: {} }) frSketch!: DurationSketch;
+  /** Wall-clock first response seconds of the answered cases opened there, each exactly (public care's median). */
+  @Prop({ type: [Number], default: [] }) frWall!: number[];
   @Prop({ default: 0 }) slaEligible!: number;
   @Prop({ default: 0 }) slaMet!: number;
   @Prop({ default: 0 }) abandonEligible!: number;

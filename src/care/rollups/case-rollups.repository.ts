@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import type { CareCounts, CareRollupRow } from '../../common/care-rollup';
+import type { CareCounts, CareRollupRow, PublicCareRollupRow } from '../../common/care-rollup';
 import type { RollupPiece } from '../../common/time-buckets';
 import { CaseRollup, CaseRollupSpan, CaseRollupState } from './case-rollup.schema';
 
@@ -15,6 +15,18 @@ export type CaseRollupEntry = CaseRollupKey & { counts: CareCounts };
 
 /** An hour or day row: `slot` is its start. */
 export type CaseSpanEntry = CaseRollupEntry & { span: 'hour' | 'day' };
+
+/** What the care KPIs read of a slot or span row: every counter but the wall-clock times (`frWall`, public care's). */
+const CARE_FIELDS = {
+  slot: { _id: 0, workspaceId: 0, topicId: 0, frWall: 0 },
+  span: { _id: 0, workspaceId: 0, topicId: 0, span: 0, frWall: 0 },
+} as const;
+/** What public care reads: the cases opened and their wall-clock first responses. */
+const PUBLIC_CARE_FIELDS = {
+  slot: { _id: 0, slot: 1, platform: 1, opened: 1, frWall: 1 },
+  span: { _id: 0, start: 1, platform: 1, opened: 1, frWall: 1 },
+} as const;
+type Fields = { slot: Record<string, 0 | 1>; span: Record<string, 0 | 1> };
 
 /** The `case_rollups` and `case_rollup_states` collections: the only holder of their models. */
 @Injectable()
@@ -102,23 +114,38 @@ export class CaseRollupsRepository {
     if (gone.length > 0) await this.spans.deleteMany({ _id: { $in: gone } });
   }
 
-  /** The rows of one scope covering some pieces (`rollupCover`): slots, hours and days, each as a row starting at `slot`. */
-  async coverRows(
+  /**
+   * The rows of one scope covering some pieces (`rollupCover`): slots, hours and days, each as a
+   * row starting at `slot`. The care KPIs' counters, without the wall-clock times only public care reads.
+   */
+  async coverRows(workspaceId: Types.ObjectId, topicId: Types.ObjectId, pieces: RollupPiece[], platform?: string): Promise<CareRollupRow[]> {
+    return this.cover<CareRollupRow>(workspaceId, topicId, pieces, platform, CARE_FIELDS);
+  }
+
+  /** Public care's part (`opened`, `frWall`) of the rows of one scope covering some pieces, as `coverRows`. */
+  async publicCareCoverRows(
     workspaceId: Types.ObjectId,
     topicId: Types.ObjectId,
     pieces: RollupPiece[],
     platform?: string,
-  ): Promise<CareRollupRow[]> {
+  ): Promise<PublicCareRollupRow[]> {
+    return this.cover<PublicCareRollupRow>(workspaceId, topicId, pieces, platform, PUBLIC_CARE_FIELDS);
+  }
+
+  private async cover<T>(
+    workspaceId: Types.ObjectId,
+    topicId: Types.ObjectId,
+    pieces: RollupPiece[],
+    platform: string | undefined,
+    fields: Fields,
+  ): Promise<T[]> {
     const of = (span: string) => pieces.filter((p) => p.span === span);
     const extra = platform ? { platform } : {};
     const [slots, spans] = await Promise.all([
       of('slot').length === 0
         ? []
         : this.rollups
-            .find(
-              { workspaceId, topicId, ...extra, $or: of('slot').map((p) => ({ slot: { $gte: p.from, $lt: p.to } })) },
-              { _id: 0, workspaceId: 0, topicId: 0 },
-            )
+            .find({ workspaceId, topicId, ...extra, $or: of('slot').map((p) => ({ slot: { $gte: p.from, $lt: p.to } })) }, fields.slot)
             .lean(),
       of('slot').length === pieces.length
         ? []
@@ -130,18 +157,21 @@ export class CaseRollupsRepository {
                 ...extra,
                 $or: pieces.flatMap((p) => (p.span === 'slot' ? [] : [{ span: p.span, start: { $gte: p.from, $lt: p.to } }])),
               },
-              { _id: 0, workspaceId: 0, topicId: 0, span: 0 },
+              fields.span,
             )
             .lean(),
     ]);
-    return [...(slots as CareRollupRow[]), ...spans.map(({ start, ...d }) => ({ ...d, slot: start }))];
+    return [
+      ...(slots as unknown as T[]),
+      ...(spans as unknown as ({ start: Date } & Record<string, unknown>)[]).map(({ start, ...d }) => ({ ...d, slot: start }) as T),
+    ];
   }
 
-  /** The rows of one scope from `from` (a slot start) on, before `to`. */
+  /** The rows of one scope from `from` (a slot start) on, before `to` (the care KPIs' counters, as `coverRows`). */
   async rows(workspaceId: Types.ObjectId, topicId: Types.ObjectId, from: Date, to: Date, platform?: string): Promise<CareRollupRow[]> {
     const filter: Record<string, unknown> = { workspaceId, topicId, slot: { $gte: from, $lt: to } };
     if (platform) filter.platform = platform;
-    return await this.rollups.find(filter, { _id: 0, workspaceId: 0, topicId: 0 }).lean();
+    return await this.rollups.find(filter, CARE_FIELDS.slot).lean();
   }
 
   async state(workspaceId: Types.ObjectId): Promise<{ settingsKey: string; rebuiltAt: Date } | null> {

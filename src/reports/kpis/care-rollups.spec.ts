@@ -24,7 +24,7 @@ const resolved = (id: string, openedAt: string, firstResponseAt: string, resolve
 
 /** The slots the care service would store for these cases (one scope, one platform). */
 function slotsOf(cases: CaseRow[]): CareRollupRow[] {
-  const bySlot = new Map<number, CareRollupRow>();
+  const bySlot = new Map<number, CareRollupRow & CareCounts>();
   const counts = (d: Date): CareCounts => {
     const slot = startOfRollupSlot(d);
     let row = bySlot.get(slot.getTime());
@@ -42,7 +42,7 @@ const only = (c: CaseRow, side: 'opening' | 'resolution') => {
   const counts = emptyCareCounts();
   if (side === 'opening') addOpening(counts, c, settings);
   else addResolution(counts, c, settings);
-  const { frSketch: _f, resSketch: _r, ...numbers } = counts;
+  const { frSketch: _f, resSketch: _r, frWall: _w, ...numbers } = counts;
   return Object.fromEntries(Object.entries(numbers).filter(([, v]) => v !== 0));
 };
 
