@@ -321,6 +321,18 @@ export class CasesRepository {
     return (await this.cases.find(f, filter.fields === 'service' ? SERVICE_ROW_FIELDS : ROW_FIELDS).lean()) as unknown as CaseLean[];
   }
 
+  /** Care cases opened in [from, to), of a topic and a network when given: public care's rows (only openings count there). */
+  async openedIn(workspaceId: string, from: Date, to: Date, filter: Pick<ReportCaseFilter, 'topic' | 'platform'>): Promise<CaseLean[]> {
+    const f: Record<string, unknown> = {
+      workspaceId: oid(workspaceId),
+      openedAt: { $gte: from, $lt: to },
+      status: { $ne: 'not_support' },
+    };
+    if (filter.topic) f.topicIds = new Types.ObjectId(filter.topic);
+    if (filter.platform) f.platform = filter.platform;
+    return (await this.cases.find(f, SERVICE_ROW_FIELDS).lean()) as unknown as CaseLean[];
+  }
+
   // ---- the care rollups -------------------------------------------------------------------------
 
   /** Care cases opened or resolved in [from, to): the rows of the care rollup slots there. */

@@ -153,6 +153,11 @@ export class CasesService {
     return (await this.cases.forReport(workspaceId, from, to, filter)).map(toCaseRow);
   }
 
+  /** Care cases opened in [from, to) (of a topic, on a network): the rows of public care, which counts openings only. */
+  async rowsOpenedIn(workspaceId: string, from: Date, to: Date, filter: { topic?: string; platform?: string } = {}): Promise<CaseRow[]> {
+    return (await this.cases.openedIn(workspaceId, from, to, filter)).map(toCaseRow);
+  }
+
   /** Which of these authors have a case open now: `platform:authorId` → the id of their latest open case. */
   async openCaseOf(workspaceId: string, authors: { platform: string; authorId: string }[]): Promise<Map<string, string>> {
     const rows = await this.cases.openOfCustomers(workspaceId, authors);

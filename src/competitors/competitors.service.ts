@@ -2,10 +2,12 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import { REOPEN_WINDOW_MS } from '../care/case-lifecycle';
 import type { CaseSla } from '../care/case-timeline';
 import { CasesService } from '../care/cases.service';
+import { CareRollupsService } from '../care/rollups/care-rollups.service';
 import { SlaClock } from '../care/sla';
 import { VipAuthorsService } from '../care/vip-authors.service';
 import { SUPPORT_INTENTS } from '../common/labels';
 import type { CaseRow } from '../common/rows';
+import { ROLLUP_SLOT_MS } from '../common/time-buckets';
 import { isPrivateChannel } from '../common/visibility';
 import { EngagementService } from '../engagement/engagement.service';
 import { MentionsService } from '../mentions/mentions.service';
@@ -17,7 +19,14 @@ import { CompetitorRepliesRepository } from './competitor-replies.repository';
 import { PublicCareLedger } from './public-care-ledger.service';
 import type { AuthorsQuery, PublicCareQuery, ShareOfVoiceQuery, ShareOfVoiceSeriesQuery } from './dto/competitors-query.dto';
 import { foldAuthors, rankAuthors } from './influential-authors';
-import { ownPostsEngagement, publicCareKpis, shareOfVoice, shareOfVoiceSeries, type PublicCareKpis } from '../reports/kpis/competitors';
+import {
+  ownPostsEngagement,
+  publicCareFromCareRollups,
+  publicCareKpis,
+  shareOfVoice,
+  shareOfVoiceSeries,
+  type PublicCareKpis,
+} from '../reports/kpis/competitors';
 import { publicCaseRow, publicCases, type PublicCase } from './public-care';
 
 const DAY_MS = 24 * 3600_000;
@@ -28,8 +37,9 @@ const MAX_SERIES_BUCKETS = 2000;
 /**
  * Competitors: share of voice, engagement on own posts and public care per topic (brand and
  * competitors side by side), and the influential authors. Mentions and sentiment come from the
- * rollups; engagement from the own posts; care from the brand's cases, or from a competitor's public
- * care slots, which ingestion keeps (./public-care-ledger.service.ts). The drill-down rebuilds a
+ * rollups; engagement from the own posts; care from the brand's care rollups (kept on every case
+ * change), or from a competitor's public care slots, which ingestion keeps
+ * (./public-care-ledger.service.ts). The drill-down reads the brand's case rows and rebuilds a
  * competitor's public cases from its rows.
  */
 @Injectable()
@@ -41,6 +51,7 @@ export class CompetitorsService {
     private readonly mentions: MentionsService,
     private readonly engagement: EngagementService,
     private readonly cases: CasesService,
+    private readonly careRollups: CareRollupsService,
     private readonly vips: VipAuthorsService,
     private readonly competitorReplies: CompetitorRepliesRepository,
     private readonly ledger: PublicCareLedger,
@@ -70,19 +81,23 @@ export class CompetitorsService {
   async shareOfVoice(workspaceId: string, q: ShareOfVoiceQuery, now = new Date()) {
     const { ws, r } = await this.context(workspaceId, q, now);
     const topics = await this.compared(ws.id);
-    const [rollups, followers, perTopic] = await Promise.all([
+    const [rollups, followers, posts, cares] = await Promise.all([
       this.rollupsByTopic(ws, topics, r, true),
       this.engagement.followerSamples(ws.id, new Date(r.to.getTime() + 30 * DAY_MS)),
+      // one read of the range's own posts for every topic (the index is by date, not topic)
+      this.engagement.postsPublished(ws.id, r.from, r.to, undefined, r.platform),
       Promise.all(
-        topics.map(async (t) => ({
-          posts: await this.engagement.postsPublished(ws.id, r.from, r.to, t.id, r.platform),
-          care:
-            t.role === 'competitor'
-              ? { source: 'publicReplies', kpis: await this.ledger.kpis(ws, t, r, r.platform, now) }
-              : await this.publicCareOf(ws, t, r, now),
-        })),
+        topics.map(async (t) =>
+          t.role === 'competitor'
+            ? { source: 'publicReplies', kpis: await this.ledger.kpis(ws, t, r, r.platform, now) }
+            : { source: 'cases', kpis: await this.brandPublicCare(ws, t, r) },
+        ),
       ),
     ]);
+    const perTopic = topics.map((t, i) => ({
+      posts: posts.filter((p) => (p.topicIds ?? []).some((id) => String(id) === t.id)),
+      care: cares[i],
+    }));
     const voices = shareOfVoice(rollups, r);
     const samples = followers.map((f) => ({ accountId: f.accountExternalId, at: f.at, followers: f.followers }));
     const range = { from: r.from.toISOString(), to: r.to.toISOString() };
@@ -162,7 +177,30 @@ export class CompetitorsService {
   }
 
   /**
-   * A topic's public care with its rows (the drill-down, and the brand's share of voice): the brand's
+   * The brand's public care (its support cases on public networks opened in range) without its case
+   * rows: the care rollups of the topic for the slots wholly in range (kept on every case change,
+   * with each answered case's wall-clock first response), and the cases opened in the parts of a
+   * slot the range cuts at its ends. The same figures as over every case row
+   * (`publicCareFromCareRollups`); those rows while the workspace's rollups are not whole.
+   */
+  private async brandPublicCare(ws: WorkspaceView, topic: TopicView, r: ResolvedRange): Promise<PublicCareKpis> {
+    const range: TimeRange = { from: r.from, to: r.to };
+    const filter = { topic: topic.id, platform: r.platform };
+    const isPublic = (row: { platform: string }) => !isPrivateChannel(row.platform);
+    const a = new Date(Math.ceil(r.from.getTime() / ROLLUP_SLOT_MS) * ROLLUP_SLOT_MS);
+    const b = new Date(Math.floor(r.to.getTime() / ROLLUP_SLOT_MS) * ROLLUP_SLOT_MS);
+    if (a >= b) return publicCareKpis((await this.cases.rowsOpenedIn(ws.id, r.from, r.to, filter)).filter(isPublic), range);
+    const [rollups, ...edges] = await Promise.all([
+      this.careRollups.publicCareRows(ws, a, b, filter),
+      r.from < a ? this.cases.rowsOpenedIn(ws.id, r.from, a, filter) : [],
+      b < r.to ? this.cases.rowsOpenedIn(ws.id, b, r.to, filter) : [],
+    ]);
+    if (!rollups) return publicCareKpis((await this.cases.rowsOpenedIn(ws.id, r.from, r.to, filter)).filter(isPublic), range);
+    return publicCareFromCareRollups(rollups.filter(isPublic), edges.flat().filter(isPublic), range);
+  }
+
+  /**
+   * A topic's public care with its rows (the drill-down): the brand's
    * from its cases on public networks (a private channel's answers are not public); a competitor's
    * from its public cases (./public-care.ts), rebuilt
    * from its support-like mentions since a reopen window before `from` (earlier messages can hold

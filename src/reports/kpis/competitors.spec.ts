@@ -1,4 +1,5 @@
 import { ownPostsEngagement, shareOfVoice, shareOfVoiceSeries } from './competitors';
+import { bucketOf } from './buckets';
 import type { MentionRollupRow } from './rows';
 
 const row = (iso: string, count: number, positive = 0, negative = 0, support = 0): MentionRollupRow => ({
@@ -56,6 +57,31 @@ describe('share of voice', () => {
     expect(points[0].mentions).toEqual({ brand: 40, nuvia: 30, orbi: 0 });
     expect(points[0].share.brand).toBeCloseTo((40 / 70) * 100, 10);
     expect(points[1].share).toEqual({ brand: 2000 / 30, nuvia: 0, orbi: 1000 / 30 });
+  });
+
+  it.each<['hour' | 'day', string]>([
+    ['hour', 'America/New_York'],
+    ['day', 'America/New_York'],
+    ['day', 'Asia/Kolkata'],
+  ])('puts each slot in the local bucket bucketOf names, across a DST change (%s, %s)', (interval, tz) => {
+    // slots every 15 minutes over 3 days around New York's spring-forward (2026-03-08), cut at odd instants
+    const dstRange = { from: new Date('2026-03-07T01:10:00Z'), to: new Date('2026-03-10T02:50:00Z') };
+    const slots = Array.from({ length: 3 * 96 + 12 }, (_, i) =>
+      row(new Date(Date.parse('2026-03-07T00:00:00Z') + i * 900_000).toISOString(), 1 + (i % 7)),
+    );
+    const byTopic = new Map([
+      ['brand', slots],
+      ['nuvia', slots.filter((_, i) => i % 3 === 0)],
+    ]);
+    const points = shareOfVoiceSeries(byTopic, dstRange, interval, tz);
+    for (const p of points) {
+      const inIt = (rows: MentionRollupRow[]) =>
+        rows
+          .filter((r) => r.hour >= dstRange.from && r.hour < dstRange.to && bucketOf(r.hour, interval, tz).toISOString() === p.t)
+          .reduce((n, r) => n + r.count, 0);
+      expect(p.mentions).toEqual({ brand: inIt(byTopic.get('brand')!), nuvia: inIt(byTopic.get('nuvia')!) });
+    }
+    expect(points.reduce((n, p) => n + p.mentions.brand, 0)).toBeGreaterThan(0);
   });
 
   it('reuses the engagement KPIs on the topic own posts (hand-computed)', () => {
