@@ -241,6 +241,32 @@ export class DayRollups<E> {
   }
 }
 
+/**
+ * Day rows summed per range between consecutive `cuts` (the rows of `forReport` lie wholly in
+ * one): one row per range, dated at its first day, its entries combined by `merge`. A 30-day
+ * overview then attributes two rows per kind of record, not sixty.
+ */
+export function mergeByRange<E>(rows: readonly DayRollupRow<E>[], cuts: readonly Date[], merge: (entries: E[]) => E[]): DayRollupRow<E>[] {
+  const groups = new Map<number, { day: Date; entries: E[] }>();
+  for (const r of rows) {
+    // the last cut at or before the day: the range it lies in
+    let lo = 0;
+    let hi = cuts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (cuts[mid].getTime() <= r.day.getTime()) lo = mid;
+      else hi = mid - 1;
+    }
+    const g = groups.get(lo);
+    if (!g) groups.set(lo, { day: r.day, entries: [...r.entries] });
+    else {
+      if (r.day < g.day) g.day = r.day;
+      for (const e of r.entries) g.entries.push(e);
+    }
+  }
+  return [...groups.values()].map((g) => ({ day: g.day, entries: merge(g.entries) }));
+}
+
 /** Consecutive days as [from, to) runs, for reading a few days' records in few queries. */
 export function dayRuns(days: readonly Date[]): TimeRange[] {
   const runs: TimeRange[] = [];

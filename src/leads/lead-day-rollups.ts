@@ -43,6 +43,18 @@ export function leadDayEntries(leads: Iterable<LeadTags>): Map<number, LeadDayEn
   return new Map([...byDay].map(([day, entries]) => [day, [...entries.values()]]));
 }
 
+/** Entries with the same tags summed (days of one range, `mergeByRange`). */
+export function mergeLeadEntries(entries: readonly LeadDayEntry[]): LeadDayEntry[] {
+  const out = new Map<string, LeadDayEntry>();
+  for (const e of entries) {
+    const key = JSON.stringify([e.medium, e.source, e.linked]);
+    const into = out.get(key);
+    if (into) into.n += e.n;
+    else out.set(key, { ...e });
+  }
+  return [...out.values()];
+}
+
 /** A day row as the KPI functions read leads: one row per entry, counting `n` leads at the day's start. */
 export function leadRowsOfDay(row: DayRollupRow<LeadDayEntry>): LeadRow[] {
   return row.entries.map((e) => ({

@@ -6,7 +6,7 @@ import { MentionsService } from '../mentions/mentions.service';
 import { afterCursor, decodeCursor, encodeCursor, PageCursor } from '../mentions/page-cursor';
 import { isSocialLead, LeadAttributionOptions } from '../common/lead-attribution';
 import type { LeadRow, TimeRange } from '../common/rows';
-import { type DayRollupMarkDoc, DayRollups, type DayRollupRowDoc, daysOf, dayRuns } from '../inputs/day-rollups';
+import { type DayRollupMarkDoc, DayRollups, type DayRollupRowDoc, daysOf, dayRuns, mergeByRange } from '../inputs/day-rollups';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import { LeadInputDto, ListLeadsQuery } from './dto/lead.dto';
 import { parseInstant } from '../inputs/instant';
@@ -15,7 +15,15 @@ import { IncomingBatch, IngestReport, ingestReport, validateBatch } from '../inp
 import { Lead } from './schemas/lead.schema';
 import { SIGNATURE_TOLERANCE_SECONDS, verifyWebhook } from '../common/signed-webhooks';
 import { LeadWebhookReceipt } from './schemas/webhook-receipt.schema';
-import { LEAD_DAY_ROLLUP, LEAD_ROLLUP_MARK, leadDayEntries, type LeadDayEntry, leadRowsOfDay, type LeadTags } from './lead-day-rollups';
+import {
+  LEAD_DAY_ROLLUP,
+  LEAD_ROLLUP_MARK,
+  leadDayEntries,
+  type LeadDayEntry,
+  leadRowsOfDay,
+  type LeadTags,
+  mergeLeadEntries,
+} from './lead-day-rollups';
 
 /** A lead as the report layer reads it: LeadRow plus its worth. */
 export interface LeadInputRow extends LeadRow {
@@ -277,7 +285,7 @@ export class LeadsService {
     const wsId = new Types.ObjectId(workspaceId);
     const plan = await this.dayRollups.forReport(wsId, cuts);
     if (!plan) return this.rows(workspaceId, cuts[0], cuts[cuts.length - 1]);
-    return [...plan.rows.flatMap(leadRowsOfDay), ...(await this.rowsIn(wsId, plan.raw))];
+    return [...mergeByRange(plan.rows, cuts, mergeLeadEntries).flatMap(leadRowsOfDay), ...(await this.rowsIn(wsId, plan.raw))];
   }
 
   private async rowsIn(workspaceId: Types.ObjectId, spans: TimeRange[]): Promise<LeadInputRow[]> {

@@ -57,6 +57,22 @@ export function surveyDayEntries(responses: Iterable<SurveyTags>, only?: Readonl
   return new Map([...byDay].map(([day, entries]) => [day, [...entries.values()]]));
 }
 
+/** Entries of the same type and score summed, follow-ups kept (days of one range, `mergeByRange`). */
+export function mergeSurveyEntries(entries: readonly SurveyDayEntry[]): SurveyDayEntry[] {
+  const out = new Map<string, SurveyDayEntry>();
+  for (const e of entries) {
+    const key = `${e.kind}|${e.score}`;
+    const into = out.get(key);
+    if (!into) out.set(key, { ...e, ...(e.followUps ? { followUps: [...e.followUps] } : {}) });
+    else {
+      into.answered += e.answered;
+      into.sent += e.sent;
+      if (e.followUps) (into.followUps ??= []).push(...e.followUps);
+    }
+  }
+  return [...out.values()];
+}
+
 /**
  * A day row as the KPI functions read responses: a tally row per score and role (`counts`), and
  * the listed CSAT responses one by one, as answered that day.

@@ -8,7 +8,7 @@ import { findInChunks, KeyedRecord, writeKeyedBatch } from '../inputs/keyed-writ
 import { IncomingBatch, IngestReport, ingestReport, validateBatch } from '../inputs/record-batch';
 import { afterCursor, decodeCursor, encodeCursor } from '../mentions/page-cursor';
 import type { SurveyKind, SurveyResponseRow, TimeRange } from '../common/rows';
-import { type DayRollupMarkDoc, DayRollups, type DayRollupRowDoc, daysOf, dayRuns } from '../inputs/day-rollups';
+import { type DayRollupMarkDoc, DayRollups, type DayRollupRowDoc, daysOf, dayRuns, mergeByRange } from '../inputs/day-rollups';
 import { ListSurveyResponsesQuery, ListSurveySendsQuery, SurveyResponseInputDto, SurveySendInputDto } from './dto/survey.dto';
 import { SurveyResponse } from './schemas/survey-response.schema';
 import { SurveySend } from './schemas/survey-send.schema';
@@ -16,6 +16,7 @@ import { needsFollowUp } from './survey-scale';
 import {
   byAnswer,
   edgeRows,
+  mergeSurveyEntries,
   SURVEY_DAY_ROLLUP,
   SURVEY_ROLLUP_MARK,
   surveyDayEntries,
@@ -272,7 +273,7 @@ export class SurveysService {
     const plan = await this.dayRollups.forReport(wsId, cuts);
     if (!plan) return this.responseRows(workspaceId, cuts[0], cuts[cuts.length - 1]);
     const edges = plan.raw.length === 0 ? [] : edgeRows(await this.rowsIn(wsId, plan.raw), plan.raw);
-    return [...plan.rows.flatMap(surveyRowsOfDay), ...edges].sort(byAnswer);
+    return [...mergeByRange(plan.rows, cuts, mergeSurveyEntries).flatMap(surveyRowsOfDay), ...edges].sort(byAnswer);
   }
 
   /** Recounts every day of the workspace's responses (the repair; the bench's seed). */

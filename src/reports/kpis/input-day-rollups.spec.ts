@@ -1,9 +1,10 @@
 import { Types } from 'mongoose';
-import { dayCover, type DayRollupRow } from '../../inputs/day-rollups';
-import { leadDayEntries, type LeadDayEntry, leadRowsOfDay } from '../../leads/lead-day-rollups';
+import { dayCover, type DayRollupRow, mergeByRange } from '../../inputs/day-rollups';
+import { leadDayEntries, type LeadDayEntry, leadRowsOfDay, mergeLeadEntries } from '../../leads/lead-day-rollups';
 import {
   byAnswer,
   edgeRows,
+  mergeSurveyEntries,
   surveyDayEntries,
   type SurveyDayEntry,
   surveyRowsOfDay,
@@ -75,6 +76,9 @@ describe('survey and lead KPIs from day rollups', () => {
     const days = rowsOfDays<SurveyDayEntry>(surveyDayEntries(responses), cover.days);
     const edges = edgeRows(exactRows(cuts[0], cuts[2]), cover.raw);
     const fromRollups = [...days.flatMap(surveyRowsOfDay), ...edges].sort(byAnswer);
+    // as the service reads them: the days of each range summed into one row
+    const merged = [...mergeByRange(days, cuts, mergeSurveyEntries).flatMap(surveyRowsOfDay), ...edges].sort(byAnswer);
+    expect(merged.length).toBeLessThan(fromRollups.length + 1);
     const exact = exactRows(cuts[0], cuts[2]);
     for (const range of [
       { from: cuts[0], to: cuts[1] },
@@ -82,6 +86,7 @@ describe('survey and lead KPIs from day rollups', () => {
     ]) {
       const sends = { csat: 400, nps: 350 };
       expect(surveyKpis(fromRollups, range, sends)).toEqual(surveyKpis(exact, range, sends));
+      expect(surveyKpis(merged, range, sends)).toEqual(surveyKpis(exact, range, sends));
     }
     expect(surveyKpis(fromRollups, { from: cuts[1], to: cuts[2] }).csat.followUps.length).toBeGreaterThan(0);
   });
@@ -107,10 +112,10 @@ describe('survey and lead KPIs from day rollups', () => {
     const entries = leadDayEntries(
       leads.map((l) => ({ occurredAt: l.createdAt, utmMedium: l.utmMedium, utmSource: l.utmSource, mentionId: l.mentionId })),
     );
-    const fromRollups: LeadRow[] = [
-      ...rowsOfDays<LeadDayEntry>(entries, cover.days).flatMap(leadRowsOfDay),
-      ...leads.filter((l) => cover.raw.some((r) => inRange(l.createdAt, r))),
-    ];
+    const edges = leads.filter((l) => cover.raw.some((r) => inRange(l.createdAt, r)));
+    const days = rowsOfDays<LeadDayEntry>(entries, cover.days);
+    const fromRollups: LeadRow[] = [...days.flatMap(leadRowsOfDay), ...edges];
+    const merged: LeadRow[] = [...mergeByRange(days, cuts, mergeLeadEntries).flatMap(leadRowsOfDay), ...edges];
     for (const range of [
       { from: cuts[0], to: cuts[1] },
       { from: cuts[1], to: cuts[2] },
@@ -118,6 +123,7 @@ describe('survey and lead KPIs from day rollups', () => {
       for (const socialMediums of [undefined, ['cpc']]) {
         const of = (rows: LeadRow[]) => leadKpis({ leads: rows, mentionRollups: [], traffic: [] }, range, { socialMediums }).social;
         expect(of(fromRollups)).toBe(of(leads));
+        expect(of(merged)).toBe(of(leads));
       }
     }
   });
