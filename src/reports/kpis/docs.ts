@@ -61,7 +61,10 @@ mentions and replies are collected, from its support, complaint and question men
 accounts' replies with the inbox's case rules (a request opens a case or joins the customer's case
 still open on the network; a reply to a message of the case is a response). The one assumption: nobody resolves a competitor's case for us to see,
 so an answered case counts as resolved at its latest reply, and a new request in the same
-conversation within 7 days reopens it. Durations are wall-clock for every topic, the brand's too.`,
+conversation within 7 days reopens it. Durations are wall-clock for every topic, the brand's too.
+The brand's figures are read from its care rollups, which keep each answered case's wall-clock
+first response exactly, and from the cases of the slots a range cuts at its ends: the same figures
+as \`publicCareKpis\` over its case rows (\`competitors.ts#publicCareFromCareRollups\`).`,
 };
 
 const OUTRO = `## Targets, trends, alerts
