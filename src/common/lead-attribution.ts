@@ -92,7 +92,20 @@ export function isSocialSource(source: string | null): boolean {
  */
 export function isSocialLead(lead: LeadRow, options: LeadAttributionOptions = {}): boolean {
   if (lead.mentionId) return true;
-  const mediums = (options.socialMediums ?? DEFAULT_SOCIAL_MEDIUMS).map(normaliseMedium);
-  if (lead.utmMedium && mediums.includes(normaliseMedium(lead.utmMedium))) return true;
+  if (lead.utmMedium && normalisedMediums(options.socialMediums ?? DEFAULT_SOCIAL_MEDIUMS).includes(normaliseMedium(lead.utmMedium)))
+    return true;
   return isSocialSource(lead.utmSource);
+}
+
+/** A workspace's social mediums normalised once, not once per lead (a report attributes every lead with the same list). */
+const normalised = new Map<string, string[]>();
+function normalisedMediums(mediums: readonly string[]): string[] {
+  const key = JSON.stringify(mediums);
+  let out = normalised.get(key);
+  if (!out) {
+    if (normalised.size >= 256) normalised.clear();
+    out = mediums.map(normaliseMedium);
+    normalised.set(key, out);
+  }
+  return out;
 }
