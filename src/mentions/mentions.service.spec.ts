@@ -3,6 +3,7 @@ import { firstValueFrom, take, toArray } from 'rxjs';
 import { startCareServices, type CareServices } from '../../test/support/care-services';
 import type { MentionInput } from '../collectors/collected';
 import { MentionsService } from './mentions.service';
+import { RollupOutboxService } from './rollup-outbox.service';
 import { ALL_TOPICS, MentionRollup, RollupBatch } from './schemas/mention-rollup.schema';
 
 /** Ingestion over the embedded engine, with the real enrichment. */
@@ -43,6 +44,7 @@ describe('MentionsService', () => {
     expect((await live).map((e) => e.data.externalId)).toEqual(['5000001', '5000002']);
     expect(await volume(ALL_TOPICS)).toBe(2);
     expect(await volume(new Types.ObjectId(topicA))).toBe(2);
+    await s.get(RollupOutboxService).closed(); // the entry is closed off ingestion's path
     expect(await batches.countDocuments()).toBe(0);
     expect(await service.ingest(s.workspace, topicA, [input(1)])).toMatchObject({ stored: [], linked: 0, known: 1 });
     expect(await volume(ALL_TOPICS)).toBe(2);

@@ -288,12 +288,14 @@ export class MentionsService {
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
     const linkedRows = await this.mentions.byIds(linkIds);
 
-    await this.outbox.countAndClose(batchId, guard, [
+    await this.outbox.count(guard, [
       ...stored.map((row) => ({ row, topics: competitor ? [tId] : [ALL_TOPICS, tId] })),
       // the scopes this batch linked it to: its topic, and ALL_TOPICS if it brought it into the workspace's
       ...linkedRows.map((row) => ({ row, topics: (row.rollupLinks ?? []).filter((l) => l.batch.equals(batchId)).map((l) => l.topic) })),
     ]);
+    // Counted in every row: the lane may write again, and the entry is closed off the caller's path.
     this.outbox.lanes.release(lane);
+    this.outbox.closeLater(batchId);
 
     const views = stored.map(toMentionView);
     for (const v of views) this.live.next(v);

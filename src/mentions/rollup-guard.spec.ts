@@ -80,6 +80,7 @@ describe('rollup guard: a batch repaired after many later batches on its rows', 
     await service.ingest(s.workspace, topic, [post(at)]);
     expect(await batches.countDocuments()).toBe(1);
     for (let i = 0; i < later; i++) await service.ingest(s.workspace, topic, [post(at)]);
+    await outbox.closed(); // the later batches' entries, closed off their writers' path
 
     expect(await repairLater()).toEqual({ batches: 1, mentions: 1 });
     const ws = new Types.ObjectId(s.workspace.id);
@@ -93,6 +94,7 @@ describe('rollup guard: a batch repaired after many later batches on its rows', 
     jest.spyOn(s.get(ThemeRollupsRepository), 'incrementOnce').mockRejectedValueOnce(new Error('the process died'));
     await expect(service.ingest(s.workspace, topic, [post(at)])).rejects.toThrow('the process died');
     for (let i = 0; i < later; i++) await service.ingest(s.workspace, topic, [post(at)]);
+    await outbox.closed();
     const ws = new Types.ObjectId(s.workspace.id);
     expect(await counts(ws, new Types.ObjectId(topic))).toMatchObject({ slot: later + 1, themeSlot: later });
 

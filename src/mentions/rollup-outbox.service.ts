@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { Settings, SETTINGS } from '../config/settings';
 import { enqueueNowAndEvery, type JobEngine } from '../jobs/job-queue';
@@ -55,11 +55,12 @@ export function rollupIncrements(entries: RollupEntry[]): GuardedIncrement[] {
  * the repair (a queued job at start, then every 30 s), exactly once per rollup row.
  */
 @Injectable()
-export class RollupOutboxService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RollupOutboxService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('RollupOutbox');
   private repairTimer: NodeJS.Timeout | null = null;
   /** This process's writer lanes: ingestion batches and corrections each take one for their rollup write. */
   readonly lanes = new RollupLanes();
+  private readonly closing = new Set<Promise<void>>();
 
   constructor(
     private readonly mentions: MentionsRepository,
@@ -76,6 +77,16 @@ export class RollupOutboxService implements OnApplicationBootstrap, OnApplicatio
     if (!this.settings.worker) return;
     const onError = (err: Error) => this.logger.error({ err: err.message }, 'Could not schedule the rollup repair');
     this.repairTimer = enqueueNowAndEvery(this.jobs, 'rollup-repair', ROLLUP_REPAIR_EVERY_SECONDS, {}, onError);
+  }
+
+  /** The closes still on their way are written before the connection goes (else the repair replays them for nothing). */
+  async beforeApplicationShutdown() {
+    await this.closed();
+  }
+
+  /** Resolves once the counted batches' closes sent so far are written (or failed, left to the repair). */
+  async closed(): Promise<void> {
+    await Promise.all([...this.closing]);
   }
 
   onApplicationShutdown() {
@@ -104,8 +115,28 @@ export class RollupOutboxService implements OnApplicationBootstrap, OnApplicatio
    * on its own, so if either fails the entry stays open and the repair applies what is missing, once.
    */
   async countAndClose(batchId: Types.ObjectId, guard: RollupGuard, entries: RollupEntry[]): Promise<void> {
-    await Promise.all([this.rollups.incrementOnce(guard, rollupIncrements(entries)), this.themes.countOnce(guard, entries)]);
+    await this.count(guard, entries);
     await this.batches.close(batchId);
+  }
+
+  /** The rollup writes of `countAndClose`, without the close (the caller closes, see `closeLater`). */
+  async count(guard: RollupGuard, entries: RollupEntry[]): Promise<void> {
+    await Promise.all([this.rollups.incrementOnce(guard, rollupIncrements(entries)), this.themes.countOnce(guard, entries)]);
+  }
+
+  /**
+   * Closes a counted batch without holding its writer back a round trip: if the close is lost (a
+   * crash, a failure) the repair replays the entry later, and every row refuses it (each took the
+   * batch's write already), so it only costs the replay. A graceful stop waits for these closes.
+   */
+  closeLater(batchId: Types.ObjectId): void {
+    const closing = this.batches
+      .close(batchId)
+      .catch((err: Error) =>
+        this.logger.warn({ batchId: String(batchId), err: err.message }, 'Could not close a counted batch; the repair will'),
+      )
+      .finally(() => this.closing.delete(closing));
+    this.closing.add(closing);
   }
 
   /**
