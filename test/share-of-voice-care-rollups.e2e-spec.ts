@@ -93,12 +93,21 @@ describe("Share of voice: the brand's public care from the care rollups (e2e)", 
     await t
       .as(ws.key)
       .patch('/api/v1/workspaces/current')
-      .send({ settings: { businessHours: { enabled: true, schedule: { mon: day, tue: day, wed: day, thu: day, fri: day }, holidays: [] } } })
+      .send({
+        settings: { businessHours: { enabled: true, schedule: { mon: day, tue: day, wed: day, thu: day, fri: day }, holidays: [] } },
+      })
       .expect(200);
     const topics = t.app.get(TopicsService);
     const create = async (name: string) =>
-      (await topics.create(ws.id, { name, query: name.toLowerCase(), platforms: ['x', 'bluesky'], languages: [], ownedAccounts: [] } as never))
-        .id;
+      (
+        await topics.create(ws.id, {
+          name,
+          query: name.toLowerCase(),
+          platforms: ['x', 'bluesky'],
+          languages: [],
+          ownedAccounts: [],
+        } as never)
+      ).id;
     lumi = await create('Lumi');
     other = await create('Outra');
     cases = t.app.get(getModelToken(Case.name));
@@ -120,7 +129,11 @@ describe("Share of voice: the brand's public care from the care rollups (e2e)", 
   const shareOfVoice = async (from: Date, to: Date, platform?: string) => {
     const q = new URLSearchParams({ from: from.toISOString(), to: to.toISOString(), ...(platform ? { platform } : {}) });
     const body = (await t.as(ws.key).get(`/api/v1/reports/share-of-voice?${q.toString()}`).expect(200)).body as {
-      topics: { topic: { id: string }; publicCare: { source: string; cases: number; answered: number } & Record<string, unknown>; drillDown: { publicCare: string } }[];
+      topics: {
+        topic: { id: string };
+        publicCare: { source: string; cases: number; answered: number } & Record<string, unknown>;
+        drillDown: { publicCare: string };
+      }[];
     };
     return new Map(body.topics.map((r) => [r.topic.id, r]));
   };

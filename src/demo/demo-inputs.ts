@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { prng } from '../common/prng';
 import { batchFromJson } from '../inputs/record-batch';
 import type { LeadsService } from '../leads/leads.service';
 import type { SurveysService } from '../surveys/surveys.service';
@@ -8,16 +9,7 @@ import type { TrafficService } from '../traffic/traffic.service';
 export const DEMO_INPUT_DAYS = 14;
 
 /** Deterministic (mulberry32): the demo shows the same numbers on every fresh start. */
-export function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 const pickWeighted = (rand: () => number, weights: number[]): number => {
   let r = rand() * weights.reduce((a, b) => a + b, 0);

@@ -38,7 +38,7 @@ export function stats(ms: number[]) {
 export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** A deterministic PRNG (mulberry32, shared with the demo), so every run seeds the same data. */
-export { prng } from '../../src/demo/demo-inputs';
+export { prng } from '../../src/common/prng';
 
 /** Mention texts in the register of the demo brand: pt-BR and English, every intent. */
 export const SAMPLE_TEXTS = [

@@ -118,7 +118,12 @@ export class CaseRollupsRepository {
    * The rows of one scope covering some pieces (`rollupCover`): slots, hours and days, each as a
    * row starting at `slot`. The care KPIs' counters, without the wall-clock times only public care reads.
    */
-  async coverRows(workspaceId: Types.ObjectId, topicId: Types.ObjectId, pieces: RollupPiece[], platform?: string): Promise<CareRollupRow[]> {
+  async coverRows(
+    workspaceId: Types.ObjectId,
+    topicId: Types.ObjectId,
+    pieces: RollupPiece[],
+    platform?: string,
+  ): Promise<CareRollupRow[]> {
     return this.cover<CareRollupRow>(workspaceId, topicId, pieces, platform, CARE_FIELDS);
   }
 

@@ -159,7 +159,12 @@ export interface PublicCareKpis {
 export function publicCareKpis(cases: readonly CaseRow[], range: TimeRange): PublicCareKpis {
   const opened = casesOpened(cases, range);
   const answered = openedInRange(cases, range).filter((c) => c.firstResponseAt !== null).length;
-  return { cases: opened, answered, replyRate: percent(answered, opened), firstResponse: wallClockSummary(firstResponseSeconds(cases, range)) };
+  return {
+    cases: opened,
+    answered,
+    replyRate: percent(answered, opened),
+    firstResponse: wallClockSummary(firstResponseSeconds(cases, range)),
+  };
 }
 
 /**

@@ -10,21 +10,10 @@ import {
   surveyRowsOfDay,
   type SurveyTags,
 } from '../../surveys/survey-day-rollups';
+import { prng } from '../../common/prng';
 import { leadKpis } from './leads';
 import { inRange, type LeadRow, type SurveyResponseRow, type TimeRange } from './rows';
 import { surveyKpis } from './surveys';
-
-/** A small seeded generator (mulberry32), so the records are the same on every run. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DAY = 24 * 3600_000;
 const start = Date.parse('2026-01-01T00:00:00Z');

@@ -2,7 +2,7 @@ import { SlaClock } from '../../care/sla';
 import { addCareCounts, addOpening, type CareCounts, type CareRollupSettings, emptyCareCounts } from '../../common/care-rollup';
 import { ROLLUP_SLOT_MS, rollupCover, startOfRollupSlot, startOfRollupSpan } from '../../common/time-buckets';
 import { isPrivateChannel } from '../../common/visibility';
-import { prng } from '../../demo/demo-inputs';
+import { prng } from '../../common/prng';
 import { publicCareFromCareRollups, publicCareKpis, type CareRollupPublicCounts } from './competitors';
 import { caseRow } from './row-builders-spec';
 import type { CaseRow, TimeRange } from './rows';
