@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { setFlagsFromString } from 'node:v8';
 import { Logger } from '@nestjs/common';
 import { InvalidSettingsError, loadSettings } from './config/settings';
 import { openDatabaseTargetEarly } from './database/database-target';
@@ -24,12 +23,6 @@ async function main() {
   const { createApp } = require('./app.factory') as typeof import('./app.factory.js');
   const app = await createApp(settings);
   await app.listen(settings.port);
-  // `npm start` (the demo) sets this: from now on every full collection of V8, in this thread and
-  // the engine's, also compacts and returns memory (V8's --optimize-for-size, read at each
-  // collection). Set on the command line it would also shrink the young generations to 1 MB from
-  // the start, which made the start about a third slower; once the app listens it costs 3-10 %
-  // more CPU and holds 40-60 MB less. See README, "Where the demo's memory went".
-  if (process.env.V8_OPTIMIZE_FOR_SIZE_AFTER_START === '1') setFlagsFromString('--optimize-for-size');
   // PORT=0 asks the system for a free port: say the one it gave
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
