@@ -1,3 +1,4 @@
+import { prng } from '../common/prng';
 import type { HourPoint } from './forecast-model';
 
 /**
@@ -7,17 +8,8 @@ import type { HourPoint } from './forecast-model';
  * holiday (a quiet day) to show the model shrugs it off.
  */
 
-/** Mulberry32: a tiny, well-known seeded PRNG (uniform in [0, 1)). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Mulberry32 (src/common/prng.ts): a tiny, well-known seeded PRNG (uniform in [0, 1)). */
+export const seededRandom: (seed: number) => () => number = prng;
 
 /** A Poisson draw: Knuth's product method below 30, a rounded normal above (enough for counts). */
 export function poisson(mean: number, rand: () => number): number {
