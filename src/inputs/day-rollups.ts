@@ -1,3 +1,4 @@
+import { SingleFlight } from '../common/single-flight';
 import { Logger } from '@nestjs/common';
 import { Model, Schema as MongooseSchema, Types } from 'mongoose';
 import type { TimeRange } from '../common/rows';
@@ -121,7 +122,7 @@ export type DayRollupMarkDoc = { _id: Types.ObjectId; workspaceId: Types.ObjectI
 /** Keeps and reads one kind of record's day rollups (see the top of this file). */
 export class DayRollups<E> {
   private readonly logger: Logger;
-  private readonly rebuilds = new Map<string, Promise<void>>();
+  private readonly rebuilds = new SingleFlight<void>();
   private readonly repairs = new Set<string>();
 
   constructor(
@@ -133,15 +134,28 @@ export class DayRollups<E> {
     this.logger = new Logger(name);
   }
 
+  /**
+   * Writes records of these days (`write`, the days holding them before and after) under a
+   * pending mark, then recounts the days and drops the mark.
+   */
+  async writeMarked<T>(workspaceId: Types.ObjectId, days: Date[], write: () => Promise<T>): Promise<T> {
+    const mark = await this.writing(workspaceId, days);
+    try {
+      return await write();
+    } finally {
+      await this.written(workspaceId, mark, days);
+    }
+  }
+
   /** Before records are written: marks their days pending (reports read those days' records until `written`). */
-  async writing(workspaceId: Types.ObjectId, days: Date[]): Promise<Types.ObjectId | null> {
+  private async writing(workspaceId: Types.ObjectId, days: Date[]): Promise<Types.ObjectId | null> {
     if (days.length === 0) return null;
     const mark = await this.marks.create({ workspaceId, kind: 'pending', days, at: new Date() });
     return mark._id;
   }
 
   /** After the write: recounts the days, then drops the mark; a failure leaves the mark for a later report to recount. */
-  async written(workspaceId: Types.ObjectId, mark: Types.ObjectId | null, days: Date[]): Promise<void> {
+  private async written(workspaceId: Types.ObjectId, mark: Types.ObjectId | null, days: Date[]): Promise<void> {
     if (!mark) return;
     try {
       await this.recount(workspaceId, days);
@@ -176,13 +190,7 @@ export class DayRollups<E> {
 
   /** Counts every day of the workspace from its records (joined when one runs), then marks it built. */
   rebuild(workspaceId: Types.ObjectId): Promise<void> {
-    const id = String(workspaceId);
-    let running = this.rebuilds.get(id);
-    if (!running) {
-      running = this.rebuildNow(workspaceId).finally(() => this.rebuilds.delete(id));
-      this.rebuilds.set(id, running);
-    }
-    return running;
+    return this.rebuilds.run(String(workspaceId), () => this.rebuildNow(workspaceId));
   }
 
   private async rebuildNow(workspaceId: Types.ObjectId): Promise<void> {

@@ -152,9 +152,8 @@ export class LeadsService {
       this.leads.find({ workspaceId: wsId, externalId: { $in: chunk } }, { externalId: 1, occurredAt: 1 }).lean(),
     );
     const days = daysOf([...records.map((r) => r.doc.occurredAt), ...stored.map((d) => d.occurredAt)]);
-    const mark = await this.dayRollups.writing(wsId, days);
-    try {
-      const written = await writeKeyedBatch(
+    const written = await this.dayRollups.writeMarked(wsId, days, () =>
+      writeKeyedBatch(
         {
           model: this.leads,
           workspaceId: wsId,
@@ -162,11 +161,9 @@ export class LeadsService {
           keyFilter: (doc) => ({ workspaceId: wsId, externalId: doc.externalId }),
         },
         records,
-      );
-      return ingestReport(written.accepted, [...rejected, ...written.rejected]);
-    } finally {
-      await this.dayRollups.written(wsId, mark, days);
-    }
+      ),
+    );
+    return ingestReport(written.accepted, [...rejected, ...written.rejected]);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { SingleFlight } from '../common/single-flight';
 import { Injectable, Logger } from '@nestjs/common';
 import { AnyBulkWriteOperation, isValidObjectId, Types } from 'mongoose';
 import { isPrivateChannel } from '../common/visibility';
@@ -398,19 +399,17 @@ export class MentionsService {
     return [...byHour.values()].sort((a, b) => a.hour.getTime() - b.hour.getTime());
   }
 
-  private readonly spanBuilds = new Map<string, Promise<unknown>>();
+  private readonly spanBuilds = new SingleFlight<unknown>();
 
   /** Whether the hour and day rows can be read; if not, builds them in the background (once at a time). */
   private async spansWhole(wsId: Types.ObjectId): Promise<boolean> {
     if (await this.rollups.spansWhole(wsId)) return true;
     const id = String(wsId);
-    if (!this.spanBuilds.has(id)) {
-      const build = this.rollups
+    void this.spanBuilds.run(id, () =>
+      this.rollups
         .rebuildSpans(wsId)
-        .catch((err: Error) => this.logger.error({ err: err.message, workspaceId: id }, 'Could not build the hour and day rollups'))
-        .finally(() => this.spanBuilds.delete(id));
-      this.spanBuilds.set(id, build);
-    }
+        .catch((err: Error) => this.logger.error({ err: err.message, workspaceId: id }, 'Could not build the hour and day rollups')),
+    );
     return false;
   }
 

@@ -180,9 +180,8 @@ export class SurveysService {
       this.responses.find({ workspaceId: wsId, externalId: { $in: chunk } }, { externalId: 1, respondedAt: 1, sentAt: 1 }).lean(),
     );
     const days = daysOf([...records, ...stored.map((d) => ({ doc: d }))].flatMap((r) => [r.doc.respondedAt, r.doc.sentAt]));
-    const mark = await this.dayRollups.writing(wsId, days);
-    try {
-      const written = await writeKeyedBatch(
+    const written = await this.dayRollups.writeMarked(wsId, days, () =>
+      writeKeyedBatch(
         {
           model: this.responses,
           workspaceId: wsId,
@@ -190,11 +189,9 @@ export class SurveysService {
           keyFilter: (doc) => ({ workspaceId: wsId, externalId: doc.externalId }),
         },
         records,
-      );
-      return ingestReport(written.accepted, [...rejected, ...written.rejected]);
-    } finally {
-      await this.dayRollups.written(wsId, mark, days);
-    }
+      ),
+    );
+    return ingestReport(written.accepted, [...rejected, ...written.rejected]);
   }
 
   /** Records surveys sent (the response rate's denominator); idempotent on `externalId`. A `caseId` must be this workspace's. */

@@ -1,3 +1,4 @@
+import { SingleFlight } from '../../common/single-flight';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { Types } from 'mongoose';
 import {
@@ -101,7 +102,7 @@ export class CareRollupsService implements OnApplicationBootstrap {
    * it, which every further change joins until it starts (it reads what they stored).
    */
   private readonly recounts = new Map<string, { tail: Promise<void>; waiting: Promise<void> | null }>();
-  private readonly rebuilds = new Map<string, Promise<void>>();
+  private readonly rebuilds = new SingleFlight<void>();
   /** Per workspace day: the hours whose slots were recounted since its last span recount started. */
   private readonly dirtyHours = new Map<string, Set<number>>();
 
@@ -190,13 +191,7 @@ export class CareRollupsService implements OnApplicationBootstrap {
 
   /** Recounts a workspace's rollups from all its cases; joined when one is running. */
   rebuild(workspaceId: Types.ObjectId): Promise<void> {
-    const id = String(workspaceId);
-    let running = this.rebuilds.get(id);
-    if (!running) {
-      running = this.rebuildNow(workspaceId).finally(() => this.rebuilds.delete(id));
-      this.rebuilds.set(id, running);
-    }
-    return running;
+    return this.rebuilds.run(String(workspaceId), () => this.rebuildNow(workspaceId));
   }
 
   private async rebuildNow(workspaceId: Types.ObjectId): Promise<void> {
