@@ -8,6 +8,7 @@ import { Case } from '../src/care/schemas/case.schema';
 import { LISTENING_PLATFORMS } from '../src/common/platform';
 import { prng } from '../src/demo/demo-inputs';
 import { MentionsService } from '../src/mentions/mentions.service';
+import { RollupOutboxService } from '../src/mentions/rollup-outbox.service';
 import { MentionRollupSpan } from '../src/mentions/schemas/mention-rollup.schema';
 import { listeningKpis, previousPeriod, serviceKpisFromRollups, TimeRange } from '../src/reports/kpis';
 import { numericLeaves } from '../src/reports/overview';
@@ -121,9 +122,14 @@ describe('Overview from hour and day rollups (e2e)', () => {
     // while the rebuild runs (its compare-and-set against ingestion), the rest after.
     const workspace = await t.app.get(WorkspacesService).get(ws.id);
     const inputs = seedMentions();
+    const outbox = t.app.get(RollupOutboxService);
     await mentions.ingest(workspace, topicId, inputs.slice(0, 100));
+    await outbox.flush(); // counted in the slots before the rebuild reads them
     const during = async () => {
-      for (let i = 100; i < 500; i += 50) await mentions.ingest(workspace, topicId, inputs.slice(i, i + 50));
+      for (let i = 100; i < 500; i += 50) {
+        await mentions.ingest(workspace, topicId, inputs.slice(i, i + 50));
+        await outbox.flush(); // each batch's rollup write races the rebuild on its own
+      }
     };
     const [built] = await Promise.all([mentions.rebuildRollupSpans(ws.id), during()]);
     expect(built).toBeGreaterThan(0);

@@ -289,14 +289,18 @@ export class MentionsService {
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
     const linkedRows = await this.mentions.byIds(linkIds);
 
-    await this.outbox.count(guard, [
-      ...stored.map((row) => ({ row, topics: competitor ? [tId] : [ALL_TOPICS, tId] })),
-      // the scopes this batch linked it to: its topic, and ALL_TOPICS if it brought it into the workspace's
-      ...linkedRows.map((row) => ({ row, topics: (row.rollupLinks ?? []).filter((l) => l.batch.equals(batchId)).map((l) => l.topic) })),
-    ]);
-    // Counted in every row: the lane may write again, and the entry is closed off the caller's path.
-    this.outbox.lanes.release(lane);
-    this.outbox.closeLater(batchId);
+    // Stored: the counts go to the outbox's next group write (within COUNT_DELAY_MS), which
+    // releases the lane and closes the entry; the open entry guarantees them if this process dies.
+    await this.outbox.countLater({
+      batchId,
+      lane,
+      guard,
+      entries: [
+        ...stored.map((row) => ({ row, topics: competitor ? [tId] : [ALL_TOPICS, tId] })),
+        // the scopes this batch linked it to: its topic, and ALL_TOPICS if it brought it into the workspace's
+        ...linkedRows.map((row) => ({ row, topics: (row.rollupLinks ?? []).filter((l) => l.batch.equals(batchId)).map((l) => l.topic) })),
+      ],
+    });
 
     const views = stored.map(toMentionView);
     for (const v of views) this.live.next(v);
@@ -345,6 +349,8 @@ export class MentionsService {
     to: Date,
     opts: { topic?: string; platform?: string; cuts?: Date[] } = {},
   ): Promise<MentionRollupRow[]> {
+    // What this process stored before the call is counted first (the outbox's group commit).
+    await this.outbox.flush();
     const wsId = new Types.ObjectId(workspaceId);
     const topicId = opts.topic ? new Types.ObjectId(opts.topic) : ALL_TOPICS;
     const cuts = opts.cuts && opts.cuts.length >= 2 ? opts.cuts : null;

@@ -6,7 +6,7 @@ import { ThemeRollup, type ThemeSpan } from '../themes/schemas/theme-rollup.sche
 import { MentionsService } from './mentions.service';
 import { RollupBatchesRepository } from './rollup-batches.repository';
 import { ROLLUP_REPAIR_GRACE_MS, RollupOutboxService } from './rollup-outbox.service';
-import { APPLIED_KEPT } from './rollup-guard';
+import { APPLIED_KEPT, applyGuardedRows, combineWrites } from './rollup-guard';
 import { ALL_TOPICS, MentionRollup, MentionRollupSpan, RollupBatch } from './schemas/mention-rollup.schema';
 
 /**
@@ -78,8 +78,12 @@ describe('rollup guard: a batch repaired after many later batches on its rows', 
     // The close is lost (the process dies right after the rollup write): the entry stays open.
     jest.spyOn(s.get(RollupBatchesRepository), 'close').mockResolvedValueOnce(undefined);
     await service.ingest(s.workspace, topic, [post(at)]);
+    await outbox.flush(); // written alone, before the later ones
+    await outbox.closed();
     expect(await batches.countDocuments()).toBe(1);
+    // The later batches are counted in group writes (up to COUNT_GROUP_MAX batches in one update per row).
     for (let i = 0; i < later; i++) await service.ingest(s.workspace, topic, [post(at)]);
+    await outbox.flush();
     await outbox.closed(); // the later batches' entries, closed off their writers' path
 
     expect(await repairLater()).toEqual({ batches: 1, mentions: 1 });
@@ -91,9 +95,12 @@ describe('rollup guard: a batch repaired after many later batches on its rows', 
   it('died after its slot rows, before the theme rows: the repair adds only what is missing', async () => {
     const topic = new Types.ObjectId().toHexString();
     const at = new Date('2026-03-03T10:05:00Z');
-    jest.spyOn(s.get(ThemeRollupsRepository), 'incrementOnce').mockRejectedValueOnce(new Error('the process died'));
-    await expect(service.ingest(s.workspace, topic, [post(at)])).rejects.toThrow('the process died');
+    jest.spyOn(s.get(ThemeRollupsRepository), 'incrementCombined').mockRejectedValueOnce(new Error('the process died'));
+    // Stored; its group write fails after the slot rows (logged), and the entry stays open for the repair.
+    await service.ingest(s.workspace, topic, [post(at)]);
+    await outbox.flush();
     for (let i = 0; i < later; i++) await service.ingest(s.workspace, topic, [post(at)]);
+    await outbox.flush();
     await outbox.closed();
     const ws = new Types.ObjectId(s.workspace.id);
     expect(await counts(ws, new Types.ObjectId(topic))).toMatchObject({ slot: later + 1, themeSlot: later });
@@ -106,5 +113,72 @@ describe('rollup guard: a batch repaired after many later batches on its rows', 
     expect(await repairLater()).toEqual({ batches: 1, mentions: 1 });
     expect(await counts(ws, new Types.ObjectId(topic))).toEqual(every(later + 1));
     expect(await counts(ws, ALL_TOPICS)).toEqual(every(2 * (later + 1)));
+  });
+});
+
+/** The group write's row update, one row at a time: every part once, whatever the row already took. */
+describe('applyGuardedRows', () => {
+  let s: CareServices;
+  let slots: Model<MentionRollup>;
+  beforeAll(async () => {
+    s = await startCareServices();
+    slots = s.model<MentionRollup>(MentionRollup.name);
+  });
+  afterAll(() => s.close());
+
+  const key = (hour: string) => ({
+    workspaceId: new Types.ObjectId(s.workspace.id),
+    topicId: ALL_TOPICS,
+    hour: new Date(hour),
+    platform: 'x',
+  });
+  const a = { lane: 'a'.repeat(24), seq: 3 };
+  const b = { lane: 'b'.repeat(24), seq: 7 };
+  const old = new Types.ObjectId(); // a guard from before lanes
+  const row = async (hour: string) => slots.findOne(key(hour), { _id: 0, count: 1, writers: 1, applied: 1 }).lean();
+
+  it.each([
+    ['a new row takes every part', null, 1 + 2 + 4, { [a.lane]: 3, [b.lane]: 7 }],
+    [
+      'a row that took one part (the repair ran first) takes the others',
+      { count: 1, writers: { [a.lane]: 3 } },
+      1 + 2 + 4,
+      { [a.lane]: 3, [b.lane]: 7 },
+    ],
+    [
+      'a row that took an earlier write of a lane takes this one',
+      { count: 10, writers: { [a.lane]: 2 } },
+      10 + 1 + 2 + 4,
+      { [a.lane]: 3, [b.lane]: 7 },
+    ],
+    [
+      'a row that took every part takes none',
+      { count: 7, writers: { [a.lane]: 3, [b.lane]: 7 }, applied: [old] },
+      7,
+      { [a.lane]: 3, [b.lane]: 7 },
+    ],
+    [
+      'a row that took a later write of a lane refuses that part only',
+      { count: 5, writers: { [b.lane]: 9 } },
+      5 + 1 + 4,
+      { [a.lane]: 3, [b.lane]: 9 },
+    ],
+  ] as const)('%s', async (_name, existing, count, writers) => {
+    const hour = new Date(Date.UTC(2026, 0, 1, 0, 15 * Math.floor(Math.random() * 10_000))).toISOString();
+    if (existing) await slots.collection.insertOne({ ...key(hour), ...existing });
+    const rows = combineWrites([
+      { guard: a, increments: [{ key: key(hour), inc: { count: 1 } }] },
+      { guard: b, increments: [{ key: key(hour), inc: { count: 2 } }] },
+      { guard: old, increments: [{ key: key(hour), inc: { count: 4 } }] },
+    ]);
+    expect(rows).toHaveLength(1);
+    await applyGuardedRows(slots.collection, rows);
+    const after = await row(hour);
+    expect(after?.count).toBe(count);
+    expect(after?.writers).toEqual(writers);
+    expect(after?.applied?.map(String)).toEqual([String(old)]);
+    // Replayed (the repair applying each part again): nothing moves.
+    for (const part of rows[0].parts) await applyGuardedRows(slots.collection, [{ key: key(hour), parts: [part] }]);
+    expect((await row(hour))?.count).toBe(count);
   });
 });

@@ -74,3 +74,104 @@ export class RollupLanes {
     this.idle.push(lane);
   }
 }
+
+/** What one rollup write adds to one row, under that write's guard. */
+export interface GuardedPart {
+  guard: RollupGuard;
+  inc: Record<string, number>;
+}
+
+/** One row's increments from one or more writes (each under its own guard), for one update. */
+export interface GuardedRow {
+  key: mongo.Document;
+  parts: GuardedPart[];
+}
+
+/** A row key as a string: its values in order (dates as milliseconds, ids as hex). */
+const rowId = (key: mongo.Document): string =>
+  Object.values(key)
+    .map((v) => (v instanceof Date ? String(v.getTime()) : String(v)))
+    .join('|');
+
+/**
+ * The rows several writes touch, each with every write's part: the writes of one group commit,
+ * applied together with one update per row (`applyGuardedRows`). Each write has a guard of its
+ * own (no two of one lane), so a row takes each at most once.
+ */
+export function combineWrites(
+  writes: { guard: RollupGuard; increments: { key: mongo.Document; inc: Record<string, number> }[] }[],
+): GuardedRow[] {
+  const rows = new Map<string, GuardedRow>();
+  for (const { guard, increments } of writes) {
+    for (const { key, inc } of increments) {
+      const id = rowId(key);
+      let row = rows.get(id);
+      if (!row) rows.set(id, (row = { key, parts: [] }));
+      row.parts.push({ guard, inc });
+    }
+  }
+  return [...rows.values()];
+}
+
+/** The filter and update that apply every part of `row` (plus `also`) unless the row took any of their guards. */
+export function guardedUpdate(row: GuardedRow, also: Record<string, number> = {}): { filter: mongo.Document; update: mongo.Document } {
+  if (row.parts.length === 1) {
+    const { guard, inc } = row.parts[0];
+    return { filter: { ...row.key, ...notTaken(guard) }, update: { $inc: { ...inc, ...also }, ...taking(guard) } };
+  }
+  const sum: Record<string, number> = { ...also };
+  const filter: mongo.Document = { ...row.key };
+  const max: Record<string, number> = {};
+  const ids: Types.ObjectId[] = [];
+  for (const { guard, inc } of row.parts) {
+    for (const path in inc) sum[path] = (sum[path] ?? 0) + inc[path];
+    if (isLane(guard)) {
+      const path = `writers.${guard.lane}`;
+      if (path in max) throw new Error(`two writes of lane ${guard.lane} in one rollup update`);
+      Object.assign(filter, notTaken(guard));
+      max[path] = guard.seq;
+    } else ids.push(guard);
+  }
+  const update: mongo.Document = { $inc: sum };
+  if (Object.keys(max).length) update.$max = max;
+  if (ids.length) {
+    filter.applied = { $nin: ids };
+    update.$push = { applied: { $each: ids, $slice: -APPLIED_KEPT } };
+  }
+  return { filter, update };
+}
+
+/**
+ * Upserts each row with all its parts in one update, unless the row took any of their guards. A
+ * duplicate key means the row exists and refused the combined update (it took some guard, or
+ * another writer created it meanwhile): its parts are then applied one by one, each deciding by
+ * its own guard, so every part counts exactly once either way.
+ */
+export async function applyGuardedRows(
+  collection: mongo.Collection<mongo.Document>,
+  rows: GuardedRow[],
+  opts: { also?: Record<string, number>; onInsert?: (inc: mongo.Document) => mongo.Document | undefined } = {},
+): Promise<void> {
+  if (rows.length === 0) return;
+  const updates = rows.map((row) => guardedUpdate(row, opts.also));
+  try {
+    // The driver's own bulkWrite: keys and counts are already of their stored types, so Mongoose's
+    // casting of every `$inc` path would change nothing and costs the client time on every batch.
+    await collection.bulkWrite(
+      updates.map(({ filter, update }) => {
+        const onInsert = opts.onInsert?.(update.$inc as mongo.Document);
+        return { updateOne: { filter, update: onInsert ? { ...update, $setOnInsert: onInsert } : update, upsert: true } };
+      }),
+      { ordered: false },
+    );
+  } catch (err) {
+    const errors = ((err as { writeErrors?: { index: number; code: number }[] }).writeErrors ?? []) as { index: number; code: number }[];
+    if (errors.length === 0 || errors.some((e) => e.code !== 11000)) throw err;
+    await collection.bulkWrite(
+      errors.flatMap((e) =>
+        rows[e.index].parts.map((part) => ({ updateOne: guardedUpdate({ key: rows[e.index].key, parts: [part] }, opts.also) })),
+      ),
+      { ordered: false },
+    );
+  }
+}

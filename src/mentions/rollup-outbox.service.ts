@@ -1,4 +1,12 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  Optional,
+} from '@nestjs/common';
 import { Types } from 'mongoose';
 import { Settings, SETTINGS } from '../config/settings';
 import { enqueueNowAndEvery, type JobEngine } from '../jobs/job-queue';
@@ -7,13 +15,31 @@ import { ThemeCounter } from '../themes/theme-counter.service';
 import { startOfRollupSlot } from '../common/time-buckets';
 import { MentionsRepository, type MentionRow } from './mentions.repository';
 import { RollupBatchesRepository } from './rollup-batches.repository';
-import { guardOf, RollupLanes, type LaneGuard, type RollupGuard } from './rollup-guard';
+import { PendingCounts } from '../report-freshness/pending-counts';
+import { guardOf, RollupLanes, type LaneGuard, type RollupGuard, type RollupLane } from './rollup-guard';
 import { RollupsRepository, type GuardedIncrement } from './rollups.repository';
 import { ALL_TOPICS } from './schemas/mention-rollup.schema';
 
 /** A batch this old is finished by the repair: its writer has died (a live one takes milliseconds). */
 export const ROLLUP_REPAIR_GRACE_MS = 15_000;
 const ROLLUP_REPAIR_EVERY_SECONDS = 30;
+/**
+ * How long a stored batch waits for others to share its rollup write (a group commit): pages
+ * stored meanwhile are counted in the same update per row, so a collector storing page after page
+ * costs the rollups one write per group instead of one per page. Readers in this process, API
+ * writes and a graceful stop write the queue at once (`flush`).
+ */
+export const COUNT_DELAY_MS = 100;
+/** The most batches one group write takes; an ingestion that finds this many queued waits for them (backpressure). */
+export const COUNT_GROUP_MAX = 64;
+
+/** A stored batch waiting for its rollup write: its outbox entry is open, under `guard` of `lane`. */
+export interface QueuedCount {
+  batchId: Types.ObjectId;
+  lane: RollupLane;
+  guard: LaneGuard;
+  entries: RollupEntry[];
+}
 
 /**
  * A mention to count, and the rollup scopes (ALL_TOPICS, topics) it counts in (its text: for the
@@ -61,6 +87,15 @@ export class RollupOutboxService implements OnApplicationBootstrap, BeforeApplic
   /** This process's writer lanes: ingestion batches and corrections each take one for their rollup write. */
   readonly lanes = new RollupLanes();
   private readonly closing = new Set<Promise<void>>();
+  /** When this process started: with the embedded engine in-process, an entry opened before was left by a dead process. */
+  private readonly bootedAt = new Date();
+  private queue: QueuedCount[] = [];
+  private queued = 0;
+  private written = 0;
+  private waiters: { upTo: number; resolve: () => void }[] = [];
+  private draining: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly flushAll = () => this.flush();
 
   constructor(
     private readonly mentions: MentionsRepository,
@@ -69,8 +104,11 @@ export class RollupOutboxService implements OnApplicationBootstrap, BeforeApplic
     private readonly themes: ThemeCounter,
     @Inject(SETTINGS) private readonly settings: Settings,
     @Inject(JOB_ENGINE) private readonly jobs: JobEngine,
+    // Optional: specs that wire the mentions services alone have no readers to settle.
+    @Optional() private readonly pending?: PendingCounts,
   ) {
     this.jobs.define({ queue: 'rollup-repair', attempts: 2, backoffMs: 2_000, process: () => this.repairRollups() });
+    this.pending?.register(this.flushAll);
   }
 
   onApplicationBootstrap() {
@@ -79,9 +117,11 @@ export class RollupOutboxService implements OnApplicationBootstrap, BeforeApplic
     this.repairTimer = enqueueNowAndEvery(this.jobs, 'rollup-repair', ROLLUP_REPAIR_EVERY_SECONDS, {}, onError);
   }
 
-  /** The closes still on their way are written before the connection goes (else the repair replays them for nothing). */
+  /** The queued counts and the closes still on their way are written before the connection goes. */
   async beforeApplicationShutdown() {
+    await this.flush();
     await this.closed();
+    this.pending?.unregister(this.flushAll);
   }
 
   /** Resolves once the counted batches' closes sent so far are written (or failed, left to the repair). */
@@ -91,6 +131,7 @@ export class RollupOutboxService implements OnApplicationBootstrap, BeforeApplic
 
   onApplicationShutdown() {
     if (this.repairTimer) clearInterval(this.repairTimer);
+    if (this.timer) clearTimeout(this.timer);
   }
 
   /** Before the mentions are written: if the process dies after, the repair finds this batch. */
@@ -121,7 +162,78 @@ export class RollupOutboxService implements OnApplicationBootstrap, BeforeApplic
 
   /** The rollup writes of `countAndClose`, without the close (the caller closes, see `closeLater`). */
   async count(guard: RollupGuard, entries: RollupEntry[]): Promise<void> {
-    await Promise.all([this.rollups.incrementOnce(guard, rollupIncrements(entries)), this.themes.countOnce(guard, entries)]);
+    await this.countCombined([{ guard, entries }]);
+  }
+
+  /** Several writes' counts at once, one update per rollup row, each write taken at most once per row. */
+  private async countCombined(writes: { guard: RollupGuard; entries: RollupEntry[] }[]): Promise<void> {
+    await Promise.all([
+      this.rollups.incrementCombined(writes.map((w) => ({ guard: w.guard, increments: rollupIncrements(w.entries) }))),
+      this.themes.countCombined(writes),
+    ]);
+  }
+
+  /**
+   * Queues a stored batch's counts for the next group write (within COUNT_DELAY_MS) and returns:
+   * the mentions are stored and the batch's open entry guarantees the counts, so the caller (and
+   * its cursor) may go on. Waits only when COUNT_GROUP_MAX batches are queued (backpressure). The
+   * group write releases each batch's lane and closes its entry; if it fails, the lanes retire and
+   * the entries stay open for the repair, which applies what each row is missing, once.
+   */
+  async countLater(item: QueuedCount): Promise<void> {
+    this.queue.push(item);
+    this.queued++;
+    if (this.queue.length >= COUNT_GROUP_MAX) return this.flush();
+    if (!this.timer && !this.draining) this.timer = setTimeout(this.flushAll, COUNT_DELAY_MS);
+  }
+
+  /** Writes every count queued before the call; resolves once they are written (or given up to the repair). */
+  flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    const upTo = this.queued;
+    if (this.written >= upTo) return Promise.resolve();
+    const done = new Promise<void>((resolve) => this.waiters.push({ upTo, resolve }));
+    this.drain();
+    return done;
+  }
+
+  /** One group write at a time, each taking everything queued meanwhile (up to COUNT_GROUP_MAX). */
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = (async () => {
+      while (this.queue.length) {
+        const group = this.queue.splice(0, COUNT_GROUP_MAX);
+        await this.writeGroup(group);
+        this.written += group.length;
+        this.waiters = this.waiters.filter((w) => (w.upTo <= this.written ? (w.resolve(), false) : true));
+      }
+    })().finally(() => {
+      this.draining = null;
+      if (this.queue.length) {
+        if (this.waiters.length) this.drain();
+        else this.timer ??= setTimeout(this.flushAll, COUNT_DELAY_MS);
+      }
+    });
+  }
+
+  private async writeGroup(group: QueuedCount[]): Promise<void> {
+    try {
+      await this.countCombined(group);
+    } catch (err) {
+      const mentions = group.reduce((n, g) => n + g.entries.length, 0);
+      this.logger.error(
+        { err: (err as Error).message, batches: group.length, mentions },
+        'Could not count stored mentions in the rollups; the repair will',
+      );
+      return;
+    }
+    for (const g of group) {
+      this.lanes.release(g.lane);
+      this.closeLater(g.batchId);
+    }
   }
 
   /**
@@ -161,7 +273,11 @@ export class RollupOutboxService implements OnApplicationBootstrap, BeforeApplic
 
   /** Finishes the outbox batches older than the grace period (their writer died mid-batch). */
   async repairRollups(now = new Date()): Promise<{ batches: number; mentions: number }> {
-    const stale = await this.batches.startedBefore(new Date(now.getTime() - ROLLUP_REPAIR_GRACE_MS));
+    // With the engine in this process (no MONGODB_URI) it owns the data directory: an entry opened
+    // before this process started was left by a dead one, and is finished now rather than after the grace.
+    const graceCut = now.getTime() - ROLLUP_REPAIR_GRACE_MS;
+    const cut = this.settings.mongodbUri ? graceCut : Math.max(graceCut, Math.min(this.bootedAt.getTime(), now.getTime()));
+    const stale = await this.batches.startedBefore(new Date(cut));
     let mentions = 0;
     for (const id of stale) mentions += await this.applyRollupBatch(id);
     if (stale.length) this.logger.warn({ batches: stale.length, mentions }, 'Finished rollup increments a stopped process left behind');
@@ -170,6 +286,9 @@ export class RollupOutboxService implements OnApplicationBootstrap, BeforeApplic
 
   /** Ingestion batches still counting some mention; those a crash left are finished here first. */
   async settle(batchIds: Types.ObjectId[]): Promise<{ open: number }> {
+    // This process's own queued counts and closes first: then an entry still open is another process's, or abandoned.
+    await this.flush();
+    await this.closed();
     const open = await this.batches.openAmong(batchIds);
     const abandoned = open.filter((b) => Date.now() - b.startedAt.getTime() >= ROLLUP_REPAIR_GRACE_MS);
     for (const b of abandoned) await this.applyRollupBatch(b._id);

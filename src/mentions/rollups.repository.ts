@@ -4,7 +4,7 @@ import { Model, mongo, Types } from 'mongoose';
 import { ReportVersionsRepository } from '../report-freshness/report-versions.repository';
 import { ROLLUP_SPAN_MS, type RollupPiece } from '../common/time-buckets';
 import { SPAN_COUNTERS, spanIncrements } from './rollup-spans';
-import { APPLIED_KEPT, notTaken, taking, type RollupGuard } from './rollup-guard';
+import { APPLIED_KEPT, applyGuardedRows, combineWrites, notTaken, taking, type RollupGuard } from './rollup-guard';
 import { MentionRollup, MentionRollupSpan, MentionRollupSpanState } from './schemas/mention-rollup.schema';
 
 export { APPLIED_KEPT } from './rollup-guard';
@@ -31,44 +31,25 @@ export class RollupsRepository {
    * in the same update: exactly once however often it runs.
    */
   async incrementOnce(guard: RollupGuard, increments: GuardedIncrement[]): Promise<void> {
-    if (increments.length === 0) return;
-    // The slots first, then their hours and days: a rebuild of the spans (below) relies on it.
-    await this.guardedUpserts(this.rollups.collection, guard, increments);
-    await this.guardedUpserts(this.spans.collection, guard, spanIncrements(increments), { rev: 1 });
-    // After the counts: a report cached before this write is recomputed on its next call.
-    await this.reportVersions?.bumpAll(increments.map((b) => b.key.workspaceId));
+    await this.incrementCombined([{ guard, increments }]);
   }
 
-  /** Each increment upserted into its row unless the row took `guard`, remembering it there (exactly once). */
-  private async guardedUpserts(
-    collection: mongo.Collection<mongo.Document>,
-    guard: RollupGuard,
-    increments: { key: object; inc: Record<string, number> }[],
-    also: Record<string, number> = {},
-  ): Promise<void> {
-    const updates = increments.map((b): { filter: mongo.Document; update: mongo.Document } => ({
-      filter: { ...b.key, ...notTaken(guard) },
-      update: { $inc: { ...b.inc, ...also }, ...taking(guard) },
-    }));
-    if (updates.length === 0) return;
-    // The driver's own bulkWrite: every key and count is already of its stored type, so Mongoose's
-    // casting of each `$inc` path would change nothing and costs the client time on every batch.
-    try {
-      await collection.bulkWrite(
-        updates.map((u) => ({ updateOne: { ...u, upsert: true } })),
-        { ordered: false },
-      );
-    } catch (err) {
-      // A duplicate key on the upsert: the row exists, so the guarded update did not match it:
-      // either the guard is already counted there, or another batch created the row meanwhile.
-      // Retry those without upsert; the guard decides.
-      const errors = ((err as { writeErrors?: { index: number; code: number }[] }).writeErrors ?? []) as { index: number; code: number }[];
-      if (errors.length === 0 || errors.some((e) => e.code !== 11000)) throw err;
-      await collection.bulkWrite(
-        errors.map((e) => ({ updateOne: updates[e.index] })),
-        { ordered: false },
-      );
-    }
+  /**
+   * Several writes' increments (a group commit of ingestion batches, each under its own guard),
+   * with one update per row: each row takes each write at most once, as `incrementOnce` would.
+   */
+  async incrementCombined(writes: { guard: RollupGuard; increments: GuardedIncrement[] }[]): Promise<void> {
+    const slots = combineWrites(writes);
+    if (slots.length === 0) return;
+    // The slots first, then their hours and days: a rebuild of the spans (below) relies on it.
+    await applyGuardedRows(this.rollups.collection, slots);
+    await applyGuardedRows(
+      this.spans.collection,
+      combineWrites(writes.map((w) => ({ guard: w.guard, increments: spanIncrements(w.increments) }))),
+      { also: { rev: 1 } },
+    );
+    // After the counts: a report cached before this write is recomputed on its next call.
+    await this.reportVersions?.bumpAll(slots.map((b) => b.key.workspaceId as Types.ObjectId));
   }
 
   /**

@@ -3,6 +3,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ApiWritesInterceptor } from './api-writes.interceptor';
 import { ReportVersion, ReportVersionSchema } from './report-version.schema';
+import { PendingCounts } from './pending-counts';
 import { ReportVersionsRepository } from './report-versions.repository';
 
 /**
@@ -13,7 +14,7 @@ import { ReportVersionsRepository } from './report-versions.repository';
 @Global()
 @Module({
   imports: [MongooseModule.forFeature([{ name: ReportVersion.name, schema: ReportVersionSchema }])],
-  providers: [ReportVersionsRepository, { provide: APP_INTERCEPTOR, useClass: ApiWritesInterceptor }],
-  exports: [ReportVersionsRepository],
+  providers: [ReportVersionsRepository, PendingCounts, { provide: APP_INTERCEPTOR, useClass: ApiWritesInterceptor }],
+  exports: [ReportVersionsRepository, PendingCounts],
 })
 export class ReportFreshnessModule {}

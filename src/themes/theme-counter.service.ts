@@ -15,7 +15,12 @@ export class ThemeCounter {
   constructor(private readonly rollups: ThemeRollupsRepository) {}
 
   countOnce(guard: RollupGuard, entries: { row: ThemeMention; topics: Types.ObjectId[] }[]): Promise<void> {
-    return this.rollups.incrementOnce(guard, themeIncrements(entries));
+    return this.countCombined([{ guard, entries }]);
+  }
+
+  /** Several writes at once (the outbox's group commit), each under its own guard: one update per row. */
+  countCombined(writes: { guard: RollupGuard; entries: { row: ThemeMention; topics: Types.ObjectId[] }[] }[]): Promise<void> {
+    return this.rollups.incrementCombined(writes.map((w) => ({ guard: w.guard, increments: themeIncrements(w.entries) })));
   }
 
   /** Moves one mention's phrase counts from its old labels to its new ones, in every scope that counted it. */

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { PendingCounts } from '../report-freshness/pending-counts';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, mongo, Types } from 'mongoose';
-import { notTaken, taking, type RollupGuard } from '../mentions/rollup-guard';
+import { Model, Types } from 'mongoose';
+import { applyGuardedRows, combineWrites, notTaken, taking, type RollupGuard } from '../mentions/rollup-guard';
 import { ThemeRollup, type LabelCells, type ThemeSpan } from './schemas/theme-rollup.schema';
 
 export interface ThemeRollupKey {
@@ -37,37 +38,26 @@ export interface ThemeRollupRow {
 /** The `theme_rollups` collection: the only holder of its Mongoose model. */
 @Injectable()
 export class ThemeRollupsRepository {
-  constructor(@InjectModel(ThemeRollup.name) private readonly rollups: Model<ThemeRollup>) {}
+  constructor(
+    @InjectModel(ThemeRollup.name) private readonly rollups: Model<ThemeRollup>,
+    // Optional: specs that wire the themes alone have no queued counts.
+    @Optional() private readonly pending?: PendingCounts,
+  ) {}
 
   /**
    * Applies each increment to its row (created if missing) unless the row already took `guard`,
    * remembering it in the same update: exactly once however often a batch is replayed.
    */
   async incrementOnce(guard: RollupGuard, increments: ThemeIncrement[]): Promise<void> {
-    const updates = increments.map((b): { filter: mongo.Document; update: mongo.Document } => ({
-      filter: { ...b.key, ...notTaken(guard) },
-      update: { $inc: b.inc, ...taking(guard) },
-    }));
-    if (updates.length === 0) return;
-    // The driver's own bulkWrite, as the mention rollups do: keys and counts are already of their
-    // stored types, and Mongoose's casting of ~60 `$inc` paths a row cost more than the engine's
-    // work. What its defaults added on insert is set here: a row without key phrases keeps `p: {}`.
-    const upserts = updates.map((u) => {
-      const phrases = Object.keys(u.update.$inc as Record<string, number>).some((path) => path.startsWith('p.'));
-      return { updateOne: { ...u, update: phrases ? u.update : { ...u.update, $setOnInsert: { p: {} } }, upsert: true } };
+    await this.incrementCombined([{ guard, increments }]);
+  }
+
+  /** Several writes' increments (a group commit), one update per row, each write taken at most once per row. */
+  async incrementCombined(writes: { guard: RollupGuard; increments: ThemeIncrement[] }[]): Promise<void> {
+    // What the schema's defaults added on insert is set here: a row without key phrases keeps `p: {}`.
+    await applyGuardedRows(this.rollups.collection, combineWrites(writes), {
+      onInsert: (inc) => (Object.keys(inc).some((path) => path.startsWith('p.')) ? undefined : { p: {} }),
     });
-    try {
-      await this.rollups.collection.bulkWrite(upserts, { ordered: false });
-    } catch (err) {
-      // A duplicate key on the upsert: the row exists and either took the guard already or was
-      // created meanwhile by another batch; without upsert the guard decides.
-      const errors = ((err as { writeErrors?: { index: number; code: number }[] }).writeErrors ?? []) as { index: number; code: number }[];
-      if (errors.length === 0 || errors.some((e) => e.code !== 11000)) throw err;
-      await this.rollups.collection.bulkWrite(
-        errors.map((e) => ({ updateOne: updates[e.index] })),
-        { ordered: false },
-      );
-    }
   }
 
   /** Applies increments to existing rows only (a correction moves counts, it never creates them). */
@@ -88,6 +78,8 @@ export class ThemeRollupsRepository {
     ranges: SpanRange[],
     opts: { platform?: string; lang?: string } = {},
   ): Promise<ThemeRollupRow[]> {
+    // What this process stored before the call is counted first (the rollup outbox's group commit).
+    await this.pending?.settle();
     const parts = await Promise.all(
       ranges
         .filter((r) => r.from < r.to)
