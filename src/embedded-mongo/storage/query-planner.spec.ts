@@ -202,3 +202,57 @@ describe('ranges on fields that hold arrays, and from $or branches', () => {
     });
   });
 });
+
+describe('an $or of ranges on one field after an equality prefix', () => {
+  // A report's slot rows at the ends of its ranges: `{ workspace, scope, $or: [{ at: first hours }, { at: last hours }] }`.
+  const w = new ObjectId();
+  const DAY = 24 * 3600_000;
+  const base = Date.UTC(2026, 0, 1);
+  const day = (i: number) => new Date(base + i * DAY);
+  const index = new OrderedIndex({ key: { w: 1, scope: 1, at: 1 }, name: 'w_scope_at', unique: true });
+  // Noon of each of 90 days, in two scopes: no document sits on a bound (bounds are inclusive in the index).
+  const docs = ['all', 'topic'].flatMap((scope, s) =>
+    Array.from({ length: 90 }, (_, i) => ({ _id: s * 100 + i + 1, w, scope, at: new Date(base + i * DAY + DAY / 2) })),
+  );
+  for (const [rid, doc] of docs.map((d) => [d._id, d] as const)) index.add(rid, index.entriesFor(doc));
+
+  it.each([
+    {
+      name: 'the two ends of a 90-day range',
+      ranges: [
+        [0, 2],
+        [88, 90],
+      ],
+    },
+    {
+      name: 'three pieces apart',
+      ranges: [
+        [0, 1],
+        [45, 46],
+        [89, 90],
+      ],
+    },
+    {
+      name: 'adjacent pieces',
+      ranges: [
+        [10, 20],
+        [20, 30],
+      ],
+    },
+    {
+      name: 'overlapping pieces',
+      ranges: [
+        [10, 25],
+        [20, 30],
+      ],
+    },
+    { name: 'one piece', ranges: [[5, 6]] },
+  ])('$name: the candidates are the matches, not the span between the pieces', ({ ranges }) => {
+    const filter = { w, scope: 'all', $or: ranges.map(([a, b]) => ({ at: { $gte: day(a), $lt: day(b) } })) };
+    const plan = planQuery(filter, [index]);
+    const matches = compileFilter(filter);
+    const expected = docs.filter((d) => matches(d)).map((d) => d._id);
+    expect(expected.length).toBeGreaterThan(0);
+    expect([...plan!.rids].sort((a, b) => a - b)).toEqual(expected);
+  });
+});

@@ -285,10 +285,18 @@ function orUnionPlan(filter: Document, indexes: OrderedIndex[]): ScoredPlan | nu
   };
 }
 
+/**
+ * The single-index plan, or the `$or` union when it scores at least as well. On a tie the union:
+ * each branch is planned with the rest of the filter, so it pins as much of an index as the single
+ * plan does, and where the single plan's range is the span of the branches' ranges
+ * (`rangeConstraints`), the union reads only the branches' own ranges, not the gaps between them
+ * (`{ workspaceId, $or: [{ slot: first hours }, { slot: last hours }] }` over 90 days reads those
+ * hours, not the 90 days).
+ */
 function bestPlan(filter: Document, indexes: OrderedIndex[]): ScoredPlan | null {
   const single = bestIndexPlan(filter, indexes);
   const union = orUnionPlan(filter, indexes);
-  if (single && union) return union.score > single.score ? union : single;
+  if (single && union) return union.score >= single.score ? union : single;
   return single ?? union;
 }
 
