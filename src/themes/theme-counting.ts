@@ -31,6 +31,14 @@ export function spanStart(span: ThemeSpan, d: Date): Date {
   return new Date(Math.floor(d.getTime() / SPAN_MS[span]) * SPAN_MS[span]);
 }
 
+/**
+ * A key phrase is a field name in a theme row (`p.<phrase>`): the words the engine's update
+ * operators cannot take as one (they reach JavaScript's own `Object`) are left out, or a post
+ * saying "constructor" would fail its whole batch's theme write, again at every repair.
+ */
+const UNSTORABLE = new Set(['constructor', 'prototype', '__proto__']);
+const storable = (phrase: string): boolean => !UNSTORABLE.has(phrase);
+
 export const langKey = (lang: string) => lang.replace(/[^a-z]/g, '') || 'und';
 
 /**
@@ -44,7 +52,12 @@ export function themeIncrements(entries: { row: ThemeMention; topics: Types.Obje
     if (topics.length === 0) continue;
     const cell = labelCell(row.sentiment.label, row.intent);
     // The field paths are built once per mention, not once per scope and span (six or more times).
-    const paths = [`m.${cell}`, ...extractPhrases(row.text ?? '', row.lang).map((phrase) => `p.${phrase}.${cell}`)];
+    const paths = [
+      `m.${cell}`,
+      ...extractPhrases(row.text ?? '', row.lang)
+        .filter(storable)
+        .map((phrase) => `p.${phrase}.${cell}`),
+    ];
     const lang = langKey(row.lang);
     const topicIds = topics.map(String);
     for (const span of ['slot', 'hour', 'day'] as const) {

@@ -2,6 +2,8 @@ import { Model, Types } from 'mongoose';
 import { customerPost, storeMention } from '../../test/support/care-inputs';
 import { startCareServices, type CareServices } from '../../test/support/care-services';
 import { MentionCorrectionsService } from '../mentions/mention-corrections.service';
+import type { MentionInput } from '../collectors/collected';
+import { MentionsService } from '../mentions/mentions.service';
 import { RollupOutboxService } from '../mentions/rollup-outbox.service';
 import { ALL_TOPICS, RollupBatch } from '../mentions/schemas/mention-rollup.schema';
 import type { Mention } from '../mentions/schemas/mention.schema';
@@ -55,6 +57,35 @@ describe('theme rollups through the rollup outbox', () => {
     }
     const slot = await themes.findOne({ workspaceId: ws, topicId: ALL_TOPICS, span: 'slot' }).lean();
     expect(slot).toMatchObject({ start: new Date('2026-03-02T10:15:00Z'), platform: 'x', lang: 'pt', m: { ns: 2 } });
+  });
+
+  it('a post naming JavaScript object properties is counted like any other, those words left out of the phrases', async () => {
+    const topicId = new Types.ObjectId();
+    const when = new Date('2026-03-05T10:20:00Z');
+    const input = (n: number, text: string): MentionInput => ({
+      platform: 'x',
+      externalId: String(9_100_000 + n),
+      text,
+      createdAt: when,
+      url: `https://x.com/dev/status/${9_100_000 + n}`,
+      author: { externalId: 'dev', handle: 'dev', name: null, followers: 1 },
+      platformLang: 'en',
+      metrics: { likes: 0, reposts: 0, quotes: 0, replies: 0, impressions: null },
+    });
+    const stored = await s
+      .get(MentionsService)
+      .ingest(s.workspace, String(topicId), [input(1, 'constructor'), input(2, 'the prototype constructor of the lumi app is broken')]);
+    expect(stored.stored).toHaveLength(2);
+    const outbox = s.get(RollupOutboxService);
+    await outbox.flush();
+    await outbox.closed();
+    expect(await s.model<RollupBatch>(RollupBatch.name).countDocuments({ topicId })).toBe(0);
+    for (const span of ['slot', 'hour', 'day'] as const) {
+      const [row] = await themes.find({ workspaceId: ws, topicId, span }).lean();
+      expect(Object.values<number>(row.m).reduce((a, b) => a + b, 0)).toBe(2);
+      expect(Object.keys(row.p)).not.toContain('constructor');
+      expect(Object.keys(row.p)).not.toContain('prototype');
+    }
   });
 
   it('a correction moves the phrases of one mention to its new labels', async () => {
