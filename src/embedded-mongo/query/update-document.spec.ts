@@ -1,5 +1,6 @@
-import { ObjectId } from 'bson';
+import { ObjectId, type Document } from 'bson';
 import { applyUpdate, buildUpsert, copyUpdatedPaths, seedFromFilter, updateKind } from './update-document';
+import { applyUpdateToCopy } from './query-language';
 
 describe('applyUpdate', () => {
   const current = Object.freeze({ _id: 1, n: 1, tags: Object.freeze(['a']), nested: Object.freeze({ k: 1 }) });
@@ -91,7 +92,7 @@ describe('buildUpsert', () => {
       tags: ['a'],
     });
     // Fields in the order mingo writes them: the operators in the statement's order, $setOnInsert within $set.
-    // A dotted path sends the same update through mingo, with the same result for the other fields.
+    // A dotted path is built directly too, with the same result for the other fields.
     const viaMingo = buildUpsert(filter, {
       $setOnInsert: { _id: id, text: 'hi', author: { id: 'u1' }, tags: ['a'] },
       $set: { platform: 'y', 'extra.k': 1 },
@@ -107,6 +108,60 @@ describe('buildUpsert', () => {
     expect(buildUpsert({ tags: 'a' }, { $set: { n: 1 } })).toMatchObject({ tags: 'a', n: 1 });
     expect(() => buildUpsert({ tags: 'a' }, { $addToSet: { tags: 'b' } })).toThrow(expect.objectContaining({ code: 2 }));
     expect(() => buildUpsert({ k: 1 }, { $inc: { n: 'x' } })).toThrow(expect.objectContaining({ code: 14 }));
+  });
+
+  // The direct build against mingo's operators on the same seed, for what rollup rows send (dotted
+  // counters, guards by `$max`, numeric parts) and for what it must leave to mingo (conflicts).
+  const merged = (u: Document): Document => {
+    const { $setOnInsert, ...rest } = u;
+    return $setOnInsert ? { ...rest, $set: { ...(rest.$set as Document | undefined), ...($setOnInsert as Document) } } : rest;
+  };
+  const at = new Date('2026-03-02T10:15:00Z');
+  it.each<[string, Document, Document]>([
+    [
+      'a slot row',
+      { ws: 'w', hour: at, 'writers.a': { $not: { $gte: 3 } } },
+      { $inc: { count: 2, scoreSum: -0.5, 'langs.pt': 2 }, $max: { 'writers.a': 3 } },
+    ],
+    [
+      'a theme row',
+      { ws: 'w', span: 'day' },
+      { $inc: { 'm.nc': 2, 'p.cartão bloqueado.nc': 1, 'p.cartão.nc': 2, 'p.cartão.pc': 1 }, $max: { 'writers.a': 3, 'writers.b': 9 } },
+    ],
+    ['a theme row without phrases', { ws: 'w' }, { $inc: { 'm.up': 1 }, $max: { 'writers.a': 1 }, $setOnInsert: { p: {} } }],
+    ['numeric parts make documents', { ws: 'w' }, { $inc: { 'inb.3': 1, 'inb.0': 2, count: 1 } }],
+    ['$min and $max of dates and strings', { ws: 'w' }, { $min: { 'first.at': at }, $max: { 'last.at': at, name: 'z' } }],
+    [
+      '$set and $inc side by side under one parent',
+      { ws: 'w' },
+      { $set: { 'a.b': 'x' }, $inc: { 'a.c': 1 }, $setOnInsert: { 'a.d': true } },
+    ],
+  ])('%s: the direct build equals mingo’s', (_name, filter, update) => {
+    const direct = buildUpsert(filter, update);
+    const viaMingo = applyUpdateToCopy(seedFromFilter(filter), merged(update), undefined, undefined).doc;
+    expect({ ...direct, _id: null }).toEqual({ ...viaMingo, _id: null });
+    expect(Object.keys(direct).slice(1)).toEqual(Object.keys(viaMingo).filter((k) => k !== '_id'));
+    expect(JSON.stringify(direct).slice(JSON.stringify(direct).indexOf(',') + 1)).toBe(JSON.stringify(viaMingo).slice(1));
+  });
+
+  it.each<[string, Document]>([
+    ['a path twice', { $inc: { 'a.b': 1 }, $max: { 'a.b': 2 } }],
+    ['a path inside another', { $inc: { 'a.b': 1 }, $set: { a: {} } }],
+    ['a path inside a seeded field', { $inc: { 'k.b': 1 } }],
+    // What the engine did before the direct build, MongoDB aside: a part named as a property of every object.
+    ['a part named constructor', { $inc: { 'constructor.x': 1 } }],
+  ])('%s: left to mingo, refused as MongoDB does', (_name, update) => {
+    expect(() => buildUpsert({ k: 1 }, update)).toThrow();
+  });
+
+  it('never writes into Object.prototype', () => {
+    expect(() => buildUpsert({ k: 1 }, { $inc: { 'a.constructor.prototype.y': 1 } })).toThrow(expect.objectContaining({ code: 2 }));
+    expect(() => applyUpdate({ _id: 1, a: {} }, { $inc: { 'a.constructor.prototype.y': 1 } })).toThrow(
+      expect.objectContaining({ code: 2 }),
+    );
+    expect(() => buildUpsert({ k: 1 }, { $set: { 'b.__proto__.z': 1 } })).toThrow();
+    expect(({} as Document).y).toBeUndefined();
+    expect(({} as Document).z).toBeUndefined();
   });
 
   it('takes _id from the filter for a replacement upsert', () => {

@@ -135,12 +135,25 @@ function assertRename(doc: Document, from: string, to: unknown): void {
   }
 }
 
+/**
+ * The update operators run on plain JavaScript objects (mingo's), where a part named `constructor`
+ * reaches `Object` and its prototype: refused, so no statement can write into the engine's own
+ * objects (a MongoDB server stores such a field; this engine does not).
+ */
+function assertNoObjectProperty(path: string): void {
+  for (const part of path.split('.'))
+    if (part === 'constructor' || part === '__proto__' || part === 'prototype')
+      throw new CommandError(ErrorCode.BadValue, `the embedded engine does not update a field named '${part}' (in '${path}')`);
+}
+
 /** Throws MongoDB's error for the first operator of `update` that cannot apply to `doc`. */
 export function assertUpdateApplies(doc: Document, update: Document): void {
   for (const op of Object.keys(update)) {
     const fields = update[op];
     if (!isDocumentValue(fields)) continue;
     for (const path of Object.keys(fields)) {
+      assertNoObjectProperty(path);
+      if (op === '$rename' && typeof fields[path] === 'string') assertNoObjectProperty(fields[path]);
       if (path.includes('$[')) {
         assertArrayUpdateTarget(doc, path);
         continue;
