@@ -200,11 +200,17 @@ export class RollupOutboxService implements OnApplicationBootstrap, BeforeApplic
     return done;
   }
 
-  /** One group write at a time, each taking everything queued meanwhile (up to COUNT_GROUP_MAX). */
+  /**
+   * One group write at a time, each taking everything queued (up to COUNT_GROUP_MAX). The next
+   * follows at once only for a waiting flush or a full queue; otherwise the batches stored
+   * meanwhile wait out COUNT_DELAY_MS, so a steady stream of pages is written in groups of many.
+   */
   private drain(): void {
     if (this.draining) return;
     this.draining = (async () => {
-      while (this.queue.length) {
+      let first = true;
+      while (this.queue.length && (first || this.waiters.length || this.queue.length >= COUNT_GROUP_MAX)) {
+        first = false;
         const group = this.queue.splice(0, COUNT_GROUP_MAX);
         await this.writeGroup(group);
         this.written += group.length;
