@@ -286,6 +286,45 @@ function incrementPlainPaths(doc: Document, spec: Document): boolean | null {
 }
 
 /**
+ * `$max` / `$min` done directly when every path is plain (as for `$inc` above) and both the value
+ * and what the path holds (if anything) are numbers: what mingo's operators do for numbers (a
+ * missing field takes the value, a number is replaced only by a greater / smaller one), without
+ * their update graphs (a rollup row's lane guard is one). Anything else answers null and goes to
+ * mingo. Whether something changed otherwise.
+ */
+function boundPlainPaths(doc: Document, spec: Document, max: boolean): boolean | null {
+  const paths = Object.keys(spec);
+  for (const path of paths) {
+    if (typeof spec[path] !== 'number' || Number.isNaN(spec[path]) || path.includes('$') || path === '_id' || path.startsWith('_id.'))
+      return null;
+    let node: unknown = doc;
+    for (const part of path.split('.')) {
+      if (node === undefined) break;
+      if (!isPlainDocument(node) || part === '' || part === '__proto__') return null;
+      node = node[part];
+    }
+    if (node !== undefined && (typeof node !== 'number' || Number.isNaN(node))) return null;
+  }
+  let changed = false;
+  for (const path of paths) {
+    const parts = path.split('.');
+    let node = doc;
+    for (let i = 0; i < parts.length - 1; i++) {
+      const next: unknown = node[parts[i]];
+      node = next === undefined ? (node[parts[i]] = {}) : (next as Document);
+    }
+    const leaf = parts[parts.length - 1];
+    const previous = node[leaf] as number | undefined;
+    const value = spec[path] as number;
+    if (previous === undefined || (max ? value > previous : value < previous)) {
+      node[leaf] = value;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+/**
  * Applies update operators to `doc` in place and reports whether anything changed. The caller
  * passes a private copy. `condition` resolves the positional `$` operator. Operators are
  * mingo's, called one by one (what mingo's updateOne does, minus its per-call copies of the
@@ -302,8 +341,9 @@ export function applyUpdateToCopy(
   const options = computeOptions({ condition: condition ?? {}, updateConfig: { cloneMode: 'copy' }, variables });
   let modified = false;
   for (const op of Object.keys(update)) {
-    if (op === '$inc') {
-      const changed = incrementPlainPaths(doc, update[op] as Document);
+    if (op === '$inc' || op === '$max' || op === '$min') {
+      const spec = update[op] as Document;
+      const changed = op === '$inc' ? incrementPlainPaths(doc, spec) : boundPlainPaths(doc, spec, op === '$max');
       if (changed !== null) {
         if (changed) modified = true;
         continue;

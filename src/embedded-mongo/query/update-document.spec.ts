@@ -243,3 +243,31 @@ describe('$inc on plain paths', () => {
     expect(() => applyUpdate(current, { $inc: { _id: 1 } })).toThrow(/immutable field '_id'/);
   });
 });
+
+describe('$max and $min on plain paths', () => {
+  const current = { _id: 1, writers: { a: 3, b: 9 }, n: 5, s: 'text', d: new Date('2026-01-01T00:00:00Z') };
+  it.each<[string, Document, Document | null]>([
+    ['a greater number replaces', { $max: { 'writers.a': 4 } }, { writers: { a: 4, b: 9 } }],
+    ['a smaller one does not', { $max: { 'writers.b': 7 } }, null],
+    ['an equal one does not', { $max: { n: 5 } }, null],
+    [
+      'a missing field takes the value, in a new document',
+      { $max: { 'writers.c': 1, 'w.x': 2 } },
+      { writers: { a: 3, b: 9, c: 1 }, w: { x: 2 } },
+    ],
+    ['$min keeps the smaller', { $min: { n: 2, 'writers.b': 10 } }, { n: 2 }],
+    ['with $inc beside it', { $inc: { n: 1 }, $max: { 'writers.a': 5 } }, { n: 6, writers: { a: 5, b: 9 } }],
+  ])('%s, as mingo does', (_name, update, changed) => {
+    const { doc, modified } = applyUpdate(current, update);
+    expect(modified).toBe(changed !== null);
+    expect(doc).toEqual({ ...current, ...(changed ?? {}) });
+    expect(current.writers).toEqual({ a: 3, b: 9 }); // the stored version is untouched
+  });
+
+  it('leaves non-numbers, dates and strings to mingo', () => {
+    expect(applyUpdate(current, { $max: { s: 'zzz' } }).doc.s).toBe('zzz');
+    expect(applyUpdate(current, { $max: { n: 'a' } }).doc.n).toBe('a'); // a string sorts after numbers (BSON order)
+    expect(applyUpdate(current, { $min: { d: new Date('2025-01-01T00:00:00Z') } }).doc.d).toEqual(new Date('2025-01-01T00:00:00Z'));
+    expect(applyUpdate(current, { $max: { s: 1 } }).modified).toBe(false); // a number sorts before a string
+  });
+});
