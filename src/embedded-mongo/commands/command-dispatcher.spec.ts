@@ -105,6 +105,31 @@ describe('dispatchCommand', () => {
     expect(run({ find: 'c', filter: { _id: 1 } }).cursor.firstBatch).toEqual([{ _id: 1, n: 2, double: 4 }]);
   });
 
+  it('runs guarded upserts (a key and scalar comparisons) exactly, and refuses a bad filter even when nothing matches', () => {
+    const { run } = engine();
+    const guarded = (seq: number, n: number) => ({
+      q: { k: 'row', 'writers.a': { $not: { $gte: seq } }, other: { $in: [null, 1] } },
+      u: { $inc: { n }, $max: { 'writers.a': seq } },
+      upsert: true,
+    });
+    expect(run({ update: 'c', updates: [guarded(1, 1)] })).toMatchObject({ n: 1, upserted: [{ index: 0 }] });
+    expect(run({ update: 'c', updates: [guarded(2, 2)] })).toMatchObject({ n: 1, nModified: 1 });
+    // Taken already: the filter does not match, and the upsert meets the unique key (none here: a second row).
+    expect(run({ update: 'c', updates: [{ ...guarded(2, 5), upsert: false }] })).toMatchObject({ n: 0, nModified: 0 });
+    expect(run({ find: 'c', filter: { k: 'row' }, projection: { _id: 0 } }).cursor.firstBatch).toEqual([
+      { k: 'row', n: 3, writers: { a: 2 } },
+    ]);
+    for (const q of [
+      { k: 'none', a: { $bogus: 1 } },
+      { k: 'none', a: { $not: { $bogus: 1 } } },
+    ]) {
+      expect(run({ update: 'c', updates: [{ q, u: { $set: { z: 1 } }, upsert: true }] })).toMatchObject({
+        writeErrors: [expect.objectContaining({ index: 0 })],
+      });
+    }
+    expect(run({ count: 'c' }).n).toBe(1);
+  });
+
   it('never lets an aggregation write into stored documents', () => {
     const { run } = engine();
     run({

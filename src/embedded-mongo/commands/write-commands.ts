@@ -109,12 +109,43 @@ const insert: CommandHandler = (cmd, ctx) => {
   return withWriteErrors({ n }, writeErrors);
 };
 
-/** A filter of plain field equalities (no operator anywhere), which mingo cannot refuse. */
+const COMPARISONS = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte']);
+
+/** A value a comparison takes as it is: no document or array to read operators from, no regex. */
+const isScalar = (v: unknown): boolean =>
+  v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v instanceof Date || v instanceof ObjectId;
+
+/** `{ $gte: 3 }`, `{ $in: [..] }`, `{ $not: { $gte: 3 } }`: comparisons of scalars, which mingo cannot refuse. */
+function simpleCondition(cond: Document): boolean {
+  const ops = Object.keys(cond);
+  if (ops.length === 0) return false;
+  for (const op of ops) {
+    const arg: unknown = cond[op];
+    if (COMPARISONS.has(op)) {
+      if (!isScalar(arg)) return false;
+    } else if (op === '$in' || op === '$nin') {
+      if (!Array.isArray(arg) || !arg.every(isScalar)) return false;
+    } else if (op === '$exists') {
+      if (typeof arg !== 'boolean') return false;
+    } else if (op === '$not') {
+      if (!isDocumentValue(arg) || !simpleCondition(arg)) return false;
+    } else return false;
+  }
+  return true;
+}
+
+/**
+ * A filter of plain field equalities, or fields compared with scalars (a rollup row's key and its
+ * lane guard, `writers.<lane>: { $not: { $gte: n } }`), which mingo cannot refuse.
+ */
 function equalityOnly(filter: Document): boolean {
   for (const key of Object.keys(filter)) {
     if (key.startsWith('$')) return false;
     const value: unknown = filter[key];
-    if (isDocumentValue(value) && Object.keys(value).some((k) => k.startsWith('$'))) return false;
+    if (isDocumentValue(value)) {
+      const keys = Object.keys(value);
+      if (keys.some((k) => k.startsWith('$')) && !(keys.every((k) => k.startsWith('$')) && simpleCondition(value))) return false;
+    }
   }
   return true;
 }
