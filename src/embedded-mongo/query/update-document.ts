@@ -245,7 +245,7 @@ const isPlainBound = (v: unknown): boolean =>
 
 /**
  * The document an upsert inserts, built directly when the update names fields the seed does not
- * hold, by plain paths (dotted or not; no `$`, no empty part, not `_id`), none of them twice or
+ * hold (but for a top-level `$set`, which replaces the seeded value), by plain paths (dotted or not; no `$`, no empty part, not `_id`), none of them twice or
  * inside another, with `$set` (and `$setOnInsert`, merged into it), `$inc` of a number, `$max` or
  * `$min` of a scalar, or `$addToSet` of one value (or `$each`), and no part named as a property
  * of every object (`constructor`, `toString`: mingo's own handling of those stays): what mingo's operators give on a
@@ -264,7 +264,9 @@ function insertedByTopLevelOperators(seed: Document, spec: Document): Document |
     for (const path of Object.keys(fields)) {
       const dot = path.indexOf('.');
       const head = dot < 0 ? path : path.slice(0, dot);
-      if (head === '_id' || hasOwn(seed, head) || path.includes('$') || path.includes('__proto__')) return null;
+      // `$set` of a field the filter seeds replaces it (in place, as mingo does); anything else on one goes to mingo.
+      if (head === '_id' || path.includes('$') || path.includes('__proto__')) return null;
+      if (hasOwn(seed, head) && (op !== '$set' || dot >= 0)) return null;
       if (path === '' || path.split('.').some((part) => part === '' || part in Object.prototype)) return null;
       const value = fields[path];
       if (op === '$inc' && typeof value !== 'number') return null;
