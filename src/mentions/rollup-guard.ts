@@ -117,7 +117,9 @@ export function combineWrites(
 export function guardedUpdate(row: GuardedRow, also: Record<string, number> = {}): { filter: mongo.Document; update: mongo.Document } {
   if (row.parts.length === 1) {
     const { guard, inc } = row.parts[0];
-    return { filter: { ...row.key, ...notTaken(guard) }, update: { $inc: { ...inc, ...also }, ...taking(guard) } };
+    // The part's own increment when nothing is added (it may be shared by rows of several scopes: never written to).
+    const sum = Object.keys(also).length ? { ...inc, ...also } : inc;
+    return { filter: { ...row.key, ...notTaken(guard) }, update: { $inc: sum, ...taking(guard) } };
   }
   const sum: Record<string, number> = { ...also };
   const filter: mongo.Document = { ...row.key };

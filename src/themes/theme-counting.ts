@@ -45,36 +45,70 @@ export const langKey = (lang: string) => lang.replace(/[^a-z]/g, '') || 'und';
  * What some mentions add to the theme rollups: per scope, span, platform and language, one count
  * in `m` and one per key phrase in `p`, each in the mention's label cell. `delta` -1 takes a
  * mention's counts back out (a correction moving its labels adds +1 under the new ones).
+ *
+ * Counted once per mention into its slot (per set of scopes, platform and language), then the
+ * slots are summed into their hours and days, and scopes with the same mentions share one
+ * increment object: a page's mentions share a few slots, so this is a few sums per slot instead
+ * of six row updates per mention. Rows come slots first, then hours, then days, in the order
+ * their first mention came (the same keys in the same order for the same mentions, whatever their labels).
  */
 export function themeIncrements(entries: { row: ThemeMention; topics: Types.ObjectId[] }[], delta = 1): ThemeIncrement[] {
-  const rows = new Map<string, ThemeIncrement>();
+  interface Group {
+    workspaceId: Types.ObjectId;
+    topics: Types.ObjectId[];
+    scopes: string;
+    platform: string;
+    lang: string;
+    slot: Date;
+    inc: Record<string, number>;
+  }
+  const slots = new Map<string, Group>();
   for (const { row, topics } of entries) {
     if (topics.length === 0) continue;
     const cell = labelCell(row.sentiment.label, row.intent);
-    // The field paths are built once per mention, not once per scope and span (six or more times).
-    const paths = [
-      `m.${cell}`,
-      ...extractPhrases(row.text ?? '', row.lang)
-        .filter(storable)
-        .map((phrase) => `p.${phrase}.${cell}`),
-    ];
     const lang = langKey(row.lang);
-    const topicIds = topics.map(String);
-    for (const span of ['slot', 'hour', 'day'] as const) {
-      const start = spanStart(span, row.createdAt);
-      const tail = `|${span}|${start.getTime()}|${row.platform}|${lang}`;
-      for (let i = 0; i < topics.length; i++) {
-        const id = topicIds[i] + tail;
-        let r = rows.get(id);
-        if (!r)
-          rows.set(
-            id,
-            (r = { key: { workspaceId: row.workspaceId, topicId: topics[i], span, start, platform: row.platform, lang }, inc: {} }),
-          );
-        const inc = r.inc;
-        for (const path of paths) inc[path] = (inc[path] ?? 0) + delta;
+    const scopes = topics.map(String).join(',');
+    const slot = spanStart('slot', row.createdAt);
+    const id = `${scopes}|${slot.getTime()}|${row.platform}|${lang}`;
+    let g = slots.get(id);
+    if (!g) slots.set(id, (g = { workspaceId: row.workspaceId, topics, scopes, platform: row.platform, lang, slot, inc: {} }));
+    const inc = g.inc;
+    const m = `m.${cell}`;
+    inc[m] = (inc[m] ?? 0) + delta;
+    for (const phrase of extractPhrases(row.text ?? '', row.lang)) {
+      if (!storable(phrase)) continue;
+      const path = `p.${phrase}.${cell}`;
+      inc[path] = (inc[path] ?? 0) + delta;
+    }
+  }
+  const rows = new Map<string, ThemeIncrement & { shared: boolean }>();
+  for (const span of ['slot', 'hour', 'day'] as const) {
+    // The slots' sums per span row of each set of scopes (a slot row is its slot's own sum).
+    const sums = new Map<string, Group>();
+    for (const g of slots.values()) {
+      const start = spanStart(span, g.slot);
+      const id = `${g.scopes}|${start.getTime()}|${g.platform}|${g.lang}`;
+      const sum = sums.get(id);
+      if (!sum) sums.set(id, { ...g, slot: start, inc: span === 'slot' ? g.inc : { ...g.inc } });
+      else for (const path in g.inc) sum.inc[path] = (sum.inc[path] ?? 0) + g.inc[path];
+    }
+    for (const sum of sums.values()) {
+      for (const topicId of sum.topics) {
+        const id = `${String(topicId)}|${span}|${sum.slot.getTime()}|${sum.platform}|${sum.lang}`;
+        const r = rows.get(id);
+        if (!r) {
+          const key = { workspaceId: sum.workspaceId, topicId, span, start: sum.slot, platform: sum.platform, lang: sum.lang };
+          rows.set(id, { key, inc: sum.inc, shared: true });
+          continue;
+        }
+        // Another set of scopes reaches this row too: its own sum, no longer shared.
+        if (r.shared) {
+          r.inc = { ...r.inc };
+          r.shared = false;
+        }
+        for (const path in sum.inc) r.inc[path] = (r.inc[path] ?? 0) + sum.inc[path];
       }
     }
   }
-  return [...rows.values()];
+  return [...rows.values()].map(({ key, inc }) => ({ key, inc }));
 }
