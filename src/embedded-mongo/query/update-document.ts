@@ -206,13 +206,14 @@ export function buildUpsert(filter: Document, update: UpdateSpec, options: Updat
       if ('_id' in seed) doc._id = seed._id;
     }
   } else {
-    const seed = seedFromFilter(filter);
+    let seed = seedFromFilter(filter);
     let spec: UpdateSpec = update;
     if (kind === 'operators') {
       const assignedId = (update as Document).$set?._id ?? (update as Document).$setOnInsert?._id;
       if (assignedId !== undefined) {
         if ('_id' in seed && !isEqual(seed._id, assignedId)) throw immutableId();
-        seed._id = assignedId;
+        // First, as it is stored: the document is then built in its final order (no copy by withIdFirst).
+        seed = '_id' in seed ? seed : { _id: assignedId, ...seed };
       }
       const { $setOnInsert, ...rest } = withTimestamps(withoutIdAssignment(update, undefined));
       spec = $setOnInsert ? { ...rest, $set: { ...(rest.$set as Document | undefined), ...($setOnInsert as Document) } } : rest;
@@ -257,30 +258,35 @@ const isPlainBound = (v: unknown): boolean =>
  */
 function insertedByTopLevelOperators(seed: Document, spec: Document): Document | null {
   const ops = Object.keys(spec);
-  const paths: string[] = [];
+  const named = new Set<string>();
+  let dotted = false;
   for (const op of ops) {
     const fields: unknown = spec[op];
     if (!DIRECT_OPERATORS.has(op) || !isDocumentValue(fields)) return null;
     for (const path of Object.keys(fields)) {
+      if (path === '' || path === '_id' || path.includes('$') || named.has(path)) return null;
       const dot = path.indexOf('.');
-      const head = dot < 0 ? path : path.slice(0, dot);
-      // `$set` of a field the filter seeds replaces it (in place, as mingo does); anything else on one goes to mingo.
-      if (head === '_id' || path.includes('$') || path.includes('__proto__')) return null;
-      if (hasOwn(seed, head) && (op !== '$set' || dot >= 0)) return null;
-      if (path === '' || path.split('.').some((part) => part === '' || part in Object.prototype)) return null;
+      if (dot < 0) {
+        // `$set` of a field the filter seeds replaces it (in place, as mingo does); anything else on one goes to mingo.
+        if (path in Object.prototype || (op !== '$set' && hasOwn(seed, path))) return null;
+      } else {
+        dotted = true;
+        const parts = path.split('.');
+        if (parts[0] === '_id' || hasOwn(seed, parts[0])) return null;
+        for (const part of parts) if (part === '' || part in Object.prototype) return null;
+      }
+      named.add(path);
       const value = fields[path];
       if (op === '$inc' && typeof value !== 'number') return null;
       if ((op === '$max' || op === '$min') && !isPlainBound(value)) return null;
       if (op === '$addToSet' && isDocumentValue(value) && !eachOnly(value) && Object.keys(value).some((k) => k.startsWith('$')))
         return null;
-      paths.push(path);
     }
   }
-  // No path twice, and none inside another (MongoDB refuses both as conflicts; mingo says so).
-  const sorted = paths.slice().sort();
-  for (let i = 1; i < sorted.length; i++) {
-    const prev = sorted[i - 1];
-    if (sorted[i] === prev || sorted[i].startsWith(`${prev}.`)) return null;
+  // None inside another (MongoDB refuses it as a conflict; mingo says so): only dotted paths can be.
+  if (dotted) {
+    const sorted = [...named].sort();
+    for (let i = 1; i < sorted.length; i++) if (sorted[i].startsWith(`${sorted[i - 1]}.`)) return null;
   }
   for (const op of ops) {
     const fields = spec[op] as Document;
