@@ -180,28 +180,40 @@ export class MentionsService {
     opened.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled meanwhile
     // By the full unique key (workspace, platform, id), so the lookup is an index hit per id.
     const platforms = [...new Set(unique.map((m) => m.platform))];
-    const existing = (
-      await Promise.all(
-        platforms.map((platform) =>
-          this.mentions.known(
-            wsId,
-            platform,
-            unique.filter((m) => m.platform === platform).map((m) => m.externalId),
-          ),
+    const lookup = Promise.all(
+      platforms.map((platform) =>
+        this.mentions.known(
+          wsId,
+          platform,
+          unique.filter((m) => m.platform === platform).map((m) => m.externalId),
         ),
-      )
-    ).flat();
-    const known = new Map(existing.map((d) => [`${d.platform}:${d.externalId}`, d]));
+      ),
+    );
+    lookup.catch(() => undefined); // awaited below, as `opened`
 
     const thresholds = workspace.settings.sentiment;
     const routingRules = workspace.settings.routingRules ?? [];
+    // While the engine looks the page up (once the lookup is sent: one turn of the event loop), its
+    // posts are enriched: a page is mostly new posts, and a known one's labels are simply not used.
+    // An exception here (a broken setting, a failing model) is the run's fault, not the post's: it
+    // propagates, so the batch is not acknowledged and its cursor does not move.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const enriched = unique.map((input) =>
+      this.enrichment.enrich(
+        { text: input.text, platformLang: input.platformLang ?? null },
+        { routingRules, thresholds: { positive: thresholds.positiveThreshold, negative: thresholds.negativeThreshold } },
+      ),
+    );
+    const existing = (await lookup).flat();
+    const known = new Map(existing.map((d) => [`${d.platform}:${d.externalId}`, d]));
+
     const ops: AnyBulkWriteOperation<Mention>[] = [];
     const linkIds: Types.ObjectId[] = [];
     // The documents this batch may insert, by the _id it gives them: the stored rows are known
     // from the write's upserted ids, without reading them back.
     const inserting = new Map<string, MentionRow>();
 
-    for (const input of unique) {
+    for (const [i, input] of unique.entries()) {
       const prior = known.get(`${input.platform}:${input.externalId}`);
       const key = { workspaceId: wsId, platform: input.platform, externalId: input.externalId };
       if (prior) {
@@ -230,12 +242,7 @@ export class MentionsService {
         }
         continue;
       }
-      // An exception here (a broken setting, a failing model) is the run's fault, not the post's:
-      // it propagates, so the batch is not acknowledged and its cursor does not move.
-      const e = this.enrichment.enrich(
-        { text: input.text, platformLang: input.platformLang ?? null },
-        { routingRules, thresholds: { positive: thresholds.positiveThreshold, negative: thresholds.negativeThreshold } },
-      );
+      const e = enriched[i];
       const doc: Omit<Mention, 'topicIds'> = {
         ...key,
         ...(competitor ? { competitorOnly: true } : {}),
