@@ -170,6 +170,9 @@ export class CollectionService {
       clearInterval(renewal);
       await this.state.releaseLease(lease).catch(() => undefined);
     }
+    // Its pages' rollup counts are written before the run completes, so whoever waited for it (a
+    // job, an API call, another process) reads them at once.
+    await this.mentions.flushCounts();
     this.logger.log({ ...totals, runId, streams: tally.list, ms: Date.now() - started }, 'Collection stored');
     await this.state.recordRun(topic.id, topic.workspaceId, { succeeded: new Date(), counts: countsOf(totals), streams: tally.list });
     return totals;
@@ -185,6 +188,7 @@ export class CollectionService {
     if (!topic) throw new NotFoundException(`topic ${topicId} not found`);
     const workspace = await this.workspaces.get(topic.workspaceId);
     const { outcome } = await this.store(workspace, topic, batch, `push:${deliveryId}`);
+    await this.mentions.flushCounts();
     return outcome;
   }
 

@@ -316,6 +316,14 @@ export class MentionsService {
     return { stored: views, linked: linkedRows.length, known: unique.length - views.length, rejected };
   }
 
+  /**
+   * Writes the rollup counts of every batch this process stored so far (ingestion queues them for
+   * the outbox's group commit): a collection run's end, so what waited for the run reads them.
+   */
+  flushCounts(): Promise<void> {
+    return this.outbox.flush();
+  }
+
   /** Every mention matching the list filters, newest first, streamed from a cursor (CSV export). */
   async *exportRows(workspaceId: string, q: ListMentionsQuery): AsyncGenerator<StoredMention> {
     for await (const doc of this.mentions.newestCursor(this.mentions.listFilter(workspaceId, q))) yield toMentionView(doc);
