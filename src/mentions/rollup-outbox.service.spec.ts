@@ -1,6 +1,8 @@
 import { Model, Types } from 'mongoose';
 import { startCareServices, type CareServices } from '../../test/support/care-services';
 import { customerPost, storeMention } from '../../test/support/care-inputs';
+import type { MentionInput } from '../collectors/collected';
+import { MentionsService } from './mentions.service';
 import { ROLLUP_REPAIR_GRACE_MS, RollupOutboxService, rollupIncrements } from './rollup-outbox.service';
 import { ALL_TOPICS, MentionRollup, RollupBatch } from './schemas/mention-rollup.schema';
 import type { Mention } from './schemas/mention.schema';
@@ -116,5 +118,40 @@ describe('RollupOutboxService', () => {
     const batch = await crashed(1);
     expect(await outbox.settle([batch])).toEqual({ open: 0 });
     expect(await volume()).toBe(7);
+  });
+
+  it('with the engine in this process, an entry older than the process is finished at once, a younger one left to its writer', async () => {
+    // Opened a second before this process started (a killed predecessor's last page), not after the grace.
+    const bootedAt = (outbox as unknown as { bootedAt: Date }).bootedAt.getTime();
+    const left = await crashed(2, Date.now() - bootedAt + 1000);
+    const ours = await crashed(1, 0);
+    expect(await outbox.repairRollups()).toEqual({ batches: 1, mentions: 2 });
+    expect(await batches.exists({ _id: left })).toBeNull();
+    expect(await batches.exists({ _id: ours })).not.toBeNull();
+    expect(await volume()).toBe(9);
+    await outbox.applyRollupBatch(ours);
+  });
+
+  it('a group write counts many stored batches at once, exactly, and flush waits for it', async () => {
+    const service = s.get(MentionsService);
+    const scope = new Types.ObjectId().toHexString();
+    const post = (k: number, createdAt: string): MentionInput => ({
+      platform: 'x',
+      externalId: String(880_000 + k),
+      text: 'meu cartão foi bloqueado, preciso de ajuda',
+      createdAt: at(createdAt),
+      url: `https://x.com/ana/status/${880_000 + k}`,
+      author: { externalId: 'u1', handle: 'ana', name: null, followers: 1 },
+      metrics: { likes: 0, reposts: 0, quotes: 0, replies: 0, impressions: null },
+    });
+    const before = await volume();
+    // Ten pages stored back to back: counted by the group commit, not one write per page.
+    for (let i = 0; i < 10; i++)
+      await service.ingest(s.workspace, scope, [post(2 * i, '2026-03-02T10:05:00Z'), post(2 * i + 1, '2026-03-02T10:20:00Z')]);
+    await outbox.flush();
+    expect(await volume()).toBe(before + 20);
+    expect(await volume(new Types.ObjectId(scope))).toBe(20);
+    await outbox.closed();
+    expect(await batches.countDocuments({ topicId: new Types.ObjectId(scope) })).toBe(0);
   });
 });
