@@ -1,6 +1,5 @@
 import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Settings, SETTINGS } from '../config/settings';
-import { BullMqJobEngine } from './bullmq-engine';
 import { InProcessJobEngine } from './in-process-engine';
 import { JobEngine } from './job-queue';
 
@@ -23,6 +22,10 @@ class JobEngineLifecycle implements OnApplicationShutdown {
         const logger = new Logger('Jobs');
         if (settings.redisUrl) {
           logger.log(`Queues on BullMQ over Redis (${new URL(settings.redisUrl).host}); worker ${settings.worker ? 'on' : 'off'}`);
+          // Loaded only here: BullMQ and ioredis hold about 5 MB of heap (sources and compiled code),
+          // which a service without REDIS_URL (the demo) would carry for nothing.
+          // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
+          const { BullMqJobEngine } = require('./bullmq-engine') as typeof import('./bullmq-engine.js');
           return new BullMqJobEngine(settings.redisUrl, settings.worker, settings.queuePrefix, settings.takeoverMs);
         }
         logger.log('Queues run in process (REDIS_URL is unset)');

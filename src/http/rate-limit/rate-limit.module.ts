@@ -4,7 +4,6 @@ import { ThrottlerModule, ThrottlerStorage, ThrottlerStorageService } from '@nes
 import { Settings, SETTINGS } from '../../config/settings';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { KeyRateLimitGuard } from './key-rate-limit.guard';
-import { RedisThrottlerStorage } from './redis-throttler.storage';
 
 const RATE_LIMIT_STORAGE = Symbol('RATE_LIMIT_STORAGE');
 
@@ -20,6 +19,9 @@ const RATE_LIMIT_STORAGE = Symbol('RATE_LIMIT_STORAGE');
           return new ThrottlerStorageService();
         }
         logger.log(`Rate limits count in Redis (${new URL(settings.redisUrl).host}), shared by every instance`);
+        // ioredis is loaded only with REDIS_URL (as BullMQ is in JobsModule): no heap spent on it otherwise
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
+        const { RedisThrottlerStorage } = require('./redis-throttler.storage') as typeof import('./redis-throttler.storage.js');
         return new RedisThrottlerStorage(settings.redisUrl, settings.queuePrefix);
       },
       inject: [SETTINGS],
