@@ -30,6 +30,37 @@ const DEFAULT_TWEET_METRICS: TweetPublicMetrics = {
   impression_count: 0,
 };
 
+/** Shared by every tweet without hashtags (mentions, cashtags), as most are: an empty Set costs ~130 B. */
+const NO_TAGS: ReadonlySet<string> = new Set();
+
+function tagSet(values: string[]): ReadonlySet<string> {
+  return values.length > 0 ? new Set(values) : NO_TAGS;
+}
+
+type SearchFields = Omit<SearchablePost, 'authorVerified'>;
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type -- the fields are assigned from `fields`
+interface SearchableTweet extends SearchFields {}
+
+/**
+ * What queries match a stored tweet against. `authorVerified` is read live (verification can
+ * change after the tweet was stored) through a getter on the class: a getter in an object literal
+ * would make a closure per tweet. With the shared empty sets, about 1.1 of 3.9 KB a tweet less.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
+class SearchableTweet implements SearchablePost {
+  constructor(
+    private readonly users: ReadonlyMap<string, EmulatedUser>,
+    fields: SearchFields,
+  ) {
+    Object.assign(this, fields);
+  }
+
+  get authorVerified(): boolean {
+    return this.users.get(this.authorId)?.verified ?? false;
+  }
+}
+
 /**
  * The emulator's users and tweets, in memory. Tweets are kept sorted newest first (by id, which grows with
  * created_at), the order every X timeline and recent search answers in.
@@ -220,21 +251,15 @@ export class EmulatorStore {
     const quoted = tweet.referenced_tweets?.find((ref) => ref.type === 'quoted');
     const retweetedAuthor = retweeted ? this.users.get(this.tweets.get(retweeted.id)?.tweet.author_id ?? '') : undefined;
     const replyToUser = tweet.in_reply_to_user_id ? this.users.get(tweet.in_reply_to_user_id) : undefined;
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getters below are called on the returned object
-    const store = this;
-    return {
+    return new SearchableTweet(this.users, {
       tokens,
       tokenSet: new Set(tokens),
-      hashtags: new Set(tweet.entities.hashtags.map((h) => foldText(h.tag))),
-      mentions: new Set(tweet.entities.mentions.map((m) => m.username.toLowerCase())),
-      cashtags: new Set(tweet.entities.cashtags.map((c) => c.tag.toLowerCase())),
+      hashtags: tagSet(tweet.entities.hashtags.map((h) => foldText(h.tag))),
+      mentions: tagSet(tweet.entities.mentions.map((m) => m.username.toLowerCase())),
+      cashtags: tagSet(tweet.entities.cashtags.map((c) => c.tag.toLowerCase())),
       urls: tweet.entities.urls.flatMap((u) => [foldText(u.expanded_url), foldText(u.url)]),
       authorId: author.id,
       authorUsername: author.username.toLowerCase(),
-      // Read live: verification can change after the tweet was stored.
-      get authorVerified() {
-        return store.users.get(author.id)?.verified ?? false;
-      },
       inReplyToUserId: tweet.in_reply_to_user_id,
       inReplyToUsername: replyToUser?.username.toLowerCase(),
       inReplyToTweetId: replyTo?.id,
@@ -244,7 +269,7 @@ export class EmulatorStore {
       quotedTweetId: quoted?.id,
       conversationId: tweet.conversation_id,
       lang: tweet.lang.toLowerCase(),
-    };
+    });
   }
 
   private insertOrdered(record: TweetRecord): void {
