@@ -4,7 +4,9 @@ import type { MentionInput } from '../src/collectors/collected';
 import { CareRollupsService } from '../src/care/rollups/care-rollups.service';
 import { CasesRepository } from '../src/care/cases.repository';
 import { CasesService, slaClockFor } from '../src/care/cases.service';
+import { CaseRollup, CaseRollupSpan } from '../src/care/rollups/case-rollup.schema';
 import { Case } from '../src/care/schemas/case.schema';
+import { DurationSketch, mergeSketch, unpackSketch } from '../src/common/duration-sketch';
 import { LISTENING_PLATFORMS } from '../src/common/platform';
 import { prng } from '../src/demo/demo-inputs';
 import { MentionsService } from '../src/mentions/mentions.service';
@@ -251,6 +253,39 @@ describe('Overview from hour and day rollups (e2e)', () => {
         sums.get(id)?.negative,
       ]);
     }
+  });
+
+  it("stores the care hour and day rows' duration sketches packed, each its slots' sketches merged", async () => {
+    const wsId = new Types.ObjectId(ws.id);
+    const slots = await t.app.get<Model<CaseRollup>>(getModelToken(CaseRollup.name)).find({ workspaceId: wsId }).lean();
+    const spans = await t.app.get<Model<CaseRollupSpan>>(getModelToken(CaseRollupSpan.name)).find({ workspaceId: wsId }).lean();
+    const sums = new Map<string, { fr: DurationSketch; res: DurationSketch }>();
+    for (const s of slots) {
+      for (const [span, ms] of [
+        ['hour', HOUR],
+        ['day', DAY],
+      ] as const) {
+        const id = `${String(s.topicId)}|${span}|${Math.floor(s.slot.getTime() / ms) * ms}|${s.platform}`;
+        const sum = sums.get(id) ?? { fr: {}, res: {} };
+        mergeSketch(sum.fr, s.frSketch);
+        mergeSketch(sum.res, s.resSketch);
+        sums.set(id, sum);
+      }
+    }
+    expect(spans.length).toBe(sums.size);
+    let buckets = 0;
+    for (const r of spans) {
+      const id = `${String(r.topicId)}|${r.span}|${r.start.getTime()}|${r.platform}`;
+      const [fr, res] = [r.frSketch, r.resSketch].map((b) => {
+        // a BSON binary as the driver returns it
+        expect((b as unknown as { _bsontype: string })._bsontype).toBe('Binary');
+        return unpackSketch((b as unknown as { value(): Uint8Array }).value());
+      });
+      const nonZero = (s: DurationSketch) => Object.fromEntries(Object.entries(s).filter(([, n]) => n > 0));
+      expect([id, fr, res]).toEqual([id, nonZero(sums.get(id)!.fr), nonZero(sums.get(id)!.res)]);
+      buckets += Object.keys(fr).length;
+    }
+    expect(buckets).toBeGreaterThan(0);
   });
 
   it.each([

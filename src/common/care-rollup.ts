@@ -1,4 +1,4 @@
-import { addToSketch, mergeSketch, type DurationSketch } from './duration-sketch';
+import { addToSketch, mergeSketch, type DurationSketch, type StoredSketch } from './duration-sketch';
 import type { CaseRow } from './rows';
 
 /**
@@ -75,8 +75,11 @@ export interface CareCounts {
  * One stored slot, as a report reads it. The care KPIs do not read `frWall` (the rows they load
  * leave it out); public care reads `frWall` and `opened` alone (`PublicCareRollupRow`).
  */
-export interface CareRollupRow extends Omit<CareCounts, 'frWall'> {
+export interface CareRollupRow extends Omit<CareCounts, 'frWall' | 'frSketch' | 'resSketch'> {
   frWall?: number[];
+  /** Plain in a slot; packed in an hour or day row (`PackedSketch`), plain in one written before. */
+  frSketch: StoredSketch;
+  resSketch: StoredSketch;
   slot: Date;
   platform: string;
 }
@@ -119,7 +122,7 @@ const isOpenStatus = (c: Pick<CaseRow, 'status'>) => c.status === 'open' || c.st
  * Adds `from`'s counters into `into`, sketches bucket by bucket: how slots sum into hour and day
  * rows and into a report's totals. A counter a stored row lacks counts as 0.
  */
-export function addCareCounts(into: CareCounts, from: Partial<CareCounts>): void {
+export function addCareCounts(into: CareCounts, from: Partial<CareCounts> | Partial<CareRollupRow>): void {
   into.opened += from.opened ?? 0;
   into.frCount += from.frCount ?? 0;
   into.frSum += from.frSum ?? 0;

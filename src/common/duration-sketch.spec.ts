@@ -1,4 +1,14 @@
-import { addToSketch, DurationSketch, mergeSketch, sketchCount, sketchKey, sketchPercentile, sketchValue } from './duration-sketch';
+import {
+  addToSketch,
+  DurationSketch,
+  mergeSketch,
+  packSketch,
+  sketchCount,
+  sketchKey,
+  sketchPercentile,
+  sketchValue,
+  unpackSketch,
+} from './duration-sketch';
 
 /** The exact type-7 percentile (as reports/kpis/statistics computes it; common may not import reports). */
 function percentile(values: number[], p: number): number {
@@ -62,5 +72,45 @@ describe('duration sketch (log-scale histogram, α = 0.5 %)', () => {
       const exact = percentile(values, p);
       expect(Math.abs(sketchPercentile(s, p)! - exact) / exact).toBeLessThanOrEqual(0.005);
     }
+  });
+});
+
+describe('packed sketches (hour and day care rows)', () => {
+  // A seeded generator: the same durations on every run.
+  let seed = 11;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const durations = (n: number, scale: number) =>
+    Array.from({ length: n }, () => (rand() < 0.05 ? 0 : rand() < 0.1 ? rand() * 0.5 : Math.floor(rand() * scale * 1000) / 1000));
+
+  it.each([
+    { name: 'empty', days: [[]] },
+    { name: 'zeros and sub-second waits', days: [[0, 0, 0.0005, 0.2, 0.9]] },
+    { name: 'a day of first responses (up to 6 h)', days: [durations(300, 6 * 3600)] },
+    { name: 'ninety days of resolutions (up to 20 h)', days: Array.from({ length: 90 }, () => durations(250, 20 * 3600)) },
+    { name: 'months-long waits beside instant ones', days: [durations(50, 90 * 86_400), [0, 0, 1e-4]] },
+  ])('$name: merging the packed rows equals merging the plain ones', ({ days }) => {
+    const plain = days.map((values) => sketchOf(values));
+    const fromPlain: DurationSketch = {};
+    for (const s of plain) mergeSketch(fromPlain, s);
+    const fromPacked: DurationSketch = {};
+    for (const s of plain) mergeSketch(fromPacked, packSketch(s));
+    // Bucket by bucket (keys as the plain form names them), and so every percentile
+    expect({ ...fromPacked }).toEqual({ ...fromPlain });
+    for (const p of [0, 50, 90, 100]) expect(sketchPercentile(fromPacked, p)).toBe(sketchPercentile(fromPlain, p));
+    expect(sketchCount(fromPacked)).toBe(days.flat().length);
+    for (const s of plain) expect(unpackSketch(packSketch(s))).toEqual(Object.fromEntries(Object.entries(s).filter(([, n]) => n > 0)));
+  });
+
+  it('reads packed bytes at any offset (a BSON binary inside a larger buffer)', () => {
+    const s = sketchOf([0, 1, 60, 7200]);
+    const packed = packSketch(s);
+    const inside = Buffer.concat([Buffer.alloc(3), packed]).subarray(3);
+    expect(unpackSketch(inside)).toEqual(s);
+  });
+
+  it('mixes plain and packed rows (span rows written before packing)', () => {
+    const a = sketchOf([1, 2, 3]);
+    const b = sketchOf([2, 3, 4, 0]);
+    expect(mergeSketch(mergeSketch({}, a), packSketch(b))).toEqual(mergeSketch(mergeSketch({}, a), b));
   });
 });

@@ -44,9 +44,56 @@ export function addToSketch(sketch: DurationSketch, seconds: number, count = 1):
   return sketch;
 }
 
-/** Sums sketches into `into` (in place). */
-export function mergeSketch(into: DurationSketch, other: DurationSketch | null | undefined): DurationSketch {
+/**
+ * A sketch as an hour or day care row stores it (`packSketch`): its (bucket, count) pairs as
+ * little-endian float64s, the zero bucket's key as -Infinity. A day row's sketches hold a few
+ * hundred buckets each; stored as document fields, every report decoded each bucket's name and
+ * value from BSON into a fresh object per row, most of what a 90-day overview spent beyond a
+ * 7-day one. As one binary field a row's sketch is a byte copy to encode and decode, and merging
+ * it reads numbers. Slots keep the plain form (few buckets each, rewritten field by field).
+ */
+export type PackedSketch = Uint8Array;
+
+/** A sketch as a row holds it: plain (a slot, or a span row written before `PackedSketch`) or packed. */
+export type StoredSketch = DurationSketch | PackedSketch;
+
+const PAIR_BYTES = 16;
+
+/** The packed form of a sketch (its empty buckets left out). */
+export function packSketch(sketch: DurationSketch): Buffer {
+  const keys = Object.keys(sketch).filter((k) => sketch[k] > 0);
+  const out = Buffer.alloc(keys.length * PAIR_BYTES);
+  keys.forEach((k, i) => {
+    out.writeDoubleLE(k === ZERO ? -Infinity : Number(k), i * PAIR_BYTES);
+    out.writeDoubleLE(sketch[k], i * PAIR_BYTES + 8);
+  });
+  return out;
+}
+
+/** The plain form of a packed sketch. */
+export function unpackSketch(packed: PackedSketch): DurationSketch {
+  return mergeSketch({}, packed);
+}
+
+function mergePacked(into: DurationSketch, packed: PackedSketch): void {
+  const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
+  for (let at = 0; at + PAIR_BYTES <= packed.byteLength; at += PAIR_BYTES) {
+    const key = view.getFloat64(at, true);
+    const n = view.getFloat64(at + 8, true);
+    if (!n) continue;
+    // An integer key indexes the object as its decimal string would: the same bucket as a plain sketch's.
+    const k = key === -Infinity ? ZERO : (key as unknown as string);
+    into[k] = (into[k] ?? 0) + n;
+  }
+}
+
+/** Sums sketches, plain or packed, into `into` (in place). */
+export function mergeSketch(into: DurationSketch, other: StoredSketch | null | undefined): DurationSketch {
   if (!other) return into;
+  if (other instanceof Uint8Array) {
+    mergePacked(into, other);
+    return into;
+  }
   // for…in rather than Object.entries: a report merges a sketch per day row, and the pairs' arrays were most of that time
   for (const k in other) {
     const n = other[k];

@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema, Types } from 'mongoose';
-import type { DurationSketch } from '../../common/duration-sketch';
+import type { DurationSketch, StoredSketch } from '../../common/duration-sketch';
 
 /**
  * The care KPIs' counters for one workspace, scope (ALL_TOPICS = the whole workspace, each case
@@ -39,7 +39,7 @@ CaseRollupSchema.index({ workspaceId: 1, slot: 1 }, { name: 'case_rollup_by_slot
 
 /**
  * The same counters per UTC hour and UTC day (`span`, `start`), each the sum of its slots
- * (duration sketches summed bucket by bucket), recounted after every slot recount and in a
+ * (duration sketches summed bucket by bucket, stored packed), recounted after every slot recount and in a
  * rebuild, so a long report reads about one row a day (`rollupCover`) instead of 96.
  */
 @Schema({ collection: 'case_rollup_spans', versionKey: false })
@@ -52,7 +52,8 @@ export class CaseRollupSpan {
   @Prop({ default: 0 }) opened!: number;
   @Prop({ default: 0 }) frCount!: number;
   @Prop({ default: 0 }) frSum!: number;
-  @Prop({ type: MongooseSchema.Types.Mixed, default: {} }) frSketch!: DurationSketch;
+  /** Packed (`PackedSketch`, a BSON binary); plain in a row written before it. */
+  @Prop({ type: MongooseSchema.Types.Mixed, default: {} }) frSketch!: StoredSketch;
   /** Wall-clock first response seconds of the answered cases opened there, each exactly (public care's median). */
   @Prop({ type: [Number], default: [] }) frWall!: number[];
   @Prop({ default: 0 }) slaEligible!: number;
@@ -62,7 +63,7 @@ export class CaseRollupSpan {
   @Prop({ default: 0 }) outliers!: number;
   @Prop({ default: 0 }) resolved!: number;
   @Prop({ default: 0 }) resSum!: number;
-  @Prop({ type: MongooseSchema.Types.Mixed, default: {} }) resSketch!: DurationSketch;
+  @Prop({ type: MongooseSchema.Types.Mixed, default: {} }) resSketch!: StoredSketch;
   @Prop({ default: 0 }) fcr!: number;
   @Prop({ default: 0 }) resolvedInbound!: number;
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import type { CareCounts, CareRollupRow, PublicCareRollupRow } from '../../common/care-rollup';
+import { packSketch, type StoredSketch } from '../../common/duration-sketch';
 import type { RollupPiece } from '../../common/time-buckets';
 import { CaseRollup, CaseRollupSpan, CaseRollupState } from './case-rollup.schema';
 
@@ -85,7 +86,7 @@ export class CaseRollupsRepository {
       platform,
       slot: start,
       span: s,
-      counts: counts,
+      counts: withStoredSketches(counts) as unknown as CareCounts,
     }));
   }
 
@@ -100,7 +101,17 @@ export class CaseRollupsRepository {
         entries.slice(i, i + 1000).map((e) => ({
           replaceOne: {
             filter: { workspaceId, topicId: e.topicId, span, start: e.slot, platform: e.platform },
-            replacement: { workspaceId, topicId: e.topicId, span, start: e.slot, platform: e.platform, ...e.counts },
+            // Sketches packed (`PackedSketch`): a report decodes a day row's few hundred buckets as one field.
+            replacement: {
+              workspaceId,
+              topicId: e.topicId,
+              span,
+              start: e.slot,
+              platform: e.platform,
+              ...e.counts,
+              frSketch: packSketch(e.counts.frSketch),
+              resSketch: packSketch(e.counts.resSketch),
+            },
             upsert: true,
           },
         })),
@@ -168,7 +179,9 @@ export class CaseRollupsRepository {
     ]);
     return [
       ...(slots as unknown as T[]),
-      ...(spans as unknown as ({ start: Date } & Record<string, unknown>)[]).map(({ start, ...d }) => ({ ...d, slot: start }) as T),
+      ...(spans as unknown as ({ start: Date } & Record<string, unknown>)[]).map(
+        ({ start, ...d }) => withStoredSketches({ ...d, slot: start }) as T,
+      ),
     ];
   }
 
@@ -191,4 +204,18 @@ export class CaseRollupsRepository {
   async invalidate(workspaceId: Types.ObjectId): Promise<void> {
     await this.states.deleteOne({ workspaceId });
   }
+}
+
+/** A packed sketch as the driver returns it (a BSON Binary), as its bytes. */
+function storedSketch(value: unknown): StoredSketch | undefined {
+  const binary = value as { _bsontype?: string; value?: () => Uint8Array } | null | undefined;
+  if (binary?._bsontype === 'Binary' && binary.value) return binary.value();
+  return value as StoredSketch | undefined;
+}
+
+/** A span row as read, its sketches as `StoredSketch` (packed bytes, or plain in a row written before). */
+function withStoredSketches<D extends Record<string, unknown>>(doc: D): D {
+  if ('frSketch' in doc) (doc as Record<string, unknown>).frSketch = storedSketch(doc.frSketch);
+  if ('resSketch' in doc) (doc as Record<string, unknown>).resSketch = storedSketch(doc.resSketch);
+  return doc;
 }
