@@ -86,12 +86,18 @@ export class EngagementService {
     return res.modifiedCount;
   }
 
-  /** Plain rows for the engagement KPIs (reports). */
+  /**
+   * Plain rows for the engagement KPIs (reports): only the fields they read (the overview reads
+   * every post of its range and the previous period; texts and URLs were most of their bytes).
+   */
   async postsPublished(workspaceId: string, from: Date, to: Date, topicId?: string, platform?: string) {
     const filter: Record<string, unknown> = { workspaceId: new Types.ObjectId(workspaceId), createdAt: { $gte: from, $lt: to } };
     if (topicId) filter.topicIds = new Types.ObjectId(topicId);
     if (platform) filter.platform = platform;
-    return this.posts.find(filter).sort({ createdAt: -1 }).lean();
+    return this.posts
+      .find(filter, { _id: 0, externalId: 1, accountExternalId: 1, createdAt: 1, metrics: 1, topicIds: 1 })
+      .sort({ createdAt: -1 })
+      .lean<Pick<OwnPost, 'externalId' | 'accountExternalId' | 'createdAt' | 'metrics' | 'topicIds'>[]>();
   }
 
   /** Own posts published in `[from, to)`, newest first, streamed from a cursor (CSV export). */
