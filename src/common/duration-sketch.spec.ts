@@ -93,17 +93,23 @@ describe('packed sketches (hour and day care rows)', () => {
     const fromPlain: DurationSketch = {};
     for (const s of plain) mergeSketch(fromPlain, s);
     const fromPacked: DurationSketch = {};
-    for (const s of plain) mergeSketch(fromPacked, packSketch(s));
+    for (const s of plain) {
+      const packed = packSketch(s);
+      expect(packed).toBeInstanceOf(Uint8Array);
+      mergeSketch(fromPacked, packed);
+    }
     // Bucket by bucket (keys as the plain form names them), and so every percentile
     expect({ ...fromPacked }).toEqual({ ...fromPlain });
     for (const p of [0, 50, 90, 100]) expect(sketchPercentile(fromPacked, p)).toBe(sketchPercentile(fromPlain, p));
     expect(sketchCount(fromPacked)).toBe(days.flat().length);
-    for (const s of plain) expect(unpackSketch(packSketch(s))).toEqual(Object.fromEntries(Object.entries(s).filter(([, n]) => n > 0)));
+    for (const s of plain) {
+      expect(unpackSketch(packSketch(s) as Uint8Array)).toEqual(Object.fromEntries(Object.entries(s).filter(([, n]) => n > 0)));
+    }
   });
 
   it('reads packed bytes at any offset (a BSON binary inside a larger buffer)', () => {
     const s = sketchOf([0, 1, 60, 7200]);
-    const packed = packSketch(s);
+    const packed = packSketch(s) as Uint8Array;
     const inside = Buffer.concat([Buffer.alloc(3), packed]).subarray(3);
     expect(unpackSketch(inside)).toEqual(s);
   });
@@ -112,5 +118,12 @@ describe('packed sketches (hour and day care rows)', () => {
     const a = sketchOf([1, 2, 3]);
     const b = sketchOf([2, 3, 4, 0]);
     expect(mergeSketch(mergeSketch({}, a), packSketch(b))).toEqual(mergeSketch(mergeSketch({}, a), b));
+  });
+
+  it('keeps the plain form when a bucket or a count does not fit an int32', () => {
+    const huge: DurationSketch = { '812': 2 ** 31, z: 1 };
+    expect(packSketch(huge)).toBe(huge);
+    expect(packSketch({ '812': 1.5 })).toEqual({ '812': 1.5 });
+    expect(packSketch({ '812': 3, z: 2 })).toBeInstanceOf(Uint8Array);
   });
 });

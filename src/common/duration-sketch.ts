@@ -46,27 +46,35 @@ export function addToSketch(sketch: DurationSketch, seconds: number, count = 1):
 
 /**
  * A sketch as an hour or day care row stores it (`packSketch`): its (bucket, count) pairs as
- * little-endian float64s, the zero bucket's key as -Infinity. A day row's sketches hold a few
- * hundred buckets each; stored as document fields, every report decoded each bucket's name and
- * value from BSON into a fresh object per row, most of what a 90-day overview spent beyond a
- * 7-day one. As one binary field a row's sketch is a byte copy to encode and decode, and merging
- * it reads numbers. Slots keep the plain form (few buckets each, rewritten field by field).
+ * little-endian int32s, the zero bucket's key as INT32_MIN. A day row's sketches hold a few hundred
+ * buckets each; stored as document fields, every report decoded each bucket's name and value from
+ * BSON into a fresh object per row, most of what a 90-day overview spent beyond a 7-day one. As
+ * one binary field a row's sketch is a byte copy to encode and decode (8 bytes a bucket against
+ * 13 as a field), and merging it reads numbers. Slots keep the plain form (few buckets each).
  */
 export type PackedSketch = Uint8Array;
 
 /** A sketch as a row holds it: plain (a slot, or a span row written before `PackedSketch`) or packed. */
 export type StoredSketch = DurationSketch | PackedSketch;
 
-const PAIR_BYTES = 16;
+const PAIR_BYTES = 8;
+const ZERO_CODE = -0x80000000;
+const isInt32 = (n: number) => Number.isInteger(n) && n > ZERO_CODE && n <= 0x7fffffff;
 
-/** The packed form of a sketch (its empty buckets left out). */
-export function packSketch(sketch: DurationSketch): Buffer {
+/**
+ * The packed form of a sketch (its empty buckets left out); the plain form itself in the unlikely
+ * case a bucket or a count does not fit an int32 (readers take either).
+ */
+export function packSketch(sketch: DurationSketch): Buffer | DurationSketch {
   const keys = Object.keys(sketch).filter((k) => sketch[k] > 0);
   const out = Buffer.alloc(keys.length * PAIR_BYTES);
-  keys.forEach((k, i) => {
-    out.writeDoubleLE(k === ZERO ? -Infinity : Number(k), i * PAIR_BYTES);
-    out.writeDoubleLE(sketch[k], i * PAIR_BYTES + 8);
-  });
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] === ZERO ? ZERO_CODE : Number(keys[i]);
+    const n = sketch[keys[i]];
+    if ((key !== ZERO_CODE && !isInt32(key)) || !isInt32(n)) return sketch;
+    out.writeInt32LE(key, i * PAIR_BYTES);
+    out.writeInt32LE(n, i * PAIR_BYTES + 4);
+  }
   return out;
 }
 
@@ -78,11 +86,11 @@ export function unpackSketch(packed: PackedSketch): DurationSketch {
 function mergePacked(into: DurationSketch, packed: PackedSketch): void {
   const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
   for (let at = 0; at + PAIR_BYTES <= packed.byteLength; at += PAIR_BYTES) {
-    const key = view.getFloat64(at, true);
-    const n = view.getFloat64(at + 8, true);
+    const key = view.getInt32(at, true);
+    const n = view.getInt32(at + 4, true);
     if (!n) continue;
     // An integer key indexes the object as its decimal string would: the same bucket as a plain sketch's.
-    const k = key === -Infinity ? ZERO : (key as unknown as string);
+    const k = key === ZERO_CODE ? ZERO : (key as unknown as string);
     into[k] = (into[k] ?? 0) + n;
   }
 }
