@@ -256,47 +256,30 @@ const isPlainDocument = (v: unknown): v is Document =>
  * the update. Anything else answers null and goes to mingo. Whether something changed otherwise.
  */
 function incrementPlainPaths(doc: Document, spec: Document): boolean | null {
-  const paths = Object.keys(spec);
-  for (const path of paths) {
-    const amount: unknown = spec[path];
-    if (typeof amount !== 'number' || path.includes('$') || path === '_id' || path.startsWith('_id.')) return null;
-    let node: unknown = doc;
-    for (const part of path.split('.')) {
-      if (node === undefined) break;
-      if (!isPlainDocument(node) || part === '' || part === '__proto__') return null;
-      node = node[part];
-    }
-    if (node !== undefined && typeof node !== 'number') return null;
-  }
-  let changed = false;
-  for (const path of paths) {
-    const parts = path.split('.');
-    let node = doc;
-    for (let i = 0; i < parts.length - 1; i++) {
-      const next: unknown = node[parts[i]];
-      node = next === undefined ? (node[parts[i]] = {}) : (next as Document);
-    }
-    const leaf = parts[parts.length - 1];
-    const previous = node[leaf] as number | undefined;
-    const value = (previous || 0) + (spec[path] as number);
-    node[leaf] = value;
-    if (value !== previous) changed = true;
-  }
-  return changed;
+  return numbersOnPlainPaths(doc, spec, (previous, amount) => (previous || 0) + amount);
 }
 
 /**
- * `$max` / `$min` done directly when every path is plain (as for `$inc` above) and both the value
- * and what the path holds (if anything) are numbers: what mingo's operators do for numbers (a
- * missing field takes the value, a number is replaced only by a greater / smaller one), without
- * their update graphs (a rollup row's lane guard is one). Anything else answers null and goes to
- * mingo. Whether something changed otherwise.
+ * `$max` / `$min` done directly under the same conditions: what mingo's operators do for numbers
+ * (a missing field takes the value, a number is replaced only by a greater / smaller one), without
+ * their update graphs (a rollup row's lane guard is one). Anything else answers null and goes to mingo.
  */
 function boundPlainPaths(doc: Document, spec: Document, max: boolean): boolean | null {
+  return numbersOnPlainPaths(doc, spec, (previous, value) =>
+    previous === undefined || (max ? value > previous : value < previous) ? value : previous,
+  );
+}
+
+/**
+ * Sets each path of `spec` to `next(what it holds, the spec's number)` when every path is plain
+ * (no positional part, not `_id`), runs through plain documents or missing fields (created), and
+ * ends at a number or nothing, with numbers in the spec (no NaN); else null. Whether anything changed.
+ */
+function numbersOnPlainPaths(doc: Document, spec: Document, next: (previous: number | undefined, value: number) => number): boolean | null {
   const paths = Object.keys(spec);
   for (const path of paths) {
-    if (typeof spec[path] !== 'number' || Number.isNaN(spec[path]) || path.includes('$') || path === '_id' || path.startsWith('_id.'))
-      return null;
+    const value: unknown = spec[path];
+    if (typeof value !== 'number' || Number.isNaN(value) || path.includes('$') || path === '_id' || path.startsWith('_id.')) return null;
     let node: unknown = doc;
     for (const part of path.split('.')) {
       if (node === undefined) break;
@@ -310,13 +293,13 @@ function boundPlainPaths(doc: Document, spec: Document, max: boolean): boolean |
     const parts = path.split('.');
     let node = doc;
     for (let i = 0; i < parts.length - 1; i++) {
-      const next: unknown = node[parts[i]];
-      node = next === undefined ? (node[parts[i]] = {}) : (next as Document);
+      const child: unknown = node[parts[i]];
+      node = child === undefined ? (node[parts[i]] = {}) : (child as Document);
     }
     const leaf = parts[parts.length - 1];
     const previous = node[leaf] as number | undefined;
-    const value = spec[path] as number;
-    if (previous === undefined || (max ? value > previous : value < previous)) {
+    const value = next(previous, spec[path] as number);
+    if (value !== previous) {
       node[leaf] = value;
       changed = true;
     }
