@@ -357,12 +357,14 @@ export class MentionsService {
    * about a row a day; a row then lies wholly in one of those ranges, and an hour or day row keeps
    * each slot's inbound support in `inboundBySlot`. Until the workspace's hour and day rows are
    * built (a workspace with rollups from before they existed), the slots, while a rebuild runs.
+   * Hour and day rows starting before `inboundFrom` come without `inboundBySlot` (no peak hour
+   * is asked of them).
    */
   async rollupRows(
     workspaceId: string,
     from: Date,
     to: Date,
-    opts: { topic?: string; platform?: string; cuts?: Date[] } = {},
+    opts: { topic?: string; platform?: string; cuts?: Date[]; inboundFrom?: Date } = {},
   ): Promise<MentionRollupRow[]> {
     // What this process stored before the call is counted first (the outbox's group commit).
     await this.outbox.flush();
@@ -372,11 +374,26 @@ export class MentionsService {
     let docs: (Record<string, unknown> & { hour: Date; platform: string; span?: string; inb?: Record<string, number> })[];
     if (cuts && (await this.spansWhole(wsId))) {
       const pieces = cuts.slice(1).flatMap((end, i) => rollupCover(cuts[i], end));
-      const [slots, spans] = await Promise.all([
+      // Hour and day rows before `inboundFrom` (the overview's previous period, which has no peak
+      // hour) are read without their per-slot inbound support.
+      const from = opts.inboundFrom?.getTime() ?? -Infinity;
+      const [slots, spans, earlier] = await Promise.all([
         this.rollups.slotRowsIn(wsId, topicId, pieces, opts.platform),
-        this.rollups.spanRows(wsId, topicId, pieces, opts.platform),
+        this.rollups.spanRows(
+          wsId,
+          topicId,
+          pieces.filter((p) => p.from.getTime() >= from),
+          opts.platform,
+        ),
+        this.rollups.spanRows(
+          wsId,
+          topicId,
+          pieces.filter((p) => p.from.getTime() < from),
+          opts.platform,
+          false,
+        ),
       ]);
-      docs = [...slots, ...spans.map(({ start, ...d }) => ({ ...d, hour: start }))];
+      docs = [...slots, ...[...spans, ...earlier].map(({ start, ...d }) => ({ ...d, hour: start }))];
     } else {
       docs = await this.rollups.rows(wsId, topicId, hourOf(from), to, opts.platform);
     }

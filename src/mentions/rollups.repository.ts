@@ -85,8 +85,11 @@ export class RollupsRepository {
     return this.rollups.find(filter, { _id: 0, workspaceId: 0, topicId: 0, langs: 0, applied: 0, writers: 0 }).lean();
   }
 
-  /** The hour and day rows of one scope for the pieces of a cover (`rollupCover`; slot pieces are read with `rows`). */
-  async spanRows(workspaceId: Types.ObjectId, topicId: Types.ObjectId, pieces: RollupPiece[], platform?: string) {
+  /**
+   * The hour and day rows of one scope for the pieces of a cover (`rollupCover`; slot pieces are
+   * read with `rows`); without their per-slot inbound support unless `withInbound`.
+   */
+  async spanRows(workspaceId: Types.ObjectId, topicId: Types.ObjectId, pieces: RollupPiece[], platform?: string, withInbound = true) {
     const coarse = pieces.filter((p) => p.span !== 'slot');
     if (coarse.length === 0) return [];
     const filter: Record<string, unknown> = {
@@ -95,7 +98,20 @@ export class RollupsRepository {
       $or: coarse.map((p) => ({ span: p.span, start: { $gte: p.from, $lt: p.to } })),
     };
     if (platform) filter.platform = platform;
-    return this.spans.find(filter, { _id: 0, workspaceId: 0, topicId: 0, applied: 0, writers: 0, rev: 0, rebuiltBy: 0 }).lean();
+    // Without `inb` (each row's inbound support per slot, 96 numbers a day row) where no peak hour is asked of the rows.
+    const projection = {
+      _id: 0,
+      workspaceId: 0,
+      topicId: 0,
+      applied: 0,
+      writers: 0,
+      rev: 0,
+      rebuiltBy: 0,
+      ...(withInbound ? {} : { inb: 0 }),
+    };
+    return this.spans
+      .find(filter, projection)
+      .lean<Omit<MentionRollupSpan, 'workspaceId' | 'topicId' | 'applied' | 'writers' | 'rev' | 'rebuiltBy'>[]>();
   }
 
   /** Whether the workspace's hour and day rows are whole (built from its slots, kept since). */

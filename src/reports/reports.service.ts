@@ -135,7 +135,16 @@ export class ReportsService {
       ? this.careRollups.rowsForReport(ws, from, to, { topic: r.topic, platform: r.platform, cuts })
       : Promise.resolve(null);
     const [rollups, posts, followers, leads, traffic, contacts, cases, surveys, sendsCurrent, sendsPrevious] = await Promise.all([
-      load('rollups', () => this.mentions.rollupRows(ws.id, from, to, { topic: r.topic, platform: r.platform, cuts })),
+      // The previous period's hour and day rows without their per-slot inbound support: only the
+      // current period has a peak hour.
+      load('rollups', () =>
+        this.mentions.rollupRows(ws.id, from, to, {
+          topic: r.topic,
+          platform: r.platform,
+          cuts,
+          ...(previous ? { inboundFrom: r.from } : {}),
+        }),
+      ),
       // `platform` narrows what belongs to a network (mentions, own posts and their accounts'
       // followers, cases); leads, website traffic, contacts and surveys are not per network
       load('posts', () => this.engagement.postsPublished(ws.id, from, to, r.topic, r.platform)),
