@@ -1,4 +1,5 @@
-import { bucketOf, bucketStarts, groupByBucket, startOfRollupSlot } from './buckets';
+import { DateTime } from 'luxon';
+import { bucketOf, bucketStarts, groupByBucket, offsetLookup, startOfRollupSlot } from './buckets';
 
 const at = (iso: string) => new Date(iso);
 
@@ -103,5 +104,26 @@ describe('startOfUtcHour', () => {
     const { startOfUtcHour } = jest.requireActual<typeof import('./buckets')>('./buckets');
     expect(startOfUtcHour(new Date('2024-03-10T14:59:59.999-03:00')).toISOString()).toBe('2024-03-10T17:00:00.000Z');
     expect(startOfUtcHour(new Date('2024-03-10T05:30:00.000+05:30')).toISOString()).toBe('2024-03-10T00:00:00.000Z');
+  });
+});
+
+describe('offsetLookup', () => {
+  it.each([
+    ['America/Sao_Paulo', '2018-10-01T00:00:00Z', '2019-03-01T00:00:00Z'], // DST on and off (abolished in 2019)
+    ['America/New_York', '2025-12-20T00:00:00Z', '2026-12-01T00:00:00Z'], // across a year and both changes
+    ['Europe/London', '2026-03-01T00:00:00Z', '2026-11-01T00:00:00Z'],
+    ['Australia/Lord_Howe', '2026-01-01T00:00:00Z', '2026-12-31T00:00:00Z'], // 30-minute DST
+    ['Asia/Kolkata', '2026-01-01T00:00:00Z', '2026-04-01T00:00:00Z'], // no change
+  ])('%s: the zone’s own offset at every hour and around each change', (tz, from, to) => {
+    const [a, b] = [new Date(from), new Date(to)];
+    const lookup = offsetLookup(tz, a, b);
+    const again = offsetLookup(tz, a, b); // from the cached years
+    const want = (ms: number) => DateTime.fromMillis(ms, { zone: tz }).offset * 60_000;
+    for (let ms = a.getTime(); ms < b.getTime(); ms += 3_600_000 - 1) {
+      expect([ms, lookup(ms)]).toEqual([ms, want(ms)]);
+      expect(again(ms)).toBe(want(ms));
+    }
+    // outside the range asked for: still the zone's offset
+    expect(lookup(a.getTime() - 400 * 86_400_000)).toBe(want(a.getTime() - 400 * 86_400_000));
   });
 });

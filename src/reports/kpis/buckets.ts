@@ -74,20 +74,55 @@ const OFFSET_SAMPLE_MS = 12 * HOUR_MS;
 /**
  * The UTC offset of `tz` (ms) at any instant of [from, to), as a lookup that asks the zone only
  * every 12 hours and, where two samples differ, bisects to the millisecond where it changed: a long
- * report then costs a few hundred zone lookups (≈ 10 µs each) instead of one per 15-minute slot.
+ * report then costs a few hundred zone lookups (≈ 10 µs each) instead of one per 15-minute slot,
+ * once per zone and UTC year (cached), so a report's own cost is its segments, not its length.
  * Exact unless a zone changed its offset twice within 12 hours and back to where it was, which
  * no zone of the tz database does.
  */
 export function offsetLookup(tz: string, from: Date, to: Date): (ms: number) => number {
   const zone = zoneOf(tz);
-  const at = (ms: number) => zone.offset(ms) * 60_000;
   const start = from.getTime();
   const end = Math.max(to.getTime(), start + 1);
-  // Segments [changeAt, next change) with their offset, oldest first.
+  // Segments [changeAt, next change) with their offset, oldest first: the cached years' segments joined.
+  const changes: number[] = [];
+  const offsets: number[] = [];
+  const first = new Date(start).getUTCFullYear();
+  const last = new Date(end).getUTCFullYear();
+  for (let year = first; year <= last; year++) {
+    const seg = yearSegments(tz, year);
+    for (let i = 0; i < seg.changes.length; i++) {
+      if (offsets.length && offsets[offsets.length - 1] === seg.offsets[i]) continue;
+      changes.push(seg.changes[i]);
+      offsets.push(seg.offsets[i]);
+    }
+  }
+  if (changes.length === 1) return () => offsets[0];
+  const covered = Date.UTC(last + 1, 0, 1);
+  return (ms: number) => {
+    if (ms < changes[0] || ms >= covered) return zone.offset(ms) * 60_000;
+    let i = changes.length - 1;
+    while (i > 0 && changes[i] > ms) i--;
+    return offsets[i];
+  };
+}
+
+/** Zone rules are fixed while the process runs: each zone's year of offset changes is worked out once (bounded). */
+const YEAR_SEGMENTS = new Map<string, { changes: number[]; offsets: number[] }>();
+const YEAR_SEGMENTS_MAX = 1_000;
+
+/** The instants in UTC year `year` from which `tz`'s offset holds, and the offsets (the year's start first). */
+function yearSegments(tz: string, year: number): { changes: number[]; offsets: number[] } {
+  const key = `${tz}|${year}`;
+  const cached = YEAR_SEGMENTS.get(key);
+  if (cached) return cached;
+  const zone = zoneOf(tz);
+  const at = (ms: number) => zone.offset(ms) * 60_000;
+  const start = Date.UTC(year, 0, 1);
+  const end = Date.UTC(year + 1, 0, 1);
   const changes: number[] = [start];
   const offsets: number[] = [at(start)];
   for (let t = start; t < end;) {
-    const next = Math.min(t + OFFSET_SAMPLE_MS, end);
+    const next = Math.min(t + OFFSET_SAMPLE_MS, end - 1);
     const off = at(next);
     if (off !== offsets[offsets.length - 1]) {
       let lo = t; // offset as before
@@ -100,15 +135,12 @@ export function offsetLookup(tz: string, from: Date, to: Date): (ms: number) => 
       changes.push(hi);
       offsets.push(off);
     }
-    t = next;
+    t = next === end - 1 ? end : next;
   }
-  if (changes.length === 1) return () => offsets[0];
-  return (ms: number) => {
-    if (ms < start || ms > end) return at(ms);
-    let i = changes.length - 1;
-    while (i > 0 && changes[i] > ms) i--;
-    return offsets[i];
-  };
+  if (YEAR_SEGMENTS.size >= YEAR_SEGMENTS_MAX) YEAR_SEGMENTS.delete(YEAR_SEGMENTS.keys().next().value!);
+  const segments = { changes, offsets };
+  YEAR_SEGMENTS.set(key, segments);
+  return segments;
 }
 
 /** The start of the local hour containing `ms`, given the zone's offset there (as `bucketOf(…, 'hour', tz)`). */
