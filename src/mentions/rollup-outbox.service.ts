@@ -156,13 +156,8 @@ export class RollupOutboxService implements OnApplicationBootstrap, BeforeApplic
    * on its own, so if either fails the entry stays open and the repair applies what is missing, once.
    */
   async countAndClose(batchId: Types.ObjectId, guard: RollupGuard, entries: RollupEntry[]): Promise<void> {
-    await this.count(guard, entries);
-    await this.batches.close(batchId);
-  }
-
-  /** The rollup writes of `countAndClose`, without the close (the caller closes, see `closeLater`). */
-  async count(guard: RollupGuard, entries: RollupEntry[]): Promise<void> {
     await this.countCombined([{ guard, entries }]);
+    await this.batches.close(batchId);
   }
 
   /** Several writes' counts at once, one update per rollup row, each write taken at most once per row. */

@@ -26,17 +26,10 @@ export class RollupsRepository {
   ) {}
 
   /**
-   * Applies each increment to its row (created if missing) unless the row already took write
-   * `guard` (a lane's write, or a batch or correction id from before lanes), remembering it there
-   * in the same update: exactly once however often it runs.
-   */
-  async incrementOnce(guard: RollupGuard, increments: GuardedIncrement[]): Promise<void> {
-    await this.incrementCombined([{ guard, increments }]);
-  }
-
-  /**
-   * Several writes' increments (a group commit of ingestion batches, each under its own guard),
-   * with one update per row: each row takes each write at most once, as `incrementOnce` would.
+   * Applies each write's increments (one write, or a group commit of ingestion batches, each under
+   * its own guard: a lane's write, or a batch or correction id from before lanes) with one update
+   * per row, created if missing, unless the row already took that guard, remembering it there in
+   * the same update: each row takes each write exactly once however often it runs.
    */
   async incrementCombined(writes: { guard: RollupGuard; increments: GuardedIncrement[] }[]): Promise<void> {
     const slots = combineWrites(writes);

@@ -6,19 +6,15 @@ import { themeIncrements, type ThemeMention } from './theme-counting';
 import { ThemeRollupsRepository } from './theme-rollups.repository';
 
 /**
- * Keeps the theme rollups in step with the mention rollups: the rollup outbox calls `countOnce`
- * with the same batch id and mentions (normal path and crash repair alike), and a label
+ * Keeps the theme rollups in step with the mention rollups: the rollup outbox calls `countCombined`
+ * with the same guards and mentions (normal path and crash repair alike), and a label
  * correction calls `moveOnce` with its own guard (its lane write).
  */
 @Injectable()
 export class ThemeCounter {
   constructor(private readonly rollups: ThemeRollupsRepository) {}
 
-  countOnce(guard: RollupGuard, entries: { row: ThemeMention; topics: Types.ObjectId[] }[]): Promise<void> {
-    return this.countCombined([{ guard, entries }]);
-  }
-
-  /** Several writes at once (the outbox's group commit), each under its own guard: one update per row. */
+  /** One write, or several at once (the outbox's group commit), each under its own guard: one update per row. */
   countCombined(writes: { guard: RollupGuard; entries: { row: ThemeMention; topics: Types.ObjectId[] }[] }[]): Promise<void> {
     return this.rollups.incrementCombined(writes.map((w) => ({ guard: w.guard, increments: themeIncrements(w.entries) })));
   }

@@ -45,14 +45,10 @@ export class ThemeRollupsRepository {
   ) {}
 
   /**
-   * Applies each increment to its row (created if missing) unless the row already took `guard`,
-   * remembering it in the same update: exactly once however often a batch is replayed.
+   * Applies each write's increments (one write, or a group commit) with one update per row,
+   * created if missing, unless the row already took that write's guard, remembering it in the same
+   * update: exactly once however often a batch is replayed.
    */
-  async incrementOnce(guard: RollupGuard, increments: ThemeIncrement[]): Promise<void> {
-    await this.incrementCombined([{ guard, increments }]);
-  }
-
-  /** Several writes' increments (a group commit), one update per row, each write taken at most once per row. */
   async incrementCombined(writes: { guard: RollupGuard; increments: ThemeIncrement[] }[]): Promise<void> {
     // What the schema's defaults added on insert is set here: a row without key phrases keeps `p: {}`.
     await applyGuardedRows(this.rollups.collection, combineWrites(writes), {
