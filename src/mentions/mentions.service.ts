@@ -376,19 +376,19 @@ export class MentionsService {
       const pieces = cuts.slice(1).flatMap((end, i) => rollupCover(cuts[i], end));
       // Hour and day rows before `inboundFrom` (the overview's previous period, which has no peak
       // hour) are read without their per-slot inbound support.
-      const from = opts.inboundFrom?.getTime() ?? -Infinity;
+      const inboundAt = opts.inboundFrom?.getTime() ?? -Infinity;
       const [slots, spans, earlier] = await Promise.all([
         this.rollups.slotRowsIn(wsId, topicId, pieces, opts.platform),
         this.rollups.spanRows(
           wsId,
           topicId,
-          pieces.filter((p) => p.from.getTime() >= from),
+          pieces.filter((p) => p.from.getTime() >= inboundAt),
           opts.platform,
         ),
         this.rollups.spanRows(
           wsId,
           topicId,
-          pieces.filter((p) => p.from.getTime() < from),
+          pieces.filter((p) => p.from.getTime() < inboundAt),
           opts.platform,
           false,
         ),

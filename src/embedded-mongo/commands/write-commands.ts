@@ -5,7 +5,7 @@ import { isDocumentValue } from '../query/index-key';
 import type { CollationSpec } from 'mingo/types';
 import { assertCollationApplies, parseCollation } from '../query/collation';
 import { compileFilter, evaluateLet, type DocumentPredicate } from '../query/query-language';
-import { applyUpdate, buildUpsert, updateKind, withIdFirst, type UpdateSpec } from '../query/update-document';
+import { applyUpdate, buildUpsert, isPlainScalar, updateKind, withIdFirst, type UpdateSpec } from '../query/update-document';
 import { assertArrayFilters } from '../query/update-validation';
 import { assertHint, assertSortSpec, unsupportedOption } from './command-fields';
 import {
@@ -111,9 +111,8 @@ const insert: CommandHandler = (cmd, ctx) => {
 
 const COMPARISONS = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte']);
 
-/** A value a comparison takes as it is: no document or array to read operators from, no regex. */
-const isScalar = (v: unknown): boolean =>
-  v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v instanceof Date || v instanceof ObjectId;
+/** A value a comparison takes as it is (null included). */
+const isScalar = (v: unknown): boolean => v === null || isPlainScalar(v);
 
 /** `{ $gte: 3 }`, `{ $in: [..] }`, `{ $not: { $gte: 3 } }`: comparisons of scalars, which mingo cannot refuse. */
 function simpleCondition(cond: Document): boolean {

@@ -223,7 +223,7 @@ export function buildUpsert(filter: Document, update: UpdateSpec, options: Updat
       doc = pipelineResult(seed, update as Document[], options);
       if (!('_id' in doc) && '_id' in seed) doc._id = seed._id;
     } else {
-      const plain = insertedByTopLevelOperators(seed, spec);
+      const plain = insertedDirectly(seed, spec);
       if (plain) doc = plain;
       else {
         assertUpdateApplies(seed, spec);
@@ -240,23 +240,28 @@ const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnPrope
 
 const DIRECT_OPERATORS = new Set(['$set', '$addToSet', '$inc', '$max', '$min']);
 
-/** A value `$max` or `$min` stores as it is on a missing field (no array or document to compare into). */
-const isPlainBound = (v: unknown): boolean =>
+/**
+ * A number, string, boolean, date or ObjectId: no array or document to compare into or read
+ * operators from, no regex (what `$max` or `$min` stores as it is on a missing field; what a
+ * comparison in a filter takes as it is).
+ */
+export const isPlainScalar = (v: unknown): boolean =>
   typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v instanceof Date || v instanceof ObjectId;
 
 /**
  * The document an upsert inserts, built directly when the update names fields the seed does not
- * hold (but for a top-level `$set`, which replaces the seeded value), by plain paths (dotted or not; no `$`, no empty part, not `_id`), none of them twice or
- * inside another, with `$set` (and `$setOnInsert`, merged into it), `$inc` of a number, `$max` or
- * `$min` of a scalar, or `$addToSet` of one value (or `$each`), and no part named as a property
- * of every object (`constructor`, `toString`: mingo's own handling of those stays): what mingo's operators give on a
- * new document (the value, the number, a one-element array, in embedded documents created along
- * the path, numeric parts included, in the order the update names them), without building their
- * update graphs, which was half of an upsert's time in the engine (a rollup row's 60 counters
- * most of all). Values are taken, not copied: they come from the statement, which is deserialized
- * per command and read nowhere else. Anything else answers null and goes through mingo.
+ * hold (but for a top-level `$set`, which replaces the seeded value), by plain paths (dotted or
+ * not; no `$`, no empty part, not `_id`), none of them twice or inside another, with `$set` (and
+ * `$setOnInsert`, merged into it), `$inc` of a number, `$max` or `$min` of a scalar, or
+ * `$addToSet` of one value (or `$each`), and no part named as a property of every object
+ * (`constructor`, `toString`: mingo's own handling of those stays): what mingo's operators give
+ * on a new document (the value, the number, a one-element array, in embedded documents created
+ * along the path, numeric parts included, in the order the update names them), without building
+ * their update graphs, which was half of an upsert's time in the engine (a rollup row's 60
+ * counters most of all). Values are taken, not copied: they come from the statement, which is
+ * deserialized per command and read nowhere else. Anything else answers null and goes through mingo.
  */
-function insertedByTopLevelOperators(seed: Document, spec: Document): Document | null {
+function insertedDirectly(seed: Document, spec: Document): Document | null {
   const ops = Object.keys(spec);
   const named = new Set<string>();
   let dotted = false;
@@ -278,7 +283,7 @@ function insertedByTopLevelOperators(seed: Document, spec: Document): Document |
       named.add(path);
       const value = fields[path];
       if (op === '$inc' && typeof value !== 'number') return null;
-      if ((op === '$max' || op === '$min') && !isPlainBound(value)) return null;
+      if ((op === '$max' || op === '$min') && !isPlainScalar(value)) return null;
       if (op === '$addToSet' && isDocumentValue(value) && !eachOnly(value) && Object.keys(value).some((k) => k.startsWith('$')))
         return null;
     }
