@@ -30,15 +30,16 @@ export class MentionsRepository {
   }
 
   /**
-   * Unordered: a refused write does not stop the others (the caller reads `writeErrors`). Through
-   * the driver's bulkWrite: ingestion builds every value in its stored type, and Mongoose's casting
-   * of a page of upserts was the largest cost on the client. What Mongoose added is added here:
-   * the schema's timestamps (`updatedAt` on every write, `collectedAt` on insert) and its version
-   * key on insert.
+   * Unordered: a refused write does not stop the others (the caller reads `writeErrors`, each
+   * naming its operation's index). Through the driver's bulkWrite: ingestion builds every value in
+   * its stored type, and Mongoose's casting of a page of writes was the largest cost on the
+   * client. What Mongoose added is added here: the schema's timestamps (`updatedAt` on every
+   * write, `collectedAt` on insert) and its version key on insert.
    */
   write(ops: AnyBulkWriteOperation<Mention>[]) {
     const now = new Date();
     const stamped = ops.map((op) => {
+      if ('insertOne' in op) return { insertOne: { document: { ...op.insertOne.document, updatedAt: now, collectedAt: now, __v: 0 } } };
       if (!('updateOne' in op)) return op;
       const { update, upsert } = op.updateOne as { update: Record<string, Record<string, unknown>>; upsert?: boolean };
       const next: Record<string, Record<string, unknown>> = { $set: { updatedAt: now, ...update.$set } };

@@ -87,4 +87,23 @@ describe('MentionsService', () => {
     expect(await service.exists(s.workspace.id, first.data[0].id)).toBe(true);
     expect(await service.exists(new Types.ObjectId().toHexString(), first.data[0].id)).toBe(false);
   });
+
+  it('two topics storing the same new posts at once: one inserts, the other links, each counted once per scope', async () => {
+    const topicC = new Types.ObjectId().toHexString();
+    const topicD = new Types.ObjectId().toHexString();
+    const posts = [input(20), input(21), input(22)];
+    const before = await volume(ALL_TOPICS);
+    // Both look the posts up before either writes (the lookup goes out before the enrichment).
+    const [c, d] = await Promise.all([service.ingest(s.workspace, topicC, posts), service.ingest(s.workspace, topicD, posts)]);
+    expect(c.stored.length + d.stored.length).toBe(3);
+    expect(c.linked + d.linked).toBe(3);
+    const listed = await service.list(s.workspace.id, { limit: 50 });
+    for (const p of posts) {
+      const row = listed.data.find((m) => m.externalId === p.externalId)!;
+      expect([...row.topicIds].sort()).toEqual([topicC, topicD].sort());
+    }
+    expect(await volume(new Types.ObjectId(topicC))).toBe(3);
+    expect(await volume(new Types.ObjectId(topicD))).toBe(3);
+    expect(await volume(ALL_TOPICS)).toBe(before + 3);
+  });
 });

@@ -18,6 +18,7 @@ import { RollupOutboxService } from './rollup-outbox.service';
 import { RollupsRepository } from './rollups.repository';
 import { ALL_TOPICS } from './schemas/mention-rollup.schema';
 import { SPAN_COUNTERS } from './rollup-spans';
+import { DUPLICATE_KEY } from '../common/errors';
 
 export { ROLLUP_REPAIR_GRACE_MS } from './rollup-outbox.service';
 
@@ -178,17 +179,7 @@ export class MentionsService {
     const guard = lane.next();
     const opened = this.outbox.open(batchId, wsId, tId, !competitor, guard);
     opened.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled meanwhile
-    // By the full unique key (workspace, platform, id), so the lookup is an index hit per id.
-    const platforms = [...new Set(unique.map((m) => m.platform))];
-    const lookup = Promise.all(
-      platforms.map((platform) =>
-        this.mentions.known(
-          wsId,
-          platform,
-          unique.filter((m) => m.platform === platform).map((m) => m.externalId),
-        ),
-      ),
-    );
+    const lookup = this.knownAmong(wsId, unique);
     lookup.catch(() => undefined); // awaited below, as `opened`
 
     const thresholds = workspace.settings.sentiment;
@@ -204,21 +195,27 @@ export class MentionsService {
         { routingRules, thresholds: { positive: thresholds.positiveThreshold, negative: thresholds.negativeThreshold } },
       ),
     );
-    const existing = (await lookup).flat();
-    const known = new Map(existing.map((d) => [`${d.platform}:${d.externalId}`, d]));
-
-    const ops: AnyBulkWriteOperation<Mention>[] = [];
+    // New posts are inserted (the lookup found them new: an insert is a third of an upsert's cost
+    // in the engine); one another run stored meanwhile fails on the unique key and is looked up
+    // again and linked, like any known post, so a race loses no topic link (at most twice more).
     const linkIds: Types.ObjectId[] = [];
-    // The documents this batch may insert, by the _id it gives them: the stored rows are known
-    // from the write's upserted ids, without reading them back.
-    const inserting = new Map<string, MentionRow>();
-
-    for (const [i, input] of unique.entries()) {
-      const prior = known.get(`${input.platform}:${input.externalId}`);
-      const key = { workspaceId: wsId, platform: input.platform, externalId: input.externalId };
-      if (prior) {
-        const hasTopic = (prior.topicIds ?? []).some((t) => t.equals(tId));
-        if (!hasTopic) {
+    const stored: MentionRow[] = [];
+    const refused: string[] = [];
+    let pending = unique.map((input, i) => ({ input, e: enriched[i] }));
+    let existing = await lookup;
+    await opened;
+    let writes = 0;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const known = new Map(existing.map((d) => [`${d.platform}:${d.externalId}`, d]));
+      const ops: AnyBulkWriteOperation<Mention>[] = [];
+      // The post each insert carries, by the operation's index (its write error names that index).
+      const inserts = new Map<number, { row: MentionRow; item: (typeof pending)[number] }>();
+      for (const item of pending) {
+        const { input, e } = item;
+        const prior = known.get(`${input.platform}:${input.externalId}`);
+        const key = { workspaceId: wsId, platform: input.platform, externalId: input.externalId };
+        if (prior) {
+          if ((prior.topicIds ?? []).some((t) => t.equals(tId))) continue;
           linkIds.push(prior._id);
           ops.push({
             updateOne: {
@@ -239,61 +236,61 @@ export class MentionsService {
                 update: { $unset: { competitorOnly: '' }, $push: { rollupLinks: { batch: batchId, topic: ALL_TOPICS } } },
               },
             });
+          continue;
         }
-        continue;
+        const doc: Omit<Mention, 'topicIds'> = {
+          ...key,
+          ...(competitor ? { competitorOnly: true } : {}),
+          url: input.url,
+          text: input.text,
+          createdAt: input.createdAt,
+          author: input.author,
+          lang: e.lang,
+          platformLang: input.platformLang ?? null,
+          sentiment: { score: e.sentiment.score, label: e.sentiment.label },
+          intent: e.intent,
+          routing: e.routing,
+          conversationId: input.conversationId ?? null,
+          inReplyToExternalId: input.inReplyToExternalId ?? null,
+          metrics: input.metrics,
+          metricsUpdatedAt: new Date(),
+        };
+        const row: MentionRow = { _id: new Types.ObjectId(), ...doc, topicIds: [tId], rollupBatch: batchId };
+        inserts.set(ops.length, { row, item });
+        ops.push({ insertOne: { document: row } });
       }
-      const e = enriched[i];
-      const doc: Omit<Mention, 'topicIds'> = {
-        ...key,
-        ...(competitor ? { competitorOnly: true } : {}),
-        url: input.url,
-        text: input.text,
-        createdAt: input.createdAt,
-        author: input.author,
-        lang: e.lang,
-        platformLang: input.platformLang ?? null,
-        sentiment: { score: e.sentiment.score, label: e.sentiment.label },
-        intent: e.intent,
-        routing: e.routing,
-        conversationId: input.conversationId ?? null,
-        inReplyToExternalId: input.inReplyToExternalId ?? null,
-        metrics: input.metrics,
-        metricsUpdatedAt: new Date(),
-      };
-      const _id = new Types.ObjectId();
-      inserting.set(_id.toHexString(), { _id, ...doc, topicIds: [tId], rollupBatch: batchId });
-      ops.push({
-        updateOne: {
-          filter: key,
-          update: { $setOnInsert: { _id, ...doc, rollupBatch: batchId }, $addToSet: { topicIds: tId } },
-          upsert: true,
-        },
+      if (ops.length === 0) break;
+      writes += ops.length;
+      const failed = new Set<number>();
+      await this.mentions.write(ops).catch((err: unknown) => {
+        const writeErrors = (err as { writeErrors?: { index: number; code?: number; errmsg?: string }[] } | null)?.writeErrors ?? [];
+        if (writeErrors.length === 0) throw err;
+        // Unordered: the other writes are applied and counted below. Anything but a post stored
+        // meanwhile is the database failing, which fails the run.
+        for (const we of writeErrors) {
+          failed.add(we.index);
+          if (we.code !== DUPLICATE_KEY || !inserts.has(we.index)) refused.push(we.errmsg ?? 'write refused');
+        }
       });
+      const raced: typeof pending = [];
+      for (const [index, { row, item }] of inserts) {
+        if (!failed.has(index)) stored.push(row);
+        else if (!refused.length) raced.push(item);
+      }
+      if (raced.length && attempt >= 2) refused.push(`${raced.length} posts kept colliding with concurrent writes`);
+      if (refused.length || raced.length === 0) break;
+      pending = raced;
+      existing = await this.knownAmong(
+        wsId,
+        raced.map((r) => r.input),
+      );
     }
-    await opened;
-    if (ops.length === 0) {
+    if (writes === 0) {
       await this.outbox.discard(batchId);
       this.outbox.lanes.release(lane);
       return { stored: [], linked: 0, known: unique.length, rejected };
     }
-
-    const refused: string[] = [];
-    const result = await this.mentions.write(ops).catch((err: unknown) => {
-      const bulk = err as {
-        writeErrors?: { code?: number; errmsg?: string }[];
-        result?: { upsertedIds?: Record<string, Types.ObjectId> };
-      } | null;
-      const writeErrors = bulk?.writeErrors ?? [];
-      if (writeErrors.length === 0) throw err;
-      // Unordered: the other writes are applied and counted below. A duplicate key is a post another
-      // run stored meanwhile (known); anything else is the database failing, which fails the run.
-      for (const we of writeErrors) if (we.code !== 11000) refused.push(we.errmsg ?? 'write refused');
-      return bulk?.result;
-    });
-    const stored = Object.values<Types.ObjectId>(result?.upsertedIds ?? {})
-      .map((id) => inserting.get(id.toHexString()))
-      .filter((row): row is MentionRow => row !== undefined)
-      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    stored.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
     const linkedRows = await this.mentions.byIds(linkIds);
 
     // Stored: the counts go to the outbox's next group write (within COUNT_DELAY_MS), which
@@ -312,8 +309,23 @@ export class MentionsService {
     const views = stored.map(toMentionView);
     for (const v of views) this.live.next(v);
     if (refused.length)
-      throw new MentionWriteError(`the database refused ${refused.length} of ${ops.length} mention writes: ${refused[0]}`, views);
+      throw new MentionWriteError(`the database refused ${refused.length} of ${writes} mention writes: ${refused[0]}`, views);
     return { stored: views, linked: linkedRows.length, known: unique.length - views.length, rejected };
+  }
+
+  /** The stored ones among these posts, by the full unique key (workspace, platform, id): an index hit per id. */
+  private async knownAmong(wsId: Types.ObjectId, inputs: MentionInput[]) {
+    const platforms = [...new Set(inputs.map((m) => m.platform))];
+    const found = await Promise.all(
+      platforms.map((platform) =>
+        this.mentions.known(
+          wsId,
+          platform,
+          inputs.filter((m) => m.platform === platform).map((m) => m.externalId),
+        ),
+      ),
+    );
+    return found.flat();
   }
 
   /**
