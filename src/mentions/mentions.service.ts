@@ -14,7 +14,7 @@ import { Mention } from './schemas/mention.schema';
 import { correctionView, type CorrectionView } from './schemas/mention-correction';
 import { rollupCover, startOfUtcHour as hourOf } from '../common/time-buckets';
 import type { MentionRollupRow } from '../common/rows';
-import { RollupOutboxService } from './rollup-outbox.service';
+import { RollupOutboxService, type CountIncrements } from './rollup-outbox.service';
 import { RollupsRepository } from './rollups.repository';
 import { ALL_TOPICS } from './schemas/mention-rollup.schema';
 import { SPAN_COUNTERS } from './rollup-spans';
@@ -96,6 +96,8 @@ export class MentionWriteError extends Error {
     this.name = 'MentionWriteError';
   }
 }
+
+const byCreatedAt = (a: MentionRow, b: MentionRow) => a.createdAt.getTime() - b.createdAt.getTime();
 
 /** What makes a mention unusable whatever the run: the caller quarantines it instead of storing it. */
 function faultOf(input: MentionInput): { reason: RejectReason; problem: string } | null {
@@ -205,6 +207,9 @@ export class MentionsService {
     let existing = await lookup;
     await opened;
     let writes = 0;
+    const scopes = competitor ? [tId] : [ALL_TOPICS, tId];
+    let counted: CountIncrements | undefined;
+    let firstInserts = 0;
     for (let attempt = 0; pending.length > 0; attempt++) {
       const known = new Map(existing.map((d) => [`${d.platform}:${d.externalId}`, d]));
       const ops: AnyBulkWriteOperation<Mention>[] = [];
@@ -262,7 +267,7 @@ export class MentionsService {
       if (ops.length === 0) break;
       writes += ops.length;
       const failed = new Set<number>();
-      await this.mentions.write(ops).catch((err: unknown) => {
+      const written = this.mentions.write(ops).catch((err: unknown) => {
         const writeErrors = (err as { writeErrors?: { index: number; code?: number; errmsg?: string }[] } | null)?.writeErrors ?? [];
         if (writeErrors.length === 0) throw err;
         // Unordered: the other writes are applied and counted below. Anything but a post stored
@@ -272,6 +277,15 @@ export class MentionsService {
           if (we.code !== DUPLICATE_KEY || !inserts.has(we.index)) refused.push(we.errmsg ?? 'write refused');
         }
       });
+      if (attempt === 0 && inserts.size > 0) {
+        // While the engine stores the page (once it is sent: one turn of the event loop), its counts
+        // are computed as if every insert succeeds, the usual case; otherwise they are not used.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        const rows = [...inserts.values()].map((i) => i.row).sort(byCreatedAt);
+        firstInserts = rows.length;
+        counted = this.outbox.increments(rows.map((row) => ({ row, topics: scopes })));
+      }
+      await written;
       const raced: typeof pending = [];
       for (const [index, { row, item }] of inserts) {
         if (!failed.has(index)) stored.push(row);
@@ -290,7 +304,7 @@ export class MentionsService {
       this.outbox.lanes.release(lane);
       return { stored: [], linked: 0, known: unique.length, rejected };
     }
-    stored.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    stored.sort(byCreatedAt);
     const linkedRows = await this.mentions.byIds(linkIds);
 
     // Stored: the counts go to the outbox's next group write (within COUNT_DELAY_MS), which
@@ -299,8 +313,10 @@ export class MentionsService {
       batchId,
       lane,
       guard,
+      // computed during the write, when it stored every insert and linked nothing (else computed by the group write)
+      increments: stored.length === firstInserts && linkedRows.length === 0 ? counted : undefined,
       entries: [
-        ...stored.map((row) => ({ row, topics: competitor ? [tId] : [ALL_TOPICS, tId] })),
+        ...stored.map((row) => ({ row, topics: scopes })),
         // the scopes this batch linked it to: its topic, and ALL_TOPICS if it brought it into the workspace's
         ...linkedRows.map((row) => ({ row, topics: (row.rollupLinks ?? []).filter((l) => l.batch.equals(batchId)).map((l) => l.topic) })),
       ],

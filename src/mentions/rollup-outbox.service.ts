@@ -12,6 +12,8 @@ import { Settings, SETTINGS } from '../config/settings';
 import { enqueueNowAndEvery, type JobEngine } from '../jobs/job-queue';
 import { JOB_ENGINE } from '../jobs/jobs.module';
 import { ThemeCounter } from '../themes/theme-counter.service';
+import { themeIncrements } from '../themes/theme-counting';
+import type { ThemeIncrement } from '../themes/theme-rollups.repository';
 import { startOfRollupSlot } from '../common/time-buckets';
 import { MentionsRepository, type MentionRow } from './mentions.repository';
 import { RollupBatchesRepository } from './rollup-batches.repository';
@@ -29,7 +31,7 @@ const ROLLUP_REPAIR_EVERY_SECONDS = 30;
  * costs the rollups one write per group instead of one per page. Readers in this process, API
  * writes and a graceful stop write the queue at once (`flush`).
  */
-export const COUNT_DELAY_MS = 100;
+export const COUNT_DELAY_MS = Number(process.env.CDM ?? 100);
 /** The most batches one group write takes; an ingestion that finds this many queued waits for them (backpressure). */
 export const COUNT_GROUP_MAX = 64;
 
@@ -39,6 +41,14 @@ export interface QueuedCount {
   lane: RollupLane;
   guard: LaneGuard;
   entries: RollupEntry[];
+  /** The entries' increments, when the caller computed them beforehand (`RollupOutboxService.increments`). */
+  increments?: CountIncrements;
+}
+
+/** What some entries add to the mention rollups and to the theme rollups. */
+export interface CountIncrements {
+  rollups: GuardedIncrement[];
+  themes: ThemeIncrement[];
 }
 
 /**
@@ -161,11 +171,21 @@ export class RollupOutboxService implements OnApplicationBootstrap, BeforeApplic
   }
 
   /** Several writes' counts at once, one update per rollup row, each write taken at most once per row. */
-  private async countCombined(writes: { guard: RollupGuard; entries: RollupEntry[] }[]): Promise<void> {
+  private async countCombined(writes: { guard: RollupGuard; entries: RollupEntry[]; increments?: CountIncrements }[]): Promise<void> {
     await Promise.all([
-      this.rollups.incrementCombined(writes.map((w) => ({ guard: w.guard, increments: rollupIncrements(w.entries) }))),
-      this.themes.countCombined(writes),
+      this.rollups.incrementCombined(
+        writes.map((w) => ({ guard: w.guard, increments: w.increments?.rollups ?? rollupIncrements(w.entries) })),
+      ),
+      this.themes.countCombined(writes.map((w) => ({ guard: w.guard, entries: w.entries, increments: w.increments?.themes }))),
     ]);
+  }
+
+  /**
+   * What these entries add to the rollups, computed now: ingestion does it while the engine
+   * stores the page, so the group write has only to send it.
+   */
+  increments(entries: RollupEntry[]): CountIncrements {
+    return { rollups: rollupIncrements(entries), themes: themeIncrements(entries) };
   }
 
   /**

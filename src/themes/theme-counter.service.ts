@@ -3,7 +3,7 @@ import type { Types } from 'mongoose';
 import type { RollupGuard } from '../mentions/rollup-guard';
 import type { Intent, SentimentLabel } from '../common/labels';
 import { themeIncrements, type ThemeMention } from './theme-counting';
-import { ThemeRollupsRepository } from './theme-rollups.repository';
+import { ThemeRollupsRepository, type ThemeIncrement } from './theme-rollups.repository';
 
 /**
  * Keeps the theme rollups in step with the mention rollups: the rollup outbox calls `countCombined`
@@ -14,9 +14,15 @@ import { ThemeRollupsRepository } from './theme-rollups.repository';
 export class ThemeCounter {
   constructor(private readonly rollups: ThemeRollupsRepository) {}
 
-  /** One write, or several at once (the outbox's group commit), each under its own guard: one update per row. */
-  countCombined(writes: { guard: RollupGuard; entries: { row: ThemeMention; topics: Types.ObjectId[] }[] }[]): Promise<void> {
-    return this.rollups.incrementCombined(writes.map((w) => ({ guard: w.guard, increments: themeIncrements(w.entries) })));
+  /**
+   * One write, or several at once (the outbox's group commit), each under its own guard: one update
+   * per row. A write may bring its increments computed beforehand (`increments`, what
+   * `themeIncrements` gives for its entries).
+   */
+  countCombined(
+    writes: { guard: RollupGuard; entries: { row: ThemeMention; topics: Types.ObjectId[] }[]; increments?: ThemeIncrement[] }[],
+  ): Promise<void> {
+    return this.rollups.incrementCombined(writes.map((w) => ({ guard: w.guard, increments: w.increments ?? themeIncrements(w.entries) })));
   }
 
   /** Moves one mention's phrase counts from its old labels to its new ones, in every scope that counted it. */
