@@ -271,3 +271,43 @@ describe('$max and $min on plain paths', () => {
     expect(applyUpdate(current, { $max: { s: 1 } }).modified).toBe(false); // a number sorts before a string
   });
 });
+
+describe('numeric updates in one walk ($inc, $max, $min only)', () => {
+  /** What the general path (copy the named paths, then mingo's operators) makes of the same update. */
+  const general = (current: Document, update: Document) =>
+    applyUpdateToCopy(copyUpdatedPaths(current, update), update, undefined, undefined);
+  const wide = (n: number, from = 0) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`p.phrase ${from + i}.nc`, 1 + (i % 3)]));
+  const stored = () => ({
+    _id: 1,
+    count: 2,
+    m: { nc: 1 },
+    p: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`phrase ${i}`, { nc: i, up: 1 }])),
+    writers: { 3: 7 },
+  });
+
+  it.each<[string, Document]>([
+    ['a few counters, some new', { $inc: { count: 1, 'm.nc': 2, 'm.us': 1, 'p.phrase 3.nc': 1, 'p.new one.pq': 1 } }],
+    ['a wide update into a wide document', { $inc: { ...wide(30, 20), 'm.nc': 1 }, $max: { 'writers.3': 9 } }],
+    ['a wide update into missing documents', { $inc: { ...wide(30, 100), 'q.a.b': 1 } }],
+    ['nothing changes', { $inc: { count: 0 }, $max: { 'writers.3': 1 }, $min: { 'm.nc': 5 } }],
+    ['$min lowers, $max raises', { $min: { count: -1 }, $max: { 'p.phrase 1.nc': 50 } }],
+  ])('%s: the same document, in the same field order, as the general path', (_name, update) => {
+    const current = stored();
+    const before = structuredClone(current);
+    const { doc, modified } = applyUpdate(current, update);
+    const expected = general(structuredClone(current), update);
+    expect(modified).toBe(expected.modified);
+    expect(JSON.stringify(doc)).toBe(JSON.stringify(expected.doc));
+    expect(current).toEqual(before); // the stored version is untouched
+  });
+
+  it.each<[string, Document, RegExp | number]>([
+    ['a path inside another', { $inc: { 'q.a': 1 }, $max: { q: 1 } }, /conflict/],
+    ['the same path twice', { $inc: { count: 1 }, $max: { count: 3 } }, /conflict/],
+    ['a counter under a number', { $inc: { 'count.x': 1 } }, /./],
+    ['a field named constructor', { $inc: { 'p.constructor.nc': 1 } }, /constructor/],
+    ['_id', { $inc: { _id: 1 } }, /immutable field '_id'/],
+  ])('%s is refused as the general path refuses it', (_name, update, error) => {
+    expect(() => applyUpdate(stored(), update)).toThrow(error as RegExp);
+  });
+});
