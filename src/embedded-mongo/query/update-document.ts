@@ -383,56 +383,61 @@ export const isPlainScalar = (v: unknown): boolean =>
  * deserialized per command and read nowhere else. Anything else answers null and goes through mingo.
  */
 function insertedDirectly(seed: Document, spec: Document): Document | null {
-  const ops = Object.keys(spec);
+  const out: Document = { ...seed };
+  // Containers this build made (only those may be walked into: a value from the statement, or one
+  // the filter seeded, met on a path is a conflict), and the top-level names the update gave.
+  const made = new Set<object>();
   const named = new Set<string>();
-  let dotted = false;
-  for (const op of ops) {
+  for (const op of Object.keys(spec)) {
     const fields: unknown = spec[op];
     if (!DIRECT_OPERATORS.has(op) || !isDocumentValue(fields)) return null;
-    for (const path of Object.keys(fields)) {
-      if (path === '' || path === '_id' || path.includes('$') || named.has(path)) return null;
-      const dot = path.indexOf('.');
-      if (dot < 0) {
-        // `$set` of a field the filter seeds replaces it (in place, as mingo does); anything else on one goes to mingo.
-        if (path in Object.prototype || (op !== '$set' && hasOwn(seed, path))) return null;
-      } else {
-        dotted = true;
-        const parts = path.split('.');
-        if (parts[0] === '_id' || hasOwn(seed, parts[0])) return null;
-        for (const part of parts) if (part === '' || part in Object.prototype) return null;
-      }
-      named.add(path);
-      const value = fields[path];
+    const paths = Object.keys(fields);
+    const wide = paths.length > WIDE_FIELDS ? wideFields({ [op]: fields }) : null;
+    for (const path of paths) {
+      if (path === '' || path === '_id' || path.includes('$')) return null;
+      const value: unknown = fields[path];
       if (op === '$inc' && typeof value !== 'number') return null;
       if ((op === '$max' || op === '$min') && !isPlainScalar(value)) return null;
       if (op === '$addToSet' && isDocumentValue(value) && !eachOnly(value) && Object.keys(value).some((k) => k.startsWith('$')))
         return null;
-    }
-  }
-  // None inside another (MongoDB refuses it as a conflict; mingo says so): only dotted paths can be.
-  if (dotted) {
-    const sorted = [...named].sort();
-    for (let i = 1; i < sorted.length; i++) if (sorted[i].startsWith(`${sorted[i - 1]}.`)) return null;
-  }
-  const wide = wideFields(spec);
-  for (const op of ops) {
-    const fields = spec[op] as Document;
-    for (const path of Object.keys(fields)) {
-      const value = op === '$addToSet' ? addedToSet(fields[path]) : fields[path];
-      if (!path.includes('.')) {
-        seed[path] = value;
+      const stored = op === '$addToSet' ? addedToSet(value) : value;
+      const dot = path.indexOf('.');
+      if (dot < 0) {
+        // `$set` of a field the filter seeds replaces it (in place, as mingo does); anything else on one goes to mingo.
+        if (PROTOTYPE_NAMES.has(path) || named.has(path) || (op !== '$set' && hasOwn(seed, path))) return null;
+        named.add(path);
+        out[path] = stored;
         continue;
       }
       const parts = path.split('.');
-      let node = seed;
-      // Every container on the way is one this loop made (no path is inside another, none starts in the seed).
-      for (let i = 0; i < parts.length - 1; i++)
-        node = hasOwn(node, parts[i]) ? (node[parts[i]] as Document) : (node[parts[i]] = i === 0 && wide.has(parts[i]) ? wideObject() : {});
-      node[parts[parts.length - 1]] = value;
+      const top = parts[0];
+      if (top === '_id' || hasOwn(seed, top)) return null;
+      named.add(top);
+      let node = out;
+      const last = parts.length - 1;
+      for (let i = 0; i < last; i++) {
+        const part = parts[i];
+        if (part === '' || PROTOTYPE_NAMES.has(part)) return null;
+        if (!hasOwn(node, part)) {
+          const container: Document = i === 0 && wide?.has(part) ? wideObject() : {};
+          made.add(container);
+          node = node[part] = container;
+          continue;
+        }
+        const child = node[part] as Document;
+        if (!made.has(child)) return null; // a path inside another (MongoDB refuses it as a conflict; mingo says so)
+        node = child;
+      }
+      const leaf = parts[last];
+      if (leaf === '' || PROTOTYPE_NAMES.has(leaf) || hasOwn(node, leaf)) return null;
+      node[leaf] = stored;
     }
   }
-  return seed;
+  return out;
 }
+
+/** Names every plain object answers through its prototype (`constructor`, `toString`): mingo's own handling of those stays. */
+const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /** `{ $each: [...] }` and nothing else (Mongoose sends `$addToSet` values so). */
 const eachOnly = (value: Document): boolean => Array.isArray(value.$each) && Object.keys(value).length === 1;
