@@ -17,7 +17,11 @@ export class RollupBatchesRepository {
     workspaceWide = true,
     guard?: LaneGuard,
   ): Promise<void> {
-    await this.batches.create({ _id: batchId, workspaceId, topicId, startedAt, workspaceWide, ...guard });
+    // Through the driver: every value is of its stored type already, and a Mongoose document's
+    // construction and validation cost the client more than the write (one per stored page).
+    const entry: RollupBatch & { _id: Types.ObjectId } = { _id: batchId, workspaceId, topicId, startedAt, workspaceWide };
+    if (guard) Object.assign(entry, { lane: guard.lane, seq: guard.seq });
+    await this.batches.collection.insertOne(entry);
   }
 
   get(batchId: Types.ObjectId) {
@@ -26,6 +30,11 @@ export class RollupBatchesRepository {
 
   async close(batchId: Types.ObjectId): Promise<void> {
     await this.batches.deleteOne({ _id: batchId });
+  }
+
+  /** Closes several counted batches with one write (a group commit's). */
+  async closeAll(batchIds: Types.ObjectId[]): Promise<void> {
+    await this.batches.collection.deleteMany({ _id: { $in: batchIds } });
   }
 
   async startedBefore(before: Date): Promise<Types.ObjectId[]> {

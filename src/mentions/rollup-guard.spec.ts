@@ -76,7 +76,7 @@ describe('rollup guard: a batch repaired after many later batches on its rows', 
     const topic = new Types.ObjectId().toHexString();
     const at = new Date('2026-03-02T10:05:00Z');
     // The close is lost (the process dies right after the rollup write): the entry stays open.
-    jest.spyOn(s.get(RollupBatchesRepository), 'close').mockResolvedValueOnce(undefined);
+    jest.spyOn(s.get(RollupBatchesRepository), 'closeAll').mockResolvedValueOnce(undefined);
     await service.ingest(s.workspace, topic, [post(at)]);
     await outbox.flush(); // written alone, before the later ones
     await outbox.closed();

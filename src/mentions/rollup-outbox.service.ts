@@ -251,22 +251,20 @@ export class RollupOutboxService implements OnApplicationBootstrap, BeforeApplic
       );
       return;
     }
-    for (const g of group) {
-      this.lanes.release(g.lane);
-      this.closeLater(g.batchId);
-    }
+    for (const g of group) this.lanes.release(g.lane);
+    this.closeLater(group.map((g) => g.batchId));
   }
 
   /**
-   * Closes a counted batch without holding its writer back a round trip: if the close is lost (a
+   * Closes counted batches (a group's, in one write) without holding their writers back: if the close is lost (a
    * crash, a failure) the repair replays the entry later, and every row refuses it (each took the
    * batch's write already), so it only costs the replay. A graceful stop waits for these closes.
    */
-  closeLater(batchId: Types.ObjectId): void {
+  closeLater(batchIds: Types.ObjectId[]): void {
     const closing = this.batches
-      .close(batchId)
+      .closeAll(batchIds)
       .catch((err: Error) =>
-        this.logger.warn({ batchId: String(batchId), err: err.message }, 'Could not close a counted batch; the repair will'),
+        this.logger.warn({ batches: batchIds.length, err: err.message }, 'Could not close counted batches; the repair will'),
       )
       .finally(() => this.closing.delete(closing));
     this.closing.add(closing);
