@@ -22,11 +22,17 @@ export class MentionsRepository {
 
   // ---- ingestion ---------------------------------------------------------------------------
 
-  /** The stored ones among these post ids of one platform (by the full unique key: an index hit per id). */
+  /**
+   * The stored ones among these post ids of one platform (by the full unique key: an index hit per
+   * id). Through the driver, as `write`: the filter's values are of their stored types already.
+   */
   async known(workspaceId: Types.ObjectId, platform: string, externalIds: string[]) {
-    return this.mentions
-      .find({ workspaceId, platform, externalId: { $in: externalIds } }, { platform: 1, externalId: 1, topicIds: 1, competitorOnly: 1 })
-      .lean();
+    return this.mentions.collection
+      .find<Pick<MentionRow, '_id' | 'platform' | 'externalId' | 'topicIds' | 'competitorOnly'>>(
+        { workspaceId, platform, externalId: { $in: externalIds } },
+        { projection: { platform: 1, externalId: 1, topicIds: 1, competitorOnly: 1 } },
+      )
+      .toArray();
   }
 
   /**
