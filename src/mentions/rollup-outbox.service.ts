@@ -31,7 +31,7 @@ const ROLLUP_REPAIR_EVERY_SECONDS = 30;
  * costs the rollups one write per group instead of one per page. Readers in this process, API
  * writes and a graceful stop write the queue at once (`flush`).
  */
-export const COUNT_DELAY_MS = Number(process.env.CDM ?? 100);
+export const COUNT_DELAY_MS = 100;
 /** The most batches one group write takes; an ingestion that finds this many queued waits for them (backpressure). */
 export const COUNT_GROUP_MAX = 64;
 
