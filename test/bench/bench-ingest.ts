@@ -7,7 +7,9 @@
  * - raw: the driver's `bulkWrite` of 500 upserts by the unique key into a collection with the
  *   mentions' schema and indexes, documents built beforehand (what ingestion stores, without the
  *   rest), so the rate is the engine's and the wire's, not Mongoose's casting (ingestion writes its
- *   mentions through the driver too);
+ *   mentions through the driver too). This is the bulk-upsert rate issue #21 names; ingestion
+ *   itself inserts the posts its lookup found new (cheaper in the engine than an upsert), and links
+ *   the known ones;
  * - ingestion: `MentionsService.ingest` with pages of 100 (one X search page), each round timed
  *   until its last page's rollups are written (the outbox's group commit), so the rate is of
  *   mentions stored and counted.
