@@ -54,6 +54,9 @@ export class ThemeRollupSeed {
       rows.map((r) => ({ workspaceId, topicId, span: r.span, start: new Date(r.start), platform, lang: r.lang, m: r.m, p: r.p })),
     );
     for (let i = 0; i < docs.length; i += 5000) await model.collection.insertMany(docs.slice(i, i + 5000), { ordered: false });
+    // Inserted: the seed holds nothing more (the timed calls then run on a heap without it).
+    this.slots.clear();
+    this.phrasesOf.clear();
     return docs.length;
   }
 }
