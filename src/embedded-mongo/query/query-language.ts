@@ -245,35 +245,27 @@ function isPlainObject(v: unknown): v is Document {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const isPlainDocument = (v: unknown): v is Document =>
+/** A document as mingo's operators walk into it: a plain object, not a BSON value. */
+export const isPlainDocument = (v: unknown): v is Document =>
   typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype && (v as Document)._bsontype === undefined;
 
 /**
- * `$inc` done directly when every path is plain (no positional part, not `_id`), runs through
- * plain documents or missing fields, and ends at a number or nothing, with numbers to add: what
- * mingo's `$inc` does (missing fields start at 0, missing documents are created), without parsing
- * every path into its update graph, which for a theme row's 60 counters cost more than the rest of
- * the update. Anything else answers null and goes to mingo. Whether something changed otherwise.
+ * What `$inc`, `$max` and `$min` of a number make of a field holding a number or nothing (mingo's
+ * operators on numbers): the sum (a missing field starts at 0); the value when the field is
+ * missing or the value is greater / smaller, else the field's own.
  */
-function incrementPlainPaths(doc: Document, spec: Document): boolean | null {
-  return numbersOnPlainPaths(doc, spec, (previous, amount) => (previous || 0) + amount);
-}
-
-/**
- * `$max` / `$min` done directly under the same conditions: what mingo's operators do for numbers
- * (a missing field takes the value, a number is replaced only by a greater / smaller one), without
- * their update graphs (a rollup row's lane guard is one). Anything else answers null and goes to mingo.
- */
-function boundPlainPaths(doc: Document, spec: Document, max: boolean): boolean | null {
-  return numbersOnPlainPaths(doc, spec, (previous, value) =>
-    previous === undefined || (max ? value > previous : value < previous) ? value : previous,
-  );
-}
+export const NUMBER_UPDATES: Record<'$inc' | '$max' | '$min', (previous: number | undefined, value: number) => number> = {
+  $inc: (previous, amount) => (previous || 0) + amount,
+  $max: (previous, value) => (previous === undefined || value > previous ? value : previous),
+  $min: (previous, value) => (previous === undefined || value < previous ? value : previous),
+};
 
 /**
  * Sets each path of `spec` to `next(what it holds, the spec's number)` when every path is plain
  * (no positional part, not `_id`), runs through plain documents or missing fields (created), and
  * ends at a number or nothing, with numbers in the spec (no NaN); else null. Whether anything changed.
+ * `$inc`, `$max` and `$min` are done so (NUMBER_UPDATES) without parsing every path into mingo's
+ * update graph, which for a theme row's 60 counters cost more than the rest of the update.
  */
 function numbersOnPlainPaths(doc: Document, spec: Document, next: (previous: number | undefined, value: number) => number): boolean | null {
   const paths = Object.keys(spec);
@@ -326,7 +318,7 @@ export function applyUpdateToCopy(
   for (const op of Object.keys(update)) {
     if (op === '$inc' || op === '$max' || op === '$min') {
       const spec = update[op] as Document;
-      const changed = op === '$inc' ? incrementPlainPaths(doc, spec) : boundPlainPaths(doc, spec, op === '$max');
+      const changed = numbersOnPlainPaths(doc, spec, NUMBER_UPDATES[op]);
       if (changed !== null) {
         if (changed) modified = true;
         continue;

@@ -3,8 +3,8 @@ import type { CollationSpec } from 'mingo/types';
 import { cloneDeep, isEqual, setValue } from 'mingo/util';
 import { CommandError, ErrorCode } from '../errors';
 import { isDocumentValue } from './index-key';
-import { applyUpdateToCopy, runUpdatePipeline } from './query-language';
-import { assertUpdateApplies } from './update-validation';
+import { applyUpdateToCopy, isPlainDocument, NUMBER_UPDATES, runUpdatePipeline } from './query-language';
+import { assertUpdateApplies, OBJECT_PROPERTY_PARTS } from './update-validation';
 
 /**
  * Turns an update statement (operators, a replacement document or a pipeline) into the next
@@ -239,30 +239,28 @@ function wideFields(update: Document): Set<string> {
   return wide;
 }
 
-const NUMBER_OPERATORS = new Set(['$inc', '$max', '$min']);
-/** Parts that reach JavaScript's own objects: the general path refuses them with its message. */
-const OBJECT_PARTS = new Set(['constructor', '__proto__', 'prototype']);
-
 /**
  * An update of only `$inc`, `$max` and `$min` of numbers, on plain paths (no `$`, no empty part,
  * not `_id`, none named twice) through plain documents or missing fields to a number or nothing,
  * applied in one walk per path: the containers on the way are copied (or created) once, as
  * `copyUpdatedPaths` does, and the stored document is untouched. A rollup row's update is this,
  * and checking, copying and applying each of its 60 counters in separate passes was most of its
- * cost. What the general path does for these updates (mingo's operators: a missing field takes the
- * value, or 0 plus it); anything else, a path conflict or a type error included, answers null and
- * takes the general path, which says what is wrong.
+ * cost. What the general path does for these updates (NUMBER_UPDATES, as its `$inc`/`$max`/`$min`
+ * of numbers); anything else, a part named `constructor` or the like, a path conflict or a type
+ * error included, answers null and takes the general path, which says what is wrong.
  */
 function numbersUpdated(current: Document, update: Document): { doc: Document; modified: boolean } | null {
   const ops = Object.keys(update);
   if (ops.length === 0) return null;
-  for (const op of ops) if (!NUMBER_OPERATORS.has(op) || !isDocumentValue(update[op])) return null;
+  for (const op of ops) if (!hasOwn(NUMBER_UPDATES, op) || !isDocumentValue(update[op])) return null;
   const root: Document = { ...current };
   const fresh = new Set<object>();
   const named = new Set<string>();
-  const wide = wideFields(update);
+  // Which top-level sub-documents the update makes wide: worked out only if it creates one.
+  let wide: Set<string> | null = null;
   let modified = false;
   for (const op of ops) {
+    const next = NUMBER_UPDATES[op as keyof typeof NUMBER_UPDATES];
     const fields = update[op] as Document;
     for (const path of Object.keys(fields)) {
       const value: unknown = fields[path];
@@ -274,13 +272,13 @@ function numbersUpdated(current: Document, update: Document): { doc: Document; m
       const last = parts.length - 1;
       for (let i = 0; i < last; i++) {
         const part = parts[i];
-        if (part === '' || OBJECT_PARTS.has(part)) return null;
+        if (part === '' || OBJECT_PROPERTY_PARTS.has(part)) return null;
         const child: unknown = hasOwn(node, part) ? node[part] : undefined;
         if (child === undefined) {
-          const made: Document = i === 0 && wide.has(part) ? wideObject() : {};
+          const made: Document = i === 0 && (wide ??= wideFields(update)).has(part) ? wideObject() : {};
           fresh.add(made);
           node = node[part] = made;
-        } else if (isPlainObject(child)) {
+        } else if (isPlainDocument(child)) {
           if (fresh.has(child)) node = child;
           else {
             const copy: Document = documentCopy(child);
@@ -290,27 +288,18 @@ function numbersUpdated(current: Document, update: Document): { doc: Document; m
         } else return null;
       }
       const leaf = parts[last];
-      if (leaf === '' || OBJECT_PARTS.has(leaf)) return null;
+      if (leaf === '' || OBJECT_PROPERTY_PARTS.has(leaf)) return null;
       const previous: unknown = hasOwn(node, leaf) ? node[leaf] : undefined;
       if (previous !== undefined && (typeof previous !== 'number' || Number.isNaN(previous))) return null;
-      const next =
-        op === '$inc'
-          ? (previous ?? 0) + value
-          : previous === undefined || (op === '$max' ? value > previous : value < previous)
-            ? value
-            : previous;
-      if (next !== previous) {
-        node[leaf] = next;
+      const updated = next(previous, value);
+      if (updated !== previous) {
+        node[leaf] = updated;
         modified = true;
       }
     }
   }
   return modified ? { doc: root, modified } : { doc: current, modified };
 }
-
-/** A document as mingo's operators walk into it: a plain object, not a BSON value. */
-const isPlainObject = (v: unknown): v is Document =>
-  typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype && (v as Document)._bsontype === undefined;
 
 /**
  * The document an upsert inserts when nothing matched: the filter's equality fields, then the

@@ -140,9 +140,11 @@ function assertRename(doc: Document, from: string, to: unknown): void {
  * reaches `Object` and its prototype: refused, so no statement can write into the engine's own
  * objects (a MongoDB server stores such a field; this engine does not).
  */
+export const OBJECT_PROPERTY_PARTS = new Set(['constructor', '__proto__', 'prototype']);
+
 function assertNoObjectProperty(path: string): void {
   for (const part of path.split('.'))
-    if (part === 'constructor' || part === '__proto__' || part === 'prototype')
+    if (OBJECT_PROPERTY_PARTS.has(part))
       throw new CommandError(ErrorCode.BadValue, `the embedded engine does not update a field named '${part}' (in '${path}')`);
 }
 
