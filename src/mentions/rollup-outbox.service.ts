@@ -172,11 +172,10 @@ export class RollupOutboxService implements OnApplicationBootstrap, BeforeApplic
 
   /** Several writes' counts at once, one update per rollup row, each write taken at most once per row. */
   private async countCombined(writes: { guard: RollupGuard; entries: RollupEntry[]; increments?: CountIncrements }[]): Promise<void> {
+    const counted = writes.map((w) => ({ guard: w.guard, ...(w.increments ?? this.increments(w.entries)) }));
     await Promise.all([
-      this.rollups.incrementCombined(
-        writes.map((w) => ({ guard: w.guard, increments: w.increments?.rollups ?? rollupIncrements(w.entries) })),
-      ),
-      this.themes.countCombined(writes.map((w) => ({ guard: w.guard, entries: w.entries, increments: w.increments?.themes }))),
+      this.rollups.incrementCombined(counted.map((w) => ({ guard: w.guard, increments: w.rollups }))),
+      this.themes.countCombined(counted.map((w) => ({ guard: w.guard, increments: w.themes }))),
     ]);
   }
 

@@ -7,7 +7,7 @@ import { ThemeRollupsRepository, type ThemeIncrement } from './theme-rollups.rep
 
 /**
  * Keeps the theme rollups in step with the mention rollups: the rollup outbox calls `countCombined`
- * with the same guards and mentions (normal path and crash repair alike), and a label
+ * with the same guards and the same mentions' increments (normal path and crash repair alike), and a label
  * correction calls `moveOnce` with its own guard (its lane write).
  */
 @Injectable()
@@ -15,14 +15,11 @@ export class ThemeCounter {
   constructor(private readonly rollups: ThemeRollupsRepository) {}
 
   /**
-   * One write, or several at once (the outbox's group commit), each under its own guard: one update
-   * per row. A write may bring its increments computed beforehand (`increments`, what
-   * `themeIncrements` gives for its entries).
+   * One write's increments (`themeIncrements` of its mentions), or several at once (the outbox's
+   * group commit), each under its own guard: one update per row.
    */
-  countCombined(
-    writes: { guard: RollupGuard; entries: { row: ThemeMention; topics: Types.ObjectId[] }[]; increments?: ThemeIncrement[] }[],
-  ): Promise<void> {
-    return this.rollups.incrementCombined(writes.map((w) => ({ guard: w.guard, increments: w.increments ?? themeIncrements(w.entries) })));
+  countCombined(writes: { guard: RollupGuard; increments: ThemeIncrement[] }[]): Promise<void> {
+    return this.rollups.incrementCombined(writes);
   }
 
   /** Moves one mention's phrase counts from its old labels to its new ones, in every scope that counted it. */
