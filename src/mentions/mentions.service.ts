@@ -4,7 +4,7 @@ import { AnyBulkWriteOperation, isValidObjectId, Types } from 'mongoose';
 import { isPrivateChannel } from '../common/visibility';
 import { Observable, Subject, filter as rxFilter, map } from 'rxjs';
 import type { MentionInput, RejectReason } from '../collectors/collected';
-import { EnrichmentService } from '../enrichment';
+import { EnrichmentService, type EnrichmentResult } from '../enrichment';
 import type { WorkspaceView } from '../workspaces/workspaces.service';
 import { ListMentionsQuery } from './dto/list-mentions.dto';
 import { MentionsRepository, type MentionRow } from './mentions.repository';
@@ -95,6 +95,32 @@ export class MentionWriteError extends Error {
     super(message);
     this.name = 'MentionWriteError';
   }
+}
+
+/** The stored mention of a post and its enrichment, under its unique key (but its topics and rollup marks). */
+export function mentionDocument(
+  key: Pick<Mention, 'workspaceId' | 'platform' | 'externalId'>,
+  input: MentionInput,
+  e: EnrichmentResult,
+  competitor = false,
+): Omit<Mention, 'topicIds'> {
+  return {
+    ...key,
+    ...(competitor ? { competitorOnly: true } : {}),
+    url: input.url,
+    text: input.text,
+    createdAt: input.createdAt,
+    author: input.author,
+    lang: e.lang,
+    platformLang: input.platformLang ?? null,
+    sentiment: { score: e.sentiment.score, label: e.sentiment.label },
+    intent: e.intent,
+    routing: e.routing,
+    conversationId: input.conversationId ?? null,
+    inReplyToExternalId: input.inReplyToExternalId ?? null,
+    metrics: input.metrics,
+    metricsUpdatedAt: new Date(),
+  };
 }
 
 const byCreatedAt = (a: MentionRow, b: MentionRow) => a.createdAt.getTime() - b.createdAt.getTime();
@@ -243,24 +269,12 @@ export class MentionsService {
             });
           continue;
         }
-        const doc: Omit<Mention, 'topicIds'> = {
-          ...key,
-          ...(competitor ? { competitorOnly: true } : {}),
-          url: input.url,
-          text: input.text,
-          createdAt: input.createdAt,
-          author: input.author,
-          lang: e.lang,
-          platformLang: input.platformLang ?? null,
-          sentiment: { score: e.sentiment.score, label: e.sentiment.label },
-          intent: e.intent,
-          routing: e.routing,
-          conversationId: input.conversationId ?? null,
-          inReplyToExternalId: input.inReplyToExternalId ?? null,
-          metrics: input.metrics,
-          metricsUpdatedAt: new Date(),
+        const row: MentionRow = {
+          _id: new Types.ObjectId(),
+          ...mentionDocument(key, input, e, competitor),
+          topicIds: [tId],
+          rollupBatch: batchId,
         };
-        const row: MentionRow = { _id: new Types.ObjectId(), ...doc, topicIds: [tId], rollupBatch: batchId };
         inserts.set(ops.length, { row, item });
         ops.push({ insertOne: { document: row } });
       }

@@ -25,7 +25,7 @@ import { getConnectionToken } from '@nestjs/mongoose';
 import { Connection, mongo, Types } from 'mongoose';
 import type { MentionInput } from '../../src/collectors/collected';
 import { createEnrichmentService } from '../../src/enrichment';
-import { MentionsService } from '../../src/mentions/mentions.service';
+import { mentionDocument, MentionsService } from '../../src/mentions/mentions.service';
 import { RollupOutboxService } from '../../src/mentions/rollup-outbox.service';
 import { Mention, MentionSchema } from '../../src/mentions/schemas/mention.schema';
 import { WorkspacesService } from '../../src/workspaces/workspaces.service';
@@ -90,22 +90,8 @@ async function main() {
     rawId += 1n;
     const key = { workspaceId: rawWs, platform: 'x', externalId: rawId.toString() };
     const e = enrichment.enrich({ text: m.text, platformLang: m.platformLang ?? null });
-    const doc: Omit<Mention, 'topicIds'> = {
-      ...key,
-      url: m.url,
-      text: m.text,
-      createdAt: m.createdAt,
-      author: m.author,
-      lang: e.lang,
-      platformLang: m.platformLang ?? null,
-      sentiment: { score: e.sentiment.score, label: e.sentiment.label },
-      intent: e.intent,
-      routing: e.routing,
-      conversationId: m.conversationId ?? null,
-      inReplyToExternalId: null,
-      metrics: m.metrics,
-      metricsUpdatedAt: new Date(),
-    };
+    // The document ingestion stores for this post (its own builder).
+    const doc = mentionDocument(key, m, e);
     // The fields ingestion's writes add (the schema's timestamps and version key), as they add them.
     const now = new Date();
     return {
