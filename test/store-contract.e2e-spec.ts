@@ -218,7 +218,7 @@ describe.each(targets)('store contract against %s', (_target, uri) => {
     const created = await Mention.findOneAndUpdate(
       { platform: 'x', externalId: '7777' },
       { $set: { topicId: topicA, text: 'new' } },
-      { upsert: true, new: true },
+      { upsert: true, returnDocument: 'after' },
     ).lean();
     expect(created).toMatchObject({ platform: 'x', externalId: '7777', text: 'new' });
     expect(await Mention.findOneAndUpdate({ externalId: 'none' }, { $set: { likes: 1 } }).lean()).toBeNull();

@@ -52,7 +52,7 @@ export class DigestRunsRepository {
           $or: [{ owner }, { leaseUntil: { $lt: new Date(now) } }],
         },
         { $set: { owner, leaseUntil: new Date(now + leaseMs) } },
-        { new: true },
+        { returnDocument: 'after' },
       )
       .lean<RunLean>();
   }

@@ -36,7 +36,11 @@ export class DigestSchedulesRepository {
 
   update(workspaceId: string, id: string, fields: Partial<ScheduleFields>): Promise<ScheduleLean | null> {
     return this.schedules
-      .findOneAndUpdate({ _id: new Types.ObjectId(id), workspaceId: new Types.ObjectId(workspaceId) }, { $set: fields }, { new: true })
+      .findOneAndUpdate(
+        { _id: new Types.ObjectId(id), workspaceId: new Types.ObjectId(workspaceId) },
+        { $set: fields },
+        { returnDocument: 'after' },
+      )
       .lean<ScheduleLean>();
   }
 

@@ -15,5 +15,8 @@ export async function waitUntil(
 }
 
 /** `promise`, or after `ms` a settled nothing, so that a teardown step that hangs is left behind. */
-export const within = (ms: number, promise: Promise<unknown> | undefined) =>
-  Promise.race([Promise.resolve(promise).catch(() => undefined), new Promise((r) => setTimeout(r, ms).unref())]);
+export const within = (ms: number, promise: Promise<unknown> | undefined) => {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise((r) => (timer = setTimeout(r, ms)));
+  return Promise.race([Promise.resolve(promise).catch(() => undefined), late]).finally(() => clearTimeout(timer));
+};
