@@ -24,7 +24,11 @@ const SUPPORT_SCORE = -0.25;
 /** Thresholds with defaults filled in; rejects bands that leave no room for neutral. */
 export function resolveThresholds(partial?: Partial<SentimentThresholds>): SentimentThresholds {
   if (!partial) return DEFAULT_SENTIMENT_THRESHOLDS;
-  const thresholds = { ...DEFAULT_SENTIMENT_THRESHOLDS, ...partial };
+  // A literal, not a spread of the defaults: this runs once per enriched post.
+  const thresholds: SentimentThresholds = {
+    positive: partial.positive ?? DEFAULT_SENTIMENT_THRESHOLDS.positive,
+    negative: partial.negative ?? DEFAULT_SENTIMENT_THRESHOLDS.negative,
+  };
   const { positive, negative } = thresholds;
   if (!Number.isFinite(positive) || !Number.isFinite(negative) || positive > 1 || negative < -1 || negative >= positive) {
     throw new RangeError(

@@ -90,8 +90,11 @@ async function main() {
     rawId += 1n;
     const key = { workspaceId: rawWs, platform: 'x', externalId: rawId.toString() };
     const e = enrichment.enrich({ text: m.text, platformLang: m.platformLang ?? null });
-    // The document ingestion stores for this post (its own builder).
-    const doc = mentionDocument(key, m, e);
+    // The document ingestion stores for this post (its own builder), but what the upsert sets otherwise.
+    const { _id, topicIds, rollupBatch, ...doc } = mentionDocument(new Types.ObjectId(), key, m, e, {
+      topicId: rawTopic,
+      batchId: rawTopic,
+    });
     // The fields ingestion's writes add (the schema's timestamps and version key), as they add them.
     const now = new Date();
     return {
