@@ -100,10 +100,14 @@ function immutableId(): CommandError {
 
 /** Puts `_id` first, as MongoDB stores it. */
 export function withIdFirst(doc: Document): Document {
-  const keys = Object.keys(doc);
-  if (keys[0] === '_id' || !('_id' in doc)) return doc;
+  // the first key without listing them all (a theme row has hundreds)
+  for (const first in doc) {
+    if (first === '_id') return doc;
+    break;
+  }
+  if (!('_id' in doc)) return doc;
   const out: Document = { _id: doc._id };
-  for (const k of keys) if (k !== '_id') out[k] = doc[k];
+  for (const k in doc) if (k !== '_id') out[k] = doc[k];
   return out;
 }
 
