@@ -3,6 +3,7 @@ import { Model, Types } from 'mongoose';
 import type { MentionInput } from '../src/collectors/collected';
 import { CareRollupsService } from '../src/care/rollups/care-rollups.service';
 import { CasesRepository } from '../src/care/cases.repository';
+import { CaseRollupsRepository } from '../src/care/rollups/case-rollups.repository';
 import { CasesService, slaClockFor } from '../src/care/cases.service';
 import { Case } from '../src/care/schemas/case.schema';
 import { prng } from '../src/demo/demo-inputs';
@@ -145,6 +146,46 @@ describe('Care rollups and the report cache (e2e)', () => {
     for (const k of ['median', 'p90'] as const) {
       expect(Math.abs(s.firstResponse[k]! - exact.firstResponse[k]!)).toBeLessThanOrEqual(0.01 * exact.firstResponse[k]!);
       expect(Math.abs(s.resolution[k]! - exact.resolution[k]!)).toBeLessThanOrEqual(0.01 * exact.resolution[k]!);
+    }
+  });
+
+  it('recounts case changes made in a row together: each slot once, every change counted', async () => {
+    const repo = t.app.get(CasesRepository, { strict: false });
+    const rollups = t.app.get(CareRollupsService);
+    const slotWrites = jest.spyOn(t.app.get(CaseRollupsRepository, { strict: false }), 'replaceSlots');
+    const from = new Date(now.getTime() - 3 * DAY);
+    const to = new Date(from.getTime() + SLOT);
+    // the slot's rows as reports read them (platform x, the whole workspace)
+    const opened = async () => {
+      const workspace = await t.app.get(WorkspacesService).get(ws.id);
+      const rows = await rollups.rowsForReport(workspace, from, to, { platform: 'x' });
+      return rows!.reduce((n, r) => n + r.opened, 0);
+    };
+    const before = await opened();
+    try {
+      slotWrites.mockClear();
+      // five cases opened in one slot, saved one after another (as a collection places a page)
+      for (let i = 0; i < 5; i++) {
+        await repo.save(
+          repo.build({
+            workspaceId: new Types.ObjectId(ws.id),
+            topicIds: [],
+            platform: 'x',
+            customer: { externalId: `row-${i}`, handle: `row${i}`, name: null },
+            status: 'open',
+            intent: 'support',
+            openedAt: new Date(from.getTime() + i * 60_000),
+            firstResponseDueAt: new Date(from.getTime() + 2 * HOUR),
+            resolutionDueAt: new Date(from.getTime() + DAY),
+            abandonAt: new Date(from.getTime() + DAY),
+          }),
+        );
+      }
+      await rollups.flushRecounts();
+      expect(slotWrites).toHaveBeenCalledTimes(1);
+      expect(await opened()).toBe(before + 5);
+    } finally {
+      slotWrites.mockRestore();
     }
   });
 

@@ -54,7 +54,7 @@ export interface ReportCaseFilter {
 const oid = (id: string | Types.ObjectId) => (typeof id === 'string' ? new Types.ObjectId(id) : id);
 
 /** Told after a case is stored: its workspace and the openings and resolutions it had before and has now. */
-export type CaseChangeListener = (workspaceId: Types.ObjectId, times: (Date | null | undefined)[]) => Promise<void>;
+export type CaseChangeListener = (workspaceId: Types.ObjectId, times: (Date | null | undefined)[]) => Promise<void> | void;
 
 /**
  * The `cases` collection: the only holder of its Mongoose model. Documents it returns are saved

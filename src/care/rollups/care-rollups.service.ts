@@ -1,5 +1,13 @@
 import { SingleFlight } from '../../common/single-flight';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  Optional,
+} from '@nestjs/common';
 import { Types } from 'mongoose';
 import {
   addCareCounts,
@@ -13,6 +21,7 @@ import {
 import { ROLLUP_SLOT_MS, ROLLUP_SPAN_MS, rollupCover, startOfRollupSlot, startOfRollupSpan } from '../../common/time-buckets';
 import { Settings, SETTINGS } from '../../config/settings';
 import { ALL_TOPICS } from '../../mentions/schemas/mention-rollup.schema';
+import { PendingCounts } from '../../report-freshness/pending-counts';
 import { ReportVersionsRepository } from '../../report-freshness/report-versions.repository';
 import { WorkspacesService, type WorkspaceView } from '../../workspaces/workspaces.service';
 import { slaClockFor, toCaseRow } from '../case-views';
@@ -20,6 +29,16 @@ import { CasesRepository, type CaseLean } from '../cases.repository';
 import { CaseRollupsRepository, type CaseRollupEntry, type CaseSpanEntry } from './case-rollups.repository';
 
 const DEFAULT_ABANDONMENT_SECONDS = 24 * 3600;
+/**
+ * How long a case change waits for others to share its recount (a group commit, as the mention
+ * rollups' outbox does): the changes stored meanwhile are recounted together, each slot, hour and
+ * day once. A collection placing a page of messages, or a desk answering cases, changes the same
+ * few slots many times in a row; recounting each change alone cost about 25 engine commands, and
+ * the demo's first collection spent most of its 140 s on them. Readers of the rollups in this
+ * process, API writes and a graceful stop recount at once (`flushRecounts`); a crash before the
+ * recount leaves the slots to the rebuild at the next start, as a crash after a case write always did.
+ */
+export const CARE_RECOUNT_DELAY_MS = 100;
 
 /** The SLA settings a workspace's care rollups are counted with, and a key that changes with them. */
 export function careRollupSettings(ws: WorkspaceView): { settings: CareRollupSettings; key: string } {
@@ -95,7 +114,7 @@ export function careSpanEntries(rows: readonly CaseRollupEntry[], span: 'hour' |
  * recount failed). Reports read the slots only while they are whole (`rowsForReport`).
  */
 @Injectable()
-export class CareRollupsService implements OnApplicationBootstrap {
+export class CareRollupsService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('CareRollups');
   /**
    * Recounts per workspace slot, one at a time: a change made while one runs queues one more after
@@ -105,6 +124,12 @@ export class CareRollupsService implements OnApplicationBootstrap {
   private readonly rebuilds = new SingleFlight<void>();
   /** Per workspace day: the hours whose slots were recounted since its last span recount started. */
   private readonly dirtyHours = new Map<string, Set<number>>();
+  /** Per workspace, the slots changed since the last group recount started. */
+  private readonly queued = new Map<string, { workspaceId: Types.ObjectId; slots: Map<number, Date> }>();
+  private timer: NodeJS.Timeout | null = null;
+  /** The group recounts, one after another. */
+  private recounting: Promise<void> = Promise.resolve();
+  private readonly flushAll = () => this.flushRecounts();
 
   constructor(
     private readonly cases: CasesRepository,
@@ -112,8 +137,47 @@ export class CareRollupsService implements OnApplicationBootstrap {
     private readonly workspaces: WorkspacesService,
     @Inject(SETTINGS) private readonly appSettings: Settings,
     @Optional() private readonly reportVersions?: ReportVersionsRepository,
+    // Optional: specs that wire the care services alone have no readers to settle.
+    @Optional() private readonly pending?: PendingCounts,
   ) {
-    cases.onChange((workspaceId, times) => this.caseChanged(workspaceId, times));
+    cases.onChange((workspaceId, times) => this.queueRecount(workspaceId, times));
+    this.pending?.register(this.flushAll);
+  }
+
+  /** The recounts queued so far are done before the connection goes. */
+  async beforeApplicationShutdown() {
+    await this.flushRecounts();
+    this.pending?.unregister(this.flushAll);
+  }
+
+  onApplicationShutdown() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Queues the slots of these openings and resolutions for the next group recount (within CARE_RECOUNT_DELAY_MS). */
+  queueRecount(workspaceId: Types.ObjectId, times: (Date | null | undefined)[]): void {
+    const slots = slotsOf(times);
+    if (slots.length === 0) return;
+    const key = String(workspaceId);
+    let q = this.queued.get(key);
+    if (!q) this.queued.set(key, (q = { workspaceId, slots: new Map() }));
+    for (const slot of slots) q.slots.set(slot.getTime(), slot);
+    this.timer ??= setTimeout(this.flushAll, CARE_RECOUNT_DELAY_MS);
+  }
+
+  /** Recounts every slot queued before the call; resolves once done (a failure leaves the workspace to a rebuild). */
+  flushRecounts(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.queued.size > 0) {
+      const group = [...this.queued.values()];
+      this.queued.clear();
+      this.recounting = this.recounting.then(async () => {
+        await Promise.all(group.map((q) => this.caseChanged(q.workspaceId, [...q.slots.values()])));
+      });
+    }
+    return this.recounting;
   }
 
   onApplicationBootstrap() {
@@ -237,6 +301,7 @@ export class CareRollupsService implements OnApplicationBootstrap {
     to: Date,
     opts: { topic?: string; platform?: string; cuts?: Date[] } = {},
   ): Promise<CareRollupRow[] | null> {
+    await this.flushRecounts();
     const wsId = new Types.ObjectId(ws.id);
     if (!(await this.whole(ws, wsId))) return null;
     const topicId = opts.topic ? new Types.ObjectId(opts.topic) : ALL_TOPICS;
@@ -259,6 +324,7 @@ export class CareRollupsService implements OnApplicationBootstrap {
    * workspace's rollups are not whole (as `rowsForReport`).
    */
   async publicCareRows(ws: WorkspaceView, from: Date, to: Date, opts: { topic?: string; platform?: string } = {}) {
+    await this.flushRecounts();
     const wsId = new Types.ObjectId(ws.id);
     if (!(await this.whole(ws, wsId))) return null;
     const topicId = opts.topic ? new Types.ObjectId(opts.topic) : ALL_TOPICS;
