@@ -15,21 +15,26 @@ export type CaseExportRow = CaseRow & {
 };
 
 /**
- * One clock per workspace view and configuration: building a clock validates its configuration
- * (the zone's validity through luxon) and its day spans are remembered per clock, so every case
- * change building its own was a tenth of the demo's first minute. The configuration is the key,
- * so a settings change gets a new clock even if the view object were changed in place.
+ * One clock per configuration (zone and business hours), shared by every view that has it:
+ * building a clock validates its configuration (the zone's validity through luxon) and its day
+ * spans are remembered per clock. Keyed by the configuration, not by the workspace view: a view
+ * is read anew for most case changes, and a clock per view cost a second of CPU in the demo's
+ * first collection. A settings change is a new key, so a new clock. The oldest of more than
+ * MAX_CLOCKS configurations is dropped.
  */
-const clocks = new WeakMap<WorkspaceView, { key: string; clock: SlaClock }>();
+const clocks = new Map<string, SlaClock>();
+const MAX_CLOCKS = 256;
 
 export function slaClockFor(ws: WorkspaceView): SlaClock {
   const bh = ws.settings.businessHours;
   const config = { timezone: ws.timezone, businessHours: bh?.enabled ? bh : undefined };
   const key = JSON.stringify(config);
-  const known = clocks.get(ws);
-  if (known?.key === key) return known.clock;
-  const clock = new SlaClock(config);
-  clocks.set(ws, { key, clock });
+  let clock = clocks.get(key);
+  if (!clock) {
+    clock = new SlaClock(config);
+    if (clocks.size >= MAX_CLOCKS) clocks.delete(clocks.keys().next().value!);
+    clocks.set(key, clock);
+  }
   return clock;
 }
 
