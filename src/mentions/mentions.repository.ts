@@ -123,6 +123,29 @@ export class MentionsRepository {
     return filter;
   }
 
+  /**
+   * The mentions of [from, to) as the theme counting reads them (`ThemeMention`): of one topic, or
+   * the brand's (not competitor-only) for the whole workspace; one network, or every listening one.
+   */
+  async forThemes(
+    workspaceId: Types.ObjectId,
+    scope: { topicId: Types.ObjectId | null; platform?: string; sentiment?: string; intent?: string },
+    from: Date,
+    to: Date,
+  ): Promise<Pick<MentionRow, 'workspaceId' | 'platform' | 'createdAt' | 'lang' | 'text' | 'sentiment' | 'intent'>[]> {
+    const filter: Record<string, unknown> = { workspaceId, createdAt: { $gte: from, $lt: to } };
+    if (scope.topicId) filter.topicIds = scope.topicId;
+    else filter.competitorOnly = { $ne: true };
+    filter.platform = scope.platform ?? { $nin: privateChannels() };
+    if (scope.sentiment) filter['sentiment.label'] = scope.sentiment;
+    if (scope.intent) filter.intent = scope.intent;
+    return this.mentions.collection
+      .find(filter, {
+        projection: { _id: 0, workspaceId: 1, platform: 1, createdAt: 1, lang: 1, text: 1, 'sentiment.label': 1, intent: 1 },
+      })
+      .toArray() as never;
+  }
+
   /** Newest first, at most `limit`. */
   async newest(query: Record<string, unknown>, limit: number): Promise<MentionRow[]> {
     return await this.mentions.find(query).sort({ createdAt: -1, _id: -1 }).limit(limit).lean();

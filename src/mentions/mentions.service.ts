@@ -562,6 +562,17 @@ export class MentionsService {
     return (await this.mentions.byExternalIds(workspaceId, platform, externalIds)).map(toCareMessage);
   }
 
+  /** The mentions of [from, to) as the theme counting reads them (a themes report's partial hours). */
+  themeMentions(
+    workspaceId: string,
+    scope: { topic?: string; platform?: string; sentiment?: string; intent?: string },
+    from: Date,
+    to: Date,
+  ) {
+    const topicId = scope.topic ? new Types.ObjectId(scope.topic) : null;
+    return this.mentions.forThemes(new Types.ObjectId(workspaceId), { ...scope, topicId }, from, to);
+  }
+
   /** Mentions and what they earned per author, network and sentiment label in [from, to). */
   authorTotals(workspaceId: string, from: Date, to: Date, opts: { topic?: string; platform?: string } = {}) {
     return this.mentions.authorTotals(workspaceId, from, to, opts);

@@ -50,7 +50,7 @@ describe('rollup guard: a batch repaired after many later batches on its rows', 
     };
   };
 
-  /** Every count of one scope: slots, hour and day rows, theme rows of each span (mentions in `m`). */
+  /** Every count of one scope: slots, hour and day rows, theme rows of each span they keep (mentions in `m`). */
   const counts = async (ws: Types.ObjectId, topicId: Types.ObjectId) => {
     const sum = (rows: { count?: number }[]) => rows.reduce((t, r) => t + (r.count ?? 0), 0);
     const themeSum = async (span: ThemeSpan) => {
@@ -63,12 +63,11 @@ describe('rollup guard: a batch repaired after many later batches on its rows', 
       slot: sum(await slots.find({ workspaceId: ws, topicId }).lean()),
       hour: sum(await spans.find({ workspaceId: ws, topicId, span: 'hour' }).lean()),
       day: sum(await spans.find({ workspaceId: ws, topicId, span: 'day' }).lean()),
-      themeSlot: await themeSum('slot'),
       themeHour: await themeSum('hour'),
       themeDay: await themeSum('day'),
     };
   };
-  const every = (k: number) => ({ slot: k, hour: k, day: k, themeSlot: k, themeHour: k, themeDay: k });
+  const every = (k: number) => ({ slot: k, hour: k, day: k, themeHour: k, themeDay: k });
   const later = APPLIED_KEPT + 20;
   const repairLater = () => outbox.repairRollups(new Date(Date.now() + ROLLUP_REPAIR_GRACE_MS + 1000));
 
@@ -103,7 +102,7 @@ describe('rollup guard: a batch repaired after many later batches on its rows', 
     await outbox.flush();
     await outbox.closed();
     const ws = new Types.ObjectId(s.workspace.id);
-    expect(await counts(ws, new Types.ObjectId(topic))).toMatchObject({ slot: later + 1, themeSlot: later });
+    expect(await counts(ws, new Types.ObjectId(topic))).toMatchObject({ slot: later + 1, themeHour: later, themeDay: later });
 
     const [entry] = await batches.find().lean();
     expect(await repairLater()).toEqual({ batches: 1, mentions: 1 });

@@ -1,4 +1,4 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable, Logger, Optional, type OnApplicationBootstrap } from '@nestjs/common';
 import { PendingCounts } from '../report-freshness/pending-counts';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
@@ -37,12 +37,34 @@ export interface ThemeRollupRow {
 
 /** The `theme_rollups` collection: the only holder of its Mongoose model. */
 @Injectable()
-export class ThemeRollupsRepository {
+export class ThemeRollupsRepository implements OnApplicationBootstrap {
+  private readonly logger = new Logger('ThemeRollups');
+  /** The start's removal of earlier versions' slot rows (specs await it). */
+  slotRowsDropped: Promise<number> = Promise.resolve(0);
+
   constructor(
     @InjectModel(ThemeRollup.name) private readonly rollups: Model<ThemeRollup>,
     // Optional: specs that wire the themes alone have no queued counts.
     @Optional() private readonly pending?: PendingCounts,
   ) {}
+
+  onApplicationBootstrap(): void {
+    // In the background: nothing reads slot rows any more, so the start need not wait for it.
+    this.slotRowsDropped = this.dropSlotRows().catch((err: Error) => {
+      this.logger.warn({ err: err.message }, 'Could not remove the 15-minute theme rows of an earlier version; retried at the next start');
+      return 0;
+    });
+  }
+
+  /**
+   * Removes the 15-minute slot rows an earlier version kept (the themes now count a report's partial
+   * hours from their mentions): half the rows of the collection, read by nothing.
+   */
+  async dropSlotRows(): Promise<number> {
+    const { deletedCount } = await this.rollups.collection.deleteMany({ span: 'slot' });
+    if (deletedCount) this.logger.log({ removed: deletedCount }, 'Removed the 15-minute theme rows of an earlier version');
+    return deletedCount;
+  }
 
   /**
    * Applies each write's increments (one write, or a group commit) with one update per row,

@@ -8,10 +8,11 @@ import { RollupOutboxService } from '../mentions/rollup-outbox.service';
 import { ALL_TOPICS, RollupBatch } from '../mentions/schemas/mention-rollup.schema';
 import type { Mention } from '../mentions/schemas/mention.schema';
 import { ThemeRollup, type ThemeSpan } from './schemas/theme-rollup.schema';
+import { ThemeRollupsRepository } from './theme-rollups.repository';
 
 /**
  * Theme rollups over the embedded engine, through the mention rollups' outbox: a batch a crash
- * left is counted once in every span however often it is replayed, and a correction moves a
+ * left is counted once in every span (hours and days) however often it is replayed, and a correction moves a
  * mention's phrases from its old label cell to the new one.
  */
 describe('theme rollups through the rollup outbox', () => {
@@ -51,12 +52,14 @@ describe('theme rollups through the rollup outbox', () => {
     await s.model<RollupBatch>(RollupBatch.name).create({ _id: batch, workspaceId: ws, topicId: topic, startedAt: new Date(0) });
     await outbox.repairRollups();
     // "meu cartão foi bloqueado (n)": negative support (cell ns), plural-free key "cartao foi bloqueado"
-    for (const span of ['slot', 'hour', 'day'] as const) {
+    for (const span of ['hour', 'day'] as const) {
       expect(await cells(span, 'cartao foi bloqueado')).toEqual({ ns: 2 });
       expect(await cells(span, 'cartao foi bloqueado', topic)).toEqual({ ns: 2 });
     }
-    const slot = await themes.findOne({ workspaceId: ws, topicId: ALL_TOPICS, span: 'slot' }).lean();
-    expect(slot).toMatchObject({ start: new Date('2026-03-02T10:15:00Z'), platform: 'x', lang: 'pt', m: { ns: 2 } });
+    const hour = await themes.findOne({ workspaceId: ws, topicId: ALL_TOPICS, span: 'hour' }).lean();
+    expect(hour).toMatchObject({ start: new Date('2026-03-02T10:00:00Z'), platform: 'x', lang: 'pt', m: { ns: 2 } });
+    // No 15-minute rows: a report counts its partial hours from their mentions.
+    expect(await themes.countDocuments({ span: 'slot' })).toBe(0);
   });
 
   it('a post naming JavaScript object properties is counted like any other, those words left out of the phrases', async () => {
@@ -80,7 +83,7 @@ describe('theme rollups through the rollup outbox', () => {
     await outbox.flush();
     await outbox.closed();
     expect(await s.model<RollupBatch>(RollupBatch.name).countDocuments({ topicId })).toBe(0);
-    for (const span of ['slot', 'hour', 'day'] as const) {
+    for (const span of ['hour', 'day'] as const) {
       const [row] = await themes.find({ workspaceId: ws, topicId, span }).lean();
       expect(Object.values<number>(row.m).reduce((a, b) => a + b, 0)).toBe(2);
       expect(Object.keys(row.p)).not.toContain('constructor');
@@ -91,6 +94,21 @@ describe('theme rollups through the rollup outbox', () => {
   it('a correction moves the phrases of one mention to its new labels', async () => {
     const m = await mentions.findOne({ externalId: '1000001' }).lean();
     await s.get(MentionCorrectionsService).correct(s.workspace.id, String(m!._id), { sentiment: 'positive', intent: 'praise' }, 'agent-1');
-    for (const span of ['slot', 'day'] as const) expect(await cells(span, 'cartao foi bloqueado')).toEqual({ ns: 1, pp: 1 });
+    for (const span of ['hour', 'day'] as const) expect(await cells(span, 'cartao foi bloqueado')).toEqual({ ns: 1, pp: 1 });
+  });
+
+  it("removes an earlier version's 15-minute rows at start, and nothing else", async () => {
+    const repo = s.get(ThemeRollupsRepository);
+    await repo.slotRowsDropped;
+    const rest = await themes.countDocuments({});
+    const key = { workspaceId: ws, topicId: ALL_TOPICS, platform: 'x', lang: 'pt', m: { ns: 1 }, p: {} };
+    await themes.collection.insertMany([
+      { ...key, span: 'slot', start: new Date('2026-03-02T10:15:00Z') },
+      { ...key, span: 'slot', start: new Date('2026-03-02T10:30:00Z') },
+    ]);
+    repo.onApplicationBootstrap();
+    expect(await repo.slotRowsDropped).toBe(2);
+    expect(await themes.countDocuments({ span: 'slot' })).toBe(0);
+    expect(await themes.countDocuments({})).toBe(rest);
   });
 });

@@ -1,6 +1,6 @@
-import { themeIncrements } from './theme-counting';
+import { themeRows } from './theme-counting';
 import type { ThemeRollupRow } from './theme-rollups.repository';
-import { containsPhrase, emergingTest, explainShift, mergeVariants, rankThemes, spanRanges, sumRows } from './themes-report';
+import { containsPhrase, coverRange, emergingTest, explainShift, mergeVariants, rankThemes, sumRows } from './themes-report';
 import { Types } from 'mongoose';
 
 const d = (iso: string) => new Date(iso);
@@ -8,7 +8,7 @@ const row = (
   start: string,
   m: Record<string, number>,
   p: Record<string, Record<string, number>>,
-  span: ThemeRollupRow['span'] = 'slot',
+  span: ThemeRollupRow['span'] = 'hour',
 ) => ({
   start: d(start),
   span,
@@ -18,38 +18,38 @@ const row = (
   p,
 });
 
-describe('spanRanges', () => {
-  it.each<[string, string, string, [string, string, string][]]>([
+describe('coverRange', () => {
+  const H = '2026-01-01T';
+  it.each<[string, string, string, [string, string, string][], [string, string][]]>([
+    ['within one hour: its mentions only', `${H}10:15:00Z`, `${H}10:45:00Z`, [], [[`${H}10:15:00.000Z`, `${H}10:45:00.000Z`]]],
+    ['across one hour boundary, no whole hour', `${H}10:15:00Z`, `${H}11:59:59Z`, [], [[`${H}10:15:00.000Z`, `${H}11:59:59.000Z`]]],
     [
-      'within one hour: slots only',
-      '2026-01-01T10:15:00Z',
-      '2026-01-01T10:45:00Z',
-      [['slot', '2026-01-01T10:15:00.000Z', '2026-01-01T10:45:00.000Z']],
-    ],
-    [
-      'across hours of one day',
-      '2026-01-01T10:45:00Z',
-      '2026-01-01T13:15:00Z',
+      'across hours of one day: partial hours at both ends',
+      `${H}10:45:00Z`,
+      `${H}13:15:30Z`,
+      [['hour', `${H}11:00:00.000Z`, `${H}13:00:00.000Z`]],
       [
-        ['slot', '2026-01-01T10:45:00.000Z', '2026-01-01T11:00:00.000Z'],
-        ['hour', '2026-01-01T11:00:00.000Z', '2026-01-01T13:00:00.000Z'],
-        ['slot', '2026-01-01T13:00:00.000Z', '2026-01-01T13:15:00.000Z'],
+        [`${H}10:45:00.000Z`, `${H}11:00:00.000Z`],
+        [`${H}13:00:00.000Z`, `${H}13:15:30.000Z`],
       ],
     ],
     [
-      'across days, with an unaligned start (the slot after it)',
-      '2026-01-01T22:50:00Z',
+      'across days, with an unaligned start to the millisecond',
+      `${H}22:50:00.001Z`,
       '2026-01-04T01:00:00Z',
       [
-        ['slot', '2026-01-01T23:00:00.000Z', '2026-01-01T23:00:00.000Z'],
-        ['hour', '2026-01-01T23:00:00.000Z', '2026-01-02T00:00:00.000Z'],
+        ['hour', `${H}23:00:00.000Z`, '2026-01-02T00:00:00.000Z'],
         ['day', '2026-01-02T00:00:00.000Z', '2026-01-04T00:00:00.000Z'],
         ['hour', '2026-01-04T00:00:00.000Z', '2026-01-04T01:00:00.000Z'],
-      ].filter(([, a, b]) => a !== b) as [string, string, string][],
+      ],
+      [[`${H}22:50:00.001Z`, `${H}23:00:00.000Z`]],
     ],
-    ['empty', '2026-01-01T10:00:00Z', '2026-01-01T10:00:00Z', []],
-  ])('%s', (_name, from, to, expected) => {
-    expect(spanRanges(d(from), d(to)).map((r) => [r.span, r.from.toISOString(), r.to.toISOString()])).toEqual(expected);
+    ['whole days only', `${H}00:00:00Z`, '2026-01-03T00:00:00Z', [['day', `${H}00:00:00.000Z`, '2026-01-03T00:00:00.000Z']], []],
+    ['empty', `${H}10:00:00Z`, `${H}10:00:00Z`, [], []],
+  ])('%s', (_name, from, to, spans, edges) => {
+    const cover = coverRange(d(from), d(to));
+    expect(cover.spans.map((r) => [r.span, r.from.toISOString(), r.to.toISOString()])).toEqual(spans);
+    expect(cover.edges.map((e) => [e.from.toISOString(), e.to.toISOString()])).toEqual(edges);
   });
 });
 
@@ -140,33 +140,19 @@ describe('mergeVariants', () => {
 
 describe('rankThemes and explainShift', () => {
   const ws = new Types.ObjectId();
-  const topic = new Types.ObjectId();
-  /** Theme rows as the counter makes them, read back as the repository returns them. */
-  const rowsOf = (texts: [string, string][]) => {
-    const incs = themeIncrements(
+  /** Theme rows as the counter makes them (the hours a report counts from mentions, or the rows it reads). */
+  const rowsOf = (texts: [string, string][]) =>
+    themeRows(
       texts.map(([t, at]) => ({
-        row: {
-          workspaceId: ws,
-          platform: 'x',
-          createdAt: d(at),
-          lang: 'pt',
-          text: t,
-          sentiment: { label: 'negative' as const },
-          intent: 'complaint' as const,
-        },
-        topics: [topic],
+        workspaceId: ws,
+        platform: 'x',
+        createdAt: d(at),
+        lang: 'pt',
+        text: t,
+        sentiment: { label: 'negative' as const },
+        intent: 'complaint' as const,
       })),
-    ).filter((i) => i.key.span === 'slot');
-    return incs.map((i) => {
-      const r: ThemeRollupRow = { start: i.key.start, span: 'slot', platform: 'x', lang: 'pt', m: {}, p: {} };
-      for (const [path, n] of Object.entries(i.inc)) {
-        const [kind, ...rest] = path.split('.');
-        if (kind === 'm') r.m[rest[0]] = n;
-        else (r.p[rest[0]] ??= {})[rest[1]] = n;
-      }
-      return r;
-    });
-  };
+    );
   const steady = (day: string) =>
     Array.from({ length: 20 }, (_, i) => [`fatura atrasada de novo ${i}`, `${day}T1${i % 10}:00:00Z`] as [string, string]);
   const burst = Array.from({ length: 40 }, (_, i) => [`pix fora do ar ${i}`, '2026-01-02T15:10:00Z'] as [string, string]);

@@ -11,24 +11,33 @@ import type { LabelCells } from './schemas/theme-rollup.schema';
 const floorTo = (t: number, step: number) => Math.floor(t / step) * step;
 const ceilTo = (t: number, step: number) => Math.ceil(t / step) * step;
 
+/** What a report period reads: stored rows for its whole hours and days, mentions for the rest. */
+export interface RangeCover {
+  /** Whole UTC days in the middle, whole UTC hours beside them. */
+  spans: SpanRange[];
+  /** The partial hours at the edges, [from, to) exactly, at most two and together under two hours. */
+  edges: { from: Date; to: Date }[];
+}
+
 /**
- * The fewest rollup rows that cover the slots starting in [from, to): whole UTC days in the
- * middle, whole hours beside them, 15-minute slots at the edges. A 90-day range reads about 90
- * day rows, 46 hour rows and 6 slot rows per platform and language.
+ * The fewest rollup rows that cover [from, to), and the stretches they cannot: a 90-day range
+ * reads about 90 day rows and 46 hour rows per platform and language, and the mentions of the
+ * partial hours at its two ends.
  */
-export function spanRanges(from: Date, to: Date): SpanRange[] {
-  const a = ceilTo(from.getTime(), SPAN_MS.slot);
-  const b = ceilTo(to.getTime(), SPAN_MS.slot);
-  if (a >= b) return [];
-  const range = (span: SpanRange['span'], x: number, y: number): SpanRange[] =>
-    x < y ? [{ span, from: new Date(x), to: new Date(y) }] : [];
+export function coverRange(from: Date, to: Date): RangeCover {
+  const a = from.getTime();
+  const b = to.getTime();
+  if (a >= b) return { spans: [], edges: [] };
   const h1 = ceilTo(a, SPAN_MS.hour);
   const h2 = floorTo(b, SPAN_MS.hour);
-  if (h1 >= h2) return range('slot', a, b);
+  if (h1 >= h2) return { spans: [], edges: [{ from, to }] };
+  const range = (span: SpanRange['span'], x: number, y: number): SpanRange[] =>
+    x < y ? [{ span, from: new Date(x), to: new Date(y) }] : [];
+  const edges = [...(a < h1 ? [{ from, to: new Date(h1) }] : []), ...(h2 < b ? [{ from: new Date(h2), to }] : [])];
   const d1 = ceilTo(h1, SPAN_MS.day);
   const d2 = floorTo(h2, SPAN_MS.day);
-  if (d1 >= d2) return [...range('slot', a, h1), ...range('hour', h1, h2), ...range('slot', h2, b)];
-  return [...range('slot', a, h1), ...range('hour', h1, d1), ...range('day', d1, d2), ...range('hour', d2, h2), ...range('slot', h2, b)];
+  if (d1 >= d2) return { spans: range('hour', h1, h2), edges };
+  return { spans: [...range('hour', h1, d1), ...range('day', d1, d2), ...range('hour', d2, h2)], edges };
 }
 
 export interface LabelFilter {

@@ -7,8 +7,9 @@ import { TopicsService } from '../topics/topics.service';
 import { WorkspacesService } from '../workspaces/workspaces.service';
 import type { ExplainQuery, ThemesQuery } from './dto/themes-query.dto';
 import { extractPhrases } from './phrases';
+import { langKey, themeRows } from './theme-counting';
 import { ThemeRollupsRepository } from './theme-rollups.repository';
-import { explainShift, rankThemes, spanRanges, sumRows, type LabelFilter, type PeriodTotals, type ThemeStats } from './themes-report';
+import { coverRange, explainShift, rankThemes, sumRows, type LabelFilter, type PeriodTotals, type ThemeStats } from './themes-report';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -110,12 +111,21 @@ export class ThemesService {
     if (topic) await this.topics.get(workspaceId, topic); // 404 for another workspace's topic
   }
 
+  /**
+   * The period's totals: stored hour and day rows for its whole hours and days, and its partial
+   * hours at the edges counted from their mentions by the same code (`themeRows`), so [from, to)
+   * is exact to the millisecond.
+   */
   private async totals(scope: Scope, from: Date, to: Date, filter: LabelFilter): Promise<PeriodTotals> {
     const topicId = scope.topic ? new Types.ObjectId(scope.topic) : ALL_TOPICS;
-    const rows = await this.rollups.rows(new Types.ObjectId(scope.workspaceId), topicId, spanRanges(from, to), {
-      platform: scope.platform,
-      lang: scope.lang,
-    });
+    const { spans, edges } = coverRange(from, to);
+    const [stored, ...edgeMentions] = await Promise.all([
+      this.rollups.rows(new Types.ObjectId(scope.workspaceId), topicId, spans, { platform: scope.platform, lang: scope.lang }),
+      // Only the filter's labels: the cells sumRows would drop anyway are not counted at all.
+      ...edges.map((e) => this.mentions.themeMentions(scope.workspaceId, { ...scope, ...filter }, e.from, e.to)),
+    ]);
+    const counted = themeRows(edgeMentions.flat().filter((m) => !scope.lang || langKey(m.lang) === scope.lang));
+    const rows = [...stored, ...counted];
     // Private care messages (WhatsApp) are not listening: counted only when their channel is asked for.
     return sumRows(scope.platform ? rows : rows.filter((r) => !isPrivateChannel(r.platform)), filter);
   }

@@ -128,7 +128,7 @@ async function main() {
   counters.clear();
   rollupDocs.length = 0;
   const themeRows = await themeSeed.insert(model<ThemeRollup>(ThemeRollup.name), wsId, [ALL_TOPICS, tId], 'x');
-  console.log(`  ${fmt(themeRows)} theme rollup rows (slots, hours and days, as ingestion keeps them)`);
+  console.log(`  ${fmt(themeRows)} theme rollup rows (hours and days, as ingestion keeps them)`);
 
   console.log(`seeding ${fmt(CASES)} cases and the small collections…`);
   const cases = model<Case>(Case.name);

@@ -1,7 +1,10 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema, Types } from 'mongoose';
 
-/** How long a theme rollup row counts: a 15-minute slot, a UTC hour or a UTC day. */
+/**
+ * How long a theme rollup row counts: a UTC hour or a UTC day (`STORED_SPANS`). `slot` (15 minutes)
+ * names the rows of earlier versions, removed at start (`ThemeRollupsRepository.dropSlotRows`).
+ */
 export const THEME_SPANS = ['slot', 'hour', 'day'] as const;
 export type ThemeSpan = (typeof THEME_SPANS)[number];
 
@@ -12,7 +15,7 @@ export type LabelCells = Record<string, number>;
  * Key-phrase counters (issue #19), kept with `$inc` from the same write batches as the mention
  * rollups: one row per workspace, topic (ALL_TOPICS: the whole workspace), span, start, platform
  * and language. Each span is counted at once, so a 90-day range reads ~90 day rows plus the hours
- * and slots at its edges, never mentions. `m` counts the row's mentions and `p` each phrase's,
+ * at its edges, and the mentions of its partial hours. `m` counts the row's mentions and `p` each phrase's,
  * both split by sentiment × intent, so any label filter is a sum of cells.
  */
 @Schema({ collection: 'theme_rollups', versionKey: false })
