@@ -110,7 +110,9 @@ function main() {
     return 1;
   }
   writeFileSync(STAMP, `${wanted}\n`);
-  process.stdout.write(`Built ${done.compiled} files and copied ${done.copied} assets in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+  process.stdout.write(
+    `Built ${done.compiled} files and copied ${done.copied} assets in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`,
+  );
   return 0;
 }
 
