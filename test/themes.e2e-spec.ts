@@ -88,6 +88,27 @@ describe('Themes: emerging phrases and explained spikes (e2e)', () => {
     expect(listed).toHaveLength(40);
   });
 
+  it('counts a period whose ends are not whole hours exactly: its partial hours from their mentions', async () => {
+    // From 1 ms after 1 h 45 min before the spike hour (the late bill at 1 h 50 min before is out,
+    // the app post at 1 h 40 min before is in) to 10 min into it (the two "agora" posts and
+    // the burst's first five, at 5 to 9 min, are in).
+    const from = new Date(spikeHour.getTime() - 2 * H + 15 * 60_000 + 1);
+    const to = new Date(spikeHour.getTime() + 10 * 60_000);
+    const q = { topic: topicId, from: from.toISOString(), to: to.toISOString() };
+    const res = (await ws().get('/api/v1/reports/themes').query(q).expect(200)).body;
+    // 1 in the partial hour at the start, 2 in the whole hour, 2 + 5 in the partial hour at the end
+    expect(res.mentions).toBe(10);
+    expect(res.themes.find((th: { phrase: string }) => th.phrase === 'pix fora do ar')).toMatchObject({ mentions: 5 });
+    expect(res.themes.find((th: { phrase: string }) => th.phrase === 'fatura atrasada de novo')).toMatchObject({ mentions: 2 });
+    const listed = (
+      await ws()
+        .get('/api/v1/mentions')
+        .query({ ...q, limit: 100 })
+        .expect(200)
+    ).body.data;
+    expect(listed).toHaveLength(res.mentions);
+  });
+
   it('the spike alert and themes/explain name the burst first', async () => {
     expect(
       (await t.as(TEST_ADMIN_KEY).post('/api/v1/alerts/check').send({ hour: spikeHour.toISOString() }).expect(200)).body.raised,
