@@ -124,21 +124,16 @@ export class MentionsRepository {
   }
 
   /**
-   * The mentions of [from, to) as the theme counting reads them (`ThemeMention`): of one topic, or
-   * the brand's (not competitor-only) for the whole workspace; one network, or every listening one.
+   * The mentions of [from, to) as the theme counting reads them (`ThemeMention`), filtered as the
+   * mentions list is (`listFilter`), except that the whole workspace's are the brand's: not the
+   * mentions only competitor topics matched, as the workspace-wide rollups count them.
    */
   async forThemes(
-    workspaceId: Types.ObjectId,
-    scope: { topicId: Types.ObjectId | null; platform?: string; sentiment?: string; intent?: string },
-    from: Date,
-    to: Date,
+    workspaceId: string,
+    q: Pick<ListMentionsQuery, 'topic' | 'platform' | 'sentiment' | 'intent'> & { from: Date; to: Date },
   ): Promise<Pick<MentionRow, 'workspaceId' | 'platform' | 'createdAt' | 'lang' | 'text' | 'sentiment' | 'intent'>[]> {
-    const filter: Record<string, unknown> = { workspaceId, createdAt: { $gte: from, $lt: to } };
-    if (scope.topicId) filter.topicIds = scope.topicId;
-    else filter.competitorOnly = { $ne: true };
-    filter.platform = scope.platform ?? { $nin: privateChannels() };
-    if (scope.sentiment) filter['sentiment.label'] = scope.sentiment;
-    if (scope.intent) filter.intent = scope.intent;
+    const filter = this.listFilter(workspaceId, q);
+    if (!q.topic) filter.competitorOnly = { $ne: true };
     return this.mentions.collection
       .find(filter, {
         projection: { _id: 0, workspaceId: 1, platform: 1, createdAt: 1, lang: 1, text: 1, 'sentiment.label': 1, intent: 1 },

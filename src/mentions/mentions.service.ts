@@ -569,8 +569,14 @@ export class MentionsService {
     from: Date,
     to: Date,
   ) {
-    const topicId = scope.topic ? new Types.ObjectId(scope.topic) : null;
-    return this.mentions.forThemes(new Types.ObjectId(workspaceId), { ...scope, topicId }, from, to);
+    return this.mentions.forThemes(workspaceId, {
+      topic: scope.topic,
+      platform: scope.platform,
+      sentiment: scope.sentiment,
+      intent: scope.intent,
+      from,
+      to,
+    });
   }
 
   /** Mentions and what they earned per author, network and sentiment label in [from, to). */
